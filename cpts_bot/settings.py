@@ -1,0 +1,315 @@
+"""Configuration: bot settings (environment or ``.env``) and the territory (``rooms.yaml``).
+
+Validation only: nothing here opens a connection or a file other than the ones it reads.
+Secrets (password, access token) live in the environment, never in ``rooms.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
+ROOM_REFERENCE = re.compile(r"^[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+POSTAL_CODE = re.compile(r"^\d{5}$")
+SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")
+
+
+class TrustPolicy(StrEnum):
+    """Which senders' devices the bot believes (see docs/e2ee.md)."""
+
+    CROSS_SIGNED_ONLY = "cross_signed_only"
+    TRUST_ON_FIRST_USE = "trust_on_first_use"
+
+
+class BotSettings(BaseSettings):
+    """Process settings, read from ``CPTS_*`` environment variables or a ``.env`` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CPTS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    homeserver: str = Field(description="Homeserver URL, e.g. https://matrix.example.org")
+    user_id: str = Field(description="The bot's Matrix ID, e.g. @cpts-bot:example.org")
+    password: str | None = Field(default=None, repr=False)
+    access_token: str | None = Field(default=None, repr=False)
+    device_name: str = "cpts-bot"
+    data_dir: Path = Path("data")
+    rooms_file: Path = Path("rooms.yaml")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    trust_policy: TrustPolicy = TrustPolicy.TRUST_ON_FIRST_USE
+    cross_signing: bool = True
+
+    @field_validator("homeserver")
+    @classmethod
+    def _homeserver_is_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("user_id")
+    @classmethod
+    def _user_id_is_matrix_id(cls, value: str) -> str:
+        if not MATRIX_USER_ID.match(value):
+            raise ValueError("must be a Matrix user ID such as @cpts-bot:example.org")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_credential(self) -> BotSettings:
+        if not self.password and not self.access_token:
+            raise ValueError("set CPTS_PASSWORD or CPTS_ACCESS_TOKEN")
+        return self
+
+
+class Commune(BaseModel):
+    """A commune of the territory, with the names doctors use for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    insee: str
+    name: str
+    postal_codes: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    localities: list[str] = Field(default_factory=list)
+    neighbours: list[str] = Field(default_factory=list)
+
+    @field_validator("insee")
+    @classmethod
+    def _insee(cls, value: str) -> str:
+        if not INSEE_CODE.match(value):
+            raise ValueError(f"{value!r} is not an INSEE commune code (5 characters, e.g. 69388)")
+        return value
+
+    @field_validator("postal_codes")
+    @classmethod
+    def _postal(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not POSTAL_CODE.match(value):
+                raise ValueError(f"{value!r} is not a postal code (5 digits)")
+        return values
+
+
+class Territory(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    communes: list[Commune] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _neighbours_known(self) -> Territory:
+        codes = [commune.insee for commune in self.communes]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"commune listed twice: {', '.join(duplicates)}")
+        return self
+
+
+class Rooms(BaseModel):
+    """Rooms by role. A room is given by its ID (``!…``) or alias (``#…``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    coordination: str | None = None
+    alerts: list[str] = Field(default_factory=list)
+    duty: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("coordination")
+    @classmethod
+    def _coordination(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_room(value)
+        return value
+
+    @field_validator("alerts")
+    @classmethod
+    def _alerts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _check_room(value)
+        return values
+
+    @field_validator("duty")
+    @classmethod
+    def _duty(cls, values: dict[str, str]) -> dict[str, str]:
+        for value in values.values():
+            _check_room(value)
+        return values
+
+
+class Access(BaseModel):
+    """Who may use the bot: listed users, and/or every user of listed servers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    users: list[str] = Field(default_factory=list)
+    servers: list[str] = Field(default_factory=list)
+
+    @field_validator("users")
+    @classmethod
+    def _users(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _check_user(value)
+        return values
+
+    @field_validator("servers")
+    @classmethod
+    def _servers(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not SERVER_NAME.match(value):
+                raise ValueError(f"{value!r} is not a server name such as example.org")
+        return values
+
+
+class RoomsConfig(BaseModel):
+    """The whole of ``rooms.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    territory: Territory
+    language: Literal["fr", "en"] = "fr"
+    coordinators: list[str] = Field(min_length=1)
+    access: Access = Field(default_factory=Access)
+    rooms: Rooms = Field(default_factory=Rooms)
+    encrypted_rooms_only: bool = True
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("coordinators")
+    @classmethod
+    def _coordinators(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _check_user(value)
+        return values
+
+    def is_coordinator(self, user_id: str) -> bool:
+        return user_id in self.coordinators
+
+    def is_allowed(self, user_id: str) -> bool:
+        """Coordinators, listed users, and users of listed servers may use the bot."""
+        if user_id in self.coordinators or user_id in self.access.users:
+            return True
+        server = user_id.split(":", 1)[1] if ":" in user_id else ""
+        return server in self.access.servers
+
+
+def _check_user(value: str) -> None:
+    if not MATRIX_USER_ID.match(value):
+        raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
+
+
+def _check_room(value: str) -> None:
+    if not ROOM_REFERENCE.match(value):
+        raise ValueError(f"{value!r} is not a room ID (!id:server) or alias (#name:server)")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One precise problem: which file, which key, what is wrong."""
+
+    source: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key}: {self.message}" if self.key else (
+            f"{self.source}: {self.message}"
+        )
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``problems`` lists each problem."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("function-after", "function-before"):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _problems_from(error: ValidationError, source: str, env: bool = False) -> list[ConfigProblem]:
+    problems = []
+    for item in error.errors():
+        key = _location(item["loc"])
+        if env and key:
+            key = "CPTS_" + key.upper()
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "required, missing"
+        elif item["type"] == "extra_forbidden":
+            message = "unknown key (misspelt?)"
+        problems.append(ConfigProblem(source, key, message))
+    return problems
+
+
+def load_rooms_config(path: Path) -> RoomsConfig:
+    """Read and validate ``rooms.yaml``; raise :class:`ConfigError` naming each problem."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([ConfigProblem(source, "", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([ConfigProblem(source, "", "not UTF-8 text")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError([ConfigProblem(source, where, f"invalid YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([ConfigProblem(source, "", "must be a YAML mapping (key: value)")])
+    try:
+        return RoomsConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_problems_from(error, source)) from None
+
+
+def load_bot_settings(env_file: Path | None = None, **overrides: Any) -> BotSettings:
+    """Read the bot settings from the environment (and ``env_file``)."""
+    try:
+        if env_file is not None:
+            return BotSettings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return BotSettings(**overrides)
+    except ValidationError as error:
+        source = str(env_file) if env_file else "environment"
+        raise ConfigError(_problems_from(error, source, env=True)) from None
+
+
+def check_config(env_file: Path | None = None, rooms_file: Path | None = None) -> list[ConfigProblem]:
+    """Validate both configurations and return every problem found (empty when valid)."""
+    problems: list[ConfigProblem] = []
+    settings: BotSettings | None = None
+    try:
+        settings = load_bot_settings(env_file)
+    except ConfigError as error:
+        problems.extend(error.problems)
+    path = rooms_file or (settings.rooms_file if settings else Path("rooms.yaml"))
+    try:
+        load_rooms_config(path)
+    except ConfigError as error:
+        problems.extend(error.problems)
+    return problems

@@ -1,0 +1,73 @@
+"""The SQLite database through aiosqlite: one connection, explicit transactions.
+
+SQLite has a single writer; the bot serialises its write transactions with one lock so
+that a handler's reads and writes (and the replies it queues in the outbox) commit
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from cpts_bot.storage.schema_migrator import MIGRATIONS_DIR, apply_migrations
+
+
+class Database:
+    """An open database. Use :meth:`open`; write inside :meth:`transaction`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        try:
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await apply_migrations(connection, migrations_dir)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection)
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        async with self._write_lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            else:
+                await self._connection.execute("COMMIT")
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._connection.execute(sql, tuple(parameters)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._connection.execute(sql, tuple(parameters)) as cursor:
+            return await cursor.fetchone()
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
+        """Run one statement in its own transaction."""
+        async with self.transaction() as connection:
+            await connection.execute(sql, tuple(parameters))

@@ -1,0 +1,1 @@
+"""Shared fixtures. Integration fixtures (the real Synapse) live in tests/integration."""
