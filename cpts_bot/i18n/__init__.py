@@ -6,6 +6,6 @@ Each feature keeps its own catalog file (``core.po``, ``directory.po``, ...); al
 of one language are merged. French is the default language.
 """
 
-from cpts_bot.i18n.translator import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, N_, Translator
+from cpts_bot.i18n.translator import DEFAULT_LANGUAGE, N_, SUPPORTED_LANGUAGES, Translator
 
 __all__ = ["DEFAULT_LANGUAGE", "N_", "SUPPORTED_LANGUAGES", "Translator"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -17,7 +17,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalog(language: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     """Merge every ``.po`` file of ``language`` into one mapping msgid -> translation."""
     messages: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
