@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import AsyncClient
+from nio import AsyncClient, KeysUploadResponse
 
 from cpts_bot.matrix import secret_storage
 from cpts_bot.matrix.signed_json import (
@@ -335,7 +335,7 @@ async def check_crypto_store(client: AsyncClient, identity: UserIdentity) -> Non
 async def _ensure_device_keys_uploaded(client: AsyncClient) -> None:
     if client.should_upload_keys:
         response = await client.keys_upload()
-        if not hasattr(response, "one_time_key_counts"):
+        if not isinstance(response, KeysUploadResponse):
             raise CrossSigningError(f"uploading the device keys failed: {response}")
 
 
