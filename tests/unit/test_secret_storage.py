@@ -112,3 +112,30 @@ def test_bundle_holds_default_key_description_and_secrets() -> None:
     assert list(events)[-1] == "m.secret_storage.default_key"
     with pytest.raises(SecretStorageError):
         read_secret(KEY, "other", "m.cross_signing.master", events["m.cross_signing.master"])
+
+
+# Produced by matrix-js-sdk 37.5.0 (calculateKeyCheck, encryptAESSecretStorageItem,
+# encodeRecoveryKey) for the key bytes 0..31 and an all-zero IV: an independent
+# implementation of the same recipe.
+JS_KEY_CHECK = {
+    "iv": "AAAAAAAAAAAAAAAAAAAAAA==",
+    "mac": "Gv+0yDqPNdj9zSgvL1FUew0ODALBHY/PO5cLnkGX55w=",
+}
+JS_MASTER_SECRET = {
+    "iv": "AAAAAAAAAAAAAAAAAAAAAA==",
+    "ciphertext": "bJ1n109pPcVz1ac+Up9bEkIjr/4GO6KlGUIoPfqf",
+    "mac": "Aw1A8uFmEi5v7IHS5I6tX6BNcz/6F7BqLDrkhKv3/EA=",
+}
+JS_RECOVERY_KEY = "EsSz ykH7 LCZx 7Cae cmKD wcmY JRXi Ybtu 8iQ3 t8Ez nRwK pUY1"
+
+
+def test_interoperates_with_matrix_js_sdk() -> None:
+    assert encode_recovery_key(KEY) == JS_RECOVERY_KEY
+    assert decode_recovery_key(JS_RECOVERY_KEY) == KEY
+    assert key_matches_description(KEY, {"algorithm": "m.secret_storage.v1.aes-hmac-sha2",
+                                         **JS_KEY_CHECK})
+    assert decrypt_secret(KEY, "m.cross_signing.master", JS_MASTER_SECRET) == (
+        "c2VlZC1vZi10aGUtbWFzdGVyLWtleQ"
+    )
+    assert encrypt_secret(KEY, "m.cross_signing.master", "c2VlZC1vZi10aGUtbWFzdGVyLWtleQ",
+                          iv=bytes(16)) == JS_MASTER_SECRET
