@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,9 @@ from cpts_bot.matrix.cross_signing import (
 from cpts_bot.matrix.secret_storage import SecretStorageError
 from cpts_bot.matrix.signed_json import verify_device_chain
 from cpts_bot.settings import BotSettings
-from tests.integration.synapse_fallback import Homeserver, start_synapse
+from tests.integration.synapse_fallback import Homeserver
 
 pytestmark = pytest.mark.synapse
-
-
-@pytest.fixture(scope="session")
-def cs_homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
-    python = os.environ.get("CPTS_SYNAPSE_PYTHON")
-    if not python:
-        pytest.skip("CPTS_SYNAPSE_PYTHON is not set (Python with matrix-synapse installed)")
-    yield from start_synapse(python, tmp_path_factory.mktemp("synapse"))
 
 
 def _settings(server: Homeserver, user_id: str, password: str, data_dir: Path,

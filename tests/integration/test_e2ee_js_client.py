@@ -1,0 +1,121 @@
+"""A modern client that excludes insecure devices talks with the bot, both ways.
+
+The client (matrix-js-sdk 37.5 with its Rust crypto, in "only signed devices" mode, as
+Element behaves from 2026) exchanges messages with a cross-signed bot; the same test with
+cross-signing disabled fails, which proves the test can tell the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from nio import AsyncClient, AsyncClientConfig, LoginResponse
+
+from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.sender_trust import SenderTrustGate
+from cpts_bot.settings import BotSettings, RoomsConfig, TrustPolicy
+from cpts_bot.storage.database import Database
+from tests.integration.js_client import JsClient, ensure_js_client
+from tests.integration.nio_echo_bot import EchoBot
+from tests.integration.synapse_fallback import Homeserver
+
+pytestmark = [pytest.mark.synapse, pytest.mark.node]
+
+
+@pytest.fixture(scope="session")
+def js_ready() -> None:
+    problem = ensure_js_client()
+    if problem:
+        pytest.skip(problem)
+
+
+@dataclass
+class Scene:
+    bot: EchoBot
+    js: JsClient
+    room_id: str
+    js_device: str
+
+
+async def _scene(server: Homeserver, tmp_path: Path, cross_signing: bool
+                 ) -> AsyncIterator[Scene]:
+    bot_id, bot_password = server.register()
+    user_id, user_password = server.register()
+    data_dir = tmp_path / "bot"
+    (data_dir / "store").mkdir(parents=True)
+    client = AsyncClient(server.url, bot_id, store_path=str(data_dir / "store"),
+                         config=AsyncClientConfig(encryption_enabled=True))
+    assert isinstance(await client.login(bot_password, device_name="cpts-bot"), LoginResponse)
+    settings = BotSettings(homeserver=server.url, user_id=bot_id, password=bot_password,
+                           data_dir=data_dir, cross_signing=cross_signing)
+    await ensure_cross_signed(client, settings, data_dir)
+    database = await Database.open(data_dir / "bot.sqlite")
+    config = RoomsConfig.model_validate({
+        "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
+        "coordinators": [user_id],
+    })
+    gate = SenderTrustGate(database, TrustPolicy.CROSS_SIGNED_ONLY, config, bot_id)
+    bot = EchoBot(client, gate)
+    bot.start()
+    js = await JsClient.start(server.url, user_id, user_password, invite=bot_id)
+    try:
+        ready = await js.expect(lambda line: line["type"] == "ready")
+        await js.command(cmd="wait_member", user_id=bot_id)
+        await js.expect(lambda line: line["type"] == "joined")
+        yield Scene(bot, js, ready["room_id"], ready["device_id"])
+    finally:
+        await js.close()
+        await bot.stop()
+        await database.close()
+
+
+@pytest.fixture
+async def signed_scene(cs_homeserver: Homeserver, tmp_path: Path, js_ready: None
+                       ) -> AsyncIterator[Scene]:
+    async for scene in _scene(cs_homeserver, tmp_path, cross_signing=True):
+        yield scene
+
+
+@pytest.fixture
+async def unsigned_scene(cs_homeserver: Homeserver, tmp_path: Path, js_ready: None
+                         ) -> AsyncIterator[Scene]:
+    async for scene in _scene(cs_homeserver, tmp_path, cross_signing=False):
+        yield scene
+
+
+def _from_bot(scene: Scene, line: dict) -> bool:
+    return line["type"] == "message" and line["sender"] == scene.bot.client.user_id
+
+
+async def test_cross_signed_bot_talks_with_an_only_signed_devices_client(
+    signed_scene: Scene,
+) -> None:
+    scene = signed_scene
+    for text in ("bonjour", "deuxième message é€"):
+        await scene.js.command(cmd="send", text=text)
+        reply = await scene.js.expect(
+            lambda line, text=text: _from_bot(scene, line) and line["body"] == f"echo: {text}"
+        )
+        assert reply["decrypted"] is True
+        assert reply["shield"] == "NONE", reply  # no warning: the bot's device is signed
+    heard = [(r.body, r.trusted, r.device_id) for r in scene.bot.received]
+    assert heard == [("bonjour", True, scene.js_device),
+                     ("deuxième message é€", True, scene.js_device)]
+    assert scene.bot.undecryptable == []
+
+
+async def test_unsigned_bot_is_shut_out_by_the_same_client(unsigned_scene: Scene) -> None:
+    scene = unsigned_scene
+    await scene.js.command(cmd="send", text="bonjour")
+    await scene.js.expect(lambda line: line["type"] == "sent")
+    # The client withholds the room key from the unsigned device: the bot cannot read it.
+    await scene.bot.wait_for(lambda: len(scene.bot.undecryptable) >= 1)
+    assert scene.bot.received == []
+    # And what the unsigned bot says is refused by the client.
+    await scene.bot.say(scene.room_id, "message du bot")
+    line = await scene.js.expect(lambda line: _from_bot(scene, line))
+    assert line["decrypted"] is False, line
+    assert line["failure"] == "UNSIGNED_SENDER_DEVICE", line
