@@ -40,6 +40,7 @@ class BotApp:
     client: AsyncClient | None = None
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
 
@@ -57,7 +58,7 @@ class BotApp:
             log.info("stopped")
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
-        gateway = MatrixChatGateway(client, database)
+        gateway = MatrixChatGateway(client, database, self.synced)
         features = build_features(database, self.config)
         router = CommandRouter(
             database, self.config, client.user_id, features, on_outbox=gateway.wake,
@@ -85,7 +86,8 @@ class BotApp:
                 raise task.exception()  # type: ignore[misc]
 
     def _on_ready(self) -> None:
-        assert self.client is not None
+        assert self.client is not None and self.gateway is not None
+        self.synced.set()
         log.info("ready: logged in, synced, listening",
                  extra={"user_id": self.client.user_id, "device_id": self.client.device_id,
                         "rooms": len(self.client.rooms)})

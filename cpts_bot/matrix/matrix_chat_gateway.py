@@ -90,8 +90,10 @@ def message_content(payload: dict[str, Any]) -> dict[str, Any]:
 class MatrixChatGateway:
     """Drains the outbox in order; wakes up when :meth:`wake` is called."""
 
-    def __init__(self, client: AsyncClient, database: Database) -> None:
+    def __init__(self, client: AsyncClient, database: Database,
+                 synced: asyncio.Event | None = None) -> None:
         self._client = client
+        self._synced = synced
         self._database = database
         self._wake = asyncio.Event()
         self._listeners: list[tuple[str, SentListener]] = []
@@ -105,6 +107,9 @@ class MatrixChatGateway:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        if self._synced is not None:
+            # nio knows the rooms (and whom to encrypt for) only after a first sync.
+            await _wait_any(stop, self._synced, None)
         backoff = 1.0
         while not stop.is_set():
             self._wake.clear()
@@ -129,7 +134,12 @@ class MatrixChatGateway:
     async def _send_row(self, row: repo.OutboxRow) -> None:
         now = datetime.now(UTC)
         try:
-            room_id, event_id = await self._perform(row)
+            try:
+                room_id, event_id = await self._perform(row)
+            except SendFailed:
+                raise
+            except Exception as error:  # nio raises for local protocol states
+                raise SendFailed(repr(error), transient=True) from error
         except SendFailed as error:
             give_up = not error.transient and row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS
             await repo.record_failure(self._database, row.id, str(error), give_up, now)
@@ -260,7 +270,7 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float | None) -> None:
     tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
     try:
         await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
