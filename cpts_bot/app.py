@@ -61,13 +61,22 @@ class BotApp:
         gateway = MatrixChatGateway(client, database, self.synced)
         features = build_features(database, self.config)
         router = CommandRouter(
-            database, self.config, client.user_id, features, on_outbox=gateway.wake,
-            decryptor=lambda row: _decrypt(client, row), typing=lambda room, on: _typing(
-                client, room, on),
+            database,
+            self.config,
+            client.user_id,
+            features,
+            on_outbox=gateway.wake,
+            decryptor=lambda row: _decrypt(client, row),
+            typing=lambda room, on: _typing(client, room, on),
         )
         self.router, self.gateway = router, gateway
-        sync = SyncLoop(client, database, may_invite=self.config.is_allowed,
-                        on_events=router.wake, on_first_sync=self._on_ready)
+        sync = SyncLoop(
+            client,
+            database,
+            may_invite=self.config.is_allowed,
+            on_events=router.wake,
+            on_first_sync=self._on_ready,
+        )
         tasks = [
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
             asyncio.create_task(router.run(self.stop_event), name="router"),
@@ -88,9 +97,14 @@ class BotApp:
     def _on_ready(self) -> None:
         assert self.client is not None and self.gateway is not None
         self.synced.set()
-        log.info("ready: logged in, synced, listening",
-                 extra={"user_id": self.client.user_id, "device_id": self.client.device_id,
-                        "rooms": len(self.client.rooms)})
+        log.info(
+            "ready: logged in, synced, listening",
+            extra={
+                "user_id": self.client.user_id,
+                "device_id": self.client.device_id,
+                "rooms": len(self.client.rooms),
+            },
+        )
         self.ready.set()
 
     def stop(self) -> None:

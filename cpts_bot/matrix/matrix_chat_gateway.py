@@ -90,8 +90,9 @@ def message_content(payload: dict[str, Any]) -> dict[str, Any]:
 class MatrixChatGateway:
     """Drains the outbox in order; wakes up when :meth:`wake` is called."""
 
-    def __init__(self, client: AsyncClient, database: Database,
-                 synced: asyncio.Event | None = None) -> None:
+    def __init__(
+        self, client: AsyncClient, database: Database, synced: asyncio.Event | None = None
+    ) -> None:
         self._client = client
         self._synced = synced
         self._database = database

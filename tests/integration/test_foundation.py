@@ -39,7 +39,8 @@ async def test_invite_from_allowed_user_accepted_and_from_stranger_refused(users
     async with asyncio.timeout(20):
         while True:
             members = await stranger.client.room_get_state_event(
-                refused_room, "m.room.member", bot.user_id)
+                refused_room, "m.room.member", bot.user_id
+            )
             if getattr(members, "content", {}).get("membership") == "leave":
                 break
             await asyncio.sleep(0.2)
@@ -103,9 +104,14 @@ async def test_reply_fallback_is_ignored_and_edits_are_not_new_questions(users, 
     quoted = f"> <{bot.user_id}> Voici ce que je sais faire\n\naide"
     reply_question = await gp.send(room, quoted, reply_to=answer.event_id)
     assert "Voici ce que je sais faire" in (await gp.wait_reply(reply_question)).body
-    await gp.send(room, "* aide", extra={
-        "m.new_content": {"msgtype": "m.text", "body": "aide"},
-        "m.relates_to": {"rel_type": "m.replace", "event_id": first}})
+    await gp.send(
+        room,
+        "* aide",
+        extra={
+            "m.new_content": {"msgtype": "m.text", "body": "aide"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first},
+        },
+    )
     marker = await gp.send(room, "langue fr")
     await gp.wait_reply(marker)
     bot_messages = gp.from_user(bot.user_id, room)
