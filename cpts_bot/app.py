@@ -58,7 +58,9 @@ class BotApp:
             log.info("stopped")
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
-        gateway = MatrixChatGateway(client, database, self.synced)
+        gateway = MatrixChatGateway(
+            client, database, self.synced, typing=lambda room, on: _typing(client, room, on)
+        )
         features = build_features(database, self.config)
         router = CommandRouter(
             database,
@@ -132,9 +134,19 @@ async def _decrypt(client: AsyncClient, row: repo.InboxRow) -> dict[str, Any] | 
     return item.payload if item is not None and item.kind == "message" else None
 
 
+_background: set[asyncio.Task[Any]] = set()
+
+
 async def _typing(client: AsyncClient, room_id: str, on: bool) -> None:
-    with contextlib.suppress(Exception):
-        await client.room_typing(room_id, on, timeout=15000)
+    """Show (or stop showing) "typing" without delaying the answer by a round trip."""
+
+    async def send() -> None:
+        with contextlib.suppress(Exception):
+            await client.room_typing(room_id, on, timeout=15000)
+
+    task = asyncio.create_task(send())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:
