@@ -179,3 +179,39 @@ async def test_bot_recovers_after_the_homeserver_was_down_10_seconds(users, make
     assert reply.decrypted
     assert bot.process is not None and bot.process.poll() is None
     bot.stop()
+
+
+async def test_rate_limited_replies_are_retried_after_retry_after_ms(users, make_bot, synapse):
+    gp = await users.client("gp")
+    bot = make_bot(coordinators=[gp.user_id], allowed=[])
+    admin_id, admin_password = users.create("admin", admin=True)
+    login = await _login(synapse.url, admin_id, admin_password)
+    await _post_json(
+        f"{synapse.url}/_synapse/admin/v1/users/{bot.user_id}/override_ratelimit",
+        {"messages_per_second": 1, "burst_count": 1}, login)
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    burst = [await gp.send(room, "aide") for _ in range(5)]
+    for event_id in burst:
+        await gp.wait_reply(event_id, timeout=60)
+    assert "ratelimited" in bot.log_text(), "the homeserver should have answered 429"
+    assert len(gp.from_user(bot.user_id, room)) == 5
+    bot.stop()
+
+
+async def _login(homeserver: str, user_id: str, password: str) -> str:
+    response = await _post_json(f"{homeserver}/_matrix/client/v3/login", {
+        "type": "m.login.password", "identifier": {"type": "m.id.user", "user": user_id},
+        "password": password}, None)
+    return str(response["access_token"])
+
+
+async def _post_json(url: str, body: dict, token: str | None) -> dict:
+    import aiohttp
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession() as session, session.post(
+            url, json=body, headers=headers) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
