@@ -393,6 +393,9 @@ def _with_context(
     if last is None:
         return query
     if query.intent == Intent.MORE:
+        if last.intent == Intent.COUNT:
+            # "plus" after a count: the list itself, from the start.
+            return replace(last, intent=Intent.FIND, page=0, follow_up=True)
         return replace(last, page=last.page + 1, follow_up=True)
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
