@@ -460,7 +460,8 @@ def _structure_matches(
     for position in ordered[:PAGE_SIZE]:
         structure = index.structures[position]
         reasons = [ConceptRef(STRUCTURE, structure.structure_type)]
-        reasons.append(ConceptRef(PLACE if structure.site.commune_insee in places
-                                  else NEIGHBOUR, structure.site.commune_insee))
+        if places:
+            reasons.append(ConceptRef(PLACE if structure.site.commune_insee in places
+                                      else NEIGHBOUR, structure.site.commune_insee))
         result.append(StructureMatch(structure, tuple(reasons)))
     return tuple(result)
