@@ -58,6 +58,7 @@ class PlaceIndex:
                 index._add((postal,), info.insee)
             index._add((info.insee,), info.insee)
             if info.arrondissement is not None:
+                index._add((info.city,), info.insee)  # "Lyon": each arrondissement listed
                 for variant in _arrondissement_forms(info.city, info.arrondissement):
                     index._add(variant, info.insee)
         return index
