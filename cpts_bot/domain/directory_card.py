@@ -61,7 +61,11 @@ def card_changes(old: Card, new: Card) -> list[FieldChange]:
     for code in sorted(set(old.activities) | set(new.activities)):
         before, after = old.activities.get(code), new.activities.get(code)
         if before != after:
-            changes.append(FieldChange(f"activity:{code}", before, after))
+            changes.append(FieldChange(
+                f"activity:{code}",
+                (before or code) if before is not None else None,
+                (after or code) if after is not None else None,
+            ))
     for modality in sorted(set(old.modalities) | set(new.modalities)):
         before_d, after_d = old.modalities.get(modality), new.modalities.get(modality)
         if before_d != after_d:

@@ -372,12 +372,14 @@ class DirectoryRepository:
 
     # --- structures ----------------------------------------------------------------
 
-    async def upsert_structure(self, structure: Structure, now: datetime) -> bool:
-        """Insert or update ``structure``; return True when it is new."""
+    async def upsert_structure(self, structure: Structure, now: datetime) -> str:
+        """Insert or update ``structure``; return ``"new"``, ``"updated"`` or ``"kept"``."""
         async with self.db.execute(
-            "SELECT 1 FROM directory_structures WHERE key = ?", (structure.key,)
+            "SELECT * FROM directory_structures WHERE key = ?", (structure.key,)
         ) as cursor:
-            is_new = await cursor.fetchone() is None
+            row = await cursor.fetchone()
+        if row is not None and _structure_from_row(row) == structure:
+            return "kept"
         site, stamp = structure.site, to_iso(now)
         await self.db.execute(
             "INSERT INTO directory_structures (key, structure_type, name, structure_name,"
@@ -397,7 +399,7 @@ class DirectoryRepository:
              json.dumps(sorted(structure.activities), ensure_ascii=False),
              structure.matrix_id, int(structure.active), stamp, stamp),
         )
-        return is_new
+        return "new" if row is None else "updated"
 
     async def load_active_structures(self) -> list[Structure]:
         """Every active structure, by key."""
