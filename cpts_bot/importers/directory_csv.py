@@ -12,6 +12,7 @@ one transaction, so a failure half-way leaves the directory as it was.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -352,7 +353,7 @@ async def import_directory_csv(
 ) -> DirectoryCsvSummary:
     """Import the CPTS directory file at ``path`` in one transaction."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
     except FileNotFoundError:
         raise DirectoryCsvError(f"{path}: file not found") from None
     except UnicodeDecodeError as error:
