@@ -27,6 +27,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 23, 8, 0, tzinfo=UTC)
 TERRITORY = ["69388", "69383"]
 HEADER = "|".join(PUBLISHED_HEADER) + "|"
+SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample" / "rpps_sample.txt"
 
 
 def line(rpps: str, last: str, commune: str = "69388", **extra: str) -> str:
@@ -233,9 +234,8 @@ async def test_a_missing_column_writes_nothing(database: Database, tmp_path: Pat
 
 
 async def test_the_sample_extract_imports(database: Database) -> None:
-    sample = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample" / "rpps_sample.txt"
     communes = ["69388", "69383", "69387", "69259", "69029"]
-    summary = await import_rpps_extract(database, sample, communes, NOW)
+    summary = await import_rpps_extract(database, SAMPLE, communes, NOW)
     assert summary.rejected == []
     assert summary.new == summary.professionals_in_file > 20
     assert summary.lines_read > summary.lines_in_territory
