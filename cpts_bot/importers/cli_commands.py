@@ -1,14 +1,16 @@
 """``cpts-bot import rpps FILE`` and ``cpts-bot import directory FILE.csv``.
 
 :func:`register_cli` adds the ``import`` command to the main parser's subparsers. The
-main parser provides ``args.rooms_file`` (rooms.yaml, for the territory's communes) and
-``args.data_dir`` (the database is ``data_dir/cpts-bot.sqlite``).
+territory's communes come from ``args.rooms_file`` (else ``CPTS_ROOMS_FILE``, else
+``rooms.yaml``); the database is ``cpts-bot.sqlite`` in ``args.data_dir`` (else
+``CPTS_DATA_DIR``, else ``data``), where the bot keeps it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +47,13 @@ def register_cli(subparsers: Any) -> None:
 
 
 def _database_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "data_dir", None) or "data") / DATABASE_NAME
+    data_dir = getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data"
+    return Path(data_dir) / DATABASE_NAME
+
+
+def _rooms_file(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE")
+                or "rooms.yaml")
 
 
 def _fail(message: str) -> int:
@@ -56,7 +64,7 @@ def _fail(message: str) -> int:
 def run_import_rpps(args: argparse.Namespace) -> int:
     """Handler of ``import rpps``: returns the exit code."""
     try:
-        config = load_rooms_config(Path(getattr(args, "rooms_file", None) or "rooms.yaml"))
+        config = load_rooms_config(_rooms_file(args))
     except ConfigError as error:
         return _fail(f"cannot read the territory's communes:\n{error}")
     communes = [commune.insee for commune in config.territory.communes]

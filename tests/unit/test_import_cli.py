@@ -62,3 +62,17 @@ def test_errors_give_a_clear_message_and_a_nonzero_exit(
     assert run(tmp_path, "import", "directory", str(bad)) == 2
     captured = capsys.readouterr()
     assert "line 2: commune_insee" in captured.out and "1 row(s) rejected" in captured.err
+
+
+def test_through_the_main_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cpts_bot.cli import main
+
+    rooms = tmp_path / "rooms.yaml"
+    rooms.write_text(ROOMS, encoding="utf-8")
+    monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path / "data"))
+    code = main(["--rooms-file", str(rooms), "import", "rpps",
+                 str(SAMPLE / "rpps_sample.txt"), "--no-progress"])
+    assert code == 0 and "new: 28" in capsys.readouterr().out
+    assert asyncio.run(count_active(tmp_path)) == 28
