@@ -19,18 +19,19 @@ from cpts_bot.matrix.cross_signing import (
 from cpts_bot.matrix.secret_storage import SecretStorageError
 from cpts_bot.matrix.signed_json import verify_device_chain
 from cpts_bot.settings import BotSettings
-from tests.integration.synapse_fallback import Homeserver
+from cpts_bot.devtools.synapse import SynapseServer
+from tests.integration.conftest import Users
 
 pytestmark = pytest.mark.synapse
 
 
-def _settings(server: Homeserver, user_id: str, password: str, data_dir: Path,
+def _settings(server: SynapseServer, user_id: str, password: str, data_dir: Path,
               enabled: bool = True) -> BotSettings:
     return BotSettings(homeserver=server.url, user_id=user_id, password=password,
                        data_dir=data_dir, cross_signing=enabled)
 
 
-async def _login(server: Homeserver, user_id: str, password: str, data_dir: Path
+async def _login(server: SynapseServer, user_id: str, password: str, data_dir: Path
                  ) -> AsyncClient:
     store = data_dir / "store"
     store.mkdir(parents=True, exist_ok=True)
@@ -41,7 +42,7 @@ async def _login(server: Homeserver, user_id: str, password: str, data_dir: Path
     return client
 
 
-async def _restore(server: Homeserver, user_id: str, device_id: str, token: str,
+async def _restore(server: SynapseServer, user_id: str, device_id: str, token: str,
                    data_dir: Path) -> AsyncClient:
     store = data_dir / "store"
     store.mkdir(parents=True, exist_ok=True)
@@ -52,22 +53,23 @@ async def _restore(server: Homeserver, user_id: str, device_id: str, token: str,
 
 
 @pytest.fixture
-async def observer(cs_homeserver: Homeserver, tmp_path: Path) -> AsyncIterator[AsyncClient]:
+async def observer(synapse: SynapseServer, users: Users, tmp_path: Path
+                   ) -> AsyncIterator[AsyncClient]:
     """Another user, who checks the bot's keys from the outside."""
-    user_id, password = cs_homeserver.register()
-    client = await _login(cs_homeserver, user_id, password, tmp_path / "observer")
+    user_id, password = users.create("observer")
+    client = await _login(synapse, user_id, password, tmp_path / "observer")
     yield client
     await client.close()
 
 
 async def test_identity_created_and_chain_verified_by_another_client(
-    cs_homeserver: Homeserver, tmp_path: Path, observer: AsyncClient
+    synapse: SynapseServer, users: Users, tmp_path: Path, observer: AsyncClient
 ) -> None:
-    user_id, password = cs_homeserver.register()
+    user_id, password = users.create("bot")
     data_dir = tmp_path / "bot"
-    bot = await _login(cs_homeserver, user_id, password, data_dir)
+    bot = await _login(synapse, user_id, password, data_dir)
     try:
-        status = await ensure_cross_signed(bot, _settings(cs_homeserver, user_id, password,
+        status = await ensure_cross_signed(bot, _settings(synapse, user_id, password,
                                                           data_dir), data_dir)
     finally:
         await bot.close()
@@ -85,14 +87,14 @@ async def test_identity_created_and_chain_verified_by_another_client(
 
 
 async def test_disabled_cross_signing_leaves_the_device_unsigned(
-    cs_homeserver: Homeserver, tmp_path: Path, observer: AsyncClient
+    synapse: SynapseServer, users: Users, tmp_path: Path, observer: AsyncClient
 ) -> None:
-    user_id, password = cs_homeserver.register()
+    user_id, password = users.create("bot")
     data_dir = tmp_path / "bot"
-    bot = await _login(cs_homeserver, user_id, password, data_dir)
+    bot = await _login(synapse, user_id, password, data_dir)
     try:
         status = await ensure_cross_signed(
-            bot, _settings(cs_homeserver, user_id, password, data_dir, enabled=False), data_dir
+            bot, _settings(synapse, user_id, password, data_dir, enabled=False), data_dir
         )
     finally:
         await bot.close()
@@ -103,18 +105,18 @@ async def test_disabled_cross_signing_leaves_the_device_unsigned(
 
 
 async def test_restart_new_device_lost_seeds_restore_and_reset(
-    cs_homeserver: Homeserver, tmp_path: Path, observer: AsyncClient
+    synapse: SynapseServer, users: Users, tmp_path: Path, observer: AsyncClient
 ) -> None:
-    user_id, password = cs_homeserver.register()
+    user_id, password = users.create("bot")
     data_dir = tmp_path / "bot"
-    settings = _settings(cs_homeserver, user_id, password, data_dir)
-    bot = await _login(cs_homeserver, user_id, password, data_dir)
+    settings = _settings(synapse, user_id, password, data_dir)
+    bot = await _login(synapse, user_id, password, data_dir)
     first = await ensure_cross_signed(bot, settings, data_dir)
     device_id, token = bot.device_id, bot.access_token
     await bot.close()
 
     # Restart with the same store and login: same identity, nothing to do.
-    bot = await _restore(cs_homeserver, user_id, device_id, token, data_dir)
+    bot = await _restore(synapse, user_id, device_id, token, data_dir)
     again = await ensure_cross_signed(bot, settings, data_dir)
     await bot.close()
     assert again.master_key == first.master_key
@@ -123,13 +125,13 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     # The crypto store lost but the saved login kept: refused, clearly.
     lost_dir = tmp_path / "lost-store"
     cross_signing.save_seeds(lost_dir, cross_signing.load_seeds(data_dir, user_id))
-    bot = await _restore(cs_homeserver, user_id, device_id, token, lost_dir)
+    bot = await _restore(synapse, user_id, device_id, token, lost_dir)
     with pytest.raises(CryptoStoreLostError, match="crypto store"):
         await ensure_cross_signed(bot, settings, lost_dir)
     await bot.close()
 
     # A new device with the saved seeds: signed with the same identity.
-    bot = await _login(cs_homeserver, user_id, password, data_dir)
+    bot = await _login(synapse, user_id, password, data_dir)
     second_device = await ensure_cross_signed(bot, settings, data_dir)
     await bot.close()
     assert second_device.signed_device and not second_device.created_identity
@@ -139,9 +141,9 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
 
     # A fresh data directory while the server has the identity: a clear refusal.
     fresh = tmp_path / "fresh"
-    bot = await _login(cs_homeserver, user_id, password, fresh)
+    bot = await _login(synapse, user_id, password, fresh)
     with pytest.raises(CrossSigningError, match="restore-cross-signing") as refusal:
-        await ensure_cross_signed(bot, _settings(cs_homeserver, user_id, password, fresh),
+        await ensure_cross_signed(bot, _settings(synapse, user_id, password, fresh),
                                   fresh)
     assert "reset-cross-signing" in str(refusal.value)
     seen = (await query_identities(observer, [user_id]))[user_id]
@@ -154,7 +156,7 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     assert first.recovery_key is not None
     await cross_signing.restore_cross_signing(bot, fresh, first.recovery_key)
     restored = await ensure_cross_signed(
-        bot, _settings(cs_homeserver, user_id, password, fresh), fresh
+        bot, _settings(synapse, user_id, password, fresh), fresh
     )
     assert restored.master_key == first.master_key and restored.signed_device
 
@@ -166,7 +168,7 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     assert seen.master_public_key == reset.master_key
     assert seen.device_is_cross_signed(bot.device_id)
     assert not seen.device_is_cross_signed(device_id)  # signed by the old identity
-    bot = await _restore(cs_homeserver, user_id, device_id, token, data_dir)
+    bot = await _restore(synapse, user_id, device_id, token, data_dir)
     with pytest.raises(CrossSigningError, match="not the ones the homeserver has"):
         await ensure_cross_signed(bot, settings, data_dir)
     await bot.close()

@@ -20,7 +20,8 @@ from cpts_bot.settings import BotSettings, RoomsConfig, TrustPolicy
 from cpts_bot.storage.database import Database
 from tests.integration.js_client import JsClient, ensure_js_client
 from tests.integration.nio_echo_bot import EchoBot
-from tests.integration.synapse_fallback import Homeserver
+from cpts_bot.devtools.synapse import SynapseServer
+from tests.integration.conftest import Users
 
 pytestmark = [pytest.mark.synapse, pytest.mark.node]
 
@@ -40,10 +41,10 @@ class Scene:
     js_device: str
 
 
-async def _scene(server: Homeserver, tmp_path: Path, cross_signing: bool
+async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_signing: bool
                  ) -> AsyncIterator[Scene]:
-    bot_id, bot_password = server.register()
-    user_id, user_password = server.register()
+    bot_id, bot_password = users.create("bot")
+    user_id, user_password = users.create("doctor")
     data_dir = tmp_path / "bot"
     (data_dir / "store").mkdir(parents=True)
     client = AsyncClient(server.url, bot_id, store_path=str(data_dir / "store"),
@@ -73,16 +74,16 @@ async def _scene(server: Homeserver, tmp_path: Path, cross_signing: bool
 
 
 @pytest.fixture
-async def signed_scene(cs_homeserver: Homeserver, tmp_path: Path, js_ready: None
+async def signed_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
                        ) -> AsyncIterator[Scene]:
-    async for scene in _scene(cs_homeserver, tmp_path, cross_signing=True):
+    async for scene in _scene(synapse, users, tmp_path, cross_signing=True):
         yield scene
 
 
 @pytest.fixture
-async def unsigned_scene(cs_homeserver: Homeserver, tmp_path: Path, js_ready: None
+async def unsigned_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
                          ) -> AsyncIterator[Scene]:
-    async for scene in _scene(cs_homeserver, tmp_path, cross_signing=False):
+    async for scene in _scene(synapse, users, tmp_path, cross_signing=False):
         yield scene
 
 
