@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
+from cpts_bot.devtools.synapse import SynapseServer
 from cpts_bot.matrix import cross_signing
 from cpts_bot.matrix.cross_signing import (
     CrossSigningError,
@@ -19,7 +20,6 @@ from cpts_bot.matrix.cross_signing import (
 from cpts_bot.matrix.secret_storage import SecretStorageError
 from cpts_bot.matrix.signed_json import verify_device_chain
 from cpts_bot.settings import BotSettings
-from cpts_bot.devtools.synapse import SynapseServer
 from tests.integration.conftest import Users
 
 pytestmark = pytest.mark.synapse

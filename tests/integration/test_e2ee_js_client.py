@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
+from cpts_bot.devtools.synapse import SynapseServer
 from cpts_bot.matrix.cross_signing import ensure_cross_signed
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.settings import BotSettings, RoomsConfig, TrustPolicy
 from cpts_bot.storage.database import Database
+from tests.integration.conftest import Users
 from tests.integration.js_client import JsClient, ensure_js_client
 from tests.integration.nio_echo_bot import EchoBot
-from cpts_bot.devtools.synapse import SynapseServer
-from tests.integration.conftest import Users
 
 pytestmark = [pytest.mark.synapse, pytest.mark.node]
 
