@@ -332,6 +332,17 @@ async def check_crypto_store(client: AsyncClient, identity: UserIdentity) -> Non
         )
 
 
+async def check_crypto_store_at_start(client: AsyncClient) -> None:
+    """Call right after restoring a saved login and BEFORE any ``keys_upload``: raise
+    :class:`CryptoStoreLostError` when the server knows this device with other keys.
+
+    Synapse replaces the device keys on upload (only the one-time keys clash), so once
+    ``keys_upload`` has run the loss can no longer be seen, and every client sees the
+    device's keys change under the same device id."""
+    identity = (await query_identities(client, [client.user_id]))[client.user_id]
+    await check_crypto_store(client, identity)
+
+
 async def _ensure_device_keys_uploaded(client: AsyncClient) -> None:
     if client.should_upload_keys:
         response = await client.keys_upload()

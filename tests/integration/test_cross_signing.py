@@ -127,6 +127,8 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     cross_signing.save_seeds(lost_dir, cross_signing.load_seeds(data_dir, user_id))
     bot = await _restore(synapse, user_id, device_id, token, lost_dir)
     with pytest.raises(CryptoStoreLostError, match="crypto store"):
+        await cross_signing.check_crypto_store_at_start(bot)
+    with pytest.raises(CryptoStoreLostError, match="crypto store"):
         await ensure_cross_signed(bot, settings, lost_dir)
     await bot.close()
 
