@@ -436,8 +436,9 @@ async def reset_cross_signing(
     if client.device_id not in identity.devices:
         await _ensure_device_keys_uploaded(client)
     seeds = new_seeds(user_id)
-    save_seeds(data_dir, seeds)
+    # Saved only once the server took them: a refused password changes nothing.
     await upload_cross_signing_keys(client, seeds, password)
+    save_seeds(data_dir, seeds)
     identity = (await query_identities(client, [user_id]))[user_id]
     await sign_device(client, seeds, identity.devices[client.device_id])
     recovery_key = await store_in_secret_storage(client, seeds)
