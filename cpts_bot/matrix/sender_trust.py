@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from nio import AsyncClient
+from nio import AsyncClient, OlmUnverifiedDeviceError
 
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.i18n import Translator
@@ -214,7 +214,7 @@ class SenderTrustGate:
             self.forget([sender])
             identity = (await self._identities(client, [sender], now))[sender]
         async with self._database.transaction() as db:
-            pinned = await pins.get_pinned(db, sender)
+            pinned = await self._pinned(db, sender)
             decision = decide(self._policy, identity, device_id, pinned)
             pinned = await self._record(db, identity, pinned, now)
             if not decision.trusted:
@@ -235,15 +235,21 @@ class SenderTrustGate:
         identities = await self._identities(client, user_ids, now)
         async with self._database.transaction() as db:
             for identity in identities.values():
-                pinned = await pins.get_pinned(db, identity.user_id)
+                pinned = await self._pinned(db, identity.user_id)
                 pinned = await self._record(db, identity, pinned, now)
                 self._apply_to_store(client, identity, pinned)
+
+    async def _pinned(self, db: Any, user_id: str) -> PinnedIdentity | None:
+        # The bot's own identity is the one on the server (an operator may reset it).
+        return None if user_id == self._bot_user_id else await pins.get_pinned(db, user_id)
 
     async def _record(
         self, db: Any, identity: UserIdentity, pinned: PinnedIdentity | None, now: datetime
     ) -> PinnedIdentity | None:
         """Record a first sight or a change; return the pinned identity as it now is."""
         user_id = identity.user_id
+        if user_id == self._bot_user_id:
+            return None
         update = identity_update(identity, pinned)
         if update.pin:
             await pins.pin(db, user_id, update.pin, now)
@@ -294,6 +300,40 @@ class SenderTrustGate:
                 client.verify_device(device)
             else:
                 client.blacklist_device(device)
+
+
+async def send_to_trusted_devices(
+    client: AsyncClient,
+    gate: SenderTrustGate,
+    room_id: str,
+    event_type: str,
+    content: dict[str, Any],
+    *,
+    tx_id: str | None,
+    now: datetime,
+) -> Any:
+    """``room_send`` that shares the room key only with the devices the policy trusts.
+
+    Devices are marked verified or blacklisted first, and ``ignore_unverified_devices``
+    is False, so that a device that appears between that and nio's own key query is not
+    given the key silently: nio raises, the device is classified, and the send is tried
+    again. Returns nio's response (a ``RoomSendResponse`` or an error response)."""
+    if client.should_query_keys:
+        await client.keys_query()
+    room = client.rooms.get(room_id)
+    members = list(room.users) if room is not None else []
+    await gate.apply_device_trust(client, members, now)
+    for attempt in range(3):
+        try:
+            return await client.room_send(
+                room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=False
+            )
+        except OlmUnverifiedDeviceError as error:
+            if attempt == 2:
+                raise
+            gate.forget([error.device.user_id])
+            await gate.apply_device_trust(client, [error.device.user_id], now)
+    raise AssertionError("unreachable")
 
 
 async def _language_of(db: Any, user_id: str, default: str) -> str:

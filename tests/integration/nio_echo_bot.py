@@ -19,11 +19,17 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomMessageText,
+    RoomSendResponse,
     SyncResponse,
 )
 
 from cpts_bot.matrix.key_hygiene import UndecryptableEvents
-from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    authenticated_device_id,
+    send_to_trusted_devices,
+)
+from cpts_bot.storage.database import Database
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Received:
 class EchoBot:
     client: AsyncClient
     gate: SenderTrustGate
+    database: Database | None = None
     received: list[Received] = field(default_factory=list)
     undecryptable: list[str] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -87,14 +94,11 @@ class EchoBot:
             await self.say(room.room_id, "echo: " + event.body)
 
     async def say(self, room_id: str, text: str) -> None:
-        if self.client.should_query_keys:
-            await self.client.keys_query()
-        room = self.client.rooms[room_id]
-        await self.gate.apply_device_trust(self.client, list(room.users), datetime.now(UTC))
-        await self.client.room_send(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": text},
-            ignore_unverified_devices=False,
+        response = await send_to_trusted_devices(
+            self.client, self.gate, room_id, "m.room.message", {"msgtype": "m.text", "body": text},
+            tx_id=None, now=datetime.now(UTC),
         )
+        assert isinstance(response, RoomSendResponse), response
 
     async def wait_for(self, predicate: Callable[[], bool], seconds: float = 30) -> None:
         async def loop() -> None:

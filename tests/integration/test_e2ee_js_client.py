@@ -41,7 +41,8 @@ class Scene:
     js_device: str
 
 
-async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_signing: bool
+async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_signing: bool,
+                 js_cross_signed: bool = True, isolation: str = "only-signed",
                  ) -> AsyncIterator[Scene]:
     bot_id, bot_password = users.create("bot")
     user_id, user_password = users.create("doctor")
@@ -59,9 +60,10 @@ async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_sign
         "coordinators": [user_id],
     })
     gate = SenderTrustGate(database, TrustPolicy.CROSS_SIGNED_ONLY, config, bot_id)
-    bot = EchoBot(client, gate)
+    bot = EchoBot(client, gate, database=database)
     bot.start()
-    js = await JsClient.start(server.url, user_id, user_password, invite=bot_id)
+    js = await JsClient.start(server.url, user_id, user_password, invite=bot_id,
+                              cross_sign=js_cross_signed, isolation=isolation)
     try:
         ready = await js.expect(lambda line: line["type"] == "ready")
         await js.command(cmd="wait_member", user_id=bot_id)
@@ -84,6 +86,14 @@ async def signed_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_
 async def unsigned_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
                          ) -> AsyncIterator[Scene]:
     async for scene in _scene(synapse, users, tmp_path, cross_signing=False):
+        yield scene
+
+
+@pytest.fixture
+async def unsigned_user_scene(synapse: SynapseServer, users: Users, tmp_path: Path,
+                              js_ready: None) -> AsyncIterator[Scene]:
+    async for scene in _scene(synapse, users, tmp_path, cross_signing=True,
+                              js_cross_signed=False, isolation="all"):
         yield scene
 
 
@@ -120,3 +130,22 @@ async def test_unsigned_bot_is_shut_out_by_the_same_client(unsigned_scene: Scene
     line = await scene.js.expect(lambda line: _from_bot(scene, line))
     assert line["decrypted"] is False, line
     assert line["failure"] == "UNSIGNED_SENDER_DEVICE", line
+
+
+async def test_messages_from_a_device_its_owner_did_not_sign_are_ignored(
+    unsigned_user_scene: Scene,
+) -> None:
+    scene = unsigned_user_scene
+    await scene.js.command(cmd="send", text="bonjour")
+    await scene.bot.wait_for(lambda: len(scene.bot.received) >= 1)
+    heard = scene.bot.received[0]
+    assert (heard.body, heard.device_id, heard.trusted) == ("bonjour", scene.js_device, False)
+    # The sender is told why, once (queued in the outbox, in French).
+    rows = await scene.bot.database.fetch_all("SELECT target, payload FROM outbox")
+    assert len(rows) == 1 and rows[0]["target"] == scene.room_id
+    assert "Message non lu" in rows[0]["payload"]
+    # And the untrusted device gets no room key: it cannot read what the bot says.
+    await scene.bot.say(scene.room_id, "réservé aux sessions vérifiées")
+    line = await scene.js.expect(lambda line: _from_bot(scene, line))
+    assert line["decrypted"] is False, line
+    assert line["failure"] == "MEGOLM_UNKNOWN_INBOUND_SESSION_ID", line  # no key shared
