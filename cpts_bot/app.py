@@ -6,16 +6,20 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
+from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -25,9 +29,22 @@ log = logging.getLogger("cpts_bot")
 DATABASE_FILE = "cpts-bot.sqlite"
 
 
-def build_features(database: Database, config: RoomsConfig) -> list[ChatFeature]:
-    """The chat features, in the order they are tried."""
-    return []
+@dataclass
+class Features:
+    """The chat features, in the order they are tried, and what runs after each event."""
+
+    chat: list[ChatFeature]
+    after_event: list[Callable[[], Awaitable[None]]]
+    directory_index: DatabaseIndexProvider
+
+
+def build_features(database: Database, config: RoomsConfig) -> Features:
+    directory_index = DatabaseIndexProvider(database)
+    chat: list[ChatFeature] = [
+        CardFeature(on_card_changed=directory_index.mark_dirty),
+        DirectoryFeature(directory_index),
+    ]
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index)
 
 
 @dataclass
@@ -62,11 +79,13 @@ class BotApp:
             client, database, self.synced, typing=lambda room, on: _typing(client, room, on)
         )
         features = build_features(database, self.config)
+        await features.directory_index.refresh()
         router = CommandRouter(
             database,
             self.config,
             client.user_id,
-            features,
+            features.chat,
+            after_event=features.after_event,
             on_outbox=gateway.wake,
             decryptor=lambda row: _decrypt(client, row),
             typing=lambda room, on: _typing(client, room, on),
