@@ -81,14 +81,20 @@ class CardFeature:
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
         lines = [
-            _("\"ma fiche\": see your directory card"),
-            _("\"je ne prends plus de nouveaux patients\", \"je fais des visites à domicile le "
-              "mardi\", \"ajoute activité : plaies complexes\", \"mon téléphone 04 78 00 00 00\":"
-              " update your card"),
+            _('"ma fiche": see your directory card'),
+            _(
+                '"je ne prends plus de nouveaux patients", "je fais des visites à domicile le '
+                'mardi", "ajoute activité : plaies complexes", "mon téléphone 04 78 00 00 00":'
+                " update your card"
+            ),
         ]
         if is_coordinator:
-            lines.append(_("\"fiche de @name:server : …\" or \"pour Dr Martin : …\": "
-                           "see or update someone's card"))
+            lines.append(
+                _(
+                    '"fiche de @name:server : …" or "pour Dr Martin : …": '
+                    "see or update someone's card"
+                )
+            )
         return lines
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
@@ -110,8 +116,9 @@ class CardFeature:
         own = command.target is None
         lines: list[str] = []
         if command.edits:
-            lines += await self._apply(command, key, professional, own, message.sender,
-                                       repository, context)
+            lines += await self._apply(
+                command, key, professional, own, message.sender, repository, context
+            )
         if command.show:
             if lines:
                 lines.append("")
@@ -122,7 +129,10 @@ class CardFeature:
         return True
 
     async def _card_key(
-        self, target: CardTarget | None, sender: str, repository: DirectoryRepository,
+        self,
+        target: CardTarget | None,
+        sender: str,
+        repository: DirectoryRepository,
         context: HandlerContext,
     ) -> str | None:
         """The key of the card to work on, or None after replying why there is none."""
@@ -130,17 +140,24 @@ class CardFeature:
         own_key = await repository.find_key_by_matrix_id(sender)
         if target is None:
             if own_key is None:
-                await context.outbox.reply(Reply(_(
-                    "You are not in the CPTS directory: no card is linked to {user}. Ask the "
-                    "coordination to add your Matrix ID to your card.", user=sender)))
+                await context.outbox.reply(
+                    Reply(
+                        _(
+                            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
+                            "coordination to add your Matrix ID to your card.",
+                            user=sender,
+                        )
+                    )
+                )
             return own_key
         keys = await _target_keys(target, repository)
         if keys != [own_key] and not context.is_coordinator(sender):
-            await context.outbox.reply(Reply(_(
-                "Only the coordination can see or change another professional's card.")))
+            await context.outbox.reply(
+                Reply(_("Only the coordination can see or change another professional's card."))
+            )
             return None
         if not keys:
-            await context.outbox.reply(Reply(_("No card found for \"{who}\".", who=target.text)))
+            await context.outbox.reply(Reply(_('No card found for "{who}".', who=target.text)))
             return None
         if len(keys) > 1:
             names = []
@@ -149,15 +166,28 @@ class CardFeature:
                 if found is not None:
                     commune = found.sites[0].commune_name if found.sites else ""
                     names.append(f"{found.display_name} ({commune or key})")
-            await context.outbox.reply(Reply(_(
-                "Several cards match \"{who}\": {names}. Say which one with the Matrix ID or "
-                "the RPPS number.", who=target.text, names="; ".join(names))))
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
+                        "the RPPS number.",
+                        who=target.text,
+                        names="; ".join(names),
+                    )
+                )
+            )
             return None
         return keys[0]
 
     async def _apply(
-        self, command: CardCommand, key: str, professional: Professional, own: bool,
-        sender: str, repository: DirectoryRepository, context: HandlerContext,
+        self,
+        command: CardCommand,
+        key: str,
+        professional: Professional,
+        own: bool,
+        sender: str,
+        repository: DirectoryRepository,
+        context: HandlerContext,
     ) -> list[str]:
         _ = context._
         card = await repository.load_card(key)
@@ -169,49 +199,65 @@ class CardFeature:
             self._on_card_changed(key)
         lines: list[str] = []
         if changes:
-            lines.append(_("Your card is updated:") if own else _(
-                "Card of {name} updated:", name=professional.display_name))
-            lines += ["• " + _change_text(change, card, context.translator)
-                      for change in changes]
+            lines.append(
+                _("Your card is updated:")
+                if own
+                else _("Card of {name} updated:", name=professional.display_name)
+            )
+            lines += ["• " + _change_text(change, card, context.translator) for change in changes]
         elif not problems:
             lines.append(_("Nothing to change: the card already said so."))
         return lines + problems
 
-    def _edited(self, card: Card, edit: CardEdit, problems: list[str],
-                translator: Translator) -> Card:
+    def _edited(
+        self, card: Card, edit: CardEdit, problems: list[str], translator: Translator
+    ) -> Card:
         _ = translator.gettext
         match edit:
             case SetModality(modality, available, note):
                 return with_modality(card, modality, ModalityDeclaration(available, note))
             case SetPhone(phone):
-                return Card(phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages)
+                return Card(phone, card.matrix_id, card.activities, card.modalities, card.languages)
             case AddActivity(label):
                 code, shown = self._activity(label)
                 return with_activity(card, code, shown)
             case RemoveActivity(label):
                 code = self._code_on_card(card, label)
                 if code is None:
-                    problems.append(_("The activity \"{label}\" was not on the card.",
-                                      label=label))
+                    problems.append(_('The activity "{label}" was not on the card.', label=label))
                     return card
                 return without_activity(card, code)
             case AddLanguages(languages):
-                return Card(card.phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages | frozenset(languages))
+                return Card(
+                    card.phone,
+                    card.matrix_id,
+                    card.activities,
+                    card.modalities,
+                    card.languages | frozenset(languages),
+                )
             case RemoveLanguages(languages):
-                return Card(card.phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages - frozenset(languages))
+                return Card(
+                    card.phone,
+                    card.matrix_id,
+                    card.activities,
+                    card.modalities,
+                    card.languages - frozenset(languages),
+                )
             case BadPhone(text):
-                problems.append(_("\"{text}\" is not a phone number (e.g. 04 78 00 00 00).",
-                                  text=text))
+                problems.append(
+                    _('"{text}" is not a phone number (e.g. 04 78 00 00 00).', text=text)
+                )
             case UnknownLanguage(text):
-                problems.append(_("Unknown language: \"{text}\".", text=text))
+                problems.append(_('Unknown language: "{text}".', text=text))
             case NotUnderstood(text):
-                problems.append(_(
-                    "Not understood: \"{text}\". Examples: \"je ne prends plus de nouveaux "
-                    "patients\", \"ajoute activité : plaies complexes\", \"mon téléphone 04 78 "
-                    "00 00 00\".", text=text))
+                problems.append(
+                    _(
+                        'Not understood: "{text}". Examples: "je ne prends plus de nouveaux '
+                        'patients", "ajoute activité : plaies complexes", "mon téléphone 04 78 '
+                        '00 00 00".',
+                        text=text,
+                    )
+                )
         return card
 
     def _activity(self, label: str) -> tuple[str, str]:
@@ -237,7 +283,7 @@ def _without_mention(body: str, bot_user_id: str) -> str:
     localpart = bot_user_id.lstrip("@").split(":", 1)[0]
     for prefix in (bot_user_id, "@" + localpart, localpart):
         if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix):]
+            rest = body[len(prefix) :]
             if not rest or rest[0] in ":, \t\n":
                 return rest.lstrip(":, \t\n")
     return body
@@ -254,13 +300,16 @@ async def _target_keys(target: CardTarget, repository: DirectoryRepository) -> l
     keys = await repository.find_keys_by_name(name)
     words = name.split()
     if not keys and len(words) > 1:
-        keys = sorted(set(await repository.find_keys_by_name(words[-1], " ".join(words[:-1])))
-                      | set(await repository.find_keys_by_name(words[0], " ".join(words[1:]))))
+        keys = sorted(
+            set(await repository.find_keys_by_name(words[-1], " ".join(words[:-1])))
+            | set(await repository.find_keys_by_name(words[0], " ".join(words[1:])))
+        )
     return keys
 
 
-def _modality_text(modality: Modality, declaration: ModalityDeclaration,
-                   translator: Translator) -> str:
+def _modality_text(
+    modality: Modality, declaration: ModalityDeclaration, translator: Translator
+) -> str:
     _ = translator.gettext
     label = _(MODALITY_LABELS[modality])
     if not declaration.available:
@@ -313,14 +362,26 @@ async def _card_lines(
     if not professional.active:
         lines.append(_("This card is inactive (no longer in the national register)."))
     for site in professional.sites:
-        where = ", ".join(part for part in (site.structure_name, site.address,
-                                            f"{site.postal_code} {site.commune_name}".strip())
-                          if part)
+        where = ", ".join(
+            part
+            for part in (
+                site.structure_name,
+                site.address,
+                f"{site.postal_code} {site.commune_name}".strip(),
+            )
+            if part
+        )
         lines.append(_("Site: {site}", site=where))
-    lines.append(_("Phone: {phone}", phone=card.phone or next(
-        (site.phone for site in professional.sites if site.phone), none)))
-    activities = [label or code.replace("_", " ") for code, label in sorted(
-        card.activities.items())]
+    lines.append(
+        _(
+            "Phone: {phone}",
+            phone=card.phone
+            or next((site.phone for site in professional.sites if site.phone), none),
+        )
+    )
+    activities = [
+        label or code.replace("_", " ") for code, label in sorted(card.activities.items())
+    ]
     lines.append(_("Activities: {list}", list=", ".join(activities) or none))
     modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
     lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))

@@ -29,6 +29,11 @@ EXAMPLE_ROOMS = Path(__file__).resolve().parents[2] / "rooms.yaml"
 # The scripted conversation: (who, what they type).
 SCRIPT: list[tuple[str, str]] = [
     ("demo-gp", "aide"),
+    ("demo-gp", "kiné à domicile bronchiolite lyon 8"),
+    ("demo-gp", "plus"),
+    ("demo-gp", "combien d'orthophonistes à Vénissieux ?"),
+    ("demo-gp", "ortho bilan langage enfant 4 ans bron"),
+    ("demo-gp", "et à domicile ?"),
 ]
 
 
@@ -83,13 +88,32 @@ def prepare(state_dir: Path) -> DemoState:
     return DemoState(folder, synapse, users, bot_user, passwords["cpts-bot"])
 
 
-def load_sample_territory(state: DemoState) -> None:
-    """Import the sample national extract and directory, when those importers exist."""
-    try:
-        from cpts_bot.importers.cli_commands import import_sample_data
-    except ImportError:
-        return
-    import_sample_data(state.settings(), load_rooms_config(state.rooms_file))
+def load_sample_territory(state: DemoState) -> list[str]:
+    """Import the sample national extract, then the CPTS's own directory file."""
+    from datetime import UTC, datetime
+
+    from cpts_bot.app import DATABASE_FILE
+    from cpts_bot.importers.directory_csv import import_directory_csv
+    from cpts_bot.importers.rpps_extract import import_rpps_extract
+    from cpts_bot.storage.database import Database
+
+    config = load_rooms_config(state.rooms_file)
+    communes = [commune.insee for commune in config.territory.communes]
+
+    async def run() -> list[str]:
+        database = await Database.open(state.folder / "bot-data" / DATABASE_FILE)
+        try:
+            national = await import_rpps_extract(
+                database, SAMPLE_DIR / "rpps_sample.txt", communes, datetime.now(UTC), False
+            )
+            directory = await import_directory_csv(
+                database, SAMPLE_DIR / "directory.csv", datetime.now(UTC)
+            )
+        finally:
+            await database.close()
+        return [*national.lines(), *directory.lines()]
+
+    return asyncio.run(run())
 
 
 async def _play(state: DemoState, app_ready: asyncio.Event) -> list[str]:
@@ -169,7 +193,8 @@ def run_demo(state_dir: Path, wait: bool = True) -> int:
     print("Starting a local Synapse on 127.0.0.1 (first run installs it: about a minute)...")
     state = prepare(state_dir)
     try:
-        load_sample_territory(state)
+        print("Sample territory imported:")
+        print("\n".join("  " + line for line in load_sample_territory(state)))
         (state.folder / "demo.json").write_text(
             json.dumps(
                 {"homeserver": state.synapse.url, "bot": state.bot_user, "users": state.users}

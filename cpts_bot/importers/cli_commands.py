@@ -32,16 +32,20 @@ EXIT_ROWS_REJECTED = 2
 def register_cli(subparsers: Any) -> None:
     """Add ``import rpps FILE`` and ``import directory FILE`` to ``subparsers``."""
     parser = subparsers.add_parser(
-        "import", help="import the national extract or the CPTS directory file")
+        "import", help="import the national extract or the CPTS directory file"
+    )
     kinds = parser.add_subparsers(dest="import_kind", metavar="{rpps,directory}", required=True)
     rpps = kinds.add_parser(
-        "rpps", help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
-                     " for the territory's communes")
+        "rpps",
+        help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
+        " for the territory's communes",
+    )
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
-        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)")
+        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
+    )
     directory.add_argument("file", type=Path)
     directory.set_defaults(handler=run_import_directory)
 
@@ -52,8 +56,9 @@ def _database_path(args: argparse.Namespace) -> Path:
 
 
 def _rooms_file(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE")
-                or "rooms.yaml")
+    return Path(
+        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
+    )
 
 
 def _fail(message: str) -> int:
@@ -74,7 +79,8 @@ def run_import_rpps(args: argparse.Namespace) -> int:
         database = await Database.open(_database_path(args))
         try:
             summary = await import_rpps_extract(
-                database, args.file, communes, datetime.now(UTC), show_progress)
+                database, args.file, communes, datetime.now(UTC), show_progress
+            )
         finally:
             await database.close()
         return summary.lines()
@@ -106,7 +112,9 @@ def run_import_directory(args: argparse.Namespace) -> int:
     print(f"directory {args.file.name} imported:")
     print("\n".join(lines))
     if rejected:
-        print(f"warning: {rejected} row(s) rejected (see above); the others were imported",
-              file=sys.stderr)
+        print(
+            f"warning: {rejected} row(s) rejected (see above); the others were imported",
+            file=sys.stderr,
+        )
         return EXIT_ROWS_REJECTED
     return EXIT_OK

@@ -67,9 +67,14 @@ class DirectoryFeature:
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         """One line: how to ask the directory."""
-        return [translator.gettext(
-            N_("Directory: “kiné respi à domicile Lyon 8”, “combien d'IDE à Bron ?”, "
-               "then “plus”"))]
+        return [
+            translator.gettext(
+                N_(
+                    "Directory: “kiné respi à domicile Lyon 8”, “combien d'IDE à Bron ?”, "
+                    "then “plus”"
+                )
+            )
+        ]
 
     def lexicon_for(self, territory: Territory) -> tuple[PlaceIndex, Lexicon]:
         """The place index and lexicon of ``territory`` (built once, then cached)."""
@@ -91,8 +96,9 @@ class DirectoryFeature:
         self, user_id: str, room_id: str, context: ConversationContext, now: datetime
     ) -> None:
         if len(self._contexts) >= MAX_CONTEXTS:
-            expired = [key for key, item in self._contexts.items()
-                       if now - item.at > self.context_ttl]
+            expired = [
+                key for key, item in self._contexts.items() if now - item.at > self.context_ttl
+            ]
             for key in expired:
                 del self._contexts[key]
             if len(self._contexts) >= MAX_CONTEXTS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -127,12 +128,16 @@ async def test_messages_sent_while_down_are_answered_once_after_restart(users, m
     await gp.wait_joined(room, bot.user_id)
     before = await gp.send(room, "aide")
     await gp.wait_reply(before)
+    device = json.loads((bot.data_dir / "credentials.json").read_text())["device_id"]
     assert bot.stop() == 0
     assert "stopped" in bot.log_text()
     while_down = [await gp.send(room, "aide") for _ in range(3)]
     bot.start()
     for event_id in while_down:
         await gp.wait_reply(event_id)
+    assert json.loads((bot.data_dir / "credentials.json").read_text())["device_id"] == device
+    assert "restored session" in bot.log_text(), "the same device must be reused"
+    assert bot.log_text().count("logged in with a new device") == 1
     await asyncio.sleep(3)
     replies = gp.from_user(bot.user_id, room)
     assert len(replies) == 4
@@ -215,3 +220,20 @@ async def _post_json(url: str, body: dict, token: str | None) -> dict:
             url, json=body, headers=headers) as response:
         assert response.status == 200, await response.text()
         return await response.json()
+
+
+async def test_messages_from_before_the_bot_joined_are_not_answered(users, make_bot):
+    gp = await users.client("gp")
+    bot = make_bot(coordinators=[gp.user_id], allowed=[])
+    bot.start()
+    # Unencrypted, so that the bot could read the old message if it did not drop it.
+    room = await gp.create_encrypted_room([], direct=False, encrypted=False)
+    old = await gp.send(room, "aide")
+    assert gp.client is not None
+    await gp.client.room_invite(room, bot.user_id)
+    await gp.wait_joined(room, bot.user_id)
+    new = await gp.send(room, "aide", extra={"m.mentions": {"user_ids": [bot.user_id]}})
+    await gp.wait_reply(new)
+    await asyncio.sleep(2)
+    assert gp.replies_to(old) == []
+    bot.stop()
