@@ -66,6 +66,7 @@ class UserIdentity:
     master_key: dict[str, Any] | None = None
     self_signing_key: dict[str, Any] | None = None
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _chains: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def master_public_key(self) -> str | None:
@@ -76,10 +77,14 @@ class UserIdentity:
         return cross_signing_public_key(self.self_signing_key, "self_signing")
 
     def device_is_cross_signed(self, device_id: str) -> bool:
-        """Every signature device -> self-signing -> master checks out."""
-        return verify_device_chain(
-            self.user_id, self.devices.get(device_id), self.self_signing_key, self.master_key
-        ).valid
+        """Every signature device -> self-signing -> master checks out (memoised: the
+        object never changes)."""
+        if device_id not in self._chains:
+            self._chains[device_id] = verify_device_chain(
+                self.user_id, self.devices.get(device_id), self.self_signing_key,
+                self.master_key,
+            ).valid
+        return self._chains[device_id]
 
 
 @dataclass(frozen=True)

@@ -213,13 +213,17 @@ class SenderTrustGate:
             # The device may have been signed (or created) since the keys were cached.
             self.forget([sender])
             identity = (await self._identities(client, [sender], now))[sender]
-        async with self._database.transaction() as db:
-            pinned = await self._pinned(db, sender)
-            decision = decide(self._policy, identity, device_id, pinned)
-            pinned = await self._record(db, identity, pinned, now)
-            if not decision.trusted:
-                await self._notice(db, sender, device_id, decision, room_id, event_id, now)
-        self._apply_to_store(client, identity, pinned)
+        pinned = await self._pinned(self._database, sender)
+        decision = decide(self._policy, identity, device_id, pinned)
+        update = identity_update(identity, pinned)
+        if update != IdentityUpdate() or not decision.trusted:
+            async with self._database.transaction() as db:
+                pinned = await self._pinned(db, sender)
+                decision = decide(self._policy, identity, device_id, pinned)
+                pinned = await self._record(db, identity, pinned, now)
+                if not decision.trusted:
+                    await self._notice(db, sender, device_id, decision, room_id, event_id, now)
+            self._apply_to_store(client, identity, pinned)
         if not decision.trusted:
             logger.info("Ignoring event %s of %s (device %s): %s",
                         event_id, sender, device_id, decision.reason)
@@ -241,7 +245,13 @@ class SenderTrustGate:
 
     async def _pinned(self, db: Any, user_id: str) -> PinnedIdentity | None:
         # The bot's own identity is the one on the server (an operator may reset it).
-        return None if user_id == self._bot_user_id else await pins.get_pinned(db, user_id)
+        if user_id == self._bot_user_id:
+            return None
+        if isinstance(db, Database):
+            row = await db.fetch_one("SELECT * FROM pinned_identities WHERE user_id = ?",
+                                     (user_id,))
+            return PinnedIdentity.from_row(row) if row else None
+        return await pins.get_pinned(db, user_id)
 
     async def _record(
         self, db: Any, identity: UserIdentity, pinned: PinnedIdentity | None, now: datetime
