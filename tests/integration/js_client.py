@@ -39,11 +39,14 @@ class JsClient:
     @classmethod
     async def start(cls, homeserver: str, user_id: str, password: str, *,
                     isolation: str = "only-signed", cross_sign: bool = True,
-                    invite: str | None = None, room: str | None = None) -> JsClient:
+                    secret_storage: bool = False, invite: str | None = None,
+                    room: str | None = None) -> JsClient:
         args = ["node", str(JS_DIR / "client.mjs"), "--homeserver", homeserver,
                 "--user", user_id, "--password", password, "--isolation", isolation]
         if cross_sign:
             args.append("--cross-sign")
+        if secret_storage:
+            args.append("--secret-storage")
         if invite:
             args += ["--invite", invite]
         if room:

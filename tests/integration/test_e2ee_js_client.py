@@ -16,7 +16,11 @@ import pytest
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
 from cpts_bot.devtools.synapse import SynapseServer
-from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.cross_signing import (
+    ensure_cross_signed,
+    query_identities,
+    restore_cross_signing,
+)
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.settings import BotSettings, RoomsConfig, TrustPolicy
 from cpts_bot.storage.database import Database
@@ -179,3 +183,35 @@ async def test_real_bot_answers_an_only_signed_devices_client(
     finally:
         await js.close()
         bot.stop()
+
+
+async def test_restore_reads_the_secret_storage_a_js_sdk_client_wrote(
+    synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
+) -> None:
+    """An account whose cross-signing was set up from Element-like clients: the bot
+    restores the keys with that client's recovery key and signs its own device."""
+    user_id, password = users.create("bot")
+    js = await JsClient.start(synapse.url, user_id, password, secret_storage=True)
+    try:
+        recovery = await js.expect(lambda line: line["type"] == "recovery_key")
+        await js.expect(lambda line: line["type"] == "ready")
+    finally:
+        await js.close()
+    data_dir = tmp_path / "bot"
+    (data_dir / "store").mkdir(parents=True)
+    client = AsyncClient(synapse.url, user_id, store_path=str(data_dir / "store"),
+                         config=AsyncClientConfig(encryption_enabled=True))
+    try:
+        assert isinstance(await client.login(password), LoginResponse)
+        seeds = await restore_cross_signing(client, data_dir, recovery["key"])
+        server = (await query_identities(client, [user_id]))[user_id]
+        assert seeds.master.public_key == server.master_public_key
+        settings = BotSettings(homeserver=synapse.url, user_id=user_id, password=password,
+                               data_dir=data_dir)
+        status = await ensure_cross_signed(client, settings, data_dir)
+        assert status.signed_device and not status.created_identity
+        assert status.recovery_key is None  # the existing secret storage is kept
+        server = (await query_identities(client, [user_id]))[user_id]
+        assert server.device_is_cross_signed(client.device_id)
+    finally:
+        await client.close()

@@ -2,11 +2,12 @@
 // tests: it plays a user of a modern client in front of the bot.
 //
 //   node client.mjs --homeserver URL --user @name:server --password SECRET
-//                   [--isolation only-signed|all] [--cross-sign]
+//                   [--isolation only-signed|all] [--cross-sign] [--secret-storage]
 //                   [--room !id:server | --invite @bot:server]
 //
 // It logs in as a new device (deleting the user's other, stale devices first), optionally
-// cross-signs itself, joins the room or creates an encrypted one inviting the bot, then
+// cross-signs itself (and stores its keys in secret storage under a new recovery key,
+// printed as {"type": "recovery_key"}), joins the room or creates an encrypted one inviting the bot, then
 // reads JSON commands on stdin, one per line:
 //   {"cmd": "send", "text": "..."}            -> {"type": "sent", "event_id": ...}
 //   {"cmd": "wait_member", "user_id": "..."}  -> {"type": "joined", "user_id": ...}
@@ -26,7 +27,7 @@ import {
 } from "matrix-js-sdk/lib/crypto-api/index.js";
 
 function parseArgs(argv) {
-  const args = { isolation: "only-signed", crossSign: false };
+  const args = { isolation: "only-signed", crossSign: false, secretStorage: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = () => {
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     else if (name === "--password") args.password = value();
     else if (name === "--isolation") args.isolation = value();
     else if (name === "--cross-sign") args.crossSign = true;
+    else if (name === "--secret-storage") args.secretStorage = true;
     else if (name === "--room") args.room = value();
     else if (name === "--invite") args.invite = value();
     else throw new Error(`unknown argument ${name}`);
@@ -98,11 +100,16 @@ async function main() {
     password: args.password,
     initial_device_display_name: "cpts-bot test client",
   });
+  let secretStorageKey = null; // [keyId, raw key] once created
   const client = sdk.createClient({
     baseUrl: args.homeserver,
     userId: login.user_id,
     deviceId: login.device_id,
     accessToken: login.access_token,
+    cryptoCallbacks: {
+      getSecretStorageKey: async () => secretStorageKey,
+      cacheSecretStorageKey: (keyId, _info, key) => { secretStorageKey = [keyId, key]; },
+    },
   });
   let cleanedUp = false;
   const cleanup = async () => {
@@ -186,6 +193,15 @@ async function main() {
     });
     await client.startClient({ initialSyncLimit: 0, lazyLoadMembers: true });
     await prepared;
+    if (args.secretStorage) {
+      // After the first sync: secret storage waits for its account data to come back.
+      const recoveryKey = await crypto.createRecoveryKeyFromPassphrase();
+      await crypto.bootstrapSecretStorage({
+        setupNewSecretStorage: true,
+        createSecretStorageKey: async () => recoveryKey,
+      });
+      emit({ type: "recovery_key", key: recoveryKey.encodedPrivateKey });
+    }
 
     if (args.room) {
       await client.joinRoom(args.room);
