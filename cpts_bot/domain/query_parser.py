@@ -275,7 +275,7 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
 
 def _cutoff(text: str) -> float:
     if len(text) <= 4:
-        return 88.0
+        return 90.0  # "sort" must not become "sport"
     if len(text) <= 6:
         return 83.0
     return 80.0
