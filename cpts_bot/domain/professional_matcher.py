@@ -132,10 +132,17 @@ class DirectoryIndex:
                 index.by_modality.setdefault(str(modality), set()).add(position)
             for insee in person.communes:
                 index.by_commune.setdefault(insee, set()).add(position)
+        names: dict[str, str] = {}  # many people share a name: normalise each once
+
+        def name_key(name: str) -> str:
+            if name not in names:
+                names[name] = normalize(name)
+            return names[name]
+
         order = sorted(
             range(len(index.professionals)),
-            key=lambda position: (normalize(index.professionals[position].last_name),
-                                  normalize(index.professionals[position].first_name),
+            key=lambda position: (name_key(index.professionals[position].last_name),
+                                  name_key(index.professionals[position].first_name),
                                   index.professionals[position].key),
         )
         index.rank = [0] * len(order)
