@@ -46,6 +46,9 @@ _AGE_UNITS = {"an": 12, "ans": 12, "year": 12, "years": 12, "yo": 12, "mois": 1,
               "month": 1, "months": 1}
 
 
+MAX_WORD_LENGTH = 48
+
+
 class Intent(StrEnum):
     """What the question asks for."""
 
@@ -227,7 +230,11 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
 
 
 def _read(text: str, lexicon: Lexicon) -> _Reading:
-    words = tokens(text[:4000])[:MAX_TOKENS]
+    # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
+    # addresses are not words. Plain string tests on bounded chunks: linear time.
+    chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[:MAX_TOKENS * 2]]
+    text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
+    words = tokens(text)[:MAX_TOKENS]
     keys = [singular(word) for word in words]
     reading = _Reading(words=words)
     consumed = [False] * len(keys)
@@ -257,6 +264,16 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
         index += max(size, 1)
     _fuzzy(reading, lexicon, keys, consumed)
     return reading
+
+
+def _is_address(chunk: str) -> bool:
+    """A Matrix ID, a URL or an e-mail address (bounded chunk, no regular expression)."""
+    if "://" in chunk or chunk.startswith("www."):
+        return True
+    if chunk.startswith("@") and ":" in chunk[2:]:
+        return True
+    at = chunk.find("@")
+    return at > 0 and "." in chunk[at + 2:]
 
 
 def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from directory_fixtures import index, lexicon, places
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.incoming import Reply
@@ -135,3 +138,22 @@ def test_children_reason_and_html_escaping() -> None:
 def test_help_and_nothing_to_continue() -> None:
     assert renderer().help_reply().text.startswith("Demandez-moi qui fait quoi, où")
     assert renderer("en").nothing_to_continue_reply().text.startswith("Nothing to continue")
+
+
+@settings(max_examples=80, deadline=timedelta(milliseconds=2000),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(
+    ["kiné", "ortho", "infirmier", "à", "domicile", "Bron", "8e", "combien", "psy", "enfant",
+     "ehpad", "samedi", "Porquerolles", "TND", "plaies", "Belley", "visio", "lyon", "😷",
+     "MT", "plus", "x"]), max_size=12), st.integers(min_value=0, max_value=30),
+     st.sampled_from(["fr", "en"]))
+def test_any_question_gets_a_non_empty_reply(words: list[str], page: int, language: str) -> None:
+    query = parse_query(" ".join(words), lexicon()).query
+    query = replace(query, page=page)
+    if query.intent in ("find", "count"):
+        result = search(index(), query, load_vocabulary(), places())
+        reply = renderer(language).search_reply(result)
+    else:
+        reply = renderer(language).clarification_reply(query)
+    assert reply.text.strip()
+    assert reply.html

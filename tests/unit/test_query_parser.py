@@ -221,3 +221,10 @@ def test_word_salads_and_follow_ups_never_raise(words: list[str]) -> None:
     for size in range(0, len(words), 3):
         result = parse_query(" ".join(words[size:size + 3]), lexicon(), context)
         context = result.context
+
+
+def test_mentions_links_and_emails_are_not_words() -> None:
+    query = parse("@cpts-bot:example.org: kiné Bron https://example.org/ortho x@psy.fr")
+    assert query.intent == Intent.FIND
+    assert query.professions == {"70"}
+    assert query.places == {"69029"}
