@@ -228,3 +228,14 @@ def test_mentions_links_and_emails_are_not_words() -> None:
     assert query.intent == Intent.FIND
     assert query.professions == {"70"}
     assert query.places == {"69029"}
+
+
+ADVERSARIAL = ["a@" * 5000, "@a:" * 3000, "@" * 10000, "a@b" * 3000, "a" * 10000,
+               ("ab@cd" + "e" * 50) * 150, "kinee " * 1600, "ﷺ" * 10000, "\u0301" * 10000,
+               "8e " * 3000, "https://" * 1000]
+
+
+@settings(max_examples=len(ADVERSARIAL), deadline=timedelta(milliseconds=1500))
+@given(st.sampled_from(ADVERSARIAL))
+def test_adversarial_inputs_parse_within_the_deadline(text: str) -> None:
+    assert isinstance(parse(text).intent, Intent)
