@@ -34,7 +34,11 @@ MAX_CONTEXTS = 10_000
 
 
 class DirectoryIndexProvider(Protocol):
-    """Whatever holds the current in-memory directory (rebuilt after an import)."""
+    """Whatever holds the current in-memory directory (rebuilt after an import).
+
+    A provider may also define ``async prepare(db)``: it is awaited, with the handler's
+    transaction, before each search (see ``DirectoryIndexCache``).
+    """
 
     def current_index(self) -> DirectoryIndex: ...
 
@@ -121,6 +125,9 @@ class DirectoryFeature:
         elif query.intent == Intent.CLARIFY:
             reply = replies.clarification_reply(query)
         else:
+            prepare = getattr(self.index_provider, "prepare", None)
+            if prepare is not None:
+                await prepare(context.db)
             result = search(self.index_provider.current_index(), query, self.vocabulary, places)
             reply = replies.search_reply(result)
         self._remember(message.sender, message.room_id, parsed.context, context.now)

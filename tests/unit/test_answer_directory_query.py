@@ -7,13 +7,17 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiosqlite
 import pytest
-from directory_fixtures import index, territory
+from directory_fixtures import directory, index, territory
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.directory_models import Professional, Structure
+from cpts_bot.domain.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
 from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
+from cpts_bot.services.directory_index_cache import DirectoryIndexCache
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
@@ -151,8 +155,6 @@ async def test_english_and_help(database: Database) -> None:
 
 
 async def test_the_index_provider_is_asked_each_time(database: Database) -> None:
-    from cpts_bot.domain.professional_matcher import DirectoryIndex
-
     provider = StaticIndexProvider(DirectoryIndex.build([]))
     chat = Chat(database, DirectoryFeature(provider))
     await chat.say("kiné Bron")
@@ -167,3 +169,28 @@ def test_help_lines() -> None:
     lines = feature().help_lines(Translator("fr"), is_coordinator=False)
     assert lines == ["Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », "
                      "puis « plus »"]
+
+
+async def test_index_cache_rebuilds_only_when_stale(database: Database) -> None:
+    seen: list[aiosqlite.Connection] = []
+
+    async def loader(
+        connection: aiosqlite.Connection,
+    ) -> tuple[tuple[Professional, ...], tuple[Structure, ...]]:
+        seen.append(connection)
+        cursor = await connection.execute("SELECT COUNT(*) FROM outbox")
+        await cursor.fetchone()  # the loader runs inside the handler's transaction
+        return directory()
+
+    cache = DirectoryIndexCache(loader)
+    assert len(cache.current_index()) == 0
+    chat = Chat(database, DirectoryFeature(cache))
+    await chat.say("kiné Bron")
+    await chat.say("kiné Belley")
+    assert cache.builds == 1
+    cache.mark_stale()
+    await chat.say("kiné Bron")
+    assert cache.builds == 2
+    assert len(seen) == 2
+    first, _, _ = await chat.replies()
+    assert first["text"].startswith("1 résultat pour masseur-kinésithérapeute, Bron")
