@@ -24,6 +24,7 @@ from cpts_bot.domain.professional_matcher import (
 from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
+    LANGUAGE,
     MODALITY,
     PLACE,
     PROFESSION,
@@ -34,7 +35,7 @@ from cpts_bot.domain.vocabulary_loader import (
 from cpts_bot.i18n import Translator
 
 MATRIX_TO = "https://matrix.to/#/"
-_SHOWN_REASONS = (ACTIVITY, MODALITY, CHILDREN, NEIGHBOUR)
+_SHOWN_REASONS = (ACTIVITY, MODALITY, LANGUAGE, CHILDREN, NEIGHBOUR)
 
 
 class DirectoryReplies:
@@ -131,6 +132,7 @@ class DirectoryReplies:
     def _relaxation_text(self, result: SearchResult) -> str:
         parts: list[str] = []
         dropped_modalities = [ref for ref in result.dropped if ref.kind == MODALITY]
+        dropped_languages = [ref for ref in result.dropped if ref.kind == LANGUAGE]
         dropped_activities = [ref for ref in result.dropped if ref.kind == ACTIVITY]
         for step in result.relaxations:
             if step == Relaxation.NEIGHBOURS:
@@ -138,6 +140,9 @@ class DirectoryReplies:
             elif step == Relaxation.DROP_MODALITIES:
                 parts.append(self._("without “{what}”", what=", ".join(
                     self.label(ref) for ref in dropped_modalities)))
+            elif step == Relaxation.DROP_LANGUAGES:
+                parts.append(self._("without “{what}”", what=", ".join(
+                    self.label(ref) for ref in dropped_languages)))
             elif step == Relaxation.RELATED_PROFESSIONS:
                 if result.related:
                     parts.append(self._("related professions: {what}", what=", ".join(

@@ -24,6 +24,7 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
+    LANGUAGE,
     MODALITY,
     PLACE,
     PROFESSION,
@@ -90,6 +91,7 @@ class DirectoryQuery:
     modalities: frozenset[Modality] = frozenset()
     structure_types: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
     children: bool = False
     page: int = 0
     clarification: Clarification | None = None
@@ -103,7 +105,7 @@ class DirectoryQuery:
 
     @property
     def has_criteria(self) -> bool:
-        return self.has_subject or bool(self.modalities or self.places)
+        return self.has_subject or bool(self.modalities or self.places or self.languages)
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,15 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
         chosen = _answer_to_clarification(reading, context.pending)
         if chosen is not None:
             query = _apply_choice(context.pending, chosen, lexicon.vocabulary)
+            # "orthophoniste à Bron" answers the question and says more.
+            said = _to_query(reading, lexicon.vocabulary)
+            query = replace(
+                query,
+                places=said.places or query.places,
+                modalities=query.modalities | said.modalities,
+                languages=query.languages | said.languages,
+                children=query.children or said.children,
+            )
             return ParseResult(query, ConversationContext(last_query=query))
     query = _to_query(reading, lexicon.vocabulary)
     query = _with_context(query, reading, context)
@@ -399,6 +410,7 @@ def _query_from_refs(
         modalities=frozenset(Modality(ref.code) for ref in refs if ref.kind == MODALITY),
         structure_types=frozenset(ref.code for ref in refs if ref.kind == STRUCTURE),
         places=frozenset(ref.code for ref in refs if ref.kind == PLACE),
+        languages=frozenset(ref.code for ref in refs if ref.kind == LANGUAGE),
         children=children,
     )
 
@@ -417,13 +429,15 @@ def _with_context(
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
-    if not query.has_subject and (query.places or query.modalities or query.children):
+    if not query.has_subject and (query.places or query.modalities or query.children
+                                  or query.languages):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
             last,
             intent=intent,
             places=query.places or last.places,
             modalities=last.modalities | query.modalities,
+            languages=last.languages | query.languages,
             children=last.children or query.children,
             page=0,
             follow_up=True,
@@ -488,5 +502,6 @@ def concept_refs(query: DirectoryQuery, vocabulary: Vocabulary) -> list[ConceptR
     refs += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)]
     refs += [ConceptRef(STRUCTURE, code) for code in sorted(query.structure_types)]
     refs += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)]
+    refs += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)]
     refs += [ConceptRef(PLACE, code) for code in sorted(query.places)]
     return refs

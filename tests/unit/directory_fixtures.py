@@ -54,6 +54,7 @@ def _professional(raw: dict[str, Any]) -> Professional:
         sites=sites,
         activities=frozenset(raw.get("activities", ())),
         modalities=frozenset(Modality(code) for code in raw.get("modalities", ())),
+        languages=frozenset(raw.get("languages", ())),
         matrix_id=raw.get("matrix"),
         active=raw.get("active", True),
         title=raw.get("title", ""),

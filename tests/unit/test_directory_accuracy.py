@@ -40,6 +40,7 @@ def parsed_fields(query: DirectoryQuery) -> dict[str, Any]:
         "modalities": sorted(str(code) for code in query.modalities),
         "structures": sorted(query.structure_types),
         "places": sorted(query.places),
+        "languages": sorted(query.languages),
         "children": query.children,
     }
 
@@ -53,6 +54,7 @@ def expected_fields(case: dict[str, Any]) -> dict[str, Any]:
         "modalities": sorted(case.get("modalities", ())),
         "structures": sorted(case.get("structures", ())),
         "places": sorted(case.get("places", ())),
+        "languages": sorted(case.get("languages", ())),
         "children": bool(case.get("children", False)),
     }
 

@@ -157,3 +157,10 @@ def test_any_question_gets_a_non_empty_reply(words: list[str], page: int, langua
         reply = renderer(language).clarification_reply(query)
     assert reply.text.strip()
     assert reply.html
+
+
+def test_language_reason_and_relaxation_text() -> None:
+    reply = answer("médecin qui parle arabe")
+    assert "✓ parle arabe" in reply.text
+    widened = answer("kiné qui parle anglais à Bron")
+    assert widened.text.splitlines()[1] == "En élargissant (sans « parle anglais ») : 1 résultat :"

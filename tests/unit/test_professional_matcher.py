@@ -176,3 +176,15 @@ def test_modality_filter_is_exact() -> None:
                            modalities=frozenset({Modality.SATURDAY}))
     result = search(small, query, load_vocabulary(), places())
     assert [m.professional.key for m in result.matches] == ["1"]
+
+
+def test_language_filter_and_reason() -> None:
+    result = ask("médecin qui parle arabe")
+    assert names(result) == ["Belkacem"]
+    assert ConceptRef("language", "ar") in result.matches[0].reasons
+
+
+def test_language_is_dropped_last_resort_after_neighbours() -> None:
+    result = ask("kiné qui parle anglais à Bron")
+    assert result.relaxations == (Relaxation.DROP_LANGUAGES,)
+    assert result.dropped == (ConceptRef("language", "en"),)

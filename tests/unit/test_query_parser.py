@@ -239,3 +239,17 @@ ADVERSARIAL = ["a@" * 5000, "@a:" * 3000, "@" * 10000, "a@b" * 3000, "a" * 10000
 @given(st.sampled_from(ADVERSARIAL))
 def test_adversarial_inputs_parse_within_the_deadline(text: str) -> None:
     assert isinstance(parse(text).intent, Intent)
+
+
+def test_languages() -> None:
+    query = parse("médecin qui parle arabe à Vénissieux")
+    assert query.languages == {"ar"}
+    assert query.professions == {"10"}
+    assert parse("english speaking GP").languages == {"en"}
+
+
+def test_answer_to_a_clarification_may_add_a_place() -> None:
+    first = parse_query("ortho", lexicon())
+    second = parse_query("orthophoniste à Bron", lexicon(), first.context)
+    assert second.query.professions == {"91"}
+    assert second.query.places == {"69029"}
