@@ -29,8 +29,9 @@ def run(tmp_path: Path, *argv: str) -> int:
     register_cli(parser.add_subparsers(dest="command"))
     rooms = tmp_path / "rooms.yaml"
     rooms.write_text(ROOMS, encoding="utf-8")
-    args = parser.parse_args(["--rooms-file", str(rooms), "--data-dir", str(tmp_path / "data"),
-                              *argv])
+    args = parser.parse_args(
+        ["--rooms-file", str(rooms), "--data-dir", str(tmp_path / "data"), *argv]
+    )
     return args.handler(args)
 
 
@@ -72,7 +73,15 @@ def test_through_the_main_command(
     rooms = tmp_path / "rooms.yaml"
     rooms.write_text(ROOMS, encoding="utf-8")
     monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path / "data"))
-    code = main(["--rooms-file", str(rooms), "import", "rpps",
-                 str(SAMPLE / "rpps_sample.txt"), "--no-progress"])
+    code = main(
+        [
+            "--rooms-file",
+            str(rooms),
+            "import",
+            "rpps",
+            str(SAMPLE / "rpps_sample.txt"),
+            "--no-progress",
+        ]
+    )
     assert code == 0 and "new: 28" in capsys.readouterr().out
     assert asyncio.run(count_active(tmp_path)) == 28
