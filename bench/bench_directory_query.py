@@ -41,8 +41,15 @@ def questions() -> list[str]:
     """The labelled questions (those without a follow-up), places mapped to the sample."""
     data = yaml.safe_load(QUESTIONS.read_text("utf-8"))
     texts = [case["q"] for case in data["queries"] if not case.get("after") and case["q"]]
-    texts += ["infirmier", "kiné", "combien d'infirmiers ?", "médecin lyon 8",
-              "infirmier à domicile", "kiné Bron", "x" * 10_000]
+    texts += [
+        "infirmier",
+        "kiné",
+        "combien d'infirmiers ?",
+        "médecin lyon 8",
+        "infirmier à domicile",
+        "kiné Bron",
+        "x" * 10_000,
+    ]
     return texts
 
 
@@ -53,8 +60,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
-    territory = Territory.model_validate(
-        yaml.safe_load(TERRITORY.read_text("utf-8"))["territory"])
+    territory = Territory.model_validate(yaml.safe_load(TERRITORY.read_text("utf-8"))["territory"])
     vocabulary = load_vocabulary()
     places = PlaceIndex.build(territory.communes)
     started = time.perf_counter()
@@ -98,28 +104,32 @@ def main() -> None:
                 render_ms.append((t3 - t2) * 1000)
 
     def row(name: str, values: list[float]) -> str:
-        return (f"| {name} | {percentile(values, 0.5):.3f} | {percentile(values, 0.9):.3f} | "
-                f"{percentile(values, 0.99):.3f} | {max(values):.3f} |")
+        return (
+            f"| {name} | {percentile(values, 0.5):.3f} | {percentile(values, 0.9):.3f} | "
+            f"{percentile(values, 0.99):.3f} | {max(values):.3f} |"
+        )
 
-    body = "\n".join([
-        f"{args.professionals:,} generated professionals on the sample territory "
-        f"({len(territory.communes)} communes); {len(texts)} questions from the labelled "
-        f"set (plus a 10,000-character message) × {args.rounds} rounds = "
-        f"{len(total_ms)} timings. Largest result set: {largest:,} professionals.",
-        "",
-        f"Index build: {build_s:.2f} s, {index_mib:.1f} MiB (index only, not the records); "
-        f"lexicon build: {lexicon_ms:.1f} ms ({len(lexicon.terms)} terms).",
-        "",
-        "| step (ms) | p50 | p90 | p99 | max |",
-        "|---|---|---|---|---|",
-        row("parse", parse_ms),
-        row("search", search_ms),
-        row("parse + search", total_ms),
-        row("reply rendering", render_ms),
-        "",
-        f"Goal: p99 of parse + search under 20 ms — "
-        f"{'met' if percentile(total_ms, 0.99) < 20 else 'NOT met'}.",
-    ])
+    body = "\n".join(
+        [
+            f"{args.professionals:,} generated professionals on the sample territory "
+            f"({len(territory.communes)} communes); {len(texts)} questions from the labelled "
+            f"set (plus a 10,000-character message) × {args.rounds} rounds = "
+            f"{len(total_ms)} timings. Largest result set: {largest:,} professionals.",
+            "",
+            f"Index build: {build_s:.2f} s, {index_mib:.1f} MiB (index only, not the records); "
+            f"lexicon build: {lexicon_ms:.1f} ms ({len(lexicon.terms)} terms).",
+            "",
+            "| step (ms) | p50 | p90 | p99 | max |",
+            "|---|---|---|---|---|",
+            row("parse", parse_ms),
+            row("search", search_ms),
+            row("parse + search", total_ms),
+            row("reply rendering", render_ms),
+            "",
+            f"Goal: p99 of parse + search under 20 ms — "
+            f"{'met' if percentile(total_ms, 0.99) < 20 else 'NOT met'}.",
+        ]
+    )
     print(body)
     if not args.no_write:
         path = write_section("directory-query", "Directory question latency", body)

@@ -74,8 +74,11 @@ class DirectoryReplies:
             if ref.kind == SPECIALTY:
                 return self.label(ref)
         specialty = next(
-            (concept for code in sorted(person.specialty_codes)
-             if (concept := self.vocabulary.specialty_for_code(code)) is not None),
+            (
+                concept
+                for code in sorted(person.specialty_codes)
+                if (concept := self.vocabulary.specialty_for_code(code)) is not None
+            ),
             None,
         )
         if specialty is not None:
@@ -94,8 +97,12 @@ class DirectoryReplies:
             return self._structures_reply(result)
         if not result.matches:
             return self._text_reply(
-                [self._("That is all: no more results for {criteria}.",
-                        criteria=self.criteria(result.query))]
+                [
+                    self._(
+                        "That is all: no more results for {criteria}.",
+                        criteria=self.criteria(result.query),
+                    )
+                ]
             )
         head = self._headline(result)
         lines: list[str] = []
@@ -110,7 +117,9 @@ class DirectoryReplies:
         text = "\n".join([*head, *lines, *([tail] if tail else []), *see_also])
         html = (
             "".join(f"<p>{escape(line)}</p>" for line in head)
-            + f'<ol start="{start + 1}">' + "".join(html_items) + "</ol>"
+            + f'<ol start="{start + 1}">'
+            + "".join(html_items)
+            + "</ol>"
             + (f"<p><i>{escape(tail)}</i></p>" if tail else "")
             + "".join(f"<p>{escape(line)}</p>" for line in see_also)
         )
@@ -119,14 +128,22 @@ class DirectoryReplies:
     def _headline(self, result: SearchResult) -> list[str]:
         criteria = self.criteria(result.query)
         if not result.relaxations:
-            return [self.translator.ngettext(
-                "{count} match for {criteria}:", "{count} matches for {criteria}:",
-                result.total, criteria=criteria)]
+            return [
+                self.translator.ngettext(
+                    "{count} match for {criteria}:",
+                    "{count} matches for {criteria}:",
+                    result.total,
+                    criteria=criteria,
+                )
+            ]
         return [
             self._("Nobody matches exactly {criteria}.", criteria=criteria),
             self.translator.ngettext(
-                "Widened ({how}): {count} match:", "Widened ({how}): {count} matches:",
-                result.total, how=self._relaxation_text(result)),
+                "Widened ({how}): {count} match:",
+                "Widened ({how}): {count} matches:",
+                result.total,
+                how=self._relaxation_text(result),
+            ),
         ]
 
     def _relaxation_text(self, result: SearchResult) -> str:
@@ -138,20 +155,36 @@ class DirectoryReplies:
             if step == Relaxation.NEIGHBOURS:
                 parts.append(self._("neighbouring communes"))
             elif step == Relaxation.DROP_MODALITIES:
-                parts.append(self._("without “{what}”", what=", ".join(
-                    self.label(ref) for ref in dropped_modalities)))
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_modalities),
+                    )
+                )
             elif step == Relaxation.DROP_LANGUAGES:
-                parts.append(self._("without “{what}”", what=", ".join(
-                    self.label(ref) for ref in dropped_languages)))
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_languages),
+                    )
+                )
             elif step == Relaxation.RELATED_PROFESSIONS:
                 if result.related:
-                    parts.append(self._("related professions: {what}", what=", ".join(
-                        self.label(ref) for ref in result.related)))
+                    parts.append(
+                        self._(
+                            "related professions: {what}",
+                            what=", ".join(self.label(ref) for ref in result.related),
+                        )
+                    )
                 else:
                     parts.append(self._("other professions"))
             elif step == Relaxation.DROP_ACTIVITIES:
-                parts.append(self._("without “{what}”", what=", ".join(
-                    self.label(ref) for ref in dropped_activities)))
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_activities),
+                    )
+                )
             elif step == Relaxation.WHOLE_TERRITORY:
                 parts.append(self._("whole territory"))
         return "; ".join(parts)
@@ -165,8 +198,7 @@ class DirectoryReplies:
         phone = match.site.phone if match.site else ""
         fields = [person.display_name, profession, commune, phone]
         text = " — ".join(field for field in fields if field)
-        html_fields = [f"<b>{escape(person.display_name)}</b>", escape(profession),
-                       escape(commune)]
+        html_fields = [f"<b>{escape(person.display_name)}</b>", escape(profession), escape(commune)]
         if phone:
             digits = "".join(char for char in phone if char.isdigit() or char == "+")
             html_fields.append(f'<a href="tel:{escape(digits)}">{escape(phone)}</a>')
@@ -188,29 +220,41 @@ class DirectoryReplies:
         return self._("{count} more — type “plus”", count=result.remaining)
 
     def _see_also(self, structures: tuple[StructureMatch, ...]) -> list[str]:
-        return [self._("See also: {structure}", structure=self._structure_line(item))
-                for item in structures]
+        return [
+            self._("See also: {structure}", structure=self._structure_line(item))
+            for item in structures
+        ]
 
     def _structure_line(self, item: StructureMatch) -> str:
         structure = item.structure
-        kind = self.vocabulary.label(ConceptRef("structure", structure.structure_type),
-                                     self.language)
+        kind = self.vocabulary.label(
+            ConceptRef("structure", structure.structure_type), self.language
+        )
         commune = structure.site.commune_name or self.places.name(structure.site.commune_insee)
         fields = [structure.name, kind, commune, structure.site.phone]
         return " — ".join(field for field in fields if field)
 
     def _structures_reply(self, result: SearchResult) -> Reply:
         criteria = self.criteria(result.query)
-        lines = [f"{number}. {self._structure_line(item)}"
-                 for number, item in enumerate(result.structures, start=1)]
+        lines = [
+            f"{number}. {self._structure_line(item)}"
+            for number, item in enumerate(result.structures, start=1)
+        ]
         in_place = any(ref.kind == PLACE for item in result.structures for ref in item.reasons)
         if result.query.places and not in_place:
-            head = [self._("Nobody matches exactly {criteria}.", criteria=criteria),
-                    self._("The nearest ones:")]
+            head = [
+                self._("Nobody matches exactly {criteria}.", criteria=criteria),
+                self._("The nearest ones:"),
+            ]
         else:
-            head = [self.translator.ngettext(
-                "{count} structure for {criteria}:", "{count} structures for {criteria}:",
-                result.structures_total, criteria=criteria)]
+            head = [
+                self.translator.ngettext(
+                    "{count} structure for {criteria}:",
+                    "{count} structures for {criteria}:",
+                    result.structures_total,
+                    criteria=criteria,
+                )
+            ]
         return self._text_reply([*head, *lines])
 
     def _count_reply(self, result: SearchResult) -> Reply:
@@ -219,16 +263,27 @@ class DirectoryReplies:
             head = [
                 self._("Nobody matches exactly {criteria}.", criteria=criteria),
                 self.translator.ngettext(
-                    "Widened ({how}): {count} match.", "Widened ({how}): {count} matches.",
-                    result.total, how=self._relaxation_text(result)),
+                    "Widened ({how}): {count} match.",
+                    "Widened ({how}): {count} matches.",
+                    result.total,
+                    how=self._relaxation_text(result),
+                ),
             ]
         else:
-            head = [self.translator.ngettext(
-                "{count} professional for {criteria}.", "{count} professionals for {criteria}.",
-                result.total, criteria=criteria)]
-        lines = [f"{self.places.name(insee)} : {count}" if self.language == "fr"
-                 else f"{self.places.name(insee)}: {count}"
-                 for insee, count in result.breakdown]
+            head = [
+                self.translator.ngettext(
+                    "{count} professional for {criteria}.",
+                    "{count} professionals for {criteria}.",
+                    result.total,
+                    criteria=criteria,
+                )
+            ]
+        lines = [
+            f"{self.places.name(insee)} : {count}"
+            if self.language == "fr"
+            else f"{self.places.name(insee)}: {count}"
+            for insee, count in result.breakdown
+        ]
         if result.total:
             lines.append(self._("Type “plus” to see the list."))
         return self._text_reply([*head, *lines])
@@ -250,30 +305,39 @@ class DirectoryReplies:
         if clarification is None:
             return self.help_reply()
         head = self._("“{word}”: which one do you mean?", word=clarification.term)
-        choices = [f"{number}. {self.label(ref)}"
-                   for number, ref in enumerate(clarification.choices, start=1)]
+        choices = [
+            f"{number}. {self.label(ref)}"
+            for number, ref in enumerate(clarification.choices, start=1)
+        ]
         tail = self._("Reply with the number or the name.")
         return self._text_reply([head, *choices, tail])
 
     def help_reply(self) -> Reply:
         """How to ask the directory, with examples."""
-        return self._text_reply([
-            self._("Ask me who does what, where: I answer from the CPTS directory."),
-            self._("Examples: “kiné respi à domicile Lyon 8”, “IDE pansement complexe Bron”, "
-                   "“orthophoniste bilan du langage enfant 4 ans”, “combien de MG prennent "
-                   "de nouveaux patients ?”"),
-            self._("Then: “plus” for the next ones, “et à domicile ?” or “à Vénissieux "
-                   "plutôt” to refine."),
-        ])
+        return self._text_reply(
+            [
+                self._("Ask me who does what, where: I answer from the CPTS directory."),
+                self._(
+                    "Examples: “kiné respi à domicile Lyon 8”, “IDE pansement complexe Bron”, "
+                    "“orthophoniste bilan du langage enfant 4 ans”, “combien de MG prennent "
+                    "de nouveaux patients ?”"
+                ),
+                self._(
+                    "Then: “plus” for the next ones, “et à domicile ?” or “à Vénissieux "
+                    "plutôt” to refine."
+                ),
+            ]
+        )
 
     def nothing_to_continue_reply(self) -> Reply:
-        """"plus" with no previous question."""
-        return self._text_reply([
-            self._("Nothing to continue: ask a question first, e.g. “kiné à domicile Lyon 8”."),
-        ])
+        """ "plus" with no previous question."""
+        return self._text_reply(
+            [
+                self._("Nothing to continue: ask a question first, e.g. “kiné à domicile Lyon 8”."),
+            ]
+        )
 
     def _text_reply(self, lines: list[str]) -> Reply:
         text = "\n".join(line for line in lines if line)
-        html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>")
-                       for line in lines if line)
+        html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines if line)
         return Reply(text, html)

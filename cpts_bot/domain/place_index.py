@@ -49,8 +49,11 @@ class PlaceIndex:
         for commune in communes:
             info = _place_info(commune)
             index.places[info.insee] = info
-            forms = [info.name, *getattr(commune, "aliases", ()),
-                     *getattr(commune, "localities", ())]
+            forms = [
+                info.name,
+                *getattr(commune, "aliases", ()),
+                *getattr(commune, "localities", ()),
+            ]
             for form in forms:
                 for variant in _variants(form):
                     index._add(variant, info.insee)

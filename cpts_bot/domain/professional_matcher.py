@@ -147,9 +147,11 @@ class DirectoryIndex:
 
         order = sorted(
             range(len(index.professionals)),
-            key=lambda position: (name_key(index.professionals[position].last_name),
-                                  name_key(index.professionals[position].first_name),
-                                  index.professionals[position].key),
+            key=lambda position: (
+                name_key(index.professionals[position].last_name),
+                name_key(index.professionals[position].first_name),
+                index.professionals[position].key,
+            ),
         )
         index.rank = [0] * len(order)
         for rank, position in enumerate(order):
@@ -158,7 +160,8 @@ class DirectoryIndex:
         for position, structure in enumerate(index.structures):
             index.structures_by_type.setdefault(structure.structure_type, set()).add(position)
             index.structures_by_commune.setdefault(structure.site.commune_insee, set()).add(
-                position)
+                position
+            )
             for code in structure.activities:
                 index.structures_by_activity.setdefault(code, set()).add(position)
         return index
@@ -176,12 +179,24 @@ def search(
 ) -> SearchResult:
     """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
     structures, structures_total = _search_structures(index, query, places)
-    if query.structure_types and not (query.professions or query.specialties
-                                      or query.activities):
-        return SearchResult(query, (), 0, query.page, page_size, structures=structures,
-                            structures_total=structures_total)
-    criteria = _Criteria(query.professions, query.specialties, query.activities,
-                         query.modalities, query.places, query.languages)
+    if query.structure_types and not (query.professions or query.specialties or query.activities):
+        return SearchResult(
+            query,
+            (),
+            0,
+            query.page,
+            page_size,
+            structures=structures,
+            structures_total=structures_total,
+        )
+    criteria = _Criteria(
+        query.professions,
+        query.specialties,
+        query.activities,
+        query.modalities,
+        query.places,
+        query.languages,
+    )
     candidates = _candidates(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
     if not candidates and _has_constraints(criteria):
@@ -191,7 +206,7 @@ def search(
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
     matches = tuple(
         _match(index.professionals[position], criteria, query, vocabulary)
-        for position in top[page * page_size:]
+        for position in top[page * page_size :]
     )
     breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
     if query.activities and not structures:
@@ -212,8 +227,14 @@ def search(
 
 
 def _has_constraints(criteria: _Criteria) -> bool:
-    return bool(criteria.professions or criteria.specialties or criteria.activities
-                or criteria.modalities or criteria.places or criteria.languages)
+    return bool(
+        criteria.professions
+        or criteria.specialties
+        or criteria.activities
+        or criteria.modalities
+        or criteria.places
+        or criteria.languages
+    )
 
 
 def _union(sets: Iterable[set[int]]) -> set[int]:
@@ -226,9 +247,7 @@ def _union(sets: Iterable[set[int]]) -> set[int]:
     return result
 
 
-def _subject(
-    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
-) -> set[int] | None:
+def _subject(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary) -> set[int] | None:
     if criteria.related:
         return _union(_positions_of(index, ref) for ref in criteria.related)
     if not criteria.professions and not criteria.specialties:
@@ -341,19 +360,33 @@ def _relax(
 
 
 def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ...]:
-    dropped = [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)
-               if code not in criteria.modalities]
-    dropped += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)
-                if code not in criteria.languages]
-    dropped += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)
-                if code not in criteria.activities]
-    dropped += [ConceptRef(PLACE, code) for code in sorted(query.places)
-                if code not in criteria.places]
-    if criteria.related or (query.activities and not criteria.professions
-                            and not criteria.specialties):
+    dropped = [
+        ConceptRef(MODALITY, str(code))
+        for code in sorted(query.modalities)
+        if code not in criteria.modalities
+    ]
+    dropped += [
+        ConceptRef(LANGUAGE, code)
+        for code in sorted(query.languages)
+        if code not in criteria.languages
+    ]
+    dropped += [
+        ConceptRef(ACTIVITY, code)
+        for code in sorted(query.activities)
+        if code not in criteria.activities
+    ]
+    dropped += [
+        ConceptRef(PLACE, code) for code in sorted(query.places) if code not in criteria.places
+    ]
+    if criteria.related or (
+        query.activities and not criteria.professions and not criteria.specialties
+    ):
         dropped += [ConceptRef(SPECIALTY, code) for code in sorted(query.specialties)]
-        dropped += [ConceptRef(PROFESSION, code) for code in sorted(query.professions)
-                    if not query.specialties]
+        dropped += [
+            ConceptRef(PROFESSION, code)
+            for code in sorted(query.professions)
+            if not query.specialties
+        ]
     return tuple(dropped)
 
 
@@ -406,12 +439,17 @@ def _match(
             matched_specialty = True
     if not matched_specialty:
         reasons.append(ConceptRef(PROFESSION, person.profession_code))
-    reasons += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)
-                if code in person.activities]
-    reasons += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)
-                if code in person.modalities]
-    reasons += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)
-                if code in person.languages]
+    reasons += [
+        ConceptRef(ACTIVITY, code) for code in sorted(query.activities) if code in person.activities
+    ]
+    reasons += [
+        ConceptRef(MODALITY, str(code))
+        for code in sorted(query.modalities)
+        if code in person.modalities
+    ]
+    reasons += [
+        ConceptRef(LANGUAGE, code) for code in sorted(query.languages) if code in person.languages
+    ]
     if query.children and _sees_children(person, vocabulary):
         reasons.append(ConceptRef(CHILDREN, ""))
     site = _best_site(person, criteria)
@@ -447,13 +485,13 @@ def _search_structures(
 ) -> tuple[tuple[StructureMatch, ...], int]:
     if not query.structure_types:
         return (), 0
-    of_type = _union(index.structures_by_type.get(code, set())
-                     for code in query.structure_types)
+    of_type = _union(index.structures_by_type.get(code, set()) for code in query.structure_types)
     found: set[int] = set()
     for area in (query.places, query.places | places.neighbours(query.places)):
         if area:
-            found = of_type & _union(index.structures_by_commune.get(insee, set())
-                                     for insee in area)
+            found = of_type & _union(
+                index.structures_by_commune.get(insee, set()) for insee in area
+            )
             if found:
                 break
     if not found:
@@ -474,15 +512,21 @@ def _structure_matches(
 ) -> tuple[StructureMatch, ...]:
     ordered = sorted(
         positions,
-        key=lambda position: (index.structures[position].site.commune_insee not in places,
-                              normalize(index.structures[position].name)),
+        key=lambda position: (
+            index.structures[position].site.commune_insee not in places,
+            normalize(index.structures[position].name),
+        ),
     )
     result = []
     for position in ordered[:PAGE_SIZE]:
         structure = index.structures[position]
         reasons = [ConceptRef(STRUCTURE, structure.structure_type)]
         if places:
-            reasons.append(ConceptRef(PLACE if structure.site.commune_insee in places
-                                      else NEIGHBOUR, structure.site.commune_insee))
+            reasons.append(
+                ConceptRef(
+                    PLACE if structure.site.commune_insee in places else NEIGHBOUR,
+                    structure.site.commune_insee,
+                )
+            )
         result.append(StructureMatch(structure, tuple(reasons)))
     return tuple(result)

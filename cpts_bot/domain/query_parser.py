@@ -43,8 +43,16 @@ _INTENT = "intent"
 _AMBIGUOUS = "ambiguous"
 _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
-_AGE_UNITS = {"an": 12, "ans": 12, "year": 12, "years": 12, "yo": 12, "mois": 1,
-              "month": 1, "months": 1}
+_AGE_UNITS = {
+    "an": 12,
+    "ans": 12,
+    "year": 12,
+    "years": 12,
+    "yo": 12,
+    "mois": 1,
+    "month": 1,
+    "months": 1,
+}
 
 
 MAX_WORD_LENGTH = 48
@@ -100,8 +108,7 @@ class DirectoryQuery:
     @property
     def has_subject(self) -> bool:
         """Whether the question says who or what is sought."""
-        return bool(self.professions or self.specialties or self.activities
-                    or self.structure_types)
+        return bool(self.professions or self.specialties or self.activities or self.structure_types)
 
     @property
     def has_criteria(self) -> bool:
@@ -153,7 +160,7 @@ class Lexicon:
                 key = term_key(term)
                 for size in range(1, len(key)):
                     for start in range(len(key) - size + 1):
-                        code = profession_keys.get(key[start:start + size])
+                        code = profession_keys.get(key[start : start + size])
                         if code and code in concept.professions:
                             lexicon._add(key, ConceptRef(PROFESSION, code))
         for phrase, refs in vocabulary.phrases.items():
@@ -243,7 +250,7 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
 def _read(text: str, lexicon: Lexicon) -> _Reading:
     # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
     # addresses are not words. Plain string tests on bounded chunks: linear time.
-    chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[:MAX_TOKENS * 2]]
+    chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
     words = tokens(text)[:MAX_TOKENS]
     keys = [singular(word) for word in words]
@@ -264,10 +271,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             continue
         size = min(lexicon.max_words, len(keys) - index)
         while size > 0:
-            key = tuple(keys[index:index + size])
+            key = tuple(keys[index : index + size])
             refs = lexicon.terms.get(key)
-            if refs and not any(consumed[index:index + size]):
-                _take(reading, refs, " ".join(words[index:index + size]))
+            if refs and not any(consumed[index : index + size]):
+                _take(reading, refs, " ".join(words[index : index + size]))
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
@@ -284,7 +291,7 @@ def _is_address(chunk: str) -> bool:
     if chunk.startswith("@") and ":" in chunk[2:]:
         return True
     at = chunk.find("@")
-    return at > 0 and "." in chunk[at + 2:]
+    return at > 0 and "." in chunk[at + 2 :]
 
 
 def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
@@ -318,15 +325,15 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             continue
         matched = False
         for size in (3, 2):
-            window = keys[index:index + size]
-            if len(window) < size or any(consumed[index:index + size]):
+            window = keys[index : index + size]
+            if len(window) < size or any(consumed[index : index + size]):
                 continue
-            if not any(len(word) >= 4 and word not in stop and word.isalpha()
-                       for word in window):
+            if not any(len(word) >= 4 and word not in stop and word.isalpha() for word in window):
                 continue
             text = " ".join(window)
-            best = process.extractOne(text, lexicon.fuzzy_phrases, scorer=fuzz.ratio,
-                                      score_cutoff=90.0)
+            best = process.extractOne(
+                text, lexicon.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=90.0
+            )
             if best is not None:
                 _take(reading, lexicon.terms[tuple(best[0].split(" "))], text)
                 for position in range(index, index + size):
@@ -338,8 +345,9 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             continue
         word = keys[index]
         if len(word) >= 4 and word.isalpha() and word not in stop:
-            best = process.extractOne(word, lexicon.fuzzy_words, scorer=fuzz.ratio,
-                                      score_cutoff=_cutoff(word))
+            best = process.extractOne(
+                word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
+            )
             if best is not None:
                 _take(reading, lexicon.terms[(best[0],)], word)
                 consumed[index] = True
@@ -352,8 +360,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
     clarification = None
     for word in reading.ambiguous:
         options = vocabulary.ambiguous.get(word, ())
-        fitting = [ref for ref in options
-                   if vocabulary.professions_of(ref) & context_professions]
+        fitting = [ref for ref in options if vocabulary.professions_of(ref) & context_professions]
         if any(ref in refs for ref in options):
             continue
         if len(fitting) == 1:
@@ -383,8 +390,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.MORE
     else:
         intent = Intent.UNKNOWN
-    return replace(query, intent=intent, clarification=clarification,
-                   follow_up=reading.follow_up)
+    return replace(query, intent=intent, clarification=clarification, follow_up=reading.follow_up)
 
 
 def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
@@ -429,8 +435,9 @@ def _with_context(
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
-    if not query.has_subject and (query.places or query.modalities or query.children
-                                  or query.languages):
+    if not query.has_subject and (
+        query.places or query.modalities or query.children or query.languages
+    ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
             last,
@@ -450,9 +457,7 @@ def _with_context(
     return query
 
 
-def _answer_to_clarification(
-    reading: _Reading, pending: DirectoryQuery
-) -> ConceptRef | None:
+def _answer_to_clarification(reading: _Reading, pending: DirectoryQuery) -> ConceptRef | None:
     clarification = pending.clarification
     if clarification is None:
         return None
@@ -497,8 +502,9 @@ def concept_refs(query: DirectoryQuery, vocabulary: Vocabulary) -> list[ConceptR
     for code in sorted(query.specialties):
         refs.append(ConceptRef(SPECIALTY, code))
         implied |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
-    refs += [ConceptRef(PROFESSION, code) for code in sorted(query.professions)
-             if code not in implied]
+    refs += [
+        ConceptRef(PROFESSION, code) for code in sorted(query.professions) if code not in implied
+    ]
     refs += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)]
     refs += [ConceptRef(STRUCTURE, code) for code in sorted(query.structure_types)]
     refs += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)]

@@ -10,10 +10,23 @@ import re
 import unicodedata
 
 # Characters NFKD does not decompose into a base letter plus a combining mark.
-_SPECIAL_LETTERS = str.maketrans({
-    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o",
-    "ð": "d", "þ": "th", "ł": "l", "Ł": "l", "đ": "d", "ı": "i",
-})
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "ı": "i",
+    }
+)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # "8e", "8eme", "8ieme", "8em", "8è", "1er", "1ere", "2nd": one ordinal form "<n>e".
 _ORDINAL = re.compile(r"^(\d{1,2})(?:e|eme|ieme|em|er|ere|nd|nde|d)$")
@@ -65,7 +78,7 @@ def _split_word(word: str) -> list[str]:
 
 
 def _join_split_ordinals(words: list[str]) -> list[str]:
-    """"8 eme" (typed with a space) becomes "8e"."""
+    """ "8 eme" (typed with a space) becomes "8e"."""
     out: list[str] = []
     index = 0
     while index < len(words):

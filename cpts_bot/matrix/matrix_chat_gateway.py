@@ -91,8 +91,13 @@ class MatrixChatGateway:
     """Drains the outbox in order; wakes up when :meth:`wake` is called."""
 
     def __init__(
-        self, client: AsyncClient, database: Database, synced: asyncio.Event | None = None
+        self,
+        client: AsyncClient,
+        database: Database,
+        synced: asyncio.Event | None = None,
+        typing: Callable[[str, bool], Awaitable[None]] | None = None,
     ) -> None:
+        self._typing = typing
         self._client = client
         self._synced = synced
         self._database = database
@@ -155,8 +160,10 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         self.sent_count += 1
-        if row.action in (actions.ACTION_MESSAGE, actions.ACTION_DIRECT_MESSAGE):
-            await self._client.room_typing(room_id, False)
+        if row.action in (actions.ACTION_MESSAGE, actions.ACTION_DIRECT_MESSAGE) and (
+            self._typing is not None
+        ):
+            await self._typing(room_id, False)
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload

@@ -34,11 +34,7 @@ MAX_CONTEXTS = 10_000
 
 
 class DirectoryIndexProvider(Protocol):
-    """Whatever holds the current in-memory directory (rebuilt after an import).
-
-    A provider may also define ``async prepare(db)``: it is awaited, with the handler's
-    transaction, before each search (see ``DirectoryIndexCache``).
-    """
+    """Whatever holds the current in-memory directory (rebuilt after an import)."""
 
     def current_index(self) -> DirectoryIndex: ...
 
@@ -71,9 +67,14 @@ class DirectoryFeature:
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         """One line: how to ask the directory."""
-        return [translator.gettext(
-            N_("Directory: “kiné respi à domicile Lyon 8”, “combien d'IDE à Bron ?”, "
-               "then “plus”"))]
+        return [
+            translator.gettext(
+                N_(
+                    "Directory: “kiné respi à domicile Lyon 8”, “combien d'IDE à Bron ?”, "
+                    "then “plus”"
+                )
+            )
+        ]
 
     def lexicon_for(self, territory: Territory) -> tuple[PlaceIndex, Lexicon]:
         """The place index and lexicon of ``territory`` (built once, then cached)."""
@@ -95,8 +96,9 @@ class DirectoryFeature:
         self, user_id: str, room_id: str, context: ConversationContext, now: datetime
     ) -> None:
         if len(self._contexts) >= MAX_CONTEXTS:
-            expired = [key for key, item in self._contexts.items()
-                       if now - item.at > self.context_ttl]
+            expired = [
+                key for key, item in self._contexts.items() if now - item.at > self.context_ttl
+            ]
             for key in expired:
                 del self._contexts[key]
             if len(self._contexts) >= MAX_CONTEXTS:
@@ -125,9 +127,6 @@ class DirectoryFeature:
         elif query.intent == Intent.CLARIFY:
             reply = replies.clarification_reply(query)
         else:
-            prepare = getattr(self.index_provider, "prepare", None)
-            if prepare is not None:
-                await prepare(context.db)
             result = search(self.index_provider.current_index(), query, self.vocabulary, places)
             reply = replies.search_reply(result)
         self._remember(message.sender, message.room_id, parsed.context, context.now)

@@ -7,17 +7,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
-from directory_fixtures import directory, index, territory
+from directory_fixtures import index, territory
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
-from cpts_bot.domain.directory_models import Professional, Structure
 from cpts_bot.domain.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
 from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
-from cpts_bot.services.directory_index_cache import DirectoryIndexCache
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
@@ -47,24 +44,42 @@ class Chat:
         self.translator = Translator(language)
         self.count = 0
 
-    async def say(self, body: str, *, at: datetime = START, direct: bool = True,
-                  mentions_bot: bool = False, sender: str = DOCTOR) -> bool:
+    async def say(
+        self,
+        body: str,
+        *,
+        at: datetime = START,
+        direct: bool = True,
+        mentions_bot: bool = False,
+        sender: str = DOCTOR,
+    ) -> bool:
         self.count += 1
         message = IncomingMessage(
-            event_id=f"$event{self.count}", room_id=ROOM, sender=sender, body=body,
-            timestamp=at, is_direct=direct, mentions_bot=mentions_bot)
+            event_id=f"$event{self.count}",
+            room_id=ROOM,
+            sender=sender,
+            body=body,
+            timestamp=at,
+            is_direct=direct,
+            mentions_bot=mentions_bot,
+        )
         async with self.database.transaction() as connection:
-            outbox = OutboxWriter(connection, at, reply_to_event=message.event_id,
-                                  reply_room=ROOM)
-            context = HandlerContext(db=connection, now=at, outbox=outbox, config=config(),
-                                     translator=self.translator,
-                                     bot_user_id="@bot:cpts.example")
+            outbox = OutboxWriter(connection, at, reply_to_event=message.event_id, reply_room=ROOM)
+            context = HandlerContext(
+                db=connection,
+                now=at,
+                outbox=outbox,
+                config=config(),
+                translator=self.translator,
+                bot_user_id="@bot:cpts.example",
+            )
             return await self.feature.handle_message(message, context)
 
     async def replies(self) -> list[dict]:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                "SELECT action, target, payload FROM outbox ORDER BY id")
+                "SELECT action, target, payload FROM outbox ORDER BY id"
+            )
             rows = await cursor.fetchall()
         result = []
         for row in rows:
@@ -167,30 +182,6 @@ async def test_the_index_provider_is_asked_each_time(database: Database) -> None
 
 def test_help_lines() -> None:
     lines = feature().help_lines(Translator("fr"), is_coordinator=False)
-    assert lines == ["Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », "
-                     "puis « plus »"]
-
-
-async def test_index_cache_rebuilds_only_when_stale(database: Database) -> None:
-    seen: list[aiosqlite.Connection] = []
-
-    async def loader(
-        connection: aiosqlite.Connection,
-    ) -> tuple[tuple[Professional, ...], tuple[Structure, ...]]:
-        seen.append(connection)
-        cursor = await connection.execute("SELECT COUNT(*) FROM outbox")
-        await cursor.fetchone()  # the loader runs inside the handler's transaction
-        return directory()
-
-    cache = DirectoryIndexCache(loader)
-    assert len(cache.current_index()) == 0
-    chat = Chat(database, DirectoryFeature(cache))
-    await chat.say("kiné Bron")
-    await chat.say("kiné Belley")
-    assert cache.builds == 1
-    cache.mark_stale()
-    await chat.say("kiné Bron")
-    assert cache.builds == 2
-    assert len(seen) == 2
-    first, _, _ = await chat.replies()
-    assert first["text"].startswith("1 résultat pour masseur-kinésithérapeute, Bron")
+    assert lines == [
+        "Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », puis « plus »"
+    ]

@@ -45,7 +45,8 @@ def test_generated_directory_is_deterministic_and_sized() -> None:
     assert first == again
     assert len({person.key for person in first}) == 500
     assert {site.commune_insee for person in first for site in person.sites} <= {
-        commune.insee for commune in communes}
+        commune.insee for commune in communes
+    }
     vocabulary = load_vocabulary()
     known = {concept.code for concept in vocabulary.of_kind("activity")}
     assert {code for person in first for code in person.activities} <= known
