@@ -93,7 +93,7 @@ class DirectoryReplies:
             return self._count_reply(result)
         if not result.found:
             return self._nothing_reply(result)
-        if result.total == 0:
+        if result.total == 0 and result.page == 0:
             return self._structures_reply(result)
         if not result.matches:
             return self._text_reply(

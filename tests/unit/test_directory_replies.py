@@ -205,3 +205,7 @@ def test_language_reason_and_relaxation_text() -> None:
     assert "✓ parle arabe" in reply.text
     widened = answer("kiné qui parle anglais à Bron")
     assert widened.text.splitlines()[1] == "En élargissant (sans « parle anglais ») : 1 résultat :"
+
+
+def test_more_after_a_structures_list_says_that_is_all() -> None:
+    assert answer("EHPAD", page=1).text.startswith("C'est tout")
