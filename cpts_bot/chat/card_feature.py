@@ -98,6 +98,9 @@ class CardFeature:
         if not (message.is_direct or message.mentions_bot):
             return False
         command = parse_card_command(_without_mention(message.body, context.bot_user_id))
+        if command is None and message.mentions_bot and ":" in message.body:
+            # The mention may be the bot's display name: "CPTS Bot: ma fiche".
+            command = parse_card_command(message.body.split(":", 1)[1])
         if command is None:
             return False
         _ = context._

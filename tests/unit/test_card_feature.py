@@ -178,6 +178,9 @@ async def test_room_messages_need_a_mention(database: Database) -> None:
     handled, replies = await say(database, "@claire:example.org", "cpts-bot: ma fiche",
                                  is_direct=False, mentions_bot=True)
     assert handled and replies[0].startswith("Fiche de Claire MARTIN")
+    handled, replies = await say(database, "@claire:example.org", "CPTS Bot: ma fiche",
+                                 is_direct=False, mentions_bot=True)
+    assert handled and replies[0].startswith("Fiche de Claire MARTIN")
 
 
 async def test_other_messages_are_left_to_other_features(database: Database) -> None:
