@@ -177,7 +177,7 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--no-zip", action="store_true", help="skip the import from a zip")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="cpts-rpps-bench-") as folder:
         extract = Path(folder) / "PS_LibreAcces_Personne_activite_202611230000.txt"
         start = time.perf_counter()
         territory_lines = generate(extract, options.lines, options.in_territory)

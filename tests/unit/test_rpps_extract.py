@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration
 from cpts_bot.domain.directory_models import Modality
@@ -240,3 +242,28 @@ async def test_the_sample_extract_imports(database: Database) -> None:
     assert summary.lines_read > summary.lines_in_territory
     professionals = await active(database)
     assert any(len(p.sites) == 2 for p in professionals.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.sampled_from(["69388", "69383", "83069", "01138"]),
+                          st.sampled_from(["69008", "69388", "83400"]),
+                          st.sampled_from(["Paul Bert", "Jean Jaurès", "Gambetta"])),
+                max_size=40))
+def test_kept_professionals_are_exactly_those_with_a_line_in_the_territory(
+    lines: list[tuple[int, str, str, str]]
+) -> None:
+    raw = [HEADER.encode()] + [
+        line(f"1{number:010d}", f"NOM{number}", commune=commune,
+             **{"Code postal (coord. structure)": postal,
+                "Libellé Voie (coord. structure)": street}).encode()
+        for number, commune, postal, street in lines]
+    scan = scan_extract(raw, TERRITORY)
+    ours = [(n, c, p, s) for n, c, p, s in lines if c in TERRITORY]
+    assert set(scan.records) == {f"81{n:010d}" for n, _c, _p, _s in ours}
+    for number in {n for n, _c, _p, _s in ours}:
+        sites = {(c, p, s) for n, c, p, s in ours if n == number}
+        record = scan.records[f"81{number:010d}"]
+        assert {(site.commune_insee, site.postal_code, site.address.removeprefix("12 Rue "))
+                for site in record.sites} == sites
+        assert len(record.sites) == len(sites)
+    assert scan.rejected == [] and scan.lines_in_territory == len(ours)
