@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from babel import Locale
 
@@ -187,8 +188,7 @@ class CardFeature:
             case SetModality(modality, available, note):
                 return with_modality(card, modality, ModalityDeclaration(available, note))
             case SetPhone(phone):
-                return Card(phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages)
+                return replace(card, phone=phone)
             case AddActivity(label):
                 code, shown = self._activity(label)
                 return with_activity(card, code, shown)
@@ -200,11 +200,9 @@ class CardFeature:
                     return card
                 return without_activity(card, code)
             case AddLanguages(languages):
-                return Card(card.phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages | frozenset(languages))
+                return replace(card, languages=card.languages | frozenset(languages))
             case RemoveLanguages(languages):
-                return Card(card.phone, card.matrix_id, card.activities, card.modalities,
-                            card.languages - frozenset(languages))
+                return replace(card, languages=card.languages - frozenset(languages))
             case BadPhone(text):
                 problems.append(_("\"{text}\" is not a phone number (e.g. 04 78 00 00 00).",
                                   text=text))

@@ -39,6 +39,9 @@ def register_cli(subparsers: Any) -> None:
                      " for the territory's communes")
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rpps.add_argument("--savoir-faire", type=Path, default=None,
+                      help="the separate PS_LibreAcces_SavoirFaire file of newer extractions,"
+                           " when it is not inside the zip")
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
         "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)")
@@ -74,7 +77,8 @@ def run_import_rpps(args: argparse.Namespace) -> int:
         database = await Database.open(_database_path(args))
         try:
             summary = await import_rpps_extract(
-                database, args.file, communes, datetime.now(UTC), show_progress)
+                database, args.file, communes, datetime.now(UTC), show_progress,
+                args.savoir_faire)
         finally:
             await database.close()
         return summary.lines()

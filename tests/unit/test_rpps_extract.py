@@ -267,3 +267,38 @@ def test_kept_professionals_are_exactly_those_with_a_line_in_the_territory(
                 for site in record.sites} == sites
         assert len(record.sites) == len(sites)
     assert scan.rejected == [] and scan.lines_in_territory == len(ours)
+
+
+SAVOIR_FAIRE_HEADER = (
+    "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Nom d'exercice|"
+    "Prénom d'exercice|Code profession|Libellé profession|Code catégorie professionnelle|"
+    "Libellé catégorie professionnelle|Code type savoir-faire|Libellé type savoir-faire|"
+    "Code savoir-faire|Libellé savoir-faire|")
+
+
+def savoir_faire_line(rpps: str, code: str, label: str) -> str:
+    return f"8|{rpps}|8{rpps}|X|Y|10|Médecin|C|Civil|S|Spécialité ordinale|{code}|{label}|"
+
+
+def test_the_separate_savoir_faire_file_adds_specialties(tmp_path: Path) -> None:
+    activities = write(tmp_path / "PS_LibreAcces_Personne_activite_202611230000.txt", [
+        line("10000000001", "MARTIN", **{"Code savoir-faire": "", "Libellé savoir-faire": ""}),
+        line("10000000002", "DURAND", commune="83069"),
+    ])
+    savoir_faire = write(tmp_path / "PS_LibreAcces_SavoirFaire_202611230000.txt", [
+        savoir_faire_line("10000000001", "SM40", "Pédiatrie"),
+        savoir_faire_line("10000000001", "SM54", "Médecine générale"),
+        savoir_faire_line("10000000002", "SM42", "Psychiatrie"),
+        "8|1|810000000001|too short|",
+    ], header=SAVOIR_FAIRE_HEADER)
+    archive = tmp_path / "extract.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(activities, activities.name)
+        handle.write(savoir_faire, savoir_faire.name)
+    expected = (("SM40", "Pédiatrie"), ("SM54", "Médecine générale"))
+    from_zip = read_extract(archive, TERRITORY)
+    assert from_zip.records["810000000001"].specialties == expected
+    assert [r.line_number for r in from_zip.rejected] == [5]
+    from_txt = read_extract(activities, TERRITORY, savoir_faire=savoir_faire)
+    assert from_txt.records["810000000001"].specialties == expected
+    assert read_extract(activities, TERRITORY).records["810000000001"].specialties == ()
