@@ -6,16 +6,22 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
+from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.matrix.client_factory import create_client
-from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
+from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
+from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
+from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -25,9 +31,24 @@ log = logging.getLogger("cpts_bot")
 DATABASE_FILE = "cpts-bot.sqlite"
 
 
-def build_features(database: Database, config: RoomsConfig) -> list[ChatFeature]:
-    """The chat features, in the order they are tried."""
-    return []
+@dataclass
+class Features:
+    """The chat features, in the order they are tried, and what runs after each event."""
+
+    chat: list[ChatFeature]
+    after_event: list[Callable[[], Awaitable[None]]]
+    directory_index: DatabaseIndexProvider
+    jobs: list[PeriodicJob] = field(default_factory=list)
+    sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
+
+
+def build_features(database: Database, config: RoomsConfig) -> Features:
+    directory_index = DatabaseIndexProvider(database)
+    chat: list[ChatFeature] = [
+        CardFeature(on_card_changed=directory_index.mark_dirty),
+        DirectoryFeature(directory_index),
+    ]
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index)
 
 
 @dataclass
@@ -61,17 +82,25 @@ class BotApp:
         gateway = MatrixChatGateway(
             client, database, self.synced, typing=lambda room, on: _typing(client, room, on)
         )
+        self.config = await resolve_room_aliases(client, self.config)
         features = build_features(database, self.config)
+        await features.directory_index.refresh()
         router = CommandRouter(
             database,
             self.config,
             client.user_id,
-            features,
+            features.chat,
+            after_event=features.after_event,
             on_outbox=gateway.wake,
             decryptor=lambda row: _decrypt(client, row),
             typing=lambda room, on: _typing(client, room, on),
         )
         self.router, self.gateway = router, gateway
+        for prefix, listener in features.sent_listeners:
+            gateway.on_sent(prefix, listener)
+        scheduler = start_scheduler(
+            JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
+        )
         sync = SyncLoop(
             client,
             database,
@@ -87,6 +116,7 @@ class BotApp:
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
+        scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()
         for task in tasks:

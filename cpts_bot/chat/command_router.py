@@ -53,7 +53,9 @@ class CommandRouter:
         decryptor: Decryptor | None = None,
         typing: Typing | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        after_event: list[Callable[[], Awaitable[None]]] | None = None,
     ) -> None:
+        self._after_event = after_event or []
         self._database = database
         self._config = config
         self._bot = bot_user_id
@@ -122,6 +124,8 @@ class CommandRouter:
             return attempts >= MAX_HANDLER_ATTEMPTS
         self.handled_count += 1
         self._on_outbox()
+        for hook in self._after_event:
+            await hook()
         return True
 
     async def _dispatch(self, db: Any, row: repo.InboxRow) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -29,6 +30,11 @@ EXAMPLE_ROOMS = Path(__file__).resolve().parents[2] / "rooms.yaml"
 # The scripted conversation: (who, what they type).
 SCRIPT: list[tuple[str, str]] = [
     ("demo-gp", "aide"),
+    ("demo-gp", "kiné à domicile bronchiolite lyon 8"),
+    ("demo-gp", "plus"),
+    ("demo-gp", "combien d'orthophonistes à Vénissieux ?"),
+    ("demo-gp", "ortho bilan langage enfant 4 ans bron"),
+    ("demo-gp", "et à domicile ?"),
 ]
 
 
@@ -83,13 +89,32 @@ def prepare(state_dir: Path) -> DemoState:
     return DemoState(folder, synapse, users, bot_user, passwords["cpts-bot"])
 
 
-def load_sample_territory(state: DemoState) -> None:
-    """Import the sample national extract and directory, when those importers exist."""
-    try:
-        from cpts_bot.importers.cli_commands import import_sample_data
-    except ImportError:
-        return
-    import_sample_data(state.settings(), load_rooms_config(state.rooms_file))
+def load_sample_territory(state: DemoState) -> list[str]:
+    """Import the sample national extract, then the CPTS's own directory file."""
+    from datetime import UTC, datetime
+
+    from cpts_bot.app import DATABASE_FILE
+    from cpts_bot.importers.directory_csv import import_directory_csv
+    from cpts_bot.importers.rpps_extract import import_rpps_extract
+    from cpts_bot.storage.database import Database
+
+    config = load_rooms_config(state.rooms_file)
+    communes = [commune.insee for commune in config.territory.communes]
+
+    async def run() -> list[str]:
+        database = await Database.open(state.folder / "bot-data" / DATABASE_FILE)
+        try:
+            national = await import_rpps_extract(
+                database, SAMPLE_DIR / "rpps_sample.txt", communes, datetime.now(UTC), False
+            )
+            directory = await import_directory_csv(
+                database, SAMPLE_DIR / "directory.csv", datetime.now(UTC)
+            )
+        finally:
+            await database.close()
+        return [*national.lines(), *directory.lines()]
+
+    return asyncio.run(run())
 
 
 async def _play(state: DemoState, app_ready: asyncio.Event) -> list[str]:
@@ -166,10 +191,22 @@ def run_demo(state_dir: Path, wait: bool = True) -> int:
 
     setup_logging("WARNING")
     logging.getLogger("cpts_bot").setLevel(logging.INFO)
+    logging.getLogger("nio").setLevel(logging.ERROR)
+    (state_dir / "demo").mkdir(parents=True, exist_ok=True)
+    lock = (state_dir / "demo" / "demo.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(
+            "A demo is already running with this state folder; stop it first (Ctrl-C).",
+            file=sys.stderr,
+        )
+        return 1
     print("Starting a local Synapse on 127.0.0.1 (first run installs it: about a minute)...")
     state = prepare(state_dir)
     try:
-        load_sample_territory(state)
+        print("Sample territory imported:")
+        print("\n".join("  " + line for line in load_sample_territory(state)))
         (state.folder / "demo.json").write_text(
             json.dumps(
                 {"homeserver": state.synapse.url, "bot": state.bot_user, "users": state.users}

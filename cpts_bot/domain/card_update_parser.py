@@ -34,16 +34,52 @@ from cpts_bot.domain.directory_card import normalize_phone
 from cpts_bot.domain.directory_models import Modality
 
 LANGUAGES = {
-    "francais": "fr", "anglais": "en", "arabe": "ar", "espagnol": "es", "italien": "it",
-    "allemand": "de", "portugais": "pt", "russe": "ru", "chinois": "zh", "mandarin": "zh",
-    "vietnamien": "vi", "turc": "tr", "roumain": "ro", "polonais": "pl", "wolof": "wo",
-    "berbere": "ber", "kabyle": "kab", "tamoul": "ta", "armenien": "hy", "albanais": "sq",
-    "serbe": "sr", "croate": "hr", "ukrainien": "uk", "persan": "fa", "farsi": "fa",
-    "hebreu": "he", "grec": "el", "neerlandais": "nl", "bambara": "bm", "lingala": "ln",
-    "comorien": "swb", "soninke": "snk", "peul": "ff", "tigrinya": "ti", "dari": "prs",
-    "pachto": "ps", "ourdou": "ur", "hindi": "hi", "bengali": "bn", "japonais": "ja",
-    "coreen": "ko", "english": "en", "arabic": "ar", "spanish": "es",
-    "langue des signes": "fsl", "lsf": "fsl",
+    "francais": "fr",
+    "anglais": "en",
+    "arabe": "ar",
+    "espagnol": "es",
+    "italien": "it",
+    "allemand": "de",
+    "portugais": "pt",
+    "russe": "ru",
+    "chinois": "zh",
+    "mandarin": "zh",
+    "vietnamien": "vi",
+    "turc": "tr",
+    "roumain": "ro",
+    "polonais": "pl",
+    "wolof": "wo",
+    "berbere": "ber",
+    "kabyle": "kab",
+    "tamoul": "ta",
+    "armenien": "hy",
+    "albanais": "sq",
+    "serbe": "sr",
+    "croate": "hr",
+    "ukrainien": "uk",
+    "persan": "fa",
+    "farsi": "fa",
+    "hebreu": "he",
+    "grec": "el",
+    "neerlandais": "nl",
+    "bambara": "bm",
+    "lingala": "ln",
+    "comorien": "swb",
+    "soninke": "snk",
+    "peul": "ff",
+    "tigrinya": "ti",
+    "dari": "prs",
+    "pachto": "ps",
+    "ourdou": "ur",
+    "hindi": "hi",
+    "bengali": "bn",
+    "japonais": "ja",
+    "coreen": "ko",
+    "english": "en",
+    "arabic": "ar",
+    "spanish": "es",
+    "langue des signes": "fsl",
+    "lsf": "fsl",
 }
 
 
@@ -108,8 +144,17 @@ class NotUnderstood:
     text: str
 
 
-CardEdit = (SetModality | AddActivity | RemoveActivity | SetPhone | BadPhone | AddLanguages
-            | RemoveLanguages | UnknownLanguage | NotUnderstood)
+CardEdit = (
+    SetModality
+    | AddActivity
+    | RemoveActivity
+    | SetPhone
+    | BadPhone
+    | AddLanguages
+    | RemoveLanguages
+    | UnknownLanguage
+    | NotUnderstood
+)
 
 
 @dataclass(frozen=True)
@@ -134,23 +179,33 @@ def fold(text: str) -> str:
 
 
 _MODALITY_WORDS: tuple[tuple[Modality, str], ...] = (
-    (Modality.NEW_PATIENTS,
-     r"(?:(?:de\s+|des\s+)?nouveaux?|nouvelles?)\s+patient(?:e|s|es)?"
-     r"|nouvelle\s+patientele|patients?\s+nouveaux"),
-    (Modality.HOME_VISITS,
-     r"(?:des\s+|les\s+|de\s+)?visites?\s+(?:a|au|en)\s+domicile|(?:des\s+|les\s+)?visites?\s+"
-     r"domicile|(?:des\s+|les\s+|de\s+)?vad\b|(?:des\s+|les\s+)?(?:soins|consultations?)\s+a\s+"
-     r"domicile|a\s+domicile"),
-    (Modality.TELECONSULTATION,
-     r"(?:de\s+la\s+|la\s+|des\s+|de\s+)?tele\s*-?\s*consult\w*|(?:de\s+la\s+|la\s+)?visio\w*"
-     r"|(?:de\s+la\s+|la\s+)?telemedecine"),
-    (Modality.UNSCHEDULED_CARE,
-     r"(?:des\s+|les\s+|de\s+)?soins?\s+non[\s-]+programmes?|(?:des\s+|les\s+|de\s+)?snp\b"
-     r"|(?:des\s+)?(?:consultations?|rendez[\s-]vous|rdv)\s+sans\s+rendez[\s-]vous"
-     r"|sans\s+(?:rendez[\s-]vous|rdv)|(?:des\s+|les\s+)?urgences?\s+du\s+jour"),
-    (Modality.WHEELCHAIR_ACCESS,
-     r"accessibles?(?:\s+(?:pmr|aux\s+fauteuils?(?:\s+roulants?)?|en\s+fauteuil(?:\s+roulant)?))?"
-     r"|(?:l')?acces\s+pmr|pmr"),
+    (
+        Modality.NEW_PATIENTS,
+        r"(?:(?:de\s+|des\s+)?nouveaux?|nouvelles?)\s+patient(?:e|s|es)?"
+        r"|nouvelle\s+patientele|patients?\s+nouveaux",
+    ),
+    (
+        Modality.HOME_VISITS,
+        r"(?:des\s+|les\s+|de\s+)?visites?\s+(?:a|au|en)\s+domicile|(?:des\s+|les\s+)?visites?\s+"
+        r"domicile|(?:des\s+|les\s+|de\s+)?vad\b|(?:des\s+|les\s+)?(?:soins|consultations?)\s+a\s+"
+        r"domicile|a\s+domicile",
+    ),
+    (
+        Modality.TELECONSULTATION,
+        r"(?:de\s+la\s+|la\s+|des\s+|de\s+)?tele\s*-?\s*consult\w*|(?:de\s+la\s+|la\s+)?visio\w*"
+        r"|(?:de\s+la\s+|la\s+)?telemedecine",
+    ),
+    (
+        Modality.UNSCHEDULED_CARE,
+        r"(?:des\s+|les\s+|de\s+)?soins?\s+non[\s-]+programmes?|(?:des\s+|les\s+|de\s+)?snp\b"
+        r"|(?:des\s+)?(?:consultations?|rendez[\s-]vous|rdv)\s+sans\s+rendez[\s-]vous"
+        r"|sans\s+(?:rendez[\s-]vous|rdv)|(?:des\s+|les\s+)?urgences?\s+du\s+jour",
+    ),
+    (
+        Modality.WHEELCHAIR_ACCESS,
+        r"accessibles?(?:\s+(?:pmr|aux\s+fauteuils?(?:\s+roulants?)?|en\s+fauteuil(?:\s+roulant)?))?"
+        r"|(?:l')?acces\s+pmr|pmr",
+    ),
     (Modality.SATURDAY, r"(?:le\s+|les\s+)?samedis?(?:\s+matin)?"),
 )
 _MODALITY_RE = [(modality, re.compile(rf"\b(?:{words})")) for modality, words in _MODALITY_WORDS]
@@ -162,26 +217,35 @@ _STATEMENT = re.compile(
     rf"^(?:je|j'|nous|on)\s*(?:ne\s+|n')?(?:me\s+|m')?(?:{_PRACTICE_VERBS}|deplace)\b"
     r"|^(?:mon|notre|le)\s+cabinet\s+(?:est|n'est)\b"
 )
-_NEGATION = re.compile(r"(?:^|[\s'])(?:ne|n'|plus|pas|non|aucun|aucune|jamais|arrete|stoppe"
-                       r"|suspends)(?=\s|$|')|\bn'")
+_NEGATION = re.compile(
+    r"(?:^|[\s'])(?:ne|n'|plus|pas|non|aucun|aucune|jamais|arrete|stoppe"
+    r"|suspends)(?=\s|$|')|\bn'"
+)
 _YES_NO = re.compile(r"^\s*[:=]?\s*(?P<answer>oui|non|yes|no)\b[\s,.:;-]*", re.IGNORECASE)
 _ACTIVITY = re.compile(
     r"^(?P<verb>ajoute[rz]?|ajout|add|retire[rz]?|supprime[rz]?|enleve[rz]?|remove)\s+"
-    r"(?:l'|une\s+|l\s+)?(?:activites?|competences?)\s*:?\s*(?P<label>.+)$")
+    r"(?:l'|une\s+|l\s+)?(?:activites?|competences?)\s*:?\s*(?P<label>.+)$"
+)
 _LANGUAGE_EDIT = re.compile(
     r"^(?P<verb>ajoute[rz]?|ajout|add|retire[rz]?|supprime[rz]?|enleve[rz]?|remove)\s+"
-    r"(?:la\s+|une\s+)?langues?\s*:?\s*(?P<list>.+)$")
+    r"(?:la\s+|une\s+)?langues?\s*:?\s*(?P<list>.+)$"
+)
 _SPEAKS = re.compile(r"^(?:je|nous|on)\s+parle(?:s|ons)?\s+(?:aussi\s+|egalement\s+)?(?P<list>.+)$")
 _PHONE = re.compile(
     r"^(?:mon\s+|notre\s+|nouveau\s+)?(?:numero\s+de\s+)?(?:telephone|tel|numero|portable|"
-    r"phone)\b\.?\s*(?:est\s+(?:le\s+)?|:|=|au\s+)?\s*(?P<phone>\+?[\d(][\d\s.\-()/]*)$")
+    r"phone)\b\.?\s*(?:est\s+(?:le\s+)?|:|=|au\s+)?\s*(?P<phone>\+?[\d(][\d\s.\-()/]*)$"
+)
 _SHOW = re.compile(r"^(?:voir\s+|affiche[rz]?\s+)?(?:ma|mon)\s+(?:fiche|carte|profil)$")
 _TARGET = re.compile(
     r"^(?:fiche\s+(?:de\s+|du\s+|d')?|pour\s+(?:la\s+fiche\s+(?:de\s+|du\s+|d'))?)\s*"
     r"(?:(?P<mxid>@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?)|(?P<rpps>8?\d{11})\b"
-    r"|(?P<name>[^:@]+?))\s*(?::\s*(?P<rest>.*))?$", re.S)
-_TITLES = re.compile(r"^(?:(?:dr|docteur|doc|pr|professeur|mme|madame|mr|m\.|monsieur|mlle)"
-                     r"\.?\s+)+")
+    r"|(?P<name>[^:@]+?))\s*(?::\s*(?P<rest>.*))?$",
+    re.S,
+)
+_TITLES = re.compile(
+    r"^(?:(?:dr|docteur|doc|pr|professeur|mme|madame|mr|m\.|monsieur|mlle)"
+    r"\.?\s+)+"
+)
 
 
 def parse_card_command(text: str) -> CardCommand | None:
@@ -199,21 +263,23 @@ def parse_card_command(text: str) -> CardCommand | None:
         if own is None:
             if not folded.startswith("fiche"):
                 return None
-            return CardCommand(target, show=False,
-                               edits=(NotUnderstood(original[rest_start:].strip()),))
+            return CardCommand(
+                target, show=False, edits=(NotUnderstood(original[rest_start:].strip()),)
+            )
         return CardCommand(target, own.show, own.edits)
     return _parse_own(original)
 
 
 def _target(original: str, match: re.Match[str]) -> CardTarget:
     if match.group("mxid"):
-        return CardTarget(matrix_id=original[match.start("mxid"):match.end("mxid")],
-                          text=match.group("mxid"))
+        return CardTarget(
+            matrix_id=original[match.start("mxid") : match.end("mxid")], text=match.group("mxid")
+        )
     if match.group("rpps"):
         number = match.group("rpps")
         return CardTarget(rpps=number[-11:], text=number)
-    raw = original[match.start("name"):match.end("name")].strip()
-    name = raw[_TITLES.match(fold(raw)).end():] if _TITLES.match(fold(raw)) else raw
+    raw = original[match.start("name") : match.end("name")].strip()
+    name = raw[_TITLES.match(fold(raw)).end() :] if _TITLES.match(fold(raw)) else raw
     return CardTarget(name=name.strip(), text=raw)
 
 
@@ -245,27 +311,30 @@ def _parse_own(text: str) -> CardCommand | None:
 def _parse_edit(original: str, folded: str) -> CardEdit | None:
     activity = _ACTIVITY.match(folded)
     if activity:
-        label = original[activity.start("label"):].strip(" :\"'«»")
+        label = original[activity.start("label") :].strip(" :\"'«»")
         if not label:
             return None
-        return AddActivity(label) if activity.group("verb").startswith(("aj", "add")) else (
-            RemoveActivity(label))
+        return (
+            AddActivity(label)
+            if activity.group("verb").startswith(("aj", "add"))
+            else (RemoveActivity(label))
+        )
     language = _LANGUAGE_EDIT.match(folded)
     if language:
-        codes = _languages(folded[language.start("list"):])
+        codes = _languages(folded[language.start("list") :])
         if codes is None:
-            return UnknownLanguage(original[language.start("list"):].strip())
+            return UnknownLanguage(original[language.start("list") :].strip())
         adding = language.group("verb").startswith(("aj", "add"))
         return AddLanguages(codes) if adding else RemoveLanguages(codes)
     speaks = _SPEAKS.match(folded)
     if speaks:
-        codes = _languages(folded[speaks.start("list"):])
+        codes = _languages(folded[speaks.start("list") :])
         if codes is None:
-            return UnknownLanguage(original[speaks.start("list"):].strip())
+            return UnknownLanguage(original[speaks.start("list") :].strip())
         return AddLanguages(codes)
     phone = _PHONE.match(folded)
     if phone:
-        raw = original[phone.start("phone"):].strip()
+        raw = original[phone.start("phone") :].strip()
         normalized = normalize_phone(raw)
         return SetPhone(normalized) if normalized else BadPhone(raw)
     return _parse_modality(original, folded)
@@ -295,22 +364,22 @@ def _parse_modality(original: str, folded: str) -> SetModality | None:
     if found is None:
         return None
     modality, match = found
-    after = original[match.end():]
+    after = original[match.end() :]
     yes_no = _YES_NO.match(after)
     if statement is None:
         # Without "je ...", only "<modality> : oui/non" is an update (not a question).
         if match.start() > 0 or yes_no is None:
             return None
         available = yes_no.group("answer").lower() in ("oui", "yes")
-        note = after[yes_no.end():]
+        note = after[yes_no.end() :]
     else:
-        before = folded[:match.start()]
+        before = folded[: match.start()]
         available = _NEGATION.search(before) is None
         if modality is Modality.WHEELCHAIR_ACCESS and re.search(r"\bn'est\b|\bpas\b", before):
             available = False
         note = after
         if yes_no is not None:
             available = yes_no.group("answer").lower() in ("oui", "yes")
-            note = after[yes_no.end():]
+            note = after[yes_no.end() :]
     note = note.strip(" :,-–.!")
     return SetModality(modality, available, note if available else "")

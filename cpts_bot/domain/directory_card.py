@@ -61,25 +61,31 @@ def card_changes(old: Card, new: Card) -> list[FieldChange]:
     for code in sorted(set(old.activities) | set(new.activities)):
         before, after = old.activities.get(code), new.activities.get(code)
         if before != after:
-            changes.append(FieldChange(
-                f"activity:{code}",
-                (before or code) if before is not None else None,
-                (after or code) if after is not None else None,
-            ))
+            changes.append(
+                FieldChange(
+                    f"activity:{code}",
+                    (before or code) if before is not None else None,
+                    (after or code) if after is not None else None,
+                )
+            )
     for modality in sorted(set(old.modalities) | set(new.modalities)):
         before_d, after_d = old.modalities.get(modality), new.modalities.get(modality)
         if before_d != after_d:
-            changes.append(FieldChange(
-                f"modality:{modality.value}",
-                before_d.as_text() if before_d else None,
-                after_d.as_text() if after_d else None,
-            ))
+            changes.append(
+                FieldChange(
+                    f"modality:{modality.value}",
+                    before_d.as_text() if before_d else None,
+                    after_d.as_text() if after_d else None,
+                )
+            )
     for language in sorted(old.languages ^ new.languages):
-        changes.append(FieldChange(
-            f"language:{language}",
-            language if language in old.languages else None,
-            language if language in new.languages else None,
-        ))
+        changes.append(
+            FieldChange(
+                f"language:{language}",
+                language if language in old.languages else None,
+                language if language in new.languages else None,
+            )
+        )
     return changes
 
 
@@ -112,4 +118,4 @@ def normalize_phone(text: str) -> str | None:
         digits = "0" + digits[4:]
     if not PHONE_DIGITS.match(digits):
         return None
-    return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.rpps_extract import import_rpps_extract
@@ -32,19 +33,27 @@ EXIT_ROWS_REJECTED = 2
 def register_cli(subparsers: Any) -> None:
     """Add ``import rpps FILE`` and ``import directory FILE`` to ``subparsers``."""
     parser = subparsers.add_parser(
-        "import", help="import the national extract or the CPTS directory file")
+        "import", help="import the national extract or the CPTS directory file"
+    )
     kinds = parser.add_subparsers(dest="import_kind", metavar="{rpps,directory}", required=True)
     rpps = kinds.add_parser(
-        "rpps", help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
-                     " for the territory's communes")
+        "rpps",
+        help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
+        " for the territory's communes",
+    )
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
-    rpps.add_argument("--savoir-faire", type=Path, default=None,
-                      help="the separate PS_LibreAcces_SavoirFaire file of newer extractions,"
-                           " when it is not inside the zip")
+    rpps.add_argument(
+        "--savoir-faire",
+        type=Path,
+        default=None,
+        help="the separate PS_LibreAcces_SavoirFaire file of newer extractions,"
+        " when it is not inside the zip",
+    )
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
-        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)")
+        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
+    )
     directory.add_argument("file", type=Path)
     directory.set_defaults(handler=run_import_directory)
 
@@ -55,8 +64,14 @@ def _database_path(args: argparse.Namespace) -> Path:
 
 
 def _rooms_file(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE")
-                or "rooms.yaml")
+    return Path(
+        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
+    )
+
+
+def _activity_codes() -> set[str]:
+    """The activity codes of the shipped vocabulary: a directory file may use only these."""
+    return {concept.code for concept in load_vocabulary().of_kind(ACTIVITY)}
 
 
 def _fail(message: str) -> int:
@@ -77,8 +92,8 @@ def run_import_rpps(args: argparse.Namespace) -> int:
         database = await Database.open(_database_path(args))
         try:
             summary = await import_rpps_extract(
-                database, args.file, communes, datetime.now(UTC), show_progress,
-                args.savoir_faire)
+                database, args.file, communes, datetime.now(UTC), show_progress, args.savoir_faire
+            )
         finally:
             await database.close()
         return summary.lines()
@@ -98,7 +113,9 @@ def run_import_directory(args: argparse.Namespace) -> int:
     async def run() -> tuple[list[str], int]:
         database = await Database.open(_database_path(args))
         try:
-            summary = await import_directory_csv(database, args.file, datetime.now(UTC))
+            summary = await import_directory_csv(
+                database, args.file, datetime.now(UTC), activity_codes=_activity_codes()
+            )
         finally:
             await database.close()
         return summary.lines(), len(summary.rejected)
@@ -110,7 +127,9 @@ def run_import_directory(args: argparse.Namespace) -> int:
     print(f"directory {args.file.name} imported:")
     print("\n".join(lines))
     if rejected:
-        print(f"warning: {rejected} row(s) rejected (see above); the others were imported",
-              file=sys.stderr)
+        print(
+            f"warning: {rejected} row(s) rejected (see above); the others were imported",
+            file=sys.stderr,
+        )
         return EXIT_ROWS_REJECTED
     return EXIT_OK

@@ -34,10 +34,29 @@ from cpts_bot.storage.directory_repository import (
 )
 
 COLUMNS = (
-    "kind", "rpps", "id", "title", "last_name", "first_name", "profession_code",
-    "profession_label", "specialties", "structure_type", "name", "offer", "address",
-    "postal_code", "commune_insee", "commune_name", "structure_name", "phone", "activities",
-    "modalities", "languages", "matrix_id", "active",
+    "kind",
+    "rpps",
+    "id",
+    "title",
+    "last_name",
+    "first_name",
+    "profession_code",
+    "profession_label",
+    "specialties",
+    "structure_type",
+    "name",
+    "offer",
+    "address",
+    "postal_code",
+    "commune_insee",
+    "commune_name",
+    "structure_name",
+    "phone",
+    "activities",
+    "modalities",
+    "languages",
+    "matrix_id",
+    "active",
 )
 CARD_COLUMNS = ("phone", "matrix_id", "activities", "modalities", "languages")
 RPPS_NUMBER = re.compile(r"^8?(\d{11})$")
@@ -165,8 +184,11 @@ def _site(row: dict[str, str]) -> PracticeSite | None:
     if postal and not POSTAL_CODE.match(postal):
         raise _RowError(f"postal_code: {postal!r} is not a postal code (5 digits)")
     return PracticeSite(
-        commune_insee=insee, commune_name=row.get("commune_name", ""), postal_code=postal,
-        address=row.get("address", ""), phone=_phone(row.get("phone", "")) or "",
+        commune_insee=insee,
+        commune_name=row.get("commune_name", ""),
+        postal_code=postal,
+        address=row.get("address", ""),
+        phone=_phone(row.get("phone", "")) or "",
         structure_name=row.get("structure_name", ""),
     )
 
@@ -198,31 +220,41 @@ def _active(text: str) -> bool:
 
 
 def _parse_professional(
-    line_number: int, row: dict[str, str], present: set[str],
+    line_number: int,
+    row: dict[str, str],
+    present: set[str],
     activity_codes: Collection[str] | None,
 ) -> ProfessionalRow:
     key, rpps = _key(row)
     site = _site(row)
     identity = None
     if row.get("last_name") or row.get("profession_code") or site is not None:
-        missing = [name for name in ("last_name", "profession_code", "commune_insee")
-                   if not row.get(name)]
+        missing = [
+            name for name in ("last_name", "profession_code", "commune_insee") if not row.get(name)
+        ]
         if missing:
             raise _RowError("identity incomplete, missing: " + ", ".join(missing))
         if not PROFESSION_CODE.match(row["profession_code"]):
-            raise _RowError(f"profession_code: {row['profession_code']!r} is not a profession"
-                            " code (2 digits, e.g. 10 médecin, 60 infirmier)")
+            raise _RowError(
+                f"profession_code: {row['profession_code']!r} is not a profession"
+                " code (2 digits, e.g. 10 médecin, 60 infirmier)"
+            )
         assert site is not None
         identity = NationalRecord(
-            key=key, rpps=rpps, title=row.get("title", ""), last_name=row["last_name"],
-            first_name=row.get("first_name", ""), profession_code=row["profession_code"],
+            key=key,
+            rpps=rpps,
+            title=row.get("title", ""),
+            last_name=row["last_name"],
+            first_name=row.get("first_name", ""),
+            profession_code=row["profession_code"],
             profession_label=row.get("profession_label", ""),
             specialties=tuple((code, "") for code in _split_list(row.get("specialties", ""))),
             sites=(replace(site, phone=""),),
         )
     elif rpps is None:
-        raise _RowError("a professional outside the register needs last_name, profession_code"
-                        " and commune_insee")
+        raise _RowError(
+            "a professional outside the register needs last_name, profession_code and commune_insee"
+        )
     fields: dict[str, object] = {}
     if "phone" in present:
         fields["phone"] = _phone(row.get("phone", ""))
@@ -233,14 +265,17 @@ def _parse_professional(
         if activity_codes is not None:
             unknown = [code for code in codes if code not in activity_codes]
             if unknown:
-                raise _RowError("activities: unknown code " + ", ".join(unknown))
+                raise _RowError(
+                    "activities: unknown code "
+                    + ", ".join(unknown)
+                    + " (the codes are listed in cpts_bot/domain/vocabulary/activities.yaml)"
+                )
         fields["activities"] = codes
     if "modalities" in present:
         fields["modalities"] = parse_modalities(row.get("modalities", ""))
     if "languages" in present:
         fields["languages"] = _codes(row.get("languages", ""), "languages", LANGUAGE)
-    return ProfessionalRow(line_number, key, rpps, identity, fields,
-                           _active(row.get("active", "")))
+    return ProfessionalRow(line_number, key, rpps, identity, fields, _active(row.get("active", "")))
 
 
 def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
@@ -255,12 +290,19 @@ def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
     structure_type = row["structure_type"].lower()
     if not CODE.match(structure_type):
         raise _RowError(f"structure_type: {structure_type!r} is not a code (e.g. ehpad, dac, cmp)")
-    return StructureRow(line_number, Structure(
-        key=key, name=row["name"], structure_type=structure_type, site=site,
-        offer=frozenset(_split_list(row.get("offer", ""))),
-        activities=frozenset(_codes(row.get("activities", ""), "activities")),
-        matrix_id=_matrix_id(row.get("matrix_id", "")), active=_active(row.get("active", "")),
-    ))
+    return StructureRow(
+        line_number,
+        Structure(
+            key=key,
+            name=row["name"],
+            structure_type=structure_type,
+            site=site,
+            offer=frozenset(_split_list(row.get("offer", ""))),
+            activities=frozenset(_codes(row.get("activities", ""), "activities")),
+            matrix_id=_matrix_id(row.get("matrix_id", "")),
+            active=_active(row.get("active", "")),
+        ),
+    )
 
 
 def parse_directory_csv(
@@ -279,8 +321,12 @@ def parse_directory_csv(
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise DirectoryCsvError(
-            "unknown column(s) in the header: " + ", ".join(unknown)
-            + " (known: " + ", ".join(COLUMNS) + ")")
+            "unknown column(s) in the header: "
+            + ", ".join(unknown)
+            + " (known: "
+            + ", ".join(COLUMNS)
+            + ")"
+        )
     if "rpps" not in header and "id" not in header:
         raise DirectoryCsvError("the header needs an rpps or an id column")
     present = set(header)
@@ -294,15 +340,17 @@ def parse_directory_csv(
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(header):
-            rejected.append(RejectedRow(
-                line_number, f"{len(values)} cells where the header has {len(header)}"))
+            rejected.append(
+                RejectedRow(line_number, f"{len(values)} cells where the header has {len(header)}")
+            )
             continue
         row = {name: value.strip() for name, value in zip(header, values, strict=True) if name}
         try:
             kind = row.get("kind", "").lower() or "professional"
             if kind == "professional":
                 parsed: ProfessionalRow | StructureRow = _parse_professional(
-                    line_number, row, present, activity_codes)
+                    line_number, row, present, activity_codes
+                )
                 key = parsed.key
                 matrix_id = parsed.card_fields.get("matrix_id")
             elif kind == "structure":
@@ -313,8 +361,9 @@ def parse_directory_csv(
             if key in seen:
                 raise _RowError(f"{key} already given on line {seen[key]}")
             if isinstance(matrix_id, str) and matrix_id in matrix_ids:
-                raise _RowError(f"matrix_id {matrix_id} already given on line "
-                                f"{matrix_ids[matrix_id]}")
+                raise _RowError(
+                    f"matrix_id {matrix_id} already given on line {matrix_ids[matrix_id]}"
+                )
         except _RowError as error:
             rejected.append(RejectedRow(line_number, str(error)))
             continue
@@ -358,7 +407,8 @@ async def import_directory_csv(
         raise DirectoryCsvError(f"{path}: file not found") from None
     except UnicodeDecodeError as error:
         raise DirectoryCsvError(
-            f"{path}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'") from None
+            f"{path}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'"
+        ) from None
     rows, rejected = parse_directory_csv(text, activity_codes)
     summary = DirectoryCsvSummary(rows=len(rows) + len(rejected), rejected=rejected)
     author = changed_by or f"import:{path.name}"
@@ -379,8 +429,12 @@ async def import_directory_csv(
 
 
 async def _write_professional(
-    repository: DirectoryRepository, row: ProfessionalRow,
-    known: dict[str, KnownProfessional], author: str, now: datetime, summary: DirectoryCsvSummary,
+    repository: DirectoryRepository,
+    row: ProfessionalRow,
+    known: dict[str, KnownProfessional],
+    author: str,
+    now: datetime,
+    summary: DirectoryCsvSummary,
 ) -> str:
     """Write one professional's row; return a problem (row skipped) or ""."""
     previous = known.get(row.key)
@@ -390,21 +444,23 @@ async def _write_professional(
         if owner is not None and owner != row.key:
             return f"matrix_id {matrix_id} already belongs to {owner}"
     if previous is None and row.identity is None:
-        return (f"RPPS {row.rpps} is not in the directory yet: import the national extract"
-                " first, or give last_name, profession_code and commune_insee")
+        return (
+            f"RPPS {row.rpps} is not in the directory yet: import the national extract"
+            " first, or give last_name, profession_code and commune_insee"
+        )
     # National data wins over the CPTS's copy of it.
     if row.identity is not None and (previous is None or previous.source != SOURCE_RPPS):
         if previous is None:
             summary.professionals_new += 1
         elif previous.national_hash != row.identity.fingerprint() or (
-                previous.active != row.active):
+            previous.active != row.active
+        ):
             summary.professionals_updated += 1
         await repository.upsert_national([row.identity], SOURCE_CPTS, now)
         if not row.active:
             await repository.mark_inactive([row.key], now)
     card = await repository.load_card(row.key)
-    changes = await repository.save_card(
-        row.key, _updated_card(card, row.card_fields), author, now)
+    changes = await repository.save_card(row.key, _updated_card(card, row.card_fields), author, now)
     if changes:
         summary.cards_changed += 1
         summary.field_changes += len(changes)

@@ -165,17 +165,24 @@ def scan_savoir_faire(
         try:
             values = raw.decode("utf-8").rstrip("\r\n").split("|")
         except UnicodeDecodeError as error:
-            rejected.append(RejectedLine(
-                number, f"savoir-faire file: not UTF-8 text (byte {error.start})"))
+            rejected.append(
+                RejectedLine(number, f"savoir-faire file: not UTF-8 text (byte {error.start})")
+            )
             continue
         if len(values) not in (columns.field_count, columns.field_count - 1):
-            rejected.append(RejectedLine(number, f"savoir-faire file: {len(values)} fields "
-                                                 f"where the header has {columns.field_count}"))
+            rejected.append(
+                RejectedLine(
+                    number,
+                    f"savoir-faire file: {len(values)} fields "
+                    f"where the header has {columns.field_count}",
+                )
+            )
             continue
         code = _value(values, columns, "specialty_code")
         if code:
             found.setdefault(values[id_index].strip(), {}).setdefault(
-                code, _value(values, columns, "specialty_label"))
+                code, _value(values, columns, "specialty_label")
+            )
     return found, rejected
 
 
@@ -229,8 +236,11 @@ def scan_extract(
         values = text.rstrip("\r\n").split("|")
         if len(values) not in (columns.field_count, columns.field_count - 1):
             # A commune code elsewhere in a malformed line: report it only if it is ours.
-            scan.rejected.append(RejectedLine(
-                number, f"{len(values)} fields where the header has {columns.field_count}"))
+            scan.rejected.append(
+                RejectedLine(
+                    number, f"{len(values)} fields where the header has {columns.field_count}"
+                )
+            )
             continue
         if values[commune_index] not in commune_set:
             continue
@@ -253,11 +263,15 @@ class _Builder:
 
     def build(self) -> NationalRecord:
         return NationalRecord(
-            key=self.record.key, rpps=self.record.rpps, title=self.record.title,
-            last_name=self.record.last_name, first_name=self.record.first_name,
+            key=self.record.key,
+            rpps=self.record.rpps,
+            title=self.record.title,
+            last_name=self.record.last_name,
+            first_name=self.record.first_name,
             profession_code=self.record.profession_code,
             profession_label=self.record.profession_label,
-            specialties=tuple(sorted(self.specialties.items())), sites=tuple(self.sites),
+            specialties=tuple(sorted(self.specialties.items())),
+            sites=tuple(self.sites),
         )
 
 
@@ -282,16 +296,23 @@ def _add_line(builders: dict[str, _Builder], values: list[str], columns: ColumnM
     builder = builders.get(national_id)
     if builder is None:
         id_type = _value(values, columns, "id_type")
-        is_rpps = id_type == "8" or (not id_type and national_id.startswith("8")
-                                     and len(national_id) == 12)
-        title = (TITLES.get(_value(values, columns, "title_code").upper())
-                 or TITLES.get(_value(values, columns, "title_label").upper(), ""))
-        builder = _Builder(NationalRecord(
-            key=national_id, rpps=national_id[1:] if is_rpps else None, title=title,
-            last_name=last_name, first_name=_value(values, columns, "first_name"),
-            profession_code=profession_code,
-            profession_label=_value(values, columns, "profession_label"),
-        ))
+        is_rpps = id_type == "8" or (
+            not id_type and national_id.startswith("8") and len(national_id) == 12
+        )
+        title = TITLES.get(_value(values, columns, "title_code").upper()) or TITLES.get(
+            _value(values, columns, "title_label").upper(), ""
+        )
+        builder = _Builder(
+            NationalRecord(
+                key=national_id,
+                rpps=national_id[1:] if is_rpps else None,
+                title=title,
+                last_name=last_name,
+                first_name=_value(values, columns, "first_name"),
+                profession_code=profession_code,
+                profession_label=_value(values, columns, "profession_label"),
+            )
+        )
         builders[national_id] = builder
     specialty = _value(values, columns, "specialty_code")
     if specialty:
@@ -304,11 +325,19 @@ def _add_line(builders: dict[str, _Builder], values: list[str], columns: ColumnM
 
 def _site(values: list[str], columns: ColumnMap) -> PracticeSite:
     street_type = _value(values, columns, "street_type") or _value(
-        values, columns, "street_type_code")
-    number = " ".join(part for part in (_value(values, columns, "street_number"),
-                                        _value(values, columns, "street_repeat")) if part)
-    address = " ".join(part for part in (number, street_type, _value(values, columns, "street"))
-                       if part)
+        values, columns, "street_type_code"
+    )
+    number = " ".join(
+        part
+        for part in (
+            _value(values, columns, "street_number"),
+            _value(values, columns, "street_repeat"),
+        )
+        if part
+    )
+    address = " ".join(
+        part for part in (number, street_type, _value(values, columns, "street")) if part
+    )
     locality = _value(values, columns, "locality")
     if locality:
         address = f"{address}, {locality}" if address else locality
@@ -318,8 +347,9 @@ def _site(values: list[str], columns: ColumnMap) -> PracticeSite:
         postal_code=_value(values, columns, "postal_code"),
         address=address,
         phone=_phone(_value(values, columns, "phone") or _value(values, columns, "phone2")),
-        structure_name=(_value(values, columns, "trade_name")
-                        or _value(values, columns, "company_name")),
+        structure_name=(
+            _value(values, columns, "trade_name") or _value(values, columns, "company_name")
+        ),
     )
 
 
@@ -360,8 +390,14 @@ def _read_activities(path: Path, communes: Iterable[str], show_progress: bool) -
             return scan_extract(handle, communes)
         from tqdm import tqdm
 
-        with tqdm(total=size, unit="B", unit_scale=True, desc="national extract",
-                  file=sys.stderr, leave=False) as bar:
+        with tqdm(
+            total=size,
+            unit="B",
+            unit_scale=True,
+            desc="national extract",
+            file=sys.stderr,
+            leave=False,
+        ) as bar:
             last = 0
 
             def advance(_line_number: int) -> None:
@@ -417,13 +453,22 @@ async def import_rpps_extract(
                 reactivate.append(key)
             else:
                 kept += 1
-        gone = [k.key for k in known.values()
-                if k.source == SOURCE_RPPS and k.active and k.key not in scan.records]
+        gone = [
+            k.key
+            for k in known.values()
+            if k.source == SOURCE_RPPS and k.active and k.key not in scan.records
+        ]
         await repository.upsert_national(to_write, SOURCE_RPPS, now)
         await repository.reactivate(reactivate, now)
         await repository.mark_inactive(gone, now)
     return RppsImportSummary(
-        lines_read=scan.lines_read, lines_in_territory=scan.lines_in_territory,
-        professionals_in_file=len(scan.records), new=new, updated=updated, kept=kept,
-        reactivated=len(reactivate), marked_inactive=len(gone), rejected=scan.rejected,
+        lines_read=scan.lines_read,
+        lines_in_territory=scan.lines_in_territory,
+        professionals_in_file=len(scan.records),
+        new=new,
+        updated=updated,
+        kept=kept,
+        reactivated=len(reactivate),
+        marked_inactive=len(gone),
+        rejected=scan.rejected,
     )

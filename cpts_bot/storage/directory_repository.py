@@ -39,9 +39,17 @@ class NationalRecord:
 
     def fingerprint(self) -> str:
         """A hash of every field, to tell an unchanged professional from an updated one."""
-        data = [self.key, self.rpps, self.title, self.last_name, self.first_name,
-                self.profession_code, self.profession_label, sorted(self.specialties),
-                [list(vars(site).values()) for site in self.sites]]
+        data = [
+            self.key,
+            self.rpps,
+            self.title,
+            self.last_name,
+            self.first_name,
+            self.profession_code,
+            self.profession_label,
+            sorted(self.specialties),
+            [list(vars(site).values()) for site in self.sites],
+        ]
         return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -72,29 +80,45 @@ class CardChangeEntry:
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> CardChangeEntry:
-        return cls(row["professional_key"], row["changed_by"], from_iso(row["changed_at"]),
-                   row["field"], row["old_value"], row["new_value"])
+        return cls(
+            row["professional_key"],
+            row["changed_by"],
+            from_iso(row["changed_at"]),
+            row["field"],
+            row["old_value"],
+            row["new_value"],
+        )
 
 
 def _site_from_row(row: aiosqlite.Row) -> PracticeSite:
     return PracticeSite(
-        commune_insee=row["commune_insee"], commune_name=row["commune_name"],
-        postal_code=row["postal_code"], address=row["address"], phone=row["phone"],
+        commune_insee=row["commune_insee"],
+        commune_name=row["commune_name"],
+        postal_code=row["postal_code"],
+        address=row["address"],
+        phone=row["phone"],
         structure_name=row["structure_name"],
     )
 
 
 def _structure_from_row(row: aiosqlite.Row) -> Structure:
     site = PracticeSite(
-        commune_insee=row["commune_insee"], commune_name=row["commune_name"],
-        postal_code=row["postal_code"], address=row["address"], phone=row["phone"],
+        commune_insee=row["commune_insee"],
+        commune_name=row["commune_name"],
+        postal_code=row["postal_code"],
+        address=row["address"],
+        phone=row["phone"],
         structure_name=row["structure_name"],
     )
     return Structure(
-        key=row["key"], name=row["name"], structure_type=row["structure_type"], site=site,
+        key=row["key"],
+        name=row["name"],
+        structure_type=row["structure_type"],
+        site=site,
         offer=frozenset(json.loads(row["offer"])),
         activities=frozenset(json.loads(row["activities"])),
-        matrix_id=row["matrix_id"], active=bool(row["active"]),
+        matrix_id=row["matrix_id"],
+        active=bool(row["active"]),
     )
 
 
@@ -134,12 +158,27 @@ class DirectoryRepository:
             " source = CASE WHEN excluded.source = 'rpps' THEN 'rpps' ELSE source END,"
             " active = 1, national_hash = excluded.national_hash,"
             " updated_at = excluded.updated_at",
-            [(r.key, r.rpps, r.title, r.last_name, r.first_name, r.profession_code,
-              r.profession_label, source, r.fingerprint(), stamp, stamp) for r in records],
+            [
+                (
+                    r.key,
+                    r.rpps,
+                    r.title,
+                    r.last_name,
+                    r.first_name,
+                    r.profession_code,
+                    r.profession_label,
+                    source,
+                    r.fingerprint(),
+                    stamp,
+                    stamp,
+                )
+                for r in records
+            ],
         )
         keys = [(r.key,) for r in records]
-        await self.db.executemany("DELETE FROM directory_specialties WHERE professional_key = ?",
-                                  keys)
+        await self.db.executemany(
+            "DELETE FROM directory_specialties WHERE professional_key = ?", keys
+        )
         await self.db.executemany(
             "DELETE FROM directory_sites WHERE professional_key = ? AND source = ?",
             [(r.key, source) for r in records],
@@ -153,9 +192,21 @@ class DirectoryRepository:
             "INSERT INTO directory_sites (professional_key, source, position, structure_name,"
             " address, postal_code, commune_insee, commune_name, phone)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.key, source, position, s.structure_name, s.address, s.postal_code,
-              s.commune_insee, s.commune_name, s.phone)
-             for r in records for position, s in enumerate(r.sites)],
+            [
+                (
+                    r.key,
+                    source,
+                    position,
+                    s.structure_name,
+                    s.address,
+                    s.postal_code,
+                    s.commune_insee,
+                    s.commune_name,
+                    s.phone,
+                )
+                for r in records
+                for position, s in enumerate(r.sites)
+            ],
         )
 
     async def reactivate(self, keys: Iterable[str], now: datetime) -> None:
@@ -188,16 +239,20 @@ class DirectoryRepository:
     ) -> list[Professional]:
         join = f"JOIN directory_professionals p ON p.key = t.professional_key AND {where}"
         specialties = await self._grouped(
-            f"SELECT t.professional_key, t.code FROM directory_specialties t {join}", parameters)
+            f"SELECT t.professional_key, t.code FROM directory_specialties t {join}", parameters
+        )
         activities = await self._grouped(
             f"SELECT t.professional_key, t.activity_code FROM directory_activities t {join}",
-            parameters)
+            parameters,
+        )
         modalities = await self._grouped(
             f"SELECT t.professional_key, t.modality FROM directory_modalities t {join}"
-            " WHERE t.available = 1", parameters)
+            " WHERE t.available = 1",
+            parameters,
+        )
         languages = await self._grouped(
-            f"SELECT t.professional_key, t.language FROM directory_languages t {join}",
-            parameters)
+            f"SELECT t.professional_key, t.language FROM directory_languages t {join}", parameters
+        )
         cards: dict[str, aiosqlite.Row] = {}
         async with self.db.execute(
             f"SELECT t.* FROM directory_cards t {join}", parameters
@@ -224,17 +279,22 @@ class DirectoryRepository:
                 phone = card["phone"] if card is not None else None
                 if phone:
                     own_sites = [replace(site, phone=phone) for site in own_sites]
-                result.append(Professional(
-                    key=key, last_name=row["last_name"], first_name=row["first_name"],
-                    profession_code=row["profession_code"],
-                    specialty_codes=frozenset(specialties.get(key, ())),
-                    sites=tuple(own_sites),
-                    activities=frozenset(activities.get(key, ())),
-                    modalities=frozenset(Modality(m) for m in modalities.get(key, ())),
-                    languages=frozenset(languages.get(key, ())),
-                    matrix_id=card["matrix_id"] if card is not None else None,
-                    active=bool(row["active"]), title=row["title"],
-                ))
+                result.append(
+                    Professional(
+                        key=key,
+                        last_name=row["last_name"],
+                        first_name=row["first_name"],
+                        profession_code=row["profession_code"],
+                        specialty_codes=frozenset(specialties.get(key, ())),
+                        sites=tuple(own_sites),
+                        activities=frozenset(activities.get(key, ())),
+                        modalities=frozenset(Modality(m) for m in modalities.get(key, ())),
+                        languages=frozenset(languages.get(key, ())),
+                        matrix_id=card["matrix_id"] if card is not None else None,
+                        active=bool(row["active"]),
+                        title=row["title"],
+                    )
+                )
         return result
 
     async def _grouped(self, sql: str, parameters: tuple[str, ...]) -> dict[str, list[str]]:
@@ -266,8 +326,10 @@ class DirectoryRepository:
 
     async def find_keys_by_name(self, last_name: str, first_name: str | None = None) -> list[str]:
         """Keys of active professionals with this last name (and first name), case-insensitive."""
-        sql = ("SELECT key FROM directory_professionals WHERE active = 1"
-               " AND last_name = ? COLLATE NOCASE")
+        sql = (
+            "SELECT key FROM directory_professionals WHERE active = 1"
+            " AND last_name = ? COLLATE NOCASE"
+        )
         parameters: tuple[str, ...] = (last_name,)
         if first_name:
             sql += " AND first_name = ? COLLATE NOCASE"
@@ -301,8 +363,10 @@ class DirectoryRepository:
             "SELECT modality, available, note FROM directory_modalities WHERE professional_key = ?",
             (key,),
         ) as cursor:
-            modalities = {Modality(row[0]): ModalityDeclaration(bool(row[1]), row[2])
-                          for row in await cursor.fetchall()}
+            modalities = {
+                Modality(row[0]): ModalityDeclaration(bool(row[1]), row[2])
+                for row in await cursor.fetchall()
+            }
         async with self.db.execute(
             "SELECT language FROM directory_languages WHERE professional_key = ?", (key,)
         ) as cursor:
@@ -328,34 +392,44 @@ class DirectoryRepository:
         for code in set(old.activities) - set(new.activities):
             await self.db.execute(
                 "DELETE FROM directory_activities WHERE professional_key = ? AND activity_code = ?",
-                (key, code))
+                (key, code),
+            )
         await self.db.executemany(
             "INSERT INTO directory_activities (professional_key, activity_code, label, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (professional_key, activity_code) DO UPDATE SET"
             " label = excluded.label,"
             " updated_at = excluded.updated_at",
-            [(key, code, label, stamp) for code, label in new.activities.items()
-             if old.activities.get(code) != label],
+            [
+                (key, code, label, stamp)
+                for code, label in new.activities.items()
+                if old.activities.get(code) != label
+            ],
         )
         for modality in set(old.modalities) - set(new.modalities):
             await self.db.execute(
                 "DELETE FROM directory_modalities WHERE professional_key = ? AND modality = ?",
-                (key, modality.value))
+                (key, modality.value),
+            )
         await self.db.executemany(
             "INSERT INTO directory_modalities (professional_key, modality, available, note,"
             " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (professional_key, modality)"
             " DO UPDATE SET"
             " available = excluded.available, note = excluded.note,"
             " updated_at = excluded.updated_at",
-            [(key, m.value, int(d.available), d.note, stamp) for m, d in new.modalities.items()
-             if old.modalities.get(m) != d],
+            [
+                (key, m.value, int(d.available), d.note, stamp)
+                for m, d in new.modalities.items()
+                if old.modalities.get(m) != d
+            ],
         )
         await self.db.executemany(
             "DELETE FROM directory_languages WHERE professional_key = ? AND language = ?",
-            [(key, language) for language in old.languages - new.languages])
+            [(key, language) for language in old.languages - new.languages],
+        )
         await self.db.executemany(
             "INSERT INTO directory_languages (professional_key, language) VALUES (?, ?)",
-            [(key, language) for language in new.languages - old.languages])
+            [(key, language) for language in new.languages - old.languages],
+        )
         await self.db.executemany(
             "INSERT INTO directory_card_changes (professional_key, changed_by, changed_at,"
             " field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
@@ -408,11 +482,23 @@ class DirectoryRepository:
             " phone = excluded.phone, offer = excluded.offer, activities = excluded.activities,"
             " matrix_id = excluded.matrix_id, active = excluded.active,"
             " updated_at = excluded.updated_at",
-            (structure.key, structure.structure_type, structure.name, site.structure_name,
-             site.address, site.postal_code, site.commune_insee, site.commune_name, site.phone,
-             json.dumps(sorted(structure.offer), ensure_ascii=False),
-             json.dumps(sorted(structure.activities), ensure_ascii=False),
-             structure.matrix_id, int(structure.active), stamp, stamp),
+            (
+                structure.key,
+                structure.structure_type,
+                structure.name,
+                site.structure_name,
+                site.address,
+                site.postal_code,
+                site.commune_insee,
+                site.commune_name,
+                site.phone,
+                json.dumps(sorted(structure.offer), ensure_ascii=False),
+                json.dumps(sorted(structure.activities), ensure_ascii=False),
+                structure.matrix_id,
+                int(structure.active),
+                stamp,
+                stamp,
+            ),
         )
         return "new" if row is None else "updated"
 

@@ -47,10 +47,10 @@ class Users:
     base: Path
     clients: list[MatrixUser] = field(default_factory=list)
 
-    def create(self, role: str) -> tuple[str, str]:
+    def create(self, role: str, admin: bool = False) -> tuple[str, str]:
         localpart = f"{role}-{secrets.token_hex(4)}"
         password = secrets.token_urlsafe(12)
-        return self.synapse.register(localpart, password), password
+        return self.synapse.register(localpart, password, admin=admin), password
 
     async def client(self, role: str) -> MatrixUser:
         user_id, password = self.create(role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -127,12 +128,16 @@ async def test_messages_sent_while_down_are_answered_once_after_restart(users, m
     await gp.wait_joined(room, bot.user_id)
     before = await gp.send(room, "aide")
     await gp.wait_reply(before)
+    device = json.loads((bot.data_dir / "credentials.json").read_text())["device_id"]
     assert bot.stop() == 0
     assert "stopped" in bot.log_text()
     while_down = [await gp.send(room, "aide") for _ in range(3)]
     bot.start()
     for event_id in while_down:
         await gp.wait_reply(event_id)
+    assert json.loads((bot.data_dir / "credentials.json").read_text())["device_id"] == device
+    assert "restored session" in bot.log_text(), "the same device must be reused"
+    assert bot.log_text().count("logged in with a new device") == 1
     await asyncio.sleep(3)
     replies = gp.from_user(bot.user_id, room)
     assert len(replies) == 4
@@ -178,4 +183,67 @@ async def test_bot_recovers_after_the_homeserver_was_down_10_seconds(users, make
     reply = await gp.wait_reply(question, timeout=60)
     assert reply.decrypted
     assert bot.process is not None and bot.process.poll() is None
+    bot.stop()
+
+
+async def test_rate_limited_replies_are_retried_after_retry_after_ms(users, make_bot, synapse):
+    gp = await users.client("gp")
+    bot = make_bot(coordinators=[gp.user_id], allowed=[])
+    admin_id, admin_password = users.create("admin", admin=True)
+    login = await _login(synapse.url, admin_id, admin_password)
+    await _post_json(
+        f"{synapse.url}/_synapse/admin/v1/users/{bot.user_id}/override_ratelimit",
+        {"messages_per_second": 1, "burst_count": 1},
+        login,
+    )
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    burst = [await gp.send(room, "aide") for _ in range(5)]
+    for event_id in burst:
+        await gp.wait_reply(event_id, timeout=60)
+    assert "ratelimited" in bot.log_text(), "the homeserver should have answered 429"
+    assert len(gp.from_user(bot.user_id, room)) == 5
+    bot.stop()
+
+
+async def _login(homeserver: str, user_id: str, password: str) -> str:
+    response = await _post_json(
+        f"{homeserver}/_matrix/client/v3/login",
+        {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user_id},
+            "password": password,
+        },
+        None,
+    )
+    return str(response["access_token"])
+
+
+async def _post_json(url: str, body: dict, token: str | None) -> dict:
+    import aiohttp
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def test_messages_from_before_the_bot_joined_are_not_answered(users, make_bot):
+    gp = await users.client("gp")
+    bot = make_bot(coordinators=[gp.user_id], allowed=[])
+    bot.start()
+    # Unencrypted, so that the bot could read the old message if it did not drop it.
+    room = await gp.create_encrypted_room([], direct=False, encrypted=False)
+    old = await gp.send(room, "aide")
+    assert gp.client is not None
+    await gp.client.room_invite(room, bot.user_id)
+    await gp.wait_joined(room, bot.user_id)
+    new = await gp.send(room, "aide", extra={"m.mentions": {"user_ids": [bot.user_id]}})
+    await gp.wait_reply(new)
+    await asyncio.sleep(2)
+    assert gp.replies_to(old) == []
     bot.stop()
