@@ -150,17 +150,35 @@ async def test_activities_phone_and_english(database: Database) -> None:
         feature=feature,
     )
     assert replies == [
-        "Your card is updated:\n• phone: 04 78 00 00 01\n• activity added: plaies complexes"
+        "Your card is updated:\n• phone: 04 78 00 00 01\n• activity added: complex wound care"
     ]
     assert changed == ["810000000001"]
     _, replies = await say(
         database, "@claire:example.org", "retire activité plaies", feature=feature
     )
-    assert replies == ["Votre fiche est mise à jour :\n• activité retirée : plaies complexes"]
+    assert replies == [
+        "Votre fiche est mise à jour :\n• activité retirée : plaies et pansements complexes"
+    ]
     _, replies = await say(
         database, "@claire:example.org", "retire activité escarres", feature=feature
     )
     assert replies == ["L’activité « escarres » n’était pas sur la fiche."]
+
+
+async def test_activities_are_resolved_against_the_vocabulary(database: Database) -> None:
+    _, replies = await say(
+        database, "@claire:example.org", "ajoute activité : kiné respi\najoute activité hypnose"
+    )
+    assert replies == [
+        "Votre fiche est mise à jour :\n• activité ajoutée : hypnose\n"
+        "• activité ajoutée : kiné respiratoire"
+    ]
+    assert (await card(database, "810000000001")).activities == {
+        "respiratory_physio": "kiné respiratoire",
+        "hypnose": "hypnose",
+    }
+    _, replies = await say(database, "@claire:example.org", "retire activité Hypnose")
+    assert replies == ["Votre fiche est mise à jour :\n• activité retirée : hypnose"]
 
 
 async def test_bad_phone_is_refused_in_french(database: Database) -> None:
@@ -223,6 +241,10 @@ async def test_room_messages_need_a_mention(database: Database) -> None:
     assert not handled and replies == []
     handled, replies = await say(
         database, "@claire:example.org", "cpts-bot: ma fiche", is_direct=False, mentions_bot=True
+    )
+    assert handled and replies[0].startswith("Fiche de Claire MARTIN")
+    handled, replies = await say(
+        database, "@claire:example.org", "CPTS Bot: ma fiche", is_direct=False, mentions_bot=True
     )
     assert handled and replies[0].startswith("Fiche de Claire MARTIN")
 

@@ -224,3 +224,13 @@ async def test_the_sample_directory_imports_cleanly(database: Database) -> None:
         "69259",
         "69029",
     }
+
+
+def test_the_documented_example_is_valid() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "directory-csv.md").read_text("utf-8")
+    example = re.search(r"```csv\n(.*?)```", doc, re.S)
+    assert example is not None
+    rows, rejected = parse_directory_csv(example.group(1))
+    assert rejected == [] and len(rows) == 4

@@ -148,3 +148,17 @@ async def test_structures(database: Database) -> None:
         assert await repository.load_active_structures() == []
         assert await repository.upsert_structure(structure, NOW) == "updated"
         assert await repository.load_active_structures() == [structure]
+
+
+async def test_directory_version_changes_with_any_change(database: Database) -> None:
+    async with database.transaction() as connection:
+        repository = DirectoryRepository(connection)
+        versions = [await repository.directory_version()]
+        await repository.upsert_national([record()], SOURCE_RPPS, NOW)
+        versions.append(await repository.directory_version())
+        await repository.save_card("810000000001", Card(languages=frozenset({"en"})), "t", NOW)
+        versions.append(await repository.directory_version())
+        await repository.mark_inactive(["810000000001"], NOW.replace(hour=9))
+        versions.append(await repository.directory_version())
+        same = await repository.directory_version()
+    assert len(set(versions)) == 4 and same == versions[-1]

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration
 from cpts_bot.domain.directory_models import Modality
@@ -182,9 +184,7 @@ def test_a_zip_without_the_extract_is_refused(tmp_path: Path) -> None:
 
 def test_progress_is_reported_while_streaming() -> None:
     seen: list[int] = []
-    lines = [HEADER.encode()] + [
-        line(f"1{n:010d}", "X", commune="83069").encode() for n in range(70_000)
-    ]
+    lines = [HEADER.encode()] + [line("10000000001", "X", commune="83069").encode()] * 70_000
     scan = scan_extract(iter(lines), TERRITORY, seen.append)
     assert seen and seen[0] == 65_536
     assert scan.records == {}
@@ -280,3 +280,84 @@ async def test_the_sample_extract_imports(database: Database) -> None:
     assert summary.lines_read > summary.lines_in_territory
     professionals = await active(database)
     assert any(len(p.sites) == 2 for p in professionals.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 30),
+            st.sampled_from(["69388", "69383", "83069", "01138"]),
+            st.sampled_from(["69008", "69388", "83400"]),
+            st.sampled_from(["Paul Bert", "Jean Jaurès", "Gambetta"]),
+        ),
+        max_size=40,
+    )
+)
+def test_kept_professionals_are_exactly_those_with_a_line_in_the_territory(
+    lines: list[tuple[int, str, str, str]],
+) -> None:
+    raw = [HEADER.encode()] + [
+        line(
+            f"1{number:010d}",
+            f"NOM{number}",
+            commune=commune,
+            **{"Code postal (coord. structure)": postal, "Libellé Voie (coord. structure)": street},
+        ).encode()
+        for number, commune, postal, street in lines
+    ]
+    scan = scan_extract(raw, TERRITORY)
+    ours = [(n, c, p, s) for n, c, p, s in lines if c in TERRITORY]
+    assert set(scan.records) == {f"81{n:010d}" for n, _c, _p, _s in ours}
+    for number in {n for n, _c, _p, _s in ours}:
+        sites = {(c, p, s) for n, c, p, s in ours if n == number}
+        record = scan.records[f"81{number:010d}"]
+        assert {
+            (site.commune_insee, site.postal_code, site.address.removeprefix("12 Rue "))
+            for site in record.sites
+        } == sites
+        assert len(record.sites) == len(sites)
+    assert scan.rejected == [] and scan.lines_in_territory == len(ours)
+
+
+SAVOIR_FAIRE_HEADER = (
+    "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Nom d'exercice|"
+    "Prénom d'exercice|Code profession|Libellé profession|Code catégorie professionnelle|"
+    "Libellé catégorie professionnelle|Code type savoir-faire|Libellé type savoir-faire|"
+    "Code savoir-faire|Libellé savoir-faire|"
+)
+
+
+def savoir_faire_line(rpps: str, code: str, label: str) -> str:
+    return f"8|{rpps}|8{rpps}|X|Y|10|Médecin|C|Civil|S|Spécialité ordinale|{code}|{label}|"
+
+
+def test_the_separate_savoir_faire_file_adds_specialties(tmp_path: Path) -> None:
+    activities = write(
+        tmp_path / "PS_LibreAcces_Personne_activite_202611230000.txt",
+        [
+            line("10000000001", "MARTIN", **{"Code savoir-faire": "", "Libellé savoir-faire": ""}),
+            line("10000000002", "DURAND", commune="83069"),
+        ],
+    )
+    savoir_faire = write(
+        tmp_path / "PS_LibreAcces_SavoirFaire_202611230000.txt",
+        [
+            savoir_faire_line("10000000001", "SM40", "Pédiatrie"),
+            savoir_faire_line("10000000001", "SM54", "Médecine générale"),
+            savoir_faire_line("10000000002", "SM42", "Psychiatrie"),
+            "8|1|810000000001|too short|",
+        ],
+        header=SAVOIR_FAIRE_HEADER,
+    )
+    archive = tmp_path / "extract.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(activities, activities.name)
+        handle.write(savoir_faire, savoir_faire.name)
+    expected = (("SM40", "Pédiatrie"), ("SM54", "Médecine générale"))
+    from_zip = read_extract(archive, TERRITORY)
+    assert from_zip.records["810000000001"].specialties == expected
+    assert [r.line_number for r in from_zip.rejected] == [5]
+    from_txt = read_extract(activities, TERRITORY, savoir_faire=savoir_faire)
+    assert from_txt.records["810000000001"].specialties == expected
+    assert read_extract(activities, TERRITORY).records["810000000001"].specialties == ()
