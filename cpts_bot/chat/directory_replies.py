@@ -192,9 +192,14 @@ class DirectoryReplies:
     def _match_lines(self, match: Match) -> tuple[str, str]:
         person = match.professional
         profession = self._professional_label(match)
-        commune = match.site.commune_name if match.site else ""
-        if match.site and not commune:
-            commune = self.places.name(match.site.commune_insee)
+        commune = ""
+        if match.site:
+            # The territory's own name for the commune reads better than the register's
+            # upper-case label ("LYON 8E ARRONDISSEMENT").
+            known = match.site.commune_insee in self.places.places
+            commune = (
+                self.places.name(match.site.commune_insee) if known else match.site.commune_name
+            )
         phone = match.site.phone if match.site else ""
         fields = [person.display_name, profession, commune, phone]
         text = " — ".join(field for field in fields if field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -120,4 +121,26 @@ async def test_a_professional_updates_their_own_card_by_chat(users, make_bot, tm
     question = await gp.send(gp_room, "IDE nouveaux patients lyon 8")
     answer = (await gp.wait_reply(question)).body
     assert "Personne ne correspond exactement" in answer.splitlines()[0]
+    bot.stop()
+
+
+async def test_an_import_run_while_the_bot_runs_is_picked_up(users, make_bot):
+    gp = await users.client("gp")
+    import yaml
+
+    territory = yaml.safe_load((SAMPLE.parents[1] / "rooms.yaml").read_text("utf-8"))["territory"]
+    bot = make_bot(coordinators=[gp.user_id], allowed=[], territory=territory)
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    before = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
+    assert "Vénissieux : 1" not in (await gp.wait_reply(before)).body
+    import_files(bot, ["directory", str(SAMPLE / "directory.csv")])
+    for _ in range(40):
+        question = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
+        if "Vénissieux : 1" in (await gp.wait_reply(question)).body:
+            break
+        await asyncio.sleep(1)
+    else:
+        raise AssertionError("the new directory was never used")
     bot.stop()
