@@ -36,7 +36,7 @@ class Features:
     """The chat features, in the order they are tried, and what runs after each event."""
 
     chat: list[ChatFeature]
-    after_event: list[Callable[[], Awaitable[None]]]
+    before_event: list[Callable[[], Awaitable[None]]]
     directory_index: DatabaseIndexProvider
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
@@ -48,7 +48,8 @@ def build_features(database: Database, config: RoomsConfig) -> Features:
         CardFeature(on_card_changed=directory_index.mark_dirty),
         DirectoryFeature(directory_index),
     ]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index)
+    jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs)
 
 
 @dataclass
@@ -90,7 +91,7 @@ class BotApp:
             self.config,
             client.user_id,
             features.chat,
-            after_event=features.after_event,
+            before_event=features.before_event,
             on_outbox=gateway.wake,
             decryptor=lambda row: _decrypt(client, row),
             typing=lambda room, on: _typing(client, room, on),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from babel import Locale
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.domain.card_update_parser import (
     AddActivity,
     AddLanguages,
@@ -40,11 +42,9 @@ from cpts_bot.domain.directory_card import (
     without_activity,
 )
 from cpts_bot.domain.directory_models import Modality, Professional
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.storage.directory_repository import DirectoryRepository
-
-ActivityResolver = Callable[[str], tuple[str, str] | None]
-"""Words for an activity -> (vocabulary code, label), or None when unknown."""
 
 MODALITY_LABELS = {
     Modality.NEW_PATIENTS: N_("takes new patients"),
@@ -71,12 +71,22 @@ class CardFeature:
         self,
         resolve_activity: ActivityResolver | None = None,
         on_card_changed: Callable[[str], None] | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
-        """``resolve_activity`` maps words to a vocabulary activity (unknown words are kept
-        under a code made from them); ``on_card_changed(key)`` is called after a change
-        (e.g. to refresh the in-memory directory index)."""
-        self._resolve_activity = resolve_activity
+        """``resolve_activity`` maps words to a vocabulary activity (default: the shipped
+        vocabulary's activities; unknown words are kept under a code made from them);
+        ``on_card_changed(key)`` is called after a change (e.g. to mark the in-memory
+        directory index stale)."""
+        self._vocabulary = vocabulary or load_vocabulary()
+        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(self._vocabulary)
         self._on_card_changed = on_card_changed
+
+    def _activity_label(self, code: str, stored: str | None, language: str) -> str:
+        """The vocabulary's name of ``code`` in ``language``, else the words stored."""
+        concept = self._vocabulary.get(ConceptRef(ACTIVITY, code))
+        if concept is not None:
+            return concept.label(language)
+        return stored or code.replace("_", " ")
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
@@ -104,6 +114,9 @@ class CardFeature:
         if not (message.is_direct or message.mentions_bot):
             return False
         command = parse_card_command(_without_mention(message.body, context.bot_user_id))
+        if command is None and message.mentions_bot and ":" in message.body:
+            # The mention may be the bot's display name: "CPTS Bot: ma fiche".
+            command = parse_card_command(message.body.split(":", 1)[1])
         if command is None:
             return False
         _ = context._
@@ -124,7 +137,7 @@ class CardFeature:
                 lines.append("")
             professional = await repository.get_professional(key)
             assert professional is not None
-            lines += await _card_lines(professional, repository, context.translator)
+            lines += await self._card_lines(professional, repository, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
         return True
 
@@ -204,7 +217,9 @@ class CardFeature:
                 if own
                 else _("Card of {name} updated:", name=professional.display_name)
             )
-            lines += ["• " + _change_text(change, card, context.translator) for change in changes]
+            lines += [
+                "• " + self._change_text(change, card, context.translator) for change in changes
+            ]
         elif not problems:
             lines.append(_("Nothing to change: the card already said so."))
         return lines + problems
@@ -217,7 +232,7 @@ class CardFeature:
             case SetModality(modality, available, note):
                 return with_modality(card, modality, ModalityDeclaration(available, note))
             case SetPhone(phone):
-                return Card(phone, card.matrix_id, card.activities, card.modalities, card.languages)
+                return replace(card, phone=phone)
             case AddActivity(label):
                 code, shown = self._activity(label)
                 return with_activity(card, code, shown)
@@ -228,21 +243,9 @@ class CardFeature:
                     return card
                 return without_activity(card, code)
             case AddLanguages(languages):
-                return Card(
-                    card.phone,
-                    card.matrix_id,
-                    card.activities,
-                    card.modalities,
-                    card.languages | frozenset(languages),
-                )
+                return replace(card, languages=card.languages | frozenset(languages))
             case RemoveLanguages(languages):
-                return Card(
-                    card.phone,
-                    card.matrix_id,
-                    card.activities,
-                    card.modalities,
-                    card.languages - frozenset(languages),
-                )
+                return replace(card, languages=card.languages - frozenset(languages))
             case BadPhone(text):
                 problems.append(
                     _('"{text}" is not a phone number (e.g. 04 78 00 00 00).', text=text)
@@ -261,11 +264,7 @@ class CardFeature:
         return card
 
     def _activity(self, label: str) -> tuple[str, str]:
-        if self._resolve_activity is not None:
-            resolved = self._resolve_activity(label)
-            if resolved is not None:
-                return resolved
-        return slug_activity(label)
+        return self._resolve_activity(label) or slug_activity(label)
 
     def _code_on_card(self, card: Card, label: str) -> str | None:
         code, _shown = self._activity(label)
@@ -276,6 +275,72 @@ class CardFeature:
             if wanted in (fold(existing_label).strip(), existing.replace("_", " ")):
                 return existing
         return None
+
+    def _change_text(self, change: FieldChange, card: Card, translator: Translator) -> str:
+        _ = translator.gettext
+        kind, _sep, detail = change.field.partition(":")
+        if kind == "modality":
+            modality = Modality(detail)
+            declaration = card.modalities.get(modality)
+            if declaration is None:
+                return _("{modality}: not stated", modality=_(MODALITY_LABELS[modality]))
+            return _modality_text(modality, declaration, translator)
+        if kind == "activity":
+            if change.new is None:
+                label = self._activity_label(detail, change.old, translator.language)
+                return _("activity removed: {label}", label=label)
+            label = self._activity_label(detail, change.new, translator.language)
+            return _("activity added: {label}", label=label)
+        if kind == "language":
+            name = _language_name(detail, translator)
+            if change.new is None:
+                return _("language removed: {language}", language=name)
+            return _("language added: {language}", language=name)
+        if kind == "phone":
+            return _("phone: {phone}", phone=change.new or "—")
+        return _("{field}: {value}", field=change.field, value=change.new or "—")
+
+    async def _card_lines(
+        self, professional: Professional, repository: DirectoryRepository, translator: Translator
+    ) -> list[str]:
+        _ = translator.gettext
+        card = await repository.load_card(professional.key)
+        profession = await repository.profession_label(professional.key)
+        none = _("(none given)")
+        lines = [_("Card of {name}", name=professional.display_name)]
+        if profession:
+            lines.append(profession)
+        if not professional.active:
+            lines.append(_("This card is inactive (no longer in the national register)."))
+        for site in professional.sites:
+            where = ", ".join(
+                part
+                for part in (
+                    site.structure_name,
+                    site.address,
+                    f"{site.postal_code} {site.commune_name}".strip(),
+                )
+                if part
+            )
+            lines.append(_("Site: {site}", site=where))
+        lines.append(
+            _(
+                "Phone: {phone}",
+                phone=card.phone
+                or next((site.phone for site in professional.sites if site.phone), none),
+            )
+        )
+        activities = [
+            self._activity_label(code, label, translator.language)
+            for code, label in sorted(card.activities.items())
+        ]
+        lines.append(_("Activities: {list}", list=", ".join(activities) or none))
+        modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
+        lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))
+        languages = [_language_name(code, translator) for code in sorted(card.languages)]
+        lines.append(_("Languages: {list}", list=", ".join(languages) or none))
+        lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
+        return lines
 
 
 def _without_mention(body: str, bot_user_id: str) -> str:
@@ -324,68 +389,3 @@ def _language_name(code: str, translator: Translator) -> str:
         return Locale.parse(translator.language).languages.get(code, code)
     except (ValueError, TypeError):
         return code
-
-
-def _change_text(change: FieldChange, card: Card, translator: Translator) -> str:
-    _ = translator.gettext
-    kind, _sep, detail = change.field.partition(":")
-    if kind == "modality":
-        modality = Modality(detail)
-        declaration = card.modalities.get(modality)
-        if declaration is None:
-            return _("{modality}: not stated", modality=_(MODALITY_LABELS[modality]))
-        return _modality_text(modality, declaration, translator)
-    if kind == "activity":
-        if change.new is None:
-            return _("activity removed: {label}", label=change.old)
-        return _("activity added: {label}", label=change.new)
-    if kind == "language":
-        name = _language_name(detail, translator)
-        if change.new is None:
-            return _("language removed: {language}", language=name)
-        return _("language added: {language}", language=name)
-    if kind == "phone":
-        return _("phone: {phone}", phone=change.new or "—")
-    return _("{field}: {value}", field=change.field, value=change.new or "—")
-
-
-async def _card_lines(
-    professional: Professional, repository: DirectoryRepository, translator: Translator
-) -> list[str]:
-    _ = translator.gettext
-    card = await repository.load_card(professional.key)
-    profession = await repository.profession_label(professional.key)
-    none = _("(none given)")
-    lines = [_("Card of {name}", name=professional.display_name)]
-    if profession:
-        lines.append(profession)
-    if not professional.active:
-        lines.append(_("This card is inactive (no longer in the national register)."))
-    for site in professional.sites:
-        where = ", ".join(
-            part
-            for part in (
-                site.structure_name,
-                site.address,
-                f"{site.postal_code} {site.commune_name}".strip(),
-            )
-            if part
-        )
-        lines.append(_("Site: {site}", site=where))
-    lines.append(
-        _(
-            "Phone: {phone}",
-            phone=card.phone
-            or next((site.phone for site in professional.sites if site.phone), none),
-        )
-    )
-    activities = [
-        label or code.replace("_", " ") for code, label in sorted(card.activities.items())
-    ]
-    lines.append(_("Activities: {list}", list=", ".join(activities) or none))
-    modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
-    lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))
-    languages = [_language_name(code, translator) for code in sorted(card.languages)]
-    lines.append(_("Languages: {list}", list=", ".join(languages) or none))
-    lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
-    return lines

@@ -53,9 +53,9 @@ class CommandRouter:
         decryptor: Decryptor | None = None,
         typing: Typing | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        after_event: list[Callable[[], Awaitable[None]]] | None = None,
+        before_event: list[Callable[[], Awaitable[None]]] | None = None,
     ) -> None:
-        self._after_event = after_event or []
+        self._before_event = before_event or []
         self._database = database
         self._config = config
         self._bot = bot_user_id
@@ -109,6 +109,8 @@ class CommandRouter:
             )
         if row.kind == KIND_MESSAGE and self._typing:
             await self._typing(row.room_id, True)
+        for hook in self._before_event:
+            await hook()
         try:
             async with self._database.transaction() as db:
                 if not await repo.is_handled(db, row.event_id):
@@ -124,8 +126,6 @@ class CommandRouter:
             return attempts >= MAX_HANDLER_ATTEMPTS
         self.handled_count += 1
         self._on_outbox()
-        for hook in self._after_event:
-            await hook()
         return True
 
     async def _dispatch(self, db: Any, row: repo.InboxRow) -> None:

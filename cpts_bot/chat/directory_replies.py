@@ -24,6 +24,7 @@ from cpts_bot.domain.professional_matcher import (
 from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
+    LANGUAGE,
     MODALITY,
     PLACE,
     PROFESSION,
@@ -34,7 +35,7 @@ from cpts_bot.domain.vocabulary_loader import (
 from cpts_bot.i18n import Translator
 
 MATRIX_TO = "https://matrix.to/#/"
-_SHOWN_REASONS = (ACTIVITY, MODALITY, CHILDREN, NEIGHBOUR)
+_SHOWN_REASONS = (ACTIVITY, MODALITY, LANGUAGE, CHILDREN, NEIGHBOUR)
 
 
 class DirectoryReplies:
@@ -92,7 +93,7 @@ class DirectoryReplies:
             return self._count_reply(result)
         if not result.found:
             return self._nothing_reply(result)
-        if result.total == 0:
+        if result.total == 0 and result.page == 0:
             return self._structures_reply(result)
         if not result.matches:
             return self._text_reply(
@@ -148,6 +149,7 @@ class DirectoryReplies:
     def _relaxation_text(self, result: SearchResult) -> str:
         parts: list[str] = []
         dropped_modalities = [ref for ref in result.dropped if ref.kind == MODALITY]
+        dropped_languages = [ref for ref in result.dropped if ref.kind == LANGUAGE]
         dropped_activities = [ref for ref in result.dropped if ref.kind == ACTIVITY]
         for step in result.relaxations:
             if step == Relaxation.NEIGHBOURS:
@@ -157,6 +159,13 @@ class DirectoryReplies:
                     self._(
                         "without “{what}”",
                         what=", ".join(self.label(ref) for ref in dropped_modalities),
+                    )
+                )
+            elif step == Relaxation.DROP_LANGUAGES:
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_languages),
                     )
                 )
             elif step == Relaxation.RELATED_PROFESSIONS:
@@ -183,9 +192,14 @@ class DirectoryReplies:
     def _match_lines(self, match: Match) -> tuple[str, str]:
         person = match.professional
         profession = self._professional_label(match)
-        commune = match.site.commune_name if match.site else ""
-        if match.site and not commune:
-            commune = self.places.name(match.site.commune_insee)
+        commune = ""
+        if match.site:
+            # The territory's own name for the commune reads better than the register's
+            # upper-case label ("LYON 8E ARRONDISSEMENT").
+            known = match.site.commune_insee in self.places.places
+            commune = (
+                self.places.name(match.site.commune_insee) if known else match.site.commune_name
+            )
         phone = match.site.phone if match.site else ""
         fields = [person.display_name, profession, commune, phone]
         text = " — ".join(field for field in fields if field)

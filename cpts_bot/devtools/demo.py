@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -190,6 +191,17 @@ def run_demo(state_dir: Path, wait: bool = True) -> int:
 
     setup_logging("WARNING")
     logging.getLogger("cpts_bot").setLevel(logging.INFO)
+    logging.getLogger("nio").setLevel(logging.ERROR)
+    (state_dir / "demo").mkdir(parents=True, exist_ok=True)
+    lock = (state_dir / "demo" / "demo.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(
+            "A demo is already running with this state folder; stop it first (Ctrl-C).",
+            file=sys.stderr,
+        )
+        return 1
     print("Starting a local Synapse on 127.0.0.1 (first run installs it: about a minute)...")
     state = prepare(state_dir)
     try:

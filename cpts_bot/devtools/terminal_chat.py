@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -45,7 +46,8 @@ async def _chat(state_dir: Path, who: str) -> int:
         )
     )
     room_id = session.get("room_id")
-    if not room_id:
+    assert user.client is not None
+    if room_id not in user.client.rooms:
         room_id = await user.create_encrypted_room([demo["bot"]])
         await user.wait_joined(room_id, demo["bot"])
         session_file.write_text(
@@ -78,4 +80,6 @@ async def _chat(state_dir: Path, who: str) -> int:
 
 
 def run_chat(state_dir: Path, who: str) -> int:
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("nio").setLevel(logging.CRITICAL)
     return asyncio.run(_chat(state_dir, who))

@@ -124,6 +124,8 @@ def _arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
         for word in ("arrondissement", "arr", "arrdt", "arrt"):
             forms.add((city, num, word))
             forms.add((num, word))
-    # A bare ordinal ("dans le 8e") names an arrondissement; a bare number does not.
+    # A bare ordinal ("dans le 8e") names an arrondissement, and "le 8" does in a
+    # city's own words; a bare number does not ("8 patients").
     forms.add((ordinal,))
+    forms.add(("le", str(number)))
     return {tuple(term_key(" ".join(form))) for form in forms}

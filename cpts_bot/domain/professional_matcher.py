@@ -22,6 +22,7 @@ from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
+    LANGUAGE,
     MODALITY,
     PLACE,
     PROFESSION,
@@ -42,6 +43,7 @@ class Relaxation(StrEnum):
 
     NEIGHBOURS = "neighbours"
     DROP_MODALITIES = "drop_modalities"
+    DROP_LANGUAGES = "drop_languages"
     RELATED_PROFESSIONS = "related_professions"
     DROP_ACTIVITIES = "drop_activities"
     WHOLE_TERRITORY = "whole_territory"
@@ -95,6 +97,7 @@ class _Criteria:
     activities: frozenset[str]
     modalities: frozenset[Modality]
     places: frozenset[str]
+    languages: frozenset[str] = frozenset()
     neighbours: frozenset[str] = frozenset()
     related: tuple[ConceptRef, ...] = ()
 
@@ -110,6 +113,7 @@ class DirectoryIndex:
     by_activity: dict[str, set[int]] = field(default_factory=dict)
     by_modality: dict[str, set[int]] = field(default_factory=dict)
     by_commune: dict[str, set[int]] = field(default_factory=dict)
+    by_language: dict[str, set[int]] = field(default_factory=dict)
     rank: list[int] = field(default_factory=list)
     structures_by_type: dict[str, set[int]] = field(default_factory=dict)
     structures_by_commune: dict[str, set[int]] = field(default_factory=dict)
@@ -132,11 +136,20 @@ class DirectoryIndex:
                 index.by_modality.setdefault(str(modality), set()).add(position)
             for insee in person.communes:
                 index.by_commune.setdefault(insee, set()).add(position)
+            for language in person.languages:
+                index.by_language.setdefault(language, set()).add(position)
+        names: dict[str, str] = {}  # many people share a name: normalise each once
+
+        def name_key(name: str) -> str:
+            if name not in names:
+                names[name] = normalize(name)
+            return names[name]
+
         order = sorted(
             range(len(index.professionals)),
             key=lambda position: (
-                normalize(index.professionals[position].last_name),
-                normalize(index.professionals[position].first_name),
+                name_key(index.professionals[position].last_name),
+                name_key(index.professionals[position].first_name),
                 index.professionals[position].key,
             ),
         )
@@ -177,7 +190,12 @@ def search(
             structures_total=structures_total,
         )
     criteria = _Criteria(
-        query.professions, query.specialties, query.activities, query.modalities, query.places
+        query.professions,
+        query.specialties,
+        query.activities,
+        query.modalities,
+        query.places,
+        query.languages,
     )
     candidates = _candidates(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
@@ -215,6 +233,7 @@ def _has_constraints(criteria: _Criteria) -> bool:
         or criteria.activities
         or criteria.modalities
         or criteria.places
+        or criteria.languages
     )
 
 
@@ -265,6 +284,8 @@ def _candidates(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabula
         constraints.append(index.by_activity.get(activity, set()))
     for modality in criteria.modalities:
         constraints.append(index.by_modality.get(str(modality), set()))
+    for language in criteria.languages:
+        constraints.append(index.by_language.get(language, set()))
     area = criteria.places | criteria.neighbours
     if area:
         constraints.append(_union(index.by_commune.get(insee, set()) for insee in area))
@@ -288,6 +309,8 @@ def _relaxed(
         return replace(criteria, neighbours=neighbours) if neighbours else None
     if step == Relaxation.DROP_MODALITIES:
         return replace(criteria, modalities=frozenset()) if criteria.modalities else None
+    if step == Relaxation.DROP_LANGUAGES:
+        return replace(criteria, languages=frozenset()) if criteria.languages else None
     if step == Relaxation.RELATED_PROFESSIONS:
         if criteria.activities and (criteria.professions or criteria.specialties):
             # Anyone who does the activity, whatever the profession asked for.
@@ -341,6 +364,11 @@ def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ..
         ConceptRef(MODALITY, str(code))
         for code in sorted(query.modalities)
         if code not in criteria.modalities
+    ]
+    dropped += [
+        ConceptRef(LANGUAGE, code)
+        for code in sorted(query.languages)
+        if code not in criteria.languages
     ]
     dropped += [
         ConceptRef(ACTIVITY, code)
@@ -418,6 +446,9 @@ def _match(
         ConceptRef(MODALITY, str(code))
         for code in sorted(query.modalities)
         if code in person.modalities
+    ]
+    reasons += [
+        ConceptRef(LANGUAGE, code) for code in sorted(query.languages) if code in person.languages
     ]
     if query.children and _sees_children(person, vocabulary):
         reasons.append(ConceptRef(CHILDREN, ""))

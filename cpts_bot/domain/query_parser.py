@@ -24,6 +24,7 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
+    LANGUAGE,
     MODALITY,
     PLACE,
     PROFESSION,
@@ -52,6 +53,9 @@ _AGE_UNITS = {
     "month": 1,
     "months": 1,
 }
+
+
+MAX_WORD_LENGTH = 48
 
 
 class Intent(StrEnum):
@@ -95,6 +99,7 @@ class DirectoryQuery:
     modalities: frozenset[Modality] = frozenset()
     structure_types: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
     children: bool = False
     page: int = 0
     clarification: Clarification | None = None
@@ -107,7 +112,7 @@ class DirectoryQuery:
 
     @property
     def has_criteria(self) -> bool:
-        return self.has_subject or bool(self.modalities or self.places)
+        return self.has_subject or bool(self.modalities or self.places or self.languages)
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,15 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
         chosen = _answer_to_clarification(reading, context.pending)
         if chosen is not None:
             query = _apply_choice(context.pending, chosen, lexicon.vocabulary)
+            # "orthophoniste à Bron" answers the question and says more.
+            said = _to_query(reading, lexicon.vocabulary)
+            query = replace(
+                query,
+                places=said.places or query.places,
+                modalities=query.modalities | said.modalities,
+                languages=query.languages | said.languages,
+                children=query.children or said.children,
+            )
             return ParseResult(query, ConversationContext(last_query=query))
     query = _to_query(reading, lexicon.vocabulary)
     query = _with_context(query, reading, context)
@@ -234,7 +248,11 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
 
 
 def _read(text: str, lexicon: Lexicon) -> _Reading:
-    words = tokens(text[:4000])[:MAX_TOKENS]
+    # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
+    # addresses are not words. Plain string tests on bounded chunks: linear time.
+    chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
+    text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
+    words = tokens(text)[:MAX_TOKENS]
     keys = [singular(word) for word in words]
     reading = _Reading(words=words)
     consumed = [False] * len(keys)
@@ -266,6 +284,16 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     return reading
 
 
+def _is_address(chunk: str) -> bool:
+    """A Matrix ID, a URL or an e-mail address (bounded chunk, no regular expression)."""
+    if "://" in chunk or chunk.startswith("www."):
+        return True
+    if chunk.startswith("@") and ":" in chunk[2:]:
+        return True
+    at = chunk.find("@")
+    return at > 0 and "." in chunk[at + 2 :]
+
+
 def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
     for ref in refs:
         if ref.kind == _INTENT:
@@ -282,7 +310,7 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
 
 def _cutoff(text: str) -> float:
     if len(text) <= 4:
-        return 88.0
+        return 90.0  # "sort" must not become "sport"
     if len(text) <= 6:
         return 83.0
     return 80.0
@@ -388,6 +416,7 @@ def _query_from_refs(
         modalities=frozenset(Modality(ref.code) for ref in refs if ref.kind == MODALITY),
         structure_types=frozenset(ref.code for ref in refs if ref.kind == STRUCTURE),
         places=frozenset(ref.code for ref in refs if ref.kind == PLACE),
+        languages=frozenset(ref.code for ref in refs if ref.kind == LANGUAGE),
         children=children,
     )
 
@@ -406,13 +435,16 @@ def _with_context(
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
-    if not query.has_subject and (query.places or query.modalities or query.children):
+    if not query.has_subject and (
+        query.places or query.modalities or query.children or query.languages
+    ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
             last,
             intent=intent,
             places=query.places or last.places,
             modalities=last.modalities | query.modalities,
+            languages=last.languages | query.languages,
             children=last.children or query.children,
             page=0,
             follow_up=True,
@@ -476,5 +508,6 @@ def concept_refs(query: DirectoryQuery, vocabulary: Vocabulary) -> list[ConceptR
     refs += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)]
     refs += [ConceptRef(STRUCTURE, code) for code in sorted(query.structure_types)]
     refs += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)]
+    refs += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)]
     refs += [ConceptRef(PLACE, code) for code in sorted(query.places)]
     return refs

@@ -25,7 +25,8 @@ ACTIVITY = "activity"
 MODALITY = "modality"
 STRUCTURE = "structure"
 PLACE = "place"
-KINDS = (PROFESSION, SPECIALTY, ACTIVITY, MODALITY, STRUCTURE, PLACE)
+LANGUAGE = "language"
+KINDS = (PROFESSION, SPECIALTY, ACTIVITY, MODALITY, STRUCTURE, PLACE, LANGUAGE)
 
 
 class ConceptRef(NamedTuple):
@@ -145,6 +146,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
     activities = _read(folder, "activities.yaml")
     modalities = _read(folder, "modalities.yaml")
     structures = _read(folder, "structures.yaml")
+    languages = _read(folder, "languages.yaml")
     grammar = _read(folder, "grammar.yaml")
     concepts: dict[ConceptRef, Concept] = {}
     sections = [
@@ -153,6 +155,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         (ACTIVITY, activities.get("activities")),
         (MODALITY, modalities.get("modalities")),
         (STRUCTURE, structures.get("structure_types")),
+        (LANGUAGE, languages.get("languages")),
     ]
     for kind, items in sections:
         for raw in items or ():

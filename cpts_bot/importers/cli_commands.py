@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.rpps_extract import import_rpps_extract
@@ -42,6 +43,13 @@ def register_cli(subparsers: Any) -> None:
     )
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rpps.add_argument(
+        "--savoir-faire",
+        type=Path,
+        default=None,
+        help="the separate PS_LibreAcces_SavoirFaire file of newer extractions,"
+        " when it is not inside the zip",
+    )
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
         "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
@@ -59,6 +67,11 @@ def _rooms_file(args: argparse.Namespace) -> Path:
     return Path(
         getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
     )
+
+
+def _activity_codes() -> set[str]:
+    """The activity codes of the shipped vocabulary: a directory file may use only these."""
+    return {concept.code for concept in load_vocabulary().of_kind(ACTIVITY)}
 
 
 def _fail(message: str) -> int:
@@ -79,7 +92,7 @@ def run_import_rpps(args: argparse.Namespace) -> int:
         database = await Database.open(_database_path(args))
         try:
             summary = await import_rpps_extract(
-                database, args.file, communes, datetime.now(UTC), show_progress
+                database, args.file, communes, datetime.now(UTC), show_progress, args.savoir_faire
             )
         finally:
             await database.close()
@@ -100,7 +113,9 @@ def run_import_directory(args: argparse.Namespace) -> int:
     async def run() -> tuple[list[str], int]:
         database = await Database.open(_database_path(args))
         try:
-            summary = await import_directory_csv(database, args.file, datetime.now(UTC))
+            summary = await import_directory_csv(
+                database, args.file, datetime.now(UTC), activity_codes=_activity_codes()
+            )
         finally:
             await database.close()
         return summary.lines(), len(summary.rejected)

@@ -265,7 +265,11 @@ def _parse_professional(
         if activity_codes is not None:
             unknown = [code for code in codes if code not in activity_codes]
             if unknown:
-                raise _RowError("activities: unknown code " + ", ".join(unknown))
+                raise _RowError(
+                    "activities: unknown code "
+                    + ", ".join(unknown)
+                    + " (the codes are listed in cpts_bot/domain/vocabulary/activities.yaml)"
+                )
         fields["activities"] = codes
     if "modalities" in present:
         fields["modalities"] = parse_modalities(row.get("modalities", ""))

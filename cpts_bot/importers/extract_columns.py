@@ -125,9 +125,11 @@ COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
     "phone2": (("Téléphone 2 (coord. structure)",), False),
 }
 
-_ACCEPTED = {
-    field: {normalize_label(label) for label in labels}
-    for field, (labels, _required) in COLUMNS.items()
+# The separate savoir-faire file of newer extractions (PS_LibreAcces_SavoirFaire_*.txt).
+SAVOIR_FAIRE_COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "national_id": COLUMNS["national_id"],
+    "specialty_code": (COLUMNS["specialty_code"][0], True),
+    "specialty_label": COLUMNS["specialty_label"],
 }
 
 
@@ -142,7 +144,9 @@ class ColumnMap:
         return self.indexes[field]
 
 
-def map_columns(header: list[str]) -> ColumnMap:
+def map_columns(
+    header: list[str], columns: dict[str, tuple[tuple[str, ...], bool]] = COLUMNS
+) -> ColumnMap:
     """Find each field's column in ``header``; raise naming every required column missing."""
     positions: dict[str, int] = {}
     for index, label in enumerate(header):
@@ -151,8 +155,9 @@ def map_columns(header: list[str]) -> ColumnMap:
             positions.setdefault(normalized, index)
     indexes: dict[str, int | None] = {}
     missing: list[str] = []
-    for field, (labels, required) in COLUMNS.items():
-        found = next((positions[name] for name in _ACCEPTED[field] if name in positions), None)
+    for field, (labels, required) in columns.items():
+        accepted = [normalize_label(label) for label in labels]
+        found = next((positions[name] for name in accepted if name in positions), None)
         if found is None and required:
             missing.append(labels[0])
         indexes[field] = found
@@ -160,6 +165,6 @@ def map_columns(header: list[str]) -> ColumnMap:
         raise ExtractFormatError(
             "required column missing from the header: "
             + ", ".join(f"'{m}'" for m in missing)
-            + " (is this a PS_LibreAcces_Personne_activite file?)"
+            + " (is this the right file of the extract?)"
         )
     return ColumnMap(indexes, len(header))

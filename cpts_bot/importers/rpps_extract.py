@@ -17,16 +17,21 @@ import asyncio
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from cpts_bot.domain.directory_card import normalize_phone
 from cpts_bot.domain.directory_models import PracticeSite
-from cpts_bot.importers.extract_columns import ColumnMap, ExtractFormatError, map_columns
+from cpts_bot.importers.extract_columns import (
+    SAVOIR_FAIRE_COLUMNS,
+    ColumnMap,
+    ExtractFormatError,
+    map_columns,
+)
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import (
     SOURCE_RPPS,
@@ -35,6 +40,7 @@ from cpts_bot.storage.directory_repository import (
 )
 
 MEMBER_NAME = re.compile(r"PS_LibreAcces_Personne_activite.*\.txt$", re.IGNORECASE)
+SAVOIR_FAIRE_NAME = re.compile(r"PS_LibreAcces_SavoirFaire.*\.txt$", re.IGNORECASE)
 NATIONAL_ID = re.compile(r"^[0-9A-Za-z]{6,20}$")
 PROGRESS_EVERY = 1 << 16
 TITLES = {"DR": "Dr", "PR": "Pr", "DOCTEUR": "Dr", "PROFESSEUR": "Pr"}
@@ -113,6 +119,71 @@ def open_extract(path: Path) -> Iterator[tuple[IO[bytes], int]]:
     else:
         with path.open("rb") as handle:
             yield handle, path.stat().st_size
+
+
+@contextmanager
+def open_savoir_faire(path: Path) -> Iterator[IO[bytes] | None]:
+    """The savoir-faire file of a newer extraction: ``path`` itself (a .txt), or the member
+    of the zip ``path`` holding it; None when the zip has none."""
+    if not path.exists():
+        raise ExtractFormatError(f"{path}: file not found")
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as handle:
+            yield handle
+        return
+    with zipfile.ZipFile(path) as archive:
+        chosen = [info for info in archive.infolist() if SAVOIR_FAIRE_NAME.search(info.filename)]
+        if not chosen:
+            yield None
+            return
+        with archive.open(chosen[0]) as handle:
+            yield handle
+
+
+def scan_savoir_faire(
+    lines: Iterable[bytes], keys: Collection[str]
+) -> tuple[dict[str, dict[str, str]], list[RejectedLine]]:
+    """Read a savoir-faire file: specialties (code -> label) of the professionals ``keys``.
+
+    A line is split in full only when its national id is one of ``keys``.
+    """
+    iterator = iter(lines)
+    header_line = next(iterator, None)
+    if header_line is None:
+        raise ExtractFormatError("the savoir-faire file is empty")
+    header = header_line.decode("utf-8-sig", "replace").rstrip("\r\n").split("|")
+    columns = map_columns(header, SAVOIR_FAIRE_COLUMNS)
+    id_index = columns["national_id"]
+    assert id_index is not None
+    wanted = {key.encode() for key in keys}
+    found: dict[str, dict[str, str]] = {}
+    rejected: list[RejectedLine] = []
+    for number, raw in enumerate(iterator, start=2):
+        parts = raw.split(b"|", id_index + 1)
+        if len(parts) <= id_index or parts[id_index].strip() not in wanted:
+            continue
+        try:
+            values = raw.decode("utf-8").rstrip("\r\n").split("|")
+        except UnicodeDecodeError as error:
+            rejected.append(
+                RejectedLine(number, f"savoir-faire file: not UTF-8 text (byte {error.start})")
+            )
+            continue
+        if len(values) not in (columns.field_count, columns.field_count - 1):
+            rejected.append(
+                RejectedLine(
+                    number,
+                    f"savoir-faire file: {len(values)} fields "
+                    f"where the header has {columns.field_count}",
+                )
+            )
+            continue
+        code = _value(values, columns, "specialty_code")
+        if code:
+            found.setdefault(values[id_index].strip(), {}).setdefault(
+                code, _value(values, columns, "specialty_label")
+            )
+    return found, rejected
 
 
 def territory_filter(communes: Iterable[str]) -> re.Pattern[bytes]:
@@ -286,8 +357,34 @@ def _phone(raw: str) -> str:
     return normalize_phone(raw) or raw if raw else ""
 
 
-def read_extract(path: Path, communes: Iterable[str], show_progress: bool = False) -> ExtractScan:
-    """Stream the extract at ``path`` (zip or txt) and keep the territory's professionals."""
+def read_extract(
+    path: Path,
+    communes: Iterable[str],
+    show_progress: bool = False,
+    savoir_faire: Path | None = None,
+) -> ExtractScan:
+    """Stream the extract at ``path`` (zip or txt) and keep the territory's professionals.
+
+    Specialties come from the activity lines, and also from the separate savoir-faire
+    file of newer extractions: ``savoir_faire``, or the one inside the zip ``path``.
+    """
+    scan = _read_activities(path, communes, show_progress)
+    source = savoir_faire or path
+    if scan.records and (savoir_faire is not None or zipfile.is_zipfile(path)):
+        with open_savoir_faire(source) as handle:
+            if handle is not None:
+                specialties, rejected = scan_savoir_faire(handle, scan.records.keys())
+                scan.rejected.extend(rejected)
+                for key, extra in specialties.items():
+                    record = scan.records[key]
+                    merged = dict(record.specialties)
+                    for code, label in extra.items():
+                        merged.setdefault(code, label)
+                    scan.records[key] = replace(record, specialties=tuple(sorted(merged.items())))
+    return scan
+
+
+def _read_activities(path: Path, communes: Iterable[str], show_progress: bool) -> ExtractScan:
     with open_extract(path) as (handle, size):
         if not show_progress:
             return scan_extract(handle, communes)
@@ -324,10 +421,15 @@ async def import_rpps_extract(
     communes: Iterable[str],
     now: datetime,
     show_progress: bool = False,
+    savoir_faire: Path | None = None,
 ) -> RppsImportSummary:
-    """Import the national extract at ``path`` for ``communes``, in one transaction."""
+    """Import the national extract at ``path`` for ``communes``, in one transaction.
+
+    ``savoir_faire``: the separate savoir-faire file of newer extractions, when it is
+    not inside the zip ``path``.
+    """
     codes = list(communes)
-    scan = await asyncio.to_thread(read_extract, path, codes, show_progress)
+    scan = await asyncio.to_thread(read_extract, path, codes, show_progress, savoir_faire)
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         known = await repository.known_professionals()

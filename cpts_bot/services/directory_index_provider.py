@@ -19,6 +19,7 @@ class DatabaseIndexProvider:
         self._database = database
         self._index = DirectoryIndex.build([])
         self._dirty = True
+        self._version: str | None = None
 
     def current_index(self) -> DirectoryIndex:
         return self._index
@@ -27,12 +28,21 @@ class DatabaseIndexProvider:
         self._dirty = True
 
     async def refresh_if_dirty(self) -> None:
+        """Rebuild if a card changed since the last build."""
         if self._dirty:
             await self.refresh()
+
+    async def check_version(self) -> None:
+        """Notice a change made behind the bot's back (an import run from the command
+        line while it runs): polled by a periodic job, then rebuilt before the next event."""
+        repository = DirectoryRepository(self._database.connection)
+        if await repository.directory_version() != self._version:
+            self._dirty = True
 
     async def refresh(self) -> None:
         self._dirty = False
         repository = DirectoryRepository(self._database.connection)
+        self._version = await repository.directory_version()
         professionals = await repository.load_active_professionals()
         structures = await repository.load_active_structures()
         self._index = DirectoryIndex.build(professionals, structures)

@@ -444,6 +444,21 @@ class DirectoryRepository:
         ) as cursor:
             return [CardChangeEntry.from_row(row) for row in await cursor.fetchall()]
 
+    async def directory_version(self) -> str:
+        """A value that changes whenever the directory does (imports, card edits).
+
+        Cheap enough to poll, so that an in-memory index can tell it is stale after an
+        import run from the command line while the bot is running.
+        """
+        async with self.db.execute(
+            "SELECT (SELECT count(*) || '/' || coalesce(max(updated_at), '')"
+            " FROM directory_professionals) || '/' ||"
+            " (SELECT count(*) || '/' || coalesce(max(updated_at), '') FROM directory_structures)"
+            " || '/' || (SELECT coalesce(max(id), 0) FROM directory_card_changes)"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
+
     # --- structures ----------------------------------------------------------------
 
     async def upsert_structure(self, structure: Structure, now: datetime) -> str:

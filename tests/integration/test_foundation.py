@@ -193,7 +193,9 @@ async def test_rate_limited_replies_are_retried_after_retry_after_ms(users, make
     login = await _login(synapse.url, admin_id, admin_password)
     await _post_json(
         f"{synapse.url}/_synapse/admin/v1/users/{bot.user_id}/override_ratelimit",
-        {"messages_per_second": 1, "burst_count": 1}, login)
+        {"messages_per_second": 1, "burst_count": 1},
+        login,
+    )
     bot.start()
     room = await gp.create_encrypted_room([bot.user_id])
     await gp.wait_joined(room, bot.user_id)
@@ -206,9 +208,15 @@ async def test_rate_limited_replies_are_retried_after_retry_after_ms(users, make
 
 
 async def _login(homeserver: str, user_id: str, password: str) -> str:
-    response = await _post_json(f"{homeserver}/_matrix/client/v3/login", {
-        "type": "m.login.password", "identifier": {"type": "m.id.user", "user": user_id},
-        "password": password}, None)
+    response = await _post_json(
+        f"{homeserver}/_matrix/client/v3/login",
+        {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user_id},
+            "password": password,
+        },
+        None,
+    )
     return str(response["access_token"])
 
 
@@ -216,8 +224,10 @@ async def _post_json(url: str, body: dict, token: str | None) -> dict:
     import aiohttp
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with aiohttp.ClientSession() as session, session.post(
-            url, json=body, headers=headers) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
         assert response.status == 200, await response.text()
         return await response.json()
 

@@ -54,6 +54,7 @@ def _professional(raw: dict[str, Any]) -> Professional:
         sites=sites,
         activities=frozenset(raw.get("activities", ())),
         modalities=frozenset(Modality(code) for code in raw.get("modalities", ())),
+        languages=frozenset(raw.get("languages", ())),
         matrix_id=raw.get("matrix"),
         active=raw.get("active", True),
         title=raw.get("title", ""),
@@ -65,8 +66,11 @@ def _structure(raw: dict[str, Any]) -> Structure:
         key=raw["key"],
         name=raw["name"],
         structure_type=raw["type"],
-        site=PracticeSite(commune_insee=raw["insee"], commune_name=places().name(raw["insee"]),
-                          phone=raw.get("phone", "")),
+        site=PracticeSite(
+            commune_insee=raw["insee"],
+            commune_name=places().name(raw["insee"]),
+            phone=raw.get("phone", ""),
+        ),
         activities=frozenset(raw.get("activities", ())),
     )
 
@@ -74,8 +78,10 @@ def _structure(raw: dict[str, Any]) -> Structure:
 @cache
 def directory() -> tuple[tuple[Professional, ...], tuple[Structure, ...]]:
     data = yaml.safe_load((DATA / "directory.yaml").read_text(encoding="utf-8"))
-    return (tuple(_professional(raw) for raw in data["professionals"]),
-            tuple(_structure(raw) for raw in data["structures"]))
+    return (
+        tuple(_professional(raw) for raw in data["professionals"]),
+        tuple(_structure(raw) for raw in data["structures"]),
+    )
 
 
 @cache

@@ -12,6 +12,7 @@ from directory_fixtures import index, territory
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
 from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
 from cpts_bot.services.outbox import OutboxWriter
@@ -43,24 +44,42 @@ class Chat:
         self.translator = Translator(language)
         self.count = 0
 
-    async def say(self, body: str, *, at: datetime = START, direct: bool = True,
-                  mentions_bot: bool = False, sender: str = DOCTOR) -> bool:
+    async def say(
+        self,
+        body: str,
+        *,
+        at: datetime = START,
+        direct: bool = True,
+        mentions_bot: bool = False,
+        sender: str = DOCTOR,
+    ) -> bool:
         self.count += 1
         message = IncomingMessage(
-            event_id=f"$event{self.count}", room_id=ROOM, sender=sender, body=body,
-            timestamp=at, is_direct=direct, mentions_bot=mentions_bot)
+            event_id=f"$event{self.count}",
+            room_id=ROOM,
+            sender=sender,
+            body=body,
+            timestamp=at,
+            is_direct=direct,
+            mentions_bot=mentions_bot,
+        )
         async with self.database.transaction() as connection:
-            outbox = OutboxWriter(connection, at, reply_to_event=message.event_id,
-                                  reply_room=ROOM)
-            context = HandlerContext(db=connection, now=at, outbox=outbox, config=config(),
-                                     translator=self.translator,
-                                     bot_user_id="@bot:cpts.example")
+            outbox = OutboxWriter(connection, at, reply_to_event=message.event_id, reply_room=ROOM)
+            context = HandlerContext(
+                db=connection,
+                now=at,
+                outbox=outbox,
+                config=config(),
+                translator=self.translator,
+                bot_user_id="@bot:cpts.example",
+            )
             return await self.feature.handle_message(message, context)
 
     async def replies(self) -> list[dict]:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                "SELECT action, target, payload FROM outbox ORDER BY id")
+                "SELECT action, target, payload FROM outbox ORDER BY id"
+            )
             rows = await cursor.fetchall()
         result = []
         for row in rows:
@@ -151,8 +170,6 @@ async def test_english_and_help(database: Database) -> None:
 
 
 async def test_the_index_provider_is_asked_each_time(database: Database) -> None:
-    from cpts_bot.domain.professional_matcher import DirectoryIndex
-
     provider = StaticIndexProvider(DirectoryIndex.build([]))
     chat = Chat(database, DirectoryFeature(provider))
     await chat.say("kiné Bron")
@@ -165,5 +182,6 @@ async def test_the_index_provider_is_asked_each_time(database: Database) -> None
 
 def test_help_lines() -> None:
     lines = feature().help_lines(Translator("fr"), is_coordinator=False)
-    assert lines == ["Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », "
-                     "puis « plus »"]
+    assert lines == [
+        "Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », puis « plus »"
+    ]

@@ -28,9 +28,16 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 
 def record(key: str = "810000000001", last: str = "MARTIN", **extra: object) -> NationalRecord:
     values: dict[str, object] = dict(
-        key=key, rpps=key[1:], title="Dr", last_name=last, first_name="Claire",
-        profession_code="10", profession_label="Médecin", specialties=(("SM54", "MG"),),
-        sites=(SITE,))
+        key=key,
+        rpps=key[1:],
+        title="Dr",
+        last_name=last,
+        first_name="Claire",
+        profession_code="10",
+        profession_label="Médecin",
+        specialties=(("SM54", "MG"),),
+        sites=(SITE,),
+    )
     values.update(extra)
     return NationalRecord(**values)  # type: ignore[arg-type]
 
@@ -38,34 +45,46 @@ def record(key: str = "810000000001", last: str = "MARTIN", **extra: object) -> 
 async def test_upsert_and_load_active(database: Database) -> None:
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
-        await repository.upsert_national([record(), record("810000000002", "DURAND")],
-                                         SOURCE_RPPS, NOW)
+        await repository.upsert_national(
+            [record(), record("810000000002", "DURAND")], SOURCE_RPPS, NOW
+        )
         await repository.mark_inactive(["810000000002"], NOW)
         professionals = await repository.load_active_professionals()
         known = await repository.known_professionals()
     assert [p.key for p in professionals] == ["810000000001"]
     martin = professionals[0]
     assert (martin.display_name, martin.specialty_codes, martin.sites) == (
-        "Dr Claire MARTIN", {"SM54"}, (SITE,))
+        "Dr Claire MARTIN",
+        {"SM54"},
+        (SITE,),
+    )
     assert known["810000000002"].active is False
     assert known["810000000001"].national_hash == record().fingerprint()
 
 
 async def test_card_roundtrip_and_change_log(database: Database) -> None:
-    card = Card(phone="06 00 00 00 01", matrix_id="@claire:example.org",
-                activities={"wound_care": "plaies"},
-                modalities={Modality.NEW_PATIENTS: ModalityDeclaration(False),
-                            Modality.HOME_VISITS: ModalityDeclaration(True, "le mardi")},
-                languages=frozenset({"en", "ar"}))
+    card = Card(
+        phone="06 00 00 00 01",
+        matrix_id="@claire:example.org",
+        activities={"wound_care": "plaies"},
+        modalities={
+            Modality.NEW_PATIENTS: ModalityDeclaration(False),
+            Modality.HOME_VISITS: ModalityDeclaration(True, "le mardi"),
+        },
+        languages=frozenset({"en", "ar"}),
+    )
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         await repository.upsert_national([record()], SOURCE_RPPS, NOW)
         first = await repository.save_card("810000000001", card, "@coord:x", NOW)
         assert await repository.load_card("810000000001") == card
         assert await repository.save_card("810000000001", card, "@coord:x", NOW) == []
-        smaller = Card(phone=None, matrix_id="@claire:example.org",
-                       modalities={Modality.NEW_PATIENTS: ModalityDeclaration(True)},
-                       languages=frozenset({"en"}))
+        smaller = Card(
+            phone=None,
+            matrix_id="@claire:example.org",
+            modalities={Modality.NEW_PATIENTS: ModalityDeclaration(True)},
+            languages=frozenset({"en"}),
+        )
         second = await repository.save_card("810000000001", smaller, "@claire:example.org", NOW)
         history = await repository.card_history("810000000001")
         found = await repository.find_by_matrix_id("@claire:example.org")
@@ -112,9 +131,14 @@ async def test_find_by_name_is_case_insensitive(database: Database) -> None:
 
 
 async def test_structures(database: Database) -> None:
-    structure = Structure(key="cpts:ehpad-a", name="EHPAD A", structure_type="ehpad", site=SITE,
-                          offer=frozenset({"hébergement temporaire"}),
-                          activities=frozenset({"geriatrics"}))
+    structure = Structure(
+        key="cpts:ehpad-a",
+        name="EHPAD A",
+        structure_type="ehpad",
+        site=SITE,
+        offer=frozenset({"hébergement temporaire"}),
+        activities=frozenset({"geriatrics"}),
+    )
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         assert await repository.upsert_structure(structure, NOW) == "new"
@@ -124,3 +148,17 @@ async def test_structures(database: Database) -> None:
         assert await repository.load_active_structures() == []
         assert await repository.upsert_structure(structure, NOW) == "updated"
         assert await repository.load_active_structures() == [structure]
+
+
+async def test_directory_version_changes_with_any_change(database: Database) -> None:
+    async with database.transaction() as connection:
+        repository = DirectoryRepository(connection)
+        versions = [await repository.directory_version()]
+        await repository.upsert_national([record()], SOURCE_RPPS, NOW)
+        versions.append(await repository.directory_version())
+        await repository.save_card("810000000001", Card(languages=frozenset({"en"})), "t", NOW)
+        versions.append(await repository.directory_version())
+        await repository.mark_inactive(["810000000001"], NOW.replace(hour=9))
+        versions.append(await repository.directory_version())
+        same = await repository.directory_version()
+    assert len(set(versions)) == 4 and same == versions[-1]

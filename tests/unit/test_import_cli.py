@@ -29,8 +29,9 @@ def run(tmp_path: Path, *argv: str) -> int:
     register_cli(parser.add_subparsers(dest="command"))
     rooms = tmp_path / "rooms.yaml"
     rooms.write_text(ROOMS, encoding="utf-8")
-    args = parser.parse_args(["--rooms-file", str(rooms), "--data-dir", str(tmp_path / "data"),
-                              *argv])
+    args = parser.parse_args(
+        ["--rooms-file", str(rooms), "--data-dir", str(tmp_path / "data"), *argv]
+    )
     return args.handler(args)
 
 
@@ -58,10 +59,15 @@ def test_errors_give_a_clear_message_and_a_nonzero_exit(
     assert run(tmp_path, "import", "rpps", str(tmp_path / "missing.zip")) == 1
     assert "file not found" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,last_name,profession_code,commune_insee\nmg-a,DOE,10,6938\n", "utf-8")
+    bad.write_text(
+        "id,last_name,profession_code,commune_insee,activities\n"
+        "mg-a,DOE,10,6938,\nmg-b,DOE,10,69388,wound_car\nmg-c,DOE,10,69388,wound_care\n",
+        "utf-8",
+    )
     assert run(tmp_path, "import", "directory", str(bad)) == 2
     captured = capsys.readouterr()
-    assert "line 2: commune_insee" in captured.out and "1 row(s) rejected" in captured.err
+    assert "line 2: commune_insee" in captured.out and "2 row(s) rejected" in captured.err
+    assert "line 3: activities: unknown code wound_car" in captured.out
 
 
 def test_through_the_main_command(
@@ -72,7 +78,15 @@ def test_through_the_main_command(
     rooms = tmp_path / "rooms.yaml"
     rooms.write_text(ROOMS, encoding="utf-8")
     monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path / "data"))
-    code = main(["--rooms-file", str(rooms), "import", "rpps",
-                 str(SAMPLE / "rpps_sample.txt"), "--no-progress"])
+    code = main(
+        [
+            "--rooms-file",
+            str(rooms),
+            "import",
+            "rpps",
+            str(SAMPLE / "rpps_sample.txt"),
+            "--no-progress",
+        ]
+    )
     assert code == 0 and "new: 28" in capsys.readouterr().out
     assert asyncio.run(count_active(tmp_path)) == 28

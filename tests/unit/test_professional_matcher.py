@@ -35,8 +35,11 @@ def test_exact_match_with_reasons() -> None:
     assert result.total == 1
     assert not result.relaxations
     assert result.matches[0].reasons == (
-        ConceptRef("profession", "70"), ConceptRef("activity", "respiratory_physio"),
-        ConceptRef("modality", "home_visits"), ConceptRef("place", "69388"))
+        ConceptRef("profession", "70"),
+        ConceptRef("activity", "respiratory_physio"),
+        ConceptRef("modality", "home_visits"),
+        ConceptRef("place", "69388"),
+    )
 
 
 def test_inactive_professionals_are_not_found() -> None:
@@ -69,8 +72,9 @@ def test_pages_of_five_and_remaining() -> None:
     assert len(second.matches) == 4
     assert second.remaining == 0
     assert not set(names(first)) & set(names(second))
-    assert names(first) + names(second) == sorted(names(first) + names(second),
-                                                  key=lambda n: n.lower())
+    assert names(first) + names(second) == sorted(
+        names(first) + names(second), key=lambda n: n.lower()
+    )
 
 
 def test_count_with_breakdown_by_commune() -> None:
@@ -92,8 +96,9 @@ def test_nothing_in_the_commune_widens_to_neighbours() -> None:
     result = ask("kiné respi à domicile lyon 3")
     assert result.relaxations == (Relaxation.NEIGHBOURS,)
     assert set(names(result)) == {"Durand", "Muller"}
-    assert all(ConceptRef(NEIGHBOUR, m.site.commune_insee) in m.reasons
-               for m in result.matches if m.site)
+    assert all(
+        ConceptRef(NEIGHBOUR, m.site.commune_insee) in m.reasons for m in result.matches if m.site
+    )
 
 
 def test_nothing_with_the_modality_drops_it_and_says_so() -> None:
@@ -109,8 +114,7 @@ def test_related_professions_when_the_profession_is_absent() -> None:
     assert names(result) == ["Bonnet"]
     assert result.relaxations == (Relaxation.NEIGHBOURS,)
     result = ask("orthoptiste Belley")
-    assert result.relaxations in ((Relaxation.RELATED_PROFESSIONS,),
-                                  (Relaxation.WHOLE_TERRITORY,))
+    assert result.relaxations in ((Relaxation.RELATED_PROFESSIONS,), (Relaxation.WHOLE_TERRITORY,))
 
 
 def test_activity_with_another_profession() -> None:
@@ -172,7 +176,20 @@ def test_modality_filter_is_exact() -> None:
         Professional("2", "B", "b", "70", sites=(site,)),
     ]
     small = DirectoryIndex.build(people)
-    query = DirectoryQuery(Intent.FIND, professions=frozenset({"70"}),
-                           modalities=frozenset({Modality.SATURDAY}))
+    query = DirectoryQuery(
+        Intent.FIND, professions=frozenset({"70"}), modalities=frozenset({Modality.SATURDAY})
+    )
     result = search(small, query, load_vocabulary(), places())
     assert [m.professional.key for m in result.matches] == ["1"]
+
+
+def test_language_filter_and_reason() -> None:
+    result = ask("médecin qui parle arabe")
+    assert names(result) == ["Belkacem"]
+    assert ConceptRef("language", "ar") in result.matches[0].reasons
+
+
+def test_language_is_dropped_last_resort_after_neighbours() -> None:
+    result = ask("kiné qui parle anglais à Bron")
+    assert result.relaxations == (Relaxation.DROP_LANGUAGES,)
+    assert result.dropped == (ConceptRef("language", "en"),)

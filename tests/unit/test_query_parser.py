@@ -34,8 +34,17 @@ def test_profession_activity_modality_place() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Lyon 8", "lyon8", "LYON 8E", "dans le 8ème", "le 8e arrondissement", "69008",
-     "lyon 8eme arr", "8 arrondissement", "Monplaisir"],
+    [
+        "Lyon 8",
+        "lyon8",
+        "LYON 8E",
+        "dans le 8ème",
+        "le 8e arrondissement",
+        "69008",
+        "lyon 8eme arr",
+        "8 arrondissement",
+        "Monplaisir",
+    ],
 )
 def test_arrondissement_forms(text: str) -> None:
     assert parse(f"kiné {text}").places == {"69388"}
@@ -47,9 +56,18 @@ def test_a_bare_number_is_not_an_arrondissement() -> None:
 
 @pytest.mark.parametrize(
     ("text", "insee"),
-    [("Porquerolles", "83069"), ("hyere", "83069"), ("Culoz", "01138"),
-     ("culoz beon", "01138"), ("Châteaudun", "28088"), ("chateaudun", "28088"),
-     ("venisieux", "69259"), ("Belley", "01034"), ("st fons", "69199"), ("83400", "83069")],
+    [
+        ("Porquerolles", "83069"),
+        ("hyere", "83069"),
+        ("Culoz", "01138"),
+        ("culoz beon", "01138"),
+        ("Châteaudun", "28088"),
+        ("chateaudun", "28088"),
+        ("venisieux", "69259"),
+        ("Belley", "01034"),
+        ("st fons", "69199"),
+        ("83400", "83069"),
+    ],
 )
 def test_places_aliases_localities_and_typos(text: str, insee: str) -> None:
     assert parse(f"infirmier {text}").places == {insee}
@@ -61,11 +79,27 @@ def test_lyon_alone_means_every_arrondissement_of_the_territory() -> None:
 
 @pytest.mark.parametrize(
     ("text", "profession"),
-    [("IDEL", "60"), ("ide", "60"), ("infirmieres", "60"), ("infirmer", "60"),
-     ("MK", "70"), ("kinés", "70"), ("kinesitherapeute", "70"), ("SF", "50"),
-     ("sages-femmes", "50"), ("podo", "80"), ("orthophonist", "91"), ("orthoptiste", "92"),
-     ("psychologue", "93"), ("ergo", "94"), ("diet", "95"), ("psychomot", "96"),
-     ("pharmacie", "21"), ("dentsite", "40"), ("MG", "10")],
+    [
+        ("IDEL", "60"),
+        ("ide", "60"),
+        ("infirmieres", "60"),
+        ("infirmer", "60"),
+        ("MK", "70"),
+        ("kinés", "70"),
+        ("kinesitherapeute", "70"),
+        ("SF", "50"),
+        ("sages-femmes", "50"),
+        ("podo", "80"),
+        ("orthophonist", "91"),
+        ("orthoptiste", "92"),
+        ("psychologue", "93"),
+        ("ergo", "94"),
+        ("diet", "95"),
+        ("psychomot", "96"),
+        ("pharmacie", "21"),
+        ("dentsite", "40"),
+        ("MG", "10"),
+    ],
 )
 def test_profession_abbreviations_plurals_misspellings(text: str, profession: str) -> None:
     assert profession in parse(f"{text} à Bron").professions
@@ -93,10 +127,17 @@ def test_count_intent() -> None:
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("qui est de garde ce soir ?", Intent.ON_CALL), ("pharmacie de garde", Intent.ON_CALL),
-     ("médecin d'astreinte samedi", Intent.ON_CALL), ("déclenchement IDE Bron", Intent.DISPATCH),
-     ("alerte canicule", Intent.ALERT), ("aide", Intent.HELP), ("bonjour", Intent.UNKNOWN),
-     ("", Intent.UNKNOWN), ("plus", Intent.MORE)],
+    [
+        ("qui est de garde ce soir ?", Intent.ON_CALL),
+        ("pharmacie de garde", Intent.ON_CALL),
+        ("médecin d'astreinte samedi", Intent.ON_CALL),
+        ("déclenchement IDE Bron", Intent.DISPATCH),
+        ("alerte canicule", Intent.ALERT),
+        ("aide", Intent.HELP),
+        ("bonjour", Intent.UNKNOWN),
+        ("", Intent.UNKNOWN),
+        ("plus", Intent.MORE),
+    ],
 )
 def test_other_intents(text: str, intent: Intent) -> None:
     assert parse(text).intent == intent
@@ -108,8 +149,10 @@ def test_ambiguous_word_asks_which_one() -> None:
     assert query.intent == Intent.CLARIFY
     assert query.clarification is not None
     assert query.clarification.choices == (
-        ConceptRef("profession", "91"), ConceptRef("profession", "92"),
-        ConceptRef("specialty", "orthodontics"))
+        ConceptRef("profession", "91"),
+        ConceptRef("profession", "92"),
+        ConceptRef("specialty", "orthodontics"),
+    )
     assert query.children
     assert result.context.pending == query
 
@@ -211,13 +254,83 @@ def test_any_text_parses_without_exception(text: str) -> None:
     assert isinstance(result.query.intent, Intent)
 
 
-@settings(max_examples=60, deadline=timedelta(milliseconds=1500),
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(
-    ["kiné", "ortho", "plus", "et", "à", "domicile", "Bron", "8e", "combien", "1", "psy",
-     "enfant", "garde", "ehpad", "x", "🚑", "lyon", "ans", "4"]), max_size=30))
+@settings(
+    max_examples=60,
+    deadline=timedelta(milliseconds=1500),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "kiné",
+                "ortho",
+                "plus",
+                "et",
+                "à",
+                "domicile",
+                "Bron",
+                "8e",
+                "combien",
+                "1",
+                "psy",
+                "enfant",
+                "garde",
+                "ehpad",
+                "x",
+                "🚑",
+                "lyon",
+                "ans",
+                "4",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_word_salads_and_follow_ups_never_raise(words: list[str]) -> None:
     context = ConversationContext()
     for size in range(0, len(words), 3):
-        result = parse_query(" ".join(words[size:size + 3]), lexicon(), context)
+        result = parse_query(" ".join(words[size : size + 3]), lexicon(), context)
         context = result.context
+
+
+def test_mentions_links_and_emails_are_not_words() -> None:
+    query = parse("@cpts-bot:example.org: kiné Bron https://example.org/ortho x@psy.fr")
+    assert query.intent == Intent.FIND
+    assert query.professions == {"70"}
+    assert query.places == {"69029"}
+
+
+ADVERSARIAL = [
+    "a@" * 5000,
+    "@a:" * 3000,
+    "@" * 10000,
+    "a@b" * 3000,
+    "a" * 10000,
+    ("ab@cd" + "e" * 50) * 150,
+    "kinee " * 1600,
+    "ﷺ" * 10000,
+    "\u0301" * 10000,
+    "8e " * 3000,
+    "https://" * 1000,
+]
+
+
+@settings(max_examples=len(ADVERSARIAL), deadline=timedelta(milliseconds=1500))
+@given(st.sampled_from(ADVERSARIAL))
+def test_adversarial_inputs_parse_within_the_deadline(text: str) -> None:
+    assert isinstance(parse(text).intent, Intent)
+
+
+def test_languages() -> None:
+    query = parse("médecin qui parle arabe à Vénissieux")
+    assert query.languages == {"ar"}
+    assert query.professions == {"10"}
+    assert parse("english speaking GP").languages == {"en"}
+
+
+def test_answer_to_a_clarification_may_add_a_place() -> None:
+    first = parse_query("ortho", lexicon())
+    second = parse_query("orthophoniste à Bron", lexicon(), first.context)
+    assert second.query.professions == {"91"}
+    assert second.query.places == {"69029"}

@@ -44,8 +44,15 @@ def test_strip_accents_keeps_case_and_letters() -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("infirmieres", "infirmiere"), ("kines", "kine"), ("hopitaux", "hopital"),
-     ("bureaux", "bureau"), ("ans", "ans"), ("8e", "8e"), ("stress", "stress")],
+    [
+        ("infirmieres", "infirmiere"),
+        ("kines", "kine"),
+        ("hopitaux", "hopital"),
+        ("bureaux", "bureau"),
+        ("ans", "ans"),
+        ("8e", "8e"),
+        ("stress", "stress"),
+    ],
 )
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected
