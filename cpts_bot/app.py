@@ -23,6 +23,7 @@ from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
@@ -93,13 +94,8 @@ class BotApp:
     async def _serve(self, client: AsyncClient, database: Database) -> None:
         self.config = await resolve_room_aliases(client, self.config)
         gate = SenderTrustGate(database, self.settings.trust_policy, self.config, client.user_id)
-        gateway = MatrixChatGateway(
-            client,
-            database,
-            self.synced,
-            typing=lambda room, on: _typing(client, room, on),
-            gate=gate,
-        )
+        typing = TypingIndicator(client)
+        gateway = MatrixChatGateway(client, database, self.synced, gate=gate)
         features = build_features(database, self.config)
         await features.directory_index.refresh()
         router = CommandRouter(
@@ -110,7 +106,7 @@ class BotApp:
             before_event=features.before_event,
             on_outbox=gateway.wake,
             decryptor=lambda row: _decrypt(client, row, gate),
-            typing=lambda room, on: _typing(client, room, on),
+            typing=typing.set,
         )
         self.router, self.gateway = router, gateway
         for prefix, listener in features.sent_listeners:
@@ -193,21 +189,6 @@ async def _decrypt(
         now=datetime.now(UTC),
     )
     return item.payload if decision.trusted else {"drop": True}
-
-
-_background: set[asyncio.Task[Any]] = set()
-
-
-async def _typing(client: AsyncClient, room_id: str, on: bool) -> None:
-    """Show (or stop showing) "typing" without delaying the answer by a round trip."""
-
-    async def send() -> None:
-        with contextlib.suppress(Exception):
-            await client.room_typing(room_id, on, timeout=15000)
-
-    task = asyncio.create_task(send())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

@@ -123,6 +123,8 @@ class CommandRouter:
                 else:
                     await db.execute("DELETE FROM inbox WHERE event_id = ?", (row.event_id,))
         except Exception:
+            if row.kind == KIND_MESSAGE and self._typing:
+                await self._typing(row.room_id, False)
             log.exception("handler failed", extra={"event_id": row.event_id})
             attempts = await repo.count_attempt(self._database, row.event_id)
             if attempts >= MAX_HANDLER_ATTEMPTS:
@@ -130,6 +132,8 @@ class CommandRouter:
             return attempts >= MAX_HANDLER_ATTEMPTS
         self.handled_count += 1
         self._on_outbox()
+        if row.kind == KIND_MESSAGE and self._typing:
+            await self._typing(row.room_id, False)
         return True
 
     async def _dispatch(self, db: Any, row: repo.InboxRow) -> None:

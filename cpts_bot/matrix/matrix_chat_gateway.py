@@ -96,11 +96,9 @@ class MatrixChatGateway:
         client: AsyncClient,
         database: Database,
         synced: asyncio.Event | None = None,
-        typing: Callable[[str, bool], Awaitable[None]] | None = None,
         gate: SenderTrustGate | None = None,
     ) -> None:
         self._gate = gate
-        self._typing = typing
         self._client = client
         self._synced = synced
         self._database = database
@@ -163,10 +161,6 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         self.sent_count += 1
-        if row.action in (actions.ACTION_MESSAGE, actions.ACTION_DIRECT_MESSAGE) and (
-            self._typing is not None
-        ):
-            await self._typing(room_id, False)
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload

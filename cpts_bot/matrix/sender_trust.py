@@ -252,6 +252,23 @@ class SenderTrustGate:
                 pinned = await self._record(db, identity, pinned, now)
                 self._apply_to_store(client, identity, pinned)
 
+    def needs_trust_update(
+        self, client: AsyncClient, user_ids: Iterable[str], now: datetime
+    ) -> bool:
+        """True when a member's identity is not cached (or stale), or one of their devices
+        is neither verified nor blacklisted in nio's store: only then is the (costly)
+        :meth:`apply_device_trust` worth running before a send."""
+        for user_id in user_ids:
+            cached = self._cache.get(user_id)
+            if cached is None or now - cached.fetched_at > self._refresh_after:
+                return True
+            for device in client.device_store.active_user_devices(user_id):
+                if user_id == client.user_id and device.id == client.device_id:
+                    continue
+                if not (device.verified or device.blacklisted):
+                    return True
+        return False
+
     async def _pinned(self, db: Any, user_id: str) -> PinnedIdentity | None:
         # The bot's own identity is the one on the server (an operator may reset it).
         if user_id == self._bot_user_id:
@@ -355,7 +372,8 @@ async def send_to_trusted_devices(
         await client.keys_query()
     room = client.rooms.get(room_id)
     members = list(room.users) if room is not None else []
-    await gate.apply_device_trust(client, members, now)
+    if gate.needs_trust_update(client, members, now):
+        await gate.apply_device_trust(client, members, now)
     for attempt in range(3):
         try:
             return await client.room_send(
