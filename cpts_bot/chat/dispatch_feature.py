@@ -49,8 +49,10 @@ QUESTIONS = {
     "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),
     "communes": N_("Where? A commune of the territory (e.g. {example})."),
     "when": N_("When? (e.g. “ce soir 20h”, “demain matin”, “maintenant”)"),
-    "what": N_("What care? No patient name here: write the details after “patient:”, "
-               "only the professional who accepts will see them."),
+    "what": N_(
+        "What care? No patient name here: write the details after “patient:”, "
+        "only the professional who accepts will see them."
+    ),
 }
 
 
@@ -70,13 +72,24 @@ class DispatchFeature:
             _("“mes déclenchements”, “statut 42”: follow dispatches."),
         ]
         if is_coordinator:
-            lines.insert(0, _("“déclenchement IDE Hyères ce soir 20h pansement”: "
-                              "ask the professionals on duty; “annuler 42” to cancel."))
+            lines.insert(
+                0,
+                _(
+                    "“déclenchement IDE Hyères ce soir 20h pansement”: "
+                    "ask the professionals on duty; “annuler 42” to cancel."
+                ),
+            )
         return lines
 
     def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
-        return DispatchDeps(context.db, context.now, outbox or context.outbox, context.config,
-                            self.directory, context.bot_user_id)
+        return DispatchDeps(
+            context.db,
+            context.now,
+            outbox or context.outbox,
+            context.config,
+            self.directory,
+            context.bot_user_id,
+        )
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         row = await repo.message(context.db, reaction.reacts_to)
@@ -128,27 +141,39 @@ class DispatchFeature:
         return True
 
     async def _answer_without_reply(
-        self, message: IncomingMessage, answer: Answer, deps: DispatchDeps,
+        self,
+        message: IncomingMessage,
+        answer: Answer,
+        deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
-        """"ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
+        """ "ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
         if answer is Answer.HAND_BACK:
             async with context.db.execute(
-                "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ?"
-                " ORDER BY id DESC", (message.sender,)) as cursor:
+                "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ? ORDER BY id DESC",
+                (message.sender,),
+            ) as cursor:
                 ids = [row["id"] for row in await cursor.fetchall()]
         else:
             async with context.db.execute(
                 "SELECT d.id FROM dispatches d JOIN dispatch_recipients r"
                 " ON r.dispatch_id = d.id WHERE r.user_id = ? AND r.answer IS NULL"
-                " AND d.state = 'open' ORDER BY d.id DESC", (message.sender,)) as cursor:
+                " AND d.state = 'open' ORDER BY d.id DESC",
+                (message.sender,),
+            ) as cursor:
                 ids = [row["id"] for row in await cursor.fetchall()]
         if not ids:
             return False
         if len(ids) > 1:
-            await context.outbox.reply(Reply(context._(
-                "Several dispatches are waiting ({ids}): reply to the message of the one you "
-                "mean.", ids=", ".join(str(i) for i in ids))))
+            await context.outbox.reply(
+                Reply(
+                    context._(
+                        "Several dispatches are waiting ({ids}): "
+                        "reply to the message of the one you mean.",
+                        ids=", ".join(str(i) for i in ids),
+                    )
+                )
+            )
             return True
         await accept_dispatch.answer_dispatch(deps, ids[0], message.sender, answer)
         return True
@@ -156,7 +181,10 @@ class DispatchFeature:
     # ----------------------------------------------------------------- commands
 
     async def _command(
-        self, command: DispatchCommand, message: IncomingMessage, deps: DispatchDeps,
+        self,
+        command: DispatchCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
         _ = context._
@@ -192,10 +220,7 @@ class DispatchFeature:
 
     @staticmethod
     def _may_see(dispatch: Dispatch, user_id: str, context: HandlerContext) -> bool:
-        return (
-            context.is_coordinator(user_id)
-            or user_id in (dispatch.requester, dispatch.taken_by)
-        )
+        return context.is_coordinator(user_id) or user_id in (dispatch.requester, dispatch.taken_by)
 
     # ------------------------------------------------------------------ requests
 
@@ -209,40 +234,50 @@ class DispatchFeature:
         self, message: IncomingMessage, deps: DispatchDeps, context: HandlerContext
     ) -> None:
         if not self._may_request(message.sender, context):
-            await context.outbox.reply(Reply(context._(
-                "Only coordinators (and the professionals the CPTS allows) can send dispatches."
-            )))
+            await context.outbox.reply(
+                Reply(
+                    context._(
+                        "Only coordinators (and the professionals the CPTS allows) "
+                        "can send dispatches."
+                    )
+                )
+            )
             return
         fields = parse_request(message.body, context.now, deps.gazetteer)
         if fields.time_error:
-            await context.outbox.reply(
-                Reply(MomentError(*fields.time_error).render(context._))
-            )
+            await context.outbox.reply(Reply(MomentError(*fields.time_error).render(context._)))
             return
         await self._proceed(message, fields, deps, context)
 
     async def _continue_draft(
-        self, message: IncomingMessage, draft: repo.Draft, deps: DispatchDeps,
+        self,
+        message: IncomingMessage,
+        draft: repo.Draft,
+        deps: DispatchDeps,
         context: HandlerContext,
     ) -> None:
         answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.gazetteer)
         if isinstance(answer, MomentError):
-            await context.outbox.reply(Reply(
-                answer.render(context._) + "\n" + self._question("when", deps, context)
-            ))
+            await context.outbox.reply(
+                Reply(answer.render(context._) + "\n" + self._question("when", deps, context))
+            )
             return
         fields = RequestFields.from_json(draft.fields).merge(answer)
         await self._proceed(message, fields, deps, context)
 
     async def _proceed(
-        self, message: IncomingMessage, fields: RequestFields, deps: DispatchDeps,
+        self,
+        message: IncomingMessage,
+        fields: RequestFields,
+        deps: DispatchDeps,
         context: HandlerContext,
     ) -> None:
         missing = fields.missing()
         if missing:
             awaiting = missing[0]
-            await repo.save_draft(context.db, message.sender, message.room_id, fields.to_json(),
-                                  awaiting, context.now)
+            await repo.save_draft(
+                context.db, message.sender, message.room_id, fields.to_json(), awaiting, context.now
+            )
             await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
             return
         await repo.delete_draft(context.db, message.sender)
@@ -263,19 +298,30 @@ class DispatchFeature:
     ) -> str:
         _ = context._
         translator = context.translator
-        description = ", ".join([
-            profession_name(dispatch.profession, translator),
-            place_names(dispatch.communes, deps.gazetteer, translator),
-            format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
-        ])
+        description = ", ".join(
+            [
+                profession_name(dispatch.profession, translator),
+                place_names(dispatch.communes, deps.gazetteer, translator),
+                format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+            ]
+        )
         if asked:
             first = translator.ngettext(
                 "Dispatch no. {id} sent to {count} professional: {description}.",
                 "Dispatch no. {id} sent to {count} professionals: {description}.",
-                asked, id=dispatch.id, description=description,
+                asked,
+                id=dispatch.id,
+                description=description,
             )
         else:
-            first = _("Dispatch no. {id}: nobody to ask yet for {description}; "
-                      "it will be widened as planned.", id=dispatch.id, description=description)
-        return first + "\n" + _("I will tell you who takes it. “annuler {id}” to cancel.",
-                                id=dispatch.id)
+            first = _(
+                "Dispatch no. {id}: nobody to ask yet for {description}; "
+                "it will be widened as planned.",
+                id=dispatch.id,
+                description=description,
+            )
+        return (
+            first
+            + "\n"
+            + _("I will tell you who takes it. “annuler {id}” to cancel.", id=dispatch.id)
+        )

@@ -68,9 +68,11 @@ def due_steps(dispatches: Iterable[Dispatch], now: datetime) -> list[DueStep]:
         if dispatch.state is not DispatchState.OPEN:
             continue
         if dispatch.expires_at <= now:
-            due.append(DueStep(dispatch.id, DueKind.EXPIRE, dispatch.step_index,
-                               dispatch.expires_at))
+            due.append(
+                DueStep(dispatch.id, DueKind.EXPIRE, dispatch.step_index, dispatch.expires_at)
+            )
         elif dispatch.next_step_at is not None and dispatch.next_step_at <= now:
-            due.append(DueStep(dispatch.id, DueKind.ESCALATE, dispatch.step_index,
-                               dispatch.next_step_at))
+            due.append(
+                DueStep(dispatch.id, DueKind.ESCALATE, dispatch.step_index, dispatch.next_step_at)
+            )
     return sorted(due, key=lambda step: (step.due_at, step.dispatch_id))

@@ -50,9 +50,7 @@ _MAX_ANSWER_WORDS = 8
 
 
 def _strip_emoji_modifiers(key: str) -> str:
-    return "".join(
-        char for char in key if char != "\ufe0f" and not 0x1F3FB <= ord(char) <= 0x1F3FF
-    )
+    return "".join(char for char in key if char != "\ufe0f" and not 0x1F3FB <= ord(char) <= 0x1F3FF)
 
 
 def classify_reaction(key: str) -> Answer | None:
@@ -145,9 +143,13 @@ class RequestFields:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "profession": self.profession, "communes": self.communes,
-            "needed_at": self.needed_at, "precision": self.precision,
-            "when_words": self.when_words, "what": self.what, "details": self.details,
+            "profession": self.profession,
+            "communes": self.communes,
+            "needed_at": self.needed_at,
+            "precision": self.precision,
+            "when_words": self.when_words,
+            "what": self.what,
+            "details": self.details,
             "urgent": self.urgent,
         }
 
@@ -177,7 +179,7 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
     if marker:
         public = text[: marker.start()]
-        details = text[marker.end():].strip()
+        details = text[marker.end() :].strip()
     # ``work`` is the public part with each understood piece blanked out; what is left
     # is the description of the care ("domicile pansement post-op").
     work = public
@@ -258,17 +260,32 @@ class DispatchCommand:
 
 _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
     (re.compile(r"^mes\s+(?:declenchements?|dispatchs?|demandes?)\s*$"), CommandKind.MY_DISPATCHES),
-    (re.compile(r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"),
-     CommandKind.STATUS),
-    (re.compile(r"^annuler?\s+(?:le\s+)?(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"),
-     CommandKind.CANCEL),
-    (re.compile(r"^(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+me\s+desiste|je\s+rends)"
-                r"\s*(?:le\s+|pour\s+(?:le\s+)?)?#?(\d+)\s*$"), CommandKind.HAND_BACK),
+    (
+        re.compile(
+            r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
+        ),
+        CommandKind.STATUS,
+    ),
+    (
+        re.compile(r"^annuler?\s+(?:le\s+)?(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"),
+        CommandKind.CANCEL,
+    ),
+    (
+        re.compile(
+            r"^(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+me\s+desiste|je\s+rends)"
+            r"\s*(?:le\s+|pour\s+(?:le\s+)?)?#?(\d+)\s*$"
+        ),
+        CommandKind.HAND_BACK,
+    ),
     (re.compile(r"^(?:fait|termine|realise|clos|clore)\s+#?(\d+)\s*$"), CommandKind.COMPLETE),
-    (re.compile(r"^(?:relancer?)\s+(?:le\s+)?(?:declenchement\s+)?#?(\d+)\s*$"),
-     CommandKind.RELAUNCH),
-    (re.compile(r"^(?:annuler?|stop|laisse\s+tomber|abandon(?:ner)?)\s*$"),
-     CommandKind.CANCEL_DRAFT),
+    (
+        re.compile(r"^(?:relancer?)\s+(?:le\s+)?(?:declenchement\s+)?#?(\d+)\s*$"),
+        CommandKind.RELAUNCH,
+    ),
+    (
+        re.compile(r"^(?:annuler?|stop|laisse\s+tomber|abandon(?:ner)?)\s*$"),
+        CommandKind.CANCEL_DRAFT,
+    ),
 )
 
 

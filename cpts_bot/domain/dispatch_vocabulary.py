@@ -20,14 +20,34 @@ PROFESSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "21": (N_("pharmacist"), ("pharmacien", "pharmacienne", "pharmaciens", "pharma")),
     "40": (N_("dentist"), ("dentiste", "dentistes", "chirurgien-dentiste")),
     "50": (N_("midwife"), ("sage-femme", "sage femme", "sages-femmes", "sf")),
-    "60": (N_("nurse"), (
-        "ide", "idel", "idels", "ides", "infirmier", "infirmiere", "infirmiers",
-        "infirmieres", "infirmier(e)", "inf", "infi",
-    )),
-    "70": (N_("physiotherapist"), (
-        "kine", "kines", "kinesitherapeute", "kinesitherapeutes", "mk",
-        "masseur-kinesitherapeute", "masseur kinesitherapeute",
-    )),
+    "60": (
+        N_("nurse"),
+        (
+            "ide",
+            "idel",
+            "idels",
+            "ides",
+            "infirmier",
+            "infirmiere",
+            "infirmiers",
+            "infirmieres",
+            "infirmier(e)",
+            "inf",
+            "infi",
+        ),
+    ),
+    "70": (
+        N_("physiotherapist"),
+        (
+            "kine",
+            "kines",
+            "kinesitherapeute",
+            "kinesitherapeutes",
+            "mk",
+            "masseur-kinesitherapeute",
+            "masseur kinesitherapeute",
+        ),
+    ),
     "80": (N_("podiatrist"), ("podologue", "podo", "pedicure-podologue", "pedicure")),
     "91": (N_("speech therapist"), ("orthophoniste", "orthophonistes")),
     "92": (N_("orthoptist"), ("orthoptiste", "orthoptistes")),
@@ -44,8 +64,11 @@ for _code, (_label, _words) in PROFESSIONS.items():
         _WORD_TO_CODE[_word] = _code
 _PROFESSION_PATTERN = re.compile(
     r"(?<![a-z0-9@:])("
-    + "|".join(re.escape(word) for word in sorted(_WORD_TO_CODE, key=len, reverse=True)
-               if not word.isdigit())
+    + "|".join(
+        re.escape(word)
+        for word in sorted(_WORD_TO_CODE, key=len, reverse=True)
+        if not word.isdigit()
+    )
     + r")(?![a-z0-9])"
 )
 
@@ -102,22 +125,31 @@ class Gazetteer:
                 names.setdefault(_place_key(name), place.insee)
         self._names = names
         alternatives = "|".join(
-            re.escape(name).replace("\\ ", r"\s+")
-            for name in sorted(names, key=len, reverse=True)
+            re.escape(name).replace("\\ ", r"\s+") for name in sorted(names, key=len, reverse=True)
         )
-        self._pattern = re.compile(
-            r"(?<![a-z0-9])(?:(?:a|au|sur|secteur|vers)\s+)?(" + alternatives + r")(?![a-z0-9])"
-        ) if names else None
+        self._pattern = (
+            re.compile(
+                r"(?<![a-z0-9])(?:(?:a|au|sur|secteur|vers)\s+)?(" + alternatives + r")(?![a-z0-9])"
+            )
+            if names
+            else None
+        )
 
     @classmethod
     def from_territory(cls, territory: object) -> Gazetteer:
         """From a ``settings.Territory`` (any object with ``communes`` shaped like it)."""
         places = []
         for commune in getattr(territory, "communes", []):
-            names = (commune.name, commune.insee, *commune.postal_codes, *commune.aliases,
-                     *commune.localities)
-            places.append(Place(commune.insee, commune.name, tuple(names),
-                                tuple(commune.neighbours)))
+            names = (
+                commune.name,
+                commune.insee,
+                *commune.postal_codes,
+                *commune.aliases,
+                *commune.localities,
+            )
+            places.append(
+                Place(commune.insee, commune.name, tuple(names), tuple(commune.neighbours))
+            )
         return cls(places)
 
     def find(self, text: str) -> list[Found]:

@@ -123,8 +123,14 @@ def duties_between(rota: Rota, start: datetime, end: datetime) -> list[Duty]:
     for shift in rota.shifts:
         if shift.start < end and start < shift.end:
             duties.append(
-                Duty(shift.user_id, shift.profession, shift.communes, shift.start, shift.end,
-                     shift.name)
+                Duty(
+                    shift.user_id,
+                    shift.profession,
+                    shift.communes,
+                    shift.start,
+                    shift.end,
+                    shift.name,
+                )
             )
     return sorted(duties, key=lambda duty: (duty.start, duty.user_id))
 
@@ -189,7 +195,8 @@ def _leave_covers_whole(leaves: Iterable[Leave], duty: Duty) -> bool:
 def duties_of(rota: Rota, user_id: str, start: datetime, end: datetime) -> list[Duty]:
     """``user_id``'s duties overlapping [start, end), those wholly during leave left out."""
     return [
-        duty for duty in duties_between(rota, start, end)
+        duty
+        for duty in duties_between(rota, start, end)
         if duty.user_id == user_id and not _leave_covers_whole(rota.leaves, duty)
     ]
 

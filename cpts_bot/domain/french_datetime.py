@@ -81,37 +81,88 @@ MomentResult = Moment | MomentError
 PeriodResult = Period | MomentError
 
 MONTHS: dict[str, int] = {
-    "janvier": 1, "janv": 1, "jan": 1,
-    "fevrier": 2, "fevr": 2, "fev": 2,
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
     "mars": 3,
-    "avril": 4, "avr": 4,
+    "avril": 4,
+    "avr": 4,
     "mai": 5,
     "juin": 6,
-    "juillet": 7, "juil": 7,
+    "juillet": 7,
+    "juil": 7,
     "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9,
-    "octobre": 10, "oct": 10,
-    "novembre": 11, "nov": 11,
-    "decembre": 12, "dec": 12,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 MONTH_NAMES_FR = (
-    "", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
+    "",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 WEEKDAYS = {
-    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
 }
 NUMBER_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
-    "quarante": 40, "quarante-cinq": 45, "cinquante": 50,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "quarante-cinq": 45,
+    "cinquante": 50,
 }
 PART_DEFAULT_HOUR = {
-    "matin": 8, "midi": 12, "apres-midi": 14, "soir": 20, "nuit": 22,
+    "matin": 8,
+    "midi": 12,
+    "apres-midi": 14,
+    "soir": 20,
+    "nuit": 22,
 }
 # Periods for a part of the day, in local hours [start, end); the night runs to 8h next day.
 PART_WINDOW = {
-    "matin": (6, 12), "midi": (12, 14), "apres-midi": (12, 18), "soir": (18, 24), "nuit": (20, 32),
+    "matin": (6, 12),
+    "midi": (12, 14),
+    "apres-midi": (12, 18),
+    "soir": (18, 24),
+    "nuit": (20, 32),
 }
 
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -143,9 +194,7 @@ _DATE_NUMERIC = re.compile(
 _WEEKDAY = re.compile(
     _B + r"(?:(?:ce|le)\s+)?(?P<wd>" + _WEEKDAY_ALT + r")(?:\s+(?P<next>prochain))?" + _E
 )
-_RELATIVE_DAY = re.compile(
-    _B + r"(?P<rd>apres[\s-]?demain|demain|aujourd'?\s?hui|ce jour)" + _E
-)
+_RELATIVE_DAY = re.compile(_B + r"(?P<rd>apres[\s-]?demain|demain|aujourd'?\s?hui|ce jour)" + _E)
 _PART = re.compile(
     _B + r"(?:(?P<this>ce|cet|cette)\s+)?"
     r"(?P<part>apres[\s-]?midi|aprem|matinee|matin|soiree|soir|nuit|midi|minuit)" + _E
@@ -291,7 +340,10 @@ def _day_of(token: _Token, today: date, words: str) -> date | MomentError:
 def _part_name(raw: str) -> str:
     raw = re.sub(r"[\s-]", "", raw)
     return {
-        "apresmidi": "apres-midi", "aprem": "apres-midi", "matinee": "matin", "soiree": "soir",
+        "apresmidi": "apres-midi",
+        "aprem": "apres-midi",
+        "matinee": "matin",
+        "soiree": "soir",
     }.get(raw, raw)
 
 

@@ -72,7 +72,11 @@ async def _say(deps: DispatchDeps, user_id: str, message: str, **values: object)
 
 
 async def direct_notice(
-    deps: DispatchDeps, user_id: str, message: str, *, correlation: str | None = None,
+    deps: DispatchDeps,
+    user_id: str,
+    message: str,
+    *,
+    correlation: str | None = None,
     **values: object,
 ) -> None:
     translator = await deps.translator_for(user_id)
@@ -103,8 +107,14 @@ async def answer_dispatch(
 async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
     if dispatch.state is DispatchState.OPEN:
         won = await repo.apply_transition(
-            deps.db, dispatch, DispatchEvent.ACCEPT, user_id, deps.now,
-            taken_by=user_id, taken_at=deps.now, next_step_at=None,
+            deps.db,
+            dispatch,
+            DispatchEvent.ACCEPT,
+            user_id,
+            deps.now,
+            taken_by=user_id,
+            taken_at=deps.now,
+            next_step_at=None,
         )
         if won is not None:
             await repo.set_answer(deps.db, dispatch.id, user_id, "accepted", deps.now)
@@ -121,14 +131,26 @@ async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outco
             return Outcome.ALREADY_YOURS
         await repo.set_answer(deps.db, dispatch.id, user_id, "late", deps.now)
         name = await deps.display_name(str(dispatch.taken_by))
-        await _say(deps, user_id, N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
-                   name=name, id=dispatch.id)
+        await _say(
+            deps,
+            user_id,
+            N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
+            name=name,
+            id=dispatch.id,
+        )
         return Outcome.TAKEN_BY_OTHER
     translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(
-        "Dispatch no. {id} is no longer open ({state}).", id=dispatch.id,
-        state=state_name(dispatch.state, translator),
-    )))
+    await respond(
+        deps,
+        user_id,
+        Reply(
+            translator.gettext(
+                "Dispatch no. {id} is no longer open ({state}).",
+                id=dispatch.id,
+                state=state_name(dispatch.state, translator),
+            )
+        ),
+    )
     return Outcome.CLOSED
 
 
@@ -136,8 +158,13 @@ async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outc
     if dispatch.state is DispatchState.OPEN:
         await repo.set_answer(deps.db, dispatch.id, user_id, "declined", deps.now)
         await repo.record_transition(
-            deps.db, dispatch.id, DispatchEvent.DECLINE, dispatch.state, dispatch.state,
-            user_id, deps.now,
+            deps.db,
+            dispatch.id,
+            DispatchEvent.DECLINE,
+            dispatch.state,
+            dispatch.state,
+            user_id,
+            deps.now,
         )
         rows = await repo.recipients(deps.db, dispatch.id)
         if rows and all(row["answer"] == "declined" for row in rows):
@@ -156,8 +183,10 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     _ = translator.gettext
     lines = [
         _("Dispatch no. {id} is yours. Thank you!", id=dispatch.id),
-        profession_name(dispatch.profession, translator) + " — "
-        + place_names(dispatch.all_communes, deps.gazetteer, translator) + " — "
+        profession_name(dispatch.profession, translator)
+        + " — "
+        + place_names(dispatch.all_communes, deps.gazetteer, translator)
+        + " — "
         + format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
         dispatch.what,
     ]
@@ -166,16 +195,20 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     lines.append(_("Requested by: {contact}", contact=await deps.contact(dispatch.requester)))
     lines.append(_("If you can no longer go, reply “je ne peux plus”."))
     await deps.outbox.send_direct(
-        user_id, Reply("\n".join(lines)),
+        user_id,
+        Reply("\n".join(lines)),
         correlation=correlation(dispatch.id, KIND_DETAILS, user_id),
     )
 
 
 async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
     await direct_notice(
-        deps, dispatch.requester, N_("Dispatch no. {id} taken by {contact}."),
+        deps,
+        dispatch.requester,
+        N_("Dispatch no. {id} taken by {contact}."),
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
-        id=dispatch.id, contact=await deps.contact(user_id),
+        id=dispatch.id,
+        contact=await deps.contact(user_id),
     )
 
 
@@ -185,11 +218,14 @@ async def edit_broadcasts(deps: DispatchDeps, dispatch: Dispatch, status: str) -
     for row in await repo.messages(deps.db, dispatch.id, (KIND_BROADCAST, KIND_ROOM)):
         language_of = row["target"] if row["kind"] == KIND_BROADCAST else ""
         translator = (
-            await deps.translator_for(language_of) if language_of
+            await deps.translator_for(language_of)
+            if language_of
             else Translator(deps.config.language)
         )
-        text = translator.gettext(status, id=dispatch.id, name=name) + "\n" + broadcast_text(
-            dispatch, deps, translator
+        text = (
+            translator.gettext(status, id=dispatch.id, name=name)
+            + "\n"
+            + broadcast_text(dispatch, deps, translator)
         )
         await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
 
@@ -202,46 +238,68 @@ async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str
         translator = Translator(deps.config.language)
         rooms = await repo.messages(deps.db, dispatch.id, (KIND_ROOM,))
         await deps.outbox.send(
-            room, Reply(translator.gettext("Dispatch no. {id} taken by {name}. Thank you all!",
-                                           id=dispatch.id, name=name)),
+            room,
+            Reply(
+                translator.gettext(
+                    "Dispatch no. {id} taken by {name}. Thank you all!", id=dispatch.id, name=name
+                )
+            ),
             in_reply_to=rooms[0]["event_id"] if rooms else None,
         )
         return
     for row in await repo.recipients(deps.db, dispatch.id):
         if row["user_id"] == winner or row["answer"] in ("late", "declined", "handed_back"):
             continue
-        await direct_notice(deps, row["user_id"], N_("Dispatch no. {id} is taken by {name}. Thank you!"),
-                      id=dispatch.id, name=name)
+        await direct_notice(
+            deps,
+            row["user_id"],
+            N_("Dispatch no. {id} is taken by {name}. Thank you!"),
+            id=dispatch.id,
+            name=name,
+        )
 
 
 async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
     """The professional who took ``dispatch`` can no longer go: it is open again and
     offered again to the others asked."""
     if dispatch.state is not DispatchState.TAKEN or dispatch.taken_by != user_id:
-        await _say(deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id)
+        await _say(
+            deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
+        )
         return Outcome.NOT_ALLOWED
     policy = deps.policy
     step = policy.step(dispatch.step_index)
     reopened = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.HAND_BACK, user_id, deps.now,
-        taken_by=None, taken_at=None,
+        deps.db,
+        dispatch,
+        DispatchEvent.HAND_BACK,
+        user_id,
+        deps.now,
+        taken_by=None,
+        taken_at=None,
         next_step_at=deps.now + timedelta(minutes=step.after_minutes) if step else None,
-        expires_at=max(dispatch.expires_at,
-                       deps.now + timedelta(minutes=policy.expire_after_minutes)),
+        expires_at=max(
+            dispatch.expires_at, deps.now + timedelta(minutes=policy.expire_after_minutes)
+        ),
     )
     if reopened is None:
-        await _say(deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id)
+        await _say(
+            deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
+        )
         return Outcome.NOT_ALLOWED
     await repo.set_answer(deps.db, dispatch.id, user_id, "handed_back", deps.now)
     await repo.reset_answers(deps.db, dispatch.id, keep=user_id)
     await _say(deps, user_id, N_("Understood: dispatch no. {id} is offered again."), id=dispatch.id)
     await direct_notice(
-        deps, dispatch.requester,
+        deps,
+        dispatch.requester,
         N_("{name} can no longer take dispatch no. {id}: it is offered again."),
-        name=await deps.display_name(user_id), id=dispatch.id,
+        name=await deps.display_name(user_id),
+        id=dispatch.id,
     )
     others = [
-        row["user_id"] for row in await repo.recipients(deps.db, dispatch.id)
+        row["user_id"]
+        for row in await repo.recipients(deps.db, dispatch.id)
         if row["user_id"] != user_id
     ]
     await send_to(deps, reopened, others)
@@ -270,8 +328,12 @@ async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) ->
         return await _not_open(deps, dispatch, user_id)
     await edit_broadcasts(deps, cancelled, N_("[Cancelled]"))
     if dispatch.taken_by:
-        await direct_notice(deps, dispatch.taken_by, N_("Dispatch no. {id} is cancelled: no need to go."),
-                      id=dispatch.id)
+        await direct_notice(
+            deps,
+            dispatch.taken_by,
+            N_("Dispatch no. {id} is cancelled: no need to go."),
+            id=dispatch.id,
+        )
     await _say(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)
     return Outcome.CANCELLED
 
@@ -308,7 +370,12 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     policy = deps.policy
     first = policy.step(0)
     reopened = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.RELAUNCH, user_id, deps.now, step_index=0,
+        deps.db,
+        dispatch,
+        DispatchEvent.RELAUNCH,
+        user_id,
+        deps.now,
+        step_index=0,
         next_step_at=deps.now + timedelta(minutes=first.after_minutes) if first else None,
         expires_at=deps.now + timedelta(minutes=policy.expire_after_minutes),
     )
@@ -317,15 +384,27 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     await repo.reset_answers(deps.db, dispatch.id, keep="")
     rows = await repo.recipients(deps.db, dispatch.id)
     await send_to(deps, reopened, [row["user_id"] for row in rows])
-    await _say(deps, user_id, N_("Dispatch no. {id} is offered again to {count} professional(s)."),
-               id=dispatch.id, count=len(rows))
+    await _say(
+        deps,
+        user_id,
+        N_("Dispatch no. {id} is offered again to {count} professional(s)."),
+        id=dispatch.id,
+        count=len(rows),
+    )
     return Outcome.RELAUNCHED
 
 
 async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
     translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(
-        "Dispatch no. {id} is {state}: nothing to do.", id=dispatch.id,
-        state=state_name(dispatch.state, translator),
-    )))
+    await respond(
+        deps,
+        user_id,
+        Reply(
+            translator.gettext(
+                "Dispatch no. {id} is {state}: nothing to do.",
+                id=dispatch.id,
+                state=state_name(dispatch.state, translator),
+            )
+        ),
+    )
     return Outcome.CLOSED

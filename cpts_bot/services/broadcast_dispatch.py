@@ -82,13 +82,15 @@ async def select_recipients(
 
     chosen: list[str] = []
     if use_rota:
-        for commune in (communes or [None]):
+        for commune in communes or [None]:
             for duty in on_duty_at(rota, at, profession, commune):
                 if duty.user_id not in chosen and available(duty.user_id):
                     chosen.append(duty.user_id)
         if chosen:
             return chosen
-    members = await deps.directory.members(deps.db, profession, list(communes) if communes else None)
+    members = await deps.directory.members(
+        deps.db, profession, list(communes) if communes else None
+    )
     for member in members:
         if member.active and member.matrix_id and member.matrix_id not in chosen:
             if available(member.matrix_id):
@@ -127,13 +129,22 @@ def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translato
         header = _("URGENT dispatch no. {id}", id=dispatch.id)
     else:
         header = _("Dispatch no. {id}", id=dispatch.id)
-    return "\n".join([
-        header + " — " + profession_name(dispatch.profession, translator)
-        + " — " + place_names(dispatch.all_communes, deps.gazetteer, translator),
-        format_moment(dispatch.needed_at, dispatch.needed_precision, translator) + " : "
-        + dispatch.what,
-        _("Reply “je prends” to this message or react 👍 to take it; “pas dispo” or ❌ if not."),
-    ])
+    return "\n".join(
+        [
+            header
+            + " — "
+            + profession_name(dispatch.profession, translator)
+            + " — "
+            + place_names(dispatch.all_communes, deps.gazetteer, translator),
+            format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
+            + " : "
+            + dispatch.what,
+            _(
+                "Reply “je prends” to this message or react 👍 to take it; "
+                "“pas dispo” or ❌ if not."
+            ),
+        ]
+    )
 
 
 async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
@@ -147,19 +158,21 @@ async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -
         text = broadcast_text(dispatch, deps, translator) + "\n" + " ".join(user_ids)
         html = text.replace("\n", "<br>")
         for user_id, name in zip(user_ids, names, strict=True):
-            html = html.replace(
-                user_id, f'<a href="https://matrix.to/#/{user_id}">{name}</a>', 1
-            )
+            html = html.replace(user_id, f'<a href="https://matrix.to/#/{user_id}">{name}</a>', 1)
         await deps.outbox.send(
-            room, Reply(text, html, mentions=tuple(user_ids)), notice=False,
+            room,
+            Reply(text, html, mentions=tuple(user_ids)),
+            notice=False,
             correlation=correlation(dispatch.id, KIND_ROOM, room),
         )
         return
     for user_id in user_ids:
         translator = await deps.translator_for(user_id)
         await deps.outbox.send_direct(
-            user_id, Reply(broadcast_text(dispatch, deps, translator), mentions=(user_id,)),
-            notice=False, correlation=correlation(dispatch.id, KIND_BROADCAST, user_id),
+            user_id,
+            Reply(broadcast_text(dispatch, deps, translator), mentions=(user_id,)),
+            notice=False,
+            correlation=correlation(dispatch.id, KIND_BROADCAST, user_id),
         )
 
 
@@ -173,7 +186,11 @@ async def broadcast(
     """Ask the professionals who fit and were not asked yet; return who was asked now."""
     asked = {row["user_id"] for row in await repo.recipients(deps.db, dispatch.id)}
     chosen = await select_recipients(
-        deps, dispatch.profession, communes, dispatch.needed_at, use_rota=use_rota,
+        deps,
+        dispatch.profession,
+        communes,
+        dispatch.needed_at,
+        use_rota=use_rota,
         exclude=asked | {dispatch.requester},
     )
     added = await repo.add_recipients(deps.db, dispatch.id, chosen, dispatch.step_index, deps.now)

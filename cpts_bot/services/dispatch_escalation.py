@@ -55,8 +55,14 @@ async def run_due_dispatch_steps(runtime: DispatchRuntime, now: datetime) -> lis
     performed = []
     for step in due_steps(candidates, now):
         async with database.transaction() as db:
-            deps = DispatchDeps(db, now, OutboxWriter(db, now), runtime.config,
-                                runtime.directory, runtime.bot_user_id)
+            deps = DispatchDeps(
+                db,
+                now,
+                OutboxWriter(db, now),
+                runtime.config,
+                runtime.directory,
+                runtime.bot_user_id,
+            )
             if await perform_step(deps, step):
                 performed.append(step)
     return performed
@@ -83,8 +89,11 @@ async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
         return False
     await edit_broadcasts(deps, expired, N_("[Expired]"))
     await direct_notice(
-        deps, dispatch.requester,
-        N_("Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."),
+        deps,
+        dispatch.requester,
+        N_(
+            "Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."
+        ),
         id=dispatch.id,
     )
     return True
@@ -103,8 +112,15 @@ async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
         widened = widened + new_communes
     note = step.action.value if step else "no step configured"
     moved = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.ESCALATE, SYSTEM_ACTOR, deps.now, note=note,
-        step_index=dispatch.step_index + 1, next_step_at=next_at, widened_communes=widened,
+        deps.db,
+        dispatch,
+        DispatchEvent.ESCALATE,
+        SYSTEM_ACTOR,
+        deps.now,
+        note=note,
+        step_index=dispatch.step_index + 1,
+        next_step_at=next_at,
+        widened_communes=widened,
     )
     if moved is None or step is None:
         return moved is not None
@@ -125,7 +141,9 @@ async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
     text = translator.gettext(
         "Nobody has accepted dispatch no. {id} after {minutes} min ({asked} asked): "
         "{profession}, {places}, {when}.",
-        id=dispatch.id, minutes=minutes, asked=asked,
+        id=dispatch.id,
+        minutes=minutes,
+        asked=asked,
         profession=profession_name(dispatch.profession, translator),
         places=place_names(dispatch.all_communes, deps.gazetteer, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),

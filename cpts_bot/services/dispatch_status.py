@@ -31,29 +31,47 @@ _EVENT_NAMES = {
 
 
 def summary_line(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
-    """"n°42 — nurse — Hyères — Mon 23 Nov 20:00 — open"."""
-    return " — ".join([
-        translator.gettext("no. {id}", id=dispatch.id),
-        profession_name(dispatch.profession, translator),
-        place_names(dispatch.all_communes, deps.gazetteer, translator),
-        format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
-        state_name(dispatch.state, translator),
-    ])
+    """ "n°42 — nurse — Hyères — Mon 23 Nov 20:00 — open"."""
+    return " — ".join(
+        [
+            translator.gettext("no. {id}", id=dispatch.id),
+            profession_name(dispatch.profession, translator),
+            place_names(dispatch.all_communes, deps.gazetteer, translator),
+            format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+            state_name(dispatch.state, translator),
+        ]
+    )
 
 
 async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Translator) -> str:
     _ = translator.gettext
     lines = [summary_line(dispatch, deps, translator), dispatch.what]
     if dispatch.state is DispatchState.TAKEN and dispatch.taken_by and dispatch.taken_at:
-        lines.insert(0, _("Taken by {name} at {time}.",
-                          name=await deps.display_name(dispatch.taken_by),
-                          time=format_time(dispatch.taken_at, translator)))
+        lines.insert(
+            0,
+            _(
+                "Taken by {name} at {time}.",
+                name=await deps.display_name(dispatch.taken_by),
+                time=format_time(dispatch.taken_at, translator),
+            ),
+        )
     elif dispatch.state is DispatchState.OPEN:
-        lines.insert(0, _("Waiting for an answer until {time}.",
-                          time=format_time(dispatch.expires_at, translator)))
+        lines.insert(
+            0,
+            _(
+                "Waiting for an answer until {time}.",
+                time=format_time(dispatch.expires_at, translator),
+            ),
+        )
     else:
-        lines.insert(0, _("Dispatch no. {id}: {state}.", id=dispatch.id,
-                          state=state_name(dispatch.state, translator)))
+        lines.insert(
+            0,
+            _(
+                "Dispatch no. {id}: {state}.",
+                id=dispatch.id,
+                state=state_name(dispatch.state, translator),
+            ),
+        )
     rows = await repo.recipients(deps.db, dispatch.id)
     declined = sum(1 for row in rows if row["answer"] == "declined")
     lines.append(_("Asked: {asked}, declined: {declined}.", asked=len(rows), declined=declined))

@@ -20,9 +20,16 @@ from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 
-_UPDATABLE = frozenset({
-    "taken_by", "taken_at", "step_index", "next_step_at", "expires_at", "widened_communes",
-})
+_UPDATABLE = frozenset(
+    {
+        "taken_by",
+        "taken_at",
+        "step_index",
+        "next_step_at",
+        "expires_at",
+        "widened_communes",
+    }
+)
 
 
 def _join(codes: Iterable[str]) -> str:
@@ -83,10 +90,22 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
         "INSERT INTO dispatches (state, requester, request_room, profession, communes,"
         " needed_at, needed_precision, what, details, urgent, step_index, next_step_at,"
         " expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-        (state.value, new.requester, new.request_room, new.profession, _join(new.communes),
-         to_iso(new.needed_at), new.needed_precision, new.what, new.details, int(new.urgent),
-         to_iso(new.next_step_at) if new.next_step_at else None, to_iso(new.expires_at),
-         to_iso(now), to_iso(now)),
+        (
+            state.value,
+            new.requester,
+            new.request_room,
+            new.profession,
+            _join(new.communes),
+            to_iso(new.needed_at),
+            new.needed_precision,
+            new.what,
+            new.details,
+            int(new.urgent),
+            to_iso(new.next_step_at) if new.next_step_at else None,
+            to_iso(new.expires_at),
+            to_iso(now),
+            to_iso(now),
+        ),
     )
     dispatch_id = int(cursor.lastrowid or 0)
     await record_transition(db, dispatch_id, DispatchEvent.CREATE, None, state, new.requester, now)
@@ -109,8 +128,7 @@ async def open_dispatches(db: aiosqlite.Connection) -> list[Dispatch]:
 async def of_user(db: aiosqlite.Connection, user_id: str, limit: int = 10) -> list[Dispatch]:
     """The latest dispatches ``user_id`` requested or took."""
     async with db.execute(
-        "SELECT * FROM dispatches WHERE requester = ? OR taken_by = ?"
-        " ORDER BY id DESC LIMIT ?",
+        "SELECT * FROM dispatches WHERE requester = ? OR taken_by = ? ORDER BY id DESC LIMIT ?",
         (user_id, user_id, limit),
     ) as cursor:
         return [dispatch_from_row(row) for row in await cursor.fetchall()]
@@ -129,8 +147,15 @@ async def record_transition(
     await db.execute(
         "INSERT INTO dispatch_transitions (dispatch_id, event, from_state, to_state, actor, at,"
         " note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (dispatch_id, event.value, before.value if before else None, after.value, actor,
-         to_iso(now), note),
+        (
+            dispatch_id,
+            event.value,
+            before.value if before else None,
+            after.value,
+            actor,
+            to_iso(now),
+            note,
+        ),
     )
 
 
@@ -180,7 +205,10 @@ async def transitions(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosql
 
 
 async def add_recipients(
-    db: aiosqlite.Connection, dispatch_id: int, user_ids: Iterable[str], step_index: int,
+    db: aiosqlite.Connection,
+    dispatch_id: int,
+    user_ids: Iterable[str],
+    step_index: int,
     now: datetime,
 ) -> list[str]:
     """Record that ``user_ids`` are asked; return those not asked before."""
@@ -237,8 +265,13 @@ async def reset_answers(db: aiosqlite.Connection, dispatch_id: int, keep: str) -
 
 
 async def record_message(
-    db: aiosqlite.Connection, event_id: str, room_id: str, dispatch_id: int, kind: str,
-    target: str, now: datetime,
+    db: aiosqlite.Connection,
+    event_id: str,
+    room_id: str,
+    dispatch_id: int,
+    kind: str,
+    target: str,
+    now: datetime,
 ) -> None:
     await db.execute(
         "INSERT OR REPLACE INTO dispatch_messages (event_id, room_id, dispatch_id, kind, target,"
@@ -280,7 +313,11 @@ class Draft:
 
 
 async def save_draft(
-    db: aiosqlite.Connection, user_id: str, room_id: str, fields: dict[str, Any], awaiting: str,
+    db: aiosqlite.Connection,
+    user_id: str,
+    room_id: str,
+    fields: dict[str, Any],
+    awaiting: str,
     now: datetime,
 ) -> None:
     await db.execute(
@@ -295,8 +332,13 @@ async def get_draft(db: aiosqlite.Connection, user_id: str) -> Draft | None:
         row = await cur.fetchone()
     if row is None:
         return None
-    return Draft(row["user_id"], row["room_id"], json.loads(row["fields"]), row["awaiting"],
-                 from_iso(row["updated_at"]))
+    return Draft(
+        row["user_id"],
+        row["room_id"],
+        json.loads(row["fields"]),
+        row["awaiting"],
+        from_iso(row["updated_at"]),
+    )
 
 
 async def delete_draft(db: aiosqlite.Connection, user_id: str) -> None:

@@ -61,11 +61,20 @@ async def add_slot(
         "INSERT INTO duty_slots (user_id, name, profession, communes, weekday, start_time,"
         " end_time, valid_from, valid_until, source, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (slot.user_id, slot.name, slot.profession, _communes_text(slot.communes), slot.weekday,
-         slot.start.strftime("%H:%M"), slot.end.strftime("%H:%M"),
-         slot.valid_from.isoformat() if slot.valid_from else None,
-         slot.valid_until.isoformat() if slot.valid_until else None,
-         source, created_by, to_iso(now)),
+        (
+            slot.user_id,
+            slot.name,
+            slot.profession,
+            _communes_text(slot.communes),
+            slot.weekday,
+            slot.start.strftime("%H:%M"),
+            slot.end.strftime("%H:%M"),
+            slot.valid_from.isoformat() if slot.valid_from else None,
+            slot.valid_until.isoformat() if slot.valid_until else None,
+            source,
+            created_by,
+            to_iso(now),
+        ),
     )
     return int(cursor.lastrowid or 0)
 
@@ -76,8 +85,17 @@ async def add_shift(
     cursor = await db.execute(
         "INSERT INTO duty_shifts (user_id, name, profession, communes, starts_at, ends_at,"
         " source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (shift.user_id, shift.name, shift.profession, _communes_text(shift.communes),
-         to_iso(shift.start), to_iso(shift.end), source, created_by, to_iso(now)),
+        (
+            shift.user_id,
+            shift.name,
+            shift.profession,
+            _communes_text(shift.communes),
+            to_iso(shift.start),
+            to_iso(shift.end),
+            source,
+            created_by,
+            to_iso(now),
+        ),
     )
     return int(cursor.lastrowid or 0)
 

@@ -32,9 +32,14 @@ def make_config(**extra: Any) -> RoomsConfig:
         "territory": {
             "name": "CPTS test",
             "communes": [
-                {"insee": HYERES, "name": "Hyères", "postal_codes": ["83400"],
-                 "aliases": ["Hyeres les Palmiers"], "localities": ["Porquerolles"],
-                 "neighbours": [LA_CRAU, CARQUEIRANNE]},
+                {
+                    "insee": HYERES,
+                    "name": "Hyères",
+                    "postal_codes": ["83400"],
+                    "aliases": ["Hyeres les Palmiers"],
+                    "localities": ["Porquerolles"],
+                    "neighbours": [LA_CRAU, CARQUEIRANNE],
+                },
                 {"insee": LA_CRAU, "name": "La Crau", "postal_codes": ["83260"]},
                 {"insee": CARQUEIRANNE, "name": "Carqueiranne", "postal_codes": ["83320"]},
                 {"insee": TOULON, "name": "Toulon", "postal_codes": ["83000"]},
@@ -51,13 +56,17 @@ def make_config(**extra: Any) -> RoomsConfig:
     return RoomsConfig.model_validate(data)
 
 
-def professional(user: str, profession: str, *communes: str, active: bool = True,
-                 phone: str = "") -> Professional:
+def professional(
+    user: str, profession: str, *communes: str, active: bool = True, phone: str = ""
+) -> Professional:
     return Professional(
-        key=f"cpts:{user}", last_name=user.split(":")[0].lstrip("@").title(), first_name="",
+        key=f"cpts:{user}",
+        last_name=user.split(":")[0].lstrip("@").title(),
+        first_name="",
         profession_code=profession,
         sites=tuple(PracticeSite(commune, commune, phone=phone) for commune in communes),
-        matrix_id=user, active=active,
+        matrix_id=user,
+        active=active,
     )
 
 
@@ -67,11 +76,14 @@ class FakeDirectory:
 
     professionals: list[Professional] = field(default_factory=list)
 
-    async def members(self, db: aiosqlite.Connection, profession_code: str,
-                      communes: Collection[str] | None) -> list[Professional]:
+    async def members(
+        self, db: aiosqlite.Connection, profession_code: str, communes: Collection[str] | None
+    ) -> list[Professional]:
         return [
-            p for p in self.professionals
-            if p.profession_code == profession_code and p.active
+            p
+            for p in self.professionals
+            if p.profession_code == profession_code
+            and p.active
             and (communes is None or p.communes & set(communes))
         ]
 
@@ -82,25 +94,56 @@ class FakeDirectory:
 _ids = itertools.count(1)
 
 
-def message(sender: str, body: str, now: datetime, *, room: str = "!coord:cpts.test",
-            reply_to: str | None = None, is_direct: bool = False) -> IncomingMessage:
-    return IncomingMessage(event_id=f"$m{next(_ids)}", room_id=room, sender=sender, body=body,
-                           timestamp=now, reply_to=reply_to, is_direct=is_direct)
+def message(
+    sender: str,
+    body: str,
+    now: datetime,
+    *,
+    room: str = "!coord:cpts.test",
+    reply_to: str | None = None,
+    is_direct: bool = False,
+) -> IncomingMessage:
+    return IncomingMessage(
+        event_id=f"$m{next(_ids)}",
+        room_id=room,
+        sender=sender,
+        body=body,
+        timestamp=now,
+        reply_to=reply_to,
+        is_direct=is_direct,
+    )
 
 
-def reaction(sender: str, key: str, reacts_to: str, now: datetime,
-             room: str = "!dm:cpts.test") -> IncomingReaction:
-    return IncomingReaction(event_id=f"$r{next(_ids)}", room_id=room, sender=sender, key=key,
-                            reacts_to=reacts_to, timestamp=now)
+def reaction(
+    sender: str, key: str, reacts_to: str, now: datetime, room: str = "!dm:cpts.test"
+) -> IncomingReaction:
+    return IncomingReaction(
+        event_id=f"$r{next(_ids)}",
+        room_id=room,
+        sender=sender,
+        key=key,
+        reacts_to=reacts_to,
+        timestamp=now,
+    )
 
 
-def context_for(db: aiosqlite.Connection, config: RoomsConfig, now: datetime,
-                event: IncomingMessage | IncomingReaction | None) -> HandlerContext:
+def context_for(
+    db: aiosqlite.Connection,
+    config: RoomsConfig,
+    now: datetime,
+    event: IncomingMessage | IncomingReaction | None,
+) -> HandlerContext:
     outbox = OutboxWriter(db, now)
     if isinstance(event, IncomingMessage):
         outbox = OutboxWriter(db, now, reply_to_event=event.event_id, reply_room=event.room_id)
-    return HandlerContext(db=db, now=now, outbox=outbox, config=config,
-                          translator=Translator(config.language), bot_user_id="@bot:cpts.test")
+    return HandlerContext(
+        db=db,
+        now=now,
+        outbox=outbox,
+        config=config,
+        translator=Translator(config.language),
+        bot_user_id="@bot:cpts.test",
+    )
 
 
 @dataclass(frozen=True)
@@ -135,13 +178,25 @@ class FakeHomeserver:
             for row in rows:
                 event_id = f"$e{next(self._events)}"
                 room_id = self.room_of(row["action"], row["target"])
-                await db.execute("UPDATE outbox SET sent_at = ?, event_id = ? WHERE id = ?",
-                                 (to_iso(now), event_id, row["id"]))
+                await db.execute(
+                    "UPDATE outbox SET sent_at = ?, event_id = ? WHERE id = ?",
+                    (to_iso(now), event_id, row["id"]),
+                )
                 if row["correlation"] and row["correlation"].startswith("dispatch:"):
                     await on_sent(db, row["correlation"], room_id, event_id, now)
                 payload = json.loads(row["payload"])
-                new.append(Sent(row["id"], row["action"], row["target"], payload.get("text", ""),
-                                room_id, event_id, row["correlation"], payload))
+                new.append(
+                    Sent(
+                        row["id"],
+                        row["action"],
+                        row["target"],
+                        payload.get("text", ""),
+                        room_id,
+                        event_id,
+                        row["correlation"],
+                        payload,
+                    )
+                )
         self.sent.extend(new)
         return new
 

@@ -52,15 +52,19 @@ async def _race(folder: Path, count: int, order: list[int], by_reaction: list[bo
                 event = reaction(user, "👍", sent.event_id, NOW)
                 handled = await feature.handle_reaction(event, context_for(db, CONFIG, NOW, event))
             else:
-                event = message(user, "je prends", NOW, room=sent.room_id,
-                                reply_to=sent.event_id, is_direct=True)
+                event = message(
+                    user,
+                    "je prends",
+                    NOW,
+                    room=sent.room_id,
+                    reply_to=sent.event_id,
+                    is_direct=True,
+                )
                 handled = await feature.handle_message(event, context_for(db, CONFIG, NOW, event))
             assert handled
 
     try:
-        outcomes = await asyncio.gather(
-            *(accept(index) for index in order), return_exceptions=True
-        )
+        outcomes = await asyncio.gather(*(accept(index) for index in order), return_exceptions=True)
     finally:
         for connection in connections:
             await connection.close()
@@ -74,9 +78,7 @@ async def _race(folder: Path, count: int, order: list[int], by_reaction: list[bo
 
 
 async def _check(main: Database, server: FakeHomeserver, users: list[str]) -> None:
-    rows = await main.fetch_all(
-        "SELECT actor FROM dispatch_transitions WHERE event = 'accept'"
-    )
+    rows = await main.fetch_all("SELECT actor FROM dispatch_transitions WHERE event = 'accept'")
     assert len(rows) == 1
     winner = rows[0]["actor"]
     dispatch = await main.fetch_one("SELECT state, taken_by FROM dispatches")
@@ -108,8 +110,9 @@ def races(draw: st.DrawFn) -> tuple[int, list[int], list[bool]]:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(races())
-def test_concurrent_accepts_have_exactly_one_winner(race: tuple[int, list[int], list[bool]]
-                                                    ) -> None:
+def test_concurrent_accepts_have_exactly_one_winner(
+    race: tuple[int, list[int], list[bool]],
+) -> None:
     count, order, by_reaction = race
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(_race(Path(folder), count, order, by_reaction))

@@ -44,9 +44,7 @@ def test_every_allowed_transition(state: DispatchState | None, event: DispatchEv
     assert event in allowed_events(state)
 
 
-@pytest.mark.parametrize(
-    ("state", "event"), [pair for pair in ALL_PAIRS if pair not in EXPECTED]
-)
+@pytest.mark.parametrize(("state", "event"), [pair for pair in ALL_PAIRS if pair not in EXPECTED])
 def test_every_other_transition_raises(state: DispatchState | None, event: DispatchEvent) -> None:
     with pytest.raises(IllegalTransition) as raised:
         next_state(state, event)

@@ -67,7 +67,9 @@ MOMENTS = [
     ("cette nuit 2h", paris(2026, 11, 24, 2, 0), "time", "cette nuit 2h"),
     (
         "déclenchement IDE domicile Hyères ce soir 20h pansement post-op",
-        paris(2026, 11, 23, 20, 0), "time", "ce soir 20h",
+        paris(2026, 11, 23, 20, 0),
+        "time",
+        "ce soir 20h",
     ),
     ("qui est de garde ce soir à Hyères ?", paris(2026, 11, 23, 20, 0), "part_of_day", "ce soir"),
     ("IDE d'astreinte demain matin ?", paris(2026, 11, 24, 8, 0), "part_of_day", "demain matin"),
@@ -119,8 +121,9 @@ PERIODS = [
 
 
 @pytest.mark.parametrize(("text", "start", "end", "matched"), PERIODS)
-def test_periods(text: str, start: tuple[int, int, int], end: tuple[int, int, int],
-                 matched: str) -> None:
+def test_periods(
+    text: str, start: tuple[int, int, int], end: tuple[int, int, int], matched: str
+) -> None:
     assert parse_period(text, NOW) == Period(paris(*start), paris(*end), matched)
 
 
@@ -134,8 +137,9 @@ def test_period_part_of_day() -> None:
     assert parse_period("demain matin", NOW) == Period(
         paris(2026, 11, 24, 6), paris(2026, 11, 24, 12), "demain matin"
     )
-    assert parse_period("ce soir", NOW) == Period(paris(2026, 11, 23, 18), paris(2026, 11, 24),
-                                                  "ce soir")
+    assert parse_period("ce soir", NOW) == Period(
+        paris(2026, 11, 23, 18), paris(2026, 11, 24), "ce soir"
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,6 +185,7 @@ def test_days_across_dst_keep_the_wall_clock() -> None:
 
 def test_local_to_utc_is_deterministic_around_both_changes() -> None:
     from datetime import date, time
+
     assert local_to_utc(date(2026, 3, 29), time(2, 0)) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
     assert local_to_utc(date(2026, 10, 25), time(2, 0)) == datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
     assert local_to_utc(date(2026, 10, 25), time(3, 0)) == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
