@@ -41,6 +41,7 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
+from cpts_bot.services.dispatch_escalation import run_due_steps_in
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import dispatch_repository as repo
@@ -80,6 +81,10 @@ class DispatchFeature:
                 ),
             )
         return lines
+
+    async def run_due_steps(self, context: HandlerContext) -> None:
+        """The periodic job: escalate or expire what is due (the database is the truth)."""
+        await run_due_steps_in(self._deps(context))
 
     def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
         return DispatchDeps(

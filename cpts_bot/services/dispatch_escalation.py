@@ -68,6 +68,16 @@ async def run_due_dispatch_steps(runtime: DispatchRuntime, now: datetime) -> lis
     return performed
 
 
+async def run_due_steps_in(deps: DispatchDeps) -> list[DueStep]:
+    """Perform every step due at ``deps.now`` inside the caller's transaction (for the
+    periodic job runner, which hands each job one transaction and an outbox)."""
+    performed = []
+    for step in due_steps(await repo.open_dispatches(deps.db), deps.now):
+        if await perform_step(deps, step):
+            performed.append(step)
+    return performed
+
+
 async def perform_step(deps: DispatchDeps, step: DueStep) -> bool:
     """Do ``step`` if it is still due (re-read in this transaction); True if done."""
     dispatch = await repo.get(deps.db, step.dispatch_id)

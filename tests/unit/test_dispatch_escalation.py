@@ -212,3 +212,21 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
         if s.text == "C'est noté, merci (déclenchement n°1)."
     ]
     assert sorted(noted) == [sent[ALICE].room_id, sent[BOB].room_id]
+
+
+async def test_the_periodic_job_runs_due_steps_in_its_transaction(database: Database) -> None:
+    config = make_config()
+    feature = DispatchFeature(DIRECTORY)
+    server = FakeHomeserver(database)
+    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    async with database.transaction() as db:
+        await feature.handle_message(request, context_for(db, config, NOW, request))
+    await server.flush(NOW)
+    later = NOW + timedelta(minutes=10)
+    async with database.transaction() as db:
+        await feature.run_due_steps(context_for(db, config, later, None))
+    widened = {s.target for s in await server.flush(later) if s.action == "direct_message"}
+    assert widened == {CARLA, "@cathy:cpts.test"}
+    async with database.transaction() as db:
+        await feature.run_due_steps(context_for(db, config, later, None))
+    assert await server.flush(later) == []
