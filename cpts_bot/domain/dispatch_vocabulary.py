@@ -17,7 +17,10 @@ from cpts_bot.i18n.translator import N_
 # code -> (English label for the translator, words people type, normalised)
 PROFESSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "10": (N_("doctor"), ("medecin", "medecins", "mg", "generaliste", "generalistes")),
-    "21": (N_("pharmacist"), ("pharmacien", "pharmacienne", "pharmaciens", "pharma")),
+    "21": (
+        N_("pharmacist"),
+        ("pharmacien", "pharmacienne", "pharmaciens", "pharma", "pharmacie", "pharmacies"),
+    ),
     "40": (N_("dentist"), ("dentiste", "dentistes", "chirurgien-dentiste")),
     "50": (N_("midwife"), ("sage-femme", "sage femme", "sages-femmes", "sf")),
     "60": (
