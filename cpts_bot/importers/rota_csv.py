@@ -217,7 +217,8 @@ async def import_rota_csv(
 ) -> ImportCounts:
     """Parse ``path`` and, if it is valid, replace the previously imported rota with it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # A rota file is small; read it off the event loop all the same.
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except UnicodeDecodeError:
         raise RotaCsvError([f"{path.name}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
     parsed = parse_rota_csv(text, gazetteer)
