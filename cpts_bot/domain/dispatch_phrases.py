@@ -30,13 +30,13 @@ class Answer(StrEnum):
 
 
 _HAND_BACK = re.compile(
-    r"^(?:desole\W*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
+    r"^(?:desolee?\s*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
     r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?)(?![a-z])"
 )
 _DECLINE = re.compile(
     r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"
     r"|j'?\s?peux\s+pas|peux\s+pas|impossible|je\s+refuse|refuse|pas\s+possible"
-    r"|desole|pas\s+moi)(?![a-z])"
+    r"|desolee?|pas\s+moi)(?![a-z])"
 )
 _ACCEPT = re.compile(
     r"^(?:ok|okay|oki|oui|yes|dispo(?:nible)?|je\s+suis\s+dispo(?:nible)?|je\s+prends"
