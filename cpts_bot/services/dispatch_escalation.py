@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
+from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
 from cpts_bot.domain.dispatch_policy import EscalationAction
@@ -47,8 +48,25 @@ class DispatchRuntime:
     bot_user_id: str = ""
 
 
-async def run_due_dispatch_steps(runtime: DispatchRuntime, now: datetime) -> list[DueStep]:
-    """Perform every escalation and expiry due at ``now``; return those performed."""
+async def run_due_dispatch_steps(
+    runtime: DispatchRuntime | HandlerContext,
+    now: datetime,
+    directory: ProfessionalLookup | None = None,
+) -> list[DueStep]:
+    """Perform every escalation and expiry due at ``now``; return those performed.
+
+    With a :class:`DispatchRuntime`, each step runs in its own transaction; with a
+    HandlerContext (the periodic job runner's), all of them run in its transaction."""
+    if isinstance(runtime, HandlerContext):
+        deps = DispatchDeps(
+            runtime.db,
+            now,
+            runtime.outbox,
+            runtime.config,
+            directory or NoDirectory(),
+            runtime.bot_user_id,
+        )
+        return await run_due_steps_in(deps)
     database = runtime.database
     async with database.transaction() as db:
         candidates = await repo.open_dispatches(db)

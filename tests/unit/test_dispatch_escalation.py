@@ -230,3 +230,17 @@ async def test_the_periodic_job_runs_due_steps_in_its_transaction(database: Data
     async with database.transaction() as db:
         await feature.run_due_steps(context_for(db, config, later, None))
     assert await server.flush(later) == []
+
+
+async def test_run_due_dispatch_steps_accepts_a_job_context(database: Database) -> None:
+    config = make_config()
+    feature = DispatchFeature(DIRECTORY)
+    server = FakeHomeserver(database)
+    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    async with database.transaction() as db:
+        await feature.handle_message(request, context_for(db, config, NOW, request))
+    await server.flush(NOW)
+    later = NOW + timedelta(minutes=61)
+    async with database.transaction() as db:
+        done = await run_due_dispatch_steps(context_for(db, config, later, None), later, DIRECTORY)
+    assert [step.kind for step in done] == [DueKind.EXPIRE]
