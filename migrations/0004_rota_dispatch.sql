@@ -67,6 +67,7 @@ CREATE TABLE dispatches (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX dispatches_open ON dispatches (state, next_step_at);
+CREATE INDEX dispatches_expiry ON dispatches (state, expires_at);
 CREATE INDEX dispatches_requester ON dispatches (requester, created_at);
 
 -- Who was asked, when, and what they answered.

@@ -69,7 +69,7 @@ async def run_due_dispatch_steps(
         return await run_due_steps_in(deps)
     database = runtime.database
     async with database.transaction() as db:
-        candidates = await repo.open_dispatches(db)
+        candidates = await repo.due_candidates(db, now)
     performed = []
     for step in due_steps(candidates, now):
         async with database.transaction() as db:
@@ -90,7 +90,7 @@ async def run_due_steps_in(deps: DispatchDeps) -> list[DueStep]:
     """Perform every step due at ``deps.now`` inside the caller's transaction (for the
     periodic job runner, which hands each job one transaction and an outbox)."""
     performed = []
-    for step in due_steps(await repo.open_dispatches(deps.db), deps.now):
+    for step in due_steps(await repo.due_candidates(deps.db, deps.now), deps.now):
         if await perform_step(deps, step):
             performed.append(step)
     return performed

@@ -125,6 +125,19 @@ async def open_dispatches(db: aiosqlite.Connection) -> list[Dispatch]:
         return [dispatch_from_row(row) for row in await cursor.fetchall()]
 
 
+async def due_candidates(db: aiosqlite.Connection, now: datetime) -> list[Dispatch]:
+    """Open dispatches with a step or an expiry at or before ``now`` (ISO UTC text of one
+    format compares like the times it holds)."""
+    stamp = to_iso(now)
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE state = 'open' AND next_step_at <= ?"
+        " UNION SELECT * FROM dispatches WHERE state = 'open' AND expires_at <= ?"
+        " ORDER BY id",
+        (stamp, stamp),
+    ) as cursor:
+        return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
 async def of_user(db: aiosqlite.Connection, user_id: str, limit: int = 10) -> list[Dispatch]:
     """The latest dispatches ``user_id`` requested or took."""
     async with db.execute(
