@@ -24,20 +24,20 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_report import percentile, write_section  # noqa: E402
-from cpts_bot.chat.dispatch_feature import DispatchFeature  # noqa: E402
-from cpts_bot.chat.feature import HandlerContext  # noqa: E402
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction  # noqa: E402
-from cpts_bot.domain.directory_models import PracticeSite, Professional  # noqa: E402
-from cpts_bot.i18n import Translator  # noqa: E402
-from cpts_bot.services.dispatch_escalation import (  # noqa: E402
+from bench.bench_report import percentile, write_section
+from cpts_bot.chat.dispatch_feature import DispatchFeature
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
+from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.i18n import Translator
+from cpts_bot.services.dispatch_escalation import (
     DispatchRuntime,
     on_sent,
     run_due_dispatch_steps,
 )
-from cpts_bot.services.outbox import OutboxWriter  # noqa: E402
-from cpts_bot.settings import RoomsConfig  # noqa: E402
-from cpts_bot.storage.database import Database  # noqa: E402
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.database import Database
 
 HYERES = "83069"
 COORDINATOR = "@coord:bench.test"
@@ -145,7 +145,12 @@ async def bench_race(
         events = await send_outbox(database)
         connections = [] if shared else [await Database.open(path) for _ in range(count)]
 
-        async def accept(i: int, connection: Database) -> None:
+        async def accept(
+            i: int,
+            connection: Database,
+            events: dict[str, str] = events,
+            feature: DispatchFeature = feature,
+        ) -> None:
             user = f"@nurse{i}:bench.test"
             event = IncomingReaction(f"$r{i}", f"!dm-{user}", user, "👍", events[user], NOW)
             async with connection.transaction() as db:
