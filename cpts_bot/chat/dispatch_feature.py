@@ -57,6 +57,11 @@ QUESTIONS = {
 }
 
 
+def deps_text(deps: DispatchDeps, msgid: str, **values: object) -> str:
+    """``msgid`` in the territory's language (a reply in the room being handled)."""
+    return Translator(deps.config.language).gettext(msgid, **values)
+
+
 class DispatchFeature:
     """The ChatFeature for dispatch requests."""
 
@@ -140,8 +145,20 @@ class DispatchFeature:
         answer = classify_answer(message.body)
         if answer is None:
             return False
-        if answer is not Answer.HAND_BACK and row["kind"] not in ("broadcast", "room"):
-            return False
+        if answer is Answer.DECLINE and row["kind"] == "details":
+            # "non" to the details of a dispatch one took: say how to hand it back.
+            await deps.outbox.reply(
+                Reply(
+                    deps_text(
+                        deps,
+                        N_("To hand dispatch no. {id} back, reply “je ne peux plus”."),
+                        id=row["dispatch_id"],
+                    )
+                )
+            )
+            return True
+        if answer is not Answer.HAND_BACK and row["kind"] == "requester":
+            return True  # "ok" to "taken by …": nothing to do, and nothing else to take
         await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], message.sender, answer)
         return True
 

@@ -344,3 +344,42 @@ async def test_on_sent_ignores_other_correlations(env) -> None:
     async with env.transaction() as db:
         assert not await on_sent(db, "alert:3:!room", "!room", "$x", NOW)
         assert not await on_sent(db, "dispatch:abc:broadcast:@a:b", "!room", "$x", NOW)
+
+
+async def test_answers_to_the_details_or_the_requester_notice(env) -> None:
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    sent = await start(env, feature, config, server)
+    await start(env, feature, config, server, "déclenchement IDE Hyères demain 9h injection")
+    await react(env, feature, config, reaction(BOB, "👍", sent[BOB].event_id, NOW))
+    after = await server.flush(NOW)
+    details = next(s for s in after if s.correlation and ":details:" in s.correlation)
+    notice = next(s for s in after if s.correlation and ":requester:" in s.correlation)
+    # "ok" to the details: it is already Bob's; dispatch 2 is not taken by mistake.
+    assert await say(
+        env,
+        feature,
+        config,
+        message(BOB, "ok", NOW, room=details.room_id, reply_to=details.event_id, is_direct=True),
+    )
+    assert (await server.flush(NOW))[-1].text == "Le déclenchement n°1 est déjà à vous."
+    assert await say(
+        env,
+        feature,
+        config,
+        message(BOB, "non", NOW, room=details.room_id, reply_to=details.event_id, is_direct=True),
+    )
+    assert "je ne peux plus" in (await server.flush(NOW))[-1].text
+    assert await say(
+        env,
+        feature,
+        config,
+        message(COORDINATOR, "ok merci", NOW, room=notice.room_id, reply_to=notice.event_id),
+    )
+    assert await server.flush(NOW) == []
+    async with env.transaction() as db:
+        second = await repo.get(db, 2)
+        first = await repo.get(db, 1)
+    assert second is not None and second.state == "open"
+    assert first is not None and first.state == "taken"
