@@ -77,11 +77,17 @@ async def direct_notice(
     message: str,
     *,
     correlation: str | None = None,
+    notify: bool = False,
     **values: object,
 ) -> None:
+    """Write to ``user_id`` in their direct chat; ``notify`` sends a plain message (which
+    phones ring for) rather than a notice."""
     translator = await deps.translator_for(user_id)
     await deps.outbox.send_direct(
-        user_id, Reply(translator.gettext(message, **values)), correlation=correlation
+        user_id,
+        Reply(translator.gettext(message, **values)),
+        notice=not notify,
+        correlation=correlation,
     )
 
 
@@ -206,6 +212,7 @@ async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id:
         deps,
         dispatch.requester,
         N_("Dispatch no. {id} taken by {contact}."),
+        notify=True,
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
         id=dispatch.id,
         contact=await deps.contact(user_id),
@@ -294,6 +301,7 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         deps,
         dispatch.requester,
         N_("{name} can no longer take dispatch no. {id}: it is offered again."),
+        notify=True,
         name=await deps.display_name(user_id),
         id=dispatch.id,
     )
@@ -332,6 +340,7 @@ async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) ->
             deps,
             dispatch.taken_by,
             N_("Dispatch no. {id} is cancelled: no need to go."),
+            notify=True,
             id=dispatch.id,
         )
     await _say(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)

@@ -122,6 +122,7 @@ async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
         N_(
             "Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."
         ),
+        notify=True,
         id=dispatch.id,
     )
     return True

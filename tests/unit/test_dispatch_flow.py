@@ -101,7 +101,11 @@ async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     to_bob = [s for s in sent if s.target == BOB]
     assert any("Durand" in s.text and "coord" in s.text for s in to_bob)
     to_coord = [s for s in sent if s.target == COORDINATOR]
-    assert any("pris par" in s.text and "Bob" in s.text for s in to_coord)
+    # The requester's phone rings (a message, not a notice).
+    assert any(
+        "pris par" in s.text and "Bob" in s.text and not s.payload["notice"] for s in to_coord
+    )
+    assert all(not item.payload["notice"] for item in broadcasts.values())
     to_alice = [s.text for s in sent if s.target == ALICE]
     assert any("pris par Bob" in text for text in to_alice)
     assert any("Déjà pris par Bob" in text for text in to_alice)
