@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
@@ -15,9 +16,12 @@ from nio import AsyncClient, MegolmEvent
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
+from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
+from cpts_bot.matrix.cross_signing import ensure_cross_signed
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
+from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
@@ -45,6 +49,7 @@ class Features:
 def build_features(database: Database, config: RoomsConfig) -> Features:
     directory_index = DatabaseIndexProvider(database)
     chat: list[ChatFeature] = [
+        TrustFeature(),
         CardFeature(on_card_changed=directory_index.mark_dirty),
         DirectoryFeature(directory_index),
     ]
@@ -62,6 +67,7 @@ class BotApp:
     client: AsyncClient | None = None
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    recovery_key: str | None = None
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
@@ -72,6 +78,11 @@ class BotApp:
         self.database = await Database.open(self.settings.data_dir / DATABASE_FILE)
         try:
             self.client = await create_client(self.settings)
+            # Before the first sync: what is exchanged before the device is cross-signed
+            # stays undecryptable for clients that exclude insecure devices.
+            status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+            if status is not None and status.recovery_key:
+                self.recovery_key = status.recovery_key
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
@@ -80,10 +91,15 @@ class BotApp:
             log.info("stopped")
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
-        gateway = MatrixChatGateway(
-            client, database, self.synced, typing=lambda room, on: _typing(client, room, on)
-        )
         self.config = await resolve_room_aliases(client, self.config)
+        gate = SenderTrustGate(database, self.settings.trust_policy, self.config, client.user_id)
+        gateway = MatrixChatGateway(
+            client,
+            database,
+            self.synced,
+            typing=lambda room, on: _typing(client, room, on),
+            gate=gate,
+        )
         features = build_features(database, self.config)
         await features.directory_index.refresh()
         router = CommandRouter(
@@ -93,7 +109,7 @@ class BotApp:
             features.chat,
             before_event=features.before_event,
             on_outbox=gateway.wake,
-            decryptor=lambda row: _decrypt(client, row),
+            decryptor=lambda row: _decrypt(client, row, gate),
             typing=lambda room, on: _typing(client, room, on),
         )
         self.router, self.gateway = router, gateway
@@ -108,6 +124,7 @@ class BotApp:
             may_invite=self.config.is_allowed,
             on_events=router.wake,
             on_first_sync=self._on_ready,
+            gate=gate,
         )
         tasks = [
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
@@ -144,8 +161,11 @@ class BotApp:
         self.stop_event.set()
 
 
-async def _decrypt(client: AsyncClient, row: repo.InboxRow) -> dict[str, Any] | None:
-    """Retry decrypting an event stored undecryptable; the message payload or None."""
+async def _decrypt(
+    client: AsyncClient, row: repo.InboxRow, gate: SenderTrustGate
+) -> dict[str, Any] | None:
+    """Retry decrypting an event stored undecryptable: the message payload, None while
+    the key is missing, or ``{"drop": True}`` when the sender's device is not trusted."""
     from cpts_bot.matrix.event_listener import to_inbox_item
 
     source = dict(row.payload["source"])
@@ -162,7 +182,17 @@ async def _decrypt(client: AsyncClient, row: repo.InboxRow) -> dict[str, Any] | 
     if room is None:
         return None
     item = to_inbox_item(decrypted, room, client.user_id)
-    return item.payload if item is not None and item.kind == "message" else None
+    if item is None or item.kind != "message":
+        return {"drop": True}
+    decision = await gate.check(
+        client,
+        row.sender,
+        authenticated_device_id(client, decrypted),
+        room_id=row.room_id,
+        event_id=row.event_id,
+        now=datetime.now(UTC),
+    )
+    return item.payload if decision.trusted else {"drop": True}
 
 
 _background: set[asyncio.Task[Any]] = set()

@@ -89,7 +89,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     setup_logging(settings.log_level)
-    asyncio.run(run_bot(settings, config))
+    from cpts_bot.matrix.client_factory import LoginError
+    from cpts_bot.matrix.cross_signing import CrossSigningError
+
+    try:
+        asyncio.run(run_bot(settings, config))
+    except (CrossSigningError, LoginError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

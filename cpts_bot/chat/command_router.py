@@ -104,6 +104,10 @@ class CommandRouter:
             decrypted = await self._decryptor(row) if self._decryptor else None
             if decrypted is None:
                 return await self._undecryptable(row)
+            if decrypted.get("drop"):
+                async with self._database.transaction() as db:
+                    await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+                return True
             row = repo.InboxRow(
                 row.event_id, row.room_id, row.sender, KIND_MESSAGE, decrypted, row.attempts
             )

@@ -33,9 +33,11 @@ class TrustFeature:
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         if not is_coordinator:
             return []
-        return [translator.gettext(
-            "confiance @name:server — confirm a user's new identity after checking with them"
-        )]
+        return [
+            translator.gettext(
+                "confiance @name:server — confirm a user's new identity after checking with them"
+            )
+        ]
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         match = COMMAND.match(message.body)
@@ -50,21 +52,32 @@ class TrustFeature:
             await context.outbox.reply(Reply(await self._pending_text(context)))
             return True
         if not USER_ID.match(user_id):
-            await context.outbox.reply(Reply(_(
-                "“{text}” is not a Matrix ID. Write for example: confiance @name:server",
-                text=user_id,
-            )))
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "“{text}” is not a Matrix ID. Write for example: confiance @name:server",
+                        text=user_id,
+                    )
+                )
+            )
             return True
         confirmed = await pins.confirm_pending(context.db, user_id, message.sender, context.now)
         if confirmed is None:
-            await context.outbox.reply(Reply(_(
-                "Nothing to confirm for {user}: no identity change is pending.", user=user_id
-            )))
+            await context.outbox.reply(
+                Reply(
+                    _("Nothing to confirm for {user}: no identity change is pending.", user=user_id)
+                )
+            )
             return True
-        await context.outbox.reply(Reply(_(
-            "Identity of {user} confirmed. I answer their messages again.\n"
-            "New key: {key}", user=user_id, key=_fingerprint(confirmed.master_key),
-        )))
+        await context.outbox.reply(
+            Reply(
+                _(
+                    "Identity of {user} confirmed. I answer their messages again.\nNew key: {key}",
+                    user=user_id,
+                    key=_fingerprint(confirmed.master_key),
+                )
+            )
+        )
         return True
 
     async def _pending_text(self, context: HandlerContext) -> str:

@@ -81,7 +81,9 @@ class UserIdentity:
         object never changes)."""
         if device_id not in self._chains:
             self._chains[device_id] = verify_device_chain(
-                self.user_id, self.devices.get(device_id), self.self_signing_key,
+                self.user_id,
+                self.devices.get(device_id),
+                self.self_signing_key,
                 self.master_key,
             ).valid
         return self._chains[device_id]
@@ -133,7 +135,9 @@ async def call_homeserver(
 async def query_identities(client: AsyncClient, user_ids: list[str]) -> dict[str, UserIdentity]:
     """``keys/query`` for ``user_ids``: master, self-signing and device keys of each."""
     status, body = await call_homeserver(
-        client, "POST", f"{CLIENT_API}/keys/query",
+        client,
+        "POST",
+        f"{CLIENT_API}/keys/query",
         {"device_keys": {user_id: [] for user_id in user_ids}},
     )
     if status != 200:
@@ -157,9 +161,7 @@ async def upload_cross_signing_keys(
     password (a first upload usually needs none; replacing keys always does)."""
     body: dict[str, Any] = {
         "master_key": build_master_key(seeds.user_id, seeds.master),
-        "self_signing_key": build_self_signing_key(
-            seeds.user_id, seeds.self_signing, seeds.master
-        ),
+        "self_signing_key": build_self_signing_key(seeds.user_id, seeds.self_signing, seeds.master),
     }
     path = f"{CLIENT_API}/keys/device_signing/upload"
     status, answer = await call_homeserver(client, "POST", path, body)
@@ -185,13 +187,16 @@ async def sign_device(
 ) -> None:
     """Sign ``device_keys`` (exactly as the server holds them) with the self-signing key."""
     signable = {
-        k: device_keys[k] for k in ("user_id", "device_id", "algorithms", "keys")
+        k: device_keys[k]
+        for k in ("user_id", "device_id", "algorithms", "keys")
         if k in device_keys
     }
     signable["signatures"] = device_keys.get("signatures", {})
     signed = sign_json(signable, seeds.user_id, seeds.self_signing)
     status, answer = await call_homeserver(
-        client, "POST", f"{CLIENT_API}/keys/signatures/upload",
+        client,
+        "POST",
+        f"{CLIENT_API}/keys/signatures/upload",
         {seeds.user_id: {device_keys["device_id"]: signed}},
     )
     if status != 200:
@@ -234,20 +239,24 @@ def load_seeds(data_dir: Path, user_id: str) -> CrossSigningSeeds | None:
     except FileNotFoundError:
         return None
     except (ValueError, OSError) as error:
-        raise CrossSigningError(f"{path} is unreadable ({error}); restore it from a backup "
-                                "or run `cpts-bot restore-cross-signing`") from None
+        raise CrossSigningError(
+            f"{path} is unreadable ({error}); restore it from a backup "
+            "or run `cpts-bot restore-cross-signing`"
+        ) from None
     if data.get("user_id") != user_id:
         raise CrossSigningError(
             f"{path} holds the keys of {data.get('user_id')!r}, not of {user_id}"
         )
     try:
         return CrossSigningSeeds(
-            user_id, SigningKey.from_base64(data["master"]),
+            user_id,
+            SigningKey.from_base64(data["master"]),
             SigningKey.from_base64(data["self_signing"]),
         )
     except (KeyError, ValueError):
-        raise CrossSigningError(f"{path} is damaged; run `cpts-bot restore-cross-signing`"
-                                ) from None
+        raise CrossSigningError(
+            f"{path} is damaged; run `cpts-bot restore-cross-signing`"
+        ) from None
 
 
 def save_seeds(data_dir: Path, seeds: CrossSigningSeeds) -> None:
@@ -255,12 +264,15 @@ def save_seeds(data_dir: Path, seeds: CrossSigningSeeds) -> None:
     path = seeds_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    content = json.dumps({
-        "user_id": seeds.user_id,
-        "master": seeds.master.seed_base64,
-        "self_signing": seeds.self_signing.seed_base64,
-        "master_public": seeds.master.public_key,
-    }, indent=2)
+    content = json.dumps(
+        {
+            "user_id": seeds.user_id,
+            "master": seeds.master.seed_base64,
+            "self_signing": seeds.self_signing.seed_base64,
+            "master_public": seeds.master.public_key,
+        },
+        indent=2,
+    )
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(descriptor, 0o600)
@@ -282,10 +294,13 @@ async def store_in_secret_storage(client: AsyncClient, seeds: CrossSigningSeeds)
     """Encrypt the seeds into account data under a new recovery key; return that key
     in its written form (show it once; it is not kept anywhere)."""
     key = secret_storage.generate_recovery_key()
-    bundle = secret_storage.build_secret_bundle(key, {
-        secret_storage.MASTER_SECRET: seeds.master.seed_base64,
-        secret_storage.SELF_SIGNING_SECRET: seeds.self_signing.seed_base64,
-    })
+    bundle = secret_storage.build_secret_bundle(
+        key,
+        {
+            secret_storage.MASTER_SECRET: seeds.master.seed_base64,
+            secret_storage.SELF_SIGNING_SECRET: seeds.self_signing.seed_base64,
+        },
+    )
     # The default key goes last: a reader never finds a default key without its secrets.
     for event_type, content in bundle.events.items():
         await put_account_data(client, event_type, content)
@@ -326,8 +341,10 @@ async def check_crypto_store(client: AsyncClient, identity: UserIdentity) -> Non
         return
     local = client.olm.account.identity_keys
     keys = server_device.get("keys", {})
-    if (keys.get(f"ed25519:{client.device_id}") != local["ed25519"]
-            or keys.get(f"curve25519:{client.device_id}") != local["curve25519"]):
+    if (
+        keys.get(f"ed25519:{client.device_id}") != local["ed25519"]
+        or keys.get(f"curve25519:{client.device_id}") != local["curve25519"]
+    ):
         raise CryptoStoreLostError(
             f"The homeserver knows device {client.device_id} with other keys than the local "
             "crypto store: the store was lost or replaced. Messages encrypted for the old "
@@ -356,8 +373,11 @@ async def _ensure_device_keys_uploaded(client: AsyncClient) -> None:
 
 
 def _mismatch_message(user_id: str, has_seeds: bool) -> str:
-    reason = ("the keys saved in the data directory are not the ones the homeserver has"
-              if has_seeds else "the data directory holds no cross-signing keys")
+    reason = (
+        "the keys saved in the data directory are not the ones the homeserver has"
+        if has_seeds
+        else "the data directory holds no cross-signing keys"
+    )
     return (
         f"{user_id} already has a cross-signing identity on the homeserver, but {reason}. "
         "The bot will not replace it silently (users would see its identity change). "
@@ -405,7 +425,8 @@ async def ensure_cross_signed(
         logger.warning(
             "Cross-signing keys of %s saved in secret storage. RECOVERY KEY (shown once; "
             "keep it offline, it restores the bot's identity on a new machine): %s",
-            user_id, recovery_key,
+            user_id,
+            recovery_key,
         )
     identity = (await query_identities(client, [user_id]))[user_id]
     signed = False
@@ -417,16 +438,26 @@ async def ensure_cross_signed(
         signed = True
         identity = (await query_identities(client, [user_id]))[user_id]
         check = verify_device_chain(
-            user_id, identity.devices.get(client.device_id), identity.self_signing_key,
+            user_id,
+            identity.devices.get(client.device_id),
+            identity.self_signing_key,
             identity.master_key,
         )
         if not check.valid:
             raise CrossSigningError(f"the device signature did not hold: {check.reason}")
-    logger.info("Device %s of %s is cross-signed (master key %s)",
-                client.device_id, user_id, identity.master_public_key)
+    logger.info(
+        "Device %s of %s is cross-signed (master key %s)",
+        client.device_id,
+        user_id,
+        identity.master_public_key,
+    )
     return CrossSigningStatus(
-        enabled=True, master_key=identity.master_public_key, device_id=client.device_id,
-        created_identity=created, signed_device=signed, recovery_key=recovery_key,
+        enabled=True,
+        master_key=identity.master_public_key,
+        device_id=client.device_id,
+        created_identity=created,
+        signed_device=signed,
+        recovery_key=recovery_key,
     )
 
 
@@ -448,8 +479,12 @@ async def reset_cross_signing(
     await sign_device(client, seeds, identity.devices[client.device_id])
     recovery_key = await store_in_secret_storage(client, seeds)
     return CrossSigningStatus(
-        enabled=True, master_key=seeds.master.public_key, device_id=client.device_id,
-        created_identity=True, signed_device=True, recovery_key=recovery_key,
+        enabled=True,
+        master_key=seeds.master.public_key,
+        device_id=client.device_id,
+        created_identity=True,
+        signed_device=True,
+        recovery_key=recovery_key,
     )
 
 

@@ -99,13 +99,14 @@ def run_reset(args: argparse.Namespace) -> int:
     if not password:
         return _fail("no password given")
     try:
-        status = asyncio.run(_with_client(
-            settings, lambda client: reset_cross_signing(client, settings.data_dir, password)
-        ))
+        status = asyncio.run(
+            _with_client(
+                settings, lambda client: reset_cross_signing(client, settings.data_dir, password)
+            )
+        )
     except CrossSigningError as error:
         return _fail(str(error))
-    print(f"Cross-signing identity of {settings.user_id} replaced; master key "
-          f"{status.master_key}.")
+    print(f"Cross-signing identity of {settings.user_id} replaced; master key {status.master_key}.")
     _show_recovery_key(status.recovery_key or "")
     return EXIT_OK
 
@@ -127,6 +128,8 @@ def run_restore(args: argparse.Namespace) -> int:
         master_key = asyncio.run(_with_client(settings, restore))
     except (CrossSigningError, SecretStorageError) as error:
         return _fail(str(error))
-    print(f"Cross-signing keys of {settings.user_id} restored (master key {master_key}); "
-          "this device is signed.")
+    print(
+        f"Cross-signing keys of {settings.user_id} restored (master key {master_key}); "
+        "this device is signed."
+    )
     return EXIT_OK

@@ -65,8 +65,11 @@ class UndecryptableEvents:
         """Decrypt what can be now (in arrival order); forget what is too old."""
         for event_id, pending in list(self._pending.items()):
             if now - pending.first_seen > self._give_up_after:
-                logger.warning("Giving up on event %s in %s: its room key never came",
-                               event_id, pending.room_id)
+                logger.warning(
+                    "Giving up on event %s in %s: its room key never came",
+                    event_id,
+                    pending.room_id,
+                )
                 del self._pending[event_id]
         done = await retry_undecryptable(client, [p.event for p in self._pending.values()])
         for original, _ in done:

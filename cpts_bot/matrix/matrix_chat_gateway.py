@@ -25,6 +25,7 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.services import outbox as actions
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -96,7 +97,9 @@ class MatrixChatGateway:
         database: Database,
         synced: asyncio.Event | None = None,
         typing: Callable[[str, bool], Awaitable[None]] | None = None,
+        gate: SenderTrustGate | None = None,
     ) -> None:
+        self._gate = gate
         self._typing = typing
         self._client = client
         self._synced = synced
@@ -209,11 +212,22 @@ class MatrixChatGateway:
     async def _send_event(
         self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
     ) -> str:
-        if self._client.should_query_keys:
-            await self._client.keys_query()
-        response = await self._client.room_send(
-            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-        )
+        if self._gate is not None:
+            response = await send_to_trusted_devices(
+                self._client,
+                self._gate,
+                room_id,
+                event_type,
+                content,
+                tx_id=txn_id,
+                now=datetime.now(UTC),
+            )
+        else:
+            if self._client.should_query_keys:
+                await self._client.keys_query()
+            response = await self._client.room_send(
+                room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+            )
         return (
             str(_check(response).event_id)
             if isinstance(response, RoomSendResponse)

@@ -172,8 +172,9 @@ class SecretBundle:
     events: dict[str, dict[str, Any]]
 
 
-def build_secret_bundle(key: bytes, secrets_by_name: dict[str, str], key_id: str | None = None
-                        ) -> SecretBundle:
+def build_secret_bundle(
+    key: bytes, secrets_by_name: dict[str, str], key_id: str | None = None
+) -> SecretBundle:
     """Everything to put in account data to store ``secrets_by_name`` under ``key``."""
     key_id = key_id or new_key_id()
     events: dict[str, dict[str, Any]] = {

@@ -174,7 +174,8 @@ class SenderTrustGate:
     ) -> dict[str, UserIdentity]:
         wanted = sorted(set(user_ids))
         stale = [
-            user_id for user_id in wanted
+            user_id
+            for user_id in wanted
             if user_id not in self._cache
             or now - self._cache[user_id].fetched_at > self._refresh_after
         ]
@@ -186,8 +187,9 @@ class SenderTrustGate:
     def _plausibly_trusted(self, identity: UserIdentity, device_id: str | None) -> bool:
         if device_id is None or device_id not in identity.devices:
             return False
-        return (self._policy is TrustPolicy.TRUST_ON_FIRST_USE
-                or identity.device_is_cross_signed(device_id))
+        return self._policy is TrustPolicy.TRUST_ON_FIRST_USE or identity.device_is_cross_signed(
+            device_id
+        )
 
     async def check(
         self,
@@ -208,8 +210,10 @@ class SenderTrustGate:
         if sender == self._bot_user_id and device_id == client.device_id:
             return SenderDecision(True, TrustReason.OWN_DEVICE)
         identity = (await self._identities(client, [sender], now))[sender]
-        if (not self._plausibly_trusted(identity, device_id)
-                and now - self._cache[sender].fetched_at > self._recheck_untrusted_after):
+        if (
+            not self._plausibly_trusted(identity, device_id)
+            and now - self._cache[sender].fetched_at > self._recheck_untrusted_after
+        ):
             # The device may have been signed (or created) since the keys were cached.
             self.forget([sender])
             identity = (await self._identities(client, [sender], now))[sender]
@@ -225,8 +229,13 @@ class SenderTrustGate:
                     await self._notice(db, sender, device_id, decision, room_id, event_id, now)
             self._apply_to_store(client, identity, pinned)
         if not decision.trusted:
-            logger.info("Ignoring event %s of %s (device %s): %s",
-                        event_id, sender, device_id, decision.reason)
+            logger.info(
+                "Ignoring event %s of %s (device %s): %s",
+                event_id,
+                sender,
+                device_id,
+                decision.reason,
+            )
         return decision
 
     async def apply_device_trust(
@@ -248,8 +257,9 @@ class SenderTrustGate:
         if user_id == self._bot_user_id:
             return None
         if isinstance(db, Database):
-            row = await db.fetch_one("SELECT * FROM pinned_identities WHERE user_id = ?",
-                                     (user_id,))
+            row = await db.fetch_one(
+                "SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)
+            )
             return PinnedIdentity.from_row(row) if row else None
         return await pins.get_pinned(db, user_id)
 
@@ -269,21 +279,34 @@ class SenderTrustGate:
             await pins.clear_pending(db, user_id)
             return await pins.get_pinned(db, user_id)
         if update.changed_key and await pins.record_change(db, user_id, update.changed_key, now):
-            logger.warning("Master key of %s changed to %s: awaiting a coordinator",
-                           user_id, update.changed_key)
+            logger.warning(
+                "Master key of %s changed to %s: awaiting a coordinator",
+                user_id,
+                update.changed_key,
+            )
             room = self._config.rooms.coordination
             if room:
                 translator = self._translator_for(self._config.language)
                 text = translator.gettext(IDENTITY_CHANGE_WARNING, user=user_id)
                 outbox = OutboxWriter(db, now)
-                await outbox.send(room, Reply(text, mentions=tuple(self._config.coordinators)),
-                                  notice=False, correlation=f"trust:changed:{user_id}")
+                await outbox.send(
+                    room,
+                    Reply(text, mentions=tuple(self._config.coordinators)),
+                    notice=False,
+                    correlation=f"trust:changed:{user_id}",
+                )
                 await pins.mark_warned(db, user_id, now)
         return pinned
 
     async def _notice(
-        self, db: Any, sender: str, device_id: str | None, decision: SenderDecision,
-        room_id: str, event_id: str, now: datetime,
+        self,
+        db: Any,
+        sender: str,
+        device_id: str | None,
+        decision: SenderDecision,
+        room_id: str,
+        event_id: str,
+        now: datetime,
     ) -> None:
         message = NOTICES.get(decision.reason)
         if message is None or not await pins.claim_notice(

@@ -87,8 +87,9 @@ def signable_bytes(obj: dict[str, Any]) -> bytes:
     return canonical_json({k: v for k, v in obj.items() if k not in ("signatures", "unsigned")})
 
 
-def sign_json(obj: dict[str, Any], signer_user_id: str, key: SigningKey, key_id: str | None = None
-              ) -> dict[str, Any]:
+def sign_json(
+    obj: dict[str, Any], signer_user_id: str, key: SigningKey, key_id: str | None = None
+) -> dict[str, Any]:
     """A copy of ``obj`` with ``key``'s signature added under ``signer_user_id``.
 
     ``key_id`` defaults to ``ed25519:<public key>`` (cross-signing keys); a device signs
@@ -96,9 +97,9 @@ def sign_json(obj: dict[str, Any], signer_user_id: str, key: SigningKey, key_id:
     """
     signed = copy.deepcopy(obj)
     signature = key.sign_bytes(signable_bytes(obj))
-    signed.setdefault("signatures", {}).setdefault(signer_user_id, {})[
-        key_id or key.key_id
-    ] = signature
+    signed.setdefault("signatures", {}).setdefault(signer_user_id, {})[key_id or key.key_id] = (
+        signature
+    )
     return signed
 
 

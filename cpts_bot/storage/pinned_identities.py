@@ -30,10 +30,14 @@ class PinnedIdentity:
             return from_iso(value) if value else None
 
         return cls(
-            user_id=row["user_id"], master_key=row["master_key"],
-            pinned_at=from_iso(row["pinned_at"]), changed_at=moment(row["changed_at"]),
-            pending_master_key=row["pending_master_key"], warned_at=moment(row["warned_at"]),
-            confirmed_at=moment(row["confirmed_at"]), confirmed_by=row["confirmed_by"],
+            user_id=row["user_id"],
+            master_key=row["master_key"],
+            pinned_at=from_iso(row["pinned_at"]),
+            changed_at=moment(row["changed_at"]),
+            pending_master_key=row["pending_master_key"],
+            warned_at=moment(row["warned_at"]),
+            confirmed_at=moment(row["confirmed_at"]),
+            confirmed_by=row["confirmed_by"],
         )
 
 

@@ -19,8 +19,12 @@ def ensure_js_client() -> str | None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "Node.js (node and npm) is not installed"
     if not (JS_DIR / "node_modules" / "matrix-js-sdk").is_dir():
-        command = ["npm", "ci" if (JS_DIR / "package-lock.json").exists() else "install",
-                   "--no-audit", "--no-fund"]
+        command = [
+            "npm",
+            "ci" if (JS_DIR / "package-lock.json").exists() else "install",
+            "--no-audit",
+            "--no-fund",
+        ]
         result = subprocess.run(command, cwd=JS_DIR, capture_output=True, text=True)
         if result.returncode != 0:
             return f"npm failed: {result.stderr[-500:]}"
@@ -37,12 +41,30 @@ class JsClient:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def start(cls, homeserver: str, user_id: str, password: str, *,
-                    isolation: str = "only-signed", cross_sign: bool = True,
-                    secret_storage: bool = False, invite: str | None = None,
-                    room: str | None = None) -> JsClient:
-        args = ["node", str(JS_DIR / "client.mjs"), "--homeserver", homeserver,
-                "--user", user_id, "--password", password, "--isolation", isolation]
+    async def start(
+        cls,
+        homeserver: str,
+        user_id: str,
+        password: str,
+        *,
+        isolation: str = "only-signed",
+        cross_sign: bool = True,
+        secret_storage: bool = False,
+        invite: str | None = None,
+        room: str | None = None,
+    ) -> JsClient:
+        args = [
+            "node",
+            str(JS_DIR / "client.mjs"),
+            "--homeserver",
+            homeserver,
+            "--user",
+            user_id,
+            "--password",
+            password,
+            "--isolation",
+            isolation,
+        ]
         if cross_sign:
             args.append("--cross-sign")
         if secret_storage:
@@ -52,8 +74,11 @@ class JsClient:
         if room:
             args += ["--room", room]
         process = await asyncio.create_subprocess_exec(
-            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, cwd=JS_DIR,
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=JS_DIR,
         )
         return cls(process)
 
@@ -70,9 +95,11 @@ class JsClient:
         self.process.stdin.write((json.dumps(command) + "\n").encode())
         await self.process.stdin.drain()
 
-    async def expect(self, predicate: Callable[[dict[str, Any]], bool],
-                     seconds: float = 60) -> dict[str, Any]:
+    async def expect(
+        self, predicate: Callable[[dict[str, Any]], bool], seconds: float = 60
+    ) -> dict[str, Any]:
         """The first line (already seen or to come) matching ``predicate``."""
+
         async def look() -> dict[str, Any]:
             seen = 0
             while True:
@@ -86,6 +113,7 @@ class JsClient:
                     raise AssertionError(f"js client exited; its output: {self.lines}")
                 self._new_line.clear()
                 await self._new_line.wait()
+
         return await asyncio.wait_for(look(), seconds)
 
     async def close(self) -> None:

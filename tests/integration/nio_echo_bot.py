@@ -86,8 +86,14 @@ class EchoBot:
             return
         now = datetime.now(UTC)
         device_id = authenticated_device_id(self.client, event)
-        decision = await self.gate.check(self.client, event.sender, device_id,
-                                         room_id=room.room_id, event_id=event.event_id, now=now)
+        decision = await self.gate.check(
+            self.client,
+            event.sender,
+            device_id,
+            room_id=room.room_id,
+            event_id=event.event_id,
+            now=now,
+        )
         self.received.append(Received(event.sender, event.body, device_id, decision.trusted))
         self.changed.set()
         if decision.trusted:
@@ -95,8 +101,13 @@ class EchoBot:
 
     async def say(self, room_id: str, text: str) -> None:
         response = await send_to_trusted_devices(
-            self.client, self.gate, room_id, "m.room.message", {"msgtype": "m.text", "body": text},
-            tx_id=None, now=datetime.now(UTC),
+            self.client,
+            self.gate,
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": text},
+            tx_id=None,
+            now=datetime.now(UTC),
         )
         assert isinstance(response, RoomSendResponse), response
 
@@ -105,4 +116,5 @@ class EchoBot:
             while not predicate():
                 self.changed.clear()
                 await self.changed.wait()
+
         await asyncio.wait_for(loop(), seconds)

@@ -25,36 +25,51 @@ from tests.integration.conftest import Users
 pytestmark = pytest.mark.synapse
 
 
-def _settings(server: SynapseServer, user_id: str, password: str, data_dir: Path,
-              enabled: bool = True) -> BotSettings:
-    return BotSettings(homeserver=server.url, user_id=user_id, password=password,
-                       data_dir=data_dir, cross_signing=enabled)
+def _settings(
+    server: SynapseServer, user_id: str, password: str, data_dir: Path, enabled: bool = True
+) -> BotSettings:
+    return BotSettings(
+        homeserver=server.url,
+        user_id=user_id,
+        password=password,
+        data_dir=data_dir,
+        cross_signing=enabled,
+    )
 
 
-async def _login(server: SynapseServer, user_id: str, password: str, data_dir: Path
-                 ) -> AsyncClient:
+async def _login(server: SynapseServer, user_id: str, password: str, data_dir: Path) -> AsyncClient:
     store = data_dir / "store"
     store.mkdir(parents=True, exist_ok=True)
-    client = AsyncClient(server.url, user_id, store_path=str(store),
-                         config=AsyncClientConfig(encryption_enabled=True))
+    client = AsyncClient(
+        server.url,
+        user_id,
+        store_path=str(store),
+        config=AsyncClientConfig(encryption_enabled=True),
+    )
     response = await client.login(password, device_name="cpts-bot-test")
     assert isinstance(response, LoginResponse), response
     return client
 
 
-async def _restore(server: SynapseServer, user_id: str, device_id: str, token: str,
-                   data_dir: Path) -> AsyncClient:
+async def _restore(
+    server: SynapseServer, user_id: str, device_id: str, token: str, data_dir: Path
+) -> AsyncClient:
     store = data_dir / "store"
     store.mkdir(parents=True, exist_ok=True)
-    client = AsyncClient(server.url, user_id, store_path=str(store),
-                         config=AsyncClientConfig(encryption_enabled=True))
+    client = AsyncClient(
+        server.url,
+        user_id,
+        store_path=str(store),
+        config=AsyncClientConfig(encryption_enabled=True),
+    )
     client.restore_login(user_id, device_id, token)
     return client
 
 
 @pytest.fixture
-async def observer(synapse: SynapseServer, users: Users, tmp_path: Path
-                   ) -> AsyncIterator[AsyncClient]:
+async def observer(
+    synapse: SynapseServer, users: Users, tmp_path: Path
+) -> AsyncIterator[AsyncClient]:
     """Another user, who checks the bot's keys from the outside."""
     user_id, password = users.create("observer")
     client = await _login(synapse, user_id, password, tmp_path / "observer")
@@ -69,8 +84,9 @@ async def test_identity_created_and_chain_verified_by_another_client(
     data_dir = tmp_path / "bot"
     bot = await _login(synapse, user_id, password, data_dir)
     try:
-        status = await ensure_cross_signed(bot, _settings(synapse, user_id, password,
-                                                          data_dir), data_dir)
+        status = await ensure_cross_signed(
+            bot, _settings(synapse, user_id, password, data_dir), data_dir
+        )
     finally:
         await bot.close()
     assert status.created_identity and status.signed_device
@@ -79,8 +95,9 @@ async def test_identity_created_and_chain_verified_by_another_client(
     assert stat.S_IMODE(seeds_file.stat().st_mode) == 0o600
 
     seen = (await query_identities(observer, [user_id]))[user_id]
-    check = verify_device_chain(user_id, seen.devices[bot.device_id], seen.self_signing_key,
-                                seen.master_key)
+    check = verify_device_chain(
+        user_id, seen.devices[bot.device_id], seen.self_signing_key, seen.master_key
+    )
     assert check.valid, check.reason
     assert check.master_key == status.master_key
     assert "=" not in next(iter(seen.master_key["keys"]))
@@ -145,21 +162,19 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     fresh = tmp_path / "fresh"
     bot = await _login(synapse, user_id, password, fresh)
     with pytest.raises(CrossSigningError, match="restore-cross-signing") as refusal:
-        await ensure_cross_signed(bot, _settings(synapse, user_id, password, fresh),
-                                  fresh)
+        await ensure_cross_signed(bot, _settings(synapse, user_id, password, fresh), fresh)
     assert "reset-cross-signing" in str(refusal.value)
     seen = (await query_identities(observer, [user_id]))[user_id]
     assert seen.master_public_key == first.master_key  # nothing was replaced
 
     # Restore with a wrong recovery key fails; with the right one, the start succeeds.
     from cpts_bot.matrix.secret_storage import encode_recovery_key
+
     with pytest.raises(SecretStorageError):
         await cross_signing.restore_cross_signing(bot, fresh, encode_recovery_key(bytes(32)))
     assert first.recovery_key is not None
     await cross_signing.restore_cross_signing(bot, fresh, first.recovery_key)
-    restored = await ensure_cross_signed(
-        bot, _settings(synapse, user_id, password, fresh), fresh
-    )
+    restored = await ensure_cross_signed(bot, _settings(synapse, user_id, password, fresh), fresh)
     assert restored.master_key == first.master_key and restored.signed_device
 
     # Reset: a new identity (password auth), and the old data directory is refused.

@@ -23,8 +23,13 @@ from cpts_bot.settings import load_bot_settings
 pytestmark = pytest.mark.synapse
 
 
-def _use(monkeypatch: pytest.MonkeyPatch, synapse: SynapseServer, user_id: str,
-         password: str, data_dir: Path) -> None:
+def _use(
+    monkeypatch: pytest.MonkeyPatch,
+    synapse: SynapseServer,
+    user_id: str,
+    password: str,
+    data_dir: Path,
+) -> None:
     monkeypatch.setenv("CPTS_HOMESERVER", synapse.url)
     monkeypatch.setenv("CPTS_USER_ID", user_id)
     monkeypatch.setenv("CPTS_PASSWORD", password)
@@ -33,6 +38,7 @@ def _use(monkeypatch: pytest.MonkeyPatch, synapse: SynapseServer, user_id: str,
 
 def _start_bot() -> CrossSigningStatus:
     """What the bot does at start: log in (or restore), then cross-sign."""
+
     async def run() -> CrossSigningStatus:
         settings = load_bot_settings()
         client = await create_client(settings)
@@ -40,11 +46,13 @@ def _start_bot() -> CrossSigningStatus:
             return await ensure_cross_signed(client, settings, settings.data_dir)
         finally:
             await client.close()
+
     return asyncio.run(run())
 
 
-def _identity(synapse: SynapseServer, user_id: str, password: str, data_dir: Path
-              ) -> tuple[UserIdentity, str]:
+def _identity(
+    synapse: SynapseServer, user_id: str, password: str, data_dir: Path
+) -> tuple[UserIdentity, str]:
     async def run() -> tuple[UserIdentity, str]:
         settings = load_bot_settings()
         client = await create_client(settings)
@@ -52,6 +60,7 @@ def _identity(synapse: SynapseServer, user_id: str, password: str, data_dir: Pat
             return (await query_identities(client, [user_id]))[user_id], client.device_id
         finally:
             await client.close()
+
     return asyncio.run(run())
 
 
@@ -61,7 +70,9 @@ def _command(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str) -> in
 
 
 def test_restore_then_reset_from_the_command_line(
-    synapse: SynapseServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    synapse: SynapseServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     password = secrets.token_urlsafe(12)

@@ -46,29 +46,51 @@ class Scene:
     js_device: str
 
 
-async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_signing: bool,
-                 js_cross_signed: bool = True, isolation: str = "only-signed",
-                 ) -> AsyncIterator[Scene]:
+async def _scene(
+    server: SynapseServer,
+    users: Users,
+    tmp_path: Path,
+    cross_signing: bool,
+    js_cross_signed: bool = True,
+    isolation: str = "only-signed",
+) -> AsyncIterator[Scene]:
     bot_id, bot_password = users.create("bot")
     user_id, user_password = users.create("doctor")
     data_dir = tmp_path / "bot"
     (data_dir / "store").mkdir(parents=True)
-    client = AsyncClient(server.url, bot_id, store_path=str(data_dir / "store"),
-                         config=AsyncClientConfig(encryption_enabled=True))
+    client = AsyncClient(
+        server.url,
+        bot_id,
+        store_path=str(data_dir / "store"),
+        config=AsyncClientConfig(encryption_enabled=True),
+    )
     assert isinstance(await client.login(bot_password, device_name="cpts-bot"), LoginResponse)
-    settings = BotSettings(homeserver=server.url, user_id=bot_id, password=bot_password,
-                           data_dir=data_dir, cross_signing=cross_signing)
+    settings = BotSettings(
+        homeserver=server.url,
+        user_id=bot_id,
+        password=bot_password,
+        data_dir=data_dir,
+        cross_signing=cross_signing,
+    )
     await ensure_cross_signed(client, settings, data_dir)
     database = await Database.open(data_dir / "bot.sqlite")
-    config = RoomsConfig.model_validate({
-        "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
-        "coordinators": [user_id],
-    })
+    config = RoomsConfig.model_validate(
+        {
+            "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
+            "coordinators": [user_id],
+        }
+    )
     gate = SenderTrustGate(database, TrustPolicy.CROSS_SIGNED_ONLY, config, bot_id)
     bot = EchoBot(client, gate, database=database)
     bot.start()
-    js = await JsClient.start(server.url, user_id, user_password, invite=bot_id,
-                              cross_sign=js_cross_signed, isolation=isolation)
+    js = await JsClient.start(
+        server.url,
+        user_id,
+        user_password,
+        invite=bot_id,
+        cross_sign=js_cross_signed,
+        isolation=isolation,
+    )
     try:
         ready = await js.expect(lambda line: line["type"] == "ready")
         await js.command(cmd="wait_member", user_id=bot_id)
@@ -81,24 +103,28 @@ async def _scene(server: SynapseServer, users: Users, tmp_path: Path, cross_sign
 
 
 @pytest.fixture
-async def signed_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
-                       ) -> AsyncIterator[Scene]:
+async def signed_scene(
+    synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
+) -> AsyncIterator[Scene]:
     async for scene in _scene(synapse, users, tmp_path, cross_signing=True):
         yield scene
 
 
 @pytest.fixture
-async def unsigned_scene(synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
-                         ) -> AsyncIterator[Scene]:
+async def unsigned_scene(
+    synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
+) -> AsyncIterator[Scene]:
     async for scene in _scene(synapse, users, tmp_path, cross_signing=False):
         yield scene
 
 
 @pytest.fixture
-async def unsigned_user_scene(synapse: SynapseServer, users: Users, tmp_path: Path,
-                              js_ready: None) -> AsyncIterator[Scene]:
-    async for scene in _scene(synapse, users, tmp_path, cross_signing=True,
-                              js_cross_signed=False, isolation="all"):
+async def unsigned_user_scene(
+    synapse: SynapseServer, users: Users, tmp_path: Path, js_ready: None
+) -> AsyncIterator[Scene]:
+    async for scene in _scene(
+        synapse, users, tmp_path, cross_signing=True, js_cross_signed=False, isolation="all"
+    ):
         yield scene
 
 
@@ -118,8 +144,10 @@ async def test_cross_signed_bot_talks_with_an_only_signed_devices_client(
         assert reply["decrypted"] is True
         assert reply["shield"] == "NONE", reply  # no warning: the bot's device is signed
     heard = [(r.body, r.trusted, r.device_id) for r in scene.bot.received]
-    assert heard == [("bonjour", True, scene.js_device),
-                     ("deuxième message é€", True, scene.js_device)]
+    assert heard == [
+        ("bonjour", True, scene.js_device),
+        ("deuxième message é€", True, scene.js_device),
+    ]
     assert scene.bot.undecryptable == []
 
 
@@ -156,11 +184,6 @@ async def test_messages_from_a_device_its_owner_did_not_sign_are_ignored(
     assert line["failure"] == "MEGOLM_UNKNOWN_INBOUND_SESSION_ID", line  # no key shared
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bot process does not call ensure_cross_signed at start-up yet "
-    "(remove this marker once it does)",
-)
 async def test_real_bot_answers_an_only_signed_devices_client(
     synapse: SynapseServer, users: Users, make_bot: Any, js_ready: None
 ) -> None:
@@ -199,15 +222,20 @@ async def test_restore_reads_the_secret_storage_a_js_sdk_client_wrote(
         await js.close()
     data_dir = tmp_path / "bot"
     (data_dir / "store").mkdir(parents=True)
-    client = AsyncClient(synapse.url, user_id, store_path=str(data_dir / "store"),
-                         config=AsyncClientConfig(encryption_enabled=True))
+    client = AsyncClient(
+        synapse.url,
+        user_id,
+        store_path=str(data_dir / "store"),
+        config=AsyncClientConfig(encryption_enabled=True),
+    )
     try:
         assert isinstance(await client.login(password), LoginResponse)
         seeds = await restore_cross_signing(client, data_dir, recovery["key"])
         server = (await query_identities(client, [user_id]))[user_id]
         assert seeds.master.public_key == server.master_public_key
-        settings = BotSettings(homeserver=synapse.url, user_id=user_id, password=password,
-                               data_dir=data_dir)
+        settings = BotSettings(
+            homeserver=synapse.url, user_id=user_id, password=password, data_dir=data_dir
+        )
         status = await ensure_cross_signed(client, settings, data_dir)
         assert status.signed_device and not status.created_identity
         assert status.recovery_key is None  # the existing secret storage is kept

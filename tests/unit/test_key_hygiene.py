@@ -12,21 +12,36 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def _megolm(event_id: str, session_id: str = "S1") -> MegolmEvent:
-    event = MegolmEvent.from_dict({
-        "type": "m.room.encrypted", "event_id": event_id, "sender": "@a:hs",
-        "origin_server_ts": 1, "room_id": "!r:hs",
-        "content": {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "x",
-                    "sender_key": "K", "device_id": "D", "session_id": session_id},
-    })
+    event = MegolmEvent.from_dict(
+        {
+            "type": "m.room.encrypted",
+            "event_id": event_id,
+            "sender": "@a:hs",
+            "origin_server_ts": 1,
+            "room_id": "!r:hs",
+            "content": {
+                "algorithm": "m.megolm.v1.aes-sha2",
+                "ciphertext": "x",
+                "sender_key": "K",
+                "device_id": "D",
+                "session_id": session_id,
+            },
+        }
+    )
     assert isinstance(event, MegolmEvent)
     return event
 
 
 def _text(event_id: str) -> RoomMessageText:
-    event = RoomMessageText.from_dict({
-        "type": "m.room.message", "event_id": event_id, "sender": "@a:hs",
-        "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": "bonjour"},
-    })
+    event = RoomMessageText.from_dict(
+        {
+            "type": "m.room.message",
+            "event_id": event_id,
+            "sender": "@a:hs",
+            "origin_server_ts": 1,
+            "content": {"msgtype": "m.text", "body": "bonjour"},
+        }
+    )
     assert isinstance(event, RoomMessageText)
     return event
 
@@ -57,7 +72,8 @@ async def test_retry_requests_each_session_once_and_decrypts_when_the_key_arrive
     client.keys.add("S1")
     done = await retry_undecryptable(client, events)  # type: ignore[arg-type]
     assert [(original.event_id, new.body) for original, new in done] == [
-        ("$1", "bonjour"), ("$2", "bonjour"),
+        ("$1", "bonjour"),
+        ("$2", "bonjour"),
     ]
     assert client.requested == ["S1", "S2"]
 

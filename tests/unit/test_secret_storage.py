@@ -107,8 +107,9 @@ def test_bundle_holds_default_key_description_and_secrets() -> None:
     events = bundle.events
     assert events["m.secret_storage.default_key"] == {"key": "kid"}
     assert key_matches_description(KEY, events["m.secret_storage.key.kid"])
-    assert read_secret(KEY, "kid", "m.cross_signing.master", events["m.cross_signing.master"]
-                       ) == "AAA"
+    assert (
+        read_secret(KEY, "kid", "m.cross_signing.master", events["m.cross_signing.master"]) == "AAA"
+    )
     assert list(events)[-1] == "m.secret_storage.default_key"
     with pytest.raises(SecretStorageError):
         read_secret(KEY, "other", "m.cross_signing.master", events["m.cross_signing.master"])
@@ -132,10 +133,15 @@ JS_RECOVERY_KEY = "EsSz ykH7 LCZx 7Cae cmKD wcmY JRXi Ybtu 8iQ3 t8Ez nRwK pUY1"
 def test_interoperates_with_matrix_js_sdk() -> None:
     assert encode_recovery_key(KEY) == JS_RECOVERY_KEY
     assert decode_recovery_key(JS_RECOVERY_KEY) == KEY
-    assert key_matches_description(KEY, {"algorithm": "m.secret_storage.v1.aes-hmac-sha2",
-                                         **JS_KEY_CHECK})
+    assert key_matches_description(
+        KEY, {"algorithm": "m.secret_storage.v1.aes-hmac-sha2", **JS_KEY_CHECK}
+    )
     assert decrypt_secret(KEY, "m.cross_signing.master", JS_MASTER_SECRET) == (
         "c2VlZC1vZi10aGUtbWFzdGVyLWtleQ"
     )
-    assert encrypt_secret(KEY, "m.cross_signing.master", "c2VlZC1vZi10aGUtbWFzdGVyLWtleQ",
-                          iv=bytes(16)) == JS_MASTER_SECRET
+    assert (
+        encrypt_secret(
+            KEY, "m.cross_signing.master", "c2VlZC1vZi10aGUtbWFzdGVyLWtleQ", iv=bytes(16)
+        )
+        == JS_MASTER_SECRET
+    )

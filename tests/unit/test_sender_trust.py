@@ -52,9 +52,12 @@ class Account:
 
     def add_device(self, device_id: str, signed: bool) -> None:
         key = SigningKey.generate()
-        obj = {"user_id": self.user_id, "device_id": device_id,
-               "algorithms": ["m.megolm.v1.aes-sha2"],
-               "keys": {f"ed25519:{device_id}": key.public_key}}
+        obj = {
+            "user_id": self.user_id,
+            "device_id": device_id,
+            "algorithms": ["m.megolm.v1.aes-sha2"],
+            "keys": {f"ed25519:{device_id}": key.public_key},
+        }
         obj = sign_json(obj, self.user_id, key, key_id=f"ed25519:{device_id}")
         if signed:
             assert self.ssk is not None
@@ -68,8 +71,10 @@ class Account:
         if self.master is None or self.ssk is None:
             return UserIdentity(self.user_id, devices=dict(self.devices))
         return UserIdentity(
-            self.user_id, build_master_key(self.user_id, self.master),
-            build_self_signing_key(self.user_id, self.ssk, self.master), dict(self.devices),
+            self.user_id,
+            build_master_key(self.user_id, self.master),
+            build_self_signing_key(self.user_id, self.ssk, self.master),
+            dict(self.devices),
         )
 
 
@@ -102,8 +107,9 @@ def test_signature_checked_not_just_present() -> None:
     forged = json.loads(json.dumps(identity.devices["PHONE"]))
     sig_key = next(k for k in forged["signatures"][ALICE] if k != "ed25519:PHONE")
     forged["signatures"][ALICE][sig_key] = forged["signatures"][ALICE]["ed25519:PHONE"]
-    tampered = UserIdentity(ALICE, identity.master_key, identity.self_signing_key,
-                            {"PHONE": forged})
+    tampered = UserIdentity(
+        ALICE, identity.master_key, identity.self_signing_key, {"PHONE": forged}
+    )
     assert decide(CSO, tampered, "PHONE", None).reason is TrustReason.UNSIGNED_DEVICE
 
 
@@ -128,19 +134,22 @@ def test_changed_master_key_untrusted_until_pinned_again(policy: TrustPolicy) ->
     assert decision.reason is TrustReason.IDENTITY_CHANGED and not decision.trusted
     assert identity_update(identity, _pinned(old)).changed_key == identity.master_public_key
     assert identity_update(identity, None).pin == identity.master_public_key
-    assert identity_update(identity, _pinned(identity.master_public_key, pending="x")
-                           ).back_to_pinned
+    assert identity_update(
+        identity, _pinned(identity.master_public_key, pending="x")
+    ).back_to_pinned
 
 
 # --- the gate over a real SQLite ---------------------------------------------------------
 
 
 def _config(coordination: str | None = COORD_ROOM) -> RoomsConfig:
-    return RoomsConfig.model_validate({
-        "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
-        "coordinators": [COORD],
-        "rooms": {"coordination": coordination} if coordination else {},
-    })
+    return RoomsConfig.model_validate(
+        {
+            "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
+            "coordinators": [COORD],
+            "rooms": {"coordination": coordination} if coordination else {},
+        }
+    )
 
 
 @pytest.fixture
@@ -197,8 +206,7 @@ async def test_gate_pins_tells_once_and_warns_coordinators(database: Database) -
     gate.forget([ALICE])
     later = NOW + timedelta(minutes=1)
     for event in ("$4", "$5"):
-        changed = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id=event,
-                                   now=later)
+        changed = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id=event, now=later)
         assert changed.reason is TrustReason.IDENTITY_CHANGED
     sent = await _outbox(database)
     warnings = [text for target, text in sent if target == COORD_ROOM]
@@ -221,11 +229,13 @@ async def test_gate_rechecks_a_device_signed_after_caching(database: Database) -
     first = await gate.check(CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$1", now=NOW)
     assert not first.trusted
     alice.add_device("NEW", signed=True)  # the user verifies the session
-    soon = await gate.check(CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$2",
-                            now=NOW + timedelta(seconds=2))
+    soon = await gate.check(
+        CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$2", now=NOW + timedelta(seconds=2)
+    )
     assert not soon.trusted and directory.queries == 1  # cached, no storm of queries
-    later = await gate.check(CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$3",
-                             now=NOW + timedelta(seconds=30))
+    later = await gate.check(
+        CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$3", now=NOW + timedelta(seconds=30)
+    )
     assert later.trusted and directory.queries == 2
 
 
@@ -243,8 +253,7 @@ async def test_key_back_to_pinned_clears_pending(database: Database) -> None:
     await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$2", now=NOW)
     alice.master, alice.ssk, alice.devices = original
     gate.forget([ALICE])
-    assert (await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$3",
-                             now=NOW)).trusted
+    assert (await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$3", now=NOW)).trusted
     async with database.transaction() as db:
         assert await pins.list_pending(db) == []
     assert await _outbox(database) != []  # the notice of $2 (no coordination room: no warning)
@@ -252,12 +261,19 @@ async def test_key_back_to_pinned_clears_pending(database: Database) -> None:
 
 async def _run_feature(database: Database, sender: str, body: str, now: datetime) -> list[str]:
     feature = TrustFeature()
-    message = IncomingMessage(event_id="$cmd" + body, room_id=COORD_ROOM, sender=sender,
-                              body=body, timestamp=now)
+    message = IncomingMessage(
+        event_id="$cmd" + body, room_id=COORD_ROOM, sender=sender, body=body, timestamp=now
+    )
     async with database.transaction() as db:
         outbox = OutboxWriter(db, now, reply_to_event=message.event_id, reply_room=COORD_ROOM)
-        context = HandlerContext(db=db, now=now, outbox=outbox, config=_config(),
-                                 translator=Translator("fr"), bot_user_id=BOT)
+        context = HandlerContext(
+            db=db,
+            now=now,
+            outbox=outbox,
+            config=_config(),
+            translator=Translator("fr"),
+            bot_user_id=BOT,
+        )
         assert await feature.handle_message(message, context)
     return [text for _, text in await _outbox(database)]
 
@@ -287,10 +303,16 @@ async def test_trust_feature_commands(database: Database) -> None:
         pinned = await pins.get_pinned(db, ALICE)
     assert pinned is not None and pinned.master_key == "NEWKEYNEWKEY"
     assert pinned.confirmed_by == COORD and pinned.pending_master_key is None
-    message = IncomingMessage(event_id="$x", room_id=ROOM, sender=COORD, body="confiant ?",
-                              timestamp=NOW)
+    message = IncomingMessage(
+        event_id="$x", room_id=ROOM, sender=COORD, body="confiant ?", timestamp=NOW
+    )
     async with database.transaction() as db:
-        context = HandlerContext(db=db, now=NOW, outbox=OutboxWriter(db, NOW),
-                                 config=_config(), translator=Translator("fr"),
-                                 bot_user_id=BOT)
+        context = HandlerContext(
+            db=db,
+            now=NOW,
+            outbox=OutboxWriter(db, NOW),
+            config=_config(),
+            translator=Translator("fr"),
+            bot_user_id=BOT,
+        )
         assert not await feature.handle_message(message, context)

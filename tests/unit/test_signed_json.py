@@ -99,7 +99,9 @@ def test_master_and_self_signing_key_objects() -> None:
     master, ssk = SigningKey.generate(), SigningKey.generate()
     master_obj = build_master_key(USER, master)
     assert master_obj == {
-        "user_id": USER, "usage": ["master"], "keys": {master.key_id: master.public_key},
+        "user_id": USER,
+        "usage": ["master"],
+        "keys": {master.key_id: master.public_key},
     }
     assert "=" not in master.key_id
     ssk_obj = build_self_signing_key(USER, ssk, master)
@@ -114,7 +116,8 @@ def test_master_and_self_signing_key_objects() -> None:
 
 def _device(user_id: str, device_id: str, key: SigningKey) -> dict:
     obj = {
-        "user_id": user_id, "device_id": device_id,
+        "user_id": user_id,
+        "device_id": device_id,
         "algorithms": ["m.olm.v1.curve25519-aes-sha2", "m.megolm.v1.aes-sha2"],
         "keys": {f"ed25519:{device_id}": key.public_key, f"curve25519:{device_id}": "curve"},
     }
