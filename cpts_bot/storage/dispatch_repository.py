@@ -16,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_models import Dispatch
+from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 
@@ -145,6 +145,24 @@ async def of_user(db: aiosqlite.Connection, user_id: str, limit: int = 10) -> li
         (user_id, user_id, limit),
     ) as cursor:
         return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
+async def figures(db: aiosqlite.Connection, start: datetime, end: datetime) -> DispatchFigures:
+    """Figures of the dispatches created in [start, end) (monthly report)."""
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE created_at >= ? AND created_at < ? ORDER BY id",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        dispatches = [dispatch_from_row(row) for row in await cursor.fetchall()]
+    if not dispatches:
+        return dispatch_figures([], [])
+    async with db.execute(
+        "SELECT dispatch_id, event, at FROM dispatch_transitions"
+        " WHERE dispatch_id BETWEEN ? AND ? ORDER BY id",
+        (dispatches[0].id, dispatches[-1].id),
+    ) as cursor:
+        rows = [(row[0], row[1], from_iso(row[2])) for row in await cursor.fetchall()]
+    return dispatch_figures(dispatches, rows)
 
 
 async def record_transition(

@@ -244,3 +244,58 @@ async def test_run_due_dispatch_steps_accepts_a_job_context(database: Database) 
     async with database.transaction() as db:
         done = await run_due_dispatch_steps(context_for(db, config, later, None), later, DIRECTORY)
     assert [step.kind for step in done] == [DueKind.EXPIRE]
+
+
+def test_dispatch_figures() -> None:
+    from cpts_bot.domain.dispatch_models import dispatch_figures
+
+    taken = dispatch(1, DispatchState.TAKEN, expires=60, next_step=None)
+    slow = dispatch(2, DispatchState.TAKEN, expires=60, next_step=None)
+    expired = dispatch(3, DispatchState.EXPIRED, expires=60, next_step=None)
+    at = lambda minutes: NOW + timedelta(minutes=minutes)  # noqa: E731
+    transitions = [
+        (1, "create", at(0)),
+        (1, "accept", at(2)),
+        (1, "hand_back", at(5)),
+        (1, "accept", at(9)),
+        (2, "create", at(0)),
+        (2, "escalate", at(10)),
+        (2, "accept", at(12)),
+        (3, "create", at(0)),
+        (3, "escalate", at(10)),
+        (3, "escalate", at(20)),
+        (3, "expire", at(60)),
+        (99, "accept", at(1)),  # not in the period
+    ]
+    figures = dispatch_figures([taken, slow, expired], transitions)
+    assert figures.created == 3
+    assert figures.by_state == {"taken": 2, "expired": 1}
+    assert figures.by_profession == {"60": 3}
+    assert figures.taken_within_minutes_median == 7.0  # (2 + 12) / 2
+    assert figures.taken_within_minutes_max == 12.0
+    assert (figures.escalated, figures.handed_back) == (2, 1)
+    assert dispatch_figures([], []).taken_within_minutes_median is None
+
+
+async def test_figures_read_from_the_database(database: Database) -> None:
+    from cpts_bot.storage import dispatch_repository as repo
+
+    config = make_config()
+    feature = DispatchFeature(DIRECTORY)
+    server = FakeHomeserver(database)
+    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    async with database.transaction() as db:
+        await feature.handle_message(request, context_for(db, config, NOW, request))
+    sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
+    later = NOW + timedelta(minutes=4)
+    accept = message(BOB, "je prends", later, room=sent[BOB].room_id, reply_to=sent[BOB].event_id)
+    async with database.transaction() as db:
+        await feature.handle_message(accept, context_for(db, config, later, accept))
+        figures = await repo.figures(db, NOW - timedelta(days=1), NOW + timedelta(days=1))
+        empty = await repo.figures(db, NOW + timedelta(days=1), NOW + timedelta(days=2))
+    assert (figures.created, figures.by_state, figures.taken_within_minutes_median) == (
+        1,
+        {"taken": 1},
+        4.0,
+    )
+    assert empty.created == 0
