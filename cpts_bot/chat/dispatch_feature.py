@@ -1,0 +1,349 @@
+"""Dispatch requests by chat: create (in one message or a guided exchange), answer by
+reply or reaction, cancel, hand back, follow.
+
+- "déclenchement IDE domicile Hyères ce soir 20h pansement post-op" (coordinators, and
+  the professionals rooms.yaml allows); missing pieces are asked for one at a time.
+- Replying "je prends" / "ok" / "dispo" to the dispatch message, or reacting 👍 ✅,
+  accepts; "pas dispo" / "non" / ❌ declines; "je ne peux plus" hands it back.
+- "mes déclenchements", "statut 42", "annuler 42", "fait 42", "relancer 42".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.dispatch_models import Dispatch
+from cpts_bot.domain.dispatch_phrases import (
+    Answer,
+    CommandKind,
+    DispatchCommand,
+    RequestFields,
+    classify_answer,
+    classify_reaction,
+    is_dispatch_request,
+    parse_command,
+    parse_field_answer,
+    parse_request,
+)
+from cpts_bot.domain.dispatch_policy import policy_from_config
+from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import accept_dispatch
+from cpts_bot.services.broadcast_dispatch import broadcast, create_dispatch
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    NoDirectory,
+    ProfessionalLookup,
+    format_moment,
+    place_names,
+    profession_name,
+)
+from cpts_bot.services.dispatch_escalation import run_due_steps_in
+from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.storage import dispatch_repository as repo
+
+QUESTIONS = {
+    "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),
+    "communes": N_("Where? A commune of the territory (e.g. {example})."),
+    "when": N_("When? (e.g. “ce soir 20h”, “demain matin”, “maintenant”)"),
+    "what": N_(
+        "What care? No patient name here: write the details after “patient:”, "
+        "only the professional who accepts will see them."
+    ),
+}
+
+
+def deps_text(deps: DispatchDeps, msgid: str, **values: object) -> str:
+    """``msgid`` in the territory's language (a reply in the room being handled)."""
+    return Translator(deps.config.language).gettext(msgid, **values)
+
+
+class DispatchFeature:
+    """The ChatFeature for dispatch requests."""
+
+    name = "dispatch"
+
+    def __init__(self, directory: ProfessionalLookup | None = None) -> None:
+        self.directory: ProfessionalLookup = directory or NoDirectory()
+
+    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
+        _ = translator.gettext
+        lines = [
+            _("Reply “je prends” or react 👍 to a dispatch to take it; “pas dispo” or ❌ if not."),
+            _("“je ne peux plus 42”: hand back a dispatch you took."),
+            _("“mes déclenchements”, “statut 42”: follow dispatches."),
+        ]
+        if is_coordinator:
+            lines.insert(
+                0,
+                _(
+                    "“déclenchement IDE Hyères ce soir 20h pansement”: "
+                    "ask the professionals on duty; “annuler 42” to cancel."
+                ),
+            )
+        return lines
+
+    async def run_due_steps(self, context: HandlerContext) -> None:
+        """The periodic job: escalate or expire what is due (the database is the truth)."""
+        await run_due_steps_in(self._deps(context))
+
+    def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
+        return DispatchDeps(
+            context.db,
+            context.now,
+            outbox or context.outbox,
+            context.config,
+            self.directory,
+            context.bot_user_id,
+        )
+
+    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        row = await repo.message(context.db, reaction.reacts_to)
+        if row is None or row["kind"] not in ("broadcast", "room"):
+            return False
+        answer = classify_reaction(reaction.key)
+        if answer is None:
+            return False
+        # A reaction has nothing to reply to: answers go to the direct chat.
+        deps = self._deps(context, OutboxWriter(context.db, context.now))
+        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], reaction.sender, answer)
+        return True
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        deps = self._deps(context)
+        text = message.body.strip()
+        if message.reply_to and await self._answer_by_reply(message, deps):
+            return True
+        command = parse_command(text)
+        if command is not None and await self._command(command, message, deps, context):
+            return True
+        if is_dispatch_request(text):
+            await self._request(message, deps, context)
+            return True
+        draft = await repo.get_draft(context.db, message.sender)
+        if draft is not None and draft.room_id == message.room_id:
+            policy = policy_from_config(context.config)
+            if draft.updated_at + timedelta(minutes=policy.draft_minutes) >= context.now:
+                await self._continue_draft(message, draft, deps, context)
+                return True
+            await repo.delete_draft(context.db, message.sender)
+        answer = classify_answer(text)
+        if answer is not None and message.is_direct:
+            return await self._answer_without_reply(message, answer, deps, context)
+        return False
+
+    # ------------------------------------------------------------------ answers
+
+    async def _answer_by_reply(self, message: IncomingMessage, deps: DispatchDeps) -> bool:
+        row = await repo.message(deps.db, str(message.reply_to))
+        if row is None:
+            return False
+        answer = classify_answer(message.body)
+        if answer is None:
+            return False
+        if answer is Answer.DECLINE and row["kind"] == "details":
+            # "non" to the details of a dispatch one took: say how to hand it back.
+            await deps.outbox.reply(
+                Reply(
+                    deps_text(
+                        deps,
+                        N_("To hand dispatch no. {id} back, reply “je ne peux plus”."),
+                        id=row["dispatch_id"],
+                    )
+                )
+            )
+            return True
+        if answer is not Answer.HAND_BACK and row["kind"] == "requester":
+            return True  # "ok" to "taken by …": nothing to do, and nothing else to take
+        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], message.sender, answer)
+        return True
+
+    async def _answer_without_reply(
+        self,
+        message: IncomingMessage,
+        answer: Answer,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        """ "ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
+        if answer is Answer.HAND_BACK:
+            async with context.db.execute(
+                "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ? ORDER BY id DESC",
+                (message.sender,),
+            ) as cursor:
+                ids = [row["id"] for row in await cursor.fetchall()]
+        else:
+            async with context.db.execute(
+                "SELECT d.id FROM dispatches d JOIN dispatch_recipients r"
+                " ON r.dispatch_id = d.id WHERE r.user_id = ? AND r.answer IS NULL"
+                " AND d.state = 'open' ORDER BY d.id DESC",
+                (message.sender,),
+            ) as cursor:
+                ids = [row["id"] for row in await cursor.fetchall()]
+        if not ids:
+            return False
+        if len(ids) > 1:
+            await context.outbox.reply(
+                Reply(
+                    context._(
+                        "Several dispatches are waiting ({ids}): "
+                        "reply to the message of the one you mean.",
+                        ids=", ".join(str(i) for i in ids),
+                    )
+                )
+            )
+            return True
+        await accept_dispatch.answer_dispatch(deps, ids[0], message.sender, answer)
+        return True
+
+    # ----------------------------------------------------------------- commands
+
+    async def _command(
+        self,
+        command: DispatchCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        _ = context._
+        sender = message.sender
+        kind, number = command.kind, command.dispatch_id
+        if kind is CommandKind.CANCEL_DRAFT:
+            if await repo.get_draft(context.db, sender) is None:
+                return False
+            await repo.delete_draft(context.db, sender)
+            await context.outbox.reply(Reply(_("Dispatch request dropped.")))
+            return True
+        if kind is CommandKind.MY_DISPATCHES:
+            text = await my_dispatches_text(deps, sender, context.translator)
+            await context.outbox.reply(Reply(text))
+            return True
+        assert number is not None
+        if kind is CommandKind.STATUS:
+            dispatch = await repo.get(context.db, number)
+            if dispatch is None or not self._may_see(dispatch, sender, context):
+                await context.outbox.reply(Reply(_("There is no dispatch no. {id}.", id=number)))
+                return True
+            await context.outbox.reply(Reply(await status_text(deps, dispatch, context.translator)))
+            return True
+        if kind is CommandKind.CANCEL:
+            await accept_dispatch.cancel_dispatch(deps, number, sender)
+        elif kind is CommandKind.HAND_BACK:
+            await accept_dispatch.answer_dispatch(deps, number, sender, Answer.HAND_BACK)
+        elif kind is CommandKind.COMPLETE:
+            await accept_dispatch.complete_dispatch(deps, number, sender)
+        elif kind is CommandKind.RELAUNCH:
+            await accept_dispatch.relaunch_dispatch(deps, number, sender)
+        return True
+
+    @staticmethod
+    def _may_see(dispatch: Dispatch, user_id: str, context: HandlerContext) -> bool:
+        return context.is_coordinator(user_id) or user_id in (dispatch.requester, dispatch.taken_by)
+
+    # ------------------------------------------------------------------ requests
+
+    def _may_request(self, user_id: str, context: HandlerContext) -> bool:
+        policy = policy_from_config(context.config)
+        if context.is_coordinator(user_id) or user_id in policy.requesters:
+            return True
+        return policy.any_member_may_request and context.config.is_allowed(user_id)
+
+    async def _request(
+        self, message: IncomingMessage, deps: DispatchDeps, context: HandlerContext
+    ) -> None:
+        if not self._may_request(message.sender, context):
+            await context.outbox.reply(
+                Reply(
+                    context._(
+                        "Only coordinators (and the professionals the CPTS allows) "
+                        "can send dispatches."
+                    )
+                )
+            )
+            return
+        fields = parse_request(message.body, context.now, deps.gazetteer)
+        if fields.time_error:
+            await context.outbox.reply(Reply(MomentError(*fields.time_error).render(context._)))
+            return
+        await self._proceed(message, fields, deps, context)
+
+    async def _continue_draft(
+        self,
+        message: IncomingMessage,
+        draft: repo.Draft,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> None:
+        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.gazetteer)
+        if isinstance(answer, MomentError):
+            await context.outbox.reply(
+                Reply(answer.render(context._) + "\n" + self._question("when", deps, context))
+            )
+            return
+        fields = RequestFields.from_json(draft.fields).merge(answer)
+        await self._proceed(message, fields, deps, context)
+
+    async def _proceed(
+        self,
+        message: IncomingMessage,
+        fields: RequestFields,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> None:
+        missing = fields.missing()
+        if missing:
+            awaiting = missing[0]
+            await repo.save_draft(
+                context.db, message.sender, message.room_id, fields.to_json(), awaiting, context.now
+            )
+            await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
+            return
+        await repo.delete_draft(context.db, message.sender)
+        dispatch = await create_dispatch(deps, message.sender, message.room_id, fields)
+        asked = await broadcast(deps, dispatch, dispatch.communes)
+        await context.outbox.reply(Reply(self._created_text(dispatch, len(asked), deps, context)))
+
+    def _question(self, awaiting: str, deps: DispatchDeps, context: HandlerContext) -> str:
+        if awaiting == "communes":
+            communes = context.config.territory.communes
+            example = ", ".join(commune.name for commune in communes[:3])
+            return context._(QUESTIONS[awaiting], example=example)
+        question = QUESTIONS[awaiting]
+        return context._(question)
+
+    def _created_text(
+        self, dispatch: Dispatch, asked: int, deps: DispatchDeps, context: HandlerContext
+    ) -> str:
+        _ = context._
+        translator = context.translator
+        description = ", ".join(
+            [
+                profession_name(dispatch.profession, translator),
+                place_names(dispatch.communes, deps.gazetteer, translator),
+                format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+            ]
+        )
+        if asked:
+            first = translator.ngettext(
+                "Dispatch no. {id} sent to {count} professional: {description}.",
+                "Dispatch no. {id} sent to {count} professionals: {description}.",
+                asked,
+                id=dispatch.id,
+                description=description,
+            )
+        else:
+            first = _(
+                "Dispatch no. {id}: nobody to ask yet for {description}; "
+                "it will be widened as planned.",
+                id=dispatch.id,
+                description=description,
+            )
+        return (
+            first
+            + "\n"
+            + _("I will tell you who takes it. “annuler {id}” to cancel.", id=dispatch.id)
+        )

@@ -1,0 +1,409 @@
+"""The duty rota and leave by chat.
+
+- "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?"
+- "mes gardes", "mes congés"; "absente du 12 au 20 décembre", "en congés demain";
+  "annuler congé 3"
+- coordinators: "garde @alice:hs IDE Hyères 24/12 20h-8h", "garde @alice:hs IDE Hyères
+  chaque lundi 18h-20h", "congé @bob:hs du 12 au 20 décembre"
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from babel.dates import format_datetime
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.duty_rota import (
+    Duty,
+    Leave,
+    OneOffShift,
+    Rota,
+    WeeklySlot,
+    duties_of,
+    on_duty_at,
+    on_duty_during,
+)
+from cpts_bot.domain.french_datetime import MomentError, Period
+from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, RotaError, parse_rota_command
+from cpts_bot.domain.times import PARIS
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    NoDirectory,
+    ProfessionalLookup,
+    format_moment,
+    format_time,
+    place_names,
+    profession_name,
+)
+from cpts_bot.storage import rota_repository as rota_repo
+
+MY_DUTIES_DAYS = 14
+WEEKDAY_NAMES = (
+    N_("Mondays"),
+    N_("Tuesdays"),
+    N_("Wednesdays"),
+    N_("Thursdays"),
+    N_("Fridays"),
+    N_("Saturdays"),
+    N_("Sundays"),
+)
+
+
+def format_day(moment: datetime, translator: Translator) -> str:
+    return format_datetime(moment, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+
+
+def format_period(period: Period | Leave, translator: Translator) -> str:
+    """ "du sam. 12 déc. au dim. 20 déc." for whole days, else with the hours."""
+    start, end = period.start, period.end
+    local_start, local_end = start.astimezone(PARIS), end.astimezone(PARIS)
+    whole_days = local_start.time() == local_end.time() == datetime.min.time()
+    if whole_days:
+        last = end - timedelta(minutes=1)
+        if local_start.date() == last.astimezone(PARIS).date():
+            return translator.gettext("on {day}", day=format_day(start, translator))
+        return translator.gettext(
+            "from {start} to {end}",
+            start=format_day(start, translator),
+            end=format_day(last, translator),
+        )
+    return translator.gettext(
+        "from {start} to {end}",
+        start=format_moment(start, "time", translator),
+        end=format_moment(end, "time", translator),
+    )
+
+
+class RotaFeature:
+    """The ChatFeature for the duty rota and leave."""
+
+    name = "rota"
+
+    def __init__(self, directory: ProfessionalLookup | None = None) -> None:
+        self.directory: ProfessionalLookup = directory or NoDirectory()
+
+    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
+        _ = translator.gettext
+        lines = [
+            _("“qui est de garde ce soir à Hyères ?”: who is on duty."),
+            _("“mes gardes”, “mes congés”: your duties and leave."),
+            _("“absente du 12 au 20 décembre”, “en congés demain”: declare leave."),
+        ]
+        if is_coordinator:
+            lines.append(
+                _(
+                    "“garde @name:server IDE Hyères 24/12 20h-8h” (or “chaque lundi "
+                    "18h-20h”), “congé @name:server du 12 au 20/12”: set the rota."
+                )
+            )
+        return lines
+
+    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        return False
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        deps = DispatchDeps(
+            context.db,
+            context.now,
+            context.outbox,
+            context.config,
+            self.directory,
+            context.bot_user_id,
+        )
+        command = parse_rota_command(message.body, context.now, deps.gazetteer)
+        if command is None:
+            return False
+        if isinstance(command, MomentError):
+            await context.outbox.reply(Reply(command.render(context._)))
+            return True
+        if isinstance(command, RotaError):
+            await context.outbox.reply(Reply(context._(command.message_id)))
+            return True
+        if command.user_id and command.user_id != message.sender:
+            if not context.is_coordinator(message.sender):
+                await context.outbox.reply(
+                    Reply(context._("Only coordinators can set someone else's rota or leave."))
+                )
+                return True
+        handler = {
+            RotaCommandKind.WHO_IS_ON_DUTY: self._who,
+            RotaCommandKind.MY_DUTIES: self._my_duties,
+            RotaCommandKind.MY_LEAVE: self._my_leave,
+            RotaCommandKind.DECLARE_LEAVE: self._declare_leave,
+            RotaCommandKind.CANCEL_LEAVE: self._cancel_leave,
+            RotaCommandKind.SET_SHIFT: self._set_shift,
+            RotaCommandKind.SET_WEEKLY: self._set_weekly,
+        }[command.kind]
+        return await handler(command, message, deps, context)
+
+    # ------------------------------------------------------------------ queries
+
+    async def _who(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        assert command.moment is not None
+        at = command.moment.at
+        start, end = (command.period.start, command.period.end) if command.period else (at, at)
+        rota = await rota_repo.load_rota(
+            context.db, start - timedelta(days=1), end + timedelta(days=1)
+        )
+        relevant = [
+            item
+            for item in (*rota.slots, *rota.shifts)
+            if command.profession is None or item.profession == command.profession
+        ]
+        if not relevant:
+            # No rota for that profession: leave the question to the directory.
+            return False
+        found: list[Duty] = []
+        for commune in command.communes or (None,):
+            if command.period is not None:
+                duties = on_duty_during(rota, start, end, command.profession, commune)
+            else:
+                duties = on_duty_at(rota, at, command.profession, commune)
+            found.extend(duty for duty in duties if duty not in found)
+        _ = context._
+        translator = context.translator
+        when = (
+            format_period(command.period, translator)
+            if command.period
+            else format_moment(at, command.moment.precision, translator)
+        )
+        where = place_names(command.communes, deps.gazetteer, translator)
+        what = profession_name(command.profession, translator) if command.profession else ""
+        if not found:
+            if what:
+                text = _(
+                    "No {profession} on duty {when} ({where}).",
+                    profession=what,
+                    when=when,
+                    where=where,
+                )
+            else:
+                text = _("Nobody on duty {when} ({where}).", when=when, where=where)
+            await context.outbox.reply(Reply(text))
+            return True
+        lines = [_("On duty {when} ({where}):", when=when, where=where)]
+        for duty in sorted(found, key=lambda d: (d.start, d.user_id)):
+            name = duty.name or await deps.display_name(duty.user_id)
+            lines.append(
+                f"• {name} ({profession_name(duty.profession, translator)}) "
+                f"{format_time(duty.start, translator)}–{format_time(duty.end, translator)}"
+                f" — {duty.user_id}"
+            )
+        await context.outbox.reply(Reply("\n".join(lines), mentions=()))
+        return True
+
+    async def _my_duties(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        start = command.period.start if command.period else context.now
+        end = command.period.end if command.period else context.now + timedelta(days=MY_DUTIES_DAYS)
+        rota = await rota_repo.load_rota(context.db, start - timedelta(days=1), end)
+        duties = duties_of(rota, message.sender, start, end)
+        translator = context.translator
+        _ = context._
+        if not duties:
+            lines = [
+                _(
+                    "You have no duties from {start} to {end}",
+                    start=format_day(start, translator),
+                    end=format_day(end, translator),
+                )
+            ]
+        else:
+            lines = [_("Your duties:")]
+            for duty in duties:
+                lines.append(
+                    f"• {format_moment(duty.start, 'time', translator)}–"
+                    f"{format_time(duty.end, translator)} "
+                    f"{profession_name(duty.profession, translator)} "
+                    f"{place_names(sorted(duty.communes), deps.gazetteer, translator)}"
+                )
+        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        if leaves:
+            lines.append(
+                _(
+                    "Leave: {periods}",
+                    periods="; ".join(format_period(leave, translator) for leave in leaves),
+                )
+            )
+        await context.outbox.reply(Reply("\n".join(lines)))
+        return True
+
+    async def _my_leave(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        _ = context._
+        if not leaves:
+            await context.outbox.reply(Reply(_("You have no leave recorded.")))
+            return True
+        lines = [_("Your leave:")]
+        for leave in leaves:
+            lines.append(f"• {leave.leave_id} — {format_period(leave, context.translator)}")
+        lines.append(_("“annuler congé {id}” to remove one.", id=leaves[0].leave_id))
+        await context.outbox.reply(Reply("\n".join(lines)))
+        return True
+
+    # ------------------------------------------------------------------ changes
+
+    async def _declare_leave(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        assert command.period is not None
+        user = command.user_id or message.sender
+        period = command.period
+        leave = Leave(user, period.start, period.end)
+        leave_id = await rota_repo.add_leave(
+            context.db, leave, rota_repo.SOURCE_CHAT, message.sender, context.now
+        )
+        translator = context.translator
+        _ = context._
+        lines = []
+        if user == message.sender:
+            lines.append(
+                _(
+                    "Leave recorded {period}: no dispatch will be sent to you then.",
+                    period=format_period(period, translator),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "Leave recorded for {name} {period}",
+                    name=await deps.display_name(user),
+                    period=format_period(period, translator),
+                )
+            )
+        rota = await rota_repo.load_rota(context.db, period.start, period.end)
+        clashes = duties_of(Rota(rota.slots, rota.shifts), user, period.start, period.end)
+        if clashes:
+            lines.append(
+                _(
+                    "Careful: on duty during this leave ({duties}); tell the coordination.",
+                    duties=", ".join(
+                        format_moment(duty.start, "time", translator) for duty in clashes[:3]
+                    ),
+                )
+            )
+        lines.append(_("“annuler congé {id}” to remove it.", id=leave_id))
+        await context.outbox.reply(Reply("\n".join(lines)))
+        return True
+
+    async def _cancel_leave(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        assert command.leave_id is not None
+        deleted = await rota_repo.delete_leave(context.db, command.leave_id, message.sender)
+        if not deleted and context.is_coordinator(message.sender):
+            async with context.db.execute(
+                "SELECT user_id FROM leaves WHERE id = ?", (command.leave_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                deleted = await rota_repo.delete_leave(context.db, command.leave_id, row["user_id"])
+        _ = context._
+        if deleted:
+            await context.outbox.reply(Reply(_("Leave {id} removed.", id=command.leave_id)))
+        else:
+            await context.outbox.reply(Reply(_("You have no leave no. {id}.", id=command.leave_id)))
+        return True
+
+    async def _set_shift(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        if not context.is_coordinator(message.sender):
+            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
+            return True
+        assert command.period is not None and command.user_id and command.profession
+        shift = OneOffShift(
+            command.user_id,
+            command.profession,
+            frozenset(command.communes),
+            command.period.start,
+            command.period.end,
+        )
+        await rota_repo.add_shift(
+            context.db, shift, rota_repo.SOURCE_CHAT, message.sender, context.now
+        )
+        translator = context.translator
+        await context.outbox.reply(
+            Reply(
+                context._(
+                    "Duty recorded: {name}, {profession}, {places}, {period}",
+                    name=await deps.display_name(command.user_id),
+                    profession=profession_name(command.profession, translator),
+                    places=place_names(command.communes, deps.gazetteer, translator),
+                    period=format_period(command.period, translator),
+                )
+            )
+        )
+        return True
+
+    async def _set_weekly(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> bool:
+        if not context.is_coordinator(message.sender):
+            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
+            return True
+        assert command.user_id and command.profession and command.weekday is not None
+        assert command.start_time is not None and command.end_time is not None
+        slot = WeeklySlot(
+            command.user_id,
+            command.profession,
+            frozenset(command.communes),
+            command.weekday,
+            command.start_time,
+            command.end_time,
+        )
+        await rota_repo.add_slot(
+            context.db, slot, rota_repo.SOURCE_CHAT, message.sender, context.now
+        )
+        translator = context.translator
+        await context.outbox.reply(
+            Reply(
+                context._(
+                    "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {start}–{end}.",
+                    name=await deps.display_name(command.user_id),
+                    profession=profession_name(command.profession, translator),
+                    places=place_names(command.communes, deps.gazetteer, translator),
+                    weekday=context._(WEEKDAY_NAMES[command.weekday]),
+                    start=command.start_time.strftime("%H:%M"),
+                    end=command.end_time.strftime("%H:%M"),
+                )
+            )
+        )
+        return True

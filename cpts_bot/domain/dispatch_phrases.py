@@ -1,0 +1,302 @@
+"""What French dispatch and rota messages mean. Pure: text (and the time) in, values out.
+
+"déclenchement IDE domicile Hyères ce soir 20h pansement post-op" is a request for a
+nurse, in Hyères, tonight at 20h, for "domicile pansement post-op". Patient details are
+kept apart from the broadcast: whatever follows the first line, or a marker such as
+"patient :" or "détails :", only goes to the professional who accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
+from cpts_bot.domain.french_datetime import (
+    ERROR_NOT_FOUND,
+    Moment,
+    MomentError,
+    normalize,
+    parse_moment,
+)
+
+
+class Answer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    HAND_BACK = "hand_back"
+
+
+_HAND_BACK = re.compile(
+    r"^(?:desolee?\s*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
+    r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?)(?![a-z])"
+)
+_DECLINE = re.compile(
+    r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"
+    r"|j'?\s?peux\s+pas|peux\s+pas|impossible|je\s+refuse|refuse|pas\s+possible"
+    r"|desolee?|pas\s+moi)(?![a-z])"
+)
+_ACCEPT = re.compile(
+    r"^(?:ok|okay|oki|oui|yes|dispo(?:nible)?|je\s+suis\s+dispo(?:nible)?|je\s+prends"
+    r"|je\s+la\s+prends|je\s+le\s+prends|j'?\s?accepte|accepte|go|je\s+peux|je\s+m'en\s+occupe"
+    r"|c'?\s?est\s+bon|pour\s+moi|je\s+y\s+vais|j'?\s?y\s+vais|banco|d'accord|daccord|ca\s+marche"
+    r")(?![a-z])"
+)
+ACCEPT_REACTIONS = frozenset({"👍", "✅", "✔", "👌", "🙋", "🙋‍♀", "🙋‍♂"})
+DECLINE_REACTIONS = frozenset({"❌", "👎", "🚫", "✖"})
+_MAX_ANSWER_WORDS = 8
+
+
+def _strip_emoji_modifiers(key: str) -> str:
+    return "".join(char for char in key if char != "\ufe0f" and not 0x1F3FB <= ord(char) <= 0x1F3FF)
+
+
+def classify_reaction(key: str) -> Answer | None:
+    """👍 ✅ accept, ❌ 👎 decline (skin tones and variation selectors ignored)."""
+    key = _strip_emoji_modifiers(key.strip())
+    if key in ACCEPT_REACTIONS:
+        return Answer.ACCEPT
+    if key in DECLINE_REACTIONS:
+        return Answer.DECLINE
+    return None
+
+
+def classify_answer(text: str) -> Answer | None:
+    """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
+    "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
+    cleaned = re.sub(r"[!.?,;:…\s]+", " ", normalize(text)).strip()
+    cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
+    if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
+        key = text.strip()
+        return classify_reaction(key) if key else None
+    if _HAND_BACK.match(cleaned):
+        return Answer.HAND_BACK
+    if _DECLINE.match(cleaned):
+        return Answer.DECLINE
+    if _ACCEPT.match(cleaned):
+        return Answer.ACCEPT
+    return classify_reaction(text.strip())
+
+
+# ---------------------------------------------------------------------------- requests
+
+_TRIGGER = re.compile(
+    r"^\s*(?:nouveau\s+|nouvelle\s+)?(?:declenchement|declencher|declenche|dispatch|demande\s+de\s+soin)"
+    r"s?(?![a-z])\s*:?\s*"
+)
+_PRIVATE_MARKER = re.compile(
+    r"(?:\n|//|(?<![a-z])(?:patient|patiente|details?|infos?\s+patient|prive)\s*:)"
+)
+_URGENT = re.compile(r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap)(?![a-z])")
+_FILLER = re.compile(r"^(?:pour|a|au|sur|de|d'|un|une|le|la|les|,|-|:)\s*|\s*(?:pour|a|au|,|-|:)$")
+
+FIELDS = ("profession", "communes", "when", "what")
+
+
+def is_dispatch_request(text: str) -> bool:
+    """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch")?"""
+    return _TRIGGER.match(normalize(text)) is not None
+
+
+@dataclass
+class RequestFields:
+    """What a (possibly incomplete) request says. JSON-friendly for the drafts table."""
+
+    profession: str | None = None
+    communes: list[str] = field(default_factory=list)
+    needed_at: str | None = None  # ISO UTC
+    precision: str | None = None
+    when_words: str | None = None
+    what: str | None = None
+    details: str = ""
+    urgent: bool = False
+    time_error: tuple[str, str] | None = None  # (message_id, detail) of an unreadable time
+
+    def missing(self) -> list[str]:
+        """The fields still needed, in the order they are asked for."""
+        missing = []
+        if not self.profession:
+            missing.append("profession")
+        if not self.communes:
+            missing.append("communes")
+        if not self.needed_at:
+            missing.append("when")
+        if not self.what:
+            missing.append("what")
+        return missing
+
+    def merge(self, other: RequestFields) -> RequestFields:
+        """Fill what is missing here from ``other``."""
+        return RequestFields(
+            profession=self.profession or other.profession,
+            communes=self.communes or other.communes,
+            needed_at=self.needed_at or other.needed_at,
+            precision=self.precision if self.needed_at else other.precision,
+            when_words=self.when_words if self.needed_at else other.when_words,
+            what=self.what or other.what,
+            details="\n".join(part for part in (self.details, other.details) if part),
+            urgent=self.urgent or other.urgent,
+            time_error=None if (self.needed_at or other.needed_at) else other.time_error,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "profession": self.profession,
+            "communes": self.communes,
+            "needed_at": self.needed_at,
+            "precision": self.precision,
+            "when_words": self.when_words,
+            "what": self.what,
+            "details": self.details,
+            "urgent": self.urgent,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> RequestFields:
+        return cls(
+            profession=data.get("profession"),  # type: ignore[arg-type]
+            communes=list(data.get("communes") or []),  # type: ignore[call-overload]
+            needed_at=data.get("needed_at"),  # type: ignore[arg-type]
+            precision=data.get("precision"),  # type: ignore[arg-type]
+            when_words=data.get("when_words"),  # type: ignore[arg-type]
+            what=data.get("what"),  # type: ignore[arg-type]
+            details=str(data.get("details") or ""),
+            urgent=bool(data.get("urgent")),
+        )
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
+    """Read a dispatch request (with or without its "déclenchement" word)."""
+    normalized = normalize(text)
+    trigger = _TRIGGER.match(normalized)
+    public, details = text, ""
+    marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    if marker:
+        public = text[: marker.start()]
+        details = text[marker.end() :].strip()
+    # ``work`` is the public part with each understood piece blanked out; what is left
+    # is the description of the care ("domicile pansement post-op").
+    work = public
+    if trigger:
+        work = _blank(work, 0, trigger.end())
+    fields = RequestFields(details=details)
+    profession = find_profession(work)
+    if profession:
+        fields.profession = profession.code
+        work = _blank(work, profession.start, profession.end)
+    places = gazetteer.find(work)
+    if places:
+        fields.communes = [place.code for place in places]
+        for place in places:
+            work = _blank(work, place.start, place.end)
+    urgent = _URGENT.search(normalize(work))
+    if urgent:
+        fields.urgent = True
+        work = _blank(work, urgent.start(), urgent.end())
+    moment = parse_moment(work, now)
+    if isinstance(moment, Moment):
+        fields.needed_at = moment.at.isoformat()
+        fields.precision = moment.precision
+        fields.when_words = moment.matched
+        start = work.find(moment.matched)
+        if start >= 0:
+            work = _blank(work, start, start + len(moment.matched))
+    elif moment.message_id != ERROR_NOT_FOUND:
+        fields.time_error = (moment.message_id, moment.detail)
+    what = re.sub(r"\s+", " ", work).strip()
+    previous = None
+    while what and what != previous:
+        previous = what
+        what = _FILLER.sub("", what).strip()
+    fields.what = what or None
+    return fields
+
+
+def parse_field_answer(
+    awaiting: str, text: str, now: datetime, gazetteer: Gazetteer
+) -> RequestFields | MomentError:
+    """Read the answer to "which profession / where / when / what?" in a guided exchange.
+    Other pieces found in the answer are kept too; the description is only taken when it
+    was the question (so "Hyères" is not read as the care)."""
+    fields = parse_request(text, now, gazetteer)
+    if awaiting == "what":
+        if not fields.what:
+            fields.what = text.strip() or None
+        return fields
+    fields.what = None
+    if awaiting == "when" and not fields.needed_at:
+        if fields.time_error:
+            return MomentError(*fields.time_error)
+        moment = parse_moment(text, now)
+        if isinstance(moment, MomentError):
+            return moment
+    return fields
+
+
+# ------------------------------------------------------------------------- commands
+
+
+class CommandKind(StrEnum):
+    MY_DISPATCHES = "my_dispatches"
+    STATUS = "status"
+    CANCEL = "cancel"
+    HAND_BACK = "hand_back"
+    COMPLETE = "complete"
+    RELAUNCH = "relaunch"
+    CANCEL_DRAFT = "cancel_draft"
+
+
+@dataclass(frozen=True)
+class DispatchCommand:
+    kind: CommandKind
+    dispatch_id: int | None = None
+
+
+_COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
+    (re.compile(r"^mes\s+(?:declenchements?|dispatchs?|demandes?)\s*$"), CommandKind.MY_DISPATCHES),
+    (
+        re.compile(
+            r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
+        ),
+        CommandKind.STATUS,
+    ),
+    (
+        re.compile(r"^annuler?\s+(?:le\s+)?(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"),
+        CommandKind.CANCEL,
+    ),
+    (
+        re.compile(
+            r"^(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+me\s+desiste|je\s+rends)"
+            r"\s*(?:le\s+|pour\s+(?:le\s+)?)?#?(\d+)\s*$"
+        ),
+        CommandKind.HAND_BACK,
+    ),
+    (re.compile(r"^(?:fait|termine|realise|clos|clore)\s+#?(\d+)\s*$"), CommandKind.COMPLETE),
+    (
+        re.compile(r"^(?:relancer?)\s+(?:le\s+)?(?:declenchement\s+)?#?(\d+)\s*$"),
+        CommandKind.RELAUNCH,
+    ),
+    (
+        re.compile(r"^(?:annuler?|stop|laisse\s+tomber|abandon(?:ner)?)\s*$"),
+        CommandKind.CANCEL_DRAFT,
+    ),
+)
+
+
+def parse_command(text: str) -> DispatchCommand | None:
+    """One of the dispatch commands ("mes déclenchements", "statut 42", "annuler 42",
+    "je ne peux plus 42", "fait 42", "relancer 42", "annuler"), or None."""
+    cleaned = re.sub(r"[!.?]+\s*$", "", normalize(text).strip())
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    for pattern, kind in _COMMANDS:
+        match = pattern.match(cleaned)
+        if match:
+            number = int(match.group(1)) if match.groups() else None
+            return DispatchCommand(kind, number)
+    return None

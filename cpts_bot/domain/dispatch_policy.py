@@ -1,0 +1,81 @@
+"""How dispatches escalate when nobody accepts: the ``dispatch:`` section of rooms.yaml.
+
+Example::
+
+    dispatch:
+      requesters: ["@dr.martin:cpts.example"]   # besides coordinators
+      any_member_may_request: false
+      expire_after_minutes: 60
+      escalation:
+        - {after_minutes: 10, action: widen_to_neighbours}
+        - {after_minutes: 10, action: all_profession}
+        - {after_minutes: 10, action: notify_coordination}
+
+Each step waits ``after_minutes`` after the previous one (or after the broadcast). The
+dispatch expires ``expire_after_minutes`` after it was broadcast (or re-opened), and the
+requester is told.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class EscalationAction(StrEnum):
+    WIDEN_TO_NEIGHBOURS = "widen_to_neighbours"  # add members of the neighbouring communes
+    ALL_PROFESSION = "all_profession"  # add every active member of the profession
+    NOTIFY_COORDINATION = "notify_coordination"  # tell the coordination room
+
+
+class EscalationStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after_minutes: int = Field(ge=0, le=24 * 60)
+    action: EscalationAction
+
+
+def _default_steps() -> list[EscalationStep]:
+    return [
+        EscalationStep(after_minutes=10, action=EscalationAction.WIDEN_TO_NEIGHBOURS),
+        EscalationStep(after_minutes=10, action=EscalationAction.ALL_PROFESSION),
+        EscalationStep(after_minutes=10, action=EscalationAction.NOTIFY_COORDINATION),
+    ]
+
+
+class DispatchPolicy(BaseModel):
+    """Who may create dispatches, and the escalation chain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requesters: list[str] = Field(default_factory=list)
+    any_member_may_request: bool = False
+    expire_after_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    escalation: list[EscalationStep] = Field(default_factory=_default_steps)
+    draft_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+    @field_validator("requesters")
+    @classmethod
+    def _requesters(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.startswith("@") or ":" not in value:
+                raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
+        return values
+
+    def step(self, index: int) -> EscalationStep | None:
+        """The ``index``-th escalation step (0 is the first), or None after the last."""
+        return self.escalation[index] if 0 <= index < len(self.escalation) else None
+
+
+def policy_from_config(config: Any) -> DispatchPolicy:
+    """The policy of a RoomsConfig: its ``dispatch`` field, else ``extra["dispatch"]``."""
+    direct = getattr(config, "dispatch", None)
+    if isinstance(direct, DispatchPolicy):
+        return direct
+    extra = getattr(config, "extra", None) or {}
+    raw = extra.get("dispatch") if isinstance(extra, dict) else None
+    if isinstance(raw, DispatchPolicy):
+        return raw
+    return DispatchPolicy.model_validate(raw or {})

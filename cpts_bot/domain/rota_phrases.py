@@ -1,0 +1,227 @@
+"""What French rota messages mean: who is on duty, my duties, leave, setting a shift.
+
+- "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?" -> a query
+- "mes gardes", "mes congés" -> the sender's own duties and leave
+- "absente du 12 au 20 décembre", "en congés demain" -> leave for the sender
+- "congé @bob:hs du 12 au 20 décembre" (coordinator) -> leave for someone else
+- "garde @alice:hs IDE Hyères 24/12 20h-8h" (coordinator) -> a one-off shift
+- "garde @alice:hs IDE Hyères chaque lundi 18h-20h" (coordinator) -> a weekly slot
+- "annuler congé 3" -> delete a leave period
+Pure: text and the time in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
+from cpts_bot.domain.french_datetime import (
+    ERROR_INVALID_TIME,
+    WEEKDAYS,
+    Moment,
+    MomentError,
+    Period,
+    local_to_utc,
+    normalize,
+    parse_moment,
+    parse_period,
+)
+from cpts_bot.domain.times import PARIS
+from cpts_bot.i18n.translator import N_
+
+
+class RotaCommandKind(StrEnum):
+    WHO_IS_ON_DUTY = "who_is_on_duty"
+    MY_DUTIES = "my_duties"
+    MY_LEAVE = "my_leave"
+    DECLARE_LEAVE = "declare_leave"
+    CANCEL_LEAVE = "cancel_leave"
+    SET_SHIFT = "set_shift"
+    SET_WEEKLY = "set_weekly"
+
+
+@dataclass(frozen=True)
+class RotaCommand:
+    """A rota command. Times are aware UTC; ``period`` is the span asked about."""
+
+    kind: RotaCommandKind
+    user_id: str | None = None  # whose leave or shift (a coordinator naming someone)
+    profession: str | None = None
+    communes: tuple[str, ...] = ()
+    moment: Moment | None = None
+    period: Period | None = None
+    weekday: int | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    leave_id: int | None = None
+
+
+_DUTY_WORDS = re.compile(
+    r"(?<![a-z])(?:de\s+garde|d'\s?astreinte|en\s+astreinte|de\s+permanence|d'\s?astreinte"
+    r"|astreintes?|gardes?|permanences?|de\s+service)(?![a-z])"
+)
+_MY_DUTIES = re.compile(
+    r"^(?:mes|mon)\s+(?:gardes?|astreintes?|permanences?|planning|creneaux)(?P<rest>.*)$"
+)
+_MY_LEAVE = re.compile(r"^(?:mes|mon)\s+(?:conges?|absences?|vacances)\s*$")
+_LEAVE_START = re.compile(
+    r"^(?:je\s+(?:suis|serai)\s+|serai\s+|suis\s+)?(?:absente?|en\s+conges?|conges?"
+    r"|en\s+vacances|en\s+repos)(?![a-z])"
+)
+_CANCEL_LEAVE = re.compile(
+    r"^(?:annuler?|supprimer?|effacer?)\s+(?:mon\s+|le\s+)?(?:conges?|absence)\s+#?(\d+)\s*$"
+)
+_MENTION = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?")
+_SET = re.compile(
+    r"^(?:ajouter\s+)?(?P<what>gardes?|astreintes?|permanences?|conges?|absences?)"
+    r"\s+(?P<user>@\S+)\s*(?P<rest>.*)$"
+)
+_TIME_RANGE = re.compile(
+    r"(?<![0-9])(?P<h1>\d{1,2})\s?(?:h|:)\s?(?P<m1>\d{2})?\s*(?:-|a|au|jusqu'a)\s*"
+    r"(?P<h2>\d{1,2})\s?(?:h|:)\s?(?P<m2>\d{2})?(?![0-9])"
+)
+_WEEKLY = re.compile(
+    r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|le)?\s*(?P<wd>"
+    + "|".join(WEEKDAYS)
+    + r")s?(?:\s+(?:de\s+)?chaque\s+semaine)?(?![a-z])"
+)
+_EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
+
+
+@dataclass(frozen=True)
+class RotaError:
+    """Why a rota command cannot be read: a translatable message id and its values."""
+
+    message_id: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+ERROR_NEED_TIMES = N_("Give the hours, e.g. “20h-8h”.")
+ERROR_NEED_DAY = N_("Give the day, e.g. “24/12” or “chaque lundi”.")
+ERROR_NEED_PROFESSION = N_("Give the profession, e.g. IDE, kiné, médecin.")
+ERROR_NEED_PERIOD = N_("Give the dates, e.g. “du 12 au 20 décembre” or “demain”.")
+
+
+def _time_range(text: str) -> tuple[time, time, re.Match[str]] | MomentError | None:
+    match = _TIME_RANGE.search(text)
+    if match is None:
+        return None
+    h1, h2 = int(match.group("h1")), int(match.group("h2"))
+    m1, m2 = int(match.group("m1") or 0), int(match.group("m2") or 0)
+    for hour, minute in ((h1, m1), (h2, m2)):
+        if hour > 24 or minute > 59 or (hour == 24 and minute):
+            return MomentError(ERROR_INVALID_TIME, f"{hour}h{minute:02d}")
+    return time(h1 % 24, m1), time(h2 % 24, m2), match
+
+
+def parse_rota_command(
+    text: str, now: datetime, gazetteer: Gazetteer
+) -> RotaCommand | RotaError | MomentError | None:
+    """The rota command in ``text``, an error explaining what is missing, or None when the
+    text is not about the rota."""
+    normalized = re.sub(r"\s+", " ", normalize(text).strip())
+    normalized = re.sub(r"\s*[?!.]+$", "", normalized)
+    cancel = _CANCEL_LEAVE.match(normalized)
+    if cancel:
+        return RotaCommand(RotaCommandKind.CANCEL_LEAVE, leave_id=int(cancel.group(1)))
+    if _MY_LEAVE.match(normalized):
+        return RotaCommand(RotaCommandKind.MY_LEAVE)
+    mine = _MY_DUTIES.match(normalized)
+    if mine:
+        period = parse_period(mine.group("rest"), now) if mine.group("rest").strip() else None
+        return RotaCommand(
+            RotaCommandKind.MY_DUTIES, period=period if isinstance(period, Period) else None
+        )
+    setting = _SET.match(normalized)
+    if setting:
+        user = _MENTION.match(setting.group("user"))
+        if user is None:
+            return None
+        rest = setting.group("rest")
+        if setting.group("what").startswith(("conge", "absence")):
+            return _leave(rest, now, user.group(0))
+        return _shift(rest, now, gazetteer, user.group(0))
+    if _LEAVE_START.match(normalized) and not _DUTY_WORDS.search(normalized):
+        # Only a message that starts by saying so: "le patient était absent" is not leave.
+        return _leave(text, now, None)
+    if _DUTY_WORDS.search(normalized) and "@" not in normalized:
+        return _query(text, now, gazetteer)
+    return None
+
+
+def _leave(text: str, now: datetime, user_id: str | None) -> RotaCommand | MomentError | RotaError:
+    period = parse_period(text, now)
+    if isinstance(period, MomentError):
+        if period.message_id.startswith("No date"):
+            return RotaError(ERROR_NEED_PERIOD)
+        return period
+    return RotaCommand(RotaCommandKind.DECLARE_LEAVE, user_id=user_id, period=period)
+
+
+def _query(text: str, now: datetime, gazetteer: Gazetteer) -> RotaCommand:
+    profession = find_profession(text)
+    communes = tuple(found.code for found in gazetteer.find(text))
+    moment = parse_moment(text, now)
+    if isinstance(moment, MomentError):
+        moment = Moment(now, "exact", "")
+    period = None
+    if moment.precision in ("day", "part_of_day"):
+        day_period = parse_period(text, now)
+        period = day_period if isinstance(day_period, Period) else None
+    return RotaCommand(
+        RotaCommandKind.WHO_IS_ON_DUTY,
+        profession=profession.code if profession else None,
+        communes=communes,
+        moment=moment,
+        period=period,
+    )
+
+
+def _shift(
+    text: str, now: datetime, gazetteer: Gazetteer, user_id: str
+) -> RotaCommand | RotaError | MomentError:
+    profession = find_profession(text)
+    if profession is None:
+        return RotaError(ERROR_NEED_PROFESSION)
+    communes = tuple(found.code for found in gazetteer.find(text))
+    normalized = normalize(text)
+    hours = _time_range(normalized)
+    if isinstance(hours, MomentError):
+        return hours
+    if hours is None:
+        return RotaError(ERROR_NEED_TIMES)
+    start, end, match = hours
+    without_hours = normalized[: match.start()] + " " + normalized[match.end() :]
+    weekly = _WEEKLY.search(without_hours)
+    if weekly and _EVERY.search(without_hours):
+        return RotaCommand(
+            RotaCommandKind.SET_WEEKLY,
+            user_id=user_id,
+            profession=profession.code,
+            communes=communes,
+            weekday=WEEKDAYS[weekly.group("wd")],
+            start_time=start,
+            end_time=end,
+        )
+    day = parse_moment(without_hours, now)
+    if isinstance(day, MomentError):
+        if day.message_id.startswith("No date"):
+            return RotaError(ERROR_NEED_DAY)
+        return day
+    local_day: date = day.at.astimezone(PARIS).date()
+    if day.precision != "day":
+        local_day = day.at.astimezone(PARIS).date()
+    begins = local_to_utc(local_day, start)
+    ends = local_to_utc(local_day + timedelta(days=0 if end > start else 1), end)
+    return RotaCommand(
+        RotaCommandKind.SET_SHIFT,
+        user_id=user_id,
+        profession=profession.code,
+        communes=communes,
+        period=Period(begins, ends, match.group(0)),
+        start_time=start,
+        end_time=end,
+    )

@@ -1,0 +1,283 @@
+"""Import the duty rota and leave from a CSV file (format: docs/rota-csv.md).
+
+All or nothing: a file with any invalid line imports nothing and every problem is
+listed with its line number. A valid file replaces what the previous CSV import wrote;
+what was set by chat is kept. Times are Paris wall-clock times, stored as UTC.
+
+``cpts-bot import-rota FILE.csv [--check]`` (see :func:`register_cli`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
+from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
+from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
+from cpts_bot.settings import MATRIX_USER_ID, ConfigError, load_rooms_config
+from cpts_bot.storage.database import Database
+from cpts_bot.storage.rota_repository import ImportCounts, replace_imported
+from cpts_bot.storage.schema_migrator import MigrationError
+
+COLUMNS = (
+    "type",
+    "matrix_id",
+    "name",
+    "profession",
+    "communes",
+    "day",
+    "start",
+    "end",
+    "from",
+    "until",
+)
+REQUIRED_COLUMNS = ("type", "matrix_id")
+TYPES = {
+    "hebdo": "weekly",
+    "hebdomadaire": "weekly",
+    "weekly": "weekly",
+    "garde": "shift",
+    "astreinte": "shift",
+    "permanence": "shift",
+    "shift": "shift",
+    "ponctuel": "shift",
+    "ponctuelle": "shift",
+    "conge": "leave",
+    "conges": "leave",
+    "absence": "leave",
+    "leave": "leave",
+}
+IMPORTED_BY = "csv-import"
+
+
+class RotaCsvError(Exception):
+    """The file cannot be imported; ``problems`` lists each one (with its line)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class RotaFile:
+    slots: list[WeeklySlot] = field(default_factory=list)
+    shifts: list[OneOffShift] = field(default_factory=list)
+    leaves: list[Leave] = field(default_factory=list)
+
+
+class _LineError(Exception):
+    pass
+
+
+def _time(text: str, column: str) -> time:
+    match = re.fullmatch(r"(\d{1,2})\s*[h:]\s*(\d{2})?", text.strip().lower())
+    if not match:
+        raise _LineError(f"{column}: {text!r} is not a time such as 20:00 or 8h30")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise _LineError(f"{column}: {text!r} is not a valid time")
+    return time(hour % 24, minute)
+
+
+def _date(text: str, column: str) -> date:
+    text = text.strip()
+    try:
+        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _LineError(
+            f"{column}: {text!r} is not a date such as 24/12/2026 or 2026-12-24"
+        ) from None
+
+
+def _optional_date(text: str, column: str) -> date | None:
+    return _date(text, column) if text.strip() else None
+
+
+def _weekday(text: str) -> int:
+    key = normalize(text.strip()).rstrip("s")
+    if key in WEEKDAYS:
+        return WEEKDAYS[key]
+    if key.isdigit() and 1 <= int(key) <= 7:
+        return int(key) - 1
+    raise _LineError(f"day: {text!r} is not a weekday (lundi ... dimanche, or 1-7)")
+
+
+def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
+    codes = set()
+    for part in re.split(r"[|;]", text):
+        part = part.strip()
+        if not part:
+            continue
+        if part in gazetteer.places:
+            codes.add(part)
+            continue
+        found = gazetteer.find(part)
+        if not found:
+            raise _LineError(f"communes: {part!r} is not a commune of the territory")
+        codes.add(found[0].code)
+    return frozenset(codes)
+
+
+def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> None:
+    kind = TYPES.get(normalize(row.get("type", "").strip()))
+    if kind is None:
+        raise _LineError(f"type: {row.get('type', '')!r} is not hebdo, garde or conge")
+    user = row.get("matrix_id", "").strip()
+    if not MATRIX_USER_ID.match(user):
+        raise _LineError(f"matrix_id: {user!r} is not a Matrix ID such as @name:example.org")
+    name = row.get("name", "").strip()
+    if kind == "leave":
+        first = _date(row.get("from", ""), "from")
+        last = _date(row.get("until", "") or row.get("from", ""), "until")
+        if last < first:
+            raise _LineError("until: the leave ends before it starts")
+        into.leaves.append(
+            Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
+        )
+        return
+    profession = profession_code(row.get("profession", ""))
+    if profession is None:
+        raise _LineError(f"profession: {row.get('profession', '')!r} is not a known profession")
+    communes = _communes(row.get("communes", ""), gazetteer)
+    start = _time(row.get("start", ""), "start")
+    end = _time(row.get("end", ""), "end")
+    if kind == "weekly":
+        valid_from = _optional_date(row.get("from", ""), "from")
+        valid_until = _optional_date(row.get("until", ""), "until")
+        into.slots.append(
+            WeeklySlot(
+                user,
+                profession,
+                communes,
+                _weekday(row.get("day", "")),
+                start,
+                end,
+                valid_from,
+                valid_until,
+                name=name,
+            )
+        )
+        return
+    day = _date(row.get("day", ""), "day")
+    begins = local_to_utc(day, start)
+    ends = local_to_utc(day + timedelta(days=0 if end > start else 1), end)
+    into.shifts.append(OneOffShift(user, profession, communes, begins, ends, name=name))
+
+
+def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
+    """Read the whole file; raise :class:`RotaCsvError` listing every problem."""
+    text = text.lstrip("\ufeff")
+    first_line = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [normalize(name or "").strip() for name in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise RotaCsvError(
+            [
+                f"line 1: missing column(s): {', '.join(missing)}"
+                f" (expected: {delimiter.join(COLUMNS)})"
+            ]
+        )
+    unknown = [column for column in header if column and column not in COLUMNS]
+    if unknown:
+        raise RotaCsvError([f"line 1: unknown column(s): {', '.join(unknown)}"])
+    result = RotaFile()
+    problems = []
+    for line_number, raw in enumerate(reader, start=2):
+        row = {normalize(key or "").strip(): (value or "") for key, value in raw.items()}
+        if not any(value.strip() for value in row.values()):
+            continue
+        try:
+            _parse_line(row, gazetteer, result)
+        except _LineError as error:
+            problems.append(f"line {line_number}: {error}")
+        except ValueError as error:
+            problems.append(f"line {line_number}: {error}")
+    if problems:
+        raise RotaCsvError(problems)
+    return result
+
+
+async def import_rota_csv(
+    database: Database, path: Path, gazetteer: Gazetteer, now: datetime
+) -> ImportCounts:
+    """Parse ``path`` and, if it is valid, replace the previously imported rota with it."""
+    try:
+        # A rota file is small; read it off the event loop all the same.
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RotaCsvError([f"{path.name}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
+    parsed = parse_rota_csv(text, gazetteer)
+    async with database.transaction() as db:
+        return await replace_imported(
+            db, parsed.slots, parsed.shifts, parsed.leaves, IMPORTED_BY, now
+        )
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``import-rota FILE.csv [--check]`` to the main parser's ``subparsers``."""
+    parser = subparsers.add_parser(
+        "import-rota", help="import the duty rota and leave (see docs/rota-csv.md)"
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--check", action="store_true", help="check the file, import nothing")
+    parser.set_defaults(handler=run_import_rota)
+
+
+def run_import_rota(args: argparse.Namespace) -> int:
+    """Handler of ``import-rota``: 0 when imported (or valid with --check), 1 otherwise."""
+    rooms_file = Path(
+        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
+    )
+    data_dir = Path(getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data")
+    try:
+        config = load_rooms_config(rooms_file)
+    except ConfigError as error:
+        print(f"error: cannot read the territory's communes:\n{error}", file=sys.stderr)
+        return 1
+    gazetteer = Gazetteer.from_territory(config.territory)
+    try:
+        if args.check:
+            parsed = parse_rota_csv(args.file.read_text(encoding="utf-8"), gazetteer)
+            print(
+                f"{args.file.name} is valid: {len(parsed.slots)} weekly slot(s),"
+                f" {len(parsed.shifts)} shift(s), {len(parsed.leaves)} leave period(s)"
+            )
+            return 0
+
+        async def run() -> ImportCounts:
+            database = await Database.open(data_dir / "cpts-bot.sqlite")
+            try:
+                return await import_rota_csv(database, args.file, gazetteer, datetime.now(UTC))
+            finally:
+                await database.close()
+
+        counts = asyncio.run(run())
+    except RotaCsvError as error:
+        print(f"error: {error}\nnothing was imported", file=sys.stderr)
+        return 1
+    except (MigrationError, OSError) as error:
+        print(f"error: {error}\nnothing was imported", file=sys.stderr)
+        return 1
+    print(
+        f"rota {args.file.name} imported: {counts.slots} weekly slot(s), {counts.shifts}"
+        f" shift(s), {counts.leaves} leave period(s); the previous import was replaced"
+    )
+    return 0

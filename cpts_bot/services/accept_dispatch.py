@@ -1,0 +1,419 @@
+"""Answers to a dispatch (accept, decline, hand back) and the requester's actions.
+
+The first accept wins because the database says so: :func:`repo.apply_transition` moves
+the dispatch from ``open`` to ``taken`` with one conditional update, and only the
+handler whose update changed the row goes on as the winner. The winner gets the details
+and the requester's contact in a direct message; the requester is told who took it;
+every other professional asked is told it is taken (their message is edited when its
+event id is known, and a short notice is sent).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.dispatch_models import Dispatch
+from cpts_bot.domain.dispatch_phrases import Answer
+from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState
+from cpts_bot.domain.times import to_iso
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.broadcast_dispatch import (
+    KIND_BROADCAST,
+    KIND_DETAILS,
+    KIND_REQUESTER,
+    KIND_ROOM,
+    broadcast_text,
+    correlation,
+    duty_room_for,
+    send_to,
+)
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    format_moment,
+    place_names,
+    profession_name,
+    respond,
+)
+from cpts_bot.storage import dispatch_repository as repo
+
+
+class Outcome(StrEnum):
+    WON = "won"
+    ALREADY_YOURS = "already_yours"
+    TAKEN_BY_OTHER = "taken_by_other"
+    CLOSED = "closed"
+    NOT_ASKED = "not_asked"
+    DECLINED = "declined"
+    UNKNOWN = "unknown"
+    HANDED_BACK = "handed_back"
+    NOT_ALLOWED = "not_allowed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    RELAUNCHED = "relaunched"
+
+
+def state_name(state: DispatchState, translator: Translator) -> str:
+    _ = translator.gettext
+    return {
+        DispatchState.OPEN: _("open"),
+        DispatchState.TAKEN: _("taken"),
+        DispatchState.EXPIRED: _("expired"),
+        DispatchState.CANCELLED: _("cancelled"),
+        DispatchState.COMPLETED: _("completed"),
+    }[state]
+
+
+async def _say(deps: DispatchDeps, user_id: str, message: str, **values: object) -> None:
+    translator = await deps.translator_for(user_id)
+    await respond(deps, user_id, Reply(translator.gettext(message, **values)))
+
+
+async def direct_notice(
+    deps: DispatchDeps,
+    user_id: str,
+    message: str,
+    *,
+    correlation: str | None = None,
+    notify: bool = False,
+    **values: object,
+) -> None:
+    """Write to ``user_id`` in their direct chat; ``notify`` sends a plain message (which
+    phones ring for) rather than a notice."""
+    translator = await deps.translator_for(user_id)
+    await deps.outbox.send_direct(
+        user_id,
+        Reply(translator.gettext(message, **values)),
+        notice=not notify,
+        correlation=correlation,
+    )
+
+
+async def answer_dispatch(
+    deps: DispatchDeps, dispatch_id: int, user_id: str, answer: Answer
+) -> Outcome:
+    """Apply ``user_id``'s answer to dispatch ``dispatch_id`` and say what happened."""
+    dispatch = await repo.get(deps.db, dispatch_id)
+    if dispatch is None:
+        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        return Outcome.UNKNOWN
+    if answer is Answer.HAND_BACK:
+        return await hand_back(deps, dispatch, user_id)
+    asked = await repo.recipient(deps.db, dispatch.id, user_id)
+    if asked is None:
+        await _say(deps, user_id, N_("Dispatch no. {id} was not offered to you."), id=dispatch.id)
+        return Outcome.NOT_ASKED
+    if answer is Answer.DECLINE:
+        return await _decline(deps, dispatch, user_id)
+    return await _accept(deps, dispatch, user_id)
+
+
+async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    if dispatch.state is DispatchState.OPEN:
+        won = await repo.apply_transition(
+            deps.db,
+            dispatch,
+            DispatchEvent.ACCEPT,
+            user_id,
+            deps.now,
+            taken_by=user_id,
+            taken_at=deps.now,
+            next_step_at=None,
+        )
+        if won is not None:
+            await repo.set_answer(deps.db, dispatch.id, user_id, "accepted", deps.now)
+            await _tell_winner(deps, won, user_id)
+            await _tell_requester_taken(deps, won, user_id)
+            await _tell_others_taken(deps, won, user_id)
+            return Outcome.WON
+        refreshed = await repo.get(deps.db, dispatch.id)
+        assert refreshed is not None
+        dispatch = refreshed
+    if dispatch.state is DispatchState.TAKEN:
+        if dispatch.taken_by == user_id:
+            await _say(deps, user_id, N_("Dispatch no. {id} is already yours."), id=dispatch.id)
+            return Outcome.ALREADY_YOURS
+        await repo.set_answer(deps.db, dispatch.id, user_id, "late", deps.now)
+        name = await deps.display_name(str(dispatch.taken_by))
+        await _say(
+            deps,
+            user_id,
+            N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
+            name=name,
+            id=dispatch.id,
+        )
+        return Outcome.TAKEN_BY_OTHER
+    translator = await deps.translator_for(user_id)
+    await respond(
+        deps,
+        user_id,
+        Reply(
+            translator.gettext(
+                "Dispatch no. {id} is no longer open ({state}).",
+                id=dispatch.id,
+                state=state_name(dispatch.state, translator),
+            )
+        ),
+    )
+    return Outcome.CLOSED
+
+
+async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    if dispatch.state is DispatchState.OPEN:
+        await repo.set_answer(deps.db, dispatch.id, user_id, "declined", deps.now)
+        await repo.record_transition(
+            deps.db,
+            dispatch.id,
+            DispatchEvent.DECLINE,
+            dispatch.state,
+            dispatch.state,
+            user_id,
+            deps.now,
+        )
+        rows = await repo.recipients(deps.db, dispatch.id)
+        if rows and all(row["answer"] == "declined" for row in rows):
+            # Everyone asked said no: escalate at the next tick instead of waiting.
+            await deps.db.execute(
+                "UPDATE dispatches SET next_step_at = ? WHERE id = ? AND state = 'open'"
+                " AND next_step_at IS NOT NULL",
+                (to_iso(deps.now), dispatch.id),
+            )
+    await _say(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
+    return Outcome.DECLINED
+
+
+async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+    translator = await deps.translator_for(user_id)
+    _ = translator.gettext
+    lines = [
+        _("Dispatch no. {id} is yours. Thank you!", id=dispatch.id),
+        profession_name(dispatch.profession, translator)
+        + " — "
+        + place_names(dispatch.all_communes, deps.gazetteer, translator)
+        + " — "
+        + format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+        dispatch.what,
+    ]
+    if dispatch.details:
+        lines.append(_("Details: {details}", details=dispatch.details))
+    lines.append(_("Requested by: {contact}", contact=await deps.contact(dispatch.requester)))
+    lines.append(_("If you can no longer go, reply “je ne peux plus”."))
+    await deps.outbox.send_direct(
+        user_id,
+        Reply("\n".join(lines)),
+        correlation=correlation(dispatch.id, KIND_DETAILS, user_id),
+    )
+
+
+async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+    await direct_notice(
+        deps,
+        dispatch.requester,
+        N_("Dispatch no. {id} taken by {contact}."),
+        notify=True,
+        correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
+        id=dispatch.id,
+        contact=await deps.contact(user_id),
+    )
+
+
+async def edit_broadcasts(deps: DispatchDeps, dispatch: Dispatch, status: str) -> None:
+    """Put ``status`` (a msgid with {id} and {name}) on top of every broadcast message."""
+    name = await deps.display_name(dispatch.taken_by) if dispatch.taken_by else ""
+    for row in await repo.messages(deps.db, dispatch.id, (KIND_BROADCAST, KIND_ROOM)):
+        language_of = row["target"] if row["kind"] == KIND_BROADCAST else ""
+        translator = (
+            await deps.translator_for(language_of)
+            if language_of
+            else Translator(deps.config.language)
+        )
+        text = (
+            translator.gettext(status, id=dispatch.id, name=name)
+            + "\n"
+            + broadcast_text(dispatch, deps, translator)
+        )
+        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
+
+
+async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str) -> None:
+    await edit_broadcasts(deps, dispatch, N_("[Taken by {name}]"))
+    name = await deps.display_name(winner)
+    room = duty_room_for(deps, dispatch.profession)
+    if room is not None:
+        translator = Translator(deps.config.language)
+        rooms = await repo.messages(deps.db, dispatch.id, (KIND_ROOM,))
+        await deps.outbox.send(
+            room,
+            Reply(
+                translator.gettext(
+                    "Dispatch no. {id} taken by {name}. Thank you all!", id=dispatch.id, name=name
+                )
+            ),
+            in_reply_to=rooms[0]["event_id"] if rooms else None,
+        )
+        return
+    for row in await repo.recipients(deps.db, dispatch.id):
+        if row["user_id"] == winner or row["answer"] in ("late", "declined", "handed_back"):
+            continue
+        await direct_notice(
+            deps,
+            row["user_id"],
+            N_("Dispatch no. {id} is taken by {name}. Thank you!"),
+            id=dispatch.id,
+            name=name,
+        )
+
+
+async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    """The professional who took ``dispatch`` can no longer go: it is open again and
+    offered again to the others asked."""
+    if dispatch.state is not DispatchState.TAKEN or dispatch.taken_by != user_id:
+        await _say(
+            deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
+        )
+        return Outcome.NOT_ALLOWED
+    policy = deps.policy
+    step = policy.step(dispatch.step_index)
+    reopened = await repo.apply_transition(
+        deps.db,
+        dispatch,
+        DispatchEvent.HAND_BACK,
+        user_id,
+        deps.now,
+        taken_by=None,
+        taken_at=None,
+        next_step_at=deps.now + timedelta(minutes=step.after_minutes) if step else None,
+        expires_at=max(
+            dispatch.expires_at, deps.now + timedelta(minutes=policy.expire_after_minutes)
+        ),
+    )
+    if reopened is None:
+        await _say(
+            deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
+        )
+        return Outcome.NOT_ALLOWED
+    await repo.set_answer(deps.db, dispatch.id, user_id, "handed_back", deps.now)
+    await repo.reset_answers(deps.db, dispatch.id, keep=user_id)
+    await _say(deps, user_id, N_("Understood: dispatch no. {id} is offered again."), id=dispatch.id)
+    await direct_notice(
+        deps,
+        dispatch.requester,
+        N_("{name} can no longer take dispatch no. {id}: it is offered again."),
+        notify=True,
+        name=await deps.display_name(user_id),
+        id=dispatch.id,
+    )
+    others = [
+        row["user_id"]
+        for row in await repo.recipients(deps.db, dispatch.id)
+        if row["user_id"] != user_id
+    ]
+    await send_to(deps, reopened, others)
+    return Outcome.HANDED_BACK
+
+
+def may_manage(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> bool:
+    return user_id == dispatch.requester or deps.config.is_coordinator(user_id)
+
+
+async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+    """The requester (or a coordinator) cancels: the taker, if any, is told."""
+    dispatch = await repo.get(deps.db, dispatch_id)
+    if dispatch is None:
+        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        return Outcome.UNKNOWN
+    if not may_manage(deps, dispatch, user_id):
+        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        return Outcome.NOT_ALLOWED
+    if dispatch.state not in (DispatchState.OPEN, DispatchState.TAKEN):
+        return await _not_open(deps, dispatch, user_id)
+    cancelled = await repo.apply_transition(
+        deps.db, dispatch, DispatchEvent.CANCEL, user_id, deps.now, next_step_at=None
+    )
+    if cancelled is None:
+        return await _not_open(deps, dispatch, user_id)
+    await edit_broadcasts(deps, cancelled, N_("[Cancelled]"))
+    if dispatch.taken_by:
+        await direct_notice(
+            deps,
+            dispatch.taken_by,
+            N_("Dispatch no. {id} is cancelled: no need to go."),
+            notify=True,
+            id=dispatch.id,
+        )
+    await _say(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)
+    return Outcome.CANCELLED
+
+
+async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+    """The taker (or the requester, a coordinator) says the care was given."""
+    dispatch = await repo.get(deps.db, dispatch_id)
+    if dispatch is None:
+        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        return Outcome.UNKNOWN
+    if user_id != dispatch.taken_by and not may_manage(deps, dispatch, user_id):
+        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        return Outcome.NOT_ALLOWED
+    if dispatch.state is not DispatchState.TAKEN:
+        return await _not_open(deps, dispatch, user_id)
+    done = await repo.apply_transition(deps.db, dispatch, DispatchEvent.COMPLETE, user_id, deps.now)
+    if done is None:
+        return await _not_open(deps, dispatch, user_id)
+    await _say(deps, user_id, N_("Dispatch no. {id} marked as done. Thank you!"), id=dispatch.id)
+    return Outcome.COMPLETED
+
+
+async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+    """An expired dispatch is offered again, from the start of the escalation chain."""
+    dispatch = await repo.get(deps.db, dispatch_id)
+    if dispatch is None:
+        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        return Outcome.UNKNOWN
+    if not may_manage(deps, dispatch, user_id):
+        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        return Outcome.NOT_ALLOWED
+    if dispatch.state is not DispatchState.EXPIRED:
+        return await _not_open(deps, dispatch, user_id)
+    policy = deps.policy
+    first = policy.step(0)
+    reopened = await repo.apply_transition(
+        deps.db,
+        dispatch,
+        DispatchEvent.RELAUNCH,
+        user_id,
+        deps.now,
+        step_index=0,
+        next_step_at=deps.now + timedelta(minutes=first.after_minutes) if first else None,
+        expires_at=deps.now + timedelta(minutes=policy.expire_after_minutes),
+    )
+    if reopened is None:
+        return await _not_open(deps, dispatch, user_id)
+    await repo.reset_answers(deps.db, dispatch.id, keep="")
+    rows = await repo.recipients(deps.db, dispatch.id)
+    await send_to(deps, reopened, [row["user_id"] for row in rows])
+    await _say(
+        deps,
+        user_id,
+        N_("Dispatch no. {id} is offered again to {count} professional(s)."),
+        id=dispatch.id,
+        count=len(rows),
+    )
+    return Outcome.RELAUNCHED
+
+
+async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    translator = await deps.translator_for(user_id)
+    await respond(
+        deps,
+        user_id,
+        Reply(
+            translator.gettext(
+                "Dispatch no. {id} is {state}: nothing to do.",
+                id=dispatch.id,
+                state=state_name(dispatch.state, translator),
+            )
+        ),
+    )
+    return Outcome.CLOSED

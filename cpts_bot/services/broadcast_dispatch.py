@@ -1,0 +1,198 @@
+"""Create a dispatch and send it to the professionals who fit.
+
+Who is asked: the professionals of that profession on duty at the needed time in the
+area, when the rota has any; otherwise every active member of the profession practising
+in the area. Never those on leave (now or at the needed time), never the requester.
+Each is written to in their encrypted direct chat, or, when rooms.yaml names a duty room
+for the profession, in that room with a mention of each. Each message carries the
+correlation ``dispatch:<id>:<kind>:<target>`` so that, once sent, its event id is known
+(see :func:`cpts_bot.services.dispatch_escalation.on_sent`) and replies or reactions to
+it lead back to the dispatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime, timedelta
+
+from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.dispatch_models import Dispatch
+from cpts_bot.domain.dispatch_phrases import RequestFields
+from cpts_bot.domain.dispatch_vocabulary import profession_code
+from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
+from cpts_bot.domain.times import from_iso
+from cpts_bot.i18n import Translator
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    format_moment,
+    place_names,
+    profession_name,
+)
+from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.storage.rota_repository import load_rota
+
+KIND_BROADCAST = "broadcast"  # in a recipient's direct chat
+KIND_ROOM = "room"  # in a duty room
+KIND_DETAILS = "details"  # the details, to the one who accepted
+KIND_REQUESTER = "requester"  # to the requester
+
+
+def correlation(dispatch_id: int, kind: str, target: str) -> str:
+    return f"dispatch:{dispatch_id}:{kind}:{target}"
+
+
+def parse_correlation(text: str) -> tuple[int, str, str] | None:
+    """``dispatch:42:broadcast:@nurse:hs`` -> (42, "broadcast", "@nurse:hs")."""
+    parts = text.split(":", 3)
+    if len(parts) != 4 or parts[0] != "dispatch" or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3]
+
+
+def duty_room_for(deps: DispatchDeps, profession: str) -> str | None:
+    """The duty room rooms.yaml names for ``profession`` (keys may be any profession word:
+    "IDE", "infirmier", "60")."""
+    for label, room in deps.config.rooms.duty.items():
+        if profession_code(label) == profession:
+            return room
+    return None
+
+
+async def select_recipients(
+    deps: DispatchDeps,
+    profession: str,
+    communes: Collection[str] | None,
+    at: datetime,
+    *,
+    use_rota: bool = True,
+    exclude: Iterable[str] = (),
+) -> list[str]:
+    """The Matrix ids to ask for ``profession`` in ``communes`` (None: anywhere) at ``at``."""
+    excluded = set(exclude)
+    window_start = min(at, deps.now) - timedelta(days=1)
+    window_end = max(at, deps.now) + timedelta(days=1)
+    rota = await load_rota(deps.db, window_start, window_end)
+
+    def available(user_id: str) -> bool:
+        return (
+            user_id not in excluded
+            and not is_on_leave(rota.leaves, user_id, at)
+            and not is_on_leave(rota.leaves, user_id, deps.now)
+        )
+
+    chosen: list[str] = []
+    if use_rota:
+        for commune in communes or [None]:
+            for duty in on_duty_at(rota, at, profession, commune):
+                if duty.user_id not in chosen and available(duty.user_id):
+                    chosen.append(duty.user_id)
+        if chosen:
+            return chosen
+    members = await deps.directory.members(
+        deps.db, profession, list(communes) if communes else None
+    )
+    for member in members:
+        if member.active and member.matrix_id and member.matrix_id not in chosen:
+            if available(member.matrix_id):
+                chosen.append(member.matrix_id)
+    return chosen
+
+
+async def create_dispatch(
+    deps: DispatchDeps, requester: str, request_room: str, fields: RequestFields
+) -> Dispatch:
+    """Record a complete request as an open dispatch (then :func:`broadcast` it)."""
+    missing = fields.missing()
+    if missing:
+        raise ValueError(f"incomplete request: {missing}")
+    policy = deps.policy
+    first = policy.step(0)
+    new = repo.NewDispatch(
+        requester=requester,
+        request_room=request_room,
+        profession=str(fields.profession),
+        communes=tuple(fields.communes),
+        needed_at=from_iso(str(fields.needed_at)),
+        needed_precision=fields.precision or "time",
+        what=str(fields.what),
+        details=fields.details,
+        urgent=fields.urgent,
+        expires_at=deps.now + timedelta(minutes=policy.expire_after_minutes),
+        next_step_at=deps.now + timedelta(minutes=first.after_minutes) if first else None,
+    )
+    return await repo.create(deps.db, new, deps.now)
+
+
+def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
+    _ = translator.gettext
+    if dispatch.urgent:
+        header = _("URGENT dispatch no. {id}", id=dispatch.id)
+    else:
+        header = _("Dispatch no. {id}", id=dispatch.id)
+    return "\n".join(
+        [
+            header
+            + " — "
+            + profession_name(dispatch.profession, translator)
+            + " — "
+            + place_names(dispatch.all_communes, deps.gazetteer, translator),
+            format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
+            + " : "
+            + dispatch.what,
+            _(
+                "Reply “je prends” to this message or react 👍 to take it; "
+                "“pas dispo” or ❌ if not."
+            ),
+        ]
+    )
+
+
+async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
+    """Send ``dispatch`` to ``user_ids`` (already recorded as recipients)."""
+    if not user_ids:
+        return
+    room = duty_room_for(deps, dispatch.profession)
+    if room is not None:
+        translator = Translator(deps.config.language)
+        names = [await deps.display_name(user_id) for user_id in user_ids]
+        text = broadcast_text(dispatch, deps, translator) + "\n" + " ".join(user_ids)
+        html = text.replace("\n", "<br>")
+        for user_id, name in zip(user_ids, names, strict=True):
+            html = html.replace(user_id, f'<a href="https://matrix.to/#/{user_id}">{name}</a>', 1)
+        await deps.outbox.send(
+            room,
+            Reply(text, html, mentions=tuple(user_ids)),
+            notice=False,
+            correlation=correlation(dispatch.id, KIND_ROOM, room),
+        )
+        return
+    for user_id in user_ids:
+        translator = await deps.translator_for(user_id)
+        await deps.outbox.send_direct(
+            user_id,
+            Reply(broadcast_text(dispatch, deps, translator), mentions=(user_id,)),
+            notice=False,
+            correlation=correlation(dispatch.id, KIND_BROADCAST, user_id),
+        )
+
+
+async def broadcast(
+    deps: DispatchDeps,
+    dispatch: Dispatch,
+    communes: Collection[str] | None,
+    *,
+    use_rota: bool = True,
+) -> list[str]:
+    """Ask the professionals who fit and were not asked yet; return who was asked now."""
+    asked = {row["user_id"] for row in await repo.recipients(deps.db, dispatch.id)}
+    chosen = await select_recipients(
+        deps,
+        dispatch.profession,
+        communes,
+        dispatch.needed_at,
+        use_rota=use_rota,
+        exclude=asked | {dispatch.requester},
+    )
+    added = await repo.add_recipients(deps.db, dispatch.id, chosen, dispatch.step_index, deps.now)
+    await send_to(deps, dispatch, added)
+    return added

@@ -1,0 +1,146 @@
+"""What the dispatch and rota services need, and small helpers they share.
+
+The directory is reached through :class:`ProfessionalLookup`, a Protocol, so that these
+services do not depend on how the directory is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import aiosqlite
+from babel.dates import format_datetime
+
+from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.directory_models import Professional
+from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
+from cpts_bot.domain.times import PARIS
+from cpts_bot.i18n import Translator
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.settings import RoomsConfig
+
+
+class ProfessionalLookup(Protocol):
+    """The part of the directory the dispatch feature needs."""
+
+    async def members(
+        self, db: aiosqlite.Connection, profession_code: str, communes: Collection[str] | None
+    ) -> list[Professional]:
+        """Active professionals of ``profession_code`` practising in one of ``communes``
+        (every commune of the territory when None)."""
+        ...
+
+    async def by_matrix_id(self, db: aiosqlite.Connection, user_id: str) -> Professional | None:
+        """The professional whose Matrix account is ``user_id``, if known."""
+        ...
+
+
+class NoDirectory:
+    """A lookup that knows nobody: dispatches then reach only the professionals on duty."""
+
+    async def members(
+        self, db: aiosqlite.Connection, profession_code: str, communes: Collection[str] | None
+    ) -> list[Professional]:
+        return []
+
+    async def by_matrix_id(self, db: aiosqlite.Connection, user_id: str) -> Professional | None:
+        return None
+
+
+@dataclass
+class DispatchDeps:
+    """The open transaction, the time, the outbox, the configuration and the directory."""
+
+    db: aiosqlite.Connection
+    now: datetime
+    outbox: OutboxWriter
+    config: RoomsConfig
+    directory: ProfessionalLookup
+    bot_user_id: str = ""
+    _translators: dict[str, Translator] = field(default_factory=dict)
+
+    @property
+    def policy(self) -> DispatchPolicy:
+        return policy_from_config(self.config)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return gazetteer_for(self.config)
+
+    async def translator_for(self, user_id: str) -> Translator:
+        """The user's chosen language, else the territory's."""
+        async with self.db.execute(
+            "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        language = row["language"] if row else self.config.language
+        if language not in self._translators:
+            self._translators[language] = Translator(language)
+        return self._translators[language]
+
+    async def display_name(self, user_id: str) -> str:
+        """The directory's name for ``user_id``, else the rota's, else the Matrix id."""
+        professional = await self.directory.by_matrix_id(self.db, user_id)
+        if professional is not None and professional.display_name:
+            return professional.display_name
+        async with self.db.execute(
+            "SELECT name FROM duty_slots WHERE user_id = ? AND name != ''"
+            " UNION ALL SELECT name FROM duty_shifts WHERE user_id = ? AND name != '' LIMIT 1",
+            (user_id, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row["name"] if row else user_id
+
+    async def contact(self, user_id: str) -> str:
+        """Name, Matrix id and phone (when the directory has one)."""
+        professional = await self.directory.by_matrix_id(self.db, user_id)
+        name = await self.display_name(user_id)
+        text = user_id if name == user_id else f"{name} ({user_id})"
+        phones = [site.phone for site in professional.sites if site.phone] if professional else []
+        if phones:
+            text += f" — {phones[0]}"
+        return text
+
+
+_GAZETTEERS: dict[int, tuple[RoomsConfig, Gazetteer]] = {}
+
+
+def gazetteer_for(config: RoomsConfig) -> Gazetteer:
+    """The territory's gazetteer, built once per configuration object."""
+    cached = _GAZETTEERS.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = (config, Gazetteer.from_territory(config.territory))
+        _GAZETTEERS[id(config)] = cached
+    return cached[1]
+
+
+def format_moment(moment: datetime, precision: str, translator: Translator) -> str:
+    """A moment for people: "lun. 23 nov. 20:00" in Paris time (no hour for a whole day)."""
+    pattern = "EEE d MMM" if precision == "day" else "EEE d MMM HH:mm"
+    return format_datetime(moment, pattern, tzinfo=PARIS, locale=translator.language)
+
+
+def format_time(moment: datetime, translator: Translator) -> str:
+    return format_datetime(moment, "HH:mm", tzinfo=PARIS, locale=translator.language)
+
+
+def profession_name(code: str, translator: Translator) -> str:
+    return translator.gettext(profession_label(code))
+
+
+def place_names(communes: Collection[str], gazetteer: Gazetteer, translator: Translator) -> str:
+    if not communes:
+        return translator.gettext("whole territory")
+    return ", ".join(gazetteer.name(code) for code in communes)
+
+
+async def respond(deps: DispatchDeps, user_id: str, reply: Reply) -> None:
+    """Answer the message being handled when there is one, else write to ``user_id``."""
+    if deps.outbox.reply_room is not None:
+        await deps.outbox.reply(reply)
+    else:
+        await deps.outbox.send_direct(user_id, reply)

@@ -1,0 +1,206 @@
+"""Deadlines of open dispatches, run by the scheduler; and what the outbox learns on send.
+
+The database is the truth: :func:`run_due_dispatch_steps` re-reads the open dispatches,
+asks the pure :func:`due_steps` what is owed at ``now``, and performs each step in its own
+transaction with a conditional update, so a step is never done twice (across restarts,
+or if an accept lands in between). The scheduler only wakes it up every few seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
+from cpts_bot.domain.dispatch_policy import EscalationAction
+from cpts_bot.domain.dispatch_state_machine import DispatchEvent
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.accept_dispatch import direct_notice, edit_broadcasts
+from cpts_bot.services.broadcast_dispatch import broadcast, parse_correlation
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    NoDirectory,
+    ProfessionalLookup,
+    format_moment,
+    place_names,
+    profession_name,
+)
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.storage.database import Database
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass
+class DispatchRuntime:
+    """What the scheduler job needs: the database, the configuration, the directory."""
+
+    database: Database
+    config: RoomsConfig
+    directory: ProfessionalLookup = field(default_factory=NoDirectory)
+    bot_user_id: str = ""
+
+
+async def run_due_dispatch_steps(
+    runtime: DispatchRuntime | HandlerContext,
+    now: datetime,
+    directory: ProfessionalLookup | None = None,
+) -> list[DueStep]:
+    """Perform every escalation and expiry due at ``now``; return those performed.
+
+    With a :class:`DispatchRuntime`, each step runs in its own transaction; with a
+    HandlerContext (the periodic job runner's), all of them run in its transaction."""
+    if isinstance(runtime, HandlerContext):
+        deps = DispatchDeps(
+            runtime.db,
+            now,
+            runtime.outbox,
+            runtime.config,
+            directory or NoDirectory(),
+            runtime.bot_user_id,
+        )
+        return await run_due_steps_in(deps)
+    database = runtime.database
+    async with database.transaction() as db:
+        candidates = await repo.due_candidates(db, now)
+    performed = []
+    for step in due_steps(candidates, now):
+        async with database.transaction() as db:
+            deps = DispatchDeps(
+                db,
+                now,
+                OutboxWriter(db, now),
+                runtime.config,
+                runtime.directory,
+                runtime.bot_user_id,
+            )
+            if await perform_step(deps, step):
+                performed.append(step)
+    return performed
+
+
+async def run_due_steps_in(deps: DispatchDeps) -> list[DueStep]:
+    """Perform every step due at ``deps.now`` inside the caller's transaction (for the
+    periodic job runner, which hands each job one transaction and an outbox)."""
+    performed = []
+    for step in due_steps(await repo.due_candidates(deps.db, deps.now), deps.now):
+        if await perform_step(deps, step):
+            performed.append(step)
+    return performed
+
+
+async def perform_step(deps: DispatchDeps, step: DueStep) -> bool:
+    """Do ``step`` if it is still due (re-read in this transaction); True if done."""
+    dispatch = await repo.get(deps.db, step.dispatch_id)
+    if dispatch is None:
+        return False
+    still_due = [s for s in due_steps([dispatch], deps.now) if s.kind is step.kind]
+    if not still_due or still_due[0].step_index != step.step_index:
+        return False
+    if step.kind is DueKind.EXPIRE:
+        return await _expire(deps, dispatch)
+    return await _escalate(deps, dispatch)
+
+
+async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
+    expired = await repo.apply_transition(
+        deps.db, dispatch, DispatchEvent.EXPIRE, SYSTEM_ACTOR, deps.now, next_step_at=None
+    )
+    if expired is None:
+        return False
+    await edit_broadcasts(deps, expired, N_("[Expired]"))
+    await direct_notice(
+        deps,
+        dispatch.requester,
+        N_(
+            "Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."
+        ),
+        notify=True,
+        id=dispatch.id,
+    )
+    return True
+
+
+async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
+    policy = deps.policy
+    step = policy.step(dispatch.step_index)
+    following = policy.step(dispatch.step_index + 1)
+    next_at = deps.now + timedelta(minutes=following.after_minutes) if following else None
+    widened = dispatch.widened_communes
+    new_communes: tuple[str, ...] = ()
+    if step is not None and step.action is EscalationAction.WIDEN_TO_NEIGHBOURS:
+        around = deps.gazetteer.neighbours(dispatch.all_communes)
+        new_communes = tuple(sorted(around))
+        widened = widened + new_communes
+    note = step.action.value if step else "no step configured"
+    moved = await repo.apply_transition(
+        deps.db,
+        dispatch,
+        DispatchEvent.ESCALATE,
+        SYSTEM_ACTOR,
+        deps.now,
+        note=note,
+        step_index=dispatch.step_index + 1,
+        next_step_at=next_at,
+        widened_communes=widened,
+    )
+    if moved is None or step is None:
+        return moved is not None
+    if step.action is EscalationAction.WIDEN_TO_NEIGHBOURS:
+        if new_communes:
+            await broadcast(deps, moved, new_communes)
+    elif step.action is EscalationAction.ALL_PROFESSION:
+        await broadcast(deps, moved, None, use_rota=False)
+    else:
+        await _notify_coordination(deps, moved)
+    return True
+
+
+async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
+    translator = Translator(deps.config.language)
+    asked = len(await repo.recipients(deps.db, dispatch.id))
+    minutes = int((deps.now - dispatch.created_at).total_seconds() // 60)
+    text = translator.gettext(
+        "Nobody has accepted dispatch no. {id} after {minutes} min ({asked} asked): "
+        "{profession}, {places}, {when}.",
+        id=dispatch.id,
+        minutes=minutes,
+        asked=asked,
+        profession=profession_name(dispatch.profession, translator),
+        places=place_names(dispatch.all_communes, deps.gazetteer, translator),
+        when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+    )
+    room = deps.config.rooms.coordination
+    if room is not None:
+        await deps.outbox.send(room, Reply(text, room_mention=dispatch.urgent), notice=False)
+        return
+    for coordinator in deps.config.coordinators:
+        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+
+
+async def on_sent(
+    db: aiosqlite.Connection,
+    correlation: str,
+    room_id: str,
+    event_id: str,
+    now: datetime | None = None,
+) -> bool:
+    """Remember that the outbox row ``correlation`` ("dispatch:42:broadcast:@u:hs") was
+    sent as ``event_id`` in ``room_id``, so replies and reactions to it resolve to the
+    dispatch. Call it in the transaction that marks the row sent. False if the
+    correlation is not a dispatch's."""
+    parsed = parse_correlation(correlation)
+    if parsed is None:
+        return False
+    dispatch_id, kind, target = parsed
+    await repo.record_message(
+        db, event_id, room_id, dispatch_id, kind, target, now or datetime.now(UTC)
+    )
+    return True

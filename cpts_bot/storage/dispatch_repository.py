@@ -1,0 +1,376 @@
+"""Dispatches, their recipients, messages, transitions and drafts in SQLite.
+
+Every function runs in the caller's transaction. A state change goes through
+:func:`apply_transition`: the transition table decides the new state, and one
+conditional update (``WHERE id = ? AND state = ?``) applies it, so that of two racing
+accepts only one changes a row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
+from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
+from cpts_bot.domain.times import from_iso, to_iso
+
+_UPDATABLE = frozenset(
+    {
+        "taken_by",
+        "taken_at",
+        "step_index",
+        "next_step_at",
+        "expires_at",
+        "widened_communes",
+    }
+)
+
+
+def _join(codes: Iterable[str]) -> str:
+    return ",".join(codes)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part for part in text.split(",") if part)
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return from_iso(text) if text else None
+
+
+def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
+    return Dispatch(
+        id=row["id"],
+        state=DispatchState(row["state"]),
+        requester=row["requester"],
+        request_room=row["request_room"],
+        profession=row["profession"],
+        communes=_split(row["communes"]),
+        widened_communes=_split(row["widened_communes"]),
+        needed_at=from_iso(row["needed_at"]),
+        needed_precision=row["needed_precision"],
+        what=row["what"],
+        details=row["details"],
+        urgent=bool(row["urgent"]),
+        taken_by=row["taken_by"],
+        taken_at=_optional_time(row["taken_at"]),
+        step_index=row["step_index"],
+        next_step_at=_optional_time(row["next_step_at"]),
+        expires_at=from_iso(row["expires_at"]),
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class NewDispatch:
+    requester: str
+    request_room: str
+    profession: str
+    communes: tuple[str, ...]
+    needed_at: datetime
+    needed_precision: str
+    what: str
+    details: str
+    urgent: bool
+    expires_at: datetime
+    next_step_at: datetime | None
+
+
+async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> Dispatch:
+    """Insert an open dispatch and record its creation."""
+    state = next_state(None, DispatchEvent.CREATE)
+    cursor = await db.execute(
+        "INSERT INTO dispatches (state, requester, request_room, profession, communes,"
+        " needed_at, needed_precision, what, details, urgent, step_index, next_step_at,"
+        " expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        (
+            state.value,
+            new.requester,
+            new.request_room,
+            new.profession,
+            _join(new.communes),
+            to_iso(new.needed_at),
+            new.needed_precision,
+            new.what,
+            new.details,
+            int(new.urgent),
+            to_iso(new.next_step_at) if new.next_step_at else None,
+            to_iso(new.expires_at),
+            to_iso(now),
+            to_iso(now),
+        ),
+    )
+    dispatch_id = int(cursor.lastrowid or 0)
+    await record_transition(db, dispatch_id, DispatchEvent.CREATE, None, state, new.requester, now)
+    found = await get(db, dispatch_id)
+    assert found is not None
+    return found
+
+
+async def get(db: aiosqlite.Connection, dispatch_id: int) -> Dispatch | None:
+    async with db.execute("SELECT * FROM dispatches WHERE id = ?", (dispatch_id,)) as cursor:
+        row = await cursor.fetchone()
+    return dispatch_from_row(row) if row else None
+
+
+async def open_dispatches(db: aiosqlite.Connection) -> list[Dispatch]:
+    async with db.execute("SELECT * FROM dispatches WHERE state = 'open' ORDER BY id") as cursor:
+        return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
+async def due_candidates(db: aiosqlite.Connection, now: datetime) -> list[Dispatch]:
+    """Open dispatches with a step or an expiry at or before ``now`` (ISO UTC text of one
+    format compares like the times it holds)."""
+    stamp = to_iso(now)
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE state = 'open' AND next_step_at <= ?"
+        " UNION SELECT * FROM dispatches WHERE state = 'open' AND expires_at <= ?"
+        " ORDER BY id",
+        (stamp, stamp),
+    ) as cursor:
+        return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
+async def of_user(db: aiosqlite.Connection, user_id: str, limit: int = 10) -> list[Dispatch]:
+    """The latest dispatches ``user_id`` requested or took."""
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE requester = ? OR taken_by = ? ORDER BY id DESC LIMIT ?",
+        (user_id, user_id, limit),
+    ) as cursor:
+        return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
+async def figures(db: aiosqlite.Connection, start: datetime, end: datetime) -> DispatchFigures:
+    """Figures of the dispatches created in [start, end) (monthly report)."""
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE created_at >= ? AND created_at < ? ORDER BY id",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        dispatches = [dispatch_from_row(row) for row in await cursor.fetchall()]
+    if not dispatches:
+        return dispatch_figures([], [])
+    async with db.execute(
+        "SELECT dispatch_id, event, at FROM dispatch_transitions"
+        " WHERE dispatch_id BETWEEN ? AND ? ORDER BY id",
+        (dispatches[0].id, dispatches[-1].id),
+    ) as cursor:
+        rows = [(row[0], row[1], from_iso(row[2])) for row in await cursor.fetchall()]
+    return dispatch_figures(dispatches, rows)
+
+
+async def record_transition(
+    db: aiosqlite.Connection,
+    dispatch_id: int,
+    event: DispatchEvent,
+    before: DispatchState | None,
+    after: DispatchState,
+    actor: str,
+    now: datetime,
+    note: str = "",
+) -> None:
+    await db.execute(
+        "INSERT INTO dispatch_transitions (dispatch_id, event, from_state, to_state, actor, at,"
+        " note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            dispatch_id,
+            event.value,
+            before.value if before else None,
+            after.value,
+            actor,
+            to_iso(now),
+            note,
+        ),
+    )
+
+
+async def apply_transition(
+    db: aiosqlite.Connection,
+    dispatch: Dispatch,
+    event: DispatchEvent,
+    actor: str,
+    now: datetime,
+    note: str = "",
+    **fields: Any,
+) -> Dispatch | None:
+    """Move ``dispatch`` from the state it was read in, by ``event`` (the transition table
+    raises if the move is illegal). Return the updated dispatch, or None if its state
+    changed meanwhile (someone else won)."""
+    after = next_state(dispatch.state, event)
+    unknown = set(fields) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}")
+    assignments = ["state = ?", "updated_at = ?"]
+    values: list[Any] = [after.value, to_iso(now)]
+    for name, value in fields.items():
+        assignments.append(f"{name} = ?")
+        if isinstance(value, datetime):
+            value = to_iso(value)
+        elif isinstance(value, tuple):
+            value = _join(value)
+        values.append(value)
+    cursor = await db.execute(
+        f"UPDATE dispatches SET {', '.join(assignments)} WHERE id = ? AND state = ?",
+        (*values, dispatch.id, dispatch.state.value),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await record_transition(db, dispatch.id, event, dispatch.state, after, actor, now, note)
+    return await get(db, dispatch.id)
+
+
+async def transitions(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM dispatch_transitions WHERE dispatch_id = ? ORDER BY id", (dispatch_id,)
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+# ------------------------------------------------------------------------- recipients
+
+
+async def add_recipients(
+    db: aiosqlite.Connection,
+    dispatch_id: int,
+    user_ids: Iterable[str],
+    step_index: int,
+    now: datetime,
+) -> list[str]:
+    """Record that ``user_ids`` are asked; return those not asked before."""
+    added = []
+    for user_id in user_ids:
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO dispatch_recipients (dispatch_id, user_id, step_index,"
+            " asked_at) VALUES (?, ?, ?, ?)",
+            (dispatch_id, user_id, step_index, to_iso(now)),
+        )
+        if cursor.rowcount == 1:
+            added.append(user_id)
+    return added
+
+
+async def recipients(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM dispatch_recipients WHERE dispatch_id = ? ORDER BY asked_at, user_id",
+        (dispatch_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def recipient(
+    db: aiosqlite.Connection, dispatch_id: int, user_id: str
+) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM dispatch_recipients WHERE dispatch_id = ? AND user_id = ?",
+        (dispatch_id, user_id),
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def set_answer(
+    db: aiosqlite.Connection, dispatch_id: int, user_id: str, answer: str, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE dispatch_recipients SET answer = ?, answered_at = ?"
+        " WHERE dispatch_id = ? AND user_id = ?",
+        (answer, to_iso(now), dispatch_id, user_id),
+    )
+
+
+async def reset_answers(db: aiosqlite.Connection, dispatch_id: int, keep: str) -> None:
+    """Forget the answers except ``keep``'s (a re-opened dispatch is asked again)."""
+    await db.execute(
+        "UPDATE dispatch_recipients SET answer = NULL, answered_at = NULL"
+        " WHERE dispatch_id = ? AND user_id != ? AND answer != 'handed_back'",
+        (dispatch_id, keep),
+    )
+
+
+# --------------------------------------------------------------------------- messages
+
+
+async def record_message(
+    db: aiosqlite.Connection,
+    event_id: str,
+    room_id: str,
+    dispatch_id: int,
+    kind: str,
+    target: str,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO dispatch_messages (event_id, room_id, dispatch_id, kind, target,"
+        " sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (event_id, room_id, dispatch_id, kind, target, to_iso(now)),
+    )
+
+
+async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM dispatch_messages WHERE event_id = ?", (event_id,)
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def messages(
+    db: aiosqlite.Connection, dispatch_id: int, kinds: Iterable[str]
+) -> list[aiosqlite.Row]:
+    kinds = tuple(kinds)
+    marks = ",".join("?" for _ in kinds)
+    async with db.execute(
+        f"SELECT * FROM dispatch_messages WHERE dispatch_id = ? AND kind IN ({marks})"
+        " ORDER BY sent_at, event_id",
+        (dispatch_id, *kinds),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+# ----------------------------------------------------------------------------- drafts
+
+
+@dataclass(frozen=True)
+class Draft:
+    user_id: str
+    room_id: str
+    fields: dict[str, Any]
+    awaiting: str
+    updated_at: datetime
+
+
+async def save_draft(
+    db: aiosqlite.Connection,
+    user_id: str,
+    room_id: str,
+    fields: dict[str, Any],
+    awaiting: str,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO dispatch_drafts (user_id, room_id, fields, awaiting, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (user_id, room_id, json.dumps(fields, ensure_ascii=False), awaiting, to_iso(now)),
+    )
+
+
+async def get_draft(db: aiosqlite.Connection, user_id: str) -> Draft | None:
+    async with db.execute("SELECT * FROM dispatch_drafts WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return Draft(
+        row["user_id"],
+        row["room_id"],
+        json.loads(row["fields"]),
+        row["awaiting"],
+        from_iso(row["updated_at"]),
+    )
+
+
+async def delete_draft(db: aiosqlite.Connection, user_id: str) -> None:
+    await db.execute("DELETE FROM dispatch_drafts WHERE user_id = ?", (user_id,))
