@@ -15,7 +15,9 @@ from nio import AsyncClient, MegolmEvent
 
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature
+from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import ensure_cross_signed
@@ -27,6 +29,8 @@ from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
+from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
+from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -49,13 +53,19 @@ class Features:
 
 def build_features(database: Database, config: RoomsConfig) -> Features:
     directory_index = DatabaseIndexProvider(database)
+    lookup = DirectoryProfessionalLookup()
+    dispatch = DispatchFeature(lookup)
     chat: list[ChatFeature] = [
         TrustFeature(),
         CardFeature(on_card_changed=directory_index.mark_dirty),
+        dispatch,
+        RotaFeature(lookup),
         DirectoryFeature(directory_index),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs)
+    jobs.append(PeriodicJob("dispatch-deadlines", 15, dispatch.run_due_steps))
+    listeners: list[tuple[str, SentListener]] = [("dispatch:", dispatch_on_sent)]
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
 
 
 @dataclass

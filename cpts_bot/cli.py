@@ -18,6 +18,7 @@ def _feature_registrars() -> list[CliRegistrar]:
     registrars: list[CliRegistrar] = []
     for module_name in (
         "cpts_bot.importers.cli_commands",
+        "cpts_bot.importers.rota_csv",
         "cpts_bot.reporting.cli_commands",
         "cpts_bot.matrix.cross_signing_cli",
     ):

@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cpts_bot.domain.dispatch_policy import DispatchPolicy
+
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 ROOM_REFERENCE = re.compile(r"^[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -174,6 +176,7 @@ class RoomsConfig(BaseModel):
     access: Access = Field(default_factory=Access)
     rooms: Rooms = Field(default_factory=Rooms)
     encrypted_rooms_only: bool = True
+    dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:

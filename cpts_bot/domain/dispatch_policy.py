@@ -70,7 +70,8 @@ class DispatchPolicy(BaseModel):
 
 
 def policy_from_config(config: Any) -> DispatchPolicy:
-    """The policy of a RoomsConfig: its ``dispatch`` field, else ``extra["dispatch"]``."""
+    """The policy of a RoomsConfig (its ``dispatch`` key); duck-typed so that the domain
+    does not import the settings module."""
     direct = getattr(config, "dispatch", None)
     if isinstance(direct, DispatchPolicy):
         return direct

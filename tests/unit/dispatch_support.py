@@ -51,6 +51,9 @@ def make_config(**extra: Any) -> RoomsConfig:
     rooms = extra.pop("rooms", None)
     if rooms:
         data["rooms"] = rooms
+    dispatch = extra.pop("dispatch", None)
+    if dispatch:
+        data["dispatch"] = dispatch
     if extra:
         data["extra"] = extra
     return RoomsConfig.model_validate(data)
