@@ -39,8 +39,13 @@ def machine_description() -> str:
                 break
     except OSError:
         pass
-    parts = [cpu, f"{os.cpu_count()} cores", memory, platform.platform(terse=True),
-             f"Python {sys.version.split()[0]}"]
+    parts = [
+        cpu,
+        f"{os.cpu_count()} cores",
+        memory,
+        platform.platform(terse=True),
+        f"Python {sys.version.split()[0]}",
+    ]
     return ", ".join(part for part in parts if part)
 
 
@@ -53,8 +58,9 @@ def write_section(name: str, title: str, body: str) -> Path:
         f"<!-- /bench:{name} -->"
     )
     text = REPORT.read_text("utf-8") if REPORT.exists() else HEADER
-    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->",
-                         re.S)
+    pattern = re.compile(
+        rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S
+    )
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
     else:

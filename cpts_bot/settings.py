@@ -224,8 +224,10 @@ class ConfigProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.key}: {self.message}" if self.key else (
-            f"{self.source}: {self.message}"
+        return (
+            f"{self.source}: {self.key}: {self.message}"
+            if self.key
+            else (f"{self.source}: {self.message}")
         )
 
 
@@ -299,7 +301,9 @@ def load_bot_settings(env_file: Path | None = None, **overrides: Any) -> BotSett
         raise ConfigError(_problems_from(error, source, env=True)) from None
 
 
-def check_config(env_file: Path | None = None, rooms_file: Path | None = None) -> list[ConfigProblem]:
+def check_config(
+    env_file: Path | None = None, rooms_file: Path | None = None
+) -> list[ConfigProblem]:
     """Validate both configurations and return every problem found (empty when valid)."""
     problems: list[ConfigProblem] = []
     settings: BotSettings | None = None

@@ -44,8 +44,14 @@ class OutboxWriter:
         await self.db.execute(
             "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (txn_id, action, target, json.dumps(payload, ensure_ascii=False), correlation,
-             to_iso(self.now)),
+            (
+                txn_id,
+                action,
+                target,
+                json.dumps(payload, ensure_ascii=False),
+                correlation,
+                to_iso(self.now),
+            ),
         )
         return txn_id
 

@@ -50,7 +50,9 @@ async def applied_versions(connection: aiosqlite.Connection) -> set[int]:
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def apply_migrations(connection: aiosqlite.Connection, folder: Path = MIGRATIONS_DIR) -> list[int]:
+async def apply_migrations(
+    connection: aiosqlite.Connection, folder: Path = MIGRATIONS_DIR
+) -> list[int]:
     """Apply every migration not yet applied; return the versions applied now."""
     known = discover_migrations(folder)
     done = await applied_versions(connection)

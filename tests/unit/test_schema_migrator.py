@@ -22,7 +22,9 @@ async def test_a_failing_migration_leaves_nothing_half_written(tmp_path: Path) -
     folder = tmp_path / "migrations"
     folder.mkdir()
     (folder / "0001_first.sql").write_text("CREATE TABLE a (x INTEGER);")
-    (folder / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER);\nINSERT INTO nope VALUES (1);")
+    (folder / "0002_broken.sql").write_text(
+        "CREATE TABLE b (x INTEGER);\nINSERT INTO nope VALUES (1);"
+    )
     connection = await aiosqlite.connect(tmp_path / "db.sqlite", isolation_level=None)
     with pytest.raises(MigrationError, match="0002_broken"):
         await apply_migrations(connection, folder)

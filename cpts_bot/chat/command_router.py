@@ -1,0 +1,237 @@
+"""The router: takes inbox rows in order and handles each exactly once.
+
+For every event, in one transaction: access and encryption checks, the features in
+order (the first that handles it wins), the replies queued in the outbox, the event
+recorded as handled. An unexpected exception is logged with the event id (never the
+message text) and the user gets a short apology, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cpts_bot.chat.core_feature import CoreFeature
+from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.incoming import (
+    KIND_MESSAGE,
+    KIND_REACTION,
+    KIND_UNDECRYPTABLE,
+    IncomingMessage,
+    Reply,
+    message_from_payload,
+    reaction_from_payload,
+)
+from cpts_bot.i18n import Translator
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+MAX_HANDLER_ATTEMPTS = 3
+UNDECRYPTABLE_GIVE_UP_AFTER_S = 600
+
+Decryptor = Callable[[repo.InboxRow], Awaitable[dict[str, Any] | None]]
+Typing = Callable[[str, bool], Awaitable[None]]
+
+
+class CommandRouter:
+    """Handles inbox rows; ``wake()`` after new rows are stored."""
+
+    def __init__(
+        self,
+        database: Database,
+        config: RoomsConfig,
+        bot_user_id: str,
+        features: list[ChatFeature],
+        on_outbox: Callable[[], None],
+        decryptor: Decryptor | None = None,
+        typing: Typing | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._database = database
+        self._config = config
+        self._bot = bot_user_id
+        self._features = features
+        self._core = CoreFeature(features)
+        self._on_outbox = on_outbox
+        self._decryptor = decryptor
+        self._typing = typing
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self.handled_count = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            await self.drain()
+            wake_task = asyncio.ensure_future(self._wake.wait())
+            stop_task = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                [wake_task, stop_task], timeout=15, return_when=asyncio.FIRST_COMPLETED
+            )
+            wake_task.cancel()
+            stop_task.cancel()
+
+    async def drain(self) -> None:
+        """Handle every pending inbox row (undecryptable ones wait for their keys)."""
+        waiting: set[str] = set()
+        while True:
+            rows = [
+                row
+                for row in await repo.pending_inbox(self._database, limit=100)
+                if row.event_id not in waiting
+            ]
+            if not rows:
+                return
+            for row in rows:
+                if not await self._handle_row(row):
+                    waiting.add(row.event_id)
+
+    async def _handle_row(self, row: repo.InboxRow) -> bool:
+        """Handle one row; False when it must wait (a room key has not arrived yet)."""
+        if row.kind == KIND_UNDECRYPTABLE:
+            decrypted = await self._decryptor(row) if self._decryptor else None
+            if decrypted is None:
+                return await self._undecryptable(row)
+            row = repo.InboxRow(
+                row.event_id, row.room_id, row.sender, KIND_MESSAGE, decrypted, row.attempts
+            )
+        if row.kind == KIND_MESSAGE and self._typing:
+            await self._typing(row.room_id, True)
+        try:
+            async with self._database.transaction() as db:
+                if not await repo.is_handled(db, row.event_id):
+                    await self._dispatch(db, row)
+                    await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+                else:
+                    await db.execute("DELETE FROM inbox WHERE event_id = ?", (row.event_id,))
+        except Exception:
+            log.exception("handler failed", extra={"event_id": row.event_id})
+            attempts = await repo.count_attempt(self._database, row.event_id)
+            if attempts >= MAX_HANDLER_ATTEMPTS:
+                await self._apologise(row)
+            return attempts >= MAX_HANDLER_ATTEMPTS
+        self.handled_count += 1
+        self._on_outbox()
+        return True
+
+    async def _dispatch(self, db: Any, row: repo.InboxRow) -> None:
+        now = self._clock()
+        is_message = row.kind == KIND_MESSAGE
+        outbox = OutboxWriter(
+            db, now, reply_to_event=row.event_id if is_message else None, reply_room=row.room_id
+        )
+        language = await repo.language_of(db, row.sender) or self._config.language
+        context = HandlerContext(
+            db=db,
+            now=now,
+            outbox=outbox,
+            config=self._config,
+            translator=Translator(language),
+            bot_user_id=self._bot,
+        )
+        _ = context.translator.gettext
+        if is_message:
+            message = message_from_payload(row.event_id, row.room_id, row.sender, row.payload)
+            if not self._config.is_allowed(message.sender):
+                if message.is_direct or message.mentions_bot:
+                    await outbox.reply(
+                        Reply(
+                            _(
+                                "Sorry, this service is reserved for the members of {territory}. "
+                                "Ask the coordination team to add you.",
+                                territory=self._config.territory.name,
+                            )
+                        )
+                    )
+                return
+            if self._config.encrypted_rooms_only and not message.room_encrypted:
+                if message.is_direct or message.mentions_bot or _is_help(message.body):
+                    await outbox.reply(
+                        Reply(
+                            _(
+                                "I only work in end-to-end encrypted rooms: no directory data here. "
+                                "Write to me in an encrypted chat."
+                            )
+                        )
+                    )
+                return
+            await self._handle_message(message, context)
+        elif row.kind == KIND_REACTION:
+            if not self._config.is_allowed(row.sender):
+                return
+            reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
+            for feature in self._features:
+                if await feature.handle_reaction(reaction, context):
+                    return
+
+    async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
+        if await self._core.handle_message(message, context):
+            return
+        for feature in self._features:
+            if await feature.handle_message(message, context):
+                return
+        if message.is_direct or message.mentions_bot:
+            _ = context.translator.gettext
+            await context.outbox.reply(
+                Reply(_("I did not understand. Write « aide » to see what I can do."))
+            )
+
+    async def _undecryptable(self, row: repo.InboxRow) -> bool:
+        received = row.payload.get("timestamp")
+        age = (
+            (
+                self._clock() - datetime.fromisoformat(received.replace("Z", "+00:00"))
+            ).total_seconds()
+            if received
+            else 0
+        )
+        if age < UNDECRYPTABLE_GIVE_UP_AFTER_S:
+            return False
+        async with self._database.transaction() as db:
+            if not await repo.is_handled(db, row.event_id):
+                language = await repo.language_of(db, row.sender) or self._config.language
+                _ = Translator(language).gettext
+                outbox = OutboxWriter(db, self._clock(), row.event_id, row.room_id)
+                await outbox.reply(
+                    Reply(
+                        _(
+                            "I could not decrypt your message (the key never reached me). "
+                            "Please send it again."
+                        )
+                    )
+                )
+            await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+        log.warning("gave up decrypting", extra={"event_id": row.event_id})
+        self._on_outbox()
+        return True
+
+    async def _apologise(self, row: repo.InboxRow) -> None:
+        async with self._database.transaction() as db:
+            language = await repo.language_of(db, row.sender) or self._config.language
+            _ = Translator(language).gettext
+            if row.kind == KIND_MESSAGE:
+                outbox = OutboxWriter(db, self._clock(), row.event_id, row.room_id)
+                await outbox.reply(
+                    Reply(
+                        _(
+                            "Sorry, something went wrong on my side. The team has been told; "
+                            "please try again in a moment."
+                        )
+                    )
+                )
+            await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+        self._on_outbox()
+
+
+def _is_help(body: str) -> bool:
+    return body.strip().lower() in {"aide", "help", "?"}

@@ -1,0 +1,105 @@
+"""The ``cpts-bot`` command: run, check-config, demo, chat, and the feature commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from cpts_bot.settings import ConfigError, check_config, load_bot_settings, load_rooms_config
+
+CliRegistrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
+
+
+def _feature_registrars() -> list[CliRegistrar]:
+    """The subcommands contributed by features (imports, exports, cross-signing ...)."""
+    registrars: list[CliRegistrar] = []
+    for module_name in (
+        "cpts_bot.importers.cli_commands",
+        "cpts_bot.reporting.cli_commands",
+        "cpts_bot.matrix.cross_signing_cli",
+    ):
+        try:
+            module = __import__(module_name, fromlist=["register_cli"])
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                continue
+            raise
+        registrars.append(module.register_cli)
+    return registrars
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cpts-bot", description=__doc__)
+    parser.add_argument("--env-file", type=Path, default=Path(".env"),
+                        help="settings file (CPTS_* variables); the environment wins")
+    parser.add_argument("--rooms-file", type=Path, default=None,
+                        help="territory and rooms (default: CPTS_ROOMS_FILE or rooms.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot")
+    commands.add_parser("check-config", help="validate the settings and rooms.yaml")
+    demo = commands.add_parser("demo", help="local Synapse + bot + sample territory")
+    demo.add_argument("--state-dir", type=Path, default=Path(".cpts"))
+    demo.add_argument("--no-wait", action="store_true",
+                      help="stop after the scripted conversation")
+    chat = commands.add_parser("chat", help="talk to the demo bot from the terminal (E2EE)")
+    chat.add_argument("--as", dest="user", default="demo-gp")
+    chat.add_argument("--state-dir", type=Path, default=Path(".cpts"))
+    for register in _feature_registrars():
+        register(commands)
+    return parser
+
+
+def _env_file(args: argparse.Namespace) -> Path | None:
+    return args.env_file if args.env_file and args.env_file.exists() else None
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    problems = check_config(_env_file(args), args.rooms_file)
+    if not problems:
+        print("configuration OK")
+        return 0
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 2
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from cpts_bot.app import run_bot
+    from cpts_bot.logging_setup import setup_logging
+
+    try:
+        settings = load_bot_settings(_env_file(args))
+        config = load_rooms_config(args.rooms_file or settings.rooms_file)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("cpts-bot refuses to start on an invalid configuration "
+              "(run `cpts-bot check-config`).", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    asyncio.run(run_bot(settings, config))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "check-config":
+        return cmd_check_config(args)
+    if args.command == "run":
+        return cmd_run(args)
+    if args.command == "demo":
+        from cpts_bot.devtools.demo import run_demo
+
+        return run_demo(args.state_dir, wait=not args.no_wait)
+    if args.command == "chat":
+        from cpts_bot.devtools.terminal_chat import run_chat
+
+        return run_chat(args.state_dir, args.user)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.error(f"unknown command {args.command}")
+    return int(handler(args) or 0)

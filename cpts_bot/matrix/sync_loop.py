@@ -1,0 +1,177 @@
+"""The sync loop: events in, token saved with them, invites answered.
+
+nio decrypts the timeline inside ``sync``; the loop then writes every event meant for
+the bot into the inbox and the new sync token in the same transaction (see
+docs/architecture.md), and wakes the router. Callbacks are not used for messages, so a
+crash can lose nothing between "token saved" and "event handled".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    InviteMemberEvent,
+    JoinError,
+    MegolmEvent,
+    RoomMemberEvent,
+    SyncResponse,
+)
+
+from cpts_bot.domain.times import from_millis, to_iso
+from cpts_bot.matrix.event_listener import predates, to_inbox_item
+from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+SYNC_FILTER = {
+    "room": {
+        "timeline": {"limit": 100},
+        "state": {"lazy_load_members": True},
+        "ephemeral": {"not_types": ["m.receipt", "m.typing"]},
+    },
+    "presence": {"not_types": ["*"]},
+}
+
+
+class SyncLoop:
+    """Long-polls the homeserver and feeds the inbox."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        database: Database,
+        may_invite: Callable[[str], bool],
+        on_events: Callable[[], None],
+        on_first_sync: Callable[[], None] | None = None,
+    ) -> None:
+        self._client = client
+        self._database = database
+        self._may_invite = may_invite
+        self._on_events = on_events
+        self._on_first_sync = on_first_sync
+        self.synced = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        token = await repo.load_sync_token(self._database)
+        self._client.next_batch = token or ""
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                response = await self._client.sync(
+                    timeout=30000,
+                    sync_filter=SYNC_FILTER,
+                    full_state=token is None,
+                    since=token,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the loop must survive anything the network does
+                log.warning("sync failed", extra={"error": repr(error), "retry_in_s": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if not isinstance(response, SyncResponse):
+                log.warning("sync error", extra={"error": str(response), "retry_in_s": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if backoff > 1.0:
+                log.info("homeserver reachable again")
+            backoff = 1.0
+            first = token is None
+            await self._handle(response, first_sync=first)
+            token = response.next_batch
+            await self._crypto_housekeeping()
+            if not self.synced.is_set():
+                self.synced.set()
+                if self._on_first_sync:
+                    self._on_first_sync()
+
+    async def _handle(self, response: SyncResponse, first_sync: bool) -> None:
+        now = datetime.now(UTC)
+        await self._answer_invites(response)
+        items: list[repo.InboxItem] = []
+        bot = self._client.user_id
+        for room_id, info in response.rooms.join.items():
+            room = self._client.rooms.get(room_id)
+            if room is None:
+                continue
+            joined = await repo.joined_at(self._database, room_id)
+            for event in info.timeline.events:
+                if (
+                    isinstance(event, RoomMemberEvent)
+                    and event.state_key == bot
+                    and (event.membership == "join" and joined is None)
+                ):
+                    joined = to_iso(from_millis(event.server_timestamp))
+                    await repo.save_joined_at(
+                        self._database, room_id, from_millis(event.server_timestamp)
+                    )
+            if joined is None:
+                joined = to_iso(now)
+                await repo.save_joined_at(self._database, room_id, now)
+            if first_sync:
+                continue
+            for event in info.timeline.events:
+                item = to_inbox_item(event, room, bot)
+                if item is None or predates(item.payload["timestamp"], joined):
+                    continue
+                items.append(item)
+                if isinstance(event, MegolmEvent):
+                    await self._request_key(event)
+        added = await repo.store_batch(self._database, items, response.next_batch, now)
+        if added or items:
+            self._on_events()
+        if added:
+            log.info("events received", extra={"count": added})
+
+    async def _answer_invites(self, response: SyncResponse) -> None:
+        for room_id, info in response.rooms.invite.items():
+            inviter = _inviter(info.invite_state, self._client.user_id)
+            if inviter and self._may_invite(inviter):
+                result = await self._client.join(room_id)
+                if isinstance(result, JoinError):
+                    log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
+                else:
+                    await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
+                    log.info("joined room", extra={"room_id": room_id})
+            else:
+                await self._client.room_leave(room_id)
+                log.info("refused invite", extra={"room_id": room_id})
+
+    async def _request_key(self, event: MegolmEvent) -> None:
+        try:
+            await self._client.request_room_key(event)
+        except Exception as error:  # a key request already sent is not an error
+            log.debug("room key request not sent", extra={"error": repr(error)})
+
+    async def _crypto_housekeeping(self) -> None:
+        client = self._client
+        try:
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            await client.send_to_device_messages()
+        except Exception as error:
+            log.warning("key maintenance failed", extra={"error": repr(error)})
+
+
+def _inviter(invite_state: list[Any], bot_user_id: str) -> str | None:
+    for event in invite_state:
+        if (
+            isinstance(event, InviteMemberEvent)
+            and event.state_key == bot_user_id
+            and event.membership == "invite"
+        ):
+            return str(event.sender)
+    return None

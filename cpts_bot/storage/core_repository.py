@@ -1,0 +1,213 @@
+"""Core tables: sync token, inbox, handled events, outbox, preferences, direct rooms."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from cpts_bot.domain.times import to_iso
+from cpts_bot.storage.database import Database
+
+SYNC_TOKEN_KEY = "next_batch"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    event_id: str
+    room_id: str
+    sender: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> InboxRow:
+        return cls(
+            row["event_id"],
+            row["room_id"],
+            row["sender"],
+            row["kind"],
+            json.loads(row["payload"]),
+            row["attempts"],
+        )
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    txn_id: str
+    action: str
+    target: str
+    payload: dict[str, Any]
+    correlation: str | None
+    attempts: int
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> OutboxRow:
+        return cls(
+            row["id"],
+            row["txn_id"],
+            row["action"],
+            row["target"],
+            json.loads(row["payload"]),
+            row["correlation"],
+            row["attempts"],
+        )
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """An event to store in the inbox."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    kind: str
+    payload: dict[str, Any]
+
+
+async def load_sync_token(database: Database) -> str | None:
+    row = await database.fetch_one("SELECT value FROM sync_state WHERE key = ?", (SYNC_TOKEN_KEY,))
+    return row["value"] if row else None
+
+
+async def store_batch(
+    database: Database, items: list[InboxItem], next_batch: str, now: datetime
+) -> int:
+    """Store the events of one sync and its token atomically; return how many are new."""
+    added = 0
+    async with database.transaction() as db:
+        for item in items:
+            async with db.execute(
+                "SELECT 1 FROM handled_events WHERE event_id = ?", (item.event_id,)
+            ) as cursor:
+                if await cursor.fetchone():
+                    continue
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO inbox (event_id, room_id, sender, kind, payload,"
+                " received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    item.event_id,
+                    item.room_id,
+                    item.sender,
+                    item.kind,
+                    json.dumps(item.payload, ensure_ascii=False),
+                    to_iso(now),
+                ),
+            )
+            added += cursor.rowcount
+        await db.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (SYNC_TOKEN_KEY, next_batch),
+        )
+    return added
+
+
+async def pending_inbox(database: Database, limit: int = 50) -> list[InboxRow]:
+    rows = await database.fetch_all(
+        "SELECT * FROM inbox ORDER BY received_at, rowid LIMIT ?", (limit,)
+    )
+    return [InboxRow.from_row(row) for row in rows]
+
+
+async def is_handled(db: aiosqlite.Connection, event_id: str) -> bool:
+    async with db.execute("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def mark_handled(
+    db: aiosqlite.Connection, event_id: str, room_id: str, now: datetime
+) -> None:
+    """Record ``event_id`` as handled and drop it (and its content) from the inbox."""
+    await db.execute(
+        "INSERT OR IGNORE INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+        (event_id, room_id, to_iso(now)),
+    )
+    await db.execute("DELETE FROM inbox WHERE event_id = ?", (event_id,))
+
+
+async def count_attempt(database: Database, event_id: str) -> int:
+    async with database.transaction() as db:
+        await db.execute("UPDATE inbox SET attempts = attempts + 1 WHERE event_id = ?", (event_id,))
+        async with db.execute("SELECT attempts FROM inbox WHERE event_id = ?", (event_id,)) as cur:
+            row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def unsent_outbox(database: Database, limit: int = 50) -> list[OutboxRow]:
+    rows = await database.fetch_all(
+        "SELECT * FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?", (limit,)
+    )
+    return [OutboxRow.from_row(row) for row in rows]
+
+
+async def mark_sent(
+    db: aiosqlite.Connection, row_id: int, event_id: str | None, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE outbox SET sent_at = ?, event_id = ?, last_error = NULL WHERE id = ?",
+        (to_iso(now), event_id, row_id),
+    )
+
+
+async def record_failure(
+    database: Database, row_id: int, error: str, give_up: bool, now: datetime
+) -> None:
+    """Count a failed attempt; a row given up on is closed (sent_at set, no event id)."""
+    async with database.transaction() as db:
+        await db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+            " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?",
+            (error[:500], give_up, to_iso(now), row_id),
+        )
+
+
+async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
+    async with db.execute(
+        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def set_language(
+    db: aiosqlite.Connection, user_id: str, language: str, now: datetime
+) -> None:
+    await db.execute(
+        "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
+        " updated_at = excluded.updated_at",
+        (user_id, language, to_iso(now)),
+    )
+
+
+async def direct_room_of(database: Database, user_id: str) -> str | None:
+    row = await database.fetch_one("SELECT room_id FROM direct_rooms WHERE user_id = ?", (user_id,))
+    return row["room_id"] if row else None
+
+
+async def save_direct_room(database: Database, user_id: str, room_id: str, now: datetime) -> None:
+    await database.execute(
+        "INSERT INTO direct_rooms (user_id, room_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id",
+        (user_id, room_id, to_iso(now)),
+    )
+
+
+async def joined_at(database: Database, room_id: str) -> str | None:
+    row = await database.fetch_one(
+        "SELECT joined_at FROM room_memberships WHERE room_id = ?", (room_id,)
+    )
+    return row["joined_at"] if row else None
+
+
+async def save_joined_at(database: Database, room_id: str, when: datetime) -> None:
+    await database.execute(
+        "INSERT OR IGNORE INTO room_memberships (room_id, joined_at) VALUES (?, ?)",
+        (room_id, to_iso(when)),
+    )

@@ -1,0 +1,189 @@
+"""A real Matrix client for tests (matrix-nio, its own E2EE store), playing a user."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncResponse,
+)
+from nio.api import RoomPreset
+
+
+@dataclass
+class Received:
+    event_id: str
+    room_id: str
+    sender: str
+    body: str
+    msgtype: str
+    formatted_body: str | None
+    reply_to: str | None
+    content: dict[str, Any]
+    decrypted: bool
+
+
+@dataclass
+class MatrixTestClient:
+    """Logs in as a user, keeps syncing, records what it receives (decrypted)."""
+
+    homeserver: str
+    user_id: str
+    password: str
+    store_dir: Path
+    client: AsyncClient | None = None
+    received: list[Received] = field(default_factory=list)
+    undecryptable: list[str] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+    _new: asyncio.Event = field(default_factory=asyncio.Event)
+    auto_join: bool = True
+
+    async def start(self) -> MatrixTestClient:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False,
+                                   max_timeout_retry_wait_time=2)
+        self.client = AsyncClient(self.homeserver, self.user_id, store_path=str(self.store_dir),
+                                  config=config)
+        response = await self.client.login(self.password, device_name="test-client")
+        assert isinstance(response, LoginResponse), response
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        await self._sync_once(full_state=True)
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self.client:
+            await self.client.close()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self._sync_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                await asyncio.sleep(0.5)
+
+    async def _sync_once(self, full_state: bool = False) -> None:
+        assert self.client is not None
+        response = await self.client.sync(timeout=1000, full_state=full_state)
+        if not isinstance(response, SyncResponse):
+            await asyncio.sleep(0.5)
+            return
+        for room_id, info in response.rooms.invite.items():
+            if self.auto_join and any(isinstance(event, InviteMemberEvent)
+                                      for event in info.invite_state):
+                await self.client.join(room_id)
+        for room_id, info in response.rooms.join.items():
+            for event in info.timeline.events:
+                if getattr(event, "sender", None) == self.user_id:
+                    continue
+                if isinstance(event, (RoomMessageText, RoomMessageNotice)):
+                    content = event.source.get("content", {})
+                    relates = content.get("m.relates_to") or {}
+                    self.received.append(Received(
+                        event.event_id, room_id, event.sender, event.body,
+                        content.get("msgtype", ""), content.get("formatted_body"),
+                        (relates.get("m.in_reply_to") or {}).get("event_id"), content,
+                        bool(getattr(event, "decrypted", False))))
+                    self._new.set()
+                elif isinstance(event, MegolmEvent):
+                    self.undecryptable.append(event.event_id)
+                    self._new.set()
+        client = self.client
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        await client.send_to_device_messages()
+
+    async def create_encrypted_room(self, invite: list[str], direct: bool = True,
+                                    encrypted: bool = True) -> str:
+        assert self.client is not None
+        initial_state = [{"type": "m.room.encryption", "state_key": "",
+                          "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if encrypted else []
+        response = await self.client.room_create(
+            is_direct=direct, invite=invite, preset=RoomPreset.private_chat,
+            initial_state=initial_state)
+        assert isinstance(response, RoomCreateResponse), response
+        return response.room_id
+
+    async def wait_joined(self, room_id: str, user_id: str, timeout: float = 20) -> None:
+        """Wait until ``user_id`` has joined ``room_id`` (as seen by this client)."""
+        assert self.client is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                response = await self.client.joined_members(room_id)
+                members = [member.user_id for member in getattr(response, "members", [])]
+                if user_id in members:
+                    return
+                await asyncio.sleep(0.2)
+
+    async def send(self, room_id: str, body: str, reply_to: str | None = None,
+                   extra: dict[str, Any] | None = None) -> str:
+        assert self.client is not None
+        content: dict[str, Any] = {"msgtype": "m.text", "body": body}
+        if reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        if extra:
+            content.update(extra)
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        response = await self.client.room_send(room_id, "m.room.message", content,
+                                               ignore_unverified_devices=True)
+        assert isinstance(response, RoomSendResponse), response
+        return response.event_id
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        assert self.client is not None
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
+                                    "key": key}}
+        response = await self.client.room_send(room_id, "m.reaction", content,
+                                               ignore_unverified_devices=True)
+        assert isinstance(response, RoomSendResponse), response
+        return response.event_id
+
+    def replies_to(self, event_id: str) -> list[Received]:
+        return [item for item in self.received if item.reply_to == event_id]
+
+    def from_user(self, user_id: str, room_id: str | None = None) -> list[Received]:
+        return [item for item in self.received if item.sender == user_id
+                and (room_id is None or item.room_id == room_id)]
+
+    async def wait_for(self, predicate: Any, timeout: float = 30) -> list[Received]:
+        """Wait until ``predicate(self)`` returns a non-empty list, and return it."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._new.clear()
+                found = predicate(self)
+                if found:
+                    return found
+                try:
+                    await asyncio.wait_for(self._new.wait(), 1.0)
+                except TimeoutError:
+                    pass
+
+    async def wait_reply(self, event_id: str, timeout: float = 30) -> Received:
+        found = await self.wait_for(lambda me: me.replies_to(event_id), timeout)
+        return found[0]
