@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_report import percentile, write_section  # noqa: E402
-from cpts_bot.domain.monthly_stats import Month, compute_monthly_stats  # noqa: E402
-from cpts_bot.domain.times import to_iso  # noqa: E402
-from cpts_bot.i18n import Translator  # noqa: E402
-from cpts_bot.reporting.monthly_report import build_monthly_report  # noqa: E402
-from cpts_bot.storage.database import Database  # noqa: E402
-from cpts_bot.storage.tracking_repository import requests_between  # noqa: E402
+from bench.bench_report import percentile, write_section
+from cpts_bot.domain.monthly_stats import Month, compute_monthly_stats
+from cpts_bot.domain.times import to_iso
+from cpts_bot.i18n import Translator
+from cpts_bot.reporting.monthly_report import build_monthly_report
+from cpts_bot.storage.database import Database
+from cpts_bot.storage.tracking_repository import requests_between
 
 PROFESSIONS = ["MG", "IDE", "MK", "SF", "orthophoniste", "psychologue", "podologue",
                "pharmacien", "dentiste", "diététicien", "orthoptiste", "ergothérapeute"]
@@ -117,7 +117,8 @@ async def run(rows: int) -> str:
         f" | {max(figures_times) * 1000:.0f} ms |",
         "",
         f"Peak Python memory while building one monthly report: {peak / 1024 / 1024:.1f} MiB"
-        f" (tracemalloc); process peak RSS {rss_mib:.0f} MiB (matplotlib included). Reading the whole year ({len(year):,} rows) as plain rows: "
+        f" (tracemalloc); process peak RSS {rss_mib:.0f} MiB (matplotlib included).",
+        f"Reading the whole year ({len(year):,} rows) as plain rows: "
         f"{year_seconds * 1000:.0f} ms, peak {year_peak / 1024 / 1024:.1f} MiB.",
         "Most of a report's time is matplotlib drawing the four charts; the figures "
         "themselves are one indexed range query on `requested_at` and one pass in Python.",
