@@ -472,6 +472,7 @@ class AlertsFeature:
 
 def _status(status: str, translator: Translator) -> str:
     _ = translator.gettext
-    return {"draft": _("to confirm"), "active": _("active"), "paused": _("paused"),
-            "cancelled": _("cancelled"), "finished": _("done"),
-            "expired": _("expired")}.get(status, status)
+    return {"draft": _("alert status: to confirm"), "active": _("alert status: active"),
+            "paused": _("alert status: paused"), "cancelled": _("alert status: cancelled"),
+            "finished": _("alert status: done"),
+            "expired": _("alert status: expired")}.get(status, status)

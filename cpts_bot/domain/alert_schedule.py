@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from cpts_bot.domain.french_datetime import (
+    ERROR_INVALID_TIME,
     Moment,
     MomentError,
     local_to_utc,
@@ -330,7 +331,7 @@ def _clock(rest: str, words: str) -> tuple[int, int] | ScheduleError:
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour > 23 or minute > 59:
-            return ScheduleError("{detail} is not a valid time.", match.group(0).strip())
+            return ScheduleError(ERROR_INVALID_TIME, re.sub(r"^a\s+", "", match.group(0).strip()))
         return hour, minute
     for part, value in _PARTS.items():
         if re.search(rf"\b{part}\b", rest):

@@ -396,14 +396,17 @@ async def run_due_alerts(
             await db.execute("UPDATE alerts SET last_scheduled_for = ? WHERE id = ?",
                              (to_iso(max(handled)), alert.id))
         if alert.expires_at is not None and now >= alert.expires_at:
-            await set_status(db, alert, "expired", SCHEDULER, now, "expired")
-            summary.expired.append(alert.id)
-        elif not alert.schedule.recurring and handled:
+            continue  # expired below, with paused and finished ones
+        if not alert.schedule.recurring and handled:
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
         elif alert.schedule.recurring and next_occurrence(
             alert.schedule, max([anchor, *handled])
         ) is None:
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
+    for alert in await _alerts_with_status(db, ("active", "paused", "finished")):
+        if alert.expires_at is not None and now >= alert.expires_at:
+            await set_status(db, alert, "expired", SCHEDULER, now, "expired")
+            summary.expired.append(alert.id)
     await _pin_and_unpin(db, outbox, now, settings, summary)
     if members is not None:
         await _remind(db, outbox, config, now, members, summary, bot_user_id)
@@ -541,7 +544,7 @@ async def acknowledgement_report(
                           (firing_id,)) as cursor:
         fired = await cursor.fetchone()
     async with db.execute(
-        "SELECT user_id, at FROM alert_acknowledgements WHERE firing_id = ? ORDER BY at",
+        "SELECT user_id, at FROM alert_acknowledgements WHERE firing_id = ? ORDER BY at, user_id",
         (firing_id,),
     ) as cursor:
         acknowledged = [(row[0], from_iso(row[1])) for row in await cursor.fetchall()]
