@@ -271,8 +271,9 @@ async def update_fields(db: aiosqlite.Connection, alert: Alert, changes: dict[st
         assignments.append(f"{column} = ?")
         values.append(value)
     if "schedule" in changes:
+        # Occurrences count from just before now, so that "maintenant" fires.
         assignments += ["starts_at = ?", "last_scheduled_for = NULL"]
-        values.append(to_iso(now))
+        values.append(to_iso(now - timedelta(seconds=1)))
     assignments.append("updated_at = ?")
     values.append(to_iso(now))
     await db.execute(f"UPDATE alerts SET {', '.join(assignments)} WHERE id = ?",

@@ -12,6 +12,9 @@ import pytest
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.incoming import IncomingReaction
+from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.i18n import Translator
+from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.territorial_alerts import AlertSettings, run_due_alerts
 from cpts_bot.storage.database import Database
 from tests.unit.alerts_reports_support import (
@@ -317,3 +320,36 @@ async def test_no_drops_a_draft(chat: Chat) -> None:
     assert dropped["payload"]["text"] == "Alerte n° 1 abandonnée."
     summary, rows = await chat.tick(NOW + timedelta(minutes=1))
     assert rows == [] and summary.posted == []
+
+
+async def test_edit_to_now_posts_again_and_a_finished_alert_is_reactivated(chat: Chat) -> None:
+    await chat.say("alerte important: Vaccination grippe | quand: maintenant")
+    await chat.say("oui")
+    summary, _ = await chat.tick(NOW + timedelta(seconds=5))
+    assert summary.posted == [(1, NOW, False)]
+    status = await chat.database.fetch_one("SELECT status FROM alerts")
+    assert status["status"] == "finished"
+    later = NOW + timedelta(hours=2)
+    (changed,) = await chat.say("modifier alerte 1 quand: maintenant | texte: Vaccination"
+                                " grippe : créneaux ajoutés", at=later)
+    assert changed["payload"]["text"].startswith("Alerte n° 1 modifiée :")
+    summary, rows = await chat.tick(later + timedelta(seconds=5))
+    assert summary.posted == [(1, later, False)]
+    assert rows[0]["payload"]["text"].startswith(
+        "🟠 Alerte importante — Vaccination grippe : créneaux ajoutés")
+
+
+async def test_monthly_report_counts_alert_acknowledgements(chat: Chat) -> None:
+    await chat.say("alerte urgent: Canicule | quand: maintenant | pour: tous")
+    await chat.say("oui")
+    await chat.tick(NOW + timedelta(seconds=2))
+    await chat.send_all()
+    event = await chat.database.fetch_one("SELECT event_id FROM alert_posts")
+    for user in (NURSE, GP, NURSE):
+        assert await chat.react(event["event_id"], user, ALERTS_ROOM, NOW + timedelta(minutes=1))
+    async with chat.database.transaction() as db:
+        report = await build_monthly_report(db, Month(2026, 11), Translator("fr"), charts=False)
+    # Targeted: GP, nurse and the physiotherapist of the alerts room (not the bot or author).
+    assert report.stats.alerts_total == 1
+    assert report.stats.acknowledgement_rate == pytest.approx(2 / 3)
+    assert "Alertes lues (accusé de lecture) : 67 %" in report.text
