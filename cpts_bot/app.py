@@ -6,16 +6,26 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
+from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
+from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
-from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
+from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
+from cpts_bot.matrix.room_aliases import resolve_room_aliases
+from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
+from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -25,9 +35,26 @@ log = logging.getLogger("cpts_bot")
 DATABASE_FILE = "cpts-bot.sqlite"
 
 
-def build_features(database: Database, config: RoomsConfig) -> list[ChatFeature]:
-    """The chat features, in the order they are tried."""
-    return []
+@dataclass
+class Features:
+    """The chat features, in the order they are tried, and what runs after each event."""
+
+    chat: list[ChatFeature]
+    before_event: list[Callable[[], Awaitable[None]]]
+    directory_index: DatabaseIndexProvider
+    jobs: list[PeriodicJob] = field(default_factory=list)
+    sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
+
+
+def build_features(database: Database, config: RoomsConfig) -> Features:
+    directory_index = DatabaseIndexProvider(database)
+    chat: list[ChatFeature] = [
+        TrustFeature(),
+        CardFeature(on_card_changed=directory_index.mark_dirty),
+        DirectoryFeature(directory_index),
+    ]
+    jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs)
 
 
 @dataclass
@@ -40,6 +67,8 @@ class BotApp:
     client: AsyncClient | None = None
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    recovery_key: str | None = None
+    synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
 
@@ -49,6 +78,11 @@ class BotApp:
         self.database = await Database.open(self.settings.data_dir / DATABASE_FILE)
         try:
             self.client = await create_client(self.settings)
+            # Before the first sync: what is exchanged before the device is cross-signed
+            # stays undecryptable for clients that exclude insecure devices.
+            status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+            if status is not None and status.recovery_key:
+                self.recovery_key = status.recovery_key
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
@@ -57,16 +91,41 @@ class BotApp:
             log.info("stopped")
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
-        gateway = MatrixChatGateway(client, database)
+        self.config = await resolve_room_aliases(client, self.config)
+        gate = SenderTrustGate(database, self.settings.trust_policy, self.config, client.user_id)
+        gateway = MatrixChatGateway(
+            client,
+            database,
+            self.synced,
+            typing=lambda room, on: _typing(client, room, on),
+            gate=gate,
+        )
         features = build_features(database, self.config)
+        await features.directory_index.refresh()
         router = CommandRouter(
-            database, self.config, client.user_id, features, on_outbox=gateway.wake,
-            decryptor=lambda row: _decrypt(client, row), typing=lambda room, on: _typing(
-                client, room, on),
+            database,
+            self.config,
+            client.user_id,
+            features.chat,
+            before_event=features.before_event,
+            on_outbox=gateway.wake,
+            decryptor=lambda row: _decrypt(client, row, gate),
+            typing=lambda room, on: _typing(client, room, on),
         )
         self.router, self.gateway = router, gateway
-        sync = SyncLoop(client, database, may_invite=self.config.is_allowed,
-                        on_events=router.wake, on_first_sync=self._on_ready)
+        for prefix, listener in features.sent_listeners:
+            gateway.on_sent(prefix, listener)
+        scheduler = start_scheduler(
+            JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
+        )
+        sync = SyncLoop(
+            client,
+            database,
+            may_invite=self.config.is_allowed,
+            on_events=router.wake,
+            on_first_sync=self._on_ready,
+            gate=gate,
+        )
         tasks = [
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
             asyncio.create_task(router.run(self.stop_event), name="router"),
@@ -75,6 +134,7 @@ class BotApp:
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
+        scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -85,18 +145,27 @@ class BotApp:
                 raise task.exception()  # type: ignore[misc]
 
     def _on_ready(self) -> None:
-        assert self.client is not None
-        log.info("ready: logged in, synced, listening",
-                 extra={"user_id": self.client.user_id, "device_id": self.client.device_id,
-                        "rooms": len(self.client.rooms)})
+        assert self.client is not None and self.gateway is not None
+        self.synced.set()
+        log.info(
+            "ready: logged in, synced, listening",
+            extra={
+                "user_id": self.client.user_id,
+                "device_id": self.client.device_id,
+                "rooms": len(self.client.rooms),
+            },
+        )
         self.ready.set()
 
     def stop(self) -> None:
         self.stop_event.set()
 
 
-async def _decrypt(client: AsyncClient, row: repo.InboxRow) -> dict[str, Any] | None:
-    """Retry decrypting an event stored undecryptable; the message payload or None."""
+async def _decrypt(
+    client: AsyncClient, row: repo.InboxRow, gate: SenderTrustGate
+) -> dict[str, Any] | None:
+    """Retry decrypting an event stored undecryptable: the message payload, None while
+    the key is missing, or ``{"drop": True}`` when the sender's device is not trusted."""
     from cpts_bot.matrix.event_listener import to_inbox_item
 
     source = dict(row.payload["source"])
@@ -113,12 +182,32 @@ async def _decrypt(client: AsyncClient, row: repo.InboxRow) -> dict[str, Any] | 
     if room is None:
         return None
     item = to_inbox_item(decrypted, room, client.user_id)
-    return item.payload if item is not None and item.kind == "message" else None
+    if item is None or item.kind != "message":
+        return {"drop": True}
+    decision = await gate.check(
+        client,
+        row.sender,
+        authenticated_device_id(client, decrypted),
+        room_id=row.room_id,
+        event_id=row.event_id,
+        now=datetime.now(UTC),
+    )
+    return item.payload if decision.trusted else {"drop": True}
+
+
+_background: set[asyncio.Task[Any]] = set()
 
 
 async def _typing(client: AsyncClient, room_id: str, on: bool) -> None:
-    with contextlib.suppress(Exception):
-        await client.room_typing(room_id, on, timeout=15000)
+    """Show (or stop showing) "typing" without delaying the answer by a round trip."""
+
+    async def send() -> None:
+        with contextlib.suppress(Exception):
+            await client.room_typing(room_id, on, timeout=15000)
+
+    task = asyncio.create_task(send())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

@@ -33,17 +33,24 @@ def _feature_registrars() -> list[CliRegistrar]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cpts-bot", description=__doc__)
-    parser.add_argument("--env-file", type=Path, default=Path(".env"),
-                        help="settings file (CPTS_* variables); the environment wins")
-    parser.add_argument("--rooms-file", type=Path, default=None,
-                        help="territory and rooms (default: CPTS_ROOMS_FILE or rooms.yaml)")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".env"),
+        help="settings file (CPTS_* variables); the environment wins",
+    )
+    parser.add_argument(
+        "--rooms-file",
+        type=Path,
+        default=None,
+        help="territory and rooms (default: CPTS_ROOMS_FILE or rooms.yaml)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot")
     commands.add_parser("check-config", help="validate the settings and rooms.yaml")
     demo = commands.add_parser("demo", help="local Synapse + bot + sample territory")
     demo.add_argument("--state-dir", type=Path, default=Path(".cpts"))
-    demo.add_argument("--no-wait", action="store_true",
-                      help="stop after the scripted conversation")
+    demo.add_argument("--no-wait", action="store_true", help="stop after the scripted conversation")
     chat = commands.add_parser("chat", help="talk to the demo bot from the terminal (E2EE)")
     chat.add_argument("--as", dest="user", default="demo-gp")
     chat.add_argument("--state-dir", type=Path, default=Path(".cpts"))
@@ -76,11 +83,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print("cpts-bot refuses to start on an invalid configuration "
-              "(run `cpts-bot check-config`).", file=sys.stderr)
+        print(
+            "cpts-bot refuses to start on an invalid configuration (run `cpts-bot check-config`).",
+            file=sys.stderr,
+        )
         return 2
     setup_logging(settings.log_level)
-    asyncio.run(run_bot(settings, config))
+    from cpts_bot.matrix.client_factory import LoginError
+    from cpts_bot.matrix.cross_signing import CrossSigningError
+
+    try:
+        asyncio.run(run_bot(settings, config))
+    except (CrossSigningError, LoginError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

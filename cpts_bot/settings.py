@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,6 +29,22 @@ ROOM_REFERENCE = re.compile(r"^[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
 SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")
+
+
+def _check_user(value: str) -> str:
+    if not MATRIX_USER_ID.match(value):
+        raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
+    return value
+
+
+def _check_room(value: str) -> str:
+    if not ROOM_REFERENCE.match(value):
+        raise ValueError(f"{value!r} is not a room ID (!id:server) or alias (#name:server)")
+    return value
+
+
+MatrixUserId = Annotated[str, AfterValidator(_check_user)]
+RoomReference = Annotated[str, AfterValidator(_check_room)]
 
 
 class TrustPolicy(StrEnum):
@@ -124,30 +141,9 @@ class Rooms(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    coordination: str | None = None
-    alerts: list[str] = Field(default_factory=list)
-    duty: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("coordination")
-    @classmethod
-    def _coordination(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_room(value)
-        return value
-
-    @field_validator("alerts")
-    @classmethod
-    def _alerts(cls, values: list[str]) -> list[str]:
-        for value in values:
-            _check_room(value)
-        return values
-
-    @field_validator("duty")
-    @classmethod
-    def _duty(cls, values: dict[str, str]) -> dict[str, str]:
-        for value in values.values():
-            _check_room(value)
-        return values
+    coordination: RoomReference | None = None
+    alerts: list[RoomReference] = Field(default_factory=list)
+    duty: dict[str, RoomReference] = Field(default_factory=dict)
 
 
 class Access(BaseModel):
@@ -155,15 +151,8 @@ class Access(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    users: list[str] = Field(default_factory=list)
+    users: list[MatrixUserId] = Field(default_factory=list)
     servers: list[str] = Field(default_factory=list)
-
-    @field_validator("users")
-    @classmethod
-    def _users(cls, values: list[str]) -> list[str]:
-        for value in values:
-            _check_user(value)
-        return values
 
     @field_validator("servers")
     @classmethod
@@ -181,18 +170,11 @@ class RoomsConfig(BaseModel):
 
     territory: Territory
     language: Literal["fr", "en"] = "fr"
-    coordinators: list[str] = Field(min_length=1)
+    coordinators: list[MatrixUserId] = Field(min_length=1)
     access: Access = Field(default_factory=Access)
     rooms: Rooms = Field(default_factory=Rooms)
     encrypted_rooms_only: bool = True
     extra: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("coordinators")
-    @classmethod
-    def _coordinators(cls, values: list[str]) -> list[str]:
-        for value in values:
-            _check_user(value)
-        return values
 
     def is_coordinator(self, user_id: str) -> bool:
         return user_id in self.coordinators
@@ -203,16 +185,6 @@ class RoomsConfig(BaseModel):
             return True
         server = user_id.split(":", 1)[1] if ":" in user_id else ""
         return server in self.access.servers
-
-
-def _check_user(value: str) -> None:
-    if not MATRIX_USER_ID.match(value):
-        raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
-
-
-def _check_room(value: str) -> None:
-    if not ROOM_REFERENCE.match(value):
-        raise ValueError(f"{value!r} is not a room ID (!id:server) or alias (#name:server)")
 
 
 @dataclass(frozen=True)

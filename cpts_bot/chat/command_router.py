@@ -53,7 +53,9 @@ class CommandRouter:
         decryptor: Decryptor | None = None,
         typing: Typing | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        before_event: list[Callable[[], Awaitable[None]]] | None = None,
     ) -> None:
+        self._before_event = before_event or []
         self._database = database
         self._config = config
         self._bot = bot_user_id
@@ -102,11 +104,17 @@ class CommandRouter:
             decrypted = await self._decryptor(row) if self._decryptor else None
             if decrypted is None:
                 return await self._undecryptable(row)
+            if decrypted.get("drop"):
+                async with self._database.transaction() as db:
+                    await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+                return True
             row = repo.InboxRow(
                 row.event_id, row.room_id, row.sender, KIND_MESSAGE, decrypted, row.attempts
             )
         if row.kind == KIND_MESSAGE and self._typing:
             await self._typing(row.room_id, True)
+        for hook in self._before_event:
+            await hook()
         try:
             async with self._database.transaction() as db:
                 if not await repo.is_handled(db, row.event_id):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
+from cpts_bot.matrix.cross_signing import check_crypto_store_at_start
 from cpts_bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,12 @@ async def create_client(settings: BotSettings) -> AsyncClient:
     if saved and saved.user_id == settings.user_id and saved.homeserver == settings.homeserver:
         client.restore_login(saved.user_id, saved.device_id, saved.access_token)
         log.info("restored session", extra={"device_id": saved.device_id})
+        # Before any key upload: afterwards a lost crypto store can no longer be seen.
+        try:
+            await check_crypto_store_at_start(client)
+        except BaseException:
+            await client.close()
+            raise
     elif settings.access_token:
         client.access_token = settings.access_token
         whoami = await client.whoami()

@@ -25,6 +25,7 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.services import outbox as actions
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -90,8 +91,18 @@ def message_content(payload: dict[str, Any]) -> dict[str, Any]:
 class MatrixChatGateway:
     """Drains the outbox in order; wakes up when :meth:`wake` is called."""
 
-    def __init__(self, client: AsyncClient, database: Database) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        database: Database,
+        synced: asyncio.Event | None = None,
+        typing: Callable[[str, bool], Awaitable[None]] | None = None,
+        gate: SenderTrustGate | None = None,
+    ) -> None:
+        self._gate = gate
+        self._typing = typing
         self._client = client
+        self._synced = synced
         self._database = database
         self._wake = asyncio.Event()
         self._listeners: list[tuple[str, SentListener]] = []
@@ -105,6 +116,9 @@ class MatrixChatGateway:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        if self._synced is not None:
+            # nio knows the rooms (and whom to encrypt for) only after a first sync.
+            await _wait_any(stop, self._synced, None)
         backoff = 1.0
         while not stop.is_set():
             self._wake.clear()
@@ -129,7 +143,12 @@ class MatrixChatGateway:
     async def _send_row(self, row: repo.OutboxRow) -> None:
         now = datetime.now(UTC)
         try:
-            room_id, event_id = await self._perform(row)
+            try:
+                room_id, event_id = await self._perform(row)
+            except SendFailed:
+                raise
+            except Exception as error:  # nio raises for local protocol states
+                raise SendFailed(repr(error), transient=True) from error
         except SendFailed as error:
             give_up = not error.transient and row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS
             await repo.record_failure(self._database, row.id, str(error), give_up, now)
@@ -144,8 +163,10 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         self.sent_count += 1
-        if row.action in (actions.ACTION_MESSAGE, actions.ACTION_DIRECT_MESSAGE):
-            await self._client.room_typing(room_id, False)
+        if row.action in (actions.ACTION_MESSAGE, actions.ACTION_DIRECT_MESSAGE) and (
+            self._typing is not None
+        ):
+            await self._typing(room_id, False)
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload
@@ -191,11 +212,22 @@ class MatrixChatGateway:
     async def _send_event(
         self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
     ) -> str:
-        if self._client.should_query_keys:
-            await self._client.keys_query()
-        response = await self._client.room_send(
-            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-        )
+        if self._gate is not None:
+            response = await send_to_trusted_devices(
+                self._client,
+                self._gate,
+                room_id,
+                event_type,
+                content,
+                tx_id=txn_id,
+                now=datetime.now(UTC),
+            )
+        else:
+            if self._client.should_query_keys:
+                await self._client.keys_query()
+            response = await self._client.room_send(
+                room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+            )
         return (
             str(_check(response).event_id)
             if isinstance(response, RoomSendResponse)
@@ -260,7 +292,7 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float | None) -> None:
     tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
     try:
         await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)

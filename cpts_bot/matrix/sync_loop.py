@@ -23,8 +23,10 @@ from nio import (
     SyncResponse,
 )
 
+from cpts_bot.chat.incoming import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
+from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
@@ -50,7 +52,9 @@ class SyncLoop:
         may_invite: Callable[[str], bool],
         on_events: Callable[[], None],
         on_first_sync: Callable[[], None] | None = None,
+        gate: SenderTrustGate | None = None,
     ) -> None:
+        self._gate = gate
         self._client = client
         self._database = database
         self._may_invite = may_invite
@@ -96,6 +100,8 @@ class SyncLoop:
 
     async def _handle(self, response: SyncResponse, first_sync: bool) -> None:
         now = datetime.now(UTC)
+        if self._gate is not None:
+            self._gate.forget(response.device_list.changed)
         await self._answer_invites(response)
         items: list[repo.InboxItem] = []
         bot = self._client.user_id
@@ -123,6 +129,8 @@ class SyncLoop:
                 item = to_inbox_item(event, room, bot)
                 if item is None or predates(item.payload["timestamp"], joined):
                     continue
+                if not await self._trusted(event, item, room.encrypted, now):
+                    continue
                 items.append(item)
                 if isinstance(event, MegolmEvent):
                     await self._request_key(event)
@@ -145,6 +153,24 @@ class SyncLoop:
             else:
                 await self._client.room_leave(room_id)
                 log.info("refused invite", extra={"room_id": room_id})
+
+    async def _trusted(
+        self, event: Any, item: repo.InboxItem, encrypted: bool, now: datetime
+    ) -> bool:
+        """The senders' trust policy, for events of encrypted rooms (an undecryptable
+        event is checked once decrypted)."""
+        if self._gate is None or not encrypted or item.kind == KIND_UNDECRYPTABLE:
+            return True
+        device_id = authenticated_device_id(self._client, event)
+        decision = await self._gate.check(
+            self._client,
+            item.sender,
+            device_id,
+            room_id=item.room_id,
+            event_id=item.event_id,
+            now=now,
+        )
+        return decision.trusted
 
     async def _request_key(self, event: MegolmEvent) -> None:
         try:

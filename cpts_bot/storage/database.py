@@ -43,6 +43,11 @@ class Database:
             raise
         return cls(connection)
 
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The connection, for reads outside a write transaction."""
+        return self._connection
+
     async def close(self) -> None:
         await self._connection.close()
 

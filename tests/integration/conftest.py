@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cpts_bot.devtools.matrix_user import MatrixUser
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python
-from tests.integration.matrix_test_client import MatrixTestClient
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,11 @@ def _state_dir() -> Path:
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
     """One homeserver per test session, its data in a temporary directory."""
-    python = Path(os.environ["CPTS_SYNAPSE_PYTHON"]) if os.environ.get(
-        "CPTS_SYNAPSE_PYTHON") else synapse_python(_state_dir())
+    python = (
+        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
+        if os.environ.get("CPTS_SYNAPSE_PYTHON")
+        else synapse_python(_state_dir())
+    )
     server = SynapseServer.configure(python, tmp_path_factory.mktemp("synapse"))
     server.start()
     yield server
@@ -42,17 +45,18 @@ class Users:
 
     synapse: SynapseServer
     base: Path
-    clients: list[MatrixTestClient] = field(default_factory=list)
+    clients: list[MatrixUser] = field(default_factory=list)
 
-    def create(self, role: str) -> tuple[str, str]:
+    def create(self, role: str, admin: bool = False) -> tuple[str, str]:
         localpart = f"{role}-{secrets.token_hex(4)}"
         password = secrets.token_urlsafe(12)
-        return self.synapse.register(localpart, password), password
+        return self.synapse.register(localpart, password, admin=admin), password
 
-    async def client(self, role: str) -> MatrixTestClient:
+    async def client(self, role: str) -> MatrixUser:
         user_id, password = self.create(role)
-        client = MatrixTestClient(self.synapse.url, user_id, password,
-                                  self.base / user_id.strip("@").replace(":", "_"))
+        client = MatrixUser(
+            self.synapse.url, user_id, password, self.base / user_id.strip("@").replace(":", "_")
+        )
         await client.start()
         self.clients.append(client)
         return client
@@ -81,7 +85,11 @@ class BotProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cpts_bot", "--rooms-file", str(self.rooms_file), "run"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
         if wait_ready:
             self.wait_log("ready: logged in, synced, listening", timeout)
 
@@ -96,8 +104,9 @@ class BotProcess:
         deadline = time.monotonic() + timeout
         while self.log_text().count(text) < wanted:
             if self.process is not None and self.process.poll() is not None:
-                raise AssertionError(f"bot exited ({self.process.returncode}):\n"
-                                     + self.log_text()[-3000:])
+                raise AssertionError(
+                    f"bot exited ({self.process.returncode}):\n" + self.log_text()[-3000:]
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"bot log never said {text!r}:\n" + self.log_text()[-3000:])
             time.sleep(0.1)
@@ -127,8 +136,14 @@ def rooms_yaml(coordinators: list[str], users: list[str], **extra: object) -> di
     data: dict[str, object] = {
         "territory": {
             "name": "CPTS Test",
-            "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement",
-                          "postal_codes": ["69008"], "aliases": ["Lyon 8"]}],
+            "communes": [
+                {
+                    "insee": "69388",
+                    "name": "Lyon 8e Arrondissement",
+                    "postal_codes": ["69008"],
+                    "aliases": ["Lyon 8"],
+                }
+            ],
         },
         "coordinators": coordinators,
         "access": {"users": users},
@@ -147,9 +162,15 @@ def make_bot(synapse: SynapseServer, tmp_path: Path) -> Iterator[object]:
         folder.mkdir()
         rooms_file = folder / "rooms.yaml"
         rooms_file.write_text(yaml.safe_dump(rooms_yaml(coordinators, allowed, **extra)))
-        env = {**os.environ, "CPTS_HOMESERVER": synapse.url, "CPTS_USER_ID": user_id,
-               "CPTS_PASSWORD": password, "CPTS_DATA_DIR": str(folder / "data"),
-               "CPTS_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "CPTS_HOMESERVER": synapse.url,
+            "CPTS_USER_ID": user_id,
+            "CPTS_PASSWORD": password,
+            "CPTS_DATA_DIR": str(folder / "data"),
+            "CPTS_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
         bot = BotProcess(env, folder / "data", rooms_file, folder / "bot.log", user_id)
         bots.append(bot)
         return bot

@@ -10,7 +10,7 @@ from cpts_bot.storage.schema_migrator import MigrationError, apply_migrations
 async def test_all_migrations_apply_and_are_recorded(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "bot.sqlite")
     rows = await database.fetch_all("SELECT version FROM schema_version ORDER BY version")
-    assert [row[0] for row in rows][0] == 1
+    assert rows[0][0] == 1
     await database.close()
     # Reopening applies nothing new.
     connection = await aiosqlite.connect(tmp_path / "bot.sqlite", isolation_level=None)
@@ -54,6 +54,6 @@ async def test_misnamed_migration_file_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "1_first.sql").write_text("SELECT 1;")
     connection = await aiosqlite.connect(":memory:", isolation_level=None)
-    with pytest.raises(MigrationError, match="NNNN_name.sql"):
+    with pytest.raises(MigrationError, match=r"NNNN_name\.sql"):
         await apply_migrations(connection, folder)
     await connection.close()

@@ -1,4 +1,5 @@
-"""A real Matrix client for tests (matrix-nio, its own E2EE store), playing a user."""
+"""A real Matrix user client (matrix-nio, its own E2EE store) for the demo, the terminal
+chat and the tests: it keeps syncing and records what it receives, decrypted."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class Received:
 
 
 @dataclass
-class MatrixTestClient:
+class MatrixUser:
     """Logs in as a user, keeps syncing, records what it receives (decrypted)."""
 
     homeserver: str
@@ -49,15 +50,25 @@ class MatrixTestClient:
     _task: asyncio.Task[None] | None = None
     _new: asyncio.Event = field(default_factory=asyncio.Event)
     auto_join: bool = True
+    device_name: str = "cpts-test-client"
+    device_id: str | None = None
+    access_token: str | None = None
 
-    async def start(self) -> MatrixTestClient:
+    async def start(self) -> MatrixUser:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False,
-                                   max_timeout_retry_wait_time=2)
-        self.client = AsyncClient(self.homeserver, self.user_id, store_path=str(self.store_dir),
-                                  config=config)
-        response = await self.client.login(self.password, device_name="test-client")
-        assert isinstance(response, LoginResponse), response
+        config = AsyncClientConfig(
+            encryption_enabled=True, store_sync_tokens=False, max_timeout_retry_wait_time=2
+        )
+        self.client = AsyncClient(
+            self.homeserver, self.user_id, store_path=str(self.store_dir), config=config
+        )
+        if self.device_id and self.access_token:
+            self.client.restore_login(self.user_id, self.device_id, self.access_token)
+        else:
+            response = await self.client.login(self.password, device_name=self.device_name)
+            if not isinstance(response, LoginResponse):
+                raise RuntimeError(f"login as {self.user_id} failed: {response}")
+            self.device_id, self.access_token = response.device_id, response.access_token
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         await self._sync_once(full_state=True)
@@ -90,8 +101,9 @@ class MatrixTestClient:
             await asyncio.sleep(0.5)
             return
         for room_id, info in response.rooms.invite.items():
-            if self.auto_join and any(isinstance(event, InviteMemberEvent)
-                                      for event in info.invite_state):
+            if self.auto_join and any(
+                isinstance(event, InviteMemberEvent) for event in info.invite_state
+            ):
                 await self.client.join(room_id)
         for room_id, info in response.rooms.join.items():
             for event in info.timeline.events:
@@ -100,11 +112,19 @@ class MatrixTestClient:
                 if isinstance(event, (RoomMessageText, RoomMessageNotice)):
                     content = event.source.get("content", {})
                     relates = content.get("m.relates_to") or {}
-                    self.received.append(Received(
-                        event.event_id, room_id, event.sender, event.body,
-                        content.get("msgtype", ""), content.get("formatted_body"),
-                        (relates.get("m.in_reply_to") or {}).get("event_id"), content,
-                        bool(getattr(event, "decrypted", False))))
+                    self.received.append(
+                        Received(
+                            event.event_id,
+                            room_id,
+                            event.sender,
+                            event.body,
+                            content.get("msgtype", ""),
+                            content.get("formatted_body"),
+                            (relates.get("m.in_reply_to") or {}).get("event_id"),
+                            content,
+                            bool(getattr(event, "decrypted", False)),
+                        )
+                    )
                     self._new.set()
                 elif isinstance(event, MegolmEvent):
                     self.undecryptable.append(event.event_id)
@@ -118,14 +138,27 @@ class MatrixTestClient:
             await client.keys_claim(client.get_users_for_key_claiming())
         await client.send_to_device_messages()
 
-    async def create_encrypted_room(self, invite: list[str], direct: bool = True,
-                                    encrypted: bool = True) -> str:
+    async def create_encrypted_room(
+        self, invite: list[str], direct: bool = True, encrypted: bool = True
+    ) -> str:
         assert self.client is not None
-        initial_state = [{"type": "m.room.encryption", "state_key": "",
-                          "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if encrypted else []
+        initial_state = (
+            [
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ]
+            if encrypted
+            else []
+        )
         response = await self.client.room_create(
-            is_direct=direct, invite=invite, preset=RoomPreset.private_chat,
-            initial_state=initial_state)
+            is_direct=direct,
+            invite=invite,
+            preset=RoomPreset.private_chat,
+            initial_state=initial_state,
+        )
         assert isinstance(response, RoomCreateResponse), response
         return response.room_id
 
@@ -140,8 +173,13 @@ class MatrixTestClient:
                     return
                 await asyncio.sleep(0.2)
 
-    async def send(self, room_id: str, body: str, reply_to: str | None = None,
-                   extra: dict[str, Any] | None = None) -> str:
+    async def send(
+        self,
+        room_id: str,
+        body: str,
+        reply_to: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> str:
         assert self.client is not None
         content: dict[str, Any] = {"msgtype": "m.text", "body": body}
         if reply_to:
@@ -150,17 +188,18 @@ class MatrixTestClient:
             content.update(extra)
         if self.client.should_query_keys:
             await self.client.keys_query()
-        response = await self.client.room_send(room_id, "m.room.message", content,
-                                               ignore_unverified_devices=True)
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         assert self.client is not None
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
-                                    "key": key}}
-        response = await self.client.room_send(room_id, "m.reaction", content,
-                                               ignore_unverified_devices=True)
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        response = await self.client.room_send(
+            room_id, "m.reaction", content, ignore_unverified_devices=True
+        )
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
@@ -168,8 +207,11 @@ class MatrixTestClient:
         return [item for item in self.received if item.reply_to == event_id]
 
     def from_user(self, user_id: str, room_id: str | None = None) -> list[Received]:
-        return [item for item in self.received if item.sender == user_id
-                and (room_id is None or item.room_id == room_id)]
+        return [
+            item
+            for item in self.received
+            if item.sender == user_id and (room_id is None or item.room_id == room_id)
+        ]
 
     async def wait_for(self, predicate: Any, timeout: float = 30) -> list[Received]:
         """Wait until ``predicate(self)`` returns a non-empty list, and return it."""

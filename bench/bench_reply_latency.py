@@ -1,0 +1,174 @@
+"""Reply latency of "aide" seen by a client, beside a bare matrix-nio echo bot.
+
+Starts a Synapse on 127.0.0.1, then for each bot (the echo bot, then cpts-bot, each a
+separate process): a client in an encrypted direct chat sends N messages one after the
+other and times each until the decrypted reply arrives. Writes docs/benchmarks.md.
+
+Usage: python bench/bench_reply_latency.py [--messages 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_report import percentile, write_section  # noqa: E402
+from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
+from cpts_bot.devtools.synapse import SynapseServer, synapse_python  # noqa: E402
+
+
+async def measure(
+    synapse: SynapseServer, bot_user: str, client: MatrixUser, text: str, count: int
+) -> list[float]:
+    room = await client.create_encrypted_room([bot_user])
+    await client.wait_joined(room, bot_user)
+    warm = await client.send(room, text)
+    await client.wait_reply(warm, timeout=60)
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        event_id = await client.send(room, text)
+        await client.wait_reply(event_id, timeout=60)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def start_process(
+    command: list[str], env: dict[str, str], log: Path, ready: str
+) -> subprocess.Popen[bytes]:
+    handle = log.open("ab")
+    process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while ready not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{command[1]} did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.1)
+    return process
+
+
+async def run(count: int) -> str:
+    work = Path(tempfile.mkdtemp(prefix="cpts-bench-"))
+    state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
+    python = (
+        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
+        if os.environ.get("CPTS_SYNAPSE_PYTHON")
+        else synapse_python(state)
+    )
+    synapse = SynapseServer.configure(python, work / "synapse")
+    synapse.start()
+    processes: list[subprocess.Popen[bytes]] = []
+    results: dict[str, list[float]] = {}
+    try:
+
+        def user(name: str) -> tuple[str, str]:
+            password = secrets.token_urlsafe(10)
+            return synapse.register(f"{name}-{secrets.token_hex(3)}", password), password
+
+        gp_id, gp_password = user("gp")
+        client = await MatrixUser(synapse.url, gp_id, gp_password, work / "gp").start()
+
+        echo_id, echo_password = user("echo")
+        processes.append(
+            start_process(
+                [
+                    sys.executable,
+                    "bench/echo_bot.py",
+                    synapse.url,
+                    echo_id,
+                    echo_password,
+                    str(work / "echo-store"),
+                ],
+                dict(os.environ),
+                work / "echo.log",
+                "echo bot ready",
+            )
+        )
+        results["echo bot (matrix-nio, bare)"] = await measure(
+            synapse, echo_id, client, "aide", count
+        )
+
+        bot_id, bot_password = user("cpts-bot")
+        rooms = {
+            "territory": {
+                "name": "CPTS Bench",
+                "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement"}],
+            },
+            "coordinators": [gp_id],
+        }
+        (work / "rooms.yaml").write_text(yaml.safe_dump(rooms))
+        env = {
+            **os.environ,
+            "CPTS_HOMESERVER": synapse.url,
+            "CPTS_USER_ID": bot_id,
+            "CPTS_PASSWORD": bot_password,
+            "CPTS_DATA_DIR": str(work / "bot-data"),
+        }
+        processes.append(
+            start_process(
+                [sys.executable, "-m", "cpts_bot", "--rooms-file", str(work / "rooms.yaml"), "run"],
+                env,
+                work / "bot.log",
+                "ready: logged in",
+            )
+        )
+        results["cpts-bot, « aide »"] = await measure(synapse, bot_id, client, "aide", count)
+        results["cpts-bot, directory question"] = await measure(
+            synapse, bot_id, client, "kiné à domicile bronchiolite lyon 8", count
+        )
+        await client.stop()
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(30)
+        synapse.stop()
+
+    lines = ["| bot | median (ms) | p95 (ms) | messages |", "|---|---|---|---|"]
+    for name, timings in results.items():
+        lines.append(
+            f"| {name} | {statistics.median(timings):.1f} | "
+            f"{percentile(timings, 0.95):.1f} | {len(timings)} |"
+        )
+    echo, ours, directory = results.values()
+    ratio = statistics.median(ours) / statistics.median(echo)
+    directory_ratio = statistics.median(directory) / statistics.median(echo)
+    lines.append("")
+    lines.append(
+        f"Ratio of medians cpts-bot « aide » / echo bot: **{ratio:.2f}×** (goal: at most 1.2×)."
+    )
+    lines.append(
+        f"Ratio of medians directory question (« kiné à domicile bronchiolite lyon 8 »"
+        f", sample territory) / echo bot: **{directory_ratio:.2f}×**."
+    )
+    lines.append("")
+    lines.append(
+        "Sequential messages from one client in an encrypted direct chat, Synapse "
+        "1.163 on 127.0.0.1, each bot a separate process; time from the client's "
+        "send to the decrypted reply arriving in its sync."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=100)
+    args = parser.parse_args()
+    body = asyncio.run(run(args.messages))
+    print(body)
+    write_section("reply-latency", "Reply latency: « aide » vs a bare echo bot", body)
+
+
+if __name__ == "__main__":
+    main()

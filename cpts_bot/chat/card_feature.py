@@ -1,0 +1,391 @@
+"""Self-service of the directory card by chat: "je ne prends plus de nouveaux patients".
+
+A professional updates their own card (found by their Matrix ID); a coordinator may
+update anyone's (``fiche de @bob:example.org : ...``, ``pour Dr Martin : ...``). Every
+change is logged with who made it and when; the reply says what changed. Messages are
+taken in the bot's direct chats, or in a room when they mention the bot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from babel import Locale
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
+from cpts_bot.domain.card_update_parser import (
+    AddActivity,
+    AddLanguages,
+    BadPhone,
+    CardCommand,
+    CardEdit,
+    CardTarget,
+    NotUnderstood,
+    RemoveActivity,
+    RemoveLanguages,
+    SetModality,
+    SetPhone,
+    UnknownLanguage,
+    fold,
+    parse_card_command,
+)
+from cpts_bot.domain.directory_card import (
+    Card,
+    FieldChange,
+    ModalityDeclaration,
+    with_activity,
+    with_modality,
+    without_activity,
+)
+from cpts_bot.domain.directory_models import Modality, Professional
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
+from cpts_bot.i18n import N_, Translator
+from cpts_bot.storage.directory_repository import DirectoryRepository
+
+MODALITY_LABELS = {
+    Modality.NEW_PATIENTS: N_("takes new patients"),
+    Modality.HOME_VISITS: N_("makes home visits"),
+    Modality.TELECONSULTATION: N_("offers teleconsultation"),
+    Modality.UNSCHEDULED_CARE: N_("takes unscheduled care"),
+    Modality.WHEELCHAIR_ACCESS: N_("wheelchair accessible"),
+    Modality.SATURDAY: N_("works on Saturdays"),
+}
+
+
+def slug_activity(words: str) -> tuple[str, str]:
+    """The default resolver: an activity code made from the words themselves."""
+    code = re.sub(r"[^a-z0-9]+", "_", fold(words)).strip("_")
+    return code, words.strip()
+
+
+class CardFeature:
+    """The ``ChatFeature`` that reads and edits directory cards."""
+
+    name = "card"
+
+    def __init__(
+        self,
+        resolve_activity: ActivityResolver | None = None,
+        on_card_changed: Callable[[str], None] | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        """``resolve_activity`` maps words to a vocabulary activity (default: the shipped
+        vocabulary's activities; unknown words are kept under a code made from them);
+        ``on_card_changed(key)`` is called after a change (e.g. to mark the in-memory
+        directory index stale)."""
+        self._vocabulary = vocabulary or load_vocabulary()
+        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(self._vocabulary)
+        self._on_card_changed = on_card_changed
+
+    def _activity_label(self, code: str, stored: str | None, language: str) -> str:
+        """The vocabulary's name of ``code`` in ``language``, else the words stored."""
+        concept = self._vocabulary.get(ConceptRef(ACTIVITY, code))
+        if concept is not None:
+            return concept.label(language)
+        return stored or code.replace("_", " ")
+
+    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
+        _ = translator.gettext
+        lines = [
+            _('"ma fiche": see your directory card'),
+            _(
+                '"je ne prends plus de nouveaux patients", "je fais des visites à domicile le '
+                'mardi", "ajoute activité : plaies complexes", "mon téléphone 04 78 00 00 00":'
+                " update your card"
+            ),
+        ]
+        if is_coordinator:
+            lines.append(
+                _(
+                    '"fiche de @name:server : …" or "pour Dr Martin : …": '
+                    "see or update someone's card"
+                )
+            )
+        return lines
+
+    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        return False
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        if not (message.is_direct or message.mentions_bot):
+            return False
+        command = parse_card_command(_without_mention(message.body, context.bot_user_id))
+        if command is None and message.mentions_bot and ":" in message.body:
+            # The mention may be the bot's display name: "CPTS Bot: ma fiche".
+            command = parse_card_command(message.body.split(":", 1)[1])
+        if command is None:
+            return False
+        _ = context._
+        repository = DirectoryRepository(context.db)
+        key = await self._card_key(command.target, message.sender, repository, context)
+        if key is None:
+            return True
+        professional = await repository.get_professional(key)
+        assert professional is not None
+        own = command.target is None
+        lines: list[str] = []
+        if command.edits:
+            lines += await self._apply(
+                command, key, professional, own, message.sender, repository, context
+            )
+        if command.show:
+            if lines:
+                lines.append("")
+            professional = await repository.get_professional(key)
+            assert professional is not None
+            lines += await self._card_lines(professional, repository, context.translator)
+        await context.outbox.reply(Reply("\n".join(lines)))
+        return True
+
+    async def _card_key(
+        self,
+        target: CardTarget | None,
+        sender: str,
+        repository: DirectoryRepository,
+        context: HandlerContext,
+    ) -> str | None:
+        """The key of the card to work on, or None after replying why there is none."""
+        _ = context._
+        own_key = await repository.find_key_by_matrix_id(sender)
+        if target is None:
+            if own_key is None:
+                await context.outbox.reply(
+                    Reply(
+                        _(
+                            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
+                            "coordination to add your Matrix ID to your card.",
+                            user=sender,
+                        )
+                    )
+                )
+            return own_key
+        keys = await _target_keys(target, repository)
+        if keys != [own_key] and not context.is_coordinator(sender):
+            await context.outbox.reply(
+                Reply(_("Only the coordination can see or change another professional's card."))
+            )
+            return None
+        if not keys:
+            await context.outbox.reply(Reply(_('No card found for "{who}".', who=target.text)))
+            return None
+        if len(keys) > 1:
+            names = []
+            for key in keys[:8]:
+                found = await repository.get_professional(key)
+                if found is not None:
+                    commune = found.sites[0].commune_name if found.sites else ""
+                    names.append(f"{found.display_name} ({commune or key})")
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
+                        "the RPPS number.",
+                        who=target.text,
+                        names="; ".join(names),
+                    )
+                )
+            )
+            return None
+        return keys[0]
+
+    async def _apply(
+        self,
+        command: CardCommand,
+        key: str,
+        professional: Professional,
+        own: bool,
+        sender: str,
+        repository: DirectoryRepository,
+        context: HandlerContext,
+    ) -> list[str]:
+        _ = context._
+        card = await repository.load_card(key)
+        problems: list[str] = []
+        for edit in command.edits:
+            card = self._edited(card, edit, problems, context.translator)
+        changes = await repository.save_card(key, card, sender, context.now)
+        if changes and self._on_card_changed is not None:
+            self._on_card_changed(key)
+        lines: list[str] = []
+        if changes:
+            lines.append(
+                _("Your card is updated:")
+                if own
+                else _("Card of {name} updated:", name=professional.display_name)
+            )
+            lines += [
+                "• " + self._change_text(change, card, context.translator) for change in changes
+            ]
+        elif not problems:
+            lines.append(_("Nothing to change: the card already said so."))
+        return lines + problems
+
+    def _edited(
+        self, card: Card, edit: CardEdit, problems: list[str], translator: Translator
+    ) -> Card:
+        _ = translator.gettext
+        match edit:
+            case SetModality(modality, available, note):
+                return with_modality(card, modality, ModalityDeclaration(available, note))
+            case SetPhone(phone):
+                return replace(card, phone=phone)
+            case AddActivity(label):
+                code, shown = self._activity(label)
+                return with_activity(card, code, shown)
+            case RemoveActivity(label):
+                code = self._code_on_card(card, label)
+                if code is None:
+                    problems.append(_('The activity "{label}" was not on the card.', label=label))
+                    return card
+                return without_activity(card, code)
+            case AddLanguages(languages):
+                return replace(card, languages=card.languages | frozenset(languages))
+            case RemoveLanguages(languages):
+                return replace(card, languages=card.languages - frozenset(languages))
+            case BadPhone(text):
+                problems.append(
+                    _('"{text}" is not a phone number (e.g. 04 78 00 00 00).', text=text)
+                )
+            case UnknownLanguage(text):
+                problems.append(_('Unknown language: "{text}".', text=text))
+            case NotUnderstood(text):
+                problems.append(
+                    _(
+                        'Not understood: "{text}". Examples: "je ne prends plus de nouveaux '
+                        'patients", "ajoute activité : plaies complexes", "mon téléphone 04 78 '
+                        '00 00 00".',
+                        text=text,
+                    )
+                )
+        return card
+
+    def _activity(self, label: str) -> tuple[str, str]:
+        return self._resolve_activity(label) or slug_activity(label)
+
+    def _code_on_card(self, card: Card, label: str) -> str | None:
+        code, _shown = self._activity(label)
+        if code in card.activities:
+            return code
+        wanted = fold(label).strip()
+        for existing, existing_label in card.activities.items():
+            if wanted in (fold(existing_label).strip(), existing.replace("_", " ")):
+                return existing
+        return None
+
+    def _change_text(self, change: FieldChange, card: Card, translator: Translator) -> str:
+        _ = translator.gettext
+        kind, _sep, detail = change.field.partition(":")
+        if kind == "modality":
+            modality = Modality(detail)
+            declaration = card.modalities.get(modality)
+            if declaration is None:
+                return _("{modality}: not stated", modality=_(MODALITY_LABELS[modality]))
+            return _modality_text(modality, declaration, translator)
+        if kind == "activity":
+            if change.new is None:
+                label = self._activity_label(detail, change.old, translator.language)
+                return _("activity removed: {label}", label=label)
+            label = self._activity_label(detail, change.new, translator.language)
+            return _("activity added: {label}", label=label)
+        if kind == "language":
+            name = _language_name(detail, translator)
+            if change.new is None:
+                return _("language removed: {language}", language=name)
+            return _("language added: {language}", language=name)
+        if kind == "phone":
+            return _("phone: {phone}", phone=change.new or "—")
+        return _("{field}: {value}", field=change.field, value=change.new or "—")
+
+    async def _card_lines(
+        self, professional: Professional, repository: DirectoryRepository, translator: Translator
+    ) -> list[str]:
+        _ = translator.gettext
+        card = await repository.load_card(professional.key)
+        profession = await repository.profession_label(professional.key)
+        none = _("(none given)")
+        lines = [_("Card of {name}", name=professional.display_name)]
+        if profession:
+            lines.append(profession)
+        if not professional.active:
+            lines.append(_("This card is inactive (no longer in the national register)."))
+        for site in professional.sites:
+            where = ", ".join(
+                part
+                for part in (
+                    site.structure_name,
+                    site.address,
+                    f"{site.postal_code} {site.commune_name}".strip(),
+                )
+                if part
+            )
+            lines.append(_("Site: {site}", site=where))
+        lines.append(
+            _(
+                "Phone: {phone}",
+                phone=card.phone
+                or next((site.phone for site in professional.sites if site.phone), none),
+            )
+        )
+        activities = [
+            self._activity_label(code, label, translator.language)
+            for code, label in sorted(card.activities.items())
+        ]
+        lines.append(_("Activities: {list}", list=", ".join(activities) or none))
+        modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
+        lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))
+        languages = [_language_name(code, translator) for code in sorted(card.languages)]
+        lines.append(_("Languages: {list}", list=", ".join(languages) or none))
+        lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
+        return lines
+
+
+def _without_mention(body: str, bot_user_id: str) -> str:
+    """The text without a leading mention of the bot ("cpts-bot: ma fiche")."""
+    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
+    for prefix in (bot_user_id, "@" + localpart, localpart):
+        if prefix and body.lower().startswith(prefix.lower()):
+            rest = body[len(prefix) :]
+            if not rest or rest[0] in ":, \t\n":
+                return rest.lstrip(":, \t\n")
+    return body
+
+
+async def _target_keys(target: CardTarget, repository: DirectoryRepository) -> list[str]:
+    if target.matrix_id:
+        key = await repository.find_key_by_matrix_id(target.matrix_id)
+        return [key] if key else []
+    if target.rpps:
+        key = "8" + target.rpps
+        return [key] if await repository.exists(key) else []
+    name = (target.name or "").strip()
+    keys = await repository.find_keys_by_name(name)
+    words = name.split()
+    if not keys and len(words) > 1:
+        keys = sorted(
+            set(await repository.find_keys_by_name(words[-1], " ".join(words[:-1])))
+            | set(await repository.find_keys_by_name(words[0], " ".join(words[1:])))
+        )
+    return keys
+
+
+def _modality_text(
+    modality: Modality, declaration: ModalityDeclaration, translator: Translator
+) -> str:
+    _ = translator.gettext
+    label = _(MODALITY_LABELS[modality])
+    if not declaration.available:
+        return _("{modality}: no", modality=label)
+    if declaration.note:
+        return _("{modality}: yes ({note})", modality=label, note=declaration.note)
+    return _("{modality}: yes", modality=label)
+
+
+def _language_name(code: str, translator: Translator) -> str:
+    try:
+        return Locale.parse(translator.language).languages.get(code, code)
+    except (ValueError, TypeError):
+        return code

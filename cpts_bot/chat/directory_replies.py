@@ -1,0 +1,348 @@
+"""Directory answers as :class:`Reply` values (plain text + HTML), read on a phone.
+
+The answer comes in the first line ("3 résultats pour kiné respiratoire, Lyon 8e :"),
+then the best five with name, profession, commune, phone and Matrix link, and why each
+one matches; "2 de plus — écrivez « plus »". Counts come with a breakdown by commune;
+an ambiguous word gets a numbered question; when nothing matches, the reply says what
+was understood, what was widened and what exists nearby.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.professional_matcher import (
+    CHILDREN,
+    NEIGHBOUR,
+    Match,
+    Relaxation,
+    SearchResult,
+    StructureMatch,
+)
+from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
+from cpts_bot.domain.vocabulary_loader import (
+    ACTIVITY,
+    LANGUAGE,
+    MODALITY,
+    PLACE,
+    PROFESSION,
+    SPECIALTY,
+    ConceptRef,
+    Vocabulary,
+)
+from cpts_bot.i18n import Translator
+
+MATRIX_TO = "https://matrix.to/#/"
+_SHOWN_REASONS = (ACTIVITY, MODALITY, LANGUAGE, CHILDREN, NEIGHBOUR)
+
+
+class DirectoryReplies:
+    """Render directory results in the translator's language."""
+
+    def __init__(self, vocabulary: Vocabulary, places: PlaceIndex, translator: Translator) -> None:
+        self.vocabulary = vocabulary
+        self.places = places
+        self.translator = translator
+        self._ = translator.gettext
+        self.language = translator.language
+
+    # Labels ---------------------------------------------------------------------------
+
+    def label(self, ref: ConceptRef, plural: bool = False) -> str:
+        """The words for one concept, place or reason."""
+        if ref.kind == PLACE:
+            return self.places.name(ref.code)
+        if ref.kind == NEIGHBOUR:
+            return self._("{commune} (neighbouring commune)", commune=self.places.name(ref.code))
+        if ref.kind == CHILDREN:
+            return self._("sees children")
+        return self.vocabulary.label(ref, self.language, plural)
+
+    def criteria(self, query: DirectoryQuery) -> str:
+        """What was understood, as a short list: "kiné respiratoire, à domicile, Bron"."""
+        refs = concept_refs(query, self.vocabulary)
+        parts = [self.label(ref) for ref in refs]
+        if query.children:
+            parts.append(self._("for a child"))
+        return ", ".join(parts) if parts else self._("the whole directory")
+
+    def _professional_label(self, match: Match) -> str:
+        person = match.professional
+        for ref in match.reasons:
+            if ref.kind == SPECIALTY:
+                return self.label(ref)
+        specialty = next(
+            (
+                concept
+                for code in sorted(person.specialty_codes)
+                if (concept := self.vocabulary.specialty_for_code(code)) is not None
+            ),
+            None,
+        )
+        if specialty is not None:
+            return specialty.label(self.language)
+        return self.label(ConceptRef(PROFESSION, person.profession_code))
+
+    # Replies --------------------------------------------------------------------------
+
+    def search_reply(self, result: SearchResult) -> Reply:
+        """The reply to a FIND or COUNT query."""
+        if result.query.intent == "count":
+            return self._count_reply(result)
+        if not result.found:
+            return self._nothing_reply(result)
+        if result.total == 0 and result.page == 0:
+            return self._structures_reply(result)
+        if not result.matches:
+            return self._text_reply(
+                [
+                    self._(
+                        "That is all: no more results for {criteria}.",
+                        criteria=self.criteria(result.query),
+                    )
+                ]
+            )
+        head = self._headline(result)
+        lines: list[str] = []
+        html_items: list[str] = []
+        start = result.page * result.page_size
+        for number, match in enumerate(result.matches, start=start + 1):
+            text, html = self._match_lines(match)
+            lines.append(f"{number}. {text}")
+            html_items.append(f"<li>{html}</li>")
+        tail = self._more_line(result)
+        see_also = self._see_also(result.structures) if result.structures else []
+        text = "\n".join([*head, *lines, *([tail] if tail else []), *see_also])
+        html = (
+            "".join(f"<p>{escape(line)}</p>" for line in head)
+            + f'<ol start="{start + 1}">'
+            + "".join(html_items)
+            + "</ol>"
+            + (f"<p><i>{escape(tail)}</i></p>" if tail else "")
+            + "".join(f"<p>{escape(line)}</p>" for line in see_also)
+        )
+        return Reply(text, html)
+
+    def _headline(self, result: SearchResult) -> list[str]:
+        criteria = self.criteria(result.query)
+        if not result.relaxations:
+            return [
+                self.translator.ngettext(
+                    "{count} match for {criteria}:",
+                    "{count} matches for {criteria}:",
+                    result.total,
+                    criteria=criteria,
+                )
+            ]
+        return [
+            self._("Nobody matches exactly {criteria}.", criteria=criteria),
+            self.translator.ngettext(
+                "Widened ({how}): {count} match:",
+                "Widened ({how}): {count} matches:",
+                result.total,
+                how=self._relaxation_text(result),
+            ),
+        ]
+
+    def _relaxation_text(self, result: SearchResult) -> str:
+        parts: list[str] = []
+        dropped_modalities = [ref for ref in result.dropped if ref.kind == MODALITY]
+        dropped_languages = [ref for ref in result.dropped if ref.kind == LANGUAGE]
+        dropped_activities = [ref for ref in result.dropped if ref.kind == ACTIVITY]
+        for step in result.relaxations:
+            if step == Relaxation.NEIGHBOURS:
+                parts.append(self._("neighbouring communes"))
+            elif step == Relaxation.DROP_MODALITIES:
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_modalities),
+                    )
+                )
+            elif step == Relaxation.DROP_LANGUAGES:
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_languages),
+                    )
+                )
+            elif step == Relaxation.RELATED_PROFESSIONS:
+                if result.related:
+                    parts.append(
+                        self._(
+                            "related professions: {what}",
+                            what=", ".join(self.label(ref) for ref in result.related),
+                        )
+                    )
+                else:
+                    parts.append(self._("other professions"))
+            elif step == Relaxation.DROP_ACTIVITIES:
+                parts.append(
+                    self._(
+                        "without “{what}”",
+                        what=", ".join(self.label(ref) for ref in dropped_activities),
+                    )
+                )
+            elif step == Relaxation.WHOLE_TERRITORY:
+                parts.append(self._("whole territory"))
+        return "; ".join(parts)
+
+    def _match_lines(self, match: Match) -> tuple[str, str]:
+        person = match.professional
+        profession = self._professional_label(match)
+        commune = ""
+        if match.site:
+            # The territory's own name for the commune reads better than the register's
+            # upper-case label ("LYON 8E ARRONDISSEMENT").
+            known = match.site.commune_insee in self.places.places
+            commune = (
+                self.places.name(match.site.commune_insee) if known else match.site.commune_name
+            )
+        phone = match.site.phone if match.site else ""
+        fields = [person.display_name, profession, commune, phone]
+        text = " — ".join(field for field in fields if field)
+        html_fields = [f"<b>{escape(person.display_name)}</b>", escape(profession), escape(commune)]
+        if phone:
+            digits = "".join(char for char in phone if char.isdigit() or char == "+")
+            html_fields.append(f'<a href="tel:{escape(digits)}">{escape(phone)}</a>')
+        if person.matrix_id:
+            text += f" — {person.matrix_id}"
+            html_fields.append(
+                f'<a href="{MATRIX_TO}{escape(person.matrix_id)}">{escape(person.matrix_id)}</a>'
+            )
+        html = " — ".join(field for field in html_fields if field)
+        reasons = [self.label(ref) for ref in match.reasons if ref.kind in _SHOWN_REASONS]
+        if reasons:
+            text += "\n   ✓ " + ", ".join(reasons)
+            html += "<br>✓ " + escape(", ".join(reasons))
+        return text, html
+
+    def _more_line(self, result: SearchResult) -> str:
+        if result.remaining <= 0:
+            return ""
+        return self._("{count} more — type “plus”", count=result.remaining)
+
+    def _see_also(self, structures: tuple[StructureMatch, ...]) -> list[str]:
+        return [
+            self._("See also: {structure}", structure=self._structure_line(item))
+            for item in structures
+        ]
+
+    def _structure_line(self, item: StructureMatch) -> str:
+        structure = item.structure
+        kind = self.vocabulary.label(
+            ConceptRef("structure", structure.structure_type), self.language
+        )
+        commune = structure.site.commune_name or self.places.name(structure.site.commune_insee)
+        fields = [structure.name, kind, commune, structure.site.phone]
+        return " — ".join(field for field in fields if field)
+
+    def _structures_reply(self, result: SearchResult) -> Reply:
+        criteria = self.criteria(result.query)
+        lines = [
+            f"{number}. {self._structure_line(item)}"
+            for number, item in enumerate(result.structures, start=1)
+        ]
+        in_place = any(ref.kind == PLACE for item in result.structures for ref in item.reasons)
+        if result.query.places and not in_place:
+            head = [
+                self._("Nobody matches exactly {criteria}.", criteria=criteria),
+                self._("The nearest ones:"),
+            ]
+        else:
+            head = [
+                self.translator.ngettext(
+                    "{count} structure for {criteria}:",
+                    "{count} structures for {criteria}:",
+                    result.structures_total,
+                    criteria=criteria,
+                )
+            ]
+        return self._text_reply([*head, *lines])
+
+    def _count_reply(self, result: SearchResult) -> Reply:
+        criteria = self.criteria(result.query)
+        if result.relaxations and result.total:
+            head = [
+                self._("Nobody matches exactly {criteria}.", criteria=criteria),
+                self.translator.ngettext(
+                    "Widened ({how}): {count} match.",
+                    "Widened ({how}): {count} matches.",
+                    result.total,
+                    how=self._relaxation_text(result),
+                ),
+            ]
+        else:
+            head = [
+                self.translator.ngettext(
+                    "{count} professional for {criteria}.",
+                    "{count} professionals for {criteria}.",
+                    result.total,
+                    criteria=criteria,
+                )
+            ]
+        lines = [
+            f"{self.places.name(insee)} : {count}"
+            if self.language == "fr"
+            else f"{self.places.name(insee)}: {count}"
+            for insee, count in result.breakdown
+        ]
+        if result.total:
+            lines.append(self._("Type “plus” to see the list."))
+        return self._text_reply([*head, *lines])
+
+    def _nothing_reply(self, result: SearchResult) -> Reply:
+        criteria = self.criteria(result.query)
+        lines = [
+            self._("Nobody in the directory for {criteria}.", criteria=criteria),
+            self._("Understood: {criteria}.", criteria=criteria),
+        ]
+        if result.relaxations:
+            lines.append(self._("Also tried: {how}.", how=self._relaxation_text(result)))
+        lines.append(self._("Try other words, a nearby commune, or ask the coordination team."))
+        return self._text_reply(lines)
+
+    def clarification_reply(self, query: DirectoryQuery) -> Reply:
+        """The question asked when a word has several meanings (numbered choices)."""
+        clarification = query.clarification
+        if clarification is None:
+            return self.help_reply()
+        head = self._("“{word}”: which one do you mean?", word=clarification.term)
+        choices = [
+            f"{number}. {self.label(ref)}"
+            for number, ref in enumerate(clarification.choices, start=1)
+        ]
+        tail = self._("Reply with the number or the name.")
+        return self._text_reply([head, *choices, tail])
+
+    def help_reply(self) -> Reply:
+        """How to ask the directory, with examples."""
+        return self._text_reply(
+            [
+                self._("Ask me who does what, where: I answer from the CPTS directory."),
+                self._(
+                    "Examples: “kiné respi à domicile Lyon 8”, “IDE pansement complexe Bron”, "
+                    "“orthophoniste bilan du langage enfant 4 ans”, “combien de MG prennent "
+                    "de nouveaux patients ?”"
+                ),
+                self._(
+                    "Then: “plus” for the next ones, “et à domicile ?” or “à Vénissieux "
+                    "plutôt” to refine."
+                ),
+            ]
+        )
+
+    def nothing_to_continue_reply(self) -> Reply:
+        """ "plus" with no previous question."""
+        return self._text_reply(
+            [
+                self._("Nothing to continue: ask a question first, e.g. “kiné à domicile Lyon 8”."),
+            ]
+        )
+
+    def _text_reply(self, lines: list[str]) -> Reply:
+        text = "\n".join(line for line in lines if line)
+        html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines if line)
+        return Reply(text, html)

@@ -1,0 +1,532 @@
+"""Find the professionals (and structures) a :class:`DirectoryQuery` asks for.
+
+:class:`DirectoryIndex` is built once from the directory (dicts of sets of positions
+keyed by profession, savoir-faire code, activity, modality and commune); a search
+intersects the sets of the resolved codes, so it never scans the directory. Results are
+ranked, carry the reasons they match, and come a page (5) at a time. When nothing
+matches, the search relaxes the question step by step (a wider area, without the
+modality, related professions, without the activity, the whole territory) and says what
+it relaxed: the answer is never an empty "no result".
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.query_parser import DirectoryQuery
+from cpts_bot.domain.text_normalizer import normalize
+from cpts_bot.domain.vocabulary_loader import (
+    ACTIVITY,
+    LANGUAGE,
+    MODALITY,
+    PLACE,
+    PROFESSION,
+    SPECIALTY,
+    STRUCTURE,
+    ConceptRef,
+    Vocabulary,
+)
+
+PAGE_SIZE = 5
+NEIGHBOUR = "neighbour"  # reason kind: practises in a neighbouring commune
+CHILDREN = "children"  # reason kind: sees children (paediatrics or a children's activity)
+MAX_RELATED_STRUCTURES = 2
+
+
+class Relaxation(StrEnum):
+    """How a question was widened when nothing matched it as asked."""
+
+    NEIGHBOURS = "neighbours"
+    DROP_MODALITIES = "drop_modalities"
+    DROP_LANGUAGES = "drop_languages"
+    RELATED_PROFESSIONS = "related_professions"
+    DROP_ACTIVITIES = "drop_activities"
+    WHOLE_TERRITORY = "whole_territory"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One professional found, the site that matched and why it matches."""
+
+    professional: Professional
+    site: PracticeSite | None
+    reasons: tuple[ConceptRef, ...]
+
+
+@dataclass(frozen=True)
+class StructureMatch:
+    structure: Structure
+    reasons: tuple[ConceptRef, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to a query: one page of matches, the total, what was relaxed."""
+
+    query: DirectoryQuery
+    matches: tuple[Match, ...]
+    total: int
+    page: int
+    page_size: int = PAGE_SIZE
+    relaxations: tuple[Relaxation, ...] = ()
+    dropped: tuple[ConceptRef, ...] = ()  # what the relaxations took out of the question
+    related: tuple[ConceptRef, ...] = ()  # professions offered instead of the one asked
+    breakdown: tuple[tuple[str, int], ...] = ()  # (commune INSEE, count), largest first
+    structures: tuple[StructureMatch, ...] = ()
+    structures_total: int = 0
+
+    @property
+    def remaining(self) -> int:
+        """How many matches come after this page."""
+        return max(0, self.total - (self.page + 1) * self.page_size)
+
+    @property
+    def found(self) -> bool:
+        return self.total > 0 or bool(self.structures)
+
+
+@dataclass
+class _Criteria:
+    professions: frozenset[str]
+    specialties: frozenset[str]
+    activities: frozenset[str]
+    modalities: frozenset[Modality]
+    places: frozenset[str]
+    languages: frozenset[str] = frozenset()
+    neighbours: frozenset[str] = frozenset()
+    related: tuple[ConceptRef, ...] = ()
+
+
+@dataclass
+class DirectoryIndex:
+    """The directory in memory, indexed by every code a query can resolve to."""
+
+    professionals: list[Professional] = field(default_factory=list)
+    structures: list[Structure] = field(default_factory=list)
+    by_profession: dict[str, set[int]] = field(default_factory=dict)
+    by_specialty: dict[str, set[int]] = field(default_factory=dict)
+    by_activity: dict[str, set[int]] = field(default_factory=dict)
+    by_modality: dict[str, set[int]] = field(default_factory=dict)
+    by_commune: dict[str, set[int]] = field(default_factory=dict)
+    by_language: dict[str, set[int]] = field(default_factory=dict)
+    rank: list[int] = field(default_factory=list)
+    structures_by_type: dict[str, set[int]] = field(default_factory=dict)
+    structures_by_commune: dict[str, set[int]] = field(default_factory=dict)
+    structures_by_activity: dict[str, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, professionals: Iterable[Professional], structures: Iterable[Structure] = ()
+    ) -> DirectoryIndex:
+        """Index the active professionals and structures."""
+        index = cls()
+        index.professionals = [person for person in professionals if person.active]
+        for position, person in enumerate(index.professionals):
+            index.by_profession.setdefault(person.profession_code, set()).add(position)
+            for code in person.specialty_codes:
+                index.by_specialty.setdefault(code, set()).add(position)
+            for code in person.activities:
+                index.by_activity.setdefault(code, set()).add(position)
+            for modality in person.modalities:
+                index.by_modality.setdefault(str(modality), set()).add(position)
+            for insee in person.communes:
+                index.by_commune.setdefault(insee, set()).add(position)
+            for language in person.languages:
+                index.by_language.setdefault(language, set()).add(position)
+        names: dict[str, str] = {}  # many people share a name: normalise each once
+
+        def name_key(name: str) -> str:
+            if name not in names:
+                names[name] = normalize(name)
+            return names[name]
+
+        order = sorted(
+            range(len(index.professionals)),
+            key=lambda position: (
+                name_key(index.professionals[position].last_name),
+                name_key(index.professionals[position].first_name),
+                index.professionals[position].key,
+            ),
+        )
+        index.rank = [0] * len(order)
+        for rank, position in enumerate(order):
+            index.rank[position] = rank
+        index.structures = [structure for structure in structures if structure.active]
+        for position, structure in enumerate(index.structures):
+            index.structures_by_type.setdefault(structure.structure_type, set()).add(position)
+            index.structures_by_commune.setdefault(structure.site.commune_insee, set()).add(
+                position
+            )
+            for code in structure.activities:
+                index.structures_by_activity.setdefault(code, set()).add(position)
+        return index
+
+    def __len__(self) -> int:
+        return len(self.professionals)
+
+
+def search(
+    index: DirectoryIndex,
+    query: DirectoryQuery,
+    vocabulary: Vocabulary,
+    places: PlaceIndex,
+    page_size: int = PAGE_SIZE,
+) -> SearchResult:
+    """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
+    structures, structures_total = _search_structures(index, query, places)
+    if query.structure_types and not (query.professions or query.specialties or query.activities):
+        return SearchResult(
+            query,
+            (),
+            0,
+            query.page,
+            page_size,
+            structures=structures,
+            structures_total=structures_total,
+        )
+    criteria = _Criteria(
+        query.professions,
+        query.specialties,
+        query.activities,
+        query.modalities,
+        query.places,
+        query.languages,
+    )
+    candidates = _candidates(index, criteria, vocabulary)
+    relaxations: tuple[Relaxation, ...] = ()
+    if not candidates and _has_constraints(criteria):
+        relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
+    dropped = _dropped(query, criteria)
+    page = max(0, query.page)
+    top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
+    matches = tuple(
+        _match(index.professionals[position], criteria, query, vocabulary)
+        for position in top[page * page_size :]
+    )
+    breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
+    if query.activities and not structures:
+        structures, structures_total = _structures_for_activities(index, query.activities)
+    return SearchResult(
+        query=query,
+        matches=matches,
+        total=len(candidates),
+        page=page,
+        page_size=page_size,
+        relaxations=relaxations,
+        dropped=dropped,
+        related=criteria.related,
+        breakdown=breakdown,
+        structures=structures,
+        structures_total=structures_total,
+    )
+
+
+def _has_constraints(criteria: _Criteria) -> bool:
+    return bool(
+        criteria.professions
+        or criteria.specialties
+        or criteria.activities
+        or criteria.modalities
+        or criteria.places
+        or criteria.languages
+    )
+
+
+def _union(sets: Iterable[set[int]]) -> set[int]:
+    items = [item for item in sets if item]
+    if len(items) == 1:
+        return items[0]
+    result: set[int] = set()
+    for item in items:
+        result |= item
+    return result
+
+
+def _subject(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary) -> set[int] | None:
+    if criteria.related:
+        return _union(_positions_of(index, ref) for ref in criteria.related)
+    if not criteria.professions and not criteria.specialties:
+        return None
+    implied: set[str] = set()
+    parts: list[set[int]] = []
+    for specialty in criteria.specialties:
+        ref = ConceptRef(SPECIALTY, specialty)
+        implied |= vocabulary.professions_of(ref)
+        parts.append(_positions_of(index, ref, vocabulary))
+    for profession in criteria.professions - implied:
+        parts.append(index.by_profession.get(profession, set()))
+    return _union(parts)
+
+
+def _positions_of(
+    index: DirectoryIndex, ref: ConceptRef, vocabulary: Vocabulary | None = None
+) -> set[int]:
+    if ref.kind == PROFESSION:
+        return index.by_profession.get(ref.code, set())
+    if ref.kind == SPECIALTY:
+        concept = vocabulary.get(ref) if vocabulary else None
+        codes = concept.codes if concept and concept.codes else (ref.code,)
+        return _union(index.by_specialty.get(code, set()) for code in codes)
+    return set()
+
+
+def _candidates(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary) -> set[int]:
+    constraints: list[set[int]] = []
+    subject = _subject(index, criteria, vocabulary)
+    if subject is not None:
+        constraints.append(subject)
+    for activity in criteria.activities:
+        constraints.append(index.by_activity.get(activity, set()))
+    for modality in criteria.modalities:
+        constraints.append(index.by_modality.get(str(modality), set()))
+    for language in criteria.languages:
+        constraints.append(index.by_language.get(language, set()))
+    area = criteria.places | criteria.neighbours
+    if area:
+        constraints.append(_union(index.by_commune.get(insee, set()) for insee in area))
+    if not constraints:
+        return set(range(len(index.professionals)))
+    constraints.sort(key=len)
+    result = constraints[0]
+    for other in constraints[1:]:
+        if not result:
+            break
+        result = result & other
+    return result if len(constraints) > 1 else set(result)
+
+
+def _relaxed(
+    criteria: _Criteria, step: Relaxation, vocabulary: Vocabulary, places: PlaceIndex
+) -> _Criteria | None:
+    """``criteria`` widened by ``step``, or None when the step does not apply."""
+    if step == Relaxation.NEIGHBOURS:
+        neighbours = places.neighbours(criteria.places)
+        return replace(criteria, neighbours=neighbours) if neighbours else None
+    if step == Relaxation.DROP_MODALITIES:
+        return replace(criteria, modalities=frozenset()) if criteria.modalities else None
+    if step == Relaxation.DROP_LANGUAGES:
+        return replace(criteria, languages=frozenset()) if criteria.languages else None
+    if step == Relaxation.RELATED_PROFESSIONS:
+        if criteria.activities and (criteria.professions or criteria.specialties):
+            # Anyone who does the activity, whatever the profession asked for.
+            return replace(criteria, professions=frozenset(), specialties=frozenset())
+        related: list[ConceptRef] = []
+        subjects = [ConceptRef(SPECIALTY, code) for code in sorted(criteria.specialties)]
+        subjects += [ConceptRef(PROFESSION, code) for code in sorted(criteria.professions)]
+        for ref in subjects:
+            concept = vocabulary.get(ref)
+            if concept:
+                related += [item for item in concept.related if item not in related]
+        return replace(criteria, related=tuple(related)) if related else None
+    if step == Relaxation.DROP_ACTIVITIES:
+        if criteria.activities and (criteria.professions or criteria.specialties):
+            return replace(criteria, activities=frozenset())
+        return None
+    if step == Relaxation.WHOLE_TERRITORY:
+        if criteria.places:
+            return replace(criteria, places=frozenset(), neighbours=frozenset())
+        return None
+    return None
+
+
+def _relax(
+    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary, places: PlaceIndex
+) -> tuple[tuple[Relaxation, ...], _Criteria, set[int]]:
+    """The smallest widening of ``criteria`` that finds someone: one step, else several."""
+    steps = list(Relaxation)
+    for step in steps:
+        widened = _relaxed(criteria, step, vocabulary, places)
+        if widened is not None:
+            found = _candidates(index, widened, vocabulary)
+            if found:
+                return (step,), widened, found
+    applied: list[Relaxation] = []
+    current = criteria
+    for step in steps:
+        widened = _relaxed(current, step, vocabulary, places)
+        if widened is None:
+            continue
+        applied.append(step)
+        current = widened
+        found = _candidates(index, current, vocabulary)
+        if found:
+            return tuple(applied), current, found
+    return tuple(applied), current, set()
+
+
+def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ...]:
+    dropped = [
+        ConceptRef(MODALITY, str(code))
+        for code in sorted(query.modalities)
+        if code not in criteria.modalities
+    ]
+    dropped += [
+        ConceptRef(LANGUAGE, code)
+        for code in sorted(query.languages)
+        if code not in criteria.languages
+    ]
+    dropped += [
+        ConceptRef(ACTIVITY, code)
+        for code in sorted(query.activities)
+        if code not in criteria.activities
+    ]
+    dropped += [
+        ConceptRef(PLACE, code) for code in sorted(query.places) if code not in criteria.places
+    ]
+    if criteria.related or (
+        query.activities and not criteria.professions and not criteria.specialties
+    ):
+        dropped += [ConceptRef(SPECIALTY, code) for code in sorted(query.specialties)]
+        dropped += [
+            ConceptRef(PROFESSION, code)
+            for code in sorted(query.professions)
+            if not query.specialties
+        ]
+    return tuple(dropped)
+
+
+def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
+    if "SM40" in person.specialty_codes:
+        return True
+    for code in person.activities:
+        concept = vocabulary.get(ConceptRef(ACTIVITY, code))
+        if concept is not None and concept.children:
+            return True
+    return False
+
+
+def _top(
+    index: DirectoryIndex,
+    candidates: set[int],
+    criteria: _Criteria,
+    query: DirectoryQuery,
+    count: int,
+    vocabulary: Vocabulary,
+) -> list[int]:
+    """The ``count`` best candidates: in the asked place first, children's fit, by name."""
+    rank = index.rank
+    if not criteria.neighbours and not query.children:
+        return heapq.nsmallest(count, candidates, key=rank.__getitem__)
+    near = criteria.places
+
+    def key(position: int) -> tuple[int, int]:
+        person = index.professionals[position]
+        score = 0
+        if near and person.communes & near:
+            score -= 4
+        if query.children and _sees_children(person, vocabulary):
+            score -= 2
+        return score, rank[position]
+
+    return heapq.nsmallest(count, candidates, key=key)
+
+
+def _match(
+    person: Professional, criteria: _Criteria, query: DirectoryQuery, vocabulary: Vocabulary
+) -> Match:
+    reasons: list[ConceptRef] = []
+    matched_specialty = False
+    for code in sorted(query.specialties):
+        concept = vocabulary.get(ConceptRef(SPECIALTY, code))
+        codes = concept.codes if concept and concept.codes else (code,)
+        if person.specialty_codes & set(codes):
+            reasons.append(ConceptRef(SPECIALTY, code))
+            matched_specialty = True
+    if not matched_specialty:
+        reasons.append(ConceptRef(PROFESSION, person.profession_code))
+    reasons += [
+        ConceptRef(ACTIVITY, code) for code in sorted(query.activities) if code in person.activities
+    ]
+    reasons += [
+        ConceptRef(MODALITY, str(code))
+        for code in sorted(query.modalities)
+        if code in person.modalities
+    ]
+    reasons += [
+        ConceptRef(LANGUAGE, code) for code in sorted(query.languages) if code in person.languages
+    ]
+    if query.children and _sees_children(person, vocabulary):
+        reasons.append(ConceptRef(CHILDREN, ""))
+    site = _best_site(person, criteria)
+    if site is not None and (criteria.places or criteria.neighbours):
+        kind = PLACE if site.commune_insee in criteria.places else NEIGHBOUR
+        reasons.append(ConceptRef(kind, site.commune_insee))
+    return Match(person, site, tuple(reasons))
+
+
+def _best_site(person: Professional, criteria: _Criteria) -> PracticeSite | None:
+    for area in (criteria.places, criteria.neighbours):
+        for site in person.sites:
+            if site.commune_insee in area:
+                return site
+    return person.sites[0] if person.sites else None
+
+
+def _breakdown(
+    index: DirectoryIndex, candidates: set[int], criteria: _Criteria
+) -> tuple[tuple[str, int], ...]:
+    area = (criteria.places | criteria.neighbours) or frozenset(index.by_commune)
+    counts = []
+    for insee in area:
+        count = len(candidates & index.by_commune.get(insee, set()))
+        if count:
+            counts.append((insee, count))
+    counts.sort(key=lambda item: (-item[1], item[0]))
+    return tuple(counts)
+
+
+def _search_structures(
+    index: DirectoryIndex, query: DirectoryQuery, places: PlaceIndex
+) -> tuple[tuple[StructureMatch, ...], int]:
+    if not query.structure_types:
+        return (), 0
+    of_type = _union(index.structures_by_type.get(code, set()) for code in query.structure_types)
+    found: set[int] = set()
+    for area in (query.places, query.places | places.neighbours(query.places)):
+        if area:
+            found = of_type & _union(
+                index.structures_by_commune.get(insee, set()) for insee in area
+            )
+            if found:
+                break
+    if not found:
+        found = set(of_type)
+    return _structure_matches(index, found, query.places), len(found)
+
+
+def _structures_for_activities(
+    index: DirectoryIndex, activities: frozenset[str]
+) -> tuple[tuple[StructureMatch, ...], int]:
+    found = _union(index.structures_by_activity.get(code, set()) for code in activities)
+    matches = _structure_matches(index, set(found), frozenset())[:MAX_RELATED_STRUCTURES]
+    return matches, len(found)
+
+
+def _structure_matches(
+    index: DirectoryIndex, positions: set[int], places: frozenset[str]
+) -> tuple[StructureMatch, ...]:
+    ordered = sorted(
+        positions,
+        key=lambda position: (
+            index.structures[position].site.commune_insee not in places,
+            normalize(index.structures[position].name),
+        ),
+    )
+    result = []
+    for position in ordered[:PAGE_SIZE]:
+        structure = index.structures[position]
+        reasons = [ConceptRef(STRUCTURE, structure.structure_type)]
+        if places:
+            reasons.append(
+                ConceptRef(
+                    PLACE if structure.site.commune_insee in places else NEIGHBOUR,
+                    structure.site.commune_insee,
+                )
+            )
+        result.append(StructureMatch(structure, tuple(reasons)))
+    return tuple(result)

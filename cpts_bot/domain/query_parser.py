@@ -1,0 +1,513 @@
+"""Directory questions, as typed on a phone, turned into a typed :class:`DirectoryQuery`.
+
+"kiné respi à domicile lyon 8", "cb d'IDEL à Bron ?", "ortho pour enfant 4 ans",
+"et à Vénissieux plutôt ?", "plus". The words are resolved against the vocabularies and
+the territory's places (a few thousand terms): exact multi-word matches first, then
+rapidfuzz for misspellings. The directory itself is never scanned here.
+
+:func:`parse_query` never raises and reads at most :data:`MAX_TOKENS` words, so its time
+is bounded whatever the input. A follow-up ("plus", "et à domicile ?", the answer to a
+clarification) reuses the :class:`ConversationContext` the caller passes in; the new
+context is returned for the caller to keep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.text_normalizer import singular, term_key, tokens
+from cpts_bot.domain.vocabulary_loader import (
+    ACTIVITY,
+    LANGUAGE,
+    MODALITY,
+    PLACE,
+    PROFESSION,
+    SPECIALTY,
+    STRUCTURE,
+    ConceptRef,
+    Vocabulary,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_TOKENS = 60
+MAX_TERM_WORDS = 6
+CHILD_AGE_LIMIT = 18
+_INTENT = "intent"
+_AMBIGUOUS = "ambiguous"
+_CHILDREN = "children"
+_FOLLOW_UP = "follow_up"
+_AGE_UNITS = {
+    "an": 12,
+    "ans": 12,
+    "year": 12,
+    "years": 12,
+    "yo": 12,
+    "mois": 1,
+    "month": 1,
+    "months": 1,
+}
+
+
+MAX_WORD_LENGTH = 48
+
+
+class Intent(StrEnum):
+    """What the question asks for."""
+
+    FIND = "find"
+    COUNT = "count"
+    HELP = "help"
+    CLARIFY = "clarify"
+    MORE = "more"
+    ON_CALL = "on_call"  # "qui est de garde": answered by the duty feature
+    DISPATCH = "dispatch"  # "déclenchement": answered by the dispatch feature
+    ALERT = "alert"  # territorial alerts: answered by the alerts feature
+    UNKNOWN = "unknown"
+
+
+HOOK_INTENTS = frozenset({Intent.ON_CALL, Intent.DISPATCH, Intent.ALERT})
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """An ambiguous word and the meanings to choose from."""
+
+    term: str
+    choices: tuple[ConceptRef, ...]
+    then: Intent = Intent.FIND  # what to answer once the choice is made
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """A directory question, resolved to vocabulary codes and INSEE codes.
+
+    ``professions`` includes the professions implied by specialties ("pédiatre" -> 10).
+    ``children`` says the patient is a child (the age itself is not kept).
+    """
+
+    intent: Intent
+    professions: frozenset[str] = frozenset()
+    specialties: frozenset[str] = frozenset()
+    activities: frozenset[str] = frozenset()
+    modalities: frozenset[Modality] = frozenset()
+    structure_types: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    children: bool = False
+    page: int = 0
+    clarification: Clarification | None = None
+    follow_up: bool = False
+
+    @property
+    def has_subject(self) -> bool:
+        """Whether the question says who or what is sought."""
+        return bool(self.professions or self.specialties or self.activities or self.structure_types)
+
+    @property
+    def has_criteria(self) -> bool:
+        return self.has_subject or bool(self.modalities or self.places or self.languages)
+
+
+@dataclass(frozen=True)
+class ConversationContext:
+    """What a follow-up needs from the previous exchange (kept by the caller, in memory)."""
+
+    last_query: DirectoryQuery | None = None
+    pending: DirectoryQuery | None = None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    query: DirectoryQuery
+    context: ConversationContext
+
+
+@dataclass
+class Lexicon:
+    """Every term of the vocabularies and places, keyed by normalised word tuple."""
+
+    vocabulary: Vocabulary
+    places: PlaceIndex
+    terms: dict[tuple[str, ...], frozenset[ConceptRef]] = field(default_factory=dict)
+    fuzzy_words: list[str] = field(default_factory=list)
+    fuzzy_phrases: list[str] = field(default_factory=list)
+    max_words: int = 1
+
+    @classmethod
+    def build(cls, vocabulary: Vocabulary, places: PlaceIndex) -> Lexicon:
+        """Index ``vocabulary`` and ``places`` (built once per territory)."""
+        lexicon = cls(vocabulary, places)
+        profession_keys: dict[tuple[str, ...], str] = {}
+        for concept in vocabulary.concepts.values():
+            for term in concept.terms:
+                key = term_key(term)
+                lexicon._add(key, concept.ref)
+                if concept.kind == PROFESSION:
+                    profession_keys[key] = concept.code
+        # "kine respi" also names the profession: a multi-word term containing a
+        # profession word that practises the concept implies that profession.
+        for concept in vocabulary.concepts.values():
+            if concept.kind not in (ACTIVITY, MODALITY):
+                continue
+            for term in concept.terms:
+                key = term_key(term)
+                for size in range(1, len(key)):
+                    for start in range(len(key) - size + 1):
+                        code = profession_keys.get(key[start : start + size])
+                        if code and code in concept.professions:
+                            lexicon._add(key, ConceptRef(PROFESSION, code))
+        for phrase, refs in vocabulary.phrases.items():
+            for ref in refs:
+                lexicon._add(term_key(phrase), ref)
+        for word in vocabulary.ambiguous:
+            lexicon._add(term_key(word), ConceptRef(_AMBIGUOUS, word))
+        for intent, words in vocabulary.intents.items():
+            for word in words:
+                lexicon._add(term_key(word), ConceptRef(_INTENT, intent))
+        for word in vocabulary.children_words:
+            lexicon._add(term_key(word), ConceptRef(_CHILDREN, ""))
+        for word in vocabulary.follow_up_words:
+            lexicon._add(term_key(word), ConceptRef(_FOLLOW_UP, ""))
+        for key, insees in places.terms.items():
+            for insee in insees:
+                lexicon._add(key, ConceptRef(PLACE, insee))
+        stop = vocabulary.stopwords
+        for key, refs in lexicon.terms.items():
+            text = " ".join(key)
+            if len(text) < 4 or not text.replace(" ", "").isalpha() or text in stop:
+                continue
+            if all(ref.kind in (_FOLLOW_UP, _CHILDREN) for ref in refs):
+                continue
+            if any(ref.kind == _INTENT and ref.code == "more" for ref in refs):
+                continue
+            (lexicon.fuzzy_words if len(key) == 1 else lexicon.fuzzy_phrases).append(text)
+        return lexicon
+
+    def _add(self, key: tuple[str, ...], ref: ConceptRef) -> None:
+        if not key or len(key) > MAX_TERM_WORDS:
+            return
+        self.terms[key] = self.terms.get(key, frozenset()) | {ref}
+        self.max_words = max(self.max_words, len(key))
+
+
+@dataclass
+class _Reading:
+    """What was read in one message, before it becomes a query."""
+
+    refs: set[ConceptRef] = field(default_factory=set)
+    ambiguous: list[str] = field(default_factory=list)
+    intents: set[str] = field(default_factory=set)
+    children: bool = False
+    follow_up: bool = False
+    numbers: list[int] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def parse_query(
+    text: str, lexicon: Lexicon, context: ConversationContext | None = None
+) -> ParseResult:
+    """Understand ``text``; never raises (an unreadable input is an UNKNOWN query)."""
+    context = context or ConversationContext()
+    try:
+        return _parse(text, lexicon, context)
+    except Exception:  # a question must never crash the bot; log it and move on
+        logger.exception("directory question could not be parsed")
+        return ParseResult(DirectoryQuery(Intent.UNKNOWN), context)
+
+
+def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseResult:
+    reading = _read(text, lexicon)
+    if context.pending is not None:
+        chosen = _answer_to_clarification(reading, context.pending)
+        if chosen is not None:
+            query = _apply_choice(context.pending, chosen, lexicon.vocabulary)
+            # "orthophoniste à Bron" answers the question and says more.
+            said = _to_query(reading, lexicon.vocabulary)
+            query = replace(
+                query,
+                places=said.places or query.places,
+                modalities=query.modalities | said.modalities,
+                languages=query.languages | said.languages,
+                children=query.children or said.children,
+            )
+            return ParseResult(query, ConversationContext(last_query=query))
+    query = _to_query(reading, lexicon.vocabulary)
+    query = _with_context(query, reading, context)
+    if query.intent == Intent.CLARIFY:
+        return ParseResult(query, ConversationContext(context.last_query, pending=query))
+    if query.intent in (Intent.FIND, Intent.COUNT):
+        return ParseResult(query, ConversationContext(last_query=query))
+    return ParseResult(query, context)
+
+
+def _read(text: str, lexicon: Lexicon) -> _Reading:
+    # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
+    # addresses are not words. Plain string tests on bounded chunks: linear time.
+    chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
+    text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
+    words = tokens(text)[:MAX_TOKENS]
+    keys = [singular(word) for word in words]
+    reading = _Reading(words=words)
+    consumed = [False] * len(keys)
+    for index, word in enumerate(words):
+        if word.isdigit() and len(word) <= 3:
+            reading.numbers.append(int(word))
+            unit = words[index + 1] if index + 1 < len(words) else ""
+            if unit in _AGE_UNITS:
+                if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
+                    reading.children = True
+                consumed[index] = consumed[index + 1] = True
+    index = 0
+    while index < len(keys):
+        if consumed[index]:
+            index += 1
+            continue
+        size = min(lexicon.max_words, len(keys) - index)
+        while size > 0:
+            key = tuple(keys[index : index + size])
+            refs = lexicon.terms.get(key)
+            if refs and not any(consumed[index : index + size]):
+                _take(reading, refs, " ".join(words[index : index + size]))
+                for position in range(index, index + size):
+                    consumed[position] = True
+                break
+            size -= 1
+        index += max(size, 1)
+    _fuzzy(reading, lexicon, keys, consumed)
+    return reading
+
+
+def _is_address(chunk: str) -> bool:
+    """A Matrix ID, a URL or an e-mail address (bounded chunk, no regular expression)."""
+    if "://" in chunk or chunk.startswith("www."):
+        return True
+    if chunk.startswith("@") and ":" in chunk[2:]:
+        return True
+    at = chunk.find("@")
+    return at > 0 and "." in chunk[at + 2 :]
+
+
+def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
+    for ref in refs:
+        if ref.kind == _INTENT:
+            reading.intents.add(ref.code)
+        elif ref.kind == _AMBIGUOUS:
+            reading.ambiguous.append(ref.code)
+        elif ref.kind == _CHILDREN:
+            reading.children = True
+        elif ref.kind == _FOLLOW_UP:
+            reading.follow_up = True
+        else:
+            reading.refs.add(ref)
+
+
+def _cutoff(text: str) -> float:
+    if len(text) <= 4:
+        return 90.0  # "sort" must not become "sport"
+    if len(text) <= 6:
+        return 83.0
+    return 80.0
+
+
+def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[bool]) -> None:
+    stop = lexicon.vocabulary.stopwords
+    index = 0
+    while index < len(keys):
+        if consumed[index]:
+            index += 1
+            continue
+        matched = False
+        for size in (3, 2):
+            window = keys[index : index + size]
+            if len(window) < size or any(consumed[index : index + size]):
+                continue
+            if not any(len(word) >= 4 and word not in stop and word.isalpha() for word in window):
+                continue
+            text = " ".join(window)
+            best = process.extractOne(
+                text, lexicon.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=90.0
+            )
+            if best is not None:
+                _take(reading, lexicon.terms[tuple(best[0].split(" "))], text)
+                for position in range(index, index + size):
+                    consumed[position] = True
+                index += size
+                matched = True
+                break
+        if matched:
+            continue
+        word = keys[index]
+        if len(word) >= 4 and word.isalpha() and word not in stop:
+            best = process.extractOne(
+                word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
+            )
+            if best is not None:
+                _take(reading, lexicon.terms[(best[0],)], word)
+                consumed[index] = True
+        index += 1
+
+
+def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
+    refs = set(reading.refs)
+    context_professions = _professions_in(refs, vocabulary)
+    clarification = None
+    for word in reading.ambiguous:
+        options = vocabulary.ambiguous.get(word, ())
+        fitting = [ref for ref in options if vocabulary.professions_of(ref) & context_professions]
+        if any(ref in refs for ref in options):
+            continue
+        if len(fitting) == 1:
+            refs.add(fitting[0])
+        elif clarification is None:
+            then = Intent.COUNT if "count" in reading.intents else Intent.FIND
+            clarification = Clarification(
+                word, tuple(fitting) if len(fitting) > 1 else tuple(options), then
+            )
+    query = _query_from_refs(Intent.FIND, refs, vocabulary, reading.children)
+    intents = reading.intents
+    if "dispatch" in intents:
+        intent = Intent.DISPATCH
+    elif "on_call" in intents:
+        intent = Intent.ON_CALL
+    elif "alert" in intents and not query.has_subject:
+        intent = Intent.ALERT
+    elif clarification is not None:
+        intent = Intent.CLARIFY
+    elif "count" in intents:
+        intent = Intent.COUNT
+    elif query.has_criteria:
+        intent = Intent.FIND
+    elif "help" in intents:
+        intent = Intent.HELP
+    elif "more" in intents:
+        intent = Intent.MORE
+    else:
+        intent = Intent.UNKNOWN
+    return replace(query, intent=intent, clarification=clarification, follow_up=reading.follow_up)
+
+
+def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
+    found: set[str] = set()
+    for ref in refs:
+        if ref.kind in (PROFESSION, SPECIALTY, ACTIVITY):
+            found |= vocabulary.professions_of(ref)
+    return frozenset(found)
+
+
+def _query_from_refs(
+    intent: Intent, refs: set[ConceptRef], vocabulary: Vocabulary, children: bool
+) -> DirectoryQuery:
+    professions = {ref.code for ref in refs if ref.kind == PROFESSION}
+    specialties = {ref.code for ref in refs if ref.kind == SPECIALTY}
+    for code in specialties:
+        professions |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+    return DirectoryQuery(
+        intent=intent,
+        professions=frozenset(professions),
+        specialties=frozenset(specialties),
+        activities=frozenset(ref.code for ref in refs if ref.kind == ACTIVITY),
+        modalities=frozenset(Modality(ref.code) for ref in refs if ref.kind == MODALITY),
+        structure_types=frozenset(ref.code for ref in refs if ref.kind == STRUCTURE),
+        places=frozenset(ref.code for ref in refs if ref.kind == PLACE),
+        languages=frozenset(ref.code for ref in refs if ref.kind == LANGUAGE),
+        children=children,
+    )
+
+
+def _with_context(
+    query: DirectoryQuery, reading: _Reading, context: ConversationContext
+) -> DirectoryQuery:
+    last = context.last_query
+    if last is None:
+        return query
+    if query.intent == Intent.MORE:
+        if last.intent == Intent.COUNT:
+            # "plus" after a count: the list itself, from the start.
+            return replace(last, intent=Intent.FIND, page=0, follow_up=True)
+        return replace(last, page=last.page + 1, follow_up=True)
+    if query.intent not in (Intent.FIND, Intent.COUNT):
+        return query
+    intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
+    if not query.has_subject and (
+        query.places or query.modalities or query.children or query.languages
+    ):
+        # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
+        return replace(
+            last,
+            intent=intent,
+            places=query.places or last.places,
+            modalities=last.modalities | query.modalities,
+            languages=last.languages | query.languages,
+            children=last.children or query.children,
+            page=0,
+            follow_up=True,
+        )
+    if not query.has_subject and query.intent == Intent.COUNT and not query.places:
+        return replace(last, intent=Intent.COUNT, page=0, follow_up=True)
+    if reading.follow_up and query.has_subject and not query.places and last.places:
+        # "et les infirmiers ?": a new subject in the same place.
+        return replace(query, places=last.places, follow_up=True)
+    return query
+
+
+def _answer_to_clarification(reading: _Reading, pending: DirectoryQuery) -> ConceptRef | None:
+    clarification = pending.clarification
+    if clarification is None:
+        return None
+    choices = clarification.choices
+    if len(reading.words) <= 3 and reading.numbers and not reading.refs:
+        number = reading.numbers[0]
+        if 1 <= number <= len(choices):
+            return choices[number - 1]
+    named = [ref for ref in choices if ref in reading.refs]
+    if len(named) == 1:
+        return named[0]
+    return None
+
+
+def _apply_choice(
+    pending: DirectoryQuery, chosen: ConceptRef, vocabulary: Vocabulary
+) -> DirectoryQuery:
+    intent = pending.clarification.then if pending.clarification else Intent.FIND
+    professions = set(pending.professions) | set(vocabulary.professions_of(chosen))
+    specialties = set(pending.specialties)
+    activities = set(pending.activities)
+    if chosen.kind == SPECIALTY:
+        specialties.add(chosen.code)
+    elif chosen.kind == ACTIVITY:
+        activities.add(chosen.code)
+    return replace(
+        pending,
+        intent=intent,
+        professions=frozenset(professions),
+        specialties=frozenset(specialties),
+        activities=frozenset(activities),
+        page=0,
+        clarification=None,
+        follow_up=True,
+    )
+
+
+def concept_refs(query: DirectoryQuery, vocabulary: Vocabulary) -> list[ConceptRef]:
+    """The concepts of ``query``, in a stable order (for "what I understood")."""
+    refs: list[ConceptRef] = []
+    implied: set[str] = set()
+    for code in sorted(query.specialties):
+        refs.append(ConceptRef(SPECIALTY, code))
+        implied |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+    refs += [
+        ConceptRef(PROFESSION, code) for code in sorted(query.professions) if code not in implied
+    ]
+    refs += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)]
+    refs += [ConceptRef(STRUCTURE, code) for code in sorted(query.structure_types)]
+    refs += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)]
+    refs += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)]
+    refs += [ConceptRef(PLACE, code) for code in sorted(query.places)]
+    return refs

@@ -1,0 +1,119 @@
+"""Normalise what people type: lower case, no accents, no punctuation, ordinals unified.
+
+"Kiné à Lyon 8ème ?" and "kine a lyon 8e" normalise to the same tokens, so the
+vocabularies only need one spelling of each term.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters NFKD does not decompose into a base letter plus a combining mark.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "ı": "i",
+    }
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# "8e", "8eme", "8ieme", "8em", "8è", "1er", "1ere", "2nd": one ordinal form "<n>e".
+_ORDINAL = re.compile(r"^(\d{1,2})(?:e|eme|ieme|em|er|ere|nd|nde|d)$")
+_ORDINAL_SPLIT = re.compile(r"^(\d{1,2})\s+(?:e|eme|ieme|er|ere)$")
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics ("é" -> "e", "ᵉ" -> "e") and expand ligatures ("œ" -> "oe")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces."""
+    return " ".join(tokens(text))
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text``: lower case, no accents, letters and digits only.
+
+    Ordinals take one form ("8ème", "8eme", "8ᵉ", "8 ème" -> "8e"); digits are kept;
+    digits glued to letters are split ("lyon8" -> "lyon", "8"), except ordinals.
+    """
+    plain = strip_accents(text.casefold()).casefold()
+    raw = [word for word in _NON_WORD.split(plain) if word]
+    result: list[str] = []
+    for word in raw:
+        result.extend(_split_word(word))
+    return _join_split_ordinals(result)
+
+
+def _split_word(word: str) -> list[str]:
+    ordinal = _ORDINAL.match(word)
+    if ordinal:
+        return [ordinal.group(1) + "e"]
+    if word.isalpha() or word.isdigit():
+        return [word]
+    # Mixed letters and digits: "lyon8" -> lyon 8, "8eme" handled above, "4ans" -> 4 ans.
+    parts = re.findall(r"[a-z]+|\d+", word)
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if part.isdigit() and following and _ORDINAL.match(part + following):
+            out.append(part + "e")
+            parts[index + 1] = ""
+        elif part:
+            out.append(part)
+    return out
+
+
+def _join_split_ordinals(words: list[str]) -> list[str]:
+    """ "8 eme" (typed with a space) becomes "8e"."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if (
+            word.isdigit()
+            and len(word) <= 2
+            and index + 1 < len(words)
+            and _ORDINAL_SPLIT.match(f"{word} {words[index + 1]}")
+        ):
+            out.append(word + "e")
+            index += 2
+            continue
+        out.append(word)
+        index += 1
+    return out
+
+
+def singular(word: str) -> str:
+    """A crude French/English singular, applied alike to vocabulary terms and to text.
+
+    Only used as a matching key, so it needs to be consistent rather than correct:
+    "infirmieres" -> "infirmiere", "hopitaux" -> "hopital", "kines" -> "kine".
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("eaux"):
+        return word[:-1]
+    if word.endswith("aux") and len(word) > 4:
+        return word[:-3] + "al"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def term_key(text: str) -> tuple[str, ...]:
+    """The matching key of a vocabulary term: its singular tokens."""
+    return tuple(singular(word) for word in tokens(text))

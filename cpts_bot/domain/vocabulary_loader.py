@@ -1,0 +1,204 @@
+"""The directory vocabularies (professions, specialties, activities, modalities, structure
+types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``.
+
+The files are data shipped with the package; :func:`load_vocabulary` parses them once.
+Labels are given in French and English in the data itself (``label: {fr:, en:}``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.text_normalizer import singular, term_key
+
+VOCABULARY_DIR = Path(__file__).parent / "vocabulary"
+
+PROFESSION = "profession"
+SPECIALTY = "specialty"
+ACTIVITY = "activity"
+MODALITY = "modality"
+STRUCTURE = "structure"
+PLACE = "place"
+LANGUAGE = "language"
+KINDS = (PROFESSION, SPECIALTY, ACTIVITY, MODALITY, STRUCTURE, PLACE, LANGUAGE)
+
+
+class ConceptRef(NamedTuple):
+    """A reference to one concept: ``("profession", "60")``, ``("place", "69388")``."""
+
+    kind: str
+    code: str
+
+    @classmethod
+    def parse(cls, text: str) -> ConceptRef:
+        kind, _, code = text.partition(":")
+        if kind not in KINDS or not code:
+            raise ValueError(f"{text!r} is not a concept reference such as profession:60")
+        return cls(kind, code)
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept of a vocabulary with its labels and the words that name it."""
+
+    kind: str
+    code: str
+    labels: dict[str, str]
+    plurals: dict[str, str]
+    terms: tuple[str, ...]
+    professions: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    children: bool = False
+    related: tuple[ConceptRef, ...] = ()
+
+    @property
+    def ref(self) -> ConceptRef:
+        return ConceptRef(self.kind, self.code)
+
+    def label(self, language: str, plural: bool = False) -> str:
+        """The name of the concept in ``language`` (French if missing)."""
+        labels = self.plurals if plural and self.plurals else self.labels
+        return labels.get(language) or labels.get("fr") or self.code
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All vocabularies, indexed by reference."""
+
+    concepts: dict[ConceptRef, Concept]
+    phrases: dict[str, tuple[ConceptRef, ...]]
+    ambiguous: dict[str, tuple[ConceptRef, ...]]
+    intents: dict[str, tuple[str, ...]]
+    children_words: tuple[str, ...]
+    follow_up_words: tuple[str, ...]
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+
+    def get(self, ref: ConceptRef) -> Concept | None:
+        return self.concepts.get(ref)
+
+    def of_kind(self, kind: str) -> list[Concept]:
+        return [concept for concept in self.concepts.values() if concept.kind == kind]
+
+    def label(self, ref: ConceptRef, language: str, plural: bool = False) -> str:
+        """Label of ``ref`` (its code when unknown, e.g. a specialty code from the extract)."""
+        concept = self.concepts.get(ref)
+        return concept.label(language, plural) if concept else ref.code
+
+    def professions_of(self, ref: ConceptRef) -> frozenset[str]:
+        """Profession codes a concept implies or is practised by."""
+        concept = self.concepts.get(ref)
+        if concept is None:
+            return frozenset()
+        if concept.kind == PROFESSION:
+            return frozenset({concept.code})
+        return frozenset(concept.professions)
+
+    def specialty_for_code(self, savoir_faire: str) -> Concept | None:
+        """The specialty concept gathering the savoir-faire code ``savoir_faire``."""
+        for concept in self.of_kind(SPECIALTY):
+            if savoir_faire in concept.codes:
+                return concept
+        return None
+
+
+def _labels(raw: dict[str, Any], key: str) -> dict[str, str]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} of {raw.get('code') or raw.get('id')} must be {{fr:, en:}}")
+    return {str(lang): str(text) for lang, text in value.items()}
+
+
+def _concept(kind: str, raw: dict[str, Any]) -> Concept:
+    code = str(raw.get("code") or raw.get("id"))
+    professions = raw.get("professions") or ([raw["profession"]] if raw.get("profession") else [])
+    return Concept(
+        kind=kind,
+        code=code,
+        labels=_labels(raw, "label"),
+        plurals=_labels(raw, "plural"),
+        terms=tuple(str(term) for term in raw.get("terms") or ()),
+        professions=tuple(str(code) for code in professions),
+        codes=tuple(str(code) for code in raw.get("codes") or ()),
+        children=bool(raw.get("children", False)),
+        related=tuple(ConceptRef.parse(str(ref)) for ref in raw.get("related") or ()),
+    )
+
+
+def _read(folder: Path, name: str) -> dict[str, Any]:
+    data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: expected a mapping")
+    return data
+
+
+def load_vocabulary_from(folder: Path) -> Vocabulary:
+    """Read and check the vocabulary files in ``folder``."""
+    professions = _read(folder, "professions.yaml")
+    activities = _read(folder, "activities.yaml")
+    modalities = _read(folder, "modalities.yaml")
+    structures = _read(folder, "structures.yaml")
+    languages = _read(folder, "languages.yaml")
+    grammar = _read(folder, "grammar.yaml")
+    concepts: dict[ConceptRef, Concept] = {}
+    sections = [
+        (PROFESSION, professions.get("professions")),
+        (SPECIALTY, professions.get("specialties")),
+        (ACTIVITY, activities.get("activities")),
+        (MODALITY, modalities.get("modalities")),
+        (STRUCTURE, structures.get("structure_types")),
+        (LANGUAGE, languages.get("languages")),
+    ]
+    for kind, items in sections:
+        for raw in items or ():
+            concept = _concept(kind, raw)
+            if concept.ref in concepts:
+                raise ValueError(f"{concept.ref} defined twice")
+            concepts[concept.ref] = concept
+    for concept in concepts.values():
+        if concept.kind == MODALITY:
+            Modality(concept.code)  # raises on a modality the models do not know
+    phrases = {
+        str(term): tuple(ConceptRef.parse(str(ref)) for ref in refs)
+        for term, refs in (modalities.get("phrases") or {}).items()
+    }
+    ambiguous = {
+        str(term): tuple(ConceptRef.parse(str(ref)) for ref in refs)
+        for term, refs in (professions.get("ambiguous") or {}).items()
+    }
+    for refs in [*phrases.values(), *ambiguous.values()] + [
+        concept.related for concept in concepts.values()
+    ]:
+        for ref in refs:
+            if ref not in concepts:
+                raise ValueError(f"unknown concept {ref}")
+    intents = {
+        str(name): tuple(str(term) for term in terms)
+        for name, terms in (grammar.get("intents") or {}).items()
+    }
+    stopwords = frozenset(
+        " ".join(term_key(str(word))) for word in grammar.get("stopwords") or ()
+    ) | frozenset(singular(str(word)) for word in grammar.get("stopwords") or ())
+    return Vocabulary(
+        concepts=concepts,
+        phrases=phrases,
+        ambiguous=ambiguous,
+        intents=intents,
+        children_words=tuple(str(word) for word in grammar.get("children") or ()),
+        follow_up_words=tuple(str(word) for word in grammar.get("follow_up") or ()),
+        stopwords=stopwords,
+    )
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the bot (read once)."""
+    return load_vocabulary_from(VOCABULARY_DIR)

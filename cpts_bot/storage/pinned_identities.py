@@ -1,0 +1,122 @@
+"""Pinned cross-signing identities of users, and the notices sent about untrusted devices.
+
+Every function runs on an open connection: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from cpts_bot.domain.times import from_iso, to_iso
+
+
+@dataclass(frozen=True)
+class PinnedIdentity:
+    user_id: str
+    master_key: str
+    pinned_at: datetime
+    changed_at: datetime | None = None
+    pending_master_key: str | None = None
+    warned_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = None
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> PinnedIdentity:
+        def moment(value: str | None) -> datetime | None:
+            return from_iso(value) if value else None
+
+        return cls(
+            user_id=row["user_id"],
+            master_key=row["master_key"],
+            pinned_at=from_iso(row["pinned_at"]),
+            changed_at=moment(row["changed_at"]),
+            pending_master_key=row["pending_master_key"],
+            warned_at=moment(row["warned_at"]),
+            confirmed_at=moment(row["confirmed_at"]),
+            confirmed_by=row["confirmed_by"],
+        )
+
+
+async def get_pinned(db: aiosqlite.Connection, user_id: str) -> PinnedIdentity | None:
+    async with db.execute("SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return PinnedIdentity.from_row(row) if row else None
+
+
+async def pin(db: aiosqlite.Connection, user_id: str, master_key: str, now: datetime) -> bool:
+    """Pin ``master_key`` for a user seen for the first time; False if already pinned."""
+    cursor = await db.execute(
+        "INSERT INTO pinned_identities (user_id, master_key, pinned_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO NOTHING",
+        (user_id, master_key, to_iso(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def record_change(
+    db: aiosqlite.Connection, user_id: str, new_master_key: str, now: datetime
+) -> bool:
+    """Note that the server shows ``new_master_key``; True when this key is newly pending
+    (then the coordinators are to be warned)."""
+    cursor = await db.execute(
+        "UPDATE pinned_identities SET pending_master_key = ?, changed_at = ?, warned_at = NULL"
+        " WHERE user_id = ? AND master_key != ?"
+        " AND (pending_master_key IS NULL OR pending_master_key != ?)",
+        (new_master_key, to_iso(now), user_id, new_master_key, new_master_key),
+    )
+    return cursor.rowcount == 1
+
+
+async def mark_warned(db: aiosqlite.Connection, user_id: str, now: datetime) -> None:
+    await db.execute(
+        "UPDATE pinned_identities SET warned_at = ? WHERE user_id = ?", (to_iso(now), user_id)
+    )
+
+
+async def clear_pending(db: aiosqlite.Connection, user_id: str) -> None:
+    """Forget a pending key (the user is back to the pinned one)."""
+    await db.execute(
+        "UPDATE pinned_identities SET pending_master_key = NULL, changed_at = NULL,"
+        " warned_at = NULL WHERE user_id = ?",
+        (user_id,),
+    )
+
+
+async def confirm_pending(
+    db: aiosqlite.Connection, user_id: str, confirmed_by: str, now: datetime
+) -> PinnedIdentity | None:
+    """Trust the pending master key of ``user_id``; None when nothing awaits confirmation."""
+    cursor = await db.execute(
+        "UPDATE pinned_identities SET master_key = pending_master_key,"
+        " pending_master_key = NULL, confirmed_at = ?, confirmed_by = ?"
+        " WHERE user_id = ? AND pending_master_key IS NOT NULL",
+        (to_iso(now), confirmed_by, user_id),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await db.execute("DELETE FROM trust_notices WHERE user_id = ?", (user_id,))
+    return await get_pinned(db, user_id)
+
+
+async def list_pending(db: aiosqlite.Connection) -> list[PinnedIdentity]:
+    async with db.execute(
+        "SELECT * FROM pinned_identities WHERE pending_master_key IS NOT NULL"
+        " ORDER BY changed_at, user_id"
+    ) as cursor:
+        return [PinnedIdentity.from_row(row) for row in await cursor.fetchall()]
+
+
+async def claim_notice(
+    db: aiosqlite.Connection, user_id: str, device_id: str, reason: str, now: datetime
+) -> bool:
+    """True the first time a notice for (user, device, reason) is claimed, False after."""
+    cursor = await db.execute(
+        "INSERT INTO trust_notices (user_id, device_id, reason, notified_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (user_id, device_id, reason, to_iso(now)),
+    )
+    return cursor.rowcount == 1

@@ -1,0 +1,146 @@
+"""Directory questions and card self-service over the real Synapse."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.synapse
+SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample"
+HEADER = (
+    "kind,rpps,id,title,last_name,first_name,profession_code,profession_label,"
+    "specialties,structure_type,name,offer,address,postal_code,commune_insee,"
+    "commune_name,structure_name,phone,activities,modalities,languages,matrix_id,active"
+)
+
+
+def import_files(bot, *commands: list[str]) -> None:
+    for command in commands:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cpts_bot",
+                "--rooms-file",
+                str(bot.rooms_file),
+                "import",
+                *command,
+            ],
+            env=bot.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+
+async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
+    gp = await users.client("gp")
+    sample_rooms = (SAMPLE.parents[1] / "rooms.yaml").read_text("utf-8")
+    import yaml
+
+    territory = yaml.safe_load(sample_rooms)["territory"]
+    bot = make_bot(coordinators=[gp.user_id], allowed=[], territory=territory)
+    import_files(
+        bot,
+        ["rpps", str(SAMPLE / "rpps_sample.txt"), "--no-progress"],
+        ["directory", str(SAMPLE / "directory.csv")],
+    )
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    question = await gp.send(room, "kiné à domicile bronchiolite lyon 8")
+    reply = await gp.wait_reply(question)
+    first_line = reply.body.splitlines()[0]
+    assert "masseur-kinésithérapeute" in first_line
+    assert "GAUTHIER" in reply.body and "04 78 00 07 09" in reply.body
+    assert "à domicile" in reply.body
+    assert reply.formatted_body and "matrix.to" in reply.formatted_body
+    count = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
+    assert "Vénissieux : 1" in (await gp.wait_reply(count)).body
+    ambiguous = await gp.send(room, "ortho à Bron")
+    clarification = (await gp.wait_reply(ambiguous)).body
+    assert "orthophoniste" in clarification and "orthoptiste" in clarification
+    bot.stop()
+
+
+async def test_a_professional_updates_their_own_card_by_chat(users, make_bot, tmp_path):
+    nurse = await users.client("nurse")
+    gp = await users.client("gp")
+    bot = make_bot(coordinators=[gp.user_id], allowed=[nurse.user_id])
+    csv_file = tmp_path / "directory.csv"
+    csv_file.write_text(
+        HEADER
+        + "\n"
+        + ",".join(
+            [
+                "professional",
+                "19900000999",
+                "",
+                "",
+                "DURAND",
+                "Inès",
+                "60",
+                "Infirmier",
+                "",
+                "",
+                "",
+                "",
+                "3 rue Laënnec",
+                "69008",
+                "69388",
+                "Lyon 8e",
+                "",
+                "04 78 00 09 99",
+                "wound_care",
+                "new_patients",
+                "",
+                nurse.user_id,
+                "1",
+            ]
+        )
+        + "\n",
+        "utf-8",
+    )
+    import_files(bot, ["directory", str(csv_file)])
+    bot.start()
+    room = await nurse.create_encrypted_room([bot.user_id])
+    await nurse.wait_joined(room, bot.user_id)
+    change = await nurse.send(room, "je ne prends plus de nouveaux patients")
+    confirmation = (await nurse.wait_reply(change)).body
+    assert "nouveaux patients" in confirmation
+    card = await nurse.send(room, "ma fiche")
+    card_text = (await nurse.wait_reply(card)).body
+    assert "DURAND" in card_text
+    gp_room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(gp_room, bot.user_id)
+    question = await gp.send(gp_room, "IDE nouveaux patients lyon 8")
+    answer = (await gp.wait_reply(question)).body
+    assert "Personne ne correspond exactement" in answer.splitlines()[0]
+    bot.stop()
+
+
+async def test_an_import_run_while_the_bot_runs_is_picked_up(users, make_bot):
+    gp = await users.client("gp")
+    import yaml
+
+    territory = yaml.safe_load((SAMPLE.parents[1] / "rooms.yaml").read_text("utf-8"))["territory"]
+    bot = make_bot(coordinators=[gp.user_id], allowed=[], territory=territory)
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    before = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
+    assert "Vénissieux : 1" not in (await gp.wait_reply(before)).body
+    import_files(bot, ["directory", str(SAMPLE / "directory.csv")])
+    for _ in range(40):
+        question = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
+        if "Vénissieux : 1" in (await gp.wait_reply(question)).body:
+            break
+        await asyncio.sleep(1)
+    else:
+        raise AssertionError("the new directory was never used")
+    bot.stop()

@@ -1,0 +1,318 @@
+"""Senders' trust: both policies, pinning, identity changes and confirmation, over SQLite."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.chat.trust_feature import TrustFeature
+from cpts_bot.i18n import Translator
+from cpts_bot.matrix.cross_signing import UserIdentity
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    TrustReason,
+    decide,
+    identity_update,
+)
+from cpts_bot.matrix.signed_json import (
+    SigningKey,
+    build_master_key,
+    build_self_signing_key,
+    sign_json,
+)
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.settings import RoomsConfig, TrustPolicy
+from cpts_bot.storage import pinned_identities as pins
+from cpts_bot.storage.database import Database
+
+ALICE = "@alice:example.org"
+COORD = "@coord:example.org"
+BOT = "@bot:example.org"
+ROOM = "!room:example.org"
+COORD_ROOM = "!coord:example.org"
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+CSO = TrustPolicy.CROSS_SIGNED_ONLY
+TOFU = TrustPolicy.TRUST_ON_FIRST_USE
+
+
+class Account:
+    """A user's keys: a master and self-signing key, and devices (signed or not)."""
+
+    def __init__(self, user_id: str, cross_signing: bool = True) -> None:
+        self.user_id = user_id
+        self.master = SigningKey.generate() if cross_signing else None
+        self.ssk = SigningKey.generate() if cross_signing else None
+        self.devices: dict[str, dict] = {}
+
+    def add_device(self, device_id: str, signed: bool) -> None:
+        key = SigningKey.generate()
+        obj = {
+            "user_id": self.user_id,
+            "device_id": device_id,
+            "algorithms": ["m.megolm.v1.aes-sha2"],
+            "keys": {f"ed25519:{device_id}": key.public_key},
+        }
+        obj = sign_json(obj, self.user_id, key, key_id=f"ed25519:{device_id}")
+        if signed:
+            assert self.ssk is not None
+            obj = sign_json(obj, self.user_id, self.ssk)
+        self.devices[device_id] = obj
+
+    def reset_identity(self) -> None:
+        self.master, self.ssk = SigningKey.generate(), SigningKey.generate()
+
+    def identity(self) -> UserIdentity:
+        if self.master is None or self.ssk is None:
+            return UserIdentity(self.user_id, devices=dict(self.devices))
+        return UserIdentity(
+            self.user_id,
+            build_master_key(self.user_id, self.master),
+            build_self_signing_key(self.user_id, self.ssk, self.master),
+            dict(self.devices),
+        )
+
+
+def _pinned(key: str, pending: str | None = None) -> pins.PinnedIdentity:
+    return pins.PinnedIdentity(ALICE, key, NOW, pending_master_key=pending)
+
+
+@pytest.mark.parametrize("policy", [CSO, TOFU])
+def test_cross_signed_device_trusted_under_both_policies(policy: TrustPolicy) -> None:
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    assert decide(policy, alice.identity(), "PHONE", None).reason is TrustReason.CROSS_SIGNED
+    master = alice.identity().master_public_key
+    assert decide(policy, alice.identity(), "PHONE", _pinned(master)).trusted
+
+
+def test_unsigned_device_depends_on_policy() -> None:
+    alice = Account(ALICE)
+    alice.add_device("OLD", signed=False)
+    refused = decide(CSO, alice.identity(), "OLD", None)
+    assert refused.reason is TrustReason.UNSIGNED_DEVICE and not refused.trusted
+    assert decide(TOFU, alice.identity(), "OLD", None).trusted
+    assert decide(TOFU, alice.identity(), "OLD", None).reason is TrustReason.FIRST_USE
+
+
+def test_signature_checked_not_just_present() -> None:
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    identity = alice.identity()
+    forged = json.loads(json.dumps(identity.devices["PHONE"]))
+    sig_key = next(k for k in forged["signatures"][ALICE] if k != "ed25519:PHONE")
+    forged["signatures"][ALICE][sig_key] = forged["signatures"][ALICE]["ed25519:PHONE"]
+    tampered = UserIdentity(
+        ALICE, identity.master_key, identity.self_signing_key, {"PHONE": forged}
+    )
+    assert decide(CSO, tampered, "PHONE", None).reason is TrustReason.UNSIGNED_DEVICE
+
+
+def test_no_identity_and_unknown_device() -> None:
+    bob = Account(ALICE, cross_signing=False)
+    bob.add_device("D", signed=False)
+    assert decide(CSO, bob.identity(), "D", None).reason is TrustReason.NO_IDENTITY
+    assert decide(TOFU, bob.identity(), "D", None).trusted
+    assert decide(TOFU, bob.identity(), "OTHER", None).reason is TrustReason.UNKNOWN_DEVICE
+    assert decide(CSO, bob.identity(), None, None).reason is TrustReason.UNKNOWN_DEVICE
+
+
+@pytest.mark.parametrize("policy", [CSO, TOFU])
+def test_changed_master_key_untrusted_until_pinned_again(policy: TrustPolicy) -> None:
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    old = alice.identity().master_public_key
+    alice.reset_identity()
+    alice.add_device("PHONE", signed=True)
+    identity = alice.identity()
+    decision = decide(policy, identity, "PHONE", _pinned(old))
+    assert decision.reason is TrustReason.IDENTITY_CHANGED and not decision.trusted
+    assert identity_update(identity, _pinned(old)).changed_key == identity.master_public_key
+    assert identity_update(identity, None).pin == identity.master_public_key
+    assert identity_update(
+        identity, _pinned(identity.master_public_key, pending="x")
+    ).back_to_pinned
+
+
+# --- the gate over a real SQLite ---------------------------------------------------------
+
+
+def _config(coordination: str | None = COORD_ROOM) -> RoomsConfig:
+    return RoomsConfig.model_validate(
+        {
+            "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
+            "coordinators": [COORD],
+            "rooms": {"coordination": coordination} if coordination else {},
+        }
+    )
+
+
+@pytest.fixture
+async def database(tmp_path: Path):
+    db = await Database.open(tmp_path / "bot.sqlite")
+    yield db
+    await db.close()
+
+
+class Directory:
+    """The homeserver's keys/query, as the gate sees it."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, Account] = {}
+        self.queries = 0
+
+    async def fetch(self, client: object, user_ids: list[str]) -> dict[str, UserIdentity]:
+        self.queries += 1
+        return {u: self.accounts[u].identity() for u in user_ids}
+
+
+CLIENT = SimpleNamespace(device_id="BOTDEV", user_id=BOT, olm=None)
+
+
+async def _outbox(database: Database) -> list[tuple[str, str]]:
+    rows = await database.fetch_all("SELECT target, payload FROM outbox ORDER BY id")
+    return [(row["target"], json.loads(row["payload"])["text"]) for row in rows]
+
+
+async def test_gate_pins_tells_once_and_warns_coordinators(database: Database) -> None:
+    directory = Directory()
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    alice.add_device("OLD", signed=False)
+    directory.accounts[ALICE] = alice
+    gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=directory.fetch)
+
+    trusted = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$1", now=NOW)
+    assert trusted.trusted
+    async with database.transaction() as db:
+        pinned = await pins.get_pinned(db, ALICE)
+    assert pinned is not None and pinned.master_key == alice.identity().master_public_key
+
+    for event in ("$2", "$3"):
+        refused = await gate.check(CLIENT, ALICE, "OLD", room_id=ROOM, event_id=event, now=NOW)
+        assert refused.reason is TrustReason.UNSIGNED_DEVICE
+    sent = await _outbox(database)
+    assert len(sent) == 1  # told once, in French by default
+    assert sent[0][0] == ROOM and "OLD" in sent[0][1] and "n'est pas vérifiée" in sent[0][1]
+
+    # The identity changes: untrusted, coordinators warned once.
+    alice.reset_identity()
+    alice.add_device("PHONE", signed=True)
+    gate.forget([ALICE])
+    later = NOW + timedelta(minutes=1)
+    for event in ("$4", "$5"):
+        changed = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id=event, now=later)
+        assert changed.reason is TrustReason.IDENTITY_CHANGED
+    sent = await _outbox(database)
+    warnings = [text for target, text in sent if target == COORD_ROOM]
+    assert len(warnings) == 1 and f"confiance {ALICE}" in warnings[0]
+    assert sum(1 for target, _ in sent if target == ROOM) == 2  # one more notice: new reason
+
+    # A coordinator confirms through the chat feature: trusted again.
+    replies = await _run_feature(database, COORD, f"confiance {ALICE}", later)
+    assert "confirmée" in replies[-1]
+    again = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$6", now=later)
+    assert again.trusted
+
+
+async def test_gate_rechecks_a_device_signed_after_caching(database: Database) -> None:
+    directory = Directory()
+    alice = Account(ALICE)
+    alice.add_device("NEW", signed=False)
+    directory.accounts[ALICE] = alice
+    gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=directory.fetch)
+    first = await gate.check(CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$1", now=NOW)
+    assert not first.trusted
+    alice.add_device("NEW", signed=True)  # the user verifies the session
+    soon = await gate.check(
+        CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$2", now=NOW + timedelta(seconds=2)
+    )
+    assert not soon.trusted and directory.queries == 1  # cached, no storm of queries
+    later = await gate.check(
+        CLIENT, ALICE, "NEW", room_id=ROOM, event_id="$3", now=NOW + timedelta(seconds=30)
+    )
+    assert later.trusted and directory.queries == 2
+
+
+async def test_key_back_to_pinned_clears_pending(database: Database) -> None:
+    directory = Directory()
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    directory.accounts[ALICE] = alice
+    gate = SenderTrustGate(database, CSO, _config(None), BOT, fetch_identities=directory.fetch)
+    await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$1", now=NOW)
+    original = (alice.master, alice.ssk, dict(alice.devices))
+    alice.reset_identity()
+    alice.add_device("PHONE", signed=True)
+    gate.forget([ALICE])
+    await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$2", now=NOW)
+    alice.master, alice.ssk, alice.devices = original
+    gate.forget([ALICE])
+    assert (await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$3", now=NOW)).trusted
+    async with database.transaction() as db:
+        assert await pins.list_pending(db) == []
+    assert await _outbox(database) != []  # the notice of $2 (no coordination room: no warning)
+
+
+async def _run_feature(database: Database, sender: str, body: str, now: datetime) -> list[str]:
+    feature = TrustFeature()
+    message = IncomingMessage(
+        event_id="$cmd" + body, room_id=COORD_ROOM, sender=sender, body=body, timestamp=now
+    )
+    async with database.transaction() as db:
+        outbox = OutboxWriter(db, now, reply_to_event=message.event_id, reply_room=COORD_ROOM)
+        context = HandlerContext(
+            db=db,
+            now=now,
+            outbox=outbox,
+            config=_config(),
+            translator=Translator("fr"),
+            bot_user_id=BOT,
+        )
+        assert await feature.handle_message(message, context)
+    return [text for _, text in await _outbox(database)]
+
+
+async def test_trust_feature_commands(database: Database) -> None:
+    feature = TrustFeature()
+    assert feature.help_lines(Translator("fr"), is_coordinator=False) == []
+    assert "confiance" in feature.help_lines(Translator("fr"), is_coordinator=True)[0]
+    replies = await _run_feature(database, ALICE, f"confiance {COORD}", NOW)
+    assert "Seuls les coordinateurs" in replies[-1]
+    replies = await _run_feature(database, COORD, "confiance", NOW)
+    assert "Aucun changement" in replies[-1]
+    replies = await _run_feature(database, COORD, "confiance alice", NOW)
+    assert "n'est pas un identifiant Matrix" in replies[-1]
+    replies = await _run_feature(database, COORD, f"confiance {ALICE}", NOW)
+    assert "Rien à confirmer" in replies[-1]
+    async with database.transaction() as db:
+        await pins.pin(db, ALICE, "OLDKEY", NOW)
+        assert await pins.record_change(db, ALICE, "NEWKEYNEWKEY", NOW)
+        assert not await pins.record_change(db, ALICE, "NEWKEYNEWKEY", NOW)
+    replies = await _run_feature(database, COORD, "Confiance", NOW)
+    assert ALICE in replies[-2] or ALICE in replies[-1]
+    assert "NEWK EYNE WKEY" in "\n".join(replies)
+    replies = await _run_feature(database, COORD, f"confiance {ALICE}", NOW)
+    assert "confirmée" in replies[-1]
+    async with database.transaction() as db:
+        pinned = await pins.get_pinned(db, ALICE)
+    assert pinned is not None and pinned.master_key == "NEWKEYNEWKEY"
+    assert pinned.confirmed_by == COORD and pinned.pending_master_key is None
+    message = IncomingMessage(
+        event_id="$x", room_id=ROOM, sender=COORD, body="confiant ?", timestamp=NOW
+    )
+    async with database.transaction() as db:
+        context = HandlerContext(
+            db=db,
+            now=NOW,
+            outbox=OutboxWriter(db, NOW),
+            config=_config(),
+            translator=Translator("fr"),
+            bot_user_id=BOT,
+        )
+        assert not await feature.handle_message(message, context)
