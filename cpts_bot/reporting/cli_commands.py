@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import apply_retention, export_rows_between
 
-DEFAULT_DATABASE = Path("data") / "cpts-bot.sqlite"
+DATABASE_NAME = "cpts-bot.sqlite"
 DEFAULT_RETENTION_DAYS = 90
 
 
@@ -32,8 +33,17 @@ def _month(text: str) -> Month:
 
 
 def _database_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=DEFAULT_DATABASE,
-                        help=f"the bot's SQLite database (default: {DEFAULT_DATABASE})")
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"the bot's SQLite database (default: {DATABASE_NAME} in"
+                             " CPTS_DATA_DIR, else in data/)")
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """``--db``, else the bot's database in its data directory (as ``cpts-bot run``)."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    data_dir = getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data"
+    return Path(data_dir) / DATABASE_NAME
 
 
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -69,7 +79,8 @@ def _run(coroutine_factory: Callable[[], object]) -> int:
     return asyncio.run(coroutine_factory())  # type: ignore[arg-type]
 
 
-def _require_database(path: Path) -> bool:
+def _require_database(args: argparse.Namespace) -> bool:
+    path = database_path(args)
     if not path.exists():
         print(f"error: no database at {path} (use --db)", file=sys.stderr)
         return False
@@ -81,11 +92,11 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
     if args.days < 1:
         print("error: --days must be at least 1", file=sys.stderr)
         return 2
-    if not _require_database(args.db):
+    if not _require_database(args):
         return 1
 
     async def main() -> int:
-        database = await Database.open(args.db)
+        database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
                 counts = await apply_retention(db, now or datetime.now(UTC), args.days,
@@ -102,13 +113,13 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """``cpts-bot export requests --month 2026-11 --format csv|xlsx [--out FILE]``."""
-    if not _require_database(args.db):
+    if not _require_database(args):
         return 1
     month: Month = args.month
     out: Path = args.out or Path(f"requests-{month.label}.{args.format}")
 
     async def main() -> int:
-        database = await Database.open(args.db)
+        database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
                 rows = await export_rows_between(db, month.start_utc(), month.end_utc())
@@ -124,12 +135,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """``cpts-bot report --month 2026-11 --out DIR``."""
-    if not _require_database(args.db):
+    if not _require_database(args):
         return 1
     month: Month = args.month
 
     async def main() -> int:
-        database = await Database.open(args.db)
+        database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
                 report = await build_monthly_report(db, month, Translator(args.language))
