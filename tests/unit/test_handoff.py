@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from cpts_bot.chat.handoff_feature import HandoffFeature, asks_for_a_person
 from cpts_bot.services.handoff import hand_off
+from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import outcome_history
 from tests.unit.alerts_reports_support import (
     COORDINATION_ROOM,
@@ -23,6 +25,14 @@ from tests.unit.alerts_reports_support import (
 
 ASKED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 GP_ROOM = "!dm-gp:example.org"
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database, closed even when the test fails (its thread would hang)."""
+    opened = await open_database(tmp_path)
+    yield opened
+    await opened.close()
+
 
 
 @pytest.mark.parametrize(
@@ -43,8 +53,7 @@ def test_detects_requests_for_a_person(text: str, expected: bool) -> None:
     assert asks_for_a_person(text) is expected
 
 
-async def test_hand_off_then_answer_in_thread_is_relayed(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> None:
     feature = HandoffFeature()
     asked = message("Je veux parler à la coordination pour un patient sans médecin traitant",
                     GP, GP_ROOM, ASKED, "$ask")
@@ -94,11 +103,9 @@ async def test_hand_off_then_answer_in_thread_is_relayed(tmp_path: Path) -> None
         assert await feature.handle_message(more, make_context(db, later, more))
     handoff = await database.fetch_one("SELECT * FROM handoffs WHERE id = 1")
     assert handoff["answer_count"] == 2 and handoff["answered_at"].startswith("2026-11-23T08:12")
-    await database.close()
 
 
-async def test_service_used_by_other_features_records_the_reason(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_service_used_by_other_features_records_the_reason(database: Database) -> None:
     async with database.transaction() as db:
         context = make_context(db, ASKED)
         result = await hand_off(db, context.outbox, context.config, requester=GP,
@@ -111,11 +118,9 @@ async def test_service_used_by_other_features_records_the_reason(tmp_path: Path)
     assert "Contexte : aucun orthophoniste à Bron" in post["payload"]["text"]
     row = await database.fetch_one("SELECT summary, profession_asked FROM tracked_requests")
     assert tuple(row) == ("aucun orthophoniste à Bron", "ortho")
-    await database.close()
 
 
-async def test_without_a_coordination_room_the_user_is_told(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_without_a_coordination_room_the_user_is_told(database: Database) -> None:
     asked = message("un humain", GP, GP_ROOM, ASKED, "$ask")
     async with database.transaction() as db:
         context = make_context(db, ASKED, asked, config=make_config(coordination=None))
@@ -123,4 +128,3 @@ async def test_without_a_coordination_room_the_user_is_told(tmp_path: Path) -> N
     (reply,) = await outbox_rows(database)
     assert reply["payload"]["text"].startswith("Aucun salon de coordination")
     assert await database.fetch_all("SELECT * FROM handoffs") == []
-    await database.close()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import io
 import random
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -22,6 +25,7 @@ from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.outbox_media import media_bytes, png_size, queue_image
+from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import (
     TrackedRequest,
     apply_retention,
@@ -42,6 +46,14 @@ from tests.unit.alerts_reports_support import (
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 NOVEMBER = Month(2026, 11)
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database, closed even when the test fails (its thread would hang)."""
+    opened = await open_database(tmp_path)
+    yield opened
+    await opened.close()
+
 
 
 async def fill_november(database, count: int = 300, seed: int = 3) -> list[TrackedRequest]:
@@ -67,8 +79,7 @@ async def fill_november(database, count: int = 300, seed: int = 3) -> list[Track
     return requests
 
 
-async def test_record_and_update_keep_the_outcome_history(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_record_and_update_keep_the_outcome_history(database: Database) -> None:
     asked = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
     async with database.transaction() as db:
         request_id = await record_request(db, TrackedRequest(
@@ -81,11 +92,9 @@ async def test_record_and_update_keep_the_outcome_history(tmp_path: Path) -> Non
     row = await database.fetch_one("SELECT outcome, response_ms, length(summary) AS n"
                                    " FROM tracked_requests WHERE id = ?", (request_id,))
     assert (row["outcome"], row["response_ms"], row["n"]) == ("dispatch_taken", 240_000, 200)
-    await database.close()
 
 
-async def test_retention_counts_in_dry_run_and_purges_with_apply(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_retention_counts_in_dry_run_and_purges_with_apply(database: Database) -> None:
     async with database.transaction() as db:
         for age_days in (1, 10, 89, 91, 200):
             await record_request(db, TrackedRequest(
@@ -106,11 +115,11 @@ async def test_retention_counts_in_dry_run_and_purges_with_apply(tmp_path: Path)
     assert [row["free_text"] for row in rows] == ["texte 1", "texte 10", "texte 89", None, None]
     assert all(row["summary"] == "IDE" for row in rows)  # the figures stay
     assert rows[3]["free_text_purged_at"] is not None
-    await database.close()
 
 
-async def test_export_round_trips_through_csv_and_xlsx(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_export_round_trips_through_csv_and_xlsx(
+    database: Database, tmp_path: Path
+) -> None:
     requests = await fill_november(database, 50)
     async with database.transaction() as db:
         rows = await export_rows_between(db, NOVEMBER.start_utc(), NOVEMBER.end_utc())
@@ -131,7 +140,6 @@ async def test_export_round_trips_through_csv_and_xlsx(tmp_path: Path) -> None:
         expected_ms = round((request.answered_at - request.requested_at).total_seconds() * 1000)
         assert int(csv_row[8]) == xlsx_row[8] == expected_ms
         assert csv_row[9] == xlsx_row[9] == request.profession_asked
-    await database.close()
 
 
 def test_charts_are_portrait_pngs_readable_on_a_phone() -> None:
@@ -143,8 +151,7 @@ def test_charts_are_portrait_pngs_readable_on_a_phone() -> None:
     assert (width, height) == png_size(png) == (1080, 1350)
 
 
-async def test_monthly_report_text_and_charts(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_monthly_report_text_and_charts(database: Database, tmp_path: Path) -> None:
     requests = await fill_november(database, 300)
     async with database.transaction() as db:
         report = await build_monthly_report(db, NOVEMBER, Translator("fr"))
@@ -164,11 +171,9 @@ async def test_monthly_report_text_and_charts(tmp_path: Path) -> None:
     files = write_report_files(report, tmp_path / "out")
     assert (tmp_path / "out" / "report-2026-11.md").read_text("utf-8").startswith("**Rapport")
     assert len(files) == 6
-    await database.close()
 
 
-async def test_report_on_demand_for_coordinators_only(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_report_on_demand_for_coordinators_only(database: Database) -> None:
     await fill_november(database, 40)
     feature = ReportFeature()
     async with database.transaction() as db:
@@ -194,11 +199,9 @@ async def test_report_on_demand_for_coordinators_only(tmp_path: Path) -> None:
         data = await media_bytes(database._connection, row["txn_id"])
         assert data is not None and len(data) == row["payload"]["size"]
         assert png_size(data) == (row["payload"]["width"], row["payload"]["height"])
-    await database.close()
 
 
-async def test_queue_image_refuses_what_is_not_a_png(tmp_path: Path) -> None:
-    database = await open_database(tmp_path)
+async def test_queue_image_refuses_what_is_not_a_png(database: Database) -> None:
     async with database.transaction() as db:
         outbox = OutboxWriter(db, NOW)
         try:
@@ -208,36 +211,35 @@ async def test_queue_image_refuses_what_is_not_a_png(tmp_path: Path) -> None:
         else:
             raise AssertionError("a GIF was queued as PNG")
     assert await outbox_rows(database) == []
-    await database.close()
 
 
-def test_cli_commands(tmp_path: Path, capsys) -> None:
-    import asyncio
-
-    async def prepare() -> None:
-        database = await open_database(tmp_path)
-        await fill_november(database, 20)
-        await database.close()
-
-    asyncio.run(prepare())
+async def test_cli_commands(database: Database, tmp_path: Path, capsys) -> None:
+    await fill_november(database, 20)
     parser = argparse.ArgumentParser(prog="cpts-bot")
     register_cli(parser.add_subparsers(dest="command"))
     db = str(tmp_path / "bot.sqlite")
 
-    args = parser.parse_args(["retention", "--db", db, "--days", "1"])
-    assert args.handler(args, now=datetime(2027, 1, 1, tzinfo=UTC)) == 0
+    async def run(argv: list[str], **extra: object) -> int:
+        # The handlers run their own event loop, as from the command line.
+        args = parser.parse_args(argv)
+        return await asyncio.to_thread(args.handler, args, **extra)
+
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    assert await run(["retention", "--db", db, "--days", "1"], now=later) == 0
     assert "would empty (dry run, use --apply) 20 request texts" in capsys.readouterr().out
-    args = parser.parse_args(["retention", "--db", db, "--days", "1", "--apply"])
-    assert args.handler(args, now=datetime(2027, 1, 1, tzinfo=UTC)) == 0
+    assert await run(["retention", "--db", db, "--days", "1", "--apply"], now=later) == 0
     assert "emptied 20 request texts" in capsys.readouterr().out
+    purged = await database.fetch_one(
+        "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL")
+    assert purged[0] == 0
 
     out = tmp_path / "nov.xlsx"
-    args = parser.parse_args(["export", "requests", "--month", "2026-11", "--format", "xlsx",
-                              "--db", db, "--out", str(out)])
-    assert args.handler(args) == 0
+    assert await run(["export", "requests", "--month", "2026-11", "--format", "xlsx",
+                      "--db", db, "--out", str(out)]) == 0
     assert load_workbook(out).active.max_row == 21
 
-    args = parser.parse_args(["report", "--month", "2026-11", "--db", db,
-                              "--out", str(tmp_path / "rep")])
-    assert args.handler(args) == 0
+    assert await run(["report", "--month", "2026-11", "--db", db,
+                      "--out", str(tmp_path / "rep")]) == 0
     assert (tmp_path / "rep" / "report-2026-11.html").exists()
+    assert await run(["export", "requests", "--month", "2026-11",
+                      "--db", str(tmp_path / "missing.sqlite")]) == 1
