@@ -54,3 +54,10 @@ CREATE TABLE outbox_media (
     mimetype   TEXT NOT NULL,
     data       BLOB NOT NULL
 );
+
+-- Monthly reports posted by the job of the 1st: a restart neither skips nor repeats one.
+CREATE TABLE monthly_reports_posted (
+    month     TEXT PRIMARY KEY,                -- "2026-11"
+    room_id   TEXT NOT NULL,
+    posted_at TEXT NOT NULL
+);

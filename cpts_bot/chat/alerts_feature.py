@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +29,7 @@ from cpts_bot.domain.alert_schedule import (
     parse_schedule,
     parse_until,
 )
+from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services import territorial_alerts as alerts
@@ -53,7 +53,11 @@ COORDINATION_WORDS = {"coordination", "coordinateurs", "coordinatrices"}
 YES = {"oui", "o", "ok", "yes", "confirmer", "je confirme", "valider"}
 NO = {"non", "no", "annuler", "abandonner"}
 
-_CREATE = re.compile(r"^\s*!?alerte\b\s*([a-z]*)\s*:\s*(.+)$", re.S)
+_LEVEL_ALT = "info|information|importante?|urgente?"
+_CREATE = re.compile(
+    r"^\s*!?alerte\b\s*([a-z]*)\s*:\s*(.+)$"
+    rf"|^\s*!?alerte\s+({_LEVEL_ALT})\s+([^\s:].*)$", re.S)
+_USAGE = re.compile(rf"^\s*!?(?:alerte|nouvelle\s+alerte)(?:\s+(?:{_LEVEL_ALT}))?\s*[?!.]*$")
 _SHOW = re.compile(r"^\s*!?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*[?.!]*\s*$")
 _LIST = re.compile(r"^\s*!?(?:alertes|liste\s+des\s+alertes|alerts)\s*[?.!]*\s*$")
 _MANAGE = re.compile(
@@ -66,8 +70,8 @@ _REMINDER = re.compile(r"^(\d+)\s*(min|minutes?|mn|h|heures?)$")
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    """Lower case, no accents, same length as ``text`` (positions map back to it)."""
+    return normalize(text)
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,8 @@ class AlertsFeature:
             return True
         folded = fold(message.body).strip()
         is_command = bool(_CREATE.match(folded) or _SHOW.match(folded) or _LIST.match(folded)
-                          or _MANAGE.match(folded) or _WHO_READ.match(folded))
+                          or _MANAGE.match(folded) or _WHO_READ.match(folded)
+                          or _USAGE.match(folded))
         coordinator = context.is_coordinator(message.sender)
         if not is_command:
             if coordinator and folded.strip(" !.") in YES | NO:
@@ -213,6 +218,10 @@ class AlertsFeature:
             await context.outbox.reply(Reply(context._(
                 "Only the coordination can create or manage alerts.")))
             return True
+        if _USAGE.match(folded):
+            return await self._reply(context, context._(
+                "Write the alert on one line, for example: « alerte urgent: Canicule niveau 3 |"
+                " quand: demain 8h | pour: tous | jusqu'au: 15 décembre »."))
         if match := _CREATE.match(folded):
             return await self._create(message, context, match)
         if match := _SHOW.match(folded):
@@ -232,13 +241,14 @@ class AlertsFeature:
     async def _create(self, message: IncomingMessage, context: HandlerContext,
                       match: re.Match[str]) -> bool:
         _ = context._
-        level_word = match.group(1)
+        text_group = 2 if match.group(2) is not None else 4
+        level_word = match.group(1) if text_group == 2 else match.group(3)
         level = LEVEL_WORDS.get(level_word or "info")
         if level is None:
             return await self._reply(context, _(
                 "Unknown level « {word} »: info, important or urgent.", word=level_word))
-        # Segments are cut on the original text so the alert keeps its accents.
-        original = message.body[message.body.index(":") + 1:]
+        # Cut on the original text (same positions) so the alert keeps its accents.
+        original = message.body[match.start(text_group):]
         text, *segments = original.split("|")
         if not text.strip():
             return await self._reply(context, _("The alert has no text."))

@@ -353,3 +353,32 @@ async def test_monthly_report_counts_alert_acknowledgements(chat: Chat) -> None:
     assert report.stats.alerts_total == 1
     assert report.stats.acknowledgement_rate == pytest.approx(2 / 3)
     assert "Alertes lues (accusé de lecture) : 67 %" in report.text
+
+
+async def test_syntax_variants_and_usage(chat: Chat) -> None:
+    (usage,) = await chat.say("alerte")
+    assert usage["payload"]["text"].startswith("Écrivez l'alerte sur une ligne")
+    (echo,) = await chat.say("Alerte URGENTE Pénurie d'amoxicilline | quand: demain 8h")
+    assert "🔴 ALERTE URGENTE — Pénurie d'amoxicilline" in echo["payload"]["text"]
+    (echo,) = await chat.say("alerte: Fermeture du centre | niveau: important | pour: IDE et MK"
+                             " | rappel: 45 min")
+    text = echo["payload"]["text"]
+    assert "🟠 Alerte importante — Fermeture du centre" in text
+    assert "Pour : salon de garde IDE, salon de garde MK" in text
+    assert "Rappel à ceux qui n'ont pas accusé lecture après 45 min" in text
+    drafts = await chat.database.fetch_all("SELECT status FROM alerts ORDER BY id")
+    assert [row["status"] for row in drafts] == ["cancelled", "draft"]  # one draft at a time
+
+
+async def test_a_one_off_alert_missed_beyond_grace_is_reported_not_posted(chat: Chat) -> None:
+    await chat.say("alerte urgent: Exercice de crise | quand: demain 8h")
+    await chat.say("oui")
+    summary, rows = await chat.tick(paris(2026, 11, 24, 9, 0))  # down from 7h55 to 9h
+    assert summary.posted == [] and summary.skipped == [(1, paris(2026, 11, 24, 8, 0))]
+    (report,) = rows
+    assert report["target"] == COORDINATION_ROOM
+    assert "Exercice de crise" in report["payload"]["text"]
+    status = await chat.database.fetch_one("SELECT status FROM alerts")
+    assert status["status"] == "finished"
+    summary, rows = await chat.tick(paris(2026, 11, 24, 9, 1))
+    assert rows == [] and summary.skipped == []

@@ -25,6 +25,7 @@ from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.outbox_media import media_bytes, png_size, queue_image
+from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import (
     TrackedRequest,
@@ -35,6 +36,7 @@ from cpts_bot.storage.tracking_repository import (
     update_outcome,
 )
 from tests.unit.alerts_reports_support import (
+    COORDINATION_ROOM,
     COORDINATOR,
     GP,
     make_context,
@@ -243,3 +245,27 @@ async def test_cli_commands(database: Database, tmp_path: Path, capsys) -> None:
     assert (tmp_path / "rep" / "report-2026-11.html").exists()
     assert await run(["export", "requests", "--month", "2026-11",
                       "--db", str(tmp_path / "missing.sqlite")]) == 1
+
+
+async def test_monthly_job_posts_last_month_once_and_catches_up(database: Database) -> None:
+    await fill_november(database, 30)
+
+    async def tick(at: datetime) -> list[dict]:
+        async with database.transaction() as db:
+            await publish_monthly_report_if_due(make_context(db, at))
+        return await outbox_rows(database, after=seen[-1] if seen else 0)
+
+    seen: list[int] = []
+    paris = ZoneInfo("Europe/Paris")
+    # Before 8h on the 1st (Paris): nothing yet.
+    assert await tick(datetime(2026, 12, 1, 7, 59, tzinfo=paris)) == []
+    # The bot was down at 8h; at 10h it posts November's report, text then charts.
+    rows = await tick(datetime(2026, 12, 1, 10, 0, tzinfo=paris))
+    assert rows[0]["target"] == COORDINATION_ROOM
+    assert rows[0]["payload"]["text"].startswith("**Rapport de novembre 2026**")
+    assert [row["action"] for row in rows] == ["message"] + ["image"] * 4
+    seen.append(rows[-1]["id"])
+    # Never twice, and not after the window.
+    assert await tick(datetime(2026, 12, 1, 10, 5, tzinfo=paris)) == []
+    assert await tick(datetime(2026, 12, 3, 10, 5, tzinfo=paris)) == []
+    assert await tick(datetime(2027, 1, 9, 10, 0, tzinfo=paris)) == []
