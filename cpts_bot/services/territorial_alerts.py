@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 from babel.dates import format_datetime, get_day_names
+from babel.lists import format_list
 
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.alert_schedule import (
@@ -144,7 +145,9 @@ def describe_schedule(schedule: Schedule, translator: Translator) -> str:
         return _("every day at {time}", time=clock)
     if schedule.kind == KIND_WEEKLY:
         names = get_day_names("wide", locale=_locale(translator))
-        days = ", ".join(names[day] for day in schedule.weekdays)
+        # Plural day names read naturally in both languages: "lundis", "Mondays".
+        days = format_list([f"{names[day]}s" for day in schedule.weekdays],
+                           locale=_locale(translator))
         return _("every {days} at {time}", days=days, time=clock)
     if schedule.kind == KIND_MONTHLY:
         return _("on day {day} of every month at {time} (the last day in shorter months)",

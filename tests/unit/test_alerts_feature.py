@@ -368,6 +368,10 @@ async def test_syntax_variants_and_usage(chat: Chat) -> None:
     assert "Rappel à ceux qui n'ont pas accusé lecture après 45 min" in text
     drafts = await chat.database.fetch_all("SELECT status FROM alerts ORDER BY id")
     assert [row["status"] for row in drafts] == ["cancelled", "draft"]  # one draft at a time
+    (echo,) = await chat.say("alerte: Staff | quand: tous les lundis et jeudis à 8h30")
+    lines = echo["payload"]["text"].splitlines()
+    assert "Quand : tous les lundis et jeudis à 08:30" in lines
+    assert "Prochaine : jeudi 26 novembre 2026 à 08:30" in lines
 
 
 async def test_a_one_off_alert_missed_beyond_grace_is_reported_not_posted(chat: Chat) -> None:
