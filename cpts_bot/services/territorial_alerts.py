@@ -403,8 +403,8 @@ async def run_due_alerts(
             continue  # expired below, with paused and finished ones
         if not alert.schedule.recurring and handled:
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
-        elif alert.schedule.recurring and next_occurrence(
-            alert.schedule, max([anchor, *handled])
+        elif handled and alert.schedule.recurring and next_occurrence(
+            alert.schedule, max(handled)
         ) is None:
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
     for alert in await _alerts_with_status(db, ("active", "paused", "finished")):
