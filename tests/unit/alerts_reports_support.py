@@ -1,4 +1,4 @@
-"""Shared test helpers for tracking, hand-off, reports and alerts: config, context, outbox."""
+"""Shared test support for tracking, hand-off, reports and alerts: config, context, outbox."""
 
 from __future__ import annotations
 
