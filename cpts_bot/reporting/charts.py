@@ -93,7 +93,7 @@ def stacked_weeks(
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for position, total in zip(positions, bottoms, strict=True):
         axes.text(position, total, str(total), ha="center", va="bottom", fontsize=VALUE_SIZE)
-    axes.set_xticks(positions, [week.split("-")[-1] for week, _ in weeks], fontsize=LABEL_SIZE)
+    axes.set_xticks(positions, [week for week, _ in weeks], fontsize=LABEL_SIZE)
     axes.tick_params(axis="y", labelsize=LABEL_SIZE - 4)
     axes.set_ylim(0, max(bottoms, default=1) * 1.2 + 1)
     axes.set_title(title, fontsize=TITLE_SIZE, loc="left")
@@ -113,7 +113,10 @@ def monthly_charts(stats: MonthlyStats, translator: Translator) -> list[tuple[st
         names = {code: category_label(code, translator) for code, _ in stats.by_category}
         charts.append((
             f"requests-by-week-{month}.png",
-            stacked_weeks(_("Requests per week"), stats.by_week, names,
+            stacked_weeks(_("Requests per week"), [
+                (_("W{number}", number=week.split("-W")[-1]), counts)
+                for week, counts in stats.by_week
+            ], names,
                           category_label("other", translator)),
         ))
     if stats.top_professions:
