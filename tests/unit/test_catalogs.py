@@ -46,3 +46,24 @@ def test_placeholders_match_between_languages() -> None:
         source = message if isinstance(message, str) else message[0]
         target = translation if isinstance(translation, str) else translation[0]
         assert set(placeholder.findall(source)) == set(placeholder.findall(target)), source
+
+
+def test_no_message_is_translated_two_ways_across_feature_catalogs() -> None:
+    from babel.messages.pofile import read_po
+
+    from cpts_bot.i18n.translator import LOCALES_DIR
+
+    for language in ("fr", "en"):
+        seen: dict[str, tuple[str, str]] = {}
+        for path in sorted((LOCALES_DIR / language / "LC_MESSAGES").glob("*.po")):
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+            for message in catalog:
+                if not message.id or not message.string or isinstance(message.id, tuple):
+                    continue
+                if message.id in seen:
+                    other_file, other = seen[message.id]
+                    assert other == message.string, (
+                        f"{language}: {message.id!r} is {other!r} in {other_file} "
+                        f"but {message.string!r} in {path.name}")
+                seen[message.id] = (path.name, message.string)

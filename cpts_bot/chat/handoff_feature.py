@@ -1,0 +1,92 @@
+"""Chat feature: "je veux parler à la coordination" -> a person of the coordination answers.
+
+Also relays the coordinators' answers, written in the thread of the hand-off post (or
+as a reply to it) in the coordination room, to the person who asked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import aiosqlite
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.i18n import Translator
+from cpts_bot.services import handoff
+
+_PERSON = (
+    r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"
+    r"|quelqu\s*un|une\s+vraie\s+personne|un\s+etre\s+humain)"
+)
+HANDOFF_PATTERNS = (
+    re.compile(rf"\b(?:parler|discuter|echanger)\s+(?:a|avec)\s+{_PERSON}\b"),
+    re.compile(r"\b(?:appeler|contacter|joindre|rappeler)\s+(?:la\s+)?(?:coordination|cpts|"
+               r"coordinat(?:eur|rice)s?)\b"),
+    re.compile(r"^(?:je\s+veux\s+|je\s+voudrais\s+)?(?:un|une)\s+(?:humain|vraie\s+personne)\b"),
+    re.compile(r"^(?:humain|coordination)\s*[!?.]*$"),
+    re.compile(r"\b(?:talk|speak)\s+(?:to|with)\s+(?:a\s+human|a\s+person|someone|"
+               r"(?:the\s+)?coordinat(?:ion|or))\b"),
+)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[’'`-]", " ", plain).strip()
+
+
+def asks_for_a_person(text: str) -> bool:
+    """True when ``text`` asks to talk to a person of the coordination."""
+    folded = _fold(text)
+    return any(pattern.search(folded) for pattern in HANDOFF_PATTERNS)
+
+
+class HandoffFeature:
+    """Hand requests to the coordination and relay its answers."""
+
+    name = "handoff"
+
+    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
+        _ = translator.gettext
+        lines = [_("« parler à la coordination » — a person of the coordination answers you")]
+        if is_coordinator:
+            lines.append(_("Answer a hand-off in the thread of its message in the coordination"
+                           " room: the answer is relayed"))
+        return lines
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        coordination = context.config.rooms.coordination
+        if message.room_id == coordination:
+            relayed = await handoff.relay_answer(context.db, context.outbox, context.config,
+                                                 message)
+            return relayed is not None
+        if not asks_for_a_person(message.body):
+            return False
+        _ = context._
+        result = await handoff.hand_off(
+            context.db, context.outbox, context.config,
+            requester=message.sender, origin_room_id=message.room_id,
+            origin_event_id=message.event_id, question=message.body,
+            requested_at=message.timestamp,
+        )
+        if result is None:
+            await context.outbox.reply(Reply(_(
+                "No coordination room is set up: I cannot pass your request on."
+                " Please phone the CPTS."
+            )))
+        else:
+            await context.outbox.reply(Reply(_(
+                "Passed on to the coordination (request no. {number}): their answer will"
+                " come here.", number=result.id,
+            )))
+        return True
+
+    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        return False
+
+    async def on_sent(self, db: aiosqlite.Connection, correlation: str, room_id: str,
+                      event_id: str) -> bool:
+        """Map a sent hand-off post to its hand-off (see :func:`handoff.on_sent`)."""
+        return await handoff.on_sent(db, correlation, room_id, event_id)

@@ -1,0 +1,153 @@
+"""Command-line commands of the tracking table: ``retention``, ``export``, ``report``.
+
+``register_cli(subparsers)`` adds them to the main parser; each sets ``handler`` (a
+function ``args -> exit code``) with ``set_defaults``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.i18n import Translator
+from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
+from cpts_bot.reporting.monthly_report import build_monthly_report
+from cpts_bot.storage.database import Database
+from cpts_bot.storage.tracking_repository import apply_retention, export_rows_between
+
+DATABASE_NAME = "cpts-bot.sqlite"
+DEFAULT_RETENTION_DAYS = 90
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"the bot's SQLite database (default: {DATABASE_NAME} in"
+                             " CPTS_DATA_DIR, else in data/)")
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """``--db``, else the bot's database in its data directory (as ``cpts-bot run``)."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    data_dir = getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data"
+    return Path(data_dir) / DATABASE_NAME
+
+
+def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
+    retention = subparsers.add_parser(
+        "retention", help="empty the free text of requests older than the retention period",
+        description="Without --apply, only count what would be emptied (dry run).",
+    )
+    retention.add_argument("--days", type=int, default=DEFAULT_RETENTION_DAYS,
+                           help=f"keep free text this many days (default "
+                                f"{DEFAULT_RETENTION_DAYS})")
+    retention.add_argument("--apply", action="store_true", help="empty them (not a dry run)")
+    _database_argument(retention)
+    retention.set_defaults(handler=run_retention)
+
+    export = subparsers.add_parser("export", help="export the tracking table of one month")
+    export.add_argument("what", choices=["requests"])
+    export.add_argument("--month", type=_month, required=True, help="e.g. 2026-11")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="output file (default: requests-MONTH.EXT)")
+    _database_argument(export)
+    export.set_defaults(handler=run_export)
+
+    report = subparsers.add_parser("report", help="write a month's report (Markdown, HTML, PNG)")
+    report.add_argument("--month", type=_month, required=True, help="e.g. 2026-11")
+    report.add_argument("--out", type=Path, required=True, help="output folder")
+    report.add_argument("--language", choices=["fr", "en"], default="fr")
+    _database_argument(report)
+    report.set_defaults(handler=run_report)
+
+
+def _run(coroutine_factory: Callable[[], object]) -> int:
+    return asyncio.run(coroutine_factory())  # type: ignore[arg-type]
+
+
+def _require_database(args: argparse.Namespace) -> bool:
+    path = database_path(args)
+    if not path.exists():
+        print(f"error: no database at {path} (use --db)", file=sys.stderr)
+        return False
+    return True
+
+
+def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
+    """``cpts-bot retention [--apply] [--days N]``."""
+    if args.days < 1:
+        print("error: --days must be at least 1", file=sys.stderr)
+        return 2
+    if not _require_database(args):
+        return 1
+
+    async def main() -> int:
+        database = await Database.open(database_path(args))
+        try:
+            async with database.transaction() as db:
+                counts = await apply_retention(db, now or datetime.now(UTC), args.days,
+                                               apply=args.apply)
+        finally:
+            await database.close()
+        verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
+        print(f"retention {args.days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
+              f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts")
+        return 0
+
+    return _run(main)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``cpts-bot export requests --month 2026-11 --format csv|xlsx [--out FILE]``."""
+    if not _require_database(args):
+        return 1
+    month: Month = args.month
+    out: Path = args.out or Path(f"requests-{month.label}.{args.format}")
+
+    async def main() -> int:
+        database = await Database.open(database_path(args))
+        try:
+            async with database.transaction() as db:
+                rows = await export_rows_between(db, month.start_utc(), month.end_utc())
+        finally:
+            await database.close()
+        writer = write_csv if args.format == "csv" else write_xlsx
+        writer(rows, out)
+        print(f"{len(rows)} requests written to {out}")
+        return 0
+
+    return _run(main)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``cpts-bot report --month 2026-11 --out DIR``."""
+    if not _require_database(args):
+        return 1
+    month: Month = args.month
+
+    async def main() -> int:
+        database = await Database.open(database_path(args))
+        try:
+            async with database.transaction() as db:
+                report = await build_monthly_report(db, month, Translator(args.language))
+        finally:
+            await database.close()
+        for path in write_report_files(report, args.out):
+            print(path)
+        return 0
+
+    return _run(main)

@@ -1,0 +1,158 @@
+"""The monthly report: figures from the tracking table, a short text, and charts."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import aiosqlite
+from babel.dates import format_date, format_timedelta
+from babel.numbers import format_decimal, format_percent
+
+from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
+from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.i18n import Translator
+from cpts_bot.reporting.charts import monthly_charts
+from cpts_bot.reporting.labels import category_label, level_label, outcome_label, value_label
+from cpts_bot.storage.tracking_repository import requests_between
+
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+LIST_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The report of one month: plain text (Markdown), HTML and PNG charts."""
+
+    month: Month
+    text: str
+    html: str
+    charts: list[tuple[str, bytes]]
+    stats: MonthlyStats
+
+
+def _locale(translator: Translator) -> str:
+    return BABEL_LOCALES.get(translator.language, "fr_FR")
+
+
+def format_duration(milliseconds: float | None, translator: Translator) -> str:
+    """A response time for people: "2,5 s", "4 minutes", "2 heures"."""
+    if milliseconds is None:
+        return "—"
+    locale = _locale(translator)
+    seconds = milliseconds / 1000
+    if seconds < 60:
+        return f"{format_decimal(round(seconds, 1), format='0.#', locale=locale)} s"
+    return format_timedelta(timedelta(seconds=seconds), locale=locale, threshold=1.5)
+
+
+def _number(value: int, translator: Translator) -> str:
+    return format_decimal(value, locale=_locale(translator))
+
+
+def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
+    return ", ".join(f"{label} {_number(count, translator)}" for label, count in
+                     items[:LIST_LIMIT])
+
+
+async def alert_rows_between(db: aiosqlite.Connection, month: Month) -> list[AlertRow]:
+    """Postings of alerts in ``month`` with their acknowledgement counts (none without the
+    alerts tables)."""
+    async with db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_firings'"
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return []
+    async with db.execute(
+        "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
+        " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
+        "   WHERE k.firing_id = f.id) AS acknowledged"
+        " FROM alert_firings f"
+        " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
+        (to_iso(month.start_utc()), to_iso(month.end_utc())),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
+
+
+def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list[str]]:
+    """The report's title and its lines (one figure per line), translated."""
+    _ = translator.gettext
+    locale = _locale(translator)
+    month_name = format_date(date(stats.month.year, stats.month.month, 1), "MMMM yyyy",
+                             locale=locale)
+    title = _("Report for {month}", month=month_name)
+    lines: list[str] = []
+    lines.append(translator.ngettext(
+        "{number} request", "{number} requests", stats.total_requests,
+        number=_number(stats.total_requests, translator),
+    ))
+    if stats.by_category:
+        categories = [(category_label(code, translator), n) for code, n in stats.by_category]
+        lines.append(_("By category: {items}", items=_listing(categories, translator)))
+    if stats.top_professions:
+        lines.append(_("Professions most asked for: {items}",
+                       items=_listing(stats.top_professions, translator)))
+    if stats.questions_total:
+        lines.append(_("Questions with no answer: {count} of {total}",
+                       count=_number(stats.unanswered_total, translator),
+                       total=_number(stats.questions_total, translator)))
+        if stats.unanswered_total:
+            professions = [(value_label(code, translator), n)
+                           for code, n in stats.unanswered_by_profession]
+            communes = [(value_label(code, translator), n)
+                        for code, n in stats.unanswered_by_commune]
+            lines.append(_("No answer, by profession: {items}",
+                           items=_listing(professions, translator)))
+            lines.append(_("No answer, by commune: {items}",
+                           items=_listing(communes, translator)))
+        lines.append(_("Median time to answer: {duration}",
+                       duration=format_duration(stats.median_answer_ms, translator)))
+    if stats.dispatches_total:
+        outcomes = [(outcome_label(code, translator), n) for code, n in stats.dispatch_outcomes]
+        lines.append(_("Dispatches: {count} ({items})",
+                       count=_number(stats.dispatches_total, translator),
+                       items=_listing(outcomes, translator)))
+        lines.append(_("Median time to first accept: {duration}",
+                       duration=format_duration(stats.median_time_to_accept_ms, translator)))
+    if stats.handoffs_total:
+        lines.append(_("Handed to the coordination: {count}, {answered} answered"
+                       " (median {duration})",
+                       count=_number(stats.handoffs_total, translator),
+                       answered=_number(stats.handoffs_answered, translator),
+                       duration=format_duration(stats.median_handoff_answer_ms, translator)))
+    if stats.alerts_total:
+        levels = [(level_label(code, translator), n) for code, n in stats.alerts_by_level]
+        lines.append(_("Alerts: {count} ({items})",
+                       count=_number(stats.alerts_total, translator),
+                       items=_listing(levels, translator)))
+        if stats.acknowledgement_rate is not None:
+            lines.append(_("Alerts acknowledged: {rate}",
+                           rate=format_percent(stats.acknowledgement_rate, format="#,##0 %",
+                                               locale=locale)))
+    if not stats.total_requests and not stats.alerts_total:
+        lines.append(_("No activity recorded this month."))
+    return title, lines
+
+
+def render_text(title: str, lines: list[str]) -> str:
+    return "\n".join([f"**{title}**", *[f"• {line}" for line in lines]])
+
+
+def render_html(title: str, lines: list[str]) -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return f"<p><strong>{html.escape(title)}</strong></p><ul>{items}</ul>"
+
+
+async def build_monthly_report(
+    db: aiosqlite.Connection, month: Month, translator: Translator, *, charts: bool = True
+) -> MonthlyReport:
+    """Read ``month``'s requests and alerts and build its report."""
+    requests = await requests_between(db, month.start_utc(), month.end_utc())
+    alerts = await alert_rows_between(db, month)
+    stats = compute_monthly_stats(month, requests, alerts)
+    title, lines = render_lines(stats, translator)
+    images = monthly_charts(stats, translator) if charts else []
+    return MonthlyReport(month, render_text(title, lines), render_html(title, lines), images,
+                         stats)

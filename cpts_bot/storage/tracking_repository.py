@@ -1,0 +1,215 @@
+"""The tracking table: one row per request, its outcome over time, and retention.
+
+Other features call :func:`record_request` inside their handler's transaction::
+
+    request_id = await record_request(context.db, TrackedRequest(
+        requested_at=message.timestamp, kind=KIND_QUESTION, category="orientation",
+        outcome=OUTCOME_ANSWERED, answered_at=context.now,
+        profession_asked="IDE", commune_asked="69388", summary="IDE, soins à domicile",
+        free_text=message.body))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from cpts_bot.domain.monthly_stats import RequestRow
+from cpts_bot.domain.times import from_iso, to_iso
+
+KIND_QUESTION = "question"
+KIND_DISPATCH = "dispatch"
+KIND_ALERT = "alert"
+KIND_UPDATE = "update"
+KIND_HANDOFF = "handoff"
+
+OUTCOME_ANSWERED = "answered"
+OUTCOME_NOTHING_FOUND = "nothing_found"
+OUTCOME_HANDED_OFF = "handed_off"
+OUTCOME_HANDOFF_ANSWERED = "handoff_answered"
+OUTCOME_DISPATCH_OPEN = "dispatch_open"
+OUTCOME_DISPATCH_TAKEN = "dispatch_taken"
+OUTCOME_DISPATCH_EXPIRED = "dispatch_expired"
+OUTCOME_DISPATCH_CANCELLED = "dispatch_cancelled"
+OUTCOME_POSTED = "posted"
+OUTCOME_REFUSED = "refused"
+
+SUMMARY_MAX = 200
+
+
+@dataclass(frozen=True)
+class TrackedRequest:
+    """One request as the tracking table records it.
+
+    ``summary`` is what the bot understood (codes and short labels); ``free_text`` is
+    what the person typed and is purged after the retention period. ``answered_at``
+    gives the response time (from ``requested_at``) when known.
+    """
+
+    requested_at: datetime
+    kind: str
+    category: str
+    outcome: str
+    requester_profession: str | None = None
+    summary: str | None = None
+    free_text: str | None = None
+    answered_at: datetime | None = None
+    profession_asked: str | None = None
+    commune_asked: str | None = None
+    source_event_id: str | None = None
+
+
+def _millis(start: datetime, end: datetime | None) -> int | None:
+    if end is None:
+        return None
+    return max(0, round((end - start).total_seconds() * 1000))
+
+
+async def record_request(db: aiosqlite.Connection, request: TrackedRequest) -> int:
+    """Insert ``request`` (inside the caller's transaction) and return its id."""
+    summary = request.summary[:SUMMARY_MAX] if request.summary else request.summary
+    outcome_at = request.answered_at or request.requested_at
+    cursor = await db.execute(
+        "INSERT INTO tracked_requests (requested_at, kind, category, requester_profession,"
+        " summary, free_text, outcome, outcome_at, response_ms, profession_asked,"
+        " commune_asked, source_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            to_iso(request.requested_at), request.kind, request.category,
+            request.requester_profession, summary, request.free_text, request.outcome,
+            to_iso(outcome_at), _millis(request.requested_at, request.answered_at),
+            request.profession_asked, request.commune_asked, request.source_event_id,
+        ),
+    )
+    request_id = cursor.lastrowid
+    assert request_id is not None
+    await db.execute(
+        "INSERT INTO tracked_request_events (request_id, outcome, at) VALUES (?, ?, ?)",
+        (request_id, request.outcome, to_iso(outcome_at)),
+    )
+    return request_id
+
+
+async def update_outcome(
+    db: aiosqlite.Connection,
+    request_id: int,
+    outcome: str,
+    at: datetime,
+    *,
+    set_response_time: bool = False,
+) -> None:
+    """Move request ``request_id`` to ``outcome`` at ``at`` (history kept).
+
+    With ``set_response_time`` the response time becomes ``at - requested_at`` (e.g. a
+    dispatch's first accept, or the coordination's answer to a hand-off).
+    """
+    async with db.execute(
+        "SELECT requested_at FROM tracked_requests WHERE id = ?", (request_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise KeyError(f"no tracked request {request_id}")
+    if set_response_time:
+        await db.execute(
+            "UPDATE tracked_requests SET outcome = ?, outcome_at = ?, response_ms = ?"
+            " WHERE id = ?",
+            (outcome, to_iso(at), _millis(from_iso(row[0]), at), request_id),
+        )
+    else:
+        await db.execute(
+            "UPDATE tracked_requests SET outcome = ?, outcome_at = ? WHERE id = ?",
+            (outcome, to_iso(at), request_id),
+        )
+    await db.execute(
+        "INSERT INTO tracked_request_events (request_id, outcome, at) VALUES (?, ?, ?)",
+        (request_id, outcome, to_iso(at)),
+    )
+
+
+async def outcome_history(db: aiosqlite.Connection, request_id: int) -> list[tuple[str, datetime]]:
+    """The outcomes of one request, oldest first, with their times."""
+    async with db.execute(
+        "SELECT outcome, at FROM tracked_request_events WHERE request_id = ? ORDER BY id",
+        (request_id,),
+    ) as cursor:
+        return [(row[0], from_iso(row[1])) for row in await cursor.fetchall()]
+
+
+async def requests_between(
+    db: aiosqlite.Connection, start: datetime, end: datetime
+) -> list[RequestRow]:
+    """Requests made in ``[start, end)``, as plain rows for the monthly figures."""
+    async with db.execute(
+        "SELECT requested_at, kind, category, outcome, response_ms, profession_asked,"
+        " commune_asked, requester_profession FROM tracked_requests"
+        " WHERE requested_at >= ? AND requested_at < ? ORDER BY requested_at",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        RequestRow(
+            requested_at=from_iso(row[0]), kind=row[1], category=row[2], outcome=row[3],
+            response_ms=row[4], profession_asked=row[5], commune_asked=row[6],
+            requester_profession=row[7],
+        )
+        for row in rows
+    ]
+
+
+EXPORT_COLUMNS = (
+    "id", "requested_at", "kind", "category", "requester_profession", "summary", "outcome",
+    "outcome_at", "response_ms", "profession_asked", "commune_asked",
+)
+
+
+async def export_rows_between(
+    db: aiosqlite.Connection, start: datetime, end: datetime
+) -> list[tuple[object, ...]]:
+    """Rows for an export (free text left out: it is personal and short-lived)."""
+    columns = ", ".join(EXPORT_COLUMNS)
+    async with db.execute(
+        f"SELECT {columns} FROM tracked_requests"
+        " WHERE requested_at >= ? AND requested_at < ? ORDER BY requested_at, id",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class RetentionCounts:
+    """What the retention policy empties (or would empty): free texts and hand-off texts."""
+
+    cutoff: datetime
+    request_texts: int
+    handoff_texts: int
+
+
+async def apply_retention(
+    db: aiosqlite.Connection, now: datetime, days: int, *, apply: bool
+) -> RetentionCounts:
+    """Count (and with ``apply``, empty) free texts older than ``days`` days."""
+    if days < 1:
+        raise ValueError("the retention period is at least one day")
+    cutoff = now - timedelta(days=days)
+    async with db.execute(
+        "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL AND requested_at < ?",
+        (to_iso(cutoff),),
+    ) as cursor:
+        request_texts = (await cursor.fetchone())[0]
+    async with db.execute(
+        "SELECT COUNT(*) FROM handoffs WHERE question IS NOT NULL AND created_at < ?",
+        (to_iso(cutoff),),
+    ) as cursor:
+        handoff_texts = (await cursor.fetchone())[0]
+    if apply:
+        await db.execute(
+            "UPDATE tracked_requests SET free_text = NULL, free_text_purged_at = ?"
+            " WHERE free_text IS NOT NULL AND requested_at < ?",
+            (to_iso(now), to_iso(cutoff)),
+        )
+        await db.execute(
+            "UPDATE handoffs SET question = NULL WHERE question IS NOT NULL AND created_at < ?",
+            (to_iso(cutoff),),
+        )
+    return RetentionCounts(cutoff, request_texts, handoff_texts)
