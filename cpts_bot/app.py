@@ -63,7 +63,8 @@ def build_features(database: Database, config: RoomsConfig) -> Features:
         DirectoryFeature(directory_index),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
-    jobs.append(PeriodicJob("dispatch-deadlines", 15, dispatch.run_due_steps))
+    every = config.dispatch.check_every_seconds
+    jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
     listeners: list[tuple[str, SentListener]] = [("dispatch:", dispatch_on_sent)]
     return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
 

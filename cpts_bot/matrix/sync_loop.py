@@ -68,10 +68,13 @@ class SyncLoop:
         backoff = 1.0
         while not stop.is_set():
             try:
+                # The first sync of each run asks for the full state even with a saved
+                # token: nio keeps no rooms across restarts, and the outbox must be able
+                # to send to a room that has had no news since (a dispatch's notices).
                 response = await self._client.sync(
                     timeout=30000,
                     sync_filter=SYNC_FILTER,
-                    full_state=token is None,
+                    full_state=token is None or not self.synced.is_set(),
                     since=token,
                 )
             except asyncio.CancelledError:
