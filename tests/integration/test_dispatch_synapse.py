@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -105,13 +106,9 @@ def rota_csv(nurses: list[MatrixUser], now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bot_says(bot_id: str, *words: str):  # noqa: ANN201 - a predicate for wait_for
+def bot_says(bot_id: str, *words: str) -> Callable[[MatrixUser], list[Received]]:
     def predicate(user: MatrixUser) -> list[Received]:
-        return [
-            item
-            for item in user.from_user(bot_id)
-            if all(word in item.body for word in words)
-        ]
+        return [item for item in user.from_user(bot_id) if all(word in item.body for word in words)]
 
     return predicate
 
@@ -163,7 +160,7 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     alice, bruno, chloe = on_duty
     await asyncio.gather(
         alice.send(first[0].room_id, "je prends", reply_to=first[0].event_id),
-        bruno.react(first[1].room_id, first[1].event_id, "👍"),
+        bruno.react(first[1].room_id, first[1].event_id, "👍", encrypted=True),
     )
     told = await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°1 pris par"))
     winner_name = "Alice" if "Alice" in told[0].body else "Bruno"
@@ -172,7 +169,8 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     details = await winner.wait_for(bot_says(bot.user_id, "Le déclenchement n°1 est pour vous"))
     assert "Mme D., 3 rue des Lilas, 06 12 34 56 78" in details[0].body
     assert details[0].decrypted
-    await loser.wait_for(bot_says(bot.user_id, "pris par", winner_name))
+    # Both answers reached the bot: the loser's came second and was told it is taken.
+    await loser.wait_for(bot_says(bot.user_id, "Déjà pris par", winner_name))
     await chloe.wait_for(bot_says(bot.user_id, "pris par", winner_name))
     for nurse in (loser, chloe):
         assert not bot_says(bot.user_id, "est pour vous")(nurse)

@@ -321,5 +321,5 @@ def test_seconds_are_used_instead_of_minutes_when_given() -> None:
     assert policy.check_every_seconds == 1
     assert DispatchPolicy().expire_after == timedelta(minutes=60)
     assert DispatchPolicy().check_every_seconds == 15
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValueError, match="after_minutes"):
         DispatchPolicy.model_validate({"escalation": [{"action": "all_profession"}]})
