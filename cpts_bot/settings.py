@@ -165,6 +165,24 @@ class Access(BaseModel):
         return values
 
 
+class AlertsConfig(BaseModel):
+    """Territorial alerts: how late a missed alert may still be posted, how long a one-off
+    alert without an end date stays pinned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    grace_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    default_in_force_hours: int = Field(default=72, ge=1, le=24 * 365)
+
+
+class TrackingConfig(BaseModel):
+    """The tracking table: free text (what people typed) is kept this many days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retention_days: int = Field(default=90, ge=1, le=3650)
+
+
 class RoomsConfig(BaseModel):
     """The whole of ``rooms.yaml``."""
 
@@ -177,6 +195,8 @@ class RoomsConfig(BaseModel):
     rooms: Rooms = Field(default_factory=Rooms)
     encrypted_rooms_only: bool = True
     dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:

@@ -22,12 +22,16 @@ _PERSON = (
 )
 HANDOFF_PATTERNS = (
     re.compile(rf"\b(?:parler|discuter|echanger)\s+(?:a|avec)\s+{_PERSON}\b"),
-    re.compile(r"\b(?:appeler|contacter|joindre|rappeler)\s+(?:la\s+)?(?:coordination|cpts|"
-               r"coordinat(?:eur|rice)s?)\b"),
+    re.compile(
+        r"\b(?:appeler|contacter|joindre|rappeler)\s+(?:la\s+)?(?:coordination|cpts|"
+        r"coordinat(?:eur|rice)s?)\b"
+    ),
     re.compile(r"^(?:je\s+veux\s+|je\s+voudrais\s+)?(?:un|une)\s+(?:humain|vraie\s+personne)\b"),
     re.compile(r"^(?:humain|coordination)\s*[!?.]*$"),
-    re.compile(r"\b(?:talk|speak)\s+(?:to|with)\s+(?:a\s+human|a\s+person|someone|"
-               r"(?:the\s+)?coordinat(?:ion|or))\b"),
+    re.compile(
+        r"\b(?:talk|speak)\s+(?:to|with)\s+(?:a\s+human|a\s+person|someone|"
+        r"(?:the\s+)?coordinat(?:ion|or))\b"
+    ),
 )
 
 
@@ -52,41 +56,60 @@ class HandoffFeature:
         _ = translator.gettext
         lines = [_("« parler à la coordination » — a person of the coordination answers you")]
         if is_coordinator:
-            lines.append(_("Answer a hand-off in the thread of its message in the coordination"
-                           " room: the answer is relayed"))
+            lines.append(
+                _(
+                    "Answer a hand-off in the thread of its message in the coordination"
+                    " room: the answer is relayed"
+                )
+            )
         return lines
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         coordination = context.config.rooms.coordination
         if message.room_id == coordination:
-            relayed = await handoff.relay_answer(context.db, context.outbox, context.config,
-                                                 message)
+            relayed = await handoff.relay_answer(
+                context.db, context.outbox, context.config, message
+            )
             return relayed is not None
         if not asks_for_a_person(message.body):
             return False
         _ = context._
         result = await handoff.hand_off(
-            context.db, context.outbox, context.config,
-            requester=message.sender, origin_room_id=message.room_id,
-            origin_event_id=message.event_id, question=message.body,
+            context.db,
+            context.outbox,
+            context.config,
+            requester=message.sender,
+            origin_room_id=message.room_id,
+            origin_event_id=message.event_id,
+            question=message.body,
             requested_at=message.timestamp,
         )
         if result is None:
-            await context.outbox.reply(Reply(_(
-                "No coordination room is set up: I cannot pass your request on."
-                " Please phone the CPTS."
-            )))
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "No coordination room is set up: I cannot pass your request on."
+                        " Please phone the CPTS."
+                    )
+                )
+            )
         else:
-            await context.outbox.reply(Reply(_(
-                "Passed on to the coordination (request no. {number}): their answer will"
-                " come here.", number=result.id,
-            )))
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "Passed on to the coordination (request no. {number}): their answer will"
+                        " come here.",
+                        number=result.id,
+                    )
+                )
+            )
         return True
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False
 
-    async def on_sent(self, db: aiosqlite.Connection, correlation: str, room_id: str,
-                      event_id: str) -> bool:
+    async def on_sent(
+        self, db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str
+    ) -> bool:
         """Map a sent hand-off post to its hand-off (see :func:`handoff.on_sent`)."""
         return await handoff.on_sent(db, correlation, room_id, event_id)

@@ -33,9 +33,13 @@ def _month(text: str) -> Month:
 
 
 def _database_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None,
-                        help=f"the bot's SQLite database (default: {DATABASE_NAME} in"
-                             " CPTS_DATA_DIR, else in data/)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"the bot's SQLite database (default: {DATABASE_NAME} in"
+        " CPTS_DATA_DIR, else in data/)",
+    )
 
 
 def database_path(args: argparse.Namespace) -> Path:
@@ -49,12 +53,16 @@ def database_path(args: argparse.Namespace) -> Path:
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
     retention = subparsers.add_parser(
-        "retention", help="empty the free text of requests older than the retention period",
+        "retention",
+        help="empty the free text of requests older than the retention period",
         description="Without --apply, only count what would be emptied (dry run).",
     )
-    retention.add_argument("--days", type=int, default=DEFAULT_RETENTION_DAYS,
-                           help=f"keep free text this many days (default "
-                                f"{DEFAULT_RETENTION_DAYS})")
+    retention.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_RETENTION_DAYS,
+        help=f"keep free text this many days (default {DEFAULT_RETENTION_DAYS})",
+    )
     retention.add_argument("--apply", action="store_true", help="empty them (not a dry run)")
     _database_argument(retention)
     retention.set_defaults(handler=run_retention)
@@ -99,13 +107,16 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
-                counts = await apply_retention(db, now or datetime.now(UTC), args.days,
-                                               apply=args.apply)
+                counts = await apply_retention(
+                    db, now or datetime.now(UTC), args.days, apply=args.apply
+                )
         finally:
             await database.close()
         verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
-        print(f"retention {args.days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
-              f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts")
+        print(
+            f"retention {args.days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
+            f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts"
+        )
         return 0
 
     return _run(main)
