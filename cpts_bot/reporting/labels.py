@@ -25,6 +25,7 @@ OUTCOME_LABELS = {
     "dispatch_taken": N_("taken"),
     "dispatch_expired": N_("expired"),
     "dispatch_cancelled": N_("cancelled"),
+    "dispatch_completed": N_("completed"),
     "posted": N_("posted"),
     "refused": N_("refused"),
 }
