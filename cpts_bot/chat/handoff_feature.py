@@ -42,6 +42,20 @@ def _fold(text: str) -> str:
     return re.sub(r"[’'`-]", " ", plain).strip()
 
 
+def _with_request(question: str, request: str) -> str:
+    """The remembered question, and the words of the request unless they are only a call
+    for the coordination ("coordination", "un humain")."""
+    if _BARE_REQUEST.match(_fold(request)):
+        return question
+    return f"{question} — {request.strip()}"
+
+
+_BARE_REQUEST = re.compile(
+    r"^(?:(?:je\s+)?(?:veux|voudrais)\s+)?(?:parler\s+a\s+)?(?:la\s+|un\s+|une\s+)?"
+    r"(?:coordination|humain|personne|cpts)\s*(?:svp|s\s*il\s+vous\s+plait)?\s*[!?.]*$"
+)
+
+
 def asks_for_a_person(text: str) -> bool:
     """True when ``text`` asks to talk to a person of the coordination."""
     folded = _fold(text)
@@ -108,7 +122,7 @@ class HandoffFeature:
                 requester=message.sender,
                 origin_room_id=message.room_id,
                 origin_event_id=message.event_id,
-                question=f"{recent.text}\n({message.body.strip()})",
+                question=_with_request(recent.text, message.body),
                 requested_at=message.timestamp,
                 reason=reason,
                 requester_profession=recent.requester_profession,

@@ -201,7 +201,7 @@ async def test_coordination_after_nothing_found_hands_the_question_on(
     assert handoff["summary"].startswith("l'annuaire n'a rien trouvé pour find: dermatologue, Bron")
     post = next(row for row in await outbox_rows(database) if row["target"] == COORDINATION)
     assert post["correlation"].startswith("handoff:")
-    assert "« dermatologue à Bron pour un eczéma" in post["payload"]["text"]
+    assert "« dermatologue à Bron pour un eczéma »" in post["payload"]["text"]
     assert "l'annuaire n'a rien trouvé" in post["payload"]["text"]
     # Handed on once: a second "coordination" is a plain hand-off, without the question.
     await chat.say("coordination", at=later + timedelta(minutes=1))
@@ -370,3 +370,14 @@ async def _in_thread(function: Any, *args: Any) -> Any:
     import asyncio
 
     return await asyncio.to_thread(function, *args)
+
+
+async def test_the_words_of_a_longer_request_go_with_the_question(database: Database) -> None:
+    chat = Chat(database)
+    await chat.say("dermatologue à Bron")
+    await chat.say("je veux parler à la coordination, c'est pour demain", at=START)
+    post = next(row for row in await outbox_rows(database) if row["target"] == COORDINATION)
+    assert (
+        "« dermatologue à Bron — je veux parler à la coordination, c'est pour demain"
+        in (post["payload"]["text"])
+    )
