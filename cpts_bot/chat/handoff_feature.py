@@ -15,7 +15,7 @@ from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.services import handoff
-from cpts_bot.services.request_tracking import RecentQuestions
+from cpts_bot.services.request_tracking import RecentQuestions, requester_profession
 
 _PERSON = (
     r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"
@@ -107,6 +107,7 @@ class HandoffFeature:
                 origin_event_id=message.event_id,
                 question=message.body,
                 requested_at=message.timestamp,
+                requester_profession=await requester_profession(context.db, message.sender),
             )
         else:
             team = Translator(context.config.language)

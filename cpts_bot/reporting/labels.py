@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cpts_bot.domain.dispatch_vocabulary import PROFESSIONS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 
@@ -52,3 +53,13 @@ def level_label(code: str, translator: Translator) -> str:
 def value_label(code: str, translator: Translator) -> str:
     """A profession or commune code; "?" (not given) in words."""
     return translator.gettext(UNKNOWN_LABEL) if code == "?" else code
+
+
+def profession_label(code: str, translator: Translator) -> str:
+    """A profession code of the tracking table ("60", or "10,70") in words ("IDE")."""
+    if code == "?":
+        return value_label(code, translator)
+    return ", ".join(
+        translator.gettext(PROFESSIONS[part][0]) if part in PROFESSIONS else part
+        for part in code.split(",")
+    )

@@ -298,6 +298,8 @@ async def test_dispatch_rows_follow_the_dispatch_tables(database: Database) -> N
     ]
     assert all(row["free_text"] == "pansement à domicile" for row in rows)
     assert not any("Mme X" in (row["summary"] or "") for row in rows)
+    # Professions in words in the report, not their codes.
+    assert "Professions most asked for: nurse 2, physiotherapist 1" in report.text
     # One source: the report says what the dispatch tables say.
     stats = report.stats
     assert stats.dispatches_total == figures.created == 3
