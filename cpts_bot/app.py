@@ -8,21 +8,25 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
+from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.feature import ChatFeature
+from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.handoff_feature import HandoffFeature
+from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import ensure_cross_signed
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
+from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
@@ -31,6 +35,15 @@ from cpts_bot.services.answer_directory_query import DirectoryFeature
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.handoff import on_sent as handoff_on_sent
+from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
+from cpts_bot.services.request_tracking import (
+    PURGE_EVERY_SECONDS,
+    RecentQuestions,
+    purge_free_texts,
+)
+from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
+from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -51,21 +64,49 @@ class Features:
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
 
 
-def build_features(database: Database, config: RoomsConfig) -> Features:
+def build_features(
+    database: Database, config: RoomsConfig, members: RoomMembers | None = None
+) -> Features:
     directory_index = DatabaseIndexProvider(database)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    alert_settings = AlertSettings(
+        grace=timedelta(minutes=config.alerts.grace_minutes),
+        default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
+    )
+    # Tracking: the directory's last question per person, for "coordination" after it.
+    recent_questions = RecentQuestions()
     chat: list[ChatFeature] = [
         TrustFeature(),
-        CardFeature(on_card_changed=directory_index.mark_dirty),
+        AlertsFeature(members=members),
         dispatch,
+        HandoffFeature(recent_questions),
+        ReportFeature(),
+        CardFeature(on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
-        DirectoryFeature(directory_index),
+        DirectoryFeature(directory_index, recent_questions=recent_questions),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
-    listeners: list[tuple[str, SentListener]] = [("dispatch:", dispatch_on_sent)]
+
+    async def alerts_job(context: HandlerContext) -> None:
+        await run_due_alerts(
+            context,
+            context.now,
+            members=members,
+            settings=alert_settings,
+            bot_user_id=context.bot_user_id,
+        )
+
+    jobs.append(PeriodicJob("alerts", 5, alerts_job))
+    jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
+    jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
+    listeners: list[tuple[str, SentListener]] = [
+        ("dispatch:", dispatch_on_sent),
+        ("alert:", alerts_on_sent),
+        ("handoff:", handoff_on_sent),
+    ]
     return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
 
 
@@ -107,7 +148,7 @@ class BotApp:
         gate = SenderTrustGate(database, self.settings.trust_policy, self.config, client.user_id)
         typing = TypingIndicator(client)
         gateway = MatrixChatGateway(client, database, self.synced, gate=gate)
-        features = build_features(database, self.config)
+        features = build_features(database, self.config, NioRoomMembers(client))
         await features.directory_index.refresh()
         router = CommandRouter(
             database,

@@ -27,7 +27,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
-ROOM_REFERENCE = re.compile(r"^[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
+# Room IDs have a server part up to room version 11 and none from version 12 on.
+ROOM_REFERENCE = re.compile(r"^(![^:\s]+(:[A-Za-z0-9.\-]+(:\d+)?)?|#[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
 SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")
@@ -165,6 +166,24 @@ class Access(BaseModel):
         return values
 
 
+class AlertsConfig(BaseModel):
+    """Territorial alerts: how late a missed alert may still be posted, how long a one-off
+    alert without an end date stays pinned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    grace_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    default_in_force_hours: int = Field(default=72, ge=1, le=24 * 365)
+
+
+class TrackingConfig(BaseModel):
+    """The tracking table: free text (what people typed) is kept this many days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retention_days: int = Field(default=90, ge=1, le=3650)
+
+
 class RoomsConfig(BaseModel):
     """The whole of ``rooms.yaml``."""
 
@@ -177,6 +196,8 @@ class RoomsConfig(BaseModel):
     rooms: Rooms = Field(default_factory=Rooms)
     encrypted_rooms_only: bool = True
     dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:

@@ -36,16 +36,31 @@ from cpts_bot.services import territorial_alerts as alerts
 from cpts_bot.services.territorial_alerts import RoomMembers
 from cpts_bot.settings import RoomsConfig
 
-LEVEL_WORDS = {"info": "info", "information": "info", "important": "important",
-               "importante": "important", "urgent": "urgent", "urgente": "urgent"}
+LEVEL_WORDS = {
+    "info": "info",
+    "information": "info",
+    "important": "important",
+    "importante": "important",
+    "urgent": "urgent",
+    "urgente": "urgent",
+}
 FIELD_KEYS = {
-    "quand": "when", "when": "when",
-    "pour": "audience", "for": "audience", "a": "audience",
-    "jusqu'au": "until", "jusqu'a": "until", "jusqu": "until", "until": "until",
+    "quand": "when",
+    "when": "when",
+    "pour": "audience",
+    "for": "audience",
+    "a": "audience",
+    "jusqu'au": "until",
+    "jusqu'a": "until",
+    "jusqu": "until",
+    "until": "until",
     "fin": "until",
-    "rappel": "reminder", "reminder": "reminder",
-    "niveau": "level", "level": "level",
-    "texte": "text", "text": "text",
+    "rappel": "reminder",
+    "reminder": "reminder",
+    "niveau": "level",
+    "level": "level",
+    "texte": "text",
+    "text": "text",
 }
 ALL_WORDS = {"tous", "tout le monde", "toutes", "alertes", "all", "everyone"}
 DUTY_WORDS = {"gardes", "garde", "astreintes", "astreinte", "duty"}
@@ -56,16 +71,21 @@ NO = {"non", "no", "annuler", "abandonner"}
 _LEVEL_ALT = "info|information|importante?|urgente?"
 _CREATE = re.compile(
     r"^\s*!?alerte\b\s*([a-z]*)\s*:\s*(.+)$"
-    rf"|^\s*!?alerte\s+({_LEVEL_ALT})\s+([^\s:].*)$", re.S)
+    rf"|^\s*!?alerte\s+({_LEVEL_ALT})\s+([^\s:].*)$",
+    re.S,
+)
 _USAGE = re.compile(rf"^\s*!?(?:alerte|nouvelle\s+alerte)(?:\s+(?:{_LEVEL_ALT}))?\s*[?!.]*$")
 _SHOW = re.compile(r"^\s*!?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*[?.!]*\s*$")
 _LIST = re.compile(r"^\s*!?(?:alertes|liste\s+des\s+alertes|alerts)\s*[?.!]*\s*$")
 _MANAGE = re.compile(
     r"^\s*!?(pause|suspendre|reprendre|annuler|supprimer|arreter|modifier|changer)"
-    r"\s+(?:l\s*'?\s*)?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*(.*)$", re.S)
+    r"\s+(?:l\s*'?\s*)?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*(.*)$",
+    re.S,
+)
 _WHO_READ = re.compile(
     r"^\s*(?:qui\s+a\s+lu|qui\s+a\s+vu|lecture(?:\s+de)?|lu\s+par)\s+(?:l\s*'?\s*)?alerte"
-    r"\s+(?:n\s*[o°]?\s*)?(\d+)")
+    r"\s+(?:n\s*[o°]?\s*)?(\d+)"
+)
 _REMINDER = re.compile(r"^(\d+)\s*(min|minutes?|mn|h|heures?)$")
 
 
@@ -90,7 +110,7 @@ def _schedule_problem(error: ScheduleError) -> Problem:
 
 
 def parse_audience(text: str, config: RoomsConfig) -> list[str] | Problem:
-    """"tous", "gardes", "coordination", "IDE, MK" -> audience codes."""
+    """ "tous", "gardes", "coordination", "IDE, MK" -> audience codes."""
     codes: list[str] = []
     professions = {key.lower(): key for key in config.rooms.duty}
     for raw in re.split(r"\s*(?:,|\bet\b|\+)\s*", fold(text).strip()):
@@ -107,11 +127,11 @@ def parse_audience(text: str, config: RoomsConfig) -> list[str] | Problem:
             codes.append(f"profession:{professions[word]}")
         else:
             known = ", ".join(["tous", "gardes", "coordination", *config.rooms.duty])
-            return Problem("Unknown audience « {word} ». Choose among: {known}.",
-                           {"word": raw, "known": known})
+            return Problem(
+                "Unknown audience « {word} ». Choose among: {known}.", {"word": raw, "known": known}
+            )
     if not codes:
-        return Problem("For whom? Add « pour: tous » (or gardes, coordination, a profession).",
-                       {})
+        return Problem("For whom? Add « pour: tous » (or gardes, coordination, a profession).", {})
     return list(dict.fromkeys(codes))
 
 
@@ -125,10 +145,13 @@ def parse_fields(segments: list[str]) -> dict[str, str] | Problem:
         match = re.match(r"^\s*([a-z']+)\s*(?:au|a)?\s*:\s*(.*)$", fold(segment), re.S)
         key = FIELD_KEYS.get(match.group(1)) if match else None
         if match is None or key is None:
-            return Problem("I do not understand « {segment} ». Use quand:, pour:, jusqu'au:,"
-                           " rappel:, niveau: or texte:.", {"segment": segment})
+            return Problem(
+                "I do not understand « {segment} ». Use quand:, pour:, jusqu'au:,"
+                " rappel:, niveau: or texte:.",
+                {"segment": segment},
+            )
         # Values keep the user's own spelling (accents) for the text.
-        fields[key] = segment[segment.index(":") + 1:].strip()
+        fields[key] = segment[segment.index(":") + 1 :].strip()
     return fields
 
 
@@ -143,16 +166,18 @@ class AlertFields:
     reminder_minutes: int | None = None
 
 
-def interpret_fields(fields: dict[str, str], config: RoomsConfig, now: datetime
-                     ) -> AlertFields | Problem:
+def interpret_fields(
+    fields: dict[str, str], config: RoomsConfig, now: datetime
+) -> AlertFields | Problem:
     values: dict[str, object] = {}
     if "text" in fields:
         values["text"] = fields["text"]
     if "level" in fields:
         level = LEVEL_WORDS.get(fold(fields["level"]).strip())
         if level is None:
-            return Problem("Unknown level « {word} »: info, important or urgent.",
-                           {"word": fields["level"]})
+            return Problem(
+                "Unknown level « {word} »: info, important or urgent.", {"word": fields["level"]}
+            )
         values["level"] = level
     if "audience" in fields:
         audience = parse_audience(fields["audience"], config)
@@ -173,8 +198,10 @@ def interpret_fields(fields: dict[str, str], config: RoomsConfig, now: datetime
     if "reminder" in fields:
         match = _REMINDER.match(fold(fields["reminder"]).strip().replace(" ", ""))
         if not match:
-            return Problem("Reminder delay not understood « {word} »: e.g. « rappel: 30 min ».",
-                           {"word": fields["reminder"]})
+            return Problem(
+                "Reminder delay not understood « {word} »: e.g. « rappel: 30 min ».",
+                {"word": fields["reminder"]},
+            )
         amount = int(match.group(1))
         values["reminder_minutes"] = amount * 60 if match.group(2).startswith("h") else amount
     return AlertFields(**values)  # type: ignore[arg-type]
@@ -194,8 +221,10 @@ class AlertsFeature:
         if is_coordinator:
             lines += [
                 _("« alerte urgent: text | quand: demain 8h | pour: tous » — create an alert"),
-                _("« alertes », « alerte 12 », « pause / reprendre / annuler alerte 12 »,"
-                  " « modifier alerte 12 quand: ... » — manage alerts"),
+                _(
+                    "« alertes », « alerte 12 », « pause / reprendre / annuler alerte 12 »,"
+                    " « modifier alerte 12 quand: ... » — manage alerts"
+                ),
                 _("« qui a lu l'alerte 12 ? » — who acknowledged"),
             ]
         return lines
@@ -206,22 +235,32 @@ class AlertsFeature:
         if await self._acknowledgement_by_reply(message, context):
             return True
         folded = fold(message.body).strip()
-        is_command = bool(_CREATE.match(folded) or _SHOW.match(folded) or _LIST.match(folded)
-                          or _MANAGE.match(folded) or _WHO_READ.match(folded)
-                          or _USAGE.match(folded))
+        is_command = bool(
+            _CREATE.match(folded)
+            or _SHOW.match(folded)
+            or _LIST.match(folded)
+            or _MANAGE.match(folded)
+            or _WHO_READ.match(folded)
+            or _USAGE.match(folded)
+        )
         coordinator = context.is_coordinator(message.sender)
         if not is_command:
             if coordinator and folded.strip(" !.") in YES | NO:
                 return await self._confirm(message, context, folded.strip(" !.") in YES)
             return False
         if not coordinator:
-            await context.outbox.reply(Reply(context._(
-                "Only the coordination can create or manage alerts.")))
+            await context.outbox.reply(
+                Reply(context._("Only the coordination can create or manage alerts."))
+            )
             return True
         if _USAGE.match(folded):
-            return await self._reply(context, context._(
-                "Write the alert on one line, for example: « alerte urgent: Canicule niveau 3 |"
-                " quand: demain 8h | pour: tous | jusqu'au: 15 décembre »."))
+            return await self._reply(
+                context,
+                context._(
+                    "Write the alert on one line, for example: « alerte urgent: Canicule niveau 3 |"
+                    " quand: demain 8h | pour: tous | jusqu'au: 15 décembre »."
+                ),
+            )
         if match := _CREATE.match(folded):
             return await self._create(message, context, match)
         if match := _SHOW.match(folded):
@@ -238,17 +277,19 @@ class AlertsFeature:
         await context.outbox.reply(Reply(text, html=html))
         return True
 
-    async def _create(self, message: IncomingMessage, context: HandlerContext,
-                      match: re.Match[str]) -> bool:
+    async def _create(
+        self, message: IncomingMessage, context: HandlerContext, match: re.Match[str]
+    ) -> bool:
         _ = context._
         text_group = 2 if match.group(2) is not None else 4
         level_word = match.group(1) if text_group == 2 else match.group(3)
         level = LEVEL_WORDS.get(level_word or "info")
         if level is None:
-            return await self._reply(context, _(
-                "Unknown level « {word} »: info, important or urgent.", word=level_word))
+            return await self._reply(
+                context, _("Unknown level « {word} »: info, important or urgent.", word=level_word)
+            )
         # Cut on the original text (same positions) so the alert keeps its accents.
-        original = message.body[match.start(text_group):]
+        original = message.body[match.start(text_group) :]
         text, *segments = original.split("|")
         if not text.strip():
             return await self._reply(context, _("The alert has no text."))
@@ -265,79 +306,110 @@ class AlertsFeature:
         assert interpreted.schedule is not None and interpreted.audience is not None
         if not alerts.audience_rooms(interpreted.audience, context.config):
             return await self._reply(context, _("No room is configured for this audience."))
-        if interpreted.expires_at and interpreted.schedule.kind == "once" and (
-            interpreted.schedule.at and interpreted.schedule.at >= interpreted.expires_at
+        if (
+            interpreted.expires_at
+            and interpreted.schedule.kind == "once"
+            and (interpreted.schedule.at and interpreted.schedule.at >= interpreted.expires_at)
         ):
             return await self._reply(context, _("The alert would end before it is posted."))
         alert_id = await alerts.create_draft(
-            context.db, text=text.strip(), level=level, audience=interpreted.audience,
-            schedule=interpreted.schedule, schedule_words=interpreted.schedule_words or "",
-            expires_at=interpreted.expires_at, reminder_minutes=interpreted.reminder_minutes,
-            created_by=message.sender, room_id=message.room_id, now=context.now,
+            context.db,
+            text=text.strip(),
+            level=level,
+            audience=interpreted.audience,
+            schedule=interpreted.schedule,
+            schedule_words=interpreted.schedule_words or "",
+            expires_at=interpreted.expires_at,
+            reminder_minutes=interpreted.reminder_minutes,
+            created_by=message.sender,
+            room_id=message.room_id,
+            now=context.now,
         )
         alert = await alerts.get_alert(context.db, alert_id)
         assert alert is not None
-        lines = [_("Alert no. {number} to confirm:", number=alert_id),
-                 *self._describe(alert, context.translator, context.now),
-                 _("Reply « oui » to confirm, « non » to drop it.")]
+        lines = [
+            _("Alert no. {number} to confirm:", number=alert_id),
+            *self._describe(alert, context.translator, context.now),
+            _("Reply « oui » to confirm, « non » to drop it."),
+        ]
         return await self._reply(context, "\n".join(lines))
 
-    def _describe(self, alert: alerts.Alert, translator: Translator, now: datetime
-                  ) -> list[str]:
+    def _describe(self, alert: alerts.Alert, translator: Translator, now: datetime) -> list[str]:
         _ = translator.gettext
         marker = alerts.MARKERS[alert.level]
         title = f"{marker} {alerts.level_title(alert.level, translator)}".strip()
-        lines = [f"{title} — {alert.text}",
-                 _("When: {when}", when=alerts.describe_schedule(alert.schedule, translator))]
+        lines = [
+            f"{title} — {alert.text}",
+            _("When: {when}", when=alerts.describe_schedule(alert.schedule, translator)),
+        ]
         if alert.schedule.recurring:
             upcoming = next_occurrence(alert.schedule, max(now, alert.last_scheduled_for or now))
             if upcoming and (alert.expires_at is None or upcoming < alert.expires_at):
                 lines.append(_("Next: {when}", when=alerts.format_moment(upcoming, translator)))
-        lines.append(_("For: {audience}",
-                       audience=alerts.describe_audience(alert.audience, translator)))
+        lines.append(
+            _("For: {audience}", audience=alerts.describe_audience(alert.audience, translator))
+        )
         if alert.expires_at:
-            lines.append(_("Until: {when}", when=alerts.format_moment(alert.expires_at,
-                                                                       translator)))
+            lines.append(
+                _("Until: {when}", when=alerts.format_moment(alert.expires_at, translator))
+            )
         if alert.reminder_minutes:
-            lines.append(_("Reminder to those who have not acknowledged after {minutes} min",
-                           minutes=alert.reminder_minutes))
+            lines.append(
+                _(
+                    "Reminder to those who have not acknowledged after {minutes} min",
+                    minutes=alert.reminder_minutes,
+                )
+            )
         return lines
 
-    async def _confirm(self, message: IncomingMessage, context: HandlerContext,
-                       yes: bool) -> bool:
-        draft = await alerts.pending_draft(context.db, message.sender, message.room_id,
-                                           context.now)
+    async def _confirm(self, message: IncomingMessage, context: HandlerContext, yes: bool) -> bool:
+        draft = await alerts.pending_draft(context.db, message.sender, message.room_id, context.now)
         if draft is None:
             return False
         _ = context._
         if not yes:
-            await alerts.set_status(context.db, draft, "cancelled", message.sender, context.now,
-                                    "dropped")
+            await alerts.set_status(
+                context.db, draft, "cancelled", message.sender, context.now, "dropped"
+            )
             return await self._reply(context, _("Alert no. {number} dropped.", number=draft.id))
         # A one-off "maintenant" alert confirmed later is posted at confirmation.
-        await alerts.set_status(context.db, draft, "active", message.sender, context.now,
-                                "confirmed")
+        await alerts.set_status(
+            context.db, draft, "active", message.sender, context.now, "confirmed"
+        )
         if draft.schedule.kind == "once" and draft.schedule.at and draft.schedule.at < context.now:
             await context.db.execute(
                 "UPDATE alerts SET schedule = ?, last_scheduled_for = ?, starts_at = ?"
                 " WHERE id = ?",
-                (Schedule("once", at=context.now).spec, None,
-                 to_iso(context.now - timedelta(seconds=1)), draft.id))
-        return await self._reply(context, _(
-            "Alert no. {number} confirmed: it will be posted as planned.", number=draft.id))
+                (
+                    Schedule("once", at=context.now).spec,
+                    None,
+                    to_iso(context.now - timedelta(seconds=1)),
+                    draft.id,
+                ),
+            )
+        return await self._reply(
+            context,
+            _("Alert no. {number} confirmed: it will be posted as planned.", number=draft.id),
+        )
 
     async def _show(self, context: HandlerContext, alert_id: int) -> bool:
         _ = context._
         alert = await alerts.get_alert(context.db, alert_id)
         if alert is None:
-            return await self._reply(context, _("There is no alert no. {number}.",
-                                                number=alert_id))
-        lines = [_("Alert no. {number} ({status})", number=alert.id,
-                   status=_status(alert.status, context.translator)),
-                 *self._describe(alert, context.translator, context.now)]
+            return await self._reply(context, _("There is no alert no. {number}.", number=alert_id))
+        lines = [
+            _(
+                "Alert no. {number} ({status})",
+                number=alert.id,
+                status=_status(alert.status, context.translator),
+            ),
+            *self._describe(alert, context.translator, context.now),
+        ]
         for row in await alerts.alert_history(context.db, alert_id):
-            lines.append(f"· {alerts.format_moment(from_iso(row['at']), context.translator)}"
-                         f" — {row['actor']} — {row['action']}")
+            lines.append(
+                f"· {alerts.format_moment(from_iso(row['at']), context.translator)}"
+                f" — {row['actor']} — {row['action']}"
+            )
         return await self._reply(context, "\n".join(lines))
 
     async def _list(self, context: HandlerContext) -> bool:
@@ -349,8 +421,9 @@ class AlertsFeature:
         for alert in found:
             marker = alerts.MARKERS[alert.level] or "·"
             when = alerts.describe_schedule(alert.schedule, context.translator)
-            paused = f" ({_status('paused', context.translator)})" if (
-                alert.status == "paused") else ""
+            paused = (
+                f" ({_status('paused', context.translator)})" if (alert.status == "paused") else ""
+            )
             lines.append(f"{marker} {alert.id}. {alert.text[:60]} — {when}{paused}")
         return await self._reply(context, "\n".join(lines))
 
@@ -358,71 +431,100 @@ class AlertsFeature:
         _ = context._
         alert = await alerts.get_alert(context.db, alert_id)
         if alert is None:
-            return await self._reply(context, _("There is no alert no. {number}.",
-                                                number=alert_id))
+            return await self._reply(context, _("There is no alert no. {number}.", number=alert_id))
         firing_id = await alerts.latest_firing(context.db, alert_id)
         if firing_id is None:
-            return await self._reply(context, _("Alert no. {number} has not been posted yet.",
-                                                number=alert_id))
-        report = await alerts.acknowledgement_report(context.db, firing_id, self.members,
-                                                     context.bot_user_id,
-                                                     exclude=alert.created_by)
+            return await self._reply(
+                context, _("Alert no. {number} has not been posted yet.", number=alert_id)
+            )
+        report = await alerts.acknowledgement_report(
+            context.db, firing_id, self.members, context.bot_user_id, exclude=alert.created_by
+        )
         done = [user for user, _at in report.acknowledged]
         when = alerts.format_moment(report.fired_at, context.translator)
         if report.members_known:
             total = len(done) + len(report.pending)
-            lines = [_("Alert no. {number} (posted {when}): acknowledged by {done} of {total}.",
-                       number=alert_id, when=when, done=len(done), total=total)]
+            lines = [
+                _(
+                    "Alert no. {number} (posted {when}): acknowledged by {done} of {total}.",
+                    number=alert_id,
+                    when=when,
+                    done=len(done),
+                    total=total,
+                )
+            ]
         else:
-            lines = [_("Alert no. {number} (posted {when}): acknowledged by {done}.",
-                       number=alert_id, when=when, done=len(done))]
+            lines = [
+                _(
+                    "Alert no. {number} (posted {when}): acknowledged by {done}.",
+                    number=alert_id,
+                    when=when,
+                    done=len(done),
+                )
+            ]
         if done:
             lines.append("✅ " + ", ".join(done))
         if report.pending:
             lines.append("⏳ " + ", ".join(report.pending))
         return await self._reply(context, "\n".join(lines))
 
-    async def _manage(self, message: IncomingMessage, context: HandlerContext,
-                      match: re.Match[str]) -> bool:
+    async def _manage(
+        self, message: IncomingMessage, context: HandlerContext, match: re.Match[str]
+    ) -> bool:
         _ = context._
         verb, alert_id = match.group(1), int(match.group(2))
         alert = await alerts.get_alert(context.db, alert_id)
         if alert is None or alert.status == "draft":
-            return await self._reply(context, _("There is no alert no. {number}.",
-                                                number=alert_id))
+            return await self._reply(context, _("There is no alert no. {number}.", number=alert_id))
         if alert.status in ("cancelled", "finished", "expired") and verb != "modifier":
-            return await self._reply(context, _("Alert no. {number} is already over ({status}).",
-                                                number=alert_id,
-                                                status=_status(alert.status, context.translator)))
+            return await self._reply(
+                context,
+                _(
+                    "Alert no. {number} is already over ({status}).",
+                    number=alert_id,
+                    status=_status(alert.status, context.translator),
+                ),
+            )
         if verb in ("pause", "suspendre"):
             if alert.status == "paused":
-                return await self._reply(context, _("Alert no. {number} is already paused.",
-                                                    number=alert_id))
-            await alerts.set_status(context.db, alert, "paused", message.sender, context.now,
-                                    "paused")
+                return await self._reply(
+                    context, _("Alert no. {number} is already paused.", number=alert_id)
+                )
+            await alerts.set_status(
+                context.db, alert, "paused", message.sender, context.now, "paused"
+            )
             return await self._reply(context, _("Alert no. {number} paused.", number=alert_id))
         if verb == "reprendre":
             if alert.status != "paused":
-                return await self._reply(context, _("Alert no. {number} is not paused.",
-                                                    number=alert_id))
-            await alerts.set_status(context.db, alert, "active", message.sender, context.now,
-                                    "resumed")
+                return await self._reply(
+                    context, _("Alert no. {number} is not paused.", number=alert_id)
+                )
+            await alerts.set_status(
+                context.db, alert, "active", message.sender, context.now, "resumed"
+            )
             return await self._reply(context, _("Alert no. {number} resumed.", number=alert_id))
         if verb in ("annuler", "supprimer", "arreter"):
-            await alerts.set_status(context.db, alert, "cancelled", message.sender, context.now,
-                                    "cancelled")
-            return await self._reply(context, _(
-                "Alert no. {number} cancelled: its messages will be unpinned.", number=alert_id))
+            await alerts.set_status(
+                context.db, alert, "cancelled", message.sender, context.now, "cancelled"
+            )
+            return await self._reply(
+                context,
+                _("Alert no. {number} cancelled: its messages will be unpinned.", number=alert_id),
+            )
         # modifier / changer: "modifier alerte 12 quand: ... | texte: ..."
         original = message.body
-        rest = original[len(original) - len(match.group(3)):] if match.group(3) else ""
+        rest = original[len(original) - len(match.group(3)) :] if match.group(3) else ""
         fields = parse_fields(rest.split("|"))
         if isinstance(fields, Problem):
             return await self._reply(context, fields.render(context.translator))
         if not fields:
-            return await self._reply(context, _(
-                "What should change? E.g. « modifier alerte {number} quand: lundi 9h ».",
-                number=alert_id))
+            return await self._reply(
+                context,
+                _(
+                    "What should change? E.g. « modifier alerte {number} quand: lundi 9h ».",
+                    number=alert_id,
+                ),
+            )
         interpreted = interpret_fields(fields, context.config, context.now)
         if isinstance(interpreted, Problem):
             return await self._reply(context, interpreted.render(context.translator))
@@ -442,47 +544,57 @@ class AlertsFeature:
             changes["reminder_minutes"] = interpreted.reminder_minutes
         await alerts.update_fields(context.db, alert, changes, message.sender, context.now)
         if alert.status in ("finished", "expired") and interpreted.schedule is not None:
-            await alerts.set_status(context.db, alert, "active", message.sender, context.now,
-                                    "reactivated")
+            await alerts.set_status(
+                context.db, alert, "active", message.sender, context.now, "reactivated"
+            )
         updated = await alerts.get_alert(context.db, alert_id)
         assert updated is not None
-        lines = [_("Alert no. {number} changed:", number=alert_id),
-                 *self._describe(updated, context.translator, context.now)]
+        lines = [
+            _("Alert no. {number} changed:", number=alert_id),
+            *self._describe(updated, context.translator, context.now),
+        ]
         return await self._reply(context, "\n".join(lines))
 
     # ------------------------------------------------------------------ acknowledgements
 
-    async def _acknowledgement_by_reply(self, message: IncomingMessage,
-                                        context: HandlerContext) -> bool:
+    async def _acknowledgement_by_reply(
+        self, message: IncomingMessage, context: HandlerContext
+    ) -> bool:
         for parent in (message.reply_to, message.thread_root):
             if parent:
                 firing_id = await alerts.firing_of_event(context.db, message.room_id, parent)
                 if firing_id is not None:
                     if message.sender != context.bot_user_id:
-                        await alerts.acknowledge(context.db, firing_id, message.sender,
-                                                 message.timestamp, "reply")
+                        await alerts.acknowledge(
+                            context.db, firing_id, message.sender, message.timestamp, "reply"
+                        )
                     return True
         return False
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        firing_id = await alerts.firing_of_event(context.db, reaction.room_id,
-                                                 reaction.reacts_to)
+        firing_id = await alerts.firing_of_event(context.db, reaction.room_id, reaction.reacts_to)
         if firing_id is None:
             return False
         if reaction.sender != context.bot_user_id:
-            await alerts.acknowledge(context.db, firing_id, reaction.sender, reaction.timestamp,
-                                     "reaction")
+            await alerts.acknowledge(
+                context.db, firing_id, reaction.sender, reaction.timestamp, "reaction"
+            )
         return True
 
-    async def on_sent(self, db: aiosqlite.Connection, correlation: str, room_id: str,
-                      event_id: str) -> bool:
+    async def on_sent(
+        self, db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str
+    ) -> bool:
         """Map a sent alert post to its firing (see :func:`alerts.on_sent`)."""
         return await alerts.on_sent(db, correlation, room_id, event_id)
 
 
 def _status(status: str, translator: Translator) -> str:
     _ = translator.gettext
-    return {"draft": _("alert status: to confirm"), "active": _("alert status: active"),
-            "paused": _("alert status: paused"), "cancelled": _("alert status: cancelled"),
-            "finished": _("alert status: done"),
-            "expired": _("alert status: expired")}.get(status, status)
+    return {
+        "draft": _("alert status: to confirm"),
+        "active": _("alert status: active"),
+        "paused": _("alert status: paused"),
+        "cancelled": _("alert status: cancelled"),
+        "finished": _("alert status: done"),
+        "expired": _("alert status: expired"),
+    }.get(status, status)

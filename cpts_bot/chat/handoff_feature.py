@@ -15,6 +15,7 @@ from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.services import handoff
+from cpts_bot.services.request_tracking import RecentQuestions, requester_profession
 
 _PERSON = (
     r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"
@@ -22,12 +23,16 @@ _PERSON = (
 )
 HANDOFF_PATTERNS = (
     re.compile(rf"\b(?:parler|discuter|echanger)\s+(?:a|avec)\s+{_PERSON}\b"),
-    re.compile(r"\b(?:appeler|contacter|joindre|rappeler)\s+(?:la\s+)?(?:coordination|cpts|"
-               r"coordinat(?:eur|rice)s?)\b"),
+    re.compile(
+        r"\b(?:appeler|contacter|joindre|rappeler)\s+(?:la\s+)?(?:coordination|cpts|"
+        r"coordinat(?:eur|rice)s?)\b"
+    ),
     re.compile(r"^(?:je\s+veux\s+|je\s+voudrais\s+)?(?:un|une)\s+(?:humain|vraie\s+personne)\b"),
     re.compile(r"^(?:humain|coordination)\s*[!?.]*$"),
-    re.compile(r"\b(?:talk|speak)\s+(?:to|with)\s+(?:a\s+human|a\s+person|someone|"
-               r"(?:the\s+)?coordinat(?:ion|or))\b"),
+    re.compile(
+        r"\b(?:talk|speak)\s+(?:to|with)\s+(?:a\s+human|a\s+person|someone|"
+        r"(?:the\s+)?coordinat(?:ion|or))\b"
+    ),
 )
 
 
@@ -35,6 +40,20 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"[’'`-]", " ", plain).strip()
+
+
+def _with_request(question: str, request: str) -> str:
+    """The remembered question, and the words of the request unless they are only a call
+    for the coordination ("coordination", "un humain")."""
+    if _BARE_REQUEST.match(_fold(request)):
+        return question
+    return f"{question} — {request.strip()}"
+
+
+_BARE_REQUEST = re.compile(
+    r"^(?:(?:je\s+)?(?:veux|voudrais)\s+)?(?:parler\s+a\s+)?(?:la\s+|un\s+|une\s+)?"
+    r"(?:coordination|humain|personne|cpts)\s*(?:svp|s\s*il\s+vous\s+plait)?\s*[!?.]*$"
+)
 
 
 def asks_for_a_person(text: str) -> bool:
@@ -48,45 +67,97 @@ class HandoffFeature:
 
     name = "handoff"
 
+    def __init__(self, recent_questions: RecentQuestions | None = None) -> None:
+        """``recent_questions``: the directory's last question per person and room (shared
+        with the directory feature); "coordination" right after it passes it on."""
+        self.recent_questions = recent_questions
+
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
         lines = [_("« parler à la coordination » — a person of the coordination answers you")]
         if is_coordinator:
-            lines.append(_("Answer a hand-off in the thread of its message in the coordination"
-                           " room: the answer is relayed"))
+            lines.append(
+                _(
+                    "Answer a hand-off in the thread of its message in the coordination"
+                    " room: the answer is relayed"
+                )
+            )
         return lines
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         coordination = context.config.rooms.coordination
         if message.room_id == coordination:
-            relayed = await handoff.relay_answer(context.db, context.outbox, context.config,
-                                                 message)
+            relayed = await handoff.relay_answer(
+                context.db, context.outbox, context.config, message
+            )
             return relayed is not None
         if not asks_for_a_person(message.body):
             return False
         _ = context._
-        result = await handoff.hand_off(
-            context.db, context.outbox, context.config,
-            requester=message.sender, origin_room_id=message.room_id,
-            origin_event_id=message.event_id, question=message.body,
-            requested_at=message.timestamp,
-        )
-        if result is None:
-            await context.outbox.reply(Reply(_(
-                "No coordination room is set up: I cannot pass your request on."
-                " Please phone the CPTS."
-            )))
+        recent = None
+        if self.recent_questions is not None:
+            recent = self.recent_questions.last(message.sender, message.room_id, context.now)
+        if recent is None:
+            result = await handoff.hand_off(
+                context.db,
+                context.outbox,
+                context.config,
+                requester=message.sender,
+                origin_room_id=message.room_id,
+                origin_event_id=message.event_id,
+                question=message.body,
+                requested_at=message.timestamp,
+                requester_profession=await requester_profession(context.db, message.sender),
+            )
         else:
-            await context.outbox.reply(Reply(_(
-                "Passed on to the coordination (request no. {number}): their answer will"
-                " come here.", number=result.id,
-            )))
+            team = Translator(context.config.language)
+            reason = (
+                team.gettext("directory found nothing for {summary}", summary=recent.summary)
+                if recent.nothing_found
+                else team.gettext("last directory question: {summary}", summary=recent.summary)
+            )
+            result = await handoff.hand_off(
+                context.db,
+                context.outbox,
+                context.config,
+                requester=message.sender,
+                origin_room_id=message.room_id,
+                origin_event_id=message.event_id,
+                question=_with_request(recent.text, message.body),
+                requested_at=message.timestamp,
+                reason=reason,
+                requester_profession=recent.requester_profession,
+                profession_asked=recent.profession_asked,
+                commune_asked=recent.commune_asked,
+            )
+            if result is not None and self.recent_questions is not None:
+                self.recent_questions.forget(message.sender, message.room_id)
+        if result is None:
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "No coordination room is set up: I cannot pass your request on."
+                        " Please phone the CPTS."
+                    )
+                )
+            )
+        else:
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "Passed on to the coordination (request no. {number}): their answer will"
+                        " come here.",
+                        number=result.id,
+                    )
+                )
+            )
         return True
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False
 
-    async def on_sent(self, db: aiosqlite.Connection, correlation: str, room_id: str,
-                      event_id: str) -> bool:
+    async def on_sent(
+        self, db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str
+    ) -> bool:
         """Map a sent hand-off post to its hand-off (see :func:`handoff.on_sent`)."""
         return await handoff.on_sent(db, correlation, room_id, event_id)

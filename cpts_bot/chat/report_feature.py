@@ -22,8 +22,11 @@ class ReportFeature:
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         if not is_coordinator:
             return []
-        return [translator.gettext("« rapport novembre » or « rapport 2026-11 » — the month's"
-                                   " figures and charts")]
+        return [
+            translator.gettext(
+                "« rapport novembre » or « rapport 2026-11 » — the month's figures and charts"
+            )
+        ]
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         match = COMMAND.match(message.body)
@@ -36,13 +39,24 @@ class ReportFeature:
         argument = match.group(1).strip(" :")
         month = parse_report_month(argument, context.now.astimezone(PARIS).date())
         if month is None:
-            await context.outbox.reply(Reply(_(
-                "I do not understand the month « {text} ». Write for example « rapport"
-                " novembre » or « rapport 2026-11 ».", text=argument,
-            )))
+            await context.outbox.reply(
+                Reply(
+                    _(
+                        "I do not understand the month « {text} ». Write for example « rapport"
+                        " novembre » or « rapport 2026-11 ».",
+                        text=argument,
+                    )
+                )
+            )
             return True
-        await post_report(context.db, context.outbox, message.room_id, month,
-                          context.translator, in_reply_to=message.event_id)
+        await post_report(
+            context.db,
+            context.outbox,
+            message.room_id,
+            month,
+            context.translator,
+            in_reply_to=message.event_id,
+        )
         return True
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:

@@ -39,16 +39,22 @@ KIND_CRON = "cron"
 
 # Error message ids (English, translated by the alerts catalog); ``{detail}`` is filled.
 ERROR_CRON = (
-    "Invalid cron expression « {detail} »: five fields expected"
-    " (minute hour day month weekday)."
+    "Invalid cron expression « {detail} »: five fields expected (minute hour day month weekday)."
 )
 ERROR_CRON_FIELD = "Invalid cron field « {detail} »."
 ERROR_DAY_OF_MONTH = "There is no day {detail} in a month."
 ERROR_IN_THE_PAST = "This moment is already past: {detail}."
 ERROR_NOT_UNDERSTOOD = "When? I do not understand « {detail} »."
 
-WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
-            "dimanche": 6}
+WEEKDAYS = {
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
+}
 MAX_ENUMERATED = 1000
 # "chaque 1er du mois" without an hour fires at 8h (echoed back for confirmation).
 DEFAULT_RECURRENCE_TIME = (8, 0)
@@ -143,8 +149,20 @@ def schedule_from_spec(spec: str) -> Schedule:
 
 _CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _CRON_NAMES = {
-    3: {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-        "sep": 9, "oct": 10, "nov": 11, "dec": 12},
+    3: {
+        "jan": 1,
+        "feb": 2,
+        "mar": 3,
+        "apr": 4,
+        "may": 5,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+    },
     4: {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6},
 }
 
@@ -196,11 +214,19 @@ def parse_cron(expression: str) -> CronSpec | ScheduleError:
     minutes, hours, days, months, cron_weekdays = parsed
     # cron: 0 and 7 are Sunday, 1 Monday; ours: 0 Monday ... 6 Sunday.
     weekdays = frozenset((value - 1) % 7 for value in cron_weekdays)
-    return CronSpec(minutes, hours, days, months, weekdays,
-                    days_restricted=fields[2] != "*", weekdays_restricted=fields[4] != "*")
+    return CronSpec(
+        minutes,
+        hours,
+        days,
+        months,
+        weekdays,
+        days_restricted=fields[2] != "*",
+        weekdays_restricted=fields[4] != "*",
+    )
 
 
 # ---------------------------------------------------------------------------- occurrences
+
 
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
@@ -306,6 +332,7 @@ def due_firings(
 
 # ---------------------------------------------------------------------------- French phrases
 
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
     return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
@@ -378,8 +405,14 @@ def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
         return Schedule(KIND_MONTHLY, hour=clock[0], minute=clock[1], day_of_month=day)
     match = _WEEKLY.match(folded)
     if match:
-        days = sorted({WEEKDAYS[name] for name in re.findall(
-            r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche", match.group(1))})
+        days = sorted(
+            {
+                WEEKDAYS[name]
+                for name in re.findall(
+                    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche", match.group(1)
+                )
+            }
+        )
         clock = _clock(match.group(2), words)
         if isinstance(clock, ScheduleError):
             return clock

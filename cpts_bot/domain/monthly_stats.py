@@ -22,14 +22,41 @@ HANDOFF_ANSWERED = "handoff_answered"
 ACKNOWLEDGED_LEVELS = ("important", "urgent")
 
 FRENCH_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "janv": 1,
+    "fev": 2,
+    "fevr": 2,
+    "avr": 4,
+    "juil": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
     "dec": 12,
 }
 ENGLISH_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 
 
@@ -225,7 +252,9 @@ def compute_monthly_stats(
         elif row.kind == "dispatch":
             dispatches += 1
             dispatch_outcomes[row.outcome] += 1
-            if row.outcome == DISPATCH_TAKEN and row.response_ms is not None:
+            # The time to the first accept counts even if the dispatch was handed back
+            # later (as the dispatch tables' own figures count it).
+            if row.response_ms is not None:
                 accept_times.append(row.response_ms)
         elif row.kind == "handoff":
             handoffs += 1

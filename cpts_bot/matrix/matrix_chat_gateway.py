@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -22,11 +23,13 @@ from nio import (
     RoomGetStateEventResponse,
     RoomPutStateResponse,
     RoomSendResponse,
+    UploadResponse,
 )
 from nio.api import RoomPreset
 
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.services import outbox as actions
+from cpts_bot.services.outbox_media import ACTION_IMAGE, media_bytes
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
@@ -196,6 +199,8 @@ class MatrixChatGateway:
             return row.target, await self._send_event(
                 row.target, "m.room.message", content, row.txn_id
             )
+        if row.action == ACTION_IMAGE:
+            return row.target, await self._send_image(row)
         if row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN):
             await self._change_pins(
                 row.target, payload["event_id"], add=row.action == actions.ACTION_PIN
@@ -227,6 +232,41 @@ class MatrixChatGateway:
             if isinstance(response, RoomSendResponse)
             else (str(_check(response)))
         )
+
+    async def _send_image(self, row: repo.OutboxRow) -> str:
+        """Upload the image (encrypted in an encrypted room) and post an ``m.image``."""
+        data = await media_bytes(self._database.connection, row.txn_id)
+        if data is None:
+            raise SendFailed(f"no image bytes for outbox row {row.id}", transient=False)
+        payload = row.payload
+        room = self._client.rooms.get(row.target)
+        encrypted = bool(room and room.encrypted)
+        upload, keys = await self._client.upload(
+            io.BytesIO(data),
+            content_type=payload.get("mimetype", "image/png"),
+            filename=payload["filename"],
+            encrypt=encrypted,
+            filesize=len(data),
+        )
+        if not isinstance(upload, UploadResponse):
+            _check(upload)
+            raise SendFailed(f"upload failed: {upload}", transient=True)
+        content: dict[str, Any] = {
+            "msgtype": "m.image",
+            "body": payload.get("caption") or payload["filename"],
+            "filename": payload["filename"],
+            "info": {
+                "mimetype": payload.get("mimetype", "image/png"),
+                "size": len(data),
+                "w": payload.get("width"),
+                "h": payload.get("height"),
+            },
+        }
+        if encrypted and keys is not None:
+            content["file"] = {**keys, "url": upload.content_uri}
+        else:
+            content["url"] = upload.content_uri
+        return await self._send_event(row.target, "m.room.message", content, row.txn_id)
 
     async def _change_pins(self, room_id: str, event_id: str, add: bool) -> None:
         current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")

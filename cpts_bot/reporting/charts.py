@@ -21,7 +21,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import (
     category_label,
     outcome_label,
-    value_label,
+    profession_label,
 )
 
 WIDTH_INCHES = 7.2
@@ -66,7 +66,9 @@ def horizontal_bars(title: str, items: Sequence[tuple[str, int]]) -> bytes:
 
 
 def stacked_weeks(
-    title: str, weeks: Sequence[tuple[str, dict[str, int]]], category_names: dict[str, str],
+    title: str,
+    weeks: Sequence[tuple[str, dict[str, int]]],
+    category_names: dict[str, str],
     other_name: str,
 ) -> bytes:
     """Requests per ISO week, stacked by category (the main categories, then "other")."""
@@ -88,8 +90,14 @@ def stacked_weeks(
         else:
             values = [counts.get(category, 0) for _, counts in weeks]
             name = category_names.get(category, category)
-        axes.bar(positions, values, bottom=bottoms, color=COLOURS[index % len(COLOURS)],
-                 label=name, width=0.65)
+        axes.bar(
+            positions,
+            values,
+            bottom=bottoms,
+            color=COLOURS[index % len(COLOURS)],
+            label=name,
+            width=0.65,
+        )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for position, total in zip(positions, bottoms, strict=True):
         axes.text(position, total, str(total), ha="center", va="bottom", fontsize=VALUE_SIZE)
@@ -97,8 +105,13 @@ def stacked_weeks(
     axes.tick_params(axis="y", labelsize=LABEL_SIZE - 4)
     axes.set_ylim(0, max(bottoms, default=1) * 1.2 + 1)
     axes.set_title(title, fontsize=TITLE_SIZE, loc="left")
-    axes.legend(fontsize=LABEL_SIZE - 2, loc="upper center", bbox_to_anchor=(0.5, -0.08),
-                ncol=2, frameon=False)
+    axes.legend(
+        fontsize=LABEL_SIZE - 2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=2,
+        frameon=False,
+    )
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return _to_png(figure)
@@ -111,28 +124,44 @@ def monthly_charts(stats: MonthlyStats, translator: Translator) -> list[tuple[st
     charts: list[tuple[str, bytes]] = []
     if stats.by_week:
         names = {code: category_label(code, translator) for code, _ in stats.by_category}
-        charts.append((
-            f"requests-by-week-{month}.png",
-            stacked_weeks(_("Requests per week"), [
-                (_("W{number}", number=week.split("-W")[-1]), counts)
-                for week, counts in stats.by_week
-            ], names,
-                          category_label("other", translator)),
-        ))
+        charts.append(
+            (
+                f"requests-by-week-{month}.png",
+                stacked_weeks(
+                    _("Requests per week"),
+                    [
+                        (_("W{number}", number=week.split("-W")[-1]), counts)
+                        for week, counts in stats.by_week
+                    ],
+                    names,
+                    category_label("other", translator),
+                ),
+            )
+        )
     if stats.top_professions:
-        charts.append((
-            f"professions-asked-{month}.png",
-            horizontal_bars(_("Professions asked for"), stats.top_professions),
-        ))
+        charts.append(
+            (
+                f"professions-asked-{month}.png",
+                horizontal_bars(
+                    _("Professions asked for"),
+                    [(profession_label(code, translator), n) for code, n in stats.top_professions],
+                ),
+            )
+        )
     if stats.unanswered_by_profession:
-        items = [(value_label(code, translator), count)
-                 for code, count in stats.unanswered_by_profession]
-        charts.append((
-            f"unanswered-{month}.png",
-            horizontal_bars(_("Questions with no answer"), items),
-        ))
+        items = [
+            (profession_label(code, translator), count)
+            for code, count in stats.unanswered_by_profession
+        ]
+        charts.append(
+            (
+                f"unanswered-{month}.png",
+                horizontal_bars(_("Questions with no answer"), items),
+            )
+        )
     if stats.dispatch_outcomes:
-        items = [(outcome_label(code, translator), count)
-                 for code, count in stats.dispatch_outcomes]
+        items = [
+            (outcome_label(code, translator), count) for code, count in stats.dispatch_outcomes
+        ]
         charts.append((f"dispatches-{month}.png", horizontal_bars(_("Dispatches"), items)))
     return charts

@@ -28,11 +28,14 @@ def export_table(rows: Sequence[Sequence[object]]) -> list[list[object]]:
     indexes = {EXPORT_COLUMNS.index(name) for name in TIME_COLUMNS}
     table: list[list[object]] = [list(HEADER)]
     for row in rows:
-        table.append([
-            _local(str(value)) if index in indexes and value is not None
-            else ("" if value is None else value)
-            for index, value in enumerate(row)
-        ])
+        table.append(
+            [
+                _local(str(value))
+                if index in indexes and value is not None
+                else ("" if value is None else value)
+                for index, value in enumerate(row)
+            ]
+        )
     return table
 
 
@@ -76,5 +79,3 @@ def write_report_files(report: MonthlyReport, folder: Path) -> list[Path]:
         "utf-8",
     )
     return [markdown, page, *written]
-
-

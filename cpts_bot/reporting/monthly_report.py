@@ -14,7 +14,13 @@ from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
-from cpts_bot.reporting.labels import category_label, level_label, outcome_label, value_label
+from cpts_bot.reporting.labels import (
+    category_label,
+    level_label,
+    outcome_label,
+    profession_label,
+    value_label,
+)
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -52,8 +58,7 @@ def _number(value: int, translator: Translator) -> str:
 
 
 def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
-    return ", ".join(f"{label} {_number(count, translator)}" for label, count in
-                     items[:LIST_LIMIT])
+    return ", ".join(f"{label} {_number(count, translator)}" for label, count in items[:LIST_LIMIT])
 
 
 async def alert_rows_between(db: aiosqlite.Connection, month: Month) -> list[AlertRow]:
@@ -80,57 +85,100 @@ def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list
     """The report's title and its lines (one figure per line), translated."""
     _ = translator.gettext
     locale = _locale(translator)
-    month_name = format_date(date(stats.month.year, stats.month.month, 1), "MMMM yyyy",
-                             locale=locale)
+    month_name = format_date(
+        date(stats.month.year, stats.month.month, 1), "MMMM yyyy", locale=locale
+    )
     title = _("Report for {month}", month=month_name)
     lines: list[str] = []
-    lines.append(translator.ngettext(
-        "{number} request", "{number} requests", stats.total_requests,
-        number=_number(stats.total_requests, translator),
-    ))
+    lines.append(
+        translator.ngettext(
+            "{number} request",
+            "{number} requests",
+            stats.total_requests,
+            number=_number(stats.total_requests, translator),
+        )
+    )
     if stats.by_category:
         categories = [(category_label(code, translator), n) for code, n in stats.by_category]
         lines.append(_("By category: {items}", items=_listing(categories, translator)))
     if stats.top_professions:
-        lines.append(_("Professions most asked for: {items}",
-                       items=_listing(stats.top_professions, translator)))
+        lines.append(
+            _(
+                "Professions most asked for: {items}",
+                items=_listing(
+                    [(profession_label(code, translator), n) for code, n in stats.top_professions],
+                    translator,
+                ),
+            )
+        )
     if stats.questions_total:
-        lines.append(_("Questions with no answer: {count} of {total}",
-                       count=_number(stats.unanswered_total, translator),
-                       total=_number(stats.questions_total, translator)))
+        lines.append(
+            _(
+                "Questions with no answer: {count} of {total}",
+                count=_number(stats.unanswered_total, translator),
+                total=_number(stats.questions_total, translator),
+            )
+        )
         if stats.unanswered_total:
-            professions = [(value_label(code, translator), n)
-                           for code, n in stats.unanswered_by_profession]
-            communes = [(value_label(code, translator), n)
-                        for code, n in stats.unanswered_by_commune]
-            lines.append(_("No answer, by profession: {items}",
-                           items=_listing(professions, translator)))
-            lines.append(_("No answer, by commune: {items}",
-                           items=_listing(communes, translator)))
-        lines.append(_("Median time to answer: {duration}",
-                       duration=format_duration(stats.median_answer_ms, translator)))
+            professions = [
+                (profession_label(code, translator), n)
+                for code, n in stats.unanswered_by_profession
+            ]
+            communes = [
+                (value_label(code, translator), n) for code, n in stats.unanswered_by_commune
+            ]
+            lines.append(
+                _("No answer, by profession: {items}", items=_listing(professions, translator))
+            )
+            lines.append(_("No answer, by commune: {items}", items=_listing(communes, translator)))
+        lines.append(
+            _(
+                "Median time to answer: {duration}",
+                duration=format_duration(stats.median_answer_ms, translator),
+            )
+        )
     if stats.dispatches_total:
         outcomes = [(outcome_label(code, translator), n) for code, n in stats.dispatch_outcomes]
-        lines.append(_("Dispatches: {count} ({items})",
-                       count=_number(stats.dispatches_total, translator),
-                       items=_listing(outcomes, translator)))
-        lines.append(_("Median time to first accept: {duration}",
-                       duration=format_duration(stats.median_time_to_accept_ms, translator)))
+        lines.append(
+            _(
+                "Dispatches: {count} ({items})",
+                count=_number(stats.dispatches_total, translator),
+                items=_listing(outcomes, translator),
+            )
+        )
+        lines.append(
+            _(
+                "Median time to first accept: {duration}",
+                duration=format_duration(stats.median_time_to_accept_ms, translator),
+            )
+        )
     if stats.handoffs_total:
-        lines.append(_("Handed to the coordination: {count}, {answered} answered"
-                       " (median {duration})",
-                       count=_number(stats.handoffs_total, translator),
-                       answered=_number(stats.handoffs_answered, translator),
-                       duration=format_duration(stats.median_handoff_answer_ms, translator)))
+        lines.append(
+            _(
+                "Handed to the coordination: {count}, {answered} answered (median {duration})",
+                count=_number(stats.handoffs_total, translator),
+                answered=_number(stats.handoffs_answered, translator),
+                duration=format_duration(stats.median_handoff_answer_ms, translator),
+            )
+        )
     if stats.alerts_total:
         levels = [(level_label(code, translator), n) for code, n in stats.alerts_by_level]
-        lines.append(_("Alerts: {count} ({items})",
-                       count=_number(stats.alerts_total, translator),
-                       items=_listing(levels, translator)))
+        lines.append(
+            _(
+                "Alerts: {count} ({items})",
+                count=_number(stats.alerts_total, translator),
+                items=_listing(levels, translator),
+            )
+        )
         if stats.acknowledgement_rate is not None:
-            lines.append(_("Alerts acknowledged: {rate}",
-                           rate=format_percent(stats.acknowledgement_rate, format="#,##0 %",
-                                               locale=locale)))
+            lines.append(
+                _(
+                    "Alerts acknowledged: {rate}",
+                    rate=format_percent(
+                        stats.acknowledgement_rate, format="#,##0 %", locale=locale
+                    ),
+                )
+            )
     if not stats.total_requests and not stats.alerts_total:
         lines.append(_("No activity recorded this month."))
     return title, lines
@@ -154,5 +202,4 @@ async def build_monthly_report(
     stats = compute_monthly_stats(month, requests, alerts)
     title, lines = render_lines(stats, translator)
     images = monthly_charts(stats, translator) if charts else []
-    return MonthlyReport(month, render_text(title, lines), render_html(title, lines), images,
-                         stats)
+    return MonthlyReport(month, render_text(title, lines), render_html(title, lines), images, stats)

@@ -47,9 +47,16 @@ class Handoff:
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> Handoff:
-        return cls(row["id"], row["request_id"], row["requester"], row["origin_room_id"],
-                   row["origin_event_id"], row["coordination_room_id"],
-                   row["coordination_event_id"], row["answered_at"])
+        return cls(
+            row["id"],
+            row["request_id"],
+            row["requester"],
+            row["origin_room_id"],
+            row["origin_event_id"],
+            row["coordination_room_id"],
+            row["coordination_event_id"],
+            row["answered_at"],
+        )
 
 
 def _coordination_translator(config: RoomsConfig) -> Translator:
@@ -79,35 +86,57 @@ async def hand_off(
     room = config.rooms.coordination
     if room is None:
         return None
-    request_id = await record_request(db, TrackedRequest(
-        requested_at=requested_at, kind=KIND_HANDOFF, category="handoff",
-        outcome=OUTCOME_HANDED_OFF, requester_profession=requester_profession,
-        summary=reason, free_text=question, profession_asked=profession_asked,
-        commune_asked=commune_asked,
-    ))
+    request_id = await record_request(
+        db,
+        TrackedRequest(
+            requested_at=requested_at,
+            kind=KIND_HANDOFF,
+            category="handoff",
+            outcome=OUTCOME_HANDED_OFF,
+            requester_profession=requester_profession,
+            summary=reason,
+            free_text=question,
+            profession_asked=profession_asked,
+            commune_asked=commune_asked,
+        ),
+    )
     cursor = await db.execute(
         "INSERT INTO handoffs (request_id, requester, origin_room_id, origin_event_id,"
         " question, created_at, coordination_room_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (request_id, requester, origin_room_id, origin_event_id, question,
-         to_iso(outbox.now), room),
+        (
+            request_id,
+            requester,
+            origin_room_id,
+            origin_event_id,
+            question,
+            to_iso(outbox.now),
+            room,
+        ),
     )
     handoff_id = cursor.lastrowid
     assert handoff_id is not None
     _ = _coordination_translator(config).gettext
     quoted = question.strip()[:QUOTE_MAX]
-    lines = [_("🙋 Request no. {number} from {user}, for a person of the coordination:",
-               number=handoff_id, user=requester), f"« {quoted} »"]
+    lines = [
+        _(
+            "🙋 Request no. {number} from {user}, for a person of the coordination:",
+            number=handoff_id,
+            user=requester,
+        ),
+        f"« {quoted} »",
+    ]
     if reason:
         lines.append(_("Context: {reason}", reason=reason))
     lines.append(_("Answer in the thread of this message: the answer is sent to them."))
-    await outbox.send(room, Reply("\n".join(lines), mentions=()),
-                      correlation=f"{CORRELATION_PREFIX}{handoff_id}")
-    return Handoff(handoff_id, request_id, requester, origin_room_id, origin_event_id, room,
-                   None, None)
+    await outbox.send(
+        room, Reply("\n".join(lines), mentions=()), correlation=f"{CORRELATION_PREFIX}{handoff_id}"
+    )
+    return Handoff(
+        handoff_id, request_id, requester, origin_room_id, origin_event_id, room, None, None
+    )
 
 
-async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str,
-                  event_id: str) -> bool:
+async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str) -> bool:
     """Record the event id of a sent hand-off post; False if ``correlation`` is not ours."""
     if not correlation.startswith(CORRELATION_PREFIX):
         return False
@@ -174,7 +203,12 @@ async def relay_answer(
         (to_iso(message.timestamp), message.sender, handoff.id),
     )
     if first_answer and handoff.request_id is not None:
-        await update_outcome(db, handoff.request_id, OUTCOME_HANDOFF_ANSWERED,
-                             message.timestamp, set_response_time=True)
+        await update_outcome(
+            db,
+            handoff.request_id,
+            OUTCOME_HANDOFF_ANSWERED,
+            message.timestamp,
+            set_response_time=True,
+        )
     await outbox.react(message.room_id, message.event_id, "✅")
     return handoff

@@ -54,8 +54,6 @@ async def queue_image(
 
 async def media_bytes(db: aiosqlite.Connection, txn_id: str) -> bytes | None:
     """The bytes queued under ``txn_id`` (for the sender side)."""
-    async with db.execute(
-        "SELECT data FROM outbox_media WHERE txn_id = ?", (txn_id,)
-    ) as cursor:
+    async with db.execute("SELECT data FROM outbox_media WHERE txn_id = ?", (txn_id,)) as cursor:
         row = await cursor.fetchone()
     return bytes(row[0]) if row else None

@@ -60,8 +60,9 @@ async def publish_monthly_report_if_due(
         return None
     month = current.previous()
     cursor = await context.db.execute(
-        "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at)"
-        " VALUES (?, ?, ?)", (month.label, room, to_iso(now)))
+        "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at) VALUES (?, ?, ?)",
+        (month.label, room, to_iso(now)),
+    )
     if cursor.rowcount == 0:
         return None
     return await post_report(context.db, context.outbox, room, month, Translator(config.language))

@@ -83,14 +83,21 @@ class Alert:
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> Alert:
         return cls(
-            id=row["id"], text=row["text"], level=row["level"],
-            audience=json.loads(row["audience"]), schedule=schedule_from_spec(row["schedule"]),
-            schedule_words=row["schedule_words"], starts_at=from_iso(row["starts_at"]),
+            id=row["id"],
+            text=row["text"],
+            level=row["level"],
+            audience=json.loads(row["audience"]),
+            schedule=schedule_from_spec(row["schedule"]),
+            schedule_words=row["schedule_words"],
+            starts_at=from_iso(row["starts_at"]),
             expires_at=from_iso(row["expires_at"]) if row["expires_at"] else None,
-            reminder_minutes=row["reminder_minutes"], status=row["status"],
-            last_scheduled_for=(from_iso(row["last_scheduled_for"])
-                                if row["last_scheduled_for"] else None),
-            created_by=row["created_by"], created_at=from_iso(row["created_at"]),
+            reminder_minutes=row["reminder_minutes"],
+            status=row["status"],
+            last_scheduled_for=(
+                from_iso(row["last_scheduled_for"]) if row["last_scheduled_for"] else None
+            ),
+            created_by=row["created_by"],
+            created_at=from_iso(row["created_at"]),
         )
 
 
@@ -107,6 +114,7 @@ class RunSummary:
 
 
 # ---------------------------------------------------------------------------- audience
+
 
 def audience_rooms(audience: list[str], config: RoomsConfig) -> list[str]:
     """The rooms an audience designates, in order, without duplicates."""
@@ -126,14 +134,18 @@ def audience_rooms(audience: list[str], config: RoomsConfig) -> list[str]:
 
 # ---------------------------------------------------------------------------- rendering
 
+
 def _locale(translator: Translator) -> str:
     return BABEL_LOCALES.get(translator.language, "fr_FR")
 
 
 def format_moment(moment: datetime, translator: Translator) -> str:
-    """"lundi 24 novembre 2026 à 08:00" (Paris time)."""
-    pattern = "EEEE d MMMM yyyy 'à' HH:mm" if translator.language == "fr" else (
-        "EEEE d MMMM yyyy 'at' HH:mm")
+    """ "lundi 24 novembre 2026 à 08:00" (Paris time)."""
+    pattern = (
+        "EEEE d MMMM yyyy 'à' HH:mm"
+        if translator.language == "fr"
+        else ("EEEE d MMMM yyyy 'at' HH:mm")
+    )
     return format_datetime(moment, pattern, tzinfo=PARIS, locale=_locale(translator))
 
 
@@ -146,12 +158,16 @@ def describe_schedule(schedule: Schedule, translator: Translator) -> str:
     if schedule.kind == KIND_WEEKLY:
         names = get_day_names("wide", locale=_locale(translator))
         # Plural day names read naturally in both languages: "lundis", "Mondays".
-        days = format_list([f"{names[day]}s" for day in schedule.weekdays],
-                           locale=_locale(translator))
+        days = format_list(
+            [f"{names[day]}s" for day in schedule.weekdays], locale=_locale(translator)
+        )
         return _("every {days} at {time}", days=days, time=clock)
     if schedule.kind == KIND_MONTHLY:
-        return _("on day {day} of every month at {time} (the last day in shorter months)",
-                 day=schedule.day_of_month, time=clock)
+        return _(
+            "on day {day} of every month at {time} (the last day in shorter months)",
+            day=schedule.day_of_month,
+            time=clock,
+        )
     if schedule.kind == KIND_CRON:
         return _("cron « {expression} » (Paris time)", expression=schedule.cron)
     assert schedule.at is not None
@@ -160,8 +176,11 @@ def describe_schedule(schedule: Schedule, translator: Translator) -> str:
 
 def describe_audience(audience: list[str], translator: Translator) -> str:
     _ = translator.gettext
-    names = {"alerts": _("alert rooms"), "duty": _("duty rooms"),
-             "coordination": _("coordination room")}
+    names = {
+        "alerts": _("alert rooms"),
+        "duty": _("duty rooms"),
+        "coordination": _("coordination room"),
+    }
     parts = []
     for code in audience:
         if code.startswith("profession:"):
@@ -173,35 +192,49 @@ def describe_audience(audience: list[str], translator: Translator) -> str:
 
 def level_title(level: str, translator: Translator) -> str:
     _ = translator.gettext
-    return {"urgent": _("URGENT ALERT"), "important": _("Important alert"),
-            "info": _("Information")}[level]
+    return {
+        "urgent": _("URGENT ALERT"),
+        "important": _("Important alert"),
+        "info": _("Information"),
+    }[level]
 
 
-def alert_post(alert: Alert, translator: Translator, *, late_since: datetime | None = None
-               ) -> Reply:
+def alert_post(
+    alert: Alert, translator: Translator, *, late_since: datetime | None = None
+) -> Reply:
     """The message posted in each target room."""
     _ = translator.gettext
     marker = MARKERS[alert.level]
     title = f"{marker} {level_title(alert.level, translator)}".strip()
     lines = [f"{title} — {alert.text}"]
     if late_since is not None:
-        lines.append(_("(posted late: it was due {time})",
-                       time=format_moment(late_since, translator)))
+        lines.append(
+            _("(posted late: it was due {time})", time=format_moment(late_since, translator))
+        )
     if alert.level in ACKNOWLEDGED_LEVELS:
         lines.append(_("Please acknowledge: react to this message or reply to it."))
     lines.append(_("Alert no. {number}", number=alert.id))
     body_html = "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
     head = html.escape(title)
-    rich = (f"<p><strong>{head}</strong> — {html.escape(alert.text)}</p>{body_html}"
-            if alert.level != "info" else f"<p>{head} — {html.escape(alert.text)}</p>"
-            f"{body_html}")
+    rich = (
+        f"<p><strong>{head}</strong> — {html.escape(alert.text)}</p>{body_html}"
+        if alert.level != "info"
+        else f"<p>{head} — {html.escape(alert.text)}</p>{body_html}"
+    )
     return Reply("\n".join(lines), html=rich, room_mention=alert.level == "urgent")
 
 
 # ---------------------------------------------------------------------------- repository
 
-async def record_change(db: aiosqlite.Connection, alert_id: int, at: datetime, actor: str,
-                        action: str, detail: str | None = None) -> None:
+
+async def record_change(
+    db: aiosqlite.Connection,
+    alert_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    detail: str | None = None,
+) -> None:
     await db.execute(
         "INSERT INTO alert_changes (alert_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
         (alert_id, to_iso(at), actor, action, detail),
@@ -209,21 +242,43 @@ async def record_change(db: aiosqlite.Connection, alert_id: int, at: datetime, a
 
 
 async def create_draft(
-    db: aiosqlite.Connection, *, text: str, level: str, audience: list[str],
-    schedule: Schedule, schedule_words: str, expires_at: datetime | None,
-    reminder_minutes: int | None, created_by: str, room_id: str, now: datetime,
+    db: aiosqlite.Connection,
+    *,
+    text: str,
+    level: str,
+    audience: list[str],
+    schedule: Schedule,
+    schedule_words: str,
+    expires_at: datetime | None,
+    reminder_minutes: int | None,
+    created_by: str,
+    room_id: str,
+    now: datetime,
 ) -> int:
     """Store an alert waiting for its author's "oui" (earlier drafts of theirs dropped)."""
     await db.execute(
         "UPDATE alerts SET status = 'cancelled', updated_at = ? WHERE status = 'draft'"
-        " AND created_by = ? AND draft_room_id = ?", (to_iso(now), created_by, room_id))
+        " AND created_by = ? AND draft_room_id = ?",
+        (to_iso(now), created_by, room_id),
+    )
     cursor = await db.execute(
         "INSERT INTO alerts (text, level, audience, schedule, schedule_words, starts_at,"
         " expires_at, reminder_minutes, status, created_by, created_at, draft_room_id,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)",
-        (text, level, json.dumps(audience), schedule.spec, schedule_words, to_iso(now),
-         to_iso(expires_at) if expires_at else None, reminder_minutes, created_by,
-         to_iso(now), room_id, to_iso(now)),
+        (
+            text,
+            level,
+            json.dumps(audience),
+            schedule.spec,
+            schedule_words,
+            to_iso(now),
+            to_iso(expires_at) if expires_at else None,
+            reminder_minutes,
+            created_by,
+            to_iso(now),
+            room_id,
+            to_iso(now),
+        ),
     )
     alert_id = cursor.lastrowid
     assert alert_id is not None
@@ -237,8 +292,13 @@ async def get_alert(db: aiosqlite.Connection, alert_id: int) -> Alert | None:
     return Alert.from_row(row) if row else None
 
 
-async def pending_draft(db: aiosqlite.Connection, user_id: str, room_id: str,
-                        now: datetime, max_age: timedelta = timedelta(minutes=30)) -> Alert | None:
+async def pending_draft(
+    db: aiosqlite.Connection,
+    user_id: str,
+    room_id: str,
+    now: datetime,
+    max_age: timedelta = timedelta(minutes=30),
+) -> Alert | None:
     async with db.execute(
         "SELECT * FROM alerts WHERE status = 'draft' AND created_by = ? AND draft_room_id = ?"
         " AND created_at >= ? ORDER BY id DESC LIMIT 1",
@@ -248,24 +308,34 @@ async def pending_draft(db: aiosqlite.Connection, user_id: str, room_id: str,
     return Alert.from_row(row) if row else None
 
 
-async def set_status(db: aiosqlite.Connection, alert: Alert, status: str, actor: str,
-                     now: datetime, action: str) -> None:
+async def set_status(
+    db: aiosqlite.Connection, alert: Alert, status: str, actor: str, now: datetime, action: str
+) -> None:
     extra = ""
     params: list[Any] = [status, to_iso(now)]
     if action in ("confirmed", "resumed"):
         # Occurrences before confirmation or during a pause are not owed.
         extra = ", last_scheduled_for = ?, starts_at = ?"
         params += [to_iso(now - timedelta(microseconds=1))] * 2
-    await db.execute(f"UPDATE alerts SET status = ?, updated_at = ?{extra} WHERE id = ?",
-                     (*params, alert.id))
+    await db.execute(
+        f"UPDATE alerts SET status = ?, updated_at = ?{extra} WHERE id = ?", (*params, alert.id)
+    )
     await record_change(db, alert.id, now, actor, action)
 
 
-async def update_fields(db: aiosqlite.Connection, alert: Alert, changes: dict[str, Any],
-                        actor: str, now: datetime) -> None:
+async def update_fields(
+    db: aiosqlite.Connection, alert: Alert, changes: dict[str, Any], actor: str, now: datetime
+) -> None:
     """Apply ``changes`` (column -> value) and record who changed what."""
-    columns = {"text", "level", "audience", "schedule", "schedule_words", "expires_at",
-               "reminder_minutes"}
+    columns = {
+        "text",
+        "level",
+        "audience",
+        "schedule",
+        "schedule_words",
+        "expires_at",
+        "reminder_minutes",
+    }
     assignments = []
     values: list[Any] = []
     for column, value in changes.items():
@@ -279,10 +349,10 @@ async def update_fields(db: aiosqlite.Connection, alert: Alert, changes: dict[st
         values.append(to_iso(now - timedelta(seconds=1)))
     assignments.append("updated_at = ?")
     values.append(to_iso(now))
-    await db.execute(f"UPDATE alerts SET {', '.join(assignments)} WHERE id = ?",
-                     (*values, alert.id))
-    await record_change(db, alert.id, now, actor, "edited",
-                        json.dumps(changes, ensure_ascii=False))
+    await db.execute(
+        f"UPDATE alerts SET {', '.join(assignments)} WHERE id = ?", (*values, alert.id)
+    )
+    await record_change(db, alert.id, now, actor, "edited", json.dumps(changes, ensure_ascii=False))
 
 
 async def list_alerts(db: aiosqlite.Connection) -> list[Alert]:
@@ -302,9 +372,16 @@ async def alert_history(db: aiosqlite.Connection, alert_id: int) -> list[aiosqli
 
 # ---------------------------------------------------------------------------- posting
 
+
 async def _post_firing(
-    db: aiosqlite.Connection, outbox: OutboxWriter, config: RoomsConfig, alert: Alert,
-    scheduled_for: datetime, late: bool, now: datetime, members: RoomMembers | None,
+    db: aiosqlite.Connection,
+    outbox: OutboxWriter,
+    config: RoomsConfig,
+    alert: Alert,
+    scheduled_for: datetime,
+    late: bool,
+    now: datetime,
+    members: RoomMembers | None,
     bot_user_id: str | None,
 ) -> int | None:
     cursor = await db.execute(
@@ -321,30 +398,49 @@ async def _post_firing(
     rooms = audience_rooms(alert.audience, config)
     people: set[str] = set()
     for room in rooms:
-        await outbox.send(room, post, notice=alert.level == "info",
-                          correlation=f"{CORRELATION_PREFIX}{firing_id}:{room}")
-        await db.execute("INSERT INTO alert_posts (firing_id, room_id) VALUES (?, ?)",
-                         (firing_id, room))
+        await outbox.send(
+            room,
+            post,
+            notice=alert.level == "info",
+            correlation=f"{CORRELATION_PREFIX}{firing_id}:{room}",
+        )
+        await db.execute(
+            "INSERT INTO alert_posts (firing_id, room_id) VALUES (?, ?)", (firing_id, room)
+        )
         if members is not None:
             people.update(await members.members(room))
     if members is not None:
         people -= {alert.created_by, bot_user_id}
-        await db.execute("UPDATE alert_firings SET targeted = ? WHERE id = ?",
-                         (len(people), firing_id))
-    await record_request(db, TrackedRequest(
-        requested_at=scheduled_for, kind=KIND_ALERT, category="alert", outcome=OUTCOME_POSTED,
-        answered_at=now, summary=f"alert {alert.id} {alert.level}",
-    ))
+        await db.execute(
+            "UPDATE alert_firings SET targeted = ? WHERE id = ?", (len(people), firing_id)
+        )
+    await record_request(
+        db,
+        TrackedRequest(
+            requested_at=scheduled_for,
+            kind=KIND_ALERT,
+            category="alert",
+            outcome=OUTCOME_POSTED,
+            answered_at=now,
+            summary=f"alert {alert.id} {alert.level}",
+        ),
+    )
     return firing_id
 
 
-async def _report_skipped(outbox: OutboxWriter, config: RoomsConfig, alert: Alert,
-                          skipped: list[datetime]) -> None:
+async def _report_skipped(
+    outbox: OutboxWriter, config: RoomsConfig, alert: Alert, skipped: list[datetime]
+) -> None:
     translator = Translator(config.language)
     _ = translator.gettext
     times = ", ".join(format_moment(moment, translator) for moment in skipped[-5:])
-    text = _("⚠️ Alert no. {number} was not posted at {times}: the bot was stopped longer "
-             "than the grace period. « {text} »", number=alert.id, times=times, text=alert.text)
+    text = _(
+        "⚠️ Alert no. {number} was not posted at {times}: the bot was stopped longer "
+        "than the grace period. « {text} »",
+        number=alert.id,
+        times=times,
+        text=alert.text,
+    )
     if len(skipped) > 5:
         text += "\n" + _("({count} occurrences missed in all)", count=len(skipped))
     target = config.rooms.coordination
@@ -374,8 +470,7 @@ async def run_due_alerts(
     summary = RunSummary()
     for alert in await _alerts_with_status(db, ("active",)):
         anchor = alert.last_scheduled_for or alert.starts_at
-        due = due_firings(alert.schedule, anchor, now, settings.grace,
-                          expires_at=alert.expires_at)
+        due = due_firings(alert.schedule, anchor, now, settings.grace, expires_at=alert.expires_at)
         handled = [*due.skip, *(moment for moment, _ in due.post)]
         for moment in due.skip:
             cursor = await db.execute(
@@ -386,26 +481,43 @@ async def run_due_alerts(
             if cursor.rowcount:
                 summary.skipped.append((alert.id, moment))
         if due.skip:
-            await record_change(db, alert.id, now, SCHEDULER, "skipped",
-                                ", ".join(to_iso(moment) for moment in due.skip[-20:]))
+            await record_change(
+                db,
+                alert.id,
+                now,
+                SCHEDULER,
+                "skipped",
+                ", ".join(to_iso(moment) for moment in due.skip[-20:]),
+            )
             await _report_skipped(outbox, config, alert, due.skip)
         for moment, late in due.post:
-            firing_id = await _post_firing(db, outbox, config, alert, moment, late, now,
-                                           members, bot_user_id)
+            firing_id = await _post_firing(
+                db, outbox, config, alert, moment, late, now, members, bot_user_id
+            )
             if firing_id is not None:
                 summary.posted.append((alert.id, moment, late))
-                await record_change(db, alert.id, now, SCHEDULER, "posted_late" if late
-                                    else "posted", to_iso(moment))
+                await record_change(
+                    db,
+                    alert.id,
+                    now,
+                    SCHEDULER,
+                    "posted_late" if late else "posted",
+                    to_iso(moment),
+                )
         if handled:
-            await db.execute("UPDATE alerts SET last_scheduled_for = ? WHERE id = ?",
-                             (to_iso(max(handled)), alert.id))
+            await db.execute(
+                "UPDATE alerts SET last_scheduled_for = ? WHERE id = ?",
+                (to_iso(max(handled)), alert.id),
+            )
         if alert.expires_at is not None and now >= alert.expires_at:
             continue  # expired below, with paused and finished ones
         if not alert.schedule.recurring and handled:
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
-        elif handled and alert.schedule.recurring and next_occurrence(
-            alert.schedule, max(handled)
-        ) is None:
+        elif (
+            handled
+            and alert.schedule.recurring
+            and next_occurrence(alert.schedule, max(handled)) is None
+        ):
             await set_status(db, alert, "finished", SCHEDULER, now, "finished")
     for alert in await _alerts_with_status(db, ("active", "paused", "finished")):
         if alert.expires_at is not None and now >= alert.expires_at:
@@ -419,13 +531,19 @@ async def run_due_alerts(
 
 async def _alerts_with_status(db: aiosqlite.Connection, statuses: tuple[str, ...]) -> list[Alert]:
     marks = ", ".join("?" for _ in statuses)
-    async with db.execute(f"SELECT * FROM alerts WHERE status IN ({marks}) ORDER BY id",
-                          statuses) as cursor:
+    async with db.execute(
+        f"SELECT * FROM alerts WHERE status IN ({marks}) ORDER BY id", statuses
+    ) as cursor:
         return [Alert.from_row(row) for row in await cursor.fetchall()]
 
 
-async def _pin_and_unpin(db: aiosqlite.Connection, outbox: OutboxWriter, now: datetime,
-                         settings: AlertSettings, summary: RunSummary) -> None:
+async def _pin_and_unpin(
+    db: aiosqlite.Connection,
+    outbox: OutboxWriter,
+    now: datetime,
+    settings: AlertSettings,
+    summary: RunSummary,
+) -> None:
     """Pin posts while their alert is in force; unpin them after (or when superseded)."""
     async with db.execute(
         "SELECT p.firing_id, p.room_id, p.event_id, p.pinned_at, f.fired_at, f.alert_id,"
@@ -443,24 +561,37 @@ async def _pin_and_unpin(db: aiosqlite.Connection, outbox: OutboxWriter, now: da
             in_force = now < from_iso(row["expires_at"])
         else:
             in_force = now < from_iso(row["fired_at"]) + settings.default_in_force
-        in_force = in_force and row["status"] not in ("cancelled", "expired") and (
-            row["latest"] == row["firing_id"])
+        in_force = (
+            in_force
+            and row["status"] not in ("cancelled", "expired")
+            and (row["latest"] == row["firing_id"])
+        )
         if in_force and row["pinned_at"] is None:
             await outbox.pin(row["room_id"], row["event_id"])
-            await db.execute("UPDATE alert_posts SET pinned_at = ? WHERE firing_id = ?"
-                             " AND room_id = ?", (to_iso(now), row["firing_id"], row["room_id"]))
+            await db.execute(
+                "UPDATE alert_posts SET pinned_at = ? WHERE firing_id = ? AND room_id = ?",
+                (to_iso(now), row["firing_id"], row["room_id"]),
+            )
             summary.pinned += 1
         elif not in_force:
             if row["pinned_at"] is not None:
                 await outbox.unpin(row["room_id"], row["event_id"])
                 summary.unpinned += 1
-            await db.execute("UPDATE alert_posts SET unpinned_at = ? WHERE firing_id = ?"
-                             " AND room_id = ?", (to_iso(now), row["firing_id"], row["room_id"]))
+            await db.execute(
+                "UPDATE alert_posts SET unpinned_at = ? WHERE firing_id = ? AND room_id = ?",
+                (to_iso(now), row["firing_id"], row["room_id"]),
+            )
 
 
-async def _remind(db: aiosqlite.Connection, outbox: OutboxWriter, config: RoomsConfig,
-                  now: datetime, members: RoomMembers, summary: RunSummary,
-                  bot_user_id: str | None) -> None:
+async def _remind(
+    db: aiosqlite.Connection,
+    outbox: OutboxWriter,
+    config: RoomsConfig,
+    now: datetime,
+    members: RoomMembers,
+    summary: RunSummary,
+    bot_user_id: str | None,
+) -> None:
     async with db.execute(
         "SELECT f.id, f.fired_at, a.id AS alert_id, a.reminder_minutes FROM alert_firings f"
         " JOIN alerts a ON a.id = f.alert_id"
@@ -473,23 +604,28 @@ async def _remind(db: aiosqlite.Connection, outbox: OutboxWriter, config: RoomsC
             continue
         alert = await get_alert(db, row["alert_id"])
         assert alert is not None
-        report = await acknowledgement_report(db, row["id"], members, bot_user_id,
-                                              exclude=alert.created_by)
+        report = await acknowledgement_report(
+            db, row["id"], members, bot_user_id, exclude=alert.created_by
+        )
         translator = Translator(config.language)
         for user in report.pending:
             text = translator.gettext(
                 "Reminder: please acknowledge alert no. {number} — « {text} » (react to it or"
-                " reply to it in its room).", number=alert.id, text=alert.text)
+                " reply to it in its room).",
+                number=alert.id,
+                text=alert.text,
+            )
             await outbox.send_direct(user, Reply(text))
             summary.reminded += 1
-        await db.execute("UPDATE alert_firings SET reminded_at = ? WHERE id = ?",
-                         (to_iso(now), row["id"]))
+        await db.execute(
+            "UPDATE alert_firings SET reminded_at = ? WHERE id = ?", (to_iso(now), row["id"])
+        )
 
 
 # ---------------------------------------------------------------------------- acknowledgement
 
-async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str,
-                  event_id: str) -> bool:
+
+async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str) -> bool:
     """Record the event id of a sent alert post; False if ``correlation`` is not ours."""
     if not correlation.startswith(CORRELATION_PREFIX):
         return False
@@ -498,8 +634,10 @@ async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str,
         firing_id = int(firing_text)
     except ValueError:
         return False
-    await db.execute("UPDATE alert_posts SET event_id = ? WHERE firing_id = ? AND room_id = ?",
-                     (event_id, firing_id, room or room_id))
+    await db.execute(
+        "UPDATE alert_posts SET event_id = ? WHERE firing_id = ? AND room_id = ?",
+        (event_id, firing_id, room or room_id),
+    )
     return True
 
 
@@ -512,12 +650,15 @@ async def firing_of_event(db: aiosqlite.Connection, room_id: str, event_id: str)
     return row[0] if row else None
 
 
-async def acknowledge(db: aiosqlite.Connection, firing_id: int, user_id: str, at: datetime,
-                      via: str) -> bool:
+async def acknowledge(
+    db: aiosqlite.Connection, firing_id: int, user_id: str, at: datetime, via: str
+) -> bool:
     """Record ``user_id``'s acknowledgement (the first one counts); True if new."""
     cursor = await db.execute(
         "INSERT OR IGNORE INTO alert_acknowledgements (firing_id, user_id, at, via)"
-        " VALUES (?, ?, ?, ?)", (firing_id, user_id, to_iso(at), via))
+        " VALUES (?, ?, ?, ?)",
+        (firing_id, user_id, to_iso(at), via),
+    )
     return cursor.rowcount > 0
 
 
@@ -533,19 +674,24 @@ class AcknowledgementReport:
 async def latest_firing(db: aiosqlite.Connection, alert_id: int) -> int | None:
     async with db.execute(
         "SELECT id FROM alert_firings WHERE alert_id = ? AND status = 'posted'"
-        " ORDER BY scheduled_for DESC LIMIT 1", (alert_id,),
+        " ORDER BY scheduled_for DESC LIMIT 1",
+        (alert_id,),
     ) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
 
 
 async def acknowledgement_report(
-    db: aiosqlite.Connection, firing_id: int, members: RoomMembers | None,
-    bot_user_id: str | None, exclude: str | None = None,
+    db: aiosqlite.Connection,
+    firing_id: int,
+    members: RoomMembers | None,
+    bot_user_id: str | None,
+    exclude: str | None = None,
 ) -> AcknowledgementReport:
     """Who acknowledged firing ``firing_id`` and which members of its rooms did not."""
-    async with db.execute("SELECT fired_at FROM alert_firings WHERE id = ?",
-                          (firing_id,)) as cursor:
+    async with db.execute(
+        "SELECT fired_at FROM alert_firings WHERE id = ?", (firing_id,)
+    ) as cursor:
         fired = await cursor.fetchone()
     async with db.execute(
         "SELECT user_id, at FROM alert_acknowledgements WHERE firing_id = ? ORDER BY at, user_id",
@@ -554,13 +700,15 @@ async def acknowledgement_report(
         acknowledged = [(row[0], from_iso(row[1])) for row in await cursor.fetchall()]
     pending: list[str] = []
     if members is not None:
-        async with db.execute("SELECT room_id FROM alert_posts WHERE firing_id = ?",
-                              (firing_id,)) as cursor:
+        async with db.execute(
+            "SELECT room_id FROM alert_posts WHERE firing_id = ?", (firing_id,)
+        ) as cursor:
             rooms = [row[0] for row in await cursor.fetchall()]
         everyone: set[str] = set()
         for room in rooms:
             everyone.update(await members.members(room))
         done = {user for user, _ in acknowledged}
         pending = sorted(everyone - done - {bot_user_id, exclude})
-    return AcknowledgementReport(firing_id, from_iso(fired[0]), acknowledged, pending,
-                                 members is not None)
+    return AcknowledgementReport(
+        firing_id, from_iso(fired[0]), acknowledged, pending, members is not None
+    )

@@ -76,10 +76,18 @@ async def record_request(db: aiosqlite.Connection, request: TrackedRequest) -> i
         " summary, free_text, outcome, outcome_at, response_ms, profession_asked,"
         " commune_asked, source_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            to_iso(request.requested_at), request.kind, request.category,
-            request.requester_profession, summary, request.free_text, request.outcome,
-            to_iso(outcome_at), _millis(request.requested_at, request.answered_at),
-            request.profession_asked, request.commune_asked, request.source_event_id,
+            to_iso(request.requested_at),
+            request.kind,
+            request.category,
+            request.requester_profession,
+            summary,
+            request.free_text,
+            request.outcome,
+            to_iso(outcome_at),
+            _millis(request.requested_at, request.answered_at),
+            request.profession_asked,
+            request.commune_asked,
+            request.source_event_id,
         ),
     )
     request_id = cursor.lastrowid
@@ -112,8 +120,7 @@ async def update_outcome(
         raise KeyError(f"no tracked request {request_id}")
     if set_response_time:
         await db.execute(
-            "UPDATE tracked_requests SET outcome = ?, outcome_at = ?, response_ms = ?"
-            " WHERE id = ?",
+            "UPDATE tracked_requests SET outcome = ?, outcome_at = ?, response_ms = ? WHERE id = ?",
             (outcome, to_iso(at), _millis(from_iso(row[0]), at), request_id),
         )
     else:
@@ -149,8 +156,13 @@ async def requests_between(
         rows = await cursor.fetchall()
     return [
         RequestRow(
-            requested_at=from_iso(row[0]), kind=row[1], category=row[2], outcome=row[3],
-            response_ms=row[4], profession_asked=row[5], commune_asked=row[6],
+            requested_at=from_iso(row[0]),
+            kind=row[1],
+            category=row[2],
+            outcome=row[3],
+            response_ms=row[4],
+            profession_asked=row[5],
+            commune_asked=row[6],
             requester_profession=row[7],
         )
         for row in rows
@@ -158,8 +170,17 @@ async def requests_between(
 
 
 EXPORT_COLUMNS = (
-    "id", "requested_at", "kind", "category", "requester_profession", "summary", "outcome",
-    "outcome_at", "response_ms", "profession_asked", "commune_asked",
+    "id",
+    "requested_at",
+    "kind",
+    "category",
+    "requester_profession",
+    "summary",
+    "outcome",
+    "outcome_at",
+    "response_ms",
+    "profession_asked",
+    "commune_asked",
 )
 
 
