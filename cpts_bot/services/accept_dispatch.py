@@ -284,9 +284,7 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         taken_by=None,
         taken_at=None,
         next_step_at=deps.now + step.delay if step else None,
-        expires_at=max(
-            dispatch.expires_at, deps.now + policy.expire_after
-        ),
+        expires_at=max(dispatch.expires_at, deps.now + policy.expire_after),
     )
     if reopened is None:
         await _say(
