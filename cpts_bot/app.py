@@ -8,10 +8,9 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from nio import AsyncClient, MegolmEvent
+from nio import AsyncClient
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
@@ -24,10 +23,11 @@ from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
-from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
@@ -45,7 +45,6 @@ from cpts_bot.services.request_tracking import (
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
-from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
 log = logging.getLogger("cpts_bot")
@@ -157,7 +156,7 @@ class BotApp:
             features.chat,
             before_event=features.before_event,
             on_outbox=gateway.wake,
-            decryptor=lambda row: _decrypt(client, row, gate),
+            decryptor=lambda row: decrypt_stored_event(client, row, gate),
             typing=typing.set,
         )
         self.router, self.gateway = router, gateway
@@ -207,40 +206,6 @@ class BotApp:
 
     def stop(self) -> None:
         self.stop_event.set()
-
-
-async def _decrypt(
-    client: AsyncClient, row: repo.InboxRow, gate: SenderTrustGate
-) -> dict[str, Any] | None:
-    """Retry decrypting an event stored undecryptable: the message payload, None while
-    the key is missing, or ``{"drop": True}`` when the sender's device is not trusted."""
-    from cpts_bot.matrix.event_listener import to_inbox_item
-
-    source = dict(row.payload["source"])
-    source.setdefault("room_id", row.room_id)
-    event = MegolmEvent.from_dict(source)
-    if not isinstance(event, MegolmEvent):
-        return None
-    event.room_id = row.room_id
-    try:
-        decrypted = client.decrypt_event(event)
-    except Exception:
-        return None
-    room = client.rooms.get(row.room_id)
-    if room is None:
-        return None
-    item = to_inbox_item(decrypted, room, client.user_id)
-    if item is None or item.kind != "message":
-        return {"drop": True}
-    decision = await gate.check(
-        client,
-        row.sender,
-        authenticated_device_id(client, decrypted),
-        room_id=row.room_id,
-        event_id=row.event_id,
-        now=datetime.now(UTC),
-    )
-    return item.payload if decision.trusted else {"drop": True}
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

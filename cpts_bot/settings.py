@@ -28,7 +28,9 @@ from cpts_bot.domain.dispatch_policy import DispatchPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
-ROOM_REFERENCE = re.compile(r"^(![^:\s]+(:[A-Za-z0-9.\-]+(:\d+)?)?|#[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$")
+ROOM_REFERENCE = re.compile(
+    r"^(![^:\s]+(:[A-Za-z0-9.\-]+(:\d+)?)?|#[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$"
+)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
 SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")

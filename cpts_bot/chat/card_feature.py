@@ -130,7 +130,9 @@ class CardFeature:
         own = command.target is None
         lines: list[str] = []
         if command.edits:
-            lines += await self._apply(command, key, professional, own, message, repository, context)
+            lines += await self._apply(
+                command, key, professional, own, message, repository, context
+            )
         if command.show:
             if lines:
                 lines.append("")

@@ -108,8 +108,9 @@ class CommandRouter:
                 async with self._database.transaction() as db:
                     await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
                 return True
+            kind = decrypted.pop("kind", KIND_MESSAGE)
             row = repo.InboxRow(
-                row.event_id, row.room_id, row.sender, KIND_MESSAGE, decrypted, row.attempts
+                row.event_id, row.room_id, row.sender, kind, decrypted, row.attempts
             )
         if row.kind == KIND_MESSAGE and self._typing:
             await self._typing(row.room_id, True)
