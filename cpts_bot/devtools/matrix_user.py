@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from nio import (
     AsyncClient,
@@ -20,7 +21,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
-from nio.api import RoomPreset
+from nio.api import Api, RoomPreset
 
 
 @dataclass
@@ -194,12 +195,32 @@ class MatrixUser:
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
-    async def react(self, room_id: str, event_id: str, key: str) -> str:
+    async def react(
+        self, room_id: str, event_id: str, key: str, encrypted: bool | None = None
+    ) -> str:
+        """React to ``event_id``; encrypted in an encrypted room, as Element does (nio's
+        ``room_send`` sends reactions in clear). ``encrypted=False`` forces a clear one."""
         assert self.client is not None
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        response = await self.client.room_send(
-            room_id, "m.reaction", content, ignore_unverified_devices=True
-        )
+        room = self.client.rooms.get(room_id)
+        if encrypted is None:
+            encrypted = bool(room and room.encrypted)
+        if not encrypted:
+            response = await self.client.room_send(
+                room_id, "m.reaction", content, ignore_unverified_devices=True
+            )
+        else:
+            if room is not None and not room.members_synced:
+                await self.client.joined_members(room_id)
+            if self.client.should_query_keys:
+                await self.client.keys_query()
+            if self.client.olm and self.client.olm.should_share_group_session(room_id):
+                await self.client.share_group_session(room_id, ignore_unverified_devices=True)
+            event_type, encrypted_content = self.client.encrypt(room_id, "m.reaction", content)
+            method, path, data = Api.room_send(
+                self.client.access_token, room_id, event_type, encrypted_content, str(uuid4())
+            )
+            response = await self.client._send(RoomSendResponse, method, path, data, (room_id,))
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 

@@ -66,12 +66,16 @@ class SyncLoop:
         token = await repo.load_sync_token(self._database)
         self._client.next_batch = token or ""
         backoff = 1.0
+        # nio keeps rooms in memory only: after a restart, the first sync asks for the
+        # full state of every joined room, or a room quiet since the stored token stays
+        # unknown and nothing can be sent to it (scheduled alerts, duty rooms).
+        rooms_loaded = False
         while not stop.is_set():
             try:
                 response = await self._client.sync(
                     timeout=30000,
                     sync_filter=SYNC_FILTER,
-                    full_state=token is None,
+                    full_state=not rooms_loaded,
                     since=token,
                 )
             except asyncio.CancelledError:
@@ -92,6 +96,7 @@ class SyncLoop:
             first = token is None
             await self._handle(response, first_sync=first)
             token = response.next_batch
+            rooms_loaded = True
             await self._crypto_housekeeping()
             if not self.synced.is_set():
                 self.synced.set()
