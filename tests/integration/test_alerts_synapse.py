@@ -236,3 +236,32 @@ async def test_an_alert_due_while_the_bot_is_stopped_is_posted_once_after_restar
         ).fetchall()
     assert rows == [("posted",)]
     bot.stop()
+
+
+async def test_a_listed_room_the_bot_is_not_in_does_not_hold_up_the_others(users, make_bot):
+    coordinator = await users.client("coordinator")
+    nurse = await users.client("nurse")
+    bot = make_bot(
+        coordinators=[coordinator.user_id], allowed=[nurse.user_id], alerts=ALERTS_SETTINGS
+    )
+    never_invited = await group_room(coordinator, [nurse.user_id], moderators=[])
+    alerts_room = await group_room(coordinator, [bot.user_id, nurse.user_id], moderators=[])
+    bot.rooms_file.write_text(
+        bot.rooms_file.read_text("utf-8")
+        + f"rooms:\n  alerts: ['{never_invited}', '{alerts_room}']\n",
+        "utf-8",
+    )
+    bot.start()
+    await coordinator.wait_joined(alerts_room, bot.user_id)
+    await coordinator.wait_joined(alerts_room, nurse.user_id)
+    direct = await coordinator.create_encrypted_room([bot.user_id])
+    await coordinator.wait_joined(direct, bot.user_id)
+    number = await create_alert(
+        coordinator, direct, "alerte urgent: Coupure d'eau au centre | pour: tous"
+    )
+    await nurse.wait_for(lambda me: alert_posts(me, bot.user_id, alerts_room, number), timeout=60)
+    assert alert_posts(nurse, bot.user_id, never_invited) == []
+    listed = await coordinator.wait_reply(await coordinator.send(direct, "alertes"))
+    assert listed.body.startswith(("Aucune alerte", "Alertes en cours")), listed.body
+    assert "send abandoned" in bot.log_text()
+    bot.stop()
