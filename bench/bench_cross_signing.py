@@ -36,8 +36,9 @@ from cpts_bot.storage.database import Database  # noqa: E402
 
 async def _login(url: str, user_id: str, password: str, store: Path) -> AsyncClient:
     await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
-    client = AsyncClient(url, user_id, store_path=str(store),
-                         config=AsyncClientConfig(encryption_enabled=True))
+    client = AsyncClient(
+        url, user_id, store_path=str(store), config=AsyncClientConfig(encryption_enabled=True)
+    )
     assert isinstance(await client.login(password), LoginResponse)
     return client
 
@@ -49,16 +50,20 @@ def _ms(started: float) -> float:
 async def run(restarts: int, checks: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-cs-"))
     state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
-    python = (Path(os.environ["CPTS_SYNAPSE_PYTHON"]) if os.environ.get("CPTS_SYNAPSE_PYTHON")
-              else synapse_python(state))
+    python = (
+        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
+        if os.environ.get("CPTS_SYNAPSE_PYTHON")
+        else synapse_python(state)
+    )
     synapse = SynapseServer.configure(python, work / "synapse")
     synapse.start()
     try:
         password = secrets.token_urlsafe(10)
         bot_id = synapse.register(f"bot-{secrets.token_hex(3)}", password)
         data = work / "bot"
-        settings = BotSettings(homeserver=synapse.url, user_id=bot_id, password=password,
-                               data_dir=data)
+        settings = BotSettings(
+            homeserver=synapse.url, user_id=bot_id, password=password, data_dir=data
+        )
         bot = await _login(synapse.url, bot_id, password, data / "store")
         started = time.perf_counter()
         await ensure_cross_signed(bot, settings, data)
@@ -79,26 +84,42 @@ async def run(restarts: int, checks: int) -> str:
         doctor_id = synapse.register(f"doctor-{secrets.token_hex(3)}", doctor_password)
         doctor_dir = work / "doctor"
         doctor = await _login(synapse.url, doctor_id, doctor_password, doctor_dir / "store")
-        await ensure_cross_signed(doctor, BotSettings(
-            homeserver=synapse.url, user_id=doctor_id, password=doctor_password,
-            data_dir=doctor_dir), doctor_dir)
+        await ensure_cross_signed(
+            doctor,
+            BotSettings(
+                homeserver=synapse.url,
+                user_id=doctor_id,
+                password=doctor_password,
+                data_dir=doctor_dir,
+            ),
+            doctor_dir,
+        )
         database = await Database.open(work / "bot.sqlite")
-        config = RoomsConfig.model_validate({
-            "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
-            "coordinators": [doctor_id],
-        })
+        config = RoomsConfig.model_validate(
+            {
+                "territory": {"name": "T", "communes": [{"insee": "69001", "name": "A"}]},
+                "coordinators": [doctor_id],
+            }
+        )
         gate = SenderTrustGate(database, TrustPolicy.CROSS_SIGNED_ONLY, config, bot_id)
         now = datetime.now(UTC)
         started = time.perf_counter()
-        first = await gate.check(bot, doctor_id, doctor.device_id, room_id="!r:localhost",
-                                 event_id="$0", now=now)
+        first = await gate.check(
+            bot, doctor_id, doctor.device_id, room_id="!r:localhost", event_id="$0", now=now
+        )
         first_check_ms = _ms(started)
         assert first.trusted
         cached_ms = []
         for index in range(checks):
             started = time.perf_counter()
-            await gate.check(bot, doctor_id, doctor.device_id, room_id="!r:localhost",
-                             event_id=f"${index}", now=now)
+            await gate.check(
+                bot,
+                doctor_id,
+                doctor.device_id,
+                room_id="!r:localhost",
+                event_id=f"${index}",
+                now=now,
+            )
             cached_ms.append(_ms(started))
         await database.close()
         await doctor.close()
@@ -107,18 +128,18 @@ async def run(restarts: int, checks: int) -> str:
         synapse.stop()
 
     rows = [
-        ("identity created (keys/query ×4, upload, secret storage ×4, signature)",
-         [create_ms]),
+        ("identity created (keys/query ×4, upload, secret storage ×4, signature)", [create_ms]),
         ("restart, same device: nothing to do", restart_ms),
         ("new device signed with the saved identity", [new_device_ms]),
-        ("trust check of a cross-signed sender, first sight (keys/query + pin)",
-         [first_check_ms]),
+        ("trust check of a cross-signed sender, first sight (keys/query + pin)", [first_check_ms]),
         ("trust check, keys cached (signatures verified, SQLite read)", cached_ms),
     ]
     lines = ["| step | median (ms) | p95 (ms) | runs |", "|---|---|---|---|"]
     for name, values in rows:
-        lines.append(f"| {name} | {statistics.median(values):.2f} | "
-                     f"{percentile(values, 0.95):.2f} | {len(values)} |")
+        lines.append(
+            f"| {name} | {statistics.median(values):.2f} | "
+            f"{percentile(values, 0.95):.2f} | {len(values)} |"
+        )
     lines.append("")
     lines.append(
         "Synapse 1.163 on 127.0.0.1. The start-up check runs once per start, before the "

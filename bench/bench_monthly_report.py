@@ -29,8 +29,20 @@ from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import requests_between
 
-PROFESSIONS = ["MG", "IDE", "MK", "SF", "orthophoniste", "psychologue", "podologue",
-               "pharmacien", "dentiste", "diététicien", "orthoptiste", "ergothérapeute"]
+PROFESSIONS = [
+    "MG",
+    "IDE",
+    "MK",
+    "SF",
+    "orthophoniste",
+    "psychologue",
+    "podologue",
+    "pharmacien",
+    "dentiste",
+    "diététicien",
+    "orthoptiste",
+    "ergothérapeute",
+]
 CATEGORIES = ["orientation", "duty", "unscheduled_care", "dispatch", "handoff", "update"]
 COMMUNES = [f"69{n:03d}" for n in range(1, 40)]
 
@@ -44,15 +56,28 @@ async def fill(database: Database, rows: int, seed: int = 11) -> None:
         for _ in range(rows):
             at = start + timedelta(seconds=rng.randrange(seconds))
             kind = rng.choice(["question"] * 6 + ["dispatch"] * 2 + ["handoff", "update"])
-            outcome = {"question": rng.choice(["answered"] * 4 + ["nothing_found"]),
-                       "dispatch": rng.choice(["dispatch_taken"] * 4 + ["dispatch_expired"]),
-                       "handoff": rng.choice(["handed_off", "handoff_answered"]),
-                       "update": "answered"}[kind]
+            outcome = {
+                "question": rng.choice(["answered"] * 4 + ["nothing_found"]),
+                "dispatch": rng.choice(["dispatch_taken"] * 4 + ["dispatch_expired"]),
+                "handoff": rng.choice(["handed_off", "handoff_answered"]),
+                "update": "answered",
+            }[kind]
             iso = to_iso(at)
-            batch.append((iso, kind, rng.choice(CATEGORIES), rng.choice(PROFESSIONS),
-                          "IDE, domicile", "texte libre de la demande", outcome, iso,
-                          rng.randrange(200, 600_000), rng.choice(PROFESSIONS),
-                          rng.choice(COMMUNES)))
+            batch.append(
+                (
+                    iso,
+                    kind,
+                    rng.choice(CATEGORIES),
+                    rng.choice(PROFESSIONS),
+                    "IDE, domicile",
+                    "texte libre de la demande",
+                    outcome,
+                    iso,
+                    rng.randrange(200, 600_000),
+                    rng.choice(PROFESSIONS),
+                    rng.choice(COMMUNES),
+                )
+            )
             if len(batch) == 10_000:
                 await db.executemany(INSERT, batch)
                 batch.clear()
@@ -84,7 +109,8 @@ async def run(rows: int) -> str:
                 report_times.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 compute_monthly_stats(
-                    month, await requests_between(db, month.start_utc(), month.end_utc()))
+                    month, await requests_between(db, month.start_utc(), month.end_utc())
+                )
                 figures_times.append(time.perf_counter() - started)
             assert report.stats.total_requests > 0
         # Memory is measured apart: tracemalloc slows everything down.
@@ -97,32 +123,35 @@ async def run(rows: int) -> str:
         tracemalloc.start()
         async with database.transaction() as db:
             started = time.perf_counter()
-            year = await requests_between(db, Month(2026, 1).start_utc(),
-                                          Month(2027, 1).start_utc())
+            year = await requests_between(
+                db, Month(2026, 1).start_utc(), Month(2027, 1).start_utc()
+            )
             year_seconds = time.perf_counter() - started
         _, year_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         await database.close()
     per_month = rows / 12
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return "\n".join([
-        f"{rows:,} requests over 2026 (about {per_month:,.0f} a month) in SQLite; "
-        f"filling took {fill_seconds:.1f} s.",
-        "",
-        "| step | median | max |",
-        "|---|---|---|",
-        f"| full monthly report (query, figures, text, 4 PNG charts) | "
-        f"{percentile(report_times, 0.5) * 1000:.0f} ms | {max(report_times) * 1000:.0f} ms |",
-        f"| figures only (query + aggregation) | {percentile(figures_times, 0.5) * 1000:.0f} ms"
-        f" | {max(figures_times) * 1000:.0f} ms |",
-        "",
-        f"Peak Python memory while building one monthly report: {peak / 1024 / 1024:.1f} MiB"
-        f" (tracemalloc); process peak RSS {rss_mib:.0f} MiB (matplotlib included).",
-        f"Reading the whole year ({len(year):,} rows) as plain rows: "
-        f"{year_seconds * 1000:.0f} ms, peak {year_peak / 1024 / 1024:.1f} MiB.",
-        "Most of a report's time is matplotlib drawing the four charts; the figures "
-        "themselves are one indexed range query on `requested_at` and one pass in Python.",
-    ])
+    return "\n".join(
+        [
+            f"{rows:,} requests over 2026 (about {per_month:,.0f} a month) in SQLite; "
+            f"filling took {fill_seconds:.1f} s.",
+            "",
+            "| step | median | max |",
+            "|---|---|---|",
+            f"| full monthly report (query, figures, text, 4 PNG charts) | "
+            f"{percentile(report_times, 0.5) * 1000:.0f} ms | {max(report_times) * 1000:.0f} ms |",
+            f"| figures only (query + aggregation) | {percentile(figures_times, 0.5) * 1000:.0f} ms"
+            f" | {max(figures_times) * 1000:.0f} ms |",
+            "",
+            f"Peak Python memory while building one monthly report: {peak / 1024 / 1024:.1f} MiB"
+            f" (tracemalloc); process peak RSS {rss_mib:.0f} MiB (matplotlib included).",
+            f"Reading the whole year ({len(year):,} rows) as plain rows: "
+            f"{year_seconds * 1000:.0f} ms, peak {year_peak / 1024 / 1024:.1f} MiB.",
+            "Most of a report's time is matplotlib drawing the four charts; the figures "
+            "themselves are one indexed range query on `requested_at` and one pass in Python.",
+        ]
+    )
 
 
 def main() -> None:

@@ -30,20 +30,20 @@ from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python  # noqa: E402
 
 
-async def measure(
-    synapse: SynapseServer, bot_user: str, client: MatrixUser, text: str, count: int
-) -> list[float]:
+async def open_room(client: MatrixUser, bot_user: str, text: str) -> str:
+    """An encrypted direct chat with ``bot_user``, warmed up by one exchange."""
     room = await client.create_encrypted_room([bot_user])
     await client.wait_joined(room, bot_user)
     warm = await client.send(room, text)
     await client.wait_reply(warm, timeout=60)
-    timings = []
-    for _ in range(count):
-        started = time.perf_counter()
-        event_id = await client.send(room, text)
-        await client.wait_reply(event_id, timeout=60)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    return room
+
+
+async def time_one(client: MatrixUser, room: str, text: str) -> float:
+    started = time.perf_counter()
+    event_id = await client.send(room, text)
+    await client.wait_reply(event_id, timeout=60)
+    return (time.perf_counter() - started) * 1000
 
 
 def start_process(
@@ -96,19 +96,11 @@ async def run(count: int) -> str:
                 "echo bot ready",
             )
         )
-        results["echo bot (matrix-nio, bare)"] = await measure(
-            synapse, echo_id, client, "aide", count
-        )
 
         bot_id, bot_password = user("cpts-bot")
-        rooms = {
-            "territory": {
-                "name": "CPTS Bench",
-                "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement"}],
-            },
-            "coordinators": [gp_id],
-        }
-        (work / "rooms.yaml").write_text(yaml.safe_dump(rooms))
+        rooms = yaml.safe_load((ROOT / "rooms.yaml").read_text("utf-8"))
+        rooms.update({"coordinators": [gp_id], "access": {"users": [gp_id]}, "rooms": {}})
+        (work / "rooms.yaml").write_text(yaml.safe_dump(rooms, allow_unicode=True))
         env = {
             **os.environ,
             "CPTS_HOMESERVER": synapse.url,
@@ -116,6 +108,27 @@ async def run(count: int) -> str:
             "CPTS_PASSWORD": bot_password,
             "CPTS_DATA_DIR": str(work / "bot-data"),
         }
+        sample = ROOT / "cpts_bot" / "sample"
+        for command in (
+            ["rpps", str(sample / "rpps_sample.txt"), "--no-progress"],
+            ["directory", str(sample / "directory.csv")],
+        ):
+            await asyncio.to_thread(
+                subprocess.run,
+                [
+                    sys.executable,
+                    "-m",
+                    "cpts_bot",
+                    "--rooms-file",
+                    str(work / "rooms.yaml"),
+                    "import",
+                    *command,
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
         processes.append(
             start_process(
                 [sys.executable, "-m", "cpts_bot", "--rooms-file", str(work / "rooms.yaml"), "run"],
@@ -124,10 +137,20 @@ async def run(count: int) -> str:
                 "ready: logged in",
             )
         )
-        results["cpts-bot, « aide »"] = await measure(synapse, bot_id, client, "aide", count)
-        results["cpts-bot, directory question"] = await measure(
-            synapse, bot_id, client, "kiné à domicile bronchiolite lyon 8", count
-        )
+
+        # Interleaved rounds: whatever else the machine does weighs on every series alike.
+        series = {
+            "echo bot (matrix-nio, bare)": (await open_room(client, echo_id, "aide"), "aide"),
+            "cpts-bot, « aide »": (await open_room(client, bot_id, "aide"), "aide"),
+            "cpts-bot, directory question": (
+                await open_room(client, bot_id, "aide"),
+                "kiné à domicile bronchiolite lyon 8",
+            ),
+        }
+        results = {name: [] for name in series}
+        for _ in range(count):
+            for name, (room, text) in series.items():
+                results[name].append(await time_one(client, room, text))
         await client.stop()
     finally:
         for process in processes:

@@ -37,6 +37,11 @@ from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
+from cpts_bot.services.request_tracking import (
+    PURGE_EVERY_SECONDS,
+    RecentQuestions,
+    purge_free_texts,
+)
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
@@ -69,15 +74,17 @@ def build_features(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
     )
+    # Tracking: the directory's last question per person, for "coordination" after it.
+    recent_questions = RecentQuestions()
     chat: list[ChatFeature] = [
         TrustFeature(),
         AlertsFeature(members=members),
         dispatch,
-        HandoffFeature(),
+        HandoffFeature(recent_questions),
         ReportFeature(),
         CardFeature(on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
-        DirectoryFeature(directory_index),
+        DirectoryFeature(directory_index, recent_questions=recent_questions),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     jobs.append(PeriodicJob("dispatch-deadlines", 15, dispatch.run_due_steps))
@@ -93,6 +100,7 @@ def build_features(
 
     jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
     jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
+    jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
     listeners: list[tuple[str, SentListener]] = [
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),

@@ -27,8 +27,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
-# Room IDs of room version 12 and later have no server part ("!" + a url-safe hash).
-ROOM_REFERENCE = re.compile(r"^(?:![A-Za-z0-9_\-]{20,}|[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$")
+# Room IDs have a server part up to room version 11 and none from version 12 on.
+ROOM_REFERENCE = re.compile(r"^(![^:\s]+(:[A-Za-z0-9.\-]+(:\d+)?)?|#[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTAL_CODE = re.compile(r"^\d{5}$")
 SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")
@@ -42,7 +42,7 @@ def _check_user(value: str) -> str:
 
 def _check_room(value: str) -> str:
     if not ROOM_REFERENCE.match(value):
-        raise ValueError(f"{value!r} is not a room ID (!id:server, or !id) or alias (#name:server)")
+        raise ValueError(f"{value!r} is not a room ID (!id:server) or alias (#name:server)")
     return value
 
 

@@ -44,6 +44,7 @@ from cpts_bot.domain.directory_card import (
 from cpts_bot.domain.directory_models import Modality, Professional
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.i18n import N_, Translator
+from cpts_bot.services.request_tracking import track_card_update
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
 MODALITY_LABELS = {
@@ -129,9 +130,7 @@ class CardFeature:
         own = command.target is None
         lines: list[str] = []
         if command.edits:
-            lines += await self._apply(
-                command, key, professional, own, message.sender, repository, context
-            )
+            lines += await self._apply(command, key, professional, own, message, repository, context)
         if command.show:
             if lines:
                 lines.append("")
@@ -198,7 +197,7 @@ class CardFeature:
         key: str,
         professional: Professional,
         own: bool,
-        sender: str,
+        message: IncomingMessage,
         repository: DirectoryRepository,
         context: HandlerContext,
     ) -> list[str]:
@@ -207,9 +206,16 @@ class CardFeature:
         problems: list[str] = []
         for edit in command.edits:
             card = self._edited(card, edit, problems, context.translator)
-        changes = await repository.save_card(key, card, sender, context.now)
+        changes = await repository.save_card(key, card, message.sender, context.now)
         if changes and self._on_card_changed is not None:
             self._on_card_changed(key)
+        await track_card_update(
+            context.db,
+            message,
+            context.now,
+            own=own,
+            changed_fields=sorted({change.field for change in changes}),
+        )
         lines: list[str] = []
         if changes:
             lines.append(

@@ -15,6 +15,7 @@ from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.services import handoff
+from cpts_bot.services.request_tracking import RecentQuestions, requester_profession
 
 _PERSON = (
     r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"
@@ -41,6 +42,20 @@ def _fold(text: str) -> str:
     return re.sub(r"[’'`-]", " ", plain).strip()
 
 
+def _with_request(question: str, request: str) -> str:
+    """The remembered question, and the words of the request unless they are only a call
+    for the coordination ("coordination", "un humain")."""
+    if _BARE_REQUEST.match(_fold(request)):
+        return question
+    return f"{question} — {request.strip()}"
+
+
+_BARE_REQUEST = re.compile(
+    r"^(?:(?:je\s+)?(?:veux|voudrais)\s+)?(?:parler\s+a\s+)?(?:la\s+|un\s+|une\s+)?"
+    r"(?:coordination|humain|personne|cpts)\s*(?:svp|s\s*il\s+vous\s+plait)?\s*[!?.]*$"
+)
+
+
 def asks_for_a_person(text: str) -> bool:
     """True when ``text`` asks to talk to a person of the coordination."""
     folded = _fold(text)
@@ -51,6 +66,11 @@ class HandoffFeature:
     """Hand requests to the coordination and relay its answers."""
 
     name = "handoff"
+
+    def __init__(self, recent_questions: RecentQuestions | None = None) -> None:
+        """``recent_questions``: the directory's last question per person and room (shared
+        with the directory feature); "coordination" right after it passes it on."""
+        self.recent_questions = recent_questions
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
@@ -74,16 +94,44 @@ class HandoffFeature:
         if not asks_for_a_person(message.body):
             return False
         _ = context._
-        result = await handoff.hand_off(
-            context.db,
-            context.outbox,
-            context.config,
-            requester=message.sender,
-            origin_room_id=message.room_id,
-            origin_event_id=message.event_id,
-            question=message.body,
-            requested_at=message.timestamp,
-        )
+        recent = None
+        if self.recent_questions is not None:
+            recent = self.recent_questions.last(message.sender, message.room_id, context.now)
+        if recent is None:
+            result = await handoff.hand_off(
+                context.db,
+                context.outbox,
+                context.config,
+                requester=message.sender,
+                origin_room_id=message.room_id,
+                origin_event_id=message.event_id,
+                question=message.body,
+                requested_at=message.timestamp,
+                requester_profession=await requester_profession(context.db, message.sender),
+            )
+        else:
+            team = Translator(context.config.language)
+            reason = (
+                team.gettext("directory found nothing for {summary}", summary=recent.summary)
+                if recent.nothing_found
+                else team.gettext("last directory question: {summary}", summary=recent.summary)
+            )
+            result = await handoff.hand_off(
+                context.db,
+                context.outbox,
+                context.config,
+                requester=message.sender,
+                origin_room_id=message.room_id,
+                origin_event_id=message.event_id,
+                question=_with_request(recent.text, message.body),
+                requested_at=message.timestamp,
+                reason=reason,
+                requester_profession=recent.requester_profession,
+                profession_asked=recent.profession_asked,
+                commune_asked=recent.commune_asked,
+            )
+            if result is not None and self.recent_questions is not None:
+                self.recent_questions.forget(message.sender, message.room_id)
         if result is None:
             await context.outbox.reply(
                 Reply(

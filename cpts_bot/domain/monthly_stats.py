@@ -252,7 +252,9 @@ def compute_monthly_stats(
         elif row.kind == "dispatch":
             dispatches += 1
             dispatch_outcomes[row.outcome] += 1
-            if row.outcome == DISPATCH_TAKEN and row.response_ms is not None:
+            # The time to the first accept counts even if the dispatch was handed back
+            # later (as the dispatch tables' own figures count it).
+            if row.response_ms is not None:
                 accept_times.append(row.response_ms)
         elif row.kind == "handoff":
             handoffs += 1

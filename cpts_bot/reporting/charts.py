@@ -21,7 +21,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import (
     category_label,
     outcome_label,
-    value_label,
+    profession_label,
 )
 
 WIDTH_INCHES = 7.2
@@ -142,12 +142,16 @@ def monthly_charts(stats: MonthlyStats, translator: Translator) -> list[tuple[st
         charts.append(
             (
                 f"professions-asked-{month}.png",
-                horizontal_bars(_("Professions asked for"), stats.top_professions),
+                horizontal_bars(
+                    _("Professions asked for"),
+                    [(profession_label(code, translator), n) for code, n in stats.top_professions],
+                ),
             )
         )
     if stats.unanswered_by_profession:
         items = [
-            (value_label(code, translator), count) for code, count in stats.unanswered_by_profession
+            (profession_label(code, translator), count)
+            for code, count in stats.unanswered_by_profession
         ]
         charts.append(
             (

@@ -18,11 +18,12 @@ from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
+from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import apply_retention, export_rows_between
 
 DATABASE_NAME = "cpts-bot.sqlite"
-DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_DAYS = TrackingConfig().retention_days
 
 
 def _month(text: str) -> Month:
@@ -50,6 +51,24 @@ def database_path(args: argparse.Namespace) -> Path:
     return Path(data_dir) / DATABASE_NAME
 
 
+def rooms_file(args: argparse.Namespace) -> Path:
+    """``--rooms-file``, else ``CPTS_ROOMS_FILE``, else ``rooms.yaml`` (as the imports)."""
+    return Path(
+        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
+    )
+
+
+def configured_retention_days(args: argparse.Namespace) -> int:
+    """``tracking.retention_days`` of the rooms file; the default when there is no file.
+
+    Raise :class:`ConfigError` when the file exists but is not valid.
+    """
+    path = rooms_file(args)
+    if not path.exists():
+        return TrackingConfig().retention_days
+    return load_rooms_config(path).tracking.retention_days
+
+
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
     retention = subparsers.add_parser(
@@ -60,8 +79,9 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     retention.add_argument(
         "--days",
         type=int,
-        default=DEFAULT_RETENTION_DAYS,
-        help=f"keep free text this many days (default {DEFAULT_RETENTION_DAYS})",
+        default=None,
+        help="keep free text this many days (default: tracking.retention_days of the"
+        f" rooms file, else {DEFAULT_RETENTION_DAYS})",
     )
     retention.add_argument("--apply", action="store_true", help="empty them (not a dry run)")
     _database_argument(retention)
@@ -97,7 +117,14 @@ def _require_database(args: argparse.Namespace) -> bool:
 
 def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
     """``cpts-bot retention [--apply] [--days N]``."""
-    if args.days < 1:
+    days = args.days
+    if days is None:
+        try:
+            days = configured_retention_days(args)
+        except ConfigError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    if days < 1:
         print("error: --days must be at least 1", file=sys.stderr)
         return 2
     if not _require_database(args):
@@ -107,14 +134,12 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
-                counts = await apply_retention(
-                    db, now or datetime.now(UTC), args.days, apply=args.apply
-                )
+                counts = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
         finally:
             await database.close()
         verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
         print(
-            f"retention {args.days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
+            f"retention {days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
             f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts"
         )
         return 0

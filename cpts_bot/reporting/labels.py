@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cpts_bot.domain.dispatch_vocabulary import PROFESSIONS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 
@@ -25,6 +26,7 @@ OUTCOME_LABELS = {
     "dispatch_taken": N_("taken"),
     "dispatch_expired": N_("expired"),
     "dispatch_cancelled": N_("cancelled"),
+    "dispatch_completed": N_("completed"),
     "posted": N_("posted"),
     "refused": N_("refused"),
 }
@@ -51,3 +53,13 @@ def level_label(code: str, translator: Translator) -> str:
 def value_label(code: str, translator: Translator) -> str:
     """A profession or commune code; "?" (not given) in words."""
     return translator.gettext(UNKNOWN_LABEL) if code == "?" else code
+
+
+def profession_label(code: str, translator: Translator) -> str:
+    """A profession code of the tracking table ("60", or "10,70") in words ("IDE")."""
+    if code == "?":
+        return value_label(code, translator)
+    return ", ".join(
+        translator.gettext(PROFESSIONS[part][0]) if part in PROFESSIONS else part
+        for part in code.split(",")
+    )

@@ -14,7 +14,13 @@ from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
-from cpts_bot.reporting.labels import category_label, level_label, outcome_label, value_label
+from cpts_bot.reporting.labels import (
+    category_label,
+    level_label,
+    outcome_label,
+    profession_label,
+    value_label,
+)
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -99,7 +105,10 @@ def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list
         lines.append(
             _(
                 "Professions most asked for: {items}",
-                items=_listing(stats.top_professions, translator),
+                items=_listing(
+                    [(profession_label(code, translator), n) for code, n in stats.top_professions],
+                    translator,
+                ),
             )
         )
     if stats.questions_total:
@@ -112,7 +121,8 @@ def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list
         )
         if stats.unanswered_total:
             professions = [
-                (value_label(code, translator), n) for code, n in stats.unanswered_by_profession
+                (profession_label(code, translator), n)
+                for code, n in stats.unanswered_by_profession
             ]
             communes = [
                 (value_label(code, translator), n) for code, n in stats.unanswered_by_commune

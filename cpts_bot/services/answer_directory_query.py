@@ -8,17 +8,19 @@ mean?" continue the previous question. Messages that are not directory questions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from html import escape
 from typing import Protocol
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search
+from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
 from cpts_bot.domain.query_parser import (
     ConversationContext,
+    DirectoryQuery,
     Intent,
     Lexicon,
     parse_query,
@@ -27,6 +29,7 @@ from cpts_bot.domain.text_normalizer import tokens
 from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.request_tracking import RecentQuestions, track_directory_question
 from cpts_bot.settings import Territory
 
 DEFAULT_CONTEXT_TTL = timedelta(minutes=30)
@@ -56,9 +59,15 @@ class DirectoryFeature:
         vocabulary: Vocabulary | None = None,
         context_ttl: timedelta = DEFAULT_CONTEXT_TTL,
         answer_unaddressed: bool = False,
+        recent_questions: RecentQuestions | None = None,
     ) -> None:
-        """``answer_unaddressed``: also answer in group rooms when the bot is not mentioned."""
+        """``answer_unaddressed``: also answer in group rooms when the bot is not mentioned.
+
+        ``recent_questions``: shared with the hand-off feature, so that "coordination"
+        after a question passes that question on.
+        """
         self.index_provider = index_provider
+        self.recent_questions = recent_questions
         self.vocabulary = vocabulary or load_vocabulary()
         self.context_ttl = context_ttl
         self.answer_unaddressed = answer_unaddressed
@@ -129,9 +138,35 @@ class DirectoryFeature:
         else:
             result = search(self.index_provider.current_index(), query, self.vocabulary, places)
             reply = replies.search_reply(result)
+            if query.page == 0:
+                reply = await self._track(message, context, query, result, places, reply)
         self._remember(message.sender, message.room_id, parsed.context, context.now)
         await context.outbox.reply(reply)
         return True
+
+    async def _track(
+        self,
+        message: IncomingMessage,
+        context: HandlerContext,
+        query: DirectoryQuery,
+        result: SearchResult,
+        places: PlaceIndex,
+        reply: Reply,
+    ) -> Reply:
+        """Record the question; offer the hand-off when nothing was found, even relaxed."""
+        summary_words = DirectoryReplies(
+            self.vocabulary, places, Translator(context.config.language)
+        ).criteria(query)
+        recent = await track_directory_question(
+            context, message, query, result, summary_words, self.vocabulary
+        )
+        if self.recent_questions is not None:
+            self.recent_questions.remember(message.sender, message.room_id, recent)
+        if result.found or context.config.rooms.coordination is None:
+            return reply
+        offer = context._("Write « coordination » to pass your request on to the team.")
+        html = reply.html + f"<p>{escape(offer)}</p>" if reply.html else None
+        return replace(reply, text=f"{reply.text}\n{offer}", html=html)
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         """The directory does not use reactions."""

@@ -19,6 +19,7 @@ import aiosqlite
 from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.storage import dispatch_tracking
 
 _UPDATABLE = frozenset(
     {
@@ -111,6 +112,7 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
     await record_transition(db, dispatch_id, DispatchEvent.CREATE, None, state, new.requester, now)
     found = await get(db, dispatch_id)
     assert found is not None
+    await dispatch_tracking.track_created(db, found)
     return found
 
 
@@ -222,6 +224,9 @@ async def apply_transition(
     if cursor.rowcount != 1:
         return None
     await record_transition(db, dispatch.id, event, dispatch.state, after, actor, now, note)
+    await dispatch_tracking.track_transition(
+        db, dispatch.id, event, dispatch.state.value, after.value, now
+    )
     return await get(db, dispatch.id)
 
 

@@ -10,12 +10,18 @@ import pytest
 pytestmark = pytest.mark.synapse
 
 
-async def test_help_in_encrypted_direct_chat_is_an_encrypted_notice_reply(users, make_bot):
+async def gp_in_direct_chat(users, make_bot):
+    """A GP (also coordinator) in an encrypted direct chat with a freshly started bot."""
     gp = await users.client("gp")
     bot = make_bot(coordinators=[gp.user_id], allowed=[])
     bot.start()
     room = await gp.create_encrypted_room([bot.user_id])
     await gp.wait_joined(room, bot.user_id)
+    return gp, bot, room
+
+
+async def test_help_in_encrypted_direct_chat_is_an_encrypted_notice_reply(users, make_bot):
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     question = await gp.send(room, "aide")
     reply = await gp.wait_reply(question)
     assert reply.decrypted, "the reply must arrive encrypted"
@@ -78,11 +84,7 @@ async def test_unencrypted_room_gets_no_directory_data(users, make_bot):
 
 
 async def test_language_switch_is_remembered_across_restart(users, make_bot):
-    gp = await users.client("gp")
-    bot = make_bot(coordinators=[gp.user_id], allowed=[])
-    bot.start()
-    room = await gp.create_encrypted_room([bot.user_id])
-    await gp.wait_joined(room, bot.user_id)
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     switch = await gp.send(room, "language en")
     assert "from now on" in (await gp.wait_reply(switch)).body
     bot.stop()
@@ -95,11 +97,7 @@ async def test_language_switch_is_remembered_across_restart(users, make_bot):
 
 
 async def test_reply_fallback_is_ignored_and_edits_are_not_new_questions(users, make_bot):
-    gp = await users.client("gp")
-    bot = make_bot(coordinators=[gp.user_id], allowed=[])
-    bot.start()
-    room = await gp.create_encrypted_room([bot.user_id])
-    await gp.wait_joined(room, bot.user_id)
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     first = await gp.send(room, "aide")
     answer = await gp.wait_reply(first)
     quoted = f"> <{bot.user_id}> Voici ce que je sais faire\n\naide"
@@ -121,11 +119,7 @@ async def test_reply_fallback_is_ignored_and_edits_are_not_new_questions(users, 
 
 
 async def test_messages_sent_while_down_are_answered_once_after_restart(users, make_bot):
-    gp = await users.client("gp")
-    bot = make_bot(coordinators=[gp.user_id], allowed=[])
-    bot.start()
-    room = await gp.create_encrypted_room([bot.user_id])
-    await gp.wait_joined(room, bot.user_id)
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     before = await gp.send(room, "aide")
     await gp.wait_reply(before)
     device = json.loads((bot.data_dir / "credentials.json").read_text())["device_id"]
@@ -146,11 +140,7 @@ async def test_messages_sent_while_down_are_answered_once_after_restart(users, m
 
 
 async def test_kill_9_in_a_burst_of_20_answers_each_exactly_once(users, make_bot):
-    gp = await users.client("gp")
-    bot = make_bot(coordinators=[gp.user_id], allowed=[])
-    bot.start()
-    room = await gp.create_encrypted_room([bot.user_id])
-    await gp.wait_joined(room, bot.user_id)
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     sent: list[str] = []
     for index in range(20):
         sent.append(await gp.send(room, "aide"))
@@ -168,11 +158,7 @@ async def test_kill_9_in_a_burst_of_20_answers_each_exactly_once(users, make_bot
 
 
 async def test_bot_recovers_after_the_homeserver_was_down_10_seconds(users, make_bot, synapse):
-    gp = await users.client("gp")
-    bot = make_bot(coordinators=[gp.user_id], allowed=[])
-    bot.start()
-    room = await gp.create_encrypted_room([bot.user_id])
-    await gp.wait_joined(room, bot.user_id)
+    gp, bot, room = await gp_in_direct_chat(users, make_bot)
     first = await gp.send(room, "aide")
     await gp.wait_reply(first)
     synapse.stop()

@@ -30,8 +30,11 @@ def make_config(coordination: str | None = COORDINATION_ROOM) -> RoomsConfig:
     return RoomsConfig(
         territory=Territory(name="Test", communes=[Commune(insee="69388", name="Lyon 8e")]),
         coordinators=[COORDINATOR],
-        rooms=Rooms(coordination=coordination, alerts=[ALERTS_ROOM],
-                    duty={"IDE": NURSE_DUTY_ROOM, "MK": PHYSIO_DUTY_ROOM}),
+        rooms=Rooms(
+            coordination=coordination,
+            alerts=[ALERTS_ROOM],
+            duty={"IDE": NURSE_DUTY_ROOM, "MK": PHYSIO_DUTY_ROOM},
+        ),
     )
 
 
@@ -47,35 +50,51 @@ def make_context(
     language: str = "fr",
 ) -> HandlerContext:
     outbox = OutboxWriter(
-        db, now,
+        db,
+        now,
         reply_to_event=message.event_id if message else None,
         reply_room=message.room_id if message else None,
     )
-    return HandlerContext(db=db, now=now, outbox=outbox, config=config or make_config(),
-                          translator=Translator(language), bot_user_id=BOT)
+    return HandlerContext(
+        db=db,
+        now=now,
+        outbox=outbox,
+        config=config or make_config(),
+        translator=Translator(language),
+        bot_user_id=BOT,
+    )
 
 
 def message(
     body: str, sender: str, room: str, at: datetime, event_id: str, **extra: Any
 ) -> IncomingMessage:
-    return IncomingMessage(event_id=event_id, room_id=room, sender=sender, body=body,
-                           timestamp=at, **extra)
+    return IncomingMessage(
+        event_id=event_id, room_id=room, sender=sender, body=body, timestamp=at, **extra
+    )
 
 
 async def outbox_rows(database: Database, *, after: int = 0) -> list[dict[str, Any]]:
     """Outbox rows (payload decoded), in order."""
     rows = await database.fetch_all(
         "SELECT id, txn_id, action, target, payload, correlation FROM outbox WHERE id > ?"
-        " ORDER BY id", (after,))
+        " ORDER BY id",
+        (after,),
+    )
     return [
-        {"id": row["id"], "txn_id": row["txn_id"], "action": row["action"],
-         "target": row["target"], "payload": json.loads(row["payload"]),
-         "correlation": row["correlation"]}
+        {
+            "id": row["id"],
+            "txn_id": row["txn_id"],
+            "action": row["action"],
+            "target": row["target"],
+            "payload": json.loads(row["payload"]),
+            "correlation": row["correlation"],
+        }
         for row in rows
     ]
 
 
 async def mark_sent(database: Database, txn_id: str, event_id: str) -> None:
     """What the Matrix adapter does after a send (its on_sent hook aside)."""
-    await database.execute("UPDATE outbox SET sent_at = created_at, event_id = ? WHERE txn_id = ?",
-                           (event_id, txn_id))
+    await database.execute(
+        "UPDATE outbox SET sent_at = created_at, event_id = ? WHERE txn_id = ?", (event_id, txn_id)
+    )

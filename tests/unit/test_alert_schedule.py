@@ -48,14 +48,18 @@ def paris(*args: int) -> datetime:
         ("demain 8h", Schedule("once", at=paris(2026, 11, 24, 8, 0))),
         ("le 3 décembre à 18h", Schedule("once", at=paris(2026, 12, 3, 18, 0))),
         ("tous les lundis à 8h", Schedule(KIND_WEEKLY, hour=8, weekdays=(0,))),
-        ("Tous les lundis et jeudis à 8h30",
-         Schedule(KIND_WEEKLY, hour=8, minute=30, weekdays=(0, 3))),
+        (
+            "Tous les lundis et jeudis à 8h30",
+            Schedule(KIND_WEEKLY, hour=8, minute=30, weekdays=(0, 3)),
+        ),
         ("chaque 1er du mois", Schedule(KIND_MONTHLY, hour=8, day_of_month=1)),
         ("chaque 1er du mois à 9h", Schedule(KIND_MONTHLY, hour=9, day_of_month=1)),
         ("le 31 de chaque mois à 18h", Schedule(KIND_MONTHLY, hour=18, day_of_month=31)),
         ("tous les jours à 18h", Schedule(KIND_DAILY, hour=18)),
-        ("tous les jours de la semaine à 7h45",
-         Schedule(KIND_WEEKLY, hour=7, minute=45, weekdays=(0, 1, 2, 3, 4))),
+        (
+            "tous les jours de la semaine à 7h45",
+            Schedule(KIND_WEEKLY, hour=7, minute=45, weekdays=(0, 1, 2, 3, 4)),
+        ),
         ("cron: 0 8 * * 1", Schedule(KIND_CRON, cron="0 8 * * 1")),
         ("cron 0  8 * * mon-fri", Schedule(KIND_CRON, cron="0 8 * * mon-fri")),
     ],
@@ -93,19 +97,25 @@ def test_until_is_the_end_of_the_day_or_the_moment() -> None:
 def test_weekly_time_is_paris_wall_clock_in_winter_and_summer() -> None:
     weekly = Schedule(KIND_WEEKLY, hour=8, weekdays=(0,))
     found = occurrences(weekly, datetime(2027, 3, 20, tzinfo=UTC), datetime(2027, 4, 6, tzinfo=UTC))
-    assert found == [datetime(2027, 3, 22, 7, 0, tzinfo=UTC),   # CET, UTC+1
-                     datetime(2027, 3, 29, 6, 0, tzinfo=UTC),   # CEST, UTC+2
-                     datetime(2027, 4, 5, 6, 0, tzinfo=UTC)]
+    assert found == [
+        datetime(2027, 3, 22, 7, 0, tzinfo=UTC),  # CET, UTC+1
+        datetime(2027, 3, 29, 6, 0, tzinfo=UTC),  # CEST, UTC+2
+        datetime(2027, 4, 5, 6, 0, tzinfo=UTC),
+    ]
 
 
 def test_a_time_skipped_in_spring_fires_after_the_gap_and_a_repeated_one_once() -> None:
     daily = Schedule(KIND_DAILY, hour=2, minute=30)
     spring = occurrences(daily, paris(2027, 3, 27, 12, 0), paris(2027, 3, 29, 12, 0))
-    assert spring == [datetime(2027, 3, 28, 1, 30, tzinfo=UTC),  # 03:30 CEST: no 02:30
-                      datetime(2027, 3, 29, 0, 30, tzinfo=UTC)]
+    assert spring == [
+        datetime(2027, 3, 28, 1, 30, tzinfo=UTC),  # 03:30 CEST: no 02:30
+        datetime(2027, 3, 29, 0, 30, tzinfo=UTC),
+    ]
     autumn = occurrences(daily, paris(2026, 10, 24, 12, 0), paris(2026, 10, 26, 12, 0))
-    assert autumn == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # the first 02:30 (CEST)
-                      datetime(2026, 10, 26, 1, 30, tzinfo=UTC)]
+    assert autumn == [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # the first 02:30 (CEST)
+        datetime(2026, 10, 26, 1, 30, tzinfo=UTC),
+    ]
     cron = Schedule(KIND_CRON, cron="30 2 * * *")
     assert occurrences(cron, paris(2027, 3, 27, 12, 0), paris(2027, 3, 29, 12, 0)) == spring
     assert occurrences(cron, paris(2026, 10, 24, 12, 0), paris(2026, 10, 26, 12, 0)) == autumn
@@ -115,13 +125,19 @@ def test_the_31st_falls_on_the_last_day_of_short_months_but_not_in_cron() -> Non
     monthly = Schedule(KIND_MONTHLY, hour=9, day_of_month=31)
     found = occurrences(monthly, paris(2026, 11, 1, 0, 0), paris(2028, 3, 1, 0, 0))
     days = [moment.astimezone(PARIS).date() for moment in found]
-    assert days[:4] == [date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31),
-                        date(2027, 2, 28)]
+    assert days[:4] == [
+        date(2026, 11, 30),
+        date(2026, 12, 31),
+        date(2027, 1, 31),
+        date(2027, 2, 28),
+    ]
     assert date(2028, 2, 29) in days and len(days) == 16
     assert all(moment.astimezone(PARIS).hour == 9 for moment in found)
     cron = Schedule(KIND_CRON, cron="0 9 31 * *")
-    cron_days = [m.astimezone(PARIS).date() for m in
-                 occurrences(cron, paris(2026, 11, 1, 0, 0), paris(2027, 3, 1, 0, 0))]
+    cron_days = [
+        m.astimezone(PARIS).date()
+        for m in occurrences(cron, paris(2026, 11, 1, 0, 0), paris(2027, 3, 1, 0, 0))
+    ]
     assert cron_days == [date(2026, 12, 31), date(2027, 1, 31)]
 
 
@@ -153,8 +169,12 @@ def brute_force_cron(expression: str, start: datetime, end: datetime) -> list[da
             days_match = day_ok or weekday_ok
         else:
             days_match = day_ok and weekday_ok
-        if (allowed(minute_f, local.minute) and allowed(hour_f, local.hour)
-                and allowed(month_f, local.month) and days_match):
+        if (
+            allowed(minute_f, local.minute)
+            and allowed(hour_f, local.hour)
+            and allowed(month_f, local.month)
+            and days_match
+        ):
             found.append(moment)
         moment += timedelta(minutes=1)
     return found
@@ -164,7 +184,8 @@ def field(values: list[int]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.just("*"),
         st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True).map(
-            lambda items: ",".join(map(str, sorted(items)))),
+            lambda items: ",".join(map(str, sorted(items)))
+        ),
     )
 
 
@@ -186,7 +207,8 @@ def test_cron_matcher_agrees_with_brute_force(
     end = start + timedelta(days=5)
     schedule = Schedule(KIND_CRON, cron=expression)
     assert occurrences(schedule, start, end, limit=100_000) == brute_force_cron(
-        expression, start, end)
+        expression, start, end
+    )
 
 
 def test_cron_steps_ranges_and_names() -> None:
@@ -224,8 +246,9 @@ def test_after_days_down_only_the_latest_within_grace_is_posted() -> None:
 
 def test_occurrences_at_or_after_expiry_do_not_count() -> None:
     last = paris(2026, 11, 21, 8, 0)
-    due = due_firings(DAILY_8, last, paris(2026, 11, 23, 8, 1), GRACE,
-                      expires_at=paris(2026, 11, 23, 8, 0))
+    due = due_firings(
+        DAILY_8, last, paris(2026, 11, 23, 8, 1), GRACE, expires_at=paris(2026, 11, 23, 8, 0)
+    )
     assert (due.post, due.skip) == ([], [paris(2026, 11, 22, 8, 0)])
 
 

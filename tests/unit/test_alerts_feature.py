@@ -50,10 +50,12 @@ class FakeMembers:
         return list(self.rooms.get(room_id, []))
 
 
-MEMBERS = FakeMembers({
-    ALERTS_ROOM: [BOT, COORDINATOR, GP, NURSE, "@mk:example.org"],
-    NURSE_DUTY_ROOM: [BOT, NURSE, "@ide2:example.org"],
-})
+MEMBERS = FakeMembers(
+    {
+        ALERTS_ROOM: [BOT, COORDINATOR, GP, NURSE, "@mk:example.org"],
+        NURSE_DUTY_ROOM: [BOT, NURSE, "@ide2:example.org"],
+    }
+)
 
 
 class Chat:
@@ -65,8 +67,14 @@ class Chat:
         self.last = 0
         self.count = 0
 
-    async def say(self, body: str, at: datetime = NOW, sender: str = COORDINATOR,
-                  room: str = DM, **extra: object) -> list[dict]:
+    async def say(
+        self,
+        body: str,
+        at: datetime = NOW,
+        sender: str = COORDINATOR,
+        room: str = DM,
+        **extra: object,
+    ) -> list[dict]:
         self.count += 1
         incoming = message(body, sender, room, at, f"$m{self.count}", **extra)
         async with self.database.transaction() as db:
@@ -82,15 +90,20 @@ class Chat:
 
     async def tick(self, at: datetime, grace: timedelta = timedelta(minutes=30)):
         async with self.database.transaction() as db:
-            summary = await run_due_alerts(make_context(db, at), at, members=MEMBERS,
-                                           settings=AlertSettings(grace=grace),
-                                           bot_user_id=BOT)
+            summary = await run_due_alerts(
+                make_context(db, at),
+                at,
+                members=MEMBERS,
+                settings=AlertSettings(grace=grace),
+                bot_user_id=BOT,
+            )
         return summary, await self.new_rows()
 
     async def send_all(self) -> None:
         """Play the Matrix adapter: mark queued rows sent, tell the feature the event ids."""
         rows = await self.database.fetch_all(
-            "SELECT txn_id, target, correlation FROM outbox WHERE sent_at IS NULL")
+            "SELECT txn_id, target, correlation FROM outbox WHERE sent_at IS NULL"
+        )
         for row in rows:
             event_id = "$ev-" + row["txn_id"][-8:]
             await mark_sent(self.database, row["txn_id"], event_id)
@@ -113,11 +126,11 @@ async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
 
 
 async def test_non_coordinators_are_refused_in_french(chat: Chat) -> None:
-    for body in ("alerte urgent: canicule", "alertes", "annuler alerte 1",
-                 "qui a lu l'alerte 1 ?"):
+    for body in ("alerte urgent: canicule", "alertes", "annuler alerte 1", "qui a lu l'alerte 1 ?"):
         (reply,) = await chat.say(body, sender=GP, room="!dm-gp:example.org")
         assert reply["payload"]["text"] == (
-            "Seule la coordination peut créer ou gérer les alertes.")
+            "Seule la coordination peut créer ou gérer les alertes."
+        )
     assert await chat.database.fetch_all("SELECT * FROM alerts") == []
     assert await chat.say("oui", sender=GP) == [{"unhandled": True}]
     assert await chat.say("kiné Bron ?") == [{"unhandled": True}]
@@ -126,7 +139,8 @@ async def test_non_coordinators_are_refused_in_french(chat: Chat) -> None:
 async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
     (echo,) = await chat.say(
         "alerte urgent: Canicule niveau 3, pensez aux patients isolés | quand: demain 8h"
-        " | pour: tous, IDE | jusqu'au: 15 décembre")
+        " | pour: tous, IDE | jusqu'au: 15 décembre"
+    )
     text = echo["payload"]["text"]
     assert text.splitlines()[0] == "Alerte n° 1 à confirmer :"
     assert "🔴 ALERTE URGENTE — Canicule niveau 3, pensez aux patients isolés" in text
@@ -160,17 +174,23 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
     await chat.send_all()
     summary, rows = await chat.tick(due + timedelta(seconds=10))
     assert sorted((row["action"], row["target"]) for row in rows) == [
-        ("pin", ALERTS_ROOM), ("pin", NURSE_DUTY_ROOM)]
-    alerts_event = rows[0]["payload"]["event_id"] if rows[0]["target"] == ALERTS_ROOM else (
-        rows[1]["payload"]["event_id"])
+        ("pin", ALERTS_ROOM),
+        ("pin", NURSE_DUTY_ROOM),
+    ]
+    alerts_event = (
+        rows[0]["payload"]["event_id"]
+        if rows[0]["target"] == ALERTS_ROOM
+        else (rows[1]["payload"]["event_id"])
+    )
 
     # Acknowledged by a reaction and by a reply; the bot's own reaction does not count.
     at = due + timedelta(minutes=3)
     assert await chat.react(alerts_event, NURSE, ALERTS_ROOM, at)
     assert await chat.react(alerts_event, BOT, ALERTS_ROOM, at)
     assert not await chat.react("$unrelated", NURSE, ALERTS_ROOM, at)
-    assert await chat.say("bien reçu", at=at, sender=GP, room=ALERTS_ROOM,
-                          reply_to=alerts_event) == []
+    assert (
+        await chat.say("bien reçu", at=at, sender=GP, room=ALERTS_ROOM, reply_to=alerts_event) == []
+    )
 
     (who,) = await chat.say("Qui a lu l'alerte 1 ?", at=at)
     lines = who["payload"]["text"].splitlines()
@@ -184,7 +204,9 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
     summary, rows = await chat.tick(paris(2026, 12, 16, 0, 0))
     assert summary.expired == [1]
     assert sorted((row["action"], row["target"]) for row in rows) == [
-        ("unpin", ALERTS_ROOM), ("unpin", NURSE_DUTY_ROOM)]
+        ("unpin", ALERTS_ROOM),
+        ("unpin", NURSE_DUTY_ROOM),
+    ]
     status = await chat.database.fetch_one("SELECT status FROM alerts WHERE id = 1")
     assert status["status"] == "expired"
 
@@ -204,8 +226,10 @@ async def test_info_alert_now_is_quiet_and_non_coordinator_yes_is_ignored(chat: 
 
 
 async def test_recurring_alert_with_an_injected_clock(chat: Chat) -> None:
-    await chat.say("alerte important: Garde du week-end à pourvoir | quand: tous les lundis"
-                   " à 8h | pour: gardes | rappel: 2 h")
+    await chat.say(
+        "alerte important: Garde du week-end à pourvoir | quand: tous les lundis"
+        " à 8h | pour: gardes | rappel: 2 h"
+    )
     await chat.say("oui")
     posted = []
     clock = NOW
@@ -214,16 +238,31 @@ async def test_recurring_alert_with_an_injected_clock(chat: Chat) -> None:
         summary, _rows = await chat.tick(clock)
         posted += summary.posted
         await chat.send_all()
-    assert posted == [(1, paris(2026, 11, 30, 8, 0), False), (1, paris(2026, 12, 7, 8, 0), False),
-                      (1, paris(2026, 12, 14, 8, 0), False)]
+    assert posted == [
+        (1, paris(2026, 11, 30, 8, 0), False),
+        (1, paris(2026, 12, 7, 8, 0), False),
+        (1, paris(2026, 12, 14, 8, 0), False),
+    ]
     # Each week the previous post is unpinned when the new one is pinned.
     actions = await chat.database.fetch_all(
-        "SELECT action, target FROM outbox WHERE action IN ('pin', 'unpin') ORDER BY id")
-    assert [row["action"] for row in actions] == ["pin", "pin", "unpin", "unpin", "pin", "pin",
-                                                  "unpin", "unpin", "pin", "pin"]
+        "SELECT action, target FROM outbox WHERE action IN ('pin', 'unpin') ORDER BY id"
+    )
+    assert [row["action"] for row in actions] == [
+        "pin",
+        "pin",
+        "unpin",
+        "unpin",
+        "pin",
+        "pin",
+        "unpin",
+        "unpin",
+        "pin",
+        "pin",
+    ]
     # Reminders went by direct message to duty-room members who had not acknowledged.
     reminders = await chat.database.fetch_all(
-        "SELECT target, payload FROM outbox WHERE action = 'direct_message'")
+        "SELECT target, payload FROM outbox WHERE action = 'direct_message'"
+    )
     assert sorted({row["target"] for row in reminders}) == ["@ide2:example.org", NURSE]
     assert len(reminders) == 6
     assert "Rappel : merci d'accuser lecture de l'alerte n° 1" in reminders[0]["payload"]
@@ -241,14 +280,22 @@ async def test_missed_while_down_posted_late_within_grace_else_skipped(chat: Cha
     report = next(row for row in rows if row["target"] == COORDINATION_ROOM)
     assert report["payload"]["text"].startswith(
         "⚠️ L'alerte n° 1 n'a pas été publiée le mercredi 25 novembre 2026 à 08:00,"
-        " jeudi 26 novembre 2026 à 08:00")
+        " jeudi 26 novembre 2026 à 08:00"
+    )
     late = next(row for row in rows if row["target"] == ALERTS_ROOM)
-    assert "(publiée en retard : elle était prévue vendredi 27 novembre 2026 à 08:00)" in (
-        late["payload"]["text"])
+    assert (
+        "(publiée en retard : elle était prévue vendredi 27 novembre 2026 à 08:00)"
+        in (late["payload"]["text"])
+    )
     firings = await chat.database.fetch_all(
-        "SELECT scheduled_for, status, late FROM alert_firings ORDER BY scheduled_for")
+        "SELECT scheduled_for, status, late FROM alert_firings ORDER BY scheduled_for"
+    )
     assert [(row["status"], row["late"]) for row in firings] == [
-        ("posted", 0), ("skipped", 0), ("skipped", 0), ("posted", 1)]
+        ("posted", 0),
+        ("skipped", 0),
+        ("skipped", 0),
+        ("posted", 1),
+    ]
     # Beyond the grace period: skipped, reported, never posted.
     summary, rows = await chat.tick(paris(2026, 11, 28, 9, 0))
     assert summary.posted == [] and summary.skipped == [(1, paris(2026, 11, 28, 8, 0))]
@@ -256,14 +303,17 @@ async def test_missed_while_down_posted_late_within_grace_else_skipped(chat: Cha
 
 
 async def test_manage_list_show_edit_pause_resume_cancel(chat: Chat) -> None:
-    await chat.say("alerte important: Rupture amoxicilline | quand: chaque 1er du mois à 9h"
-                   " | pour: coordination")
+    await chat.say(
+        "alerte important: Rupture amoxicilline | quand: chaque 1er du mois à 9h"
+        " | pour: coordination"
+    )
     await chat.say("oui")
     (listing,) = await chat.say("alertes")
     assert listing["payload"]["text"].splitlines() == [
         "Alertes en cours : 1",
         "🟠 1. Rupture amoxicilline — le 1 de chaque mois à 09:00 (le dernier jour pour les"
-        " mois plus courts)"]
+        " mois plus courts)",
+    ]
     (edited,) = await chat.say("modifier alerte 1 quand: tous les jours à 18h | pour: MK")
     assert "Quand : tous les jours à 18:00" in edited["payload"]["text"]
     assert "Pour : salon de garde MK" in edited["payload"]["text"]
@@ -295,18 +345,15 @@ async def test_manage_list_show_edit_pause_resume_cancel(chat: Chat) -> None:
 async def test_bad_input_gets_precise_french_errors(chat: Chat) -> None:
     cases = {
         "alerte urgent: x | quand: 31 novembre 8h": "Le 31 novembre n'existe pas.",
-        "alerte urgent: x | quand: cron: 0 8 * *":
-            "Expression cron invalide « 0 8 * * » : cinq champs attendus"
-            " (minute heure jour mois jour-de-la-semaine).",
-        "alerte urgent: x | pour: dentistes":
-            "Public inconnu « dentistes ». Choisissez parmi : tous, gardes, coordination,"
-            " IDE, MK.",
+        "alerte urgent: x | quand: cron: 0 8 * *": "Expression cron invalide « 0 8 * * » : cinq champs attendus"
+        " (minute heure jour mois jour-de-la-semaine).",
+        "alerte urgent: x | pour: dentistes": "Public inconnu « dentistes ». Choisissez parmi : tous, gardes, coordination,"
+        " IDE, MK.",
         "alerte tres: x": "Niveau inconnu « tres » : info, important ou urgent.",
         "alerte urgent: x | demain": "Je ne comprends pas « demain ». Utilisez quand:, pour:,"
-                                     " jusqu'au:, rappel:, niveau: ou texte:.",
+        " jusqu'au:, rappel:, niveau: ou texte:.",
         "alerte urgent: x | quand: hier 8h": "Ce moment est déjà passé : hier 8h.",
-        "alerte urgent: x | quand: demain 8h | jusqu'au: 23 novembre 12h":
-            "L'alerte se terminerait avant d'être publiée.",
+        "alerte urgent: x | quand: demain 8h | jusqu'au: 23 novembre 12h": "L'alerte se terminerait avant d'être publiée.",
     }
     for body, expected in cases.items():
         (reply,) = await chat.say(body)
@@ -330,13 +377,16 @@ async def test_edit_to_now_posts_again_and_a_finished_alert_is_reactivated(chat:
     status = await chat.database.fetch_one("SELECT status FROM alerts")
     assert status["status"] == "finished"
     later = NOW + timedelta(hours=2)
-    (changed,) = await chat.say("modifier alerte 1 quand: maintenant | texte: Vaccination"
-                                " grippe : créneaux ajoutés", at=later)
+    (changed,) = await chat.say(
+        "modifier alerte 1 quand: maintenant | texte: Vaccination grippe : créneaux ajoutés",
+        at=later,
+    )
     assert changed["payload"]["text"].startswith("Alerte n° 1 modifiée :")
     summary, rows = await chat.tick(later + timedelta(seconds=5))
     assert summary.posted == [(1, later, False)]
     assert rows[0]["payload"]["text"].startswith(
-        "🟠 Alerte importante — Vaccination grippe : créneaux ajoutés")
+        "🟠 Alerte importante — Vaccination grippe : créneaux ajoutés"
+    )
 
 
 async def test_monthly_report_counts_alert_acknowledgements(chat: Chat) -> None:
@@ -360,8 +410,9 @@ async def test_syntax_variants_and_usage(chat: Chat) -> None:
     assert usage["payload"]["text"].startswith("Écrivez l'alerte sur une ligne")
     (echo,) = await chat.say("Alerte URGENTE Pénurie d'amoxicilline | quand: demain 8h")
     assert "🔴 ALERTE URGENTE — Pénurie d'amoxicilline" in echo["payload"]["text"]
-    (echo,) = await chat.say("alerte: Fermeture du centre | niveau: important | pour: IDE et MK"
-                             " | rappel: 45 min")
+    (echo,) = await chat.say(
+        "alerte: Fermeture du centre | niveau: important | pour: IDE et MK | rappel: 45 min"
+    )
     text = echo["payload"]["text"]
     assert "🟠 Alerte importante — Fermeture du centre" in text
     assert "Pour : salon de garde IDE, salon de garde MK" in text

@@ -12,8 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "cpts_bot" / "i18n" / "locales"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "Problem": None}
 SOURCES = {
-    "reports": ["cpts_bot/chat/report_feature.py", "cpts_bot/reporting/labels.py",
-                "cpts_bot/reporting/charts.py", "cpts_bot/reporting/monthly_report.py"],
+    "reports": [
+        "cpts_bot/chat/report_feature.py",
+        "cpts_bot/reporting/labels.py",
+        "cpts_bot/reporting/charts.py",
+        "cpts_bot/reporting/monthly_report.py",
+    ],
     "handoff": ["cpts_bot/chat/handoff_feature.py", "cpts_bot/services/handoff.py"],
     "alerts": ["cpts_bot/chat/alerts_feature.py", "cpts_bot/services/territorial_alerts.py"],
 }
@@ -23,8 +27,11 @@ def schedule_error_ids() -> set[str]:
     """The schedule parser's error message ids (constants, translated at render)."""
     from cpts_bot.domain import alert_schedule
 
-    return {value for name, value in vars(alert_schedule).items()
-            if name.startswith("ERROR_") and name != "ERROR_INVALID_TIME"}
+    return {
+        value
+        for name, value in vars(alert_schedule).items()
+        if name.startswith("ERROR_") and name != "ERROR_INVALID_TIME"
+    }
 
 
 def extracted(files: list[str]) -> set[str]:
@@ -45,8 +52,8 @@ def test_catalog_translates_every_string(catalog: str, language: str) -> None:
         po = read_po(handle, locale=language)
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
-        for m in po if m.id and m.string and all(m.string if isinstance(m.string, tuple)
-                                                 else [m.string])
+        for m in po
+        if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     wanted = extracted(SOURCES[catalog]) | (schedule_error_ids() if catalog == "alerts" else set())
     assert wanted

@@ -65,5 +65,6 @@ def test_no_message_is_translated_two_ways_across_feature_catalogs() -> None:
                     other_file, other = seen[message.id]
                     assert other == message.string, (
                         f"{language}: {message.id!r} is {other!r} in {other_file} "
-                        f"but {message.string!r} in {path.name}")
+                        f"but {message.string!r} in {path.name}"
+                    )
                 seen[message.id] = (path.name, message.string)

@@ -141,3 +141,12 @@ def test_the_example_rooms_yaml_is_valid() -> None:
 
     config = load_rooms_config(REPO / "rooms.yaml")
     assert config.territory.communes
+
+
+def test_room_ids_with_and_without_a_server_part_are_accepted(tmp_path: Path) -> None:
+    rooms = GOOD_ROOMS + (
+        "rooms:\n  coordination: \"!DpH7K8abcdefghijklmnopqrstu\"\n"
+        "  alerts: [\"!old:example.org\", \"#alertes:example.org\"]\n"
+    )
+    result = run_check(tmp_path, GOOD_ENV, rooms)
+    assert result.returncode == 0, result.stderr

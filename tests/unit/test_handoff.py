@@ -26,13 +26,13 @@ from tests.unit.alerts_reports_support import (
 ASKED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 GP_ROOM = "!dm-gp:example.org"
 
+
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database, closed even when the test fails (its thread would hang)."""
     opened = await open_database(tmp_path)
     yield opened
     await opened.close()
-
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,13 @@ def test_detects_requests_for_a_person(text: str, expected: bool) -> None:
 
 async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> None:
     feature = HandoffFeature()
-    asked = message("Je veux parler à la coordination pour un patient sans médecin traitant",
-                    GP, GP_ROOM, ASKED, "$ask")
+    asked = message(
+        "Je veux parler à la coordination pour un patient sans médecin traitant",
+        GP,
+        GP_ROOM,
+        ASKED,
+        "$ask",
+    )
     async with database.transaction() as db:
         assert await feature.handle_message(asked, make_context(db, ASKED, asked))
     rows = await outbox_rows(database)
@@ -74,19 +79,23 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
 
     answered_at = ASKED + timedelta(minutes=12)
     unrelated = message("bonjour à tous", COORDINATOR, COORDINATION_ROOM, answered_at, "$hi")
-    answer = message("Le Dr Martin prend de nouveaux patients : 04 00 00 00 00",
-                     COORDINATOR, COORDINATION_ROOM, answered_at, "$answer",
-                     thread_root="$post")
+    answer = message(
+        "Le Dr Martin prend de nouveaux patients : 04 00 00 00 00",
+        COORDINATOR,
+        COORDINATION_ROOM,
+        answered_at,
+        "$answer",
+        thread_root="$post",
+    )
     async with database.transaction() as db:
-        assert not await feature.handle_message(unrelated, make_context(db, answered_at,
-                                                                        unrelated))
+        assert not await feature.handle_message(unrelated, make_context(db, answered_at, unrelated))
         assert await feature.handle_message(answer, make_context(db, answered_at, answer))
     relay, tick = await outbox_rows(database, after=acknowledgement["id"])
     assert relay["target"] == GP_ROOM and relay["payload"]["in_reply_to"] == "$ask"
     assert relay["payload"]["text"] == (
-        "Réponse de la coordination : Le Dr Martin prend de nouveaux patients : 04 00 00 00 00")
-    assert (tick["action"], tick["payload"]) == ("reaction", {"relates_to": "$answer",
-                                                              "key": "✅"})
+        "Réponse de la coordination : Le Dr Martin prend de nouveaux patients : 04 00 00 00 00"
+    )
+    assert (tick["action"], tick["payload"]) == ("reaction", {"relates_to": "$answer", "key": "✅"})
     handoff = await database.fetch_one("SELECT * FROM handoffs WHERE id = 1")
     assert handoff["answered_by"] == COORDINATOR and handoff["answer_count"] == 1
     async with database.transaction() as db:
@@ -97,8 +106,9 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
 
     # A second answer, as a reply to the post, is relayed too; the first time stays.
     later = answered_at + timedelta(minutes=5)
-    more = message("Ou le centre de santé.", COORDINATOR, COORDINATION_ROOM, later, "$more",
-                   reply_to="$post")
+    more = message(
+        "Ou le centre de santé.", COORDINATOR, COORDINATION_ROOM, later, "$more", reply_to="$post"
+    )
     async with database.transaction() as db:
         assert await feature.handle_message(more, make_context(db, later, more))
     handoff = await database.fetch_one("SELECT * FROM handoffs WHERE id = 1")
@@ -108,11 +118,19 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
 async def test_service_used_by_other_features_records_the_reason(database: Database) -> None:
     async with database.transaction() as db:
         context = make_context(db, ASKED)
-        result = await hand_off(db, context.outbox, context.config, requester=GP,
-                                origin_room_id=GP_ROOM, origin_event_id="$q",
-                                question="ortho Bron", requested_at=ASKED,
-                                reason="aucun orthophoniste à Bron", profession_asked="ortho",
-                                commune_asked="69029")
+        result = await hand_off(
+            db,
+            context.outbox,
+            context.config,
+            requester=GP,
+            origin_room_id=GP_ROOM,
+            origin_event_id="$q",
+            question="ortho Bron",
+            requested_at=ASKED,
+            reason="aucun orthophoniste à Bron",
+            profession_asked="ortho",
+            commune_asked="69029",
+        )
     assert result is not None and result.coordination_room_id == COORDINATION_ROOM
     (post,) = await outbox_rows(database)
     assert "Contexte : aucun orthophoniste à Bron" in post["payload"]["text"]

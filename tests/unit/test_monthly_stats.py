@@ -82,18 +82,30 @@ def generate_requests(seed: int, count: int) -> list[RequestRow]:
         else:
             outcome = "answered"
         response = rng.choice([None, rng.randrange(100, 3_600_000)])
-        rows.append(RequestRow(
-            requested_at=at, kind=kind, category=rng.choice(CATEGORIES), outcome=outcome,
-            response_ms=response, profession_asked=rng.choice(PROFESSIONS),
-            commune_asked=rng.choice(COMMUNES), requester_profession=rng.choice(PROFESSIONS),
-        ))
+        rows.append(
+            RequestRow(
+                requested_at=at,
+                kind=kind,
+                category=rng.choice(CATEGORIES),
+                outcome=outcome,
+                response_ms=response,
+                profession_asked=rng.choice(PROFESSIONS),
+                commune_asked=rng.choice(COMMUNES),
+                requester_profession=rng.choice(PROFESSIONS),
+            )
+        )
     # Rows on the Paris month boundaries.
-    rows.append(RequestRow(datetime(2026, 10, 31, 22, 59, 59, tzinfo=UTC), "question",
-                           "orientation", "answered"))  # 31 Oct 23:59:59 Paris: out
-    rows.append(RequestRow(datetime(2026, 10, 31, 23, 0, tzinfo=UTC), "question",
-                           "orientation", "answered"))  # 1 Nov 00:00 Paris: in
-    rows.append(RequestRow(datetime(2026, 11, 30, 23, 0, tzinfo=UTC), "question",
-                           "orientation", "answered"))  # 1 Dec 00:00 Paris: out
+    rows.append(
+        RequestRow(
+            datetime(2026, 10, 31, 22, 59, 59, tzinfo=UTC), "question", "orientation", "answered"
+        )
+    )  # 31 Oct 23:59:59 Paris: out
+    rows.append(
+        RequestRow(datetime(2026, 10, 31, 23, 0, tzinfo=UTC), "question", "orientation", "answered")
+    )  # 1 Nov 00:00 Paris: in
+    rows.append(
+        RequestRow(datetime(2026, 11, 30, 23, 0, tzinfo=UTC), "question", "orientation", "answered")
+    )  # 1 Dec 00:00 Paris: out
     return rows
 
 
@@ -117,16 +129,20 @@ def test_aggregation_matches_an_independent_count(seed: int) -> None:
     rows = generate_requests(seed, 3000)
     rng = random.Random(seed + 1)
     alerts = [
-        AlertRow(index, rng.choice(["info", "important", "urgent"]),
-                 datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=rng.randrange(40)),
-                 targeted=(targeted := rng.randrange(0, 50)),
-                 acknowledged=rng.randrange(0, targeted + 1))
+        AlertRow(
+            index,
+            rng.choice(["info", "important", "urgent"]),
+            datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=rng.randrange(40)),
+            targeted=(targeted := rng.randrange(0, 50)),
+            acknowledged=rng.randrange(0, targeted + 1),
+        )
         for index in range(40)
     ]
     stats = compute_monthly_stats(Month(2026, 11), rows, alerts)
 
-    inside = [row for row in rows
-              if row.requested_at.astimezone(PARIS).strftime("%Y-%m") == "2026-11"]
+    inside = [
+        row for row in rows if row.requested_at.astimezone(PARIS).strftime("%Y-%m") == "2026-11"
+    ]
     assert stats.total_requests == len(inside)
     categories: dict[str, int] = {}
     weeks: dict[str, dict[str, int]] = {}
@@ -152,14 +168,19 @@ def test_aggregation_matches_an_independent_count(seed: int) -> None:
     by_profession: dict[str, int] = {}
     by_commune: dict[str, int] = {}
     for row in unanswered:
-        by_profession[row.profession_asked or "?"] = by_profession.get(
-            row.profession_asked or "?", 0) + 1
+        by_profession[row.profession_asked or "?"] = (
+            by_profession.get(row.profession_asked or "?", 0) + 1
+        )
         by_commune[row.commune_asked or "?"] = by_commune.get(row.commune_asked or "?", 0) + 1
     assert stats.unanswered_by_profession == ranked(by_profession, 8)
     assert stats.unanswered_by_commune == ranked(by_commune, 8)
     assert stats.median_answer_ms == simple_median(
-        [row.response_ms for row in questions
-         if row.outcome != "nothing_found" and row.response_ms is not None])
+        [
+            row.response_ms
+            for row in questions
+            if row.outcome != "nothing_found" and row.response_ms is not None
+        ]
+    )
 
     dispatches = [row for row in inside if row.kind == "dispatch"]
     outcomes: dict[str, int] = {}
@@ -168,8 +189,8 @@ def test_aggregation_matches_an_independent_count(seed: int) -> None:
     assert dict(stats.dispatch_outcomes) == outcomes
     assert stats.dispatches_total == len(dispatches)
     assert stats.median_time_to_accept_ms == simple_median(
-        [row.response_ms for row in dispatches
-         if row.outcome == "dispatch_taken" and row.response_ms is not None])
+        [row.response_ms for row in dispatches if row.response_ms is not None]
+    )
 
     handoffs = [row for row in inside if row.kind == "handoff"]
     assert stats.handoffs_total == len(handoffs)

@@ -49,13 +49,13 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 NOVEMBER = Month(2026, 11)
 
+
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database, closed even when the test fails (its thread would hang)."""
     opened = await open_database(tmp_path)
     yield opened
     await opened.close()
-
 
 
 async def fill_november(database, count: int = 300, seed: int = 3) -> list[TrackedRequest]:
@@ -65,14 +65,20 @@ async def fill_november(database, count: int = 300, seed: int = 3) -> list[Track
         for _ in range(count):
             at = NOVEMBER.start_utc() + timedelta(minutes=rng.randrange(29 * 24 * 60))
             kind = rng.choice(["question", "dispatch", "handoff"])
-            outcome = {"question": rng.choice(["answered", "nothing_found"]),
-                       "dispatch": rng.choice(["dispatch_taken", "dispatch_expired"]),
-                       "handoff": "handoff_answered"}[kind]
+            outcome = {
+                "question": rng.choice(["answered", "nothing_found"]),
+                "dispatch": rng.choice(["dispatch_taken", "dispatch_expired"]),
+                "handoff": "handoff_answered",
+            }[kind]
             request = TrackedRequest(
-                requested_at=at, kind=kind, category=rng.choice(["orientation", "duty"]),
-                outcome=outcome, answered_at=at + timedelta(seconds=rng.randrange(1, 900)),
+                requested_at=at,
+                kind=kind,
+                category=rng.choice(["orientation", "duty"]),
+                outcome=outcome,
+                answered_at=at + timedelta(seconds=rng.randrange(1, 900)),
                 profession_asked=rng.choice(["IDE", "MK", "SF", "ortho"]),
-                commune_asked=rng.choice(["69388", "69029"]), summary="IDE, domicile",
+                commune_asked=rng.choice(["69388", "69029"]),
+                summary="IDE, domicile",
                 free_text="une IDE pour un pansement rue X ; 06 12 34 56 78",
                 requester_profession="MG",
             )
@@ -84,50 +90,70 @@ async def fill_november(database, count: int = 300, seed: int = 3) -> list[Track
 async def test_record_and_update_keep_the_outcome_history(database: Database) -> None:
     asked = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
     async with database.transaction() as db:
-        request_id = await record_request(db, TrackedRequest(
-            requested_at=asked, kind="dispatch", category="unscheduled_care",
-            outcome="dispatch_open", summary="x" * 500))
-        await update_outcome(db, request_id, "dispatch_taken", asked + timedelta(minutes=4),
-                             set_response_time=True)
+        request_id = await record_request(
+            db,
+            TrackedRequest(
+                requested_at=asked,
+                kind="dispatch",
+                category="unscheduled_care",
+                outcome="dispatch_open",
+                summary="x" * 500,
+            ),
+        )
+        await update_outcome(
+            db, request_id, "dispatch_taken", asked + timedelta(minutes=4), set_response_time=True
+        )
         history = await outcome_history(db, request_id)
     assert [outcome for outcome, _ in history] == ["dispatch_open", "dispatch_taken"]
-    row = await database.fetch_one("SELECT outcome, response_ms, length(summary) AS n"
-                                   " FROM tracked_requests WHERE id = ?", (request_id,))
+    row = await database.fetch_one(
+        "SELECT outcome, response_ms, length(summary) AS n FROM tracked_requests WHERE id = ?",
+        (request_id,),
+    )
     assert (row["outcome"], row["response_ms"], row["n"]) == ("dispatch_taken", 240_000, 200)
 
 
 async def test_retention_counts_in_dry_run_and_purges_with_apply(database: Database) -> None:
     async with database.transaction() as db:
         for age_days in (1, 10, 89, 91, 200):
-            await record_request(db, TrackedRequest(
-                requested_at=NOW - timedelta(days=age_days), kind="question",
-                category="orientation", outcome="answered", free_text=f"texte {age_days}",
-                summary="IDE"))
+            await record_request(
+                db,
+                TrackedRequest(
+                    requested_at=NOW - timedelta(days=age_days),
+                    kind="question",
+                    category="orientation",
+                    outcome="answered",
+                    free_text=f"texte {age_days}",
+                    summary="IDE",
+                ),
+            )
         dry = await apply_retention(db, NOW, 90, apply=False)
     assert (dry.request_texts, dry.handoff_texts) == (2, 0)
-    kept = await database.fetch_all("SELECT free_text FROM tracked_requests"
-                                    " WHERE free_text IS NOT NULL")
+    kept = await database.fetch_all(
+        "SELECT free_text FROM tracked_requests WHERE free_text IS NOT NULL"
+    )
     assert len(kept) == 5  # a dry run changes nothing
     async with database.transaction() as db:
         applied = await apply_retention(db, NOW, 90, apply=True)
         again = await apply_retention(db, NOW, 90, apply=False)
     assert applied.request_texts == 2 and again.request_texts == 0
     rows = await database.fetch_all(
-        "SELECT free_text, summary, free_text_purged_at FROM tracked_requests ORDER BY id")
+        "SELECT free_text, summary, free_text_purged_at FROM tracked_requests ORDER BY id"
+    )
     assert [row["free_text"] for row in rows] == ["texte 1", "texte 10", "texte 89", None, None]
     assert all(row["summary"] == "IDE" for row in rows)  # the figures stay
     assert rows[3]["free_text_purged_at"] is not None
 
 
-async def test_export_round_trips_through_csv_and_xlsx(
-    database: Database, tmp_path: Path
-) -> None:
+async def test_export_round_trips_through_csv_and_xlsx(database: Database, tmp_path: Path) -> None:
     requests = await fill_november(database, 50)
     async with database.transaction() as db:
         rows = await export_rows_between(db, NOVEMBER.start_utc(), NOVEMBER.end_utc())
     assert len(rows) == len(requests)
-    csv_rows = list(csv.reader(
-        write_csv(rows, tmp_path / "r.csv").read_text("utf-8-sig").splitlines(), delimiter=";"))
+    csv_rows = list(
+        csv.reader(
+            write_csv(rows, tmp_path / "r.csv").read_text("utf-8-sig").splitlines(), delimiter=";"
+        )
+    )
     workbook = load_workbook(write_xlsx(rows, tmp_path / "r.xlsx"), read_only=True)
     xlsx_rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     assert csv_rows[0] == [str(cell) for cell in xlsx_rows[0]]
@@ -164,8 +190,12 @@ async def test_monthly_report_text_and_charts(database: Database, tmp_path: Path
     assert f"Questions sans réponse : {unanswered} sur {questions}" in report.text
     assert "<ul><li>" in report.html
     names = [name for name, _ in report.charts]
-    assert names == ["requests-by-week-2026-11.png", "professions-asked-2026-11.png",
-                     "unanswered-2026-11.png", "dispatches-2026-11.png"]
+    assert names == [
+        "requests-by-week-2026-11.png",
+        "professions-asked-2026-11.png",
+        "unanswered-2026-11.png",
+        "dispatches-2026-11.png",
+    ]
     for _, png in report.charts:
         Image.open(io.BytesIO(png)).verify()
     english = monthly_charts(report.stats, Translator("en"))
@@ -183,7 +213,8 @@ async def test_report_on_demand_for_coordinators_only(database: Database) -> Non
         assert await feature.handle_message(refused, make_context(db, NOW, refused))
     rows = await outbox_rows(database)
     assert [row["payload"]["text"] for row in rows] == [
-        "Seule la coordination peut demander les rapports."]
+        "Seule la coordination peut demander les rapports."
+    ]
     async with database.transaction() as db:
         bad = message("rapport brumaire", COORDINATOR, "!dm-c:example.org", NOW, "$c0")
         assert await feature.handle_message(bad, make_context(db, NOW, bad))
@@ -232,19 +263,40 @@ async def test_cli_commands(database: Database, tmp_path: Path, capsys) -> None:
     assert await run(["retention", "--db", db, "--days", "1", "--apply"], now=later) == 0
     assert "emptied 20 request texts" in capsys.readouterr().out
     purged = await database.fetch_one(
-        "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL")
+        "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL"
+    )
     assert purged[0] == 0
 
     out = tmp_path / "nov.xlsx"
-    assert await run(["export", "requests", "--month", "2026-11", "--format", "xlsx",
-                      "--db", db, "--out", str(out)]) == 0
+    assert (
+        await run(
+            [
+                "export",
+                "requests",
+                "--month",
+                "2026-11",
+                "--format",
+                "xlsx",
+                "--db",
+                db,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert load_workbook(out).active.max_row == 21
 
-    assert await run(["report", "--month", "2026-11", "--db", db,
-                      "--out", str(tmp_path / "rep")]) == 0
+    assert (
+        await run(["report", "--month", "2026-11", "--db", db, "--out", str(tmp_path / "rep")]) == 0
+    )
     assert (tmp_path / "rep" / "report-2026-11.html").exists()
-    assert await run(["export", "requests", "--month", "2026-11",
-                      "--db", str(tmp_path / "missing.sqlite")]) == 1
+    assert (
+        await run(
+            ["export", "requests", "--month", "2026-11", "--db", str(tmp_path / "missing.sqlite")]
+        )
+        == 1
+    )
 
 
 async def test_monthly_job_posts_last_month_once_and_catches_up(database: Database) -> None:

@@ -1,0 +1,209 @@
+"""Every request into the tracking table: directory questions, card updates, retention.
+
+The tracking table keeps what the bot understood (codes and short labels) and never a
+patient's details: the words people typed go to the ``free_text`` column only, which
+the retention policy empties after ``tracking.retention_days`` (rooms.yaml).
+
+:class:`RecentQuestions` remembers, in memory and for a short while, each person's last
+directory question per room, so that "coordination" right after an unanswered question
+hands that question (not the word "coordination") to the coordination team.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.professional_matcher import SearchResult
+from cpts_bot.domain.query_parser import DirectoryQuery, Intent
+from cpts_bot.domain.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
+from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.storage.tracking_repository import (
+    KIND_QUESTION,
+    KIND_UPDATE,
+    OUTCOME_ANSWERED,
+    OUTCOME_NOTHING_FOUND,
+    TrackedRequest,
+    apply_retention,
+    record_request,
+)
+
+log = logging.getLogger(__name__)
+
+CATEGORY_ORIENTATION = "orientation"
+CATEGORY_DIRECTORY = "directory"
+CATEGORY_UPDATE = "update"
+DEFAULT_REMEMBER_FOR = timedelta(minutes=30)
+MAX_REMEMBERED = 10_000
+PURGE_EVERY_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class RecentQuestion:
+    """A person's last directory question in one room, as the hand-off needs it."""
+
+    request_id: int
+    asked_at: datetime
+    text: str
+    summary: str
+    outcome: str
+    profession_asked: str | None
+    commune_asked: str | None
+    requester_profession: str | None
+
+    @property
+    def nothing_found(self) -> bool:
+        return self.outcome == OUTCOME_NOTHING_FOUND
+
+
+class RecentQuestions:
+    """Last directory question per (person, room), forgotten after ``remember_for``.
+
+    In memory on purpose, like the directory's conversation context: the words typed
+    are not kept in the database beyond the tracking table's purged column.
+    """
+
+    def __init__(self, remember_for: timedelta = DEFAULT_REMEMBER_FOR) -> None:
+        self.remember_for = remember_for
+        self._last: dict[tuple[str, str], RecentQuestion] = {}
+
+    def remember(self, user_id: str, room_id: str, question: RecentQuestion) -> None:
+        """Keep ``question`` as ``user_id``'s last one in ``room_id``."""
+        if len(self._last) >= MAX_REMEMBERED:
+            oldest = min(self._last, key=lambda key: self._last[key].asked_at)
+            del self._last[oldest]
+        self._last[(user_id, room_id)] = question
+
+    def last(self, user_id: str, room_id: str, now: datetime) -> RecentQuestion | None:
+        """The unexpired last question of ``user_id`` in ``room_id``, or None."""
+        question = self._last.get((user_id, room_id))
+        if question is None or now - question.asked_at > self.remember_for:
+            return None
+        return question
+
+    def forget(self, user_id: str, room_id: str) -> None:
+        """Drop the remembered question (once it has been handed off)."""
+        self._last.pop((user_id, room_id), None)
+
+
+async def requester_profession(db: aiosqlite.Connection, matrix_id: str) -> str | None:
+    """The profession code (TRE_G15) of the directory card holding ``matrix_id``, if any."""
+    professional = await DirectoryRepository(db).find_by_matrix_id(matrix_id)
+    return professional.profession_code if professional else None
+
+
+def profession_asked(query: DirectoryQuery, vocabulary: Vocabulary) -> str | None:
+    """The profession codes asked for ("60"; "10,70" when several), None when none.
+
+    A specialty ("pédiatre") counts as the profession it implies.
+    """
+    codes = set(query.professions)
+    for code in query.specialties:
+        codes |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+    return ",".join(sorted(codes)) or None
+
+
+def commune_asked(query: DirectoryQuery) -> str | None:
+    """The INSEE codes of the communes asked for, None when the question names none."""
+    return ",".join(sorted(query.places)) or None
+
+
+def question_summary(query: DirectoryQuery, criteria: str, result: SearchResult) -> str:
+    """What was understood and found: "find: kiné, Bron — 3 (relaxed: neighbours)"."""
+    summary = f"{query.intent.value}: {criteria} — {result.total}"
+    if result.relaxations:
+        summary += f" (relaxed: {', '.join(step.value for step in result.relaxations)})"
+    return summary
+
+
+async def track_directory_question(
+    context: HandlerContext,
+    message: IncomingMessage,
+    query: DirectoryQuery,
+    result: SearchResult,
+    criteria: str,
+    vocabulary: Vocabulary,
+) -> RecentQuestion:
+    """Record a directory question (found something, or nothing even after relaxing)."""
+    outcome = OUTCOME_ANSWERED if result.found else OUTCOME_NOTHING_FOUND
+    category = CATEGORY_DIRECTORY if query.intent == Intent.COUNT else CATEGORY_ORIENTATION
+    summary = question_summary(query, criteria, result)
+    asker = await requester_profession(context.db, message.sender)
+    asked_profession = profession_asked(query, vocabulary)
+    asked_commune = commune_asked(query)
+    request_id = await record_request(
+        context.db,
+        TrackedRequest(
+            requested_at=message.timestamp,
+            kind=KIND_QUESTION,
+            category=category,
+            outcome=outcome,
+            requester_profession=asker,
+            summary=summary,
+            free_text=message.body,
+            answered_at=context.now,
+            profession_asked=asked_profession,
+            commune_asked=asked_commune,
+            source_event_id=message.event_id,
+        ),
+    )
+    return RecentQuestion(
+        request_id=request_id,
+        asked_at=message.timestamp,
+        text=message.body,
+        summary=summary,
+        outcome=outcome,
+        profession_asked=asked_profession,
+        commune_asked=asked_commune,
+        requester_profession=asker,
+    )
+
+
+async def track_card_update(
+    db: aiosqlite.Connection,
+    message: IncomingMessage,
+    now: datetime,
+    *,
+    own: bool,
+    changed_fields: list[str],
+) -> int:
+    """Record a card update: which fields changed (never their values)."""
+    whose = "own card" if own else "card of another"
+    summary = f"{whose}: {', '.join(changed_fields) or 'nothing changed'}"
+    return await record_request(
+        db,
+        TrackedRequest(
+            requested_at=message.timestamp,
+            kind=KIND_UPDATE,
+            category=CATEGORY_UPDATE,
+            outcome=OUTCOME_ANSWERED,
+            requester_profession=await requester_profession(db, message.sender),
+            summary=summary,
+            free_text=message.body,
+            answered_at=now,
+            source_event_id=message.event_id,
+        ),
+    )
+
+
+async def purge_free_texts(context: HandlerContext) -> None:
+    """Periodic job: empty the free texts older than ``tracking.retention_days``.
+
+    Usable as ``PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts)``.
+    """
+    counts = await apply_retention(
+        context.db, context.now, context.config.tracking.retention_days, apply=True
+    )
+    if counts.request_texts or counts.handoff_texts:
+        log.info(
+            "tracking retention applied",
+            extra={
+                "request_texts": counts.request_texts,
+                "handoff_texts": counts.handoff_texts,
+            },
+        )
