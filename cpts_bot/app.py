@@ -87,7 +87,8 @@ def build_features(
         DirectoryFeature(directory_index, recent_questions=recent_questions),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
-    jobs.append(PeriodicJob("dispatch-deadlines", 15, dispatch.run_due_steps))
+    every = config.dispatch.check_every_seconds
+    jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
 
     async def alerts_job(context: HandlerContext) -> None:
         await run_due_alerts(

@@ -4,12 +4,13 @@ chat and the tests: it keeps syncing and records what it receives, decrypted."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 from nio import (
+    Api,
     AsyncClient,
     AsyncClientConfig,
     InviteMemberEvent,
@@ -21,7 +22,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
-from nio.api import Api, RoomPreset
+from nio.api import RoomPreset
 
 
 @dataclass
@@ -195,32 +196,34 @@ class MatrixUser:
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
-    async def react(
-        self, room_id: str, event_id: str, key: str, encrypted: bool | None = None
-    ) -> str:
-        """React to ``event_id``; encrypted in an encrypted room, as Element does (nio's
-        ``room_send`` sends reactions in clear). ``encrypted=False`` forces a clear one."""
+    async def react(self, room_id: str, event_id: str, key: str, encrypted: bool = False) -> str:
+        """React to ``event_id``. matrix-nio sends reactions in clear; ``encrypted`` sends
+        it encrypted in an encrypted room, as Element does."""
         assert self.client is not None
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        room = self.client.rooms.get(room_id)
-        if encrypted is None:
-            encrypted = bool(room and room.encrypted)
-        if not encrypted:
-            response = await self.client.room_send(
-                room_id, "m.reaction", content, ignore_unverified_devices=True
-            )
-        else:
-            if room is not None and not room.members_synced:
-                await self.client.joined_members(room_id)
-            if self.client.should_query_keys:
-                await self.client.keys_query()
-            if self.client.olm and self.client.olm.should_share_group_session(room_id):
-                await self.client.share_group_session(room_id, ignore_unverified_devices=True)
-            event_type, encrypted_content = self.client.encrypt(room_id, "m.reaction", content)
+        client = self.client
+        content: dict[str, Any] = {
+            "m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}
+        }
+        event_type = "m.reaction"
+        room = client.rooms.get(room_id)
+        if encrypted and room is not None and room.encrypted:
+            if client.should_query_keys:
+                await client.keys_query()
+            if not room.members_synced:
+                await client.joined_members(room_id)
+            assert client.olm is not None
+            if client.olm.should_share_group_session(room_id):
+                await client.share_group_session(room_id, ignore_unverified_devices=True)
+            event_type, content = client.encrypt(room_id, event_type, content)
+            # room_send would encrypt it a second time: send it as it is.
             method, path, data = Api.room_send(
-                self.client.access_token, room_id, event_type, encrypted_content, str(uuid4())
+                client.access_token, room_id, event_type, content, str(uuid.uuid4())
             )
-            response = await self.client._send(RoomSendResponse, method, path, data, (room_id,))
+            response = await client._send(RoomSendResponse, method, path, data, (room_id,))
+        else:
+            response = await client.room_send(
+                room_id, event_type, content, ignore_unverified_devices=True
+            )
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 

@@ -13,15 +13,18 @@ Example::
 
 Each step waits ``after_minutes`` after the previous one (or after the broadcast). The
 dispatch expires ``expire_after_minutes`` after it was broadcast (or re-opened), and the
-requester is told.
+requester is told. ``after_seconds`` and ``expire_after_seconds``, when given, are used
+instead of the minutes (for trials and tests); ``check_every_seconds`` (default 15) is how
+often the bot looks for what is due.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class EscalationAction(StrEnum):
@@ -33,8 +36,22 @@ class EscalationAction(StrEnum):
 class EscalationStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    after_minutes: int = Field(ge=0, le=24 * 60)
+    after_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    after_seconds: int | None = Field(default=None, ge=0, le=24 * 60 * 60)
     action: EscalationAction
+
+    @model_validator(mode="after")
+    def _delay_given(self) -> EscalationStep:
+        if self.after_minutes is None and self.after_seconds is None:
+            raise ValueError("an escalation step needs after_minutes (or after_seconds)")
+        return self
+
+    @property
+    def delay(self) -> timedelta:
+        """How long the step waits after the previous one (seconds win over minutes)."""
+        if self.after_seconds is not None:
+            return timedelta(seconds=self.after_seconds)
+        return timedelta(minutes=self.after_minutes or 0)
 
 
 def _default_steps() -> list[EscalationStep]:
@@ -53,6 +70,8 @@ class DispatchPolicy(BaseModel):
     requesters: list[str] = Field(default_factory=list)
     any_member_may_request: bool = False
     expire_after_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    expire_after_seconds: int | None = Field(default=None, ge=1, le=7 * 24 * 60 * 60)
+    check_every_seconds: float = Field(default=15, ge=0.5, le=300)
     escalation: list[EscalationStep] = Field(default_factory=_default_steps)
     draft_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -63,6 +82,13 @@ class DispatchPolicy(BaseModel):
             if not value.startswith("@") or ":" not in value:
                 raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
         return values
+
+    @property
+    def expire_after(self) -> timedelta:
+        """How long a dispatch stays open after its broadcast (seconds win over minutes)."""
+        if self.expire_after_seconds is not None:
+            return timedelta(seconds=self.expire_after_seconds)
+        return timedelta(minutes=self.expire_after_minutes)
 
     def step(self, index: int) -> EscalationStep | None:
         """The ``index``-th escalation step (0 is the first), or None after the last."""

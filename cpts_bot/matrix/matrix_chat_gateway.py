@@ -317,16 +317,27 @@ class MatrixChatGateway:
         assert isinstance(response, RoomCreateResponse)
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
-        await self._wait_for_room(response.room_id)
+        await self._wait_for_room(response.room_id, user_id)
         return response.room_id
 
-    async def _wait_for_room(self, room_id: str, timeout: float = 10.0) -> None:
-        """The sync loop must have seen the new room before nio can encrypt for it."""
+    async def _wait_for_room(self, room_id: str, invitee: str, timeout: float = 10.0) -> None:
+        """The sync loop must have seen the new room, and the invitation, before nio can
+        encrypt for it."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while room_id not in self._client.rooms or not self._client.rooms[room_id].encrypted:
+        while True:
+            room = self._client.rooms.get(room_id)
+            if room is not None and room.encrypted and invitee in room.users:
+                break
             if asyncio.get_running_loop().time() > deadline:
                 raise SendFailed(f"room {room_id} not synced yet", transient=True)
             await asyncio.sleep(0.1)
+        # nio starts tracking a room's members' devices only at the end of its handling
+        # of the sync response, which may come after this point: the first message would
+        # then be encrypted for none of the invitee's devices, and never readable.
+        if self._client.olm is not None:
+            self._client.olm.update_tracked_users(room)
+            if self._client.should_query_keys:
+                await self._client.keys_query()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

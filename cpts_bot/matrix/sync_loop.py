@@ -67,16 +67,15 @@ class SyncLoop:
         token = await repo.load_sync_token(self._database)
         self._client.next_batch = token or ""
         backoff = 1.0
-        # nio keeps rooms in memory only: after a restart, the first sync asks for the
-        # full state of every joined room, or a room quiet since the stored token stays
-        # unknown and nothing can be sent to it (scheduled alerts, duty rooms).
-        rooms_loaded = False
         while not stop.is_set():
             try:
+                # The first sync of each run asks for the full state even with a saved
+                # token: nio keeps no rooms across restarts, and the outbox must be able
+                # to send to a room that has had no news since (a dispatch's notices).
                 response = await self._client.sync(
                     timeout=30000,
                     sync_filter=SYNC_FILTER,
-                    full_state=not rooms_loaded,
+                    full_state=token is None or not self.synced.is_set(),
                     since=token,
                 )
             except asyncio.CancelledError:
@@ -97,7 +96,6 @@ class SyncLoop:
             first = token is None
             await self._handle(response, first_sync=first)
             token = response.next_batch
-            rooms_loaded = True
             await self._crypto_housekeeping()
             if not self.synced.is_set():
                 self.synced.set()

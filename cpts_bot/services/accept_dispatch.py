@@ -10,7 +10,6 @@ event id is known, and a short notice is sent).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from enum import StrEnum
 
 from cpts_bot.chat.incoming import Reply
@@ -284,10 +283,8 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         deps.now,
         taken_by=None,
         taken_at=None,
-        next_step_at=deps.now + timedelta(minutes=step.after_minutes) if step else None,
-        expires_at=max(
-            dispatch.expires_at, deps.now + timedelta(minutes=policy.expire_after_minutes)
-        ),
+        next_step_at=deps.now + step.delay if step else None,
+        expires_at=max(dispatch.expires_at, deps.now + policy.expire_after),
     )
     if reopened is None:
         await _say(
@@ -385,8 +382,8 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
         user_id,
         deps.now,
         step_index=0,
-        next_step_at=deps.now + timedelta(minutes=first.after_minutes) if first else None,
-        expires_at=deps.now + timedelta(minutes=policy.expire_after_minutes),
+        next_step_at=deps.now + first.delay if first else None,
+        expires_at=deps.now + policy.expire_after,
     )
     if reopened is None:
         return await _not_open(deps, dispatch, user_id)

@@ -117,8 +117,8 @@ async def create_dispatch(
         what=str(fields.what),
         details=fields.details,
         urgent=fields.urgent,
-        expires_at=deps.now + timedelta(minutes=policy.expire_after_minutes),
-        next_step_at=deps.now + timedelta(minutes=first.after_minutes) if first else None,
+        expires_at=deps.now + policy.expire_after,
+        next_step_at=deps.now + first.delay if first else None,
     )
     return await repo.create(deps.db, new, deps.now)
 

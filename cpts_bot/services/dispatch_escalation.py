@@ -9,7 +9,7 @@ or if an accept lands in between). The scheduler only wakes it up every few seco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import aiosqlite
 
@@ -132,7 +132,7 @@ async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
     policy = deps.policy
     step = policy.step(dispatch.step_index)
     following = policy.step(dispatch.step_index + 1)
-    next_at = deps.now + timedelta(minutes=following.after_minutes) if following else None
+    next_at = deps.now + following.delay if following else None
     widened = dispatch.widened_communes
     new_communes: tuple[str, ...] = ()
     if step is not None and step.action is EscalationAction.WIDEN_TO_NEIGHBOURS:

@@ -152,7 +152,7 @@ async def test_an_urgent_alert_is_posted_once_per_room_acknowledged_and_pinned(u
     # (d) the physio acknowledges by a reaction; the nurse has not. A reaction sent in
     # clear in an encrypted room cannot be authenticated: it does not count.
     await nurse.react(alerts_room, post_id, "👀", encrypted=False)
-    await physio.react(alerts_room, post_id, "👍")
+    await physio.react(alerts_room, post_id, "👍", encrypted=True)
     deadline = time.monotonic() + 30
     while True:
         report = await coordinator.wait_reply(

@@ -299,3 +299,27 @@ async def test_figures_read_from_the_database(database: Database) -> None:
         4.0,
     )
     assert empty.created == 0
+
+
+def test_seconds_are_used_instead_of_minutes_when_given() -> None:
+    policy = DispatchPolicy.model_validate(
+        {
+            "expire_after_minutes": 30,
+            "expire_after_seconds": 20,
+            "check_every_seconds": 1,
+            "escalation": [
+                {"after_seconds": 5, "action": "all_profession"},
+                {"after_minutes": 2, "action": "notify_coordination"},
+            ],
+        }
+    )
+    assert policy.expire_after == timedelta(seconds=20)
+    assert [step.delay for step in policy.escalation] == [
+        timedelta(seconds=5),
+        timedelta(minutes=2),
+    ]
+    assert policy.check_every_seconds == 1
+    assert DispatchPolicy().expire_after == timedelta(minutes=60)
+    assert DispatchPolicy().check_every_seconds == 15
+    with pytest.raises(ValueError, match="after_minutes"):
+        DispatchPolicy.model_validate({"escalation": [{"action": "all_profession"}]})

@@ -1,0 +1,210 @@
+"""Dispatch requests over the real Synapse: who is asked, first accept wins, escalation,
+expiry, and a restart between the broadcast and the accept.
+
+A coordinator and five nurses (IDE, code 60) of the test territory, each a separate
+E2EE client. The rota puts four nurses on duty now, one of whom is on leave; the fifth
+is on duty only in two days. So exactly three are asked at first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cpts_bot.devtools.matrix_user import MatrixUser, Received
+from cpts_bot.domain.times import PARIS
+
+pytestmark = pytest.mark.synapse
+
+DIRECTORY_HEADER = (
+    "kind,rpps,id,title,last_name,first_name,profession_code,profession_label,"
+    "specialties,structure_type,name,offer,address,postal_code,commune_insee,"
+    "commune_name,structure_name,phone,activities,modalities,languages,matrix_id,active"
+)
+NAMES = ["Alice", "Bruno", "Chloé", "Denis", "Emma"]
+REQUEST = (
+    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op\n"
+    "patient : Mme D., 3 rue des Lilas, 06 12 34 56 78"
+)
+# Short timers: escalate to the whole profession after 10 s, tell the coordination
+# 2 s later, expire after 20 s; the deadline job looks every second.
+POLICY = {
+    "expire_after_seconds": 20,
+    "check_every_seconds": 1,
+    "escalation": [
+        {"after_seconds": 10, "action": "all_profession"},
+        {"after_seconds": 2, "action": "notify_coordination"},
+    ],
+}
+
+
+def run_cli(bot: object, *arguments: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cpts_bot", "--rooms-file", str(bot.rooms_file), *arguments],
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def directory_csv(nurses: list[MatrixUser]) -> str:
+    lines = [DIRECTORY_HEADER]
+    for index, (nurse, first_name) in enumerate(zip(nurses, NAMES, strict=True)):
+        lines.append(
+            ",".join(
+                [
+                    "professional",
+                    f"1990000010{index}",
+                    "",
+                    "",
+                    "TEST",
+                    first_name,
+                    "60",
+                    "Infirmier",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{index + 1} rue Laënnec",
+                    "69008",
+                    "69388",
+                    "Lyon 8e",
+                    "",
+                    f"04 78 00 10 0{index}",
+                    "wound_care",
+                    "",
+                    "",
+                    nurse.user_id,
+                    "1",
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def rota_csv(nurses: list[MatrixUser], now: datetime) -> str:
+    """Nurses 0-3 on duty now (3 is on leave today), nurse 4 on duty in two days."""
+    start = now.astimezone(PARIS) - timedelta(hours=1)
+    end = now.astimezone(PARIS) + timedelta(hours=3)
+    later = now.astimezone(PARIS) + timedelta(days=2)
+    lines = ["type;matrix_id;name;profession;communes;day;start;end;from;until"]
+    for nurse in nurses[:4]:
+        lines.append(
+            f"garde;{nurse.user_id};;IDE;69388;{start:%d/%m/%Y};{start:%H:%M};{end:%H:%M};;"
+        )
+    lines.append(f"garde;{nurses[4].user_id};;IDE;69388;{later:%d/%m/%Y};08:00;12:00;;")
+    today = now.astimezone(PARIS)
+    lines.append(f"conge;{nurses[3].user_id};;;;;;;{today:%d/%m/%Y};{today:%d/%m/%Y}")
+    return "\n".join(lines) + "\n"
+
+
+def bot_says(bot_id: str, *words: str) -> Callable[[MatrixUser], list[Received]]:
+    def predicate(user: MatrixUser) -> list[Received]:
+        return [item for item in user.from_user(bot_id) if all(word in item.body for word in words)]
+
+    return predicate
+
+
+def broadcasts(user: MatrixUser, bot_id: str, number: int) -> list[Received]:
+    """The dispatch messages (not edits, not notices) ``user`` got for dispatch ``number``."""
+    return [
+        item
+        for item in user.from_user(bot_id)
+        if item.body.startswith(f"Déclenchement n°{number} ")
+        and "m.new_content" not in item.content
+    ]
+
+
+async def wait_broadcast(user: MatrixUser, bot_id: str, number: int) -> Received:
+    found = await user.wait_for(lambda me: broadcasts(me, bot_id, number), timeout=60)
+    return found[0]
+
+
+async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_restart(
+    users, make_bot, tmp_path: Path
+) -> None:
+    coordinator = await users.client("coord")
+    nurses = list(await asyncio.gather(*(users.client(f"ide{i}") for i in range(5))))
+    on_duty, on_leave, off_duty = nurses[:3], nurses[3], nurses[4]
+    bot = make_bot(
+        coordinators=[coordinator.user_id],
+        allowed=[nurse.user_id for nurse in nurses],
+        dispatch=POLICY,
+    )
+    (tmp_path / "directory.csv").write_text(directory_csv(nurses), "utf-8")
+    (tmp_path / "rota.csv").write_text(rota_csv(nurses, datetime.now(PARIS)), "utf-8")
+    run_cli(bot, "import", "directory", str(tmp_path / "directory.csv"))
+    run_cli(bot, "import-rota", str(tmp_path / "rota.csv"))
+    bot.start()
+    room = await coordinator.create_encrypted_room([bot.user_id])
+    await coordinator.wait_joined(room, bot.user_id)
+
+    # 1. Exactly the three on duty and not on leave receive it, decrypted.
+    created = await coordinator.wait_reply(await coordinator.send(room, REQUEST), timeout=60)
+    assert created.body.startswith("Déclenchement n°1 envoyé à 3 professionnels"), created.body
+    first = await asyncio.gather(*(wait_broadcast(nurse, bot.user_id, 1) for nurse in on_duty))
+    for message in first:
+        assert message.decrypted
+        assert "pansement post-op" in message.body
+        assert "Lilas" not in message.body and "06 12 34 56 78" not in message.body
+
+    # 2. Two accept at the same moment (a reply and a reaction): exactly one wins.
+    alice, bruno, chloe = on_duty
+    await asyncio.gather(
+        alice.send(first[0].room_id, "je prends", reply_to=first[0].event_id),
+        bruno.react(first[1].room_id, first[1].event_id, "👍", encrypted=True),
+    )
+    told = await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°1 pris par"))
+    winner_name = "Alice" if "Alice" in told[0].body else "Bruno"
+    assert winner_name in told[0].body and "04 78 00 10 0" in told[0].body
+    winner, loser = (alice, bruno) if winner_name == "Alice" else (bruno, alice)
+    details = await winner.wait_for(bot_says(bot.user_id, "Le déclenchement n°1 est pour vous"))
+    assert "Mme D., 3 rue des Lilas, 06 12 34 56 78" in details[0].body
+    assert details[0].decrypted
+    # Both answers reached the bot: the loser's came second and was told it is taken.
+    await loser.wait_for(bot_says(bot.user_id, "Déjà pris par", winner_name))
+    await chloe.wait_for(bot_says(bot.user_id, "pris par", winner_name))
+    for nurse in (loser, chloe):
+        assert not bot_says(bot.user_id, "est pour vous")(nurse)
+        assert not bot_says(bot.user_id, "Lilas")(nurse)
+    assert len(bot_says(bot.user_id, "est pour vous")(winner)) == 1
+    assert len(bot_says(bot.user_id, "Déclenchement n°1 pris par")(coordinator)) == 1
+    for nurse in (on_leave, off_duty):
+        assert nurse.from_user(bot.user_id) == []
+
+    # 3. A restart between the broadcast and the accept loses nothing.
+    await coordinator.send(room, REQUEST.replace("post-op", "n°2"))
+    second = await asyncio.gather(*(wait_broadcast(nurse, bot.user_id, 2) for nurse in on_duty))
+    bot.stop()
+    bot.start()
+    await chloe.send(second[2].room_id, "je prends", reply_to=second[2].event_id)
+    await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°2 pris par", "Chloé"))
+    await chloe.wait_for(bot_says(bot.user_id, "Le déclenchement n°2 est pour vous"))
+    await alice.wait_for(bot_says(bot.user_id, "n°2 est pris par Chloé"))
+
+    # 4. Nobody answers: the whole profession is asked (never the one on leave), then the
+    # coordination is told, then it expires and the requester is told.
+    await coordinator.send(room, REQUEST.replace("post-op", "n°3"))
+    await asyncio.gather(*(wait_broadcast(nurse, bot.user_id, 3) for nurse in on_duty))
+    widened = await wait_broadcast(off_duty, bot.user_id, 3)
+    assert widened.decrypted
+    await coordinator.wait_for(
+        bot_says(bot.user_id, "Personne n'a accepté le déclenchement n°3"), timeout=30
+    )
+    await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°3 expiré"), timeout=40)
+    await alice.wait_for(bot_says(bot.user_id, "[Expiré]", "n°3"))
+    third = broadcasts(alice, bot.user_id, 3)[0]
+    await alice.send(third.room_id, "je prends", reply_to=third.event_id)
+    await alice.wait_for(bot_says(bot.user_id, "n°3 n'est plus ouvert"))
+    assert on_leave.from_user(bot.user_id) == []
+    assert on_leave.undecryptable == [] and off_duty.undecryptable == []
+    assert all(nurse.undecryptable == [] for nurse in on_duty)
+    bot.stop()
