@@ -98,7 +98,7 @@ def build_features(
             bot_user_id=context.bot_user_id,
         )
 
-    jobs.append(PeriodicJob("alerts", 5, alerts_job))
+    jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
     jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
     jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
     listeners: list[tuple[str, SentListener]] = [

@@ -176,6 +176,8 @@ class AlertsConfig(BaseModel):
 
     grace_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
     default_in_force_hours: int = Field(default=72, ge=1, le=24 * 365)
+    # How often due alerts are looked for: an alert is posted up to this late.
+    check_seconds: float = Field(default=5, ge=0.5, le=300)
 
 
 class TrackingConfig(BaseModel):

@@ -476,7 +476,11 @@ class AlertsFeature:
         alert = await alerts.get_alert(context.db, alert_id)
         if alert is None or alert.status == "draft":
             return await self._reply(context, _("There is no alert no. {number}.", number=alert_id))
-        if alert.status in ("cancelled", "finished", "expired") and verb != "modifier":
+        # A posted one-off alert ("finished") stays in force, pinned, until it ends: it
+        # can still be cancelled, which takes its posts down.
+        cancel = verb in ("annuler", "supprimer", "arreter")
+        over = ("cancelled", "expired") if cancel else ("cancelled", "finished", "expired")
+        if alert.status in over and verb != "modifier":
             return await self._reply(
                 context,
                 _(
@@ -503,7 +507,7 @@ class AlertsFeature:
                 context.db, alert, "active", message.sender, context.now, "resumed"
             )
             return await self._reply(context, _("Alert no. {number} resumed.", number=alert_id))
-        if verb in ("annuler", "supprimer", "arreter"):
+        if cancel:
             await alerts.set_status(
                 context.db, alert, "cancelled", message.sender, context.now, "cancelled"
             )

@@ -40,6 +40,7 @@ RATE_LIMITS = {
         "rc_invites_per_issuer",
         "rc_key_requests",
         "rc_presence",
+        "rc_room_creation",
     )
 }
 

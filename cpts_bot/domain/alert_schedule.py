@@ -351,6 +351,8 @@ _MONTHLY = re.compile(
     r"|^(?:le\s+)?(\d{1,2})\s*(?:er|e|eme)?\s+de\s+chaque\s+mois(.*)$"
 )
 _CRON_PREFIX = re.compile(r"^cron\s*:?\s*(.+)$")
+# "dans 20 secondes": a drill or a test a few seconds ahead (the date parser counts minutes).
+_IN_SECONDS = re.compile(r"^dans\s+(\d{1,4})\s*(?:s|sec|secs|secondes?)\.?$")
 
 
 def _clock(rest: str, words: str) -> tuple[int, int] | ScheduleError:
@@ -367,7 +369,7 @@ def _clock(rest: str, words: str) -> tuple[int, int] | ScheduleError:
 
 
 def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
-    """A French "when": "maintenant", "demain 8h", "le 3 décembre à 18h", "tous les lundis
+    """A French "when": "maintenant", "dans 20 secondes", "demain 8h", "le 3 décembre à 18h", "tous les lundis
     à 8h", "chaque 1er du mois à 9h", "tous les jours à 18h", "cron: 0 8 * * 1"."""
     words = text.strip()
     folded = _fold(words)
@@ -417,6 +419,9 @@ def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
         if isinstance(clock, ScheduleError):
             return clock
         return Schedule(KIND_WEEKLY, hour=clock[0], minute=clock[1], weekdays=tuple(days))
+    match = _IN_SECONDS.match(folded)
+    if match:
+        return Schedule(KIND_ONCE, at=now + timedelta(seconds=int(match.group(1))))
     if re.search(r"\b(?:hier|avant[\s-]hier)\b", folded):
         return ScheduleError(ERROR_IN_THE_PAST, words)
     moment = parse_moment(words, now)

@@ -167,6 +167,16 @@ class MatrixChatGateway:
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload
+        room_actions = (
+            actions.ACTION_MESSAGE,
+            actions.ACTION_REACTION,
+            actions.ACTION_EDIT,
+            ACTION_IMAGE,
+        )
+        if row.action in room_actions and row.target not in self._client.rooms:
+            # A room the bot is not in (e.g. listed in rooms.yaml, never invited): a
+            # permanent failure, so that it does not hold up the rest of the outbox.
+            raise SendFailed(f"not a member of {row.target}", transient=False)
         if row.action == actions.ACTION_MESSAGE:
             return row.target, await self._send_event(
                 row.target, "m.room.message", message_content(payload), row.txn_id

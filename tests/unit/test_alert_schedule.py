@@ -41,6 +41,10 @@ def paris(*args: int) -> datetime:
     ("words", "expected"),
     [
         ("maintenant", Schedule("once", at=NOW)),
+        ("dans 20 secondes", Schedule("once", at=NOW + timedelta(seconds=20))),
+        ("dans 1 seconde", Schedule("once", at=NOW + timedelta(seconds=1))),
+        ("Dans 90 s", Schedule("once", at=NOW + timedelta(seconds=90))),
+        ("dans 1 min", Schedule("once", at=NOW + timedelta(minutes=1))),
         ("demain 8h", Schedule("once", at=paris(2026, 11, 24, 8, 0))),
         ("le 3 décembre à 18h", Schedule("once", at=paris(2026, 12, 3, 18, 0))),
         ("tous les lundis à 8h", Schedule(KIND_WEEKLY, hour=8, weekdays=(0,))),

@@ -437,3 +437,24 @@ async def test_a_one_off_alert_missed_beyond_grace_is_reported_not_posted(chat: 
     assert status["status"] == "finished"
     summary, rows = await chat.tick(paris(2026, 11, 24, 9, 1))
     assert rows == [] and summary.skipped == []
+
+
+async def test_a_posted_one_off_alert_can_be_cancelled_which_unpins_it(chat: Chat) -> None:
+    await chat.say("alerte important: Rupture d'amoxicilline | pour: tous")
+    await chat.say("oui")
+    summary, _rows = await chat.tick(NOW + timedelta(seconds=2))
+    assert summary.posted
+    await chat.send_all()
+    summary, _rows = await chat.tick(NOW + timedelta(seconds=4))
+    assert summary.pinned == 1
+    status = await chat.database.fetch_one("SELECT status FROM alerts WHERE id = 1")
+    assert status["status"] == "finished"  # posted, still in force (pinned)
+
+    (cancelled,) = await chat.say("annuler alerte 1", at=NOW + timedelta(minutes=1))
+    assert cancelled["payload"]["text"].startswith("Alerte n° 1 annulée")
+    summary, rows = await chat.tick(NOW + timedelta(minutes=1, seconds=2))
+    assert [(row["action"], row["target"]) for row in rows] == [("unpin", ALERTS_ROOM)]
+    (again,) = await chat.say("annuler alerte 1", at=NOW + timedelta(minutes=2))
+    assert "déjà terminée" in again["payload"]["text"]
+    (paused,) = await chat.say("pause alerte 1", at=NOW + timedelta(minutes=2))
+    assert "déjà terminée" in paused["payload"]["text"]
