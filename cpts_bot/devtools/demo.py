@@ -106,6 +106,10 @@ class Expect:
 Step = Scene | Say | ReplyTo | Expect
 
 
+class ScriptStopped(Exception):
+    """A step of the script did not happen in time."""
+
+
 def dispatch_request(now: datetime) -> str:
     """The coordinator's request; « ce soir 20h » while it is still ahead (Paris time)."""
     moment = "ce soir 20h" if now.astimezone(PARIS).hour < 19 else "demain 8h"
@@ -122,7 +126,7 @@ def demo_script(now: datetime) -> list[Step]:
         Say("demo-gp", "kiné à domicile bronchiolite lyon 8"),
         Say("demo-gp", "combien d'orthophonistes à Vénissieux ?"),
         Say("demo-gp", "ortho bilan langage enfant 4 ans bron"),
-        Scene("2. The coordination needs a nurse tonight (a dispatch)"),
+        Scene("2. The coordination needs a nurse at home (a dispatch)"),
         Say("demo-coord", dispatch_request(now)),
         Expect(
             "demo-nurse",
@@ -397,7 +401,10 @@ class _Player:
                 event_id = await self.clients[step.who].send(room_id, step.text)
                 self._show(step.who, step.room, step.who, step.text)
                 if step.answer:
-                    reply = await self.clients[step.who].wait_reply(event_id, timeout=60)
+                    try:
+                        reply = await self.clients[step.who].wait_reply(event_id, timeout=60)
+                    except TimeoutError:
+                        raise ScriptStopped(f"no answer to {step.who}'s « {step.text} »") from None
                     self.used.add(reply.event_id)
                     self._show(step.who, step.room, BOT, reply.body)
             elif isinstance(step, ReplyTo):
@@ -429,7 +436,7 @@ class _Player:
         try:
             received = (await client.wait_for(found, timeout=60))[0]
         except TimeoutError:
-            raise RuntimeError(f"{step.who} did not receive {step.description}") from None
+            raise ScriptStopped(f"{step.who} did not receive {step.description}") from None
         self.used.add(received.event_id)
         if step.name:
             self.named[step.name] = received
@@ -440,9 +447,9 @@ class _Player:
             await client.stop()
 
 
-async def _play(state: DemoState, app_ready: asyncio.Event) -> list[str]:
+async def _play(player: _Player, app_ready: asyncio.Event) -> None:
     await app_ready.wait()
-    player = _Player(state)
+    state = player.state
     try:
         # Everyone in the script is online (and in their rooms) before it starts.
         script = demo_script(datetime.now(UTC))
@@ -450,8 +457,11 @@ async def _play(state: DemoState, app_ready: asyncio.Event) -> list[str]:
             await player.start(who)
         coordinator = player.clients["demo-coord"]
         for room_id in state.group_rooms.values():
-            await coordinator.wait_joined(room_id, state.bot_user, timeout=60)
-        return await player.play(script)
+            try:
+                await coordinator.wait_joined(room_id, state.bot_user, timeout=60)
+            except TimeoutError:
+                raise ScriptStopped(f"the bot did not join {room_id}") from None
+        await player.play(script)
     finally:
         await player.stop()
 
@@ -467,6 +477,7 @@ def instructions(state: DemoState) -> str:
         lines.append(f"  {state.users[name]:32} password: {passwords[name]}")
     lines += [
         f"and start an encrypted direct chat with {state.bot_user}.",
+        "The rooms « Alertes » (all demo users) and « Coordination » (demo-coord) are ready.",
         "Or, from another terminal, talk to the bot end-to-end encrypted:",
         "  .cpts/venv/bin/cpts-bot chat --as demo-gp",
         "Everything lives in .cpts/ (delete it to start afresh). Ctrl-C stops the demo.",
@@ -479,10 +490,16 @@ async def _run(state: DemoState, wait: bool) -> int:
 
     app = BotApp(state.settings(), load_rooms_config(state.rooms_file))
     bot_task = asyncio.create_task(app.run())
+    player = _Player(state)
+    status = 0
     try:
-        transcript = await _play(state, app.ready)
-        print("\n=== Scripted conversation ===\n")
-        print("\n".join(transcript))
+        try:
+            await _play(player, app.ready)
+        except ScriptStopped as stopped:
+            status = 1
+            player.transcript += ["", f"The scripted conversation stopped: {stopped}"]
+        print("\n=== Scripted conversation ===")
+        print("\n".join(player.transcript))
         print(instructions(state))
         if wait:
             with contextlib.suppress(asyncio.CancelledError):
@@ -490,7 +507,7 @@ async def _run(state: DemoState, wait: bool) -> int:
     finally:
         app.stop()
         await bot_task
-    return 0
+    return status
 
 
 def run_demo(state_dir: Path, wait: bool = True) -> int:

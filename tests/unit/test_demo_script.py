@@ -1,0 +1,62 @@
+"""The demo's scripted conversation is well formed, and its dispatch request is complete
+and ahead of the clock whenever the demo is played."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cpts_bot.devtools.demo import (
+    DEMO_USERS,
+    DIRECT,
+    EXAMPLE_ROOMS,
+    GROUP_MEMBERS,
+    GROUP_ROOMS,
+    Expect,
+    ReplyTo,
+    Say,
+    Scene,
+    demo_script,
+    dispatch_request,
+)
+from cpts_bot.domain.dispatch_phrases import is_dispatch_request, parse_request
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer
+from cpts_bot.settings import load_rooms_config
+
+GAZETTEER = Gazetteer.from_territory(load_rooms_config(EXAMPLE_ROOMS).territory)
+MOMENTS = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+)
+
+
+def test_every_step_names_a_demo_user_a_known_room_and_an_earlier_message() -> None:
+    named: set[str] = set()
+    script = demo_script(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    for step in script:
+        if isinstance(step, Scene):
+            continue
+        assert step.who in DEMO_USERS
+        if isinstance(step, (Say, Expect)):
+            assert step.room == DIRECT or step.room in GROUP_ROOMS
+            if step.room == "alerts":
+                assert step.who in GROUP_MEMBERS["alerts"] or step.who == "demo-coord"
+        if isinstance(step, ReplyTo):
+            assert step.message in named, f"{step.message} is not named before it is answered"
+        if isinstance(step, Expect) and step.name:
+            named.add(step.name)
+    kinds = {type(step) for step in script}
+    assert kinds == {Scene, Say, ReplyTo, Expect}
+
+
+@given(MOMENTS)
+def test_the_dispatch_request_is_complete_and_ahead_of_now(now: datetime) -> None:
+    text = dispatch_request(now)
+    assert is_dispatch_request(text)
+    fields = parse_request(text, now, GAZETTEER)
+    assert fields.missing() == [], (text, fields)
+    assert fields.time_error is None
+    assert fields.needed_at is not None and datetime.fromisoformat(fields.needed_at) > now
+    assert fields.communes == ["69388"]
+    assert "Lilas" in fields.details and "Lilas" not in (fields.what or "")
