@@ -56,6 +56,7 @@ class ReportFeature:
             month,
             context.translator,
             in_reply_to=message.event_id,
+            config=context.config,
         )
         return True
 

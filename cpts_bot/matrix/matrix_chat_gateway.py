@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SentListener = Callable[[Any, str, str, str], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
+DIRECT_ROOMS_AT_ONCE = 8
 TRANSIENT_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN"}
 
 
@@ -125,6 +126,7 @@ class MatrixChatGateway:
             self._wake.clear()
             try:
                 rows = await repo.unsent_outbox(self._database)
+                await self._open_direct_rooms(rows)
                 for row in rows:
                     if stop.is_set():
                         return
@@ -140,6 +142,34 @@ class MatrixChatGateway:
                 backoff = min(backoff * 2, 30.0)
                 continue
             await _wait_any(stop, self._wake, 30.0)
+
+    async def _open_direct_rooms(self, rows: list[repo.OutboxRow]) -> None:
+        """Create the missing direct chats of a batch side by side: a dispatch's first
+        contact with many professionals would otherwise open them one after the other.
+        The sends themselves stay in order; a failure here is retried by the send."""
+        users = {row.target for row in rows if row.action == actions.ACTION_DIRECT_MESSAGE}
+        missing = []
+        for user_id in sorted(users):
+            room_id = await repo.direct_room_of(self._database, user_id)
+            if not room_id or room_id not in self._client.rooms:
+                missing.append(user_id)
+        if len(missing) < 2:
+            return
+        limit = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
+
+        async def open_one(user_id: str) -> None:
+            async with limit:
+                await self.direct_room(user_id)
+
+        results = await asyncio.gather(
+            *(open_one(user) for user in missing), return_exceptions=True
+        )
+        failures = [result for result in results if isinstance(result, BaseException)]
+        if failures:
+            log.warning(
+                "some direct chats could not be opened yet",
+                extra={"count": len(failures), "error": repr(failures[0])},
+            )
 
     async def _send_row(self, row: repo.OutboxRow) -> None:
         now = datetime.now(UTC)

@@ -146,13 +146,19 @@ class SyncLoop:
 
     async def _answer_invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():
-            inviter = _inviter(info.invite_state, self._client.user_id)
+            inviter, is_direct = _inviter(info.invite_state, self._client.user_id)
             if inviter and self._may_invite(inviter):
                 result = await self._client.join(room_id)
                 if isinstance(result, JoinError):
                     log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
                 else:
                     await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
+                    if is_direct:
+                        # The user's own direct chat with the bot: what the bot sends them
+                        # later (dispatch notices, relayed answers) goes there too.
+                        await repo.save_direct_room(
+                            self._database, inviter, room_id, datetime.now(UTC)
+                        )
                     log.info("joined room", extra={"room_id": room_id})
             else:
                 await self._client.room_leave(room_id)
@@ -196,12 +202,13 @@ class SyncLoop:
             log.warning("key maintenance failed", extra={"error": repr(error)})
 
 
-def _inviter(invite_state: list[Any], bot_user_id: str) -> str | None:
+def _inviter(invite_state: list[Any], bot_user_id: str) -> tuple[str | None, bool]:
+    """Who invited the bot, and whether they marked the room as a direct chat."""
     for event in invite_state:
         if (
             isinstance(event, InviteMemberEvent)
             and event.state_key == bot_user_id
             and event.membership == "invite"
         ):
-            return str(event.sender)
-    return None
+            return str(event.sender), bool(event.content.get("is_direct"))
+    return None, False

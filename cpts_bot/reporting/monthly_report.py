@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -81,8 +82,12 @@ async def alert_rows_between(db: aiosqlite.Connection, month: Month) -> list[Ale
     return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
 
 
-def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list[str]]:
-    """The report's title and its lines (one figure per line), translated."""
+def render_lines(
+    stats: MonthlyStats, translator: Translator, commune_names: Mapping[str, str] | None = None
+) -> tuple[str, list[str]]:
+    """The report's title and its lines (one figure per line), translated; communes by
+    their names in ``commune_names`` (INSEE code -> name) when given."""
+    names = commune_names or {}
     _ = translator.gettext
     locale = _locale(translator)
     month_name = format_date(
@@ -125,7 +130,8 @@ def render_lines(stats: MonthlyStats, translator: Translator) -> tuple[str, list
                 for code, n in stats.unanswered_by_profession
             ]
             communes = [
-                (value_label(code, translator), n) for code, n in stats.unanswered_by_commune
+                (names.get(code) or value_label(code, translator), n)
+                for code, n in stats.unanswered_by_commune
             ]
             lines.append(
                 _("No answer, by profession: {items}", items=_listing(professions, translator))
@@ -194,12 +200,17 @@ def render_html(title: str, lines: list[str]) -> str:
 
 
 async def build_monthly_report(
-    db: aiosqlite.Connection, month: Month, translator: Translator, *, charts: bool = True
+    db: aiosqlite.Connection,
+    month: Month,
+    translator: Translator,
+    *,
+    charts: bool = True,
+    commune_names: Mapping[str, str] | None = None,
 ) -> MonthlyReport:
     """Read ``month``'s requests and alerts and build its report."""
     requests = await requests_between(db, month.start_utc(), month.end_utc())
     alerts = await alert_rows_between(db, month)
     stats = compute_monthly_stats(month, requests, alerts)
-    title, lines = render_lines(stats, translator)
+    title, lines = render_lines(stats, translator, commune_names)
     images = monthly_charts(stats, translator) if charts else []
     return MonthlyReport(month, render_text(title, lines), render_html(title, lines), images, stats)

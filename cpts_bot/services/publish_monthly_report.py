@@ -25,9 +25,12 @@ async def post_report(
     translator: Translator,
     *,
     in_reply_to: str | None = None,
+    config: RoomsConfig | None = None,
 ) -> MonthlyReport:
-    """Queue ``month``'s report in ``room_id``: the text first, then one image per chart."""
-    report = await build_monthly_report(db, month, translator)
+    """Queue ``month``'s report in ``room_id``: the text first, then one image per chart.
+    With ``config``, communes are named as the territory names them."""
+    names = {c.insee: c.name for c in config.territory.communes} if config else None
+    report = await build_monthly_report(db, month, translator, commune_names=names)
     await outbox.send(room_id, Reply(report.text, html=report.html), in_reply_to=in_reply_to)
     for filename, png in report.charts:
         await queue_image(outbox, room_id, filename, png, filename.removesuffix(".png"))
@@ -65,4 +68,6 @@ async def publish_monthly_report_if_due(
     )
     if cursor.rowcount == 0:
         return None
-    return await post_report(context.db, context.outbox, room, month, Translator(config.language))
+    return await post_report(
+        context.db, context.outbox, room, month, Translator(config.language), config=config
+    )

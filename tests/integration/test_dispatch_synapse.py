@@ -163,6 +163,7 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
         bruno.react(first[1].room_id, first[1].event_id, "👍", encrypted=True),
     )
     told = await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°1 pris par"))
+    assert told[0].room_id == room, "the requester is told in their own chat with the bot"
     winner_name = "Alice" if "Alice" in told[0].body else "Bruno"
     assert winner_name in told[0].body and "04 78 00 10 0" in told[0].body
     winner, loser = (alice, bruno) if winner_name == "Alice" else (bruno, alice)

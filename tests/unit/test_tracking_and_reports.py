@@ -321,3 +321,16 @@ async def test_monthly_job_posts_last_month_once_and_catches_up(database: Databa
     assert await tick(datetime(2026, 12, 1, 10, 5, tzinfo=paris)) == []
     assert await tick(datetime(2026, 12, 3, 10, 5, tzinfo=paris)) == []
     assert await tick(datetime(2027, 1, 9, 10, 0, tzinfo=paris)) == []
+
+
+async def test_the_report_names_communes_as_the_territory_does(database: Database) -> None:
+    await fill_november(database, 300)
+    names = {"69388": "Lyon 8e", "69029": "Bron"}
+    async with database.transaction() as db:
+        named = await build_monthly_report(
+            db, NOVEMBER, Translator("fr"), charts=False, commune_names=names
+        )
+        coded = await build_monthly_report(db, NOVEMBER, Translator("fr"), charts=False)
+    line = next(line for line in named.text.splitlines() if "par commune" in line)
+    assert "Lyon 8e" in line and "Bron" in line and "69388" not in line
+    assert "69388" in next(line for line in coded.text.splitlines() if "par commune" in line)
