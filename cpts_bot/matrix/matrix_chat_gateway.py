@@ -126,11 +126,13 @@ class MatrixChatGateway:
             self._wake.clear()
             try:
                 rows = await repo.unsent_outbox(self._database)
-                await self._open_direct_rooms(rows)
-                for row in rows:
-                    if stop.is_set():
-                        return
-                    await self._send_row(row)
+                for start in range(0, len(rows), DIRECT_ROOMS_AT_ONCE):
+                    chunk = rows[start : start + DIRECT_ROOMS_AT_ONCE]
+                    await self._open_direct_rooms(chunk)
+                    for row in chunk:
+                        if stop.is_set():
+                            return
+                        await self._send_row(row)
                 backoff = 1.0
                 if len(rows) == 50:
                     continue
@@ -144,9 +146,10 @@ class MatrixChatGateway:
             await _wait_any(stop, self._wake, 30.0)
 
     async def _open_direct_rooms(self, rows: list[repo.OutboxRow]) -> None:
-        """Create the missing direct chats of a batch side by side: a dispatch's first
-        contact with many professionals would otherwise open them one after the other.
-        The sends themselves stay in order; a failure here is retried by the send."""
+        """Create the missing direct chats of the next few rows side by side: a dispatch's
+        first contact with many professionals would otherwise open them one after the
+        other, and a small window keeps the first recipients' wait short. The sends stay
+        in order; a failure here is retried by the send."""
         users = {row.target for row in rows if row.action == actions.ACTION_DIRECT_MESSAGE}
         missing = []
         for user_id in sorted(users):
