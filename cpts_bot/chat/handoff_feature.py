@@ -112,9 +112,13 @@ class HandoffFeature:
         else:
             team = Translator(context.config.language)
             reason = (
-                team.gettext("directory found nothing for {summary}", summary=recent.summary)
+                team.gettext("directory found nothing for: {criteria}", criteria=recent.criteria)
                 if recent.nothing_found
-                else team.gettext("last directory question: {summary}", summary=recent.summary)
+                else team.gettext(
+                    "last directory question: {criteria} ({count} found)",
+                    criteria=recent.criteria,
+                    count=recent.total,
+                )
             )
             result = await handoff.hand_off(
                 context.db,

@@ -55,6 +55,8 @@ class RecentQuestion:
     profession_asked: str | None
     commune_asked: str | None
     requester_profession: str | None
+    criteria: str = ""
+    total: int = 0
 
     @property
     def nothing_found(self) -> bool:
@@ -161,6 +163,8 @@ async def track_directory_question(
         profession_asked=asked_profession,
         commune_asked=asked_commune,
         requester_profession=asker,
+        criteria=criteria,
+        total=result.total,
     )
 
 

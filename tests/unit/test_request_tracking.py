@@ -198,7 +198,7 @@ async def test_coordination_after_nothing_found_hands_the_question_on(
     ]
     handoff = rows[1]
     assert handoff["profession_asked"] == "10" and handoff["commune_asked"] == "69029"
-    assert handoff["summary"].startswith("l'annuaire n'a rien trouvé pour find: dermatologue, Bron")
+    assert handoff["summary"].startswith("l'annuaire n'a rien trouvé pour : dermatologue, Bron")
     post = next(row for row in await outbox_rows(database) if row["target"] == COORDINATION)
     assert post["correlation"].startswith("handoff:")
     assert "« dermatologue à Bron pour un eczéma »" in post["payload"]["text"]
