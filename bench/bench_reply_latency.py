@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -20,14 +19,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_report import percentile, write_section  # noqa: E402
+from bench.bench_report import write_section  # noqa: E402
+from bench.bench_support import (  # noqa: E402
+    BotRun,
+    median_p95,
+    new_user,
+    sample_rooms_config,
+    start_process,
+    start_synapse,
+    stop_processes,
+    write_rooms_file,
+)
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
-from cpts_bot.devtools.synapse import SynapseServer, synapse_python  # noqa: E402
 
 
 async def open_room(client: MatrixUser, bot_user: str, text: str) -> str:
@@ -46,41 +52,16 @@ async def time_one(client: MatrixUser, room: str, text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def start_process(
-    command: list[str], env: dict[str, str], log: Path, ready: str
-) -> subprocess.Popen[bytes]:
-    handle = log.open("ab")
-    process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while ready not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{command[1]} did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
-    return process
-
-
 async def run(count: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-"))
-    state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
-    python = (
-        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
-        if os.environ.get("CPTS_SYNAPSE_PYTHON")
-        else synapse_python(state)
-    )
-    synapse = SynapseServer.configure(python, work / "synapse")
-    synapse.start()
+    synapse = start_synapse(work)
     processes: list[subprocess.Popen[bytes]] = []
     results: dict[str, list[float]] = {}
     try:
-
-        def user(name: str) -> tuple[str, str]:
-            password = secrets.token_urlsafe(10)
-            return synapse.register(f"{name}-{secrets.token_hex(3)}", password), password
-
-        gp_id, gp_password = user("gp")
+        gp_id, gp_password = new_user(synapse, "gp")
         client = await MatrixUser(synapse.url, gp_id, gp_password, work / "gp").start()
 
-        echo_id, echo_password = user("echo")
+        echo_id, echo_password = new_user(synapse, "echo")
         processes.append(
             start_process(
                 [
@@ -97,46 +78,18 @@ async def run(count: int) -> str:
             )
         )
 
-        bot_id, bot_password = user("cpts-bot")
-        rooms = yaml.safe_load((ROOT / "rooms.yaml").read_text("utf-8"))
+        bot_id, bot_password = new_user(synapse, "cpts-bot")
+        rooms = sample_rooms_config()
         rooms.update({"coordinators": [gp_id], "access": {"users": [gp_id]}, "rooms": {}})
-        (work / "rooms.yaml").write_text(yaml.safe_dump(rooms, allow_unicode=True))
-        env = {
-            **os.environ,
-            "CPTS_HOMESERVER": synapse.url,
-            "CPTS_USER_ID": bot_id,
-            "CPTS_PASSWORD": bot_password,
-            "CPTS_DATA_DIR": str(work / "bot-data"),
-        }
-        sample = ROOT / "cpts_bot" / "sample"
-        for command in (
-            ["rpps", str(sample / "rpps_sample.txt"), "--no-progress"],
-            ["directory", str(sample / "directory.csv")],
-        ):
-            await asyncio.to_thread(
-                subprocess.run,
-                [
-                    sys.executable,
-                    "-m",
-                    "cpts_bot",
-                    "--rooms-file",
-                    str(work / "rooms.yaml"),
-                    "import",
-                    *command,
-                ],
-                env=env,
-                check=True,
-                capture_output=True,
-                cwd=ROOT,
-            )
-        processes.append(
-            start_process(
-                [sys.executable, "-m", "cpts_bot", "--rooms-file", str(work / "rooms.yaml"), "run"],
-                env,
-                work / "bot.log",
-                "ready: logged in",
-            )
+        bot = BotRun(
+            synapse.url,
+            bot_id,
+            bot_password,
+            work / "bot-data",
+            write_rooms_file(work / "rooms.yaml", rooms),
         )
+        await asyncio.to_thread(bot.import_sample)
+        processes.append(bot.start(work / "bot.log"))
 
         # Interleaved rounds: whatever else the machine does weighs on every series alike.
         series = {
@@ -153,17 +106,12 @@ async def run(count: int) -> str:
                 results[name].append(await time_one(client, room, text))
         await client.stop()
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(30)
+        stop_processes(processes)
         synapse.stop()
 
     lines = ["| bot | median (ms) | p95 (ms) | messages |", "|---|---|---|---|"]
     for name, timings in results.items():
-        lines.append(
-            f"| {name} | {statistics.median(timings):.1f} | "
-            f"{percentile(timings, 0.95):.1f} | {len(timings)} |"
-        )
+        lines.append(f"| {name} | {median_p95(timings, 1)} | {len(timings)} |")
     echo, ours, directory = results.values()
     ratio = statistics.median(ours) / statistics.median(echo)
     directory_ratio = statistics.median(directory) / statistics.median(echo)

@@ -242,6 +242,28 @@ class SynapseServer:
 
         Registering an existing user is not an error (the demo is re-runnable).
         """
+        try:
+            return str(self._register_request(localpart, password, admin, timeout=30)["user_id"])
+        except urllib.error.HTTPError as error:
+            payload = json.loads(error.read() or b"{}")
+            if payload.get("errcode") == "M_USER_IN_USE":
+                return f"@{localpart}:{SERVER_NAME}"
+            raise RuntimeError(f"registering {localpart} failed: {payload}") from error
+
+    def register_with_login(
+        self, localpart: str, password: str, admin: bool = False
+    ) -> tuple[str, str, str]:
+        """Register a new user and keep the login the registration opens.
+
+        Returns (Matrix ID, device ID, access token): a client can restore that login
+        instead of logging in again.
+        """
+        answer = self._register_request(localpart, password, admin, timeout=60)
+        return str(answer["user_id"]), str(answer["device_id"]), str(answer["access_token"])
+
+    def _register_request(
+        self, localpart: str, password: str, admin: bool, timeout: float
+    ) -> dict[str, object]:
         endpoint = f"{self.url}/_synapse/admin/v1/register"
         with urllib.request.urlopen(endpoint, timeout=10) as response:
             nonce = json.load(response)["nonce"]
@@ -258,14 +280,9 @@ class SynapseServer:
         request = urllib.request.Request(
             endpoint, data=body, headers={"Content-Type": "application/json"}
         )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return str(json.load(response)["user_id"])
-        except urllib.error.HTTPError as error:
-            payload = json.loads(error.read() or b"{}")
-            if payload.get("errcode") == "M_USER_IN_USE":
-                return f"@{localpart}:{SERVER_NAME}"
-            raise RuntimeError(f"registering {localpart} failed: {payload}") from error
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer: dict[str, object] = json.load(response)
+        return answer
 
 
 def _registration_mac(secret: str, nonce: str, user: str, password: str, admin: bool) -> str:
