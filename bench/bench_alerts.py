@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
-import secrets
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,16 +34,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-from nio import RoomCreateResponse, RoomGetEventResponse
-from nio.api import RoomPreset
+from nio import RoomGetEventResponse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_report import percentile, write_section  # noqa: E402
+from bench import bench_support as support  # noqa: E402
+from bench.bench_report import write_section  # noqa: E402
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
-from cpts_bot.devtools.synapse import SynapseServer, synapse_python  # noqa: E402
+from cpts_bot.devtools.synapse import SynapseServer  # noqa: E402
 from cpts_bot.domain.times import from_iso  # noqa: E402
 
 ALERT_NUMBER = re.compile(r"Alerte n° (\d+)")
@@ -75,48 +71,29 @@ class Watcher:
             self._task.cancel()
 
 
-async def group_room(owner: MatrixUser, invite: list[str], moderator: str) -> str:
-    assert owner.client is not None
-    response = await owner.client.room_create(
-        is_direct=False,
-        invite=invite,
-        preset=RoomPreset.private_chat,
-        initial_state=[
-            {
-                "type": "m.room.encryption",
-                "state_key": "",
-                "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-            }
-        ],
-        power_level_override={"users": {moderator: 50}},  # the bot may pin
-    )
-    assert isinstance(response, RoomCreateResponse), response
-    return response.room_id
-
-
-def launch(folder: Path, bot_id: str, password: str, url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "CPTS_HOMESERVER": url,
-        "CPTS_USER_ID": bot_id,
-        "CPTS_PASSWORD": password,
-        "CPTS_DATA_DIR": str(folder / "data"),
+def bot_process(
+    folder: Path,
+    bot_id: str,
+    password: str,
+    url: str,
+    coordinator_id: str,
+    alert_rooms: list[str],
+    check: float,
+) -> subprocess.Popen[bytes]:
+    """cpts-bot started in ``folder``, posting alerts to ``alert_rooms``, logged in."""
+    config = {
+        "territory": {
+            "name": "CPTS Bench",
+            "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement"}],
+        },
+        "coordinators": [coordinator_id],
+        "rooms": {"alerts": alert_rooms},
+        "alerts": {"check_seconds": check},
     }
-    log = folder / "bot.log"
-    handle = log.open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cpts_bot", "--rooms-file", str(folder / "rooms.yaml"), "run"],
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
+    rooms_file = support.write_rooms_file(folder / "rooms.yaml", config)
+    return support.BotRun(url, bot_id, password, folder / "data", rooms_file).start(
+        folder / "bot.log", timeout=90
     )
-    deadline = time.monotonic() + 90
-    while "ready: logged in" not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the bot did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
-    return process
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float) -> None:
@@ -165,32 +142,18 @@ def posts(client: MatrixUser, bot_id: str, rooms: set[str], number: int | None =
 
 
 def stats_row(label: str, values: list[float]) -> str:
-    return (
-        f"| {label} | {statistics.median(values):.2f} | {percentile(values, 0.95):.2f} | "
-        f"{min(values):.2f} | {max(values):.2f} |"
-    )
+    return f"| {label} | {support.median_p95(values, 2)} | {min(values):.2f} | {max(values):.2f} |"
 
 
 async def accuracy(
     synapse: SynapseServer, work: Path, coordinator: MatrixUser, check: float, count: int
 ) -> list[str]:
-    password = secrets.token_urlsafe(10)
     name = f"bot-check-{check:g}s".replace(".", "-")
-    bot_id = synapse.register(f"{name}-{secrets.token_hex(3)}", password)
+    bot_id, password = support.new_user(synapse, name)
     folder = work / name
     folder.mkdir()
-    room = await group_room(coordinator, [bot_id], bot_id)
-    config = {
-        "territory": {
-            "name": "CPTS Bench",
-            "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement"}],
-        },
-        "coordinators": [coordinator.user_id],
-        "rooms": {"alerts": [room]},
-        "alerts": {"check_seconds": check},
-    }
-    (folder / "rooms.yaml").write_text(yaml.safe_dump(config))
-    process = launch(folder, bot_id, password, synapse.url)
+    room = await coordinator.create_encrypted_room([bot_id], direct=False, moderators=[bot_id])
+    process = bot_process(folder, bot_id, password, synapse.url, coordinator.user_id, [room], check)
     try:
         await coordinator.wait_joined(room, bot_id, timeout=60)
         direct = await coordinator.create_encrypted_room([bot_id])
@@ -236,22 +199,14 @@ def watcher_seen(client: MatrixUser) -> dict[str, float]:
 async def fan_out(
     synapse: SynapseServer, work: Path, coordinator: MatrixUser, room_count: int
 ) -> list[str]:
-    password = secrets.token_urlsafe(10)
-    bot_id = synapse.register(f"bot-fanout-{secrets.token_hex(3)}", password)
+    bot_id, password = support.new_user(synapse, "bot-fanout")
     folder = work / "bot-fanout"
     folder.mkdir()
-    rooms = [await group_room(coordinator, [bot_id], bot_id) for _ in range(room_count)]
-    config = {
-        "territory": {
-            "name": "CPTS Bench",
-            "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement"}],
-        },
-        "coordinators": [coordinator.user_id],
-        "rooms": {"alerts": rooms},
-        "alerts": {"check_seconds": 1},
-    }
-    (folder / "rooms.yaml").write_text(yaml.safe_dump(config))
-    process = launch(folder, bot_id, password, synapse.url)
+    rooms = [
+        await coordinator.create_encrypted_room([bot_id], direct=False, moderators=[bot_id])
+        for _ in range(room_count)
+    ]
+    process = bot_process(folder, bot_id, password, synapse.url, coordinator.user_id, rooms, 1)
     lines = []
     try:
         for room in rooms:
@@ -288,17 +243,9 @@ async def fan_out(
 
 async def run(count: int, room_count: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-alerts-"))
-    state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
-    python = (
-        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
-        if os.environ.get("CPTS_SYNAPSE_PYTHON")
-        else synapse_python(state)
-    )
-    synapse = SynapseServer.configure(python, work / "synapse")
-    synapse.start()
+    synapse = support.start_synapse(work)
     try:
-        password = secrets.token_urlsafe(10)
-        coordinator_id = synapse.register(f"coord-{secrets.token_hex(3)}", password)
+        coordinator_id, password = support.new_user(synapse, "coord")
         coordinator = await MatrixUser(synapse.url, coordinator_id, password, work / "c").start()
         watcher = Watcher(coordinator)
         WATCHERS[coordinator_id] = watcher

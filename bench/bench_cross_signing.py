@@ -23,8 +23,8 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import bench_support as support  # noqa: E402
 from bench.bench_report import write_section  # noqa: E402
-from bench.bench_support import median_p95, new_user, start_synapse  # noqa: E402
 from cpts_bot.matrix.cross_signing import ensure_cross_signed  # noqa: E402
 from cpts_bot.matrix.sender_trust import SenderTrustGate  # noqa: E402
 from cpts_bot.settings import BotSettings, RoomsConfig, TrustPolicy  # noqa: E402
@@ -46,9 +46,9 @@ def _ms(started: float) -> float:
 
 async def run(restarts: int, checks: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-cs-"))
-    synapse = start_synapse(work)
+    synapse = support.start_synapse(work)
     try:
-        bot_id, password = new_user(synapse, "bot")
+        bot_id, password = support.new_user(synapse, "bot")
         data = work / "bot"
         settings = BotSettings(
             homeserver=synapse.url, user_id=bot_id, password=password, data_dir=data
@@ -69,7 +69,7 @@ async def run(restarts: int, checks: int) -> str:
         new_device_ms = _ms(started)
         await other.close()
 
-        doctor_id, doctor_password = new_user(synapse, "doctor")
+        doctor_id, doctor_password = support.new_user(synapse, "doctor")
         doctor_dir = work / "doctor"
         doctor = await _login(synapse.url, doctor_id, doctor_password, doctor_dir / "store")
         await ensure_cross_signed(
@@ -124,7 +124,7 @@ async def run(restarts: int, checks: int) -> str:
     ]
     lines = ["| step | median (ms) | p95 (ms) | runs |", "|---|---|---|---|"]
     for name, values in rows:
-        lines.append(f"| {name} | {median_p95(values, 2)} | {len(values)} |")
+        lines.append(f"| {name} | {support.median_p95(values, 2)} | {len(values)} |")
     lines.append("")
     lines.append(
         "Synapse 1.163 on 127.0.0.1. The start-up check runs once per start, before the "

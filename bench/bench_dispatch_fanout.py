@@ -25,20 +25,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -55,24 +51,16 @@ from nio.api import RoomPreset
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import bench_support as support  # noqa: E402
 from bench.bench_report import percentile, write_section  # noqa: E402
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
-from cpts_bot.devtools.synapse import (  # noqa: E402
-    SynapseServer,
-    _registration_mac,
-    synapse_python,
-)
+from cpts_bot.devtools.synapse import SynapseServer  # noqa: E402
 
 DIRECTORY_HEADER = (
     "kind,rpps,id,title,last_name,first_name,profession_code,profession_label,"
     "specialties,structure_type,name,offer,address,postal_code,commune_insee,"
     "commune_name,structure_name,phone,activities,modalities,languages,matrix_id,active"
 )
-ENCRYPTION = {
-    "type": "m.room.encryption",
-    "state_key": "",
-    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-}
 
 
 @dataclass
@@ -201,44 +189,6 @@ async def wait_all(
             pass
 
 
-def register(
-    synapse: SynapseServer, localpart: str, admin: bool = False
-) -> tuple[str, str, str, str]:
-    """Register through the admin API and keep its login: (user id, password, device, token)."""
-    password = secrets.token_urlsafe(10)
-    endpoint = f"{synapse.url}/_synapse/admin/v1/register"
-    with urllib.request.urlopen(endpoint, timeout=10) as response:
-        nonce = json.load(response)["nonce"]
-    body = json.dumps(
-        {
-            "nonce": nonce,
-            "username": localpart,
-            "password": password,
-            "admin": admin,
-            "mac": _registration_mac(synapse.shared_secret, nonce, localpart, password, admin),
-        }
-    ).encode()
-    request = urllib.request.Request(
-        endpoint, data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = json.load(response)
-    return answer["user_id"], password, answer["device_id"], answer["access_token"]
-
-
-def exempt_from_rate_limits(synapse: SynapseServer, admin_token: str, user_id: str) -> None:
-    """What an operator does for the bot (docs/dispatch.md): Synapse allows a user 10 new
-    rooms, then one a minute (rc_room_creation), which a first fan-out to 100 exceeds."""
-    request = urllib.request.Request(
-        f"{synapse.url}/_synapse/admin/v1/users/{user_id}/override_ratelimit",
-        data=json.dumps({"messages_per_second": 0, "burst_count": 0}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {admin_token}"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30):
-        pass
-
-
 def directory_csv(professionals: list[Professional]) -> str:
     lines = [DIRECTORY_HEADER]
     for index, pro in enumerate(professionals):
@@ -247,19 +197,6 @@ def directory_csv(professionals: list[Professional]) -> str:
         fields += ["Lyon 8e", "", f"04 78 {index:02d} 00 00", "", "", "", pro.user_id, "1"]
         lines.append(",".join(fields))
     return "\n".join(lines) + "\n"
-
-
-def start_process(
-    command: list[str], env: dict[str, str], log: Path, ready: str
-) -> subprocess.Popen[bytes]:
-    handle = log.open("ab")
-    process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 120
-    while ready not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{command} did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
-    return process
 
 
 async def baseline(
@@ -271,8 +208,10 @@ async def baseline(
 ) -> tuple[list[float], list[float], float]:
     """A bare nio client: N direct chats created, then two rounds of N sequential sends.
     Returns (round 1 arrivals, round 2 arrivals, setup seconds), relative to each start."""
-    user_id, _, device_id, token = register(synapse, f"bare-{secrets.token_hex(3)}")
-    exempt_from_rate_limits(synapse, admin_token, user_id)
+    user_id, device_id, token = synapse.register_with_login(
+        f"bare-{secrets.token_hex(3)}", support.new_password()
+    )
+    support.exempt_from_rate_limits(synapse, admin_token, user_id)
     sender = Professional(synapse.url, user_id, device_id, token, work / "bare", changed)
     await sender.start()
     client = sender.client
@@ -284,7 +223,7 @@ async def baseline(
             is_direct=True,
             invite=[pro.user_id],
             preset=RoomPreset.trusted_private_chat,
-            initial_state=[ENCRYPTION],
+            initial_state=[support.ENCRYPTION_STATE],
         )
         assert isinstance(response, RoomCreateResponse), response
         rooms.append(response.room_id)
@@ -338,14 +277,7 @@ def summary(values: list[float]) -> str:
 
 async def run(count: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-fanout-"))
-    state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
-    python = (
-        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
-        if os.environ.get("CPTS_SYNAPSE_PYTHON")
-        else synapse_python(state)
-    )
-    synapse = SynapseServer.configure(python, work / "synapse")
-    synapse.start()
+    synapse = support.start_synapse(work)
     processes: list[subprocess.Popen[bytes]] = []
     changed = asyncio.Event()
     professionals: list[Professional] = []
@@ -353,8 +285,8 @@ async def run(count: int) -> str:
     try:
         started = time.perf_counter()
         for index in range(count):
-            user_id, _, device_id, token = register(
-                synapse, f"ide{index:03d}-{secrets.token_hex(2)}"
+            user_id, device_id, token = synapse.register_with_login(
+                f"ide{index:03d}-{secrets.token_hex(2)}", support.new_password()
             )
             professionals.append(
                 Professional(synapse.url, user_id, device_id, token, work / f"p{index}", changed)
@@ -365,22 +297,20 @@ async def run(count: int) -> str:
             f"{count} professionals registered and syncing in {time.perf_counter() - started:.0f} s"
         )
 
-        _, _, _, admin_token = register(synapse, f"admin-{secrets.token_hex(3)}", admin=True)
+        _, _, admin_token = synapse.register_with_login(
+            f"admin-{secrets.token_hex(3)}", support.new_password(), admin=True
+        )
         first, second, setup = await baseline(synapse, work, professionals, changed, admin_token)
         rows["bare nio client, round 1 (Olm sessions set up)"] = first
         rows["bare nio client, round 2"] = second
         print("baseline done")
 
-        coordinator_id, coordinator_password = (
-            synapse.register(f"coord-{secrets.token_hex(3)}", "coordpass1"),
-            "coordpass1",
-        )
+        coordinator_id, coordinator_password = support.new_user(synapse, "coord")
         coordinator = await MatrixUser(
             synapse.url, coordinator_id, coordinator_password, work / "coord"
         ).start()
-        bot_password = secrets.token_urlsafe(10)
-        bot_id = synapse.register(f"cpts-bot-{secrets.token_hex(3)}", bot_password)
-        exempt_from_rate_limits(synapse, admin_token, bot_id)
+        bot_id, bot_password = support.new_user(synapse, "cpts-bot")
+        support.exempt_from_rate_limits(synapse, admin_token, bot_id)
         rooms = {
             "territory": {
                 "name": "CPTS Bench",
@@ -396,20 +326,16 @@ async def run(count: int) -> str:
             "coordinators": [coordinator_id],
             "access": {"users": [pro.user_id for pro in professionals]},
         }
-        (work / "rooms.yaml").write_text(yaml.safe_dump(rooms))
         (work / "directory.csv").write_text(directory_csv(professionals), "utf-8")
-        env = {
-            **os.environ,
-            "CPTS_HOMESERVER": synapse.url,
-            "CPTS_USER_ID": bot_id,
-            "CPTS_PASSWORD": bot_password,
-            "CPTS_DATA_DIR": str(work / "bot-data"),
-        }
-        cli = [sys.executable, "-m", "cpts_bot", "--rooms-file", str(work / "rooms.yaml")]
-        subprocess.run(  # noqa: ASYNC221 - once, before the bot starts
-            [*cli, "import", "directory", str(work / "directory.csv")], env=env, check=True
+        bot = support.BotRun(
+            synapse.url,
+            bot_id,
+            bot_password,
+            work / "bot-data",
+            support.write_rooms_file(work / "rooms.yaml", rooms),
         )
-        processes.append(start_process([*cli, "run"], env, work / "bot.log", "ready: logged in"))
+        bot.run_cli("import", "directory", str(work / "directory.csv"))
+        processes.append(bot.start(work / "bot.log", timeout=120))
         room = await coordinator.create_encrypted_room([bot_id])
         await coordinator.wait_joined(room, bot_id)
 
@@ -474,9 +400,7 @@ async def run(count: int) -> str:
     finally:
         for pro in professionals:
             await pro.stop()
-        for process in processes:
-            process.terminate()
-            process.wait(30)
+        support.stop_processes(processes)
         synapse.stop()
 
     lines = [

@@ -22,17 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import bench_support as support  # noqa: E402
 from bench.bench_report import write_section  # noqa: E402
-from bench.bench_support import (  # noqa: E402
-    BotRun,
-    median_p95,
-    new_user,
-    sample_rooms_config,
-    start_process,
-    start_synapse,
-    stop_processes,
-    write_rooms_file,
-)
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
 
 
@@ -54,16 +45,16 @@ async def time_one(client: MatrixUser, room: str, text: str) -> float:
 
 async def run(count: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-"))
-    synapse = start_synapse(work)
+    synapse = support.start_synapse(work)
     processes: list[subprocess.Popen[bytes]] = []
     results: dict[str, list[float]] = {}
     try:
-        gp_id, gp_password = new_user(synapse, "gp")
+        gp_id, gp_password = support.new_user(synapse, "gp")
         client = await MatrixUser(synapse.url, gp_id, gp_password, work / "gp").start()
 
-        echo_id, echo_password = new_user(synapse, "echo")
+        echo_id, echo_password = support.new_user(synapse, "echo")
         processes.append(
-            start_process(
+            support.start_process(
                 [
                     sys.executable,
                     "bench/echo_bot.py",
@@ -78,15 +69,15 @@ async def run(count: int) -> str:
             )
         )
 
-        bot_id, bot_password = new_user(synapse, "cpts-bot")
-        rooms = sample_rooms_config()
+        bot_id, bot_password = support.new_user(synapse, "cpts-bot")
+        rooms = support.sample_rooms_config()
         rooms.update({"coordinators": [gp_id], "access": {"users": [gp_id]}, "rooms": {}})
-        bot = BotRun(
+        bot = support.BotRun(
             synapse.url,
             bot_id,
             bot_password,
             work / "bot-data",
-            write_rooms_file(work / "rooms.yaml", rooms),
+            support.write_rooms_file(work / "rooms.yaml", rooms),
         )
         await asyncio.to_thread(bot.import_sample)
         processes.append(bot.start(work / "bot.log"))
@@ -106,12 +97,12 @@ async def run(count: int) -> str:
                 results[name].append(await time_one(client, room, text))
         await client.stop()
     finally:
-        stop_processes(processes)
+        support.stop_processes(processes)
         synapse.stop()
 
     lines = ["| bot | median (ms) | p95 (ms) | messages |", "|---|---|---|---|"]
     for name, timings in results.items():
-        lines.append(f"| {name} | {median_p95(timings, 1)} | {len(timings)} |")
+        lines.append(f"| {name} | {support.median_p95(timings, 1)} | {len(timings)} |")
     echo, ours, directory = results.values()
     ratio = statistics.median(ours) / statistics.median(echo)
     directory_ratio = statistics.median(directory) / statistics.median(echo)

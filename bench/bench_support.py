@@ -22,15 +22,26 @@ from typing import Any
 import yaml
 
 from bench.bench_report import percentile
+from cpts_bot.devtools.matrix_user import ENCRYPTION_STATE
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_READY = "ready: logged in"
-ENCRYPTION_STATE = {
-    "type": "m.room.encryption",
-    "state_key": "",
-    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-}
+__all__ = [
+    "BOT_READY",
+    "ENCRYPTION_STATE",
+    "ROOT",
+    "BotRun",
+    "exempt_from_rate_limits",
+    "median_p95",
+    "new_password",
+    "new_user",
+    "sample_rooms_config",
+    "start_process",
+    "start_synapse",
+    "stop_processes",
+    "write_rooms_file",
+]
 
 
 def start_synapse(work: Path) -> SynapseServer:

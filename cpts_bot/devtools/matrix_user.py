@@ -24,6 +24,12 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+ENCRYPTION_STATE: dict[str, Any] = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
 
 @dataclass
 class Received:
@@ -141,25 +147,24 @@ class MatrixUser:
         await client.send_to_device_messages()
 
     async def create_encrypted_room(
-        self, invite: list[str], direct: bool = True, encrypted: bool = True
+        self,
+        invite: list[str],
+        direct: bool = True,
+        encrypted: bool = True,
+        moderators: list[str] | None = None,
     ) -> str:
+        """Create a private room inviting ``invite``; ``moderators`` get power 50 (they
+        may pin)."""
         assert self.client is not None
-        initial_state = (
-            [
-                {
-                    "type": "m.room.encryption",
-                    "state_key": "",
-                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-                }
-            ]
-            if encrypted
-            else []
-        )
         response = await self.client.room_create(
             is_direct=direct,
             invite=invite,
             preset=RoomPreset.private_chat,
-            initial_state=initial_state,
+            initial_state=[ENCRYPTION_STATE] if encrypted else [],
+            # Recent room versions keep the creator out of "users" (creators outrank all).
+            power_level_override=(
+                {"users": {user: 50 for user in moderators}} if moderators else None
+            ),
         )
         assert isinstance(response, RoomCreateResponse), response
         return response.room_id
