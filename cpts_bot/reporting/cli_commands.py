@@ -69,6 +69,19 @@ def configured_retention_days(args: argparse.Namespace) -> int:
     return load_rooms_config(path).tracking.retention_days
 
 
+def configured_commune_names(args: argparse.Namespace) -> dict[str, str] | None:
+    """The territory's commune names (INSEE code -> name) from the rooms file, when there
+    is a valid one; the report then names communes instead of giving their codes."""
+    path = rooms_file(args)
+    if not path.exists():
+        return None
+    try:
+        config = load_rooms_config(path)
+    except ConfigError:
+        return None
+    return {commune.insee: commune.name for commune in config.territory.communes}
+
+
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
     retention = subparsers.add_parser(
@@ -179,7 +192,12 @@ def run_report(args: argparse.Namespace) -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
-                report = await build_monthly_report(db, month, Translator(args.language))
+                report = await build_monthly_report(
+                    db,
+                    month,
+                    Translator(args.language),
+                    commune_names=configured_commune_names(args),
+                )
         finally:
             await database.close()
         for path in write_report_files(report, args.out):

@@ -11,8 +11,17 @@ PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 
 RULES = {
     # layer: module prefixes it must never import
-    "domain": ("nio", "aiosqlite", "apscheduler", "cpts_bot.storage", "cpts_bot.matrix",
-               "cpts_bot.services", "cpts_bot.chat", "cpts_bot.scheduling", "cpts_bot.app"),
+    "domain": (
+        "nio",
+        "aiosqlite",
+        "apscheduler",
+        "cpts_bot.storage",
+        "cpts_bot.matrix",
+        "cpts_bot.services",
+        "cpts_bot.chat",
+        "cpts_bot.scheduling",
+        "cpts_bot.app",
+    ),
     "services": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.app"),
     "chat": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.app"),
     "storage": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.chat", "cpts_bot.app"),

@@ -334,3 +334,33 @@ async def test_the_report_names_communes_as_the_territory_does(database: Databas
     line = next(line for line in named.text.splitlines() if "par commune" in line)
     assert "Lyon 8e" in line and "Bron" in line and "69388" not in line
     assert "69388" in next(line for line in coded.text.splitlines() if "par commune" in line)
+
+
+async def test_cli_report_names_communes_from_the_rooms_file(
+    database: Database, tmp_path: Path, monkeypatch
+) -> None:
+    await fill_november(database, 60)
+    rooms = tmp_path / "rooms.yaml"
+    rooms.write_text(
+        "territory:\n  name: CPTS Test\n  communes:\n"
+        "    - {insee: '69388', name: Lyon Huitième}\n    - {insee: '69029', name: Bron}\n"
+        "coordinators: ['@coord:example.org']\n",
+        "utf-8",
+    )
+    monkeypatch.setenv("CPTS_ROOMS_FILE", str(rooms))
+    parser = argparse.ArgumentParser(prog="cpts-bot")
+    register_cli(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "report",
+            "--month",
+            "2026-11",
+            "--db",
+            str(tmp_path / "bot.sqlite"),
+            "--out",
+            str(tmp_path / "rep"),
+        ]
+    )
+    assert await asyncio.to_thread(args.handler, args) == 0
+    text = (tmp_path / "rep" / "report-2026-11.md").read_text("utf-8")
+    assert "Lyon Huitième" in text
