@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from cpts_bot.storage.file_modes import create_private_file, restrict_database_files
 from cpts_bot.storage.schema_migrator import MIGRATIONS_DIR, apply_migrations
 
 
@@ -28,11 +29,16 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
         """Open (creating if needed) and migrate the database at ``path``."""
-        if str(path) != ":memory:":
+        on_disk = str(path) != ":memory:"
+        if on_disk:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Created 0600 before SQLite opens it: its -wal and -shm inherit the mode.
+            create_private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
         try:
+            # Erased text is overwritten with zeros, not left in free pages.
+            await connection.execute("PRAGMA secure_delete = ON")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = NORMAL")
@@ -41,6 +47,8 @@ class Database:
         except BaseException:
             await connection.close()
             raise
+        if on_disk:
+            restrict_database_files(Path(path))
         return cls(connection)
 
     @property
@@ -63,6 +71,15 @@ class Database:
                 raise
             else:
                 await self._connection.execute("COMMIT")
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to zero bytes,
+        so that erased text does not linger in old log frames. False when a reader kept
+        the log busy (the next checkpoint will do it)."""
+        async with self._write_lock:
+            async with self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+        return row is None or row[0] == 0
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._connection.execute(sql, tuple(parameters)) as cursor:
