@@ -32,16 +32,18 @@ from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.data_minimisation import (
+    ERASE_DETAILS_EVERY_SECONDS,
+    RETENTION_EVERY_SECONDS,
+    apply_retention_policy,
+    erase_expired_details,
+)
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
-from cpts_bot.services.request_tracking import (
-    PURGE_EVERY_SECONDS,
-    RecentQuestions,
-    purge_free_texts,
-)
+from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
@@ -100,7 +102,14 @@ def build_features(
 
     jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
     jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
-    jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
+    jobs.append(
+        PeriodicJob(
+            "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True
+        )
+    )
+    jobs.append(
+        PeriodicJob("retention", RETENTION_EVERY_SECONDS, apply_retention_policy, checkpoint=True)
+    )
     listeners: list[tuple[str, SentListener]] = [
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
