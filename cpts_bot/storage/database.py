@@ -22,8 +22,9 @@ from cpts_bot.storage.schema_migrator import MIGRATIONS_DIR, apply_migrations
 class Database:
     """An open database. Use :meth:`open`; write inside :meth:`transaction`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
         self._connection = connection
+        self.path = path  # None for an in-memory database
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -31,7 +32,7 @@ class Database:
         """Open (creating if needed) and migrate the database at ``path``."""
         on_disk = str(path) != ":memory:"
         if on_disk:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # Created 0600 before SQLite opens it: its -wal and -shm inherit the mode.
             create_private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
@@ -49,7 +50,7 @@ class Database:
             raise
         if on_disk:
             restrict_database_files(Path(path))
-        return cls(connection)
+        return cls(connection, Path(path) if on_disk else None)
 
     @property
     def connection(self) -> aiosqlite.Connection:
