@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from nio import AsyncClient
 
@@ -22,7 +22,7 @@ from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
-from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
@@ -47,7 +47,9 @@ from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
+from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.file_modes import restrict_tree
 
 log = logging.getLogger("cpts_bot")
 
@@ -144,6 +146,10 @@ class BotApp:
             status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
             if status is not None and status.recovery_key:
                 self.recovery_key = status.recovery_key
+            await record_identity(self.database, self.client, status)
+            loose = restrict_tree(self.settings.data_dir)
+            if loose:
+                log.warning("data directory made private", extra={"paths": len(loose)})
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
@@ -215,6 +221,26 @@ class BotApp:
 
     def stop(self) -> None:
         self.stop_event.set()
+
+
+async def record_identity(
+    database: Database, client: AsyncClient, status: CrossSigningStatus
+) -> None:
+    """Device and cross-signing state, for ``cpts-bot status``."""
+    if status.enabled:
+        cross_signing = f"device signed, master key {status.master_key}"
+    else:
+        cross_signing = "disabled (CPTS_CROSS_SIGNING=false)"
+    async with database.transaction() as db:
+        await bot_status.record(
+            db,
+            {
+                bot_status.DEVICE_ID: client.device_id or "",
+                bot_status.USER_ID: client.user_id,
+                bot_status.CROSS_SIGNING: cross_signing,
+            },
+            datetime.now(UTC),
+        )
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

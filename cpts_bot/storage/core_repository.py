@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.domain.times import to_iso
+from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
 
 SYNC_TOKEN_KEY = "next_batch"
@@ -76,11 +78,18 @@ async def load_sync_token(database: Database) -> str | None:
 
 
 async def store_batch(
-    database: Database, items: list[InboxItem], next_batch: str, now: datetime
+    database: Database,
+    items: list[InboxItem],
+    next_batch: str,
+    now: datetime,
+    status: Mapping[str, str] | None = None,
 ) -> int:
-    """Store the events of one sync and its token atomically; return how many are new."""
+    """Store the events of one sync and its token atomically (with ``status``, the
+    bot's status values of this sync); return how many are new."""
     added = 0
     async with database.transaction() as db:
+        if status:
+            await bot_status.record(db, status, now)
         for item in items:
             async with db.execute(
                 "SELECT 1 FROM handled_events WHERE event_id = ?", (item.event_id,)
