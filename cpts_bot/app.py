@@ -27,6 +27,7 @@ from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
+from cpts_bot.matrix.room_powers_check import check_room_powers
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
@@ -134,6 +135,7 @@ class BotApp:
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
+    _power_check: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Run until :meth:`stop` (or a signal) and leave the device logged in."""
@@ -217,7 +219,23 @@ class BotApp:
                 "rooms": len(self.client.rooms),
             },
         )
+        self._power_check = asyncio.create_task(self._check_room_powers())
         self.ready.set()
+
+    async def _check_room_powers(self) -> None:
+        """Warn the coordination room of what the bot cannot do in its alert and duty
+        rooms (once per start, after the first sync has joined them)."""
+        assert self.client is not None and self.database is not None and self.gateway
+        try:
+            findings = await check_room_powers(self.client, self.database, self.config)
+        except Exception:
+            log.exception("room power check failed")
+            return
+        log.info(
+            "room powers checked",
+            extra={"rooms": len(findings), "problems": sum(f.has_problem for f in findings)},
+        )
+        self.gateway.wake()
 
     def stop(self) -> None:
         self.stop_event.set()
