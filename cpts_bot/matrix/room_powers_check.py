@@ -18,11 +18,10 @@ async def room_findings(client: AsyncClient, config: RoomsConfig) -> list[RoomFi
     """What the bot lacks in each alert and duty room (read from the homeserver)."""
     findings = []
     for room_id in monitored_rooms(config):
+        # Asked of the homeserver: a room joined during the first sync is not yet in
+        # ``client.rooms``.
         room = client.rooms.get(room_id)
         name = (room.name or room.canonical_alias or room_id) if room else room_id
-        if room is None:
-            findings.append(RoomFinding(room_id, name, member=False))
-            continue
         response = await client.room_get_state_event(room_id, "m.room.power_levels")
         if not isinstance(response, RoomGetStateEventResponse):
             findings.append(RoomFinding(room_id, name, member=False))
