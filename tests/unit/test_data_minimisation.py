@@ -146,3 +146,39 @@ async def test_database_files_are_private(tmp_path: Path, suffix: str) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:
         await session.database.close()
+
+
+async def test_a_relaunched_dispatch_tells_the_taker_to_ask_for_the_details(
+    tmp_path: Path,
+) -> None:
+    session = await Session.open(tmp_path, START)
+    try:
+        await session.say(COORD, DISPATCH)
+        session.now += session.config.dispatch.expire_after + timedelta(minutes=45)
+        for _ in range(6):  # escalation steps, then expiry
+            await session.run_job("dispatch-deadlines")
+        row = await session.database.fetch_one("SELECT state, details FROM dispatches")
+        assert (row["state"], row["details"]) == ("expired", "")
+        await session.say(COORD, "relancer 1")
+        broadcast = [item for item in session.delivered if item.target == NURSE][-1]
+        sent = await session.say(NURSE, "je prends", reply_to=broadcast.event_id)
+    finally:
+        await session.database.close()
+    told = [item.text for item in sent if item.target == NURSE and "est pour vous" in item.text]
+    assert told and "Les informations patient ont été effacées" in told[0], sent
+    assert "Zinnias" not in told[0]
+
+
+async def test_aide_says_what_is_kept_and_for_how_long(tmp_path: Path) -> None:
+    session = await Session.open(tmp_path, START)
+    try:
+        sent = await session.say(GP, "aide")
+    finally:
+        await session.database.close()
+    text = sent[0].text
+    assert "je ne les conserve jamais" not in text
+    assert (
+        "Les données patients restent dans cette discussion chiffrée. Mes copies sont"
+        " effacées : mes messages dès leur remise, les informations d'un déclenchement dès"
+        " sa fin (au plus tard 24 h après sa prise), vos textes après 90 jours."
+    ) in text
