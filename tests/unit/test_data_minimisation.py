@@ -182,3 +182,11 @@ async def test_aide_says_what_is_kept_and_for_how_long(tmp_path: Path) -> None:
         " effacées : mes messages dès leur remise, les informations d'un déclenchement dès"
         " sa fin (au plus tard 24 h après sa prise), vos textes après 90 jours."
     ) in text
+
+
+async def test_the_erasing_jobs_are_scheduled_and_checkpoint_the_log(tmp_path: Path) -> None:
+    session = await Session.open(tmp_path, START)
+    await session.database.close()
+    jobs = {job.name: job for job in session.features.jobs}
+    assert jobs["retention"].seconds <= 24 * 3600 and jobs["retention"].checkpoint
+    assert jobs["erase-details"].seconds <= 3600 and jobs["erase-details"].checkpoint
