@@ -268,10 +268,10 @@ async def _create_group_room(
 
 def load_sample_territory(state: DemoState) -> list[str]:
     """Import the sample national extract, then the CPTS's own directory file."""
-    from cpts_bot.app import DATABASE_FILE
     from cpts_bot.importers.directory_csv import import_directory_csv
     from cpts_bot.importers.rota_csv import import_rota_csv
     from cpts_bot.importers.rpps_extract import import_rpps_extract
+    from cpts_bot.settings import DATABASE_FILE
     from cpts_bot.storage.database import Database
 
     config = load_rooms_config(state.rooms_file)
