@@ -35,8 +35,9 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.settings import BotSettings, load_rooms_config
 
 DEMO_USERS = ("demo-coord", "demo-gp", "demo-nurse", "demo-physio")
+# Shipped with the package: the demo runs from an installed cpts-bot as from the sources.
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
-EXAMPLE_ROOMS = Path(__file__).resolve().parents[2] / "rooms.yaml"
+SAMPLE_TERRITORY = SAMPLE_DIR / "territory.yaml"
 BOT = "cpts-bot"
 # A room of a step: the user's direct chat with the bot, or one of the demo's group rooms.
 DIRECT = "direct"
@@ -197,7 +198,8 @@ def prepare(state_dir: Path) -> DemoState:
     group_rooms = asyncio.run(
         _ensure_group_rooms(folder, synapse.url, users, passwords["demo-coord"], bot_user)
     )
-    rooms = yaml.safe_load(EXAMPLE_ROOMS.read_text("utf-8"))
+    rooms = yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8"))
+    rooms["language"] = "fr"
     rooms["coordinators"] = [users["demo-coord"]]
     rooms["access"] = {"users": [], "servers": [synapse.server_name]}
     rooms["rooms"] = {
