@@ -20,7 +20,11 @@ from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
-from cpts_bot.importers.import_outcome import nothing_imported, report_rejected
+from cpts_bot.importers.import_outcome import (
+    EXIT_CODES_HELP,
+    nothing_imported,
+    report_rejected,
+)
 from cpts_bot.importers.rpps_extract import import_rpps_extract
 from cpts_bot.settings import ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
@@ -37,6 +41,7 @@ def register_cli(subparsers: Any) -> None:
         "rpps",
         help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
         " for the territory's communes",
+        epilog=EXIT_CODES_HELP,
     )
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -49,7 +54,9 @@ def register_cli(subparsers: Any) -> None:
     )
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
-        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
+        "directory",
+        help="import the CPTS directory CSV (see docs/directory-csv.md)",
+        epilog=EXIT_CODES_HELP,
     )
     directory.add_argument("file", type=Path)
     directory.set_defaults(handler=run_import_directory)

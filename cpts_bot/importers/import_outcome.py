@@ -22,6 +22,11 @@ ALL_IMPORTED = 0
 SOME_REJECTED = 1
 NOTHING_IMPORTED = 2
 
+EXIT_CODES_HELP = (
+    "exit codes: 0 every row imported, 1 some rows rejected (listed, the others"
+    " imported), 2 nothing imported"
+)
+
 Value = TypeVar("Value")
 
 

@@ -264,7 +264,9 @@ async def import_rota_csv(
 def register_cli(subparsers: Any) -> None:
     """Add ``import-rota FILE.csv [--check]`` to the main parser's ``subparsers``."""
     parser = subparsers.add_parser(
-        "import-rota", help="import the duty rota and leave (see docs/rota-csv.md)"
+        "import-rota",
+        help="import the duty rota and leave (see docs/rota-csv.md)",
+        epilog="all or nothing: exit code 0 imported (or valid with --check), 2 nothing imported",
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--check", action="store_true", help="check the file, import nothing")
