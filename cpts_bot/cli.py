@@ -135,3 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         _print_problems(error)
         return 2
+    except MigrationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

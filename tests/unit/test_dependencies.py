@@ -63,6 +63,4 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
         if not distributions & declared:
             provided_by = ", ".join(sorted(distributions)) or "no installed distribution"
             undeclared.append(f"{module} (from {provided_by}), imported by {', '.join(files)}")
-    assert not undeclared, "imported but not declared in pyproject.toml:\n" + "\n".join(
-        undeclared
-    )
+    assert not undeclared, "imported but not declared in pyproject.toml:\n" + "\n".join(undeclared)

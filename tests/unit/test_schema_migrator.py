@@ -3,6 +3,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from cpts_bot.storage import schema_migrator
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.schema_migrator import MigrationError, apply_migrations, discover_migrations
 
@@ -79,3 +80,11 @@ async def test_no_migration_is_an_error_and_creates_no_database(
     with pytest.raises(MigrationError, match="no migration found"):
         await Database.open(tmp_path / "data" / "bot.sqlite", folder)
     assert not (tmp_path / "data" / "bot.sqlite").exists()
+
+
+def test_an_install_without_the_migrations_package_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(schema_migrator, "MIGRATIONS_PACKAGE", "cpts_bot.no_such_migrations")
+    with pytest.raises(MigrationError, match="installed without its migrations"):
+        discover_migrations()
