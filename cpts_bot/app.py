@@ -54,8 +54,6 @@ from cpts_bot.storage.file_modes import restrict_tree
 
 log = logging.getLogger("cpts_bot")
 
-DATABASE_FILE = "cpts-bot.sqlite"
-
 
 @dataclass
 class Features:
@@ -140,7 +138,7 @@ class BotApp:
     async def run(self) -> None:
         """Run until :meth:`stop` (or a signal) and leave the device logged in."""
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.database = await Database.open(self.settings.data_dir / DATABASE_FILE)
+        self.database = await Database.open(self.settings.database_path)
         try:
             self.client = await create_client(self.settings)
             # Before the first sync: what is exchanged before the device is cross-signed

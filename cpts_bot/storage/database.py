@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from cpts_bot.storage.file_modes import create_private_file, restrict_database_files
-from cpts_bot.storage.schema_migrator import MIGRATIONS_DIR, apply_migrations
+from cpts_bot.storage.schema_migrator import apply_known_migrations, discover_migrations
 
 
 class Database:
@@ -28,8 +29,13 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    async def open(cls, path: Path | str, migrations_dir: Traversable | None = None) -> Database:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        The migrations (default: those shipped with cpts-bot) are read first: without
+        them no database file is created (:class:`MigrationError`).
+        """
+        migrations = discover_migrations(migrations_dir)
         on_disk = str(path) != ":memory:"
         if on_disk:
             Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -44,7 +50,7 @@ class Database:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA busy_timeout = 5000")
-            await apply_migrations(connection, migrations_dir)
+            await apply_known_migrations(connection, migrations)
         except BaseException:
             await connection.close()
             raise
