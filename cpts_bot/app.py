@@ -197,6 +197,8 @@ class BotApp:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
         scheduler.shutdown(wait=False)
+        if self._power_check is not None:
+            tasks.append(self._power_check)
         for task in tasks:
             task.cancel()
         for task in tasks:

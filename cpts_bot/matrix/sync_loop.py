@@ -67,7 +67,10 @@ class SyncLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         token = await repo.load_sync_token(self._database)
-        self._client.next_batch = token or ""
+        # Not the saved token: nio ignores a response whose next_batch equals its own, and
+        # after a quiet restart the first (full state) sync returns exactly the saved
+        # token: nio would then know no room, and sends to them would fail.
+        self._client.next_batch = ""
         backoff = 1.0
         while not stop.is_set():
             try:
