@@ -67,9 +67,10 @@ def build(source: Path, version: str, output: Path = OUTPUT) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     text = "\n".join([*header, *lines]) + "\n"
     # mtime=0: the same source gives a byte-identical file.
-    with output.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as packed:
+    with (
+        output.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as packed,
+    ):
         packed.write(text.encode("utf-8"))
     return len(lines)
 

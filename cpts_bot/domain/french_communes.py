@@ -11,6 +11,7 @@ Lyon and Marseille. :func:`load_french_communes` reads it once per process.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -93,9 +94,9 @@ class FrenchCommunes:
 
 def _arrondissement_number(name: str) -> int | None:
     for word in name.split():
-        digits = word.rstrip("erme")
-        if digits.isdigit():
-            return int(digits)
+        digits = re.match(r"^(\d{1,2})(?:er|e|eme)$", word)
+        if digits:
+            return int(digits.group(1))
     return None
 
 

@@ -41,11 +41,22 @@ class PlaceIndex:
 
     places: dict[str, PlaceInfo] = field(default_factory=dict)
     terms: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    # What the place resolver is built from (see place_resolver.py).
+    communes: tuple[object, ...] = ()
+    sectors: tuple[object, ...] = ()
+    territory_name: str = ""
 
     @classmethod
-    def build(cls, communes: Iterable[object]) -> PlaceIndex:
-        """Index ``communes`` (``settings.Commune`` values or anything with the same fields)."""
-        index = cls()
+    def build(
+        cls, communes: Iterable[object], sectors: Iterable[object] = (), territory_name: str = ""
+    ) -> PlaceIndex:
+        """Index ``communes`` (``settings.Commune`` values or anything with the same fields).
+
+        ``sectors`` and ``territory_name`` (``settings.Sector`` values, the territory's
+        name) are kept for the place resolver.
+        """
+        communes = tuple(communes)
+        index = cls(communes=communes, sectors=tuple(sectors), territory_name=territory_name)
         for commune in communes:
             info = _place_info(commune)
             index.places[info.insee] = info

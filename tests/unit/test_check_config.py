@@ -112,7 +112,8 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
         (
             GOOD_ENV,
             GOOD_ROOMS.replace(
-                "coordinators:", "  sectors:\n    - name: Secteur nord\n      communes: []\ncoordinators:"
+                "coordinators:",
+                "  sectors:\n    - name: Secteur nord\n      communes: []\ncoordinators:",
             ),
             "rooms.yaml: territory.sectors[0].communes: List should have at least 1 item",
         ),
