@@ -98,10 +98,11 @@ def short_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
     if len(head) >= 2 and head[0] in SAINTS and head[1] not in CONNECTORS:
         saint = "St" if head[0] in ("saint", "st") else "Ste"
         short = SAINTS[head[0]] if head[0] in ("saint", "sainte") else head[0]
-        for size in range(3, len(head[1])):
+        for size in range(3, len(head[1]) + 1):
             prefix = head[1][:size]
-            forms.append(((short, prefix), f"{saint} {prefix.capitalize()}"))
-            forms.append(((SAINTS[short], prefix), f"{saint} {prefix.capitalize()}"))
+            shown = display.get(prefix, prefix.capitalize())  # "St Sébastien", "St Seb"
+            forms.append(((short, prefix), f"{saint} {shown}"))
+            forms.append(((SAINTS[short], prefix), f"{saint} {shown}"))
         return forms
     words = significant(head)
     if len(key) >= 2:
