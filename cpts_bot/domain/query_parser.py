@@ -406,6 +406,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
                 word, tuple(fitting) if len(fitting) > 1 else tuple(options), then
             )
     query = _query_from_refs(Intent.FIND, refs, vocabulary, reading.children)
+    query = replace(query, place_mentions=tuple(reading.places))
     intents = reading.intents
     if "dispatch" in intents:
         intent = Intent.DISPATCH
@@ -425,13 +426,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.MORE
     else:
         intent = Intent.UNKNOWN
-    return replace(
-        query,
-        intent=intent,
-        clarification=clarification,
-        follow_up=reading.follow_up,
-        place_mentions=tuple(reading.places),
-    )
+    return replace(query, intent=intent, clarification=clarification, follow_up=reading.follow_up)
 
 
 def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
