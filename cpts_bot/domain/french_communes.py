@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from cpts_bot.domain.place_forms import saint_variants
 from cpts_bot.domain.text_normalizer import term_key
 
 COMMUNES_FILE = Path(__file__).parent / "geography" / "communes_fr.tsv.gz"
@@ -69,6 +70,10 @@ class FrenchCommunes:
             names.setdefault(term_key(entry.name), []).append(
                 OfficialCommune(entry.kind, target, entry.name, "", (), "", entry.population)
             )
+        for key in list(names):
+            # "St-Étienne", "Ste Maxime": the usual abbreviations of Saint and Sainte.
+            for variant in saint_variants(key) - {key}:
+                names.setdefault(variant, names[key])
         for key, items in names.items():
             ordered = sorted(items, key=lambda item: (item.kind == FORMER, -item.population))
             found.by_name[key] = tuple(dict.fromkeys(item.insee for item in ordered))

@@ -231,12 +231,26 @@ class PlaceResolver:
                 continue
             key = tuple(keys[start : start + size])
             form = self.forms.get(key)
-            if form is not None and not (form.kind == SHORT and blocked(key)):
+            if form is not None and self._usable(form, keys, start, key, blocked):
                 return replace(form, start=start, end=start + size)
             outside = self._outside(keys, start, key, blocked, listed)
             if outside is not None:
                 return replace(outside, start=start, end=start + size)
         return None
+
+    @staticmethod
+    def _usable(
+        form: PlaceMention, keys: list[str], start: int, key: tuple[str, ...], blocked: Blocked
+    ) -> bool:
+        """A short form is never a word of the vocabularies; a name of the territory that is
+        an ordinary word or a word of the vocabularies needs a place word before it."""
+        if form.kind == SHORT and blocked(key):
+            return False
+        if form.kind in (POSTAL, SECTOR, TERRITORY) or key[-1].isdigit():
+            return True
+        if blocked(key) or is_ordinary(key):
+            return _after_preposition(keys, start)
+        return True
 
     def _outside(
         self, keys: list[str], start: int, key: tuple[str, ...], blocked: Blocked, listed: bool
@@ -327,7 +341,7 @@ class PlaceResolver:
                 consumed[index] = True
                 form = self.forms[(best[0],)]
                 mentions.append(replace(form, start=index, end=index + 1))
-        for size in (3, 2):
+        for size in (4, 3, 2):
             for index in range(len(keys) - size + 1):
                 window = keys[index : index + size]
                 text = " ".join(window)

@@ -79,6 +79,7 @@ def outside(mentions: list[PlaceMention]) -> set[str]:
         ("le 7e et le 8e", {"69387", "69388"}),
         ("Vénissieux ou Saint-Genis-Laval", {"69259", "69204"}),
         ("kiné Venisieux", {"69259"}),  # typo
+        ("kiné St Genis Lavall", {"69204"}),  # typo in a name of several words
     ],
 )
 def test_communes_of_the_territory(resolver: PlaceResolver, text: str, expected: set[str]) -> None:
@@ -143,6 +144,7 @@ def test_postal_code_of_the_territory_from_the_official_list() -> None:
         ("kiné haute goulaine", {"44071"}, "Haute-Goulaine"),  # two words: no preposition needed
         ("IDE au Mans", {"72181"}, "Le Mans"),
         ("sage-femme 13005", {"13205"}, "Marseille 5e Arrondissement"),
+        ("kiné à St-Étienne", {"42218"}, "Saint-Étienne"),
     ],
 )
 def test_communes_outside_the_territory(
@@ -222,11 +224,12 @@ def test_names_shared_by_two_communes_of_the_territory() -> None:
     assert mention.kind == SHORT
 
 
-def test_words_of_the_vocabularies_are_never_short_forms() -> None:
+def test_names_that_are_words_of_the_vocabularies_need_a_place_word() -> None:
     resolver = PlaceResolver.build([Commune(insee="01138", name="Culoz-Béon")])
-    keys = ["culoz"]
-    assert resolver.find(keys, [False], lambda key: key == ("culoz",))[0].kind == FORMER
-    # A former commune's name is official: the vocabulary does not hide it. A short form is
-    # hidden when it is a word of the vocabularies.
+    vocabulary = lambda key: key == ("culoz",)  # noqa: E731
+    assert resolver.find(["culoz"], [False], vocabulary) == []
+    [mention] = resolver.find(["a", "culoz"], [False, False], vocabulary)
+    assert mention.kind == FORMER
+    # A short form that is a word of the vocabularies is never a place.
     resolver = PlaceResolver.build([Commune(insee="44190", name="Saint-Sébastien-sur-Loire")])
     assert resolver.find(["st", "seb"], [False, False], lambda key: key == ("st", "seb")) == []
