@@ -58,6 +58,7 @@ PLACE_PREPOSITIONS = frozenset(
 BEFORE_DE = frozenset(singular(word) for word in ("pres", "proche", "autour", "cote", "alentour"))
 TERRITORY_WORDS = (term_key("territoire"), term_key("territory"), term_key("cpts"))
 _CPTS = term_key("cpts")
+_LINKS = ((), ("de",), ("du",), ("des",), ("d",), ("de", "la"), ("de", "l"))
 _LIST = frozenset({"et", "ou", "and", "or"})
 _CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
 _SECTOR = term_key("secteur")
@@ -381,6 +382,10 @@ def _named_group_variants(name: str) -> set[tuple[str, ...]]:
             rest = rest[1:] if len(rest) > 1 and rest[0] in CONNECTORS else rest
             if len(rest) >= 2 or prefix == _CPTS:
                 bases |= saint_variants(rest)
+    if key[:1] == _SECTOR and len(key) > 1:
+        # "Secteur Mauges" is also "secteur des Mauges", and the other way round.
+        rest = key[2:] if key[1] in CONNECTORS and len(key) > 2 else key[1:]
+        bases |= {(*_SECTOR, *link, *rest) for link in _LINKS}
     variants = set(bases)
     for base in bases:
         if base and base[0] not in ("le", "la", "les", "l"):

@@ -191,6 +191,7 @@ def test_sectors(resolver: PlaceResolver) -> None:
     )
     assert inside(find(resolver, "IDE dans l'est lyonnais")) == {"69388", "69259"}
     assert inside(find(resolver, "MG sur le secteur Bugey")) == {"01138", "01010"}
+    assert inside(find(resolver, "MG sur le secteur du Bugey")) == {"01138", "01010"}
 
 
 @pytest.mark.parametrize(
