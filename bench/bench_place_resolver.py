@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_report import percentile, write_section  # noqa: E402
 from cpts_bot.domain.french_communes import COMMUNES_FILE, load_french_communes  # noqa: E402
-from cpts_bot.domain.place_resolver import PlaceResolver  # noqa: E402
+from cpts_bot.domain.place_resolver import PlaceResolver, capitalised_words  # noqa: E402
 from cpts_bot.domain.text_normalizer import singular, tokens  # noqa: E402
 from cpts_bot.settings import load_rooms_config  # noqa: E402
 
@@ -58,7 +58,7 @@ def questions(generated: int) -> list[str]:
 def places_of(resolver: PlaceResolver, text: str) -> int:
     keys = [singular(word) for word in tokens(text)][:60]
     consumed = [False] * len(keys)
-    found = resolver.find(keys, consumed)
+    found = resolver.find(keys, consumed, capitals=capitalised_words(text)[:60])
     return len(found) + len(resolver.find_fuzzy(keys, consumed))
 
 

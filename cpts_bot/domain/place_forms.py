@@ -38,6 +38,13 @@ GENERIC_WORDS = _keys(
         "tour", "maison", "ferme", "campagne", "jardin", "pre", "rue", "route", "cour", "garde",
         "breuil", "chene", "orme", "vigne", "bourgneuf", "bain", "pont", "gue", "etang",
 )  # fmt: skip
+# Ordinary words that are also the whole name of a commune ("L'Hôpital", "Place", "Ville"):
+# never a commune outside the territory, even typed with a capital ("à l'Hôpital Nord").
+NEVER_ALONE = _keys(
+    "hopital", "centre", "place", "ville", "gare", "bourg", "port", "mer", "plage", "village",
+    "maison", "campagne", "marche", "rue", "route", "cour", "jardin", "ferme", "foret", "eglise",
+    "clinique", "ecole", "mairie", "garde", "est", "ouest", "nord", "sud",
+)  # fmt: skip
 MIN_SHORT_FORM = 5  # letters of a one-word short form ("Brignogan", not "Trez")
 _SEPARATORS = re.compile(r"[\s\-'’]+")
 
@@ -51,6 +58,12 @@ def is_ordinary(key: tuple[str, ...]) -> bool:
     """A name made of ordinary words only ("L'Hôpital", "Place", "Le Bourg")."""
     words = significant(key)
     return not words or all(word in GENERIC_WORDS for word in words)
+
+
+def is_never_alone(key: tuple[str, ...]) -> bool:
+    """A name that is one ordinary word ("L'Hôpital", "Le Bourg", "Place")."""
+    words = significant(key)
+    return len(words) == 1 and words[0] in NEVER_ALONE
 
 
 def saint_variants(key: tuple[str, ...]) -> set[tuple[str, ...]]:

@@ -26,13 +26,14 @@ from rapidfuzz import fuzz, process
 from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
 from cpts_bot.domain.place_forms import (
     CONNECTORS,
+    is_never_alone,
     is_ordinary,
     saint_variants,
     short_forms,
     significant,
 )
 from cpts_bot.domain.place_index import _arrondissement_forms, _variants
-from cpts_bot.domain.text_normalizer import singular, term_key
+from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 
 COMMUNE = "commune"  # official name, INSEE code, arrondissement forms
 ALIAS = "alias"  # an alias from rooms.yaml
@@ -58,6 +59,7 @@ PLACE_PREPOSITIONS = frozenset(
 BEFORE_DE = frozenset(singular(word) for word in ("pres", "proche", "autour", "cote", "alentour"))
 TERRITORY_WORDS = (term_key("territoire"), term_key("territory"), term_key("cpts"))
 _CPTS = term_key("cpts")
+_WORD_PARTS = re.compile(r"[\W_]+")
 _LINKS = ((), ("de",), ("du",), ("des",), ("d",), ("de", "la"), ("de", "l"))
 _LIST = frozenset({"et", "ou", "and", "or"})
 _CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
@@ -199,21 +201,25 @@ class PlaceResolver:
     # Reading ---------------------------------------------------------------------------
 
     def find(
-        self, keys: list[str], consumed: list[bool], blocked: Blocked = _never
+        self,
+        keys: list[str],
+        consumed: list[bool],
+        blocked: Blocked = _never,
+        capitals: list[bool] | None = None,
     ) -> list[PlaceMention]:
         """The places named in ``keys`` (matching keys of the words), longest first.
 
         Marks the words used in ``consumed``. ``blocked`` tells a word of the
-        vocabularies, never taken for a short form or an outside commune.
+        vocabularies, never taken for a short form or an outside commune; ``capitals``
+        (one flag a word, see :func:`capitalised_words`) tells a word typed with a capital.
         """
+        text = _Text(keys, consumed, blocked, capitals)
         mentions: list[PlaceMention] = []
         index = 0
         while index < len(keys):
             # "Vertou ou Nantes": a name listed after a place needs no preposition.
             listed = bool(mentions) and mentions[-1].end == index - 1 and keys[index - 1] in _LIST
-            mention = (
-                None if consumed[index] else self._longest(keys, index, consumed, blocked, listed)
-            )
+            mention = None if consumed[index] else self._longest(text, index, listed)
             if mention is None:
                 index += 1
                 continue
@@ -224,52 +230,40 @@ class PlaceResolver:
         mentions += self._arrondissement_numbers(keys, consumed, mentions)
         return _narrowed(keys, _refine_cities(mentions, self.official))
 
-    def _longest(
-        self, keys: list[str], start: int, consumed: list[bool], blocked: Blocked, listed: bool
-    ) -> PlaceMention | None:
-        for size in range(min(MAX_PLACE_WORDS, len(keys) - start), 0, -1):
-            if any(consumed[start : start + size]):
+    def _longest(self, text: _Text, start: int, listed: bool) -> PlaceMention | None:
+        for size in range(min(MAX_PLACE_WORDS, len(text.keys) - start), 0, -1):
+            if any(text.consumed[start : start + size]):
                 continue
-            key = tuple(keys[start : start + size])
+            key = tuple(text.keys[start : start + size])
             form = self.forms.get(key)
-            if form is not None and self._usable(form, keys, start, key, blocked):
+            if form is not None and _usable(form, text, start, key):
                 return replace(form, start=start, end=start + size)
-            outside = self._outside(keys, start, key, blocked, listed)
+            outside = self._outside(text, start, key, listed)
             if outside is not None:
                 return replace(outside, start=start, end=start + size)
         return None
 
-    @staticmethod
-    def _usable(
-        form: PlaceMention, keys: list[str], start: int, key: tuple[str, ...], blocked: Blocked
-    ) -> bool:
-        """A short form is never a word of the vocabularies; a name of the territory that is
-        an ordinary word or a word of the vocabularies needs a place word before it."""
-        if form.kind == SHORT and blocked(key):
-            return False
-        if form.kind in (POSTAL, SECTOR, TERRITORY) or key[-1].isdigit():
-            return True
-        if blocked(key) or is_ordinary(key):
-            return _after_preposition(keys, start)
-        return True
-
     def _outside(
-        self, keys: list[str], start: int, key: tuple[str, ...], blocked: Blocked, listed: bool
+        self, text: _Text, start: int, key: tuple[str, ...], listed: bool
     ) -> PlaceMention | None:
         if len(key) == 1 and key[0].isdigit() and len(key[0]) == 5:
             return self._outside_postal(key[0])
-        before = keys[start - 1] if start else ""
+        before = text.keys[start - 1] if start else ""
         # "au Mans", "aux Sables-d'Olonne": the article is in the preposition.
         article = _CONTRACTED.get(before)
         found = self.official.by_name.get(key) or (
             self.official.by_name.get((article, *key)) if article else None
         )
-        if not found or found[0] in self.territory or blocked(key) or is_ordinary(key):
+        if not found or found[0] in self.territory or text.blocked(key) or is_never_alone(key):
             return None
         words = significant(key)
-        if len(words) < 2:
-            if len(words[0]) < 3 or not (listed or _after_preposition(keys, start)):
+        placed = listed or text.after_preposition(start)
+        if is_ordinary(key):
+            # "sur place", "à l'hôpital", "en ville": a commune only as in "à Moulins".
+            if not (placed and text.capitalised(start, start + len(key))):
                 return None
+        elif len(words) < 2 and (len(words[0]) < 3 or not placed):
+            return None
         name = self.official.name(found[0])
         return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name)
 
@@ -357,6 +351,46 @@ class PlaceResolver:
                     form = self.forms[tuple(best[0].split(" "))]
                     mentions.append(replace(form, start=index, end=index + size))
         return mentions
+
+
+@dataclass
+class _Text:
+    """The words of a question as the resolver reads them."""
+
+    keys: list[str]
+    consumed: list[bool]
+    blocked: Blocked
+    capitals: list[bool] | None = None
+
+    def after_preposition(self, start: int) -> bool:
+        return _after_preposition(self.keys, start)
+
+    def capitalised(self, start: int, end: int) -> bool:
+        """A word of ``start:end`` typed with a capital, not the message's first word."""
+        if self.capitals is None or len(self.capitals) != len(self.keys):
+            return False
+        return any(self.capitals[position] for position in range(max(start, 1), end))
+
+
+def _usable(form: PlaceMention, text: _Text, start: int, key: tuple[str, ...]) -> bool:
+    """A short form is never a word of the vocabularies; a name of the territory that is
+    an ordinary word or a word of the vocabularies needs a place word or a capital."""
+    if form.kind == SHORT and text.blocked(key):
+        return False
+    if form.kind in (POSTAL, SECTOR, TERRITORY) or key[-1].isdigit():
+        return True
+    if text.blocked(key) or is_ordinary(key):
+        return text.after_preposition(start) or text.capitalised(start, start + len(key))
+    return True
+
+
+def capitalised_words(text: str) -> list[bool]:
+    """One flag a word of ``tokens(text)``: typed with a capital letter ("à Moulins")."""
+    flags: list[bool] = []
+    for part in _WORD_PARTS.split(text):
+        if part:
+            flags += [part[:1].isupper()] * len(tokens(part))
+    return flags
 
 
 def _add(

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver
+from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver, capitalised_words
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
@@ -282,7 +282,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 consumed[index] = consumed[index + 1] = True
     resolver = lexicon.place_resolver
     if resolver is not None:
-        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary)
+        capitals = capitalised_words(text)
+        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary, capitals)
     index = 0
     while index < len(keys):
         if consumed[index]:

@@ -20,6 +20,7 @@ from cpts_bot.domain.place_resolver import (
     TERRITORY,
     PlaceMention,
     PlaceResolver,
+    capitalised_words,
 )
 from cpts_bot.domain.text_normalizer import singular, tokens
 from cpts_bot.settings import Commune, Sector
@@ -48,7 +49,8 @@ def resolver() -> PlaceResolver:
 def find(resolver: PlaceResolver, text: str) -> list[PlaceMention]:
     keys = [singular(word) for word in tokens(text)]
     consumed = [False] * len(keys)
-    found = resolver.find(keys, consumed, lambda key: key in VOCABULARY)
+    capitals = capitalised_words(text)
+    found = resolver.find(keys, consumed, lambda key: key in VOCABULARY, capitals)
     return found + resolver.find_fuzzy(keys, consumed)
 
 
@@ -145,6 +147,8 @@ def test_postal_code_of_the_territory_from_the_official_list() -> None:
         ("IDE au Mans", {"72181"}, "Le Mans"),
         ("sage-femme 13005", {"13205"}, "Marseille 5e Arrondissement"),
         ("kiné à St-Étienne", {"42218"}, "Saint-Étienne"),
+        ("IDE à Moulins", {"03190"}, "Moulins"),  # an ordinary word, with a capital
+        ("MG près de Sainte-Croix", {"12217"}, "Sainte-Croix"),  # the most populous of them
     ],
 )
 def test_communes_outside_the_territory(
@@ -168,8 +172,10 @@ def test_inside_and_outside_in_one_question(resolver: PlaceResolver) -> None:
     [
         "infirmière sur place",  # Place (Mayenne)
         "IDE à l'hôpital",  # L'Hôpital (Moselle)
+        "IDE à l'Hôpital Nord",
         "soins en ville",  # Ville (Oise)
         "au bourg",  # Bourg (Gironde)
+        "IDE à moulins",  # Moulins, an ordinary word without a capital
         "kiné à domicile",
         "une sage-femme",
         "coordonnées de Vincent Laval kiné",  # surnames that are communes: no preposition
