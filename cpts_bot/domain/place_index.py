@@ -66,14 +66,14 @@ class PlaceIndex:
                 *getattr(commune, "localities", ()),
             ]
             for form in forms:
-                for variant in _variants(form):
+                for variant in name_variants(form):
                     index._add(variant, info.insee)
             for postal in info.postal_codes:
                 index._add((postal,), info.insee)
             index._add((info.insee,), info.insee)
             if info.arrondissement is not None:
                 index._add((info.city,), info.insee)  # "Lyon": each arrondissement listed
-                for variant in _arrondissement_forms(info.city, info.arrondissement):
+                for variant in arrondissement_forms(info.city, info.arrondissement):
                     index._add(variant, info.insee)
         return index
 
@@ -114,7 +114,7 @@ def _place_info(commune: object) -> PlaceInfo:
     )
 
 
-def _variants(name: str) -> set[tuple[str, ...]]:
+def name_variants(name: str) -> set[tuple[str, ...]]:
     key = term_key(name)
     variants = {key}
     # "Saint-Genis-Laval" is typed "st genis laval"; "Sainte-Foy" "ste foy".
@@ -127,7 +127,7 @@ def _variants(name: str) -> set[tuple[str, ...]]:
     return variants
 
 
-def _arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
+def arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
     ordinal = "1e" if number == 1 else f"{number}e"
     forms: set[tuple[str, ...]] = set()
     for num in (str(number), ordinal):

@@ -32,7 +32,7 @@ from cpts_bot.domain.place_forms import (
     short_forms,
     significant,
 )
-from cpts_bot.domain.place_index import _arrondissement_forms, _variants
+from cpts_bot.domain.place_index import arrondissement_forms, name_variants
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 
 COMMUNE = "commune"  # official name, INSEE code, arrondissement forms
@@ -142,12 +142,12 @@ class PlaceResolver:
         official = self.official.communes.get(insee)
         names = [name] + ([official.name] if official else [])
         for text in names:
-            for key in _variants(text):
+            for key in name_variants(text):
                 _add(levels[0], key, PlaceMention(COMMUNE, name, here))
         _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
         for kind, texts in ((ALIAS, "aliases"), (LOCALITY, "localities")):
             for text in getattr(commune, texts, ()) or ():
-                for key in _variants(text):
+                for key in name_variants(text):
                     _add(levels[0], key, PlaceMention(kind, text, here))
         for code in getattr(commune, "postal_codes", ()) or ():
             _add(levels[0], (code,), PlaceMention(POSTAL, code, here))
@@ -155,7 +155,7 @@ class PlaceResolver:
             _add(levels[1], (code,), PlaceMention(POSTAL, code, here))
         self._arrondissement(insee, name, levels[0])
         for former in self.official.former.get(insee, ()):
-            for key in _variants(former.name):
+            for key in name_variants(former.name):
                 _add(levels[2], key, PlaceMention(FORMER, former.name, here))
         for text in [*names, *(former.name for former in self.official.former.get(insee, ()))]:
             for key, shown in short_forms(text):
@@ -173,9 +173,9 @@ class PlaceResolver:
         number = _number(self.official.name(insee))
         if number is not None:
             city_key = " ".join(term_key(city_name))
-            for key in _arrondissement_forms(city_key, number):
+            for key in arrondissement_forms(city_key, number):
                 _add(level, key, PlaceMention(COMMUNE, name, here))
-        for key in _variants(city_name):
+        for key in name_variants(city_name):
             _add(level, key, PlaceMention(CITY, city_name, here, name=city_name))
 
     def _sector_forms(self, sector: object, level: dict[tuple[str, ...], PlaceMention]) -> None:
