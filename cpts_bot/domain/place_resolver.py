@@ -16,6 +16,7 @@ one distinctive word is taken for an outside commune only after "à", "sur", "da
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,8 @@ from cpts_bot.domain.place_forms import (
 )
 from cpts_bot.domain.place_index import arrondissement_forms, name_variants
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
+
+logger = logging.getLogger(__name__)
 
 COMMUNE = "commune"  # official name, INSEE code, arrondissement forms
 ALIAS = "alias"  # an alias from rooms.yaml
@@ -117,7 +120,7 @@ class PlaceResolver:
     ) -> PlaceResolver:
         """Index the territory (``settings.Commune`` / ``settings.Sector`` shaped objects)."""
         communes = list(communes)
-        resolver = cls(official or load_french_communes())
+        resolver = cls(official or _official_list())
         resolver.territory = frozenset(str(getattr(item, "insee")) for item in communes)  # noqa: B009
         levels: list[dict[tuple[str, ...], PlaceMention]] = [{} for _ in range(6)]
         for commune in communes:
@@ -351,6 +354,15 @@ class PlaceResolver:
                     form = self.forms[tuple(best[0].split(" "))]
                     mentions.append(replace(form, start=index, end=index + size))
         return mentions
+
+
+def _official_list() -> FrenchCommunes:
+    """The shipped list; without it (a broken install) only the territory is known."""
+    try:
+        return load_french_communes()
+    except (OSError, ValueError):
+        logger.exception("the official list of communes could not be read")
+        return FrenchCommunes()
 
 
 @dataclass

@@ -240,3 +240,15 @@ def test_names_that_are_words_of_the_vocabularies_need_a_place_word() -> None:
     # A short form that is a word of the vocabularies is never a place.
     resolver = PlaceResolver.build([Commune(insee="44190", name="Saint-Sébastien-sur-Loire")])
     assert resolver.find(["st", "seb"], [False, False], lambda key: key == ("st", "seb")) == []
+
+
+def test_without_the_official_list_the_territory_is_still_known(monkeypatch) -> None:
+    from cpts_bot.domain import place_resolver
+
+    def missing() -> None:
+        raise FileNotFoundError("communes_fr.tsv.gz")
+
+    monkeypatch.setattr(place_resolver, "load_french_communes", missing)
+    resolver = PlaceResolver.build(COMMUNES)
+    assert inside(find(resolver, "kiné à Vénissieux")) == {"69259"}
+    assert find(resolver, "kiné à Villeurbanne") == []
