@@ -242,7 +242,9 @@ def test_names_that_are_words_of_the_vocabularies_need_a_place_word() -> None:
     assert resolver.find(["st", "seb"], [False, False], lambda key: key == ("st", "seb")) == []
 
 
-def test_without_the_official_list_the_territory_is_still_known(monkeypatch) -> None:
+def test_without_the_official_list_the_territory_is_still_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from cpts_bot.domain import place_resolver
 
     def missing() -> None:
