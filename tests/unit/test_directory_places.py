@@ -15,6 +15,7 @@ from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.professional_matcher import search
 from cpts_bot.domain.query_parser import ConversationContext, Intent, Lexicon, parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.i18n import Translator
@@ -99,6 +100,16 @@ def test_the_reply_names_the_place_understood(lexicon: Lexicon, text: str, shown
     query = parse_query(text, lexicon).query
     replies = DirectoryReplies(lexicon.vocabulary, lexicon.places, Translator("fr"))
     assert replies.criteria(query).endswith(shown)
+
+
+def test_a_search_about_a_place_outside_finds_nobody_and_widens_nothing(
+    lexicon: Lexicon,
+) -> None:
+    query = parse_query("un infirmier à Villeurbanne", lexicon).query
+    result = search(index(), query, lexicon.vocabulary, lexicon.places)
+    assert (result.total, result.matches, result.relaxations) == (0, (), ())
+    inside = parse_query("un infirmier à Bron ou Villeurbanne", lexicon).query
+    assert search(index(), inside, lexicon.vocabulary, lexicon.places).total > 0
 
 
 # The chat feature ----------------------------------------------------------------------
