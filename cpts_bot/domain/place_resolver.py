@@ -58,8 +58,11 @@ PLACE_PREPOSITIONS = frozenset(
         *("secteur", "commune", "ville", "in", "near", "around"),
     )
 )
-# "près de Aubagne", "du côté de Nantes".
-BEFORE_DE = frozenset(singular(word) for word in ("pres", "proche", "autour", "cote", "alentour"))
+# "près de Aubagne", "du côté de Nantes", "la commune de Cholet".
+BEFORE_DE = frozenset(
+    singular(word)
+    for word in ("pres", "proche", "autour", "cote", "alentour", "commune", "ville", "secteur")
+)
 TERRITORY_WORDS = (term_key("territoire"), term_key("territory"), term_key("cpts"))
 _CPTS = term_key("cpts")
 _WORD_PARTS = re.compile(r"[\W_]+")
@@ -104,9 +107,8 @@ class PlaceResolver:
     official: FrenchCommunes
     territory: frozenset[str] = frozenset()
     forms: dict[tuple[str, ...], PlaceMention] = field(default_factory=dict)
-    cities: dict[str, str] = field(
-        default_factory=dict
-    )  # city INSEE -> name, with arrondissements here
+    # City INSEE code -> name, for the cities whose arrondissements are in the territory.
+    cities: dict[str, str] = field(default_factory=dict)
     fuzzy_words: list[str] = field(default_factory=list)
     fuzzy_phrases: list[str] = field(default_factory=list)
 
