@@ -122,7 +122,7 @@ class PlaceResolver:
     ) -> PlaceResolver:
         """Index the territory (``settings.Commune`` / ``settings.Sector`` shaped objects)."""
         communes = list(communes)
-        resolver = cls(official or _official_list())
+        resolver = cls(official or official_communes())
         resolver.territory = frozenset(str(getattr(item, "insee")) for item in communes)  # noqa: B009
         levels: list[dict[tuple[str, ...], PlaceMention]] = [{} for _ in range(6)]
         for commune in communes:
@@ -358,7 +358,7 @@ class PlaceResolver:
         return mentions
 
 
-def _official_list() -> FrenchCommunes:
+def official_communes() -> FrenchCommunes:
     """The shipped list; without it (a broken install) only the territory is known."""
     try:
         return load_french_communes()

@@ -17,8 +17,8 @@ from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
-from cpts_bot.domain.french_communes import load_french_communes
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import official_communes
 from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
 from cpts_bot.domain.query_parser import (
     ConversationContext,
@@ -75,7 +75,7 @@ class DirectoryFeature:
         self.answer_unaddressed = answer_unaddressed
         self._contexts: dict[tuple[str, str], _Remembered] = {}
         self._lexicons: dict[int, tuple[Territory, PlaceIndex, Lexicon]] = {}
-        load_french_communes()  # read once at start-up, not on the first question
+        official_communes()  # read once at start-up, not on the first question
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         """One line: how to ask the directory."""
