@@ -183,3 +183,15 @@ async def test_a_new_question_in_chat_starts_fresh(database: Database) -> None:
     assert "Bron" not in reply["text"].splitlines()[0]
     context: ConversationContext = feature.conversation(DOCTOR, ROOM, START)
     assert context.last_query is not None and context.last_query.places == frozenset()
+
+
+def test_the_outside_line_in_english_and_for_several_places(lexicon: Lexicon) -> None:
+    from cpts_bot.chat.place_labels import outside_line
+
+    query = parse_query("nurse in Villeurbanne or in Nantes", lexicon).query
+    line = outside_line(query, lexicon.places, Translator("en"))
+    assert line == "Villeurbanne and Nantes are not in the territory of the CPTS Lyon Sud-Est."
+    french = outside_line(query, lexicon.places, Translator("fr"))
+    assert french == (
+        "Villeurbanne et Nantes ne sont pas dans le territoire de la CPTS Lyon Sud-Est."
+    )
