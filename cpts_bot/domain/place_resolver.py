@@ -67,6 +67,14 @@ TERRITORY_WORDS = (term_key("territoire"), term_key("territory"), term_key("cpts
 _CPTS = term_key("cpts")
 _WORD_PARTS = re.compile(r"[\W_]+")
 _LINKS = ((), ("de",), ("du",), ("des",), ("d",), ("de", "la"), ("de", "l"))
+# Titles and "de" before a capitalised word: a person's name more likely than a place.
+_NOT_BEFORE_A_PLACE = frozenset(
+    singular(word)
+    for word in (
+        *("dr", "docteur", "pr", "professeur", "mme", "madame", "m", "mr", "monsieur"),
+        *("mlle", "mademoiselle", "de", "du", "d", "des", "chez", "nom", "appelle"),
+    )
+)
 _LIST = frozenset({"et", "ou", "and", "or"})
 _CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
 _SECTOR = term_key("secteur")
@@ -211,14 +219,16 @@ class PlaceResolver:
         consumed: list[bool],
         blocked: Blocked = _never,
         capitals: list[bool] | None = None,
+        words: list[str] | None = None,
     ) -> list[PlaceMention]:
         """The places named in ``keys`` (matching keys of the words), longest first.
 
         Marks the words used in ``consumed``. ``blocked`` tells a word of the
         vocabularies, never taken for a short form or an outside commune; ``capitals``
-        (one flag a word, see :func:`capitalised_words`) tells a word typed with a capital.
+        (one flag a word, see :func:`capitalised_words`) tells a word typed with a capital;
+        ``words`` are the words as typed (``tokens``), before the matching keys.
         """
-        text = _Text(keys, consumed, blocked, capitals)
+        text = _Text(keys, consumed, blocked, capitals, words)
         mentions: list[PlaceMention] = []
         index = 0
         while index < len(keys):
@@ -267,9 +277,13 @@ class PlaceResolver:
             # "sur place", "à l'hôpital", "en ville": a commune only as in "à Moulins".
             if not (placed and text.capitalised(start, start + len(key))):
                 return None
-        elif len(words) < 2 and (len(words[0]) < 3 or not placed):
-            return None
         name = self.official.name(found[0])
+        if len(words) < 2 and not placed:
+            # "pédiatre Aubagne": the name exactly as typed ("IDE Pierre" is not Pierres).
+            if not (text.standalone(start) and text.typed(start, len(key)) == tokens(name)):
+                return None
+        elif len(words) < 2 and len(words[0]) < 3:
+            return None
         return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name)
 
     def _outside_postal(self, code: str) -> PlaceMention | None:
@@ -375,9 +389,26 @@ class _Text:
     consumed: list[bool]
     blocked: Blocked
     capitals: list[bool] | None = None
+    words: list[str] | None = None
+
+    def typed(self, start: int, size: int) -> list[str]:
+        """The words as typed at ``start`` ([] when unknown)."""
+        if self.words is None or len(self.words) != len(self.keys):
+            return []
+        return self.words[start : start + size]
 
     def after_preposition(self, start: int) -> bool:
         return _after_preposition(self.keys, start)
+
+    def standalone(self, start: int) -> bool:
+        """ "pédiatre Aubagne": a capitalised word of 4 letters or more, alone (not "Julie
+        Laval"), not first, not after a title ("Dr Laval") or "de" ("cabinet de Laval")."""
+        if not self.capitalised(start, start + 1) or len(self.keys[start]) < 4:
+            return False
+        before = self.keys[start - 1]
+        if before in _NOT_BEFORE_A_PLACE or self.capitalised(start - 1, start):
+            return False
+        return not (start + 1 < len(self.keys) and self.capitalised(start + 1, start + 2))
 
     def capitalised(self, start: int, end: int) -> bool:
         """A word of ``start:end`` typed with a capital, not the message's first word."""
@@ -399,11 +430,14 @@ def _usable(form: PlaceMention, text: _Text, start: int, key: tuple[str, ...]) -
 
 
 def capitalised_words(text: str) -> list[bool]:
-    """One flag a word of ``tokens(text)``: typed with a capital letter ("à Moulins")."""
+    """One flag a word of ``tokens(text)``: typed with a capital letter ("à Moulins"),
+    acronyms aside."""
     flags: list[bool] = []
     for part in _WORD_PARTS.split(text):
         if part:
-            flags += [part[:1].isupper()] * len(tokens(part))
+            # "Aubagne", not an acronym such as "TROD" or "EHPAD".
+            title = part[:1].isupper() and not (len(part) > 1 and part.isupper())
+            flags += [title] * len(tokens(part))
     return flags
 
 

@@ -283,7 +283,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     resolver = lexicon.place_resolver
     if resolver is not None:
         capitals = capitalised_words(text)
-        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary, capitals)
+        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary, capitals, words)
     index = 0
     while index < len(keys):
         if consumed[index]:

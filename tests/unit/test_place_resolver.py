@@ -50,7 +50,7 @@ def find(resolver: PlaceResolver, text: str) -> list[PlaceMention]:
     keys = [singular(word) for word in tokens(text)]
     consumed = [False] * len(keys)
     capitals = capitalised_words(text)
-    found = resolver.find(keys, consumed, lambda key: key in VOCABULARY, capitals)
+    found = resolver.find(keys, consumed, lambda key: key in VOCABULARY, capitals, tokens(text))
     return found + resolver.find_fuzzy(keys, consumed)
 
 
@@ -148,6 +148,7 @@ def test_postal_code_of_the_territory_from_the_official_list() -> None:
         ("sage-femme 13005", {"13205"}, "Marseille 5e Arrondissement"),
         ("kiné à St-Étienne", {"42218"}, "Saint-Étienne"),
         ("IDE à Moulins", {"03190"}, "Moulins"),  # an ordinary word, with a capital
+        ("pédiatre Villeurbanne", {"69266"}, "Villeurbanne"),  # alone, with a capital
         ("MG près de Sainte-Croix", {"12217"}, "Sainte-Croix"),  # the most populous of them
     ],
 )
@@ -179,7 +180,10 @@ def test_inside_and_outside_in_one_question(resolver: PlaceResolver) -> None:
         "kiné à domicile",
         "une sage-femme",
         "coordonnées de Vincent Laval kiné",  # surnames that are communes: no preposition
-        "pédiatre Villeurbanne",  # one-word name outside without a preposition: not a place
+        "pédiatre villeurbanne",  # one word, no preposition, no capital: not a place
+        "le numéro du Dr Laval",  # a title before a capitalised word: a person
+        "coordonnées de Laval kiné",
+        "IDE Pierre",  # Pierres (Eure-et-Loir) is not what was typed
         "IDE au 2e étage",
         "kiné à Y",  # one-letter commune names need more than a preposition
     ],
