@@ -56,9 +56,10 @@ def questions(generated: int) -> list[str]:
 
 
 def places_of(resolver: PlaceResolver, text: str) -> int:
-    keys = [singular(word) for word in tokens(text)][:60]
+    words = tokens(text)[:60]
+    keys = [singular(word) for word in words]
     consumed = [False] * len(keys)
-    found = resolver.find(keys, consumed, capitals=capitalised_words(text)[:60])
+    found = resolver.find(keys, consumed, capitals=capitalised_words(text)[:60], words=words)
     return len(found) + len(resolver.find_fuzzy(keys, consumed))
 
 
