@@ -325,7 +325,13 @@ class PlaceResolver:
             part = numbered.get(int(number.group(0).rstrip("e")))
             before = keys[index - 1] if index else ""
             after = keys[index + 1] if index + 1 < len(keys) else ""
-            listed = before in ("et", "ou") and index - 1 in ends
+            # "Marseille 13 ou 14", "13e et 12e" (not "le 13e et 2 kinés").
+            previous = keys[index - 2] if index >= 2 else ""
+            listed = (
+                before in ("et", "ou")
+                and index - 1 in ends
+                and (bool(_ORDINAL.match(word)) or (word.isdigit() and previous.isdigit()))
+            )
             named = word.endswith("e") and (
                 before in ("le", "dan") or after in _ARRONDISSEMENT_WORDS
             )

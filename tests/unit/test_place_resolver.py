@@ -161,6 +161,12 @@ def test_communes_outside_the_territory(
     assert mentions[0].name == name
 
 
+def test_a_number_after_an_arrondissement_is_not_always_one(resolver: PlaceResolver) -> None:
+    assert inside(find(resolver, "dans le 8e et 2 kinés")) == {"69388"}
+    assert not outside(find(resolver, "dans le 8e et 2 kinés"))
+    assert outside(find(resolver, "le 8e ou le 3e")) == {"69383"}
+
+
 def test_inside_and_outside_in_one_question(resolver: PlaceResolver) -> None:
     mentions = find(resolver, "kiné Vénissieux ou Villeurbanne")
     assert inside(mentions) == {"69259"}
