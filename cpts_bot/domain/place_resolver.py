@@ -319,23 +319,9 @@ class PlaceResolver:
         }
         found: list[PlaceMention] = []
         for index, word in enumerate(keys):
-            number = _ORDINAL.match(word) or (re.match(r"^\d{1,2}$", word))
-            if consumed[index] or number is None:
-                continue
-            part = numbered.get(int(number.group(0).rstrip("e")))
-            before = keys[index - 1] if index else ""
-            after = keys[index + 1] if index + 1 < len(keys) else ""
-            # "Marseille 13 ou 14", "13e et 12e" (not "le 13e et 2 kinés").
-            previous = keys[index - 2] if index >= 2 else ""
-            listed = (
-                before in ("et", "ou")
-                and index - 1 in ends
-                and (bool(_ORDINAL.match(word)) or (word.isdigit() and previous.isdigit()))
-            )
-            named = word.endswith("e") and (
-                before in ("le", "dan") or after in _ARRONDISSEMENT_WORDS
-            )
-            if part is None or not (listed or named):
+            number = _ORDINAL.match(word) or re.match(r"^\d{1,2}$", word)
+            part = numbered.get(int(number.group(0).rstrip("e"))) if number else None
+            if consumed[index] or part is None or not _names_arrondissement(keys, index, ends):
                 continue
             consumed[index] = True
             if part.insee in self.territory:
@@ -515,6 +501,21 @@ def _narrowed(keys: list[str], mentions: list[PlaceMention]) -> list[PlaceMentio
         ):
             dropped.add(id(second))
     return [mention for mention in ordered if id(mention) not in dropped]
+
+
+def _names_arrondissement(keys: list[str], index: int, ends: set[int]) -> bool:
+    """Whether the number at ``index`` names an arrondissement: "dans le 12e",
+    "12e arrondissement", or listed after one: "Marseille 13 ou 14", "13e et 12e" (not
+    "le 13e et 2 kinés"). ``ends``: where the arrondissements already named end."""
+    word = keys[index]
+    before = keys[index - 1] if index else ""
+    after = keys[index + 1] if index + 1 < len(keys) else ""
+    previous = keys[index - 2] if index >= 2 else ""
+    ordinal = bool(_ORDINAL.match(word))
+    if ordinal and (before in ("le", "dan") or after in _ARRONDISSEMENT_WORDS):
+        return True
+    listed = before in ("et", "ou") and index - 1 in ends
+    return listed and (ordinal or (word.isdigit() and previous.isdigit()))
 
 
 def _number(name: str) -> int | None:
