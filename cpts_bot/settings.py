@@ -142,11 +142,30 @@ class Commune(BaseModel):
         return values
 
 
+class Sector(BaseModel):
+    """A named group of communes of the territory ("secteur nord", "la côte")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    communes: list[str] = Field(min_length=1)
+
+    @field_validator("communes")
+    @classmethod
+    def _insee(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not INSEE_CODE.match(value):
+                raise ValueError(f"{value!r} is not an INSEE commune code (5 characters)")
+        return values
+
+
 class Territory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     communes: list[Commune] = Field(min_length=1)
+    sectors: list[Sector] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _neighbours_known(self) -> Territory:
@@ -154,6 +173,21 @@ class Territory(BaseModel):
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"commune listed twice: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _sectors_known(self) -> Territory:
+        codes = {commune.insee for commune in self.communes}
+        names: set[str] = set()
+        for sector in self.sectors:
+            unknown = sorted(set(sector.communes) - codes)
+            if unknown:
+                raise ValueError(
+                    f"sector {sector.name!r}: {', '.join(unknown)} not among the territory's communes"
+                )
+            if sector.name.casefold() in names:
+                raise ValueError(f"sector {sector.name!r} listed twice")
+            names.add(sector.name.casefold())
         return self
 
 
