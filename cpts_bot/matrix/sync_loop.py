@@ -26,7 +26,11 @@ from nio import (
 from cpts_bot.chat.incoming import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
-from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    authenticated_device_id,
+    notice_context,
+)
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
@@ -168,9 +172,15 @@ class SyncLoop:
         self, event: Any, item: repo.InboxItem, encrypted: bool, now: datetime
     ) -> bool:
         """The senders' trust policy, for events of encrypted rooms (an undecryptable
-        event is checked once decrypted)."""
+        event is checked once decrypted). An event sent in clear there is believed only
+        when it is a reaction (see :func:`decide_clear_event`)."""
         if self._gate is None or not encrypted or item.kind == KIND_UNDECRYPTABLE:
             return True
+        if not getattr(event, "decrypted", False):
+            clear = await self._gate.check_clear(
+                item.sender, item.kind, event_id=item.event_id, now=now
+            )
+            return clear.trusted
         device_id = authenticated_device_id(self._client, event)
         decision = await self._gate.check(
             self._client,
@@ -179,6 +189,7 @@ class SyncLoop:
             room_id=item.room_id,
             event_id=item.event_id,
             now=now,
+            what=notice_context(item),
         )
         return decision.trusted
 
