@@ -33,6 +33,7 @@ from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services import territorial_alerts as alerts
+from cpts_bot.services.people import person_labels
 from cpts_bot.services.territorial_alerts import RoomMembers
 from cpts_bot.settings import RoomsConfig
 
@@ -462,10 +463,12 @@ class AlertsFeature:
                     done=len(done),
                 )
             ]
+        translator = context.translator
         if done:
-            lines.append("✅ " + ", ".join(done))
+            lines.append("✅ " + ", ".join(await person_labels(context.db, done, translator)))
         if report.pending:
-            lines.append("⏳ " + ", ".join(report.pending))
+            pending = await person_labels(context.db, report.pending, translator)
+            lines.append("⏳ " + ", ".join(pending))
         return await self._reply(context, "\n".join(lines))
 
     async def _manage(

@@ -197,7 +197,9 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     ]
     if dispatch.details:
         lines.append(_("Details: {details}", details=dispatch.details))
-    lines.append(_("Requested by: {contact}", contact=await deps.contact(dispatch.requester)))
+    lines.append(
+        _("Requested by: {contact}", contact=await deps.contact(dispatch.requester, translator))
+    )
     lines.append(_("If you can no longer go, reply “je ne peux plus”."))
     await deps.outbox.send_direct(
         user_id,
@@ -207,6 +209,7 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
 
 
 async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+    translator = await deps.translator_for(dispatch.requester)
     await direct_notice(
         deps,
         dispatch.requester,
@@ -214,7 +217,7 @@ async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id:
         notify=True,
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
         id=dispatch.id,
-        contact=await deps.contact(user_id),
+        contact=await deps.contact(user_id, translator),
     )
 
 

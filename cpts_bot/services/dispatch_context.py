@@ -21,7 +21,9 @@ from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.rota_repository import rota_name
 
 
 class ProfessionalLookup(Protocol):
@@ -82,28 +84,22 @@ class DispatchDeps:
             self._translators[language] = Translator(language)
         return self._translators[language]
 
-    async def display_name(self, user_id: str) -> str:
-        """The directory's name for ``user_id``, else the rota's, else the Matrix id."""
+    async def person(self, user_id: str) -> Person:
+        """The directory's card for ``user_id``, else the rota's name, else the bare id."""
         professional = await self.directory.by_matrix_id(self.db, user_id)
         if professional is not None and professional.display_name:
-            return professional.display_name
-        async with self.db.execute(
-            "SELECT name FROM duty_slots WHERE user_id = ? AND name != ''"
-            " UNION ALL SELECT name FROM duty_shifts WHERE user_id = ? AND name != '' LIMIT 1",
-            (user_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row["name"] if row else user_id
+            return Person.from_card(user_id, professional)
+        return Person(user_id, await rota_name(self.db, user_id))
 
-    async def contact(self, user_id: str) -> str:
-        """Name, Matrix id and phone (when the directory has one)."""
-        professional = await self.directory.by_matrix_id(self.db, user_id)
-        name = await self.display_name(user_id)
-        text = user_id if name == user_id else f"{name} ({user_id})"
-        phones = [site.phone for site in professional.sites if site.phone] if professional else []
-        if phones:
-            text += f" — {phones[0]}"
-        return text
+    async def display_name(self, user_id: str) -> str:
+        """The directory's name for ``user_id``, else the rota's, else the Matrix id."""
+        return (await self.person(user_id)).name or user_id
+
+    async def contact(self, user_id: str, translator: Translator | None = None) -> str:
+        """Name, profession and phone (« Alice TEST (IDE) — 04 78 … »); the Matrix id
+        only when neither the directory nor the rota names the person."""
+        translator = translator or Translator(self.config.language)
+        return (await self.person(user_id)).label(translator, phone=True)
 
 
 _GAZETTEERS: dict[int, tuple[RoomsConfig, Gazetteer]] = {}

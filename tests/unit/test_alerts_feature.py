@@ -12,11 +12,14 @@ import pytest
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.incoming import IncomingReaction
+from cpts_bot.domain.directory_card import Card
+from cpts_bot.domain.directory_models import PracticeSite
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.territorial_alerts import AlertSettings, run_due_alerts
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from tests.unit.alerts_reports_support import (
     ALERTS_ROOM,
     BOT,
@@ -36,6 +39,26 @@ from tests.unit.alerts_reports_support import (
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday, 11:00 in Paris
 DM = "!dm-coord:example.org"
+
+
+async def give_card(
+    database: Database, user_id: str, last: str, first: str, profession: str
+) -> None:
+    async with database.transaction() as db:
+        repository = DirectoryRepository(db)
+        key = f"cpts-{last.lower()}"
+        record = NationalRecord(
+            key=key,
+            rpps=None,
+            title="",
+            last_name=last,
+            first_name=first,
+            profession_code=profession,
+            profession_label="",
+            sites=(PracticeSite("69388", "Lyon 8e", "69008", "1 rue A"),),
+        )
+        await repository.upsert_national([record], SOURCE_CPTS, NOW)
+        await repository.save_card(key, Card(matrix_id=user_id, phone="04 78 00 00 01"), "t", NOW)
 
 
 def paris(*args: int) -> datetime:
@@ -192,10 +215,12 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
         await chat.say("bien reçu", at=at, sender=GP, room=ALERTS_ROOM, reply_to=alerts_event) == []
     )
 
+    # The nurse has a card: named by it; the others only by their Matrix IDs.
+    await give_card(chat.database, NURSE, "MARTIN", "Claire", "60")
     (who,) = await chat.say("Qui a lu l'alerte 1 ?", at=at)
     lines = who["payload"]["text"].splitlines()
     assert lines[0] == ("Alerte n° 1 (publiée mardi 24 novembre 2026 à 08:00) : lue par 2 sur 4.")
-    assert lines[1] == f"✅ {GP}, {NURSE}"
+    assert lines[1] == f"✅ {GP}, Claire MARTIN (IDE)"
     assert lines[2] == "⏳ @ide2:example.org, @mk:example.org"
     firing = await chat.database.fetch_one("SELECT targeted FROM alert_firings")
     assert firing["targeted"] == 4  # members of both rooms, without the bot and the author

@@ -64,7 +64,9 @@ async def react(database, feature, config, event, now=NOW) -> bool:
 
 async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     config = make_config()
-    feature = DispatchFeature(directory())
+    known = directory()
+    known.professionals.append(professional(COORDINATOR, "10", TOULON, phone="04 94 99 99 99"))
+    feature = DispatchFeature(known)
     server = FakeHomeserver(env)
     request = message(
         COORDINATOR,
@@ -99,12 +101,15 @@ async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     assert await react(env, feature, config, reaction(ALICE, "👍", broadcasts[ALICE].event_id, NOW))
     sent = await server.flush(NOW)
     to_bob = [s for s in sent if s.target == BOB]
-    assert any("Durand" in s.text and "coord" in s.text for s in to_bob)
+    # The requester by their card: name, profession, phone; not their Matrix ID.
+    details = next(s.text for s in to_bob if "Durand" in s.text)
+    assert "Demandé par : Coord (médecin) — 04 94 99 99 99" in details, details
+    assert COORDINATOR not in details
     to_coord = [s for s in sent if s.target == COORDINATOR]
     # The requester's phone rings (a message, not a notice).
-    assert any(
-        "pris par" in s.text and "Bob" in s.text and not s.payload["notice"] for s in to_coord
-    )
+    assert any("pris par Bob (IDE)" in s.text and not s.payload["notice"] for s in to_coord), [
+        s.text for s in to_coord
+    ]
     assert all(not item.payload["notice"] for item in broadcasts.values())
     to_alice = [s.text for s in sent if s.target == ALICE]
     assert any("pris par Bob" in text for text in to_alice)
