@@ -54,6 +54,8 @@ class RoomMembers(Protocol):
 
     async def members(self, room_id: str) -> list[str]: ...
 
+    # Optional: ``room_name(room_id) -> str | None``, the room's name for people.
+
 
 @dataclass(frozen=True)
 class AlertSettings:

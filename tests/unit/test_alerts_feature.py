@@ -72,6 +72,9 @@ class FakeMembers:
     async def members(self, room_id: str) -> list[str]:
         return list(self.rooms.get(room_id, []))
 
+    def room_name(self, room_id: str) -> str | None:
+        return {ALERTS_ROOM: "Alertes", NURSE_DUTY_ROOM: "Garde IDE"}.get(room_id)
+
 
 MEMBERS = FakeMembers(
     {
@@ -168,7 +171,8 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
     assert text.splitlines()[0] == "Alerte n° 1 à confirmer :"
     assert "🔴 ALERTE URGENTE — Canicule niveau 3, pensez aux patients isolés" in text
     assert "Quand : mardi 24 novembre 2026 à 08:00" in text
-    assert "Pour : salons d'alerte, salon de garde IDE" in text
+    # The confirmation names the rooms it will be posted in.
+    assert "Pour : salons d'alerte, salon de garde IDE (« Alertes », « Garde IDE »)" in text
     assert "Jusqu'au : mercredi 16 décembre 2026 à 00:00" in text
     assert text.endswith("Répondez « oui » pour confirmer, « non » pour abandonner.")
 
