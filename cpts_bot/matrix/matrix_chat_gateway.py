@@ -36,6 +36,8 @@ from cpts_bot.storage.database import Database
 log = logging.getLogger(__name__)
 
 SentListener = Callable[[Any, str, str, str], Awaitable[None]]
+# (db, correlation, room_id, room_name, now) when a correlated row is abandoned.
+FailedListener = Callable[[Any, str, str, str, datetime], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
 DIRECT_ROOMS_AT_ONCE = 8
 TRANSIENT_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN"}
@@ -108,11 +110,17 @@ class MatrixChatGateway:
         self._database = database
         self._wake = asyncio.Event()
         self._listeners: list[tuple[str, SentListener]] = []
+        self._failure_listeners: list[tuple[str, FailedListener]] = []
         self.sent_count = 0
 
     def on_sent(self, prefix: str, listener: SentListener) -> None:
         """Call ``listener(db, correlation, room_id, event_id)`` after a correlated send."""
         self._listeners.append((prefix, listener))
+
+    def on_failed(self, prefix: str, listener: FailedListener) -> None:
+        """Call ``listener`` in a transaction when a correlated row is given up (e.g. a
+        pin the homeserver refused), so that someone can be told."""
+        self._failure_listeners.append((prefix, listener))
 
     def wake(self) -> None:
         self._wake.set()
@@ -184,10 +192,14 @@ class MatrixChatGateway:
             except Exception as error:  # nio raises for local protocol states
                 raise SendFailed(repr(error), transient=True) from error
         except SendFailed as error:
-            give_up = not error.transient and row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS
+            # A refused pin is not worth retrying: the bot lacks the power until someone
+            # gives it, and then the next post is pinned.
+            final = row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN)
+            give_up = not error.transient and (final or row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS)
             await repo.record_failure(self._database, row.id, str(error), give_up, now)
             if give_up:
                 log.error("send abandoned", extra={"outbox_id": row.id, "error": str(error)})
+                await self._tell_failure(row, now)
                 return
             raise
         async with self._database.transaction() as db:
@@ -197,6 +209,21 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         self.sent_count += 1
+
+    async def _tell_failure(self, row: repo.OutboxRow, now: datetime) -> None:
+        listeners = [
+            listener
+            for prefix, listener in self._failure_listeners
+            if row.correlation and row.correlation.startswith(prefix)
+        ]
+        if not listeners or row.correlation is None:
+            return
+        room = self._client.rooms.get(row.target)
+        name = room.display_name if room is not None else row.target
+        async with self._database.transaction() as db:
+            for listener in listeners:
+                await listener(db, row.correlation, row.target, name, now)
+        self.wake()
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload
@@ -326,7 +353,9 @@ class MatrixChatGateway:
             room_id, "m.room.pinned_events", {"pinned": pinned}
         )
         if not isinstance(response, RoomPutStateResponse):
-            log.info("could not change pinned events", extra={"room_id": room_id})
+            log.warning("could not change pinned events", extra={"room_id": room_id})
+            _check(response)
+            raise SendFailed(f"pinned events not changed: {response}", transient=True)
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need."""

@@ -331,6 +331,19 @@ async def test_missed_while_down_posted_late_within_grace_else_skipped(chat: Cha
     assert [row["target"] for row in rows] == [COORDINATION_ROOM]
 
 
+async def test_a_post_later_than_the_check_interval_is_marked_late(chat: Chat) -> None:
+    """Posted 90 s after its time with checks every 5 s: late, and said so (the 2-minute
+    tolerance of old let such posts pass as on time)."""
+    await chat.say("alerte: Point hebdo | quand: tous les jours à 8h")
+    await chat.say("oui")
+    summary, _ = await chat.tick(paris(2026, 11, 24, 8, 0, 4))
+    assert summary.posted == [(1, paris(2026, 11, 24, 8, 0), False)]
+    summary, rows = await chat.tick(paris(2026, 11, 25, 8, 1, 30))
+    assert summary.posted == [(1, paris(2026, 11, 25, 8, 0), True)]
+    post = next(row for row in rows if row["target"] == ALERTS_ROOM)
+    assert "publiée en retard" in post["payload"]["text"]
+
+
 async def test_manage_list_show_edit_pause_resume_cancel(chat: Chat) -> None:
     await chat.say(
         "alerte important: Rupture amoxicilline | quand: chaque 1er du mois à 9h"
