@@ -47,6 +47,18 @@ SYNC_FILTER = {
 }
 
 
+# Rooms and their state only, for the start-up sync that tells nio which rooms exist.
+ROOMS_ONLY_FILTER = {
+    "room": {
+        "timeline": {"limit": 1},
+        "ephemeral": {"not_types": ["*"]},
+        "account_data": {"not_types": ["*"]},
+    },
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+}
+
+
 class SyncLoop:
     """Long-polls the homeserver and feeds the inbox."""
 
@@ -69,6 +81,8 @@ class SyncLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         token = await repo.load_sync_token(self._database)
+        if token is not None:
+            await self._know_rooms(stop)
         self._client.next_batch = token or ""
         backoff = 1.0
         while not stop.is_set():
@@ -105,6 +119,32 @@ class SyncLoop:
                 self.synced.set()
                 if self._on_first_sync:
                     self._on_first_sync()
+
+    async def _know_rooms(self, stop: asyncio.Event) -> None:
+        """Give nio every joined room and its members before resuming from a saved token.
+
+        nio keeps no rooms across restarts, and a sync from a saved token, even with
+        ``full_state``, lists only the rooms that changed since (Synapse): the outbox
+        could not send to a quiet room (a dispatch's edits, an alert's room). An initial
+        sync with a one-event timeline fills nio's rooms; its events and its token are
+        not used: the loop resumes from the saved token, so nothing is skipped."""
+        backoff = 1.0
+        while not stop.is_set():
+            self._client.next_batch = ""
+            try:
+                response = await self._client.sync(
+                    timeout=0, sync_filter=ROOMS_ONLY_FILTER, full_state=True
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the homeserver may be down: retry as the loop does
+                response = error
+            if isinstance(response, SyncResponse):
+                log.info("rooms known", extra={"rooms": len(self._client.rooms)})
+                return
+            log.warning("initial sync failed", extra={"error": str(response)})
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
 
     async def _handle(self, response: SyncResponse, first_sync: bool) -> None:
         now = datetime.now(UTC)
