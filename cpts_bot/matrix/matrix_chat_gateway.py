@@ -14,6 +14,7 @@ attempts so that one bad row never blocks the queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import io
 import logging
@@ -48,6 +49,10 @@ MAX_PERMANENT_ATTEMPTS = 3
 # bot's account should be exempt from the homeserver's rate limits (docs/dispatch.md);
 # 16 keeps a two-core homeserver busy without queueing requests for long.
 SENDS_AT_ONCE = 16
+# Direct chats being created at once: room creation is the homeserver's heaviest request,
+# and a few at a time, in the outbox's order, lets the first recipients hear first
+# while the sends to open chats go on beside.
+DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
 TRANSIENT_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN"}
 
@@ -120,6 +125,7 @@ class MatrixChatGateway:
         self._wake = asyncio.Event()
         self._listeners: list[tuple[str, SentListener]] = []
         self._failure_listeners: list[tuple[str, FailedListener]] = []
+        self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
         self.sent_count = 0
 
     def on_sent(self, prefix: str, listener: SentListener) -> None:
@@ -159,7 +165,8 @@ class MatrixChatGateway:
     async def _send_in_lanes(self, rows: list[repo.OutboxRow], stop: asyncio.Event) -> None:
         """Send ``rows``: one lane per room (or per user whose direct chat is still to
         open), the lanes side by side (at most :data:`SENDS_AT_ONCE`), each lane in the
-        outbox's order. A row that fails holds back the rest of its lane only; the first
+        outbox's order. A lane waiting for its direct chat to be created does not hold a
+        send's place. A row that fails holds back the rest of its lane only; the first
         failure is raised once every lane has stopped, so the loop backs off."""
         lanes: dict[str, list[repo.OutboxRow]] = {}
         for row in rows:
@@ -168,15 +175,14 @@ class MatrixChatGateway:
         failures: list[SendFailed] = []
 
         async def run_lane(lane: list[repo.OutboxRow]) -> None:
-            async with limit:
-                for row in lane:
-                    if stop.is_set():
-                        return
-                    try:
-                        await self._send_row(row)
-                    except SendFailed as error:
-                        failures.append(error)
-                        return
+            for row in lane:
+                if stop.is_set():
+                    return
+                try:
+                    await self._send_row(row, limit)
+                except SendFailed as error:
+                    failures.append(error)
+                    return
 
         # Lanes start in the order of their first row: the first recipients first.
         await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
@@ -191,11 +197,14 @@ class MatrixChatGateway:
             return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
         return row.target
 
-    async def _send_row(self, row: repo.OutboxRow) -> None:
+    async def _send_row(self, row: repo.OutboxRow, limit: asyncio.Semaphore | None = None) -> None:
         now = datetime.now(UTC)
         try:
             try:
-                room_id, event_id = await self._perform(row)
+                if row.action == actions.ACTION_DIRECT_MESSAGE:
+                    await self.direct_room(row.target)  # created a few at a time
+                async with limit or contextlib.nullcontext():
+                    room_id, event_id = await self._perform(row)
             except SendFailed:
                 raise
             except Exception as error:  # nio raises for local protocol states
@@ -371,6 +380,10 @@ class MatrixChatGateway:
         room_id = await repo.direct_room_of(self._database, user_id)
         if room_id and room_id in self._client.rooms:
             return room_id
+        async with self._creating:
+            return await self._create_direct_room(user_id)
+
+    async def _create_direct_room(self, user_id: str) -> str:
         response = _check(
             await self._client.room_create(
                 is_direct=True,
