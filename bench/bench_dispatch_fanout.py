@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import statistics
 import subprocess
@@ -335,6 +336,7 @@ def summary(values: list[float]) -> str:
 
 
 async def run(count: int) -> str:
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-fanout-"))
     synapse = support.start_synapse(work)
     processes: list[subprocess.Popen[bytes]] = []
@@ -507,7 +509,10 @@ async def run(count: int) -> str:
         f"{SENDS_AT_ONCE} rooms at once (the outbox's lanes: one per room, in order within "
         f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. Times are from the send of the request (or of the accept) to the "
         "decrypted message arriving in the recipient's sync. The bot is a separate "
-        f"process. Undecryptable events seen by the professionals: {undecryptable}.",
+        f"process. Undecryptable events seen by the professionals: {undecryptable}. "
+        f"Load average (1 min) before the run {load_before:.1f}, after it "
+        f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores: the figures are only as "
+        "good as the machine was quiet.",
     ]
     return "\n".join(lines)
 
