@@ -9,6 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from nio import AsyncClient
 
@@ -24,7 +25,11 @@ from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
-from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
+from cpts_bot.matrix.matrix_chat_gateway import (
+    FailedListener,
+    MatrixChatGateway,
+    SentListener,
+)
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import check_room_powers
@@ -45,7 +50,13 @@ from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.services.request_tracking import RecentQuestions
-from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
+from cpts_bot.services.territorial_alerts import (
+    PIN_CORRELATION_PREFIX,
+    AlertSettings,
+    RoomMembers,
+    on_pin_failed,
+    run_due_alerts,
+)
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
@@ -64,6 +75,7 @@ class Features:
     directory_index: DatabaseIndexProvider
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
+    failure_listeners: list[tuple[str, FailedListener]] = field(default_factory=list)
 
 
 def build_features(
@@ -75,6 +87,7 @@ def build_features(
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
+        check_every=timedelta(seconds=config.alerts.check_seconds),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
@@ -116,7 +129,12 @@ def build_features(
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
     ]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
+    failures: list[tuple[str, FailedListener]] = [
+        (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
+    ]
+    return Features(
+        chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners, failures
+    )
 
 
 @dataclass
@@ -177,6 +195,8 @@ class BotApp:
         self.router, self.gateway = router, gateway
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
+        for prefix, failed in features.failure_listeners:
+            gateway.on_failed(prefix, failed)
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )

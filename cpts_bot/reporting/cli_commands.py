@@ -18,7 +18,7 @@ from pathlib import Path
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
-from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
+from cpts_bot.reporting.export import Labels, write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
 from cpts_bot.storage.database import Database
@@ -103,6 +103,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     export.add_argument("--month", type=_month, required=True, help="e.g. 2026-11")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, help="output file (default: requests-MONTH.EXT)")
+    export.add_argument("--language", choices=["fr", "en"], default="fr", help="of the labels")
     _database_argument(export)
     export.set_defaults(handler=run_export)
 
@@ -172,8 +173,9 @@ def run_export(args: argparse.Namespace) -> int:
                 rows = await export_rows_between(db, month.start_utc(), month.end_utc())
         finally:
             await database.close()
+        labels = Labels(Translator(args.language), configured_commune_names(args) or {})
         writer = write_csv if args.format == "csv" else write_xlsx
-        writer(rows, out)
+        writer(rows, out, labels)
         print(f"{len(rows)} requests written to {out}")
         return 0
 
