@@ -120,7 +120,7 @@ def month_start(moment: datetime) -> datetime:
 def places_left(room: GpRoom, placements: Iterable[datetime], now: datetime) -> int:
     """The places ``room`` still offers at ``now``, given the GP's placements (when each
     patient was placed with them). Never negative, never more than declared."""
-    if not room.accepting or room.capacity <= 0:
+    if not room.accepting or room.capacity <= 0 or now < room.declared_at:
         return 0
     since = room.declared_at
     if room.scope is CapacityScope.THIS_MONTH and _month_of(now) != _month_of(room.declared_at):
