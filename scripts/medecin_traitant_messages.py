@@ -301,4 +301,24 @@ MEDECIN_TRAITANT = [
         "accepte).",
     ),
     ("… and {count} more.", "… et {count} de plus."),
+    (
+        "GPs' declared places: {places} (by {gps} GPs), placements: {placed}",
+        "Places déclarées par les médecins : {places} (par {gps} médecins), placements : {placed}",
+    ),
+    ("Median time to placement: {days} days", "Délai médian de placement : {days} jours"),
+    (
+        "Médecin traitant by commune (received/placed/waiting): {items}",
+        "Médecin traitant par commune (reçues/placées/en attente) : {items}",
+    ),
+    (
+        "Médecin traitant by priority (received/placed/waiting): {items}",
+        "Médecin traitant par priorité (reçues/placées/en attente) : {items}",
+    ),
+    (
+        "Médecin traitant: {received} requests received, {placed} placed, {waiting} waiting at "
+        "the end of the month",
+        "Médecin traitant : {received} demandes reçues, {placed} placées, {waiting} en attente "
+        "en fin de mois",
+    ),
+    ("{name} {received}/{placed}/{waiting}", "{name} {received}/{placed}/{waiting}"),
 ]

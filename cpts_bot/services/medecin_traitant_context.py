@@ -9,6 +9,7 @@ from dataclasses import replace
 from cpts_bot.domain.directory_card import ModalityDeclaration, with_modality
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.gp_matching import Proximity
+from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
 from cpts_bot.domain.medecin_traitant_models import (
     PRIORITY_ORDER,
     TOP_BAND,
@@ -18,7 +19,6 @@ from cpts_bot.domain.medecin_traitant_models import (
 )
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import DispatchDeps
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import medecin_traitant_repository as repo
@@ -31,21 +31,6 @@ KIND_DETAILS = "details"  # the private text, to the GP who accepted
 KIND_REMINDER = "reminder"  # the monthly « do you still have room? »
 SYSTEM_ACTOR = "system"
 GP_PROFESSION = "10"
-
-PRIORITY_LABELS = {
-    Priority.ALD: N_("ALD"),
-    Priority.AGE: N_("elderly"),
-    Priority.C2S: N_("C2S"),
-    Priority.PREGNANCY: N_("pregnancy"),
-    Priority.DISABILITY: N_("disability"),
-    Priority.HOSPITAL_DISCHARGE: N_("leaving hospital"),
-}
-NO_PRIORITY_LABEL = N_("no priority criterion")
-WAIT_LABELS = {
-    "under_7": N_("under 7 days"),
-    "7_to_30": N_("7 to 30 days"),
-    "over_30": N_("over 30 days"),
-}
 
 
 def correlation(request_id: int, kind: str, target: str) -> str:

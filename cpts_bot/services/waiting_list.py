@@ -9,16 +9,12 @@ from cpts_bot.domain.medecin_traitant_figures import (
     waiting_longer_than,
     waiting_summary,
 )
+from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS, WAIT_LABELS
 from cpts_bot.domain.medecin_traitant_models import PatientRequest, Priority
 from cpts_bot.domain.medecin_traitant_phrases import WaitingList
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import DispatchDeps
-from cpts_bot.services.medecin_traitant_context import (
-    NO_PRIORITY_LABEL,
-    PRIORITY_LABELS,
-    WAIT_LABELS,
-    describe,
-)
+from cpts_bot.services.medecin_traitant_context import describe
 from cpts_bot.storage import medecin_traitant_repository as repo
 
 LIST_LIMIT = 20
