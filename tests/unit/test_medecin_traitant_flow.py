@@ -233,3 +233,22 @@ async def test_waiting_list_counts_and_long_waiting_priority_patients(tmp_path: 
     assert lines[1].startswith("• n°1 : 80 ans et plus, Hyères, prioritaire : personne âgée — 45")
     assert lines[2].startswith("• n°2 : 18 à 39 ans, La Crau, prioritaire : C2S — 35")
     await desk.database.close()
+
+
+async def test_private_text_of_a_waiting_request_is_kept_no_longer_than_retention(
+    tmp_path: Path,
+) -> None:
+    desk = await _desk(tmp_path)
+    assert await desk.say(PHARMACIST, SECOND, NOW)
+    await desk.tick(NOW + timedelta(days=89))
+    async with desk.database.transaction() as db:
+        assert "Durand" in await repo.private_text(db, 1)
+    later = NOW + timedelta(days=91)
+    await desk.tick(later)
+    async with desk.database.transaction() as db:
+        assert await repo.private_text(db, 1) == ""
+    assert await desk.say(GP_A, "je peux prendre 1 nouveau patient", later)
+    assert await desk.say(GP_A, "ok", later)
+    details = to(await desk.flush(later), GP_A)
+    assert "Aucune coordonnée n'a été donnée" in details and "Durand" not in details
+    await desk.database.close()
