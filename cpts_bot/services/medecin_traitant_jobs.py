@@ -1,16 +1,12 @@
 """What the médecin-traitant desk owes over time, run by the scheduler.
 
-The database is the truth: each run applies the retention of private texts, re-reads
-the pending offers, the waiting requests and the GPs' room, and acts on what is due —
-offers that lapsed, requests waiting too long (brought to the coordination room, once), the monthly reminders, the cards'
+The database is the truth: each run re-reads the pending offers, the waiting requests
+and the GPs' room, and acts on what is due — offers that lapsed, requests waiting too long (brought to the coordination room, once), the monthly reminders, the cards'
 « nouveaux patients » modality (a month's room ends with the month), and new offers.
 Every step is a conditional update, so a restart or a second run does nothing twice.
 """
 
 from __future__ import annotations
-
-import logging
-from datetime import timedelta
 
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.gp_matching import due_escalations
@@ -27,8 +23,6 @@ from cpts_bot.services.medecin_traitant_context import (
     sync_new_patients_modality,
 )
 from cpts_bot.storage import medecin_traitant_repository as repo
-
-log = logging.getLogger(__name__)
 
 
 async def lapse_offers(deps: DispatchDeps) -> int:
@@ -92,19 +86,8 @@ async def escalate_long_waits(deps: DispatchDeps) -> int:
     return told
 
 
-async def apply_retention(deps: DispatchDeps) -> int:
-    """Private texts (what referrers typed, contact details) of requests still waiting are
-    kept no longer than ``tracking.retention_days``, like every typed text."""
-    days = deps.config.tracking.retention_days
-    erased = await repo.erase_private_before(deps.db, deps.now - timedelta(days=days))
-    if erased:
-        log.info("medecin traitant retention applied", extra={"private_texts": erased})
-    return erased
-
-
 async def run_medecin_traitant_due(deps: DispatchDeps) -> None:
     """One run of the periodic job, in the caller's transaction."""
-    await apply_retention(deps)
     await lapse_offers(deps)
     await escalate_long_waits(deps)
     await send_due_reminders(deps)

@@ -213,14 +213,6 @@ async def erase_private(db: aiosqlite.Connection, request_id: int) -> None:
     await db.execute("DELETE FROM medecin_traitant_private WHERE request_id = ?", (request_id,))
 
 
-async def erase_private_before(db: aiosqlite.Connection, cutoff: datetime) -> int:
-    """Retention: erase the private texts last written before ``cutoff``; return how many."""
-    cursor = await db.execute(
-        "DELETE FROM medecin_traitant_private WHERE updated_at < ?", (to_iso(cutoff),)
-    )
-    return cursor.rowcount
-
-
 # ------------------------------------------------------------------------------ offers
 
 

@@ -13,6 +13,7 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.storage import medecin_traitant_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.storage.retention_repository import apply_retention
 from tests.unit.dispatch_support import COORDINATOR, HYERES, TOULON
 from tests.unit.medecin_traitant_support import (
     COORDINATION_ROOM,
@@ -240,12 +241,14 @@ async def test_private_text_of_a_waiting_request_is_kept_no_longer_than_retentio
 ) -> None:
     desk = await _desk(tmp_path)
     assert await desk.say(PHARMACIST, SECOND, NOW)
-    await desk.tick(NOW + timedelta(days=89))
     async with desk.database.transaction() as db:
+        report = await apply_retention(db, NOW + timedelta(days=89), 90, apply=True)
+        assert report.counts["medecin_traitant_private"] == 0
         assert "Durand" in await repo.private_text(db, 1)
     later = NOW + timedelta(days=91)
-    await desk.tick(later)
     async with desk.database.transaction() as db:
+        report = await apply_retention(db, later, 90, apply=True)
+        assert report.counts["medecin_traitant_private"] == 1
         assert await repo.private_text(db, 1) == ""
     assert await desk.say(GP_A, "je peux prendre 1 nouveau patient", later)
     assert await desk.say(GP_A, "ok", later)
