@@ -255,3 +255,47 @@ async def test_private_text_of_a_waiting_request_is_kept_no_longer_than_retentio
     details = to(await desk.flush(later), GP_A)
     assert "Aucune coordonnée n'a été donnée" in details and "Durand" not in details
     await desk.database.close()
+
+
+async def test_follow_ups_cancel_and_a_month_of_room_ending(tmp_path: Path) -> None:
+    desk = await _desk(tmp_path)
+    assert await desk.say(PHARMACIST, FIRST, NOW)
+    registered = next(s for s in await desk.flush(NOW) if "enregistrée" in s.text)
+    # Contact details in reply to the bot's answer, in the direct chat: kept privately.
+    assert await desk.say(
+        PHARMACIST, "Mme Martin 06 00 00 00 01", NOW, reply_to=registered.event_id
+    )
+    assert "le médecin qui acceptera la demande n°1" in to(await desk.flush(NOW), PHARMACIST)
+    assert await desk.say(GP_A, "je peux prendre 2 nouveaux patients ce mois-ci", NOW)
+    offer = offers_to(await desk.flush(NOW), GP_A)[0]
+    assert await desk.say(GP_A, "👍", NOW, reply_to=offer.event_id)
+    assert "Mme Martin 06 00 00 00 01" in to(await desk.flush(NOW), GP_A)
+    # Once placed, more details go straight to the GP who accepted.
+    assert await desk.say(PHARMACIST, "coordonnées 1 : préfère être appelée le matin", NOW)
+    sent = await desk.flush(NOW)
+    assert "Transmis au médecin" in to(sent, PHARMACIST)
+    assert "complément de l'adresseur : préfère être appelée le matin" in to(sent, GP_A)
+    assert await desk.say(GP_B, "coordonnées 1 : rien", NOW)
+    assert "Vous n'avez pas de demande n°1" in to(await desk.flush(NOW), GP_B)
+
+    # A second patient, offered to A, then cancelled by the pharmacist: the offer is marked,
+    # the private text erased; someone else cannot cancel.
+    assert await desk.say(PHARMACIST, SECOND, NOW)
+    offer = offers_to(await desk.flush(NOW), GP_A)[0]
+    assert await desk.say(GP_B, "annuler patient 2", NOW)
+    assert "Vous n'avez pas de demande n°2" in to(await desk.flush(NOW), GP_B)
+    assert await desk.say(PHARMACIST, "annuler patient 2", NOW)
+    sent = await desk.flush(NOW)
+    assert "Demande n°2 annulée." in to(sent, PHARMACIST)
+    assert any(s.action == "edit" and "annulée" in s.text for s in sent)
+    async with desk.database.transaction() as db:
+        assert await repo.private_text(db, 2) == ""
+    assert await desk.say(GP_A, "je prends", NOW, reply_to=offer.event_id)
+    assert "n'est plus en attente" in to(await desk.flush(NOW), GP_A)
+
+    # « ce mois-ci »: from the 1st the card no longer says « nouveaux patients ».
+    assert await _modality(desk, GP_A) == (True, "1 place restante")
+    december = datetime(2026, 12, 1, 0, 30, tzinfo=PARIS).astimezone(UTC)
+    await desk.tick(december)
+    assert await _modality(desk, GP_A) == (False, "")
+    await desk.database.close()
