@@ -12,6 +12,7 @@ from dataclasses import replace
 from babel.dates import format_date
 
 from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.medecin_traitant_models import (
     CapacityScope,
     GpRoom,
@@ -33,6 +34,7 @@ from cpts_bot.services.medecin_traitant_context import (
     sync_new_patients_modality,
 )
 from cpts_bot.storage import medecin_traitant_repository as repo
+from cpts_bot.storage.directory_repository import DirectoryRepository
 
 
 def _new_room(user_id: str, deps: DispatchDeps, previous: GpRoom | None) -> GpRoom:
@@ -97,6 +99,29 @@ async def stop_taking(deps: DispatchDeps, user_id: str, translator: Translator) 
     return translator.gettext(
         "Noted: you take no new patients; your card says so, and no request will be offered to you."
     )
+
+
+async def follow_card_edit(deps: DispatchDeps, room: GpRoom) -> bool:
+    """A card edit made after the GP's declaration that says « no new patients » (the GP
+    through the card, or a coordinator: « fiche de @gp : je ne prends plus de nouveaux
+    patients ») stops the room too; True if it did."""
+    if not room.accepting or await _places(deps, room) <= 0:
+        return False
+    directory = DirectoryRepository(deps.db)
+    key = await directory.find_key_by_matrix_id(room.user_id)
+    if key is None:
+        return False
+    declaration = (await directory.load_card(key)).modalities.get(Modality.NEW_PATIENTS)
+    if declaration is None or declaration.available:
+        return False
+    field = f"modality:{Modality.NEW_PATIENTS.value}"
+    edits = [e for e in await directory.card_history(key) if e.field == field]
+    if not edits or edits[-1].changed_at <= room.declared_at:
+        return False
+    await repo.save_room(deps.db, _new_room(room.user_id, deps, room))
+    for row in await repo.pending_offers_of(deps.db, room.user_id):
+        await repo.answer_offer(deps.db, row["request_id"], room.user_id, "withdrawn", deps.now)
+    return True
 
 
 async def set_priorities(

@@ -1,8 +1,10 @@
 """What the médecin-traitant desk owes over time, run by the scheduler.
 
 The database is the truth: each run re-reads the pending offers, the waiting requests
-and the GPs' room, and acts on what is due — offers that lapsed, requests waiting too long (brought to the coordination room, once), the monthly reminders, the cards'
-« nouveaux patients » modality (a month's room ends with the month), and new offers.
+and the GPs' room, and acts on what is due — offers that lapsed, requests waiting too
+long (brought to the coordination room, once), the monthly reminders, a card edit that
+says « no new patients », the cards' « nouveaux patients » modality (a month's room ends
+with the month), and new offers.
 Every step is a conditional update, so a restart or a second run does nothing twice.
 """
 
@@ -15,7 +17,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import DispatchDeps
 from cpts_bot.services.gp_offers import match_and_offer
-from cpts_bot.services.gp_room import send_due_reminders
+from cpts_bot.services.gp_room import follow_card_edit, send_due_reminders
 from cpts_bot.services.medecin_traitant_context import (
     SYSTEM_ACTOR,
     describe,
@@ -92,5 +94,6 @@ async def run_medecin_traitant_due(deps: DispatchDeps) -> None:
     await escalate_long_waits(deps)
     await send_due_reminders(deps)
     for room in await repo.rooms(deps.db):
+        await follow_card_edit(deps, room)
         await sync_new_patients_modality(deps, room.user_id)
     await match_and_offer(deps)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.times import PARIS
 from cpts_bot.storage import medecin_traitant_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.retention_repository import apply_retention
-from tests.unit.dispatch_support import COORDINATOR, HYERES, TOULON
+from tests.unit.dispatch_support import COORDINATOR, HYERES, TOULON, context_for, message
 from tests.unit.medecin_traitant_support import (
     COORDINATION_ROOM,
     GP_A,
@@ -298,4 +299,29 @@ async def test_follow_ups_cancel_and_a_month_of_room_ending(tmp_path: Path) -> N
     december = datetime(2026, 12, 1, 0, 30, tzinfo=PARIS).astimezone(UTC)
     await desk.tick(december)
     assert await _modality(desk, GP_A) == (False, "")
+    await desk.database.close()
+
+
+async def test_a_card_edit_saying_no_new_patients_stops_the_room(tmp_path: Path) -> None:
+    desk = await _desk(tmp_path)
+    assert await desk.say(GP_A, "je peux prendre 2 nouveaux patients", NOW)
+    assert await desk.say(PHARMACIST, FIRST, NOW)
+    offer = offers_to(await desk.flush(NOW), GP_A)[0]
+    later = NOW + timedelta(minutes=1)
+    edit = message(
+        COORDINATOR,
+        f"fiche de {GP_A} : je ne prends plus de nouveaux patients",
+        later,
+        room="!c",
+        is_direct=True,
+    )
+    async with desk.database.transaction() as db:
+        assert await CardFeature().handle_message(edit, context_for(db, desk.config, later, edit))
+    await desk.tick(later)
+    await desk.tick(later + timedelta(seconds=5))
+    assert await _modality(desk, GP_A) == (False, "")
+    assert await desk.say(GP_A, "mes places", later)
+    assert "pas de place déclarée" in to(await desk.flush(later), GP_A)
+    assert await desk.say(GP_A, "je prends", later, reply_to=offer.event_id)
+    assert "plus de place déclarée" in to(await desk.flush(later), GP_A)
     await desk.database.close()
