@@ -174,10 +174,17 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             async with database.transaction() as db:
                 rows = await export_rows_between(db, month.start_utc(), month.end_utc())
+                desk = await medecin_traitant_repository.figures(
+                    db, month.start_utc(), month.end_utc()
+                )
         finally:
             await database.close()
-        writer = write_csv if args.format == "csv" else write_xlsx
-        writer(rows, out)
+        if args.format == "csv":
+            write_csv(rows, out)
+        else:
+            # The workbook carries the médecin-traitant section as a second sheet.
+            table = medecin_traitant_report.export_table(desk, configured_commune_names(args))
+            write_xlsx(rows, out, more_sheets=[("medecin-traitant", table)])
         print(f"{len(rows)} requests written to {out}")
         return 0
 

@@ -47,11 +47,21 @@ def write_csv(rows: Sequence[Sequence[object]], path: Path) -> Path:
     return path
 
 
-def write_xlsx(rows: Sequence[Sequence[object]], path: Path, title: str = "requests") -> Path:
+def write_xlsx(
+    rows: Sequence[Sequence[object]],
+    path: Path,
+    title: str = "requests",
+    more_sheets: Sequence[tuple[str, Sequence[Sequence[object]]]] = (),
+) -> Path:
+    """The requests, then ``more_sheets`` ((title, table with its header) each)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in export_table(rows):
         sheet.append(row)
+    for name, table in more_sheets:
+        extra = workbook.create_sheet(name[:31])
+        for row in table:
+            extra.append(list(row))
     workbook.save(path)
     return path
 

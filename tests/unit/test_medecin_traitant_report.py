@@ -8,6 +8,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from cpts_bot.domain.medecin_traitant_figures import month_figures
 from cpts_bot.domain.medecin_traitant_models import (
     CapacityScope,
@@ -129,6 +131,13 @@ def test_report_and_export_carry_the_section(tmp_path: Path) -> None:
     assert ["places_declared", "", "2", "1", ""] in rows
     args.format, args.out = "xlsx", tmp_path / "mt.xlsx"
     assert run_export(args) == 0 and args.out.stat().st_size > 0
+    # The requests' workbook carries the same section as a second sheet.
+    args.what, args.out = "requests", tmp_path / "requests.xlsx"
+    assert run_export(args) == 0
+    workbook = load_workbook(args.out, read_only=True)
+    assert workbook.sheetnames == ["requests", "medecin-traitant"]
+    sheet = [list(row) for row in workbook["medecin-traitant"].iter_rows(values_only=True)]
+    assert ["total", None, 2, 1, 1] in sheet
 
 
 def test_no_desk_activity_no_section() -> None:
