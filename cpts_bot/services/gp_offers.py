@@ -10,6 +10,7 @@ and become free for the next one. The private text is erased once it has been se
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -35,6 +36,8 @@ from cpts_bot.services.medecin_traitant_context import (
 )
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
+
+log = logging.getLogger(__name__)
 
 
 class OfferOutcome(StrEnum):
@@ -199,6 +202,7 @@ async def _won(deps: DispatchDeps, request: PatientRequest, user_id: str) -> Non
     other GPs offered the patient, the card's modality updated, the freed GPs offered
     the next patient."""
     await repo.answer_offer(deps.db, request.id, user_id, "accepted", deps.now)
+    log.info("medecin traitant request placed", extra={"request_id": request.id})
     await _tell_winner(deps, request, user_id)
     await _tell_referrer(deps, request, user_id)
     await _tell_others(deps, request, user_id)

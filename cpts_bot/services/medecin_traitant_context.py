@@ -4,8 +4,6 @@ GP's directory card kept in step with their declared room."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from cpts_bot.domain.directory_card import ModalityDeclaration, with_modality
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.gp_matching import Proximity
@@ -112,6 +110,6 @@ async def sync_new_patients_modality(deps: DispatchDeps, user_id: str) -> bool:
     if card.modalities.get(Modality.NEW_PATIENTS) == declaration:
         return False
     changes = await directory.save_card(
-        key, with_modality(replace(card), Modality.NEW_PATIENTS, declaration), user_id, deps.now
+        key, with_modality(card, Modality.NEW_PATIENTS, declaration), user_id, deps.now
     )
     return bool(changes)
