@@ -202,6 +202,9 @@ class RoomsConfig(BaseModel):
     dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
+    # this file: see docs/directory-csv.md.
+    vocabulary_file: Path | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:
@@ -285,9 +288,12 @@ def load_rooms_config(path: Path) -> RoomsConfig:
     if not isinstance(data, dict):
         raise ConfigError([ConfigProblem(source, "", "must be a YAML mapping (key: value)")])
     try:
-        return RoomsConfig.model_validate(data)
+        config = RoomsConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_problems_from(error, source)) from None
+    if config.vocabulary_file is not None and not config.vocabulary_file.is_absolute():
+        config.vocabulary_file = path.parent / config.vocabulary_file
+    return config
 
 
 def load_bot_settings(env_file: Path | None = None, **overrides: Any) -> BotSettings:

@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from cpts_bot.domain.declared_activity_search import (
+    ActivityOutcome,
+    DeclaredActivityIndex,
+    WantedPhrase,
+)
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
+from cpts_bot.domain.name_lookup import NameIndex, NameMatch
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
@@ -30,6 +36,7 @@ from cpts_bot.domain.vocabulary_loader import (
     STRUCTURE,
     ConceptRef,
     Vocabulary,
+    load_vocabulary,
 )
 
 PAGE_SIZE = 5
@@ -56,6 +63,7 @@ class Match:
     professional: Professional
     site: PracticeSite | None
     reasons: tuple[ConceptRef, ...]
+    declared: tuple[str, ...] = ()  # the declared activities that matched, verbatim
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,13 @@ class SearchResult:
     breakdown: tuple[tuple[str, int], ...] = ()  # (commune INSEE, count), largest first
     structures: tuple[StructureMatch, ...] = ()
     structures_total: int = 0
+    name: NameMatch | None = None  # the question named someone
+    activity: ActivityOutcome | None = None  # what the declared words gave
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        """Words that may be constraints and that no declared activity holds."""
+        return self.activity.unknown if self.activity is not None else ()
 
     @property
     def remaining(self) -> int:
@@ -100,6 +115,9 @@ class _Criteria:
     languages: frozenset[str] = frozenset()
     neighbours: frozenset[str] = frozenset()
     related: tuple[ConceptRef, ...] = ()
+    phrases: tuple[WantedPhrase, ...] = ()
+    modes: frozenset[str] = frozenset()
+    named: frozenset[int] | None = None  # positions a name look-up gave
 
 
 @dataclass
@@ -118,14 +136,23 @@ class DirectoryIndex:
     structures_by_type: dict[str, set[int]] = field(default_factory=dict)
     structures_by_commune: dict[str, set[int]] = field(default_factory=dict)
     structures_by_activity: dict[str, set[int]] = field(default_factory=dict)
+    declared: DeclaredActivityIndex = field(default_factory=DeclaredActivityIndex)
+    names: NameIndex = field(default_factory=NameIndex)
 
     @classmethod
     def build(
-        cls, professionals: Iterable[Professional], structures: Iterable[Structure] = ()
+        cls,
+        professionals: Iterable[Professional],
+        structures: Iterable[Structure] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> DirectoryIndex:
         """Index the active professionals and structures."""
         index = cls()
         index.professionals = [person for person in professionals if person.active]
+        index.declared = DeclaredActivityIndex.build(
+            index.professionals, vocabulary or load_vocabulary()
+        )
+        index.names = NameIndex.build(index.professionals)
         for position, person in enumerate(index.professionals):
             index.by_profession.setdefault(person.profession_code, set()).add(position)
             for code in person.specialty_codes:
@@ -189,23 +216,23 @@ def search(
             structures=structures,
             structures_total=structures_total,
         )
-    criteria = _Criteria(
-        query.professions,
-        query.specialties,
-        query.activities,
-        query.modalities,
-        query.places,
-        query.languages,
-    )
-    candidates = _candidates(index, criteria, vocabulary)
+    criteria, name = _criteria(index, query)
+    candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
+    if not candidates and name is not None and criteria.places:
+        # Someone named elsewhere in the territory than the commune said: still them.
+        criteria = replace(criteria, places=frozenset())
+        candidates, activity = _constrained(index, criteria, vocabulary)
     if not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
     dropped = _dropped(query, criteria)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
     matches = tuple(
-        _match(index.professionals[position], criteria, query, vocabulary)
+        replace(
+            _match(index.professionals[position], criteria, query, vocabulary),
+            declared=activity.texts.get(position, ()) if activity else (),
+        )
         for position in top[page * page_size :]
     )
     breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
@@ -223,6 +250,42 @@ def search(
         breakdown=breakdown,
         structures=structures,
         structures_total=structures_total,
+        name=name,
+        activity=activity,
+    )
+
+
+def _criteria(index: DirectoryIndex, query: DirectoryQuery) -> tuple[_Criteria, NameMatch | None]:
+    """The constraints of ``query``; a named professional replaces the other filters."""
+    name = None
+    if query.free_runs:
+        name = index.names.find(
+            query.free_runs, query.contact, bool(query.professions or query.specialties)
+        )
+    if name is not None:
+        return (
+            _Criteria(
+                query.professions,
+                query.specialties,
+                frozenset(),
+                frozenset(),
+                query.places,
+                named=name.positions,
+            ),
+            name,
+        )
+    return (
+        _Criteria(
+            query.professions,
+            query.specialties,
+            query.activities,
+            query.modalities,
+            query.places,
+            query.languages,
+            phrases=tuple(run.phrase for run in query.free_runs if any(run.phrase.content)),
+            modes=query.practice_modes,
+        ),
+        None,
     )
 
 
@@ -276,12 +339,51 @@ def _positions_of(
 
 
 def _candidates(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary) -> set[int]:
-    constraints: list[set[int]] = []
+    return _constrained(index, criteria, vocabulary)[0]
+
+
+def _constrained(
+    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
+) -> tuple[set[int], ActivityOutcome | None]:
+    """Who meets ``criteria``, and what the declared words gave (None when not asked)."""
     subject = _subject(index, criteria, vocabulary)
+    found = _coded(index, criteria, subject)
+    if criteria.modes and found:
+        found = _in_mode(index, found, criteria)
+    if not criteria.phrases:
+        return found, None
+    outcome = index.declared.match(criteria.phrases, subject, found)
+    return set(outcome.positions), outcome
+
+
+def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set[int]:
+    """Those with a site in the asked mode of practice (in the asked area, when one is)."""
+    area = criteria.places | criteria.neighbours
+    return {
+        position
+        for position in found
+        if any(
+            site.mode in criteria.modes and (not area or site.commune_insee in area)
+            for site in index.professionals[position].sites
+        )
+    }
+
+
+def _activity_holders(index: DirectoryIndex, code: str) -> set[int]:
+    holders = index.by_activity.get(code, set())
+    texts = index.declared.concept_texts.get(code)
+    return holders | index.declared.holders_of(texts) if texts else holders
+
+
+def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None) -> set[int]:
+    constraints: list[set[int]] = []
     if subject is not None:
         constraints.append(subject)
-    for activity in criteria.activities:
-        constraints.append(index.by_activity.get(activity, set()))
+    if criteria.named is not None:
+        constraints.append(set(criteria.named))
+    searched = {code for phrase in criteria.phrases for codes in phrase.concepts for code in codes}
+    for activity in criteria.activities - searched:
+        constraints.append(_activity_holders(index, activity))
     for modality in criteria.modalities:
         constraints.append(index.by_modality.get(str(modality), set()))
     for language in criteria.languages:
@@ -312,7 +414,9 @@ def _relaxed(
     if step == Relaxation.DROP_LANGUAGES:
         return replace(criteria, languages=frozenset()) if criteria.languages else None
     if step == Relaxation.RELATED_PROFESSIONS:
-        if criteria.activities and (criteria.professions or criteria.specialties):
+        if (criteria.activities or criteria.phrases) and (
+            criteria.professions or criteria.specialties
+        ):
             # Anyone who does the activity, whatever the profession asked for.
             return replace(criteria, professions=frozenset(), specialties=frozenset())
         related: list[ConceptRef] = []
@@ -324,8 +428,10 @@ def _relaxed(
                 related += [item for item in concept.related if item not in related]
         return replace(criteria, related=tuple(related)) if related else None
     if step == Relaxation.DROP_ACTIVITIES:
-        if criteria.activities and (criteria.professions or criteria.specialties):
-            return replace(criteria, activities=frozenset())
+        if (criteria.activities or criteria.phrases) and (
+            criteria.professions or criteria.specialties
+        ):
+            return replace(criteria, activities=frozenset(), phrases=())
         return None
     if step == Relaxation.WHOLE_TERRITORY:
         if criteria.places:

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.text_normalizer import singular, term_key, tokens
+from cpts_bot.domain.text_normalizer import singular, term_key
+from cpts_bot.domain.wanted_words import FreeWords, NamedRun, segmented_tokens, wanted_runs
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -43,6 +44,8 @@ _INTENT = "intent"
 _AMBIGUOUS = "ambiguous"
 _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
+_MODE = "practice_mode"
+_CONTACT = "contact"
 _AGE_UNITS = {
     "an": 12,
     "ans": 12,
@@ -104,6 +107,10 @@ class DirectoryQuery:
     page: int = 0
     clarification: Clarification | None = None
     follow_up: bool = False
+    # Words no vocabulary explained: declared activities or a professional's name.
+    free_runs: tuple[NamedRun, ...] = ()
+    practice_modes: frozenset[str] = frozenset()  # "L" libéral, "S" salarié
+    contact: bool = False  # asks for someone's phone or address
 
     @property
     def has_subject(self) -> bool:
@@ -111,8 +118,14 @@ class DirectoryQuery:
         return bool(self.professions or self.specialties or self.activities or self.structure_types)
 
     @property
+    def has_free_words(self) -> bool:
+        return any(any(run.phrase.content) for run in self.free_runs)
+
+    @property
     def has_criteria(self) -> bool:
-        return self.has_subject or bool(self.modalities or self.places or self.languages)
+        return self.has_subject or bool(
+            self.modalities or self.places or self.languages or self.practice_modes
+        )
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,11 @@ class Lexicon:
             lexicon._add(term_key(word), ConceptRef(_CHILDREN, ""))
         for word in vocabulary.follow_up_words:
             lexicon._add(term_key(word), ConceptRef(_FOLLOW_UP, ""))
+        for mode, words in vocabulary.practice_modes.items():
+            for word in words:
+                lexicon._add(term_key(word), ConceptRef(_MODE, mode))
+        for word in vocabulary.contact_words:
+            lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
         for key, insees in places.terms.items():
             for insee in insees:
                 lexicon._add(key, ConceptRef(PLACE, insee))
@@ -183,7 +201,7 @@ class Lexicon:
             text = " ".join(key)
             if len(text) < 4 or not text.replace(" ", "").isalpha() or text in stop:
                 continue
-            if all(ref.kind in (_FOLLOW_UP, _CHILDREN) for ref in refs):
+            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT) for ref in refs):
                 continue
             if any(ref.kind == _INTENT and ref.code == "more" for ref in refs):
                 continue
@@ -208,6 +226,10 @@ class _Reading:
     follow_up: bool = False
     numbers: list[int] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    adult: bool = False  # an explicit adult age ("84 ans") wins over "fille", "petit"
+    modes: set[str] = field(default_factory=set)
+    contact: bool = False
+    runs: list[NamedRun] = field(default_factory=list)
 
 
 def parse_query(
@@ -252,18 +274,25 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     # addresses are not words. Plain string tests on bounded chunks: linear time.
     chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
-    words = tokens(text)[:MAX_TOKENS]
+    words, starts = segmented_tokens(text)
+    words = words[:MAX_TOKENS]
     keys = [singular(word) for word in words]
     reading = _Reading(words=words)
     consumed = [False] * len(keys)
+    ages: set[int] = set()
+    child_age = False
     for index, word in enumerate(words):
         if word.isdigit() and len(word) <= 3:
             reading.numbers.append(int(word))
             unit = words[index + 1] if index + 1 < len(words) else ""
             if unit in _AGE_UNITS:
                 if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
-                    reading.children = True
+                    child_age = True
+                else:
+                    reading.adult = True
                 consumed[index] = consumed[index + 1] = True
+                ages.add(index)
+    codes: dict[int, frozenset[str]] = {}
     index = 0
     while index < len(keys):
         if consumed[index]:
@@ -275,13 +304,35 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
                 _take(reading, refs, " ".join(words[index : index + size]))
+                _note_activity(refs, range(index, index + size), keys, lexicon, codes)
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
             size -= 1
         index += max(size, 1)
     _fuzzy(reading, lexicon, keys, consumed)
+    reading.children = (reading.children and not reading.adult) or child_age
+    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
+    titles = frozenset(lexicon.vocabulary.name_titles)
+    reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading
+
+
+def _note_activity(
+    refs: frozenset[ConceptRef],
+    positions: range,
+    keys: list[str],
+    lexicon: Lexicon,
+    codes: dict[int, frozenset[str]],
+) -> None:
+    """Words naming an activity concept stay searchable in the declared words."""
+    activity = frozenset(ref.code for ref in refs if ref.kind == ACTIVITY)
+    if not activity:
+        return
+    for position in positions:
+        alone = lexicon.terms.get((keys[position],), frozenset())
+        if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):
+            codes[position] = activity
 
 
 def _is_address(chunk: str) -> bool:
@@ -304,6 +355,10 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
             reading.children = True
         elif ref.kind == _FOLLOW_UP:
             reading.follow_up = True
+        elif ref.kind == _MODE:
+            reading.modes.add(ref.code)
+        elif ref.kind == _CONTACT:
+            reading.contact = True
         else:
             reading.refs.add(ref)
 
@@ -371,6 +426,11 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
                 word, tuple(fitting) if len(fitting) > 1 else tuple(options), then
             )
     query = _query_from_refs(Intent.FIND, refs, vocabulary, reading.children)
+    query = replace(
+        query,
+        free_runs=tuple(reading.runs),
+        practice_modes=frozenset(reading.modes),
+    )
     intents = reading.intents
     if "dispatch" in intents:
         intent = Intent.DISPATCH
@@ -390,7 +450,15 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.MORE
     else:
         intent = Intent.UNKNOWN
-    return replace(query, intent=intent, clarification=clarification, follow_up=reading.follow_up)
+    return replace(
+        query,
+        intent=intent,
+        clarification=clarification,
+        follow_up=reading.follow_up,
+        free_runs=tuple(reading.runs),
+        practice_modes=frozenset(reading.modes),
+        contact=reading.contact,
+    )
 
 
 def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
@@ -436,7 +504,11 @@ def _with_context(
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
     if not query.has_subject and (
-        query.places or query.modalities or query.children or query.languages
+        query.places
+        or query.modalities
+        or query.children
+        or query.languages
+        or query.practice_modes
     ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
@@ -446,6 +518,8 @@ def _with_context(
             modalities=last.modalities | query.modalities,
             languages=last.languages | query.languages,
             children=last.children or query.children,
+            practice_modes=query.practice_modes or last.practice_modes,
+            free_runs=last.free_runs + query.free_runs,
             page=0,
             follow_up=True,
         )

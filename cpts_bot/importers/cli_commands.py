@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
+from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_vocabulary_extension
+from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.rpps_extract import import_rpps_extract
@@ -55,6 +56,12 @@ def register_cli(subparsers: Any) -> None:
         "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
     )
     directory.add_argument("file", type=Path)
+    directory.add_argument(
+        "--vocabulary",
+        type=Path,
+        default=None,
+        help="the CPTS's vocabulary file (default: vocabulary_file of the rooms file)",
+    )
     directory.set_defaults(handler=run_import_directory)
 
 
@@ -69,9 +76,16 @@ def _rooms_file(args: argparse.Namespace) -> Path:
     )
 
 
-def _activity_codes() -> set[str]:
-    """The activity codes of the shipped vocabulary: a directory file may use only these."""
-    return {concept.code for concept in load_vocabulary().of_kind(ACTIVITY)}
+def _vocabulary(args: argparse.Namespace) -> Vocabulary:
+    """The shipped vocabulary, extended with the CPTS's file when there is one."""
+    path = getattr(args, "vocabulary", None)
+    if path is None and _rooms_file(args).exists():
+        try:
+            path = load_rooms_config(_rooms_file(args)).vocabulary_file
+        except ConfigError:
+            path = None
+    vocabulary = load_vocabulary()
+    return load_vocabulary_extension(vocabulary, path) if path is not None else vocabulary
 
 
 def _fail(message: str) -> int:
@@ -110,11 +124,16 @@ def run_import_rpps(args: argparse.Namespace) -> int:
 def run_import_directory(args: argparse.Namespace) -> int:
     """Handler of ``import directory``: 0 when every row was imported, 2 when some were not."""
 
+    try:
+        vocabulary = _vocabulary(args)
+    except VocabularyFileError as error:
+        return _fail(f"{error}\nnothing was imported")
+
     async def run() -> tuple[list[str], int]:
         database = await Database.open(_database_path(args))
         try:
             summary = await import_directory_csv(
-                database, args.file, datetime.now(UTC), activity_codes=_activity_codes()
+                database, args.file, datetime.now(UTC), vocabulary=vocabulary
             )
         finally:
             await database.close()

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from cpts_bot.domain.declared_words import DeclaredWordsReader
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
+from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import (
@@ -110,6 +112,7 @@ class DirectoryCsvSummary:
     structures_new: int = 0
     structures_updated: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    unlinked: dict[str, int] = field(default_factory=dict)  # declared words -> rows
 
     def lines(self) -> list[str]:
         text = [
@@ -121,7 +124,15 @@ class DirectoryCsvSummary:
             f"structures updated: {self.structures_updated}",
             f"rejected rows: {len(self.rejected)}",
         ]
-        return text + [f"  line {r.line_number}: {r.reason}" for r in self.rejected]
+        text += [f"  line {r.line_number}: {r.reason}" for r in self.rejected]
+        if self.unlinked:
+            text.append(
+                f"declared words linked to no vocabulary concept: {len(self.unlinked)}"
+                " (kept and searchable as written; add synonyms in the CPTS vocabulary file)"
+            )
+            ranked = sorted(self.unlinked.items(), key=lambda item: (-item[1], item[0].lower()))
+            text += [f"  {count:>4}  {words}" for words, count in ranked]
+        return text
 
 
 class _RowError(Exception):
@@ -224,6 +235,7 @@ def _parse_professional(
     row: dict[str, str],
     present: set[str],
     activity_codes: Collection[str] | None,
+    reader: DeclaredWordsReader | None = None,
 ) -> ProfessionalRow:
     key, rpps = _key(row)
     site = _site(row)
@@ -260,6 +272,11 @@ def _parse_professional(
         fields["phone"] = _phone(row.get("phone", ""))
     if "matrix_id" in present:
         fields["matrix_id"] = _matrix_id(row.get("matrix_id", ""))
+    if reader is not None:
+        fields.update(_declared_fields(row, present, reader))
+        return ProfessionalRow(
+            line_number, key, rpps, identity, fields, _active(row.get("active", ""))
+        )
     if "activities" in present:
         codes = _codes(row.get("activities", ""), "activities")
         if activity_codes is not None:
@@ -276,6 +293,39 @@ def _parse_professional(
     if "languages" in present:
         fields["languages"] = _codes(row.get("languages", ""), "languages", LANGUAGE)
     return ProfessionalRow(line_number, key, rpps, identity, fields, _active(row.get("active", "")))
+
+
+def _declared_fields(
+    row: dict[str, str], present: set[str], reader: DeclaredWordsReader
+) -> dict[str, object]:
+    """Activities, modalities and languages in the words people write, or as codes."""
+    fields: dict[str, object] = {}
+    declared: list[str] = []
+    if "activities" in present:
+        codes: list[str] = []
+        for item in _split_list(row.get("activities", "")):
+            code = reader.activity_code(item)
+            if code is not None:
+                codes.append(code)
+            elif item not in declared:
+                declared.append(item)
+        fields["activities"] = codes
+    if "modalities" in present:
+        modalities: dict[Modality, ModalityDeclaration] = {}
+        for item in _split_list(row.get("modalities", "")):
+            declaration = reader.modality(item)
+            if declaration is None:
+                declared.append(item)  # "le mercredi": kept as said, and searchable
+            else:
+                modalities[declaration[0]] = declaration[1]
+        fields["modalities"] = modalities
+    if "languages" in present:
+        fields["languages"] = [
+            reader.language(item) for item in _split_list(row.get("languages", ""))
+        ]
+    if "activities" in present or "modalities" in present:
+        fields["declared"] = tuple(declared)
+    return fields
 
 
 def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
@@ -306,12 +356,18 @@ def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
 
 
 def parse_directory_csv(
-    text: str, activity_codes: Collection[str] | None = None
+    text: str,
+    activity_codes: Collection[str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[ProfessionalRow | StructureRow], list[RejectedRow]]:
     """Validate every row of the file ``text``; return the good rows and the rejected ones.
 
+    With ``vocabulary``, activities, modalities and languages may be written in words
+    ("plaies complexes", "domicile", "anglais") as well as codes, and no activity is
+    refused; without it, only codes are accepted (``activity_codes`` when given).
     Raises :class:`DirectoryCsvError` when the header itself is unusable.
     """
+    words = DeclaredWordsReader(vocabulary) if vocabulary is not None else None
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
         raise DirectoryCsvError("the file is empty (a header line is expected)")
@@ -349,7 +405,7 @@ def parse_directory_csv(
             kind = row.get("kind", "").lower() or "professional"
             if kind == "professional":
                 parsed: ProfessionalRow | StructureRow = _parse_professional(
-                    line_number, row, present, activity_codes
+                    line_number, row, present, activity_codes, words
                 )
                 key = parsed.key
                 matrix_id = parsed.card_fields.get("matrix_id")
@@ -390,6 +446,8 @@ def _updated_card(card: Card, fields: dict[str, object]) -> Card:
         languages = fields["languages"]
         assert isinstance(languages, list)
         changes["languages"] = frozenset(languages)
+    if "declared" in fields:
+        changes["declared"] = fields["declared"]
     return replace(card, **changes)  # type: ignore[arg-type]
 
 
@@ -399,8 +457,13 @@ async def import_directory_csv(
     now: datetime,
     changed_by: str | None = None,
     activity_codes: Collection[str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> DirectoryCsvSummary:
-    """Import the CPTS directory file at ``path`` in one transaction."""
+    """Import the CPTS directory file at ``path`` in one transaction.
+
+    With ``vocabulary``, words are accepted as :func:`parse_directory_csv` says, and the
+    summary counts the declared words the vocabulary does not link to any concept.
+    """
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
     except FileNotFoundError:
@@ -409,8 +472,12 @@ async def import_directory_csv(
         raise DirectoryCsvError(
             f"{path}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'"
         ) from None
-    rows, rejected = parse_directory_csv(text, activity_codes)
+    rows, rejected = parse_directory_csv(text, activity_codes, vocabulary)
     summary = DirectoryCsvSummary(rows=len(rows) + len(rejected), rejected=rejected)
+    if vocabulary is not None:
+        summary.unlinked = DeclaredWordsReader(vocabulary).unlinked(
+            row.card_fields.get("declared", ()) for row in rows if isinstance(row, ProfessionalRow)
+        )
     author = changed_by or f"import:{path.name}"
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)

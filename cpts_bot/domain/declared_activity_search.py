@@ -1,0 +1,290 @@
+"""Search the activities professionals declared in their own words.
+
+A CPTS file says "plaies complexes", "Prises de sang au cabinet", "méthode McKenzie". The
+question's words that are not a profession, a place, a modality or a patient detail come
+here as :class:`WantedPhrase` values (runs of words between understood ones and
+punctuation). Each word finds the declared activities that contain it — same stem or a
+prefix of at least four letters ("rééduc", "chimio"), a close spelling for typos — and,
+through a synonym group (``synonyms.yaml``), those that contain another member.
+
+Matching, per phrase: a professional must cover at least one of the phrase's words, and
+among those the ones covering the most words win ("rééduc de l'épaule" prefers
+"Rééducation de l'épaule" to "rééducation respiratoire"). A word no professional of the
+asked profession declares (a patient detail: "hanche", "alitée") is set aside and named
+in the reply, never silently used or dropped. A professional must match every phrase.
+
+Everything the search needs is computed once in :meth:`DeclaredActivityIndex.build`:
+the distinct declared texts, their stems, who declared each, the synonym groups and
+vocabulary concepts each text contains. A question then touches only a few hundred
+distinct stems, never the directory.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from cpts_bot.domain.directory_models import Professional
+from cpts_bot.domain.text_normalizer import tokens
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.domain.word_stems import MIN_PREFIX, stem, stems_match
+
+TYPO_SCORE = 85.0
+MIN_TYPO_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class WantedPhrase:
+    """Words of the question that may name an activity, in the order typed.
+
+    ``words`` keeps every normalised word of the run (short words too, so that a
+    synonym such as "prise de sang" is recognised); ``content`` flags the words that
+    count as constraints; ``concepts`` the vocabulary activity codes that named a word.
+    """
+
+    words: tuple[str, ...]
+    content: tuple[bool, ...]
+    concepts: tuple[frozenset[str], ...] = ()
+
+    @property
+    def content_words(self) -> list[str]:
+        return [word for word, keep in zip(self.words, self.content, strict=True) if keep]
+
+
+@dataclass(frozen=True)
+class ActivityOutcome:
+    """What the declared words gave for a question."""
+
+    positions: frozenset[int]  # professionals matching every phrase
+    used: tuple[str, ...]  # the question's words used as constraints
+    unknown: tuple[str, ...]  # words no professional of the asked kind declares
+    texts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # position -> matched
+
+
+@dataclass
+class DeclaredActivityIndex:
+    """Declared activities of the directory, folded once."""
+
+    texts: list[str] = field(default_factory=list)  # verbatim, first spelling seen
+    text_stems: list[tuple[str, ...]] = field(default_factory=list)
+    holders: list[set[int]] = field(default_factory=list)
+    by_stem: dict[str, set[int]] = field(default_factory=dict)
+    sorted_stems: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # distinct normalised words, for typos
+    word_stem: dict[str, str] = field(default_factory=dict)
+    groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    group_texts: list[set[int]] = field(default_factory=list)
+    concept_texts: dict[str, set[int]] = field(default_factory=dict)
+    code_holders: dict[str, set[int]] = field(default_factory=dict)
+    per_person: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, professionals: Sequence[Professional], vocabulary: Vocabulary
+    ) -> DeclaredActivityIndex:
+        """Fold the declared activities of ``professionals`` (positions as in the list)."""
+        index = cls()
+        ids: dict[tuple[str, ...], int] = {}
+        for position, person in enumerate(professionals):
+            mine: list[int] = []
+            for text in person.declared_activities:
+                key = tuple(tokens(text))
+                if not key:
+                    continue
+                text_id = ids.get(key)
+                if text_id is None:
+                    text_id = ids[key] = index._add_text(text, key)
+                index.holders[text_id].add(position)
+                mine.append(text_id)
+            if mine:
+                index.per_person[position] = tuple(mine)
+            for code in person.activities:
+                index.code_holders.setdefault(code, set()).add(position)
+        index.sorted_stems = sorted(index.by_stem)
+        index.words = sorted(index.word_stem)
+        index._link(vocabulary)
+        return index
+
+    def _add_text(self, text: str, key: tuple[str, ...]) -> int:
+        text_id = len(self.texts)
+        self.texts.append(text)
+        folded = tuple(stem(word) for word in key)
+        self.text_stems.append(folded)
+        self.holders.append(set())
+        for word, word_stem in zip(key, folded, strict=True):
+            self.by_stem.setdefault(word_stem, set()).add(text_id)
+            self.word_stem[word] = word_stem
+        return text_id
+
+    def _link(self, vocabulary: Vocabulary) -> None:
+        for group in vocabulary.synonyms:
+            members = tuple(folded for folded in (_fold(word) for word in group) if folded)
+            self.groups.append(members)
+            self.group_texts.append(self._texts_with_any(members))
+        for concept in vocabulary.of_kind(ACTIVITY):
+            terms = tuple(folded for folded in (_fold(term) for term in concept.terms) if folded)
+            found = self._texts_with_any(terms)
+            if found:
+                self.concept_texts[concept.code] = found
+
+    def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
+        found: set[int] = set()
+        for member in members:
+            candidates = self._texts_with_stem(member[0])
+            for text_id in candidates:
+                if _contains(self.text_stems[text_id], member):
+                    found.add(text_id)
+        return found
+
+    def _texts_with_stem(self, asked: str) -> set[int]:
+        """Texts holding a word whose stem matches ``asked`` (equal or prefix)."""
+        found = set(self.by_stem.get(asked, ()))
+        if len(asked) >= MIN_PREFIX:
+            start = bisect.bisect_left(self.sorted_stems, asked)
+            for declared in self.sorted_stems[start:]:
+                if not declared.startswith(asked):
+                    break
+                found |= self.by_stem[declared]
+            for size in range(MIN_PREFIX, len(asked)):
+                found |= self.by_stem.get(asked[:size], set())
+        return found
+
+    def texts_for_word(self, word: str) -> set[int]:
+        """Declared texts a question word names: its stem, else a close spelling."""
+        asked = stem(word)
+        found = self._texts_with_stem(asked)
+        if found or len(word) < MIN_TYPO_LENGTH or not word.isalpha():
+            return found
+        best = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+        return set(self.by_stem.get(self.word_stem[best[0]], ())) if best else set()
+
+    def holders_of(self, text_ids: Iterable[int]) -> set[int]:
+        result: set[int] = set()
+        for text_id in text_ids:
+            result |= self.holders[text_id]
+        return result
+
+    def match(
+        self, phrases: Sequence[WantedPhrase], scope: set[int] | None, candidates: set[int]
+    ) -> ActivityOutcome:
+        """Professionals of ``candidates`` matching every phrase.
+
+        ``scope`` (the asked profession, whatever the place) decides which words are
+        constraints: a word nobody in the scope declares is set aside as unknown.
+        """
+        used: list[str] = []
+        unknown: list[str] = []
+        result: set[int] | None = None
+        matched_texts: dict[int, set[int]] = {}
+        for phrase in phrases:
+            covers = self._phrase_covers(phrase)
+            required = []
+            for word, (texts, holders) in covers.items():
+                in_scope = holders if scope is None else holders & scope
+                if in_scope:
+                    required.append((word, texts, holders))
+                    used.append(word)
+                else:
+                    unknown.append(word)
+            if not required:
+                continue
+            winners = _best_covering(required, candidates if result is None else result)
+            for position in winners:
+                texts = matched_texts.setdefault(position, set())
+                mine = set(self.per_person.get(position, ()))
+                for _word, word_texts, _holders in required:
+                    texts |= word_texts & mine
+            result = winners
+        positions = frozenset(candidates if result is None else result)
+        texts = {
+            position: tuple(self.texts[text_id] for text_id in sorted(ids))
+            for position, ids in matched_texts.items()
+            if position in positions
+        }
+        return ActivityOutcome(positions, tuple(used), tuple(unknown), texts)
+
+    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int]]]:
+        """For each content word: (declared texts it names, professionals who declare it)."""
+        phrase_stems = tuple(stem(word) for word in phrase.words)
+        extra: dict[int, set[int]] = {}
+        for group, texts in zip(self.groups, self.group_texts, strict=True):
+            if not texts:
+                continue
+            for member in group:
+                for start in _occurrences(phrase_stems, member):
+                    for offset in range(len(member)):
+                        extra.setdefault(start + offset, set()).update(texts)
+        covers: dict[str, tuple[set[int], set[int]]] = {}
+        for position, word in enumerate(phrase.words):
+            if not phrase.content[position]:
+                continue
+            texts = self.texts_for_word(word) | extra.get(position, set())
+            holders = self.holders_of(texts)
+            concepts = phrase.concepts[position] if phrase.concepts else frozenset()
+            for code in concepts:
+                holders = holders | self.code_holders.get(code, set())
+            if word in covers:
+                texts, holders = covers[word][0] | texts, covers[word][1] | holders
+            covers[word] = (texts, holders)
+        return covers
+
+
+def _best_covering(
+    required: list[tuple[str, set[int], set[int]]], candidates: set[int]
+) -> set[int]:
+    """The candidates covering the most required words (at least one)."""
+    score: dict[int, int] = {}
+    for _word, _texts, holders in required:
+        smaller, larger = (holders, candidates) if len(holders) < len(candidates) else (
+            candidates,
+            holders,
+        )
+        for position in smaller:
+            if position in larger:
+                score[position] = score.get(position, 0) + 1
+    if not score:
+        return set()
+    best = max(score.values())
+    return {position for position, value in score.items() if value == best}
+
+
+def _fold(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in tokens(text))
+
+
+def _contains(haystack: tuple[str, ...], member: tuple[str, ...]) -> bool:
+    return any(True for _ in _occurrences(haystack, member))
+
+
+def _occurrences(haystack: tuple[str, ...], member: tuple[str, ...]) -> Iterable[int]:
+    size = len(member)
+    for start in range(len(haystack) - size + 1):
+        if all(
+            stems_match(member[offset], haystack[start + offset]) for offset in range(size)
+        ):
+            yield start
+
+
+class ConceptLinker:
+    """Which vocabulary concepts and synonym groups a declared activity names."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._terms: list[tuple[str, tuple[str, ...]]] = []
+        for concept in vocabulary.of_kind(ACTIVITY):
+            for term in (*concept.terms, *concept.labels.values()):
+                folded = _fold(term)
+                if folded:
+                    self._terms.append((f"activity:{concept.code}", folded))
+        for number, group in enumerate(vocabulary.synonyms):
+            for word in group:
+                folded = _fold(word)
+                if folded:
+                    self._terms.append((f"synonyms:{number}", folded))
+
+    def concepts(self, text: str) -> frozenset[str]:
+        """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
+        folded = _fold(text)
+        return frozenset(name for name, term in self._terms if _contains(folded, term))
