@@ -45,6 +45,7 @@ _AMBIGUOUS = "ambiguous"
 _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
 _MODE = "practice_mode"
+_NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
 _CONTACT = "contact"
 _AGE_UNITS = {
     "an": 12,
@@ -111,6 +112,7 @@ class DirectoryQuery:
     free_runs: tuple[NamedRun, ...] = ()
     practice_modes: frozenset[str] = frozenset()  # "L" libéral, "S" salarié
     contact: bool = False  # asks for someone's phone or address
+    broadened: tuple[str, ...] = ()  # ambiguous words answered with all their meanings
 
     @property
     def has_subject(self) -> bool:
@@ -228,6 +230,7 @@ class _Reading:
     words: list[str] = field(default_factory=list)
     adult: bool = False  # an explicit adult age ("84 ans") wins over "fille", "petit"
     modes: set[str] = field(default_factory=set)
+    excluded_modes: set[str] = field(default_factory=set)  # "pas des libérales"
     contact: bool = False
     runs: list[NamedRun] = field(default_factory=list)
 
@@ -304,6 +307,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
                 _take(reading, refs, " ".join(words[index : index + size]))
+                if index and words[index - 1] in _NEGATIONS or words[index - 2 : index - 1] == [
+                    "pas"
+                ]:
+                    reading.excluded_modes |= {ref.code for ref in refs if ref.kind == _MODE}
                 _note_activity(refs, range(index, index + size), keys, lexicon, codes)
                 for position in range(index, index + size):
                     consumed[position] = True
@@ -403,6 +410,8 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             best = process.extractOne(
                 word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
             )
+            if best is not None and (word in best[0] or best[0] in word):
+                best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
                 _take(reading, lexicon.terms[(best[0],)], word)
                 consumed[index] = True
@@ -413,6 +422,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
     refs = set(reading.refs)
     context_professions = _professions_in(refs, vocabulary)
     clarification = None
+    broadened: list[str] = []
     for word in reading.ambiguous:
         options = vocabulary.ambiguous.get(word, ())
         fitting = [ref for ref in options if vocabulary.professions_of(ref) & context_professions]
@@ -420,6 +430,10 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
             continue
         if len(fitting) == 1:
             refs.add(fitting[0])
+        elif all(ref.kind in (PROFESSION, SPECIALTY) for ref in options):
+            # "psy", "ortho": every meaning is a profession; answer them all and say so.
+            refs.update(fitting or options)
+            broadened.append(word)
         elif clarification is None:
             then = Intent.COUNT if "count" in reading.intents else Intent.FIND
             clarification = Clarification(
@@ -429,7 +443,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
     query = replace(
         query,
         free_runs=tuple(reading.runs),
-        practice_modes=frozenset(reading.modes),
+        practice_modes=frozenset(reading.modes - reading.excluded_modes),
     )
     intents = reading.intents
     if "dispatch" in intents:
@@ -456,8 +470,9 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         clarification=clarification,
         follow_up=reading.follow_up,
         free_runs=tuple(reading.runs),
-        practice_modes=frozenset(reading.modes),
+        practice_modes=frozenset(reading.modes - reading.excluded_modes),
         contact=reading.contact,
+        broadened=tuple(broadened),
     )
 
 
