@@ -182,9 +182,9 @@ class DeclaredActivityIndex:
         for phrase in phrases:
             covers = self._phrase_covers(phrase)
             required = []
-            for word, (texts, holders) in covers.items():
+            for word, (texts, holders, named) in covers.items():
                 in_scope = holders if scope is None else holders & scope
-                if in_scope:
+                if in_scope or named:
                     required.append((word, texts, holders))
                     used.append(word)
                 else:
@@ -206,8 +206,11 @@ class DeclaredActivityIndex:
         }
         return ActivityOutcome(positions, tuple(used), tuple(unknown), texts)
 
-    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int]]]:
-        """For each content word: (declared texts it names, professionals who declare it)."""
+    def _phrase_covers(
+        self, phrase: WantedPhrase
+    ) -> dict[str, tuple[set[int], set[int], bool]]:
+        """For each content word: (declared texts it names, who declares it, whether a
+        vocabulary activity named it: then it is a constraint even if nobody has it)."""
         phrase_stems = tuple(stem(word) for word in phrase.words)
         extra: dict[int, set[int]] = {}
         for group, texts in zip(self.groups, self.group_texts, strict=True):
@@ -217,7 +220,7 @@ class DeclaredActivityIndex:
                 for start in _occurrences(phrase_stems, member):
                     for offset in range(len(member)):
                         extra.setdefault(start + offset, set()).update(texts)
-        covers: dict[str, tuple[set[int], set[int]]] = {}
+        covers: dict[str, tuple[set[int], set[int], bool]] = {}
         for position, word in enumerate(phrase.words):
             if not phrase.content[position]:
                 continue
@@ -226,9 +229,11 @@ class DeclaredActivityIndex:
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.code_holders.get(code, set())
+            named = bool(concepts)
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
-            covers[word] = (texts, holders)
+                named = named or covers[word][2]
+            covers[word] = (texts, holders, named)
         return covers
 
 

@@ -216,7 +216,7 @@ def search(
             structures=structures,
             structures_total=structures_total,
         )
-    criteria, name = _criteria(index, query)
+    criteria, name = _criteria(index, query, vocabulary)
     candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
     if not candidates and name is not None and criteria.places:
@@ -255,13 +255,23 @@ def search(
     )
 
 
-def _criteria(index: DirectoryIndex, query: DirectoryQuery) -> tuple[_Criteria, NameMatch | None]:
-    """The constraints of ``query``; a named professional replaces the other filters."""
+def _criteria(
+    index: DirectoryIndex, query: DirectoryQuery, vocabulary: Vocabulary
+) -> tuple[_Criteria, NameMatch | None]:
+    """The constraints of ``query``; a named professional replaces the other filters.
+
+    A name that designates nobody of the asked profession is not a look-up.
+    """
     name = None
     if query.free_runs:
         name = index.names.find(
             query.free_runs, query.contact, bool(query.professions or query.specialties)
         )
+    if name is not None and (query.professions or query.specialties):
+        subject = _subject(index, _Criteria(query.professions, query.specialties, frozenset(),
+                                            frozenset(), frozenset()), vocabulary)
+        if subject is not None and not name.positions & subject:
+            name = None
     if name is not None:
         return (
             _Criteria(
@@ -357,13 +367,17 @@ def _constrained(
 
 
 def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set[int]:
-    """Those with a site in the asked mode of practice (in the asked area, when one is)."""
+    """Those with a site in the asked mode of practice (in the asked area, when one is).
+
+    A site whose mode is unknown (a CPTS's own entry) is not excluded.
+    """
     area = criteria.places | criteria.neighbours
     return {
         position
         for position in found
         if any(
-            site.mode in criteria.modes and (not area or site.commune_insee in area)
+            (not site.mode or site.mode in criteria.modes)
+            and (not area or site.commune_insee in area)
             for site in index.professionals[position].sites
         )
     }
@@ -414,9 +428,7 @@ def _relaxed(
     if step == Relaxation.DROP_LANGUAGES:
         return replace(criteria, languages=frozenset()) if criteria.languages else None
     if step == Relaxation.RELATED_PROFESSIONS:
-        if (criteria.activities or criteria.phrases) and (
-            criteria.professions or criteria.specialties
-        ):
+        if criteria.activities and (criteria.professions or criteria.specialties):
             # Anyone who does the activity, whatever the profession asked for.
             return replace(criteria, professions=frozenset(), specialties=frozenset())
         related: list[ConceptRef] = []

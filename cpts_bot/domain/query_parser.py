@@ -410,7 +410,7 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             best = process.extractOne(
                 word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
             )
-            if best is not None and (word in best[0] or best[0] in word):
+            if best is not None and best[0].endswith(word) and not best[0].startswith(word):
                 best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
                 _take(reading, lexicon.terms[(best[0],)], word)
@@ -430,6 +430,8 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
             continue
         if len(fitting) == 1:
             refs.add(fitting[0])
+        elif context_professions and not fitting:
+            continue  # "ortho dentaire": the rest of the question says which
         elif all(ref.kind in (PROFESSION, SPECIALTY) for ref in options):
             # "psy", "ortho": every meaning is a profession; answer them all and say so.
             refs.update(fitting or options)

@@ -19,7 +19,10 @@ from cpts_bot.domain.text_normalizer import tokens
 
 MIN_CONTENT_LENGTH = 3
 PATIENT_WINDOW = 4
-_PATIENT_WORDS = frozenset({"patient", "patiente", "patients", "patientes", "mon", "ma"})
+# "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
+_PATIENT_WORDS = frozenset(
+    {"patient", "patiente", "patients", "patientes", "mon", "ma", "pour", "chez"}
+)
 _BREAKS = re.compile(r"[,;:?!()\[\]\n/+|]+")
 
 

@@ -105,22 +105,18 @@ def test_nothing_found_says_what_was_understood_and_tried() -> None:
     assert "coordination" in lines[3]
 
 
-def test_clarification_question_with_numbered_choices() -> None:
+def test_ambiguous_word_answered_with_every_meaning_and_said() -> None:
     query = parse_query("ortho", lexicon()).query
-    reply = renderer().clarification_reply(query)
-    assert reply.text.splitlines() == [
-        "« ortho » : lequel voulez-vous dire ?",
-        "1. orthophoniste",
-        "2. orthoptiste",
-        "3. orthodontiste",
-        "Répondez par le numéro ou le nom.",
-    ]
-    english = renderer("en").clarification_reply(query)
-    assert english.text.splitlines()[1:4] == [
-        "1. speech therapist",
-        "2. orthoptist",
-        "3. orthodontist",
-    ]
+    result = search(index(), query, load_vocabulary(), places())
+    lines = renderer().search_reply(result).text.splitlines()
+    assert "« ortho » compris comme : orthophoniste, orthoptiste." in lines[:3]
+
+
+def test_unknown_words_are_named_not_silently_dropped() -> None:
+    query = parse_query("kiné respi à domicile lyon 8 pour une capsulite", lexicon()).query
+    result = search(index(), query, load_vocabulary(), places())
+    text = renderer().search_reply(result).text
+    assert "« capsulite » ne figure dans aucune activité déclarée." in text.splitlines()[:3]
 
 
 def test_structures_answer() -> None:

@@ -61,13 +61,15 @@ def test_errors_give_a_clear_message_and_a_nonzero_exit(
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "id,last_name,profession_code,commune_insee,activities\n"
-        "mg-a,DOE,10,6938,\nmg-b,DOE,10,69388,wound_car\nmg-c,DOE,10,69388,wound_care\n",
+        "mg-a,DOE,10,6938,\nmg-b,DOE,10,69388,méthode Feldenkrais\nmg-c,DOE,10,69388,wound_care\n",
         "utf-8",
     )
     assert run(tmp_path, "import", "directory", str(bad)) == 2
     captured = capsys.readouterr()
-    assert "line 2: commune_insee" in captured.out and "2 row(s) rejected" in captured.err
-    assert "line 3: activities: unknown code wound_car" in captured.out
+    assert "line 2: commune_insee" in captured.out and "1 row(s) rejected" in captured.err
+    # A word that is no code is kept as the CPTS wrote it, and listed as not linked.
+    assert "declared words linked to no vocabulary concept: 1" in captured.out
+    assert "méthode Feldenkrais" in captured.out
 
 
 def test_through_the_main_command(
