@@ -82,7 +82,11 @@ class DirectoryReplies:
         words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]
         if words:
             parts.insert(1 if result and result.name else 0, "« " + " ".join(words) + " »")
-        parts += [self._(_MODE_LABELS[mode]) for mode in sorted(query.practice_modes) if mode in _MODE_LABELS]
+        parts += [
+            self._(_MODE_LABELS[mode])
+            for mode in sorted(query.practice_modes)
+            if mode in _MODE_LABELS
+        ]
         if query.children:
             parts.append(self._("for a child"))
         return ", ".join(parts) if parts else self._("the whole directory")
@@ -101,11 +105,10 @@ class DirectoryReplies:
                 )
             )
         for word in result.query.broadened:
-            meanings = [
-                self.label(ref)
-                for ref in self.vocabulary.ambiguous.get(word, ())
-            ]
-            lines.append(self._("“{word}” read as: {meanings}.", word=word, meanings=", ".join(meanings)))
+            meanings = [self.label(ref) for ref in self.vocabulary.ambiguous.get(word, ())]
+            lines.append(
+                self._("“{word}” read as: {meanings}.", word=word, meanings=", ".join(meanings))
+            )
         return lines
 
     def _professional_label(self, match: Match) -> str:
@@ -247,8 +250,12 @@ class DirectoryReplies:
                 self.places.name(match.site.commune_insee) if known else match.site.commune_name
             )
         phone = match.site.phone if match.site else ""
-        if query is not None and not card and len(query.places) == 1 and match.site and (
-            match.site.commune_insee in query.places
+        if (
+            query is not None
+            and not card
+            and len(query.places) == 1
+            and match.site
+            and (match.site.commune_insee in query.places)
         ):
             commune = ""
         if card and match.site and match.site.address:

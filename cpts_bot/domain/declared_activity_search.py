@@ -206,9 +206,7 @@ class DeclaredActivityIndex:
         }
         return ActivityOutcome(positions, tuple(used), tuple(unknown), texts)
 
-    def _phrase_covers(
-        self, phrase: WantedPhrase
-    ) -> dict[str, tuple[set[int], set[int], bool]]:
+    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a
         vocabulary activity named it: then it is a constraint even if nobody has it)."""
         phrase_stems = tuple(stem(word) for word in phrase.words)
@@ -243,9 +241,13 @@ def _best_covering(
     """The candidates covering the most required words (at least one)."""
     score: dict[int, int] = {}
     for _word, _texts, holders in required:
-        smaller, larger = (holders, candidates) if len(holders) < len(candidates) else (
-            candidates,
-            holders,
+        smaller, larger = (
+            (holders, candidates)
+            if len(holders) < len(candidates)
+            else (
+                candidates,
+                holders,
+            )
         )
         for position in smaller:
             if position in larger:
@@ -267,9 +269,7 @@ def _contains(haystack: tuple[str, ...], member: tuple[str, ...]) -> bool:
 def _occurrences(haystack: tuple[str, ...], member: tuple[str, ...]) -> Iterable[int]:
     size = len(member)
     for start in range(len(haystack) - size + 1):
-        if all(
-            stems_match(member[offset], haystack[start + offset]) for offset in range(size)
-        ):
+        if all(stems_match(member[offset], haystack[start + offset]) for offset in range(size)):
             yield start
 
 

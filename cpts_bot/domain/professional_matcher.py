@@ -268,8 +268,11 @@ def _criteria(
             query.free_runs, query.contact, bool(query.professions or query.specialties)
         )
     if name is not None and (query.professions or query.specialties):
-        subject = _subject(index, _Criteria(query.professions, query.specialties, frozenset(),
-                                            frozenset(), frozenset()), vocabulary)
+        subject = _subject(
+            index,
+            _Criteria(query.professions, query.specialties, frozenset(), frozenset(), frozenset()),
+            vocabulary,
+        )
         if subject is not None and not name.positions & subject:
             name = None
     if name is not None:

@@ -22,7 +22,6 @@ from rapidfuzz import fuzz, process
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import singular, term_key
-from cpts_bot.domain.wanted_words import FreeWords, NamedRun, segmented_tokens, wanted_runs
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -34,6 +33,7 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
 )
+from cpts_bot.domain.wanted_words import FreeWords, NamedRun, segmented_tokens, wanted_runs
 
 logger = logging.getLogger(__name__)
 
@@ -307,7 +307,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
                 _take(reading, refs, " ".join(words[index : index + size]))
-                if index and words[index - 1] in _NEGATIONS or words[index - 2 : index - 1] == [
+                if (index and words[index - 1] in _NEGATIONS) or words[index - 2 : index - 1] == [
                     "pas"
                 ]:
                     reading.excluded_modes |= {ref.code for ref in refs if ref.kind == _MODE}

@@ -61,7 +61,9 @@ def extend_vocabulary(vocabulary: Vocabulary, data: Any, source: str) -> Vocabul
                 raise VocabularyFileError(f"{source}: {section}: every entry needs a code")
             concept = _concept(kind, raw)
             if not concept.labels:
-                concept = replace(concept, labels={"fr": concept.terms[0] if concept.terms else concept.code})
+                concept = replace(
+                    concept, labels={"fr": concept.terms[0] if concept.terms else concept.code}
+                )
             if concept.ref in concepts:
                 raise VocabularyFileError(
                     f"{source}: {section}: {concept.code} exists already (add words under terms:)"

@@ -149,11 +149,15 @@ def report(scored: list[Scored]) -> dict[str, float]:
             by_kind[kind].append(item.right)
     lines = [f"{'kind':<18}{'right':>7}{'total':>7}{'accuracy':>10}"]
     for kind, results in sorted(by_kind.items()):
-        lines.append(f"{kind:<18}{sum(results):>7}{len(results):>7}{sum(results) / len(results):>10.0%}")
+        lines.append(
+            f"{kind:<18}{sum(results):>7}{len(results):>7}{sum(results) / len(results):>10.0%}"
+        )
     understood = [item for item in scored if item.place_understood]
     overall = sum(item.right for item in scored) / len(scored)
     placed = sum(item.right for item in understood) / max(1, len(understood))
-    lines.append(f"{'all find+count':<18}{sum(i.right for i in scored):>7}{len(scored):>7}{overall:>10.0%}")
+    lines.append(
+        f"{'all find+count':<18}{sum(i.right for i in scored):>7}{len(scored):>7}{overall:>10.0%}"
+    )
     lines.append(
         f"{'place understood':<18}{sum(i.right for i in understood):>7}{len(understood):>7}"
         f"{placed:>10.0%}"

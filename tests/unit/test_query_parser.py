@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,13 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_bot.domain.directory_models import Modality
-from dataclasses import replace
-
 from cpts_bot.domain.query_parser import (
-    Lexicon,
     ConversationContext,
     DirectoryQuery,
     Intent,
+    Lexicon,
     parse_query,
 )
 from cpts_bot.domain.vocabulary_loader import ConceptRef
@@ -175,7 +174,9 @@ def _mixed_lexicon() -> Lexicon:
     return Lexicon.build(vocabulary, base.places)
 
 
-@pytest.mark.parametrize(("answer", "profession"), [("1", "91"), ("2", "92"), ("orthoptiste", "92")])
+@pytest.mark.parametrize(
+    ("answer", "profession"), [("1", "91"), ("2", "92"), ("orthoptiste", "92")]
+)
 def test_answer_to_the_clarification(answer: str, profession: str) -> None:
     mixed = _mixed_lexicon()
     first = parse_query("ortho à Bron", mixed)
