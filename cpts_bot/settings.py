@@ -292,7 +292,7 @@ def load_rooms_config(path: Path) -> RoomsConfig:
     except ValidationError as error:
         raise ConfigError(_problems_from(error, source)) from None
     if config.vocabulary_file is not None and not config.vocabulary_file.is_absolute():
-        config.vocabulary_file = path.parent / config.vocabulary_file
+        config = config.model_copy(update={"vocabulary_file": path.parent / config.vocabulary_file})
     return config
 
 
@@ -319,7 +319,18 @@ def check_config(
         problems.extend(error.problems)
     path = rooms_file or (settings.rooms_file if settings else Path("rooms.yaml"))
     try:
-        load_rooms_config(path)
+        config = load_rooms_config(path)
     except ConfigError as error:
         problems.extend(error.problems)
+        return problems
+    if config.vocabulary_file is not None:
+        from cpts_bot.domain.vocabulary_extension import (
+            VocabularyFileError,
+            load_cpts_vocabulary,
+        )
+
+        try:
+            load_cpts_vocabulary(config.vocabulary_file)
+        except VocabularyFileError as error:
+            problems.append(ConfigProblem(str(path), "vocabulary_file", str(error)))
     return problems

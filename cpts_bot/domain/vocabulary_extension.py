@@ -32,6 +32,7 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
     _concept,
+    load_vocabulary,
     synonym_groups,
 )
 
@@ -103,3 +104,9 @@ def load_vocabulary_extension(vocabulary: Vocabulary, path: Path) -> Vocabulary:
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise VocabularyFileError(f"{path}: not a readable YAML file ({error})") from None
     return extend_vocabulary(vocabulary, data, str(path))
+
+
+def load_cpts_vocabulary(path: Path | None) -> Vocabulary:
+    """The shipped vocabulary, extended with the CPTS's file at ``path`` when given."""
+    vocabulary = load_vocabulary()
+    return load_vocabulary_extension(vocabulary, path) if path is not None else vocabulary

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_vocabulary_extension
-from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
+from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.rpps_extract import import_rpps_extract
@@ -84,8 +84,7 @@ def _vocabulary(args: argparse.Namespace) -> Vocabulary:
             path = load_rooms_config(_rooms_file(args)).vocabulary_file
         except ConfigError:
             path = None
-    vocabulary = load_vocabulary()
-    return load_vocabulary_extension(vocabulary, path) if path is not None else vocabulary
+    return load_cpts_vocabulary(path)
 
 
 def _fail(message: str) -> int:

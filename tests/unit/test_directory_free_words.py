@@ -10,10 +10,15 @@ import pytest
 from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
 from cpts_bot.domain.name_lookup import NameIndex
-from cpts_bot.domain.vocabulary_extension import VocabularyFileError, extend_vocabulary
+from cpts_bot.domain.vocabulary_extension import (
+    VocabularyFileError,
+    extend_vocabulary,
+    load_cpts_vocabulary,
+)
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.domain.wanted_words import NamedRun
 from cpts_bot.importers.directory_csv import import_directory_csv
+from cpts_bot.settings import check_config, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
@@ -137,3 +142,17 @@ def test_cpts_vocabulary_file_adds_synonyms_terms_and_concepts() -> None:
     with pytest.raises(VocabularyFileError, match="language:xx is not a concept"):
         extend_vocabulary(base, {"terms": {"language:xx": ["a"]}}, "cpts-vocabulary.yaml")
     assert replace(base) == base
+
+
+def test_vocabulary_file_is_read_relative_to_the_rooms_file_and_checked(tmp_path: Path) -> None:
+    rooms = (Path(__file__).resolve().parents[1] / "data" / "devset_rooms.yaml").read_text(
+        encoding="utf-8"
+    )
+    (tmp_path / "rooms.yaml").write_text(rooms + "vocabulary_file: mots.yaml\n", "utf-8")
+    (tmp_path / "mots.yaml").write_text("synonyms:\n  - [TROD, test rapide]\n", "utf-8")
+    config = load_rooms_config(tmp_path / "rooms.yaml")
+    assert config.vocabulary_file == tmp_path / "mots.yaml"
+    assert load_cpts_vocabulary(config.vocabulary_file).synonyms[-1] == ("TROD", "test rapide")
+    (tmp_path / "mots.yaml").write_text("synonyms:\n  - [seul]\n", "utf-8")
+    problems = check_config(None, tmp_path / "rooms.yaml")
+    assert any(p.key == "vocabulary_file" and "two words" in p.message for p in problems)
