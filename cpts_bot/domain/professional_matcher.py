@@ -219,6 +219,10 @@ def search(
     criteria, name = _criteria(index, query, vocabulary)
     candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
+    if not candidates and criteria.modalities and query.modality_words:
+        criteria, candidates, activity = _modality_as_activity(
+            index, query, criteria, vocabulary, (candidates, activity)
+        )
     if not candidates and name is not None and criteria.places:
         # Someone named elsewhere in the territory than the commune said: still them.
         criteria = replace(criteria, places=frozenset())
@@ -300,6 +304,31 @@ def _criteria(
         ),
         None,
     )
+
+
+def _modality_as_activity(
+    index: DirectoryIndex,
+    query: DirectoryQuery,
+    criteria: _Criteria,
+    vocabulary: Vocabulary,
+    found: tuple[set[int], ActivityOutcome | None],
+) -> tuple[_Criteria, set[int], ActivityOutcome | None]:
+    """Words read as a modality that nobody matches may name a declared activity:
+    "préconisation de fauteuil roulant" is an occupational therapist's activity, not
+    wheelchair access. Tried before any widening; kept only when it finds someone."""
+    for code, words in query.modality_words:
+        if Modality(code) not in criteria.modalities:
+            continue
+        phrase = WantedPhrase(words, tuple(len(word) >= 3 for word in words))
+        other = replace(
+            criteria,
+            modalities=criteria.modalities - {Modality(code)},
+            phrases=(*criteria.phrases, phrase),
+        )
+        candidates, activity = _constrained(index, other, vocabulary)
+        if candidates and activity is not None and set(words) & set(activity.used):
+            return other, candidates, activity
+    return criteria, *found
 
 
 def _has_constraints(criteria: _Criteria) -> bool:

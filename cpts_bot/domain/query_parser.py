@@ -113,6 +113,9 @@ class DirectoryQuery:
     practice_modes: frozenset[str] = frozenset()  # "L" libéral, "S" salarié
     contact: bool = False  # asks for someone's phone or address
     broadened: tuple[str, ...] = ()  # ambiguous words answered with all their meanings
+    # The words that named each modality ("fauteuil roulant"): they may also name an
+    # activity ("préconisation de fauteuil roulant").
+    modality_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def has_subject(self) -> bool:
@@ -231,6 +234,7 @@ class _Reading:
     adult: bool = False  # an explicit adult age ("84 ans") wins over "fille", "petit"
     modes: set[str] = field(default_factory=set)
     excluded_modes: set[str] = field(default_factory=set)  # "pas des libérales"
+    modality_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contact: bool = False
     runs: list[NamedRun] = field(default_factory=list)
 
@@ -312,6 +316,9 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 ]:
                     reading.excluded_modes |= {ref.code for ref in refs if ref.kind == _MODE}
                 _note_activity(refs, range(index, index + size), keys, lexicon, codes)
+                for ref in refs:
+                    if ref.kind == MODALITY:
+                        reading.modality_words[ref.code] = tuple(words[index : index + size])
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
@@ -446,6 +453,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         query,
         free_runs=tuple(reading.runs),
         practice_modes=frozenset(reading.modes - reading.excluded_modes),
+        modality_words=tuple(sorted(reading.modality_words.items())),
     )
     intents = reading.intents
     if "dispatch" in intents:
@@ -475,6 +483,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         practice_modes=frozenset(reading.modes - reading.excluded_modes),
         contact=reading.contact,
         broadened=tuple(broadened),
+        modality_words=tuple(sorted(reading.modality_words.items())),
     )
 
 
