@@ -22,8 +22,10 @@ distinct stems, never the directory.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
 
@@ -34,6 +36,7 @@ from cpts_bot.domain.word_stems import MIN_PREFIX, stem, stems_match
 
 TYPO_SCORE = 85.0
 MIN_TYPO_LENGTH = 5
+MAX_COMBINED_WORDS = 6  # up to this many words, the best coverage is found with set operations
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,15 @@ class ActivityOutcome:
     positions: frozenset[int]  # professionals matching every phrase
     used: tuple[str, ...]  # the question's words used as constraints
     unknown: tuple[str, ...]  # words no professional of the asked kind declares
-    texts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # position -> matched
+    index: DeclaredActivityIndex | None = None
+    matched: frozenset[int] = frozenset()  # declared texts the used words name
+
+    def texts(self, position: int) -> tuple[str, ...]:
+        """The declared activities of ``position`` that matched, verbatim (for the reply)."""
+        if self.index is None or position not in self.positions:
+            return ()
+        mine = self.index.per_person.get(position, ())
+        return tuple(self.index.texts[text_id] for text_id in mine if text_id in self.matched)
 
 
 @dataclass
@@ -178,7 +189,7 @@ class DeclaredActivityIndex:
         used: list[str] = []
         unknown: list[str] = []
         result: set[int] | None = None
-        matched_texts: dict[int, set[int]] = {}
+        matched: set[int] = set()
         for phrase in phrases:
             covers = self._phrase_covers(phrase)
             required = []
@@ -191,20 +202,11 @@ class DeclaredActivityIndex:
                     unknown.append(word)
             if not required:
                 continue
-            winners = _best_covering(required, candidates if result is None else result)
-            for position in winners:
-                texts = matched_texts.setdefault(position, set())
-                mine = set(self.per_person.get(position, ()))
-                for _word, word_texts, _holders in required:
-                    texts |= word_texts & mine
-            result = winners
+            result = _best_covering(required, candidates if result is None else result)
+            for _word, word_texts, _holders in required:
+                matched |= word_texts
         positions = frozenset(candidates if result is None else result)
-        texts = {
-            position: tuple(self.texts[text_id] for text_id in sorted(ids))
-            for position, ids in matched_texts.items()
-            if position in positions
-        }
-        return ActivityOutcome(positions, tuple(used), tuple(unknown), texts)
+        return ActivityOutcome(positions, tuple(used), tuple(unknown), self, frozenset(matched))
 
     def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a

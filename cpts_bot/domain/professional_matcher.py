@@ -138,6 +138,8 @@ class DirectoryIndex:
     structures_by_activity: dict[str, set[int]] = field(default_factory=dict)
     declared: DeclaredActivityIndex = field(default_factory=DeclaredActivityIndex)
     names: NameIndex = field(default_factory=NameIndex)
+    children: set[int] = field(default_factory=set)  # who sees children
+    by_commune_mode: dict[tuple[str, str], set[int]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -149,10 +151,15 @@ class DirectoryIndex:
         """Index the active professionals and structures."""
         index = cls()
         index.professionals = [person for person in professionals if person.active]
-        index.declared = DeclaredActivityIndex.build(
-            index.professionals, vocabulary or load_vocabulary()
-        )
+        vocabulary = vocabulary or load_vocabulary()
+        index.declared = DeclaredActivityIndex.build(index.professionals, vocabulary)
         index.names = NameIndex.build(index.professionals)
+        for position, person in enumerate(index.professionals):
+            if _sees_children(person, vocabulary):
+                index.children.add(position)
+            for site in person.sites:
+                key = (site.commune_insee, site.mode)
+                index.by_commune_mode.setdefault(key, set()).add(position)
         for position, person in enumerate(index.professionals):
             index.by_profession.setdefault(person.profession_code, set()).add(position)
             for code in person.specialty_codes:
@@ -235,7 +242,7 @@ def search(
     matches = tuple(
         replace(
             _match(index.professionals[position], criteria, query, vocabulary),
-            declared=activity.texts.get(position, ()) if activity else (),
+            declared=activity.texts(position) if activity else (),
         )
         for position in top[page * page_size :]
     )
@@ -404,15 +411,12 @@ def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set
     A site whose mode is unknown (a CPTS's own entry) is not excluded.
     """
     area = criteria.places | criteria.neighbours
-    return {
-        position
-        for position in found
-        if any(
-            (not site.mode or site.mode in criteria.modes)
-            and (not area or site.commune_insee in area)
-            for site in index.professionals[position].sites
-        )
-    }
+    modes = {*criteria.modes, ""}
+    in_mode: set[int] = set()
+    for (insee, mode), positions in index.by_commune_mode.items():
+        if mode in modes and (not area or insee in area):
+            in_mode |= positions
+    return found & in_mode
 
 
 def _activity_holders(index: DirectoryIndex, code: str) -> set[int]:
@@ -562,6 +566,13 @@ def _top(
     rank = index.rank
     if not criteria.neighbours and not query.children:
         return heapq.nsmallest(count, candidates, key=rank.__getitem__)
+    if not criteria.neighbours:
+        # Those who see children first: set operations, then the usual order.
+        first = heapq.nsmallest(count, candidates & index.children, key=rank.__getitem__)
+        if len(first) < count:
+            rest = candidates - index.children
+            first += heapq.nsmallest(count - len(first), rest, key=rank.__getitem__)
+        return first
     near = criteria.places
 
     def key(position: int) -> tuple[int, int]:
@@ -569,7 +580,7 @@ def _top(
         score = 0
         if near and person.communes & near:
             score -= 4
-        if query.children and _sees_children(person, vocabulary):
+        if query.children and position in index.children:
             score -= 2
         return score, rank[position]
 
