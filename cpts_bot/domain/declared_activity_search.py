@@ -99,15 +99,19 @@ class DeclaredActivityIndex:
         """Fold the declared activities of ``professionals`` (positions as in the list)."""
         index = cls()
         ids: dict[tuple[str, ...], int] = {}
+        seen: dict[str, int] = {}  # the same spelling is folded once
         for position, person in enumerate(professionals):
             mine: list[int] = []
             for text in person.declared_activities:
-                key = tuple(tokens(text))
-                if not key:
-                    continue
-                text_id = ids.get(key)
+                text_id = seen.get(text)
                 if text_id is None:
-                    text_id = ids[key] = index._add_text(text, key)
+                    key = tuple(tokens(text))
+                    if not key:
+                        continue
+                    text_id = ids.get(key)
+                    if text_id is None:
+                        text_id = ids[key] = index._add_text(text, key)
+                    seen[text] = text_id
                 index.holders[text_id].add(position)
                 mine.append(text_id)
             if mine:
@@ -179,9 +183,12 @@ class DeclaredActivityIndex:
         return result
 
     def match(
-        self, phrases: Sequence[WantedPhrase], scope: set[int] | None, candidates: set[int]
+        self,
+        phrases: Sequence[WantedPhrase],
+        scope: set[int] | None,
+        candidates: set[int] | None,
     ) -> ActivityOutcome:
-        """Professionals of ``candidates`` matching every phrase.
+        """Professionals of ``candidates`` (None: everyone) matching every phrase.
 
         ``scope`` (the asked profession, whatever the place) decides which words are
         constraints: a word nobody in the scope declares is set aside as unknown.
@@ -205,7 +212,9 @@ class DeclaredActivityIndex:
             result = _best_covering(required, candidates if result is None else result)
             for _word, word_texts, _holders in required:
                 matched |= word_texts
-        positions = frozenset(candidates if result is None else result)
+        if result is None and candidates is None:
+            raise ValueError("no phrase to match and no candidates: nothing to select")
+        positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
         return ActivityOutcome(positions, tuple(used), tuple(unknown), self, frozenset(matched))
 
     def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
@@ -238,22 +247,29 @@ class DeclaredActivityIndex:
 
 
 def _best_covering(
-    required: list[tuple[str, set[int], set[int]]], candidates: set[int]
+    required: list[tuple[str, set[int], set[int]]], candidates: set[int] | None
 ) -> set[int]:
-    """The candidates covering the most required words (at least one)."""
-    score: dict[int, int] = {}
-    for _word, _texts, holders in required:
-        smaller, larger = (
-            (holders, candidates)
-            if len(holders) < len(candidates)
-            else (
-                candidates,
-                holders,
-            )
-        )
-        for position in smaller:
-            if position in larger:
-                score[position] = score.get(position, 0) + 1
+    """The candidates (None: everyone) covering the most required words, at least one.
+
+    Set operations first (they run in C): everyone covering every word, when anyone
+    does; then the best partial coverage.
+    """
+    covering = [
+        holders if candidates is None else holders & candidates
+        for _word, _texts, holders in required
+    ]
+    every = set.intersection(*covering)
+    if every or len(covering) == 1:
+        return every
+    if len(covering) <= MAX_COMBINED_WORDS:
+        for size in range(len(covering) - 1, 0, -1):
+            found: set[int] = set()
+            for group in combinations(covering, size):
+                found |= set.intersection(*group)
+            if found:
+                return found
+        return set()
+    score = Counter(chain.from_iterable(covering))
     if not score:
         return set()
     best = max(score.values())

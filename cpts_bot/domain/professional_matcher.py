@@ -396,6 +396,12 @@ def _constrained(
 ) -> tuple[set[int], ActivityOutcome | None]:
     """Who meets ``criteria``, and what the declared words gave (None when not asked)."""
     subject = _subject(index, criteria, vocabulary)
+    everyone = not _narrowed(criteria, subject)
+    if everyone and criteria.phrases:
+        # Nothing but declared words: no need to list the whole directory first.
+        outcome = index.declared.match(criteria.phrases, subject, None)
+        if outcome.used:
+            return set(outcome.positions), outcome
     found = _coded(index, criteria, subject)
     if criteria.modes and found:
         found = _in_mode(index, found, criteria)
@@ -403,6 +409,20 @@ def _constrained(
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
     return set(outcome.positions), outcome
+
+
+def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:
+    """Whether anything but declared words narrows the directory."""
+    return bool(
+        subject is not None
+        or criteria.named is not None
+        or criteria.activities
+        or criteria.modalities
+        or criteria.languages
+        or criteria.places
+        or criteria.neighbours
+        or criteria.modes
+    )
 
 
 def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set[int]:
