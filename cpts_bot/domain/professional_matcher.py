@@ -413,10 +413,11 @@ def _constrained(
 
 def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:
     """Whether anything but declared words narrows the directory."""
+    searched = {code for phrase in criteria.phrases for codes in phrase.concepts for code in codes}
     return bool(
         subject is not None
         or criteria.named is not None
-        or criteria.activities
+        or criteria.activities - searched
         or criteria.modalities
         or criteria.languages
         or criteria.places
