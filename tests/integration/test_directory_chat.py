@@ -62,9 +62,18 @@ async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
     assert reply.formatted_body and "matrix.to" in reply.formatted_body
     count = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
     assert "Vénissieux : 1" in (await gp.wait_reply(count)).body
+    assert reply.formatted_body and 'href="tel:' in reply.formatted_body
     ambiguous = await gp.send(room, "ortho à Bron")
-    clarification = (await gp.wait_reply(ambiguous)).body
-    assert "orthophoniste" in clarification and "orthoptiste" in clarification
+    both = (await gp.wait_reply(ambiguous)).body
+    assert "« ortho » compris comme : orthophoniste, orthoptiste." in both
+    named = await gp.send(room, "le numéro de romain gauthier, kiné ?")
+    card = await gp.wait_reply(named)
+    assert card.body.splitlines()[1].startswith("1. Romain GAUTHIER")
+    assert "50 rue Villon" in card.body and "04 78 00 07 09" in card.body
+    unknown = await gp.send(room, "kiné à domicile lyon 8 pour une capsulite")
+    assert "« capsulite » ne figure dans aucune activité déclarée." in (
+        await gp.wait_reply(unknown)
+    ).body
     bot.stop()
 
 
