@@ -64,7 +64,7 @@ class ActivityOutcome:
     positions: frozenset[int]  # professionals matching every phrase
     used: tuple[str, ...]  # the question's words used as constraints
     unknown: tuple[str, ...]  # words no professional of the asked kind declares
-    index: DeclaredActivityIndex | None = None
+    index: DeclaredActivityIndex | None = field(default=None, repr=False, compare=False)
     matched: frozenset[int] = frozenset()  # declared texts the used words name
 
     def texts(self, position: int) -> tuple[str, ...]:
@@ -238,7 +238,7 @@ class DeclaredActivityIndex:
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.code_holders.get(code, set())
-            named = bool(concepts)
+            named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
                 named = named or covers[word][2]

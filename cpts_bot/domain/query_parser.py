@@ -341,6 +341,8 @@ def _note_activity(
 ) -> None:
     """Words naming an activity concept stay searchable in the declared words."""
     activity = frozenset(ref.code for ref in refs if ref.kind == ACTIVITY)
+    # "visites en EHPAD": a structure word may also be a declared activity.
+    activity |= {f"{STRUCTURE}:{ref.code}" for ref in refs if ref.kind == STRUCTURE}
     if not activity:
         return
     for position in positions:

@@ -82,6 +82,8 @@ def wanted_runs(
             continue
         if free[index] or index in free_words.codes:
             current.append(index)
+        elif after_title and not current and word.isalpha():
+            current.append(index)  # "Mme Petit": a surname that is also a word
         else:
             title = after_title and not current
             close()

@@ -71,9 +71,10 @@ async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
     assert card.body.splitlines()[1].startswith("1. Romain GAUTHIER")
     assert "50 rue Villon" in card.body and "04 78 00 07 09" in card.body
     unknown = await gp.send(room, "kiné à domicile lyon 8 pour une capsulite")
-    assert "« capsulite » ne figure dans aucune activité déclarée." in (
-        await gp.wait_reply(unknown)
-    ).body
+    assert (
+        "« capsulite » ne figure dans aucune activité déclarée."
+        in (await gp.wait_reply(unknown)).body
+    )
     bot.stop()
 
 
