@@ -9,6 +9,7 @@ was understood, what was widened and what exists nearby.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
@@ -168,8 +169,34 @@ class DirectoryReplies:
         )
         return Reply(text, html)
 
+    def _subject(self, query: DirectoryQuery) -> ConceptRef | None:
+        """The one profession or specialty the question fixes, if it fixes one."""
+        if len(query.specialties) == 1:
+            return ConceptRef(SPECIALTY, next(iter(query.specialties)))
+        if len(query.professions) == 1 and not query.specialties:
+            return ConceptRef(PROFESSION, next(iter(query.professions)))
+        return None
+
     def _headline(self, result: SearchResult) -> list[str]:
         criteria = self.criteria(result.query, result)
+        subject = self._subject(result.query)
+        if not result.relaxations and subject is not None and result.name is None:
+            # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
+            who = self.label(subject, plural=result.total > 1)
+            rest = self.criteria(
+                replace(
+                    result.query,
+                    professions=frozenset(),
+                    specialties=frozenset(),
+                ),
+                result,
+            )
+            if rest == self._("the whole directory"):
+                return [self._("{count} {who}:", count=result.total, who=who), *self.notes(result)]
+            return [
+                self._("{count} {who} for {criteria}:", count=result.total, who=who, criteria=rest),
+                *self.notes(result),
+            ]
         if not result.relaxations:
             return [
                 self.translator.ngettext(

@@ -34,8 +34,7 @@ def test_answer_first_line_then_matches_with_phone_and_matrix_link() -> None:
     reply = answer("kiné respi à domicile lyon 8")
     lines = reply.text.splitlines()
     assert lines[0] == (
-        "1 résultat pour masseur-kinésithérapeute, kiné respiratoire, "
-        "à domicile, Lyon 8e Arrondissement :"
+        "1 masseur-kinésithérapeute pour kiné respiratoire, à domicile, Lyon 8e Arrondissement :"
     )
     assert lines[1] == (
         "1. Marie Durand — masseur-kinésithérapeute — Lyon 8e Arrondissement — "
@@ -50,8 +49,7 @@ def test_answer_first_line_then_matches_with_phone_and_matrix_link() -> None:
 def test_english_rendering() -> None:
     reply = answer("kiné respi à domicile lyon 8", language="en")
     assert reply.text.startswith(
-        "1 match for physiotherapist, respiratory physiotherapy, "
-        "home visits, Lyon 8e Arrondissement:"
+        "1 physiotherapist for respiratory physiotherapy, home visits, Lyon 8e Arrondissement:"
     )
 
 
@@ -205,3 +203,13 @@ def test_language_reason_and_relaxation_text() -> None:
 
 def test_more_after_a_structures_list_says_that_is_all() -> None:
     assert answer("EHPAD", page=1).text.startswith("C'est tout")
+
+
+def test_lines_do_not_repeat_what_the_question_fixed() -> None:
+    reply = answer("infirmier lyon 8")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith(f"{lines[0].split()[0]} infirmiers pour Lyon 8e Arrondissement")
+    people = [line for line in lines[1:] if line[:1].isdigit()]
+    assert len(people) > 1
+    assert all("infirmier" not in line and "Lyon 8e" not in line for line in people)
+    assert reply.html is not None and 'href="tel:' in reply.html
