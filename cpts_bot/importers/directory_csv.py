@@ -511,6 +511,11 @@ async def _write_professional(
         if owner is not None and owner != row.key:
             return f"matrix_id {matrix_id} already belongs to {owner}"
     if previous is None and row.identity is None:
+        if any(item.source == SOURCE_RPPS for item in known.values()):
+            return (
+                f"RPPS {row.rpps} is not in the imported national extract for the territory"
+                " (stale row: moved away, retired, or a typo); row ignored"
+            )
         return (
             f"RPPS {row.rpps} is not in the directory yet: import the national extract"
             " first, or give last_name, profession_code and commune_insee"

@@ -20,6 +20,8 @@ did not resolve to the expected communes. The test fails below 95% on find and c
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import os
 from collections import defaultdict
@@ -95,8 +97,14 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directory
         extract = str(folder / "rpps_extract.txt")
         assert cli_main([*rooms, "import", "rpps", extract, "--no-progress"]) == 0
         # Stale rows (RPPS not in the extract) are flagged: exit code 2, the rest imported.
-        code = cli_main([*rooms, "import", "directory", str(folder / "cpts_enrichment.csv")])
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = cli_main([*rooms, "import", "directory", str(folder / "cpts_enrichment.csv")])
+        summary = output.getvalue()
         assert code in (0, 2)
+        rejected = [line for line in summary.splitlines() if line.startswith("  line ")]
+        assert rejected and all("stale row" in line for line in rejected), summary
+        assert "declared words linked to no vocabulary concept" in summary
     finally:
         if previous is None:
             os.environ.pop("CPTS_DATA_DIR", None)
