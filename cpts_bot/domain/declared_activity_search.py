@@ -91,6 +91,10 @@ class DeclaredActivityIndex:
     concept_texts: dict[str, set[int]] = field(default_factory=dict)
     code_holders: dict[str, set[int]] = field(default_factory=dict)
     per_person: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    stem_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares a stem
+    group_holders: list[set[int]] = field(default_factory=list)
+    # Synonym group members by their first four letters: (group, member stems).
+    members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -120,6 +124,8 @@ class DeclaredActivityIndex:
                 index.code_holders.setdefault(code, set()).add(position)
         index.sorted_stems = sorted(index.by_stem)
         index.words = sorted(index.word_stem)
+        for word_stem, text_ids in index.by_stem.items():
+            index.stem_holders[word_stem] = index.holders_of(text_ids)
         index._link(vocabulary)
         return index
 
@@ -135,10 +141,17 @@ class DeclaredActivityIndex:
         return text_id
 
     def _link(self, vocabulary: Vocabulary) -> None:
-        for group in vocabulary.synonyms:
+        for number, group in enumerate(vocabulary.synonyms):
             members = tuple(folded for folded in (_fold(word) for word in group) if folded)
             self.groups.append(members)
-            self.group_texts.append(self._texts_with_any(members))
+            texts = self._texts_with_any(members)
+            self.group_texts.append(texts)
+            self.group_holders.append(self.holders_of(texts))
+            if texts:
+                for member in members:
+                    self.members_by_key.setdefault(member[0][:MIN_PREFIX], []).append(
+                        (number, member)
+                    )
         for concept in vocabulary.of_kind(ACTIVITY):
             terms = tuple(folded for folded in (_fold(term) for term in concept.terms) if folded)
             found = self._texts_with_any(terms)
@@ -154,27 +167,44 @@ class DeclaredActivityIndex:
                     found.add(text_id)
         return found
 
-    def _texts_with_stem(self, asked: str) -> set[int]:
-        """Texts holding a word whose stem matches ``asked`` (equal or prefix)."""
-        found = set(self.by_stem.get(asked, ()))
+    def _stems_like(self, asked: str) -> list[str]:
+        """Declared stems matching ``asked`` (equal, or one a prefix of the other)."""
+        found = [asked] if asked in self.by_stem else []
         if len(asked) >= MIN_PREFIX:
             start = bisect.bisect_left(self.sorted_stems, asked)
             for declared in self.sorted_stems[start:]:
                 if not declared.startswith(asked):
                     break
-                found |= self.by_stem[declared]
-            for size in range(MIN_PREFIX, len(asked)):
-                found |= self.by_stem.get(asked[:size], set())
+                if declared != asked:
+                    found.append(declared)
+            found += [
+                asked[:size]
+                for size in range(MIN_PREFIX, len(asked))
+                if asked[:size] in self.by_stem
+            ]
         return found
 
-    def texts_for_word(self, word: str) -> set[int]:
-        """Declared texts a question word names: its stem, else a close spelling."""
-        asked = stem(word)
-        found = self._texts_with_stem(asked)
+    def _texts_with_stem(self, asked: str) -> set[int]:
+        """Texts holding a word whose stem matches ``asked`` (equal or prefix)."""
+        found: set[int] = set()
+        for declared in self._stems_like(asked):
+            found |= self.by_stem[declared]
+        return found
+
+    def stems_for_word(self, word: str) -> list[str]:
+        """Declared stems a question word names: its stem, else a close spelling."""
+        found = self._stems_like(stem(word))
         if found or len(word) < MIN_TYPO_LENGTH or not word.isalpha():
             return found
         best = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
-        return set(self.by_stem.get(self.word_stem[best[0]], ())) if best else set()
+        return [self.word_stem[best[0]]] if best else []
+
+    def texts_for_word(self, word: str) -> set[int]:
+        """Declared texts a question word names."""
+        found: set[int] = set()
+        for declared in self.stems_for_word(word):
+            found |= self.by_stem[declared]
+        return found
 
     def holders_of(self, text_ids: Iterable[int]) -> set[int]:
         result: set[int] = set()
@@ -221,20 +251,23 @@ class DeclaredActivityIndex:
         """For each content word: (declared texts it names, who declares it, whether a
         vocabulary activity named it: then it is a constraint even if nobody has it)."""
         phrase_stems = tuple(stem(word) for word in phrase.words)
-        extra: dict[int, set[int]] = {}
-        for group, texts in zip(self.groups, self.group_texts, strict=True):
-            if not texts:
-                continue
-            for member in group:
-                for start in _occurrences(phrase_stems, member):
+        extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
+        for start, first in enumerate(phrase_stems):
+            key = first[:MIN_PREFIX]
+            for number, member in self.members_by_key.get(key, ()):
+                if _occurs_at(phrase_stems, member, start):
                     for offset in range(len(member)):
-                        extra.setdefault(start + offset, set()).update(texts)
+                        extra.setdefault(start + offset, set()).add(number)
         covers: dict[str, tuple[set[int], set[int], bool]] = {}
         for position, word in enumerate(phrase.words):
             if not phrase.content[position]:
                 continue
-            texts = self.texts_for_word(word) | extra.get(position, set())
-            holders = self.holders_of(texts)
+            stems_found = self.stems_for_word(word)
+            texts = set().union(*(self.by_stem[item] for item in stems_found))
+            holders = set().union(*(self.stem_holders[item] for item in stems_found))
+            for number in extra.get(position, ()):
+                texts |= self.group_texts[number]
+                holders |= self.group_holders[number]
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.code_holders.get(code, set())
@@ -282,6 +315,12 @@ def _fold(text: str) -> tuple[str, ...]:
 
 def _contains(haystack: tuple[str, ...], member: tuple[str, ...]) -> bool:
     return any(True for _ in _occurrences(haystack, member))
+
+
+def _occurs_at(haystack: tuple[str, ...], member: tuple[str, ...], start: int) -> bool:
+    if start + len(member) > len(haystack):
+        return False
+    return all(stems_match(part, haystack[start + offset]) for offset, part in enumerate(member))
 
 
 def _occurrences(haystack: tuple[str, ...], member: tuple[str, ...]) -> Iterable[int]:

@@ -40,6 +40,7 @@ from cpts_bot.domain.vocabulary_loader import (
 )
 
 PAGE_SIZE = 5
+DENSE_SHARE = 64  # a candidate set larger than 1/64 of the directory is walked in rank order
 NEIGHBOUR = "neighbour"  # reason kind: practises in a neighbouring commune
 CHILDREN = "children"  # reason kind: sees children (paediatrics or a children's activity)
 MAX_RELATED_STRUCTURES = 2
@@ -133,6 +134,7 @@ class DirectoryIndex:
     by_commune: dict[str, set[int]] = field(default_factory=dict)
     by_language: dict[str, set[int]] = field(default_factory=dict)
     rank: list[int] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)  # positions by rank
     structures_by_type: dict[str, set[int]] = field(default_factory=dict)
     structures_by_commune: dict[str, set[int]] = field(default_factory=dict)
     structures_by_activity: dict[str, set[int]] = field(default_factory=dict)
@@ -188,6 +190,7 @@ class DirectoryIndex:
             ),
         )
         index.rank = [0] * len(order)
+        index.order = order
         for rank, position in enumerate(order):
             index.rank[position] = rank
         index.structures = [structure for structure in structures if structure.active]
@@ -575,6 +578,20 @@ def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
     return False
 
 
+def _first_by_rank(index: DirectoryIndex, candidates: set[int], count: int) -> list[int]:
+    """The ``count`` first candidates by name: a walk down the ranked directory when they
+    are many (it stops after ``count``), a heap when they are few."""
+    if len(candidates) * DENSE_SHARE > len(index.order):
+        found: list[int] = []
+        for position in index.order:
+            if position in candidates:
+                found.append(position)
+                if len(found) == count:
+                    break
+        return found
+    return heapq.nsmallest(count, candidates, key=index.rank.__getitem__)
+
+
 def _top(
     index: DirectoryIndex,
     candidates: set[int],
@@ -586,13 +603,13 @@ def _top(
     """The ``count`` best candidates: in the asked place first, children's fit, by name."""
     rank = index.rank
     if not criteria.neighbours and not query.children:
-        return heapq.nsmallest(count, candidates, key=rank.__getitem__)
+        return _first_by_rank(index, candidates, count)
     if not criteria.neighbours:
         # Those who see children first: set operations, then the usual order.
-        first = heapq.nsmallest(count, candidates & index.children, key=rank.__getitem__)
+        first = _first_by_rank(index, candidates & index.children, count)
         if len(first) < count:
             rest = candidates - index.children
-            first += heapq.nsmallest(count - len(first), rest, key=rank.__getitem__)
+            first += _first_by_rank(index, rest, count - len(first))
         return first
     near = criteria.places
 
