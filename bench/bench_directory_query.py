@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import sys
 import time
@@ -162,9 +163,12 @@ def main() -> None:
     search_ms: list[float] = []
     total_ms: list[float] = []
     render_ms: list[float] = []
+    cpu_ms: list[float] = []  # the thread's CPU time: what the code costs, without waits
+    load_before = os.getloadavg()[0]
     largest = 0
     for _ in range(args.rounds):
         for text in texts:
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             query = parse_query(text, lexicon).query
             t1 = time.perf_counter()
@@ -174,6 +178,7 @@ def main() -> None:
             else:
                 result = None
             t2 = time.perf_counter()
+            cpu_ms.append((time.thread_time() - c0) * 1000)
             if result is not None:
                 replies.search_reply(result)
             t3 = time.perf_counter()
@@ -205,13 +210,20 @@ def main() -> None:
             row("parse", parse_ms),
             row("search", search_ms),
             row("parse + search", total_ms),
+            row("parse + search, CPU time of the thread", cpu_ms),
             row("reply rendering", render_ms),
+            "",
+            f"Load average (1 min) on this {os.cpu_count()}-core machine: {load_before:.1f}"
+            f" before the timings, {os.getloadavg()[0]:.1f} after. Wall-clock times include"
+            " the waits for a core when the machine is shared; the CPU time of the thread"
+            " does not.",
             "",
             f"Declared activities: {len(index.declared.texts):,} distinct texts,"
             f" {len(index.declared.by_stem):,} stems; {len(index.names.by_surname):,} surnames.",
             "",
-            f"Goal: p99 of parse + search under 10 ms — "
-            f"{'met' if percentile(total_ms, 0.99) < 10 else 'NOT met'}.",
+            f"Goal: p99 of parse + search under 10 ms — wall clock: "
+            f"{'met' if percentile(total_ms, 0.99) < 10 else 'NOT met'}; CPU time: "
+            f"{'met' if percentile(cpu_ms, 0.99) < 10 else 'NOT met'}.",
         ]
     )
     print(body)
