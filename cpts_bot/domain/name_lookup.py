@@ -34,6 +34,7 @@ class NameMatch:
     positions: frozenset[int]
     words: tuple[tuple[int, int], ...]  # (run index, word index) used by the name
     typed: str
+    with_first_name: bool = False  # a first name said with the surname: surely a look-up
 
 
 @dataclass
@@ -93,6 +94,7 @@ class NameIndex:
                         frozenset(narrowed or holders),
                         tuple((run_index, i) for i in used),
                         " ".join(words[i] for i in used),
+                        bool(narrowed),
                     )
         if run.after_title and words and run.phrase.content[0]:
             return self._close_spelling(run, run_index)

@@ -281,6 +281,11 @@ def _criteria(
         name = index.names.find(
             query.free_runs, query.contact, bool(query.professions or query.specialties)
         )
+    if name is not None and not (name.with_first_name or query.contact):
+        # "Mme Castagnet : quel kiné fait la rééduc de l'épaule ?": a search with declared
+        # activities in it, and a surname without a first name, is about a patient.
+        if _declared_words_besides(index, query, name):
+            name = None
     if name is not None and (query.professions or query.specialties):
         subject = _subject(
             index,
@@ -339,6 +344,18 @@ def _modality_as_activity(
         if candidates and activity is not None and set(words) & set(activity.used):
             return other, candidates, activity
     return criteria, *found
+
+
+def _declared_words_besides(index: DirectoryIndex, query: DirectoryQuery, name: NameMatch) -> bool:
+    """Whether the question has declared-activity words other than the name's."""
+    used = set(name.words)
+    for run_index, run in enumerate(query.free_runs):
+        for word_index, word in enumerate(run.phrase.words):
+            if (run_index, word_index) in used or not run.phrase.content[word_index]:
+                continue
+            if index.declared.texts_for_word(word):
+                return True
+    return False
 
 
 def _has_constraints(criteria: _Criteria) -> bool:

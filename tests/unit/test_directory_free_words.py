@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from directory_fixtures import lexicon, places
 
 from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
 from cpts_bot.domain.name_lookup import NameIndex
+from cpts_bot.domain.professional_matcher import DirectoryIndex, search
+from cpts_bot.domain.query_parser import parse_query
 from cpts_bot.domain.vocabulary_extension import (
     VocabularyFileError,
     extend_vocabulary,
@@ -156,3 +159,23 @@ def test_vocabulary_file_is_read_relative_to_the_rooms_file_and_checked(tmp_path
     (tmp_path / "mots.yaml").write_text("synonyms:\n  - [seul]\n", "utf-8")
     problems = check_config(None, tmp_path / "rooms.yaml")
     assert any(p.key == "vocabulary_file" and "two words" in p.message for p in problems)
+
+
+def _kines() -> DirectoryIndex:
+    shoulder = person(0, ("Rééducation de l'épaule",), last_name="BERNARD", profession="70")
+    namesake = person(1, ("rééducation respiratoire",), last_name="CASTAGNET", profession="70")
+    return DirectoryIndex.build([shoulder, namesake], (), load_vocabulary())
+
+
+def _ask(text: str, directory: DirectoryIndex) -> list[str]:
+    query = parse_query(text, lexicon()).query
+    result = search(directory, query, load_vocabulary(), places())
+    return [match.professional.last_name for match in result.matches]
+
+
+def test_a_patient_named_like_a_professional_is_not_looked_up() -> None:
+    directory = _kines()
+    assert _ask("Mme Castagnet : quel kiné fait la rééduc de l'épaule ?", directory) == ["BERNARD"]
+    assert _ask("kiné lyon 8 pour Mme Castagnet", directory) == ["BERNARD", "CASTAGNET"]
+    assert _ask("le numéro de Mme Castagnet, kiné", directory) == ["CASTAGNET"]
+    assert _ask("Anne Castagnet kiné épaule", directory) == ["CASTAGNET"]
