@@ -198,6 +198,17 @@ class Lexicon:
                 lexicon._add(term_key(word), ConceptRef(_MODE, mode))
         for word in vocabulary.contact_words:
             lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
+        # "infirmière libérale" names a profession and a mode of practice.
+        mode_words = {
+            term_key(word)[0]: mode
+            for mode, words in vocabulary.practice_modes.items()
+            for word in words
+            if len(term_key(word)) == 1
+        }
+        for key in list(lexicon.terms):
+            for word in key if len(key) > 1 else ():
+                if word in mode_words:
+                    lexicon._add(key, ConceptRef(_MODE, mode_words[word]))
         for key, insees in places.terms.items():
             for insee in insees:
                 lexicon._add(key, ConceptRef(PLACE, insee))

@@ -179,3 +179,28 @@ def test_a_patient_named_like_a_professional_is_not_looked_up() -> None:
     assert _ask("kiné lyon 8 pour Mme Castagnet", directory) == ["BERNARD", "CASTAGNET"]
     assert _ask("le numéro de Mme Castagnet, kiné", directory) == ["CASTAGNET"]
     assert _ask("Anne Castagnet kiné épaule", directory) == ["CASTAGNET"]
+
+
+def test_mode_of_practice_filters_on_the_site_in_the_place_asked() -> None:
+    def nurse(position: int, *sites: tuple[str, str]) -> Professional:
+        return replace(
+            person(position, (), last_name=f"NURSE{position}"),
+            sites=tuple(PracticeSite(insee, "", mode=mode) for insee, mode in sites),
+        )
+
+    directory = DirectoryIndex.build(
+        [
+            nurse(0, ("69388", "L")),
+            nurse(1, ("69388", "S")),
+            nurse(2, ("69388", "S"), ("69029", "L")),  # libérale at Bron, salariée here
+            nurse(3, ("69388", "")),  # mode unknown (a CPTS's own entry): not excluded
+        ],
+        (),
+        load_vocabulary(),
+    )
+    assert _ask("infirmière libérale lyon 8", directory) == ["NURSE0", "NURSE3"]
+    assert _ask("IDE salariées, pas des libérales, lyon 8", directory) == [
+        "NURSE1",
+        "NURSE2",
+        "NURSE3",
+    ]
