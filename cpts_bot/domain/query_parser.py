@@ -311,6 +311,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 consumed[index] = consumed[index + 1] = True
                 ages.add(index)
     codes: dict[int, frozenset[str]] = {}
+    specialty_at: dict[ConceptRef, range] = {}
     index = 0
     while index < len(keys):
         if consumed[index]:
@@ -330,17 +331,36 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 for ref in refs:
                     if ref.kind == MODALITY:
                         reading.modality_words[ref.code] = tuple(words[index : index + size])
+                    elif ref.kind == SPECIALTY and len(refs) == 1:
+                        specialty_at[ref] = range(index, index + size)
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
             size -= 1
         index += max(size, 1)
     _fuzzy(reading, lexicon, keys, consumed)
+    _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed)
     reading.children = (reading.children and not reading.adult) or child_age
     free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
     titles = frozenset(lexicon.vocabulary.name_titles)
     reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading
+
+
+def _specialties_as_words(
+    reading: _Reading,
+    vocabulary: Vocabulary,
+    specialty_at: dict[ConceptRef, range],
+    consumed: list[bool],
+) -> None:
+    """ "sage-femme pour un suivi gynéco": with another profession named, a doctor's
+    specialty word describes what is sought; it is searched in the declared words."""
+    named = {ref.code for ref in reading.refs if ref.kind == PROFESSION}
+    for ref, positions in specialty_at.items():
+        if named and not vocabulary.professions_of(ref) & named:
+            reading.refs.discard(ref)
+            for position in positions:
+                consumed[position] = False
 
 
 def _note_activity(

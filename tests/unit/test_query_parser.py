@@ -374,3 +374,10 @@ def test_answer_to_a_clarification_may_add_a_place() -> None:
     second = parse_query("orthophoniste à Bron", lexicon(), first.context)
     assert second.query.professions == {"91"}
     assert second.query.places == {"69029"}
+
+
+def test_a_specialty_word_next_to_another_profession_is_searched_as_words() -> None:
+    query = parse("sage-femme pour un suivi gynéco")
+    assert query.professions == {"50"} and not query.specialties
+    assert any("gyneco" in run.phrase.content_words for run in query.free_runs)
+    assert parse("gynéco à Bron").specialties == {"gynaecology"}
