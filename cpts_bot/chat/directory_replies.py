@@ -23,6 +23,7 @@ from cpts_bot.domain.professional_matcher import (
     StructureMatch,
 )
 from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
+from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -301,7 +302,8 @@ class DirectoryReplies:
         html = " — ".join(field for field in html_fields if field)
         reasons = [self.label(ref) for ref in match.reasons if ref.kind in _SHOWN_REASONS]
         if match.declared:
-            reasons = [*match.declared, *reasons]
+            said = {normalize(text) for text in match.declared}
+            reasons = [*match.declared, *(r for r in reasons if normalize(r) not in said)]
         if reasons:
             text += "\n   ✓ " + ", ".join(reasons)
             html += "<br>✓ " + escape(", ".join(reasons))

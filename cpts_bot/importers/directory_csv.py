@@ -307,8 +307,8 @@ def _declared_fields(
             code = reader.activity_code(item)
             if code is not None:
                 codes.append(code)
-            elif item not in declared:
-                declared.append(item)
+            if (code is None or "_" not in code) and item not in declared:
+                declared.append(item)  # a word ("vaccination") is also kept as written
         fields["activities"] = codes
     if "modalities" in present:
         modalities: dict[Modality, ModalityDeclaration] = {}
