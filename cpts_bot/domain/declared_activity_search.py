@@ -239,7 +239,9 @@ class DeclaredActivityIndex:
                     unknown.append(word)
             if not required:
                 continue
-            result = _best_covering(required, candidates if result is None else result)
+            result = _best_covering(
+                required, candidates if result is None else result, _rarest(required, scope)
+            )
             for _word, word_texts, _holders in required:
                 matched |= word_texts
         if result is None and candidates is None:
@@ -279,8 +281,24 @@ class DeclaredActivityIndex:
         return covers
 
 
+def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:
+    """Who declares the phrase's most specific word (the one fewest of the asked
+    profession declare): "vestibulaire" in "rééducation vestibulaire"."""
+
+    def share(item: tuple[str, set[int], set[int]]) -> int:
+        holders = item[2]
+        return len(holders) if scope is None else len(holders & scope)
+
+    declared = [item for item in required if share(item)]  # a word nobody has: no guide
+    if not declared:
+        return set().union(*(item[2] for item in required))
+    return min(declared, key=share)[2]
+
+
 def _best_covering(
-    required: list[tuple[str, set[int], set[int]]], candidates: set[int] | None
+    required: list[tuple[str, set[int], set[int]]],
+    candidates: set[int] | None,
+    rarest: set[int],
 ) -> set[int]:
     """The candidates (None: everyone) covering the most required words, at least one.
 
@@ -294,6 +312,9 @@ def _best_covering(
     every = set.intersection(*covering)
     if every or len(covering) == 1:
         return every
+    # Nobody covers every word: the best partial coverage among those who cover the most
+    # specific one ("rééducation" alone does not answer "rééducation vestibulaire").
+    covering = [found & rarest for found in covering]
     if len(covering) <= MAX_COMBINED_WORDS:
         for size in range(len(covering) - 1, 0, -1):
             found: set[int] = set()

@@ -204,3 +204,17 @@ def test_mode_of_practice_filters_on_the_site_in_the_place_asked() -> None:
         "NURSE2",
         "NURSE3",
     ]
+
+
+def test_a_generic_word_alone_does_not_answer_a_specific_request() -> None:
+    people = [
+        person(0, ("rééducation respiratoire",), profession="70"),
+        person(1, ("rééducation de l'épaule",), profession="70"),
+        person(2, ("rééducation vestibulaire",), profession="70"),
+    ]
+    index = DeclaredActivityIndex.build(people, load_vocabulary())
+    kines = {0, 1, 2}
+    asked = [phrase("reeducation", "vestibulaire")]
+    assert index.match(asked, kines, kines).positions == {2}
+    # Where nobody does vestibular rehabilitation, "rééducation" alone gives nobody.
+    assert index.match(asked, kines, {0, 1}).positions == set()
