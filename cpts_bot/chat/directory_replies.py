@@ -81,9 +81,11 @@ class DirectoryReplies:
             for word, concepts in zip(run.phrase.words, run.phrase.concepts, strict=False)
             if concepts
         }
+        typed = dict(query.typed)
         words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]
         if words:
-            parts.insert(1 if result and result.name else 0, "« " + " ".join(words) + " »")
+            shown = " ".join(typed.get(word, word) for word in words)
+            parts.insert(1 if result and result.name else 0, f"« {shown} »")
         parts += [
             self._(_MODE_LABELS[mode])
             for mode in sorted(query.practice_modes)
@@ -96,7 +98,19 @@ class DirectoryReplies:
     def notes(self, result: SearchResult) -> list[str]:
         """What the question said that could not be used, and ambiguous words read widely."""
         lines: list[str] = []
-        unknown = list(dict.fromkeys(result.unknown_words))
+        typed = dict(result.query.typed)
+        # A patient's name ("Mme Castagnet, 67 ans") is a detail, not a missed activity.
+        patients = {
+            word
+            for run in result.query.free_runs
+            if run.patient and run.after_title
+            for word in run.phrase.words
+        }
+        unknown = [
+            typed.get(word, word)
+            for word in dict.fromkeys(result.unknown_words)
+            if word not in patients
+        ]
         if len(unknown) == 1:
             lines.append(self._("“{word}” is in no declared activity.", word=unknown[0]))
         elif unknown:

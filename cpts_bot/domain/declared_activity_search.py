@@ -65,14 +65,24 @@ class ActivityOutcome:
     used: tuple[str, ...]  # the question's words used as constraints
     unknown: tuple[str, ...]  # words no professional of the asked kind declares
     index: DeclaredActivityIndex | None = field(default=None, repr=False, compare=False)
-    matched: frozenset[int] = frozenset()  # declared texts the used words name
+    matched: frozenset[int] = frozenset()
+    weight: dict[int, int] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # declared texts the used words name
 
     def texts(self, position: int) -> tuple[str, ...]:
         """The declared activities of ``position`` that matched, verbatim (for the reply)."""
         if self.index is None or position not in self.positions:
             return ()
-        mine = self.index.per_person.get(position, ())
-        return tuple(self.index.texts[text_id] for text_id in mine if text_id in self.matched)
+        mine = [
+            text_id
+            for text_id in self.index.per_person.get(position, ())
+            if text_id in self.matched
+        ]
+        best = max((self.weight.get(text_id, 0) for text_id in mine), default=0)
+        # The activities that answer best (most of the question's words), not every
+        # activity sharing one word with it.
+        return tuple(self.index.texts[t] for t in mine if self.weight.get(t, 0) == best)
 
 
 @dataclass
@@ -227,6 +237,7 @@ class DeclaredActivityIndex:
         unknown: list[str] = []
         result: set[int] | None = None
         matched: set[int] = set()
+        weight: dict[int, int] = {}
         for phrase in phrases:
             covers = self._phrase_covers(phrase)
             required = []
@@ -244,10 +255,14 @@ class DeclaredActivityIndex:
             )
             for _word, word_texts, _holders in required:
                 matched |= word_texts
+                for text_id in word_texts:
+                    weight[text_id] = weight.get(text_id, 0) + 1
         if result is None and candidates is None:
             raise ValueError("no phrase to match and no candidates: nothing to select")
         positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
-        return ActivityOutcome(positions, tuple(used), tuple(unknown), self, frozenset(matched))
+        return ActivityOutcome(
+            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
+        )
 
     def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a

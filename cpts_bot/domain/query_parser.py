@@ -33,7 +33,13 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
 )
-from cpts_bot.domain.wanted_words import FreeWords, NamedRun, segmented_tokens, wanted_runs
+from cpts_bot.domain.wanted_words import (
+    FreeWords,
+    NamedRun,
+    segmented_tokens,
+    typed_forms,
+    wanted_runs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +119,7 @@ class DirectoryQuery:
     practice_modes: frozenset[str] = frozenset()  # "L" libéral, "S" salarié
     contact: bool = False  # asks for someone's phone or address
     broadened: tuple[str, ...] = ()  # ambiguous words answered with all their meanings
+    typed: tuple[tuple[str, str], ...] = ()  # normalised word -> as typed ("epaule", "épaule")
     # The words that named each modality ("fauteuil roulant"): they may also name an
     # activity ("préconisation de fauteuil roulant").
     modality_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -248,6 +255,7 @@ class _Reading:
     modality_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contact: bool = False
     runs: list[NamedRun] = field(default_factory=list)
+    typed: tuple[tuple[str, str], ...] = ()
 
 
 def parse_query(
@@ -294,8 +302,9 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
     words, starts = segmented_tokens(text)
     words = words[:MAX_TOKENS]
+    typed = typed_forms(text)
     keys = [singular(word) for word in words]
-    reading = _Reading(words=words)
+    reading = _Reading(words=words, typed=typed)
     consumed = [False] * len(keys)
     ages: set[int] = set()
     child_age = False
@@ -516,6 +525,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         practice_modes=frozenset(reading.modes - reading.excluded_modes),
         contact=reading.contact,
         broadened=tuple(broadened),
+        typed=reading.typed,
         modality_words=tuple(sorted(reading.modality_words.items())),
     )
 

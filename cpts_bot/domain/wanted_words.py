@@ -47,6 +47,20 @@ def segmented_tokens(text: str) -> tuple[list[str], set[int]]:
     return words, starts
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+MAX_TYPED = 80
+
+
+def typed_forms(text: str) -> tuple[tuple[str, str], ...]:
+    """Each normalised word with its spelling as typed, to quote the user's own words."""
+    forms: dict[str, str] = {}
+    for word in _LETTERS.findall(text[:4000])[:MAX_TYPED]:
+        found = tokens(word)
+        if len(found) == 1:
+            forms.setdefault(found[0], word)
+    return tuple(forms.items())
+
+
 @dataclass(frozen=True)
 class FreeWords:
     """The question's words and what the reader made of each."""
