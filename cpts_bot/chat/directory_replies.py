@@ -388,6 +388,12 @@ class DirectoryReplies:
                 ),
                 *self.notes(result),
             ]
+        if result.total == 1 and result.matches and not result.relaxations:
+            # A count of one: the person, not "type plus".
+            text, html = self._match_lines(result.matches[0], result)
+            reply = self._text_reply(head)
+            html_body = (reply.html or "") + f"<p>{html}</p>"
+            return Reply(f"{reply.text}\n{text}", html_body)
         lines = [
             f"{self.places.name(insee)} : {count}"
             if self.language == "fr"

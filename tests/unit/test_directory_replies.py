@@ -213,3 +213,11 @@ def test_lines_do_not_repeat_what_the_question_fixed() -> None:
     assert len(people) > 1
     assert all("infirmier" not in line and "Lyon 8e" not in line for line in people)
     assert reply.html is not None and 'href="tel:' in reply.html
+
+
+def test_a_count_of_one_shows_the_person() -> None:
+    reply = answer("combien de kinés à Bron ?")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("1 professionnel")
+    assert "—" in lines[1] and "plus" not in reply.text
+    assert reply.html is not None and "tel:" in reply.html
