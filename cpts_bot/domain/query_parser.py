@@ -510,6 +510,10 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.COUNT
     elif query.has_criteria:
         intent = Intent.FIND
+    elif query.has_free_words and (
+        reading.contact or any(run.after_title and not run.patient for run in reading.runs)
+    ):
+        intent = Intent.FIND  # "le numéro de Mme Paugam ?", "Dr Toussaint"
     elif "help" in intents:
         intent = Intent.HELP
     elif "more" in intents:

@@ -381,3 +381,8 @@ def test_a_specialty_word_next_to_another_profession_is_searched_as_words() -> N
     assert query.professions == {"50"} and not query.specialties
     assert any("gyneco" in run.phrase.content_words for run in query.free_runs)
     assert parse("gynéco à Bron").specialties == {"gynaecology"}
+
+
+def test_a_name_alone_is_a_directory_question() -> None:
+    assert parse("le numéro de Mme Paugam ?").intent == Intent.FIND
+    assert parse("merci beaucoup").intent == Intent.UNKNOWN
