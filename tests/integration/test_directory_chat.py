@@ -56,7 +56,7 @@ async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
     question = await gp.send(room, "kiné à domicile bronchiolite lyon 8")
     reply = await gp.wait_reply(question)
     first_line = reply.body.splitlines()[0]
-    assert "masseur-kinésithérapeute" in first_line
+    assert "masseurs-kinésithérapeutes" in first_line
     assert "GAUTHIER" in reply.body and "04 78 00 07 09" in reply.body
     assert "à domicile" in reply.body
     assert reply.formatted_body and "matrix.to" in reply.formatted_body
