@@ -511,7 +511,9 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
     elif query.has_criteria:
         intent = Intent.FIND
     elif query.has_free_words and (
-        reading.contact or any(run.after_title and not run.patient for run in reading.runs)
+        reading.contact
+        or reading.follow_up
+        or any(run.after_title and not run.patient for run in reading.runs)
     ):
         intent = Intent.FIND  # "le numéro de Mme Paugam ?", "Dr Toussaint"
     elif "help" in intents:
@@ -593,6 +595,19 @@ def _with_context(
             children=last.children or query.children,
             practice_modes=query.practice_modes or last.practice_modes,
             free_runs=last.free_runs + query.free_runs,
+            page=0,
+            follow_up=True,
+        )
+    only_activity = not (query.professions or query.specialties or query.structure_types)
+    if reading.follow_up and only_activity and (query.activities or query.has_free_words):
+        # "et pour la dyslexie ?": the same question, another activity.
+        return replace(
+            last,
+            intent=intent,
+            free_runs=query.free_runs,
+            activities=query.activities,
+            places=query.places or last.places,
+            modalities=last.modalities | query.modalities,
             page=0,
             follow_up=True,
         )

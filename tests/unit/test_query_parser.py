@@ -386,3 +386,11 @@ def test_a_specialty_word_next_to_another_profession_is_searched_as_words() -> N
 def test_a_name_alone_is_a_directory_question() -> None:
     assert parse("le numéro de Mme Paugam ?").intent == Intent.FIND
     assert parse("merci beaucoup").intent == Intent.UNKNOWN
+
+
+def test_follow_up_with_another_activity_keeps_the_subject() -> None:
+    first = parse_query("orthophoniste à Bron pour un bégaiement", lexicon())
+    second = parse_query("et pour la dyslexie ?", lexicon(), first.context).query
+    assert second.professions == {"91"} and second.places == {"69029"}
+    words = [word for run in second.free_runs for word in run.phrase.content_words]
+    assert "dyslexie" in words and "begaiement" not in words
