@@ -13,6 +13,7 @@ from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
+from cpts_bot.chat.place_labels import place_labels
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import (
     CHILDREN,
@@ -71,15 +72,18 @@ class DirectoryReplies:
         activities ("« McKenzie »") and a name looked up are shown too.
         """
         refs = concept_refs(query, self.vocabulary)
+        if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
+            refs = [ref for ref in refs if ref.kind != PLACE]
         searched = set(result.activity.used) if result and result.activity else set()
         parts = [self.label(ref) for ref in refs]
+        parts += place_labels(query, self.places, self.translator)
         if result is not None and result.name is not None:
             parts.insert(0, f"« {result.name.typed} »")
         named_by_concept = {
             word
             for run in query.free_runs
             for word, concepts in zip(run.phrase.words, run.phrase.concepts, strict=False)
-            if concepts
+            if any(":" not in code for code in concepts)  # shown by the concept's label
         }
         typed = dict(query.typed)
         words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]

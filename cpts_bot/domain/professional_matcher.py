@@ -215,6 +215,9 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchResult:
     """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
+    if query.outside_places and not query.places:
+        # Only places outside the territory: nobody here, and no widening to the territory.
+        return SearchResult(query, (), 0, query.page, page_size)
     structures, structures_total = _search_structures(index, query, places)
     if query.structure_types and not (query.professions or query.specialties or query.activities):
         return SearchResult(
@@ -433,7 +436,12 @@ def _constrained(
 
 def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:
     """Whether anything but declared words narrows the directory."""
-    searched = {code for phrase in criteria.phrases for codes in phrase.concepts for code in codes}
+    searched = {
+        code.rpartition(":")[2]
+        for phrase in criteria.phrases
+        for codes in phrase.concepts
+        for code in codes
+    }
     return bool(
         subject is not None
         or criteria.named is not None
@@ -472,7 +480,12 @@ def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None)
         constraints.append(subject)
     if criteria.named is not None:
         constraints.append(set(criteria.named))
-    searched = {code for phrase in criteria.phrases for codes in phrase.concepts for code in codes}
+    searched = {
+        code.rpartition(":")[2]
+        for phrase in criteria.phrases
+        for codes in phrase.concepts
+        for code in codes
+    }
     for activity in criteria.activities - searched:
         constraints.append(_activity_holders(index, activity))
     for modality in criteria.modalities:

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver, capitalised_words
 from cpts_bot.domain.text_normalizer import singular, term_key
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
@@ -123,6 +124,12 @@ class DirectoryQuery:
     # The words that named each modality ("fauteuil roulant"): they may also name an
     # activity ("préconisation de fauteuil roulant").
     modality_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    place_mentions: tuple[PlaceMention, ...] = ()  # the places named, as understood
+
+    @property
+    def outside_places(self) -> tuple[PlaceMention, ...]:
+        """The places named that are outside the territory."""
+        return tuple(mention for mention in self.place_mentions if mention.outside)
 
     @property
     def has_subject(self) -> bool:
@@ -136,7 +143,11 @@ class DirectoryQuery:
     @property
     def has_criteria(self) -> bool:
         return self.has_subject or bool(
-            self.modalities or self.places or self.languages or self.practice_modes
+            self.modalities
+            or self.places
+            or self.languages
+            or self.practice_modes
+            or self.place_mentions
         )
 
 
@@ -164,11 +175,15 @@ class Lexicon:
     fuzzy_words: list[str] = field(default_factory=list)
     fuzzy_phrases: list[str] = field(default_factory=list)
     max_words: int = 1
+    place_resolver: PlaceResolver | None = None
 
     @classmethod
     def build(cls, vocabulary: Vocabulary, places: PlaceIndex) -> Lexicon:
         """Index ``vocabulary`` and ``places`` (built once per territory)."""
         lexicon = cls(vocabulary, places)
+        lexicon.place_resolver = PlaceResolver.build(
+            places.communes, places.sectors, places.territory_name
+        )
         profession_keys: dict[tuple[str, ...], str] = {}
         for concept in vocabulary.concepts.values():
             for term in concept.terms:
@@ -216,9 +231,6 @@ class Lexicon:
             for word in key if len(key) > 1 else ():
                 if word in mode_words:
                     lexicon._add(key, ConceptRef(_MODE, mode_words[word]))
-        for key, insees in places.terms.items():
-            for insee in insees:
-                lexicon._add(key, ConceptRef(PLACE, insee))
         stop = vocabulary.stopwords
         for key, refs in lexicon.terms.items():
             text = " ".join(key)
@@ -230,6 +242,10 @@ class Lexicon:
                 continue
             (lexicon.fuzzy_words if len(key) == 1 else lexicon.fuzzy_phrases).append(text)
         return lexicon
+
+    def is_vocabulary(self, key: tuple[str, ...]) -> bool:
+        """A term of the vocabularies or a common word: never a place outside the territory."""
+        return key in self.terms or (len(key) == 1 and key[0] in self.vocabulary.stopwords)
 
     def _add(self, key: tuple[str, ...], ref: ConceptRef) -> None:
         if not key or len(key) > MAX_TERM_WORDS:
@@ -256,6 +272,7 @@ class _Reading:
     contact: bool = False
     runs: list[NamedRun] = field(default_factory=list)
     typed: tuple[tuple[str, str], ...] = ()
+    places: list[PlaceMention] = field(default_factory=list)
 
 
 def parse_query(
@@ -281,6 +298,7 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
             query = replace(
                 query,
                 places=said.places or query.places,
+                place_mentions=said.place_mentions or query.place_mentions,
                 modalities=query.modalities | said.modalities,
                 languages=query.languages | said.languages,
                 children=query.children or said.children,
@@ -321,6 +339,11 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 ages.add(index)
     codes: dict[int, frozenset[str]] = {}
     specialty_at: dict[ConceptRef, range] = {}
+    first_profession: int | None = None
+    resolver = lexicon.place_resolver
+    if resolver is not None:
+        capitals = capitalised_words(text)
+        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary, capitals, words)
     index = 0
     while index < len(keys):
         if consumed[index]:
@@ -331,6 +354,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             key = tuple(keys[index : index + size])
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
+                refs = _leading_follow_up(refs, index, len(keys))
                 _take(reading, refs, " ".join(words[index : index + size]))
                 if (index and words[index - 1] in _NEGATIONS) or words[index - 2 : index - 1] == [
                     "pas"
@@ -342,13 +366,20 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                         reading.modality_words[ref.code] = tuple(words[index : index + size])
                     elif ref.kind == SPECIALTY and len(refs) == 1:
                         specialty_at[ref] = range(index, index + size)
+                    elif ref.kind == PROFESSION and first_profession is None:
+                        first_profession = index
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
             size -= 1
         index += max(size, 1)
-    _fuzzy(reading, lexicon, keys, consumed)
-    _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed)
+    if resolver is not None:
+        stop = lexicon.vocabulary.stopwords
+        reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
+    _fuzzy(reading, lexicon, keys, consumed, codes)
+    _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
+    for mention in reading.places:
+        reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age
     free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
     titles = frozenset(lexicon.vocabulary.name_titles)
@@ -361,12 +392,18 @@ def _specialties_as_words(
     vocabulary: Vocabulary,
     specialty_at: dict[ConceptRef, range],
     consumed: list[bool],
+    first_profession: int | None,
 ) -> None:
     """ "sage-femme pour un suivi gynéco": with another profession named, a doctor's
     specialty word describes what is sought; it is searched in the declared words."""
     named = {ref.code for ref in reading.refs if ref.kind == PROFESSION}
+    if not named or first_profession is None:
+        return
     for ref, positions in specialty_at.items():
-        if named and not vocabulary.professions_of(ref) & named:
+        start = positions[0]
+        # "ophtalmo ou orthoptiste", "orthoptiste ou ophtalmo": two subjects, kept.
+        joined = start and reading.words[start - 1] in ("ou", "et")
+        if start > first_profession and not joined and not vocabulary.professions_of(ref) & named:
             reading.refs.discard(ref)
             for position in positions:
                 consumed[position] = False
@@ -389,6 +426,16 @@ def _note_activity(
         alone = lexicon.terms.get((keys[position],), frozenset())
         if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):
             codes[position] = activity
+
+
+def _leading_follow_up(
+    refs: frozenset[ConceptRef], index: int, length: int
+) -> frozenset[ConceptRef]:
+    """ "et", "aussi" make a follow-up at the start or the end of a message only: in
+    "kiné pour entorse et tendinite à Vertou" the question is complete."""
+    if index <= 1 or index == length - 1:
+        return refs
+    return frozenset(ref for ref in refs if ref.kind != _FOLLOW_UP)
 
 
 def _is_address(chunk: str) -> bool:
@@ -427,7 +474,29 @@ def _cutoff(text: str) -> float:
     return 80.0
 
 
-def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[bool]) -> None:
+def _take_fuzzy(
+    reading: _Reading,
+    refs: frozenset[ConceptRef],
+    typed: str,
+    positions: range,
+    codes: dict[int, frozenset[str]],
+) -> None:
+    """A close spelling of an activity term ("péritonéale" ~ "périnéale", "autiste" ~
+    "autisme") is only a hint: the word itself is searched in the declared activities."""
+    activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ACTIVITY)
+    _take(reading, frozenset(ref for ref in refs if ref.kind != ACTIVITY), typed)
+    if activity:
+        for position in positions:
+            codes[position] = activity
+
+
+def _fuzzy(
+    reading: _Reading,
+    lexicon: Lexicon,
+    keys: list[str],
+    consumed: list[bool],
+    codes: dict[int, frozenset[str]],
+) -> None:
     stop = lexicon.vocabulary.stopwords
     index = 0
     while index < len(keys):
@@ -446,7 +515,8 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
                 text, lexicon.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=90.0
             )
             if best is not None:
-                _take(reading, lexicon.terms[tuple(best[0].split(" "))], text)
+                refs = lexicon.terms[tuple(best[0].split(" "))]
+                _take_fuzzy(reading, refs, text, range(index, index + size), codes)
                 for position in range(index, index + size):
                     consumed[position] = True
                 index += size
@@ -462,7 +532,9 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             if best is not None and best[0].endswith(word) and not best[0].startswith(word):
                 best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
-                _take(reading, lexicon.terms[(best[0],)], word)
+                _take_fuzzy(
+                    reading, lexicon.terms[(best[0],)], word, range(index, index + 1), codes
+                )
                 consumed[index] = True
         index += 1
 
@@ -496,6 +568,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         free_runs=tuple(reading.runs),
         practice_modes=frozenset(reading.modes - reading.excluded_modes),
         modality_words=tuple(sorted(reading.modality_words.items())),
+        place_mentions=tuple(reading.places),
     )
     intents = reading.intents
     if "dispatch" in intents:
@@ -578,18 +651,16 @@ def _with_context(
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
+    named_place = bool(query.places or query.place_mentions)
     if not query.has_subject and (
-        query.places
-        or query.modalities
-        or query.children
-        or query.languages
-        or query.practice_modes
+        named_place or query.modalities or query.children or query.languages or query.practice_modes
     ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
             last,
             intent=intent,
-            places=query.places or last.places,
+            places=query.places if named_place else last.places,
+            place_mentions=query.place_mentions if named_place else last.place_mentions,
             modalities=last.modalities | query.modalities,
             languages=last.languages | query.languages,
             children=last.children or query.children,
@@ -607,15 +678,18 @@ def _with_context(
             free_runs=query.free_runs,
             activities=query.activities,
             places=query.places or last.places,
+            place_mentions=query.place_mentions or last.place_mentions,
             modalities=last.modalities | query.modalities,
             page=0,
             follow_up=True,
         )
     if not query.has_subject and query.intent == Intent.COUNT and not query.places:
         return replace(last, intent=Intent.COUNT, page=0, follow_up=True)
-    if reading.follow_up and query.has_subject and not query.places and last.places:
+    if reading.follow_up and query.has_subject and not named_place and last.places:
         # "et les infirmiers ?": a new subject in the same place.
-        return replace(query, places=last.places, follow_up=True)
+        return replace(
+            query, places=last.places, place_mentions=last.place_mentions, follow_up=True
+        )
     return query
 
 

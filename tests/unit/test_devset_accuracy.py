@@ -145,7 +145,8 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directory
     professionals = asyncio.run(_load(data_dir / "cpts-bot.sqlite"))
     vocabulary = load_vocabulary()
     config = load_rooms_config(rooms_file)
-    places = PlaceIndex.build(config.territory.communes)
+    territory = config.territory
+    places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
     yield DirectoryIndex.build(professionals, (), vocabulary), Lexicon.build(vocabulary, places)
 
 
