@@ -141,7 +141,7 @@ def main() -> None:
 
     territory = Territory.model_validate(yaml.safe_load(TERRITORY.read_text("utf-8"))["territory"])
     vocabulary = load_vocabulary()
-    places = PlaceIndex.build(territory.communes)
+    places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
     started = time.perf_counter()
     lexicon = Lexicon.build(vocabulary, places)
     lexicon_ms = (time.perf_counter() - started) * 1000
