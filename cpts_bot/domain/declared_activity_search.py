@@ -36,6 +36,7 @@ from cpts_bot.domain.word_stems import MIN_PREFIX, stem, stems_match
 
 TYPO_SCORE = 85.0
 MIN_TYPO_LENGTH = 5
+MIN_DECLARED_PREFIX = 5
 MAX_COMBINED_WORDS = 6  # up to this many words, the best coverage is found with set operations
 
 
@@ -187,10 +188,11 @@ class DeclaredActivityIndex:
                     break
                 if declared != asked:
                     found.append(declared)
+            # A declared word shorter than the asked one ("lymph" for "lymphatique") must
+            # carry most of it: "oral" is not "oralité".
+            shortest = max(MIN_DECLARED_PREFIX, int(len(asked) * 0.6 + 0.5))
             found += [
-                asked[:size]
-                for size in range(MIN_PREFIX, len(asked))
-                if asked[:size] in self.by_stem
+                asked[:size] for size in range(shortest, len(asked)) if asked[:size] in self.by_stem
             ]
         return found
 

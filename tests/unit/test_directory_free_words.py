@@ -218,3 +218,15 @@ def test_a_generic_word_alone_does_not_answer_a_specific_request() -> None:
     assert index.match(asked, kines, kines).positions == {2}
     # Where nobody does vestibular rehabilitation, "rééducation" alone gives nobody.
     assert index.match(asked, kines, {0, 1}).positions == set()
+
+
+def test_a_short_declared_word_is_not_a_longer_asked_one() -> None:
+    people = [
+        person(0, ("bilan du langage oral",), profession="91"),
+        person(1, ("troubles de l'oralité",), profession="91"),
+        person(2, ("drainage lymphatique",), profession="70"),
+    ]
+    index = DeclaredActivityIndex.build(people, load_vocabulary())
+    everyone = {0, 1, 2}
+    assert index.match([phrase("oralite")], None, everyone).positions == {1}
+    assert index.match([phrase("lymph")], None, everyone).positions == {2}
