@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
+from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -252,6 +253,7 @@ class RoomsConfig(BaseModel):
     dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:
