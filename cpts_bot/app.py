@@ -19,6 +19,7 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
@@ -47,6 +48,7 @@ from cpts_bot.services.data_minimisation import (
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.services.request_tracking import RecentQuestions
@@ -84,6 +86,7 @@ def build_features(
     directory_index = DatabaseIndexProvider(database)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
@@ -94,7 +97,9 @@ def build_features(
     chat: list[ChatFeature] = [
         TrustFeature(),
         AlertsFeature(members=members),
+        medecin_traitant,
         dispatch,
+        PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
         ReportFeature(),
         CardFeature(on_card_changed=directory_index.mark_dirty),
@@ -104,6 +109,8 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    mt_every = config.medecin_traitant.check_every_seconds
+    jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
     async def alerts_job(context: HandlerContext) -> None:
         await run_due_alerts(
@@ -128,6 +135,7 @@ def build_features(
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
+        ("medtrait:", medecin_traitant_on_sent),
     ]
     failures: list[tuple[str, FailedListener]] = [
         (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
@@ -217,6 +225,8 @@ class BotApp:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
         scheduler.shutdown(wait=False)
+        if self._power_check is not None:
+            tasks.append(self._power_check)
         for task in tasks:
             task.cancel()
         for task in tasks:

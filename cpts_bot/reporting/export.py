@@ -89,11 +89,17 @@ def write_xlsx(
     path: Path,
     labels: Labels | None = None,
     title: str = "requests",
+    more_sheets: Sequence[tuple[str, Sequence[Sequence[object]]]] = (),
 ) -> Path:
+    """The requests, then ``more_sheets`` ((title, table with its header) each)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in export_table(rows, labels):
         sheet.append(row)
+    for name, table in more_sheets:
+        extra = workbook.create_sheet(name[:31])
+        for row in table:
+            extra.append(list(row))
     workbook.save(path)
     return path
 
