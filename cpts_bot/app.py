@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from nio import AsyncClient
 
@@ -22,30 +22,35 @@ from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
-from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
+from cpts_bot.matrix.room_powers_check import check_room_powers
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.data_minimisation import (
+    ERASE_DETAILS_EVERY_SECONDS,
+    RETENTION_EVERY_SECONDS,
+    apply_retention_policy,
+    erase_expired_details,
+)
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
-from cpts_bot.services.request_tracking import (
-    PURGE_EVERY_SECONDS,
-    RecentQuestions,
-    purge_free_texts,
-)
+from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
+from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.file_modes import restrict_tree
 
 log = logging.getLogger("cpts_bot")
 
@@ -98,7 +103,14 @@ def build_features(
 
     jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
     jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
-    jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
+    jobs.append(
+        PeriodicJob(
+            "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True
+        )
+    )
+    jobs.append(
+        PeriodicJob("retention", RETENTION_EVERY_SECONDS, apply_retention_policy, checkpoint=True)
+    )
     listeners: list[tuple[str, SentListener]] = [
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
@@ -121,6 +133,7 @@ class BotApp:
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
+    _power_check: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Run until :meth:`stop` (or a signal) and leave the device logged in."""
@@ -133,6 +146,10 @@ class BotApp:
             status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
             if status is not None and status.recovery_key:
                 self.recovery_key = status.recovery_key
+            await record_identity(self.database, self.client, status)
+            loose = restrict_tree(self.settings.data_dir)
+            if loose:
+                log.warning("data directory made private", extra={"paths": len(loose)})
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
@@ -200,10 +217,46 @@ class BotApp:
                 "rooms": len(self.client.rooms),
             },
         )
+        self._power_check = asyncio.create_task(self._check_room_powers())
         self.ready.set()
+
+    async def _check_room_powers(self) -> None:
+        """Warn the coordination room of what the bot cannot do in its alert and duty
+        rooms (once per start, after the first sync has joined them)."""
+        assert self.client is not None and self.database is not None and self.gateway
+        try:
+            findings = await check_room_powers(self.client, self.database, self.config)
+        except Exception:
+            log.exception("room power check failed")
+            return
+        log.info(
+            "room powers checked",
+            extra={"rooms": len(findings), "problems": sum(f.has_problem for f in findings)},
+        )
+        self.gateway.wake()
 
     def stop(self) -> None:
         self.stop_event.set()
+
+
+async def record_identity(
+    database: Database, client: AsyncClient, status: CrossSigningStatus
+) -> None:
+    """Device and cross-signing state, for ``cpts-bot status``."""
+    if status.enabled:
+        cross_signing = f"device signed, master key {status.master_key}"
+    else:
+        cross_signing = "disabled (CPTS_CROSS_SIGNING=false)"
+    async with database.transaction() as db:
+        await bot_status.record(
+            db,
+            {
+                bot_status.DEVICE_ID: client.device_id or "",
+                bot_status.USER_ID: client.user_id,
+                bot_status.CROSS_SIGNING: cross_signing,
+            },
+            datetime.now(UTC),
+        )
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

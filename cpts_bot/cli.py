@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ def _feature_registrars() -> list[CliRegistrar]:
         "cpts_bot.importers.rota_csv",
         "cpts_bot.reporting.cli_commands",
         "cpts_bot.matrix.cross_signing_cli",
+        "cpts_bot.operations.status_cli",
     ):
         try:
             module = __import__(module_name, fromlist=["register_cli"])
@@ -105,6 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     setup_logging(settings.log_level)
+    os.umask(0o077)  # everything the bot writes is its user's alone (docs/privacy.md)
     from cpts_bot.matrix.client_factory import LoginError
     from cpts_bot.matrix.cross_signing import CrossSigningError
 

@@ -7,6 +7,7 @@ import re
 
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.dispatch_policy import policy_from_config
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.storage import core_repository as repo
 
@@ -62,7 +63,7 @@ class CoreFeature:
             lines.extend(
                 f"• {line}" for line in feature.help_lines(context.translator, coordinator)
             )
-        lines.append(_("Patient details stay in this encrypted chat; I never store them."))
+        lines.append(privacy_line(context))
         text = "\n".join(lines)
         html_lines = [f"<p>{_escape(lines[0])}</p>", "<ul>"]
         html_lines += [f"<li>{_escape(line[2:])}</li>" for line in lines[1:-1]]
@@ -89,6 +90,17 @@ class CoreFeature:
         await context.outbox.reply(
             Reply(context.translator.gettext("Done: from now on I answer you in this language."))
         )
+
+
+def privacy_line(context: HandlerContext) -> str:
+    """What the bot keeps of patient data, and for how long (true to the settings)."""
+    return context.translator.gettext(
+        "Patient data stays in this encrypted chat. My own copies are erased: my messages"
+        " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
+        " it is taken), what you typed after {days} days.",
+        hours=policy_from_config(context.config).details_kept_hours,
+        days=context.config.tracking.retention_days,
+    )
 
 
 def _escape(text: str) -> str:

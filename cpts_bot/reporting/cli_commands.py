@@ -22,7 +22,8 @@ from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import apply_retention, export_rows_between
+from cpts_bot.storage.retention_repository import apply_retention, report_lines
+from cpts_bot.storage.tracking_repository import export_rows_between
 
 DEFAULT_RETENTION_DAYS = TrackingConfig().retention_days
 
@@ -83,7 +84,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
     retention = subparsers.add_parser(
         "retention",
-        help="empty the free text of requests older than the retention period",
+        help="empty every typed text older than the retention period (report per table)",
         description="Without --apply, only count what would be emptied (dry run).",
     )
     retention.add_argument(
@@ -144,14 +145,14 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
-                counts = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
+                report = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
+            if args.apply:
+                await database.checkpoint()
         finally:
             await database.close()
         verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
-        print(
-            f"retention {days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
-            f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts"
-        )
+        print(f"retention {days} days, before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb}")
+        print("\n".join(report_lines(report)))
         return 0
 
     return _run(main)
