@@ -12,14 +12,14 @@ Exit codes (the container health check relies on them):
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.health import HealthLimits, StatusSnapshot, problems
+from cpts_bot.settings import DATABASE_FILE
 from cpts_bot.storage.bot_status import read_snapshot
 
-DATABASE_NAME = "cpts-bot.sqlite"
 CREDENTIALS_NAME = "credentials.json"
 
 
@@ -31,7 +31,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         "--data-dir",
         type=Path,
         default=None,
-        help="the bot's data directory (default: CPTS_DATA_DIR, else data)",
+        help="the bot's data directory (default: CPTS_DATA_DIR from the environment or"
+        " .env, as cpts-bot run)",
     )
     status.add_argument("--max-sync-minutes", type=float, default=5)
     status.add_argument("--max-queue-minutes", type=float, default=10)
@@ -39,9 +40,9 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
-    data_dir = Path(args.data_dir or os.environ.get("CPTS_DATA_DIR") or "data")
+    data_dir = Path(args.data_dir) if args.data_dir else local_settings_of(args).data_dir
     snapshot = read_snapshot(
-        data_dir / DATABASE_NAME,
+        data_dir / DATABASE_FILE,
         now or datetime.now(UTC),
         has_credentials=(data_dir / CREDENTIALS_NAME).exists(),
     )
