@@ -23,8 +23,9 @@ from tests.integration.conftest import BotProcess, Users
 pytestmark = pytest.mark.synapse
 REPO = Path(__file__).resolve().parents[2]
 READY = "ready: logged in, synced, listening"
-# What a packaging problem looks like in a build log (setuptools, pip, Python warnings).
-WARNING = re.compile(r"warning", re.IGNORECASE)
+# What a packaging problem looks like in a build log: "warning: ...", "WARNING ...",
+# SetuptoolsDeprecationWarning ... (not a file name such as room_powers_warning.py).
+WARNING = re.compile(r"(?i:\bwarning\b)|\b[A-Z]\w*Warning\b")
 # A Python warning (DeprecationWarning, UserWarning ...) printed by the running bot.
 PYTHON_WARNING = re.compile(r"\b[A-Z]\w*Warning\b")
 

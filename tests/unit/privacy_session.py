@@ -12,16 +12,16 @@ from typing import Any
 
 import yaml
 
-from cpts_bot.app import DATABASE_FILE, build_features
+from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.devtools.demo import EXAMPLE_ROOMS, SAMPLE_DIR
+from cpts_bot.devtools.demo import SAMPLE_DIR, SAMPLE_TERRITORY
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.times import to_iso
 from cpts_bot.importers.directory_csv import import_directory_csv
 from cpts_bot.importers.rota_csv import import_rota_csv
 from cpts_bot.importers.rpps_extract import import_rpps_extract
 from cpts_bot.scheduling.periodic_jobs import JobRunner
-from cpts_bot.settings import RoomsConfig, load_rooms_config
+from cpts_bot.settings import DATABASE_FILE, RoomsConfig, load_rooms_config
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
@@ -41,7 +41,7 @@ def direct_room(user_id: str) -> str:
 
 
 def session_config(folder: Path) -> RoomsConfig:
-    rooms = yaml.safe_load(EXAMPLE_ROOMS.read_text("utf-8"))
+    rooms = yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8"))
     rooms["coordinators"] = [COORD]
     rooms["access"] = {"users": [], "servers": ["localhost"]}
     rooms["rooms"] = {"coordination": COORDINATION_ROOM, "alerts": [ALERTS_ROOM], "duty": {}}
