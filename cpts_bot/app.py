@@ -9,6 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from nio import AsyncClient
 
@@ -18,13 +19,18 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
-from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
+from cpts_bot.matrix.matrix_chat_gateway import (
+    FailedListener,
+    MatrixChatGateway,
+    SentListener,
+)
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import check_room_powers
@@ -42,10 +48,17 @@ from cpts_bot.services.data_minimisation import (
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.services.request_tracking import RecentQuestions
-from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
+from cpts_bot.services.territorial_alerts import (
+    PIN_CORRELATION_PREFIX,
+    AlertSettings,
+    RoomMembers,
+    on_pin_failed,
+    run_due_alerts,
+)
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
@@ -64,6 +77,7 @@ class Features:
     directory_index: DatabaseIndexProvider
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
+    failure_listeners: list[tuple[str, FailedListener]] = field(default_factory=list)
 
 
 def build_features(
@@ -72,16 +86,20 @@ def build_features(
     directory_index = DatabaseIndexProvider(database)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
+        check_every=timedelta(seconds=config.alerts.check_seconds),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
     chat: list[ChatFeature] = [
         TrustFeature(),
         AlertsFeature(members=members),
+        medecin_traitant,
         dispatch,
+        PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
         ReportFeature(),
         CardFeature(on_card_changed=directory_index.mark_dirty),
@@ -91,6 +109,8 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    mt_every = config.medecin_traitant.check_every_seconds
+    jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
     async def alerts_job(context: HandlerContext) -> None:
         await run_due_alerts(
@@ -115,8 +135,14 @@ def build_features(
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
+        ("medtrait:", medecin_traitant_on_sent),
     ]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
+    failures: list[tuple[str, FailedListener]] = [
+        (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
+    ]
+    return Features(
+        chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners, failures
+    )
 
 
 @dataclass
@@ -177,6 +203,8 @@ class BotApp:
         self.router, self.gateway = router, gateway
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
+        for prefix, failed in features.failure_listeners:
+            gateway.on_failed(prefix, failed)
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )
@@ -197,6 +225,8 @@ class BotApp:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
         scheduler.shutdown(wait=False)
+        if self._power_check is not None:
+            tasks.append(self._power_check)
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -12,12 +12,13 @@ Exit codes (the container health check relies on them):
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.health import HealthLimits, StatusSnapshot, problems
-from cpts_bot.settings import DATABASE_FILE
+from cpts_bot.domain.health import NOT_SET_UP, HealthLimits, StatusSnapshot, problems
+from cpts_bot.settings import ConfigError
 from cpts_bot.storage.bot_status import read_snapshot
 
 CREDENTIALS_NAME = "credentials.json"
@@ -31,8 +32,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         "--data-dir",
         type=Path,
         default=None,
-        help="the bot's data directory (default: CPTS_DATA_DIR from the environment or"
-        " .env, as cpts-bot run)",
+        help="the bot's data directory (default: CPTS_DATA_DIR, as every command reads it)",
     )
     status.add_argument("--max-sync-minutes", type=float, default=5)
     status.add_argument("--max-queue-minutes", type=float, default=10)
@@ -40,9 +40,14 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
-    data_dir = Path(args.data_dir) if args.data_dir else local_settings_of(args).data_dir
+    try:
+        settings = local_settings_of(args)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return NOT_SET_UP
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     snapshot = read_snapshot(
-        data_dir / DATABASE_FILE,
+        data_dir / settings.database_path.name,
         now or datetime.now(UTC),
         has_credentials=(data_dir / CREDENTIALS_NAME).exists(),
     )

@@ -23,9 +23,9 @@ from tests.integration.conftest import BotProcess, Users
 pytestmark = pytest.mark.synapse
 REPO = Path(__file__).resolve().parents[2]
 READY = "ready: logged in, synced, listening"
-# What a packaging problem looks like in a build log: "warning: ...", "WARNING ...",
-# SetuptoolsDeprecationWarning ... (not a file name such as room_powers_warning.py).
-WARNING = re.compile(r"(?i:\bwarning\b)|\b[A-Z]\w*Warning\b")
+# What a packaging problem looks like in a build log (setuptools, pip, Python warnings).
+# "warning:" as setuptools and pip print it, or a *Warning class; not a file named *_warning.py.
+WARNING = re.compile(r"\bwarning\b|(?-i:[A-Z]\w*Warning\b)", re.IGNORECASE)
 # A Python warning (DeprecationWarning, UserWarning ...) printed by the running bot.
 PYTHON_WARNING = re.compile(r"\b[A-Z]\w*Warning\b")
 
@@ -215,7 +215,7 @@ def test_the_docker_image_is_built_from_the_wheel_and_runs_as_non_root() -> None
         user = run(["docker", "run", "--rm", "--entrypoint", "id", tag, "-u"], cwd=REPO)
         assert user.strip() != "0"
         config = run(["docker", "image", "inspect", "--format", "{{json .Config}}", tag], cwd=REPO)
-        assert '"/data"' in config and '"CMD","cpts-bot","status"' in config
+        assert '"/data"' in config and '"Healthcheck"' in config
         location = run(
             [
                 "docker",
