@@ -121,6 +121,7 @@ def test_report_and_export_carry_the_section(tmp_path: Path) -> None:
         out=out,
         db=tmp_path / "bot.sqlite",
         rooms_file=tmp_path / "none.yaml",
+        language="fr",
     )
     assert run_export(args) == 0
     rows = [line.split(";") for line in out.read_text("utf-8-sig").splitlines()]
