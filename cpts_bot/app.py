@@ -23,6 +23,7 @@ from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, Plain
 from cpts_bot.chat.report_feature import ReportFeature
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TrustFeature
+from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
@@ -83,7 +84,8 @@ class Features:
 def build_features(
     database: Database, config: RoomsConfig, members: RoomMembers | None = None
 ) -> Features:
-    directory_index = DatabaseIndexProvider(database)
+    vocabulary = load_cpts_vocabulary(config.vocabulary_file)
+    directory_index = DatabaseIndexProvider(database, vocabulary)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
     medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
@@ -102,9 +104,9 @@ def build_features(
         PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
         ReportFeature(),
-        CardFeature(on_card_changed=directory_index.mark_dirty),
+        CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
-        DirectoryFeature(directory_index, recent_questions=recent_questions),
+        DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
