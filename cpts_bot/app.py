@@ -15,12 +15,14 @@ from nio import AsyncClient
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.chat.commands import Command
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.report_feature import ReportFeature
+from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.chat.trust_feature import TrustFeature
+from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.cross_signing import ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
@@ -54,11 +56,14 @@ DATABASE_FILE = "cpts-bot.sqlite"
 
 @dataclass
 class Features:
-    """The chat features, in the order they are tried, and what runs after each event."""
+    """The declared commands and follow-ups, the features not yet declared (tried in
+    order, after the declared commands), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]
     directory_index: DatabaseIndexProvider
+    commands: list[Command] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
 
@@ -75,12 +80,14 @@ def build_features(
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
+    alerts = AlertsFeature(members=members)
+    handoff_feature = HandoffFeature(recent_questions)
+    commands: list[Command] = [*TRUST_COMMANDS, *REPORT_COMMANDS]
+    follow_ups = [dispatch.follow_up(), alerts.follow_up(), handoff_feature.follow_up()]
     chat: list[ChatFeature] = [
-        TrustFeature(),
-        AlertsFeature(members=members),
+        alerts,
         dispatch,
-        HandoffFeature(recent_questions),
-        ReportFeature(),
+        handoff_feature,
         CardFeature(on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
         DirectoryFeature(directory_index, recent_questions=recent_questions),
@@ -106,7 +113,15 @@ def build_features(
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
     ]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
+    return Features(
+        chat,
+        [directory_index.refresh_if_dirty],
+        directory_index,
+        commands,
+        follow_ups,
+        jobs,
+        listeners,
+    )
 
 
 @dataclass
@@ -158,6 +173,8 @@ class BotApp:
             on_outbox=gateway.wake,
             decryptor=lambda row: decrypt_stored_event(client, row, gate),
             typing=typing.set,
+            commands=features.commands,
+            follow_ups=features.follow_ups,
         )
         self.router, self.gateway = router, gateway
         for prefix, listener in features.sent_listeners:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.alert_schedule import (
     Schedule,
@@ -560,6 +561,17 @@ class AlertsFeature:
         return await self._reply(context, "\n".join(lines))
 
     # ------------------------------------------------------------------ acknowledgements
+
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the alert posts (correlated ``alert:``) acknowledge."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            return await self._acknowledgement_by_reply(message, context)
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            return await self.handle_reaction(reaction, context)
+
+        return FollowUp("alert:", on_message, on_reaction)
 
     async def _acknowledgement_by_reply(
         self, message: IncomingMessage, context: HandlerContext

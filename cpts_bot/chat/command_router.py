@@ -1,7 +1,10 @@
 """The router: takes inbox rows in order and handles each exactly once.
 
-For every event, in one transaction: access and encryption checks, the features in
-order (the first that handles it wins), the replies queued in the outbox, the event
+For every event, in one transaction: access and encryption checks; then a follow-up
+(a reply or reaction to one of the bot's messages) goes to what it answers, by the
+outbox correlation; a message goes to the declared command that understands it most
+specifically (the audience checked once), else to the features not yet declared, else
+to free text (the directory); the replies are queued in the outbox and the event is
 recorded as handled. An unexpected exception is logged with the event id (never the
 message text) and the user gets a short apology, once.
 """
@@ -10,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from cpts_bot.chat.core_feature import CoreFeature
+from cpts_bot.chat.command_dispatch import run_declared
+from cpts_bot.chat.commands import Command, CommandRegistry, Topic
+from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp, FollowUps
 from cpts_bot.chat.incoming import (
     KIND_MESSAGE,
     KIND_REACTION,
@@ -54,13 +60,16 @@ class CommandRouter:
         typing: Typing | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         before_event: list[Callable[[], Awaitable[None]]] | None = None,
+        commands: Iterable[Command] = (),
+        follow_ups: Iterable[FollowUp] = (),
     ) -> None:
         self._before_event = before_event or []
         self._database = database
         self._config = config
         self._bot = bot_user_id
         self._features = features
-        self._core = CoreFeature(features)
+        self.commands = CommandRegistry([*core_commands(self), *commands])
+        self._follow_ups = FollowUps(follow_ups)
         self._on_outbox = on_outbox
         self._decryptor = decryptor
         self._typing = typing
@@ -183,16 +192,18 @@ class CommandRouter:
             if not self._config.is_allowed(row.sender):
                 return
             reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
-            for feature in self._features:
-                if await feature.handle_reaction(reaction, context):
-                    return
+            await self._follow_ups.on_reaction(reaction, context)
 
     async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
-        if await self._core.handle_message(message, context):
+        if await self._follow_ups.on_message(message, context):
+            return
+        if await run_declared(self.commands, message, context):
             return
         for feature in self._features:
             if await feature.handle_message(message, context):
                 return
+        if await run_declared(self.commands, message, context, free_text=True):
+            return
         if message.is_direct or message.mentions_bot:
             _ = context.translator.gettext
             await context.outbox.reply(
@@ -244,6 +255,18 @@ class CommandRouter:
                 )
             await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
         self._on_outbox()
+
+    def help_commands(self) -> tuple[Command, ...]:
+        """The declared commands, for the generated help."""
+        return self.commands.commands
+
+    def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
+        """Help lines of the features not yet declared, under their topic."""
+        lines: list[str] = []
+        for feature in self._features:
+            if getattr(feature, "help_topic", Topic.GENERAL) is topic:
+                lines.extend(feature.help_lines(translator, coordinator))
+        return lines
 
 
 def _is_help(body: str) -> bool:

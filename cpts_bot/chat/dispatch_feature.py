@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
@@ -100,6 +101,19 @@ class DispatchFeature:
             self.directory,
             context.bot_user_id,
         )
+
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            return bool(message.reply_to) and await self._answer_by_reply(
+                message, self._deps(context)
+            )
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            return await self.handle_reaction(reaction, context)
+
+        return FollowUp("dispatch:", on_message, on_reaction)
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         row = await repo.message(context.db, reaction.reacts_to)

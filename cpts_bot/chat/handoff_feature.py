@@ -12,6 +12,7 @@ import unicodedata
 import aiosqlite
 
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.services import handoff
@@ -83,6 +84,19 @@ class HandoffFeature:
                 )
             )
         return lines
+
+    def follow_up(self) -> FollowUp:
+        """Coordinators' answers to a hand-off post (correlated ``handoff:``) are relayed."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            if message.room_id != context.config.rooms.coordination:
+                return False
+            relayed = await handoff.relay_answer(
+                context.db, context.outbox, context.config, message
+            )
+            return relayed is not None
+
+        return FollowUp("handoff:", on_message)
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         coordination = context.config.rooms.coordination
