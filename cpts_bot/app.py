@@ -82,7 +82,7 @@ def build_features(
     recent_questions = RecentQuestions()
     alerts = AlertsFeature(members=members)
     handoff_feature = HandoffFeature(recent_questions)
-    commands: list[Command] = [*TRUST_COMMANDS, *REPORT_COMMANDS]
+    commands: list[Command] = [*TRUST_COMMANDS, *REPORT_COMMANDS, *dispatch.commands()]
     follow_ups = [dispatch.follow_up(), alerts.follow_up(), handoff_feature.follow_up()]
     chat: list[ChatFeature] = [
         alerts,

@@ -48,4 +48,18 @@ COMMANDS = [
     ),
     ("confiance @name:server", "confiance @nom:serveur"),
     ("confiance", "confiance"),
+    # Dispatch follow-up commands.
+    ("the dispatch number", "le numéro du déclenchement"),
+    ("the dispatches you asked for or took", "les déclenchements que vous avez demandés ou pris"),
+    ("mes déclenchements", "mes déclenchements"),
+    ("the care is done", "le soin est fait"),
+    ("fait 42", "fait 42"),
+    ("hand back a dispatch you took", "rendre un déclenchement que vous aviez pris"),
+    ("je ne peux plus 42", "je ne peux plus 42"),
+    ("where a dispatch stands", "où en est un déclenchement"),
+    ("statut 42", "statut 42"),
+    ("ask again when nobody took it", "relancer quand personne ne l'a pris"),
+    ("relancer 42", "relancer 42"),
+    ("cancel a dispatch you asked for", "annuler un déclenchement que vous avez demandé"),
+    ("annuler 42", "annuler 42"),
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.follow_ups import FollowUps
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.storage.directory_repository import DirectoryRepository
@@ -51,3 +55,42 @@ async def run_declared(
         return True
     await command.handler(CommandCall(command, message, context, understood.value))
     return True
+
+
+@dataclass
+class Routes:
+    """Everything a message may go to: follow-ups, declared commands, features not yet
+    declared (tried in their order, after the declared commands)."""
+
+    commands: CommandRegistry = field(default_factory=CommandRegistry)
+    follow_ups: FollowUps = field(default_factory=FollowUps)
+    features: list[ChatFeature] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, *features: Any) -> Routes:
+        """The routes of ``features``: their ``commands()``, ``follow_up()`` and, for those
+        that still route themselves, ``handle_message``."""
+        commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
+        follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
+        legacy = [f for f in features if hasattr(f, "handle_message")]
+        return cls(CommandRegistry(commands), FollowUps(follow_ups), legacy)
+
+
+async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
+    """Handle ``message``: what it answers, else the most specific declared command, else
+    a feature not yet declared, else free text. False when nothing took it."""
+    if await routes.follow_ups.on_message(message, context):
+        return True
+    if await run_declared(routes.commands, message, context):
+        return True
+    for feature in routes.features:
+        if await feature.handle_message(message, context):
+            return True
+    return await run_declared(routes.commands, message, context, free_text=True)
+
+
+async def route_reaction(
+    routes: Routes, reaction: IncomingReaction, context: HandlerContext
+) -> bool:
+    """A reaction is only ever a follow-up: it goes to what it reacts to."""
+    return await routes.follow_ups.on_reaction(reaction, context)

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from cpts_bot.chat.command_dispatch import run_declared
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.commands import Command, CommandRegistry, Topic
 from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
@@ -69,7 +69,7 @@ class CommandRouter:
         self._bot = bot_user_id
         self._features = features
         self.commands = CommandRegistry([*core_commands(self), *commands])
-        self._follow_ups = FollowUps(follow_ups)
+        self._routes = Routes(self.commands, FollowUps(follow_ups), features)
         self._on_outbox = on_outbox
         self._decryptor = decryptor
         self._typing = typing
@@ -192,17 +192,10 @@ class CommandRouter:
             if not self._config.is_allowed(row.sender):
                 return
             reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
-            await self._follow_ups.on_reaction(reaction, context)
+            await route_reaction(self._routes, reaction, context)
 
     async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
-        if await self._follow_ups.on_message(message, context):
-            return
-        if await run_declared(self.commands, message, context):
-            return
-        for feature in self._features:
-            if await feature.handle_message(message, context):
-                return
-        if await run_declared(self.commands, message, context, free_text=True):
+        if await route_message(self._routes, message, context):
             return
         if message.is_direct or message.mentions_bot:
             _ = context.translator.gettext

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cpts_bot.chat.commands import Command, Topic
+from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
@@ -67,6 +69,7 @@ class DispatchFeature:
     """The ChatFeature for dispatch requests."""
 
     name = "dispatch"
+    help_topic = Topic.DUTY
 
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
@@ -75,8 +78,6 @@ class DispatchFeature:
         _ = translator.gettext
         lines = [
             _("Reply “je prends” or react 👍 to a dispatch to take it; “pas dispo” or ❌ if not."),
-            _("“je ne peux plus 42”: hand back a dispatch you took."),
-            _("“mes déclenchements”, “statut 42”: follow dispatches."),
         ]
         if is_coordinator:
             lines.insert(
@@ -91,6 +92,22 @@ class DispatchFeature:
     async def run_due_steps(self, context: HandlerContext) -> None:
         """The periodic job: escalate or expire what is due (the database is the truth)."""
         await run_due_steps_in(self._deps(context))
+
+    def commands(self) -> list[Command]:
+        """The declared dispatch commands (« fait 42 », « relancer 42 », ...)."""
+        return dispatch_commands(self)
+
+    def deps_for(self, context: HandlerContext) -> DispatchDeps:
+        return self._deps(context)
+
+    async def run_command(
+        self,
+        command: DispatchCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> None:
+        await self._command(command, message, deps, context)
 
     def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
         return DispatchDeps(
@@ -133,8 +150,11 @@ class DispatchFeature:
         if message.reply_to and await self._answer_by_reply(message, deps):
             return True
         command = parse_command(text)
-        if command is not None and await self._command(command, message, deps, context):
-            return True
+        # The numbered commands are declared (dispatch_commands.py); « annuler » alone
+        # drops the guided request in progress, if there is one.
+        if command is not None and command.kind is CommandKind.CANCEL_DRAFT:
+            if await self._command(command, message, deps, context):
+                return True
         if is_dispatch_request(text):
             await self._request(message, deps, context)
             return True

@@ -253,3 +253,10 @@ async def test_greetings_and_thanks_get_a_short_human_answer(database: Database)
 
 async def _noop(call: CommandCall) -> None:
     return None
+
+
+async def test_fait_and_relancer_are_in_the_help(database: Database) -> None:
+    router = router_for(database, make_config())
+    duty = await say(database, router, "aide gardes")
+    assert "« fait 42 »" in duty and "« relancer 42 »" in duty
+    assert "« mes déclenchements »" in duty
