@@ -16,6 +16,7 @@ from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.commands import Command
+from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
@@ -82,16 +83,21 @@ def build_features(
     recent_questions = RecentQuestions()
     alerts = AlertsFeature(members=members)
     handoff_feature = HandoffFeature(recent_questions)
-    commands: list[Command] = [*TRUST_COMMANDS, *REPORT_COMMANDS, *dispatch.commands()]
+    commands: list[Command] = [
+        *TRUST_COMMANDS,
+        *REPORT_COMMANDS,
+        *dispatch.commands(),
+        *handoff_feature.commands(),
+    ]
     follow_ups = [dispatch.follow_up(), alerts.follow_up(), handoff_feature.follow_up()]
     chat: list[ChatFeature] = [
         alerts,
         dispatch,
-        handoff_feature,
         CardFeature(on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
-        DirectoryFeature(directory_index, recent_questions=recent_questions),
     ]
+    directory = DirectoryFeature(directory_index, recent_questions=recent_questions)
+    commands += directory_commands(directory)
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))

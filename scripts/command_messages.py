@@ -62,4 +62,10 @@ COMMANDS = [
     ("relancer 42", "relancer 42"),
     ("cancel a dispatch you asked for", "annuler un déclenchement que vous avez demandé"),
     ("annuler 42", "annuler 42"),
+    # The directory.
+    ("find a professional: profession, place, what they do", "trouver un professionnel : métier, lieu, ce qu'il fait"),
+    ("your question, in your words", "votre question, avec vos mots"),
+    ("kiné à domicile {commune}", "kiné à domicile {commune}"),
+    ("combien d'IDE à {other_commune} ?", "combien d'IDE à {other_commune} ?"),
+    ("plus", "plus"),
 ]

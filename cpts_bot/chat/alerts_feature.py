@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
@@ -33,6 +34,7 @@ from cpts_bot.domain.alert_schedule import (
 from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services import territorial_alerts as alerts
 from cpts_bot.services.territorial_alerts import RoomMembers
 from cpts_bot.settings import RoomsConfig
@@ -212,13 +214,14 @@ class AlertsFeature:
     """Territorial alerts by chat."""
 
     name = "alerts"
+    help_topic = Topic.ALERTS
 
     def __init__(self, members: RoomMembers | None = None) -> None:
         self.members = members
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
-        lines = [_("React to an alert (or reply to it) to acknowledge it")]
+        lines: list[str] = []
         if is_coordinator:
             lines += [
                 _("« alerte urgent: text | quand: demain 8h | pour: tous » — create an alert"),
@@ -571,7 +574,15 @@ class AlertsFeature:
         async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
             return await self.handle_reaction(reaction, context)
 
-        return FollowUp("alert:", on_message, on_reaction)
+        return FollowUp(
+            "alert:",
+            on_message,
+            on_reaction,
+            help=N_("acknowledge an alert: react to it (or reply to it)"),
+            examples=(N_("👍"),),
+            topic=Topic.ALERTS,
+            priority=36,
+        )
 
     async def _acknowledgement_by_reply(
         self, message: IncomingMessage, context: HandlerContext

@@ -53,8 +53,8 @@ async def run_declared(
     if not await may_use(command.audience, message.sender, context):
         await context.outbox.reply(Reply(refusal(command, context.translator)))
         return True
-    await command.handler(CommandCall(command, message, context, understood.value))
-    return True
+    handled = await command.handler(CommandCall(command, message, context, understood.value))
+    return handled is not False
 
 
 @dataclass

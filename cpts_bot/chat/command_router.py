@@ -22,6 +22,7 @@ from cpts_bot.chat.commands import Command, CommandRegistry, Topic
 from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp, FollowUps
+from cpts_bot.chat.help_texts import Helped
 from cpts_bot.chat.incoming import (
     KIND_MESSAGE,
     KIND_REACTION,
@@ -249,9 +250,9 @@ class CommandRouter:
             await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
         self._on_outbox()
 
-    def help_commands(self) -> tuple[Command, ...]:
-        """The declared commands, for the generated help."""
-        return self.commands.commands
+    def help_commands(self) -> tuple[Helped, ...]:
+        """The declared commands and follow-ups, for the generated help."""
+        return (*self.commands.commands, *self._routes.follow_ups.helped)
 
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
         """Help lines of the features not yet declared, under their topic."""

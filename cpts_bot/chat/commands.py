@@ -144,7 +144,9 @@ class CommandCall:
         await self.context.outbox.reply(Reply(text, html=html))
 
 
-Handler = Callable[[CommandCall], Awaitable[None]]
+# A handler may return False to say "not mine after all" (e.g. no rota for that
+# profession: the directory answers); None or True mean handled.
+Handler = Callable[[CommandCall], Awaitable[bool | None]]
 
 
 @dataclass(frozen=True)

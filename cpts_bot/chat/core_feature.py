@@ -15,7 +15,7 @@ from cpts_bot.chat.commands import (
     Topic,
     fold_command,
 )
-from cpts_bot.chat.help_texts import TOPIC_WORDS, short_help, topic_help
+from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
@@ -42,7 +42,7 @@ LANGUAGE_NAMES = {
 class HelpSource(Protocol):
     """What help is generated from: the declarations, and lines of older features."""
 
-    def help_commands(self) -> tuple[Command, ...]: ...
+    def help_commands(self) -> tuple[Helped, ...]: ...
 
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]: ...
 

@@ -76,9 +76,7 @@ class DispatchFeature:
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         _ = translator.gettext
-        lines = [
-            _("Reply “je prends” or react 👍 to a dispatch to take it; “pas dispo” or ❌ if not."),
-        ]
+        lines: list[str] = []
         if is_coordinator:
             lines.insert(
                 0,
@@ -130,7 +128,15 @@ class DispatchFeature:
         async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
             return await self.handle_reaction(reaction, context)
 
-        return FollowUp("dispatch:", on_message, on_reaction)
+        return FollowUp(
+            "dispatch:",
+            on_message,
+            on_reaction,
+            help=N_("take a dispatch: reply to it, or react 👍 (❌ if not available)"),
+            examples=(N_("je prends"), N_("pas dispo")),
+            topic=Topic.DUTY,
+            priority=35,
+        )
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         row = await repo.message(context.db, reaction.reacts_to)

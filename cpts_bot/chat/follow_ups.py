@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from cpts_bot.chat.commands import Audience, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.storage import core_repository as repo
@@ -28,6 +29,16 @@ class FollowUp:
     prefix: str
     on_message: MessageFollowUp | None = None
     on_reaction: ReactionFollowUp | None = None
+    # For the generated help, like a command's (an example is what one answers).
+    help: str = ""
+    examples: tuple[str, ...] = ()
+    topic: Topic = Topic.GENERAL
+    audience: Audience = Audience.ANYONE
+    priority: int = 50
+
+    @property
+    def name(self) -> str:
+        return self.prefix.rstrip(":")
 
 
 class FollowUps:
@@ -39,6 +50,11 @@ class FollowUps:
             if follow_up.prefix in self._by_prefix:
                 raise ValueError(f"two follow-ups for {follow_up.prefix!r}")
             self._by_prefix[follow_up.prefix] = follow_up
+
+    @property
+    def helped(self) -> tuple[FollowUp, ...]:
+        """The follow-ups with a help text, for the generated help."""
+        return tuple(f for f in self._by_prefix.values() if f.help)
 
     def _of(self, correlation: str) -> FollowUp | None:
         prefix = correlation.split(":", 1)[0] + ":"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import Protocol
 
-from cpts_bot.chat.commands import Audience, Command, Topic
+from cpts_bot.chat.commands import Audience, Topic
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
@@ -45,7 +46,24 @@ TOPIC_WORDS = {
 SHOWN_TOPICS = (Topic.DIRECTORY, Topic.DUTY, Topic.ALERTS, Topic.COORDINATION)
 
 
-def visible_to(commands: Iterable[Command], is_coordinator: bool) -> list[Command]:
+class Helped(Protocol):
+    """What help is made of: a declared command, or a declared follow-up."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def help(self) -> str: ...
+    @property
+    def examples(self) -> tuple[str, ...]: ...
+    @property
+    def topic(self) -> Topic: ...
+    @property
+    def audience(self) -> Audience: ...
+    @property
+    def priority(self) -> int: ...
+
+
+def visible_to(commands: Iterable[Helped], is_coordinator: bool) -> list[Helped]:
     """The commands this person may use, by priority then name."""
     shown = [
         command
@@ -63,14 +81,14 @@ def example_text(example: str, translator: Translator, config: RoomsConfig) -> s
     )
 
 
-def command_line(command: Command, translator: Translator, config: RoomsConfig) -> str:
+def command_line(command: Helped, translator: Translator, config: RoomsConfig) -> str:
     """« example » — what it does."""
     example = example_text(command.examples[0], translator, config)
     return f"« {example} » — {translator.gettext(command.help)}"
 
 
 def short_help(
-    commands: Iterable[Command], translator: Translator, config: RoomsConfig, coordinator: bool
+    commands: Iterable[Helped], translator: Translator, config: RoomsConfig, coordinator: bool
 ) -> Reply:
     """« aide »: the first things to know, in under 12 lines."""
     _ = translator.gettext
@@ -91,7 +109,7 @@ def short_help(
 
 def topic_help(
     topic: Topic,
-    commands: Iterable[Command],
+    commands: Iterable[Helped],
     translator: Translator,
     config: RoomsConfig,
     coordinator: bool,
