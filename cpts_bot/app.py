@@ -88,13 +88,13 @@ def build_features(
         *REPORT_COMMANDS,
         *dispatch.commands(),
         *handoff_feature.commands(),
+        *RotaFeature(lookup).commands(),
+        *CardFeature(on_card_changed=directory_index.mark_dirty).commands(),
     ]
     follow_ups = [dispatch.follow_up(), alerts.follow_up(), handoff_feature.follow_up()]
     chat: list[ChatFeature] = [
         alerts,
         dispatch,
-        CardFeature(on_card_changed=directory_index.mark_dirty),
-        RotaFeature(lookup),
     ]
     directory = DirectoryFeature(directory_index, recent_questions=recent_questions)
     commands += directory_commands(directory)

@@ -84,7 +84,7 @@ def core_commands(source: HelpSource) -> list[Command]:
         ),
         Command(
             name="aide-sujet",
-            phrase=Parser(_help_topic, specificity=5),
+            phrase=Parser(_help_topic, specificity=15),
             handler=topic_handler,
             help=N_("everything about one subject"),
             examples=(N_("aide gardes"), N_("aide annuaire")),
