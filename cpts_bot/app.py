@@ -8,63 +8,63 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from nio import AsyncClient
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.chat.commands import Command
 from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.matrix.client_factory import create_client
-from cpts_bot.matrix.cross_signing import ensure_cross_signed
+from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
+from cpts_bot.matrix.room_powers_check import check_room_powers
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
 from cpts_bot.services.answer_directory_query import DirectoryFeature
+from cpts_bot.services.data_minimisation import (
+    ERASE_DETAILS_EVERY_SECONDS,
+    RETENTION_EVERY_SECONDS,
+    apply_retention_policy,
+    erase_expired_details,
+)
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
-from cpts_bot.services.request_tracking import (
-    PURGE_EVERY_SECONDS,
-    RecentQuestions,
-    purge_free_texts,
-)
+from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
+from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.file_modes import restrict_tree
 
 log = logging.getLogger("cpts_bot")
-
-DATABASE_FILE = "cpts-bot.sqlite"
 
 
 @dataclass
 class Features:
-    """The declared commands and follow-ups, the features not yet declared (tried in
-    order, after the declared commands), and what runs before each event."""
+    """The chat features (their declared commands and follow-ups; those that still
+    route themselves are tried in this order), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]
     directory_index: DatabaseIndexProvider
-    commands: list[Command] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
 
@@ -82,22 +82,20 @@ def build_features(
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
     alerts = AlertsFeature(members=members)
-    handoff_feature = HandoffFeature(recent_questions)
-    commands: list[Command] = [
-        *TRUST_COMMANDS,
-        *REPORT_COMMANDS,
-        *dispatch.commands(),
-        *handoff_feature.commands(),
-        *RotaFeature(lookup).commands(),
-        *CardFeature(on_card_changed=directory_index.mark_dirty).commands(),
-    ]
-    follow_ups = [dispatch.follow_up(), alerts.follow_up(), handoff_feature.follow_up()]
+    directory = DirectoryFeature(directory_index, recent_questions=recent_questions)
+    # Each feature declares its commands and follow-ups; the router matches them by
+    # specificity. Alerts and dispatch requests still route themselves (in this order,
+    # after the declared commands).
     chat: list[ChatFeature] = [
+        Declared(TRUST_COMMANDS),
+        Declared(REPORT_COMMANDS),
         alerts,
         dispatch,
+        HandoffFeature(recent_questions),
+        RotaFeature(lookup),
+        CardFeature(on_card_changed=directory_index.mark_dirty),
+        Declared(tuple(directory_commands(directory))),
     ]
-    directory = DirectoryFeature(directory_index, recent_questions=recent_questions)
-    commands += directory_commands(directory)
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
@@ -113,21 +111,20 @@ def build_features(
 
     jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
     jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
-    jobs.append(PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts))
+    jobs.append(
+        PeriodicJob(
+            "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True
+        )
+    )
+    jobs.append(
+        PeriodicJob("retention", RETENTION_EVERY_SECONDS, apply_retention_policy, checkpoint=True)
+    )
     listeners: list[tuple[str, SentListener]] = [
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
     ]
-    return Features(
-        chat,
-        [directory_index.refresh_if_dirty],
-        directory_index,
-        commands,
-        follow_ups,
-        jobs,
-        listeners,
-    )
+    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
 
 
 @dataclass
@@ -144,11 +141,12 @@ class BotApp:
     synced: asyncio.Event = field(default_factory=asyncio.Event)
     router: CommandRouter | None = None
     gateway: MatrixChatGateway | None = None
+    _power_check: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Run until :meth:`stop` (or a signal) and leave the device logged in."""
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.database = await Database.open(self.settings.data_dir / DATABASE_FILE)
+        self.database = await Database.open(self.settings.database_path)
         try:
             self.client = await create_client(self.settings)
             # Before the first sync: what is exchanged before the device is cross-signed
@@ -156,6 +154,10 @@ class BotApp:
             status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
             if status is not None and status.recovery_key:
                 self.recovery_key = status.recovery_key
+            await record_identity(self.database, self.client, status)
+            loose = restrict_tree(self.settings.data_dir)
+            if loose:
+                log.warning("data directory made private", extra={"paths": len(loose)})
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
@@ -179,8 +181,6 @@ class BotApp:
             on_outbox=gateway.wake,
             decryptor=lambda row: decrypt_stored_event(client, row, gate),
             typing=typing.set,
-            commands=features.commands,
-            follow_ups=features.follow_ups,
         )
         self.router, self.gateway = router, gateway
         for prefix, listener in features.sent_listeners:
@@ -225,10 +225,46 @@ class BotApp:
                 "rooms": len(self.client.rooms),
             },
         )
+        self._power_check = asyncio.create_task(self._check_room_powers())
         self.ready.set()
+
+    async def _check_room_powers(self) -> None:
+        """Warn the coordination room of what the bot cannot do in its alert and duty
+        rooms (once per start, after the first sync has joined them)."""
+        assert self.client is not None and self.database is not None and self.gateway
+        try:
+            findings = await check_room_powers(self.client, self.database, self.config)
+        except Exception:
+            log.exception("room power check failed")
+            return
+        log.info(
+            "room powers checked",
+            extra={"rooms": len(findings), "problems": sum(f.has_problem for f in findings)},
+        )
+        self.gateway.wake()
 
     def stop(self) -> None:
         self.stop_event.set()
+
+
+async def record_identity(
+    database: Database, client: AsyncClient, status: CrossSigningStatus
+) -> None:
+    """Device and cross-signing state, for ``cpts-bot status``."""
+    if status.enabled:
+        cross_signing = f"device signed, master key {status.master_key}"
+    else:
+        cross_signing = "disabled (CPTS_CROSS_SIGNING=false)"
+    async with database.transaction() as db:
+        await bot_status.record(
+            db,
+            {
+                bot_status.DEVICE_ID: client.device_id or "",
+                bot_status.USER_ID: client.user_id,
+                bot_status.CROSS_SIGNING: cross_signing,
+            },
+            datetime.now(UTC),
+        )
 
 
 async def run_bot(settings: BotSettings, config: RoomsConfig) -> None:

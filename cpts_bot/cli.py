@@ -1,14 +1,26 @@
-"""The ``cpts-bot`` command: run, check-config, demo, chat, and the feature commands."""
+"""The cpts-bot command: run, check-config, demo, chat, and the feature commands.
+
+Every command reads its settings the same way (see command_settings.py). Texts shown by
+--help are plain text: no reStructuredText markup in them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cpts_bot.settings import ConfigError, check_config, load_bot_settings, load_rooms_config
+from cpts_bot.command_settings import bot_settings_of, env_file_of
+from cpts_bot.settings import ConfigError, check_config, load_rooms_config
+from cpts_bot.storage.schema_migrator import MigrationError
+
+DESCRIPTION = (
+    "An end-to-end-encrypted Matrix bot for a CPTS. Settings come from CPTS_* environment"
+    " variables and the settings file (.env); every command uses the same data directory."
+)
 
 CliRegistrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 
@@ -21,6 +33,7 @@ def _feature_registrars() -> list[CliRegistrar]:
         "cpts_bot.importers.rota_csv",
         "cpts_bot.reporting.cli_commands",
         "cpts_bot.matrix.cross_signing_cli",
+        "cpts_bot.operations.status_cli",
     ):
         try:
             module = __import__(module_name, fromlist=["register_cli"])
@@ -33,12 +46,12 @@ def _feature_registrars() -> list[CliRegistrar]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cpts-bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="cpts-bot", description=DESCRIPTION)
     parser.add_argument(
         "--env-file",
         type=Path,
         default=Path(".env"),
-        help="settings file (CPTS_* variables); the environment wins",
+        help="settings file (CPTS_* variables), read when it exists; the environment wins",
     )
     parser.add_argument(
         "--rooms-file",
@@ -60,12 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _env_file(args: argparse.Namespace) -> Path | None:
-    return args.env_file if args.env_file and args.env_file.exists() else None
+def _print_problems(error: ConfigError) -> None:
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    problems = check_config(_env_file(args), args.rooms_file)
+    problems = check_config(env_file_of(args), args.rooms_file)
     if not problems:
         print("configuration OK")
         return 0
@@ -79,23 +93,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cpts_bot.logging_setup import setup_logging
 
     try:
-        settings = load_bot_settings(_env_file(args))
-        config = load_rooms_config(args.rooms_file or settings.rooms_file)
+        settings = bot_settings_of(args)
+        config = load_rooms_config(settings.rooms_file)
     except ConfigError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        _print_problems(error)
         print(
             "cpts-bot refuses to start on an invalid configuration (run `cpts-bot check-config`).",
             file=sys.stderr,
         )
         return 2
     setup_logging(settings.log_level)
+    os.umask(0o077)  # everything the bot writes is its user's alone (docs/privacy.md)
     from cpts_bot.matrix.client_factory import LoginError
     from cpts_bot.matrix.cross_signing import CrossSigningError
 
     try:
         asyncio.run(run_bot(settings, config))
-    except (CrossSigningError, LoginError) as error:
+    except (CrossSigningError, LoginError, MigrationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
@@ -119,4 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.error(f"unknown command {args.command}")
-    return int(handler(args) or 0)
+    try:
+        return int(handler(args) or 0)
+    except ConfigError as error:
+        _print_problems(error)
+        return 2
+    except MigrationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

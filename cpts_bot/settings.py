@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -59,20 +59,36 @@ class TrustPolicy(StrEnum):
     TRUST_ON_FIRST_USE = "trust_on_first_use"
 
 
-class BotSettings(BaseSettings):
-    """Process settings, read from ``CPTS_*`` environment variables or a ``.env`` file."""
+DATABASE_FILE = "cpts-bot.sqlite"
+
+
+class LocalSettings(BaseSettings):
+    """Where the bot keeps its data and finds its territory, read from ``CPTS_*``
+    environment variables or a ``.env`` file. Every command (the bot, the imports, the
+    exports) resolves its database and rooms file through this class, so they all use
+    the same ones."""
 
     model_config = SettingsConfigDict(
-        env_prefix="CPTS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="CPTS_", env_file=None, env_file_encoding="utf-8", extra="ignore"
     )
+
+    data_dir: Path = Path("data")
+    rooms_file: Path = Path("rooms.yaml")
+
+    @property
+    def database_path(self) -> Path:
+        """The bot's SQLite database, in its data directory."""
+        return self.data_dir / DATABASE_FILE
+
+
+class BotSettings(LocalSettings):
+    """Process settings of the bot: where it lives, and how it logs in."""
 
     homeserver: str = Field(description="Homeserver URL, e.g. https://matrix.example.org")
     user_id: str = Field(description="The bot's Matrix ID, e.g. @cpts-bot:example.org")
     password: str | None = Field(default=None, repr=False)
     access_token: str | None = Field(default=None, repr=False)
     device_name: str = "cpts-bot"
-    data_dir: Path = Path("data")
-    rooms_file: Path = Path("rooms.yaml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     trust_policy: TrustPolicy = TrustPolicy.TRUST_ON_FIRST_USE
     cross_signing: bool = True
@@ -290,15 +306,29 @@ def load_rooms_config(path: Path) -> RoomsConfig:
         raise ConfigError(_problems_from(error, source)) from None
 
 
-def load_bot_settings(env_file: Path | None = None, **overrides: Any) -> BotSettings:
-    """Read the bot settings from the environment (and ``env_file``)."""
+SettingsKind = TypeVar("SettingsKind", bound=LocalSettings)
+
+
+def _read_settings(
+    kind: type[SettingsKind], env_file: Path | None, overrides: dict[str, Any]
+) -> SettingsKind:
     try:
-        if env_file is not None:
-            return BotSettings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
-        return BotSettings(**overrides)
+        return kind(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as error:
         source = str(env_file) if env_file else "environment"
         raise ConfigError(_problems_from(error, source, env=True)) from None
+
+
+def load_bot_settings(env_file: Path | None = None, **overrides: Any) -> BotSettings:
+    """Read the bot settings from the environment and ``env_file`` (the environment wins);
+    without ``env_file``, from the environment only."""
+    return _read_settings(BotSettings, env_file, overrides)
+
+
+def load_local_settings(env_file: Path | None = None, **overrides: Any) -> LocalSettings:
+    """The data directory and rooms file, read exactly as :func:`load_bot_settings` reads
+    them (for the commands that need no Matrix login: imports, exports, reports)."""
+    return _read_settings(LocalSettings, env_file, overrides)
 
 
 def check_config(
@@ -306,12 +336,14 @@ def check_config(
 ) -> list[ConfigProblem]:
     """Validate both configurations and return every problem found (empty when valid)."""
     problems: list[ConfigProblem] = []
-    settings: BotSettings | None = None
     try:
-        settings = load_bot_settings(env_file)
+        load_bot_settings(env_file)
     except ConfigError as error:
         problems.extend(error.problems)
-    path = rooms_file or (settings.rooms_file if settings else Path("rooms.yaml"))
+    try:
+        path = rooms_file or load_local_settings(env_file).rooms_file
+    except ConfigError:
+        path = Path("rooms.yaml")  # the problem is already listed above
     try:
         load_rooms_config(path)
     except ConfigError as error:

@@ -26,8 +26,16 @@ STAMP="$VENV/.installed"
 WANT="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "Installing cpts-bot and its dependencies into $VENV ..." >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  # pip's own chatter (and setuptools' note on editable installs) goes to a log, shown
+  # only when the installation fails.
+  LOG="$STATE/pip-install.log"
+  if ! { "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"; } \
+       >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    echo "installing cpts-bot failed (log: $LOG)" >&2
+    exit 1
+  fi
   echo "$WANT" > "$STAMP"
 fi
 export CPTS_STATE_DIR="$STATE"

@@ -68,6 +68,7 @@ class CardFeature:
     """The ``ChatFeature`` that reads and edits directory cards."""
 
     name = "card"
+    routes_itself = False  # declared: see commands()
     help_topic = Topic.DIRECTORY
 
     def __init__(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,13 +68,24 @@ class Routes:
     features: list[ChatFeature] = field(default_factory=list)
 
     @classmethod
-    def of(cls, *features: Any) -> Routes:
+    def of(cls, *features: Any, extra: Iterable[Command] = ()) -> Routes:
         """The routes of ``features``: their ``commands()``, ``follow_up()`` and, for those
-        that still route themselves, ``handle_message``."""
+        that still route some messages themselves (``routes_itself``), ``handle_message``."""
         commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
         follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
-        legacy = [f for f in features if hasattr(f, "handle_message")]
-        return cls(CommandRegistry(commands), FollowUps(follow_ups), legacy)
+        legacy = [f for f in features if getattr(f, "routes_itself", hasattr(f, "handle_message"))]
+        return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), legacy)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A feature that is only declarations (e.g. the trust and report commands)."""
+
+    declared: tuple[Command, ...]
+    name: str = "declared"
+
+    def commands(self) -> list[Command]:
+        return list(self.declared)
 
 
 async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:

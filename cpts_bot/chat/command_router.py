@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.commands import Command, CommandRegistry, Topic
+from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp, FollowUps
 from cpts_bot.chat.help_texts import Helped
 from cpts_bot.chat.incoming import (
     KIND_MESSAGE,
@@ -61,16 +60,14 @@ class CommandRouter:
         typing: Typing | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         before_event: list[Callable[[], Awaitable[None]]] | None = None,
-        commands: Iterable[Command] = (),
-        follow_ups: Iterable[FollowUp] = (),
     ) -> None:
         self._before_event = before_event or []
         self._database = database
         self._config = config
         self._bot = bot_user_id
         self._features = features
-        self.commands = CommandRegistry([*core_commands(self), *commands])
-        self._routes = Routes(self.commands, FollowUps(follow_ups), features)
+        self._routes = Routes.of(*features, extra=core_commands(self))
+        self.commands = self._routes.commands
         self._on_outbox = on_outbox
         self._decryptor = decryptor
         self._typing = typing
@@ -257,7 +254,7 @@ class CommandRouter:
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
         """Help lines of the features not yet declared, under their topic."""
         lines: list[str] = []
-        for feature in self._features:
+        for feature in self._routes.features:
             if getattr(feature, "help_topic", Topic.GENERAL) is topic:
                 lines.extend(feature.help_lines(translator, coordinator))
         return lines

@@ -69,6 +69,7 @@ class HandoffFeature:
     """Hand requests to the coordination and relay its answers."""
 
     name = "handoff"
+    routes_itself = False  # declared: see commands()
     help_topic = Topic.COORDINATION
 
     def __init__(self, recent_questions: RecentQuestions | None = None) -> None:

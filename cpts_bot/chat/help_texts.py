@@ -14,12 +14,12 @@ from typing import Protocol
 
 from cpts_bot.chat.commands import Audience, Topic
 from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.dispatch_policy import policy_from_config
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.settings import RoomsConfig
 
 SHORT_HELP_SIZE = 5
-PRIVACY_NOTE = N_("Patient details stay in this encrypted chat; I never store them.")
 TOPIC_TITLES = {
     Topic.DIRECTORY: N_("Directory: who does what, where"),
     Topic.DUTY: N_("Duty rota, leave and dispatches"),
@@ -63,6 +63,17 @@ class Helped(Protocol):
     def priority(self) -> int: ...
 
 
+def privacy_line(translator: Translator, config: RoomsConfig) -> str:
+    """What the bot keeps of patient data, and for how long (true to the settings)."""
+    return translator.gettext(
+        "Patient data stays in this encrypted chat. My own copies are erased: my messages"
+        " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
+        " it is taken), what you typed after {days} days.",
+        hours=policy_from_config(config).details_kept_hours,
+        days=config.tracking.retention_days,
+    )
+
+
 def visible_to(commands: Iterable[Helped], is_coordinator: bool) -> list[Helped]:
     """The commands this person may use, by priority then name."""
     shown = [
@@ -102,7 +113,7 @@ def short_help(
     footer = [
         _("More: {topics}", topics=topics),
         _("« langue en » / « language fr » — change the language of my answers"),
-        _(PRIVACY_NOTE),
+        privacy_line(translator, config),
     ]
     return _render(intro, items, footer)
 
@@ -126,7 +137,7 @@ def topic_help(
         )
         items.append(f"{examples} — {_(command.help)}")
     items.extend(extra_lines)
-    return _render(_(TOPIC_TITLES[topic]), items, [_(PRIVACY_NOTE)])
+    return _render(_(TOPIC_TITLES[topic]), items, [privacy_line(translator, config)])
 
 
 def _render(intro: str, items: list[str], footer: list[str]) -> Reply:

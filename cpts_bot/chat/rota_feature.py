@@ -84,6 +84,7 @@ class RotaFeature:
     """The ChatFeature for the duty rota and leave."""
 
     name = "rota"
+    routes_itself = False  # declared: see commands()
     help_topic = Topic.DUTY
 
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:

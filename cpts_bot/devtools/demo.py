@@ -35,8 +35,9 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.settings import BotSettings, load_rooms_config
 
 DEMO_USERS = ("demo-coord", "demo-gp", "demo-nurse", "demo-physio")
+# Shipped with the package: the demo runs from an installed cpts-bot as from the sources.
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample"
-EXAMPLE_ROOMS = Path(__file__).resolve().parents[2] / "rooms.yaml"
+SAMPLE_TERRITORY = SAMPLE_DIR / "territory.yaml"
 BOT = "cpts-bot"
 # A room of a step: the user's direct chat with the bot, or one of the demo's group rooms.
 DIRECT = "direct"
@@ -197,7 +198,8 @@ def prepare(state_dir: Path) -> DemoState:
     group_rooms = asyncio.run(
         _ensure_group_rooms(folder, synapse.url, users, passwords["demo-coord"], bot_user)
     )
-    rooms = yaml.safe_load(EXAMPLE_ROOMS.read_text("utf-8"))
+    rooms = yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8"))
+    rooms["language"] = "fr"
     rooms["coordinators"] = [users["demo-coord"]]
     rooms["access"] = {"users": [], "servers": [synapse.server_name]}
     rooms["rooms"] = {
@@ -268,10 +270,10 @@ async def _create_group_room(
 
 def load_sample_territory(state: DemoState) -> list[str]:
     """Import the sample national extract, then the CPTS's own directory file."""
-    from cpts_bot.app import DATABASE_FILE
     from cpts_bot.importers.directory_csv import import_directory_csv
     from cpts_bot.importers.rota_csv import import_rota_csv
     from cpts_bot.importers.rpps_extract import import_rpps_extract
+    from cpts_bot.settings import DATABASE_FILE
     from cpts_bot.storage.database import Database
 
     config = load_rooms_config(state.rooms_file)

@@ -54,7 +54,8 @@ def synapse_python(state_dir: Path) -> Path:
         return python
     log.info("installing %s into its own virtual environment", SYNAPSE_REQUIREMENT)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
+    # pip's chatter stays out of the demo's transcript; it is shown if the install fails.
+    installed = subprocess.run(
         [
             str(python),
             "-m",
@@ -64,8 +65,14 @@ def synapse_python(state_dir: Path) -> Path:
             "--disable-pip-version-check",
             SYNAPSE_REQUIREMENT,
         ],
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if installed.returncode != 0:
+        raise RuntimeError(
+            f"installing {SYNAPSE_REQUIREMENT} failed:\n{installed.stdout}{installed.stderr}"
+        )
     marker.write_text(SYNAPSE_REQUIREMENT)
     return python
 

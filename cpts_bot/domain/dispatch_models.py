@@ -27,6 +27,7 @@ class Dispatch:
     created_at: datetime
     updated_at: datetime
     details: str = ""
+    details_erased: bool = False  # there were details, erased when the dispatch ended
     urgent: bool = False
     widened_communes: tuple[str, ...] = ()
     taken_by: str | None = None

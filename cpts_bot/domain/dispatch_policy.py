@@ -15,7 +15,10 @@ Each step waits ``after_minutes`` after the previous one (or after the broadcast
 dispatch expires ``expire_after_minutes`` after it was broadcast (or re-opened), and the
 requester is told. ``after_seconds`` and ``expire_after_seconds``, when given, are used
 instead of the minutes (for trials and tests); ``check_every_seconds`` (default 15) is how
-often the bot looks for what is due.
+often the bot looks for what is due. ``details_kept_hours`` (default 24): the private
+details of a taken dispatch are erased this many hours after it was taken or needed,
+whichever is later (a dispatch that ends, by completion, cancellation or expiry, loses
+them at once); ``draft_minutes`` (default 30): an unfinished request is forgotten.
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ class DispatchPolicy(BaseModel):
     check_every_seconds: float = Field(default=15, ge=0.5, le=300)
     escalation: list[EscalationStep] = Field(default_factory=_default_steps)
     draft_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # A taken dispatch's details are erased this long after it was taken or needed
+    # (whichever is later); an ended dispatch's at once.
+    details_kept_hours: int = Field(default=24, ge=1, le=30 * 24)
 
     @field_validator("requesters")
     @classmethod

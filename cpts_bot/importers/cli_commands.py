@@ -1,33 +1,34 @@
-"""``cpts-bot import rpps FILE`` and ``cpts-bot import directory FILE.csv``.
+"""cpts-bot import rpps FILE and cpts-bot import directory FILE.csv.
 
 :func:`register_cli` adds the ``import`` command to the main parser's subparsers. The
-territory's communes come from ``args.rooms_file`` (else ``CPTS_ROOMS_FILE``, else
-``rooms.yaml``); the database is ``cpts-bot.sqlite`` in ``args.data_dir`` (else
-``CPTS_DATA_DIR``, else ``data``), where the bot keeps it.
+territory's communes come from the rooms file and the database is the bot's, both
+resolved like every command's (``--rooms-file``, ``CPTS_*``, ``.env``: see
+``command_settings.py``). Exit codes: ``import_outcome.py`` (0 all imported, 1 some rows
+rejected, 2 nothing imported).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
+from cpts_bot.importers.import_outcome import (
+    EXIT_CODES_HELP,
+    nothing_imported,
+    report_rejected,
+)
 from cpts_bot.importers.rpps_extract import import_rpps_extract
 from cpts_bot.settings import ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.schema_migrator import MigrationError
-
-DATABASE_NAME = "cpts-bot.sqlite"
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_ROWS_REJECTED = 2
 
 
 def register_cli(subparsers: Any) -> None:
@@ -40,6 +41,7 @@ def register_cli(subparsers: Any) -> None:
         "rpps",
         help="import the national extract (PS_LibreAcces_Personne_activite, .zip or .txt)"
         " for the territory's communes",
+        epilog=EXIT_CODES_HELP,
     )
     rpps.add_argument("file", type=Path)
     rpps.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -52,21 +54,12 @@ def register_cli(subparsers: Any) -> None:
     )
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
-        "directory", help="import the CPTS directory CSV (see docs/directory-csv.md)"
+        "directory",
+        help="import the CPTS directory CSV (see docs/directory-csv.md)",
+        epilog=EXIT_CODES_HELP,
     )
     directory.add_argument("file", type=Path)
     directory.set_defaults(handler=run_import_directory)
-
-
-def _database_path(args: argparse.Namespace) -> Path:
-    data_dir = getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data"
-    return Path(data_dir) / DATABASE_NAME
-
-
-def _rooms_file(args: argparse.Namespace) -> Path:
-    return Path(
-        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
-    )
 
 
 def _activity_codes() -> set[str]:
@@ -74,62 +67,54 @@ def _activity_codes() -> set[str]:
     return {concept.code for concept in load_vocabulary().of_kind(ACTIVITY)}
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_FAILED
-
-
 def run_import_rpps(args: argparse.Namespace) -> int:
     """Handler of ``import rpps``: returns the exit code."""
+    settings = local_settings_of(args)
     try:
-        config = load_rooms_config(_rooms_file(args))
+        config = load_rooms_config(settings.rooms_file)
     except ConfigError as error:
-        return _fail(f"cannot read the territory's communes:\n{error}")
+        return nothing_imported(f"cannot read the territory's communes:\n{error}")
     communes = [commune.insee for commune in config.territory.communes]
     show_progress = not args.no_progress and sys.stderr.isatty()
 
-    async def run() -> list[str]:
-        database = await Database.open(_database_path(args))
+    async def run() -> tuple[list[str], int, int]:
+        database = await Database.open(settings.database_path)
         try:
             summary = await import_rpps_extract(
                 database, args.file, communes, datetime.now(UTC), show_progress, args.savoir_faire
             )
         finally:
             await database.close()
-        return summary.lines()
+        return summary.lines(), summary.professionals_in_file, len(summary.rejected)
 
     try:
-        lines = asyncio.run(run())
+        lines, imported, rejected = asyncio.run(run())
     except (ExtractFormatError, MigrationError, OSError) as error:
-        return _fail(f"{error}\nnothing was imported")
+        return nothing_imported(str(error))
     print(f"national extract {args.file.name} imported for {config.territory.name}:")
     print("\n".join(lines))
-    return EXIT_OK
+    return report_rejected(rejected, imported)
 
 
 def run_import_directory(args: argparse.Namespace) -> int:
-    """Handler of ``import directory``: 0 when every row was imported, 2 when some were not."""
+    """Handler of ``import directory``: returns the exit code."""
+    settings = local_settings_of(args)
 
-    async def run() -> tuple[list[str], int]:
-        database = await Database.open(_database_path(args))
+    async def run() -> tuple[list[str], int, int]:
+        database = await Database.open(settings.database_path)
         try:
             summary = await import_directory_csv(
                 database, args.file, datetime.now(UTC), activity_codes=_activity_codes()
             )
         finally:
             await database.close()
-        return summary.lines(), len(summary.rejected)
+        rejected = len(summary.rejected)
+        return summary.lines(), summary.rows - rejected, rejected
 
     try:
-        lines, rejected = asyncio.run(run())
+        lines, imported, rejected = asyncio.run(run())
     except (DirectoryCsvError, MigrationError, OSError) as error:
-        return _fail(f"{error}\nnothing was imported")
-    print(f"directory {args.file.name} imported:")
+        return nothing_imported(str(error))
+    print(f"directory {args.file.name}:")
     print("\n".join(lines))
-    if rejected:
-        print(
-            f"warning: {rejected} row(s) rejected (see above); the others were imported",
-            file=sys.stderr,
-        )
-        return EXIT_ROWS_REJECTED
-    return EXIT_OK
+    return report_rejected(rejected, imported)

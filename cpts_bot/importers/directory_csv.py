@@ -6,8 +6,9 @@ the register and for structures. A row adds what the national register lacks
 not list, the identity and the site. Columns present in the header replace the stored
 value (an empty cell clears it); absent columns leave the stored values alone.
 
-A bad row is reported with its line number and skipped; the other rows are written in
-one transaction, so a failure half-way leaves the directory as it was.
+A bad row is reported with its line number and every problem it has, and skipped; the
+other rows are written in one transaction, so a failure half-way leaves the directory as
+it was. A file with a header and no row is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
+from cpts_bot.importers.import_outcome import RowError, RowProblems
 from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import (
@@ -124,10 +126,6 @@ class DirectoryCsvSummary:
         return text + [f"  line {r.line_number}: {r.reason}" for r in self.rejected]
 
 
-class _RowError(Exception):
-    pass
-
-
 def parse_modalities(text: str) -> dict[Modality, ModalityDeclaration]:
     """``home_visits: le mardi; teleconsultation; -new_patients`` -> declarations."""
     result: dict[Modality, ModalityDeclaration] = {}
@@ -139,9 +137,9 @@ def parse_modalities(text: str) -> dict[Modality, ModalityDeclaration]:
             modality = Modality(code)
         except ValueError:
             known = ", ".join(m.value for m in Modality)
-            raise _RowError(f"unknown modality {name.strip()!r} (known: {known})") from None
+            raise RowError(f"unknown modality {name.strip()!r} (known: {known})") from None
         if not available and note.strip():
-            raise _RowError(f"a note on a refused modality makes no sense: {item!r}")
+            raise RowError(f"a note on a refused modality makes no sense: {item!r}")
         result[modality] = ModalityDeclaration(available, note.strip())
     return result
 
@@ -152,43 +150,47 @@ def _split_list(text: str) -> list[str]:
 
 def _codes(text: str, column: str, pattern: re.Pattern[str] = CODE) -> list[str]:
     codes = [item.lower() for item in _split_list(text)]
-    for code in codes:
-        if not pattern.match(code):
-            raise _RowError(f"{column}: {code!r} is not a code (lower-case letters, digits, _)")
+    bad = [code for code in codes if not pattern.match(code)]
+    if bad:
+        listed = ", ".join(repr(code) for code in bad)
+        verb = "is not a code" if len(bad) == 1 else "are not codes"
+        raise RowError(f"{column}: {listed} {verb} (lower-case letters, digits, _)")
     return codes
 
 
 def _key(row: dict[str, str]) -> tuple[str, str | None]:
     rpps, own = row.get("rpps", ""), row.get("id", "").lower()
     if rpps and own:
-        raise _RowError("give either rpps or id, not both")
+        raise RowError("give either rpps or id, not both")
     if rpps:
         match = RPPS_NUMBER.match(rpps.replace(" ", ""))
         if not match:
-            raise _RowError(f"rpps: {rpps!r} is not an RPPS number (11 digits)")
+            raise RowError(f"rpps: {rpps!r} is not an RPPS number (11 digits)")
         return "8" + match.group(1), match.group(1)
     if own:
         if not OWN_ID.match(own):
-            raise _RowError(f"id: {own!r} must be letters, digits, '.', '-' or '_' (no spaces)")
+            raise RowError(f"id: {own!r} must be letters, digits, '.', '-' or '_' (no spaces)")
         return "cpts:" + own, None
-    raise _RowError("no rpps and no id: every row needs one of them")
+    raise RowError("no rpps and no id: every row needs one of them")
 
 
-def _site(row: dict[str, str]) -> PracticeSite | None:
+def _site(row: dict[str, str], problems: RowProblems) -> PracticeSite | None:
+    """The row's site (None without commune_insee); its problems go to ``problems``."""
     insee = row.get("commune_insee", "")
     if not insee:
         return None
     if not INSEE_CODE.match(insee):
-        raise _RowError(f"commune_insee: {insee!r} is not an INSEE code (5 characters, e.g. 69388)")
+        problems.add(f"commune_insee: {insee!r} is not an INSEE code (5 characters, e.g. 69388)")
     postal = row.get("postal_code", "")
     if postal and not POSTAL_CODE.match(postal):
-        raise _RowError(f"postal_code: {postal!r} is not a postal code (5 digits)")
+        problems.add(f"postal_code: {postal!r} is not a postal code (5 digits)")
+    phone = problems.check(lambda: _phone(row.get("phone", "")), None)
     return PracticeSite(
         commune_insee=insee,
         commune_name=row.get("commune_name", ""),
         postal_code=postal,
         address=row.get("address", ""),
-        phone=_phone(row.get("phone", "")) or "",
+        phone=phone or "",
         structure_name=row.get("structure_name", ""),
     )
 
@@ -198,7 +200,7 @@ def _phone(text: str) -> str | None:
         return None
     phone = normalize_phone(text)
     if phone is None:
-        raise _RowError(f"phone: {text!r} is not a French phone number (e.g. 04 78 00 00 00)")
+        raise RowError(f"phone: {text!r} is not a French phone number (e.g. 04 78 00 00 00)")
     return phone
 
 
@@ -206,7 +208,7 @@ def _matrix_id(text: str) -> str | None:
     if not text:
         return None
     if not MATRIX_USER_ID.match(text):
-        raise _RowError(f"matrix_id: {text!r} is not a Matrix ID such as @name:example.org")
+        raise RowError(f"matrix_id: {text!r} is not a Matrix ID such as @name:example.org")
     return text
 
 
@@ -216,7 +218,7 @@ def _active(text: str) -> bool:
         return True
     if value in NO:
         return False
-    raise _RowError(f"active: {text!r} must be 1 or 0 (oui/non)")
+    raise RowError(f"active: {text!r} must be 1 or 0 (oui/non)")
 
 
 def _parse_professional(
@@ -225,71 +227,110 @@ def _parse_professional(
     present: set[str],
     activity_codes: Collection[str] | None,
 ) -> ProfessionalRow:
-    key, rpps = _key(row)
-    site = _site(row)
-    identity = None
-    if row.get("last_name") or row.get("profession_code") or site is not None:
-        missing = [
-            name for name in ("last_name", "profession_code", "commune_insee") if not row.get(name)
-        ]
-        if missing:
-            raise _RowError("identity incomplete, missing: " + ", ".join(missing))
-        if not PROFESSION_CODE.match(row["profession_code"]):
-            raise _RowError(
-                f"profession_code: {row['profession_code']!r} is not a profession"
-                " code (2 digits, e.g. 10 médecin, 60 infirmier)"
+    """Check every column of a professional's row; raise one RowError listing them all."""
+    problems = RowProblems()
+    key, rpps = problems.check(lambda: _key(row), ("", None))
+    site = _site(row, problems)
+    identity = _identity(row, key, rpps, site, problems)
+    fields = _card_fields(row, present, activity_codes, problems)
+    active = problems.check(lambda: _active(row.get("active", "")), True)
+    problems.raise_if_any()
+    return ProfessionalRow(line_number, key, rpps, identity, fields, active)
+
+
+def _identity(
+    row: dict[str, str],
+    key: str,
+    rpps: str | None,
+    site: PracticeSite | None,
+    problems: RowProblems,
+) -> NationalRecord | None:
+    """The identity given by the row (for those the register does not list), if any."""
+    if not (row.get("last_name") or row.get("profession_code") or site is not None):
+        if key and rpps is None:
+            problems.add(
+                "a professional outside the register needs last_name, profession_code"
+                " and commune_insee"
             )
-        assert site is not None
-        identity = NationalRecord(
-            key=key,
-            rpps=rpps,
-            title=row.get("title", ""),
-            last_name=row["last_name"],
-            first_name=row.get("first_name", ""),
-            profession_code=row["profession_code"],
-            profession_label=row.get("profession_label", ""),
-            specialties=tuple((code, "") for code in _split_list(row.get("specialties", ""))),
-            sites=(replace(site, phone=""),),
+        return None
+    missing = [
+        name for name in ("last_name", "profession_code", "commune_insee") if not row.get(name)
+    ]
+    if missing:
+        problems.add("identity incomplete, missing: " + ", ".join(missing))
+    code = row.get("profession_code", "")
+    if code and not PROFESSION_CODE.match(code):
+        problems.add(
+            f"profession_code: {code!r} is not a profession"
+            " code (2 digits, e.g. 10 médecin, 60 infirmier)"
         )
-    elif rpps is None:
-        raise _RowError(
-            "a professional outside the register needs last_name, profession_code and commune_insee"
-        )
+    if problems or site is None:
+        return None
+    return NationalRecord(
+        key=key,
+        rpps=rpps,
+        title=row.get("title", ""),
+        last_name=row["last_name"],
+        first_name=row.get("first_name", ""),
+        profession_code=code,
+        profession_label=row.get("profession_label", ""),
+        specialties=tuple((code, "") for code in _split_list(row.get("specialties", ""))),
+        sites=(replace(site, phone=""),),
+    )
+
+
+def _card_fields(
+    row: dict[str, str],
+    present: set[str],
+    activity_codes: Collection[str] | None,
+    problems: RowProblems,
+) -> dict[str, object]:
+    """The card columns present in the header, checked; problems go to ``problems``."""
     fields: dict[str, object] = {}
     if "phone" in present:
-        fields["phone"] = _phone(row.get("phone", ""))
+        fields["phone"] = problems.check(lambda: _phone(row.get("phone", "")), None)
     if "matrix_id" in present:
-        fields["matrix_id"] = _matrix_id(row.get("matrix_id", ""))
+        fields["matrix_id"] = problems.check(lambda: _matrix_id(row.get("matrix_id", "")), None)
     if "activities" in present:
-        codes = _codes(row.get("activities", ""), "activities")
+        codes = problems.check(lambda: _codes(row.get("activities", ""), "activities"), [])
         if activity_codes is not None:
             unknown = [code for code in codes if code not in activity_codes]
             if unknown:
-                raise _RowError(
+                problems.add(
                     "activities: unknown code "
                     + ", ".join(unknown)
                     + " (the codes are listed in cpts_bot/domain/vocabulary/activities.yaml)"
                 )
         fields["activities"] = codes
     if "modalities" in present:
-        fields["modalities"] = parse_modalities(row.get("modalities", ""))
+        fields["modalities"] = problems.check(
+            lambda: parse_modalities(row.get("modalities", "")), {}
+        )
     if "languages" in present:
-        fields["languages"] = _codes(row.get("languages", ""), "languages", LANGUAGE)
-    return ProfessionalRow(line_number, key, rpps, identity, fields, _active(row.get("active", "")))
+        fields["languages"] = problems.check(
+            lambda: _codes(row.get("languages", ""), "languages", LANGUAGE), []
+        )
+    return fields
 
 
 def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
-    key, rpps = _key(row)
+    """Check every column of a structure's row; raise one RowError listing them all."""
+    problems = RowProblems()
+    key, rpps = problems.check(lambda: _key(row), ("", None))
     if rpps is not None:
-        raise _RowError("a structure is keyed by id, not rpps")
+        problems.add("a structure is keyed by id, not rpps")
     missing = [name for name in ("name", "structure_type", "commune_insee") if not row.get(name)]
     if missing:
-        raise _RowError("structure incomplete, missing: " + ", ".join(missing))
-    site = _site(row)
+        problems.add("structure incomplete, missing: " + ", ".join(missing))
+    site = _site(row, problems)
+    structure_type = row.get("structure_type", "").lower()
+    if structure_type and not CODE.match(structure_type):
+        problems.add(f"structure_type: {structure_type!r} is not a code (e.g. ehpad, dac, cmp)")
+    activities = problems.check(lambda: _codes(row.get("activities", ""), "activities"), [])
+    matrix_id = problems.check(lambda: _matrix_id(row.get("matrix_id", "")), None)
+    active = problems.check(lambda: _active(row.get("active", "")), True)
+    problems.raise_if_any()
     assert site is not None
-    structure_type = row["structure_type"].lower()
-    if not CODE.match(structure_type):
-        raise _RowError(f"structure_type: {structure_type!r} is not a code (e.g. ehpad, dac, cmp)")
     return StructureRow(
         line_number,
         Structure(
@@ -298,9 +339,9 @@ def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
             structure_type=structure_type,
             site=site,
             offer=frozenset(_split_list(row.get("offer", ""))),
-            activities=frozenset(_codes(row.get("activities", ""), "activities")),
-            matrix_id=_matrix_id(row.get("matrix_id", "")),
-            active=_active(row.get("active", "")),
+            activities=frozenset(activities),
+            matrix_id=matrix_id,
+            active=active,
         ),
     )
 
@@ -357,14 +398,14 @@ def parse_directory_csv(
                 parsed = _parse_structure(line_number, row)
                 key, matrix_id = parsed.structure.key, parsed.structure.matrix_id
             else:
-                raise _RowError(f"kind: {kind!r} must be professional or structure")
+                raise RowError(f"kind: {kind!r} must be professional or structure")
             if key in seen:
-                raise _RowError(f"{key} already given on line {seen[key]}")
+                raise RowError(f"{key} already given on line {seen[key]}")
             if isinstance(matrix_id, str) and matrix_id in matrix_ids:
-                raise _RowError(
+                raise RowError(
                     f"matrix_id {matrix_id} already given on line {matrix_ids[matrix_id]}"
                 )
-        except _RowError as error:
+        except RowError as error:
             rejected.append(RejectedRow(line_number, str(error)))
             continue
         seen[key] = line_number
@@ -410,6 +451,8 @@ async def import_directory_csv(
             f"{path}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'"
         ) from None
     rows, rejected = parse_directory_csv(text, activity_codes)
+    if not rows and not rejected:
+        raise DirectoryCsvError(f"{path}: no row after the header, nothing to import")
     summary = DirectoryCsvSummary(rows=len(rows) + len(rejected), rejected=rejected)
     author = changed_by or f"import:{path.name}"
     async with database.transaction() as connection:

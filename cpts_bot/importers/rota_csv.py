@@ -1,10 +1,12 @@
 """Import the duty rota and leave from a CSV file (format: docs/rota-csv.md).
 
-All or nothing: a file with any invalid line imports nothing and every problem is
-listed with its line number. A valid file replaces what the previous CSV import wrote;
+All or nothing: a file with any invalid line imports nothing and every problem of every
+line is listed with its line number. A file with no rota line (a header alone) is refused:
+it would wipe the whole rota. A valid file replaces what the previous CSV import wrote;
 what was set by chat is kept. Times are Paris wall-clock times, stored as UTC.
 
-``cpts-bot import-rota FILE.csv [--check]`` (see :func:`register_cli`).
+``cpts-bot import-rota FILE.csv [--check]`` (see :func:`register_cli`); exit codes as
+every import (``import_outcome.py``): 0 imported, 2 nothing imported.
 """
 
 from __future__ import annotations
@@ -13,17 +15,22 @@ import argparse
 import asyncio
 import csv
 import io
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
 from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
 from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
+from cpts_bot.importers.import_outcome import (
+    ALL_IMPORTED,
+    RowError,
+    RowProblems,
+    nothing_imported,
+)
 from cpts_bot.settings import MATRIX_USER_ID, ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.rota_repository import ImportCounts, replace_imported
@@ -75,17 +82,13 @@ class RotaFile:
     leaves: list[Leave] = field(default_factory=list)
 
 
-class _LineError(Exception):
-    pass
-
-
 def _time(text: str, column: str) -> time:
     match = re.fullmatch(r"(\d{1,2})\s*[h:]\s*(\d{2})?", text.strip().lower())
     if not match:
-        raise _LineError(f"{column}: {text!r} is not a time such as 20:00 or 8h30")
+        raise RowError(f"{column}: {text!r} is not a time such as 20:00 or 8h30")
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise _LineError(f"{column}: {text!r} is not a valid time")
+        raise RowError(f"{column}: {text!r} is not a valid time")
     return time(hour % 24, minute)
 
 
@@ -97,7 +100,7 @@ def _date(text: str, column: str) -> date:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
         return date.fromisoformat(text)
     except ValueError:
-        raise _LineError(
+        raise RowError(
             f"{column}: {text!r} is not a date such as 24/12/2026 or 2026-12-24"
         ) from None
 
@@ -112,7 +115,7 @@ def _weekday(text: str) -> int:
         return WEEKDAYS[key]
     if key.isdigit() and 1 <= int(key) <= 7:
         return int(key) - 1
-    raise _LineError(f"day: {text!r} is not a weekday (lundi ... dimanche, or 1-7)")
+    raise RowError(f"day: {text!r} is not a weekday (lundi ... dimanche, or 1-7)")
 
 
 def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
@@ -126,55 +129,72 @@ def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
             continue
         found = gazetteer.find(part)
         if not found:
-            raise _LineError(f"communes: {part!r} is not a commune of the territory")
+            raise RowError(f"communes: {part!r} is not a commune of the territory")
         codes.add(found[0].code)
     return frozenset(codes)
 
 
 def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> None:
+    """Check every column of one line; raise one RowError listing all its problems."""
+    problems = RowProblems()
     kind = TYPES.get(normalize(row.get("type", "").strip()))
     if kind is None:
-        raise _LineError(f"type: {row.get('type', '')!r} is not hebdo, garde or conge")
+        problems.add(f"type: {row.get('type', '')!r} is not hebdo, garde or conge")
     user = row.get("matrix_id", "").strip()
     if not MATRIX_USER_ID.match(user):
-        raise _LineError(f"matrix_id: {user!r} is not a Matrix ID such as @name:example.org")
-    name = row.get("name", "").strip()
+        problems.add(f"matrix_id: {user!r} is not a Matrix ID such as @name:example.org")
+    if kind is None:  # which other columns matter depends on the type
+        problems.raise_if_any()
     if kind == "leave":
-        first = _date(row.get("from", ""), "from")
-        last = _date(row.get("until", "") or row.get("from", ""), "until")
-        if last < first:
-            raise _LineError("until: the leave ends before it starts")
-        into.leaves.append(
-            Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
-        )
+        leave = _leave(row, user, problems)
+        problems.raise_if_any()
+        assert leave is not None
+        into.leaves.append(leave)
         return
     profession = profession_code(row.get("profession", ""))
     if profession is None:
-        raise _LineError(f"profession: {row.get('profession', '')!r} is not a known profession")
-    communes = _communes(row.get("communes", ""), gazetteer)
-    start = _time(row.get("start", ""), "start")
-    end = _time(row.get("end", ""), "end")
+        problems.add(f"profession: {row.get('profession', '')!r} is not a known profession")
+    communes = problems.check(lambda: _communes(row.get("communes", ""), gazetteer), frozenset())
+    start = problems.check(lambda: _time(row.get("start", ""), "start"), time())
+    end = problems.check(lambda: _time(row.get("end", ""), "end"), time())
     if kind == "weekly":
-        valid_from = _optional_date(row.get("from", ""), "from")
-        valid_until = _optional_date(row.get("until", ""), "until")
+        valid_from = problems.check(lambda: _optional_date(row.get("from", ""), "from"), None)
+        valid_until = problems.check(lambda: _optional_date(row.get("until", ""), "until"), None)
+        weekday = problems.check(lambda: _weekday(row.get("day", "")), 0)
+        problems.raise_if_any()
+        assert profession is not None
         into.slots.append(
             WeeklySlot(
                 user,
                 profession,
                 communes,
-                _weekday(row.get("day", "")),
+                weekday,
                 start,
                 end,
                 valid_from,
                 valid_until,
-                name=name,
+                name=row.get("name", "").strip(),
             )
         )
         return
-    day = _date(row.get("day", ""), "day")
+    day = problems.check(lambda: _date(row.get("day", ""), "day"), None)
+    problems.raise_if_any()
+    assert profession is not None and day is not None
     begins = local_to_utc(day, start)
     ends = local_to_utc(day + timedelta(days=0 if end > start else 1), end)
+    name = row.get("name", "").strip()
     into.shifts.append(OneOffShift(user, profession, communes, begins, ends, name=name))
+
+
+def _leave(row: dict[str, str], user: str, problems: RowProblems) -> Leave | None:
+    first = problems.check(lambda: _date(row.get("from", ""), "from"), None)
+    last = problems.check(lambda: _date(row.get("until", "") or row.get("from", ""), "until"), None)
+    if first is None or last is None:
+        return None
+    if last < first:
+        problems.add("until: the leave ends before it starts")
+        return None
+    return Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
 
 
 def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
@@ -203,24 +223,34 @@ def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
             continue
         try:
             _parse_line(row, gazetteer, result)
-        except _LineError as error:
-            problems.append(f"line {line_number}: {error}")
         except ValueError as error:
             problems.append(f"line {line_number}: {error}")
     if problems:
         raise RotaCsvError(problems)
+    if not (result.slots or result.shifts or result.leaves):
+        raise RotaCsvError(
+            [
+                "the file has a header but no rota line: an empty file would wipe the whole"
+                " rota, so it is refused (to clear the rota, remove its lines by chat)"
+            ]
+        )
     return result
+
+
+def read_rota_text(path: Path) -> str:
+    """The file's text; :class:`RotaCsvError` when it is not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RotaCsvError([f"{path.name}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
 
 
 async def import_rota_csv(
     database: Database, path: Path, gazetteer: Gazetteer, now: datetime
 ) -> ImportCounts:
     """Parse ``path`` and, if it is valid, replace the previously imported rota with it."""
-    try:
-        # A rota file is small; read it off the event loop all the same.
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RotaCsvError([f"{path.name}: not UTF-8 text (save the file as CSV UTF-8)"]) from None
+    # A rota file is small; read it off the event loop all the same.
+    text = await asyncio.to_thread(read_rota_text, path)
     parsed = parse_rota_csv(text, gazetteer)
     async with database.transaction() as db:
         return await replace_imported(
@@ -234,7 +264,9 @@ async def import_rota_csv(
 def register_cli(subparsers: Any) -> None:
     """Add ``import-rota FILE.csv [--check]`` to the main parser's ``subparsers``."""
     parser = subparsers.add_parser(
-        "import-rota", help="import the duty rota and leave (see docs/rota-csv.md)"
+        "import-rota",
+        help="import the duty rota and leave (see docs/rota-csv.md)",
+        epilog="all or nothing: exit code 0 imported (or valid with --check), 2 nothing imported",
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--check", action="store_true", help="check the file, import nothing")
@@ -242,42 +274,34 @@ def register_cli(subparsers: Any) -> None:
 
 
 def run_import_rota(args: argparse.Namespace) -> int:
-    """Handler of ``import-rota``: 0 when imported (or valid with --check), 1 otherwise."""
-    rooms_file = Path(
-        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
-    )
-    data_dir = Path(getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data")
+    """Handler of ``import-rota``: 0 when imported (or valid with --check), 2 otherwise."""
+    settings = local_settings_of(args)
     try:
-        config = load_rooms_config(rooms_file)
+        config = load_rooms_config(settings.rooms_file)
     except ConfigError as error:
-        print(f"error: cannot read the territory's communes:\n{error}", file=sys.stderr)
-        return 1
+        return nothing_imported(f"cannot read the territory's communes:\n{error}")
     gazetteer = Gazetteer.from_territory(config.territory)
     try:
         if args.check:
-            parsed = parse_rota_csv(args.file.read_text(encoding="utf-8"), gazetteer)
+            parsed = parse_rota_csv(read_rota_text(args.file), gazetteer)
             print(
                 f"{args.file.name} is valid: {len(parsed.slots)} weekly slot(s),"
                 f" {len(parsed.shifts)} shift(s), {len(parsed.leaves)} leave period(s)"
             )
-            return 0
+            return ALL_IMPORTED
 
         async def run() -> ImportCounts:
-            database = await Database.open(data_dir / "cpts-bot.sqlite")
+            database = await Database.open(settings.database_path)
             try:
                 return await import_rota_csv(database, args.file, gazetteer, datetime.now(UTC))
             finally:
                 await database.close()
 
         counts = asyncio.run(run())
-    except RotaCsvError as error:
-        print(f"error: {error}\nnothing was imported", file=sys.stderr)
-        return 1
-    except (MigrationError, OSError) as error:
-        print(f"error: {error}\nnothing was imported", file=sys.stderr)
-        return 1
+    except (RotaCsvError, MigrationError, OSError) as error:
+        return nothing_imported(str(error))
     print(
         f"rota {args.file.name} imported: {counts.slots} weekly slot(s), {counts.shifts}"
         f" shift(s), {counts.leaves} leave period(s); the previous import was replaced"
     )
-    return 0
+    return ALL_IMPORTED

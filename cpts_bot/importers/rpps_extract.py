@@ -17,6 +17,7 @@ import asyncio
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ SAVOIR_FAIRE_NAME = re.compile(r"PS_LibreAcces_SavoirFaire.*\.txt$", re.IGNORECA
 NATIONAL_ID = re.compile(r"^[0-9A-Za-z]{6,20}$")
 PROGRESS_EVERY = 1 << 16
 TITLES = {"DR": "Dr", "PR": "Pr", "DOCTEUR": "Dr", "PROFESSEUR": "Pr"}
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,33 @@ class RppsImportSummary:
         return text
 
 
+def _looks_like_zip(path: Path) -> bool:
+    """Named .zip, or starting as a zip does: what is then unreadable is a corrupt zip."""
+    with path.open("rb") as handle:
+        return path.suffix.lower() == ".zip" or handle.read(4) == ZIP_SIGNATURE
+
+
+@contextmanager
+def corrupt_zip_is_an_error(path: Path) -> Iterator[None]:
+    """Turn the errors of reading a damaged zip into one clear :class:`ExtractFormatError`."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise ExtractFormatError(
+            f"{path}: corrupt zip file ({error}); download the extract again"
+        ) from None
+
+
 @contextmanager
 def open_extract(path: Path) -> Iterator[tuple[IO[bytes], int]]:
     """Open the extract (a ``.zip`` holding it, or the ``.txt``) as bytes, with its size."""
     if not path.exists():
         raise ExtractFormatError(f"{path}: file not found")
+    if not zipfile.is_zipfile(path) and _looks_like_zip(path):
+        raise ExtractFormatError(
+            f"{path}: corrupt zip file (its table of contents is unreadable, a truncated"
+            " download?); download the extract again"
+        )
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
@@ -128,6 +152,10 @@ def open_savoir_faire(path: Path) -> Iterator[IO[bytes] | None]:
     if not path.exists():
         raise ExtractFormatError(f"{path}: file not found")
     if not zipfile.is_zipfile(path):
+        if _looks_like_zip(path):
+            raise ExtractFormatError(
+                f"{path}: corrupt zip file (its table of contents is unreadable)"
+            )
         with path.open("rb") as handle:
             yield handle
         return
@@ -281,18 +309,22 @@ def _value(values: list[str], columns: ColumnMap, name: str) -> str:
 
 
 def _add_line(builders: dict[str, _Builder], values: list[str], columns: ColumnMap) -> str:
-    """Fold one line into its professional; return a problem, or "" when it is fine."""
+    """Fold one line into its professional; return its problems (all of them, joined by
+    "; "), or "" when it is fine."""
+    problems = []
     national_id = _value(values, columns, "national_id")
     if not national_id:
-        return "empty 'Identification nationale PP'"
-    if not NATIONAL_ID.match(national_id):
-        return f"'Identification nationale PP' is not an identifier: {national_id!r}"
+        problems.append("empty 'Identification nationale PP'")
+    elif not NATIONAL_ID.match(national_id):
+        problems.append(f"'Identification nationale PP' is not an identifier: {national_id!r}")
     last_name = _value(values, columns, "last_name")
     if not last_name:
-        return "empty 'Nom d'exercice'"
+        problems.append("empty 'Nom d'exercice'")
     profession_code = _value(values, columns, "profession_code")
     if not profession_code:
-        return "empty 'Code profession'"
+        problems.append("empty 'Code profession'")
+    if problems:
+        return "; ".join(problems)
     builder = builders.get(national_id)
     if builder is None:
         id_type = _value(values, columns, "id_type")
@@ -368,10 +400,11 @@ def read_extract(
     Specialties come from the activity lines, and also from the separate savoir-faire
     file of newer extractions: ``savoir_faire``, or the one inside the zip ``path``.
     """
-    scan = _read_activities(path, communes, show_progress)
+    with corrupt_zip_is_an_error(path):
+        scan = _read_activities(path, communes, show_progress)
     source = savoir_faire or path
     if scan.records and (savoir_faire is not None or zipfile.is_zipfile(path)):
-        with open_savoir_faire(source) as handle:
+        with corrupt_zip_is_an_error(source), open_savoir_faire(source) as handle:
             if handle is not None:
                 specialties, rejected = scan_savoir_faire(handle, scan.records.keys())
                 scan.rejected.extend(rejected)
@@ -433,10 +466,11 @@ async def import_rpps_extract(
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         known = await repository.known_professionals()
-        if not scan.records and any(k.source == SOURCE_RPPS and k.active for k in known.values()):
+        if not scan.records:
+            rejected = "".join(f"\n  line {r.line_number}: {r.reason}" for r in scan.rejected[:20])
             raise TerritoryNotFoundError(
-                f"{path}: no line for the territory's communes ({', '.join(codes)}); "
-                "nothing was changed"
+                f"{path}: no professional of the territory's communes ({', '.join(codes)})"
+                f" in its {scan.lines_read} lines; nothing was changed{rejected}"
             )
         to_write: list[NationalRecord] = []
         reactivate: list[str] = []

@@ -38,6 +38,7 @@ from cpts_bot.settings import BotSettings
 logger = logging.getLogger(__name__)
 
 SEEDS_FILE = "cross_signing.json"
+RECOVERY_KEY_FILE = "recovery-key.txt"
 CLIENT_API = "/_matrix/client/v3"
 
 
@@ -283,6 +284,25 @@ def save_seeds(data_dir: Path, seeds: CrossSigningSeeds) -> None:
     os.replace(temporary, path)
 
 
+def write_recovery_key(data_dir: Path, recovery_key: str) -> Path:
+    """Write ``recovery_key`` once, mode 0600, to a new file of ``data_dir``; an existing
+    file (a key the operator has not collected yet) is never overwritten: the new key
+    goes to ``recovery-key-2.txt`` and so on. Return the file's path."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for number in range(1, 1000):
+        suffix = "" if number == 1 else f"-{number}"
+        path = data_dir / RECOVERY_KEY_FILE.replace(".txt", f"{suffix}.txt")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(recovery_key + "\n")
+        return path
+    raise CrossSigningError(f"too many recovery key files in {data_dir}: collect them")
+
+
 def new_seeds(user_id: str) -> CrossSigningSeeds:
     return CrossSigningSeeds(user_id, SigningKey.generate(), SigningKey.generate())
 
@@ -422,11 +442,14 @@ async def ensure_cross_signed(
     if await get_account_data(client, secret_storage.DEFAULT_KEY_EVENT) is None:
         # Also after a crash between the key upload and this point.
         recovery_key = await store_in_secret_storage(client, seeds)
+        key_file = write_recovery_key(data_dir, recovery_key)
+        # The path only: logs are collected and kept elsewhere, the key must not be.
         logger.warning(
-            "Cross-signing keys of %s saved in secret storage. RECOVERY KEY (shown once; "
-            "keep it offline, it restores the bot's identity on a new machine): %s",
+            "Cross-signing keys of %s saved in secret storage. The RECOVERY KEY is in %s "
+            "(mode 0600): copy it somewhere offline, then delete the file. It restores the "
+            "bot's identity on a new machine.",
             user_id,
-            recovery_key,
+            key_file,
         )
     identity = (await query_identities(client, [user_id]))[user_id]
     signed = False

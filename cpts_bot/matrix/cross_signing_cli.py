@@ -17,9 +17,9 @@ import argparse
 import asyncio
 import getpass
 import sys
-from pathlib import Path
 from typing import Any
 
+from cpts_bot.command_settings import bot_settings_of
 from cpts_bot.matrix.cross_signing import (
     CrossSigningError,
     ensure_cross_signed,
@@ -27,7 +27,7 @@ from cpts_bot.matrix.cross_signing import (
     restore_cross_signing,
 )
 from cpts_bot.matrix.secret_storage import SecretStorageError
-from cpts_bot.settings import BotSettings, ConfigError, load_bot_settings
+from cpts_bot.settings import BotSettings, ConfigError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -57,8 +57,7 @@ def _ask(prompt: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> BotSettings:
-    env_file = getattr(args, "env_file", None)
-    return load_bot_settings(env_file if env_file and Path(env_file).exists() else None)
+    return bot_settings_of(args)
 
 
 def _fail(message: str) -> int:

@@ -191,7 +191,7 @@ class MatrixChatGateway:
                 return
             raise
         async with self._database.transaction() as db:
-            await repo.mark_sent(db, row.id, event_id, now)
+            await repo.mark_sent(db, row.id, event_id, now, room_id)
             if row.correlation and event_id:
                 for prefix, listener in self._listeners:
                     if row.correlation.startswith(prefix):

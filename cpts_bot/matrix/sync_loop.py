@@ -9,6 +9,7 @@ crash can lose nothing between "token saved" and "event handled".
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from cpts_bot.chat.incoming import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 
@@ -138,7 +140,11 @@ class SyncLoop:
                 items.append(item)
                 if isinstance(event, MegolmEvent):
                     await self._request_key(event)
-        added = await repo.store_batch(self._database, items, response.next_batch, now)
+        status = {
+            bot_status.LAST_SYNC_AT: to_iso(now),
+            bot_status.ROOMS_JOINED: json.dumps(sorted(self._client.rooms)),
+        }
+        added = await repo.store_batch(self._database, items, response.next_batch, now, status)
         if added or items:
             self._on_events()
         if added:

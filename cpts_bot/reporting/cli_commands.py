@@ -1,28 +1,30 @@
 """Command-line commands of the tracking table: ``retention``, ``export``, ``report``.
 
 ``register_cli(subparsers)`` adds them to the main parser; each sets ``handler`` (a
-function ``args -> exit code``) with ``set_defaults``.
+function ``args -> exit code``) with ``set_defaults``. The database and the rooms file
+are resolved like every command's (``command_settings.py``); ``--db`` overrides the
+database.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import apply_retention, export_rows_between
+from cpts_bot.storage.retention_repository import apply_retention, report_lines
+from cpts_bot.storage.tracking_repository import export_rows_between
 
-DATABASE_NAME = "cpts-bot.sqlite"
 DEFAULT_RETENTION_DAYS = TrackingConfig().retention_days
 
 
@@ -38,8 +40,7 @@ def _database_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         type=Path,
         default=None,
-        help=f"the bot's SQLite database (default: {DATABASE_NAME} in"
-        " CPTS_DATA_DIR, else in data/)",
+        help="the bot's SQLite database (default: the bot's, in CPTS_DATA_DIR)",
     )
 
 
@@ -47,15 +48,12 @@ def database_path(args: argparse.Namespace) -> Path:
     """``--db``, else the bot's database in its data directory (as ``cpts-bot run``)."""
     if getattr(args, "db", None):
         return Path(args.db)
-    data_dir = getattr(args, "data_dir", None) or os.environ.get("CPTS_DATA_DIR") or "data"
-    return Path(data_dir) / DATABASE_NAME
+    return local_settings_of(args).database_path
 
 
 def rooms_file(args: argparse.Namespace) -> Path:
-    """``--rooms-file``, else ``CPTS_ROOMS_FILE``, else ``rooms.yaml`` (as the imports)."""
-    return Path(
-        getattr(args, "rooms_file", None) or os.environ.get("CPTS_ROOMS_FILE") or "rooms.yaml"
-    )
+    """The rooms file, resolved as every command resolves it."""
+    return local_settings_of(args).rooms_file
 
 
 def configured_retention_days(args: argparse.Namespace) -> int:
@@ -86,7 +84,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     """Add ``retention``, ``export`` and ``report`` to the cpts-bot command line."""
     retention = subparsers.add_parser(
         "retention",
-        help="empty the free text of requests older than the retention period",
+        help="empty every typed text older than the retention period (report per table)",
         description="Without --apply, only count what would be emptied (dry run).",
     )
     retention.add_argument(
@@ -147,14 +145,14 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
-                counts = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
+                report = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
+            if args.apply:
+                await database.checkpoint()
         finally:
             await database.close()
         verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
-        print(
-            f"retention {days} days, before {counts.cutoff:%Y-%m-%d %H:%M} UTC: {verb}"
-            f" {counts.request_texts} request texts, {counts.handoff_texts} hand-off texts"
-        )
+        print(f"retention {days} days, before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb}")
+        print("\n".join(report_lines(report)))
         return 0
 
     return _run(main)

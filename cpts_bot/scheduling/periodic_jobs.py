@@ -21,16 +21,18 @@ from cpts_bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-JobFunction = Callable[[HandlerContext], Awaitable[None]]
+JobFunction = Callable[[HandlerContext], Awaitable[object]]
 
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """Run ``function`` every ``seconds``."""
+    """Run ``function`` every ``seconds``; with ``checkpoint``, then truncate the
+    write-ahead log (for jobs that erase text: no copy stays in old log frames)."""
 
     name: str
     seconds: float
     function: JobFunction
+    checkpoint: bool = False
 
 
 class JobRunner:
@@ -66,6 +68,8 @@ class JobRunner:
         except Exception:
             log.exception("job failed", extra={"job": job.name})
             return
+        if job.checkpoint and not await self._database.checkpoint():
+            log.info("log checkpoint postponed: a reader is busy", extra={"job": job.name})
         self._on_outbox()
 
 

@@ -197,6 +197,10 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     ]
     if dispatch.details:
         lines.append(_("Details: {details}", details=dispatch.details))
+    elif dispatch.details_erased:
+        lines.append(
+            _("The patient's details were erased when the request ended: ask the requester.")
+        )
     lines.append(_("Requested by: {contact}", contact=await deps.contact(dispatch.requester)))
     lines.append(_("If you can no longer go, reply “je ne peux plus”."))
     await deps.outbox.send_direct(

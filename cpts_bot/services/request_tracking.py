@@ -2,7 +2,8 @@
 
 The tracking table keeps what the bot understood (codes and short labels) and never a
 patient's details: the words people typed go to the ``free_text`` column only, which
-the retention policy empties after ``tracking.retention_days`` (rooms.yaml).
+the retention policy empties after ``tracking.retention_days`` (rooms.yaml; see
+``services/data_minimisation.py``).
 
 :class:`RecentQuestions` remembers, in memory and for a short while, each person's last
 directory question per room, so that "coordination" right after an unanswered question
@@ -29,7 +30,6 @@ from cpts_bot.storage.tracking_repository import (
     OUTCOME_ANSWERED,
     OUTCOME_NOTHING_FOUND,
     TrackedRequest,
-    apply_retention,
     record_request,
 )
 
@@ -40,7 +40,6 @@ CATEGORY_DIRECTORY = "directory"
 CATEGORY_UPDATE = "update"
 DEFAULT_REMEMBER_FOR = timedelta(minutes=30)
 MAX_REMEMBERED = 10_000
-PURGE_EVERY_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -193,21 +192,3 @@ async def track_card_update(
             source_event_id=message.event_id,
         ),
     )
-
-
-async def purge_free_texts(context: HandlerContext) -> None:
-    """Periodic job: empty the free texts older than ``tracking.retention_days``.
-
-    Usable as ``PeriodicJob("tracking-retention", PURGE_EVERY_SECONDS, purge_free_texts)``.
-    """
-    counts = await apply_retention(
-        context.db, context.now, context.config.tracking.retention_days, apply=True
-    )
-    if counts.request_texts or counts.handoff_texts:
-        log.info(
-            "tracking retention applied",
-            extra={
-                "request_texts": counts.request_texts,
-                "handoff_texts": counts.handoff_texts,
-            },
-        )

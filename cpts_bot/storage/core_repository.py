@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.domain.times import to_iso
+from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
 
 SYNC_TOKEN_KEY = "next_batch"
@@ -76,11 +78,18 @@ async def load_sync_token(database: Database) -> str | None:
 
 
 async def store_batch(
-    database: Database, items: list[InboxItem], next_batch: str, now: datetime
+    database: Database,
+    items: list[InboxItem],
+    next_batch: str,
+    now: datetime,
+    status: Mapping[str, str] | None = None,
 ) -> int:
-    """Store the events of one sync and its token atomically; return how many are new."""
+    """Store the events of one sync and its token atomically (with ``status``, the
+    bot's status values of this sync); return how many are new."""
     added = 0
     async with database.transaction() as db:
+        if status:
+            await bot_status.record(db, status, now)
         for item in items:
             async with db.execute(
                 "SELECT 1 FROM handled_events WHERE event_id = ?", (item.event_id,)
@@ -146,25 +155,57 @@ async def unsent_outbox(database: Database, limit: int = 50) -> list[OutboxRow]:
     return [OutboxRow.from_row(row) for row in rows]
 
 
+ERASED_PAYLOAD = "{}"
+
+
 async def mark_sent(
-    db: aiosqlite.Connection, row_id: int, event_id: str | None, now: datetime
+    db: aiosqlite.Connection,
+    row_id: int,
+    event_id: str | None,
+    now: datetime,
+    room_id: str | None = None,
 ) -> None:
+    """Mark the row sent and erase what it said, in the caller's transaction: the
+    homeserver has it now. Kept: transaction id, event id, room, time."""
     await db.execute(
-        "UPDATE outbox SET sent_at = ?, event_id = ?, last_error = NULL WHERE id = ?",
-        (to_iso(now), event_id, row_id),
+        "UPDATE outbox SET sent_at = ?, event_id = ?, room_id = COALESCE(?, room_id),"
+        " last_error = NULL, payload = ?, payload_erased_at = ? WHERE id = ?",
+        (to_iso(now), event_id, room_id, ERASED_PAYLOAD, to_iso(now), row_id),
+    )
+    await _erase_media(db, row_id)
+
+
+async def _erase_media(db: aiosqlite.Connection, row_id: int) -> None:
+    await db.execute(
+        "DELETE FROM outbox_media WHERE txn_id = (SELECT txn_id FROM outbox WHERE id = ?)",
+        (row_id,),
     )
 
 
 async def record_failure(
     database: Database, row_id: int, error: str, give_up: bool, now: datetime
 ) -> None:
-    """Count a failed attempt; a row given up on is closed (sent_at set, no event id)."""
+    """Count a failed attempt; a row given up on is closed (sent_at set, no event id) and
+    its payload erased: it will never be sent."""
     async with database.transaction() as db:
         await db.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-            " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?",
-            (error[:500], give_up, to_iso(now), row_id),
+            " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
+            " payload = CASE WHEN ? THEN ? ELSE payload END,"
+            " payload_erased_at = CASE WHEN ? THEN ? ELSE payload_erased_at END WHERE id = ?",
+            (
+                error[:500],
+                give_up,
+                to_iso(now),
+                give_up,
+                ERASED_PAYLOAD,
+                give_up,
+                to_iso(now),
+                row_id,
+            ),
         )
+        if give_up:
+            await _erase_media(db, row_id)
 
 
 async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:

@@ -10,38 +10,53 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from cpts_bot.storage.schema_migrator import MIGRATIONS_DIR, apply_migrations
+from cpts_bot.storage.file_modes import create_private_file, restrict_database_files
+from cpts_bot.storage.schema_migrator import apply_known_migrations, discover_migrations
 
 
 class Database:
     """An open database. Use :meth:`open`; write inside :meth:`transaction`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
         self._connection = connection
+        self.path = path  # None for an in-memory database
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    async def open(cls, path: Path | str, migrations_dir: Traversable | None = None) -> Database:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        The migrations (default: those shipped with cpts-bot) are read first: without
+        them no database file is created (:class:`MigrationError`).
+        """
+        migrations = discover_migrations(migrations_dir)
+        on_disk = str(path) != ":memory:"
+        if on_disk:
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Created 0600 before SQLite opens it: its -wal and -shm inherit the mode.
+            create_private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
         try:
+            # Erased text is overwritten with zeros, not left in free pages.
+            await connection.execute("PRAGMA secure_delete = ON")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA busy_timeout = 5000")
-            await apply_migrations(connection, migrations_dir)
+            await apply_known_migrations(connection, migrations)
         except BaseException:
             await connection.close()
             raise
-        return cls(connection)
+        if on_disk:
+            restrict_database_files(Path(path))
+        return cls(connection, Path(path) if on_disk else None)
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -63,6 +78,15 @@ class Database:
                 raise
             else:
                 await self._connection.execute("COMMIT")
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to zero bytes,
+        so that erased text does not linger in old log frames. False when a reader kept
+        the log busy (the next checkpoint will do it)."""
+        async with self._write_lock:
+            async with self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+        return row is None or row[0] == 0
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._connection.execute(sql, tuple(parameters)) as cursor:

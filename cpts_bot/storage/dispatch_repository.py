@@ -58,6 +58,7 @@ def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
         needed_precision=row["needed_precision"],
         what=row["what"],
         details=row["details"],
+        details_erased=bool(row["details_erased_at"]) and not row["details"],
         urgent=bool(row["urgent"]),
         taken_by=row["taken_by"],
         taken_at=_optional_time(row["taken_at"]),
@@ -89,8 +90,9 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
     state = next_state(None, DispatchEvent.CREATE)
     cursor = await db.execute(
         "INSERT INTO dispatches (state, requester, request_room, profession, communes,"
-        " needed_at, needed_precision, what, details, urgent, step_index, next_step_at,"
-        " expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        " needed_at, needed_precision, what, details, details_length, urgent, step_index,"
+        " next_step_at, expires_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         (
             state.value,
             new.requester,
@@ -101,6 +103,7 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
             new.needed_precision,
             new.what,
             new.details,
+            len(new.details),
             int(new.urgent),
             to_iso(new.next_step_at) if new.next_step_at else None,
             to_iso(new.expires_at),
@@ -210,6 +213,10 @@ async def apply_transition(
         raise ValueError(f"cannot update {sorted(unknown)}")
     assignments = ["state = ?", "updated_at = ?"]
     values: list[Any] = [after.value, to_iso(now)]
+    if after in ENDED_STATES:
+        # The dispatch is over: its private details are no longer needed by anyone.
+        assignments.append(_ERASE_DETAILS)
+        values.append(to_iso(now))
     for name, value in fields.items():
         assignments.append(f"{name} = ?")
         if isinstance(value, datetime):
@@ -228,6 +235,33 @@ async def apply_transition(
         db, dispatch.id, event, dispatch.state.value, after.value, now
     )
     return await get(db, dispatch.id)
+
+
+ENDED_STATES = frozenset({DispatchState.EXPIRED, DispatchState.CANCELLED, DispatchState.COMPLETED})
+# One assignment list of an UPDATE: SQLite evaluates every right-hand side on the old row.
+_ERASE_DETAILS = (
+    "details_length = MAX(details_length, length(details)), details = '',"
+    " details_erased_at = CASE WHEN details <> '' THEN ? ELSE details_erased_at END"
+)
+
+
+async def erase_details_taken_before(
+    db: aiosqlite.Connection, cutoff: datetime, now: datetime
+) -> int:
+    """Erase the details of taken dispatches whose taking and care time are both before
+    ``cutoff``; return how many."""
+    cursor = await db.execute(
+        f"UPDATE dispatches SET {_ERASE_DETAILS} WHERE details <> '' AND state = 'taken'"
+        " AND MAX(taken_at, needed_at) < ?",
+        (to_iso(now), to_iso(cutoff)),
+    )
+    return cursor.rowcount
+
+
+async def delete_drafts_before(db: aiosqlite.Connection, cutoff: datetime) -> int:
+    """Forget dispatch drafts untouched since ``cutoff`` (they may hold patient details)."""
+    cursor = await db.execute("DELETE FROM dispatch_drafts WHERE updated_at < ?", (to_iso(cutoff),))
+    return cursor.rowcount
 
 
 async def transitions(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosqlite.Row]:

@@ -12,7 +12,7 @@ Other features call :func:`record_request` inside their handler's transaction::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import aiosqlite
 
@@ -195,42 +195,3 @@ async def export_rows_between(
         (to_iso(start), to_iso(end)),
     ) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
-
-
-@dataclass(frozen=True)
-class RetentionCounts:
-    """What the retention policy empties (or would empty): free texts and hand-off texts."""
-
-    cutoff: datetime
-    request_texts: int
-    handoff_texts: int
-
-
-async def apply_retention(
-    db: aiosqlite.Connection, now: datetime, days: int, *, apply: bool
-) -> RetentionCounts:
-    """Count (and with ``apply``, empty) free texts older than ``days`` days."""
-    if days < 1:
-        raise ValueError("the retention period is at least one day")
-    cutoff = now - timedelta(days=days)
-    async with db.execute(
-        "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL AND requested_at < ?",
-        (to_iso(cutoff),),
-    ) as cursor:
-        request_texts = (await cursor.fetchone())[0]
-    async with db.execute(
-        "SELECT COUNT(*) FROM handoffs WHERE question IS NOT NULL AND created_at < ?",
-        (to_iso(cutoff),),
-    ) as cursor:
-        handoff_texts = (await cursor.fetchone())[0]
-    if apply:
-        await db.execute(
-            "UPDATE tracked_requests SET free_text = NULL, free_text_purged_at = ?"
-            " WHERE free_text IS NOT NULL AND requested_at < ?",
-            (to_iso(now), to_iso(cutoff)),
-        )
-        await db.execute(
-            "UPDATE handoffs SET question = NULL WHERE question IS NOT NULL AND created_at < ?",
-            (to_iso(cutoff),),
-        )
-    return RetentionCounts(cutoff, request_texts, handoff_texts)

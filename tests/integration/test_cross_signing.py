@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -78,11 +79,16 @@ async def observer(
 
 
 async def test_identity_created_and_chain_verified_by_another_client(
-    synapse: SynapseServer, users: Users, tmp_path: Path, observer: AsyncClient
+    synapse: SynapseServer,
+    users: Users,
+    tmp_path: Path,
+    observer: AsyncClient,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     user_id, password = users.create("bot")
     data_dir = tmp_path / "bot"
     bot = await _login(synapse, user_id, password, data_dir)
+    caplog.set_level(logging.DEBUG)
     try:
         status = await ensure_cross_signed(
             bot, _settings(synapse, user_id, password, data_dir), data_dir
@@ -93,6 +99,14 @@ async def test_identity_created_and_chain_verified_by_another_client(
     assert status.recovery_key and len(status.recovery_key.replace(" ", "")) == 48
     seeds_file = data_dir / "cross_signing.json"
     assert stat.S_IMODE(seeds_file.stat().st_mode) == 0o600
+    # The recovery key is in a 0600 file whose path is logged; the key itself never is.
+    key_file = data_dir / "recovery-key.txt"
+    assert key_file.read_text("utf-8").strip() == status.recovery_key
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert str(key_file) in logged
+    assert status.recovery_key not in logged
+    assert status.recovery_key.replace(" ", "") not in logged.replace(" ", "")
 
     seen = (await query_identities(observer, [user_id]))[user_id]
     check = verify_device_chain(
@@ -132,12 +146,18 @@ async def test_restart_new_device_lost_seeds_restore_and_reset(
     device_id, token = bot.device_id, bot.access_token
     await bot.close()
 
+    key_file = data_dir / "recovery-key.txt"
+    written = (key_file.read_text("utf-8"), key_file.stat().st_mtime_ns)
+
     # Restart with the same store and login: same identity, nothing to do.
     bot = await _restore(synapse, user_id, device_id, token, data_dir)
     again = await ensure_cross_signed(bot, settings, data_dir)
     await bot.close()
     assert again.master_key == first.master_key
     assert not again.created_identity and not again.signed_device and not again.recovery_key
+    # The recovery key file is not written again.
+    assert (key_file.read_text("utf-8"), key_file.stat().st_mtime_ns) == written
+    assert sorted(path.name for path in data_dir.glob("recovery-key*")) == ["recovery-key.txt"]
 
     # The crypto store lost but the saved login kept: refused, clearly.
     lost_dir = tmp_path / "lost-store"

@@ -208,4 +208,16 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     assert on_leave.from_user(bot.user_id) == []
     assert on_leave.undecryptable == [] and off_duty.undecryptable == []
     assert all(nurse.undecryptable == [] for nurse in on_duty)
-    bot.stop()
+
+    # 5. The taken ones are cancelled: once the dispatches have ended and the bot has
+    # stopped, the patient's details are nowhere in its database files (the expired one
+    # lost them when it expired; the sent messages lost their text once sent).
+    for number in (1, 2):
+        await coordinator.send(room, f"annuler {number}")
+        await coordinator.wait_for(bot_says(bot.user_id, f"Déclenchement n°{number} annulé"))
+    await winner.wait_for(bot_says(bot.user_id, "n°1 est annulé"))
+    await chloe.wait_for(bot_says(bot.user_id, "n°2 est annulé"))
+    assert bot.stop() == 0
+    for path in bot.data_dir.glob("cpts-bot.sqlite*"):
+        data = path.read_bytes()
+        assert b"Lilas" not in data and b"06 12 34 56 78" not in data, path.name

@@ -11,9 +11,11 @@ import aiosqlite
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import Commune, Rooms, RoomsConfig, Territory
+from cpts_bot.storage.core_repository import mark_sent as repo_mark_sent
 from cpts_bot.storage.database import Database
 
 COORDINATOR = "@coord:example.org"
@@ -95,6 +97,7 @@ async def outbox_rows(database: Database, *, after: int = 0) -> list[dict[str, A
 
 async def mark_sent(database: Database, txn_id: str, event_id: str) -> None:
     """What the Matrix adapter does after a send (its on_sent hook aside)."""
-    await database.execute(
-        "UPDATE outbox SET sent_at = created_at, event_id = ? WHERE txn_id = ?", (event_id, txn_id)
-    )
+    async with database.transaction() as db:
+        async with db.execute("SELECT id, created_at FROM outbox WHERE txn_id = ?", (txn_id,)) as c:
+            row = await c.fetchone()
+        await repo_mark_sent(db, row["id"], event_id, from_iso(row["created_at"]))

@@ -16,11 +16,11 @@ import aiosqlite
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_escalation import on_sent
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.core_repository import mark_sent
 from cpts_bot.storage.database import Database
 
 HYERES, LA_CRAU, CARQUEIRANNE, TOULON = "83069", "83047", "83034", "83137"
@@ -181,10 +181,7 @@ class FakeHomeserver:
             for row in rows:
                 event_id = f"$e{next(self._events)}"
                 room_id = self.room_of(row["action"], row["target"])
-                await db.execute(
-                    "UPDATE outbox SET sent_at = ?, event_id = ? WHERE id = ?",
-                    (to_iso(now), event_id, row["id"]),
-                )
+                await mark_sent(db, row["id"], event_id, now, room_id)
                 if row["correlation"] and row["correlation"].startswith("dispatch:"):
                     await on_sent(db, row["correlation"], room_id, event_id, now)
                 payload = json.loads(row["payload"])

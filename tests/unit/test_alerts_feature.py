@@ -66,6 +66,7 @@ class Chat:
         self.feature = feature
         self.last = 0
         self.count = 0
+        self.delivered: list[dict] = []  # what the homeserver received (action, target, payload)
 
     async def say(
         self,
@@ -102,9 +103,10 @@ class Chat:
     async def send_all(self) -> None:
         """Play the Matrix adapter: mark queued rows sent, tell the feature the event ids."""
         rows = await self.database.fetch_all(
-            "SELECT txn_id, target, correlation FROM outbox WHERE sent_at IS NULL"
+            "SELECT txn_id, action, target, payload, correlation FROM outbox WHERE sent_at IS NULL"
         )
         for row in rows:
+            self.delivered.append(dict(row))
             event_id = "$ev-" + row["txn_id"][-8:]
             await mark_sent(self.database, row["txn_id"], event_id)
             if row["correlation"]:
@@ -260,9 +262,7 @@ async def test_recurring_alert_with_an_injected_clock(chat: Chat) -> None:
         "pin",
     ]
     # Reminders went by direct message to duty-room members who had not acknowledged.
-    reminders = await chat.database.fetch_all(
-        "SELECT target, payload FROM outbox WHERE action = 'direct_message'"
-    )
+    reminders = [row for row in chat.delivered if row["action"] == "direct_message"]
     assert sorted({row["target"] for row in reminders}) == ["@ide2:example.org", NURSE]
     assert len(reminders) == 6
     assert "Rappel : merci d'accuser lecture de l'alerte n° 1" in reminders[0]["payload"]

@@ -84,8 +84,6 @@ def router_for(database: Database, config: RoomsConfig) -> CommandRouter:
         BOT,
         features.chat,
         on_outbox=lambda: None,
-        commands=features.commands,
-        follow_ups=features.follow_ups,
     )
 
 

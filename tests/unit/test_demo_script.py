@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cpts_bot.devtools.demo import (
     DEMO_USERS,
     DIRECT,
-    EXAMPLE_ROOMS,
     GROUP_MEMBERS,
     GROUP_ROOMS,
+    SAMPLE_TERRITORY,
     Expect,
     ReplyTo,
     Say,
@@ -23,9 +24,13 @@ from cpts_bot.devtools.demo import (
 )
 from cpts_bot.domain.dispatch_phrases import is_dispatch_request, parse_request
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer
-from cpts_bot.settings import load_rooms_config
+from cpts_bot.settings import RoomsConfig
 
-GAZETTEER = Gazetteer.from_territory(load_rooms_config(EXAMPLE_ROOMS).territory)
+GAZETTEER = Gazetteer.from_territory(
+    RoomsConfig.model_validate(
+        {**yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8")), "coordinators": ["@c:x.org"]}
+    ).territory
+)
 MOMENTS = st.datetimes(
     min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
 )

@@ -24,8 +24,9 @@ from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_retention
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
+from cpts_bot.services.data_minimisation import apply_retention_policy
 from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.services.request_tracking import RecentQuestions, purge_free_texts
+from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.settings import Rooms, RoomsConfig, TrackingConfig
 from cpts_bot.storage import dispatch_repository as dispatches
 from cpts_bot.storage.database import Database
@@ -323,7 +324,7 @@ async def test_the_purge_job_empties_old_free_texts(database: Database) -> None:
             translator=Translator("fr"),
             bot_user_id="@bot:cpts.example",
         )
-        await purge_free_texts(context)
+        await apply_retention_policy(context)
     old, recent = await tracked(database)
     assert old["free_text"] is None and old["free_text_purged_at"] is not None
     assert old["summary"] and old["profession_asked"] == "60"

@@ -121,7 +121,10 @@ async def test_import_replaces_the_previous_import_and_keeps_chat_entries(tmp_pa
     await database.close()
 
 
-def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path / "data"))
     rooms = tmp_path / "rooms.yaml"
     rooms.write_text(
         "territory:\n  name: Test\n  communes:\n    - {insee: '83069', name: Hyères}\n"
@@ -136,17 +139,17 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     parser = argparse.ArgumentParser()
     register_cli(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["import-rota", str(good), "--check"])
-    args.rooms_file, args.data_dir = rooms, tmp_path / "data"
+    args.rooms_file = rooms
     assert run_import_rota(args) == 0
     assert "valid: 1 weekly slot(s)" in capsys.readouterr().out
     args = parser.parse_args(["import-rota", str(good)])
-    args.rooms_file, args.data_dir = rooms, tmp_path / "data"
+    args.rooms_file = rooms
     assert run_import_rota(args) == 0
     assert "imported: 1 weekly slot(s)" in capsys.readouterr().out
     assert (tmp_path / "data" / "cpts-bot.sqlite").exists()
     bad = tmp_path / "bad.csv"
     bad.write_text("type;matrix_id\nhebdo;nobody\n", encoding="utf-8")
     args = parser.parse_args(["import-rota", str(bad)])
-    args.rooms_file, args.data_dir = rooms, tmp_path / "data"
-    assert run_import_rota(args) == 1
+    args.rooms_file = rooms
+    assert run_import_rota(args) == 2  # nothing imported
     assert "line 2: matrix_id" in capsys.readouterr().err

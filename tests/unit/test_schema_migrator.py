@@ -3,8 +3,9 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from cpts_bot.storage import schema_migrator
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.schema_migrator import MigrationError, apply_migrations
+from cpts_bot.storage.schema_migrator import MigrationError, apply_migrations, discover_migrations
 
 
 async def test_all_migrations_apply_and_are_recorded(tmp_path: Path) -> None:
@@ -57,3 +58,33 @@ async def test_misnamed_migration_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match=r"NNNN_name\.sql"):
         await apply_migrations(connection, folder)
     await connection.close()
+
+
+def test_the_shipped_migrations_are_the_top_level_migrations_folder() -> None:
+    top_level = Path(__file__).resolve().parents[2] / "migrations"
+    shipped = discover_migrations()
+    assert [f"{m.version:04d}_{m.name}.sql" for m in shipped] == sorted(
+        path.name for path in top_level.glob("*.sql")
+    )
+    assert shipped[0].version == 1
+
+
+@pytest.mark.parametrize("create", [True, False], ids=["empty folder", "no folder"])
+async def test_no_migration_is_an_error_and_creates_no_database(
+    tmp_path: Path, create: bool
+) -> None:
+    folder = tmp_path / "migrations"
+    if create:
+        folder.mkdir()
+        (folder / "README.txt").write_text("not a migration")
+    with pytest.raises(MigrationError, match="no migration found"):
+        await Database.open(tmp_path / "data" / "bot.sqlite", folder)
+    assert not (tmp_path / "data" / "bot.sqlite").exists()
+
+
+def test_an_install_without_the_migrations_package_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(schema_migrator, "MIGRATIONS_PACKAGE", "cpts_bot.no_such_migrations")
+    with pytest.raises(MigrationError, match="installed without its migrations"):
+        discover_migrations()

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import random
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,9 +30,9 @@ from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.outbox_media import media_bytes, png_size, queue_image
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.retention_repository import apply_retention
 from cpts_bot.storage.tracking_repository import (
     TrackedRequest,
-    apply_retention,
     export_rows_between,
     outcome_history,
     record_request,
@@ -261,9 +262,13 @@ async def test_cli_commands(database: Database, tmp_path: Path, capsys) -> None:
 
     later = datetime(2027, 1, 1, tzinfo=UTC)
     assert await run(["retention", "--db", db, "--days", "1"], now=later) == 0
-    assert "would empty (dry run, use --apply) 20 request texts" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "would empty (dry run, use --apply)" in out
+    assert re.search(r"^  tracked_requests\.free_text +20$", out, re.M), out
     assert await run(["retention", "--db", db, "--days", "1", "--apply"], now=later) == 0
-    assert "emptied 20 request texts" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "emptied" in out and re.search(r"^  tracked_requests\.free_text +20$", out, re.M)
+    assert re.search(r"^  handoffs\.question +0$", out, re.M), out
     purged = await database.fetch_one(
         "SELECT COUNT(*) FROM tracked_requests WHERE free_text IS NOT NULL"
     )

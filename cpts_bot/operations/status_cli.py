@@ -1,0 +1,75 @@
+"""``cpts-bot status``: the running bot's device, cross-signing state, rooms, queues and
+last sync, read from its data directory without disturbing it.
+
+Exit codes (the container health check relies on them):
+
+- 0: healthy;
+- 1: unhealthy: no sync for more than ``--max-sync-minutes`` (default 5), or the oldest
+  unsent outbox row or unhandled inbox row older than ``--max-queue-minutes`` (default 10);
+- 2: not set up: no ``credentials.json`` or no readable database in the data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cpts_bot.domain.health import HealthLimits, StatusSnapshot, problems
+from cpts_bot.storage.bot_status import read_snapshot
+
+DATABASE_NAME = "cpts-bot.sqlite"
+CREDENTIALS_NAME = "credentials.json"
+
+
+def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    status = subparsers.add_parser(
+        "status", help="the running bot's health (exit 0 healthy, 1 unhealthy, 2 not set up)"
+    )
+    status.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the bot's data directory (default: CPTS_DATA_DIR, else data)",
+    )
+    status.add_argument("--max-sync-minutes", type=float, default=5)
+    status.add_argument("--max-queue-minutes", type=float, default=10)
+    status.set_defaults(handler=run_status)
+
+
+def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
+    data_dir = Path(args.data_dir or os.environ.get("CPTS_DATA_DIR") or "data")
+    snapshot = read_snapshot(
+        data_dir / DATABASE_NAME,
+        now or datetime.now(UTC),
+        has_credentials=(data_dir / CREDENTIALS_NAME).exists(),
+    )
+    limits = HealthLimits(
+        max_sync_age=timedelta(minutes=args.max_sync_minutes),
+        max_queue_age=timedelta(minutes=args.max_queue_minutes),
+    )
+    code, found = problems(snapshot, limits)
+    print("\n".join(status_lines(snapshot, found)))
+    return code
+
+
+def status_lines(snapshot: StatusSnapshot, found: list[str]) -> list[str]:
+    def when(moment: datetime | None) -> str:
+        if moment is None:
+            return "never"
+        age = int((snapshot.now - moment).total_seconds())
+        return f"{moment:%Y-%m-%d %H:%M:%S} UTC ({age} s ago)"
+
+    lines = [
+        f"health:        {'healthy' if not found else 'UNHEALTHY'}",
+        f"device:        {snapshot.device_id or '?'} ({snapshot.user_id or '?'})",
+        f"cross-signing: {snapshot.cross_signing or '?'}",
+        f"rooms joined:  {'?' if snapshot.rooms_joined is None else snapshot.rooms_joined}",
+        f"inbox:         {snapshot.inbox_waiting} waiting",
+        f"outbox:        {snapshot.outbox_unsent} unsent"
+        + (f", oldest {when(snapshot.oldest_unsent_at)}" if snapshot.oldest_unsent_at else ""),
+        f"last sync:     {when(snapshot.last_sync_at)}",
+    ]
+    lines += [f"problem:       {problem}" for problem in found]
+    return lines
