@@ -30,10 +30,10 @@ from nio.api import RoomPreset
 from cpts_bot.domain.errors import MatrixError
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
-from cpts_bot.services import outbox as actions
-from cpts_bot.services.outbox_media import ACTION_IMAGE, media_bytes
 from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage import outbox as actions
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox_media import ACTION_IMAGE, media_bytes
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from nio import AsyncClient, RoomGetStateEventResponse
 from cpts_bot.domain.errors import MatrixError
 from cpts_bot.domain.room_powers import missing_powers
 from cpts_bot.matrix.nio_responses import checked
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.room_powers_warning import RoomFinding, monitored_rooms, warn_coordination
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 
 async def room_findings(client: AsyncClient, config: RoomsConfig) -> list[RoomFinding]:
