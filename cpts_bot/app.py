@@ -14,6 +14,8 @@ from nio import AsyncClient
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
+from cpts_bot.chat.command_descriptions import describe
 from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
@@ -23,7 +25,9 @@ from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
+from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
+from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
@@ -183,6 +187,12 @@ class BotApp:
             typing=typing.set,
         )
         self.router, self.gateway = router, gateway
+        descriptions = describe(
+            router.commands.commands, Translator(self.config.language), client.user_id
+        )
+        publisher = CommandStatePublisher(
+            client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
+        )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         scheduler = start_scheduler(
@@ -200,6 +210,7 @@ class BotApp:
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
             asyncio.create_task(router.run(self.stop_event), name="router"),
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
+            asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)

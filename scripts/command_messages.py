@@ -68,4 +68,5 @@ COMMANDS = [
     ("kiné à domicile {commune}", "kiné à domicile {commune}"),
     ("combien d'IDE à {other_commune} ?", "combien d'IDE à {other_commune} ?"),
     ("plus", "plus"),
+    ("fr or en", "fr ou en"),
 ]

@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from babel import Locale
 
-from cpts_bot.chat.commands import ADDRESSED, Command, CommandCall, MessageParser, Topic
+from cpts_bot.chat.commands import (
+    ADDRESSED,
+    Command,
+    CommandCall,
+    MessageParser,
+    Parameter,
+    Topic,
+)
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
@@ -111,7 +118,7 @@ class CardFeature:
 
         return [
             Command(
-                name="fiche",
+                name="ma-fiche",
                 phrase=MessageParser(self.read, specificity=10),
                 handler=handle,
                 help=N_("see or update your directory card"),
@@ -124,6 +131,7 @@ class CardFeature:
                 topic=Topic.DIRECTORY,
                 heard=ADDRESSED,
                 priority=20,
+                parameters=(Parameter("change", "string", N_("what changes"), optional=True),),
             ),
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
@@ -93,6 +93,9 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
     a feature not yet declared, else free text. False when nothing took it."""
     if await routes.follow_ups.on_message(message, context):
         return True
+    if message.body.startswith("/"):
+        # A client's slash command (MSC4391): its text fallback, without the slash.
+        message = replace(message, body=message.body[1:])
     if await run_declared(routes.commands, message, context):
         return True
     for feature in routes.features:

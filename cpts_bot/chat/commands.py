@@ -174,6 +174,7 @@ class Command:
     heard: frozenset[Heard] = EVERYWHERE
     priority: int = 50
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    published: bool = True  # offered to clients as room state (MSC4391)
 
     def is_heard(self, places: frozenset[Heard]) -> bool:
         return bool(self.heard & places)

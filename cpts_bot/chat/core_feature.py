@@ -10,6 +10,7 @@ from cpts_bot.chat.commands import (
     Command,
     CommandCall,
     HandlerContext,
+    Parameter,
     Parser,
     Pattern,
     Topic,
@@ -90,6 +91,7 @@ def core_commands(source: HelpSource) -> list[Command]:
             examples=(N_("aide gardes"), N_("aide annuaire")),
             topic=Topic.GENERAL,
             priority=91,
+            published=False,
         ),
         Command(
             name="langue",
@@ -99,6 +101,7 @@ def core_commands(source: HelpSource) -> list[Command]:
             examples=(N_("langue en"), N_("language fr")),
             topic=Topic.GENERAL,
             priority=92,
+            parameters=(Parameter("language", "string", N_("fr or en")),),
         ),
         Command(
             name="bonjour",
@@ -109,6 +112,7 @@ def core_commands(source: HelpSource) -> list[Command]:
             topic=Topic.GENERAL,
             heard=ADDRESSED,
             priority=98,
+            published=False,
         ),
         Command(
             name="merci",
@@ -119,6 +123,7 @@ def core_commands(source: HelpSource) -> list[Command]:
             topic=Topic.GENERAL,
             heard=ADDRESSED,
             priority=99,
+            published=False,
         ),
     ]
 

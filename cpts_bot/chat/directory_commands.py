@@ -52,6 +52,7 @@ def directory_commands(feature: DirectoryAnswerer) -> list[Command]:
             topic=Topic.DIRECTORY,
             heard=EVERYWHERE if feature.answer_unaddressed else ADDRESSED,
             priority=0,
+            published=False,  # free text: nothing for a client to complete
             parameters=(Parameter("question", "string", N_("your question, in your words")),),
         )
     ]

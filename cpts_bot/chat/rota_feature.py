@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.duty_rota import (
@@ -135,6 +135,7 @@ class RotaFeature:
                 ),
                 topic=Topic.DUTY,
                 priority=10,
+                published=False,  # free phrases
             ),
             Command(
                 name="garde",
@@ -148,6 +149,10 @@ class RotaFeature:
                 topic=Topic.DUTY,
                 audience=Audience.COORDINATOR,
                 priority=60,
+                parameters=(
+                    Parameter("user", "user_id", N_("who is on duty")),
+                    Parameter("duty", "string", N_("profession, commune, day and hours")),
+                ),
             ),
         ]
 
