@@ -24,6 +24,7 @@ from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
+from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
@@ -93,6 +94,7 @@ def build_features(
     chat: list[ChatFeature] = [
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),
+        Declared(TERRITORY_COMMANDS),
         alerts,
         dispatch,
         HandoffFeature(recent_questions),

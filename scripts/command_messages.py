@@ -63,10 +63,26 @@ COMMANDS = [
     ("cancel a dispatch you asked for", "annuler un déclenchement que vous avez demandé"),
     ("annuler 42", "annuler 42"),
     # The directory.
-    ("find a professional: profession, place, what they do", "trouver un professionnel : métier, lieu, ce qu'il fait"),
+    (
+        "find a professional: profession, place, what they do",
+        "trouver un professionnel : métier, lieu, ce qu'il fait",
+    ),
     ("your question, in your words", "votre question, avec vos mots"),
     ("kiné à domicile {commune}", "kiné à domicile {commune}"),
     ("combien d'IDE à {other_commune} ?", "combien d'IDE à {other_commune} ?"),
     ("plus", "plus"),
     ("fr or en", "fr ou en"),
+    # The territory (the worked example of docs/architecture.md).
+    ("the communes of the territory", "les communes du territoire"),
+    ("territoire", "territoire"),
+    (
+        (
+            "{territory} covers {count} commune: {names}.",
+            "{territory} covers {count} communes: {names}.",
+        ),
+        (
+            "{territory} couvre {count} commune : {names}.",
+            "{territory} couvre {count} communes : {names}.",
+        ),
+    ),
 ]
