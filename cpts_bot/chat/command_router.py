@@ -255,7 +255,9 @@ class CommandRouter:
         """Help lines of the features not yet declared, under their topic."""
         lines: list[str] = []
         for feature in self._routes.features:
-            if getattr(feature, "help_topic", Topic.GENERAL) is topic:
+            if getattr(feature, "help_topic", Topic.GENERAL) is topic and hasattr(
+                feature, "help_lines"
+            ):
                 lines.extend(feature.help_lines(translator, coordinator))
         return lines
 
