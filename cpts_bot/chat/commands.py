@@ -175,6 +175,7 @@ class Command:
     priority: int = 50
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     published: bool = True  # offered to clients as room state (MSC4391)
+    help_audience: Audience | None = None  # who sees it in help, when not ``audience``
 
     def is_heard(self, places: frozenset[Heard]) -> bool:
         return bool(self.heard & places)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cpts_bot.chat.commands import Command, Topic
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
@@ -74,26 +74,32 @@ class DispatchFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines: list[str] = []
-        if is_coordinator:
-            lines.insert(
-                0,
-                _(
-                    "“déclenchement IDE Hyères ce soir 20h pansement”: "
-                    "ask the professionals on duty; “annuler 42” to cancel."
-                ),
-            )
-        return lines
-
     async def run_due_steps(self, context: HandlerContext) -> None:
         """The periodic job: escalate or expire what is due (the database is the truth)."""
         await run_due_steps_in(self._deps(context))
 
     def commands(self) -> list[Command]:
-        """The declared dispatch commands (« fait 42 », « relancer 42 », ...)."""
-        return dispatch_commands(self)
+        """The declared dispatch commands: the request, « fait 42 », « relancer 42 », ..."""
+
+        async def request(call: CommandCall) -> None:
+            await self._request(call.message, self._deps(call.context), call.context)
+
+        return [
+            Command(
+                name="declenchement",
+                phrase=Parser(lambda text, _c: is_dispatch_request(text.strip()) or None, 10),
+                handler=request,
+                help=N_("ask the professionals on duty (missing details are asked for)"),
+                examples=(N_("déclenchement IDE domicile {commune} ce soir 20h pansement"),),
+                topic=Topic.DUTY,
+                # Who may send one is the dispatch policy's decision (rooms.yaml), checked
+                # by the handler; the help shows it to coordinators.
+                help_audience=Audience.COORDINATOR,
+                priority=34,
+                parameters=(Parameter("request", "string", N_("profession, place, when, care")),),
+            ),
+            *dispatch_commands(self),
+        ]
 
     def deps_for(self, context: HandlerContext) -> DispatchDeps:
         return self._deps(context)
@@ -161,9 +167,6 @@ class DispatchFeature:
         if command is not None and command.kind is CommandKind.CANCEL_DRAFT:
             if await self._command(command, message, deps, context):
                 return True
-        if is_dispatch_request(text):
-            await self._request(message, deps, context)
-            return True
         draft = await repo.get_draft(context.db, message.sender)
         if draft is not None and draft.room_id == message.room_id:
             policy = policy_from_config(context.config)

@@ -79,7 +79,8 @@ def visible_to(commands: Iterable[Helped], is_coordinator: bool) -> list[Helped]
     shown = [
         command
         for command in commands
-        if is_coordinator or command.audience is not Audience.COORDINATOR
+        if is_coordinator
+        or (getattr(command, "help_audience", None) or command.audience) is not Audience.COORDINATOR
     ]
     return sorted(shown, key=lambda command: (command.priority, command.name))
 
