@@ -9,6 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from nio import AsyncClient
 
@@ -22,6 +23,7 @@ from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
@@ -31,7 +33,11 @@ from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
-from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SentListener
+from cpts_bot.matrix.matrix_chat_gateway import (
+    FailedListener,
+    MatrixChatGateway,
+    SentListener,
+)
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import check_room_powers
@@ -49,10 +55,17 @@ from cpts_bot.services.data_minimisation import (
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.services.request_tracking import RecentQuestions
-from cpts_bot.services.territorial_alerts import AlertSettings, RoomMembers, run_due_alerts
+from cpts_bot.services.territorial_alerts import (
+    PIN_CORRELATION_PREFIX,
+    AlertSettings,
+    RoomMembers,
+    on_pin_failed,
+    run_due_alerts,
+)
 from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
@@ -72,6 +85,7 @@ class Features:
     directory_index: DatabaseIndexProvider
     jobs: list[PeriodicJob] = field(default_factory=list)
     sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
+    failure_listeners: list[tuple[str, FailedListener]] = field(default_factory=list)
 
 
 def build_features(
@@ -80,9 +94,11 @@ def build_features(
     directory_index = DatabaseIndexProvider(database)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
+        check_every=timedelta(seconds=config.alerts.check_seconds),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
@@ -96,7 +112,9 @@ def build_features(
         Declared(REPORT_COMMANDS),
         Declared(TERRITORY_COMMANDS),
         alerts,
+        medecin_traitant,
         dispatch,
+        PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
         RotaFeature(lookup),
         CardFeature(on_card_changed=directory_index.mark_dirty),
@@ -105,6 +123,8 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    mt_every = config.medecin_traitant.check_every_seconds
+    jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
     async def alerts_job(context: HandlerContext) -> None:
         await run_due_alerts(
@@ -129,8 +149,14 @@ def build_features(
         ("dispatch:", dispatch_on_sent),
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
+        ("medtrait:", medecin_traitant_on_sent),
     ]
-    return Features(chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners)
+    failures: list[tuple[str, FailedListener]] = [
+        (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
+    ]
+    return Features(
+        chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners, failures
+    )
 
 
 @dataclass
@@ -197,6 +223,8 @@ class BotApp:
         )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
+        for prefix, failed in features.failure_listeners:
+            gateway.on_failed(prefix, failed)
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )
@@ -218,6 +246,8 @@ class BotApp:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()
         scheduler.shutdown(wait=False)
+        if self._power_check is not None:
+            tasks.append(self._power_check)
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
+from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -143,11 +144,30 @@ class Commune(BaseModel):
         return values
 
 
+class Sector(BaseModel):
+    """A named group of communes of the territory ("secteur nord", "la côte")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    communes: list[str] = Field(min_length=1)
+
+    @field_validator("communes")
+    @classmethod
+    def _insee(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not INSEE_CODE.match(value):
+                raise ValueError(f"{value!r} is not an INSEE commune code (5 characters)")
+        return values
+
+
 class Territory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     communes: list[Commune] = Field(min_length=1)
+    sectors: list[Sector] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _neighbours_known(self) -> Territory:
@@ -155,6 +175,21 @@ class Territory(BaseModel):
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"commune listed twice: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _sectors_known(self) -> Territory:
+        codes = {commune.insee for commune in self.communes}
+        names: set[str] = set()
+        for sector in self.sectors:
+            unknown = sorted(set(sector.communes) - codes)
+            if unknown:
+                raise ValueError(
+                    f"sector {sector.name!r}: {', '.join(unknown)} not among the territory's communes"
+                )
+            if sector.name.casefold() in names:
+                raise ValueError(f"sector {sector.name!r} listed twice")
+            names.add(sector.name.casefold())
         return self
 
 
@@ -219,6 +254,7 @@ class RoomsConfig(BaseModel):
     dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:

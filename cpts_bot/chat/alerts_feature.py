@@ -37,6 +37,7 @@ from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import territorial_alerts as alerts
+from cpts_bot.services.people import person_labels
 from cpts_bot.services.territorial_alerts import RoomMembers
 from cpts_bot.settings import RoomsConfig
 
@@ -381,12 +382,25 @@ class AlertsFeature:
         assert alert is not None
         lines = [
             _("Alert no. {number} to confirm:", number=alert_id),
-            *self._describe(alert, context.translator, context.now),
+            *self._describe(alert, context.translator, context.now, self._rooms(alert, context)),
             _("Reply « oui » to confirm, « non » to drop it."),
         ]
         return await self._reply(context, "\n".join(lines))
 
-    def _describe(self, alert: alerts.Alert, translator: Translator, now: datetime) -> list[str]:
+    def _rooms(self, alert: alerts.Alert, context: HandlerContext) -> str:
+        """The target rooms by name (« Alertes Lyon 8 »), as the bot knows them."""
+        namer = getattr(self.members, "room_name", None)
+        names = [
+            (namer(room) if namer else None) or room
+            for room in alerts.audience_rooms(alert.audience, context.config)
+        ]
+        if not names:
+            return context._("no room configured")
+        return ", ".join(f"« {name} »" for name in names)
+
+    def _describe(
+        self, alert: alerts.Alert, translator: Translator, now: datetime, rooms: str
+    ) -> list[str]:
         _ = translator.gettext
         marker = alerts.MARKERS[alert.level]
         title = f"{marker} {alerts.level_title(alert.level, translator)}".strip()
@@ -399,7 +413,11 @@ class AlertsFeature:
             if upcoming and (alert.expires_at is None or upcoming < alert.expires_at):
                 lines.append(_("Next: {when}", when=alerts.format_moment(upcoming, translator)))
         lines.append(
-            _("For: {audience}", audience=alerts.describe_audience(alert.audience, translator))
+            _(
+                "For: {audience} ({rooms})",
+                audience=alerts.describe_audience(alert.audience, translator),
+                rooms=rooms,
+            )
         )
         if alert.expires_at:
             lines.append(
@@ -455,7 +473,7 @@ class AlertsFeature:
                 number=alert.id,
                 status=_status(alert.status, context.translator),
             ),
-            *self._describe(alert, context.translator, context.now),
+            *self._describe(alert, context.translator, context.now, self._rooms(alert, context)),
         ]
         for row in await alerts.alert_history(context.db, alert_id):
             lines.append(
@@ -514,10 +532,12 @@ class AlertsFeature:
                     done=len(done),
                 )
             ]
+        translator = context.translator
         if done:
-            lines.append("✅ " + ", ".join(done))
+            lines.append("✅ " + ", ".join(await person_labels(context.db, done, translator)))
         if report.pending:
-            lines.append("⏳ " + ", ".join(report.pending))
+            pending = await person_labels(context.db, report.pending, translator)
+            lines.append("⏳ " + ", ".join(pending))
         return await self._reply(context, "\n".join(lines))
 
     async def _manage(
@@ -607,7 +627,9 @@ class AlertsFeature:
         assert updated is not None
         lines = [
             _("Alert no. {number} changed:", number=alert_id),
-            *self._describe(updated, context.translator, context.now),
+            *self._describe(
+                updated, context.translator, context.now, self._rooms(updated, context)
+            ),
         ]
         return await self._reply(context, "\n".join(lines))
 

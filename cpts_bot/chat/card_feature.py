@@ -124,7 +124,7 @@ class CardFeature:
                 help=N_("see or update your directory card"),
                 examples=(
                     N_("ma fiche"),
-                    N_("je ne prends plus de nouveaux patients"),
+                    N_("je fais des visites à domicile le mardi"),
                     N_("ajoute activité : plaies complexes"),
                     N_("mon téléphone 04 78 00 00 00"),
                 ),

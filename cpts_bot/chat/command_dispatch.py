@@ -45,17 +45,19 @@ async def run_declared(
     *,
     free_text: bool = False,
 ) -> bool:
-    """Handle ``message`` with its most specific declaration; False when none hears it."""
+    """Handle ``message`` with its most specific declaration; False when none hears it.
+
+    A handler may decline (return False: "not mine after all", e.g. a GP command from
+    someone who is not a GP); the next most specific declaration then gets it."""
     places = heard_places(message, context.config.rooms.coordination)
-    chosen = registry.best(message, context, places, free_text=free_text)
-    if chosen is None:
-        return False
-    command, understood = chosen
-    if not await may_use(command.audience, message.sender, context):
-        await context.outbox.reply(Reply(refusal(command, context.translator)))
-        return True
-    handled = await command.handler(CommandCall(command, message, context, understood.value))
-    return handled is not False
+    for command, understood in registry.heard(message, context, places, free_text):
+        if not await may_use(command.audience, message.sender, context):
+            await context.outbox.reply(Reply(refusal(command, context.translator)))
+            return True
+        call = CommandCall(command, message, context, understood.value)
+        if await command.handler(call) is not False:
+            return True
+    return False
 
 
 @dataclass

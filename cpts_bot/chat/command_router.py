@@ -31,10 +31,12 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
+from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -214,21 +216,40 @@ class CommandRouter:
             return False
         async with self._database.transaction() as db:
             if not await repo.is_handled(db, row.event_id):
-                language = await repo.language_of(db, row.sender) or self._config.language
-                _ = Translator(language).gettext
-                outbox = OutboxWriter(db, self._clock(), row.event_id, row.room_id)
-                await outbox.reply(
-                    Reply(
-                        _(
-                            "I could not decrypt your message (the key never reached me). "
-                            "Please send it again."
-                        )
-                    )
-                )
+                await self._tell_undecryptable(db, row)
             await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
         log.warning("gave up decrypting", extra={"event_id": row.event_id})
         self._on_outbox()
         return True
+
+    async def _tell_undecryptable(self, db: Any, row: repo.InboxRow) -> None:
+        """A short notice in the sender's direct chat, never in a shared room: what
+        could not be read (it may be a reaction as well as a message), where, when."""
+        language = await repo.language_of(db, row.sender) or self._config.language
+        _ = Translator(language).gettext
+        received = row.payload.get("timestamp")
+        time = f"{from_iso(received).astimezone(PARIS):%H:%M}" if received else "?"
+        if row.payload.get("is_direct"):
+            text = _(
+                "I could not decrypt what you sent at {time}: its key never reached me. "
+                "Please send it again.",
+                time=time,
+            )
+            outbox = OutboxWriter(db, self._clock(), row.event_id, row.room_id)
+            await outbox.reply(Reply(text))
+            return
+        day = self._clock().astimezone(PARIS).date().isoformat()
+        if not await pins.claim_notice(
+            db, row.sender, row.room_id, f"undecryptable:{day}", self._clock()
+        ):
+            return  # once a day per person and shared room: chatter the bot cannot read
+        text = _(
+            "I could not decrypt what you sent at {time} in « {room} »: its key never "
+            "reached me. If it was a message for me, please send it again.",
+            time=time,
+            room=row.payload.get("room_name") or row.room_id,
+        )
+        await OutboxWriter(db, self._clock()).send_direct(row.sender, Reply(text))
 
     async def _apologise(self, row: repo.InboxRow) -> None:
         async with self._database.transaction() as db:

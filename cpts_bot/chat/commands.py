@@ -222,17 +222,17 @@ class CommandRegistry:
                 found.append((command, understood))
         return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
 
-    def best(
+    def heard(
         self,
         message: IncomingMessage,
         context: HandlerContext,
         places: frozenset[Heard],
         free_text: bool = False,
-    ) -> tuple[Command, Understood] | None:
-        """The most specific declaration heard in ``places`` (free text only if asked)."""
-        for command, understood in self.candidates(message, context):
-            if (understood.specificity == FREE_TEXT) != free_text:
-                continue
-            if command.is_heard(places):
-                return command, understood
-        return None
+    ) -> list[tuple[Command, Understood]]:
+        """The declarations heard in ``places`` that understand ``message``, most specific
+        first (only free text if ``free_text``, else none of it)."""
+        return [
+            (command, understood)
+            for command, understood in self.candidates(message, context)
+            if (understood.specificity == FREE_TEXT) == free_text and command.is_heard(places)
+        ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
+from cpts_bot.chat.place_labels import place_labels
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import (
     CHILDREN,
@@ -63,7 +64,10 @@ class DirectoryReplies:
     def criteria(self, query: DirectoryQuery) -> str:
         """What was understood, as a short list: "kiné respiratoire, à domicile, Bron"."""
         refs = concept_refs(query, self.vocabulary)
+        if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
+            refs = [ref for ref in refs if ref.kind != PLACE]
         parts = [self.label(ref) for ref in refs]
+        parts += place_labels(query, self.places, self.translator)
         if query.children:
             parts.append(self._("for a child"))
         return ", ".join(parts) if parts else self._("the whole directory")

@@ -35,8 +35,9 @@ from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     NoDirectory,
     ProfessionalLookup,
+    format_hours,
     format_moment,
-    format_time,
+    format_span,
     place_names,
     profession_name,
 )
@@ -248,7 +249,7 @@ class RotaFeature:
             name = duty.name or await deps.display_name(duty.user_id)
             lines.append(
                 f"• {name} ({profession_name(duty.profession, translator)}) "
-                f"{format_time(duty.start, translator)}–{format_time(duty.end, translator)}"
+                f"{format_span(duty.start, duty.end, translator)}"
                 f" — {duty.user_id}"
             )
         await context.outbox.reply(Reply("\n".join(lines), mentions=()))
@@ -279,8 +280,8 @@ class RotaFeature:
             lines = [_("Your duties:")]
             for duty in duties:
                 lines.append(
-                    f"• {format_moment(duty.start, 'time', translator)}–"
-                    f"{format_time(duty.end, translator)} "
+                    f"• {format_day(duty.start, translator)} "
+                    f"{format_span(duty.start, duty.end, translator)} "
                     f"{profession_name(duty.profession, translator)} "
                     f"{place_names(sorted(duty.communes), deps.gazetteer, translator)}"
                 )
@@ -448,13 +449,12 @@ class RotaFeature:
         await context.outbox.reply(
             Reply(
                 context._(
-                    "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {start}–{end}.",
+                    "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
                     name=await deps.display_name(command.user_id),
                     profession=profession_name(command.profession, translator),
                     places=place_names(command.communes, deps.gazetteer, translator),
                     weekday=context._(WEEKDAY_NAMES[command.weekday]),
-                    start=command.start_time.strftime("%H:%M"),
-                    end=command.end_time.strftime("%H:%M"),
+                    hours=format_hours(command.start_time, command.end_time, translator),
                 )
             )
         )

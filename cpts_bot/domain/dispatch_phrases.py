@@ -89,6 +89,11 @@ _TRIGGER = re.compile(
 _PRIVATE_MARKER = re.compile(
     r"(?:\n|//|(?<![a-z])(?:patient|patiente|details?|infos?\s+patient|prive)\s*:)"
 )
+# The label a user may write at the start of the private part ("\npatient : Mme D."):
+# the details are shown under their own label, so it is not kept.
+_DETAILS_LABEL = re.compile(
+    r"^\s*(?:patiente?|d[ée]tails?|infos?\s+patiente?|priv[ée]e?)\s*:\s*", re.IGNORECASE
+)
 _URGENT = re.compile(r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap)(?![a-z])")
 _FILLER = re.compile(r"^(?:pour|a|au|sur|de|d'|un|une|le|la|les|,|-|:)\s*|\s*(?:pour|a|au|,|-|:)$")
 
@@ -179,7 +184,7 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
     if marker:
         public = text[: marker.start()]
-        details = text[marker.end() :].strip()
+        details = _DETAILS_LABEL.sub("", text[marker.end() :].strip(), count=1)
     # ``work`` is the public part with each understood piece blanked out; what is left
     # is the description of the care ("domicile pansement post-op").
     work = public

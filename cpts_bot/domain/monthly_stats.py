@@ -239,7 +239,9 @@ def compute_monthly_stats(
     for row in rows:
         by_category[row.category] += 1
         weeks.setdefault(iso_week_label(row.requested_at), Counter())[row.category] += 1
-        if row.profession_asked:
+        # A hand-off carries the profession of the question it follows (already counted):
+        # one request, counted once among the most asked professions.
+        if row.profession_asked and row.kind != "handoff":
             professions[row.profession_asked] += 1
         if row.kind == "question":
             questions += 1

@@ -41,11 +41,22 @@ class PlaceIndex:
 
     places: dict[str, PlaceInfo] = field(default_factory=dict)
     terms: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    # What the place resolver is built from (see place_resolver.py).
+    communes: tuple[object, ...] = ()
+    sectors: tuple[object, ...] = ()
+    territory_name: str = ""
 
     @classmethod
-    def build(cls, communes: Iterable[object]) -> PlaceIndex:
-        """Index ``communes`` (``settings.Commune`` values or anything with the same fields)."""
-        index = cls()
+    def build(
+        cls, communes: Iterable[object], sectors: Iterable[object] = (), territory_name: str = ""
+    ) -> PlaceIndex:
+        """Index ``communes`` (``settings.Commune`` values or anything with the same fields).
+
+        ``sectors`` and ``territory_name`` (``settings.Sector`` values, the territory's
+        name) are kept for the place resolver.
+        """
+        communes = tuple(communes)
+        index = cls(communes=communes, sectors=tuple(sectors), territory_name=territory_name)
         for commune in communes:
             info = _place_info(commune)
             index.places[info.insee] = info
@@ -55,14 +66,14 @@ class PlaceIndex:
                 *getattr(commune, "localities", ()),
             ]
             for form in forms:
-                for variant in _variants(form):
+                for variant in name_variants(form):
                     index._add(variant, info.insee)
             for postal in info.postal_codes:
                 index._add((postal,), info.insee)
             index._add((info.insee,), info.insee)
             if info.arrondissement is not None:
                 index._add((info.city,), info.insee)  # "Lyon": each arrondissement listed
-                for variant in _arrondissement_forms(info.city, info.arrondissement):
+                for variant in arrondissement_forms(info.city, info.arrondissement):
                     index._add(variant, info.insee)
         return index
 
@@ -103,7 +114,7 @@ def _place_info(commune: object) -> PlaceInfo:
     )
 
 
-def _variants(name: str) -> set[tuple[str, ...]]:
+def name_variants(name: str) -> set[tuple[str, ...]]:
     key = term_key(name)
     variants = {key}
     # "Saint-Genis-Laval" is typed "st genis laval"; "Sainte-Foy" "ste foy".
@@ -116,7 +127,7 @@ def _variants(name: str) -> set[tuple[str, ...]]:
     return variants
 
 
-def _arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
+def arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
     ordinal = "1e" if number == 1 else f"{number}e"
     forms: set[tuple[str, ...]] = set()
     for num in (str(number), ordinal):

@@ -178,6 +178,9 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchResult:
     """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
+    if query.outside_places and not query.places:
+        # Only places outside the territory: nobody here, and no widening to the territory.
+        return SearchResult(query, (), 0, query.page, page_size)
     structures, structures_total = _search_structures(index, query, places)
     if query.structure_types and not (query.professions or query.specialties or query.activities):
         return SearchResult(

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver, capitalised_words
 from cpts_bot.domain.text_normalizer import singular, term_key, tokens
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
@@ -101,6 +102,12 @@ class DirectoryQuery:
     page: int = 0
     clarification: Clarification | None = None
     follow_up: bool = False
+    place_mentions: tuple[PlaceMention, ...] = ()  # the places named, as understood
+
+    @property
+    def outside_places(self) -> tuple[PlaceMention, ...]:
+        """The places named that are outside the territory."""
+        return tuple(mention for mention in self.place_mentions if mention.outside)
 
     @property
     def has_subject(self) -> bool:
@@ -109,7 +116,9 @@ class DirectoryQuery:
 
     @property
     def has_criteria(self) -> bool:
-        return self.has_subject or bool(self.modalities or self.places or self.languages)
+        return self.has_subject or bool(
+            self.modalities or self.places or self.languages or self.place_mentions
+        )
 
 
 @dataclass(frozen=True)
@@ -136,11 +145,15 @@ class Lexicon:
     fuzzy_words: list[str] = field(default_factory=list)
     fuzzy_phrases: list[str] = field(default_factory=list)
     max_words: int = 1
+    place_resolver: PlaceResolver | None = None
 
     @classmethod
     def build(cls, vocabulary: Vocabulary, places: PlaceIndex) -> Lexicon:
         """Index ``vocabulary`` and ``places`` (built once per territory)."""
         lexicon = cls(vocabulary, places)
+        lexicon.place_resolver = PlaceResolver.build(
+            places.communes, places.sectors, places.territory_name
+        )
         profession_keys: dict[tuple[str, ...], str] = {}
         for concept in vocabulary.concepts.values():
             for term in concept.terms:
@@ -172,9 +185,6 @@ class Lexicon:
             lexicon._add(term_key(word), ConceptRef(_CHILDREN, ""))
         for word in vocabulary.follow_up_words:
             lexicon._add(term_key(word), ConceptRef(_FOLLOW_UP, ""))
-        for key, insees in places.terms.items():
-            for insee in insees:
-                lexicon._add(key, ConceptRef(PLACE, insee))
         stop = vocabulary.stopwords
         for key, refs in lexicon.terms.items():
             text = " ".join(key)
@@ -186,6 +196,10 @@ class Lexicon:
                 continue
             (lexicon.fuzzy_words if len(key) == 1 else lexicon.fuzzy_phrases).append(text)
         return lexicon
+
+    def is_vocabulary(self, key: tuple[str, ...]) -> bool:
+        """A term of the vocabularies or a common word: never a place outside the territory."""
+        return key in self.terms or (len(key) == 1 and key[0] in self.vocabulary.stopwords)
 
     def _add(self, key: tuple[str, ...], ref: ConceptRef) -> None:
         if not key or len(key) > MAX_TERM_WORDS:
@@ -205,6 +219,7 @@ class _Reading:
     follow_up: bool = False
     numbers: list[int] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
 
 
 def parse_query(
@@ -228,6 +243,7 @@ def _parse(text: str, lexicon: Lexicon, context: ConversationContext) -> ParseRe
             query = replace(
                 query,
                 places=said.places or query.places,
+                place_mentions=said.place_mentions or query.place_mentions,
                 modalities=query.modalities | said.modalities,
                 languages=query.languages | said.languages,
                 children=query.children or said.children,
@@ -259,6 +275,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
                     reading.children = True
                 consumed[index] = consumed[index + 1] = True
+    resolver = lexicon.place_resolver
+    if resolver is not None:
+        capitals = capitalised_words(text)
+        reading.places = resolver.find(keys, consumed, lexicon.is_vocabulary, capitals, words)
     index = 0
     while index < len(keys):
         if consumed[index]:
@@ -269,14 +289,30 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             key = tuple(keys[index : index + size])
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
+                refs = _leading_follow_up(refs, index, len(keys))
                 _take(reading, refs, " ".join(words[index : index + size]))
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
             size -= 1
         index += max(size, 1)
+    if resolver is not None:
+        stop = lexicon.vocabulary.stopwords
+        reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
     _fuzzy(reading, lexicon, keys, consumed)
+    for mention in reading.places:
+        reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     return reading
+
+
+def _leading_follow_up(
+    refs: frozenset[ConceptRef], index: int, length: int
+) -> frozenset[ConceptRef]:
+    """ "et", "aussi" make a follow-up at the start or the end of a message only: in
+    "kiné pour entorse et tendinite à Vertou" the question is complete."""
+    if index <= 1 or index == length - 1:
+        return refs
+    return frozenset(ref for ref in refs if ref.kind != _FOLLOW_UP)
 
 
 def _is_address(chunk: str) -> bool:
@@ -366,6 +402,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
                 word, tuple(fitting) if len(fitting) > 1 else tuple(options), then
             )
     query = _query_from_refs(Intent.FIND, refs, vocabulary, reading.children)
+    query = replace(query, place_mentions=tuple(reading.places))
     intents = reading.intents
     if "dispatch" in intents:
         intent = Intent.DISPATCH
@@ -430,14 +467,16 @@ def _with_context(
     if query.intent not in (Intent.FIND, Intent.COUNT):
         return query
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
+    named_place = bool(query.places or query.place_mentions)
     if not query.has_subject and (
-        query.places or query.modalities or query.children or query.languages
+        named_place or query.modalities or query.children or query.languages
     ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
             last,
             intent=intent,
-            places=query.places or last.places,
+            places=query.places if named_place else last.places,
+            place_mentions=query.place_mentions if named_place else last.place_mentions,
             modalities=last.modalities | query.modalities,
             languages=last.languages | query.languages,
             children=last.children or query.children,
@@ -446,9 +485,11 @@ def _with_context(
         )
     if not query.has_subject and query.intent == Intent.COUNT and not query.places:
         return replace(last, intent=Intent.COUNT, page=0, follow_up=True)
-    if reading.follow_up and query.has_subject and not query.places and last.places:
+    if reading.follow_up and query.has_subject and not named_place and last.places:
         # "et les infirmiers ?": a new subject in the same place.
-        return replace(query, places=last.places, follow_up=True)
+        return replace(
+            query, places=last.places, place_mentions=last.place_mentions, follow_up=True
+        )
     return query
 
 

@@ -66,7 +66,13 @@ def to_inbox_item(event: Any, room: MatrixRoom, bot_user_id: str) -> InboxItem |
         }
         return InboxItem(event.event_id, room.room_id, event.sender, KIND_MESSAGE, payload)
     if isinstance(event, ReactionEvent):
-        payload = {"key": event.key, "reacts_to": event.reacts_to, "timestamp": timestamp}
+        payload = {
+            "key": event.key,
+            "reacts_to": event.reacts_to,
+            "timestamp": timestamp,
+            # Element's library sends reactions in clear even in encrypted rooms.
+            "encrypted": bool(getattr(event, "decrypted", False)),
+        }
         return InboxItem(event.event_id, room.room_id, event.sender, KIND_REACTION, payload)
     if isinstance(event, MegolmEvent):
         payload = {
@@ -74,6 +80,8 @@ def to_inbox_item(event: Any, room: MatrixRoom, bot_user_id: str) -> InboxItem |
             "source": event.source,
             "session_id": event.session_id,
             "sender_key": event.sender_key,
+            "is_direct": room.member_count <= 2,
+            "room_name": room.display_name,
         }
         return InboxItem(event.event_id, room.room_id, event.sender, KIND_UNDECRYPTABLE, payload)
     return None

@@ -9,7 +9,11 @@ from nio import AsyncClient, MegolmEvent
 
 from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION
 from cpts_bot.matrix.event_listener import to_inbox_item
-from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    authenticated_device_id,
+    notice_context,
+)
 from cpts_bot.storage import core_repository as repo
 
 
@@ -42,5 +46,6 @@ async def decrypt_stored_event(
         room_id=row.room_id,
         event_id=row.event_id,
         now=datetime.now(UTC),
+        what=notice_context(item),
     )
     return {**item.payload, "kind": item.kind} if decision.trusted else {"drop": True}

@@ -1,5 +1,10 @@
 """Send the outbox through matrix-nio: messages, direct messages, reactions, edits, pins.
 
+Rows of one room go out in the outbox's order; rows of different rooms go out side by
+side (a dispatch to a hundred direct chats, the edits after an accept), each with its
+fixed transaction id, so exactly-once holds as before: a row is marked sent in its own
+transaction once the homeserver accepted it, and a resend reuses its transaction id.
+
 nio returns errors as values; they are turned into :class:`SendFailed` here, in one
 place. A transient failure (network, 5xx, rate limit beyond nio's own retries) keeps the
 row for a later attempt; a permanent one (forbidden, unknown room) closes it after a few
@@ -9,6 +14,7 @@ attempts so that one bad row never blocks the queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import io
 import logging
@@ -38,8 +44,18 @@ from cpts_bot.storage.outbox_media import ACTION_IMAGE, media_bytes
 log = logging.getLogger(__name__)
 
 SentListener = Callable[[Any, str, str, str], Awaitable[None]]
+# (db, correlation, room_id, room_name, now) when a correlated row is abandoned.
+FailedListener = Callable[[Any, str, str, str, datetime], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
-DIRECT_ROOMS_AT_ONCE = 8
+# Sends (and direct chats being opened) in flight at once, each in its own room. The
+# bot's account should be exempt from the homeserver's rate limits (docs/dispatch.md);
+# 16 keeps a two-core homeserver busy without queueing requests for long.
+SENDS_AT_ONCE = 16
+# Direct chats being created at once: room creation is the homeserver's heaviest request,
+# and a few at a time, in the outbox's order, lets the first recipients hear first
+# while the sends to open chats go on beside.
+DIRECT_ROOMS_AT_ONCE = 4
+ROWS_AT_ONCE = 500
 
 
 class SendFailed(MatrixError):
@@ -109,11 +125,18 @@ class MatrixChatGateway:
         self._database = database
         self._wake = asyncio.Event()
         self._listeners: list[tuple[str, SentListener]] = []
+        self._failure_listeners: list[tuple[str, FailedListener]] = []
+        self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
         self.sent_count = 0
 
     def on_sent(self, prefix: str, listener: SentListener) -> None:
         """Call ``listener(db, correlation, room_id, event_id)`` after a correlated send."""
         self._listeners.append((prefix, listener))
+
+    def on_failed(self, prefix: str, listener: FailedListener) -> None:
+        """Call ``listener`` in a transaction when a correlated row is given up (e.g. a
+        pin the homeserver refused), so that someone can be told."""
+        self._failure_listeners.append((prefix, listener))
 
     def wake(self) -> None:
         self._wake.set()
@@ -126,16 +149,10 @@ class MatrixChatGateway:
         while not stop.is_set():
             self._wake.clear()
             try:
-                rows = await repo.unsent_outbox(self._database)
-                for start in range(0, len(rows), DIRECT_ROOMS_AT_ONCE):
-                    chunk = rows[start : start + DIRECT_ROOMS_AT_ONCE]
-                    await self._open_direct_rooms(chunk)
-                    for row in chunk:
-                        if stop.is_set():
-                            return
-                        await self._send_row(row)
+                rows = await repo.unsent_outbox(self._database, limit=ROWS_AT_ONCE)
+                await self._send_in_lanes(rows, stop)
                 backoff = 1.0
-                if len(rows) == 50:
+                if len(rows) == ROWS_AT_ONCE:
                     continue
             except SendFailed as error:
                 log.warning(
@@ -146,49 +163,62 @@ class MatrixChatGateway:
                 continue
             await _wait_any(stop, self._wake, 30.0)
 
-    async def _open_direct_rooms(self, rows: list[repo.OutboxRow]) -> None:
-        """Create the missing direct chats of the next few rows side by side: a dispatch's
-        first contact with many professionals would otherwise open them one after the
-        other, and a small window keeps the first recipients' wait short. The sends stay
-        in order; a failure here is retried by the send."""
-        users = {row.target for row in rows if row.action == actions.ACTION_DIRECT_MESSAGE}
-        missing = []
-        for user_id in sorted(users):
-            room_id = await repo.direct_room_of(self._database, user_id)
-            if not room_id or room_id not in self._client.rooms:
-                missing.append(user_id)
-        if len(missing) < 2:
-            return
-        limit = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
+    async def _send_in_lanes(self, rows: list[repo.OutboxRow], stop: asyncio.Event) -> None:
+        """Send ``rows``: one lane per room (or per user whose direct chat is still to
+        open), the lanes side by side (at most :data:`SENDS_AT_ONCE`), each lane in the
+        outbox's order. A lane waiting for its direct chat to be created does not hold a
+        send's place. A row that fails holds back the rest of its lane only; the first
+        failure is raised once every lane has stopped, so the loop backs off."""
+        lanes: dict[str, list[repo.OutboxRow]] = {}
+        for row in rows:
+            lanes.setdefault(await self._lane_of(row), []).append(row)
+        limit = asyncio.Semaphore(SENDS_AT_ONCE)
+        failures: list[SendFailed] = []
 
-        async def open_one(user_id: str) -> None:
-            async with limit:
-                await self.direct_room(user_id)
+        async def run_lane(lane: list[repo.OutboxRow]) -> None:
+            for row in lane:
+                if stop.is_set():
+                    return
+                try:
+                    await self._send_row(row, limit)
+                except SendFailed as error:
+                    failures.append(error)
+                    return
 
-        results = await asyncio.gather(
-            *(open_one(user) for user in missing), return_exceptions=True
-        )
-        failures = [result for result in results if isinstance(result, BaseException)]
+        # Lanes start in the order of their first row: the first recipients first.
+        await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
         if failures:
-            log.warning(
-                "some direct chats could not be opened yet",
-                extra={"count": len(failures), "error": repr(failures[0])},
-            )
+            raise failures[0]
 
-    async def _send_row(self, row: repo.OutboxRow) -> None:
+    async def _lane_of(self, row: repo.OutboxRow) -> str:
+        """Rows of one room are sent one after the other; a direct message goes in the
+        lane of the user's direct chat when it is known."""
+        if row.action == actions.ACTION_DIRECT_MESSAGE:
+            room_id = await repo.direct_room_of(self._database, row.target)
+            return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
+        return row.target
+
+    async def _send_row(self, row: repo.OutboxRow, limit: asyncio.Semaphore | None = None) -> None:
         now = datetime.now(UTC)
         try:
             try:
-                room_id, event_id = await self._perform(row)
+                if row.action == actions.ACTION_DIRECT_MESSAGE:
+                    await self.direct_room(row.target)  # created a few at a time
+                async with limit or contextlib.nullcontext():
+                    room_id, event_id = await self._perform(row)
             except SendFailed:
                 raise
             except Exception as error:  # nio raises for local protocol states
                 raise SendFailed(repr(error), transient=True) from error
         except SendFailed as error:
-            give_up = not error.transient and row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS
+            # A refused pin is not worth retrying: the bot lacks the power until someone
+            # gives it, and then the next post is pinned.
+            final = row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN)
+            give_up = not error.transient and (final or row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS)
             await repo.record_failure(self._database, row.id, str(error), give_up, now)
             if give_up:
                 log.error("send abandoned", extra={"outbox_id": row.id, "error": str(error)})
+                await self._tell_failure(row, now)
                 return
             raise
         async with self._database.transaction() as db:
@@ -198,6 +228,21 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         self.sent_count += 1
+
+    async def _tell_failure(self, row: repo.OutboxRow, now: datetime) -> None:
+        listeners = [
+            listener
+            for prefix, listener in self._failure_listeners
+            if row.correlation and row.correlation.startswith(prefix)
+        ]
+        if not listeners or row.correlation is None:
+            return
+        room = self._client.rooms.get(row.target)
+        name = room.display_name if room is not None else row.target
+        async with self._database.transaction() as db:
+            for listener in listeners:
+                await listener(db, row.correlation, row.target, name, now)
+        self.wake()
 
     async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
         payload = row.payload
@@ -328,15 +373,20 @@ class MatrixChatGateway:
         )
         if not isinstance(response, RoomPutStateResponse):
             error = error_of(response, "pinning")
-            log.info(
+            log.warning(
                 "could not change pinned events", extra={"room_id": room_id, "error": str(error)}
             )
+            raise SendFailed(str(error), error.transient)
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need."""
         room_id = await repo.direct_room_of(self._database, user_id)
         if room_id and room_id in self._client.rooms:
             return room_id
+        async with self._creating:
+            return await self._create_direct_room(user_id)
+
+    async def _create_direct_room(self, user_id: str) -> str:
         response = _check(
             await self._client.room_create(
                 is_direct=True,

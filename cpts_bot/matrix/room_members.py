@@ -1,4 +1,4 @@
-"""Who is in a room, for the features that need it (alert acknowledgements)."""
+"""Who is in a room and what it is called, for the features that need it (alerts)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,8 @@ class NioRoomMembers:
         return sorted(
             member.user_id for member in response.members if member.user_id != self._client.user_id
         )
+
+    def room_name(self, room_id: str) -> str | None:
+        """The room's name as members see it (from the last sync), if the bot is in it."""
+        room = self._client.rooms.get(room_id)
+        return room.display_name if room is not None else None

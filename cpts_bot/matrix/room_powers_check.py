@@ -1,5 +1,5 @@
 """Read the bot's power levels in its alert and duty rooms once it has synced, and warn
-the coordination room of what it cannot do (``services/room_powers_warning.py``)."""
+the coordination room of what it cannot do (``services/room_powers_report.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from nio import AsyncClient, RoomGetStateEventResponse
 from cpts_bot.domain.errors import MatrixError
 from cpts_bot.domain.room_powers import missing_powers
 from cpts_bot.matrix.nio_responses import checked
-from cpts_bot.services.room_powers_warning import RoomFinding, monitored_rooms, warn_coordination
+from cpts_bot.services.room_powers_report import RoomFinding, monitored_rooms, warn_coordination
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter

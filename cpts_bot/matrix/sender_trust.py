@@ -10,7 +10,14 @@ Policies (``BotSettings.trust_policy``):
 
 In both, a user's master key is pinned on first sight; when it changes, none of the
 user's devices is trusted until a coordinator confirms the new key, and the coordination
-room is warned. A sender whose message is ignored is told why, once per device.
+room is warned. A sender whose message is ignored is told why, once per device, in
+their direct chat with the bot (never in a shared room).
+
+Reactions are the one kind of event believed without encryption in an encrypted room:
+Element's library sends ``m.reaction`` in clear so that the homeserver can count them.
+A reaction carries an emoji and the event it answers, no patient data, and its sender is
+the account the homeserver authenticated; it is accepted from a user whose identity has
+not changed (see :func:`decide_clear_event` and docs/e2ee.md).
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from typing import Any
 
 from nio import AsyncClient, OlmUnverifiedDeviceError
 
-from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, Reply
+from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.matrix.cross_signing import UserIdentity, query_identities
@@ -45,6 +53,8 @@ class TrustReason(StrEnum):
     NO_IDENTITY = "no_identity"
     IDENTITY_CHANGED = "identity_changed"
     UNKNOWN_DEVICE = "unknown_device"
+    CLEAR_REACTION = "clear_reaction"  # an m.reaction sent in clear (Element Web does)
+    NOT_ENCRYPTED = "not_encrypted"  # any other event sent in clear in an encrypted room
 
 
 @dataclass(frozen=True)
@@ -102,22 +112,39 @@ def decide(
     return SenderDecision(False, TrustReason.UNSIGNED_DEVICE)
 
 
+def decide_clear_event(kind: str, pinned: PinnedIdentity | None) -> SenderDecision:
+    """The decision for an event sent unencrypted in an encrypted room (no I/O).
+
+    Only a reaction is believed, and only while the user's identity has not changed: its
+    sender is the account the homeserver authenticated, and it carries no patient data."""
+    if kind != KIND_REACTION:
+        return SenderDecision(False, TrustReason.NOT_ENCRYPTED)
+    if pinned is not None and pinned.pending_master_key is not None:
+        return SenderDecision(False, TrustReason.IDENTITY_CHANGED)
+    return SenderDecision(True, TrustReason.CLEAR_REACTION)
+
+
+# What was not taken into account (a message or a reaction), then why.
+NOT_READ = {
+    KIND_MESSAGE: N_("Your message of {time} was not read."),
+    KIND_REACTION: N_("Your reaction {key} of {time} was not taken into account."),
+}
 NOTICES = {
     TrustReason.UNSIGNED_DEVICE: N_(
-        "Message not read: your session {device} is not verified. Verify it from another "
-        "of your sessions (Settings > Sessions), then write again."
+        "Your session {device} is not verified. Verify it from another of your sessions "
+        "(Settings > Sessions), then try again."
     ),
     TrustReason.NO_IDENTITY: N_(
-        "Message not read: your account has no verified identity (cross-signing). Set up "
-        "verification in your Matrix app, then write again."
+        "Your account has no verified identity (cross-signing). Set up verification in "
+        "your Matrix app, then try again."
     ),
     TrustReason.IDENTITY_CHANGED: N_(
-        "Message not read: your identity (security keys) changed. A coordinator must "
-        "confirm it before I answer you again."
+        "Your identity (security keys) changed. A coordinator must confirm it before I "
+        "answer you again."
     ),
     TrustReason.UNKNOWN_DEVICE: N_(
-        "Message not read: I could not check the session {device} that sent it. Try again "
-        "in a minute; if it persists, verify this session."
+        "I could not identify the session it came from. Try again in a minute; if it "
+        "happens again, verify your session (Settings > Sessions)."
     ),
 }
 IDENTITY_CHANGE_WARNING = N_(
@@ -125,6 +152,36 @@ IDENTITY_CHANGE_WARNING = N_(
     "until a coordinator confirms. Check with them first (phone, in person), then "
     "write: confiance {user}"
 )
+
+
+@dataclass(frozen=True)
+class NoticeContext:
+    """What a refused event was, for the notice to its sender."""
+
+    kind: str = KIND_MESSAGE
+    key: str = ""
+    time: str = ""  # HH:MM, Paris time
+
+    @classmethod
+    def of(cls, kind: str, timestamp: datetime, key: str = "") -> NoticeContext:
+        return cls(kind, key, f"{timestamp.astimezone(PARIS):%H:%M}")
+
+
+def notice_text(
+    translator: Translator, reason: str, device_id: str | None, what: NoticeContext
+) -> str:
+    """« Your reaction 👍 of 14:02 was not taken into account. » and the reason."""
+    opening = translator.gettext(
+        NOT_READ.get(what.kind, NOT_READ[KIND_MESSAGE]), key=what.key, time=what.time
+    )
+    return f"{opening} {translator.gettext(reason, device=device_id or '')}"
+
+
+def notice_context(item: Any) -> NoticeContext:
+    """The :class:`NoticeContext` of an inbox item (kind, payload with a timestamp)."""
+    return NoticeContext.of(
+        item.kind, from_iso(item.payload["timestamp"]), str(item.payload.get("key", ""))
+    )
 
 
 @dataclass
@@ -200,13 +257,15 @@ class SenderTrustGate:
         room_id: str,
         event_id: str,
         now: datetime,
+        what: NoticeContext | None = None,
     ) -> SenderDecision:
         """Decide whether to handle an event ``sender`` sent from ``device_id`` (None when
         the device could not be authenticated, see :func:`authenticated_device_id`).
 
         When untrusted, the caller drops the event; the sender is told why (once per
-        device and reason) and the coordinators are warned of an identity change, both
-        queued in the outbox in this call's own transaction."""
+        device and reason, in their direct chat) and the coordinators are warned of an
+        identity change, both queued in the outbox in this call's own transaction.
+        ``what`` describes the event for that notice (a message by default)."""
         if sender == self._bot_user_id and device_id == client.device_id:
             return SenderDecision(True, TrustReason.OWN_DEVICE)
         identity = (await self._identities(client, [sender], now))[sender]
@@ -226,7 +285,14 @@ class SenderTrustGate:
                 decision = decide(self._policy, identity, device_id, pinned)
                 pinned = await self._record(db, identity, pinned, now)
                 if not decision.trusted:
-                    await self._notice(db, sender, device_id, decision, room_id, event_id, now)
+                    await self._notice(
+                        db,
+                        sender,
+                        device_id,
+                        decision,
+                        what or NoticeContext.of(KIND_MESSAGE, now),
+                        now,
+                    )
             self._apply_to_store(client, identity, pinned)
         if not decision.trusted:
             logger.info(
@@ -236,6 +302,18 @@ class SenderTrustGate:
                 device_id,
                 decision.reason,
             )
+        return decision
+
+    async def check_clear(
+        self, sender: str, kind: str, *, event_id: str, now: datetime
+    ) -> SenderDecision:
+        """Decide whether to handle an event ``sender`` sent unencrypted in an encrypted
+        room (see :func:`decide_clear_event`). Nothing is sent: a refused clear event
+        gets no notice (a client that sends messages in clear there is not Element)."""
+        pinned = await self._pinned(self._database, sender)
+        decision = decide_clear_event(kind, pinned)
+        if not decision.trusted:
+            logger.info("Ignoring clear event %s of %s: %s", event_id, sender, decision.reason)
         return decision
 
     async def apply_device_trust(
@@ -321,19 +399,20 @@ class SenderTrustGate:
         sender: str,
         device_id: str | None,
         decision: SenderDecision,
-        room_id: str,
-        event_id: str,
+        what: NoticeContext,
         now: datetime,
     ) -> None:
         message = NOTICES.get(decision.reason)
         if message is None or not await pins.claim_notice(
-            db, sender, device_id or "?", decision.reason.value, now
+            db, sender, device_id or "", decision.reason.value, now
         ):
             return
         translator = self._translator_for(await _language_of(db, sender, self._config.language))
-        text = translator.gettext(message, device=device_id or "?")
-        outbox = OutboxWriter(db, now, reply_to_event=event_id, reply_room=room_id)
-        await outbox.reply(Reply(text), correlation=f"trust:notice:{sender}")
+        await OutboxWriter(db, now).send_direct(
+            sender,
+            Reply(notice_text(translator, message, device_id, what)),
+            correlation=f"trust:notice:{sender}",
+        )
 
     def _apply_to_store(
         self, client: AsyncClient, identity: UserIdentity, pinned: PinnedIdentity | None

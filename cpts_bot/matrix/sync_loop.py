@@ -28,7 +28,11 @@ from cpts_bot.domain.messages import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.nio_responses import error_of
-from cpts_bot.matrix.sender_trust import SenderTrustGate, authenticated_device_id
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    authenticated_device_id,
+    notice_context,
+)
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -43,6 +47,18 @@ SYNC_FILTER = {
         "ephemeral": {"not_types": ["m.receipt", "m.typing"]},
     },
     "presence": {"not_types": ["*"]},
+}
+
+
+# Rooms and their state only, for the start-up sync that tells nio which rooms exist.
+ROOMS_ONLY_FILTER = {
+    "room": {
+        "timeline": {"limit": 1},
+        "ephemeral": {"not_types": ["*"]},
+        "account_data": {"not_types": ["*"]},
+    },
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
 }
 
 
@@ -68,6 +84,8 @@ class SyncLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         token = await repo.load_sync_token(self._database)
+        if token is not None:
+            await self._know_rooms(stop)
         self._client.next_batch = token or ""
         backoff = 1.0
         while not stop.is_set():
@@ -105,6 +123,32 @@ class SyncLoop:
                 self.synced.set()
                 if self._on_first_sync:
                     self._on_first_sync()
+
+    async def _know_rooms(self, stop: asyncio.Event) -> None:
+        """Give nio every joined room and its members before resuming from a saved token.
+
+        nio keeps no rooms across restarts, and a sync from a saved token, even with
+        ``full_state``, lists only the rooms that changed since (Synapse): the outbox
+        could not send to a quiet room (a dispatch's edits, an alert's room). An initial
+        sync with a one-event timeline fills nio's rooms; its events and its token are
+        not used: the loop resumes from the saved token, so nothing is skipped."""
+        backoff = 1.0
+        while not stop.is_set():
+            self._client.next_batch = ""
+            try:
+                response = await self._client.sync(
+                    timeout=0, sync_filter=ROOMS_ONLY_FILTER, full_state=True
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the homeserver may be down: retry as the loop does
+                response = error
+            if isinstance(response, SyncResponse):
+                log.info("rooms known", extra={"rooms": len(self._client.rooms)})
+                return
+            log.warning("initial sync failed", extra={"error": str(response)})
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
 
     async def _handle(self, response: SyncResponse, first_sync: bool) -> None:
         now = datetime.now(UTC)
@@ -176,9 +220,15 @@ class SyncLoop:
         self, event: Any, item: repo.InboxItem, encrypted: bool, now: datetime
     ) -> bool:
         """The senders' trust policy, for events of encrypted rooms (an undecryptable
-        event is checked once decrypted)."""
+        event is checked once decrypted). An event sent in clear there is believed only
+        when it is a reaction (see :func:`decide_clear_event`)."""
         if self._gate is None or not encrypted or item.kind == KIND_UNDECRYPTABLE:
             return True
+        if not getattr(event, "decrypted", False):
+            clear = await self._gate.check_clear(
+                item.sender, item.kind, event_id=item.event_id, now=now
+            )
+            return clear.trusted
         device_id = authenticated_device_id(self._client, event)
         decision = await self._gate.check(
             self._client,
@@ -187,6 +237,7 @@ class SyncLoop:
             room_id=item.room_id,
             event_id=item.event_id,
             now=now,
+            what=notice_context(item),
         )
         return decision.trusted
 

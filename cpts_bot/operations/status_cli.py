@@ -12,14 +12,15 @@ Exit codes (the container health check relies on them):
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.domain.health import HealthLimits, StatusSnapshot, problems
+from cpts_bot.command_settings import local_settings_of
+from cpts_bot.domain.health import NOT_SET_UP, HealthLimits, StatusSnapshot, problems
+from cpts_bot.settings import ConfigError
 from cpts_bot.storage.bot_status import read_snapshot
 
-DATABASE_NAME = "cpts-bot.sqlite"
 CREDENTIALS_NAME = "credentials.json"
 
 
@@ -31,7 +32,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         "--data-dir",
         type=Path,
         default=None,
-        help="the bot's data directory (default: CPTS_DATA_DIR, else data)",
+        help="the bot's data directory (default: CPTS_DATA_DIR, as every command reads it)",
     )
     status.add_argument("--max-sync-minutes", type=float, default=5)
     status.add_argument("--max-queue-minutes", type=float, default=10)
@@ -39,9 +40,14 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
-    data_dir = Path(args.data_dir or os.environ.get("CPTS_DATA_DIR") or "data")
+    try:
+        settings = local_settings_of(args)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return NOT_SET_UP
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     snapshot = read_snapshot(
-        data_dir / DATABASE_NAME,
+        data_dir / settings.database_path.name,
         now or datetime.now(UTC),
         has_credentials=(data_dir / CREDENTIALS_NAME).exists(),
     )

@@ -18,9 +18,11 @@ from pathlib import Path
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
-from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
+from cpts_bot.reporting import medecin_traitant_report
+from cpts_bot.reporting.export import Labels, write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
+from cpts_bot.storage import medecin_traitant_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.retention_repository import apply_retention, report_lines
 from cpts_bot.storage.tracking_repository import export_rows_between
@@ -99,10 +101,11 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     retention.set_defaults(handler=run_retention)
 
     export = subparsers.add_parser("export", help="export the tracking table of one month")
-    export.add_argument("what", choices=["requests"])
+    export.add_argument("what", choices=["requests", "medecin-traitant"])
     export.add_argument("--month", type=_month, required=True, help="e.g. 2026-11")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, help="output file (default: requests-MONTH.EXT)")
+    export.add_argument("--language", choices=["fr", "en"], default="fr", help="of the labels")
     _database_argument(export)
     export.set_defaults(handler=run_export)
 
@@ -163,18 +166,51 @@ def run_export(args: argparse.Namespace) -> int:
     if not _require_database(args):
         return 1
     month: Month = args.month
-    out: Path = args.out or Path(f"requests-{month.label}.{args.format}")
+    out: Path = args.out or Path(f"{args.what}-{month.label}.{args.format}")
+    if args.what == "medecin-traitant":
+        return run_medecin_traitant_export(args, month, out)
 
     async def main() -> int:
         database = await Database.open(database_path(args))
         try:
             async with database.transaction() as db:
                 rows = await export_rows_between(db, month.start_utc(), month.end_utc())
+                desk = await medecin_traitant_repository.figures(
+                    db, month.start_utc(), month.end_utc()
+                )
         finally:
             await database.close()
-        writer = write_csv if args.format == "csv" else write_xlsx
-        writer(rows, out)
+        labels = Labels(Translator(args.language), configured_commune_names(args) or {})
+        if args.format == "csv":
+            write_csv(rows, out, labels)
+        else:
+            # The workbook carries the médecin-traitant section as a second sheet.
+            table = medecin_traitant_report.export_table(desk, configured_commune_names(args))
+            write_xlsx(rows, out, labels, more_sheets=[("medecin-traitant", table)])
         print(f"{len(rows)} requests written to {out}")
+        return 0
+
+    return _run(main)
+
+
+def run_medecin_traitant_export(args: argparse.Namespace, month: Month, out: Path) -> int:
+    """``cpts-bot export medecin-traitant --month 2026-11``: the desk's figures."""
+
+    async def main() -> int:
+        database = await Database.open(database_path(args))
+        try:
+            async with database.transaction() as db:
+                figures = await medecin_traitant_repository.figures(
+                    db, month.start_utc(), month.end_utc()
+                )
+        finally:
+            await database.close()
+        table = medecin_traitant_report.export_table(figures, configured_commune_names(args))
+        if args.format == "csv":
+            medecin_traitant_report.write_csv(table, out)
+        else:
+            medecin_traitant_report.write_xlsx(table, out, month)
+        print(f"{len(table) - 1} médecin-traitant rows written to {out}")
         return 0
 
     return _run(main)

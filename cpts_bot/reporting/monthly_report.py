@@ -22,6 +22,8 @@ from cpts_bot.reporting.labels import (
     profession_label,
     value_label,
 )
+from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
+from cpts_bot.storage import medecin_traitant_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -212,5 +214,10 @@ async def build_monthly_report(
     alerts = await alert_rows_between(db, month)
     stats = compute_monthly_stats(month, requests, alerts)
     title, lines = render_lines(stats, translator, commune_names)
+    desk = await medecin_traitant_repository.figures(db, month.start_utc(), month.end_utc())
+    desk_lines = render_medecin_traitant_lines(desk, translator, commune_names)
+    if desk_lines:
+        idle = translator.gettext("No activity recorded this month.")
+        lines = [line for line in lines if line != idle] + desk_lines
     images = monthly_charts(stats, translator) if charts else []
     return MonthlyReport(month, render_text(title, lines), render_html(title, lines), images, stats)

@@ -4,8 +4,8 @@ The first accept wins because the database says so: :func:`repo.apply_transition
 the dispatch from ``open`` to ``taken`` with one conditional update, and only the
 handler whose update changed the row goes on as the winner. The winner gets the details
 and the requester's contact in a direct message; the requester is told who took it;
-every other professional asked is told it is taken (their message is edited when its
-event id is known, and a short notice is sent).
+every other professional's message is edited to say it is taken (the winner's says
+« you took it »); one who answers too late is told so then.
 """
 
 from __future__ import annotations
@@ -201,7 +201,9 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
         lines.append(
             _("The patient's details were erased when the request ended: ask the requester.")
         )
-    lines.append(_("Requested by: {contact}", contact=await deps.contact(dispatch.requester)))
+    lines.append(
+        _("Requested by: {contact}", contact=await deps.contact(dispatch.requester, translator))
+    )
     lines.append(_("If you can no longer go, reply “je ne peux plus”."))
     await deps.outbox.send_direct(
         user_id,
@@ -211,6 +213,7 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
 
 
 async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+    translator = await deps.translator_for(dispatch.requester)
     await direct_notice(
         deps,
         dispatch.requester,
@@ -218,12 +221,15 @@ async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id:
         notify=True,
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
         id=dispatch.id,
-        contact=await deps.contact(user_id),
+        contact=await deps.contact(user_id, translator),
     )
 
 
-async def edit_broadcasts(deps: DispatchDeps, dispatch: Dispatch, status: str) -> None:
-    """Put ``status`` (a msgid with {id} and {name}) on top of every broadcast message."""
+async def edit_broadcasts(
+    deps: DispatchDeps, dispatch: Dispatch, status: str, taker_status: str | None = None
+) -> None:
+    """Put ``status`` (a msgid with {id} and {name}) on top of every broadcast message;
+    the taker's own message gets ``taker_status`` instead, when given."""
     name = await deps.display_name(dispatch.taken_by) if dispatch.taken_by else ""
     for row in await repo.messages(deps.db, dispatch.id, (KIND_BROADCAST, KIND_ROOM)):
         language_of = row["target"] if row["kind"] == KIND_BROADCAST else ""
@@ -232,8 +238,10 @@ async def edit_broadcasts(deps: DispatchDeps, dispatch: Dispatch, status: str) -
             if language_of
             else Translator(deps.config.language)
         )
+        own = row["kind"] == KIND_BROADCAST and row["target"] == dispatch.taken_by
+        header = taker_status if own and taker_status else status
         text = (
-            translator.gettext(status, id=dispatch.id, name=name)
+            translator.gettext(header, id=dispatch.id, name=name)
             + "\n"
             + broadcast_text(dispatch, deps, translator)
         )
@@ -241,32 +249,26 @@ async def edit_broadcasts(deps: DispatchDeps, dispatch: Dispatch, status: str) -
 
 
 async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str) -> None:
-    await edit_broadcasts(deps, dispatch, N_("[Taken by {name}]"))
-    name = await deps.display_name(winner)
+    """One message per fact: each broadcast is edited (the winner's says they took it);
+    nobody else gets a notice of their own — the one who answered too late is told so
+    when their answer comes. A duty room gets one line in reply to its broadcast."""
+    await edit_broadcasts(deps, dispatch, N_("[Taken by {name}]"), N_("[You took it]"))
     room = duty_room_for(deps, dispatch.profession)
-    if room is not None:
-        translator = Translator(deps.config.language)
-        rooms = await repo.messages(deps.db, dispatch.id, (KIND_ROOM,))
-        await deps.outbox.send(
-            room,
-            Reply(
-                translator.gettext(
-                    "Dispatch no. {id} taken by {name}. Thank you all!", id=dispatch.id, name=name
-                )
-            ),
-            in_reply_to=rooms[0]["event_id"] if rooms else None,
-        )
+    if room is None:
         return
-    for row in await repo.recipients(deps.db, dispatch.id):
-        if row["user_id"] == winner or row["answer"] in ("late", "declined", "handed_back"):
-            continue
-        await direct_notice(
-            deps,
-            row["user_id"],
-            N_("Dispatch no. {id} is taken by {name}. Thank you!"),
-            id=dispatch.id,
-            name=name,
-        )
+    translator = Translator(deps.config.language)
+    rooms = await repo.messages(deps.db, dispatch.id, (KIND_ROOM,))
+    await deps.outbox.send(
+        room,
+        Reply(
+            translator.gettext(
+                "Dispatch no. {id} taken by {name}. Thank you all!",
+                id=dispatch.id,
+                name=await deps.display_name(winner),
+            )
+        ),
+        in_reply_to=rooms[0]["event_id"] if rooms else None,
+    )
 
 
 async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:

@@ -14,8 +14,10 @@ from html import escape
 from typing import Protocol
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
+from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import official_communes
 from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
 from cpts_bot.domain.query_parser import (
     ConversationContext,
@@ -73,6 +75,7 @@ class DirectoryFeature:
         self.answer_unaddressed = answer_unaddressed
         self._contexts: dict[tuple[str, str], _Remembered] = {}
         self._lexicons: dict[int, tuple[Territory, PlaceIndex, Lexicon]] = {}
+        official_communes()  # read once at start-up, not on the first question
 
     def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
         """One line: how to ask the directory."""
@@ -89,7 +92,7 @@ class DirectoryFeature:
         """The place index and lexicon of ``territory`` (built once, then cached)."""
         cached = self._lexicons.get(id(territory))
         if cached is None or cached[0] is not territory:
-            places = PlaceIndex.build(territory.communes)
+            places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
             cached = (territory, places, Lexicon.build(self.vocabulary, places))
             self._lexicons = {id(territory): cached}
         return cached[1], cached[2]
@@ -135,9 +138,17 @@ class DirectoryFeature:
             reply = replies.nothing_to_continue_reply()
         elif query.intent == Intent.CLARIFY:
             reply = replies.clarification_reply(query)
+        elif query.outside_places and not query.places:
+            # Never the whole territory's list for a place the territory does not cover.
+            lines = outside_reply_lines(query, places, context.translator)
+            reply = Reply("\n".join(lines), "".join(f"<p>{escape(line)}</p>" for line in lines))
+            empty = SearchResult(query, (), 0, query.page)
+            reply = await self._track(message, context, query, empty, places, reply)
         else:
             result = search(self.index_provider.current_index(), query, self.vocabulary, places)
-            reply = replies.search_reply(result)
+            reply = with_first_line(
+                replies.search_reply(result), outside_note(query, places, context.translator)
+            )
             if query.page == 0:
                 reply = await self._track(message, context, query, result, places, reply)
         self._remember(message.sender, message.room_id, parsed.context, context.now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 import aiosqlite
@@ -20,8 +20,10 @@ from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
+from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
+from cpts_bot.storage.rota_repository import rota_name
 
 
 class ProfessionalLookup(Protocol):
@@ -82,28 +84,22 @@ class DispatchDeps:
             self._translators[language] = Translator(language)
         return self._translators[language]
 
-    async def display_name(self, user_id: str) -> str:
-        """The directory's name for ``user_id``, else the rota's, else the Matrix id."""
+    async def person(self, user_id: str) -> Person:
+        """The directory's card for ``user_id``, else the rota's name, else the bare id."""
         professional = await self.directory.by_matrix_id(self.db, user_id)
         if professional is not None and professional.display_name:
-            return professional.display_name
-        async with self.db.execute(
-            "SELECT name FROM duty_slots WHERE user_id = ? AND name != ''"
-            " UNION ALL SELECT name FROM duty_shifts WHERE user_id = ? AND name != '' LIMIT 1",
-            (user_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row["name"] if row else user_id
+            return Person.from_card(user_id, professional)
+        return Person(user_id, await rota_name(self.db, user_id))
 
-    async def contact(self, user_id: str) -> str:
-        """Name, Matrix id and phone (when the directory has one)."""
-        professional = await self.directory.by_matrix_id(self.db, user_id)
-        name = await self.display_name(user_id)
-        text = user_id if name == user_id else f"{name} ({user_id})"
-        phones = [site.phone for site in professional.sites if site.phone] if professional else []
-        if phones:
-            text += f" — {phones[0]}"
-        return text
+    async def display_name(self, user_id: str) -> str:
+        """The directory's name for ``user_id``, else the rota's, else the Matrix id."""
+        return (await self.person(user_id)).name or user_id
+
+    async def contact(self, user_id: str, translator: Translator | None = None) -> str:
+        """Name, profession and phone (« Alice TEST (IDE) — 04 78 … »); the Matrix id
+        only when neither the directory nor the rota names the person."""
+        translator = translator or Translator(self.config.language)
+        return (await self.person(user_id)).label(translator, phone=True)
 
 
 _GAZETTEERS: dict[int, tuple[RoomsConfig, Gazetteer]] = {}
@@ -126,6 +122,42 @@ def format_moment(moment: datetime, precision: str, translator: Translator) -> s
 
 def format_time(moment: datetime, translator: Translator) -> str:
     return format_datetime(moment, "HH:mm", tzinfo=PARIS, locale=translator.language)
+
+
+def format_duration(elapsed: timedelta, translator: Translator) -> str:
+    """A duration as people say it: « moins d'une minute », « 12 min », « 1 h 05 »;
+    never « 0 min »."""
+    minutes = int(elapsed.total_seconds() // 60)
+    if minutes < 1:
+        return translator.gettext("less than a minute")
+    if minutes < 60:
+        return translator.gettext("{minutes} min", minutes=minutes)
+    return _hours(minutes, translator)
+
+
+def _hours(minutes: int, translator: Translator) -> str:
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return translator.gettext("{hours} h", hours=hours)
+    return translator.gettext("{hours} h {minutes}", hours=hours, minutes=f"{rest:02d}")
+
+
+def format_hours(start: time, end: time, translator: Translator) -> str:
+    """A slot's hours: « 20:00–08:00 »; a slot whose end is its start lasts 24 h:
+    « 24 h à partir de 08:00 », or « toute la journée » from midnight."""
+    if start == end:
+        if start == time(0, 0):
+            return translator.gettext("all day (24 h)")
+        return translator.gettext("24 h from {start}", start=start.strftime("%H:%M"))
+    return f"{start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+
+
+def format_span(start: datetime, end: datetime, translator: Translator) -> str:
+    """The hours of a duty between two instants (Paris time), 24 h slots in words."""
+    local_start, local_end = start.astimezone(PARIS), end.astimezone(PARIS)
+    if end - start >= timedelta(days=1):
+        return format_hours(local_start.time(), local_start.time(), translator)
+    return format_hours(local_start.time(), local_end.time(), translator)
 
 
 def profession_name(code: str, translator: Translator) -> str:

@@ -25,6 +25,7 @@ from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     NoDirectory,
     ProfessionalLookup,
+    format_duration,
     format_moment,
     place_names,
     profession_name,
@@ -166,12 +167,11 @@ async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
 async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
     translator = Translator(deps.config.language)
     asked = len(await repo.recipients(deps.db, dispatch.id))
-    minutes = int((deps.now - dispatch.created_at).total_seconds() // 60)
     text = translator.gettext(
-        "Nobody has accepted dispatch no. {id} after {minutes} min ({asked} asked): "
+        "Nobody has accepted dispatch no. {id} after {duration} ({asked} asked): "
         "{profession}, {places}, {when}.",
         id=dispatch.id,
-        minutes=minutes,
+        duration=format_duration(deps.now - dispatch.created_at, translator),
         asked=asked,
         profession=profession_name(dispatch.profession, translator),
         places=place_names(dispatch.all_communes, deps.gazetteer, translator),

@@ -17,6 +17,7 @@ import aiosqlite
 from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
+from cpts_bot.services.people import person_label
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
@@ -115,13 +116,14 @@ async def hand_off(
     )
     handoff_id = cursor.lastrowid
     assert handoff_id is not None
-    _ = _coordination_translator(config).gettext
+    translator = _coordination_translator(config)
+    _ = translator.gettext
     quoted = question.strip()[:QUOTE_MAX]
     lines = [
         _(
             "🙋 Request no. {number} from {user}, for a person of the coordination:",
             number=handoff_id,
-            user=requester,
+            user=await person_label(db, requester, translator, phone=True),
         ),
         f"« {quoted} »",
     ]

@@ -45,6 +45,7 @@ LEVELS = ("info", "important", "urgent")
 ACKNOWLEDGED_LEVELS = ("important", "urgent")
 MARKERS = {"urgent": "🔴", "important": "🟠", "info": ""}
 CORRELATION_PREFIX = "alert:"
+PIN_CORRELATION_PREFIX = "alert-pin:"
 SCHEDULER = "scheduler"
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -54,6 +55,8 @@ class RoomMembers(Protocol):
 
     async def members(self, room_id: str) -> list[str]: ...
 
+    # Optional: ``room_name(room_id) -> str | None``, the room's name for people.
+
 
 @dataclass(frozen=True)
 class AlertSettings:
@@ -62,6 +65,8 @@ class AlertSettings:
     grace: timedelta = timedelta(minutes=30)
     # A one-off alert without "jusqu'au" stays pinned this long.
     default_in_force: timedelta = timedelta(hours=72)
+    # How often due alerts are looked for: a post later than that is marked late.
+    check_every: timedelta = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -470,7 +475,14 @@ async def run_due_alerts(
     summary = RunSummary()
     for alert in await _alerts_with_status(db, ("active",)):
         anchor = alert.last_scheduled_for or alert.starts_at
-        due = due_firings(alert.schedule, anchor, now, settings.grace, expires_at=alert.expires_at)
+        due = due_firings(
+            alert.schedule,
+            anchor,
+            now,
+            settings.grace,
+            expires_at=alert.expires_at,
+            tolerance=settings.check_every,
+        )
         handled = [*due.skip, *(moment for moment, _ in due.post)]
         for moment in due.skip:
             cursor = await db.execute(
@@ -567,7 +579,11 @@ async def _pin_and_unpin(
             and (row["latest"] == row["firing_id"])
         )
         if in_force and row["pinned_at"] is None:
-            await outbox.pin(row["room_id"], row["event_id"])
+            await outbox.pin(
+                row["room_id"],
+                row["event_id"],
+                correlation=f"{PIN_CORRELATION_PREFIX}{row['firing_id']}:{row['room_id']}",
+            )
             await db.execute(
                 "UPDATE alert_posts SET pinned_at = ? WHERE firing_id = ? AND room_id = ?",
                 (to_iso(now), row["firing_id"], row["room_id"]),
@@ -639,6 +655,45 @@ async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, even
         (event_id, firing_id, room or room_id),
     )
     return True
+
+
+async def on_pin_failed(
+    db: aiosqlite.Connection,
+    correlation: str,
+    room_id: str,
+    room_name: str,
+    now: datetime,
+    *,
+    default_language: str = "fr",
+) -> None:
+    """The homeserver refused to pin an alert's post (the bot lacks the power in that
+    room): the alert's author is told, in their direct chat, and no unpin is tried."""
+    firing_text, _, room = correlation.removeprefix(PIN_CORRELATION_PREFIX).partition(":")
+    async with db.execute(
+        "SELECT a.id, a.created_by FROM alert_firings f JOIN alerts a ON a.id = f.alert_id"
+        " WHERE f.id = ?",
+        (int(firing_text),),
+    ) as cursor:
+        found = await cursor.fetchone()
+    if found is None:
+        return
+    await db.execute(
+        "UPDATE alert_posts SET unpinned_at = ? WHERE firing_id = ? AND room_id = ?",
+        (to_iso(now), int(firing_text), room or room_id),
+    )
+    async with db.execute(
+        "SELECT language FROM user_preferences WHERE user_id = ?", (found["created_by"],)
+    ) as cursor:
+        preference = await cursor.fetchone()
+    translator = Translator(preference["language"] if preference else default_language)
+    text = translator.gettext(
+        "📌 I could not pin alert no. {number} in « {room} »: I am not allowed to pin "
+        "messages there. Give me the moderator role in that room (or the right to pin), "
+        "or pin the post yourself.",
+        number=found["id"],
+        room=room_name,
+    )
+    await OutboxWriter(db, now).send_direct(found["created_by"], Reply(text))
 
 
 async def firing_of_event(db: aiosqlite.Connection, room_id: str, event_id: str) -> int | None:

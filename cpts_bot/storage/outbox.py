@@ -94,8 +94,10 @@ class OutboxWriter:
         payload["replaces"] = event_id
         return await self._queue(ACTION_EDIT, room_id, payload, None)
 
-    async def pin(self, room_id: str, event_id: str) -> str:
-        return await self._queue(ACTION_PIN, room_id, {"event_id": event_id}, None)
+    async def pin(self, room_id: str, event_id: str, correlation: str | None = None) -> str:
+        """Pin ``event_id``; a ``correlation`` lets a failure be reported (see the
+        adapter's failure listeners)."""
+        return await self._queue(ACTION_PIN, room_id, {"event_id": event_id}, correlation)
 
     async def unpin(self, room_id: str, event_id: str) -> str:
         return await self._queue(ACTION_UNPIN, room_id, {"event_id": event_id}, None)

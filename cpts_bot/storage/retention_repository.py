@@ -74,6 +74,12 @@ RULES: tuple[RetentionRule, ...] = (
         "detail = NULL",
     ),
     RetentionRule(
+        "medecin_traitant_private",
+        "medecin_traitant_private",
+        "updated_at < :cutoff",
+        "DELETE",
+    ),
+    RetentionRule(
         "inbox",
         "inbox",
         "received_at < :cutoff",

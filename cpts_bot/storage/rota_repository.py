@@ -174,3 +174,14 @@ async def replace_imported(
         await add_leave(db, leave, SOURCE_CSV, created_by, now)
         counts[2] += 1
     return ImportCounts(*counts)
+
+
+async def rota_name(db: aiosqlite.Connection, user_id: str) -> str | None:
+    """The name the rota gives ``user_id`` (a weekly slot or a shift), if any."""
+    async with db.execute(
+        "SELECT name FROM duty_slots WHERE user_id = ? AND name != ''"
+        " UNION ALL SELECT name FROM duty_shifts WHERE user_id = ? AND name != '' LIMIT 1",
+        (user_id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row["name"]) if row else None

@@ -52,6 +52,7 @@ class JsClient:
         secret_storage: bool = False,
         invite: str | None = None,
         room: str | None = None,
+        accept_invites: bool = False,
     ) -> JsClient:
         args = [
             "node",
@@ -73,6 +74,8 @@ class JsClient:
             args += ["--invite", invite]
         if room:
             args += ["--room", room]
+        if accept_invites:
+            args.append("--accept-invites")
         process = await asyncio.create_subprocess_exec(
             *args,
             stdin=asyncio.subprocess.PIPE,

@@ -172,7 +172,16 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     assert details[0].decrypted
     # Both answers reached the bot: the loser's came second and was told it is taken.
     await loser.wait_for(bot_says(bot.user_id, "Déjà pris par", winner_name))
-    await chloe.wait_for(bot_says(bot.user_id, "pris par", winner_name))
+    # One message per fact: the one who did not answer gets the edit of the broadcast
+    # and nothing else; the winner's own broadcast says they took it.
+    await chloe.wait_for(bot_says(bot.user_id, "[Pris par", winner_name))
+    await winner.wait_for(bot_says(bot.user_id, "[Vous l'avez pris]"))
+    assert [
+        item.body
+        for item in chloe.from_user(bot.user_id)
+        if "m.new_content" not in item.content and not item.body.startswith("Déclenchement n°1 ")
+    ] == []
+    assert len(bot_says(bot.user_id, "pris par", winner_name)(loser)) == 1  # « Déjà pris »
     for nurse in (loser, chloe):
         assert not bot_says(bot.user_id, "est pour vous")(nurse)
         assert not bot_says(bot.user_id, "Lilas")(nurse)
@@ -189,7 +198,7 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     await chloe.send(second[2].room_id, "je prends", reply_to=second[2].event_id)
     await coordinator.wait_for(bot_says(bot.user_id, "Déclenchement n°2 pris par", "Chloé"))
     await chloe.wait_for(bot_says(bot.user_id, "Le déclenchement n°2 est pour vous"))
-    await alice.wait_for(bot_says(bot.user_id, "n°2 est pris par Chloé"))
+    await alice.wait_for(bot_says(bot.user_id, "[Pris par Chloé"))
 
     # 4. Nobody answers: the whole profession is asked (never the one on leave), then the
     # coordination is told, then it expires and the requester is told.

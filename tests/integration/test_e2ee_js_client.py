@@ -44,6 +44,7 @@ class Scene:
     js: JsClient
     room_id: str
     js_device: str
+    user_id: str
 
 
 async def _scene(
@@ -95,7 +96,7 @@ async def _scene(
         ready = await js.expect(lambda line: line["type"] == "ready")
         await js.command(cmd="wait_member", user_id=bot_id)
         await js.expect(lambda line: line["type"] == "joined")
-        yield Scene(bot, js, ready["room_id"], ready["device_id"])
+        yield Scene(bot, js, ready["room_id"], ready["device_id"], user_id)
     finally:
         await js.close()
         await bot.stop()
@@ -173,10 +174,11 @@ async def test_messages_from_a_device_its_owner_did_not_sign_are_ignored(
     await scene.bot.wait_for(lambda: len(scene.bot.received) >= 1)
     heard = scene.bot.received[0]
     assert (heard.body, heard.device_id, heard.trusted) == ("bonjour", scene.js_device, False)
-    # The sender is told why, once (queued in the outbox, in French).
-    rows = await scene.bot.database.fetch_all("SELECT target, payload FROM outbox")
-    assert len(rows) == 1 and rows[0]["target"] == scene.room_id
-    assert "Message non lu" in rows[0]["payload"]
+    # The sender is told why, once, in their direct chat (queued in the outbox, in French).
+    rows = await scene.bot.database.fetch_all("SELECT action, target, payload FROM outbox")
+    assert len(rows) == 1 and rows[0]["action"] == "direct_message"
+    assert rows[0]["target"] == scene.user_id
+    assert "n'a pas été lu" in rows[0]["payload"]
     # And the untrusted device gets no room key: it cannot read what the bot says.
     await scene.bot.say(scene.room_id, "réservé aux sessions vérifiées")
     line = await scene.js.expect(lambda line: _from_bot(scene, line))

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.synapse
 REPO = Path(__file__).resolve().parents[2]
 READY = "ready: logged in, synced, listening"
 # What a packaging problem looks like in a build log (setuptools, pip, Python warnings).
-WARNING = re.compile(r"warning", re.IGNORECASE)
+# "warning:" as setuptools and pip print it, or a *Warning class; not a file named *_warning.py.
+WARNING = re.compile(r"\bwarning\b|(?-i:[A-Z]\w*Warning\b)", re.IGNORECASE)
 # A Python warning (DeprecationWarning, UserWarning ...) printed by the running bot.
 PYTHON_WARNING = re.compile(r"\b[A-Z]\w*Warning\b")
 

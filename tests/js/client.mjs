@@ -3,7 +3,7 @@
 //
 //   node client.mjs --homeserver URL --user @name:server --password SECRET
 //                   [--isolation only-signed|all] [--cross-sign] [--secret-storage]
-//                   [--room !id:server | --invite @bot:server]
+//                   [--room !id:server | --invite @bot:server] [--accept-invites]
 //
 // It logs in as a new device (deleting the user's other, stale devices first), optionally
 // cross-signs itself (and stores its keys in secret storage under a new recovery key,
@@ -11,10 +11,14 @@
 // reads JSON commands on stdin, one per line:
 //   {"cmd": "send", "text": "..."}            -> {"type": "sent", "event_id": ...}
 //   {"cmd": "wait_member", "user_id": "..."}  -> {"type": "joined", "user_id": ...}
+//   {"cmd": "react", "room_id": "...", "event_id": "...", "key": "👍"}
+//       -> {"type": "reacted", "event_id": ..., "wire_type": type stored by the server}
+//       (sent as Element Web sends it: matrix-js-sdk leaves reactions unencrypted)
 //   {"cmd": "quit"}                           -> deletes its device and exits
 // and prints JSON lines on stdout: "ready", "sent", "joined", "message" (every message of
 // another user: decrypted body or failure code, and the shield the client would show),
-// "error". Diagnostics go to stderr.
+// "error". With --accept-invites it joins every room it is invited to (a bot's direct
+// chats) and reports their messages too. Diagnostics go to stderr.
 
 import { createInterface } from "node:readline";
 
@@ -27,7 +31,12 @@ import {
 } from "matrix-js-sdk/lib/crypto-api/index.js";
 
 function parseArgs(argv) {
-  const args = { isolation: "only-signed", crossSign: false, secretStorage: false };
+  const args = {
+    isolation: "only-signed",
+    crossSign: false,
+    secretStorage: false,
+    acceptInvites: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = () => {
@@ -42,6 +51,7 @@ function parseArgs(argv) {
     else if (name === "--secret-storage") args.secretStorage = true;
     else if (name === "--room") args.room = value();
     else if (name === "--invite") args.invite = value();
+    else if (name === "--accept-invites") args.acceptInvites = true;
     else throw new Error(`unknown argument ${name}`);
   }
   for (const required of ["homeserver", "user", "password"]) {
@@ -152,6 +162,8 @@ async function main() {
     }
 
     let roomId = args.room ?? null;
+    const invited = new Set(); // rooms joined on invitation (--accept-invites)
+    const watched = (id) => id === roomId || invited.has(id);
     const reported = new Set();
     const report = async (event) => {
       if (event.getSender() === login.user_id) return;
@@ -177,7 +189,7 @@ async function main() {
       });
     };
     client.on(sdk.RoomEvent.Timeline, (event, room, toStartOfTimeline) => {
-      if (toStartOfTimeline || (room && room.roomId !== roomId)) return;
+      if (toStartOfTimeline || (room && !watched(room.roomId))) return;
       if (event.isBeingDecrypted() || event.shouldAttemptDecryption()) {
         event.once(sdk.MatrixEventEvent.Decrypted, () => report(event));
       } else {
@@ -185,8 +197,21 @@ async function main() {
       }
     });
     client.on(sdk.MatrixEventEvent.Decrypted, (event) => {
-      if (event.getRoomId() === roomId) report(event);
+      if (watched(event.getRoomId())) report(event);
     });
+    if (args.acceptInvites) {
+      client.on(sdk.RoomMemberEvent.Membership, async (_event, member) => {
+        if (member.userId !== login.user_id || member.membership !== "invite") return;
+        if (invited.has(member.roomId)) return;
+        invited.add(member.roomId);
+        try {
+          await client.joinRoom(member.roomId);
+          emit({ type: "invited", room_id: member.roomId });
+        } catch (error) {
+          log("could not join", member.roomId, error?.message ?? error);
+        }
+      });
+    }
 
     const prepared = new Promise((resolve) => {
       client.on(sdk.ClientEvent.Sync, (state) => { if (state === "PREPARED") resolve(); });
@@ -246,6 +271,17 @@ async function main() {
         if (command.cmd === "send") {
           const sent = await client.sendTextMessage(roomId, command.text);
           emit({ type: "sent", event_id: sent.event_id });
+        } else if (command.cmd === "react") {
+          const sent = await client.sendEvent(command.room_id, "m.reaction", {
+            "m.relates_to": {
+              rel_type: "m.annotation",
+              event_id: command.event_id,
+              key: command.key,
+            },
+          });
+          // What the homeserver stored: m.reaction when sent in clear.
+          const stored = await client.fetchRoomEvent(command.room_id, sent.event_id);
+          emit({ type: "reacted", event_id: sent.event_id, wire_type: stored.type });
         } else if (command.cmd === "wait_member") {
           await waitMember(command.user_id);
           emit({ type: "joined", user_id: command.user_id });

@@ -42,6 +42,7 @@ def direct_room(user_id: str) -> str:
 
 def session_config(folder: Path) -> RoomsConfig:
     rooms = yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8"))
+    rooms["language"] = "fr"
     rooms["coordinators"] = [COORD]
     rooms["access"] = {"users": [], "servers": ["localhost"]}
     rooms["rooms"] = {"coordination": COORDINATION_ROOM, "alerts": [ALERTS_ROOM], "duty": {}}

@@ -13,11 +13,14 @@ import pytest
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.incoming import IncomingReaction
+from cpts_bot.domain.directory_card import Card
+from cpts_bot.domain.directory_models import PracticeSite
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.territorial_alerts import AlertSettings, run_due_alerts
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from tests.unit.alerts_reports_support import (
     ALERTS_ROOM,
     BOT,
@@ -39,6 +42,26 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday, 11:00 in Paris
 DM = "!dm-coord:example.org"
 
 
+async def give_card(
+    database: Database, user_id: str, last: str, first: str, profession: str
+) -> None:
+    async with database.transaction() as db:
+        repository = DirectoryRepository(db)
+        key = f"cpts-{last.lower()}"
+        record = NationalRecord(
+            key=key,
+            rpps=None,
+            title="",
+            last_name=last,
+            first_name=first,
+            profession_code=profession,
+            profession_label="",
+            sites=(PracticeSite("69388", "Lyon 8e", "69008", "1 rue A"),),
+        )
+        await repository.upsert_national([record], SOURCE_CPTS, NOW)
+        await repository.save_card(key, Card(matrix_id=user_id, phone="04 78 00 00 01"), "t", NOW)
+
+
 def paris(*args: int) -> datetime:
     return datetime(*args, tzinfo=PARIS).astimezone(UTC)
 
@@ -49,6 +72,9 @@ class FakeMembers:
 
     async def members(self, room_id: str) -> list[str]:
         return list(self.rooms.get(room_id, []))
+
+    def room_name(self, room_id: str) -> str | None:
+        return {ALERTS_ROOM: "Alertes", NURSE_DUTY_ROOM: "Garde IDE"}.get(room_id)
 
 
 MEMBERS = FakeMembers(
@@ -149,7 +175,8 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
     assert text.splitlines()[0] == "Alerte n° 1 à confirmer :"
     assert "🔴 ALERTE URGENTE — Canicule niveau 3, pensez aux patients isolés" in text
     assert "Quand : mardi 24 novembre 2026 à 08:00" in text
-    assert "Pour : salons d'alerte, salon de garde IDE" in text
+    # The confirmation names the rooms it will be posted in.
+    assert "Pour : salons d'alerte, salon de garde IDE (« Alertes », « Garde IDE »)" in text
     assert "Jusqu'au : mercredi 16 décembre 2026 à 00:00" in text
     assert text.endswith("Répondez « oui » pour confirmer, « non » pour abandonner.")
 
@@ -196,10 +223,12 @@ async def test_create_echo_confirm_post_pin_acknowledge(chat: Chat) -> None:
         await chat.say("bien reçu", at=at, sender=GP, room=ALERTS_ROOM, reply_to=alerts_event) == []
     )
 
+    # The nurse has a card: named by it; the others only by their Matrix IDs.
+    await give_card(chat.database, NURSE, "MARTIN", "Claire", "60")
     (who,) = await chat.say("Qui a lu l'alerte 1 ?", at=at)
     lines = who["payload"]["text"].splitlines()
     assert lines[0] == ("Alerte n° 1 (publiée mardi 24 novembre 2026 à 08:00) : lue par 2 sur 4.")
-    assert lines[1] == f"✅ {GP}, {NURSE}"
+    assert lines[1] == f"✅ {GP}, Claire MARTIN (IDE)"
     assert lines[2] == "⏳ @ide2:example.org, @mk:example.org"
     firing = await chat.database.fetch_one("SELECT targeted FROM alert_firings")
     assert firing["targeted"] == 4  # members of both rooms, without the bot and the author
@@ -302,6 +331,19 @@ async def test_missed_while_down_posted_late_within_grace_else_skipped(chat: Cha
     summary, rows = await chat.tick(paris(2026, 11, 28, 9, 0))
     assert summary.posted == [] and summary.skipped == [(1, paris(2026, 11, 28, 8, 0))]
     assert [row["target"] for row in rows] == [COORDINATION_ROOM]
+
+
+async def test_a_post_later_than_the_check_interval_is_marked_late(chat: Chat) -> None:
+    """Posted 90 s after its time with checks every 5 s: late, and said so (the 2-minute
+    tolerance of old let such posts pass as on time)."""
+    await chat.say("alerte: Point hebdo | quand: tous les jours à 8h")
+    await chat.say("oui")
+    summary, _ = await chat.tick(paris(2026, 11, 24, 8, 0, 4))
+    assert summary.posted == [(1, paris(2026, 11, 24, 8, 0), False)]
+    summary, rows = await chat.tick(paris(2026, 11, 25, 8, 1, 30))
+    assert summary.posted == [(1, paris(2026, 11, 25, 8, 0), True)]
+    post = next(row for row in rows if row["target"] == ALERTS_ROOM)
+    assert "publiée en retard" in post["payload"]["text"]
 
 
 async def test_manage_list_show_edit_pause_resume_cancel(chat: Chat) -> None:

@@ -52,6 +52,16 @@ def test_a_valid_configuration_passes(tmp_path: Path) -> None:
     assert "configuration OK" in result.stdout
 
 
+def test_sectors_are_accepted(tmp_path: Path) -> None:
+    rooms = GOOD_ROOMS.replace(
+        "coordinators:",
+        "  sectors:\n    - name: Secteur nord\n      aliases: [le nord]\n"
+        '      communes: ["69388"]\ncoordinators:',
+    )
+    result = run_check(tmp_path, GOOD_ENV, rooms)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize(
     ("env_text", "rooms_text", "expected"),
     [
@@ -91,6 +101,22 @@ def test_a_valid_configuration_passes(tmp_path: Path) -> None:
             "set CPTS_PASSWORD or CPTS_ACCESS_TOKEN",
         ),
         (GOOD_ENV, "territory: [unclosed\n", "rooms.yaml: line 2, column 1: invalid YAML"),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS.replace(
+                "coordinators:",
+                '  sectors:\n    - name: Secteur nord\n      communes: ["69123"]\ncoordinators:',
+            ),
+            "rooms.yaml: territory: sector 'Secteur nord': 69123 not among the territory's communes",
+        ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS.replace(
+                "coordinators:",
+                "  sectors:\n    - name: Secteur nord\n      communes: []\ncoordinators:",
+            ),
+            "rooms.yaml: territory.sectors[0].communes: List should have at least 1 item",
+        ),
     ],
     ids=[
         "homeserver-url",
@@ -101,6 +127,8 @@ def test_a_valid_configuration_passes(tmp_path: Path) -> None:
         "missing",
         "no-credential",
         "yaml-syntax",
+        "sector-commune",
+        "sector-empty",
     ],
 )
 def test_each_broken_configuration_gives_a_precise_error(

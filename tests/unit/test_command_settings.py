@@ -75,6 +75,9 @@ def test_every_command_uses_the_database_and_rooms_file_of_dotenv(
     assert code == 0 and (folder / "report").is_dir()
     code, text = run(capsys, "retention")
     assert code == 0 and "retention 7 days" in text  # the rooms file named by .env
+    (folder / "from-dotenv" / "credentials.json").write_text("{}", encoding="utf-8")
+    code, text = run(capsys, "status")  # the database of .env: it has never synced
+    assert code == 1 and "no sync recorded" in text and "no database" not in text
     assert not (folder / "data").exists(), "a command ignored .env and used ./data"
 
 

@@ -98,8 +98,15 @@ async def _check(main: Database, server: FakeHomeserver, users: list[str]) -> No
     for user in users:
         if user == winner:
             continue
-        texts = [s.text for s in sent if s.target == user and s.action == "direct_message"]
-        assert any("pris par" in text.lower() for text in texts), (user, texts)
+        # One message for one fact: they accepted too late, and are told so once (beside
+        # the edit of their broadcast).
+        texts = [
+            s.text
+            for s in sent
+            if s.target in (user, FakeHomeserver.room_of("direct_message", user))
+            and s.action != "edit"
+        ]
+        assert len(texts) == 1 and "Déjà pris par" in texts[0], (user, texts)
         assert not any(s.target == user for s in details)
     answers = await main.fetch_all("SELECT user_id, answer FROM dispatch_recipients")
     assert {row["user_id"]: row["answer"] for row in answers} == {

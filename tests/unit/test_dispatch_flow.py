@@ -67,7 +67,9 @@ async def react(database, feature, config, event, now=NOW) -> bool:
 
 async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     config = make_config()
-    feature = DispatchFeature(directory())
+    known = directory()
+    known.professionals.append(professional(COORDINATOR, "10", TOULON, phone="04 94 99 99 99"))
+    feature = DispatchFeature(known)
     server = FakeHomeserver(env)
     request = message(
         COORDINATOR,
@@ -102,12 +104,15 @@ async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     assert await react(env, feature, config, reaction(ALICE, "👍", broadcasts[ALICE].event_id, NOW))
     sent = await server.flush(NOW)
     to_bob = [s for s in sent if s.target == BOB]
-    assert any("Durand" in s.text and "coord" in s.text for s in to_bob)
+    # The requester by their card: name, profession, phone; not their Matrix ID.
+    details = next(s.text for s in to_bob if "Durand" in s.text)
+    assert "Demandé par : Coord (médecin) — 04 94 99 99 99" in details, details
+    assert COORDINATOR not in details
     to_coord = [s for s in sent if s.target == COORDINATOR]
     # The requester's phone rings (a message, not a notice).
-    assert any(
-        "pris par" in s.text and "Bob" in s.text and not s.payload["notice"] for s in to_coord
-    )
+    assert any("pris par Bob (IDE)" in s.text and not s.payload["notice"] for s in to_coord), [
+        s.text for s in to_coord
+    ]
     assert all(not item.payload["notice"] for item in broadcasts.values())
     to_alice = [s.text for s in sent if s.target == ALICE]
     assert any("pris par Bob" in text for text in to_alice)
@@ -390,3 +395,46 @@ async def test_answers_to_the_details_or_the_requester_notice(env) -> None:
         first = await repo.get(db, 1)
     assert second is not None and second.state == "open"
     assert first is not None and first.state == "taken"
+
+
+async def test_one_message_per_fact_for_the_winner_and_the_others(env) -> None:
+    """The one who did not answer gets their broadcast edited and nothing else; the
+    winner's own broadcast says they took it (not « taken by <themselves> »)."""
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    broadcasts = await start(env, feature, config, server)
+    bob = broadcasts[BOB]
+    await say(
+        env,
+        feature,
+        config,
+        message(BOB, "je prends", NOW, room=bob.room_id, reply_to=bob.event_id, is_direct=True),
+    )
+    sent = await server.flush(NOW)
+    to_alice = [s for s in sent if s.target in (ALICE, broadcasts[ALICE].room_id)]
+    assert [s.action for s in to_alice] == ["edit"], [s.text for s in to_alice]
+    assert to_alice[0].text.startswith("[Pris par Bob]")
+    own = [s for s in sent if s.action == "edit" and s.payload["replaces"] == bob.event_id]
+    assert len(own) == 1 and own[0].text.startswith("[Vous l'avez pris]"), own
+
+
+def test_durations_and_24_hour_slots_as_people_say_them() -> None:
+    from datetime import time as clock
+
+    from cpts_bot.i18n import Translator
+    from cpts_bot.services.dispatch_context import format_duration, format_hours, format_span
+
+    french = Translator("fr")
+    assert format_duration(timedelta(seconds=20), french) == "moins d'une minute"
+    assert format_duration(timedelta(minutes=12, seconds=59), french) == "12 min"
+    assert format_duration(timedelta(minutes=65), french) == "1 h 05"
+    assert format_duration(timedelta(hours=2), french) == "2 h"
+    assert format_hours(clock(20), clock(8), french) == "20:00–08:00"
+    assert format_hours(clock(0), clock(0), french) == "toute la journée (24 h)"
+    assert format_hours(clock(8), clock(8), french) == "24 h à partir de 08:00"
+    midnight = datetime(2026, 11, 23, 0, 0, tzinfo=PARIS)
+    assert format_span(midnight, midnight + timedelta(days=1), french) == (
+        "toute la journée (24 h)"
+    )
+    assert format_span(midnight, midnight + timedelta(hours=8), french) == "00:00–08:00"

@@ -126,7 +126,7 @@ def test_profession_is_not_found_inside_other_words() -> None:
             datetime(2026, 11, 24, 8, 0, tzinfo=PARIS),
             "kiné respiratoire",
             True,
-            "Patient : M. X, 06 00 00 00 00",
+            "M. X, 06 00 00 00 00",  # its label is not kept: the details have their own
         ),
         (
             "déclenchement: infirmière Porquerolles maintenant injection // Mme Y",

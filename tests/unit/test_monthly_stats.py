@@ -157,7 +157,7 @@ def test_aggregation_matches_an_independent_count(seed: int) -> None:
 
     asked: dict[str, int] = {}
     for row in inside:
-        if row.profession_asked:
+        if row.profession_asked and row.kind != "handoff":  # counted with its question
             asked[row.profession_asked] = asked.get(row.profession_asked, 0) + 1
     assert stats.top_professions == ranked(asked, 8)
 
@@ -201,6 +201,18 @@ def test_aggregation_matches_an_independent_count(seed: int) -> None:
     acked = [a for a in posted if a.level != "info"]
     expected_rate = sum(a.acknowledged for a in acked) / sum(a.targeted for a in acked)
     assert stats.acknowledgement_rate == pytest.approx(expected_rate)
+
+
+def test_a_question_and_its_hand_off_count_once_among_professions() -> None:
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    rows = [
+        RequestRow(at, "question", "directory", "nothing_found", profession_asked="70"),
+        RequestRow(at, "handoff", "handoff", "handed_off", profession_asked="70"),
+        RequestRow(at, "question", "directory", "answered", profession_asked="60"),
+    ]
+    stats = compute_monthly_stats(Month(2026, 11), rows, [])
+    assert stats.top_professions == [("60", 1), ("70", 1)]
+    assert stats.total_requests == 3 and stats.handoffs_total == 1
 
 
 def test_an_empty_month_has_no_medians() -> None:

@@ -12,15 +12,19 @@ import pytest
 from cpts_bot.chat.command_dispatch import run_declared
 from cpts_bot.chat.commands import CommandRegistry
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, IncomingMessage
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.cross_signing import UserIdentity
 from cpts_bot.matrix.sender_trust import (
+    NOTICES,
+    NoticeContext,
     SenderTrustGate,
     TrustReason,
     decide,
+    decide_clear_event,
     identity_update,
+    notice_text,
 )
 from cpts_bot.matrix.signed_json import (
     SigningKey,
@@ -32,6 +36,7 @@ from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig, TrustPolicy
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.pinned_identities import PinnedIdentity
 
 ALICE = "@alice:example.org"
 COORD = "@coord:example.org"
@@ -200,7 +205,9 @@ async def test_gate_pins_tells_once_and_warns_coordinators(database: Database) -
         assert refused.reason is TrustReason.UNSIGNED_DEVICE
     sent = await _outbox(database)
     assert len(sent) == 1  # told once, in French by default
-    assert sent[0][0] == ROOM and "OLD" in sent[0][1] and "n'est pas vérifiée" in sent[0][1]
+    # In the sender's direct chat, never in the (possibly shared) room of the event.
+    assert sent[0][0] == ALICE and "OLD" in sent[0][1] and "n'est pas vérifiée" in sent[0][1]
+    assert sent[0][1].startswith("Votre message de 09:00 n'a pas été lu.")
 
     # The identity changes: untrusted, coordinators warned once.
     alice.reset_identity()
@@ -213,13 +220,49 @@ async def test_gate_pins_tells_once_and_warns_coordinators(database: Database) -
     sent = await _outbox(database)
     warnings = [text for target, text in sent if target == COORD_ROOM]
     assert len(warnings) == 1 and f"confiance {ALICE}" in warnings[0]
-    assert sum(1 for target, _ in sent if target == ROOM) == 2  # one more notice: new reason
+    assert sum(1 for target, _ in sent if target == ALICE) == 2  # one more notice: new reason
+    assert not any(target == ROOM for target, _ in sent)
+
+    # A reaction sent in clear by a user whose identity changed is not believed either.
+    clear = await gate.check_clear(ALICE, KIND_REACTION, event_id="$r", now=later)
+    assert clear.reason is TrustReason.IDENTITY_CHANGED and not clear.trusted
 
     # A coordinator confirms through the chat feature: trusted again.
     replies = await _run_feature(database, COORD, f"confiance {ALICE}", later)
     assert "confirmée" in replies[-1]
     again = await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$6", now=later)
     assert again.trusted
+    assert (await gate.check_clear(ALICE, KIND_REACTION, event_id="$r2", now=later)).trusted
+
+
+async def test_only_reactions_are_believed_in_clear(database: Database) -> None:
+    """Element's library sends m.reaction unencrypted in encrypted rooms: believed (the
+    homeserver vouches for the sender, no patient data); any other clear event is not,
+    and nothing is sent about it."""
+    gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=Directory().fetch)
+    reaction = await gate.check_clear(ALICE, KIND_REACTION, event_id="$1", now=NOW)
+    assert reaction.trusted and reaction.reason is TrustReason.CLEAR_REACTION
+    message = await gate.check_clear(ALICE, KIND_MESSAGE, event_id="$2", now=NOW)
+    assert not message.trusted and message.reason is TrustReason.NOT_ENCRYPTED
+    assert await _outbox(database) == []
+
+
+def test_clear_event_decision_is_pure() -> None:
+    assert decide_clear_event(KIND_REACTION, None).trusted
+    changed = PinnedIdentity(ALICE, "old", NOW, pending_master_key="new")
+    assert decide_clear_event(KIND_REACTION, changed).reason is TrustReason.IDENTITY_CHANGED
+    assert decide_clear_event(KIND_MESSAGE, None).reason is TrustReason.NOT_ENCRYPTED
+
+
+def test_notice_names_a_reaction_as_a_reaction() -> None:
+    text = notice_text(
+        Translator("fr"),
+        NOTICES[TrustReason.UNKNOWN_DEVICE],
+        None,
+        NoticeContext.of(KIND_REACTION, NOW, "👍"),
+    )
+    assert text.startswith("Votre réaction 👍 de 09:00 n'a pas été prise en compte.")
+    assert "?" not in text and "message" not in text.lower()
 
 
 async def test_gate_rechecks_a_device_signed_after_caching(database: Database) -> None:

@@ -110,3 +110,14 @@ async def test_never_synced_is_unhealthy(tmp_path: Path) -> None:
 def test_status_is_a_command() -> None:
     args = build_parser().parse_args(["status"])
     assert isinstance(args, argparse.Namespace) and args.max_sync_minutes == 5
+
+
+async def test_the_data_directory_comes_from_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = await running_bot(tmp_path / "bot-data", NOW - timedelta(seconds=3))
+    await database.close()
+    (tmp_path / "settings.env").write_text(f"CPTS_DATA_DIR={tmp_path / 'bot-data'}\n")
+    monkeypatch.delenv("CPTS_DATA_DIR", raising=False)
+    args = build_parser().parse_args(["--env-file", str(tmp_path / "settings.env"), "status"])
+    assert await asyncio.to_thread(args.handler, args, NOW) == 0

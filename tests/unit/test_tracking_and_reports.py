@@ -24,7 +24,13 @@ from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import horizontal_bars, monthly_charts
 from cpts_bot.reporting.cli_commands import register_cli
-from cpts_bot.reporting.export import write_csv, write_report_files, write_xlsx
+from cpts_bot.reporting.export import (
+    Labels,
+    export_table,
+    write_csv,
+    write_report_files,
+    write_xlsx,
+)
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.outbox_media import media_bytes, png_size, queue_image
@@ -32,6 +38,7 @@ from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_d
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.retention_repository import apply_retention
 from cpts_bot.storage.tracking_repository import (
+    EXPORT_COLUMNS,
     TrackedRequest,
     export_rows_between,
     outcome_history,
@@ -152,12 +159,14 @@ async def test_export_round_trips_through_csv_and_xlsx(database: Database, tmp_p
     async with database.transaction() as db:
         rows = await export_rows_between(db, NOVEMBER.start_utc(), NOVEMBER.end_utc())
     assert len(rows) == len(requests)
+    labels = Labels(Translator("fr"), {"69388": "Lyon 8e"})
     csv_rows = list(
         csv.reader(
-            write_csv(rows, tmp_path / "r.csv").read_text("utf-8-sig").splitlines(), delimiter=";"
+            write_csv(rows, tmp_path / "r.csv", labels).read_text("utf-8-sig").splitlines(),
+            delimiter=";",
         )
     )
-    workbook = load_workbook(write_xlsx(rows, tmp_path / "r.xlsx"), read_only=True)
+    workbook = load_workbook(write_xlsx(rows, tmp_path / "r.xlsx", labels), read_only=True)
     xlsx_rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     assert csv_rows[0] == [str(cell) for cell in xlsx_rows[0]]
     assert csv_rows[0][1] == "requested_at (Europe/Paris)"
@@ -167,10 +176,40 @@ async def test_export_round_trips_through_csv_and_xlsx(database: Database, tmp_p
     for request, csv_row, xlsx_row in zip(by_time, csv_rows[1:], xlsx_rows[1:], strict=True):
         expected_time = request.requested_at.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
         assert csv_row[1] == xlsx_row[1] == expected_time
-        assert csv_row[6] == xlsx_row[6] == request.outcome
+        column = {name: index for index, name in enumerate(csv_rows[0])}
+        assert csv_row[column["outcome"]] == xlsx_row[column["outcome"]] == request.outcome
         expected_ms = round((request.answered_at - request.requested_at).total_seconds() * 1000)
-        assert int(csv_row[8]) == xlsx_row[8] == expected_ms
-        assert csv_row[9] == xlsx_row[9] == request.profession_asked
+        assert int(csv_row[column["response_ms"]]) == xlsx_row[column["response_ms"]]
+        assert xlsx_row[column["response_ms"]] == expected_ms
+        asked = column["profession_asked"]
+        assert csv_row[asked] == xlsx_row[asked] == request.profession_asked
+        # The label is written next to the code.
+        assert csv_rows[0][asked + 1] == "profession_asked_label"
+        commune = column["commune_asked"]
+        assert csv_rows[0][commune + 1] == "commune_asked_name"
+        if request.commune_asked == "69388":
+            assert csv_row[commune + 1] == xlsx_row[commune + 1] == "Lyon 8e"
+
+
+def test_export_puts_labels_next_to_codes(tmp_path: Path) -> None:
+    row = [None] * len(EXPORT_COLUMNS)
+    values = {
+        "id": 1,
+        "requested_at": "2026-11-23T08:00:00Z",
+        "requester_profession": "10",
+        "profession_asked": "60",
+        "commune_asked": "69388",
+    }
+    for name, value in values.items():
+        row[EXPORT_COLUMNS.index(name)] = value
+    labels = Labels(Translator("fr"), {"69388": "Lyon 8e"})
+    header, cells = export_table([row], labels)
+    named = dict(zip(header, cells, strict=True))
+    assert named["requester_profession"] == "10"
+    assert named["requester_profession_label"] == "médecin"
+    assert (named["profession_asked"], named["profession_asked_label"]) == ("60", "IDE")
+    assert (named["commune_asked"], named["commune_asked_name"]) == ("69388", "Lyon 8e")
+    assert header.index("commune_asked_name") == header.index("commune_asked") + 1
 
 
 def test_charts_are_portrait_pngs_readable_on_a_phone() -> None:

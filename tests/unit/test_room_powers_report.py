@@ -8,7 +8,7 @@ from pathlib import Path
 from cpts_bot.domain.room_powers import Power
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.services.room_powers_warning import (
+from cpts_bot.services.room_powers_report import (
     RoomFinding,
     monitored_rooms,
     warn_coordination,

@@ -1,0 +1,319 @@
+"""What French messages of the médecin-traitant desk mean. Pure: text in, a typed command
+out (or None when the message is not for this desk).
+
+- GPs: « je peux prendre 3 nouveaux patients ce mois-ci », « je ne prends plus de
+  nouveaux patients », « priorité ALD et plus de 70 ans », « je confirme », « mes places »,
+  « stop rappels » / « reprendre les rappels »;
+- any professional: « patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu
+  à la pharmacie » (contact details after a new line, « // » or « coordonnées : »);
+- coordinators: « liste d'attente », « patients prioritaires en attente depuis plus de
+  30 jours », « annuler patient 12 ».
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cpts_bot.domain.dispatch_vocabulary import Gazetteer
+from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
+
+NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+}
+MAX_PLACES = 500
+MAX_AGE = 120
+
+
+@dataclass(frozen=True)
+class DeclareRoom:
+    count: int
+    scope: CapacityScope
+
+
+@dataclass(frozen=True)
+class StopTaking:
+    pass
+
+
+@dataclass(frozen=True)
+class SetPriorities:
+    priorities: frozenset[Priority]
+
+
+@dataclass(frozen=True)
+class ConfirmRoom:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowRoom:
+    pass
+
+
+@dataclass(frozen=True)
+class SetReminders:
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class RegisterPatient:
+    """A patient without a GP. ``private`` is what the referrer typed (with any contact
+    details): it only ever goes to the GP who accepts."""
+
+    commune: str
+    age: int
+    priorities: frozenset[Priority]
+    private: str
+
+
+class RegisterProblem(StrEnum):
+    NO_COMMUNE = "no_commune"
+    NO_AGE = "no_age"
+    BAD_AGE = "bad_age"
+    SEVERAL_COMMUNES = "several_communes"
+
+
+@dataclass(frozen=True)
+class RegisterError:
+    problem: RegisterProblem
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    priority_only: bool = False
+    older_than_days: int | None = None
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    request_id: int
+
+
+@dataclass(frozen=True)
+class PrioritiesNotUnderstood:
+    text: str
+
+
+@dataclass(frozen=True)
+class BadPlaces:
+    count: int
+
+
+Command = (
+    DeclareRoom
+    | StopTaking
+    | SetPriorities
+    | ConfirmRoom
+    | ShowRoom
+    | SetReminders
+    | RegisterPatient
+    | RegisterError
+    | WaitingList
+    | CancelRequest
+    | PrioritiesNotUnderstood
+    | BadPlaces
+)
+
+_NEW_PATIENTS = r"(?:de\s+|des\s+)?(?:nouveaux?|nouvelles?)\s+patient(?:e|s|es)?"
+_NUMBER = r"(\d{1,4}|" + "|".join(NUMBER_WORDS) + r")"
+_DECLARE = re.compile(
+    r"^(?:je\s+)?(?:peux|pourrai|pourrais|prends|prendrai|accepte|accepterai)\s+"
+    r"(?:encore\s+)?(?:prendre\s+|accepter\s+)?(?:encore\s+)?" + _NUMBER + r"\s+(?:autres\s+)?"
+    r"(?:" + _NEW_PATIENTS + r"|patient(?:e|s|es)?)"
+    r"|^j'?\s?ai\s+(?:encore\s+)?" + _NUMBER + r"\s+places?"
+)
+_THIS_MONTH = re.compile(r"(?<![a-z])ce\s+mois(?:-?\s?ci)?(?![a-z])")
+_EVERY_MONTH = re.compile(r"(?<![a-z])(?:par\s+mois|chaque\s+mois|/\s*mois|mensuel(?:lement)?)")
+_STOP = re.compile(
+    r"^(?:je\s+)?(?:ne\s+)?(?:prends|prend|accepte|peux\s+prendre)\s+plus\s+"
+    + _NEW_PATIENTS
+    + r"|^(?:je\s+n'?\s?accepte\s+plus\s+"
+    + _NEW_PATIENTS
+    + r")"
+    r"|^(?:je\s+n'?\s?ai\s+)?plus\s+de\s+places?(?:\s+pour\s+" + _NEW_PATIENTS + r")?\s*$"
+    r"|^je\s+suis\s+complete?s?\s*$"
+)
+_PRIORITIES = re.compile(r"^(?:mes\s+)?priorit(?:e|es)\s*:?\s*(.*)$")
+_NO_PRIORITY = re.compile(r"^(?:aucune|pas\s+de|sans)(?:\s+priorite)?s?$")
+_CONFIRM = re.compile(r"^(?:je\s+)?confirme(?:\s+mes\s+places)?$|^toujours\s+(?:pareil|valable)$")
+_SHOW = re.compile(r"^mes\s+places(?:\s+(?:mt|medecin\s+traitant))?$")
+_REMINDERS_OFF = re.compile(
+    r"^(?:stop|arreter?|pas\s+de|plus\s+de|sans)\s+(?:les\s+)?rappels?(?:\s+(?:mt|medecin\s+traitant))?$"
+)
+_REMINDERS_ON = re.compile(
+    r"^(?:reprendre|reactiver|activer|remettre)\s+(?:les\s+)?rappels?"
+    r"(?:\s+(?:mt|medecin\s+traitant))?$"
+)
+_REGISTER = re.compile(
+    r"^(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
+    r"(?:sans|n'?\s?ayant\s+pas\s+de|qui\s+n'?\s?a\s+pas\s+de|cherche|recherche|qui\s+cherche)\s+"
+    r"(?:de\s+|un\s+)?(?:medecin\s+traitant|mt)(?![a-z])"
+)
+_PRIVATE_MARKER = re.compile(
+    r"(?:\n|//|(?<![a-z])(?:coordonnees|contact|tel|telephone|identite|nom)\s*:)"
+)
+_AGE = re.compile(r"(?<![\d])(\d{1,3})\s*ans(?![a-z])")
+_WAITING = re.compile(r"^(?:la\s+)?liste\s+d'?\s*attente(?:\s+(?:mt|medecin\s+traitant))?$")
+_WAITING_FILTER = re.compile(
+    r"^(?:les\s+)?patients?\s+(prioritaires?\s+)?(?:en\s+attente|qui\s+attendent)"
+    r"(?:\s+(?:de\s+)?(?:mt|medecin\s+traitant))?"
+    r"(?:\s+depuis\s+(?:plus\s+de\s+)?(\d{1,4})\s+jours?)?$"
+)
+_CANCEL = re.compile(
+    r"^annuler?\s+(?:la\s+)?(?:demande\s+)?(?:mt|medecin\s+traitant|patient)\s+(?:n[o°]?\s*)?#?(\d+)$"
+)
+
+CRITERIA: tuple[tuple[Priority, re.Pattern[str]], ...] = (
+    (Priority.ALD, re.compile(r"(?<![a-z])(?:ald|affection\s+(?:de\s+)?longue\s+duree)(?![a-z])")),
+    (
+        Priority.C2S,
+        re.compile(
+            r"(?<![a-z0-9])(?:c2s|css|cmu-?c?|complementaire\s+sante\s+solidaire)(?![a-z0-9])"
+        ),
+    ),
+    (Priority.PREGNANCY, re.compile(r"(?<![a-z])(?:enceinte|grossesse|femmes?\s+enceintes?)")),
+    (
+        Priority.DISABILITY,
+        re.compile(r"(?<![a-z])(?:handicap(?:e|ee|es|ees)?|invalidite|pmr|aah|mdph)(?![a-z])"),
+    ),
+    (
+        Priority.HOSPITAL_DISCHARGE,
+        re.compile(
+            r"(?:sorti(?:e|es|s)?|sortant(?:e|s)?|retour)\s+d'?\s*(?:une\s+)?"
+            r"(?:hospitalisation|hopital|hospit|clinique)|post-?\s?hospitalisation"
+        ),
+    ),
+    (
+        Priority.AGE,
+        re.compile(
+            r"(?:plus\s+de|\+\s*de|>\s*)\s*\d{2}\s*ans|\d{2}\s*ans\s+et\s+plus"
+            r"|personnes?\s+agees?|ages?\s+de\s+plus"
+        ),
+    ),
+)
+
+
+def _clean(text: str) -> str:
+    cleaned = normalize(text).strip()
+    cleaned = re.sub(r"[!.?…]+$", "", cleaned).strip()
+    return re.sub(r"[ \t]+", " ", cleaned)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+def find_priorities(text: str) -> frozenset[Priority]:
+    """The priority criteria named in ``text`` ("ALD et plus de 70 ans" -> ALD, AGE)."""
+    folded = normalize(text)
+    return frozenset(priority for priority, pattern in CRITERIA if pattern.search(folded))
+
+
+def parse_gp_command(text: str) -> Command | None:
+    """A GP's message about their room, or None."""
+    cleaned = _clean(text)
+    declare = _DECLARE.match(cleaned)
+    if declare:
+        count = _number(declare.group(1) or declare.group(2))
+        if count < 1 or count > MAX_PLACES:
+            return BadPlaces(count)
+        scope = CapacityScope.ONCE
+        if _THIS_MONTH.search(cleaned):
+            scope = CapacityScope.THIS_MONTH
+        elif _EVERY_MONTH.search(cleaned):
+            scope = CapacityScope.EVERY_MONTH
+        return DeclareRoom(count, scope)
+    if _STOP.match(cleaned):
+        return StopTaking()
+    priorities = _PRIORITIES.match(cleaned)
+    if priorities:
+        rest = priorities.group(1).strip()
+        if _NO_PRIORITY.match(rest):
+            return SetPriorities(frozenset())
+        found = find_priorities(rest)
+        return SetPriorities(found) if found else PrioritiesNotUnderstood(rest)
+    if _CONFIRM.match(cleaned):
+        return ConfirmRoom()
+    if _SHOW.match(cleaned):
+        return ShowRoom()
+    if _REMINDERS_OFF.match(cleaned):
+        return SetReminders(False)
+    if _REMINDERS_ON.match(cleaned):
+        return SetReminders(True)
+    return None
+
+
+def is_registration(text: str) -> bool:
+    """Does ``text`` start like « patient sans médecin traitant »?"""
+    return _REGISTER.match(normalize(text).strip()) is not None
+
+
+def parse_registration(
+    text: str, gazetteer: Gazetteer, priority_age: int = 70
+) -> RegisterPatient | RegisterError | None:
+    """« patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu à la
+    pharmacie »: the commune, the age, the priority criteria; None if not a registration."""
+    folded = normalize(text).strip()
+    if not _REGISTER.match(folded):
+        return None
+    marker = _PRIVATE_MARKER.search(folded)
+    public = text.strip()[: marker.start()] if marker else text.strip()
+    communes = gazetteer.find(public)
+    if not communes:
+        return RegisterError(RegisterProblem.NO_COMMUNE)
+    if len(communes) > 1:
+        return RegisterError(RegisterProblem.SEVERAL_COMMUNES)
+    age_match = _AGE.search(normalize(public))
+    if age_match is None:
+        return RegisterError(RegisterProblem.NO_AGE)
+    age = int(age_match.group(1))
+    if age > MAX_AGE:
+        return RegisterError(RegisterProblem.BAD_AGE)
+    priorities = set(find_priorities(public))
+    if age >= priority_age:
+        priorities.add(Priority.AGE)
+    return RegisterPatient(communes[0].code, age, frozenset(priorities), text.strip())
+
+
+def parse_coordination_command(text: str) -> WaitingList | CancelRequest | None:
+    """« liste d'attente », « patients prioritaires en attente depuis plus de 30 jours »,
+    « annuler patient 12 »."""
+    cleaned = _clean(text)
+    if _WAITING.match(cleaned):
+        return WaitingList()
+    waiting = _WAITING_FILTER.match(cleaned)
+    if waiting:
+        days = int(waiting.group(2)) if waiting.group(2) else None
+        return WaitingList(priority_only=bool(waiting.group(1)), older_than_days=days)
+    cancel = _CANCEL.match(cleaned)
+    if cancel:
+        return CancelRequest(int(cancel.group(1)))
+    return None
+
+
+_DETAILS = re.compile(
+    r"^\s*(?:coordonnees|contact|details?)\s+(?:(?:de\s+la\s+)?demande\s+)?(?:n[o°]?\s*)?#?(\d+)"
+    r"\s*:\s*",
+)
+
+
+def parse_details(text: str) -> tuple[int, str] | None:
+    """« coordonnées 12 : Mme D., 06 12 34 56 78 » -> (12, "Mme D., 06 12 34 56 78")."""
+    match = _DETAILS.match(normalize(text))
+    if match is None:
+        return None
+    rest = text[match.end() :].strip()
+    return (int(match.group(1)), rest) if rest else None

@@ -1,0 +1,135 @@
+"""The médecin-traitant section of the monthly report and its export: requests received,
+placed and still waiting, the median time to placement, by commune and by priority, and
+the GPs' declared places against the placements. Counts only, never a patient."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from openpyxl import Workbook
+
+from cpts_bot.domain.medecin_traitant_figures import (
+    NO_PRIORITY,
+    BreakdownRow,
+    MedecinTraitantFigures,
+)
+from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
+from cpts_bot.domain.medecin_traitant_models import Priority
+from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.i18n import Translator
+
+LIST_LIMIT = 5
+EXPORT_HEADER = ("section", "key", "received", "placed", "waiting_at_end")
+
+
+def priority_label(key: str, translator: Translator) -> str:
+    if key == NO_PRIORITY:
+        return translator.gettext(NO_PRIORITY_LABEL)
+    return translator.gettext(PRIORITY_LABELS[Priority(key)])
+
+
+def _days(value: float | None, translator: Translator) -> str:
+    if value is None:
+        return "—"
+    locale = "fr_FR" if translator.language == "fr" else "en_GB"
+    return format_decimal(round(value, 1), format="0.#", locale=locale)
+
+
+def _rows(rows: Sequence[BreakdownRow], label: Callable[[str], str], translator: Translator) -> str:
+    return ", ".join(
+        translator.gettext(
+            "{name} {received}/{placed}/{waiting}",
+            name=label(row.key),
+            received=row.received,
+            placed=row.placed,
+            waiting=row.waiting,
+        )
+        for row in rows[:LIST_LIMIT]
+    )
+
+
+def render_medecin_traitant_lines(
+    figures: MedecinTraitantFigures,
+    translator: Translator,
+    commune_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The section's lines (none when the desk had no activity)."""
+    if not figures.active:
+        return []
+    _ = translator.gettext
+    names = commune_names or {}
+    lines = [
+        _(
+            "Médecin traitant: {received} requests received, {placed} placed, {waiting} "
+            "waiting at the end of the month",
+            received=figures.received,
+            placed=figures.placed,
+            waiting=figures.waiting_at_end,
+        ),
+        _(
+            "Median time to placement: {days} days",
+            days=_days(figures.median_days_to_placement, translator),
+        ),
+    ]
+    if figures.by_commune:
+        lines.append(
+            _(
+                "Médecin traitant by commune (received/placed/waiting): {items}",
+                items=_rows(figures.by_commune, lambda key: names.get(key, key), translator),
+            )
+        )
+    if figures.by_priority:
+        lines.append(
+            _(
+                "Médecin traitant by priority (received/placed/waiting): {items}",
+                items=_rows(
+                    figures.by_priority, lambda key: priority_label(key, translator), translator
+                ),
+            )
+        )
+    lines.append(
+        _(
+            "GPs' declared places: {places} (by {gps} GPs), placements: {placed}",
+            places=figures.places_declared,
+            gps=figures.gps_with_room,
+            placed=figures.placed,
+        )
+    )
+    return lines
+
+
+def export_table(
+    figures: MedecinTraitantFigures, commune_names: Mapping[str, str] | None = None
+) -> list[list[object]]:
+    """The section as a table (header first): totals, by commune, by priority, capacity."""
+    names = commune_names or {}
+    table: list[list[object]] = [list(EXPORT_HEADER)]
+    table.append(["total", "", figures.received, figures.placed, figures.waiting_at_end])
+    for row in figures.by_commune:
+        key = f"{row.key} {names[row.key]}" if row.key in names else row.key
+        table.append(["commune", key, row.received, row.placed, row.waiting])
+    for row in figures.by_priority:
+        table.append(["priority", row.key, row.received, row.placed, row.waiting])
+    median = figures.median_days_to_placement
+    table.append(["median_days_to_placement", "", "", round(median, 2) if median else "", ""])
+    table.append(["gps_with_room", "", figures.gps_with_room, "", ""])
+    table.append(["places_declared", "", figures.places_declared, figures.placed, ""])
+    return table
+
+
+def write_csv(table: list[list[object]], path: Path) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(table)
+    return path
+
+
+def write_xlsx(table: list[list[object]], path: Path, month: Month) -> Path:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"medecin-traitant {month.label}"[:31])
+    for row in table:
+        sheet.append(row)
+    workbook.save(path)
+    return path

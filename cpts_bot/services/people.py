@@ -1,0 +1,66 @@
+"""How a person is named to others: the directory card's name and profession (and phone
+where the context needs it), else the rota's name, else the Matrix ID."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from cpts_bot.domain.directory_models import Professional
+from cpts_bot.domain.dispatch_vocabulary import profession_label
+from cpts_bot.i18n import Translator
+from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.storage.rota_repository import rota_name
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the bot knows to name ``user_id``."""
+
+    user_id: str
+    name: str | None = None
+    profession_code: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_card(cls, user_id: str, professional: Professional) -> Person:
+        phones = [site.phone for site in professional.sites if site.phone]
+        return cls(
+            user_id,
+            professional.display_name or None,
+            professional.profession_code or None,
+            phones[0] if phones else None,
+        )
+
+    def label(self, translator: Translator, *, phone: bool = False) -> str:
+        """« Alice TEST (IDE) », with « — 04 78 … » when ``phone``; the Matrix ID when
+        nothing names the person."""
+        if self.name is None:
+            return self.user_id
+        text = self.name
+        if self.profession_code:
+            text += f" ({translator.gettext(profession_label(self.profession_code))})"
+        if phone and self.phone:
+            text += f" — {self.phone}"
+        return text
+
+
+async def find_person(db: aiosqlite.Connection, user_id: str) -> Person:
+    professional = await DirectoryRepository(db).find_by_matrix_id(user_id)
+    if professional is not None and professional.display_name:
+        return Person.from_card(user_id, professional)
+    return Person(user_id, await rota_name(db, user_id))
+
+
+async def person_label(
+    db: aiosqlite.Connection, user_id: str, translator: Translator, *, phone: bool = False
+) -> str:
+    return (await find_person(db, user_id)).label(translator, phone=phone)
+
+
+async def person_labels(
+    db: aiosqlite.Connection, user_ids: Iterable[str], translator: Translator
+) -> list[str]:
+    return [await person_label(db, user_id, translator) for user_id in user_ids]

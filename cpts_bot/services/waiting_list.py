@@ -1,0 +1,101 @@
+"""The waiting list for the coordination, in counts: « liste d'attente », « patients
+prioritaires en attente depuis plus de 30 jours ». Request numbers, communes, age bands
+and criteria only: nothing that names a patient, so it may be read in a shared room."""
+
+from __future__ import annotations
+
+from cpts_bot.domain.medecin_traitant_figures import (
+    NO_PRIORITY,
+    waiting_longer_than,
+    waiting_summary,
+)
+from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS, WAIT_LABELS
+from cpts_bot.domain.medecin_traitant_models import PatientRequest, Priority
+from cpts_bot.domain.medecin_traitant_phrases import WaitingList
+from cpts_bot.i18n import Translator
+from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.medecin_traitant_context import describe
+from cpts_bot.storage import medecin_traitant_repository as repo
+
+LIST_LIMIT = 20
+
+
+def items(pairs: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{label} {count}" for label, count in pairs)
+
+
+def _priority_label(key: str, translator: Translator) -> str:
+    if key == NO_PRIORITY:
+        return translator.gettext(NO_PRIORITY_LABEL)
+    return translator.gettext(PRIORITY_LABELS[Priority(key)])
+
+
+async def waiting_list_text(
+    deps: DispatchDeps, command: WaitingList, translator: Translator
+) -> str:
+    requests = await repo.waiting_requests(deps.db)
+    if command.priority_only or command.older_than_days is not None:
+        return _filtered(deps, requests, command, translator)
+    _ = translator.gettext
+    summary = waiting_summary(requests, deps.now)
+    if not summary.total:
+        return _("Nobody is waiting for a médecin traitant.")
+    lines = [
+        translator.ngettext(
+            "{count} patient waiting for a médecin traitant ({priority} priority).",
+            "{count} patients waiting for a médecin traitant ({priority} priority).",
+            summary.total,
+            priority=summary.priority_total,
+        ),
+        _(
+            "By commune: {items}",
+            items=items([(deps.gazetteer.name(c), n) for c, n in summary.by_commune]),
+        ),
+        _(
+            "By priority: {items}",
+            items=items([(_priority_label(k, translator), n) for k, n in summary.by_priority]),
+        ),
+        _(
+            "Waiting: {items}",
+            items=items([(_(WAIT_LABELS[k]), n) for k, n in summary.by_wait]),
+        ),
+    ]
+    if summary.longest_days is not None:
+        lines.append(_("Longest wait: {days} days", days=int(summary.longest_days)))
+    return "\n".join(lines)
+
+
+def _filtered(
+    deps: DispatchDeps, requests: list[PatientRequest], command: WaitingList, translator: Translator
+) -> str:
+    _ = translator.gettext
+    days = command.older_than_days or 0
+    found = waiting_longer_than(requests, deps.now, days, priority_only=command.priority_only)
+    if command.priority_only:
+        head = translator.ngettext(
+            "{count} priority patient waiting for more than {days} days.",
+            "{count} priority patients waiting for more than {days} days.",
+            len(found),
+            days=days,
+        )
+    else:
+        head = translator.ngettext(
+            "{count} patient waiting for more than {days} days.",
+            "{count} patients waiting for more than {days} days.",
+            len(found),
+            days=days,
+        )
+    lines = [head]
+    for request in found[:LIST_LIMIT]:
+        lines.append(
+            "• "
+            + _(
+                "no. {id}: {description} — {days} days",
+                id=request.id,
+                description=describe(request, deps, translator),
+                days=int(request.waited_days(deps.now)),
+            )
+        )
+    if len(found) > LIST_LIMIT:
+        lines.append(_("… and {count} more.", count=len(found) - LIST_LIMIT))
+    return "\n".join(lines)

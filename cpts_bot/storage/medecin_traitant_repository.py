@@ -1,0 +1,433 @@
+"""The médecin-traitant desk in SQLite: requests, their private text, offers to GPs,
+messages, transitions, GPs' room and declarations.
+
+Every function runs in the caller's transaction. A request's state changes through
+:func:`apply_transition`: the transition table decides the new state and one conditional
+update (``WHERE id = ? AND state = ?``) applies it, so that of two GPs accepting the same
+request only one changes the row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from cpts_bot.domain.medecin_traitant_figures import MedecinTraitantFigures, month_figures
+from cpts_bot.domain.medecin_traitant_models import (
+    CapacityScope,
+    GpRoom,
+    PatientRequest,
+    Priority,
+    join_priorities,
+    split_priorities,
+)
+from cpts_bot.domain.medecin_traitant_state_machine import (
+    RequestEvent,
+    RequestState,
+    next_state,
+)
+from cpts_bot.domain.times import from_iso, to_iso
+
+_UPDATABLE = frozenset({"placed_with", "placed_at", "cancelled_at"})
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_iso(text) if text else None
+
+
+def request_from_row(row: aiosqlite.Row) -> PatientRequest:
+    return PatientRequest(
+        id=row["id"],
+        state=RequestState(row["state"]),
+        commune=row["commune"],
+        age_band=row["age_band"],
+        priorities=split_priorities(row["priorities"]),
+        referrer=row["referrer"],
+        referrer_room=row["referrer_room"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+        placed_with=row["placed_with"],
+        placed_at=_time(row["placed_at"]),
+        cancelled_at=_time(row["cancelled_at"]),
+        escalated_at=_time(row["escalated_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    commune: str
+    age_band: str
+    priorities: frozenset[Priority]
+    referrer: str
+    referrer_room: str
+    private: str
+
+
+async def create_request(
+    db: aiosqlite.Connection, new: NewRequest, now: datetime
+) -> PatientRequest:
+    """Insert a waiting request (its private text apart) and record its registration."""
+    state = next_state(None, RequestEvent.REGISTER)
+    cursor = await db.execute(
+        "INSERT INTO medecin_traitant_requests (state, commune, age_band, priorities, referrer,"
+        " referrer_room, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            state.value,
+            new.commune,
+            new.age_band,
+            join_priorities(new.priorities),
+            new.referrer,
+            new.referrer_room,
+            to_iso(now),
+            to_iso(now),
+        ),
+    )
+    request_id = int(cursor.lastrowid or 0)
+    if new.private:
+        await add_private(db, request_id, new.private, now)
+    await record_transition(db, request_id, RequestEvent.REGISTER, None, state, new.referrer, now)
+    found = await get_request(db, request_id)
+    assert found is not None
+    return found
+
+
+async def get_request(db: aiosqlite.Connection, request_id: int) -> PatientRequest | None:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_requests WHERE id = ?", (request_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return request_from_row(row) if row else None
+
+
+async def waiting_requests(db: aiosqlite.Connection) -> list[PatientRequest]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_requests WHERE state = 'waiting' ORDER BY id"
+    ) as cursor:
+        return [request_from_row(row) for row in await cursor.fetchall()]
+
+
+async def requests_created_before(db: aiosqlite.Connection, end: datetime) -> list[PatientRequest]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_requests WHERE created_at < ? ORDER BY id", (to_iso(end),)
+    ) as cursor:
+        return [request_from_row(row) for row in await cursor.fetchall()]
+
+
+async def record_transition(
+    db: aiosqlite.Connection,
+    request_id: int,
+    event: RequestEvent,
+    before: RequestState | None,
+    after: RequestState,
+    actor: str,
+    now: datetime,
+    note: str = "",
+) -> None:
+    await db.execute(
+        "INSERT INTO medecin_traitant_transitions (request_id, event, from_state, to_state,"
+        " actor, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            request_id,
+            event.value,
+            before.value if before else None,
+            after.value,
+            actor,
+            to_iso(now),
+            note,
+        ),
+    )
+
+
+async def apply_transition(
+    db: aiosqlite.Connection,
+    request: PatientRequest,
+    event: RequestEvent,
+    actor: str,
+    now: datetime,
+    note: str = "",
+    **fields: Any,
+) -> PatientRequest | None:
+    """Move ``request`` from the state it was read in, by ``event`` (the table raises if the
+    move is illegal). Return the updated request, or None if its state changed meanwhile."""
+    after = next_state(request.state, event)
+    unknown = set(fields) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}")
+    assignments = ["state = ?", "updated_at = ?"]
+    values: list[Any] = [after.value, to_iso(now)]
+    for name, value in fields.items():
+        assignments.append(f"{name} = ?")
+        values.append(to_iso(value) if isinstance(value, datetime) else value)
+    cursor = await db.execute(
+        f"UPDATE medecin_traitant_requests SET {', '.join(assignments)} WHERE id = ? AND state = ?",
+        (*values, request.id, request.state.value),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await record_transition(db, request.id, event, request.state, after, actor, now, note)
+    return await get_request(db, request.id)
+
+
+async def mark_escalated(
+    db: aiosqlite.Connection, request: PatientRequest, actor: str, now: datetime
+) -> bool:
+    """Record that ``request`` was brought to the coordination, once (conditional update)."""
+    after = next_state(request.state, RequestEvent.ESCALATE)
+    cursor = await db.execute(
+        "UPDATE medecin_traitant_requests SET escalated_at = ?, updated_at = ?"
+        " WHERE id = ? AND state = ? AND escalated_at IS NULL",
+        (to_iso(now), to_iso(now), request.id, request.state.value),
+    )
+    if cursor.rowcount != 1:
+        return False
+    await record_transition(db, request.id, RequestEvent.ESCALATE, request.state, after, actor, now)
+    return True
+
+
+# ----------------------------------------------------------------------- private text
+
+
+async def add_private(db: aiosqlite.Connection, request_id: int, text: str, now: datetime) -> None:
+    """Keep ``text`` (appended to what is there) for the GP who will accept."""
+    await db.execute(
+        "INSERT INTO medecin_traitant_private (request_id, text, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (request_id) DO UPDATE SET text = text || char(10) || excluded.text,"
+        " updated_at = excluded.updated_at",
+        (request_id, text, to_iso(now)),
+    )
+
+
+async def private_text(db: aiosqlite.Connection, request_id: int) -> str:
+    async with db.execute(
+        "SELECT text FROM medecin_traitant_private WHERE request_id = ?", (request_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else ""
+
+
+async def erase_private(db: aiosqlite.Connection, request_id: int) -> None:
+    await db.execute("DELETE FROM medecin_traitant_private WHERE request_id = ?", (request_id,))
+
+
+# ------------------------------------------------------------------------------ offers
+
+
+async def add_offer(
+    db: aiosqlite.Connection,
+    request_id: int,
+    user_id: str,
+    tier: int,
+    now: datetime,
+    expires_at: datetime,
+) -> bool:
+    """Offer ``request_id`` to ``user_id``; False if they already had it, or already have
+    another offer pending (one at a time)."""
+    cursor = await db.execute(
+        "INSERT OR IGNORE INTO medecin_traitant_offers (request_id, user_id, tier, offered_at,"
+        " expires_at) VALUES (?, ?, ?, ?, ?)",
+        (request_id, user_id, tier, to_iso(now), to_iso(expires_at)),
+    )
+    return cursor.rowcount == 1
+
+
+async def offer(db: aiosqlite.Connection, request_id: int, user_id: str) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_offers WHERE request_id = ? AND user_id = ?",
+        (request_id, user_id),
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def pending_offers_of(db: aiosqlite.Connection, user_id: str) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_offers WHERE user_id = ? AND answer IS NULL",
+        (user_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def pending_offers_for(db: aiosqlite.Connection, request_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_offers WHERE request_id = ? AND answer IS NULL"
+        " ORDER BY user_id",
+        (request_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def busy_users(db: aiosqlite.Connection) -> set[str]:
+    async with db.execute(
+        "SELECT user_id FROM medecin_traitant_offers WHERE answer IS NULL"
+    ) as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
+async def closed_pairs(db: aiosqlite.Connection) -> set[tuple[int, str]]:
+    """(request, GP) pairs already offered: never offered twice."""
+    async with db.execute("SELECT request_id, user_id FROM medecin_traitant_offers") as cursor:
+        return {(row[0], row[1]) for row in await cursor.fetchall()}
+
+
+async def answer_offer(
+    db: aiosqlite.Connection, request_id: int, user_id: str, answer: str, now: datetime
+) -> bool:
+    """Close a pending offer with ``answer``; False if it was not pending (conditional)."""
+    cursor = await db.execute(
+        "UPDATE medecin_traitant_offers SET answer = ?, answered_at = ?"
+        " WHERE request_id = ? AND user_id = ? AND answer IS NULL",
+        (answer, to_iso(now), request_id, user_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def lapsed_offers(db: aiosqlite.Connection, now: datetime) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_offers WHERE answer IS NULL AND expires_at <= ?"
+        " ORDER BY expires_at, request_id, user_id",
+        (to_iso(now),),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+# ---------------------------------------------------------------------------- messages
+
+
+async def record_message(
+    db: aiosqlite.Connection,
+    event_id: str,
+    room_id: str,
+    request_id: int | None,
+    kind: str,
+    target: str,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO medecin_traitant_messages (event_id, room_id, request_id, kind,"
+        " target, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (event_id, room_id, request_id, kind, target, to_iso(now)),
+    )
+
+
+async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_messages WHERE event_id = ?", (event_id,)
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def offer_messages(db: aiosqlite.Connection, request_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_messages WHERE request_id = ? AND kind = 'offer'",
+        (request_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+# --------------------------------------------------------------------------------- GPs
+
+
+def room_from_row(row: aiosqlite.Row) -> GpRoom:
+    return GpRoom(
+        user_id=row["user_id"],
+        capacity=row["capacity"],
+        scope=CapacityScope(row["scope"]),
+        accepting=bool(row["accepting"]),
+        declared_at=from_iso(row["declared_at"]),
+        priorities=split_priorities(row["priorities"]),
+        reminders=bool(row["reminders"]),
+        last_reminded_at=_time(row["last_reminded_at"]),
+    )
+
+
+async def get_room(db: aiosqlite.Connection, user_id: str) -> GpRoom | None:
+    async with db.execute(
+        "SELECT * FROM medecin_traitant_gps WHERE user_id = ?", (user_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return room_from_row(row) if row else None
+
+
+async def rooms(db: aiosqlite.Connection) -> list[GpRoom]:
+    async with db.execute("SELECT * FROM medecin_traitant_gps ORDER BY user_id") as cursor:
+        return [room_from_row(row) for row in await cursor.fetchall()]
+
+
+async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
+    """Store ``room`` as the GP's declaration (kept in the history too)."""
+    await db.execute(
+        "INSERT INTO medecin_traitant_gps (user_id, capacity, scope, accepting, priorities,"
+        " declared_at, reminders, last_reminded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET capacity = excluded.capacity,"
+        " scope = excluded.scope, accepting = excluded.accepting,"
+        " priorities = excluded.priorities, declared_at = excluded.declared_at,"
+        " reminders = excluded.reminders",
+        (
+            room.user_id,
+            room.capacity,
+            room.scope.value,
+            int(room.accepting),
+            join_priorities(room.priorities),
+            to_iso(room.declared_at),
+            int(room.reminders),
+            to_iso(room.last_reminded_at) if room.last_reminded_at else None,
+        ),
+    )
+    await db.execute(
+        "INSERT INTO medecin_traitant_declarations (user_id, capacity, scope, accepting,"
+        " priorities, declared_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            room.user_id,
+            room.capacity,
+            room.scope.value,
+            int(room.accepting),
+            join_priorities(room.priorities),
+            to_iso(room.declared_at),
+        ),
+    )
+
+
+async def mark_reminded(
+    db: aiosqlite.Connection, user_id: str, since: datetime, now: datetime
+) -> bool:
+    """Record this month's reminder once: False if one was already sent since ``since``."""
+    cursor = await db.execute(
+        "UPDATE medecin_traitant_gps SET last_reminded_at = ? WHERE user_id = ?"
+        " AND reminders = 1 AND (last_reminded_at IS NULL OR last_reminded_at < ?)",
+        (to_iso(now), user_id, to_iso(since)),
+    )
+    return cursor.rowcount == 1
+
+
+async def declarations_before(db: aiosqlite.Connection, end: datetime) -> list[GpRoom]:
+    async with db.execute(
+        "SELECT user_id, capacity, scope, accepting, priorities, declared_at, 1 AS reminders,"
+        " NULL AS last_reminded_at FROM medecin_traitant_declarations WHERE declared_at < ?"
+        " ORDER BY id",
+        (to_iso(end),),
+    ) as cursor:
+        return [room_from_row(row) for row in await cursor.fetchall()]
+
+
+async def placements(db: aiosqlite.Connection) -> dict[str, list[datetime]]:
+    """When each GP was given each patient: {GP: [placed_at, ...]}."""
+    found: dict[str, list[datetime]] = defaultdict(list)
+    async with db.execute(
+        "SELECT placed_with, placed_at FROM medecin_traitant_requests"
+        " WHERE placed_with IS NOT NULL AND placed_at IS NOT NULL"
+    ) as cursor:
+        for row in await cursor.fetchall():
+            found[row[0]].append(from_iso(row[1]))
+    return found
+
+
+async def figures(
+    db: aiosqlite.Connection, start: datetime, end: datetime
+) -> MedecinTraitantFigures:
+    """The desk's figures for [start, end) (monthly report, export)."""
+    return month_figures(
+        await requests_created_before(db, end), await declarations_before(db, end), start, end
+    )

@@ -1,0 +1,44 @@
+"""The request's transition table, every pair of (state, event) checked."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from cpts_bot.domain.medecin_traitant_state_machine import (
+    TERMINAL_STATES,
+    TRANSITIONS,
+    IllegalTransition,
+    RequestEvent,
+    RequestState,
+    allowed_events,
+    next_state,
+)
+
+S, E = RequestState, RequestEvent
+EXPECTED = {
+    (None, E.REGISTER): S.WAITING,
+    (S.WAITING, E.OFFER): S.WAITING,
+    (S.WAITING, E.DECLINE): S.WAITING,
+    (S.WAITING, E.OFFER_EXPIRE): S.WAITING,
+    (S.WAITING, E.ESCALATE): S.WAITING,
+    (S.WAITING, E.ACCEPT): S.PLACED,
+    (S.WAITING, E.CANCEL): S.CANCELLED,
+}
+
+
+@pytest.mark.parametrize(("state", "event"), list(itertools.product([None, *S], E)))
+def test_every_pair(state: RequestState | None, event: RequestEvent) -> None:
+    if (state, event) in EXPECTED:
+        assert next_state(state, event) is EXPECTED[(state, event)]
+    else:
+        with pytest.raises(IllegalTransition):
+            next_state(state, event)
+
+
+def test_table_is_the_expected_one_and_terminal_states_accept_nothing() -> None:
+    assert TRANSITIONS == EXPECTED
+    for state in TERMINAL_STATES:
+        assert allowed_events(state) == frozenset()
+    assert allowed_events(S.WAITING) == frozenset(E) - {E.REGISTER}
