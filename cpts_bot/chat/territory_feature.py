@@ -31,6 +31,6 @@ TERRITORY_COMMANDS = (
         help=N_("the communes of the territory"),
         examples=(N_("territoire"),),
         topic=Topic.DIRECTORY,
-        priority=25,
+        priority=55,
     ),
 )

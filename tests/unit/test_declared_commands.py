@@ -188,3 +188,13 @@ async def test_fait_and_relancer_are_in_the_help(database: Database) -> None:
     duty = await say(database, router, "aide gardes")
     assert "« fait 42 »" in duty and "« relancer 42 »" in duty
     assert "« mes déclenchements »" in duty
+
+
+async def test_the_short_help_fits_each_person(database: Database) -> None:
+    router = router_for(database, make_config())
+    gp = (await say(database, router, "aide")).splitlines()
+    coordinator = (await say(database, router, "aide", COORDINATOR)).splitlines()
+    assert "kiné à domicile" in gp[1] and "qui est de garde" in gp[2]
+    assert any("je prends" in line for line in gp[1:6])
+    assert any("déclenchement IDE domicile" in line for line in coordinator[1:6])
+    assert not any("déclenchement IDE domicile" in line for line in gp)
