@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cpts_bot.chat.commands import ADDRESSED, CommandCall, MessageParser, Topic
+from cpts_bot.chat.commands import ADDRESSED, Audience, CommandCall, MessageParser, Parser, Topic
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
@@ -136,7 +136,28 @@ class MedecinTraitantFeature:
         async def handle(call: CommandCall) -> bool:
             return await self._gp(call.value, call.message, call.context)
 
+        def read_waiting(text: str, context: HandlerContext) -> WaitingList | None:
+            command = parse_coordination_command(text)
+            return command if isinstance(command, WaitingList) else None
+
+        async def waiting(call: CommandCall) -> None:
+            await self._coordination(call.value, call.message, call.context)
+
         return [
+            DeclaredCommand(
+                name="liste d'attente",
+                phrase=Parser(read_waiting, specificity=14),
+                handler=waiting,
+                help=N_("the médecin-traitant waiting list"),
+                examples=(
+                    N_("liste d'attente"),
+                    N_("patients prioritaires en attente depuis plus de 30 jours"),
+                ),
+                topic=Topic.COORDINATION,
+                audience=Audience.COORDINATOR,
+                priority=73,
+                published=False,
+            ),
             DeclaredCommand(
                 name="mes-places",
                 phrase=MessageParser(read, specificity=12),
@@ -150,7 +171,7 @@ class MedecinTraitantFeature:
                 topic=Topic.DIRECTORY,
                 heard=ADDRESSED,
                 priority=45,
-            )
+            ),
         ]
 
     def deps(self, context: HandlerContext) -> DispatchDeps:
@@ -191,7 +212,7 @@ class MedecinTraitantFeature:
             await self._register(message, context)
             return True
         coordination = parse_coordination_command(message.body)
-        if coordination is not None:
+        if isinstance(coordination, CancelRequest):  # the waiting list is declared
             await self._coordination(coordination, message, context)
             return True
         if not (message.is_direct or message.mentions_bot):
@@ -262,11 +283,7 @@ class MedecinTraitantFeature:
         if isinstance(command, CancelRequest):
             await cancel_request(deps, command.request_id, message.sender, context.translator)
             return
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(
-                Reply(context._("Only the coordination can see the waiting list."))
-            )
-            return
+        # The waiting list is declared for coordinators: the router refused the others.
         await context.outbox.reply(
             Reply(await waiting_list_text(deps, command, context.translator))
         )

@@ -85,7 +85,6 @@ class RotaFeature:
     """The ChatFeature for the duty rota and leave."""
 
     name = "rota"
-    routes_itself = False  # declared: see commands()
     help_topic = Topic.DUTY
 
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
@@ -156,12 +155,6 @@ class RotaFeature:
                 ),
             ),
         ]
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        command = self.read(message.body, context)
-        if command is None:
-            return False
-        return await self.handle(command, message, context)
 
     async def handle(
         self,
@@ -394,9 +387,6 @@ class RotaFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
-            return True
         assert command.period is not None and command.user_id and command.profession
         shift = OneOffShift(
             command.user_id,
@@ -429,9 +419,6 @@ class RotaFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
-            return True
         assert command.user_id and command.profession and command.weekday is not None
         assert command.start_time is not None and command.end_time is not None
         slot = WeeklySlot(
