@@ -2,8 +2,12 @@
 
 Generates N professionals (default 100,000) on the sample territory (8 communes, so
 candidate sets are as large as they get), builds the in-memory index once, then times
-realistic questions taken from the labelled accuracy set. Writes the "directory-query"
-section of docs/benchmarks.md. Goal: p99 of parse + search under 20 ms.
+realistic questions taken from the labelled accuracy set, free-word activity questions
+and name look-ups. Every professional gets a surname drawn from about 20,000 and up to
+four activities declared in free words (vocabulary terms and synonyms, with the
+variations people write), so the declared-word index and the name index have the size
+of a large real directory. Writes the "directory-query" section of docs/benchmarks.md.
+Goal: p99 of parse + search under 10 ms.
 
     python bench/bench_directory_query.py [--professionals 100000] [--rounds 5]
 """
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import random
 import sys
 import time
 import tracemalloc
@@ -53,6 +59,79 @@ def questions() -> list[str]:
     return texts
 
 
+_SYLLABLES = (
+    "ber bou car da dé fer gal gui ker la le lo ma mar mo na no pa pi ra ré ro sa "
+    "sé ta ti tou va vi zo bri cha dru fla gre plo tra"
+).split()
+_VARIANTS = ("", " au cabinet", " à domicile", " enfant", " adulte", " (formé)", " DU")
+_NAME_QUESTIONS = (
+    "Dr {first} {last}, il consulte où ?",
+    "le numéro de Mme {last}, {profession}",
+    "{first_lower} {last_lower} {profession} son tel ?",
+    "la pharmacie {last}",
+    "Mme {typo} {profession}",
+)
+_FREE_WORD_QUESTIONS = (
+    "kiné méthode McKenzie à Bron",
+    "infirmière à domicile pour une prise de sang, patiente alitée",
+    "IDE pansements post-opératoires après une opération de la hanche",
+    "psychologue EMDR pour un adulte de 45 ans",
+    "orthophoniste troubles de l'oralité pour un petit de 3 ans",
+    "sage-femme rééducation du périnée post-partum",
+    "podologue ongle incarné",
+    "combien de kinés font du drainage lymphatique ?",
+    "infirmière libérale qui gère les pompes à insuline",
+    "dentiste sédation MEOPA patient autiste",
+)
+
+
+def surname(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).upper()
+
+
+def declared_words(vocabulary: object) -> list[str]:
+    """Free-word activities: the vocabulary's activity terms and synonyms, varied."""
+    base = [word for group in vocabulary.synonyms for word in group]  # type: ignore[attr-defined]
+    for concept in vocabulary.of_kind("activity"):  # type: ignore[attr-defined]
+        base += list(concept.terms)
+    return [word + variant for word in base for variant in _VARIANTS]
+
+
+def with_words_and_names(professionals: list, vocabulary: object, seed: int = 9) -> list:
+    """The generated directory with varied surnames and free-word activities."""
+    rng = random.Random(seed)
+    words = declared_words(vocabulary)
+    surnames = [surname(rng) for _ in range(20_000)]
+    return [
+        replace(
+            person,
+            last_name=rng.choice(surnames),
+            declared_activities=tuple(rng.sample(words, k=rng.randint(0, 4))),
+        )
+        for person in professionals
+    ]
+
+
+def name_questions(professionals: list, count: int, seed: int = 10) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for person in rng.sample(professionals, count):
+        template = rng.choice(_NAME_QUESTIONS)
+        last = person.last_name
+        typo = last[:2] + last[3:] if len(last) > 5 else last
+        texts.append(
+            template.format(
+                first=person.first_name,
+                last=last.title(),
+                first_lower=person.first_name.lower(),
+                last_lower=last.lower(),
+                typo=typo.title(),
+                profession="kiné" if person.profession_code == "70" else "infirmière",
+            )
+        )
+    return texts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--professionals", type=int, default=100_000)
@@ -62,29 +141,34 @@ def main() -> None:
 
     territory = Territory.model_validate(yaml.safe_load(TERRITORY.read_text("utf-8"))["territory"])
     vocabulary = load_vocabulary()
-    places = PlaceIndex.build(territory.communes)
+    places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
     started = time.perf_counter()
     lexicon = Lexicon.build(vocabulary, places)
     lexicon_ms = (time.perf_counter() - started) * 1000
 
-    professionals = generate_directory(args.professionals, territory.communes)
+    professionals = with_words_and_names(
+        generate_directory(args.professionals, territory.communes), vocabulary
+    )
     gc.collect()
     tracemalloc.start()
     started = time.perf_counter()
-    index = DirectoryIndex.build(professionals)
+    index = DirectoryIndex.build(professionals, (), vocabulary)
     build_s = time.perf_counter() - started
     index_mib = tracemalloc.get_traced_memory()[0] / 1024 / 1024
     tracemalloc.stop()
 
     replies = DirectoryReplies(vocabulary, places, Translator("fr"))
-    texts = questions()
+    texts = questions() + list(_FREE_WORD_QUESTIONS) + name_questions(professionals, 40)
     parse_ms: list[float] = []
     search_ms: list[float] = []
     total_ms: list[float] = []
     render_ms: list[float] = []
+    cpu_ms: list[float] = []  # the thread's CPU time: what the code costs, without waits
+    load_before = os.getloadavg()[0]
     largest = 0
     for _ in range(args.rounds):
         for text in texts:
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             query = parse_query(text, lexicon).query
             t1 = time.perf_counter()
@@ -94,6 +178,7 @@ def main() -> None:
             else:
                 result = None
             t2 = time.perf_counter()
+            cpu_ms.append((time.thread_time() - c0) * 1000)
             if result is not None:
                 replies.search_reply(result)
             t3 = time.perf_counter()
@@ -113,7 +198,8 @@ def main() -> None:
         [
             f"{args.professionals:,} generated professionals on the sample territory "
             f"({len(territory.communes)} communes); {len(texts)} questions from the labelled "
-            f"set (plus a 10,000-character message) × {args.rounds} rounds = "
+            f"set, {len(_FREE_WORD_QUESTIONS)} free-word activity questions and 40 name"
+            f" look-ups (plus a 10,000-character message) × {args.rounds} rounds = "
             f"{len(total_ms)} timings. Largest result set: {largest:,} professionals.",
             "",
             f"Index build: {build_s:.2f} s, {index_mib:.1f} MiB (index only, not the records); "
@@ -124,10 +210,20 @@ def main() -> None:
             row("parse", parse_ms),
             row("search", search_ms),
             row("parse + search", total_ms),
+            row("parse + search, CPU time of the thread", cpu_ms),
             row("reply rendering", render_ms),
             "",
-            f"Goal: p99 of parse + search under 20 ms — "
-            f"{'met' if percentile(total_ms, 0.99) < 20 else 'NOT met'}.",
+            f"Load average (1 min) on this {os.cpu_count()}-core machine: {load_before:.1f}"
+            f" before the timings, {os.getloadavg()[0]:.1f} after. Wall-clock times include"
+            " the waits for a core when the machine is shared; the CPU time of the thread"
+            " does not.",
+            "",
+            f"Declared activities: {len(index.declared.texts):,} distinct texts,"
+            f" {len(index.declared.by_stem):,} stems; {len(index.names.by_surname):,} surnames.",
+            "",
+            f"Goal: p99 of parse + search under 10 ms — wall clock: "
+            f"{'met' if percentile(total_ms, 0.99) < 10 else 'NOT met'}; CPU time: "
+            f"{'met' if percentile(cpu_ms, 0.99) < 10 else 'NOT met'}.",
         ]
     )
     print(body)

@@ -28,6 +28,7 @@ from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
+from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
@@ -91,7 +92,8 @@ class Features:
 def build_features(
     database: Database, config: RoomsConfig, members: RoomMembers | None = None
 ) -> Features:
-    directory_index = DatabaseIndexProvider(database)
+    vocabulary = load_cpts_vocabulary(config.vocabulary_file)
+    directory_index = DatabaseIndexProvider(database, vocabulary)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
     medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
@@ -103,7 +105,7 @@ def build_features(
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
     alerts = AlertsFeature(members=members)
-    directory = DirectoryFeature(directory_index, recent_questions=recent_questions)
+    directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
     # Each feature declares its commands and follow-ups; the router matches them by
     # specificity. Alerts and dispatch requests still route themselves (in this order,
     # after the declared commands).
@@ -117,7 +119,7 @@ def build_features(
         PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
         RotaFeature(lookup),
-        CardFeature(on_card_changed=directory_index.mark_dirty),
+        CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
         Declared(tuple(directory_commands(directory))),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]

@@ -255,6 +255,9 @@ class RoomsConfig(BaseModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
+    # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
+    # this file: see docs/directory-csv.md.
+    vocabulary_file: Path | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def is_coordinator(self, user_id: str) -> bool:
@@ -338,9 +341,12 @@ def load_rooms_config(path: Path) -> RoomsConfig:
     if not isinstance(data, dict):
         raise ConfigError([ConfigProblem(source, "", "must be a YAML mapping (key: value)")])
     try:
-        return RoomsConfig.model_validate(data)
+        config = RoomsConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_problems_from(error, source)) from None
+    if config.vocabulary_file is not None and not config.vocabulary_file.is_absolute():
+        config = config.model_copy(update={"vocabulary_file": path.parent / config.vocabulary_file})
+    return config
 
 
 SettingsKind = TypeVar("SettingsKind", bound=LocalSettings)
@@ -382,7 +388,18 @@ def check_config(
     except ConfigError:
         path = Path("rooms.yaml")  # the problem is already listed above
     try:
-        load_rooms_config(path)
+        config = load_rooms_config(path)
     except ConfigError as error:
         problems.extend(error.problems)
+        return problems
+    if config.vocabulary_file is not None:
+        from cpts_bot.domain.vocabulary_extension import (
+            VocabularyFileError,
+            load_cpts_vocabulary,
+        )
+
+        try:
+            load_cpts_vocabulary(config.vocabulary_file)
+        except VocabularyFileError as error:
+            problems.append(ConfigProblem(str(path), "vocabulary_file", str(error)))
     return problems

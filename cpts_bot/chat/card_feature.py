@@ -368,6 +368,7 @@ class CardFeature:
             self._activity_label(code, label, translator.language)
             for code, label in sorted(card.activities.items())
         ]
+        activities += list(card.declared)  # the CPTS file's own words, as written
         lines.append(_("Activities: {list}", list=", ".join(activities) or none))
         modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
         lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))

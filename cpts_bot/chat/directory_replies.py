@@ -9,6 +9,7 @@ was understood, what was widened and what exists nearby.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
@@ -23,6 +24,7 @@ from cpts_bot.domain.professional_matcher import (
     StructureMatch,
 )
 from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
+from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -34,8 +36,10 @@ from cpts_bot.domain.vocabulary_loader import (
     Vocabulary,
 )
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 
 MATRIX_TO = "https://matrix.to/#/"
+_MODE_LABELS = {"L": N_("in private practice"), "S": N_("salaried")}
 _SHOWN_REASONS = (ACTIVITY, MODALITY, LANGUAGE, CHILDREN, NEIGHBOUR)
 
 
@@ -61,16 +65,71 @@ class DirectoryReplies:
             return self._("sees children")
         return self.vocabulary.label(ref, self.language, plural)
 
-    def criteria(self, query: DirectoryQuery) -> str:
-        """What was understood, as a short list: "kiné respiratoire, à domicile, Bron"."""
+    def criteria(self, query: DirectoryQuery, result: SearchResult | None = None) -> str:
+        """What was understood, as a short list: "kiné respiratoire, à domicile, Bron".
+
+        With ``result``, the question's own words that were searched in the declared
+        activities ("« McKenzie »") and a name looked up are shown too.
+        """
         refs = concept_refs(query, self.vocabulary)
         if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
             refs = [ref for ref in refs if ref.kind != PLACE]
+        searched = set(result.activity.used) if result and result.activity else set()
         parts = [self.label(ref) for ref in refs]
         parts += place_labels(query, self.places, self.translator)
+        if result is not None and result.name is not None:
+            parts.insert(0, f"« {result.name.typed} »")
+        named_by_concept = {
+            word
+            for run in query.free_runs
+            for word, concepts in zip(run.phrase.words, run.phrase.concepts, strict=False)
+            if any(":" not in code for code in concepts)  # shown by the concept's label
+        }
+        typed = dict(query.typed)
+        words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]
+        if words:
+            shown = " ".join(typed.get(word, word) for word in words)
+            parts.insert(1 if result and result.name else 0, f"« {shown} »")
+        parts += [
+            self._(_MODE_LABELS[mode])
+            for mode in sorted(query.practice_modes)
+            if mode in _MODE_LABELS
+        ]
         if query.children:
             parts.append(self._("for a child"))
         return ", ".join(parts) if parts else self._("the whole directory")
+
+    def notes(self, result: SearchResult) -> list[str]:
+        """What the question said that could not be used, and ambiguous words read widely."""
+        lines: list[str] = []
+        typed = dict(result.query.typed)
+        # A patient's name ("Mme Castagnet, 67 ans") is a detail, not a missed activity.
+        patients = {
+            word
+            for run in result.query.free_runs
+            if run.patient and run.after_title
+            for word in run.phrase.words
+        }
+        unknown = [
+            typed.get(word, word)
+            for word in dict.fromkeys(result.unknown_words)
+            if word not in patients
+        ]
+        if len(unknown) == 1:
+            lines.append(self._("“{word}” is in no declared activity.", word=unknown[0]))
+        elif unknown:
+            lines.append(
+                self._(
+                    "“{words}” are in no declared activity.",
+                    words="”, “".join(unknown) if self.language == "en" else " », « ".join(unknown),
+                )
+            )
+        for word in result.query.broadened:
+            meanings = [self.label(ref) for ref in self.vocabulary.ambiguous.get(word, ())]
+            lines.append(
+                self._("“{word}” read as: {meanings}.", word=word, meanings=", ".join(meanings))
+            )
+        return lines
 
     def _professional_label(self, match: Match) -> str:
         person = match.professional
@@ -113,7 +172,7 @@ class DirectoryReplies:
         html_items: list[str] = []
         start = result.page * result.page_size
         for number, match in enumerate(result.matches, start=start + 1):
-            text, html = self._match_lines(match)
+            text, html = self._match_lines(match, result)
             lines.append(f"{number}. {text}")
             html_items.append(f"<li>{html}</li>")
         tail = self._more_line(result)
@@ -129,8 +188,34 @@ class DirectoryReplies:
         )
         return Reply(text, html)
 
+    def _subject(self, query: DirectoryQuery) -> ConceptRef | None:
+        """The one profession or specialty the question fixes, if it fixes one."""
+        if len(query.specialties) == 1:
+            return ConceptRef(SPECIALTY, next(iter(query.specialties)))
+        if len(query.professions) == 1 and not query.specialties:
+            return ConceptRef(PROFESSION, next(iter(query.professions)))
+        return None
+
     def _headline(self, result: SearchResult) -> list[str]:
-        criteria = self.criteria(result.query)
+        criteria = self.criteria(result.query, result)
+        subject = self._subject(result.query)
+        if not result.relaxations and subject is not None and result.name is None:
+            # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
+            who = self.label(subject, plural=result.total > 1)
+            rest = self.criteria(
+                replace(
+                    result.query,
+                    professions=frozenset(),
+                    specialties=frozenset(),
+                ),
+                result,
+            )
+            if rest == self._("the whole directory"):
+                return [self._("{count} {who}:", count=result.total, who=who), *self.notes(result)]
+            return [
+                self._("{count} {who} for {criteria}:", count=result.total, who=who, criteria=rest),
+                *self.notes(result),
+            ]
         if not result.relaxations:
             return [
                 self.translator.ngettext(
@@ -138,7 +223,8 @@ class DirectoryReplies:
                     "{count} matches for {criteria}:",
                     result.total,
                     criteria=criteria,
-                )
+                ),
+                *self.notes(result),
             ]
         return [
             self._("Nobody matches exactly {criteria}.", criteria=criteria),
@@ -148,6 +234,7 @@ class DirectoryReplies:
                 result.total,
                 how=self._relaxation_text(result),
             ),
+            *self.notes(result),
         ]
 
     def _relaxation_text(self, result: SearchResult) -> str:
@@ -193,9 +280,13 @@ class DirectoryReplies:
                 parts.append(self._("whole territory"))
         return "; ".join(parts)
 
-    def _match_lines(self, match: Match) -> tuple[str, str]:
+    def _match_lines(self, match: Match, result: SearchResult | None = None) -> tuple[str, str]:
         person = match.professional
         profession = self._professional_label(match)
+        query = result.query if result is not None else None
+        card = result is not None and (result.name is not None or result.total == 1)
+        if query is not None and not card and len(query.professions) == 1 and not query.specialties:
+            profession = ""  # the question fixed it: not repeated on every line
         commune = ""
         if match.site:
             # The territory's own name for the commune reads better than the register's
@@ -205,6 +296,16 @@ class DirectoryReplies:
                 self.places.name(match.site.commune_insee) if known else match.site.commune_name
             )
         phone = match.site.phone if match.site else ""
+        if (
+            query is not None
+            and not card
+            and len(query.places) == 1
+            and match.site
+            and (match.site.commune_insee in query.places)
+        ):
+            commune = ""
+        if card and match.site and match.site.address:
+            commune = ", ".join(part for part in (match.site.address, commune) if part)
         fields = [person.display_name, profession, commune, phone]
         text = " — ".join(field for field in fields if field)
         html_fields = [f"<b>{escape(person.display_name)}</b>", escape(profession), escape(commune)]
@@ -218,6 +319,9 @@ class DirectoryReplies:
             )
         html = " — ".join(field for field in html_fields if field)
         reasons = [self.label(ref) for ref in match.reasons if ref.kind in _SHOWN_REASONS]
+        if match.declared:
+            said = {normalize(text) for text in match.declared}
+            reasons = [*match.declared, *(r for r in reasons if normalize(r) not in said)]
         if reasons:
             text += "\n   ✓ " + ", ".join(reasons)
             html += "<br>✓ " + escape(", ".join(reasons))
@@ -267,7 +371,7 @@ class DirectoryReplies:
         return self._text_reply([*head, *lines])
 
     def _count_reply(self, result: SearchResult) -> Reply:
-        criteria = self.criteria(result.query)
+        criteria = self.criteria(result.query, result)
         if result.relaxations and result.total:
             head = [
                 self._("Nobody matches exactly {criteria}.", criteria=criteria),
@@ -285,8 +389,15 @@ class DirectoryReplies:
                     "{count} professionals for {criteria}.",
                     result.total,
                     criteria=criteria,
-                )
+                ),
+                *self.notes(result),
             ]
+        if result.total == 1 and result.matches and not result.relaxations:
+            # A count of one: the person, not "type plus".
+            text, html = self._match_lines(result.matches[0], result)
+            reply = self._text_reply(head)
+            html_body = (reply.html or "") + f"<p>{html}</p>"
+            return Reply(f"{reply.text}\n{text}", html_body)
         lines = [
             f"{self.places.name(insee)} : {count}"
             if self.language == "fr"
@@ -298,10 +409,11 @@ class DirectoryReplies:
         return self._text_reply([*head, *lines])
 
     def _nothing_reply(self, result: SearchResult) -> Reply:
-        criteria = self.criteria(result.query)
+        criteria = self.criteria(result.query, result)
         lines = [
             self._("Nobody in the directory for {criteria}.", criteria=criteria),
             self._("Understood: {criteria}.", criteria=criteria),
+            *self.notes(result),
         ]
         if result.relaxations:
             lines.append(self._("Also tried: {how}.", how=self._relaxation_text(result)))
@@ -350,3 +462,12 @@ class DirectoryReplies:
         text = "\n".join(line for line in lines if line)
         html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines if line)
         return Reply(text, html)
+
+
+def _ordered_words(query: DirectoryQuery) -> list[str]:
+    """The free words of ``query`` in the order typed, once each."""
+    seen: dict[str, None] = {}
+    for run in query.free_runs:
+        for word in run.phrase.content_words:
+            seen.setdefault(word, None)
+    return list(seen)

@@ -37,6 +37,7 @@ class Card:
     activities: Mapping[str, str] = field(default_factory=dict)
     modalities: Mapping[Modality, ModalityDeclaration] = field(default_factory=dict)
     languages: frozenset[str] = frozenset()
+    declared: tuple[str, ...] = ()  # activities in the CPTS's own words, verbatim
 
     def available_modalities(self) -> frozenset[Modality]:
         return frozenset(m for m, d in self.modalities.items() if d.available)
@@ -78,6 +79,10 @@ def card_changes(old: Card, new: Card) -> list[FieldChange]:
                     after_d.as_text() if after_d else None,
                 )
             )
+    for words in [item for item in old.declared if item not in new.declared]:
+        changes.append(FieldChange("declared", words, None))
+    for words in [item for item in new.declared if item not in old.declared]:
+        changes.append(FieldChange("declared", None, words))
     for language in sorted(old.languages ^ new.languages):
         changes.append(
             FieldChange(

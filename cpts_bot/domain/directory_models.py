@@ -27,6 +27,7 @@ class PracticeSite:
     address: str = ""
     phone: str = ""
     structure_name: str = ""
+    mode: str = ""  # "Code mode exercice": L libéral, S salarié, B bénévole ("" unknown)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Professional:
     id of the CPTS's own (``cpts:<id>``). ``profession_code`` follows TRE_G15
     (10 médecin, 60 infirmier, 70 kiné, 91 orthophoniste ...); ``specialty_codes`` the
     savoir-faire codes (SM54 médecine générale, SM40 pédiatrie ...). ``activities`` are
-    activity codes from the vocabulary (``wound_care``, ``respiratory_physio`` ...).
+    activity codes from the vocabulary (``wound_care``, ``respiratory_physio`` ...);
+    ``declared_activities`` what the CPTS declared in its own words ("plaies complexes").
     """
 
     key: str
@@ -52,6 +54,7 @@ class Professional:
     matrix_id: str | None = None
     active: bool = True
     title: str = ""
+    declared_activities: tuple[str, ...] = ()  # the CPTS file's own words, verbatim
 
     @property
     def display_name(self) -> str:

@@ -16,7 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from cpts_bot.domain.declared_activity_search import (
+    ActivityOutcome,
+    DeclaredActivityIndex,
+    WantedPhrase,
+)
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
+from cpts_bot.domain.name_lookup import NameIndex, NameMatch
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
@@ -30,9 +36,11 @@ from cpts_bot.domain.vocabulary_loader import (
     STRUCTURE,
     ConceptRef,
     Vocabulary,
+    load_vocabulary,
 )
 
 PAGE_SIZE = 5
+DENSE_SHARE = 64  # a candidate set larger than 1/64 of the directory is walked in rank order
 NEIGHBOUR = "neighbour"  # reason kind: practises in a neighbouring commune
 CHILDREN = "children"  # reason kind: sees children (paediatrics or a children's activity)
 MAX_RELATED_STRUCTURES = 2
@@ -56,6 +64,7 @@ class Match:
     professional: Professional
     site: PracticeSite | None
     reasons: tuple[ConceptRef, ...]
+    declared: tuple[str, ...] = ()  # the declared activities that matched, verbatim
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,13 @@ class SearchResult:
     breakdown: tuple[tuple[str, int], ...] = ()  # (commune INSEE, count), largest first
     structures: tuple[StructureMatch, ...] = ()
     structures_total: int = 0
+    name: NameMatch | None = None  # the question named someone
+    activity: ActivityOutcome | None = None  # what the declared words gave
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        """Words that may be constraints and that no declared activity holds."""
+        return self.activity.unknown if self.activity is not None else ()
 
     @property
     def remaining(self) -> int:
@@ -100,6 +116,9 @@ class _Criteria:
     languages: frozenset[str] = frozenset()
     neighbours: frozenset[str] = frozenset()
     related: tuple[ConceptRef, ...] = ()
+    phrases: tuple[WantedPhrase, ...] = ()
+    modes: frozenset[str] = frozenset()
+    named: frozenset[int] | None = None  # positions a name look-up gave
 
 
 @dataclass
@@ -115,17 +134,34 @@ class DirectoryIndex:
     by_commune: dict[str, set[int]] = field(default_factory=dict)
     by_language: dict[str, set[int]] = field(default_factory=dict)
     rank: list[int] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)  # positions by rank
     structures_by_type: dict[str, set[int]] = field(default_factory=dict)
     structures_by_commune: dict[str, set[int]] = field(default_factory=dict)
     structures_by_activity: dict[str, set[int]] = field(default_factory=dict)
+    declared: DeclaredActivityIndex = field(default_factory=DeclaredActivityIndex)
+    names: NameIndex = field(default_factory=NameIndex)
+    children: set[int] = field(default_factory=set)  # who sees children
+    by_commune_mode: dict[tuple[str, str], set[int]] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, professionals: Iterable[Professional], structures: Iterable[Structure] = ()
+        cls,
+        professionals: Iterable[Professional],
+        structures: Iterable[Structure] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> DirectoryIndex:
         """Index the active professionals and structures."""
         index = cls()
         index.professionals = [person for person in professionals if person.active]
+        vocabulary = vocabulary or load_vocabulary()
+        index.declared = DeclaredActivityIndex.build(index.professionals, vocabulary)
+        index.names = NameIndex.build(index.professionals)
+        for position, person in enumerate(index.professionals):
+            if _sees_children(person, vocabulary):
+                index.children.add(position)
+            for site in person.sites:
+                key = (site.commune_insee, site.mode)
+                index.by_commune_mode.setdefault(key, set()).add(position)
         for position, person in enumerate(index.professionals):
             index.by_profession.setdefault(person.profession_code, set()).add(position)
             for code in person.specialty_codes:
@@ -154,6 +190,7 @@ class DirectoryIndex:
             ),
         )
         index.rank = [0] * len(order)
+        index.order = order
         for rank, position in enumerate(order):
             index.rank[position] = rank
         index.structures = [structure for structure in structures if structure.active]
@@ -192,23 +229,27 @@ def search(
             structures=structures,
             structures_total=structures_total,
         )
-    criteria = _Criteria(
-        query.professions,
-        query.specialties,
-        query.activities,
-        query.modalities,
-        query.places,
-        query.languages,
-    )
-    candidates = _candidates(index, criteria, vocabulary)
+    criteria, name = _criteria(index, query, vocabulary)
+    candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
+    if not candidates and criteria.modalities and query.modality_words:
+        criteria, candidates, activity = _modality_as_activity(
+            index, query, criteria, vocabulary, (candidates, activity)
+        )
+    if not candidates and name is not None and criteria.places:
+        # Someone named elsewhere in the territory than the commune said: still them.
+        criteria = replace(criteria, places=frozenset())
+        candidates, activity = _constrained(index, criteria, vocabulary)
     if not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
     dropped = _dropped(query, criteria)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
     matches = tuple(
-        _match(index.professionals[position], criteria, query, vocabulary)
+        replace(
+            _match(index.professionals[position], criteria, query, vocabulary),
+            declared=activity.texts(position) if activity else (),
+        )
         for position in top[page * page_size :]
     )
     breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
@@ -226,7 +267,98 @@ def search(
         breakdown=breakdown,
         structures=structures,
         structures_total=structures_total,
+        name=name,
+        activity=activity,
     )
+
+
+def _criteria(
+    index: DirectoryIndex, query: DirectoryQuery, vocabulary: Vocabulary
+) -> tuple[_Criteria, NameMatch | None]:
+    """The constraints of ``query``; a named professional replaces the other filters.
+
+    A name that designates nobody of the asked profession is not a look-up.
+    """
+    name = None
+    if query.free_runs:
+        name = index.names.find(
+            query.free_runs, query.contact, bool(query.professions or query.specialties)
+        )
+    if name is not None and not (name.with_first_name or query.contact):
+        # "Mme Castagnet : quel kiné fait la rééduc de l'épaule ?": a search with declared
+        # activities in it, and a surname without a first name, is about a patient.
+        if _declared_words_besides(index, query, name):
+            name = None
+    if name is not None and (query.professions or query.specialties):
+        subject = _subject(
+            index,
+            _Criteria(query.professions, query.specialties, frozenset(), frozenset(), frozenset()),
+            vocabulary,
+        )
+        if subject is not None and not name.positions & subject:
+            name = None
+    if name is not None:
+        return (
+            _Criteria(
+                query.professions,
+                query.specialties,
+                frozenset(),
+                frozenset(),
+                query.places,
+                named=name.positions,
+            ),
+            name,
+        )
+    return (
+        _Criteria(
+            query.professions,
+            query.specialties,
+            query.activities,
+            query.modalities,
+            query.places,
+            query.languages,
+            phrases=tuple(run.phrase for run in query.free_runs if any(run.phrase.content)),
+            modes=query.practice_modes,
+        ),
+        None,
+    )
+
+
+def _modality_as_activity(
+    index: DirectoryIndex,
+    query: DirectoryQuery,
+    criteria: _Criteria,
+    vocabulary: Vocabulary,
+    found: tuple[set[int], ActivityOutcome | None],
+) -> tuple[_Criteria, set[int], ActivityOutcome | None]:
+    """Words read as a modality that nobody matches may name a declared activity:
+    "préconisation de fauteuil roulant" is an occupational therapist's activity, not
+    wheelchair access. Tried before any widening; kept only when it finds someone."""
+    for code, words in query.modality_words:
+        if Modality(code) not in criteria.modalities:
+            continue
+        phrase = WantedPhrase(words, tuple(len(word) >= 3 for word in words))
+        other = replace(
+            criteria,
+            modalities=criteria.modalities - {Modality(code)},
+            phrases=(*criteria.phrases, phrase),
+        )
+        candidates, activity = _constrained(index, other, vocabulary)
+        if candidates and activity is not None and set(words) & set(activity.used):
+            return other, candidates, activity
+    return criteria, *found
+
+
+def _declared_words_besides(index: DirectoryIndex, query: DirectoryQuery, name: NameMatch) -> bool:
+    """Whether the question has declared-activity words other than the name's."""
+    used = set(name.words)
+    for run_index, run in enumerate(query.free_runs):
+        for word_index, word in enumerate(run.phrase.words):
+            if (run_index, word_index) in used or not run.phrase.content[word_index]:
+                continue
+            if index.declared.texts_for_word(word):
+                return True
+    return False
 
 
 def _has_constraints(criteria: _Criteria) -> bool:
@@ -279,12 +411,83 @@ def _positions_of(
 
 
 def _candidates(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary) -> set[int]:
-    constraints: list[set[int]] = []
+    return _constrained(index, criteria, vocabulary)[0]
+
+
+def _constrained(
+    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
+) -> tuple[set[int], ActivityOutcome | None]:
+    """Who meets ``criteria``, and what the declared words gave (None when not asked)."""
     subject = _subject(index, criteria, vocabulary)
+    everyone = not _narrowed(criteria, subject)
+    if everyone and criteria.phrases:
+        # Nothing but declared words: no need to list the whole directory first.
+        outcome = index.declared.match(criteria.phrases, subject, None)
+        if outcome.used:
+            return set(outcome.positions), outcome
+    found = _coded(index, criteria, subject)
+    if criteria.modes and found:
+        found = _in_mode(index, found, criteria)
+    if not criteria.phrases:
+        return found, None
+    outcome = index.declared.match(criteria.phrases, subject, found)
+    return set(outcome.positions), outcome
+
+
+def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:
+    """Whether anything but declared words narrows the directory."""
+    searched = {
+        code.rpartition(":")[2]
+        for phrase in criteria.phrases
+        for codes in phrase.concepts
+        for code in codes
+    }
+    return bool(
+        subject is not None
+        or criteria.named is not None
+        or criteria.activities - searched
+        or criteria.modalities
+        or criteria.languages
+        or criteria.places
+        or criteria.neighbours
+        or criteria.modes
+    )
+
+
+def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set[int]:
+    """Those with a site in the asked mode of practice (in the asked area, when one is).
+
+    A site whose mode is unknown (a CPTS's own entry) is not excluded.
+    """
+    area = criteria.places | criteria.neighbours
+    modes = {*criteria.modes, ""}
+    in_mode: set[int] = set()
+    for (insee, mode), positions in index.by_commune_mode.items():
+        if mode in modes and (not area or insee in area):
+            in_mode |= positions
+    return found & in_mode
+
+
+def _activity_holders(index: DirectoryIndex, code: str) -> set[int]:
+    holders = index.by_activity.get(code, set())
+    texts = index.declared.concept_texts.get(code)
+    return holders | index.declared.holders_of(texts) if texts else holders
+
+
+def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None) -> set[int]:
+    constraints: list[set[int]] = []
     if subject is not None:
         constraints.append(subject)
-    for activity in criteria.activities:
-        constraints.append(index.by_activity.get(activity, set()))
+    if criteria.named is not None:
+        constraints.append(set(criteria.named))
+    searched = {
+        code.rpartition(":")[2]
+        for phrase in criteria.phrases
+        for codes in phrase.concepts
+        for code in codes
+    }
+    for activity in criteria.activities - searched:
+        constraints.append(_activity_holders(index, activity))
     for modality in criteria.modalities:
         constraints.append(index.by_modality.get(str(modality), set()))
     for language in criteria.languages:
@@ -327,8 +530,10 @@ def _relaxed(
                 related += [item for item in concept.related if item not in related]
         return replace(criteria, related=tuple(related)) if related else None
     if step == Relaxation.DROP_ACTIVITIES:
-        if criteria.activities and (criteria.professions or criteria.specialties):
-            return replace(criteria, activities=frozenset())
+        if (criteria.activities or criteria.phrases) and (
+            criteria.professions or criteria.specialties
+        ):
+            return replace(criteria, activities=frozenset(), phrases=())
         return None
     if step == Relaxation.WHOLE_TERRITORY:
         if criteria.places:
@@ -403,6 +608,20 @@ def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
     return False
 
 
+def _first_by_rank(index: DirectoryIndex, candidates: set[int], count: int) -> list[int]:
+    """The ``count`` first candidates by name: a walk down the ranked directory when they
+    are many (it stops after ``count``), a heap when they are few."""
+    if len(candidates) * DENSE_SHARE > len(index.order):
+        found: list[int] = []
+        for position in index.order:
+            if position in candidates:
+                found.append(position)
+                if len(found) == count:
+                    break
+        return found
+    return heapq.nsmallest(count, candidates, key=index.rank.__getitem__)
+
+
 def _top(
     index: DirectoryIndex,
     candidates: set[int],
@@ -414,7 +633,14 @@ def _top(
     """The ``count`` best candidates: in the asked place first, children's fit, by name."""
     rank = index.rank
     if not criteria.neighbours and not query.children:
-        return heapq.nsmallest(count, candidates, key=rank.__getitem__)
+        return _first_by_rank(index, candidates, count)
+    if not criteria.neighbours:
+        # Those who see children first: set operations, then the usual order.
+        first = _first_by_rank(index, candidates & index.children, count)
+        if len(first) < count:
+            rest = candidates - index.children
+            first += _first_by_rank(index, rest, count - len(first))
+        return first
     near = criteria.places
 
     def key(position: int) -> tuple[int, int]:
@@ -422,7 +648,7 @@ def _top(
         score = 0
         if near and person.communes & near:
             score -= 4
-        if query.children and _sees_children(person, vocabulary):
+        if query.children and position in index.children:
             score -= 2
         return score, rank[position]
 

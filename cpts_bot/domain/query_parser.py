@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver, capitalised_words
-from cpts_bot.domain.text_normalizer import singular, term_key, tokens
+from cpts_bot.domain.text_normalizer import singular, term_key
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -33,6 +33,13 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
 )
+from cpts_bot.domain.wanted_words import (
+    FreeWords,
+    NamedRun,
+    segmented_tokens,
+    typed_forms,
+    wanted_runs,
+)
 
 MAX_TOKENS = 60
 MAX_TERM_WORDS = 6
@@ -41,6 +48,9 @@ _INTENT = "intent"
 _AMBIGUOUS = "ambiguous"
 _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
+_MODE = "practice_mode"
+_NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
+_CONTACT = "contact"
 _AGE_UNITS = {
     "an": 12,
     "ans": 12,
@@ -102,6 +112,15 @@ class DirectoryQuery:
     page: int = 0
     clarification: Clarification | None = None
     follow_up: bool = False
+    # Words no vocabulary explained: declared activities or a professional's name.
+    free_runs: tuple[NamedRun, ...] = ()
+    practice_modes: frozenset[str] = frozenset()  # "L" libéral, "S" salarié
+    contact: bool = False  # asks for someone's phone or address
+    broadened: tuple[str, ...] = ()  # ambiguous words answered with all their meanings
+    typed: tuple[tuple[str, str], ...] = ()  # normalised word -> as typed ("epaule", "épaule")
+    # The words that named each modality ("fauteuil roulant"): they may also name an
+    # activity ("préconisation de fauteuil roulant").
+    modality_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     place_mentions: tuple[PlaceMention, ...] = ()  # the places named, as understood
 
     @property
@@ -115,9 +134,17 @@ class DirectoryQuery:
         return bool(self.professions or self.specialties or self.activities or self.structure_types)
 
     @property
+    def has_free_words(self) -> bool:
+        return any(any(run.phrase.content) for run in self.free_runs)
+
+    @property
     def has_criteria(self) -> bool:
         return self.has_subject or bool(
-            self.modalities or self.places or self.languages or self.place_mentions
+            self.modalities
+            or self.places
+            or self.languages
+            or self.practice_modes
+            or self.place_mentions
         )
 
 
@@ -185,12 +212,28 @@ class Lexicon:
             lexicon._add(term_key(word), ConceptRef(_CHILDREN, ""))
         for word in vocabulary.follow_up_words:
             lexicon._add(term_key(word), ConceptRef(_FOLLOW_UP, ""))
+        for mode, words in vocabulary.practice_modes.items():
+            for word in words:
+                lexicon._add(term_key(word), ConceptRef(_MODE, mode))
+        for word in vocabulary.contact_words:
+            lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
+        # "infirmière libérale" names a profession and a mode of practice.
+        mode_words = {
+            term_key(word)[0]: mode
+            for mode, words in vocabulary.practice_modes.items()
+            for word in words
+            if len(term_key(word)) == 1
+        }
+        for key in list(lexicon.terms):
+            for word in key if len(key) > 1 else ():
+                if word in mode_words:
+                    lexicon._add(key, ConceptRef(_MODE, mode_words[word]))
         stop = vocabulary.stopwords
         for key, refs in lexicon.terms.items():
             text = " ".join(key)
             if len(text) < 4 or not text.replace(" ", "").isalpha() or text in stop:
                 continue
-            if all(ref.kind in (_FOLLOW_UP, _CHILDREN) for ref in refs):
+            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT) for ref in refs):
                 continue
             if any(ref.kind == _INTENT and ref.code == "more" for ref in refs):
                 continue
@@ -219,6 +262,13 @@ class _Reading:
     follow_up: bool = False
     numbers: list[int] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    adult: bool = False  # an explicit adult age ("84 ans") wins over "fille", "petit"
+    modes: set[str] = field(default_factory=set)
+    excluded_modes: set[str] = field(default_factory=set)  # "pas des libérales"
+    modality_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    contact: bool = False
+    runs: list[NamedRun] = field(default_factory=list)
+    typed: tuple[tuple[str, str], ...] = ()
     places: list[PlaceMention] = field(default_factory=list)
 
 
@@ -263,18 +313,28 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     # addresses are not words. Plain string tests on bounded chunks: linear time.
     chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
-    words = tokens(text)[:MAX_TOKENS]
+    words, starts = segmented_tokens(text)
+    words = words[:MAX_TOKENS]
+    typed = typed_forms(text)
     keys = [singular(word) for word in words]
-    reading = _Reading(words=words)
+    reading = _Reading(words=words, typed=typed)
     consumed = [False] * len(keys)
+    ages: set[int] = set()
+    child_age = False
     for index, word in enumerate(words):
         if word.isdigit() and len(word) <= 3:
             reading.numbers.append(int(word))
             unit = words[index + 1] if index + 1 < len(words) else ""
             if unit in _AGE_UNITS:
                 if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
-                    reading.children = True
+                    child_age = True
+                else:
+                    reading.adult = True
                 consumed[index] = consumed[index + 1] = True
+                ages.add(index)
+    codes: dict[int, frozenset[str]] = {}
+    specialty_at: dict[ConceptRef, range] = {}
+    first_profession: int | None = None
     resolver = lexicon.place_resolver
     if resolver is not None:
         capitals = capitalised_words(text)
@@ -291,6 +351,18 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             if refs and not any(consumed[index : index + size]):
                 refs = _leading_follow_up(refs, index, len(keys))
                 _take(reading, refs, " ".join(words[index : index + size]))
+                if (index and words[index - 1] in _NEGATIONS) or words[index - 2 : index - 1] == [
+                    "pas"
+                ]:
+                    reading.excluded_modes |= {ref.code for ref in refs if ref.kind == _MODE}
+                _note_activity(refs, range(index, index + size), keys, lexicon, codes)
+                for ref in refs:
+                    if ref.kind == MODALITY:
+                        reading.modality_words[ref.code] = tuple(words[index : index + size])
+                    elif ref.kind == SPECIALTY and len(refs) == 1:
+                        specialty_at[ref] = range(index, index + size)
+                    elif ref.kind == PROFESSION and first_profession is None:
+                        first_profession = index
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
@@ -299,10 +371,56 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     if resolver is not None:
         stop = lexicon.vocabulary.stopwords
         reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
-    _fuzzy(reading, lexicon, keys, consumed)
+    _fuzzy(reading, lexicon, keys, consumed, codes)
+    _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
     for mention in reading.places:
         reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
+    reading.children = (reading.children and not reading.adult) or child_age
+    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
+    titles = frozenset(lexicon.vocabulary.name_titles)
+    reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading
+
+
+def _specialties_as_words(
+    reading: _Reading,
+    vocabulary: Vocabulary,
+    specialty_at: dict[ConceptRef, range],
+    consumed: list[bool],
+    first_profession: int | None,
+) -> None:
+    """ "sage-femme pour un suivi gynéco": with another profession named, a doctor's
+    specialty word describes what is sought; it is searched in the declared words."""
+    named = {ref.code for ref in reading.refs if ref.kind == PROFESSION}
+    if not named or first_profession is None:
+        return
+    for ref, positions in specialty_at.items():
+        start = positions[0]
+        # "ophtalmo ou orthoptiste", "orthoptiste ou ophtalmo": two subjects, kept.
+        joined = start and reading.words[start - 1] in ("ou", "et")
+        if start > first_profession and not joined and not vocabulary.professions_of(ref) & named:
+            reading.refs.discard(ref)
+            for position in positions:
+                consumed[position] = False
+
+
+def _note_activity(
+    refs: frozenset[ConceptRef],
+    positions: range,
+    keys: list[str],
+    lexicon: Lexicon,
+    codes: dict[int, frozenset[str]],
+) -> None:
+    """Words naming an activity concept stay searchable in the declared words."""
+    activity = frozenset(ref.code for ref in refs if ref.kind == ACTIVITY)
+    # "visites en EHPAD": a structure word may also be a declared activity.
+    activity |= {f"{STRUCTURE}:{ref.code}" for ref in refs if ref.kind == STRUCTURE}
+    if not activity:
+        return
+    for position in positions:
+        alone = lexicon.terms.get((keys[position],), frozenset())
+        if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):
+            codes[position] = activity
 
 
 def _leading_follow_up(
@@ -335,6 +453,10 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
             reading.children = True
         elif ref.kind == _FOLLOW_UP:
             reading.follow_up = True
+        elif ref.kind == _MODE:
+            reading.modes.add(ref.code)
+        elif ref.kind == _CONTACT:
+            reading.contact = True
         else:
             reading.refs.add(ref)
 
@@ -347,7 +469,29 @@ def _cutoff(text: str) -> float:
     return 80.0
 
 
-def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[bool]) -> None:
+def _take_fuzzy(
+    reading: _Reading,
+    refs: frozenset[ConceptRef],
+    typed: str,
+    positions: range,
+    codes: dict[int, frozenset[str]],
+) -> None:
+    """A close spelling of an activity term ("péritonéale" ~ "périnéale", "autiste" ~
+    "autisme") is only a hint: the word itself is searched in the declared activities."""
+    activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ACTIVITY)
+    _take(reading, frozenset(ref for ref in refs if ref.kind != ACTIVITY), typed)
+    if activity:
+        for position in positions:
+            codes[position] = activity
+
+
+def _fuzzy(
+    reading: _Reading,
+    lexicon: Lexicon,
+    keys: list[str],
+    consumed: list[bool],
+    codes: dict[int, frozenset[str]],
+) -> None:
     stop = lexicon.vocabulary.stopwords
     index = 0
     while index < len(keys):
@@ -366,7 +510,8 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
                 text, lexicon.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=90.0
             )
             if best is not None:
-                _take(reading, lexicon.terms[tuple(best[0].split(" "))], text)
+                refs = lexicon.terms[tuple(best[0].split(" "))]
+                _take_fuzzy(reading, refs, text, range(index, index + size), codes)
                 for position in range(index, index + size):
                     consumed[position] = True
                 index += size
@@ -379,8 +524,12 @@ def _fuzzy(reading: _Reading, lexicon: Lexicon, keys: list[str], consumed: list[
             best = process.extractOne(
                 word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
             )
+            if best is not None and best[0].endswith(word) and not best[0].startswith(word):
+                best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
-                _take(reading, lexicon.terms[(best[0],)], word)
+                _take_fuzzy(
+                    reading, lexicon.terms[(best[0],)], word, range(index, index + 1), codes
+                )
                 consumed[index] = True
         index += 1
 
@@ -389,6 +538,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
     refs = set(reading.refs)
     context_professions = _professions_in(refs, vocabulary)
     clarification = None
+    broadened: list[str] = []
     for word in reading.ambiguous:
         options = vocabulary.ambiguous.get(word, ())
         fitting = [ref for ref in options if vocabulary.professions_of(ref) & context_professions]
@@ -396,13 +546,25 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
             continue
         if len(fitting) == 1:
             refs.add(fitting[0])
+        elif context_professions and not fitting:
+            continue  # "ortho dentaire": the rest of the question says which
+        elif all(ref.kind in (PROFESSION, SPECIALTY) for ref in options):
+            # "psy", "ortho": every meaning is a profession; answer them all and say so.
+            refs.update(fitting or options)
+            broadened.append(word)
         elif clarification is None:
             then = Intent.COUNT if "count" in reading.intents else Intent.FIND
             clarification = Clarification(
                 word, tuple(fitting) if len(fitting) > 1 else tuple(options), then
             )
     query = _query_from_refs(Intent.FIND, refs, vocabulary, reading.children)
-    query = replace(query, place_mentions=tuple(reading.places))
+    query = replace(
+        query,
+        free_runs=tuple(reading.runs),
+        practice_modes=frozenset(reading.modes - reading.excluded_modes),
+        modality_words=tuple(sorted(reading.modality_words.items())),
+        place_mentions=tuple(reading.places),
+    )
     intents = reading.intents
     if "dispatch" in intents:
         intent = Intent.DISPATCH
@@ -416,13 +578,30 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.COUNT
     elif query.has_criteria:
         intent = Intent.FIND
+    elif query.has_free_words and (
+        reading.contact
+        or reading.follow_up
+        or any(run.after_title and not run.patient for run in reading.runs)
+    ):
+        intent = Intent.FIND  # "le numéro de Mme Paugam ?", "Dr Toussaint"
     elif "help" in intents:
         intent = Intent.HELP
     elif "more" in intents:
         intent = Intent.MORE
     else:
         intent = Intent.UNKNOWN
-    return replace(query, intent=intent, clarification=clarification, follow_up=reading.follow_up)
+    return replace(
+        query,
+        intent=intent,
+        clarification=clarification,
+        follow_up=reading.follow_up,
+        free_runs=tuple(reading.runs),
+        practice_modes=frozenset(reading.modes - reading.excluded_modes),
+        contact=reading.contact,
+        broadened=tuple(broadened),
+        typed=reading.typed,
+        modality_words=tuple(sorted(reading.modality_words.items())),
+    )
 
 
 def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
@@ -469,7 +648,7 @@ def _with_context(
     intent = Intent.COUNT if query.intent == Intent.COUNT else last.intent
     named_place = bool(query.places or query.place_mentions)
     if not query.has_subject and (
-        named_place or query.modalities or query.children or query.languages
+        named_place or query.modalities or query.children or query.languages or query.practice_modes
     ):
         # "et à domicile ?", "à Vénissieux plutôt": same subject, new place or modality.
         return replace(
@@ -480,6 +659,22 @@ def _with_context(
             modalities=last.modalities | query.modalities,
             languages=last.languages | query.languages,
             children=last.children or query.children,
+            practice_modes=query.practice_modes or last.practice_modes,
+            free_runs=last.free_runs + query.free_runs,
+            page=0,
+            follow_up=True,
+        )
+    only_activity = not (query.professions or query.specialties or query.structure_types)
+    if reading.follow_up and only_activity and (query.activities or query.has_free_words):
+        # "et pour la dyslexie ?": the same question, another activity.
+        return replace(
+            last,
+            intent=intent,
+            free_runs=query.free_runs,
+            activities=query.activities,
+            places=query.places or last.places,
+            place_mentions=query.place_mentions or last.place_mentions,
+            modalities=last.modalities | query.modalities,
             page=0,
             follow_up=True,
         )

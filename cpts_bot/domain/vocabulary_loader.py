@@ -81,6 +81,11 @@ class Vocabulary:
     children_words: tuple[str, ...]
     follow_up_words: tuple[str, ...]
     stopwords: frozenset[str] = field(default_factory=frozenset)
+    # Groups of words naming the same thing in declared activities (synonyms.yaml).
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    practice_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    contact_words: tuple[str, ...] = ()
+    name_titles: tuple[str, ...] = ()
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -195,7 +200,24 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         children_words=tuple(str(word) for word in grammar.get("children") or ()),
         follow_up_words=tuple(str(word) for word in grammar.get("follow_up") or ()),
         stopwords=stopwords,
+        synonyms=synonym_groups(_read(folder, "synonyms.yaml").get("synonyms"), "synonyms.yaml"),
+        practice_modes={
+            str(code): tuple(str(word) for word in words)
+            for code, words in (grammar.get("practice_modes") or {}).items()
+        },
+        contact_words=tuple(str(word) for word in grammar.get("contact_words") or ()),
+        name_titles=tuple(str(word) for word in grammar.get("name_titles") or ()),
     )
+
+
+def synonym_groups(raw: Any, source: str) -> tuple[tuple[str, ...], ...]:
+    """``[[a, b], [c, d, e]]`` checked: each group a list of at least two words."""
+    groups: list[tuple[str, ...]] = []
+    for number, group in enumerate(raw or (), start=1):
+        if not isinstance(group, list) or len(group) < 2:
+            raise ValueError(f"{source}: synonyms group {number} must list two words or more")
+        groups.append(tuple(str(word) for word in group))
+    return tuple(groups)
 
 
 @cache

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, load_vocabulary
+from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
+from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.import_outcome import (
@@ -59,12 +60,24 @@ def register_cli(subparsers: Any) -> None:
         epilog=EXIT_CODES_HELP,
     )
     directory.add_argument("file", type=Path)
+    directory.add_argument(
+        "--vocabulary",
+        type=Path,
+        default=None,
+        help="the CPTS's vocabulary file (default: vocabulary_file of the rooms file)",
+    )
     directory.set_defaults(handler=run_import_directory)
 
 
-def _activity_codes() -> set[str]:
-    """The activity codes of the shipped vocabulary: a directory file may use only these."""
-    return {concept.code for concept in load_vocabulary().of_kind(ACTIVITY)}
+def _vocabulary(args: argparse.Namespace, rooms_file: Path) -> Vocabulary:
+    """The shipped vocabulary, extended with the CPTS's file when there is one."""
+    path = getattr(args, "vocabulary", None)
+    if path is None and rooms_file.exists():
+        try:
+            path = load_rooms_config(rooms_file).vocabulary_file
+        except ConfigError:
+            path = None
+    return load_cpts_vocabulary(path)
 
 
 def run_import_rpps(args: argparse.Namespace) -> int:
@@ -99,12 +112,16 @@ def run_import_rpps(args: argparse.Namespace) -> int:
 def run_import_directory(args: argparse.Namespace) -> int:
     """Handler of ``import directory``: returns the exit code."""
     settings = local_settings_of(args)
+    try:
+        vocabulary = _vocabulary(args, settings.rooms_file)
+    except VocabularyFileError as error:
+        return nothing_imported(str(error))
 
     async def run() -> tuple[list[str], int, int]:
         database = await Database.open(settings.database_path)
         try:
             summary = await import_directory_csv(
-                database, args.file, datetime.now(UTC), activity_codes=_activity_codes()
+                database, args.file, datetime.now(UTC), vocabulary=vocabulary
             )
         finally:
             await database.close()

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from cpts_bot.domain.declared_words import DeclaredWordsReader
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
 from cpts_bot.domain.errors import InputFileError
+from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.import_outcome import RowError, RowProblems
 from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
 from cpts_bot.storage.database import Database
@@ -113,6 +115,7 @@ class DirectoryCsvSummary:
     structures_new: int = 0
     structures_updated: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    unlinked: dict[str, int] = field(default_factory=dict)  # declared words -> rows
 
     def lines(self) -> list[str]:
         text = [
@@ -124,7 +127,15 @@ class DirectoryCsvSummary:
             f"structures updated: {self.structures_updated}",
             f"rejected rows: {len(self.rejected)}",
         ]
-        return text + [f"  line {r.line_number}: {r.reason}" for r in self.rejected]
+        text += [f"  line {r.line_number}: {r.reason}" for r in self.rejected]
+        if self.unlinked:
+            text.append(
+                f"declared words linked to no vocabulary concept: {len(self.unlinked)}"
+                " (kept and searchable as written; add synonyms in the CPTS vocabulary file)"
+            )
+            ranked = sorted(self.unlinked.items(), key=lambda item: (-item[1], item[0].lower()))
+            text += [f"  {count:>4}  {words}" for words, count in ranked]
+        return text
 
 
 def parse_modalities(text: str) -> dict[Modality, ModalityDeclaration]:
@@ -227,13 +238,18 @@ def _parse_professional(
     row: dict[str, str],
     present: set[str],
     activity_codes: Collection[str] | None,
+    words: DeclaredWordsReader | None = None,
 ) -> ProfessionalRow:
     """Check every column of a professional's row; raise one RowError listing them all."""
     problems = RowProblems()
     key, rpps = problems.check(lambda: _key(row), ("", None))
     site = _site(row, problems)
     identity = _identity(row, key, rpps, site, problems)
-    fields = _card_fields(row, present, activity_codes, problems)
+    if words is not None:
+        fields = _card_fields(row, present, None, problems, declared=False)
+        fields.update(_declared_fields(row, present, words))
+    else:
+        fields = _card_fields(row, present, activity_codes, problems)
     active = problems.check(lambda: _active(row.get("active", "")), True)
     problems.raise_if_any()
     return ProfessionalRow(line_number, key, rpps, identity, fields, active)
@@ -285,13 +301,19 @@ def _card_fields(
     present: set[str],
     activity_codes: Collection[str] | None,
     problems: RowProblems,
+    declared: bool = True,
 ) -> dict[str, object]:
-    """The card columns present in the header, checked; problems go to ``problems``."""
+    """The card columns present in the header, checked; problems go to ``problems``.
+
+    ``declared=False``: only phone and Matrix ID (the words are read elsewhere).
+    """
     fields: dict[str, object] = {}
     if "phone" in present:
         fields["phone"] = problems.check(lambda: _phone(row.get("phone", "")), None)
     if "matrix_id" in present:
         fields["matrix_id"] = problems.check(lambda: _matrix_id(row.get("matrix_id", "")), None)
+    if not declared:
+        return fields
     if "activities" in present:
         codes = problems.check(lambda: _codes(row.get("activities", ""), "activities"), [])
         if activity_codes is not None:
@@ -311,6 +333,39 @@ def _card_fields(
         fields["languages"] = problems.check(
             lambda: _codes(row.get("languages", ""), "languages", LANGUAGE), []
         )
+    return fields
+
+
+def _declared_fields(
+    row: dict[str, str], present: set[str], reader: DeclaredWordsReader
+) -> dict[str, object]:
+    """Activities, modalities and languages in the words people write, or as codes."""
+    fields: dict[str, object] = {}
+    declared: list[str] = []
+    if "activities" in present:
+        codes: list[str] = []
+        for item in _split_list(row.get("activities", "")):
+            code = reader.activity_code(item)
+            if code is not None:
+                codes.append(code)
+            if (code is None or "_" not in code) and item not in declared:
+                declared.append(item)  # a word ("vaccination") is also kept as written
+        fields["activities"] = codes
+    if "modalities" in present:
+        modalities: dict[Modality, ModalityDeclaration] = {}
+        for item in _split_list(row.get("modalities", "")):
+            declaration = reader.modality(item)
+            if declaration is None:
+                declared.append(item)  # "le mercredi": kept as said, and searchable
+            else:
+                modalities[declaration[0]] = declaration[1]
+        fields["modalities"] = modalities
+    if "languages" in present:
+        fields["languages"] = [
+            reader.language(item) for item in _split_list(row.get("languages", ""))
+        ]
+    if "activities" in present or "modalities" in present:
+        fields["declared"] = tuple(declared)
     return fields
 
 
@@ -348,12 +403,18 @@ def _parse_structure(line_number: int, row: dict[str, str]) -> StructureRow:
 
 
 def parse_directory_csv(
-    text: str, activity_codes: Collection[str] | None = None
+    text: str,
+    activity_codes: Collection[str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[ProfessionalRow | StructureRow], list[RejectedRow]]:
     """Validate every row of the file ``text``; return the good rows and the rejected ones.
 
+    With ``vocabulary``, activities, modalities and languages may be written in words
+    ("plaies complexes", "domicile", "anglais") as well as codes, and no activity is
+    refused; without it, only codes are accepted (``activity_codes`` when given).
     Raises :class:`DirectoryCsvError` when the header itself is unusable.
     """
+    words = DeclaredWordsReader(vocabulary) if vocabulary is not None else None
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
         raise DirectoryCsvError("the file is empty (a header line is expected)")
@@ -391,7 +452,7 @@ def parse_directory_csv(
             kind = row.get("kind", "").lower() or "professional"
             if kind == "professional":
                 parsed: ProfessionalRow | StructureRow = _parse_professional(
-                    line_number, row, present, activity_codes
+                    line_number, row, present, activity_codes, words
                 )
                 key = parsed.key
                 matrix_id = parsed.card_fields.get("matrix_id")
@@ -432,6 +493,8 @@ def _updated_card(card: Card, fields: dict[str, object]) -> Card:
         languages = fields["languages"]
         assert isinstance(languages, list)
         changes["languages"] = frozenset(languages)
+    if "declared" in fields:
+        changes["declared"] = fields["declared"]
     return replace(card, **changes)  # type: ignore[arg-type]
 
 
@@ -441,6 +504,7 @@ async def import_directory_csv(
     now: datetime,
     changed_by: str | None = None,
     activity_codes: Collection[str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> DirectoryCsvSummary:
     """Import the CPTS directory file at ``path`` in one transaction."""
     try:
@@ -451,10 +515,14 @@ async def import_directory_csv(
         raise DirectoryCsvError(
             f"{path}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'"
         ) from None
-    rows, rejected = parse_directory_csv(text, activity_codes)
+    rows, rejected = parse_directory_csv(text, activity_codes, vocabulary)
     if not rows and not rejected:
         raise DirectoryCsvError(f"{path}: no row after the header, nothing to import")
     summary = DirectoryCsvSummary(rows=len(rows) + len(rejected), rejected=rejected)
+    if vocabulary is not None:
+        summary.unlinked = DeclaredWordsReader(vocabulary).unlinked(
+            row.card_fields.get("declared", ()) for row in rows if isinstance(row, ProfessionalRow)
+        )
     author = changed_by or f"import:{path.name}"
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
@@ -488,6 +556,11 @@ async def _write_professional(
         if owner is not None and owner != row.key:
             return f"matrix_id {matrix_id} already belongs to {owner}"
     if previous is None and row.identity is None:
+        if any(item.source == SOURCE_RPPS for item in known.values()):
+            return (
+                f"RPPS {row.rpps} is not in the imported national extract for the territory"
+                " (stale row: moved away, retired, or a typo); row ignored"
+            )
         return (
             f"RPPS {row.rpps} is not in the directory yet: import the national extract"
             " first, or give last_name, profession_code and commune_insee"

@@ -112,6 +112,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
     "profession_label": (("Libellé profession",), False),
     "specialty_code": (("Code savoir-faire",), False),
     "specialty_label": (("Libellé savoir-faire",), False),
+    "mode": (("Code mode exercice",), False),
     "company_name": (("Raison sociale site",), False),
     "trade_name": (("Enseigne commerciale site",), False),
     "street_number": (("Numéro Voie (coord. structure)",), False),

@@ -382,6 +382,7 @@ def _site(values: list[str], columns: ColumnMap) -> PracticeSite:
         structure_name=(
             _value(values, columns, "trade_name") or _value(values, columns, "company_name")
         ),
+        mode=_value(values, columns, "mode").upper(),
     )
 
 

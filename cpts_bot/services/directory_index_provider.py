@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from cpts_bot.domain.professional_matcher import DirectoryIndex
+from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
@@ -15,9 +16,10 @@ class DatabaseIndexProvider:
     """Holds the current index; :meth:`mark_dirty` after a card change, then
     :meth:`refresh_if_dirty` (after the transaction commits) rebuilds it."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, vocabulary: Vocabulary | None = None) -> None:
         self._database = database
-        self._index = DirectoryIndex.build([])
+        self.vocabulary = vocabulary or load_vocabulary()
+        self._index = DirectoryIndex.build([], (), self.vocabulary)
         self._dirty = True
         self._version: str | None = None
 
@@ -45,7 +47,7 @@ class DatabaseIndexProvider:
         self._version = await repository.directory_version()
         professionals = await repository.load_active_professionals()
         structures = await repository.load_active_structures()
-        self._index = DirectoryIndex.build(professionals, structures)
+        self._index = DirectoryIndex.build(professionals, structures, self.vocabulary)
         log.info(
             "directory loaded",
             extra={"professionals": len(professionals), "structures": len(structures)},

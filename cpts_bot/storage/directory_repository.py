@@ -98,6 +98,7 @@ def _site_from_row(row: aiosqlite.Row) -> PracticeSite:
         address=row["address"],
         phone=row["phone"],
         structure_name=row["structure_name"],
+        mode=row["mode"],
     )
 
 
@@ -190,8 +191,8 @@ class DirectoryRepository:
         )
         await self.db.executemany(
             "INSERT INTO directory_sites (professional_key, source, position, structure_name,"
-            " address, postal_code, commune_insee, commune_name, phone)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " address, postal_code, commune_insee, commune_name, phone, mode)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     r.key,
@@ -203,6 +204,7 @@ class DirectoryRepository:
                     s.commune_insee,
                     s.commune_name,
                     s.phone,
+                    s.mode,
                 )
                 for r in records
                 for position, s in enumerate(r.sites)
@@ -253,6 +255,11 @@ class DirectoryRepository:
         languages = await self._grouped(
             f"SELECT t.professional_key, t.language FROM directory_languages t {join}", parameters
         )
+        declared = await self._grouped(
+            f"SELECT t.professional_key, t.words FROM directory_declared_activities t {join}"
+            " ORDER BY t.professional_key, t.position",
+            parameters,
+        )
         cards: dict[str, aiosqlite.Row] = {}
         async with self.db.execute(
             f"SELECT t.* FROM directory_cards t {join}", parameters
@@ -293,6 +300,7 @@ class DirectoryRepository:
                         matrix_id=card["matrix_id"] if card is not None else None,
                         active=bool(row["active"]),
                         title=row["title"],
+                        declared_activities=tuple(declared.get(key, ())),
                     )
                 )
         return result
@@ -371,7 +379,13 @@ class DirectoryRepository:
             "SELECT language FROM directory_languages WHERE professional_key = ?", (key,)
         ) as cursor:
             languages = frozenset(row[0] for row in await cursor.fetchall())
-        return Card(phone, matrix_id, activities, modalities, languages)
+        async with self.db.execute(
+            "SELECT words FROM directory_declared_activities WHERE professional_key = ?"
+            " ORDER BY position",
+            (key,),
+        ) as cursor:
+            declared = tuple(row[0] for row in await cursor.fetchall())
+        return Card(phone, matrix_id, activities, modalities, languages, declared)
 
     async def save_card(
         self, key: str, new: Card, changed_by: str, now: datetime
@@ -430,12 +444,27 @@ class DirectoryRepository:
             "INSERT INTO directory_languages (professional_key, language) VALUES (?, ?)",
             [(key, language) for language in new.languages - old.languages],
         )
+        await self._save_declared(key, old.declared, new.declared, stamp)
         await self.db.executemany(
             "INSERT INTO directory_card_changes (professional_key, changed_by, changed_at,"
             " field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
             [(key, changed_by, stamp, c.field, c.old, c.new) for c in changes],
         )
         return changes
+
+    async def _save_declared(
+        self, key: str, old: tuple[str, ...], new: tuple[str, ...], stamp: str
+    ) -> None:
+        if old == new:
+            return
+        await self.db.execute(
+            "DELETE FROM directory_declared_activities WHERE professional_key = ?", (key,)
+        )
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO directory_declared_activities (professional_key, position,"
+            " words, updated_at) VALUES (?, ?, ?, ?)",
+            [(key, position, words, stamp) for position, words in enumerate(new)],
+        )
 
     async def card_history(self, key: str) -> list[CardChangeEntry]:
         """The change log of ``key``, oldest first."""

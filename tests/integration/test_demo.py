@@ -94,7 +94,7 @@ def assert_transcript_shows_every_part(transcript: str, dispatch: int) -> None:
     directory = section(transcript, "1.")
     assert "[demo-gp sees, direct chat with the bot]" in directory
     assert "demo-gp > kiné à domicile bronchiolite lyon 8" in directory
-    assert "masseur-kinésithérapeute" in directory
+    assert "masseurs-kinésithérapeutes" in directory
     # The nurse receives the request (without the patient), takes it, gets the details;
     # the coordinator is told who took it.
     taken = section(transcript, "2.")

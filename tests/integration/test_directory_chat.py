@@ -56,15 +56,27 @@ async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
     question = await gp.send(room, "kiné à domicile bronchiolite lyon 8")
     reply = await gp.wait_reply(question)
     first_line = reply.body.splitlines()[0]
-    assert "masseur-kinésithérapeute" in first_line
+    assert "masseurs-kinésithérapeutes" in first_line
     assert "GAUTHIER" in reply.body and "04 78 00 07 09" in reply.body
     assert "à domicile" in reply.body
     assert reply.formatted_body and "matrix.to" in reply.formatted_body
     count = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
-    assert "Vénissieux : 1" in (await gp.wait_reply(count)).body
+    counted = (await gp.wait_reply(count)).body.splitlines()
+    # A count of one shows the person.
+    assert counted[0].startswith("1 professionnel pour orthophoniste") and "—" in counted[1]
+    assert reply.formatted_body and 'href="tel:' in reply.formatted_body
     ambiguous = await gp.send(room, "ortho à Bron")
-    clarification = (await gp.wait_reply(ambiguous)).body
-    assert "orthophoniste" in clarification and "orthoptiste" in clarification
+    both = (await gp.wait_reply(ambiguous)).body
+    assert "« ortho » compris comme : orthophoniste, orthoptiste." in both
+    named = await gp.send(room, "le numéro de romain gauthier, kiné ?")
+    card = await gp.wait_reply(named)
+    assert card.body.splitlines()[1].startswith("1. Romain GAUTHIER")
+    assert "50 rue Villon" in card.body and "04 78 00 07 09" in card.body
+    unknown = await gp.send(room, "kiné à domicile lyon 8 pour une capsulite")
+    assert (
+        "« capsulite » ne figure dans aucune activité déclarée."
+        in (await gp.wait_reply(unknown)).body
+    )
     bot.stop()
 
 
@@ -134,11 +146,11 @@ async def test_an_import_run_while_the_bot_runs_is_picked_up(users, make_bot):
     room = await gp.create_encrypted_room([bot.user_id])
     await gp.wait_joined(room, bot.user_id)
     before = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
-    assert "Vénissieux : 1" not in (await gp.wait_reply(before)).body
+    assert not (await gp.wait_reply(before)).body.startswith("1 professionnel")
     import_files(bot, ["directory", str(SAMPLE / "directory.csv")])
     for _ in range(40):
         question = await gp.send(room, "combien d'orthophonistes à Vénissieux ?")
-        if "Vénissieux : 1" in (await gp.wait_reply(question)).body:
+        if (await gp.wait_reply(question)).body.startswith("1 professionnel"):
             break
         await asyncio.sleep(1)
     else:

@@ -1,5 +1,6 @@
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,3 +263,20 @@ def test_every_message_has_french_and_english_translations() -> None:
             catalog = read_po(handle, locale=language)
         translated = {m.id for m in catalog if m.id and m.string}
         assert ids <= translated, ids - translated
+
+
+async def test_the_card_shows_declared_words_as_written(database: Database) -> None:
+    async with database.transaction() as connection:
+        repository = DirectoryRepository(connection)
+        stored = await repository.load_card("810000000001")
+        await repository.save_card(
+            "810000000001",
+            replace(stored, declared=("plaies complexes", "TROD angine")),
+            "import:directory.csv",
+            NOW,
+        )
+    _, replies = await say(database, "@claire:example.org", "ma fiche")
+    assert any(
+        line.startswith("Activités") and "plaies complexes, TROD angine" in line
+        for line in replies[0].splitlines()
+    )

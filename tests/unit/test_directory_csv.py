@@ -6,6 +6,7 @@ import pytest
 
 from cpts_bot.domain.directory_card import ModalityDeclaration
 from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.importers.directory_csv import (
     DirectoryCsvError,
     import_directory_csv,
@@ -232,5 +233,5 @@ def test_the_documented_example_is_valid() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "directory-csv.md").read_text("utf-8")
     example = re.search(r"```csv\n(.*?)```", doc, re.S)
     assert example is not None
-    rows, rejected = parse_directory_csv(example.group(1))
+    rows, rejected = parse_directory_csv(example.group(1), vocabulary=load_vocabulary())
     assert rejected == [] and len(rows) == 4

@@ -34,8 +34,7 @@ def test_answer_first_line_then_matches_with_phone_and_matrix_link() -> None:
     reply = answer("kiné respi à domicile lyon 8")
     lines = reply.text.splitlines()
     assert lines[0] == (
-        "1 résultat pour masseur-kinésithérapeute, kiné respiratoire, "
-        "à domicile, Lyon 8e Arrondissement :"
+        "1 masseur-kinésithérapeute pour kiné respiratoire, à domicile, Lyon 8e Arrondissement :"
     )
     assert lines[1] == (
         "1. Marie Durand — masseur-kinésithérapeute — Lyon 8e Arrondissement — "
@@ -50,8 +49,7 @@ def test_answer_first_line_then_matches_with_phone_and_matrix_link() -> None:
 def test_english_rendering() -> None:
     reply = answer("kiné respi à domicile lyon 8", language="en")
     assert reply.text.startswith(
-        "1 match for physiotherapist, respiratory physiotherapy, "
-        "home visits, Lyon 8e Arrondissement:"
+        "1 physiotherapist for respiratory physiotherapy, home visits, Lyon 8e Arrondissement:"
     )
 
 
@@ -105,22 +103,18 @@ def test_nothing_found_says_what_was_understood_and_tried() -> None:
     assert "coordination" in lines[3]
 
 
-def test_clarification_question_with_numbered_choices() -> None:
+def test_ambiguous_word_answered_with_every_meaning_and_said() -> None:
     query = parse_query("ortho", lexicon()).query
-    reply = renderer().clarification_reply(query)
-    assert reply.text.splitlines() == [
-        "« ortho » : lequel voulez-vous dire ?",
-        "1. orthophoniste",
-        "2. orthoptiste",
-        "3. orthodontiste",
-        "Répondez par le numéro ou le nom.",
-    ]
-    english = renderer("en").clarification_reply(query)
-    assert english.text.splitlines()[1:4] == [
-        "1. speech therapist",
-        "2. orthoptist",
-        "3. orthodontist",
-    ]
+    result = search(index(), query, load_vocabulary(), places())
+    lines = renderer().search_reply(result).text.splitlines()
+    assert "« ortho » compris comme : orthophoniste, orthoptiste." in lines[:3]
+
+
+def test_unknown_words_are_named_not_silently_dropped() -> None:
+    query = parse_query("kiné respi à domicile lyon 8 pour une capsulite", lexicon()).query
+    result = search(index(), query, load_vocabulary(), places())
+    text = renderer().search_reply(result).text
+    assert "« capsulite » ne figure dans aucune activité déclarée." in text.splitlines()[:3]
 
 
 def test_structures_answer() -> None:
@@ -209,3 +203,21 @@ def test_language_reason_and_relaxation_text() -> None:
 
 def test_more_after_a_structures_list_says_that_is_all() -> None:
     assert answer("EHPAD", page=1).text.startswith("C'est tout")
+
+
+def test_lines_do_not_repeat_what_the_question_fixed() -> None:
+    reply = answer("infirmier lyon 8")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith(f"{lines[0].split()[0]} infirmiers pour Lyon 8e Arrondissement")
+    people = [line for line in lines[1:] if line[:1].isdigit()]
+    assert len(people) > 1
+    assert all("infirmier" not in line and "Lyon 8e" not in line for line in people)
+    assert reply.html is not None and 'href="tel:' in reply.html
+
+
+def test_a_count_of_one_shows_the_person() -> None:
+    reply = answer("combien de kinés à Bron ?")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("1 professionnel")
+    assert "—" in lines[1] and "plus" not in reply.text
+    assert reply.html is not None and "tel:" in reply.html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from cpts_bot.domain.query_parser import (
     ConversationContext,
     DirectoryQuery,
     Intent,
+    Lexicon,
     parse_query,
 )
 from cpts_bot.domain.vocabulary_loader import ConceptRef
@@ -143,26 +145,43 @@ def test_other_intents(text: str, intent: Intent) -> None:
     assert parse(text).intent == intent
 
 
-def test_ambiguous_word_asks_which_one() -> None:
-    result = parse_query("ortho pour enfant 4 ans", lexicon())
-    query = result.query
-    assert query.intent == Intent.CLARIFY
-    assert query.clarification is not None
-    assert query.clarification.choices == (
-        ConceptRef("profession", "91"),
-        ConceptRef("profession", "92"),
-        ConceptRef("specialty", "orthodontics"),
-    )
+def test_ambiguous_profession_word_is_answered_with_every_meaning() -> None:
+    query = parse_query("ortho pour enfant 4 ans", lexicon()).query
+    assert query.intent == Intent.FIND
+    assert query.professions == {"91", "92"}
+    assert query.broadened == ("ortho",)
     assert query.children
-    assert result.context.pending == query
+    psy = parse("combien de psy à Bron")
+    assert psy.intent == Intent.COUNT
+    assert psy.professions == {"93", "10"}
+    assert psy.specialties == {"psychiatry", "child_psychiatry"}
+
+
+def _mixed_lexicon() -> Lexicon:
+    """A vocabulary where "ortho" may also be an activity: then the bot asks."""
+    base = lexicon()
+    vocabulary = replace(
+        base.vocabulary,
+        ambiguous={
+            **base.vocabulary.ambiguous,
+            "ortho": (
+                ConceptRef("profession", "91"),
+                ConceptRef("profession", "92"),
+                ConceptRef("activity", "language_assessment"),
+            ),
+        },
+    )
+    return Lexicon.build(vocabulary, base.places)
 
 
 @pytest.mark.parametrize(
-    ("answer", "profession"), [("1", "91"), ("2", "92"), ("orthoptiste", "92"), ("3", "40")]
+    ("answer", "profession"), [("1", "91"), ("2", "92"), ("orthoptiste", "92")]
 )
 def test_answer_to_the_clarification(answer: str, profession: str) -> None:
-    first = parse_query("ortho à Bron", lexicon())
-    second = parse_query(answer, lexicon(), first.context)
+    mixed = _mixed_lexicon()
+    first = parse_query("ortho à Bron", mixed)
+    assert first.query.intent == Intent.CLARIFY
+    second = parse_query(answer, mixed, first.context)
     assert second.query.intent == Intent.FIND
     assert profession in second.query.professions
     assert second.query.places == {"69029"}
@@ -176,11 +195,32 @@ def test_the_rest_of_the_question_settles_an_ambiguity() -> None:
 
 
 def test_count_survives_the_clarification() -> None:
-    first = parse_query("combien de psy à Bron", lexicon())
+    mixed = _mixed_lexicon()
+    first = parse_query("combien d'ortho à Bron", mixed)
     assert first.query.intent == Intent.CLARIFY
-    second = parse_query("1", lexicon(), first.context)
+    second = parse_query("1", mixed, first.context)
     assert second.query.intent == Intent.COUNT
-    assert second.query.professions == {"93"}
+    assert second.query.professions == {"91"}
+
+
+def test_explicit_adult_age_wins_over_child_words() -> None:
+    assert not parse("infirmière pour ma fille de 84 ans").children
+    assert not parse("kiné pour le petit monsieur de 90 ans").children
+    assert parse("kiné pour ma fille de 4 ans").children
+
+
+def test_mode_of_practice() -> None:
+    assert parse("kiné libéral à Bron").practice_modes == {"L"}
+    assert parse("IDE salariées, pas des libérales").practice_modes == {"S"}
+    assert parse("combien de pharmaciens titulaires").practice_modes == {"L"}
+
+
+def test_leftover_words_become_phrases_patient_details_flagged() -> None:
+    query = parse("Mme Castagnet, 67 ans : quel kiné fait la méthode McKenzie ?")
+    runs = {run.phrase.words: run for run in query.free_runs}
+    castagnet = next(run for words, run in runs.items() if "castagnet" in words)
+    assert castagnet.patient and castagnet.after_title
+    assert any("mckenzie" in run.phrase.content_words for run in query.free_runs)
 
 
 def test_age_is_a_child_flag_only() -> None:
@@ -346,3 +386,23 @@ def test_a_bug_in_the_parser_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(query_parser, "_read", broken)
     with pytest.raises(ZeroDivisionError):
         parse_query("kiné à Bron", lexicon())
+
+
+def test_a_specialty_word_next_to_another_profession_is_searched_as_words() -> None:
+    query = parse("sage-femme pour un suivi gynéco")
+    assert query.professions == {"50"} and not query.specialties
+    assert any("gyneco" in run.phrase.content_words for run in query.free_runs)
+    assert parse("gynéco à Bron").specialties == {"gynaecology"}
+
+
+def test_a_name_alone_is_a_directory_question() -> None:
+    assert parse("le numéro de Mme Paugam ?").intent == Intent.FIND
+    assert parse("merci beaucoup").intent == Intent.UNKNOWN
+
+
+def test_follow_up_with_another_activity_keeps_the_subject() -> None:
+    first = parse_query("orthophoniste à Bron pour un bégaiement", lexicon())
+    second = parse_query("et pour la dyslexie ?", lexicon(), first.context).query
+    assert second.professions == {"91"} and second.places == {"69029"}
+    words = [word for run in second.free_runs for word in run.phrase.content_words]
+    assert "dyslexie" in words and "begaiement" not in words

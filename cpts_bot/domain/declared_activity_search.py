@@ -1,0 +1,390 @@
+"""Search the activities professionals declared in their own words.
+
+A CPTS file says "plaies complexes", "Prises de sang au cabinet", "méthode McKenzie". The
+question's words that are not a profession, a place, a modality or a patient detail come
+here as :class:`WantedPhrase` values (runs of words between understood ones and
+punctuation). Each word finds the declared activities that contain it — same stem or a
+prefix of at least four letters ("rééduc", "chimio"), a close spelling for typos — and,
+through a synonym group (``synonyms.yaml``), those that contain another member.
+
+Matching, per phrase: a professional must cover at least one of the phrase's words, and
+among those the ones covering the most words win ("rééduc de l'épaule" prefers
+"Rééducation de l'épaule" to "rééducation respiratoire"). A word no professional of the
+asked profession declares (a patient detail: "hanche", "alitée") is set aside and named
+in the reply, never silently used or dropped. A professional must match every phrase.
+
+Everything the search needs is computed once in :meth:`DeclaredActivityIndex.build`:
+the distinct declared texts, their stems, who declared each, the synonym groups and
+vocabulary concepts each text contains. A question then touches only a few hundred
+distinct stems, never the directory.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, combinations
+
+from rapidfuzz import fuzz, process
+
+from cpts_bot.domain.directory_models import Professional
+from cpts_bot.domain.text_normalizer import tokens
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.domain.word_stems import MIN_PREFIX, stem, stems_match
+
+TYPO_SCORE = 85.0
+MIN_TYPO_LENGTH = 5
+MIN_DECLARED_PREFIX = 5
+MAX_COMBINED_WORDS = 6  # up to this many words, the best coverage is found with set operations
+
+
+@dataclass(frozen=True)
+class WantedPhrase:
+    """Words of the question that may name an activity, in the order typed.
+
+    ``words`` keeps every normalised word of the run (short words too, so that a
+    synonym such as "prise de sang" is recognised); ``content`` flags the words that
+    count as constraints; ``concepts`` the vocabulary activity codes that named a word.
+    """
+
+    words: tuple[str, ...]
+    content: tuple[bool, ...]
+    concepts: tuple[frozenset[str], ...] = ()
+
+    @property
+    def content_words(self) -> list[str]:
+        return [word for word, keep in zip(self.words, self.content, strict=True) if keep]
+
+
+@dataclass(frozen=True)
+class ActivityOutcome:
+    """What the declared words gave for a question."""
+
+    positions: frozenset[int]  # professionals matching every phrase
+    used: tuple[str, ...]  # the question's words used as constraints
+    unknown: tuple[str, ...]  # words no professional of the asked kind declares
+    index: DeclaredActivityIndex | None = field(default=None, repr=False, compare=False)
+    matched: frozenset[int] = frozenset()
+    weight: dict[int, int] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # declared texts the used words name
+
+    def texts(self, position: int) -> tuple[str, ...]:
+        """The declared activities of ``position`` that matched, verbatim (for the reply)."""
+        if self.index is None or position not in self.positions:
+            return ()
+        mine = [
+            text_id
+            for text_id in self.index.per_person.get(position, ())
+            if text_id in self.matched
+        ]
+        best = max((self.weight.get(text_id, 0) for text_id in mine), default=0)
+        # The activities that answer best (most of the question's words), not every
+        # activity sharing one word with it.
+        return tuple(self.index.texts[t] for t in mine if self.weight.get(t, 0) == best)
+
+
+@dataclass
+class DeclaredActivityIndex:
+    """Declared activities of the directory, folded once."""
+
+    texts: list[str] = field(default_factory=list)  # verbatim, first spelling seen
+    text_stems: list[tuple[str, ...]] = field(default_factory=list)
+    holders: list[set[int]] = field(default_factory=list)
+    by_stem: dict[str, set[int]] = field(default_factory=dict)
+    sorted_stems: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # distinct normalised words, for typos
+    word_stem: dict[str, str] = field(default_factory=dict)
+    groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    group_texts: list[set[int]] = field(default_factory=list)
+    concept_texts: dict[str, set[int]] = field(default_factory=dict)
+    code_holders: dict[str, set[int]] = field(default_factory=dict)
+    per_person: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    stem_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares a stem
+    group_holders: list[set[int]] = field(default_factory=list)
+    # Synonym group members by their first four letters: (group, member stems).
+    members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, professionals: Sequence[Professional], vocabulary: Vocabulary
+    ) -> DeclaredActivityIndex:
+        """Fold the declared activities of ``professionals`` (positions as in the list)."""
+        index = cls()
+        ids: dict[tuple[str, ...], int] = {}
+        seen: dict[str, int] = {}  # the same spelling is folded once
+        for position, person in enumerate(professionals):
+            mine: list[int] = []
+            for text in person.declared_activities:
+                text_id = seen.get(text)
+                if text_id is None:
+                    key = tuple(tokens(text))
+                    if not key:
+                        continue
+                    text_id = ids.get(key)
+                    if text_id is None:
+                        text_id = ids[key] = index._add_text(text, key)
+                    seen[text] = text_id
+                index.holders[text_id].add(position)
+                mine.append(text_id)
+            if mine:
+                index.per_person[position] = tuple(mine)
+            for code in person.activities:
+                index.code_holders.setdefault(code, set()).add(position)
+        index.sorted_stems = sorted(index.by_stem)
+        index.words = sorted(index.word_stem)
+        for word_stem, text_ids in index.by_stem.items():
+            index.stem_holders[word_stem] = index.holders_of(text_ids)
+        index._link(vocabulary)
+        return index
+
+    def _add_text(self, text: str, key: tuple[str, ...]) -> int:
+        text_id = len(self.texts)
+        self.texts.append(text)
+        folded = tuple(stem(word) for word in key)
+        self.text_stems.append(folded)
+        self.holders.append(set())
+        for word, word_stem in zip(key, folded, strict=True):
+            self.by_stem.setdefault(word_stem, set()).add(text_id)
+            self.word_stem[word] = word_stem
+        return text_id
+
+    def _link(self, vocabulary: Vocabulary) -> None:
+        for number, group in enumerate(vocabulary.synonyms):
+            members = tuple(folded for folded in (_fold(word) for word in group) if folded)
+            self.groups.append(members)
+            texts = self._texts_with_any(members)
+            self.group_texts.append(texts)
+            self.group_holders.append(self.holders_of(texts))
+            if texts:
+                for member in members:
+                    self.members_by_key.setdefault(member[0][:MIN_PREFIX], []).append(
+                        (number, member)
+                    )
+        for concept in vocabulary.of_kind(ACTIVITY):
+            terms = tuple(folded for folded in (_fold(term) for term in concept.terms) if folded)
+            found = self._texts_with_any(terms)
+            if found:
+                self.concept_texts[concept.code] = found
+
+    def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
+        found: set[int] = set()
+        for member in members:
+            candidates = self._texts_with_stem(member[0])
+            for text_id in candidates:
+                if _contains(self.text_stems[text_id], member):
+                    found.add(text_id)
+        return found
+
+    def _stems_like(self, asked: str) -> list[str]:
+        """Declared stems matching ``asked`` (equal, or one a prefix of the other)."""
+        found = [asked] if asked in self.by_stem else []
+        if len(asked) >= MIN_PREFIX:
+            start = bisect.bisect_left(self.sorted_stems, asked)
+            for declared in self.sorted_stems[start:]:
+                if not declared.startswith(asked):
+                    break
+                if declared != asked:
+                    found.append(declared)
+            # A declared word shorter than the asked one ("lymph" for "lymphatique") must
+            # carry most of it: "oral" is not "oralité".
+            shortest = max(MIN_DECLARED_PREFIX, int(len(asked) * 0.6 + 0.5))
+            found += [
+                asked[:size] for size in range(shortest, len(asked)) if asked[:size] in self.by_stem
+            ]
+        return found
+
+    def _texts_with_stem(self, asked: str) -> set[int]:
+        """Texts holding a word whose stem matches ``asked`` (equal or prefix)."""
+        found: set[int] = set()
+        for declared in self._stems_like(asked):
+            found |= self.by_stem[declared]
+        return found
+
+    def stems_for_word(self, word: str) -> list[str]:
+        """Declared stems a question word names: its stem, else a close spelling."""
+        found = self._stems_like(stem(word))
+        if found or len(word) < MIN_TYPO_LENGTH or not word.isalpha():
+            return found
+        best = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+        return [self.word_stem[best[0]]] if best else []
+
+    def texts_for_word(self, word: str) -> set[int]:
+        """Declared texts a question word names."""
+        found: set[int] = set()
+        for declared in self.stems_for_word(word):
+            found |= self.by_stem[declared]
+        return found
+
+    def holders_of(self, text_ids: Iterable[int]) -> set[int]:
+        result: set[int] = set()
+        for text_id in text_ids:
+            result |= self.holders[text_id]
+        return result
+
+    def match(
+        self,
+        phrases: Sequence[WantedPhrase],
+        scope: set[int] | None,
+        candidates: set[int] | None,
+    ) -> ActivityOutcome:
+        """Professionals of ``candidates`` (None: everyone) matching every phrase.
+
+        ``scope`` (the asked profession, whatever the place) decides which words are
+        constraints: a word nobody in the scope declares is set aside as unknown.
+        """
+        used: list[str] = []
+        unknown: list[str] = []
+        result: set[int] | None = None
+        matched: set[int] = set()
+        weight: dict[int, int] = {}
+        for phrase in phrases:
+            covers = self._phrase_covers(phrase)
+            required = []
+            for word, (texts, holders, named) in covers.items():
+                in_scope = holders if scope is None else holders & scope
+                if in_scope or named:
+                    required.append((word, texts, holders))
+                    used.append(word)
+                else:
+                    unknown.append(word)
+            if not required:
+                continue
+            result = _best_covering(
+                required, candidates if result is None else result, _rarest(required, scope)
+            )
+            for _word, word_texts, _holders in required:
+                matched |= word_texts
+                for text_id in word_texts:
+                    weight[text_id] = weight.get(text_id, 0) + 1
+        if result is None and candidates is None:
+            raise ValueError("no phrase to match and no candidates: nothing to select")
+        positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
+        return ActivityOutcome(
+            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
+        )
+
+    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
+        """For each content word: (declared texts it names, who declares it, whether a
+        vocabulary activity named it: then it is a constraint even if nobody has it)."""
+        phrase_stems = tuple(stem(word) for word in phrase.words)
+        extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
+        for start, first in enumerate(phrase_stems):
+            key = first[:MIN_PREFIX]
+            for number, member in self.members_by_key.get(key, ()):
+                if _occurs_at(phrase_stems, member, start):
+                    for offset in range(len(member)):
+                        extra.setdefault(start + offset, set()).add(number)
+        covers: dict[str, tuple[set[int], set[int], bool]] = {}
+        for position, word in enumerate(phrase.words):
+            if not phrase.content[position]:
+                continue
+            stems_found = self.stems_for_word(word)
+            texts = set().union(*(self.by_stem[item] for item in stems_found))
+            holders = set().union(*(self.stem_holders[item] for item in stems_found))
+            for number in extra.get(position, ()):
+                texts |= self.group_texts[number]
+                holders |= self.group_holders[number]
+            concepts = phrase.concepts[position] if phrase.concepts else frozenset()
+            for code in concepts:
+                holders = holders | self.code_holders.get(code, set())
+            named = any(":" not in code for code in concepts)  # not a structure word
+            if word in covers:
+                texts, holders = covers[word][0] | texts, covers[word][1] | holders
+                named = named or covers[word][2]
+            covers[word] = (texts, holders, named)
+        return covers
+
+
+def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:
+    """Who declares the phrase's most specific word (the one fewest of the asked
+    profession declare): "vestibulaire" in "rééducation vestibulaire"."""
+
+    def share(item: tuple[str, set[int], set[int]]) -> int:
+        holders = item[2]
+        return len(holders) if scope is None else len(holders & scope)
+
+    declared = [item for item in required if share(item)]  # a word nobody has: no guide
+    if not declared:
+        return set().union(*(item[2] for item in required))
+    return min(declared, key=share)[2]
+
+
+def _best_covering(
+    required: list[tuple[str, set[int], set[int]]],
+    candidates: set[int] | None,
+    rarest: set[int],
+) -> set[int]:
+    """The candidates (None: everyone) covering the most required words, at least one.
+
+    Set operations first (they run in C): everyone covering every word, when anyone
+    does; then the best partial coverage.
+    """
+    covering = [
+        holders if candidates is None else holders & candidates
+        for _word, _texts, holders in required
+    ]
+    every = set.intersection(*covering)
+    if every or len(covering) == 1:
+        return every
+    # Nobody covers every word: the best partial coverage among those who cover the most
+    # specific one ("rééducation" alone does not answer "rééducation vestibulaire").
+    covering = [found & rarest for found in covering]
+    if len(covering) <= MAX_COMBINED_WORDS:
+        for size in range(len(covering) - 1, 0, -1):
+            found: set[int] = set()
+            for group in combinations(covering, size):
+                found |= set.intersection(*group)
+            if found:
+                return found
+        return set()
+    score = Counter(chain.from_iterable(covering))
+    if not score:
+        return set()
+    best = max(score.values())
+    return {position for position, value in score.items() if value == best}
+
+
+def _fold(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in tokens(text))
+
+
+def _contains(haystack: tuple[str, ...], member: tuple[str, ...]) -> bool:
+    return any(True for _ in _occurrences(haystack, member))
+
+
+def _occurs_at(haystack: tuple[str, ...], member: tuple[str, ...], start: int) -> bool:
+    if start + len(member) > len(haystack):
+        return False
+    return all(stems_match(part, haystack[start + offset]) for offset, part in enumerate(member))
+
+
+def _occurrences(haystack: tuple[str, ...], member: tuple[str, ...]) -> Iterable[int]:
+    size = len(member)
+    for start in range(len(haystack) - size + 1):
+        if all(stems_match(member[offset], haystack[start + offset]) for offset in range(size)):
+            yield start
+
+
+class ConceptLinker:
+    """Which vocabulary concepts and synonym groups a declared activity names."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._terms: list[tuple[str, tuple[str, ...]]] = []
+        for concept in vocabulary.of_kind(ACTIVITY):
+            for term in (*concept.terms, *concept.labels.values()):
+                folded = _fold(term)
+                if folded:
+                    self._terms.append((f"activity:{concept.code}", folded))
+        for number, group in enumerate(vocabulary.synonyms):
+            for word in group:
+                folded = _fold(word)
+                if folded:
+                    self._terms.append((f"synonyms:{number}", folded))
+
+    def concepts(self, text: str) -> frozenset[str]:
+        """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
+        folded = _fold(text)
+        return frozenset(name for name, term in self._terms if _contains(folded, term))

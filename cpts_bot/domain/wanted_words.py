@@ -1,0 +1,127 @@
+"""The words of a question the vocabularies did not explain, grouped into phrases.
+
+After professions, places, modalities, languages, ages and intent words are read, what
+is left ("pour des pansements après une opération de la hanche", "Mme Paugam",
+"méthode McKenzie") may name a declared activity or a professional. The words are cut
+into runs at every understood word and at punctuation; each run keeps its short words
+(for synonyms such as "prise de sang") and flags the words that may be constraints.
+A run that follows a title ("Dr", "Mme", "M.") is marked, and so is a run near an age or
+the word "patient": a patient's name is a detail, not someone to look up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cpts_bot.domain.declared_activity_search import WantedPhrase
+from cpts_bot.domain.text_normalizer import tokens
+
+MIN_CONTENT_LENGTH = 3
+PATIENT_WINDOW = 4
+# "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
+_PATIENT_WORDS = frozenset(
+    {"patient", "patiente", "patients", "patientes", "mon", "ma", "pour", "chez"}
+)
+_BREAKS = re.compile(r"[,;:?!()\[\]\n/+|]+")
+
+
+@dataclass(frozen=True)
+class NamedRun:
+    """A run of free words, with what surrounds it (for name look-up)."""
+
+    phrase: WantedPhrase
+    after_title: bool = False
+    patient: bool = False
+
+
+def segmented_tokens(text: str) -> tuple[list[str], set[int]]:
+    """The words of ``text`` (as :func:`tokens`) and the indexes starting a new clause."""
+    words: list[str] = []
+    starts: set[int] = set()
+    for segment in _BREAKS.split(text):
+        found = tokens(segment)
+        if found:
+            starts.add(len(words))
+            words.extend(found)
+    return words, starts
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+MAX_TYPED = 80
+
+
+def typed_forms(text: str) -> tuple[tuple[str, str], ...]:
+    """Each normalised word with its spelling as typed, to quote the user's own words."""
+    forms: dict[str, str] = {}
+    for word in _LETTERS.findall(text[:4000])[:MAX_TYPED]:
+        found = tokens(word)
+        if len(found) == 1:
+            forms.setdefault(found[0], word)
+    return tuple(forms.items())
+
+
+@dataclass(frozen=True)
+class FreeWords:
+    """The question's words and what the reader made of each."""
+
+    words: list[str]
+    free: list[bool]  # not explained by a vocabulary, a place or an age
+    codes: dict[int, frozenset[str]]  # words named by an activity concept: its codes
+    starts: set[int]  # clause starts
+    ages: set[int]  # positions of an age ("67 ans")
+
+
+def wanted_runs(
+    free_words: FreeWords, stopwords: frozenset[str], titles: frozenset[str]
+) -> list[NamedRun]:
+    """Runs of free words, with the flags name look-up needs."""
+    words, free = free_words.words, free_words.free
+    runs: list[NamedRun] = []
+    current: list[int] = []
+    after_title = False
+
+    def close() -> None:
+        nonlocal current, after_title
+        if current:
+            runs.append(_run(free_words, current, stopwords, after_title))
+        current, after_title = [], False
+
+    for index, word in enumerate(words):
+        if index in free_words.starts:
+            close()
+        if word in titles and index + 1 < len(words):
+            close()
+            after_title = True
+            continue
+        if free[index] or index in free_words.codes:
+            current.append(index)
+        elif after_title and not current and word.isalpha():
+            current.append(index)  # "Mme Petit": a surname that is also a word
+        else:
+            title = after_title and not current
+            close()
+            after_title = title
+    close()
+    return runs
+
+
+def _run(
+    free_words: FreeWords, indexes: list[int], stopwords: frozenset[str], after_title: bool
+) -> NamedRun:
+    words = free_words.words
+    content = tuple(_is_content(words[index], stopwords) for index in indexes)
+    concepts = tuple(free_words.codes.get(index, frozenset()) for index in indexes)
+    first, last = indexes[0], indexes[-1]
+    near_age = any(last < age <= last + PATIENT_WINDOW for age in free_words.ages)
+    after_patient = any(
+        words[position] in _PATIENT_WORDS for position in range(max(0, first - 2), first)
+    )
+    phrase = WantedPhrase(tuple(words[index] for index in indexes), content, concepts)
+    return NamedRun(phrase, after_title, near_age or after_patient)
+
+
+def _is_content(word: str, stopwords: frozenset[str]) -> bool:
+    if len(word) < MIN_CONTENT_LENGTH or not word.isalpha():
+        return False
+    return word not in stopwords and (word[:-1] if word.endswith("s") else word) not in stopwords
