@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_report import percentile, write_section  # noqa: E402
 from cpts_bot.domain.french_communes import COMMUNES_FILE, load_french_communes  # noqa: E402
-from cpts_bot.domain.place_resolver import PlaceResolver, capitalised_words  # noqa: E402
+from cpts_bot.domain.place_context import capitalised_words  # noqa: E402
+from cpts_bot.domain.place_resolver import PlaceResolver  # noqa: E402
 from cpts_bot.domain.text_normalizer import singular, tokens  # noqa: E402
 from cpts_bot.settings import load_rooms_config  # noqa: E402
 

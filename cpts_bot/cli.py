@@ -50,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--env-file",
         type=Path,
-        default=Path(".env"),
-        help="settings file (CPTS_* variables), read when it exists; the environment wins",
+        default=None,
+        help="settings file of CPTS_* variables (default: .env in the current folder, when"
+        " there is one); the environment wins",
     )
     parser.add_argument(
         "--rooms-file",
@@ -79,7 +80,10 @@ def _print_problems(error: ConfigError) -> None:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    problems = check_config(env_file_of(args), args.rooms_file)
+    try:
+        problems = check_config(env_file_of(args), args.rooms_file)
+    except ConfigError as error:
+        problems = error.problems
     if not problems:
         print("configuration OK")
         return 0

@@ -1,7 +1,8 @@
 """How every cpts-bot command reads its settings, the same way for all of them.
 
-``CPTS_*`` environment variables first, then the settings file (``--env-file``, by
-default ``.env`` in the current folder, read when it exists), then the defaults;
+``CPTS_*`` environment variables first, then the settings file (``--env-file``, which
+must exist when given; by default ``.env`` in the current folder, when there is one),
+then the defaults;
 ``--rooms-file`` on the command line wins over ``CPTS_ROOMS_FILE``. So ``run``, the
 imports, the exports and the reports all use the same data directory and database.
 """
@@ -11,15 +12,29 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cpts_bot.settings import BotSettings, LocalSettings, load_bot_settings, load_local_settings
+from cpts_bot.settings import (
+    BotSettings,
+    ConfigError,
+    ConfigProblem,
+    LocalSettings,
+    load_bot_settings,
+    load_local_settings,
+)
 
 DEFAULT_ENV_FILE = Path(".env")
 
 
 def env_file_of(args: argparse.Namespace) -> Path | None:
-    """The settings file to read, or None when there is none."""
-    path = getattr(args, "env_file", None) or DEFAULT_ENV_FILE
-    return Path(path) if Path(path).is_file() else None
+    """The settings file to read, or None when there is none.
+
+    Raises :class:`ConfigError` when ``--env-file`` names a file that does not exist.
+    """
+    given = getattr(args, "env_file", None)
+    if given is None:
+        return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+    if not Path(given).is_file():
+        raise ConfigError([ConfigProblem(str(given), "", "settings file not found")])
+    return Path(given)
 
 
 def _rooms_override(args: argparse.Namespace) -> dict[str, Path]:

@@ -193,6 +193,7 @@ class MatrixUser:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
         if extra:
             content.update(extra)
+        await self._wait_room_known(room_id)
         if self.client.should_query_keys:
             await self.client.keys_query()
         response = await self.client.room_send(
@@ -200,6 +201,16 @@ class MatrixUser:
         )
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
+
+    async def _wait_room_known(self, room_id: str, timeout: float = 20) -> None:
+        """A room just joined is known to nio only after the sync that reports the join:
+        sending earlier fails with "No such room"."""
+        assert self.client is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                if room_id in self.client.rooms:
+                    return
+                await asyncio.sleep(0.1)
 
     async def react(self, room_id: str, event_id: str, key: str, encrypted: bool = False) -> str:
         """React to ``event_id``. matrix-nio sends reactions in clear; ``encrypted`` sends

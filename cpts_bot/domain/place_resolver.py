@@ -25,6 +25,10 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
+from cpts_bot.domain.place_context import (
+    Blocked,
+    QuestionWords,
+)
 from cpts_bot.domain.place_forms import (
     CONNECTORS,
     is_never_alone,
@@ -34,7 +38,7 @@ from cpts_bot.domain.place_forms import (
     significant,
 )
 from cpts_bot.domain.place_index import arrondissement_forms, name_variants
-from cpts_bot.domain.text_normalizer import singular, term_key, tokens
+from cpts_bot.domain.text_normalizer import term_key, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -50,31 +54,9 @@ TERRITORY = "territory"  # the territory's own name, "la CPTS", "le territoire"
 OUTSIDE = "outside"  # a commune outside the territory
 
 MAX_PLACE_WORDS = 8
-# The words after which a one-word name is taken for a commune outside the territory.
-PLACE_PREPOSITIONS = frozenset(
-    singular(word)
-    for word in (
-        *("a", "au", "aux", "sur", "dans", "vers", "pres", "proche", "autour", "cote"),
-        *("secteur", "commune", "ville", "in", "near", "around"),
-    )
-)
-# "près de Aubagne", "du côté de Nantes", "la commune de Cholet".
-BEFORE_DE = frozenset(
-    singular(word)
-    for word in ("pres", "proche", "autour", "cote", "alentour", "commune", "ville", "secteur")
-)
 TERRITORY_WORDS = (term_key("territoire"), term_key("territory"), term_key("cpts"))
 _CPTS = term_key("cpts")
-_WORD_PARTS = re.compile(r"[\W_]+")
 _LINKS = ((), ("de",), ("du",), ("des",), ("d",), ("de", "la"), ("de", "l"))
-# Titles and "de" before a capitalised word: a person's name more likely than a place.
-_NOT_BEFORE_A_PLACE = frozenset(
-    singular(word)
-    for word in (
-        *("dr", "docteur", "pr", "professeur", "mme", "madame", "m", "mr", "monsieur"),
-        *("mlle", "mademoiselle", "de", "du", "d", "des", "chez", "nom", "appelle"),
-    )
-)
 _LIST = frozenset({"et", "ou", "and", "or"})
 _CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
 _SECTOR = term_key("secteur")
@@ -99,9 +81,6 @@ class PlaceMention:
     name: str = ""
     start: int = 0
     end: int = 0
-
-
-Blocked = Callable[[tuple[str, ...]], bool]
 
 
 def _never(key: tuple[str, ...]) -> bool:
@@ -228,7 +207,7 @@ class PlaceResolver:
         (one flag a word, see :func:`capitalised_words`) tells a word typed with a capital;
         ``words`` are the words as typed (``tokens``), before the matching keys.
         """
-        text = _Text(keys, consumed, blocked, capitals, words)
+        text = QuestionWords(keys, consumed, blocked, capitals, words)
         mentions: list[PlaceMention] = []
         index = 0
         while index < len(keys):
@@ -245,7 +224,7 @@ class PlaceResolver:
         mentions += self._arrondissement_numbers(keys, consumed, mentions)
         return _narrowed(keys, _refine_cities(mentions, self.official))
 
-    def _longest(self, text: _Text, start: int, listed: bool) -> PlaceMention | None:
+    def _longest(self, text: QuestionWords, start: int, listed: bool) -> PlaceMention | None:
         for size in range(min(MAX_PLACE_WORDS, len(text.keys) - start), 0, -1):
             if any(text.consumed[start : start + size]):
                 continue
@@ -259,7 +238,7 @@ class PlaceResolver:
         return None
 
     def _outside(
-        self, text: _Text, start: int, key: tuple[str, ...], listed: bool
+        self, text: QuestionWords, start: int, key: tuple[str, ...], listed: bool
     ) -> PlaceMention | None:
         if len(key) == 1 and key[0].isdigit() and len(key[0]) == 5:
             return self._outside_postal(key[0])
@@ -373,43 +352,7 @@ def official_communes() -> FrenchCommunes:
         return FrenchCommunes()
 
 
-@dataclass
-class _Text:
-    """The words of a question as the resolver reads them."""
-
-    keys: list[str]
-    consumed: list[bool]
-    blocked: Blocked
-    capitals: list[bool] | None = None
-    words: list[str] | None = None
-
-    def typed(self, start: int, size: int) -> list[str]:
-        """The words as typed at ``start`` ([] when unknown)."""
-        if self.words is None or len(self.words) != len(self.keys):
-            return []
-        return self.words[start : start + size]
-
-    def after_preposition(self, start: int) -> bool:
-        return _after_preposition(self.keys, start)
-
-    def standalone(self, start: int) -> bool:
-        """ "pédiatre Aubagne": a capitalised word of 4 letters or more, alone (not "Julie
-        Laval"), not first, not after a title ("Dr Laval") or "de" ("cabinet de Laval")."""
-        if not self.capitalised(start, start + 1) or len(self.keys[start]) < 4:
-            return False
-        before = self.keys[start - 1]
-        if before in _NOT_BEFORE_A_PLACE or self.capitalised(start - 1, start):
-            return False
-        return not (start + 1 < len(self.keys) and self.capitalised(start + 1, start + 2))
-
-    def capitalised(self, start: int, end: int) -> bool:
-        """A word of ``start:end`` typed with a capital, not the message's first word."""
-        if self.capitals is None or len(self.capitals) != len(self.keys):
-            return False
-        return any(self.capitals[position] for position in range(max(start, 1), end))
-
-
-def _usable(form: PlaceMention, text: _Text, start: int, key: tuple[str, ...]) -> bool:
+def _usable(form: PlaceMention, text: QuestionWords, start: int, key: tuple[str, ...]) -> bool:
     """A short form is never a word of the vocabularies; a name of the territory that is
     an ordinary word or a word of the vocabularies needs a place word or a capital."""
     if form.kind == SHORT and text.blocked(key):
@@ -419,18 +362,6 @@ def _usable(form: PlaceMention, text: _Text, start: int, key: tuple[str, ...]) -
     if text.blocked(key) or is_ordinary(key):
         return text.after_preposition(start) or text.capitalised(start, start + len(key))
     return True
-
-
-def capitalised_words(text: str) -> list[bool]:
-    """One flag a word of ``tokens(text)``: typed with a capital letter ("à Moulins"),
-    acronyms aside."""
-    flags: list[bool] = []
-    for part in _WORD_PARTS.split(text):
-        if part:
-            # "Aubagne", not an acronym such as "TROD" or "EHPAD".
-            title = part[:1].isupper() and not (len(part) > 1 and part.isupper())
-            flags += [title] * len(tokens(part))
-    return flags
 
 
 def _add(
@@ -465,13 +396,6 @@ def _named_group_variants(name: str) -> set[tuple[str, ...]]:
         if base and base[0] not in ("le", "la", "les", "l"):
             variants |= {(article, *base) for article in ("le", "la", "les", "l")}
     return variants
-
-
-def _after_preposition(keys: list[str], start: int) -> bool:
-    before = keys[start - 1] if start else ""
-    if before in PLACE_PREPOSITIONS:
-        return True
-    return before in ("de", "du", "d") and start >= 2 and keys[start - 2] in BEFORE_DE
 
 
 def _refine_cities(mentions: list[PlaceMention], official: FrenchCommunes) -> list[PlaceMention]:

@@ -19,8 +19,9 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.place_context import capitalised_words
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver, capitalised_words
+from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver
 from cpts_bot.domain.text_normalizer import singular, term_key
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,

@@ -10,6 +10,7 @@ and become free for the next one. The private text is erased once it has been se
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -33,7 +34,10 @@ from cpts_bot.services.medecin_traitant_context import (
     proximity_of,
     sync_new_patients_modality,
 )
+from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
+
+log = logging.getLogger(__name__)
 
 
 class OfferOutcome(StrEnum):
@@ -55,10 +59,10 @@ async def _say(deps: DispatchDeps, user_id: str, message: str, **values: object)
 async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
     """GPs with a declaration, where they practise, their places left, and whether an
     offer to them is pending."""
-    placed = await repo.placements(deps.db)
+    placed = await rooms_repo.placements(deps.db)
     busy = await repo.busy_users(deps.db)
     found = []
-    for room in await repo.rooms(deps.db):
+    for room in await rooms_repo.rooms(deps.db):
         places = places_left(room, placed.get(room.user_id, []), deps.now)
         if places <= 0:
             continue
@@ -163,8 +167,8 @@ async def answer_offer(
 
 async def _accept(deps: DispatchDeps, request: PatientRequest, user_id: str) -> OfferOutcome:
     if request.state is RequestState.WAITING:
-        room = await repo.get_room(deps.db, user_id)
-        placed = (await repo.placements(deps.db)).get(user_id, [])
+        room = await rooms_repo.get_room(deps.db, user_id)
+        placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
         if room is None or places_left(room, placed, deps.now) <= 0:
             await _say(
                 deps,
@@ -185,16 +189,29 @@ async def _accept(deps: DispatchDeps, request: PatientRequest, user_id: str) -> 
             placed_at=deps.now,
         )
         if won is not None:
-            await repo.answer_offer(deps.db, request.id, user_id, "accepted", deps.now)
-            await _tell_winner(deps, won, user_id)
-            await _tell_referrer(deps, won, user_id)
-            await _tell_others(deps, won, user_id)
-            await sync_new_patients_modality(deps, user_id)
-            await match_and_offer(deps)
+            await _won(deps, won, user_id)
             return OfferOutcome.WON
         refreshed = await repo.get_request(deps.db, request.id)
         assert refreshed is not None
         request = refreshed
+    return await _too_late(deps, request, user_id)
+
+
+async def _won(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
+    """``user_id`` is the patient's GP: details to them, news to the referrer and to the
+    other GPs offered the patient, the card's modality updated, the freed GPs offered
+    the next patient."""
+    await repo.answer_offer(deps.db, request.id, user_id, "accepted", deps.now)
+    log.info("medecin traitant request placed", extra={"request_id": request.id})
+    await _tell_winner(deps, request, user_id)
+    await _tell_referrer(deps, request, user_id)
+    await _tell_others(deps, request, user_id)
+    await sync_new_patients_modality(deps, user_id)
+    await match_and_offer(deps)
+
+
+async def _too_late(deps: DispatchDeps, request: PatientRequest, user_id: str) -> OfferOutcome:
+    """An accept of a request that is no longer waiting."""
     if request.state is RequestState.PLACED:
         if request.placed_with == user_id:
             await _say(deps, user_id, N_("Request no. {id} is already yours."), id=request.id)
@@ -232,8 +249,8 @@ async def _decline(deps: DispatchDeps, request: PatientRequest, user_id: str) ->
 async def _tell_winner(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
-    placed = (await repo.placements(deps.db)).get(user_id, [])
-    room = await repo.get_room(deps.db, user_id)
+    placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
+    room = await rooms_repo.get_room(deps.db, user_id)
     left = places_left(room, placed, deps.now) if room else 0
     lines = [
         _(

@@ -33,6 +33,7 @@ from cpts_bot.services.medecin_traitant_context import (
     priority_text,
     sync_new_patients_modality,
 )
+from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
@@ -52,7 +53,7 @@ def _new_room(user_id: str, deps: DispatchDeps, previous: GpRoom | None) -> GpRo
 
 
 async def _places(deps: DispatchDeps, room: GpRoom) -> int:
-    placed = (await repo.placements(deps.db)).get(room.user_id, [])
+    placed = (await rooms_repo.placements(deps.db)).get(room.user_id, [])
     return places_left(room, placed, deps.now)
 
 
@@ -69,9 +70,9 @@ async def declare_room(
     deps: DispatchDeps, user_id: str, count: int, scope: CapacityScope, translator: Translator
 ) -> str:
     """« je peux prendre 3 nouveaux patients ce mois-ci »: store, update the card, offer."""
-    previous = await repo.get_room(deps.db, user_id)
+    previous = await rooms_repo.get_room(deps.db, user_id)
     room = replace(_new_room(user_id, deps, previous), capacity=count, scope=scope, accepting=True)
-    await repo.save_room(deps.db, room)
+    await rooms_repo.save_room(deps.db, room)
     await sync_new_patients_modality(deps, user_id)
     offered = await match_and_offer(deps)
     _ = translator.gettext
@@ -90,8 +91,8 @@ async def declare_room(
 
 async def stop_taking(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
     """« je ne prends plus de nouveaux patients »: no room, no more offers."""
-    previous = await repo.get_room(deps.db, user_id)
-    await repo.save_room(deps.db, _new_room(user_id, deps, previous))
+    previous = await rooms_repo.get_room(deps.db, user_id)
+    await rooms_repo.save_room(deps.db, _new_room(user_id, deps, previous))
     await sync_new_patients_modality(deps, user_id)
     for row in await repo.pending_offers_of(deps.db, user_id):
         await repo.answer_offer(deps.db, row["request_id"], user_id, "withdrawn", deps.now)
@@ -118,7 +119,7 @@ async def follow_card_edit(deps: DispatchDeps, room: GpRoom) -> bool:
     edits = [e for e in await directory.card_history(key) if e.field == field]
     if not edits or edits[-1].changed_at <= room.declared_at:
         return False
-    await repo.save_room(deps.db, _new_room(room.user_id, deps, room))
+    await rooms_repo.save_room(deps.db, _new_room(room.user_id, deps, room))
     for row in await repo.pending_offers_of(deps.db, room.user_id):
         await repo.answer_offer(deps.db, row["request_id"], room.user_id, "withdrawn", deps.now)
     return True
@@ -128,9 +129,9 @@ async def set_priorities(
     deps: DispatchDeps, user_id: str, priorities: frozenset[Priority], translator: Translator
 ) -> str:
     """« priorité ALD et plus de 70 ans »: these patients are offered to this GP first."""
-    previous = await repo.get_room(deps.db, user_id)
+    previous = await rooms_repo.get_room(deps.db, user_id)
     room = previous or _new_room(user_id, deps, None)
-    await repo.save_room(deps.db, replace(room, priorities=priorities))
+    await rooms_repo.save_room(deps.db, replace(room, priorities=priorities))
     _ = translator.gettext
     if not priorities:
         return _("Noted: no priority of your own; priority patients still come first.")
@@ -142,16 +143,16 @@ async def set_priorities(
 
 async def confirm_room(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
     """« je confirme »: the same room, dated today."""
-    room = await repo.get_room(deps.db, user_id)
+    room = await rooms_repo.get_room(deps.db, user_id)
     _ = translator.gettext
     if room is None or not room.accepting:
         return _(
             "You have not declared any room. Write for example “je peux prendre 2 nouveaux "
             "patients ce mois-ci”."
         )
-    placed = (await repo.placements(deps.db)).get(user_id, [])
+    placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
     renewed = confirmed(room, placed, deps.now)
-    await repo.save_room(deps.db, renewed)
+    await rooms_repo.save_room(deps.db, renewed)
     await sync_new_patients_modality(deps, user_id)
     await match_and_offer(deps)
     return room_text(renewed, await _places(deps, renewed), translator)
@@ -179,16 +180,16 @@ def room_text(room: GpRoom | None, places: int, translator: Translator) -> str:
 
 
 async def show_room(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
-    room = await repo.get_room(deps.db, user_id)
+    room = await rooms_repo.get_room(deps.db, user_id)
     return room_text(room, await _places(deps, room) if room else 0, translator)
 
 
 async def set_reminders(
     deps: DispatchDeps, user_id: str, enabled: bool, translator: Translator
 ) -> str:
-    previous = await repo.get_room(deps.db, user_id)
+    previous = await rooms_repo.get_room(deps.db, user_id)
     room = previous or _new_room(user_id, deps, None)
-    await repo.save_room(deps.db, replace(room, reminders=enabled))
+    await rooms_repo.save_room(deps.db, replace(room, reminders=enabled))
     _ = translator.gettext
     if enabled:
         return _("Noted: I will ask you once a month whether you still have room.")
@@ -200,11 +201,11 @@ async def send_due_reminders(deps: DispatchDeps) -> int:
     same transaction as the message)."""
     policy = policy_of(deps.config)
     sent = 0
-    for room in await repo.rooms(deps.db):
+    for room in await rooms_repo.rooms(deps.db):
         if not needs_reminder(room, deps.now, policy.reminder_day, policy.reminder_hour):
             continue
         moment = reminder_moment(deps.now, policy.reminder_day, policy.reminder_hour)
-        if not await repo.mark_reminded(deps.db, room.user_id, moment, deps.now):
+        if not await rooms_repo.mark_reminded(deps.db, room.user_id, moment, deps.now):
             continue
         translator = await deps.translator_for(room.user_id)
         text = "\n".join(

@@ -4,8 +4,6 @@ GP's directory card kept in step with their declared room."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from cpts_bot.domain.directory_card import ModalityDeclaration, with_modality
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.gp_matching import Proximity
@@ -21,7 +19,7 @@ from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import DispatchDeps
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import medecin_traitant_repository as repo
+from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
 PREFIX = "medtrait:"
@@ -96,12 +94,12 @@ async def is_gp(deps: DispatchDeps, user_id: str) -> bool | None:
 async def sync_new_patients_modality(deps: DispatchDeps, user_id: str) -> bool:
     """Make the « nouveaux patients » modality of ``user_id``'s card say what their room
     says (yes, with the places left; or no). True if the card changed."""
-    room = await repo.get_room(deps.db, user_id)
+    room = await rooms_repo.get_room(deps.db, user_id)
     directory = DirectoryRepository(deps.db)
     key = await directory.find_key_by_matrix_id(user_id)
     if room is None or key is None:
         return False
-    placed = (await repo.placements(deps.db)).get(user_id, [])
+    placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
     places = places_left(room, placed, deps.now)
     translator = Translator(deps.config.language)
     note = (
@@ -112,6 +110,6 @@ async def sync_new_patients_modality(deps: DispatchDeps, user_id: str) -> bool:
     if card.modalities.get(Modality.NEW_PATIENTS) == declaration:
         return False
     changes = await directory.save_card(
-        key, with_modality(replace(card), Modality.NEW_PATIENTS, declaration), user_id, deps.now
+        key, with_modality(card, Modality.NEW_PATIENTS, declaration), user_id, deps.now
     )
     return bool(changes)

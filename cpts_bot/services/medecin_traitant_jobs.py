@@ -24,6 +24,7 @@ from cpts_bot.services.medecin_traitant_context import (
     policy_of,
     sync_new_patients_modality,
 )
+from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
 
@@ -93,7 +94,7 @@ async def run_medecin_traitant_due(deps: DispatchDeps) -> None:
     await lapse_offers(deps)
     await escalate_long_waits(deps)
     await send_due_reminders(deps)
-    for room in await repo.rooms(deps.db):
+    for room in await rooms_repo.rooms(deps.db):
         await follow_card_edit(deps, room)
         await sync_new_patients_modality(deps, room.user_id)
     await match_and_offer(deps)

@@ -66,7 +66,7 @@ def _identity(
 
 def _command(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin + "\n"))
-    return cli.main(["--env-file", "absent.env", *argv])
+    return cli.main(argv)
 
 
 def test_restore_then_reset_from_the_command_line(

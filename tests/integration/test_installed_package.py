@@ -215,7 +215,7 @@ def test_the_docker_image_is_built_from_the_wheel_and_runs_as_non_root() -> None
         user = run(["docker", "run", "--rm", "--entrypoint", "id", tag, "-u"], cwd=REPO)
         assert user.strip() != "0"
         config = run(["docker", "image", "inspect", "--format", "{{json .Config}}", tag], cwd=REPO)
-        assert '"/data"' in config and '"Healthcheck"' in config
+        assert '"/data"' in config and '"CMD","cpts-bot","status"' in config
         location = run(
             [
                 "docker",

@@ -117,9 +117,9 @@ async def test_hand_off_round_trip_with_the_last_question(users, make_bot, tmp_p
         bot_messages(coordinator, bot, coordination, "dermatologue à Bron pour un eczéma")
     )
     assert post.decrypted
-    # The requester is named by their card, with their phone.
-    assert "Dr Paul LEGRAND" in post.body and "04 78 00 07 77" in post.body
-    assert "l'annuaire n'a rien trouvé" in post.body
+    # The GP named by their card (name, profession, phone), not by their Matrix ID.
+    assert "Demande n° 1 de Dr Paul LEGRAND (médecin) — 04 78 00 07 77" in post.body
+    assert gp.user_id not in post.body and "l'annuaire n'a rien trouvé" in post.body
     await coordinator.send(
         coordination,
         "Le Dr Martin à Lyon 8 voit les urgences dermato le jeudi",

@@ -143,3 +143,12 @@ def test_help_texts_are_plain_text() -> None:
     for parser in parsers:
         text = parser.format_help()
         assert not MARKUP.search(text), f"{parser.prog}:\n{text}"
+
+
+def test_a_named_settings_file_that_does_not_exist_is_an_error(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["check-config"], ["retention"], ["status"], ["run"]):
+        code, text = run(capsys, "--env-file", "prod.env", *argv)
+        assert code == 2 and "prod.env: settings file not found" in text, (argv, text)
+    assert not (folder / "from-dotenv").exists() and not (folder / "data").exists()

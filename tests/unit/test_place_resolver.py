@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from cpts_bot.domain.place_context import capitalised_words
 from cpts_bot.domain.place_resolver import (
     CITY,
     FORMER,
@@ -20,7 +21,6 @@ from cpts_bot.domain.place_resolver import (
     TERRITORY,
     PlaceMention,
     PlaceResolver,
-    capitalised_words,
 )
 from cpts_bot.domain.text_normalizer import singular, tokens
 from cpts_bot.settings import Commune, Sector
