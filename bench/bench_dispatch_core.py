@@ -25,6 +25,7 @@ import aiosqlite
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_report import percentile, write_section
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
@@ -119,7 +120,7 @@ async def bench_request(folder: Path, rounds: int) -> list[float]:
         )
         started = time.perf_counter()
         async with database.transaction() as db:
-            await feature.handle_message(msg, context(db, msg))
+            await route_message(Routes.of(feature), msg, context(db, msg))
         timings.append((time.perf_counter() - started) * 1000)
     await database.close()
     return timings
@@ -141,7 +142,7 @@ async def bench_race(
             NOW,
         )
         async with database.transaction() as db:
-            await feature.handle_message(msg, context(db, msg))
+            await route_message(Routes.of(feature), msg, context(db, msg))
         events = await send_outbox(database)
         connections = [] if shared else [await Database.open(path) for _ in range(count)]
 
@@ -154,7 +155,7 @@ async def bench_race(
             user = f"@nurse{i}:bench.test"
             event = IncomingReaction(f"$r{i}", f"!dm-{user}", user, "👍", events[user], NOW)
             async with connection.transaction() as db:
-                await feature.handle_reaction(event, context(db, event))
+                await route_reaction(Routes.of(feature), event, context(db, event))
 
         if shared:
             # The bot's own way: one connection, write transactions taken in turn.

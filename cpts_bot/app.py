@@ -15,16 +15,23 @@ from nio import AsyncClient
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
+from cpts_bot.chat.command_descriptions import describe
+from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
-from cpts_bot.chat.report_feature import ReportFeature
+from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.chat.trust_feature import TrustFeature
+from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
+from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
+from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
+from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import (
@@ -71,7 +78,8 @@ log = logging.getLogger("cpts_bot")
 
 @dataclass
 class Features:
-    """The chat features, in the order they are tried, and what runs after each event."""
+    """The chat features (their declared commands and follow-ups; those that still
+    route themselves are tried in this order), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]
@@ -96,17 +104,23 @@ def build_features(
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
+    alerts = AlertsFeature(members=members)
+    directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
+    # Each feature declares its commands and follow-ups; the router matches them by
+    # specificity. Alerts and dispatch requests still route themselves (in this order,
+    # after the declared commands).
     chat: list[ChatFeature] = [
-        TrustFeature(),
-        AlertsFeature(members=members),
+        Declared(TRUST_COMMANDS),
+        Declared(REPORT_COMMANDS),
+        Declared(TERRITORY_COMMANDS),
+        alerts,
         medecin_traitant,
         dispatch,
         PlainOfferAnswers(medecin_traitant),
         HandoffFeature(recent_questions),
-        ReportFeature(),
-        CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
         RotaFeature(lookup),
-        DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions),
+        CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
+        Declared(tuple(directory_commands(directory))),
     ]
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
@@ -203,6 +217,12 @@ class BotApp:
             typing=typing.set,
         )
         self.router, self.gateway = router, gateway
+        descriptions = describe(
+            router.commands.commands, Translator(self.config.language), client.user_id
+        )
+        publisher = CommandStatePublisher(
+            client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
+        )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:
@@ -222,6 +242,7 @@ class BotApp:
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
             asyncio.create_task(router.run(self.stop_event), name="router"),
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
+            asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)

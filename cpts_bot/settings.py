@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
+from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
@@ -286,7 +287,7 @@ class ConfigProblem:
         )
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration is invalid; ``problems`` lists each problem."""
 
     def __init__(self, problems: list[ConfigProblem]) -> None:

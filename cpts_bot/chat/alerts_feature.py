@@ -17,10 +17,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pattern, Topic
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.alert_schedule import (
     Schedule,
@@ -32,6 +35,7 @@ from cpts_bot.domain.alert_schedule import (
 from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services import territorial_alerts as alerts
 from cpts_bot.services.people import person_labels
 from cpts_bot.services.territorial_alerts import RoomMembers
@@ -212,67 +216,115 @@ class AlertsFeature:
     """Territorial alerts by chat."""
 
     name = "alerts"
+    help_topic = Topic.ALERTS
 
     def __init__(self, members: RoomMembers | None = None) -> None:
         self.members = members
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [_("React to an alert (or reply to it) to acknowledge it")]
-        if is_coordinator:
-            lines += [
-                _("« alerte urgent: text | quand: demain 8h | pour: tous » — create an alert"),
-                _(
-                    "« alertes », « alerte 12 », « pause / reprendre / annuler alerte 12 »,"
-                    " « modifier alerte 12 quand: ... » — manage alerts"
+    def commands(self) -> list[Command]:
+        """The alert commands, declared (coordinators only)."""
+
+        def declared(
+            name: str,
+            regex: re.Pattern[str],
+            handler: Any,
+            help_text: str,
+            examples: tuple[str, ...],
+            priority: int,
+        ) -> Command:
+            # Only the words of the first example start every message: published alone.
+            published = name in ("alerte", "alertes", "nouvelle alerte")
+            return Command(
+                name=name,
+                phrase=Pattern(regex),
+                handler=handler,
+                help=help_text,
+                examples=examples,
+                topic=Topic.ALERTS,
+                audience=Audience.COORDINATOR,
+                priority=priority,
+                published=published,
+                parameters=(
+                    (Parameter("alert", "string", N_("the alert and its fields")),)
+                    if name == "alerte"
+                    else ()
                 ),
-                _("« qui a lu l'alerte 12 ? » — who acknowledged"),
-            ]
-        return lines
-
-    # ------------------------------------------------------------------ messages
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if await self._acknowledgement_by_reply(message, context):
-            return True
-        folded = fold(message.body).strip()
-        is_command = bool(
-            _CREATE.match(folded)
-            or _SHOW.match(folded)
-            or _LIST.match(folded)
-            or _MANAGE.match(folded)
-            or _WHO_READ.match(folded)
-            or _USAGE.match(folded)
-        )
-        coordinator = context.is_coordinator(message.sender)
-        if not is_command:
-            if coordinator and folded.strip(" !.") in YES | NO:
-                return await self._confirm(message, context, folded.strip(" !.") in YES)
-            return False
-        if not coordinator:
-            await context.outbox.reply(
-                Reply(context._("Only the coordination can create or manage alerts."))
             )
-            return True
-        if _USAGE.match(folded):
-            return await self._reply(
-                context,
-                context._(
+
+        async def create(call: CommandCall) -> None:
+            await self._create(call.message, call.context, call.value)
+
+        async def usage(call: CommandCall) -> None:
+            await self._reply(
+                call.context,
+                call._(
                     "Write the alert on one line, for example: « alerte urgent: Canicule niveau 3 |"
                     " quand: demain 8h | pour: tous | jusqu'au: 15 décembre »."
                 ),
             )
-        if match := _CREATE.match(folded):
-            return await self._create(message, context, match)
-        if match := _SHOW.match(folded):
-            return await self._show(context, int(match.group(1)))
-        if _LIST.match(folded):
-            return await self._list(context)
-        if match := _WHO_READ.match(folded):
-            return await self._who_read(context, int(match.group(1)))
-        match = _MANAGE.match(folded)
-        assert match is not None
-        return await self._manage(message, context, match)
+
+        async def listing(call: CommandCall) -> None:
+            await self._list(call.context)
+
+        async def show(call: CommandCall) -> None:
+            await self._show(call.context, int(call.value.group(1)))
+
+        async def who_read(call: CommandCall) -> None:
+            await self._who_read(call.context, int(call.value.group(1)))
+
+        async def manage(call: CommandCall) -> None:
+            await self._manage(call.message, call.context, call.value)
+
+        return [
+            declared(
+                "alerte",
+                _CREATE,
+                create,
+                N_("create an alert"),
+                (N_("alerte urgent: Canicule niveau 3 | quand: demain 8h | pour: tous"),),
+                80,
+            ),
+            declared(
+                "nouvelle alerte",
+                _USAGE,
+                usage,
+                N_("how to write an alert"),
+                (N_("nouvelle alerte"),),
+                85,
+            ),
+            declared("alertes", _LIST, listing, N_("the alerts in force"), (N_("alertes"),), 81),
+            declared(
+                "voir alerte", _SHOW, show, N_("one alert and its history"), (N_("alerte 12"),), 82
+            ),
+            declared(
+                "gerer alerte",
+                _MANAGE,
+                manage,
+                N_("pause, resume, cancel or change an alert"),
+                (
+                    N_("pause alerte 12"),
+                    N_("reprendre alerte 12"),
+                    N_("annuler alerte 12"),
+                    N_("modifier alerte 12 quand: lundi 9h"),
+                ),
+                83,
+            ),
+            declared(
+                "qui a lu",
+                _WHO_READ,
+                who_read,
+                N_("who acknowledged an alert"),
+                (N_("qui a lu l'alerte 12 ?"),),
+                84,
+            ),
+        ]
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        """« oui » / « non »: the confirmation the last alert described is waiting for."""
+        answer = fold(message.body).strip().strip(" !.")
+        if context.is_coordinator(message.sender) and answer in YES | NO:
+            return await self._confirm(message, context, answer in YES)
+        return False
 
     async def _reply(self, context: HandlerContext, text: str, html: str | None = None) -> bool:
         await context.outbox.reply(Reply(text, html=html))
@@ -582,6 +634,25 @@ class AlertsFeature:
         return await self._reply(context, "\n".join(lines))
 
     # ------------------------------------------------------------------ acknowledgements
+
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the alert posts (correlated ``alert:``) acknowledge."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            return await self._acknowledgement_by_reply(message, context)
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            return await self.handle_reaction(reaction, context)
+
+        return FollowUp(
+            "alert:",
+            on_message,
+            on_reaction,
+            help=N_("acknowledge an alert: react to it (or reply to it)"),
+            examples=(N_("👍"),),
+            topic=Topic.ALERTS,
+            priority=36,
+        )
 
     async def _acknowledgement_by_reply(
         self, message: IncomingMessage, context: HandlerContext

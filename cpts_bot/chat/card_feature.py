@@ -14,6 +14,14 @@ from dataclasses import replace
 
 from babel import Locale
 
+from cpts_bot.chat.commands import (
+    ADDRESSED,
+    Command,
+    CommandCall,
+    MessageParser,
+    Parameter,
+    Topic,
+)
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
@@ -67,6 +75,8 @@ class CardFeature:
     """The ``ChatFeature`` that reads and edits directory cards."""
 
     name = "card"
+    routes_itself = False  # declared: see commands()
+    help_topic = Topic.DIRECTORY
 
     def __init__(
         self,
@@ -89,42 +99,59 @@ class CardFeature:
             return concept.label(language)
         return stored or code.replace("_", " ")
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [
-            _('"ma fiche": see your directory card'),
-            _(
-                '"je ne prends plus de nouveaux patients", "je fais des visites à domicile le '
-                'mardi", "ajoute activité : plaies complexes", "mon téléphone 04 78 00 00 00":'
-                " update your card"
-            ),
-        ]
-        if is_coordinator:
-            lines.append(
-                _(
-                    '"fiche de @name:server : …" or "pour Dr Martin : …": '
-                    "see or update someone's card"
-                )
-            )
-        return lines
-
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if not (message.is_direct or message.mentions_bot):
-            return False
+    def read(self, message: IncomingMessage, context: HandlerContext) -> CardCommand | None:
+        """The card command in ``message`` (after a leading mention of the bot), or None."""
         command = parse_card_command(_without_mention(message.body, context.bot_user_id))
         if command is None and message.mentions_bot and ":" in message.body:
             # The mention may be the bot's display name: "CPTS Bot: ma fiche".
             command = parse_card_command(message.body.split(":", 1)[1])
+        return command
+
+    def commands(self) -> list[Command]:
+        """The card, declared: see it, change it (a coordinator: anyone's)."""
+
+        async def handle(call: CommandCall) -> None:
+            await self.handle(call.value, call.message, call.context)
+
+        return [
+            Command(
+                name="ma-fiche",
+                phrase=MessageParser(self.read, specificity=10),
+                handler=handle,
+                help=N_("see or update your directory card"),
+                examples=(
+                    N_("ma fiche"),
+                    N_("je fais des visites à domicile le mardi"),
+                    N_("ajoute activité : plaies complexes"),
+                    N_("mon téléphone 04 78 00 00 00"),
+                ),
+                topic=Topic.DIRECTORY,
+                heard=ADDRESSED,
+                priority=20,
+                parameters=(Parameter("change", "string", N_("what changes"), optional=True),),
+            ),
+        ]
+
+    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        if not (message.is_direct or message.mentions_bot):
+            return False
+        command = self.read(message, context)
         if command is None:
             return False
-        _ = context._
+        await self.handle(command, message, context)
+        return True
+
+    async def handle(
+        self, command: CardCommand, message: IncomingMessage, context: HandlerContext
+    ) -> None:
+        """See or change the card ``command`` is about."""
         repository = DirectoryRepository(context.db)
         key = await self._card_key(command.target, message.sender, repository, context)
         if key is None:
-            return True
+            return
         professional = await repository.get_professional(key)
         assert professional is not None
         own = command.target is None
@@ -140,7 +167,6 @@ class CardFeature:
             assert professional is not None
             lines += await self._card_lines(professional, repository, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
-        return True
 
     async def _card_key(
         self,

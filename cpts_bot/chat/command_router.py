@@ -1,7 +1,10 @@
 """The router: takes inbox rows in order and handles each exactly once.
 
-For every event, in one transaction: access and encryption checks, the features in
-order (the first that handles it wins), the replies queued in the outbox, the event
+For every event, in one transaction: access and encryption checks; then a follow-up
+(a reply or reaction to one of the bot's messages) goes to what it answers, by the
+outbox correlation; a message goes to the declared command that understands it most
+specifically (the audience checked once), else to the features not yet declared, else
+to free text (the directory); the replies are queued in the outbox and the event is
 recorded as handled. An unexpected exception is logged with the event id (never the
 message text) and the user gets a short apology, once.
 """
@@ -14,8 +17,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from cpts_bot.chat.core_feature import CoreFeature
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
+from cpts_bot.chat.commands import Topic
+from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.help_texts import Helped
 from cpts_bot.chat.incoming import (
     KIND_MESSAGE,
     KIND_REACTION,
@@ -62,7 +68,8 @@ class CommandRouter:
         self._config = config
         self._bot = bot_user_id
         self._features = features
-        self._core = CoreFeature(features)
+        self._routes = Routes.of(*features, extra=core_commands(self))
+        self.commands = self._routes.commands
         self._on_outbox = on_outbox
         self._decryptor = decryptor
         self._typing = typing
@@ -185,16 +192,11 @@ class CommandRouter:
             if not self._config.is_allowed(row.sender):
                 return
             reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
-            for feature in self._features:
-                if await feature.handle_reaction(reaction, context):
-                    return
+            await route_reaction(self._routes, reaction, context)
 
     async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
-        if await self._core.handle_message(message, context):
+        if await route_message(self._routes, message, context):
             return
-        for feature in self._features:
-            if await feature.handle_message(message, context):
-                return
         if message.is_direct or message.mentions_bot:
             _ = context.translator.gettext
             await context.outbox.reply(
@@ -265,6 +267,20 @@ class CommandRouter:
                 )
             await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
         self._on_outbox()
+
+    def help_commands(self) -> tuple[Helped, ...]:
+        """The declared commands and follow-ups, for the generated help."""
+        return (*self.commands.commands, *self._routes.follow_ups.helped)
+
+    def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
+        """Help lines of the features not yet declared, under their topic."""
+        lines: list[str] = []
+        for feature in self._routes.features:
+            if getattr(feature, "help_topic", Topic.GENERAL) is topic and hasattr(
+                feature, "help_lines"
+            ):
+                lines.extend(feature.help_lines(translator, coordinator))
+        return lines
 
 
 def _is_help(body: str) -> bool:

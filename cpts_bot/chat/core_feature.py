@@ -1,22 +1,38 @@
-"""The core commands: help ("aide", "help", "?") and the language switch."""
+"""The core commands: help (« aide », « aide gardes »), language, greetings and thanks."""
 
 from __future__ import annotations
 
-import html
 import re
+from typing import Protocol
 
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.dispatch_policy import policy_from_config
+from cpts_bot.chat.commands import (
+    ADDRESSED,
+    Command,
+    CommandCall,
+    HandlerContext,
+    Parameter,
+    Parser,
+    Pattern,
+    Topic,
+    fold_command,
+)
+from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
+from cpts_bot.chat.incoming import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.storage import core_repository as repo
 
-HELP_WORDS = {"aide", "help", "?", "aide ?", "menu", "bonjour", "salut", "hello"}
-LANGUAGE_COMMAND = re.compile(r"^\s*(?:langue|language|lang)\s*[:=]?\s*(\S+)\s*$", re.I)
+HELP = re.compile(r"^!?(?:aide|help|\?|menu|commandes)\s*[?!.]*$")
+HELP_TOPIC = re.compile(r"^!?(?:aide|help)\s+(?:sur\s+(?:les?\s+)?|on\s+)?([a-z]+)\s*[?!.]*$")
+LANGUAGE = re.compile(r"^(?:langue|language|lang)\s*[:=]?\s*(\S+)\s*$")
+GREETING = re.compile(r"^(?:bonjour|bonsoir|salut|coucou|hello|hi)\s*[!.]*\s*(?:[:;]-?\)\s*)?$")
+THANKS = re.compile(
+    r"^(?:merci|thanks|thank\s+you|super|parfait|top|genial)"
+    r"(?:\s+(?:beaucoup|bien|bcp|a\s+vous|a\s+toi|pour\s+tout))?\s*[!.]*\s*(?:[:;]-?\)\s*)?$"
+)
 LANGUAGE_NAMES = {
     "fr": "fr",
     "francais": "fr",
-    "français": "fr",
     "french": "fr",
     "en": "en",
     "anglais": "en",
@@ -24,84 +40,128 @@ LANGUAGE_NAMES = {
 }
 
 
-class CoreFeature:
-    """Help and language; it knows the other features to list their commands."""
+class HelpSource(Protocol):
+    """What help is generated from: the declarations, and lines of older features."""
 
-    name = "core"
+    def help_commands(self) -> tuple[Helped, ...]: ...
 
-    def __init__(self, features: list[ChatFeature]) -> None:
-        self._features = features
+    def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]: ...
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        return [_("« langue en » / « language fr » — change the language of my answers")]
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        text = message.body.strip().lower()
-        if text in HELP_WORDS:
-            await context.outbox.reply(self.help_reply(context, message.sender))
-            return True
-        match = LANGUAGE_COMMAND.match(message.body)
-        if match:
-            await self._switch_language(match.group(1).lower(), message, context)
-            return True
-        return False
+def core_commands(source: HelpSource) -> list[Command]:
+    """The core declarations; help reads ``source`` when it is asked for."""
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        return False
-
-    def help_reply(self, context: HandlerContext, sender: str) -> Reply:
-        _ = context.translator.gettext
-        coordinator = context.is_coordinator(sender)
-        lines = [
-            _(
-                "I am the coordination desk of {territory}. Here is what I can do:",
-                territory=context.config.territory.name,
-            )
-        ]
-        for feature in [*self._features, self]:
-            lines.extend(
-                f"• {line}" for line in feature.help_lines(context.translator, coordinator)
-            )
-        lines.append(privacy_line(context))
-        text = "\n".join(lines)
-        html_lines = [f"<p>{_escape(lines[0])}</p>", "<ul>"]
-        html_lines += [f"<li>{_escape(line[2:])}</li>" for line in lines[1:-1]]
-        html_lines += ["</ul>", f"<p><em>{_escape(lines[-1])}</em></p>"]
-        return Reply(text, "".join(html_lines))
-
-    async def _switch_language(
-        self, word: str, message: IncomingMessage, context: HandlerContext
-    ) -> None:
-        language = LANGUAGE_NAMES.get(word)
-        if language not in SUPPORTED_LANGUAGES:
-            _ = context.translator.gettext
-            await context.outbox.reply(
-                Reply(
-                    _(
-                        "I don't know the language « {word} ». Choose « langue fr » or « language en ».",
-                        word=word,
-                    )
-                )
-            )
-            return
-        await repo.set_language(context.db, message.sender, language, context.now)
-        context.translator = Translator(language)
+    async def help_handler(call: CommandCall) -> None:
+        context = call.context
+        coordinator = context.is_coordinator(call.message.sender)
         await context.outbox.reply(
-            Reply(context.translator.gettext("Done: from now on I answer you in this language."))
+            short_help(source.help_commands(), context.translator, context.config, coordinator)
         )
 
+    async def topic_handler(call: CommandCall) -> None:
+        context, topic = call.context, call.value
+        coordinator = context.is_coordinator(call.message.sender)
+        extra = source.legacy_help(context.translator, coordinator, topic)
+        await context.outbox.reply(
+            topic_help(
+                topic,
+                source.help_commands(),
+                context.translator,
+                context.config,
+                coordinator,
+                extra,
+            )
+        )
 
-def privacy_line(context: HandlerContext) -> str:
-    """What the bot keeps of patient data, and for how long (true to the settings)."""
-    return context.translator.gettext(
-        "Patient data stays in this encrypted chat. My own copies are erased: my messages"
-        " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
-        " it is taken), what you typed after {days} days.",
-        hours=policy_from_config(context.config).details_kept_hours,
-        days=context.config.tracking.retention_days,
+    return [
+        Command(
+            name="aide",
+            phrase=Pattern(HELP),
+            handler=help_handler,
+            help=N_("what I can do for you"),
+            examples=(N_("aide"),),
+            topic=Topic.GENERAL,
+            priority=90,
+        ),
+        Command(
+            name="aide-sujet",
+            phrase=Parser(_help_topic, specificity=15),
+            handler=topic_handler,
+            help=N_("everything about one subject"),
+            examples=(N_("aide gardes"), N_("aide annuaire")),
+            topic=Topic.GENERAL,
+            priority=91,
+            published=False,
+        ),
+        Command(
+            name="langue",
+            phrase=Pattern(LANGUAGE),
+            handler=_switch_language,
+            help=N_("change the language of my answers"),
+            examples=(N_("langue en"), N_("language fr")),
+            topic=Topic.GENERAL,
+            priority=92,
+            parameters=(Parameter("language", "string", N_("fr or en")),),
+        ),
+        Command(
+            name="bonjour",
+            phrase=Pattern(GREETING),
+            handler=_greet,
+            help=N_("say hello"),
+            examples=(N_("bonjour"),),
+            topic=Topic.GENERAL,
+            heard=ADDRESSED,
+            priority=98,
+            published=False,
+        ),
+        Command(
+            name="merci",
+            phrase=Pattern(THANKS),
+            handler=_thank,
+            help=N_("say thanks"),
+            examples=(N_("merci !"),),
+            topic=Topic.GENERAL,
+            heard=ADDRESSED,
+            priority=99,
+            published=False,
+        ),
+    ]
+
+
+def _help_topic(text: str, context: HandlerContext) -> Topic | None:
+    match = HELP_TOPIC.match(fold_command(text))
+    return TOPIC_WORDS.get(match.group(1)) if match else None
+
+
+async def _greet(call: CommandCall) -> None:
+    communes = call.context.config.territory.communes
+    commune = communes[0].name if communes else ""
+    await call.reply(
+        call._(
+            "Hello! Ask me for example « kiné à domicile {commune} », or write « aide ».",
+            commune=commune,
+        )
     )
 
 
-def _escape(text: str) -> str:
-    return html.escape(text)
+async def _thank(call: CommandCall) -> None:
+    await call.reply(call._("You're welcome! I am here if you need me."))
+
+
+async def _switch_language(call: CommandCall) -> None:
+    word = call.value.group(1)
+    language = LANGUAGE_NAMES.get(word)
+    context = call.context
+    if language not in SUPPORTED_LANGUAGES:
+        await call.reply(
+            call._(
+                "I don't know the language « {word} ». Choose « langue fr » or « language en ».",
+                word=word,
+            )
+        )
+        return
+    await repo.set_language(context.db, call.message.sender, language, context.now)
+    context.translator = Translator(language)
+    await context.outbox.reply(
+        Reply(context.translator.gettext("Done: from now on I answer you in this language."))
+    )

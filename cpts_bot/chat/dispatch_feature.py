@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
+from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
@@ -66,30 +69,49 @@ class DispatchFeature:
     """The ChatFeature for dispatch requests."""
 
     name = "dispatch"
+    help_topic = Topic.DUTY
 
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [
-            _("Reply “je prends” or react 👍 to a dispatch to take it; “pas dispo” or ❌ if not."),
-            _("“je ne peux plus 42”: hand back a dispatch you took."),
-            _("“mes déclenchements”, “statut 42”: follow dispatches."),
-        ]
-        if is_coordinator:
-            lines.insert(
-                0,
-                _(
-                    "“déclenchement IDE Hyères ce soir 20h pansement”: "
-                    "ask the professionals on duty; “annuler 42” to cancel."
-                ),
-            )
-        return lines
-
     async def run_due_steps(self, context: HandlerContext) -> None:
         """The periodic job: escalate or expire what is due (the database is the truth)."""
         await run_due_steps_in(self._deps(context))
+
+    def commands(self) -> list[Command]:
+        """The declared dispatch commands: the request, « fait 42 », « relancer 42 », ..."""
+
+        async def request(call: CommandCall) -> None:
+            await self._request(call.message, self._deps(call.context), call.context)
+
+        return [
+            Command(
+                name="declenchement",
+                phrase=Parser(lambda text, _c: is_dispatch_request(text.strip()) or None, 10),
+                handler=request,
+                help=N_("ask the professionals on duty (missing details are asked for)"),
+                examples=(N_("déclenchement IDE domicile {commune} ce soir 20h pansement"),),
+                topic=Topic.DUTY,
+                # Who may send one is the dispatch policy's decision (rooms.yaml), checked
+                # by the handler; the help shows it to coordinators.
+                help_audience=Audience.COORDINATOR,
+                priority=34,
+                parameters=(Parameter("request", "string", N_("profession, place, when, care")),),
+            ),
+            *dispatch_commands(self),
+        ]
+
+    def deps_for(self, context: HandlerContext) -> DispatchDeps:
+        return self._deps(context)
+
+    async def run_command(
+        self,
+        command: DispatchCommand,
+        message: IncomingMessage,
+        deps: DispatchDeps,
+        context: HandlerContext,
+    ) -> None:
+        await self._command(command, message, deps, context)
 
     def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
         return DispatchDeps(
@@ -99,6 +121,27 @@ class DispatchFeature:
             context.config,
             self.directory,
             context.bot_user_id,
+        )
+
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            return bool(message.reply_to) and await self._answer_by_reply(
+                message, self._deps(context)
+            )
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            return await self.handle_reaction(reaction, context)
+
+        return FollowUp(
+            "dispatch:",
+            on_message,
+            on_reaction,
+            help=N_("take a dispatch: reply to it, or react 👍 (❌ if not available)"),
+            examples=(N_("je prends"), N_("pas dispo")),
+            topic=Topic.DUTY,
+            priority=35,
         )
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
@@ -119,11 +162,11 @@ class DispatchFeature:
         if message.reply_to and await self._answer_by_reply(message, deps):
             return True
         command = parse_command(text)
-        if command is not None and await self._command(command, message, deps, context):
-            return True
-        if is_dispatch_request(text):
-            await self._request(message, deps, context)
-            return True
+        # The numbered commands are declared (dispatch_commands.py); « annuler » alone
+        # drops the guided request in progress, if there is one.
+        if command is not None and command.kind is CommandKind.CANCEL_DRAFT:
+            if await self._command(command, message, deps, context):
+                return True
         draft = await repo.get_draft(context.db, message.sender)
         if draft is not None and draft.room_id == message.room_id:
             policy = policy_from_config(context.config)

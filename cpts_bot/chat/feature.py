@@ -7,35 +7,13 @@ wants sent goes through ``context.outbox`` and is committed with that transactio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-import aiosqlite
-
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.settings import RoomsConfig
+from cpts_bot.services.handler_context import HandlerContext
 
-
-@dataclass
-class HandlerContext:
-    """What a handler may use: the open transaction, the time, the outbox, the config."""
-
-    db: aiosqlite.Connection
-    now: datetime
-    outbox: OutboxWriter
-    config: RoomsConfig
-    translator: Translator
-    bot_user_id: str
-
-    @property
-    def _(self):
-        return self.translator.gettext
-
-    def is_coordinator(self, user_id: str) -> bool:
-        return self.config.is_coordinator(user_id)
+__all__ = ["ChatFeature", "HandlerContext"]
 
 
 class ChatFeature(Protocol):

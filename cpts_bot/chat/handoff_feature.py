@@ -11,9 +11,12 @@ import unicodedata
 
 import aiosqlite
 
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services import handoff
 from cpts_bot.services.request_tracking import RecentQuestions, requester_profession
 
@@ -66,23 +69,34 @@ class HandoffFeature:
     """Hand requests to the coordination and relay its answers."""
 
     name = "handoff"
+    routes_itself = False  # declared: see commands()
+    help_topic = Topic.COORDINATION
 
     def __init__(self, recent_questions: RecentQuestions | None = None) -> None:
         """``recent_questions``: the directory's last question per person and room (shared
         with the directory feature); "coordination" right after it passes it on."""
         self.recent_questions = recent_questions
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [_("« parler à la coordination » — a person of the coordination answers you")]
-        if is_coordinator:
-            lines.append(
-                _(
-                    "Answer a hand-off in the thread of its message in the coordination"
-                    " room: the answer is relayed"
-                )
+    def follow_up(self) -> FollowUp:
+        """Coordinators' answers to a hand-off post (correlated ``handoff:``) are relayed."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            if message.room_id != context.config.rooms.coordination:
+                return False
+            relayed = await handoff.relay_answer(
+                context.db, context.outbox, context.config, message
             )
-        return lines
+            return relayed is not None
+
+        return FollowUp(
+            "handoff:",
+            on_message,
+            help=N_("answer a hand-off in the thread of its post: the answer is relayed"),
+            examples=(N_("(your answer, in the thread)"),),
+            topic=Topic.COORDINATION,
+            audience=Audience.COORDINATOR,
+            priority=75,
+        )
 
     async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
         coordination = context.config.rooms.coordination
@@ -93,6 +107,29 @@ class HandoffFeature:
             return relayed is not None
         if not asks_for_a_person(message.body):
             return False
+        await self.ask(message, context)
+        return True
+
+    def commands(self) -> list[Command]:
+        """« parler à la coordination », declared."""
+
+        async def handle(call: CommandCall) -> None:
+            await self.ask(call.message, call.context)
+
+        return [
+            Command(
+                name="coordination",
+                phrase=Parser(lambda text, _c: asks_for_a_person(text) or None, specificity=10),
+                handler=handle,
+                help=N_("a person of the coordination answers you"),
+                examples=(N_("parler à la coordination"), N_("coordination")),
+                topic=Topic.COORDINATION,
+                priority=30,
+            )
+        ]
+
+    async def ask(self, message: IncomingMessage, context: HandlerContext) -> None:
+        """Pass the request (and the question just before it) to the coordination."""
         _ = context._
         recent = None
         if self.recent_questions is not None:
@@ -155,7 +192,6 @@ class HandoffFeature:
                     )
                 )
             )
-        return True
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False

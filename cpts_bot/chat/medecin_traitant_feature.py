@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cpts_bot.chat.commands import ADDRESSED, Audience, CommandCall, MessageParser, Parser, Topic
+from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
@@ -80,6 +83,7 @@ class MedecinTraitantFeature:
     """The ChatFeature of the médecin-traitant desk."""
 
     name = "medecin_traitant"
+    help_topic = Topic.COORDINATION
 
     def __init__(
         self,
@@ -109,6 +113,66 @@ class MedecinTraitantFeature:
                 )
             )
         return lines
+
+    def follow_up(self) -> FollowUp:
+        """Answers to the offers, registrations and reminders (correlated ``medtrait:``)."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            return bool(message.reply_to) and await self._reply(message, context)
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            return await self.handle_reaction(reaction, context)
+
+        return FollowUp("medtrait:", on_message, on_reaction)
+
+    def commands(self) -> list[DeclaredCommand]:
+        """A GP's room for new patients, declared (before the card: a GP's « je ne prends
+        plus de nouveaux patients » is about the médecin-traitant desk; the handler
+        declines for other professions, and the card takes it)."""
+
+        def read(message: IncomingMessage, context: HandlerContext) -> Command | None:
+            return parse_gp_command(_without_mention(message.body, context.bot_user_id))
+
+        async def handle(call: CommandCall) -> bool:
+            return await self._gp(call.value, call.message, call.context)
+
+        def read_waiting(text: str, context: HandlerContext) -> WaitingList | None:
+            command = parse_coordination_command(text)
+            return command if isinstance(command, WaitingList) else None
+
+        async def waiting(call: CommandCall) -> None:
+            await self._coordination(call.value, call.message, call.context)
+
+        return [
+            DeclaredCommand(
+                name="liste d'attente",
+                phrase=Parser(read_waiting, specificity=14),
+                handler=waiting,
+                help=N_("the médecin-traitant waiting list"),
+                examples=(
+                    N_("liste d'attente"),
+                    N_("patients prioritaires en attente depuis plus de 30 jours"),
+                ),
+                topic=Topic.COORDINATION,
+                audience=Audience.COORDINATOR,
+                priority=73,
+                published=False,
+            ),
+            DeclaredCommand(
+                name="mes-places",
+                phrase=MessageParser(read, specificity=12),
+                handler=handle,
+                help=N_("GPs: your room for new patients as médecin traitant"),
+                examples=(
+                    N_("mes places"),
+                    N_("je peux prendre 3 nouveaux patients ce mois-ci"),
+                    N_("priorité ALD et plus de 70 ans"),
+                ),
+                topic=Topic.DIRECTORY,
+                heard=ADDRESSED,
+                priority=45,
+            ),
+        ]
 
     def deps(self, context: HandlerContext) -> DispatchDeps:
         return DispatchDeps(
@@ -148,7 +212,7 @@ class MedecinTraitantFeature:
             await self._register(message, context)
             return True
         coordination = parse_coordination_command(message.body)
-        if coordination is not None:
+        if isinstance(coordination, CancelRequest):  # the waiting list is declared
             await self._coordination(coordination, message, context)
             return True
         if not (message.is_direct or message.mentions_bot):
@@ -219,11 +283,7 @@ class MedecinTraitantFeature:
         if isinstance(command, CancelRequest):
             await cancel_request(deps, command.request_id, message.sender, context.translator)
             return
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(
-                Reply(context._("Only the coordination can see the waiting list."))
-            )
-            return
+        # The waiting list is declared for coordinators: the router refused the others.
         await context.outbox.reply(
             Reply(await waiting_list_text(deps, command, context.translator))
         )

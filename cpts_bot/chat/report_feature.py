@@ -1,64 +1,53 @@
-"""Chat feature: "rapport novembre", "rapport 2026-11" -> the month's report (coordinators)."""
+"""Chat command: "rapport novembre", "rapport 2026-11" -> the month's report (coordinators)."""
 
 from __future__ import annotations
 
 import re
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pattern, Topic
 from cpts_bot.domain.monthly_stats import parse_report_month
 from cpts_bot.domain.times import PARIS
-from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services.publish_monthly_report import post_report
 
-COMMAND = re.compile(r"^\s*!?(?:rapport|report)\b(.*)$", re.I | re.S)
+COMMAND = re.compile(r"^!?(?:rapport|report)\b(.*)$", re.S)
 
 
-class ReportFeature:
-    """The monthly report on demand."""
-
-    name = "report"
-
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        if not is_coordinator:
-            return []
-        return [
-            translator.gettext(
-                "« rapport novembre » or « rapport 2026-11 » — the month's figures and charts"
+async def monthly_report(call: CommandCall) -> None:
+    """Post the month's figures and charts in the room the question came from."""
+    context, message = call.context, call.message
+    argument = message.body.strip()[call.value.start(1) :].strip(" :")
+    month = parse_report_month(argument, context.now.astimezone(PARIS).date())
+    if month is None:
+        await call.reply(
+            call._(
+                "I do not understand the month « {text} ». Write for example « rapport"
+                " novembre » or « rapport 2026-11 ».",
+                text=argument,
             )
-        ]
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        match = COMMAND.match(message.body)
-        if not match:
-            return False
-        _ = context._
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(Reply(_("Only the coordination can ask for reports.")))
-            return True
-        argument = match.group(1).strip(" :")
-        month = parse_report_month(argument, context.now.astimezone(PARIS).date())
-        if month is None:
-            await context.outbox.reply(
-                Reply(
-                    _(
-                        "I do not understand the month « {text} ». Write for example « rapport"
-                        " novembre » or « rapport 2026-11 ».",
-                        text=argument,
-                    )
-                )
-            )
-            return True
-        await post_report(
-            context.db,
-            context.outbox,
-            message.room_id,
-            month,
-            context.translator,
-            in_reply_to=message.event_id,
-            config=context.config,
         )
-        return True
+        return
+    await post_report(
+        context.db,
+        context.outbox,
+        message.room_id,
+        month,
+        context.translator,
+        in_reply_to=message.event_id,
+        config=context.config,
+    )
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        return False
+
+REPORT_COMMANDS = (
+    Command(
+        name="rapport",
+        phrase=Pattern(COMMAND),
+        handler=monthly_report,
+        help=N_("the month's figures and charts"),
+        examples=(N_("rapport novembre"), N_("rapport 2026-11")),
+        topic=Topic.COORDINATION,
+        audience=Audience.COORDINATOR,
+        priority=72,
+        parameters=(Parameter("month", "string", N_("the month, e.g. novembre or 2026-11"), True),),
+    ),
+)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.duty_rota import (
@@ -43,6 +44,7 @@ from cpts_bot.services.dispatch_context import (
 from cpts_bot.storage import rota_repository as rota_repo
 
 MY_DUTIES_DAYS = 14
+_SETTING = (RotaCommandKind.SET_SHIFT, RotaCommandKind.SET_WEEKLY)
 WEEKDAY_NAMES = (
     N_("Mondays"),
     N_("Tuesdays"),
@@ -83,31 +85,16 @@ class RotaFeature:
     """The ChatFeature for the duty rota and leave."""
 
     name = "rota"
+    help_topic = Topic.DUTY
 
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [
-            _("“qui est de garde ce soir à Hyères ?”: who is on duty."),
-            _("“mes gardes”, “mes congés”: your duties and leave."),
-            _("“absente du 12 au 20 décembre”, “en congés demain”: declare leave."),
-        ]
-        if is_coordinator:
-            lines.append(
-                _(
-                    "“garde @name:server IDE Hyères 24/12 20h-8h” (or “chaque lundi "
-                    "18h-20h”), “congé @name:server du 12 au 20/12”: set the rota."
-                )
-            )
-        return lines
-
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        deps = DispatchDeps(
+    def _deps(self, context: HandlerContext) -> DispatchDeps:
+        return DispatchDeps(
             context.db,
             context.now,
             context.outbox,
@@ -115,9 +102,67 @@ class RotaFeature:
             self.directory,
             context.bot_user_id,
         )
-        command = parse_rota_command(message.body, context.now, deps.gazetteer)
-        if command is None:
-            return False
+
+    def read(
+        self, text: str, context: HandlerContext
+    ) -> RotaCommand | RotaError | MomentError | None:
+        """The rota command in ``text`` (or what is wrong with it), None when not one."""
+        return parse_rota_command(text, context.now, self._deps(context).gazetteer)
+
+    def _read_set(self, text: str, context: HandlerContext) -> RotaCommand | None:
+        command = self.read(text, context)
+        if isinstance(command, RotaCommand) and command.kind in _SETTING:
+            return command
+        return None
+
+    def commands(self) -> list[Command]:
+        """The rota, declared: questions and one's own leave; setting the rota."""
+
+        async def handle(call: CommandCall) -> bool:
+            return await self.handle(call.value, call.message, call.context)
+
+        return [
+            Command(
+                name="gardes",
+                phrase=Parser(self.read, specificity=10),
+                handler=handle,
+                help=N_("who is on duty; your duties and leave"),
+                examples=(
+                    N_("qui est de garde ce soir à {commune} ?"),
+                    N_("mes gardes"),
+                    N_("absente du 12 au 20 décembre"),
+                    N_("annuler congé 3"),
+                ),
+                topic=Topic.DUTY,
+                priority=10,
+                published=False,  # free phrases
+            ),
+            Command(
+                name="garde",
+                phrase=Parser(self._read_set, specificity=11),
+                handler=handle,
+                help=N_("set the rota"),
+                examples=(
+                    N_("garde @name:server IDE {commune} 24/12 20h-8h"),
+                    N_("garde @name:server IDE {commune} chaque lundi 18h-20h"),
+                ),
+                topic=Topic.DUTY,
+                audience=Audience.COORDINATOR,
+                priority=60,
+                parameters=(
+                    Parameter("user", "user_id", N_("who is on duty")),
+                    Parameter("duty", "string", N_("profession, commune, day and hours")),
+                ),
+            ),
+        ]
+
+    async def handle(
+        self,
+        command: RotaCommand | RotaError | MomentError,
+        message: IncomingMessage,
+        context: HandlerContext,
+    ) -> bool:
+        deps = self._deps(context)
         if isinstance(command, MomentError):
             await context.outbox.reply(Reply(command.render(context._)))
             return True
@@ -342,9 +387,6 @@ class RotaFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
-            return True
         assert command.period is not None and command.user_id and command.profession
         shift = OneOffShift(
             command.user_id,
@@ -377,9 +419,6 @@ class RotaFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
-        if not context.is_coordinator(message.sender):
-            await context.outbox.reply(Reply(context._("Only coordinators can set the rota.")))
-            return True
         assert command.user_id and command.profession and command.weekday is not None
         assert command.start_time is not None and command.end_time is not None
         slot = WeeklySlot(

@@ -31,6 +31,7 @@ from nio.api import RoomPreset
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer
+from cpts_bot.domain.errors import CptsBotError
 from cpts_bot.domain.times import PARIS
 from cpts_bot.settings import BotSettings, load_rooms_config
 
@@ -107,7 +108,7 @@ class Expect:
 Step = Scene | Say | ReplyTo | Expect
 
 
-class ScriptStopped(Exception):
+class ScriptStopped(CptsBotError):
     """A step of the script did not happen in time."""
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cpts_bot.domain.errors import StateError
+
 
 class DispatchState(StrEnum):
     OPEN = "open"
@@ -35,7 +37,7 @@ class DispatchEvent(StrEnum):
     RELAUNCH = "relaunch"
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(StateError):
     """``event`` is not allowed in ``state``."""
 
     def __init__(self, state: DispatchState | None, event: DispatchEvent) -> None:

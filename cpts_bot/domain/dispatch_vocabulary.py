@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.french_datetime import normalize
-from cpts_bot.i18n.translator import N_
 
 # code -> (English label for the translator, words people type, normalised)
 PROFESSIONS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -3,8 +3,8 @@ whoever shows them: chat replies, the monthly report, exports)."""
 
 from __future__ import annotations
 
+from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.medecin_traitant_models import Priority
-from cpts_bot.i18n.translator import N_
 
 PRIORITY_LABELS = {
     Priority.ALD: N_("ALD"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cpts_bot.domain.errors import StateError
+
 
 class RequestState(StrEnum):
     WAITING = "waiting"
@@ -30,7 +32,7 @@ class RequestEvent(StrEnum):
     CANCEL = "cancel"
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(StateError):
     """``event`` is not allowed in ``state``."""
 
     def __init__(self, state: RequestState | None, event: RequestEvent) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_INVALID_TIME,
@@ -30,7 +31,6 @@ from cpts_bot.domain.french_datetime import (
     parse_period,
 )
 from cpts_bot.domain.times import PARIS
-from cpts_bot.i18n.translator import N_
 
 
 class RotaCommandKind(StrEnum):

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -40,7 +41,7 @@ _NEW_CONCEPT_SECTIONS = {"activities": ACTIVITY, "languages": LANGUAGE}
 _KEYS = {"synonyms", "terms", *_NEW_CONCEPT_SECTIONS}
 
 
-class VocabularyFileError(ValueError):
+class VocabularyFileError(ConfigurationError, ValueError):
     """The CPTS vocabulary file cannot be used; the message names the file and the entry."""
 
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from cpts_bot.domain.catalog_marks import N_
+
+__all__ = ["N_", "Translator", "load_catalog"]
+
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "fr"
 SUPPORTED_LANGUAGES = ("fr", "en")
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it (translated later, at render)."""
-    return message
 
 
 @cache

@@ -25,6 +25,7 @@ from pathlib import Path
 from cpts_bot.domain.declared_words import DeclaredWordsReader
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
+from cpts_bot.domain.errors import InputFileError
 from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.import_outcome import RowError, RowProblems
 from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
@@ -72,7 +73,7 @@ YES = {"", "1", "oui", "yes", "true", "o", "y", "vrai"}
 NO = {"0", "non", "no", "false", "n", "faux"}
 
 
-class DirectoryCsvError(Exception):
+class DirectoryCsvError(InputFileError):
     """The file cannot be imported at all (not UTF-8, bad header); the message says why."""
 
 

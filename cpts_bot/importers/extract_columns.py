@@ -11,10 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cpts_bot.domain.errors import InputFileError
+
 _FILLER_WORDS = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
 
 
-class ExtractFormatError(Exception):
+class ExtractFormatError(InputFileError):
     """The file is not a national extract we can read; the message says why."""
 
 

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
+from cpts_bot.domain.errors import InputFileError
+
 ALL_IMPORTED = 0
 SOME_REJECTED = 1
 NOTHING_IMPORTED = 2
@@ -30,7 +32,7 @@ EXIT_CODES_HELP = (
 Value = TypeVar("Value")
 
 
-class RowError(ValueError):
+class RowError(InputFileError, ValueError):
     """One problem of one row (the message names the column and what is wrong)."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
 from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
+from cpts_bot.domain.errors import InputFileError
 from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
@@ -67,7 +68,7 @@ TYPES = {
 IMPORTED_BY = "csv-import"
 
 
-class RotaCsvError(Exception):
+class RotaCsvError(InputFileError):
     """The file cannot be imported; ``problems`` lists each one (with its line)."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
+from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.matrix.cross_signing import check_crypto_store_at_start
 from cpts_bot.settings import BotSettings
 
@@ -24,7 +25,7 @@ CREDENTIALS_FILE = "credentials.json"
 CRYPTO_STORE_DIR = "crypto-store"
 
 
-class LoginError(Exception):
+class LoginError(ConfigurationError):
     """The bot could not log in; the message says what to check."""
 
 

@@ -24,7 +24,9 @@ from urllib.parse import quote
 
 from nio import AsyncClient, KeysUploadResponse
 
+from cpts_bot.domain.errors import CptsBotError
 from cpts_bot.matrix import secret_storage
+from cpts_bot.matrix.nio_responses import checked
 from cpts_bot.matrix.signed_json import (
     SigningKey,
     build_master_key,
@@ -42,7 +44,7 @@ RECOVERY_KEY_FILE = "recovery-key.txt"
 CLIENT_API = "/_matrix/client/v3"
 
 
-class CrossSigningError(Exception):
+class CrossSigningError(CptsBotError):
     """The bot cannot (or must not) cross-sign its device; the message says what to do."""
 
 
@@ -387,9 +389,7 @@ async def check_crypto_store_at_start(client: AsyncClient) -> None:
 
 async def _ensure_device_keys_uploaded(client: AsyncClient) -> None:
     if client.should_upload_keys:
-        response = await client.keys_upload()
-        if not isinstance(response, KeysUploadResponse):
-            raise CrossSigningError(f"uploading the device keys failed: {response}")
+        checked(await client.keys_upload(), KeysUploadResponse, "uploading the device keys")
 
 
 def _mismatch_message(user_id: str, has_seeds: bool) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from nio import MatrixRoom, MegolmEvent, ReactionEvent, RoomMessageText
 
-from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, KIND_UNDECRYPTABLE
+from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_iso, from_millis, to_iso
 from cpts_bot.storage.core_repository import InboxItem
 

@@ -33,11 +33,13 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.domain.errors import MatrixError
+from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
-from cpts_bot.services import outbox as actions
-from cpts_bot.services.outbox_media import ACTION_IMAGE, media_bytes
 from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage import outbox as actions
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox_media import ACTION_IMAGE, media_bytes
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +56,19 @@ SENDS_AT_ONCE = 16
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
-TRANSIENT_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN"}
 
 
-class SendFailed(Exception):
+class SendFailed(MatrixError):
+    """A send the homeserver refused (``transient``: worth retrying)."""
+
     def __init__(self, message: str, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
+        super().__init__(message, transient=transient)
 
 
 def _check(response: Any) -> Any:
     if isinstance(response, ErrorResponse):
-        code = str(response.status_code or "")
-        transient = code in TRANSIENT_CODES or code.startswith("5") or not code
-        raise SendFailed(f"{code}: {response.message}", transient)
+        error = error_of(response, "send")
+        raise SendFailed(str(error), error.transient)
     return response
 
 
@@ -337,8 +338,8 @@ class MatrixChatGateway:
             filesize=len(data),
         )
         if not isinstance(upload, UploadResponse):
-            _check(upload)
-            raise SendFailed(f"upload failed: {upload}", transient=True)
+            error = error_of(upload, "upload")
+            raise SendFailed(str(error), error.transient)
         content: dict[str, Any] = {
             "msgtype": "m.image",
             "body": payload.get("caption") or payload["filename"],
@@ -371,9 +372,11 @@ class MatrixChatGateway:
             room_id, "m.room.pinned_events", {"pinned": pinned}
         )
         if not isinstance(response, RoomPutStateResponse):
-            log.warning("could not change pinned events", extra={"room_id": room_id})
-            _check(response)
-            raise SendFailed(f"pinned events not changed: {response}", transient=True)
+            error = error_of(response, "pinning")
+            log.warning(
+                "could not change pinned events", extra={"room_id": room_id, "error": str(error)}
+            )
+            raise SendFailed(str(error), error.transient)
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need."""

@@ -6,6 +6,8 @@ import logging
 
 from nio import AsyncClient, RoomResolveAliasResponse
 
+from cpts_bot.domain.errors import MatrixError
+from cpts_bot.matrix.nio_responses import checked
 from cpts_bot.settings import RoomsConfig
 
 log = logging.getLogger(__name__)
@@ -20,13 +22,15 @@ async def resolve_room_aliases(client: AsyncClient, config: RoomsConfig) -> Room
         if not reference.startswith("#"):
             return reference
         if reference not in cache:
-            response = await client.room_resolve_alias(reference)
-            if isinstance(response, RoomResolveAliasResponse):
-                cache[reference] = response.room_id
-            else:
-                log.error(
-                    "room alias not found", extra={"alias": reference, "error": str(response)}
+            try:
+                response = checked(
+                    await client.room_resolve_alias(reference),
+                    RoomResolveAliasResponse,
+                    "resolving a room alias",
                 )
+                cache[reference] = response.room_id
+            except MatrixError as error:
+                log.error("room alias not found", extra={"alias": reference, "error": str(error)})
                 cache[reference] = reference
         return cache[reference]
 

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 
 from nio import AsyncClient, RoomGetStateEventResponse
 
+from cpts_bot.domain.errors import MatrixError
 from cpts_bot.domain.room_powers import missing_powers
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.matrix.nio_responses import checked
 from cpts_bot.services.room_powers_report import RoomFinding, monitored_rooms, warn_coordination
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 
 async def room_findings(client: AsyncClient, config: RoomsConfig) -> list[RoomFinding]:
@@ -22,8 +24,13 @@ async def room_findings(client: AsyncClient, config: RoomsConfig) -> list[RoomFi
         # ``client.rooms``.
         room = client.rooms.get(room_id)
         name = (room.name or room.canonical_alias or room_id) if room else room_id
-        response = await client.room_get_state_event(room_id, "m.room.power_levels")
-        if not isinstance(response, RoomGetStateEventResponse):
+        try:
+            response = checked(
+                await client.room_get_state_event(room_id, "m.room.power_levels"),
+                RoomGetStateEventResponse,
+                "reading power levels",
+            )
+        except MatrixError:
             findings.append(RoomFinding(room_id, name, member=False))
             continue
         missing = tuple(missing_powers(response.content, client.user_id))

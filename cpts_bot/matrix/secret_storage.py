@@ -19,6 +19,8 @@ from Crypto.Cipher import AES
 from Crypto.Hash import SHA256
 from Crypto.Protocol.KDF import HKDF
 
+from cpts_bot.domain.errors import CptsBotError
+
 ALGORITHM = "m.secret_storage.v1.aes-hmac-sha2"
 DEFAULT_KEY_EVENT = "m.secret_storage.default_key"
 KEY_EVENT_PREFIX = "m.secret_storage.key."
@@ -30,7 +32,7 @@ KEY_LENGTH = 32
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-class SecretStorageError(Exception):
+class SecretStorageError(CptsBotError):
     """A recovery key or an encrypted secret is invalid (wrong key, corrupt data)."""
 
 

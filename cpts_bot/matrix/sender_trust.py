@@ -31,15 +31,15 @@ from typing import Any
 
 from nio import AsyncClient, OlmUnverifiedDeviceError
 
-from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, Reply
+from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, Reply
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.matrix.cross_signing import UserIdentity, query_identities
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig, TrustPolicy
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.pinned_identities import PinnedIdentity
 
 logger = logging.getLogger(__name__)

@@ -24,9 +24,10 @@ from nio import (
     SyncResponse,
 )
 
-from cpts_bot.chat.incoming import KIND_UNDECRYPTABLE
+from cpts_bot.domain.messages import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
+from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import (
     SenderTrustGate,
     authenticated_device_id,
@@ -106,7 +107,8 @@ class SyncLoop:
                 backoff = min(backoff * 2, 30.0)
                 continue
             if not isinstance(response, SyncResponse):
-                log.warning("sync error", extra={"error": str(response), "retry_in_s": backoff})
+                error = error_of(response, "sync")
+                log.warning("sync error", extra={"error": str(error), "retry_in_s": backoff})
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue

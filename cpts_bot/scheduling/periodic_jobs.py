@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 

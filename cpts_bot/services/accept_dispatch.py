@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_

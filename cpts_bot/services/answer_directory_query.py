@@ -14,9 +14,8 @@ from html import escape
 from typing import Protocol
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import official_communes
 from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
@@ -31,6 +30,7 @@ from cpts_bot.domain.text_normalizer import tokens
 from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.services.request_tracking import RecentQuestions, track_directory_question
 from cpts_bot.settings import Territory
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.domain.dispatch_policy import policy_from_config
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.storage.dispatch_repository import delete_drafts_before, erase_details_taken_before
 from cpts_bot.storage.retention_repository import apply_retention
 

@@ -14,15 +14,15 @@ from typing import Protocol
 import aiosqlite
 from babel.dates import format_datetime
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.directory_models import Professional
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.rota_repository import rota_name
 
 

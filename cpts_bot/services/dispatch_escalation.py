@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
 from cpts_bot.domain.dispatch_policy import EscalationAction
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent
+from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.accept_dispatch import direct_notice, edit_broadcasts
@@ -31,10 +30,11 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 SYSTEM_ACTOR = "system"
 

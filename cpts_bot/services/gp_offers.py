@@ -16,11 +16,11 @@ from enum import StrEnum
 
 import aiosqlite
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.gp_matching import FreeGp, plan_offers
 from cpts_bot.domain.medecin_traitant_models import PatientRequest, places_left
 from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
+from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.accept_dispatch import direct_notice
 from cpts_bot.services.dispatch_context import DispatchDeps, format_moment, respond

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from babel.dates import format_date
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.medecin_traitant_models import (
     CapacityScope,
@@ -22,6 +21,7 @@ from cpts_bot.domain.medecin_traitant_models import (
     places_left,
     reminder_moment,
 )
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import DispatchDeps

@@ -14,12 +14,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.people import person_label
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
     KIND_HANDOFF,
     OUTCOME_HANDED_OFF,

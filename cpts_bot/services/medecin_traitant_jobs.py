@@ -10,9 +10,9 @@ Every step is a conditional update, so a restart or a second run does nothing tw
 
 from __future__ import annotations
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.gp_matching import due_escalations
 from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
+from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import DispatchDeps

@@ -1,117 +1,23 @@
-"""The outbox: what the bot will send, queued in the handler's transaction.
+"""The outbox writer, now in :mod:`cpts_bot.storage.outbox` (kept importable from here)."""
 
-Rows are sent in order by the Matrix adapter, each with its fixed transaction id, so a
-resend after a crash is deduplicated by the homeserver. A row may carry a
-``correlation`` (e.g. ``"dispatch:42:@nurse:hs"``): once it is sent, listeners
-registered for that prefix learn the event id (to map later replies and reactions).
-"""
+from cpts_bot.storage.outbox import (
+    ACTION_DIRECT_MESSAGE,
+    ACTION_EDIT,
+    ACTION_MESSAGE,
+    ACTION_PIN,
+    ACTION_REACTION,
+    ACTION_REDACT,
+    ACTION_UNPIN,
+    OutboxWriter,
+)
 
-from __future__ import annotations
-
-import json
-import uuid
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-import aiosqlite
-
-from cpts_bot.chat.incoming import Reply
-from cpts_bot.domain.times import to_iso
-
-ACTION_MESSAGE = "message"  # target: room id
-ACTION_DIRECT_MESSAGE = "direct_message"  # target: user id (the bot's DM with that user)
-ACTION_REACTION = "reaction"  # target: room id
-ACTION_EDIT = "edit"  # target: room id
-ACTION_REDACT = "redact"  # target: room id
-ACTION_PIN = "pin"  # target: room id
-ACTION_UNPIN = "unpin"  # target: room id
-
-
-@dataclass
-class OutboxWriter:
-    """Queue sends inside the current transaction ``db``."""
-
-    db: aiosqlite.Connection
-    now: datetime
-    reply_to_event: str | None = None
-    reply_room: str | None = None
-
-    async def _queue(
-        self, action: str, target: str, payload: dict[str, Any], correlation: str | None
-    ) -> str:
-        txn_id = "cpts" + uuid.uuid4().hex
-        await self.db.execute(
-            "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                txn_id,
-                action,
-                target,
-                json.dumps(payload, ensure_ascii=False),
-                correlation,
-                to_iso(self.now),
-            ),
-        )
-        return txn_id
-
-    async def reply(self, reply: Reply, correlation: str | None = None) -> str:
-        """Answer the message being handled, as an ``m.notice`` reply to it."""
-        if self.reply_room is None:
-            raise RuntimeError("reply() outside the handling of a message")
-        return await self.send(
-            self.reply_room, reply, in_reply_to=self.reply_to_event, correlation=correlation
-        )
-
-    async def send(
-        self,
-        room_id: str,
-        reply: Reply,
-        *,
-        in_reply_to: str | None = None,
-        thread_root: str | None = None,
-        notice: bool = True,
-        correlation: str | None = None,
-    ) -> str:
-        """Post ``reply`` in ``room_id``."""
-        payload = _message_payload(reply, in_reply_to, thread_root, notice)
-        return await self._queue(ACTION_MESSAGE, room_id, payload, correlation)
-
-    async def send_direct(
-        self, user_id: str, reply: Reply, *, notice: bool = True, correlation: str | None = None
-    ) -> str:
-        """Post ``reply`` in the bot's encrypted direct chat with ``user_id`` (created if need be)."""
-        payload = _message_payload(reply, None, None, notice)
-        return await self._queue(ACTION_DIRECT_MESSAGE, user_id, payload, correlation)
-
-    async def react(self, room_id: str, event_id: str, key: str) -> str:
-        payload = {"relates_to": event_id, "key": key}
-        return await self._queue(ACTION_REACTION, room_id, payload, None)
-
-    async def edit(self, room_id: str, event_id: str, reply: Reply) -> str:
-        """Replace the text of the bot's own message ``event_id``."""
-        payload = _message_payload(reply, None, None, True)
-        payload["replaces"] = event_id
-        return await self._queue(ACTION_EDIT, room_id, payload, None)
-
-    async def pin(self, room_id: str, event_id: str, correlation: str | None = None) -> str:
-        """Pin ``event_id``; a ``correlation`` lets a failure be reported (see the
-        adapter's failure listeners)."""
-        return await self._queue(ACTION_PIN, room_id, {"event_id": event_id}, correlation)
-
-    async def unpin(self, room_id: str, event_id: str) -> str:
-        return await self._queue(ACTION_UNPIN, room_id, {"event_id": event_id}, None)
-
-
-def _message_payload(
-    reply: Reply, in_reply_to: str | None, thread_root: str | None, notice: bool
-) -> dict[str, Any]:
-    return {
-        "text": reply.text,
-        "html": reply.html,
-        "mentions": list(reply.mentions),
-        "room_mention": reply.room_mention,
-        "in_reply_to": in_reply_to,
-        "thread_root": thread_root,
-        "notice": notice,
-    }
+__all__ = [
+    "ACTION_DIRECT_MESSAGE",
+    "ACTION_EDIT",
+    "ACTION_MESSAGE",
+    "ACTION_PIN",
+    "ACTION_REACTION",
+    "ACTION_REDACT",
+    "ACTION_UNPIN",
+    "OutboxWriter",
+]

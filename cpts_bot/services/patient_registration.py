@@ -8,10 +8,10 @@ apart and goes only to the GP who accepts; once sent, it is erased (see
 
 from __future__ import annotations
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.medecin_traitant_models import PatientRequest, age_band
 from cpts_bot.domain.medecin_traitant_phrases import RegisterPatient
 from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
+from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import DispatchDeps

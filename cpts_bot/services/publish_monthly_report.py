@@ -7,14 +7,14 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.domain.times import PARIS, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import MonthlyReport, build_monthly_report
-from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.services.outbox_media import queue_image
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.outbox import OutboxWriter
+from cpts_bot.storage.outbox_media import queue_image
 
 
 async def post_report(

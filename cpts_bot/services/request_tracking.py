@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.professional_matcher import SearchResult
 from cpts_bot.domain.query_parser import DirectoryQuery, Intent
 from cpts_bot.domain.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.tracking_repository import (
     KIND_QUESTION,

@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.room_powers import Power
 from cpts_bot.i18n import N_, Translator
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 

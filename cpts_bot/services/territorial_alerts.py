@@ -19,7 +19,6 @@ import aiosqlite
 from babel.dates import format_datetime, get_day_names
 from babel.lists import format_list
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.alert_schedule import (
     KIND_CRON,
     KIND_DAILY,
@@ -30,10 +29,11 @@ from cpts_bot.domain.alert_schedule import (
     next_occurrence,
     schedule_from_spec,
 )
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS, from_iso, to_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
     KIND_ALERT,
     OUTCOME_POSTED,

@@ -252,3 +252,13 @@ async def save_joined_at(database: Database, room_id: str, when: datetime) -> No
         "INSERT OR IGNORE INTO room_memberships (room_id, joined_at) VALUES (?, ?)",
         (room_id, to_iso(when)),
     )
+
+
+async def correlation_of(db: aiosqlite.Connection, event_id: str) -> str | None:
+    """The correlation of the bot's own sent event ``event_id`` (what it was about)."""
+    async with db.execute(
+        "SELECT correlation FROM outbox WHERE event_id = ? AND correlation IS NOT NULL",
+        (event_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None

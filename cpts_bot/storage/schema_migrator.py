@@ -18,11 +18,13 @@ from importlib.resources.abc import Traversable
 
 import aiosqlite
 
+from cpts_bot.domain.errors import ConfigurationError
+
 MIGRATIONS_PACKAGE = "cpts_bot.migrations"
 FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
-class MigrationError(Exception):
+class MigrationError(ConfigurationError):
     """The schema cannot be brought up to date; the message says why."""
 
 

@@ -101,7 +101,7 @@ async def test_an_urgent_alert_is_posted_once_per_room_acknowledged_and_pinned(u
     refused = await nurse.wait_reply(
         await nurse.send(nurse_direct, "alerte urgent: Fausse alerte | pour: tous")
     )
-    assert refused.body.startswith("Seule la coordination"), refused.body
+    assert refused.body == "Désolé : « alerte » est réservé à la coordination.", refused.body
 
     # (a) scheduled a few seconds ahead, posted once in each target room.
     number = await create_alert(

@@ -62,6 +62,12 @@ async def test_stranger_in_a_shared_room_gets_a_refusal_and_no_data(users, make_
     room = await coordinator.create_encrypted_room([bot.user_id, stranger.user_id], direct=False)
     await coordinator.wait_joined(room, bot.user_id)
     await coordinator.wait_joined(room, stranger.user_id)
+    assert stranger.client is not None
+    async with asyncio.timeout(20):
+        while True:  # its own sync must have seen the join before it can send there
+            if room in stranger.client.rooms:
+                break
+            await asyncio.sleep(0.2)
     question = await stranger.send(room, "aide", extra={"m.mentions": {"user_ids": [bot.user_id]}})
     reply = await stranger.wait_reply(question)
     assert "réservé aux membres" in reply.body

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.domain.directory_card import Card
 from cpts_bot.domain.directory_models import PracticeSite
@@ -91,18 +92,15 @@ class Desk:
         )
         async with self.database.transaction() as db:
             context = context_for(db, self.config, now, event)
-            if await self.feature.handle_message(event, context):
-                return True
-            return await self.plain.handle_message(event, context)
+            return await route_message(Routes.of(self.feature, self.plain), event, context)
 
     async def react(self, sender: str, key: str, event_id: str, now: datetime) -> bool:
         from tests.unit.dispatch_support import reaction
 
         event = reaction(sender, key, event_id, now)
         async with self.database.transaction() as db:
-            return await self.feature.handle_reaction(
-                event, context_for(db, self.config, now, event)
-            )
+            context = context_for(db, self.config, now, event)
+            return await route_reaction(Routes.of(self.feature), event, context)
 
     async def tick(self, now: datetime) -> None:
         async with self.database.transaction() as db:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.incoming import IncomingReaction
 from cpts_bot.domain.directory_card import Card
 from cpts_bot.domain.directory_models import PracticeSite
@@ -105,7 +106,8 @@ class Chat:
         self.count += 1
         incoming = message(body, sender, room, at, f"$m{self.count}", **extra)
         async with self.database.transaction() as db:
-            handled = await self.feature.handle_message(incoming, make_context(db, at, incoming))
+            context = make_context(db, at, incoming)
+            handled = await route_message(Routes.of(self.feature), incoming, context)
         rows = await self.new_rows()
         return rows if handled else [{"unhandled": True}]
 
@@ -113,7 +115,8 @@ class Chat:
         self.count += 1
         reaction = IncomingReaction(f"$r{self.count}", room, sender, "👍", event_id, at)
         async with self.database.transaction() as db:
-            return await self.feature.handle_reaction(reaction, make_context(db, at))
+            context = make_context(db, at)
+            return await route_reaction(Routes.of(self.feature), reaction, context)
 
     async def tick(self, at: datetime, grace: timedelta = timedelta(minutes=30)):
         async with self.database.transaction() as db:
@@ -156,9 +159,8 @@ async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
 async def test_non_coordinators_are_refused_in_french(chat: Chat) -> None:
     for body in ("alerte urgent: canicule", "alertes", "annuler alerte 1", "qui a lu l'alerte 1 ?"):
         (reply,) = await chat.say(body, sender=GP, room="!dm-gp:example.org")
-        assert reply["payload"]["text"] == (
-            "Seule la coordination peut créer ou gérer les alertes."
-        )
+        text = reply["payload"]["text"]
+        assert text.startswith("Désolé : « ") and text.endswith("est réservé à la coordination.")
     assert await chat.database.fetch_all("SELECT * FROM alerts") == []
     assert await chat.say("oui", sender=GP) == [{"unhandled": True}]
     assert await chat.say("kiné Bron ?") == [{"unhandled": True}]

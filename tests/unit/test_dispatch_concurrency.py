@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.domain.times import PARIS
 from cpts_bot.storage.database import Database
@@ -37,7 +38,9 @@ async def _race(folder: Path, count: int, order: list[int], by_reaction: list[bo
     server = FakeHomeserver(main)
     request = message(COORDINATOR, "déclenchement IDE Hyères maintenant prise de sang", NOW)
     async with main.transaction() as db:
-        assert await feature.handle_message(request, context_for(db, CONFIG, NOW, request))
+        assert await route_message(
+            Routes.of(feature), request, context_for(db, CONFIG, NOW, request)
+        )
     broadcasts = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
     assert set(broadcasts) == set(users)
 
@@ -50,7 +53,9 @@ async def _race(folder: Path, count: int, order: list[int], by_reaction: list[bo
         async with connections[index].transaction() as db:
             if by_reaction[index]:
                 event = reaction(user, "👍", sent.event_id, NOW)
-                handled = await feature.handle_reaction(event, context_for(db, CONFIG, NOW, event))
+                handled = await route_reaction(
+                    Routes.of(feature), event, context_for(db, CONFIG, NOW, event)
+                )
             else:
                 event = message(
                     user,
@@ -60,7 +65,9 @@ async def _race(folder: Path, count: int, order: list[int], by_reaction: list[bo
                     reply_to=sent.event_id,
                     is_direct=True,
                 )
-                handled = await feature.handle_message(event, context_for(db, CONFIG, NOW, event))
+                handled = await route_message(
+                    Routes.of(feature), event, context_for(db, CONFIG, NOW, event)
+                )
             assert handled
 
     try:

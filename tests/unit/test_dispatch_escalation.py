@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, EscalationAction, policy_from_config
@@ -118,7 +119,7 @@ async def test_escalation_chain_then_expiry_survives_a_restart(tmp_path: Path) -
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     first = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
     assert first == {ALICE, BOB}
     runtime = DispatchRuntime(database, config, DIRECTORY)
@@ -172,13 +173,13 @@ async def test_an_accept_before_the_deadline_stops_the_chain(database: Database)
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
     accept = message(
         ALICE, "dispo", NOW, room=sent[ALICE].room_id, reply_to=sent[ALICE].event_id, is_direct=True
     )
     async with database.transaction() as db:
-        await feature.handle_message(accept, context_for(db, config, NOW, accept))
+        await route_message(Routes.of(feature), accept, context_for(db, config, NOW, accept))
     runtime = DispatchRuntime(database, config, DIRECTORY)
     assert await run_due_dispatch_steps(runtime, NOW + timedelta(hours=2)) == []
 
@@ -189,7 +190,7 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
     runtime = DispatchRuntime(database, config, DIRECTORY)
     for user in (ALICE, BOB):
@@ -202,7 +203,7 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
             is_direct=True,
         )
         async with database.transaction() as db:
-            await feature.handle_message(decline, context_for(db, config, NOW, decline))
+            await route_message(Routes.of(feature), decline, context_for(db, config, NOW, decline))
         if user == ALICE:
             assert await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=1)) == []
     assert len(await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=1))) == 1
@@ -220,7 +221,7 @@ async def test_the_periodic_job_runs_due_steps_in_its_transaction(database: Data
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     await server.flush(NOW)
     later = NOW + timedelta(minutes=10)
     async with database.transaction() as db:
@@ -238,7 +239,7 @@ async def test_run_due_dispatch_steps_accepts_a_job_context(database: Database) 
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     await server.flush(NOW)
     later = NOW + timedelta(minutes=61)
     async with database.transaction() as db:
@@ -285,12 +286,12 @@ async def test_figures_read_from_the_database(database: Database) -> None:
     server = FakeHomeserver(database)
     request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
     async with database.transaction() as db:
-        await feature.handle_message(request, context_for(db, config, NOW, request))
+        await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
     later = NOW + timedelta(minutes=4)
     accept = message(BOB, "je prends", later, room=sent[BOB].room_id, reply_to=sent[BOB].event_id)
     async with database.transaction() as db:
-        await feature.handle_message(accept, context_for(db, config, later, accept))
+        await route_message(Routes.of(feature), accept, context_for(db, config, later, accept))
         figures = await repo.figures(db, NOW - timedelta(days=1), NOW + timedelta(days=1))
         empty = await repo.figures(db, NOW + timedelta(days=1), NOW + timedelta(days=2))
     assert (figures.created, figures.by_state, figures.taken_within_minutes_median) == (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.domain.duty_rota import Leave, WeeklySlot
 from cpts_bot.domain.times import PARIS
@@ -54,12 +55,14 @@ async def env(tmp_path: Path):
 
 async def say(database, feature, config, msg, now=NOW) -> bool:
     async with database.transaction() as db:
-        return await feature.handle_message(msg, context_for(db, config, now, msg))
+        context = context_for(db, config, now, msg)
+        return await route_message(Routes.of(feature), msg, context)
 
 
 async def react(database, feature, config, event, now=NOW) -> bool:
     async with database.transaction() as db:
-        return await feature.handle_reaction(event, context_for(db, config, now, event))
+        context = context_for(db, config, now, event)
+        return await route_reaction(Routes.of(feature), event, context)
 
 
 async def test_dispatch_in_one_message_first_accept_wins(env) -> None:

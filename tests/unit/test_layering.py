@@ -1,4 +1,16 @@
-"""The dependency rules of docs/architecture.md, checked on the imports themselves."""
+"""The dependency rules of docs/architecture.md, checked on the imports themselves.
+
+- domain imports nothing of ours but domain (and no I/O library);
+- services never import chat, matrix, reporting or scheduling;
+- matrix is a transport of inbox and outbox: it imports neither chat nor services;
+- storage imports only domain (and settings);
+- scheduling only wakes services up: no chat, no matrix;
+- chat never imports matrix or scheduling;
+- only ``app.py`` (and the command line, the developer tools) import every layer.
+
+A back-arrow that is known and not yet removed is listed in ``KNOWN`` with why; any
+other fails, and so does a ``KNOWN`` entry that no longer exists (so the list shrinks).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +20,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
+OUTER = ("cpts_bot.app", "cpts_bot.cli", "cpts_bot.devtools")
 
 RULES = {
     # layer: module prefixes it must never import
@@ -20,11 +33,56 @@ RULES = {
         "cpts_bot.services",
         "cpts_bot.chat",
         "cpts_bot.scheduling",
-        "cpts_bot.app",
+        "cpts_bot.reporting",
+        "cpts_bot.importers",
+        "cpts_bot.settings",
+        "cpts_bot.i18n",
+        *OUTER,
     ),
-    "services": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.app"),
-    "chat": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.app"),
-    "storage": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.chat", "cpts_bot.app"),
+    "services": (
+        "nio",
+        "apscheduler",
+        "cpts_bot.chat",
+        "cpts_bot.matrix",
+        "cpts_bot.reporting",
+        "cpts_bot.scheduling",
+        *OUTER,
+    ),
+    "matrix": (
+        "apscheduler",
+        "cpts_bot.chat",
+        "cpts_bot.services",
+        "cpts_bot.scheduling",
+        "cpts_bot.reporting",
+        *OUTER,
+    ),
+    "storage": (
+        "nio",
+        "apscheduler",
+        "cpts_bot.matrix",
+        "cpts_bot.chat",
+        "cpts_bot.services",
+        "cpts_bot.scheduling",
+        "cpts_bot.reporting",
+        *OUTER,
+    ),
+    "scheduling": ("nio", "cpts_bot.chat", "cpts_bot.matrix", "cpts_bot.reporting", *OUTER),
+    "chat": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.scheduling", *OUTER),
+}
+
+# Known back-arrows, each with the reason it is still there. Remove an entry when its
+# import goes; never add one without saying why.
+KNOWN = {
+    # The directory's chat feature still lives in services/ (it renders with the chat
+    # layer's DirectoryReplies): it belongs in chat/.
+    "services/answer_directory_query.py imports cpts_bot.chat.directory_replies",
+    "services/answer_directory_query.py imports cpts_bot.chat.place_labels",
+    # Posting the monthly report renders it with reporting/: the rendering should be
+    # handed in (a port), or the use case moved next to it.
+    "services/publish_monthly_report.py imports cpts_bot.reporting.monthly_report",
+    # The start-up check of the bot's power levels words its warning through a service:
+    # the check should return findings and a service post them.
+    "matrix/room_powers_check.py imports cpts_bot.services.room_powers_report",
 }
 
 
@@ -39,11 +97,31 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("layer", sorted(RULES))
-def test_layer_imports_only_what_it_may(layer: str) -> None:
-    offences = []
+def offences(layer: str) -> set[str]:
+    found = set()
     for path in sorted((PACKAGE / layer).rglob("*.py")):
         for module in imported_modules(path):
             if any(module == banned or module.startswith(banned + ".") for banned in RULES[layer]):
-                offences.append(f"{path.relative_to(PACKAGE)} imports {module}")
-    assert not offences, "\n".join(offences)
+                found.add(f"{path.relative_to(PACKAGE)} imports {module}")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(RULES))
+def test_layer_imports_only_what_it_may(layer: str) -> None:
+    new = sorted(offences(layer) - KNOWN)
+    assert not new, "new back-arrows:\n" + "\n".join(new)
+
+
+def test_every_known_back_arrow_still_exists() -> None:
+    everything = set().union(*(offences(layer) for layer in RULES))
+    gone = sorted(KNOWN - everything)
+    assert not gone, "remove from KNOWN (fixed):\n" + "\n".join(gone)
+
+
+def test_the_rules_catch_a_back_arrow(tmp_path: Path) -> None:
+    """The check reads real imports: a services module importing chat is an offence."""
+    module = tmp_path / "example.py"
+    module.write_text("from cpts_bot.chat.incoming import Reply\nimport nio\n", "utf-8")
+    imported = imported_modules(module)
+    banned = RULES["services"]
+    assert [m for m in imported if any(m == b or m.startswith(b + ".") for b in banned)]

@@ -193,7 +193,9 @@ async def test_who_may_declare_and_see_the_list(tmp_path: Path) -> None:
     assert await desk.say(PHARMACIST, "patient sans médecin traitant 50 ans", NOW)
     assert "Dans quelle commune" in to(await desk.flush(NOW), PHARMACIST)
     assert await desk.say(PHARMACIST, "liste d'attente", NOW)
-    assert "Seule la coordination" in to(await desk.flush(NOW), PHARMACIST)
+    assert "« liste d'attente » est réservé à la coordination" in to(
+        await desk.flush(NOW), PHARMACIST
+    )
     assert await desk.say(GP_A, "priorité blabla", NOW)
     assert "Priorité non comprise" in to(await desk.flush(NOW), GP_A)
     assert await desk.say(GP_A, "priorité ALD et plus de 70 ans", NOW)

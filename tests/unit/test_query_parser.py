@@ -376,6 +376,18 @@ def test_answer_to_a_clarification_may_add_a_place() -> None:
     assert second.query.places == {"69029"}
 
 
+def test_a_bug_in_the_parser_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No catch-all in the pure core: the property test above can fail."""
+    from cpts_bot.domain import query_parser
+
+    def broken(text: str, lexicon: object) -> object:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(query_parser, "_read", broken)
+    with pytest.raises(ZeroDivisionError):
+        parse_query("kiné à Bron", lexicon())
+
+
 def test_a_specialty_word_next_to_another_profession_is_searched_as_words() -> None:
     query = parse("sage-femme pour un suivi gynéco")
     assert query.professions == {"50"} and not query.specialties

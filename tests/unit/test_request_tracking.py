@@ -15,6 +15,7 @@ import yaml
 from directory_fixtures import index, territory
 
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.incoming import IncomingMessage
@@ -93,9 +94,7 @@ class Chat:
                 translator=Translator("fr"),
                 bot_user_id="@bot:cpts.example",
             )
-            for feature in self.features:
-                if await feature.handle_message(message, context):
-                    break
+            await route_message(Routes.of(*self.features), message, context)
         return message.event_id
 
 

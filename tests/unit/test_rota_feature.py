@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.domain.times import PARIS
 from cpts_bot.storage import rota_repository
@@ -40,7 +41,8 @@ async def ask(env, sender: str, text: str, now: datetime = NOW) -> str | None:
     database, server = env
     msg = message(sender, text, now)
     async with database.transaction() as db:
-        handled = await FEATURE.handle_message(msg, context_for(db, CONFIG, now, msg))
+        context = context_for(db, CONFIG, now, msg)
+        handled = await route_message(Routes.of(FEATURE), msg, context)
     sent = await server.flush(now)
     if not handled:
         assert sent == []
@@ -71,7 +73,7 @@ async def test_coordinator_sets_the_rota_and_anyone_asks_who_is_on_duty(env) -> 
 
 async def test_only_coordinators_set_the_rota(env) -> None:
     assert await ask(env, ALICE, "garde @alice:cpts.test IDE Hyères 24/12 20h-8h") == (
-        "Seuls les coordinateurs peuvent définir le planning de garde."
+        "Désolé : « garde » est réservé à la coordination."
     )
     assert await ask(env, ALICE, "congé @bob:cpts.test demain") == (
         "Seuls les coordinateurs peuvent modifier le planning ou les congés d'une autre personne."

@@ -9,9 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from cpts_bot.chat.command_dispatch import run_declared
+from cpts_bot.chat.commands import CommandRegistry
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, IncomingMessage
-from cpts_bot.chat.trust_feature import TrustFeature
+from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.cross_signing import UserIdentity
 from cpts_bot.matrix.sender_trust import (
@@ -303,7 +305,7 @@ async def test_key_back_to_pinned_clears_pending(database: Database) -> None:
 
 
 async def _run_feature(database: Database, sender: str, body: str, now: datetime) -> list[str]:
-    feature = TrustFeature()
+    registry = CommandRegistry(TRUST_COMMANDS)
     message = IncomingMessage(
         event_id="$cmd" + body, room_id=COORD_ROOM, sender=sender, body=body, timestamp=now
     )
@@ -317,16 +319,13 @@ async def _run_feature(database: Database, sender: str, body: str, now: datetime
             translator=Translator("fr"),
             bot_user_id=BOT,
         )
-        assert await feature.handle_message(message, context)
+        assert await run_declared(registry, message, context)
     return [text for _, text in await _outbox(database)]
 
 
 async def test_trust_feature_commands(database: Database) -> None:
-    feature = TrustFeature()
-    assert feature.help_lines(Translator("fr"), is_coordinator=False) == []
-    assert "confiance" in feature.help_lines(Translator("fr"), is_coordinator=True)[0]
     replies = await _run_feature(database, ALICE, f"confiance {COORD}", NOW)
-    assert "Seuls les coordinateurs" in replies[-1]
+    assert "réservé à la coordination" in replies[-1]
     replies = await _run_feature(database, COORD, "confiance", NOW)
     assert "Aucun changement" in replies[-1]
     replies = await _run_feature(database, COORD, "confiance alice", NOW)
@@ -358,4 +357,4 @@ async def test_trust_feature_commands(database: Database) -> None:
             translator=Translator("fr"),
             bot_user_id=BOT,
         )
-        assert not await feature.handle_message(message, context)
+        assert not await run_declared(CommandRegistry(TRUST_COMMANDS), message, context)

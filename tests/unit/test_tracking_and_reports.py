@@ -17,7 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from cpts_bot.chat.report_feature import ReportFeature
+from cpts_bot.chat.command_dispatch import run_declared
+from cpts_bot.chat.commands import CommandRegistry
+from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import horizontal_bars, monthly_charts
@@ -247,21 +249,21 @@ async def test_monthly_report_text_and_charts(database: Database, tmp_path: Path
 
 async def test_report_on_demand_for_coordinators_only(database: Database) -> None:
     await fill_november(database, 40)
-    feature = ReportFeature()
+    registry = CommandRegistry(REPORT_COMMANDS)
     async with database.transaction() as db:
         refused = message("rapport novembre", GP, "!dm-gp:example.org", NOW, "$gp1")
-        assert await feature.handle_message(refused, make_context(db, NOW, refused))
+        assert await run_declared(registry, refused, make_context(db, NOW, refused))
     rows = await outbox_rows(database)
     assert [row["payload"]["text"] for row in rows] == [
-        "Seule la coordination peut demander les rapports."
+        "Désolé : « rapport » est réservé à la coordination."
     ]
     async with database.transaction() as db:
         bad = message("rapport brumaire", COORDINATOR, "!dm-c:example.org", NOW, "$c0")
-        assert await feature.handle_message(bad, make_context(db, NOW, bad))
+        assert await run_declared(registry, bad, make_context(db, NOW, bad))
         asked = message("Rapport novembre", COORDINATOR, "!dm-c:example.org", NOW, "$c1")
-        assert await feature.handle_message(asked, make_context(db, NOW, asked))
+        assert await run_declared(registry, asked, make_context(db, NOW, asked))
         other = message("kiné à Bron ?", COORDINATOR, "!dm-c:example.org", NOW, "$c2")
-        assert not await feature.handle_message(other, make_context(db, NOW, other))
+        assert not await run_declared(registry, other, make_context(db, NOW, other))
     rows = await outbox_rows(database, after=rows[-1]["id"])
     assert "brumaire" in rows[0]["payload"]["text"]
     assert rows[1]["payload"]["text"].startswith("**Rapport de novembre 2026**")

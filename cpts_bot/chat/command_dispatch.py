@@ -1,0 +1,113 @@
+"""Run a message through the declared commands: pick, check the audience once, handle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
+from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.follow_ups import FollowUps
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.storage.directory_repository import DirectoryRepository
+
+AUDIENCE_NAMES = {
+    Audience.COORDINATOR: N_("the coordination"),
+    Audience.PROFESSIONAL: N_("the professionals listed in the directory"),
+}
+
+
+async def may_use(audience: Audience, user_id: str, context: HandlerContext) -> bool:
+    """Whether ``user_id`` belongs to ``audience`` (coordinators belong to every one)."""
+    if audience is Audience.ANYONE or context.is_coordinator(user_id):
+        return True
+    if audience is Audience.PROFESSIONAL:
+        return await DirectoryRepository(context.db).find_key_by_matrix_id(user_id) is not None
+    return False
+
+
+def refusal(command: Command, translator: Translator) -> str:
+    """The one refusal text, for every command and audience."""
+    return translator.gettext(
+        "Sorry: « {command} » is reserved for {audience}.",
+        command=command.name,
+        audience=translator.gettext(AUDIENCE_NAMES[command.audience]),
+    )
+
+
+async def run_declared(
+    registry: CommandRegistry,
+    message: IncomingMessage,
+    context: HandlerContext,
+    *,
+    free_text: bool = False,
+) -> bool:
+    """Handle ``message`` with its most specific declaration; False when none hears it.
+
+    A handler may decline (return False: "not mine after all", e.g. a GP command from
+    someone who is not a GP); the next most specific declaration then gets it."""
+    places = heard_places(message, context.config.rooms.coordination)
+    for command, understood in registry.heard(message, context, places, free_text):
+        if not await may_use(command.audience, message.sender, context):
+            await context.outbox.reply(Reply(refusal(command, context.translator)))
+            return True
+        call = CommandCall(command, message, context, understood.value)
+        if await command.handler(call) is not False:
+            return True
+    return False
+
+
+@dataclass
+class Routes:
+    """Everything a message may go to: follow-ups, declared commands, features not yet
+    declared (tried in their order, after the declared commands)."""
+
+    commands: CommandRegistry = field(default_factory=CommandRegistry)
+    follow_ups: FollowUps = field(default_factory=FollowUps)
+    features: list[ChatFeature] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, *features: Any, extra: Iterable[Command] = ()) -> Routes:
+        """The routes of ``features``: their ``commands()``, ``follow_up()`` and, for those
+        that still route some messages themselves (``routes_itself``), ``handle_message``."""
+        commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
+        follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
+        legacy = [f for f in features if getattr(f, "routes_itself", hasattr(f, "handle_message"))]
+        return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), legacy)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A feature that is only declarations (e.g. the trust and report commands)."""
+
+    declared: tuple[Command, ...]
+    name: str = "declared"
+
+    def commands(self) -> list[Command]:
+        return list(self.declared)
+
+
+async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
+    """Handle ``message``: what it answers, else the most specific declared command, else
+    a feature not yet declared, else free text. False when nothing took it."""
+    if await routes.follow_ups.on_message(message, context):
+        return True
+    if message.body.startswith("/"):
+        # A client's slash command (MSC4391): its text fallback, without the slash.
+        message = replace(message, body=message.body[1:])
+    if await run_declared(routes.commands, message, context):
+        return True
+    for feature in routes.features:
+        if await feature.handle_message(message, context):
+            return True
+    return await run_declared(routes.commands, message, context, free_text=True)
+
+
+async def route_reaction(
+    routes: Routes, reaction: IncomingReaction, context: HandlerContext
+) -> bool:
+    """A reaction is only ever a follow-up: it goes to what it reacts to."""
+    return await routes.follow_ups.on_reaction(reaction, context)

@@ -1,0 +1,82 @@
+"""Follow-ups: a reply, a thread answer or a reaction to one of the bot's own messages.
+
+They are routed by what they answer: the outbox correlation of the bot's message
+(``dispatch:…``, ``alert:…``, ``handoff:…``), never by asking every feature in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from cpts_bot.chat.commands import Audience, Topic
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
+from cpts_bot.storage import core_repository as repo
+
+MessageFollowUp = Callable[[IncomingMessage, HandlerContext, str], Awaitable[bool]]
+ReactionFollowUp = Callable[[IncomingReaction, HandlerContext, str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What answers to the bot's messages correlated ``prefix…`` mean.
+
+    Each handler gets the event, the context and the correlation, and says whether it
+    handled the event (an "ok" to an alert is an acknowledgement; a question in reply
+    to a dispatch may still be a directory question)."""
+
+    prefix: str
+    on_message: MessageFollowUp | None = None
+    on_reaction: ReactionFollowUp | None = None
+    # For the generated help, like a command's (an example is what one answers).
+    help: str = ""
+    examples: tuple[str, ...] = ()
+    topic: Topic = Topic.GENERAL
+    audience: Audience = Audience.ANYONE
+    priority: int = 50
+
+    @property
+    def name(self) -> str:
+        return self.prefix.rstrip(":")
+
+
+class FollowUps:
+    """The declared follow-ups, found by correlation prefix."""
+
+    def __init__(self, follow_ups: Iterable[FollowUp] = ()) -> None:
+        self._by_prefix: dict[str, FollowUp] = {}
+        for follow_up in follow_ups:
+            if follow_up.prefix in self._by_prefix:
+                raise ValueError(f"two follow-ups for {follow_up.prefix!r}")
+            self._by_prefix[follow_up.prefix] = follow_up
+
+    @property
+    def helped(self) -> tuple[FollowUp, ...]:
+        """The follow-ups with a help text, for the generated help."""
+        return tuple(f for f in self._by_prefix.values() if f.help)
+
+    def _of(self, correlation: str) -> FollowUp | None:
+        prefix = correlation.split(":", 1)[0] + ":"
+        return self._by_prefix.get(prefix)
+
+    async def on_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        """Handle ``message`` if it answers a correlated message of the bot."""
+        for parent in dict.fromkeys(p for p in (message.reply_to, message.thread_root) if p):
+            correlation = await repo.correlation_of(context.db, parent)
+            follow_up = self._of(correlation) if correlation else None
+            if follow_up is None or follow_up.on_message is None:
+                continue
+            assert correlation is not None
+            if await follow_up.on_message(message, context, correlation):
+                return True
+        return False
+
+    async def on_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        """Handle ``reaction`` if it is on a correlated message of the bot."""
+        correlation = await repo.correlation_of(context.db, reaction.reacts_to)
+        follow_up = self._of(correlation) if correlation else None
+        if follow_up is None or follow_up.on_reaction is None:
+            return False
+        assert correlation is not None
+        return await follow_up.on_reaction(reaction, context, correlation)

@@ -1,0 +1,82 @@
+"""Publish the bot's command descriptions as room state in the rooms it is in.
+
+The contents are built elsewhere (from the declared commands); this adapter only puts
+them, once per room, skipping what is already there. Rooms where the bot may not send
+state (a direct chat someone else created, power level 0) are noted and left alone: the
+help text remains the way to discover the commands there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from nio import AsyncClient, RoomGetStateEventResponse, RoomPutStateResponse
+
+from cpts_bot.domain.errors import MatrixError
+from cpts_bot.matrix.nio_responses import checked
+
+log = logging.getLogger(__name__)
+
+Description = tuple[str, dict[str, Any]]  # state key, content
+
+
+async def publish_in_room(
+    client: AsyncClient, room_id: str, event_type: str, descriptions: Sequence[Description]
+) -> int:
+    """Put every description that differs from the room's state; the number written.
+    Raises :class:`MatrixError` when the homeserver refuses (e.g. not enough power)."""
+    written = 0
+    for key, content in descriptions:
+        current = await client.room_get_state_event(room_id, event_type, key)
+        if isinstance(current, RoomGetStateEventResponse) and current.content == content:
+            continue
+        response = await client.room_put_state(room_id, event_type, content, state_key=key)
+        checked(response, RoomPutStateResponse, "publishing the commands")
+        written += 1
+    return written
+
+
+class CommandStatePublisher:
+    """Publishes the descriptions in each room the bot is in, once per run of the bot."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        event_type: str,
+        descriptions: Sequence[Description],
+        every_seconds: float = 5.0,
+    ) -> None:
+        self._client = client
+        self._event_type = event_type
+        self._descriptions = list(descriptions)
+        self._every = every_seconds
+        self._done: set[str] = set()
+
+    async def publish_new_rooms(self) -> None:
+        for room_id in sorted(set(self._client.rooms) - self._done):
+            self._done.add(room_id)
+            try:
+                written = await publish_in_room(
+                    self._client, room_id, self._event_type, self._descriptions
+                )
+            except MatrixError as error:
+                log.info(
+                    "commands not published in room",
+                    extra={"room_id": room_id, "error": str(error)},
+                )
+                continue
+            if written:
+                log.info("commands published", extra={"room_id": room_id, "count": written})
+
+    async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
+        """After the first sync, publish in every room, then in each room joined later."""
+        await ready.wait()
+        while not stop.is_set():
+            await self.publish_new_rooms()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self._every)
+            except TimeoutError:
+                pass

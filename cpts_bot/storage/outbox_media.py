@@ -1,0 +1,59 @@
+"""Images in the outbox: an added action ``image`` whose bytes live in ``outbox_media``.
+
+The Matrix adapter uploads the bytes (encrypted attachment in an encrypted room) and
+posts an ``m.image`` with the payload's caption; the row's transaction id keys both.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import aiosqlite
+
+from cpts_bot.storage.outbox import OutboxWriter
+
+ACTION_IMAGE = "image"  # target: room id; bytes in outbox_media under the same txn_id
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height read from a PNG header; ValueError if ``data`` is not a PNG."""
+    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def queue_image(
+    outbox_writer: OutboxWriter,
+    room_id: str,
+    filename: str,
+    png_bytes: bytes,
+    caption: str,
+    *,
+    correlation: str | None = None,
+) -> str:
+    """Queue a PNG image for ``room_id`` in the current transaction; return its txn id."""
+    width, height = png_size(png_bytes)
+    payload = {
+        "filename": filename,
+        "caption": caption,
+        "mimetype": "image/png",
+        "size": len(png_bytes),
+        "width": width,
+        "height": height,
+    }
+    # The outbox writer's own queueing keeps one txn id format and one row layout.
+    txn_id = await outbox_writer._queue(ACTION_IMAGE, room_id, payload, correlation)
+    await outbox_writer.db.execute(
+        "INSERT INTO outbox_media (txn_id, mimetype, data) VALUES (?, ?, ?)",
+        (txn_id, "image/png", png_bytes),
+    )
+    return txn_id
+
+
+async def media_bytes(db: aiosqlite.Connection, txn_id: str) -> bytes | None:
+    """The bytes queued under ``txn_id`` (for the sender side)."""
+    async with db.execute("SELECT data FROM outbox_media WHERE txn_id = ?", (txn_id,)) as cursor:
+        row = await cursor.fetchone()
+    return bytes(row[0]) if row else None
