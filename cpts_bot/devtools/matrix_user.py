@@ -4,6 +4,7 @@ chat and the tests: it keeps syncing and records what it receives, decrypted."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,8 +195,7 @@ class MatrixUser:
         if extra:
             content.update(extra)
         await self._wait_room_known(room_id)
-        if self.client.should_query_keys:
-            await self.client.keys_query()
+        await self._wait_member_devices(room_id)
         response = await self.client.room_send(
             room_id, "m.room.message", content, ignore_unverified_devices=True
         )
@@ -211,6 +211,37 @@ class MatrixUser:
                 if room_id in self.client.rooms:
                     return
                 await asyncio.sleep(0.1)
+
+    async def _wait_member_devices(self, room_id: str, timeout: float = 10) -> None:
+        """Know a device of every member before sending in an encrypted room.
+
+        A member who joined a moment ago may not have its device keys known yet (its
+        device list change comes in a later sync): the room key would then go to nobody
+        of theirs, and they could never read this message. Query until each member has a
+        device; after ``timeout``, send anyway (a member may really have none)."""
+        client = self.client
+        assert client is not None
+        room = client.rooms.get(room_id)
+        if room is None or not room.encrypted:
+            if client.should_query_keys:
+                await client.keys_query()
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while True:
+                    missing = [
+                        user
+                        for user in room.users
+                        if user != client.user_id
+                        and not list(client.device_store.active_user_devices(user))
+                    ]
+                    if missing and client.olm is not None:
+                        client.olm.users_for_key_query.update(missing)
+                    if client.should_query_keys:
+                        await client.keys_query()
+                    if not missing:
+                        return
+                    await asyncio.sleep(0.2)
 
     async def react(self, room_id: str, event_id: str, key: str, encrypted: bool = False) -> str:
         """React to ``event_id``. matrix-nio sends reactions in clear; ``encrypted`` sends
