@@ -20,6 +20,7 @@ from cpts_bot.chat.command_descriptions import describe
 from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
+from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
@@ -41,12 +42,12 @@ from cpts_bot.matrix.matrix_chat_gateway import (
 )
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
-from cpts_bot.matrix.room_powers_check import check_room_powers
+from cpts_bot.matrix.room_powers_check import room_findings
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
+from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
-from cpts_bot.services.answer_directory_query import DirectoryFeature
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -58,8 +59,8 @@ from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
 from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
-from cpts_bot.services.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.services.request_tracking import RecentQuestions
+from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
 from cpts_bot.services.territorial_alerts import (
     PIN_CORRELATION_PREFIX,
     AlertSettings,
@@ -278,7 +279,8 @@ class BotApp:
         rooms (once per start, after the first sync has joined them)."""
         assert self.client is not None and self.database is not None and self.gateway
         try:
-            findings = await check_room_powers(self.client, self.database, self.config)
+            findings = await room_findings(self.client, monitored_rooms(self.config))
+            await report_room_powers(self.database, self.config, findings, datetime.now(UTC))
         except Exception:
             log.exception("room power check failed")
             return

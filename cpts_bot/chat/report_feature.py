@@ -8,7 +8,7 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pa
 from cpts_bot.domain.monthly_stats import parse_report_month
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.publish_monthly_report import post_report
+from cpts_bot.reporting.publish_monthly_report import post_report
 
 COMMAND = re.compile(r"^!?(?:rapport|report)\b(.*)$", re.S)
 

@@ -8,6 +8,7 @@ posted by mistake). The defaults are the Matrix specification's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -45,3 +46,18 @@ def missing_powers(levels: Mapping[str, Any], user_id: str) -> list[Power]:
     """The powers ``user_id`` lacks under ``levels`` (in the order of :class:`Power`)."""
     mine = user_level(levels, user_id)
     return [power for power in Power if mine < required_level(levels, power)]
+
+
+@dataclass(frozen=True)
+class RoomFinding:
+    """One alert or duty room: its name, and what the bot lacks there (``member``
+    False: the bot is not in the room at all)."""
+
+    room_id: str
+    name: str
+    missing: tuple[Power, ...] = ()
+    member: bool = True
+
+    @property
+    def has_problem(self) -> bool:
+        return bool(self.missing) or not self.member

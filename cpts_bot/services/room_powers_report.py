@@ -5,12 +5,13 @@ an urgent alert goes out unheard."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from datetime import datetime
 
 from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.room_powers import Power
+from cpts_bot.domain.room_powers import Power, RoomFinding
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
@@ -20,21 +21,6 @@ POWER_LABELS = {
     Power.PIN: N_("pin messages (alerts in force)"),
     Power.REDACT: N_("remove messages"),
 }
-
-
-@dataclass(frozen=True)
-class RoomFinding:
-    """One alert or duty room: its name, and what the bot lacks there (``member``
-    False: the bot is not in the room at all)."""
-
-    room_id: str
-    name: str
-    missing: tuple[Power, ...] = ()
-    member: bool = True
-
-    @property
-    def has_problem(self) -> bool:
-        return bool(self.missing) or not self.member
 
 
 def monitored_rooms(config: RoomsConfig) -> list[str]:
@@ -84,3 +70,11 @@ async def warn_coordination(
         return False
     await outbox.send(str(config.rooms.coordination), Reply(text))
     return True
+
+
+async def report_room_powers(
+    database: Database, config: RoomsConfig, findings: list[RoomFinding], now: datetime
+) -> bool:
+    """Queue the warning (if any) in the coordination room, in one transaction."""
+    async with database.transaction() as db:
+        return await warn_coordination(OutboxWriter(db, now), config, findings)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from directory_fixtures import index, territory
 
+from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
-from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from directory_fixtures import index, territory
 
+from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
@@ -19,7 +20,6 @@ from cpts_bot.domain.professional_matcher import search
 from cpts_bot.domain.query_parser import ConversationContext, Intent, Lexicon, parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.i18n import Translator
-from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import Rooms, RoomsConfig, Sector, Territory
 from cpts_bot.storage.database import Database

@@ -16,6 +16,7 @@ from directory_fixtures import index, territory
 
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message
+from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.incoming import IncomingMessage
@@ -24,7 +25,6 @@ from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_retention
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.answer_directory_query import DirectoryFeature, StaticIndexProvider
 from cpts_bot.services.data_minimisation import apply_retention_policy
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.request_tracking import RecentQuestions
