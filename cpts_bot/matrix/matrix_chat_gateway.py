@@ -190,11 +190,10 @@ class MatrixChatGateway:
             lanes.setdefault(await self._lane_of(row), []).append(row)
         limit = asyncio.Semaphore(SENDS_AT_ONCE)
         failures: list[SendFailed] = []
-        # The recipients' keys, for the whole batch at once, while the first direct chats
-        # are being created; no send waits for more than that.
-        keys_ready = asyncio.ensure_future(self._prepare_recipients(rows, list(lanes)))
+        first_ready, all_ready = self._prepare_in_two_steps(lanes)
 
-        async def run_lane(lane: list[repo.OutboxRow]) -> None:
+        async def run_lane(index: int, lane: list[repo.OutboxRow]) -> None:
+            keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
             for row in lane:
                 if stop.is_set():
                     return
@@ -206,11 +205,31 @@ class MatrixChatGateway:
 
         # Lanes start in the order of their first row: the first recipients first.
         try:
-            await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
+            await asyncio.gather(*(run_lane(i, lane) for i, lane in enumerate(lanes.values())))
         finally:
-            await keys_ready
+            await all_ready
         if failures:
             raise failures[0]
+
+    def _prepare_in_two_steps(
+        self, lanes: dict[str, list[repo.OutboxRow]]
+    ) -> tuple[asyncio.Future[None], asyncio.Future[None]]:
+        """The recipients' keys, while the first direct chats are being created: those
+        of the first lanes first (so that the first recipients hear at once), then the
+        whole batch's in one go. Two futures: the first lanes' keys, everyone's."""
+        first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        head = list(lanes.items())[:DIRECT_ROOMS_AT_ONCE]
+
+        async def prepare() -> None:
+            try:
+                head_rows = [row for _, lane in head for row in lane]
+                await self._prepare_recipients(head_rows, [room for room, _ in head])
+            finally:
+                first.set_result(None)
+            rows = [row for lane in lanes.values() for row in lane]
+            await self._prepare_recipients(rows, list(lanes))
+
+        return first, asyncio.ensure_future(prepare())
 
     def _recipients(self, rows: list[repo.OutboxRow]) -> set[str]:
         """Everyone a room key may go to for ``rows``: the targets of direct messages and
@@ -283,7 +302,12 @@ class MatrixChatGateway:
         count = 0
         for room_id in dict.fromkeys(room_ids):
             room = self._client.rooms.get(room_id)
-            if room is None or not room.encrypted or not olm.should_share_group_session(room_id):
+            if (
+                room is None
+                or not room.encrypted
+                or room_id in self._client.sharing_session  # a send is sharing it
+                or not olm.should_share_group_session(room_id)
+            ):
                 continue
             try:
                 chunks = list(
