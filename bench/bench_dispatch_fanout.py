@@ -17,7 +17,12 @@ Measured, each time from the moment the request (or the accept) is sent:
 - after a professional replies "je prends": time until each of the N-1 others has been
   told: their broadcast edited to "[Pris par …]" (the only message they get).
 
-Usage: python bench/bench_dispatch_fanout.py [--professionals 100]
+The whole run is done on Synapse with SQLite, then again on Synapse with PostgreSQL (its
+production database: a throw-away cluster of its own, on a Unix socket, needs initdb and
+postgres on PATH or in CPTS_POSTGRES_BIN), with each request's CPU on the homeserver
+summed per kind of request and phase from Synapse's request log.
+
+Usage: python bench/bench_dispatch_fanout.py [--professionals 100] [--database both]
 """
 
 from __future__ import annotations
@@ -581,7 +586,11 @@ def render(count: int, result: Run) -> str:
         "exempted from Synapse's rate limits (admin API override_ratelimit), as "
         "docs/dispatch.md asks operators to do. Both send to up to "
         f"{SENDS_AT_ONCE} rooms at once (the outbox's lanes: one per room, in order within "
-        f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. Times are from the send of the request (or of the accept) to the "
+        f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. The bare "
+        "client does what nio does by itself: a key query, a one-time-key claim and a room "
+        "key share per room before its first send; the bot queries, trusts and claims "
+        "every recipient's keys once per batch and shares the room keys of many rooms per "
+        "to-device request. Times are from the send of the request (or of the accept) to the "
         "decrypted message arriving in the recipient's sync. The bot is a separate "
         f"process. Undecryptable events seen by the professionals: {result.undecryptable}. "
         f"Load average (1 min) before the run {result.load_before:.1f}, after it "
