@@ -18,7 +18,6 @@ import contextlib
 import html
 import io
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -33,8 +32,7 @@ from nio import (
     RoomSendResponse,
     UploadResponse,
 )
-from nio.api import Api, RoomPreset
-from nio.exceptions import OlmUnverifiedDeviceError
+from nio.api import RoomPreset
 
 from cpts_bot.domain.errors import MatrixError
 from cpts_bot.matrix.nio_responses import error_of
@@ -59,9 +57,6 @@ SENDS_AT_ONCE = 16
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
-# Room keys (one Olm-encrypted to-device message per device and room) sent in one
-# request when a batch's rooms need a new Megolm session.
-ROOM_KEYS_PER_REQUEST = 200
 
 
 class SendFailed(MatrixError):
@@ -223,11 +218,11 @@ class MatrixChatGateway:
         async def prepare() -> None:
             try:
                 head_rows = [row for _, lane in head for row in lane]
-                await self._prepare_recipients(head_rows, [room for room, _ in head])
+                await self._prepare_recipients(head_rows)
             finally:
                 first.set_result(None)
             rows = [row for lane in lanes.values() for row in lane]
-            await self._prepare_recipients(rows, list(lanes))
+            await self._prepare_recipients(rows)
 
         return first, asyncio.ensure_future(prepare())
 
@@ -242,7 +237,7 @@ class MatrixChatGateway:
                 users.update(room.users)
         return users
 
-    async def _prepare_recipients(self, rows: list[repo.OutboxRow], rooms: list[str]) -> None:
+    async def _prepare_recipients(self, rows: list[repo.OutboxRow]) -> None:
         """One device-key query, one trust update and one one-time-key claim for every
         recipient of a batch, instead of one of each per room (a first dispatch to a
         hundred new direct chats). Best effort: on failure, each send does its own."""
@@ -262,7 +257,6 @@ class MatrixChatGateway:
             missing = olm.get_missing_sessions(sorted(users))
             if missing:
                 _check(await self._client.keys_claim(missing))
-            await self._share_room_keys([room for room in rooms if room in self._client.rooms])
         except Exception as error:  # the sends then query and claim room by room
             log.warning("preparing the recipients' keys failed", extra={"error": repr(error)})
 
@@ -273,81 +267,6 @@ class MatrixChatGateway:
             room_id = await repo.direct_room_of(self._database, row.target)
             return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
         return row.target
-
-    async def _share_room_keys(self, room_ids: list[str]) -> None:
-        """Share the room keys of every room of ``room_ids`` that needs a new Megolm
-        session (a new chat, or members changed since the last send) in a few to-device
-        requests, many rooms per request, instead of one request per room before its
-        send. The sessions count as shared once every request went through; otherwise
-        each room shares its own on send, as nio does."""
-        olm = self._client.olm
-        assert olm is not None
-        requests, shared = self._room_key_messages(room_ids)
-        for messages in requests:
-            await self._send_to_devices(messages)
-        for room_id, devices in shared.items():
-            session = olm.outbound_group_sessions[room_id]
-            session.users_shared_with.update(devices)
-            session.shared = True
-
-    def _room_key_messages(
-        self, room_ids: list[str]
-    ) -> tuple[list[dict[str, dict[str, Any]]], dict[str, set[tuple[str, str]]]]:
-        """The to-device requests (user → device → Olm message) carrying the keys of the
-        rooms that need sharing, and the devices each room's key goes to."""
-        olm = self._client.olm
-        assert olm is not None
-        requests: list[dict[str, dict[str, Any]]] = [{}]
-        shared: dict[str, set[tuple[str, str]]] = {}
-        count = 0
-        for room_id in dict.fromkeys(room_ids):
-            room = self._client.rooms.get(room_id)
-            if (
-                room is None
-                or not room.encrypted
-                or room_id in self._client.sharing_session  # a send is sharing it
-                or not olm.should_share_group_session(room_id)
-            ):
-                continue
-            try:
-                chunks = list(
-                    olm.share_group_session_parallel(
-                        room_id, list(room.users), ignore_unverified_devices=self._gate is None
-                    )
-                )
-            except OlmUnverifiedDeviceError:
-                continue  # the room's own send sorts the new device out
-            shared[room_id] = set()
-            for _, to_device in chunks:
-                for user_id, devices in to_device["messages"].items():
-                    for device_id, content in devices.items():
-                        if count >= ROOM_KEYS_PER_REQUEST or device_id in requests[-1].get(
-                            user_id, {}
-                        ):
-                            requests.append({})
-                            count = 0
-                        requests[-1].setdefault(user_id, {})[device_id] = content
-                        shared[room_id].add((user_id, device_id))
-                        count += 1
-        return [messages for messages in requests if messages], shared
-
-    async def _send_to_devices(self, messages: dict[str, dict[str, Any]]) -> None:
-        method, path, data = Api.to_device(
-            self._client.access_token, "m.room.encrypted", {"messages": messages}, uuid.uuid4()
-        )
-        # The token goes in the header only: Synapse refuses a request carrying both.
-        response = await self._client.send(
-            method,
-            path.split("?", 1)[0],
-            data,
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {self._client.access_token}",
-            },
-        )
-        async with response:
-            if response.status != 200:
-                raise SendFailed(f"room keys refused: HTTP {response.status}", transient=True)
 
     async def _send_row(
         self,
