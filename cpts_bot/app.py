@@ -224,7 +224,6 @@ class BotApp:
         publisher = CommandStatePublisher(
             client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
         )
-        gateway.with_new_room_state(publisher.initial_state(), publisher.published_with)
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:

@@ -54,29 +54,9 @@ class CommandStatePublisher:
         self._descriptions = list(descriptions)
         self._every = every_seconds
         self._done: set[str] = set()
-        self._seen: set[str] = set()
-
-    def initial_state(self) -> list[dict[str, Any]]:
-        """The descriptions as ``initial_state`` of a room the bot creates (its direct
-        chats): written with the room, no request of their own afterwards."""
-        return [
-            {"type": self._event_type, "state_key": key, "content": content}
-            for key, content in self._descriptions
-        ]
-
-    def published_with(self, room_id: str) -> None:
-        """``room_id`` was created with :meth:`initial_state`: nothing left to publish."""
-        self._done.add(room_id)
 
     async def publish_new_rooms(self) -> None:
-        """Publish in the rooms seen at the previous pass: a direct chat the bot is
-        creating shows in the sync before its creation returns, and comes with the
-        descriptions already (:meth:`published_with`)."""
-        ready = self._seen - self._done
-        self._seen |= set(self._client.rooms)
-        for room_id in sorted(ready):
-            if room_id in self._done:
-                continue
+        for room_id in sorted(set(self._client.rooms) - self._done):
             self._done.add(room_id)
             try:
                 written = await publish_in_room(

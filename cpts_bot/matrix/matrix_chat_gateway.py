@@ -128,17 +128,7 @@ class MatrixChatGateway:
         self._listeners: list[tuple[str, SentListener]] = []
         self._failure_listeners: list[tuple[str, FailedListener]] = []
         self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
-        self._new_room_state: list[dict[str, Any]] = []
-        self._room_created: list[Callable[[str], None]] = []
         self.sent_count = 0
-
-    def with_new_room_state(
-        self, events: list[dict[str, Any]], created: Callable[[str], None]
-    ) -> None:
-        """Write ``events`` as initial state of every direct chat the bot creates (e.g.
-        its command descriptions) and call ``created(room_id)`` for each."""
-        self._new_room_state.extend(events)
-        self._room_created.append(created)
 
     def on_sent(self, prefix: str, listener: SentListener) -> None:
         """Call ``listener(db, correlation, room_id, event_id)`` after a correlated send."""
@@ -474,14 +464,11 @@ class MatrixChatGateway:
                         "type": "m.room.encryption",
                         "state_key": "",
                         "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-                    },
-                    *self._new_room_state,
+                    }
                 ],
             )
         )
         assert isinstance(response, RoomCreateResponse)
-        for created in self._room_created:
-            created(response.room_id)
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
         self._know_new_room(response.room_id, user_id)

@@ -16,9 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from nio import RoomGetEventResponse, RoomGetStateResponse
 
-from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
 from cpts_bot.domain.times import PARIS
 
@@ -125,23 +123,6 @@ def broadcasts(user: MatrixUser, bot_id: str, number: int) -> list[Received]:
     ]
 
 
-async def commands_came_with_the_chat(user: MatrixUser, bot_id: str, first: Received) -> None:
-    """The bot's command descriptions are in the direct chat's state, written no later
-    than the first message (with the chat's creation)."""
-    assert user.client is not None
-    state = await user.client.room_get_state(first.room_id)
-    assert isinstance(state, RoomGetStateResponse), state
-    commands = [
-        event
-        for event in state.events
-        if event["type"] == COMMANDS_EVENT_TYPE and event["sender"] == bot_id
-    ]
-    assert commands, "no command description in the direct chat"
-    message = await user.client.room_get_event(first.room_id, first.event_id)
-    assert isinstance(message, RoomGetEventResponse), message
-    assert all(event["origin_server_ts"] <= message.event.server_timestamp for event in commands)
-
-
 async def wait_broadcast(user: MatrixUser, bot_id: str, number: int) -> Received:
     found = await user.wait_for(lambda me: broadcasts(me, bot_id, number), timeout=60)
     return found[0]
@@ -174,8 +155,6 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
         assert message.decrypted
         assert "pansement post-op" in message.body
         assert "Lilas" not in message.body and "06 12 34 56 78" not in message.body
-    # The bot wrote its command descriptions with each direct chat, not after the fact.
-    await commands_came_with_the_chat(on_duty[0], bot.user_id, first[0])
 
     # 2. Two accept at the same moment (a reply and a reaction): exactly one wins.
     alice, bruno, chloe = on_duty
