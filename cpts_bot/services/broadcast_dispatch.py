@@ -99,14 +99,20 @@ async def select_recipients(
 
 
 async def create_dispatch(
-    deps: DispatchDeps, requester: str, request_room: str, fields: RequestFields
+    deps: DispatchDeps,
+    requester: str,
+    request_room: str,
+    fields: RequestFields,
+    usual: str | None = None,
 ) -> Dispatch:
-    """Record a complete request as an open dispatch (then :func:`broadcast` it)."""
+    """Record a complete request as an open dispatch (then send it); ``usual``: the
+    patient's usual professional, asked alone first."""
     missing = fields.missing()
     if missing:
         raise ValueError(f"incomplete request: {missing}")
     policy = deps.policy
-    first = policy.step(0)
+    first = policy.step(0, usual=usual is not None, urgent=fields.urgent)
+    expire_after = policy.expire_after_for(usual=usual is not None, urgent=fields.urgent)
     new = repo.NewDispatch(
         requester=requester,
         request_room=request_room,
@@ -117,8 +123,9 @@ async def create_dispatch(
         what=str(fields.what),
         details=fields.details,
         urgent=fields.urgent,
-        expires_at=deps.now + policy.expire_after,
+        expires_at=deps.now + expire_after,
         next_step_at=deps.now + first.delay if first else None,
+        usual_professional=usual,
     )
     return await repo.create(deps.db, new, deps.now)
 
@@ -147,11 +154,14 @@ def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translato
     )
 
 
-async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
-    """Send ``dispatch`` to ``user_ids`` (already recorded as recipients)."""
+async def send_to(
+    deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str], *, direct: bool = False
+) -> None:
+    """Send ``dispatch`` to ``user_ids`` (already recorded as recipients); ``direct``:
+    in their direct chats even when the profession has a duty room."""
     if not user_ids:
         return
-    room = duty_room_for(deps, dispatch.profession)
+    room = None if direct else duty_room_for(deps, dispatch.profession)
     if room is not None:
         translator = Translator(deps.config.language)
         names = [await deps.display_name(user_id) for user_id in user_ids]
