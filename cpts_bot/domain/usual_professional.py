@@ -58,9 +58,10 @@ def _profession_before(prefix: str) -> tuple[str, int] | None:
         return None
     words = match.group(1)
     candidates = [(words, match.start(1))]
-    if re.search(r"[\s-]", words):
-        last = re.split(r"[\s-]", words)[-1]
-        candidates.append((last, match.end(1) - len(last)))
+    for separators in (r"\s", r"[\s']", r"[\s'-]"):
+        last = re.split(separators, words)[-1]
+        if last != words:
+            candidates.append((last, match.end(1) - len(last)))
     for word, start in candidates:
         code = profession_code(word)
         if code is not None or word in _GENERIC:
