@@ -177,7 +177,7 @@ async def test_the_taker_then_the_coordination_once_each_across_a_restart(
     assert told.target == "!coordination:cpts.test"
     assert told.text.startswith("Le déclenchement n°1 (IDE, Hyères, lun. 23 nov. 20:00), pris par")
     assert "Alice" in told.text and "0612345678" in told.text
-    assert "n'est toujours pas marqué fait malgré un rappel" in told.text
+    assert "n'est toujours pas noté comme réalisé malgré un rappel" in told.text
     assert await desk.remind(DUE + timedelta(days=2)) == []
     notes = await database.fetch_all(
         "SELECT event, note FROM dispatch_transitions WHERE event = 'remind' ORDER BY id"
