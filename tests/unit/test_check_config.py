@@ -119,8 +119,7 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
         ),
         (
             GOOD_ENV,
-            GOOD_ROOMS
-            + "dispatch:\n  usual_first_minutes: 5\n  usual_first_urgent_minutes: 20\n",
+            GOOD_ROOMS + "dispatch:\n  usual_first_minutes: 5\n  usual_first_urgent_minutes: 20\n",
             "rooms.yaml: dispatch: usual_first_urgent_minutes (the wait of an urgent request "
             "for the usual professional) must not be longer than usual_first_minutes",
         ),

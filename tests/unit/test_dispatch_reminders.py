@@ -183,6 +183,8 @@ async def test_the_taker_then_the_coordination_once_each_across_a_restart(
         "SELECT event, note FROM dispatch_transitions WHERE event = 'remind' ORDER BY id"
     )
     assert [tuple(row) for row in notes] == [("remind", "taker"), ("remind", "coordination")]
+    [status] = await desk.say(COORDINATOR, "statut 1", DUE + timedelta(days=2))
+    assert status.text.count("rappel envoyé") == 2
     await database.close()
 
 

@@ -145,6 +145,8 @@ async def test_when_the_usual_professional_takes_it_nobody_else_is_asked(
         assert asked(await desk.tick(NOW + timedelta(minutes=minutes))) == set()
     rows = await database.fetch_all("SELECT user_id FROM dispatch_recipients")
     assert [row[0] for row in rows] == [CARLA]
+    [status] = await desk.say(COORDINATOR, "statut 1", NOW + timedelta(hours=5))
+    assert "Professionnel habituel (demandé d'abord) : Carla." in status.text
 
 
 async def test_when_the_usual_professional_declines_the_others_are_asked_at_once(
