@@ -33,9 +33,9 @@ CALENDAR = [
     ("{weekdays} except public holidays", "{weekdays} sauf les jours fériés"),
     ("Public holidays: {days}", "Jours fériés : {days}"),
     (
-        "On Sundays and public holidays ({days} days): {requests} requests,"
-        " {dispatches} dispatches",
-        "Dimanches et jours fériés ({days} jours) : {requests} demandes,"
-        " {dispatches} déclenchements",
+        "On Sundays and public holidays ({days} days): requests {requests},"
+        " dispatches {dispatches}",
+        "Dimanches et jours fériés ({days} jours) : demandes {requests},"
+        " déclenchements {dispatches}",
     ),
 ]

@@ -308,8 +308,12 @@ class RotaFeature:
                     periods="; ".join(format_period(leave, translator) for leave in leaves),
                 )
             )
-        lines.extend(await self._calendar_file(command, message, duties, deps, context))
+        lines.extend(self._calendar_note(command, message, duties, translator))
         await context.outbox.reply(Reply("\n".join(lines)))
+        if command.calendar_file and duties:  # after the text, in the direct chat
+            await send_duties_calendar(
+                context, message.sender, duties, deps.gazetteer, calendar, context.now
+            )
         return True
 
     def _duty_line(
@@ -324,23 +328,19 @@ class RotaFeature:
             + (f" ({holiday})" if holiday else "")
         )
 
-    async def _calendar_file(
+    def _calendar_note(
         self,
         command: RotaCommand,
         message: IncomingMessage,
         duties: list[Duty],
-        deps: DispatchDeps,
-        context: HandlerContext,
+        translator: Translator,
     ) -> list[str]:
-        """Send the .ics file when asked, and say where it is (the help tells how)."""
-        _ = context._
+        """Where the .ics file is when asked for one (the help tells how to ask)."""
+        _ = translator.gettext
         if not command.calendar_file:
             return []
         if not duties:
             return [_("No calendar file: there is no duty to put in it.")]
-        await send_duties_calendar(
-            context, message.sender, duties, deps.gazetteer, _calendar(context), context.now
-        )
         if message.is_direct:
             return [_("Your calendar file (.ics) follows, to open with your calendar app.")]
         return [_("Your calendar file (.ics) is in our direct chat.")]

@@ -26,8 +26,8 @@ def render_rest_day_lines(figures: RestDayFigures, translator: Translator) -> li
     if figures.requests or figures.dispatches:
         lines.append(
             translator.gettext(
-                "On Sundays and public holidays ({days} days): {requests} requests,"
-                " {dispatches} dispatches",
+                "On Sundays and public holidays ({days} days): requests {requests},"
+                " dispatches {dispatches}",
                 days=format_decimal(figures.days, locale=locale),
                 requests=format_decimal(figures.requests, locale=locale),
                 dispatches=format_decimal(figures.dispatches, locale=locale),
