@@ -33,6 +33,10 @@ CALENDAR = [
     ("{weekdays} except public holidays", "{weekdays} sauf les jours fériés"),
     ("Public holidays: {days}", "Jours fériés : {days}"),
     (
+        "Duties on Sundays and public holidays: {items}",
+        "Gardes des dimanches et jours fériés : {items}",
+    ),
+    (
         "On Sundays and public holidays ({days} days): requests {requests},"
         " dispatches {dispatches}",
         "Dimanches et jours fériés ({days} jours) : demandes {requests},"

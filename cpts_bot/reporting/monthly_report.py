@@ -11,6 +11,7 @@ import aiosqlite
 from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
+from cpts_bot.domain.duty_rota import on_duty_during
 from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.domain.rest_day_stats import rest_day_figures
@@ -26,7 +27,7 @@ from cpts_bot.reporting.labels import (
 )
 from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
 from cpts_bot.reporting.rest_days_report import render_rest_day_lines
-from cpts_bot.storage import medecin_traitant_repository
+from cpts_bot.storage import medecin_traitant_repository, rota_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -219,7 +220,11 @@ async def build_monthly_report(
     alerts = await alert_rows_between(db, month)
     stats = compute_monthly_stats(month, requests, alerts)
     title, lines = render_lines(stats, translator, commune_names)
-    rest_days = rest_day_figures(month, requests, holidays, translator.language)
+    start, end = month.start_utc(), month.end_utc()
+    rota = await rota_repository.load_rota(db, start, end, holidays)
+    rest_days = rest_day_figures(
+        month, requests, holidays, translator.language, on_duty_during(rota, start, end)
+    )
     lines.extend(render_rest_day_lines(rest_days, translator))
     desk = await medecin_traitant_repository.figures(db, month.start_utc(), month.end_utc())
     desk_lines = render_medecin_traitant_lines(desk, translator, commune_names)

@@ -86,7 +86,7 @@ async def test_my_duties_calendar_file_arrives_encrypted_and_parses(users, make_
     reply = await nurse.wait_reply(await nurse.send(room, "mes gardes calendrier"), timeout=60)
     assert reply.decrypted
     assert reply.body.startswith("Vos gardes :")
-    assert "Votre fichier calendrier (.ics)" in reply.body
+    assert "Votre fichier calendrier (.ics) suit" in reply.body
     async with asyncio.timeout(60):
         while not files:
             arrived.clear()
@@ -97,7 +97,8 @@ async def test_my_duties_calendar_file_arrives_encrypted_and_parses(users, make_
     assert content["filename"] == "gardes.ics"
     assert content["info"]["mimetype"] == "text/calendar"
     assert "url" not in content  # encrypted: only ``file`` with its keys
-    assert direct.encrypted and len(direct.users) == 2  # the bot's direct chat with her
+    # In her direct chat with the bot, the one she opened and asked in.
+    assert direct.room_id == room and direct.encrypted
 
     response = await nurse.client.download(mxc=received.url)
     assert isinstance(response, MemoryDownloadResponse), response

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.duty_rota import duties_between
+from cpts_bot.domain.duty_rota import OneOffShift, WeeklySlot, duties_between
 from cpts_bot.domain.holiday_slots import HolidayRule
 from cpts_bot.domain.monthly_stats import Month, RequestRow
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
@@ -107,11 +107,25 @@ def test_rest_day_figures_follow_the_territory() -> None:
 
 
 async def test_the_monthly_report_names_holidays_and_counts_their_activity(database) -> None:
+    sundays_and_holidays = WeeklySlot(
+        "@a:cpts.test", "60", frozenset(), 6, time(8), time(20), holidays=HolidayRule.ALSO
+    )
+    night = OneOffShift(
+        "@b:cpts.test", "10", frozenset(), paris(2026, 12, 26, 20), paris(2026, 12, 27, 8)
+    )
+    weekday = OneOffShift(
+        "@b:cpts.test", "10", frozenset(), paris(2026, 12, 22, 8), paris(2026, 12, 22, 20)
+    )
     async with database.transaction() as db:
         for row in ROWS:
             await record_request(
                 db, TrackedRequest(row.requested_at, row.kind, row.category, row.outcome)
             )
+        await rota_repository.add_slot(
+            db, sundays_and_holidays, "chat", "@c:cpts.test", paris(2026, 11, 1)
+        )
+        for shift in (night, weekday):
+            await rota_repository.add_shift(db, shift, "chat", "@c:cpts.test", paris(2026, 11, 1))
         moselle = await build_monthly_report(
             db, DECEMBER, Translator("fr"), charts=False, holidays=MOSELLE
         )
@@ -120,3 +134,7 @@ async def test_the_monthly_report_names_holidays_and_counts_their_activity(datab
     assert "• Dimanches et jours fériés (6 jours) : demandes 3, déclenchements 2" in moselle.text
     assert "• Public holidays: Christmas Day (Fri 25 Dec)" in lyon.text
     assert "• On Sundays and public holidays (5 days): requests 2, dispatches 1" in lyon.text
+    # Sundays 6, 13, 20, 27 and Christmas (and Saint-Étienne in Moselle) for the nurse; the
+    # doctor's night of the 26th counts in Moselle only, the 22nd (a Tuesday) nowhere.
+    assert "• Gardes des dimanches et jours fériés : IDE 6, médecin 1" in moselle.text
+    assert "• Duties on Sundays and public holidays: nurse 5" in lyon.text
