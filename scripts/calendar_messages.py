@@ -29,6 +29,12 @@ CALENDAR = [
         "garde @nom:serveur IDE {commune} dimanches et jours fériés 8h-20h",
     ),
     ("public holidays", "les jours fériés"),
+    (
+        "One day per slot with public holidays: send one line per day, e.g. “… samedi 8h-20h”"
+        " then “… dimanches et jours fériés 8h-20h”.",
+        "Un seul jour par créneau avec les jours fériés : envoyez une ligne par jour, par"
+        " exemple « … samedi 8h-20h » puis « … dimanches et jours fériés 8h-20h ».",
+    ),
     ("{weekdays} and public holidays", "{weekdays} et les jours fériés"),
     ("{weekdays} except public holidays", "{weekdays} sauf les jours fériés"),
     ("Public holidays: {days}", "Jours fériés : {days}"),

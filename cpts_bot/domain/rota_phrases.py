@@ -100,6 +100,7 @@ _WEEKLY = re.compile(
     + "|".join(WEEKDAYS)
     + r")s?(?:\s+(?:de\s+)?chaque\s+semaine)?(?![a-z])"
 )
+_ANY_WEEKDAY = re.compile(r"(?<![a-z])(?:" + "|".join(WEEKDAYS) + r")s?(?![a-z])")
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
 
@@ -114,6 +115,10 @@ class RotaError:
 ERROR_NEED_TIMES = N_("Give the hours, e.g. “20h-8h”.")
 ERROR_NEED_DAY = N_("Give the day, e.g. “24/12” or “chaque lundi”.")
 ERROR_NEED_PROFESSION = N_("Give the profession, e.g. IDE, kiné, médecin.")
+ERROR_ONE_DAY_WITH_HOLIDAYS = N_(
+    "One day per slot with public holidays: send one line per day, e.g. “… samedi 8h-20h”"
+    " then “… dimanches et jours fériés 8h-20h”."
+)
 ERROR_NEED_PERIOD = N_("Give the dates, e.g. “du 12 au 20 décembre” or “demain”.")
 
 
@@ -237,6 +242,9 @@ def _shift(
     without_hours = normalized[: match.start()] + " " + normalized[match.end() :]
     holiday_days = find_slot_days(without_hours)
     if holiday_days is not None:
+        others = without_hours[: holiday_days.start] + " " + without_hours[holiday_days.end :]
+        if _ANY_WEEKDAY.search(others):
+            return RotaError(ERROR_ONE_DAY_WITH_HOLIDAYS)
         return RotaCommand(
             RotaCommandKind.SET_WEEKLY,
             user_id=user_id,

@@ -83,6 +83,16 @@ async def test_a_sundays_and_holidays_slot_by_chat(env) -> None:
     )
 
 
+async def test_two_days_with_holidays_is_refused_not_guessed(env) -> None:
+    text = "garde @alice:cpts.test IDE Hyères samedi, dimanche et fériés 8h-20h"
+    assert await text_of(env, COORDINATOR, text) == (
+        "Un seul jour par créneau avec les jours fériés : envoyez une ligne par jour, par"
+        " exemple « … samedi 8h-20h » puis « … dimanches et jours fériés 8h-20h »."
+    )
+    async with env[0].transaction() as db:
+        assert (await rota_repository.load_rota(db, NOW, NOW)).slots == ()
+
+
 async def test_holidays_follow_the_territory(env) -> None:
     await say(env, COORDINATOR, "garde @alice:cpts.test IDE jours fériés 8h-20h")
     question = "IDE de garde le 26/12 à 10h ?"
