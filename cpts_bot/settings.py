@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
+from cpts_bot.domain.shift_swap_policy import SwapPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 
@@ -255,6 +256,7 @@ class RoomsConfig(BaseModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
+    swaps: SwapPolicy = Field(default_factory=SwapPolicy)
     # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
     # this file: see docs/directory-csv.md.
     vocabulary_file: Path | None = None
