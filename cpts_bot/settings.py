@@ -25,9 +25,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
-from cpts_bot.domain.shift_swap_policy import SwapPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
+from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
