@@ -35,7 +35,7 @@ CREATE TABLE shift_swap_messages (
     event_id TEXT PRIMARY KEY,
     room_id  TEXT NOT NULL,
     swap_id  INTEGER NOT NULL REFERENCES shift_swaps (id),
-    kind     TEXT NOT NULL,     -- offer (a colleague's direct chat), requester
+    kind     TEXT NOT NULL,     -- offer (in a colleague's direct chat)
     target   TEXT NOT NULL,
     sent_at  TEXT NOT NULL
 );

@@ -24,7 +24,6 @@ from cpts_bot.storage import shift_swap_repository as repo
 
 PREFIX = "swap:"
 KIND_OFFER = "offer"  # in a colleague's direct chat
-KIND_REQUESTER = "requester"  # to the requester
 
 
 def correlation(swap_id: int, kind: str, target: str) -> str:
