@@ -36,6 +36,7 @@ from cpts_bot.services.shift_swap_texts import (
     offer_text,
     swap_duty,
     tell_coordination,
+    when_text,
 )
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.rota_repository import load_rota
@@ -55,22 +56,23 @@ async def find_duty(
         return choice.duty
     translator = await deps.translator_for(asker)
     _ = translator.gettext
+    said = when_text(when, translator)
     if isinstance(choice, NoDuty):
         if asker == user_id:
-            return _("You have no duty {when} in the rota.", when=when.words)
+            return _("You have no duty {when} in the rota.", when=said)
         name = await deps.display_name(user_id)
-        return _("{name} has no duty {when} in the rota.", name=name, when=when.words)
+        return _("{name} has no duty {when} in the rota.", name=name, when=said)
     if isinstance(choice, SeveralDuties):
         listed = "; ".join(
             duty_text(deps, d.profession, sorted(d.communes), d.start, d.end, translator)
             for d in choice.duties
         )
-        hour = choice.duties[0].start.astimezone(PARIS).strftime("%Hh%M")
+        first = choice.duties[0].start.astimezone(PARIS)
         return _(
             "Several duties {when}: {duties}. Say which with its hour, e.g. “{example}”.",
-            when=when.words,
+            when=said,
             duties=listed,
-            example=f"{when.words} {hour}",
+            example=first.strftime("%d/%m %Hh%M"),
         )
     if isinstance(choice, AlreadyStarted):
         return _("This duty has already started: ask the coordination.")

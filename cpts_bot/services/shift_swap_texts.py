@@ -10,12 +10,13 @@ import aiosqlite
 from babel.dates import format_datetime
 
 from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.shift_swap_models import ShiftSwap
+from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
+    format_moment,
     format_span,
     place_names,
     profession_name,
@@ -54,6 +55,21 @@ def duty_text(
             place_names(sorted(communes), deps.gazetteer, translator),
             f"{day} {format_span(start, end, translator)}",
         ]
+    )
+
+
+def when_text(when: SwapWhen, translator: Translator) -> str:
+    """The time a phrase named, as the reader says it: « le jeu. 24 déc. », « le jeu.
+    24 déc. 20:00 », « du jeu. 24 déc. 20:00 au ven. 25 déc. 08:00 »."""
+    if when.precision == PRECISION_DAY:
+        day = format_datetime(when.start, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+        return translator.gettext("on {day}", day=day)
+    if when.precision == PRECISION_TIME:
+        return translator.gettext("on {day}", day=format_moment(when.start, "time", translator))
+    return translator.gettext(
+        "from {start} to {end}",
+        start=format_moment(when.start, "time", translator),
+        end=format_moment(when.end, "time", translator),
     )
 
 

@@ -124,6 +124,9 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     # (another profession).
     asked = offers(sent)
     assert set(asked) == {BRUNO, CHLOE}
+    async with desk.database.transaction() as db:
+        swap = await repo.get(db, 1)
+    assert swap is not None and swap.expires_at == at(24, 20)  # by default: the duty's start
     assert asked[BRUNO].text.startswith(
         "Remplacement n°1 — Anne cherche quelqu'un pour sa garde : IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00."
@@ -160,7 +163,7 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     # The duty is no longer Anne's: she cannot ask again; the « mes gardes » of the rota
     # now list it under Chloé.
     sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
-    assert [s.text for s in sent] == ["Vous n'avez pas de garde du 24/12 au planning."]
+    assert [s.text for s in sent] == ["Vous n'avez pas de garde le jeu. 24 déc. au planning."]
 
 
 async def test_a_reaction_takes_it_and_a_plain_je_prends_too(desk: Desk) -> None:
@@ -185,7 +188,11 @@ async def test_a_reaction_takes_it_and_a_plain_je_prends_too(desk: Desk) -> None
             "je cherche un remplaçant",
             "Quelle garde ? Donnez sa date, par exemple « ma garde du 24/12 » ou « samedi nuit ».",
         ),
-        (BRUNO, "qui peut me remplacer demain ?", "Vous n'avez pas de garde demain au planning."),
+        (
+            BRUNO,
+            "qui peut me remplacer demain ?",
+            "Vous n'avez pas de garde le mer. 2 déc. au planning.",
+        ),
         (ANNE, "je cherche un remplaçant pour le 31/02", "Le 31 février n'existe pas."),
     ],
 )
@@ -194,13 +201,30 @@ async def test_clear_errors(desk: Desk, sender: str, text: str, answer: str) -> 
     assert [s.text for s in sent] == [answer]
 
 
+async def test_answers_in_english_to_who_chose_english(desk: Desk) -> None:
+    async with desk.database.transaction() as db:
+        await db.execute(
+            "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, 'en', ?)",
+            (BRUNO, "2026-12-01T10:00:00.000000Z"),
+        )
+    sent = await desk.say(BRUNO, "I need cover for my shift tomorrow night")
+    assert [s.text for s in sent] == [
+        "You have no duty from Wed 2 Dec 20:00 to Thu 3 Dec 08:00 in the rota."
+    ]
+    asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+    assert asked[BRUNO].text.startswith(
+        "Cover no. 1 — Anne is looking for someone to take their duty: nurse, Hyères, "
+        "Thu 24 Dec 20:00–08:00."
+    )
+
+
 async def test_several_duties_that_day_must_be_told_apart(desk: Desk) -> None:
     await desk.shift(ANNE, at(24, 8), at(24, 12))
     sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
     assert [s.text for s in sent] == [
-        "Plusieurs gardes du 24/12 : IDE, Hyères, jeu. 24 déc. 08:00–12:00; IDE, Hyères, "
+        "Plusieurs gardes le jeu. 24 déc. : IDE, Hyères, jeu. 24 déc. 08:00–12:00; IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00. Précisez laquelle avec son heure, par exemple "
-        "« du 24/12 08h00 »."
+        "« 24/12 08h00 »."
     ]
     sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12 à 20h")
     assert texts(sent, f"!dm-{ANNE}")[0].startswith(
@@ -330,7 +354,7 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
         (
             COORDINATOR,
             "garde du 23/12 : Bruno remplace @anne:cpts.test",
-            "Anne n'a pas de garde du 23/12 au planning.",
+            "Anne n'a pas de garde le mer. 23 déc. au planning.",
         ),
         (
             COORDINATOR,
