@@ -119,8 +119,8 @@ SHIFT_SWAPS = [
     (
         "Who replaces whom, and when? e.g. “garde du 24/12 nuit : @martin:server remplace "
         "@durand:server”.",
-        "Qui remplace qui, et quand ? Par exemple « garde du 24/12 nuit : @martin:server "
-        "remplace @durand:server ».",
+        "Qui remplace qui, et quand ? Par exemple « garde du 24/12 nuit : @martin:serveur "
+        "remplace @durand:serveur ».",
     ),
     (
         "The replacement must be someone else than the one replaced.",
@@ -175,11 +175,11 @@ SHIFT_SWAPS = [
     ),
     (
         "garde du 24/12 nuit : @martin:server remplace @durand:server",
-        "garde du 24/12 nuit : @martin:server remplace @durand:server",
+        "garde du 24/12 nuit : @martin:serveur remplace @durand:serveur",
     ),
     (
         "remplacer @durand:server par @martin:server le 24/12",
-        "remplacer @durand:server par @martin:server le 24/12",
+        "remplacer @durand:serveur par @martin:serveur le 24/12",
     ),
     ("who replaces them", "qui le remplace"),
     ("the day of the duty (and its hour)", "le jour de la garde (et son heure)"),

@@ -87,7 +87,7 @@ class ShiftSwapFeature:
                     N_("qui peut me remplacer samedi nuit ?"),
                 ),
                 topic=Topic.DUTY,
-                priority=47,
+                priority=46,
                 published=False,  # free phrases
             ),
             Command(
@@ -97,7 +97,7 @@ class ShiftSwapFeature:
                 help=N_("withdraw your request for cover"),
                 examples=(N_("annuler remplacement 3"),),
                 topic=Topic.DUTY,
-                priority=46,
+                priority=47,
                 parameters=(Parameter("number", "integer", N_("the request number"), True),),
             ),
             Command(
