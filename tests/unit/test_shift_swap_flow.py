@@ -16,9 +16,12 @@ from cpts_bot.domain.duty_rota import Leave, OneOffShift, on_duty_at
 from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 from cpts_bot.domain.times import PARIS
+from cpts_bot.services.broadcast_dispatch import select_recipients
+from cpts_bot.services.dispatch_context import DispatchDeps
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.dispatch_support import (
     COORDINATOR,
     HYERES,
@@ -151,6 +154,10 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     assert edits[asked[CHLOE].event_id].startswith("[Vous avez pris cette garde]\n")
     assert len(sent) == 5  # one message per fact
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
+    # A dispatch for that night now goes to Chloé, not to Anne.
+    async with desk.database.transaction() as db:
+        deps = DispatchDeps(db, NOW, OutboxWriter(db, NOW), CONFIG, FEATURE.directory)
+        assert await select_recipients(deps, "60", [HYERES], at(24, 23)) == [CHLOE]
 
     # Bruno's 👍 comes too late: he is told, nothing else changes.
     sent = await desk.react(BRUNO, "👍", asked[BRUNO])
