@@ -399,9 +399,8 @@ class RotaFeature:
                 )
             )
         rota = await rota_repo.load_rota(context.db, period.start, period.end, _calendar(context))
-        clashes = duties_of(
-            Rota(rota.slots, rota.shifts, calendar=rota.calendar), user, period.start, period.end
-        )
+        planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
+        clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
             lines.append(
                 _(
