@@ -3,7 +3,7 @@ jours fériés » slots, « le prochain jour férié », « mes gardes calendrie
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.domain.holiday_slots import HolidayRule
 from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import rota_repository
+from cpts_bot.storage import rota_repository, shift_swap_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox_media import media_bytes
 from tests.unit.dispatch_support import (
@@ -144,3 +144,24 @@ async def test_calendar_words_and_where_the_file_goes(env) -> None:
     )
     # « mes gardes » alone: the text, no file.
     assert [row.action for row in await say(env, ALICE, "mes gardes")] == ["message"]
+
+
+async def test_a_holiday_duty_handed_over_moves_to_the_replacements_calendar(env) -> None:
+    bob = "@bob:cpts.test"
+    await say(env, COORDINATOR, "garde @alice:cpts.test IDE Hyères jours fériés 8h-20h")
+    christmas = datetime(2026, 12, 25, 8, tzinfo=PARIS).astimezone(UTC)
+    async with env[0].transaction() as db:
+        await shift_swap_repository.add_handover(
+            db, ALICE, bob, "60", christmas, christmas + timedelta(hours=12), COORDINATOR, NOW
+        )
+    alice = await say(env, ALICE, "mes gardes calendrier")
+    bobs = await say(env, bob, "mes gardes calendrier")
+    alice_days = {e.decoded("dtstart").date() for e in ics_events(alice)}
+    bob_days = {e.decoded("dtstart").date() for e in ics_events(bobs)}
+    assert date(2026, 12, 25) in bob_days and date(2026, 12, 25) not in alice_days
+    assert date(2027, 1, 1) in alice_days  # her other holidays stay hers
+
+
+def ics_events(sent) -> list:
+    [attached] = [row for row in sent if row.action == "direct_file"]
+    return list(Calendar.from_ical(FILES[attached.id]).walk("VEVENT"))
