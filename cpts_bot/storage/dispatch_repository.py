@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
+from cpts_bot.domain.dispatch_policy import EscalationAction
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.storage import dispatch_tracking
@@ -199,8 +200,11 @@ async def figures(db: aiosqlite.Connection, start: datetime, end: datetime) -> D
         return dispatch_figures([], [])
     async with db.execute(
         "SELECT dispatch_id, event, at FROM dispatch_transitions"
-        " WHERE dispatch_id BETWEEN ? AND ? ORDER BY id",
-        (dispatches[0].id, dispatches[-1].id),
+        " WHERE dispatch_id BETWEEN ? AND ? AND NOT (event = 'escalate' AND note = ?)"
+        " ORDER BY id",
+        # Asking the others after the usual professional is the normal course, not an
+        # escalation for the figures.
+        (dispatches[0].id, dispatches[-1].id, EscalationAction.WIDEN_FROM_USUAL.value),
     ) as cursor:
         rows = [(row[0], row[1], from_iso(row[2])) for row in await cursor.fetchall()]
     return dispatch_figures(dispatches, rows)

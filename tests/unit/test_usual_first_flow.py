@@ -17,6 +17,7 @@ from cpts_bot.domain.dispatch_models import DueKind
 from cpts_bot.domain.times import PARIS
 from cpts_bot.services.dispatch_escalation import DispatchRuntime, run_due_dispatch_steps
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,
@@ -121,6 +122,9 @@ async def test_the_usual_professional_is_asked_alone_then_the_others(
     desk.database = desk.server.database = await Database.open(tmp_path / "bot.sqlite")
     assert asked(await desk.tick(NOW + timedelta(minutes=30))) == {ALICE, BOB}
     assert await desk.tick(NOW + timedelta(minutes=31)) == []
+    async with desk.database.transaction() as db:
+        figures = await repo.figures(db, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert figures.escalated == 0  # asking the others after the usual is the normal course
     # The configured chain follows, from the widening on.
     runtime = DispatchRuntime(desk.database, desk.config, DIRECTORY)
     done = await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=40))
@@ -129,6 +133,9 @@ async def test_the_usual_professional_is_asked_alone_then_the_others(
         "SELECT note FROM dispatch_transitions WHERE event = 'escalate' ORDER BY id"
     )
     assert [row[0] for row in notes] == ["widen_from_usual", "widen_to_neighbours"]
+    async with desk.database.transaction() as db:
+        figures = await repo.figures(db, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert figures.escalated == 1  # by the neighbours' step
     expiry = await desk.database.fetch_all("SELECT expires_at, created_at FROM dispatches")
     assert datetime.fromisoformat(expiry[0][0]) - NOW == timedelta(minutes=90)
     await desk.database.close()
