@@ -228,3 +228,26 @@ async def test_a_usual_professional_on_leave_is_not_waited_for(database: Databas
     assert asked(sent) == {ALICE, BOB}
     confirmation = next(s.text for s in sent if s.target == "!coord:cpts.test")
     assert "Carla est en congé : la demande part à tous." in confirmation
+
+
+async def test_handed_back_by_the_usual_professional_the_others_are_asked_next(
+    database: Database,
+) -> None:
+    desk = Desk(database)
+    broadcast = next(s for s in await desk.say(COORDINATOR, REQUEST) if s.target == CARLA)
+    await desk.say(CARLA, "je prends", NOW + timedelta(minutes=2), reply_to=broadcast)
+    handed_back = await desk.say(CARLA, "je ne peux plus 1", NOW + timedelta(minutes=5))
+    assert asked(handed_back) == set()
+    # The next look at deadlines, long before the usual professional's 30 minutes.
+    assert asked(await desk.tick(NOW + timedelta(minutes=5, seconds=15))) == {ALICE, BOB}
+
+
+async def test_a_relaunch_asks_everyone_asked_before_at_once(database: Database) -> None:
+    desk = Desk(database)
+    await desk.say(COORDINATOR, REQUEST)
+    await desk.tick(NOW + timedelta(minutes=30))  # the others
+    await desk.tick(NOW + timedelta(minutes=90))  # expired
+    relaunched = await desk.say(COORDINATOR, "relancer 1", NOW + timedelta(minutes=95))
+    assert asked(relaunched) == {ALICE, BOB, CARLA}
+    rows = await database.fetch_all("SELECT step_index FROM dispatches")
+    assert [row[0] for row in rows] == [1]  # the chain goes on after the usual's turn
