@@ -2,7 +2,8 @@
 reply or reaction, cancel, hand back, follow.
 
 - "déclenchement IDE domicile Hyères ce soir 20h pansement post-op" (coordinators, and
-  the professionals rooms.yaml allows); missing pieces are asked for one at a time.
+  the professionals rooms.yaml allows); missing pieces are asked for one at a time;
+  « IDE habituelle : Mme Martin » asks the patient's usual professional alone first.
 - Replying "je prends" / "ok" / "dispo" to the dispatch message, or reacting 👍 ✅,
   accepts; "pas dispo" / "non" / ❌ declines; "je ne peux plus" hands it back.
 - "mes déclenchements", "statut 42", "annuler 42", "fait 42", "relancer 42".
