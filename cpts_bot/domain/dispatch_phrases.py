@@ -192,13 +192,16 @@ def _blank(text: str, start: int, end: int) -> str:
 def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
     usual = find_usual_mention(text)
-    if usual is not None:
-        # « son IDE habituelle est Mme Martin »: never broadcast, never a detail.
-        text = _blank(text, usual.start, usual.end)
     normalized = normalize(text)
     trigger = _TRIGGER.match(normalized)
-    public, details = text, ""
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    if usual is not None and (marker is None or usual.start < marker.start()):
+        # « …, son IDE habituelle est Mme Martin » is never broadcast (on a line of its
+        # own, it is among the details the taker gets).
+        text = _blank(text, usual.start, usual.end)
+        normalized = normalize(text)
+        marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    public, details = text, ""
     if marker:
         public = text[: marker.start()]
         details = _DETAILS_LABEL.sub("", text[marker.end() :].strip(), count=1)

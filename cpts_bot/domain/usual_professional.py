@@ -32,7 +32,11 @@ _LINK = re.compile(
     r"(?:(?:est|c'est|sera|:|=|->)\s*)?(?:(?:le|la)\s+)?"
 )
 # The end of the person's clause; « M. Durand », « Dr. X »: a title's dot is not one.
-_END = re.compile(r"[,;\n(]|//|(?<!\bm)(?<!\bdr)(?<!\bpr)(?<!\bmme)(?<!\bmlle)\.(?:\s|$)")
+# « … Mme Martin patient : Mme D. »: the patient's details are never part of the name.
+_END = re.compile(
+    r"[,;\n(]|//|(?<!\bm)(?<!\bdr)(?<!\bpr)(?<!\bmme)(?<!\bmlle)\.(?:\s|$)"
+    r"|(?<![a-z])(?:patiente?|details?|infos?\s+patiente?|prive)\s*:"
+)
 MATRIX_ID = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?")
 _RPPS = re.compile(r"(?<!\d)8?(\d{11})(?!\d)")
 _TITLES = frozenset(

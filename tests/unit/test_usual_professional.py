@@ -47,7 +47,15 @@ def test_no_usual_professional_where_none_is_named(text: str) -> None:
     assert find_usual_mention(text) is None
 
 
-def test_the_mention_is_neither_broadcast_nor_a_detail() -> None:
+def test_the_mention_is_never_broadcast() -> None:
+    text = "déclenchement IDE Hyères ce soir 20h pansement, IDE habituelle : Mme Martin"
+    fields = parse_request(text, NOW, GAZETTEER)
+    assert fields.usual == "Mme Martin"
+    assert (fields.profession, fields.communes, fields.what) == ("60", [HYERES], "pansement")
+    assert fields.details == ""
+
+
+def test_on_a_line_of_its_own_the_mention_stays_among_the_details() -> None:
     text = (
         "déclenchement IDE Hyères ce soir 20h pansement\n"
         "IDE habituelle : Mme Martin\npatient : Mme D., 3 rue des Lilas"
@@ -55,8 +63,15 @@ def test_the_mention_is_neither_broadcast_nor_a_detail() -> None:
     fields = parse_request(text, NOW, GAZETTEER)
     assert fields.usual == "Mme Martin"
     assert (fields.profession, fields.communes, fields.what) == ("60", [HYERES], "pansement")
-    assert fields.details == "Mme D., 3 rue des Lilas"
-    assert "Martin" not in (fields.what or "") + fields.details
+    assert fields.details == "IDE habituelle : Mme Martin\npatient : Mme D., 3 rue des Lilas"
+
+
+def test_the_patient_s_details_are_never_read_as_the_name() -> None:
+    text = "déclenchement IDE Hyères ce soir pansement, IDE habituelle : Mme Martin patient : M. D."
+    fields = parse_request(text, NOW, GAZETTEER)
+    assert fields.usual == "Mme Martin"
+    assert fields.details == "M. D."
+    assert "Martin" not in (fields.what or "")
 
 
 def test_the_profession_may_come_from_the_mention_only() -> None:
