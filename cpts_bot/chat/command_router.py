@@ -275,7 +275,7 @@ class CommandRouter:
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
         """Help lines of the features not yet declared, under their topic."""
         lines: list[str] = []
-        for feature in self._routes.features:
+        for feature in self._routes.self_routed:
             if getattr(feature, "help_topic", Topic.GENERAL) is topic and hasattr(
                 feature, "help_lines"
             ):
