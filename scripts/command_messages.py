@@ -87,9 +87,9 @@ COMMANDS = [
     ),
     # Pending exchanges: answers that reply to nothing.
     (
-        "Several requests wait for your answer ({items}): reply to the message you are answering.",
-        "Plusieurs demandes attendent votre réponse ({items}) : répondez au message auquel "
-        "vous répondez.",
+        "Several requests wait for your answer ({items}): reply to the message you mean.",
+        "Plusieurs demandes attendent votre réponse ({items}) : répondez directement au "
+        "message concerné.",
     ),
     ("the dispatch request you are writing", "la demande de déclenchement en cours"),
     (

@@ -129,7 +129,7 @@ class FollowUps:
             Reply(
                 context._(
                     "Several requests wait for your answer ({items}): reply to the message"
-                    " you are answering.",
+                    " you mean.",
                     items=", ".join(sorted(claim.label for claim in top)),
                 )
             )
