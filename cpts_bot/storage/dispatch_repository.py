@@ -415,6 +415,17 @@ async def delete_draft(db: aiosqlite.Connection, user_id: str) -> None:
     await db.execute("DELETE FROM dispatch_drafts WHERE user_id = ?", (user_id,))
 
 
+async def bring_next_step_forward(
+    db: aiosqlite.Connection, dispatch_id: int, now: datetime
+) -> None:
+    """Make an open dispatch's next step (escalation, expiry) due at ``now``."""
+    await db.execute(
+        "UPDATE dispatches SET next_step_at = ? WHERE id = ? AND state = 'open'"
+        " AND next_step_at IS NOT NULL",
+        (to_iso(now), dispatch_id),
+    )
+
+
 # ------------------------------------------------------------ waiting for an answer
 
 
