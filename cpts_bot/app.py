@@ -79,8 +79,8 @@ log = logging.getLogger("cpts_bot")
 
 @dataclass
 class Features:
-    """The chat features (their declared commands and follow-ups; those that still
-    route themselves are tried in this order), and what runs before each event."""
+    """The chat features (their declared commands and follow-ups; their order does not
+    matter), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]

@@ -93,21 +93,32 @@ async def hand_off(
         repo.NewHandoff(request_id, requester, origin_room_id, origin_event_id, question, room),
         outbox.now,
     )
-    translator = Translator(config.language)
+    text = await _post_text(db, handoff, question, reason, Translator(config.language))
+    await outbox.send(room, Reply(text, mentions=()), correlation=handoff.correlation)
+    return handoff
+
+
+async def _post_text(
+    db: aiosqlite.Connection,
+    handoff: Handoff,
+    question: str,
+    reason: str | None,
+    translator: Translator,
+) -> str:
+    """The post in the coordination room: who asks, what, why, how to answer."""
     _ = translator.gettext
     lines = [
         _(
             "🙋 Request no. {number} from {user}, for a person of the coordination:",
             number=handoff.id,
-            user=await person_label(db, requester, translator, phone=True),
+            user=await person_label(db, handoff.requester, translator, phone=True),
         ),
         f"« {quoted(question)} »",
     ]
     if reason:
         lines.append(_("Context: {reason}", reason=reason))
     lines.append(_("Answer in the thread of this message: the answer is sent to them."))
-    await outbox.send(room, Reply("\n".join(lines), mentions=()), correlation=handoff.correlation)
-    return handoff
+    return "\n".join(lines)
 
 
 async def hand_off_request(
@@ -130,16 +141,7 @@ async def hand_off_request(
             requested_at=message.timestamp,
             requester_profession=await requester_profession(context.db, message.sender),
         )
-    team = Translator(context.config.language)
-    reason = (
-        team.gettext("directory found nothing for: {criteria}", criteria=recent.criteria)
-        if recent.nothing_found
-        else team.gettext(
-            "last directory question: {criteria} ({count} found)",
-            criteria=recent.criteria,
-            count=recent.total,
-        )
-    )
+    reason = _directory_reason(recent, Translator(context.config.language))
     return await hand_off(
         context.db,
         context.outbox,
@@ -153,6 +155,17 @@ async def hand_off_request(
         requester_profession=recent.requester_profession,
         profession_asked=recent.profession_asked,
         commune_asked=recent.commune_asked,
+    )
+
+
+def _directory_reason(recent: RecentQuestion, team: Translator) -> str:
+    """What the directory made of the question before, for the coordination."""
+    if recent.nothing_found:
+        return team.gettext("directory found nothing for: {criteria}", criteria=recent.criteria)
+    return team.gettext(
+        "last directory question: {criteria} ({count} found)",
+        criteria=recent.criteria,
+        count=recent.total,
     )
 
 
