@@ -182,22 +182,46 @@ class BotApp:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.database = await Database.open(self.settings.database_path)
         try:
-            self.client = await create_client(self.settings)
-            # Before the first sync: what is exchanged before the device is cross-signed
-            # stays undecryptable for clients that exclude insecure devices.
-            status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
-            if status is not None and status.recovery_key:
-                self.recovery_key = status.recovery_key
-            await record_identity(self.database, self.client, status)
-            loose = restrict_tree(self.settings.data_dir)
-            if loose:
-                log.warning("data directory made private", extra={"paths": len(loose)})
+            # A stop asked while the homeserver is still unreachable (matrix-nio retries
+            # the login for ever) ends the start-up instead of waiting for it.
+            if not await self._unless_stopped(self._start(self.database)):
+                log.info("stop asked before the bot could log in")
+                return
+            assert self.client is not None
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
                 await self.client.close()
             await self.database.close()
             log.info("stopped")
+
+    async def _start(self, database: Database) -> None:
+        """Log in (or restore the device), cross-sign it, record who the bot is."""
+        self.client = await create_client(self.settings)
+        # Before the first sync: what is exchanged before the device is cross-signed
+        # stays undecryptable for clients that exclude insecure devices.
+        status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+        if status is not None and status.recovery_key:
+            self.recovery_key = status.recovery_key
+        await record_identity(database, self.client, status)
+        loose = restrict_tree(self.settings.data_dir)
+        if loose:
+            log.warning("data directory made private", extra={"paths": len(loose)})
+
+    async def _unless_stopped(self, work: Awaitable[None]) -> bool:
+        """Run ``work`` unless :meth:`stop` comes first (then cancel it): True when it
+        finished."""
+        task = asyncio.ensure_future(work)
+        stopped = asyncio.ensure_future(self.stop_event.wait())
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if task.done():
+            task.result()
+            return True
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
         self.config = await resolve_room_aliases(client, self.config)
