@@ -9,8 +9,8 @@
 - coordinators: « liste d'attente », « patients prioritaires en attente depuis plus de 30
   jours », « annuler patient 12 ».
 
-Everything is declared (commands, and a follow-up for the answers to its messages); a
-bare « ok » / « non » in a direct chat, replying to nothing, goes to the one offer that
+Everything is declared (the commands in ``medecin_traitant_commands.py``, a follow-up for
+the answers to its messages); a bare « ok » / « non » in a direct chat, replying to nothing, goes to the one offer that
 waits for this GP (when a dispatch waits too, the GP is asked which one they answer).
 """
 
@@ -18,19 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cpts_bot.chat.commands import (
-    ADDRESSED,
-    Audience,
-    CommandCall,
-    MessageParser,
-    Parameter,
-    Parser,
-    Topic,
-)
 from cpts_bot.chat.commands import Command as DeclaredCommand
+from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
 from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
     BadPlaces,
@@ -47,9 +40,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     ShowRoom,
     StopTaking,
     WaitingList,
-    is_registration,
-    parse_coordination_command,
-    parse_details,
     parse_gp_command,
     parse_registration,
 )
@@ -69,10 +59,6 @@ from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
 from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
 from cpts_bot.services.waiting_list import waiting_list_text
 from cpts_bot.storage import medecin_traitant_repository as repo
-
-# Heard only when no other command understands the message (as when the desk was asked
-# after every declared command): the lowest specificity above free text.
-LAST_RESORT = 1
 
 REGISTER_PROBLEMS = {
     RegisterProblem.NO_COMMUNE: N_(
@@ -135,97 +121,8 @@ class MedecinTraitantFeature:
         return Waiting(WAITING_ANSWER, label, take)
 
     def commands(self) -> list[DeclaredCommand]:
-        """A GP's room for new patients, declared (before the card: a GP's « je ne prends
-        plus de nouveaux patients » is about the médecin-traitant desk; the handler
-        declines for other professions, and the card takes it)."""
-
-        def read(message: IncomingMessage, context: HandlerContext) -> Command | None:
-            return parse_gp_command(_without_mention(message.body, context.bot_user_id))
-
-        async def handle(call: CommandCall) -> bool:
-            return await self._gp(call.value, call.message, call.context)
-
-        def read_waiting(text: str, context: HandlerContext) -> WaitingList | None:
-            command = parse_coordination_command(text)
-            return command if isinstance(command, WaitingList) else None
-
-        async def waiting(call: CommandCall) -> None:
-            await self._coordination(call.value, call.message, call.context)
-
-        def read_cancel(text: str, context: HandlerContext) -> CancelRequest | None:
-            command = parse_coordination_command(text)
-            return command if isinstance(command, CancelRequest) else None
-
-        return [
-            *self._patient_commands(read_cancel),
-            DeclaredCommand(
-                name="liste d'attente",
-                phrase=Parser(read_waiting, specificity=14),
-                handler=waiting,
-                help=N_("the médecin-traitant waiting list"),
-                examples=(
-                    N_("liste d'attente"),
-                    N_("patients prioritaires en attente depuis plus de 30 jours"),
-                ),
-                topic=Topic.COORDINATION,
-                audience=Audience.COORDINATOR,
-                priority=73,
-                published=False,
-            ),
-            DeclaredCommand(
-                name="mes-places",
-                phrase=MessageParser(read, specificity=12),
-                handler=handle,
-                help=N_("GPs: your room for new patients as médecin traitant"),
-                examples=(
-                    N_("mes places"),
-                    N_("je peux prendre 3 nouveaux patients ce mois-ci"),
-                    N_("priorité ALD et plus de 70 ans"),
-                ),
-                topic=Topic.DIRECTORY,
-                heard=ADDRESSED,
-                priority=45,
-            ),
-        ]
-
-    def _patient_commands(
-        self, read_cancel: Callable[[str, HandlerContext], CancelRequest | None]
-    ) -> list[DeclaredCommand]:
-        """A patient without a GP: register, add the contact details, cancel. They were
-        only ever heard when no other command understood the message: lowest
-        specificity above free text."""
-        return [
-            DeclaredCommand(
-                name="patient sans medecin traitant",
-                phrase=Parser(lambda text, _c: is_registration(text) or None, LAST_RESORT),
-                handler=self._register_call,
-                help=N_("find a GP for a patient without médecin traitant"),
-                examples=(N_("patient sans médecin traitant, 78 ans, ALD, {commune}"),),
-                topic=Topic.DIRECTORY,
-                priority=46,
-                parameters=(Parameter("patient", "string", N_("age, criteria, commune")),),
-            ),
-            DeclaredCommand(
-                name="coordonnees",
-                phrase=Parser(lambda text, _c: parse_details(text), LAST_RESORT),
-                handler=self._details,
-                help=N_("the patient's contact details, for the GP who accepts only"),
-                examples=(N_("coordonnées 12 : Mme D., 06 12 34 56 78"),),
-                topic=Topic.DIRECTORY,
-                priority=47,
-                published=False,
-            ),
-            DeclaredCommand(
-                name="annuler patient",
-                phrase=Parser(read_cancel, LAST_RESORT),
-                handler=self._cancel,
-                help=N_("cancel a request for a médecin traitant"),
-                examples=(N_("annuler patient 12"),),
-                topic=Topic.COORDINATION,
-                priority=74,
-                parameters=(Parameter("number", "integer", N_("the request number")),),
-            ),
-        ]
+        """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
+        return medecin_traitant_commands(self)
 
     def deps(self, context: HandlerContext) -> DispatchDeps:
         return DispatchDeps(
@@ -251,16 +148,23 @@ class MedecinTraitantFeature:
         await answer_offer(self.deps(context), row["request_id"], reaction.sender, answer)
         return True
 
-    async def _details(self, call: CommandCall) -> None:
+    async def details(self, call: CommandCall) -> None:
+        """« coordonnées 12 : … »: the contact details of a registered patient."""
         request_id, text = call.value
         deps = self.deps(call.context)
         await add_details(deps, request_id, call.message.sender, text, call.context.translator)
 
-    async def _cancel(self, call: CommandCall) -> None:
+    async def coordination(self, call: CommandCall) -> None:
+        """« liste d'attente … », « annuler patient 12 »."""
         await self._coordination(call.value, call.message, call.context)
 
-    async def _register_call(self, call: CommandCall) -> None:
+    async def register(self, call: CommandCall) -> None:
+        """« patient sans médecin traitant, … »."""
         await self._register(call.message, call.context)
+
+    async def gp(self, call: CommandCall) -> bool:
+        """A GP's room for new patients; False for another profession (the card's)."""
+        return await self._gp(call.value, call.message, call.context)
 
     async def _reply(self, message: IncomingMessage, context: HandlerContext) -> bool:
         row = await repo.message(context.db, str(message.reply_to))
@@ -383,14 +287,3 @@ class MedecinTraitantFeature:
             case BadPlaces(count):
                 return _("{count} places? Write a number between 1 and 500.", count=count)
         return _("I did not understand. Write « aide » to see what I can do.")
-
-
-def _without_mention(body: str, bot_user_id: str) -> str:
-    """The text without a leading mention of the bot ("cpts-bot: je confirme")."""
-    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
-    for prefix in (bot_user_id, "@" + localpart, localpart):
-        if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix) :]
-            if not rest or rest[0] in ":, \t\n":
-                return rest.lstrip(":, \t\n")
-    return body
