@@ -97,6 +97,10 @@ COMMANDS = [
         ("déclenchement n° {ids}", "déclenchements n° {ids}"),
     ),
     ("médecin-traitant request no. {number}", "demande de médecin traitant n° {number}"),
+    (
+        ("request for cover no. {ids}", "requests for cover no. {ids}"),
+        ("demande de remplacement n° {ids}", "demandes de remplacement n° {ids}"),
+    ),
     # The médecin-traitant desk, declared.
     (
         "find a GP for a patient without médecin traitant",
