@@ -38,4 +38,6 @@ def test_the_question_before_is_passed_on_with_the_persons_own_words() -> None:
     assert parse_handoff_request("coordination").with_question(question) == question  # type: ignore[union-attr]
     request = parse_handoff_request("parler à un humain, c'est urgent")
     assert request is not None
-    assert request.with_question(question) == "orthophoniste Bron — parler à un humain, c'est urgent"
+    assert (
+        request.with_question(question) == "orthophoniste Bron — parler à un humain, c'est urgent"
+    )

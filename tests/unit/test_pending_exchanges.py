@@ -41,7 +41,9 @@ def claiming(prefix: str, specificity: int | None, taken: list[str]) -> FollowUp
 
 async def unreplied(database: Database, follow_ups: list[FollowUp]) -> bool:
     async with database.transaction() as db:
-        return await FollowUps(follow_ups).on_unreplied(direct("ok"), context_for(db, make_config()))
+        return await FollowUps(follow_ups).on_unreplied(
+            direct("ok"), context_for(db, make_config())
+        )
 
 
 @pytest.mark.parametrize(
@@ -68,9 +70,13 @@ async def test_equal_claims_of_two_features_make_the_bot_ask(database: Database)
         assert await unreplied(database, follow_ups)
         assert taken == []
     first, second = await replies(database)
-    assert first == second == (
-        "Plusieurs demandes attendent votre réponse (a: no. 1, b: no. 1) :"
-        " répondez directement au message concerné."
+    assert (
+        first
+        == second
+        == (
+            "Plusieurs demandes attendent votre réponse (a: no. 1, b: no. 1) :"
+            " répondez directement au message concerné."
+        )
     )
 
 

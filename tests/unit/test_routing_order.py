@@ -2,7 +2,8 @@
 
 The same conversation (a patient registered for a médecin traitant, a GP offered that
 patient and asked for a dispatch at once, a guided dispatch request dropped and resumed,
-a hand-off, a directory question) is routed through the bot's own features listed in
+a hand-off, a nurse asked to cover a duty and to take a dispatch at once, a directory
+question) is routed through the bot's own features listed in
 several orders; every answer must be the same, word for word, to the same person.
 """
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.domain.duty_rota import OneOffShift
+from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.times import PARIS
+from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, TOULON, context_for, message
 from tests.unit.medecin_traitant_support import (
@@ -30,6 +34,7 @@ from tests.unit.medecin_traitant_support import (
 
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=PARIS).astimezone(UTC)
 COORDINATOR = "@coord:cpts.test"
+NURSE_B = "@nurse.b:cpts.test"
 BOT = "@bot:cpts.test"
 # Features that still route themselves, asked after the declared commands. Shrink-only:
 # the alerts' « oui / non » confirmation goes when the alerts feature declares it.
@@ -49,6 +54,9 @@ CONVERSATION = [
     (COORDINATOR, "Toulon"),  # the draft goes on
     (GP_A, "non"),  # the dispatch is taken: only the offer waits
     (PHARMACIST, "je veux parler à la coordination"),
+    (NURSE, "Je cherche un remplaçant pour ma garde du 24/12"),
+    (COORDINATOR, "déclenchement IDE domicile Hyères ce soir 20h pansement"),
+    (NURSE_B, "je prends"),  # a request for cover and a dispatch wait: which?
     (NURSE, "kiné à domicile Hyères"),
     (PHARMACIST, "bla bla"),
 ]
@@ -65,6 +73,12 @@ async def conversation(folder: Path, order: list[int]) -> list[tuple[str, str, s
             await add_professional(db, PHARMACIST, HYERES, NOW, profession="21")
             await add_professional(db, NURSE, TOULON, NOW, profession="60")
             await add_professional(db, "@kine:cpts.test", HYERES, NOW, profession="70")
+            await add_professional(db, NURSE_B, HYERES, NOW, profession="60")
+            start = local_to_utc(date(2026, 12, 24), time(20))
+            shift = OneOffShift(
+                NURSE, "60", frozenset({HYERES}), start, start + timedelta(hours=12)
+            )
+            await rota_repository.add_shift(db, shift, rota_repository.SOURCE_CSV, "csv", NOW)
         config = mt_config()
         chat = build_features(database, config).chat
         router = CommandRouter(database, config, BOT, [chat[i] for i in order], lambda: None)
@@ -106,6 +120,8 @@ async def test_answers_do_not_depend_on_the_order_of_the_features(tmp_path: Path
     gp_a = _answers_to(reference, GP_A)
     assert any(text.startswith("Plusieurs demandes attendent votre réponse") for text in gp_a)
     assert "déclenchement n° 1" in next(t for t in gp_a if t.startswith("Plusieurs"))
+    (nurse_b,) = _answers_to(reference, NURSE_B)
+    assert "demande de remplacement n° 1, déclenchement n° 2" in nurse_b
     coordinator = "\n".join(_answers_to(reference, COORDINATOR))
     assert "Demande de déclenchement abandonnée." in coordinator
     assert "1 patient en attente de médecin traitant" in coordinator

@@ -80,7 +80,7 @@ def test_the_list_of_files_still_holding_sql_only_shrinks() -> None:
 
 def test_the_check_sees_statements_and_calls() -> None:
     source = (
-        'async def f(db):\n'
+        "async def f(db):\n"
         '    await db.execute("UPDATE handoffs SET answered_at = ? WHERE id = ?", (1, 2))\n'
         'ROWS = ("SELECT id"\n'
         '        " FROM dispatches")\n'
