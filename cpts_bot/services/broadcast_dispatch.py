@@ -156,14 +156,11 @@ def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translato
     )
 
 
-async def send_to(
-    deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str], *, direct: bool = False
-) -> None:
-    """Send ``dispatch`` to ``user_ids`` (already recorded as recipients); ``direct``:
-    in their direct chats even when the profession has a duty room."""
+async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
+    """Send ``dispatch`` to ``user_ids`` (already recorded as recipients)."""
     if not user_ids:
         return
-    room = None if direct else duty_room_for(deps, dispatch.profession)
+    room = duty_room_for(deps, dispatch.profession)
     if room is not None:
         translator = Translator(deps.config.language)
         names = [await deps.display_name(user_id) for user_id in user_ids]

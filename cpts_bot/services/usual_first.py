@@ -1,7 +1,7 @@
 """The patient's usual professional is asked alone first, then the others.
 
 A dispatch that names a usual professional (``usual_professional``) is sent to them
-alone, in their direct chat. Its escalation chain starts with ``widen_from_usual``
+alone, in their direct chat, told that they are asked first. Its escalation chain starts with ``widen_from_usual``
 (see :meth:`~cpts_bot.domain.dispatch_policy.DispatchPolicy.chain`): after
 ``usual_first_minutes`` (shorter when urgent), or at once when they decline or hand it
 back, the request goes to the professionals it fits, as any request would. If they take
@@ -13,9 +13,21 @@ from __future__ import annotations
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_policy import EscalationAction
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent
-from cpts_bot.services.broadcast_dispatch import broadcast, send_to
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.domain.messages import Reply
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.broadcast_dispatch import (
+    KIND_BROADCAST,
+    broadcast,
+    broadcast_text,
+    correlation,
+)
+from cpts_bot.services.dispatch_context import DispatchDeps, format_duration
 from cpts_bot.storage import dispatch_repository as repo
+
+FIRST_NOTE = N_(
+    "You are the patient's usual professional: you are asked first; "
+    "the others in {delay} if it is not taken by then."
+)
 
 
 async def ask_first(deps: DispatchDeps, dispatch: Dispatch) -> list[str]:
@@ -25,7 +37,16 @@ async def ask_first(deps: DispatchDeps, dispatch: Dispatch) -> list[str]:
     if usual is None:
         return await broadcast(deps, dispatch, dispatch.communes)
     added = await repo.add_recipients(deps.db, dispatch.id, [usual], 0, deps.now)
-    await send_to(deps, dispatch, added, direct=True)
+    if added:
+        translator = await deps.translator_for(usual)
+        delay = deps.policy.usual_first_delay(urgent=dispatch.urgent)
+        note = translator.gettext(FIRST_NOTE, delay=format_duration(delay, translator))
+        await deps.outbox.send_direct(
+            usual,
+            Reply(broadcast_text(dispatch, deps, translator) + "\n" + note, mentions=(usual,)),
+            notice=False,
+            correlation=correlation(dispatch.id, KIND_BROADCAST, usual),
+        )
     return added
 
 
