@@ -7,7 +7,6 @@ as a reply to it) in the coordination room, to the person who asked.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import aiosqlite
 
@@ -15,6 +14,7 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import handoff
@@ -39,16 +39,14 @@ HANDOFF_PATTERNS = (
 )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[’'`-]", " ", plain).strip()
+def _spaced(text: str) -> str:
+    return re.sub(r"['`-]", " ", fold(text)).strip()
 
 
 def _with_request(question: str, request: str) -> str:
     """The remembered question, and the words of the request unless they are only a call
     for the coordination ("coordination", "un humain")."""
-    if _BARE_REQUEST.match(_fold(request)):
+    if _BARE_REQUEST.match(_spaced(request)):
         return question
     return f"{question} — {request.strip()}"
 
@@ -61,7 +59,7 @@ _BARE_REQUEST = re.compile(
 
 def asks_for_a_person(text: str) -> bool:
     """True when ``text`` asks to talk to a person of the coordination."""
-    folded = _fold(text)
+    folded = _spaced(text)
     return any(pattern.search(folded) for pattern in HANDOFF_PATTERNS)
 
 

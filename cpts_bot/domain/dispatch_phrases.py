@@ -18,9 +18,9 @@ from cpts_bot.domain.french_datetime import (
     ERROR_NOT_FOUND,
     Moment,
     MomentError,
-    normalize,
     parse_moment,
 )
+from cpts_bot.domain.text_normalizer import fold
 
 
 class Answer(StrEnum):
@@ -66,7 +66,7 @@ def classify_reaction(key: str) -> Answer | None:
 def classify_answer(text: str) -> Answer | None:
     """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
     "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
-    cleaned = re.sub(r"[!.?,;:…\s]+", " ", normalize(text)).strip()
+    cleaned = re.sub(r"[!.?,;:…\s]+", " ", fold(text, keep_positions=True)).strip()
     cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
     if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
         key = text.strip()
@@ -102,7 +102,7 @@ FIELDS = ("profession", "communes", "when", "what")
 
 def is_dispatch_request(text: str) -> bool:
     """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch")?"""
-    return _TRIGGER.match(normalize(text)) is not None
+    return _TRIGGER.match(fold(text, keep_positions=True)) is not None
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
-    normalized = normalize(text)
+    normalized = fold(text, keep_positions=True)
     trigger = _TRIGGER.match(normalized)
     public, details = text, ""
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
@@ -200,7 +200,7 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
         fields.communes = [place.code for place in places]
         for place in places:
             work = _blank(work, place.start, place.end)
-    urgent = _URGENT.search(normalize(work))
+    urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
         fields.urgent = True
         work = _blank(work, urgent.start(), urgent.end())
@@ -297,7 +297,7 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
 def parse_command(text: str) -> DispatchCommand | None:
     """One of the dispatch commands ("mes déclenchements", "statut 42", "annuler 42",
     "je ne peux plus 42", "fait 42", "relancer 42", "annuler"), or None."""
-    cleaned = re.sub(r"[!.?]+\s*$", "", normalize(text).strip())
+    cleaned = re.sub(r"[!.?]+\s*$", "", fold(text, keep_positions=True).strip())
     cleaned = re.sub(r"\s+", " ", cleaned)
     for pattern, kind in _COMMANDS:
         match = pattern.match(cleaned)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.text_normalizer import fold
 
 # code -> (English label for the translator, words people type, normalised)
 PROFESSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -92,12 +92,12 @@ def profession_label(code: str) -> str:
 
 def profession_code(word: str) -> str | None:
     """The code of one profession word ("IDE", "kiné", "60"), or None."""
-    return _WORD_TO_CODE.get(normalize(word.strip()))
+    return _WORD_TO_CODE.get(fold(word.strip(), keep_positions=True))
 
 
 def find_profession(text: str) -> Found | None:
     """The first profession named in ``text``."""
-    match = _PROFESSION_PATTERN.search(normalize(text))
+    match = _PROFESSION_PATTERN.search(fold(text, keep_positions=True))
     if match is None:
         return None
     return Found(_WORD_TO_CODE[match.group(1)], match.start(1), match.end(1))
@@ -114,7 +114,7 @@ class Place:
 
 
 def _place_key(text: str) -> str:
-    return re.sub(r"[\s\-']+", " ", normalize(text)).strip()
+    return re.sub(r"[\s\-']+", " ", fold(text, keep_positions=True)).strip()
 
 
 class Gazetteer:
@@ -160,7 +160,7 @@ class Gazetteer:
         if self._pattern is None:
             return []
         # The key mapping collapses separators, so search a text with the same lengths.
-        searchable = re.sub(r"[\-']", " ", normalize(text))
+        searchable = re.sub(r"[\-']", " ", fold(text, keep_positions=True))
         found: list[Found] = []
         seen: set[str] = set()
         for match in self._pattern.finditer(searchable):

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer
-from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
+from cpts_bot.domain.text_normalizer import fold
 
 NUMBER_WORDS = {
     "un": 1,
@@ -207,7 +207,7 @@ CRITERIA: tuple[tuple[Priority, re.Pattern[str]], ...] = (
 
 
 def _clean(text: str) -> str:
-    cleaned = normalize(text).strip()
+    cleaned = fold(text, keep_positions=True).strip()
     cleaned = re.sub(r"[!.?…]+$", "", cleaned).strip()
     return re.sub(r"[ \t]+", " ", cleaned)
 
@@ -218,7 +218,7 @@ def _number(word: str) -> int:
 
 def find_priorities(text: str) -> frozenset[Priority]:
     """The priority criteria named in ``text`` ("ALD et plus de 70 ans" -> ALD, AGE)."""
-    folded = normalize(text)
+    folded = fold(text, keep_positions=True)
     return frozenset(priority for priority, pattern in CRITERIA if pattern.search(folded))
 
 
@@ -258,7 +258,7 @@ def parse_gp_command(text: str) -> Command | None:
 
 def is_registration(text: str) -> bool:
     """Does ``text`` start like « patient sans médecin traitant »?"""
-    return _REGISTER.match(normalize(text).strip()) is not None
+    return _REGISTER.match(fold(text, keep_positions=True).strip()) is not None
 
 
 def parse_registration(
@@ -266,7 +266,7 @@ def parse_registration(
 ) -> RegisterPatient | RegisterError | None:
     """« patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu à la
     pharmacie »: the commune, the age, the priority criteria; None if not a registration."""
-    folded = normalize(text).strip()
+    folded = fold(text, keep_positions=True).strip()
     if not _REGISTER.match(folded):
         return None
     marker = _PRIVATE_MARKER.search(folded)
@@ -276,7 +276,7 @@ def parse_registration(
         return RegisterError(RegisterProblem.NO_COMMUNE)
     if len(communes) > 1:
         return RegisterError(RegisterProblem.SEVERAL_COMMUNES)
-    age_match = _AGE.search(normalize(public))
+    age_match = _AGE.search(fold(public, keep_positions=True))
     if age_match is None:
         return RegisterError(RegisterProblem.NO_AGE)
     age = int(age_match.group(1))
@@ -312,7 +312,7 @@ _DETAILS = re.compile(
 
 def parse_details(text: str) -> tuple[int, str] | None:
     """« coordonnées 12 : Mme D., 06 12 34 56 78 » -> (12, "Mme D., 06 12 34 56 78")."""
-    match = _DETAILS.match(normalize(text))
+    match = _DETAILS.match(fold(text, keep_positions=True))
     if match is None:
         return None
     rest = text[match.end() :].strip()

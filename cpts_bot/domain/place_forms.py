@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.domain.text_normalizer import singular, strip_accents, term_key
+from cpts_bot.domain.text_normalizer import singular, term_key
 
 
 def _keys(*words: str) -> frozenset[str]:
@@ -123,8 +123,3 @@ def short_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
             if len(word) >= MIN_SHORT_FORM and word not in GENERIC_WORDS and word.isalpha():
                 forms.append(((word,), display.get(word, word)))
     return forms
-
-
-def folded(text: str) -> str:
-    """Accent- and case-free text, for comparing what was typed with an official name."""
-    return " ".join(_SEPARATORS.split(strip_accents(text).casefold())).strip()

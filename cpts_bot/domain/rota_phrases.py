@@ -26,10 +26,10 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     Period,
     local_to_utc,
-    normalize,
     parse_moment,
     parse_period,
 )
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
 
 
@@ -122,7 +122,7 @@ def parse_rota_command(
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
     text is not about the rota."""
-    normalized = re.sub(r"\s+", " ", normalize(text).strip())
+    normalized = re.sub(r"\s+", " ", fold(text, keep_positions=True).strip())
     normalized = re.sub(r"\s*[?!.]+$", "", normalized)
     cancel = _CANCEL_LEAVE.match(normalized)
     if cancel:
@@ -187,7 +187,7 @@ def _shift(
     if profession is None:
         return RotaError(ERROR_NEED_PROFESSION)
     communes = tuple(found.code for found in gazetteer.find(text))
-    normalized = normalize(text)
+    normalized = fold(text, keep_positions=True)
     hours = _time_range(normalized)
     if isinstance(hours, MomentError):
         return hours

@@ -33,9 +33,35 @@ _ORDINAL = re.compile(r"^(\d{1,2})(?:e|eme|ieme|em|er|ere|nd|nde|d)$")
 _ORDINAL_SPLIT = re.compile(r"^(\d{1,2})\s+(?:e|eme|ieme|er|ere)$")
 
 
-def strip_accents(text: str) -> str:
-    """Remove diacritics ("é" -> "e", "ᵉ" -> "e") and expand ligatures ("œ" -> "oe")."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def fold(text: str, *, keep_positions: bool = False) -> str:
+    """The one folding of the bot: lower case, no diacritics, typographic apostrophes as
+    "'" ("Kiné d’Hyères" -> "kine d'hyeres").
+
+    By default ligatures and compatibility forms are expanded ("Œdème" -> "oedeme",
+    "8ᵉ" -> "8e", "ＫＩＮÉ" -> "kine"). With ``keep_positions`` the result has one
+    character for each character of ``text`` (a character that would become several
+    keeps its first one, "œ" -> "o"), so spans found in it map back to ``text``.
+    """
+    if keep_positions:
+        return "".join(_fold_char(char) for char in text)
+    plain = _strip_accents(text.casefold().translate(_SPECIAL_LETTERS)).casefold()
+    return plain.translate(_APOSTROPHES)
+
+
+def _fold_char(char: str) -> str:
+    lowered = char.lower()
+    if len(lowered) != 1:
+        lowered = char
+    lowered = lowered.translate(_APOSTROPHES).translate(_SPECIAL_LETTERS)[:1]
+    base = unicodedata.normalize("NFKD", lowered)[:1] or lowered
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -50,7 +76,7 @@ def tokens(text: str) -> list[str]:
     Ordinals take one form ("8ème", "8eme", "8ᵉ", "8 ème" -> "8e"); digits are kept;
     digits glued to letters are split ("lyon8" -> "lyon", "8"), except ordinals.
     """
-    plain = strip_accents(text.casefold()).casefold()
+    plain = fold(text)
     raw = [word for word in _NON_WORD.split(plain) if word]
     result: list[str] = []
     for word in raw:

@@ -25,7 +25,8 @@ from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
 from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
 from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
+from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
     RowError,
@@ -111,7 +112,7 @@ def _optional_date(text: str, column: str) -> date | None:
 
 
 def _weekday(text: str) -> int:
-    key = normalize(text.strip()).rstrip("s")
+    key = fold(text.strip(), keep_positions=True).rstrip("s")
     if key in WEEKDAYS:
         return WEEKDAYS[key]
     if key.isdigit() and 1 <= int(key) <= 7:
@@ -138,7 +139,7 @@ def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
 def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> None:
     """Check every column of one line; raise one RowError listing all its problems."""
     problems = RowProblems()
-    kind = TYPES.get(normalize(row.get("type", "").strip()))
+    kind = TYPES.get(fold(row.get("type", "").strip(), keep_positions=True))
     if kind is None:
         problems.add(f"type: {row.get('type', '')!r} is not hebdo, garde or conge")
     user = row.get("matrix_id", "").strip()
@@ -204,7 +205,7 @@ def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [normalize(name or "").strip() for name in (reader.fieldnames or [])]
+    header = [fold(name or "", keep_positions=True).strip() for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise RotaCsvError(
@@ -219,7 +220,7 @@ def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
     result = RotaFile()
     problems = []
     for line_number, raw in enumerate(reader, start=2):
-        row = {normalize(key or "").strip(): (value or "") for key, value in raw.items()}
+        row = {fold(key or "", keep_positions=True).strip(): (value or "") for key, value in raw.items()}
         if not any(value.strip() for value in row.values()):
             continue
         try:

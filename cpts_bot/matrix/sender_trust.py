@@ -38,6 +38,7 @@ from cpts_bot.i18n.translator import N_
 from cpts_bot.matrix.cross_signing import UserIdentity, query_identities
 from cpts_bot.settings import RoomsConfig, TrustPolicy
 from cpts_bot.storage import pinned_identities as pins
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.pinned_identities import PinnedIdentity
@@ -407,7 +408,9 @@ class SenderTrustGate:
             db, sender, device_id or "", decision.reason.value, now
         ):
             return
-        translator = self._translator_for(await _language_of(db, sender, self._config.language))
+        translator = self._translator_for(
+            await language_of(db, sender) or self._config.language
+        )
         await OutboxWriter(db, now).send_direct(
             sender,
             Reply(notice_text(translator, message, device_id, what)),
@@ -464,14 +467,6 @@ async def send_to_trusted_devices(
             gate.forget([error.device.user_id])
             await gate.apply_device_trust(client, [error.device.user_id], now)
     raise AssertionError("unreachable")
-
-
-async def _language_of(db: Any, user_id: str, default: str) -> str:
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return row[0] if row else default
 
 
 def authenticated_device_id(client: AsyncClient, event: Any) -> str | None:

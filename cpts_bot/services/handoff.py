@@ -19,6 +19,7 @@ from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import person_label
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
     KIND_HANDOFF,
@@ -168,11 +169,7 @@ async def requester_translator(
     db: aiosqlite.Connection, user_id: str, config: RoomsConfig
 ) -> Translator:
     """The translator in ``user_id``'s chosen language (the CPTS's language otherwise)."""
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return Translator(row[0] if row else config.language)
+    return Translator(await language_of(db, user_id) or config.language)
 
 
 async def relay_answer(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.text_normalizer import normalize, singular, strip_accents, term_key, tokens
+from cpts_bot.domain.text_normalizer import fold, normalize, singular, term_key, tokens
 
 
 @pytest.mark.parametrize(
@@ -38,8 +38,17 @@ def test_normalize_joins_tokens_with_single_spaces() -> None:
     assert normalize("  Soins   PALLIATIFS à domicile\n") == "soins palliatifs a domicile"
 
 
-def test_strip_accents_keeps_case_and_letters() -> None:
-    assert strip_accents("Hyères Châteaudun Vénissieux") == "Hyeres Chateaudun Venissieux"
+def test_fold_lowers_and_strips_accents() -> None:
+    assert fold("Hyères Châteaudun Vénissieux") == "hyeres chateaudun venissieux"
+    assert fold("Œdème d’Ørsted 8ᵉ") == "oedeme d'orsted 8e"
+
+
+@pytest.mark.parametrize("text", ["Œdème d’Hyères", "ＫＩＮÉ ﬁn 8ᵉ", "İstanbul ß", "après-demain"])
+def test_fold_can_keep_positions(text: str) -> None:
+    folded = fold(text, keep_positions=True)
+    assert len(folded) == len(text)
+    assert folded == folded.lower()
+    assert fold("Après-demain à l’hôpital", keep_positions=True) == "apres-demain a l'hopital"
 
 
 @pytest.mark.parametrize(
