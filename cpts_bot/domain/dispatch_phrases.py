@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_NOT_FOUND,
     Moment,
     MomentError,
     parse_moment,
 )
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
 
 
@@ -176,7 +177,7 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
+def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
     normalized = fold(text, keep_positions=True)
     trigger = _TRIGGER.match(normalized)
@@ -195,10 +196,10 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     if profession:
         fields.profession = profession.code
         work = _blank(work, profession.start, profession.end)
-    places = gazetteer.find(work)
-    if places:
-        fields.communes = [place.code for place in places]
-        for place in places:
+    named = places.find(work)
+    if named:
+        fields.communes = [place.code for place in named]
+        for place in named:
             work = _blank(work, place.start, place.end)
     urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
@@ -224,12 +225,12 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
 
 
 def parse_field_answer(
-    awaiting: str, text: str, now: datetime, gazetteer: Gazetteer
+    awaiting: str, text: str, now: datetime, places: PlaceIndex
 ) -> RequestFields | MomentError:
     """Read the answer to "which profession / where / when / what?" in a guided exchange.
     Other pieces found in the answer are kept too; the description is only taken when it
     was the question (so "Hyères" is not read as the care)."""
-    fields = parse_request(text, now, gazetteer)
+    fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
             fields.what = text.strip() or None

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import fold
 
 NUMBER_WORDS = {
@@ -262,7 +262,7 @@ def is_registration(text: str) -> bool:
 
 
 def parse_registration(
-    text: str, gazetteer: Gazetteer, priority_age: int = 70
+    text: str, places: PlaceIndex, priority_age: int = 70
 ) -> RegisterPatient | RegisterError | None:
     """« patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu à la
     pharmacie »: the commune, the age, the priority criteria; None if not a registration."""
@@ -271,7 +271,7 @@ def parse_registration(
         return None
     marker = _PRIVATE_MARKER.search(folded)
     public = text.strip()[: marker.start()] if marker else text.strip()
-    communes = gazetteer.find(public)
+    communes = places.find(public)
     if not communes:
         return RegisterError(RegisterProblem.NO_COMMUNE)
     if len(communes) > 1:

@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_INVALID_TIME,
     WEEKDAYS,
@@ -29,6 +28,8 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
 
@@ -118,7 +119,7 @@ def _time_range(text: str) -> tuple[time, time, re.Match[str]] | MomentError | N
 
 
 def parse_rota_command(
-    text: str, now: datetime, gazetteer: Gazetteer
+    text: str, now: datetime, places: PlaceIndex
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
     text is not about the rota."""
@@ -143,12 +144,12 @@ def parse_rota_command(
         rest = setting.group("rest")
         if setting.group("what").startswith(("conge", "absence")):
             return _leave(rest, now, user.group(0))
-        return _shift(rest, now, gazetteer, user.group(0))
+        return _shift(rest, now, places, user.group(0))
     if _LEAVE_START.match(normalized) and not _DUTY_WORDS.search(normalized):
         # Only a message that starts by saying so: "le patient était absent" is not leave.
         return _leave(text, now, None)
     if _DUTY_WORDS.search(normalized) and "@" not in normalized:
-        return _query(text, now, gazetteer)
+        return _query(text, now, places)
     return None
 
 
@@ -161,9 +162,9 @@ def _leave(text: str, now: datetime, user_id: str | None) -> RotaCommand | Momen
     return RotaCommand(RotaCommandKind.DECLARE_LEAVE, user_id=user_id, period=period)
 
 
-def _query(text: str, now: datetime, gazetteer: Gazetteer) -> RotaCommand:
+def _query(text: str, now: datetime, places: PlaceIndex) -> RotaCommand:
     profession = find_profession(text)
-    communes = tuple(found.code for found in gazetteer.find(text))
+    communes = tuple(found.code for found in places.find(text))
     moment = parse_moment(text, now)
     if isinstance(moment, MomentError):
         moment = Moment(now, "exact", "")
@@ -181,12 +182,12 @@ def _query(text: str, now: datetime, gazetteer: Gazetteer) -> RotaCommand:
 
 
 def _shift(
-    text: str, now: datetime, gazetteer: Gazetteer, user_id: str
+    text: str, now: datetime, places: PlaceIndex, user_id: str
 ) -> RotaCommand | RotaError | MomentError:
     profession = find_profession(text)
     if profession is None:
         return RotaError(ERROR_NEED_PROFESSION)
-    communes = tuple(found.code for found in gazetteer.find(text))
+    communes = tuple(found.code for found in places.find(text))
     normalized = fold(text, keep_positions=True)
     hours = _time_range(normalized)
     if isinstance(hours, MomentError):

@@ -84,6 +84,52 @@ def tokens(text: str) -> list[str]:
     return _join_split_ordinals(result)
 
 
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as :func:`tokens` reads them, each with where it was typed
+    (``text[start:end]``), so that a caller can blank out what it understood."""
+    folded = fold(text, keep_positions=True)
+    spans: list[tuple[str, int, int]] = []
+    for raw in re.finditer(r"[a-z0-9]+", folded):
+        if raw.group(0).isalpha():
+            # The full folding of what was typed ("cœur" -> "coeur"), one word.
+            typed = text[raw.start() : raw.end()]
+            spans.extend((word, raw.start(), raw.end()) for word in tokens(typed)[:1])
+            continue
+        for part in _word_parts(raw.group(0)):
+            spans.append((part[0], raw.start() + part[1], raw.start() + part[2]))
+    joined: list[tuple[str, int, int]] = []
+    for word, start, end in spans:
+        if (
+            joined
+            and joined[-1][0].isdigit()
+            and len(joined[-1][0]) <= 2
+            and _ORDINAL_SPLIT.match(f"{joined[-1][0]} {word}")
+        ):
+            joined[-1] = (joined[-1][0] + "e", joined[-1][1], end)
+        else:
+            joined.append((word, start, end))
+    return joined
+
+
+def _word_parts(word: str) -> list[tuple[str, int, int]]:
+    """:func:`_split_word` with each part's span in ``word``."""
+    if _ORDINAL.match(word) or word.isdigit():
+        return [(_split_word(word)[0], 0, len(word))]
+    parts = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z]+|\d+", word)]
+    out: list[tuple[str, int, int]] = []
+    index = 0
+    while index < len(parts):
+        part, start, end = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if part.isdigit() and following and _ORDINAL.match(part + following[0]):
+            out.append((part + "e", start, following[2]))
+            index += 2
+            continue
+        out.append((part, start, end))
+        index += 1
+    return out
+
+
 def _split_word(word: str) -> list[str]:
     ordinal = _ORDINAL.match(word)
     if ordinal:

@@ -55,6 +55,10 @@ class Concept:
     labels: dict[str, str]
     plurals: dict[str, str]
     terms: tuple[str, ...]
+    # The name used in dispatch, rota and report lines (« IDE »), when it differs.
+    shorts: dict[str, str] = field(default_factory=dict)
+    # A specialty whose words name its profession in a request (« un MG »).
+    names_profession: bool = False
     professions: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     children: bool = False
@@ -64,9 +68,12 @@ class Concept:
     def ref(self) -> ConceptRef:
         return ConceptRef(self.kind, self.code)
 
-    def label(self, language: str, plural: bool = False) -> str:
-        """The name of the concept in ``language`` (French if missing)."""
+    def label(self, language: str, plural: bool = False, short: bool = False) -> str:
+        """The name of the concept in ``language`` (French if missing); ``short``: the
+        name dispatch, rota and report lines use (« IDE » rather than « infirmier »)."""
         labels = self.plurals if plural and self.plurals else self.labels
+        if short and self.shorts:
+            labels = self.shorts
         return labels.get(language) or labels.get("fr") or self.code
 
 
@@ -130,6 +137,8 @@ def _concept(kind: str, raw: dict[str, Any]) -> Concept:
         code=code,
         labels=_labels(raw, "label"),
         plurals=_labels(raw, "plural"),
+        shorts=_labels(raw, "short"),
+        names_profession=bool(raw.get("names_profession", False)),
         terms=tuple(str(term) for term in raw.get("terms") or ()),
         professions=tuple(str(code) for code in professions),
         codes=tuple(str(code) for code in raw.get("codes") or ()),
@@ -224,3 +233,18 @@ def synonym_groups(raw: Any, source: str) -> tuple[tuple[str, ...], ...]:
 def load_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the bot (read once)."""
     return load_vocabulary_from(VOCABULARY_DIR)
+
+
+@cache
+def _shipped_term_keys() -> frozenset[tuple[str, ...]]:
+    vocabulary = load_vocabulary()
+    keys = {term_key(term) for concept in vocabulary.concepts.values() for term in concept.terms}
+    keys |= {term_key(word) for word in [*vocabulary.phrases, *vocabulary.ambiguous]}
+    keys |= {(word,) for word in vocabulary.stopwords if " " not in word}
+    return frozenset(keys)
+
+
+def is_vocabulary_term(key: tuple[str, ...]) -> bool:
+    """Whether ``key`` (a :func:`term_key`) is a word of the shipped vocabularies or a
+    common word: never read as a short form of a commune or a commune outside."""
+    return key in _shipped_term_keys()

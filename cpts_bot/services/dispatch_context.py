@@ -16,8 +16,9 @@ from babel.dates import format_datetime
 
 from cpts_bot.domain.directory_models import Professional
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import profession_label
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
@@ -71,8 +72,12 @@ class DispatchDeps:
         return policy_from_config(self.config)
 
     @property
-    def gazetteer(self) -> Gazetteer:
-        return gazetteer_for(self.config)
+    def places(self) -> PlaceIndex:
+        """The territory's places (names, neighbours, places named in a text)."""
+        return places_for(self.config)
+
+    # The former name of ``places``.
+    gazetteer = places
 
     async def translator_for(self, user_id: str) -> Translator:
         """The user's chosen language, else the territory's."""
@@ -99,15 +104,15 @@ class DispatchDeps:
         return (await self.person(user_id)).label(translator, phone=True)
 
 
-_GAZETTEERS: dict[int, tuple[RoomsConfig, Gazetteer]] = {}
+_PLACES: dict[int, tuple[RoomsConfig, PlaceIndex]] = {}
 
 
-def gazetteer_for(config: RoomsConfig) -> Gazetteer:
-    """The territory's gazetteer, built once per configuration object."""
-    cached = _GAZETTEERS.get(id(config))
+def places_for(config: RoomsConfig) -> PlaceIndex:
+    """The territory's places, built once per configuration object."""
+    cached = _PLACES.get(id(config))
     if cached is None or cached[0] is not config:
-        cached = (config, Gazetteer.from_territory(config.territory))
-        _GAZETTEERS[id(config)] = cached
+        cached = (config, PlaceIndex.from_territory(config.territory))
+        _PLACES[id(config)] = cached
     return cached[1]
 
 
@@ -158,13 +163,13 @@ def format_span(start: datetime, end: datetime, translator: Translator) -> str:
 
 
 def profession_name(code: str, translator: Translator) -> str:
-    return translator.gettext(profession_label(code))
+    return profession_label(code, translator.language)
 
 
-def place_names(communes: Collection[str], gazetteer: Gazetteer, translator: Translator) -> str:
+def place_names(communes: Collection[str], places: PlaceIndex, translator: Translator) -> str:
     if not communes:
         return translator.gettext("whole territory")
-    return ", ".join(gazetteer.name(code) for code in communes)
+    return ", ".join(places.name(code) for code in communes)
 
 
 async def respond(deps: DispatchDeps, user_id: str, reply: Reply) -> None:
