@@ -33,7 +33,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     PrioritiesNotUnderstood,
     RegisterError,
     RegisterPatient,
-    RegisterProblem,
     SetPriorities,
     SetReminders,
     ShowRoom,
@@ -61,22 +60,6 @@ from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
 from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
 from cpts_bot.services.waiting_list import waiting_list_text
 from cpts_bot.storage import medecin_traitant_repository as repo
-
-REGISTER_PROBLEMS = {
-    RegisterProblem.NO_COMMUNE: N_(
-        "Which commune does the patient live in? Write it in the message, e.g. “patient sans "
-        "médecin traitant, 78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.SEVERAL_COMMUNES: N_(
-        "Name one commune only (where the patient lives), e.g. “patient sans médecin "
-        "traitant, 78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.NO_AGE: N_(
-        "How old is the patient? Write it as “78 ans”, e.g. “patient sans médecin traitant, "
-        "78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.BAD_AGE: N_("That age cannot be right: write it as “78 ans”."),
-}
 
 
 class MedecinTraitantFeature:
@@ -260,7 +243,7 @@ class MedecinTraitantFeature:
         if isinstance(parsed, RegisterError):
             example = context.config.territory.communes[0].name
             await context.outbox.reply(
-                Reply(context._(REGISTER_PROBLEMS[parsed.problem], example=example))
+                Reply(parsed.render(context.translator, example=example))
             )
             return
         assert isinstance(parsed, RegisterPatient)

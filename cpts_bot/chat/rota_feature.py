@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
-
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
@@ -57,7 +55,7 @@ WEEKDAY_NAMES = (
 
 
 def format_day(moment: datetime, translator: Translator) -> str:
-    return format_datetime(moment, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, "EEE d MMM")
 
 
 def format_period(period: Period | Leave, translator: Translator) -> str:

@@ -30,6 +30,7 @@ from cpts_bot.domain.french_datetime import (
 )
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS, to_iso
+from cpts_bot.domain.user_error import UserError
 
 KIND_ONCE = "once"
 KIND_DAILY = "daily"
@@ -62,12 +63,8 @@ DEFAULT_RECURRENCE_TIME = (8, 0)
 CRON_HORIZON_DAYS = 5 * 366
 
 
-@dataclass(frozen=True)
-class ScheduleError:
-    """Why a schedule could not be read: a translatable message id and the words."""
-
-    message_id: str
-    detail: str
+# Why a schedule could not be read: a message and the words (``detail``).
+ScheduleError = UserError
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 
 # Message ids (English, translated by the catalogs); ``{detail}`` is the user's words.
 ERROR_NOT_FOUND = "No date or time found in “{detail}”."
@@ -64,17 +64,8 @@ class Period:
         return self.start <= moment < self.end
 
 
-@dataclass(frozen=True)
-class MomentError:
-    """Why no moment could be read: ``message_id`` is a translatable English text with a
-    ``{detail}`` placeholder, to be filled with ``detail``."""
-
-    message_id: str
-    detail: str
-
-    def render(self, gettext: Callable[..., str]) -> str:
-        """The message in the user's language through ``gettext(message, detail=...)``."""
-        return gettext(self.message_id, detail=self.detail)
+# Why no moment could be read: a message with a ``{detail}`` placeholder (the words).
+MomentError = UserError
 
 
 MomentResult = Moment | MomentError

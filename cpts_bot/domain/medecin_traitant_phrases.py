@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.user_error import UserError
 
 NUMBER_WORDS = {
     "un": 1,
@@ -80,15 +82,25 @@ class RegisterPatient:
 
 
 class RegisterProblem(StrEnum):
-    NO_COMMUNE = "no_commune"
-    NO_AGE = "no_age"
-    BAD_AGE = "bad_age"
-    SEVERAL_COMMUNES = "several_communes"
+    """What a registration lacks, as the message said back ({example}: a commune)."""
+
+    NO_COMMUNE = N_(
+        "Which commune does the patient live in? Write it in the message, e.g. “patient sans "
+        "médecin traitant, 78 ans, ALD, {example}”."
+    )
+    SEVERAL_COMMUNES = N_(
+        "Name one commune only (where the patient lives), e.g. “patient sans médecin "
+        "traitant, 78 ans, ALD, {example}”."
+    )
+    NO_AGE = N_(
+        "How old is the patient? Write it as “78 ans”, e.g. “patient sans médecin traitant, "
+        "78 ans, ALD, {example}”."
+    )
+    BAD_AGE = N_("That age cannot be right: write it as “78 ans”.")
 
 
-@dataclass(frozen=True)
-class RegisterError:
-    problem: RegisterProblem
+# Why a registration cannot be read: ``RegisterError(RegisterProblem.NO_AGE)``.
+RegisterError = UserError
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 
 
 class RotaCommandKind(StrEnum):
@@ -92,12 +93,8 @@ _WEEKLY = re.compile(
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
 
-@dataclass(frozen=True)
-class RotaError:
-    """Why a rota command cannot be read: a translatable message id and its values."""
-
-    message_id: str
-    values: tuple[tuple[str, str], ...] = ()
+# Why a rota command cannot be read.
+RotaError = UserError
 
 
 ERROR_NEED_TIMES = N_("Give the hours, e.g. “20h-8h”.")

@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 
 import aiosqlite
-from babel.dates import format_datetime
 
 from cpts_bot.domain.directory_models import Professional
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
@@ -119,11 +118,11 @@ def places_for(config: RoomsConfig) -> PlaceIndex:
 def format_moment(moment: datetime, precision: str, translator: Translator) -> str:
     """A moment for people: "lun. 23 nov. 20:00" in Paris time (no hour for a whole day)."""
     pattern = "EEE d MMM" if precision == "day" else "EEE d MMM HH:mm"
-    return format_datetime(moment, pattern, tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, pattern)
 
 
 def format_time(moment: datetime, translator: Translator) -> str:
-    return format_datetime(moment, "HH:mm", tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, "HH:mm")
 
 
 def format_duration(elapsed: timedelta, translator: Translator) -> str:
