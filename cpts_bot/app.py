@@ -27,6 +27,7 @@ from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
+from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
 from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
@@ -61,6 +62,8 @@ from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
+from cpts_bot.services.shift_swap_texts import PREFIX as SWAP_PREFIX
+from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.services.territorial_alerts import (
     PIN_CORRELATION_PREFIX,
     AlertSettings,
@@ -97,6 +100,7 @@ def build_features(
     directory_index = DatabaseIndexProvider(database, vocabulary)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    swaps = ShiftSwapFeature(lookup)
     medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
@@ -118,6 +122,7 @@ def build_features(
         medecin_traitant,
         dispatch,
         PlainOfferAnswers(medecin_traitant),
+        swaps,
         HandoffFeature(recent_questions),
         RotaFeature(lookup),
         CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
@@ -126,6 +131,7 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
@@ -153,6 +159,7 @@ def build_features(
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
         ("medtrait:", medecin_traitant_on_sent),
+        (SWAP_PREFIX, swap_on_sent),
     ]
     failures: list[tuple[str, FailedListener]] = [
         (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
