@@ -43,7 +43,7 @@ class PlaceInfo:
 
 @dataclass
 class PlaceIndex:
-    """Every way of naming a commune of the territory -> INSEE codes."""
+    """The territory's communes (by INSEE code) and the one reader of their names."""
 
     places: dict[str, PlaceInfo] = field(default_factory=dict)
     # What the place resolver is built from (see place_resolver.py).
@@ -59,7 +59,7 @@ class PlaceIndex:
         """Index ``communes`` (``settings.Commune`` values or anything with the same fields).
 
         ``sectors`` and ``territory_name`` (``settings.Sector`` values, the territory's
-        name) are kept for the place resolver.
+        name) are kept for the place resolver, built on first use.
         """
         communes = tuple(communes)
         index = cls(communes=communes, sectors=tuple(sectors), territory_name=territory_name)
