@@ -85,7 +85,6 @@ LONG_FUNCTIONS = {
     "domain/query_parser.py:build": "indexes every kind of vocabulary word once",
     "domain/rota_phrases.py:_shift": "a declared shift: profession, places, hours, day or weekly rule",
     "domain/sample_directory.py:generate_directory": "the sample territory's generator, weights inline",
-    "domain/vocabulary_loader.py:load_vocabulary_from": "reads and cross-checks every vocabulary file",
     "importers/directory_csv.py:parse_directory_csv": "the file's checks (encoding, header, lines) in order",
     "importers/rota_csv.py:_parse_line": "every column of one rota line, all problems listed",
     "importers/rpps_extract.py:_add_line": "one extract line into a professional and a site",
