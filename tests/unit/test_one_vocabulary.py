@@ -3,7 +3,9 @@ vocabulary (professions.yaml) and its place resolver: what the directory knows, 
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,12 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession, profession_code, profession_label
 from cpts_bot.domain.rota_phrases import parse_rota_command
 from cpts_bot.domain.times import PARIS
-from cpts_bot.domain.vocabulary_loader import PROFESSION, load_vocabulary
+from cpts_bot.domain.vocabulary_loader import (
+    PROFESSION,
+    VOCABULARY_DIR,
+    load_vocabulary,
+    load_vocabulary_from,
+)
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import profession_label as report_label
 from cpts_bot.settings import RoomsConfig
@@ -105,3 +112,17 @@ def test_neighbours_go_both_ways() -> None:
     places = lyon()
     assert places.neighbours([LYON_8]) == {VENISSIEUX}
     assert places.neighbours([VENISSIEUX]) == {LYON_8}
+
+
+def test_a_broken_vocabulary_is_refused(tmp_path: Path) -> None:
+    for source in VOCABULARY_DIR.glob("*.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    assert load_vocabulary_from(tmp_path) == load_vocabulary()
+    professions = tmp_path / "professions.yaml"
+    text = professions.read_text("utf-8")
+    professions.write_text(text.replace('"profession:96", "profession:94"', '"profession:99"'))
+    with pytest.raises(ValueError, match="unknown concept profession:99"):
+        load_vocabulary_from(tmp_path)
+    professions.write_text(text.replace('code: "21"', 'code: "10"'))
+    with pytest.raises(ValueError, match="profession:10 defined twice"):
+        load_vocabulary_from(tmp_path)
