@@ -63,7 +63,6 @@ LONG_FUNCTIONS = {
     "chat/command_router.py:_dispatch": "one transaction per inbox row: checks, routing, apology",
     "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
     "chat/directory_replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
-    "chat/directory_replies.py:_relaxation_text": "one sentence per relaxation step (a table to come)",
     "chat/handoff_feature.py:ask": BEING_SPLIT,
     "chat/medecin_traitant_feature.py:commands": "declarations (data) of the desk's commands",
     "chat/shift_swap_feature.py:commands": "declarations (data) of the swap commands",
