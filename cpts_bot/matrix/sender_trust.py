@@ -353,10 +353,7 @@ class SenderTrustGate:
         if user_id == self._bot_user_id:
             return None
         if isinstance(db, Database):
-            row = await db.fetch_one(
-                "SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)
-            )
-            return PinnedIdentity.from_row(row) if row else None
+            return await pins.read_pinned(db, user_id)
         return await pins.get_pinned(db, user_id)
 
     async def _record(
@@ -408,9 +405,7 @@ class SenderTrustGate:
             db, sender, device_id or "", decision.reason.value, now
         ):
             return
-        translator = self._translator_for(
-            await language_of(db, sender) or self._config.language
-        )
+        translator = self._translator_for(await _language_of(db, sender, self._config.language))
         await OutboxWriter(db, now).send_direct(
             sender,
             Reply(notice_text(translator, message, device_id, what)),
@@ -467,6 +462,10 @@ async def send_to_trusted_devices(
             gate.forget([error.device.user_id])
             await gate.apply_device_trust(client, [error.device.user_id], now)
     raise AssertionError("unreachable")
+
+
+async def _language_of(db: Any, user_id: str, default: str) -> str:
+    return await language_of(db, user_id) or default
 
 
 def authenticated_device_id(client: AsyncClient, event: Any) -> str | None:
