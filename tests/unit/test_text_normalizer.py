@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.text_normalizer import fold, normalize, singular, term_key, tokens
+from cpts_bot.domain.text_normalizer import (
+    fold,
+    normalize,
+    singular,
+    term_key,
+    token_spans,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +86,26 @@ def test_tokens_are_plain_lowercase_ascii(text: str) -> None:
         assert word.isascii()
         assert word == word.lower()
         assert word.isalnum()
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300)
+def test_token_spans_point_into_the_text(text: str) -> None:
+    spans = token_spans(text)
+    ends = [0]
+    for word, start, end in spans:
+        assert word and ends[-1] <= start < end <= len(text)
+        ends.append(end)
+
+
+@given(st.text(alphabet="abcdeéèàôç 0123456789-'’", max_size=60))
+@settings(max_examples=300)
+def test_token_spans_read_the_words_tokens_reads(text: str) -> None:
+    assert [word for word, _, _ in token_spans(text)] == tokens(text)
+
+
+def test_token_spans_cover_what_was_typed() -> None:
+    text = "IDE à Lyon 8ème, Cœur"
+    assert [text[start:end] for _, start, end in token_spans(text)] == [
+        "IDE", "à", "Lyon", "8ème", "Cœur",
+    ]  # fmt: skip
