@@ -28,11 +28,12 @@ from cpts_bot.domain.duty_rota import (
     on_duty_at,
     on_duty_during,
 )
-from cpts_bot.domain.french_datetime import MomentError, Period
+from cpts_bot.domain.french_datetime import Period
 from cpts_bot.domain.holiday_slots import HolidayRule
 from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, RotaError, parse_rota_command
+from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, parse_rota_command
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import (
@@ -125,7 +126,7 @@ class RotaFeature:
 
     def read(
         self, text: str, context: HandlerContext
-    ) -> RotaCommand | RotaError | MomentError | None:
+    ) -> RotaCommand | UserError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
         return parse_rota_command(
             text, context.now, self._deps(context).gazetteer, _calendar(context)
@@ -182,16 +183,13 @@ class RotaFeature:
 
     async def handle(
         self,
-        command: RotaCommand | RotaError | MomentError,
+        command: RotaCommand | UserError,
         message: IncomingMessage,
         context: HandlerContext,
     ) -> bool:
         deps = self._deps(context)
-        if isinstance(command, MomentError):
-            await context.outbox.reply(Reply(command.render(context._)))
-            return True
-        if isinstance(command, RotaError):
-            await context.outbox.reply(Reply(context._(command.message_id)))
+        if isinstance(command, UserError):  # a moment or a rota line that cannot be read
+            await context.outbox.reply(Reply(command.render(context.translator)))
             return True
         if command.user_id and command.user_id != message.sender:
             if not context.is_coordinator(message.sender):
