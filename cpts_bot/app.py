@@ -48,6 +48,11 @@ from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
+from cpts_bot.services.alert_acknowledgement import on_sent as alerts_on_sent
+from cpts_bot.services.alert_audience import RoomMembers
+from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
+from cpts_bot.services.alert_posting import run_due_alerts
+from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -61,14 +66,6 @@ from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
-from cpts_bot.services.territorial_alerts import (
-    PIN_CORRELATION_PREFIX,
-    AlertSettings,
-    RoomMembers,
-    on_pin_failed,
-    run_due_alerts,
-)
-from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
@@ -102,14 +99,14 @@ def build_features(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
         check_every=timedelta(seconds=config.alerts.check_seconds),
+        snooze=timedelta(minutes=config.alerts.snooze_minutes),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
-    alerts = AlertsFeature(members=members)
+    alerts = AlertsFeature(members=members, settings=alert_settings)
     directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
     # Each feature declares its commands and follow-ups; the router matches them by
-    # specificity. Alerts and dispatch requests still route themselves (in this order,
-    # after the declared commands).
+    # specificity. Dispatch requests still route themselves (after the declared commands).
     chat: list[ChatFeature] = [
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),

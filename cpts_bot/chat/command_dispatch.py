@@ -71,10 +71,12 @@ class Routes:
 
     @classmethod
     def of(cls, *features: Any, extra: Iterable[Command] = ()) -> Routes:
-        """The routes of ``features``: their ``commands()``, ``follow_up()`` and, for those
+        """The routes of ``features``: their ``commands()``, ``follow_up()`` (or
+        ``follow_ups()``) and, for those
         that still route some messages themselves (``routes_itself``), ``handle_message``."""
         commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
         follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
+        follow_ups += [one for f in features if hasattr(f, "follow_ups") for one in f.follow_ups()]
         legacy = [f for f in features if getattr(f, "routes_itself", hasattr(f, "handle_message"))]
         return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), legacy)
 

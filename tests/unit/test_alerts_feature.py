@@ -18,7 +18,8 @@ from cpts_bot.domain.directory_models import PracticeSite
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.territorial_alerts import AlertSettings, run_due_alerts
+from cpts_bot.services.alert_posting import run_due_alerts
+from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from tests.unit.alerts_reports_support import (
