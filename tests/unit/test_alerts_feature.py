@@ -112,9 +112,11 @@ class Chat:
         rows = await self.new_rows()
         return rows if handled else [{"unhandled": True}]
 
-    async def react(self, event_id: str, sender: str, room: str, at: datetime) -> bool:
+    async def react(
+        self, event_id: str, sender: str, room: str, at: datetime, key: str = "👍"
+    ) -> bool:
         self.count += 1
-        reaction = IncomingReaction(f"$r{self.count}", room, sender, "👍", event_id, at)
+        reaction = IncomingReaction(f"$r{self.count}", room, sender, key, event_id, at)
         async with self.database.transaction() as db:
             context = make_context(db, at)
             return await route_reaction(Routes.of(self.feature), reaction, context)
