@@ -27,6 +27,7 @@ from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
+from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
 from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
@@ -66,6 +67,8 @@ from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
+from cpts_bot.services.shift_swap_texts import PREFIX as SWAP_PREFIX
+from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
@@ -94,6 +97,7 @@ def build_features(
     directory_index = DatabaseIndexProvider(database, vocabulary)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    swaps = ShiftSwapFeature(lookup)
     medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
@@ -115,6 +119,7 @@ def build_features(
         medecin_traitant,
         dispatch,
         PlainOfferAnswers(medecin_traitant),
+        swaps,
         HandoffFeature(recent_questions),
         RotaFeature(lookup),
         CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
@@ -123,6 +128,7 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
@@ -150,6 +156,7 @@ def build_features(
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
         ("medtrait:", medecin_traitant_on_sent),
+        (SWAP_PREFIX, swap_on_sent),
     ]
     failures: list[tuple[str, FailedListener]] = [
         (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
@@ -180,22 +187,46 @@ class BotApp:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.database = await Database.open(self.settings.database_path)
         try:
-            self.client = await create_client(self.settings)
-            # Before the first sync: what is exchanged before the device is cross-signed
-            # stays undecryptable for clients that exclude insecure devices.
-            status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
-            if status is not None and status.recovery_key:
-                self.recovery_key = status.recovery_key
-            await record_identity(self.database, self.client, status)
-            loose = restrict_tree(self.settings.data_dir)
-            if loose:
-                log.warning("data directory made private", extra={"paths": len(loose)})
+            # A stop asked while the homeserver is still unreachable (matrix-nio retries
+            # the login for ever) ends the start-up instead of waiting for it.
+            if not await self._unless_stopped(self._start(self.database)):
+                log.info("stop asked before the bot could log in")
+                return
+            assert self.client is not None
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
                 await self.client.close()
             await self.database.close()
             log.info("stopped")
+
+    async def _start(self, database: Database) -> None:
+        """Log in (or restore the device), cross-sign it, record who the bot is."""
+        self.client = await create_client(self.settings)
+        # Before the first sync: what is exchanged before the device is cross-signed
+        # stays undecryptable for clients that exclude insecure devices.
+        status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+        if status is not None and status.recovery_key:
+            self.recovery_key = status.recovery_key
+        await record_identity(database, self.client, status)
+        loose = restrict_tree(self.settings.data_dir)
+        if loose:
+            log.warning("data directory made private", extra={"paths": len(loose)})
+
+    async def _unless_stopped(self, work: Awaitable[None]) -> bool:
+        """Run ``work`` unless :meth:`stop` comes first (then cancel it): True when it
+        finished."""
+        task = asyncio.ensure_future(work)
+        stopped = asyncio.ensure_future(self.stop_event.wait())
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if task.done():
+            task.result()
+            return True
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
         self.config = await resolve_room_aliases(client, self.config)

@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
+from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -257,6 +258,7 @@ class RoomsConfig(BaseModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
+    swaps: SwapPolicy = Field(default_factory=SwapPolicy)
     # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
     # this file: see docs/directory-csv.md.
     vocabulary_file: Path | None = None

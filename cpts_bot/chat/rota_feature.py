@@ -343,7 +343,8 @@ class RotaFeature:
                 )
             )
         rota = await rota_repo.load_rota(context.db, period.start, period.end)
-        clashes = duties_of(Rota(rota.slots, rota.shifts), user, period.start, period.end)
+        planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers)
+        clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
             lines.append(
                 _(

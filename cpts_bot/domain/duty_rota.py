@@ -10,7 +10,7 @@ the next day (20h-8h). Everything returned is aware UTC.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from cpts_bot.domain.french_datetime import local_to_utc
@@ -87,10 +87,31 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Handover:
+    """``to_user`` does ``from_user``'s duty of ``profession`` starting at ``start`` (a
+    swap taken, or a coordinator's override)."""
+
+    from_user: str
+    to_user: str
+    profession: str
+    start: datetime
+    end: datetime
+    to_name: str = ""
+
+    def applies_to(self, duty: Duty) -> bool:
+        return (
+            duty.user_id == self.from_user
+            and duty.profession == self.profession
+            and duty.start == self.start
+        )
+
+
+@dataclass(frozen=True)
 class Rota:
     slots: tuple[WeeklySlot, ...] = ()
     shifts: tuple[OneOffShift, ...] = ()
     leaves: tuple[Leave, ...] = ()
+    handovers: tuple[Handover, ...] = ()  # in the order they were made
 
 
 def slot_occurrences(slot: WeeklySlot, start: datetime, end: datetime) -> list[Duty]:
@@ -132,7 +153,16 @@ def duties_between(rota: Rota, start: datetime, end: datetime) -> list[Duty]:
                     shift.name,
                 )
             )
+    duties = [hand_over(duty, rota.handovers) for duty in duties]
     return sorted(duties, key=lambda duty: (duty.start, duty.user_id))
+
+
+def hand_over(duty: Duty, handovers: Iterable[Handover]) -> Duty:
+    """``duty`` as the handovers made it, in order (A to B, then B to C: C does it)."""
+    for handover in handovers:
+        if handover.applies_to(duty):
+            duty = replace(duty, user_id=handover.to_user, name=handover.to_name)
+    return duty
 
 
 def is_on_leave(leaves: Iterable[Leave], user_id: str, moment: datetime) -> bool:

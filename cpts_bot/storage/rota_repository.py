@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from cpts_bot.domain.duty_rota import Leave, OneOffShift, Rota, WeeklySlot
+from cpts_bot.domain.duty_rota import Handover, Leave, OneOffShift, Rota, WeeklySlot
 from cpts_bot.domain.times import from_iso, to_iso
 
 SOURCE_CSV = "csv"
@@ -142,7 +142,28 @@ async def load_rota(db: aiosqlite.Connection, start: datetime, end: datetime) ->
         (to_iso(start), to_iso(end)),
     ) as cursor:
         leaves = tuple(_leave_from_row(row) for row in await cursor.fetchall())
-    return Rota(slots, shifts, leaves)
+    return Rota(slots, shifts, leaves, await handovers_between(db, start, end))
+
+
+async def handovers_between(
+    db: aiosqlite.Connection, start: datetime, end: datetime
+) -> tuple[Handover, ...]:
+    """The handovers of duties overlapping [start, end), in the order they were made."""
+    async with db.execute(
+        "SELECT * FROM duty_handovers WHERE ends_at > ? AND starts_at < ? ORDER BY id",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    return tuple(
+        Handover(
+            row["from_user"],
+            row["to_user"],
+            row["profession"],
+            from_iso(row["starts_at"]),
+            from_iso(row["ends_at"]),
+        )
+        for row in rows
+    )
 
 
 @dataclass(frozen=True)
