@@ -8,6 +8,7 @@ from cpts_bot.chat.incoming import IncomingMessage, Reply
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
 from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
 from cpts_bot.domain.alert_phrases import AlertCommand, AlertCommandKind, DraftAnswer
+from cpts_bot.domain.alert_state_machine import AlertState
 from cpts_bot.domain.times import from_iso
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services import alert_management as management
@@ -163,6 +164,9 @@ class AlertReplies:
         assert alert_id is not None
         changes = None
         if command.kind is AlertCommandKind.EDIT:
+            alert = await repo.get_alert(context.db, alert_id)
+            if alert is None or alert.status is AlertState.DRAFT:
+                return await _say(context, _("There is no alert no. {number}.", number=alert_id))
             changes = _changes(command, context)
             if isinstance(changes, str):
                 return await _say(context, changes)
