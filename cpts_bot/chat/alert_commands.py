@@ -123,7 +123,7 @@ def alert_commands(run: Handler, answer_draft: Handler) -> list[Command]:
             name="confirmer alerte",
             phrase=MessageParser(_draft_answer, DRAFT_ANSWER_SPECIFICITY),
             handler=answer_draft,
-            help=N_("confirm (« oui ») or drop (« non ») the alert you just described"),
+            help=N_("confirm the alert you just described (« non » drops it)"),
             examples=(N_("oui"),),
             topic=Topic.ALERTS,
             help_audience=Audience.COORDINATOR,

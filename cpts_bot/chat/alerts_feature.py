@@ -137,7 +137,7 @@ class AlertsFeature:
                 REMINDER_CORRELATION_PREFIX,
                 on_reminder,
                 on_reminder_reaction,
-                help=N_("be reminded of an alert later: reply « plus tard » to it (or react 💤)"),
+                help=N_("remind me of an alert later: reply this to the alert or to its reminder (or react 💤)"),
                 examples=(N_("plus tard"),),
                 topic=Topic.ALERTS,
                 priority=60,

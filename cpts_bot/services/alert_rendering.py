@@ -173,9 +173,16 @@ def listing_line(alert: Alert, translator: Translator) -> str:
 
 def reminder_text(alert: Alert, translator: Translator) -> str:
     """The direct message to a reader who has not acknowledged."""
-    return translator.gettext(
+    _ = translator.gettext
+    reminder = _(
         "Reminder: please acknowledge alert no. {number} — « {text} » (react to it or"
         " reply to it in its room).",
         number=alert.id,
         text=alert.text,
+    )
+    return "\n".join(
+        [
+            reminder,
+            _("Not now? Reply « plus tard » to this message: I will remind you again later."),
+        ]
     )

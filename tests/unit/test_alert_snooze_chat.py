@@ -74,6 +74,9 @@ async def test_plus_tard_postpones_the_reminder_of_that_reader_only(chat: Chat) 
     summary, rows = await chat.tick(said + timedelta(minutes=30))
     (reminder,) = direct_messages(rows, NURSE)
     assert reminder.startswith("Rappel : merci d'accuser lecture de l'alerte n° 1")
+    assert reminder.endswith(
+        "Pas maintenant ? Répondez « plus tard » à ce message : je vous le rappellerai plus tard."
+    )
     assert rows[0]["correlation"] == "alert-reminder:1"
     summary, rows = await chat.tick(said + timedelta(minutes=45))
     assert summary.reminded == 0 and rows == []
