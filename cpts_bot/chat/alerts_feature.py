@@ -88,46 +88,11 @@ class AlertsFeature:
     def follow_ups(self) -> list[FollowUp]:
         """Answers to the alert posts (``alert:``), to the reminders (``alert-reminder:``)
         and to the draft's echo (``alert-draft:``)."""
-
-        async def on_post(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            parents = (message.reply_to, message.thread_root)
-            firing_id = await acknowledgement.firing_answered(context.db, message.room_id, parents)
-            if firing_id is None:
-                return False
-            await self._answer(firing_id, message, context)
-            return True
-
-        async def on_post_reaction(
-            reaction: IncomingReaction, context: HandlerContext, _c: str
-        ) -> bool:
-            firing_id = await acknowledgement.firing_answered(
-                context.db, reaction.room_id, (reaction.reacts_to,)
-            )
-            if firing_id is None:
-                return False
-            await self._react(firing_id, reaction, context)
-            return True
-
-        async def on_reminder(message: IncomingMessage, context: HandlerContext, corr: str) -> bool:
-            firing_id = _number(corr, REMINDER_CORRELATION_PREFIX)
-            await self._answer(firing_id, message, context)
-            return True
-
-        async def on_reminder_reaction(
-            reaction: IncomingReaction, context: HandlerContext, corr: str
-        ) -> bool:
-            await self._react(_number(corr, REMINDER_CORRELATION_PREFIX), reaction, context)
-            return True
-
-        async def on_draft(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            answer = parse_draft_answer(message.body)
-            return answer is not None and await self._answer_draft(message, context, answer)
-
         return [
             FollowUp(
                 CORRELATION_PREFIX,
-                on_post,
-                on_post_reaction,
+                self._on_post,
+                self._on_post_reaction,
                 help=N_("acknowledge an alert: react to it (or reply to it)"),
                 examples=(N_("👍"),),
                 topic=Topic.ALERTS,
@@ -135,15 +100,53 @@ class AlertsFeature:
             ),
             FollowUp(
                 REMINDER_CORRELATION_PREFIX,
-                on_reminder,
-                on_reminder_reaction,
-                help=N_("remind me of an alert later: reply this to the alert or to its reminder (or react 💤)"),
+                self._on_reminder,
+                self._on_reminder_reaction,
+                help=N_(
+                    "remind me of an alert later: reply this to the alert or to its reminder"
+                    " (or react 💤)"
+                ),
                 examples=(N_("plus tard"),),
                 topic=Topic.ALERTS,
                 priority=60,
             ),
-            FollowUp(DRAFT_CORRELATION_PREFIX, on_draft),
+            FollowUp(DRAFT_CORRELATION_PREFIX, self._on_draft),
         ]
+
+    async def _on_post(self, message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+        parents = (message.reply_to, message.thread_root)
+        firing_id = await acknowledgement.firing_answered(context.db, message.room_id, parents)
+        if firing_id is None:
+            return False
+        await self._answer(firing_id, message, context)
+        return True
+
+    async def _on_post_reaction(
+        self, reaction: IncomingReaction, context: HandlerContext, _c: str
+    ) -> bool:
+        firing_id = await acknowledgement.firing_answered(
+            context.db, reaction.room_id, (reaction.reacts_to,)
+        )
+        if firing_id is None:
+            return False
+        await self._react(firing_id, reaction, context)
+        return True
+
+    async def _on_reminder(
+        self, message: IncomingMessage, context: HandlerContext, correlation: str
+    ) -> bool:
+        await self._answer(_number(correlation, REMINDER_CORRELATION_PREFIX), message, context)
+        return True
+
+    async def _on_reminder_reaction(
+        self, reaction: IncomingReaction, context: HandlerContext, correlation: str
+    ) -> bool:
+        await self._react(_number(correlation, REMINDER_CORRELATION_PREFIX), reaction, context)
+        return True
+
+    async def _on_draft(self, message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+        answer = parse_draft_answer(message.body)
+        return answer is not None and await self._answer_draft(message, context, answer)
 
     async def _answer(
         self, firing_id: int, message: IncomingMessage, context: HandlerContext
