@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from cpts_bot.domain.alert_cron import ScheduleError
 from cpts_bot.domain.alert_models import AlertFields, Problem
 from cpts_bot.domain.alert_phrases import LEVEL_WORDS, fold
-from cpts_bot.domain.alert_schedule import ScheduleError, parse_schedule, parse_until
+from cpts_bot.domain.alert_schedule_words import parse_schedule, parse_until
 from cpts_bot.domain.catalog_marks import N_
 
 FIELD_KEYS = {

@@ -39,11 +39,12 @@ SOURCES = {
 
 def schedule_error_ids() -> set[str]:
     """The schedule parser's error message ids (constants, translated at render)."""
-    from cpts_bot.domain import alert_schedule
+    from cpts_bot.domain import alert_cron, alert_schedule
 
     return {
         value
-        for name, value in vars(alert_schedule).items()
+        for module in (alert_schedule, alert_cron)
+        for name, value in vars(module).items()
         if name.startswith("ERROR_") and name != "ERROR_INVALID_TIME"
     }
 
