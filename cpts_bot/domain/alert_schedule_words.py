@@ -70,59 +70,45 @@ def _clock(rest: str, words: str) -> tuple[int, int] | ScheduleError:
     return DEFAULT_RECURRENCE_TIME
 
 
-def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
-    """A French "when": "maintenant", "dans 20 secondes", "demain 8h", "le 3 décembre à 18h", "tous les lundis
-    à 8h", "chaque 1er du mois à 9h", "tous les jours à 18h", "cron: 0 8 * * 1"."""
-    words = text.strip()
-    folded = _fold(words)
-    if not folded:
-        return ScheduleError(ERROR_NOT_UNDERSTOOD, words)
-    cron_match = _CRON_PREFIX.match(folded)
-    if cron_match:
-        parsed = parse_cron(cron_match.group(1))
-        if isinstance(parsed, ScheduleError):
-            return parsed
-        if next_occurrence(Schedule(KIND_CRON, cron=cron_match.group(1).strip()), now) is None:
-            return ScheduleError(ERROR_CRON_FIELD, cron_match.group(1).strip())
-        return Schedule(KIND_CRON, cron=" ".join(cron_match.group(1).split()))
-    match = _WEEKDAYS_ONLY.match(folded)
-    if match:
-        clock = _clock(match.group(1), words)
-        if isinstance(clock, ScheduleError):
-            return clock
-        return Schedule(KIND_WEEKLY, hour=clock[0], minute=clock[1], weekdays=(0, 1, 2, 3, 4))
-    match = _DAILY.match(folded)
-    if match:
-        clock = _clock(match.group(1), words)
-        if isinstance(clock, ScheduleError):
-            return clock
-        return Schedule(KIND_DAILY, hour=clock[0], minute=clock[1])
-    match = _MONTHLY.match(folded)
-    if match:
+def _cron(expression: str, now: datetime) -> Schedule | ScheduleError:
+    parsed = parse_cron(expression)
+    if isinstance(parsed, ScheduleError):
+        return parsed
+    if next_occurrence(Schedule(KIND_CRON, cron=expression.strip()), now) is None:
+        return ScheduleError(ERROR_CRON_FIELD, expression.strip())
+    return Schedule(KIND_CRON, cron=" ".join(expression.split()))
+
+
+def _at_clock(kind: str, rest: str, words: str, **values: object) -> Schedule | ScheduleError:
+    clock = _clock(rest, words)
+    if isinstance(clock, ScheduleError):
+        return clock
+    return Schedule(kind, hour=clock[0], minute=clock[1], **values)  # type: ignore[arg-type]
+
+
+def _recurring(folded: str, words: str, now: datetime) -> Schedule | ScheduleError | None:
+    """A recurring "when" (cron, weekdays, daily, monthly, weekly), or None."""
+    if match := _CRON_PREFIX.match(folded):
+        return _cron(match.group(1), now)
+    if match := _WEEKDAYS_ONLY.match(folded):
+        return _at_clock(KIND_WEEKLY, match.group(1), words, weekdays=(0, 1, 2, 3, 4))
+    if match := _DAILY.match(folded):
+        return _at_clock(KIND_DAILY, match.group(1), words)
+    if match := _MONTHLY.match(folded):
         day = int(match.group(1) or match.group(3))
         rest = match.group(2) if match.group(1) else match.group(4)
         if not 1 <= day <= 31:
             return ScheduleError(ERROR_DAY_OF_MONTH, str(day))
-        clock = _clock(rest or "", words)
-        if isinstance(clock, ScheduleError):
-            return clock
-        return Schedule(KIND_MONTHLY, hour=clock[0], minute=clock[1], day_of_month=day)
-    match = _WEEKLY.match(folded)
-    if match:
-        days = sorted(
-            {
-                WEEKDAYS[name]
-                for name in re.findall(
-                    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche", match.group(1)
-                )
-            }
-        )
-        clock = _clock(match.group(2), words)
-        if isinstance(clock, ScheduleError):
-            return clock
-        return Schedule(KIND_WEEKLY, hour=clock[0], minute=clock[1], weekdays=tuple(days))
-    match = _IN_SECONDS.match(folded)
-    if match:
+        return _at_clock(KIND_MONTHLY, rest or "", words, day_of_month=day)
+    if match := _WEEKLY.match(folded):
+        names = re.findall(r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche", match.group(1))
+        days = tuple(sorted({WEEKDAYS[name] for name in names}))
+        return _at_clock(KIND_WEEKLY, match.group(2), words, weekdays=days)
+    return None
+
+
+def _one_off(folded: str, words: str, now: datetime) -> Schedule | ScheduleError:
+    if match := _IN_SECONDS.match(folded):
         return Schedule(KIND_ONCE, at=now + timedelta(seconds=int(match.group(1))))
     if re.search(r"\b(?:hier|avant[\s-]hier)\b", folded):
         return ScheduleError(ERROR_IN_THE_PAST, words)
@@ -134,6 +120,18 @@ def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
     if moment.at < now - timedelta(minutes=1):
         return ScheduleError(ERROR_IN_THE_PAST, moment.matched)
     return Schedule(KIND_ONCE, at=max(moment.at, now))
+
+
+def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
+    """A French "when": "maintenant", "dans 20 secondes", "demain 8h", "le 3 décembre à
+    18h", "tous les lundis à 8h", "chaque 1er du mois à 9h", "tous les jours à 18h",
+    "cron: 0 8 * * 1"."""
+    words = text.strip()
+    folded = _fold(words)
+    if not folded:
+        return ScheduleError(ERROR_NOT_UNDERSTOOD, words)
+    recurring = _recurring(folded, words, now)
+    return recurring if recurring is not None else _one_off(folded, words, now)
 
 
 def parse_until(text: str, now: datetime) -> datetime | ScheduleError:
