@@ -1,6 +1,7 @@
 """The alert commands, declared: each phrase is read by the domain
 (:mod:`cpts_bot.domain.alert_phrases`) into a typed command, and the router checks
-the audience (the coordination) once."""
+the audience (the coordination) once. The « oui / non » to a draft is not a command but
+the pending exchange of the draft's follow-up (see :mod:`cpts_bot.chat.alerts_feature`)."""
 
 from __future__ import annotations
 
@@ -12,27 +13,20 @@ from cpts_bot.chat.commands import (
     Command,
     CommandCall,
     HandlerContext,
-    MessageParser,
     Parameter,
     Parser,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.alert_phrases import (
     MANAGE_KINDS,
     AlertCommand,
     AlertCommandKind,
-    DraftAnswer,
     parse_alert_command,
-    parse_draft_answer,
 )
 from cpts_bot.i18n.translator import N_
 
 # Fixed words and a number: above the dispatch commands (« annuler 42 ») and free text.
 SPECIFICITY = 30
-# « oui » / « non »: below every other command; the handler declines when no draft of
-# the sender waits in that room (the pending exchanges of other features then get it).
-DRAFT_ANSWER_SPECIFICITY = 2
 
 Handler = Callable[[CommandCall], Awaitable[bool | None]]
 
@@ -43,10 +37,6 @@ def _parser_of(*kinds: AlertCommandKind) -> Callable[[str, HandlerContext], Aler
         return command if command is not None and command.kind in kinds else None
 
     return parse
-
-
-def _draft_answer(message: IncomingMessage, _context: HandlerContext) -> DraftAnswer | None:
-    return parse_draft_answer(message.body)
 
 
 # kind -> (name, help, examples, priority, published)
@@ -95,9 +85,8 @@ DECLARED: dict[tuple[AlertCommandKind, ...], tuple[str, str, tuple[str, ...], in
 }
 
 
-def alert_commands(run: Handler, answer_draft: Handler) -> list[Command]:
-    """The declarations: ``run`` handles every alert command, ``answer_draft`` the
-    « oui » / « non » to a draft."""
+def alert_commands(run: Handler) -> list[Command]:
+    """The declarations; ``run`` handles every alert command."""
     declared = []
     for kinds, (name, help_text, examples, priority, published) in DECLARED.items():
         parameters: tuple[Any, ...] = ()
@@ -118,17 +107,4 @@ def alert_commands(run: Handler, answer_draft: Handler) -> list[Command]:
                 parameters=parameters,
             )
         )
-    declared.append(
-        Command(
-            name="confirmer alerte",
-            phrase=MessageParser(_draft_answer, DRAFT_ANSWER_SPECIFICITY),
-            handler=answer_draft,
-            help=N_("confirm the alert you just described (« non » drops it)"),
-            examples=(N_("oui"),),
-            topic=Topic.ALERTS,
-            help_audience=Audience.COORDINATOR,
-            priority=86,
-            published=False,
-        )
-    )
     return declared

@@ -3,7 +3,8 @@
 Syntax (see docs/alerts.md)::
 
     alerte urgent: Canicule niveau 3 ... | quand: demain 8h | pour: tous | jusqu'au: 15 décembre
-    oui / non                      confirm or drop the alert just described
+    oui / non                      confirm or drop the alert just described (a pending
+                                   exchange of the draft, or a reply to its echo)
     alertes                        list alerts in force
     alerte 12                      show one, with its history
     pause alerte 12 / reprendre alerte 12 / annuler alerte 12
@@ -21,9 +22,9 @@ import aiosqlite
 
 from cpts_bot.chat.alert_commands import alert_commands
 from cpts_bot.chat.alert_replies import AlertReplies
-from cpts_bot.chat.commands import Command, CommandCall, Topic
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.alert_phrases import (
     AlertCommand,
@@ -35,7 +36,7 @@ from cpts_bot.domain.alert_phrases import (
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services.alert_audience import RoomMembers
-from cpts_bot.services.alert_management import answer_draft
+from cpts_bot.services.alert_management import answer_draft, pending_draft
 from cpts_bot.services.alert_posting import CORRELATION_PREFIX
 from cpts_bot.services.alert_reminders import REMINDER_CORRELATION_PREFIX
 from cpts_bot.services.alert_run import AlertSettings
@@ -48,7 +49,6 @@ class AlertsFeature:
 
     name = "alerts"
     help_topic = Topic.ALERTS
-    routes_itself = False
 
     def __init__(
         self, members: RoomMembers | None = None, settings: AlertSettings | None = None
@@ -58,25 +58,38 @@ class AlertsFeature:
         self.replies = AlertReplies(members, DRAFT_CORRELATION_PREFIX)
 
     def commands(self) -> list[Command]:
-        """The alert commands (coordinators) and the « oui / non » to a draft."""
+        """The alert commands (coordinators)."""
 
         async def run(call: CommandCall) -> None:
             command: AlertCommand = call.value
             await self.replies.run(command, call.message, call.context)
 
-        async def answer(call: CommandCall) -> bool:
-            return await self._answer_draft(call.message, call.context, call.value)
+        return alert_commands(run)
 
-        return alert_commands(run, answer)
+    async def _draft_waiting(
+        self, message: IncomingMessage, context: HandlerContext
+    ) -> Waiting | None:
+        """« oui » / « non » from a coordinator whose alert draft waits in this room: the
+        pending exchange of the draft (anyone else's « oui » is not about an alert)."""
+        if not context.is_coordinator(message.sender):
+            return None
+        answer = parse_draft_answer(message.body)
+        if answer is None:
+            return None
+        draft = await pending_draft(context.db, message.sender, message.room_id, context.now)
+        if draft is None:
+            return None
+        label = context._("alert no. {number} to confirm", number=draft.id)
+        return Waiting(
+            WAITING_EXCHANGE, label, lambda: self._answer_draft(message, context, answer)
+        )
 
     async def _answer_draft(
-        self, message: IncomingMessage, context: HandlerContext, answer: object
+        self, message: IncomingMessage, context: HandlerContext, answer: DraftAnswer
     ) -> bool:
-        """« oui » / « non » from a coordinator whose draft waits in this room; anything
-        else is declined (someone else's pending exchange, or nothing)."""
+        """Confirm or drop the sender's draft in this room; False when none waits."""
         if not context.is_coordinator(message.sender):
             return False
-        assert isinstance(answer, DraftAnswer)
         draft = await answer_draft(context.db, message.sender, message.room_id, context.now, answer)
         if draft is None:
             return False
@@ -110,7 +123,16 @@ class AlertsFeature:
                 topic=Topic.ALERTS,
                 priority=60,
             ),
-            FollowUp(DRAFT_CORRELATION_PREFIX, self._on_draft),
+            FollowUp(
+                DRAFT_CORRELATION_PREFIX,
+                self._on_draft,
+                waiting=self._draft_waiting,
+                help=N_("confirm the alert you just described (« non » drops it)"),
+                examples=(N_("oui"),),
+                topic=Topic.ALERTS,
+                audience=Audience.COORDINATOR,
+                priority=86,
+            ),
         ]
 
     async def _on_post(self, message: IncomingMessage, context: HandlerContext, _c: str) -> bool:

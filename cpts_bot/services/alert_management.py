@@ -51,6 +51,13 @@ async def draft_alert(
     return alert
 
 
+async def pending_draft(
+    db: aiosqlite.Connection, author: str, room_id: str, now: datetime
+) -> Alert | None:
+    """``author``'s draft waiting for their « oui » in ``room_id``, if any."""
+    return await repo.pending_draft(db, author, room_id, now)
+
+
 async def answer_draft(
     db: aiosqlite.Connection, author: str, room_id: str, now: datetime, answer: DraftAnswer
 ) -> Alert | None:

@@ -16,7 +16,6 @@ import aiosqlite
 from cpts_bot.domain.alert_models import ACKNOWLEDGED_LEVELS
 from cpts_bot.domain.alert_snooze import Snooze
 from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.monthly_stats import AlertRow, Month
 from cpts_bot.domain.times import from_iso, to_iso
 
 
@@ -256,22 +255,3 @@ async def author_of_firing(db: aiosqlite.Connection, firing_id: int) -> tuple[in
         row = await cursor.fetchone()
     return (row[0], row[1]) if row else None
 
-
-async def postings_between(db: aiosqlite.Connection, month: Month) -> list[AlertRow]:
-    """Postings of alerts in ``month`` with their acknowledgement counts (none without the
-    alerts tables), for the monthly report."""
-    async with db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_firings'"
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return []
-    async with db.execute(
-        "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
-        " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
-        "   WHERE k.firing_id = f.id) AS acknowledged"
-        " FROM alert_firings f"
-        " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
-        (to_iso(month.start_utc()), to_iso(month.end_utc())),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]

@@ -139,11 +139,14 @@ async def test_plus_tard_to_an_information_changes_nothing(chat: Chat) -> None:
     assert await chat.database.fetch_all("SELECT * FROM alert_snoozes") == []
 
 
-async def test_the_draft_answer_is_declared_and_scoped_to_the_pending_draft(chat: Chat) -> None:
+async def test_the_draft_answer_is_a_pending_exchange_of_the_draft(chat: Chat) -> None:
     routes = Routes.of(chat.feature)
-    assert routes.features == []  # nothing routes itself any more
-    assert "confirmer alerte" in {command.name for command in routes.commands.commands}
-    # No draft: « oui » is declined (someone else's pending exchange may take it).
+    assert routes.self_routed == []  # nothing routes itself any more
+    # The draft's « oui / non » is the pending exchange of its follow-up, not a command.
+    draft_follow_up = next(f for f in routes.follow_ups.helped if f.prefix == "alert-draft:")
+    assert draft_follow_up.waiting is not None
+    assert all("oui" not in command.examples for command in routes.commands.commands)
+    # No draft: « oui » is not claimed (someone else's pending exchange may take it).
     assert await chat.say("oui") == [{"unhandled": True}]
     (echo,) = await chat.say("alerte: Réunion")
     assert echo["correlation"] == "alert-draft:1"
