@@ -21,6 +21,7 @@ from cpts_bot.domain.french_datetime import (
     normalize,
     parse_moment,
 )
+from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
 
 
 class Answer(StrEnum):
@@ -118,6 +119,10 @@ class RequestFields:
     details: str = ""
     urgent: bool = False
     time_error: tuple[str, str] | None = None  # (message_id, detail) of an unreadable time
+    # The patient's usual professional as typed (« Mme Martin », a Matrix ID); "" when
+    # the requester said there is none; ``usual_needed``: the bot asked who it is.
+    usual: str | None = None
+    usual_needed: bool = False
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -130,6 +135,8 @@ class RequestFields:
             missing.append("when")
         if not self.what:
             missing.append("what")
+        if self.usual_needed and self.usual is None:
+            missing.append("usual")
         return missing
 
     def merge(self, other: RequestFields) -> RequestFields:
@@ -144,6 +151,8 @@ class RequestFields:
             details="\n".join(part for part in (self.details, other.details) if part),
             urgent=self.urgent or other.urgent,
             time_error=None if (self.needed_at or other.needed_at) else other.time_error,
+            usual=self.usual if self.usual is not None else other.usual,
+            usual_needed=self.usual_needed,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -156,6 +165,8 @@ class RequestFields:
             "what": self.what,
             "details": self.details,
             "urgent": self.urgent,
+            "usual": self.usual,
+            "usual_needed": self.usual_needed,
         }
 
     @classmethod
@@ -169,6 +180,8 @@ class RequestFields:
             what=data.get("what"),  # type: ignore[arg-type]
             details=str(data.get("details") or ""),
             urgent=bool(data.get("urgent")),
+            usual=data.get("usual"),  # type: ignore[arg-type]
+            usual_needed=bool(data.get("usual_needed")),
         )
 
 
@@ -178,10 +191,17 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
+    usual = find_usual_mention(text)
     normalized = normalize(text)
     trigger = _TRIGGER.match(normalized)
-    public, details = text, ""
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    if usual is not None and (marker is None or usual.start < marker.start()):
+        # « …, son IDE habituelle est Mme Martin » is never broadcast (on a line of its
+        # own, it is among the details the taker gets).
+        text = _blank(text, usual.start, usual.end)
+        normalized = normalize(text)
+        marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    public, details = text, ""
     if marker:
         public = text[: marker.start()]
         details = _DETAILS_LABEL.sub("", text[marker.end() :].strip(), count=1)
@@ -190,7 +210,10 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     work = public
     if trigger:
         work = _blank(work, 0, trigger.end())
-    fields = RequestFields(details=details)
+    fields = RequestFields(details=details.strip())
+    if usual is not None:
+        fields.usual = usual.typed
+        fields.profession = usual.profession
     profession = find_profession(work)
     if profession:
         fields.profession = profession.code
@@ -229,6 +252,8 @@ def parse_field_answer(
     """Read the answer to "which profession / where / when / what?" in a guided exchange.
     Other pieces found in the answer are kept too; the description is only taken when it
     was the question (so "Hyères" is not read as the care)."""
+    if awaiting == "usual":
+        return RequestFields(usual="" if says_nobody(text) else text.strip())
     fields = parse_request(text, now, gazetteer)
     if awaiting == "what":
         if not fields.what:

@@ -101,14 +101,20 @@ async def select_recipients(
 
 
 async def create_dispatch(
-    deps: DispatchDeps, requester: str, request_room: str, fields: RequestFields
+    deps: DispatchDeps,
+    requester: str,
+    request_room: str,
+    fields: RequestFields,
+    usual: str | None = None,
 ) -> Dispatch:
-    """Record a complete request as an open dispatch (then :func:`broadcast` it)."""
+    """Record a complete request as an open dispatch (then send it); ``usual``: the
+    patient's usual professional, asked alone first."""
     missing = fields.missing()
     if missing:
         raise ValueError(f"incomplete request: {missing}")
     policy = deps.policy
-    first = policy.step(0)
+    first = policy.step(0, usual=usual is not None, urgent=fields.urgent)
+    expire_after = policy.expire_after_for(usual=usual is not None, urgent=fields.urgent)
     new = repo.NewDispatch(
         requester=requester,
         request_room=request_room,
@@ -119,8 +125,9 @@ async def create_dispatch(
         what=str(fields.what),
         details=fields.details,
         urgent=fields.urgent,
-        expires_at=deps.now + policy.expire_after,
+        expires_at=deps.now + expire_after,
         next_step_at=deps.now + first.delay if first else None,
+        usual_professional=usual,
     )
     return await repo.create(deps.db, new, deps.now)
 

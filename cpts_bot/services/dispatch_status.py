@@ -27,6 +27,7 @@ _EVENT_NAMES = {
     "hand_back": N_("handed back"),
     "complete": N_("done"),
     "relaunch": N_("offered again"),
+    "remind": N_("reminder sent"),
 }
 
 
@@ -72,6 +73,9 @@ async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Transl
                 state=state_name(dispatch.state, translator),
             ),
         )
+    if dispatch.usual_professional:
+        name = await deps.display_name(dispatch.usual_professional)
+        lines.append(_("Usual professional (asked first): {name}.", name=name))
     rows = await repo.recipients(deps.db, dispatch.id)
     declined = sum(1 for row in rows if row["answer"] == "declined")
     lines.append(_("Asked: {asked}, declined: {declined}.", asked=len(rows), declined=declined))
