@@ -16,6 +16,7 @@ from cpts_bot.domain.alert_models import AlertFields, Problem, problem
 from cpts_bot.domain.alert_phrases import LEVEL_WORDS
 from cpts_bot.domain.alert_schedule_words import parse_schedule, parse_until
 from cpts_bot.domain.catalog_marks import N_
+from cpts_bot.domain.profession_words import profession_code
 from cpts_bot.domain.text_normalizer import fold
 
 FIELD_KEYS = {
@@ -51,7 +52,10 @@ def parse_audience(text: str, duty_professions: Iterable[str]) -> list[str] | Pr
     """ "tous", "gardes", "coordination", "IDE, MK" -> audience codes."""
     codes: list[str] = []
     duty = list(duty_professions)
+    # A duty room's key ("IDE", "infirmier", "10") and any word of the vocabulary for
+    # that profession ("infirmières", "IDEL") name the same audience.
     professions = {key.lower(): key for key in duty}
+    by_code = {profession_code(key): key for key in duty if profession_code(key)}
     for raw in re.split(r"\s*(?:,|\bet\b|\+)\s*", fold(text, keep_positions=True).strip()):
         word = raw.strip(" .")
         if not word:
@@ -64,6 +68,8 @@ def parse_audience(text: str, duty_professions: Iterable[str]) -> list[str] | Pr
             codes.append("coordination")
         elif word in professions:
             codes.append(f"profession:{professions[word]}")
+        elif profession_code(word) in by_code:
+            codes.append(f"profession:{by_code[profession_code(word)]}")
         else:
             known = ", ".join(["tous", "gardes", "coordination", *duty])
             return problem(

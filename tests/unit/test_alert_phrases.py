@@ -153,3 +153,12 @@ def test_audience_and_creation_problems_are_values() -> None:
     assert not isinstance(fields, Problem)
     assert fields.level == "info" and fields.audience == ["alerts"]
     assert fields.reminder_minutes == 120 and fields.text == "Réunion"
+
+
+def test_audience_professions_are_read_through_the_vocabulary() -> None:
+    """Any word of the shared vocabulary for a duty room's profession names it."""
+    assert parse_audience("infirmières, kinés", ["IDE", "MK"]) == [
+        "profession:IDE",
+        "profession:MK",
+    ]
+    assert isinstance(parse_audience("sages-femmes", ["IDE", "MK"]), Problem)
