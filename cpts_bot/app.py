@@ -24,9 +24,10 @@ from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
+from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
 from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
 from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
@@ -48,6 +49,11 @@ from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
+from cpts_bot.services.alert_acknowledgement import on_sent as alerts_on_sent
+from cpts_bot.services.alert_audience import RoomMembers
+from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
+from cpts_bot.services.alert_posting import run_due_alerts
+from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -61,14 +67,8 @@ from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
-from cpts_bot.services.territorial_alerts import (
-    PIN_CORRELATION_PREFIX,
-    AlertSettings,
-    RoomMembers,
-    on_pin_failed,
-    run_due_alerts,
-)
-from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
+from cpts_bot.services.shift_swap_texts import PREFIX as SWAP_PREFIX
+from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
@@ -79,8 +79,8 @@ log = logging.getLogger("cpts_bot")
 
 @dataclass
 class Features:
-    """The chat features (their declared commands and follow-ups; those that still
-    route themselves are tried in this order), and what runs before each event."""
+    """The chat features (their declared commands and follow-ups; their order does not
+    matter), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]
@@ -97,19 +97,21 @@ def build_features(
     directory_index = DatabaseIndexProvider(database, vocabulary)
     lookup = DirectoryProfessionalLookup()
     dispatch = DispatchFeature(lookup)
+    swaps = ShiftSwapFeature(lookup)
     medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
     alert_settings = AlertSettings(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
         check_every=timedelta(seconds=config.alerts.check_seconds),
+        snooze=timedelta(minutes=config.alerts.snooze_minutes),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
-    alerts = AlertsFeature(members=members)
+    alerts = AlertsFeature(members=members, settings=alert_settings)
     directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
-    # Each feature declares its commands and follow-ups; the router matches them by
-    # specificity. Alerts and dispatch requests still route themselves (in this order,
-    # after the declared commands).
+    # Each feature declares its commands and follow-ups (with what waits for a person's
+    # answer); the router matches them by specificity, so the order of this list does not
+    # matter. No feature routes itself.
     chat: list[ChatFeature] = [
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),
@@ -117,7 +119,7 @@ def build_features(
         alerts,
         medecin_traitant,
         dispatch,
-        PlainOfferAnswers(medecin_traitant),
+        swaps,
         HandoffFeature(recent_questions),
         RotaFeature(lookup),
         CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
@@ -126,6 +128,7 @@ def build_features(
     jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
+    jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
@@ -153,6 +156,7 @@ def build_features(
         ("alert:", alerts_on_sent),
         ("handoff:", handoff_on_sent),
         ("medtrait:", medecin_traitant_on_sent),
+        (SWAP_PREFIX, swap_on_sent),
     ]
     failures: list[tuple[str, FailedListener]] = [
         (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
@@ -183,22 +187,46 @@ class BotApp:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.database = await Database.open(self.settings.database_path)
         try:
-            self.client = await create_client(self.settings)
-            # Before the first sync: what is exchanged before the device is cross-signed
-            # stays undecryptable for clients that exclude insecure devices.
-            status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
-            if status is not None and status.recovery_key:
-                self.recovery_key = status.recovery_key
-            await record_identity(self.database, self.client, status)
-            loose = restrict_tree(self.settings.data_dir)
-            if loose:
-                log.warning("data directory made private", extra={"paths": len(loose)})
+            # A stop asked while the homeserver is still unreachable (matrix-nio retries
+            # the login for ever) ends the start-up instead of waiting for it.
+            if not await self._unless_stopped(self._start(self.database)):
+                log.info("stop asked before the bot could log in")
+                return
+            assert self.client is not None
             await self._serve(self.client, self.database)
         finally:
             if self.client is not None:
                 await self.client.close()
             await self.database.close()
             log.info("stopped")
+
+    async def _start(self, database: Database) -> None:
+        """Log in (or restore the device), cross-sign it, record who the bot is."""
+        self.client = await create_client(self.settings)
+        # Before the first sync: what is exchanged before the device is cross-signed
+        # stays undecryptable for clients that exclude insecure devices.
+        status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+        if status is not None and status.recovery_key:
+            self.recovery_key = status.recovery_key
+        await record_identity(database, self.client, status)
+        loose = restrict_tree(self.settings.data_dir)
+        if loose:
+            log.warning("data directory made private", extra={"paths": len(loose)})
+
+    async def _unless_stopped(self, work: Awaitable[None]) -> bool:
+        """Run ``work`` unless :meth:`stop` comes first (then cancel it): True when it
+        finished."""
+        task = asyncio.ensure_future(work)
+        stopped = asyncio.ensure_future(self.stop_event.wait())
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if task.done():
+            task.result()
+            return True
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
 
     async def _serve(self, client: AsyncClient, database: Database) -> None:
         self.config = await resolve_room_aliases(client, self.config)

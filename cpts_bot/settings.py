@@ -27,6 +27,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
+from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
+from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -168,6 +170,19 @@ class Territory(BaseModel):
     name: str
     communes: list[Commune] = Field(min_length=1)
     sectors: list[Sector] = Field(default_factory=list)
+    # Whose public holidays apply: a département code (57, 67, 972...) or "metropole";
+    # by default, derived from the communes' départements (docs/rota-csv.md).
+    public_holidays: str | None = None
+
+    @model_validator(mode="after")
+    def _one_holiday_calendar(self) -> Territory:
+        territory_subdivision((c.insee for c in self.communes), self.public_holidays)
+        return self
+
+    def holiday_calendar(self) -> HolidayCalendar:
+        """The public holidays of the territory (Alsace-Moselle and overseas included)."""
+        codes = (commune.insee for commune in self.communes)
+        return HolidayCalendar(territory_subdivision(codes, self.public_holidays))
 
     @model_validator(mode="after")
     def _neighbours_known(self) -> Territory:
@@ -230,6 +245,8 @@ class AlertsConfig(BaseModel):
     default_in_force_hours: int = Field(default=72, ge=1, le=24 * 365)
     # How often due alerts are looked for: an alert is posted up to this late.
     check_seconds: float = Field(default=5, ge=0.5, le=300)
+    # « plus tard » to an alert that sets no reminder delay postpones the reminder by this.
+    snooze_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
 
 class TrackingConfig(BaseModel):
@@ -255,6 +272,7 @@ class RoomsConfig(BaseModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
+    swaps: SwapPolicy = Field(default_factory=SwapPolicy)
     # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
     # this file: see docs/directory-csv.md.
     vocabulary_file: Path | None = None

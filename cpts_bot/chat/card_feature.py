@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from babel import Locale
-
 from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
@@ -75,7 +73,6 @@ class CardFeature:
     """The ``ChatFeature`` that reads and edits directory cards."""
 
     name = "card"
-    routes_itself = False  # declared: see commands()
     help_topic = Topic.DIRECTORY
 
     def __init__(
@@ -134,15 +131,6 @@ class CardFeature:
                 parameters=(Parameter("change", "string", N_("what changes"), optional=True),),
             ),
         ]
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if not (message.is_direct or message.mentions_bot):
-            return False
-        command = self.read(message, context)
-        if command is None:
-            return False
-        await self.handle(command, message, context)
-        return True
 
     async def handle(
         self, command: CardCommand, message: IncomingMessage, context: HandlerContext
@@ -420,7 +408,4 @@ def _modality_text(
 
 
 def _language_name(code: str, translator: Translator) -> str:
-    try:
-        return Locale.parse(translator.language).languages.get(code, code)
-    except (ValueError, TypeError):
-        return code
+    return translator.language_name(code)

@@ -79,21 +79,26 @@ async def create_client(settings: BotSettings) -> AsyncClient:
     client = AsyncClient(
         settings.homeserver, settings.user_id, store_path=str(store), config=client_config()
     )
+    try:
+        await _log_in(client, settings)
+    except BaseException:  # a refusal, or a stop while the homeserver is unreachable
+        await client.close()
+        raise
+    return client
+
+
+async def _log_in(client: AsyncClient, settings: BotSettings) -> None:
+    data_dir = settings.data_dir
     saved = load_credentials(data_dir)
     if saved and saved.user_id == settings.user_id and saved.homeserver == settings.homeserver:
         client.restore_login(saved.user_id, saved.device_id, saved.access_token)
         log.info("restored session", extra={"device_id": saved.device_id})
         # Before any key upload: afterwards a lost crypto store can no longer be seen.
-        try:
-            await check_crypto_store_at_start(client)
-        except BaseException:
-            await client.close()
-            raise
+        await check_crypto_store_at_start(client)
     elif settings.access_token:
         client.access_token = settings.access_token
         whoami = await client.whoami()
         if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
-            await client.close()
             raise LoginError(f"the access token was refused: {whoami}")
         client.restore_login(whoami.user_id, whoami.device_id, settings.access_token)
         save_credentials(
@@ -105,7 +110,6 @@ async def create_client(settings: BotSettings) -> AsyncClient:
     else:
         response = await client.login(settings.password or "", device_name=settings.device_name)
         if not isinstance(response, LoginResponse):
-            await client.close()
             raise LoginError(f"login as {settings.user_id} failed: {response}")
         save_credentials(
             data_dir,
@@ -116,4 +120,3 @@ async def create_client(settings: BotSettings) -> AsyncClient:
         log.info("logged in with a new device", extra={"device_id": response.device_id})
     if client.should_upload_keys:
         await client.keys_upload()
-    return client

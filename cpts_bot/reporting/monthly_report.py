@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import aiosqlite
-from babel.dates import format_date, format_timedelta
-from babel.numbers import format_decimal, format_percent
 
+from cpts_bot.domain.duty_rota import on_duty_during
 from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.domain.rest_day_stats import rest_day_figures
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
 from cpts_bot.reporting.labels import (
@@ -23,10 +23,10 @@ from cpts_bot.reporting.labels import (
     value_label,
 )
 from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
-from cpts_bot.storage import medecin_traitant_repository
+from cpts_bot.reporting.rest_days_report import render_rest_day_lines
+from cpts_bot.storage import medecin_traitant_repository, report_repository, rota_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
-BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 LIST_LIMIT = 5
 
 
@@ -41,23 +41,18 @@ class MonthlyReport:
     stats: MonthlyStats
 
 
-def _locale(translator: Translator) -> str:
-    return BABEL_LOCALES.get(translator.language, "fr_FR")
-
-
 def format_duration(milliseconds: float | None, translator: Translator) -> str:
     """A response time for people: "2,5 s", "4 minutes", "2 heures"."""
     if milliseconds is None:
         return "—"
-    locale = _locale(translator)
     seconds = milliseconds / 1000
     if seconds < 60:
-        return f"{format_decimal(round(seconds, 1), format='0.#', locale=locale)} s"
-    return format_timedelta(timedelta(seconds=seconds), locale=locale, threshold=1.5)
+        return f"{translator.format_number(round(seconds, 1), '0.#')} s"
+    return translator.format_duration(timedelta(seconds=seconds))
 
 
 def _number(value: int, translator: Translator) -> str:
-    return format_decimal(value, locale=_locale(translator))
+    return translator.format_number(value)
 
 
 def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
@@ -65,23 +60,8 @@ def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
 
 
 async def alert_rows_between(db: aiosqlite.Connection, month: Month) -> list[AlertRow]:
-    """Postings of alerts in ``month`` with their acknowledgement counts (none without the
-    alerts tables)."""
-    async with db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_firings'"
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return []
-    async with db.execute(
-        "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
-        " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
-        "   WHERE k.firing_id = f.id) AS acknowledged"
-        " FROM alert_firings f"
-        " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
-        (to_iso(month.start_utc()), to_iso(month.end_utc())),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
+    """Postings of alerts in ``month`` with their acknowledgement counts."""
+    return await report_repository.alert_rows_between(db, month.start_utc(), month.end_utc())
 
 
 def render_lines(
@@ -91,10 +71,7 @@ def render_lines(
     their names in ``commune_names`` (INSEE code -> name) when given."""
     names = commune_names or {}
     _ = translator.gettext
-    locale = _locale(translator)
-    month_name = format_date(
-        date(stats.month.year, stats.month.month, 1), "MMMM yyyy", locale=locale
-    )
+    month_name = translator.format_date(date(stats.month.year, stats.month.month, 1), "MMMM yyyy")
     title = _("Report for {month}", month=month_name)
     lines: list[str] = []
     lines.append(
@@ -182,9 +159,7 @@ def render_lines(
             lines.append(
                 _(
                     "Alerts acknowledged: {rate}",
-                    rate=format_percent(
-                        stats.acknowledgement_rate, format="#,##0 %", locale=locale
-                    ),
+                    rate=translator.format_percent(stats.acknowledgement_rate),
                 )
             )
     if not stats.total_requests and not stats.alerts_total:
@@ -208,12 +183,20 @@ async def build_monthly_report(
     *,
     charts: bool = True,
     commune_names: Mapping[str, str] | None = None,
+    holidays: HolidayCalendar = GENERAL_CALENDAR,
 ) -> MonthlyReport:
-    """Read ``month``'s requests and alerts and build its report."""
+    """Read ``month``'s requests and alerts and build its report (``holidays``: the
+    territory's public holidays, for the line on Sundays and holidays)."""
     requests = await requests_between(db, month.start_utc(), month.end_utc())
     alerts = await alert_rows_between(db, month)
     stats = compute_monthly_stats(month, requests, alerts)
     title, lines = render_lines(stats, translator, commune_names)
+    start, end = month.start_utc(), month.end_utc()
+    rota = await rota_repository.load_rota(db, start, end, holidays)
+    rest_days = rest_day_figures(
+        month, requests, holidays, translator.language, on_duty_during(rota, start, end)
+    )
+    lines.extend(render_rest_day_lines(rest_days, translator))
     desk = await medecin_traitant_repository.figures(db, month.start_utc(), month.end_utc())
     desk_lines = render_medecin_traitant_lines(desk, translator, commune_names)
     if desk_lines:

@@ -9,12 +9,14 @@ import aiosqlite
 
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.monthly_stats import Month
-from cpts_bot.domain.times import PARIS, to_iso
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR
+from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import MonthlyReport, build_monthly_report
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.outbox_media import queue_image
+from cpts_bot.storage.report_repository import claim_monthly_report
 
 
 async def post_report(
@@ -30,7 +32,10 @@ async def post_report(
     """Queue ``month``'s report in ``room_id``: the text first, then one image per chart.
     With ``config``, communes are named as the territory names them."""
     names = {c.insee: c.name for c in config.territory.communes} if config else None
-    report = await build_monthly_report(db, month, translator, commune_names=names)
+    holidays = config.territory.holiday_calendar() if config else GENERAL_CALENDAR
+    report = await build_monthly_report(
+        db, month, translator, commune_names=names, holidays=holidays
+    )
     await outbox.send(room_id, Reply(report.text, html=report.html), in_reply_to=in_reply_to)
     for filename, png in report.charts:
         await queue_image(outbox, room_id, filename, png, filename.removesuffix(".png"))
@@ -62,11 +67,7 @@ async def publish_monthly_report_if_due(
     if not due_at <= now < due_at + window:
         return None
     month = current.previous()
-    cursor = await context.db.execute(
-        "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at) VALUES (?, ?, ?)",
-        (month.label, room, to_iso(now)),
-    )
-    if cursor.rowcount == 0:
+    if not await claim_monthly_report(context.db, month.label, room, now):
         return None
     return await post_report(
         context.db, context.outbox, room, month, Translator(config.language), config=config

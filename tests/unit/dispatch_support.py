@@ -19,6 +19,7 @@ from cpts_bot.domain.directory_models import PracticeSite, Professional
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_escalation import on_sent
 from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.core_repository import mark_sent
 from cpts_bot.storage.database import Database
@@ -184,6 +185,8 @@ class FakeHomeserver:
                 await mark_sent(db, row["id"], event_id, now, room_id)
                 if row["correlation"] and row["correlation"].startswith("dispatch:"):
                     await on_sent(db, row["correlation"], room_id, event_id, now)
+                if row["correlation"] and row["correlation"].startswith("swap:"):
+                    await swap_on_sent(db, row["correlation"], room_id, event_id, now)
                 payload = json.loads(row["payload"])
                 new.append(
                     Sent(

@@ -1,0 +1,217 @@
+"""Swaps and cover by chat.
+
+- a professional on duty: « je cherche un remplaçant pour ma garde du 24/12 », « qui peut
+  me remplacer samedi nuit ? », "I need cover for my shift tomorrow"; « annuler
+  remplacement 3 »;
+- a colleague asked: « je prends » in reply to the offer, or 👍 (❌ / « pas dispo » if not);
+  in a direct chat with one offer waiting, a plain « je prends »;
+- a coordinator: « garde du 24/12 nuit : Mme Martin remplace M. Durand », « remplacer
+  @durand:hs par @martin:hs le 24/12 ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
+from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.shift_swap_phrases import (
+    SwapCancel,
+    SwapOverride,
+    SwapPhraseError,
+    SwapRequest,
+    parse_swap,
+)
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
+from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.shift_swap_answers import answer_swap, cancel_swap, expire_due
+from cpts_bot.services.shift_swap_override import override_duty
+from cpts_bot.services.shift_swap_request import request_cover
+from cpts_bot.services.shift_swap_texts import KIND_OFFER, PREFIX
+from cpts_bot.storage import shift_swap_repository as repo
+
+# More specific than the rota's free questions (« … ma garde du 24/12 » is not « who is
+# on duty »), less than the numbered dispatch commands.
+SPECIFICITY = 15
+_ANSWERS = (Answer.ACCEPT, Answer.DECLINE)
+
+
+def _only(*kinds: type) -> Callable[[str, HandlerContext], Any]:
+    """A parser keeping the swap phrases of ``kinds`` (errors of the same family too)."""
+
+    def parse(text: str, context: HandlerContext) -> Any:
+        found = parse_swap(text, context.now)
+        return found if isinstance(found, kinds) else None
+
+    return parse
+
+
+class ShiftSwapFeature:
+    """The ChatFeature for swaps and cover."""
+
+    name = "swaps"
+    help_topic = Topic.DUTY
+
+    def __init__(self, directory: ProfessionalLookup | None = None) -> None:
+        self.directory: ProfessionalLookup = directory or NoDirectory()
+
+    def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
+        return DispatchDeps(
+            context.db,
+            context.now,
+            outbox or context.outbox,
+            context.config,
+            self.directory,
+            context.bot_user_id,
+        )
+
+    async def run_due(self, context: HandlerContext) -> None:
+        """The periodic job: end the requests nobody took in time."""
+        await expire_due(self._deps(context))
+
+    def commands(self) -> list[Command]:
+        return [
+            Command(
+                name="remplacement",
+                phrase=Parser(_only(SwapRequest, MomentError), SPECIFICITY),
+                handler=self._request,
+                help=N_("find someone to take your duty (free colleagues of your profession)"),
+                examples=(
+                    N_("je cherche un remplaçant pour ma garde du 24/12"),
+                    N_("qui peut me remplacer samedi nuit ?"),
+                ),
+                topic=Topic.DUTY,
+                priority=46,
+                published=False,  # free phrases
+            ),
+            Command(
+                name="annuler-remplacement",
+                phrase=Parser(_only(SwapCancel), SPECIFICITY),
+                handler=self._cancel,
+                help=N_("withdraw your request for cover"),
+                examples=(N_("annuler remplacement 3"),),
+                topic=Topic.DUTY,
+                priority=47,
+                parameters=(Parameter("number", "integer", N_("the request number"), True),),
+            ),
+            Command(
+                name="remplacer",
+                phrase=Parser(_only(SwapOverride, SwapPhraseError), SPECIFICITY),
+                handler=self._override,
+                help=N_("put someone else on a duty (the rota is updated, both are told)"),
+                examples=(
+                    N_("garde du 24/12 nuit : @martin:server remplace @durand:server"),
+                    N_("remplacer @durand:server par @martin:server le 24/12"),
+                ),
+                topic=Topic.DUTY,
+                audience=Audience.COORDINATOR,
+                priority=61,
+                parameters=(
+                    Parameter("replaced", "user_id", N_("who is on duty")),
+                    Parameter("replacement", "user_id", N_("who replaces them")),
+                    Parameter("when", "string", N_("the day of the duty (and its hour)")),
+                ),
+            ),
+        ]
+
+    async def _request(self, call: CommandCall) -> None:
+        if isinstance(call.value, MomentError):
+            await call.reply(call.value.render(call._))
+            return
+        message = call.message
+        await request_cover(
+            self._deps(call.context), message.sender, message.room_id, call.value.when
+        )
+
+    async def _cancel(self, call: CommandCall) -> None:
+        await cancel_swap(self._deps(call.context), call.value.swap_id, call.message.sender)
+
+    async def _override(self, call: CommandCall) -> None:
+        if isinstance(call.value, MomentError):
+            await call.reply(call.value.render(call._))
+        elif isinstance(call.value, SwapPhraseError):
+            await call.reply(call._(call.value.message_id))
+        else:
+            await override_duty(self._deps(call.context), call.message.sender, call.value)
+
+    # ---------------------------------------------------------------- answers
+
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the offers (correlated ``swap:``)."""
+
+        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+            if not message.reply_to:
+                return False
+            row = await repo.message(context.db, message.reply_to)
+            answer = classify_answer(message.body)
+            if row is None or row["kind"] != KIND_OFFER or answer not in _ANSWERS:
+                return False
+            await answer_swap(self._deps(context), row["swap_id"], message.sender, answer)
+            return True
+
+        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
+            row = await repo.message(context.db, reaction.reacts_to)
+            answer = classify_reaction(reaction.key)
+            if row is None or row["kind"] != KIND_OFFER or answer is None:
+                return False
+            # A reaction has nothing to reply to: answers go to the direct chat.
+            deps = self._deps(context, OutboxWriter(context.db, context.now))
+            await answer_swap(deps, row["swap_id"], reaction.sender, answer)
+            return True
+
+        return FollowUp(
+            PREFIX,
+            on_message,
+            on_reaction,
+            waiting=self.waiting,
+            help=N_("take a colleague's duty: reply “je prends” to the offer, or react 👍"),
+            examples=(N_("je prends"),),
+            topic=Topic.DUTY,
+            priority=48,
+        )
+
+    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+        """ "je prends" in a direct chat, not as a reply, when requests for cover wait for
+        this person (a pending exchange: see ``chat/follow_ups.py``)."""
+        answer = classify_answer(message.body)
+        if not message.is_direct or answer not in _ANSWERS:
+            return None
+        waiting = await repo.waiting_for(context.db, message.sender)
+        if not waiting:
+            return None
+        assert answer is not None
+        label = context.translator.ngettext(
+            "request for cover no. {ids}",
+            "requests for cover no. {ids}",
+            len(waiting),
+            ids=", ".join(str(swap_id) for swap_id in waiting),
+        )
+        return Waiting(
+            WAITING_ANSWER, label, lambda: self._answer_unreplied(message, answer, waiting, context)
+        )
+
+    async def _answer_unreplied(
+        self, message: IncomingMessage, answer: Answer, waiting: list[int], context: HandlerContext
+    ) -> None:
+        """The answer goes to the one request for cover that waits; with several, ask."""
+        if len(waiting) > 1:
+            await context.outbox.reply(
+                Reply(
+                    context._(
+                        "Several requests for cover wait for your answer ({ids}): reply to "
+                        "the message of the one you mean.",
+                        ids=", ".join(str(swap_id) for swap_id in waiting),
+                    )
+                )
+            )
+            return
+        await answer_swap(self._deps(context), waiting[0], message.sender, answer)
+
+    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+        return False

@@ -1,0 +1,152 @@
+"""What the swap services share: how a duty is written, the offer's text, the
+correlation of the bot's messages, telling the coordination, and what the outbox learns
+when a message is sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    format_moment,
+    format_span,
+    place_names,
+    profession_name,
+)
+from cpts_bot.storage import shift_swap_repository as repo
+
+PREFIX = "swap:"
+KIND_OFFER = "offer"  # in a colleague's direct chat
+
+
+def correlation(swap_id: int, kind: str, target: str) -> str:
+    return f"{PREFIX}{swap_id}:{kind}:{target}"
+
+
+def parse_correlation(text: str) -> tuple[int, str, str] | None:
+    """``swap:3:offer:@nurse:hs`` -> (3, "offer", "@nurse:hs")."""
+    parts = text.split(":", 3)
+    if len(parts) != 4 or parts[0] + ":" != PREFIX or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3]
+
+
+def duty_text(
+    deps: DispatchDeps,
+    profession: str,
+    communes: tuple[str, ...] | list[str],
+    start: datetime,
+    end: datetime,
+    translator: Translator,
+) -> str:
+    """« IDE, Hyères, jeu. 24 déc. 20:00–08:00 »."""
+    day = translator.format_datetime(start, "EEE d MMM")
+    return ", ".join(
+        [
+            profession_name(profession, translator),
+            place_names(sorted(communes), deps.places, translator),
+            f"{day} {format_span(start, end, translator)}",
+        ]
+    )
+
+
+def when_text(when: SwapWhen, translator: Translator) -> str:
+    """The time a phrase named, as the reader says it: « le jeu. 24 déc. », « le jeu.
+    24 déc. 20:00 », « du jeu. 24 déc. 20:00 au ven. 25 déc. 08:00 »."""
+    if when.precision == PRECISION_DAY:
+        day = translator.format_datetime(when.start, "EEE d MMM")
+        return translator.gettext("on {day}", day=day)
+    if when.precision == PRECISION_TIME:
+        return translator.gettext("on {day}", day=format_moment(when.start, "time", translator))
+    return translator.gettext(
+        "from {start} to {end}",
+        start=format_moment(when.start, "time", translator),
+        end=format_moment(when.end, "time", translator),
+    )
+
+
+def swap_duty(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> str:
+    return duty_text(deps, swap.profession, swap.communes, swap.start, swap.end, translator)
+
+
+async def offer_text(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> str:
+    _ = translator.gettext
+    return "\n".join(
+        [
+            _(
+                "Cover no. {id} — {name} is looking for someone to take their duty: {duty}.",
+                id=swap.id,
+                name=await deps.display_name(swap.requester),
+                duty=swap_duty(deps, swap, translator),
+            ),
+            _(
+                "Reply “je prends” to this message or react 👍 to take it (the rota is "
+                "updated at once); “pas dispo” or ❌ if not."
+            ),
+        ]
+    )
+
+
+async def edit_offers(deps: DispatchDeps, swap: ShiftSwap, status: str, own: str = "") -> None:
+    """Put ``status`` (a msgid with {name}) on top of every offer; the taker's own offer
+    gets ``own`` instead, when given."""
+    name = await deps.display_name(swap.taken_by) if swap.taken_by else ""
+    for row in await repo.messages(deps.db, swap.id, KIND_OFFER):
+        translator = await deps.translator_for(row["target"])
+        header = own if own and row["target"] == swap.taken_by else status
+        text = (
+            translator.gettext(header, name=name) + "\n" + await offer_text(deps, swap, translator)
+        )
+        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
+
+
+async def tell_coordination(deps: DispatchDeps, message: str, **values: object) -> None:
+    """Post in the coordination room (else to each coordinator directly)."""
+    text = Translator(deps.config.language).gettext(message, **values)
+    room = deps.config.rooms.coordination
+    if room is not None:
+        await deps.outbox.send(room, Reply(text), notice=False)
+        return
+    for coordinator in deps.config.coordinators:
+        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+
+
+async def tell(
+    deps: DispatchDeps, user_id: str, message: str, *, ring: bool = False, **values: object
+) -> None:
+    """Write to ``user_id`` in their direct chat (``ring``: a message, not a notice)."""
+    translator = await deps.translator_for(user_id)
+    await deps.outbox.send_direct(
+        user_id, Reply(translator.gettext(message, **values)), notice=not ring
+    )
+
+
+async def on_sent(
+    db: aiosqlite.Connection,
+    correlation_text: str,
+    room_id: str,
+    event_id: str,
+    now: datetime | None = None,
+) -> bool:
+    """Remember that the outbox row ``swap:3:offer:@u:hs`` was sent as ``event_id``, so
+    replies and reactions to it lead back to the request."""
+    parsed = parse_correlation(correlation_text)
+    if parsed is None:
+        return False
+    swap_id, kind, target = parsed
+    await repo.record_message(
+        db, event_id, room_id, swap_id, kind, target, now or datetime.now(UTC)
+    )
+    return True
+
+
+STATUS_TAKEN = N_("[Duty taken by {name}]")
+STATUS_YOURS = N_("[You took this duty]")
+STATUS_CANCELLED = N_("[Request cancelled]")
+STATUS_EXPIRED = N_("[Request expired]")

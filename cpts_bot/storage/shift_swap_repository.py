@@ -1,0 +1,292 @@
+"""Requests for cover (swaps), their recipients, messages and transitions, and the duty
+handovers, in SQLite. Every function runs in the caller's transaction.
+
+A state change goes through :func:`apply_transition`: the transition table decides the
+new state, one conditional update (``WHERE id = ? AND state = ?``) applies it. Taking a
+swap (:func:`take`) is that update and the handover of the duty, in the same
+transaction: of two racing accepts only one changes the row, and only that one changes
+the rota.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from cpts_bot.domain.shift_swap_models import ShiftSwap
+from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_swap_state
+from cpts_bot.domain.times import from_iso, to_iso
+
+
+def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
+    return ShiftSwap(
+        id=row["id"],
+        state=SwapState(row["state"]),
+        requester=row["requester"],
+        request_room=row["request_room"],
+        profession=row["profession"],
+        communes=tuple(part for part in row["communes"].split(",") if part),
+        start=from_iso(row["starts_at"]),
+        end=from_iso(row["ends_at"]),
+        taken_by=row["taken_by"],
+        taken_at=from_iso(row["taken_at"]) if row["taken_at"] else None,
+        expires_at=from_iso(row["expires_at"]),
+        created_at=from_iso(row["created_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class NewSwap:
+    requester: str
+    request_room: str
+    profession: str
+    communes: tuple[str, ...]
+    start: datetime
+    end: datetime
+    expires_at: datetime
+
+
+async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> ShiftSwap:
+    """Insert an open request and record its creation."""
+    state = next_swap_state(None, SwapEvent.CREATE)
+    cursor = await db.execute(
+        "INSERT INTO shift_swaps (state, requester, request_room, profession, communes,"
+        " starts_at, ends_at, expires_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            state.value,
+            new.requester,
+            new.request_room,
+            new.profession,
+            ",".join(new.communes),
+            to_iso(new.start),
+            to_iso(new.end),
+            to_iso(new.expires_at),
+            to_iso(now),
+            to_iso(now),
+        ),
+    )
+    swap_id = int(cursor.lastrowid or 0)
+    await record_transition(db, swap_id, SwapEvent.CREATE, None, state, new.requester, now)
+    found = await get(db, swap_id)
+    assert found is not None
+    return found
+
+
+async def get(db: aiosqlite.Connection, swap_id: int) -> ShiftSwap | None:
+    async with db.execute("SELECT * FROM shift_swaps WHERE id = ?", (swap_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _swap_from_row(row) if row else None
+
+
+async def open_of(db: aiosqlite.Connection, requester: str) -> list[ShiftSwap]:
+    """``requester``'s open requests, oldest first."""
+    async with db.execute(
+        "SELECT * FROM shift_swaps WHERE requester = ? AND state = 'open' ORDER BY id",
+        (requester,),
+    ) as cursor:
+        return [_swap_from_row(row) for row in await cursor.fetchall()]
+
+
+async def open_for_duty(
+    db: aiosqlite.Connection, requester: str, profession: str, start: datetime
+) -> ShiftSwap | None:
+    """The open request of ``requester`` for their duty of ``profession`` at ``start``."""
+    async with db.execute(
+        "SELECT * FROM shift_swaps WHERE requester = ? AND profession = ? AND starts_at = ?"
+        " AND state = 'open'",
+        (requester, profession, to_iso(start)),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _swap_from_row(row) if row else None
+
+
+async def due(db: aiosqlite.Connection, now: datetime) -> list[ShiftSwap]:
+    """Open requests whose deadline is at or before ``now``."""
+    async with db.execute(
+        "SELECT * FROM shift_swaps WHERE state = 'open' AND expires_at <= ? ORDER BY id",
+        (to_iso(now),),
+    ) as cursor:
+        return [_swap_from_row(row) for row in await cursor.fetchall()]
+
+
+async def record_transition(
+    db: aiosqlite.Connection,
+    swap_id: int,
+    event: SwapEvent,
+    before: SwapState | None,
+    after: SwapState,
+    actor: str,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT INTO shift_swap_transitions (swap_id, event, from_state, to_state, actor, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (swap_id, event.value, before.value if before else None, after.value, actor, to_iso(now)),
+    )
+
+
+async def transitions(db: aiosqlite.Connection, swap_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM shift_swap_transitions WHERE swap_id = ? ORDER BY id", (swap_id,)
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def apply_transition(
+    db: aiosqlite.Connection, swap: ShiftSwap, event: SwapEvent, actor: str, now: datetime
+) -> ShiftSwap | None:
+    """Move ``swap`` from the state it was read in by ``event`` (cancel, expire); None if
+    its state changed meanwhile."""
+    after = next_swap_state(swap.state, event)
+    cursor = await db.execute(
+        "UPDATE shift_swaps SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+        (after.value, to_iso(now), swap.id, swap.state.value),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await record_transition(db, swap.id, event, swap.state, after, actor, now)
+    return await get(db, swap.id)
+
+
+async def take(
+    db: aiosqlite.Connection, swap: ShiftSwap, user_id: str, now: datetime
+) -> ShiftSwap | None:
+    """``user_id`` takes ``swap``: the conditional update decides, and the winner's duty
+    handover is written in the same transaction. None when someone else won first (or
+    the request ended)."""
+    after = next_swap_state(swap.state, SwapEvent.ACCEPT)
+    cursor = await db.execute(
+        "UPDATE shift_swaps SET state = ?, taken_by = ?, taken_at = ?, updated_at = ?"
+        " WHERE id = ? AND state = ?",
+        (after.value, user_id, to_iso(now), to_iso(now), swap.id, swap.state.value),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await record_transition(db, swap.id, SwapEvent.ACCEPT, swap.state, after, user_id, now)
+    await add_handover(
+        db, swap.requester, user_id, swap.profession, swap.start, swap.end, user_id, now, swap.id
+    )
+    return await get(db, swap.id)
+
+
+async def add_handover(
+    db: aiosqlite.Connection,
+    from_user: str,
+    to_user: str,
+    profession: str,
+    start: datetime,
+    end: datetime,
+    created_by: str,
+    now: datetime,
+    swap_id: int | None = None,
+) -> int:
+    """Record that ``to_user`` does ``from_user``'s duty of ``profession`` at ``start``."""
+    cursor = await db.execute(
+        "INSERT INTO duty_handovers (from_user, to_user, profession, starts_at, ends_at,"
+        " swap_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            from_user,
+            to_user,
+            profession,
+            to_iso(start),
+            to_iso(end),
+            swap_id,
+            created_by,
+            to_iso(now),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+# ------------------------------------------------------------------------- recipients
+
+
+async def add_recipients(
+    db: aiosqlite.Connection, swap_id: int, user_ids: Iterable[str], now: datetime
+) -> list[str]:
+    """Record that ``user_ids`` are asked; return those not asked before."""
+    added = []
+    for user_id in user_ids:
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO shift_swap_recipients (swap_id, user_id, asked_at)"
+            " VALUES (?, ?, ?)",
+            (swap_id, user_id, to_iso(now)),
+        )
+        if cursor.rowcount == 1:
+            added.append(user_id)
+    return added
+
+
+async def recipient(db: aiosqlite.Connection, swap_id: int, user_id: str) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM shift_swap_recipients WHERE swap_id = ? AND user_id = ?",
+        (swap_id, user_id),
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def recipients(db: aiosqlite.Connection, swap_id: int) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM shift_swap_recipients WHERE swap_id = ? ORDER BY asked_at, user_id",
+        (swap_id,),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def set_answer(
+    db: aiosqlite.Connection, swap_id: int, user_id: str, answer: str, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE shift_swap_recipients SET answer = ?, answered_at = ?"
+        " WHERE swap_id = ? AND user_id = ?",
+        (answer, to_iso(now), swap_id, user_id),
+    )
+
+
+async def waiting_for(db: aiosqlite.Connection, user_id: str) -> list[int]:
+    """The open requests offered to ``user_id`` that they have not answered, newest first."""
+    async with db.execute(
+        "SELECT s.id FROM shift_swaps s JOIN shift_swap_recipients r ON r.swap_id = s.id"
+        " WHERE r.user_id = ? AND r.answer IS NULL AND s.state = 'open' ORDER BY s.id DESC",
+        (user_id,),
+    ) as cursor:
+        return [row["id"] for row in await cursor.fetchall()]
+
+
+# --------------------------------------------------------------------------- messages
+
+
+async def record_message(
+    db: aiosqlite.Connection,
+    event_id: str,
+    room_id: str,
+    swap_id: int,
+    kind: str,
+    target: str,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO shift_swap_messages (event_id, room_id, swap_id, kind, target,"
+        " sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (event_id, room_id, swap_id, kind, target, to_iso(now)),
+    )
+
+
+async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
+    async with db.execute(
+        "SELECT * FROM shift_swap_messages WHERE event_id = ?", (event_id,)
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def messages(db: aiosqlite.Connection, swap_id: int, kind: str) -> list[aiosqlite.Row]:
+    async with db.execute(
+        "SELECT * FROM shift_swap_messages WHERE swap_id = ? AND kind = ? ORDER BY sent_at,"
+        " event_id",
+        (swap_id, kind),
+    ) as cursor:
+        return list(await cursor.fetchall())
