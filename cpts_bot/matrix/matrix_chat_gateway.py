@@ -224,7 +224,7 @@ class MatrixChatGateway:
         the members of the encrypted rooms written to."""
         users: set[str] = set()
         for row in rows:
-            if row.action == actions.ACTION_DIRECT_MESSAGE:
+            if row.action in _DIRECT_ACTIONS:
                 users.add(row.target)
             elif (room := self._client.rooms.get(row.target)) is not None and room.encrypted:
                 users.update(room.users)
