@@ -65,24 +65,7 @@ class PostgresCluster:
         }
 
     def start(self, timeout: float = 60.0) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.directory, SYSTEM_USER)
-        subprocess.run(
-            _as_owner(
-                [
-                    _binary("initdb"),
-                    "-D",
-                    str(self.data),
-                    "--locale=C",
-                    "--encoding=UTF8",
-                    "--auth=trust",
-                    "-U",
-                    self.user,
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
+        self._initdb()
         log = (self.directory / "postgres.log").open("ab")
         self.process = subprocess.Popen(
             _as_owner(
@@ -107,6 +90,27 @@ class PostgresCluster:
                 self.stop()
                 raise RuntimeError("PostgreSQL did not start; see postgres.log")
             time.sleep(0.1)
+
+    def _initdb(self) -> None:
+        """Create the cluster's files (owned by the postgres user when we are root)."""
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, SYSTEM_USER)
+        subprocess.run(
+            _as_owner(
+                [
+                    _binary("initdb"),
+                    "-D",
+                    str(self.data),
+                    "--locale=C",
+                    "--encoding=UTF8",
+                    "--auth=trust",
+                    "-U",
+                    self.user,
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
 
     def create_database(self, python: Path) -> None:
         """Create Synapse's database with ``python`` (one with psycopg2: Synapse's)."""
