@@ -241,7 +241,7 @@ class DeclaredActivityIndex:
         matched: set[int] = set()
         weight: dict[int, int] = {}
         for phrase in phrases:
-            covers = self._phrase_covers(phrase)
+            covers = self._phrase_covers(phrase, scope)
             required = []
             for word, (texts, holders, named) in covers.items():
                 in_scope = holders if scope is None else holders & scope
@@ -266,9 +266,15 @@ class DeclaredActivityIndex:
             positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
         )
 
-    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
+    def _phrase_covers(
+        self, phrase: WantedPhrase, scope: set[int] | None = None
+    ) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a
-        vocabulary activity named it: then it is a constraint even if nobody has it)."""
+        vocabulary activity named it: then it is a constraint even if nobody has it).
+
+        A word of a vocabulary concept that nobody in ``scope`` declares as such finds
+        the declared texts linked to that concept ("soins palliatifs" finds
+        "accompagnement fin de vie"); a word someone declares keeps its own sense."""
         phrase_stems = tuple(stem(word) for word in phrase.words)
         extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
         for start, first in enumerate(phrase_stems):
@@ -290,12 +296,25 @@ class DeclaredActivityIndex:
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.code_holders.get(code, set())
+            if concepts and not (holders if scope is None else holders & scope):
+                texts, holders = self._concept_cover(concepts, texts, holders)
             named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
         return covers
+
+    def _concept_cover(
+        self, concepts: frozenset[str], texts: set[int], holders: set[int]
+    ) -> tuple[set[int], set[int]]:
+        """``texts`` and ``holders`` widened to the declared texts linked to ``concepts``."""
+        for code in concepts:
+            linked = self.concept_texts.get(code)
+            if linked:
+                texts = texts | linked
+                holders = holders | self.holders_of(linked)
+        return texts, holders
 
 
 def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:

@@ -1,0 +1,46 @@
+"""Declared words a question names differently: concepts, languages, names with marks."""
+
+from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
+from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.vocabulary_loader import load_vocabulary
+
+
+def person(position: int, declared: tuple[str, ...], profession: str = "60") -> Professional:
+    return Professional(
+        key=f"cpts:{position}",
+        last_name=f"NAME{position}",
+        first_name="Anne",
+        profession_code=profession,
+        sites=(PracticeSite("69388", "Lyon 8e"),),
+        declared_activities=declared,
+    )
+
+
+def concept_phrase(concept: str, *words: str) -> WantedPhrase:
+    """Words the parser read as the vocabulary activity ``concept`` (the last one)."""
+    content = tuple(len(word) >= 3 for word in words)
+    concepts = tuple(frozenset({concept}) if word == words[-1] else frozenset() for word in words)
+    return WantedPhrase(words, content, concepts)
+
+
+def test_a_concept_word_nobody_declares_finds_the_concept_s_other_words() -> None:
+    people = [
+        person(0, ("accompagnement fin de vie",)),
+        person(1, ("soins palliatifs",), profession="10"),
+        person(2, ("pansements",)),
+    ]
+    index = DeclaredActivityIndex.build(people, load_vocabulary())
+    nurses = {0, 2}
+    asked = [concept_phrase("palliative_care", "soins", "palliatifs")]
+    assert index.match(asked, nurses, nurses).positions == {0}
+
+
+def test_a_concept_word_someone_declares_keeps_its_own_sense() -> None:
+    people = [
+        person(0, ("bégaiement",), profession="91"),
+        person(1, ("dyslexie",), profession="91"),
+    ]
+    index = DeclaredActivityIndex.build(people, load_vocabulary())
+    speech = {0, 1}
+    asked = [concept_phrase("language_assessment", "begaiement")]
+    assert index.match(asked, speech, speech).positions == {0}
