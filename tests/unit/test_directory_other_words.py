@@ -1,8 +1,16 @@
 """Declared words a question names differently: concepts, languages, names with marks."""
 
+from dataclasses import replace
+
+from directory_fixtures import lexicon, places
+
+from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.professional_matcher import DirectoryIndex, search
+from cpts_bot.domain.query_parser import parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.i18n import Translator
 
 
 def person(position: int, declared: tuple[str, ...], profession: str = "60") -> Professional:
@@ -44,3 +52,22 @@ def test_a_concept_word_someone_declares_keeps_its_own_sense() -> None:
     speech = {0, 1}
     asked = [concept_phrase("language_assessment", "begaiement")]
     assert index.match(asked, speech, speech).positions == {0}
+
+
+def test_a_language_the_vocabulary_lacks_is_searched_as_a_language() -> None:
+    vocabulary = load_vocabulary()
+    site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
+    people = [
+        replace(person(0, ()), profession_code="70", languages=frozenset({"platt"}), sites=site),
+        replace(person(1, ()), profession_code="70", languages=frozenset({"de"}), sites=site),
+        replace(person(2, ()), profession_code="70", sites=site),
+    ]
+    index = DirectoryIndex.build(people, (), vocabulary)
+    query = parse_query("un kiné qui parle platt à Lyon 8 ?", lexicon()).query
+    result = search(index, query, vocabulary, places())
+    assert [match.professional.key for match in result.matches] == ["cpts:0"]
+    assert result.query.languages == {"platt"} and not result.unknown_words
+    text = DirectoryReplies(vocabulary, places(), Translator("fr")).search_reply(result).text
+    assert "parle platt" in text.splitlines()[0]
+    # a declared language is no surname and no declared activity: "de" (German) is a code
+    assert index.language_words == {"platt"}
