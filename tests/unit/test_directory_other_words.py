@@ -10,6 +10,7 @@ from cpts_bot.domain.directory_models import PracticeSite, Professional
 from cpts_bot.domain.professional_matcher import DirectoryIndex, search
 from cpts_bot.domain.query_parser import parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.domain.wanted_words import segmented_tokens
 from cpts_bot.i18n import Translator
 
 
@@ -71,3 +72,22 @@ def test_a_language_the_vocabulary_lacks_is_searched_as_a_language() -> None:
     assert "parle platt" in text.splitlines()[0]
     # a declared language is no surname and no declared activity: "de" (German) is a code
     assert index.language_words == {"platt"}
+
+
+def test_a_surname_written_with_a_slash_is_looked_up_whole() -> None:
+    vocabulary = load_vocabulary()
+    site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
+    people = [
+        replace(person(0, ()), last_name="K/BIDI", profession_code="93", sites=site),
+        replace(person(1, ()), last_name="BIDI", profession_code="93", sites=site),
+        replace(person(2, ()), profession_code="93", sites=site),
+    ]
+    index = DirectoryIndex.build(people, (), vocabulary)
+    for text in ("le numéro de Mme K/BIDI, psychologue ?", "k/bidi psychologue"):
+        result = search(index, parse_query(text, lexicon()).query, vocabulary, places())
+        assert [match.professional.key for match in result.matches] == ["cpts:0"], text
+    # a slash with spaces, or between numbers, still cuts the question
+    assert segmented_tokens("kiné / IDE le 10/12") == (
+        ["kine", "ide", "le", "10", "12"],
+        {0, 1, 4},
+    )
