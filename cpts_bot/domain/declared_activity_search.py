@@ -250,6 +250,7 @@ class DeclaredActivityIndex:
                     used.append(word)
                 else:
                     unknown.append(word)
+            required = self._without_implied(required, phrase, scope)
             if not required:
                 continue
             result = _best_covering(
@@ -304,6 +305,40 @@ class DeclaredActivityIndex:
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
         return covers
+
+    def _without_implied(
+        self,
+        required: list[tuple[str, set[int], set[int]]],
+        phrase: WantedPhrase,
+        scope: set[int] | None,
+    ) -> list[tuple[str, set[int], set[int]]]:
+        """``required`` without the general words another word of the phrase implies.
+
+        In "pansement VAC" the therapy is a kind of wound care: "pansement" names the
+        concept (wound_care) every declared text of "VAC" is linked to, so the people
+        declaring VAC answer, whether or not they also wrote "pansements".
+        """
+        if len(required) < 2 or not phrase.concepts:
+            return required
+        concepts: dict[str, frozenset[str]] = {}
+        for word, codes in zip(phrase.words, phrase.concepts, strict=True):
+            concepts[word] = concepts.get(word, frozenset()) | codes
+        def share(item: tuple[str, set[int], set[int]]) -> int:
+            return len(item[2] if scope is None else item[2] & scope)
+
+        kept = []
+        for item in required:
+            linked = [self.concept_texts.get(code, set()) for code in concepts.get(item[0], ())]
+            implied = any(
+                other is not item
+                and other[1]
+                and 0 < share(other) < share(item)  # the more specific word
+                and any(other[1] <= texts for texts in linked if texts)
+                for other in required
+            )
+            if not implied:
+                kept.append(item)
+        return kept or required
 
     def _concept_cover(
         self, concepts: frozenset[str], texts: set[int], holders: set[int]

@@ -91,3 +91,23 @@ def test_a_surname_written_with_a_slash_is_looked_up_whole() -> None:
         ["kine", "ide", "le", "10", "12"],
         {0, 1, 4},
     )
+
+
+def test_a_general_word_is_implied_by_a_specific_kind_of_it() -> None:
+    people = [
+        person(0, ("thérapie par pression négative (VAC)",)),
+        person(1, ("thérapie par pression négative (VAC)", "pansements complexes")),
+        person(2, ("pansements complexes",)),
+        person(3, ("pansements post-opératoires", "soins post-opératoires")),
+    ]
+    index = DeclaredActivityIndex.build(people, load_vocabulary())
+    nurses = {0, 1, 2, 3}
+    wound = frozenset({"wound_care"})
+    vac = WantedPhrase(("pansement", "vac"), (True, True), (wound, wound))
+    # VAC is wound care: whoever declares it answers "pansement VAC"
+    assert index.match([vac], nurses, nurses).positions == {0, 1}
+    # "post-opératoire" is no kind of wound care: both words are still required
+    post_op = WantedPhrase(
+        ("pansement", "post", "operatoire"), (True, True, True), (wound, frozenset(), frozenset())
+    )
+    assert index.match([post_op], nurses, nurses).positions == {3}
