@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
+from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
@@ -169,6 +170,19 @@ class Territory(BaseModel):
     name: str
     communes: list[Commune] = Field(min_length=1)
     sectors: list[Sector] = Field(default_factory=list)
+    # Whose public holidays apply: a département code (57, 67, 972...) or "metropole";
+    # by default, derived from the communes' départements (docs/rota-csv.md).
+    public_holidays: str | None = None
+
+    @model_validator(mode="after")
+    def _one_holiday_calendar(self) -> Territory:
+        territory_subdivision((c.insee for c in self.communes), self.public_holidays)
+        return self
+
+    def holiday_calendar(self) -> HolidayCalendar:
+        """The public holidays of the territory (Alsace-Moselle and overseas included)."""
+        codes = (commune.insee for commune in self.communes)
+        return HolidayCalendar(territory_subdivision(codes, self.public_holidays))
 
     @model_validator(mode="after")
     def _neighbours_known(self) -> Territory:

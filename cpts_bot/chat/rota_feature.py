@@ -2,9 +2,12 @@
 
 - "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?"
 - "mes gardes", "mes congés"; "absente du 12 au 20 décembre", "en congés demain";
-  "annuler congé 3"
+  "annuler congé 3"; "mes gardes calendrier" (or "ics", "agenda"): the coming duties as an
+  .ics file too, in the direct chat (only when asked: a file at every "mes gardes" would
+  fill the chat with copies)
 - coordinators: "garde @alice:hs IDE Hyères 24/12 20h-8h", "garde @alice:hs IDE Hyères
-  chaque lundi 18h-20h", "congé @bob:hs du 12 au 20 décembre"
+  chaque lundi 18h-20h", "garde @alice:hs IDE dimanches et jours fériés 8h-20h",
+  "congé @bob:hs du 12 au 20 décembre"
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from babel.dates import format_datetime
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
 from cpts_bot.domain.duty_rota import (
     Duty,
     Leave,
@@ -27,6 +31,8 @@ from cpts_bot.domain.duty_rota import (
     on_duty_during,
 )
 from cpts_bot.domain.french_datetime import MomentError, Period
+from cpts_bot.domain.holiday_slots import HolidayRule
+from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, RotaError, parse_rota_command
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
@@ -56,6 +62,18 @@ WEEKDAY_NAMES = (
 )
 
 
+def slot_days_label(weekday: int, rule: HolidayRule, translator: Translator) -> str:
+    """ "Sundays and public holidays", "public holidays", "Mondays except public holidays"."""
+    days = translator.gettext(WEEKDAY_NAMES[weekday])
+    if rule is HolidayRule.ALSO:
+        return translator.gettext("{weekdays} and public holidays", weekdays=days)
+    if rule is HolidayRule.ONLY:
+        return translator.gettext("public holidays")
+    if rule is HolidayRule.EXCEPT:
+        return translator.gettext("{weekdays} except public holidays", weekdays=days)
+    return days
+
+
 def format_day(moment: datetime, translator: Translator) -> str:
     return format_datetime(moment, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
 
@@ -79,6 +97,10 @@ def format_period(period: Period | Leave, translator: Translator) -> str:
         start=format_moment(start, "time", translator),
         end=format_moment(end, "time", translator),
     )
+
+
+def _calendar(context: HandlerContext) -> HolidayCalendar:
+    return context.config.territory.holiday_calendar()
 
 
 class RotaFeature:
@@ -107,7 +129,9 @@ class RotaFeature:
         self, text: str, context: HandlerContext
     ) -> RotaCommand | RotaError | MomentError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
-        return parse_rota_command(text, context.now, self._deps(context).gazetteer)
+        return parse_rota_command(
+            text, context.now, self._deps(context).gazetteer, _calendar(context)
+        )
 
     def _read_set(self, text: str, context: HandlerContext) -> RotaCommand | None:
         command = self.read(text, context)
@@ -130,6 +154,7 @@ class RotaFeature:
                 examples=(
                     N_("qui est de garde ce soir à {commune} ?"),
                     N_("mes gardes"),
+                    N_("mes gardes calendrier"),
                     N_("absente du 12 au 20 décembre"),
                     N_("annuler congé 3"),
                 ),
@@ -145,6 +170,7 @@ class RotaFeature:
                 examples=(
                     N_("garde @name:server IDE {commune} 24/12 20h-8h"),
                     N_("garde @name:server IDE {commune} chaque lundi 18h-20h"),
+                    N_("garde @name:server IDE {commune} dimanches et jours fériés 8h-20h"),
                 ),
                 topic=Topic.DUTY,
                 audience=Audience.COORDINATOR,
@@ -199,7 +225,7 @@ class RotaFeature:
         at = command.moment.at
         start, end = (command.period.start, command.period.end) if command.period else (at, at)
         rota = await rota_repo.load_rota(
-            context.db, start - timedelta(days=1), end + timedelta(days=1)
+            context.db, start - timedelta(days=1), end + timedelta(days=1), _calendar(context)
         )
         relevant = [
             item
@@ -255,9 +281,11 @@ class RotaFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> bool:
+        days = CALENDAR_DAYS if command.calendar_file else MY_DUTIES_DAYS
         start = command.period.start if command.period else context.now
-        end = command.period.end if command.period else context.now + timedelta(days=MY_DUTIES_DAYS)
-        rota = await rota_repo.load_rota(context.db, start - timedelta(days=1), end)
+        end = command.period.end if command.period else context.now + timedelta(days=days)
+        calendar = _calendar(context)
+        rota = await rota_repo.load_rota(context.db, start - timedelta(days=1), end, calendar)
         duties = duties_of(rota, message.sender, start, end)
         translator = context.translator
         _ = context._
@@ -271,13 +299,7 @@ class RotaFeature:
             ]
         else:
             lines = [_("Your duties:")]
-            for duty in duties:
-                lines.append(
-                    f"• {format_day(duty.start, translator)} "
-                    f"{format_span(duty.start, duty.end, translator)} "
-                    f"{profession_name(duty.profession, translator)} "
-                    f"{place_names(sorted(duty.communes), deps.gazetteer, translator)}"
-                )
+            lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in duties)
         leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
         if leaves:
             lines.append(
@@ -286,8 +308,42 @@ class RotaFeature:
                     periods="; ".join(format_period(leave, translator) for leave in leaves),
                 )
             )
+        lines.extend(self._calendar_note(command, message, duties, translator))
         await context.outbox.reply(Reply("\n".join(lines)))
+        if command.calendar_file and duties:  # after the text, in the direct chat
+            await send_duties_calendar(
+                context, message.sender, duties, deps.gazetteer, calendar, context.now
+            )
         return True
+
+    def _duty_line(
+        self, duty: Duty, deps: DispatchDeps, calendar: HolidayCalendar, translator: Translator
+    ) -> str:
+        holiday = holiday_of(duty, calendar, translator.language)
+        return (
+            f"• {format_day(duty.start, translator)} "
+            f"{format_span(duty.start, duty.end, translator)} "
+            f"{profession_name(duty.profession, translator)} "
+            f"{place_names(sorted(duty.communes), deps.gazetteer, translator)}"
+            + (f" ({holiday})" if holiday else "")
+        )
+
+    def _calendar_note(
+        self,
+        command: RotaCommand,
+        message: IncomingMessage,
+        duties: list[Duty],
+        translator: Translator,
+    ) -> list[str]:
+        """Where the .ics file is when asked for one (the help tells how to ask)."""
+        _ = translator.gettext
+        if not command.calendar_file:
+            return []
+        if not duties:
+            return [_("No calendar file: there is no duty to put in it.")]
+        if message.is_direct:
+            return [_("Your calendar file (.ics) follows, to open with your calendar app.")]
+        return [_("Your calendar file (.ics) is in our direct chat.")]
 
     async def _my_leave(
         self,
@@ -342,8 +398,8 @@ class RotaFeature:
                     period=format_period(period, translator),
                 )
             )
-        rota = await rota_repo.load_rota(context.db, period.start, period.end)
-        planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers)
+        rota = await rota_repo.load_rota(context.db, period.start, period.end, _calendar(context))
+        planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
         clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
             lines.append(
@@ -429,6 +485,7 @@ class RotaFeature:
             command.weekday,
             command.start_time,
             command.end_time,
+            holidays=command.holidays,
         )
         await rota_repo.add_slot(
             context.db, slot, rota_repo.SOURCE_CHAT, message.sender, context.now
@@ -441,7 +498,7 @@ class RotaFeature:
                     name=await deps.display_name(command.user_id),
                     profession=profession_name(command.profession, translator),
                     places=place_names(command.communes, deps.gazetteer, translator),
-                    weekday=context._(WEEKDAY_NAMES[command.weekday]),
+                    weekday=slot_days_label(command.weekday, command.holidays, context.translator),
                     hours=format_hours(command.start_time, command.end_time, translator),
                 )
             )

@@ -4,22 +4,27 @@ A professional has weekly slots ("every Monday 18h-20h, nurses, Hyères") and on
 shifts ("24 December 20h to 25 December 8h"), and leave periods during which they are
 never on duty. Weekly slots are wall-clock times in Europe/Paris: "Monday 18h-20h" is
 18h-20h in Paris in winter and in summer; a slot whose end is not after its start ends
-the next day (20h-8h). Everything returned is aware UTC.
+the next day (20h-8h). A weekly slot may follow the public holidays ("dimanches et jours
+fériés", see :mod:`cpts_bot.domain.holiday_slots`): the rota carries the territory's
+holiday calendar. Everything returned is aware UTC.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from cpts_bot.domain.french_datetime import local_to_utc
+from cpts_bot.domain.holiday_slots import HolidayRule, runs_on
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.domain.times import PARIS
 
 
 @dataclass(frozen=True)
 class WeeklySlot:
-    """Every ``weekday`` (0 = Monday) from ``start`` to ``end`` (Paris wall-clock)."""
+    """Every ``weekday`` (0 = Monday) from ``start`` to ``end`` (Paris wall-clock);
+    ``holidays`` says what public holidays change (with ``ONLY``, the weekday is unused)."""
 
     user_id: str
     profession: str
@@ -31,6 +36,7 @@ class WeeklySlot:
     valid_until: date | None = None  # inclusive: the last day a slot may start
     slot_id: int | None = None
     name: str = ""
+    holidays: HolidayRule = HolidayRule.WEEKDAY
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
@@ -112,16 +118,36 @@ class Rota:
     shifts: tuple[OneOffShift, ...] = ()
     leaves: tuple[Leave, ...] = ()
     handovers: tuple[Handover, ...] = ()  # in the order they were made
+    calendar: HolidayCalendar = GENERAL_CALENDAR  # the territory's public holidays
 
 
-def slot_occurrences(slot: WeeklySlot, start: datetime, end: datetime) -> list[Duty]:
+def _slot_days(
+    slot: WeeklySlot, first_day: date, last_day: date, calendar: HolidayCalendar
+) -> Iterator[date]:
+    """The days from ``first_day`` to ``last_day`` on which ``slot`` starts."""
+    if slot.holidays is HolidayRule.WEEKDAY:
+        day = first_day + timedelta(days=(slot.weekday - first_day.weekday()) % 7)
+        step = timedelta(days=7)
+    else:
+        day, step = first_day, timedelta(days=1)
+    while day <= last_day:
+        if runs_on(slot.weekday, slot.holidays, day, calendar):
+            yield day
+        day += step
+
+
+def slot_occurrences(
+    slot: WeeklySlot,
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar = GENERAL_CALENDAR,
+) -> list[Duty]:
     """The occurrences of ``slot`` that overlap [start, end)."""
     occurrences = []
     # A slot starting the day before ``start`` may run past midnight into the window.
     first_day = start.astimezone(PARIS).date() - timedelta(days=1)
     last_day = end.astimezone(PARIS).date()
-    day = first_day + timedelta(days=(slot.weekday - first_day.weekday()) % 7)
-    while day <= last_day:
+    for day in _slot_days(slot, first_day, last_day, calendar):
         if (slot.valid_from is None or day >= slot.valid_from) and (
             slot.valid_until is None or day <= slot.valid_until
         ):
@@ -132,7 +158,6 @@ def slot_occurrences(slot: WeeklySlot, start: datetime, end: datetime) -> list[D
                 occurrences.append(
                     Duty(slot.user_id, slot.profession, slot.communes, begins, finishes, slot.name)
                 )
-        day += timedelta(days=7)
     return occurrences
 
 
@@ -140,7 +165,7 @@ def duties_between(rota: Rota, start: datetime, end: datetime) -> list[Duty]:
     """Every duty overlapping [start, end), leave not taken into account, by start time."""
     duties: list[Duty] = []
     for slot in rota.slots:
-        duties.extend(slot_occurrences(slot, start, end))
+        duties.extend(slot_occurrences(slot, start, end, rota.calendar))
     for shift in rota.shifts:
         if shift.start < end and start < shift.end:
             duties.append(

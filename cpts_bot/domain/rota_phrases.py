@@ -1,11 +1,15 @@
 """What French rota messages mean: who is on duty, my duties, leave, setting a shift.
 
 - "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?" -> a query
-- "mes gardes", "mes congés" -> the sender's own duties and leave
+- "mes gardes", "mes congés" -> the sender's own duties and leave; "mes gardes calendrier"
+  (or "ics", "agenda") -> the same, with an .ics file of the coming duties
 - "absente du 12 au 20 décembre", "en congés demain" -> leave for the sender
 - "congé @bob:hs du 12 au 20 décembre" (coordinator) -> leave for someone else
 - "garde @alice:hs IDE Hyères 24/12 20h-8h" (coordinator) -> a one-off shift
-- "garde @alice:hs IDE Hyères chaque lundi 18h-20h" (coordinator) -> a weekly slot
+- "garde @alice:hs IDE Hyères chaque lundi 18h-20h" (coordinator) -> a weekly slot;
+  "garde @alice:hs IDE dimanches et jours fériés 8h-20h", "... jours fériés 8h-20h" -> a
+  slot that follows the public holidays
+- "qui est de garde le prochain jour férié ?" -> a query for the next public holiday
 - "annuler congé 3" -> delete a leave period
 Pure: text and the time in, values out.
 """
@@ -30,6 +34,8 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
+from cpts_bot.domain.holiday_slots import HolidayRule, find_slot_days
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.domain.times import PARIS
 
 
@@ -57,6 +63,8 @@ class RotaCommand:
     start_time: time | None = None
     end_time: time | None = None
     leave_id: int | None = None
+    holidays: HolidayRule = HolidayRule.WEEKDAY  # a weekly slot's public holidays
+    calendar_file: bool = False  # "mes gardes calendrier": attach an .ics file
 
 
 _DUTY_WORDS = re.compile(
@@ -65,6 +73,10 @@ _DUTY_WORDS = re.compile(
 )
 _MY_DUTIES = re.compile(
     r"^(?:mes|mon)\s+(?:gardes?|astreintes?|permanences?|planning|creneaux)(?P<rest>.*)$"
+)
+_CALENDAR_FILE = re.compile(
+    r"(?<![a-z])(?:en\s+|au\s+format\s+|(?:le\s+|un\s+)?fichier\s+)?"
+    r"(?:\.?ics|ical|icalendar|calendriers?|agendas?)(?![a-z])"
 )
 _MY_LEAVE = re.compile(r"^(?:mes|mon)\s+(?:conges?|absences?|vacances)\s*$")
 _LEAVE_START = re.compile(
@@ -88,6 +100,7 @@ _WEEKLY = re.compile(
     + "|".join(WEEKDAYS)
     + r")s?(?:\s+(?:de\s+)?chaque\s+semaine)?(?![a-z])"
 )
+_ANY_WEEKDAY = re.compile(r"(?<![a-z])(?:" + "|".join(WEEKDAYS) + r")s?(?![a-z])")
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
 
@@ -102,6 +115,10 @@ class RotaError:
 ERROR_NEED_TIMES = N_("Give the hours, e.g. “20h-8h”.")
 ERROR_NEED_DAY = N_("Give the day, e.g. “24/12” or “chaque lundi”.")
 ERROR_NEED_PROFESSION = N_("Give the profession, e.g. IDE, kiné, médecin.")
+ERROR_ONE_DAY_WITH_HOLIDAYS = N_(
+    "One day per slot with public holidays: send one line per day, e.g. “… samedi 8h-20h”"
+    " then “… dimanches et jours fériés 8h-20h”."
+)
 ERROR_NEED_PERIOD = N_("Give the dates, e.g. “du 12 au 20 décembre” or “demain”.")
 
 
@@ -118,10 +135,13 @@ def _time_range(text: str) -> tuple[time, time, re.Match[str]] | MomentError | N
 
 
 def parse_rota_command(
-    text: str, now: datetime, gazetteer: Gazetteer
+    text: str,
+    now: datetime,
+    gazetteer: Gazetteer,
+    calendar: HolidayCalendar = GENERAL_CALENDAR,
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
-    text is not about the rota."""
+    text is not about the rota (``calendar``: the territory's public holidays)."""
     normalized = re.sub(r"\s+", " ", normalize(text).strip())
     normalized = re.sub(r"\s*[?!.]+$", "", normalized)
     cancel = _CANCEL_LEAVE.match(normalized)
@@ -131,9 +151,12 @@ def parse_rota_command(
         return RotaCommand(RotaCommandKind.MY_LEAVE)
     mine = _MY_DUTIES.match(normalized)
     if mine:
-        period = parse_period(mine.group("rest"), now) if mine.group("rest").strip() else None
+        rest, calendar_file = _CALENDAR_FILE.subn(" ", mine.group("rest"))
+        period = parse_period(rest, now) if rest.strip() else None
         return RotaCommand(
-            RotaCommandKind.MY_DUTIES, period=period if isinstance(period, Period) else None
+            RotaCommandKind.MY_DUTIES,
+            period=period if isinstance(period, Period) else None,
+            calendar_file=calendar_file > 0,
         )
     setting = _SET.match(normalized)
     if setting:
@@ -148,7 +171,7 @@ def parse_rota_command(
         # Only a message that starts by saying so: "le patient était absent" is not leave.
         return _leave(text, now, None)
     if _DUTY_WORDS.search(normalized) and "@" not in normalized:
-        return _query(text, now, gazetteer)
+        return _query(text, now, gazetteer, calendar)
     return None
 
 
@@ -161,14 +184,20 @@ def _leave(text: str, now: datetime, user_id: str | None) -> RotaCommand | Momen
     return RotaCommand(RotaCommandKind.DECLARE_LEAVE, user_id=user_id, period=period)
 
 
-def _query(text: str, now: datetime, gazetteer: Gazetteer) -> RotaCommand:
+def _query(
+    text: str, now: datetime, gazetteer: Gazetteer, calendar: HolidayCalendar
+) -> RotaCommand:
     profession = find_profession(text)
     communes = tuple(found.code for found in gazetteer.find(text))
     moment = parse_moment(text, now)
-    if isinstance(moment, MomentError):
-        moment = Moment(now, "exact", "")
     period = None
-    if moment.precision in ("day", "part_of_day"):
+    if isinstance(moment, MomentError):
+        holiday = _next_holiday(text, now, calendar)
+        if holiday is not None:
+            moment, period = Moment(holiday.start, "day", holiday.matched), holiday
+        else:
+            moment = Moment(now, "exact", "")
+    if moment.precision in ("day", "part_of_day") and period is None:
         day_period = parse_period(text, now)
         period = day_period if isinstance(day_period, Period) else None
     return RotaCommand(
@@ -178,6 +207,22 @@ def _query(text: str, now: datetime, gazetteer: Gazetteer) -> RotaCommand:
         moment=moment,
         period=period,
     )
+
+
+def _next_holiday(text: str, now: datetime, calendar: HolidayCalendar) -> Period | None:
+    """ "le prochain jour férié", "un férié": the whole of the next public holiday (today's
+    if today is one); None when the text names no public holiday."""
+    found = find_slot_days(text)
+    if found is None or found.days.rule is not HolidayRule.ONLY:
+        return None
+    today = now.astimezone(PARIS).date()
+    upcoming = calendar.between(today, today + timedelta(days=366))
+    if not upcoming:
+        return None
+    day = upcoming[0][0]
+    start = local_to_utc(day, time(0, 0))
+    end = local_to_utc(day + timedelta(days=1), time(0, 0))
+    return Period(start, end, text[found.start : found.end])
 
 
 def _shift(
@@ -195,6 +240,21 @@ def _shift(
         return RotaError(ERROR_NEED_TIMES)
     start, end, match = hours
     without_hours = normalized[: match.start()] + " " + normalized[match.end() :]
+    holiday_days = find_slot_days(without_hours)
+    if holiday_days is not None:
+        others = without_hours[: holiday_days.start] + " " + without_hours[holiday_days.end :]
+        if _ANY_WEEKDAY.search(others):
+            return RotaError(ERROR_ONE_DAY_WITH_HOLIDAYS)
+        return RotaCommand(
+            RotaCommandKind.SET_WEEKLY,
+            user_id=user_id,
+            profession=profession.code,
+            communes=communes,
+            weekday=holiday_days.days.weekday,
+            start_time=start,
+            end_time=end,
+            holidays=holiday_days.days.rule,
+        )
     weekly = _WEEKLY.search(without_hours)
     if weekly and _EVERY.search(without_hours):
         return RotaCommand(

@@ -26,6 +26,7 @@ from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
 from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
 from cpts_bot.domain.errors import InputFileError
 from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
+from cpts_bot.domain.holiday_slots import SlotDays, parse_slot_days
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
     RowError,
@@ -110,13 +111,19 @@ def _optional_date(text: str, column: str) -> date | None:
     return _date(text, column) if text.strip() else None
 
 
-def _weekday(text: str) -> int:
+def _weekday(text: str) -> SlotDays:
     key = normalize(text.strip()).rstrip("s")
     if key in WEEKDAYS:
-        return WEEKDAYS[key]
+        return SlotDays(WEEKDAYS[key])
     if key.isdigit() and 1 <= int(key) <= 7:
-        return int(key) - 1
-    raise RowError(f"day: {text!r} is not a weekday (lundi ... dimanche, or 1-7)")
+        return SlotDays(int(key) - 1)
+    days = parse_slot_days(text)
+    if days is not None:
+        return days
+    raise RowError(
+        f"day: {text!r} is not a weekday (lundi ... dimanche, or 1-7) nor public holidays"
+        " (dimanches et jours fériés, jours fériés, lundi sauf fériés)"
+    )
 
 
 def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
@@ -161,7 +168,7 @@ def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> No
     if kind == "weekly":
         valid_from = problems.check(lambda: _optional_date(row.get("from", ""), "from"), None)
         valid_until = problems.check(lambda: _optional_date(row.get("until", ""), "until"), None)
-        weekday = problems.check(lambda: _weekday(row.get("day", "")), 0)
+        days = problems.check(lambda: _weekday(row.get("day", "")), SlotDays(0))
         problems.raise_if_any()
         assert profession is not None
         into.slots.append(
@@ -169,12 +176,13 @@ def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> No
                 user,
                 profession,
                 communes,
-                weekday,
+                days.weekday,
                 start,
                 end,
                 valid_from,
                 valid_until,
                 name=row.get("name", "").strip(),
+                holidays=days.rule,
             )
         )
         return

@@ -1,4 +1,5 @@
-"""Send the outbox through matrix-nio: messages, direct messages, reactions, edits, pins.
+"""Send the outbox through matrix-nio: messages, direct messages, reactions, edits, pins,
+images and files.
 
 Rows of one room go out in the outbox's order; rows of different rooms go out side by
 side (a dispatch to a hundred direct chats, the edits after an accept), each with its
@@ -39,7 +40,7 @@ from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_device
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import outbox as actions
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.outbox_media import ACTION_IMAGE, media_bytes
+from cpts_bot.storage.outbox_media import ACTION_DIRECT_FILE, ACTION_IMAGE, media_bytes
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ SentListener = Callable[[Any, str, str, str], Awaitable[None]]
 # (db, correlation, room_id, room_name, now) when a correlated row is abandoned.
 FailedListener = Callable[[Any, str, str, str, datetime], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
+# Rows whose target is a user: sent in the bot's direct chat with that user.
+_DIRECT_ACTIONS = (actions.ACTION_DIRECT_MESSAGE, ACTION_DIRECT_FILE)
 # Sends (and direct chats being opened) in flight at once, each in its own room. The
 # bot's account should be exempt from the homeserver's rate limits (docs/dispatch.md);
 # 16 keeps a two-core homeserver busy without queueing requests for long.
@@ -193,7 +196,7 @@ class MatrixChatGateway:
     async def _lane_of(self, row: repo.OutboxRow) -> str:
         """Rows of one room are sent one after the other; a direct message goes in the
         lane of the user's direct chat when it is known."""
-        if row.action == actions.ACTION_DIRECT_MESSAGE:
+        if row.action in _DIRECT_ACTIONS:
             room_id = await repo.direct_room_of(self._database, row.target)
             return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
         return row.target
@@ -202,7 +205,7 @@ class MatrixChatGateway:
         now = datetime.now(UTC)
         try:
             try:
-                if row.action == actions.ACTION_DIRECT_MESSAGE:
+                if row.action in _DIRECT_ACTIONS:
                     await self.direct_room(row.target)  # created a few at a time
                 async with limit or contextlib.nullcontext():
                     room_id, event_id = await self._perform(row)
@@ -290,6 +293,9 @@ class MatrixChatGateway:
             )
         if row.action == ACTION_IMAGE:
             return row.target, await self._send_image(row)
+        if row.action == ACTION_DIRECT_FILE:
+            room_id = await self.direct_room(row.target)
+            return room_id, await self._send_file(room_id, row)
         if row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN):
             await self._change_pins(
                 row.target, payload["event_id"], add=row.action == actions.ACTION_PIN
@@ -322,24 +328,50 @@ class MatrixChatGateway:
             else (str(_check(response)))
         )
 
-    async def _send_image(self, row: repo.OutboxRow) -> str:
-        """Upload the image (encrypted in an encrypted room) and post an ``m.image``."""
+    async def _upload(
+        self, room_id: str, row: repo.OutboxRow, default_mimetype: str
+    ) -> tuple[bytes, dict[str, Any]]:
+        """Upload the row's bytes (encrypted in an encrypted room): the bytes and where
+        they are (``file`` with its keys, or ``url``) for the event's content."""
         data = await media_bytes(self._database.connection, row.txn_id)
         if data is None:
-            raise SendFailed(f"no image bytes for outbox row {row.id}", transient=False)
-        payload = row.payload
-        room = self._client.rooms.get(row.target)
+            raise SendFailed(f"no media bytes for outbox row {row.id}", transient=False)
+        room = self._client.rooms.get(room_id)
         encrypted = bool(room and room.encrypted)
         upload, keys = await self._client.upload(
             io.BytesIO(data),
-            content_type=payload.get("mimetype", "image/png"),
-            filename=payload["filename"],
+            content_type=row.payload.get("mimetype", default_mimetype),
+            filename=row.payload["filename"],
             encrypt=encrypted,
             filesize=len(data),
         )
         if not isinstance(upload, UploadResponse):
             error = error_of(upload, "upload")
             raise SendFailed(str(error), error.transient)
+        if encrypted and keys is not None:
+            return data, {"file": {**keys, "url": upload.content_uri}}
+        return data, {"url": upload.content_uri}
+
+    async def _send_file(self, room_id: str, row: repo.OutboxRow) -> str:
+        """Upload the file and post an ``m.file`` in ``room_id``."""
+        data, location = await self._upload(room_id, row, "application/octet-stream")
+        payload = row.payload
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": payload.get("caption") or payload["filename"],
+            "filename": payload["filename"],
+            "info": {
+                "mimetype": payload.get("mimetype", "application/octet-stream"),
+                "size": len(data),
+            },
+            **location,
+        }
+        return await self._send_event(room_id, "m.room.message", content, row.txn_id)
+
+    async def _send_image(self, row: repo.OutboxRow) -> str:
+        """Upload the image (encrypted in an encrypted room) and post an ``m.image``."""
+        data, location = await self._upload(row.target, row, "image/png")
+        payload = row.payload
         content: dict[str, Any] = {
             "msgtype": "m.image",
             "body": payload.get("caption") or payload["filename"],
@@ -350,11 +382,8 @@ class MatrixChatGateway:
                 "w": payload.get("width"),
                 "h": payload.get("height"),
             },
+            **location,
         }
-        if encrypted and keys is not None:
-            content["file"] = {**keys, "url": upload.content_uri}
-        else:
-            content["url"] = upload.content_uri
         return await self._send_event(row.target, "m.room.message", content, row.txn_id)
 
     async def _change_pins(self, room_id: str, event_id: str, add: bool) -> None:

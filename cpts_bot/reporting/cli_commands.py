@@ -17,11 +17,12 @@ from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting import medecin_traitant_report
 from cpts_bot.reporting.export import Labels, write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.settings import ConfigError, TrackingConfig, load_rooms_config
+from cpts_bot.settings import ConfigError, Territory, TrackingConfig, load_rooms_config
 from cpts_bot.storage import medecin_traitant_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.retention_repository import apply_retention, report_lines
@@ -69,17 +70,30 @@ def configured_retention_days(args: argparse.Namespace) -> int:
     return load_rooms_config(path).tracking.retention_days
 
 
-def configured_commune_names(args: argparse.Namespace) -> dict[str, str] | None:
-    """The territory's commune names (INSEE code -> name) from the rooms file, when there
-    is a valid one; the report then names communes instead of giving their codes."""
+def _configured_territory(args: argparse.Namespace) -> Territory | None:
     path = rooms_file(args)
     if not path.exists():
         return None
     try:
-        config = load_rooms_config(path)
+        return load_rooms_config(path).territory
     except ConfigError:
         return None
-    return {commune.insee: commune.name for commune in config.territory.communes}
+
+
+def configured_commune_names(args: argparse.Namespace) -> dict[str, str] | None:
+    """The territory's commune names (INSEE code -> name) from the rooms file, when there
+    is a valid one; the report then names communes instead of giving their codes."""
+    territory = _configured_territory(args)
+    if territory is None:
+        return None
+    return {commune.insee: commune.name for commune in territory.communes}
+
+
+def configured_holidays(args: argparse.Namespace) -> HolidayCalendar:
+    """The territory's public holidays from the rooms file (the general French ones
+    without a valid one)."""
+    territory = _configured_territory(args)
+    return territory.holiday_calendar() if territory else GENERAL_CALENDAR
 
 
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -231,6 +245,7 @@ def run_report(args: argparse.Namespace) -> int:
                     month,
                     Translator(args.language),
                     commune_names=configured_commune_names(args),
+                    holidays=configured_holidays(args),
                 )
         finally:
             await database.close()

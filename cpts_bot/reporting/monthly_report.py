@@ -11,7 +11,10 @@ import aiosqlite
 from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
+from cpts_bot.domain.duty_rota import on_duty_during
 from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.domain.rest_day_stats import rest_day_figures
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
@@ -23,7 +26,8 @@ from cpts_bot.reporting.labels import (
     value_label,
 )
 from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
-from cpts_bot.storage import medecin_traitant_repository
+from cpts_bot.reporting.rest_days_report import render_rest_day_lines
+from cpts_bot.storage import medecin_traitant_repository, rota_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -208,12 +212,20 @@ async def build_monthly_report(
     *,
     charts: bool = True,
     commune_names: Mapping[str, str] | None = None,
+    holidays: HolidayCalendar = GENERAL_CALENDAR,
 ) -> MonthlyReport:
-    """Read ``month``'s requests and alerts and build its report."""
+    """Read ``month``'s requests and alerts and build its report (``holidays``: the
+    territory's public holidays, for the line on Sundays and holidays)."""
     requests = await requests_between(db, month.start_utc(), month.end_utc())
     alerts = await alert_rows_between(db, month)
     stats = compute_monthly_stats(month, requests, alerts)
     title, lines = render_lines(stats, translator, commune_names)
+    start, end = month.start_utc(), month.end_utc()
+    rota = await rota_repository.load_rota(db, start, end, holidays)
+    rest_days = rest_day_figures(
+        month, requests, holidays, translator.language, on_duty_during(rota, start, end)
+    )
+    lines.extend(render_rest_day_lines(rest_days, translator))
     desk = await medecin_traitant_repository.figures(db, month.start_utc(), month.end_utc())
     desk_lines = render_medecin_traitant_lines(desk, translator, commune_names)
     if desk_lines:

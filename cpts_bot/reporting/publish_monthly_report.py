@@ -9,6 +9,7 @@ import aiosqlite
 
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR
 from cpts_bot.domain.times import PARIS, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import MonthlyReport, build_monthly_report
@@ -30,7 +31,10 @@ async def post_report(
     """Queue ``month``'s report in ``room_id``: the text first, then one image per chart.
     With ``config``, communes are named as the territory names them."""
     names = {c.insee: c.name for c in config.territory.communes} if config else None
-    report = await build_monthly_report(db, month, translator, commune_names=names)
+    holidays = config.territory.holiday_calendar() if config else GENERAL_CALENDAR
+    report = await build_monthly_report(
+        db, month, translator, commune_names=names, holidays=holidays
+    )
     await outbox.send(room_id, Reply(report.text, html=report.html), in_reply_to=in_reply_to)
     for filename, png in report.charts:
         await queue_image(outbox, room_id, filename, png, filename.removesuffix(".png"))

@@ -71,7 +71,9 @@ async def select_recipients(
     excluded = set(exclude)
     window_start = min(at, deps.now) - timedelta(days=1)
     window_end = max(at, deps.now) + timedelta(days=1)
-    rota = await load_rota(deps.db, window_start, window_end)
+    rota = await load_rota(
+        deps.db, window_start, window_end, deps.config.territory.holiday_calendar()
+    )
 
     def available(user_id: str) -> bool:
         return (

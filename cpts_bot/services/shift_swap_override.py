@@ -63,7 +63,9 @@ async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOver
     """Apply ``override``; answer the coordinator in every case. True when done."""
     translator = await deps.translator_for(coordinator)
     when = override.when
-    rota = await load_rota(deps.db, when.start - MARGIN, when.end + MARGIN)
+    rota = await load_rota(
+        deps.db, when.start - MARGIN, when.end + MARGIN, deps.config.territory.holiday_calendar()
+    )
     on_duty = [d.user_id for d in duties_between(rota, when.start, when.end)]
     replaced = await _resolve(
         deps, override.replaced, on_duty, translator, translator.gettext("those on duty then")

@@ -49,7 +49,9 @@ async def find_duty(
 ) -> Duty | str:
     """``user_id``'s one duty ``when`` means, or the text (in ``asker``'s language)
     saying why there is none."""
-    rota = await load_rota(deps.db, when.start - MARGIN, when.end + MARGIN)
+    rota = await load_rota(
+        deps.db, when.start - MARGIN, when.end + MARGIN, deps.config.territory.holiday_calendar()
+    )
     duties = duties_of(rota, user_id, when.start - MARGIN, when.end + MARGIN)
     choice = pick_duty(duties, when, deps.now)
     if isinstance(choice, AlreadyStarted) and started_ok:
@@ -81,7 +83,9 @@ async def find_duty(
 
 async def colleagues_free(deps: DispatchDeps, duty: Duty, requester: str) -> list[str]:
     """The members of ``duty``'s profession free for all of it (see the module)."""
-    rota = await load_rota(deps.db, duty.start - MARGIN, duty.end + MARGIN)
+    rota = await load_rota(
+        deps.db, duty.start - MARGIN, duty.end + MARGIN, deps.config.territory.holiday_calendar()
+    )
     members = await deps.directory.members(deps.db, duty.profession, None)
     candidates = [m.matrix_id for m in members if m.active and m.matrix_id]
     candidates += rota_members(rota, duty.profession)

@@ -1,7 +1,9 @@
-"""Images in the outbox: an added action ``image`` whose bytes live in ``outbox_media``.
+"""Images and files in the outbox: actions whose bytes live in ``outbox_media``.
 
-The Matrix adapter uploads the bytes (encrypted attachment in an encrypted room) and
-posts an ``m.image`` with the payload's caption; the row's transaction id keys both.
+``image``: the Matrix adapter uploads the bytes (encrypted attachment in an encrypted
+room) and posts an ``m.image`` with the payload's caption. ``direct_file``: the same as an
+``m.file`` in the bot's encrypted direct chat with a user (created if need be). The row's
+transaction id keys both the row and its bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import aiosqlite
 from cpts_bot.storage.outbox import OutboxWriter
 
 ACTION_IMAGE = "image"  # target: room id; bytes in outbox_media under the same txn_id
+ACTION_DIRECT_FILE = "direct_file"  # target: user id (the bot's DM); bytes as for images
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -48,6 +51,29 @@ async def queue_image(
     await outbox_writer.db.execute(
         "INSERT INTO outbox_media (txn_id, mimetype, data) VALUES (?, ?, ?)",
         (txn_id, "image/png", png_bytes),
+    )
+    return txn_id
+
+
+async def queue_direct_file(
+    outbox_writer: OutboxWriter,
+    user_id: str,
+    filename: str,
+    data: bytes,
+    mimetype: str,
+    caption: str,
+    *,
+    correlation: str | None = None,
+) -> str:
+    """Queue a file for the bot's direct chat with ``user_id`` in the current transaction;
+    return its txn id."""
+    if not data:
+        raise ValueError("an empty file is not sent")
+    payload = {"filename": filename, "caption": caption, "mimetype": mimetype, "size": len(data)}
+    txn_id = await outbox_writer._queue(ACTION_DIRECT_FILE, user_id, payload, correlation)
+    await outbox_writer.db.execute(
+        "INSERT INTO outbox_media (txn_id, mimetype, data) VALUES (?, ?, ?)",
+        (txn_id, mimetype, data),
     )
     return txn_id
 

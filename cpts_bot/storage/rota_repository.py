@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 import aiosqlite
 
 from cpts_bot.domain.duty_rota import Handover, Leave, OneOffShift, Rota, WeeklySlot
+from cpts_bot.domain.holiday_slots import HolidayRule
+from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.domain.times import from_iso, to_iso
 
 SOURCE_CSV = "csv"
@@ -35,6 +37,7 @@ def _slot_from_row(row: aiosqlite.Row) -> WeeklySlot:
         valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
         slot_id=row["id"],
         name=row["name"],
+        holidays=HolidayRule(row["holidays"]),
     )
 
 
@@ -59,8 +62,8 @@ async def add_slot(
 ) -> int:
     cursor = await db.execute(
         "INSERT INTO duty_slots (user_id, name, profession, communes, weekday, start_time,"
-        " end_time, valid_from, valid_until, source, created_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " end_time, valid_from, valid_until, source, created_by, created_at, holidays)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             slot.user_id,
             slot.name,
@@ -74,6 +77,7 @@ async def add_slot(
             source,
             created_by,
             to_iso(now),
+            slot.holidays.value,
         ),
     )
     return int(cursor.lastrowid or 0)
@@ -128,8 +132,14 @@ async def leaves_of(db: aiosqlite.Connection, user_id: str, after: datetime) -> 
         return [_leave_from_row(row) for row in await cursor.fetchall()]
 
 
-async def load_rota(db: aiosqlite.Connection, start: datetime, end: datetime) -> Rota:
-    """Every weekly slot, and the shifts and leave overlapping [start, end)."""
+async def load_rota(
+    db: aiosqlite.Connection,
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar = GENERAL_CALENDAR,
+) -> Rota:
+    """Every weekly slot, and the shifts and leave overlapping [start, end); the slots
+    that follow public holidays follow ``calendar`` (the territory's)."""
     async with db.execute("SELECT * FROM duty_slots ORDER BY id") as cursor:
         slots = tuple(_slot_from_row(row) for row in await cursor.fetchall())
     async with db.execute(
@@ -142,7 +152,7 @@ async def load_rota(db: aiosqlite.Connection, start: datetime, end: datetime) ->
         (to_iso(start), to_iso(end)),
     ) as cursor:
         leaves = tuple(_leave_from_row(row) for row in await cursor.fetchall())
-    return Rota(slots, shifts, leaves, await handovers_between(db, start, end))
+    return Rota(slots, shifts, leaves, await handovers_between(db, start, end), calendar)
 
 
 async def handovers_between(
