@@ -51,6 +51,8 @@ _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
 _MODE = "practice_mode"
 _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
+# A doctor's title ("Dr Bartoli, dentiste"): a doctor only when no other profession is said.
+_DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
 _AGE_UNITS = {
     "an": 12,
@@ -271,6 +273,7 @@ class _Reading:
     runs: list[NamedRun] = field(default_factory=list)
     typed: tuple[tuple[str, str], ...] = ()
     places: list[PlaceMention] = field(default_factory=list)
+    title_refs: set[ConceptRef] = field(default_factory=set)  # what "Dr" alone would mean
 
 
 def parse_query(
@@ -351,7 +354,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
                 refs = _leading_follow_up(refs, index, len(keys))
-                _take(reading, refs, " ".join(words[index : index + size]))
+                if size == 1 and keys[index] in _DOCTOR_TITLES:
+                    reading.title_refs |= refs
+                else:
+                    _take(reading, refs, " ".join(words[index : index + size]))
                 if (index and words[index - 1] in _NEGATIONS) or words[index - 2 : index - 1] == [
                     "pas"
                 ]:
@@ -374,6 +380,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
         reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
     _fuzzy(reading, lexicon, keys, consumed, codes)
     _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
+    if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in reading.refs):
+        _take(reading, frozenset(reading.title_refs), "")
     for mention in reading.places:
         reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age

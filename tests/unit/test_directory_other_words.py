@@ -111,3 +111,12 @@ def test_a_general_word_is_implied_by_a_specific_kind_of_it() -> None:
         ("pansement", "post", "operatoire"), (True, True, True), (wound, frozenset(), frozenset())
     )
     assert index.match([post_op], nurses, nurses).positions == {3}
+
+
+def test_a_doctor_s_title_names_a_doctor_only_when_no_profession_is_said() -> None:
+    dentist = parse_query("Dr Bartoli, dentiste : son numéro ?", lexicon()).query
+    assert dentist.professions == {"40"}
+    pharmacist = parse_query("le docteur Martin pharmacien à Bron", lexicon()).query
+    assert pharmacist.professions == {"21"}
+    assert parse_query("Dr Bartoli", lexicon()).query.professions == {"10"}
+    assert parse_query("Dr Durand pédiatre", lexicon()).query.specialties
