@@ -120,3 +120,14 @@ def test_a_doctor_s_title_names_a_doctor_only_when_no_profession_is_said() -> No
     assert pharmacist.professions == {"21"}
     assert parse_query("Dr Bartoli", lexicon()).query.professions == {"10"}
     assert parse_query("Dr Durand pédiatre", lexicon()).query.specialties
+
+
+def test_a_part_of_the_body_is_no_commune_unless_written_as_one() -> None:
+    def outside(text: str) -> set[str]:
+        query = parse_query(text, lexicon()).query
+        return {insee for mention in query.outside_places for insee in mention.outside}
+
+    assert outside("podologue pour une verrue au talon") == set()  # Talon, Nièvre
+    assert outside("kiné pour une fracture au bras") == set()  # Bras, Var
+    assert outside("IDE pour une plaie au menton") == set()
+    assert outside("pédiatre à Menton") == {"06083"}
