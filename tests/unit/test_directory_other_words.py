@@ -131,3 +131,17 @@ def test_a_part_of_the_body_is_no_commune_unless_written_as_one() -> None:
     assert outside("kiné pour une fracture au bras") == set()  # Bras, Var
     assert outside("IDE pour une plaie au menton") == set()
     assert outside("pédiatre à Menton") == {"06083"}
+
+
+def test_a_practice_named_by_its_profession_is_that_profession() -> None:
+    for text, code in (
+        ("cabinet infirmier accessible PMR à Bron", "60"),
+        ("un cabinet de kiné à Bron", "70"),
+        ("cabinet dentaire à Bron", "40"),
+    ):
+        query = parse_query(text, lexicon()).query
+        assert query.professions == {code}, text
+        assert not [run for run in query.free_runs if any(run.phrase.content)], text
+    # "au cabinet" after an activity stays a word of the activity
+    blood = parse_query("IDE prise de sang au cabinet à Bron", lexicon()).query
+    assert "cabinet" in blood.free_runs[0].phrase.words
