@@ -24,7 +24,7 @@ from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
 from cpts_bot.chat.rota_feature import RotaFeature
 from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
@@ -82,8 +82,8 @@ log = logging.getLogger("cpts_bot")
 
 @dataclass
 class Features:
-    """The chat features (their declared commands and follow-ups; those that still
-    route themselves are tried in this order), and what runs before each event."""
+    """The chat features (their declared commands and follow-ups; their order does not
+    matter), and what runs before each event."""
 
     chat: list[ChatFeature]
     before_event: list[Callable[[], Awaitable[None]]]
@@ -111,9 +111,9 @@ def build_features(
     recent_questions = RecentQuestions()
     alerts = AlertsFeature(members=members)
     directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
-    # Each feature declares its commands and follow-ups; the router matches them by
-    # specificity. Alerts and dispatch requests still route themselves (in this order,
-    # after the declared commands).
+    # Each feature declares its commands and follow-ups (with what waits for a person's
+    # answer); the router matches them by specificity, so the order of this list does not
+    # matter. Only the alerts' « oui / non » confirmation still routes itself.
     chat: list[ChatFeature] = [
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),
@@ -121,7 +121,6 @@ def build_features(
         alerts,
         medecin_traitant,
         dispatch,
-        PlainOfferAnswers(medecin_traitant),
         swaps,
         HandoffFeature(recent_questions),
         RotaFeature(lookup),

@@ -85,4 +85,38 @@ COMMANDS = [
             "{territory} couvre {count} communes : {names}.",
         ),
     ),
+    # Pending exchanges: answers that reply to nothing.
+    (
+        "Several requests wait for your answer ({items}): reply to the message you mean.",
+        "Plusieurs demandes attendent votre réponse ({items}) : répondez directement au "
+        "message concerné.",
+    ),
+    ("the dispatch request you are writing", "la demande de déclenchement en cours"),
+    (
+        ("dispatch no. {ids}", "dispatches no. {ids}"),
+        ("déclenchement n° {ids}", "déclenchements n° {ids}"),
+    ),
+    ("médecin-traitant request no. {number}", "demande de médecin traitant n° {number}"),
+    (
+        ("request for cover no. {ids}", "requests for cover no. {ids}"),
+        ("demande de remplacement n° {ids}", "demandes de remplacement n° {ids}"),
+    ),
+    # The médecin-traitant desk, declared.
+    (
+        "find a GP for a patient without médecin traitant",
+        "trouver un médecin traitant pour un patient qui n'en a pas",
+    ),
+    (
+        "patient sans médecin traitant, 78 ans, ALD, {commune}",
+        "patient sans médecin traitant, 78 ans, ALD, {commune}",
+    ),
+    ("age, criteria, commune", "âge, critères, commune"),
+    (
+        "the patient's contact details, for the GP who accepts only",
+        "les coordonnées du patient, pour le seul médecin qui accepte",
+    ),
+    ("coordonnées 12 : Mme D., 06 12 34 56 78", "coordonnées 12 : Mme D., 06 12 34 56 78"),
+    ("cancel a request for a médecin traitant", "annuler une demande de médecin traitant"),
+    ("annuler patient 12", "annuler patient 12"),
+    ("the request number", "le numéro de la demande"),
 ]

@@ -75,7 +75,6 @@ class CardFeature:
     """The ``ChatFeature`` that reads and edits directory cards."""
 
     name = "card"
-    routes_itself = False  # declared: see commands()
     help_topic = Topic.DIRECTORY
 
     def __init__(
@@ -134,15 +133,6 @@ class CardFeature:
                 parameters=(Parameter("change", "string", N_("what changes"), optional=True),),
             ),
         ]
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if not (message.is_direct or message.mentions_bot):
-            return False
-        command = self.read(message, context)
-        if command is None:
-            return False
-        await self.handle(command, message, context)
-        return True
 
     async def handle(
         self, command: CardCommand, message: IncomingMessage, context: HandlerContext

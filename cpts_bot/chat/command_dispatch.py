@@ -62,21 +62,25 @@ async def run_declared(
 
 @dataclass
 class Routes:
-    """Everything a message may go to: follow-ups, declared commands, features not yet
-    declared (tried in their order, after the declared commands)."""
+    """Everything a message may go to: follow-ups (and the pending exchanges they
+    declare), declared commands, and the alerts' « oui / non » confirmation, which still
+    routes itself until the alerts feature declares it."""
 
     commands: CommandRegistry = field(default_factory=CommandRegistry)
     follow_ups: FollowUps = field(default_factory=FollowUps)
-    features: list[ChatFeature] = field(default_factory=list)
+    self_routed: list[ChatFeature] = field(default_factory=list)
 
     @classmethod
     def of(cls, *features: Any, extra: Iterable[Command] = ()) -> Routes:
-        """The routes of ``features``: their ``commands()``, ``follow_up()`` and, for those
-        that still route some messages themselves (``routes_itself``), ``handle_message``."""
+        """The routes of ``features``: their ``commands()`` and ``follow_up()``.
+
+        Temporary: a feature that still has ``handle_message`` (only the alerts feature,
+        for « oui / non » to the alert just described) is asked after the declared
+        commands; ``tests/unit/test_routing_order.py`` keeps that list from growing."""
         commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
         follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
-        legacy = [f for f in features if getattr(f, "routes_itself", hasattr(f, "handle_message"))]
-        return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), legacy)
+        self_routed = [f for f in features if hasattr(f, "handle_message")]
+        return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), self_routed)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class Declared:
 
 async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
     """Handle ``message``: what it answers, else the most specific declared command, else
-    a feature not yet declared, else free text. False when nothing took it."""
+    what waits for this person's answer, else free text. False when nothing took it."""
     if await routes.follow_ups.on_message(message, context):
         return True
     if message.body.startswith("/"):
@@ -100,9 +104,11 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
         message = replace(message, body=message.body[1:])
     if await run_declared(routes.commands, message, context):
         return True
-    for feature in routes.features:
+    for feature in routes.self_routed:
         if await feature.handle_message(message, context):
             return True
+    if await routes.follow_ups.on_unreplied(message, context):
+        return True
     return await run_declared(routes.commands, message, context, free_text=True)
 
 

@@ -131,7 +131,7 @@ class CommandRouter:
                     await self._dispatch(db, row)
                     await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
                 else:
-                    await db.execute("DELETE FROM inbox WHERE event_id = ?", (row.event_id,))
+                    await repo.drop_from_inbox(db, row.event_id)
         except Exception:
             if row.kind == KIND_MESSAGE and self._typing:
                 await self._typing(row.room_id, False)
@@ -275,7 +275,7 @@ class CommandRouter:
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]:
         """Help lines of the features not yet declared, under their topic."""
         lines: list[str] = []
-        for feature in self._routes.features:
+        for feature in self._routes.self_routed:
             if getattr(feature, "help_topic", Topic.GENERAL) is topic and hasattr(
                 feature, "help_lines"
             ):

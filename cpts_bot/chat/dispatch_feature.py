@@ -15,7 +15,7 @@ from datetime import timedelta
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
@@ -138,6 +138,7 @@ class DispatchFeature:
             "dispatch:",
             on_message,
             on_reaction,
+            waiting=self.waiting,
             help=N_("take a dispatch: reply to it, or react 👍 (❌ if not available)"),
             examples=(N_("je prends"), N_("pas dispo")),
             topic=Topic.DUTY,
@@ -156,28 +157,43 @@ class DispatchFeature:
         await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], reaction.sender, answer)
         return True
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+        """What of dispatch waits for this person's answer here: the guided request they
+        are writing in this room (« annuler » drops it), else, in a direct chat, a bare
+        « ok » / « non » / « je ne peux plus » to the dispatches that wait for them."""
         deps = self._deps(context)
-        text = message.body.strip()
-        if message.reply_to and await self._answer_by_reply(message, deps):
-            return True
-        command = parse_command(text)
-        # The numbered commands are declared (dispatch_commands.py); « annuler » alone
-        # drops the guided request in progress, if there is one.
-        if command is not None and command.kind is CommandKind.CANCEL_DRAFT:
-            if await self._command(command, message, deps, context):
-                return True
         draft = await repo.get_draft(context.db, message.sender)
+        label = context._("the dispatch request you are writing")
+        command = parse_command(message.body.strip())
+        if draft is not None and command is not None and command.kind is CommandKind.CANCEL_DRAFT:
+            return Waiting(
+                WAITING_EXCHANGE, label, lambda: self._command(command, message, deps, context)
+            )
         if draft is not None and draft.room_id == message.room_id:
             policy = policy_from_config(context.config)
             if draft.updated_at + timedelta(minutes=policy.draft_minutes) >= context.now:
-                await self._continue_draft(message, draft, deps, context)
-                return True
-            await repo.delete_draft(context.db, message.sender)
-        answer = classify_answer(text)
-        if answer is not None and message.is_direct:
-            return await self._answer_without_reply(message, answer, deps, context)
-        return False
+                return Waiting(
+                    WAITING_EXCHANGE,
+                    label,
+                    lambda: self._continue_draft(message, draft, deps, context),
+                )
+        answer = classify_answer(message.body.strip())
+        if answer is None or not message.is_direct:
+            return None
+        if answer is Answer.HAND_BACK:
+            ids = await repo.taken_by(context.db, message.sender)
+        else:
+            ids = await repo.awaiting_answer_of(context.db, message.sender)
+        if not ids:
+            return None
+        label = context.translator.ngettext(
+            "dispatch no. {ids}", "dispatches no. {ids}", len(ids), ids=", ".join(map(str, ids))
+        )
+        return Waiting(
+            WAITING_ANSWER,
+            label,
+            lambda: self._answer_without_reply(message, answer, ids, deps, context),
+        )
 
     # ------------------------------------------------------------------ answers
 
@@ -209,26 +225,11 @@ class DispatchFeature:
         self,
         message: IncomingMessage,
         answer: Answer,
+        ids: list[int],
         deps: DispatchDeps,
         context: HandlerContext,
-    ) -> bool:
+    ) -> None:
         """ "ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
-        if answer is Answer.HAND_BACK:
-            async with context.db.execute(
-                "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ? ORDER BY id DESC",
-                (message.sender,),
-            ) as cursor:
-                ids = [row["id"] for row in await cursor.fetchall()]
-        else:
-            async with context.db.execute(
-                "SELECT d.id FROM dispatches d JOIN dispatch_recipients r"
-                " ON r.dispatch_id = d.id WHERE r.user_id = ? AND r.answer IS NULL"
-                " AND d.state = 'open' ORDER BY d.id DESC",
-                (message.sender,),
-            ) as cursor:
-                ids = [row["id"] for row in await cursor.fetchall()]
-        if not ids:
-            return False
         if len(ids) > 1:
             await context.outbox.reply(
                 Reply(
@@ -239,9 +240,8 @@ class DispatchFeature:
                     )
                 )
             )
-            return True
+            return
         await accept_dispatch.answer_dispatch(deps, ids[0], message.sender, answer)
-        return True
 
     # ----------------------------------------------------------------- commands
 

@@ -1,8 +1,9 @@
 """The contract between the router and each feature (directory, dispatch, alerts, ...).
 
-A feature is told about every message and reaction, in order, inside the transaction
-that will record the event as handled; it says whether it handled it. Everything it
-wants sent goes through ``context.outbox`` and is committed with that transaction.
+A feature declares its commands and follow-ups; the router matches them, whatever the
+order features are listed in, inside the transaction that will record the event as
+handled. Everything a handler wants sent goes through ``context.outbox`` and is
+committed with that transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ __all__ = ["ChatFeature", "HandlerContext"]
 
 
 class ChatFeature(Protocol):
-    """A feature of the bot. Features are tried in the order the app lists them."""
+    """A feature of the bot, as the alerts feature still is: its ``handle_message`` is
+    asked after the declared commands (see ``chat/command_dispatch.Routes``). The others
+    only declare commands (``commands()``) and follow-ups (``follow_up()``)."""
 
     name: str
 

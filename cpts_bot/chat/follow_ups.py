@@ -1,7 +1,14 @@
-"""Follow-ups: a reply, a thread answer or a reaction to one of the bot's own messages.
+"""Follow-ups: a reply, a thread answer or a reaction to one of the bot's own messages,
+and the answers to what waits for a person without replying to anything.
 
 They are routed by what they answer: the outbox correlation of the bot's message
 (``dispatch:…``, ``alert:…``, ``handoff:…``), never by asking every feature in turn.
+
+A pending exchange (the guided dispatch request one is writing, a bare « ok » when one
+dispatch or one médecin-traitant offer waits) is answered without a reply. Each
+follow-up says what of its own waits for this person (:class:`Waiting`, with a
+specificity); the most specific claim gets the message, and when two features claim it
+equally the person is asked which message they answer. Registration order never matters.
 """
 
 from __future__ import annotations
@@ -11,11 +18,30 @@ from dataclasses import dataclass
 
 from cpts_bot.chat.commands import Audience, Topic
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
+from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.storage import core_repository as repo
 
 MessageFollowUp = Callable[[IncomingMessage, HandlerContext, str], Awaitable[bool]]
 ReactionFollowUp = Callable[[IncomingReaction, HandlerContext, str], Awaitable[bool]]
+
+# How specifically a pending exchange claims a message that replies to nothing.
+WAITING_ANSWER = 1  # a bare « ok » / « non » when something waits for this person's answer
+WAITING_EXCHANGE = 2  # a guided exchange in progress in this very room
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What of a feature waits for this person's answer, and how it takes the message.
+
+    ``label`` names it when several features claim the same message (« dispatch no. 4 »);
+    ``handle`` takes the message (it may itself say that several of its own wait)."""
+
+    specificity: int
+    label: str
+    handle: Callable[[], Awaitable[object]]
+
+
+PendingFollowUp = Callable[[IncomingMessage, HandlerContext], Awaitable[Waiting | None]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,8 @@ class FollowUp:
     prefix: str
     on_message: MessageFollowUp | None = None
     on_reaction: ReactionFollowUp | None = None
+    # What waits for the sender's answer without a reply (see :class:`Waiting`).
+    waiting: PendingFollowUp | None = None
     # For the generated help, like a command's (an example is what one answers).
     help: str = ""
     examples: tuple[str, ...] = ()
@@ -80,3 +108,30 @@ class FollowUps:
             return False
         assert correlation is not None
         return await follow_up.on_reaction(reaction, context, correlation)
+
+    async def on_unreplied(self, message: IncomingMessage, context: HandlerContext) -> bool:
+        """Give ``message`` to the one pending exchange that claims it most specifically;
+        when several features claim it equally, ask which message it answers."""
+        claims = []
+        for prefix in sorted(self._by_prefix):
+            waiting = self._by_prefix[prefix].waiting
+            claim = await waiting(message, context) if waiting is not None else None
+            if claim is not None:
+                claims.append(claim)
+        if not claims:
+            return False
+        best = max(claim.specificity for claim in claims)
+        top = [claim for claim in claims if claim.specificity == best]
+        if len(top) == 1:
+            await top[0].handle()
+            return True
+        await context.outbox.reply(
+            Reply(
+                context._(
+                    "Several requests wait for your answer ({items}): reply to the message"
+                    " you mean.",
+                    items=", ".join(sorted(claim.label for claim in top)),
+                )
+            )
+        )
+        return True

@@ -9,20 +9,21 @@
 - coordinators: « liste d'attente », « patients prioritaires en attente depuis plus de 30
   jours », « annuler patient 12 ».
 
-Two objects are registered: :class:`MedecinTraitantFeature` before the dispatch feature
-(it only takes what is unmistakably its own) and :class:`PlainOfferAnswers` after it (a
-bare « ok » in a direct chat goes to a pending dispatch first).
+Everything is declared (the commands in ``medecin_traitant_commands.py``, a follow-up for
+the answers to its messages); a bare « ok » / « non » in a direct chat, replying to nothing, goes to the one offer that
+waits for this GP (when a dispatch waits too, the GP is asked which one they answer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from cpts_bot.chat.commands import ADDRESSED, Audience, CommandCall, MessageParser, Parser, Topic
 from cpts_bot.chat.commands import Command as DeclaredCommand
+from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
 from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
     BadPlaces,
@@ -39,9 +40,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     ShowRoom,
     StopTaking,
     WaitingList,
-    is_registration,
-    parse_coordination_command,
-    parse_details,
     parse_gp_command,
     parse_registration,
 )
@@ -93,27 +91,6 @@ class MedecinTraitantFeature:
         self.directory: ProfessionalLookup = directory or NoDirectory()
         self._on_card_changed = on_card_changed
 
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        _ = translator.gettext
-        lines = [
-            _(
-                "“patient sans médecin traitant, 78 ans, ALD, Vénissieux”: find a GP for a "
-                "patient (contact details only in reply, for the GP who accepts)."
-            ),
-            _(
-                "GPs: “je peux prendre 3 nouveaux patients ce mois-ci”, “je ne prends plus de "
-                "nouveaux patients”, “priorité ALD et plus de 70 ans”, “mes places”."
-            ),
-        ]
-        if is_coordinator:
-            lines.append(
-                _(
-                    "“liste d'attente”, “patients prioritaires en attente depuis plus de 30 "
-                    "jours”, “annuler patient 12”: the médecin-traitant waiting list."
-                )
-            )
-        return lines
-
     def follow_up(self) -> FollowUp:
         """Answers to the offers, registrations and reminders (correlated ``medtrait:``)."""
 
@@ -123,56 +100,29 @@ class MedecinTraitantFeature:
         async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
             return await self.handle_reaction(reaction, context)
 
-        return FollowUp("medtrait:", on_message, on_reaction)
+        return FollowUp("medtrait:", on_message, on_reaction, waiting=self.waiting)
+
+    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+        """A bare « ok » / « non » in a direct chat when one offer waits for this GP."""
+        if not message.is_direct:
+            return None
+        answer = classify_answer(message.body)
+        if answer not in (Answer.ACCEPT, Answer.DECLINE):
+            return None
+        pending = await repo.pending_offers_of(context.db, message.sender)
+        if len(pending) != 1:
+            return None
+        request_id = pending[0]["request_id"]
+
+        async def take() -> None:
+            await answer_offer(self.deps(context), request_id, message.sender, answer)
+
+        label = context._("médecin-traitant request no. {number}", number=request_id)
+        return Waiting(WAITING_ANSWER, label, take)
 
     def commands(self) -> list[DeclaredCommand]:
-        """A GP's room for new patients, declared (before the card: a GP's « je ne prends
-        plus de nouveaux patients » is about the médecin-traitant desk; the handler
-        declines for other professions, and the card takes it)."""
-
-        def read(message: IncomingMessage, context: HandlerContext) -> Command | None:
-            return parse_gp_command(_without_mention(message.body, context.bot_user_id))
-
-        async def handle(call: CommandCall) -> bool:
-            return await self._gp(call.value, call.message, call.context)
-
-        def read_waiting(text: str, context: HandlerContext) -> WaitingList | None:
-            command = parse_coordination_command(text)
-            return command if isinstance(command, WaitingList) else None
-
-        async def waiting(call: CommandCall) -> None:
-            await self._coordination(call.value, call.message, call.context)
-
-        return [
-            DeclaredCommand(
-                name="liste d'attente",
-                phrase=Parser(read_waiting, specificity=14),
-                handler=waiting,
-                help=N_("the médecin-traitant waiting list"),
-                examples=(
-                    N_("liste d'attente"),
-                    N_("patients prioritaires en attente depuis plus de 30 jours"),
-                ),
-                topic=Topic.COORDINATION,
-                audience=Audience.COORDINATOR,
-                priority=73,
-                published=False,
-            ),
-            DeclaredCommand(
-                name="mes-places",
-                phrase=MessageParser(read, specificity=12),
-                handler=handle,
-                help=N_("GPs: your room for new patients as médecin traitant"),
-                examples=(
-                    N_("mes places"),
-                    N_("je peux prendre 3 nouveaux patients ce mois-ci"),
-                    N_("priorité ALD et plus de 70 ans"),
-                ),
-                topic=Topic.DIRECTORY,
-                heard=ADDRESSED,
-                priority=45,
-            ),
-        ]
+        """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
+        return medecin_traitant_commands(self)
 
     def deps(self, context: HandlerContext) -> DispatchDeps:
         return DispatchDeps(
@@ -198,29 +148,23 @@ class MedecinTraitantFeature:
         await answer_offer(self.deps(context), row["request_id"], reaction.sender, answer)
         return True
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if message.reply_to and await self._reply(message, context):
-            return True
-        details = parse_details(message.body)
-        if details is not None:
-            request_id, text = details
-            await add_details(
-                self.deps(context), request_id, message.sender, text, context.translator
-            )
-            return True
-        if is_registration(message.body):
-            await self._register(message, context)
-            return True
-        coordination = parse_coordination_command(message.body)
-        if isinstance(coordination, CancelRequest):  # the waiting list is declared
-            await self._coordination(coordination, message, context)
-            return True
-        if not (message.is_direct or message.mentions_bot):
-            return False
-        command = parse_gp_command(_without_mention(message.body, context.bot_user_id))
-        if command is None:
-            return False
-        return await self._gp(command, message, context)
+    async def details(self, call: CommandCall) -> None:
+        """« coordonnées 12 : … »: the contact details of a registered patient."""
+        request_id, text = call.value
+        deps = self.deps(call.context)
+        await add_details(deps, request_id, call.message.sender, text, call.context.translator)
+
+    async def coordination(self, call: CommandCall) -> None:
+        """« liste d'attente … », « annuler patient 12 »."""
+        await self._coordination(call.value, call.message, call.context)
+
+    async def register(self, call: CommandCall) -> None:
+        """« patient sans médecin traitant, … »."""
+        await self._register(call.message, call.context)
+
+    async def gp(self, call: CommandCall) -> bool:
+        """A GP's room for new patients; False for another profession (the card's)."""
+        return await self._gp(call.value, call.message, call.context)
 
     async def _reply(self, message: IncomingMessage, context: HandlerContext) -> bool:
         row = await repo.message(context.db, str(message.reply_to))
@@ -343,43 +287,3 @@ class MedecinTraitantFeature:
             case BadPlaces(count):
                 return _("{count} places? Write a number between 1 and 500.", count=count)
         return _("I did not understand. Write « aide » to see what I can do.")
-
-
-class PlainOfferAnswers:
-    """A bare « ok » / « non » in a direct chat, when one médecin-traitant offer waits for
-    this GP (registered after the dispatch feature, which has the first word on it)."""
-
-    name = "medecin_traitant_answers"
-
-    def __init__(self, feature: MedecinTraitantFeature) -> None:
-        self._feature = feature
-
-    def help_lines(self, translator: Translator, is_coordinator: bool) -> list[str]:
-        return []
-
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        return False
-
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        if not message.is_direct:
-            return False
-        answer = classify_answer(message.body)
-        if answer not in (Answer.ACCEPT, Answer.DECLINE):
-            return False
-        pending = await repo.pending_offers_of(context.db, message.sender)
-        if len(pending) != 1:
-            return False
-        deps = self._feature.deps(context)
-        await answer_offer(deps, pending[0]["request_id"], message.sender, answer)
-        return True
-
-
-def _without_mention(body: str, bot_user_id: str) -> str:
-    """The text without a leading mention of the bot ("cpts-bot: je confirme")."""
-    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
-    for prefix in (bot_user_id, "@" + localpart, localpart):
-        if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix) :]
-            if not rest or rest[0] in ":, \t\n":
-                return rest.lstrip(":, \t\n")
-    return body

@@ -424,12 +424,9 @@ class RotaFeature:
         assert command.leave_id is not None
         deleted = await rota_repo.delete_leave(context.db, command.leave_id, message.sender)
         if not deleted and context.is_coordinator(message.sender):
-            async with context.db.execute(
-                "SELECT user_id FROM leaves WHERE id = ?", (command.leave_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                deleted = await rota_repo.delete_leave(context.db, command.leave_id, row["user_id"])
+            owner = await rota_repo.leave_owner(context.db, command.leave_id)
+            if owner is not None:
+                deleted = await rota_repo.delete_leave(context.db, command.leave_id, owner)
         _ = context._
         if deleted:
             await context.outbox.reply(Reply(_("Leave {id} removed.", id=command.leave_id)))

@@ -16,7 +16,7 @@ from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.french_datetime import MomentError
@@ -169,20 +169,37 @@ class ShiftSwapFeature:
             PREFIX,
             on_message,
             on_reaction,
+            waiting=self.waiting,
             help=N_("take a colleague's duty: reply “je prends” to the offer, or react 👍"),
             examples=(N_("je prends"),),
             topic=Topic.DUTY,
             priority=48,
         )
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        """ "je prends" in a direct chat, not as a reply: fine when one offer waits."""
+    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+        """ "je prends" in a direct chat, not as a reply, when requests for cover wait for
+        this person (a pending exchange: see ``chat/follow_ups.py``)."""
         answer = classify_answer(message.body)
         if not message.is_direct or answer not in _ANSWERS:
-            return False
+            return None
         waiting = await repo.waiting_for(context.db, message.sender)
         if not waiting:
-            return False
+            return None
+        assert answer is not None
+        label = context.translator.ngettext(
+            "request for cover no. {ids}",
+            "requests for cover no. {ids}",
+            len(waiting),
+            ids=", ".join(str(swap_id) for swap_id in waiting),
+        )
+        return Waiting(
+            WAITING_ANSWER, label, lambda: self._answer_unreplied(message, answer, waiting, context)
+        )
+
+    async def _answer_unreplied(
+        self, message: IncomingMessage, answer: Answer, waiting: list[int], context: HandlerContext
+    ) -> None:
+        """The answer goes to the one request for cover that waits; with several, ask."""
         if len(waiting) > 1:
             await context.outbox.reply(
                 Reply(
@@ -193,10 +210,8 @@ class ShiftSwapFeature:
                     )
                 )
             )
-            return True
-        assert answer is not None
+            return
         await answer_swap(self._deps(context), waiting[0], message.sender, answer)
-        return True
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
         return False

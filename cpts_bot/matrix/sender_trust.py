@@ -38,6 +38,7 @@ from cpts_bot.i18n.translator import N_
 from cpts_bot.matrix.cross_signing import UserIdentity, query_identities
 from cpts_bot.settings import RoomsConfig, TrustPolicy
 from cpts_bot.storage import pinned_identities as pins
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.pinned_identities import PinnedIdentity
@@ -352,10 +353,7 @@ class SenderTrustGate:
         if user_id == self._bot_user_id:
             return None
         if isinstance(db, Database):
-            row = await db.fetch_one(
-                "SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)
-            )
-            return PinnedIdentity.from_row(row) if row else None
+            return await pins.read_pinned(db, user_id)
         return await pins.get_pinned(db, user_id)
 
     async def _record(
@@ -467,11 +465,7 @@ async def send_to_trusted_devices(
 
 
 async def _language_of(db: Any, user_id: str, default: str) -> str:
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return row[0] if row else default
+    return await language_of(db, user_id) or default
 
 
 def authenticated_device_id(client: AsyncClient, event: Any) -> str | None:

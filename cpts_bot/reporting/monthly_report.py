@@ -15,7 +15,6 @@ from cpts_bot.domain.duty_rota import on_duty_during
 from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.domain.rest_day_stats import rest_day_figures
-from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
 from cpts_bot.reporting.labels import (
@@ -27,7 +26,7 @@ from cpts_bot.reporting.labels import (
 )
 from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
 from cpts_bot.reporting.rest_days_report import render_rest_day_lines
-from cpts_bot.storage import medecin_traitant_repository, rota_repository
+from cpts_bot.storage import medecin_traitant_repository, report_repository, rota_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -69,23 +68,8 @@ def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
 
 
 async def alert_rows_between(db: aiosqlite.Connection, month: Month) -> list[AlertRow]:
-    """Postings of alerts in ``month`` with their acknowledgement counts (none without the
-    alerts tables)."""
-    async with db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_firings'"
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return []
-    async with db.execute(
-        "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
-        " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
-        "   WHERE k.firing_id = f.id) AS acknowledged"
-        " FROM alert_firings f"
-        " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
-        (to_iso(month.start_utc()), to_iso(month.end_utc())),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
+    """Postings of alerts in ``month`` with their acknowledgement counts."""
+    return await report_repository.alert_rows_between(db, month.start_utc(), month.end_utc())
 
 
 def render_lines(

@@ -10,12 +10,13 @@ import aiosqlite
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR
-from cpts_bot.domain.times import PARIS, to_iso
+from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import MonthlyReport, build_monthly_report
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.outbox_media import queue_image
+from cpts_bot.storage.report_repository import claim_monthly_report
 
 
 async def post_report(
@@ -66,11 +67,7 @@ async def publish_monthly_report_if_due(
     if not due_at <= now < due_at + window:
         return None
     month = current.previous()
-    cursor = await context.db.execute(
-        "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at) VALUES (?, ?, ?)",
-        (month.label, room, to_iso(now)),
-    )
-    if cursor.rowcount == 0:
+    if not await claim_monthly_report(context.db, month.label, room, now):
         return None
     return await post_report(
         context.db, context.outbox, room, month, Translator(config.language), config=config

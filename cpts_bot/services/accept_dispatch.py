@@ -16,7 +16,6 @@ from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState
 from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.broadcast_dispatch import (
@@ -174,11 +173,7 @@ async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outc
         rows = await repo.recipients(deps.db, dispatch.id)
         if rows and all(row["answer"] == "declined" for row in rows):
             # Everyone asked said no: escalate at the next tick instead of waiting.
-            await deps.db.execute(
-                "UPDATE dispatches SET next_step_at = ? WHERE id = ? AND state = 'open'"
-                " AND next_step_at IS NOT NULL",
-                (to_iso(deps.now), dispatch.id),
-            )
+            await repo.bring_next_step_forward(deps.db, dispatch.id, deps.now)
     await _say(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
     return Outcome.DECLINED
 

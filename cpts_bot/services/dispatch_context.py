@@ -22,6 +22,7 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.rota_repository import rota_name
 
@@ -75,11 +76,7 @@ class DispatchDeps:
 
     async def translator_for(self, user_id: str) -> Translator:
         """The user's chosen language, else the territory's."""
-        async with self.db.execute(
-            "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        language = row["language"] if row else self.config.language
+        language = await language_of(self.db, user_id) or self.config.language
         if language not in self._translators:
             self._translators[language] = Translator(language)
         return self._translators[language]

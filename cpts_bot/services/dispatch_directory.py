@@ -18,26 +18,8 @@ class DirectoryProfessionalLookup:
     ) -> list[Professional]:
         """Active professionals of ``profession_code`` who gave a Matrix ID, practising in
         one of ``communes`` (anywhere when None)."""
-        sql = (
-            "SELECT DISTINCT p.key FROM directory_professionals p"
-            " JOIN directory_cards c ON c.professional_key = p.key AND c.matrix_id IS NOT NULL"
-        )
-        parameters: list[str] = []
-        if communes is not None:
-            codes = sorted(set(communes))
-            if not codes:
-                return []
-            marks = ",".join("?" for _ in codes)
-            sql += (
-                " JOIN directory_sites s ON s.professional_key = p.key"
-                f" AND s.commune_insee IN ({marks})"
-            )
-            parameters.extend(codes)
-        sql += " WHERE p.active = 1 AND p.profession_code = ? ORDER BY p.key"
-        parameters.append(profession_code)
-        async with db.execute(sql, parameters) as cursor:
-            keys = [row[0] for row in await cursor.fetchall()]
         repository = DirectoryRepository(db)
+        keys = await repository.keys_reachable_by_chat(profession_code, communes)
         found = []
         for key in keys:
             professional = await repository.get_professional(key)

@@ -1,24 +1,32 @@
 """Hand a request to a person of the coordination team, and relay the answer back.
 
 The request is posted in the coordination room (outbox correlation ``handoff:<id>``);
-once that post is sent, :func:`on_sent` records its event id. A coordinator answers in
-the thread of that post (or as a reply to it); :func:`relay_answer` sends the answer to
-the person who asked, in the chat where they asked, and the tracking table shows the
-request as handed off, then answered, with both times.
+once that post is sent, :func:`on_sent` records its event id (asked -> posted). A
+coordinator answers in the thread of that post (or as a reply to it); :func:`relay_answer`
+sends the answer to the person who asked, in the chat where they asked (posted ->
+answered), and the tracking table shows the request as handed off, then answered, with
+both times. The states and their moves are ``domain/handoff_state_machine.py``; all SQL is
+``storage/handoff_repository.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
 from datetime import datetime
 
 import aiosqlite
 
+from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
+from cpts_bot.domain.handoff_phrases import HandoffRequest
+from cpts_bot.domain.handoff_state_machine import HandoffEvent, IllegalTransition, next_state
 from cpts_bot.domain.messages import IncomingMessage, Reply
-from cpts_bot.domain.times import to_iso
 from cpts_bot.i18n import Translator
+from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.services.people import person_label
+from cpts_bot.services.request_tracking import RecentQuestion, requester_profession
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage import handoff_repository as repo
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
     KIND_HANDOFF,
@@ -29,39 +37,17 @@ from cpts_bot.storage.tracking_repository import (
     update_outcome,
 )
 
-CORRELATION_PREFIX = "handoff:"
-QUOTE_MAX = 600
+__all__ = [
+    "Handoff",
+    "find_by_coordination_event",
+    "hand_off",
+    "hand_off_request",
+    "on_sent",
+    "relay_answer",
+    "requester_translator",
+]
 
-
-@dataclass(frozen=True)
-class Handoff:
-    """A request handed to the coordination."""
-
-    id: int
-    request_id: int | None
-    requester: str
-    origin_room_id: str
-    origin_event_id: str | None
-    coordination_room_id: str
-    coordination_event_id: str | None
-    answered_at: str | None
-
-    @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> Handoff:
-        return cls(
-            row["id"],
-            row["request_id"],
-            row["requester"],
-            row["origin_room_id"],
-            row["origin_event_id"],
-            row["coordination_room_id"],
-            row["coordination_event_id"],
-            row["answered_at"],
-        )
-
-
-def _coordination_translator(config: RoomsConfig) -> Translator:
-    return Translator(config.language)
+log = logging.getLogger(__name__)
 
 
 async def hand_off(
@@ -101,78 +87,116 @@ async def hand_off(
             commune_asked=commune_asked,
         ),
     )
-    cursor = await db.execute(
-        "INSERT INTO handoffs (request_id, requester, origin_room_id, origin_event_id,"
-        " question, created_at, coordination_room_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            request_id,
-            requester,
-            origin_room_id,
-            origin_event_id,
-            question,
-            to_iso(outbox.now),
-            room,
-        ),
+    next_state(None, HandoffEvent.CREATE)
+    handoff = await repo.create(
+        db,
+        repo.NewHandoff(request_id, requester, origin_room_id, origin_event_id, question, room),
+        outbox.now,
     )
-    handoff_id = cursor.lastrowid
-    assert handoff_id is not None
-    translator = _coordination_translator(config)
+    text = await _post_text(db, handoff, question, reason, Translator(config.language))
+    await outbox.send(room, Reply(text, mentions=()), correlation=handoff.correlation)
+    return handoff
+
+
+async def _post_text(
+    db: aiosqlite.Connection,
+    handoff: Handoff,
+    question: str,
+    reason: str | None,
+    translator: Translator,
+) -> str:
+    """The post in the coordination room: who asks, what, why, how to answer."""
     _ = translator.gettext
-    quoted = question.strip()[:QUOTE_MAX]
     lines = [
         _(
             "🙋 Request no. {number} from {user}, for a person of the coordination:",
-            number=handoff_id,
-            user=await person_label(db, requester, translator, phone=True),
+            number=handoff.id,
+            user=await person_label(db, handoff.requester, translator, phone=True),
         ),
-        f"« {quoted} »",
+        f"« {quoted(question)} »",
     ]
     if reason:
         lines.append(_("Context: {reason}", reason=reason))
     lines.append(_("Answer in the thread of this message: the answer is sent to them."))
-    await outbox.send(
-        room, Reply("\n".join(lines), mentions=()), correlation=f"{CORRELATION_PREFIX}{handoff_id}"
+    return "\n".join(lines)
+
+
+async def hand_off_request(
+    context: HandlerContext,
+    message: IncomingMessage,
+    request: HandoffRequest,
+    recent: RecentQuestion | None,
+) -> Handoff | None:
+    """« parler à la coordination »: pass it on, with the directory question just before
+    it (``recent``) when there is one; None when no coordination room is configured."""
+    if recent is None:
+        return await hand_off(
+            context.db,
+            context.outbox,
+            context.config,
+            requester=message.sender,
+            origin_room_id=message.room_id,
+            origin_event_id=message.event_id,
+            question=message.body,
+            requested_at=message.timestamp,
+            requester_profession=await requester_profession(context.db, message.sender),
+        )
+    reason = _directory_reason(recent, Translator(context.config.language))
+    return await hand_off(
+        context.db,
+        context.outbox,
+        context.config,
+        requester=message.sender,
+        origin_room_id=message.room_id,
+        origin_event_id=message.event_id,
+        question=request.with_question(recent.text),
+        requested_at=message.timestamp,
+        reason=reason,
+        requester_profession=recent.requester_profession,
+        profession_asked=recent.profession_asked,
+        commune_asked=recent.commune_asked,
     )
-    return Handoff(
-        handoff_id, request_id, requester, origin_room_id, origin_event_id, room, None, None
+
+
+def _directory_reason(recent: RecentQuestion, team: Translator) -> str:
+    """What the directory made of the question before, for the coordination."""
+    if recent.nothing_found:
+        return team.gettext("directory found nothing for: {criteria}", criteria=recent.criteria)
+    return team.gettext(
+        "last directory question: {criteria} ({count} found)",
+        criteria=recent.criteria,
+        count=recent.total,
     )
 
 
 async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str) -> bool:
     """Record the event id of a sent hand-off post; False if ``correlation`` is not ours."""
-    if not correlation.startswith(CORRELATION_PREFIX):
+    handoff_id = handoff_id_of(correlation)
+    if handoff_id is None:
         return False
+    handoff = await repo.get(db, handoff_id)
+    if handoff is None:
+        return True
     try:
-        handoff_id = int(correlation.removeprefix(CORRELATION_PREFIX))
-    except ValueError:
-        return False
-    await db.execute(
-        "UPDATE handoffs SET coordination_event_id = ? WHERE id = ? AND coordination_room_id = ?",
-        (event_id, handoff_id, room_id),
-    )
+        next_state(handoff.state, HandoffEvent.POST)
+    except IllegalTransition:
+        log.warning("hand-off post already recorded", extra={"handoff": handoff_id})
+        return True
+    await repo.record_post(db, handoff_id, room_id, event_id)
     return True
 
 
 async def find_by_coordination_event(
     db: aiosqlite.Connection, room_id: str, event_id: str
 ) -> Handoff | None:
-    async with db.execute(
-        "SELECT * FROM handoffs WHERE coordination_event_id = ? AND coordination_room_id = ?",
-        (event_id, room_id),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return Handoff.from_row(row) if row else None
+    return await repo.find_by_coordination_event(db, room_id, event_id)
 
 
 async def requester_translator(
     db: aiosqlite.Connection, user_id: str, config: RoomsConfig
 ) -> Translator:
     """The translator in ``user_id``'s chosen language (the CPTS's language otherwise)."""
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return Translator(row[0] if row else config.language)
+    return Translator(await language_of(db, user_id) or config.language)
 
 
 async def relay_answer(
@@ -185,11 +209,12 @@ async def relay_answer(
     handoff = None
     for parent in (message.thread_root, message.reply_to):
         if parent:
-            handoff = await find_by_coordination_event(db, message.room_id, parent)
+            handoff = await repo.find_by_coordination_event(db, message.room_id, parent)
             if handoff:
                 break
     if handoff is None:
         return None
+    next_state(handoff.state, HandoffEvent.ANSWER)
     _ = (await requester_translator(db, handoff.requester, config)).gettext
     await outbox.send(
         handoff.origin_room_id,
@@ -197,14 +222,8 @@ async def relay_answer(
         in_reply_to=handoff.origin_event_id,
         notice=False,
     )
-    first_answer = handoff.answered_at is None
-    await db.execute(
-        "UPDATE handoffs SET answered_at = COALESCE(answered_at, ?),"
-        " answered_by = COALESCE(answered_by, ?), answer_count = answer_count + 1"
-        " WHERE id = ?",
-        (to_iso(message.timestamp), message.sender, handoff.id),
-    )
-    if first_answer and handoff.request_id is not None:
+    first = await repo.record_answer(db, handoff.id, message.sender, message.timestamp)
+    if first and handoff.request_id is not None:
         await update_outcome(
             db,
             handoff.request_id,

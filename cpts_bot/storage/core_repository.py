@@ -137,6 +137,11 @@ async def mark_handled(
         "INSERT OR IGNORE INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?)",
         (event_id, room_id, to_iso(now)),
     )
+    await drop_from_inbox(db, event_id)
+
+
+async def drop_from_inbox(db: aiosqlite.Connection, event_id: str) -> None:
+    """Forget an inbox row (an event already handled, delivered again)."""
     await db.execute("DELETE FROM inbox WHERE event_id = ?", (event_id,))
 
 

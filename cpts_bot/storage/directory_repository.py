@@ -319,6 +319,31 @@ class DirectoryRepository:
             row = await cursor.fetchone()
         return row[0] if row else ""
 
+    async def keys_reachable_by_chat(
+        self, profession_code: str, communes: Iterable[str] | None
+    ) -> list[str]:
+        """Active professionals of ``profession_code`` whose card gives a Matrix ID,
+        practising in one of ``communes`` (anywhere when None), by key."""
+        sql = (
+            "SELECT DISTINCT p.key FROM directory_professionals p"
+            " JOIN directory_cards c ON c.professional_key = p.key AND c.matrix_id IS NOT NULL"
+        )
+        parameters: list[str] = []
+        if communes is not None:
+            codes = sorted(set(communes))
+            if not codes:
+                return []
+            marks = ",".join("?" for _ in codes)
+            sql += (
+                " JOIN directory_sites s ON s.professional_key = p.key"
+                f" AND s.commune_insee IN ({marks})"
+            )
+            parameters.extend(codes)
+        sql += " WHERE p.active = 1 AND p.profession_code = ? ORDER BY p.key"
+        parameters.append(profession_code)
+        async with self.db.execute(sql, parameters) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
     async def find_key_by_matrix_id(self, matrix_id: str) -> str | None:
         """The key of the professional whose card holds ``matrix_id``, or None."""
         async with self.db.execute(

@@ -413,3 +413,36 @@ async def get_draft(db: aiosqlite.Connection, user_id: str) -> Draft | None:
 
 async def delete_draft(db: aiosqlite.Connection, user_id: str) -> None:
     await db.execute("DELETE FROM dispatch_drafts WHERE user_id = ?", (user_id,))
+
+
+async def bring_next_step_forward(
+    db: aiosqlite.Connection, dispatch_id: int, now: datetime
+) -> None:
+    """Make an open dispatch's next step (escalation, expiry) due at ``now``."""
+    await db.execute(
+        "UPDATE dispatches SET next_step_at = ? WHERE id = ? AND state = 'open'"
+        " AND next_step_at IS NOT NULL",
+        (to_iso(now), dispatch_id),
+    )
+
+
+# ------------------------------------------------------------ waiting for an answer
+
+
+async def taken_by(db: aiosqlite.Connection, user_id: str) -> list[int]:
+    """The dispatches ``user_id`` took and still holds, newest first."""
+    async with db.execute(
+        "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ? ORDER BY id DESC",
+        (user_id,),
+    ) as cursor:
+        return [row["id"] for row in await cursor.fetchall()]
+
+
+async def awaiting_answer_of(db: aiosqlite.Connection, user_id: str) -> list[int]:
+    """The open dispatches ``user_id`` was asked about and has not answered, newest first."""
+    async with db.execute(
+        "SELECT d.id FROM dispatches d JOIN dispatch_recipients r ON r.dispatch_id = d.id"
+        " WHERE r.user_id = ? AND r.answer IS NULL AND d.state = 'open' ORDER BY d.id DESC",
+        (user_id,),
+    ) as cursor:
+        return [row["id"] for row in await cursor.fetchall()]

@@ -11,6 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class PinnedIdentity:
 async def get_pinned(db: aiosqlite.Connection, user_id: str) -> PinnedIdentity | None:
     async with db.execute("SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)) as cur:
         row = await cur.fetchone()
+    return PinnedIdentity.from_row(row) if row else None
+
+
+async def read_pinned(database: Database, user_id: str) -> PinnedIdentity | None:
+    """:func:`get_pinned` outside a transaction (a read on the shared connection)."""
+    row = await database.fetch_one("SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,))
     return PinnedIdentity.from_row(row) if row else None
 
 

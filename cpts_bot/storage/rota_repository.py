@@ -123,6 +123,13 @@ async def delete_leave(db: aiosqlite.Connection, leave_id: int, user_id: str) ->
     return cursor.rowcount == 1
 
 
+async def leave_owner(db: aiosqlite.Connection, leave_id: int) -> str | None:
+    """Whose leave ``leave_id`` is (None: no such leave)."""
+    async with db.execute("SELECT user_id FROM leaves WHERE id = ?", (leave_id,)) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else str(row["user_id"])
+
+
 async def leaves_of(db: aiosqlite.Connection, user_id: str, after: datetime) -> list[Leave]:
     """``user_id``'s leave that is not over at ``after``, soonest first."""
     async with db.execute(

@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature, PlainOfferAnswers
+from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
 from cpts_bot.domain.directory_card import Card
 from cpts_bot.domain.directory_models import PracticeSite
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
@@ -63,13 +63,12 @@ async def add_professional(
 
 
 class Desk:
-    """The feature pair as app.py registers it, a database, and a fake homeserver."""
+    """The feature as app.py registers it, a database, and a fake homeserver."""
 
     def __init__(self, database: Database, config: RoomsConfig) -> None:
         self.database = database
         self.config = config
         self.feature = MedecinTraitantFeature(DirectoryProfessionalLookup())
-        self.plain = PlainOfferAnswers(self.feature)
         self.server = FakeHomeserver(database)
 
     async def say(
@@ -92,7 +91,7 @@ class Desk:
         )
         async with self.database.transaction() as db:
             context = context_for(db, self.config, now, event)
-            return await route_message(Routes.of(self.feature, self.plain), event, context)
+            return await route_message(Routes.of(self.feature), event, context)
 
     async def react(self, sender: str, key: str, event_id: str, now: datetime) -> bool:
         from tests.unit.dispatch_support import reaction

@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 
 import cpts_bot.chat.card_feature as card_feature_module
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration
@@ -97,7 +98,7 @@ async def say(
             translator=Translator(language),
             bot_user_id=BOT,
         )
-        handled = await (feature or CardFeature()).handle_message(message, context)
+        handled = await route_message(Routes.of(feature or CardFeature()), message, context)
         cursor = await connection.execute("SELECT payload FROM outbox WHERE id > ?", (before,))
         replies = [json.loads(row[0])["text"] for row in await cursor.fetchall()]
     return handled, replies

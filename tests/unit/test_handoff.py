@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.handoff_feature import HandoffFeature, asks_for_a_person
+from cpts_bot.chat.command_dispatch import Routes, route_message
+from cpts_bot.chat.feature import HandlerContext
+from cpts_bot.chat.handoff_feature import HandoffFeature
+from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.handoff_phrases import asks_for_a_person
 from cpts_bot.services.handoff import hand_off
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import outcome_history
@@ -18,10 +22,17 @@ from tests.unit.alerts_reports_support import (
     GP,
     make_config,
     make_context,
+    mark_sent,
     message,
     open_database,
     outbox_rows,
 )
+
+
+async def route(feature: HandoffFeature, event: IncomingMessage, context: HandlerContext) -> bool:
+    """``event`` through the router's steps, with only the hand-off feature."""
+    return await route_message(Routes.of(feature), event, context)
+
 
 ASKED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 GP_ROOM = "!dm-gp:example.org"
@@ -63,7 +74,7 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
         "$ask",
     )
     async with database.transaction() as db:
-        assert await feature.handle_message(asked, make_context(db, ASKED, asked))
+        assert await route(feature, asked, make_context(db, ASKED, asked))
     rows = await outbox_rows(database)
     post, acknowledgement = rows
     assert post["target"] == COORDINATION_ROOM and post["correlation"] == "handoff:1"
@@ -76,6 +87,7 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
     async with database.transaction() as db:
         assert await feature.on_sent(db, "handoff:1", COORDINATION_ROOM, "$post")
         assert not await feature.on_sent(db, "dispatch:4:@x:hs", COORDINATION_ROOM, "$other")
+    await mark_sent(database, post["txn_id"], "$post")
 
     answered_at = ASKED + timedelta(minutes=12)
     unrelated = message("bonjour à tous", COORDINATOR, COORDINATION_ROOM, answered_at, "$hi")
@@ -88,8 +100,8 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
         thread_root="$post",
     )
     async with database.transaction() as db:
-        assert not await feature.handle_message(unrelated, make_context(db, answered_at, unrelated))
-        assert await feature.handle_message(answer, make_context(db, answered_at, answer))
+        assert not await route(feature, unrelated, make_context(db, answered_at, unrelated))
+        assert await route(feature, answer, make_context(db, answered_at, answer))
     relay, tick = await outbox_rows(database, after=acknowledgement["id"])
     assert relay["target"] == GP_ROOM and relay["payload"]["in_reply_to"] == "$ask"
     assert relay["payload"]["text"] == (
@@ -110,7 +122,7 @@ async def test_hand_off_then_answer_in_thread_is_relayed(database: Database) -> 
         "Ou le centre de santé.", COORDINATOR, COORDINATION_ROOM, later, "$more", reply_to="$post"
     )
     async with database.transaction() as db:
-        assert await feature.handle_message(more, make_context(db, later, more))
+        assert await route(feature, more, make_context(db, later, more))
     handoff = await database.fetch_one("SELECT * FROM handoffs WHERE id = 1")
     assert handoff["answer_count"] == 2 and handoff["answered_at"].startswith("2026-11-23T08:12")
 
@@ -142,7 +154,7 @@ async def test_without_a_coordination_room_the_user_is_told(database: Database) 
     asked = message("un humain", GP, GP_ROOM, ASKED, "$ask")
     async with database.transaction() as db:
         context = make_context(db, ASKED, asked, config=make_config(coordination=None))
-        assert await HandoffFeature().handle_message(asked, context)
+        assert await route(HandoffFeature(), asked, context)
     (reply,) = await outbox_rows(database)
     assert reply["payload"]["text"].startswith("Aucun salon de coordination")
     assert await database.fetch_all("SELECT * FROM handoffs") == []

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.chat.card_feature import CardFeature
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.times import PARIS
 from cpts_bot.storage import medecin_traitant_repository as repo
@@ -318,7 +319,8 @@ async def test_a_card_edit_saying_no_new_patients_stops_the_room(tmp_path: Path)
         is_direct=True,
     )
     async with desk.database.transaction() as db:
-        assert await CardFeature().handle_message(edit, context_for(db, desk.config, later, edit))
+        context = context_for(db, desk.config, later, edit)
+        assert await route_message(Routes.of(CardFeature()), edit, context)
     await desk.tick(later)
     await desk.tick(later + timedelta(seconds=5))
     assert await _modality(desk, GP_A) == (False, "")

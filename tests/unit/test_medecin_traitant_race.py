@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.domain.times import PARIS
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, context_for, message, reaction
@@ -55,7 +56,8 @@ async def _race(folder: Path, order: list[int], by_reaction: list[bool]) -> None
                 )
             else:
                 event = message(user, "je prends", NOW, room=offer.room_id, reply_to=offer.event_id)
-                assert await desk.feature.handle_message(event, context_for(db, CONFIG, NOW, event))
+                context = context_for(db, CONFIG, NOW, event)
+                assert await route_message(Routes.of(desk.feature), event, context)
 
     try:
         await asyncio.gather(*(accept(index) for index in order))

@@ -1,0 +1,44 @@
+"""What the monthly report reads and records: the alerts posted in a month, and which
+months were already posted (so that a report goes out once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from cpts_bot.domain.monthly_stats import AlertRow
+from cpts_bot.domain.times import from_iso, to_iso
+
+
+async def claim_monthly_report(
+    db: aiosqlite.Connection, month_label: str, room_id: str, now: datetime
+) -> bool:
+    """Record that ``month_label``'s report is posted in ``room_id``; False if it was."""
+    cursor = await db.execute(
+        "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at) VALUES (?, ?, ?)",
+        (month_label, room_id, to_iso(now)),
+    )
+    return cursor.rowcount != 0
+
+
+async def alert_rows_between(
+    db: aiosqlite.Connection, start: datetime, end: datetime
+) -> list[AlertRow]:
+    """Postings of alerts between ``start`` and ``end`` with their acknowledgement counts
+    (none without the alerts tables)."""
+    async with db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_firings'"
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return []
+    async with db.execute(
+        "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
+        " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
+        "   WHERE k.firing_id = f.id) AS acknowledged"
+        " FROM alert_firings f"
+        " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
