@@ -136,7 +136,9 @@ class PlaceResolver:
         for text in names:
             for key in name_variants(text):
                 _add(levels[0], key, PlaceMention(COMMUNE, name, here))
-        _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
+        if insee not in self.official.by_postal:
+            # People type postal codes: "57260" is Dieuze's, not Grosbliederstroff (INSEE).
+            _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
         for kind, texts in ((ALIAS, "aliases"), (LOCALITY, "localities")):
             for text in getattr(commune, texts, ()) or ():
                 for key in name_variants(text):

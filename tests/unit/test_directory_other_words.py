@@ -7,11 +7,13 @@ from directory_fixtures import lexicon, places
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import parse_query
+from cpts_bot.domain.query_parser import Lexicon, parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.domain.wanted_words import segmented_tokens
 from cpts_bot.i18n import Translator
+from cpts_bot.settings import Commune
 
 
 def person(position: int, declared: tuple[str, ...], profession: str = "60") -> Professional:
@@ -145,3 +147,21 @@ def test_a_practice_named_by_its_profession_is_that_profession() -> None:
     # "au cabinet" after an activity stays a word of the activity
     blood = parse_query("IDE prise de sang au cabinet à Bron", lexicon()).query
     assert "cabinet" in blood.free_runs[0].phrase.words
+
+
+def test_a_number_is_a_postal_code_before_an_insee_code() -> None:
+    communes = [
+        Commune(insee="57260", name="Grosbliederstroff", postal_codes=["57520"]),
+        Commune(insee="97412", name="Saint-Joseph", postal_codes=["97480"]),
+    ]
+    here = Lexicon.build(load_vocabulary(), PlaceIndex.build(communes))
+
+    def read(text: str) -> tuple[set[str], set[str]]:
+        query = parse_query(text, here).query
+        return set(query.places), {i for m in query.outside_places for i in m.outside}
+
+    assert read("kiné 57520") == ({"57260"}, set())
+    assert read("IDE 97480") == ({"97412"}, set())
+    places, outside = read("kiné 57260")  # Dieuze's postal code, not Grosbliederstroff
+    assert not places and "57177" in outside
+    assert read("IDE 97412") == (set(), {"97402"})  # Bras-Panon's postal code
