@@ -81,6 +81,9 @@ class PlaceMention:
     name: str = ""
     start: int = 0
     end: int = 0
+    # A capitalised word taken for a commune with no place word before it ("pédiatre
+    # Aubagne"): a surname of the directory may be meant instead ("sage-femme Lauret").
+    alone: bool = False
 
 
 def _never(key: tuple[str, ...]) -> bool:
@@ -263,7 +266,8 @@ class PlaceResolver:
             # "pédiatre Aubagne": the name exactly as typed ("IDE Pierre" is not Pierres).
             if not (text.standalone(start) and text.typed(start, len(key)) == tokens(name)):
                 return None
-        elif len(words) < 2 and len(words[0]) < 3:
+            return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name, alone=True)
+        if len(words) < 2 and len(words[0]) < 3:
             return None
         return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name)
 

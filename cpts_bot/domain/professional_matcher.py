@@ -24,6 +24,7 @@ from cpts_bot.domain.declared_activity_search import (
 from cpts_bot.domain.declared_languages import declared_language_words, with_declared_languages
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
 from cpts_bot.domain.name_lookup import NameIndex, NameMatch
+from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
@@ -218,7 +219,7 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchResult:
     """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
-    query = with_declared_languages(query, index.language_words)
+    query = with_declared_languages(names_over_lone_places(index, query), index.language_words)
     if query.outside_places and not query.places:
         # Only places outside the territory: nobody here, and no widening to the territory.
         return SearchResult(query, (), 0, query.page, page_size)

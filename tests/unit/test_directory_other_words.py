@@ -7,9 +7,10 @@ from directory_fixtures import lexicon, places
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import Lexicon, parse_query
+from cpts_bot.domain.query_parser import DirectoryQuery, Lexicon, parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.domain.wanted_words import segmented_tokens
 from cpts_bot.i18n import Translator
@@ -165,3 +166,20 @@ def test_a_number_is_a_postal_code_before_an_insee_code() -> None:
     places, outside = read("kiné 57260")  # Dieuze's postal code, not Grosbliederstroff
     assert not places and "57177" in outside
     assert read("IDE 97412") == (set(), {"97402"})  # Bras-Panon's postal code
+
+
+def test_a_surname_of_the_asked_profession_wins_over_a_lone_commune_elsewhere() -> None:
+    vocabulary = load_vocabulary()
+    site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
+    people = [replace(person(0, ()), last_name="LAURET", profession_code="50", sites=site)]
+    index = DirectoryIndex.build(people, (), vocabulary)
+
+    def read(text: str) -> DirectoryQuery:
+        return names_over_lone_places(index, parse_query(text, lexicon()).query)
+
+    named = read("sage-femme Lauret")  # Lauret is also a commune of the Hérault
+    assert not named.outside_places
+    result = search(index, named, vocabulary, places())
+    assert [match.professional.key for match in result.matches] == ["cpts:0"]
+    assert read("sage-femme à Lauret").outside_places  # a place word: the commune
+    assert read("kiné Lauret").outside_places  # no physiotherapist of that name
