@@ -378,7 +378,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     if resolver is not None:
         stop = lexicon.vocabulary.stopwords
         reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
-    _fuzzy(reading, lexicon, keys, consumed, codes)
+    _fuzzy(reading, lexicon, keys, consumed, codes, specialty_at)
     _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
     if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in reading.refs):
         _take(reading, frozenset(reading.title_refs), "")
@@ -500,7 +500,10 @@ def _fuzzy(
     keys: list[str],
     consumed: list[bool],
     codes: dict[int, frozenset[str]],
+    specialty_at: dict[ConceptRef, range],
 ) -> None:
+    """Misspelt terms; a specialty found so is noted like an exact one (with another
+    profession named, "kiné rééducation neurologique" is no neurologist)."""
     stop = lexicon.vocabulary.stopwords
     index = 0
     while index < len(keys):
@@ -536,9 +539,10 @@ def _fuzzy(
             if best is not None and best[0].endswith(word) and not best[0].startswith(word):
                 best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
-                _take_fuzzy(
-                    reading, lexicon.terms[(best[0],)], word, range(index, index + 1), codes
-                )
+                refs = lexicon.terms[(best[0],)]
+                _take_fuzzy(reading, refs, word, range(index, index + 1), codes)
+                if len(refs) == 1 and next(iter(refs)).kind == SPECIALTY:
+                    specialty_at.setdefault(next(iter(refs)), range(index, index + 1))
                 consumed[index] = True
         index += 1
 

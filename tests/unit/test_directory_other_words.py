@@ -183,3 +183,28 @@ def test_a_surname_of_the_asked_profession_wins_over_a_lone_commune_elsewhere() 
     assert [match.professional.key for match in result.matches] == ["cpts:0"]
     assert read("sage-femme à Lauret").outside_places  # a place word: the commune
     assert read("kiné Lauret").outside_places  # no physiotherapist of that name
+
+
+def test_other_doctors_specialties_are_known_and_not_confused() -> None:
+    def specialties(text: str) -> set[str]:
+        return set(parse_query(text, lexicon()).query.specialties)
+
+    assert specialties("un ORL à Bron") == {"ent"}
+    assert specialties("neurologue Bron") == {"neurology"}  # not a misspelt "pneumologue"
+    assert specialties("endocrino à Bron") == {"endocrinology"}
+    assert specialties("gastro-entérologue Bron") == {"gastroenterology"}
+    # after another profession, a specialty's word (even misspelt) describes the activity
+    assert specialties("kiné rééducation neurologique à Bron") == set()
+    vocabulary = load_vocabulary()
+    site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
+    people = [
+        replace(
+            person(0, ()), profession_code="10", specialty_codes=frozenset({"SM34"}), sites=site
+        ),
+        replace(
+            person(1, ()), profession_code="10", specialty_codes=frozenset({"SM41"}), sites=site
+        ),
+    ]
+    index = DirectoryIndex.build(people, (), vocabulary)
+    result = search(index, parse_query("ORL Lyon 8", lexicon()).query, vocabulary, places())
+    assert [match.professional.key for match in result.matches] == ["cpts:0"]
