@@ -208,3 +208,14 @@ def test_other_doctors_specialties_are_known_and_not_confused() -> None:
     index = DirectoryIndex.build(people, (), vocabulary)
     result = search(index, parse_query("ORL Lyon 8", lexicon()).query, vocabulary, places())
     assert [match.professional.key for match in result.matches] == ["cpts:0"]
+
+
+def test_verbs_of_doing_are_no_activity_words() -> None:
+    query = parse_query("un orthophoniste qui s'occupe du bégaiement à Bron", lexicon()).query
+    words = [
+        w
+        for run in query.free_runs
+        for w, c in zip(run.phrase.words, run.phrase.content, strict=True)
+        if c
+    ]
+    assert words == ["begaiement"]
