@@ -24,6 +24,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from cpts_bot.domain.department_names import area_names
 from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
 from cpts_bot.domain.place_context import (
     Blocked,
@@ -51,6 +52,7 @@ POSTAL = "postal"  # a postal code
 CITY = "city"  # a city with arrondissements named without one: its arrondissements here
 SECTOR = "sector"  # a sector declared in rooms.yaml
 TERRITORY = "territory"  # the territory's own name, "la CPTS", "le territoire"
+DEPARTMENT = "department"  # the territory's département or region ("La Réunion", "Corse")
 OUTSIDE = "outside"  # a commune outside the territory
 
 MAX_PLACE_WORDS = 8
@@ -120,6 +122,7 @@ class PlaceResolver:
         for sector in sectors:
             resolver._sector_forms(sector, levels[4])
         resolver._territory_forms(territory_name, levels[5])
+        resolver._department_forms(levels[5])
         for level in levels:  # a form of a higher level never hides one of a lower level
             for key, mention in level.items():
                 resolver.forms.setdefault(key, mention)
@@ -187,6 +190,19 @@ class PlaceResolver:
         for key in [*_named_group_variants(name), *TERRITORY_WORDS] if name else TERRITORY_WORDS:
             _add(level, key, replace(everything, typed=" ".join(key)))
 
+    def _department_forms(self, level: dict[tuple[str, ...], PlaceMention]) -> None:
+        """The names of the territory's départements and regions: its communes in them."""
+        by_department: dict[str, set[str]] = {}
+        for insee in self.territory:
+            official = self.official.communes.get(insee)
+            if official is not None:
+                by_department.setdefault(official.department, set()).add(insee)
+        for name, codes in area_names().items():
+            communes = frozenset().union(*(by_department.get(code, set()) for code in codes))
+            if communes:
+                for key in name_variants(name):
+                    _add(level, key, PlaceMention(DEPARTMENT, name, communes, name=name))
+
     def _fuzzy_lists(self) -> None:
         kinds = (COMMUNE, ALIAS, LOCALITY, FORMER, SHORT)
         for key, mention in self.forms.items():
@@ -227,6 +243,9 @@ class PlaceResolver:
             mentions.append(mention)
             index = mention.end
         mentions += self._arrondissement_numbers(keys, consumed, mentions)
+        if any(m.kind != DEPARTMENT for m in mentions):
+            # "Saint-Pierre (La Réunion)": the département only says where the commune is.
+            mentions = [m for m in mentions if m.kind != DEPARTMENT]
         return _narrowed(keys, _refine_cities(mentions, self.official))
 
     def _longest(self, text: QuestionWords, start: int, listed: bool) -> PlaceMention | None:
@@ -363,6 +382,12 @@ def _usable(form: PlaceMention, text: QuestionWords, start: int, key: tuple[str,
     an ordinary word or a word of the vocabularies needs a place word or a capital."""
     if form.kind == SHORT and text.blocked(key):
         return False
+    if form.kind == DEPARTMENT:
+        # "(Corse)" but not "parle corse"; "dans le Nord" but not "secteur nord"
+        capital = text.capitalised(start, start + len(key))
+        if text.blocked(key) or is_ordinary(key):
+            return capital
+        return capital or text.after_preposition(start)
     if form.kind in (POSTAL, SECTOR, TERRITORY) or key[-1].isdigit():
         return True
     if text.blocked(key) or is_ordinary(key):

@@ -219,3 +219,22 @@ def test_verbs_of_doing_are_no_activity_words() -> None:
         if c
     ]
     assert words == ["begaiement"]
+
+
+def test_the_territory_s_departement_or_region_is_no_language_nor_commune_elsewhere() -> None:
+    communes = [
+        Commune(insee="97416", name="Saint-Pierre", postal_codes=["97410"]),
+        Commune(insee="97422", name="Le Tampon", postal_codes=["97430"]),
+        Commune(insee="2A004", name="Ajaccio", postal_codes=["20000"]),
+    ]
+    here = Lexicon.build(load_vocabulary(), PlaceIndex.build(communes))
+
+    def read(text: str) -> DirectoryQuery:
+        return parse_query(text, here).query
+
+    corsican = read("kiné à Ajaccio (Corse)")
+    assert corsican.places == {"2A004"} and not corsican.languages
+    assert read("médecin qui parle corse").languages == {"co"}
+    island = read("IDE à la Réunion")  # La Réunion is also a commune of the Lot-et-Garonne
+    assert island.places == {"97416", "97422"} and not island.outside_places
+    assert read("IDE Saint-Pierre (La Réunion)").places == {"97416"}
