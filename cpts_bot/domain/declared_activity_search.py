@@ -100,6 +100,7 @@ class DeclaredActivityIndex:
     groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     group_texts: list[set[int]] = field(default_factory=list)
     concept_texts: dict[str, set[int]] = field(default_factory=dict)
+    concept_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares them
     code_holders: dict[str, set[int]] = field(default_factory=dict)
     per_person: dict[int, tuple[int, ...]] = field(default_factory=dict)
     stem_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares a stem
@@ -168,6 +169,7 @@ class DeclaredActivityIndex:
             found = self._texts_with_any(terms)
             if found:
                 self.concept_texts[concept.code] = found
+                self.concept_holders[concept.code] = self.holders_of(found)
 
     def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
         found: set[int] = set()
@@ -348,7 +350,7 @@ class DeclaredActivityIndex:
             linked = self.concept_texts.get(code)
             if linked:
                 texts = texts | linked
-                holders = holders | self.holders_of(linked)
+                holders = holders | self.concept_holders[code]
         return texts, holders
 
 
