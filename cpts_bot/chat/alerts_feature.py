@@ -32,7 +32,7 @@ from cpts_bot.domain.alert_schedule import (
     parse_schedule,
     parse_until,
 )
-from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
@@ -92,11 +92,6 @@ _WHO_READ = re.compile(
     r"\s+(?:n\s*[o°]?\s*)?(\d+)"
 )
 _REMINDER = re.compile(r"^(\d+)\s*(min|minutes?|mn|h|heures?)$")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, same length as ``text`` (positions map back to it)."""
-    return normalize(text)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 reply or reaction, cancel, hand back, follow.
 
 - "déclenchement IDE domicile Hyères ce soir 20h pansement post-op" (coordinators, and
-  the professionals rooms.yaml allows); missing pieces are asked for one at a time.
+  the professionals rooms.yaml allows); missing pieces are asked for one at a time;
+  « IDE habituelle : Mme Martin » asks the patient's usual professional alone first.
 - Replying "je prends" / "ok" / "dispo" to the dispatch message, or reacting 👍 ✅,
   accepts; "pas dispo" / "non" / ❌ declines; "je ne peux plus" hands it back.
 - "mes déclenchements", "statut 42", "annuler 42", "fait 42", "relancer 42".
@@ -35,7 +36,7 @@ from cpts_bot.domain.french_datetime import MomentError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
-from cpts_bot.services.broadcast_dispatch import broadcast, create_dispatch
+from cpts_bot.services.broadcast_dispatch import create_dispatch
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     NoDirectory,
@@ -45,8 +46,11 @@ from cpts_bot.services.dispatch_context import (
     profession_name,
 )
 from cpts_bot.services.dispatch_escalation import run_due_steps_in
+from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
 from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.usual_first import ask_first
+from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
 from cpts_bot.storage import dispatch_repository as repo
 
 QUESTIONS = {
@@ -57,6 +61,7 @@ QUESTIONS = {
         "What care? No patient name here: write the details after “patient:”, "
         "only the professional who accepts will see them."
     ),
+    "usual": USUAL_QUESTION,
 }
 
 
@@ -75,8 +80,10 @@ class DispatchFeature:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
     async def run_due_steps(self, context: HandlerContext) -> None:
-        """The periodic job: escalate or expire what is due (the database is the truth)."""
+        """The periodic job: escalate, expire, remind what is due (the database is the
+        truth)."""
         await run_due_steps_in(self._deps(context))
+        await run_due_reminders(self._deps(context))
 
     def commands(self) -> list[Command]:
         """The declared dispatch commands: the request, « fait 42 », « relancer 42 », ..."""
@@ -90,7 +97,13 @@ class DispatchFeature:
                 phrase=Parser(lambda text, _c: is_dispatch_request(text.strip()) or None, 10),
                 handler=request,
                 help=N_("ask the professionals on duty (missing details are asked for)"),
-                examples=(N_("déclenchement IDE domicile {commune} ce soir 20h pansement"),),
+                examples=(
+                    N_("déclenchement IDE domicile {commune} ce soir 20h pansement"),
+                    N_(
+                        "déclenchement IDE {commune} demain matin prise de sang, "
+                        "IDE habituelle : Mme Martin"
+                    ),
+                ),
                 topic=Topic.DUTY,
                 # Who may send one is the dispatch policy's decision (rooms.yaml), checked
                 # by the handler; the help shows it to coordinators.
@@ -308,7 +321,7 @@ class DispatchFeature:
                 )
             )
             return
-        fields = parse_request(message.body, context.now, deps.gazetteer)
+        fields = parse_request(message.body, context.now, deps.places)
         if fields.time_error:
             await context.outbox.reply(Reply(MomentError(*fields.time_error).render(context._)))
             return
@@ -321,7 +334,7 @@ class DispatchFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> None:
-        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.gazetteer)
+        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.places)
         if isinstance(answer, MomentError):
             await context.outbox.reply(
                 Reply(answer.render(context._) + "\n" + self._question("when", deps, context))
@@ -345,10 +358,22 @@ class DispatchFeature:
             )
             await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
             return
+        usual = await choose_usual(deps, fields, message.sender, context.translator)
+        if usual.problem is not None:
+            # Unknown or ambiguous: ask again, the request kept.
+            fields.usual, fields.usual_needed = None, True
+            await repo.save_draft(
+                context.db, message.sender, message.room_id, fields.to_json(), "usual", context.now
+            )
+            await context.outbox.reply(Reply(usual.problem))
+            return
         await repo.delete_draft(context.db, message.sender)
-        dispatch = await create_dispatch(deps, message.sender, message.room_id, fields)
-        asked = await broadcast(deps, dispatch, dispatch.communes)
-        await context.outbox.reply(Reply(self._created_text(dispatch, len(asked), deps, context)))
+        dispatch = await create_dispatch(
+            deps, message.sender, message.room_id, fields, usual=usual.user_id
+        )
+        asked = await ask_first(deps, dispatch)
+        text = self._created_text(dispatch, len(asked), deps, context)
+        await context.outbox.reply(Reply(text + (f"\n{usual.note}" if usual.note else "")))
 
     def _question(self, awaiting: str, deps: DispatchDeps, context: HandlerContext) -> str:
         if awaiting == "communes":
@@ -366,7 +391,7 @@ class DispatchFeature:
         description = ", ".join(
             [
                 profession_name(dispatch.profession, translator),
-                place_names(dispatch.communes, deps.gazetteer, translator),
+                place_names(dispatch.communes, deps.places, translator),
                 format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
             ]
         )

@@ -12,7 +12,6 @@ from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
-from cpts_bot.domain.place_forms import folded
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import (
     CITY,
@@ -23,6 +22,7 @@ from cpts_bot.domain.place_resolver import (
     PlaceMention,
 )
 from cpts_bot.domain.query_parser import DirectoryQuery
+from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.i18n import Translator
 
 
@@ -48,7 +48,7 @@ def mention_label(mention: PlaceMention, places: PlaceIndex, translator: Transla
     if mention.kind == POSTAL:
         return f"{mention.typed} ({', '.join(names)})"
     shown = ", ".join(names)
-    if all(folded(mention.typed) != folded(name) for name in names):
+    if all(normalize(mention.typed) != normalize(name) for name in names):
         return f"{shown} ({mention.typed})"
     return shown
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,7 +28,9 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS, to_iso
+from cpts_bot.domain.user_error import UserError
 
 KIND_ONCE = "once"
 KIND_DAILY = "daily"
@@ -62,12 +63,8 @@ DEFAULT_RECURRENCE_TIME = (8, 0)
 CRON_HORIZON_DAYS = 5 * 366
 
 
-@dataclass(frozen=True)
-class ScheduleError:
-    """Why a schedule could not be read: a translatable message id and the words."""
-
-    message_id: str
-    detail: str
+# Why a schedule could not be read: a message and the words (``detail``).
+ScheduleError = UserError
 
 
 @dataclass(frozen=True)
@@ -333,11 +330,6 @@ def due_firings(
 # ---------------------------------------------------------------------------- French phrases
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
-
-
 _TIME = re.compile(r"(?<![0-9])(?:a\s+)?(\d{1,2})\s*(?:h|:)\s*(\d{2})?(?![0-9])")
 _PARTS = {"matin": (8, 0), "midi": (12, 0), "soir": (20, 0)}
 _DAILY = re.compile(r"^(?:tous\s+les\s+jours|chaque\s+jour|quotidien(?:nement)?)\b(.*)$")
@@ -372,7 +364,7 @@ def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
     """A French "when": "maintenant", "dans 20 secondes", "demain 8h", "le 3 décembre à 18h", "tous les lundis
     à 8h", "chaque 1er du mois à 9h", "tous les jours à 18h", "cron: 0 8 * * 1"."""
     words = text.strip()
-    folded = _fold(words)
+    folded = fold(words).strip()
     if not folded:
         return ScheduleError(ERROR_NOT_UNDERSTOOD, words)
     cron_match = _CRON_PREFIX.match(folded)
@@ -437,7 +429,7 @@ def parse_schedule(text: str, now: datetime) -> Schedule | ScheduleError:
 def parse_until(text: str, now: datetime) -> datetime | ScheduleError:
     """The end of an alert: "15 décembre" / "jusqu'au 15 décembre" -> the end of that day
     (exclusive bound, Paris midnight); "15 décembre 18h" -> that moment."""
-    folded = _fold(text)
+    folded = fold(text).strip()
     phrase = folded if folded.startswith("jusqu") else f"jusqu'au {text.strip()}"
     moment = parse_moment(text, now)
     if isinstance(moment, Moment) and moment.precision in ("time", "exact", "part_of_day"):

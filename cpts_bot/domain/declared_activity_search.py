@@ -154,7 +154,7 @@ class DeclaredActivityIndex:
 
     def _link(self, vocabulary: Vocabulary) -> None:
         for number, group in enumerate(vocabulary.synonyms):
-            members = tuple(folded for folded in (_fold(word) for word in group) if folded)
+            members = tuple(folded for folded in (_stems(word) for word in group) if folded)
             self.groups.append(members)
             texts = self._texts_with_any(members)
             self.group_texts.append(texts)
@@ -165,7 +165,7 @@ class DeclaredActivityIndex:
                         (number, member)
                     )
         for concept in vocabulary.of_kind(ACTIVITY):
-            terms = tuple(folded for folded in (_fold(term) for term in concept.terms) if folded)
+            terms = tuple(folded for folded in (_stems(term) for term in concept.terms) if folded)
             found = self._texts_with_any(terms)
             if found:
                 self.concept_texts[concept.code] = found
@@ -403,7 +403,7 @@ def _best_covering(
     return {position for position, value in score.items() if value == best}
 
 
-def _fold(text: str) -> tuple[str, ...]:
+def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in tokens(text))
 
 
@@ -431,16 +431,16 @@ class ConceptLinker:
         self._terms: list[tuple[str, tuple[str, ...]]] = []
         for concept in vocabulary.of_kind(ACTIVITY):
             for term in (*concept.terms, *concept.labels.values()):
-                folded = _fold(term)
+                folded = _stems(term)
                 if folded:
                     self._terms.append((f"activity:{concept.code}", folded))
         for number, group in enumerate(vocabulary.synonyms):
             for word in group:
-                folded = _fold(word)
+                folded = _stems(word)
                 if folded:
                     self._terms.append((f"synonyms:{number}", folded))
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
-        folded = _fold(text)
+        folded = _stems(text)
         return frozenset(name for name, term in self._terms if _contains(folded, term))

@@ -34,11 +34,18 @@ class Dispatch:
     taken_at: datetime | None = None
     step_index: int = 0
     next_step_at: datetime | None = None
+    usual_professional: str | None = None  # asked alone first (Matrix id)
+    reminder_step: int = 0  # reminders sent since it was taken (see dispatch_reminders)
 
     @property
     def reference(self) -> str:
         """What people type to name it ("statut 42")."""
         return str(self.id)
+
+    @property
+    def usual_phase(self) -> bool:
+        """Only the usual professional has been asked so far."""
+        return self.usual_professional is not None and self.step_index == 0
 
     @property
     def all_communes(self) -> tuple[str, ...]:

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_NOT_FOUND,
     Moment,
     MomentError,
-    normalize,
     parse_moment,
 )
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import find_profession
+from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
 
 
 class Answer(StrEnum):
@@ -66,7 +68,7 @@ def classify_reaction(key: str) -> Answer | None:
 def classify_answer(text: str) -> Answer | None:
     """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
     "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
-    cleaned = re.sub(r"[!.?,;:…\s]+", " ", normalize(text)).strip()
+    cleaned = re.sub(r"[!.?,;:…\s]+", " ", fold(text, keep_positions=True)).strip()
     cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
     if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
         key = text.strip()
@@ -102,7 +104,7 @@ FIELDS = ("profession", "communes", "when", "what")
 
 def is_dispatch_request(text: str) -> bool:
     """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch")?"""
-    return _TRIGGER.match(normalize(text)) is not None
+    return _TRIGGER.match(fold(text, keep_positions=True)) is not None
 
 
 @dataclass
@@ -118,6 +120,10 @@ class RequestFields:
     details: str = ""
     urgent: bool = False
     time_error: tuple[str, str] | None = None  # (message_id, detail) of an unreadable time
+    # The patient's usual professional as typed (« Mme Martin », a Matrix ID); "" when
+    # the requester said there is none; ``usual_needed``: the bot asked who it is.
+    usual: str | None = None
+    usual_needed: bool = False
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -130,6 +136,8 @@ class RequestFields:
             missing.append("when")
         if not self.what:
             missing.append("what")
+        if self.usual_needed and self.usual is None:
+            missing.append("usual")
         return missing
 
     def merge(self, other: RequestFields) -> RequestFields:
@@ -144,6 +152,8 @@ class RequestFields:
             details="\n".join(part for part in (self.details, other.details) if part),
             urgent=self.urgent or other.urgent,
             time_error=None if (self.needed_at or other.needed_at) else other.time_error,
+            usual=self.usual if self.usual is not None else other.usual,
+            usual_needed=self.usual_needed,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -156,6 +166,8 @@ class RequestFields:
             "what": self.what,
             "details": self.details,
             "urgent": self.urgent,
+            "usual": self.usual,
+            "usual_needed": self.usual_needed,
         }
 
     @classmethod
@@ -169,6 +181,8 @@ class RequestFields:
             what=data.get("what"),  # type: ignore[arg-type]
             details=str(data.get("details") or ""),
             urgent=bool(data.get("urgent")),
+            usual=data.get("usual"),  # type: ignore[arg-type]
+            usual_needed=bool(data.get("usual_needed")),
         )
 
 
@@ -176,12 +190,19 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
+def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
-    normalized = normalize(text)
+    usual = find_usual_mention(text)
+    normalized = fold(text, keep_positions=True)
     trigger = _TRIGGER.match(normalized)
-    public, details = text, ""
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    if usual is not None and (marker is None or usual.start < marker.start()):
+        # « …, son IDE habituelle est Mme Martin » is never broadcast (on a line of its
+        # own, it is among the details the taker gets).
+        text = _blank(text, usual.start, usual.end)
+        normalized = fold(text, keep_positions=True)
+        marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
+    public, details = text, ""
     if marker:
         public = text[: marker.start()]
         details = _DETAILS_LABEL.sub("", text[marker.end() :].strip(), count=1)
@@ -190,17 +211,20 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     work = public
     if trigger:
         work = _blank(work, 0, trigger.end())
-    fields = RequestFields(details=details)
+    fields = RequestFields(details=details.strip())
+    if usual is not None:
+        fields.usual = usual.typed
+        fields.profession = usual.profession
     profession = find_profession(work)
     if profession:
         fields.profession = profession.code
         work = _blank(work, profession.start, profession.end)
-    places = gazetteer.find(work)
-    if places:
-        fields.communes = [place.code for place in places]
-        for place in places:
+    named = places.find(work)
+    if named:
+        fields.communes = [place.code for place in named]
+        for place in named:
             work = _blank(work, place.start, place.end)
-    urgent = _URGENT.search(normalize(work))
+    urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
         fields.urgent = True
         work = _blank(work, urgent.start(), urgent.end())
@@ -224,12 +248,14 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
 
 
 def parse_field_answer(
-    awaiting: str, text: str, now: datetime, gazetteer: Gazetteer
+    awaiting: str, text: str, now: datetime, places: PlaceIndex
 ) -> RequestFields | MomentError:
     """Read the answer to "which profession / where / when / what?" in a guided exchange.
     Other pieces found in the answer are kept too; the description is only taken when it
     was the question (so "Hyères" is not read as the care)."""
-    fields = parse_request(text, now, gazetteer)
+    if awaiting == "usual":
+        return RequestFields(usual="" if says_nobody(text) else text.strip())
+    fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
             fields.what = text.strip() or None
@@ -297,7 +323,7 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
 def parse_command(text: str) -> DispatchCommand | None:
     """One of the dispatch commands ("mes déclenchements", "statut 42", "annuler 42",
     "je ne peux plus 42", "fait 42", "relancer 42", "annuler"), or None."""
-    cleaned = re.sub(r"[!.?]+\s*$", "", normalize(text).strip())
+    cleaned = re.sub(r"[!.?]+\s*$", "", fold(text, keep_positions=True).strip())
     cleaned = re.sub(r"\s+", " ", cleaned)
     for pattern, kind in _COMMANDS:
         match = pattern.match(cleaned)

@@ -19,6 +19,13 @@ often the bot looks for what is due. ``details_kept_hours`` (default 24): the pr
 details of a taken dispatch are erased this many hours after it was taken or needed,
 whichever is later (a dispatch that ends, by completion, cancellation or expiry, loses
 them at once); ``draft_minutes`` (default 30): an unfinished request is forgotten.
+
+A request that names the patient's usual professional asks them alone first: the chain
+of that dispatch starts with a ``widen_from_usual`` step after ``usual_first_minutes``
+(default 30; ``usual_first_urgent_minutes``, default 10, when the request is urgent),
+which asks the professionals the request fits; the configured steps follow. The
+dispatch expires that much later too. ``reminders`` (see :class:`ReminderPolicy`): a
+taken dispatch not marked done reminds its taker, then the coordination.
 """
 
 from __future__ import annotations
@@ -34,6 +41,9 @@ class EscalationAction(StrEnum):
     WIDEN_TO_NEIGHBOURS = "widen_to_neighbours"  # add members of the neighbouring communes
     ALL_PROFESSION = "all_profession"  # add every active member of the profession
     NOTIFY_COORDINATION = "notify_coordination"  # tell the coordination room
+    # Added by the bot before the configured steps when a request names the patient's
+    # usual professional: they were asked alone; now ask the ones the request fits.
+    WIDEN_FROM_USUAL = "widen_from_usual"
 
 
 class EscalationStep(BaseModel):
@@ -65,6 +75,39 @@ def _default_steps() -> list[EscalationStep]:
     ]
 
 
+def _delay(minutes: int | None, seconds: int | None) -> timedelta:
+    """Seconds, when given, win over minutes."""
+    if seconds is not None:
+        return timedelta(seconds=seconds)
+    return timedelta(minutes=minutes or 0)
+
+
+class ReminderPolicy(BaseModel):
+    """Reminders of a taken dispatch not marked done (« fait 42 »).
+
+    The care is due ``done_within_minutes`` after its time (or after it was taken, if
+    later); a request for a whole day (« demain ») is due at ``whole_day_due_hour`` (Paris
+    time) that day. Past that, the taker is reminded once in their direct chat, and
+    ``coordination_after_minutes`` later the coordination room is told."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    done_within_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
+    done_within_seconds: int | None = Field(default=None, ge=1, le=7 * 24 * 60 * 60)
+    coordination_after_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    coordination_after_seconds: int | None = Field(default=None, ge=1, le=7 * 24 * 60 * 60)
+    whole_day_due_hour: int = Field(default=20, ge=0, le=23)
+
+    @property
+    def done_within(self) -> timedelta:
+        return _delay(self.done_within_minutes, self.done_within_seconds)
+
+    @property
+    def coordination_after(self) -> timedelta:
+        return _delay(self.coordination_after_minutes, self.coordination_after_seconds)
+
+
 class DispatchPolicy(BaseModel):
     """Who may create dispatches, and the escalation chain."""
 
@@ -80,6 +123,13 @@ class DispatchPolicy(BaseModel):
     # A taken dispatch's details are erased this long after it was taken or needed
     # (whichever is later); an ended dispatch's at once.
     details_kept_hours: int = Field(default=24, ge=1, le=30 * 24)
+    # The patient's usual professional, when the request names one, is asked alone
+    # first; the others this long after (shorter for an urgent request).
+    usual_first_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    usual_first_urgent_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    usual_first_seconds: int | None = Field(default=None, ge=0, le=24 * 60 * 60)
+    usual_first_urgent_seconds: int | None = Field(default=None, ge=0, le=24 * 60 * 60)
+    reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
 
     @field_validator("requesters")
     @classmethod
@@ -89,6 +139,47 @@ class DispatchPolicy(BaseModel):
                 raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
         return values
 
+    @field_validator("escalation")
+    @classmethod
+    def _configured_steps(cls, steps: list[EscalationStep]) -> list[EscalationStep]:
+        for step in steps:
+            if step.action is EscalationAction.WIDEN_FROM_USUAL:
+                raise ValueError(
+                    "widen_from_usual is added by the bot when a request names the usual "
+                    "professional: set usual_first_minutes instead"
+                )
+        return steps
+
+    @model_validator(mode="after")
+    def _urgent_not_longer(self) -> DispatchPolicy:
+        if self.usual_first_delay(urgent=True) > self.usual_first_delay(urgent=False):
+            raise ValueError(
+                "usual_first_urgent_minutes (the wait of an urgent request for the usual "
+                "professional) must not be longer than usual_first_minutes"
+            )
+        return self
+
+    def usual_first_delay(self, *, urgent: bool) -> timedelta:
+        """How long the usual professional is asked alone (seconds win over minutes)."""
+        if urgent:
+            return _delay(self.usual_first_urgent_minutes, self.usual_first_urgent_seconds)
+        return _delay(self.usual_first_minutes, self.usual_first_seconds)
+
+    def chain(self, *, usual: bool = False, urgent: bool = False) -> tuple[EscalationStep, ...]:
+        """The escalation steps of a dispatch: with a usual professional, the widening
+        from them alone comes first."""
+        if not usual:
+            return tuple(self.escalation)
+        seconds = int(self.usual_first_delay(urgent=urgent).total_seconds())
+        first = EscalationStep(after_seconds=seconds, action=EscalationAction.WIDEN_FROM_USUAL)
+        return (first, *self.escalation)
+
+    def expire_after_for(self, *, usual: bool = False, urgent: bool = False) -> timedelta:
+        """How long a new dispatch stays open: the usual professional's time comes first."""
+        if not usual:
+            return self.expire_after
+        return self.expire_after + self.usual_first_delay(urgent=urgent)
+
     @property
     def expire_after(self) -> timedelta:
         """How long a dispatch stays open after its broadcast (seconds win over minutes)."""
@@ -96,9 +187,12 @@ class DispatchPolicy(BaseModel):
             return timedelta(seconds=self.expire_after_seconds)
         return timedelta(minutes=self.expire_after_minutes)
 
-    def step(self, index: int) -> EscalationStep | None:
-        """The ``index``-th escalation step (0 is the first), or None after the last."""
-        return self.escalation[index] if 0 <= index < len(self.escalation) else None
+    def step(
+        self, index: int, *, usual: bool = False, urgent: bool = False
+    ) -> EscalationStep | None:
+        """The ``index``-th step of the chain (0 is the first), or None after the last."""
+        steps = self.chain(usual=usual, urgent=urgent)
+        return steps[index] if 0 <= index < len(steps) else None
 
 
 def policy_from_config(config: Any) -> DispatchPolicy:

@@ -3,7 +3,8 @@
 Everything that can change a dispatch's state lives here. A dispatch is ``open`` while
 it is broadcast and waits for someone; the first accept makes it ``taken``; nobody
 accepting before its deadline makes it ``expired``; the requester may cancel it. A
-professional who took it and can no longer go hands it back: it is ``open`` again.
+professional who took it and can no longer go hands it back: it is ``open`` again. A
+taken dispatch not marked done by its due time is reminded (it stays ``taken``).
 Moves that are not in the table raise :class:`IllegalTransition`.
 
 The database applies a transition with one conditional update (``... WHERE state =
@@ -35,6 +36,7 @@ class DispatchEvent(StrEnum):
     HAND_BACK = "hand_back"
     COMPLETE = "complete"
     RELAUNCH = "relaunch"
+    REMIND = "remind"
 
 
 class IllegalTransition(StateError):
@@ -60,6 +62,7 @@ TRANSITIONS: dict[tuple[DispatchState | None, DispatchEvent], DispatchState] = {
     (S.TAKEN, E.HAND_BACK): S.OPEN,
     (S.TAKEN, E.CANCEL): S.CANCELLED,
     (S.TAKEN, E.COMPLETE): S.COMPLETED,
+    (S.TAKEN, E.REMIND): S.TAKEN,
     (S.EXPIRED, E.RELAUNCH): S.OPEN,
 }
 

@@ -32,13 +32,14 @@ from cpts_bot.domain.place_context import (
 )
 from cpts_bot.domain.place_forms import (
     CONNECTORS,
+    arrondissement_forms,
     is_never_alone,
     is_ordinary,
+    name_variants,
     saint_variants,
     short_forms,
     significant,
 )
-from cpts_bot.domain.place_index import arrondissement_forms, name_variants
 from cpts_bot.domain.text_normalizer import term_key, tokens
 
 logger = logging.getLogger(__name__)

@@ -181,9 +181,7 @@ class Lexicon:
     def build(cls, vocabulary: Vocabulary, places: PlaceIndex) -> Lexicon:
         """Index ``vocabulary`` and ``places`` (built once per territory)."""
         lexicon = cls(vocabulary, places)
-        lexicon.place_resolver = PlaceResolver.build(
-            places.communes, places.sectors, places.territory_name
-        )
+        lexicon.place_resolver = places.resolver
         profession_keys: dict[tuple[str, ...], str] = {}
         for concept in vocabulary.concepts.values():
             for term in concept.terms:

@@ -10,6 +10,7 @@ every other professional's message is edited to say it is taken (the winner's sa
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from cpts_bot.domain.dispatch_models import Dispatch
@@ -35,6 +36,7 @@ from cpts_bot.services.dispatch_context import (
     profession_name,
     respond,
 )
+from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.storage import dispatch_repository as repo
 
 
@@ -119,6 +121,7 @@ async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outco
             taken_by=user_id,
             taken_at=deps.now,
             next_step_at=None,
+            reminder_step=0,
         )
         if won is not None:
             await repo.set_answer(deps.db, dispatch.id, user_id, "accepted", deps.now)
@@ -171,7 +174,10 @@ async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outc
             deps.now,
         )
         rows = await repo.recipients(deps.db, dispatch.id)
-        if rows and all(row["answer"] == "declined" for row in rows):
+        if dispatch.usual_phase and user_id == dispatch.usual_professional:
+            # The usual professional cannot: the others are asked now.
+            await widen_from_usual(deps, dispatch)
+        elif rows and all(row["answer"] == "declined" for row in rows):
             # Everyone asked said no: escalate at the next tick instead of waiting.
             await repo.bring_next_step_forward(deps.db, dispatch.id, deps.now)
     await _say(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
@@ -185,7 +191,7 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
         _("Dispatch no. {id} is yours. Thank you!", id=dispatch.id),
         profession_name(dispatch.profession, translator)
         + " — "
-        + place_names(dispatch.all_communes, deps.gazetteer, translator)
+        + place_names(dispatch.all_communes, deps.places, translator)
         + " — "
         + format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
         dispatch.what,
@@ -275,7 +281,12 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         )
         return Outcome.NOT_ALLOWED
     policy = deps.policy
-    step = policy.step(dispatch.step_index)
+    step = policy.step(
+        dispatch.step_index, usual=dispatch.usual_professional is not None, urgent=dispatch.urgent
+    )
+    # Handed back while only the usual professional was asked: the others are asked at
+    # the next look at deadlines.
+    delay = timedelta(0) if dispatch.usual_phase else step.delay if step else None
     reopened = await repo.apply_transition(
         deps.db,
         dispatch,
@@ -284,7 +295,7 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         deps.now,
         taken_by=None,
         taken_at=None,
-        next_step_at=deps.now + step.delay if step else None,
+        next_step_at=deps.now + delay if delay is not None else None,
         expires_at=max(dispatch.expires_at, deps.now + policy.expire_after),
     )
     if reopened is None:
@@ -375,14 +386,17 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     if dispatch.state is not DispatchState.EXPIRED:
         return await _not_open(deps, dispatch, user_id)
     policy = deps.policy
-    first = policy.step(0)
+    # Everyone asked before is asked again at once: a usual professional's turn is over.
+    usual, urgent = dispatch.usual_professional is not None, dispatch.urgent
+    start = 1 if usual and dispatch.step_index >= 1 else 0
+    first = policy.step(start, usual=usual, urgent=urgent)
     reopened = await repo.apply_transition(
         deps.db,
         dispatch,
         DispatchEvent.RELAUNCH,
         user_id,
         deps.now,
-        step_index=0,
+        step_index=start,
         next_step_at=deps.now + first.delay if first else None,
         expires_at=deps.now + policy.expire_after,
     )

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import RequestFields
-from cpts_bot.domain.dispatch_vocabulary import profession_code
 from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.profession_words import profession_code
 from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import (
@@ -101,14 +101,20 @@ async def select_recipients(
 
 
 async def create_dispatch(
-    deps: DispatchDeps, requester: str, request_room: str, fields: RequestFields
+    deps: DispatchDeps,
+    requester: str,
+    request_room: str,
+    fields: RequestFields,
+    usual: str | None = None,
 ) -> Dispatch:
-    """Record a complete request as an open dispatch (then :func:`broadcast` it)."""
+    """Record a complete request as an open dispatch (then send it); ``usual``: the
+    patient's usual professional, asked alone first."""
     missing = fields.missing()
     if missing:
         raise ValueError(f"incomplete request: {missing}")
     policy = deps.policy
-    first = policy.step(0)
+    first = policy.step(0, usual=usual is not None, urgent=fields.urgent)
+    expire_after = policy.expire_after_for(usual=usual is not None, urgent=fields.urgent)
     new = repo.NewDispatch(
         requester=requester,
         request_room=request_room,
@@ -119,8 +125,9 @@ async def create_dispatch(
         what=str(fields.what),
         details=fields.details,
         urgent=fields.urgent,
-        expires_at=deps.now + policy.expire_after,
+        expires_at=deps.now + expire_after,
         next_step_at=deps.now + first.delay if first else None,
+        usual_professional=usual,
     )
     return await repo.create(deps.db, new, deps.now)
 
@@ -137,7 +144,7 @@ def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translato
             + " — "
             + profession_name(dispatch.profession, translator)
             + " — "
-            + place_names(dispatch.all_communes, deps.gazetteer, translator),
+            + place_names(dispatch.all_communes, deps.places, translator),
             format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
             + " : "
             + dispatch.what,

@@ -31,12 +31,13 @@ from cpts_bot.services.dispatch_context import (
     profession_name,
 )
 from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 
-SYSTEM_ACTOR = "system"
+SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 
 
 @dataclass
@@ -131,13 +132,16 @@ async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
 
 async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
     policy = deps.policy
-    step = policy.step(dispatch.step_index)
-    following = policy.step(dispatch.step_index + 1)
+    usual, urgent = dispatch.usual_professional is not None, dispatch.urgent
+    step = policy.step(dispatch.step_index, usual=usual, urgent=urgent)
+    if step is not None and step.action is EscalationAction.WIDEN_FROM_USUAL:
+        return await widen_from_usual(deps, dispatch) is not None
+    following = policy.step(dispatch.step_index + 1, usual=usual, urgent=urgent)
     next_at = deps.now + following.delay if following else None
     widened = dispatch.widened_communes
     new_communes: tuple[str, ...] = ()
     if step is not None and step.action is EscalationAction.WIDEN_TO_NEIGHBOURS:
-        around = deps.gazetteer.neighbours(dispatch.all_communes)
+        around = deps.places.neighbours(dispatch.all_communes)
         new_communes = tuple(sorted(around))
         widened = widened + new_communes
     note = step.action.value if step else "no step configured"
@@ -174,7 +178,7 @@ async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
         duration=format_duration(deps.now - dispatch.created_at, translator),
         asked=asked,
         profession=profession_name(dispatch.profession, translator),
-        places=place_names(dispatch.all_communes, deps.gazetteer, translator),
+        places=place_names(dispatch.all_communes, deps.places, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
     )
     room = deps.config.rooms.coordination

@@ -33,6 +33,7 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS, from_iso, to_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import (
     KIND_ALERT,
@@ -681,11 +682,7 @@ async def on_pin_failed(
         "UPDATE alert_posts SET unpinned_at = ? WHERE firing_id = ? AND room_id = ?",
         (to_iso(now), int(firing_text), room or room_id),
     )
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (found["created_by"],)
-    ) as cursor:
-        preference = await cursor.fetchone()
-    translator = Translator(preference["language"] if preference else default_language)
+    translator = Translator(await language_of(db, found["created_by"]) or default_language)
     text = translator.gettext(
         "📌 I could not pin alert no. {number} in « {room} »: I am not allowed to pin "
         "messages there. Give me the moderator role in that room (or the right to pin), "

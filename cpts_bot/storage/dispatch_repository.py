@@ -17,9 +17,12 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
+from cpts_bot.domain.dispatch_policy import EscalationAction
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.storage import dispatch_tracking
+
+SYSTEM_ACTOR = "system"  # the bot itself (escalation, expiry, reminders)
 
 _UPDATABLE = frozenset(
     {
@@ -29,6 +32,7 @@ _UPDATABLE = frozenset(
         "next_step_at",
         "expires_at",
         "widened_communes",
+        "reminder_step",
     }
 )
 
@@ -64,6 +68,8 @@ def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
         taken_at=_optional_time(row["taken_at"]),
         step_index=row["step_index"],
         next_step_at=_optional_time(row["next_step_at"]),
+        usual_professional=row["usual_professional"],
+        reminder_step=row["reminder_step"],
         expires_at=from_iso(row["expires_at"]),
         created_at=from_iso(row["created_at"]),
         updated_at=from_iso(row["updated_at"]),
@@ -83,6 +89,7 @@ class NewDispatch:
     urgent: bool
     expires_at: datetime
     next_step_at: datetime | None
+    usual_professional: str | None = None
 
 
 async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> Dispatch:
@@ -91,8 +98,8 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
     cursor = await db.execute(
         "INSERT INTO dispatches (state, requester, request_room, profession, communes,"
         " needed_at, needed_precision, what, details, details_length, urgent, step_index,"
-        " next_step_at, expires_at, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        " next_step_at, expires_at, created_at, updated_at, usual_professional)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
         (
             state.value,
             new.requester,
@@ -109,6 +116,7 @@ async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> D
             to_iso(new.expires_at),
             to_iso(now),
             to_iso(now),
+            new.usual_professional,
         ),
     )
     dispatch_id = int(cursor.lastrowid or 0)
@@ -143,6 +151,35 @@ async def due_candidates(db: aiosqlite.Connection, now: datetime) -> list[Dispat
         return [dispatch_from_row(row) for row in await cursor.fetchall()]
 
 
+async def reminder_candidates(db: aiosqlite.Connection, last_step: int) -> list[Dispatch]:
+    """Taken dispatches with a reminder still to send (the pure core says when)."""
+    async with db.execute(
+        "SELECT * FROM dispatches WHERE state = 'taken' AND reminder_step < ? ORDER BY id",
+        (last_step,),
+    ) as cursor:
+        return [dispatch_from_row(row) for row in await cursor.fetchall()]
+
+
+async def mark_reminded(
+    db: aiosqlite.Connection, dispatch: Dispatch, step: int, note: str, now: datetime
+) -> Dispatch | None:
+    """Move ``dispatch`` (read at ``reminder_step`` ``step``, taken by ``taken_by``) to
+    the next reminder step; None when something changed meanwhile (done, handed back,
+    already reminded): the conditional update makes each reminder happen once."""
+    after = next_state(dispatch.state, DispatchEvent.REMIND)
+    cursor = await db.execute(
+        "UPDATE dispatches SET reminder_step = ?, updated_at = ? WHERE id = ? AND state = ?"
+        " AND reminder_step = ? AND taken_by IS ?",
+        (step + 1, to_iso(now), dispatch.id, dispatch.state.value, step, dispatch.taken_by),
+    )
+    if cursor.rowcount != 1:
+        return None
+    await record_transition(
+        db, dispatch.id, DispatchEvent.REMIND, dispatch.state, after, SYSTEM_ACTOR, now, note
+    )
+    return await get(db, dispatch.id)
+
+
 async def of_user(db: aiosqlite.Connection, user_id: str, limit: int = 10) -> list[Dispatch]:
     """The latest dispatches ``user_id`` requested or took."""
     async with db.execute(
@@ -163,8 +200,11 @@ async def figures(db: aiosqlite.Connection, start: datetime, end: datetime) -> D
         return dispatch_figures([], [])
     async with db.execute(
         "SELECT dispatch_id, event, at FROM dispatch_transitions"
-        " WHERE dispatch_id BETWEEN ? AND ? ORDER BY id",
-        (dispatches[0].id, dispatches[-1].id),
+        " WHERE dispatch_id BETWEEN ? AND ? AND NOT (event = 'escalate' AND note = ?)"
+        " ORDER BY id",
+        # Asking the others after the usual professional is the normal course, not an
+        # escalation for the figures.
+        (dispatches[0].id, dispatches[-1].id, EscalationAction.WIDEN_FROM_USUAL.value),
     ) as cursor:
         rows = [(row[0], row[1], from_iso(row[2])) for row in await cursor.fetchall()]
     return dispatch_figures(dispatches, rows)

@@ -117,6 +117,28 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
             ),
             "rooms.yaml: territory.sectors[0].communes: List should have at least 1 item",
         ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS + "dispatch:\n  usual_first_minutes: 5\n  usual_first_urgent_minutes: 20\n",
+            "rooms.yaml: dispatch: usual_first_urgent_minutes (the wait of an urgent request "
+            "for the usual professional) must not be longer than usual_first_minutes",
+        ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS + "dispatch:\n  usual_first_minutes: -5\n",
+            "rooms.yaml: dispatch.usual_first_minutes: Input should be greater than or equal to 0",
+        ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS + "dispatch:\n  reminders: {done_within_minutes: 0}\n",
+            "rooms.yaml: dispatch.reminders.done_within_minutes: Input should be greater than "
+            "or equal to 1",
+        ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS + "dispatch:\n  reminders: {coordination_after_minuts: 3}\n",
+            "rooms.yaml: dispatch.reminders.coordination_after_minuts: unknown key (misspelt?)",
+        ),
     ],
     ids=[
         "homeserver-url",
@@ -129,6 +151,10 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
         "yaml-syntax",
         "sector-commune",
         "sector-empty",
+        "usual-urgent-longer",
+        "usual-negative",
+        "reminder-zero",
+        "reminder-unknown-key",
     ],
 )
 def test_each_broken_configuration_gives_a_precise_error(

@@ -28,6 +28,7 @@ EXPECTED = {
     (S.TAKEN, E.HAND_BACK): S.OPEN,
     (S.TAKEN, E.CANCEL): S.CANCELLED,
     (S.TAKEN, E.COMPLETE): S.COMPLETED,
+    (S.TAKEN, E.REMIND): S.TAKEN,
     (S.EXPIRED, E.RELAUNCH): S.OPEN,
 }
 
@@ -73,3 +74,10 @@ def test_every_state_is_reachable_from_creation() -> None:
                 reached.add(after)
                 frontier.append(after)
     assert reached == {None, *DispatchState}
+
+
+def test_only_a_taken_dispatch_is_reminded() -> None:
+    assert next_state(S.TAKEN, E.REMIND) is S.TAKEN
+    for state in (S.OPEN, S.EXPIRED, S.CANCELLED, S.COMPLETED):
+        with pytest.raises(IllegalTransition, match="cannot remind"):
+            next_state(state, E.REMIND)

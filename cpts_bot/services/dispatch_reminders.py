@@ -1,0 +1,105 @@
+"""Reminders of a taken dispatch not marked done, run by the scheduler.
+
+Past its due time (see :mod:`cpts_bot.domain.dispatch_reminders`), the one who took it is
+reminded once in their direct chat; later, the coordination room is told. The database
+is the truth: each reminder moves ``reminder_step`` with a conditional update in the
+transaction that queues the message, so it is sent once, across restarts too.
+"""
+
+from __future__ import annotations
+
+from cpts_bot.domain.dispatch_models import Dispatch
+from cpts_bot.domain.dispatch_reminders import (
+    LAST_STEP,
+    DueReminder,
+    ReminderKind,
+    due_reminders,
+    next_reminder,
+)
+from cpts_bot.domain.messages import Reply
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.accept_dispatch import direct_notice
+from cpts_bot.services.broadcast_dispatch import KIND_DETAILS, correlation
+from cpts_bot.services.dispatch_context import (
+    DispatchDeps,
+    format_moment,
+    place_names,
+    profession_name,
+)
+from cpts_bot.storage import dispatch_repository as repo
+
+
+async def run_due_reminders(deps: DispatchDeps) -> list[DueReminder]:
+    """Send every reminder due at ``deps.now`` (in the caller's transaction)."""
+    policy = deps.policy.reminders
+    if not policy.enabled:
+        return []
+    candidates = await repo.reminder_candidates(deps.db, LAST_STEP)
+    sent = []
+    for owed in due_reminders(candidates, deps.now, policy):
+        if await send_reminder(deps, owed):
+            sent.append(owed)
+    return sent
+
+
+async def send_reminder(deps: DispatchDeps, owed: DueReminder) -> bool:
+    """Send ``owed`` if it is still owed (re-read here); True if sent."""
+    dispatch = await repo.get(deps.db, owed.dispatch_id)
+    if dispatch is None:
+        return False
+    still = next_reminder(dispatch, deps.policy.reminders)
+    if still is None or still.kind is not owed.kind or still.due_at > deps.now:
+        return False
+    moved = await repo.mark_reminded(deps.db, dispatch, owed.kind.step, owed.kind.value, deps.now)
+    if moved is None:
+        return False
+    if owed.kind is ReminderKind.TAKER:
+        await _remind_taker(deps, moved)
+    else:
+        await _tell_coordination(deps, moved)
+    return True
+
+
+def _summary(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
+    return ", ".join(
+        [
+            profession_name(dispatch.profession, translator),
+            place_names(dispatch.all_communes, deps.places, translator),
+            format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+        ]
+    )
+
+
+async def _remind_taker(deps: DispatchDeps, dispatch: Dispatch) -> None:
+    taker = str(dispatch.taken_by)
+    translator = await deps.translator_for(taker)
+    await direct_notice(
+        deps,
+        taker,
+        N_(
+            "Reminder: dispatch no. {id} ({summary}) is not marked done. Once the care is "
+            "given, send “fait {id}”; if you can no longer go, “je ne peux plus {id}”."
+        ),
+        notify=True,
+        correlation=correlation(dispatch.id, KIND_DETAILS, taker),
+        id=dispatch.id,
+        summary=_summary(dispatch, deps, translator),
+    )
+
+
+async def _tell_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
+    translator = Translator(deps.config.language)
+    text = translator.gettext(
+        "Dispatch no. {id} ({summary}), taken by {contact}, is still not marked done "
+        "although they were reminded.",
+        id=dispatch.id,
+        summary=_summary(dispatch, deps, translator),
+        contact=await deps.contact(str(dispatch.taken_by), translator),
+    )
+    room = deps.config.rooms.coordination
+    if room is not None:
+        await deps.outbox.send(room, Reply(text), notice=False)
+        return
+    for coordinator in deps.config.coordinators:
+        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
