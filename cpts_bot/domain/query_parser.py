@@ -482,11 +482,15 @@ def _take_fuzzy(
     typed: str,
     positions: range,
     codes: dict[int, frozenset[str]],
+    specialty_at: dict[ConceptRef, range] | None = None,
 ) -> None:
     """A close spelling of an activity term ("péritonéale" ~ "périnéale", "autiste" ~
-    "autisme") is only a hint: the word itself is searched in the declared activities."""
+    "autisme") is only a hint: the word itself is searched in the declared activities.
+    A specialty so found is noted like an exact one (``specialty_at``)."""
     activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ACTIVITY)
     _take(reading, frozenset(ref for ref in refs if ref.kind != ACTIVITY), typed)
+    if specialty_at is not None and len(refs) == 1 and next(iter(refs)).kind == SPECIALTY:
+        specialty_at.setdefault(next(iter(refs)), positions)
     if activity:
         for position in positions:
             codes[position] = activity
@@ -538,9 +542,7 @@ def _fuzzy(
                 best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
                 refs = lexicon.terms[(best[0],)]
-                _take_fuzzy(reading, refs, word, range(index, index + 1), codes)
-                if len(refs) == 1 and next(iter(refs)).kind == SPECIALTY:
-                    specialty_at.setdefault(next(iter(refs)), range(index, index + 1))
+                _take_fuzzy(reading, refs, word, range(index, index + 1), codes, specialty_at)
                 consumed[index] = True
         index += 1
 
