@@ -263,7 +263,9 @@ class DeclaredActivityIndex:
                 for text_id in word_texts:
                     weight[text_id] = weight.get(text_id, 0) + 1
         if result is None and candidates is None:
-            raise ValueError("no phrase to match and no candidates: nothing to select")
+            # Words nobody declares, and nothing else to select from: nobody ("Mme
+            # Zorglub", "combien de zorglub"), the words named as unknown.
+            return ActivityOutcome(frozenset(), tuple(used), tuple(unknown), self)
         positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
         return ActivityOutcome(
             positions, tuple(used), tuple(unknown), self, frozenset(matched), weight

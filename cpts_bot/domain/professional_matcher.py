@@ -428,7 +428,7 @@ def _constrained(
     if everyone and criteria.phrases:
         # Nothing but declared words: no need to list the whole directory first.
         outcome = index.declared.match(criteria.phrases, subject, None)
-        if outcome.used:
+        if outcome.used or outcome.unknown:
             return set(outcome.positions), outcome
     found = _coded(index, criteria, subject)
     if criteria.modes and found:

@@ -238,3 +238,12 @@ def test_the_territory_s_departement_or_region_is_no_language_nor_commune_elsewh
     island = read("IDE à la Réunion")  # La Réunion is also a commune of the Lot-et-Garonne
     assert island.places == {"97416", "97422"} and not island.outside_places
     assert read("IDE Saint-Pierre (La Réunion)").places == {"97416"}
+
+
+def test_a_question_of_unknown_words_only_finds_nobody_and_never_crashes() -> None:
+    vocabulary = load_vocabulary()
+    site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
+    index = DirectoryIndex.build([replace(person(0, ("pansements",)), sites=site)], (), vocabulary)
+    for text in ("Mme Zorglub", "le numéro de Zorglub ?", "combien de zorglub", "Zorglub"):
+        result = search(index, parse_query(text, lexicon()).query, vocabulary, places())
+        assert result.total == 0 and result.unknown_words == ("zorglub",), text
