@@ -21,7 +21,7 @@ from cpts_bot.domain.public_holidays import territory_subdivision
 ROOT = Path(__file__).resolve().parents[2]
 ROOMS = ROOT / "tests" / "data" / "devset_rooms.yaml"
 _TERRITORY = re.compile(r"^\s*-\s*name:\s*(.+?)\s*$")
-_SECTOR = re.compile(r"^\s*#\s+([\w-]+)\s*:\s*(\[[^\]]*\])\s*(?:#\s*(.*))?$")
+_SECTOR = re.compile(r"^\s*#\s+(\w[\w '-]*?)\s*:\s*(\[[^\]]*\])\s*(?:#\s*(.*))?$")
 _QUOTED = re.compile(r"[\"“«]\s*([^\"”»]+?)\s*[\"”»]")
 _PLACE_WORD = re.compile(r"^(?:à|a|au|aux|sur|dans|vers)\s", re.IGNORECASE)
 
@@ -67,6 +67,8 @@ def snippet_sectors(snippet: dict[str, Any], text: str, codes: set[str]) -> list
         {"name": str(t["name"]), "communes": [str(c["insee"]) for c in t.get("communes", ())]}
         for t in snippet["territories"]
     ]
+    for territory in snippet["territories"]:
+        sectors += _declared_sectors(territory.get("sectors"), codes)
     for line in text.splitlines():
         if _TERRITORY.match(line):
             continue
@@ -77,7 +79,10 @@ def snippet_sectors(snippet: dict[str, Any], text: str, codes: set[str]) -> list
         if not members or not set(members) <= codes:
             continue
         key = found.group(1).replace("_", " ").replace("-", " ")
-        sector: dict[str, Any] = {"name": f"Secteur {key}", "communes": members}
+        name = (
+            key[:1].upper() + key[1:] if key.casefold().startswith("secteur") else f"Secteur {key}"
+        )
+        sector: dict[str, Any] = {"name": name, "communes": members}
         aliases = _aliases(found.group(3) or "")
         if aliases:
             sector["aliases"] = aliases
@@ -86,6 +91,25 @@ def snippet_sectors(snippet: dict[str, Any], text: str, codes: set[str]) -> list
     for sector in sectors:
         unique.setdefault(sector["name"].casefold(), sector)
     return list(unique.values())
+
+
+def _declared_sectors(declared: Any, codes: set[str]) -> list[dict[str, Any]]:
+    """Sectors written as YAML in the snippet: a list as in rooms.yaml, or name: [codes]."""
+    if isinstance(declared, dict):
+        declared = [
+            {"name": f"Secteur {key}", "communes": value} for key, value in declared.items()
+        ]
+    found = []
+    for sector in declared if isinstance(declared, list) else ():
+        if not isinstance(sector, dict) or not sector.get("name"):
+            continue
+        members = [str(code) for code in sector.get("communes") or ()]
+        if members and set(members) <= codes:
+            entry = {"name": str(sector["name"]), "communes": members}
+            if sector.get("aliases"):
+                entry["aliases"] = [str(alias) for alias in sector["aliases"]]
+            found.append(entry)
+    return found
 
 
 def _aliases(comment: str) -> list[str]:

@@ -51,3 +51,25 @@ def test_a_readme_snippet_across_holiday_calendars_gives_a_rooms_file(tmp_path: 
 
 def test_the_development_set_keeps_its_own_rooms_file(tmp_path: Path) -> None:
     assert rooms_for(tmp_path, tmp_path) == ROOMS  # no README: ours
+
+
+def test_sectors_written_as_yaml_in_the_snippet_are_kept(tmp_path: Path) -> None:
+    readme = """```yaml
+territories:
+  - name: CPTS Sud
+    communes:
+      - {insee: "97416", name: Saint-Pierre, postal_codes: ["97410"]}
+      - {insee: "97422", name: Le Tampon, postal_codes: ["97430"]}
+    sectors:
+      - {name: Les Hauts, aliases: [les hauts de l'île], communes: ["97422"]}
+    # sectors:
+    #   secteur des plages: ["97416"]
+```
+"""
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    territory = load_rooms_config(rooms_for(tmp_path, tmp_path)).territory
+    assert {s.name: sorted(s.communes) for s in territory.sectors} == {
+        "CPTS Sud": ["97416", "97422"],
+        "Les Hauts": ["97422"],
+        "Secteur des plages": ["97416"],
+    }
