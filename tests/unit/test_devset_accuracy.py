@@ -104,9 +104,10 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directory
             code = cli_main([*rooms, "import", "directory", str(folder / "cpts_enrichment.csv")])
         summary = output.getvalue()
         assert code in (ALL_IMPORTED, SOME_REJECTED)
+        # Only stale rows may be refused (the development set has two; another set may
+        # have none); the words no concept links are listed elsewhere (import tests).
         rejected = [line for line in summary.splitlines() if line.startswith("  line ")]
-        assert rejected and all("stale row" in line for line in rejected), summary
-        assert "declared words linked to no vocabulary concept" in summary
+        assert all("stale row" in line for line in rejected), summary
     finally:
         if previous is None:
             os.environ.pop("CPTS_DATA_DIR", None)
