@@ -247,6 +247,10 @@ class PlaceResolver:
         if any(m.kind != DEPARTMENT for m in mentions):
             # "Saint-Pierre (La Réunion)": the département only says where the commune is.
             mentions = [m for m in mentions if m.kind != DEPARTMENT]
+        if any(not _generic_territory(m) for m in mentions):
+            # "sur le territoire de la CPTS du Pays ajaccien", "à Vertou, sur la CPTS": the
+            # place named is the answer, "le territoire" only frames it.
+            mentions = [m for m in mentions if not _generic_territory(m)]
         return _narrowed(keys, _refine_cities(mentions, self.official))
 
     def _longest(self, text: QuestionWords, start: int, listed: bool) -> PlaceMention | None:
@@ -367,6 +371,10 @@ class PlaceResolver:
                     form = self.forms[tuple(best[0].split(" "))]
                     mentions.append(replace(form, start=index, end=index + size))
         return mentions
+
+
+def _generic_territory(mention: PlaceMention) -> bool:
+    return mention.kind == TERRITORY and tuple(mention.typed.split()) in TERRITORY_WORDS
 
 
 def official_communes() -> FrenchCommunes:

@@ -247,3 +247,9 @@ def test_a_question_of_unknown_words_only_finds_nobody_and_never_crashes() -> No
     for text in ("Mme Zorglub", "le numéro de Zorglub ?", "combien de zorglub", "Zorglub"):
         result = search(index, parse_query(text, lexicon()).query, vocabulary, places())
         assert result.total == 0 and result.unknown_words == ("zorglub",), text
+
+
+def test_the_territory_word_frames_the_place_named_with_it() -> None:
+    query = parse_query("kiné à Bron, sur le territoire de la CPTS", lexicon()).query
+    assert query.places == {"69029"}
+    assert len(parse_query("kiné sur le territoire", lexicon()).query.places) > 1
