@@ -19,12 +19,11 @@ PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 # Classes still carrying a message of their own for the user, and why.
 KNOWN_MESSAGE_CLASSES = {
-    "chat/alerts_feature.py:Problem": "being split",
     # A UserError here would also be claimed by « remplacement », which takes MomentError.
     "domain/shift_swap_phrases.py:SwapPhraseError": "routes to the coordinator's command only",
 }
 # Modules formatting with babel themselves rather than through the translator.
-KNOWN_BABEL_USERS = {"services/territorial_alerts.py": "being split"}
+KNOWN_BABEL_USERS: dict[str, str] = {}
 
 
 def test_the_parsers_errors_are_one_type() -> None:
