@@ -126,7 +126,7 @@ class DirectoryFeature:
         places, lexicon = self.lexicon_for(context.config.territory)
         previous = self.conversation(message.sender, message.room_id, context.now)
         parsed = parse_query(message.body, lexicon, previous)
-        # "sage-femme Lauret": a surname of the directory, not the commune elsewhere
+        # "sage-femme Brunet": a surname of the directory, not the commune elsewhere
         query = names_over_lone_places(self.index_provider.current_index(), parsed.query)
         if query.intent in (Intent.UNKNOWN, *_HOOKS):
             return False

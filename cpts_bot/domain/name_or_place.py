@@ -1,9 +1,9 @@
 """A capitalised word that is both a commune elsewhere and a surname of the directory.
 
-"sage-femme Lauret": Lauret is a commune of the Hérault and the surname of a midwife of
-the territory. With no place word before it ("à Lauret"), and a profession said whose
-professionals include that surname, the word names the professional: the question is a
-name look-up, not a place outside the territory.
+"sage-femme Brunet": Brunet is a commune of the Alpes-de-Haute-Provence and the surname
+of a midwife of the territory. With no place word before it ("à Brunet"), and a
+profession said whose professionals include that surname, the word names the
+professional: the question is a name look-up, not a place outside the territory.
 """
 
 from __future__ import annotations

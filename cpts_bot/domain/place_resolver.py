@@ -85,7 +85,7 @@ class PlaceMention:
     start: int = 0
     end: int = 0
     # A capitalised word taken for a commune with no place word before it ("pédiatre
-    # Aubagne"): a surname of the directory may be meant instead ("sage-femme Lauret").
+    # Aubagne"): a surname of the directory may be meant instead ("sage-femme Brunet").
     alone: bool = False
 
 

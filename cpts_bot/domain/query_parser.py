@@ -51,7 +51,7 @@ _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
 _MODE = "practice_mode"
 _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
-# A doctor's title ("Dr Bartoli, dentiste"): a doctor only when no other profession is said.
+# A doctor's title ("Dr Moreau, dentiste"): a doctor only when no other profession is said.
 _DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
 _AGE_UNITS = {

@@ -23,7 +23,7 @@ PATIENT_WINDOW = 4
 _PATIENT_WORDS = frozenset(
     {"patient", "patiente", "patients", "patientes", "mon", "ma", "pour", "chez"}
 )
-# A slash between two letters joins a name ("K/BIDI", a Réunion surname); elsewhere
+# A slash between two letters joins a name ("K/DOUNA", a Réunion surname); elsewhere
 # ("kiné / IDE", "10/12") it cuts the clause.
 _BREAKS = re.compile(r"(?:[,;:?!()\[\]\n+|]|(?<![^\W\d_])/|/(?![^\W\d_]))+")
 

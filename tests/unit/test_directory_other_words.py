@@ -81,12 +81,12 @@ def test_a_surname_written_with_a_slash_is_looked_up_whole() -> None:
     vocabulary = load_vocabulary()
     site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
     people = [
-        replace(person(0, ()), last_name="K/BIDI", profession_code="93", sites=site),
-        replace(person(1, ()), last_name="BIDI", profession_code="93", sites=site),
+        replace(person(0, ()), last_name="K/DOUNA", profession_code="93", sites=site),
+        replace(person(1, ()), last_name="DOUNA", profession_code="93", sites=site),
         replace(person(2, ()), profession_code="93", sites=site),
     ]
     index = DirectoryIndex.build(people, (), vocabulary)
-    for text in ("le numéro de Mme K/BIDI, psychologue ?", "k/bidi psychologue"):
+    for text in ("le numéro de Mme K/DOUNA, psychologue ?", "k/douna psychologue"):
         result = search(index, parse_query(text, lexicon()).query, vocabulary, places())
         assert [match.professional.key for match in result.matches] == ["cpts:0"], text
     # a slash with spaces, or between numbers, still cuts the question
@@ -117,11 +117,11 @@ def test_a_general_word_is_implied_by_a_specific_kind_of_it() -> None:
 
 
 def test_a_doctor_s_title_names_a_doctor_only_when_no_profession_is_said() -> None:
-    dentist = parse_query("Dr Bartoli, dentiste : son numéro ?", lexicon()).query
+    dentist = parse_query("Dr Moreau, dentiste : son numéro ?", lexicon()).query
     assert dentist.professions == {"40"}
     pharmacist = parse_query("le docteur Martin pharmacien à Bron", lexicon()).query
     assert pharmacist.professions == {"21"}
-    assert parse_query("Dr Bartoli", lexicon()).query.professions == {"10"}
+    assert parse_query("Dr Moreau", lexicon()).query.professions == {"10"}
     assert parse_query("Dr Durand pédiatre", lexicon()).query.specialties
 
 
@@ -171,18 +171,18 @@ def test_a_number_is_a_postal_code_before_an_insee_code() -> None:
 def test_a_surname_of_the_asked_profession_wins_over_a_lone_commune_elsewhere() -> None:
     vocabulary = load_vocabulary()
     site = (PracticeSite("69388", "Lyon 8e Arrondissement"),)
-    people = [replace(person(0, ()), last_name="LAURET", profession_code="50", sites=site)]
+    people = [replace(person(0, ()), last_name="BRUNET", profession_code="50", sites=site)]
     index = DirectoryIndex.build(people, (), vocabulary)
 
     def read(text: str) -> DirectoryQuery:
         return names_over_lone_places(index, parse_query(text, lexicon()).query)
 
-    named = read("sage-femme Lauret")  # Lauret is also a commune of the Hérault
+    named = read("sage-femme Brunet")  # Brunet is also a commune of the Alpes-de-Haute-Provence
     assert not named.outside_places
     result = search(index, named, vocabulary, places())
     assert [match.professional.key for match in result.matches] == ["cpts:0"]
-    assert read("sage-femme à Lauret").outside_places  # a place word: the commune
-    assert read("kiné Lauret").outside_places  # no physiotherapist of that name
+    assert read("sage-femme à Brunet").outside_places  # a place word: the commune
+    assert read("kiné Brunet").outside_places  # no physiotherapist of that name
 
 
 def test_other_doctors_specialties_are_known_and_not_confused() -> None:
