@@ -10,26 +10,26 @@ README = """# A set
 
 ```yaml
 territories:
-  - name: CPTS Sarre
+  - name: CPTS Metz
     communes:
-      - insee: "57631"
-        name: Sarreguemines
-        postal_codes: ["57200"]
-        aliases: ["Saargemünd"]
-      - insee: "57568"
-        name: Rémelfing
-        postal_codes: ["57200"]
+      - insee: "57463"
+        name: Metz
+        postal_codes: ["57000"]
+        aliases: ["Mettis"]
+      - insee: "57616"
+        name: Saint-Julien-lès-Metz
+        postal_codes: ["57070"]
     # sectors:
-    #   frontiere: ["57631"]   # "la frontière"
-    #   ville: ["57631", "57999"]
-    #   centre: ["57631"]   # "à Sarreguemines" = the town only
+    #   frontiere: ["57463"]   # "la frontière"
+    #   ville: ["57463", "57999"]
+    #   centre: ["57463"]   # "à Metz" = the town only
   - name: CPTS Sud
     communes:
-      - insee: "97416"
-        name: Saint-Pierre
-        postal_codes: ["97410"]
+      - insee: "97209"
+        name: Fort-de-France
+        postal_codes: ["97200"]
     # sectors:
-    #   bas: ["97416"]   # les Bas
+    #   bas: ["97209"]   # les Bas
 ```
 """
 
@@ -38,14 +38,14 @@ def test_a_readme_snippet_across_holiday_calendars_gives_a_rooms_file(tmp_path: 
     (tmp_path / "README.md").write_text(README, encoding="utf-8")
     path = rooms_for(tmp_path, tmp_path)
     territory = load_rooms_config(path).territory  # Moselle and La Réunion together
-    assert [c.insee for c in territory.communes] == ["57631", "57568", "97416"]
+    assert [c.insee for c in territory.communes] == ["57463", "57616", "97209"]
     sectors = {s.name: (sorted(s.communes), sorted(s.aliases)) for s in territory.sectors}
     assert sectors == {
-        "CPTS Sarre": (["57568", "57631"], []),
-        "CPTS Sud": (["97416"], []),
-        "Secteur frontiere": (["57631"], ["la frontière"]),
-        "Secteur centre": (["57631"], []),  # "à Sarreguemines" is the town, not a name
-        "Secteur bas": (["97416"], ["les Bas"]),
+        "CPTS Metz": (["57463", "57616"], []),
+        "CPTS Sud": (["97209"], []),
+        "Secteur frontiere": (["57463"], ["la frontière"]),
+        "Secteur centre": (["57463"], []),  # "à Metz" is the town, not a name
+        "Secteur bas": (["97209"], ["les Bas"]),
     }  # "ville" names a commune outside: left out
 
 
@@ -58,18 +58,18 @@ def test_sectors_written_as_yaml_in_the_snippet_are_kept(tmp_path: Path) -> None
 territories:
   - name: CPTS Sud
     communes:
-      - {insee: "97416", name: Saint-Pierre, postal_codes: ["97410"]}
-      - {insee: "97422", name: Le Tampon, postal_codes: ["97430"]}
+      - {insee: "97209", name: Fort-de-France, postal_codes: ["97200"]}
+      - {insee: "97213", name: Le Lamentin, postal_codes: ["97232"]}
     sectors:
-      - {name: Les Hauts, aliases: [les hauts de l'île], communes: ["97422"]}
+      - {name: Les Hauts, aliases: [les hauts de l'île], communes: ["97213"]}
     # sectors:
-    #   secteur des plages: ["97416"]
+    #   secteur des plages: ["97209"]
 ```
 """
     (tmp_path / "README.md").write_text(readme, encoding="utf-8")
     territory = load_rooms_config(rooms_for(tmp_path, tmp_path)).territory
     assert {s.name: sorted(s.communes) for s in territory.sectors} == {
-        "CPTS Sud": ["97416", "97422"],
-        "Les Hauts": ["97422"],
-        "Secteur des plages": ["97416"],
+        "CPTS Sud": ["97209", "97213"],
+        "Les Hauts": ["97213"],
+        "Secteur des plages": ["97209"],
     }

@@ -151,21 +151,16 @@ def test_a_practice_named_by_its_profession_is_that_profession() -> None:
 
 
 def test_a_number_is_a_postal_code_before_an_insee_code() -> None:
-    communes = [
-        Commune(insee="57260", name="Grosbliederstroff", postal_codes=["57520"]),
-        Commune(insee="97412", name="Saint-Joseph", postal_codes=["97480"]),
-    ]
+    communes = [Commune(insee="13001", name="Aix-en-Provence", postal_codes=["13090", "13100"])]
     here = Lexicon.build(load_vocabulary(), PlaceIndex.build(communes))
 
     def read(text: str) -> tuple[set[str], set[str]]:
         query = parse_query(text, here).query
         return set(query.places), {i for m in query.outside_places for i in m.outside}
 
-    assert read("kiné 57520") == ({"57260"}, set())
-    assert read("IDE 97480") == ({"97412"}, set())
-    places, outside = read("kiné 57260")  # Dieuze's postal code, not Grosbliederstroff
-    assert not places and "57177" in outside
-    assert read("IDE 97412") == (set(), {"97402"})  # Bras-Panon's postal code
+    assert read("kiné 13100") == ({"13001"}, set())
+    # 13001 is Aix's INSEE code and the postal code of Marseille 1er, outside
+    assert read("kiné 13001") == (set(), {"13201"})
 
 
 def test_a_surname_of_the_asked_profession_wins_over_a_lone_commune_elsewhere() -> None:
@@ -223,21 +218,21 @@ def test_verbs_of_doing_are_no_activity_words() -> None:
 
 def test_the_territory_s_departement_or_region_is_no_language_nor_commune_elsewhere() -> None:
     communes = [
-        Commune(insee="97416", name="Saint-Pierre", postal_codes=["97410"]),
-        Commune(insee="97422", name="Le Tampon", postal_codes=["97430"]),
-        Commune(insee="2A004", name="Ajaccio", postal_codes=["20000"]),
+        Commune(insee="97209", name="Fort-de-France", postal_codes=["97200"]),
+        Commune(insee="97213", name="Le Lamentin", postal_codes=["97232"]),
+        Commune(insee="2B033", name="Bastia", postal_codes=["20200"]),
     ]
     here = Lexicon.build(load_vocabulary(), PlaceIndex.build(communes))
 
     def read(text: str) -> DirectoryQuery:
         return parse_query(text, here).query
 
-    corsican = read("kiné à Ajaccio (Corse)")
-    assert corsican.places == {"2A004"} and not corsican.languages
+    corsican = read("kiné à Bastia (Corse)")
+    assert corsican.places == {"2B033"} and not corsican.languages
     assert read("médecin qui parle corse").languages == {"co"}
-    island = read("IDE à la Réunion")  # La Réunion is also a commune of the Lot-et-Garonne
-    assert island.places == {"97416", "97422"} and not island.outside_places
-    assert read("IDE Saint-Pierre (La Réunion)").places == {"97416"}
+    island = read("IDE en Martinique")
+    assert island.places == {"97209", "97213"} and not island.outside_places
+    assert read("IDE Fort-de-France (Martinique)").places == {"97209"}
 
 
 def test_a_question_of_unknown_words_only_finds_nobody_and_never_crashes() -> None:
