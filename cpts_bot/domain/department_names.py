@@ -1,7 +1,7 @@
 """Names of the French départements (and of the regions people name instead), by code.
 
-A question may name the territory's département or region ("Saint-Pierre (La Réunion)",
-"kiné à Ajaccio (Corse)", "en Moselle"): the place resolver reads these names as the
+A question may name the territory's département or region ("Le Lamentin (Martinique)",
+"kiné à Bastia (Corse)", "en Moselle"): the place resolver reads these names as the
 territory's communes in it, so that they are neither a language ("corse") nor a commune
 elsewhere (La Réunion is also a commune of the Lot-et-Garonne).
 """

@@ -144,7 +144,7 @@ class PlaceResolver:
             for key in name_variants(text):
                 _add(levels[0], key, PlaceMention(COMMUNE, name, here))
         if insee not in self.official.by_postal:
-            # People type postal codes: "57260" is Dieuze's, not Grosbliederstroff (INSEE).
+            # People type postal codes: "13001" is Marseille 1er's, not Aix-en-Provence (INSEE).
             _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
         for kind, texts in ((ALIAS, "aliases"), (LOCALITY, "localities")):
             for text in getattr(commune, texts, ()) or ():
@@ -245,7 +245,7 @@ class PlaceResolver:
             index = mention.end
         mentions += self._arrondissement_numbers(keys, consumed, mentions)
         if any(m.kind != DEPARTMENT for m in mentions):
-            # "Saint-Pierre (La Réunion)": the département only says where the commune is.
+            # "Le Lamentin (Martinique)": the département only says where the commune is.
             mentions = [m for m in mentions if m.kind != DEPARTMENT]
         if any(not _generic_territory(m) for m in mentions):
             # "sur le territoire de la CPTS du Pays ajaccien", "à Vertou, sur la CPTS": the
