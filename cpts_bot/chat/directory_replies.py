@@ -63,6 +63,9 @@ class DirectoryReplies:
             return self._("{commune} (neighbouring commune)", commune=self.places.name(ref.code))
         if ref.kind == CHILDREN:
             return self._("sees children")
+        if ref.kind == LANGUAGE and self.vocabulary.get(ref) is None:
+            # a language only the CPTS file names ("platt"): its word as declared
+            return self._("speaks {language}", language=ref.code)
         return self.vocabulary.label(ref, self.language, plural)
 
     def criteria(self, query: DirectoryQuery, result: SearchResult | None = None) -> str:

@@ -13,7 +13,14 @@ from html import escape
 
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import CITY, POSTAL, SECTOR, TERRITORY, PlaceMention
+from cpts_bot.domain.place_resolver import (
+    CITY,
+    DEPARTMENT,
+    POSTAL,
+    SECTOR,
+    TERRITORY,
+    PlaceMention,
+)
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.i18n import Translator
@@ -28,7 +35,7 @@ def join_words(items: list[str], translator: Translator) -> str:
 
 def mention_label(mention: PlaceMention, places: PlaceIndex, translator: Translator) -> str:
     """What was understood from one place mention inside the territory."""
-    if mention.kind in (SECTOR, TERRITORY):
+    if mention.kind in (SECTOR, TERRITORY, DEPARTMENT):
         return mention.name
     names = [places.name(insee) for insee in sorted(mention.communes, key=places.name)]
     if mention.kind == CITY:

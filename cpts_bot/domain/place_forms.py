@@ -38,6 +38,15 @@ GENERIC_WORDS = _keys(
         "tour", "maison", "ferme", "campagne", "jardin", "pre", "rue", "route", "cour", "garde",
         "breuil", "chene", "orme", "vigne", "bourgneuf", "bain", "pont", "gue", "etang",
 )  # fmt: skip
+# Parts of the body and words of care that are also communes (Talon, Bras, Cheville, Menton,
+# Verrue...): "une verrue au talon", "entorse à la cheville" name no place unless typed with
+# a capital after a place word ("à Menton").
+ANATOMY = _keys(
+    "talon", "bras", "cheville", "menton", "colonne", "vue", "tendon", "verrue", "genou",
+    "dos", "main", "pied", "jambe", "hanche", "epaule", "cou", "nuque", "tete", "coude",
+    "poignet", "doigt", "orteil", "dent", "oeil", "peau", "sein", "ventre", "gorge", "oreille",
+)  # fmt: skip
+GENERIC_WORDS = GENERIC_WORDS | ANATOMY
 # Ordinary words that are also the whole name of a commune ("L'Hôpital", "Place", "Ville"):
 # never a commune outside the territory, even typed with a capital ("à l'Hôpital Nord").
 NEVER_ALONE = _keys(
