@@ -15,7 +15,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
-BEING_SPLIT = "being split"
 
 LONG_MODULES = {
     "app.py": "the composition root: builds every layer once, in one place",
