@@ -135,3 +135,14 @@ async def test_coordinator_records_someone_elses_leave(env) -> None:
     )
     later = NOW + timedelta(days=20)
     assert "du sam. 12 déc. au dim. 20 déc." in await ask(env, BOB, "mes gardes", later)
+
+
+async def test_a_date_that_does_not_exist_is_said_never_answered_for_now(env) -> None:
+    await ask(env, COORDINATOR, "garde @alice:cpts.test IDE Hyères chaque lundi 00h-00h")
+    assert await ask(env, BOB, "qui est de garde le 31/02 à Hyères ?") == (
+        "Le 31 février n'existe pas."
+    )
+    assert await ask(env, BOB, "IDE de garde le 32/12 ?") == "Le 32 décembre n'existe pas."
+    assert await ask(env, ALICE, "mes gardes du 31/02") == "Le 31 février n'existe pas."
+    # Words with no date at all still mean now.
+    assert (await ask(env, BOB, "qui est de garde à Hyères ?") or "").startswith("De garde")
