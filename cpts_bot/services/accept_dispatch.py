@@ -244,7 +244,7 @@ async def edit_broadcasts(
         text = (
             translator.gettext(header, id=dispatch.id, name=name)
             + "\n"
-            + broadcast_text(dispatch, deps, translator)
+            + broadcast_text(dispatch, deps, translator, answerable=False)
         )
         await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
 

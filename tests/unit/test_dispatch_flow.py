@@ -417,6 +417,8 @@ async def test_one_message_per_fact_for_the_winner_and_the_others(env) -> None:
     assert to_alice[0].text.startswith("[Pris par Bob]")
     own = [s for s in sent if s.action == "edit" and s.payload["replaces"] == bob.event_id]
     assert len(own) == 1 and own[0].text.startswith("[Vous l'avez pris]"), own
+    # Once taken, nobody is still told how to take it.
+    assert "je prends" not in to_alice[0].text and "je prends" not in own[0].text
 
 
 def test_durations_and_24_hour_slots_as_people_say_them() -> None:

@@ -152,6 +152,8 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     edits = {s.payload["replaces"]: s.text for s in sent if s.action == "edit"}
     assert edits[asked[BRUNO].event_id].startswith("[Garde prise par Chloe]\nRemplacement n°1")
     assert edits[asked[CHLOE].event_id].startswith("[Vous avez pris cette garde]\n")
+    # Once taken, nobody is still told how to take it.
+    assert not any("je prends" in text for text in edits.values()), edits
     assert len(sent) == 5  # one message per fact
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
     # A dispatch for that night now goes to Chloé, not to Anne.
