@@ -154,10 +154,7 @@ def broadcast_text(
     ]
     if answerable:
         lines.append(
-            _(
-                "Reply “je prends” to this message or react 👍 to take it; "
-                "“pas dispo” or ❌ if not."
-            )
+            _("Reply “je prends” to this message or react 👍 to take it; “pas dispo” or ❌ if not.")
         )
     return "\n".join(lines)
 
