@@ -237,6 +237,9 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
             work = _blank(work, start, start + len(moment.matched))
     elif moment.message_id != ERROR_NOT_FOUND:
         fields.time_error = (moment.message_id, moment.detail)
+        start = work.find(moment.matched) if moment.matched else -1
+        if start >= 0:  # « le 31/02 20h » is not the care
+            work = _blank(work, start, start + len(moment.matched))
     what = re.sub(r"\s+", " ", work).strip()
     previous = None
     while what and what != previous:

@@ -26,7 +26,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from cpts_bot.domain.times import PARIS
@@ -67,10 +67,12 @@ class Period:
 @dataclass(frozen=True)
 class MomentError:
     """Why no moment could be read: ``message_id`` is a translatable English text with a
-    ``{detail}`` placeholder, to be filled with ``detail``."""
+    ``{detail}`` placeholder, to be filled with ``detail``; ``matched``: the words of the
+    text that were read as that moment (empty when none were)."""
 
     message_id: str
     detail: str
+    matched: str = field(default="", compare=False)
 
     def render(self, gettext: Callable[..., str]) -> str:
         """The message in the user's language through ``gettext(message, detail=...)``."""
@@ -441,7 +443,11 @@ def parse_moment(text: str, now: datetime) -> MomentResult:
     if not tokens:
         return MomentError(ERROR_NOT_FOUND, text.strip())
     cluster = _clusters(normalized, tokens)[0]
-    return _moment_from_cluster(text, normalized, cluster, now)
+    moment = _moment_from_cluster(text, normalized, cluster, now)
+    if isinstance(moment, MomentError):
+        matched = text[cluster[0].start : cluster[-1].end].strip()
+        return MomentError(moment.message_id, moment.detail, matched)
+    return moment
 
 
 # ---------------------------------------------------------------------------- periods

@@ -159,6 +159,27 @@ async def test_guided_exchange_asks_for_each_missing_piece(env) -> None:
     assert not await say(env, feature, config, message(COORDINATOR, "Hyères", NOW))
 
 
+async def test_a_date_that_does_not_exist_keeps_the_rest_of_the_request(env) -> None:
+    """« le 31/02 » in a one-line request: said, the time asked, nothing else retyped."""
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    text = "déclenchement IDE Hyères le 31/02 20h pansement"
+    assert await say(env, feature, config, message(COORDINATOR, text, NOW))
+    (reply,) = [s.text for s in await server.flush(NOW) if s.action == "message"]
+    assert reply.split("\n") == [
+        "Le 31 février n'existe pas.",
+        "Pour quand ? " + reply.split("Pour quand ? ", 1)[1],
+    ]
+    assert await say(env, feature, config, message(COORDINATOR, "demain 20h", NOW))
+    sent = await server.flush(NOW)
+    assert any(s.text.startswith("Déclenchement n°1 envoyé à 2") for s in sent), sent
+    async with env.transaction() as db:
+        dispatch = await repo.get(db, 1)
+    assert dispatch is not None and dispatch.what == "pansement"
+    assert dispatch.needed_at == datetime(2026, 11, 24, 20, 0, tzinfo=PARIS)
+
+
 async def test_a_draft_can_be_dropped_and_expires(env) -> None:
     config = make_config()
     feature = DispatchFeature(directory())
