@@ -33,8 +33,14 @@ SHIFT_SWAPS = [
         "{name} cherche un remplaçant pour {duty}, mais personne n'est libre à ce moment-là.",
     ),
     (
-        "Request for cover no. {id} sent to {count} free colleague(s): {duty}.",
-        "Demande de remplacement n°{id} envoyée à {count} collègue(s) libre(s) : {duty}.",
+        (
+            "Request for cover no. {id} sent to {count} free colleague: {duty}.",
+            "Request for cover no. {id} sent to {count} free colleagues: {duty}.",
+        ),
+        (
+            "Demande de remplacement n°{id} envoyée à {count} collègue libre : {duty}.",
+            "Demande de remplacement n°{id} envoyée à {count} collègues libres : {duty}.",
+        ),
     ),
     (
         "I will tell you who takes it. “annuler remplacement {id}” to cancel.",

@@ -119,7 +119,7 @@ async def desk(tmp_path: Path):
 async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) -> None:
     sent = await desk.say(ANNE, "Je cherche un remplaçant pour ma garde du 24/12")
     assert texts(sent, f"!dm-{ANNE}") == [
-        "Demande de remplacement n°1 envoyée à 2 collègue(s) libre(s) : IDE, Hyères, "
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00.\n"
         "Je vous dirai qui la prend. « annuler remplacement 1 » pour l'annuler."
     ]
@@ -237,7 +237,7 @@ async def test_several_duties_that_day_must_be_told_apart(desk: Desk) -> None:
     ]
     sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12 à 20h")
     assert texts(sent, f"!dm-{ANNE}")[0].startswith(
-        "Demande de remplacement n°1 envoyée à 2 collègue(s) libre(s) : IDE, Hyères, "
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00."
     )
 
@@ -376,3 +376,17 @@ async def test_override_errors(desk: Desk, sender: str, text: str, answer: str) 
     sent = await desk.say(sender, text)
     assert [s.text for s in sent] == [answer]
     assert await desk.on_duty(at(24, 23)) == [ANNE]
+
+
+def test_the_count_of_colleagues_asked_agrees_with_its_noun() -> None:
+    from cpts_bot.i18n import Translator
+
+    singular = "Request for cover no. {id} sent to {count} free colleague: {duty}."
+    plural = "Request for cover no. {id} sent to {count} free colleagues: {duty}."
+    french = Translator("fr")
+    assert french.ngettext(singular, plural, 1, id=3, duty="IDE") == (
+        "Demande de remplacement n°3 envoyée à 1 collègue libre : IDE."
+    )
+    assert french.ngettext(singular, plural, 4, id=3, duty="IDE") == (
+        "Demande de remplacement n°3 envoyée à 4 collègues libres : IDE."
+    )
