@@ -190,6 +190,13 @@ async def test_fait_and_relancer_are_in_the_help(database: Database) -> None:
     assert "« mes déclenchements »" in duty
 
 
+async def test_the_duty_help_answers_to_the_words_people_use(database: Database) -> None:
+    router = router_for(database, make_config())
+    duty = await say(database, router, "aide gardes")
+    for words in ("aide déclenchement", "aide remplacement", "aide congés", "aide planning"):
+        assert await say(database, router, words) == duty, words
+
+
 async def test_the_short_help_fits_each_person(database: Database) -> None:
     router = router_for(database, make_config())
     gp = (await say(database, router, "aide")).splitlines()
