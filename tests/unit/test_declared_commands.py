@@ -205,3 +205,12 @@ async def test_the_short_help_fits_each_person(database: Database) -> None:
     assert any("je prends" in line for line in gp[1:6])
     assert any("déclenchement IDE domicile" in line for line in coordinator[1:6])
     assert not any("déclenchement IDE domicile" in line for line in gp)
+
+
+async def test_an_answer_when_nothing_waits_says_so(database: Database) -> None:
+    """« je prends » to a dispatch taken meanwhile is not « not understood »."""
+    router = router_for(database, make_config())
+    for words in ("je prends", "ok", "pas dispo", "non"):
+        answer = await say(database, router, words)
+        assert answer.startswith("Rien n'attend votre réponse en ce moment"), (words, answer)
+    assert (await say(database, router, "bla bla")).startswith("Je n'ai pas compris")
