@@ -50,6 +50,7 @@ from cpts_bot.services.dispatch_context import (
 from cpts_bot.storage import rota_repository as rota_repo
 
 MY_DUTIES_DAYS = 14
+MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
 _SETTING = (RotaCommandKind.SET_SHIFT, RotaCommandKind.SET_WEEKLY)
 WEEKDAY_NAMES = (
     N_("Mondays"),
@@ -299,7 +300,9 @@ class RotaFeature:
             ]
         else:
             lines = [_("Your duties:")]
-            lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in duties)
+            shown = duties[:MY_DUTIES_LISTED]
+            lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in shown)
+            lines.extend(self._more_duties(len(duties) - len(shown), command, translator))
         leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
         if leaves:
             lines.append(
@@ -315,6 +318,27 @@ class RotaFeature:
                 context, message.sender, duties, deps.gazetteer, calendar, context.now
             )
         return True
+
+    @staticmethod
+    def _more_duties(more: int, command: RotaCommand, translator: Translator) -> list[str]:
+        """The line that stands for the duties not listed (a phone screen is short)."""
+        if more <= 0:
+            return []
+        if command.calendar_file:
+            return [
+                translator.ngettext(
+                    "… and {count} more, all in the calendar file.",
+                    "… and {count} more, all in the calendar file.",
+                    more,
+                )
+            ]
+        return [
+            translator.ngettext(
+                "… and {count} more: « mes gardes calendrier » gives them all as a file.",
+                "… and {count} more: « mes gardes calendrier » gives them all as a file.",
+                more,
+            )
+        ]
 
     def _duty_line(
         self, duty: Duty, deps: DispatchDeps, calendar: HolidayCalendar, translator: Translator

@@ -146,3 +146,22 @@ async def test_a_date_that_does_not_exist_is_said_never_answered_for_now(env) ->
     assert await ask(env, ALICE, "mes gardes du 31/02") == "Le 31 février n'existe pas."
     # Words with no date at all still mean now.
     assert (await ask(env, BOB, "qui est de garde à Hyères ?") or "").startswith("De garde")
+
+
+async def test_mes_gardes_stays_short_enough_for_a_phone(env) -> None:
+    for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"):
+        await ask(env, COORDINATOR, f"garde @alice:cpts.test IDE Hyères chaque {day} 8h-20h")
+    answer = await ask(env, ALICE, "mes gardes")
+    lines = answer.splitlines()
+    assert lines[0] == "Vos gardes :" and len(lines) == 12, answer
+    assert lines[-1] == (
+        "… et 5 autres : « mes gardes calendrier » les donne toutes dans un fichier."
+    )
+    database, server = env
+    msg = message(ALICE, "mes gardes calendrier", NOW)
+    async with database.transaction() as db:
+        await route_message(Routes.of(FEATURE), msg, context_for(db, CONFIG, NOW, msg))
+    sent = await server.flush(NOW)
+    text = next(s.text for s in sent if s.action != "direct_file")
+    assert "… et 81 autres, toutes dans le fichier calendrier." in text.splitlines(), text
+    assert len(text.splitlines()) <= 13
