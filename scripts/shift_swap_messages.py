@@ -87,6 +87,12 @@ SHIFT_SWAPS = [
         "Plusieurs demandes de remplacement attendent votre réponse ({ids}) : répondez au "
         "message de celle que vous prenez.",
     ),
+    (
+        "{name} is not a {profession} of the directory or of the rota: check the Matrix ID; "
+        "nothing was changed.",
+        "{name} n'est pas {profession} dans l'annuaire ni au planning : vérifiez "
+        "l'identifiant Matrix ; rien n'a été changé.",
+    ),
     ("[Duty taken by {name}]", "[Garde prise par {name}]"),
     ("[You took this duty]", "[Vous avez pris cette garde]"),
     ("[Request cancelled]", "[Demande annulée]"),

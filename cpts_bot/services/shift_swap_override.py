@@ -81,6 +81,17 @@ async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOver
     replacement = await _resolve(deps, override.replacement, among, translator, what)
     if isinstance(replacement, Refusal):
         return await _refuse(deps, replacement.text)
+    if replacement not in among:
+        # A mistyped ID, or someone of another profession: nobody is told anything wrong.
+        return await _refuse(
+            deps,
+            translator.gettext(
+                "{name} is not a {profession} of the directory or of the rota: check the "
+                "Matrix ID; nothing was changed.",
+                name=await deps.display_name(replacement),
+                profession=what,
+            ),
+        )
     if replacement == replaced:
         await deps.outbox.reply(
             Reply(translator.gettext("The replacement must be someone else than the one replaced."))

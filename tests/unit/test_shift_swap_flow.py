@@ -370,6 +370,18 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
             "garde du 24/12 : Anne remplace Anne",
             "Le remplaçant doit être une autre personne que le remplacé.",
         ),
+        (  # a kiné put on a nurse's duty by Matrix ID
+            COORDINATOR,
+            f"garde du 24/12 : {KARL} remplace Anne",
+            "Karl n'est pas IDE dans l'annuaire ni au planning : vérifiez l'identifiant "
+            "Matrix ; rien n'a été changé.",
+        ),
+        (  # a mistyped Matrix ID
+            COORDINATOR,
+            "garde du 24/12 : @chloee:cpts.test remplace Anne",
+            "@chloee:cpts.test n'est pas IDE dans l'annuaire ni au planning : vérifiez "
+            "l'identifiant Matrix ; rien n'a été changé.",
+        ),
     ],
 )
 async def test_override_errors(desk: Desk, sender: str, text: str, answer: str) -> None:
