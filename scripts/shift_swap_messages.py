@@ -139,15 +139,21 @@ SHIFT_SWAPS = [
         "Le remplaçant doit être une autre personne que le remplacé.",
     ),
     (
-        "I find nobody called “{name}” among {what}: give their Matrix ID (@name:server).",
-        "Je ne trouve personne du nom de « {name} » parmi {what} : donnez son identifiant "
-        "Matrix (@nom:serveur).",
+        "I find nobody called “{name}” among those on duty then: give their Matrix ID "
+        "(@name:server).",
+        "Je ne trouve personne du nom de « {name} » parmi les personnes de garde à ce "
+        "moment-là : donnez son identifiant Matrix (@nom:serveur).",
+    ),
+    (
+        "I find nobody called “{name}” ({profession}) in the directory or the rota: give "
+        "their Matrix ID (@name:server).",
+        "Je ne trouve personne du nom de « {name} » ({profession}) dans l'annuaire ni au "
+        "planning : donnez son identifiant Matrix (@nom:serveur).",
     ),
     (
         "Several people match “{name}”: {names}. Give their Matrix ID.",
         "Plusieurs personnes correspondent à « {name} » : {names}. Donnez son identifiant Matrix.",
     ),
-    ("those on duty then", "les personnes de garde à ce moment-là"),
     (
         "Rota updated: {replacement} replaces {replaced} — {duty}.",
         "Planning mis à jour : {replacement} remplace {replaced} — {duty}.",
@@ -162,7 +168,7 @@ SHIFT_SWAPS = [
     ),
     (
         "The coordination gives you {name}'s duty: {duty}.",
-        "La coordination vous confie la garde de {name} : {duty}.",
+        "La coordination vous confie cette garde : {duty} ; vous remplacez {name}.",
     ),
     (
         "The coordination gives your duty {duty} to {contact}.",

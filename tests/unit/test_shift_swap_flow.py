@@ -322,7 +322,8 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
         "Planning mis à jour : Chloe remplace Anne — IDE, Hyères, jeu. 24 déc. 20:00–08:00."
     ]
     assert texts(sent, CHLOE) == [
-        "La coordination vous confie la garde de Anne : IDE, Hyères, jeu. 24 déc. 20:00–08:00."
+        "La coordination vous confie cette garde : IDE, Hyères, jeu. 24 déc. 20:00–08:00 ; "
+        "vous remplacez Anne."
     ]
     assert texts(sent, ANNE) == [
         "La coordination confie votre garde IDE, Hyères, jeu. 24 déc. 20:00–08:00 à Chloe (IDE)."
@@ -351,8 +352,8 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
         (
             COORDINATOR,
             "garde du 24/12 nuit : Zoé remplace Anne",
-            "Je ne trouve personne du nom de « Zoé » parmi IDE : donnez son identifiant "
-            "Matrix (@nom:serveur).",
+            "Je ne trouve personne du nom de « Zoé » (IDE) dans l'annuaire ni au planning : "
+            "donnez son identifiant Matrix (@nom:serveur).",
         ),
         (
             COORDINATOR,
