@@ -125,7 +125,7 @@ SHIFT_SWAPS = [
     ),
     (
         "Cover no. {id}: nobody took {name}'s duty {duty}; it is still theirs.",
-        "Remplacement n°{id} : personne n'a pris la garde de {name} ({duty}) ; elle lui reste.",
+        "Remplacement n°{id} : personne n'a remplacé {name} ({duty}) ; la garde lui reste.",
     ),
     # A coordinator's override.
     (

@@ -294,8 +294,8 @@ async def test_nobody_accepting_in_time_tells_the_requester_and_the_coordination
         "n°1) : elle reste à vous ; voyez avec la coordination."
     ]
     assert texts(sent, COORDINATION) == [
-        "Remplacement n°1 : personne n'a pris la garde de Anne (IDE, Hyères, "
-        "jeu. 24 déc. 20:00–08:00) ; elle lui reste."
+        "Remplacement n°1 : personne n'a remplacé Anne (IDE, Hyères, "
+        "jeu. 24 déc. 20:00–08:00) ; la garde lui reste."
     ]
     assert {s.payload["replaces"] for s in sent if s.action == "edit"} == {
         o.event_id for o in asked.values()
