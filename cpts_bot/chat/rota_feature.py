@@ -426,14 +426,7 @@ class RotaFeature:
         planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
         clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
-            lines.append(
-                _(
-                    "Careful: on duty during this leave ({duties}); tell the coordination.",
-                    duties=", ".join(
-                        format_moment(duty.start, "time", translator) for duty in clashes[:3]
-                    ),
-                )
-            )
+            lines.append(await _clash_line(clashes, user, message.sender, deps, translator))
         lines.append(_("“annuler congé {id}” to remove it.", id=leave_id))
         await context.outbox.reply(Reply("\n".join(lines)))
         return True
@@ -525,3 +518,29 @@ class RotaFeature:
             )
         )
         return True
+
+
+async def _clash_line(
+    clashes: list[Duty], user: str, sender: str, deps: DispatchDeps, translator: Translator
+) -> str:
+    """The warning that a leave covers duties: how many, the first ones, and what to do
+    (the person themself is shown how to ask for cover)."""
+    shown = ", ".join(format_moment(duty.start, "time", translator) for duty in clashes[:3])
+    duties = shown + (", …" if len(clashes) > 3 else "")
+    if user == sender:
+        return translator.ngettext(
+            "Careful: you have {count} duty during this leave ({duties}); « je cherche un "
+            "remplaçant pour ma garde du {day} » finds cover, or tell the coordination.",
+            "Careful: you have {count} duties during this leave ({duties}); « je cherche un "
+            "remplaçant pour ma garde du {day} » finds cover, or tell the coordination.",
+            len(clashes),
+            duties=duties,
+            day=clashes[0].start.astimezone(PARIS).strftime("%d/%m"),
+        )
+    return translator.ngettext(
+        "Careful: {name} has {count} duty during this leave ({duties}).",
+        "Careful: {name} has {count} duties during this leave ({duties}).",
+        len(clashes),
+        name=await deps.display_name(user),
+        duties=duties,
+    )

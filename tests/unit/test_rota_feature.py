@@ -90,7 +90,11 @@ async def test_leave_is_declared_listed_cancelled_and_excludes_duty(env) -> None
         "Congé enregistré du lun. 30 nov. au mer. 2 déc. : aucun déclenchement ne vous sera "
         "envoyé pendant cette période."
     )
-    assert "de garde pendant ce congé (lun. 30 nov. 18:00)" in answer
+    assert answer.splitlines()[1] == (
+        "Attention : vous avez 1 garde pendant ce congé (lun. 30 nov. 18:00) ; « je cherche "
+        "un remplaçant pour ma garde du 30/11 » vous trouve un remplaçant, sinon prévenez la "
+        "coordination."
+    )
     assert await ask(env, BOB, "qui est de garde lundi prochain 19h à Hyères") == (
         "Personne de garde lun. 30 nov. 19:00 (Hyères)."
     )
@@ -165,3 +169,12 @@ async def test_mes_gardes_stays_short_enough_for_a_phone(env) -> None:
     text = next(s.text for s in sent if s.action != "direct_file")
     assert "… et 81 autres, toutes dans le fichier calendrier." in text.splitlines(), text
     assert len(text.splitlines()) <= 13
+
+
+async def test_a_leave_over_many_duties_says_how_many(env) -> None:
+    await ask(env, COORDINATOR, "garde @alice:cpts.test IDE Hyères chaque lundi 18h-22h")
+    answer = await ask(env, COORDINATOR, "congé @alice:cpts.test du 1 au 31 décembre")
+    assert answer.splitlines()[1] == (
+        "Attention : Alice a 4 gardes pendant ce congé "
+        "(lun. 7 déc. 18:00, lun. 14 déc. 18:00, lun. 21 déc. 18:00, …)."
+    )
