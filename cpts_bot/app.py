@@ -49,6 +49,11 @@ from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
+from cpts_bot.services.alert_acknowledgement import on_sent as alerts_on_sent
+from cpts_bot.services.alert_audience import RoomMembers
+from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
+from cpts_bot.services.alert_posting import run_due_alerts
+from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -64,14 +69,6 @@ from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
 from cpts_bot.services.shift_swap_texts import PREFIX as SWAP_PREFIX
 from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
-from cpts_bot.services.territorial_alerts import (
-    PIN_CORRELATION_PREFIX,
-    AlertSettings,
-    RoomMembers,
-    on_pin_failed,
-    run_due_alerts,
-)
-from cpts_bot.services.territorial_alerts import on_sent as alerts_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
@@ -106,14 +103,15 @@ def build_features(
         grace=timedelta(minutes=config.alerts.grace_minutes),
         default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
         check_every=timedelta(seconds=config.alerts.check_seconds),
+        snooze=timedelta(minutes=config.alerts.snooze_minutes),
     )
     # Tracking: the directory's last question per person, for "coordination" after it.
     recent_questions = RecentQuestions()
-    alerts = AlertsFeature(members=members)
+    alerts = AlertsFeature(members=members, settings=alert_settings)
     directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
     # Each feature declares its commands and follow-ups (with what waits for a person's
     # answer); the router matches them by specificity, so the order of this list does not
-    # matter. Only the alerts' « oui / non » confirmation still routes itself.
+    # matter. No feature routes itself.
     chat: list[ChatFeature] = [
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),

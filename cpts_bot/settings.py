@@ -245,6 +245,8 @@ class AlertsConfig(BaseModel):
     default_in_force_hours: int = Field(default=72, ge=1, le=24 * 365)
     # How often due alerts are looked for: an alert is posted up to this late.
     check_seconds: float = Field(default=5, ge=0.5, le=300)
+    # « plus tard » to an alert that sets no reminder delay postpones the reminder by this.
+    snooze_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
 
 class TrackingConfig(BaseModel):

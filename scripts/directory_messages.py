@@ -4,6 +4,7 @@ directory scripts/directory_messages.py`` writes both catalogs."""
 DIRECTORY = [
     ("{commune} (neighbouring commune)", "{commune} (commune voisine)"),
     ("sees children", "reçoit les enfants"),
+    ("speaks {language}", "parle {language}"),
     ("for a child", "pour un enfant"),
     ("the whole directory", "tout l'annuaire"),
     (

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from babel import Locale
-
 from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
@@ -410,7 +408,4 @@ def _modality_text(
 
 
 def _language_name(code: str, translator: Translator) -> str:
-    try:
-        return Locale.parse(translator.language).languages.get(code, code)
-    except (ValueError, TypeError):
-        return code
+    return translator.language_name(code)

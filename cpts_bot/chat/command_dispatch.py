@@ -63,8 +63,8 @@ async def run_declared(
 @dataclass
 class Routes:
     """Everything a message may go to: follow-ups (and the pending exchanges they
-    declare), declared commands, and the alerts' « oui / non » confirmation, which still
-    routes itself until the alerts feature declares it."""
+    declare) and declared commands. ``self_routed`` stays empty: no feature routes
+    itself any more."""
 
     commands: CommandRegistry = field(default_factory=CommandRegistry)
     follow_ups: FollowUps = field(default_factory=FollowUps)
@@ -72,13 +72,14 @@ class Routes:
 
     @classmethod
     def of(cls, *features: Any, extra: Iterable[Command] = ()) -> Routes:
-        """The routes of ``features``: their ``commands()`` and ``follow_up()``.
+        """The routes of ``features``: their ``commands()`` and ``follow_up()`` (or
+        ``follow_ups()``, for a feature answering several kinds of its messages).
 
-        Temporary: a feature that still has ``handle_message`` (only the alerts feature,
-        for « oui / non » to the alert just described) is asked after the declared
-        commands; ``tests/unit/test_routing_order.py`` keeps that list from growing."""
+        A feature with ``handle_message`` would be asked after the declared commands; none
+        is left, and ``tests/unit/test_routing_order.py`` keeps it so."""
         commands = [c for f in features if hasattr(f, "commands") for c in f.commands()]
         follow_ups = [f.follow_up() for f in features if hasattr(f, "follow_up")]
+        follow_ups += [one for f in features if hasattr(f, "follow_ups") for one in f.follow_ups()]
         self_routed = [f for f in features if hasattr(f, "handle_message")]
         return cls(CommandRegistry([*commands, *extra]), FollowUps(follow_ups), self_routed)
 

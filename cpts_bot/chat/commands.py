@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
-from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.text_normalizer import fold
 
 FREE_TEXT = 0
 
@@ -77,7 +77,7 @@ class Phrase(Protocol):
 def fold_command(text: str) -> str:
     """The text commands are matched on: trimmed, lower case, no accents, same spelling
     otherwise (positions in it map back to the stripped original)."""
-    return normalize(text.strip())
+    return fold(text.strip(), keep_positions=True)
 
 
 @dataclass(frozen=True)

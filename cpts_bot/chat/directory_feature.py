@@ -16,6 +16,7 @@ from typing import Protocol
 from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import official_communes
 from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
@@ -125,7 +126,8 @@ class DirectoryFeature:
         places, lexicon = self.lexicon_for(context.config.territory)
         previous = self.conversation(message.sender, message.room_id, context.now)
         parsed = parse_query(message.body, lexicon, previous)
-        query = parsed.query
+        # "sage-femme Brunet": a surname of the directory, not the commune elsewhere
+        query = names_over_lone_places(self.index_provider.current_index(), parsed.query)
         if query.intent in (Intent.UNKNOWN, *_HOOKS):
             return False
         if query.intent == Intent.HELP and not _DIRECTORY_WORDS & set(tokens(message.body)):

@@ -63,6 +63,9 @@ class DirectoryReplies:
             return self._("{commune} (neighbouring commune)", commune=self.places.name(ref.code))
         if ref.kind == CHILDREN:
             return self._("sees children")
+        if ref.kind == LANGUAGE and self.vocabulary.get(ref) is None:
+            # a language only the CPTS file names ("platt"): its word as declared
+            return self._("speaks {language}", language=ref.code)
         return self.vocabulary.label(ref, self.language, plural)
 
     def criteria(self, query: DirectoryQuery, result: SearchResult | None = None) -> str:
@@ -238,44 +241,24 @@ class DirectoryReplies:
         ]
 
     def _relaxation_text(self, result: SearchResult) -> str:
+        dropped_kinds = {
+            Relaxation.DROP_MODALITIES: MODALITY,
+            Relaxation.DROP_LANGUAGES: LANGUAGE,
+            Relaxation.DROP_ACTIVITIES: ACTIVITY,
+        }
         parts: list[str] = []
-        dropped_modalities = [ref for ref in result.dropped if ref.kind == MODALITY]
-        dropped_languages = [ref for ref in result.dropped if ref.kind == LANGUAGE]
-        dropped_activities = [ref for ref in result.dropped if ref.kind == ACTIVITY]
         for step in result.relaxations:
             if step == Relaxation.NEIGHBOURS:
                 parts.append(self._("neighbouring communes"))
-            elif step == Relaxation.DROP_MODALITIES:
-                parts.append(
-                    self._(
-                        "without “{what}”",
-                        what=", ".join(self.label(ref) for ref in dropped_modalities),
-                    )
-                )
-            elif step == Relaxation.DROP_LANGUAGES:
-                parts.append(
-                    self._(
-                        "without “{what}”",
-                        what=", ".join(self.label(ref) for ref in dropped_languages),
-                    )
-                )
+            elif step in dropped_kinds:
+                dropped = [ref for ref in result.dropped if ref.kind == dropped_kinds[step]]
+                what = ", ".join(self.label(ref) for ref in dropped)
+                parts.append(self._("without “{what}”", what=what))
+            elif step == Relaxation.RELATED_PROFESSIONS and result.related:
+                what = ", ".join(self.label(ref) for ref in result.related)
+                parts.append(self._("related professions: {what}", what=what))
             elif step == Relaxation.RELATED_PROFESSIONS:
-                if result.related:
-                    parts.append(
-                        self._(
-                            "related professions: {what}",
-                            what=", ".join(self.label(ref) for ref in result.related),
-                        )
-                    )
-                else:
-                    parts.append(self._("other professions"))
-            elif step == Relaxation.DROP_ACTIVITIES:
-                parts.append(
-                    self._(
-                        "without “{what}”",
-                        what=", ".join(self.label(ref) for ref in dropped_activities),
-                    )
-                )
+                parts.append(self._("other professions"))
             elif step == Relaxation.WHOLE_TERRITORY:
                 parts.append(self._("whole territory"))
         return "; ".join(parts)

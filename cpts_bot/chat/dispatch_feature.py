@@ -321,7 +321,7 @@ class DispatchFeature:
                 )
             )
             return
-        fields = parse_request(message.body, context.now, deps.gazetteer)
+        fields = parse_request(message.body, context.now, deps.places)
         if fields.time_error:
             # « le 31/02 »: said, and the rest of the request kept while the time is asked.
             error = MomentError(*fields.time_error).render(context._)
@@ -340,7 +340,7 @@ class DispatchFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> None:
-        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.gazetteer)
+        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.places)
         if isinstance(answer, MomentError):
             await context.outbox.reply(
                 Reply(answer.render(context._) + "\n" + self._question("when", deps, context))
@@ -397,7 +397,7 @@ class DispatchFeature:
         description = ", ".join(
             [
                 profession_name(dispatch.profession, translator),
-                place_names(dispatch.communes, deps.gazetteer, translator),
+                place_names(dispatch.communes, deps.places, translator),
                 format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
             ]
         )

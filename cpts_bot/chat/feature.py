@@ -18,9 +18,10 @@ __all__ = ["ChatFeature", "HandlerContext"]
 
 
 class ChatFeature(Protocol):
-    """A feature of the bot, as the alerts feature still is: its ``handle_message`` is
-    asked after the declared commands (see ``chat/command_dispatch.Routes``). The others
-    only declare commands (``commands()``) and follow-ups (``follow_up()``)."""
+    """A feature that routes some messages itself: its ``handle_message`` would be asked
+    after the declared commands (see ``chat/command_dispatch.Routes``). None is left:
+    every feature only declares commands (``commands()``) and follow-ups
+    (``follow_up()`` / ``follow_ups()``); ``tests/unit/test_routing_order.py`` keeps it so."""
 
     name: str
 

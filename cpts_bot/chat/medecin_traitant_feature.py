@@ -34,7 +34,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     PrioritiesNotUnderstood,
     RegisterError,
     RegisterPatient,
-    RegisterProblem,
     SetPriorities,
     SetReminders,
     ShowRoom,
@@ -44,7 +43,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_registration,
 )
 from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
 from cpts_bot.services import gp_room
 from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
 from cpts_bot.services.gp_offers import answer_offer
@@ -59,22 +57,6 @@ from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
 from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
 from cpts_bot.services.waiting_list import waiting_list_text
 from cpts_bot.storage import medecin_traitant_repository as repo
-
-REGISTER_PROBLEMS = {
-    RegisterProblem.NO_COMMUNE: N_(
-        "Which commune does the patient live in? Write it in the message, e.g. “patient sans "
-        "médecin traitant, 78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.SEVERAL_COMMUNES: N_(
-        "Name one commune only (where the patient lives), e.g. “patient sans médecin "
-        "traitant, 78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.NO_AGE: N_(
-        "How old is the patient? Write it as “78 ans”, e.g. “patient sans médecin traitant, "
-        "78 ans, ALD, {example}”."
-    ),
-    RegisterProblem.BAD_AGE: N_("That age cannot be right: write it as “78 ans”."),
-}
 
 
 class MedecinTraitantFeature:
@@ -199,12 +181,12 @@ class MedecinTraitantFeature:
     async def _register(self, message: IncomingMessage, context: HandlerContext) -> None:
         deps = self.deps(context)
         parsed = parse_registration(
-            message.body, deps.gazetteer, policy_of(context.config).priority_age
+            message.body, deps.places, policy_of(context.config).priority_age
         )
         if isinstance(parsed, RegisterError):
             example = context.config.territory.communes[0].name
             await context.outbox.reply(
-                Reply(context._(REGISTER_PROBLEMS[parsed.problem], example=example))
+                Reply(parsed.render(context.translator, example=example))
             )
             return
         assert isinstance(parsed, RegisterPatient)

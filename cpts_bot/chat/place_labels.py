@@ -12,10 +12,17 @@ from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.incoming import Reply
-from cpts_bot.domain.place_forms import folded
 from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import CITY, POSTAL, SECTOR, TERRITORY, PlaceMention
+from cpts_bot.domain.place_resolver import (
+    CITY,
+    DEPARTMENT,
+    POSTAL,
+    SECTOR,
+    TERRITORY,
+    PlaceMention,
+)
 from cpts_bot.domain.query_parser import DirectoryQuery
+from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.i18n import Translator
 
 
@@ -28,7 +35,7 @@ def join_words(items: list[str], translator: Translator) -> str:
 
 def mention_label(mention: PlaceMention, places: PlaceIndex, translator: Translator) -> str:
     """What was understood from one place mention inside the territory."""
-    if mention.kind in (SECTOR, TERRITORY):
+    if mention.kind in (SECTOR, TERRITORY, DEPARTMENT):
         return mention.name
     names = [places.name(insee) for insee in sorted(mention.communes, key=places.name)]
     if mention.kind == CITY:
@@ -41,7 +48,7 @@ def mention_label(mention: PlaceMention, places: PlaceIndex, translator: Transla
     if mention.kind == POSTAL:
         return f"{mention.typed} ({', '.join(names)})"
     shown = ", ".join(names)
-    if all(folded(mention.typed) != folded(name) for name in names):
+    if all(normalize(mention.typed) != normalize(name) for name in names):
         return f"{shown} ({mention.typed})"
     return shown
 

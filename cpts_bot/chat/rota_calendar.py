@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.duty_rota import Duty
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
 from cpts_bot.domain.times import PARIS
@@ -28,7 +28,7 @@ def holiday_of(duty: Duty, calendar: HolidayCalendar, language: str) -> str | No
 
 
 def shift_event(
-    duty: Duty, gazetteer: Gazetteer, calendar: HolidayCalendar, translator: Translator
+    duty: Duty, places: PlaceIndex, calendar: HolidayCalendar, translator: Translator
 ) -> ShiftEvent:
     """The calendar event of ``duty``, in the person's language."""
     summary = translator.gettext(
@@ -36,7 +36,7 @@ def shift_event(
         profession=profession_name(duty.profession, translator),
         hours=format_span(duty.start, duty.end, translator),
     )
-    places = place_names(sorted(duty.communes), gazetteer, translator)
+    places = place_names(sorted(duty.communes), places, translator)
     details = [translator.gettext("Area: {places}", places=places)]
     holiday = holiday_of(duty, calendar, translator.language)
     if holiday:
@@ -48,13 +48,13 @@ async def send_duties_calendar(
     context: HandlerContext,
     user_id: str,
     duties: list[Duty],
-    gazetteer: Gazetteer,
+    places: PlaceIndex,
     calendar: HolidayCalendar,
     now: datetime,
 ) -> str:
     """Queue the .ics file of ``duties`` for ``user_id``'s direct chat; its txn id."""
     translator = context.translator
-    events = [shift_event(duty, gazetteer, calendar, translator) for duty in duties]
+    events = [shift_event(duty, places, calendar, translator) for duty in duties]
     name = translator.gettext("My duties ({territory})", territory=context.config.territory.name)
     data = shifts_calendar(events, name, now)
     caption = translator.gettext(

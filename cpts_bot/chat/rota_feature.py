@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
-
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
@@ -30,11 +28,12 @@ from cpts_bot.domain.duty_rota import (
     on_duty_at,
     on_duty_during,
 )
-from cpts_bot.domain.french_datetime import MomentError, Period
+from cpts_bot.domain.french_datetime import Period
 from cpts_bot.domain.holiday_slots import HolidayRule
 from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, RotaError, parse_rota_command
+from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, parse_rota_command
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import (
@@ -76,7 +75,7 @@ def slot_days_label(weekday: int, rule: HolidayRule, translator: Translator) -> 
 
 
 def format_day(moment: datetime, translator: Translator) -> str:
-    return format_datetime(moment, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, "EEE d MMM")
 
 
 def format_period(period: Period | Leave, translator: Translator) -> str:
@@ -128,7 +127,7 @@ class RotaFeature:
 
     def read(
         self, text: str, context: HandlerContext
-    ) -> RotaCommand | RotaError | MomentError | None:
+    ) -> RotaCommand | UserError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
         return parse_rota_command(
             text, context.now, self._deps(context).gazetteer, _calendar(context)
@@ -185,16 +184,13 @@ class RotaFeature:
 
     async def handle(
         self,
-        command: RotaCommand | RotaError | MomentError,
+        command: RotaCommand | UserError,
         message: IncomingMessage,
         context: HandlerContext,
     ) -> bool:
         deps = self._deps(context)
-        if isinstance(command, MomentError):
-            await context.outbox.reply(Reply(command.render(context._)))
-            return True
-        if isinstance(command, RotaError):
-            await context.outbox.reply(Reply(context._(command.message_id)))
+        if isinstance(command, UserError):  # a moment or a rota line that cannot be read
+            await context.outbox.reply(Reply(command.render(context.translator)))
             return True
         if command.user_id and command.user_id != message.sender:
             if not context.is_coordinator(message.sender):
@@ -250,7 +246,7 @@ class RotaFeature:
             if command.period
             else format_moment(at, command.moment.precision, translator)
         )
-        where = place_names(command.communes, deps.gazetteer, translator)
+        where = place_names(command.communes, deps.places, translator)
         what = profession_name(command.profession, translator) if command.profession else ""
         if not found:
             if what:
@@ -315,7 +311,7 @@ class RotaFeature:
         await context.outbox.reply(Reply("\n".join(lines)))
         if command.calendar_file and duties:  # after the text, in the direct chat
             await send_duties_calendar(
-                context, message.sender, duties, deps.gazetteer, calendar, context.now
+                context, message.sender, duties, deps.places, calendar, context.now
             )
         return True
 
@@ -348,7 +344,7 @@ class RotaFeature:
             f"• {format_day(duty.start, translator)} "
             f"{format_span(duty.start, duty.end, translator)} "
             f"{profession_name(duty.profession, translator)} "
-            f"{place_names(sorted(duty.communes), deps.gazetteer, translator)}"
+            f"{place_names(sorted(duty.communes), deps.places, translator)}"
             + (f" ({holiday})" if holiday else "")
         )
 
@@ -476,7 +472,7 @@ class RotaFeature:
                     "Duty recorded: {name}, {profession}, {places}, {period}",
                     name=await deps.display_name(command.user_id),
                     profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.gazetteer, translator),
+                    places=place_names(command.communes, deps.places, translator),
                     period=format_period(command.period, translator),
                 )
             )
@@ -511,7 +507,7 @@ class RotaFeature:
                     "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
                     name=await deps.display_name(command.user_id),
                     profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.gazetteer, translator),
+                    places=place_names(command.communes, deps.places, translator),
                     weekday=slot_days_label(command.weekday, command.holidays, context.translator),
                     hours=format_hours(command.start_time, command.end_time, translator),
                 )

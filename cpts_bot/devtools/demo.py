@@ -30,8 +30,8 @@ from nio.api import RoomPreset
 
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.errors import CptsBotError
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.times import PARIS
 from cpts_bot.settings import BotSettings, load_rooms_config
 
@@ -293,7 +293,7 @@ def load_sample_territory(state: DemoState) -> list[str]:
             rota = await import_rota_csv(
                 database,
                 state.folder / "rota.csv",
-                Gazetteer.from_territory(config.territory),
+                PlaceIndex.from_territory(config.territory),
                 datetime.now(UTC),
             )
         finally:

@@ -27,11 +27,11 @@ A coordinator names whose card it is with a prefix ending in ``:``:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from cpts_bot.domain.directory_card import normalize_phone
 from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.text_normalizer import fold
 
 LANGUAGES = {
     "francais": "fr",
@@ -166,18 +166,6 @@ class CardCommand:
     edits: tuple[CardEdit, ...] = ()
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one: positions match ``text``."""
-    out = []
-    for char in text:
-        lowered = char.lower()
-        if len(lowered) != 1:
-            lowered = char
-        base = unicodedata.normalize("NFKD", lowered)[:1] or lowered
-        out.append("'" if lowered in "’‘`´" else base)
-    return "".join(out)
-
-
 _MODALITY_WORDS: tuple[tuple[Modality, str], ...] = (
     (
         Modality.NEW_PATIENTS,
@@ -251,7 +239,7 @@ _TITLES = re.compile(
 def parse_card_command(text: str) -> CardCommand | None:
     """The card command in ``text``, or None when ``text`` is not about a card."""
     original = text.strip()
-    folded = fold(original)
+    folded = fold(original, keep_positions=True)
     target_match = _TARGET.match(folded)
     if target_match:
         target = _target(original, target_match)
@@ -279,7 +267,8 @@ def _target(original: str, match: re.Match[str]) -> CardTarget:
         number = match.group("rpps")
         return CardTarget(rpps=number[-11:], text=number)
     raw = original[match.start("name") : match.end("name")].strip()
-    name = raw[_TITLES.match(fold(raw)).end() :] if _TITLES.match(fold(raw)) else raw
+    title = _TITLES.match(fold(raw, keep_positions=True))
+    name = raw[title.end() :] if title else raw
     return CardTarget(name=name.strip(), text=raw)
 
 
@@ -292,7 +281,7 @@ def _parse_own(text: str) -> CardCommand | None:
     understood = 0
     for part in parts:
         cleaned = part.rstrip(" .!")
-        folded = fold(cleaned)
+        folded = fold(cleaned, keep_positions=True)
         if _SHOW.match(folded):
             show = True
             understood += 1

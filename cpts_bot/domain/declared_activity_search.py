@@ -100,6 +100,7 @@ class DeclaredActivityIndex:
     groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     group_texts: list[set[int]] = field(default_factory=list)
     concept_texts: dict[str, set[int]] = field(default_factory=dict)
+    concept_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares them
     code_holders: dict[str, set[int]] = field(default_factory=dict)
     per_person: dict[int, tuple[int, ...]] = field(default_factory=dict)
     stem_holders: dict[str, set[int]] = field(default_factory=dict)  # who declares a stem
@@ -153,7 +154,7 @@ class DeclaredActivityIndex:
 
     def _link(self, vocabulary: Vocabulary) -> None:
         for number, group in enumerate(vocabulary.synonyms):
-            members = tuple(folded for folded in (_fold(word) for word in group) if folded)
+            members = tuple(folded for folded in (_stems(word) for word in group) if folded)
             self.groups.append(members)
             texts = self._texts_with_any(members)
             self.group_texts.append(texts)
@@ -164,10 +165,11 @@ class DeclaredActivityIndex:
                         (number, member)
                     )
         for concept in vocabulary.of_kind(ACTIVITY):
-            terms = tuple(folded for folded in (_fold(term) for term in concept.terms) if folded)
+            terms = tuple(folded for folded in (_stems(term) for term in concept.terms) if folded)
             found = self._texts_with_any(terms)
             if found:
                 self.concept_texts[concept.code] = found
+                self.concept_holders[concept.code] = self.holders_of(found)
 
     def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
         found: set[int] = set()
@@ -241,7 +243,7 @@ class DeclaredActivityIndex:
         matched: set[int] = set()
         weight: dict[int, int] = {}
         for phrase in phrases:
-            covers = self._phrase_covers(phrase)
+            covers = self._phrase_covers(phrase, scope)
             required = []
             for word, (texts, holders, named) in covers.items():
                 in_scope = holders if scope is None else holders & scope
@@ -250,6 +252,7 @@ class DeclaredActivityIndex:
                     used.append(word)
                 else:
                     unknown.append(word)
+            required = self._without_implied(required, phrase, scope)
             if not required:
                 continue
             result = _best_covering(
@@ -260,15 +263,23 @@ class DeclaredActivityIndex:
                 for text_id in word_texts:
                     weight[text_id] = weight.get(text_id, 0) + 1
         if result is None and candidates is None:
-            raise ValueError("no phrase to match and no candidates: nothing to select")
+            # Words nobody declares, and nothing else to select from: nobody ("Mme
+            # Zorglub", "combien de zorglub"), the words named as unknown.
+            return ActivityOutcome(frozenset(), tuple(used), tuple(unknown), self)
         positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
         return ActivityOutcome(
             positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
         )
 
-    def _phrase_covers(self, phrase: WantedPhrase) -> dict[str, tuple[set[int], set[int], bool]]:
+    def _phrase_covers(
+        self, phrase: WantedPhrase, scope: set[int] | None = None
+    ) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a
-        vocabulary activity named it: then it is a constraint even if nobody has it)."""
+        vocabulary activity named it: then it is a constraint even if nobody has it).
+
+        A word of a vocabulary concept that nobody in ``scope`` declares as such finds
+        the declared texts linked to that concept ("soins palliatifs" finds
+        "accompagnement fin de vie"); a word someone declares keeps its own sense."""
         phrase_stems = tuple(stem(word) for word in phrase.words)
         extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
         for start, first in enumerate(phrase_stems):
@@ -290,12 +301,59 @@ class DeclaredActivityIndex:
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.code_holders.get(code, set())
+            if concepts and not (holders if scope is None else holders & scope):
+                texts, holders = self._concept_cover(concepts, texts, holders)
             named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
         return covers
+
+    def _without_implied(
+        self,
+        required: list[tuple[str, set[int], set[int]]],
+        phrase: WantedPhrase,
+        scope: set[int] | None,
+    ) -> list[tuple[str, set[int], set[int]]]:
+        """``required`` without the general words another word of the phrase implies.
+
+        In "pansement VAC" the therapy is a kind of wound care: "pansement" names the
+        concept (wound_care) every declared text of "VAC" is linked to, so the people
+        declaring VAC answer, whether or not they also wrote "pansements".
+        """
+        if len(required) < 2 or not phrase.concepts:
+            return required
+        concepts: dict[str, frozenset[str]] = {}
+        for word, codes in zip(phrase.words, phrase.concepts, strict=True):
+            concepts[word] = concepts.get(word, frozenset()) | codes
+        def share(item: tuple[str, set[int], set[int]]) -> int:
+            return len(item[2] if scope is None else item[2] & scope)
+
+        kept = []
+        for item in required:
+            linked = [self.concept_texts.get(code, set()) for code in concepts.get(item[0], ())]
+            implied = any(
+                other is not item
+                and other[1]
+                and 0 < share(other) < share(item)  # the more specific word
+                and any(other[1] <= texts for texts in linked if texts)
+                for other in required
+            )
+            if not implied:
+                kept.append(item)
+        return kept or required
+
+    def _concept_cover(
+        self, concepts: frozenset[str], texts: set[int], holders: set[int]
+    ) -> tuple[set[int], set[int]]:
+        """``texts`` and ``holders`` widened to the declared texts linked to ``concepts``."""
+        for code in concepts:
+            linked = self.concept_texts.get(code)
+            if linked:
+                texts = texts | linked
+                holders = holders | self.concept_holders[code]
+        return texts, holders
 
 
 def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:
@@ -347,7 +405,7 @@ def _best_covering(
     return {position for position, value in score.items() if value == best}
 
 
-def _fold(text: str) -> tuple[str, ...]:
+def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in tokens(text))
 
 
@@ -375,16 +433,16 @@ class ConceptLinker:
         self._terms: list[tuple[str, tuple[str, ...]]] = []
         for concept in vocabulary.of_kind(ACTIVITY):
             for term in (*concept.terms, *concept.labels.values()):
-                folded = _fold(term)
+                folded = _stems(term)
                 if folded:
                     self._terms.append((f"activity:{concept.code}", folded))
         for number, group in enumerate(vocabulary.synonyms):
             for word in group:
-                folded = _fold(word)
+                folded = _stems(word)
                 if folded:
                     self._terms.append((f"synonyms:{number}", folded))
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
-        folded = _fold(text)
+        folded = _stems(text)
         return frozenset(name for name, term in self._terms if _contains(folded, term))

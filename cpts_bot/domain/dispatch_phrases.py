@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_NOT_FOUND,
     Moment,
     MomentError,
-    normalize,
     parse_moment,
 )
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import find_profession
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
 
 
@@ -67,7 +68,7 @@ def classify_reaction(key: str) -> Answer | None:
 def classify_answer(text: str) -> Answer | None:
     """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
     "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
-    cleaned = re.sub(r"[!.?,;:…\s]+", " ", normalize(text)).strip()
+    cleaned = re.sub(r"[!.?,;:…\s]+", " ", fold(text, keep_positions=True)).strip()
     cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
     if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
         key = text.strip()
@@ -103,7 +104,7 @@ FIELDS = ("profession", "communes", "when", "what")
 
 def is_dispatch_request(text: str) -> bool:
     """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch")?"""
-    return _TRIGGER.match(normalize(text)) is not None
+    return _TRIGGER.match(fold(text, keep_positions=True)) is not None
 
 
 @dataclass
@@ -189,17 +190,17 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFields:
+def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields:
     """Read a dispatch request (with or without its "déclenchement" word)."""
     usual = find_usual_mention(text)
-    normalized = normalize(text)
+    normalized = fold(text, keep_positions=True)
     trigger = _TRIGGER.match(normalized)
     marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
     if usual is not None and (marker is None or usual.start < marker.start()):
         # « …, son IDE habituelle est Mme Martin » is never broadcast (on a line of its
         # own, it is among the details the taker gets).
         text = _blank(text, usual.start, usual.end)
-        normalized = normalize(text)
+        normalized = fold(text, keep_positions=True)
         marker = _PRIVATE_MARKER.search(normalized, trigger.end() if trigger else 0)
     public, details = text, ""
     if marker:
@@ -218,12 +219,12 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
     if profession:
         fields.profession = profession.code
         work = _blank(work, profession.start, profession.end)
-    places = gazetteer.find(work)
-    if places:
-        fields.communes = [place.code for place in places]
-        for place in places:
+    named = places.find(work)
+    if named:
+        fields.communes = [place.code for place in named]
+        for place in named:
             work = _blank(work, place.start, place.end)
-    urgent = _URGENT.search(normalize(work))
+    urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
         fields.urgent = True
         work = _blank(work, urgent.start(), urgent.end())
@@ -250,14 +251,14 @@ def parse_request(text: str, now: datetime, gazetteer: Gazetteer) -> RequestFiel
 
 
 def parse_field_answer(
-    awaiting: str, text: str, now: datetime, gazetteer: Gazetteer
+    awaiting: str, text: str, now: datetime, places: PlaceIndex
 ) -> RequestFields | MomentError:
     """Read the answer to "which profession / where / when / what?" in a guided exchange.
     Other pieces found in the answer are kept too; the description is only taken when it
     was the question (so "Hyères" is not read as the care)."""
     if awaiting == "usual":
         return RequestFields(usual="" if says_nobody(text) else text.strip())
-    fields = parse_request(text, now, gazetteer)
+    fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
             fields.what = text.strip() or None
@@ -325,7 +326,7 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
 def parse_command(text: str) -> DispatchCommand | None:
     """One of the dispatch commands ("mes déclenchements", "statut 42", "annuler 42",
     "je ne peux plus 42", "fait 42", "relancer 42", "annuler"), or None."""
-    cleaned = re.sub(r"[!.?]+\s*$", "", normalize(text).strip())
+    cleaned = re.sub(r"[!.?]+\s*$", "", fold(text, keep_positions=True).strip())
     cleaned = re.sub(r"\s+", " ", cleaned)
     for pattern, kind in _COMMANDS:
         match = pattern.match(cleaned)

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 
 # Message ids (English, translated by the catalogs); ``{detail}`` is the user's words.
 ERROR_NOT_FOUND = "No date or time found in “{detail}”."
@@ -64,19 +64,8 @@ class Period:
         return self.start <= moment < self.end
 
 
-@dataclass(frozen=True)
-class MomentError:
-    """Why no moment could be read: ``message_id`` is a translatable English text with a
-    ``{detail}`` placeholder, to be filled with ``detail``; ``matched``: the words of the
-    text that were read as that moment (empty when none were)."""
-
-    message_id: str
-    detail: str
-    matched: str = field(default="", compare=False)
-
-    def render(self, gettext: Callable[..., str]) -> str:
-        """The message in the user's language through ``gettext(message, detail=...)``."""
-        return gettext(self.message_id, detail=self.detail)
+# Why no moment could be read: a message with a ``{detail}`` placeholder (the words).
+MomentError = UserError
 
 
 MomentResult = Moment | MomentError
@@ -206,19 +195,6 @@ _TIME = re.compile(
     r"(?:\s?(?P<mi>\d{2}))?" + _E
 )
 _GAP = re.compile(r"^(?:[\s,]|(?<![a-z])(?:a|vers|le|du|de|pour)(?![a-z]))*$")
-
-
-def normalize(text: str) -> str:
-    """Lower-case, accents and typographic apostrophes removed, same length as ``text``
-    (so that spans found in the result map back to the original)."""
-    out = []
-    for char in text:
-        if char in "’‘`´":
-            out.append("'")
-            continue
-        base = unicodedata.normalize("NFD", char)[0].lower()
-        out.append(base if len(base) == 1 else char)
-    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -438,7 +414,7 @@ def parse_moment(text: str, now: datetime) -> MomentResult:
     min", "le 3 décembre à 18h" ...), aware UTC, or a :class:`MomentError`."""
     if now.tzinfo is None:
         raise ValueError("naive datetime: pass an aware datetime")
-    normalized = normalize(text)
+    normalized = fold(text, keep_positions=True)
     tokens = _find_tokens(normalized)
     if not tokens:
         return MomentError(ERROR_NOT_FOUND, text.strip())
@@ -446,7 +422,7 @@ def parse_moment(text: str, now: datetime) -> MomentResult:
     moment = _moment_from_cluster(text, normalized, cluster, now)
     if isinstance(moment, MomentError):
         matched = text[cluster[0].start : cluster[-1].end].strip()
-        return MomentError(moment.message_id, moment.detail, matched)
+        return MomentError(moment.message_id, moment.detail, moment.values, matched)
     return moment
 
 
@@ -524,7 +500,7 @@ def parse_period(text: str, now: datetime) -> PeriodResult:
     au 3/1", "demain", "cette semaine", "jusqu'au 20", "demain matin" ... (end exclusive)."""
     if now.tzinfo is None:
         raise ValueError("naive datetime: pass an aware datetime")
-    normalized = normalize(text)
+    normalized = fold(text, keep_positions=True)
     today = _today(now)
     match = _PERIOD_RANGE.search(normalized)
     if match:

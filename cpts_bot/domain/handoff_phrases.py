@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.text_normalizer import fold
 
 _PERSON = (
     r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"
@@ -48,14 +48,14 @@ class HandoffRequest:
         return question if self.bare else f"{question} — {self.text.strip()}"
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, apostrophes and hyphens as spaces."""
-    return re.sub(r"['-]", " ", normalize(text)).strip()
+def _spaced(text: str) -> str:
+    """Folded (lower case, no accents), apostrophes and hyphens as spaces."""
+    return re.sub(r"['-]", " ", fold(text, keep_positions=True)).strip()
 
 
 def asks_for_a_person(text: str) -> bool:
     """True when ``text`` asks to talk to a person of the coordination."""
-    folded = fold(text)
+    folded = _spaced(text)
     return any(pattern.search(folded) for pattern in HANDOFF_PATTERNS)
 
 
@@ -63,4 +63,4 @@ def parse_handoff_request(text: str) -> HandoffRequest | None:
     """``text`` as a request for a person of the coordination, or None."""
     if not asks_for_a_person(text):
         return None
-    return HandoffRequest(text, _BARE_REQUEST.match(fold(text)) is not None)
+    return HandoffRequest(text, _BARE_REQUEST.match(_spaced(text)) is not None)

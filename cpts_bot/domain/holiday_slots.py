@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cpts_bot.domain.french_datetime import WEEKDAYS, normalize
+from cpts_bot.domain.french_datetime import WEEKDAYS
 from cpts_bot.domain.public_holidays import HolidayCalendar
+from cpts_bot.domain.text_normalizer import fold
 
 
 class HolidayRule(StrEnum):
@@ -73,7 +74,7 @@ def find_slot_days(text: str) -> FoundDays | None:
     """Days said with their holidays in ``text`` ("dimanches et jours fériés", "DJF",
     "jours fériés", "lundi sauf fériés"); None when no holiday is mentioned (a bare
     weekday is the caller's to read)."""
-    folded = normalize(text)
+    folded = fold(text, keep_positions=True)
     for pattern, rule in ((_EXCEPT, HolidayRule.EXCEPT), (_ALSO, HolidayRule.ALSO)):
         match = pattern.search(folded)
         if match:
@@ -94,7 +95,7 @@ def parse_slot_days(text: str) -> SlotDays | None:
     "férié", "DJF", "lundi sauf fériés"; None when it is none of these."""
     found = find_slot_days(text)
     if found is not None:
-        rest = normalize(text[: found.start] + text[found.end :]).strip(" .,;")
+        rest = fold(text[: found.start] + text[found.end :], keep_positions=True).strip(" .,;")
         return found.days if not rest else None
-    plain = _PLAIN.match(normalize(text))
+    plain = _PLAIN.match(fold(text, keep_positions=True))
     return SlotDays(WEEKDAYS[plain.group("wd")]) if plain else None

@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
-from cpts_bot.domain.french_datetime import normalize
+from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.user_error import UserError
 
 NUMBER_WORDS = {
     "un": 1,
@@ -80,15 +82,25 @@ class RegisterPatient:
 
 
 class RegisterProblem(StrEnum):
-    NO_COMMUNE = "no_commune"
-    NO_AGE = "no_age"
-    BAD_AGE = "bad_age"
-    SEVERAL_COMMUNES = "several_communes"
+    """What a registration lacks, as the message said back ({example}: a commune)."""
+
+    NO_COMMUNE = N_(
+        "Which commune does the patient live in? Write it in the message, e.g. “patient sans "
+        "médecin traitant, 78 ans, ALD, {example}”."
+    )
+    SEVERAL_COMMUNES = N_(
+        "Name one commune only (where the patient lives), e.g. “patient sans médecin "
+        "traitant, 78 ans, ALD, {example}”."
+    )
+    NO_AGE = N_(
+        "How old is the patient? Write it as “78 ans”, e.g. “patient sans médecin traitant, "
+        "78 ans, ALD, {example}”."
+    )
+    BAD_AGE = N_("That age cannot be right: write it as “78 ans”.")
 
 
-@dataclass(frozen=True)
-class RegisterError:
-    problem: RegisterProblem
+# Why a registration cannot be read: ``RegisterError(RegisterProblem.NO_AGE)``.
+RegisterError = UserError
 
 
 @dataclass(frozen=True)
@@ -207,7 +219,7 @@ CRITERIA: tuple[tuple[Priority, re.Pattern[str]], ...] = (
 
 
 def _clean(text: str) -> str:
-    cleaned = normalize(text).strip()
+    cleaned = fold(text, keep_positions=True).strip()
     cleaned = re.sub(r"[!.?…]+$", "", cleaned).strip()
     return re.sub(r"[ \t]+", " ", cleaned)
 
@@ -218,7 +230,7 @@ def _number(word: str) -> int:
 
 def find_priorities(text: str) -> frozenset[Priority]:
     """The priority criteria named in ``text`` ("ALD et plus de 70 ans" -> ALD, AGE)."""
-    folded = normalize(text)
+    folded = fold(text, keep_positions=True)
     return frozenset(priority for priority, pattern in CRITERIA if pattern.search(folded))
 
 
@@ -258,25 +270,25 @@ def parse_gp_command(text: str) -> Command | None:
 
 def is_registration(text: str) -> bool:
     """Does ``text`` start like « patient sans médecin traitant »?"""
-    return _REGISTER.match(normalize(text).strip()) is not None
+    return _REGISTER.match(fold(text, keep_positions=True).strip()) is not None
 
 
 def parse_registration(
-    text: str, gazetteer: Gazetteer, priority_age: int = 70
+    text: str, places: PlaceIndex, priority_age: int = 70
 ) -> RegisterPatient | RegisterError | None:
     """« patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu à la
     pharmacie »: the commune, the age, the priority criteria; None if not a registration."""
-    folded = normalize(text).strip()
+    folded = fold(text, keep_positions=True).strip()
     if not _REGISTER.match(folded):
         return None
     marker = _PRIVATE_MARKER.search(folded)
     public = text.strip()[: marker.start()] if marker else text.strip()
-    communes = gazetteer.find(public)
+    communes = places.find(public)
     if not communes:
         return RegisterError(RegisterProblem.NO_COMMUNE)
     if len(communes) > 1:
         return RegisterError(RegisterProblem.SEVERAL_COMMUNES)
-    age_match = _AGE.search(normalize(public))
+    age_match = _AGE.search(fold(public, keep_positions=True))
     if age_match is None:
         return RegisterError(RegisterProblem.NO_AGE)
     age = int(age_match.group(1))
@@ -312,7 +324,7 @@ _DETAILS = re.compile(
 
 def parse_details(text: str) -> tuple[int, str] | None:
     """« coordonnées 12 : Mme D., 06 12 34 56 78 » -> (12, "Mme D., 06 12 34 56 78")."""
-    match = _DETAILS.match(normalize(text))
+    match = _DETAILS.match(fold(text, keep_positions=True))
     if match is None:
         return None
     rest = text[match.end() :].strip()

@@ -7,12 +7,12 @@ on 1 December for the CPTS), and weeks are ISO weeks of the Paris date.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import median
 
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
 
 UNKNOWN = "?"
@@ -108,11 +108,6 @@ class Month:
         return Month.containing(moment) == self
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def parse_report_month(text: str, today: date) -> Month | None:
     """The month a coordinator asks for: "novembre", "novembre 2025", "2026-11", "11/2026".
 
@@ -120,7 +115,7 @@ def parse_report_month(text: str, today: date) -> Month | None:
     January, "décembre" is last December). An empty text means last month. Returns
     None when the text names no month.
     """
-    folded = _fold(text).strip()
+    folded = fold(text).strip()
     current = Month(today.year, today.month)
     if not folded:
         return current.previous()

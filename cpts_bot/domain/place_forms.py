@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.domain.text_normalizer import singular, strip_accents, term_key
+from cpts_bot.domain.text_normalizer import singular, term_key
 
 
 def _keys(*words: str) -> frozenset[str]:
@@ -38,6 +38,15 @@ GENERIC_WORDS = _keys(
         "tour", "maison", "ferme", "campagne", "jardin", "pre", "rue", "route", "cour", "garde",
         "breuil", "chene", "orme", "vigne", "bourgneuf", "bain", "pont", "gue", "etang",
 )  # fmt: skip
+# Parts of the body and words of care that are also communes (Talon, Bras, Cheville, Menton,
+# Verrue...): "une verrue au talon", "entorse à la cheville" name no place unless typed with
+# a capital after a place word ("à Menton").
+ANATOMY = _keys(
+    "talon", "bras", "cheville", "menton", "colonne", "vue", "tendon", "verrue", "genou",
+    "dos", "main", "pied", "jambe", "hanche", "epaule", "cou", "nuque", "tete", "coude",
+    "poignet", "doigt", "orteil", "dent", "oeil", "peau", "sein", "ventre", "gorge", "oreille",
+)  # fmt: skip
+GENERIC_WORDS = GENERIC_WORDS | ANATOMY
 # Ordinary words that are also the whole name of a commune ("L'Hôpital", "Place", "Ville"):
 # never a commune outside the territory, even typed with a capital ("à l'Hôpital Nord").
 NEVER_ALONE = _keys(
@@ -125,6 +134,29 @@ def short_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
     return forms
 
 
-def folded(text: str) -> str:
-    """Accent- and case-free text, for comparing what was typed with an official name."""
-    return " ".join(_SEPARATORS.split(strip_accents(text).casefold())).strip()
+def name_variants(name: str) -> set[tuple[str, ...]]:
+    key = term_key(name)
+    variants = {key}
+    # "Saint-Genis-Laval" is typed "st genis laval"; "Sainte-Foy" "ste foy".
+    swaps = {"saint": "st", "sainte": "ste", "st": "saint", "ste": "sainte"}
+    if any(word in swaps for word in key):
+        variants.add(tuple(swaps.get(word, word) for word in key))
+    # Without the article: "La Seyne-sur-Mer" -> "seyne sur mer".
+    if len(key) > 1 and key[0] in ("le", "la", "les", "l"):
+        variants.add(key[1:])
+    return variants
+
+
+def arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
+    ordinal = "1e" if number == 1 else f"{number}e"
+    forms: set[tuple[str, ...]] = set()
+    for num in (str(number), ordinal):
+        forms.add((city, num))
+        for word in ("arrondissement", "arr", "arrdt", "arrt"):
+            forms.add((city, num, word))
+            forms.add((num, word))
+    # A bare ordinal ("dans le 8e") names an arrondissement, and "le 8" does in a
+    # city's own words; a bare number does not ("8 patients").
+    forms.add((ordinal,))
+    forms.add(("le", str(number)))
+    return {tuple(term_key(" ".join(form))) for form in forms}

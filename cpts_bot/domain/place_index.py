@@ -1,10 +1,12 @@
-"""Places of the territory: the names people use for each commune, built from the config.
+"""The places of the territory, as every feature reads them: the directory, dispatch
+requests, the rota (chat and file), the médecin-traitant desk and the reports.
 
-Places are not a fixed vocabulary: each CPTS lists its communes (INSEE code, name,
-postal codes, aliases such as a former name, localities such as an island, neighbours).
-From that list this module derives every form a question may use: "Vénissieux",
-"venissieux", "69200", "Lyon 8", "lyon8", "8e", "le 8ème arrondissement",
-"Porquerolles" (a locality of Hyères), "Culoz" (the former name of Culoz-Béon).
+Each CPTS lists its communes in rooms.yaml (INSEE code, name, postal codes, aliases such as
+a former name, localities such as an island, neighbours) and its sectors. The one reader
+of place names is the :class:`PlaceResolver` built from that list and the official list of
+French communes: "Vénissieux", "69200", "Lyon 8", "le 8ème arrondissement", "Porquerolles"
+(a locality of Hyères), "Culoz" (the former name of Culoz-Béon), "St Seb", a sector.
+:class:`PlaceIndex` holds the communes (names, neighbours) and finds places in a text.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cpts_bot.domain.text_normalizer import term_key
+from cpts_bot.domain.place_context import capitalised_words
+from cpts_bot.domain.place_resolver import OUTSIDE, TERRITORY, PlaceMention, PlaceResolver
+from cpts_bot.domain.profession_words import Found
+from cpts_bot.domain.text_normalizer import singular, token_spans
+from cpts_bot.domain.vocabulary_loader import is_vocabulary_term
 
 # INSEE codes of the arrondissements of the three cities that have them.
 _ARRONDISSEMENTS = (
@@ -37,14 +43,14 @@ class PlaceInfo:
 
 @dataclass
 class PlaceIndex:
-    """Every way of naming a commune of the territory -> INSEE codes."""
+    """The territory's communes (by INSEE code) and the one reader of their names."""
 
     places: dict[str, PlaceInfo] = field(default_factory=dict)
-    terms: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     # What the place resolver is built from (see place_resolver.py).
     communes: tuple[object, ...] = ()
     sectors: tuple[object, ...] = ()
     territory_name: str = ""
+    _resolver: PlaceResolver | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -53,47 +59,93 @@ class PlaceIndex:
         """Index ``communes`` (``settings.Commune`` values or anything with the same fields).
 
         ``sectors`` and ``territory_name`` (``settings.Sector`` values, the territory's
-        name) are kept for the place resolver.
+        name) are kept for the place resolver, built on first use.
         """
         communes = tuple(communes)
         index = cls(communes=communes, sectors=tuple(sectors), territory_name=territory_name)
         for commune in communes:
             info = _place_info(commune)
             index.places[info.insee] = info
-            forms = [
-                info.name,
-                *getattr(commune, "aliases", ()),
-                *getattr(commune, "localities", ()),
-            ]
-            for form in forms:
-                for variant in name_variants(form):
-                    index._add(variant, info.insee)
-            for postal in info.postal_codes:
-                index._add((postal,), info.insee)
-            index._add((info.insee,), info.insee)
-            if info.arrondissement is not None:
-                index._add((info.city,), info.insee)  # "Lyon": each arrondissement listed
-                for variant in arrondissement_forms(info.city, info.arrondissement):
-                    index._add(variant, info.insee)
         return index
 
-    def _add(self, key: tuple[str, ...], insee: str) -> None:
-        if key:
-            self.terms[key] = self.terms.get(key, frozenset()) | {insee}
+    @classmethod
+    def from_territory(cls, territory: object) -> PlaceIndex:
+        """From a ``settings.Territory`` (communes, sectors and name)."""
+        return cls.build(
+            getattr(territory, "communes", ()),
+            getattr(territory, "sectors", ()),
+            str(getattr(territory, "name", "") or ""),
+        )
+
+    @property
+    def resolver(self) -> PlaceResolver:
+        """The one reader of place names for this territory (built on first use)."""
+        if self._resolver is None:
+            self._resolver = PlaceResolver.build(self.communes, self.sectors, self.territory_name)
+        return self._resolver
+
+    def find(self, text: str) -> list[Found]:
+        """The territory's communes named in a free text (a dispatch request, a rota line),
+        in order, each once, with the span in ``text`` of the words that named it (and of
+        the preposition before them: "à Hyères"). A sector or a city stands for each of its
+        communes; a commune outside the territory, or a bare number ("le 8"), is none."""
+        spans = token_spans(text)
+        keys = [singular(word) for word, _, _ in spans]
+        consumed = [False] * len(keys)
+        capitals = _capitals(text, len(keys))
+        words = [word for word, _, _ in spans]
+        found: list[Found] = []
+        seen: set[str] = set()
+        for mention in self.resolver.find(keys, consumed, is_vocabulary_term, capitals, words):
+            if not _in_text(mention, keys):
+                continue
+            first = mention.start
+            if first and keys[first - 1] in _PREPOSITIONS:
+                first -= 1
+            start, end = spans[first][1], spans[mention.end - 1][2]
+            for insee in sorted(mention.communes, key=self.name):
+                if insee not in seen:
+                    seen.add(insee)
+                    found.append(Found(insee, start, end))
+        return found
 
     def name(self, insee: str) -> str:
         info = self.places.get(insee)
         return info.name if info else insee
 
     def neighbours(self, insees: Iterable[str]) -> frozenset[str]:
-        """The neighbours of ``insees`` (not including them)."""
+        """The neighbours of ``insees`` (not including them). Neighbourhood goes both
+        ways even when rooms.yaml lists it on one side only."""
         chosen = set(insees)
         result: set[str] = set()
         for insee in chosen:
             info = self.places.get(insee)
             if info:
                 result.update(info.neighbours)
+        result.update(
+            info.insee for info in self.places.values() if chosen & set(info.neighbours)
+        )
         return frozenset(result - chosen)
+
+
+# Said before a place in a request: "à Hyères", "sur Brest", "vers Lyon", "secteur nord".
+_PREPOSITIONS = frozenset({"a", "au", "sur", "vers", "secteur"})
+
+
+def _in_text(mention: PlaceMention, keys: list[str]) -> bool:
+    """A place of the territory named by words: not a commune outside, not the whole
+    territory, and not a bare number or ordinal ("le 8", "8e": a date as often as not)."""
+    if mention.kind in (OUTSIDE, TERRITORY) or not mention.communes:
+        return False
+    named = keys[mention.start : mention.end]
+    return any(word.isalpha() and word != "le" for word in named) or any(
+        len(word) == 5 and word.isdigit() for word in named
+    )
+
+
+def _capitals(text: str, count: int) -> list[bool] | None:
+    capitals = capitalised_words(text)
+    return capitals if len(capitals) == count else None
 
 
 def _place_info(commune: object) -> PlaceInfo:
@@ -112,31 +164,3 @@ def _place_info(commune: object) -> PlaceInfo:
         city=city,
         arrondissement=arrondissement,
     )
-
-
-def name_variants(name: str) -> set[tuple[str, ...]]:
-    key = term_key(name)
-    variants = {key}
-    # "Saint-Genis-Laval" is typed "st genis laval"; "Sainte-Foy" "ste foy".
-    swaps = {"saint": "st", "sainte": "ste", "st": "saint", "ste": "sainte"}
-    if any(word in swaps for word in key):
-        variants.add(tuple(swaps.get(word, word) for word in key))
-    # Without the article: "La Seyne-sur-Mer" -> "seyne sur mer".
-    if len(key) > 1 and key[0] in ("le", "la", "les", "l"):
-        variants.add(key[1:])
-    return variants
-
-
-def arrondissement_forms(city: str, number: int) -> set[tuple[str, ...]]:
-    ordinal = "1e" if number == 1 else f"{number}e"
-    forms: set[tuple[str, ...]] = set()
-    for num in (str(number), ordinal):
-        forms.add((city, num))
-        for word in ("arrondissement", "arr", "arrdt", "arrt"):
-            forms.add((city, num, word))
-            forms.add((num, word))
-    # A bare ordinal ("dans le 8e") names an arrondissement, and "le 8" does in a
-    # city's own words; a bare number does not ("8 patients").
-    forms.add((ordinal,))
-    forms.add(("le", str(number)))
-    return {tuple(term_key(" ".join(form))) for form in forms}

@@ -24,6 +24,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from cpts_bot.domain.department_names import area_names
 from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
 from cpts_bot.domain.place_context import (
     Blocked,
@@ -31,13 +32,14 @@ from cpts_bot.domain.place_context import (
 )
 from cpts_bot.domain.place_forms import (
     CONNECTORS,
+    arrondissement_forms,
     is_never_alone,
     is_ordinary,
+    name_variants,
     saint_variants,
     short_forms,
     significant,
 )
-from cpts_bot.domain.place_index import arrondissement_forms, name_variants
 from cpts_bot.domain.text_normalizer import term_key, tokens
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ POSTAL = "postal"  # a postal code
 CITY = "city"  # a city with arrondissements named without one: its arrondissements here
 SECTOR = "sector"  # a sector declared in rooms.yaml
 TERRITORY = "territory"  # the territory's own name, "la CPTS", "le territoire"
+DEPARTMENT = "department"  # the territory's département or region ("La Réunion", "Corse")
 OUTSIDE = "outside"  # a commune outside the territory
 
 MAX_PLACE_WORDS = 8
@@ -81,6 +84,9 @@ class PlaceMention:
     name: str = ""
     start: int = 0
     end: int = 0
+    # A capitalised word taken for a commune with no place word before it ("pédiatre
+    # Aubagne"): a surname of the directory may be meant instead ("sage-femme Brunet").
+    alone: bool = False
 
 
 def _never(key: tuple[str, ...]) -> bool:
@@ -117,6 +123,7 @@ class PlaceResolver:
         for sector in sectors:
             resolver._sector_forms(sector, levels[4])
         resolver._territory_forms(territory_name, levels[5])
+        resolver._department_forms(levels[5])
         for level in levels:  # a form of a higher level never hides one of a lower level
             for key, mention in level.items():
                 resolver.forms.setdefault(key, mention)
@@ -136,7 +143,9 @@ class PlaceResolver:
         for text in names:
             for key in name_variants(text):
                 _add(levels[0], key, PlaceMention(COMMUNE, name, here))
-        _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
+        if insee not in self.official.by_postal:
+            # People type postal codes: "13001" is Marseille 1er's, not Aix-en-Provence (INSEE).
+            _add(levels[0], (insee,), PlaceMention(COMMUNE, name, here))
         for kind, texts in ((ALIAS, "aliases"), (LOCALITY, "localities")):
             for text in getattr(commune, texts, ()) or ():
                 for key in name_variants(text):
@@ -182,6 +191,19 @@ class PlaceResolver:
         for key in [*_named_group_variants(name), *TERRITORY_WORDS] if name else TERRITORY_WORDS:
             _add(level, key, replace(everything, typed=" ".join(key)))
 
+    def _department_forms(self, level: dict[tuple[str, ...], PlaceMention]) -> None:
+        """The names of the territory's départements and regions: its communes in them."""
+        by_department: dict[str, set[str]] = {}
+        for insee in self.territory:
+            official = self.official.communes.get(insee)
+            if official is not None:
+                by_department.setdefault(official.department, set()).add(insee)
+        for name, codes in area_names().items():
+            communes = frozenset().union(*(by_department.get(code, set()) for code in codes))
+            if communes:
+                for key in name_variants(name):
+                    _add(level, key, PlaceMention(DEPARTMENT, name, communes, name=name))
+
     def _fuzzy_lists(self) -> None:
         kinds = (COMMUNE, ALIAS, LOCALITY, FORMER, SHORT)
         for key, mention in self.forms.items():
@@ -222,6 +244,13 @@ class PlaceResolver:
             mentions.append(mention)
             index = mention.end
         mentions += self._arrondissement_numbers(keys, consumed, mentions)
+        if any(m.kind != DEPARTMENT for m in mentions):
+            # "Le Lamentin (Martinique)": the département only says where the commune is.
+            mentions = [m for m in mentions if m.kind != DEPARTMENT]
+        if any(not _generic_territory(m) for m in mentions):
+            # "sur le territoire de la CPTS du Pays ajaccien", "à Vertou, sur la CPTS": the
+            # place named is the answer, "le territoire" only frames it.
+            mentions = [m for m in mentions if not _generic_territory(m)]
         return _narrowed(keys, _refine_cities(mentions, self.official))
 
     def _longest(self, text: QuestionWords, start: int, listed: bool) -> PlaceMention | None:
@@ -261,7 +290,8 @@ class PlaceResolver:
             # "pédiatre Aubagne": the name exactly as typed ("IDE Pierre" is not Pierres).
             if not (text.standalone(start) and text.typed(start, len(key)) == tokens(name)):
                 return None
-        elif len(words) < 2 and len(words[0]) < 3:
+            return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name, alone=True)
+        if len(words) < 2 and len(words[0]) < 3:
             return None
         return PlaceMention(OUTSIDE, name, outside=(found[0],), name=name)
 
@@ -343,6 +373,10 @@ class PlaceResolver:
         return mentions
 
 
+def _generic_territory(mention: PlaceMention) -> bool:
+    return mention.kind == TERRITORY and tuple(mention.typed.split()) in TERRITORY_WORDS
+
+
 def official_communes() -> FrenchCommunes:
     """The shipped list; without it (a broken install) only the territory is known."""
     try:
@@ -357,6 +391,12 @@ def _usable(form: PlaceMention, text: QuestionWords, start: int, key: tuple[str,
     an ordinary word or a word of the vocabularies needs a place word or a capital."""
     if form.kind == SHORT and text.blocked(key):
         return False
+    if form.kind == DEPARTMENT:
+        # "(Corse)" but not "parle corse"; "dans le Nord" but not "secteur nord"
+        capital = text.capitalised(start, start + len(key))
+        if text.blocked(key) or is_ordinary(key):
+            return capital
+        return capital or text.after_preposition(start)
     if form.kind in (POSTAL, SECTOR, TERRITORY) or key[-1].isdigit():
         return True
     if text.blocked(key) or is_ordinary(key):

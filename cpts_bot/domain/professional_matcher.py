@@ -21,8 +21,10 @@ from cpts_bot.domain.declared_activity_search import (
     DeclaredActivityIndex,
     WantedPhrase,
 )
+from cpts_bot.domain.declared_languages import declared_language_words, with_declared_languages
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
 from cpts_bot.domain.name_lookup import NameIndex, NameMatch
+from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
@@ -142,6 +144,7 @@ class DirectoryIndex:
     names: NameIndex = field(default_factory=NameIndex)
     children: set[int] = field(default_factory=set)  # who sees children
     by_commune_mode: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    language_words: frozenset[str] = frozenset()  # declared languages the vocabulary lacks
 
     @classmethod
     def build(
@@ -156,6 +159,7 @@ class DirectoryIndex:
         vocabulary = vocabulary or load_vocabulary()
         index.declared = DeclaredActivityIndex.build(index.professionals, vocabulary)
         index.names = NameIndex.build(index.professionals)
+        index.language_words = declared_language_words(index.professionals, vocabulary)
         for position, person in enumerate(index.professionals):
             if _sees_children(person, vocabulary):
                 index.children.add(position)
@@ -215,6 +219,7 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> SearchResult:
     """Answer ``query``: ranked matches of page ``query.page``, or a relaxed answer."""
+    query = with_declared_languages(names_over_lone_places(index, query), index.language_words)
     if query.outside_places and not query.places:
         # Only places outside the territory: nobody here, and no widening to the territory.
         return SearchResult(query, (), 0, query.page, page_size)
@@ -423,7 +428,7 @@ def _constrained(
     if everyone and criteria.phrases:
         # Nothing but declared words: no need to list the whole directory first.
         outcome = index.declared.match(criteria.phrases, subject, None)
-        if outcome.used:
+        if outcome.used or outcome.unknown:
             return set(outcome.positions), outcome
     found = _coded(index, criteria, subject)
     if criteria.modes and found:

@@ -51,6 +51,8 @@ _CHILDREN = "children"
 _FOLLOW_UP = "follow_up"
 _MODE = "practice_mode"
 _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
+# A doctor's title ("Dr Moreau, dentiste"): a doctor only when no other profession is said.
+_DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
 _AGE_UNITS = {
     "an": 12,
@@ -179,9 +181,7 @@ class Lexicon:
     def build(cls, vocabulary: Vocabulary, places: PlaceIndex) -> Lexicon:
         """Index ``vocabulary`` and ``places`` (built once per territory)."""
         lexicon = cls(vocabulary, places)
-        lexicon.place_resolver = PlaceResolver.build(
-            places.communes, places.sectors, places.territory_name
-        )
+        lexicon.place_resolver = places.resolver
         profession_keys: dict[tuple[str, ...], str] = {}
         for concept in vocabulary.concepts.values():
             for term in concept.terms:
@@ -271,6 +271,7 @@ class _Reading:
     runs: list[NamedRun] = field(default_factory=list)
     typed: tuple[tuple[str, str], ...] = ()
     places: list[PlaceMention] = field(default_factory=list)
+    title_refs: set[ConceptRef] = field(default_factory=set)  # what "Dr" alone would mean
 
 
 def parse_query(
@@ -351,7 +352,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
             refs = lexicon.terms.get(key)
             if refs and not any(consumed[index : index + size]):
                 refs = _leading_follow_up(refs, index, len(keys))
-                _take(reading, refs, " ".join(words[index : index + size]))
+                if size == 1 and keys[index] in _DOCTOR_TITLES:
+                    reading.title_refs |= refs
+                else:
+                    _take(reading, refs, " ".join(words[index : index + size]))
                 if (index and words[index - 1] in _NEGATIONS) or words[index - 2 : index - 1] == [
                     "pas"
                 ]:
@@ -372,8 +376,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     if resolver is not None:
         stop = lexicon.vocabulary.stopwords
         reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
-    _fuzzy(reading, lexicon, keys, consumed, codes)
+    _fuzzy(reading, lexicon, keys, consumed, codes, specialty_at)
     _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
+    if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in reading.refs):
+        _take(reading, frozenset(reading.title_refs), "")
     for mention in reading.places:
         reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age
@@ -476,11 +482,15 @@ def _take_fuzzy(
     typed: str,
     positions: range,
     codes: dict[int, frozenset[str]],
+    specialty_at: dict[ConceptRef, range] | None = None,
 ) -> None:
     """A close spelling of an activity term ("péritonéale" ~ "périnéale", "autiste" ~
-    "autisme") is only a hint: the word itself is searched in the declared activities."""
+    "autisme") is only a hint: the word itself is searched in the declared activities.
+    A specialty so found is noted like an exact one (``specialty_at``)."""
     activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ACTIVITY)
     _take(reading, frozenset(ref for ref in refs if ref.kind != ACTIVITY), typed)
+    if specialty_at is not None and len(refs) == 1 and next(iter(refs)).kind == SPECIALTY:
+        specialty_at.setdefault(next(iter(refs)), positions)
     if activity:
         for position in positions:
             codes[position] = activity
@@ -492,7 +502,10 @@ def _fuzzy(
     keys: list[str],
     consumed: list[bool],
     codes: dict[int, frozenset[str]],
+    specialty_at: dict[ConceptRef, range],
 ) -> None:
+    """Misspelt terms; a specialty found so is noted like an exact one (with another
+    profession named, "kiné rééducation neurologique" is no neurologist)."""
     stop = lexicon.vocabulary.stopwords
     index = 0
     while index < len(keys):
@@ -528,9 +541,8 @@ def _fuzzy(
             if best is not None and best[0].endswith(word) and not best[0].startswith(word):
                 best = None  # "consultation" is not a misspelt "teleconsultation"
             if best is not None:
-                _take_fuzzy(
-                    reading, lexicon.terms[(best[0],)], word, range(index, index + 1), codes
-                )
+                refs = lexicon.terms[(best[0],)]
+                _take_fuzzy(reading, refs, word, range(index, index + 1), codes, specialty_at)
                 consumed[index] = True
         index += 1
 

@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, find_profession
 from cpts_bot.domain.french_datetime import (
     ERROR_INVALID_TIME,
     ERROR_NOT_FOUND,
@@ -31,13 +30,16 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     Period,
     local_to_utc,
-    normalize,
     parse_moment,
     parse_period,
 )
 from cpts_bot.domain.holiday_slots import HolidayRule, find_slot_days
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
+from cpts_bot.domain.user_error import UserError
 
 
 class RotaCommandKind(StrEnum):
@@ -105,12 +107,8 @@ _ANY_WEEKDAY = re.compile(r"(?<![a-z])(?:" + "|".join(WEEKDAYS) + r")s?(?![a-z])
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
 
-@dataclass(frozen=True)
-class RotaError:
-    """Why a rota command cannot be read: a translatable message id and its values."""
-
-    message_id: str
-    values: tuple[tuple[str, str], ...] = ()
+# Why a rota command cannot be read.
+RotaError = UserError
 
 
 ERROR_NEED_TIMES = N_("Give the hours, e.g. “20h-8h”.")
@@ -138,12 +136,12 @@ def _time_range(text: str) -> tuple[time, time, re.Match[str]] | MomentError | N
 def parse_rota_command(
     text: str,
     now: datetime,
-    gazetteer: Gazetteer,
+    places: PlaceIndex,
     calendar: HolidayCalendar = GENERAL_CALENDAR,
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
     text is not about the rota (``calendar``: the territory's public holidays)."""
-    normalized = re.sub(r"\s+", " ", normalize(text).strip())
+    normalized = re.sub(r"\s+", " ", fold(text, keep_positions=True).strip())
     normalized = re.sub(r"\s*[?!.]+$", "", normalized)
     cancel = _CANCEL_LEAVE.match(normalized)
     if cancel:
@@ -169,12 +167,12 @@ def parse_rota_command(
         rest = setting.group("rest")
         if setting.group("what").startswith(("conge", "absence")):
             return _leave(rest, now, user.group(0))
-        return _shift(rest, now, gazetteer, user.group(0))
+        return _shift(rest, now, places, user.group(0))
     if _LEAVE_START.match(normalized) and not _DUTY_WORDS.search(normalized):
         # Only a message that starts by saying so: "le patient était absent" is not leave.
         return _leave(text, now, None)
     if _DUTY_WORDS.search(normalized) and "@" not in normalized:
-        return _query(text, now, gazetteer, calendar)
+        return _query(text, now, places, calendar)
     return None
 
 
@@ -188,10 +186,10 @@ def _leave(text: str, now: datetime, user_id: str | None) -> RotaCommand | Momen
 
 
 def _query(
-    text: str, now: datetime, gazetteer: Gazetteer, calendar: HolidayCalendar
+    text: str, now: datetime, places: PlaceIndex, calendar: HolidayCalendar
 ) -> RotaCommand | MomentError:
     profession = find_profession(text)
-    communes = tuple(found.code for found in gazetteer.find(text))
+    communes = tuple(found.code for found in places.find(text))
     moment = parse_moment(text, now)
     period = None
     if isinstance(moment, MomentError):
@@ -231,13 +229,13 @@ def _next_holiday(text: str, now: datetime, calendar: HolidayCalendar) -> Period
 
 
 def _shift(
-    text: str, now: datetime, gazetteer: Gazetteer, user_id: str
+    text: str, now: datetime, places: PlaceIndex, user_id: str
 ) -> RotaCommand | RotaError | MomentError:
     profession = find_profession(text)
     if profession is None:
         return RotaError(ERROR_NEED_PROFESSION)
-    communes = tuple(found.code for found in gazetteer.find(text))
-    normalized = normalize(text)
+    communes = tuple(found.code for found in places.find(text))
+    normalized = fold(text, keep_positions=True)
     hours = _time_range(normalized)
     if isinstance(hours, MomentError):
         return hours

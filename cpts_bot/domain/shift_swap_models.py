@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cpts_bot.domain.duty_rota import Duty, Rota, duties_between, on_leave_during
-from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.shift_swap_state_machine import SwapState
+from cpts_bot.domain.text_normalizer import fold
 
 PRECISION_TIME = "time"  # "ma garde du 24/12 20h": the duty at (or over) that hour
 PRECISION_DAY = "day"  # "ma garde du 24/12", "samedi": the duty starting that day
@@ -136,7 +136,7 @@ def default_deadline(start: datetime, now: datetime, delay: timedelta | None) ->
 
 
 def _name_words(text: str) -> list[str]:
-    return [word for word in re.split(r"[^a-z0-9]+", normalize(text)) if word]
+    return [word for word in re.split(r"[^a-z0-9]+", fold(text, keep_positions=True)) if word]
 
 
 def match_name(typed: str, names: dict[str, str]) -> list[str]:

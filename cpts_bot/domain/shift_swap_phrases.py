@@ -21,7 +21,6 @@ from cpts_bot.domain.french_datetime import (
     PRECISION_EXACT,
     MomentError,
     Period,
-    normalize,
     parse_moment,
     parse_period,
 )
@@ -31,6 +30,7 @@ from cpts_bot.domain.shift_swap_models import (
     PRECISION_TIME,
     SwapWhen,
 )
+from cpts_bot.domain.text_normalizer import fold
 
 ERROR_NEED_DATE = N_("Which duty? Give its date, e.g. “ma garde du 24/12” or “samedi nuit”.")
 ERROR_OVERRIDE_FORM = N_(
@@ -140,14 +140,14 @@ _ENGLISH = re.compile(r"(?<![a-z])(" + "|".join(_ENGLISH_WORDS) + r")(?![a-z])")
 
 
 def _clean(text: str) -> str:
-    folded = re.sub(r"\s+", " ", normalize(text).strip())
+    folded = re.sub(r"\s+", " ", fold(text, keep_positions=True).strip())
     return re.sub(r"\s*[?!.]+$", "", folded)
 
 
 def read_when(text: str, now: datetime) -> SwapWhen | MomentError | None:
     """The duty time ``text`` names ("24/12", "samedi nuit", "demain 20h", "tomorrow
     night"), or None when it names none."""
-    french = _ENGLISH.sub(lambda m: _ENGLISH_WORDS[m.group(1)], normalize(text))
+    french = _ENGLISH.sub(lambda m: _ENGLISH_WORDS[m.group(1)], fold(text, keep_positions=True))
     moment = parse_moment(french, now)
     if isinstance(moment, MomentError):
         return None if moment.message_id.startswith("No date") else moment
@@ -191,7 +191,7 @@ def _override(
         return SwapPhraseError(ERROR_OVERRIDE_FORM)
     if isinstance(when, MomentError):
         return when
-    if normalize(who) == normalize(whom):
+    if fold(who, keep_positions=True) == fold(whom, keep_positions=True):
         return SwapPhraseError(ERROR_OVERRIDE_SAME)
     return SwapOverride(who, whom, when)
 

@@ -33,9 +33,35 @@ _ORDINAL = re.compile(r"^(\d{1,2})(?:e|eme|ieme|em|er|ere|nd|nde|d)$")
 _ORDINAL_SPLIT = re.compile(r"^(\d{1,2})\s+(?:e|eme|ieme|er|ere)$")
 
 
-def strip_accents(text: str) -> str:
-    """Remove diacritics ("é" -> "e", "ᵉ" -> "e") and expand ligatures ("œ" -> "oe")."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def fold(text: str, *, keep_positions: bool = False) -> str:
+    """The one folding of the bot: lower case, no diacritics, typographic apostrophes as
+    "'" ("Kiné d’Hyères" -> "kine d'hyeres").
+
+    By default ligatures and compatibility forms are expanded ("Œdème" -> "oedeme",
+    "8ᵉ" -> "8e", "ＫＩＮÉ" -> "kine"). With ``keep_positions`` the result has one
+    character for each character of ``text`` (a character that would become several
+    keeps its first one, "œ" -> "o"), so spans found in it map back to ``text``.
+    """
+    if keep_positions:
+        return "".join(_fold_char(char) for char in text)
+    plain = _strip_accents(text.casefold().translate(_SPECIAL_LETTERS)).casefold()
+    return plain.translate(_APOSTROPHES)
+
+
+def _fold_char(char: str) -> str:
+    lowered = char.lower()
+    if len(lowered) != 1:
+        lowered = char
+    lowered = lowered.translate(_APOSTROPHES).translate(_SPECIAL_LETTERS)[:1]
+    base = unicodedata.normalize("NFKD", lowered)[:1] or lowered
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -50,12 +76,58 @@ def tokens(text: str) -> list[str]:
     Ordinals take one form ("8ème", "8eme", "8ᵉ", "8 ème" -> "8e"); digits are kept;
     digits glued to letters are split ("lyon8" -> "lyon", "8"), except ordinals.
     """
-    plain = strip_accents(text.casefold()).casefold()
+    plain = fold(text)
     raw = [word for word in _NON_WORD.split(plain) if word]
     result: list[str] = []
     for word in raw:
         result.extend(_split_word(word))
     return _join_split_ordinals(result)
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as :func:`tokens` reads them, each with where it was typed
+    (``text[start:end]``), so that a caller can blank out what it understood."""
+    folded = fold(text, keep_positions=True)
+    spans: list[tuple[str, int, int]] = []
+    for raw in re.finditer(r"[a-z0-9]+", folded):
+        if raw.group(0).isalpha():
+            # The full folding of what was typed ("cœur" -> "coeur"), one word.
+            typed = text[raw.start() : raw.end()]
+            spans.extend((word, raw.start(), raw.end()) for word in tokens(typed)[:1])
+            continue
+        for part in _word_parts(raw.group(0)):
+            spans.append((part[0], raw.start() + part[1], raw.start() + part[2]))
+    joined: list[tuple[str, int, int]] = []
+    for word, start, end in spans:
+        if (
+            joined
+            and joined[-1][0].isdigit()
+            and len(joined[-1][0]) <= 2
+            and _ORDINAL_SPLIT.match(f"{joined[-1][0]} {word}")
+        ):
+            joined[-1] = (joined[-1][0] + "e", joined[-1][1], end)
+        else:
+            joined.append((word, start, end))
+    return joined
+
+
+def _word_parts(word: str) -> list[tuple[str, int, int]]:
+    """:func:`_split_word` with each part's span in ``word``."""
+    if _ORDINAL.match(word) or word.isdigit():
+        return [(_split_word(word)[0], 0, len(word))]
+    parts = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z]+|\d+", word)]
+    out: list[tuple[str, int, int]] = []
+    index = 0
+    while index < len(parts):
+        part, start, end = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if part.isdigit() and following and _ORDINAL.match(part + following[0]):
+            out.append((part + "e", start, following[2]))
+            index += 2
+            continue
+        out.append((part, start, end))
+        index += 1
+    return out
 
 
 def _split_word(word: str) -> list[str]:

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 from cpts_bot.domain.declared_activity_search import WantedPhrase
 from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.dispatch_vocabulary import profession_code
-from cpts_bot.domain.french_datetime import normalize
 from cpts_bot.domain.name_lookup import NameIndex
-from cpts_bot.domain.text_normalizer import tokens
+from cpts_bot.domain.profession_words import profession_code
+from cpts_bot.domain.text_normalizer import fold, tokens
 from cpts_bot.domain.wanted_words import NamedRun
 
 _KEYWORD = re.compile(r"(?<![a-z])(?:habituel(?:le)?|referente?)s?(?![a-z])")
@@ -76,7 +75,7 @@ def _profession_before(prefix: str) -> tuple[str, int] | None:
 
 def find_usual_mention(text: str) -> UsualMention | None:
     """The usual professional named in ``text``, or None."""
-    folded = normalize(text)
+    folded = fold(text, keep_positions=True)
     for keyword in _KEYWORD.finditer(folded):
         found = _profession_before(folded[: keyword.start()])
         if found is None:
@@ -95,7 +94,7 @@ def find_usual_mention(text: str) -> UsualMention | None:
 
 def says_nobody(text: str) -> bool:
     """« personne », « aucun »: the request has no usual professional after all."""
-    return re.sub(r"[!.\s]+$", "", normalize(text).strip()) in NOBODY_WORDS
+    return re.sub(r"[!.\s]+$", "", fold(text, keep_positions=True).strip()) in NOBODY_WORDS
 
 
 def resolve_usual(typed: str, candidates: Sequence[Professional]) -> tuple[Professional, ...]:

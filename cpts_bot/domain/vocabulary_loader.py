@@ -55,6 +55,10 @@ class Concept:
     labels: dict[str, str]
     plurals: dict[str, str]
     terms: tuple[str, ...]
+    # The name used in dispatch, rota and report lines (« IDE »), when it differs.
+    shorts: dict[str, str] = field(default_factory=dict)
+    # A specialty whose words name its profession in a request (« un MG »).
+    names_profession: bool = False
     professions: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     children: bool = False
@@ -64,9 +68,12 @@ class Concept:
     def ref(self) -> ConceptRef:
         return ConceptRef(self.kind, self.code)
 
-    def label(self, language: str, plural: bool = False) -> str:
-        """The name of the concept in ``language`` (French if missing)."""
+    def label(self, language: str, plural: bool = False, short: bool = False) -> str:
+        """The name of the concept in ``language`` (French if missing); ``short``: the
+        name dispatch, rota and report lines use (« IDE » rather than « infirmier »)."""
         labels = self.plurals if plural and self.plurals else self.labels
+        if short and self.shorts:
+            labels = self.shorts
         return labels.get(language) or labels.get("fr") or self.code
 
 
@@ -130,6 +137,8 @@ def _concept(kind: str, raw: dict[str, Any]) -> Concept:
         code=code,
         labels=_labels(raw, "label"),
         plurals=_labels(raw, "plural"),
+        shorts=_labels(raw, "short"),
+        names_profession=bool(raw.get("names_profession", False)),
         terms=tuple(str(term) for term in raw.get("terms") or ()),
         professions=tuple(str(code) for code in professions),
         codes=tuple(str(code) for code in raw.get("codes") or ()),
@@ -148,66 +157,69 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
 def load_vocabulary_from(folder: Path) -> Vocabulary:
     """Read and check the vocabulary files in ``folder``."""
     professions = _read(folder, "professions.yaml")
-    activities = _read(folder, "activities.yaml")
     modalities = _read(folder, "modalities.yaml")
-    structures = _read(folder, "structures.yaml")
-    languages = _read(folder, "languages.yaml")
     grammar = _read(folder, "grammar.yaml")
-    concepts: dict[ConceptRef, Concept] = {}
-    sections = [
-        (PROFESSION, professions.get("professions")),
-        (SPECIALTY, professions.get("specialties")),
-        (ACTIVITY, activities.get("activities")),
-        (MODALITY, modalities.get("modalities")),
-        (STRUCTURE, structures.get("structure_types")),
-        (LANGUAGE, languages.get("languages")),
-    ]
-    for kind, items in sections:
-        for raw in items or ():
-            concept = _concept(kind, raw)
-            if concept.ref in concepts:
-                raise ValueError(f"{concept.ref} defined twice")
-            concepts[concept.ref] = concept
-    for concept in concepts.values():
-        if concept.kind == MODALITY:
-            Modality(concept.code)  # raises on a modality the models do not know
-    phrases = {
-        str(term): tuple(ConceptRef.parse(str(ref)) for ref in refs)
-        for term, refs in (modalities.get("phrases") or {}).items()
-    }
-    ambiguous = {
-        str(term): tuple(ConceptRef.parse(str(ref)) for ref in refs)
-        for term, refs in (professions.get("ambiguous") or {}).items()
-    }
+    concepts = _concepts(
+        [
+            (PROFESSION, professions.get("professions")),
+            (SPECIALTY, professions.get("specialties")),
+            (ACTIVITY, _read(folder, "activities.yaml").get("activities")),
+            (MODALITY, modalities.get("modalities")),
+            (STRUCTURE, _read(folder, "structures.yaml").get("structure_types")),
+            (LANGUAGE, _read(folder, "languages.yaml").get("languages")),
+        ]
+    )
+    phrases = _refs_by_word(modalities.get("phrases"))
+    ambiguous = _refs_by_word(professions.get("ambiguous"))
     for refs in [*phrases.values(), *ambiguous.values()] + [
         concept.related for concept in concepts.values()
     ]:
         for ref in refs:
             if ref not in concepts:
                 raise ValueError(f"unknown concept {ref}")
-    intents = {
-        str(name): tuple(str(term) for term in terms)
-        for name, terms in (grammar.get("intents") or {}).items()
-    }
-    stopwords = frozenset(
-        " ".join(term_key(str(word))) for word in grammar.get("stopwords") or ()
-    ) | frozenset(singular(str(word)) for word in grammar.get("stopwords") or ())
+    stopwords = grammar.get("stopwords") or ()
     return Vocabulary(
         concepts=concepts,
         phrases=phrases,
         ambiguous=ambiguous,
-        intents=intents,
-        children_words=tuple(str(word) for word in grammar.get("children") or ()),
-        follow_up_words=tuple(str(word) for word in grammar.get("follow_up") or ()),
-        stopwords=stopwords,
+        intents=_words_by_name(grammar.get("intents")),
+        children_words=_words(grammar.get("children")),
+        follow_up_words=_words(grammar.get("follow_up")),
+        stopwords=frozenset(" ".join(term_key(str(word))) for word in stopwords)
+        | frozenset(singular(str(word)) for word in stopwords),
         synonyms=synonym_groups(_read(folder, "synonyms.yaml").get("synonyms"), "synonyms.yaml"),
-        practice_modes={
-            str(code): tuple(str(word) for word in words)
-            for code, words in (grammar.get("practice_modes") or {}).items()
-        },
-        contact_words=tuple(str(word) for word in grammar.get("contact_words") or ()),
-        name_titles=tuple(str(word) for word in grammar.get("name_titles") or ()),
+        practice_modes=_words_by_name(grammar.get("practice_modes")),
+        contact_words=_words(grammar.get("contact_words")),
+        name_titles=_words(grammar.get("name_titles")),
     )
+
+
+def _concepts(sections: list[tuple[str, Any]]) -> dict[ConceptRef, Concept]:
+    concepts: dict[ConceptRef, Concept] = {}
+    for kind, items in sections:
+        for raw in items or ():
+            concept = _concept(kind, raw)
+            if concept.ref in concepts:
+                raise ValueError(f"{concept.ref} defined twice")
+            if kind == MODALITY:
+                Modality(concept.code)  # raises on a modality the models do not know
+            concepts[concept.ref] = concept
+    return concepts
+
+
+def _refs_by_word(raw: Any) -> dict[str, tuple[ConceptRef, ...]]:
+    return {
+        str(term): tuple(ConceptRef.parse(str(ref)) for ref in refs)
+        for term, refs in (raw or {}).items()
+    }
+
+
+def _words(raw: Any) -> tuple[str, ...]:
+    return tuple(str(word) for word in raw or ())
+
+
+def _words_by_name(raw: Any) -> dict[str, tuple[str, ...]]:
+    return {str(name): _words(words) for name, words in (raw or {}).items()}
 
 
 def synonym_groups(raw: Any, source: str) -> tuple[tuple[str, ...], ...]:
@@ -224,3 +236,18 @@ def synonym_groups(raw: Any, source: str) -> tuple[tuple[str, ...], ...]:
 def load_vocabulary() -> Vocabulary:
     """The vocabulary shipped with the bot (read once)."""
     return load_vocabulary_from(VOCABULARY_DIR)
+
+
+@cache
+def _shipped_term_keys() -> frozenset[tuple[str, ...]]:
+    vocabulary = load_vocabulary()
+    keys = {term_key(term) for concept in vocabulary.concepts.values() for term in concept.terms}
+    keys |= {term_key(word) for word in [*vocabulary.phrases, *vocabulary.ambiguous]}
+    keys |= {(word,) for word in vocabulary.stopwords if " " not in word}
+    return frozenset(keys)
+
+
+def is_vocabulary_term(key: tuple[str, ...]) -> bool:
+    """Whether ``key`` (a :func:`term_key`) is a word of the shipped vocabularies or a
+    common word: never read as a short form of a commune or a commune outside."""
+    return key in _shipped_term_keys()

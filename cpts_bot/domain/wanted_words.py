@@ -23,7 +23,9 @@ PATIENT_WINDOW = 4
 _PATIENT_WORDS = frozenset(
     {"patient", "patiente", "patients", "patientes", "mon", "ma", "pour", "chez"}
 )
-_BREAKS = re.compile(r"[,;:?!()\[\]\n/+|]+")
+# A slash between two letters joins a name ("K/DOUNA", a Réunion surname); elsewhere
+# ("kiné / IDE", "10/12") it cuts the clause.
+_BREAKS = re.compile(r"(?:[,;:?!()\[\]\n+|]|(?<![^\W\d_])/|/(?![^\W\d_]))+")
 
 
 @dataclass(frozen=True)

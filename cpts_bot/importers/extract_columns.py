@@ -8,10 +8,10 @@ Public copies of the extract differ in the case, accents and wording of a few la
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from cpts_bot.domain.errors import InputFileError
+from cpts_bot.domain.text_normalizer import fold
 
 _FILLER_WORDS = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
 
@@ -22,8 +22,7 @@ class ExtractFormatError(InputFileError):
 
 def normalize_label(label: str) -> str:
     """Case, accents, punctuation and filler words removed: ``"code commune coord structure"``."""
-    decomposed = unicodedata.normalize("NFKD", label.strip().lstrip("\ufeff"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    plain = fold(label.strip().lstrip("\ufeff"))
     words = re.sub(r"[^a-z0-9]+", " ", plain).split()
     return " ".join(word for word in words if word not in _FILLER_WORDS)
 

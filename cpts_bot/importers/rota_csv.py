@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_code
 from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
 from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc, normalize
+from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc
 from cpts_bot.domain.holiday_slots import SlotDays, parse_slot_days
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import profession_code
+from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
     RowError,
@@ -112,7 +114,7 @@ def _optional_date(text: str, column: str) -> date | None:
 
 
 def _weekday(text: str) -> SlotDays:
-    key = normalize(text.strip()).rstrip("s")
+    key = fold(text.strip(), keep_positions=True).rstrip("s")
     if key in WEEKDAYS:
         return SlotDays(WEEKDAYS[key])
     if key.isdigit() and 1 <= int(key) <= 7:
@@ -126,26 +128,26 @@ def _weekday(text: str) -> SlotDays:
     )
 
 
-def _communes(text: str, gazetteer: Gazetteer) -> frozenset[str]:
+def _communes(text: str, places: PlaceIndex) -> frozenset[str]:
     codes = set()
     for part in re.split(r"[|;]", text):
         part = part.strip()
         if not part:
             continue
-        if part in gazetteer.places:
+        if part in places.places:
             codes.add(part)
             continue
-        found = gazetteer.find(part)
+        found = places.find(part)
         if not found:
             raise RowError(f"communes: {part!r} is not a commune of the territory")
-        codes.add(found[0].code)
+        codes.update(place.code for place in found)
     return frozenset(codes)
 
 
-def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> None:
+def _parse_line(row: dict[str, str], places: PlaceIndex, into: RotaFile) -> None:
     """Check every column of one line; raise one RowError listing all its problems."""
     problems = RowProblems()
-    kind = TYPES.get(normalize(row.get("type", "").strip()))
+    kind = TYPES.get(fold(row.get("type", "").strip(), keep_positions=True))
     if kind is None:
         problems.add(f"type: {row.get('type', '')!r} is not hebdo, garde or conge")
     user = row.get("matrix_id", "").strip()
@@ -162,7 +164,7 @@ def _parse_line(row: dict[str, str], gazetteer: Gazetteer, into: RotaFile) -> No
     profession = profession_code(row.get("profession", ""))
     if profession is None:
         problems.add(f"profession: {row.get('profession', '')!r} is not a known profession")
-    communes = problems.check(lambda: _communes(row.get("communes", ""), gazetteer), frozenset())
+    communes = problems.check(lambda: _communes(row.get("communes", ""), places), frozenset())
     start = problems.check(lambda: _time(row.get("start", ""), "start"), time())
     end = problems.check(lambda: _time(row.get("end", ""), "end"), time())
     if kind == "weekly":
@@ -206,13 +208,13 @@ def _leave(row: dict[str, str], user: str, problems: RowProblems) -> Leave | Non
     return Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
 
 
-def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
+def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
     """Read the whole file; raise :class:`RotaCsvError` listing every problem."""
     text = text.lstrip("\ufeff")
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [normalize(name or "").strip() for name in (reader.fieldnames or [])]
+    header = [fold(name or "", keep_positions=True).strip() for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise RotaCsvError(
@@ -227,11 +229,11 @@ def parse_rota_csv(text: str, gazetteer: Gazetteer) -> RotaFile:
     result = RotaFile()
     problems = []
     for line_number, raw in enumerate(reader, start=2):
-        row = {normalize(key or "").strip(): (value or "") for key, value in raw.items()}
+        row = {fold(key or "", keep_positions=True).strip(): (value or "") for key, value in raw.items()}
         if not any(value.strip() for value in row.values()):
             continue
         try:
-            _parse_line(row, gazetteer, result)
+            _parse_line(row, places, result)
         except ValueError as error:
             problems.append(f"line {line_number}: {error}")
     if problems:
@@ -255,12 +257,12 @@ def read_rota_text(path: Path) -> str:
 
 
 async def import_rota_csv(
-    database: Database, path: Path, gazetteer: Gazetteer, now: datetime
+    database: Database, path: Path, places: PlaceIndex, now: datetime
 ) -> ImportCounts:
     """Parse ``path`` and, if it is valid, replace the previously imported rota with it."""
     # A rota file is small; read it off the event loop all the same.
     text = await asyncio.to_thread(read_rota_text, path)
-    parsed = parse_rota_csv(text, gazetteer)
+    parsed = parse_rota_csv(text, places)
     async with database.transaction() as db:
         return await replace_imported(
             db, parsed.slots, parsed.shifts, parsed.leaves, IMPORTED_BY, now
@@ -289,10 +291,10 @@ def run_import_rota(args: argparse.Namespace) -> int:
         config = load_rooms_config(settings.rooms_file)
     except ConfigError as error:
         return nothing_imported(f"cannot read the territory's communes:\n{error}")
-    gazetteer = Gazetteer.from_territory(config.territory)
+    places = PlaceIndex.from_territory(config.territory)
     try:
         if args.check:
-            parsed = parse_rota_csv(read_rota_text(args.file), gazetteer)
+            parsed = parse_rota_csv(read_rota_text(args.file), places)
             print(
                 f"{args.file.name} is valid: {len(parsed.slots)} weekly slot(s),"
                 f" {len(parsed.shifts)} shift(s), {len(parsed.leaves)} leave period(s)"
@@ -302,7 +304,7 @@ def run_import_rota(args: argparse.Namespace) -> int:
         async def run() -> ImportCounts:
             database = await Database.open(settings.database_path)
             try:
-                return await import_rota_csv(database, args.file, gazetteer, datetime.now(UTC))
+                return await import_rota_csv(database, args.file, places, datetime.now(UTC))
             finally:
                 await database.close()
 

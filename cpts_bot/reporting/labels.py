@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_vocabulary import PROFESSIONS
+from cpts_bot.domain.profession_words import profession_label as short_label
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 
@@ -60,6 +60,5 @@ def profession_label(code: str, translator: Translator) -> str:
     if code == "?":
         return value_label(code, translator)
     return ", ".join(
-        translator.gettext(PROFESSIONS[part][0]) if part in PROFESSIONS else part
-        for part in code.split(",")
+        short_label(part, translator.language) for part in code.split(",")
     )

@@ -8,7 +8,6 @@ import csv
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from openpyxl import Workbook
 
 from cpts_bot.domain.medecin_traitant_figures import (
@@ -34,8 +33,7 @@ def priority_label(key: str, translator: Translator) -> str:
 def _days(value: float | None, translator: Translator) -> str:
     if value is None:
         return "—"
-    locale = "fr_FR" if translator.language == "fr" else "en_GB"
-    return format_decimal(round(value, 1), format="0.#", locale=locale)
+    return translator.format_number(round(value, 1), "0.#")
 
 
 def _rows(rows: Sequence[BreakdownRow], label: Callable[[str], str], translator: Translator) -> str:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import aiosqlite
-from babel.dates import format_date, format_timedelta
-from babel.numbers import format_decimal, format_percent
 
 from cpts_bot.domain.duty_rota import on_duty_during
 from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
@@ -29,7 +27,6 @@ from cpts_bot.reporting.rest_days_report import render_rest_day_lines
 from cpts_bot.storage import medecin_traitant_repository, report_repository, rota_repository
 from cpts_bot.storage.tracking_repository import requests_between
 
-BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 LIST_LIMIT = 5
 
 
@@ -44,23 +41,18 @@ class MonthlyReport:
     stats: MonthlyStats
 
 
-def _locale(translator: Translator) -> str:
-    return BABEL_LOCALES.get(translator.language, "fr_FR")
-
-
 def format_duration(milliseconds: float | None, translator: Translator) -> str:
     """A response time for people: "2,5 s", "4 minutes", "2 heures"."""
     if milliseconds is None:
         return "—"
-    locale = _locale(translator)
     seconds = milliseconds / 1000
     if seconds < 60:
-        return f"{format_decimal(round(seconds, 1), format='0.#', locale=locale)} s"
-    return format_timedelta(timedelta(seconds=seconds), locale=locale, threshold=1.5)
+        return f"{translator.format_number(round(seconds, 1), '0.#')} s"
+    return translator.format_duration(timedelta(seconds=seconds))
 
 
 def _number(value: int, translator: Translator) -> str:
-    return format_decimal(value, locale=_locale(translator))
+    return translator.format_number(value)
 
 
 def _listing(items: list[tuple[str, int]], translator: Translator) -> str:
@@ -79,10 +71,7 @@ def render_lines(
     their names in ``commune_names`` (INSEE code -> name) when given."""
     names = commune_names or {}
     _ = translator.gettext
-    locale = _locale(translator)
-    month_name = format_date(
-        date(stats.month.year, stats.month.month, 1), "MMMM yyyy", locale=locale
-    )
+    month_name = translator.format_date(date(stats.month.year, stats.month.month, 1), "MMMM yyyy")
     title = _("Report for {month}", month=month_name)
     lines: list[str] = []
     lines.append(
@@ -170,9 +159,7 @@ def render_lines(
             lines.append(
                 _(
                     "Alerts acknowledged: {rate}",
-                    rate=format_percent(
-                        stats.acknowledgement_rate, format="#,##0 %", locale=locale
-                    ),
+                    rate=translator.format_percent(stats.acknowledgement_rate),
                 )
             )
     if not stats.total_requests and not stats.alerts_total:

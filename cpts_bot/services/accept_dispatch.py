@@ -191,7 +191,7 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
         _("Dispatch no. {id} is yours. Thank you!", id=dispatch.id),
         profession_name(dispatch.profession, translator)
         + " — "
-        + place_names(dispatch.all_communes, deps.gazetteer, translator)
+        + place_names(dispatch.all_communes, deps.places, translator)
         + " — "
         + format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
         dispatch.what,

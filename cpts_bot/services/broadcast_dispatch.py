@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import RequestFields
-from cpts_bot.domain.dispatch_vocabulary import profession_code
 from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.profession_words import profession_code
 from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import (
@@ -147,7 +147,7 @@ def broadcast_text(
         + " — "
         + profession_name(dispatch.profession, translator)
         + " — "
-        + place_names(dispatch.all_communes, deps.gazetteer, translator),
+        + place_names(dispatch.all_communes, deps.places, translator),
         format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
         + " : "
         + dispatch.what,

@@ -12,12 +12,12 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 
 import aiosqlite
-from babel.dates import format_datetime
 
 from cpts_bot.domain.directory_models import Professional
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer, profession_label
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.profession_words import profession_label
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
@@ -71,8 +71,12 @@ class DispatchDeps:
         return policy_from_config(self.config)
 
     @property
-    def gazetteer(self) -> Gazetteer:
-        return gazetteer_for(self.config)
+    def places(self) -> PlaceIndex:
+        """The territory's places (names, neighbours, places named in a text)."""
+        return places_for(self.config)
+
+    # The former name of ``places``.
+    gazetteer = places
 
     async def translator_for(self, user_id: str) -> Translator:
         """The user's chosen language, else the territory's."""
@@ -99,26 +103,26 @@ class DispatchDeps:
         return (await self.person(user_id)).label(translator, phone=True)
 
 
-_GAZETTEERS: dict[int, tuple[RoomsConfig, Gazetteer]] = {}
+_PLACES: dict[int, tuple[RoomsConfig, PlaceIndex]] = {}
 
 
-def gazetteer_for(config: RoomsConfig) -> Gazetteer:
-    """The territory's gazetteer, built once per configuration object."""
-    cached = _GAZETTEERS.get(id(config))
+def places_for(config: RoomsConfig) -> PlaceIndex:
+    """The territory's places, built once per configuration object."""
+    cached = _PLACES.get(id(config))
     if cached is None or cached[0] is not config:
-        cached = (config, Gazetteer.from_territory(config.territory))
-        _GAZETTEERS[id(config)] = cached
+        cached = (config, PlaceIndex.from_territory(config.territory))
+        _PLACES[id(config)] = cached
     return cached[1]
 
 
 def format_moment(moment: datetime, precision: str, translator: Translator) -> str:
     """A moment for people: "lun. 23 nov. 20:00" in Paris time (no hour for a whole day)."""
     pattern = "EEE d MMM" if precision == "day" else "EEE d MMM HH:mm"
-    return format_datetime(moment, pattern, tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, pattern)
 
 
 def format_time(moment: datetime, translator: Translator) -> str:
-    return format_datetime(moment, "HH:mm", tzinfo=PARIS, locale=translator.language)
+    return translator.format_datetime(moment, "HH:mm")
 
 
 def format_duration(elapsed: timedelta, translator: Translator) -> str:
@@ -158,13 +162,13 @@ def format_span(start: datetime, end: datetime, translator: Translator) -> str:
 
 
 def profession_name(code: str, translator: Translator) -> str:
-    return translator.gettext(profession_label(code))
+    return profession_label(code, translator.language)
 
 
-def place_names(communes: Collection[str], gazetteer: Gazetteer, translator: Translator) -> str:
+def place_names(communes: Collection[str], places: PlaceIndex, translator: Translator) -> str:
     if not communes:
         return translator.gettext("whole territory")
-    return ", ".join(gazetteer.name(code) for code in communes)
+    return ", ".join(places.name(code) for code in communes)
 
 
 async def respond(deps: DispatchDeps, user_id: str, reply: Reply) -> None:

@@ -141,7 +141,7 @@ async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
     widened = dispatch.widened_communes
     new_communes: tuple[str, ...] = ()
     if step is not None and step.action is EscalationAction.WIDEN_TO_NEIGHBOURS:
-        around = deps.gazetteer.neighbours(dispatch.all_communes)
+        around = deps.places.neighbours(dispatch.all_communes)
         new_communes = tuple(sorted(around))
         widened = widened + new_communes
     note = step.action.value if step else "no step configured"
@@ -178,7 +178,7 @@ async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
         duration=format_duration(deps.now - dispatch.created_at, translator),
         asked=asked,
         profession=profession_name(dispatch.profession, translator),
-        places=place_names(dispatch.all_communes, deps.gazetteer, translator),
+        places=place_names(dispatch.all_communes, deps.places, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
     )
     room = deps.config.rooms.coordination

@@ -65,7 +65,7 @@ def _summary(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> 
     return ", ".join(
         [
             profession_name(dispatch.profession, translator),
-            place_names(dispatch.all_communes, deps.gazetteer, translator),
+            place_names(dispatch.all_communes, deps.places, translator),
             format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
         ]
     )

@@ -37,7 +37,7 @@ def summary_line(dispatch: Dispatch, deps: DispatchDeps, translator: Translator)
         [
             translator.gettext("no. {id}", id=dispatch.id),
             profession_name(dispatch.profession, translator),
-            place_names(dispatch.all_communes, deps.gazetteer, translator),
+            place_names(dispatch.all_communes, deps.places, translator),
             format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
             state_name(dispatch.state, translator),
         ]
@@ -46,33 +46,11 @@ def summary_line(dispatch: Dispatch, deps: DispatchDeps, translator: Translator)
 
 async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Translator) -> str:
     _ = translator.gettext
-    lines = [summary_line(dispatch, deps, translator), dispatch.what]
-    if dispatch.state is DispatchState.TAKEN and dispatch.taken_by and dispatch.taken_at:
-        lines.insert(
-            0,
-            _(
-                "Taken by {name} at {time}.",
-                name=await deps.display_name(dispatch.taken_by),
-                time=format_time(dispatch.taken_at, translator),
-            ),
-        )
-    elif dispatch.state is DispatchState.OPEN:
-        lines.insert(
-            0,
-            _(
-                "Waiting for an answer until {time}.",
-                time=format_time(dispatch.expires_at, translator),
-            ),
-        )
-    else:
-        lines.insert(
-            0,
-            _(
-                "Dispatch no. {id}: {state}.",
-                id=dispatch.id,
-                state=state_name(dispatch.state, translator),
-            ),
-        )
+    lines = [
+        await _state_line(deps, dispatch, translator),
+        summary_line(dispatch, deps, translator),
+        dispatch.what,
+    ]
     if dispatch.usual_professional:
         name = await deps.display_name(dispatch.usual_professional)
         lines.append(_("Usual professional (asked first): {name}.", name=name))
@@ -86,6 +64,27 @@ async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Transl
         line = f"{format_time(from_iso(row['at']), translator)} {event}"
         lines.append(f"{line} ({who})" if who else line)
     return "\n".join(lines)
+
+
+async def _state_line(deps: DispatchDeps, dispatch: Dispatch, translator: Translator) -> str:
+    """The status first: who took it and when, until when it waits, or how it ended."""
+    _ = translator.gettext
+    if dispatch.state is DispatchState.TAKEN and dispatch.taken_by and dispatch.taken_at:
+        return _(
+            "Taken by {name} at {time}.",
+            name=await deps.display_name(dispatch.taken_by),
+            time=format_time(dispatch.taken_at, translator),
+        )
+    if dispatch.state is DispatchState.OPEN:
+        return _(
+            "Waiting for an answer until {time}.",
+            time=format_time(dispatch.expires_at, translator),
+        )
+    return _(
+        "Dispatch no. {id}: {state}.",
+        id=dispatch.id,
+        state=state_name(dispatch.state, translator),
+    )
 
 
 async def my_dispatches_text(deps: DispatchDeps, user_id: str, translator: Translator) -> str:

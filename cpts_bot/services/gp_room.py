@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from babel.dates import format_date
-
 from cpts_bot.domain.directory_models import Modality
 from cpts_bot.domain.medecin_traitant_models import (
     CapacityScope,
@@ -22,7 +20,6 @@ from cpts_bot.domain.medecin_traitant_models import (
     reminder_moment,
 )
 from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.dispatch_context import DispatchDeps
 from cpts_bot.services.gp_offers import match_and_offer
@@ -162,9 +159,7 @@ def room_text(room: GpRoom | None, places: int, translator: Translator) -> str:
     _ = translator.gettext
     if room is None or not room.accepting or places <= 0:
         return _("You have no place declared for new patients.")
-    declared = format_date(
-        room.declared_at.astimezone(PARIS), "d MMMM yyyy", locale=translator.language
-    )
+    declared = translator.format_date(room.declared_at, "d MMMM yyyy")
     text = translator.ngettext(
         "{count} place left ({scope}, declared on {date}).",
         "{count} places left ({scope}, declared on {date}).",

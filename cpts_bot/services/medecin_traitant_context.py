@@ -74,7 +74,7 @@ def age_text(band: str, translator: Translator) -> str:
 def describe(request: PatientRequest, deps: DispatchDeps, translator: Translator) -> str:
     """« 70 à 79 ans, Vénissieux, prioritaire : ALD, 70 ans et plus » — nothing more."""
     _ = translator.gettext
-    parts = [age_text(request.age_band, translator), deps.gazetteer.name(request.commune)]
+    parts = [age_text(request.age_band, translator), deps.places.name(request.commune)]
     if request.priorities:
         parts.append(
             _("priority: {criteria}", criteria=priority_text(request.priorities, translator))

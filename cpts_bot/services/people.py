@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.dispatch_vocabulary import profession_label
+from cpts_bot.domain.profession_words import profession_label
 from cpts_bot.i18n import Translator
 from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.rota_repository import rota_name
@@ -41,7 +41,7 @@ class Person:
             return self.user_id
         text = self.name
         if self.profession_code:
-            text += f" ({translator.gettext(profession_label(self.profession_code))})"
+            text += f" ({profession_label(self.profession_code, translator.language)})"
         if phone and self.phone:
             text += f" — {self.phone}"
         return text

@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import aiosqlite
-from babel.dates import format_datetime
 
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
-from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import (
@@ -48,11 +46,11 @@ def duty_text(
     translator: Translator,
 ) -> str:
     """« IDE, Hyères, jeu. 24 déc. 20:00–08:00 »."""
-    day = format_datetime(start, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+    day = translator.format_datetime(start, "EEE d MMM")
     return ", ".join(
         [
             profession_name(profession, translator),
-            place_names(sorted(communes), deps.gazetteer, translator),
+            place_names(sorted(communes), deps.places, translator),
             f"{day} {format_span(start, end, translator)}",
         ]
     )
@@ -62,7 +60,7 @@ def when_text(when: SwapWhen, translator: Translator) -> str:
     """The time a phrase named, as the reader says it: « le jeu. 24 déc. », « le jeu.
     24 déc. 20:00 », « du jeu. 24 déc. 20:00 au ven. 25 déc. 08:00 »."""
     if when.precision == PRECISION_DAY:
-        day = format_datetime(when.start, "EEE d MMM", tzinfo=PARIS, locale=translator.language)
+        day = translator.format_datetime(when.start, "EEE d MMM")
         return translator.gettext("on {day}", day=day)
     if when.precision == PRECISION_TIME:
         return translator.gettext("on {day}", day=format_moment(when.start, "time", translator))

@@ -108,7 +108,7 @@ async def _chosen(
 
 
 def _listed(person: Professional, deps: DispatchDeps, translator: Translator) -> str:
-    places = place_names(sorted(person.communes), deps.gazetteer, translator)
+    places = place_names(sorted(person.communes), deps.places, translator)
     return f"{person.display_name} ({places})" if person.communes else person.display_name
 
 

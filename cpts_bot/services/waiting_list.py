@@ -49,7 +49,7 @@ async def waiting_list_text(
         ),
         _(
             "By commune: {items}",
-            items=items([(deps.gazetteer.name(c), n) for c, n in summary.by_commune]),
+            items=items([(deps.places.name(c), n) for c, n in summary.by_commune]),
         ),
         _(
             "By priority: {items}",

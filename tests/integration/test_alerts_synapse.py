@@ -276,3 +276,73 @@ async def test_a_listed_room_the_bot_is_not_in_does_not_hold_up_the_others(users
     assert listed.body.startswith(("Aucune alerte", "Alertes en cours")), listed.body
     assert "send abandoned" in bot.log_text()
     bot.stop()
+
+
+async def test_plus_tard_to_an_alert_postpones_that_readers_reminder(users, make_bot):
+    """A reader answers « plus tard » to an urgent alert: no acknowledgement, a word in
+    their direct chat, left out of the reminder round, reminded alone a reminder delay
+    (1 min here) after they said it."""
+    coordinator = await users.client("coordinator")
+    nurse = await users.client("nurse")
+    physio = await users.client("physio")
+    bot = make_bot(
+        coordinators=[coordinator.user_id],
+        allowed=[nurse.user_id, physio.user_id],
+        alerts=ALERTS_SETTINGS,
+    )
+    alerts_room = await group_room(
+        coordinator, [bot.user_id, nurse.user_id, physio.user_id], moderators=[]
+    )
+    bot.rooms_file.write_text(
+        bot.rooms_file.read_text("utf-8") + f"rooms:\n  alerts: ['{alerts_room}']\n", "utf-8"
+    )
+    bot.start()
+    for member in (bot, nurse, physio):
+        await coordinator.wait_joined(alerts_room, member.user_id)
+    direct = await coordinator.create_encrypted_room([bot.user_id])
+    await coordinator.wait_joined(direct, bot.user_id)
+    nurse_direct = await nurse.create_encrypted_room([bot.user_id])
+    await nurse.wait_joined(nurse_direct, bot.user_id)
+
+    number = await create_alert(
+        coordinator, direct, "alerte urgent: Exercice plan blanc | pour: tous | rappel: 1 min"
+    )
+    posts = await nurse.wait_for(
+        lambda me: alert_posts(me, bot.user_id, alerts_room, number), timeout=60
+    )
+    said = time.monotonic()
+    await nurse.send(alerts_room, "Plus tard", reply_to=posts[0].event_id)
+
+    def told(me: MatrixUser) -> list[Received]:
+        return [
+            item
+            for item in me.from_user(bot.user_id)
+            if item.body.startswith(f"⏰ C'est noté : je vous rappellerai l'alerte n° {number}")
+        ]
+
+    (note,) = await nurse.wait_for(told, timeout=30)
+    assert note.room_id != alerts_room  # said to the nurse alone, not in the shared room
+    with bot_database(bot) as db:
+        acknowledged = db.execute("SELECT COUNT(*) FROM alert_acknowledgements").fetchone()[0]
+        snoozed = db.execute("SELECT user_id FROM alert_snoozes").fetchall()
+    assert acknowledged == 0 and snoozed == [(nurse.user_id,)]
+
+    def reminders(me: MatrixUser) -> list[Received]:
+        return [
+            item
+            for item in me.from_user(bot.user_id)
+            if item.body.startswith(f"Rappel : merci d'accuser lecture de l'alerte n° {number}")
+        ]
+
+    await nurse.wait_for(reminders, timeout=120)
+    assert time.monotonic() - said >= 59, "reminded before the snooze ended"
+    with bot_database(bot) as db:
+        queued = db.execute(
+            "SELECT target FROM outbox WHERE correlation LIKE 'alert-reminder:%' ORDER BY id"
+        ).fetchall()
+    # The round went to the physio first; the nurse got their own reminder, once.
+    assert queued == [(physio.user_id,), (nurse.user_id,)]
+    await asyncio.sleep(3)
+    assert len(reminders(nurse)) == 1
+    assert "Traceback" not in bot.log_text()
+    bot.stop()

@@ -15,7 +15,7 @@ import yaml
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.devtools.demo import SAMPLE_DIR, SAMPLE_TERRITORY
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.times import to_iso
 from cpts_bot.importers.directory_csv import import_directory_csv
 from cpts_bot.importers.rota_csv import import_rota_csv
@@ -57,7 +57,7 @@ async def load_territory(database: Database, config: RoomsConfig, now: datetime)
     await import_directory_csv(database, SAMPLE_DIR / "directory.csv", now)
     rota = database_folder(database) / "rota.csv"
     rota.write_text(ROTA, "utf-8")
-    await import_rota_csv(database, rota, Gazetteer.from_territory(config.territory), now)
+    await import_rota_csv(database, rota, PlaceIndex.from_territory(config.territory), now)
     rota.unlink()
 
 

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cpts_bot.domain.alert_cron import ERROR_CRON, ERROR_CRON_FIELD, ScheduleError, parse_cron
 from cpts_bot.domain.alert_schedule import (
-    ERROR_CRON,
-    ERROR_CRON_FIELD,
     ERROR_DAY_OF_MONTH,
     ERROR_IN_THE_PAST,
     KIND_CRON,
@@ -19,15 +18,12 @@ from cpts_bot.domain.alert_schedule import (
     KIND_MONTHLY,
     KIND_WEEKLY,
     Schedule,
-    ScheduleError,
     due_firings,
     next_occurrence,
     occurrences,
-    parse_cron,
-    parse_schedule,
-    parse_until,
     schedule_from_spec,
 )
+from cpts_bot.domain.alert_schedule_words import parse_schedule, parse_until
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 23 November 2026, 11:00 Paris

@@ -18,7 +18,8 @@ from cpts_bot.domain.directory_models import PracticeSite
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.territorial_alerts import AlertSettings, run_due_alerts
+from cpts_bot.services.alert_posting import run_due_alerts
+from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from tests.unit.alerts_reports_support import (
@@ -111,9 +112,11 @@ class Chat:
         rows = await self.new_rows()
         return rows if handled else [{"unhandled": True}]
 
-    async def react(self, event_id: str, sender: str, room: str, at: datetime) -> bool:
+    async def react(
+        self, event_id: str, sender: str, room: str, at: datetime, key: str = "👍"
+    ) -> bool:
         self.count += 1
-        reaction = IncomingReaction(f"$r{self.count}", room, sender, "👍", event_id, at)
+        reaction = IncomingReaction(f"$r{self.count}", room, sender, key, event_id, at)
         async with self.database.transaction() as db:
             context = make_context(db, at)
             return await route_reaction(Routes.of(self.feature), reaction, context)

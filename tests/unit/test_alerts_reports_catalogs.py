@@ -11,6 +11,14 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "cpts_bot" / "i18n" / "locales"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "Problem": None}
+ALERT_SERVICES = (
+    "alert_acknowledgement",
+    "alert_audience",
+    "alert_pins",
+    "alert_posting",
+    "alert_reminders",
+    "alert_rendering",
+)
 SOURCES = {
     "reports": [
         "cpts_bot/chat/report_feature.py",
@@ -19,17 +27,24 @@ SOURCES = {
         "cpts_bot/reporting/monthly_report.py",
     ],
     "handoff": ["cpts_bot/chat/handoff_feature.py", "cpts_bot/services/handoff.py"],
-    "alerts": ["cpts_bot/chat/alerts_feature.py", "cpts_bot/services/territorial_alerts.py"],
+    "alerts": [
+        "cpts_bot/chat/alerts_feature.py",
+        "cpts_bot/chat/alert_commands.py",
+        "cpts_bot/chat/alert_replies.py",
+        "cpts_bot/domain/alert_fields.py",
+        *(f"cpts_bot/services/{name}.py" for name in ALERT_SERVICES),
+    ],
 }
 
 
 def schedule_error_ids() -> set[str]:
     """The schedule parser's error message ids (constants, translated at render)."""
-    from cpts_bot.domain import alert_schedule
+    from cpts_bot.domain import alert_cron, alert_schedule
 
     return {
         value
-        for name, value in vars(alert_schedule).items()
+        for module in (alert_schedule, alert_cron)
+        for name, value in vars(module).items()
         if name.startswith("ERROR_") and name != "ERROR_INVALID_TIME"
     }
 

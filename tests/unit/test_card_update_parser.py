@@ -13,11 +13,11 @@ from cpts_bot.domain.card_update_parser import (
     SetModality,
     SetPhone,
     UnknownLanguage,
-    fold,
     parse_card_command,
 )
 from cpts_bot.domain.directory_card import normalize_phone
 from cpts_bot.domain.directory_models import Modality
+from cpts_bot.domain.text_normalizer import fold
 
 M = Modality
 
@@ -141,7 +141,7 @@ def test_coordinator_show_and_not_understood() -> None:
 
 @given(st.text(max_size=80))
 def test_fold_keeps_positions(text: str) -> None:
-    assert len(fold(text)) == len(text)
+    assert len(fold(text, keep_positions=True)) == len(text)
 
 
 @given(st.text(max_size=120))

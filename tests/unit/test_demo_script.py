@@ -23,10 +23,10 @@ from cpts_bot.devtools.demo import (
     dispatch_request,
 )
 from cpts_bot.domain.dispatch_phrases import is_dispatch_request, parse_request
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.settings import RoomsConfig
 
-GAZETTEER = Gazetteer.from_territory(
+GAZETTEER = PlaceIndex.from_territory(
     RoomsConfig.model_validate(
         {**yaml.safe_load(SAMPLE_TERRITORY.read_text("utf-8")), "coordinators": ["@c:x.org"]}
     ).territory

@@ -3,7 +3,8 @@
 Reads ``../shared/devset/queries.jsonl`` next to the repository (``CPTS_DEVSET_DIR``
 overrides the folder) and skips, saying so, where it is absent. The territory is
 ``tests/data/devset_rooms.yaml``: the three territories of the set's README merged into
-one, each CPTS and its sectors declared as sectors. For every question that names a
+one, each CPTS and its sectors declared as sectors (for a set on other territories, the
+same written from its README: ``devset_rooms.py``). For every question that names a
 place, the parsed places (inside the territory, and outside it) must be exactly the
 labelled INSEE codes; the score is printed and must reach 95%.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devset_rooms import rooms_for
 
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.query_parser import DirectoryQuery, Lexicon, parse_query
@@ -37,8 +39,14 @@ def queries() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    territory = load_rooms_config(ROOMS).territory
+def rooms(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ours for the development set; another set's from its README's snippet."""
+    return rooms_for(DEVSET, tmp_path_factory.mktemp("devset-rooms"))
+
+
+@pytest.fixture(scope="module")
+def lexicon(rooms: Path) -> Lexicon:
+    territory = load_rooms_config(rooms).territory
     places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
     return Lexicon.build(load_vocabulary(), places)
 
@@ -69,8 +77,10 @@ def test_places_of_the_development_set(lexicon: Lexicon) -> None:
     assert accuracy >= REQUIRED_ACCURACY, "\n".join(wrong)
 
 
-def test_places_outside_the_territory_are_recognised_as_outside(lexicon: Lexicon) -> None:
-    territory = {commune.insee for commune in load_rooms_config(ROOMS).territory.communes}
+def test_places_outside_the_territory_are_recognised_as_outside(
+    lexicon: Lexicon, rooms: Path
+) -> None:
+    territory = {commune.insee for commune in load_rooms_config(rooms).territory.communes}
     outside = [
         item
         for item in queries()

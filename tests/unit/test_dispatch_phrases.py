@@ -17,14 +17,14 @@ from cpts_bot.domain.dispatch_phrases import (
     parse_field_answer,
     parse_request,
 )
-from cpts_bot.domain.dispatch_vocabulary import find_profession, profession_code
 from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.profession_words import find_profession, profession_code
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_context import gazetteer_for
+from cpts_bot.services.dispatch_context import places_for
 from tests.unit.dispatch_support import CARQUEIRANNE, HYERES, LA_CRAU, make_config
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS).astimezone(UTC)
-GAZETTEER = gazetteer_for(make_config())
+GAZETTEER = places_for(make_config())
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     Period,
     local_to_utc,
-    normalize,
     parse_moment,
     parse_period,
 )
@@ -189,12 +188,6 @@ def test_local_to_utc_is_deterministic_around_both_changes() -> None:
     assert local_to_utc(date(2026, 3, 29), time(2, 0)) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
     assert local_to_utc(date(2026, 10, 25), time(2, 0)) == datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
     assert local_to_utc(date(2026, 10, 25), time(3, 0)) == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
-
-
-def test_normalize_keeps_length() -> None:
-    text = "Après-demain à l’hôpital"
-    assert len(normalize(text)) == len(text)
-    assert normalize(text) == "apres-demain a l'hopital"
 
 
 def test_naive_now_is_refused() -> None:

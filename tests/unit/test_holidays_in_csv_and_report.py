@@ -17,13 +17,13 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.importers.rota_csv import RotaCsvError, import_rota_csv, parse_rota_csv
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.dispatch_context import gazetteer_for
+from cpts_bot.services.dispatch_context import places_for
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import TrackedRequest, record_request
 from tests.unit.dispatch_support import make_config
 
-GAZETTEER = gazetteer_for(make_config())
+GAZETTEER = places_for(make_config())
 DECEMBER = Month(2026, 12)
 MOSELLE = HolidayCalendar("57")
 HEADER = "type;matrix_id;name;profession;communes;day;start;end;from;until\n"

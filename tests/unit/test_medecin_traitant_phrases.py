@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority, age_band
 from cpts_bot.domain.medecin_traitant_phrases import (
     BadPlaces,
@@ -25,10 +24,11 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.settings import Territory
 
 P = Priority
-GAZETTEER = Gazetteer.from_territory(
+GAZETTEER = PlaceIndex.from_territory(
     Territory.model_validate(
         {
             "name": "T",

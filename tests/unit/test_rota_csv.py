@@ -16,12 +16,12 @@ from cpts_bot.importers.rota_csv import (
     register_cli,
     run_import_rota,
 )
-from cpts_bot.services.dispatch_context import gazetteer_for
+from cpts_bot.services.dispatch_context import places_for
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, LA_CRAU, make_config
 
-GAZETTEER = gazetteer_for(make_config())
+GAZETTEER = places_for(make_config())
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 GOOD = """\ufefftype;matrix_id;name;profession;communes;day;start;end;from;until

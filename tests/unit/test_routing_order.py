@@ -36,9 +36,9 @@ NOW = datetime(2026, 11, 10, 10, 0, tzinfo=PARIS).astimezone(UTC)
 COORDINATOR = "@coord:cpts.test"
 NURSE_B = "@nurse.b:cpts.test"
 BOT = "@bot:cpts.test"
-# Features that still route themselves, asked after the declared commands. Shrink-only:
-# the alerts' « oui / non » confirmation goes when the alerts feature declares it.
-STILL_ROUTING_ITSELF = {"alerts"}
+# No feature routes itself any more: every message goes to a follow-up, a pending
+# exchange or a declared command.
+STILL_ROUTING_ITSELF: set[str] = set()
 
 CONVERSATION = [
     (PHARMACIST, "patient sans médecin traitant, 45 ans, Hyères, vu à la pharmacie"),
@@ -131,11 +131,11 @@ async def test_answers_do_not_depend_on_the_order_of_the_features(tmp_path: Path
     assert any(target == COORDINATION_ROOM for _who, target, _text in reference)
 
 
-async def test_only_the_alerts_confirmation_still_routes_itself(tmp_path: Path) -> None:
+async def test_no_feature_routes_itself(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "bot.sqlite")
     try:
         chat = build_features(database, mt_config()).chat
     finally:
         await database.close()
     routing_itself = {f.name for f in chat if hasattr(f, "handle_message")}
-    assert routing_itself <= STILL_ROUTING_ITSELF
+    assert routing_itself == STILL_ROUTING_ITSELF

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from icalendar import Calendar
 
 from cpts_bot.chat.rota_calendar import shift_event
-from cpts_bot.domain.dispatch_vocabulary import Gazetteer
 from cpts_bot.domain.duty_rota import Duty, WeeklySlot, slot_occurrences
 from cpts_bot.domain.holiday_slots import HolidayRule
+from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.shift_calendar import ShiftEvent, shift_uid, shifts_calendar
 from cpts_bot.domain.times import PARIS
@@ -40,7 +40,7 @@ def events(data: bytes) -> list:
 
 def build(duties: list[Duty], now: datetime = NOW) -> bytes:
     config = make_config()
-    gazetteer = Gazetteer.from_territory(config.territory)
+    gazetteer = PlaceIndex.from_territory(config.territory)
     translator = Translator("fr")
     holidays = config.territory.holiday_calendar()
     return shifts_calendar(

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.text_normalizer import normalize, singular, strip_accents, term_key, tokens
+from cpts_bot.domain.text_normalizer import (
+    fold,
+    normalize,
+    singular,
+    term_key,
+    token_spans,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,8 +45,17 @@ def test_normalize_joins_tokens_with_single_spaces() -> None:
     assert normalize("  Soins   PALLIATIFS à domicile\n") == "soins palliatifs a domicile"
 
 
-def test_strip_accents_keeps_case_and_letters() -> None:
-    assert strip_accents("Hyères Châteaudun Vénissieux") == "Hyeres Chateaudun Venissieux"
+def test_fold_lowers_and_strips_accents() -> None:
+    assert fold("Hyères Châteaudun Vénissieux") == "hyeres chateaudun venissieux"
+    assert fold("Œdème d’Ørsted 8ᵉ") == "oedeme d'orsted 8e"
+
+
+@pytest.mark.parametrize("text", ["Œdème d’Hyères", "ＫＩＮÉ ﬁn 8ᵉ", "İstanbul ß", "après-demain"])
+def test_fold_can_keep_positions(text: str) -> None:
+    folded = fold(text, keep_positions=True)
+    assert len(folded) == len(text)
+    assert folded == folded.lower()
+    assert fold("Après-demain à l’hôpital", keep_positions=True) == "apres-demain a l'hopital"
 
 
 @pytest.mark.parametrize(
@@ -70,3 +86,26 @@ def test_tokens_are_plain_lowercase_ascii(text: str) -> None:
         assert word.isascii()
         assert word == word.lower()
         assert word.isalnum()
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300)
+def test_token_spans_point_into_the_text(text: str) -> None:
+    spans = token_spans(text)
+    ends = [0]
+    for word, start, end in spans:
+        assert word and ends[-1] <= start < end <= len(text)
+        ends.append(end)
+
+
+@given(st.text(alphabet="abcdeéèàôç 0123456789-'’", max_size=60))
+@settings(max_examples=300)
+def test_token_spans_read_the_words_tokens_reads(text: str) -> None:
+    assert [word for word, _, _ in token_spans(text)] == tokens(text)
+
+
+def test_token_spans_cover_what_was_typed() -> None:
+    text = "IDE à Lyon 8ème, Cœur"
+    assert [text[start:end] for _, start, end in token_spans(text)] == [
+        "IDE", "à", "Lyon", "8ème", "Cœur",
+    ]  # fmt: skip

@@ -1,0 +1,160 @@
+"""Small modules and short functions: a module over 300 lines or a function body over 40
+lines is an exception that says why.
+
+``LONG_MODULES`` and ``LONG_FUNCTIONS`` list the exceptions, each with a one-line reason.
+They only shrink: a new long module or function fails, and so does an entry that is no
+longer long (or no longer exists), so that it is taken off the list. A function body is
+counted from its first statement after the docstring to its last line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 40
+BEING_SPLIT = "being split"
+
+LONG_MODULES = {
+    "app.py": "the composition root: builds every layer once, in one place",
+    "chat/card_feature.py": "card commands and their replies; rendering to move beside directory_replies",
+    "chat/directory_replies.py": "every shape of directory answer (results, relaxations, counts, structures)",
+    "chat/dispatch_feature.py": "declarations, guided request and follow-ups of dispatch; to split by exchange",
+    "chat/rota_feature.py": "rota questions, shifts and leave; replies to move to a rota_replies module",
+    "devtools/demo.py": "the demo's script and its set-up, read top to bottom as the story it tells",
+    "devtools/matrix_user.py": "a complete test client (login, E2EE, sync, send), kept as one tool",
+    "devtools/synapse.py": "installing, configuring and running a test Synapse, one tool",
+    "domain/card_update_parser.py": "the card grammar: one pattern table and the parser that reads it",
+    "domain/declared_activity_search.py": "one index over free-text activities with its stemming and scoring",
+    "domain/dispatch_phrases.py": "request, answer and command phrases of dispatch (tables of patterns)",
+    "domain/french_datetime.py": "the French date and time grammar: word tables and the clustering parser",
+    "domain/medecin_traitant_phrases.py": "the desk's phrase tables (GP room, registration, coordination)",
+    "domain/place_resolver.py": "building and reading place forms share private helpers",
+    "domain/professional_matcher.py": "the matcher and its relaxation ladder; to split index / ranking",
+    "domain/query_parser.py": "the directory question reader; lexicon building to move out",
+    "importers/directory_csv.py": "every column's check of the CPTS file, one problem list per line",
+    "importers/rota_csv.py": "every column's check of the rota file, one problem list per line",
+    "importers/rpps_extract.py": "streaming scan of the national extract and its import, kept together",
+    "matrix/cross_signing.py": "the cross-signing protocol steps with their signatures",
+    "matrix/matrix_chat_gateway.py": "every kind of send (message, edit, reaction, pin) through one gateway",
+    "matrix/sender_trust.py": "trust policies, device pinning and the warning, one security boundary",
+    "services/accept_dispatch.py": "accept, decline and hand back race on one row; to split by answer",
+    "services/gp_offers.py": "offers and GP answers race on one row; to split by answer",
+    "settings.py": "the pydantic models of rooms.yaml and the settings, validated together",
+    "storage/directory_repository.py": "one method per directory query; to split national data / cards",
+    "storage/dispatch_repository.py": "one method per dispatch query; to split drafts / messages",
+    "storage/medecin_traitant_repository.py": "one method per desk query; to split requests / offers",
+}
+
+LONG_FUNCTIONS = {
+    "app.py:_serve": "starts and stops every loop in order; each step is one call",
+    "app.py:build_features": "the list of declared features: one line each",
+    "chat/card_feature.py:_card_key": "whose card: own, by Matrix ID, by name, each with its refusal",
+    "chat/command_router.py:_dispatch": "one transaction per inbox row: checks, routing, apology",
+    "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
+    "chat/directory_replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
+    "chat/shift_swap_feature.py:commands": "declarations (data) of the swap commands",
+    "chat/rota_feature.py:_who": "who is on duty: the query, the leave, the fallbacks, the reply",
+    "devtools/matrix_user.py:_sync_once": "one sync of the test client: decrypt, record, answer key requests",
+    "devtools/synapse.py:configure": "the homeserver.yaml of the test Synapse, as one literal",
+    "devtools/terminal_chat.py:_chat": "the terminal chat loop: input, send, print, quit",
+    "domain/dispatch_phrases.py:parse_request": "blanks each understood piece in turn; the order matters",
+    "domain/french_datetime.py:_moment_from_cluster": "combines day, part of day and time tokens",
+    "domain/french_datetime.py:parse_period": "every period shape, most specific first",
+    "domain/monthly_stats.py:compute_monthly_stats": "one pass over the month's rows for every figure",
+    "domain/professional_matcher.py:_criteria": "turns every query field into a criterion",
+    "domain/professional_matcher.py:build": "indexes every field of every card in one pass",
+    "domain/professional_matcher.py:search": "the relaxation ladder, step by step",
+    "domain/query_parser.py:_read": "one left-to-right reading of the words",
+    "domain/query_parser.py:_to_query": "every reading field into the typed query",
+    "domain/query_parser.py:_with_context": "how a follow-up question refines the previous one",
+    "domain/query_parser.py:build": "indexes every kind of vocabulary word once",
+    "domain/rota_phrases.py:_shift": "a declared shift: profession, places, hours, day or weekly rule",
+    "domain/sample_directory.py:generate_directory": "the sample territory's generator, weights inline",
+    "importers/directory_csv.py:parse_directory_csv": "the file's checks (encoding, header, lines) in order",
+    "importers/rota_csv.py:_parse_line": "every column of one rota line, all problems listed",
+    "importers/rpps_extract.py:_add_line": "one extract line into a professional and a site",
+    "importers/rpps_extract.py:import_rpps_extract": "scan, compare and write in one transaction",
+    "importers/rpps_extract.py:scan_extract": "the byte-level scan loop, kept flat for speed",
+    "matrix/cross_signing.py:ensure_cross_signed": "the cross-signing steps in the order the spec gives",
+    "matrix/event_listener.py:to_inbox_item": "every event type into an inbox row",
+    "matrix/matrix_chat_gateway.py:_perform": "one send per outbox kind, with its nio check",
+    "matrix/sync_loop.py:_handle": "one sync response: inbox rows and the token in one transaction",
+    "reporting/charts.py:monthly_charts": "the report's charts, one block each",
+    "reporting/charts.py:stacked_weeks": "one chart's drawing calls",
+    "reporting/medecin_traitant_report.py:render_medecin_traitant_lines": "the desk's report lines",
+    "reporting/monthly_report.py:render_lines": "the report's sections in the order funders read them",
+    "services/accept_dispatch.py:_accept": "the accept race and everything its winner sets off",
+    "services/accept_dispatch.py:hand_back": "hand back, reopen and tell everyone, in one transaction",
+    "services/patient_registration.py:register_patient": "checks, request, private text, offers",
+    "services/shift_swap_answers.py:cancel_swap": "which request, who may cancel, the race, who is told",
+    "services/shift_swap_override.py:override_duty": "who is replaced by whom, checked, then the rota and both told",
+    "services/shift_swap_request.py:request_cover": "which duty, who is free, the offers, the requester's answer",
+    "storage/directory_repository.py:_load_professionals": "joins cards, sites and activities in one read",
+    "storage/directory_repository.py:save_card": "one card's rows (card, sites, activities, log)",
+    "storage/directory_repository.py:upsert_national": "the national rows' upsert statements",
+}
+
+
+def _modules() -> dict[str, str]:
+    return {
+        path.relative_to(PACKAGE).as_posix(): path.read_text("utf-8")
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+
+
+def _body_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    body = node.body
+    first = body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        if len(body) == 1:
+            return 0
+        first = body[1]
+    return (node.end_lineno or first.lineno) - first.lineno + 1
+
+
+def long_modules() -> dict[str, int]:
+    return {
+        name: len(text.splitlines())
+        for name, text in _modules().items()
+        if len(text.splitlines()) > MAX_MODULE_LINES
+    }
+
+
+def long_functions() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for name, text in _modules().items():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = _body_lines(node)
+                if lines > MAX_FUNCTION_LINES:
+                    key = f"{name}:{node.name}"
+                    found[key] = max(found.get(key, 0), lines)
+    return found
+
+
+def test_no_new_long_module() -> None:
+    new = {name: lines for name, lines in long_modules().items() if name not in LONG_MODULES}
+    assert new == {}, f"split these modules (or list them with a reason): {new}"
+
+
+def test_no_new_long_function() -> None:
+    new = {name: n for name, n in long_functions().items() if name not in LONG_FUNCTIONS}
+    assert new == {}, f"shorten these functions (or list them with a reason): {new}"
+
+
+def test_the_exceptions_only_shrink() -> None:
+    stale_modules = set(LONG_MODULES) - set(long_modules())
+    stale_functions = set(LONG_FUNCTIONS) - set(long_functions())
+    assert (stale_modules, stale_functions) == (set(), set()), "take these off the lists"
+
+
+def test_every_exception_says_why() -> None:
+    for reason in [*LONG_MODULES.values(), *LONG_FUNCTIONS.values()]:
+        assert reason.strip() and "\n" not in reason
