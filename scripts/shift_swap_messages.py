@@ -202,7 +202,7 @@ SHIFT_SWAPS = [
     ("who replaces them", "qui le remplace"),
     ("the day of the duty (and its hour)", "le jour de la garde (et son heure)"),
     (
-        "take a colleague's duty: reply “je prends” to the offer, or react 👍",
-        "prendre la garde d'un collègue : répondez « je prends » à la demande, ou réagissez 👍",
+        "also a colleague's duty: answer their request for cover",
+        "aussi la garde d'un collègue : répondez à sa demande de remplacement",
     ),
 ]

@@ -214,3 +214,13 @@ async def test_an_answer_when_nothing_waits_says_so(database: Database) -> None:
         answer = await say(database, router, words)
         assert answer.startswith("Rien n'attend votre réponse en ce moment"), (words, answer)
     assert (await say(database, router, "bla bla")).startswith("Je n'ai pas compris")
+
+
+async def test_je_prends_is_one_line_of_the_duty_help(database: Database) -> None:
+    """« je prends » takes a dispatch and a colleague's duty: said once, not two lines."""
+    router = router_for(database, make_config())
+    duty = (await say(database, router, "aide gardes")).splitlines()
+    taking = [line for line in duty if line.startswith("• « je prends »")]
+    assert len(taking) == 1, duty
+    assert "prendre un déclenchement" in taking[0]
+    assert "aussi la garde d'un collègue : répondez à sa demande de remplacement" in taking[0]
