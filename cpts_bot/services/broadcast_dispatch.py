@@ -148,9 +148,11 @@ def broadcast_text(
         + profession_name(dispatch.profession, translator)
         + " — "
         + place_names(dispatch.all_communes, deps.places, translator),
-        format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
-        + " : "
-        + dispatch.what,
+        _(
+            "{moment}: {what}",
+            moment=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+            what=dispatch.what,
+        ),
     ]
     if answerable:
         lines.append(

@@ -180,6 +180,19 @@ async def test_a_date_that_does_not_exist_keeps_the_rest_of_the_request(env) -> 
     assert dispatch.needed_at == datetime(2026, 11, 24, 20, 0, tzinfo=PARIS)
 
 
+async def test_an_english_reader_gets_english_punctuation(env) -> None:
+    """No space before the colon in English: « Mon 23 Nov 20:00: dressing »."""
+    from cpts_bot.storage.core_repository import set_language
+
+    async with env.transaction() as db:
+        await set_language(db, ALICE, "en", NOW)
+    config = make_config()
+    server = FakeHomeserver(env)
+    broadcasts = await start(env, DispatchFeature(directory()), config, server)
+    assert broadcasts[ALICE].text.splitlines()[1] == "Mon 23 Nov 20:00: pansement"
+    assert broadcasts[BOB].text.splitlines()[1] == "lun. 23 nov. 20:00 : pansement"
+
+
 async def test_a_draft_can_be_dropped_and_expires(env) -> None:
     config = make_config()
     feature = DispatchFeature(directory())
