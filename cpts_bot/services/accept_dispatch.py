@@ -405,13 +405,14 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     await repo.reset_answers(deps.db, dispatch.id, keep="")
     rows = await repo.recipients(deps.db, dispatch.id)
     await send_to(deps, reopened, [row["user_id"] for row in rows])
-    await _say(
-        deps,
-        user_id,
-        N_("Dispatch no. {id} is offered again to {count} professional(s)."),
+    translator = await deps.translator_for(user_id)
+    text = translator.ngettext(
+        "Dispatch no. {id} is offered again to {count} professional.",
+        "Dispatch no. {id} is offered again to {count} professionals.",
+        len(rows),
         id=dispatch.id,
-        count=len(rows),
     )
+    await respond(deps, user_id, Reply(text))
     return Outcome.RELAUNCHED
 
 
