@@ -146,7 +146,7 @@ def topic_help(
             # « je prends » answers a dispatch and a request for cover: one line, not two.
             index = known.pop()
             assert index is not None
-            items[index] += f" ; {_(command.help)}"
+            items[index] = _("{first}; {then}", first=items[index], then=_(command.help))
             continue
         examples = " / ".join(
             f"« {example_text(example, translator, config)} »" for example in command.examples

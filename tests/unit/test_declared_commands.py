@@ -224,3 +224,7 @@ async def test_je_prends_is_one_line_of_the_duty_help(database: Database) -> Non
     assert len(taking) == 1, duty
     assert "prendre un déclenchement" in taking[0]
     assert "aussi la garde d'un collègue : répondez à sa demande de remplacement" in taking[0]
+    from cpts_bot.i18n import Translator
+
+    english = Translator("en").gettext("{first}; {then}", first="a", then="b")
+    assert english == "a; b"  # no French space before « ; » in English
