@@ -32,6 +32,7 @@ from cpts_bot.services.broadcast_dispatch import (
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     format_moment,
+    format_time,
     place_names,
     profession_name,
     respond,
@@ -383,6 +384,19 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     if not may_manage(deps, dispatch, user_id):
         await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
+    if dispatch.state is DispatchState.OPEN:
+        # Still asked: say until when, rather than « en attente : rien à faire ».
+        await _say(
+            deps,
+            user_id,
+            N_(
+                "Dispatch no. {id} is still waiting for an answer (until {time}); "
+                "“relancer” asks everyone again once it has expired."
+            ),
+            id=dispatch.id,
+            time=format_time(dispatch.expires_at, await deps.translator_for(user_id)),
+        )
+        return Outcome.CLOSED
     if dispatch.state is not DispatchState.EXPIRED:
         return await _not_open(deps, dispatch, user_id)
     policy = deps.policy

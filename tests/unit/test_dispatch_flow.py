@@ -193,6 +193,17 @@ async def test_an_english_reader_gets_english_punctuation(env) -> None:
     assert broadcasts[BOB].text.splitlines()[1] == "lun. 23 nov. 20:00 : pansement"
 
 
+async def test_relancer_while_still_asked_says_until_when(env) -> None:
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    await start(env, feature, config, server)
+    assert await say(env, feature, config, message(COORDINATOR, "relancer 1", NOW))
+    (reply,) = [s.text for s in await server.flush(NOW)]
+    assert reply.startswith("Le déclenchement n°1 attend encore une réponse (jusqu'à "), reply
+    assert reply.endswith(") ; « relancer » le repropose à tous une fois expiré."), reply
+
+
 async def test_a_draft_can_be_dropped_and_expires(env) -> None:
     config = make_config()
     feature = DispatchFeature(directory())
