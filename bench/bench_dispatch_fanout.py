@@ -17,7 +17,12 @@ Measured, each time from the moment the request (or the accept) is sent:
 - after a professional replies "je prends": time until each of the N-1 others has been
   told: their broadcast edited to "[Pris par …]" (the only message they get).
 
-Usage: python bench/bench_dispatch_fanout.py [--professionals 100]
+The whole run is done on Synapse with SQLite, then again on Synapse with PostgreSQL (its
+production database: a throw-away cluster of its own, on a Unix socket, needs initdb and
+postgres on PATH or in CPTS_POSTGRES_BIN), with each request's CPU on the homeserver
+summed per kind of request and phase from Synapse's request log.
+
+Usage: python bench/bench_dispatch_fanout.py [--professionals 100] [--database both]
 """
 
 from __future__ import annotations
@@ -54,8 +59,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_support as support  # noqa: E402
 from bench.bench_report import percentile, write_section  # noqa: E402
+from bench.synapse_requests import Kind, RequestLog, table  # noqa: E402
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
-from cpts_bot.devtools.synapse import SynapseServer  # noqa: E402
+from cpts_bot.devtools.postgres import PostgresCluster  # noqa: E402
+from cpts_bot.devtools.synapse import SynapseServer, install_postgres_driver  # noqa: E402
 from cpts_bot.matrix.matrix_chat_gateway import (  # noqa: E402
     DIRECT_ROOMS_AT_ONCE,
     SENDS_AT_ONCE,
@@ -250,6 +257,7 @@ async def baseline(
     professionals: list[Professional],
     changed: asyncio.Event,
     admin_token: str,
+    phases: Phases,
 ) -> dict[str, list[float]]:
     """The floor: a bare nio client doing the bot's sends with the same parallelism
     (SENDS_AT_ONCE rooms at once). Arrival times (ms) relative to each start: first
@@ -277,6 +285,7 @@ async def baseline(
 
     async def measure(name: str, sends: list[Any], body: str, who: list[Professional]) -> None:
         started = time.perf_counter()
+        phases.begin(f"bare nio client, {name}")
         await asyncio.gather(*sends)
         arrivals = await wait_all(
             changed,
@@ -284,6 +293,7 @@ async def baseline(
             lambda item, body=body: item.sender == user_id and item.body == body,
             timeout=300,
         )
+        phases.end()
         results[name] = [(item.at - started) * 1000 for item in arrivals]
         results[f"{name}, homeserver accepted"] = [
             (item.accepted_at - started) * 1000 for item in arrivals
@@ -335,10 +345,59 @@ def summary(values: list[float]) -> str:
     )
 
 
-async def run(count: int) -> str:
+class Phases:
+    """The homeserver's requests during each measured phase (see bench/synapse_requests.py)."""
+
+    def __init__(self, log: RequestLog) -> None:
+        self.log = log
+        self.current: tuple[str, int, float] | None = None
+        self.done: dict[str, tuple[dict[str, Kind], float]] = {}
+
+    def begin(self, name: str) -> None:
+        self.current = (name, self.log.mark(), time.perf_counter())
+
+    def end(self) -> None:
+        assert self.current is not None
+        name, start, started = self.current
+        self.done[name] = (self.log.since(start), time.perf_counter() - started)
+        self.current = None
+
+
+@dataclass
+class Run:
+    """What one run measured (arrival times in ms) on one homeserver database."""
+
+    database: str
+    floor: dict[str, list[float]]
+    rows: dict[str, list[float]]
+    told: dict[str, list[float]]
+    undecryptable: int
+    phases: dict[str, tuple[dict[str, Kind], float]]
+    load_before: float
+    load_after: float
+
+
+def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, PostgresCluster | None]:
+    """Synapse on SQLite, or on a PostgreSQL cluster of its own (Unix socket only)."""
+    if database == "sqlite":
+        return support.start_synapse(work, request_log=True), None
+    python = support.homeserver_python()
+    install_postgres_driver(python)
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        cluster.create_database(python)
+        return support.start_synapse(work, cluster.synapse_database(), request_log=True), cluster
+    except Exception:
+        cluster.stop()
+        raise
+
+
+async def run(count: int, database: str) -> Run:
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-fanout-"))
-    synapse = support.start_synapse(work)
+    synapse, cluster = start_homeserver(work, database)
+    phases = Phases(RequestLog(synapse.directory / "homeserver.log"))
     processes: list[subprocess.Popen[bytes]] = []
     changed = asyncio.Event()
     professionals: list[Professional] = []
@@ -361,7 +420,7 @@ async def run(count: int) -> str:
         _, _, admin_token = synapse.register_with_login(
             f"admin-{secrets.token_hex(3)}", support.new_password(), admin=True
         )
-        floor = await baseline(synapse, work, professionals, changed, admin_token)
+        floor = await baseline(synapse, work, professionals, changed, admin_token, phases)
         print("baseline done")
 
         coordinator_id, coordinator_password = support.new_user(synapse, "coord")
@@ -402,6 +461,7 @@ async def run(count: int) -> str:
         for number in (1, 2):
             request = f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}"
             sent_at = time.perf_counter()
+            phases.begin(f"cpts-bot, dispatch {number}")
             event_id = await coordinator.send(room, request)
             reply = await coordinator.wait_reply(event_id, timeout=120)
             assert f"envoyé à {count} professionnels" in reply.body, reply.body
@@ -416,6 +476,7 @@ async def run(count: int) -> str:
             rows[f"cpts-bot, dispatch {number} ({label})"] = [
                 (item.at - sent_at) * 1000 for item in arrivals
             ]
+            phases.end()
             rows[f"cpts-bot, dispatch {number} ({label}), homeserver accepted"] = [
                 (item.accepted_at - sent_at) * 1000 for item in arrivals
             ]
@@ -426,6 +487,7 @@ async def run(count: int) -> str:
             )
             assert broadcast is not None
             accepted_at = time.perf_counter()
+            phases.begin(f"cpts-bot, dispatch {number}: from the accept to the edits")
             await taker.send(broadcast.room_id, "je prends", reply_to=broadcast.event_id)
             mark = f"n°{number}"
             told_at = await wait_all(
@@ -442,6 +504,7 @@ async def run(count: int) -> str:
             told[f"cpts-bot, dispatch {number}: broadcasts edited"] = [
                 (item.at - accepted_at) * 1000 for item in told_at
             ]
+            phases.end()
             told[f"cpts-bot, dispatch {number}: edits accepted by the homeserver"] = [
                 (item.accepted_at - accepted_at) * 1000 for item in told_at
             ]
@@ -453,9 +516,24 @@ async def run(count: int) -> str:
             await pro.stop()
         support.stop_processes(processes)
         synapse.stop()
+        if cluster is not None:
+            cluster.stop()
+    return Run(
+        database, floor, rows, told, undecryptable, phases.done, load_before, os.getloadavg()[0]
+    )
+
+
+DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def render(count: int, result: Run) -> str:
+    """The tables of one run (one homeserver database)."""
+    floor, rows, told = result.floor, result.rows, result.told
+    label = DATABASE_LABELS[result.database]
 
     lines = [
-        f"### Fan-out to {count} professionals (each in an encrypted direct chat)",
+        f"### Synapse on {label}: fan-out to {count} professionals (each in an encrypted "
+        "direct chat)",
         "",
         "| sender | first (ms) | median (ms) | p95 (ms) | last (ms) | recipients |",
         "|---|---|---|---|---|---|",
@@ -480,7 +558,8 @@ async def run(count: int) -> str:
         "times include reading the request, choosing the recipients and queueing the rows "
         "(one transaction) before the first send.",
         "",
-        f"### From the first accept to the {count - 1} others' broadcasts edited",
+        f"### Synapse on {label}: from the first accept to the {count - 1} others' "
+        "broadcasts edited",
         "",
         "| told | first (ms) | median (ms) | p95 (ms) | last (ms) | recipients |",
         "|---|---|---|---|---|---|",
@@ -507,22 +586,44 @@ async def run(count: int) -> str:
         "exempted from Synapse's rate limits (admin API override_ratelimit), as "
         "docs/dispatch.md asks operators to do. Both send to up to "
         f"{SENDS_AT_ONCE} rooms at once (the outbox's lanes: one per room, in order within "
-        f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. Times are from the send of the request (or of the accept) to the "
+        f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. The bare "
+        "client does what nio does by itself: a key query, a one-time-key claim and a room "
+        "key share per room before its first send; the bot queries, trusts and claims "
+        "every recipient's keys once per batch (the room keys still go room by room). Times are from the send of the request (or of the accept) to the "
         "decrypted message arriving in the recipient's sync. The bot is a separate "
-        f"process. Undecryptable events seen by the professionals: {undecryptable}. "
-        f"Load average (1 min) before the run {load_before:.1f}, after it "
-        f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores: the figures are only as "
+        f"process. Undecryptable events seen by the professionals: {result.undecryptable}. "
+        f"Load average (1 min) before the run {result.load_before:.1f}, after it "
+        f"{result.load_after:.1f}, on {os.cpu_count()} cores: the figures are only as "
         "good as the machine was quiet.",
+        "",
+        f"#### Synapse on {label}: where the homeserver's time goes",
+        "",
+        "From Synapse's request log (each request's CPU on the homeserver, all clients "
+        "included: the sender's sends and room creations, the recipients' syncs, joins "
+        "and key uploads), per phase, heaviest kinds first.",
     ]
+    for name, (kinds, wall) in result.phases.items():
+        lines += ["", f"*{name}*", "", *table(kinds, wall)]
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--professionals", type=int, default=100)
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres", "both"],
+        default="both",
+        help="the homeserver's database (both: one run on each, SQLite first)",
+    )
     args = parser.parse_args()
-    body = asyncio.run(run(args.professionals))
-    print(body)
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    parts = []
+    for database in databases:
+        result = asyncio.run(run(args.professionals, database))
+        parts.append(render(args.professionals, result))
+        print(parts[-1], flush=True)
+    body = "\n\n".join(parts)
     if args.professionals >= 100:
         write_section("dispatch-fanout", "Dispatch fan-out to 100 professionals", body)
 

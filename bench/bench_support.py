@@ -44,19 +44,26 @@ __all__ = [
 ]
 
 
-def start_synapse(work: Path) -> SynapseServer:
-    """Configure and start a Synapse under ``work/synapse``.
-
-    Uses the Python of ``CPTS_SYNAPSE_PYTHON`` when set (an installed Synapse), else the
-    one of the project's state directory (``CPTS_STATE_DIR``, default ``.cpts``).
-    """
+def homeserver_python() -> Path:
+    """The Python of ``CPTS_SYNAPSE_PYTHON`` when set (an installed Synapse), else the
+    one of the project's state directory (``CPTS_STATE_DIR``, default ``.cpts``)."""
     state = Path(os.environ.get("CPTS_STATE_DIR", ROOT / ".cpts"))
-    python = (
+    return (
         Path(os.environ["CPTS_SYNAPSE_PYTHON"])
         if os.environ.get("CPTS_SYNAPSE_PYTHON")
         else synapse_python(state)
     )
-    synapse = SynapseServer.configure(python, work / "synapse")
+
+
+def start_synapse(
+    work: Path, database: dict[str, object] | None = None, request_log: bool = False
+) -> SynapseServer:
+    """Configure and start a Synapse under ``work/synapse`` (on SQLite unless
+    ``database``, Synapse's ``database`` section, says otherwise; ``request_log``: each
+    request's time and CPU in its homeserver.log)."""
+    synapse = SynapseServer.configure(
+        homeserver_python(), work / "synapse", database=database, request_log=request_log
+    )
     synapse.start()
     return synapse
 

@@ -28,6 +28,9 @@ import yaml
 log = logging.getLogger(__name__)
 
 SYNAPSE_REQUIREMENT = "matrix-synapse==1.163.2"
+# Synapse's PostgreSQL driver (for a benchmark on Synapse's production database); the
+# binary wheel needs no compiler nor libpq headers.
+POSTGRES_DRIVER = "psycopg2-binary==2.9.13"
 SERVER_NAME = "localhost"
 
 RATE_LIMITS = {
@@ -77,6 +80,26 @@ def synapse_python(state_dir: Path) -> Path:
     return python
 
 
+def install_postgres_driver(python: Path) -> None:
+    """Install psycopg2 into Synapse's virtual environment (once)."""
+    check = subprocess.run([str(python), "-c", "import psycopg2"], capture_output=True)
+    if check.returncode == 0:
+        return
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            POSTGRES_DRIVER,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -102,8 +125,19 @@ class SynapseServer:
         return SERVER_NAME
 
     @classmethod
-    def configure(cls, python: Path, directory: Path, port: int | None = None) -> SynapseServer:
-        """Generate the configuration once in ``directory`` (kept across restarts)."""
+    def configure(
+        cls,
+        python: Path,
+        directory: Path,
+        port: int | None = None,
+        database: dict[str, object] | None = None,
+        request_log: bool = False,
+    ) -> SynapseServer:
+        """Generate the configuration once in ``directory`` (kept across restarts).
+
+        ``database`` is Synapse's ``database`` section (default: SQLite in ``directory``);
+        ``request_log`` logs each request with its time and CPU (``synapse.access``).
+        """
         directory.mkdir(parents=True, exist_ok=True)
         config_path = directory / "homeserver.yaml"
         if config_path.exists():
@@ -146,7 +180,8 @@ class SynapseServer:
                         "resources": [{"names": ["client"], "compress": False}],
                     }
                 ],
-                "database": {
+                "database": database
+                or {
                     "name": "sqlite3",
                     "args": {"database": str(directory / "homeserver.db")},
                 },
@@ -190,6 +225,7 @@ class SynapseServer:
                         }
                     },
                     "root": {"level": "WARNING", "handlers": ["file"]},
+                    "loggers": {"synapse.access": {"level": "INFO"}} if request_log else {},
                     "disable_existing_loggers": False,
                 }
             )

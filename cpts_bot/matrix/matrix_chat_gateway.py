@@ -26,6 +26,7 @@ from typing import Any
 from nio import (
     AsyncClient,
     ErrorResponse,
+    MatrixRoom,
     RoomCreateResponse,
     RoomGetStateEventResponse,
     RoomPutStateResponse,
@@ -177,21 +178,80 @@ class MatrixChatGateway:
             lanes.setdefault(await self._lane_of(row), []).append(row)
         limit = asyncio.Semaphore(SENDS_AT_ONCE)
         failures: list[SendFailed] = []
+        first_ready, all_ready = self._prepare_in_two_steps(lanes)
 
-        async def run_lane(lane: list[repo.OutboxRow]) -> None:
+        async def run_lane(index: int, lane: list[repo.OutboxRow]) -> None:
+            keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
             for row in lane:
                 if stop.is_set():
                     return
                 try:
-                    await self._send_row(row, limit)
+                    await self._send_row(row, limit, keys_ready)
                 except SendFailed as error:
                     failures.append(error)
                     return
 
         # Lanes start in the order of their first row: the first recipients first.
-        await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
+        try:
+            await asyncio.gather(*(run_lane(i, lane) for i, lane in enumerate(lanes.values())))
+        finally:
+            await all_ready
         if failures:
             raise failures[0]
+
+    def _prepare_in_two_steps(
+        self, lanes: dict[str, list[repo.OutboxRow]]
+    ) -> tuple[asyncio.Future[None], asyncio.Future[None]]:
+        """The recipients' keys, while the first direct chats are being created: those
+        of the first lanes first (so that the first recipients hear at once), then the
+        whole batch's in one go. Two futures: the first lanes' keys, everyone's."""
+        first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        head = list(lanes.items())[:DIRECT_ROOMS_AT_ONCE]
+
+        async def prepare() -> None:
+            try:
+                head_rows = [row for _, lane in head for row in lane]
+                await self._prepare_recipients(head_rows)
+            finally:
+                first.set_result(None)
+            rows = [row for lane in lanes.values() for row in lane]
+            await self._prepare_recipients(rows)
+
+        return first, asyncio.ensure_future(prepare())
+
+    def _recipients(self, rows: list[repo.OutboxRow]) -> set[str]:
+        """Everyone a room key may go to for ``rows``: the targets of direct messages and
+        the members of the encrypted rooms written to."""
+        users: set[str] = set()
+        for row in rows:
+            if row.action in _DIRECT_ACTIONS:
+                users.add(row.target)
+            elif (room := self._client.rooms.get(row.target)) is not None and room.encrypted:
+                users.update(room.users)
+        return users
+
+    async def _prepare_recipients(self, rows: list[repo.OutboxRow]) -> None:
+        """One device-key query, one trust update and one one-time-key claim for every
+        recipient of a batch, instead of one of each per room (a first dispatch to a
+        hundred new direct chats). Best effort: on failure, each send does its own."""
+        olm = self._client.olm
+        if olm is None:
+            return
+        users = self._recipients(rows)
+        if not users:
+            return
+        try:
+            olm.users_for_key_query.update(users - olm.tracked_users)
+            if self._client.should_query_keys:
+                await self._client.keys_query()
+            now = datetime.now(UTC)
+            if self._gate is not None and self._gate.needs_trust_update(self._client, users, now):
+                await self._gate.apply_device_trust(self._client, users, now)
+            missing = olm.get_missing_sessions(sorted(users))
+            if missing:
+                _check(await self._client.keys_claim(missing))
+        except Exception as error:  # the sends then query and claim room by room
+            log.warning("preparing the recipients' keys failed", extra={"error": repr(error)})
 
     async def _lane_of(self, row: repo.OutboxRow) -> str:
         """Rows of one room are sent one after the other; a direct message goes in the
@@ -201,12 +261,19 @@ class MatrixChatGateway:
             return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
         return row.target
 
-    async def _send_row(self, row: repo.OutboxRow, limit: asyncio.Semaphore | None = None) -> None:
+    async def _send_row(
+        self,
+        row: repo.OutboxRow,
+        limit: asyncio.Semaphore | None = None,
+        keys_ready: asyncio.Future[None] | None = None,
+    ) -> None:
         now = datetime.now(UTC)
         try:
             try:
                 if row.action in _DIRECT_ACTIONS:
                     await self.direct_room(row.target)  # created a few at a time
+                if keys_ready is not None:
+                    await asyncio.shield(keys_ready)
                 async with limit or contextlib.nullcontext():
                     room_id, event_id = await self._perform(row)
             except SendFailed:
@@ -433,12 +500,26 @@ class MatrixChatGateway:
         assert isinstance(response, RoomCreateResponse)
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
+        self._know_new_room(response.room_id, user_id)
         await self._wait_for_room(response.room_id, user_id)
         return response.room_id
 
+    def _know_new_room(self, room_id: str, invitee: str) -> None:
+        """Tell nio of the direct chat just created (encrypted, the bot in it, ``invitee``
+        invited) without waiting for the sync that will confirm it: the first message
+        can then be encrypted for the invitee's devices at once. The invitee reads it
+        once they join (the chat's history is shared with its members)."""
+        if room_id in self._client.rooms:
+            return
+        room = MatrixRoom(room_id, self._client.user_id, encrypted=True)
+        room.add_member(self._client.user_id, None, None)
+        room.add_member(invitee, None, None, invited=True)
+        self._client.rooms[room_id] = room
+        self._client.encrypted_rooms.add(room_id)
+
     async def _wait_for_room(self, room_id: str, invitee: str, timeout: float = 10.0) -> None:
-        """The sync loop must have seen the new room, and the invitation, before nio can
-        encrypt for it."""
+        """nio must know the new room, and the invitation, before it can encrypt for it
+        (see :meth:`_know_new_room`)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             room = self._client.rooms.get(room_id)

@@ -24,6 +24,7 @@ class FakeClient:
     are in flight at once. A room listed in ``failing`` refuses its first send."""
 
     should_query_keys = False
+    olm = None
 
     def __init__(self, failing: set[str] | None = None) -> None:
         self.rooms = {room: object() for room in ROOMS}
