@@ -385,18 +385,7 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
         await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
     if dispatch.state is DispatchState.OPEN:
-        # Still asked: say until when, rather than « en attente : rien à faire ».
-        await _say(
-            deps,
-            user_id,
-            N_(
-                "Dispatch no. {id} is still waiting for an answer (until {time}); "
-                "“relancer” asks everyone again once it has expired."
-            ),
-            id=dispatch.id,
-            time=format_time(dispatch.expires_at, await deps.translator_for(user_id)),
-        )
-        return Outcome.CLOSED
+        return await _still_asked(deps, dispatch, user_id)
     if dispatch.state is not DispatchState.EXPIRED:
         return await _not_open(deps, dispatch, user_id)
     policy = deps.policy
@@ -428,6 +417,21 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     )
     await respond(deps, user_id, Reply(text))
     return Outcome.RELAUNCHED
+
+
+async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    """« relancer » while still asked: until when, rather than « en attente : rien à faire »."""
+    await _say(
+        deps,
+        user_id,
+        N_(
+            "Dispatch no. {id} is still waiting for an answer (until {time}); "
+            "“relancer” asks everyone again once it has expired."
+        ),
+        id=dispatch.id,
+        time=format_time(dispatch.expires_at, await deps.translator_for(user_id)),
+    )
+    return Outcome.CLOSED
 
 
 async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
