@@ -5,6 +5,8 @@ Examples are what a person types: the same French words in both catalogs (the bo
 French commands whatever the language of its answers)."""
 
 COMMANDS = [
+    # Two helps of one example joined on one line of « aide <sujet> ».
+    ("{first}; {then}", "{first} ; {then}"),
     # The router: one refusal for every command.
     (
         "Sorry: « {command} » is reserved for {audience}.",

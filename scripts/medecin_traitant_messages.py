@@ -64,7 +64,7 @@ MEDECIN_TRAITANT = [
         "Médecin traitant request no. {id} still waiting after {days} days: {description}. "
         "Offered to {offers} GP(s), nobody accepted.",
         "Demande médecin traitant n°{id} toujours en attente après {days} jours : "
-        "{description}. Proposée à {offers} médecin(s), personne n'a accepté.",
+        "{description}. Médecins sollicités : {offers}, aucun n'a accepté.",
     ),
     (
         "Médecin traitant request no. {id}: {contact} accepts to be the patient's GP.",

@@ -33,8 +33,14 @@ SHIFT_SWAPS = [
         "{name} cherche un remplaçant pour {duty}, mais personne n'est libre à ce moment-là.",
     ),
     (
-        "Request for cover no. {id} sent to {count} free colleague(s): {duty}.",
-        "Demande de remplacement n°{id} envoyée à {count} collègue(s) libre(s) : {duty}.",
+        (
+            "Request for cover no. {id} sent to {count} free colleague: {duty}.",
+            "Request for cover no. {id} sent to {count} free colleagues: {duty}.",
+        ),
+        (
+            "Demande de remplacement n°{id} envoyée à {count} collègue libre : {duty}.",
+            "Demande de remplacement n°{id} envoyée à {count} collègues libres : {duty}.",
+        ),
     ),
     (
         "I will tell you who takes it. “annuler remplacement {id}” to cancel.",
@@ -81,6 +87,12 @@ SHIFT_SWAPS = [
         "Plusieurs demandes de remplacement attendent votre réponse ({ids}) : répondez au "
         "message de celle que vous prenez.",
     ),
+    (
+        "{name} is not a {profession} of the directory or of the rota: check the Matrix ID; "
+        "nothing was changed.",
+        "{name} n'est pas {profession} dans l'annuaire ni au planning : vérifiez "
+        "l'identifiant Matrix ; rien n'a été changé.",
+    ),
     ("[Duty taken by {name}]", "[Garde prise par {name}]"),
     ("[You took this duty]", "[Vous avez pris cette garde]"),
     ("[Request cancelled]", "[Demande annulée]"),
@@ -113,7 +125,7 @@ SHIFT_SWAPS = [
     ),
     (
         "Cover no. {id}: nobody took {name}'s duty {duty}; it is still theirs.",
-        "Remplacement n°{id} : personne n'a pris la garde de {name} ({duty}) ; elle lui reste.",
+        "Remplacement n°{id} : personne n'a remplacé {name} ({duty}) ; la garde lui reste.",
     ),
     # A coordinator's override.
     (
@@ -127,15 +139,21 @@ SHIFT_SWAPS = [
         "Le remplaçant doit être une autre personne que le remplacé.",
     ),
     (
-        "I find nobody called “{name}” among {what}: give their Matrix ID (@name:server).",
-        "Je ne trouve personne du nom de « {name} » parmi {what} : donnez son identifiant "
-        "Matrix (@nom:serveur).",
+        "I find nobody called “{name}” among those on duty then: give their Matrix ID "
+        "(@name:server).",
+        "Je ne trouve personne du nom de « {name} » parmi les personnes de garde à ce "
+        "moment-là : donnez son identifiant Matrix (@nom:serveur).",
+    ),
+    (
+        "I find nobody called “{name}” ({profession}) in the directory or the rota: give "
+        "their Matrix ID (@name:server).",
+        "Je ne trouve personne du nom de « {name} » ({profession}) dans l'annuaire ni au "
+        "planning : donnez son identifiant Matrix (@nom:serveur).",
     ),
     (
         "Several people match “{name}”: {names}. Give their Matrix ID.",
         "Plusieurs personnes correspondent à « {name} » : {names}. Donnez son identifiant Matrix.",
     ),
-    ("those on duty then", "les personnes de garde à ce moment-là"),
     (
         "Rota updated: {replacement} replaces {replaced} — {duty}.",
         "Planning mis à jour : {replacement} remplace {replaced} — {duty}.",
@@ -150,7 +168,7 @@ SHIFT_SWAPS = [
     ),
     (
         "The coordination gives you {name}'s duty: {duty}.",
-        "La coordination vous confie la garde de {name} : {duty}.",
+        "La coordination vous confie cette garde : {duty} ; vous remplacez {name}.",
     ),
     (
         "The coordination gives your duty {duty} to {contact}.",
@@ -184,7 +202,7 @@ SHIFT_SWAPS = [
     ("who replaces them", "qui le remplace"),
     ("the day of the duty (and its hour)", "le jour de la garde (et son heure)"),
     (
-        "take a colleague's duty: reply “je prends” to the offer, or react 👍",
-        "prendre la garde d'un collègue : répondez « je prends » à la demande, ou réagissez 👍",
+        "also a colleague's duty: answer their request for cover",
+        "aussi la garde d'un collègue : répondez à sa demande de remplacement",
     ),
 ]

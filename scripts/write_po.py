@@ -1,6 +1,8 @@
 """Write a feature's fr/en catalogs from (English, French) pairs: ``write_po.py NAME MODULE``.
 
-MODULE is a Python file defining a list of pairs named like NAME in upper case.
+MODULE is a Python file defining a list of pairs named like NAME in upper case. A plural
+message is a pair of pairs: ((English singular, English plural), (French singular, French
+plural)).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from babel.messages.pofile import write_po
 LOCALES = Path(__file__).resolve().parents[1] / "cpts_bot" / "i18n" / "locales"
 
 
-def write(name: str, pairs: list[tuple[str, str]]) -> None:
+Text = str | tuple[str, str]
+
+
+def write(name: str, pairs: list[tuple[Text, Text]]) -> None:
     for language in ("fr", "en"):
         catalog = Catalog(locale=language, project="cpts-bot", charset="utf-8")
         for english, french in pairs:

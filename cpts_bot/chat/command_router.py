@@ -31,6 +31,7 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
+from cpts_bot.domain.dispatch_phrases import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter
@@ -199,9 +200,15 @@ class CommandRouter:
             return
         if message.is_direct or message.mentions_bot:
             _ = context.translator.gettext
-            await context.outbox.reply(
-                Reply(_("I did not understand. Write « aide » to see what I can do."))
-            )
+            if classify_answer(message.body) is not None:
+                # « je prends », « ok », « non » when nothing waits: say so, not « not understood ».
+                text = _(
+                    "Nothing is waiting for your answer right now: a request may have been "
+                    "taken, cancelled or have expired (« mes déclenchements » lists yours)."
+                )
+            else:
+                text = _("I did not understand. Write « aide » to see what I can do.")
+            await context.outbox.reply(Reply(text))
 
     async def _undecryptable(self, row: repo.InboxRow) -> bool:
         received = row.payload.get("timestamp")

@@ -323,7 +323,13 @@ class DispatchFeature:
             return
         fields = parse_request(message.body, context.now, deps.places)
         if fields.time_error:
-            await context.outbox.reply(Reply(MomentError(*fields.time_error).render(context._)))
+            # « le 31/02 »: said, and the rest of the request kept while the time is asked.
+            error = MomentError(*fields.time_error).render(context._)
+            fields.time_error = None
+            await repo.save_draft(
+                context.db, message.sender, message.room_id, fields.to_json(), "when", context.now
+            )
+            await context.outbox.reply(Reply(error + "\n" + self._question("when", deps, context)))
             return
         await self._proceed(message, fields, deps, context)
 

@@ -34,6 +34,13 @@ TOPIC_WORDS = {
     "garde": Topic.DUTY,
     "duty": Topic.DUTY,
     "declenchements": Topic.DUTY,
+    "declenchement": Topic.DUTY,
+    "remplacements": Topic.DUTY,
+    "remplacement": Topic.DUTY,
+    "conges": Topic.DUTY,
+    "conge": Topic.DUTY,
+    "planning": Topic.DUTY,
+    "calendrier": Topic.DUTY,
     "dispatch": Topic.DUTY,
     "alertes": Topic.ALERTS,
     "alerte": Topic.ALERTS,
@@ -129,13 +136,22 @@ def topic_help(
 ) -> Reply:
     """« aide <topic> »: every command of the topic, with all its examples."""
     _ = translator.gettext
-    items = []
+    items: list[str] = []
+    shown: dict[str, int] = {}  # an example already listed → the index of its item
     for command in visible_to(commands, coordinator):
         if command.topic is not topic:
+            continue
+        known = {shown.get(example) for example in command.examples}
+        if command.examples and len(known) == 1 and None not in known:
+            # « je prends » answers a dispatch and a request for cover: one line, not two.
+            index = known.pop()
+            assert index is not None
+            items[index] = _("{first}; {then}", first=items[index], then=_(command.help))
             continue
         examples = " / ".join(
             f"« {example_text(example, translator, config)} »" for example in command.examples
         )
+        shown.update({example: len(items) for example in command.examples})
         items.append(f"{examples} — {_(command.help)}")
     items.extend(extra_lines)
     return _render(_(TOPIC_TITLES[topic]), items, [privacy_line(translator, config)])

@@ -49,6 +49,7 @@ from cpts_bot.services.dispatch_context import (
 from cpts_bot.storage import rota_repository as rota_repo
 
 MY_DUTIES_DAYS = 14
+MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
 _SETTING = (RotaCommandKind.SET_SHIFT, RotaCommandKind.SET_WEEKLY)
 WEEKDAY_NAMES = (
     N_("Mondays"),
@@ -295,7 +296,9 @@ class RotaFeature:
             ]
         else:
             lines = [_("Your duties:")]
-            lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in duties)
+            shown = duties[:MY_DUTIES_LISTED]
+            lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in shown)
+            lines.extend(self._more_duties(len(duties) - len(shown), command, translator))
         leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
         if leaves:
             lines.append(
@@ -311,6 +314,27 @@ class RotaFeature:
                 context, message.sender, duties, deps.places, calendar, context.now
             )
         return True
+
+    @staticmethod
+    def _more_duties(more: int, command: RotaCommand, translator: Translator) -> list[str]:
+        """The line that stands for the duties not listed (a phone screen is short)."""
+        if more <= 0:
+            return []
+        if command.calendar_file:
+            return [
+                translator.ngettext(
+                    "… and {count} more, all in the calendar file.",
+                    "… and {count} more, all in the calendar file.",
+                    more,
+                )
+            ]
+        return [
+            translator.ngettext(
+                "… and {count} more: « mes gardes calendrier » gives them all as a file.",
+                "… and {count} more: « mes gardes calendrier » gives them all as a file.",
+                more,
+            )
+        ]
 
     def _duty_line(
         self, duty: Duty, deps: DispatchDeps, calendar: HolidayCalendar, translator: Translator
@@ -398,14 +422,7 @@ class RotaFeature:
         planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
         clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
-            lines.append(
-                _(
-                    "Careful: on duty during this leave ({duties}); tell the coordination.",
-                    duties=", ".join(
-                        format_moment(duty.start, "time", translator) for duty in clashes[:3]
-                    ),
-                )
-            )
+            lines.append(await _clash_line(clashes, user, message.sender, deps, translator))
         lines.append(_("“annuler congé {id}” to remove it.", id=leave_id))
         await context.outbox.reply(Reply("\n".join(lines)))
         return True
@@ -497,3 +514,29 @@ class RotaFeature:
             )
         )
         return True
+
+
+async def _clash_line(
+    clashes: list[Duty], user: str, sender: str, deps: DispatchDeps, translator: Translator
+) -> str:
+    """The warning that a leave covers duties: how many, the first ones, and what to do
+    (the person themself is shown how to ask for cover)."""
+    shown = ", ".join(format_moment(duty.start, "time", translator) for duty in clashes[:3])
+    duties = shown + (", …" if len(clashes) > 3 else "")
+    if user == sender:
+        return translator.ngettext(
+            "Careful: you have {count} duty during this leave ({duties}); « je cherche un "
+            "remplaçant pour ma garde du {day} » finds cover, or tell the coordination.",
+            "Careful: you have {count} duties during this leave ({duties}); « je cherche un "
+            "remplaçant pour ma garde du {day} » finds cover, or tell the coordination.",
+            len(clashes),
+            duties=duties,
+            day=clashes[0].start.astimezone(PARIS).strftime("%d/%m"),
+        )
+    return translator.ngettext(
+        "Careful: {name} has {count} duty during this leave ({duties}).",
+        "Careful: {name} has {count} duties during this leave ({duties}).",
+        len(clashes),
+        name=await deps.display_name(user),
+        duties=duties,
+    )

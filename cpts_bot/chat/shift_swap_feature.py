@@ -170,7 +170,7 @@ class ShiftSwapFeature:
             on_message,
             on_reaction,
             waiting=self.waiting,
-            help=N_("take a colleague's duty: reply “je prends” to the offer, or react 👍"),
+            help=N_("also a colleague's duty: answer their request for cover"),
             examples=(N_("je prends"),),
             topic=Topic.DUTY,
             priority=48,

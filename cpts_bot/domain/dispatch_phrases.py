@@ -38,13 +38,13 @@ _HAND_BACK = re.compile(
 _DECLINE = re.compile(
     r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"
     r"|j'?\s?peux\s+pas|peux\s+pas|impossible|je\s+refuse|refuse|pas\s+possible"
-    r"|desolee?|pas\s+moi)(?![a-z])"
+    r"|desolee?|pas\s+moi|not\s+available|unavailable|i\s+can'?n?o?t)(?![a-z])"
 )
 _ACCEPT = re.compile(
     r"^(?:ok|okay|oki|oui|yes|dispo(?:nible)?|je\s+suis\s+dispo(?:nible)?|je\s+prends"
     r"|je\s+la\s+prends|je\s+le\s+prends|j'?\s?accepte|accepte|go|je\s+peux|je\s+m'en\s+occupe"
     r"|c'?\s?est\s+bon|pour\s+moi|je\s+y\s+vais|j'?\s?y\s+vais|banco|d'accord|daccord|ca\s+marche"
-    r")(?![a-z])"
+    r"|i'?\s?ll\s+take\s+it|i\s+take\s+it|available)(?![a-z])"
 )
 ACCEPT_REACTIONS = frozenset({"👍", "✅", "✔", "👌", "🙋", "🙋‍♀", "🙋‍♂"})
 DECLINE_REACTIONS = frozenset({"❌", "👎", "🚫", "✖"})
@@ -238,6 +238,9 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
             work = _blank(work, start, start + len(moment.matched))
     elif moment.message_id != ERROR_NOT_FOUND:
         fields.time_error = (moment.message_id, moment.detail)
+        start = work.find(moment.matched) if moment.matched else -1
+        if start >= 0:  # « le 31/02 20h » is not the care
+            work = _blank(work, start, start + len(moment.matched))
     what = re.sub(r"\s+", " ", work).strip()
     previous = None
     while what and what != previous:

@@ -419,7 +419,11 @@ def parse_moment(text: str, now: datetime) -> MomentResult:
     if not tokens:
         return MomentError(ERROR_NOT_FOUND, text.strip())
     cluster = _clusters(normalized, tokens)[0]
-    return _moment_from_cluster(text, normalized, cluster, now)
+    moment = _moment_from_cluster(text, normalized, cluster, now)
+    if isinstance(moment, MomentError):
+        matched = text[cluster[0].start : cluster[-1].end].strip()
+        return MomentError(moment.message_id, moment.detail, moment.values, matched)
+    return moment
 
 
 # ---------------------------------------------------------------------------- periods

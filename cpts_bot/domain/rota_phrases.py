@@ -24,6 +24,7 @@ from enum import StrEnum
 from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.french_datetime import (
     ERROR_INVALID_TIME,
+    ERROR_NOT_FOUND,
     WEEKDAYS,
     Moment,
     MomentError,
@@ -151,6 +152,8 @@ def parse_rota_command(
     if mine:
         rest, calendar_file = _CALENDAR_FILE.subn(" ", mine.group("rest"))
         period = parse_period(rest, now) if rest.strip() else None
+        if isinstance(period, MomentError) and period.message_id != ERROR_NOT_FOUND:
+            return period  # « mes gardes du 31/02 »: said, never read as « all my duties »
         return RotaCommand(
             RotaCommandKind.MY_DUTIES,
             period=period if isinstance(period, Period) else None,
@@ -184,7 +187,7 @@ def _leave(text: str, now: datetime, user_id: str | None) -> RotaCommand | Momen
 
 def _query(
     text: str, now: datetime, places: PlaceIndex, calendar: HolidayCalendar
-) -> RotaCommand:
+) -> RotaCommand | MomentError:
     profession = find_profession(text)
     communes = tuple(found.code for found in places.find(text))
     moment = parse_moment(text, now)
@@ -193,6 +196,8 @@ def _query(
         holiday = _next_holiday(text, now, calendar)
         if holiday is not None:
             moment, period = Moment(holiday.start, "day", holiday.matched), holiday
+        elif moment.message_id != ERROR_NOT_FOUND:
+            return moment  # « le 31/02 » is said, never answered for now
         else:
             moment = Moment(now, "exact", "")
     if moment.precision in ("day", "part_of_day") and period is None:

@@ -9,7 +9,7 @@ language through the translator, so every such message is translated the same wa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -20,11 +20,14 @@ class _Translates(Protocol):
 @dataclass(frozen=True)
 class UserError:
     """``message_id``: a catalog message (English) with ``{placeholders}``; ``detail``
-    fills ``{detail}`` (the words that could not be read); ``values`` fill the others."""
+    fills ``{detail}`` (the words that could not be read); ``values`` fill the others;
+    ``matched``: where it says so, the words of the text the error was read from (« le
+    31/02 20h »), so that a caller can set them aside."""
 
     message_id: str
     detail: str = ""
     values: tuple[tuple[str, str], ...] = ()
+    matched: str = field(default="", compare=False)
 
     def render(self, translator: _Translates | Callable[..., str], /, **extra: object) -> str:
         """The message in the reader's language (``translator`` or its ``gettext``);

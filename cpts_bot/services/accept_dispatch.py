@@ -32,6 +32,7 @@ from cpts_bot.services.broadcast_dispatch import (
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     format_moment,
+    format_time,
     place_names,
     profession_name,
     respond,
@@ -244,7 +245,7 @@ async def edit_broadcasts(
         text = (
             translator.gettext(header, id=dispatch.id, name=name)
             + "\n"
-            + broadcast_text(dispatch, deps, translator)
+            + broadcast_text(dispatch, deps, translator, answerable=False)
         )
         await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
 
@@ -383,6 +384,8 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     if not may_manage(deps, dispatch, user_id):
         await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
+    if dispatch.state is DispatchState.OPEN:
+        return await _still_asked(deps, dispatch, user_id)
     if dispatch.state is not DispatchState.EXPIRED:
         return await _not_open(deps, dispatch, user_id)
     policy = deps.policy
@@ -405,14 +408,30 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     await repo.reset_answers(deps.db, dispatch.id, keep="")
     rows = await repo.recipients(deps.db, dispatch.id)
     await send_to(deps, reopened, [row["user_id"] for row in rows])
+    translator = await deps.translator_for(user_id)
+    text = translator.ngettext(
+        "Dispatch no. {id} is offered again to {count} professional.",
+        "Dispatch no. {id} is offered again to {count} professionals.",
+        len(rows),
+        id=dispatch.id,
+    )
+    await respond(deps, user_id, Reply(text))
+    return Outcome.RELAUNCHED
+
+
+async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+    """« relancer » while still asked: until when, rather than « en attente : rien à faire »."""
     await _say(
         deps,
         user_id,
-        N_("Dispatch no. {id} is offered again to {count} professional(s)."),
+        N_(
+            "Dispatch no. {id} is still waiting for an answer (until {time}); "
+            "“relancer” asks everyone again once it has expired."
+        ),
         id=dispatch.id,
-        count=len(rows),
+        time=format_time(dispatch.expires_at, await deps.translator_for(user_id)),
     )
-    return Outcome.RELAUNCHED
+    return Outcome.CLOSED
 
 
 async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:

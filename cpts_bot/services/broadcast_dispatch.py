@@ -132,28 +132,33 @@ async def create_dispatch(
     return await repo.create(deps.db, new, deps.now)
 
 
-def broadcast_text(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
+def broadcast_text(
+    dispatch: Dispatch, deps: DispatchDeps, translator: Translator, *, answerable: bool = True
+) -> str:
+    """The request as its recipients read it; once closed (``answerable`` False: taken,
+    cancelled, expired) without the line telling them how to take it."""
     _ = translator.gettext
     if dispatch.urgent:
         header = _("URGENT dispatch no. {id}", id=dispatch.id)
     else:
         header = _("Dispatch no. {id}", id=dispatch.id)
-    return "\n".join(
-        [
-            header
-            + " — "
-            + profession_name(dispatch.profession, translator)
-            + " — "
-            + place_names(dispatch.all_communes, deps.places, translator),
-            format_moment(dispatch.needed_at, dispatch.needed_precision, translator)
-            + " : "
-            + dispatch.what,
-            _(
-                "Reply “je prends” to this message or react 👍 to take it; "
-                "“pas dispo” or ❌ if not."
-            ),
-        ]
-    )
+    lines = [
+        header
+        + " — "
+        + profession_name(dispatch.profession, translator)
+        + " — "
+        + place_names(dispatch.all_communes, deps.places, translator),
+        _(
+            "{moment}: {what}",
+            moment=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
+            what=dispatch.what,
+        ),
+    ]
+    if answerable:
+        lines.append(
+            _("Reply “je prends” to this message or react 👍 to take it; “pas dispo” or ❌ if not.")
+        )
+    return "\n".join(lines)
 
 
 async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:

@@ -23,12 +23,26 @@ from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text, edit
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.rota_repository import load_rota
 
+NOBODY_ON_DUTY = N_(
+    "I find nobody called “{name}” among those on duty then: give their Matrix ID (@name:server)."
+)
+NOBODY_OF_PROFESSION = N_(
+    "I find nobody called “{name}” ({profession}) in the directory or the rota: give "
+    "their Matrix ID (@name:server)."
+)
+
 
 async def _resolve(
-    deps: DispatchDeps, typed: str, among: list[str], translator: Translator, what: str
+    deps: DispatchDeps,
+    typed: str,
+    among: list[str],
+    translator: Translator,
+    nobody: str,
+    **values: str,
 ) -> str | Refusal:
     """The user id ``typed`` names among ``among`` (a Matrix ID is taken as is), or the
-    text saying why it names nobody, or several people."""
+    text saying why it names nobody (the msgid ``nobody`` with {name} and ``values``), or
+    several people."""
     if is_matrix_id(typed):
         return typed
     names = {user_id: await deps.display_name(user_id) for user_id in dict.fromkeys(among)}
@@ -36,13 +50,7 @@ async def _resolve(
     if len(found) == 1:
         return found[0]
     if not found:
-        return Refusal(
-            translator.gettext(
-                "I find nobody called “{name}” among {what}: give their Matrix ID (@name:server).",
-                name=typed,
-                what=what,
-            )
-        )
+        return Refusal(translator.gettext(nobody, name=typed, **values))
     return Refusal(
         translator.gettext(
             "Several people match “{name}”: {names}. Give their Matrix ID.",
@@ -67,9 +75,7 @@ async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOver
         deps.db, when.start - MARGIN, when.end + MARGIN, deps.config.territory.holiday_calendar()
     )
     on_duty = [d.user_id for d in duties_between(rota, when.start, when.end)]
-    replaced = await _resolve(
-        deps, override.replaced, on_duty, translator, translator.gettext("those on duty then")
-    )
+    replaced = await _resolve(deps, override.replaced, on_duty, translator, NOBODY_ON_DUTY)
     if isinstance(replaced, Refusal):
         return await _refuse(deps, replaced.text)
     duty = await find_duty(deps, coordinator, replaced, when, started_ok=True)
@@ -78,9 +84,22 @@ async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOver
     members = [m.matrix_id for m in await deps.directory.members(deps.db, duty.profession, None)]
     among = [m for m in members if m] + rota_members(rota, duty.profession)
     what = profession_name(duty.profession, translator)
-    replacement = await _resolve(deps, override.replacement, among, translator, what)
+    replacement = await _resolve(
+        deps, override.replacement, among, translator, NOBODY_OF_PROFESSION, profession=what
+    )
     if isinstance(replacement, Refusal):
         return await _refuse(deps, replacement.text)
+    if replacement not in among:
+        # A mistyped ID, or someone of another profession: nobody is told anything wrong.
+        return await _refuse(
+            deps,
+            translator.gettext(
+                "{name} is not a {profession} of the directory or of the rota: check the "
+                "Matrix ID; nothing was changed.",
+                name=await deps.display_name(replacement),
+                profession=what,
+            ),
+        )
     if replacement == replaced:
         await deps.outbox.reply(
             Reply(translator.gettext("The replacement must be someone else than the one replaced."))

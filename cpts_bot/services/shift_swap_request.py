@@ -133,10 +133,11 @@ async def request_cover(
     await send_offers(deps, swap, added)
     await deps.outbox.reply(
         Reply(
-            _(
-                "Request for cover no. {id} sent to {count} free colleague(s): {duty}.",
+            translator.ngettext(
+                "Request for cover no. {id} sent to {count} free colleague: {duty}.",
+                "Request for cover no. {id} sent to {count} free colleagues: {duty}.",
+                len(added),
                 id=swap.id,
-                count=len(added),
                 duty=swap_duty(deps, swap, translator),
             )
             + "\n"

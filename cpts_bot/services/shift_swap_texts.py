@@ -75,22 +75,28 @@ def swap_duty(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> st
     return duty_text(deps, swap.profession, swap.communes, swap.start, swap.end, translator)
 
 
-async def offer_text(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> str:
+async def offer_text(
+    deps: DispatchDeps, swap: ShiftSwap, translator: Translator, *, answerable: bool = True
+) -> str:
+    """The offer as colleagues read it; once closed (``answerable`` False) without the
+    line telling them how to take it."""
     _ = translator.gettext
-    return "\n".join(
-        [
-            _(
-                "Cover no. {id} — {name} is looking for someone to take their duty: {duty}.",
-                id=swap.id,
-                name=await deps.display_name(swap.requester),
-                duty=swap_duty(deps, swap, translator),
-            ),
+    lines = [
+        _(
+            "Cover no. {id} — {name} is looking for someone to take their duty: {duty}.",
+            id=swap.id,
+            name=await deps.display_name(swap.requester),
+            duty=swap_duty(deps, swap, translator),
+        )
+    ]
+    if answerable:
+        lines.append(
             _(
                 "Reply “je prends” to this message or react 👍 to take it (the rota is "
                 "updated at once); “pas dispo” or ❌ if not."
-            ),
-        ]
-    )
+            )
+        )
+    return "\n".join(lines)
 
 
 async def edit_offers(deps: DispatchDeps, swap: ShiftSwap, status: str, own: str = "") -> None:
@@ -100,9 +106,8 @@ async def edit_offers(deps: DispatchDeps, swap: ShiftSwap, status: str, own: str
     for row in await repo.messages(deps.db, swap.id, KIND_OFFER):
         translator = await deps.translator_for(row["target"])
         header = own if own and row["target"] == swap.taken_by else status
-        text = (
-            translator.gettext(header, name=name) + "\n" + await offer_text(deps, swap, translator)
-        )
+        offer = await offer_text(deps, swap, translator, answerable=False)
+        text = translator.gettext(header, name=name) + "\n" + offer
         await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
 
 

@@ -82,7 +82,7 @@ async def test_a_colleague_takes_the_duty_and_everyone_sees_it(
     request = await anne.send(room, "Je cherche un remplaçant pour ma garde de demain")
     created = await anne.wait_reply(request, timeout=60)
     assert created.body.startswith(
-        "Demande de remplacement n°1 envoyée à 2 collègue(s) libre(s) : IDE, Lyon 8e"
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Lyon 8e"
     ), created.body
     offers = await asyncio.gather(
         *(nurse.wait_for(lambda me: offer_of(me, bot.user_id), 60) for nurse in (bruno, chloe))

@@ -118,7 +118,7 @@ async def test_hand_off_round_trip_with_the_last_question(users, make_bot, tmp_p
     )
     assert post.decrypted
     # The GP named by their card (name, profession, phone), not by their Matrix ID.
-    assert "Demande n° 1 de Dr Paul LEGRAND (médecin) — 04 78 00 07 77" in post.body
+    assert "coordination, par Dr Paul LEGRAND (médecin) — 04 78 00 07 77" in post.body
     assert gp.user_id not in post.body and "l'annuaire n'a rien trouvé" in post.body
     await coordinator.send(
         coordination,

@@ -61,7 +61,7 @@ async def test_the_usual_nurse_is_asked_alone_then_the_others_then_reminders(
     sent_at = time.monotonic()
     created = await coordinator.wait_reply(await coordinator.send(room, REQUEST), timeout=60)
     assert created.body.startswith("Déclenchement n°1 envoyé à 1 professionnel"), created.body
-    assert "Demandé d'abord à Chloé TEST, professionnel habituel" in created.body
+    assert "Demandé d'abord à Chloé TEST, qui suit habituellement ce patient" in created.body
     first = await wait_broadcast(chloe, bot.user_id, 1)
     assert first.decrypted and "pansement post-op" in first.body
     assert "Chloé" not in first.body and "habituelle" not in first.body

@@ -210,7 +210,7 @@ async def test_coordinator_edits_by_name_rpps_or_matrix_id(database: Database) -
     _, replies = await say(
         database, COORDINATOR, "pour Paul Durand : je ne prends plus de nouveaux patients"
     )
-    assert replies == ["Fiche de Paul DURAND mise à jour :\n• nouveaux patients : non"]
+    assert replies == ["Fiche mise à jour — Paul DURAND :\n• nouveaux patients : non"]
     await say(database, COORDINATOR, "fiche 10000000003 : je fais de la téléconsultation")
     assert Modality.TELECONSULTATION in (await card(database, "810000000003")).modalities
     await say(database, COORDINATOR, "fiche de @claire:example.org : je parle anglais")
@@ -232,7 +232,7 @@ async def test_show_card(database: Database) -> None:
     await say(database, "@claire:example.org", "je fais des visites à domicile le mardi")
     _, replies = await say(database, "@claire:example.org", "ma fiche")
     lines = replies[0].splitlines()
-    assert lines[0] == "Fiche de Claire MARTIN"
+    assert lines[0] == "Fiche — Claire MARTIN"
     assert "Infirmier" in lines
     assert "Modalités : visites à domicile : oui (le mardi)" in lines
     assert "Identifiant Matrix : @claire:example.org" in lines
@@ -244,11 +244,11 @@ async def test_room_messages_need_a_mention(database: Database) -> None:
     handled, replies = await say(
         database, "@claire:example.org", "cpts-bot: ma fiche", is_direct=False, mentions_bot=True
     )
-    assert handled and replies[0].startswith("Fiche de Claire MARTIN")
+    assert handled and replies[0].startswith("Fiche — Claire MARTIN")
     handled, replies = await say(
         database, "@claire:example.org", "CPTS Bot: ma fiche", is_direct=False, mentions_bot=True
     )
-    assert handled and replies[0].startswith("Fiche de Claire MARTIN")
+    assert handled and replies[0].startswith("Fiche — Claire MARTIN")
 
 
 async def test_other_messages_are_left_to_other_features(database: Database) -> None:
@@ -280,4 +280,15 @@ async def test_the_card_shows_declared_words_as_written(database: Database) -> N
     assert any(
         line.startswith("Activités") and "plaies complexes, TROD angine" in line
         for line in replies[0].splitlines()
+    )
+
+
+def test_a_card_title_never_says_de_before_a_vowel() -> None:
+    """« Fiche de Émilie SIMON » is wrong French; the title needs no « de »."""
+    from cpts_bot.i18n import Translator
+
+    french = Translator("fr")
+    assert french.gettext("Card of {name}", name="Émilie SIMON") == "Fiche — Émilie SIMON"
+    assert french.gettext("Card of {name} updated:", name="Anne LEROY") == (
+        "Fiche mise à jour — Anne LEROY :"
     )

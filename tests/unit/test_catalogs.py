@@ -68,3 +68,11 @@ def test_no_message_is_translated_two_ways_across_feature_catalogs() -> None:
                         f"but {message.string!r} in {path.name}"
                     )
                 seen[message.id] = (path.name, message.string)
+
+
+def test_no_french_plural_is_written_with_parentheses() -> None:
+    """« 3 collègue(s) libre(s) » reads badly on a phone: plurals go through ngettext."""
+    french = load_catalog("fr")
+    for message, translation in french.items():
+        for text in (translation,) if isinstance(translation, str) else translation:
+            assert "(s)" not in text and "(e)" not in text, (message, text)

@@ -159,7 +159,9 @@ async def test_a_relaunched_dispatch_tells_the_taker_to_ask_for_the_details(
             await session.run_job("dispatch-deadlines")
         row = await session.database.fetch_one("SELECT state, details FROM dispatches")
         assert (row["state"], row["details"]) == ("expired", "")
-        await session.say(COORD, "relancer 1")
+        relaunched = await session.say(COORD, "relancer 1")
+        said = [item.text for item in relaunched if "reproposé" in item.text]
+        assert said == ["Le déclenchement n°1 est reproposé à 1 professionnel."], said
         broadcast = [item for item in session.delivered if item.target == NURSE][-1]
         sent = await session.say(NURSE, "je prends", reply_to=broadcast.event_id)
     finally:

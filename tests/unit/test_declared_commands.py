@@ -190,6 +190,13 @@ async def test_fait_and_relancer_are_in_the_help(database: Database) -> None:
     assert "« mes déclenchements »" in duty
 
 
+async def test_the_duty_help_answers_to_the_words_people_use(database: Database) -> None:
+    router = router_for(database, make_config())
+    duty = await say(database, router, "aide gardes")
+    for words in ("aide déclenchement", "aide remplacement", "aide congés", "aide planning"):
+        assert await say(database, router, words) == duty, words
+
+
 async def test_the_short_help_fits_each_person(database: Database) -> None:
     router = router_for(database, make_config())
     gp = (await say(database, router, "aide")).splitlines()
@@ -198,3 +205,26 @@ async def test_the_short_help_fits_each_person(database: Database) -> None:
     assert any("je prends" in line for line in gp[1:6])
     assert any("déclenchement IDE domicile" in line for line in coordinator[1:6])
     assert not any("déclenchement IDE domicile" in line for line in gp)
+
+
+async def test_an_answer_when_nothing_waits_says_so(database: Database) -> None:
+    """« je prends » to a dispatch taken meanwhile is not « not understood »."""
+    router = router_for(database, make_config())
+    for words in ("je prends", "ok", "pas dispo", "non"):
+        answer = await say(database, router, words)
+        assert answer.startswith("Rien n'attend votre réponse en ce moment"), (words, answer)
+    assert (await say(database, router, "bla bla")).startswith("Je n'ai pas compris")
+
+
+async def test_je_prends_is_one_line_of_the_duty_help(database: Database) -> None:
+    """« je prends » takes a dispatch and a colleague's duty: said once, not two lines."""
+    router = router_for(database, make_config())
+    duty = (await say(database, router, "aide gardes")).splitlines()
+    taking = [line for line in duty if line.startswith("• « je prends »")]
+    assert len(taking) == 1, duty
+    assert "prendre un déclenchement" in taking[0]
+    assert "aussi la garde d'un collègue : répondez à sa demande de remplacement" in taking[0]
+    from cpts_bot.i18n import Translator
+
+    english = Translator("en").gettext("{first}; {then}", first="a", then="b")
+    assert english == "a; b"  # no French space before « ; » in English

@@ -159,6 +159,51 @@ async def test_guided_exchange_asks_for_each_missing_piece(env) -> None:
     assert not await say(env, feature, config, message(COORDINATOR, "Hyères", NOW))
 
 
+async def test_a_date_that_does_not_exist_keeps_the_rest_of_the_request(env) -> None:
+    """« le 31/02 » in a one-line request: said, the time asked, nothing else retyped."""
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    text = "déclenchement IDE Hyères le 31/02 20h pansement"
+    assert await say(env, feature, config, message(COORDINATOR, text, NOW))
+    (reply,) = [s.text for s in await server.flush(NOW) if s.action == "message"]
+    assert reply.split("\n") == [
+        "Le 31 février n'existe pas.",
+        "Pour quand ? " + reply.split("Pour quand ? ", 1)[1],
+    ]
+    assert await say(env, feature, config, message(COORDINATOR, "demain 20h", NOW))
+    sent = await server.flush(NOW)
+    assert any(s.text.startswith("Déclenchement n°1 envoyé à 2") for s in sent), sent
+    async with env.transaction() as db:
+        dispatch = await repo.get(db, 1)
+    assert dispatch is not None and dispatch.what == "pansement"
+    assert dispatch.needed_at == datetime(2026, 11, 24, 20, 0, tzinfo=PARIS)
+
+
+async def test_an_english_reader_gets_english_punctuation(env) -> None:
+    """No space before the colon in English: « Mon 23 Nov 20:00: dressing »."""
+    from cpts_bot.storage.core_repository import set_language
+
+    async with env.transaction() as db:
+        await set_language(db, ALICE, "en", NOW)
+    config = make_config()
+    server = FakeHomeserver(env)
+    broadcasts = await start(env, DispatchFeature(directory()), config, server)
+    assert broadcasts[ALICE].text.splitlines()[1] == "Mon 23 Nov 20:00: pansement"
+    assert broadcasts[BOB].text.splitlines()[1] == "lun. 23 nov. 20:00 : pansement"
+
+
+async def test_relancer_while_still_asked_says_until_when(env) -> None:
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    await start(env, feature, config, server)
+    assert await say(env, feature, config, message(COORDINATOR, "relancer 1", NOW))
+    (reply,) = [s.text for s in await server.flush(NOW)]
+    assert reply.startswith("Le déclenchement n°1 attend encore une réponse (jusqu'à "), reply
+    assert reply.endswith(") ; « relancer » le repropose à tous une fois expiré."), reply
+
+
 async def test_a_draft_can_be_dropped_and_expires(env) -> None:
     config = make_config()
     feature = DispatchFeature(directory())
@@ -417,6 +462,8 @@ async def test_one_message_per_fact_for_the_winner_and_the_others(env) -> None:
     assert to_alice[0].text.startswith("[Pris par Bob]")
     own = [s for s in sent if s.action == "edit" and s.payload["replaces"] == bob.event_id]
     assert len(own) == 1 and own[0].text.startswith("[Vous l'avez pris]"), own
+    # Once taken, nobody is still told how to take it.
+    assert "je prends" not in to_alice[0].text and "je prends" not in own[0].text
 
 
 def test_durations_and_24_hour_slots_as_people_say_them() -> None:

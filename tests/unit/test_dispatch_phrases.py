@@ -50,6 +50,10 @@ GAZETTEER = places_for(make_config())
         ("je ne peux pas", Answer.DECLINE),
         ("désolé", Answer.DECLINE),
         ("❌", Answer.DECLINE),
+        ("I'll take it", Answer.ACCEPT),  # English users answer in English
+        ("available", Answer.ACCEPT),
+        ("not available", Answer.DECLINE),
+        ("I can't", Answer.DECLINE),
         ("je ne peux plus", Answer.HAND_BACK),
         ("désolée, je ne peux plus", Answer.HAND_BACK),
         ("je me désiste", Answer.HAND_BACK),

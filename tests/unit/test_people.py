@@ -86,5 +86,8 @@ async def test_a_hand_off_names_the_requester_with_their_phone(database: Databas
         )
     row = await database.fetch_one("SELECT payload FROM outbox")
     text = json.loads(row["payload"])["text"]
-    assert text.startswith("🙋 Demande n° 1 de Claire MARTIN (IDE) — 04 78 00 00 01,"), text
+    assert text.startswith(
+        "🙋 Demande n° 1 pour une personne de la coordination, par Claire MARTIN (IDE) — "
+        "04 78 00 00 01 :"
+    ), text  # « par », not « de »: « Demande n° 1 de Anne » is wrong French
     assert CLAIRE not in text

@@ -90,7 +90,11 @@ async def test_leave_is_declared_listed_cancelled_and_excludes_duty(env) -> None
         "Congé enregistré du lun. 30 nov. au mer. 2 déc. : aucun déclenchement ne vous sera "
         "envoyé pendant cette période."
     )
-    assert "de garde pendant ce congé (lun. 30 nov. 18:00)" in answer
+    assert answer.splitlines()[1] == (
+        "Attention : vous avez 1 garde pendant ce congé (lun. 30 nov. 18:00) ; « je cherche "
+        "un remplaçant pour ma garde du 30/11 » vous trouve un remplaçant, sinon prévenez la "
+        "coordination."
+    )
     assert await ask(env, BOB, "qui est de garde lundi prochain 19h à Hyères") == (
         "Personne de garde lun. 30 nov. 19:00 (Hyères)."
     )
@@ -135,3 +139,42 @@ async def test_coordinator_records_someone_elses_leave(env) -> None:
     )
     later = NOW + timedelta(days=20)
     assert "du sam. 12 déc. au dim. 20 déc." in await ask(env, BOB, "mes gardes", later)
+
+
+async def test_a_date_that_does_not_exist_is_said_never_answered_for_now(env) -> None:
+    await ask(env, COORDINATOR, "garde @alice:cpts.test IDE Hyères chaque lundi 00h-00h")
+    assert await ask(env, BOB, "qui est de garde le 31/02 à Hyères ?") == (
+        "Le 31 février n'existe pas."
+    )
+    assert await ask(env, BOB, "IDE de garde le 32/12 ?") == "Le 32 décembre n'existe pas."
+    assert await ask(env, ALICE, "mes gardes du 31/02") == "Le 31 février n'existe pas."
+    # Words with no date at all still mean now.
+    assert (await ask(env, BOB, "qui est de garde à Hyères ?") or "").startswith("De garde")
+
+
+async def test_mes_gardes_stays_short_enough_for_a_phone(env) -> None:
+    for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"):
+        await ask(env, COORDINATOR, f"garde @alice:cpts.test IDE Hyères chaque {day} 8h-20h")
+    answer = await ask(env, ALICE, "mes gardes")
+    lines = answer.splitlines()
+    assert lines[0] == "Vos gardes :" and len(lines) == 12, answer
+    assert lines[-1] == (
+        "… et 5 autres : « mes gardes calendrier » les donne toutes dans un fichier."
+    )
+    database, server = env
+    msg = message(ALICE, "mes gardes calendrier", NOW)
+    async with database.transaction() as db:
+        await route_message(Routes.of(FEATURE), msg, context_for(db, CONFIG, NOW, msg))
+    sent = await server.flush(NOW)
+    text = next(s.text for s in sent if s.action != "direct_file")
+    assert "… et 81 autres, toutes dans le fichier calendrier." in text.splitlines(), text
+    assert len(text.splitlines()) <= 13
+
+
+async def test_a_leave_over_many_duties_says_how_many(env) -> None:
+    await ask(env, COORDINATOR, "garde @alice:cpts.test IDE Hyères chaque lundi 18h-22h")
+    answer = await ask(env, COORDINATOR, "congé @alice:cpts.test du 1 au 31 décembre")
+    assert answer.splitlines()[1] == (
+        "Attention : Alice a 4 gardes pendant ce congé "
+        "(lun. 7 déc. 18:00, lun. 14 déc. 18:00, lun. 21 déc. 18:00, …)."
+    )

@@ -119,7 +119,7 @@ async def desk(tmp_path: Path):
 async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) -> None:
     sent = await desk.say(ANNE, "Je cherche un remplaçant pour ma garde du 24/12")
     assert texts(sent, f"!dm-{ANNE}") == [
-        "Demande de remplacement n°1 envoyée à 2 collègue(s) libre(s) : IDE, Hyères, "
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00.\n"
         "Je vous dirai qui la prend. « annuler remplacement 1 » pour l'annuler."
     ]
@@ -152,6 +152,8 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     edits = {s.payload["replaces"]: s.text for s in sent if s.action == "edit"}
     assert edits[asked[BRUNO].event_id].startswith("[Garde prise par Chloe]\nRemplacement n°1")
     assert edits[asked[CHLOE].event_id].startswith("[Vous avez pris cette garde]\n")
+    # Once taken, nobody is still told how to take it.
+    assert not any("je prends" in text for text in edits.values()), edits
     assert len(sent) == 5  # one message per fact
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
     # A dispatch for that night now goes to Chloé, not to Anne.
@@ -235,7 +237,7 @@ async def test_several_duties_that_day_must_be_told_apart(desk: Desk) -> None:
     ]
     sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12 à 20h")
     assert texts(sent, f"!dm-{ANNE}")[0].startswith(
-        "Demande de remplacement n°1 envoyée à 2 collègue(s) libre(s) : IDE, Hyères, "
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Hyères, "
         "jeu. 24 déc. 20:00–08:00."
     )
 
@@ -292,8 +294,8 @@ async def test_nobody_accepting_in_time_tells_the_requester_and_the_coordination
         "n°1) : elle reste à vous ; voyez avec la coordination."
     ]
     assert texts(sent, COORDINATION) == [
-        "Remplacement n°1 : personne n'a pris la garde de Anne (IDE, Hyères, "
-        "jeu. 24 déc. 20:00–08:00) ; elle lui reste."
+        "Remplacement n°1 : personne n'a remplacé Anne (IDE, Hyères, "
+        "jeu. 24 déc. 20:00–08:00) ; la garde lui reste."
     ]
     assert {s.payload["replaces"] for s in sent if s.action == "edit"} == {
         o.event_id for o in asked.values()
@@ -320,7 +322,8 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
         "Planning mis à jour : Chloe remplace Anne — IDE, Hyères, jeu. 24 déc. 20:00–08:00."
     ]
     assert texts(sent, CHLOE) == [
-        "La coordination vous confie la garde de Anne : IDE, Hyères, jeu. 24 déc. 20:00–08:00."
+        "La coordination vous confie cette garde : IDE, Hyères, jeu. 24 déc. 20:00–08:00 ; "
+        "vous remplacez Anne."
     ]
     assert texts(sent, ANNE) == [
         "La coordination confie votre garde IDE, Hyères, jeu. 24 déc. 20:00–08:00 à Chloe (IDE)."
@@ -349,8 +352,8 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
         (
             COORDINATOR,
             "garde du 24/12 nuit : Zoé remplace Anne",
-            "Je ne trouve personne du nom de « Zoé » parmi IDE : donnez son identifiant "
-            "Matrix (@nom:serveur).",
+            "Je ne trouve personne du nom de « Zoé » (IDE) dans l'annuaire ni au planning : "
+            "donnez son identifiant Matrix (@nom:serveur).",
         ),
         (
             COORDINATOR,
@@ -368,9 +371,35 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
             "garde du 24/12 : Anne remplace Anne",
             "Le remplaçant doit être une autre personne que le remplacé.",
         ),
+        (  # a kiné put on a nurse's duty by Matrix ID
+            COORDINATOR,
+            f"garde du 24/12 : {KARL} remplace Anne",
+            "Karl n'est pas IDE dans l'annuaire ni au planning : vérifiez l'identifiant "
+            "Matrix ; rien n'a été changé.",
+        ),
+        (  # a mistyped Matrix ID
+            COORDINATOR,
+            "garde du 24/12 : @chloee:cpts.test remplace Anne",
+            "@chloee:cpts.test n'est pas IDE dans l'annuaire ni au planning : vérifiez "
+            "l'identifiant Matrix ; rien n'a été changé.",
+        ),
     ],
 )
 async def test_override_errors(desk: Desk, sender: str, text: str, answer: str) -> None:
     sent = await desk.say(sender, text)
     assert [s.text for s in sent] == [answer]
     assert await desk.on_duty(at(24, 23)) == [ANNE]
+
+
+def test_the_count_of_colleagues_asked_agrees_with_its_noun() -> None:
+    from cpts_bot.i18n import Translator
+
+    singular = "Request for cover no. {id} sent to {count} free colleague: {duty}."
+    plural = "Request for cover no. {id} sent to {count} free colleagues: {duty}."
+    french = Translator("fr")
+    assert french.ngettext(singular, plural, 1, id=3, duty="IDE") == (
+        "Demande de remplacement n°3 envoyée à 1 collègue libre : IDE."
+    )
+    assert french.ngettext(singular, plural, 4, id=3, duty="IDE") == (
+        "Demande de remplacement n°3 envoyée à 4 collègues libres : IDE."
+    )

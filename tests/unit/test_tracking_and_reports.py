@@ -225,7 +225,7 @@ async def test_monthly_report_text_and_charts(database: Database, tmp_path: Path
     requests = await fill_november(database, 300)
     async with database.transaction() as db:
         report = await build_monthly_report(db, NOVEMBER, Translator("fr"))
-    assert report.text.startswith("**Rapport de novembre 2026**")
+    assert report.text.startswith("**Rapport d'activité — novembre 2026**")
     assert f"• {len(requests)} demandes" in report.text
     unanswered = sum(r.outcome == "nothing_found" for r in requests)
     questions = sum(r.kind == "question" for r in requests)
@@ -266,7 +266,7 @@ async def test_report_on_demand_for_coordinators_only(database: Database) -> Non
         assert not await run_declared(registry, other, make_context(db, NOW, other))
     rows = await outbox_rows(database, after=rows[-1]["id"])
     assert "brumaire" in rows[0]["payload"]["text"]
-    assert rows[1]["payload"]["text"].startswith("**Rapport de novembre 2026**")
+    assert rows[1]["payload"]["text"].startswith("**Rapport d'activité — novembre 2026**")
     assert rows[1]["payload"]["in_reply_to"] == "$c1"
     images = [row for row in rows if row["action"] == "image"]
     assert len(images) == 4
@@ -360,7 +360,7 @@ async def test_monthly_job_posts_last_month_once_and_catches_up(database: Databa
     # The bot was down at 8h; at 10h it posts November's report, text then charts.
     rows = await tick(datetime(2026, 12, 1, 10, 0, tzinfo=paris))
     assert rows[0]["target"] == COORDINATION_ROOM
-    assert rows[0]["payload"]["text"].startswith("**Rapport de novembre 2026**")
+    assert rows[0]["payload"]["text"].startswith("**Rapport d'activité — novembre 2026**")
     assert [row["action"] for row in rows] == ["message"] + ["image"] * 4
     seen.append(rows[-1]["id"])
     # Never twice, and not after the window.
@@ -410,3 +410,12 @@ async def test_cli_report_names_communes_from_the_rooms_file(
     assert await asyncio.to_thread(args.handler, args) == 0
     text = (tmp_path / "rep" / "report-2026-11.md").read_text("utf-8")
     assert "Lyon Huitième" in text
+
+
+def test_the_report_title_reads_right_for_every_month() -> None:
+    """« Rapport de avril » is wrong French: the title needs no « de »."""
+    from cpts_bot.i18n import Translator
+
+    for month in ("avril 2026", "août 2026", "octobre 2026", "novembre 2026"):
+        title = Translator("fr").gettext("Report for {month}", month=month)
+        assert title == f"Rapport d'activité — {month}"

@@ -114,12 +114,13 @@ async def test_the_usual_professional_is_asked_alone_then_the_others(
     assert asked(sent) == {CARLA}  # although she practises in La Crau, not in Hyères
     to_carla = next(s.text for s in sent if s.target == CARLA)
     assert to_carla.endswith(
-        "Vous êtes le professionnel habituel de ce patient : la demande vous est faite en "
+        "Vous suivez habituellement ce patient : la demande vous est faite en "
         "premier ; aux autres dans 30 min si ce n'est pas pris d'ici là."
     )
     confirmation = next(s.text for s in sent if s.target == "!coord:cpts.test")
-    assert "Demandé d'abord à Carla, professionnel habituel ; aux autres dans 30 min" in (
-        confirmation
+    assert (
+        "Demandé d'abord à Carla, qui suit habituellement ce patient ; aux autres dans 30 min"
+        in confirmation
     )
     assert await desk.tick(NOW + timedelta(minutes=29)) == []
     # A restart between the two: the deadline is in the database.
