@@ -128,6 +128,8 @@ class DirectoryFeature:
         parsed = parse_query(message.body, lexicon, previous)
         # "sage-femme Brunet": a surname of the directory, not the commune elsewhere
         query = names_over_lone_places(self.index_provider.current_index(), parsed.query)
+        if query.intent == Intent.UNKNOWN:
+            query = self._as_name_look_up(query, places)
         if query.intent in (Intent.UNKNOWN, *_HOOKS):
             return False
         if query.intent == Intent.HELP and not _DIRECTORY_WORDS & set(tokens(message.body)):
@@ -156,6 +158,13 @@ class DirectoryFeature:
         self._remember(message.sender, message.room_id, parsed.context, context.now)
         await context.outbox.reply(reply)
         return True
+
+    def _as_name_look_up(self, query: DirectoryQuery, places: PlaceIndex) -> DirectoryQuery:
+        """« Dimitri Chauveau » alone: no profession, place or activity word, but the
+        name of someone in the directory — a question about that person."""
+        as_find = replace(query, intent=Intent.FIND)
+        result = search(self.index_provider.current_index(), as_find, self.vocabulary, places)
+        return as_find if result.name is not None and result.found else query
 
     async def _track(
         self,

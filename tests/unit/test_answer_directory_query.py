@@ -182,3 +182,14 @@ def test_help_lines() -> None:
     assert lines == [
         "Annuaire : « kiné respi à domicile Lyon 8 », « combien d'IDE à Bron ? », puis « plus »"
     ]
+
+
+async def test_a_name_alone_is_a_question_about_that_person(database: Database) -> None:
+    """« Marie Durand » with no other word: the person of the directory, not « Je n'ai
+    pas compris »; words that name nobody are still left to the others."""
+    chat = Chat(database, feature())
+    assert await chat.say("Marie Durand")
+    assert not await chat.say("il pleut des cordes")
+    [reply] = await chat.replies()
+    assert "Marie" in reply["text"].splitlines()[0] or "DURAND" in reply["text"].upper()
+    assert "matrix.to/#/@marie.durand:cpts.example" in reply["html"]
