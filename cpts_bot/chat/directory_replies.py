@@ -393,11 +393,15 @@ class DirectoryReplies:
 
     def _nothing_reply(self, result: SearchResult) -> Reply:
         criteria = self.criteria(result.query, result)
-        lines = [
-            self._("Nobody in the directory for {criteria}.", criteria=criteria),
-            self._("Understood: {criteria}.", criteria=criteria),
-            *self.notes(result),
-        ]
+        if criteria == self._("the whole directory"):
+            # Nothing was understood but words nobody declares: no « pour tout l'annuaire ».
+            head = [self._("Nobody in the directory matches these words.")]
+        else:
+            head = [
+                self._("Nobody in the directory for {criteria}.", criteria=criteria),
+                self._("Understood: {criteria}.", criteria=criteria),
+            ]
+        lines = [*head, *self.notes(result)]
         if result.relaxations:
             lines.append(self._("Also tried: {how}.", how=self._relaxation_text(result)))
         lines.append(self._("Try other words, a nearby commune, or ask the coordination team."))

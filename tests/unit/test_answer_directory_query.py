@@ -193,3 +193,13 @@ async def test_a_name_alone_is_a_question_about_that_person(database: Database) 
     [reply] = await chat.replies()
     assert "Marie" in reply["text"].splitlines()[0] or "DURAND" in reply["text"].upper()
     assert "matrix.to/#/@marie.durand:cpts.example" in reply["html"]
+
+
+async def test_nobody_of_that_name_is_said_plainly(database: Database) -> None:
+    """A name nobody has: not « Personne dans l'annuaire pour tout l'annuaire »."""
+    chat = Chat(database, feature())
+    assert await chat.say("Mme Zorglub")
+    [reply] = await chat.replies()
+    assert reply["text"].splitlines()[0] == "Personne dans l'annuaire ne correspond à ces mots."
+    assert "tout l'annuaire" not in reply["text"]
+    assert "zorglub" in reply["text"].lower()
