@@ -302,8 +302,16 @@ MEDECIN_TRAITANT = [
     ),
     ("… and {count} more.", "… et {count} de plus."),
     (
-        "GPs' declared places: {places} (by {gps} GPs), placements: {placed}",
-        "Places déclarées par les médecins : {places} (par {gps} médecins), placements : {placed}",
+        (
+            "GPs' declared places: {places} (by {count} GP), placements: {placed}",
+            "GPs' declared places: {places} (by {count} GPs), placements: {placed}",
+        ),
+        (
+            "Places déclarées par les médecins : {places} (par {count} médecin), "
+            "placements : {placed}",
+            "Places déclarées par les médecins : {places} (par {count} médecins), "
+            "placements : {placed}",
+        ),
     ),
     ("Median time to placement: {days} days", "Délai médian de placement : {days} jours"),
     (
@@ -321,4 +329,20 @@ MEDECIN_TRAITANT = [
         "en fin de mois",
     ),
     ("{name} {received}/{placed}/{waiting}", "{name} {received}/{placed}/{waiting}"),
+    (
+        "GPs: your room for new patients as médecin traitant",
+        "médecins : vos places pour de nouveaux patients comme médecin traitant",
+    ),
+    ("mes places", "mes places"),
+    (
+        "je peux prendre 3 nouveaux patients ce mois-ci",
+        "je peux prendre 3 nouveaux patients ce mois-ci",
+    ),
+    ("priorité ALD et plus de 70 ans", "priorité ALD et plus de 70 ans"),
+    ("the médecin-traitant waiting list", "la liste d'attente médecin traitant"),
+    ("liste d'attente", "liste d'attente"),
+    (
+        "patients prioritaires en attente depuis plus de 30 jours",
+        "patients prioritaires en attente depuis plus de 30 jours",
+    ),
 ]

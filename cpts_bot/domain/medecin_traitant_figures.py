@@ -143,20 +143,35 @@ def _breakdown(
     return sorted(result, key=lambda row: (-row.received, -row.waiting, row.key))
 
 
+def _offered(room: GpRoom, start: datetime) -> int:
+    """The places ``room`` declared for a month starting at ``start`` (0 for a stop)."""
+    if not room.accepting or room.capacity <= 0:
+        return 0
+    if room.scope is CapacityScope.THIS_MONTH and month_start(room.declared_at) < start:
+        return 0
+    return room.capacity
+
+
 def declared_places(declarations: Iterable[GpRoom], start: datetime, end: datetime) -> list[int]:
-    """Each GP's places on offer during [start, end): their last declaration before
-    ``end``, when it was accepting and still held in the period."""
-    latest: dict[str, GpRoom] = {}
+    """The places each GP declared for the month [start, end): the most they offered in
+    one declaration in force during it (their last one before ``start``, if it still held,
+    and each one made in the month). What happens afterwards in the month (their places
+    taken, a « je confirme » with fewer places left, a stop) does not undo a declaration,
+    so the figure does not depend on who got which patient, or in which order. A GP with
+    no place offered in the month is not counted."""
+    before: dict[str, GpRoom] = {}
+    during: dict[str, list[GpRoom]] = {}
     for room in sorted(declarations, key=lambda r: r.declared_at):
-        if room.declared_at < end:
-            latest[room.user_id] = room
+        if room.declared_at < start:
+            before[room.user_id] = room
+        elif room.declared_at < end:
+            during.setdefault(room.user_id, []).append(room)
     places = []
-    for room in latest.values():
-        if not room.accepting or room.capacity <= 0:
-            continue
-        if room.scope is CapacityScope.THIS_MONTH and month_start(room.declared_at) < start:
-            continue
-        places.append(room.capacity)
+    for user_id in sorted(before.keys() | during.keys()):
+        in_force = ([before[user_id]] if user_id in before else []) + during.get(user_id, [])
+        most = max(_offered(room, start) for room in in_force)
+        if most > 0:
+            places.append(most)
     return places
 
 

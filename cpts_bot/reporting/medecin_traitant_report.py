@@ -89,10 +89,11 @@ def render_medecin_traitant_lines(
             )
         )
     lines.append(
-        _(
-            "GPs' declared places: {places} (by {gps} GPs), placements: {placed}",
+        translator.ngettext(
+            "GPs' declared places: {places} (by {count} GP), placements: {placed}",
+            "GPs' declared places: {places} (by {count} GPs), placements: {placed}",
+            figures.gps_with_room,
             places=figures.places_declared,
-            gps=figures.gps_with_room,
             placed=figures.placed,
         )
     )

@@ -53,9 +53,11 @@ class JobRunner:
         self._clock = clock
 
     async def run(self, job: PeriodicJob) -> None:
-        now = self._clock()
         try:
             async with self._database.transaction() as db:
+                # The clock is read once the write lock is held: a run that waited for
+                # another transaction must not act on a moment before that one's writes.
+                now = self._clock()
                 context = HandlerContext(
                     db=db,
                     now=now,

@@ -114,7 +114,9 @@ async def follow_card_edit(deps: DispatchDeps, room: GpRoom) -> bool:
         return False
     field = f"modality:{Modality.NEW_PATIENTS.value}"
     edits = [e for e in await directory.card_history(key) if e.field == field]
-    if not edits or edits[-1].changed_at <= room.declared_at:
+    if not edits or not room.declared_at < edits[-1].changed_at <= deps.now:
+        # No edit since the declaration, or one made after this run's moment (the card
+        # then reflects placements this run cannot see yet: not a stop).
         return False
     await rooms_repo.save_room(deps.db, _new_room(room.user_id, deps, room))
     for row in await repo.pending_offers_of(deps.db, room.user_id):

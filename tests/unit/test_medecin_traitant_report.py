@@ -67,7 +67,7 @@ def test_month_figures_count_received_placed_waiting_and_capacity() -> None:
         GpRoom("@a", 3, CapacityScope.ONCE, True, before),
         GpRoom("@b", 2, CapacityScope.THIS_MONTH, True, before),  # last month's: over
         GpRoom("@c", 5, CapacityScope.EVERY_MONTH, True, before),
-        GpRoom("@c", 0, CapacityScope.ONCE, False, inside),  # then stopped
+        GpRoom("@c", 0, CapacityScope.ONCE, False, inside),  # then stopped: still declared
         GpRoom("@d", 1, CapacityScope.THIS_MONTH, True, inside),
     ]
     figures = month_figures(requests, declarations, START, END)
@@ -82,7 +82,7 @@ def test_month_figures_count_received_placed_waiting_and_capacity() -> None:
     assert communes == {HYERES: (0, 1, 1), LA_CRAU: (2, 1, 0)}
     priorities = {row.key: (row.received, row.placed, row.waiting) for row in figures.by_priority}
     assert priorities == {"ald": (0, 1, 0), "none": (2, 1, 1)}
-    assert (figures.gps_with_room, figures.places_declared) == (2, 4)
+    assert (figures.gps_with_room, figures.places_declared) == (3, 9)
 
 
 async def _report_text(tmp_path: Path) -> str:
@@ -110,7 +110,7 @@ def test_report_and_export_carry_the_section(tmp_path: Path) -> None:
     assert "Délai médian de placement : 2 jours" in text
     assert "Médecin traitant par commune (reçues/placées/en attente) : Hyères 2/1/1" in text
     assert "ALD 1/1/0" in text and "sans critère de priorité 1/0/1" in text
-    assert "Places déclarées par les médecins : 2 (par 1 médecins), placements : 1" in text
+    assert "Places déclarées par les médecins : 2 (par 1 médecin), placements : 1" in text
     assert "Aucune activité" not in text
 
     out = tmp_path / "mt.csv"
