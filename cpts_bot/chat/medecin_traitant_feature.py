@@ -185,9 +185,7 @@ class MedecinTraitantFeature:
         )
         if isinstance(parsed, RegisterError):
             example = context.config.territory.communes[0].name
-            await context.outbox.reply(
-                Reply(parsed.render(context.translator, example=example))
-            )
+            await context.outbox.reply(Reply(parsed.render(context.translator, example=example)))
             return
         assert isinstance(parsed, RegisterPatient)
         await register_patient(

@@ -125,9 +125,7 @@ class RotaFeature:
             context.bot_user_id,
         )
 
-    def read(
-        self, text: str, context: HandlerContext
-    ) -> RotaCommand | UserError | None:
+    def read(self, text: str, context: HandlerContext) -> RotaCommand | UserError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
         return parse_rota_command(
             text, context.now, self._deps(context).gazetteer, _calendar(context)

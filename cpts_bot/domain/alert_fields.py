@@ -90,7 +90,9 @@ def parse_fields(segments: Iterable[str]) -> dict[str, str] | Problem:
         segment = segment.strip()
         if not segment:
             continue
-        match = re.match(r"^\s*([a-z']+)\s*(?:au|a)?\s*:\s*(.*)$", fold(segment, keep_positions=True), re.S)
+        match = re.match(
+            r"^\s*([a-z']+)\s*(?:au|a)?\s*:\s*(.*)$", fold(segment, keep_positions=True), re.S
+        )
         key = FIELD_KEYS.get(match.group(1)) if match else None
         if match is None or key is None:
             return problem(

@@ -327,6 +327,7 @@ class DeclaredActivityIndex:
         concepts: dict[str, frozenset[str]] = {}
         for word, codes in zip(phrase.words, phrase.concepts, strict=True):
             concepts[word] = concepts.get(word, frozenset()) | codes
+
         def share(item: tuple[str, set[int], set[int]]) -> int:
             return len(item[2] if scope is None else item[2] & scope)
 

@@ -122,9 +122,7 @@ class PlaceIndex:
             info = self.places.get(insee)
             if info:
                 result.update(info.neighbours)
-        result.update(
-            info.insee for info in self.places.values() if chosen & set(info.neighbours)
-        )
+        result.update(info.insee for info in self.places.values() if chosen & set(info.neighbours))
         return frozenset(result - chosen)
 
 

@@ -229,7 +229,10 @@ def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
     result = RotaFile()
     problems = []
     for line_number, raw in enumerate(reader, start=2):
-        row = {fold(key or "", keep_positions=True).strip(): (value or "") for key, value in raw.items()}
+        row = {
+            fold(key or "", keep_positions=True).strip(): (value or "")
+            for key, value in raw.items()
+        }
         if not any(value.strip() for value in row.values()):
             continue
         try:

@@ -59,6 +59,4 @@ def profession_label(code: str, translator: Translator) -> str:
     """A profession code of the tracking table ("60", or "10,70") in words ("IDE")."""
     if code == "?":
         return value_label(code, translator)
-    return ", ".join(
-        short_label(part, translator.language) for part in code.split(",")
-    )
+    return ", ".join(short_label(part, translator.language) for part in code.split(","))

@@ -14,8 +14,7 @@ def render_rest_day_lines(figures: RestDayFigures, translator: Translator) -> li
     lines: list[str] = []
     if figures.holidays:
         days = ", ".join(
-            f"{name} ({translator.format_date(day, 'EEE d MMM')})"
-            for day, name in figures.holidays
+            f"{name} ({translator.format_date(day, 'EEE d MMM')})" for day, name in figures.holidays
         )
         lines.append(translator.gettext("Public holidays: {days}", days=days))
     if figures.requests or figures.dispatches:

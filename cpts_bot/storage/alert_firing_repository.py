@@ -254,4 +254,3 @@ async def author_of_firing(db: aiosqlite.Connection, firing_id: int) -> tuple[in
     ) as cursor:
         row = await cursor.fetchone()
     return (row[0], row[1]) if row else None
-

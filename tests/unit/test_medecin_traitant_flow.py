@@ -174,7 +174,10 @@ async def test_details_in_a_follow_up_decline_lapse_and_escalation(tmp_path: Pat
     sent = await desk.flush(lapsed)
     coordination = [s.text for s in sent if s.target == COORDINATION_ROOM]
     assert len(coordination) == 1
-    assert "n°1 toujours en attente" in coordination[0] and "Médecins sollicités : 2, aucun n'a accepté" in coordination[0]
+    assert (
+        "n°1 toujours en attente" in coordination[0]
+        and "Médecins sollicités : 2, aucun n'a accepté" in coordination[0]
+    )
     assert "Mme L." not in coordination[0]
     async with desk.database.transaction() as db:
         assert "Mme L." in await repo.private_text(db, 1), "kept until a GP accepts"

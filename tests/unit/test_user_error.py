@@ -31,7 +31,9 @@ def test_the_parsers_errors_are_one_type() -> None:
 
 
 def test_a_user_error_is_rendered_in_the_reader_s_language() -> None:
-    error = parse_rota_command("garde @alice:cpts.test IDE Hyères demain", NOW, places_for(make_config()))
+    error = parse_rota_command(
+        "garde @alice:cpts.test IDE Hyères demain", NOW, places_for(make_config())
+    )
     assert error == UserError(ERROR_NEED_TIMES)
     assert isinstance(error, UserError)
     assert error.render(Translator("fr")) == "Indiquez les heures, par ex. « 20h-8h »."
