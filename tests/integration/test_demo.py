@@ -115,4 +115,4 @@ def assert_transcript_shows_every_part(transcript: str, dispatch: int) -> None:
     # The hand-off reaches the coordination room.
     handoff = section(transcript, "4.")
     passed_on = handoff.split("[demo-coord sees, room « Coordination »]")[1]
-    assert "de @demo-gp:localhost" in passed_on
+    assert "par @demo-gp:localhost" in passed_on

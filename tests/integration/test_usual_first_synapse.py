@@ -64,7 +64,9 @@ async def test_the_usual_nurse_is_asked_alone_then_the_others_then_reminders(
     assert "Demandé d'abord à Chloé TEST, qui suit habituellement ce patient" in created.body
     first = await wait_broadcast(chloe, bot.user_id, 1)
     assert first.decrypted and "pansement post-op" in first.body
-    assert "Chloé" not in first.body and "habituelle" not in first.body
+    # The details line naming her is not broadcast; she is told she is asked first.
+    assert "IDE habituelle" not in first.body and "Chloé TEST" not in first.body, first.body
+    assert "Vous suivez habituellement ce patient" in first.body, first.body
     others = [alice, bruno, *nurses[3:]]
     assert all(broadcasts(nurse, bot.user_id, 1) == [] for nurse in others)
 
