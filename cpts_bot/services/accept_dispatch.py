@@ -36,6 +36,7 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
     respond,
+    respond_with,
 )
 from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.storage import dispatch_repository as repo
@@ -67,11 +68,6 @@ def state_name(state: DispatchState, translator: Translator) -> str:
     }[state]
 
 
-async def _say(deps: DispatchDeps, user_id: str, message: str, **values: object) -> None:
-    translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(message, **values)))
-
-
 async def direct_notice(
     deps: DispatchDeps,
     user_id: str,
@@ -98,13 +94,15 @@ async def answer_dispatch(
     """Apply ``user_id``'s answer to dispatch ``dispatch_id`` and say what happened."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
         return Outcome.UNKNOWN
     if answer is Answer.HAND_BACK:
         return await hand_back(deps, dispatch, user_id)
     asked = await repo.recipient(deps.db, dispatch.id, user_id)
     if asked is None:
-        await _say(deps, user_id, N_("Dispatch no. {id} was not offered to you."), id=dispatch.id)
+        await respond_with(
+            deps, user_id, N_("Dispatch no. {id} was not offered to you."), id=dispatch.id
+        )
         return Outcome.NOT_ASKED
     if answer is Answer.DECLINE:
         return await _decline(deps, dispatch, user_id)
@@ -135,11 +133,13 @@ async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outco
         dispatch = refreshed
     if dispatch.state is DispatchState.TAKEN:
         if dispatch.taken_by == user_id:
-            await _say(deps, user_id, N_("Dispatch no. {id} is already yours."), id=dispatch.id)
+            await respond_with(
+                deps, user_id, N_("Dispatch no. {id} is already yours."), id=dispatch.id
+            )
             return Outcome.ALREADY_YOURS
         await repo.set_answer(deps.db, dispatch.id, user_id, "late", deps.now)
         name = await deps.display_name(str(dispatch.taken_by))
-        await _say(
+        await respond_with(
             deps,
             user_id,
             N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
@@ -181,7 +181,7 @@ async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outc
         elif rows and all(row["answer"] == "declined" for row in rows):
             # Everyone asked said no: escalate at the next tick instead of waiting.
             await repo.bring_next_step_forward(deps.db, dispatch.id, deps.now)
-    await _say(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
+    await respond_with(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
     return Outcome.DECLINED
 
 
@@ -277,7 +277,7 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
     """The professional who took ``dispatch`` can no longer go: it is open again and
     offered again to the others asked."""
     if dispatch.state is not DispatchState.TAKEN or dispatch.taken_by != user_id:
-        await _say(
+        await respond_with(
             deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
         )
         return Outcome.NOT_ALLOWED
@@ -300,13 +300,15 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
         expires_at=max(dispatch.expires_at, deps.now + policy.expire_after),
     )
     if reopened is None:
-        await _say(
+        await respond_with(
             deps, user_id, N_("Dispatch no. {id} is not yours to hand back."), id=dispatch.id
         )
         return Outcome.NOT_ALLOWED
     await repo.set_answer(deps.db, dispatch.id, user_id, "handed_back", deps.now)
     await repo.reset_answers(deps.db, dispatch.id, keep=user_id)
-    await _say(deps, user_id, N_("Understood: dispatch no. {id} is offered again."), id=dispatch.id)
+    await respond_with(
+        deps, user_id, N_("Understood: dispatch no. {id} is offered again."), id=dispatch.id
+    )
     await direct_notice(
         deps,
         dispatch.requester,
@@ -332,10 +334,10 @@ async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) ->
     """The requester (or a coordinator) cancels: the taker, if any, is told."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
         return Outcome.UNKNOWN
     if not may_manage(deps, dispatch, user_id):
-        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
     if dispatch.state not in (DispatchState.OPEN, DispatchState.TAKEN):
         return await _not_open(deps, dispatch, user_id)
@@ -353,7 +355,7 @@ async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) ->
             notify=True,
             id=dispatch.id,
         )
-    await _say(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)
+    await respond_with(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)
     return Outcome.CANCELLED
 
 
@@ -361,17 +363,19 @@ async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     """The taker (or the requester, a coordinator) says the care was given."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
         return Outcome.UNKNOWN
     if user_id != dispatch.taken_by and not may_manage(deps, dispatch, user_id):
-        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
     if dispatch.state is not DispatchState.TAKEN:
         return await _not_open(deps, dispatch, user_id)
     done = await repo.apply_transition(deps.db, dispatch, DispatchEvent.COMPLETE, user_id, deps.now)
     if done is None:
         return await _not_open(deps, dispatch, user_id)
-    await _say(deps, user_id, N_("Dispatch no. {id} marked as done. Thank you!"), id=dispatch.id)
+    await respond_with(
+        deps, user_id, N_("Dispatch no. {id} marked as done. Thank you!"), id=dispatch.id
+    )
     return Outcome.COMPLETED
 
 
@@ -379,10 +383,10 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     """An expired dispatch is offered again, from the start of the escalation chain."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await _say(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
         return Outcome.UNKNOWN
     if not may_manage(deps, dispatch, user_id):
-        await _say(deps, user_id, N_("Only the requester or a coordinator can do that."))
+        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
     if dispatch.state is DispatchState.OPEN:
         return await _still_asked(deps, dispatch, user_id)
@@ -421,7 +425,7 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
 
 async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
     """« relancer » while still asked: until when, rather than « en attente : rien à faire »."""
-    await _say(
+    await respond_with(
         deps,
         user_id,
         N_(

@@ -177,3 +177,9 @@ async def respond(deps: DispatchDeps, user_id: str, reply: Reply) -> None:
         await deps.outbox.reply(reply)
     else:
         await deps.outbox.send_direct(user_id, reply)
+
+
+async def respond_with(deps: DispatchDeps, user_id: str, message: str, **values: object) -> None:
+    """:func:`respond` with ``message`` (a catalog id) in ``user_id``'s language."""
+    translator = await deps.translator_for(user_id)
+    await respond(deps, user_id, Reply(translator.gettext(message, **values)))

@@ -23,7 +23,7 @@ from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, Request
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.accept_dispatch import direct_notice
-from cpts_bot.services.dispatch_context import DispatchDeps, format_moment, respond
+from cpts_bot.services.dispatch_context import DispatchDeps, format_moment, respond_with
 from cpts_bot.services.medecin_traitant_context import (
     KIND_DETAILS,
     KIND_OFFER,
@@ -49,11 +49,6 @@ class OfferOutcome(StrEnum):
     NO_ROOM = "no_room"
     DECLINED = "declined"
     UNKNOWN = "unknown"
-
-
-async def _say(deps: DispatchDeps, user_id: str, message: str, **values: object) -> None:
-    translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(message, **values)))
 
 
 async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
@@ -150,12 +145,14 @@ async def answer_offer(
     request = await repo.get_request(deps.db, request_id)
     offered = await repo.offer(deps.db, request_id, user_id)
     if request is None or offered is None:
-        await _say(deps, user_id, N_("Request no. {id} was not offered to you."), id=request_id)
+        await respond_with(
+            deps, user_id, N_("Request no. {id} was not offered to you."), id=request_id
+        )
         return OfferOutcome.NOT_OFFERED
     if answer is Answer.DECLINE:
         return await _decline(deps, request, user_id)
     if answer is Answer.HAND_BACK:
-        await _say(
+        await respond_with(
             deps,
             user_id,
             N_("Request no. {id}: ask the coordination if you can no longer take this patient."),
@@ -170,7 +167,7 @@ async def _accept(deps: DispatchDeps, request: PatientRequest, user_id: str) -> 
         room = await rooms_repo.get_room(deps.db, user_id)
         placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
         if room is None or places_left(room, placed, deps.now) <= 0:
-            await _say(
+            await respond_with(
                 deps,
                 user_id,
                 N_(
@@ -214,10 +211,12 @@ async def _too_late(deps: DispatchDeps, request: PatientRequest, user_id: str) -
     """An accept of a request that is no longer waiting."""
     if request.state is RequestState.PLACED:
         if request.placed_with == user_id:
-            await _say(deps, user_id, N_("Request no. {id} is already yours."), id=request.id)
+            await respond_with(
+                deps, user_id, N_("Request no. {id} is already yours."), id=request.id
+            )
             return OfferOutcome.ALREADY_YOURS
         await repo.answer_offer(deps.db, request.id, user_id, "taken", deps.now)
-        await _say(
+        await respond_with(
             deps,
             user_id,
             N_("Request no. {id} has already been accepted by a colleague. Thank you!"),
@@ -225,7 +224,7 @@ async def _too_late(deps: DispatchDeps, request: PatientRequest, user_id: str) -
         )
         await match_and_offer(deps)
         return OfferOutcome.TAKEN_BY_OTHER
-    await _say(deps, user_id, N_("Request no. {id} is no longer waiting."), id=request.id)
+    await respond_with(deps, user_id, N_("Request no. {id} is no longer waiting."), id=request.id)
     return OfferOutcome.CLOSED
 
 
@@ -241,7 +240,7 @@ async def _decline(deps: DispatchDeps, request: PatientRequest, user_id: str) ->
                 user_id,
                 deps.now,
             )
-    await _say(deps, user_id, N_("Noted, thank you (request no. {id})."), id=request.id)
+    await respond_with(deps, user_id, N_("Noted, thank you (request no. {id})."), id=request.id)
     await match_and_offer(deps)
     return OfferOutcome.DECLINED
 

@@ -18,7 +18,7 @@ from cpts_bot.domain.shift_swap_models import ShiftSwap
 from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, respond
+from cpts_bot.services.dispatch_context import DispatchDeps, respond, respond_with
 from cpts_bot.services.shift_swap_texts import (
     STATUS_CANCELLED,
     STATUS_EXPIRED,
@@ -56,22 +56,16 @@ def state_name(state: SwapState, translator: Translator) -> str:
     }[state]
 
 
-async def _answer(deps: DispatchDeps, user_id: str, message: str, **values: object) -> None:
-    """Answer the message being handled, else write to ``user_id`` (a reaction)."""
-    translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(message, **values)))
-
-
 async def answer_swap(
     deps: DispatchDeps, swap_id: int, user_id: str, answer: Answer
 ) -> SwapOutcome:
     """Apply ``user_id``'s answer (accept or decline) to request ``swap_id``."""
     swap = await repo.get(deps.db, swap_id)
     if swap is None:
-        await _answer(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
+        await respond_with(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
         return SwapOutcome.UNKNOWN
     if await repo.recipient(deps.db, swap.id, user_id) is None:
-        await _answer(deps, user_id, N_("Cover no. {id} was not offered to you."), id=swap.id)
+        await respond_with(deps, user_id, N_("Cover no. {id} was not offered to you."), id=swap.id)
         return SwapOutcome.NOT_ASKED
     if answer is Answer.DECLINE:
         return await _decline(deps, swap, user_id)
@@ -92,10 +86,10 @@ async def _accept(deps: DispatchDeps, swap: ShiftSwap, user_id: str) -> SwapOutc
         swap = refreshed
     if swap.state is SwapState.TAKEN:
         if swap.taken_by == user_id:
-            await _answer(deps, user_id, N_("Cover no. {id} is already yours."), id=swap.id)
+            await respond_with(deps, user_id, N_("Cover no. {id} is already yours."), id=swap.id)
             return SwapOutcome.ALREADY_YOURS
         await repo.set_answer(deps.db, swap.id, user_id, "late", deps.now)
-        await _answer(
+        await respond_with(
             deps,
             user_id,
             N_("This duty was already taken by {name} (cover no. {id}). Thank you!"),
@@ -160,7 +154,7 @@ async def _decline(deps: DispatchDeps, swap: ShiftSwap, user_id: str) -> SwapOut
         await repo.record_transition(
             deps.db, swap.id, SwapEvent.DECLINE, swap.state, swap.state, user_id, deps.now
         )
-    await _answer(deps, user_id, N_("Noted, thank you (cover no. {id})."), id=swap.id)
+    await respond_with(deps, user_id, N_("Noted, thank you (cover no. {id})."), id=swap.id)
     if swap.state is SwapState.OPEN:
         rows = await repo.recipients(deps.db, swap.id)
         if rows and all(row["answer"] == "declined" for row in rows):
@@ -183,18 +177,20 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
                 )
             )
             ids = ", ".join(str(swap.id) for swap in mine)
-            await _answer(deps, user_id, message, ids=ids, id=mine[0].id if mine else 0)
+            await respond_with(deps, user_id, message, ids=ids, id=mine[0].id if mine else 0)
             return SwapOutcome.UNKNOWN
         swap_id = mine[0].id
     swap = await repo.get(deps.db, swap_id)
     if swap is None:
-        await _answer(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
+        await respond_with(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
         return SwapOutcome.UNKNOWN
     if user_id != swap.requester and not deps.config.is_coordinator(user_id):
-        await _answer(deps, user_id, N_("Only the one who asked (or a coordinator) can cancel it."))
+        await respond_with(
+            deps, user_id, N_("Only the one who asked (or a coordinator) can cancel it.")
+        )
         return SwapOutcome.NOT_ALLOWED
     if swap.state is SwapState.TAKEN:
-        await _answer(
+        await respond_with(
             deps,
             user_id,
             N_("Cover no. {id} was already taken by {name}: ask the coordination to change it."),
@@ -205,7 +201,7 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
     cancelled = await _end(deps, swap, SwapEvent.CANCEL, user_id)
     if cancelled is None:
         translator = await deps.translator_for(user_id)
-        await _answer(
+        await respond_with(
             deps,
             user_id,
             N_("Cover no. {id} is no longer open ({state})."),
@@ -213,7 +209,7 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
             state=state_name(swap.state, translator),
         )
         return SwapOutcome.CLOSED
-    await _answer(
+    await respond_with(
         deps,
         user_id,
         N_("Request for cover no. {id} cancelled: the duty stays as it was."),
