@@ -17,24 +17,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cpts_bot.domain.catalog_marks import N_
+from cpts_bot.domain.french_datetime import NUMBER_WORDS
 from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.user_error import UserError
 
-NUMBER_WORDS = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-}
 MAX_PLACES = 500
 MAX_AGE = 120
 
