@@ -95,7 +95,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from cpts_bot.app import run_bot
     from cpts_bot.logging_setup import setup_logging
+    from cpts_bot.matrix.crypto_stack import CryptoStackError, check_crypto_stack
 
+    try:
+        check_crypto_stack()
+    except CryptoStackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         settings = bot_settings_of(args)
         config = load_rooms_config(settings.rooms_file)
