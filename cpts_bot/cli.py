@@ -116,10 +116,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.umask(0o077)  # everything the bot writes is its user's alone (docs/privacy.md)
     from cpts_bot.matrix.client_factory import LoginError
     from cpts_bot.matrix.cross_signing import CrossSigningError
+    from cpts_bot.matrix.token_login import AccessTokenRefused
 
     try:
         asyncio.run(run_bot(settings, config))
-    except (CrossSigningError, LoginError, MigrationError) as error:
+    except (AccessTokenRefused, CrossSigningError, LoginError, MigrationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

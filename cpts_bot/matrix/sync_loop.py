@@ -34,6 +34,7 @@ from cpts_bot.matrix.sender_trust import (
     authenticated_device_id,
     notice_context,
 )
+from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -108,6 +109,7 @@ class SyncLoop:
                 backoff = min(backoff * 2, 30.0)
                 continue
             if not isinstance(response, SyncResponse):
+                raise_if_refused(self._client.user_id, response)
                 error = error_of(response, "sync")
                 log.warning("sync error", extra={"error": str(error), "retry_in_s": backoff})
                 await asyncio.sleep(backoff)
@@ -116,8 +118,7 @@ class SyncLoop:
             if backoff > 1.0:
                 log.info("homeserver reachable again")
             backoff = 1.0
-            first = token is None
-            await self._handle(response, first_sync=first, since=token)
+            await self._handle(response, first_sync=token is None, since=token)
             token = response.next_batch
             await self._crypto_housekeeping()
             if not self.synced.is_set():
@@ -144,6 +145,7 @@ class SyncLoop:
                 raise
             except Exception as error:  # the homeserver may be down: retry as the loop does
                 response = error
+            raise_if_refused(self._client.user_id, response)
             if isinstance(response, SyncResponse):
                 log.info("rooms known", extra={"rooms": len(self._client.rooms)})
                 return
