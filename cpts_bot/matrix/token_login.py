@@ -37,8 +37,8 @@ class AccessTokenRefused(ConfigurationError):
         super().__init__(
             f"the homeserver refuses the access token of {user_id} ({detail}): it was "
             "revoked, has expired, or its device was logged out. Issue a new token for "
-            "the same device (with MAS: `mas-cli manage issue-compatibility-token "
-            "--device-id DEVICE USER`), set CPTS_ACCESS_TOKEN to it and start the bot "
+            "the same device (with MAS: `mas-cli manage issue-compatibility-token USER "
+            "DEVICE`), set CPTS_ACCESS_TOKEN to it and start the bot "
             "again (docs/e2ee.md). The bot does not retry with a refused token."
         )
 

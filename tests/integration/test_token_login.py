@@ -5,6 +5,8 @@ and the bot keeps answering; a revoked token stops it with one clear line, no re
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -31,23 +33,39 @@ def _call(url: str, path: str, body: dict[str, object], token: str | None = None
         return json.load(response)
 
 
-def token_only_bot(make_bot, synapse, coordinator: str):
-    """A bot whose environment holds an access token (from a login made elsewhere, as an
-    admin issues one) and no password; returns the bot and its password (for the test)."""
-    bot = make_bot(coordinators=[coordinator], allowed=[])
-    password = bot.env.pop("CPTS_PASSWORD")
+def issue_token(synapse, user_id: str, password: str) -> str:
+    """A token for a new device of ``user_id``, as an administrator issues one."""
     login = _call(
         synapse.url,
         "/_matrix/client/v3/login",
         {
             "type": "m.login.password",
-            "identifier": {"type": "m.id.user", "user": bot.user_id},
+            "identifier": {"type": "m.id.user", "user": user_id},
             "password": password,
             "initial_device_display_name": "cpts-bot (issued token)",
         },
     )
-    bot.env["CPTS_ACCESS_TOKEN"] = login["access_token"]
+    return str(login["access_token"])
+
+
+def token_only_bot(make_bot, synapse, coordinator: str):
+    """A bot whose environment holds an access token (from a login made elsewhere) and no
+    password; returns the bot and its password (for the test)."""
+    bot = make_bot(coordinators=[coordinator], allowed=[])
+    password = bot.env.pop("CPTS_PASSWORD")
+    bot.env["CPTS_ACCESS_TOKEN"] = issue_token(synapse, bot.user_id, password)
     return bot, password
+
+
+def status_text(bot) -> str:
+    """What `cpts-bot status` prints for this bot."""
+    return subprocess.run(
+        [sys.executable, "-m", "cpts_bot", "status"],
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
 
 
 async def _answers_aide(gp, bot) -> None:
@@ -61,7 +79,7 @@ async def test_a_token_alone_runs_the_bot_and_a_revoked_token_stops_it_once(
     users, make_bot, synapse
 ) -> None:
     gp = await users.client("gp")
-    bot, _ = token_only_bot(make_bot, synapse, gp.user_id)
+    bot, password = token_only_bot(make_bot, synapse, gp.user_id)
     bot.start()
     assert "is cross-signed" in bot.log_text()
     await _answers_aide(gp, bot)
@@ -85,6 +103,14 @@ async def test_a_token_alone_runs_the_bot_and_a_revoked_token_stops_it_once(
     assert time.monotonic() - started < 60
     assert bot.log_text().count(REFUSED) == 2
 
+    # A new token replaces the saved one: a new device, signed with the saved identity.
+    bot.process = None
+    bot.env["CPTS_ACCESS_TOKEN"] = issue_token(synapse, bot.user_id, password)
+    bot.start()
+    assert bot.log_text().count("is cross-signed") == 2
+    await _answers_aide(gp, bot)
+    assert bot.stop() == 0
+
 
 async def test_keys_that_need_an_approval_leave_one_line_and_a_working_bot(
     users, make_bot, synapse, tmp_path: Path
@@ -106,6 +132,8 @@ async def test_keys_that_need_an_approval_leave_one_line_and_a_working_bot(
         assert "set CPTS_PASSWORD for one start" in log
         assert "clients that exclude unverified devices will not talk to the bot" in log
         await _answers_aide(gp, bot)
+        shown = status_text(bot)
+        assert "cross-signing: device not signed: The homeserver asks for the password" in shown
         # Nothing replaced without the approval.
         seen = (await query_identities(other, [bot.user_id]))[bot.user_id]
         assert seen.master_public_key == existing.master.public_key
