@@ -3,8 +3,9 @@ one clear line."""
 
 from __future__ import annotations
 
-from nio import SyncError, WhoamiError
+from nio import RoomSendError, SyncError, WhoamiError
 
+from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.token_login import (
     AccessTokenRefused,
     approval_message,
@@ -63,3 +64,9 @@ def test_a_password_challenge_asks_for_the_password_or_the_recovery_key() -> Non
     message = approval_message(BOT, challenge)
     assert "set CPTS_PASSWORD for one start" in message
     assert "cpts-bot restore-cross-signing" in message
+
+
+def test_a_send_refused_for_the_token_keeps_its_outbox_row() -> None:
+    """Not a permanent failure of the row: it is sent after the restart with a new token."""
+    assert error_of(RoomSendError("Invalid access token", "M_UNKNOWN_TOKEN"), "send").transient
+    assert not error_of(RoomSendError("Not allowed", "M_FORBIDDEN"), "send").transient
