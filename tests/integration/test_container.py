@@ -175,6 +175,11 @@ class Container:
             subprocess.run(["podman", "healthcheck", "run", self.name], check=False).returncode == 0
         )
 
+    def status(self) -> str:
+        status = self.exec("cpts-bot", "status")
+        assert status.returncode == 0, status.stdout + status.stderr
+        return status.stdout
+
     def device(self) -> str:
         status = self.exec("cpts-bot", "status")
         assert status.returncode == 0, status.stdout + status.stderr
@@ -222,6 +227,12 @@ async def test_the_image_runs_answers_keeps_its_device_and_restores_from_backup(
         assert '"cpts-bot","status"' in config, config
         assert first.healthy()
         device = first.device()
+        # The operator's view: the homeserver and its version, the token, the crypto stack.
+        status = first.status()
+        assert re.search(r"^homeserver: +http://\S+, Synapse", status, re.MULTILINE), status
+        assert f"token:         accepted for {bot_id}" in status, status
+        assert "throttling:    none in the last hour" in status, status
+        assert re.search(r"^crypto: +matrix-nio [\d.]+, vodozemac [\d.]+", status, re.M), status
 
         # Everything in /data is the bot's only: folders 0700, files 0600, uid 1000.
         listing = first.exec("find", "/data", "-printf", "%m %U %p\\n").stdout.splitlines()
