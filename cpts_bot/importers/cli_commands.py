@@ -85,7 +85,7 @@ def _shrink_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_SHRINK,
         metavar="PERCENT",
         help=f"the largest share marked inactive without --allow-shrink"
-        f" (default {DEFAULT_MAX_SHRINK:.0%})",
+        f" (default {DEFAULT_MAX_SHRINK * 100:.0f}%%)",
     )
 
 
