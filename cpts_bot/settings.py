@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cpts_bot.domain.commune_codes import commune_code_problem
+from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
@@ -151,6 +151,13 @@ class Commune(BaseModel):
     @classmethod
     def _neighbours(cls, values: list[str]) -> list[str]:
         return [_real_commune(value) for value in values]
+
+    @model_validator(mode="after")
+    def _code_of_its_name(self) -> Commune:
+        problem = commune_name_problem(self.insee, self.name)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
     @field_validator("postal_codes")
     @classmethod

@@ -10,6 +10,9 @@ commune or arrondissement gets one specific reason:
   professionals under the new commune's code);
 - otherwise, the nearest real commune: the fewest changed or swapped digits, then the
   closest number (a typo usually keeps the département).
+
+A real code given with the official name of another commune is named too (a postal code
+that happens to be another commune's INSEE code, two codes swapped).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
+from cpts_bot.domain.text_normalizer import term_key
 
 
 def commune_code_problem(code: str, communes: FrenchCommunes | None = None) -> str | None:
@@ -41,6 +45,32 @@ def commune_code_problem(code: str, communes: FrenchCommunes | None = None) -> s
         else ""
     )
     return f"{code} is not the INSEE code of any French commune{hint}"
+
+
+def commune_name_problem(
+    code: str, name: str, communes: FrenchCommunes | None = None
+) -> str | None:
+    """Why ``code`` is not the commune called ``name`` (None when it is, or when ``name``
+    is no official commune name: a local name is the territory's own choice).
+
+    The postal codes of Lyon's, Marseille's and Paris's arrondissements are the INSEE
+    codes of other communes (69008, the postal code of Lyon 8e, is Ancy's INSEE code):
+    only the name shows the mistake.
+    """
+    known = communes if communes is not None else load_french_communes()
+    named = known.by_name.get(term_key(name), ())
+    if code not in known.communes or not named or code in named:
+        return None
+    meant = named[0]
+    if code in known.communes[meant].postal_codes:
+        return (
+            f"{code} is the postal code of {known.name(meant)}, whose INSEE code is {meant}"
+            f" ({code} is the INSEE code of {known.name(code)})"
+        )
+    return (
+        f"{name!r} is the commune {meant} ({known.name(meant)}), but {code} is the INSEE code"
+        f" of {known.name(code)}: give the code of the commune meant"
+    )
 
 
 def unknown_commune_codes(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from cpts_bot.domain.commune_codes import commune_code_problem
+from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.declared_words import DeclaredWordsReader
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
@@ -196,6 +196,8 @@ def _site(row: dict[str, str], problems: RowProblems) -> PracticeSite | None:
     if not INSEE_CODE.match(insee):
         problems.add(f"commune_insee: {insee!r} is not an INSEE code (5 characters, e.g. 69388)")
     elif (problem := commune_code_problem(insee)) is not None:
+        problems.add(f"commune_insee: {problem}")
+    elif (problem := commune_name_problem(insee, row.get("commune_name", ""))) is not None:
         problems.add(f"commune_insee: {problem}")
     postal = row.get("postal_code", "")
     if postal and not POSTAL_CODE.match(postal):

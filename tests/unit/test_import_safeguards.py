@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.commune_codes import commune_code_problem
+from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.importers.directory_csv import DirectoryCsvError, parse_directory_csv
 from cpts_bot.importers.import_outcome import ALL_IMPORTED, NOTHING_IMPORTED, SOME_REJECTED
 from cpts_bot.importers.rpps_extract import ExtractTruncatedError, scan_extract
@@ -84,6 +84,28 @@ def test_a_postal_code_in_the_rooms_file_is_named(tmp_path: Path) -> None:
     assert "69380 is a postal code, not an INSEE code" in str(raised.value)
 
 
+def test_a_real_code_given_with_another_commune_s_name_is_named(tmp_path: Path) -> None:
+    # 69008 is Lyon 8e's postal code, and the INSEE code of Ancy.
+    path = tmp_path / "rooms.yaml"
+    path.write_text(
+        ROOMS.format(first="69008", neighbour="69387", sector="69383").replace(
+            "name: Lyon 3e", "name: Bron"
+        ),
+        "utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_rooms_config(path)
+    text = str(raised.value)
+    assert (
+        "69008 is the postal code of Lyon 8e Arrondissement, whose INSEE code is 69388"
+        " (69008 is the INSEE code of Ancy)" in text
+    )
+    assert "'Bron' is the commune 69029 (Bron), but 69383 is the INSEE code of Lyon 3e" in text
+    # A name of the territory's own (not an official commune name) is its choice.
+    assert commune_name_problem("69383", "Lyon rive gauche") is None
+    assert commune_name_problem("69388", "LYON 8E ARRONDISSEMENT") is None
+
+
 CSV_HEADER = "id,last_name,profession_code,commune_insee\n"
 
 
@@ -102,6 +124,13 @@ def test_directory_rows_with_unreal_communes_or_professions_are_refused() -> Non
     assert "did you mean 69389 (Lyon 9e Arrondissement)" in reasons[4]
     assert "profession_code: '99' is not a profession the bot knows" in reasons[5]
     assert "'26' is not a profession the bot knows" in reasons[6]
+    rows, rejected = parse_directory_csv(
+        "id,last_name,profession_code,commune_insee,commune_name\n"
+        "a,DOE,60,69008,Lyon 8e\n"
+        "b,DOE,60,69388,LYON 8E ARRONDISSEMENT\n"
+    )
+    assert len(rows) == 1
+    assert "69008 is the postal code of Lyon 8e Arrondissement" in rejected[0].reason
 
 
 def test_a_directory_file_ending_mid_line_is_truncated() -> None:
