@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import metadata
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from nio import AsyncClient, ErrorResponse
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.cli import build_parser
 from cpts_bot.matrix.nio_responses import rate_limit_of, record_rate_limits
+from cpts_bot.operations.status_details import homeserver_lines
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -132,3 +135,42 @@ async def test_status_prints_the_operator_view_and_keeps_its_exit_code(
 
 def _status(args: argparse.Namespace) -> int:
     return int(args.handler(args, NOW))
+
+
+class _Homeserver(BaseHTTPRequestHandler):
+    """A homeserver serving the federation version and refusing the token."""
+
+    def do_GET(self) -> None:
+        if self.path == "/_matrix/federation/v1/version":
+            self._json(200, {"server": {"name": "Synapse", "version": "1.163.2"}})
+        elif self.path == "/_matrix/client/v3/account/whoami":
+            self._json(401, {"errcode": "M_UNKNOWN_TOKEN", "error": "Invalid access token"})
+        else:
+            self._json(404, {"errcode": "M_UNRECOGNIZED"})
+
+    def _json(self, status: int, body: dict[str, object]) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_the_federation_version_and_a_rejected_token() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Homeserver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        lines = homeserver_lines({"homeserver": base, "access_token": "old"}, timeout=3)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert lines[0] == f"homeserver:    {base}, Synapse 1.163.2"
+    assert lines[1] == (
+        "token:         REJECTED (M_UNKNOWN_TOKEN: expired or revoked? see docs/e2ee.md)"
+    )
