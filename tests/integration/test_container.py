@@ -78,7 +78,13 @@ def _engine_unavailable() -> str | None:
     info = subprocess.run(["podman", "info"], capture_output=True, text=True, check=False)
     if info.returncode != 0:
         return f"podman does not work here: {info.stderr.strip()[-500:]}"
+    if not _base_tarball().exists():
+        return prepared.stderr.strip() or f"no base image tarball at {_base_tarball()}"
     return None
+
+
+def _base_tarball() -> Path:
+    return _state_dir() / "container" / "cpts-base-bookworm.tar"
 
 
 def _can_install() -> bool:
@@ -96,7 +102,7 @@ def image() -> Iterator[str]:
         pytest.skip(f"no container engine (not root, or no apt-get): {reason}")
     imported = subprocess.run(["podman", "image", "exists", BASE_IMAGE], check=False).returncode
     if imported:
-        podman("import", _state_dir() / "container" / "cpts-base-bookworm.tar", BASE_IMAGE)
+        podman("import", _base_tarball(), BASE_IMAGE)
     tag = f"localhost/cpts-bot-test:{secrets.token_hex(4)}"
     build = subprocess.run(
         [
