@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -152,12 +153,14 @@ class Commune(BaseModel):
     def _neighbours(cls, values: list[str]) -> list[str]:
         return [_real_commune(value) for value in values]
 
-    @model_validator(mode="after")
-    def _code_of_its_name(self) -> Commune:
-        problem = commune_name_problem(self.insee, self.name)
+    @field_validator("name")
+    @classmethod
+    def _code_of_its_name(cls, value: str, info: ValidationInfo) -> str:
+        insee = info.data.get("insee")
+        problem = commune_name_problem(insee, value) if insee else None
         if problem is not None:
             raise ValueError(problem)
-        return self
+        return value
 
     @field_validator("postal_codes")
     @classmethod

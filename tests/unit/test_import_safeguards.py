@@ -20,6 +20,7 @@ from cpts_bot.importers.import_outcome import ALL_IMPORTED, NOTHING_IMPORTED, SO
 from cpts_bot.importers.rpps_extract import ExtractTruncatedError, scan_extract
 from cpts_bot.importers.shrink_guard import ShrinkRefusedError, refuse_large_shrink
 from cpts_bot.settings import ConfigError, load_rooms_config
+from tests.unit.test_check_config import GOOD_ENV, run_check
 from tests.unit.test_import_cli import Cli, cli, count_active  # noqa: F401
 
 SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample"
@@ -192,3 +193,21 @@ def test_a_directory_file_deactivating_most_people_is_refused(cli: Cli) -> None:
         == 0
     )
     assert count_active(cli) == before - len(off)
+
+
+def test_check_config_names_a_postal_code_and_an_unknown_neighbour(tmp_path: Path) -> None:
+    rooms = ROOMS.format(first="69008", neighbour="69398", sector="69383").replace(
+        "name: Lyon 8e,", "name: Lyon 8e Arrondissement,"
+    )
+    result = run_check(tmp_path, GOOD_ENV, rooms)
+    assert result.returncode != 0
+    assert (
+        "territory.communes[0].name: 69008 is the postal code of Lyon 8e Arrondissement,"
+        " whose INSEE code is 69388 (69008 is the INSEE code of Ancy)"
+        in result.stdout
+        + result.stderr
+    )
+    assert (
+        "territory.communes[0].neighbours: 69398 is not the INSEE code of any French commune;"
+        " did you mean 69389 (Lyon 9e Arrondissement)" in result.stdout + result.stderr
+    )
