@@ -100,29 +100,32 @@ def image() -> Iterator[str]:
         if _can_install():
             pytest.fail(f"the container engine should be available here: {reason}")
         pytest.skip(f"no container engine (not root, or no apt-get): {reason}")
-    imported = subprocess.run(["podman", "image", "exists", BASE_IMAGE], check=False).returncode
+    # The base image is imported from the cached tarball, and removed after if it was not there.
+    imported = (
+        subprocess.run(["podman", "image", "exists", BASE_IMAGE], check=False).returncode != 0
+    )
     if imported:
         podman("import", _base_tarball(), BASE_IMAGE)
     tag = f"localhost/cpts-bot-test:{secrets.token_hex(4)}"
-    build = subprocess.run(
-        [
-            REPO / "scripts" / "build-image",
-            tag,
-            "--format",
-            "docker",  # keeps the HEALTHCHECK (the OCI format has none)
-            "--layers=false",  # no intermediate images left behind
-            "--build-arg",
-            f"BASE_IMAGE={BASE_IMAGE}",
-            *ENGINE_FLAGS,
-        ],
-        env={**os.environ, "ENGINE": "podman", "PYTHON": sys.executable},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     try:
+        build = subprocess.run(
+            [
+                REPO / "scripts" / "build-image",
+                tag,
+                "--format",
+                "docker",  # keeps the HEALTHCHECK (the OCI format has none)
+                "--layers=false",  # no intermediate images left behind
+                "--build-arg",
+                f"BASE_IMAGE={BASE_IMAGE}",
+                *ENGINE_FLAGS,
+            ],
+            env={**os.environ, "ENGINE": "podman", "PYTHON": sys.executable},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         yield tag
     finally:
         podman("rmi", "-f", tag, *([BASE_IMAGE] if imported else []), check=False)
