@@ -9,7 +9,7 @@ installed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 
 from cpts_bot.domain.errors import ConfigurationError
@@ -34,16 +34,26 @@ def _is_older(release: tuple[int, ...], minimum: tuple[int, ...]) -> bool:
     return padded < minimum + (0,) * (width - len(minimum))
 
 
-def crypto_versions(version_of: Callable[[str], str] | None = None) -> dict[str, str]:
-    """The installed version of each library of the crypto stack (``missing`` when absent)."""
+MISSING = "missing"
+
+
+def installed_versions(
+    names: Iterable[str], version_of: Callable[[str], str] | None = None
+) -> dict[str, str]:
+    """The installed version of each distribution (``missing`` when absent)."""
     version_of = version_of or metadata.version
     found = {}
-    for name in MINIMUM_VERSIONS:
+    for name in names:
         try:
             found[name] = version_of(name)
         except metadata.PackageNotFoundError:
-            found[name] = "missing"
+            found[name] = MISSING
     return found
+
+
+def crypto_versions(version_of: Callable[[str], str] | None = None) -> dict[str, str]:
+    """The installed version of each library of the crypto stack (``missing`` when absent)."""
+    return installed_versions(MINIMUM_VERSIONS, version_of)
 
 
 def check_crypto_stack(version_of: Callable[[str], str] | None = None) -> dict[str, str]:
@@ -53,7 +63,7 @@ def check_crypto_stack(version_of: Callable[[str], str] | None = None) -> dict[s
     for name, minimum in MINIMUM_VERSIONS.items():
         wanted = ".".join(str(part) for part in minimum)
         installed = versions[name]
-        release = release_of(installed) if installed != "missing" else ()
+        release = release_of(installed) if installed != MISSING else ()
         if not release or _is_older(release, minimum):
             problems.append(f"{name} {installed} is installed, {wanted} or later is needed")
     if problems:
