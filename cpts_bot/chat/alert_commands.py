@@ -17,7 +17,9 @@ from cpts_bot.chat.commands import (
     Parser,
     Topic,
 )
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.alert_phrases import (
+    ALERT_PATTERNS,
     MANAGE_KINDS,
     AlertCommand,
     AlertCommandKind,
@@ -105,6 +107,7 @@ def alert_commands(run: Handler) -> list[Command]:
                 # Only the words that start every message of the command are published.
                 published=published,
                 parameters=parameters,
+                triggers=derived(*ALERT_PATTERNS),
             )
         )
     return declared

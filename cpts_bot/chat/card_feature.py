@@ -22,8 +22,10 @@ from cpts_bot.chat.commands import (
 )
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.domain.card_update_parser import (
+    CARD_PATTERNS,
     AddActivity,
     AddLanguages,
     BadPhone,
@@ -117,6 +119,7 @@ class CardFeature:
             Command(
                 name="ma-fiche",
                 phrase=MessageParser(self.read, specificity=10),
+                triggers=derived(*CARD_PATTERNS),
                 handler=handle,
                 help=N_("see or update your directory card"),
                 examples=(

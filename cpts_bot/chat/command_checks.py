@@ -4,7 +4,9 @@
 - an example its own phrase does not understand is a lie in the help;
 - an example another declaration understands as specifically (or more) means two
   declarations claim the same phrase, and routing would depend on something else than
-  the declarations themselves.
+  the declarations themselves;
+- a command without trigger words reads every message: it must say why; an example
+  holding none of its command's trigger words would never reach its phrase.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from cpts_bot.chat.commands import Command, CommandRegistry, Heard
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.help_texts import example_text
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.chat.triggers import MessageText
 
 SAMPLE_ROOM = "!sample:cpts.invalid"
 SAMPLE_SENDER = "@sample:cpts.invalid"
@@ -45,6 +48,8 @@ def problems(registry: CommandRegistry, context: HandlerContext) -> list[str]:
             found.append(f"{command.name}: no help text")
         if not command.examples:
             found.append(f"{command.name}: no example")
+        if command.trigger_words is None:
+            found.append(f"{command.name}: no trigger words, nor why it reads every message")
         for example in command.examples:
             found.extend(_example_problems(registry, command, example, context))
     return found
@@ -54,10 +59,14 @@ def _example_problems(
     registry: CommandRegistry, command: Command, example: str, context: HandlerContext
 ) -> list[str]:
     text = example_text(example, context.translator, context.config)
-    claims = registry.candidates(sample_message(text, command, context), context)
-    mine = [understood for claimant, understood in claims if claimant is command]
-    if not mine:
+    message = sample_message(text, command, context)
+    if command.phrase.read(message, context) is None:
         return [f"{command.name}: its example « {text} » is not understood by it"]
+    triggers = command.trigger_words
+    if triggers is not None and not triggers.could_match(MessageText(text)):
+        return [f"{command.name}: its example « {text} » holds none of its trigger words"]
+    claims = registry.candidates(message, context)
+    mine = [understood for claimant, understood in claims if claimant is command]
     rivals = [
         claimant.name
         for claimant, understood in claims

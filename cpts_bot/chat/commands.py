@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.chat.triggers import MessageText, Triggers, derived
 from cpts_bot.domain.text_normalizer import fold
 
 FREE_TEXT = 0
@@ -91,6 +92,10 @@ class Pattern:
         if match is None:
             return None
         return Understood(match, literal_length(match))
+
+    def triggers(self) -> Triggers:
+        """A pattern's triggers are its own required words."""
+        return derived(self.regex)
 
 
 @dataclass(frozen=True)
@@ -176,9 +181,27 @@ class Command:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     published: bool = True  # offered to clients as room state (MSC4391)
     help_audience: Audience | None = None  # who sees it in help, when not ``audience``
+    # What a message must hold for the phrase to read it (a pattern derives its own);
+    # None on a parser: undeclared, it reads every message and the checks say so.
+    triggers: Triggers | None = None
 
     def is_heard(self, places: frozenset[Heard]) -> bool:
         return bool(self.heard & places)
+
+    @property
+    def trigger_words(self) -> Triggers | None:
+        if self.triggers is not None:
+            return self.triggers
+        own = getattr(self.phrase, "triggers", None)
+        return own() if own is not None else None
+
+    def may_read(self, free_text: bool | None) -> bool:
+        """Whether the phrase may understand free text (``free_text``), or something
+        else (not ``free_text``), as far as its declared specificity tells."""
+        declared = getattr(self.phrase, "specificity", None)
+        if free_text is None or declared is None:
+            return True
+        return (declared == FREE_TEXT) == free_text
 
 
 def heard_places(message: IncomingMessage, coordination_room: str | None) -> frozenset[Heard]:
@@ -198,6 +221,7 @@ class CommandRegistry:
 
     def __init__(self, commands: Iterable[Command] = ()) -> None:
         self._commands: dict[str, Command] = {}
+        self._triggers: dict[str, Triggers | None] = {}
         self.declare(*commands)
 
     def declare(self, *commands: Command) -> None:
@@ -205,18 +229,38 @@ class CommandRegistry:
             if command.name in self._commands:
                 raise ValueError(f"command {command.name!r} is declared twice")
             self._commands[command.name] = command
+            self._triggers[command.name] = command.trigger_words
+        self._sorted = tuple(self._commands[name] for name in sorted(self._commands))
+
+    def readers(
+        self, message: IncomingMessage, places: frozenset[Heard] | None, free_text: bool | None
+    ) -> list[Command]:
+        """The declarations whose phrase may understand ``message`` (heard in ``places``,
+        free text or not): those whose triggers it holds, the message folded once."""
+        text = MessageText(message.body)
+        return [
+            command
+            for command in self._sorted
+            if (places is None or command.is_heard(places))
+            and command.may_read(free_text)
+            and (self._triggers[command.name] or Triggers()).could_match(text)
+        ]
 
     @property
     def commands(self) -> tuple[Command, ...]:
         """Every declaration, by name (never by declaration order)."""
-        return tuple(self._commands[name] for name in sorted(self._commands))
+        return self._sorted
 
     def candidates(
-        self, message: IncomingMessage, context: HandlerContext
+        self,
+        message: IncomingMessage,
+        context: HandlerContext,
+        places: frozenset[Heard] | None = None,
+        free_text: bool | None = None,
     ) -> list[tuple[Command, Understood]]:
         """Every declaration that understands ``message``, most specific first."""
         found = []
-        for command in self.commands:
+        for command in self.readers(message, places, free_text):
             understood = command.phrase.read(message, context)
             if understood is not None:
                 found.append((command, understood))
@@ -233,6 +277,6 @@ class CommandRegistry:
         first (only free text if ``free_text``, else none of it)."""
         return [
             (command, understood)
-            for command, understood in self.candidates(message, context)
-            if (understood.specificity == FREE_TEXT) == free_text and command.is_heard(places)
+            for command, understood in self.candidates(message, context, places, free_text)
+            if (understood.specificity == FREE_TEXT) == free_text
         ]

@@ -18,6 +18,7 @@ from cpts_bot.chat.commands import (
 )
 from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
 from cpts_bot.chat.incoming import Reply
+from cpts_bot.chat.triggers import derived
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.storage import core_repository as repo
@@ -86,6 +87,7 @@ def core_commands(source: HelpSource) -> list[Command]:
         Command(
             name="aide-sujet",
             phrase=Parser(_help_topic, specificity=15),
+            triggers=derived(HELP_TOPIC),
             handler=topic_handler,
             help=N_("everything about one subject"),
             examples=(N_("aide gardes"), N_("aide annuaire")),

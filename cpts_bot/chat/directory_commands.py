@@ -17,6 +17,7 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.chat.triggers import every_message
 from cpts_bot.i18n.translator import N_
 
 
@@ -42,6 +43,9 @@ def directory_commands(feature: DirectoryAnswerer) -> list[Command]:
         Command(
             name="annuaire",
             phrase=MessageParser(read, FREE_TEXT),
+            triggers=every_message(
+                "free text: the directory question is what nothing else understood"
+            ),
             handler=answer,
             help=N_("find a professional: profession, place, what they do"),
             examples=(

@@ -7,7 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cpts_bot.chat.commands import Command, CommandCall, HandlerContext, Parameter, Parser, Topic
-from cpts_bot.domain.dispatch_phrases import CommandKind, DispatchCommand, parse_command
+from cpts_bot.chat.triggers import derived
+from cpts_bot.domain.dispatch_phrases import (
+    CommandKind,
+    DispatchCommand,
+    command_patterns,
+    parse_command,
+)
 from cpts_bot.i18n.translator import N_
 
 if TYPE_CHECKING:
@@ -62,6 +68,7 @@ def dispatch_commands(feature: DispatchFeature) -> list[Command]:
             Command(
                 name=name,
                 phrase=Parser(_parser_of(kind), SPECIFICITY),
+                triggers=derived(*command_patterns(kind)),
                 handler=handle,
                 help=help_text,
                 examples=examples,

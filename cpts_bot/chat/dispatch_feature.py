@@ -18,8 +18,10 @@ from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
+    REQUEST_PATTERN,
     Answer,
     CommandKind,
     DispatchCommand,
@@ -95,6 +97,7 @@ class DispatchFeature:
             Command(
                 name="declenchement",
                 phrase=Parser(lambda text, _c: is_dispatch_request(text.strip()) or None, 10),
+                triggers=derived(REQUEST_PATTERN),
                 handler=request,
                 help=N_("ask the professionals on duty (missing details are asked for)"),
                 examples=(

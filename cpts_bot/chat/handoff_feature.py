@@ -14,7 +14,12 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage
-from cpts_bot.domain.handoff_phrases import asks_for_a_person, parse_handoff_request
+from cpts_bot.chat.triggers import derived
+from cpts_bot.domain.handoff_phrases import (
+    HANDOFF_PATTERNS,
+    asks_for_a_person,
+    parse_handoff_request,
+)
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import handoff
 from cpts_bot.services.request_tracking import RecentQuestions
@@ -60,6 +65,7 @@ class HandoffFeature:
             Command(
                 name="coordination",
                 phrase=Parser(lambda text, _c: parse_handoff_request(text), specificity=10),
+                triggers=derived(*HANDOFF_PATTERNS),
                 handler=self.ask,
                 help=N_("a person of the coordination answers you"),
                 examples=(N_("parler à la coordination"), N_("coordination")),

@@ -16,7 +16,13 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.medecin_traitant_phrases import (
+    CANCEL_PATTERN,
+    DETAILS_PATTERN,
+    GP_PATTERNS,
+    REGISTER_PATTERN,
+    WAITING_PATTERNS,
     CancelRequest,
     WaitingList,
     is_registration,
@@ -58,6 +64,7 @@ def medecin_traitant_commands(feature: MedecinTraitantFeature) -> list[Command]:
         Command(
             name="liste d'attente",
             phrase=Parser(read_waiting, specificity=14),
+            triggers=derived(*WAITING_PATTERNS),
             handler=feature.coordination,
             help=N_("the médecin-traitant waiting list"),
             examples=(
@@ -72,6 +79,7 @@ def medecin_traitant_commands(feature: MedecinTraitantFeature) -> list[Command]:
         Command(
             name="mes-places",
             phrase=MessageParser(read_gp, specificity=12),
+            triggers=derived(*GP_PATTERNS),
             handler=feature.gp,
             help=N_("GPs: your room for new patients as médecin traitant"),
             examples=(
@@ -92,6 +100,7 @@ def patient_commands(feature: MedecinTraitantFeature) -> list[Command]:
         Command(
             name="patient sans medecin traitant",
             phrase=Parser(lambda text, _c: is_registration(text) or None, LAST_RESORT),
+            triggers=derived(REGISTER_PATTERN),
             handler=feature.register,
             help=N_("find a GP for a patient without médecin traitant"),
             examples=(N_("patient sans médecin traitant, 78 ans, ALD, {commune}"),),
@@ -102,6 +111,7 @@ def patient_commands(feature: MedecinTraitantFeature) -> list[Command]:
         Command(
             name="coordonnees",
             phrase=Parser(lambda text, _c: parse_details(text), LAST_RESORT),
+            triggers=derived(DETAILS_PATTERN),
             handler=feature.details,
             help=N_("the patient's contact details, for the GP who accepts only"),
             examples=(N_("coordonnées 12 : Mme D., 06 12 34 56 78"),),
@@ -112,6 +122,7 @@ def patient_commands(feature: MedecinTraitantFeature) -> list[Command]:
         Command(
             name="annuler patient",
             phrase=Parser(read_cancel, LAST_RESORT),
+            triggers=derived(CANCEL_PATTERN),
             handler=feature.coordination,
             help=N_("cancel a request for a médecin traitant"),
             examples=(N_("annuler patient 12"),),

@@ -18,6 +18,7 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pa
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.duty_rota import (
     Duty,
     Leave,
@@ -31,7 +32,12 @@ from cpts_bot.domain.duty_rota import (
 from cpts_bot.domain.french_datetime import Period
 from cpts_bot.domain.holiday_slots import HolidayRule
 from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, parse_rota_command
+from cpts_bot.domain.rota_phrases import (
+    ROTA_PATTERNS,
+    RotaCommand,
+    RotaCommandKind,
+    parse_rota_command,
+)
 from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
@@ -137,16 +143,17 @@ class RotaFeature:
             return command
         return None
 
+    async def _on_call(self, call: CommandCall) -> bool:
+        return await self.handle(call.value, call.message, call.context)
+
     def commands(self) -> list[Command]:
         """The rota, declared: questions and one's own leave; setting the rota."""
-
-        async def handle(call: CommandCall) -> bool:
-            return await self.handle(call.value, call.message, call.context)
-
+        handle = self._on_call
         return [
             Command(
                 name="gardes",
                 phrase=Parser(self.read, specificity=10),
+                triggers=derived(*ROTA_PATTERNS),
                 handler=handle,
                 help=N_("who is on duty; your duties and leave"),
                 examples=(
@@ -163,6 +170,7 @@ class RotaFeature:
             Command(
                 name="garde",
                 phrase=Parser(self._read_set, specificity=11),
+                triggers=derived(*ROTA_PATTERNS),
                 handler=handle,
                 help=N_("set the rota"),
                 examples=(

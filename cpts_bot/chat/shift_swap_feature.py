@@ -18,9 +18,13 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pa
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.french_datetime import MomentError
 from cpts_bot.domain.shift_swap_phrases import (
+    CANCEL_PATTERN,
+    OVERRIDE_PATTERNS,
+    REQUEST_PATTERN,
     SwapCancel,
     SwapOverride,
     SwapPhraseError,
@@ -80,6 +84,7 @@ class ShiftSwapFeature:
             Command(
                 name="remplacement",
                 phrase=Parser(_only(SwapRequest, MomentError), SPECIFICITY),
+                triggers=derived(REQUEST_PATTERN),
                 handler=self._request,
                 help=N_("find someone to take your duty (free colleagues of your profession)"),
                 examples=(
@@ -93,6 +98,7 @@ class ShiftSwapFeature:
             Command(
                 name="annuler-remplacement",
                 phrase=Parser(_only(SwapCancel), SPECIFICITY),
+                triggers=derived(CANCEL_PATTERN),
                 handler=self._cancel,
                 help=N_("withdraw your request for cover"),
                 examples=(N_("annuler remplacement 3"),),
@@ -103,6 +109,7 @@ class ShiftSwapFeature:
             Command(
                 name="remplacer",
                 phrase=Parser(_only(SwapOverride, SwapPhraseError), SPECIFICITY),
+                triggers=derived(*OVERRIDE_PATTERNS),
                 handler=self._override,
                 help=N_("put someone else on a duty (the rota is updated, both are told)"),
                 examples=(

@@ -76,6 +76,8 @@ _WHO_READ = re.compile(
     r"^\s*(?:qui\s+a\s+lu|qui\s+a\s+vu|lecture(?:\s+de)?|lu\s+par)\s+(?:l\s*'?\s*)?alerte"
     r"\s+(?:n\s*[o°]?\s*)?(\d+)"
 )
+# Every alert command matches one of these (the router's trigger words come from them).
+ALERT_PATTERNS = (_CREATE, _USAGE, _LIST, _SHOW, _WHO_READ, _MANAGE)
 _VERBS = {
     "pause": AlertCommandKind.PAUSE,
     "suspendre": AlertCommandKind.PAUSE,

@@ -230,6 +230,16 @@ _TARGET = re.compile(
     r"|(?P<name>[^:@]+?))\s*(?::\s*(?P<rest>.*))?$",
     re.S,
 )
+# Every card command matches one of these (the router's trigger words come from them).
+CARD_PATTERNS = (
+    _SHOW,
+    _ACTIVITY,
+    _LANGUAGE_EDIT,
+    _SPEAKS,
+    _PHONE,
+    _TARGET,
+    *(pattern for _modality, pattern in _MODALITY_RE),
+)
 _TITLES = re.compile(
     r"^(?:(?:dr|docteur|doc|pr|professeur|mme|madame|mr|m\.|monsieur|mlle)"
     r"\.?\s+)+"

@@ -88,6 +88,7 @@ _TRIGGER = re.compile(
     r"^\s*(?:nouveau\s+|nouvelle\s+)?(?:declenchement|declencher|declenche|dispatch|demande\s+de\s+soin)"
     r"s?(?![a-z])\s*:?\s*"
 )
+REQUEST_PATTERN = _TRIGGER  # what every request starts with
 _PRIVATE_MARKER = re.compile(
     r"(?:\n|//|(?<![a-z])(?:patient|patiente|details?|infos?\s+patient|prive)\s*:)"
 )
@@ -321,6 +322,11 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
         CommandKind.CANCEL_DRAFT,
     ),
 )
+
+
+def command_patterns(kind: CommandKind) -> tuple[re.Pattern[str], ...]:
+    """The patterns a command of ``kind`` matches (the router's trigger words)."""
+    return tuple(pattern for pattern, of in _COMMANDS if of is kind)
 
 
 def parse_command(text: str) -> DispatchCommand | None:

@@ -205,6 +205,12 @@ CRITERIA: tuple[tuple[Priority, re.Pattern[str]], ...] = (
     ),
 )
 
+# What each kind of message matches (the router's trigger words come from them).
+GP_PATTERNS = (_DECLARE, _STOP, _PRIORITIES, _CONFIRM, _SHOW, _REMINDERS_OFF, _REMINDERS_ON)
+WAITING_PATTERNS = (_WAITING, _WAITING_FILTER)
+CANCEL_PATTERN = _CANCEL
+REGISTER_PATTERN = _REGISTER
+
 
 def _clean(text: str) -> str:
     cleaned = fold(text, keep_positions=True).strip()
@@ -308,6 +314,8 @@ _DETAILS = re.compile(
     r"^\s*(?:coordonnees|contact|details?)\s+(?:(?:de\s+la\s+)?demande\s+)?(?:n[o°]?\s*)?#?(\d+)"
     r"\s*:\s*",
 )
+
+DETAILS_PATTERN = _DETAILS
 
 
 def parse_details(text: str) -> tuple[int, str] | None:

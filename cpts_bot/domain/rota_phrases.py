@@ -106,6 +106,8 @@ _WEEKLY = re.compile(
 _ANY_WEEKDAY = re.compile(r"(?<![a-z])(?:" + "|".join(WEEKDAYS) + r")s?(?![a-z])")
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
+# Every rota command matches one of these (the router's trigger words come from them).
+ROTA_PATTERNS = (_CANCEL_LEAVE, _MY_LEAVE, _MY_DUTIES, _SET, _LEAVE_START, _DUTY_WORDS)
 
 # Why a rota command cannot be read.
 RotaError = UserError

@@ -117,6 +117,10 @@ _OVERRIDE_SUBJECT = re.compile(
     r"^(?P<who>" + _MXID + r")\s+" + _REPLACES + r"\s+(?P<whom>" + _MXID + r")\s+(?P<when>.+)$"
 )
 _OVERRIDES = (_OVERRIDE_NAMED, _OVERRIDE_REPLACE, _OVERRIDE_SUBJECT)
+# What each swap phrase matches (the router's trigger words come from them).
+CANCEL_PATTERN = _CANCEL
+REQUEST_PATTERN = _REQUEST
+OVERRIDE_PATTERNS = _OVERRIDES
 
 # English day words, said in French for the French date reader.
 _ENGLISH_WORDS = {
