@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
-from cpts_bot.chat.triggers import MessageText, Triggers, derived
+from cpts_bot.chat.triggers import Triggers, derived, message_text
 from cpts_bot.domain.text_normalizer import fold
 
 FREE_TEXT = 0
@@ -237,7 +237,7 @@ class CommandRegistry:
     ) -> list[Command]:
         """The declarations whose phrase may understand ``message`` (heard in ``places``,
         free text or not): those whose triggers it holds, the message folded once."""
-        text = MessageText(message.body)
+        text = message_text(message.body)
         return [
             command
             for command in self._sorted

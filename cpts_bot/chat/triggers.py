@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -36,6 +37,12 @@ class MessageText:
 
     def holds(self, fragment: str) -> bool:
         return fragment in self.text
+
+
+@lru_cache(maxsize=32)
+def message_text(body: str) -> MessageText:
+    """``body`` folded once: the declared and the free-text passes share it."""
+    return MessageText(body)
 
 
 @dataclass(frozen=True)

@@ -135,8 +135,9 @@ async def knows_event(database: Database, event_id: str) -> bool:
 
 
 async def is_handled(db: aiosqlite.Connection, event_id: str) -> bool:
-    async with db.execute("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,)) as cur:
-        return await cur.fetchone() is not None
+    # One round trip to the database thread (a cursor's fetchone and close are two more).
+    sql = "SELECT 1 FROM handled_events WHERE event_id = ?"
+    return bool(await db.execute_fetchall(sql, (event_id,)))
 
 
 async def mark_handled(
@@ -224,11 +225,12 @@ async def record_failure(
 
 
 async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
-    async with db.execute(
-        "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return row[0] if row else None
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
+        )
+    )
+    return rows[0][0] if rows else None
 
 
 async def set_language(

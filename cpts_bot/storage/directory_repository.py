@@ -346,11 +346,12 @@ class DirectoryRepository:
 
     async def find_key_by_matrix_id(self, matrix_id: str) -> str | None:
         """The key of the professional whose card holds ``matrix_id``, or None."""
-        async with self.db.execute(
-            "SELECT professional_key FROM directory_cards WHERE matrix_id = ?", (matrix_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+        rows = list(
+            await self.db.execute_fetchall(
+                "SELECT professional_key FROM directory_cards WHERE matrix_id = ?", (matrix_id,)
+            )
+        )
+        return rows[0][0] if rows else None
 
     async def find_by_matrix_id(self, matrix_id: str) -> Professional | None:
         """The professional whose card holds ``matrix_id``, or None."""

@@ -438,10 +438,12 @@ async def save_draft(
 
 
 async def get_draft(db: aiosqlite.Connection, user_id: str) -> Draft | None:
-    async with db.execute("SELECT * FROM dispatch_drafts WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
-    if row is None:
+    rows = list(
+        await db.execute_fetchall("SELECT * FROM dispatch_drafts WHERE user_id = ?", (user_id,))
+    )
+    if not rows:
         return None
+    row = rows[0]
     return Draft(
         row["user_id"],
         row["room_id"],
