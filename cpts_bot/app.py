@@ -22,6 +22,7 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
+from cpts_bot.chat.duty_fill_commands import duty_fill_commands
 from cpts_bot.chat.duty_reminder_commands import DUTY_REMINDER_COMMANDS
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
@@ -119,6 +120,7 @@ def build_features(
         Declared(REPORT_COMMANDS),
         Declared(TERRITORY_COMMANDS),
         Declared(DUTY_REMINDER_COMMANDS),
+        Declared(duty_fill_commands(lookup)),
         alerts,
         medecin_traitant,
         dispatch,

@@ -25,11 +25,11 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
-from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.duty_reminder_policy import DutyReminderPolicy
+from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
-from cpts_bot.domain.quiet_hours import QuietHours
 from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
+from cpts_bot.domain.quiet_hours import QuietHours
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
