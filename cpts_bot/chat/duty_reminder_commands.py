@@ -65,7 +65,7 @@ DUTY_REMINDER_COMMANDS = (
         help=N_("reminders before your duties, on or off"),
         examples=(N_("rappels de garde non"), N_("rappels de garde oui")),
         topic=Topic.DUTY,
-        priority=40,
+        priority=63,
     ),
     Command(
         name="rappels-de-garde-heure",
@@ -74,6 +74,6 @@ DUTY_REMINDER_COMMANDS = (
         help=N_("when reminders before your duties are sent"),
         examples=(N_("rappels de garde à 19h"),),
         topic=Topic.DUTY,
-        priority=41,
+        priority=64,
     ),
 )
