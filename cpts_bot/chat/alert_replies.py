@@ -3,6 +3,8 @@ its service, and the outcome is worded here (French first, through the catalogs)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
@@ -22,6 +24,7 @@ from cpts_bot.services.alert_rendering import (
 from cpts_bot.services.people import person_labels
 from cpts_bot.storage import alert_firing_repository as firings
 from cpts_bot.storage import alert_repository as repo
+from cpts_bot.storage.alert_waiting_repository import awaiting_acknowledgement
 
 Outcome = management.Outcome
 
@@ -114,10 +117,25 @@ class AlertReplies:
     async def _list(self, context: HandlerContext) -> None:
         _ = context._
         found = await repo.alerts_in_force(context.db)
-        if not found:
+        hours = timedelta(hours=context.config.alerts.default_in_force_hours)
+        waiting = await awaiting_acknowledgement(context.db, context.now - hours)
+        if not found and not waiting:
             return await _say(context, _("No alert in force."))
-        lines = [_("Alerts in force: {count}", count=len(found))]
+        lines = [_("Alerts in force: {count}", count=len(found))] if found else []
         lines += [listing_line(alert, context.translator) for alert in found]
+        if waiting:
+            lines.append(
+                context.translator.ngettext(
+                    "Waiting for acknowledgements: {count}",
+                    "Waiting for acknowledgements: {count}",
+                    len(waiting),
+                )
+            )
+        for alert, done, asked in waiting:
+            read = f"{done}/{asked}" if asked is not None else str(done)
+            lines.append(
+                _("{line} — read: {read}", line=listing_line(alert, context.translator), read=read)
+            )
         await _say(context, "\n".join(lines))
 
     async def _who_read(self, context: HandlerContext, alert_id: int) -> None:

@@ -13,6 +13,7 @@ import aiosqlite
 from cpts_bot.domain.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.matrix_names import record_answer_delivered
 
 SYNC_TOKEN_KEY = "next_batch"
 
@@ -172,6 +173,7 @@ async def mark_sent(
 ) -> None:
     """Mark the row sent and erase what it said, in the caller's transaction: the
     homeserver has it now. Kept: transaction id, event id, room, time."""
+    await record_answer_delivered(db, row_id, now)
     await db.execute(
         "UPDATE outbox SET sent_at = ?, event_id = ?, room_id = COALESCE(?, room_id),"
         " last_error = NULL, payload = ?, payload_erased_at = ? WHERE id = ?",
