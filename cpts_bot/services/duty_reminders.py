@@ -30,6 +30,7 @@ from cpts_bot.services.duty_notice_texts import (
     what_and_where,
 )
 from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.rota_gaps import send_gaps_summary
 from cpts_bot.storage import duty_notice_repository as notices
 from cpts_bot.storage import rota_repository as rota_repo
 
@@ -65,7 +66,7 @@ class DutyReminders:
                 sent += await _nobody(deps, duty)
             else:
                 sent += await _remind(deps, duty, chosen.get(duty.user_id))
-        return sent
+        return sent + await send_gaps_summary(deps)
 
 
 async def _remind(deps: DispatchDeps, duty: Duty, choice: PersonalChoice | None) -> int:

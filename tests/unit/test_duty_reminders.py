@@ -142,3 +142,20 @@ async def test_the_coordination_is_told_once_when_a_duty_has_nobody(database: Da
         "Pour la confier : « garde du 24/11 IDE Hyères : nom »."
     )
     assert await run(database, paris(23, 20)) == []
+
+
+async def test_the_weekly_gaps_summary_goes_once_to_the_coordination(database: Database) -> None:
+    await add_shift(database, BOB, paris(28, 20), paris(29, 8))  # Saturday night
+    await add_shift(database, ALICE, paris(30, 8), paris(30, 20))
+    async with database.transaction() as db:
+        leave = Leave(BOB, paris(28, 0), paris(30, 0))
+        await rota_repository.add_leave(db, leave, "chat", BOB, paris(20, 9))
+    assert await run(database, paris(27, 9, 59)) == []  # Friday, before 10:00
+    [summary] = await run(database, paris(27, 10))
+    assert summary.room_id == ROOM
+    assert summary.text.splitlines() == [
+        "Trous dans le planning, 7 prochains jours : 1 problème",
+        "• Bob : garde sam. 28 nov. 20 h – 8 h (IDE, Hyères) pendant son congé",
+        "Pour confier une garde sans personne : « garde du 24/12 nuit IDE Hyères : nom ».",
+    ]
+    assert await run(database, paris(27, 11)) == []
