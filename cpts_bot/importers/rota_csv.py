@@ -210,6 +210,12 @@ def _leave(row: dict[str, str], user: str, problems: RowProblems) -> Leave | Non
     return Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
 
 
+def _note_line(result: RotaFile, line_number: int) -> None:
+    """The line of the item a line added (for conflicts named with their line)."""
+    for item in (*result.slots[-1:], *result.shifts[-1:], *result.leaves[-1:]):
+        result.line_of.setdefault(id(item), line_number)
+
+
 def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
     """Read the whole file; raise :class:`RotaCsvError` listing every problem."""
     text = text.lstrip("\ufeff")
@@ -241,8 +247,7 @@ def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
             _parse_line(row, places, result)
         except ValueError as error:
             problems.append(f"line {line_number}: {error}")
-        for item in (*result.slots[-1:], *result.shifts[-1:], *result.leaves[-1:]):
-            result.line_of.setdefault(id(item), line_number)
+        _note_line(result, line_number)
     if problems:
         raise RotaCsvError(problems)
     if not (result.slots or result.shifts or result.leaves):
