@@ -37,6 +37,11 @@ from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
 from cpts_bot.services.broadcast_dispatch import create_dispatch
+from cpts_bot.services.dispatch_consent import (
+    CONSENT_QUESTION,
+    REFUSED_NOTE,
+    without_consent,
+)
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
     NoDirectory,
@@ -52,6 +57,7 @@ from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.usual_first import ask_first
 from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
 from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.storage.dispatch_consent_repository import record_consent
 
 QUESTIONS = {
     "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),
@@ -62,6 +68,7 @@ QUESTIONS = {
         "only the professional who accepts will see them."
     ),
     "usual": USUAL_QUESTION,
+    "consent": CONSENT_QUESTION,
 }
 
 
@@ -356,6 +363,7 @@ class DispatchFeature:
         deps: DispatchDeps,
         context: HandlerContext,
     ) -> None:
+        fields.consent_needed = deps.policy.ask_consent
         missing = fields.missing()
         if missing:
             awaiting = missing[0]
@@ -374,12 +382,15 @@ class DispatchFeature:
             await context.outbox.reply(Reply(usual.problem))
             return
         await repo.delete_draft(context.db, message.sender)
+        refused = without_consent(fields)
         dispatch = await create_dispatch(
             deps, message.sender, message.room_id, fields, usual=usual.user_id
         )
+        await record_consent(context.db, dispatch.id, fields.consent, message.sender, deps.now)
         asked = await ask_first(deps, dispatch)
         text = self._created_text(dispatch, len(asked), deps, context)
-        await context.outbox.reply(Reply(text + (f"\n{usual.note}" if usual.note else "")))
+        notes = [note for note in (usual.note, refused and context._(REFUSED_NOTE)) if note]
+        await context.outbox.reply(Reply("\n".join([text, *notes])))
 
     def _question(self, awaiting: str, deps: DispatchDeps, context: HandlerContext) -> str:
         if awaiting == "communes":

@@ -19,6 +19,7 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     parse_moment,
 )
+from cpts_bot.domain.patient_consent import anonymised, consent_answer, consent_in
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
@@ -124,6 +125,10 @@ class RequestFields:
     # the requester said there is none; ``usual_needed``: the bot asked who it is.
     usual: str | None = None
     usual_needed: bool = False
+    # « patient informé et d'accord » (True), refused (False), unsaid (None);
+    # ``consent_needed``: the CPTS asks for it (dispatch.ask_consent).
+    consent: bool | None = None
+    consent_needed: bool = False
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -138,6 +143,8 @@ class RequestFields:
             missing.append("what")
         if self.usual_needed and self.usual is None:
             missing.append("usual")
+        if self.consent_needed and self.consent is None:
+            missing.append("consent")
         return missing
 
     def merge(self, other: RequestFields) -> RequestFields:
@@ -154,6 +161,8 @@ class RequestFields:
             time_error=None if (self.needed_at or other.needed_at) else other.time_error,
             usual=self.usual if self.usual is not None else other.usual,
             usual_needed=self.usual_needed,
+            consent=self.consent if self.consent is not None else other.consent,
+            consent_needed=self.consent_needed,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -168,6 +177,8 @@ class RequestFields:
             "urgent": self.urgent,
             "usual": self.usual,
             "usual_needed": self.usual_needed,
+            "consent": self.consent,
+            "consent_needed": self.consent_needed,
         }
 
     @classmethod
@@ -183,6 +194,8 @@ class RequestFields:
             urgent=bool(data.get("urgent")),
             usual=data.get("usual"),  # type: ignore[arg-type]
             usual_needed=bool(data.get("usual_needed")),
+            consent=data.get("consent"),  # type: ignore[arg-type]
+            consent_needed=bool(data.get("consent_needed")),
         )
 
 
@@ -212,6 +225,9 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     if trigger:
         work = _blank(work, 0, trigger.end())
     fields = RequestFields(details=details.strip())
+    fields.consent, said = consent_in(work)
+    if said is not None:
+        work = _blank(work, *said)
     if usual is not None:
         fields.usual = usual.typed
         fields.profession = usual.profession
@@ -246,8 +262,16 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     while what and what != previous:
         previous = what
         what = _FILLER.sub("", what).strip()
-    fields.what = what or None
+    fields.what, fields.details = _anonymous(what, fields.details)
     return fields
+
+
+def _anonymous(what: str | None, details: str) -> tuple[str | None, str]:
+    """The care's words without identity (moved to the details, first)."""
+    if not what:
+        return None, details
+    cleaned, taken = anonymised(what)
+    return cleaned or None, "\n".join(part for part in (", ".join(taken), details) if part)
 
 
 def parse_field_answer(
@@ -258,10 +282,12 @@ def parse_field_answer(
     was the question (so "Hyères" is not read as the care)."""
     if awaiting == "usual":
         return RequestFields(usual="" if says_nobody(text) else text.strip())
+    if awaiting == "consent":
+        return RequestFields(consent=consent_answer(text))
     fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
-            fields.what = text.strip() or None
+            fields.what, fields.details = _anonymous(text.strip(), fields.details)
         return fields
     fields.what = None
     if awaiting == "when" and not fields.needed_at:
