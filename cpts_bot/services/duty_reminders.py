@@ -22,6 +22,7 @@ from cpts_bot.domain.duty_rota import Duty, duties_between, on_leave_during
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
+from cpts_bot.services.cover_followup import follow_up_cover
 from cpts_bot.services.dispatch_context import DispatchDeps, ProfessionalLookup, profession_name
 from cpts_bot.services.duty_notice_texts import (
     day_word,
@@ -66,7 +67,7 @@ class DutyReminders:
                 sent += await _nobody(deps, duty)
             else:
                 sent += await _remind(deps, duty, chosen.get(duty.user_id))
-        return sent + await send_gaps_summary(deps)
+        return sent + await follow_up_cover(deps) + await send_gaps_summary(deps)
 
 
 async def _remind(deps: DispatchDeps, duty: Duty, choice: PersonalChoice | None) -> int:
