@@ -230,7 +230,8 @@ class DirectoryReplies:
                 *self.notes(result),
             ]
         return [
-            self._("Nobody matches exactly {criteria}.", criteria=criteria),
+            self._missing_line(result)
+            or self._("Nobody matches exactly {criteria}.", criteria=criteria),
             self.translator.ngettext(
                 "Widened ({how}): {count} match:",
                 "Widened ({how}): {count} matches:",
@@ -239,6 +240,51 @@ class DirectoryReplies:
             ),
             *self.notes(result),
         ]
+
+    def _missing_line(self, result: SearchResult) -> str:
+        """ "Personne ne déclare « X » (kiné, Dieulefit) ; les plus proches : A (4), B (12)."
+
+        The first line when nobody declares the need, before anyone who does not do it."""
+        if not result.need_missing:
+            return ""
+        query = result.query
+        need = self._need(result)
+        if not need:
+            return ""
+        rest = self.criteria(replace(query, activities=frozenset(), free_runs=()))
+        closest = ", ".join(f"{text} ({count})" for text, count in result.closest)
+        if closest and result.closest_elsewhere:
+            return self._(
+                "Nobody declares “{need}” ({criteria}); the closest declared, elsewhere or"
+                " by other professions: {closest}.",
+                need=need,
+                criteria=rest,
+                closest=closest,
+            )
+        if closest:
+            return self._(
+                "Nobody declares “{need}” ({criteria}); the closest declared: {closest}.",
+                need=need,
+                criteria=rest,
+                closest=closest,
+            )
+        return self._("Nobody declares “{need}” ({criteria}).", need=need, criteria=rest)
+
+    def _need(self, result: SearchResult) -> str:
+        """The need as the GP typed it (the activity words), else the concepts' labels."""
+        query = result.query
+        typed = dict(query.typed)
+        patients = {
+            w for run in query.free_runs if run.patient or run.after_title for w in run.phrase.words
+        }
+        words = [typed.get(w, w) for w in _ordered_words(query) if w not in patients]
+        shown = {normalize(word) for word in words}
+        labels = [
+            label
+            for code in sorted(query.activities)
+            if normalize(label := self.label(ConceptRef(ACTIVITY, code))) not in shown
+        ]
+        return " ".join(words) if words else ", ".join(labels)
 
     def _relaxation_text(self, result: SearchResult) -> str:
         dropped_kinds = {
@@ -253,6 +299,8 @@ class DirectoryReplies:
             elif step in dropped_kinds:
                 dropped = [ref for ref in result.dropped if ref.kind == dropped_kinds[step]]
                 what = ", ".join(self.label(ref) for ref in dropped)
+                if not what and step == Relaxation.DROP_ACTIVITIES:
+                    what = self._need(result)
                 parts.append(self._("without “{what}”", what=what))
             elif step == Relaxation.RELATED_PROFESSIONS and result.related:
                 what = ", ".join(self.label(ref) for ref in result.related)
@@ -357,7 +405,8 @@ class DirectoryReplies:
         criteria = self.criteria(result.query, result)
         if result.relaxations and result.total:
             head = [
-                self._("Nobody matches exactly {criteria}.", criteria=criteria),
+                self._missing_line(result)
+                or self._("Nobody matches exactly {criteria}.", criteria=criteria),
                 self.translator.ngettext(
                     "Widened ({how}): {count} match.",
                     "Widened ({how}): {count} matches.",
@@ -401,7 +450,8 @@ class DirectoryReplies:
                 self._("Nobody in the directory for {criteria}.", criteria=criteria),
                 self._("Understood: {criteria}.", criteria=criteria),
             ]
-        lines = [*head, *self.notes(result)]
+        missing = self._missing_line(result)
+        lines = [*([missing] if missing else head), *self.notes(result)]
         if result.relaxations:
             lines.append(self._("Also tried: {how}.", how=self._relaxation_text(result)))
         lines.append(self._("Try other words, a nearby commune, or ask the coordination team."))

@@ -107,6 +107,7 @@ class DeclaredActivityIndex:
     group_holders: list[set[int]] = field(default_factory=list)
     # Synonym group members by their first four letters: (group, member stems).
     members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
+    generic: frozenset[str] = frozenset()  # stems of words naming a kind of care only
 
     @classmethod
     def build(
@@ -134,6 +135,9 @@ class DeclaredActivityIndex:
                 index.per_person[position] = tuple(mine)
             for code in person.activities:
                 index.code_holders.setdefault(code, set()).add(position)
+        index.generic = frozenset(
+            stem(word) for term in vocabulary.generic_care_words for word in tokens(term)
+        )
         index.sorted_stems = sorted(index.by_stem)
         index.words = sorted(index.word_stem)
         for word_stem, text_ids in index.by_stem.items():
@@ -245,15 +249,21 @@ class DeclaredActivityIndex:
         for phrase in phrases:
             covers = self._phrase_covers(phrase, scope)
             required = []
+            missing = []
             for word, (texts, holders, named) in covers.items():
                 in_scope = holders if scope is None else holders & scope
                 if in_scope or named:
                     required.append((word, texts, holders))
                     used.append(word)
                 else:
-                    unknown.append(word)
+                    missing.append(word)
+            unknown += missing
             required = self._without_implied(required, phrase, scope)
             if not required:
+                continue
+            if missing and all(stem(item[0]) in self.generic for item in required):
+                # "méthode McKenzie": only the kind of care is declared, not which one.
+                result = set()
                 continue
             result = _best_covering(
                 required, candidates if result is None else result, _rarest(required, scope)

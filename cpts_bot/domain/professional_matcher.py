@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from cpts_bot.domain.closest_activities import closest_declared
 from cpts_bot.domain.declared_activity_search import (
     ActivityOutcome,
     DeclaredActivityIndex,
@@ -92,6 +93,10 @@ class SearchResult:
     structures_total: int = 0
     name: NameMatch | None = None  # the question named someone
     activity: ActivityOutcome | None = None  # what the declared words gave
+    # Nobody declares the need: the closest declared activities and how many declare them.
+    closest: tuple[tuple[str, int], ...] = ()
+    closest_elsewhere: bool = False  # counted outside the asked profession or place
+    need_missing: bool = False
 
     @property
     def unknown_words(self) -> tuple[str, ...]:
@@ -235,6 +240,7 @@ def search(
             structures_total=structures_total,
         )
     criteria, name = _criteria(index, query, vocabulary)
+    asked = criteria
     candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
     if not candidates and criteria.modalities and query.modality_words:
@@ -248,6 +254,8 @@ def search(
     if not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
     dropped = _dropped(query, criteria)
+    missing = _need_missing(asked, relaxations, candidates)
+    closest, elsewhere = _closest(index, asked, vocabulary) if missing else ((), False)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
     matches = tuple(
@@ -274,7 +282,41 @@ def search(
         structures_total=structures_total,
         name=name,
         activity=activity,
+        closest=closest,
+        closest_elsewhere=elsewhere,
+        need_missing=missing,
     )
+
+
+def _need_missing(
+    asked: _Criteria, relaxations: tuple[Relaxation, ...], candidates: set[int]
+) -> bool:
+    """Whether the answer could not keep the activity asked (nobody declares it)."""
+    wants = bool(asked.activities or asked.phrases)
+    return wants and (
+        Relaxation.DROP_ACTIVITIES in relaxations
+        or (Relaxation.RELATED_PROFESSIONS in relaxations and bool(asked.activities))
+        or not candidates
+    )
+
+
+def _closest(
+    index: DirectoryIndex, asked: _Criteria, vocabulary: Vocabulary
+) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """The declared activities nearest the need: counted among the asked profession in
+    the asked place, else the profession anywhere, else anyone."""
+    subject = _subject(index, asked, vocabulary)
+    area = asked.places | asked.neighbours
+    here = _union(index.by_commune.get(insee, set()) for insee in area) if area else None
+    scopes: list[set[int] | None] = []
+    if subject is not None and here is not None:
+        scopes.append(subject & here)
+    if subject is not None:
+        scopes.append(subject)
+    if here is not None:
+        scopes.append(here)
+    scopes.append(None)
+    return closest_declared(index.declared, asked.phrases, asked.activities, vocabulary, scopes)
 
 
 def _criteria(

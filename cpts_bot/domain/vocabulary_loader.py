@@ -93,6 +93,7 @@ class Vocabulary:
     practice_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contact_words: tuple[str, ...] = ()
     name_titles: tuple[str, ...] = ()
+    generic_care_words: tuple[str, ...] = ()  # "méthode", "rééducation": a kind, not which
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -191,6 +192,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         practice_modes=_words_by_name(grammar.get("practice_modes")),
         contact_words=_words(grammar.get("contact_words")),
         name_titles=_words(grammar.get("name_titles")),
+        generic_care_words=_words(grammar.get("generic_care_words")),
     )
 
 
