@@ -91,7 +91,7 @@ class DirectoryReplies:
         typed = dict(query.typed)
         words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]
         if words:
-            shown = " ".join(typed.get(word, word) for word in words)
+            shown = _joined(query, set(words), typed, self._("or"))
             parts.insert(1 if result and result.name else 0, f"« {shown} »")
         parts += [
             self._(_MODE_LABELS[mode])
@@ -499,6 +499,21 @@ class DirectoryReplies:
         text = "\n".join(line for line in lines if line)
         html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines if line)
         return Reply(text, html)
+
+
+def _joined(query: DirectoryQuery, words: set[str], typed: dict[str, str], either: str) -> str:
+    """The searched words as typed, alternatives joined by "ou" ("hypnose ou sophrologie")."""
+    pieces: list[str] = []
+    seen: set[str] = set()
+    for run in query.free_runs:
+        mine = [w for w in run.phrase.content_words if w in words and w not in seen]
+        seen.update(mine)
+        if not mine:
+            continue
+        if pieces and run.phrase.alternative:
+            pieces.append(either)
+        pieces += [typed.get(word, word) for word in mine]
+    return " ".join(pieces)
 
 
 def _ordered_words(query: DirectoryQuery) -> list[str]:

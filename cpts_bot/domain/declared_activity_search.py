@@ -52,6 +52,9 @@ class WantedPhrase:
     words: tuple[str, ...]
     content: tuple[bool, ...]
     concepts: tuple[frozenset[str], ...] = ()
+    # "hypnose ou sophrologie", "TCC / hypnose": an alternative to the phrase before it
+    # (to the profession named before it when it comes first: "kiné ou ostéo").
+    alternative: bool = False
 
     @property
     def content_words(self) -> list[str]:
@@ -246,32 +249,25 @@ class DeclaredActivityIndex:
         result: set[int] | None = None
         matched: set[int] = set()
         weight: dict[int, int] = {}
-        for phrase in phrases:
-            covers = self._phrase_covers(phrase, scope)
-            required = []
-            missing = []
-            for word, (texts, holders, named) in covers.items():
-                in_scope = holders if scope is None else holders & scope
-                if in_scope or named:
-                    required.append((word, texts, holders))
-                    used.append(word)
-                else:
-                    missing.append(word)
-            unknown += missing
-            required = self._without_implied(required, phrase, scope)
-            if not required:
-                continue
-            if missing and all(stem(item[0]) in self.generic for item in required):
-                # "méthode McKenzie": only the kind of care is declared, not which one.
-                result = set()
-                continue
-            result = _best_covering(
-                required, candidates if result is None else result, _rarest(required, scope)
-            )
-            for _word, word_texts, _holders in required:
-                matched |= word_texts
-                for text_id in word_texts:
-                    weight[text_id] = weight.get(text_id, 0) + 1
+        for group in _alternatives(phrases):
+            base = candidates if result is None else result
+            found_any: set[int] | None = None
+            for phrase in group:
+                required = self._required(phrase, scope, used, unknown)
+                if required is None:
+                    continue
+                found = (
+                    set()
+                    if not required
+                    else _best_covering(required, base, _rarest(required, scope))
+                )
+                found_any = found if found_any is None else found_any | found
+                for _word, word_texts, _holders in required:
+                    matched |= word_texts
+                    for text_id in word_texts:
+                        weight[text_id] = weight.get(text_id, 0) + 1
+            if found_any is not None:
+                result = found_any
         if result is None and candidates is None:
             # Words nobody declares, and nothing else to select from: nobody ("Mme
             # Zorglub", "combien de zorglub"), the words named as unknown.
@@ -280,6 +276,28 @@ class DeclaredActivityIndex:
         return ActivityOutcome(
             positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
         )
+
+    def _required(
+        self, phrase: WantedPhrase, scope: set[int] | None, used: list[str], unknown: list[str]
+    ) -> list[tuple[str, set[int], set[int]]] | None:
+        """The phrase's words that are constraints (None: none; empty: a need nobody
+        declares, "méthode McKenzie" where only the kind of care is declared)."""
+        required = []
+        missing = []
+        for word, (texts, holders, named) in self._phrase_covers(phrase, scope).items():
+            in_scope = holders if scope is None else holders & scope
+            if in_scope or named:
+                required.append((word, texts, holders))
+                used.append(word)
+            else:
+                missing.append(word)
+        unknown += missing
+        required = self._without_implied(required, phrase, scope)
+        if not required:
+            return None
+        if missing and all(stem(item[0]) in self.generic for item in required):
+            return []
+        return required
 
     def _phrase_covers(
         self, phrase: WantedPhrase, scope: set[int] | None = None
@@ -365,6 +383,18 @@ class DeclaredActivityIndex:
                 texts = texts | linked
                 holders = holders | self.concept_holders[code]
         return texts, holders
+
+
+def _alternatives(phrases: Sequence[WantedPhrase]) -> list[list[WantedPhrase]]:
+    """The phrases in groups of alternatives: every group must match, one of its phrases
+    is enough ("TCC / hypnose", "hypnose ou sophrologie")."""
+    groups: list[list[WantedPhrase]] = []
+    for phrase in phrases:
+        if phrase.alternative and groups:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+    return groups
 
 
 def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:

@@ -465,6 +465,8 @@ def _constrained(
     index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
 ) -> tuple[set[int], ActivityOutcome | None]:
     """Who meets ``criteria``, and what the declared words gave (None when not asked)."""
+    if criteria.phrases and criteria.phrases[0].alternative and _has_subject(criteria):
+        return _either(index, criteria, vocabulary)
     subject = _subject(index, criteria, vocabulary)
     everyone = not _narrowed(criteria, subject)
     if everyone and criteria.phrases:
@@ -479,6 +481,27 @@ def _constrained(
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
     return set(outcome.positions), outcome
+
+
+def _has_subject(criteria: _Criteria) -> bool:
+    return bool(criteria.professions or criteria.specialties)
+
+
+def _either(
+    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
+) -> tuple[set[int], ActivityOutcome | None]:
+    """ "kiné ou ostéo": the profession, or anyone who declares the words after "ou"."""
+    first, *rest = criteria.phrases
+    plain = replace(criteria, phrases=(), activities=frozenset())
+    other = replace(
+        criteria,
+        professions=frozenset(),
+        specialties=frozenset(),
+        phrases=(replace(first, alternative=False), *rest),
+    )
+    found, _ = _constrained(index, plain, vocabulary)
+    declared, outcome = _constrained(index, other, vocabulary)
+    return found | declared, outcome
 
 
 def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:

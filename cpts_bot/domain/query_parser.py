@@ -314,6 +314,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
     # addresses are not words. Plain string tests on bounded chunks: linear time.
     chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
+    # "TCC / hypnose": a slash standing alone between two words is an "or".
+    chunks = ["ou" if chunk == "/" else chunk for chunk in chunks]
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
     words, starts = segmented_tokens(text)
     words = words[:MAX_TOKENS]
@@ -535,16 +537,26 @@ def _fuzzy(
             continue
         word = keys[index]
         if len(word) >= 4 and word.isalpha() and word not in stop:
-            best = process.extractOne(
-                word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
-            )
-            if best is not None and best[0].endswith(word) and not best[0].startswith(word):
-                best = None  # "consultation" is not a misspelt "teleconsultation"
+            best = _fuzzy_word(word, lexicon)
             if best is not None:
                 refs = lexicon.terms[(best[0],)]
                 _take_fuzzy(reading, refs, word, range(index, index + 1), codes, specialty_at)
                 consumed[index] = True
         index += 1
+
+
+def _fuzzy_word(word: str, lexicon: Lexicon) -> tuple[str, float, int] | None:
+    """The vocabulary word ``word`` is a misspelling of, if any."""
+    best = process.extractOne(
+        word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
+    )
+    if best is None:
+        return None
+    if best[0].endswith(word) and not best[0].startswith(word):
+        return None  # "consultation" is not a misspelt "teleconsultation"
+    if best[0][:1] != word[:1]:
+        return None  # a typo keeps the first letter: "sophrologie" is no "néphrologie"
+    return best
 
 
 def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:

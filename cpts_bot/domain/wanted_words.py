@@ -12,12 +12,15 @@ the word "patient": a patient's name is a detail, not someone to look up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cpts_bot.domain.declared_activity_search import WantedPhrase
 from cpts_bot.domain.text_normalizer import tokens
 
 MIN_CONTENT_LENGTH = 3
+# "hypnose ou sophrologie", "TCC / hypnose" (a spaced slash is read as "ou"), "kiné ou
+# ostéo": the words on either side are alternatives, not all required.
+ALTERNATIVE_WORDS = frozenset({"ou", "or"})
 PATIENT_WINDOW = 4
 # "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
 _PATIENT_WORDS = frozenset(
@@ -82,16 +85,25 @@ def wanted_runs(
     runs: list[NamedRun] = []
     current: list[int] = []
     after_title = False
+    either = False  # the next run is an alternative ("hypnose ou sophrologie")
 
     def close() -> None:
-        nonlocal current, after_title
+        nonlocal current, after_title, either
         if current:
-            runs.append(_run(free_words, current, stopwords, after_title))
+            run = _run(free_words, current, stopwords, after_title)
+            if either:
+                run = replace(run, phrase=replace(run.phrase, alternative=True))
+                either = False
+            runs.append(run)
         current, after_title = [], False
 
     for index, word in enumerate(words):
         if index in free_words.starts:
             close()
+        if word in ALTERNATIVE_WORDS and free[index] and index + 1 < len(words):
+            close()
+            either = True
+            continue
         if word in titles and index + 1 < len(words):
             close()
             after_title = True
@@ -104,6 +116,7 @@ def wanted_runs(
             title = after_title and not current
             close()
             after_title = title
+            either = either and word in ALTERNATIVE_WORDS
     close()
     return runs
 
