@@ -54,6 +54,7 @@ _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
 # A doctor's title ("Dr Moreau, dentiste"): a doctor only when no other profession is said.
 _DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
+_NO_CONSTRAINT = "no_constraint"  # "professionnels", "soignants": every profession
 _AGE_UNITS = {
     "an": 12,
     "ans": 12,
@@ -218,6 +219,9 @@ class Lexicon:
                 lexicon._add(term_key(word), ConceptRef(_MODE, mode))
         for word in vocabulary.contact_words:
             lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
+        for word in vocabulary.no_constraint_words:
+            if term_key(word) not in lexicon.terms:
+                lexicon._add(term_key(word), ConceptRef(_NO_CONSTRAINT, ""))
         # "infirmière libérale" names a profession and a mode of practice.
         mode_words = {
             term_key(word)[0]: mode
@@ -234,7 +238,7 @@ class Lexicon:
             text = " ".join(key)
             if len(text) < 4 or not text.replace(" ", "").isalpha() or text in stop:
                 continue
-            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT) for ref in refs):
+            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT, _NO_CONSTRAINT) for ref in refs):
                 continue
             if any(ref.kind == _INTENT and ref.code == "more" for ref in refs):
                 continue
@@ -466,6 +470,8 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
             reading.modes.add(ref.code)
         elif ref.kind == _CONTACT:
             reading.contact = True
+        elif ref.kind == _NO_CONSTRAINT:
+            pass
         else:
             reading.refs.add(ref)
 

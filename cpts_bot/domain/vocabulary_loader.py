@@ -94,6 +94,7 @@ class Vocabulary:
     contact_words: tuple[str, ...] = ()
     name_titles: tuple[str, ...] = ()
     generic_care_words: tuple[str, ...] = ()  # "méthode", "rééducation": a kind, not which
+    no_constraint_words: tuple[str, ...] = ()  # "professionnels", "soignants", "qui parle"
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -193,6 +194,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         contact_words=_words(grammar.get("contact_words")),
         name_titles=_words(grammar.get("name_titles")),
         generic_care_words=_words(grammar.get("generic_care_words")),
+        no_constraint_words=_words(grammar.get("no_constraint")),
     )
 
 
