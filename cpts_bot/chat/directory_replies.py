@@ -78,7 +78,7 @@ class DirectoryReplies:
         if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
             refs = [ref for ref in refs if ref.kind != PLACE]
         searched = set(result.activity.used) if result and result.activity else set()
-        parts = [self.label(ref) for ref in refs]
+        parts = self._labels(refs, any(run.phrase.alternative for run in query.free_runs))
         parts += place_labels(query, self.places, self.translator)
         if result is not None and result.name is not None:
             parts.insert(0, f"« {result.name.typed} »")
@@ -101,6 +101,20 @@ class DirectoryReplies:
         if query.children:
             parts.append(self._("for a child"))
         return ", ".join(parts) if parts else self._("the whole directory")
+
+    def _labels(self, refs: list[ConceptRef], either: bool) -> list[str]:
+        """The concepts' labels; with an OR-list, the activities joined by "ou"."""
+        if not either:
+            return [self.label(ref) for ref in refs]
+        parts: list[str] = []
+        activities = [self.label(ref) for ref in refs if ref.kind == ACTIVITY]
+        for ref in refs:
+            if ref.kind != ACTIVITY:
+                parts.append(self.label(ref))
+            elif activities:
+                parts.append(f" {self._('or')} ".join(activities))
+                activities = []
+        return parts
 
     def notes(self, result: SearchResult) -> list[str]:
         """What the question said that could not be used, and ambiguous words read widely."""
@@ -353,6 +367,10 @@ class DirectoryReplies:
         if match.declared:
             said = {normalize(text) for text in match.declared}
             reasons = [*match.declared, *(r for r in reasons if normalize(r) not in said)]
+        if match.broader:
+            # A broader or related declaration: said so, never a plain tick.
+            wider = self._("broader than asked: {what}", what=", ".join(match.declared))
+            return f"{text}\n   ≈ {wider}", f"{html}<br>≈ {escape(wider)}"
         if reasons:
             text += "\n   ✓ " + ", ".join(reasons)
             html += "<br>✓ " + escape(", ".join(reasons))

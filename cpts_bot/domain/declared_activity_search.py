@@ -73,6 +73,7 @@ class ActivityOutcome:
     weight: dict[int, int] = field(
         default_factory=dict, repr=False, compare=False
     )  # declared texts the used words name
+    wider: tuple[str, ...] = ()  # words answered by a broader or related declaration
 
     def texts(self, position: int) -> tuple[str, ...]:
         """The declared activities of ``position`` that matched, verbatim (for the reply)."""
@@ -111,6 +112,9 @@ class DeclaredActivityIndex:
     # Synonym group members by their first four letters: (group, member stems).
     members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
     generic: frozenset[str] = frozenset()  # stems of words naming a kind of care only
+    # Declared texts of the concepts above or beside a concept ("plaies chroniques" for
+    # "escarre"): answered second, and said so.
+    broader_texts: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -171,12 +175,22 @@ class DeclaredActivityIndex:
                     self.members_by_key.setdefault(member[0][:MIN_PREFIX], []).append(
                         (number, member)
                     )
+        own: dict[str, set[int]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
-            terms = tuple(folded for folded in (_stems(term) for term in concept.terms) if folded)
-            found = self._texts_with_any(terms)
+            words = (*concept.terms, *concept.links)
+            terms = tuple(folded for folded in (_stems(term) for term in words) if folded)
+            own[concept.code] = self._texts_with_any(terms)
+        for concept in vocabulary.of_kind(ACTIVITY):
+            # A concept's declarations are its own and those of every narrower concept.
+            found = set().union(
+                *(own.get(code, set()) for code in vocabulary.narrower(concept.ref))
+            )
             if found:
                 self.concept_texts[concept.code] = found
                 self.concept_holders[concept.code] = self.holders_of(found)
+            wider = set().union(*(own.get(code, set()) for code in vocabulary.broader(concept.ref)))
+            if wider - found:
+                self.broader_texts[concept.code] = wider - found
 
     def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
         found: set[int] = set()
@@ -246,6 +260,7 @@ class DeclaredActivityIndex:
         """
         used: list[str] = []
         unknown: list[str] = []
+        wider: list[str] = []
         result: set[int] | None = None
         matched: set[int] = set()
         weight: dict[int, int] = {}
@@ -253,7 +268,7 @@ class DeclaredActivityIndex:
             base = candidates if result is None else result
             found_any: set[int] | None = None
             for phrase in group:
-                required = self._required(phrase, scope, used, unknown)
+                required = self._required(phrase, scope, used, unknown, wider)
                 if required is None:
                     continue
                 found = (
@@ -274,17 +289,22 @@ class DeclaredActivityIndex:
             return ActivityOutcome(frozenset(), tuple(used), tuple(unknown), self)
         positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
         return ActivityOutcome(
-            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
+            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight, tuple(wider)
         )
 
     def _required(
-        self, phrase: WantedPhrase, scope: set[int] | None, used: list[str], unknown: list[str]
+        self,
+        phrase: WantedPhrase,
+        scope: set[int] | None,
+        used: list[str],
+        unknown: list[str],
+        wider: list[str],
     ) -> list[tuple[str, set[int], set[int]]] | None:
         """The phrase's words that are constraints (None: none; empty: a need nobody
         declares, "méthode McKenzie" where only the kind of care is declared)."""
         required = []
         missing = []
-        for word, (texts, holders, named) in self._phrase_covers(phrase, scope).items():
+        for word, (texts, holders, named) in self._phrase_covers(phrase, scope, wider).items():
             in_scope = holders if scope is None else holders & scope
             if in_scope or named:
                 required.append((word, texts, holders))
@@ -300,7 +320,7 @@ class DeclaredActivityIndex:
         return required
 
     def _phrase_covers(
-        self, phrase: WantedPhrase, scope: set[int] | None = None
+        self, phrase: WantedPhrase, scope: set[int] | None = None, wider: list[str] | None = None
     ) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a
         vocabulary activity named it: then it is a constraint even if nobody has it).
@@ -331,11 +351,43 @@ class DeclaredActivityIndex:
                 holders = holders | self.code_holders.get(code, set())
             if concepts and not (holders if scope is None else holders & scope):
                 texts, holders = self._concept_cover(concepts, texts, holders)
+            if concepts and not (holders if scope is None else holders & scope):
+                texts, holders = self._broader_cover(concepts, texts, holders)
+                if texts and wider is not None:
+                    wider.append(word)
             named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
+        return self._by_concept_term(phrase, covers, scope)
+
+    def _by_concept_term(
+        self,
+        phrase: WantedPhrase,
+        covers: dict[str, tuple[set[int], set[int], bool]],
+        scope: set[int] | None,
+    ) -> dict[str, tuple[set[int], set[int], bool]]:
+        """Words that together name one concept ("surveiller la tension", "arrêter de
+        fumer") are one need: whoever declares the concept (or a narrower one) covers
+        them, not whoever shares one of their words ("surveillance post-opératoire")."""
+        if not phrase.concepts:
+            return covers
+        groups: dict[str, tuple[frozenset[str], list[str]]] = {}
+        for word, codes, keep in zip(phrase.words, phrase.concepts, phrase.content, strict=True):
+            marks = [code for code in codes if code.startswith("term:")]
+            concepts = frozenset(code for code in codes if ":" not in code)
+            if keep and marks and concepts:
+                groups.setdefault(marks[0], (concepts, []))[1].append(word)
+        for codes, words in groups.values():
+            words = list(dict.fromkeys(words))
+            texts = set().union(*(self.concept_texts.get(code, set()) for code in codes))
+            holders = self.holders_of(texts)
+            if len(words) < 2 or not (holders if scope is None else holders & scope):
+                continue
+            for word in words[1:]:
+                covers.pop(word, None)
+            covers[words[0]] = (texts, holders, True)
         return covers
 
     def _without_implied(
@@ -372,6 +424,18 @@ class DeclaredActivityIndex:
             if not implied:
                 kept.append(item)
         return kept or required
+
+    def _broader_cover(
+        self, concepts: frozenset[str], texts: set[int], holders: set[int]
+    ) -> tuple[set[int], set[int]]:
+        """Nobody declares the concept nor a narrower one: the declarations above or
+        beside it ("plaies chroniques" for "escarre")."""
+        for code in concepts:
+            wider = self.broader_texts.get(code) if ":" not in code else None
+            if wider:
+                texts = texts | wider
+                holders = holders | self.holders_of(wider)
+        return texts, holders
 
     def _concept_cover(
         self, concepts: frozenset[str], texts: set[int], holders: set[int]
@@ -473,7 +537,7 @@ class ConceptLinker:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self._terms: list[tuple[str, tuple[str, ...]]] = []
         for concept in vocabulary.of_kind(ACTIVITY):
-            for term in (*concept.terms, *concept.labels.values()):
+            for term in (*concept.terms, *concept.links, *concept.labels.values()):
                 folded = _stems(term)
                 if folded:
                     self._terms.append((f"activity:{concept.code}", folded))

@@ -68,6 +68,7 @@ class Match:
     site: PracticeSite | None
     reasons: tuple[ConceptRef, ...]
     declared: tuple[str, ...] = ()  # the declared activities that matched, verbatim
+    broader: bool = False  # answers by a broader or related declaration (listed second)
 
 
 @dataclass(frozen=True)
@@ -256,15 +257,25 @@ def search(
     dropped = _dropped(query, criteria)
     missing = _need_missing(asked, relaxations, candidates)
     closest, elsewhere = _closest(index, asked, vocabulary) if missing else ((), False)
+    second: set[int] = set()
+    wider = _wider_texts(index, criteria) if not relaxations else set()
+    if candidates and wider and query.intent != "count":
+        second, wider = _second_tier(index, criteria, candidates, vocabulary)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
+    if second and len(top) < (page + 1) * page_size:
+        top += _first_by_rank(index, second, (page + 1) * page_size - len(top))
     matches = tuple(
-        replace(
+        _with_declared(
             _match(index.professionals[position], criteria, query, vocabulary),
-            declared=activity.texts(position) if activity else (),
+            index,
+            activity,
+            position,
+            wider,
         )
         for position in top[page * page_size :]
     )
+    candidates = candidates | second
     breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
     if query.activities and not structures:
         structures, structures_total = _structures_for_activities(index, query.activities)
@@ -286,6 +297,48 @@ def search(
         closest_elsewhere=elsewhere,
         need_missing=missing,
     )
+
+
+def _wider_texts(index: DirectoryIndex, criteria: _Criteria) -> set[int]:
+    """Declared texts of the concepts above the need's ("plaies chroniques" for
+    "ulcère variqueux")."""
+    codes = set(criteria.activities) | {
+        code for phrase in criteria.phrases for codes in phrase.concepts for code in codes
+    }
+    wider: set[int] = set()
+    for code in codes:
+        if ":" not in code:
+            wider |= index.declared.broader_texts.get(code, set())
+    return wider
+
+
+def _second_tier(
+    index: DirectoryIndex, criteria: _Criteria, found: set[int], vocabulary: Vocabulary
+) -> tuple[set[int], set[int]]:
+    """Who declares a broader concept of the need, in the same profession, place and
+    modalities: listed after those who declare the concept itself, and marked so."""
+    wider = _wider_texts(index, criteria)
+    if not wider:
+        return set(), set()
+    base = _candidates(index, replace(criteria, phrases=(), activities=frozenset()), vocabulary)
+    return (index.declared.holders_of(wider) & base) - found, wider
+
+
+def _with_declared(
+    match: Match,
+    index: DirectoryIndex,
+    activity: ActivityOutcome | None,
+    position: int,
+    wider: set[int],
+) -> Match:
+    """The match with the declared activities that answer it; a broader declaration
+    (listed second, or the only answer when nobody declares the need) is marked."""
+    texts = activity.texts(position) if activity else ()
+    mine = index.declared.per_person.get(position, ())
+    broader = tuple(index.declared.texts[t] for t in mine if t in wider)
+    if broader and (not texts or set(texts) <= set(broader)):
+        return replace(match, declared=broader, broader=True)
+    return replace(match, declared=texts)
 
 
 def _need_missing(

@@ -54,6 +54,7 @@ _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
 # A doctor's title ("Dr Moreau, dentiste"): a doctor only when no other profession is said.
 _DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
+TERM = "term"  # marks the words of one multi-word activity term in a phrase
 _NO_CONSTRAINT = "no_constraint"  # "professionnels", "soignants": every profession
 _AGE_UNITS = {
     "an": 12,
@@ -430,6 +431,9 @@ def _note_activity(
     activity |= {f"{STRUCTURE}:{ref.code}" for ref in refs if ref.kind == STRUCTURE}
     if not activity:
         return
+    if len(positions) > 1:
+        # One term of several words ("surveiller la tension"): one need, not each word.
+        activity |= {f"{TERM}:{positions[0]}"}
     for position in positions:
         alone = lexicon.terms.get((keys[position],), frozenset())
         if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):

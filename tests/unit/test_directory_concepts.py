@@ -1,0 +1,55 @@
+"""A need in the GP's words finds the concept the members declared in theirs: a disease
+or symptom for a technique, everyday words for care, a narrower or broader term."""
+
+from __future__ import annotations
+
+from concept_fixtures import ask, names, reply_text
+
+from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, load_vocabulary
+
+
+def test_a_symptom_finds_the_technique() -> None:
+    assert names(ask("qui peut s'occuper d'un ongle incarné à Lyon 8 ?")) == {"Lopez"}
+
+
+def test_everyday_words_find_the_declared_care() -> None:
+    assert names(ask("mon patient veut arrêter de fumer, un médecin à Lyon 8 ?")) == {"Jacquet"}
+    assert names(ask("IDE pour surveiller la tension à Lyon 8")) == {"Marchal"}
+
+
+def test_a_general_need_finds_who_declares_a_narrower_one() -> None:
+    # « plaie » is broader than « plaies chroniques »: those who declare it answer
+    result = ask("infirmière pour une plaie à Lyon 8")
+    assert names(result) == {"Klein", "Olivier"}
+    assert not any(match.broader for match in result.matches)
+
+
+def test_a_narrower_need_gets_the_broader_declarations_second_and_says_so() -> None:
+    # nobody declares « escarre »; « plaies chroniques » is the broader concept
+    result = ask("infirmière pour une escarre à Lyon 8")
+    assert names(result) == {"Klein", "Olivier"}
+    assert all(match.broader for match in result.matches)
+    text = reply_text("infirmière pour une escarre à Lyon 8")
+    assert "plus large que la demande : plaies chroniques" in text
+
+
+def test_a_related_concept_is_proposed_not_answered() -> None:
+    # hypnosis and sophrology are related: only proposed, never given as doing it
+    result = ask("une infirmière qui fait de l'hypnose à Lyon 8")
+    assert names(result) == set()
+
+
+def test_one_person_is_listed_once_whatever_their_lines() -> None:
+    result = ask("kiné à Lyon 8")
+    keys = [match.professional.key for match in result.matches]
+    assert len(keys) == len(set(keys)) == result.total == 3
+
+
+def test_the_relations_are_consistent() -> None:
+    vocabulary = load_vocabulary()
+    for concept in vocabulary.of_kind(ACTIVITY):
+        for code in concept.broader:
+            assert vocabulary.get(ConceptRef(ACTIVITY, code)) is not None
+        for code in vocabulary.broader(concept.ref):
+            assert concept.code in vocabulary.narrower(ConceptRef(ACTIVITY, code))
+            assert code not in vocabulary.narrower(concept.ref), f"cycle {concept.code}-{code}"
