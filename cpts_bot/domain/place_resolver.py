@@ -427,6 +427,10 @@ def _named_group_variants(name: str) -> set[tuple[str, ...]]:
             rest = rest[1:] if len(rest) > 1 and rest[0] in CONNECTORS else rest
             if len(rest) >= 2 or prefix == _CPTS:
                 bases |= saint_variants(rest)
+            elif prefix == _SECTOR:
+                # "Secteur littoral" is "le littoral", "Secteur des coteaux" "les coteaux":
+                # one word alone needs its article (a sector is never a bare word).
+                bases |= {(article, *rest) for article in ("le", "la", "les", "l")}
     if key[:1] == _SECTOR and len(key) > 1:
         # "Secteur Mauges" is also "secteur des Mauges", and the other way round.
         rest = key[2:] if key[1] in CONNECTORS and len(key) > 2 else key[1:]
