@@ -27,6 +27,7 @@ from cpts_bot.domain.directory_models import Modality, PracticeSite, Professiona
 from cpts_bot.domain.name_lookup import NameIndex, NameMatch
 from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import POSTAL
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize
 from cpts_bot.domain.vocabulary_loader import (
@@ -127,6 +128,8 @@ class _Criteria:
     phrases: tuple[WantedPhrase, ...] = ()
     modes: frozenset[str] = frozenset()
     named: frozenset[int] | None = None  # positions a name look-up gave
+    # Postal codes naming part of a commune the CPTS covers in part: that part only.
+    postal: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,6 +153,7 @@ class DirectoryIndex:
     names: NameIndex = field(default_factory=NameIndex)
     children: set[int] = field(default_factory=set)  # who sees children
     by_commune_mode: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    by_postal: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (INSEE, code)
     language_words: frozenset[str] = frozenset()  # declared languages the vocabulary lacks
 
     @classmethod
@@ -172,6 +176,8 @@ class DirectoryIndex:
             for site in person.sites:
                 key = (site.commune_insee, site.mode)
                 index.by_commune_mode.setdefault(key, set()).add(position)
+                postal = (site.commune_insee, site.postal_code)
+                index.by_postal.setdefault(postal, set()).add(position)
         for position, person in enumerate(index.professionals):
             index.by_profession.setdefault(person.profession_code, set()).add(position)
             for code in person.specialty_codes:
@@ -241,6 +247,7 @@ def search(
             structures_total=structures_total,
         )
     criteria, name = _criteria(index, query, vocabulary)
+    criteria.postal = _postal_parts(query, places)
     asked = criteria
     candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
@@ -617,7 +624,7 @@ def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None)
         constraints.append(index.by_language.get(language, set()))
     area = criteria.places | criteria.neighbours
     if area:
-        constraints.append(_union(index.by_commune.get(insee, set()) for insee in area))
+        constraints.append(_area_positions(index, area, criteria.postal))
     if not constraints:
         return set(range(len(index.professionals)))
     constraints.sort(key=len)
@@ -627,6 +634,32 @@ def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None)
             break
         result = result & other
     return result if len(constraints) > 1 else set(result)
+
+
+def _area_positions(
+    index: DirectoryIndex, area: frozenset[str], postal: dict[str, frozenset[str]]
+) -> set[int]:
+    """Who works in ``area``; a commune named by the postal code of its covered part
+    (« dans le 31500 ») is that part only."""
+    parts = [
+        index.by_commune.get(insee, set())
+        if insee not in postal
+        else _union(index.by_postal.get((insee, code), set()) for code in postal[insee])
+        for insee in area
+    ]
+    return _union(parts)
+
+
+def _postal_parts(query: DirectoryQuery, places: PlaceIndex) -> dict[str, frozenset[str]]:
+    """INSEE -> postal codes named, for communes covered in part named by a code."""
+    resolver = places.resolver
+    partial = resolver.partial if resolver is not None else {}
+    found: dict[str, set[str]] = {}
+    for mention in query.place_mentions:
+        if mention.kind == POSTAL:
+            for insee in mention.communes & partial.keys():
+                found.setdefault(insee, set()).add(mention.typed)
+    return {insee: frozenset(codes) for insee, codes in found.items()}
 
 
 def _relaxed(
