@@ -29,7 +29,7 @@ from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import POSTAL
 from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.text_normalizer import normalize
+from cpts_bot.domain.text_normalizer import normalize, singular, tokens
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -755,13 +755,18 @@ def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ..
 
 
 def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
+    """A paediatrician, a children's activity concept, or children and teenagers
+    declared in words (« enfants et adolescents », « suivi du nourrisson »)."""
     if "SM40" in person.specialty_codes:
         return True
     for code in person.activities:
         concept = vocabulary.get(ConceptRef(ACTIVITY, code))
         if concept is not None and concept.children:
             return True
-    return False
+    words = vocabulary.children_declared
+    return any(
+        words & {singular(word) for word in tokens(text)} for text in person.declared_activities
+    )
 
 
 def _first_by_rank(index: DirectoryIndex, candidates: set[int], count: int) -> list[int]:

@@ -97,6 +97,7 @@ class Vocabulary:
     name_titles: tuple[str, ...] = ()
     generic_care_words: tuple[str, ...] = ()  # "méthode", "rééducation": a kind, not which
     no_constraint_words: tuple[str, ...] = ()  # "professionnels", "soignants", "qui parle"
+    children_declared: frozenset[str] = frozenset()  # "enfants", "adolescents" in declarations
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -219,6 +220,9 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         name_titles=_words(grammar.get("name_titles")),
         generic_care_words=_words(grammar.get("generic_care_words")),
         no_constraint_words=_words(grammar.get("no_constraint")),
+        children_declared=frozenset(
+            singular(str(w)) for w in grammar.get("children_declared") or ()
+        ),
     )
 
 

@@ -53,3 +53,29 @@ def test_the_relations_are_consistent() -> None:
         for code in vocabulary.broader(concept.ref):
             assert concept.code in vocabulary.narrower(ConceptRef(ACTIVITY, code))
             assert code not in vocabulary.narrower(concept.ref), f"cycle {concept.code}-{code}"
+
+
+def test_children_and_teenagers_declared_in_words_come_first_for_a_child() -> None:
+    for text in ("psychologue pour un ado à Lyon 8", "psychologue pour enfant 6 ans à Lyon 8"):
+        result = ask(text)
+        assert result.query.children
+        assert result.matches[0].professional.last_name == "Noel"  # « enfants et adolescents »
+        assert names(result) == {"Daumas", "Escoffier", "Ferrand", "Noel"}  # ranked, not filtered
+    assert "reçoit les enfants" in reply_text("psychologue pour un ado à Lyon 8").splitlines()[2]
+
+
+def test_a_declaration_that_only_looks_childish_is_not_for_children() -> None:
+    from concept_fixtures import index
+
+    from cpts_bot.domain.directory_models import Professional
+    from cpts_bot.domain.professional_matcher import _sees_children
+
+    surgeon = Professional(
+        key="x",
+        last_name="X",
+        first_name="Y",
+        profession_code="10",
+        declared_activities=("petite chirurgie",),
+    )
+    assert not _sees_children(surgeon, load_vocabulary())
+    assert index() is not None
