@@ -935,19 +935,30 @@ def extract_line(person: tuple, number: str, postal: str, mode: str, serial: int
     return "|".join(columns) + "|"
 
 
-def main() -> None:
-    numbers = {person[0]: rpps(index + 1) for index, person in enumerate(PEOPLE)}
+def main(
+    people: list[tuple] | None = None,
+    queries: list[dict] | None = None,
+    here: Path = HERE,
+    communes: dict[str, tuple[str, str]] | None = None,
+    first: int = 1,
+    prefix: str = "h",
+) -> None:
+    """Write the three files of a set in ``here`` (this set's tables by default)."""
+    people = PEOPLE if people is None else people
+    queries = QUERIES if queries is None else queries
+    COMMUNES.update(communes or {})
+    numbers = {person[0]: rpps(first + index) for index, person in enumerate(people)}
     lines = [HEADER]
     serial = 0
-    for person in PEOPLE:
+    for person in people:
         for postal, mode in person[7]:
             serial += 1
             lines.append(extract_line(person, numbers[person[0]], postal, mode, serial))
-    (HERE / "rpps_extract.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with (HERE / "cpts_enrichment.csv").open("w", encoding="utf-8", newline="") as out:
+    (here / "rpps_extract.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (here / "cpts_enrichment.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["rpps", "matrix_id", "activities", "modalities", "languages"])
-        for person in PEOPLE:
+        for person in people:
             handle, *_rest, activities, modalities, languages = person
             plain = unicodedata.normalize("NFKD", person[3].lower()).encode("ascii", "ignore")
             matrix = f"@{handle}.{plain.decode()}:cpts.example".replace(" ", "")
@@ -961,11 +972,11 @@ def main() -> None:
                 ]
             )
     rows = []
-    for number, query in enumerate(QUERIES, start=1):
+    for number, query in enumerate(queries, start=1):
         expected = sorted(numbers[handle] for handle in query["expected"])
         intent = query.get("intent", "find")
         row = {
-            "id": f"h{number:03d}",
+            "id": f"{prefix}{number:03d}",
             "text": query["text"],
             "intent": intent,
             "profession_codes": query.get("professions", []),
@@ -984,7 +995,7 @@ def main() -> None:
         if intent == "count":
             row["expected_count"] = len(expected)
         rows.append(json.dumps(row, ensure_ascii=False))
-    (HERE / "queries.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (here / "queries.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
