@@ -259,7 +259,10 @@ def search(
         # Someone named elsewhere in the territory than the commune said: still them.
         criteria = replace(criteria, places=frozenset())
         candidates, activity = _constrained(index, criteria, vocabulary)
-    if not candidates and _has_constraints(criteria):
+    if _need_unknown(criteria, activity):
+        # Nothing but a place (or nothing) and words nobody declares: not everyone there.
+        candidates = set()
+    elif not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
     dropped = _dropped(query, criteria)
     missing = _need_missing(asked, relaxations, candidates)
@@ -346,6 +349,21 @@ def _with_declared(
     if broader and (not texts or set(texts) <= set(broader)):
         return replace(match, declared=broader, broader=True)
     return replace(match, declared=texts)
+
+
+def _need_unknown(criteria: _Criteria, activity: ActivityOutcome | None) -> bool:
+    """The question names no one and nothing but words nobody declares ("qqn pour
+    enlever des fils au Lamentin"): answering with everyone of the place would list
+    people who do not do it."""
+    said = (
+        criteria.professions
+        or criteria.specialties
+        or criteria.activities
+        or criteria.modalities
+        or criteria.languages
+        or criteria.named is not None
+    )
+    return bool(activity and activity.unknown and not activity.used and not said)
 
 
 def _need_missing(

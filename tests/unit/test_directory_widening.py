@@ -39,3 +39,10 @@ def test_a_declared_need_is_not_reported_missing() -> None:
 def test_english_reply_says_nobody_declares() -> None:
     text = reply_text("kiné qui fait de la méthode McKenzie à Lyon 8", "en")
     assert text.startswith("Nobody declares “méthode McKenzie”")
+
+
+def test_words_nobody_declares_with_only_a_place_do_not_list_everyone_there() -> None:
+    result = ask("quelqu'un pour un toilettage canin à Lyon 8 ?")
+    assert result.total == 0 and result.need_missing
+    first = reply_text("quelqu'un pour un toilettage canin à Lyon 8 ?").splitlines()[0]
+    assert first.startswith("Personne ne déclare « toilettage canin »"), first
