@@ -170,8 +170,9 @@ class DirectoryIndex:
         index.declared = DeclaredActivityIndex.build(index.professionals, vocabulary)
         index.names = NameIndex.build(index.professionals)
         index.language_words = declared_language_words(index.professionals, vocabulary)
+        index.children = _declared_for_children(index.declared, vocabulary)
         for position, person in enumerate(index.professionals):
-            if _sees_children(person, vocabulary):
+            if _sees_children(person, vocabulary, declared=False):
                 index.children.add(position)
             for site in person.sites:
                 key = (site.commune_insee, site.mode)
@@ -772,7 +773,18 @@ def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ..
     return tuple(dropped)
 
 
-def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
+def _declared_for_children(declared: DeclaredActivityIndex, vocabulary: Vocabulary) -> set[int]:
+    """Who declares an activity for children in words, read once per distinct text."""
+    words = vocabulary.children_declared
+    texts = [
+        text_id
+        for text_id, text in enumerate(declared.texts)
+        if words & {singular(word) for word in tokens(text)}
+    ]
+    return declared.holders_of(texts)
+
+
+def _sees_children(person: Professional, vocabulary: Vocabulary, declared: bool = True) -> bool:
     """A paediatrician, a children's activity concept, or children and teenagers
     declared in words (« enfants et adolescents », « suivi du nourrisson »)."""
     if "SM40" in person.specialty_codes:
@@ -781,6 +793,8 @@ def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
         concept = vocabulary.get(ConceptRef(ACTIVITY, code))
         if concept is not None and concept.children:
             return True
+    if not declared:
+        return False
     words = vocabulary.children_declared
     return any(
         words & {singular(word) for word in tokens(text)} for text in person.declared_activities
