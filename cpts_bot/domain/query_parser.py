@@ -43,6 +43,7 @@ from cpts_bot.domain.wanted_words import (
 )
 
 MAX_TOKENS = 60
+MAX_MORE_WORDS = 4  # "plus", "voir plus", "et les autres ?": a longer message is no "more"
 MAX_TERM_WORDS = 6
 CHILD_AGE_LIMIT = 18
 _INTENT = "intent"
@@ -621,8 +622,8 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.FIND  # "le numéro de Mme Paugam ?", "Dr Toussaint"
     elif "help" in intents:
         intent = Intent.HELP
-    elif "more" in intents:
-        intent = Intent.MORE
+    elif "more" in intents and len(reading.words) <= MAX_MORE_WORDS:
+        intent = Intent.MORE  # "plus", "la suite" — not "je peux plus y aller"
     else:
         intent = Intent.UNKNOWN
     return replace(
