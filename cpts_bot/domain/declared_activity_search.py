@@ -112,6 +112,7 @@ class DeclaredActivityIndex:
     # Synonym group members by their first four letters: (group, member stems).
     members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
     generic: frozenset[str] = frozenset()  # stems of words naming a kind of care only
+    need_cues: frozenset[str] = frozenset()  # "fait", "pratique": what follows is a need
     # Declared texts of the concepts above or beside a concept ("plaies chroniques" for
     # "escarre"): answered second, and said so.
     broader_texts: dict[str, set[int]] = field(default_factory=dict)
@@ -144,6 +145,9 @@ class DeclaredActivityIndex:
                 index.code_holders.setdefault(code, set()).add(position)
         index.generic = frozenset(
             stem(word) for term in vocabulary.generic_care_words for word in tokens(term)
+        )
+        index.need_cues = frozenset(
+            stem(word) for term in vocabulary.need_cue_words for word in tokens(term)
         )
         index.sorted_stems = sorted(index.by_stem)
         index.words = sorted(index.word_stem)
@@ -313,11 +317,12 @@ class DeclaredActivityIndex:
                 missing.append(word)
         unknown += missing
         required = self._without_implied(required, phrase, scope)
-        if not required:
-            return None
         if missing and all(stem(item[0]) in self.generic for item in required):
-            return []
-        return required
+            # "méthode McKenzie", "qui fait la méthode Zorglub": the phrase asks for a
+            # kind of care, and what says which is declared by nobody.
+            if required or any(stem(word) in self.need_cues for word in phrase.words):
+                return []
+        return required or None
 
     def _phrase_covers(
         self, phrase: WantedPhrase, scope: set[int] | None = None, wider: list[str] | None = None

@@ -98,6 +98,7 @@ class Vocabulary:
     generic_care_words: tuple[str, ...] = ()  # "méthode", "rééducation": a kind, not which
     no_constraint_words: tuple[str, ...] = ()  # "professionnels", "soignants", "qui parle"
     children_declared: frozenset[str] = frozenset()  # "enfants", "adolescents" in declarations
+    need_cue_words: tuple[str, ...] = ()  # "qui fait", "pratique": what follows is a need
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -220,6 +221,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         name_titles=_words(grammar.get("name_titles")),
         generic_care_words=_words(grammar.get("generic_care_words")),
         no_constraint_words=_words(grammar.get("no_constraint")),
+        need_cue_words=_words(grammar.get("need_cues")),
         children_declared=frozenset(
             singular(str(w)) for w in grammar.get("children_declared") or ()
         ),

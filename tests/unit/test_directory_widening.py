@@ -46,3 +46,14 @@ def test_words_nobody_declares_with_only_a_place_do_not_list_everyone_there() ->
     assert result.total == 0 and result.need_missing
     first = reply_text("quelqu'un pour un toilettage canin à Lyon 8 ?").splitlines()[0]
     assert first.startswith("Personne ne déclare « toilettage canin »"), first
+
+
+def test_what_follows_qui_fait_is_a_need_not_a_detail() -> None:
+    result = ask("kiné qui pratique le zorglubisme à Lyon 8")
+    assert result.need_missing and names(result) == set()
+
+
+def test_a_patient_detail_nobody_declares_is_still_set_aside() -> None:
+    result = ask("infirmière à Lyon 8 pour une patiente alitée")
+    assert not result.need_missing
+    assert {"Gimenez", "Klein", "Marchal", "Olivier"} <= names(result)
