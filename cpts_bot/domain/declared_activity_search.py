@@ -116,6 +116,10 @@ class DeclaredActivityIndex:
     # Declared texts of the concepts above or beside a concept ("plaies chroniques" for
     # "escarre"): answered second, and said so.
     broader_texts: dict[str, set[int]] = field(default_factory=dict)
+    # Concept code -> the codes under it (itself included) / above it, for the cards that
+    # hold codes rather than words ("wound_care" answers "pansement").
+    narrower_codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    broader_codes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -184,6 +188,9 @@ class DeclaredActivityIndex:
             words = (*concept.terms, *concept.links)
             terms = tuple(folded for folded in (_stems(term) for term in words) if folded)
             own[concept.code] = self._texts_with_any(terms)
+        for concept in vocabulary.of_kind(ACTIVITY):
+            self.narrower_codes[concept.code] = vocabulary.narrower(concept.ref)
+            self.broader_codes[concept.code] = vocabulary.broader(concept.ref)
         for concept in vocabulary.of_kind(ACTIVITY):
             # A concept's declarations are its own and those of every narrower concept.
             found = set().union(
@@ -353,12 +360,12 @@ class DeclaredActivityIndex:
                 holders |= self.group_holders[number]
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
-                holders = holders | self.code_holders.get(code, set())
+                holders = holders | self.coded(self.narrower_codes.get(code, frozenset({code})))
             if concepts and not (holders if scope is None else holders & scope):
                 texts, holders = self._concept_cover(concepts, texts, holders)
             if concepts and not (holders if scope is None else holders & scope):
                 texts, holders = self._broader_cover(concepts, texts, holders)
-                if texts and wider is not None:
+                if holders and wider is not None:
                     wider.append(word)
             named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
@@ -436,11 +443,20 @@ class DeclaredActivityIndex:
         """Nobody declares the concept nor a narrower one: the declarations above or
         beside it ("plaies chroniques" for "escarre")."""
         for code in concepts:
-            wider = self.broader_texts.get(code) if ":" not in code else None
-            if wider:
-                texts = texts | wider
-                holders = holders | self.holders_of(wider)
+            if ":" in code:
+                continue
+            wider = self.broader_texts.get(code, set())
+            texts = texts | wider
+            holders = holders | self.holders_of(wider)
+            holders = holders | self.coded(self.broader_codes.get(code, frozenset()))
         return texts, holders
+
+    def coded(self, codes: Iterable[str]) -> set[int]:
+        """Who holds any of the activity ``codes`` on their card."""
+        found: set[int] = set()
+        for code in codes:
+            found |= self.code_holders.get(code, set())
+        return found
 
     def _concept_cover(
         self, concepts: frozenset[str], texts: set[int], holders: set[int]

@@ -269,9 +269,9 @@ def search(
     missing = _need_missing(asked, relaxations, candidates)
     closest, elsewhere = _closest(index, asked, vocabulary) if missing else ((), False)
     second: set[int] = set()
-    wider = _wider_texts(index, criteria) if not relaxations else set()
-    if candidates and wider and query.intent != "count":
-        second, wider = _second_tier(index, criteria, candidates, vocabulary)
+    wider = _wider(index, criteria) if not relaxations else (set(), frozenset())
+    if candidates and any(wider) and query.intent != "count":
+        second = _second_tier(index, criteria, candidates, vocabulary, wider)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
     if second and len(top) < (page + 1) * page_size:
@@ -283,6 +283,7 @@ def search(
             activity,
             position,
             wider,
+            vocabulary,
         )
         for position in top[page * page_size :]
     )
@@ -310,29 +311,36 @@ def search(
     )
 
 
-def _wider_texts(index: DirectoryIndex, criteria: _Criteria) -> set[int]:
-    """Declared texts of the concepts above the need's ("plaies chroniques" for
-    "ulcère variqueux")."""
-    codes = set(criteria.activities) | {
+def _wider(index: DirectoryIndex, criteria: _Criteria) -> tuple[set[int], frozenset[str]]:
+    """Declared texts and card codes of the concepts above the need's ("plaies
+    chroniques" for "ulcère variqueux")."""
+    asked = set(criteria.activities) | {
         code for phrase in criteria.phrases for codes in phrase.concepts for code in codes
     }
-    wider: set[int] = set()
-    for code in codes:
+    texts: set[int] = set()
+    codes: set[str] = set()
+    for code in asked:
         if ":" not in code:
-            wider |= index.declared.broader_texts.get(code, set())
-    return wider
+            texts |= index.declared.broader_texts.get(code, set())
+            codes |= index.declared.broader_codes.get(code, frozenset())
+    return texts, frozenset(codes)
 
 
 def _second_tier(
-    index: DirectoryIndex, criteria: _Criteria, found: set[int], vocabulary: Vocabulary
-) -> tuple[set[int], set[int]]:
+    index: DirectoryIndex,
+    criteria: _Criteria,
+    found: set[int],
+    vocabulary: Vocabulary,
+    wider: tuple[set[int], frozenset[str]],
+) -> set[int]:
     """Who declares a broader concept of the need, in the same profession, place and
     modalities: listed after those who declare the concept itself, and marked so."""
-    wider = _wider_texts(index, criteria)
-    if not wider:
-        return set(), set()
+    texts, codes = wider
+    holders = index.declared.holders_of(texts) | index.declared.coded(codes)
+    if not holders:
+        return set()
     base = _candidates(index, replace(criteria, phrases=(), activities=frozenset()), vocabulary)
-    return (index.declared.holders_of(wider) & base) - found, wider
+    return (holders & base) - found
 
 
 def _with_declared(
@@ -340,15 +348,26 @@ def _with_declared(
     index: DirectoryIndex,
     activity: ActivityOutcome | None,
     position: int,
-    wider: set[int],
+    wider: tuple[set[int], frozenset[str]],
+    vocabulary: Vocabulary,
 ) -> Match:
     """The match with the declared activities that answer it; a broader declaration
     (listed second, or the only answer when nobody declares the need) is marked."""
     texts = activity.texts(position) if activity else ()
     mine = index.declared.per_person.get(position, ())
-    broader = tuple(index.declared.texts[t] for t in mine if t in wider)
+    broader = [index.declared.texts[t] for t in mine if t in wider[0]]
+    person = index.professionals[position]
+    if not texts and not (activity and set(activity.used) - set(activity.wider)):
+        # a card holding a broader code ("wound_care" for "escarre"), unless its label
+        # says the very word asked ("pansement" in « plaies et pansements complexes »)
+        asked = {singular(word) for word in (activity.used if activity else ())}
+        for code in sorted(person.activities & wider[1]):
+            label = vocabulary.label(ConceptRef(ACTIVITY, code), "fr")
+            if asked & {singular(word) for word in tokens(label)}:
+                return replace(match, declared=())
+            broader.append(label)
     if broader and (not texts or set(texts) <= set(broader)):
-        return replace(match, declared=broader, broader=True)
+        return replace(match, declared=tuple(broader), broader=True)
     return replace(match, declared=texts)
 
 
@@ -618,7 +637,8 @@ def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set
 
 
 def _activity_holders(index: DirectoryIndex, code: str) -> set[int]:
-    holders = index.by_activity.get(code, set())
+    """Who holds the concept or a narrower one on their card, or declares it in words."""
+    holders = index.declared.coded(index.declared.narrower_codes.get(code, frozenset({code})))
     texts = index.declared.concept_texts.get(code)
     return holders | index.declared.holders_of(texts) if texts else holders
 

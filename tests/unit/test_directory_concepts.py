@@ -79,3 +79,29 @@ def test_a_declaration_that_only_looks_childish_is_not_for_children() -> None:
     )
     assert not _sees_children(surgeon, load_vocabulary())
     assert index() is not None
+
+
+def test_cards_holding_a_code_answer_for_the_concept_and_its_narrower_ones() -> None:
+    from directory_fixtures import index as coded_index
+    from directory_fixtures import lexicon
+
+    from cpts_bot.domain.professional_matcher import search
+    from cpts_bot.domain.query_parser import parse_query
+
+    def found(text: str) -> list[tuple[str, bool]]:
+        query = parse_query(text, lexicon()).query
+        result = search(coded_index(), query, lexicon().vocabulary, lexicon().places, 20)
+        assert not result.relaxations
+        return [(match.professional.last_name, match.broader) for match in result.matches]
+
+    # the cards say « wound_care » (plaies et pansements complexes)
+    assert found("infirmière pour un pansement à Lyon 8") == [
+        ("Benali", False),
+        ("François", False),
+        ("Petit", False),
+    ]
+    assert found("IDE pour une escarre Lyon 8") == [
+        ("Benali", True),
+        ("François", True),
+        ("Petit", True),
+    ]
