@@ -41,6 +41,7 @@ from cpts_bot.matrix.matrix_chat_gateway import (
     MatrixChatGateway,
     SentListener,
 )
+from cpts_bot.matrix.nio_responses import record_rate_limits
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import room_findings
@@ -203,6 +204,7 @@ class BotApp:
     async def _start(self, database: Database) -> None:
         """Log in (or restore the device), cross-sign it, record who the bot is."""
         self.client = await create_client(self.settings)
+        record_rate_limits(self.client, database)
         # Before the first sync: what is exchanged before the device is cross-signed
         # stays undecryptable for clients that exclude insecure devices.
         status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
