@@ -275,23 +275,27 @@ class DeclaredActivityIndex:
         result: set[int] | None = None
         matched: set[int] = set()
         weight: dict[int, int] = {}
-        for group in _alternatives(phrases):
+        readings = [
+            [(phrase, self._required(phrase, scope, used, unknown, wider)) for phrase in group]
+            for group in _alternatives(phrases)
+        ]
+        anyone = any(_declared(req, scope) for group in readings for _, req in group if req)
+        for group in readings:
             base = candidates if result is None else result
             found_any: set[int] | None = None
-            for phrase in group:
-                required = self._required(phrase, scope, used, unknown, wider)
+            for _phrase, required in group:
                 if required is None:
                     continue
+                if anyone and required and not _declared(required, scope):
+                    # A second need nobody declares ("entorse" beside "kiné du sport"):
+                    # set aside and named, not a reason to answer nobody.
+                    _set_aside(required, used, unknown)
+                    continue
                 found = (
-                    set()
-                    if not required
-                    else _best_covering(required, base, _rarest(required, scope))
+                    _best_covering(required, base, _rarest(required, scope)) if required else set()
                 )
                 found_any = found if found_any is None else found_any | found
-                for _word, word_texts, _holders in required:
-                    matched |= word_texts
-                    for text_id in word_texts:
-                        weight[text_id] = weight.get(text_id, 0) + 1
+                _weigh(required, matched, weight)
             if found_any is not None:
                 result = found_any
         if result is None and candidates is None:
@@ -468,6 +472,30 @@ class DeclaredActivityIndex:
                 texts = texts | linked
                 holders = holders | self.concept_holders[code]
         return texts, holders
+
+
+def _weigh(
+    required: list[tuple[str, set[int], set[int]]], matched: set[int], weight: dict[int, int]
+) -> None:
+    """Note the declared texts the used words name (shown as why each person matches)."""
+    for _word, word_texts, _holders in required:
+        matched |= word_texts
+        for text_id in word_texts:
+            weight[text_id] = weight.get(text_id, 0) + 1
+
+
+def _declared(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> bool:
+    """Whether anyone in ``scope`` declares one of the ``required`` words."""
+    return any(holders if scope is None else holders & scope for _w, _t, holders in required)
+
+
+def _set_aside(
+    required: list[tuple[str, set[int], set[int]]], used: list[str], unknown: list[str]
+) -> None:
+    for word, _texts, _holders in required:
+        if word in used:
+            used.remove(word)
+        unknown.append(word)
 
 
 def _alternatives(phrases: Sequence[WantedPhrase]) -> list[list[WantedPhrase]]:

@@ -32,6 +32,7 @@ PEOPLE = [
     ("p13", "Marchal", "60", "", LYON_8, ("suivi de l'hypertension",), ()),
     ("p14", "Noel", "93", "", LYON_8, ("enfants et adolescents",), ()),
     ("p15", "Olivier", "60", "", LYON_8, ("pansements", "plaies chroniques"), ()),
+    ("p16", "Quentin", "70", "", BRON, ("lombalgies", "kiné du sport"), ()),
 ]
 
 

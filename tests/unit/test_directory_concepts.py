@@ -105,3 +105,13 @@ def test_cards_holding_a_code_answer_for_the_concept_and_its_narrower_ones() -> 
         ("François", True),
         ("Petit", True),
     ]
+
+
+def test_everyday_words_of_the_nursing_and_physiotherapy_families() -> None:
+    assert names(ask("kiné pour un mal de dos à Bron")) == {"Quentin"}
+
+
+def test_a_second_need_nobody_declares_is_set_aside_and_named() -> None:
+    result = ask("kiné du sport à Bron pour une entorse de cheville")
+    assert names(result) == {"Quentin"}
+    assert "entorse" in result.unknown_words
