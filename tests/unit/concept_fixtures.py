@@ -33,6 +33,7 @@ PEOPLE = [
     ("p14", "Noel", "93", "", LYON_8, ("enfants et adolescents",), ()),
     ("p15", "Olivier", "60", "", LYON_8, ("pansements", "plaies chroniques"), ()),
     ("p16", "Quentin", "70", "", BRON, ("lombalgies", "kiné du sport"), ()),
+    ("p17", "Renard", "60", "", BRON, ("infirmière en pratique avancée",), ()),
 ]
 
 

@@ -115,3 +115,7 @@ def test_a_second_need_nobody_declares_is_set_aside_and_named() -> None:
     result = ask("kiné du sport à Bron pour une entorse de cheville")
     assert names(result) == {"Quentin"}
     assert "entorse" in result.unknown_words
+
+
+def test_a_role_by_its_abbreviation() -> None:
+    assert names(ask("une IPA sur Bron ?")) == {"Renard"}
