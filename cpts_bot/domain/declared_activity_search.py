@@ -119,6 +119,9 @@ class DeclaredActivityIndex:
     # Concept code -> the codes under it (itself included) / above it, for the cards that
     # hold codes rather than words ("wound_care" answers "pansement").
     narrower_codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Declared texts of the concepts under a concept only ("Ulcères veineux" for "plaie"):
+    # always answer for it, even when someone declares the word itself.
+    narrower_texts: dict[str, set[int]] = field(default_factory=dict)
     broader_codes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
@@ -202,6 +205,9 @@ class DeclaredActivityIndex:
             wider = set().union(*(own.get(code, set()) for code in vocabulary.broader(concept.ref)))
             if wider - found:
                 self.broader_texts[concept.code] = wider - found
+            below = found - own.get(concept.code, set())
+            if below:
+                self.narrower_texts[concept.code] = below
 
     def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
         found: set[int] = set()
@@ -344,15 +350,11 @@ class DeclaredActivityIndex:
         A word of a vocabulary concept that nobody in ``scope`` declares as such finds
         the declared texts linked to that concept ("soins palliatifs" finds
         "accompagnement fin de vie"); a word someone declares keeps its own sense."""
-        phrase_stems = tuple(stem(word) for word in phrase.words)
-        extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
-        for start, first in enumerate(phrase_stems):
-            key = first[:MIN_PREFIX]
-            for number, member in self.members_by_key.get(key, ()):
-                if _occurs_at(phrase_stems, member, start):
-                    for offset in range(len(member)):
-                        extra.setdefault(start + offset, set()).add(number)
+        extra = self._synonym_groups(phrase)
         covers: dict[str, tuple[set[int], set[int], bool]] = {}
+        # one word naming a concept is the whole need (not "pansement VAC")
+        pairs = zip(phrase.content, phrase.concepts, strict=False)
+        alone = sum(bool(keep and codes) for keep, codes in pairs) == 1
         for position, word in enumerate(phrase.words):
             if not phrase.content[position]:
                 continue
@@ -365,6 +367,9 @@ class DeclaredActivityIndex:
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
                 holders = holders | self.coded(self.narrower_codes.get(code, frozenset({code})))
+                if alone:  # "une plaie": the concept's narrower declarations answer too
+                    below = self.narrower_texts.get(code, set())
+                    texts, holders = texts | below, holders | self.holders_of(below)
             if concepts and not (holders if scope is None else holders & scope):
                 texts, holders = self._concept_cover(concepts, texts, holders)
             if concepts and not (holders if scope is None else holders & scope):
@@ -377,6 +382,18 @@ class DeclaredActivityIndex:
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
         return self._by_concept_term(phrase, covers, scope)
+
+    def _synonym_groups(self, phrase: WantedPhrase) -> dict[int, set[int]]:
+        """Word position -> the synonym groups a run of words starting there names."""
+        phrase_stems = tuple(stem(word) for word in phrase.words)
+        extra: dict[int, set[int]] = {}
+        for start, first in enumerate(phrase_stems):
+            key = first[:MIN_PREFIX]
+            for number, member in self.members_by_key.get(key, ()):
+                if _occurs_at(phrase_stems, member, start):
+                    for offset in range(len(member)):
+                        extra.setdefault(start + offset, set()).add(number)
+        return extra
 
     def _by_concept_term(
         self,

@@ -260,16 +260,21 @@ def search(
         # Someone named elsewhere in the territory than the commune said: still them.
         criteria = replace(criteria, places=frozenset())
         candidates, activity = _constrained(index, criteria, vocabulary)
+    wider = _wider(index, criteria)
+    second: set[int] = set()
+    if not candidates and any(wider):
+        # Nobody here declares the need nor a narrower one: the broader declarations,
+        # marked, before any widening ("escarre" -> « soins de plaies chroniques »).
+        candidates = _second_tier(index, criteria, set(), vocabulary, wider)
     if _need_unknown(criteria, activity):
         # Nothing but a place (or nothing) and words nobody declares: not everyone there.
         candidates = set()
     elif not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
+        wider = (set(), frozenset())
     dropped = _dropped(query, criteria)
     missing = _need_missing(asked, relaxations, candidates)
     closest, elsewhere = _closest(index, asked, vocabulary) if missing else ((), False)
-    second: set[int] = set()
-    wider = _wider(index, criteria) if not relaxations else (set(), frozenset())
     if candidates and any(wider) and query.intent != "count":
         second = _second_tier(index, criteria, candidates, vocabulary, wider)
     page = max(0, query.page)

@@ -34,6 +34,8 @@ PEOPLE = [
     ("p15", "Olivier", "60", "", LYON_8, ("pansements", "plaies chroniques"), ()),
     ("p16", "Quentin", "70", "", BRON, ("lombalgies", "kiné du sport"), ()),
     ("p17", "Renard", "60", "", BRON, ("infirmière en pratique avancée",), ()),
+    ("p18", "Simon", "60", "", BRON, ("ulcères veineux",), ()),
+    ("p19", "Thomas", "60", "", BRON, ("plaies complexes",), ()),
 ]
 
 

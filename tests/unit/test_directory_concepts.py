@@ -119,3 +119,16 @@ def test_a_second_need_nobody_declares_is_set_aside_and_named() -> None:
 
 def test_a_role_by_its_abbreviation() -> None:
     assert names(ask("une IPA sur Bron ?")) == {"Renard"}
+
+
+def test_a_general_word_declared_by_some_still_finds_the_narrower_declarations() -> None:
+    # « plaie » is declared by Thomas; « ulcères veineux » is a narrower concept: both
+    assert names(ask("infirmière pour une plaie à Bron")) == {"Simon", "Thomas"}
+
+
+def test_nobody_here_declares_the_need_the_broader_declarations_answer_marked() -> None:
+    # « escarre »: declared at Lyon 8 (« plaies chroniques » is broader there too), not
+    # at Bron; at Bron the broader « plaies complexes » answers, marked, no widening
+    result = ask("infirmière pour une escarre à Bron")
+    assert not result.relaxations
+    assert [(m.professional.last_name, m.broader) for m in result.matches] == [("Thomas", True)]
