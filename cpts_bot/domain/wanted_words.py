@@ -21,6 +21,8 @@ MIN_CONTENT_LENGTH = 3
 # "hypnose ou sophrologie", "TCC / hypnose" (a spaced slash is read as "ou"), "kiné ou
 # ostéo": the words on either side are alternatives, not all required.
 ALTERNATIVE_WORDS = frozenset({"ou", "or"})
+# "pr une prise de sang": « pr » before an article is « pour », not « Professeur ».
+_ARTICLES = frozenset({"un", "une", "le", "la", "les", "des", "du", "l", "d", "mon", "ma", "mes"})
 PATIENT_WINDOW = 4
 # "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
 _PATIENT_WORDS = frozenset(
@@ -104,7 +106,7 @@ def wanted_runs(
             close()
             either = True
             continue
-        if word in titles and index + 1 < len(words):
+        if word in titles and index + 1 < len(words) and words[index + 1] not in _ARTICLES:
             close()
             after_title = True
             continue
