@@ -62,7 +62,7 @@ def commune_name_problem(
     if code not in known.communes or not named or code in named:
         return None
     meant = named[0]
-    if code in known.communes[meant].postal_codes:
+    if meant in known.by_postal.get(code, ()):
         return (
             f"{code} is the postal code of {known.name(meant)}, whose INSEE code is {meant}"
             f" ({code} is the INSEE code of {known.name(code)})"

@@ -22,8 +22,10 @@ from cpts_bot.storage.delivery_health import record_refusal
 
 T = TypeVar("T")
 
-# Matrix error codes worth a retry (nio puts the errcode in ``status_code``).
-TRANSIENT_CODES = frozenset({"M_LIMIT_EXCEEDED", "M_UNKNOWN"})
+# Matrix error codes worth a retry (nio puts the errcode in ``status_code``). A refused
+# access token is not the request's fault: the bot stops on it (token_login.py), and
+# what was to be sent waits for the next start with a new token.
+TRANSIENT_CODES = frozenset({"M_LIMIT_EXCEEDED", "M_UNKNOWN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"})
 
 
 def error_of(response: Any, action: str) -> MatrixError:

@@ -16,10 +16,10 @@ import json
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cpts_bot.matrix.crypto_stack import MISSING, installed_versions
 from cpts_bot.storage.delivery_health import DeliveryHealth, read_delivery_health
 
 THROTTLING_WINDOW = timedelta(hours=1)
@@ -146,10 +146,6 @@ def _count(number: int, noun: str) -> str:
 
 def crypto_versions() -> str:
     """``matrix-nio 0.26.0, vodozemac 0.10.0`` (the packages installed)."""
-    found = []
-    for name in CRYPTO_PACKAGES:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            continue
-    return ", ".join(found) or "no crypto package found"
+    found = installed_versions(CRYPTO_PACKAGES)
+    listed = [f"{name} {version}" for name, version in found.items() if version != MISSING]
+    return ", ".join(listed) or "no crypto package found"
