@@ -343,6 +343,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 consumed[index] = consumed[index + 1] = True
                 ages.add(index)
     codes: dict[int, frozenset[str]] = {}
+    subjects: set[int] = set()  # positions of profession and specialty words
     specialty_at: dict[ConceptRef, range] = {}
     first_profession: int | None = None
     resolver = lexicon.place_resolver
@@ -376,6 +377,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                         specialty_at[ref] = range(index, index + size)
                     elif ref.kind == PROFESSION and first_profession is None:
                         first_profession = index
+                if any(ref.kind in (PROFESSION, SPECIALTY) for ref in refs):
+                    subjects.update(range(index, index + size))
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
@@ -391,7 +394,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     for mention in reading.places:
         reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age
-    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
+    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages, subjects)
     titles = frozenset(lexicon.vocabulary.name_titles)
     reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading

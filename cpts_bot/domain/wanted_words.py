@@ -12,7 +12,7 @@ the word "patient": a patient's name is a detail, not someone to look up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cpts_bot.domain.declared_activity_search import WantedPhrase
 from cpts_bot.domain.text_normalizer import tokens
@@ -77,6 +77,7 @@ class FreeWords:
     codes: dict[int, frozenset[str]]  # words named by an activity concept: its codes
     starts: set[int]  # clause starts
     ages: set[int]  # positions of an age ("67 ans")
+    subjects: set[int] = field(default_factory=set)  # positions of profession words
 
 
 def wanted_runs(
@@ -118,9 +119,24 @@ def wanted_runs(
             title = after_title and not current
             close()
             after_title = title
-            either = either and word in ALTERNATIVE_WORDS
+            either = either and _still_either(runs, free_words.subjects, index, word)
     close()
     return runs
+
+
+def _still_either(runs: list[NamedRun], subjects: set[int], index: int, word: str) -> bool:
+    """After « ou », an understood word: whether the next run is still an alternative.
+
+    « ostéo ou kiné »: the words before « ou » are the profession's alternative (marked
+    so); « kiné du sport ou kiné pour la cheville »: the profession said again, the runs
+    on either side are alternatives."""
+    if index not in subjects:
+        return word in ALTERNATIVE_WORDS
+    if any(position < index for position in subjects if position not in (index,)):
+        return True  # the same subject said again
+    if runs:
+        runs[-1] = replace(runs[-1], phrase=replace(runs[-1].phrase, alternative=True))
+    return False
 
 
 def _run(

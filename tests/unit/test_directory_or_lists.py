@@ -42,3 +42,11 @@ def test_a_misspelt_word_keeps_its_first_letter() -> None:
 def test_without_ou_every_phrase_is_still_required() -> None:
     # « hypnose, sophrologie » (a comma): both phrases must match; nobody declares both
     assert names(ask("psychologue hypnose, sophrologie à Lyon 8")) == set()
+
+
+def test_an_activity_or_a_profession_in_either_order() -> None:
+    assert names(ask("ostéo ou kiné à Lyon 8 ?")) == {"Abadie", "Bertin", "Hamel"}
+
+
+def test_the_same_profession_said_on_both_sides_of_ou() -> None:
+    assert names(ask("kiné du sport ou kiné pour des œdèmes à Bron")) == {"Carle", "Quentin"}
