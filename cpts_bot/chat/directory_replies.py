@@ -216,6 +216,20 @@ class DirectoryReplies:
     def _headline(self, result: SearchResult) -> list[str]:
         criteria = self.criteria(result.query, result)
         subject = self._subject(result.query)
+        if result.only_broader:
+            # « escarre » where only « plaies complexes » is declared: said first.
+            return [
+                self.translator.ngettext(
+                    "Nobody declares “{need}” ({criteria}); {count} declares something broader:",
+                    "Nobody declares “{need}” ({criteria}); {count} declare something broader:",
+                    result.total,
+                    need=self._need(result),
+                    criteria=self.criteria(
+                        replace(result.query, activities=frozenset(), free_runs=())
+                    ),
+                ),
+                *self.notes(result),
+            ]
         if not result.relaxations and subject is not None and result.name is None:
             # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
             who = self.label(subject, plural=result.total > 1)

@@ -98,6 +98,7 @@ class SearchResult:
     # Nobody declares the need: the closest declared activities and how many declare them.
     closest: tuple[tuple[str, int], ...] = ()
     closest_elsewhere: bool = False  # counted outside the asked profession or place
+    only_broader: bool = False  # every answer declares a broader concept, none the need
     need_missing: bool = False
 
     @property
@@ -262,10 +263,14 @@ def search(
         candidates, activity = _constrained(index, criteria, vocabulary)
     wider = _wider(index, criteria)
     second: set[int] = set()
+    only_broader = bool(
+        activity and activity.wider and not set(activity.used) - set(activity.wider)
+    )
     if not candidates and any(wider):
         # Nobody here declares the need nor a narrower one: the broader declarations,
         # marked, before any widening ("escarre" -> « soins de plaies chroniques »).
         candidates = _second_tier(index, criteria, set(), vocabulary, wider)
+        only_broader = bool(candidates)
     if _need_unknown(criteria, activity):
         # Nothing but a place (or nothing) and words nobody declares: not everyone there.
         candidates = set()
@@ -313,6 +318,7 @@ def search(
         closest=closest,
         closest_elsewhere=elsewhere,
         need_missing=missing,
+        only_broader=only_broader and bool(candidates) and not relaxations,
     )
 
 

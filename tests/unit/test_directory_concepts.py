@@ -31,6 +31,8 @@ def test_a_narrower_need_gets_the_broader_declarations_second_and_says_so() -> N
     assert all(match.broader for match in result.matches)
     text = reply_text("infirmière pour une escarre à Lyon 8")
     assert "plus large que la demande : plaies chroniques" in text
+    assert text.splitlines()[0].startswith("Personne ne déclare « escarre »"), text
+    assert "2 déclarent plus large" in text.splitlines()[0]
 
 
 def test_a_related_concept_is_proposed_not_answered() -> None:
