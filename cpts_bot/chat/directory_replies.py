@@ -217,19 +217,7 @@ class DirectoryReplies:
         criteria = self.criteria(result.query, result)
         subject = self._subject(result.query)
         if result.only_broader:
-            # « escarre » where only « plaies complexes » is declared: said first.
-            return [
-                self.translator.ngettext(
-                    "Nobody declares “{need}” ({criteria}); {count} declares something broader:",
-                    "Nobody declares “{need}” ({criteria}); {count} declare something broader:",
-                    result.total,
-                    need=self._need(result),
-                    criteria=self.criteria(
-                        replace(result.query, activities=frozenset(), free_runs=())
-                    ),
-                ),
-                *self.notes(result),
-            ]
+            return self._broader_headline(result)
         if not result.relaxations and subject is not None and result.name is None:
             # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
             who = self.label(subject, plural=result.total > 1)
@@ -265,6 +253,20 @@ class DirectoryReplies:
                 "Widened ({how}): {count} matches:",
                 result.total,
                 how=self._relaxation_text(result),
+            ),
+            *self.notes(result),
+        ]
+
+    def _broader_headline(self, result: SearchResult) -> list[str]:
+        """« escarre » where only « plaies complexes » is declared: said first."""
+        rest = self.criteria(replace(result.query, activities=frozenset(), free_runs=()))
+        return [
+            self.translator.ngettext(
+                "Nobody declares “{need}” ({criteria}); {count} declares something broader:",
+                "Nobody declares “{need}” ({criteria}); {count} declare something broader:",
+                result.total,
+                need=self._need(result),
+                criteria=rest,
             ),
             *self.notes(result),
         ]
