@@ -221,14 +221,8 @@ class DirectoryReplies:
         if not result.relaxations and subject is not None and result.name is None:
             # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
             who = self.label(subject, plural=result.total > 1)
-            rest = self.criteria(
-                replace(
-                    result.query,
-                    professions=frozenset(),
-                    specialties=frozenset(),
-                ),
-                result,
-            )
+            without = replace(result.query, professions=frozenset(), specialties=frozenset())
+            rest = self.criteria(without, result)
             if rest == self._("the whole directory"):
                 return [self._("{count} {who}:", count=result.total, who=who), *self.notes(result)]
             return [
