@@ -58,7 +58,6 @@ LONG_FUNCTIONS = {
     "chat/rota_feature.py:_who": "who is on duty: the query, the leave, the fallbacks, the reply",
     "devtools/matrix_user.py:_sync_once": "one sync of the test client: decrypt, record, answer key requests",
     "devtools/synapse.py:configure": "the homeserver.yaml of the test Synapse, as one literal",
-    "devtools/terminal_chat.py:_chat": "the terminal chat loop: input, send, print, quit",
     "domain/dispatch_phrases.py:parse_request": "blanks each understood piece in turn; the order matters",
     "domain/french_datetime.py:_moment_from_cluster": "combines day, part of day and time tokens",
     "domain/french_datetime.py:parse_period": "every period shape, most specific first",
