@@ -250,7 +250,8 @@ def test_chat_as_a_subprocess_and_the_cli_on_the_demo_data(demo) -> None:
     )
     assert chat.returncode == 0, chat.stderr
     assert re.search(
-        r"\[\d+\] direct chat · cpts-bot > 1 professionnel pour orthophoniste", chat.stdout
+        r"\[\d+\] direct chat · cpts-bot answering your « combien d.orthophonistes[^»]*» > 1 professionnel pour orthophoniste",
+        chat.stdout,
     )
     status = subprocess.run(
         [*CLI, "status", "--demo"], env=demo.env, cwd=demo.folder, capture_output=True, text=True
