@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -379,6 +380,10 @@ def log_to_file(log_file: Path) -> None:
     logging.captureWarnings(True)
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_demo(state_dir: Path, wait: bool = True, scenes: tuple[str, ...] = ("tour",)) -> int:
     """Entry point of ``cpts-bot demo``."""
     folder = state_dir / "demo"
@@ -393,6 +398,7 @@ def run_demo(state_dir: Path, wait: bool = True, scenes: tuple[str, ...] = ("tou
         )
         return 1
     log_to_file(folder / LOG_FILE)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does
     print("Starting a local Synapse on 127.0.0.1 (first run installs it: about a minute)...")
     print(
         f"Logs go to {_shown(folder.resolve() / LOG_FILE)} and {_shown(folder.resolve())}/synapse/"
