@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from cpts_bot.devtools.matrix_user import Received
 from cpts_bot.domain.times import PARIS
+
+if TYPE_CHECKING:  # the CLI reads the scenes' names without loading the Matrix client
+    from cpts_bot.devtools.matrix_user import Received
 
 # Every demo account, and what it is in the sample territory.
 DEMO_ROLES = {
@@ -29,7 +32,7 @@ DEMO_USERS = tuple(DEMO_ROLES)
 DIRECT = "direct"
 GROUP_ROOMS = {"alerts": "Alertes", "coordination": "Coordination"}
 
-Match = Callable[[Received], bool]
+Match = Callable[["Received"], bool]
 
 
 def says(*words: str) -> Match:
