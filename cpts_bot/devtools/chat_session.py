@@ -31,12 +31,13 @@ _WORDS = {"r", "react", "room", "rooms", "file", "help", "quit"}
 
 
 def direct_rooms(user: MatrixUser, bot: str) -> list[str]:
-    """The encrypted rooms of ``user`` and ``bot`` alone (the oldest known first)."""
+    """The encrypted rooms of ``user`` and ``bot`` alone, without a name (a named room
+    of two, like a coordination room of one coordinator, is not a direct chat)."""
     assert user.client is not None
     return [
         room_id
         for room_id, room in user.client.rooms.items()
-        if room.encrypted and set(room.users) == {user.user_id, bot}
+        if room.encrypted and not room.name and set(room.users) == {user.user_id, bot}
     ]
 
 

@@ -55,8 +55,9 @@ async def open_session(folder: Path, who: str, out=print) -> ChatSession:  # typ
     await user.start()
     assert user.client is not None
     room_id = session.get("room_id")
-    if room_id not in user.client.rooms:  # the chat the bot already writes in, else a new one
-        room_id = next(iter(direct_rooms(user, str(bot))), None)
+    known = direct_rooms(user, str(bot))
+    if room_id not in known:  # the chat the bot already writes in, else a new one
+        room_id = next(iter(known), None)
     if room_id is None:
         room_id = await user.create_encrypted_room([str(bot)])
         await user.wait_joined(str(room_id), str(bot))

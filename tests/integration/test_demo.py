@@ -187,7 +187,7 @@ async def known_to_the_bot(session: ChatSession, screen: Screen) -> None:
 @pytest.fixture
 async def chats(demo) -> AsyncIterator[dict[str, tuple[ChatSession, Screen]]]:
     opened: dict[str, tuple[ChatSession, Screen]] = {}
-    for who in ("demo-coord", "demo-nurse", "demo-nurse2"):
+    for who in ("demo-coord", "demo-nurse", "demo-nurse2", "demo-gp"):
         screen = Screen()
         opened[who] = (await open_session(demo.state / "demo", who, screen), screen)
     for session, screen in opened.values():
@@ -231,6 +231,12 @@ async def test_the_terminal_chat_shows_every_message_and_answers_by_number(chats
     notes.write_text("consignes canicule", "utf-8")
     await nurse2.handle(f"/file {notes}")
     await coord_screen.wait(r"^\[\d+\] Alertes · demo-nurse2 sends a file > 📎 « consignes\.txt »")
+    # The GP's hand-off reaches the Coordination room; the answer, by number, reaches them.
+    gp, gp_screen = chats["demo-gp"]
+    await gp.handle("je veux parler à la coordination pour un patient isolé")
+    post = await coord_screen.wait(r"^\[(\d+)\] Coordination · cpts-bot > 🙋 Demande n° \d+")
+    await coord.handle(f"/r {post.group(1)} Appelez le CCAS au 04 78 00 00 00")
+    await gp_screen.wait(r"Réponse de la coordination : Appelez le CCAS au 04 78 00 00 00")
     await nurse2.handle("/r 999 non")
     await nurse2_screen.wait(r"\(no message \[999\]")
     for _session, screen in chats.values():

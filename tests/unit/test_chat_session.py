@@ -14,10 +14,16 @@ from cpts_bot.devtools.matrix_user import Received
 
 ME, BOT = "@demo-gp:localhost", "@cpts-bot:localhost"
 DIRECT, ALERTS, OLD_DIRECT = "!direct:localhost", "!alerts:localhost", "!old:localhost"
+COORDINATION = "!coordination:localhost"
 
 
-def room(name: str, *members: str) -> SimpleNamespace:
-    return SimpleNamespace(display_name=name, encrypted=True, users={m: None for m in members})
+def room(name: str | None, *members: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        display_name=name or "cpts-bot",
+        name=name,
+        encrypted=True,
+        users={m: None for m in members},
+    )
 
 
 @dataclass
@@ -29,9 +35,10 @@ class FakeUser:
     client: Any = field(
         default_factory=lambda: SimpleNamespace(
             rooms={
-                DIRECT: room("cpts-bot", ME, BOT),
-                OLD_DIRECT: room("cpts-bot", ME, BOT),
+                DIRECT: room(None, ME, BOT),
+                OLD_DIRECT: room(None, ME, BOT),
                 ALERTS: room("Alertes", ME, BOT, "@demo-nurse:localhost"),
+                COORDINATION: room("Coordination", ME, BOT),
             }
         )
     )
@@ -77,6 +84,7 @@ async def test_every_message_is_numbered_with_its_room_and_what_it_answers_or_ed
     await chat.handle("je prends")
     user.receive("$offer", OLD_DIRECT, "Déclenchement n°1 — IDE\nRépondez « je prends »")
     user.receive("$alert", ALERTS, "Alerte n° 2", sender="@demo-coord:localhost")
+    user.receive("$post", COORDINATION, "🙋 Demande n° 1")
     user.receive(
         "$edit",
         OLD_DIRECT,
@@ -97,10 +105,11 @@ async def test_every_message_is_numbered_with_its_room_and_what_it_answers_or_ed
         "[1] direct chat · cpts-bot > Déclenchement n°1 — IDE",
         "                             Répondez « je prends »",
         "[2] Alertes · demo-coord > Alerte n° 2",
-        "[3] direct chat · cpts-bot edits [1] > [Pris par Karim LAURENT]",
-        "[4] direct chat · cpts-bot sends a file > 📎 « gardes.ics »",
+        "[3] Coordination · cpts-bot > 🙋 Demande n° 1",
+        "[4] direct chat · cpts-bot edits [1] > [Pris par Karim LAURENT]",
+        "[5] direct chat · cpts-bot sends a file > 📎 « gardes.ics »",
         "                             vos gardes",
-        "[5] direct chat · cpts-bot answering your « je prends » > Rien n'attend",
+        "[6] direct chat · cpts-bot answering your « je prends » > Rien n'attend",
     ]
 
 
@@ -153,4 +162,9 @@ async def test_wrong_commands_are_told_and_send_nothing() -> None:
     ]
     assert "No such file" in screen[5]
     await chat.handle("/rooms")
-    assert screen[-3:] == ["  1. direct chat (current)", "  2. Alertes", "  3. direct chat"]
+    assert screen[-4:] == [
+        "  1. direct chat (current)",
+        "  2. Alertes",
+        "  3. Coordination",
+        "  4. direct chat",
+    ]
