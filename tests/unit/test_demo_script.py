@@ -11,13 +11,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.devtools.demo import (
-    DEMO_CARDS,
-    GROUP_MEMBERS,
-    SAMPLE_TERRITORY,
-    demo_directory,
-    demo_rota,
-)
 from cpts_bot.devtools.demo_scenes import (
     DEMO_USERS,
     DIRECT,
@@ -30,6 +23,13 @@ from cpts_bot.devtools.demo_scenes import (
     Scene,
     demo_script,
     dispatch_request,
+)
+from cpts_bot.devtools.demo_setup import (
+    DEMO_CARDS,
+    GROUP_MEMBERS,
+    SAMPLE_TERRITORY,
+    demo_directory,
+    demo_rota,
 )
 from cpts_bot.domain.dispatch_phrases import is_dispatch_request, parse_request
 from cpts_bot.domain.place_index import PlaceIndex

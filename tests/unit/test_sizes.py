@@ -22,7 +22,6 @@ LONG_MODULES = {
     "chat/directory_replies.py": "every shape of directory answer (results, relaxations, counts, structures)",
     "chat/dispatch_feature.py": "declarations, guided request and follow-ups of dispatch; to split by exchange",
     "chat/rota_feature.py": "rota questions, shifts and leave; replies to move to a rota_replies module",
-    "devtools/demo.py": "the demo's script and its set-up, read top to bottom as the story it tells",
     "devtools/matrix_user.py": "a complete test client (login, E2EE, sync, send), kept as one tool",
     "devtools/synapse.py": "installing, configuring and running a test Synapse, one tool",
     "domain/card_update_parser.py": "the card grammar: one pattern table and the parser that reads it",
