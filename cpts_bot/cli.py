@@ -99,7 +99,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from cpts_bot.app import run_bot
     from cpts_bot.logging_setup import setup_logging
+    from cpts_bot.matrix.crypto_stack import CryptoStackError, check_crypto_stack
 
+    try:
+        check_crypto_stack()
+    except CryptoStackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         settings = bot_settings_of(args)
         config = load_rooms_config(settings.rooms_file)
@@ -114,10 +120,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.umask(0o077)  # everything the bot writes is its user's alone (docs/privacy.md)
     from cpts_bot.matrix.client_factory import LoginError
     from cpts_bot.matrix.cross_signing import CrossSigningError
+    from cpts_bot.matrix.token_login import AccessTokenRefused
 
     try:
         asyncio.run(run_bot(settings, config))
-    except (CrossSigningError, LoginError, MigrationError) as error:
+    except (AccessTokenRefused, CrossSigningError, LoginError, MigrationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
