@@ -29,7 +29,13 @@ def register_demo_commands(commands: argparse._SubParsersAction) -> None:  # typ
         " scenes, prints the logins, and keeps running (Ctrl-C stops it). Logs go to"
         " STATE_DIR/demo/bot.log and STATE_DIR/demo/synapse/.",
     )
-    demo.add_argument("--state-dir", type=Path, default=Path(".cpts"))
+    demo.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".cpts"),
+        help="where the demo keeps Synapse, its data and logs (default: .cpts; the demo in"
+        " STATE_DIR/demo)",
+    )
     demo.add_argument("--no-wait", action="store_true", help="stop after the scripted conversation")
     demo.add_argument(
         "--scene",
@@ -54,7 +60,12 @@ def register_demo_commands(commands: argparse._SubParsersAction) -> None:  # typ
         metavar="USER",
         help="the demo user to be (default: demo-gp; list below)",
     )
-    chat.add_argument("--state-dir", type=Path, default=Path(".cpts"))
+    chat.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".cpts"),
+        help="the running demo's state folder (default: .cpts)",
+    )
     chat.set_defaults(handler=_run_chat)
 
 
