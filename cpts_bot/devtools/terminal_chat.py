@@ -16,13 +16,14 @@ from pathlib import Path
 
 from cpts_bot.devtools.chat_session import ChatSession, direct_rooms
 from cpts_bot.devtools.matrix_user import MatrixUser
+from cpts_bot.domain.errors import ConfigurationError
 
 # After the last line typed (end of input), how long to keep showing what arrives.
 QUIET_SECONDS = 5
 AT_MOST_SECONDS = 60
 
 
-class NoDemo(Exception):
+class NoDemo(ConfigurationError):
     """No demo to talk to, or no such demo user."""
 
 
