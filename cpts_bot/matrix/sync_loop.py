@@ -20,6 +20,7 @@ from nio import (
     InviteMemberEvent,
     JoinError,
     MegolmEvent,
+    RoomGetStateEventResponse,
     RoomMemberEvent,
     SyncResponse,
 )
@@ -205,9 +206,10 @@ class SyncLoop:
                     log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
                 else:
                     await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
-                    if is_direct:
+                    if is_direct and await self._is_encrypted(room_id):
                         # The user's own direct chat with the bot: what the bot sends them
-                        # later (dispatch notices, relayed answers) goes there too.
+                        # later (dispatch notices, relayed answers) goes there too. Never
+                        # an unencrypted one, whatever ``is_direct`` says.
                         await repo.save_direct_room(
                             self._database, inviter, room_id, datetime.now(UTC)
                         )
@@ -215,6 +217,12 @@ class SyncLoop:
             else:
                 await self._client.room_leave(room_id)
                 log.info("refused invite", extra={"room_id": room_id})
+
+    async def _is_encrypted(self, room_id: str) -> bool:
+        """Whether the room just joined has end-to-end encryption (its state, read now:
+        nio does not keep it from the invitation)."""
+        state = await self._client.room_get_state_event(room_id, "m.room.encryption")
+        return isinstance(state, RoomGetStateEventResponse) and bool(state.content.get("algorithm"))
 
     async def _trusted(
         self, event: Any, item: repo.InboxItem, encrypted: bool, now: datetime
