@@ -91,7 +91,9 @@ class CommandRouter:
             wake_task = asyncio.ensure_future(self._wake.wait())
             stop_task = asyncio.ensure_future(stop.wait())
             pause = 1 if self._holding else 15
-            await asyncio.wait([wake_task, stop_task], pause, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                [wake_task, stop_task], timeout=pause, return_when=asyncio.FIRST_COMPLETED
+            )
             wake_task.cancel()
             stop_task.cancel()
 
