@@ -47,11 +47,14 @@ async def hold_back(
     """Whether the answer ``event_id`` waits for the outbox to record the send it may
     answer (recorded as waiting); False when it is to be routed now."""
     parent = await parent_of(db, answered) if answered else Parent.NONE
+    since = await answer_waits.waiting_since(db, event_id)
+    if parent is not Parent.UNKNOWN and since is None:
+        return False
     facts = AnswerFacts(
         parent=parent,
         unrecorded_send=parent is Parent.UNKNOWN
         and await answer_waits.unrecorded_send_to(db, room_id, sender),
-        waiting_since=await answer_waits.waiting_since(db, event_id),
+        waiting_since=since,
         waiting_count=await answer_waits.waiting_count(db),
     )
     if must_wait(facts, now):

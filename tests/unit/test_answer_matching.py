@@ -163,6 +163,7 @@ class Bot:
         )
         self.database = database
         self.count = 0
+        self.dying = False  # killed once the next event is stored, before it is handled
 
     async def receive(self, sender: str, room: str, kind: str, payload: dict[str, Any]) -> str:
         self.count += 1
@@ -170,7 +171,8 @@ class Bot:
         payload = {"timestamp": to_iso(self.clock[0]), **payload}
         item = repo.InboxItem(event_id, room, sender, kind, payload)
         await repo.store_batch(self.database, [item], f"t{self.count}", self.clock[0])
-        await self.router.drain()
+        if not self.dying:
+            await self.router.drain()
         return event_id
 
     async def say(self, sender: str, room: str, body: str, reply_to: str | None = None) -> str:
@@ -228,18 +230,21 @@ record_points = st.fixed_dictionaries({(d, n): st.integers(0, 4) for d in PATIEN
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(answer_plans, record_points)
+@given(answer_plans, record_points, st.sets(st.integers(1, 4)))
 async def test_every_accept_goes_to_the_request_it_answers_whatever_the_crash_point(
-    tmp_path_factory: pytest.TempPathFactory, plans, points
+    tmp_path_factory: pytest.TempPathFactory, plans, points, restarts
 ) -> None:
     database = await Database.open(tmp_path_factory.mktemp("crash") / "bot.sqlite")
     try:
-        await run_crash_scenario(database, plans, points)
+        await run_crash_scenario(database, plans, points, restarts)
     finally:
         await database.close()
 
 
-async def run_crash_scenario(database: Database, plans, points) -> None:
+async def run_crash_scenario(database: Database, plans, points, restarts=frozenset()) -> None:
+    """``restarts``: after which answers the bot is killed and started again (a new
+    router over the same database: what waited in memory is gone, what is in SQLite
+    stays), e.g. between an offer's record and the handling of its answer."""
     bot, server = Bot(database), CrashingHomeserver(database)
     offers = await two_dispatches(bot, server)
     for key, offer in offers.items():
@@ -247,11 +252,16 @@ async def run_crash_scenario(database: Database, plans, points) -> None:
             await server.record(offer)
     for index, (number, nurse, how) in enumerate(plans, start=1):
         offer = offers[(number, nurse)]
+        bot.dying = index in restarts
         if how == "reaction":
             await bot.react(nurse, offer.room_id, "👍", offer.event_id)
         else:
             body = "je prends" if how == "reply" else "pas dispo"
             await bot.say(nurse, offer.room_id, body, reply_to=offer.event_id)
+        if index in restarts:
+            bot = Bot(database)  # the answer is stored, not handled: kill -9, restart
+            bot.count = 100 * index
+            await bot.router.drain()
         for key, other in offers.items():
             if points[key] == index:
                 await server.record(other)
