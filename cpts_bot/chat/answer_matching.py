@@ -12,9 +12,15 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, IncomingMessage, Reply
+from cpts_bot.chat.incoming import (
+    KIND_MESSAGE,
+    KIND_REACTION,
+    IncomingMessage,
+    IncomingReaction,
+    Reply,
+)
 from cpts_bot.domain.answer_matching import AnswerFacts, Parent, must_wait, strongest
-from cpts_bot.domain.dispatch_phrases import classify_answer
+from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.storage import answer_waits
 from cpts_bot.storage.core_repository import InboxRow
 from cpts_bot.storage.database import Database
@@ -77,16 +83,33 @@ def should_tell(message: IncomingMessage, parent: Parent) -> bool:
     )
 
 
-async def tell_answers_nothing(context: HandlerContext) -> None:
-    await context.outbox.reply(
-        Reply(
-            context._(
-                "Your answer matches no open request: the message you replied to is not one "
-                "of my requests waiting for you. Nothing was taken. Reply to the request's "
-                "own message."
-            )
+def _answers_nothing(context: HandlerContext) -> Reply:
+    return Reply(
+        context._(
+            "Your answer matches no open request: the message you replied to is not one "
+            "of my requests waiting for you. Nothing was taken. Reply to the request's "
+            "own message."
         )
     )
+
+
+async def tell_answers_nothing(context: HandlerContext) -> None:
+    await context.outbox.reply(_answers_nothing(context))
+
+
+async def tell_reaction_answers_nothing(
+    reaction: IncomingReaction, context: HandlerContext
+) -> bool:
+    """A 👍 in the person's direct chat on an event the bot does not know (its send was
+    never recorded): told that nothing was taken, rather than dropped in silence."""
+    if classify_reaction(reaction.key) is not Answer.ACCEPT:
+        return False
+    if await parent_of(context.db, [reaction.reacts_to]) is not Parent.UNKNOWN:
+        return False
+    if not await answer_waits.is_direct_room(context.db, reaction.sender, reaction.room_id):
+        return False
+    await context.outbox.send(reaction.room_id, _answers_nothing(context))
+    return True
 
 
 async def held_back(database: Database, row: InboxRow, now: datetime) -> bool:

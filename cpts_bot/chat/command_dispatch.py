@@ -6,7 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cpts_bot.chat.answer_matching import parent_of, should_tell, tell_answers_nothing
+from cpts_bot.chat.answer_matching import (
+    parent_of,
+    should_tell,
+    tell_answers_nothing,
+    tell_reaction_answers_nothing,
+)
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
 from cpts_bot.chat.feature import ChatFeature, HandlerContext
 from cpts_bot.chat.follow_ups import FollowUps
@@ -126,5 +131,8 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
 async def route_reaction(
     routes: Routes, reaction: IncomingReaction, context: HandlerContext
 ) -> bool:
-    """A reaction is only ever a follow-up: it goes to what it reacts to."""
-    return await routes.follow_ups.on_reaction(reaction, context)
+    """A reaction is only ever a follow-up: it goes to what it reacts to (a 👍 in a
+    direct chat on an unknown event is told that nothing was taken)."""
+    if await routes.follow_ups.on_reaction(reaction, context):
+        return True
+    return await tell_reaction_answers_nothing(reaction, context)

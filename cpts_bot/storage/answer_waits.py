@@ -63,3 +63,11 @@ async def start_waiting(
 
 async def stop_waiting(db: aiosqlite.Connection, event_id: str) -> None:
     await db.execute("DELETE FROM answer_waits WHERE event_id = ?", (event_id,))
+
+
+async def is_direct_room(db: aiosqlite.Connection, user_id: str, room_id: str) -> bool:
+    """Whether ``room_id`` is the bot's direct chat with ``user_id``."""
+    async with db.execute(
+        "SELECT 1 FROM direct_rooms WHERE user_id = ? AND room_id = ?", (user_id, room_id)
+    ) as cursor:
+        return await cursor.fetchone() is not None

@@ -309,6 +309,22 @@ async def test_an_answer_to_a_send_never_recorded_is_told_after_the_wait(databas
         assert (await dispatches.get(db, 1)).taken_by is None
 
 
+async def test_a_thumbs_up_on_a_send_never_recorded_is_told_after_the_wait(database) -> None:
+    bot, server = Bot(database), CrashingHomeserver(database)
+    offers = await two_dispatches(bot, server)
+    first = offers[(1, ALICE)]
+    await repo.save_direct_room(database, ALICE, first.room_id, NOW)
+    await bot.react(ALICE, first.room_id, "👍", first.event_id)
+    assert len(await repo.pending_inbox(database)) == 1, "it waits"
+    bot.clock[0] = NOW + WAIT_LIMIT + timedelta(seconds=1)
+    await bot.router.drain()
+    await server.accept()
+    assert await repo.pending_inbox(database) == []
+    assert any(TAKEN_NOWHERE in text for text in server.to(ALICE))
+    async with database.transaction() as db:
+        assert (await dispatches.get(db, 1)).taken_by is None
+
+
 async def test_a_reply_to_a_foreign_or_unknown_event_takes_nothing(database) -> None:
     """Without any crash: « je prends » in reply to an event that is not the bot's (or
     does not exist) is told so, never given to the one dispatch waiting for her."""
