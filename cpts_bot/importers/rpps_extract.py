@@ -33,6 +33,7 @@ from cpts_bot.importers.extract_columns import (
     ExtractFormatError,
     map_columns,
 )
+from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, refuse_large_shrink
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import (
     SOURCE_RPPS,
@@ -250,7 +251,7 @@ def scan_extract(
     assert commune_index is not None
     builders: dict[str, _Builder] = {}
     search = prefilter.search
-    number = 1
+    number, raw = 1, header_line
     for number, raw in enumerate(iterator, start=2):
         if number % PROGRESS_EVERY == 0 and progress is not None:
             progress(number)
@@ -276,9 +277,28 @@ def scan_extract(
         problem = _add_line(builders, values, columns)
         if problem:
             scan.rejected.append(RejectedLine(number, problem))
+    if number > 1:
+        _refuse_truncated(raw, number, columns.field_count)
     scan.lines_read = number - 1
     scan.records = {key: builder.build() for key, builder in builders.items()}
     return scan
+
+
+class ExtractTruncatedError(ExtractFormatError):
+    """The file ends mid-line: an interrupted download or copy."""
+
+
+def _refuse_truncated(last: bytes, number: int, field_count: int) -> None:
+    """Raise :class:`ExtractTruncatedError` when the last line has no line end and not
+    the header's fields (every complete line ends with ``|`` and a line end)."""
+    if last.endswith(b"\n"):
+        return
+    fields = len(last.rstrip(b"\r").split(b"|"))
+    if fields not in (field_count, field_count - 1):
+        raise ExtractTruncatedError(
+            f"the file is truncated: its last line ({number}) ends mid-line ({fields} fields"
+            f" where the header has {field_count}); download the extract again"
+        )
 
 
 @dataclass
@@ -456,11 +476,13 @@ async def import_rpps_extract(
     now: datetime,
     show_progress: bool = False,
     savoir_faire: Path | None = None,
+    max_shrink: float | None = DEFAULT_MAX_SHRINK,
 ) -> RppsImportSummary:
     """Import the national extract at ``path`` for ``communes``, in one transaction.
 
     ``savoir_faire``: the separate savoir-faire file of newer extractions, when it is
-    not inside the zip ``path``.
+    not inside the zip ``path``. ``max_shrink``: the largest share of the directory's
+    active professionals the import may mark inactive (None: no limit).
     """
     codes = list(communes)
     scan = await asyncio.to_thread(read_extract, path, codes, show_progress, savoir_faire)
@@ -493,6 +515,13 @@ async def import_rpps_extract(
             for k in known.values()
             if k.source == SOURCE_RPPS and k.active and k.key not in scan.records
         ]
+        refuse_large_shrink(
+            len(gone),
+            sum(1 for k in known.values() if k.active),
+            max_shrink,
+            f"they are not in {path.name} for the territory's communes (a truncated or partial"
+            " extract? communes removed from the territory?)",
+        )
         await repository.upsert_national(to_write, SOURCE_RPPS, now)
         await repository.reactivate(reactivate, now)
         await repository.mark_inactive(gone, now)

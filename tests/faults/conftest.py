@@ -1,4 +1,4 @@
-"""Fault-injection scenarios run against the real Synapse, with the integration fixtures
-(the homeserver, fresh users, the bot as a real process)."""
+"""The fault-injection tests use the integration tests' fixtures (the session's one Synapse
+comes from tests/conftest.py)."""
 
-from tests.integration.conftest import make_bot, synapse, users  # noqa: F401
+from tests.integration.conftest import make_bot, users  # noqa: F401
