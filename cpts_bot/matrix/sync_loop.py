@@ -20,7 +20,6 @@ from nio import (
     InviteMemberEvent,
     JoinError,
     MegolmEvent,
-    RoomGetStateEventResponse,
     RoomMemberEvent,
     SyncResponse,
 )
@@ -30,6 +29,7 @@ from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.backfill import missed_events
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.nio_responses import error_of
+from cpts_bot.matrix.room_members import is_encrypted
 from cpts_bot.matrix.sender_trust import (
     SenderTrustGate,
     authenticated_device_id,
@@ -228,7 +228,7 @@ class SyncLoop:
                     log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
                 else:
                     await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
-                    if is_direct and await self._is_encrypted(room_id):
+                    if is_direct and await is_encrypted(self._client, room_id):
                         # The user's own direct chat with the bot: what the bot sends them
                         # later (dispatch notices, relayed answers) goes there too. Never
                         # an unencrypted one, whatever ``is_direct`` says.
@@ -239,12 +239,6 @@ class SyncLoop:
             else:
                 await self._client.room_leave(room_id)
                 log.info("refused invite", extra={"room_id": room_id})
-
-    async def _is_encrypted(self, room_id: str) -> bool:
-        """Whether the room just joined has end-to-end encryption (its state, read now:
-        nio does not keep it from the invitation)."""
-        state = await self._client.room_get_state_event(room_id, "m.room.encryption")
-        return isinstance(state, RoomGetStateEventResponse) and bool(state.content.get("algorithm"))
 
     async def _trusted(
         self, event: Any, item: repo.InboxItem, encrypted: bool, now: datetime
