@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cpts_bot.command_settings import bot_settings_of, env_file_of
-from cpts_bot.settings import ConfigError, check_config, load_rooms_config
+from cpts_bot.settings import ConfigError, check_config, load_rooms_config, territory_notes
 from cpts_bot.storage.schema_migrator import MigrationError
 
 DESCRIPTION = (
@@ -90,6 +90,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         problems = error.problems
     if not problems:
         print("configuration OK")
+        for note in territory_notes(args.rooms_file):
+            print(f"note: {note}")
         return 0
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)

@@ -414,6 +414,22 @@ def load_local_settings(env_file: Path | None = None, **overrides: Any) -> Local
     return _read_settings(LocalSettings, env_file, overrides)
 
 
+def territory_notes(rooms_file: Path | None) -> list[str]:
+    """What an administrator should know of a valid territory: the communes it covers in
+    part, by postal code (their other codes are outside)."""
+    from cpts_bot.domain.commune_parts import commune_parts
+
+    try:
+        config = load_rooms_config(rooms_file or Path("rooms.yaml"))
+    except ConfigError:
+        return []
+    return [
+        f"{part.name} ({part.insee}) is covered in part: postal codes "
+        f"{', '.join(sorted(part.covered))}; {', '.join(sorted(part.outside))} are outside"
+        for part in commune_parts(config.territory.communes).values()
+    ]
+
+
 def check_config(
     env_file: Path | None = None, rooms_file: Path | None = None
 ) -> list[ConfigProblem]:
@@ -432,6 +448,16 @@ def check_config(
     except ConfigError as error:
         problems.extend(error.problems)
         return problems
+    from cpts_bot.domain.commune_parts import unknown_postal_codes
+
+    for insee, name, code in unknown_postal_codes(config.territory.communes):
+        problems.append(
+            ConfigProblem(
+                str(path),
+                f"territory.communes[{insee}].postal_codes",
+                f"{code} is not a postal code of {name} in the official list",
+            )
+        )
     if config.vocabulary_file is not None:
         from cpts_bot.domain.vocabulary_extension import (
             VocabularyFileError,

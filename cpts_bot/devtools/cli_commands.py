@@ -45,6 +45,10 @@ def register_demo_commands(commands: argparse._SubParsersAction) -> None:  # typ
         help="the scene to play (default: tour); repeat it to play several in a row",
     )
     demo.set_defaults(handler=_run_demo)
+    _register_chat_command(commands)
+
+
+def _register_chat_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     chat = commands.add_parser(
         "chat",
         help="talk to the running demo from the terminal (end-to-end encrypted)",
