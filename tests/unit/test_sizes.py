@@ -50,7 +50,6 @@ LONG_FUNCTIONS = {
     "app.py:_serve": "starts and stops every loop in order; each step is one call",
     "app.py:build_features": "the list of declared features: one line each",
     "chat/card_feature.py:_card_key": "whose card: own, by Matrix ID, by name, each with its refusal",
-    "chat/command_router.py:_dispatch": "one transaction per inbox row: checks, routing, apology",
     "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
     "chat/directory_replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
     "chat/shift_swap_feature.py:commands": "declarations (data) of the swap commands",
