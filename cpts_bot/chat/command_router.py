@@ -42,7 +42,6 @@ from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.matrix_names import remember_name
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +174,6 @@ class CommandRouter:
         _ = context.translator.gettext
         if is_message:
             message = message_from_payload(row.event_id, row.room_id, row.sender, row.payload)
-            if row.payload.get("sender_name"):
-                await remember_name(db, row.sender, str(row.payload["sender_name"]), now)
             if not self._config.is_allowed(message.sender):
                 if message.is_direct or message.mentions_bot:
                     await outbox.reply(

@@ -13,7 +13,7 @@ import aiosqlite
 from cpts_bot.domain.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.matrix_names import record_answer_delivered
+from cpts_bot.storage.matrix_names import record_answer_delivered, remember_name
 
 SYNC_TOKEN_KEY = "next_batch"
 
@@ -110,6 +110,8 @@ async def store_batch(
                 ),
             )
             added += cursor.rowcount
+            if cursor.rowcount and item.payload.get("sender_name"):
+                await remember_name(db, item.sender, str(item.payload["sender_name"]), now)
         await db.execute(
             "INSERT INTO sync_state (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

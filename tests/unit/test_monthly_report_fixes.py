@@ -12,7 +12,7 @@ from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.people import person_label
-from cpts_bot.storage.core_repository import mark_sent
+from cpts_bot.storage.core_repository import InboxItem, mark_sent, store_batch
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.matrix_names import remember_name
 from cpts_bot.storage.outbox import OutboxWriter
@@ -62,7 +62,13 @@ async def test_a_person_outside_the_directory_is_named_by_their_matrix_name(
     coordinator = "@coord:cpts.test"
     async with database.transaction() as db:
         assert await person_label(db, coordinator, Translator("fr")) == coordinator
-        await remember_name(db, coordinator, "Claire (coordination)", NOW)
+    # Her message arrives with the name Matrix shows for her; the bot names her by it.
+    payload = {"body": "déclenchement …", "sender_name": "Claire (coordination)"}
+    item = InboxItem("$m1", "!coord:cpts.test", coordinator, "message", payload)
+    assert await store_batch(database, [item], "s1", NOW) == 1
+    async with database.transaction() as db:
+        assert await person_label(db, coordinator, Translator("fr")) == "Claire (coordination)"
+        await remember_name(db, coordinator, coordinator, NOW)  # an ID is not a name
         assert await person_label(db, coordinator, Translator("fr")) == "Claire (coordination)"
     await database.close()
 
