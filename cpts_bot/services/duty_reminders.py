@@ -43,10 +43,8 @@ class DutyReminders:
         self.directory = directory
 
     async def run_due(self, context: HandlerContext) -> int:
-        """Send what is due at ``context.now``; the number of notices sent."""
-        policy = context.config.duty_reminders
-        if not policy.enabled:
-            return 0
+        """Send what is due at ``context.now``; the number of notices sent. The cover
+        follow-up and the weekly summary run even when reminders are off."""
         deps = DispatchDeps(
             context.db,
             context.now,
@@ -55,19 +53,23 @@ class DutyReminders:
             self.directory,
             context.bot_user_id,
         )
-        now = context.now
-        calendar = context.config.territory.holiday_calendar()
-        rota = await rota_repo.load_rota(
-            context.db, now - timedelta(days=1), now + LOOK_AHEAD, calendar
-        )
-        chosen = await notices.choices(context.db)
-        sent = 0
-        for duty in duties_between(rota, now, now + LOOK_AHEAD):
-            if on_leave_during(rota.leaves, duty.user_id, duty.start, duty.end):
-                sent += await _nobody(deps, duty)
-            else:
-                sent += await _remind(deps, duty, chosen.get(duty.user_id))
+        sent = await _remind_all(deps) if context.config.duty_reminders.enabled else 0
         return sent + await follow_up_cover(deps) + await send_gaps_summary(deps)
+
+
+async def _remind_all(deps: DispatchDeps) -> int:
+    """The reminders of the coming duties, and the « nobody » notices."""
+    now = deps.now
+    calendar = deps.config.territory.holiday_calendar()
+    rota = await rota_repo.load_rota(deps.db, now - timedelta(days=1), now + LOOK_AHEAD, calendar)
+    chosen = await notices.choices(deps.db)
+    sent = 0
+    for duty in duties_between(rota, now, now + LOOK_AHEAD):
+        if on_leave_during(rota.leaves, duty.user_id, duty.start, duty.end):
+            sent += await _nobody(deps, duty)
+        else:
+            sent += await _remind(deps, duty, chosen.get(duty.user_id))
+    return sent
 
 
 async def _remind(deps: DispatchDeps, duty: Duty, choice: PersonalChoice | None) -> int:
