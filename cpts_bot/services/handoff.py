@@ -18,8 +18,9 @@ import aiosqlite
 
 from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
 from cpts_bot.domain.handoff_phrases import HandoffRequest
-from cpts_bot.domain.handoff_state_machine import HandoffEvent, IllegalTransition, next_state
+from cpts_bot.domain.handoff_state_machine import HandoffEvent, next_state
 from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.i18n import Translator
 from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.services.people import person_label

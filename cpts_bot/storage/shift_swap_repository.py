@@ -17,7 +17,7 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.domain.shift_swap_models import ShiftSwap
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_swap_state
+from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 
 
@@ -51,7 +51,7 @@ class NewSwap:
 
 async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> ShiftSwap:
     """Insert an open request and record its creation."""
-    state = next_swap_state(None, SwapEvent.CREATE)
+    state = next_state(None, SwapEvent.CREATE)
     cursor = await db.execute(
         "INSERT INTO shift_swaps (state, requester, request_room, profession, communes,"
         " starts_at, ends_at, expires_at, created_at, updated_at)"
@@ -141,7 +141,7 @@ async def apply_transition(
 ) -> ShiftSwap | None:
     """Move ``swap`` from the state it was read in by ``event`` (cancel, expire); None if
     its state changed meanwhile."""
-    after = next_swap_state(swap.state, event)
+    after = next_state(swap.state, event)
     cursor = await db.execute(
         "UPDATE shift_swaps SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
         (after.value, to_iso(now), swap.id, swap.state.value),
@@ -158,7 +158,7 @@ async def take(
     """``user_id`` takes ``swap``: the conditional update decides, and the winner's duty
     handover is written in the same transaction. None when someone else won first (or
     the request ended)."""
-    after = next_swap_state(swap.state, SwapEvent.ACCEPT)
+    after = next_state(swap.state, SwapEvent.ACCEPT)
     cursor = await db.execute(
         "UPDATE shift_swaps SET state = ?, taken_by = ?, taken_at = ?, updated_at = ?"
         " WHERE id = ? AND state = ?",
