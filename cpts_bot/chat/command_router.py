@@ -31,7 +31,7 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
-from cpts_bot.domain.dispatch_phrases import classify_answer
+from cpts_bot.domain.offers import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.outbox import OutboxWriter

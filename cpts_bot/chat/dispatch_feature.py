@@ -11,21 +11,22 @@ reply or reaction, cancel, hand back, follow.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
+from typing import Any
 
+from cpts_bot.chat import offer_follow_ups
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, Waiting
+from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
-    Answer,
     CommandKind,
     DispatchCommand,
     RequestFields,
-    classify_answer,
-    classify_reaction,
     is_dispatch_request,
     parse_command,
     parse_field_answer,
@@ -33,9 +34,10 @@ from cpts_bot.domain.dispatch_phrases import (
 )
 from cpts_bot.domain.dispatch_policy import policy_from_config
 from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.i18n import Translator
+from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
+from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import create_dispatch
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
@@ -48,7 +50,6 @@ from cpts_bot.services.dispatch_context import (
 from cpts_bot.services.dispatch_escalation import run_due_steps_in
 from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.usual_first import ask_first
 from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
 from cpts_bot.storage import dispatch_repository as repo
@@ -63,11 +64,6 @@ QUESTIONS = {
     ),
     "usual": USUAL_QUESTION,
 }
-
-
-def deps_text(deps: DispatchDeps, msgid: str, **values: object) -> str:
-    """``msgid`` in the territory's language (a reply in the room being handled)."""
-    return Translator(deps.config.language).gettext(msgid, **values)
 
 
 class DispatchFeature:
@@ -126,49 +122,46 @@ class DispatchFeature:
     ) -> None:
         await self._command(command, message, deps, context)
 
-    def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
+    def _deps(self, context: HandlerContext) -> DispatchDeps:
         return DispatchDeps(
             context.db,
             context.now,
-            outbox or context.outbox,
+            context.outbox,
             context.config,
             self.directory,
             context.bot_user_id,
         )
 
-    def follow_up(self) -> FollowUp:
-        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
-
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            return bool(message.reply_to) and await self._answer_by_reply(
-                message, self._deps(context)
-            )
-
-        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
-            return await self.handle_reaction(reaction, context)
-
-        return FollowUp(
+    def offer_chat(self) -> OfferChat:
+        return OfferChat(
+            DISPATCH,
             "dispatch:",
-            on_message,
-            on_reaction,
-            waiting=self.waiting,
+            accept_dispatch.answer_dispatch,
+            frozenset(Answer),
+            label=lambda translator, ids: translator.ngettext(
+                "dispatch no. {ids}",
+                "dispatches no. {ids}",
+                len(ids),
+                ids=", ".join(map(str, ids)),
+            ),
+            several=N_(
+                "Several dispatches are waiting ({ids}): reply to the message of the one you mean."
+            ),
+            deps=self._deps,
+            other_reply=self._other_reply,
             help=N_("take a dispatch: reply to it, or react 👍 (❌ if not available)"),
             examples=(N_("je prends"), N_("pas dispo")),
             topic=Topic.DUTY,
             priority=35,
         )
 
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
+        follow_up = offer_follow_up(self.offer_chat())
+        return dataclasses.replace(follow_up, waiting=self.waiting)
+
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, reaction.reacts_to)
-        if row is None or row["kind"] not in ("broadcast", "room"):
-            return False
-        answer = classify_reaction(reaction.key)
-        if answer is None:
-            return False
-        # A reaction has nothing to reply to: answers go to the direct chat.
-        deps = self._deps(context, OutboxWriter(context.db, context.now))
-        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], reaction.sender, answer)
-        return True
+        return await offer_follow_ups.on_reaction(self.offer_chat(), reaction, context)
 
     async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
         """What of dispatch waits for this person's answer here: the guided request they
@@ -190,71 +183,26 @@ class DispatchFeature:
                     label,
                     lambda: self._continue_draft(message, draft, deps, context),
                 )
-        answer = classify_answer(message.body.strip())
-        if answer is None or not message.is_direct:
-            return None
-        if answer is Answer.HAND_BACK:
-            ids = await repo.taken_by(context.db, message.sender)
-        else:
-            ids = await repo.awaiting_answer_of(context.db, message.sender)
-        if not ids:
-            return None
-        label = context.translator.ngettext(
-            "dispatch no. {ids}", "dispatches no. {ids}", len(ids), ids=", ".join(map(str, ids))
-        )
-        return Waiting(
-            WAITING_ANSWER,
-            label,
-            lambda: self._answer_without_reply(message, answer, ids, deps, context),
-        )
+        return await offer_follow_ups.waiting(self.offer_chat(), message, context)
 
-    # ------------------------------------------------------------------ answers
-
-    async def _answer_by_reply(self, message: IncomingMessage, deps: DispatchDeps) -> bool:
-        row = await repo.message(deps.db, str(message.reply_to))
-        if row is None:
-            return False
+    async def _other_reply(
+        self, message: IncomingMessage, row: Any, context: HandlerContext
+    ) -> bool:
+        """A reply to the details one got, or to « taken by … »."""
         answer = classify_answer(message.body)
         if answer is None:
             return False
         if answer is Answer.DECLINE and row["kind"] == "details":
             # "non" to the details of a dispatch one took: say how to hand it back.
-            await deps.outbox.reply(
-                Reply(
-                    deps_text(
-                        deps,
-                        N_("To hand dispatch no. {id} back, reply “je ne peux plus”."),
-                        id=row["dispatch_id"],
-                    )
-                )
-            )
+            text = N_("To hand dispatch no. {id} back, reply “je ne peux plus”.")
+            await context.outbox.reply(Reply(context._(text, id=row["dispatch_id"])))
             return True
         if answer is not Answer.HAND_BACK and row["kind"] == "requester":
             return True  # "ok" to "taken by …": nothing to do, and nothing else to take
-        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], message.sender, answer)
+        deps = self._deps(context)
+        sender, sent_at = message.sender, message.timestamp
+        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], sender, answer, sent_at)
         return True
-
-    async def _answer_without_reply(
-        self,
-        message: IncomingMessage,
-        answer: Answer,
-        ids: list[int],
-        deps: DispatchDeps,
-        context: HandlerContext,
-    ) -> None:
-        """ "ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
-        if len(ids) > 1:
-            await context.outbox.reply(
-                Reply(
-                    context._(
-                        "Several dispatches are waiting ({ids}): "
-                        "reply to the message of the one you mean.",
-                        ids=", ".join(str(i) for i in ids),
-                    )
-                )
-            )
-            return
-        await accept_dispatch.answer_dispatch(deps, ids[0], message.sender, answer)
 
     # ----------------------------------------------------------------- commands
 

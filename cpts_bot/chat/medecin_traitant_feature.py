@@ -17,14 +17,15 @@ waits for this GP (when a dispatch waits too, the GP is asked which one they ans
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
-from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
+from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up, on_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
     BadPlaces,
     CancelRequest,
@@ -42,12 +43,13 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
+from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services import gp_room
 from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
-from cpts_bot.services.gp_offers import answer_offer
+from cpts_bot.services.gp_offers import GP_OFFERS, answer_offer
 from cpts_bot.services.medecin_traitant_context import (
-    KIND_OFFER,
     KIND_REGISTERED,
     KIND_REMINDER,
     is_gp,
@@ -56,7 +58,6 @@ from cpts_bot.services.medecin_traitant_context import (
 from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
 from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
 from cpts_bot.services.waiting_list import waiting_list_text
-from cpts_bot.storage import medecin_traitant_repository as repo
 
 
 class MedecinTraitantFeature:
@@ -73,34 +74,26 @@ class MedecinTraitantFeature:
         self.directory: ProfessionalLookup = directory or NoDirectory()
         self._on_card_changed = on_card_changed
 
+    def offer_chat(self) -> OfferChat:
+        return OfferChat(
+            GP_OFFERS,
+            "medtrait:",
+            answer_offer,
+            frozenset({Answer.ACCEPT, Answer.DECLINE}),
+            label=lambda translator, ids: translator.gettext(
+                "médecin-traitant request no. {number}", number=ids[0]
+            ),
+            several=N_(
+                "Several médecin-traitant requests wait for your answer ({ids}): reply to "
+                "the message of the one you mean."
+            ),
+            deps=self.deps,
+            other_reply=self._other_reply,
+        )
+
     def follow_up(self) -> FollowUp:
         """Answers to the offers, registrations and reminders (correlated ``medtrait:``)."""
-
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            return bool(message.reply_to) and await self._reply(message, context)
-
-        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
-            return await self.handle_reaction(reaction, context)
-
-        return FollowUp("medtrait:", on_message, on_reaction, waiting=self.waiting)
-
-    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
-        """A bare « ok » / « non » in a direct chat when one offer waits for this GP."""
-        if not message.is_direct:
-            return None
-        answer = classify_answer(message.body)
-        if answer not in (Answer.ACCEPT, Answer.DECLINE):
-            return None
-        pending = await repo.pending_offers_of(context.db, message.sender)
-        if len(pending) != 1:
-            return None
-        request_id = pending[0]["request_id"]
-
-        async def take() -> None:
-            await answer_offer(self.deps(context), request_id, message.sender, answer)
-
-        label = context._("médecin-traitant request no. {number}", number=request_id)
-        return Waiting(WAITING_ANSWER, label, take)
+        return offer_follow_up(self.offer_chat())
 
     def commands(self) -> list[DeclaredCommand]:
         """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
@@ -121,14 +114,7 @@ class MedecinTraitantFeature:
         await run_medecin_traitant_due(self.deps(context))
 
     async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, reaction.reacts_to)
-        if row is None or row["kind"] != KIND_OFFER:
-            return False
-        answer = classify_reaction(reaction.key)
-        if answer is None:
-            return False
-        await answer_offer(self.deps(context), row["request_id"], reaction.sender, answer)
-        return True
+        return await on_reaction(self.offer_chat(), reaction, context)
 
     async def details(self, call: CommandCall) -> None:
         """« coordonnées 12 : … »: the contact details of a registered patient."""
@@ -148,16 +134,10 @@ class MedecinTraitantFeature:
         """A GP's room for new patients; False for another profession (the card's)."""
         return await self._gp(call.value, call.message, call.context)
 
-    async def _reply(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, str(message.reply_to))
-        if row is None:
-            return False
-        if row["kind"] == KIND_OFFER:
-            answer = classify_answer(message.body)
-            if answer is None:
-                return False
-            await answer_offer(self.deps(context), row["request_id"], message.sender, answer)
-            return True
+    async def _other_reply(
+        self, message: IncomingMessage, row: Any, context: HandlerContext
+    ) -> bool:
+        """A reply to one's registration (the contact details) or to the monthly reminder."""
         if row["kind"] == KIND_REGISTERED and row["target"] == message.sender:
             await add_details(
                 self.deps(context),

@@ -7,7 +7,7 @@ services do not depend on how the directory is stored.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
@@ -183,3 +183,9 @@ async def respond_with(deps: DispatchDeps, user_id: str, message: str, **values:
     """:func:`respond` with ``message`` (a catalog id) in ``user_id``'s language."""
     translator = await deps.translator_for(user_id)
     await respond(deps, user_id, Reply(translator.gettext(message, **values)))
+
+
+def answering_directly(deps: DispatchDeps) -> DispatchDeps:
+    """``deps`` whose answers go to each person's direct chat (a reaction has nothing to
+    reply to)."""
+    return replace(deps, outbox=OutboxWriter(deps.db, deps.now))

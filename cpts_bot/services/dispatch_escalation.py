@@ -19,7 +19,8 @@ from cpts_bot.domain.dispatch_state_machine import DispatchEvent
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import direct_notice, edit_broadcasts
+from cpts_bot.services import offer_service
+from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import broadcast, parse_correlation
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
@@ -31,6 +32,7 @@ from cpts_bot.services.dispatch_context import (
     profession_name,
 )
 from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.offer_service import tell
 from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
@@ -112,19 +114,24 @@ async def perform_step(deps: DispatchDeps, step: DueStep) -> bool:
 
 
 async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
-    expired = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.EXPIRE, SYSTEM_ACTOR, deps.now, next_step_at=None
+    expired = await offer_service.end(
+        DISPATCH,
+        deps,
+        dispatch,
+        DispatchEvent.EXPIRE,
+        SYSTEM_ACTOR,
+        N_("[Expired]"),
+        next_step_at=None,
     )
     if expired is None:
         return False
-    await edit_broadcasts(deps, expired, N_("[Expired]"))
-    await direct_notice(
+    await tell(
         deps,
         dispatch.requester,
         N_(
             "Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."
         ),
-        notify=True,
+        ring=True,
         id=dispatch.id,
     )
     return True

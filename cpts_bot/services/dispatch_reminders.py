@@ -19,7 +19,6 @@ from cpts_bot.domain.dispatch_reminders import (
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import direct_notice
 from cpts_bot.services.broadcast_dispatch import KIND_DETAILS, correlation
 from cpts_bot.services.dispatch_context import (
     DispatchDeps,
@@ -27,6 +26,7 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
+from cpts_bot.services.offer_service import tell
 from cpts_bot.storage import dispatch_repository as repo
 
 
@@ -74,14 +74,14 @@ def _summary(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> 
 async def _remind_taker(deps: DispatchDeps, dispatch: Dispatch) -> None:
     taker = str(dispatch.taken_by)
     translator = await deps.translator_for(taker)
-    await direct_notice(
+    await tell(
         deps,
         taker,
         N_(
             "Reminder: dispatch no. {id} ({summary}) is not marked done. Once the care is "
             "given, send “fait {id}”; if you can no longer go, “je ne peux plus {id}”."
         ),
-        notify=True,
+        ring=True,
         correlation=correlation(dispatch.id, KIND_DETAILS, taker),
         id=dispatch.id,
         summary=_summary(dispatch, deps, translator),

@@ -16,7 +16,7 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.dispatch_context import DispatchDeps
-from cpts_bot.services.gp_offers import match_and_offer
+from cpts_bot.services.gp_offers import GP_OFFERS, match_and_offer
 from cpts_bot.services.gp_room import follow_card_edit, send_due_reminders
 from cpts_bot.services.medecin_traitant_context import (
     SYSTEM_ACTOR,
@@ -24,6 +24,7 @@ from cpts_bot.services.medecin_traitant_context import (
     policy_of,
     sync_new_patients_modality,
 )
+from cpts_bot.services.offer_service import edit_offers
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
@@ -46,15 +47,8 @@ async def lapse_offers(deps: DispatchDeps) -> int:
                 user_id,
                 deps.now,
             )
-            for message in await repo.offer_messages(deps.db, request_id):
-                if message["target"] == user_id:
-                    translator = await deps.translator_for(user_id)
-                    text = translator.gettext("[Request no. {id}: offer lapsed]", id=request_id)
-                    await deps.outbox.edit(
-                        message["room_id"],
-                        message["event_id"],
-                        Reply(text + "\n" + describe(request, deps, translator)),
-                    )
+            lapsed_status = N_("[Request no. {id}: offer lapsed]")
+            await edit_offers(GP_OFFERS, deps, request, lapsed_status, only_to=user_id)
         lapsed += 1
     return lapsed
 

@@ -17,9 +17,12 @@ from cpts_bot.domain.shift_swap_phrases import SwapOverride, is_matrix_id
 from cpts_bot.domain.shift_swap_state_machine import SwapEvent
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
 from cpts_bot.services.dispatch_context import DispatchDeps, profession_name
+from cpts_bot.services.offer_service import tell
+from cpts_bot.services.shift_swap_answers import COVER
 from cpts_bot.services.shift_swap_request import MARGIN, find_duty
-from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text, edit_offers, tell
+from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.rota_repository import load_rota
 
@@ -161,6 +164,4 @@ async def _end_open_request(deps: DispatchDeps, replaced: str, duty: Duty, actor
     swap = await repo.open_for_duty(deps.db, replaced, duty.profession, duty.start)
     if swap is None:
         return
-    ended = await repo.apply_transition(deps.db, swap, SwapEvent.CANCEL, actor, deps.now)
-    if ended is not None:
-        await edit_offers(deps, ended, STATUS_CANCELLED)
+    await offer_service.end(COVER, deps, swap, SwapEvent.CANCEL, actor, STATUS_CANCELLED)

@@ -99,18 +99,6 @@ async def offer_text(
     return "\n".join(lines)
 
 
-async def edit_offers(deps: DispatchDeps, swap: ShiftSwap, status: str, own: str = "") -> None:
-    """Put ``status`` (a msgid with {name}) on top of every offer; the taker's own offer
-    gets ``own`` instead, when given."""
-    name = await deps.display_name(swap.taken_by) if swap.taken_by else ""
-    for row in await repo.messages(deps.db, swap.id, KIND_OFFER):
-        translator = await deps.translator_for(row["target"])
-        header = own if own and row["target"] == swap.taken_by else status
-        offer = await offer_text(deps, swap, translator, answerable=False)
-        text = translator.gettext(header, name=name) + "\n" + offer
-        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
-
-
 async def tell_coordination(deps: DispatchDeps, message: str, **values: object) -> None:
     """Post in the coordination room (else to each coordinator directly)."""
     text = Translator(deps.config.language).gettext(message, **values)
@@ -120,16 +108,6 @@ async def tell_coordination(deps: DispatchDeps, message: str, **values: object) 
         return
     for coordinator in deps.config.coordinators:
         await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
-
-
-async def tell(
-    deps: DispatchDeps, user_id: str, message: str, *, ring: bool = False, **values: object
-) -> None:
-    """Write to ``user_id`` in their direct chat (``ring``: a message, not a notice)."""
-    translator = await deps.translator_for(user_id)
-    await deps.outbox.send_direct(
-        user_id, Reply(translator.gettext(message, **values)), notice=not ring
-    )
 
 
 async def on_sent(
