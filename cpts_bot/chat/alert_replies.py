@@ -3,7 +3,6 @@ its service, and the outcome is worded here (French first, through the catalogs)
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
 from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
@@ -19,6 +18,7 @@ from cpts_bot.services.alert_rendering import (
     listing_line,
     status_label,
 )
+from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_labels
 from cpts_bot.storage import alert_firing_repository as firings
 from cpts_bot.storage import alert_repository as repo
@@ -33,9 +33,7 @@ class AlertReplies:
         self.members = members
         self.draft_prefix = draft_prefix
 
-    async def run(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
-    ) -> None:
+    async def run(self, command: AlertCommand, message: IncomingMessage, context: Context) -> None:
         kind = command.kind
         if kind is AlertCommandKind.CREATE:
             await self._create(command, message, context)
@@ -58,12 +56,12 @@ class AlertReplies:
         else:
             await self._manage(command, message, context)
 
-    def _describe(self, alert: Alert, context: HandlerContext) -> list[str]:
+    def _describe(self, alert: Alert, context: Context) -> list[str]:
         rooms = room_names(audience_rooms(alert.audience, context.config), self.members)
         return describe(alert, context.translator, context.now, rooms)
 
     async def _create(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
+        self, command: AlertCommand, message: IncomingMessage, context: Context
     ) -> None:
         _ = context._
         duty = list(context.config.rooms.duty)
@@ -85,9 +83,7 @@ class AlertReplies:
             Reply("\n".join(lines)), correlation=f"{self.draft_prefix}{alert.id}"
         )
 
-    async def draft_answered(
-        self, draft: Alert, answer: DraftAnswer, context: HandlerContext
-    ) -> None:
+    async def draft_answered(self, draft: Alert, answer: DraftAnswer, context: Context) -> None:
         _ = context._
         if answer is DraftAnswer.DROP:
             return await _say(context, _("Alert no. {number} dropped.", number=draft.id))
@@ -96,7 +92,7 @@ class AlertReplies:
             _("Alert no. {number} confirmed: it will be posted as planned.", number=draft.id),
         )
 
-    async def _show(self, context: HandlerContext, alert_id: int) -> None:
+    async def _show(self, context: Context, alert_id: int) -> None:
         _ = context._
         alert = await repo.get_alert(context.db, alert_id)
         if alert is None:
@@ -111,7 +107,7 @@ class AlertReplies:
             lines.append(f"· {when} — {row['actor']} — {row['action']}")
         await _say(context, "\n".join(lines))
 
-    async def _list(self, context: HandlerContext) -> None:
+    async def _list(self, context: Context) -> None:
         _ = context._
         found = await repo.alerts_in_force(context.db)
         if not found:
@@ -120,7 +116,7 @@ class AlertReplies:
         lines += [listing_line(alert, context.translator) for alert in found]
         await _say(context, "\n".join(lines))
 
-    async def _who_read(self, context: HandlerContext, alert_id: int) -> None:
+    async def _who_read(self, context: Context, alert_id: int) -> None:
         _ = context._
         alert = await repo.get_alert(context.db, alert_id)
         if alert is None:
@@ -157,7 +153,7 @@ class AlertReplies:
         await _say(context, "\n".join(lines))
 
     async def _manage(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
+        self, command: AlertCommand, message: IncomingMessage, context: Context
     ) -> None:
         _ = context._
         alert_id = command.alert_id
@@ -180,7 +176,7 @@ class AlertReplies:
         kind: AlertCommandKind,
         alert_id: int,
         managed: management.Managed,
-        context: HandlerContext,
+        context: Context,
     ) -> str:
         _ = context._
         if managed.outcome is Outcome.NOT_FOUND:
@@ -207,7 +203,7 @@ class AlertReplies:
         return "\n".join([*lines, *self._describe(managed.alert, context)])
 
 
-def _changes(command: AlertCommand, context: HandlerContext) -> AlertFields | str:
+def _changes(command: AlertCommand, context: Context) -> AlertFields | str:
     """The fields « modifier alerte 12 ... » changes, or the text of what is wrong."""
     fields = parse_fields(command.rest.split("|"))
     if isinstance(fields, Problem):
@@ -223,5 +219,5 @@ def _changes(command: AlertCommand, context: HandlerContext) -> AlertFields | st
     return interpreted
 
 
-async def _say(context: HandlerContext, text: str) -> None:
+async def _say(context: Context, text: str) -> None:
     await context.outbox.reply(Reply(text))

@@ -20,7 +20,6 @@ from cpts_bot.chat.commands import (
     Parameter,
     Topic,
 )
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.domain.card_update_parser import (
@@ -50,6 +49,7 @@ from cpts_bot.domain.directory_card import (
 from cpts_bot.domain.directory_models import Modality, Professional
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.i18n import N_, Translator
+from cpts_bot.services.context import Context
 from cpts_bot.services.request_tracking import track_card_update
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
@@ -96,10 +96,10 @@ class CardFeature:
             return concept.label(language)
         return stored or code.replace("_", " ")
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> CardCommand | None:
+    def read(self, message: IncomingMessage, context: Context) -> CardCommand | None:
         """The card command in ``message`` (after a leading mention of the bot), or None."""
         command = parse_card_command(_without_mention(message.body, context.bot_user_id))
         if command is None and message.mentions_bot and ":" in message.body:
@@ -133,7 +133,7 @@ class CardFeature:
         ]
 
     async def handle(
-        self, command: CardCommand, message: IncomingMessage, context: HandlerContext
+        self, command: CardCommand, message: IncomingMessage, context: Context
     ) -> None:
         """See or change the card ``command`` is about."""
         repository = DirectoryRepository(context.db)
@@ -161,7 +161,7 @@ class CardFeature:
         target: CardTarget | None,
         sender: str,
         repository: DirectoryRepository,
-        context: HandlerContext,
+        context: Context,
     ) -> str | None:
         """The key of the card to work on, or None after replying why there is none."""
         _ = context._
@@ -215,7 +215,7 @@ class CardFeature:
         own: bool,
         message: IncomingMessage,
         repository: DirectoryRepository,
-        context: HandlerContext,
+        context: Context,
     ) -> list[str]:
         _ = context._
         card = await repository.load_card(key)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.follow_ups import FollowUps
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
 AUDIENCE_NAMES = {
@@ -20,7 +21,7 @@ AUDIENCE_NAMES = {
 }
 
 
-async def may_use(audience: Audience, user_id: str, context: HandlerContext) -> bool:
+async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     """Whether ``user_id`` belongs to ``audience`` (coordinators belong to every one)."""
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
@@ -41,7 +42,7 @@ def refusal(command: Command, translator: Translator) -> str:
 async def run_declared(
     registry: CommandRegistry,
     message: IncomingMessage,
-    context: HandlerContext,
+    context: Context,
     *,
     free_text: bool = False,
 ) -> bool:
@@ -95,7 +96,7 @@ class Declared:
         return list(self.declared)
 
 
-async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
+async def route_message(routes: Routes, message: IncomingMessage, context: Context) -> bool:
     """Handle ``message``: what it answers, else the most specific declared command, else
     what waits for this person's answer, else free text. False when nothing took it."""
     if await routes.follow_ups.on_message(message, context):
@@ -113,8 +114,6 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
     return await run_declared(routes.commands, message, context, free_text=True)
 
 
-async def route_reaction(
-    routes: Routes, reaction: IncomingReaction, context: HandlerContext
-) -> bool:
+async def route_reaction(routes: Routes, reaction: IncomingReaction, context: Context) -> bool:
     """A reaction is only ever a follow-up: it goes to what it reacts to."""
     return await routes.follow_ups.on_reaction(reaction, context)

@@ -9,7 +9,7 @@ from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     Parameter,
     Parser,
     Pattern,
@@ -128,7 +128,7 @@ def core_commands(source: HelpSource) -> list[Command]:
     ]
 
 
-def _help_topic(text: str, context: HandlerContext) -> Topic | None:
+def _help_topic(text: str, context: Context) -> Topic | None:
     match = HELP_TOPIC.match(fold_command(text))
     return TOPIC_WORDS.get(match.group(1)) if match else None
 

@@ -18,7 +18,6 @@ from typing import Any
 from cpts_bot.chat import offer_follow_ups
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
@@ -39,14 +38,8 @@ from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
 from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import create_dispatch
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    NoDirectory,
-    ProfessionalLookup,
-    format_moment,
-    place_names,
-    profession_name,
-)
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
+from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.services.dispatch_escalation import run_due_steps_in
 from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
@@ -75,7 +68,7 @@ class DispatchFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    async def run_due_steps(self, context: HandlerContext) -> None:
+    async def run_due_steps(self, context: Context) -> None:
         """The periodic job: escalate, expire, remind what is due (the database is the
         truth)."""
         await run_due_steps_in(self._deps(context))
@@ -110,27 +103,20 @@ class DispatchFeature:
             *dispatch_commands(self),
         ]
 
-    def deps_for(self, context: HandlerContext) -> DispatchDeps:
+    def deps_for(self, context: Context) -> Context:
         return self._deps(context)
 
     async def run_command(
         self,
         command: DispatchCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> None:
         await self._command(command, message, deps, context)
 
-    def _deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
     def offer_chat(self) -> OfferChat:
         return OfferChat(
@@ -160,10 +146,10 @@ class DispatchFeature:
         follow_up = offer_follow_up(self.offer_chat())
         return dataclasses.replace(follow_up, waiting=self.waiting)
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return await offer_follow_ups.on_reaction(self.offer_chat(), reaction, context)
 
-    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+    async def waiting(self, message: IncomingMessage, context: Context) -> Waiting | None:
         """What of dispatch waits for this person's answer here: the guided request they
         are writing in this room (« annuler » drops it), else, in a direct chat, a bare
         « ok » / « non » / « je ne peux plus » to the dispatches that wait for them."""
@@ -185,9 +171,7 @@ class DispatchFeature:
                 )
         return await offer_follow_ups.waiting(self.offer_chat(), message, context)
 
-    async def _other_reply(
-        self, message: IncomingMessage, row: Any, context: HandlerContext
-    ) -> bool:
+    async def _other_reply(self, message: IncomingMessage, row: Any, context: Context) -> bool:
         """A reply to the details one got, or to « taken by … »."""
         answer = classify_answer(message.body)
         if answer is None:
@@ -210,8 +194,8 @@ class DispatchFeature:
         self,
         command: DispatchCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         _ = context._
         sender = message.sender
@@ -245,20 +229,18 @@ class DispatchFeature:
         return True
 
     @staticmethod
-    def _may_see(dispatch: Dispatch, user_id: str, context: HandlerContext) -> bool:
+    def _may_see(dispatch: Dispatch, user_id: str, context: Context) -> bool:
         return context.is_coordinator(user_id) or user_id in (dispatch.requester, dispatch.taken_by)
 
     # ------------------------------------------------------------------ requests
 
-    def _may_request(self, user_id: str, context: HandlerContext) -> bool:
+    def _may_request(self, user_id: str, context: Context) -> bool:
         policy = policy_from_config(context.config)
         if context.is_coordinator(user_id) or user_id in policy.requesters:
             return True
         return policy.any_member_may_request and context.config.is_allowed(user_id)
 
-    async def _request(
-        self, message: IncomingMessage, deps: DispatchDeps, context: HandlerContext
-    ) -> None:
+    async def _request(self, message: IncomingMessage, deps: Context, context: Context) -> None:
         if not self._may_request(message.sender, context):
             await context.outbox.reply(
                 Reply(
@@ -285,8 +267,8 @@ class DispatchFeature:
         self,
         message: IncomingMessage,
         draft: repo.Draft,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> None:
         answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.places)
         if isinstance(answer, MomentError):
@@ -301,8 +283,8 @@ class DispatchFeature:
         self,
         message: IncomingMessage,
         fields: RequestFields,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> None:
         missing = fields.missing()
         if missing:
@@ -329,7 +311,7 @@ class DispatchFeature:
         text = self._created_text(dispatch, len(asked), deps, context)
         await context.outbox.reply(Reply(text + (f"\n{usual.note}" if usual.note else "")))
 
-    def _question(self, awaiting: str, deps: DispatchDeps, context: HandlerContext) -> str:
+    def _question(self, awaiting: str, deps: Context, context: Context) -> str:
         if awaiting == "communes":
             communes = context.config.territory.communes
             example = ", ".join(commune.name for commune in communes[:3])
@@ -337,9 +319,7 @@ class DispatchFeature:
         question = QUESTIONS[awaiting]
         return context._(question)
 
-    def _created_text(
-        self, dispatch: Dispatch, asked: int, deps: DispatchDeps, context: HandlerContext
-    ) -> str:
+    def _created_text(self, dispatch: Dispatch, asked: int, deps: Context, context: Context) -> str:
         _ = context._
         translator = context.translator
         description = ", ".join(

@@ -21,7 +21,6 @@ from typing import Any
 
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.commands import CommandCall, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
@@ -47,7 +46,7 @@ from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import gp_room
-from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 from cpts_bot.services.gp_offers import GP_OFFERS, answer_offer
 from cpts_bot.services.medecin_traitant_context import (
     KIND_REGISTERED,
@@ -99,21 +98,14 @@ class MedecinTraitantFeature:
         """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
         return medecin_traitant_commands(self)
 
-    def deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    async def run_due(self, context: HandlerContext) -> None:
+    async def run_due(self, context: Context) -> None:
         """The periodic job (the database is the truth; this only wakes it up)."""
         await run_medecin_traitant_due(self.deps(context))
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return await on_reaction(self.offer_chat(), reaction, context)
 
     async def details(self, call: CommandCall) -> None:
@@ -134,9 +126,7 @@ class MedecinTraitantFeature:
         """A GP's room for new patients; False for another profession (the card's)."""
         return await self._gp(call.value, call.message, call.context)
 
-    async def _other_reply(
-        self, message: IncomingMessage, row: Any, context: HandlerContext
-    ) -> bool:
+    async def _other_reply(self, message: IncomingMessage, row: Any, context: Context) -> bool:
         """A reply to one's registration (the contact details) or to the monthly reminder."""
         if row["kind"] == KIND_REGISTERED and row["target"] == message.sender:
             await add_details(
@@ -158,7 +148,7 @@ class MedecinTraitantFeature:
                 return await self._gp(command, message, context)
         return False
 
-    async def _register(self, message: IncomingMessage, context: HandlerContext) -> None:
+    async def _register(self, message: IncomingMessage, context: Context) -> None:
         deps = self.deps(context)
         parsed = parse_registration(
             message.body, deps.places, policy_of(context.config).priority_age
@@ -181,7 +171,7 @@ class MedecinTraitantFeature:
         self,
         command: WaitingList | CancelRequest,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
     ) -> None:
         deps = self.deps(context)
         if isinstance(command, CancelRequest):
@@ -192,9 +182,7 @@ class MedecinTraitantFeature:
             Reply(await waiting_list_text(deps, command, context.translator))
         )
 
-    async def _gp(
-        self, command: Command, message: IncomingMessage, context: HandlerContext
-    ) -> bool:
+    async def _gp(self, command: Command, message: IncomingMessage, context: Context) -> bool:
         deps, _ = self.deps(context), context._
         gp = await is_gp(deps, message.sender)
         if gp is False and isinstance(command, StopTaking):
@@ -222,7 +210,7 @@ class MedecinTraitantFeature:
         return True
 
     async def _gp_text(
-        self, command: Command, sender: str, deps: DispatchDeps, translator: Translator
+        self, command: Command, sender: str, deps: Context, translator: Translator
     ) -> str:
         _ = translator.gettext
         match command:

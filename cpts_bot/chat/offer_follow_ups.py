@@ -17,18 +17,17 @@ from datetime import datetime
 from typing import Any
 
 from cpts_bot.chat.commands import Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.offers import Answer, Outcome, classify_answer, classify_reaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services import offer_service
-from cpts_bot.services.dispatch_context import DispatchDeps, answering_directly
+from cpts_bot.services.context import Context, answering_directly
 from cpts_bot.services.offer_kind import OfferKind
 
-AnswerSubject = Callable[[DispatchDeps, int, str, Answer, datetime | None], Awaitable[Outcome]]
+AnswerSubject = Callable[[Context, int, str, Answer, datetime | None], Awaitable[Outcome]]
 # A reply to one of the kind's other messages: (message, the message row, context).
-OtherReply = Callable[[IncomingMessage, Any, HandlerContext], Awaitable[bool]]
+OtherReply = Callable[[IncomingMessage, Any, Context], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class OfferChat:
     answers: frozenset[Answer]
     label: Callable[[Translator, list[int]], str]  # names what waits (« dispatch no. 4 »)
     several: str  # a catalog id with {ids}: several wait, reply to the one you mean
-    deps: Callable[[HandlerContext], DispatchDeps]
+    deps: Callable[[Context], Context]
     other_reply: OtherReply | None = None
     help: str = ""
     examples: tuple[str, ...] = ()
@@ -49,7 +48,7 @@ class OfferChat:
     priority: int = 50
 
 
-async def on_reply(chat: OfferChat, message: IncomingMessage, context: HandlerContext) -> bool:
+async def on_reply(chat: OfferChat, message: IncomingMessage, context: Context) -> bool:
     """A reply to one of the kind's messages: an answer to an offer, or what the kind
     makes of a reply to its other messages."""
     if not message.reply_to:
@@ -68,7 +67,7 @@ async def on_reply(chat: OfferChat, message: IncomingMessage, context: HandlerCo
     return True
 
 
-async def on_reaction(chat: OfferChat, reaction: IncomingReaction, context: HandlerContext) -> bool:
+async def on_reaction(chat: OfferChat, reaction: IncomingReaction, context: Context) -> bool:
     """👍 / ❌ on an offer. A reaction has nothing to reply to: answers go to the direct
     chat."""
     row = await offer_service.message_of(chat.kind, context.db, reaction.reacts_to)
@@ -81,9 +80,7 @@ async def on_reaction(chat: OfferChat, reaction: IncomingReaction, context: Hand
     return True
 
 
-async def waiting(
-    chat: OfferChat, message: IncomingMessage, context: HandlerContext
-) -> Waiting | None:
+async def waiting(chat: OfferChat, message: IncomingMessage, context: Context) -> Waiting | None:
     """A bare answer in a direct chat, replying to nothing, while offers of this kind
     wait for this person's answer (a pending exchange: see ``chat/follow_ups.py``)."""
     answer = classify_answer(message.body.strip())
@@ -108,17 +105,13 @@ async def waiting(
 def offer_follow_up(chat: OfferChat) -> FollowUp:
     """The follow-up of one offer kind, routed by its correlation prefix."""
 
-    async def message_follow_up(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+    async def message_follow_up(message: IncomingMessage, context: Context, _c: str) -> bool:
         return await on_reply(chat, message, context)
 
-    async def reaction_follow_up(
-        reaction: IncomingReaction, context: HandlerContext, _c: str
-    ) -> bool:
+    async def reaction_follow_up(reaction: IncomingReaction, context: Context, _c: str) -> bool:
         return await on_reaction(chat, reaction, context)
 
-    async def waiting_follow_up(
-        message: IncomingMessage, context: HandlerContext
-    ) -> Waiting | None:
+    async def waiting_follow_up(message: IncomingMessage, context: Context) -> Waiting | None:
         return await waiting(chat, message, context)
 
     return FollowUp(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.domain.duty_rota import Duty
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import format_span, place_names, profession_name
 from cpts_bot.storage.outbox_media import queue_direct_file
 
@@ -45,7 +45,7 @@ def shift_event(
 
 
 async def send_duties_calendar(
-    context: HandlerContext,
+    context: Context,
     user_id: str,
     duties: list[Duty],
     places: PlaceIndex,

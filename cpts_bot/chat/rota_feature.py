@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
 from cpts_bot.domain.duty_rota import (
@@ -36,10 +35,8 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    NoDirectory,
-    ProfessionalLookup,
     format_hours,
     format_moment,
     format_span,
@@ -99,7 +96,7 @@ def format_period(period: Period | Leave, translator: Translator) -> str:
     )
 
 
-def _calendar(context: HandlerContext) -> HolidayCalendar:
+def _calendar(context: Context) -> HolidayCalendar:
     return context.config.territory.holiday_calendar()
 
 
@@ -112,26 +109,17 @@ class RotaFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
 
-    def _deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    def read(self, text: str, context: HandlerContext) -> RotaCommand | UserError | None:
+    def read(self, text: str, context: Context) -> RotaCommand | UserError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
-        return parse_rota_command(
-            text, context.now, self._deps(context).gazetteer, _calendar(context)
-        )
+        return parse_rota_command(text, context.now, self._deps(context).places, _calendar(context))
 
-    def _read_set(self, text: str, context: HandlerContext) -> RotaCommand | None:
+    def _read_set(self, text: str, context: Context) -> RotaCommand | None:
         command = self.read(text, context)
         if isinstance(command, RotaCommand) and command.kind in _SETTING:
             return command
@@ -184,7 +172,7 @@ class RotaFeature:
         self,
         command: RotaCommand | UserError,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
     ) -> bool:
         deps = self._deps(context)
         if isinstance(command, UserError):  # a moment or a rota line that cannot be read
@@ -213,8 +201,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.moment is not None
         at = command.moment.at
@@ -273,8 +261,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         days = CALENDAR_DAYS if command.calendar_file else MY_DUTIES_DAYS
         start = command.period.start if command.period else context.now
@@ -335,7 +323,7 @@ class RotaFeature:
         ]
 
     def _duty_line(
-        self, duty: Duty, deps: DispatchDeps, calendar: HolidayCalendar, translator: Translator
+        self, duty: Duty, deps: Context, calendar: HolidayCalendar, translator: Translator
     ) -> str:
         holiday = holiday_of(duty, calendar, translator.language)
         return (
@@ -367,8 +355,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
         _ = context._
@@ -388,8 +376,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.period is not None
         user = command.user_id or message.sender
@@ -429,8 +417,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.leave_id is not None
         deleted = await rota_repo.delete_leave(context.db, command.leave_id, message.sender)
@@ -449,8 +437,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.period is not None and command.user_id and command.profession
         shift = OneOffShift(
@@ -481,8 +469,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.user_id and command.profession and command.weekday is not None
         assert command.start_time is not None and command.end_time is not None
@@ -515,7 +503,7 @@ class RotaFeature:
 
 
 async def _clash_line(
-    clashes: list[Duty], user: str, sender: str, deps: DispatchDeps, translator: Translator
+    clashes: list[Duty], user: str, sender: str, deps: Context, translator: Translator
 ) -> str:
     """The warning that a leave covers duties: how many, the first ones, and what to do
     (the person themself is shown how to ask for cover)."""

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.incoming import IncomingReaction
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
@@ -29,7 +28,7 @@ from cpts_bot.domain.shift_swap_phrases import (
     parse_swap,
 )
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 from cpts_bot.services.shift_swap_answers import COVER, answer_swap, cancel_swap, expire_due
 from cpts_bot.services.shift_swap_override import override_duty
 from cpts_bot.services.shift_swap_request import request_cover
@@ -41,10 +40,10 @@ SPECIFICITY = 15
 _ANSWERS = frozenset({Answer.ACCEPT, Answer.DECLINE})
 
 
-def _only(*kinds: type) -> Callable[[str, HandlerContext], Any]:
+def _only(*kinds: type) -> Callable[[str, Context], Any]:
     """A parser keeping the swap phrases of ``kinds`` (errors of the same family too)."""
 
-    def parse(text: str, context: HandlerContext) -> Any:
+    def parse(text: str, context: Context) -> Any:
         found = parse_swap(text, context.now)
         return found if isinstance(found, kinds) else None
 
@@ -60,17 +59,10 @@ class ShiftSwapFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    def _deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    async def run_due(self, context: HandlerContext) -> None:
+    async def run_due(self, context: Context) -> None:
         """The periodic job: end the requests nobody took in time."""
         await expire_due(self._deps(context))
 
@@ -168,5 +160,5 @@ class ShiftSwapFeature:
             )
         )
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False

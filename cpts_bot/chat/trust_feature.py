@@ -13,7 +13,7 @@ from cpts_bot.chat.commands import (
     Audience,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     Parameter,
     Pattern,
     Topic,
@@ -62,7 +62,7 @@ async def confirm_identity(call: CommandCall) -> None:
     )
 
 
-async def _pending_text(context: HandlerContext) -> str:
+async def _pending_text(context: Context) -> str:
     _ = context._
     pending = await pins.list_pending(context.db)
     if not pending:

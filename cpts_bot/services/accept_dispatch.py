@@ -34,8 +34,8 @@ from cpts_bot.services.broadcast_dispatch import (
     duty_room_for,
     send_to,
 )
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
     format_moment,
     format_time,
     place_names,
@@ -76,10 +76,10 @@ class DispatchOffers(OfferKind[Dispatch]):
     )
     offer_messages = (KIND_BROADCAST, KIND_ROOM)
 
-    async def load(self, deps: DispatchDeps, subject_id: int) -> Dispatch | None:
+    async def load(self, deps: Context, subject_id: int) -> Dispatch | None:
         return await repo.get(deps.db, subject_id)
 
-    async def take(self, deps: DispatchDeps, subject: Dispatch, user_id: str) -> Dispatch | None:
+    async def take(self, deps: Context, subject: Dispatch, user_id: str) -> Dispatch | None:
         taker = {"taken_by": user_id, "taken_at": deps.now}
         event = DispatchEvent.ACCEPT
         return await self.apply(
@@ -87,7 +87,7 @@ class DispatchOffers(OfferKind[Dispatch]):
         )
 
     async def apply(
-        self, deps: DispatchDeps, subject: Dispatch, event: StrEnum, actor: str, **fields: Any
+        self, deps: Context, subject: Dispatch, event: StrEnum, actor: str, **fields: Any
     ) -> Dispatch | None:
         assert isinstance(event, DispatchEvent)
         return await repo.apply_transition(deps.db, subject, event, actor, deps.now, **fields)
@@ -95,20 +95,18 @@ class DispatchOffers(OfferKind[Dispatch]):
     def holder(self, subject: Dispatch) -> str | None:
         return subject.taken_by
 
-    async def offer_body(
-        self, deps: DispatchDeps, subject: Dispatch, translator: Translator
-    ) -> str:
+    async def offer_body(self, deps: Context, subject: Dispatch, translator: Translator) -> str:
         return broadcast_text(subject, deps, translator, answerable=False)
 
     def state_name(self, state: Any, translator: Translator) -> str:
         return state_name(state, translator)
 
-    async def won(self, deps: DispatchDeps, subject: Dispatch, user_id: str) -> None:
+    async def won(self, deps: Context, subject: Dispatch, user_id: str) -> None:
         await _tell_winner(deps, subject, user_id)
         await _tell_requester_taken(deps, subject, user_id)
         await _tell_others_taken(deps, subject, user_id)
 
-    async def declined(self, deps: DispatchDeps, subject: Dispatch, user_id: str) -> None:
+    async def declined(self, deps: Context, subject: Dispatch, user_id: str) -> None:
         if subject.usual_phase and user_id == subject.usual_professional:
             # The usual professional cannot: the others are asked now.
             await widen_from_usual(deps, subject)
@@ -116,7 +114,7 @@ class DispatchOffers(OfferKind[Dispatch]):
             # Everyone asked said no: escalate at the next tick instead of waiting.
             await repo.bring_next_step_forward(deps.db, subject.id, deps.now)
 
-    async def hand_back(self, deps: DispatchDeps, subject: Dispatch, user_id: str) -> Outcome:
+    async def hand_back(self, deps: Context, subject: Dispatch, user_id: str) -> Outcome:
         return await hand_back(deps, subject, user_id)
 
     async def waiting_for(self, db: aiosqlite.Connection, user_id: str, given: Answer) -> list[int]:
@@ -131,7 +129,7 @@ DISPATCH = DispatchOffers()
 
 
 async def answer_dispatch(
-    deps: DispatchDeps,
+    deps: Context,
     dispatch_id: int,
     user_id: str,
     answer: Answer,
@@ -141,7 +139,7 @@ async def answer_dispatch(
     return await offer_service.answer(DISPATCH, deps, dispatch_id, user_id, answer, sent_at)
 
 
-async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+async def _tell_winner(deps: Context, dispatch: Dispatch, user_id: str) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
     lines = [
@@ -170,7 +168,7 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     )
 
 
-async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+async def _tell_requester_taken(deps: Context, dispatch: Dispatch, user_id: str) -> None:
     translator = await deps.translator_for(dispatch.requester)
     await tell(
         deps,
@@ -184,14 +182,14 @@ async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id:
 
 
 async def edit_broadcasts(
-    deps: DispatchDeps, dispatch: Dispatch, status: str, taker_status: str | None = None
+    deps: Context, dispatch: Dispatch, status: str, taker_status: str | None = None
 ) -> None:
     """Put ``status`` (a msgid with {id} and {name}) on top of every broadcast message;
     the taker's own message gets ``taker_status`` instead, when given."""
     await offer_service.edit_offers(DISPATCH, deps, dispatch, status, taker_status or "")
 
 
-async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str) -> None:
+async def _tell_others_taken(deps: Context, dispatch: Dispatch, winner: str) -> None:
     """One message per fact: each broadcast is edited (the winner's says they took it);
     nobody else gets a notice of their own — the one who answered too late is told so
     when their answer comes. A duty room gets one line in reply to its broadcast."""
@@ -214,7 +212,7 @@ async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str
     )
 
 
-async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def hand_back(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     """The professional who took ``dispatch`` can no longer go: it is open again and
     offered again to the others asked."""
     if dispatch.state is not DispatchState.TAKEN or dispatch.taken_by != user_id:
@@ -267,11 +265,11 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
     return Outcome.HANDED_BACK
 
 
-def may_manage(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> bool:
+def may_manage(deps: Context, dispatch: Dispatch, user_id: str) -> bool:
     return user_id == dispatch.requester or deps.config.is_coordinator(user_id)
 
 
-async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+async def cancel_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """The requester (or a coordinator) cancels: the taker, if any, is told."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
@@ -305,7 +303,7 @@ async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) ->
     return Outcome.CANCELLED
 
 
-async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+async def complete_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """The taker (or the requester, a coordinator) says the care was given."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
@@ -325,7 +323,7 @@ async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     return Outcome.COMPLETED
 
 
-async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+async def relaunch_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """An expired dispatch is offered again, from the start of the escalation chain."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
@@ -369,7 +367,7 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     return Outcome.RELAUNCHED
 
 
-async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def _still_asked(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     """« relancer » while still asked: until when, rather than « en attente : rien à faire »."""
     await respond_with(
         deps,
@@ -384,7 +382,7 @@ async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     return Outcome.CLOSED
 
 
-async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def _not_open(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     translator = await deps.translator_for(user_id)
     await respond(
         deps,

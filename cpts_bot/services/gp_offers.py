@@ -25,7 +25,8 @@ from cpts_bot.domain.offers import TAKEN, Answer, OfferRules, Outcome
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
-from cpts_bot.services.dispatch_context import DispatchDeps, format_moment, respond_with
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_moment, respond_with
 from cpts_bot.services.medecin_traitant_context import (
     KIND_DETAILS,
     KIND_OFFER,
@@ -44,7 +45,7 @@ from cpts_bot.storage import medecin_traitant_repository as repo
 log = logging.getLogger(__name__)
 
 
-async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
+async def free_gps(deps: Context) -> list[FreeGp]:
     """GPs with a declaration, where they practise, their places left, and whether an
     offer to them is pending."""
     placed = await rooms_repo.placements(deps.db)
@@ -65,7 +66,7 @@ async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
     return found
 
 
-async def match_and_offer(deps: DispatchDeps) -> int:
+async def match_and_offer(deps: Context) -> int:
     """Offer the best waiting request to each GP with room and nothing pending; return
     how many offers were made."""
     requests = await repo.waiting_requests(deps.db)
@@ -102,7 +103,7 @@ async def match_and_offer(deps: DispatchDeps) -> int:
 
 
 async def _send_offer(
-    deps: DispatchDeps, request: PatientRequest, user_id: str, places: int, expires: datetime
+    deps: Context, request: PatientRequest, user_id: str, places: int, expires: datetime
 ) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
@@ -158,17 +159,17 @@ class GpOffers(OfferKind[PatientRequest]):
     )
     offer_messages = (KIND_OFFER,)
 
-    async def load(self, deps: DispatchDeps, subject_id: int) -> PatientRequest | None:
+    async def load(self, deps: Context, subject_id: int) -> PatientRequest | None:
         return await repo.get_request(deps.db, subject_id)
 
     async def take(
-        self, deps: DispatchDeps, subject: PatientRequest, user_id: str
+        self, deps: Context, subject: PatientRequest, user_id: str
     ) -> PatientRequest | None:
         placed = {"placed_with": user_id, "placed_at": deps.now}
         return await self.apply(deps, subject, RequestEvent.ACCEPT, user_id, **placed)
 
     async def apply(
-        self, deps: DispatchDeps, subject: PatientRequest, event: StrEnum, actor: str, **fields: Any
+        self, deps: Context, subject: PatientRequest, event: StrEnum, actor: str, **fields: Any
     ) -> PatientRequest | None:
         assert isinstance(event, RequestEvent)
         return await repo.apply_transition(deps.db, subject, event, actor, deps.now, **fields)
@@ -177,14 +178,14 @@ class GpOffers(OfferKind[PatientRequest]):
         return subject.placed_with
 
     async def offer_body(
-        self, deps: DispatchDeps, subject: PatientRequest, translator: Translator
+        self, deps: Context, subject: PatientRequest, translator: Translator
     ) -> str:
         return describe(subject, deps, translator)
 
     def state_name(self, state: Any, translator: Translator) -> str:
         return state_name(state, translator)
 
-    async def may_take(self, deps: DispatchDeps, subject: PatientRequest, user_id: str) -> bool:
+    async def may_take(self, deps: Context, subject: PatientRequest, user_id: str) -> bool:
         if await _places_left(deps, user_id) > 0:
             return True
         await respond_with(
@@ -197,7 +198,7 @@ class GpOffers(OfferKind[PatientRequest]):
         )
         return False
 
-    async def won(self, deps: DispatchDeps, subject: PatientRequest, user_id: str) -> None:
+    async def won(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
         """``user_id`` is the patient's GP: details to them, news to the referrer and to
         the other GPs offered the patient, the card's modality updated, the freed GPs
         offered the next patient."""
@@ -215,13 +216,13 @@ class GpOffers(OfferKind[PatientRequest]):
         await sync_new_patients_modality(deps, user_id)
         await match_and_offer(deps)
 
-    async def declined(self, deps: DispatchDeps, subject: PatientRequest, user_id: str) -> None:
+    async def declined(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
         await match_and_offer(deps)
 
-    async def lost(self, deps: DispatchDeps, subject: PatientRequest, user_id: str) -> None:
+    async def lost(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
         await match_and_offer(deps)
 
-    async def hand_back(self, deps: DispatchDeps, subject: PatientRequest, user_id: str) -> Outcome:
+    async def hand_back(self, deps: Context, subject: PatientRequest, user_id: str) -> Outcome:
         await respond_with(
             deps,
             user_id,
@@ -235,7 +236,7 @@ GP_OFFERS = GpOffers()
 
 
 async def answer_offer(
-    deps: DispatchDeps,
+    deps: Context,
     request_id: int,
     user_id: str,
     answer: Answer,
@@ -245,13 +246,13 @@ async def answer_offer(
     return await offer_service.answer(GP_OFFERS, deps, request_id, user_id, answer, sent_at)
 
 
-async def _places_left(deps: DispatchDeps, user_id: str) -> int:
+async def _places_left(deps: Context, user_id: str) -> int:
     room = await rooms_repo.get_room(deps.db, user_id)
     placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
     return places_left(room, placed, deps.now) if room else 0
 
 
-async def _tell_winner(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
+async def _tell_winner(deps: Context, request: PatientRequest, user_id: str) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
     left = await _places_left(deps, user_id)
@@ -278,7 +279,7 @@ async def _tell_winner(deps: DispatchDeps, request: PatientRequest, user_id: str
     )
 
 
-async def _tell_referrer(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
+async def _tell_referrer(deps: Context, request: PatientRequest, user_id: str) -> None:
     await tell(
         deps,
         request.referrer,
@@ -289,7 +290,7 @@ async def _tell_referrer(deps: DispatchDeps, request: PatientRequest, user_id: s
     )
 
 
-async def withdraw_offers(deps: DispatchDeps, request: PatientRequest, status: str) -> None:
+async def withdraw_offers(deps: Context, request: PatientRequest, status: str) -> None:
     """Close every pending offer of ``request`` (cancelled) and mark the messages."""
     await offer_service.edit_offers(GP_OFFERS, deps, request, status)
     await offer_service.close_pending(GP_OFFERS, deps, request, "withdrawn")

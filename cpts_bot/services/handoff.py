@@ -22,7 +22,7 @@ from cpts_bot.domain.handoff_state_machine import HandoffEvent, next_state
 from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_label
 from cpts_bot.services.request_tracking import RecentQuestion, requester_profession
 from cpts_bot.settings import RoomsConfig
@@ -123,7 +123,7 @@ async def _post_text(
 
 
 async def hand_off_request(
-    context: HandlerContext,
+    context: Context,
     message: IncomingMessage,
     request: HandoffRequest,
     recent: RecentQuestion | None,

@@ -15,7 +15,7 @@ from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, Request
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.gp_offers import GP_OFFERS, match_and_offer
 from cpts_bot.services.gp_room import follow_card_edit, send_due_reminders
 from cpts_bot.services.medecin_traitant_context import (
@@ -29,7 +29,7 @@ from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
 
-async def lapse_offers(deps: DispatchDeps) -> int:
+async def lapse_offers(deps: Context) -> int:
     """Close the offers nobody answered in time; the GP is free for another one."""
     lapsed = 0
     for row in await repo.lapsed_offers(deps.db, deps.now):
@@ -53,7 +53,7 @@ async def lapse_offers(deps: DispatchDeps) -> int:
     return lapsed
 
 
-async def escalate_long_waits(deps: DispatchDeps) -> int:
+async def escalate_long_waits(deps: Context) -> int:
     """Tell the coordination room (else each coordinator) about requests waiting longer
     than ``notify_coordination_after``: commune, age band, priorities; no identity."""
     policy = policy_of(deps.config)
@@ -83,7 +83,7 @@ async def escalate_long_waits(deps: DispatchDeps) -> int:
     return told
 
 
-async def run_medecin_traitant_due(deps: DispatchDeps) -> None:
+async def run_medecin_traitant_due(deps: Context) -> None:
     """One run of the periodic job, in the caller's transaction."""
     await lapse_offers(deps)
     await escalate_long_waits(deps)

@@ -12,7 +12,7 @@ import aiosqlite
 
 from cpts_bot.domain.offers import Answer, OfferRules, Outcome
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 
@@ -52,15 +52,15 @@ class OfferKind(Generic[T]):
     texts: OfferTexts
     offer_messages: tuple[str, ...]  # the message kinds an answer may reply to
 
-    async def load(self, deps: DispatchDeps, subject_id: int) -> T | None:
+    async def load(self, deps: Context, subject_id: int) -> T | None:
         raise NotImplementedError
 
-    async def take(self, deps: DispatchDeps, subject: T, user_id: str) -> T | None:
+    async def take(self, deps: Context, subject: T, user_id: str) -> T | None:
         """The conditional update that makes ``user_id`` the winner (None: lost)."""
         raise NotImplementedError
 
     async def apply(
-        self, deps: DispatchDeps, subject: T, event: StrEnum, actor: str, **fields: Any
+        self, deps: Context, subject: T, event: StrEnum, actor: str, **fields: Any
     ) -> T | None:
         """Move ``subject`` by ``event`` (None: it moved meanwhile)."""
         raise NotImplementedError
@@ -69,27 +69,27 @@ class OfferKind(Generic[T]):
         """Who won ``subject``, if anyone."""
         raise NotImplementedError
 
-    async def offer_body(self, deps: DispatchDeps, subject: T, translator: Translator) -> str:
+    async def offer_body(self, deps: Context, subject: T, translator: Translator) -> str:
         """An offer's text once it can no longer be answered (under its status line)."""
         raise NotImplementedError
 
     def state_name(self, state: Any, translator: Translator) -> str:
         raise NotImplementedError
 
-    async def may_take(self, deps: DispatchDeps, subject: T, user_id: str) -> bool:
+    async def may_take(self, deps: Context, subject: T, user_id: str) -> bool:
         """Whether ``user_id`` may win now (False: they were told why)."""
         return True
 
-    async def won(self, deps: DispatchDeps, subject: T, user_id: str) -> None:
+    async def won(self, deps: Context, subject: T, user_id: str) -> None:
         """The side effects of a win: who is told what, what changes."""
 
-    async def declined(self, deps: DispatchDeps, subject: T, user_id: str) -> None:
+    async def declined(self, deps: Context, subject: T, user_id: str) -> None:
         """After a decline of an open offer (escalate, end, offer the next one)."""
 
-    async def lost(self, deps: DispatchDeps, subject: T, user_id: str) -> None:
+    async def lost(self, deps: Context, subject: T, user_id: str) -> None:
         """After an accept that came too late."""
 
-    async def hand_back(self, deps: DispatchDeps, subject: T, user_id: str) -> Outcome:
+    async def hand_back(self, deps: Context, subject: T, user_id: str) -> Outcome:
         """« je ne peux plus »: most kinds have nothing to hand back."""
         return Outcome.UNKNOWN
 

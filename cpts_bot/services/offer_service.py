@@ -24,7 +24,8 @@ import aiosqlite
 
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.offers import ACCEPTED, DECLINED, Answer, Outcome
-from cpts_bot.services.dispatch_context import DispatchDeps, respond, respond_with
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import respond, respond_with
 from cpts_bot.services.offer_kind import OfferKind, T
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
@@ -32,7 +33,7 @@ from cpts_bot.storage.offer_repository import OfferTables
 
 async def answer(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject_id: int,
     user_id: str,
     given: Answer,
@@ -56,7 +57,7 @@ async def answer(
 
 async def accept(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject: T,
     user_id: str,
     sent_at: datetime | None = None,
@@ -78,7 +79,7 @@ async def accept(
 
 async def too_late(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject: T,
     user_id: str,
     sent_at: datetime | None = None,
@@ -106,7 +107,7 @@ async def too_late(
     return Outcome.CLOSED
 
 
-async def decline(kind: OfferKind[T], deps: DispatchDeps, subject: T, user_id: str) -> Outcome:
+async def decline(kind: OfferKind[T], deps: Context, subject: T, user_id: str) -> Outcome:
     """Recorded once while open; the kind decides what follows."""
     is_open = subject.state is kind.rules.open
     if is_open and await offers.set_answer(
@@ -129,7 +130,7 @@ async def everyone_declined(kind: OfferKind[T], db: aiosqlite.Connection, subjec
 
 async def edit_offers(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject: T,
     status: str,
     own: str = "",
@@ -154,7 +155,7 @@ async def edit_offers(
 
 async def end(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject: T,
     event: StrEnum,
     actor: str,
@@ -171,7 +172,7 @@ async def end(
 
 async def close_pending(
     kind: OfferKind[T],
-    deps: DispatchDeps,
+    deps: Context,
     subject: T,
     answer_word: str,
     *,
@@ -197,7 +198,7 @@ async def close_pending(
 
 
 async def tell(
-    deps: DispatchDeps,
+    deps: Context,
     user_id: str,
     message: str,
     *,

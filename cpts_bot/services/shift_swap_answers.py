@@ -21,7 +21,8 @@ from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
-from cpts_bot.services.dispatch_context import DispatchDeps, respond, respond_with
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import respond, respond_with
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
 from cpts_bot.services.shift_swap_texts import (
@@ -65,15 +66,15 @@ class CoverOffers(OfferKind[ShiftSwap]):
     )
     offer_messages = (KIND_OFFER,)
 
-    async def load(self, deps: DispatchDeps, subject_id: int) -> ShiftSwap | None:
+    async def load(self, deps: Context, subject_id: int) -> ShiftSwap | None:
         return await repo.get(deps.db, subject_id)
 
-    async def take(self, deps: DispatchDeps, subject: ShiftSwap, user_id: str) -> ShiftSwap | None:
+    async def take(self, deps: Context, subject: ShiftSwap, user_id: str) -> ShiftSwap | None:
         # The conditional update and the handover of the duty, in one transaction.
         return await repo.take(deps.db, subject, user_id, deps.now)
 
     async def apply(
-        self, deps: DispatchDeps, subject: ShiftSwap, event: StrEnum, actor: str, **fields: Any
+        self, deps: Context, subject: ShiftSwap, event: StrEnum, actor: str, **fields: Any
     ) -> ShiftSwap | None:
         assert isinstance(event, SwapEvent) and not fields
         return await repo.apply_transition(deps.db, subject, event, actor, deps.now)
@@ -81,18 +82,16 @@ class CoverOffers(OfferKind[ShiftSwap]):
     def holder(self, subject: ShiftSwap) -> str | None:
         return subject.taken_by
 
-    async def offer_body(
-        self, deps: DispatchDeps, subject: ShiftSwap, translator: Translator
-    ) -> str:
+    async def offer_body(self, deps: Context, subject: ShiftSwap, translator: Translator) -> str:
         return await offer_text(deps, subject, translator, answerable=False)
 
     def state_name(self, state: Any, translator: Translator) -> str:
         return state_name(state, translator)
 
-    async def won(self, deps: DispatchDeps, subject: ShiftSwap, user_id: str) -> None:
+    async def won(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
         await _tell_taken(deps, subject, user_id)
 
-    async def declined(self, deps: DispatchDeps, subject: ShiftSwap, user_id: str) -> None:
+    async def declined(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
         if await offer_service.everyone_declined(self, deps.db, subject):
             # Everyone asked said no: no need to wait for the deadline.
             await expire(deps, subject)
@@ -102,7 +101,7 @@ COVER = CoverOffers()
 
 
 async def answer_swap(
-    deps: DispatchDeps,
+    deps: Context,
     swap_id: int,
     user_id: str,
     answer: Answer,
@@ -112,7 +111,7 @@ async def answer_swap(
     return await offer_service.answer(COVER, deps, swap_id, user_id, answer, sent_at)
 
 
-async def _tell_taken(deps: DispatchDeps, swap: ShiftSwap, winner: str) -> None:
+async def _tell_taken(deps: Context, swap: ShiftSwap, winner: str) -> None:
     """One message per fact: the winner is thanked, the requester told (a message that
     rings), every offer edited, the coordination told."""
     translator = await deps.translator_for(winner)
@@ -148,7 +147,7 @@ async def _tell_taken(deps: DispatchDeps, swap: ShiftSwap, winner: str) -> None:
     )
 
 
-async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> Outcome:
+async def cancel_swap(deps: Context, swap_id: int | None, user_id: str) -> Outcome:
     """The requester (or a coordinator) withdraws a request; ``swap_id`` None means the
     requester's only open one."""
     if swap_id is None:
@@ -203,14 +202,12 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
     return Outcome.CANCELLED
 
 
-async def _end(
-    deps: DispatchDeps, swap: ShiftSwap, event: SwapEvent, actor: str
-) -> ShiftSwap | None:
+async def _end(deps: Context, swap: ShiftSwap, event: SwapEvent, actor: str) -> ShiftSwap | None:
     status = STATUS_CANCELLED if event is SwapEvent.CANCEL else STATUS_EXPIRED
     return await offer_service.end(COVER, deps, swap, event, actor, status)
 
 
-async def expire(deps: DispatchDeps, swap: ShiftSwap) -> bool:
+async def expire(deps: Context, swap: ShiftSwap) -> bool:
     """Nobody took ``swap`` in time (or everyone declined): it ends, the requester and the
     coordination are told. False if it had ended meanwhile."""
     ended = await _end(deps, swap, SwapEvent.EXPIRE, SYSTEM_ACTOR)
@@ -237,7 +234,7 @@ async def expire(deps: DispatchDeps, swap: ShiftSwap) -> bool:
     return True
 
 
-async def expire_due(deps: DispatchDeps) -> list[int]:
+async def expire_due(deps: Context) -> list[int]:
     """End every open request whose deadline has passed; return their numbers."""
     ended = []
     for swap in await repo.due(deps.db, deps.now):

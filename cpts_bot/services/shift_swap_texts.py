@@ -12,8 +12,8 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
     format_moment,
     format_span,
     place_names,
@@ -38,7 +38,7 @@ def parse_correlation(text: str) -> tuple[int, str, str] | None:
 
 
 def duty_text(
-    deps: DispatchDeps,
+    deps: Context,
     profession: str,
     communes: tuple[str, ...] | list[str],
     start: datetime,
@@ -71,12 +71,12 @@ def when_text(when: SwapWhen, translator: Translator) -> str:
     )
 
 
-def swap_duty(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> str:
+def swap_duty(deps: Context, swap: ShiftSwap, translator: Translator) -> str:
     return duty_text(deps, swap.profession, swap.communes, swap.start, swap.end, translator)
 
 
 async def offer_text(
-    deps: DispatchDeps, swap: ShiftSwap, translator: Translator, *, answerable: bool = True
+    deps: Context, swap: ShiftSwap, translator: Translator, *, answerable: bool = True
 ) -> str:
     """The offer as colleagues read it; once closed (``answerable`` False) without the
     line telling them how to take it."""
@@ -99,7 +99,7 @@ async def offer_text(
     return "\n".join(lines)
 
 
-async def tell_coordination(deps: DispatchDeps, message: str, **values: object) -> None:
+async def tell_coordination(deps: Context, message: str, **values: object) -> None:
     """Post in the coordination room (else to each coordinator directly)."""
     text = Translator(deps.config.language).gettext(message, **values)
     room = deps.config.rooms.coordination

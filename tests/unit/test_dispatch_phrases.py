@@ -18,7 +18,7 @@ from cpts_bot.domain.french_datetime import MomentError
 from cpts_bot.domain.offers import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.profession_words import find_profession, profession_code
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import CARQUEIRANNE, HYERES, LA_CRAU, make_config
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS).astimezone(UTC)
