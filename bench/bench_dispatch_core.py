@@ -27,17 +27,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_report import percentile, write_section
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_escalation import (
     on_sent,
     run_due_dispatch_steps,
 )
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 HYERES = "83069"
 COORDINATOR = "@coord:bench.test"

@@ -3,11 +3,11 @@ its service, and the outcome is worded here (French first, through the catalogs)
 
 from __future__ import annotations
 
-from cpts_bot.chat.incoming import IncomingMessage, Reply
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
 from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
 from cpts_bot.domain.alert_phrases import AlertCommand, AlertCommandKind, DraftAnswer
 from cpts_bot.domain.alert_state_machine import AlertState
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.times import from_iso
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services import alert_management as management

@@ -24,7 +24,6 @@ from cpts_bot.chat.alert_commands import alert_commands
 from cpts_bot.chat.alert_replies import AlertReplies
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.alert_phrases import (
     AlertCommand,
     DraftAnswer,
@@ -32,6 +31,7 @@ from cpts_bot.domain.alert_phrases import (
     is_snooze_reaction,
     parse_draft_answer,
 )
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services.alert_audience import RoomMembers

@@ -20,7 +20,6 @@ from cpts_bot.chat.commands import (
     Parameter,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.domain.card_update_parser import (
     AddActivity,
@@ -47,6 +46,7 @@ from cpts_bot.domain.directory_card import (
     without_activity,
 )
 from cpts_bot.domain.directory_models import Modality, Professional
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.services.context import Context

@@ -9,7 +9,7 @@ from typing import Any
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.follow_ups import FollowUps
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context

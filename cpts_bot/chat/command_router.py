@@ -22,7 +22,7 @@ from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.help_texts import Helped
-from cpts_bot.chat.incoming import (
+from cpts_bot.domain.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     KIND_UNDECRYPTABLE,
@@ -35,11 +35,11 @@ from cpts_bot.domain.offers import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.services.context import Context
 

@@ -16,7 +16,7 @@ from cpts_bot.chat.commands import (
     Parameter,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 
 

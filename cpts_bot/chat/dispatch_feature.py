@@ -19,7 +19,6 @@ from cpts_bot.chat import offer_follow_ups
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
@@ -33,6 +32,7 @@ from cpts_bot.domain.dispatch_phrases import (
 )
 from cpts_bot.domain.dispatch_policy import policy_from_config
 from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch

@@ -14,7 +14,7 @@ from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 
-__all__ = ["ChatFeature", "Context"]
+__all__ = ["ChatFeature"]
 
 
 class ChatFeature(Protocol):

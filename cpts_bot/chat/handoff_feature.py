@@ -12,8 +12,8 @@ import aiosqlite
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.handoff_phrases import asks_for_a_person, parse_handoff_request
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import handoff
 from cpts_bot.services.context import Context

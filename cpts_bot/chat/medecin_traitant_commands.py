@@ -15,7 +15,6 @@ from cpts_bot.chat.commands import (
     Parser,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.medecin_traitant_phrases import (
     CancelRequest,
     WaitingList,
@@ -25,6 +24,7 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
 )
 from cpts_bot.domain.medecin_traitant_phrases import Command as DeskCommand
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 
 if TYPE_CHECKING:

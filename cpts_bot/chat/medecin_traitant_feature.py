@@ -22,7 +22,6 @@ from typing import Any
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up, on_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
@@ -42,6 +41,7 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
 from cpts_bot.domain.duty_rota import (
     Duty,
@@ -29,6 +28,7 @@ from cpts_bot.domain.duty_rota import (
 )
 from cpts_bot.domain.french_datetime import Period
 from cpts_bot.domain.holiday_slots import HolidayRule
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.rota_phrases import RotaCommand, RotaCommandKind, parse_rota_command
 from cpts_bot.domain.times import PARIS

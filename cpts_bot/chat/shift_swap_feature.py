@@ -16,9 +16,9 @@ from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.incoming import IncomingReaction
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.messages import IncomingReaction
 from cpts_bot.domain.offers import Answer
 from cpts_bot.domain.shift_swap_phrases import (
     SwapCancel,

@@ -9,12 +9,12 @@ from typing import Any
 
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 COORDINATOR = "@coord:cpts.test"

@@ -23,9 +23,9 @@ from cpts_bot.domain.dispatch_state_machine import DispatchState
 from cpts_bot.domain.times import PARIS
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_reminders import run_due_reminders
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.dispatch_support import (
     COORDINATOR,
     HYERES,

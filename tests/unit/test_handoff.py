@@ -10,8 +10,8 @@ import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.handoff_phrases import asks_for_a_person
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.services.context import Context
 from cpts_bot.services.handoff import hand_off
 from cpts_bot.storage.database import Database

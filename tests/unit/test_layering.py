@@ -119,7 +119,7 @@ def test_every_known_back_arrow_still_exists() -> None:
 def test_the_rules_catch_a_back_arrow(tmp_path: Path) -> None:
     """The check reads real imports: a services module importing chat is an offence."""
     module = tmp_path / "example.py"
-    module.write_text("from cpts_bot.chat.incoming import Reply\nimport nio\n", "utf-8")
+    module.write_text("from cpts_bot.domain.messages import Reply\nimport nio\n", "utf-8")
     imported = imported_modules(module)
     banned = RULES["services"]
     assert [m for m in imported if any(m == b or m.startswith(b + ".") for b in banned)]
