@@ -20,8 +20,6 @@ from cpts_bot.services.alert_rendering import (
 )
 from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_labels
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
 
 Outcome = management.Outcome
 
@@ -94,7 +92,7 @@ class AlertReplies:
 
     async def _show(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await repo.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context.db, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
         status = status_label(alert.status, context.translator)
@@ -102,14 +100,14 @@ class AlertReplies:
             _("Alert no. {number} ({status})", number=alert.id, status=status),
             *self._describe(alert, context),
         ]
-        for row in await repo.alert_history(context.db, alert_id):
+        for row in await management.alert_history(context.db, alert_id):
             when = format_moment(from_iso(row["at"]), context.translator)
             lines.append(f"· {when} — {row['actor']} — {row['action']}")
         await _say(context, "\n".join(lines))
 
     async def _list(self, context: Context) -> None:
         _ = context._
-        found = await repo.alerts_in_force(context.db)
+        found = await management.alerts_in_force(context.db)
         if not found:
             return await _say(context, _("No alert in force."))
         lines = [_("Alerts in force: {count}", count=len(found))]
@@ -118,10 +116,10 @@ class AlertReplies:
 
     async def _who_read(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await repo.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context.db, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
-        firing_id = await firings.latest_firing(context.db, alert_id)
+        firing_id = await management.latest_firing(context.db, alert_id)
         if firing_id is None:
             return await _say(
                 context, _("Alert no. {number} has not been posted yet.", number=alert_id)
@@ -160,7 +158,7 @@ class AlertReplies:
         assert alert_id is not None
         changes = None
         if command.kind is AlertCommandKind.EDIT:
-            alert = await repo.get_alert(context.db, alert_id)
+            alert = await management.get_alert(context.db, alert_id)
             if alert is None or alert.status is AlertState.DRAFT:
                 return await _say(context, _("There is no alert no. {number}.", number=alert_id))
             changes = _changes(command, context)

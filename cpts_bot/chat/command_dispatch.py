@@ -13,7 +13,7 @@ from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.services.people import is_listed
 
 AUDIENCE_NAMES = {
     Audience.COORDINATOR: N_("the coordination"),
@@ -26,7 +26,7 @@ async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
     if audience is Audience.PROFESSIONAL:
-        return await DirectoryRepository(context.db).find_key_by_matrix_id(user_id) is not None
+        return await is_listed(context.db, user_id)
     return False
 
 

@@ -20,7 +20,7 @@ from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage import core_repository as repo
+from cpts_bot.services.people import set_language
 
 HELP = re.compile(r"^!?(?:aide|help|\?|menu|commandes)\s*[?!.]*$")
 HELP_TOPIC = re.compile(r"^!?(?:aide|help)\s+(?:sur\s+(?:les?\s+)?|on\s+)?([a-z]+)\s*[?!.]*$")
@@ -160,7 +160,7 @@ async def _switch_language(call: CommandCall) -> None:
             )
         )
         return
-    await repo.set_language(context.db, call.message.sender, language, context.now)
+    await set_language(context.db, call.message.sender, language, context.now)
     context.translator = Translator(language)
     await context.outbox.reply(
         Reply(context.translator.gettext("Done: from now on I answer you in this language."))

@@ -36,6 +36,7 @@ from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
+from cpts_bot.services import dispatch_drafts as drafts
 from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import create_dispatch
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
@@ -45,7 +46,6 @@ from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
 from cpts_bot.services.usual_first import ask_first
 from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
-from cpts_bot.storage import dispatch_repository as repo
 
 QUESTIONS = {
     "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),
@@ -154,7 +154,7 @@ class DispatchFeature:
         are writing in this room (« annuler » drops it), else, in a direct chat, a bare
         « ok » / « non » / « je ne peux plus » to the dispatches that wait for them."""
         deps = self._deps(context)
-        draft = await repo.get_draft(context.db, message.sender)
+        draft = await drafts.draft_of(context, message.sender)
         label = context._("the dispatch request you are writing")
         command = parse_command(message.body.strip())
         if draft is not None and command is not None and command.kind is CommandKind.CANCEL_DRAFT:
@@ -201,9 +201,8 @@ class DispatchFeature:
         sender = message.sender
         kind, number = command.kind, command.dispatch_id
         if kind is CommandKind.CANCEL_DRAFT:
-            if await repo.get_draft(context.db, sender) is None:
+            if not await drafts.drop_draft(context, sender):
                 return False
-            await repo.delete_draft(context.db, sender)
             await context.outbox.reply(Reply(_("Dispatch request dropped.")))
             return True
         if kind is CommandKind.MY_DISPATCHES:
@@ -212,7 +211,7 @@ class DispatchFeature:
             return True
         assert number is not None
         if kind is CommandKind.STATUS:
-            dispatch = await repo.get(context.db, number)
+            dispatch = await drafts.dispatch(context, number)
             if dispatch is None or not self._may_see(dispatch, sender, context):
                 await context.outbox.reply(Reply(_("There is no dispatch no. {id}.", id=number)))
                 return True
@@ -256,9 +255,7 @@ class DispatchFeature:
             # « le 31/02 »: said, and the rest of the request kept while the time is asked.
             error = MomentError(*fields.time_error).render(context._)
             fields.time_error = None
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), "when", context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, "when")
             await context.outbox.reply(Reply(error + "\n" + self._question("when", deps, context)))
             return
         await self._proceed(message, fields, deps, context)
@@ -266,7 +263,7 @@ class DispatchFeature:
     async def _continue_draft(
         self,
         message: IncomingMessage,
-        draft: repo.Draft,
+        draft: drafts.Draft,
         deps: Context,
         context: Context,
     ) -> None:
@@ -289,21 +286,17 @@ class DispatchFeature:
         missing = fields.missing()
         if missing:
             awaiting = missing[0]
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), awaiting, context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, awaiting)
             await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
             return
         usual = await choose_usual(deps, fields, message.sender, context.translator)
         if usual.problem is not None:
             # Unknown or ambiguous: ask again, the request kept.
             fields.usual, fields.usual_needed = None, True
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), "usual", context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, "usual")
             await context.outbox.reply(Reply(usual.problem))
             return
-        await repo.delete_draft(context.db, message.sender)
+        await drafts.drop_draft(context, message.sender)
         dispatch = await create_dispatch(
             deps, message.sender, message.room_id, fields, usual=usual.user_id
         )

@@ -35,6 +35,7 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import rota_service
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 from cpts_bot.services.dispatch_context import (
     format_hours,
@@ -43,7 +44,6 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
-from cpts_bot.storage import rota_repository as rota_repo
 
 MY_DUTIES_DAYS = 14
 MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
@@ -207,8 +207,8 @@ class RotaFeature:
         assert command.moment is not None
         at = command.moment.at
         start, end = (command.period.start, command.period.end) if command.period else (at, at)
-        rota = await rota_repo.load_rota(
-            context.db, start - timedelta(days=1), end + timedelta(days=1), _calendar(context)
+        rota = await rota_service.rota_between(
+            context, start - timedelta(days=1), end + timedelta(days=1), _calendar(context)
         )
         relevant = [
             item
@@ -268,7 +268,7 @@ class RotaFeature:
         start = command.period.start if command.period else context.now
         end = command.period.end if command.period else context.now + timedelta(days=days)
         calendar = _calendar(context)
-        rota = await rota_repo.load_rota(context.db, start - timedelta(days=1), end, calendar)
+        rota = await rota_service.rota_between(context, start - timedelta(days=1), end, calendar)
         duties = duties_of(rota, message.sender, start, end)
         translator = context.translator
         _ = context._
@@ -285,7 +285,7 @@ class RotaFeature:
             shown = duties[:MY_DUTIES_LISTED]
             lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in shown)
             lines.extend(self._more_duties(len(duties) - len(shown), command, translator))
-        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        leaves = await rota_service.leaves_of(context, message.sender)
         if leaves:
             lines.append(
                 _(
@@ -358,7 +358,7 @@ class RotaFeature:
         deps: Context,
         context: Context,
     ) -> bool:
-        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        leaves = await rota_service.leaves_of(context, message.sender)
         _ = context._
         if not leaves:
             await context.outbox.reply(Reply(_("You have no leave recorded.")))
@@ -383,9 +383,7 @@ class RotaFeature:
         user = command.user_id or message.sender
         period = command.period
         leave = Leave(user, period.start, period.end)
-        leave_id = await rota_repo.add_leave(
-            context.db, leave, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        leave_id = await rota_service.add_leave(context, leave, message.sender)
         translator = context.translator
         _ = context._
         lines = []
@@ -404,7 +402,9 @@ class RotaFeature:
                     period=format_period(period, translator),
                 )
             )
-        rota = await rota_repo.load_rota(context.db, period.start, period.end, _calendar(context))
+        rota = await rota_service.rota_between(
+            context, period.start, period.end, _calendar(context)
+        )
         planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
         clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
@@ -421,11 +421,7 @@ class RotaFeature:
         context: Context,
     ) -> bool:
         assert command.leave_id is not None
-        deleted = await rota_repo.delete_leave(context.db, command.leave_id, message.sender)
-        if not deleted and context.is_coordinator(message.sender):
-            owner = await rota_repo.leave_owner(context.db, command.leave_id)
-            if owner is not None:
-                deleted = await rota_repo.delete_leave(context.db, command.leave_id, owner)
+        deleted = await rota_service.remove_leave(context, command.leave_id, message.sender)
         _ = context._
         if deleted:
             await context.outbox.reply(Reply(_("Leave {id} removed.", id=command.leave_id)))
@@ -448,9 +444,7 @@ class RotaFeature:
             command.period.start,
             command.period.end,
         )
-        await rota_repo.add_shift(
-            context.db, shift, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        await rota_service.add_shift(context, shift, message.sender)
         translator = context.translator
         await context.outbox.reply(
             Reply(
@@ -483,9 +477,7 @@ class RotaFeature:
             command.end_time,
             holidays=command.holidays,
         )
-        await rota_repo.add_slot(
-            context.db, slot, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        await rota_service.add_slot(context, slot, message.sender)
         translator = context.translator
         await context.outbox.reply(
             Reply(

@@ -18,6 +18,7 @@ from cpts_bot.domain.alert_state_machine import (
     AlertState,
     allowed_events,
 )
+from cpts_bot.storage import alert_firing_repository as firings
 from cpts_bot.storage import alert_repository as repo
 
 EVENTS = {
@@ -112,3 +113,10 @@ async def manage(
         # Changed meanwhile (a lost race): say why from what is stored now.
         return await manage(db, alert_id, kind, actor, now, changes)
     return Managed(Outcome.DONE, await repo.get_alert(db, alert_id))
+
+
+# What « alerte 3 », « alertes » and an acknowledgement read.
+get_alert = repo.get_alert
+alert_history = repo.alert_history
+alerts_in_force = repo.alerts_in_force
+latest_firing = firings.latest_firing
