@@ -269,15 +269,26 @@ def may_manage(deps: Context, dispatch: Dispatch, user_id: str) -> bool:
     return user_id == dispatch.requester or deps.config.is_coordinator(user_id)
 
 
-async def cancel_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
-    """The requester (or a coordinator) cancels: the taker, if any, is told."""
+async def _managed(
+    deps: Context, dispatch_id: int, user_id: str, *, taker_too: bool = False
+) -> Dispatch | Outcome:
+    """Dispatch ``dispatch_id`` if ``user_id`` may act on it (its requester, a coordinator,
+    with ``taker_too`` its taker); else what they were told."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, DISPATCH.texts.unknown, id=dispatch_id)
         return Outcome.UNKNOWN
-    if not may_manage(deps, dispatch, user_id):
+    if not (taker_too and user_id == dispatch.taken_by) and not may_manage(deps, dispatch, user_id):
         await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
+    return dispatch
+
+
+async def cancel_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
+    """The requester (or a coordinator) cancels: the taker, if any, is told."""
+    dispatch = await _managed(deps, dispatch_id, user_id)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state not in (DispatchState.OPEN, DispatchState.TAKEN):
         return await _not_open(deps, dispatch, user_id)
     cancelled = await offer_service.end(
@@ -305,13 +316,9 @@ async def cancel_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outc
 
 async def complete_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """The taker (or the requester, a coordinator) says the care was given."""
-    dispatch = await repo.get(deps.db, dispatch_id)
-    if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
-        return Outcome.UNKNOWN
-    if user_id != dispatch.taken_by and not may_manage(deps, dispatch, user_id):
-        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
-        return Outcome.NOT_ALLOWED
+    dispatch = await _managed(deps, dispatch_id, user_id, taker_too=True)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state is not DispatchState.TAKEN:
         return await _not_open(deps, dispatch, user_id)
     done = await repo.apply_transition(deps.db, dispatch, DispatchEvent.COMPLETE, user_id, deps.now)
@@ -325,13 +332,9 @@ async def complete_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Ou
 
 async def relaunch_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """An expired dispatch is offered again, from the start of the escalation chain."""
-    dispatch = await repo.get(deps.db, dispatch_id)
-    if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
-        return Outcome.UNKNOWN
-    if not may_manage(deps, dispatch, user_id):
-        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
-        return Outcome.NOT_ALLOWED
+    dispatch = await _managed(deps, dispatch_id, user_id)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state is DispatchState.OPEN:
         return await _still_asked(deps, dispatch, user_id)
     if dispatch.state is not DispatchState.EXPIRED:

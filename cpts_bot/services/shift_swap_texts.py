@@ -19,6 +19,7 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
+from cpts_bot.services.offer_service import record_sent
 from cpts_bot.storage import shift_swap_repository as repo
 
 PREFIX = "swap:"
@@ -122,10 +123,7 @@ async def on_sent(
     parsed = parse_correlation(correlation_text)
     if parsed is None:
         return False
-    swap_id, kind, target = parsed
-    await repo.record_message(
-        db, event_id, room_id, swap_id, kind, target, now or datetime.now(UTC)
-    )
+    await record_sent(repo.TABLES, db, parsed, room_id, event_id, now or datetime.now(UTC))
     return True
 
 

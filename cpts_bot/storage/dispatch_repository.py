@@ -27,20 +27,12 @@ from cpts_bot.storage.offer_repository import OfferTables
 
 SYSTEM_ACTOR = "system"  # the bot itself (escalation, expiry, reminders)
 
-TABLES = OfferTables(
-    subject="dispatches",
-    key="dispatch_id",
-    recipients="dispatch_recipients",
-    messages="dispatch_messages",
-    transitions="dispatch_transitions",
-)
+TABLES = OfferTables.of("dispatches", "dispatch_id", "dispatch")
 record_transition = partial(offers.record_transition, TABLES)
 transitions = partial(offers.transitions, TABLES)
-recipient = partial(offers.recipient, TABLES)
 recipients = partial(offers.recipients, TABLES)
 set_answer = partial(offers.set_answer, TABLES)
 record_message = partial(offers.record_message, TABLES)
-message = partial(offers.message, TABLES)
 messages = partial(offers.messages, TABLES)
 
 _UPDATABLE = frozenset(

@@ -35,20 +35,15 @@ from cpts_bot.storage.offer_repository import OfferTables
 
 _UPDATABLE = frozenset({"placed_with", "placed_at", "cancelled_at"})
 
-TABLES = OfferTables(
-    subject="medecin_traitant_requests",
-    key="request_id",
+TABLES = OfferTables.of(
+    "medecin_traitant_requests",
+    "request_id",
+    "medecin_traitant",
     recipients="medecin_traitant_offers",
-    messages="medecin_traitant_messages",
-    transitions="medecin_traitant_transitions",
     asked_at="offered_at",
 )
 record_transition = partial(offers.record_transition, TABLES)
-offer = partial(offers.recipient, TABLES)
-pending_offers_for = partial(offers.pending, TABLES)
 pending_offers_of = partial(offers.pending_of, TABLES)
-record_message = partial(offers.record_message, TABLES)
-message = partial(offers.message, TABLES)
 
 
 async def answer_offer(

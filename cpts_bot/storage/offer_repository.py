@@ -38,6 +38,14 @@ class OfferTables:
     transition_notes: bool = True
     asked_at: str = "asked_at"  # the recipients' column saying when they were asked
 
+    @classmethod
+    def of(cls, subject: str, key: str, prefix: str, **overrides: Any) -> OfferTables:
+        """The usual names: ``{prefix}_recipients``, ``_messages``, ``_transitions``."""
+        names = {
+            f"{part}": f"{prefix}_{part}" for part in ("recipients", "messages", "transitions")
+        }
+        return cls(subject, key, **{**names, **overrides})
+
 
 async def move(
     tables: OfferTables,

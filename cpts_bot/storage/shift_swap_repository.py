@@ -23,21 +23,8 @@ from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 
-TABLES = OfferTables(
-    subject="shift_swaps",
-    key="swap_id",
-    recipients="shift_swap_recipients",
-    messages="shift_swap_messages",
-    transitions="shift_swap_transitions",
-    transition_notes=False,
-)
+TABLES = OfferTables.of("shift_swaps", "swap_id", "shift_swap", transition_notes=False)
 record_transition = partial(offers.record_transition, TABLES)
-transitions = partial(offers.transitions, TABLES)
-recipient = partial(offers.recipient, TABLES)
-recipients = partial(offers.recipients, TABLES)
-set_answer = partial(offers.set_answer, TABLES)
-record_message = partial(offers.record_message, TABLES)
-message = partial(offers.message, TABLES)
 
 
 def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
