@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.domain.health import NOT_SET_UP, HealthLimits, StatusSnapshot, problems
+from cpts_bot.operations.status_details import detail_lines
 from cpts_bot.settings import ConfigError
 from cpts_bot.storage.bot_status import read_snapshot
 
@@ -36,6 +37,11 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     status.add_argument("--max-sync-minutes", type=float, default=5)
     status.add_argument("--max-queue-minutes", type=float, default=10)
+    status.add_argument(
+        "--no-homeserver",
+        action="store_true",
+        help="do not ask the homeserver its version nor check the token (offline)",
+    )
     status.set_defaults(handler=run_status)
 
 
@@ -57,6 +63,8 @@ def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
     )
     code, found = problems(snapshot, limits)
     print("\n".join(status_lines(snapshot, found)))
+    database = data_dir / settings.database_path.name
+    print("\n".join(detail_lines(data_dir, database, snapshot.now, not args.no_homeserver)))
     return code
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from nio import RoomSendError, RoomSendResponse
@@ -27,7 +28,7 @@ class FakeClient:
     olm = None
 
     def __init__(self, failing: set[str] | None = None) -> None:
-        self.rooms = {room: object() for room in ROOMS}
+        self.rooms = {room: SimpleNamespace(encrypted=True) for room in ROOMS}
         self.sent: list[tuple[str, str, str]] = []
         self.in_flight = 0
         self.most_in_flight = 0
