@@ -28,7 +28,7 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
-from cpts_bot.services.offer_service import tell
+from cpts_bot.services.offer_service import tell, tell_coordination
 from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
@@ -158,12 +158,7 @@ async def _notify_coordination(deps: Context, dispatch: Dispatch) -> None:
         places=place_names(dispatch.all_communes, deps.places, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
     )
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text, room_mention=dispatch.urgent), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+    await tell_coordination(deps, Reply(text, room_mention=dispatch.urgent))
 
 
 async def on_sent(

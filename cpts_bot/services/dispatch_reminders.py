@@ -22,7 +22,7 @@ from cpts_bot.i18n.translator import N_
 from cpts_bot.services.broadcast_dispatch import KIND_DETAILS, correlation
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
-from cpts_bot.services.offer_service import tell
+from cpts_bot.services.offer_service import tell, tell_coordination
 from cpts_bot.storage import dispatch_repository as repo
 
 
@@ -93,9 +93,4 @@ async def _tell_coordination(deps: Context, dispatch: Dispatch) -> None:
         summary=_summary(dispatch, deps, translator),
         contact=await deps.contact(str(dispatch.taken_by), translator),
     )
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+    await tell_coordination(deps, Reply(text))

@@ -24,7 +24,7 @@ from cpts_bot.services.medecin_traitant_context import (
     policy_of,
     sync_new_patients_modality,
 )
-from cpts_bot.services.offer_service import edit_offers
+from cpts_bot.services.offer_service import edit_offers, tell_coordination
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
@@ -73,12 +73,7 @@ async def escalate_long_waits(deps: Context) -> int:
             description=describe(request, deps, translator),
             offers=offers,
         )
-        room = deps.config.rooms.coordination
-        if room is not None:
-            await deps.outbox.send(room, Reply(text), notice=False)
-        else:
-            for coordinator in deps.config.coordinators:
-                await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+        await tell_coordination(deps, Reply(text))
         told += 1
     return told
 

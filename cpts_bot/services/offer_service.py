@@ -245,3 +245,14 @@ async def waiting_for(
 ) -> list[int]:
     """What of ``kind`` waits for ``user_id``'s ``given`` answer, newest first."""
     return await kind.waiting_for(db, user_id, given)
+
+
+async def tell_coordination(context: Context, reply: Reply) -> None:
+    """Post ``reply`` in the coordination room, else to each coordinator directly."""
+    room = context.config.rooms.coordination
+    if room is not None:
+        await context.outbox.send(room, reply, notice=False)
+        return
+    plain = Reply(reply.text)  # a room mention means nothing in a direct chat
+    for coordinator in context.config.coordinators:
+        await context.outbox.send_direct(coordinator, plain, notice=False)

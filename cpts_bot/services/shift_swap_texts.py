@@ -12,6 +12,7 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
     format_moment,
@@ -103,12 +104,7 @@ async def offer_text(
 async def tell_coordination(deps: Context, message: str, **values: object) -> None:
     """Post in the coordination room (else to each coordinator directly)."""
     text = Translator(deps.config.language).gettext(message, **values)
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+    await offer_service.tell_coordination(deps, Reply(text))
 
 
 async def on_sent(

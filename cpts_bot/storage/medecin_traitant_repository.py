@@ -43,7 +43,10 @@ TABLES = OfferTables.of(
     asked_at="offered_at",
 )
 record_transition = partial(offers.record_transition, TABLES)
-pending_offers_of = partial(offers.pending_of, TABLES)
+
+
+async def pending_offers_of(db: aiosqlite.Connection, user_id: str) -> list[aiosqlite.Row]:
+    return await offers.pending(TABLES, db, user_id=user_id)
 
 
 async def answer_offer(

@@ -178,23 +178,17 @@ async def mark_told_too_late(
 
 
 async def pending(
-    tables: OfferTables, db: aiosqlite.Connection, subject_id: int
+    tables: OfferTables,
+    db: aiosqlite.Connection,
+    subject_id: int | None = None,
+    *,
+    user_id: str | None = None,
 ) -> list[aiosqlite.Row]:
-    """Who was asked and has not answered."""
+    """The offers still waiting for an answer: of ``subject_id``, or to ``user_id``."""
+    column, value = (tables.key, subject_id) if user_id is None else ("user_id", user_id)
     async with db.execute(
-        f"SELECT * FROM {tables.recipients} WHERE {tables.key} = ? AND answer IS NULL"
-        " ORDER BY user_id",
-        (subject_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def pending_of(
-    tables: OfferTables, db: aiosqlite.Connection, user_id: str
-) -> list[aiosqlite.Row]:
-    """Every offer still waiting for ``user_id``'s answer."""
-    async with db.execute(
-        f"SELECT * FROM {tables.recipients} WHERE user_id = ? AND answer IS NULL", (user_id,)
+        f"SELECT * FROM {tables.recipients} WHERE {column} = ? AND answer IS NULL ORDER BY user_id",
+        (value,),
     ) as cursor:
         return list(await cursor.fetchall())
 
