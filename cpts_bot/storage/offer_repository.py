@@ -146,13 +146,8 @@ async def set_answer(
 ) -> bool:
     """Record ``user_id``'s ``answer``; with ``only_if_pending``, only if they had not
     answered (False otherwise: someone else closed it first)."""
-    pending = " AND answer IS NULL" if only_if_pending else ""
-    cursor = await db.execute(
-        f"UPDATE {tables.recipients} SET answer = ?, answered_at = ?"
-        f" WHERE {tables.key} = ? AND user_id = ?{pending}",
-        (answer, to_iso(now), subject_id, user_id),
-    )
-    return cursor.rowcount == 1
+    condition = "answer IS NULL" if only_if_pending else "1"
+    return await _answer(tables, db, subject_id, user_id, answer, now, condition)
 
 
 async def mark_told_too_late(
@@ -168,11 +163,24 @@ async def mark_told_too_late(
     answer (written at ``sent_at``) is not later than that: one message per fact."""
     told = ", ".join(f"'{word}'" for word in sorted(TOLD_TOO_LATE))
     sent = to_iso(sent_at) if sent_at is not None else None
+    condition = f"answer IS NULL OR answer NOT IN ({told}) OR (? IS NOT NULL AND answered_at < ?)"
+    return await _answer(tables, db, subject_id, user_id, answer, now, condition, (sent, sent))
+
+
+async def _answer(
+    tables: OfferTables,
+    db: aiosqlite.Connection,
+    subject_id: int,
+    user_id: str,
+    answer: str,
+    now: datetime,
+    condition: str,
+    values: tuple[Any, ...] = (),
+) -> bool:
     cursor = await db.execute(
         f"UPDATE {tables.recipients} SET answer = ?, answered_at = ?"
-        f" WHERE {tables.key} = ? AND user_id = ? AND (answer IS NULL"
-        f" OR answer NOT IN ({told}) OR (? IS NOT NULL AND answered_at < ?))",
-        (answer, to_iso(now), subject_id, user_id, sent, sent),
+        f" WHERE {tables.key} = ? AND user_id = ? AND ({condition})",
+        (answer, to_iso(now), subject_id, user_id, *values),
     )
     return cursor.rowcount == 1
 
