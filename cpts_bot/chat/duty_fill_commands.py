@@ -4,10 +4,9 @@ nobody (its professional on leave, or none in the rota)."""
 from __future__ import annotations
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.domain.duty_fill_phrases import DutyFill, parse_fill
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, ProfessionalLookup
+from cpts_bot.services.context import Context, ProfessionalLookup
 from cpts_bot.services.duty_fill import fill_duty
 
 # Above the rota's questions and the swap phrases: « garde du … : nom » is neither.
@@ -15,7 +14,7 @@ SPECIFICITY = 16
 
 
 def duty_fill_commands(directory: ProfessionalLookup) -> tuple[Command, ...]:
-    def read(text: str, context: HandlerContext) -> object:
+    def read(text: str, context: Context) -> object:
         return parse_fill(text, context.now)
 
     async def handle(call: CommandCall) -> None:
@@ -23,14 +22,7 @@ def duty_fill_commands(directory: ProfessionalLookup) -> tuple[Command, ...]:
             await call.reply(call.value.render(call.context.translator))
             return
         context = call.context
-        deps = DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            directory,
-            context.bot_user_id,
-        )
+        deps = context.with_directory(directory)
         await fill_duty(deps, call.message.sender, call.value)
 
     return (

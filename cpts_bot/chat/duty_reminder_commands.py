@@ -9,7 +9,7 @@ from datetime import time
 from cpts_bot.chat.commands import Command, CommandCall, Pattern, Topic
 from cpts_bot.domain.duty_reminder_policy import PersonalChoice
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage import duty_notice_repository as notices
+from cpts_bot.services.duty_reminder_choices import choice_of, choose
 
 _SUBJECT = r"^!?(?:rappels?\s+(?:de|des)\s+gardes?|duty\s+reminders?)\s+"
 _ON_OFF = re.compile(_SUBJECT + r"(non|oui|off|on|stop)\s*[.!]*$")
@@ -30,9 +30,8 @@ def _clock(match: re.Match[str]) -> time | None:
 async def switch(call: CommandCall) -> None:
     enabled = call.value.group(1) in ("oui", "on")
     sender = call.message.sender
-    current = (await notices.choices(call.context.db)).get(sender, PersonalChoice())
-    choice = PersonalChoice(enabled, current.at)
-    await notices.set_choice(call.context.db, sender, choice, call.context.now)
+    current = await choice_of(call.context, sender)
+    await choose(call.context, sender, PersonalChoice(enabled, current.at))
     if enabled:
         await call.reply(call._("Duty reminders on: the day before each of your duties."))
     else:
@@ -45,7 +44,7 @@ async def set_time(call: CommandCall) -> None:
         await call.reply(call._("I cannot read that time: write it as « rappels de garde à 19h »."))
         return
     sender = call.message.sender
-    await notices.set_choice(call.context.db, sender, PersonalChoice(True, at), call.context.now)
+    await choose(call.context, sender, PersonalChoice(True, at))
     await call.reply(
         call._(
             "Duty reminders at {time} the day before each of your duties (never between "

@@ -81,3 +81,11 @@ def anonymised(what: str) -> tuple[str, list[str]]:
     cleaned = re.sub(r"\s+", " ", what).strip(" ,;-")
     cleaned = re.sub(r"\s+([,;])", r"\1", cleaned)
     return cleaned, taken
+
+
+def anonymous_care(what: str | None, details: str) -> tuple[str | None, str]:
+    """The care's words without identity, and the details with it (first)."""
+    if not what:
+        return None, details
+    cleaned, taken = anonymised(what)
+    return cleaned or None, "\n".join(part for part in (", ".join(taken), details) if part)

@@ -11,13 +11,13 @@ from datetime import timedelta
 from cpts_bot.domain.duty_rota import Duty
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.duty_notice_texts import day_word, hours, tell_coordination, what_and_where
 from cpts_bot.storage import duty_notice_repository as notices
 from cpts_bot.storage.swap_followup_repository import OpenCover, open_requests
 
 
-async def follow_up_cover(deps: DispatchDeps) -> int:
+async def follow_up_cover(deps: Context) -> int:
     """Send the reminders and notices due now; how many."""
     policy = deps.config.duty_reminders
     sent = 0
@@ -36,7 +36,7 @@ def _duty(cover: OpenCover) -> Duty:
     return Duty(cover.requester, cover.profession, cover.communes, cover.starts_at, cover.ends_at)
 
 
-async def _remind_silent(deps: DispatchDeps, cover: OpenCover, after: timedelta) -> int:
+async def _remind_silent(deps: Context, cover: OpenCover, after: timedelta) -> int:
     if deps.config.quiet_hours.contains(deps.now):
         return 0
     sent = 0
@@ -61,7 +61,7 @@ async def _remind_silent(deps: DispatchDeps, cover: OpenCover, after: timedelta)
     return sent
 
 
-async def _tell_uncovered(deps: DispatchDeps, cover: OpenCover, before: timedelta) -> int:
+async def _tell_uncovered(deps: Context, cover: OpenCover, before: timedelta) -> int:
     if deps.now < cover.starts_at - before:
         return 0
     quiet = deps.config.quiet_hours

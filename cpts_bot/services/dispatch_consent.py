@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from cpts_bot.domain.dispatch_phrases import RequestFields
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
+from cpts_bot.storage.dispatch_consent_repository import record_consent
 
 CONSENT_QUESTION = N_(
     "Is the patient informed and in agreement with sharing their care with the professionals "
@@ -24,3 +26,10 @@ def without_consent(fields: RequestFields) -> bool:
         return False
     fields.details = ""
     return True
+
+
+async def remember_consent(
+    context: Context, dispatch_id: int, consent: bool | None, requester: str
+) -> None:
+    """Record with the request what was said of the patient's consent."""
+    await record_consent(context.db, dispatch_id, consent, requester, context.now)

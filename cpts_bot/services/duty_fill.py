@@ -23,14 +23,15 @@ from cpts_bot.domain.shift_swap_models import (
 )
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, profession_name
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import profession_name
 from cpts_bot.services.duty_notice_texts import day_word, hours
 from cpts_bot.services.shift_swap_request import MARGIN
 from cpts_bot.storage import rota_repository as rota_repo
 from cpts_bot.storage import shift_swap_repository as swap_repo
 
 
-async def fill_duty(deps: DispatchDeps, coordinator: str, fill: DutyFill) -> bool:
+async def fill_duty(deps: Context, coordinator: str, fill: DutyFill) -> bool:
     """Apply ``fill``; answer the coordinator in every case. True when the rota changed."""
     translator = await deps.translator_for(coordinator)
     when = fill.when
@@ -65,7 +66,7 @@ async def fill_duty(deps: DispatchDeps, coordinator: str, fill: DutyFill) -> boo
 
 
 async def _fill_empty(
-    deps: DispatchDeps,
+    deps: Context,
     coordinator: str,
     fill: DutyFill,
     who: str,
@@ -116,7 +117,7 @@ NEED_HOURS = N_(
 )
 
 
-async def _resolve(deps: DispatchDeps, typed: str, among: list[str]) -> str | None:
+async def _resolve(deps: Context, typed: str, among: list[str]) -> str | None:
     if typed.startswith("@"):
         return typed if typed in among else None
     names = {user_id: await deps.display_name(user_id) for user_id in dict.fromkeys(among)}
@@ -124,7 +125,7 @@ async def _resolve(deps: DispatchDeps, typed: str, among: list[str]) -> str | No
     return found[0] if len(found) == 1 else None
 
 
-async def _covered_text(deps: DispatchDeps, duty: Duty, translator: Translator) -> str:
+async def _covered_text(deps: Context, duty: Duty, translator: Translator) -> str:
     name = await deps.display_name(duty.user_id)
     return translator.gettext(
         "{name} does that duty: to put someone else on it, “garde du {date} : name "
@@ -134,9 +135,7 @@ async def _covered_text(deps: DispatchDeps, duty: Duty, translator: Translator) 
     )
 
 
-async def _done(
-    deps: DispatchDeps, who: str, duty: Duty, translator: Translator, rota: Rota
-) -> bool:
+async def _done(deps: Context, who: str, duty: Duty, translator: Translator, rota: Rota) -> bool:
     places = ", ".join(deps.places.name(code) for code in sorted(duty.communes))
 
     def summary(translator: Translator) -> str:
@@ -173,6 +172,6 @@ async def _done(
     return True
 
 
-async def _say(deps: DispatchDeps, text: str) -> bool:
+async def _say(deps: Context, text: str) -> bool:
     await deps.outbox.reply(Reply(text))
     return False

@@ -10,7 +10,8 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, place_names, profession_name
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import place_names, profession_name
 
 WHOLE_HOUR = N_("H:00")  # a babel pattern: « 8 h » in French
 HOUR_MINUTES = N_("H:mm")  # « 8 h 30 »
@@ -39,13 +40,13 @@ def hours(duty: Duty, translator: Translator) -> str:
     return f"{clock(duty.start, translator)} – {clock(duty.end, translator)}"
 
 
-def what_and_where(duty: Duty, deps: DispatchDeps, translator: Translator) -> str:
+def what_and_where(duty: Duty, deps: Context, translator: Translator) -> str:
     """« IDE, Vénissieux »."""
     places = place_names(sorted(duty.communes), deps.places, translator)
     return f"{profession_name(duty.profession, translator)}, {places}"
 
 
-async def tell_coordination(deps: DispatchDeps, text: str) -> None:
+async def tell_coordination(deps: Context, text: str) -> None:
     """Post in the coordination room, else write to each coordinator."""
     room = deps.config.rooms.coordination
     if room is not None:

@@ -22,15 +22,15 @@ from cpts_bot.domain.duty_rota import Duty, duties_between, on_leave_during
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context, ProfessionalLookup
 from cpts_bot.services.cover_followup import follow_up_cover
-from cpts_bot.services.dispatch_context import DispatchDeps, ProfessionalLookup, profession_name
+from cpts_bot.services.dispatch_context import profession_name
 from cpts_bot.services.duty_notice_texts import (
     day_word,
     hours,
     tell_coordination,
     what_and_where,
 )
-from cpts_bot.services.handler_context import HandlerContext
 from cpts_bot.services.rota_gaps import send_gaps_summary
 from cpts_bot.storage import duty_notice_repository as notices
 from cpts_bot.storage import rota_repository as rota_repo
@@ -42,22 +42,15 @@ class DutyReminders:
     def __init__(self, directory: ProfessionalLookup) -> None:
         self.directory = directory
 
-    async def run_due(self, context: HandlerContext) -> int:
+    async def run_due(self, context: Context) -> int:
         """Send what is due at ``context.now``; the number of notices sent. The cover
         follow-up and the weekly summary run even when reminders are off."""
-        deps = DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+        deps = context.with_directory(self.directory)
         sent = await _remind_all(deps) if context.config.duty_reminders.enabled else 0
         return sent + await follow_up_cover(deps) + await send_gaps_summary(deps)
 
 
-async def _remind_all(deps: DispatchDeps) -> int:
+async def _remind_all(deps: Context) -> int:
     """The reminders of the coming duties, and the « nobody » notices."""
     now = deps.now
     calendar = deps.config.territory.holiday_calendar()
@@ -72,7 +65,7 @@ async def _remind_all(deps: DispatchDeps) -> int:
     return sent
 
 
-async def _remind(deps: DispatchDeps, duty: Duty, choice: PersonalChoice | None) -> int:
+async def _remind(deps: Context, duty: Duty, choice: PersonalChoice | None) -> int:
     config = deps.config
     if choice is not None and not choice.enabled:
         return 0
@@ -94,7 +87,7 @@ async def _remind(deps: DispatchDeps, duty: Duty, choice: PersonalChoice | None)
     return 1
 
 
-async def _nobody(deps: DispatchDeps, duty: Duty) -> int:
+async def _nobody(deps: Context, duty: Duty) -> int:
     config = deps.config
     if not config.duty_reminders.tell_coordination_when_nobody:
         return 0
@@ -111,7 +104,7 @@ async def _nobody(deps: DispatchDeps, duty: Duty) -> int:
     return 1
 
 
-async def nobody_text(deps: DispatchDeps, duty: Duty, now: datetime) -> str:
+async def nobody_text(deps: Context, duty: Duty, now: datetime) -> str:
     """« Personne pour la garde de demain 20 h – 8 h (IDE, Hyères) : Anne TEST est en
     congé. Pour la confier : « garde du 24/12 IDE Hyères : nom ». »"""
     translator = Translator(deps.config.language)

@@ -16,12 +16,13 @@ from cpts_bot.domain.rota_conflicts import (
     rota_conflicts,
 )
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps, profession_name
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import profession_name
 from cpts_bot.services.duty_notice_texts import clock, hours, what_and_where
 from cpts_bot.storage.rota_repository import load_rota
 
 
-async def directory_of(deps: DispatchDeps, user_ids: Iterable[str]) -> dict[str, str | None]:
+async def directory_of(deps: Context, user_ids: Iterable[str]) -> dict[str, str | None]:
     """What the directory says of each of ``user_ids`` it knows: their profession code."""
     known: dict[str, str | None] = {}
     for user_id in dict.fromkeys(user_ids):
@@ -36,7 +37,7 @@ def duty_when(duty: Duty, translator: Translator) -> str:
     return f"{translator.format_datetime(duty.start, 'EEE d MMM')} {hours(duty, translator)}"
 
 
-async def conflict_text(deps: DispatchDeps, conflict: Conflict, translator: Translator) -> str:
+async def conflict_text(deps: Context, conflict: Conflict, translator: Translator) -> str:
     duty = conflict.duty
     values = {
         "name": await deps.display_name(duty.user_id),
@@ -63,7 +64,7 @@ async def conflict_text(deps: DispatchDeps, conflict: Conflict, translator: Tran
 
 
 async def conflicts_between(
-    deps: DispatchDeps, start: datetime, end: datetime, user_id: str | None = None
+    deps: Context, start: datetime, end: datetime, user_id: str | None = None
 ) -> list[Conflict]:
     """The conflicts of duties starting in [start, end) (``user_id``'s only, when given)."""
     calendar = deps.config.territory.holiday_calendar()
@@ -77,7 +78,7 @@ async def conflicts_between(
 
 
 async def warnings_for(
-    deps: DispatchDeps, user_id: str, start: datetime, end: datetime, translator: Translator
+    deps: Context, user_id: str, start: datetime, end: datetime, translator: Translator
 ) -> list[str]:
     """« Attention : … » for each kind of conflict ``user_id``'s duties in [start, end)
     have (the first of each: a weekly slot repeats them)."""

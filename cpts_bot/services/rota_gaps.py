@@ -12,7 +12,7 @@ from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.rota_conflicts import first_of_each
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.duty_notice_texts import tell_coordination
 from cpts_bot.services.rota_checks import conflict_text, conflicts_between
 from cpts_bot.storage import duty_notice_repository as notices
@@ -30,7 +30,7 @@ def last_due(now: datetime, weekday: int, at_time: time) -> datetime:
     return due if due <= now else local_to_utc(day - timedelta(days=7), at_time)
 
 
-async def send_gaps_summary(deps: DispatchDeps) -> int:
+async def send_gaps_summary(deps: Context) -> int:
     """Send this week's summary if it is due and not sent yet; 1 when sent."""
     policy = deps.config.duty_reminders
     if policy.gaps_weekday is None or deps.config.quiet_hours.contains(deps.now):
@@ -44,7 +44,7 @@ async def send_gaps_summary(deps: DispatchDeps) -> int:
     return 1
 
 
-async def gaps_text(deps: DispatchDeps) -> str:
+async def gaps_text(deps: Context) -> str:
     translator = Translator(deps.config.language)
     found = first_of_each(await conflicts_between(deps, deps.now, deps.now + WINDOW))
     if not found:

@@ -14,7 +14,7 @@ from cpts_bot.domain.rota_phrases import RotaCommand, parse_rota_command
 from cpts_bot.domain.shift_swap_models import pick_duty
 from cpts_bot.domain.shift_swap_phrases import SwapRequest, parse_swap, read_when
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import make_config as dispatch_config
 
