@@ -60,6 +60,7 @@ from cpts_bot.services.data_minimisation import (
     apply_retention_policy,
     erase_expired_details,
 )
+from cpts_bot.services.delivery_reports import report_stuck, watch_queue
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
@@ -256,6 +257,11 @@ class BotApp:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:
             gateway.on_failed(prefix, failed)
+        gateway.when_stuck(
+            partial(report_stuck, self.config),
+            timedelta(minutes=self.settings.delivery_stuck_minutes),
+        )
+        gateway.watch_queue(partial(watch_queue, self.config))
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )

@@ -47,6 +47,7 @@ class OutboxRow:
     payload: dict[str, Any]
     correlation: str | None
     attempts: int
+    priority: int = 1
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> OutboxRow:
@@ -58,6 +59,7 @@ class OutboxRow:
             json.loads(row["payload"]),
             row["correlation"],
             row["attempts"],
+            row["priority"],
         )
 
 
