@@ -54,8 +54,8 @@ def slowed_text(translator: Translator, slowed: SlowedQueue) -> str:
 
 
 async def report_stuck(
-    db: aiosqlite.Connection,
     config: RoomsConfig,
+    db: aiosqlite.Connection,
     destination: str,
     row_id: int,
     bound: timedelta,

@@ -95,7 +95,7 @@ async def test_the_coordination_is_told_once_per_destination(tmp_path: Path) -> 
     config = make_config()
     for row_id in (7, 8):
         async with database.transaction() as db:
-            await report_stuck(db, config, NURSE, row_id, timedelta(minutes=15), NOW)
+            await report_stuck(config, db, NURSE, row_id, timedelta(minutes=15), NOW)
     told = [row for row in await delivery.open_rows(database) if row.target == COORDINATION_ROOM]
     assert len(told) == 1
     text = await database.fetch_one("SELECT payload FROM outbox WHERE id = ?", (told[0].id,))
