@@ -20,14 +20,21 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
-from nio import ErrorResponse
+from nio import ErrorResponse, RoomSendError, ToDeviceError
 
 from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER
 
 ANSWER_SLOTS = 4
 BULK_SLOTS = 12
-# Refusals counted for ``seen_within`` (status, the « slowed » notice).
+# Refusals remembered (the « slowed » notice, status).
 _MEMORY = timedelta(hours=1)
+# Bulk sends wait this much longer than the homeserver asked: the answer that waited
+# for the same moment gets there first.
+_BULK_MARGIN = 1.0
+# Refusals of these hold bulk messages back; others (room creation, invitations, key
+# claims, uploads) are only remembered: their request waits (matrix-nio) while sends
+# to rooms that exist go on.
+_MESSAGE_LIMITS = (RoomSendError, ToDeviceError)
 
 
 class Throttle:
@@ -48,13 +55,15 @@ class Throttle:
             return
         after = (getattr(response, "retry_after_ms", None) or 5000) / 1000
         now = self._clock()
-        self._until = max(self._until, now + after)
+        if isinstance(response, _MESSAGE_LIMITS):
+            self._until = max(self._until, now + after + _BULK_MARGIN)
         self._refusals.append((now, after))
         while self._refusals and now - self._refusals[0][0] > _MEMORY.total_seconds():
             self._refusals.popleft()
 
     def throttled(self) -> bool:
-        return self._clock() < self._until
+        """Has the homeserver refused a request for its rate limit in the last minute?"""
+        return self.refusals_within(timedelta(minutes=1)) > 0
 
     def refusals_within(self, window: timedelta) -> int:
         now = self._clock()

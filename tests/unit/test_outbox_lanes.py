@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from nio import (
-    ErrorResponse,
+    RoomCreateError,
     RoomCreateResponse,
     RoomPutStateError,
     RoomPutStateResponse,
@@ -21,7 +22,8 @@ from nio import (
 )
 
 from cpts_bot.chat.incoming import Reply
-from cpts_bot.matrix.delivery_throttle import BULK_SLOTS
+from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
+from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, Throttle
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
@@ -201,7 +203,7 @@ async def test_while_throttled_answers_go_before_bulk_sends(tmp_path: Path) -> N
     client = FakeClient()
     gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
     # The homeserver answered 429 with retry_after_ms: bulk sends wait for it.
-    limited = ErrorResponse("Too many requests", "M_LIMIT_EXCEEDED", retry_after_ms=1500)
+    limited = RoomSendError("Too many requests", "M_LIMIT_EXCEEDED", retry_after_ms=1500)
     for callback in client.callbacks:
         callback(limited)
     await queue(database, ROOMS[:5], copies=1)
@@ -237,3 +239,17 @@ async def _ignore(*args: Any) -> None:
 
 async def _invites(client: FakeClient, count: int) -> bool:
     return len(client.invites) >= count
+
+
+async def test_a_room_creation_limit_is_told_but_does_not_hold_back_messages() -> None:
+    throttle = Throttle(clock=lambda: 100.0)
+    throttle.observe(RoomCreateError("slow down", "M_LIMIT_EXCEEDED", retry_after_ms=60_000))
+    assert throttle.throttled() and throttle.seconds_per_send() == 60
+    async with asyncio.timeout(1), throttle.slot(PRIORITY_BULK):
+        pass  # a message to an existing room goes at once
+    throttle.observe(RoomSendError("slow down", "M_LIMIT_EXCEEDED", retry_after_ms=60_000))
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2), throttle.slot(PRIORITY_BULK):
+            pass
+    async with asyncio.timeout(1), throttle.slot(PRIORITY_ANSWER):
+        pass  # an answer never waits
