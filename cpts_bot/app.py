@@ -35,6 +35,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
+from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import (
     FailedListener,
@@ -251,7 +252,10 @@ class BotApp:
             router.commands.commands, Translator(self.config.language), client.user_id
         )
         publisher = CommandStatePublisher(
-            client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
+            client,
+            COMMANDS_EVENT_TYPE,
+            [(d.state_key, d.content) for d in descriptions],
+            before_put=gateway.throttle.quiet,
         )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
@@ -279,6 +283,11 @@ class BotApp:
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
             asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
+        if self.settings.prepare_direct_chats:
+            ahead = DirectChatsAhead(
+                database, gateway.direct_room, gateway.throttle.quiet, self.config.is_allowed
+            )
+            tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()

@@ -98,6 +98,8 @@ class BotSettings(LocalSettings):
     cross_signing: bool = True
     # A delivery failing for longer than this is set aside and reported (minutes).
     delivery_stuck_minutes: float = Field(default=15, gt=0)
+    # Open the members' direct chats ahead of need (at start, when a member is added).
+    prepare_direct_chats: bool = True
 
     @field_validator("homeserver")
     @classmethod

@@ -79,6 +79,13 @@ class Throttle:
         while (wait := self._until - self._clock()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(min(wait, 5.0))
 
+    async def quiet(self, seconds: float = 30.0) -> None:
+        """Wait until the homeserver has refused nothing for ``seconds``: for background
+        writes (command descriptions) that must not take the deliveries' share."""
+        # A deadline that each new refusal pushes back, not an event to wait for.
+        while self._refusals and (wait := self._refusals[-1][0] + seconds - self._clock()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(min(wait, 1.0))
+
     @contextlib.asynccontextmanager
     async def slot(self, priority: int) -> AsyncIterator[None]:
         """A place to send a row of ``priority``: an answer's at once, a bulk row's once

@@ -133,7 +133,7 @@ class MatrixChatGateway:
         self._listeners: list[tuple[str, SentListener]] = []
         self._failure_listeners: list[tuple[str, FailedListener]] = []
         self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
-        self._throttle = Throttle()
+        self._throttle = self.throttle = Throttle()
         client.add_response_callback(self._throttle.observe, ErrorResponse)
         self._on_stuck: StuckListener | None = None
         self._watcher: QueueWatcher | None = None

@@ -26,8 +26,8 @@ from cpts_bot.storage.outbox import OutboxWriter
 log = logging.getLogger(__name__)
 
 SLOWED = "slowed"
-# Bulk rows waiting while throttled before the coordination is told.
-SLOWED_AT_LEAST = 3
+# The coordination is told when, throttled, what waits would take at least this long.
+SLOWED_AT_LEAST_SECONDS = 30
 
 
 def stuck_subject(destination: str) -> str:
@@ -99,7 +99,8 @@ async def watch_queue(
     """At each turn of the outbox: tell the coordination once when the homeserver slows
     bulk deliveries down while some wait; forget it once the queue has drained."""
     waiting = await delivery.queued_bulk(database)
-    if throttle.throttled() and waiting >= SLOWED_AT_LEAST:
+    delay = waiting * throttle.seconds_per_send()
+    if throttle.throttled() and waiting and delay >= SLOWED_AT_LEAST_SECONDS:
         async with database.transaction() as db:
             slowed = slowed_queue(waiting, throttle.seconds_per_send())
             await report_slowed(db, config, slowed, now)

@@ -199,3 +199,14 @@ async def mark_invited(database: Database, user_id: str, now: datetime) -> None:
         await db.execute(
             "UPDATE direct_rooms SET invited_at = ? WHERE user_id = ?", (to_iso(now), user_id)
         )
+
+
+async def members_without_direct_room(database: Database) -> list[str]:
+    """Active directory members with a Matrix ID and no direct chat with the bot yet."""
+    rows = await database.fetch_all(
+        "SELECT c.matrix_id FROM directory_cards c"
+        " JOIN directory_professionals p ON p.key = c.professional_key"
+        " WHERE p.active = 1 AND c.matrix_id IS NOT NULL"
+        " AND c.matrix_id NOT IN (SELECT user_id FROM direct_rooms) ORDER BY c.matrix_id"
+    )
+    return [row[0] for row in rows]

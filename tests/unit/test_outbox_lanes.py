@@ -24,6 +24,7 @@ from nio import (
 from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
 from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, Throttle
+from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
@@ -253,3 +254,50 @@ async def test_a_room_creation_limit_is_told_but_does_not_hold_back_messages() -
             pass
     async with asyncio.timeout(1), throttle.slot(PRIORITY_ANSWER):
         pass  # an answer never waits
+
+
+async def test_background_writes_wait_until_the_homeserver_has_refused_nothing_for_a_while() -> (
+    None
+):
+    now = [100.0]
+    throttle = Throttle(clock=lambda: now[0])
+    async with asyncio.timeout(1):
+        await throttle.quiet(30)  # nothing refused: at once
+    throttle.observe(RoomPutStateError("slow down", "M_LIMIT_EXCEEDED", retry_after_ms=4000))
+    waiting = asyncio.create_task(throttle.quiet(30))
+    await asyncio.sleep(0.1)
+    assert not waiting.done()
+    now[0] += 31
+    async with asyncio.timeout(3):
+        await waiting
+
+
+async def test_direct_chats_are_opened_ahead_one_each_and_a_failure_is_not_retried(
+    tmp_path: Path,
+) -> None:
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = FakeClient()
+    client.unreachable.add("@c:unreachable.invalid")
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    members = ["@a:hs", "@b:hs", "@c:unreachable.invalid", "@not-allowed:elsewhere"]
+    async with database.transaction() as db:
+        for index, member in enumerate(members):
+            await db.execute(
+                "INSERT INTO directory_professionals (key, rpps, last_name, first_name,"
+                " profession_code, profession_label, source, active, created_at, updated_at)"
+                " VALUES (?, ?, 'X', 'Y', '60', 'Infirmier', 'cpts', 1, '', '')",
+                (f"k{index}", f"1{index}"),
+            )
+            await db.execute(
+                "INSERT INTO directory_cards (professional_key, matrix_id, updated_at,"
+                " updated_by) VALUES (?, ?, '', 'test')",
+                (f"k{index}", member),
+            )
+    ahead = DirectChatsAhead(
+        database, gateway.direct_room, gateway.throttle.quiet, lambda user: "elsewhere" not in user
+    )
+    assert await ahead.open_missing(asyncio.Event()) == 2
+    assert client.created == 3 and client.invites == members[:3]
+    assert await ahead.open_missing(asyncio.Event()) == 0  # nothing new, nothing retried
+    assert client.created == 3 and len(client.invites) == 3
+    await database.close()
