@@ -133,6 +133,7 @@ class MatrixChatGateway:
         self._listeners: list[tuple[str, SentListener]] = []
         self._failure_listeners: list[tuple[str, FailedListener]] = []
         self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
+        self._opening: dict[str, asyncio.Lock] = {}
         self._throttle = self.throttle = Throttle()
         client.add_response_callback(self._throttle.observe, ErrorResponse)
         self._on_stuck: StuckListener | None = None
@@ -546,7 +547,8 @@ class MatrixChatGateway:
         found = await delivery.direct_room(self._database, user_id)
         if found and self._ready_direct_room(found, user_id):
             return found[0]
-        async with self._creating:
+        lock = self._opening.setdefault(user_id, asyncio.Lock())
+        async with lock, self._creating:  # one opening per person, a few at a time
             found = await delivery.direct_room(self._database, user_id)
             if found is None or found[0] not in self._client.rooms:
                 room_id = await self._create_direct_room(user_id)
@@ -554,7 +556,8 @@ class MatrixChatGateway:
                 return found[0]
             else:
                 room_id = found[0]
-            await self._invite(room_id, user_id)
+            if user_id not in self._client.rooms[room_id].users:
+                await self._invite(room_id, user_id)
             await self._wait_for_room(room_id, user_id)
             return room_id
 
@@ -563,11 +566,15 @@ class MatrixChatGateway:
         return room is not None and (found[1] or user_id in room.users)
 
     async def _create_direct_room(self, user_id: str) -> str:
-        """Create the encrypted room (nobody invited yet) and record it at once, so that
-        an invitation that fails never leads to a second room."""
+        """Create the encrypted room and record it at once. A person of the bot's own
+        homeserver is invited in the same request (their invitation cannot fail on the
+        network, and is not rate-limited apart); a person of another server is invited
+        next, apart, so that an invitation that fails never leads to a second room."""
+        local = user_id.partition(":")[2] == str(self._client.user_id).partition(":")[2]
         response = _check(
             await self._client.room_create(
                 is_direct=True,
+                invite=[user_id] if local else [],
                 preset=RoomPreset.trusted_private_chat,
                 initial_state=[
                     {
@@ -582,6 +589,8 @@ class MatrixChatGateway:
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
         self._know_new_room(response.room_id)
+        if local:
+            await self._invited(response.room_id, user_id)
         return response.room_id
 
     async def _invite(self, room_id: str, user_id: str) -> None:
@@ -594,6 +603,9 @@ class MatrixChatGateway:
                 state_key=user_id,
             )
         )
+        await self._invited(room_id, user_id)
+
+    async def _invited(self, room_id: str, user_id: str) -> None:
         await delivery.mark_invited(self._database, user_id, datetime.now(UTC))
         room = self._client.rooms.get(room_id)
         if room is not None:

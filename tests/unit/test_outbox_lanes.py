@@ -82,7 +82,9 @@ class FakeClient:
 
     async def room_create(self, **kwargs: Any) -> RoomCreateResponse:
         self.created += 1
-        assert "invite" not in kwargs  # invited apart, so that a failure keeps the room
+        # A person of another server is invited apart, so that a failure keeps the room.
+        self.invites.extend(kwargs.get("invite", []))
+        assert all(user.endswith(":hs") for user in kwargs.get("invite", []))
         return RoomCreateResponse(f"!direct{self.created}:hs")
 
     async def room_put_state(self, room_id: str, event_type: str, content: Any, state_key: str):
@@ -300,4 +302,13 @@ async def test_direct_chats_are_opened_ahead_one_each_and_a_failure_is_not_retri
     assert client.created == 3 and client.invites == members[:3]
     assert await ahead.open_missing(asyncio.Event()) == 0  # nothing new, nothing retried
     assert client.created == 3 and len(client.invites) == 3
+    await database.close()
+
+
+async def test_two_needs_of_the_same_chat_at_once_open_one_room(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = FakeClient()
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    rooms = await asyncio.gather(*(gateway.direct_room("@a:hs") for _ in range(3)))
+    assert len(set(rooms)) == 1 and client.created == 1
     await database.close()
