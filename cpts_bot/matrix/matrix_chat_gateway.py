@@ -37,7 +37,7 @@ from nio.api import RoomPreset
 
 from cpts_bot.domain.delivery_policy import DEFAULT_STUCK_AFTER, is_stuck, retry_delay
 from cpts_bot.domain.errors import MatrixError
-from cpts_bot.matrix.delivery_throttle import Throttle
+from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.storage import core_repository as repo
@@ -57,6 +57,8 @@ QueueWatcher = Callable[[Database, Throttle, datetime], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
 # Rows whose target is a user: sent in the bot's direct chat with that user.
 _DIRECT_ACTIONS = (actions.ACTION_DIRECT_MESSAGE, ACTION_DIRECT_FILE)
+# Sends in flight at once: answers' slots and bulk deliveries' (delivery_throttle).
+SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # Direct chats being created at once: room creation is the homeserver's heaviest request,
 # and a few at a time, in the outbox's order, lets the first recipients hear first
 # while the sends to open chats go on beside.
