@@ -1,7 +1,7 @@
 """A recipient on a server that cannot be reached, over the real Synapse.
 
-A dispatch goes to two nurses and to ``@…:unreachable.invalid`` (a name that never
-resolves). The other nurses get it, and another user's question is answered, while the
+A dispatch, then a request for cover, go to colleagues and to
+``@…:unreachable.invalid`` (a name that never resolves). The other nurses get it, and another user's question is answered, while the
 unreachable delivery is still failing; the bot makes one direct chat for that member
 whatever its retries; past its bound (30 s here) the delivery stops, the coordination is
 told once, and ``cpts-bot status`` turns unhealthy; cancelling the dispatch drops the
@@ -16,12 +16,14 @@ import re
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cpts_bot.devtools.matrix_user import MatrixUser
+from cpts_bot.domain.times import PARIS
 from tests.integration.test_dispatch_synapse import (
     DIRECTORY_HEADER,
     bot_says,
@@ -149,3 +151,44 @@ async def test_an_unreachable_recipient_holds_up_nobody_and_is_set_aside_once(
     assert len(bot_says(bot.user_id, STUCK)(coordinator)) == 1
     assert rooms_created_by(synapse, bot.user_id) <= len(nurses) + 1
     assert not re.search(r"Traceback", bot.log_text()), bot.log_text()[-3000:]
+
+
+async def test_an_unreachable_colleague_in_a_request_for_cover_holds_up_nobody(
+    users: Any, make_bot: Any, synapse: Any, tmp_path: Path
+) -> None:
+    coordinator, alice, bruno = [await users.client(n) for n in ("coord", "alice", "bruno")]
+    bot = make_bot(
+        coordinators=[coordinator.user_id], allowed=[alice.user_id, bruno.user_id, UNREACHABLE]
+    )
+    lines = [nurse_line(0, "Alice", alice.user_id), nurse_line(1, "Bruno", bruno.user_id)]
+    lines.append(nurse_line(2, "Xavier", UNREACHABLE))
+    (tmp_path / "directory.csv").write_text("\n".join([DIRECTORY_HEADER, *lines]) + "\n", "utf-8")
+    tomorrow = datetime.now(PARIS) + timedelta(days=1)
+    (tmp_path / "rota.csv").write_text(
+        "type;matrix_id;name;profession;communes;day;start;end;from;until\n"
+        f"garde;{alice.user_id};;IDE;69388;{tomorrow:%d/%m/%Y};20:00;08:00;;\n",
+        "utf-8",
+    )
+    run_cli(bot, "import", "directory", str(tmp_path / "directory.csv"))
+    run_cli(bot, "import-rota", str(tmp_path / "rota.csv"))
+    bot.start()
+    room = await alice.create_encrypted_room([bot.user_id])
+    await alice.wait_joined(room, bot.user_id)
+
+    asked = await alice.send(room, "Je cherche un remplaçant pour ma garde de demain")
+    created = await alice.wait_reply(asked, timeout=60)
+    assert created.body.startswith("Demande de remplacement n°1 envoyée à 2 collègues"), (
+        created.body
+    )
+    offer = (await bruno.wait_for(bot_says(bot.user_id, "Remplacement n°1 "), timeout=60))[0]
+    waiting = await asyncio.to_thread(unreachable_rows, bot)
+    assert waiting and "STUCK" not in waiting[0], waiting  # still failing meanwhile
+    answer = await alice.wait_reply(await alice.send(room, "mes gardes"), timeout=60)
+    assert "20:00–08:00" in answer.body
+
+    # Bruno takes it: the request is over, its offer to the unreachable one is dropped.
+    await bruno.send(offer.room_id, "je prends", reply_to=offer.event_id)
+    await bruno.wait_for(bot_says(bot.user_id, "La garde est à vous"))
+    await eventually(lambda: not unreachable_rows(bot))
+    # Bruno's, one for Xavier, and Alice's if it was opened ahead before she wrote.
+    assert rooms_created_by(synapse, bot.user_id) <= 3
