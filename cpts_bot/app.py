@@ -34,7 +34,7 @@ from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
-from cpts_bot.matrix.cross_signing import CrossSigningStatus, ensure_cross_signed
+from cpts_bot.matrix.cross_signing import CrossSigningStatus
 from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import (
@@ -42,11 +42,13 @@ from cpts_bot.matrix.matrix_chat_gateway import (
     MatrixChatGateway,
     SentListener,
 )
+from cpts_bot.matrix.nio_responses import record_rate_limits
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import room_findings
 from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.matrix.token_login import cross_sign_or_warn
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
@@ -205,9 +207,10 @@ class BotApp:
     async def _start(self, database: Database) -> None:
         """Log in (or restore the device), cross-sign it, record who the bot is."""
         self.client = await create_client(self.settings)
+        record_rate_limits(self.client, database)
         # Before the first sync: what is exchanged before the device is cross-signed
         # stays undecryptable for clients that exclude insecure devices.
-        status = await ensure_cross_signed(self.client, self.settings, self.settings.data_dir)
+        status = await cross_sign_or_warn(self.client, self.settings, self.settings.data_dir)
         if status is not None and status.recovery_key:
             self.recovery_key = status.recovery_key
         await record_identity(database, self.client, status)
@@ -341,7 +344,9 @@ async def record_identity(
     database: Database, client: AsyncClient, status: CrossSigningStatus
 ) -> None:
     """Device and cross-signing state, for ``cpts-bot status``."""
-    if status.enabled:
+    if status.waiting_for:
+        cross_signing = f"device not signed: {status.waiting_for}"
+    elif status.enabled:
         cross_signing = f"device signed, master key {status.master_key}"
     else:
         cross_signing = "disabled (CPTS_CROSS_SIGNING=false)"

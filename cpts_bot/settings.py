@@ -19,11 +19,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
@@ -122,6 +124,17 @@ class BotSettings(LocalSettings):
         return self
 
 
+def _real_commune(value: str) -> str:
+    """``value`` when it is the INSEE code of a real commune (checked against the shipped
+    list, with the nearest real one suggested); a ValueError saying why otherwise."""
+    if not INSEE_CODE.match(value):
+        raise ValueError(f"{value!r} is not an INSEE commune code (5 characters, e.g. 69388)")
+    problem = commune_code_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 class Commune(BaseModel):
     """A commune of the territory, with the names doctors use for it."""
 
@@ -137,8 +150,20 @@ class Commune(BaseModel):
     @field_validator("insee")
     @classmethod
     def _insee(cls, value: str) -> str:
-        if not INSEE_CODE.match(value):
-            raise ValueError(f"{value!r} is not an INSEE commune code (5 characters, e.g. 69388)")
+        return _real_commune(value)
+
+    @field_validator("neighbours")
+    @classmethod
+    def _neighbours(cls, values: list[str]) -> list[str]:
+        return [_real_commune(value) for value in values]
+
+    @field_validator("name")
+    @classmethod
+    def _code_of_its_name(cls, value: str, info: ValidationInfo) -> str:
+        insee = info.data.get("insee")
+        problem = commune_name_problem(insee, value) if insee else None
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("postal_codes")
@@ -162,10 +187,7 @@ class Sector(BaseModel):
     @field_validator("communes")
     @classmethod
     def _insee(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not INSEE_CODE.match(value):
-                raise ValueError(f"{value!r} is not an INSEE commune code (5 characters)")
-        return values
+        return [_real_commune(value) for value in values]
 
 
 class Territory(BaseModel):
@@ -396,6 +418,22 @@ def load_local_settings(env_file: Path | None = None, **overrides: Any) -> Local
     return _read_settings(LocalSettings, env_file, overrides)
 
 
+def territory_notes(rooms_file: Path | None) -> list[str]:
+    """What an administrator should know of a valid territory: the communes it covers in
+    part, by postal code (their other codes are outside)."""
+    from cpts_bot.domain.commune_parts import commune_parts
+
+    try:
+        config = load_rooms_config(rooms_file or Path("rooms.yaml"))
+    except ConfigError:
+        return []
+    return [
+        f"{part.name} ({part.insee}) is covered in part: postal codes "
+        f"{', '.join(sorted(part.covered))}; {', '.join(sorted(part.outside))} are outside"
+        for part in commune_parts(config.territory.communes).values()
+    ]
+
+
 def check_config(
     env_file: Path | None = None, rooms_file: Path | None = None
 ) -> list[ConfigProblem]:
@@ -414,6 +452,16 @@ def check_config(
     except ConfigError as error:
         problems.extend(error.problems)
         return problems
+    from cpts_bot.domain.commune_parts import unknown_postal_codes
+
+    for insee, name, code in unknown_postal_codes(config.territory.communes):
+        problems.append(
+            ConfigProblem(
+                str(path),
+                f"territory.communes[{insee}].postal_codes",
+                f"{code} is not a postal code of {name} in the official list",
+            )
+        )
     if config.vocabulary_file is not None:
         from cpts_bot.domain.vocabulary_extension import (
             VocabularyFileError,

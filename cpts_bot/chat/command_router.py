@@ -31,6 +31,7 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
+from cpts_bot.chat.not_understood import not_understood_text
 from cpts_bot.domain.dispatch_phrases import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
@@ -207,7 +208,9 @@ class CommandRouter:
                     "taken, cancelled or have expired (« mes déclenchements » lists yours)."
                 )
             else:
-                text = _("I did not understand. Write « aide » to see what I can do.")
+                text = not_understood_text(
+                    message.body, self.help_commands(), context.translator, self._config
+                )
             await context.outbox.reply(Reply(text))
 
     async def _undecryptable(self, row: repo.InboxRow) -> bool:

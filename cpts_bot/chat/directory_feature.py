@@ -14,6 +14,7 @@ from html import escape
 from typing import Protocol
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
+from cpts_bot.chat.not_understood import pointer
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.name_or_place import names_over_lone_places
@@ -136,7 +137,9 @@ class DirectoryFeature:
             # General help belongs to the router; the directory answers "aide annuaire".
             return False
         replies = DirectoryReplies(self.vocabulary, places, context.translator)
-        if query.intent == Intent.HELP:
+        if (on_duty := pointer(message.body, context.translator)) is not None:
+            reply = Reply(on_duty)  # « pharma ouverte dimanche ? »: the 3237 knows
+        elif query.intent == Intent.HELP:
             reply = replies.help_reply()
         elif query.intent == Intent.MORE:
             reply = replies.nothing_to_continue_reply()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
+from cpts_bot.domain.commune_parts import allowed_postal_codes, commune_parts
 from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
 from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
@@ -27,6 +28,7 @@ from cpts_bot.importers.import_outcome import (
     report_rejected,
 )
 from cpts_bot.importers.rpps_extract import import_rpps_extract
+from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, ShrinkRefusedError
 from cpts_bot.settings import ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.schema_migrator import MigrationError
@@ -53,6 +55,7 @@ def register_cli(subparsers: Any) -> None:
         help="the separate PS_LibreAcces_SavoirFaire file of newer extractions,"
         " when it is not inside the zip",
     )
+    _shrink_options(rpps)
     rpps.set_defaults(handler=run_import_rpps)
     directory = kinds.add_parser(
         "directory",
@@ -66,7 +69,39 @@ def register_cli(subparsers: Any) -> None:
         default=None,
         help="the CPTS's vocabulary file (default: vocabulary_file of the rooms file)",
     )
+    _shrink_options(directory)
     directory.set_defaults(handler=run_import_directory)
+
+
+def _shrink_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="import even when it marks more than --max-shrink of the directory's active"
+        " professionals inactive (refused by default: a truncated or wrong file)",
+    )
+    parser.add_argument(
+        "--max-shrink",
+        type=_percent,
+        default=DEFAULT_MAX_SHRINK,
+        metavar="PERCENT",
+        help=f"the largest share marked inactive without --allow-shrink"
+        f" (default {DEFAULT_MAX_SHRINK * 100:.0f}%%)",
+    )
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (e.g. 20)") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
+    return value / 100
+
+
+def _max_shrink(args: argparse.Namespace) -> float | None:
+    return None if args.allow_shrink else args.max_shrink
 
 
 def _vocabulary(args: argparse.Namespace, rooms_file: Path) -> Vocabulary:
@@ -88,13 +123,21 @@ def run_import_rpps(args: argparse.Namespace) -> int:
     except ConfigError as error:
         return nothing_imported(f"cannot read the territory's communes:\n{error}")
     communes = [commune.insee for commune in config.territory.communes]
+    parts = allowed_postal_codes(commune_parts(config.territory.communes))
     show_progress = not args.no_progress and sys.stderr.isatty()
 
     async def run() -> tuple[list[str], int, int]:
         database = await Database.open(settings.database_path)
         try:
             summary = await import_rpps_extract(
-                database, args.file, communes, datetime.now(UTC), show_progress, args.savoir_faire
+                database,
+                args.file,
+                communes,
+                datetime.now(UTC),
+                show_progress,
+                args.savoir_faire,
+                _max_shrink(args),
+                parts,
             )
         finally:
             await database.close()
@@ -102,7 +145,7 @@ def run_import_rpps(args: argparse.Namespace) -> int:
 
     try:
         lines, imported, rejected = asyncio.run(run())
-    except (ExtractFormatError, MigrationError, OSError) as error:
+    except (ExtractFormatError, ShrinkRefusedError, MigrationError, OSError) as error:
         return nothing_imported(str(error))
     print(f"national extract {args.file.name} imported for {config.territory.name}:")
     print("\n".join(lines))
@@ -121,7 +164,11 @@ def run_import_directory(args: argparse.Namespace) -> int:
         database = await Database.open(settings.database_path)
         try:
             summary = await import_directory_csv(
-                database, args.file, datetime.now(UTC), vocabulary=vocabulary
+                database,
+                args.file,
+                datetime.now(UTC),
+                vocabulary=vocabulary,
+                max_shrink=_max_shrink(args),
             )
         finally:
             await database.close()
@@ -130,7 +177,7 @@ def run_import_directory(args: argparse.Namespace) -> int:
 
     try:
         lines, imported, rejected = asyncio.run(run())
-    except (DirectoryCsvError, MigrationError, OSError) as error:
+    except (DirectoryCsvError, ShrinkRefusedError, MigrationError, OSError) as error:
         return nothing_imported(str(error))
     print(f"directory {args.file.name}:")
     print("\n".join(lines))

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.declared_words import DeclaredWordsReader
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
 from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.vocabulary_loader import Vocabulary
+from cpts_bot.domain.vocabulary_loader import PROFESSION, Vocabulary, load_vocabulary
 from cpts_bot.importers.import_outcome import RowError, RowProblems
+from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, refuse_large_shrink
 from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import (
@@ -193,6 +195,10 @@ def _site(row: dict[str, str], problems: RowProblems) -> PracticeSite | None:
         return None
     if not INSEE_CODE.match(insee):
         problems.add(f"commune_insee: {insee!r} is not an INSEE code (5 characters, e.g. 69388)")
+    elif (problem := commune_code_problem(insee)) is not None:
+        problems.add(f"commune_insee: {problem}")
+    elif (problem := commune_name_problem(insee, row.get("commune_name", ""))) is not None:
+        problems.add(f"commune_insee: {problem}")
     postal = row.get("postal_code", "")
     if postal and not POSTAL_CODE.match(postal):
         problems.add(f"postal_code: {postal!r} is not a postal code (5 digits)")
@@ -281,6 +287,11 @@ def _identity(
             f"profession_code: {code!r} is not a profession"
             " code (2 digits, e.g. 10 médecin, 60 infirmier)"
         )
+    elif code and code not in _profession_codes():
+        problems.add(
+            f"profession_code: {code!r} is not a profession the bot knows"
+            f" (known: {', '.join(sorted(_profession_codes()))})"
+        )
     if problems or site is None:
         return None
     return NationalRecord(
@@ -294,6 +305,11 @@ def _identity(
         specialties=tuple((code, "") for code in _split_list(row.get("specialties", ""))),
         sites=(replace(site, phone=""),),
     )
+
+
+def _profession_codes() -> frozenset[str]:
+    """The profession codes (TRE_G15) of the shipped vocabulary."""
+    return frozenset(concept.code for concept in load_vocabulary().of_kind(PROFESSION))
 
 
 def _card_fields(
@@ -432,6 +448,7 @@ def parse_directory_csv(
         )
     if "rpps" not in header and "id" not in header:
         raise DirectoryCsvError("the header needs an rpps or an id column")
+    _refuse_truncated(lines, len(header), delimiter)
     present = set(header)
     rows: list[ProfessionalRow | StructureRow] = []
     rejected: list[RejectedRow] = []
@@ -477,6 +494,20 @@ def parse_directory_csv(
     return rows, rejected
 
 
+def _refuse_truncated(lines: list[str], cells: int, delimiter: str) -> None:
+    """Raise :class:`DirectoryCsvError` when the file ends mid-line: its last line has no
+    line end and fewer cells than the header (an interrupted copy or download)."""
+    last = lines[-1]
+    if len(lines) < 2 or last.endswith(("\n", "\r")) or not last.strip():
+        return
+    found = len(next(csv.reader([last], delimiter=delimiter), []))
+    if found < cells:
+        raise DirectoryCsvError(
+            f"the file is truncated: its last line ({len(lines)}) ends mid-line"
+            f" ({found} cells where the header has {cells}); nothing was imported"
+        )
+
+
 def _updated_card(card: Card, fields: dict[str, object]) -> Card:
     changes: dict[str, object] = {}
     if "phone" in fields:
@@ -505,8 +536,13 @@ async def import_directory_csv(
     changed_by: str | None = None,
     activity_codes: Collection[str] | None = None,
     vocabulary: Vocabulary | None = None,
+    max_shrink: float | None = DEFAULT_MAX_SHRINK,
 ) -> DirectoryCsvSummary:
-    """Import the CPTS directory file at ``path`` in one transaction."""
+    """Import the CPTS directory file at ``path`` in one transaction.
+
+    ``max_shrink``: the largest share of the directory's active professionals the file
+    may mark inactive (``active`` 0), None for no limit.
+    """
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
     except FileNotFoundError:
@@ -527,6 +563,12 @@ async def import_directory_csv(
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         known = await repository.known_professionals()
+        refuse_large_shrink(
+            sum(1 for row in rows if _deactivates(row, known)),
+            sum(1 for item in known.values() if item.active),
+            max_shrink,
+            f"{path.name} marks them inactive (active 0)",
+        )
         for row in rows:
             if isinstance(row, StructureRow):
                 outcome = await repository.upsert_structure(row.structure, now)
@@ -538,6 +580,14 @@ async def import_directory_csv(
                 summary.rejected.append(RejectedRow(row.line_number, problem))
     summary.rejected.sort(key=lambda r: r.line_number)
     return summary
+
+
+def _deactivates(row: ProfessionalRow | StructureRow, known: dict[str, KnownProfessional]) -> bool:
+    """Whether ``row`` marks an active professional inactive."""
+    if not isinstance(row, ProfessionalRow) or row.active:
+        return False
+    previous = known.get(row.key)
+    return previous is not None and previous.active
 
 
 async def _write_professional(
@@ -577,7 +627,9 @@ async def _write_professional(
         if not row.active:
             await repository.mark_inactive([row.key], now)
     card = await repository.load_card(row.key)
-    changes = await repository.save_card(row.key, _updated_card(card, row.card_fields), author, now)
+    changes = await repository.save_card(
+        row.key, _updated_card(card, row.card_fields), author, now, old=card
+    )
     if changes:
         summary.cards_changed += 1
         summary.field_changes += len(changes)

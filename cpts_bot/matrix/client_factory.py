@@ -17,6 +17,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.matrix.cross_signing import check_crypto_store_at_start
+from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -90,14 +91,18 @@ async def create_client(settings: BotSettings) -> AsyncClient:
 async def _log_in(client: AsyncClient, settings: BotSettings) -> None:
     data_dir = settings.data_dir
     saved = load_credentials(data_dir)
+    if settings.access_token and saved and saved.access_token != settings.access_token:
+        saved = None  # a new token (the old one expired or was revoked) replaces it
     if saved and saved.user_id == settings.user_id and saved.homeserver == settings.homeserver:
         client.restore_login(saved.user_id, saved.device_id, saved.access_token)
+        await _check_token(client)
         log.info("restored session", extra={"device_id": saved.device_id})
         # Before any key upload: afterwards a lost crypto store can no longer be seen.
         await check_crypto_store_at_start(client)
     elif settings.access_token:
         client.access_token = settings.access_token
         whoami = await client.whoami()
+        raise_if_refused(settings.user_id, whoami)
         if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
             raise LoginError(f"the access token was refused: {whoami}")
         client.restore_login(whoami.user_id, whoami.device_id, settings.access_token)
@@ -120,3 +125,8 @@ async def _log_in(client: AsyncClient, settings: BotSettings) -> None:
         log.info("logged in with a new device", extra={"device_id": response.device_id})
     if client.should_upload_keys:
         await client.keys_upload()
+
+
+async def _check_token(client: AsyncClient) -> None:
+    """A saved token the homeserver no longer accepts ends the start with one line."""
+    raise_if_refused(client.user_id, await client.whoami())

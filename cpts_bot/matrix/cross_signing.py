@@ -48,6 +48,17 @@ class CrossSigningError(CptsBotError):
     """The bot cannot (or must not) cross-sign its device; the message says what to do."""
 
 
+class CrossSigningApprovalNeeded(CrossSigningError):
+    """The homeserver wants user-interactive auth the bot cannot give (no password)."""
+
+    def __init__(self, user_id: str, answer: dict[str, Any]) -> None:
+        super().__init__(
+            f"The homeserver asks for approval to change the cross-signing keys of {user_id}."
+        )
+        self.user_id = user_id
+        self.answer = answer
+
+
 class CryptoStoreLostError(CrossSigningError):
     """The local crypto store does not hold the keys the server has for this device."""
 
@@ -102,6 +113,7 @@ class CrossSigningStatus:
     created_identity: bool = False
     signed_device: bool = False
     recovery_key: str | None = None  # only when just created: show it once
+    waiting_for: str | None = None  # an approval only a person can give (token login)
 
 
 # --- homeserver calls -------------------------------------------------------------------
@@ -170,10 +182,7 @@ async def upload_cross_signing_keys(
     status, answer = await call_homeserver(client, "POST", path, body)
     if status == 401 and "session" in answer:
         if not password:
-            raise CrossSigningError(
-                "The homeserver asks for the bot's password to change its cross-signing "
-                "keys: set CPTS_PASSWORD (an access token alone is not enough)."
-            )
+            raise CrossSigningApprovalNeeded(seeds.user_id, answer)
         body["auth"] = {
             "type": "m.login.password",
             "identifier": {"type": "m.id.user", "user": seeds.user_id},
@@ -427,6 +436,7 @@ async def ensure_cross_signed(
         identity = (await query_identities(client, [user_id]))[user_id]
     seeds = load_seeds(data_dir, user_id)
     created = False
+    replaced: CrossSigningSeeds | None = None
     recovery_key = None
     if identity.master_public_key is None:
         if seeds is None:
@@ -436,10 +446,16 @@ async def ensure_cross_signed(
         save_seeds(data_dir, seeds)
         await upload_cross_signing_keys(client, seeds, settings.password)
     elif seeds is None or seeds.master.public_key != identity.master_public_key:
-        raise CrossSigningError(_mismatch_message(user_id, seeds is not None))
+        if settings.password:
+            raise CrossSigningError(_mismatch_message(user_id, seeds is not None))
+        # Token login (MAS): a replacement goes through only once a person approved it
+        # on the homeserver's side; until then, CrossSigningApprovalNeeded.
+        seeds = replaced = new_seeds(user_id)
+        await upload_cross_signing_keys(client, seeds, None)
+        save_seeds(data_dir, seeds)
     elif identity.self_signing_public_key != seeds.self_signing.public_key:
         await upload_cross_signing_keys(client, seeds, settings.password)
-    if await get_account_data(client, secret_storage.DEFAULT_KEY_EVENT) is None:
+    if replaced or await get_account_data(client, secret_storage.DEFAULT_KEY_EVENT) is None:
         # Also after a crash between the key upload and this point.
         recovery_key = await store_in_secret_storage(client, seeds)
         key_file = write_recovery_key(data_dir, recovery_key)

@@ -26,6 +26,7 @@ from nio import (
 
 from cpts_bot.domain.messages import KIND_UNDECRYPTABLE
 from cpts_bot.domain.times import from_millis, to_iso
+from cpts_bot.matrix.backfill import missed_events
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import (
@@ -33,6 +34,7 @@ from cpts_bot.matrix.sender_trust import (
     authenticated_device_id,
     notice_context,
 )
+from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -107,6 +109,7 @@ class SyncLoop:
                 backoff = min(backoff * 2, 30.0)
                 continue
             if not isinstance(response, SyncResponse):
+                raise_if_refused(self._client.user_id, response)
                 error = error_of(response, "sync")
                 log.warning("sync error", extra={"error": str(error), "retry_in_s": backoff})
                 await asyncio.sleep(backoff)
@@ -115,8 +118,7 @@ class SyncLoop:
             if backoff > 1.0:
                 log.info("homeserver reachable again")
             backoff = 1.0
-            first = token is None
-            await self._handle(response, first_sync=first)
+            await self._handle(response, first_sync=token is None, since=token)
             token = response.next_batch
             await self._crypto_housekeeping()
             if not self.synced.is_set():
@@ -143,6 +145,7 @@ class SyncLoop:
                 raise
             except Exception as error:  # the homeserver may be down: retry as the loop does
                 response = error
+            raise_if_refused(self._client.user_id, response)
             if isinstance(response, SyncResponse):
                 log.info("rooms known", extra={"rooms": len(self._client.rooms)})
                 return
@@ -150,7 +153,9 @@ class SyncLoop:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
 
-    async def _handle(self, response: SyncResponse, first_sync: bool) -> None:
+    async def _handle(
+        self, response: SyncResponse, first_sync: bool, since: str | None = None
+    ) -> None:
         now = datetime.now(UTC)
         if self._gate is not None:
             self._gate.forget(response.device_list.changed)
@@ -162,7 +167,8 @@ class SyncLoop:
             if room is None:
                 continue
             joined = await repo.joined_at(self._database, room_id)
-            for event in info.timeline.events:
+            events = await self._timeline(room_id, info, since)
+            for event in events:
                 if (
                     isinstance(event, RoomMemberEvent)
                     and event.state_key == bot
@@ -177,7 +183,7 @@ class SyncLoop:
                 await repo.save_joined_at(self._database, room_id, now)
             if first_sync:
                 continue
-            for event in info.timeline.events:
+            for event in events:
                 item = to_inbox_item(event, room, bot)
                 if item is None or predates(item.payload["timestamp"], joined):
                     continue
@@ -195,6 +201,22 @@ class SyncLoop:
             self._on_events()
         if added:
             log.info("events received", extra={"count": added})
+
+    async def _timeline(self, room_id: str, info: Any, since: str | None) -> list[Any]:
+        """The room's events of this sync, oldest first: a ``limited`` timeline is
+        back-filled down to the previous sync (see :mod:`cpts_bot.matrix.backfill`)."""
+        events = list(info.timeline.events)
+        if not info.timeline.limited:
+            return events
+        missed = await missed_events(
+            self._client,
+            room_id,
+            info.timeline.prev_batch,
+            since,
+            lambda event_id: repo.knows_event(self._database, event_id),
+        )
+        returned = {event.event_id for event in events}
+        return [event for event in missed if event.event_id not in returned] + events
 
     async def _answer_invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():

@@ -1,6 +1,6 @@
 """The deliveries part of ``cpts-bot status``: a row set aside past its bound makes the
 bot unhealthy at once (``cpts-bot outbox list`` shows it, ``cpts-bot outbox drop ID``
-removes it); destinations failing now and the homeserver's slowing down are shown."""
+removes it); the coordination's « slowed down » notice, while in force, is shown."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ def delivery_report(database: Path) -> tuple[list[str], list[str]]:
     status = read_delivery_status(database)
     if status.error is not None:
         return [], []
-    failing = ", ".join(f"{target} ({rows})" for target, rows in status.failing) or "none"
-    lines = [f"failing now:   {failing}"]
+    # Destinations failing now are listed with the homeserver's refusals (status_details).
+    lines = []
     if status.slowed_reported_at:
         lines.append(f"slowed down:   by the homeserver since {status.slowed_reported_at}")
     problems = [

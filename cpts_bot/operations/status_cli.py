@@ -27,6 +27,7 @@ from cpts_bot.domain.health import (
     problems,
 )
 from cpts_bot.operations.delivery_status import delivery_report
+from cpts_bot.operations.status_details import detail_lines
 from cpts_bot.settings import ConfigError
 from cpts_bot.storage.bot_status import read_snapshot
 
@@ -45,6 +46,11 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     status.add_argument("--max-sync-minutes", type=float, default=5)
     status.add_argument("--max-queue-minutes", type=float, default=10)
+    status.add_argument(
+        "--no-homeserver",
+        action="store_true",
+        help="do not ask the homeserver its version nor check the token (offline)",
+    )
     status.set_defaults(handler=run_status)
 
 
@@ -65,10 +71,12 @@ def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
         max_queue_age=timedelta(minutes=args.max_queue_minutes),
     )
     code, found = problems(snapshot, limits)
-    more_lines, stuck = delivery_report(data_dir / settings.database_path.name)
+    database = data_dir / settings.database_path.name
+    more_lines, stuck = delivery_report(database)
     if stuck and code == HEALTHY:
         code = UNHEALTHY
     print("\n".join([*status_lines(snapshot, found + stuck), *more_lines]))
+    print("\n".join(detail_lines(data_dir, database, snapshot.now, not args.no_homeserver)))
     return code
 
 

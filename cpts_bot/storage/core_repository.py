@@ -126,6 +126,16 @@ async def pending_inbox(database: Database, limit: int = 50) -> list[InboxRow]:
     return [InboxRow.from_row(row) for row in rows]
 
 
+async def knows_event(database: Database, event_id: str) -> bool:
+    """True when the event is in the inbox or was handled already."""
+    row = await database.fetch_one(
+        "SELECT 1 FROM inbox WHERE event_id = ?"
+        " UNION ALL SELECT 1 FROM handled_events WHERE event_id = ?",
+        (event_id, event_id),
+    )
+    return row is not None
+
+
 async def is_handled(db: aiosqlite.Connection, event_id: str) -> bool:
     async with db.execute("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,)) as cur:
         return await cur.fetchone() is not None

@@ -1,4 +1,4 @@
-"""The fault-injection suite runs on the integration suite's harness: a real Synapse for
-the session, fresh users per test, the bot as a real process."""
+"""The fault-injection tests use the integration tests' fixtures (the session's one Synapse
+comes from tests/conftest.py)."""
 
-from tests.integration.conftest import make_bot, synapse, users  # noqa: F401
+from tests.integration.conftest import make_bot, users  # noqa: F401

@@ -16,27 +16,9 @@ import pytest
 import yaml
 
 from cpts_bot.devtools.matrix_user import MatrixUser
-from cpts_bot.devtools.synapse import SynapseServer, synapse_python
+from cpts_bot.devtools.synapse import SynapseServer
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _state_dir() -> Path:
-    return Path(os.environ.get("CPTS_STATE_DIR", REPO / ".cpts"))
-
-
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
-    """One homeserver per test session, its data in a temporary directory."""
-    python = (
-        Path(os.environ["CPTS_SYNAPSE_PYTHON"])
-        if os.environ.get("CPTS_SYNAPSE_PYTHON")
-        else synapse_python(_state_dir())
-    )
-    server = SynapseServer.configure(python, tmp_path_factory.mktemp("synapse"))
-    server.start()
-    yield server
-    server.stop()
 
 
 @dataclass

@@ -1,12 +1,11 @@
 """cpts-bot installed like any package: the wheel (built from the sdist) in a fresh virtual
 environment outside the source tree, used from a folder outside it, as "Running it for a
-CPTS" says. And the Docker image, built from the same wheel, when Docker is available."""
+CPTS" says. (The container image built from a wheel: test_container.py.)"""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -190,46 +189,3 @@ class InstalledBot(BotProcess):
         )
         if wait_ready:
             self.wait_log(READY, timeout)
-
-
-def docker_unavailable() -> str | None:
-    """Why Docker cannot be used here, or None when it can."""
-    if shutil.which("docker") is None:
-        return "the docker command is not installed"
-    result = subprocess.run(
-        ["docker", "info"], capture_output=True, text=True, timeout=60, check=False
-    )
-    if result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["docker info failed"])[-1]
-        return f"no Docker daemon ({reason})"
-    return None
-
-
-def test_the_docker_image_is_built_from_the_wheel_and_runs_as_non_root() -> None:
-    reason = docker_unavailable()
-    if reason:
-        pytest.skip(f"Docker is not available where the tests run: {reason}; image not tested")
-    tag = f"cpts-bot-test:{os.getpid()}"
-    run(["docker", "build", "-f", REPO / "docker" / "Dockerfile", "-t", tag, REPO], cwd=REPO)
-    try:
-        user = run(["docker", "run", "--rm", "--entrypoint", "id", tag, "-u"], cwd=REPO)
-        assert user.strip() != "0"
-        config = run(["docker", "image", "inspect", "--format", "{{json .Config}}", tag], cwd=REPO)
-        assert '"/data"' in config and '"CMD","cpts-bot","status"' in config
-        location = run(
-            [
-                "docker",
-                "run",
-                "--rm",
-                "--entrypoint",
-                "python",
-                tag,
-                "-c",
-                "import cpts_bot, importlib.resources as r;"
-                " print(cpts_bot.__file__, len(list(r.files('cpts_bot.migrations').iterdir())))",
-            ],
-            cwd=REPO,
-        )
-        assert "site-packages/cpts_bot" in location
-    finally:
-        subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True, check=False)

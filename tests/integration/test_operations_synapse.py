@@ -5,6 +5,7 @@ messages erased from the outbox."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import stat
 import subprocess
@@ -97,6 +98,9 @@ async def test_start_up_warns_of_missing_powers_and_status_reports_health(
     assert "health:        healthy" in result.stdout
     assert "rooms joined:  3" in result.stdout
     assert "device signed, master key" in result.stdout
+    # The operator's view: the homeserver's version without admin rights, the token.
+    assert re.search(r"^homeserver: +http://\S+, Synapse.*\d", result.stdout, re.M), result.stdout
+    assert f"token:         accepted for {bot.user_id}" in result.stdout
     assert bot.stop() == 0
     # Stopped: still readable, and healthy for a few minutes (the last sync is recent).
     assert status(bot).returncode == 0

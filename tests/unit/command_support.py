@@ -1,4 +1,5 @@
-"""Test support for the declared commands: a territory of made-up communes, a router
+"""Test support for the declared commands: a territory of made-up commune names (on real
+INSEE codes, which the configuration checks), a router
 built like the bot's, and a direct chat with it."""
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def make_config(first_commune: str = "Saint-Exemple-sur-Mer") -> RoomsConfig:
             "territory": {
                 "name": "CPTS Exemple",
                 "communes": [
-                    {"insee": "99001", "name": first_commune, "postal_codes": ["99100"]},
-                    {"insee": "99002", "name": "Val-Témoin", "postal_codes": ["99200"]},
+                    {"insee": "26001", "name": first_commune, "postal_codes": ["26150"]},
+                    {"insee": "26002", "name": "Val-Témoin", "postal_codes": ["26140"]},
                 ],
             },
             "coordinators": [COORDINATOR],

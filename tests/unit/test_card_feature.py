@@ -177,7 +177,7 @@ async def test_activities_are_resolved_against_the_vocabulary(database: Database
     ]
     assert (await card(database, "810000000001")).activities == {
         "respiratory_physio": "kiné respiratoire",
-        "hypnose": "hypnose",
+        "hypnosis": "hypnose",  # a concept of the care vocabulary too
     }
     _, replies = await say(database, "@claire:example.org", "retire activité Hypnose")
     assert replies == ["Votre fiche est mise à jour :\n• activité retirée : hypnose"]

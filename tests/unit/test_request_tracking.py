@@ -379,7 +379,7 @@ async def test_the_words_of_a_longer_request_go_with_the_question(database: Data
     await chat.say("dermatologue à Bron")
     await chat.say("je veux parler à la coordination, c'est pour demain", at=START)
     post = next(row for row in await outbox_rows(database) if row["target"] == COORDINATION)
-    assert (
-        "« dermatologue à Bron — je veux parler à la coordination, c'est pour demain"
-        in (post["payload"]["text"])
-    )
+    text = post["payload"]["text"]
+    # What the GP typed is quoted; the question just before comes on its own line.
+    assert "« je veux parler à la coordination, c'est pour demain »" in text
+    assert "Sa question juste avant : « dermatologue à Bron »" in text
