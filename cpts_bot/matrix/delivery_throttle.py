@@ -46,6 +46,7 @@ class Throttle:
         self._refusals: deque[tuple[float, float]] = deque()  # (when, retry_after_s)
         self._answers = asyncio.Semaphore(ANSWER_SLOTS)
         self._bulk = asyncio.Semaphore(BULK_SLOTS)
+        self._one_bulk = asyncio.Semaphore(1)
 
     def observe(self, response: Any) -> None:
         """A response callback: note a 429 and its ``retry_after_ms``."""
@@ -96,4 +97,10 @@ class Throttle:
             return
         await self._bulk_turn()
         async with self._bulk:
-            yield
+            if not self.throttled():
+                yield
+                return
+            # Throttled: one bulk request at a time, so that the homeserver's next free
+            # turn goes to an answer rather than to one of many bulk retries.
+            async with self._one_bulk:
+                yield

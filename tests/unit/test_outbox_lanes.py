@@ -312,3 +312,26 @@ async def test_two_needs_of_the_same_chat_at_once_open_one_room(tmp_path: Path) 
     rooms = await asyncio.gather(*(gateway.direct_room("@a:hs") for _ in range(3)))
     assert len(set(rooms)) == 1 and client.created == 1
     await database.close()
+
+
+async def test_while_throttled_one_bulk_request_at_a_time() -> None:
+    now = [100.0]
+    throttle = Throttle(clock=lambda: now[0])
+    throttle.observe(RoomCreateError("slow down", "M_LIMIT_EXCEEDED", retry_after_ms=1000))
+    inside: list[int] = []
+    most = 0
+
+    async def bulk() -> None:
+        nonlocal most
+        async with throttle.slot(PRIORITY_BULK):
+            inside.append(1)
+            most = max(most, len(inside))
+            await asyncio.sleep(0.01)
+            inside.pop()
+
+    await asyncio.gather(*(bulk() for _ in range(5)))
+    assert most == 1
+    now[0] += 120  # a quiet minute later: side by side again
+    most = 0
+    await asyncio.gather(*(bulk() for _ in range(5)))
+    assert most > 1 and throttle.throttled() is False
