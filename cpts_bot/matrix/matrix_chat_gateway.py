@@ -18,6 +18,7 @@ import asyncio
 import html
 import io
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -64,6 +65,18 @@ SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
+
+
+# Fault injection, for the fault tests only: the bot exits at once (like kill -9) right
+# after the homeserver accepted a row whose correlation starts with this prefix, before
+# the row is recorded as sent.
+FAULT_EXIT_AFTER_SEND = "CPTS_FAULT_EXIT_AFTER_SEND"
+
+
+def _exit_if_told(row: repo.OutboxRow) -> None:
+    prefix = os.environ.get(FAULT_EXIT_AFTER_SEND)
+    if prefix and row.correlation and row.correlation.startswith(prefix):
+        os._exit(137)
 
 
 class SendFailed(MatrixError):
@@ -326,6 +339,7 @@ class MatrixChatGateway:
                     await asyncio.shield(keys_ready)
                 async with self._throttle.slot(row.priority):
                     room_id, event_id = await self._perform(row)
+                _exit_if_told(row)
             except SendFailed:
                 raise
             except Exception as error:  # nio raises for local protocol states
@@ -397,7 +411,11 @@ class MatrixChatGateway:
             raise SendFailed(f"not a member of {row.target}", transient=False)
         if row.action == actions.ACTION_MESSAGE:
             return row.target, await self._send_event(
-                row.target, "m.room.message", message_content(payload), row.txn_id
+                row.target,
+                "m.room.message",
+                message_content(payload),
+                row.txn_id,
+                clear_ok=bool(payload.get("clear")),
             )
         if row.action == actions.ACTION_DIRECT_MESSAGE:
             room_id = await self.direct_room(row.target)
@@ -440,8 +458,19 @@ class MatrixChatGateway:
         raise SendFailed(f"unknown outbox action {row.action!r}", transient=False)
 
     async def _send_event(
-        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
+        self,
+        room_id: str,
+        event_type: str,
+        content: dict[str, Any],
+        txn_id: str,
+        *,
+        clear_ok: bool = False,
     ) -> str:
+        room = self._client.rooms.get(room_id)
+        if event_type != "m.reaction" and not clear_ok and not (room and room.encrypted):
+            # Checked on the bot's own room state just before the request: what it says
+            # (an offer, a patient's details, a hand-off) never goes out in clear.
+            raise SendFailed(f"refused to send in clear: {room_id} is not encrypted", False)
         if self._gate is not None:
             response = await send_to_trusted_devices(
                 self._client,
@@ -545,14 +574,17 @@ class MatrixChatGateway:
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need: one
-        room per person, created once; a failed invitation is tried again in that room."""
+        room per person, created once; a failed invitation is tried again in that room.
+        A recorded room that is not encrypted (whatever ``is_direct`` said) is never
+        used: a new, encrypted one is created."""
         found = await delivery.direct_room(self._database, user_id)
         if found and self._ready_direct_room(found, user_id):
             return found[0]
         lock = self._opening.setdefault(user_id, asyncio.Lock())
         async with lock, self._creating:  # one opening per person, a few at a time
             found = await delivery.direct_room(self._database, user_id)
-            if found is None or found[0] not in self._client.rooms:
+            room = self._client.rooms.get(found[0]) if found else None
+            if found is None or room is None or not room.encrypted:
                 room_id = await self._create_direct_room(user_id)
             elif self._ready_direct_room(found, user_id):
                 return found[0]
@@ -565,7 +597,7 @@ class MatrixChatGateway:
 
     def _ready_direct_room(self, found: tuple[str, bool], user_id: str) -> bool:
         room = self._client.rooms.get(found[0])
-        return room is not None and (found[1] or user_id in room.users)
+        return room is not None and room.encrypted and (found[1] or user_id in room.users)
 
     async def _create_direct_room(self, user_id: str) -> str:
         """Create the encrypted room and record it at once. A person of the bot's own
@@ -589,6 +621,7 @@ class MatrixChatGateway:
         )
         assert isinstance(response, RoomCreateResponse)
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
+        await delivery.forget_invitation(self._database, user_id)
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
         self._know_new_room(response.room_id)
         if local:

@@ -62,12 +62,18 @@ class OutboxWriter:
         )
         return txn_id
 
-    async def reply(self, reply: Reply, correlation: str | None = None) -> str:
+    async def reply(
+        self, reply: Reply, correlation: str | None = None, *, clear: bool = False
+    ) -> str:
         """Answer the message being handled, as an ``m.notice`` reply to it: it goes
-        before bulk sends (offers, edits, alert posts)."""
+        before bulk sends (offers, edits, alert posts). ``clear`` lets it go to a room
+        that is not encrypted (a refusal that says nothing of anyone: anything else is
+        sent only in encrypted rooms)."""
         if self.reply_room is None:
             raise RuntimeError("reply() outside the handling of a message")
         payload = _message_payload(reply, self.reply_to_event, None, True)
+        if clear:
+            payload["clear"] = True
         return await self._queue(
             ACTION_MESSAGE, self.reply_room, payload, correlation, PRIORITY_ANSWER
         )

@@ -194,6 +194,12 @@ async def direct_room(database: Database, user_id: str) -> tuple[str, bool] | No
     return (row[0], row[1] is not None) if row else None
 
 
+async def forget_invitation(database: Database, user_id: str) -> None:
+    """The person's direct chat is a new room: they are not invited to it yet."""
+    async with database.transaction() as db:
+        await db.execute("UPDATE direct_rooms SET invited_at = NULL WHERE user_id = ?", (user_id,))
+
+
 async def mark_invited(database: Database, user_id: str, now: datetime) -> None:
     async with database.transaction() as db:
         await db.execute(

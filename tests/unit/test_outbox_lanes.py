@@ -21,15 +21,15 @@ from nio import (
     RoomSendResponse,
 )
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
+from cpts_bot.domain.messages import Reply
 from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, Throttle
 from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 ROOMS = [f"!room{index}:hs" for index in range(40)]
 

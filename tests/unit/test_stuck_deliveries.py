@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.cli import build_parser
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import to_iso
 from cpts_bot.services.broadcast_dispatch import KIND_BROADCAST, KIND_DETAILS, correlation
 from cpts_bot.services.delivery_reports import report_stuck
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.command_support import COORDINATION_ROOM, make_config
 from tests.unit.test_status_command import NOW, running_bot
 
