@@ -54,7 +54,8 @@ async def run_declared(
         if not await may_use(command.audience, message.sender, context):
             await context.outbox.reply(Reply(refusal(command, context.translator)))
             return True
-        call = CommandCall(command, message, context, understood.value)
+        read = message if understood.body is None else replace(message, body=understood.body)
+        call = CommandCall(command, read, context, understood.value)
         if await command.handler(call) is not False:
             return True
     return False

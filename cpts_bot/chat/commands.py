@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
 from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.incoming import IncomingMessage, Reply
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.text_normalizer import fold, loosen
 
 FREE_TEXT = 0
 
@@ -66,6 +66,7 @@ class Understood:
 
     value: Any
     specificity: int
+    body: str | None = None  # the loose form it was read in, when not as typed
 
 
 class Phrase(Protocol):
@@ -214,13 +215,30 @@ class CommandRegistry:
     def candidates(
         self, message: IncomingMessage, context: HandlerContext
     ) -> list[tuple[Command, Understood]]:
-        """Every declaration that understands ``message``, most specific first."""
+        """Every declaration that understands ``message``, most specific first.
+
+        Its loose forms spelt out (:func:`loosen`: « c ki de garde dem1 » -> « c'est qui
+        de garde demain ») are read too; what understands only them carries that
+        ``body``, and the text as typed wins a tie."""
+        found = self._read(message, context)
+        loose = loosen(message.body)
+        if loose and loose != message.body.strip():
+            found += [
+                (command, replace(understood, body=loose))
+                for command, understood in self._read(replace(message, body=loose), context)
+                if understood.specificity != FREE_TEXT
+            ]
+        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+
+    def _read(
+        self, message: IncomingMessage, context: HandlerContext
+    ) -> list[tuple[Command, Understood]]:
         found = []
         for command in self.commands:
             understood = command.phrase.read(message, context)
             if understood is not None:
                 found.append((command, understood))
-        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+        return found
 
     def heard(
         self,

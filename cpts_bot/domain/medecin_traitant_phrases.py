@@ -158,7 +158,8 @@ _REMINDERS_ON = re.compile(
     r"(?:\s+(?:mt|medecin\s+traitant))?$"
 )
 _REGISTER = re.compile(
-    r"^(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
+    r"^(?:(?:j'\s?ai|je\s+vois|j'\s?ai\s+vu|je\s+signale)\s+(?:un|une)\s+)?"
+    r"(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
     r"(?:sans|n'?\s?ayant\s+pas\s+de|qui\s+n'?\s?a\s+pas\s+de|cherche|recherche|qui\s+cherche)\s+"
     r"(?:de\s+|un\s+)?(?:medecin\s+traitant|mt)(?![a-z])"
 )
