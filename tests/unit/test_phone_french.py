@@ -1,0 +1,74 @@
+"""Phone French, read once for every feature: the loose forms spelt out, and what each
+feature's phrases now read in them (a duty given up, an alert said in words)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cpts_bot.domain.alert_phrases import AlertCommandKind, parse_alert_command
+from cpts_bot.domain.dispatch_phrases import CommandKind, parse_command
+from cpts_bot.domain.shift_swap_phrases import SwapRequest, parse_swap
+from cpts_bot.domain.text_normalizer import loosen
+from cpts_bot.domain.times import PARIS
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("c qui le kiné de garde ce we ?", "c'est qui le kiné de garde ce week-end ?"),
+        ("ki est de garde dem1 stp", "qui est de garde demain"),
+        ("Désolée, jpeux plus faire le 24", "je peux plus faire le 24"),
+        ("qqn pr me remplacer sam", "quelqu'un pour me remplacer samedi"),
+        ("alerte Canicule a tt le monde", "alerte Canicule a tout le monde"),
+        ("pt sans MT 80 ans", "patient sans médecin traitant 80 ans"),
+        ("je peux prendre 2 nvx patients svp", "je peux prendre 2 nouveaux patients"),
+    ],
+)
+def test_loose_forms_are_spelt_out(typed: str, spelt: str) -> None:
+    assert loosen(typed) == spelt
+
+
+def test_words_it_does_not_know_keep_their_spelling() -> None:
+    assert (
+        loosen("Kiné à Saint-Étienne, cabinet d'Hélène") == "Kiné à Saint-Étienne, cabinet d'Hélène"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je peux plus y aller pour le 3",
+        "je ne peux plus assurer ma garde du 3",
+        "je ne pourrai pas assurer la garde du 3",
+        "je peux pas etre de garde le 3",
+    ],
+)
+def test_a_duty_given_up_is_a_request_for_cover_of_that_day(text: str) -> None:
+    found = parse_swap(text, NOW)
+    assert isinstance(found, SwapRequest) and found.when is not None
+    assert found.when.start.astimezone(PARIS).date().isoformat() == "2026-12-03"
+
+
+def test_a_duty_given_up_without_a_day_is_no_cover_request() -> None:
+    # « je ne peux plus 42 » gives back dispatch request 42, not a duty.
+    assert parse_swap("je ne peux plus 42", NOW) is None
+    assert parse_command("je peux plus assurer le 42") == parse_command("je ne peux plus 42")
+    assert parse_command("desistement 42").kind is CommandKind.HAND_BACK  # type: ignore[union-attr]
+
+
+def test_an_alert_said_in_words_has_its_fields() -> None:
+    found = parse_alert_command("envoie une alerte Canicule à tout le monde demain 8h")
+    assert found is not None and found.kind is AlertCommandKind.CREATE
+    assert found.rest == "Canicule | quand: demain 8h | pour: tous"
+    to_nurses = parse_alert_command("alerte urgente grippe pour les IDE")
+    assert to_nurses is not None and to_nurses.level_word == "urgente"
+    assert to_nurses.rest == "grippe | pour: ide"
+
+
+def test_the_keyed_alert_form_is_unchanged() -> None:
+    found = parse_alert_command("alerte urgent: Canicule | quand: demain 8h | pour: tous")
+    assert found is not None and found.rest == "Canicule | quand: demain 8h | pour: tous"
