@@ -71,7 +71,10 @@ _USAGE = re.compile(
 # « envoie une alerte canicule à tout le monde demain 8h »: the fields said in words.
 _SAID = re.compile(
     r"^\s*(?:(?:envoie|envoyer|envoyez|lance|lancer|diffuse|diffuser)\s+)?(?:une\s+|l'\s?)?"
-    rf"alerte\s+(?:({_LEVEL_ALT})\s+)?(?P<text>[^:|]+?)\s+(?:a|pour|aux?)\s+"
+    rf"alerte\s+(?:({_LEVEL_ALT})\s+)?(?P<text>[^:|]+?)"
+    r"(?P<before>\s+(?:demain|aujourd'hui|a\s+partir\s+d|ce\s+(?:soir|matin|midi)|maintenant|des\s+maintenant"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|chaque|le\s+\d|a\s+\d|\d{1,2}\s*h)"
+    r"[^:|]*?)?\s+(?:a|pour|aux?)\s+"
     r"(?P<who>tout\s+le\s+monde|tous(?:\s+les\s+[a-z-]+)?|les\s+[a-z-]+|gardes|coordination)"
     r"(?P<when>(?:\s+[^:|]+)?)\s*[.!]*$"
 )
@@ -132,8 +135,9 @@ def _said(original: str, match: re.Match[str]) -> AlertCommand:
     """An alert whose fields were said in words, as its ``| key: value`` form."""
     who = re.sub(r"^(?:tous\s+)?les\s+", "", match.group("who"))
     fields = [original[match.start("text") : match.end("text")]]
-    if match.group("when").strip():
-        fields.append("quand: " + original[match.start("when") : match.end("when")].strip())
+    for when in ("before", "when"):
+        if (match.group(when) or "").strip():
+            fields.append("quand: " + original[match.start(when) : match.end(when)].strip())
     fields.append("pour: " + ("tous" if _EVERYONE.match(who) else who))
     return AlertCommand(AlertCommandKind.CREATE, level_word=match.group(1), rest=" | ".join(fields))
 

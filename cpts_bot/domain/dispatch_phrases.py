@@ -299,7 +299,8 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
     ),
     (
         re.compile(
-            r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
+            r"^(?:statut|etat|suivi|ou\s+en\s+est)\s+(?:du\s+|le\s+|la\s+demande\s+)?"
+            r"(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
         ),
         CommandKind.STATUS,
     ),

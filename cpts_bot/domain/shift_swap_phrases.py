@@ -85,18 +85,20 @@ _REQUEST = re.compile(
     r"|prendre\s+ma|assurer\s+ma|echanger\s+ma|faire\s+ma)"
     r"|(?:je\s+)?(?:ne\s+)?(?:peux|pourrai|pourrais)\s+pas\s+(?:assurer|faire|prendre)\s+ma"
     r"|remplacement\s+(?:pour\s+|de\s+)?ma|echanger\s+ma|ceder\s+ma"
+    r"|(?:quelqu'\s?un\s+(?:de\s+)?)?dispo\w*\s+pour\s+(?:me\s+remplacer|prendre\s+ma)"
     r"|(?:i\s+|i'm\s+|i\s+am\s+)?(?:need|looking\s+for|seeking|want)\s+(?:a\s+|some\s+)?"
     r"(?:cover|replacement|someone\s+to\s+(?:cover|take))"
     r"|(?:can|could|would)\s+(?:someone|anyone|somebody)\s+(?:cover|take)"
     r"|(?:swap|give\s+away)\s+my"
     r")(?![a-z])"
 )
-# A duty given up (« je peux plus y aller pour le 3 »): a request for cover, once it
-# names when.
+# A duty given up (« je peux plus y aller pour le 3 ») or a bare « remplacement samedi
+# nuit »: a request for cover, once it names when.
 _GIVE_UP = re.compile(
     r"^(?:je\s+|j'\s?)?(?:ne\s+|n'\s?)?(?:peux|pourrai|pourrais|vais|serai)\s+(?:plus|pas)\s+"
     r"(?:y\s+aller|venir|assurer|faire|prendre|etre\s+(?:de\s+)?" + _DUTY + r"|etre\s+la)"
     r"(?![a-z])"
+    r"|^(?:remplacement|echange\s+de\s+" + _DUTY + r")(?![a-z])"
 )
 _CANCEL = re.compile(
     r"^(?:annuler|annule|retirer|cancel|withdraw)\s+(?:ma\s+|la\s+|my\s+|the\s+)?"
