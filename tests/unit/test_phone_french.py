@@ -4,8 +4,10 @@ feature's phrases now read in them (a duty given up, an alert said in words)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from privacy_session import GP, NURSE, Session
 
 from cpts_bot.domain.alert_phrases import AlertCommandKind, parse_alert_command
 from cpts_bot.domain.dispatch_phrases import CommandKind, parse_command
@@ -72,3 +74,36 @@ def test_an_alert_said_in_words_has_its_fields() -> None:
 def test_the_keyed_alert_form_is_unchanged() -> None:
     found = parse_alert_command("alerte urgent: Canicule | quand: demain 8h | pour: tous")
     assert found is not None and found.rest == "Canicule | quand: demain 8h | pour: tous"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("c qui le kiné de garde ce we ?", "pas de planning de garde pour : kiné"),
+        ("kiné de garde dimanche à Bron ?", "« kiné à Bron »"),
+        ("médecin de garde samedi aprem à Bron", "116 117"),
+        ("pharmacie de garde ce soir", "3237"),
+        ("ki est de garde ce soir", "De garde du ven. 20 nov."),
+    ],
+)
+async def test_who_is_on_duty_without_a_rota_for_that_profession_gets_a_pointer(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "data").mkdir()
+    session = await Session.open(tmp_path, NOW)
+    try:
+        answer = [sent.text for sent in await session.say(GP, text)]
+    finally:
+        await session.database.close()
+    assert len(answer) == 1 and expected in answer[0], answer
+
+
+async def test_a_nurse_giving_up_her_duty_asks_for_cover_of_that_day(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    session = await Session.open(tmp_path, NOW)
+    try:
+        sent = [d.text for d in await session.say(NURSE, "je peux plus y aller pour le 3 desolee")]
+    finally:
+        await session.database.close()
+    assert sent[-1].startswith("Demande de remplacement n°1 envoyée")
+    assert "jeu. 3 déc." in sent[-1]
