@@ -136,6 +136,12 @@ class CommandCall:
     message: IncomingMessage
     context: HandlerContext
     value: Any
+    typed: str | None = None  # the body as typed, when ``message`` holds its loose form
+
+    @property
+    def typed_message(self) -> IncomingMessage:
+        """The message as the person typed it (to quote it back or pass it on)."""
+        return self.message if self.typed is None else replace(self.message, body=self.typed)
 
     @property
     def _(self) -> Callable[..., str]:

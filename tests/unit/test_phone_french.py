@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from privacy_session import GP, NURSE, Session
+from privacy_session import COORD, GP, NURSE, Session
 
 from cpts_bot.domain.alert_phrases import AlertCommandKind, parse_alert_command
 from cpts_bot.domain.dispatch_phrases import CommandKind, parse_command
@@ -107,3 +107,25 @@ async def test_a_nurse_giving_up_her_duty_asks_for_cover_of_that_day(tmp_path: P
         await session.database.close()
     assert sent[-1].startswith("Demande de remplacement n°1 envoyée")
     assert "jeu. 3 déc." in sent[-1]
+
+
+async def test_what_is_passed_on_is_quoted_as_typed(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    session = await Session.open(tmp_path, NOW)
+    try:
+        sent = [d.text for d in await session.say(GP, "parler a qqn de la coordination stp")]
+    finally:
+        await session.database.close()
+    assert any("« parler a qqn de la coordination stp »" in text for text in sent), sent
+
+
+async def test_an_alert_said_in_words_is_drafted_for_confirmation(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    session = await Session.open(tmp_path, NOW)
+    try:
+        text = "envoie une alerte canicule a tout le monde demain 8h"
+        sent = [d.text for d in await session.say(COORD, text)]
+    finally:
+        await session.database.close()
+    assert sent[0].startswith("Alerte n° 1 à confirmer"), sent
+    assert "samedi 21 novembre 2026 à 08:00" in sent[0]
