@@ -129,3 +129,14 @@ async def test_an_alert_said_in_words_is_drafted_for_confirmation(tmp_path: Path
         await session.database.close()
     assert sent[0].startswith("Alerte n° 1 à confirmer"), sent
     assert "samedi 21 novembre 2026 à 08:00" in sent[0]
+
+
+async def test_osteo_at_a_commune_is_an_activity_there_not_a_name(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    session = await Session.open(tmp_path, NOW)
+    try:
+        sent = [d.text for d in await session.say(GP, "osteo a bron")]
+    finally:
+        await session.database.close()
+    assert len(sent) == 1 and "Bron" in sent[0], sent
+    assert "MARTIN" not in sent[0].upper()
