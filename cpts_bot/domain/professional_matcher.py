@@ -44,6 +44,8 @@ from cpts_bot.domain.vocabulary_loader import (
 )
 
 PAGE_SIZE = 5
+MIN_NEED_LENGTH = 5  # a shorter unknown word (« sans », « voir ») is no need
+PATIENT_WORDS = frozenset({"patient", "patiente", "patients", "patientes"})
 DENSE_SHARE = 64  # a candidate set larger than 1/64 of the directory is walked in rank order
 NEIGHBOUR = "neighbour"  # reason kind: practises in a neighbouring commune
 CHILDREN = "children"  # reason kind: sees children (paediatrics or a children's activity)
@@ -589,7 +591,26 @@ def _constrained(
     if not criteria.phrases:
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
+    if _need_not_understood(criteria, outcome):
+        return set(), outcome
     return set(outcome.positions), outcome
+
+
+def _need_not_understood(criteria: _Criteria, outcome: ActivityOutcome) -> bool:
+    """« diététicienne pour maladie zorglub »: the only need is words nobody declares.
+    Listing the whole profession as matching would be untrue; nobody matches, and the
+    search widens saying so (a patient detail beside another criterion, « pour un
+    abcès, en urgence », is set aside instead)."""
+    if outcome.used or criteria.modalities or criteria.languages or criteria.activities:
+        return False
+    # « pour une patiente alitée »: words about the patient, not the need.
+    details = {
+        word
+        for phrase in criteria.phrases
+        if PATIENT_WORDS & set(phrase.words)
+        for word in phrase.words
+    }
+    return any(len(word) >= MIN_NEED_LENGTH and word not in details for word in outcome.unknown)
 
 
 def _has_subject(criteria: _Criteria) -> bool:
