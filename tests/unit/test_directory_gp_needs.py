@@ -18,13 +18,14 @@ PEOPLE = [
     ("k1", "Arnaud", "70", ("rééducation du genou", "rééducation respiratoire")),
     ("k2", "Berger", "70", ("rééducation pelvi-périnéale",)),
     ("k3", "Colin", "70", ("rééducation de l'épaule",)),
-    ("s1", "Dumont", "50", ("rééducation périnéale après la naissance",)),
+    ("s1", "Dumont", "50", ("rééducation périnéale du post-partum",)),
     ("o1", "Étienne", "91", ("troubles des apprentissages : dyscalculie",)),
-    ("o2", "Fabre", "91", ("rééducation de la voix de l'adolescent",)),
+    ("o2", "Fabre", "91", ("rééducation de la voix de l'enfant",)),
     ("d1", "Giraud", "95", ("régime sans gluten",)),
     ("d2", "Hubert", "95", ("sportifs de haut niveau",)),
     ("y1", "Joly", "93", ("épuisement professionnel",)),
     ("y2", "Lacroix", "93", ("troubles anxieux",)),
+    ("i1", "Mercier", "60", ("pansements complexes au domicile",)),
 ]
 
 
@@ -74,7 +75,7 @@ def test_a_patient_detail_still_does_not_widen() -> None:
 
 
 def test_the_patient_age_is_no_activity_word() -> None:
-    result = _ask("orthophoniste pr ado 14 ans dyscalculique")
+    result = _ask("orthophoniste pr enfant 9 ans dyscalculique")
     assert result.query.children
     assert _named(result) == {"Étienne"}
 
@@ -101,6 +102,11 @@ def test_a_lay_word_of_a_food_intolerance_finds_the_gluten_free_diet() -> None:
 def test_work_distress_finds_its_declaration_not_every_mental_health_one() -> None:
     result = _ask("psychologue burnout")
     assert {m.professional.last_name for m in result.matches if not m.broader} == {"Joly"}
+
+
+def test_complex_dressings_answer_a_chronic_wound_second_and_marked() -> None:
+    result = _ask("une IDE pour un ulcère variqueux ?")
+    assert [(m.professional.last_name, m.broader) for m in result.matches] == [("Mercier", True)]
 
 
 @pytest.mark.parametrize(
