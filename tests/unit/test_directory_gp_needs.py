@@ -80,6 +80,26 @@ def test_the_patient_age_is_no_activity_word() -> None:
     assert _named(result) == {"Étienne"}
 
 
+@pytest.mark.parametrize(
+    ("text", "child"),
+    [
+        ("sage-femme pour une patiente enceinte de 6 mois", False),
+        ("sf pour 8 mois de grossesse", False),
+        ("kiné pour une cervicalgie depuis 4 mois", False),
+        ("kiné pour une lombalgie il y a 3 ans", False),
+        ("kiné pour un nourrisson de 4 mois", True),
+        ("mg pour une fillette de 6 ans", True),
+    ],
+)
+def test_a_duration_or_a_pregnancy_term_is_no_child_age(text: str, child: bool) -> None:
+    assert parse_query(text, lexicon()).query.children is child
+
+
+def test_work_distress_is_related_to_mental_health_not_answered_by_it() -> None:
+    result = _ask("psy pour souffrance au travail")
+    assert {m.professional.last_name for m in result.matches} == {"Joly"}
+
+
 def test_pr_before_an_understood_word_is_pour_not_a_title() -> None:
     result = _ask("ortho pr bebe")
     assert result.query.children
@@ -127,6 +147,15 @@ def test_complex_dressings_answer_a_chronic_wound_second_and_marked() -> None:
         ("psy hyperphagie", "eating_disorders"),
         ("ide soins de confort fin de vie", "palliative_care"),
         ("psy insomniaque", "sleep"),
+        ("psy pour un collegien harcele", "harassment"),
+        ("kine apres un avc", "neuro_rehab"),
+        ("orthophoniste pour un enfant qui begaye", "language_assessment"),
+        ("sage femme pour une ivg", "abortion"),
+        ("mg bouffees de chaleur", "menopause"),
+        ("sf pour un frottis", "cervical_screening"),
+        ("kine bebe tete plate", "plagiocephaly"),
+        ("ide pour un patient stomise", "ostomy"),
+        ("psy pr idees suicidaires", "mental_health"),
     ],
 )
 def test_lay_words_of_common_needs_name_their_concept(text: str, concept: str) -> None:
