@@ -89,6 +89,8 @@ def test_the_patient_age_is_no_activity_word() -> None:
         ("kiné pour une lombalgie il y a 3 ans", False),
         ("kiné pour un nourrisson de 4 mois", True),
         ("mg pour une fillette de 6 ans", True),
+        ("psy pour une collégienne harcelée", True),
+        ("orthophoniste pour un écolier", True),
     ],
 )
 def test_a_duration_or_a_pregnancy_term_is_no_child_age(text: str, child: bool) -> None:
