@@ -30,6 +30,7 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import POSTAL
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize, singular, tokens
+from cpts_bot.domain.unmet_need import need_not_understood
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -44,8 +45,6 @@ from cpts_bot.domain.vocabulary_loader import (
 )
 
 PAGE_SIZE = 5
-MIN_NEED_LENGTH = 5  # a shorter unknown word (« sans », « voir ») is no need
-PATIENT_WORDS = frozenset({"patient", "patiente", "patients", "patientes"})
 DENSE_SHARE = 64  # a candidate set larger than 1/64 of the directory is walked in rank order
 NEIGHBOUR = "neighbour"  # reason kind: practises in a neighbouring commune
 CHILDREN = "children"  # reason kind: sees children (paediatrics or a children's activity)
@@ -591,26 +590,21 @@ def _constrained(
     if not criteria.phrases:
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
-    if _need_not_understood(criteria, outcome):
+    if _need_not_understood(criteria, outcome, vocabulary):
         return set(), outcome
     return set(outcome.positions), outcome
 
 
-def _need_not_understood(criteria: _Criteria, outcome: ActivityOutcome) -> bool:
-    """« diététicienne pour maladie zorglub »: the only need is words nobody declares.
-    Listing the whole profession as matching would be untrue; nobody matches, and the
-    search widens saying so (a patient detail beside another criterion, « pour un
-    abcès, en urgence », is set aside instead)."""
+def _need_not_understood(
+    criteria: _Criteria, outcome: ActivityOutcome, vocabulary: Vocabulary
+) -> bool:
+    """The only need is words nobody declares (see :mod:`unmet_need`)."""
     if outcome.used or criteria.modalities or criteria.languages or criteria.activities:
         return False
-    # « pour une patiente alitée »: words about the patient, not the need.
-    details = {
-        word
-        for phrase in criteria.phrases
-        if PATIENT_WORDS & set(phrase.words)
-        for word in phrase.words
-    }
-    return any(len(word) >= MIN_NEED_LENGTH and word not in details for word in outcome.unknown)
+    subjects = [ConceptRef(PROFESSION, code) for code in criteria.professions]
+    subjects += [ConceptRef(SPECIALTY, code) for code in criteria.specialties]
+    terms = [term for ref in subjects for term in getattr(vocabulary.get(ref), "terms", ())]
+    return need_not_understood(criteria.phrases, outcome.unknown, terms)
 
 
 def _has_subject(criteria: _Criteria) -> bool:

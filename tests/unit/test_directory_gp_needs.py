@@ -26,6 +26,7 @@ PEOPLE = [
     ("y1", "Joly", "93", ("épuisement professionnel",)),
     ("y2", "Lacroix", "93", ("troubles anxieux",)),
     ("i1", "Mercier", "60", ("pansements complexes au domicile",)),
+    ("c1", "Navarro", "40", ("implantologie",)),
 ]
 
 
@@ -72,6 +73,12 @@ def test_a_patient_detail_still_does_not_widen() -> None:
     result = _ask("diététicienne pour une patiente grabataire")
     assert not result.need_missing
     assert _named(result) == {"Giraud", "Hubert"}
+
+
+def test_a_word_of_the_profession_s_own_field_is_a_detail_not_a_need() -> None:
+    result = _ask("dentiste pour une rage de dents")
+    assert not result.need_missing
+    assert _named(result) == {"Navarro"}
 
 
 def test_the_patient_age_is_no_activity_word() -> None:
