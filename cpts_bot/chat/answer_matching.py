@@ -11,16 +11,16 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import (
+from cpts_bot.domain.answer_matching import AnswerFacts, Parent, must_wait, strongest
+from cpts_bot.domain.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     IncomingMessage,
     IncomingReaction,
     Reply,
 )
-from cpts_bot.domain.answer_matching import AnswerFacts, Parent, must_wait, strongest
-from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
+from cpts_bot.domain.offers import Answer, classify_answer, classify_reaction
+from cpts_bot.services.context import Context
 from cpts_bot.storage import answer_waits
 from cpts_bot.storage.core_repository import InboxRow
 from cpts_bot.storage.database import Database
@@ -83,7 +83,7 @@ def should_tell(message: IncomingMessage, parent: Parent) -> bool:
     )
 
 
-def _answers_nothing(context: HandlerContext) -> Reply:
+def _answers_nothing(context: Context) -> Reply:
     return Reply(
         context._(
             "Your answer matches no open request: the message you replied to is not one "
@@ -93,13 +93,11 @@ def _answers_nothing(context: HandlerContext) -> Reply:
     )
 
 
-async def tell_answers_nothing(context: HandlerContext) -> None:
+async def tell_answers_nothing(context: Context) -> None:
     await context.outbox.reply(_answers_nothing(context))
 
 
-async def tell_reaction_answers_nothing(
-    reaction: IncomingReaction, context: HandlerContext
-) -> bool:
+async def tell_reaction_answers_nothing(reaction: IncomingReaction, context: Context) -> bool:
     """A 👍 in the person's direct chat on an event the bot does not know (its send was
     never recorded): told that nothing was taken, rather than dropped in silence."""
     if classify_reaction(reaction.key) is not Answer.ACCEPT:

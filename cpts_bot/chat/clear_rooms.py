@@ -6,11 +6,11 @@ to a room that is not encrypted, and never keeps such a room as a person's direc
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.services.context import Context
 
 
-async def refuse_clear_room(message: IncomingMessage, context: HandlerContext) -> None:
+async def refuse_clear_room(message: IncomingMessage, context: Context) -> None:
     """Answer ``message``, said in a room that is not encrypted, when it was for the bot."""
     _ = context.translator.gettext
     if message.is_direct:

@@ -13,13 +13,14 @@ from cpts_bot.chat.answer_matching import (
     tell_reaction_answers_nothing,
 )
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.follow_ups import FollowUps
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.answer_matching import may_take_pending
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.services.context import Context
+from cpts_bot.services.people import is_listed
 
 AUDIENCE_NAMES = {
     Audience.COORDINATOR: N_("the coordination"),
@@ -27,12 +28,12 @@ AUDIENCE_NAMES = {
 }
 
 
-async def may_use(audience: Audience, user_id: str, context: HandlerContext) -> bool:
+async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     """Whether ``user_id`` belongs to ``audience`` (coordinators belong to every one)."""
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
     if audience is Audience.PROFESSIONAL:
-        return await DirectoryRepository(context.db).find_key_by_matrix_id(user_id) is not None
+        return await is_listed(context.db, user_id)
     return False
 
 
@@ -48,7 +49,7 @@ def refusal(command: Command, translator: Translator) -> str:
 async def run_declared(
     registry: CommandRegistry,
     message: IncomingMessage,
-    context: HandlerContext,
+    context: Context,
     *,
     free_text: bool = False,
 ) -> bool:
@@ -102,7 +103,7 @@ class Declared:
         return list(self.declared)
 
 
-async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
+async def route_message(routes: Routes, message: IncomingMessage, context: Context) -> bool:
     """Handle ``message``: what it answers, else the most specific declared command, else
     what waits for this person's answer (only for a message that answers none of the
     bot's requests and nothing unknown), else free text. False when nothing took it."""
@@ -128,9 +129,7 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
     return await run_declared(routes.commands, message, context, free_text=True)
 
 
-async def route_reaction(
-    routes: Routes, reaction: IncomingReaction, context: HandlerContext
-) -> bool:
+async def route_reaction(routes: Routes, reaction: IncomingReaction, context: Context) -> bool:
     """A reaction is only ever a follow-up: it goes to what it reacts to (a 👍 in a
     direct chat on an unknown event is told that nothing was taken)."""
     if await routes.follow_ups.on_reaction(reaction, context):

@@ -22,9 +22,10 @@ from cpts_bot.chat.clear_rooms import refuse_clear_room
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.core_feature import core_commands
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.help_texts import Helped
-from cpts_bot.chat.incoming import (
+from cpts_bot.chat.not_understood import not_understood_text
+from cpts_bot.domain.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     KIND_UNDECRYPTABLE,
@@ -33,15 +34,15 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
-from cpts_bot.chat.not_understood import not_understood_text
-from cpts_bot.domain.dispatch_phrases import classify_answer
+from cpts_bot.domain.offers import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ class CommandRouter:
             db, now, reply_to_event=row.event_id if is_message else None, reply_room=row.room_id
         )
         language = await repo.language_of(db, row.sender) or self._config.language
-        context = HandlerContext(
+        context = Context(
             db=db,
             now=now,
             outbox=outbox,
@@ -198,7 +199,7 @@ class CommandRouter:
             reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
             await route_reaction(self._routes, reaction, context)
 
-    async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
+    async def _handle_message(self, message: IncomingMessage, context: Context) -> None:
         if await route_message(self._routes, message, context):
             return
         if message.is_direct or message.mentions_bot:

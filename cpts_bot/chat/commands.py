@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.services.context import Context
 
 FREE_TEXT = 0
 
@@ -71,7 +71,7 @@ class Understood:
 class Phrase(Protocol):
     """How a command recognises its messages."""
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None: ...
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None: ...
 
 
 def fold_command(text: str) -> str:
@@ -86,7 +86,7 @@ class Pattern:
 
     regex: re.Pattern[str]
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         match = self.regex.match(fold_command(message.body))
         if match is None:
             return None
@@ -97,10 +97,10 @@ class Pattern:
 class Parser:
     """A domain parser: ``parse(text, context)`` returns a typed command or None."""
 
-    parse: Callable[[str, HandlerContext], Any]
+    parse: Callable[[str, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message.body, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -109,10 +109,10 @@ class Parser:
 class MessageParser:
     """Like :class:`Parser`, for parsers that need the whole message (sender, room)."""
 
-    parse: Callable[[IncomingMessage, HandlerContext], Any]
+    parse: Callable[[IncomingMessage, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -133,7 +133,7 @@ class CommandCall:
 
     command: Command
     message: IncomingMessage
-    context: HandlerContext
+    context: Context
     value: Any
 
     @property
@@ -212,7 +212,7 @@ class CommandRegistry:
         return tuple(self._commands[name] for name in sorted(self._commands))
 
     def candidates(
-        self, message: IncomingMessage, context: HandlerContext
+        self, message: IncomingMessage, context: Context
     ) -> list[tuple[Command, Understood]]:
         """Every declaration that understands ``message``, most specific first."""
         found = []
@@ -225,7 +225,7 @@ class CommandRegistry:
     def heard(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         places: frozenset[Heard],
         free_text: bool = False,
     ) -> list[tuple[Command, Understood]]:

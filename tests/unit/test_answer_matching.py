@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION
 from cpts_bot.domain.answer_matching import (
     MAX_WAITING,
     WAIT_LIMIT,
@@ -29,6 +28,7 @@ from cpts_bot.domain.answer_matching import (
     must_wait,
     strongest,
 )
+from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION
 from cpts_bot.domain.times import PARIS, to_iso
 from cpts_bot.services.dispatch_escalation import on_sent
 from cpts_bot.storage import core_repository as repo

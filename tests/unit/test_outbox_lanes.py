@@ -11,11 +11,11 @@ from typing import Any
 
 from nio import RoomSendError, RoomSendResponse
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import SENDS_AT_ONCE, MatrixChatGateway, SendFailed
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 ROOMS = [f"!room{index}:hs" for index in range(40)]
 
