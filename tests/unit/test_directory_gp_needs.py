@@ -165,6 +165,11 @@ def test_complex_dressings_answer_a_chronic_wound_second_and_marked() -> None:
         ("kine bebe tete plate", "plagiocephaly"),
         ("ide pour un patient stomise", "ostomy"),
         ("psy pr idees suicidaires", "mental_health"),
+        ("kine a dom pr bpco", "copd"),
+        ("sf pour une maman qui allaite", "postnatal"),
+        ("orthoptiste pour un enfant qui louche", "orthoptic_rehab"),
+        ("dieteticienne pour un patient denutri", "weight"),
+        ("psy pour un joueur pathologique", "addiction"),
     ],
 )
 def test_lay_words_of_common_needs_name_their_concept(text: str, concept: str) -> None:
