@@ -608,22 +608,31 @@ class ConceptLinker:
     """Which vocabulary concepts and synonym groups a declared activity names."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
-        self._terms: list[tuple[str, tuple[str, ...]]] = []
+        # Terms by the first letters of their first stem: a text is compared only with
+        # the terms that can start at one of its words (two stems that match share them).
+        self._terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
             for term in (*concept.terms, *concept.links, *concept.labels.values()):
-                folded = _stems(term)
-                if folded:
-                    self._terms.append((f"activity:{concept.code}", folded))
+                self._add(f"activity:{concept.code}", term)
         for number, group in enumerate(vocabulary.synonyms):
             for word in group:
-                folded = _stems(word)
-                if folded:
-                    self._terms.append((f"synonyms:{number}", folded))
+                self._add(f"synonyms:{number}", word)
+
+    def _add(self, name: str, term: str) -> None:
+        folded = _stems(term)
+        if folded:
+            self._terms.setdefault(folded[0][:MIN_PREFIX], []).append((name, folded))
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
         folded = _stems(text)
-        return frozenset(name for name, term in self._terms if _contains(folded, term))
+        keys = {word[:MIN_PREFIX] for word in folded}
+        return frozenset(
+            name
+            for key in keys
+            for name, term in self._terms.get(key, ())
+            if _contains(folded, term)
+        )
 
 
 def _without_context(phrase: WantedPhrase, context: frozenset[str]) -> WantedPhrase:
