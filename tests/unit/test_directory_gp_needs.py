@@ -109,6 +109,14 @@ def test_work_distress_is_related_to_mental_health_not_answered_by_it() -> None:
     assert {m.professional.last_name for m in result.matches} == {"Joly"}
 
 
+def test_an_elderly_patient_is_an_age_not_an_activity_to_declare() -> None:
+    result = _ask("infirmière pour une personne âgée")
+    assert not result.need_missing and not result.query.activities
+    assert _named(result) == {"Mercier"}
+    falls = parse_query("kiné prévention des chutes du sujet âgé", lexicon()).query
+    assert falls.activities == {"falls"}
+
+
 def test_pr_before_an_understood_word_is_pour_not_a_title() -> None:
     result = _ask("ortho pr bebe")
     assert result.query.children
