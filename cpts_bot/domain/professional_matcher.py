@@ -604,7 +604,8 @@ def _need_not_understood(
     subjects = [ConceptRef(PROFESSION, code) for code in criteria.professions]
     subjects += [ConceptRef(SPECIALTY, code) for code in criteria.specialties]
     terms = [term for ref in subjects for term in getattr(vocabulary.get(ref), "terms", ())]
-    return need_not_understood(criteria.phrases, outcome.unknown, terms)
+    cues = frozenset(word for cue in vocabulary.need_cue_words for word in cue.split())
+    return need_not_understood(criteria.phrases, outcome.unknown, terms, cues)
 
 
 def _has_subject(criteria: _Criteria) -> bool:

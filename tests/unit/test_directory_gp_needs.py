@@ -75,6 +75,13 @@ def test_a_patient_detail_still_does_not_widen() -> None:
     assert _named(result) == {"Giraud", "Hubert"}
 
 
+def test_words_not_said_as_a_need_do_not_widen() -> None:
+    for text in ("Pourriez-vous m'indiquer une diététicienne ?", "une diét pour ma maman"):
+        result = _ask(text)
+        assert not result.need_missing, text
+        assert _named(result) == {"Giraud", "Hubert"}, text
+
+
 def test_a_word_of_the_profession_s_own_field_is_a_detail_not_a_need() -> None:
     result = _ask("dentiste pour une rage de dents")
     assert not result.need_missing
