@@ -27,6 +27,7 @@ PEOPLE = [
     ("y2", "Lacroix", "93", ("troubles anxieux",)),
     ("i1", "Mercier", "60", ("pansements complexes au domicile",)),
     ("c1", "Navarro", "40", ("implantologie",)),
+    ("y3", "Perrin", "93", ("accompagnement du deuil",)),
 ]
 
 
@@ -122,6 +123,11 @@ def test_an_elderly_patient_is_an_age_not_an_activity_to_declare() -> None:
     assert _named(result) == {"Mercier"}
     falls = parse_query("kiné prévention des chutes du sujet âgé", lexicon()).query
     assert falls.activities == {"falls"}
+
+
+def test_bereavement_is_not_answered_by_every_mental_health_declaration() -> None:
+    result = _ask("psychologue pour un veuf")
+    assert {m.professional.last_name for m in result.matches} == {"Perrin"}
 
 
 def test_pr_before_an_understood_word_is_pour_not_a_title() -> None:
