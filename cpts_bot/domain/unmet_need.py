@@ -5,8 +5,9 @@ untrue. Nobody matches, and the search widens saying so. A need is said after «
 or a need cue (« qui fait », « spécialisé en »); other words (« Pourriez-vous
 m'indiquer … ») are no need, nor are words that only describe the patient: a phrase
 about the patient (« pour une patiente alitée »), a short word (« sans », « voir »), or
-a word of the asked profession's own field (« une rage de dents » for a dentist). A need said another way (a modality, a language, a known
-activity) keeps the unknown words as details, set aside and named.
+a word of the asked profession's own field (« une rage de dents » for a dentist). A need
+said another way (a modality, a language, a known activity) keeps the unknown words as
+details, set aside and named.
 """
 
 from __future__ import annotations
