@@ -22,7 +22,7 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
@@ -56,6 +56,7 @@ from cpts_bot.services.alert_audience import RoomMembers
 from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
 from cpts_bot.services.alert_posting import run_due_alerts
 from cpts_bot.services.alert_run import AlertSettings
+from cpts_bot.services.context import Context
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -134,7 +135,7 @@ def build_features(
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
-    async def alerts_job(context: HandlerContext) -> None:
+    async def alerts_job(context: Context) -> None:
         await run_due_alerts(
             context,
             context.now,

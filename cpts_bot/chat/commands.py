@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.text_normalizer import fold, loosen
+from cpts_bot.services.context import Context
 
 FREE_TEXT = 0
 
@@ -72,7 +72,7 @@ class Understood:
 class Phrase(Protocol):
     """How a command recognises its messages."""
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None: ...
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None: ...
 
 
 def fold_command(text: str) -> str:
@@ -87,7 +87,7 @@ class Pattern:
 
     regex: re.Pattern[str]
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         match = self.regex.match(fold_command(message.body))
         if match is None:
             return None
@@ -98,10 +98,10 @@ class Pattern:
 class Parser:
     """A domain parser: ``parse(text, context)`` returns a typed command or None."""
 
-    parse: Callable[[str, HandlerContext], Any]
+    parse: Callable[[str, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message.body, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -110,10 +110,10 @@ class Parser:
 class MessageParser:
     """Like :class:`Parser`, for parsers that need the whole message (sender, room)."""
 
-    parse: Callable[[IncomingMessage, HandlerContext], Any]
+    parse: Callable[[IncomingMessage, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -134,7 +134,7 @@ class CommandCall:
 
     command: Command
     message: IncomingMessage
-    context: HandlerContext
+    context: Context
     value: Any
     typed: str | None = None  # the body as typed, when ``message`` holds its loose form
 
@@ -219,7 +219,7 @@ class CommandRegistry:
         return tuple(self._commands[name] for name in sorted(self._commands))
 
     def candidates(
-        self, message: IncomingMessage, context: HandlerContext
+        self, message: IncomingMessage, context: Context
     ) -> list[tuple[Command, Understood]]:
         """Every declaration that understands ``message``, most specific first.
 
@@ -236,9 +236,7 @@ class CommandRegistry:
             ]
         return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
 
-    def _read(
-        self, message: IncomingMessage, context: HandlerContext
-    ) -> list[tuple[Command, Understood]]:
+    def _read(self, message: IncomingMessage, context: Context) -> list[tuple[Command, Understood]]:
         found = []
         for command in self.commands:
             understood = command.phrase.read(message, context)
@@ -249,7 +247,7 @@ class CommandRegistry:
     def heard(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         places: frozenset[Heard],
         free_text: bool = False,
     ) -> list[tuple[Command, Understood]]:

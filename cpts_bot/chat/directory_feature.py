@@ -32,7 +32,7 @@ from cpts_bot.domain.text_normalizer import tokens
 from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.services.request_tracking import RecentQuestions, track_directory_question
 from cpts_bot.settings import Territory
 
@@ -120,7 +120,7 @@ class DirectoryFeature:
                 del self._contexts[oldest]
         self._contexts[(user_id, room_id)] = _Remembered(context, now)
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def handle_message(self, message: IncomingMessage, context: Context) -> bool:
         """Answer a directory question; False when the message is not one."""
         if not (message.is_direct or message.mentions_bot or self.answer_unaddressed):
             return False
@@ -172,7 +172,7 @@ class DirectoryFeature:
     async def _track(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         query: DirectoryQuery,
         result: SearchResult,
         places: PlaceIndex,
@@ -193,7 +193,7 @@ class DirectoryFeature:
         html = reply.html + f"<p>{escape(offer)}</p>" if reply.html else None
         return replace(reply, text=f"{reply.text}\n{offer}", html=html)
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         """The directory does not use reactions."""
         return False
 

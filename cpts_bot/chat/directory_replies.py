@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.chat.place_labels import place_labels
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import (
     CHILDREN,

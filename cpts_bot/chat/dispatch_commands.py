@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cpts_bot.chat.commands import Command, CommandCall, HandlerContext, Parameter, Parser, Topic
+from cpts_bot.chat.commands import Command, CommandCall, Context, Parameter, Parser, Topic
 from cpts_bot.domain.dispatch_phrases import CommandKind, DispatchCommand, parse_command
 from cpts_bot.i18n.translator import N_
 
@@ -41,8 +41,8 @@ DECLARED = {
 }
 
 
-def _parser_of(kind: CommandKind) -> Callable[[str, HandlerContext], DispatchCommand | None]:
-    def parse(text: str, context: HandlerContext) -> DispatchCommand | None:
+def _parser_of(kind: CommandKind) -> Callable[[str, Context], DispatchCommand | None]:
+    def parse(text: str, context: Context) -> DispatchCommand | None:
         command = parse_command(text)
         return command if command is not None and command.kind is kind else None
 

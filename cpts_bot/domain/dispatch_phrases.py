@@ -24,64 +24,6 @@ from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
 
-
-class Answer(StrEnum):
-    ACCEPT = "accept"
-    DECLINE = "decline"
-    HAND_BACK = "hand_back"
-
-
-_HAND_BACK = re.compile(
-    r"^(?:desolee?\s*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
-    r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?)(?![a-z])"
-)
-_DECLINE = re.compile(
-    r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"
-    r"|j'?\s?peux\s+pas|peux\s+pas|impossible|je\s+refuse|refuse|pas\s+possible"
-    r"|desolee?|pas\s+moi|not\s+available|unavailable|i\s+can'?n?o?t)(?![a-z])"
-)
-_ACCEPT = re.compile(
-    r"^(?:ok|okay|oki|oui|yes|dispo(?:nible)?|je\s+suis\s+dispo(?:nible)?|je\s+prends"
-    r"|je\s+la\s+prends|je\s+le\s+prends|j'?\s?accepte|accepte|go|je\s+peux|je\s+m'en\s+occupe"
-    r"|c'?\s?est\s+bon|pour\s+moi|je\s+y\s+vais|j'?\s?y\s+vais|banco|d'accord|daccord|ca\s+marche"
-    r"|i'?\s?ll\s+take\s+it|i\s+take\s+it|available)(?![a-z])"
-)
-ACCEPT_REACTIONS = frozenset({"👍", "✅", "✔", "👌", "🙋", "🙋‍♀", "🙋‍♂"})
-DECLINE_REACTIONS = frozenset({"❌", "👎", "🚫", "✖"})
-_MAX_ANSWER_WORDS = 8
-
-
-def _strip_emoji_modifiers(key: str) -> str:
-    return "".join(char for char in key if char != "\ufe0f" and not 0x1F3FB <= ord(char) <= 0x1F3FF)
-
-
-def classify_reaction(key: str) -> Answer | None:
-    """👍 ✅ accept, ❌ 👎 decline (skin tones and variation selectors ignored)."""
-    key = _strip_emoji_modifiers(key.strip())
-    if key in ACCEPT_REACTIONS:
-        return Answer.ACCEPT
-    if key in DECLINE_REACTIONS:
-        return Answer.DECLINE
-    return None
-
-
-def classify_answer(text: str) -> Answer | None:
-    """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
-    "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
-    cleaned = re.sub(r"[!.?,;:…\s]+", " ", fold(text, keep_positions=True)).strip()
-    cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
-    if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
-        key = text.strip()
-        return classify_reaction(key) if key else None
-    if _HAND_BACK.match(cleaned):
-        return Answer.HAND_BACK
-    if _DECLINE.match(cleaned):
-        return Answer.DECLINE
-    if _ACCEPT.match(cleaned):
-        return Answer.ACCEPT
-    return classify_reaction(text.strip())
-
-
 # ---------------------------------------------------------------------------- requests
 
 _TRIGGER = re.compile(

@@ -19,6 +19,7 @@ import contextlib
 import html
 import io
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +61,18 @@ SENDS_AT_ONCE = 16
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
+
+
+# Fault injection, for the fault tests only: the bot exits at once (like kill -9) right
+# after the homeserver accepted a row whose correlation starts with this prefix, before
+# the row is recorded as sent.
+FAULT_EXIT_AFTER_SEND = "CPTS_FAULT_EXIT_AFTER_SEND"
+
+
+def _exit_if_told(row: repo.OutboxRow) -> None:
+    prefix = os.environ.get(FAULT_EXIT_AFTER_SEND)
+    if prefix and row.correlation and row.correlation.startswith(prefix):
+        os._exit(137)
 
 
 class SendFailed(MatrixError):
@@ -276,6 +289,7 @@ class MatrixChatGateway:
                     await asyncio.shield(keys_ready)
                 async with limit or contextlib.nullcontext():
                     room_id, event_id = await self._perform(row)
+                _exit_if_told(row)
             except SendFailed:
                 raise
             except Exception as error:  # nio raises for local protocol states
@@ -328,7 +342,11 @@ class MatrixChatGateway:
             raise SendFailed(f"not a member of {row.target}", transient=False)
         if row.action == actions.ACTION_MESSAGE:
             return row.target, await self._send_event(
-                row.target, "m.room.message", message_content(payload), row.txn_id
+                row.target,
+                "m.room.message",
+                message_content(payload),
+                row.txn_id,
+                clear_ok=bool(payload.get("clear")),
             )
         if row.action == actions.ACTION_DIRECT_MESSAGE:
             room_id = await self.direct_room(row.target)
@@ -371,8 +389,19 @@ class MatrixChatGateway:
         raise SendFailed(f"unknown outbox action {row.action!r}", transient=False)
 
     async def _send_event(
-        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
+        self,
+        room_id: str,
+        event_type: str,
+        content: dict[str, Any],
+        txn_id: str,
+        *,
+        clear_ok: bool = False,
     ) -> str:
+        room = self._client.rooms.get(room_id)
+        if event_type != "m.reaction" and not clear_ok and not (room and room.encrypted):
+            # Checked on the bot's own room state just before the request: what it says
+            # (an offer, a patient's details, a hand-off) never goes out in clear.
+            raise SendFailed(f"refused to send in clear: {room_id} is not encrypted", False)
         if self._gate is not None:
             response = await send_to_trusted_devices(
                 self._client,
@@ -477,8 +506,10 @@ class MatrixChatGateway:
     async def direct_room(self, user_id: str) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need."""
         room_id = await repo.direct_room_of(self._database, user_id)
-        if room_id and room_id in self._client.rooms:
+        room = self._client.rooms.get(room_id) if room_id else None
+        if room_id and room is not None and room.encrypted:
             return room_id
+        # None yet, or one that is not encrypted (whatever ``is_direct`` said): a new one.
         async with self._creating:
             return await self._create_direct_room(user_id)
 

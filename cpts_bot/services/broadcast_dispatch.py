@@ -22,12 +22,8 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.profession_words import profession_code
 from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    format_moment,
-    place_names,
-    profession_name,
-)
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.rota_repository import load_rota
 
@@ -49,7 +45,7 @@ def parse_correlation(text: str) -> tuple[int, str, str] | None:
     return int(parts[1]), parts[2], parts[3]
 
 
-def duty_room_for(deps: DispatchDeps, profession: str) -> str | None:
+def duty_room_for(deps: Context, profession: str) -> str | None:
     """The duty room rooms.yaml names for ``profession`` (keys may be any profession word:
     "IDE", "infirmier", "60")."""
     for label, room in deps.config.rooms.duty.items():
@@ -59,7 +55,7 @@ def duty_room_for(deps: DispatchDeps, profession: str) -> str | None:
 
 
 async def select_recipients(
-    deps: DispatchDeps,
+    deps: Context,
     profession: str,
     communes: Collection[str] | None,
     at: datetime,
@@ -101,7 +97,7 @@ async def select_recipients(
 
 
 async def create_dispatch(
-    deps: DispatchDeps,
+    deps: Context,
     requester: str,
     request_room: str,
     fields: RequestFields,
@@ -133,7 +129,7 @@ async def create_dispatch(
 
 
 def broadcast_text(
-    dispatch: Dispatch, deps: DispatchDeps, translator: Translator, *, answerable: bool = True
+    dispatch: Dispatch, deps: Context, translator: Translator, *, answerable: bool = True
 ) -> str:
     """The request as its recipients read it; once closed (``answerable`` False: taken,
     cancelled, expired) without the line telling them how to take it."""
@@ -161,7 +157,7 @@ def broadcast_text(
     return "\n".join(lines)
 
 
-async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
+async def send_to(deps: Context, dispatch: Dispatch, user_ids: list[str]) -> None:
     """Send ``dispatch`` to ``user_ids`` (already recorded as recipients)."""
     if not user_ids:
         return
@@ -191,7 +187,7 @@ async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -
 
 
 async def broadcast(
-    deps: DispatchDeps,
+    deps: Context,
     dispatch: Dispatch,
     communes: Collection[str] | None,
     *,

@@ -17,10 +17,11 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
-from cpts_bot.domain.handoff_state_machine import HandoffEvent, IllegalTransition, next_state
+from cpts_bot.domain.handoff_state_machine import HandoffEvent, next_state
 from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_label
 from cpts_bot.services.request_tracking import RecentQuestion, requester_profession
 from cpts_bot.settings import RoomsConfig
@@ -131,7 +132,7 @@ async def _post_text(
 
 
 async def hand_off_request(
-    context: HandlerContext,
+    context: Context,
     message: IncomingMessage,
     recent: RecentQuestion | None,
 ) -> Handoff | None:

@@ -55,13 +55,18 @@ class OutboxWriter:
         )
         return txn_id
 
-    async def reply(self, reply: Reply, correlation: str | None = None) -> str:
-        """Answer the message being handled, as an ``m.notice`` reply to it."""
+    async def reply(
+        self, reply: Reply, correlation: str | None = None, *, clear: bool = False
+    ) -> str:
+        """Answer the message being handled, as an ``m.notice`` reply to it; ``clear``
+        lets it go to a room that is not encrypted (a refusal that says nothing of anyone:
+        anything else is sent only in encrypted rooms)."""
         if self.reply_room is None:
             raise RuntimeError("reply() outside the handling of a message")
-        return await self.send(
-            self.reply_room, reply, in_reply_to=self.reply_to_event, correlation=correlation
-        )
+        payload = _message_payload(reply, self.reply_to_event, None, True)
+        if clear:
+            payload["clear"] = True
+        return await self._queue(ACTION_MESSAGE, self.reply_room, payload, correlation)
 
     async def send(
         self,

@@ -21,11 +21,11 @@ from cpts_bot.domain.dispatch_reminders import (
 )
 from cpts_bot.domain.dispatch_state_machine import DispatchState
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_reminders import run_due_reminders
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.dispatch_support import (
     COORDINATOR,
     HYERES,
@@ -143,7 +143,7 @@ class Desk:
 
     async def remind(self, at: datetime) -> list[Sent]:
         async with self.database.transaction() as db:
-            deps = DispatchDeps(db, at, OutboxWriter(db, at), self.config, DIRECTORY)
+            deps = Context(db, at, OutboxWriter(db, at), self.config, DIRECTORY)
             await run_due_reminders(deps)
         return await self.server.flush(at)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.handoff_phrases import asks_for_a_person
+from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.services.context import Context
 from cpts_bot.services.handoff import hand_off
 from cpts_bot.services.request_tracking import RecentQuestion, RecentQuestions
 from cpts_bot.storage.database import Database
@@ -30,7 +30,7 @@ from tests.unit.alerts_reports_support import (
 )
 
 
-async def route(feature: HandoffFeature, event: IncomingMessage, context: HandlerContext) -> bool:
+async def route(feature: HandoffFeature, event: IncomingMessage, context: Context) -> bool:
     """``event`` through the router's steps, with only the hand-off feature."""
     return await route_message(Routes.of(feature), event, context)
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from nio import RoomSendError, RoomSendResponse
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import SENDS_AT_ONCE, MatrixChatGateway, SendFailed
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 ROOMS = [f"!room{index}:hs" for index in range(40)]
 
@@ -27,7 +28,7 @@ class FakeClient:
     olm = None
 
     def __init__(self, failing: set[str] | None = None) -> None:
-        self.rooms = {room: object() for room in ROOMS}
+        self.rooms = {room: SimpleNamespace(encrypted=True) for room in ROOMS}
         self.sent: list[tuple[str, str, str]] = []
         self.in_flight = 0
         self.most_in_flight = 0

@@ -26,7 +26,6 @@ LONG_MODULES = {
     "devtools/synapse.py": "installing, configuring and running a test Synapse, one tool",
     "domain/card_update_parser.py": "the card grammar: one pattern table and the parser that reads it",
     "domain/declared_activity_search.py": "one index over free-text activities with its stemming and scoring",
-    "domain/dispatch_phrases.py": "request, answer and command phrases of dispatch (tables of patterns)",
     "domain/french_datetime.py": "the French date and time grammar: word tables and the clustering parser",
     "domain/medecin_traitant_phrases.py": "the desk's phrase tables (GP room, registration, coordination)",
     "domain/place_resolver.py": "building and reading place forms share private helpers",
@@ -43,14 +42,12 @@ LONG_MODULES = {
     "settings.py": "the pydantic models of rooms.yaml and the settings, validated together",
     "storage/directory_repository.py": "one method per directory query; to split national data / cards",
     "storage/dispatch_repository.py": "one method per dispatch query; to split drafts / messages",
-    "storage/medecin_traitant_repository.py": "one method per desk query; to split requests / offers",
 }
 
 LONG_FUNCTIONS = {
     "app.py:_serve": "starts and stops every loop in order; each step is one call",
     "app.py:build_features": "the list of declared features: one line each",
     "chat/card_feature.py:_card_key": "whose card: own, by Matrix ID, by name, each with its refusal",
-    "chat/command_router.py:_dispatch": "one transaction per inbox row: checks, routing, apology",
     "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
     "chat/directory_replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
     "chat/shift_swap_feature.py:commands": "declarations (data) of the swap commands",
@@ -83,7 +80,6 @@ LONG_FUNCTIONS = {
     "reporting/charts.py:stacked_weeks": "one chart's drawing calls",
     "reporting/medecin_traitant_report.py:render_medecin_traitant_lines": "the desk's report lines",
     "reporting/monthly_report.py:render_lines": "the report's sections in the order funders read them",
-    "services/accept_dispatch.py:_accept": "the accept race and everything its winner sets off",
     "services/accept_dispatch.py:hand_back": "hand back, reopen and tell everyone, in one transaction",
     "services/patient_registration.py:register_patient": "checks, request, private text, offers",
     "services/shift_swap_answers.py:cancel_swap": "which request, who may cancel, the race, who is told",
