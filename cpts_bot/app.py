@@ -37,6 +37,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus
+from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import (
     FailedListener,
@@ -65,6 +66,7 @@ from cpts_bot.services.data_minimisation import (
     apply_retention_policy,
     erase_expired_details,
 )
+from cpts_bot.services.delivery_reports import report_stuck, watch_queue
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
@@ -261,12 +263,20 @@ class BotApp:
             router.commands.commands, Translator(self.config.language), client.user_id
         )
         publisher = CommandStatePublisher(
-            client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
+            client,
+            COMMANDS_EVENT_TYPE,
+            [(d.state_key, d.content) for d in descriptions],
+            before_put=gateway.throttle.quiet,
         )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:
             gateway.on_failed(prefix, failed)
+        gateway.when_stuck(
+            partial(report_stuck, self.config),
+            timedelta(minutes=self.settings.delivery_stuck_minutes),
+        )
+        gateway.watch_queue(partial(watch_queue, self.config))
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )
@@ -284,6 +294,11 @@ class BotApp:
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
             asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
+        if self.settings.prepare_direct_chats:
+            ahead = DirectChatsAhead(
+                database, gateway.direct_room, gateway.throttle.quiet, self.config.is_allowed
+            )
+            tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()

@@ -36,6 +36,7 @@ def _feature_registrars() -> list[CliRegistrar]:
         "cpts_bot.reporting.cli_commands",
         "cpts_bot.matrix.cross_signing_cli",
         "cpts_bot.operations.status_cli",
+        "cpts_bot.operations.outbox_cli",
     ):
         try:
             module = __import__(module_name, fromlist=["register_cli"])

@@ -100,6 +100,10 @@ class BotSettings(LocalSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     trust_policy: TrustPolicy = TrustPolicy.TRUST_ON_FIRST_USE
     cross_signing: bool = True
+    # A delivery failing for longer than this is set aside and reported (minutes).
+    delivery_stuck_minutes: float = Field(default=15, gt=0)
+    # Open the members' direct chats ahead of need (at start, when a member is added).
+    prepare_direct_chats: bool = True
 
     @field_validator("homeserver")
     @classmethod

@@ -62,7 +62,11 @@ async def run_declared(
         if not await may_use(command.audience, message.sender, context):
             await context.outbox.reply(Reply(refusal(command, context.translator)))
             return True
-        call = CommandCall(command, message, context, understood.value)
+        if understood.body is None:
+            call = CommandCall(command, message, context, understood.value)
+        else:
+            read = replace(message, body=understood.body)
+            call = CommandCall(command, read, context, understood.value, typed=message.body)
         if await command.handler(call) is not False:
             return True
     return False

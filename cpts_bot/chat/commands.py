@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
 from cpts_bot.domain.messages import IncomingMessage, Reply
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.text_normalizer import fold, loosen
 from cpts_bot.services.context import Context
 
 FREE_TEXT = 0
@@ -66,6 +66,7 @@ class Understood:
 
     value: Any
     specificity: int
+    body: str | None = None  # the loose form it was read in, when not as typed
 
 
 class Phrase(Protocol):
@@ -135,6 +136,12 @@ class CommandCall:
     message: IncomingMessage
     context: Context
     value: Any
+    typed: str | None = None  # the body as typed, when ``message`` holds its loose form
+
+    @property
+    def typed_message(self) -> IncomingMessage:
+        """The message as the person typed it (to quote it back or pass it on)."""
+        return self.message if self.typed is None else replace(self.message, body=self.typed)
 
     @property
     def _(self) -> Callable[..., str]:
@@ -214,13 +221,28 @@ class CommandRegistry:
     def candidates(
         self, message: IncomingMessage, context: Context
     ) -> list[tuple[Command, Understood]]:
-        """Every declaration that understands ``message``, most specific first."""
+        """Every declaration that understands ``message``, most specific first.
+
+        Its loose forms spelt out (:func:`loosen`: « c ki de garde dem1 » -> « c'est qui
+        de garde demain ») are read too; what understands only them carries that
+        ``body``, and the text as typed wins a tie."""
+        found = self._read(message, context)
+        loose = loosen(message.body)
+        if loose and loose != message.body.strip():
+            found += [
+                (command, replace(understood, body=loose))
+                for command, understood in self._read(replace(message, body=loose), context)
+                if understood.specificity != FREE_TEXT
+            ]
+        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+
+    def _read(self, message: IncomingMessage, context: Context) -> list[tuple[Command, Understood]]:
         found = []
         for command in self.commands:
             understood = command.phrase.read(message, context)
             if understood is not None:
                 found.append((command, understood))
-        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+        return found
 
     def heard(
         self,

@@ -74,7 +74,7 @@ class HandoffFeature:
         recent = None
         if self.recent_questions is not None:
             recent = self.recent_questions.last(message.sender, message.room_id, context.now)
-        result = await handoff.hand_off_request(context, message, recent)
+        result = await handoff.hand_off_request(context, call.typed_message, recent)
         if result is None:
             await call.reply(
                 call._(

@@ -39,6 +39,26 @@ def pointer(body: str, translator: Translator) -> str | None:
     return None
 
 
+GENERAL_PRACTICE = "10"  # the RPPS profession code of doctors
+
+
+def no_rota_text(code: str, profession: str, commune: str, translator: Translator) -> str:
+    """The pointer for someone asking who is on duty in a profession the CPTS keeps no
+    rota for: the directory finds its professionals; for a doctor on duty, the 116 117
+    (permanence des soins) answers evenings, nights and weekends."""
+    text = translator.gettext(
+        "The CPTS keeps no on-duty rota for {profession}. To find one in the directory, "
+        "ask for example « {profession} à {commune} ».",
+        profession=profession,
+        commune=commune,
+    )
+    if code == GENERAL_PRACTICE:
+        text += " " + translator.gettext(
+            "Evenings, nights and weekends, the 116 117 gives the doctor on duty."
+        )
+    return text
+
+
 def suggestions(
     body: str,
     commands: Iterable[Helped],

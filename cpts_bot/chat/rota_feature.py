@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
+from cpts_bot.chat.not_understood import no_rota_text, pointer
 from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
 from cpts_bot.domain.duty_rota import (
     Duty,
@@ -218,8 +219,7 @@ class RotaFeature:
             if command.profession is None or item.profession == command.profession
         ]
         if not relevant:
-            # No rota for that profession: leave the question to the directory.
-            return False
+            return await _no_rota(command, message, deps, context)
         found: list[Duty] = []
         for commune in command.communes or (None,):
             if command.period is not None:
@@ -519,3 +519,22 @@ async def _clash_line(
         name=await deps.display_name(user),
         duties=duties,
     )
+
+
+async def _no_rota(
+    command: RotaCommand, message: IncomingMessage, deps: Context, context: Context
+) -> bool:
+    """No rota at all for the profession asked (« c'est qui le kiné de garde ce week-end ? »):
+    say so, with how to find one in the directory. The pharmacy on duty is left to its
+    pointer (False: not answered here)."""
+    if command.profession is None or pointer(message.body, context.translator) is not None:
+        return False
+    translator = context.translator
+    if command.communes:
+        where = place_names(command.communes[:1], deps.places, translator)
+    else:
+        where = context.config.territory.communes[0].name
+    what = profession_name(command.profession, translator)
+    text = no_rota_text(command.profession, what, where, translator)
+    await context.outbox.reply(Reply(text))
+    return True

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
@@ -123,6 +123,9 @@ class DeclaredActivityIndex:
     # always answer for it, even when someone declares the word itself.
     narrower_texts: dict[str, set[int]] = field(default_factory=dict)
     broader_codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Concepts of the patient's situation (« post-partum », « grossesse »): beside another
+    # need in the same phrase they are its context, not a second need.
+    context_codes: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -186,6 +189,9 @@ class DeclaredActivityIndex:
                     self.members_by_key.setdefault(member[0][:MIN_PREFIX], []).append(
                         (number, member)
                     )
+        self.context_codes = frozenset(
+            concept.code for concept in vocabulary.of_kind(ACTIVITY) if concept.context
+        )
         own: dict[str, set[int]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
             words = (*concept.terms, *concept.links)
@@ -275,6 +281,7 @@ class DeclaredActivityIndex:
         ``scope`` (the asked profession, whatever the place) decides which words are
         constraints: a word nobody in the scope declares is set aside as unknown.
         """
+        phrases = [_without_context(phrase, self.context_codes) for phrase in phrases]
         used: list[str] = []
         unknown: list[str] = []
         wider: list[str] = []
@@ -333,7 +340,7 @@ class DeclaredActivityIndex:
             else:
                 missing.append(word)
         unknown += missing
-        required = self._without_implied(required, phrase, scope)
+        required = _unmet_need(self._without_implied(required, phrase, scope), scope, self)
         if missing and all(stem(item[0]) in self.generic for item in required):
             # "méthode McKenzie", "qui fait la méthode Zorglub": the phrase asks for a
             # kind of care, and what says which is declared by nobody.
@@ -601,19 +608,59 @@ class ConceptLinker:
     """Which vocabulary concepts and synonym groups a declared activity names."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
-        self._terms: list[tuple[str, tuple[str, ...]]] = []
+        # Terms by the first letters of their first stem: a text is compared only with
+        # the terms that can start at one of its words (two stems that match share them).
+        self._terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
             for term in (*concept.terms, *concept.links, *concept.labels.values()):
-                folded = _stems(term)
-                if folded:
-                    self._terms.append((f"activity:{concept.code}", folded))
+                self._add(f"activity:{concept.code}", term)
         for number, group in enumerate(vocabulary.synonyms):
             for word in group:
-                folded = _stems(word)
-                if folded:
-                    self._terms.append((f"synonyms:{number}", folded))
+                self._add(f"synonyms:{number}", word)
+
+    def _add(self, name: str, term: str) -> None:
+        folded = _stems(term)
+        if folded:
+            self._terms.setdefault(folded[0][:MIN_PREFIX], []).append((name, folded))
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
         folded = _stems(text)
-        return frozenset(name for name, term in self._terms if _contains(folded, term))
+        keys = {word[:MIN_PREFIX] for word in folded}
+        return frozenset(
+            name
+            for key in keys
+            for name, term in self._terms.get(key, ())
+            if _contains(folded, term)
+        )
+
+
+def _without_context(phrase: WantedPhrase, context: frozenset[str]) -> WantedPhrase:
+    """« rééduc du périnée post-partum »: the words naming only the patient's situation
+    are no constraint when another concept of the phrase says the need."""
+    if not phrase.concepts or not context:
+        return phrase
+    needs = [{code for code in codes if ":" not in code} for codes in phrase.concepts]
+    if not any(keep and codes - context for keep, codes in zip(phrase.content, needs, strict=True)):
+        return phrase
+    content = tuple(
+        keep and not (codes and codes <= context)
+        for keep, codes in zip(phrase.content, needs, strict=True)
+    )
+    return replace(phrase, content=content)
+
+
+def _unmet_need(
+    required: list[tuple[str, set[int], set[int]]],
+    scope: set[int] | None,
+    index: DeclaredActivityIndex,
+) -> list[tuple[str, set[int], set[int]]]:
+    """« rééduc du périnée » when nobody declares the périnée: the need is the named
+    word, not « rééducation » (a kind of care every kiné declares). Only the words
+    nobody covers are kept, so the answer says nobody declares them and widens."""
+    uncovered = [item for item in required if not (item[2] if scope is None else item[2] & scope)]
+    if not uncovered or len(uncovered) == len(required):
+        return required
+    if all(stem(item[0]) in index.generic for item in required if item not in uncovered):
+        return uncovered
+    return required

@@ -253,10 +253,14 @@ class DispatchCommand:
 
 
 _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
-    (re.compile(r"^mes\s+(?:declenchements?|dispatchs?|demandes?)\s*$"), CommandKind.MY_DISPATCHES),
+    (
+        re.compile(r"^mes\s+(?:declenchements?|dispatchs?|demandes?)(?:\s+en\s+cours)?\s*$"),
+        CommandKind.MY_DISPATCHES,
+    ),
     (
         re.compile(
-            r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
+            r"^(?:statut|etat|suivi|ou\s+en\s+est)\s+(?:du\s+|le\s+|la\s+demande\s+)?"
+            r"(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
         ),
         CommandKind.STATUS,
     ),
@@ -266,8 +270,9 @@ _COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
     ),
     (
         re.compile(
-            r"^(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+me\s+desiste|je\s+rends)"
-            r"\s*(?:le\s+|pour\s+(?:le\s+)?)?#?(\d+)\s*$"
+            r"^(?:(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+peux\s+plus)"
+            r"(?:\s+(?:assurer|faire|prendre))?|je\s+me\s+desiste|je\s+rends|desistement)"
+            r"\s*(?:le\s+|la\s+|pour\s+(?:le\s+)?)?(?:declenchement\s+)?#?(\d+)\s*$"
         ),
         CommandKind.HAND_BACK,
     ),

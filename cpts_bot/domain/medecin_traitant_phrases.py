@@ -149,7 +149,9 @@ _STOP = re.compile(
 _PRIORITIES = re.compile(r"^(?:mes\s+)?priorit(?:e|es)\s*:?\s*(.*)$")
 _NO_PRIORITY = re.compile(r"^(?:aucune|pas\s+de|sans)(?:\s+priorite)?s?$")
 _CONFIRM = re.compile(r"^(?:je\s+)?confirme(?:\s+mes\s+places)?$|^toujours\s+(?:pareil|valable)$")
-_SHOW = re.compile(r"^mes\s+places(?:\s+(?:mt|medecin\s+traitant))?$")
+_SHOW = re.compile(
+    r"^mes\s+places(?:\s+(?:mt|medecin\s+traitant))?(?:\s+(?:dispo\w*|disponibles?|libres?))?$"
+)
 _REMINDERS_OFF = re.compile(
     r"^(?:stop|arreter?|pas\s+de|plus\s+de|sans)\s+(?:les\s+)?rappels?(?:\s+(?:mt|medecin\s+traitant))?$"
 )
@@ -158,7 +160,8 @@ _REMINDERS_ON = re.compile(
     r"(?:\s+(?:mt|medecin\s+traitant))?$"
 )
 _REGISTER = re.compile(
-    r"^(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
+    r"^(?:(?:j'\s?ai|je\s+vois|j'\s?ai\s+vu|je\s+signale)\s+(?:un|une)\s+)?"
+    r"(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
     r"(?:sans|n'?\s?ayant\s+pas\s+de|qui\s+n'?\s?a\s+pas\s+de|cherche|recherche|qui\s+cherche)\s+"
     r"(?:de\s+|un\s+)?(?:medecin\s+traitant|mt)(?![a-z])"
 )

@@ -30,6 +30,7 @@ from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import POSTAL
 from cpts_bot.domain.query_parser import DirectoryQuery
 from cpts_bot.domain.text_normalizer import normalize, singular, tokens
+from cpts_bot.domain.unmet_need import need_not_understood
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -589,7 +590,22 @@ def _constrained(
     if not criteria.phrases:
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
+    if _need_not_understood(criteria, outcome, vocabulary):
+        return set(), outcome
     return set(outcome.positions), outcome
+
+
+def _need_not_understood(
+    criteria: _Criteria, outcome: ActivityOutcome, vocabulary: Vocabulary
+) -> bool:
+    """The only need is words nobody declares (see :mod:`unmet_need`)."""
+    if outcome.used or criteria.modalities or criteria.languages or criteria.activities:
+        return False
+    subjects = [ConceptRef(PROFESSION, code) for code in criteria.professions]
+    subjects += [ConceptRef(SPECIALTY, code) for code in criteria.specialties]
+    terms = [term for ref in subjects for term in getattr(vocabulary.get(ref), "terms", ())]
+    cues = frozenset(word for cue in vocabulary.need_cue_words for word in cue.split())
+    return need_not_understood(criteria.phrases, outcome.unknown, terms, cues)
 
 
 def _has_subject(criteria: _Criteria) -> bool:

@@ -68,6 +68,11 @@ _AGE_UNITS = {
     "months": 1,
 }
 
+# « depuis 3 mois », « il y a 2 ans » (« ya »), « tous les 6 mois »: a duration.
+_DURATION_WORDS = frozenset(
+    {"depuis", "pendant", "durant", "dans", "ya", "les", "chaque", "ici", "since", "for", "every"}
+)
+_PREGNANCY_WORDS = frozenset({"enceinte", "grossesse", "pregnant", "pregnancy"})
 
 MAX_WORD_LENGTH = 48
 
@@ -335,7 +340,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
         if word.isdigit() and len(word) <= 3:
             reading.numbers.append(int(word))
             unit = words[index + 1] if index + 1 < len(words) else ""
-            if unit in _AGE_UNITS:
+            if unit in _AGE_UNITS and not _not_an_age(words, index):
                 if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
                     child_age = True
                 else:
@@ -398,6 +403,16 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     titles = frozenset(lexicon.vocabulary.name_titles)
     reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading
+
+
+def _not_an_age(words: list[str], index: int) -> bool:
+    """« depuis 3 mois », « il y a 2 ans », « enceinte de 5 mois », « 7 mois de
+    grossesse »: a duration or a term of pregnancy, not the patient's age."""
+    before = words[max(0, index - 2) : index]
+    after = words[index + 2 : index + 4]
+    if (before and before[-1] in _DURATION_WORDS) or before == ["y", "a"]:
+        return True
+    return bool(_PREGNANCY_WORDS & {*before, *after})
 
 
 def _specialties_as_words(

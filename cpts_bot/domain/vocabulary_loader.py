@@ -1,8 +1,7 @@
 """The directory vocabularies (professions, specialties, activities, modalities, structure
-types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``.
-
-The files are data shipped with the package; :func:`load_vocabulary` parses them once.
-Labels are given in French and English in the data itself (``label: {fr:, en:}``).
+types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``: data
+shipped with the package, parsed once by :func:`load_vocabulary`, labelled in French and
+English in the data itself (``label: {fr:, en:}``).
 """
 
 from __future__ import annotations
@@ -62,6 +61,7 @@ class Concept:
     professions: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     children: bool = False
+    context: bool = False  # the patient's situation (« post-partum »), beside another need
     related: tuple[ConceptRef, ...] = ()
     broader: tuple[str, ...] = ()  # more general concepts of the same kind (codes)
     links: tuple[str, ...] = ()  # words tying a declared activity to it, not read in questions
@@ -113,8 +113,7 @@ class Vocabulary:
 
     def narrower(self, ref: ConceptRef) -> frozenset[str]:
         """``ref``'s code and the codes of every concept under it (same kind)."""
-        found = {ref.code}
-        changed = True
+        found, changed = {ref.code}, True
         while changed:
             changed = False
             for concept in self.of_kind(ref.kind):
@@ -174,6 +173,7 @@ def _concept(kind: str, raw: dict[str, Any]) -> Concept:
         professions=tuple(str(code) for code in professions),
         codes=tuple(str(code) for code in raw.get("codes") or ()),
         children=bool(raw.get("children", False)),
+        context=bool(raw.get("context", False)),
         related=tuple(ConceptRef.parse(str(ref)) for ref in raw.get("related") or ()),
         broader=tuple(str(code) for code in raw.get("broader") or ()),
         links=tuple(str(term) for term in raw.get("links") or ()),

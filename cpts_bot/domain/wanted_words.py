@@ -23,6 +23,8 @@ MIN_CONTENT_LENGTH = 3
 ALTERNATIVE_WORDS = frozenset({"ou", "or"})
 # "pr une prise de sang": « pr » before an article is « pour », not « Professeur ».
 _ARTICLES = frozenset({"un", "une", "le", "la", "les", "des", "du", "l", "d", "mon", "ma", "mes"})
+# A title that is also an SMS word: « pr » is « Professeur » only before a free word.
+_SMS_TITLES = frozenset({"pr"})
 PATIENT_WINDOW = 4
 # "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
 _PATIENT_WORDS = frozenset(
@@ -107,7 +109,7 @@ def wanted_runs(
             close()
             either = True
             continue
-        if word in titles and index + 1 < len(words) and words[index + 1] not in _ARTICLES:
+        if word in titles and index + 1 < len(words) and _title_before(words, free, index):
             close()
             after_title = True
             continue
@@ -122,6 +124,16 @@ def wanted_runs(
             either = either and _still_either(runs, free_words.subjects, index, word)
     close()
     return runs
+
+
+def _title_before(words: list[str], free: list[bool], index: int) -> bool:
+    """Whether the title word at ``index`` introduces a name: « pr » (SMS for « pour »)
+    before an article or an understood word (« pr enfant 7 ans », « pr kiné ») is no
+    « Professeur »."""
+    following = words[index + 1]
+    if following in _ARTICLES:
+        return False
+    return words[index] not in _SMS_TITLES or free[index + 1]
 
 
 def _still_either(runs: list[NamedRun], subjects: set[int], index: int, word: str) -> bool:

@@ -48,6 +48,7 @@ class OutboxRow:
     payload: dict[str, Any]
     correlation: str | None
     attempts: int
+    priority: int = 1
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> OutboxRow:
@@ -59,6 +60,7 @@ class OutboxRow:
             json.loads(row["payload"]),
             row["correlation"],
             row["attempts"],
+            row["priority"],
         )
 
 

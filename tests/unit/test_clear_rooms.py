@@ -38,16 +38,20 @@ class FakeClient:
         self.sent.append((room_id, content.get("body", "")))
         return RoomSendResponse(f"$e{len(self.sent)}", room_id)
 
+    def add_response_callback(self, *args: Any) -> None:
+        return None
+
     async def room_create(self, **kw: Any) -> RoomCreateResponse:
         self.created += 1
         return RoomCreateResponse(f"!new{self.created}:hs")
 
 
 async def send_all(gateway: MatrixChatGateway, database: Database) -> SendFailed | None:
-    try:
-        await gateway._send_in_lanes(await repo.unsent_outbox(database, 500), asyncio.Event())
-    except SendFailed as error:
-        return error
+    """One pass over every unsent row (whatever its retry time), each lane to its end:
+    a failure is recorded on its row and holds back that lane only."""
+    running: dict[str, asyncio.Task[None]] = {}
+    await gateway._start_lanes(await repo.unsent_outbox(database, 500), running, asyncio.Event())
+    await asyncio.gather(*list(running.values()))
     return None
 
 

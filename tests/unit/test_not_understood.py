@@ -16,8 +16,8 @@ BARE = "Je n'ai pas compris. Écrivez « aide » pour voir ce que je sais faire.
 
 # message as typed -> a suggestion the reply must offer
 CLOSE = {
-    "c qui le kiné de garde ce we ?": "qui est de garde ce soir",
-    "mes declenchements stp": "mes déclenchements",
+    "qui et de gard ce soir": "qui est de garde ce soir",
+    "mes declenchemnts": "mes déclenchements",
     "relancé la demande 4": "relancer 42",
 }
 LOOSE = [
