@@ -67,8 +67,7 @@ class RequestFields:
     # the requester said there is none; ``usual_needed``: the bot asked who it is.
     usual: str | None = None
     usual_needed: bool = False
-    # « patient informé et d'accord » (True), refused (False), unsaid (None);
-    # ``consent_needed``: the CPTS asks for it (dispatch.ask_consent).
+    # The patient agreed (True), refused (False), unsaid (None); see patient_consent.py.
     consent: bool | None = None
     consent_needed: bool = False
 
