@@ -67,7 +67,7 @@ DUTY_REMINDER_COMMANDS = (
         priority=63,
     ),
     Command(
-        name="rappels-de-garde-heure",
+        name="rappels-de-garde-à",
         phrase=Pattern(_AT),
         handler=set_time,
         help=N_("when reminders before your duties are sent"),
