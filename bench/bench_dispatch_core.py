@@ -27,18 +27,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_report import percentile, write_section
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_escalation import (
-    DispatchRuntime,
     on_sent,
     run_due_dispatch_steps,
 )
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 HYERES = "83069"
 COORDINATOR = "@coord:bench.test"
@@ -74,10 +73,10 @@ class Directory:
         return next((p for p in self.people if p.matrix_id == user_id), None)
 
 
-def context(db: aiosqlite.Connection, event: IncomingMessage | IncomingReaction) -> HandlerContext:
+def context(db: aiosqlite.Connection, event: IncomingMessage | IncomingReaction) -> Context:
     reply_room = event.room_id if isinstance(event, IncomingMessage) else None
     reply_to = event.event_id if isinstance(event, IncomingMessage) else None
-    return HandlerContext(
+    return Context(
         db,
         NOW,
         OutboxWriter(db, NOW, reply_to, reply_room),
@@ -184,11 +183,11 @@ async def bench_scan(folder: Path, open_count: int, rounds: int) -> list[float]:
             " updated_at) VALUES ('open', ?, '!r', '60', ?, ?, 'time', 'soin', ?, ?, ?, ?)",
             [(COORDINATOR, HYERES, stamp, later, later, stamp, stamp)] * open_count,
         )
-    runtime = DispatchRuntime(database, CONFIG, Directory(0))
+    runtime = (database, CONFIG, Directory(0))
     timings = []
     for _ in range(rounds):
         started = time.perf_counter()
-        done = await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=1))
+        done = await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=1))
         timings.append((time.perf_counter() - started) * 1000)
         assert done == []
     await database.close()

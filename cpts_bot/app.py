@@ -22,7 +22,9 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.duty_fill_commands import duty_fill_commands
+from cpts_bot.chat.duty_reminder_commands import DUTY_REMINDER_COMMANDS
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
 from cpts_bot.chat.report_feature import REPORT_COMMANDS
@@ -35,6 +37,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus
+from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
 from cpts_bot.matrix.matrix_chat_gateway import (
     FailedListener,
@@ -56,15 +59,18 @@ from cpts_bot.services.alert_audience import RoomMembers
 from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
 from cpts_bot.services.alert_posting import run_due_alerts
 from cpts_bot.services.alert_run import AlertSettings
+from cpts_bot.services.context import Context
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
     apply_retention_policy,
     erase_expired_details,
 )
+from cpts_bot.services.delivery_reports import report_stuck, watch_queue
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.duty_reminders import DutyReminders
 from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
@@ -118,6 +124,8 @@ def build_features(
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),
         Declared(TERRITORY_COMMANDS),
+        Declared(DUTY_REMINDER_COMMANDS),
+        Declared(duty_fill_commands(lookup)),
         alerts,
         medecin_traitant,
         dispatch,
@@ -131,10 +139,12 @@ def build_features(
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
     jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
+    reminders_every = config.duty_reminders.check_every_seconds
+    jobs.append(PeriodicJob("duty-reminders", reminders_every, DutyReminders(lookup).run_due))
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 
-    async def alerts_job(context: HandlerContext) -> None:
+    async def alerts_job(context: Context) -> None:
         await run_due_alerts(
             context,
             context.now,
@@ -253,12 +263,20 @@ class BotApp:
             router.commands.commands, Translator(self.config.language), client.user_id
         )
         publisher = CommandStatePublisher(
-            client, COMMANDS_EVENT_TYPE, [(d.state_key, d.content) for d in descriptions]
+            client,
+            COMMANDS_EVENT_TYPE,
+            [(d.state_key, d.content) for d in descriptions],
+            before_put=gateway.throttle.quiet,
         )
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:
             gateway.on_failed(prefix, failed)
+        gateway.when_stuck(
+            partial(report_stuck, self.config),
+            timedelta(minutes=self.settings.delivery_stuck_minutes),
+        )
+        gateway.watch_queue(partial(watch_queue, self.config))
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )
@@ -276,6 +294,11 @@ class BotApp:
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
             asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
+        if self.settings.prepare_direct_chats:
+            ahead = DirectChatsAhead(
+                database, gateway.direct_room, gateway.throttle.quiet, self.config.is_allowed
+            )
+            tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         self.stop_event.set()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cpts_bot.command_settings import bot_settings_of, env_file_of
-from cpts_bot.settings import ConfigError, check_config, load_rooms_config
+from cpts_bot.settings import ConfigError, check_config, load_rooms_config, territory_notes
 from cpts_bot.storage.schema_migrator import MigrationError
 
 DESCRIPTION = (
@@ -22,6 +22,8 @@ DESCRIPTION = (
     " variables and the settings file (.env); every command uses the same data directory."
 )
 
+# Written by ``cpts-bot demo`` (run from the clone): the demo bot's settings.
+DEMO_ENV = Path(".cpts/demo/demo.env")
 CliRegistrar = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 
 
@@ -34,6 +36,7 @@ def _feature_registrars() -> list[CliRegistrar]:
         "cpts_bot.reporting.cli_commands",
         "cpts_bot.matrix.cross_signing_cli",
         "cpts_bot.operations.status_cli",
+        "cpts_bot.operations.outbox_cli",
     ):
         try:
             module = __import__(module_name, fromlist=["register_cli"])
@@ -63,12 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot")
     commands.add_parser("check-config", help="validate the settings and rooms.yaml")
-    demo = commands.add_parser("demo", help="local Synapse + bot + sample territory")
-    demo.add_argument("--state-dir", type=Path, default=Path(".cpts"))
-    demo.add_argument("--no-wait", action="store_true", help="stop after the scripted conversation")
-    chat = commands.add_parser("chat", help="talk to the demo bot from the terminal (E2EE)")
-    chat.add_argument("--as", dest="user", default="demo-gp")
-    chat.add_argument("--state-dir", type=Path, default=Path(".cpts"))
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"use the running demo's settings ({DEMO_ENV}), e.g. cpts-bot --demo status",
+    )
+    from cpts_bot.devtools.cli_commands import register_demo_commands
+
+    register_demo_commands(commands)
     for register in _feature_registrars():
         register(commands)
     return parser
@@ -86,6 +91,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         problems = error.problems
     if not problems:
         print("configuration OK")
+        for note in territory_notes(args.rooms_file):
+            print(f"note: {note}")
         return 0
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
@@ -128,19 +135,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # « --demo » anywhere (cpts-bot status --demo): the demo's settings file.
+    demo = "--demo" in arguments
+    args = parser.parse_args([item for item in arguments if item != "--demo"])
+    if demo or args.demo:
+        if not DEMO_ENV.is_file():
+            print(
+                f"No demo here ({DEMO_ENV} is missing): start it with ./scripts/demo.",
+                file=sys.stderr,
+            )
+            return 2
+        args.env_file = DEMO_ENV
     if args.command == "check-config":
         return cmd_check_config(args)
     if args.command == "run":
         return cmd_run(args)
-    if args.command == "demo":
-        from cpts_bot.devtools.demo import run_demo
-
-        return run_demo(args.state_dir, wait=not args.no_wait)
-    if args.command == "chat":
-        from cpts_bot.devtools.terminal_chat import run_chat
-
-        return run_chat(args.state_dir, args.user)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.error(f"unknown command {args.command}")

@@ -27,9 +27,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
+from cpts_bot.domain.duty_reminder_policy import DutyReminderPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
+from cpts_bot.domain.quiet_hours import QuietHours
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
@@ -98,6 +100,10 @@ class BotSettings(LocalSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     trust_policy: TrustPolicy = TrustPolicy.TRUST_ON_FIRST_USE
     cross_signing: bool = True
+    # A delivery failing for longer than this is set aside and reported (minutes).
+    delivery_stuck_minutes: float = Field(default=15, gt=0)
+    # Open the members' direct chats ahead of need (at start, when a member is added).
+    prepare_direct_chats: bool = True
 
     @field_validator("homeserver")
     @classmethod
@@ -295,6 +301,8 @@ class RoomsConfig(BaseModel):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
     swaps: SwapPolicy = Field(default_factory=SwapPolicy)
+    duty_reminders: DutyReminderPolicy = Field(default_factory=DutyReminderPolicy)
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
     # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
     # this file: see docs/directory-csv.md.
     vocabulary_file: Path | None = None
@@ -414,6 +422,22 @@ def load_local_settings(env_file: Path | None = None, **overrides: Any) -> Local
     return _read_settings(LocalSettings, env_file, overrides)
 
 
+def territory_notes(rooms_file: Path | None) -> list[str]:
+    """What an administrator should know of a valid territory: the communes it covers in
+    part, by postal code (their other codes are outside)."""
+    from cpts_bot.domain.commune_parts import commune_parts
+
+    try:
+        config = load_rooms_config(rooms_file or Path("rooms.yaml"))
+    except ConfigError:
+        return []
+    return [
+        f"{part.name} ({part.insee}) is covered in part: postal codes "
+        f"{', '.join(sorted(part.covered))}; {', '.join(sorted(part.outside))} are outside"
+        for part in commune_parts(config.territory.communes).values()
+    ]
+
+
 def check_config(
     env_file: Path | None = None, rooms_file: Path | None = None
 ) -> list[ConfigProblem]:
@@ -432,6 +456,16 @@ def check_config(
     except ConfigError as error:
         problems.extend(error.problems)
         return problems
+    from cpts_bot.domain.commune_parts import unknown_postal_codes
+
+    for insee, name, code in unknown_postal_codes(config.territory.communes):
+        problems.append(
+            ConfigProblem(
+                str(path),
+                f"territory.communes[{insee}].postal_codes",
+                f"{code} is not a postal code of {name} in the official list",
+            )
+        )
     if config.vocabulary_file is not None:
         from cpts_bot.domain.vocabulary_extension import (
             VocabularyFileError,

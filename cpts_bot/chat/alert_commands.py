@@ -12,7 +12,7 @@ from cpts_bot.chat.commands import (
     Audience,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     Parameter,
     Parser,
     Topic,
@@ -33,8 +33,8 @@ SPECIFICITY = 30
 Handler = Callable[[CommandCall], Awaitable[bool | None]]
 
 
-def _parser_of(*kinds: AlertCommandKind) -> Callable[[str, HandlerContext], AlertCommand | None]:
-    def parse(text: str, _context: HandlerContext) -> AlertCommand | None:
+def _parser_of(*kinds: AlertCommandKind) -> Callable[[str, Context], AlertCommand | None]:
+    def parse(text: str, _context: Context) -> AlertCommand | None:
         command = parse_alert_command(text)
         return command if command is not None and command.kind in kinds else None
 

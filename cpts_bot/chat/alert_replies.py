@@ -3,12 +3,13 @@ its service, and the outcome is worded here (French first, through the catalogs)
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
+from datetime import timedelta
+
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
 from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
 from cpts_bot.domain.alert_phrases import AlertCommand, AlertCommandKind, DraftAnswer
 from cpts_bot.domain.alert_state_machine import AlertState
+from cpts_bot.domain.messages import IncomingMessage, Reply
 from cpts_bot.domain.times import from_iso
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services import alert_management as management
@@ -19,9 +20,9 @@ from cpts_bot.services.alert_rendering import (
     listing_line,
     status_label,
 )
+from cpts_bot.services.alert_waiting import awaiting_acknowledgement
+from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_labels
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
 
 Outcome = management.Outcome
 
@@ -33,9 +34,7 @@ class AlertReplies:
         self.members = members
         self.draft_prefix = draft_prefix
 
-    async def run(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
-    ) -> None:
+    async def run(self, command: AlertCommand, message: IncomingMessage, context: Context) -> None:
         kind = command.kind
         if kind is AlertCommandKind.CREATE:
             await self._create(command, message, context)
@@ -58,12 +57,12 @@ class AlertReplies:
         else:
             await self._manage(command, message, context)
 
-    def _describe(self, alert: Alert, context: HandlerContext) -> list[str]:
+    def _describe(self, alert: Alert, context: Context) -> list[str]:
         rooms = room_names(audience_rooms(alert.audience, context.config), self.members)
         return describe(alert, context.translator, context.now, rooms)
 
     async def _create(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
+        self, command: AlertCommand, message: IncomingMessage, context: Context
     ) -> None:
         _ = context._
         duty = list(context.config.rooms.duty)
@@ -85,9 +84,7 @@ class AlertReplies:
             Reply("\n".join(lines)), correlation=f"{self.draft_prefix}{alert.id}"
         )
 
-    async def draft_answered(
-        self, draft: Alert, answer: DraftAnswer, context: HandlerContext
-    ) -> None:
+    async def draft_answered(self, draft: Alert, answer: DraftAnswer, context: Context) -> None:
         _ = context._
         if answer is DraftAnswer.DROP:
             return await _say(context, _("Alert no. {number} dropped.", number=draft.id))
@@ -96,9 +93,9 @@ class AlertReplies:
             _("Alert no. {number} confirmed: it will be posted as planned.", number=draft.id),
         )
 
-    async def _show(self, context: HandlerContext, alert_id: int) -> None:
+    async def _show(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await repo.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context.db, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
         status = status_label(alert.status, context.translator)
@@ -106,26 +103,41 @@ class AlertReplies:
             _("Alert no. {number} ({status})", number=alert.id, status=status),
             *self._describe(alert, context),
         ]
-        for row in await repo.alert_history(context.db, alert_id):
+        for row in await management.alert_history(context.db, alert_id):
             when = format_moment(from_iso(row["at"]), context.translator)
             lines.append(f"· {when} — {row['actor']} — {row['action']}")
         await _say(context, "\n".join(lines))
 
-    async def _list(self, context: HandlerContext) -> None:
+    async def _list(self, context: Context) -> None:
         _ = context._
-        found = await repo.alerts_in_force(context.db)
-        if not found:
+        found = await management.alerts_in_force(context.db)
+        hours = timedelta(hours=context.config.alerts.default_in_force_hours)
+        waiting = await awaiting_acknowledgement(context, context.now - hours)
+        if not found and not waiting:
             return await _say(context, _("No alert in force."))
-        lines = [_("Alerts in force: {count}", count=len(found))]
+        lines = [_("Alerts in force: {count}", count=len(found))] if found else []
         lines += [listing_line(alert, context.translator) for alert in found]
+        if waiting:
+            lines.append(
+                context.translator.ngettext(
+                    "Waiting for acknowledgements: {count}",
+                    "Waiting for acknowledgements: {count}",
+                    len(waiting),
+                )
+            )
+        for alert, done, asked in waiting:
+            read = f"{done}/{asked}" if asked is not None else str(done)
+            lines.append(
+                _("{line} — read: {read}", line=listing_line(alert, context.translator), read=read)
+            )
         await _say(context, "\n".join(lines))
 
-    async def _who_read(self, context: HandlerContext, alert_id: int) -> None:
+    async def _who_read(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await repo.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context.db, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
-        firing_id = await firings.latest_firing(context.db, alert_id)
+        firing_id = await management.latest_firing(context.db, alert_id)
         if firing_id is None:
             return await _say(
                 context, _("Alert no. {number} has not been posted yet.", number=alert_id)
@@ -157,14 +169,14 @@ class AlertReplies:
         await _say(context, "\n".join(lines))
 
     async def _manage(
-        self, command: AlertCommand, message: IncomingMessage, context: HandlerContext
+        self, command: AlertCommand, message: IncomingMessage, context: Context
     ) -> None:
         _ = context._
         alert_id = command.alert_id
         assert alert_id is not None
         changes = None
         if command.kind is AlertCommandKind.EDIT:
-            alert = await repo.get_alert(context.db, alert_id)
+            alert = await management.get_alert(context.db, alert_id)
             if alert is None or alert.status is AlertState.DRAFT:
                 return await _say(context, _("There is no alert no. {number}.", number=alert_id))
             changes = _changes(command, context)
@@ -180,7 +192,7 @@ class AlertReplies:
         kind: AlertCommandKind,
         alert_id: int,
         managed: management.Managed,
-        context: HandlerContext,
+        context: Context,
     ) -> str:
         _ = context._
         if managed.outcome is Outcome.NOT_FOUND:
@@ -207,7 +219,7 @@ class AlertReplies:
         return "\n".join([*lines, *self._describe(managed.alert, context)])
 
 
-def _changes(command: AlertCommand, context: HandlerContext) -> AlertFields | str:
+def _changes(command: AlertCommand, context: Context) -> AlertFields | str:
     """The fields « modifier alerte 12 ... » changes, or the text of what is wrong."""
     fields = parse_fields(command.rest.split("|"))
     if isinstance(fields, Problem):
@@ -223,5 +235,5 @@ def _changes(command: AlertCommand, context: HandlerContext) -> AlertFields | st
     return interpreted
 
 
-async def _say(context: HandlerContext, text: str) -> None:
+async def _say(context: Context, text: str) -> None:
     await context.outbox.reply(Reply(text))

@@ -23,9 +23,7 @@ import aiosqlite
 from cpts_bot.chat.alert_commands import alert_commands
 from cpts_bot.chat.alert_replies import AlertReplies
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.alert_phrases import (
     AlertCommand,
     DraftAnswer,
@@ -33,6 +31,7 @@ from cpts_bot.domain.alert_phrases import (
     is_snooze_reaction,
     parse_draft_answer,
 )
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import alert_acknowledgement as acknowledgement
 from cpts_bot.services.alert_audience import RoomMembers
@@ -40,6 +39,7 @@ from cpts_bot.services.alert_management import answer_draft, pending_draft
 from cpts_bot.services.alert_posting import CORRELATION_PREFIX
 from cpts_bot.services.alert_reminders import REMINDER_CORRELATION_PREFIX
 from cpts_bot.services.alert_run import AlertSettings
+from cpts_bot.services.context import Context
 
 DRAFT_CORRELATION_PREFIX = "alert-draft:"
 
@@ -66,9 +66,7 @@ class AlertsFeature:
 
         return alert_commands(run)
 
-    async def _draft_waiting(
-        self, message: IncomingMessage, context: HandlerContext
-    ) -> Waiting | None:
+    async def _draft_waiting(self, message: IncomingMessage, context: Context) -> Waiting | None:
         """« oui » / « non » from a coordinator whose alert draft waits in this room: the
         pending exchange of the draft (anyone else's « oui » is not about an alert)."""
         if not context.is_coordinator(message.sender):
@@ -85,7 +83,7 @@ class AlertsFeature:
         )
 
     async def _answer_draft(
-        self, message: IncomingMessage, context: HandlerContext, answer: DraftAnswer
+        self, message: IncomingMessage, context: Context, answer: DraftAnswer
     ) -> bool:
         """Confirm or drop the sender's draft in this room; False when none waits."""
         if not context.is_coordinator(message.sender):
@@ -135,7 +133,7 @@ class AlertsFeature:
             ),
         ]
 
-    async def _on_post(self, message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+    async def _on_post(self, message: IncomingMessage, context: Context, _c: str) -> bool:
         parents = (message.reply_to, message.thread_root)
         firing_id = await acknowledgement.firing_answered(context.db, message.room_id, parents)
         if firing_id is None:
@@ -144,7 +142,7 @@ class AlertsFeature:
         return True
 
     async def _on_post_reaction(
-        self, reaction: IncomingReaction, context: HandlerContext, _c: str
+        self, reaction: IncomingReaction, context: Context, _c: str
     ) -> bool:
         firing_id = await acknowledgement.firing_answered(
             context.db, reaction.room_id, (reaction.reacts_to,)
@@ -155,24 +153,22 @@ class AlertsFeature:
         return True
 
     async def _on_reminder(
-        self, message: IncomingMessage, context: HandlerContext, correlation: str
+        self, message: IncomingMessage, context: Context, correlation: str
     ) -> bool:
         await self._answer(_number(correlation, REMINDER_CORRELATION_PREFIX), message, context)
         return True
 
     async def _on_reminder_reaction(
-        self, reaction: IncomingReaction, context: HandlerContext, correlation: str
+        self, reaction: IncomingReaction, context: Context, correlation: str
     ) -> bool:
         await self._react(_number(correlation, REMINDER_CORRELATION_PREFIX), reaction, context)
         return True
 
-    async def _on_draft(self, message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+    async def _on_draft(self, message: IncomingMessage, context: Context, _c: str) -> bool:
         answer = parse_draft_answer(message.body)
         return answer is not None and await self._answer_draft(message, context, answer)
 
-    async def _answer(
-        self, firing_id: int, message: IncomingMessage, context: HandlerContext
-    ) -> None:
+    async def _answer(self, firing_id: int, message: IncomingMessage, context: Context) -> None:
         if message.sender == context.bot_user_id:
             return
         if is_snooze(message.body):
@@ -182,9 +178,7 @@ class AlertsFeature:
                 context.db, firing_id, message.sender, message.timestamp, "reply"
             )
 
-    async def _react(
-        self, firing_id: int, reaction: IncomingReaction, context: HandlerContext
-    ) -> None:
+    async def _react(self, firing_id: int, reaction: IncomingReaction, context: Context) -> None:
         if reaction.sender == context.bot_user_id:
             return
         if is_snooze_reaction(reaction.key):
@@ -194,7 +188,7 @@ class AlertsFeature:
                 context.db, firing_id, reaction.sender, reaction.timestamp, "reaction"
             )
 
-    async def _snooze(self, firing_id: int, user: str, context: HandlerContext) -> None:
+    async def _snooze(self, firing_id: int, user: str, context: Context) -> None:
         snoozed = await acknowledgement.snooze(
             context.db, firing_id, user, context.now, self.settings.snooze
         )

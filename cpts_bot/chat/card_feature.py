@@ -20,8 +20,6 @@ from cpts_bot.chat.commands import (
     Parameter,
     Topic,
 )
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.domain.card_update_parser import (
@@ -50,10 +48,12 @@ from cpts_bot.domain.directory_card import (
     without_activity,
 )
 from cpts_bot.domain.directory_models import Modality, Professional
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.i18n import N_, Translator
+from cpts_bot.services.card_service import Cards
+from cpts_bot.services.context import Context
 from cpts_bot.services.request_tracking import track_card_update
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 MODALITY_LABELS = {
     Modality.NEW_PATIENTS: N_("takes new patients"),
@@ -98,10 +98,10 @@ class CardFeature:
             return concept.label(language)
         return stored or code.replace("_", " ")
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> CardCommand | None:
+    def read(self, message: IncomingMessage, context: Context) -> CardCommand | None:
         """The card command in ``message`` (after a leading mention of the bot), or None."""
         command = parse_card_command(_without_mention(message.body, context.bot_user_id))
         if command is None and message.mentions_bot and ":" in message.body:
@@ -136,14 +136,14 @@ class CardFeature:
         ]
 
     async def handle(
-        self, command: CardCommand, message: IncomingMessage, context: HandlerContext
+        self, command: CardCommand, message: IncomingMessage, context: Context
     ) -> None:
         """See or change the card ``command`` is about."""
-        repository = DirectoryRepository(context.db)
+        repository = Cards(context.db)
         key = await self._card_key(command.target, message.sender, repository, context)
         if key is None:
             return
-        professional = await repository.get_professional(key)
+        professional = await repository.professional(key)
         assert professional is not None
         own = command.target is None
         lines: list[str] = []
@@ -154,7 +154,7 @@ class CardFeature:
         if command.show:
             if lines:
                 lines.append("")
-            professional = await repository.get_professional(key)
+            professional = await repository.professional(key)
             assert professional is not None
             lines += await self._card_lines(professional, repository, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
@@ -163,12 +163,12 @@ class CardFeature:
         self,
         target: CardTarget | None,
         sender: str,
-        repository: DirectoryRepository,
-        context: HandlerContext,
+        repository: Cards,
+        context: Context,
     ) -> str | None:
         """The key of the card to work on, or None after replying why there is none."""
         _ = context._
-        own_key = await repository.find_key_by_matrix_id(sender)
+        own_key = await repository.key_of(sender)
         if target is None:
             if own_key is None:
                 await context.outbox.reply(
@@ -181,7 +181,7 @@ class CardFeature:
                     )
                 )
             return own_key
-        keys = await _target_keys(target, repository)
+        keys = await repository.keys_for(target)
         if keys != [own_key] and not context.is_coordinator(sender):
             await context.outbox.reply(
                 Reply(_("Only the coordination can see or change another professional's card."))
@@ -193,7 +193,7 @@ class CardFeature:
         if len(keys) > 1:
             names = []
             for key in keys[:8]:
-                found = await repository.get_professional(key)
+                found = await repository.professional(key)
                 if found is not None:
                     commune = found.sites[0].commune_name if found.sites else ""
                     names.append(f"{found.display_name} ({commune or key})")
@@ -217,15 +217,15 @@ class CardFeature:
         professional: Professional,
         own: bool,
         message: IncomingMessage,
-        repository: DirectoryRepository,
-        context: HandlerContext,
+        repository: Cards,
+        context: Context,
     ) -> list[str]:
         _ = context._
-        card = await repository.load_card(key)
+        card = await repository.card(key)
         problems: list[str] = []
         for edit in command.edits:
             card = self._edited(card, edit, problems, context.translator)
-        changes = await repository.save_card(key, card, message.sender, context.now)
+        changes = await repository.save(key, card, message.sender, context.now)
         if changes and self._on_card_changed is not None:
             self._on_card_changed(key)
         await track_card_update(
@@ -326,10 +326,10 @@ class CardFeature:
         return _("{field}: {value}", field=change.field, value=change.new or "—")
 
     async def _card_lines(
-        self, professional: Professional, repository: DirectoryRepository, translator: Translator
+        self, professional: Professional, repository: Cards, translator: Translator
     ) -> list[str]:
         _ = translator.gettext
-        card = await repository.load_card(professional.key)
+        card = await repository.card(professional.key)
         profession = await repository.profession_label(professional.key)
         none = _("(none given)")
         lines = [_("Card of {name}", name=professional.display_name)]
@@ -378,24 +378,6 @@ def _without_mention(body: str, bot_user_id: str) -> str:
             if not rest or rest[0] in ":, \t\n":
                 return rest.lstrip(":, \t\n")
     return body
-
-
-async def _target_keys(target: CardTarget, repository: DirectoryRepository) -> list[str]:
-    if target.matrix_id:
-        key = await repository.find_key_by_matrix_id(target.matrix_id)
-        return [key] if key else []
-    if target.rpps:
-        key = "8" + target.rpps
-        return [key] if await repository.exists(key) else []
-    name = (target.name or "").strip()
-    keys = await repository.find_keys_by_name(name)
-    words = name.split()
-    if not keys and len(words) > 1:
-        keys = sorted(
-            set(await repository.find_keys_by_name(words[-1], " ".join(words[:-1])))
-            | set(await repository.find_keys_by_name(words[0], " ".join(words[1:])))
-        )
-    return keys
 
 
 def _modality_text(

@@ -14,16 +14,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from cpts_bot.chat.commands import Command, CommandRegistry, Heard
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.help_texts import example_text
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.chat.triggers import MessageText
+from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.services.context import Context
 
 SAMPLE_ROOM = "!sample:cpts.invalid"
 SAMPLE_SENDER = "@sample:cpts.invalid"
 
 
-def sample_message(text: str, command: Command, context: HandlerContext) -> IncomingMessage:
+def sample_message(text: str, command: Command, context: Context) -> IncomingMessage:
     """``text`` said where ``command`` hears it (a direct chat, else a room)."""
     direct = Heard.DIRECT in command.heard
     room = SAMPLE_ROOM
@@ -40,7 +40,7 @@ def sample_message(text: str, command: Command, context: HandlerContext) -> Inco
     )
 
 
-def problems(registry: CommandRegistry, context: HandlerContext) -> list[str]:
+def problems(registry: CommandRegistry, context: Context) -> list[str]:
     """Every problem of ``registry``'s declarations, in the language of ``context``."""
     found: list[str] = []
     for command in registry.commands:
@@ -56,7 +56,7 @@ def problems(registry: CommandRegistry, context: HandlerContext) -> list[str]:
 
 
 def _example_problems(
-    registry: CommandRegistry, command: Command, example: str, context: HandlerContext
+    registry: CommandRegistry, command: Command, example: str, context: Context
 ) -> list[str]:
     text = example_text(example, context.translator, context.config)
     message = sample_message(text, command, context)

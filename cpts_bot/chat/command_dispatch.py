@@ -6,13 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, heard_places
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.answer_matching import (
+    parent_of,
+    should_tell,
+    tell_answers_nothing,
+    tell_reaction_answers_nothing,
+)
+from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, Heard
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.follow_ups import FollowUps
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.answer_matching import may_take_pending
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.services.context import Context
+from cpts_bot.services.people import is_listed
 
 AUDIENCE_NAMES = {
     Audience.COORDINATOR: N_("the coordination"),
@@ -20,13 +28,25 @@ AUDIENCE_NAMES = {
 }
 
 
-async def may_use(audience: Audience, user_id: str, context: HandlerContext) -> bool:
+async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     """Whether ``user_id`` belongs to ``audience`` (coordinators belong to every one)."""
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
     if audience is Audience.PROFESSIONAL:
-        return await DirectoryRepository(context.db).find_key_by_matrix_id(user_id) is not None
+        return await is_listed(context.db, user_id)
     return False
+
+
+def heard_places(message: IncomingMessage, coordination_room: str | None) -> frozenset[Heard]:
+    """Where ``message`` was said."""
+    if message.is_direct:
+        return frozenset({Heard.DIRECT})
+    places = {Heard.ROOM}
+    if message.mentions_bot:
+        places.add(Heard.MENTION)
+    if coordination_room is not None and message.room_id == coordination_room:
+        places.add(Heard.COORDINATION_ROOM)
+    return frozenset(places)
 
 
 def refusal(command: Command, translator: Translator) -> str:
@@ -41,7 +61,7 @@ def refusal(command: Command, translator: Translator) -> str:
 async def run_declared(
     registry: CommandRegistry,
     message: IncomingMessage,
-    context: HandlerContext,
+    context: Context,
     *,
     free_text: bool = False,
 ) -> bool:
@@ -54,7 +74,11 @@ async def run_declared(
         if not await may_use(command.audience, message.sender, context):
             await context.outbox.reply(Reply(refusal(command, context.translator)))
             return True
-        call = CommandCall(command, message, context, understood.value)
+        if understood.body is None:
+            call = CommandCall(command, message, context, understood.value)
+        else:
+            read = replace(message, body=understood.body)
+            call = CommandCall(command, read, context, understood.value, typed=message.body)
         if await command.handler(call) is not False:
             return True
     return False
@@ -95,9 +119,10 @@ class Declared:
         return list(self.declared)
 
 
-async def route_message(routes: Routes, message: IncomingMessage, context: HandlerContext) -> bool:
+async def route_message(routes: Routes, message: IncomingMessage, context: Context) -> bool:
     """Handle ``message``: what it answers, else the most specific declared command, else
-    what waits for this person's answer, else free text. False when nothing took it."""
+    what waits for this person's answer (only for a message that answers none of the
+    bot's requests and nothing unknown), else free text. False when nothing took it."""
     if await routes.follow_ups.on_message(message, context):
         return True
     if message.body.startswith("/"):
@@ -108,13 +133,21 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Handl
     for feature in routes.self_routed:
         if await feature.handle_message(message, context):
             return True
-    if await routes.follow_ups.on_unreplied(message, context):
+    parent = await parent_of(context.db, [e for e in (message.reply_to, message.thread_root) if e])
+    if may_take_pending(parent):
+        if await routes.follow_ups.on_unreplied(message, context):
+            return True
+    elif should_tell(message, parent):
+        # An answer to a closed, foreign or unknown message is never given to another
+        # open request (one the person may not even have seen).
+        await tell_answers_nothing(context)
         return True
     return await run_declared(routes.commands, message, context, free_text=True)
 
 
-async def route_reaction(
-    routes: Routes, reaction: IncomingReaction, context: HandlerContext
-) -> bool:
-    """A reaction is only ever a follow-up: it goes to what it reacts to."""
-    return await routes.follow_ups.on_reaction(reaction, context)
+async def route_reaction(routes: Routes, reaction: IncomingReaction, context: Context) -> bool:
+    """A reaction is only ever a follow-up: it goes to what it reacts to (a 👍 in a
+    direct chat on an unknown event is told that nothing was taken)."""
+    if await routes.follow_ups.on_reaction(reaction, context):
+        return True
+    return await tell_reaction_answers_nothing(reaction, context)

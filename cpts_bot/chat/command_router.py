@@ -17,12 +17,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from cpts_bot.chat.answer_matching import held_back
+from cpts_bot.chat.clear_rooms import refuse_clear_room
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.core_feature import core_commands
-from cpts_bot.chat.feature import ChatFeature, HandlerContext
+from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.help_texts import Helped
-from cpts_bot.chat.incoming import (
+from cpts_bot.chat.not_understood import not_understood_text
+from cpts_bot.domain.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     KIND_UNDECRYPTABLE,
@@ -31,14 +34,15 @@ from cpts_bot.chat.incoming import (
     message_from_payload,
     reaction_from_payload,
 )
-from cpts_bot.domain.dispatch_phrases import classify_answer
+from cpts_bot.domain.offers import classify_answer
 from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,7 @@ class CommandRouter:
         self._clock = clock
         self._wake = asyncio.Event()
         self.handled_count = 0
+        self._holding = False  # answers wait for the outbox: look again every second
 
     def wake(self) -> None:
         self._wake.set()
@@ -87,8 +92,9 @@ class CommandRouter:
             await self.drain()
             wake_task = asyncio.ensure_future(self._wake.wait())
             stop_task = asyncio.ensure_future(stop.wait())
+            pause = 1 if self._holding else 15
             await asyncio.wait(
-                [wake_task, stop_task], timeout=15, return_when=asyncio.FIRST_COMPLETED
+                [wake_task, stop_task], timeout=pause, return_when=asyncio.FIRST_COMPLETED
             )
             wake_task.cancel()
             stop_task.cancel()
@@ -96,6 +102,7 @@ class CommandRouter:
     async def drain(self) -> None:
         """Handle every pending inbox row (undecryptable ones wait for their keys)."""
         waiting: set[str] = set()
+        self._holding = False
         while True:
             rows = [
                 row
@@ -122,6 +129,9 @@ class CommandRouter:
             row = repo.InboxRow(
                 row.event_id, row.room_id, row.sender, kind, decrypted, row.attempts
             )
+        if await held_back(self._database, row, self._clock()):
+            self._holding = True
+            return False
         if row.kind == KIND_MESSAGE and self._typing:
             await self._typing(row.room_id, True)
         for hook in self._before_event:
@@ -154,7 +164,7 @@ class CommandRouter:
             db, now, reply_to_event=row.event_id if is_message else None, reply_room=row.room_id
         )
         language = await repo.language_of(db, row.sender) or self._config.language
-        context = HandlerContext(
+        context = Context(
             db=db,
             now=now,
             outbox=outbox,
@@ -174,19 +184,13 @@ class CommandRouter:
                                 "Ask the coordination team to add you.",
                                 territory=self._config.territory.name,
                             )
-                        )
+                        ),
+                        clear=True,
                     )
                 return
             if self._config.encrypted_rooms_only and not message.room_encrypted:
                 if message.is_direct or message.mentions_bot or _is_help(message.body):
-                    await outbox.reply(
-                        Reply(
-                            _(
-                                "I only work in end-to-end encrypted rooms: no directory data here. "
-                                "Write to me in an encrypted chat."
-                            )
-                        )
-                    )
+                    await refuse_clear_room(message, context)
                 return
             await self._handle_message(message, context)
         elif row.kind == KIND_REACTION:
@@ -195,7 +199,7 @@ class CommandRouter:
             reaction = reaction_from_payload(row.event_id, row.room_id, row.sender, row.payload)
             await route_reaction(self._routes, reaction, context)
 
-    async def _handle_message(self, message: IncomingMessage, context: HandlerContext) -> None:
+    async def _handle_message(self, message: IncomingMessage, context: Context) -> None:
         if await route_message(self._routes, message, context):
             return
         if message.is_direct or message.mentions_bot:
@@ -207,7 +211,9 @@ class CommandRouter:
                     "taken, cancelled or have expired (« mes déclenchements » lists yours)."
                 )
             else:
-                text = _("I did not understand. Write « aide » to see what I can do.")
+                text = not_understood_text(
+                    message.body, self.help_commands(), context.translator, self._config
+                )
             await context.outbox.reply(Reply(text))
 
     async def _undecryptable(self, row: repo.InboxRow) -> bool:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, Reply
 from cpts_bot.chat.triggers import Triggers, derived, message_text
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.domain.text_normalizer import fold, loosen
+from cpts_bot.services.context import Context
 
 FREE_TEXT = 0
 
@@ -67,12 +67,13 @@ class Understood:
 
     value: Any
     specificity: int
+    body: str | None = None  # the loose form it was read in, when not as typed
 
 
 class Phrase(Protocol):
     """How a command recognises its messages."""
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None: ...
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None: ...
 
 
 def fold_command(text: str) -> str:
@@ -87,7 +88,7 @@ class Pattern:
 
     regex: re.Pattern[str]
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         match = self.regex.match(fold_command(message.body))
         if match is None:
             return None
@@ -102,10 +103,10 @@ class Pattern:
 class Parser:
     """A domain parser: ``parse(text, context)`` returns a typed command or None."""
 
-    parse: Callable[[str, HandlerContext], Any]
+    parse: Callable[[str, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message.body, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -114,10 +115,10 @@ class Parser:
 class MessageParser:
     """Like :class:`Parser`, for parsers that need the whole message (sender, room)."""
 
-    parse: Callable[[IncomingMessage, HandlerContext], Any]
+    parse: Callable[[IncomingMessage, Context], Any]
     specificity: int
 
-    def read(self, message: IncomingMessage, context: HandlerContext) -> Understood | None:
+    def read(self, message: IncomingMessage, context: Context) -> Understood | None:
         value = self.parse(message, context)
         return None if value is None else Understood(value, self.specificity)
 
@@ -138,8 +139,14 @@ class CommandCall:
 
     command: Command
     message: IncomingMessage
-    context: HandlerContext
+    context: Context
     value: Any
+    typed: str | None = None  # the body as typed, when ``message`` holds its loose form
+
+    @property
+    def typed_message(self) -> IncomingMessage:
+        """The message as the person typed it (to quote it back or pass it on)."""
+        return self.message if self.typed is None else replace(self.message, body=self.typed)
 
     @property
     def _(self) -> Callable[..., str]:
@@ -204,18 +211,6 @@ class Command:
         return (declared == FREE_TEXT) == free_text
 
 
-def heard_places(message: IncomingMessage, coordination_room: str | None) -> frozenset[Heard]:
-    """Where ``message`` was said."""
-    if message.is_direct:
-        return frozenset({Heard.DIRECT})
-    places = {Heard.ROOM}
-    if message.mentions_bot:
-        places.add(Heard.MENTION)
-    if coordination_room is not None and message.room_id == coordination_room:
-        places.add(Heard.COORDINATION_ROOM)
-    return frozenset(places)
-
-
 class CommandRegistry:
     """The declared commands; the same answer whatever the order they were declared in."""
 
@@ -254,22 +249,45 @@ class CommandRegistry:
     def candidates(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         places: frozenset[Heard] | None = None,
         free_text: bool | None = None,
     ) -> list[tuple[Command, Understood]]:
-        """Every declaration that understands ``message``, most specific first."""
+        """Every declaration that understands ``message``, most specific first.
+
+        Its loose forms spelt out (:func:`loosen`: « c ki de garde dem1 » -> « c'est qui
+        de garde demain ») are read too; what understands only them carries that
+        ``body``, and the text as typed wins a tie."""
+        found = self._read(message, context, places, free_text)
+        loose = loosen(message.body)
+        if loose and loose != message.body.strip():
+            found += [
+                (command, replace(understood, body=loose))
+                for command, understood in self._read(
+                    replace(message, body=loose), context, places, free_text
+                )
+                if understood.specificity != FREE_TEXT
+            ]
+        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+
+    def _read(
+        self,
+        message: IncomingMessage,
+        context: Context,
+        places: frozenset[Heard] | None,
+        free_text: bool | None,
+    ) -> list[tuple[Command, Understood]]:
         found = []
         for command in self.readers(message, places, free_text):
             understood = command.phrase.read(message, context)
             if understood is not None:
                 found.append((command, understood))
-        return sorted(found, key=lambda item: (-item[1].specificity, item[0].name))
+        return found
 
     def heard(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         places: frozenset[Heard],
         free_text: bool = False,
     ) -> list[tuple[Command, Understood]]:

@@ -9,7 +9,7 @@ from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     Parameter,
     Parser,
     Pattern,
@@ -17,11 +17,11 @@ from cpts_bot.chat.commands import (
     fold_command,
 )
 from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.chat.triggers import derived
+from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage import core_repository as repo
+from cpts_bot.services.people import set_language
 
 HELP = re.compile(r"^!?(?:aide|help|\?|menu|commandes)\s*[?!.]*$")
 HELP_TOPIC = re.compile(r"^!?(?:aide|help)\s+(?:sur\s+(?:les?\s+)?|on\s+)?([a-z]+)\s*[?!.]*$")
@@ -130,7 +130,7 @@ def core_commands(source: HelpSource) -> list[Command]:
     ]
 
 
-def _help_topic(text: str, context: HandlerContext) -> Topic | None:
+def _help_topic(text: str, context: Context) -> Topic | None:
     match = HELP_TOPIC.match(fold_command(text))
     return TOPIC_WORDS.get(match.group(1)) if match else None
 
@@ -162,7 +162,7 @@ async def _switch_language(call: CommandCall) -> None:
             )
         )
         return
-    await repo.set_language(context.db, call.message.sender, language, context.now)
+    await set_language(context.db, call.message.sender, language, context.now)
     context.translator = Translator(language)
     await context.outbox.reply(
         Reply(context.translator.gettext("Done: from now on I answer you in this language."))

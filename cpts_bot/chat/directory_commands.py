@@ -11,13 +11,13 @@ from cpts_bot.chat.commands import (
     FREE_TEXT,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     MessageParser,
     Parameter,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.chat.triggers import every_message
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 
 
@@ -26,14 +26,14 @@ class DirectoryAnswerer(Protocol):
 
     answer_unaddressed: bool
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool: ...
+    async def handle_message(self, message: IncomingMessage, context: Context) -> bool: ...
 
 
 def directory_commands(feature: DirectoryAnswerer) -> list[Command]:
     """``feature`` answers a directory question (``handle_message`` returns False when
     the text is not one, so the router can say it did not understand)."""
 
-    def read(message: IncomingMessage, context: HandlerContext) -> IncomingMessage:
+    def read(message: IncomingMessage, context: Context) -> IncomingMessage:
         return message
 
     async def answer(call: CommandCall) -> bool:

@@ -14,6 +14,7 @@ from html import escape
 from typing import Protocol
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
+from cpts_bot.chat.not_understood import pointer
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.name_or_place import names_over_lone_places
@@ -31,7 +32,7 @@ from cpts_bot.domain.text_normalizer import tokens
 from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.services.request_tracking import RecentQuestions, track_directory_question
 from cpts_bot.settings import Territory
 
@@ -119,7 +120,7 @@ class DirectoryFeature:
                 del self._contexts[oldest]
         self._contexts[(user_id, room_id)] = _Remembered(context, now)
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def handle_message(self, message: IncomingMessage, context: Context) -> bool:
         """Answer a directory question; False when the message is not one."""
         if not (message.is_direct or message.mentions_bot or self.answer_unaddressed):
             return False
@@ -136,7 +137,9 @@ class DirectoryFeature:
             # General help belongs to the router; the directory answers "aide annuaire".
             return False
         replies = DirectoryReplies(self.vocabulary, places, context.translator)
-        if query.intent == Intent.HELP:
+        if (on_duty := pointer(message.body, context.translator)) is not None:
+            reply = Reply(on_duty)  # « pharma ouverte dimanche ? »: the 3237 knows
+        elif query.intent == Intent.HELP:
             reply = replies.help_reply()
         elif query.intent == Intent.MORE:
             reply = replies.nothing_to_continue_reply()
@@ -169,7 +172,7 @@ class DirectoryFeature:
     async def _track(
         self,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
         query: DirectoryQuery,
         result: SearchResult,
         places: PlaceIndex,
@@ -190,7 +193,7 @@ class DirectoryFeature:
         html = reply.html + f"<p>{escape(offer)}</p>" if reply.html else None
         return replace(reply, text=f"{reply.text}\n{offer}", html=html)
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         """The directory does not use reactions."""
         return False
 

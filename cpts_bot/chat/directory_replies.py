@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.chat.place_labels import place_labels
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import (
     CHILDREN,
@@ -78,7 +78,7 @@ class DirectoryReplies:
         if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
             refs = [ref for ref in refs if ref.kind != PLACE]
         searched = set(result.activity.used) if result and result.activity else set()
-        parts = [self.label(ref) for ref in refs]
+        parts = self._labels(refs, any(run.phrase.alternative for run in query.free_runs))
         parts += place_labels(query, self.places, self.translator)
         if result is not None and result.name is not None:
             parts.insert(0, f"« {result.name.typed} »")
@@ -91,7 +91,7 @@ class DirectoryReplies:
         typed = dict(query.typed)
         words = [w for w in _ordered_words(query) if w in searched and w not in named_by_concept]
         if words:
-            shown = " ".join(typed.get(word, word) for word in words)
+            shown = _joined(query, set(words), typed, self._("or"))
             parts.insert(1 if result and result.name else 0, f"« {shown} »")
         parts += [
             self._(_MODE_LABELS[mode])
@@ -101,6 +101,20 @@ class DirectoryReplies:
         if query.children:
             parts.append(self._("for a child"))
         return ", ".join(parts) if parts else self._("the whole directory")
+
+    def _labels(self, refs: list[ConceptRef], either: bool) -> list[str]:
+        """The concepts' labels; with an OR-list, the activities joined by "ou"."""
+        if not either:
+            return [self.label(ref) for ref in refs]
+        parts: list[str] = []
+        activities = [self.label(ref) for ref in refs if ref.kind == ACTIVITY]
+        for ref in refs:
+            if ref.kind != ACTIVITY:
+                parts.append(self.label(ref))
+            elif activities:
+                parts.append(f" {self._('or')} ".join(activities))
+                activities = []
+        return parts
 
     def notes(self, result: SearchResult) -> list[str]:
         """What the question said that could not be used, and ambiguous words read widely."""
@@ -202,17 +216,13 @@ class DirectoryReplies:
     def _headline(self, result: SearchResult) -> list[str]:
         criteria = self.criteria(result.query, result)
         subject = self._subject(result.query)
+        if result.only_broader:
+            return self._broader_headline(result)
         if not result.relaxations and subject is not None and result.name is None:
             # "3 masseurs-kinésithérapeutes pour kiné respiratoire, Lyon 8e :"
             who = self.label(subject, plural=result.total > 1)
-            rest = self.criteria(
-                replace(
-                    result.query,
-                    professions=frozenset(),
-                    specialties=frozenset(),
-                ),
-                result,
-            )
+            without = replace(result.query, professions=frozenset(), specialties=frozenset())
+            rest = self.criteria(without, result)
             if rest == self._("the whole directory"):
                 return [self._("{count} {who}:", count=result.total, who=who), *self.notes(result)]
             return [
@@ -230,7 +240,8 @@ class DirectoryReplies:
                 *self.notes(result),
             ]
         return [
-            self._("Nobody matches exactly {criteria}.", criteria=criteria),
+            self._missing_line(result)
+            or self._("Nobody matches exactly {criteria}.", criteria=criteria),
             self.translator.ngettext(
                 "Widened ({how}): {count} match:",
                 "Widened ({how}): {count} matches:",
@@ -239,6 +250,65 @@ class DirectoryReplies:
             ),
             *self.notes(result),
         ]
+
+    def _broader_headline(self, result: SearchResult) -> list[str]:
+        """« escarre » where only « plaies complexes » is declared: said first."""
+        rest = self.criteria(replace(result.query, activities=frozenset(), free_runs=()))
+        return [
+            self.translator.ngettext(
+                "Nobody declares “{need}” ({criteria}); {count} declares something broader:",
+                "Nobody declares “{need}” ({criteria}); {count} declare something broader:",
+                result.total,
+                need=self._need(result),
+                criteria=rest,
+            ),
+            *self.notes(result),
+        ]
+
+    def _missing_line(self, result: SearchResult) -> str:
+        """ "Personne ne déclare « X » (kiné, Dieulefit) ; les plus proches : A (4), B (12)."
+
+        The first line when nobody declares the need, before anyone who does not do it."""
+        if not result.need_missing:
+            return ""
+        query = result.query
+        need = self._need(result)
+        if not need:
+            return ""
+        rest = self.criteria(replace(query, activities=frozenset(), free_runs=()))
+        closest = ", ".join(f"{text} ({count})" for text, count in result.closest)
+        if closest and result.closest_elsewhere:
+            return self._(
+                "Nobody declares “{need}” ({criteria}); the closest declared, elsewhere or"
+                " by other professions: {closest}.",
+                need=need,
+                criteria=rest,
+                closest=closest,
+            )
+        if closest:
+            return self._(
+                "Nobody declares “{need}” ({criteria}); the closest declared: {closest}.",
+                need=need,
+                criteria=rest,
+                closest=closest,
+            )
+        return self._("Nobody declares “{need}” ({criteria}).", need=need, criteria=rest)
+
+    def _need(self, result: SearchResult) -> str:
+        """The need as the GP typed it (the activity words), else the concepts' labels."""
+        query = result.query
+        typed = dict(query.typed)
+        patients = {
+            w for run in query.free_runs if run.patient or run.after_title for w in run.phrase.words
+        }
+        words = [typed.get(w, w) for w in _ordered_words(query) if w not in patients]
+        shown = {normalize(word) for word in words}
+        labels = [
+            label
+            for code in sorted(query.activities)
+            if normalize(label := self.label(ConceptRef(ACTIVITY, code))) not in shown
+        ]
+        return " ".join(words) if words else ", ".join(labels)
 
     def _relaxation_text(self, result: SearchResult) -> str:
         dropped_kinds = {
@@ -253,6 +323,8 @@ class DirectoryReplies:
             elif step in dropped_kinds:
                 dropped = [ref for ref in result.dropped if ref.kind == dropped_kinds[step]]
                 what = ", ".join(self.label(ref) for ref in dropped)
+                if not what and step == Relaxation.DROP_ACTIVITIES:
+                    what = self._need(result)
                 parts.append(self._("without “{what}”", what=what))
             elif step == Relaxation.RELATED_PROFESSIONS and result.related:
                 what = ", ".join(self.label(ref) for ref in result.related)
@@ -305,6 +377,10 @@ class DirectoryReplies:
         if match.declared:
             said = {normalize(text) for text in match.declared}
             reasons = [*match.declared, *(r for r in reasons if normalize(r) not in said)]
+        if match.broader:
+            # A broader or related declaration: said so, never a plain tick.
+            wider = self._("broader than asked: {what}", what=", ".join(match.declared))
+            return f"{text}\n   ≈ {wider}", f"{html}<br>≈ {escape(wider)}"
         if reasons:
             text += "\n   ✓ " + ", ".join(reasons)
             html += "<br>✓ " + escape(", ".join(reasons))
@@ -357,7 +433,8 @@ class DirectoryReplies:
         criteria = self.criteria(result.query, result)
         if result.relaxations and result.total:
             head = [
-                self._("Nobody matches exactly {criteria}.", criteria=criteria),
+                self._missing_line(result)
+                or self._("Nobody matches exactly {criteria}.", criteria=criteria),
                 self.translator.ngettext(
                     "Widened ({how}): {count} match.",
                     "Widened ({how}): {count} matches.",
@@ -401,7 +478,8 @@ class DirectoryReplies:
                 self._("Nobody in the directory for {criteria}.", criteria=criteria),
                 self._("Understood: {criteria}.", criteria=criteria),
             ]
-        lines = [*head, *self.notes(result)]
+        missing = self._missing_line(result)
+        lines = [*([missing] if missing else head), *self.notes(result)]
         if result.relaxations:
             lines.append(self._("Also tried: {how}.", how=self._relaxation_text(result)))
         lines.append(self._("Try other words, a nearby commune, or ask the coordination team."))
@@ -449,6 +527,21 @@ class DirectoryReplies:
         text = "\n".join(line for line in lines if line)
         html = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines if line)
         return Reply(text, html)
+
+
+def _joined(query: DirectoryQuery, words: set[str], typed: dict[str, str], either: str) -> str:
+    """The searched words as typed, alternatives joined by "ou" ("hypnose ou sophrologie")."""
+    pieces: list[str] = []
+    seen: set[str] = set()
+    for run in query.free_runs:
+        mine = [w for w in run.phrase.content_words if w in words and w not in seen]
+        seen.update(mine)
+        if not mine:
+            continue
+        if pieces and run.phrase.alternative:
+            pieces.append(either)
+        pieces += [typed.get(word, word) for word in mine]
+    return " ".join(pieces)
 
 
 def _ordered_words(query: DirectoryQuery) -> list[str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cpts_bot.chat.commands import Command, CommandCall, HandlerContext, Parameter, Parser, Topic
+from cpts_bot.chat.commands import Command, CommandCall, Context, Parameter, Parser, Topic
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.dispatch_phrases import (
+from cpts_bot.domain.dispatch_command_phrases import (
     CommandKind,
     DispatchCommand,
     command_patterns,
@@ -47,8 +47,8 @@ DECLARED = {
 }
 
 
-def _parser_of(kind: CommandKind) -> Callable[[str, HandlerContext], DispatchCommand | None]:
-    def parse(text: str, context: HandlerContext) -> DispatchCommand | None:
+def _parser_of(kind: CommandKind) -> Callable[[str, Context], DispatchCommand | None]:
+    def parse(text: str, context: Context) -> DispatchCommand | None:
         command = parse_command(text)
         return command if command is not None and command.kind is kind else None
 

@@ -11,49 +11,51 @@ reply or reaction, cancel, hand back, follow.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
+from typing import Any
 
+from cpts_bot.chat import offer_follow_ups
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.dispatch_commands import dispatch_commands
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
+from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.chat.triggers import derived
+from cpts_bot.domain.dispatch_command_phrases import (
+    CommandKind,
+    DispatchCommand,
+    parse_command,
+)
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import (
     REQUEST_PATTERN,
-    Answer,
-    CommandKind,
-    DispatchCommand,
     RequestFields,
-    classify_answer,
-    classify_reaction,
     is_dispatch_request,
-    parse_command,
     parse_field_answer,
     parse_request,
 )
 from cpts_bot.domain.dispatch_policy import policy_from_config
 from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.i18n import Translator
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import accept_dispatch
+from cpts_bot.services import dispatch_drafts as drafts
+from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import create_dispatch
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    NoDirectory,
-    ProfessionalLookup,
-    format_moment,
-    place_names,
-    profession_name,
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
+from cpts_bot.services.dispatch_consent import (
+    CONSENT_QUESTION,
+    REFUSED_NOTE,
+    remember_consent,
+    without_consent,
 )
+from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.services.dispatch_escalation import run_due_steps_in
 from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.usual_first import ask_first
 from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
-from cpts_bot.storage import dispatch_repository as repo
 
 QUESTIONS = {
     "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),
@@ -64,12 +66,8 @@ QUESTIONS = {
         "only the professional who accepts will see them."
     ),
     "usual": USUAL_QUESTION,
+    "consent": CONSENT_QUESTION,
 }
-
-
-def deps_text(deps: DispatchDeps, msgid: str, **values: object) -> str:
-    """``msgid`` in the territory's language (a reply in the room being handled)."""
-    return Translator(deps.config.language).gettext(msgid, **values)
 
 
 class DispatchFeature:
@@ -81,7 +79,7 @@ class DispatchFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    async def run_due_steps(self, context: HandlerContext) -> None:
+    async def run_due_steps(self, context: Context) -> None:
         """The periodic job: escalate, expire, remind what is due (the database is the
         truth)."""
         await run_due_steps_in(self._deps(context))
@@ -117,68 +115,58 @@ class DispatchFeature:
             *dispatch_commands(self),
         ]
 
-    def deps_for(self, context: HandlerContext) -> DispatchDeps:
+    def deps_for(self, context: Context) -> Context:
         return self._deps(context)
 
     async def run_command(
         self,
         command: DispatchCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> None:
         await self._command(command, message, deps, context)
 
-    def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            outbox or context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    def follow_up(self) -> FollowUp:
-        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
-
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            return bool(message.reply_to) and await self._answer_by_reply(
-                message, self._deps(context)
-            )
-
-        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
-            return await self.handle_reaction(reaction, context)
-
-        return FollowUp(
+    def offer_chat(self) -> OfferChat:
+        return OfferChat(
+            DISPATCH,
             "dispatch:",
-            on_message,
-            on_reaction,
-            waiting=self.waiting,
+            accept_dispatch.answer_dispatch,
+            frozenset(Answer),
+            label=lambda translator, ids: translator.ngettext(
+                "dispatch no. {ids}",
+                "dispatches no. {ids}",
+                len(ids),
+                ids=", ".join(map(str, ids)),
+            ),
+            several=N_(
+                "Several dispatches are waiting ({ids}): reply to the message of the one you mean."
+            ),
+            deps=self._deps,
+            other_reply=self._other_reply,
             help=N_("take a dispatch: reply to it, or react 👍 (❌ if not available)"),
             examples=(N_("je prends"), N_("pas dispo")),
             topic=Topic.DUTY,
             priority=35,
         )
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, reaction.reacts_to)
-        if row is None or row["kind"] not in ("broadcast", "room"):
-            return False
-        answer = classify_reaction(reaction.key)
-        if answer is None:
-            return False
-        # A reaction has nothing to reply to: answers go to the direct chat.
-        deps = self._deps(context, OutboxWriter(context.db, context.now))
-        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], reaction.sender, answer)
-        return True
+    def follow_up(self) -> FollowUp:
+        """Replies and reactions to the dispatch messages (correlated ``dispatch:``)."""
+        follow_up = offer_follow_up(self.offer_chat())
+        return dataclasses.replace(follow_up, waiting=self.waiting)
 
-    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
+        return await offer_follow_ups.on_reaction(self.offer_chat(), reaction, context)
+
+    async def waiting(self, message: IncomingMessage, context: Context) -> Waiting | None:
         """What of dispatch waits for this person's answer here: the guided request they
         are writing in this room (« annuler » drops it), else, in a direct chat, a bare
         « ok » / « non » / « je ne peux plus » to the dispatches that wait for them."""
         deps = self._deps(context)
-        draft = await repo.get_draft(context.db, message.sender)
+        draft = await drafts.draft_of(context, message.sender)
         label = context._("the dispatch request you are writing")
         command = parse_command(message.body.strip())
         if draft is not None and command is not None and command.kind is CommandKind.CANCEL_DRAFT:
@@ -193,71 +181,24 @@ class DispatchFeature:
                     label,
                     lambda: self._continue_draft(message, draft, deps, context),
                 )
-        answer = classify_answer(message.body.strip())
-        if answer is None or not message.is_direct:
-            return None
-        if answer is Answer.HAND_BACK:
-            ids = await repo.taken_by(context.db, message.sender)
-        else:
-            ids = await repo.awaiting_answer_of(context.db, message.sender)
-        if not ids:
-            return None
-        label = context.translator.ngettext(
-            "dispatch no. {ids}", "dispatches no. {ids}", len(ids), ids=", ".join(map(str, ids))
-        )
-        return Waiting(
-            WAITING_ANSWER,
-            label,
-            lambda: self._answer_without_reply(message, answer, ids, deps, context),
-        )
+        return await offer_follow_ups.waiting(self.offer_chat(), message, context)
 
-    # ------------------------------------------------------------------ answers
-
-    async def _answer_by_reply(self, message: IncomingMessage, deps: DispatchDeps) -> bool:
-        row = await repo.message(deps.db, str(message.reply_to))
-        if row is None:
-            return False
+    async def _other_reply(self, message: IncomingMessage, row: Any, context: Context) -> bool:
+        """A reply to the details one got, or to « taken by … »."""
         answer = classify_answer(message.body)
         if answer is None:
             return False
         if answer is Answer.DECLINE and row["kind"] == "details":
             # "non" to the details of a dispatch one took: say how to hand it back.
-            await deps.outbox.reply(
-                Reply(
-                    deps_text(
-                        deps,
-                        N_("To hand dispatch no. {id} back, reply “je ne peux plus”."),
-                        id=row["dispatch_id"],
-                    )
-                )
-            )
+            text = N_("To hand dispatch no. {id} back, reply “je ne peux plus”.")
+            await context.outbox.reply(Reply(context._(text, id=row["dispatch_id"])))
             return True
         if answer is not Answer.HAND_BACK and row["kind"] == "requester":
             return True  # "ok" to "taken by …": nothing to do, and nothing else to take
-        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], message.sender, answer)
+        deps = self._deps(context)
+        sender, sent_at = message.sender, message.timestamp
+        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], sender, answer, sent_at)
         return True
-
-    async def _answer_without_reply(
-        self,
-        message: IncomingMessage,
-        answer: Answer,
-        ids: list[int],
-        deps: DispatchDeps,
-        context: HandlerContext,
-    ) -> None:
-        """ "ok" in a direct chat, not as a reply: fine when only one dispatch waits."""
-        if len(ids) > 1:
-            await context.outbox.reply(
-                Reply(
-                    context._(
-                        "Several dispatches are waiting ({ids}): "
-                        "reply to the message of the one you mean.",
-                        ids=", ".join(str(i) for i in ids),
-                    )
-                )
-            )
-            return
-        await accept_dispatch.answer_dispatch(deps, ids[0], message.sender, answer)
 
     # ----------------------------------------------------------------- commands
 
@@ -265,16 +206,15 @@ class DispatchFeature:
         self,
         command: DispatchCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         _ = context._
         sender = message.sender
         kind, number = command.kind, command.dispatch_id
         if kind is CommandKind.CANCEL_DRAFT:
-            if await repo.get_draft(context.db, sender) is None:
+            if not await drafts.drop_draft(context, sender):
                 return False
-            await repo.delete_draft(context.db, sender)
             await context.outbox.reply(Reply(_("Dispatch request dropped.")))
             return True
         if kind is CommandKind.MY_DISPATCHES:
@@ -283,7 +223,7 @@ class DispatchFeature:
             return True
         assert number is not None
         if kind is CommandKind.STATUS:
-            dispatch = await repo.get(context.db, number)
+            dispatch = await drafts.dispatch(context, number)
             if dispatch is None or not self._may_see(dispatch, sender, context):
                 await context.outbox.reply(Reply(_("There is no dispatch no. {id}.", id=number)))
                 return True
@@ -300,20 +240,18 @@ class DispatchFeature:
         return True
 
     @staticmethod
-    def _may_see(dispatch: Dispatch, user_id: str, context: HandlerContext) -> bool:
+    def _may_see(dispatch: Dispatch, user_id: str, context: Context) -> bool:
         return context.is_coordinator(user_id) or user_id in (dispatch.requester, dispatch.taken_by)
 
     # ------------------------------------------------------------------ requests
 
-    def _may_request(self, user_id: str, context: HandlerContext) -> bool:
+    def _may_request(self, user_id: str, context: Context) -> bool:
         policy = policy_from_config(context.config)
         if context.is_coordinator(user_id) or user_id in policy.requesters:
             return True
         return policy.any_member_may_request and context.config.is_allowed(user_id)
 
-    async def _request(
-        self, message: IncomingMessage, deps: DispatchDeps, context: HandlerContext
-    ) -> None:
+    async def _request(self, message: IncomingMessage, deps: Context, context: Context) -> None:
         if not self._may_request(message.sender, context):
             await context.outbox.reply(
                 Reply(
@@ -329,9 +267,7 @@ class DispatchFeature:
             # « le 31/02 »: said, and the rest of the request kept while the time is asked.
             error = MomentError(*fields.time_error).render(context._)
             fields.time_error = None
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), "when", context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, "when")
             await context.outbox.reply(Reply(error + "\n" + self._question("when", deps, context)))
             return
         await self._proceed(message, fields, deps, context)
@@ -339,9 +275,9 @@ class DispatchFeature:
     async def _continue_draft(
         self,
         message: IncomingMessage,
-        draft: repo.Draft,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        draft: drafts.Draft,
+        deps: Context,
+        context: Context,
     ) -> None:
         answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.places)
         if isinstance(answer, MomentError):
@@ -356,35 +292,35 @@ class DispatchFeature:
         self,
         message: IncomingMessage,
         fields: RequestFields,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> None:
+        fields.consent_needed = deps.policy.ask_consent
         missing = fields.missing()
         if missing:
             awaiting = missing[0]
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), awaiting, context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, awaiting)
             await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
             return
         usual = await choose_usual(deps, fields, message.sender, context.translator)
         if usual.problem is not None:
             # Unknown or ambiguous: ask again, the request kept.
             fields.usual, fields.usual_needed = None, True
-            await repo.save_draft(
-                context.db, message.sender, message.room_id, fields.to_json(), "usual", context.now
-            )
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, "usual")
             await context.outbox.reply(Reply(usual.problem))
             return
-        await repo.delete_draft(context.db, message.sender)
+        await drafts.drop_draft(context, message.sender)
+        refused = without_consent(fields)
         dispatch = await create_dispatch(
             deps, message.sender, message.room_id, fields, usual=usual.user_id
         )
+        await remember_consent(context, dispatch.id, fields.consent, message.sender)
         asked = await ask_first(deps, dispatch)
         text = self._created_text(dispatch, len(asked), deps, context)
-        await context.outbox.reply(Reply(text + (f"\n{usual.note}" if usual.note else "")))
+        notes = [note for note in (usual.note, refused and context._(REFUSED_NOTE)) if note]
+        await context.outbox.reply(Reply("\n".join([text, *notes])))
 
-    def _question(self, awaiting: str, deps: DispatchDeps, context: HandlerContext) -> str:
+    def _question(self, awaiting: str, deps: Context, context: Context) -> str:
         if awaiting == "communes":
             communes = context.config.territory.communes
             example = ", ".join(commune.name for commune in communes[:3])
@@ -392,9 +328,7 @@ class DispatchFeature:
         question = QUESTIONS[awaiting]
         return context._(question)
 
-    def _created_text(
-        self, dispatch: Dispatch, asked: int, deps: DispatchDeps, context: HandlerContext
-    ) -> str:
+    def _created_text(self, dispatch: Dispatch, asked: int, deps: Context, context: Context) -> str:
         _ = context._
         translator = context.translator
         description = ", ".join(

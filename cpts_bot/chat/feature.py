@@ -12,9 +12,9 @@ from typing import Protocol
 
 from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 
-__all__ = ["ChatFeature", "HandlerContext"]
+__all__ = ["ChatFeature"]
 
 
 class ChatFeature(Protocol):
@@ -29,10 +29,10 @@ class ChatFeature(Protocol):
         """One line per command this feature understands, for "aide"."""
         ...
 
-    async def handle_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def handle_message(self, message: IncomingMessage, context: Context) -> bool:
         """Handle ``message`` and return True, or return False to let the next feature try."""
         ...
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         """Handle ``reaction`` and return True, or return False."""
         ...

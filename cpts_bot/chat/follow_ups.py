@@ -17,12 +17,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from cpts_bot.chat.commands import Audience, Topic
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.services.context import Context
 from cpts_bot.storage import core_repository as repo
 
-MessageFollowUp = Callable[[IncomingMessage, HandlerContext, str], Awaitable[bool]]
-ReactionFollowUp = Callable[[IncomingReaction, HandlerContext, str], Awaitable[bool]]
+MessageFollowUp = Callable[[IncomingMessage, Context, str], Awaitable[bool]]
+ReactionFollowUp = Callable[[IncomingReaction, Context, str], Awaitable[bool]]
 
 # How specifically a pending exchange claims a message that replies to nothing.
 WAITING_ANSWER = 1  # a bare « ok » / « non » when something waits for this person's answer
@@ -41,7 +41,7 @@ class Waiting:
     handle: Callable[[], Awaitable[object]]
 
 
-PendingFollowUp = Callable[[IncomingMessage, HandlerContext], Awaitable[Waiting | None]]
+PendingFollowUp = Callable[[IncomingMessage, Context], Awaitable[Waiting | None]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class FollowUps:
         prefix = correlation.split(":", 1)[0] + ":"
         return self._by_prefix.get(prefix)
 
-    async def on_message(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def on_message(self, message: IncomingMessage, context: Context) -> bool:
         """Handle ``message`` if it answers a correlated message of the bot."""
         for parent in dict.fromkeys(p for p in (message.reply_to, message.thread_root) if p):
             correlation = await repo.correlation_of(context.db, parent)
@@ -100,7 +100,7 @@ class FollowUps:
                 return True
         return False
 
-    async def on_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def on_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         """Handle ``reaction`` if it is on a correlated message of the bot."""
         correlation = await repo.correlation_of(context.db, reaction.reacts_to)
         follow_up = self._of(correlation) if correlation else None
@@ -109,7 +109,7 @@ class FollowUps:
         assert correlation is not None
         return await follow_up.on_reaction(reaction, context, correlation)
 
-    async def on_unreplied(self, message: IncomingMessage, context: HandlerContext) -> bool:
+    async def on_unreplied(self, message: IncomingMessage, context: Context) -> bool:
         """Give ``message`` to the one pending exchange that claims it most specifically;
         when several features claim it equally, ask which message it answers."""
         claims = []

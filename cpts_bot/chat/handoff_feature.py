@@ -11,17 +11,17 @@ from __future__ import annotations
 import aiosqlite
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.handoff_phrases import (
     HANDOFF_PATTERNS,
     asks_for_a_person,
     parse_handoff_request,
 )
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import handoff
+from cpts_bot.services.context import Context
 from cpts_bot.services.request_tracking import RecentQuestions
 
 __all__ = ["HandoffFeature", "asks_for_a_person"]
@@ -41,7 +41,7 @@ class HandoffFeature:
     def follow_up(self) -> FollowUp:
         """Coordinators' answers to a hand-off post (correlated ``handoff:``) are relayed."""
 
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
+        async def on_message(message: IncomingMessage, context: Context, _c: str) -> bool:
             if message.room_id != context.config.rooms.coordination:
                 return False
             relayed = await handoff.relay_answer(
@@ -80,7 +80,7 @@ class HandoffFeature:
         recent = None
         if self.recent_questions is not None:
             recent = self.recent_questions.last(message.sender, message.room_id, context.now)
-        result = await handoff.hand_off_request(context, message, call.value, recent)
+        result = await handoff.hand_off_request(context, call.typed_message, recent)
         if result is None:
             await call.reply(
                 call._(

@@ -9,13 +9,12 @@ from cpts_bot.chat.commands import (
     ADDRESSED,
     Audience,
     Command,
-    HandlerContext,
+    Context,
     MessageParser,
     Parameter,
     Parser,
     Topic,
 )
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.chat.triggers import derived
 from cpts_bot.domain.medecin_traitant_phrases import (
     CANCEL_PATTERN,
@@ -31,6 +30,7 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
 )
 from cpts_bot.domain.medecin_traitant_phrases import Command as DeskCommand
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 
 if TYPE_CHECKING:
@@ -41,16 +41,16 @@ if TYPE_CHECKING:
 LAST_RESORT = 1
 
 
-def read_gp(message: IncomingMessage, context: HandlerContext) -> DeskCommand | None:
+def read_gp(message: IncomingMessage, context: Context) -> DeskCommand | None:
     return parse_gp_command(without_mention(message.body, context.bot_user_id))
 
 
-def read_waiting(text: str, context: HandlerContext) -> WaitingList | None:
+def read_waiting(text: str, context: Context) -> WaitingList | None:
     command = parse_coordination_command(text)
     return command if isinstance(command, WaitingList) else None
 
 
-def read_cancel(text: str, context: HandlerContext) -> CancelRequest | None:
+def read_cancel(text: str, context: Context) -> CancelRequest | None:
     command = parse_coordination_command(text)
     return command if isinstance(command, CancelRequest) else None
 

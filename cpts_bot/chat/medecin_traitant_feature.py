@@ -17,14 +17,13 @@ waits for this GP (when a dispatch waits too, the GP is asked which one they ans
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.commands import CommandCall, Topic
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
-from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
+from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up, on_reaction
 from cpts_bot.domain.medecin_traitant_phrases import (
     BadPlaces,
     CancelRequest,
@@ -42,12 +41,14 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.domain.offers import Answer, classify_answer
 from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services import gp_room
-from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
-from cpts_bot.services.gp_offers import answer_offer
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
+from cpts_bot.services.gp_offers import GP_OFFERS, answer_offer
 from cpts_bot.services.medecin_traitant_context import (
-    KIND_OFFER,
     KIND_REGISTERED,
     KIND_REMINDER,
     is_gp,
@@ -56,7 +57,6 @@ from cpts_bot.services.medecin_traitant_context import (
 from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
 from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
 from cpts_bot.services.waiting_list import waiting_list_text
-from cpts_bot.storage import medecin_traitant_repository as repo
 
 
 class MedecinTraitantFeature:
@@ -73,62 +73,40 @@ class MedecinTraitantFeature:
         self.directory: ProfessionalLookup = directory or NoDirectory()
         self._on_card_changed = on_card_changed
 
+    def offer_chat(self) -> OfferChat:
+        return OfferChat(
+            GP_OFFERS,
+            "medtrait:",
+            answer_offer,
+            frozenset({Answer.ACCEPT, Answer.DECLINE}),
+            label=lambda translator, ids: translator.gettext(
+                "médecin-traitant request no. {number}", number=ids[0]
+            ),
+            several=N_(
+                "Several médecin-traitant requests wait for your answer ({ids}): reply to "
+                "the message of the one you mean."
+            ),
+            deps=self.deps,
+            other_reply=self._other_reply,
+        )
+
     def follow_up(self) -> FollowUp:
         """Answers to the offers, registrations and reminders (correlated ``medtrait:``)."""
-
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            return bool(message.reply_to) and await self._reply(message, context)
-
-        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
-            return await self.handle_reaction(reaction, context)
-
-        return FollowUp("medtrait:", on_message, on_reaction, waiting=self.waiting)
-
-    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
-        """A bare « ok » / « non » in a direct chat when one offer waits for this GP."""
-        if not message.is_direct:
-            return None
-        answer = classify_answer(message.body)
-        if answer not in (Answer.ACCEPT, Answer.DECLINE):
-            return None
-        pending = await repo.pending_offers_of(context.db, message.sender)
-        if len(pending) != 1:
-            return None
-        request_id = pending[0]["request_id"]
-
-        async def take() -> None:
-            await answer_offer(self.deps(context), request_id, message.sender, answer)
-
-        label = context._("médecin-traitant request no. {number}", number=request_id)
-        return Waiting(WAITING_ANSWER, label, take)
+        return offer_follow_up(self.offer_chat())
 
     def commands(self) -> list[DeclaredCommand]:
         """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
         return medecin_traitant_commands(self)
 
-    def deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    async def run_due(self, context: HandlerContext) -> None:
+    async def run_due(self, context: Context) -> None:
         """The periodic job (the database is the truth; this only wakes it up)."""
         await run_medecin_traitant_due(self.deps(context))
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, reaction.reacts_to)
-        if row is None or row["kind"] != KIND_OFFER:
-            return False
-        answer = classify_reaction(reaction.key)
-        if answer is None:
-            return False
-        await answer_offer(self.deps(context), row["request_id"], reaction.sender, answer)
-        return True
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
+        return await on_reaction(self.offer_chat(), reaction, context)
 
     async def details(self, call: CommandCall) -> None:
         """« coordonnées 12 : … »: the contact details of a registered patient."""
@@ -148,16 +126,8 @@ class MedecinTraitantFeature:
         """A GP's room for new patients; False for another profession (the card's)."""
         return await self._gp(call.value, call.message, call.context)
 
-    async def _reply(self, message: IncomingMessage, context: HandlerContext) -> bool:
-        row = await repo.message(context.db, str(message.reply_to))
-        if row is None:
-            return False
-        if row["kind"] == KIND_OFFER:
-            answer = classify_answer(message.body)
-            if answer is None:
-                return False
-            await answer_offer(self.deps(context), row["request_id"], message.sender, answer)
-            return True
+    async def _other_reply(self, message: IncomingMessage, row: Any, context: Context) -> bool:
+        """A reply to one's registration (the contact details) or to the monthly reminder."""
         if row["kind"] == KIND_REGISTERED and row["target"] == message.sender:
             await add_details(
                 self.deps(context),
@@ -178,7 +148,7 @@ class MedecinTraitantFeature:
                 return await self._gp(command, message, context)
         return False
 
-    async def _register(self, message: IncomingMessage, context: HandlerContext) -> None:
+    async def _register(self, message: IncomingMessage, context: Context) -> None:
         deps = self.deps(context)
         parsed = parse_registration(
             message.body, deps.places, policy_of(context.config).priority_age
@@ -201,7 +171,7 @@ class MedecinTraitantFeature:
         self,
         command: WaitingList | CancelRequest,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
     ) -> None:
         deps = self.deps(context)
         if isinstance(command, CancelRequest):
@@ -212,9 +182,7 @@ class MedecinTraitantFeature:
             Reply(await waiting_list_text(deps, command, context.translator))
         )
 
-    async def _gp(
-        self, command: Command, message: IncomingMessage, context: HandlerContext
-    ) -> bool:
+    async def _gp(self, command: Command, message: IncomingMessage, context: Context) -> bool:
         deps, _ = self.deps(context), context._
         gp = await is_gp(deps, message.sender)
         if gp is False and isinstance(command, StopTaking):
@@ -242,7 +210,7 @@ class MedecinTraitantFeature:
         return True
 
     async def _gp_text(
-        self, command: Command, sender: str, deps: DispatchDeps, translator: Translator
+        self, command: Command, sender: str, deps: Context, translator: Translator
     ) -> str:
         _ = translator.gettext
         match command:

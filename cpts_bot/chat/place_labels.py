@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.place_resolver import (
     CITY,

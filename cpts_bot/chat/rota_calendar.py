@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.domain.duty_rota import Duty
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.public_holidays import HolidayCalendar
 from cpts_bot.domain.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import format_span, place_names, profession_name
-from cpts_bot.storage.outbox_media import queue_direct_file
+from cpts_bot.services.rota_files import send_calendar_file
 
 CALENDAR_DAYS = 90  # "mes gardes calendrier" without dates: the coming 90 days
 FILENAME = "gardes.ics"
@@ -45,7 +45,7 @@ def shift_event(
 
 
 async def send_duties_calendar(
-    context: HandlerContext,
+    context: Context,
     user_id: str,
     duties: list[Duty],
     places: PlaceIndex,
@@ -60,4 +60,4 @@ async def send_duties_calendar(
     caption = translator.gettext(
         "{filename}: your duties, to open with your calendar app", filename=FILENAME
     )
-    return await queue_direct_file(context.outbox, user_id, FILENAME, data, MIMETYPE, caption)
+    return await send_calendar_file(context, user_id, FILENAME, data, MIMETYPE, caption)

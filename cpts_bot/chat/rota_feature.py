@@ -15,10 +15,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.not_understood import no_rota_text, pointer
 from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
-from cpts_bot.chat.triggers import derived
+from cpts_bot.chat.triggers import derived, words
 from cpts_bot.domain.duty_rota import (
     Duty,
     Leave,
@@ -31,9 +30,14 @@ from cpts_bot.domain.duty_rota import (
 )
 from cpts_bot.domain.french_datetime import Period
 from cpts_bot.domain.holiday_slots import HolidayRule
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_phrases import (
+from cpts_bot.domain.rota_patterns import (
+    ENGLISH_SETTING_PATTERNS,
     ROTA_PATTERNS,
+    english_rota_words,
+)
+from cpts_bot.domain.rota_phrases import (
     RotaCommand,
     RotaCommandKind,
     parse_rota_command,
@@ -42,19 +46,27 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import rota_service
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    NoDirectory,
-    ProfessionalLookup,
     format_hours,
     format_moment,
     format_span,
     place_names,
     profession_name,
 )
-from cpts_bot.storage import rota_repository as rota_repo
+from cpts_bot.services.rota_checks import warnings_for
+
+# French rota words, and the English ones read as them (« on call », « my shifts », « shift @… »).
+_FRENCH_TRIGGERS = derived(*ROTA_PATTERNS)
+ROTA_TRIGGERS = (
+    _FRENCH_TRIGGERS
+    | derived(*ENGLISH_SETTING_PATTERNS)
+    | words(*english_rota_words(_FRENCH_TRIGGERS.fragments))
+)
 
 MY_DUTIES_DAYS = 14
+CHECKED_WEEKS = 8  # a weekly duty set by chat is checked against leave and other duties
 MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
 _SETTING = (RotaCommandKind.SET_SHIFT, RotaCommandKind.SET_WEEKLY)
 WEEKDAY_NAMES = (
@@ -105,7 +117,7 @@ def format_period(period: Period | Leave, translator: Translator) -> str:
     )
 
 
-def _calendar(context: HandlerContext) -> HolidayCalendar:
+def _calendar(context: Context) -> HolidayCalendar:
     return context.config.territory.holiday_calendar()
 
 
@@ -118,26 +130,17 @@ class RotaFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
 
-    def _deps(self, context: HandlerContext) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    def read(self, text: str, context: HandlerContext) -> RotaCommand | UserError | None:
+    def read(self, text: str, context: Context) -> RotaCommand | UserError | None:
         """The rota command in ``text`` (or what is wrong with it), None when not one."""
-        return parse_rota_command(
-            text, context.now, self._deps(context).gazetteer, _calendar(context)
-        )
+        return parse_rota_command(text, context.now, self._deps(context).places, _calendar(context))
 
-    def _read_set(self, text: str, context: HandlerContext) -> RotaCommand | None:
+    def _read_set(self, text: str, context: Context) -> RotaCommand | None:
         command = self.read(text, context)
         if isinstance(command, RotaCommand) and command.kind in _SETTING:
             return command
@@ -153,7 +156,7 @@ class RotaFeature:
             Command(
                 name="gardes",
                 phrase=Parser(self.read, specificity=10),
-                triggers=derived(*ROTA_PATTERNS),
+                triggers=ROTA_TRIGGERS,
                 handler=handle,
                 help=N_("who is on duty; your duties and leave"),
                 examples=(
@@ -170,7 +173,7 @@ class RotaFeature:
             Command(
                 name="garde",
                 phrase=Parser(self._read_set, specificity=11),
-                triggers=derived(*ROTA_PATTERNS),
+                triggers=ROTA_TRIGGERS,
                 handler=handle,
                 help=N_("set the rota"),
                 examples=(
@@ -192,7 +195,7 @@ class RotaFeature:
         self,
         command: RotaCommand | UserError,
         message: IncomingMessage,
-        context: HandlerContext,
+        context: Context,
     ) -> bool:
         deps = self._deps(context)
         if isinstance(command, UserError):  # a moment or a rota line that cannot be read
@@ -221,14 +224,14 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.moment is not None
         at = command.moment.at
         start, end = (command.period.start, command.period.end) if command.period else (at, at)
-        rota = await rota_repo.load_rota(
-            context.db, start - timedelta(days=1), end + timedelta(days=1), _calendar(context)
+        rota = await rota_service.rota_between(
+            context, start - timedelta(days=1), end + timedelta(days=1), _calendar(context)
         )
         relevant = [
             item
@@ -236,8 +239,7 @@ class RotaFeature:
             if command.profession is None or item.profession == command.profession
         ]
         if not relevant:
-            # No rota for that profession: leave the question to the directory.
-            return False
+            return await _no_rota(command, message, deps, context)
         found: list[Duty] = []
         for commune in command.communes or (None,):
             if command.period is not None:
@@ -281,14 +283,14 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         days = CALENDAR_DAYS if command.calendar_file else MY_DUTIES_DAYS
         start = command.period.start if command.period else context.now
         end = command.period.end if command.period else context.now + timedelta(days=days)
         calendar = _calendar(context)
-        rota = await rota_repo.load_rota(context.db, start - timedelta(days=1), end, calendar)
+        rota = await rota_service.rota_between(context, start - timedelta(days=1), end, calendar)
         duties = duties_of(rota, message.sender, start, end)
         translator = context.translator
         _ = context._
@@ -305,7 +307,7 @@ class RotaFeature:
             shown = duties[:MY_DUTIES_LISTED]
             lines.extend(self._duty_line(duty, deps, calendar, translator) for duty in shown)
             lines.extend(self._more_duties(len(duties) - len(shown), command, translator))
-        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        leaves = await rota_service.leaves_of(context, message.sender)
         if leaves:
             lines.append(
                 _(
@@ -343,7 +345,7 @@ class RotaFeature:
         ]
 
     def _duty_line(
-        self, duty: Duty, deps: DispatchDeps, calendar: HolidayCalendar, translator: Translator
+        self, duty: Duty, deps: Context, calendar: HolidayCalendar, translator: Translator
     ) -> str:
         holiday = holiday_of(duty, calendar, translator.language)
         return (
@@ -375,10 +377,10 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
-        leaves = await rota_repo.leaves_of(context.db, message.sender, context.now)
+        leaves = await rota_service.leaves_of(context, message.sender)
         _ = context._
         if not leaves:
             await context.outbox.reply(Reply(_("You have no leave recorded.")))
@@ -396,16 +398,14 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.period is not None
         user = command.user_id or message.sender
         period = command.period
         leave = Leave(user, period.start, period.end)
-        leave_id = await rota_repo.add_leave(
-            context.db, leave, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        leave_id = await rota_service.add_leave(context, leave, message.sender)
         translator = context.translator
         _ = context._
         lines = []
@@ -424,7 +424,9 @@ class RotaFeature:
                     period=format_period(period, translator),
                 )
             )
-        rota = await rota_repo.load_rota(context.db, period.start, period.end, _calendar(context))
+        rota = await rota_service.rota_between(
+            context, period.start, period.end, _calendar(context)
+        )
         planned = Rota(rota.slots, rota.shifts, handovers=rota.handovers, calendar=rota.calendar)
         clashes = duties_of(planned, user, period.start, period.end)
         if clashes:
@@ -437,15 +439,11 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.leave_id is not None
-        deleted = await rota_repo.delete_leave(context.db, command.leave_id, message.sender)
-        if not deleted and context.is_coordinator(message.sender):
-            owner = await rota_repo.leave_owner(context.db, command.leave_id)
-            if owner is not None:
-                deleted = await rota_repo.delete_leave(context.db, command.leave_id, owner)
+        deleted = await rota_service.remove_leave(context, command.leave_id, message.sender)
         _ = context._
         if deleted:
             await context.outbox.reply(Reply(_("Leave {id} removed.", id=command.leave_id)))
@@ -457,8 +455,8 @@ class RotaFeature:
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.period is not None and command.user_id and command.profession
         shift = OneOffShift(
@@ -468,29 +466,27 @@ class RotaFeature:
             command.period.start,
             command.period.end,
         )
-        await rota_repo.add_shift(
-            context.db, shift, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        await rota_service.add_shift(context, shift, message.sender)
         translator = context.translator
-        await context.outbox.reply(
-            Reply(
-                context._(
-                    "Duty recorded: {name}, {profession}, {places}, {period}",
-                    name=await deps.display_name(command.user_id),
-                    profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.places, translator),
-                    period=format_period(command.period, translator),
-                )
-            )
+        recorded = context._(
+            "Duty recorded: {name}, {profession}, {places}, {period}",
+            name=await deps.display_name(command.user_id),
+            profession=profession_name(command.profession, translator),
+            places=place_names(command.communes, deps.places, translator),
+            period=format_period(command.period, translator),
         )
+        warnings = await warnings_for(
+            deps, command.user_id, shift.start, shift.end + timedelta(seconds=1), translator
+        )
+        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
         return True
 
     async def _set_weekly(
         self,
         command: RotaCommand,
         message: IncomingMessage,
-        deps: DispatchDeps,
-        context: HandlerContext,
+        deps: Context,
+        context: Context,
     ) -> bool:
         assert command.user_id and command.profession and command.weekday is not None
         assert command.start_time is not None and command.end_time is not None
@@ -503,27 +499,24 @@ class RotaFeature:
             command.end_time,
             holidays=command.holidays,
         )
-        await rota_repo.add_slot(
-            context.db, slot, rota_repo.SOURCE_CHAT, message.sender, context.now
-        )
+        await rota_service.add_slot(context, slot, message.sender)
         translator = context.translator
-        await context.outbox.reply(
-            Reply(
-                context._(
-                    "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
-                    name=await deps.display_name(command.user_id),
-                    profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.places, translator),
-                    weekday=slot_days_label(command.weekday, command.holidays, context.translator),
-                    hours=format_hours(command.start_time, command.end_time, translator),
-                )
-            )
+        recorded = context._(
+            "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
+            name=await deps.display_name(command.user_id),
+            profession=profession_name(command.profession, translator),
+            places=place_names(command.communes, deps.places, translator),
+            weekday=slot_days_label(command.weekday, command.holidays, context.translator),
+            hours=format_hours(command.start_time, command.end_time, translator),
         )
+        ahead = context.now + timedelta(days=CHECKED_WEEKS * 7)
+        warnings = await warnings_for(deps, command.user_id, context.now, ahead, translator)
+        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
         return True
 
 
 async def _clash_line(
-    clashes: list[Duty], user: str, sender: str, deps: DispatchDeps, translator: Translator
+    clashes: list[Duty], user: str, sender: str, deps: Context, translator: Translator
 ) -> str:
     """The warning that a leave covers duties: how many, the first ones, and what to do
     (the person themself is shown how to ask for cover)."""
@@ -546,3 +539,22 @@ async def _clash_line(
         name=await deps.display_name(user),
         duties=duties,
     )
+
+
+async def _no_rota(
+    command: RotaCommand, message: IncomingMessage, deps: Context, context: Context
+) -> bool:
+    """No rota at all for the profession asked (« c'est qui le kiné de garde ce week-end ? »):
+    say so, with how to find one in the directory. The pharmacy on duty is left to its
+    pointer (False: not answered here)."""
+    if command.profession is None or pointer(message.body, context.translator) is not None:
+        return False
+    translator = context.translator
+    if command.communes:
+        where = place_names(command.communes[:1], deps.places, translator)
+    else:
+        where = context.config.territory.communes[0].name
+    what = profession_name(command.profession, translator)
+    text = no_rota_text(command.profession, what, where, translator)
+    await context.outbox.reply(Reply(text))
+    return True

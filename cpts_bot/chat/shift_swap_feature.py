@@ -15,14 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.dispatch_phrases import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.messages import IncomingReaction
+from cpts_bot.domain.offers import Answer
 from cpts_bot.domain.shift_swap_phrases import (
     CANCEL_PATTERN,
+    GIVE_UP_PATTERN,
     OVERRIDE_PATTERNS,
     REQUEST_PATTERN,
     SwapCancel,
@@ -32,24 +33,22 @@ from cpts_bot.domain.shift_swap_phrases import (
     parse_swap,
 )
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, NoDirectory, ProfessionalLookup
-from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.services.shift_swap_answers import answer_swap, cancel_swap, expire_due
+from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
+from cpts_bot.services.shift_swap_answers import COVER, answer_swap, cancel_swap, expire_due
 from cpts_bot.services.shift_swap_override import override_duty
 from cpts_bot.services.shift_swap_request import request_cover
-from cpts_bot.services.shift_swap_texts import KIND_OFFER, PREFIX
-from cpts_bot.storage import shift_swap_repository as repo
+from cpts_bot.services.shift_swap_texts import PREFIX
 
 # More specific than the rota's free questions (« … ma garde du 24/12 » is not « who is
 # on duty »), less than the numbered dispatch commands.
 SPECIFICITY = 15
-_ANSWERS = (Answer.ACCEPT, Answer.DECLINE)
+_ANSWERS = frozenset({Answer.ACCEPT, Answer.DECLINE})
 
 
-def _only(*kinds: type) -> Callable[[str, HandlerContext], Any]:
+def _only(*kinds: type) -> Callable[[str, Context], Any]:
     """A parser keeping the swap phrases of ``kinds`` (errors of the same family too)."""
 
-    def parse(text: str, context: HandlerContext) -> Any:
+    def parse(text: str, context: Context) -> Any:
         found = parse_swap(text, context.now)
         return found if isinstance(found, kinds) else None
 
@@ -65,17 +64,10 @@ class ShiftSwapFeature:
     def __init__(self, directory: ProfessionalLookup | None = None) -> None:
         self.directory: ProfessionalLookup = directory or NoDirectory()
 
-    def _deps(self, context: HandlerContext, outbox: OutboxWriter | None = None) -> DispatchDeps:
-        return DispatchDeps(
-            context.db,
-            context.now,
-            outbox or context.outbox,
-            context.config,
-            self.directory,
-            context.bot_user_id,
-        )
+    def _deps(self, context: Context) -> Context:
+        return context.with_directory(self.directory)
 
-    async def run_due(self, context: HandlerContext) -> None:
+    async def run_due(self, context: Context) -> None:
         """The periodic job: end the requests nobody took in time."""
         await expire_due(self._deps(context))
 
@@ -84,7 +76,7 @@ class ShiftSwapFeature:
             Command(
                 name="remplacement",
                 phrase=Parser(_only(SwapRequest, MomentError), SPECIFICITY),
-                triggers=derived(REQUEST_PATTERN),
+                triggers=derived(REQUEST_PATTERN, GIVE_UP_PATTERN),
                 handler=self._request,
                 help=N_("find someone to take your duty (free colleagues of your profession)"),
                 examples=(
@@ -150,75 +142,31 @@ class ShiftSwapFeature:
     # ---------------------------------------------------------------- answers
 
     def follow_up(self) -> FollowUp:
-        """Replies and reactions to the offers (correlated ``swap:``)."""
-
-        async def on_message(message: IncomingMessage, context: HandlerContext, _c: str) -> bool:
-            if not message.reply_to:
-                return False
-            row = await repo.message(context.db, message.reply_to)
-            answer = classify_answer(message.body)
-            if row is None or row["kind"] != KIND_OFFER or answer not in _ANSWERS:
-                return False
-            await answer_swap(self._deps(context), row["swap_id"], message.sender, answer)
-            return True
-
-        async def on_reaction(reaction: IncomingReaction, context: HandlerContext, _c: str) -> bool:
-            row = await repo.message(context.db, reaction.reacts_to)
-            answer = classify_reaction(reaction.key)
-            if row is None or row["kind"] != KIND_OFFER or answer is None:
-                return False
-            # A reaction has nothing to reply to: answers go to the direct chat.
-            deps = self._deps(context, OutboxWriter(context.db, context.now))
-            await answer_swap(deps, row["swap_id"], reaction.sender, answer)
-            return True
-
-        return FollowUp(
-            PREFIX,
-            on_message,
-            on_reaction,
-            waiting=self.waiting,
-            help=N_("also a colleague's duty: answer their request for cover"),
-            examples=(N_("je prends"),),
-            topic=Topic.DUTY,
-            priority=48,
-        )
-
-    async def waiting(self, message: IncomingMessage, context: HandlerContext) -> Waiting | None:
-        """ "je prends" in a direct chat, not as a reply, when requests for cover wait for
-        this person (a pending exchange: see ``chat/follow_ups.py``)."""
-        answer = classify_answer(message.body)
-        if not message.is_direct or answer not in _ANSWERS:
-            return None
-        waiting = await repo.waiting_for(context.db, message.sender)
-        if not waiting:
-            return None
-        assert answer is not None
-        label = context.translator.ngettext(
-            "request for cover no. {ids}",
-            "requests for cover no. {ids}",
-            len(waiting),
-            ids=", ".join(str(swap_id) for swap_id in waiting),
-        )
-        return Waiting(
-            WAITING_ANSWER, label, lambda: self._answer_unreplied(message, answer, waiting, context)
-        )
-
-    async def _answer_unreplied(
-        self, message: IncomingMessage, answer: Answer, waiting: list[int], context: HandlerContext
-    ) -> None:
-        """The answer goes to the one request for cover that waits; with several, ask."""
-        if len(waiting) > 1:
-            await context.outbox.reply(
-                Reply(
-                    context._(
-                        "Several requests for cover wait for your answer ({ids}): reply to "
-                        "the message of the one you mean.",
-                        ids=", ".join(str(swap_id) for swap_id in waiting),
-                    )
-                )
+        """Replies and reactions to the offers (correlated ``swap:``), and a bare « je
+        prends » in a direct chat while requests for cover wait for this person."""
+        return offer_follow_up(
+            OfferChat(
+                COVER,
+                PREFIX,
+                answer_swap,
+                _ANSWERS,
+                label=lambda translator, ids: translator.ngettext(
+                    "request for cover no. {ids}",
+                    "requests for cover no. {ids}",
+                    len(ids),
+                    ids=", ".join(map(str, ids)),
+                ),
+                several=N_(
+                    "Several requests for cover wait for your answer ({ids}): reply to "
+                    "the message of the one you mean."
+                ),
+                deps=self._deps,
+                help=N_("also a colleague's duty: answer their request for cover"),
+                examples=(N_("je prends"),),
+                topic=Topic.DUTY,
+                priority=48,
             )
-            return
-        await answer_swap(self._deps(context), waiting[0], message.sender, answer)
+        )
 
-    async def handle_reaction(self, reaction: IncomingReaction, context: HandlerContext) -> bool:
+    async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False

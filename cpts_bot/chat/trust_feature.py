@@ -13,13 +13,13 @@ from cpts_bot.chat.commands import (
     Audience,
     Command,
     CommandCall,
-    HandlerContext,
+    Context,
     Parameter,
     Pattern,
     Topic,
 )
 from cpts_bot.i18n.translator import N_
-from cpts_bot.storage import pinned_identities as pins
+from cpts_bot.services import identity_changes
 
 COMMAND = re.compile(r"^!?(?:confiance|confirmer\s+identite|trust)\b\s*(?P<user>\S+)?\s*$")
 USER_ID = re.compile(r"^@[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
@@ -47,7 +47,7 @@ async def confirm_identity(call: CommandCall) -> None:
             )
         )
         return
-    confirmed = await pins.confirm_pending(context.db, user_id, call.message.sender, context.now)
+    confirmed = await identity_changes.confirm(context, user_id, call.message.sender)
     if confirmed is None:
         await call.reply(
             _("Nothing to confirm for {user}: no identity change is pending.", user=user_id)
@@ -62,9 +62,9 @@ async def confirm_identity(call: CommandCall) -> None:
     )
 
 
-async def _pending_text(context: HandlerContext) -> str:
+async def _pending_text(context: Context) -> str:
     _ = context._
-    pending = await pins.list_pending(context.db)
+    pending = await identity_changes.pending(context)
     if not pending:
         return _("No identity change awaits confirmation.")
     lines = [_("Identity changes awaiting confirmation:")]

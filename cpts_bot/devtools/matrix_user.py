@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import mimetypes
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,18 @@ from nio import (
     LoginResponse,
     MegolmEvent,
     RoomCreateResponse,
+    RoomEncryptedFile,
+    RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
     SyncResponse,
+    UploadResponse,
 )
 from nio.api import RoomPreset
 
+# What is recorded: texts, notices and files (their body is the file name).
+MESSAGES = (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile)
 ENCRYPTION_STATE: dict[str, Any] = {
     "type": "m.room.encryption",
     "state_key": "",
@@ -62,6 +70,8 @@ class MatrixUser:
     device_name: str = "cpts-test-client"
     device_id: str | None = None
     access_token: str | None = None
+    # Called with each message as it is recorded (the terminal chat prints it).
+    listeners: list[Callable[[Received], None]] = field(default_factory=list)
 
     async def start(self) -> MatrixUser:
         self.store_dir.mkdir(parents=True, exist_ok=True)
@@ -118,10 +128,10 @@ class MatrixUser:
             for event in info.timeline.events:
                 if getattr(event, "sender", None) == self.user_id:
                     continue
-                if isinstance(event, (RoomMessageText, RoomMessageNotice)):
+                if isinstance(event, MESSAGES):
                     content = event.source.get("content", {})
                     relates = content.get("m.relates_to") or {}
-                    self.received.append(
+                    self._record(
                         Received(
                             event.event_id,
                             room_id,
@@ -134,7 +144,6 @@ class MatrixUser:
                             bool(getattr(event, "decrypted", False)),
                         )
                     )
-                    self._new.set()
                 elif isinstance(event, MegolmEvent):
                     self.undecryptable.append(event.event_id)
                     self._new.set()
@@ -146,6 +155,12 @@ class MatrixUser:
         if client.should_claim_keys:
             await client.keys_claim(client.get_users_for_key_claiming())
         await client.send_to_device_messages()
+
+    def _record(self, item: Received) -> None:
+        self.received.append(item)
+        self._new.set()
+        for listener in self.listeners:
+            listener(item)
 
     async def create_encrypted_room(
         self,
@@ -242,6 +257,32 @@ class MatrixUser:
                     if not missing:
                         return
                     await asyncio.sleep(0.2)
+
+    async def send_file(self, room_id: str, name: str, data: bytes) -> str:
+        """Upload ``data`` (encrypted in an encrypted room), send it as the file ``name``."""
+        assert self.client is not None
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        await self._wait_room_known(room_id)
+        encrypted = self.client.rooms[room_id].encrypted
+        uploaded, keys = await self.client.upload(
+            io.BytesIO(data), mimetype, name, encrypt=encrypted, filesize=len(data)
+        )
+        assert isinstance(uploaded, UploadResponse), uploaded
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": name,
+            "info": {"size": len(data), "mimetype": mimetype},
+        }
+        if encrypted and keys:
+            content["file"] = {"url": uploaded.content_uri, **keys}
+        else:
+            content["url"] = uploaded.content_uri
+        await self._wait_member_devices(room_id)
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        assert isinstance(response, RoomSendResponse), response
+        return response.event_id
 
     async def react(self, room_id: str, event_id: str, key: str, encrypted: bool = False) -> str:
         """React to ``event_id``. matrix-nio sends reactions in clear; ``encrypted`` sends

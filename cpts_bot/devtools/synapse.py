@@ -132,11 +132,15 @@ class SynapseServer:
         port: int | None = None,
         database: dict[str, object] | None = None,
         request_log: bool = False,
+        default_rate_limits: bool = False,
     ) -> SynapseServer:
         """Generate the configuration once in ``directory`` (kept across restarts).
 
         ``database`` is Synapse's ``database`` section (default: SQLite in ``directory``);
-        ``request_log`` logs each request with its time and CPU (``synapse.access``).
+        ``request_log`` logs each request with its time and CPU (``synapse.access``);
+        ``default_rate_limits`` keeps Synapse's own limits on messages, rooms, invitations
+        and joins (as a homeserver whose admin lifted nothing), lifting only login and
+        registration, which the test clients need.
         """
         directory.mkdir(parents=True, exist_ok=True)
         config_path = directory / "homeserver.yaml"
@@ -231,6 +235,10 @@ class SynapseServer:
             )
         )
         config["log_config"] = str(log_config)
+        if default_rate_limits:
+            for name in [*RATE_LIMITS, "rc_joins", "rc_invites"]:
+                if name != "rc_registration":
+                    config.pop(name, None)
         config_path.write_text(yaml.safe_dump(config))
         return cls(python, directory, port, shared_secret)
 

@@ -64,9 +64,25 @@ _CREATE = re.compile(
     rf"|^\s*!?alerte\s+({_LEVEL_ALT})\s+([^\s:].*)$",
     re.S,
 )
-_USAGE = re.compile(rf"^\s*!?(?:alerte|nouvelle\s+alerte)(?:\s+(?:{_LEVEL_ALT}))?\s*[?!.]*$")
+_USAGE = re.compile(
+    rf"^\s*!?(?:alerte|(?:nouvelle|creer\s+une|faire\s+une|rediger\s+une)\s+alerte)"
+    rf"(?:\s+(?:{_LEVEL_ALT}))?\s*[?!.]*$"
+)
+# « envoie une alerte canicule à tout le monde demain 8h »: the fields said in words.
+_SAID = re.compile(
+    r"^\s*(?:(?:envoie|envoyer|envoyez|lance|lancer|diffuse|diffuser)\s+)?(?:une\s+|l'\s?)?"
+    rf"alerte\s+(?:({_LEVEL_ALT})\s+)?(?P<text>[^:|]+?)"
+    r"(?P<before>\s+(?:demain|aujourd'hui|a\s+partir\s+d|ce\s+(?:soir|matin|midi)|maintenant|des\s+maintenant"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|chaque|le\s+\d|a\s+\d|\d{1,2}\s*h)"
+    r"[^:|]*?)?\s+(?:a|pour|aux?)\s+"
+    r"(?P<who>tout\s+le\s+monde|tous(?:\s+les\s+[a-z-]+)?|les\s+[a-z-]+|gardes|coordination)"
+    r"(?P<when>(?:\s+[^:|]+)?)\s*[.!]*$"
+)
+_EVERYONE = re.compile(r"^(?:tout\s+le\s+monde|tous)$")
 _SHOW = re.compile(r"^\s*!?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*[?.!]*\s*$")
-_LIST = re.compile(r"^\s*!?(?:alertes|liste\s+des\s+alertes|alerts)\s*[?.!]*\s*$")
+_LIST = re.compile(
+    r"^\s*!?(?:(?:mes\s+|les\s+|voir\s+les\s+)?alertes|liste\s+des\s+alertes|alerts)\s*[?.!]*\s*$"
+)
 _MANAGE = re.compile(
     r"^\s*!?(pause|suspendre|reprendre|annuler|supprimer|arreter|modifier|changer)"
     r"\s+(?:l\s*'?\s*)?alerte\s+(?:n\s*[o°]?\s*)?(\d+)\s*(.*)$",
@@ -94,6 +110,8 @@ def parse_alert_command(text: str) -> AlertCommand | None:
     """One of the coordinators' alert commands, or None."""
     original = text.strip()
     folded = fold(original, keep_positions=True)
+    if said := _SAID.match(folded):
+        return _said(original, said)
     match = _CREATE.match(folded)
     if match:
         text_group = 2 if match.group(2) is not None else 4
@@ -113,6 +131,17 @@ def parse_alert_command(text: str) -> AlertCommand | None:
         rest = original[match.start(3) :] if match.group(3) else ""
         return AlertCommand(_VERBS[match.group(1)], int(match.group(2)), rest=rest)
     return None
+
+
+def _said(original: str, match: re.Match[str]) -> AlertCommand:
+    """An alert whose fields were said in words, as its ``| key: value`` form."""
+    who = re.sub(r"^(?:tous\s+)?les\s+", "", match.group("who"))
+    fields = [original[match.start("text") : match.end("text")]]
+    for when in ("before", "when"):
+        if (match.group(when) or "").strip():
+            fields.append("quand: " + original[match.start(when) : match.end(when)].strip())
+    fields.append("pour: " + ("tous" if _EVERYONE.match(who) else who))
+    return AlertCommand(AlertCommandKind.CREATE, level_word=match.group(1), rest=" | ".join(fields))
 
 
 # ------------------------------------------------------------------ the draft's « oui / non »

@@ -6,7 +6,7 @@ active alert is posted on its schedule; it may be ``paused`` and resumed. A one-
 (or a recurring one with no occurrence left) is ``finished`` once posted: it stays in
 force, pinned, until it ends. Its end date makes it ``expired``; the coordination may
 cancel it before. Changing the schedule of a finished or expired alert makes it active
-again. Moves that are not in the table raise :class:`IllegalAlertTransition`.
+again. Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
 
 The stored ``status`` column holds the state's value; the repository applies a
 transition with one conditional update (``... WHERE status = :from_state``).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.errors import StateError
+from cpts_bot.domain.state_table import StateTable
 
 
 class AlertState(StrEnum):
@@ -41,39 +41,36 @@ class AlertEvent(StrEnum):
     CANCEL = "cancel"
 
 
-class IllegalAlertTransition(StateError):
-    """``event`` is not allowed in ``state``."""
-
-    def __init__(self, state: AlertState | None, event: AlertEvent) -> None:
-        super().__init__(f"cannot {event.value} an alert that is {state or 'new'}")
-        self.state = state
-        self.event = event
-
-
 S = AlertState
 E = AlertEvent
 
 # (state before, event) -> state after. ``None`` is "no alert yet".
-TRANSITIONS: dict[tuple[AlertState | None, AlertEvent], AlertState] = {
-    (None, E.DRAFT): S.DRAFT,
-    (S.DRAFT, E.CONFIRM): S.ACTIVE,
-    (S.DRAFT, E.DROP): S.CANCELLED,
-    (S.ACTIVE, E.PAUSE): S.PAUSED,
-    (S.ACTIVE, E.EDIT): S.ACTIVE,
-    (S.ACTIVE, E.FINISH): S.FINISHED,
-    (S.ACTIVE, E.EXPIRE): S.EXPIRED,
-    (S.ACTIVE, E.CANCEL): S.CANCELLED,
-    (S.PAUSED, E.RESUME): S.ACTIVE,
-    (S.PAUSED, E.EDIT): S.PAUSED,
-    (S.PAUSED, E.EXPIRE): S.EXPIRED,
-    (S.PAUSED, E.CANCEL): S.CANCELLED,
-    (S.FINISHED, E.EDIT): S.FINISHED,
-    (S.FINISHED, E.REACTIVATE): S.ACTIVE,
-    (S.FINISHED, E.EXPIRE): S.EXPIRED,
-    (S.FINISHED, E.CANCEL): S.CANCELLED,
-    (S.EXPIRED, E.EDIT): S.EXPIRED,
-    (S.EXPIRED, E.REACTIVATE): S.ACTIVE,
-}
+TABLE: StateTable[AlertState, AlertEvent] = StateTable(
+    "alert",
+    {
+        (None, E.DRAFT): S.DRAFT,
+        (S.DRAFT, E.CONFIRM): S.ACTIVE,
+        (S.DRAFT, E.DROP): S.CANCELLED,
+        (S.ACTIVE, E.PAUSE): S.PAUSED,
+        (S.ACTIVE, E.EDIT): S.ACTIVE,
+        (S.ACTIVE, E.FINISH): S.FINISHED,
+        (S.ACTIVE, E.EXPIRE): S.EXPIRED,
+        (S.ACTIVE, E.CANCEL): S.CANCELLED,
+        (S.PAUSED, E.RESUME): S.ACTIVE,
+        (S.PAUSED, E.EDIT): S.PAUSED,
+        (S.PAUSED, E.EXPIRE): S.EXPIRED,
+        (S.PAUSED, E.CANCEL): S.CANCELLED,
+        (S.FINISHED, E.EDIT): S.FINISHED,
+        (S.FINISHED, E.REACTIVATE): S.ACTIVE,
+        (S.FINISHED, E.EXPIRE): S.EXPIRED,
+        (S.FINISHED, E.CANCEL): S.CANCELLED,
+        (S.EXPIRED, E.EDIT): S.EXPIRED,
+        (S.EXPIRED, E.REACTIVATE): S.ACTIVE,
+    },
+)
+TRANSITIONS = TABLE.transitions
+next_state = TABLE.next_state
+allowed_events = TABLE.allowed_events
 
 TERMINAL_STATES = frozenset({S.CANCELLED})
 # Listed by « alertes »: what may still be posted.
@@ -96,19 +93,6 @@ HISTORY_ACTIONS: dict[AlertEvent, str] = {
     E.EXPIRE: "expired",
     E.CANCEL: "cancelled",
 }
-
-
-def next_state(state: AlertState | None, event: AlertEvent) -> AlertState:
-    """The state after ``event`` in ``state``; raise :class:`IllegalAlertTransition`."""
-    try:
-        return TRANSITIONS[(state, event)]
-    except KeyError:
-        raise IllegalAlertTransition(state, event) from None
-
-
-def allowed_events(state: AlertState | None) -> frozenset[AlertEvent]:
-    """The events ``state`` accepts."""
-    return frozenset(event for (before, event) in TRANSITIONS if before == state)
 
 
 def restarts_schedule(event: AlertEvent) -> bool:

@@ -223,7 +223,10 @@ _PHONE = re.compile(
     r"^(?:mon\s+|notre\s+|nouveau\s+)?(?:numero\s+de\s+)?(?:telephone|tel|numero|portable|"
     r"phone)\b\.?\s*(?:est\s+(?:le\s+)?|:|=|au\s+)?\s*(?P<phone>\+?[\d(][\d\s.\-()/]*)$"
 )
-_SHOW = re.compile(r"^(?:voir\s+|affiche[rz]?\s+)?(?:ma|mon)\s+(?:fiche|carte|profil)$")
+_SHOW = re.compile(
+    r"^(?:(?:voir|affiche[rz]?|modifier|changer|corriger|mettre\s+a\s+jour|mise\s+a\s+jour\s+de)\s+)?"
+    r"(?:ma|mon)\s+(?:fiche|carte|profil)(?:\s+(?:de\s+l'\s?|dans\s+l'\s?)?annuaire)?$"
+)
 _TARGET = re.compile(
     r"^(?:fiche\s+(?:de\s+|du\s+|d')?|pour\s+(?:la\s+fiche\s+(?:de\s+|du\s+|d'))?)\s*"
     r"(?:(?P<mxid>@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?)|(?P<rpps>8?\d{11})\b"

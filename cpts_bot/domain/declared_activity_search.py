@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
@@ -52,6 +52,9 @@ class WantedPhrase:
     words: tuple[str, ...]
     content: tuple[bool, ...]
     concepts: tuple[frozenset[str], ...] = ()
+    # "hypnose ou sophrologie", "TCC / hypnose": an alternative to the phrase before it
+    # (to the profession named before it when it comes first: "kiné ou ostéo").
+    alternative: bool = False
 
     @property
     def content_words(self) -> list[str]:
@@ -70,6 +73,7 @@ class ActivityOutcome:
     weight: dict[int, int] = field(
         default_factory=dict, repr=False, compare=False
     )  # declared texts the used words name
+    wider: tuple[str, ...] = ()  # words answered by a broader or related declaration
 
     def texts(self, position: int) -> tuple[str, ...]:
         """The declared activities of ``position`` that matched, verbatim (for the reply)."""
@@ -107,6 +111,21 @@ class DeclaredActivityIndex:
     group_holders: list[set[int]] = field(default_factory=list)
     # Synonym group members by their first four letters: (group, member stems).
     members_by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
+    generic: frozenset[str] = frozenset()  # stems of words naming a kind of care only
+    need_cues: frozenset[str] = frozenset()  # "fait", "pratique": what follows is a need
+    # Declared texts of the concepts above or beside a concept ("plaies chroniques" for
+    # "escarre"): answered second, and said so.
+    broader_texts: dict[str, set[int]] = field(default_factory=dict)
+    # Concept code -> the codes under it (itself included) / above it, for the cards that
+    # hold codes rather than words ("wound_care" answers "pansement").
+    narrower_codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Declared texts of the concepts under a concept only ("Ulcères veineux" for "plaie"):
+    # always answer for it, even when someone declares the word itself.
+    narrower_texts: dict[str, set[int]] = field(default_factory=dict)
+    broader_codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Concepts of the patient's situation (« post-partum », « grossesse »): beside another
+    # need in the same phrase they are its context, not a second need.
+    context_codes: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -134,6 +153,12 @@ class DeclaredActivityIndex:
                 index.per_person[position] = tuple(mine)
             for code in person.activities:
                 index.code_holders.setdefault(code, set()).add(position)
+        index.generic = frozenset(
+            stem(word) for term in vocabulary.generic_care_words for word in tokens(term)
+        )
+        index.need_cues = frozenset(
+            stem(word) for term in vocabulary.need_cue_words for word in tokens(term)
+        )
         index.sorted_stems = sorted(index.by_stem)
         index.words = sorted(index.word_stem)
         for word_stem, text_ids in index.by_stem.items():
@@ -164,12 +189,31 @@ class DeclaredActivityIndex:
                     self.members_by_key.setdefault(member[0][:MIN_PREFIX], []).append(
                         (number, member)
                     )
+        self.context_codes = frozenset(
+            concept.code for concept in vocabulary.of_kind(ACTIVITY) if concept.context
+        )
+        own: dict[str, set[int]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
-            terms = tuple(folded for folded in (_stems(term) for term in concept.terms) if folded)
-            found = self._texts_with_any(terms)
+            words = (*concept.terms, *concept.links)
+            terms = tuple(folded for folded in (_stems(term) for term in words) if folded)
+            own[concept.code] = self._texts_with_any(terms)
+        for concept in vocabulary.of_kind(ACTIVITY):
+            self.narrower_codes[concept.code] = vocabulary.narrower(concept.ref)
+            self.broader_codes[concept.code] = vocabulary.broader(concept.ref)
+        for concept in vocabulary.of_kind(ACTIVITY):
+            # A concept's declarations are its own and those of every narrower concept.
+            found = set().union(
+                *(own.get(code, set()) for code in vocabulary.narrower(concept.ref))
+            )
             if found:
                 self.concept_texts[concept.code] = found
                 self.concept_holders[concept.code] = self.holders_of(found)
+            wider = set().union(*(own.get(code, set()) for code in vocabulary.broader(concept.ref)))
+            if wider - found:
+                self.broader_texts[concept.code] = wider - found
+            below = found - own.get(concept.code, set())
+            if below:
+                self.narrower_texts[concept.code] = below
 
     def _texts_with_any(self, members: Iterable[tuple[str, ...]]) -> set[int]:
         found: set[int] = set()
@@ -237,42 +281,75 @@ class DeclaredActivityIndex:
         ``scope`` (the asked profession, whatever the place) decides which words are
         constraints: a word nobody in the scope declares is set aside as unknown.
         """
+        phrases = [_without_context(phrase, self.context_codes) for phrase in phrases]
         used: list[str] = []
         unknown: list[str] = []
+        wider: list[str] = []
         result: set[int] | None = None
         matched: set[int] = set()
         weight: dict[int, int] = {}
-        for phrase in phrases:
-            covers = self._phrase_covers(phrase, scope)
-            required = []
-            for word, (texts, holders, named) in covers.items():
-                in_scope = holders if scope is None else holders & scope
-                if in_scope or named:
-                    required.append((word, texts, holders))
-                    used.append(word)
-                else:
-                    unknown.append(word)
-            required = self._without_implied(required, phrase, scope)
-            if not required:
-                continue
-            result = _best_covering(
-                required, candidates if result is None else result, _rarest(required, scope)
-            )
-            for _word, word_texts, _holders in required:
-                matched |= word_texts
-                for text_id in word_texts:
-                    weight[text_id] = weight.get(text_id, 0) + 1
+        readings = [
+            [(phrase, self._required(phrase, scope, used, unknown, wider)) for phrase in group]
+            for group in _alternatives(phrases)
+        ]
+        anyone = any(_declared(req, scope) for group in readings for _, req in group if req)
+        for group in readings:
+            base = candidates if result is None else result
+            found_any: set[int] | None = None
+            for _phrase, required in group:
+                if required is None:
+                    continue
+                if anyone and required and not _declared(required, scope):
+                    # A second need nobody declares ("entorse" beside "kiné du sport"):
+                    # set aside and named, not a reason to answer nobody.
+                    _set_aside(required, used, unknown)
+                    continue
+                found = (
+                    _best_covering(required, base, _rarest(required, scope)) if required else set()
+                )
+                found_any = found if found_any is None else found_any | found
+                _weigh(required, matched, weight)
+            if found_any is not None:
+                result = found_any
         if result is None and candidates is None:
             # Words nobody declares, and nothing else to select from: nobody ("Mme
             # Zorglub", "combien de zorglub"), the words named as unknown.
             return ActivityOutcome(frozenset(), tuple(used), tuple(unknown), self)
         positions = frozenset(candidates if result is None else result)  # type: ignore[arg-type]
         return ActivityOutcome(
-            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight
+            positions, tuple(used), tuple(unknown), self, frozenset(matched), weight, tuple(wider)
         )
 
+    def _required(
+        self,
+        phrase: WantedPhrase,
+        scope: set[int] | None,
+        used: list[str],
+        unknown: list[str],
+        wider: list[str],
+    ) -> list[tuple[str, set[int], set[int]]] | None:
+        """The phrase's words that are constraints (None: none; empty: a need nobody
+        declares, "méthode McKenzie" where only the kind of care is declared)."""
+        required = []
+        missing = []
+        for word, (texts, holders, named) in self._phrase_covers(phrase, scope, wider).items():
+            in_scope = holders if scope is None else holders & scope
+            if in_scope or named:
+                required.append((word, texts, holders))
+                used.append(word)
+            else:
+                missing.append(word)
+        unknown += missing
+        required = _unmet_need(self._without_implied(required, phrase, scope), scope, self)
+        if missing and all(stem(item[0]) in self.generic for item in required):
+            # "méthode McKenzie", "qui fait la méthode Zorglub": the phrase asks for a
+            # kind of care, and what says which is declared by nobody.
+            if required or any(stem(word) in self.need_cues for word in phrase.words):
+                return []
+        return required or None
+
     def _phrase_covers(
-        self, phrase: WantedPhrase, scope: set[int] | None = None
+        self, phrase: WantedPhrase, scope: set[int] | None = None, wider: list[str] | None = None
     ) -> dict[str, tuple[set[int], set[int], bool]]:
         """For each content word: (declared texts it names, who declares it, whether a
         vocabulary activity named it: then it is a constraint even if nobody has it).
@@ -280,15 +357,11 @@ class DeclaredActivityIndex:
         A word of a vocabulary concept that nobody in ``scope`` declares as such finds
         the declared texts linked to that concept ("soins palliatifs" finds
         "accompagnement fin de vie"); a word someone declares keeps its own sense."""
-        phrase_stems = tuple(stem(word) for word in phrase.words)
-        extra: dict[int, set[int]] = {}  # word position -> synonym groups naming it
-        for start, first in enumerate(phrase_stems):
-            key = first[:MIN_PREFIX]
-            for number, member in self.members_by_key.get(key, ()):
-                if _occurs_at(phrase_stems, member, start):
-                    for offset in range(len(member)):
-                        extra.setdefault(start + offset, set()).add(number)
+        extra = self._synonym_groups(phrase)
         covers: dict[str, tuple[set[int], set[int], bool]] = {}
+        # one word naming a concept is the whole need (not "pansement VAC")
+        pairs = zip(phrase.content, phrase.concepts, strict=False)
+        alone = sum(bool(keep and codes) for keep, codes in pairs) == 1
         for position, word in enumerate(phrase.words):
             if not phrase.content[position]:
                 continue
@@ -300,14 +373,61 @@ class DeclaredActivityIndex:
                 holders |= self.group_holders[number]
             concepts = phrase.concepts[position] if phrase.concepts else frozenset()
             for code in concepts:
-                holders = holders | self.code_holders.get(code, set())
+                holders = holders | self.coded(self.narrower_codes.get(code, frozenset({code})))
+                if alone:  # "une plaie": the concept's narrower declarations answer too
+                    below = self.narrower_texts.get(code, set())
+                    texts, holders = texts | below, holders | self.holders_of(below)
             if concepts and not (holders if scope is None else holders & scope):
                 texts, holders = self._concept_cover(concepts, texts, holders)
+            if concepts and not (holders if scope is None else holders & scope):
+                texts, holders = self._broader_cover(concepts, texts, holders)
+                if holders and wider is not None:
+                    wider.append(word)
             named = any(":" not in code for code in concepts)  # not a structure word
             if word in covers:
                 texts, holders = covers[word][0] | texts, covers[word][1] | holders
                 named = named or covers[word][2]
             covers[word] = (texts, holders, named)
+        return self._by_concept_term(phrase, covers, scope)
+
+    def _synonym_groups(self, phrase: WantedPhrase) -> dict[int, set[int]]:
+        """Word position -> the synonym groups a run of words starting there names."""
+        phrase_stems = tuple(stem(word) for word in phrase.words)
+        extra: dict[int, set[int]] = {}
+        for start, first in enumerate(phrase_stems):
+            key = first[:MIN_PREFIX]
+            for number, member in self.members_by_key.get(key, ()):
+                if _occurs_at(phrase_stems, member, start):
+                    for offset in range(len(member)):
+                        extra.setdefault(start + offset, set()).add(number)
+        return extra
+
+    def _by_concept_term(
+        self,
+        phrase: WantedPhrase,
+        covers: dict[str, tuple[set[int], set[int], bool]],
+        scope: set[int] | None,
+    ) -> dict[str, tuple[set[int], set[int], bool]]:
+        """Words that together name one concept ("surveiller la tension", "arrêter de
+        fumer") are one need: whoever declares the concept (or a narrower one) covers
+        them, not whoever shares one of their words ("surveillance post-opératoire")."""
+        if not phrase.concepts:
+            return covers
+        groups: dict[str, tuple[frozenset[str], list[str]]] = {}
+        for word, codes, keep in zip(phrase.words, phrase.concepts, phrase.content, strict=True):
+            marks = [code for code in codes if code.startswith("term:")]
+            concepts = frozenset(code for code in codes if ":" not in code)
+            if keep and marks and concepts:
+                groups.setdefault(marks[0], (concepts, []))[1].append(word)
+        for codes, words in groups.values():
+            words = list(dict.fromkeys(words))
+            texts = set().union(*(self.concept_texts.get(code, set()) for code in codes))
+            holders = self.holders_of(texts)
+            if len(words) < 2 or not (holders if scope is None else holders & scope):
+                continue
+            for word in words[1:]:
+                covers.pop(word, None)
+            covers[words[0]] = (texts, holders, True)
         return covers
 
     def _without_implied(
@@ -345,6 +465,27 @@ class DeclaredActivityIndex:
                 kept.append(item)
         return kept or required
 
+    def _broader_cover(
+        self, concepts: frozenset[str], texts: set[int], holders: set[int]
+    ) -> tuple[set[int], set[int]]:
+        """Nobody declares the concept nor a narrower one: the declarations above or
+        beside it ("plaies chroniques" for "escarre")."""
+        for code in concepts:
+            if ":" in code:
+                continue
+            wider = self.broader_texts.get(code, set())
+            texts = texts | wider
+            holders = holders | self.holders_of(wider)
+            holders = holders | self.coded(self.broader_codes.get(code, frozenset()))
+        return texts, holders
+
+    def coded(self, codes: Iterable[str]) -> set[int]:
+        """Who holds any of the activity ``codes`` on their card."""
+        found: set[int] = set()
+        for code in codes:
+            found |= self.code_holders.get(code, set())
+        return found
+
     def _concept_cover(
         self, concepts: frozenset[str], texts: set[int], holders: set[int]
     ) -> tuple[set[int], set[int]]:
@@ -355,6 +496,42 @@ class DeclaredActivityIndex:
                 texts = texts | linked
                 holders = holders | self.concept_holders[code]
         return texts, holders
+
+
+def _weigh(
+    required: list[tuple[str, set[int], set[int]]], matched: set[int], weight: dict[int, int]
+) -> None:
+    """Note the declared texts the used words name (shown as why each person matches)."""
+    for _word, word_texts, _holders in required:
+        matched |= word_texts
+        for text_id in word_texts:
+            weight[text_id] = weight.get(text_id, 0) + 1
+
+
+def _declared(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> bool:
+    """Whether anyone in ``scope`` declares one of the ``required`` words."""
+    return any(holders if scope is None else holders & scope for _w, _t, holders in required)
+
+
+def _set_aside(
+    required: list[tuple[str, set[int], set[int]]], used: list[str], unknown: list[str]
+) -> None:
+    for word, _texts, _holders in required:
+        if word in used:
+            used.remove(word)
+        unknown.append(word)
+
+
+def _alternatives(phrases: Sequence[WantedPhrase]) -> list[list[WantedPhrase]]:
+    """The phrases in groups of alternatives: every group must match, one of its phrases
+    is enough ("TCC / hypnose", "hypnose ou sophrologie")."""
+    groups: list[list[WantedPhrase]] = []
+    for phrase in phrases:
+        if phrase.alternative and groups:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+    return groups
 
 
 def _rarest(required: list[tuple[str, set[int], set[int]]], scope: set[int] | None) -> set[int]:
@@ -431,19 +608,59 @@ class ConceptLinker:
     """Which vocabulary concepts and synonym groups a declared activity names."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
-        self._terms: list[tuple[str, tuple[str, ...]]] = []
+        # Terms by the first letters of their first stem: a text is compared only with
+        # the terms that can start at one of its words (two stems that match share them).
+        self._terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for concept in vocabulary.of_kind(ACTIVITY):
-            for term in (*concept.terms, *concept.labels.values()):
-                folded = _stems(term)
-                if folded:
-                    self._terms.append((f"activity:{concept.code}", folded))
+            for term in (*concept.terms, *concept.links, *concept.labels.values()):
+                self._add(f"activity:{concept.code}", term)
         for number, group in enumerate(vocabulary.synonyms):
             for word in group:
-                folded = _stems(word)
-                if folded:
-                    self._terms.append((f"synonyms:{number}", folded))
+                self._add(f"synonyms:{number}", word)
+
+    def _add(self, name: str, term: str) -> None:
+        folded = _stems(term)
+        if folded:
+            self._terms.setdefault(folded[0][:MIN_PREFIX], []).append((name, folded))
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts ``text`` names ("activity:wound_care", "synonyms:3")."""
         folded = _stems(text)
-        return frozenset(name for name, term in self._terms if _contains(folded, term))
+        keys = {word[:MIN_PREFIX] for word in folded}
+        return frozenset(
+            name
+            for key in keys
+            for name, term in self._terms.get(key, ())
+            if _contains(folded, term)
+        )
+
+
+def _without_context(phrase: WantedPhrase, context: frozenset[str]) -> WantedPhrase:
+    """« rééduc du périnée post-partum »: the words naming only the patient's situation
+    are no constraint when another concept of the phrase says the need."""
+    if not phrase.concepts or not context:
+        return phrase
+    needs = [{code for code in codes if ":" not in code} for codes in phrase.concepts]
+    if not any(keep and codes - context for keep, codes in zip(phrase.content, needs, strict=True)):
+        return phrase
+    content = tuple(
+        keep and not (codes and codes <= context)
+        for keep, codes in zip(phrase.content, needs, strict=True)
+    )
+    return replace(phrase, content=content)
+
+
+def _unmet_need(
+    required: list[tuple[str, set[int], set[int]]],
+    scope: set[int] | None,
+    index: DeclaredActivityIndex,
+) -> list[tuple[str, set[int], set[int]]]:
+    """« rééduc du périnée » when nobody declares the périnée: the need is the named
+    word, not « rééducation » (a kind of care every kiné declares). Only the words
+    nobody covers are kept, so the answer says nobody declares them and widens."""
+    uncovered = [item for item in required if not (item[2] if scope is None else item[2] & scope)]
+    if not uncovered or len(uncovered) == len(required):
+        return required
+    if all(stem(item[0]) in index.generic for item in required if item not in uncovered):
+        return uncovered
+    return required

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from cpts_bot.domain.french_datetime import (
     ERROR_NOT_FOUND,
@@ -19,68 +18,11 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     parse_moment,
 )
+from cpts_bot.domain.patient_consent import anonymous_care, consent_answer, consent_in
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
-
-
-class Answer(StrEnum):
-    ACCEPT = "accept"
-    DECLINE = "decline"
-    HAND_BACK = "hand_back"
-
-
-_HAND_BACK = re.compile(
-    r"^(?:desolee?\s*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
-    r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?)(?![a-z])"
-)
-_DECLINE = re.compile(
-    r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"
-    r"|j'?\s?peux\s+pas|peux\s+pas|impossible|je\s+refuse|refuse|pas\s+possible"
-    r"|desolee?|pas\s+moi|not\s+available|unavailable|i\s+can'?n?o?t)(?![a-z])"
-)
-_ACCEPT = re.compile(
-    r"^(?:ok|okay|oki|oui|yes|dispo(?:nible)?|je\s+suis\s+dispo(?:nible)?|je\s+prends"
-    r"|je\s+la\s+prends|je\s+le\s+prends|j'?\s?accepte|accepte|go|je\s+peux|je\s+m'en\s+occupe"
-    r"|c'?\s?est\s+bon|pour\s+moi|je\s+y\s+vais|j'?\s?y\s+vais|banco|d'accord|daccord|ca\s+marche"
-    r"|i'?\s?ll\s+take\s+it|i\s+take\s+it|available)(?![a-z])"
-)
-ACCEPT_REACTIONS = frozenset({"👍", "✅", "✔", "👌", "🙋", "🙋‍♀", "🙋‍♂"})
-DECLINE_REACTIONS = frozenset({"❌", "👎", "🚫", "✖"})
-_MAX_ANSWER_WORDS = 8
-
-
-def _strip_emoji_modifiers(key: str) -> str:
-    return "".join(char for char in key if char != "\ufe0f" and not 0x1F3FB <= ord(char) <= 0x1F3FF)
-
-
-def classify_reaction(key: str) -> Answer | None:
-    """👍 ✅ accept, ❌ 👎 decline (skin tones and variation selectors ignored)."""
-    key = _strip_emoji_modifiers(key.strip())
-    if key in ACCEPT_REACTIONS:
-        return Answer.ACCEPT
-    if key in DECLINE_REACTIONS:
-        return Answer.DECLINE
-    return None
-
-
-def classify_answer(text: str) -> Answer | None:
-    """What a short reply to a dispatch means: "ok je prends", "dispo", "pas dispo",
-    "je ne peux plus" ... or None when it is not an answer (a long message, a question)."""
-    cleaned = re.sub(r"[!.?,;:…\s]+", " ", fold(text, keep_positions=True)).strip()
-    cleaned = re.sub(r"\s*\d+$", "", cleaned)  # "je prends 42"
-    if not cleaned or len(cleaned.split()) > _MAX_ANSWER_WORDS:
-        key = text.strip()
-        return classify_reaction(key) if key else None
-    if _HAND_BACK.match(cleaned):
-        return Answer.HAND_BACK
-    if _DECLINE.match(cleaned):
-        return Answer.DECLINE
-    if _ACCEPT.match(cleaned):
-        return Answer.ACCEPT
-    return classify_reaction(text.strip())
-
 
 # ---------------------------------------------------------------------------- requests
 
@@ -125,6 +67,9 @@ class RequestFields:
     # the requester said there is none; ``usual_needed``: the bot asked who it is.
     usual: str | None = None
     usual_needed: bool = False
+    # The patient agreed (True), refused (False), unsaid (None); see patient_consent.py.
+    consent: bool | None = None
+    consent_needed: bool = False
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -139,6 +84,8 @@ class RequestFields:
             missing.append("what")
         if self.usual_needed and self.usual is None:
             missing.append("usual")
+        if self.consent_needed and self.consent is None:
+            missing.append("consent")
         return missing
 
     def merge(self, other: RequestFields) -> RequestFields:
@@ -155,6 +102,8 @@ class RequestFields:
             time_error=None if (self.needed_at or other.needed_at) else other.time_error,
             usual=self.usual if self.usual is not None else other.usual,
             usual_needed=self.usual_needed,
+            consent=self.consent if self.consent is not None else other.consent,
+            consent_needed=self.consent_needed,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -169,6 +118,8 @@ class RequestFields:
             "urgent": self.urgent,
             "usual": self.usual,
             "usual_needed": self.usual_needed,
+            "consent": self.consent,
+            "consent_needed": self.consent_needed,
         }
 
     @classmethod
@@ -184,6 +135,8 @@ class RequestFields:
             urgent=bool(data.get("urgent")),
             usual=data.get("usual"),  # type: ignore[arg-type]
             usual_needed=bool(data.get("usual_needed")),
+            consent=data.get("consent"),  # type: ignore[arg-type]
+            consent_needed=bool(data.get("consent_needed")),
         )
 
 
@@ -213,6 +166,9 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     if trigger:
         work = _blank(work, 0, trigger.end())
     fields = RequestFields(details=details.strip())
+    fields.consent, said = consent_in(work)
+    if said is not None:
+        work = _blank(work, *said)
     if usual is not None:
         fields.usual = usual.typed
         fields.profession = usual.profession
@@ -247,7 +203,7 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     while what and what != previous:
         previous = what
         what = _FILLER.sub("", what).strip()
-    fields.what = what or None
+    fields.what, fields.details = anonymous_care(what, fields.details)
     return fields
 
 
@@ -259,10 +215,12 @@ def parse_field_answer(
     was the question (so "Hyères" is not read as the care)."""
     if awaiting == "usual":
         return RequestFields(usual="" if says_nobody(text) else text.strip())
+    if awaiting == "consent":
+        return RequestFields(consent=consent_answer(text))
     fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
-            fields.what = text.strip() or None
+            fields.what, fields.details = anonymous_care(text.strip(), fields.details)
         return fields
     fields.what = None
     if awaiting == "when" and not fields.needed_at:
@@ -272,71 +230,3 @@ def parse_field_answer(
         if isinstance(moment, MomentError):
             return moment
     return fields
-
-
-# ------------------------------------------------------------------------- commands
-
-
-class CommandKind(StrEnum):
-    MY_DISPATCHES = "my_dispatches"
-    STATUS = "status"
-    CANCEL = "cancel"
-    HAND_BACK = "hand_back"
-    COMPLETE = "complete"
-    RELAUNCH = "relaunch"
-    CANCEL_DRAFT = "cancel_draft"
-
-
-@dataclass(frozen=True)
-class DispatchCommand:
-    kind: CommandKind
-    dispatch_id: int | None = None
-
-
-_COMMANDS: tuple[tuple[re.Pattern[str], CommandKind], ...] = (
-    (re.compile(r"^mes\s+(?:declenchements?|dispatchs?|demandes?)\s*$"), CommandKind.MY_DISPATCHES),
-    (
-        re.compile(
-            r"^(?:statut|etat|suivi)\s+(?:du\s+|declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"
-        ),
-        CommandKind.STATUS,
-    ),
-    (
-        re.compile(r"^annuler?\s+(?:le\s+)?(?:declenchement\s+)?(?:n[o°]?\s*)?#?(\d+)\s*$"),
-        CommandKind.CANCEL,
-    ),
-    (
-        re.compile(
-            r"^(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|je\s+me\s+desiste|je\s+rends)"
-            r"\s*(?:le\s+|pour\s+(?:le\s+)?)?#?(\d+)\s*$"
-        ),
-        CommandKind.HAND_BACK,
-    ),
-    (re.compile(r"^(?:fait|termine|realise|clos|clore)\s+#?(\d+)\s*$"), CommandKind.COMPLETE),
-    (
-        re.compile(r"^(?:relancer?)\s+(?:le\s+)?(?:declenchement\s+)?#?(\d+)\s*$"),
-        CommandKind.RELAUNCH,
-    ),
-    (
-        re.compile(r"^(?:annuler?|stop|laisse\s+tomber|abandon(?:ner)?)\s*$"),
-        CommandKind.CANCEL_DRAFT,
-    ),
-)
-
-
-def command_patterns(kind: CommandKind) -> tuple[re.Pattern[str], ...]:
-    """The patterns a command of ``kind`` matches (the router's trigger words)."""
-    return tuple(pattern for pattern, of in _COMMANDS if of is kind)
-
-
-def parse_command(text: str) -> DispatchCommand | None:
-    """One of the dispatch commands ("mes déclenchements", "statut 42", "annuler 42",
-    "je ne peux plus 42", "fait 42", "relancer 42", "annuler"), or None."""
-    cleaned = re.sub(r"[!.?]+\s*$", "", fold(text, keep_positions=True).strip())
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    for pattern, kind in _COMMANDS:
-        match = pattern.match(cleaned)
-        if match:
-            number = int(match.group(1)) if match.groups() else None
-            return DispatchCommand(kind, number)
-    return None

@@ -43,10 +43,6 @@ class HandoffRequest:
     text: str
     bare: bool
 
-    def with_question(self, question: str) -> str:
-        """The question asked just before, and these words unless they are bare."""
-        return question if self.bare else f"{question} — {self.text.strip()}"
-
 
 def _spaced(text: str) -> str:
     """Folded (lower case, no accents), apostrophes and hyphens as spaces."""

@@ -7,7 +7,7 @@ it only then, in its thread or as a reply); ``answered`` with the first answer r
 the person who asked. Later answers are relayed too: ``answered`` stays ``answered``.
 There is no expiry and no cancellation: a request nobody answered stays ``posted`` and the
 monthly report counts it as unanswered. Moves that are not in the table raise
-:class:`IllegalTransition`.
+:class:`~cpts_bot.domain.state_table.IllegalTransition`.
 
 The database applies a transition with a conditional update on the column that makes
 the state (``coordination_event_id IS NULL``, ``answered_at IS NULL``), so that two
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.errors import StateError
+from cpts_bot.domain.state_table import StateTable
 
 
 class HandoffState(StrEnum):
@@ -33,38 +33,22 @@ class HandoffEvent(StrEnum):
     ANSWER = "answer"  # a coordinator answered in its thread (or as a reply)
 
 
-class IllegalTransition(StateError):
-    """``event`` is not allowed in ``state``."""
-
-    def __init__(self, state: HandoffState | None, event: HandoffEvent) -> None:
-        super().__init__(f"cannot {event.value} a hand-off that is {state or 'new'}")
-        self.state = state
-        self.event = event
-
-
 S = HandoffState
 E = HandoffEvent
 
 # (state before, event) -> state after. ``None`` is "no hand-off yet".
-TRANSITIONS: dict[tuple[HandoffState | None, HandoffEvent], HandoffState] = {
-    (None, E.CREATE): S.ASKED,
-    (S.ASKED, E.POST): S.POSTED,
-    (S.POSTED, E.ANSWER): S.ANSWERED,
-    (S.ANSWERED, E.ANSWER): S.ANSWERED,
-}
-
-
-def next_state(state: HandoffState | None, event: HandoffEvent) -> HandoffState:
-    """The state after ``event`` in ``state``; raise :class:`IllegalTransition` if not allowed."""
-    try:
-        return TRANSITIONS[(state, event)]
-    except KeyError:
-        raise IllegalTransition(state, event) from None
-
-
-def allowed_events(state: HandoffState | None) -> frozenset[HandoffEvent]:
-    """The events ``state`` accepts."""
-    return frozenset(event for (before, event) in TRANSITIONS if before == state)
+TABLE: StateTable[HandoffState, HandoffEvent] = StateTable(
+    "hand-off",
+    {
+        (None, E.CREATE): S.ASKED,
+        (S.ASKED, E.POST): S.POSTED,
+        (S.POSTED, E.ANSWER): S.ANSWERED,
+        (S.ANSWERED, E.ANSWER): S.ANSWERED,
+    },
+)
+TRANSITIONS = TABLE.transitions
+next_state = TABLE.next_state
+allowed_events = TABLE.allowed_events
 
 
 def state_of(coordination_event_id: str | None, answered_at: object | None) -> HandoffState:

@@ -149,7 +149,9 @@ _STOP = re.compile(
 _PRIORITIES = re.compile(r"^(?:mes\s+)?priorit(?:e|es)\s*:?\s*(.*)$")
 _NO_PRIORITY = re.compile(r"^(?:aucune|pas\s+de|sans)(?:\s+priorite)?s?$")
 _CONFIRM = re.compile(r"^(?:je\s+)?confirme(?:\s+mes\s+places)?$|^toujours\s+(?:pareil|valable)$")
-_SHOW = re.compile(r"^mes\s+places(?:\s+(?:mt|medecin\s+traitant))?$")
+_SHOW = re.compile(
+    r"^mes\s+places(?:\s+(?:mt|medecin\s+traitant))?(?:\s+(?:dispo\w*|disponibles?|libres?))?$"
+)
 _REMINDERS_OFF = re.compile(
     r"^(?:stop|arreter?|pas\s+de|plus\s+de|sans)\s+(?:les\s+)?rappels?(?:\s+(?:mt|medecin\s+traitant))?$"
 )
@@ -158,9 +160,17 @@ _REMINDERS_ON = re.compile(
     r"(?:\s+(?:mt|medecin\s+traitant))?$"
 )
 _REGISTER = re.compile(
-    r"^(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
+    r"^(?:(?:j'\s?ai|je\s+vois|j'\s?ai\s+vu|je\s+signale)\s+(?:un|une)\s+)?"
+    r"(?:nouveau\s+|nouvelle\s+)?(?:patient(?:e)?|personne|usager|usagere)\s+"
     r"(?:sans|n'?\s?ayant\s+pas\s+de|qui\s+n'?\s?a\s+pas\s+de|cherche|recherche|qui\s+cherche)\s+"
     r"(?:de\s+|un\s+)?(?:medecin\s+traitant|mt)(?![a-z])"
+)
+# « Patient sans MT : un généraliste de Marseille qui prend encore de nouveaux patients ? »
+# is a directory question, not a registration: it asks for someone.
+_ASKS_FOR_SOMEONE = re.compile(
+    r"(?<![a-z])(?:(?:un|une|des|quel|quelle|quels|quelles)\s+(?:medecin|generaliste|mg|doc"
+    r"|docteur|toubib)s?(?![a-z])|qui\s+(?:prend|prennent|accepte|acceptent)|connai|auriez"
+    r"|y\s+a\s+t\s?il|est\s+ce\s+qu|combien|cb\s+d)"
 )
 _PRIVATE_MARKER = re.compile(
     r"(?:\n|//|(?<![a-z])(?:coordonnees|contact|tel|telephone|identite|nom)\s*:)"
@@ -263,8 +273,11 @@ def parse_gp_command(text: str) -> Command | None:
 
 
 def is_registration(text: str) -> bool:
-    """Does ``text`` start like « patient sans médecin traitant »?"""
-    return _REGISTER.match(fold(text, keep_positions=True).strip()) is not None
+    """Does ``text`` start like « patient sans médecin traitant », without asking for
+    someone (« … : un généraliste qui prend encore des patients ? » is a question)?"""
+    folded = fold(text, keep_positions=True).strip()
+    start = _REGISTER.match(folded)
+    return start is not None and not _ASKS_FOR_SOMEONE.search(folded, start.end())
 
 
 def parse_registration(
@@ -273,7 +286,7 @@ def parse_registration(
     """« patient sans médecin traitant, 78 ans, ALD diabète, Vénissieux, vu à la
     pharmacie »: the commune, the age, the priority criteria; None if not a registration."""
     folded = fold(text, keep_positions=True).strip()
-    if not _REGISTER.match(folded):
+    if not is_registration(text):
         return None
     marker = _PRIVATE_MARKER.search(folded)
     public = text.strip()[: marker.start()] if marker else text.strip()

@@ -3,7 +3,7 @@
 A patient without a GP is registered ``waiting``; while waiting, the request is offered
 to GPs with room (each offer, decline, expiry and escalation is recorded but leaves it
 waiting); the first GP who accepts makes it ``placed``; the referrer or a coordinator may
-cancel it. Moves that are not in the table raise :class:`IllegalTransition`.
+cancel it. Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
 
 The database applies a transition with one conditional update (``... WHERE state =
 :from_state``), so that two GPs accepting the same request cannot both win.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.errors import StateError
+from cpts_bot.domain.state_table import StateTable
 
 
 class RequestState(StrEnum):
@@ -32,40 +32,24 @@ class RequestEvent(StrEnum):
     CANCEL = "cancel"
 
 
-class IllegalTransition(StateError):
-    """``event`` is not allowed in ``state``."""
-
-    def __init__(self, state: RequestState | None, event: RequestEvent) -> None:
-        super().__init__(f"cannot {event.value} a request that is {state or 'new'}")
-        self.state = state
-        self.event = event
-
-
 S = RequestState
 E = RequestEvent
 
 # (state before, event) -> state after. ``None`` is "no request yet".
-TRANSITIONS: dict[tuple[RequestState | None, RequestEvent], RequestState] = {
-    (None, E.REGISTER): S.WAITING,
-    (S.WAITING, E.OFFER): S.WAITING,
-    (S.WAITING, E.DECLINE): S.WAITING,
-    (S.WAITING, E.OFFER_EXPIRE): S.WAITING,
-    (S.WAITING, E.ESCALATE): S.WAITING,
-    (S.WAITING, E.ACCEPT): S.PLACED,
-    (S.WAITING, E.CANCEL): S.CANCELLED,
-}
+TABLE: StateTable[RequestState, RequestEvent] = StateTable(
+    "request",
+    {
+        (None, E.REGISTER): S.WAITING,
+        (S.WAITING, E.OFFER): S.WAITING,
+        (S.WAITING, E.DECLINE): S.WAITING,
+        (S.WAITING, E.OFFER_EXPIRE): S.WAITING,
+        (S.WAITING, E.ESCALATE): S.WAITING,
+        (S.WAITING, E.ACCEPT): S.PLACED,
+        (S.WAITING, E.CANCEL): S.CANCELLED,
+    },
+)
+TRANSITIONS = TABLE.transitions
+next_state = TABLE.next_state
+allowed_events = TABLE.allowed_events
 
 TERMINAL_STATES = frozenset({S.PLACED, S.CANCELLED})
-
-
-def next_state(state: RequestState | None, event: RequestEvent) -> RequestState:
-    """The state after ``event`` in ``state``; raise :class:`IllegalTransition` if not allowed."""
-    try:
-        return TRANSITIONS[(state, event)]
-    except KeyError:
-        raise IllegalTransition(state, event) from None
-
-
-def allowed_events(state: RequestState | None) -> frozenset[RequestEvent]:
-    """The events ``state`` accepts."""
-    return frozenset(event for (before, event) in TRANSITIONS if before == state)

@@ -104,6 +104,9 @@ class PlaceResolver:
     cities: dict[str, str] = field(default_factory=dict)
     fuzzy_words: list[str] = field(default_factory=list)
     fuzzy_phrases: list[str] = field(default_factory=list)
+    # Communes covered in part (rooms.yaml lists fewer postal codes than the official
+    # list): INSEE -> the postal codes covered. Their other codes are outside.
+    partial: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -150,9 +153,18 @@ class PlaceResolver:
             for text in getattr(commune, texts, ()) or ():
                 for key in name_variants(text):
                     _add(levels[0], key, PlaceMention(kind, text, here))
-        for code in getattr(commune, "postal_codes", ()) or ():
+        declared = tuple(getattr(commune, "postal_codes", ()) or ())
+        for code in declared:
             _add(levels[0], (code,), PlaceMention(POSTAL, code, here))
-        for code in official.postal_codes if official else ():
+        every = official.postal_codes if official else ()
+        if declared and set(declared) & set(every) and set(every) - set(declared):
+            # A commune covered in part: its other postal codes are outside the territory.
+            self.partial[insee] = frozenset(declared)
+            for code in set(every) - set(declared):
+                outside = PlaceMention(POSTAL, code, outside=(insee,), name=f"{name} {code}")
+                _add(levels[0], (code,), outside)
+            every = ()
+        for code in every:
             _add(levels[1], (code,), PlaceMention(POSTAL, code, here))
         self._arrondissement(insee, name, levels[0])
         for former in self.official.former.get(insee, ()):
@@ -427,6 +439,10 @@ def _named_group_variants(name: str) -> set[tuple[str, ...]]:
             rest = rest[1:] if len(rest) > 1 and rest[0] in CONNECTORS else rest
             if len(rest) >= 2 or prefix == _CPTS:
                 bases |= saint_variants(rest)
+            elif prefix == _SECTOR:
+                # "Secteur littoral" is "le littoral", "Secteur des coteaux" "les coteaux":
+                # one word alone needs its article (a sector is never a bare word).
+                bases |= {(article, *rest) for article in ("le", "la", "les", "l")}
     if key[:1] == _SECTOR and len(key) > 1:
         # "Secteur Mauges" is also "secteur des Mauges", and the other way round.
         rest = key[2:] if key[1] in CONNECTORS and len(key) > 2 else key[1:]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from cpts_bot.domain.closest_activities import closest_declared
 from cpts_bot.domain.declared_activity_search import (
     ActivityOutcome,
     DeclaredActivityIndex,
@@ -26,8 +27,10 @@ from cpts_bot.domain.directory_models import Modality, PracticeSite, Professiona
 from cpts_bot.domain.name_lookup import NameIndex, NameMatch
 from cpts_bot.domain.name_or_place import names_over_lone_places
 from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.domain.place_resolver import POSTAL
 from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.text_normalizer import normalize
+from cpts_bot.domain.text_normalizer import normalize, singular, tokens
+from cpts_bot.domain.unmet_need import need_not_understood
 from cpts_bot.domain.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
@@ -67,6 +70,7 @@ class Match:
     site: PracticeSite | None
     reasons: tuple[ConceptRef, ...]
     declared: tuple[str, ...] = ()  # the declared activities that matched, verbatim
+    broader: bool = False  # answers by a broader or related declaration (listed second)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,11 @@ class SearchResult:
     structures_total: int = 0
     name: NameMatch | None = None  # the question named someone
     activity: ActivityOutcome | None = None  # what the declared words gave
+    # Nobody declares the need: the closest declared activities and how many declare them.
+    closest: tuple[tuple[str, int], ...] = ()
+    closest_elsewhere: bool = False  # counted outside the asked profession or place
+    only_broader: bool = False  # every answer declares a broader concept, none the need
+    need_missing: bool = False
 
     @property
     def unknown_words(self) -> tuple[str, ...]:
@@ -121,6 +130,8 @@ class _Criteria:
     phrases: tuple[WantedPhrase, ...] = ()
     modes: frozenset[str] = frozenset()
     named: frozenset[int] | None = None  # positions a name look-up gave
+    # Postal codes naming part of a commune the CPTS covers in part: that part only.
+    postal: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,6 +155,7 @@ class DirectoryIndex:
     names: NameIndex = field(default_factory=NameIndex)
     children: set[int] = field(default_factory=set)  # who sees children
     by_commune_mode: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    by_postal: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (INSEE, code)
     language_words: frozenset[str] = frozenset()  # declared languages the vocabulary lacks
 
     @classmethod
@@ -160,12 +172,15 @@ class DirectoryIndex:
         index.declared = DeclaredActivityIndex.build(index.professionals, vocabulary)
         index.names = NameIndex.build(index.professionals)
         index.language_words = declared_language_words(index.professionals, vocabulary)
+        index.children = _declared_for_children(index.declared, vocabulary)
         for position, person in enumerate(index.professionals):
-            if _sees_children(person, vocabulary):
+            if _sees_children(person, vocabulary, declared=False):
                 index.children.add(position)
             for site in person.sites:
                 key = (site.commune_insee, site.mode)
                 index.by_commune_mode.setdefault(key, set()).add(position)
+                postal = (site.commune_insee, site.postal_code)
+                index.by_postal.setdefault(postal, set()).add(position)
         for position, person in enumerate(index.professionals):
             index.by_profession.setdefault(person.profession_code, set()).add(position)
             for code in person.specialty_codes:
@@ -235,6 +250,8 @@ def search(
             structures_total=structures_total,
         )
     criteria, name = _criteria(index, query, vocabulary)
+    criteria.postal = _postal_parts(query, places)
+    asked = criteria
     candidates, activity = _constrained(index, criteria, vocabulary)
     relaxations: tuple[Relaxation, ...] = ()
     if not candidates and criteria.modalities and query.modality_words:
@@ -245,18 +262,43 @@ def search(
         # Someone named elsewhere in the territory than the commune said: still them.
         criteria = replace(criteria, places=frozenset())
         candidates, activity = _constrained(index, criteria, vocabulary)
-    if not candidates and _has_constraints(criteria):
+    wider = _wider(index, criteria)
+    second: set[int] = set()
+    only_broader = bool(
+        activity and activity.wider and not set(activity.used) - set(activity.wider)
+    )
+    if not candidates and any(wider):
+        # Nobody here declares the need nor a narrower one: the broader declarations,
+        # marked, before any widening ("escarre" -> « soins de plaies chroniques »).
+        candidates = _second_tier(index, criteria, set(), vocabulary, wider)
+        only_broader = bool(candidates)
+    if _need_unknown(criteria, activity):
+        # Nothing but a place (or nothing) and words nobody declares: not everyone there.
+        candidates = set()
+    elif not candidates and _has_constraints(criteria):
         relaxations, criteria, candidates = _relax(index, criteria, vocabulary, places)
+        wider = (set(), frozenset())
     dropped = _dropped(query, criteria)
+    missing = _need_missing(asked, relaxations, candidates)
+    closest, elsewhere = _closest(index, asked, vocabulary) if missing else ((), False)
+    if candidates and any(wider) and query.intent != "count":
+        second = _second_tier(index, criteria, candidates, vocabulary, wider)
     page = max(0, query.page)
     top = _top(index, candidates, criteria, query, (page + 1) * page_size, vocabulary)
+    if second and len(top) < (page + 1) * page_size:
+        top += _first_by_rank(index, second, (page + 1) * page_size - len(top))
     matches = tuple(
-        replace(
+        _with_declared(
             _match(index.professionals[position], criteria, query, vocabulary),
-            declared=activity.texts(position) if activity else (),
+            index,
+            activity,
+            position,
+            wider,
+            vocabulary,
         )
         for position in top[page * page_size :]
     )
+    candidates = candidates | second
     breakdown = _breakdown(index, candidates, criteria) if query.intent == "count" else ()
     if query.activities and not structures:
         structures, structures_total = _structures_for_activities(index, query.activities)
@@ -274,7 +316,117 @@ def search(
         structures_total=structures_total,
         name=name,
         activity=activity,
+        closest=closest,
+        closest_elsewhere=elsewhere,
+        need_missing=missing,
+        only_broader=only_broader and bool(candidates) and not relaxations,
     )
+
+
+def _wider(index: DirectoryIndex, criteria: _Criteria) -> tuple[set[int], frozenset[str]]:
+    """Declared texts and card codes of the concepts above the need's ("plaies
+    chroniques" for "ulcère variqueux")."""
+    asked = set(criteria.activities) | {
+        code for phrase in criteria.phrases for codes in phrase.concepts for code in codes
+    }
+    texts: set[int] = set()
+    codes: set[str] = set()
+    for code in asked:
+        if ":" not in code:
+            texts |= index.declared.broader_texts.get(code, set())
+            codes |= index.declared.broader_codes.get(code, frozenset())
+    return texts, frozenset(codes)
+
+
+def _second_tier(
+    index: DirectoryIndex,
+    criteria: _Criteria,
+    found: set[int],
+    vocabulary: Vocabulary,
+    wider: tuple[set[int], frozenset[str]],
+) -> set[int]:
+    """Who declares a broader concept of the need, in the same profession, place and
+    modalities: listed after those who declare the concept itself, and marked so."""
+    texts, codes = wider
+    holders = index.declared.holders_of(texts) | index.declared.coded(codes)
+    if not holders:
+        return set()
+    base = _candidates(index, replace(criteria, phrases=(), activities=frozenset()), vocabulary)
+    return (holders & base) - found
+
+
+def _with_declared(
+    match: Match,
+    index: DirectoryIndex,
+    activity: ActivityOutcome | None,
+    position: int,
+    wider: tuple[set[int], frozenset[str]],
+    vocabulary: Vocabulary,
+) -> Match:
+    """The match with the declared activities that answer it; a broader declaration
+    (listed second, or the only answer when nobody declares the need) is marked."""
+    texts = activity.texts(position) if activity else ()
+    mine = index.declared.per_person.get(position, ())
+    broader = [index.declared.texts[t] for t in mine if t in wider[0]]
+    person = index.professionals[position]
+    if not texts and not (activity and set(activity.used) - set(activity.wider)):
+        # a card holding a broader code ("wound_care" for "escarre"), unless its label
+        # says the very word asked ("pansement" in « plaies et pansements complexes »)
+        asked = {singular(word) for word in (activity.used if activity else ())}
+        for code in sorted(person.activities & wider[1]):
+            label = vocabulary.label(ConceptRef(ACTIVITY, code), "fr")
+            if asked & {singular(word) for word in tokens(label)}:
+                return replace(match, declared=())
+            broader.append(label)
+    if broader and (not texts or set(texts) <= set(broader)):
+        return replace(match, declared=tuple(broader), broader=True)
+    return replace(match, declared=texts)
+
+
+def _need_unknown(criteria: _Criteria, activity: ActivityOutcome | None) -> bool:
+    """The question names no one and nothing but words nobody declares ("qqn pour
+    enlever des fils au Lamentin"): answering with everyone of the place would list
+    people who do not do it."""
+    said = (
+        criteria.professions
+        or criteria.specialties
+        or criteria.activities
+        or criteria.modalities
+        or criteria.languages
+        or criteria.named is not None
+    )
+    return bool(activity and activity.unknown and not activity.used and not said)
+
+
+def _need_missing(
+    asked: _Criteria, relaxations: tuple[Relaxation, ...], candidates: set[int]
+) -> bool:
+    """Whether the answer could not keep the activity asked (nobody declares it)."""
+    wants = bool(asked.activities or asked.phrases)
+    return wants and (
+        Relaxation.DROP_ACTIVITIES in relaxations
+        or (Relaxation.RELATED_PROFESSIONS in relaxations and bool(asked.activities))
+        or not candidates
+    )
+
+
+def _closest(
+    index: DirectoryIndex, asked: _Criteria, vocabulary: Vocabulary
+) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """The declared activities nearest the need: counted among the asked profession in
+    the asked place, else the profession anywhere, else anyone."""
+    subject = _subject(index, asked, vocabulary)
+    area = asked.places | asked.neighbours
+    here = _union(index.by_commune.get(insee, set()) for insee in area) if area else None
+    scopes: list[set[int] | None] = []
+    if subject is not None and here is not None:
+        scopes.append(subject & here)
+    if subject is not None:
+        scopes.append(subject)
+    if here is not None:
+        scopes.append(here)
+    scopes.append(None)
+    return closest_declared(index.declared, asked.phrases, asked.activities, vocabulary, scopes)
 
 
 def _criteria(
@@ -423,6 +575,8 @@ def _constrained(
     index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
 ) -> tuple[set[int], ActivityOutcome | None]:
     """Who meets ``criteria``, and what the declared words gave (None when not asked)."""
+    if criteria.phrases and criteria.phrases[0].alternative and _has_subject(criteria):
+        return _either(index, criteria, vocabulary)
     subject = _subject(index, criteria, vocabulary)
     everyone = not _narrowed(criteria, subject)
     if everyone and criteria.phrases:
@@ -436,7 +590,43 @@ def _constrained(
     if not criteria.phrases:
         return found, None
     outcome = index.declared.match(criteria.phrases, subject, found)
+    if _need_not_understood(criteria, outcome, vocabulary):
+        return set(), outcome
     return set(outcome.positions), outcome
+
+
+def _need_not_understood(
+    criteria: _Criteria, outcome: ActivityOutcome, vocabulary: Vocabulary
+) -> bool:
+    """The only need is words nobody declares (see :mod:`unmet_need`)."""
+    if outcome.used or criteria.modalities or criteria.languages or criteria.activities:
+        return False
+    subjects = [ConceptRef(PROFESSION, code) for code in criteria.professions]
+    subjects += [ConceptRef(SPECIALTY, code) for code in criteria.specialties]
+    terms = [term for ref in subjects for term in getattr(vocabulary.get(ref), "terms", ())]
+    cues = frozenset(word for cue in vocabulary.need_cue_words for word in cue.split())
+    return need_not_understood(criteria.phrases, outcome.unknown, terms, cues)
+
+
+def _has_subject(criteria: _Criteria) -> bool:
+    return bool(criteria.professions or criteria.specialties)
+
+
+def _either(
+    index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary
+) -> tuple[set[int], ActivityOutcome | None]:
+    """ "kiné ou ostéo": the profession, or anyone who declares the words after "ou"."""
+    first, *rest = criteria.phrases
+    plain = replace(criteria, phrases=(), activities=frozenset())
+    other = replace(
+        criteria,
+        professions=frozenset(),
+        specialties=frozenset(),
+        phrases=(replace(first, alternative=False), *rest),
+    )
+    found, _ = _constrained(index, plain, vocabulary)
+    declared, outcome = _constrained(index, other, vocabulary)
+    return found | declared, outcome
 
 
 def _narrowed(criteria: _Criteria, subject: set[int] | None) -> bool:
@@ -474,7 +664,8 @@ def _in_mode(index: DirectoryIndex, found: set[int], criteria: _Criteria) -> set
 
 
 def _activity_holders(index: DirectoryIndex, code: str) -> set[int]:
-    holders = index.by_activity.get(code, set())
+    """Who holds the concept or a narrower one on their card, or declares it in words."""
+    holders = index.declared.coded(index.declared.narrower_codes.get(code, frozenset({code})))
     texts = index.declared.concept_texts.get(code)
     return holders | index.declared.holders_of(texts) if texts else holders
 
@@ -499,7 +690,7 @@ def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None)
         constraints.append(index.by_language.get(language, set()))
     area = criteria.places | criteria.neighbours
     if area:
-        constraints.append(_union(index.by_commune.get(insee, set()) for insee in area))
+        constraints.append(_area_positions(index, area, criteria.postal))
     if not constraints:
         return set(range(len(index.professionals)))
     constraints.sort(key=len)
@@ -509,6 +700,32 @@ def _coded(index: DirectoryIndex, criteria: _Criteria, subject: set[int] | None)
             break
         result = result & other
     return result if len(constraints) > 1 else set(result)
+
+
+def _area_positions(
+    index: DirectoryIndex, area: frozenset[str], postal: dict[str, frozenset[str]]
+) -> set[int]:
+    """Who works in ``area``; a commune named by the postal code of its covered part
+    (« dans le 31500 ») is that part only."""
+    parts = [
+        index.by_commune.get(insee, set())
+        if insee not in postal
+        else _union(index.by_postal.get((insee, code), set()) for code in postal[insee])
+        for insee in area
+    ]
+    return _union(parts)
+
+
+def _postal_parts(query: DirectoryQuery, places: PlaceIndex) -> dict[str, frozenset[str]]:
+    """INSEE -> postal codes named, for communes covered in part named by a code."""
+    resolver = places.resolver
+    partial = resolver.partial if resolver is not None else {}
+    found: dict[str, set[str]] = {}
+    for mention in query.place_mentions:
+        if mention.kind == POSTAL:
+            for insee in mention.communes & partial.keys():
+                found.setdefault(insee, set()).add(mention.typed)
+    return {insee: frozenset(codes) for insee, codes in found.items()}
 
 
 def _relaxed(
@@ -603,14 +820,32 @@ def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ..
     return tuple(dropped)
 
 
-def _sees_children(person: Professional, vocabulary: Vocabulary) -> bool:
+def _declared_for_children(declared: DeclaredActivityIndex, vocabulary: Vocabulary) -> set[int]:
+    """Who declares an activity for children in words, read once per distinct text."""
+    words = vocabulary.children_declared
+    texts = [
+        text_id
+        for text_id, text in enumerate(declared.texts)
+        if words & {singular(word) for word in tokens(text)}
+    ]
+    return declared.holders_of(texts)
+
+
+def _sees_children(person: Professional, vocabulary: Vocabulary, declared: bool = True) -> bool:
+    """A paediatrician, a children's activity concept, or children and teenagers
+    declared in words (« enfants et adolescents », « suivi du nourrisson »)."""
     if "SM40" in person.specialty_codes:
         return True
     for code in person.activities:
         concept = vocabulary.get(ConceptRef(ACTIVITY, code))
         if concept is not None and concept.children:
             return True
-    return False
+    if not declared:
+        return False
+    words = vocabulary.children_declared
+    return any(
+        words & {singular(word) for word in tokens(text)} for text in person.declared_activities
+    )
 
 
 def _first_by_rank(index: DirectoryIndex, candidates: set[int], count: int) -> list[int]:

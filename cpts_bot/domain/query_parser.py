@@ -43,6 +43,7 @@ from cpts_bot.domain.wanted_words import (
 )
 
 MAX_TOKENS = 60
+MAX_MORE_WORDS = 4  # "plus", "voir plus", "et les autres ?": a longer message is no "more"
 MAX_TERM_WORDS = 6
 CHILD_AGE_LIMIT = 18
 _INTENT = "intent"
@@ -54,6 +55,8 @@ _NEGATIONS = frozenset({"pas", "non", "sans", "hors", "not"})
 # A doctor's title ("Dr Moreau, dentiste"): a doctor only when no other profession is said.
 _DOCTOR_TITLES = frozenset({"dr", "docteur", "doctoresse"})
 _CONTACT = "contact"
+TERM = "term"  # marks the words of one multi-word activity term in a phrase
+_NO_CONSTRAINT = "no_constraint"  # "professionnels", "soignants": every profession
 _AGE_UNITS = {
     "an": 12,
     "ans": 12,
@@ -65,6 +68,11 @@ _AGE_UNITS = {
     "months": 1,
 }
 
+# « depuis 3 mois », « il y a 2 ans » (« ya »), « tous les 6 mois »: a duration.
+_DURATION_WORDS = frozenset(
+    {"depuis", "pendant", "durant", "dans", "ya", "les", "chaque", "ici", "since", "for", "every"}
+)
+_PREGNANCY_WORDS = frozenset({"enceinte", "grossesse", "pregnant", "pregnancy"})
 
 MAX_WORD_LENGTH = 48
 
@@ -218,6 +226,9 @@ class Lexicon:
                 lexicon._add(term_key(word), ConceptRef(_MODE, mode))
         for word in vocabulary.contact_words:
             lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
+        for word in vocabulary.no_constraint_words:
+            if term_key(word) not in lexicon.terms:
+                lexicon._add(term_key(word), ConceptRef(_NO_CONSTRAINT, ""))
         # "infirmière libérale" names a profession and a mode of practice.
         mode_words = {
             term_key(word)[0]: mode
@@ -234,7 +245,7 @@ class Lexicon:
             text = " ".join(key)
             if len(text) < 4 or not text.replace(" ", "").isalpha() or text in stop:
                 continue
-            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT) for ref in refs):
+            if all(ref.kind in (_FOLLOW_UP, _CHILDREN, _CONTACT, _NO_CONSTRAINT) for ref in refs):
                 continue
             if any(ref.kind == _INTENT and ref.code == "more" for ref in refs):
                 continue
@@ -314,6 +325,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     # The bot's own mention ("@cpts-bot:example.org: kiné Bron"), links and e-mail
     # addresses are not words. Plain string tests on bounded chunks: linear time.
     chunks = [chunk[:MAX_WORD_LENGTH] for chunk in text[:4000].split()[: MAX_TOKENS * 2]]
+    # "TCC / hypnose": a slash standing alone between two words is an "or".
+    chunks = ["ou" if chunk == "/" else chunk for chunk in chunks]
     text = " ".join(chunk for chunk in chunks if not _is_address(chunk))
     words, starts = segmented_tokens(text)
     words = words[:MAX_TOKENS]
@@ -327,7 +340,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
         if word.isdigit() and len(word) <= 3:
             reading.numbers.append(int(word))
             unit = words[index + 1] if index + 1 < len(words) else ""
-            if unit in _AGE_UNITS:
+            if unit in _AGE_UNITS and not _not_an_age(words, index):
                 if int(word) * _AGE_UNITS[unit] < CHILD_AGE_LIMIT * 12:
                     child_age = True
                 else:
@@ -335,6 +348,7 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                 consumed[index] = consumed[index + 1] = True
                 ages.add(index)
     codes: dict[int, frozenset[str]] = {}
+    subjects: set[int] = set()  # positions of profession and specialty words
     specialty_at: dict[ConceptRef, range] = {}
     first_profession: int | None = None
     resolver = lexicon.place_resolver
@@ -368,6 +382,8 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                         specialty_at[ref] = range(index, index + size)
                     elif ref.kind == PROFESSION and first_profession is None:
                         first_profession = index
+                if any(ref.kind in (PROFESSION, SPECIALTY) for ref in refs):
+                    subjects.update(range(index, index + size))
                 for position in range(index, index + size):
                     consumed[position] = True
                 break
@@ -383,10 +399,20 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
     for mention in reading.places:
         reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age
-    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages)
+    free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages, subjects)
     titles = frozenset(lexicon.vocabulary.name_titles)
     reading.runs = wanted_runs(free, lexicon.vocabulary.stopwords, titles)
     return reading
+
+
+def _not_an_age(words: list[str], index: int) -> bool:
+    """« depuis 3 mois », « il y a 2 ans », « enceinte de 5 mois », « 7 mois de
+    grossesse »: a duration or a term of pregnancy, not the patient's age."""
+    before = words[max(0, index - 2) : index]
+    after = words[index + 2 : index + 4]
+    if (before and before[-1] in _DURATION_WORDS) or before == ["y", "a"]:
+        return True
+    return bool(_PREGNANCY_WORDS & {*before, *after})
 
 
 def _specialties_as_words(
@@ -424,6 +450,9 @@ def _note_activity(
     activity |= {f"{STRUCTURE}:{ref.code}" for ref in refs if ref.kind == STRUCTURE}
     if not activity:
         return
+    if len(positions) > 1:
+        # One term of several words ("surveiller la tension"): one need, not each word.
+        activity |= {f"{TERM}:{positions[0]}"}
     for position in positions:
         alone = lexicon.terms.get((keys[position],), frozenset())
         if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):
@@ -464,6 +493,8 @@ def _take(reading: _Reading, refs: frozenset[ConceptRef], typed: str) -> None:
             reading.modes.add(ref.code)
         elif ref.kind == _CONTACT:
             reading.contact = True
+        elif ref.kind == _NO_CONSTRAINT:
+            pass
         else:
             reading.refs.add(ref)
 
@@ -535,16 +566,26 @@ def _fuzzy(
             continue
         word = keys[index]
         if len(word) >= 4 and word.isalpha() and word not in stop:
-            best = process.extractOne(
-                word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
-            )
-            if best is not None and best[0].endswith(word) and not best[0].startswith(word):
-                best = None  # "consultation" is not a misspelt "teleconsultation"
+            best = _fuzzy_word(word, lexicon)
             if best is not None:
                 refs = lexicon.terms[(best[0],)]
                 _take_fuzzy(reading, refs, word, range(index, index + 1), codes, specialty_at)
                 consumed[index] = True
         index += 1
+
+
+def _fuzzy_word(word: str, lexicon: Lexicon) -> tuple[str, float, int] | None:
+    """The vocabulary word ``word`` is a misspelling of, if any."""
+    best = process.extractOne(
+        word, lexicon.fuzzy_words, scorer=fuzz.ratio, score_cutoff=_cutoff(word)
+    )
+    if best is None:
+        return None
+    if best[0].endswith(word) and not best[0].startswith(word):
+        return None  # "consultation" is not a misspelt "teleconsultation"
+    if best[0][:1] != word[:1]:
+        return None  # a typo keeps the first letter: "sophrologie" is no "néphrologie"
+    return best
 
 
 def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
@@ -599,8 +640,8 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
         intent = Intent.FIND  # "le numéro de Mme Paugam ?", "Dr Toussaint"
     elif "help" in intents:
         intent = Intent.HELP
-    elif "more" in intents:
-        intent = Intent.MORE
+    elif "more" in intents and len(reading.words) <= MAX_MORE_WORDS:
+        intent = Intent.MORE  # "plus", "la suite" — not "je peux plus y aller"
     else:
         intent = Intent.UNKNOWN
     return replace(

@@ -1,4 +1,4 @@
-"""What French rota messages mean: who is on duty, my duties, leave, setting a shift.
+"""What rota messages mean (French; English read as its French, see rota_english.py):
 
 - "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?" -> a query
 - "mes gardes", "mes congés" -> the sender's own duties and leave; "mes gardes calendrier"
@@ -9,8 +9,7 @@
 - "garde @alice:hs IDE Hyères chaque lundi 18h-20h" (coordinator) -> a weekly slot;
   "garde @alice:hs IDE dimanches et jours fériés 8h-20h", "... jours fériés 8h-20h" -> a
   slot that follows the public holidays
-- "qui est de garde le prochain jour férié ?" -> a query for the next public holiday
-- "annuler congé 3" -> delete a leave period
+- "qui est de garde le prochain jour férié ?" -> the next public holiday; "annuler congé 3"
 Pure: text and the time in, values out.
 """
 
@@ -37,6 +36,15 @@ from cpts_bot.domain.holiday_slots import HolidayRule, find_slot_days
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.domain.rota_english import english_to_french, looks_english
+from cpts_bot.domain.rota_patterns import (
+    CANCEL_LEAVE,
+    DUTY_WORDS,
+    LEAVE_START,
+    MY_DUTIES,
+    MY_LEAVE,
+    SET,
+)
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
@@ -70,30 +78,11 @@ class RotaCommand:
     calendar_file: bool = False  # "mes gardes calendrier": attach an .ics file
 
 
-_DUTY_WORDS = re.compile(
-    r"(?<![a-z])(?:de\s+garde|d'\s?astreinte|en\s+astreinte|de\s+permanence|d'\s?astreinte"
-    r"|astreintes?|gardes?|permanences?|de\s+service)(?![a-z])"
-)
-_MY_DUTIES = re.compile(
-    r"^(?:mes|mon)\s+(?:gardes?|astreintes?|permanences?|planning|creneaux)(?P<rest>.*)$"
-)
 _CALENDAR_FILE = re.compile(
     r"(?<![a-z])(?:en\s+|au\s+format\s+|(?:le\s+|un\s+)?fichier\s+)?"
     r"(?:\.?ics|ical|icalendar|calendriers?|agendas?)(?![a-z])"
 )
-_MY_LEAVE = re.compile(r"^(?:mes|mon)\s+(?:conges?|absences?|vacances)\s*$")
-_LEAVE_START = re.compile(
-    r"^(?:je\s+(?:suis|serai)\s+|serai\s+|suis\s+)?(?:absente?|en\s+conges?|conges?"
-    r"|en\s+vacances|en\s+repos)(?![a-z])"
-)
-_CANCEL_LEAVE = re.compile(
-    r"^(?:annuler?|supprimer?|effacer?)\s+(?:mon\s+|le\s+)?(?:conges?|absence)\s+#?(\d+)\s*$"
-)
 _MENTION = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?")
-_SET = re.compile(
-    r"^(?:ajouter\s+)?(?P<what>gardes?|astreintes?|permanences?|conges?|absences?)"
-    r"\s+(?P<user>@\S+)\s*(?P<rest>.*)$"
-)
 _TIME_RANGE = re.compile(
     r"(?<![0-9])(?P<h1>\d{1,2})\s?(?:h|:)\s?(?P<m1>\d{2})?\s*(?:-|a|au|jusqu'a)\s*"
     r"(?P<h2>\d{1,2})\s?(?:h|:)\s?(?P<m2>\d{2})?(?![0-9])"
@@ -106,8 +95,6 @@ _WEEKLY = re.compile(
 _ANY_WEEKDAY = re.compile(r"(?<![a-z])(?:" + "|".join(WEEKDAYS) + r")s?(?![a-z])")
 _EVERY = re.compile(r"(?<![a-z])(?:chaque|tous\s+les|toutes\s+les|hebdo\w*|chaque\s+semaine)")
 
-# Every rota command matches one of these (the router's trigger words come from them).
-ROTA_PATTERNS = (_CANCEL_LEAVE, _MY_LEAVE, _MY_DUTIES, _SET, _LEAVE_START, _DUTY_WORDS)
 
 # Why a rota command cannot be read.
 RotaError = UserError
@@ -142,15 +129,25 @@ def parse_rota_command(
     calendar: HolidayCalendar = GENERAL_CALENDAR,
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
-    text is not about the rota (``calendar``: the territory's public holidays)."""
+    text is not about the rota (``calendar``: the territory's public holidays). English
+    (« who is on call tonight », « my shifts ») is read as its French."""
+    found = _parse_french(text, now, places, calendar)
+    if found is None and looks_english(folded := fold(text, keep_positions=True)):
+        found = _parse_french(english_to_french(folded), now, places, calendar)
+    return found
+
+
+def _parse_french(
+    text: str, now: datetime, places: PlaceIndex, calendar: HolidayCalendar
+) -> RotaCommand | RotaError | MomentError | None:
     normalized = re.sub(r"\s+", " ", fold(text, keep_positions=True).strip())
     normalized = re.sub(r"\s*[?!.]+$", "", normalized)
-    cancel = _CANCEL_LEAVE.match(normalized)
+    cancel = CANCEL_LEAVE.match(normalized)
     if cancel:
         return RotaCommand(RotaCommandKind.CANCEL_LEAVE, leave_id=int(cancel.group(1)))
-    if _MY_LEAVE.match(normalized):
+    if MY_LEAVE.match(normalized):
         return RotaCommand(RotaCommandKind.MY_LEAVE)
-    mine = _MY_DUTIES.match(normalized)
+    mine = MY_DUTIES.match(normalized)
     if mine:
         rest, calendar_file = _CALENDAR_FILE.subn(" ", mine.group("rest"))
         period = parse_period(rest, now) if rest.strip() else None
@@ -161,7 +158,7 @@ def parse_rota_command(
             period=period if isinstance(period, Period) else None,
             calendar_file=calendar_file > 0,
         )
-    setting = _SET.match(normalized)
+    setting = SET.match(normalized)
     if setting:
         user = _MENTION.match(setting.group("user"))
         if user is None:
@@ -170,10 +167,10 @@ def parse_rota_command(
         if setting.group("what").startswith(("conge", "absence")):
             return _leave(rest, now, user.group(0))
         return _shift(rest, now, places, user.group(0))
-    if _LEAVE_START.match(normalized) and not _DUTY_WORDS.search(normalized):
+    if LEAVE_START.match(normalized) and not DUTY_WORDS.search(normalized):
         # Only a message that starts by saying so: "le patient était absent" is not leave.
         return _leave(text, now, None)
-    if _DUTY_WORDS.search(normalized) and "@" not in normalized:
+    if DUTY_WORDS.search(normalized) and "@" not in normalized:
         return _query(text, now, places, calendar)
     return None
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.french_datetime import (
     PRECISION_EXACT,
+    WEEKDAYS,
     MomentError,
     Period,
     parse_moment,
@@ -80,15 +81,25 @@ _REQUEST = re.compile(
     r"(?:je\s+|j'\s?)?(?:cherche|recherche|ai\s+besoin\s+d'\s?|besoin\s+d'\s?|voudrais|souhaite)"
     r"\s*(?:un\s+|une\s+|quelqu'\s?un\s+pour\s+)?(?:remplacant|remplacante|remplacement|me\s+remplacer"
     r"|prendre\s+ma|echanger\s+ma)"
-    r"|qui\s+(?:peut|pourrait|veut|voudrait|serait\s+dispo\w*\s+pour)\s+(?:me\s+remplacer"
+    r"|(?:qui|quelqu'\s?un)\s+(?:peut|pourrait|veut|voudrait|serait\s+dispo\w*\s+pour)"
+    r"\s+(?:me\s+remplacer"
     r"|prendre\s+ma|assurer\s+ma|echanger\s+ma|faire\s+ma)"
     r"|(?:je\s+)?(?:ne\s+)?(?:peux|pourrai|pourrais)\s+pas\s+(?:assurer|faire|prendre)\s+ma"
     r"|remplacement\s+(?:pour\s+|de\s+)?ma|echanger\s+ma|ceder\s+ma"
+    r"|(?:quelqu'\s?un\s+(?:de\s+)?)?dispo\w*\s+pour\s+(?:me\s+remplacer|prendre\s+ma)"
     r"|(?:i\s+|i'm\s+|i\s+am\s+)?(?:need|looking\s+for|seeking|want)\s+(?:a\s+|some\s+)?"
     r"(?:cover|replacement|someone\s+to\s+(?:cover|take))"
     r"|(?:can|could|would)\s+(?:someone|anyone|somebody)\s+(?:cover|take)"
     r"|(?:swap|give\s+away)\s+my"
     r")(?![a-z])"
+)
+# A duty given up (« je peux plus y aller pour le 3 ») or a bare « remplacement samedi
+# nuit »: a request for cover, once it names when.
+_GIVE_UP = re.compile(
+    r"^(?:je\s+|j'\s?)?(?:ne\s+|n'\s?)?(?:peux|pourrai|pourrais|vais|serai)\s+(?:plus|pas)\s+"
+    r"(?:y\s+aller|venir|assurer|faire|prendre|etre\s+(?:de\s+)?" + _DUTY + r"|etre\s+la)"
+    r"(?![a-z])"
+    r"|^(?:remplacement|echange\s+de\s+" + _DUTY + r")(?![a-z])"
 )
 _CANCEL = re.compile(
     r"^(?:annuler|annule|retirer|cancel|withdraw)\s+(?:ma\s+|la\s+|my\s+|the\s+)?"
@@ -120,6 +131,7 @@ _OVERRIDES = (_OVERRIDE_NAMED, _OVERRIDE_REPLACE, _OVERRIDE_SUBJECT)
 # What each swap phrase matches (the router's trigger words come from them).
 CANCEL_PATTERN = _CANCEL
 REQUEST_PATTERN = _REQUEST
+GIVE_UP_PATTERN = _GIVE_UP
 OVERRIDE_PATTERNS = _OVERRIDES
 
 # English day words, said in French for the French date reader.
@@ -148,11 +160,30 @@ def _clean(text: str) -> str:
     return re.sub(r"\s*[?!.]+$", "", folded)
 
 
+# « le 3 », « du 3 »: a day of the month alone, the next one to come.
+_DAY_ALONE = re.compile(r"(?<![a-z0-9])(le|du|au)\s+([1-9]|[12]\d|3[01])(?![\d/.h:])")
+
+
+def _with_month(french: str, now: datetime) -> str:
+    """``french`` with a day of the month said alone given its month (« le 3 » -> « le
+    3/12 » on 20 November)."""
+
+    def dated(match: re.Match[str]) -> str:
+        day = int(match.group(2))
+        month = now.month if day >= now.day else now.month % 12 + 1
+        return f"{match.group(1)} {day}/{month}"
+
+    return _DAY_ALONE.sub(dated, french, count=1)
+
+
 def read_when(text: str, now: datetime) -> SwapWhen | MomentError | None:
-    """The duty time ``text`` names ("24/12", "samedi nuit", "demain 20h", "tomorrow
-    night"), or None when it names none."""
+    """The duty time ``text`` names ("24/12", "samedi nuit", "demain 20h", "le 3",
+    "tomorrow night"), or None when it names none."""
     french = _ENGLISH.sub(lambda m: _ENGLISH_WORDS[m.group(1)], fold(text, keep_positions=True))
     moment = parse_moment(french, now)
+    if isinstance(moment, MomentError) and moment.message_id.startswith("No date"):
+        french = _with_month(french, now)
+        moment = parse_moment(french, now)
     if isinstance(moment, MomentError):
         return None if moment.message_id.startswith("No date") else moment
     if moment.precision in (PRECISION_TIME, PRECISION_EXACT):
@@ -161,7 +192,21 @@ def read_when(text: str, now: datetime) -> SwapWhen | MomentError | None:
     if not isinstance(period, Period):
         return period
     precision = PRECISION_DAY if moment.precision == PRECISION_DAY else PRECISION_PART
-    return SwapWhen(period.start, period.end, precision, moment.matched)
+    return _tonight(SwapWhen(period.start, period.end, precision, moment.matched), now)
+
+
+def _tonight(when: SwapWhen, now: datetime) -> SwapWhen:
+    """« samedi nuit » said on a Saturday is tonight's duty (the night that starts on
+    Saturday), not next week's; said during that night, the same night. A weekday read
+    as next week's means this week's while that span is not over."""
+    words = fold(when.words, keep_positions=True)
+    named = any(re.search(rf"(?<![a-z]){name}", words) for name in WEEKDAYS)
+    if not named or "prochain" in words:
+        return when
+    week = timedelta(days=7)
+    if when.end - week <= now:
+        return when
+    return SwapWhen(when.start - week, when.end - week, when.precision, when.words)
 
 
 def parse_swap(text: str, now: datetime) -> SwapPhrase | None:
@@ -180,6 +225,9 @@ def parse_swap(text: str, now: datetime) -> SwapPhrase | None:
         if isinstance(when, MomentError):
             return when
         return SwapRequest(when)
+    if _GIVE_UP.match(folded):
+        when = read_when(text, now)
+        return SwapRequest(when) if isinstance(when, SwapWhen) else None
     return None
 
 

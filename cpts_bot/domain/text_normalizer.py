@@ -189,3 +189,79 @@ def singular(word: str) -> str:
 def term_key(text: str) -> tuple[str, ...]:
     """The matching key of a vocabulary term: its singular tokens."""
     return tuple(singular(word) for word in tokens(text))
+
+
+# ------------------------------------------------------------------ phone French
+
+# Words as people type them on a phone (folded), and what they stand for.
+_LOOSE_WORDS = {
+    "c": "c'est",
+    "cest": "c'est",
+    "ki": "qui",
+    "koi": "quoi",
+    "ke": "que",
+    "d": "de",
+    "we": "week-end",
+    "wk": "week-end",
+    "weekend": "week-end",
+    "dem1": "demain",
+    "dm1": "demain",
+    "dmain": "demain",
+    "2main": "demain",
+    "auj": "aujourd'hui",
+    "ajd": "aujourd'hui",
+    "tt": "tout",
+    "ts": "tous",
+    "tte": "toute",
+    "tlm": "tout le monde",
+    "pr": "pour",
+    "ds": "dans",
+    "ss": "sans",
+    "av": "avec",
+    "qqn": "quelqu'un",
+    "qqun": "quelqu'un",
+    "qq1": "quelqu'un",
+    "nvx": "nouveaux",
+    "nx": "nouveaux",
+    "nv": "nouveau",
+    "nvelle": "nouvelle",
+    "nvle": "nouvelle",
+    "nvl": "nouvelle",
+    "mt": "médecin traitant",
+    "pt": "patient",
+    "pte": "patiente",
+    "sam": "samedi",
+    "dim": "dimanche",
+    "ven": "vendredi",
+    "rdv": "rendez-vous",
+    "chui": "je suis",
+    "jsuis": "je suis",
+}
+# « jpeux », « j'peux », « jcherche »: the subject glued to a common verb.
+_GLUED_SUBJECT = re.compile(
+    r"^j'?(peux|pourrai|pourrais|cherche|veux|voudrais|suis|fais|prends|ai|serai|vais)$"
+)
+# Politeness and apologies: they carry nothing a command reads.
+_POLITE = re.compile(
+    r"\b(?:svp|stp|s'?il\s+(?:te|vous)\s+pla[iî]t|merci(?:\s+d'avance)?|d[eé]sol[eé]e?s?|dsl)\b"
+    r"[\s,.!]*",
+    re.I,
+)
+_WORD = re.compile(r"[\w'-]+")
+
+
+def loosen(text: str) -> str:
+    """``text`` with the loose forms of phone French spelt out (« c ki de garde dem1 stp »
+    -> « c'est qui de garde demain »): SMS abbreviations, a subject glued to its verb,
+    politeness removed. Words it does not know keep their spelling, accents and case."""
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = fold(word)
+        if folded in _LOOSE_WORDS:
+            return _LOOSE_WORDS[folded]
+        glued = _GLUED_SUBJECT.match(folded)
+        return f"je {glued.group(1)}" if glued else word
+
+    spelt = _WORD.sub(spell, _POLITE.sub(" ", text))
+    return " ".join(spelt.split()).strip(" ,")

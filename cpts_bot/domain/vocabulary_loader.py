@@ -1,8 +1,7 @@
 """The directory vocabularies (professions, specialties, activities, modalities, structure
-types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``.
-
-The files are data shipped with the package; :func:`load_vocabulary` parses them once.
-Labels are given in French and English in the data itself (``label: {fr:, en:}``).
+types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``: data
+shipped with the package, parsed once by :func:`load_vocabulary`, labelled in French and
+English in the data itself (``label: {fr:, en:}``).
 """
 
 from __future__ import annotations
@@ -62,7 +61,10 @@ class Concept:
     professions: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     children: bool = False
+    context: bool = False  # the patient's situation (« post-partum »), beside another need
     related: tuple[ConceptRef, ...] = ()
+    broader: tuple[str, ...] = ()  # more general concepts of the same kind (codes)
+    links: tuple[str, ...] = ()  # words tying a declared activity to it, not read in questions
 
     @property
     def ref(self) -> ConceptRef:
@@ -93,6 +95,10 @@ class Vocabulary:
     practice_modes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contact_words: tuple[str, ...] = ()
     name_titles: tuple[str, ...] = ()
+    generic_care_words: tuple[str, ...] = ()  # "méthode", "rééducation": a kind, not which
+    no_constraint_words: tuple[str, ...] = ()  # "professionnels", "soignants", "qui parle"
+    children_declared: frozenset[str] = frozenset()  # "enfants", "adolescents" in declarations
+    need_cue_words: tuple[str, ...] = ()  # "qui fait", "pratique": what follows is a need
 
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
@@ -104,6 +110,30 @@ class Vocabulary:
         """Label of ``ref`` (its code when unknown, e.g. a specialty code from the extract)."""
         concept = self.concepts.get(ref)
         return concept.label(language, plural) if concept else ref.code
+
+    def narrower(self, ref: ConceptRef) -> frozenset[str]:
+        """``ref``'s code and the codes of every concept under it (same kind)."""
+        found, changed = {ref.code}, True
+        while changed:
+            changed = False
+            for concept in self.of_kind(ref.kind):
+                if concept.code not in found and found & set(concept.broader):
+                    found.add(concept.code)
+                    changed = True
+        return frozenset(found)
+
+    def broader(self, ref: ConceptRef) -> frozenset[str]:
+        """The codes of the concepts above ``ref`` (not itself). Related concepts are
+        only proposed when nobody declares the need, never answered."""
+        found: set[str] = set()
+        todo = [ref.code]
+        while todo:
+            concept = self.concepts.get(ConceptRef(ref.kind, todo.pop()))
+            for code in concept.broader if concept else ():
+                if code not in found and code != ref.code:
+                    found.add(code)
+                    todo.append(code)
+        return frozenset(found)
 
     def professions_of(self, ref: ConceptRef) -> frozenset[str]:
         """Profession codes a concept implies or is practised by."""
@@ -143,7 +173,10 @@ def _concept(kind: str, raw: dict[str, Any]) -> Concept:
         professions=tuple(str(code) for code in professions),
         codes=tuple(str(code) for code in raw.get("codes") or ()),
         children=bool(raw.get("children", False)),
+        context=bool(raw.get("context", False)),
         related=tuple(ConceptRef.parse(str(ref)) for ref in raw.get("related") or ()),
+        broader=tuple(str(code) for code in raw.get("broader") or ()),
+        links=tuple(str(term) for term in raw.get("links") or ()),
     )
 
 
@@ -171,12 +204,7 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
     )
     phrases = _refs_by_word(modalities.get("phrases"))
     ambiguous = _refs_by_word(professions.get("ambiguous"))
-    for refs in [*phrases.values(), *ambiguous.values()] + [
-        concept.related for concept in concepts.values()
-    ]:
-        for ref in refs:
-            if ref not in concepts:
-                raise ValueError(f"unknown concept {ref}")
+    _check_references(concepts, [*phrases.values(), *ambiguous.values()])
     stopwords = grammar.get("stopwords") or ()
     return Vocabulary(
         concepts=concepts,
@@ -191,7 +219,26 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
         practice_modes=_words_by_name(grammar.get("practice_modes")),
         contact_words=_words(grammar.get("contact_words")),
         name_titles=_words(grammar.get("name_titles")),
+        generic_care_words=_words(grammar.get("generic_care_words")),
+        no_constraint_words=_words(grammar.get("no_constraint")),
+        need_cue_words=_words(grammar.get("need_cues")),
+        children_declared=frozenset(
+            singular(str(w)) for w in grammar.get("children_declared") or ()
+        ),
     )
+
+
+def _check_references(
+    concepts: dict[ConceptRef, Concept], refs: list[tuple[ConceptRef, ...]]
+) -> None:
+    """Every concept named (phrases, ambiguous words, related, broader) exists."""
+    for concept in concepts.values():
+        refs.append(concept.related)
+        refs.append(tuple(ConceptRef(concept.kind, code) for code in concept.broader))
+    for group in refs:
+        for ref in group:
+            if ref not in concepts:
+                raise ValueError(f"unknown concept {ref}")
 
 
 def _concepts(sections: list[tuple[str, Any]]) -> dict[ConceptRef, Concept]:

@@ -12,12 +12,19 @@ the word "patient": a patient's name is a detail, not someone to look up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from cpts_bot.domain.declared_activity_search import WantedPhrase
 from cpts_bot.domain.text_normalizer import tokens
 
 MIN_CONTENT_LENGTH = 3
+# "hypnose ou sophrologie", "TCC / hypnose" (a spaced slash is read as "ou"), "kiné ou
+# ostéo": the words on either side are alternatives, not all required.
+ALTERNATIVE_WORDS = frozenset({"ou", "or"})
+# "pr une prise de sang": « pr » before an article is « pour », not « Professeur ».
+_ARTICLES = frozenset({"un", "une", "le", "la", "les", "des", "du", "l", "d", "mon", "ma", "mes"})
+# A title that is also an SMS word: « pr » is « Professeur » only before a free word.
+_SMS_TITLES = frozenset({"pr"})
 PATIENT_WINDOW = 4
 # "pour Mme Dupont", "ma patiente Mme X", "chez M. Y": the person named is the patient.
 _PATIENT_WORDS = frozenset(
@@ -72,6 +79,7 @@ class FreeWords:
     codes: dict[int, frozenset[str]]  # words named by an activity concept: its codes
     starts: set[int]  # clause starts
     ages: set[int]  # positions of an age ("67 ans")
+    subjects: set[int] = field(default_factory=set)  # positions of profession words
 
 
 def wanted_runs(
@@ -82,17 +90,26 @@ def wanted_runs(
     runs: list[NamedRun] = []
     current: list[int] = []
     after_title = False
+    either = False  # the next run is an alternative ("hypnose ou sophrologie")
 
     def close() -> None:
-        nonlocal current, after_title
+        nonlocal current, after_title, either
         if current:
-            runs.append(_run(free_words, current, stopwords, after_title))
+            run = _run(free_words, current, stopwords, after_title)
+            if either:
+                run = replace(run, phrase=replace(run.phrase, alternative=True))
+                either = False
+            runs.append(run)
         current, after_title = [], False
 
     for index, word in enumerate(words):
         if index in free_words.starts:
             close()
-        if word in titles and index + 1 < len(words):
+        if word in ALTERNATIVE_WORDS and free[index] and index + 1 < len(words):
+            close()
+            either = True
+            continue
+        if word in titles and index + 1 < len(words) and _title_before(words, free, index):
             close()
             after_title = True
             continue
@@ -104,8 +121,34 @@ def wanted_runs(
             title = after_title and not current
             close()
             after_title = title
+            either = either and _still_either(runs, free_words.subjects, index, word)
     close()
     return runs
+
+
+def _title_before(words: list[str], free: list[bool], index: int) -> bool:
+    """Whether the title word at ``index`` introduces a name: « pr » (SMS for « pour »)
+    before an article or an understood word (« pr enfant 7 ans », « pr kiné ») is no
+    « Professeur »."""
+    following = words[index + 1]
+    if following in _ARTICLES:
+        return False
+    return words[index] not in _SMS_TITLES or free[index + 1]
+
+
+def _still_either(runs: list[NamedRun], subjects: set[int], index: int, word: str) -> bool:
+    """After « ou », an understood word: whether the next run is still an alternative.
+
+    « ostéo ou kiné »: the words before « ou » are the profession's alternative (marked
+    so); « kiné du sport ou kiné pour la cheville »: the profession said again, the runs
+    on either side are alternatives."""
+    if index not in subjects:
+        return word in ALTERNATIVE_WORDS
+    if any(position < index for position in subjects if position not in (index,)):
+        return True  # the same subject said again
+    if runs:
+        runs[-1] = replace(runs[-1], phrase=replace(runs[-1].phrase, alternative=True))
+    return False
 
 
 def _run(

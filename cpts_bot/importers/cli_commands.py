@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
+from cpts_bot.domain.commune_parts import allowed_postal_codes, commune_parts
 from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
 from cpts_bot.domain.vocabulary_loader import Vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
@@ -122,6 +123,7 @@ def run_import_rpps(args: argparse.Namespace) -> int:
     except ConfigError as error:
         return nothing_imported(f"cannot read the territory's communes:\n{error}")
     communes = [commune.insee for commune in config.territory.communes]
+    parts = allowed_postal_codes(commune_parts(config.territory.communes))
     show_progress = not args.no_progress and sys.stderr.isatty()
 
     async def run() -> tuple[list[str], int, int]:
@@ -135,6 +137,7 @@ def run_import_rpps(args: argparse.Namespace) -> int:
                 show_progress,
                 args.savoir_faire,
                 _max_shrink(args),
+                parts,
             )
         finally:
             await database.close()

@@ -627,7 +627,9 @@ async def _write_professional(
         if not row.active:
             await repository.mark_inactive([row.key], now)
     card = await repository.load_card(row.key)
-    changes = await repository.save_card(row.key, _updated_card(card, row.card_fields), author, now)
+    changes = await repository.save_card(
+        row.key, _updated_card(card, row.card_fields), author, now, old=card
+    )
     if changes:
         summary.cards_changed += 1
         summary.field_changes += len(changes)

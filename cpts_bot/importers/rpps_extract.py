@@ -18,7 +18,7 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -65,6 +65,7 @@ class ExtractScan:
     lines_read: int = 0
     lines_in_territory: int = 0
     rejected: list[RejectedLine] = field(default_factory=list)
+    outside_part: int = 0  # lines of a commune covered in part, in a code not covered
 
 
 @dataclass
@@ -80,12 +81,18 @@ class RppsImportSummary:
     reactivated: int
     marked_inactive: int
     rejected: list[RejectedLine]
+    outside_part: int = 0  # lines in a postal code of a commune the CPTS does not cover
 
     def lines(self) -> list[str]:
         """A human-readable summary, one fact a line."""
         text = [
             f"lines read: {self.lines_read}",
             f"lines of the territory: {self.lines_in_territory}",
+            *(
+                [f"lines outside the covered postal codes of a commune: {self.outside_part}"]
+                if self.outside_part
+                else []
+            ),
             f"professionals in the file for the territory: {self.professionals_in_file}",
             f"new: {self.new}",
             f"updated: {self.updated}",
@@ -228,10 +235,12 @@ def scan_extract(
     lines: Iterable[bytes],
     communes: Iterable[str],
     progress: Callable[[int], None] | None = None,
+    parts: Mapping[str, frozenset[str]] | None = None,
 ) -> ExtractScan:
     """Read the extract's ``lines`` (bytes, header first) and keep the territory's.
 
-    ``progress`` is called now and then with the number of lines read so far.
+    ``progress`` is called now and then with the number of lines read so far;
+    ``parts`` gives, for a commune the territory covers in part, the postal codes kept.
     Raises :class:`ExtractFormatError` when the header is unusable; a bad line is
     recorded in ``rejected`` and skipped.
     """
@@ -273,6 +282,9 @@ def scan_extract(
             continue
         if values[commune_index] not in commune_set:
             continue
+        if _outside_part(values, columns, parts):
+            scan.outside_part += 1
+            continue
         scan.lines_in_territory += 1
         problem = _add_line(builders, values, columns)
         if problem:
@@ -282,6 +294,16 @@ def scan_extract(
     scan.lines_read = number - 1
     scan.records = {key: builder.build() for key, builder in builders.items()}
     return scan
+
+
+def _outside_part(
+    values: list[str], columns: ColumnMap, parts: Mapping[str, frozenset[str]] | None
+) -> bool:
+    """A line of a commune covered in part whose postal code is not covered."""
+    if not parts:
+        return False
+    kept = parts.get(values[columns["commune_code"]])  # type: ignore[index]
+    return kept is not None and _value(values, columns, "postal_code") not in kept
 
 
 class ExtractTruncatedError(ExtractFormatError):
@@ -415,6 +437,7 @@ def read_extract(
     communes: Iterable[str],
     show_progress: bool = False,
     savoir_faire: Path | None = None,
+    parts: Mapping[str, frozenset[str]] | None = None,
 ) -> ExtractScan:
     """Stream the extract at ``path`` (zip or txt) and keep the territory's professionals.
 
@@ -422,7 +445,7 @@ def read_extract(
     file of newer extractions: ``savoir_faire``, or the one inside the zip ``path``.
     """
     with corrupt_zip_is_an_error(path):
-        scan = _read_activities(path, communes, show_progress)
+        scan = _read_activities(path, communes, show_progress, parts)
     source = savoir_faire or path
     if scan.records and (savoir_faire is not None or zipfile.is_zipfile(path)):
         with corrupt_zip_is_an_error(source), open_savoir_faire(source) as handle:
@@ -438,10 +461,15 @@ def read_extract(
     return scan
 
 
-def _read_activities(path: Path, communes: Iterable[str], show_progress: bool) -> ExtractScan:
+def _read_activities(
+    path: Path,
+    communes: Iterable[str],
+    show_progress: bool,
+    parts: Mapping[str, frozenset[str]] | None = None,
+) -> ExtractScan:
     with open_extract(path) as (handle, size):
         if not show_progress:
-            return scan_extract(handle, communes)
+            return scan_extract(handle, communes, None, parts)
         from tqdm import tqdm
 
         with tqdm(
@@ -460,7 +488,7 @@ def _read_activities(path: Path, communes: Iterable[str], show_progress: bool) -
                 bar.update(position - last)
                 last = position
 
-            scan = scan_extract(handle, communes, advance)
+            scan = scan_extract(handle, communes, advance, parts)
             bar.update(size - last)
             return scan
 
@@ -477,15 +505,17 @@ async def import_rpps_extract(
     show_progress: bool = False,
     savoir_faire: Path | None = None,
     max_shrink: float | None = DEFAULT_MAX_SHRINK,
+    parts: Mapping[str, frozenset[str]] | None = None,
 ) -> RppsImportSummary:
     """Import the national extract at ``path`` for ``communes``, in one transaction.
 
     ``savoir_faire``: the separate savoir-faire file of newer extractions, when it is
     not inside the zip ``path``. ``max_shrink``: the largest share of the directory's
-    active professionals the import may mark inactive (None: no limit).
+    active professionals the import may mark inactive (None: no limit). ``parts``: for a
+    commune the territory covers in part, the postal codes kept.
     """
     codes = list(communes)
-    scan = await asyncio.to_thread(read_extract, path, codes, show_progress, savoir_faire)
+    scan = await asyncio.to_thread(read_extract, path, codes, show_progress, savoir_faire, parts)
     async with database.transaction() as connection:
         repository = DirectoryRepository(connection)
         known = await repository.known_professionals()
@@ -535,4 +565,5 @@ async def import_rpps_extract(
         reactivated=len(reactivate),
         marked_inactive=len(gone),
         rejected=scan.rejected,
+        outside_part=scan.outside_part,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from nio import AsyncClient, RoomGetStateEventResponse, RoomPutStateResponse
@@ -24,15 +24,23 @@ Description = tuple[str, dict[str, Any]]  # state key, content
 
 
 async def publish_in_room(
-    client: AsyncClient, room_id: str, event_type: str, descriptions: Sequence[Description]
+    client: AsyncClient,
+    room_id: str,
+    event_type: str,
+    descriptions: Sequence[Description],
+    before_put: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
     """Put every description that differs from the room's state; the number written.
-    Raises :class:`MatrixError` when the homeserver refuses (e.g. not enough power)."""
+    Raises :class:`MatrixError` when the homeserver refuses (e.g. not enough power).
+    ``before_put`` is awaited before each write (the outbox's turn first: these writes
+    count against the same rate limit as messages)."""
     written = 0
     for key, content in descriptions:
         current = await client.room_get_state_event(room_id, event_type, key)
         if isinstance(current, RoomGetStateEventResponse) and current.content == content:
             continue
+        if before_put is not None:
+            await before_put()
         response = await client.room_put_state(room_id, event_type, content, state_key=key)
         checked(response, RoomPutStateResponse, "publishing the commands")
         written += 1
@@ -48,7 +56,9 @@ class CommandStatePublisher:
         event_type: str,
         descriptions: Sequence[Description],
         every_seconds: float = 5.0,
+        before_put: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        self._before_put = before_put
         self._client = client
         self._event_type = event_type
         self._descriptions = list(descriptions)
@@ -60,7 +70,7 @@ class CommandStatePublisher:
             self._done.add(room_id)
             try:
                 written = await publish_in_room(
-                    self._client, room_id, self._event_type, self._descriptions
+                    self._client, room_id, self._event_type, self._descriptions, self._before_put
                 )
             except MatrixError as error:
                 log.info(

@@ -15,12 +15,13 @@ attempts so that one bad row never blocks the queue.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import io
 import logging
+import os
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from nio import (
@@ -35,11 +36,14 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.domain.delivery_policy import DEFAULT_STUCK_AFTER, is_stuck, retry_delay
 from cpts_bot.domain.errors import MatrixError
+from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import outbox as actions
+from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox_media import ACTION_DIRECT_FILE, ACTION_IMAGE, media_bytes
 
@@ -48,18 +52,31 @@ log = logging.getLogger(__name__)
 SentListener = Callable[[Any, str, str, str], Awaitable[None]]
 # (db, correlation, room_id, room_name, now) when a correlated row is abandoned.
 FailedListener = Callable[[Any, str, str, str, datetime], Awaitable[None]]
+# (db, destination, row_id, bound, now) when a row is set aside past its bound.
+StuckListener = Callable[[Any, str, int, timedelta, datetime], Awaitable[Any]]
+QueueWatcher = Callable[[Database, Throttle, datetime], Awaitable[None]]
 MAX_PERMANENT_ATTEMPTS = 3
 # Rows whose target is a user: sent in the bot's direct chat with that user.
 _DIRECT_ACTIONS = (actions.ACTION_DIRECT_MESSAGE, ACTION_DIRECT_FILE)
-# Sends (and direct chats being opened) in flight at once, each in its own room. The
-# bot's account should be exempt from the homeserver's rate limits (docs/dispatch.md);
-# 16 keeps a two-core homeserver busy without queueing requests for long.
-SENDS_AT_ONCE = 16
+# Sends in flight at once: answers' slots and bulk deliveries' (delivery_throttle).
+SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # Direct chats being created at once: room creation is the homeserver's heaviest request,
 # and a few at a time, in the outbox's order, lets the first recipients hear first
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
+
+
+# Fault injection, for the fault tests only: the bot exits at once (like kill -9) right
+# after the homeserver accepted a row whose correlation starts with this prefix, before
+# the row is recorded as sent.
+FAULT_EXIT_AFTER_SEND = "CPTS_FAULT_EXIT_AFTER_SEND"
+
+
+def _exit_if_told(row: repo.OutboxRow) -> None:
+    prefix = os.environ.get(FAULT_EXIT_AFTER_SEND)
+    if prefix and row.correlation and row.correlation.startswith(prefix):
+        os._exit(137)
 
 
 class SendFailed(MatrixError):
@@ -131,7 +148,22 @@ class MatrixChatGateway:
         self._listeners: list[tuple[str, SentListener]] = []
         self._failure_listeners: list[tuple[str, FailedListener]] = []
         self._creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
+        self._opening: dict[str, asyncio.Lock] = {}
+        self._throttle = self.throttle = Throttle()
+        client.add_response_callback(self._throttle.observe, ErrorResponse)
+        self._on_stuck: StuckListener | None = None
+        self._watcher: QueueWatcher | None = None
+        self.stuck_after = DEFAULT_STUCK_AFTER
         self.sent_count = 0
+
+    def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
+        """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
+        failing for ``after`` is set aside."""
+        self._on_stuck, self.stuck_after = listener, after
+
+    def watch_queue(self, watcher: QueueWatcher) -> None:
+        """Call ``watcher(database, throttle, now)`` at each turn of the loop."""
+        self._watcher = watcher
 
     def on_sent(self, prefix: str, listener: SentListener) -> None:
         """Call ``listener(db, correlation, room_id, event_id)`` after a correlated send."""
@@ -146,58 +178,92 @@ class MatrixChatGateway:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Start a lane for each destination with rows due, as soon as they are due; a
+        lane that fails or waits (an unreachable server, a room being created, the
+        homeserver's rate limit) holds up only its own destination."""
         if self._synced is not None:
             # nio knows the rooms (and whom to encrypt for) only after a first sync.
             await _wait_any(stop, self._synced, None)
-        backoff = 1.0
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                rows = await repo.unsent_outbox(self._database, limit=ROWS_AT_ONCE)
-                await self._send_in_lanes(rows, stop)
-                backoff = 1.0
-                if len(rows) == ROWS_AT_ONCE:
-                    continue
-            except SendFailed as error:
-                log.warning(
-                    "send failed, will retry", extra={"error": str(error), "retry_in_s": backoff}
-                )
-                await _wait(stop, backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            await _wait_any(stop, self._wake, 30.0)
+        running: dict[str, asyncio.Task[None]] = {}
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    await self._look_after(datetime.now(UTC))
+                    rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
+                    await self._start_lanes(rows, running, stop)
+                    idle = await self._idle_seconds()
+                except Exception:  # e.g. the database is busy: try again shortly
+                    log.exception("outbox loop failed, will retry")
+                    idle = 5.0
+                await _wait_any(stop, self._wake, idle)
+        finally:
+            for task in running.values():
+                task.cancel()
+            await asyncio.gather(*running.values(), return_exceptions=True)
 
-    async def _send_in_lanes(self, rows: list[repo.OutboxRow], stop: asyncio.Event) -> None:
-        """Send ``rows``: one lane per room (or per user whose direct chat is still to
-        open), the lanes side by side (at most :data:`SENDS_AT_ONCE`), each lane in the
-        outbox's order. A lane waiting for its direct chat to be created does not hold a
-        send's place. A row that fails holds back the rest of its lane only; the first
-        failure is raised once every lane has stopped, so the loop backs off."""
+    async def _idle_seconds(self) -> float:
+        """Until the next row's retry is due (at most 30 s)."""
+        retry_at = await delivery.next_retry_at(self._database)
+        if retry_at is None:
+            return 30.0
+        return min(30.0, max(0.05, (retry_at - datetime.now(UTC)).total_seconds()))
+
+    async def _look_after(self, now: datetime) -> None:
+        """Drop the offers of requests that ended; let the watcher tell what holds
+        deliveries up (``on_look_after``)."""
+        async with self._database.transaction() as db:
+            await delivery.drop_offers_of_ended_requests(db, now)
+        if self._watcher is not None:
+            await self._watcher(self._database, self._throttle, now)
+
+    async def _start_lanes(
+        self,
+        rows: list[repo.OutboxRow],
+        running: dict[str, asyncio.Task[None]],
+        stop: asyncio.Event,
+    ) -> None:
+        """One lane per room (or per user whose direct chat is still to open), each in
+        the outbox's order, answers first; lanes already running are left to finish."""
         lanes: dict[str, list[repo.OutboxRow]] = {}
         for row in rows:
-            lanes.setdefault(await self._lane_of(row), []).append(row)
-        limit = asyncio.Semaphore(SENDS_AT_ONCE)
-        failures: list[SendFailed] = []
+            lane = await self._lane_of(row)
+            if lane not in running:
+                lanes.setdefault(lane, []).append(row)
+        if not lanes:
+            return
         first_ready, all_ready = self._prepare_in_two_steps(lanes)
-
-        async def run_lane(index: int, lane: list[repo.OutboxRow]) -> None:
+        for index, (lane, lane_rows) in enumerate(lanes.items()):
             keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
-            for row in lane:
-                if stop.is_set():
-                    return
-                try:
-                    await self._send_row(row, limit, keys_ready)
-                except SendFailed as error:
-                    failures.append(error)
-                    return
+            task = asyncio.create_task(self._run_lane(lane_rows, keys_ready, stop))
+            running[lane] = task
+            task.add_done_callback(partial(self._lane_done, running, lane))
 
-        # Lanes start in the order of their first row: the first recipients first.
-        try:
-            await asyncio.gather(*(run_lane(i, lane) for i, lane in enumerate(lanes.values())))
-        finally:
-            await all_ready
-        if failures:
-            raise failures[0]
+    def _lane_done(
+        self, running: dict[str, asyncio.Task[None]], lane: str, task: asyncio.Task[None]
+    ) -> None:
+        if running.get(lane) is task:
+            del running[lane]
+        self._wake.set()
+
+    async def _run_lane(
+        self,
+        lane: list[repo.OutboxRow],
+        keys_ready: asyncio.Future[None],
+        stop: asyncio.Event,
+    ) -> None:
+        """Send ``lane``'s rows in order; a failure leaves the rest for later (their
+        destination's retry time)."""
+        for row in lane:
+            if stop.is_set():
+                return
+            try:
+                await self._send_row(row, keys_ready)
+            except SendFailed:
+                return
+            except Exception:
+                log.exception("send failed", extra={"outbox_id": row.id})
+                return
 
     def _prepare_in_two_steps(
         self, lanes: dict[str, list[repo.OutboxRow]]
@@ -262,10 +328,7 @@ class MatrixChatGateway:
         return row.target
 
     async def _send_row(
-        self,
-        row: repo.OutboxRow,
-        limit: asyncio.Semaphore | None = None,
-        keys_ready: asyncio.Future[None] | None = None,
+        self, row: repo.OutboxRow, keys_ready: asyncio.Future[None] | None = None
     ) -> None:
         now = datetime.now(UTC)
         try:
@@ -274,22 +337,15 @@ class MatrixChatGateway:
                     await self.direct_room(row.target)  # created a few at a time
                 if keys_ready is not None:
                     await asyncio.shield(keys_ready)
-                async with limit or contextlib.nullcontext():
+                async with self._throttle.slot(row.priority):
                     room_id, event_id = await self._perform(row)
+                _exit_if_told(row)
             except SendFailed:
                 raise
             except Exception as error:  # nio raises for local protocol states
                 raise SendFailed(repr(error), transient=True) from error
         except SendFailed as error:
-            # A refused pin is not worth retrying: the bot lacks the power until someone
-            # gives it, and then the next post is pinned.
-            final = row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN)
-            give_up = not error.transient and (final or row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS)
-            await repo.record_failure(self._database, row.id, str(error), give_up, now)
-            if give_up:
-                log.error("send abandoned", extra={"outbox_id": row.id, "error": str(error)})
-                await self._tell_failure(row, now)
-                return
+            await self._after_failure(row, error, now)
             raise
         async with self._database.transaction() as db:
             await repo.mark_sent(db, row.id, event_id, now, room_id)
@@ -297,7 +353,34 @@ class MatrixChatGateway:
                 for prefix, listener in self._listeners:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
+        if row.attempts:
+            await delivery.forget_report(self._database, f"stuck:{row.target}")
         self.sent_count += 1
+
+    async def _after_failure(self, row: repo.OutboxRow, error: SendFailed, now: datetime) -> None:
+        """A permanent failure closes the row after a few attempts; any other is tried
+        again on the destination's schedule, until the row's bound: then it is set
+        aside and the stuck listener told."""
+        # A refused pin is not worth retrying: the bot lacks the power until someone
+        # gives it, and then the next post is pinned.
+        final = row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN)
+        if not error.transient and (final or row.attempts + 1 >= MAX_PERMANENT_ATTEMPTS):
+            await repo.record_failure(self._database, row.id, str(error), True, now)
+            log.error("send abandoned", extra={"outbox_id": row.id, "error": str(error)})
+            await self._tell_failure(row, now)
+            return
+        retry_at = now + retry_delay(row.attempts + 1)
+        first = await delivery.record_retry(self._database, row.id, str(error), now, retry_at)
+        log.warning(
+            "send failed, will retry",
+            extra={"outbox_id": row.id, "error": str(error), "retry_at": retry_at.isoformat()},
+        )
+        if is_stuck(first, now, self.stuck_after):
+            async with self._database.transaction() as db:
+                await delivery.set_aside(db, row.id, now)
+                if self._on_stuck is not None:
+                    await self._on_stuck(db, row.target, row.id, self.stuck_after, now)
+            self.wake()
 
     async def _tell_failure(self, row: repo.OutboxRow, now: datetime) -> None:
         listeners = [
@@ -328,7 +411,11 @@ class MatrixChatGateway:
             raise SendFailed(f"not a member of {row.target}", transient=False)
         if row.action == actions.ACTION_MESSAGE:
             return row.target, await self._send_event(
-                row.target, "m.room.message", message_content(payload), row.txn_id
+                row.target,
+                "m.room.message",
+                message_content(payload),
+                row.txn_id,
+                clear_ok=bool(payload.get("clear")),
             )
         if row.action == actions.ACTION_DIRECT_MESSAGE:
             room_id = await self.direct_room(row.target)
@@ -371,8 +458,19 @@ class MatrixChatGateway:
         raise SendFailed(f"unknown outbox action {row.action!r}", transient=False)
 
     async def _send_event(
-        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
+        self,
+        room_id: str,
+        event_type: str,
+        content: dict[str, Any],
+        txn_id: str,
+        *,
+        clear_ok: bool = False,
     ) -> str:
+        room = self._client.rooms.get(room_id)
+        if event_type != "m.reaction" and not clear_ok and not (room and room.encrypted):
+            # Checked on the bot's own room state just before the request: what it says
+            # (an offer, a patient's details, a hand-off) never goes out in clear.
+            raise SendFailed(f"refused to send in clear: {room_id} is not encrypted", False)
         if self._gate is not None:
             response = await send_to_trusted_devices(
                 self._client,
@@ -475,18 +573,42 @@ class MatrixChatGateway:
             raise SendFailed(str(error), error.transient)
 
     async def direct_room(self, user_id: str) -> str:
-        """The bot's encrypted direct chat with ``user_id``, created on first need."""
-        room_id = await repo.direct_room_of(self._database, user_id)
-        if room_id and room_id in self._client.rooms:
+        """The bot's encrypted direct chat with ``user_id``, created on first need: one
+        room per person, created once; a failed invitation is tried again in that room.
+        A recorded room that is not encrypted (whatever ``is_direct`` said) is never
+        used: a new, encrypted one is created."""
+        found = await delivery.direct_room(self._database, user_id)
+        if found and self._ready_direct_room(found, user_id):
+            return found[0]
+        lock = self._opening.setdefault(user_id, asyncio.Lock())
+        async with lock, self._creating:  # one opening per person, a few at a time
+            found = await delivery.direct_room(self._database, user_id)
+            room = self._client.rooms.get(found[0]) if found else None
+            if found is None or room is None or not room.encrypted:
+                room_id = await self._create_direct_room(user_id)
+            elif self._ready_direct_room(found, user_id):
+                return found[0]
+            else:
+                room_id = found[0]
+            if user_id not in self._client.rooms[room_id].users:
+                await self._invite(room_id, user_id)
+            await self._wait_for_room(room_id, user_id)
             return room_id
-        async with self._creating:
-            return await self._create_direct_room(user_id)
+
+    def _ready_direct_room(self, found: tuple[str, bool], user_id: str) -> bool:
+        room = self._client.rooms.get(found[0])
+        return room is not None and room.encrypted and (found[1] or user_id in room.users)
 
     async def _create_direct_room(self, user_id: str) -> str:
+        """Create the encrypted room and record it at once. A person of the bot's own
+        homeserver is invited in the same request (their invitation cannot fail on the
+        network, and is not rate-limited apart); a person of another server is invited
+        next, apart, so that an invitation that fails never leads to a second room."""
+        local = user_id.partition(":")[2] == str(self._client.user_id).partition(":")[2]
         response = _check(
             await self._client.room_create(
                 is_direct=True,
-                invite=[user_id],
+                invite=[user_id] if local else [],
                 preset=RoomPreset.trusted_private_chat,
                 initial_state=[
                     {
@@ -499,21 +621,40 @@ class MatrixChatGateway:
         )
         assert isinstance(response, RoomCreateResponse)
         await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
+        await delivery.forget_invitation(self._database, user_id)
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
-        self._know_new_room(response.room_id, user_id)
-        await self._wait_for_room(response.room_id, user_id)
+        self._know_new_room(response.room_id)
+        if local:
+            await self._invited(response.room_id, user_id)
         return response.room_id
 
-    def _know_new_room(self, room_id: str, invitee: str) -> None:
-        """Tell nio of the direct chat just created (encrypted, the bot in it, ``invitee``
-        invited) without waiting for the sync that will confirm it: the first message
-        can then be encrypted for the invitee's devices at once. The invitee reads it
+    async def _invite(self, room_id: str, user_id: str) -> None:
+        """Invite ``user_id`` as to a direct chat (``is_direct``, as room creation would)."""
+        _check(
+            await self._client.room_put_state(
+                room_id,
+                "m.room.member",
+                {"membership": "invite", "is_direct": True},
+                state_key=user_id,
+            )
+        )
+        await self._invited(room_id, user_id)
+
+    async def _invited(self, room_id: str, user_id: str) -> None:
+        await delivery.mark_invited(self._database, user_id, datetime.now(UTC))
+        room = self._client.rooms.get(room_id)
+        if room is not None:
+            room.add_member(user_id, None, None, invited=True)
+
+    def _know_new_room(self, room_id: str) -> None:
+        """Tell nio of the direct chat just created (encrypted, the bot in it) without
+        waiting for the sync that will confirm it: once the invitee is invited, the
+        first message can be encrypted for their devices at once. The invitee reads it
         once they join (the chat's history is shared with its members)."""
         if room_id in self._client.rooms:
             return
         room = MatrixRoom(room_id, self._client.user_id, encrypted=True)
         room.add_member(self._client.user_id, None, None)
-        room.add_member(invitee, None, None, invited=True)
         self._client.rooms[room_id] = room
         self._client.encrypted_rooms.add(room_id)
 

@@ -1,8 +1,9 @@
-"""Who is in a room and what it is called, for the features that need it (alerts)."""
+"""Who is in a room and what it is called, for the features that need it (alerts), and
+whether a room is end-to-end encrypted."""
 
 from __future__ import annotations
 
-from nio import AsyncClient, JoinedMembersResponse
+from nio import AsyncClient, JoinedMembersResponse, RoomGetStateEventResponse
 
 from cpts_bot.domain.errors import MatrixError
 from cpts_bot.matrix.nio_responses import checked
@@ -29,3 +30,10 @@ class NioRoomMembers:
         """The room's name as members see it (from the last sync), if the bot is in it."""
         room = self._client.rooms.get(room_id)
         return room.display_name if room is not None else None
+
+
+async def is_encrypted(client: AsyncClient, room_id: str) -> bool:
+    """Whether ``room_id`` has end-to-end encryption, by its state read now (nio does not
+    keep it from an invitation)."""
+    state = await client.room_get_state_event(room_id, "m.room.encryption")
+    return isinstance(state, RoomGetStateEventResponse) and bool(state.content.get("algorithm"))

@@ -29,6 +29,7 @@ from cpts_bot.domain.times import from_millis, to_iso
 from cpts_bot.matrix.backfill import missed_events
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.nio_responses import error_of
+from cpts_bot.matrix.room_members import is_encrypted
 from cpts_bot.matrix.sender_trust import (
     SenderTrustGate,
     authenticated_device_id,
@@ -227,9 +228,10 @@ class SyncLoop:
                     log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
                 else:
                     await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
-                    if is_direct:
+                    if is_direct and await is_encrypted(self._client, room_id):
                         # The user's own direct chat with the bot: what the bot sends them
-                        # later (dispatch notices, relayed answers) goes there too.
+                        # later (dispatch notices, relayed answers) goes there too. Never
+                        # an unencrypted one, whatever ``is_direct`` says.
                         await repo.save_direct_room(
                             self._database, inviter, room_id, datetime.now(UTC)
                         )

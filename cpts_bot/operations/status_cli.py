@@ -5,7 +5,8 @@ Exit codes (the container health check relies on them):
 
 - 0: healthy;
 - 1: unhealthy: no sync for more than ``--max-sync-minutes`` (default 5), or the oldest
-  unsent outbox row or unhandled inbox row older than ``--max-queue-minutes`` (default 10);
+  unsent outbox row or unhandled inbox row older than ``--max-queue-minutes`` (default 10),
+  or a delivery set aside past its bound (``CPTS_DELIVERY_STUCK_MINUTES``);
 - 2: not set up: no ``credentials.json`` or no readable database in the data directory.
 """
 
@@ -17,7 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.health import NOT_SET_UP, HealthLimits, StatusSnapshot, problems
+from cpts_bot.domain.health import (
+    HEALTHY,
+    NOT_SET_UP,
+    UNHEALTHY,
+    HealthLimits,
+    StatusSnapshot,
+    problems,
+)
+from cpts_bot.operations.delivery_status import delivery_report
 from cpts_bot.operations.status_details import detail_lines
 from cpts_bot.settings import ConfigError
 from cpts_bot.storage.bot_status import read_snapshot
@@ -62,8 +71,11 @@ def run_status(args: argparse.Namespace, now: datetime | None = None) -> int:
         max_queue_age=timedelta(minutes=args.max_queue_minutes),
     )
     code, found = problems(snapshot, limits)
-    print("\n".join(status_lines(snapshot, found)))
     database = data_dir / settings.database_path.name
+    more_lines, stuck = delivery_report(database)
+    if stuck and code == HEALTHY:
+        code = UNHEALTHY
+    print("\n".join([*status_lines(snapshot, found + stuck), *more_lines]))
     print("\n".join(detail_lines(data_dir, database, snapshot.now, not args.no_homeserver)))
     return code
 

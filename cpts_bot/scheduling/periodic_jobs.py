@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
 
-JobFunction = Callable[[HandlerContext], Awaitable[object]]
+JobFunction = Callable[[Context], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class JobRunner:
                 # The clock is read once the write lock is held: a run that waited for
                 # another transaction must not act on a moment before that one's writes.
                 now = self._clock()
-                context = HandlerContext(
+                context = Context(
                     db=db,
                     now=now,
                     outbox=OutboxWriter(db, now),

@@ -10,15 +10,20 @@ every other professional's message is edited to say it is taken (the winner's sa
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
+
+import aiosqlite
 
 from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState
+from cpts_bot.domain.dispatch_state_machine import DispatchState as S
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.offers import Answer, OfferRules, Outcome
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
 from cpts_bot.services.broadcast_dispatch import (
     KIND_BROADCAST,
     KIND_DETAILS,
@@ -29,8 +34,8 @@ from cpts_bot.services.broadcast_dispatch import (
     duty_room_for,
     send_to,
 )
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
     format_moment,
     format_time,
     place_names,
@@ -38,23 +43,10 @@ from cpts_bot.services.dispatch_context import (
     respond,
     respond_with,
 )
+from cpts_bot.services.offer_kind import OfferKind, OfferTexts
+from cpts_bot.services.offer_service import tell
 from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.storage import dispatch_repository as repo
-
-
-class Outcome(StrEnum):
-    WON = "won"
-    ALREADY_YOURS = "already_yours"
-    TAKEN_BY_OTHER = "taken_by_other"
-    CLOSED = "closed"
-    NOT_ASKED = "not_asked"
-    DECLINED = "declined"
-    UNKNOWN = "unknown"
-    HANDED_BACK = "handed_back"
-    NOT_ALLOWED = "not_allowed"
-    CANCELLED = "cancelled"
-    COMPLETED = "completed"
-    RELAUNCHED = "relaunched"
 
 
 def state_name(state: DispatchState, translator: Translator) -> str:
@@ -68,124 +60,86 @@ def state_name(state: DispatchState, translator: Translator) -> str:
     }[state]
 
 
-async def direct_notice(
-    deps: DispatchDeps,
-    user_id: str,
-    message: str,
-    *,
-    correlation: str | None = None,
-    notify: bool = False,
-    **values: object,
-) -> None:
-    """Write to ``user_id`` in their direct chat; ``notify`` sends a plain message (which
-    phones ring for) rather than a notice."""
-    translator = await deps.translator_for(user_id)
-    await deps.outbox.send_direct(
-        user_id,
-        Reply(translator.gettext(message, **values)),
-        notice=not notify,
-        correlation=correlation,
+class DispatchOffers(OfferKind[Dispatch]):
+    """A dispatch as an offer: escalation and the usual professional first on a decline;
+    details to the winner, the requester told, the broadcasts edited on a win."""
+
+    rules = OfferRules(S.OPEN, S.TAKEN, DispatchEvent.ACCEPT, DispatchEvent.DECLINE)
+    tables = repo.TABLES
+    texts = OfferTexts(
+        unknown=N_("There is no dispatch no. {id}."),
+        not_offered=N_("Dispatch no. {id} was not offered to you."),
+        already_yours=N_("Dispatch no. {id} is already yours."),
+        too_late=N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
+        closed=N_("Dispatch no. {id} is no longer open ({state})."),
+        declined=N_("Noted, thank you (dispatch no. {id})."),
     )
+    offer_messages = (KIND_BROADCAST, KIND_ROOM)
+
+    async def load(self, deps: Context, subject_id: int) -> Dispatch | None:
+        return await repo.get(deps.db, subject_id)
+
+    async def take(self, deps: Context, subject: Dispatch, user_id: str) -> Dispatch | None:
+        taker = {"taken_by": user_id, "taken_at": deps.now}
+        event = DispatchEvent.ACCEPT
+        return await self.apply(
+            deps, subject, event, user_id, **taker, next_step_at=None, reminder_step=0
+        )
+
+    async def apply(
+        self, deps: Context, subject: Dispatch, event: StrEnum, actor: str, **fields: Any
+    ) -> Dispatch | None:
+        assert isinstance(event, DispatchEvent)
+        return await repo.apply_transition(deps.db, subject, event, actor, deps.now, **fields)
+
+    def holder(self, subject: Dispatch) -> str | None:
+        return subject.taken_by
+
+    async def offer_body(self, deps: Context, subject: Dispatch, translator: Translator) -> str:
+        return broadcast_text(subject, deps, translator, answerable=False)
+
+    def state_name(self, state: Any, translator: Translator) -> str:
+        return state_name(state, translator)
+
+    async def won(self, deps: Context, subject: Dispatch, user_id: str) -> None:
+        await _tell_winner(deps, subject, user_id)
+        await _tell_requester_taken(deps, subject, user_id)
+        await _tell_others_taken(deps, subject, user_id)
+
+    async def declined(self, deps: Context, subject: Dispatch, user_id: str) -> None:
+        if subject.usual_phase and user_id == subject.usual_professional:
+            # The usual professional cannot: the others are asked now.
+            await widen_from_usual(deps, subject)
+        elif await offer_service.everyone_declined(self, deps.db, subject):
+            # Everyone asked said no: escalate at the next tick instead of waiting.
+            await repo.bring_next_step_forward(deps.db, subject.id, deps.now)
+
+    async def hand_back(self, deps: Context, subject: Dispatch, user_id: str) -> Outcome:
+        return await hand_back(deps, subject, user_id)
+
+    async def waiting_for(self, db: aiosqlite.Connection, user_id: str, given: Answer) -> list[int]:
+        """« je ne peux plus » is for the dispatches one holds; the other answers for
+        those one was asked about."""
+        if given is Answer.HAND_BACK:
+            return await repo.taken_by(db, user_id)
+        return await super().waiting_for(db, user_id, given)
+
+
+DISPATCH = DispatchOffers()
 
 
 async def answer_dispatch(
-    deps: DispatchDeps, dispatch_id: int, user_id: str, answer: Answer
+    deps: Context,
+    dispatch_id: int,
+    user_id: str,
+    answer: Answer,
+    sent_at: datetime | None = None,
 ) -> Outcome:
-    """Apply ``user_id``'s answer to dispatch ``dispatch_id`` and say what happened."""
-    dispatch = await repo.get(deps.db, dispatch_id)
-    if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
-        return Outcome.UNKNOWN
-    if answer is Answer.HAND_BACK:
-        return await hand_back(deps, dispatch, user_id)
-    asked = await repo.recipient(deps.db, dispatch.id, user_id)
-    if asked is None:
-        await respond_with(
-            deps, user_id, N_("Dispatch no. {id} was not offered to you."), id=dispatch.id
-        )
-        return Outcome.NOT_ASKED
-    if answer is Answer.DECLINE:
-        return await _decline(deps, dispatch, user_id)
-    return await _accept(deps, dispatch, user_id)
+    """Apply ``user_id``'s answer (written at ``sent_at``) to ``dispatch_id``."""
+    return await offer_service.answer(DISPATCH, deps, dispatch_id, user_id, answer, sent_at)
 
 
-async def _accept(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
-    if dispatch.state is DispatchState.OPEN:
-        won = await repo.apply_transition(
-            deps.db,
-            dispatch,
-            DispatchEvent.ACCEPT,
-            user_id,
-            deps.now,
-            taken_by=user_id,
-            taken_at=deps.now,
-            next_step_at=None,
-            reminder_step=0,
-        )
-        if won is not None:
-            await repo.set_answer(deps.db, dispatch.id, user_id, "accepted", deps.now)
-            await _tell_winner(deps, won, user_id)
-            await _tell_requester_taken(deps, won, user_id)
-            await _tell_others_taken(deps, won, user_id)
-            return Outcome.WON
-        refreshed = await repo.get(deps.db, dispatch.id)
-        assert refreshed is not None
-        dispatch = refreshed
-    if dispatch.state is DispatchState.TAKEN:
-        if dispatch.taken_by == user_id:
-            await respond_with(
-                deps, user_id, N_("Dispatch no. {id} is already yours."), id=dispatch.id
-            )
-            return Outcome.ALREADY_YOURS
-        await repo.set_answer(deps.db, dispatch.id, user_id, "late", deps.now)
-        name = await deps.display_name(str(dispatch.taken_by))
-        await respond_with(
-            deps,
-            user_id,
-            N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
-            name=name,
-            id=dispatch.id,
-        )
-        return Outcome.TAKEN_BY_OTHER
-    translator = await deps.translator_for(user_id)
-    await respond(
-        deps,
-        user_id,
-        Reply(
-            translator.gettext(
-                "Dispatch no. {id} is no longer open ({state}).",
-                id=dispatch.id,
-                state=state_name(dispatch.state, translator),
-            )
-        ),
-    )
-    return Outcome.CLOSED
-
-
-async def _decline(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
-    if dispatch.state is DispatchState.OPEN:
-        await repo.set_answer(deps.db, dispatch.id, user_id, "declined", deps.now)
-        await repo.record_transition(
-            deps.db,
-            dispatch.id,
-            DispatchEvent.DECLINE,
-            dispatch.state,
-            dispatch.state,
-            user_id,
-            deps.now,
-        )
-        rows = await repo.recipients(deps.db, dispatch.id)
-        if dispatch.usual_phase and user_id == dispatch.usual_professional:
-            # The usual professional cannot: the others are asked now.
-            await widen_from_usual(deps, dispatch)
-        elif rows and all(row["answer"] == "declined" for row in rows):
-            # Everyone asked said no: escalate at the next tick instead of waiting.
-            await repo.bring_next_step_forward(deps.db, dispatch.id, deps.now)
-    await respond_with(deps, user_id, N_("Noted, thank you (dispatch no. {id})."), id=dispatch.id)
-    return Outcome.DECLINED
-
-
-async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+async def _tell_winner(deps: Context, dispatch: Dispatch, user_id: str) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
     lines = [
@@ -214,13 +168,13 @@ async def _tell_winner(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     )
 
 
-async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> None:
+async def _tell_requester_taken(deps: Context, dispatch: Dispatch, user_id: str) -> None:
     translator = await deps.translator_for(dispatch.requester)
-    await direct_notice(
+    await tell(
         deps,
         dispatch.requester,
         N_("Dispatch no. {id} taken by {contact}."),
-        notify=True,
+        ring=True,
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
         id=dispatch.id,
         contact=await deps.contact(user_id, translator),
@@ -228,29 +182,14 @@ async def _tell_requester_taken(deps: DispatchDeps, dispatch: Dispatch, user_id:
 
 
 async def edit_broadcasts(
-    deps: DispatchDeps, dispatch: Dispatch, status: str, taker_status: str | None = None
+    deps: Context, dispatch: Dispatch, status: str, taker_status: str | None = None
 ) -> None:
     """Put ``status`` (a msgid with {id} and {name}) on top of every broadcast message;
     the taker's own message gets ``taker_status`` instead, when given."""
-    name = await deps.display_name(dispatch.taken_by) if dispatch.taken_by else ""
-    for row in await repo.messages(deps.db, dispatch.id, (KIND_BROADCAST, KIND_ROOM)):
-        language_of = row["target"] if row["kind"] == KIND_BROADCAST else ""
-        translator = (
-            await deps.translator_for(language_of)
-            if language_of
-            else Translator(deps.config.language)
-        )
-        own = row["kind"] == KIND_BROADCAST and row["target"] == dispatch.taken_by
-        header = taker_status if own and taker_status else status
-        text = (
-            translator.gettext(header, id=dispatch.id, name=name)
-            + "\n"
-            + broadcast_text(dispatch, deps, translator, answerable=False)
-        )
-        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
+    await offer_service.edit_offers(DISPATCH, deps, dispatch, status, taker_status or "")
 
 
-async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str) -> None:
+async def _tell_others_taken(deps: Context, dispatch: Dispatch, winner: str) -> None:
     """One message per fact: each broadcast is edited (the winner's says they took it);
     nobody else gets a notice of their own — the one who answered too late is told so
     when their answer comes. A duty room gets one line in reply to its broadcast."""
@@ -273,7 +212,7 @@ async def _tell_others_taken(deps: DispatchDeps, dispatch: Dispatch, winner: str
     )
 
 
-async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def hand_back(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     """The professional who took ``dispatch`` can no longer go: it is open again and
     offered again to the others asked."""
     if dispatch.state is not DispatchState.TAKEN or dispatch.taken_by != user_id:
@@ -309,11 +248,11 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
     await respond_with(
         deps, user_id, N_("Understood: dispatch no. {id} is offered again."), id=dispatch.id
     )
-    await direct_notice(
+    await tell(
         deps,
         dispatch.requester,
         N_("{name} can no longer take dispatch no. {id}: it is offered again."),
-        notify=True,
+        ring=True,
         name=await deps.display_name(user_id),
         id=dispatch.id,
     )
@@ -326,48 +265,60 @@ async def hand_back(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Out
     return Outcome.HANDED_BACK
 
 
-def may_manage(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> bool:
+def may_manage(deps: Context, dispatch: Dispatch, user_id: str) -> bool:
     return user_id == dispatch.requester or deps.config.is_coordinator(user_id)
 
 
-async def cancel_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
-    """The requester (or a coordinator) cancels: the taker, if any, is told."""
+async def _managed(
+    deps: Context, dispatch_id: int, user_id: str, *, taker_too: bool = False
+) -> Dispatch | Outcome:
+    """Dispatch ``dispatch_id`` if ``user_id`` may act on it (its requester, a coordinator,
+    with ``taker_too`` its taker); else what they were told."""
     dispatch = await repo.get(deps.db, dispatch_id)
     if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
+        await respond_with(deps, user_id, DISPATCH.texts.unknown, id=dispatch_id)
         return Outcome.UNKNOWN
-    if not may_manage(deps, dispatch, user_id):
+    if not (taker_too and user_id == dispatch.taken_by) and not may_manage(deps, dispatch, user_id):
         await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
         return Outcome.NOT_ALLOWED
+    return dispatch
+
+
+async def cancel_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
+    """The requester (or a coordinator) cancels: the taker, if any, is told."""
+    dispatch = await _managed(deps, dispatch_id, user_id)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state not in (DispatchState.OPEN, DispatchState.TAKEN):
         return await _not_open(deps, dispatch, user_id)
-    cancelled = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.CANCEL, user_id, deps.now, next_step_at=None
+    cancelled = await offer_service.end(
+        DISPATCH,
+        deps,
+        dispatch,
+        DispatchEvent.CANCEL,
+        user_id,
+        N_("[Cancelled]"),
+        next_step_at=None,
     )
     if cancelled is None:
         return await _not_open(deps, dispatch, user_id)
-    await edit_broadcasts(deps, cancelled, N_("[Cancelled]"))
     if dispatch.taken_by:
-        await direct_notice(
+        await tell(
             deps,
             dispatch.taken_by,
             N_("Dispatch no. {id} is cancelled: no need to go."),
-            notify=True,
+            ring=True,
             id=dispatch.id,
         )
     await respond_with(deps, user_id, N_("Dispatch no. {id} cancelled."), id=dispatch.id)
     return Outcome.CANCELLED
 
 
-async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+async def complete_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """The taker (or the requester, a coordinator) says the care was given."""
-    dispatch = await repo.get(deps.db, dispatch_id)
-    if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
-        return Outcome.UNKNOWN
-    if user_id != dispatch.taken_by and not may_manage(deps, dispatch, user_id):
-        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
-        return Outcome.NOT_ALLOWED
+    dispatch = await _managed(deps, dispatch_id, user_id, taker_too=True)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state is not DispatchState.TAKEN:
         return await _not_open(deps, dispatch, user_id)
     done = await repo.apply_transition(deps.db, dispatch, DispatchEvent.COMPLETE, user_id, deps.now)
@@ -379,15 +330,11 @@ async def complete_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     return Outcome.COMPLETED
 
 
-async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) -> Outcome:
+async def relaunch_dispatch(deps: Context, dispatch_id: int, user_id: str) -> Outcome:
     """An expired dispatch is offered again, from the start of the escalation chain."""
-    dispatch = await repo.get(deps.db, dispatch_id)
-    if dispatch is None:
-        await respond_with(deps, user_id, N_("There is no dispatch no. {id}."), id=dispatch_id)
-        return Outcome.UNKNOWN
-    if not may_manage(deps, dispatch, user_id):
-        await respond_with(deps, user_id, N_("Only the requester or a coordinator can do that."))
-        return Outcome.NOT_ALLOWED
+    dispatch = await _managed(deps, dispatch_id, user_id)
+    if isinstance(dispatch, Outcome):
+        return dispatch
     if dispatch.state is DispatchState.OPEN:
         return await _still_asked(deps, dispatch, user_id)
     if dispatch.state is not DispatchState.EXPIRED:
@@ -423,7 +370,7 @@ async def relaunch_dispatch(deps: DispatchDeps, dispatch_id: int, user_id: str) 
     return Outcome.RELAUNCHED
 
 
-async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def _still_asked(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     """« relancer » while still asked: until when, rather than « en attente : rien à faire »."""
     await respond_with(
         deps,
@@ -438,7 +385,7 @@ async def _still_asked(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> 
     return Outcome.CLOSED
 
 
-async def _not_open(deps: DispatchDeps, dispatch: Dispatch, user_id: str) -> Outcome:
+async def _not_open(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
     translator = await deps.translator_for(user_id)
     await respond(
         deps,

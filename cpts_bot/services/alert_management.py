@@ -18,6 +18,7 @@ from cpts_bot.domain.alert_state_machine import (
     AlertState,
     allowed_events,
 )
+from cpts_bot.storage import alert_firing_repository as firings
 from cpts_bot.storage import alert_repository as repo
 
 EVENTS = {
@@ -65,10 +66,11 @@ async def answer_draft(
     draft = await repo.pending_draft(db, author, room_id, now)
     if draft is None:
         return None
-    if answer is DraftAnswer.DROP:
-        await repo.apply_event(db, draft, AlertEvent.DROP, author, now)
+    event = AlertEvent.DROP if answer is DraftAnswer.DROP else AlertEvent.CONFIRM
+    if await repo.apply_event(db, draft, event, author, now) is None:
+        return None  # answered meanwhile (a lost race): nothing waits any more
+    if event is AlertEvent.DROP:
         return draft
-    await repo.apply_event(db, draft, AlertEvent.CONFIRM, author, now)
     if draft.schedule.kind == "once" and draft.schedule.at and draft.schedule.at < now:
         # A one-off "maintenant" alert confirmed later is posted at confirmation.
         await repo.post_now_from(db, draft.id, now)
@@ -107,6 +109,14 @@ async def manage(
         await repo.update_fields(db, alert, changes, actor, now)
         if changes.schedule is not None and AlertEvent.REACTIVATE in allowed_events(alert.status):
             await repo.apply_event(db, alert, AlertEvent.REACTIVATE, actor, now)
-    else:
-        await repo.apply_event(db, alert, event, actor, now)
+    elif await repo.apply_event(db, alert, event, actor, now) is None:
+        # Changed meanwhile (a lost race): say why from what is stored now.
+        return await manage(db, alert_id, kind, actor, now, changes)
     return Managed(Outcome.DONE, await repo.get_alert(db, alert_id))
+
+
+# What « alerte 3 », « alertes » and an acknowledgement read.
+get_alert = repo.get_alert
+alert_history = repo.alert_history
+alerts_in_force = repo.alerts_in_force
+latest_firing = firings.latest_firing

@@ -157,8 +157,8 @@ async def run_due_alerts(
         await _post_due(run, alert)
     for alert in await repo.alerts_with_status(run.db, EXPIRING_STATES):
         if alert.expires_at is not None and now >= alert.expires_at:
-            await repo.apply_event(run.db, alert, AlertEvent.EXPIRE, SCHEDULER, now)
-            run.summary.expired.append(alert.id)
+            if await repo.apply_event(run.db, alert, AlertEvent.EXPIRE, SCHEDULER, now):
+                run.summary.expired.append(alert.id)
     await pin_and_unpin(run)
     if members is not None:
         await remind(run, members)

@@ -13,22 +13,21 @@ it lead back to the dispatch.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import RequestFields
 from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
+from cpts_bot.domain.fair_order import AskOrder, fair_choice
+from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.times import from_iso
+from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    format_moment,
-    place_names,
-    profession_name,
-)
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.storage.dispatch_fairness import ask_history
 from cpts_bot.storage.rota_repository import load_rota
 
 KIND_BROADCAST = "broadcast"  # in a recipient's direct chat
@@ -49,7 +48,7 @@ def parse_correlation(text: str) -> tuple[int, str, str] | None:
     return int(parts[1]), parts[2], parts[3]
 
 
-def duty_room_for(deps: DispatchDeps, profession: str) -> str | None:
+def duty_room_for(deps: Context, profession: str) -> str | None:
     """The duty room rooms.yaml names for ``profession`` (keys may be any profession word:
     "IDE", "infirmier", "60")."""
     for label, room in deps.config.rooms.duty.items():
@@ -59,7 +58,7 @@ def duty_room_for(deps: DispatchDeps, profession: str) -> str | None:
 
 
 async def select_recipients(
-    deps: DispatchDeps,
+    deps: Context,
     profession: str,
     communes: Collection[str] | None,
     at: datetime,
@@ -101,7 +100,7 @@ async def select_recipients(
 
 
 async def create_dispatch(
-    deps: DispatchDeps,
+    deps: Context,
     requester: str,
     request_room: str,
     fields: RequestFields,
@@ -133,7 +132,7 @@ async def create_dispatch(
 
 
 def broadcast_text(
-    dispatch: Dispatch, deps: DispatchDeps, translator: Translator, *, answerable: bool = True
+    dispatch: Dispatch, deps: Context, translator: Translator, *, answerable: bool = True
 ) -> str:
     """The request as its recipients read it; once closed (``answerable`` False: taken,
     cancelled, expired) without the line telling them how to take it."""
@@ -161,7 +160,7 @@ def broadcast_text(
     return "\n".join(lines)
 
 
-async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -> None:
+async def send_to(deps: Context, dispatch: Dispatch, user_ids: list[str]) -> None:
     """Send ``dispatch`` to ``user_ids`` (already recorded as recipients)."""
     if not user_ids:
         return
@@ -190,8 +189,19 @@ async def send_to(deps: DispatchDeps, dispatch: Dispatch, user_ids: list[str]) -
         )
 
 
+async def fairly(deps: Context, chosen: list[str]) -> list[str]:
+    """The ones of ``chosen`` asked now under ``dispatch.order`` (fair_order.py)."""
+    policy = deps.policy
+    if policy.order is AskOrder.ALL:
+        return chosen
+    local = deps.now.astimezone(PARIS)
+    month_start = local_to_utc(local.date().replace(day=1), time(0, 0))
+    history = await ask_history(deps.db, chosen, month_start)
+    return fair_choice(chosen, history, policy.order, policy.ask_at_most)
+
+
 async def broadcast(
-    deps: DispatchDeps,
+    deps: Context,
     dispatch: Dispatch,
     communes: Collection[str] | None,
     *,
@@ -207,6 +217,7 @@ async def broadcast(
         use_rota=use_rota,
         exclude=asked | {dispatch.requester},
     )
+    chosen = await fairly(deps, chosen)
     added = await repo.add_recipients(deps.db, dispatch.id, chosen, dispatch.step_index, deps.now)
     await send_to(deps, dispatch, added)
     return added

@@ -18,7 +18,7 @@ import logging
 from datetime import timedelta
 
 from cpts_bot.domain.dispatch_policy import policy_from_config
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.storage.dispatch_repository import delete_drafts_before, erase_details_taken_before
 from cpts_bot.storage.retention_repository import apply_retention
 
@@ -28,7 +28,7 @@ ERASE_DETAILS_EVERY_SECONDS = 300
 RETENTION_EVERY_SECONDS = 24 * 3600
 
 
-async def erase_expired_details(context: HandlerContext) -> tuple[int, int]:
+async def erase_expired_details(context: Context) -> tuple[int, int]:
     """Erase details kept past their delay and stale drafts; return (details, drafts)."""
     policy = policy_from_config(context.config)
     details = await erase_details_taken_before(
@@ -42,7 +42,7 @@ async def erase_expired_details(context: HandlerContext) -> tuple[int, int]:
     return details, drafts
 
 
-async def apply_retention_policy(context: HandlerContext) -> None:
+async def apply_retention_policy(context: Context) -> None:
     """Empty every typed text older than ``tracking.retention_days``."""
     report = await apply_retention(
         context.db, context.now, context.config.tracking.retention_days, apply=True

@@ -8,7 +8,6 @@ or if an accept lands in between). The scheduler only wakes it up every few seco
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -19,18 +18,17 @@ from cpts_bot.domain.dispatch_state_machine import DispatchEvent
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import direct_notice, edit_broadcasts
+from cpts_bot.services import offer_service
+from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import broadcast, parse_correlation
+from cpts_bot.services.context import Context, ProfessionalLookup
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    NoDirectory,
-    ProfessionalLookup,
     format_duration,
     format_moment,
     place_names,
     profession_name,
 )
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.offer_service import tell, tell_coordination
 from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
@@ -40,55 +38,29 @@ from cpts_bot.storage.outbox import OutboxWriter
 SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 
 
-@dataclass
-class DispatchRuntime:
-    """What the scheduler job needs: the database, the configuration, the directory."""
-
-    database: Database
-    config: RoomsConfig
-    directory: ProfessionalLookup = field(default_factory=NoDirectory)
-    bot_user_id: str = ""
-
-
 async def run_due_dispatch_steps(
-    runtime: DispatchRuntime | HandlerContext,
+    database: Database,
+    config: RoomsConfig,
+    directory: ProfessionalLookup,
     now: datetime,
-    directory: ProfessionalLookup | None = None,
+    bot_user_id: str = "",
 ) -> list[DueStep]:
-    """Perform every escalation and expiry due at ``now``; return those performed.
-
-    With a :class:`DispatchRuntime`, each step runs in its own transaction; with a
-    HandlerContext (the periodic job runner's), all of them run in its transaction."""
-    if isinstance(runtime, HandlerContext):
-        deps = DispatchDeps(
-            runtime.db,
-            now,
-            runtime.outbox,
-            runtime.config,
-            directory or NoDirectory(),
-            runtime.bot_user_id,
-        )
-        return await run_due_steps_in(deps)
-    database = runtime.database
+    """Perform every escalation and expiry due at ``now``, each in its own transaction;
+    return those performed (the periodic job runner, which hands each job one
+    transaction, calls :func:`run_due_steps_in`)."""
     async with database.transaction() as db:
         candidates = await repo.due_candidates(db, now)
     performed = []
     for step in due_steps(candidates, now):
         async with database.transaction() as db:
-            deps = DispatchDeps(
-                db,
-                now,
-                OutboxWriter(db, now),
-                runtime.config,
-                runtime.directory,
-                runtime.bot_user_id,
-            )
+            outbox = OutboxWriter(db, now)
+            deps = Context(db, now, outbox, config, directory, bot_user_id)
             if await perform_step(deps, step):
                 performed.append(step)
     return performed
 
 
-async def run_due_steps_in(deps: DispatchDeps) -> list[DueStep]:
+async def run_due_steps_in(deps: Context) -> list[DueStep]:
     """Perform every step due at ``deps.now`` inside the caller's transaction (for the
     periodic job runner, which hands each job one transaction and an outbox)."""
     performed = []
@@ -98,7 +70,7 @@ async def run_due_steps_in(deps: DispatchDeps) -> list[DueStep]:
     return performed
 
 
-async def perform_step(deps: DispatchDeps, step: DueStep) -> bool:
+async def perform_step(deps: Context, step: DueStep) -> bool:
     """Do ``step`` if it is still due (re-read in this transaction); True if done."""
     dispatch = await repo.get(deps.db, step.dispatch_id)
     if dispatch is None:
@@ -111,26 +83,31 @@ async def perform_step(deps: DispatchDeps, step: DueStep) -> bool:
     return await _escalate(deps, dispatch)
 
 
-async def _expire(deps: DispatchDeps, dispatch: Dispatch) -> bool:
-    expired = await repo.apply_transition(
-        deps.db, dispatch, DispatchEvent.EXPIRE, SYSTEM_ACTOR, deps.now, next_step_at=None
+async def _expire(deps: Context, dispatch: Dispatch) -> bool:
+    expired = await offer_service.end(
+        DISPATCH,
+        deps,
+        dispatch,
+        DispatchEvent.EXPIRE,
+        SYSTEM_ACTOR,
+        N_("[Expired]"),
+        next_step_at=None,
     )
     if expired is None:
         return False
-    await edit_broadcasts(deps, expired, N_("[Expired]"))
-    await direct_notice(
+    await tell(
         deps,
         dispatch.requester,
         N_(
             "Dispatch no. {id} expired: nobody accepted it. Send “relancer {id}” to offer it again."
         ),
-        notify=True,
+        ring=True,
         id=dispatch.id,
     )
     return True
 
 
-async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
+async def _escalate(deps: Context, dispatch: Dispatch) -> bool:
     policy = deps.policy
     usual, urgent = dispatch.usual_professional is not None, dispatch.urgent
     step = policy.step(dispatch.step_index, usual=usual, urgent=urgent)
@@ -168,7 +145,7 @@ async def _escalate(deps: DispatchDeps, dispatch: Dispatch) -> bool:
     return True
 
 
-async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
+async def _notify_coordination(deps: Context, dispatch: Dispatch) -> None:
     translator = Translator(deps.config.language)
     asked = len(await repo.recipients(deps.db, dispatch.id))
     text = translator.gettext(
@@ -181,12 +158,7 @@ async def _notify_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
         places=place_names(dispatch.all_communes, deps.places, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
     )
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text, room_mention=dispatch.urgent), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+    await tell_coordination(deps, Reply(text, room_mention=dispatch.urgent))
 
 
 async def on_sent(

@@ -19,18 +19,14 @@ from cpts_bot.domain.dispatch_reminders import (
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import direct_notice
 from cpts_bot.services.broadcast_dispatch import KIND_DETAILS, correlation
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    format_moment,
-    place_names,
-    profession_name,
-)
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
+from cpts_bot.services.offer_service import tell, tell_coordination
 from cpts_bot.storage import dispatch_repository as repo
 
 
-async def run_due_reminders(deps: DispatchDeps) -> list[DueReminder]:
+async def run_due_reminders(deps: Context) -> list[DueReminder]:
     """Send every reminder due at ``deps.now`` (in the caller's transaction)."""
     policy = deps.policy.reminders
     if not policy.enabled:
@@ -43,7 +39,7 @@ async def run_due_reminders(deps: DispatchDeps) -> list[DueReminder]:
     return sent
 
 
-async def send_reminder(deps: DispatchDeps, owed: DueReminder) -> bool:
+async def send_reminder(deps: Context, owed: DueReminder) -> bool:
     """Send ``owed`` if it is still owed (re-read here); True if sent."""
     dispatch = await repo.get(deps.db, owed.dispatch_id)
     if dispatch is None:
@@ -51,6 +47,8 @@ async def send_reminder(deps: DispatchDeps, owed: DueReminder) -> bool:
     still = next_reminder(dispatch, deps.policy.reminders)
     if still is None or still.kind is not owed.kind or still.due_at > deps.now:
         return False
+    if not dispatch.urgent and deps.config.quiet_hours.contains(deps.now):
+        return False  # after the quiet hours
     moved = await repo.mark_reminded(deps.db, dispatch, owed.kind.step, owed.kind.value, deps.now)
     if moved is None:
         return False
@@ -61,7 +59,7 @@ async def send_reminder(deps: DispatchDeps, owed: DueReminder) -> bool:
     return True
 
 
-def _summary(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
+def _summary(dispatch: Dispatch, deps: Context, translator: Translator) -> str:
     return ", ".join(
         [
             profession_name(dispatch.profession, translator),
@@ -71,24 +69,24 @@ def _summary(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> 
     )
 
 
-async def _remind_taker(deps: DispatchDeps, dispatch: Dispatch) -> None:
+async def _remind_taker(deps: Context, dispatch: Dispatch) -> None:
     taker = str(dispatch.taken_by)
     translator = await deps.translator_for(taker)
-    await direct_notice(
+    await tell(
         deps,
         taker,
         N_(
             "Reminder: dispatch no. {id} ({summary}) is not marked done. Once the care is "
             "given, send “fait {id}”; if you can no longer go, “je ne peux plus {id}”."
         ),
-        notify=True,
+        ring=True,
         correlation=correlation(dispatch.id, KIND_DETAILS, taker),
         id=dispatch.id,
         summary=_summary(dispatch, deps, translator),
     )
 
 
-async def _tell_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
+async def _tell_coordination(deps: Context, dispatch: Dispatch) -> None:
     translator = Translator(deps.config.language)
     text = translator.gettext(
         "Dispatch no. {id} ({summary}), taken by {contact}, is still not marked done "
@@ -97,9 +95,4 @@ async def _tell_coordination(deps: DispatchDeps, dispatch: Dispatch) -> None:
         summary=_summary(dispatch, deps, translator),
         contact=await deps.contact(str(dispatch.taken_by), translator),
     )
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+    await tell_coordination(deps, Reply(text))

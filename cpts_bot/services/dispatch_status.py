@@ -8,8 +8,8 @@ from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.accept_dispatch import state_name
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
     format_moment,
     format_time,
     place_names,
@@ -31,7 +31,7 @@ _EVENT_NAMES = {
 }
 
 
-def summary_line(dispatch: Dispatch, deps: DispatchDeps, translator: Translator) -> str:
+def summary_line(dispatch: Dispatch, deps: Context, translator: Translator) -> str:
     """ "n°42 — nurse — Hyères — Mon 23 Nov 20:00 — open"."""
     return " — ".join(
         [
@@ -44,7 +44,7 @@ def summary_line(dispatch: Dispatch, deps: DispatchDeps, translator: Translator)
     )
 
 
-async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Translator) -> str:
+async def status_text(deps: Context, dispatch: Dispatch, translator: Translator) -> str:
     _ = translator.gettext
     lines = [
         await _state_line(deps, dispatch, translator),
@@ -66,7 +66,7 @@ async def status_text(deps: DispatchDeps, dispatch: Dispatch, translator: Transl
     return "\n".join(lines)
 
 
-async def _state_line(deps: DispatchDeps, dispatch: Dispatch, translator: Translator) -> str:
+async def _state_line(deps: Context, dispatch: Dispatch, translator: Translator) -> str:
     """The status first: who took it and when, until when it waits, or how it ended."""
     _ = translator.gettext
     if dispatch.state is DispatchState.TAKEN and dispatch.taken_by and dispatch.taken_at:
@@ -87,7 +87,7 @@ async def _state_line(deps: DispatchDeps, dispatch: Dispatch, translator: Transl
     )
 
 
-async def my_dispatches_text(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
+async def my_dispatches_text(deps: Context, user_id: str, translator: Translator) -> str:
     dispatches = await repo.of_user(deps.db, user_id)
     if not dispatches:
         return translator.gettext("You have no dispatches.")

@@ -13,17 +13,20 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.gp_matching import FreeGp, plan_offers
 from cpts_bot.domain.medecin_traitant_models import PatientRequest, places_left
 from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.offers import TAKEN, Answer, OfferRules, Outcome
+from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import direct_notice
-from cpts_bot.services.dispatch_context import DispatchDeps, format_moment, respond_with
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_moment, respond_with
 from cpts_bot.services.medecin_traitant_context import (
     KIND_DETAILS,
     KIND_OFFER,
@@ -34,24 +37,15 @@ from cpts_bot.services.medecin_traitant_context import (
     proximity_of,
     sync_new_patients_modality,
 )
+from cpts_bot.services.offer_kind import OfferKind, OfferTexts
+from cpts_bot.services.offer_service import record_sent, tell
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
 log = logging.getLogger(__name__)
 
 
-class OfferOutcome(StrEnum):
-    WON = "won"
-    ALREADY_YOURS = "already_yours"
-    TAKEN_BY_OTHER = "taken_by_other"
-    CLOSED = "closed"
-    NOT_OFFERED = "not_offered"
-    NO_ROOM = "no_room"
-    DECLINED = "declined"
-    UNKNOWN = "unknown"
-
-
-async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
+async def free_gps(deps: Context) -> list[FreeGp]:
     """GPs with a declaration, where they practise, their places left, and whether an
     offer to them is pending."""
     placed = await rooms_repo.placements(deps.db)
@@ -72,7 +66,7 @@ async def free_gps(deps: DispatchDeps) -> list[FreeGp]:
     return found
 
 
-async def match_and_offer(deps: DispatchDeps) -> int:
+async def match_and_offer(deps: Context) -> int:
     """Offer the best waiting request to each GP with room and nothing pending; return
     how many offers were made."""
     requests = await repo.waiting_requests(deps.db)
@@ -109,7 +103,7 @@ async def match_and_offer(deps: DispatchDeps) -> int:
 
 
 async def _send_offer(
-    deps: DispatchDeps, request: PatientRequest, user_id: str, places: int, expires: datetime
+    deps: Context, request: PatientRequest, user_id: str, places: int, expires: datetime
 ) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
@@ -138,119 +132,130 @@ async def _send_offer(
     )
 
 
-async def answer_offer(
-    deps: DispatchDeps, request_id: int, user_id: str, answer: Answer
-) -> OfferOutcome:
-    """Apply ``user_id``'s answer to the offer of request ``request_id``."""
-    request = await repo.get_request(deps.db, request_id)
-    offered = await repo.offer(deps.db, request_id, user_id)
-    if request is None or offered is None:
+def state_name(state: RequestState, translator: Translator) -> str:
+    _ = translator.gettext
+    return {
+        RequestState.WAITING: _("waiting"),
+        RequestState.PLACED: _("placed"),
+        RequestState.CANCELLED: _("cancelled"),
+    }[state]
+
+
+class GpOffers(OfferKind[PatientRequest]):
+    """A patient's request as an offer to GPs with room: only a GP with a place left may
+    win; the others offered are told and freed, then offered the next patient."""
+
+    rules = OfferRules(
+        RequestState.WAITING, RequestState.PLACED, RequestEvent.ACCEPT, RequestEvent.DECLINE, TAKEN
+    )
+    tables = repo.TABLES
+    texts = OfferTexts(
+        unknown=N_("Request no. {id} was not offered to you."),
+        not_offered=N_("Request no. {id} was not offered to you."),
+        already_yours=N_("Request no. {id} is already yours."),
+        too_late=N_("Request no. {id} has already been accepted by a colleague. Thank you!"),
+        closed=N_("Request no. {id} is no longer waiting."),
+        declined=N_("Noted, thank you (request no. {id})."),
+    )
+    offer_messages = (KIND_OFFER,)
+
+    async def load(self, deps: Context, subject_id: int) -> PatientRequest | None:
+        return await repo.get_request(deps.db, subject_id)
+
+    async def take(
+        self, deps: Context, subject: PatientRequest, user_id: str
+    ) -> PatientRequest | None:
+        placed = {"placed_with": user_id, "placed_at": deps.now}
+        return await self.apply(deps, subject, RequestEvent.ACCEPT, user_id, **placed)
+
+    async def apply(
+        self, deps: Context, subject: PatientRequest, event: StrEnum, actor: str, **fields: Any
+    ) -> PatientRequest | None:
+        assert isinstance(event, RequestEvent)
+        return await repo.apply_transition(deps.db, subject, event, actor, deps.now, **fields)
+
+    def holder(self, subject: PatientRequest) -> str | None:
+        return subject.placed_with
+
+    async def offer_body(
+        self, deps: Context, subject: PatientRequest, translator: Translator
+    ) -> str:
+        return describe(subject, deps, translator)
+
+    def state_name(self, state: Any, translator: Translator) -> str:
+        return state_name(state, translator)
+
+    async def may_take(self, deps: Context, subject: PatientRequest, user_id: str) -> bool:
+        if await _places_left(deps, user_id) > 0:
+            return True
         await respond_with(
-            deps, user_id, N_("Request no. {id} was not offered to you."), id=request_id
+            deps,
+            user_id,
+            N_(
+                "You have no place declared any more: write “je peux prendre 1 nouveau "
+                "patient” first, then accept again."
+            ),
         )
-        return OfferOutcome.NOT_OFFERED
-    if answer is Answer.DECLINE:
-        return await _decline(deps, request, user_id)
-    if answer is Answer.HAND_BACK:
+        return False
+
+    async def won(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
+        """``user_id`` is the patient's GP: details to them, news to the referrer and to
+        the other GPs offered the patient, the card's modality updated, the freed GPs
+        offered the next patient."""
+        log.info("medecin traitant request placed", extra={"request_id": subject.id})
+        await _tell_winner(deps, subject, user_id)
+        await _tell_referrer(deps, subject, user_id)
+        await offer_service.edit_offers(self, deps, subject, N_("[Request no. {id}: placed]"))
+        await offer_service.close_pending(
+            self,
+            deps,
+            subject,
+            TAKEN,
+            notice=N_("Request no. {id} has been accepted by a colleague. Thank you!"),
+        )
+        await sync_new_patients_modality(deps, user_id)
+        await match_and_offer(deps)
+
+    async def declined(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
+        await match_and_offer(deps)
+
+    async def lost(self, deps: Context, subject: PatientRequest, user_id: str) -> None:
+        await match_and_offer(deps)
+
+    async def hand_back(self, deps: Context, subject: PatientRequest, user_id: str) -> Outcome:
         await respond_with(
             deps,
             user_id,
             N_("Request no. {id}: ask the coordination if you can no longer take this patient."),
-            id=request_id,
+            id=subject.id,
         )
-        return OfferOutcome.CLOSED
-    return await _accept(deps, request, user_id)
+        return Outcome.CLOSED
 
 
-async def _accept(deps: DispatchDeps, request: PatientRequest, user_id: str) -> OfferOutcome:
-    if request.state is RequestState.WAITING:
-        room = await rooms_repo.get_room(deps.db, user_id)
-        placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
-        if room is None or places_left(room, placed, deps.now) <= 0:
-            await respond_with(
-                deps,
-                user_id,
-                N_(
-                    "You have no place declared any more: write “je peux prendre 1 nouveau "
-                    "patient” first, then accept again."
-                ),
-            )
-            return OfferOutcome.NO_ROOM
-        won = await repo.apply_transition(
-            deps.db,
-            request,
-            RequestEvent.ACCEPT,
-            user_id,
-            deps.now,
-            placed_with=user_id,
-            placed_at=deps.now,
-        )
-        if won is not None:
-            await _won(deps, won, user_id)
-            return OfferOutcome.WON
-        refreshed = await repo.get_request(deps.db, request.id)
-        assert refreshed is not None
-        request = refreshed
-    return await _too_late(deps, request, user_id)
+GP_OFFERS = GpOffers()
 
 
-async def _won(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
-    """``user_id`` is the patient's GP: details to them, news to the referrer and to the
-    other GPs offered the patient, the card's modality updated, the freed GPs offered
-    the next patient."""
-    await repo.answer_offer(deps.db, request.id, user_id, "accepted", deps.now)
-    log.info("medecin traitant request placed", extra={"request_id": request.id})
-    await _tell_winner(deps, request, user_id)
-    await _tell_referrer(deps, request, user_id)
-    await _tell_others(deps, request, user_id)
-    await sync_new_patients_modality(deps, user_id)
-    await match_and_offer(deps)
+async def answer_offer(
+    deps: Context,
+    request_id: int,
+    user_id: str,
+    answer: Answer,
+    sent_at: datetime | None = None,
+) -> Outcome:
+    """Apply ``user_id``'s answer (written at ``sent_at``) to ``request_id``."""
+    return await offer_service.answer(GP_OFFERS, deps, request_id, user_id, answer, sent_at)
 
 
-async def _too_late(deps: DispatchDeps, request: PatientRequest, user_id: str) -> OfferOutcome:
-    """An accept of a request that is no longer waiting."""
-    if request.state is RequestState.PLACED:
-        if request.placed_with == user_id:
-            await respond_with(
-                deps, user_id, N_("Request no. {id} is already yours."), id=request.id
-            )
-            return OfferOutcome.ALREADY_YOURS
-        await repo.answer_offer(deps.db, request.id, user_id, "taken", deps.now)
-        await respond_with(
-            deps,
-            user_id,
-            N_("Request no. {id} has already been accepted by a colleague. Thank you!"),
-            id=request.id,
-        )
-        await match_and_offer(deps)
-        return OfferOutcome.TAKEN_BY_OTHER
-    await respond_with(deps, user_id, N_("Request no. {id} is no longer waiting."), id=request.id)
-    return OfferOutcome.CLOSED
+async def _places_left(deps: Context, user_id: str) -> int:
+    room = await rooms_repo.get_room(deps.db, user_id)
+    placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
+    return places_left(room, placed, deps.now) if room else 0
 
 
-async def _decline(deps: DispatchDeps, request: PatientRequest, user_id: str) -> OfferOutcome:
-    if await repo.answer_offer(deps.db, request.id, user_id, "declined", deps.now):
-        if request.state is RequestState.WAITING:
-            await repo.record_transition(
-                deps.db,
-                request.id,
-                RequestEvent.DECLINE,
-                request.state,
-                request.state,
-                user_id,
-                deps.now,
-            )
-    await respond_with(deps, user_id, N_("Noted, thank you (request no. {id})."), id=request.id)
-    await match_and_offer(deps)
-    return OfferOutcome.DECLINED
-
-
-async def _tell_winner(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
+async def _tell_winner(deps: Context, request: PatientRequest, user_id: str) -> None:
     translator = await deps.translator_for(user_id)
     _ = translator.gettext
-    placed = (await rooms_repo.placements(deps.db)).get(user_id, [])
-    room = await rooms_repo.get_room(deps.db, user_id)
-    left = places_left(room, placed, deps.now) if room else 0
+    left = await _places_left(deps, user_id)
     lines = [
         _(
             "Request no. {id}: you are the GP of this patient. Thank you!",
@@ -274,46 +279,21 @@ async def _tell_winner(deps: DispatchDeps, request: PatientRequest, user_id: str
     )
 
 
-async def _tell_referrer(deps: DispatchDeps, request: PatientRequest, user_id: str) -> None:
-    await direct_notice(
+async def _tell_referrer(deps: Context, request: PatientRequest, user_id: str) -> None:
+    await tell(
         deps,
         request.referrer,
         N_("Médecin traitant request no. {id}: {contact} accepts to be the patient's GP."),
-        notify=True,
+        ring=True,
         id=request.id,
         contact=await deps.contact(user_id),
     )
 
 
-async def edit_offers(deps: DispatchDeps, request: PatientRequest, status: str) -> None:
-    """Put ``status`` (a msgid with {id}) on top of every offer message of ``request``."""
-    for row in await repo.offer_messages(deps.db, request.id):
-        translator = await deps.translator_for(row["target"])
-        text = (
-            translator.gettext(status, id=request.id) + "\n" + describe(request, deps, translator)
-        )
-        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
-
-
-async def _tell_others(deps: DispatchDeps, request: PatientRequest, winner: str) -> None:
-    await edit_offers(deps, request, N_("[Request no. {id}: placed]"))
-    for row in await repo.pending_offers_for(deps.db, request.id):
-        if row["user_id"] == winner:
-            continue
-        if await repo.answer_offer(deps.db, request.id, row["user_id"], "taken", deps.now):
-            await direct_notice(
-                deps,
-                row["user_id"],
-                N_("Request no. {id} has been accepted by a colleague. Thank you!"),
-                id=request.id,
-            )
-
-
-async def withdraw_offers(deps: DispatchDeps, request: PatientRequest, status: str) -> None:
+async def withdraw_offers(deps: Context, request: PatientRequest, status: str) -> None:
     """Close every pending offer of ``request`` (cancelled) and mark the messages."""
-    await edit_offers(deps, request, status)
-    for row in await repo.pending_offers_for(deps.db, request.id):
-        await repo.answer_offer(deps.db, request.id, row["user_id"], "withdrawn", deps.now)
+    await offer_service.edit_offers(GP_OFFERS, deps, request, status)
+    await offer_service.close_pending(GP_OFFERS, deps, request, "withdrawn")
 
 
 async def on_sent(
@@ -329,9 +309,7 @@ async def on_sent(
     parsed = parse_correlation(text)
     if parsed is None:
         return False
-    request_id, kind, target = parsed
-    moment = now or datetime.now(UTC)
-    if kind == KIND_DETAILS:
-        await repo.erase_private(db, request_id)
-    await repo.record_message(db, event_id, room_id, request_id or None, kind, target, moment)
+    if parsed[1] == KIND_DETAILS:
+        await repo.erase_private(db, parsed[0])
+    await record_sent(repo.TABLES, db, parsed, room_id, event_id, now or datetime.now(UTC))
     return True

@@ -21,7 +21,7 @@ from cpts_bot.domain.medecin_traitant_models import (
 )
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.gp_offers import match_and_offer
 from cpts_bot.services.medecin_traitant_context import (
     KIND_REMINDER,
@@ -35,7 +35,7 @@ from cpts_bot.storage import medecin_traitant_repository as repo
 from cpts_bot.storage.directory_repository import DirectoryRepository
 
 
-def _new_room(user_id: str, deps: DispatchDeps, previous: GpRoom | None) -> GpRoom:
+def _new_room(user_id: str, deps: Context, previous: GpRoom | None) -> GpRoom:
     """A blank declaration dated now that keeps the GP's priorities and reminder choice."""
     return GpRoom(
         user_id=user_id,
@@ -49,7 +49,7 @@ def _new_room(user_id: str, deps: DispatchDeps, previous: GpRoom | None) -> GpRo
     )
 
 
-async def _places(deps: DispatchDeps, room: GpRoom) -> int:
+async def _places(deps: Context, room: GpRoom) -> int:
     placed = (await rooms_repo.placements(deps.db)).get(room.user_id, [])
     return places_left(room, placed, deps.now)
 
@@ -64,7 +64,7 @@ def scope_text(scope: CapacityScope, translator: Translator) -> str:
 
 
 async def declare_room(
-    deps: DispatchDeps, user_id: str, count: int, scope: CapacityScope, translator: Translator
+    deps: Context, user_id: str, count: int, scope: CapacityScope, translator: Translator
 ) -> str:
     """« je peux prendre 3 nouveaux patients ce mois-ci »: store, update the card, offer."""
     previous = await rooms_repo.get_room(deps.db, user_id)
@@ -86,7 +86,7 @@ async def declare_room(
     return "\n".join(lines)
 
 
-async def stop_taking(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
+async def stop_taking(deps: Context, user_id: str, translator: Translator) -> str:
     """« je ne prends plus de nouveaux patients »: no room, no more offers."""
     previous = await rooms_repo.get_room(deps.db, user_id)
     await rooms_repo.save_room(deps.db, _new_room(user_id, deps, previous))
@@ -99,7 +99,7 @@ async def stop_taking(deps: DispatchDeps, user_id: str, translator: Translator) 
     )
 
 
-async def follow_card_edit(deps: DispatchDeps, room: GpRoom) -> bool:
+async def follow_card_edit(deps: Context, room: GpRoom) -> bool:
     """A card edit made after the GP's declaration that says « no new patients » (the GP
     through the card, or a coordinator: « fiche de @gp : je ne prends plus de nouveaux
     patients ») stops the room too; True if it did."""
@@ -125,7 +125,7 @@ async def follow_card_edit(deps: DispatchDeps, room: GpRoom) -> bool:
 
 
 async def set_priorities(
-    deps: DispatchDeps, user_id: str, priorities: frozenset[Priority], translator: Translator
+    deps: Context, user_id: str, priorities: frozenset[Priority], translator: Translator
 ) -> str:
     """« priorité ALD et plus de 70 ans »: these patients are offered to this GP first."""
     previous = await rooms_repo.get_room(deps.db, user_id)
@@ -140,7 +140,7 @@ async def set_priorities(
     )
 
 
-async def confirm_room(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
+async def confirm_room(deps: Context, user_id: str, translator: Translator) -> str:
     """« je confirme »: the same room, dated today."""
     room = await rooms_repo.get_room(deps.db, user_id)
     _ = translator.gettext
@@ -176,14 +176,12 @@ def room_text(room: GpRoom | None, places: int, translator: Translator) -> str:
     return text
 
 
-async def show_room(deps: DispatchDeps, user_id: str, translator: Translator) -> str:
+async def show_room(deps: Context, user_id: str, translator: Translator) -> str:
     room = await rooms_repo.get_room(deps.db, user_id)
     return room_text(room, await _places(deps, room) if room else 0, translator)
 
 
-async def set_reminders(
-    deps: DispatchDeps, user_id: str, enabled: bool, translator: Translator
-) -> str:
+async def set_reminders(deps: Context, user_id: str, enabled: bool, translator: Translator) -> str:
     previous = await rooms_repo.get_room(deps.db, user_id)
     room = previous or _new_room(user_id, deps, None)
     await rooms_repo.save_room(deps.db, replace(room, reminders=enabled))
@@ -193,7 +191,7 @@ async def set_reminders(
     return _("Noted: no more monthly reminders. “reprendre les rappels” to have them again.")
 
 
-async def send_due_reminders(deps: DispatchDeps) -> int:
+async def send_due_reminders(deps: Context) -> int:
     """The monthly « do you still have room? », once per GP and month (recorded in the
     same transaction as the message)."""
     policy = policy_of(deps.config)

@@ -17,11 +17,11 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
-from cpts_bot.domain.handoff_phrases import HandoffRequest
-from cpts_bot.domain.handoff_state_machine import HandoffEvent, IllegalTransition, next_state
+from cpts_bot.domain.handoff_state_machine import HandoffEvent, next_state
 from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_label
 from cpts_bot.services.request_tracking import RecentQuestion, requester_profession
 from cpts_bot.settings import RoomsConfig
@@ -64,11 +64,14 @@ async def hand_off(
     requester_profession: str | None = None,
     profession_asked: str | None = None,
     commune_asked: str | None = None,
+    question_before: str | None = None,
 ) -> Handoff | None:
     """Post ``question`` in the coordination room; None when no such room is configured.
 
     Other features call this when they found nothing (``reason`` says what was looked
-    for, e.g. "no speech therapist in Bron"). The caller tells the requester.
+    for, e.g. "no speech therapist in Bron"). ``question_before``: the directory
+    question asked just before, shown in the post under the words quoted (never kept in
+    the tracking table). The caller tells the requester.
     """
     room = config.rooms.coordination
     if room is None:
@@ -93,7 +96,8 @@ async def hand_off(
         repo.NewHandoff(request_id, requester, origin_room_id, origin_event_id, question, room),
         outbox.now,
     )
-    text = await _post_text(db, handoff, question, reason, Translator(config.language))
+    translator = Translator(config.language)
+    text = await _post_text(db, handoff, (question, question_before), reason, translator)
     await outbox.send(room, Reply(text, mentions=()), correlation=handoff.correlation)
     return handoff
 
@@ -101,12 +105,14 @@ async def hand_off(
 async def _post_text(
     db: aiosqlite.Connection,
     handoff: Handoff,
-    question: str,
+    questions: tuple[str, str | None],
     reason: str | None,
     translator: Translator,
 ) -> str:
-    """The post in the coordination room: who asks, what, why, how to answer."""
+    """The post in the coordination room: who asks, what (their words, then the question
+    just before them), why, how to answer."""
     _ = translator.gettext
+    question, question_before = questions
     lines = [
         _(
             "🙋 Request no. {number} from {user}, for a person of the coordination:",
@@ -115,6 +121,10 @@ async def _post_text(
         ),
         f"« {quoted(question)} »",
     ]
+    if question_before:
+        lines.append(
+            _("Their question just before: « {question} »", question=quoted(question_before))
+        )
     if reason:
         lines.append(_("Context: {reason}", reason=reason))
     lines.append(_("Answer in the thread of this message: the answer is sent to them."))
@@ -122,13 +132,13 @@ async def _post_text(
 
 
 async def hand_off_request(
-    context: HandlerContext,
+    context: Context,
     message: IncomingMessage,
-    request: HandoffRequest,
     recent: RecentQuestion | None,
 ) -> Handoff | None:
-    """« parler à la coordination »: pass it on, with the directory question just before
-    it (``recent``) when there is one; None when no coordination room is configured."""
+    """« parler à la coordination »: pass on what the person typed, with the directory
+    question just before it (``recent``) when there is one; None when no coordination
+    room is configured."""
     if recent is None:
         return await hand_off(
             context.db,
@@ -149,7 +159,8 @@ async def hand_off_request(
         requester=message.sender,
         origin_room_id=message.room_id,
         origin_event_id=message.event_id,
-        question=request.with_question(recent.text),
+        question=message.body,
+        question_before=recent.text,
         requested_at=message.timestamp,
         reason=reason,
         requester_profession=recent.requester_profession,

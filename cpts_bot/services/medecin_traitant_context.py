@@ -17,7 +17,7 @@ from cpts_bot.domain.medecin_traitant_models import (
 )
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage.directory_repository import DirectoryRepository
@@ -71,7 +71,7 @@ def age_text(band: str, translator: Translator) -> str:
     return translator.gettext("{low} to {high} years old", low=low, high=high)
 
 
-def describe(request: PatientRequest, deps: DispatchDeps, translator: Translator) -> str:
+def describe(request: PatientRequest, deps: Context, translator: Translator) -> str:
     """« 70 à 79 ans, Vénissieux, prioritaire : ALD, 70 ans et plus » — nothing more."""
     _ = translator.gettext
     parts = [age_text(request.age_band, translator), deps.places.name(request.commune)]
@@ -82,7 +82,7 @@ def describe(request: PatientRequest, deps: DispatchDeps, translator: Translator
     return ", ".join(parts)
 
 
-async def is_gp(deps: DispatchDeps, user_id: str) -> bool | None:
+async def is_gp(deps: Context, user_id: str) -> bool | None:
     """True for a doctor of the directory, False for another professional, None when the
     directory does not know ``user_id``."""
     professional = await deps.directory.by_matrix_id(deps.db, user_id)
@@ -91,7 +91,7 @@ async def is_gp(deps: DispatchDeps, user_id: str) -> bool | None:
     return professional.profession_code == GP_PROFESSION
 
 
-async def sync_new_patients_modality(deps: DispatchDeps, user_id: str) -> bool:
+async def sync_new_patients_modality(deps: Context, user_id: str) -> bool:
     """Make the « nouveaux patients » modality of ``user_id``'s card say what their room
     says (yes, with the places left; or no). True if the card changed."""
     room = await rooms_repo.get_room(deps.db, user_id)

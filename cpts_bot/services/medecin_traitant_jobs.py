@@ -15,8 +15,8 @@ from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, Request
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps
-from cpts_bot.services.gp_offers import match_and_offer
+from cpts_bot.services.context import Context
+from cpts_bot.services.gp_offers import GP_OFFERS, match_and_offer
 from cpts_bot.services.gp_room import follow_card_edit, send_due_reminders
 from cpts_bot.services.medecin_traitant_context import (
     SYSTEM_ACTOR,
@@ -24,11 +24,12 @@ from cpts_bot.services.medecin_traitant_context import (
     policy_of,
     sync_new_patients_modality,
 )
+from cpts_bot.services.offer_service import edit_offers, tell_coordination
 from cpts_bot.storage import gp_room_repository as rooms_repo
 from cpts_bot.storage import medecin_traitant_repository as repo
 
 
-async def lapse_offers(deps: DispatchDeps) -> int:
+async def lapse_offers(deps: Context) -> int:
     """Close the offers nobody answered in time; the GP is free for another one."""
     lapsed = 0
     for row in await repo.lapsed_offers(deps.db, deps.now):
@@ -46,20 +47,13 @@ async def lapse_offers(deps: DispatchDeps) -> int:
                 user_id,
                 deps.now,
             )
-            for message in await repo.offer_messages(deps.db, request_id):
-                if message["target"] == user_id:
-                    translator = await deps.translator_for(user_id)
-                    text = translator.gettext("[Request no. {id}: offer lapsed]", id=request_id)
-                    await deps.outbox.edit(
-                        message["room_id"],
-                        message["event_id"],
-                        Reply(text + "\n" + describe(request, deps, translator)),
-                    )
+            lapsed_status = N_("[Request no. {id}: offer lapsed]")
+            await edit_offers(GP_OFFERS, deps, request, lapsed_status, only_to=user_id)
         lapsed += 1
     return lapsed
 
 
-async def escalate_long_waits(deps: DispatchDeps) -> int:
+async def escalate_long_waits(deps: Context) -> int:
     """Tell the coordination room (else each coordinator) about requests waiting longer
     than ``notify_coordination_after``: commune, age band, priorities; no identity."""
     policy = policy_of(deps.config)
@@ -79,17 +73,12 @@ async def escalate_long_waits(deps: DispatchDeps) -> int:
             description=describe(request, deps, translator),
             offers=offers,
         )
-        room = deps.config.rooms.coordination
-        if room is not None:
-            await deps.outbox.send(room, Reply(text), notice=False)
-        else:
-            for coordinator in deps.config.coordinators:
-                await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
+        await tell_coordination(deps, Reply(text))
         told += 1
     return told
 
 
-async def run_medecin_traitant_due(deps: DispatchDeps) -> None:
+async def run_medecin_traitant_due(deps: Context) -> None:
     """One run of the periodic job, in the caller's transaction."""
     await lapse_offers(deps)
     await escalate_long_waits(deps)

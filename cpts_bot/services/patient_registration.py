@@ -14,7 +14,7 @@ from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, Request
 from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.gp_offers import match_and_offer, withdraw_offers
 from cpts_bot.services.medecin_traitant_context import (
     KIND_DETAILS,
@@ -26,7 +26,7 @@ from cpts_bot.storage import medecin_traitant_repository as repo
 
 
 async def register_patient(
-    deps: DispatchDeps,
+    deps: Context,
     referrer: str,
     room_id: str,
     command: RegisterPatient,
@@ -86,7 +86,7 @@ async def register_patient(
 
 
 async def add_details(
-    deps: DispatchDeps, request_id: int, user_id: str, text: str, translator: Translator
+    deps: Context, request_id: int, user_id: str, text: str, translator: Translator
 ) -> None:
     """The referrer's follow-up with contact details: kept for the GP who will accept, or
     sent at once to the GP who already did."""
@@ -120,7 +120,7 @@ async def add_details(
 
 
 async def cancel_request(
-    deps: DispatchDeps, request_id: int, user_id: str, translator: Translator
+    deps: Context, request_id: int, user_id: str, translator: Translator
 ) -> bool:
     """The referrer or a coordinator cancels a waiting request (its private text is erased,
     the GPs it was offered to are told)."""

@@ -1,17 +1,21 @@
 """How a person is named to others: the directory card's name and profession (and phone
-where the context needs it), else the rota's name, else the Matrix ID."""
+where the context needs it), else the rota's name, else their Matrix display name, else
+the Matrix ID."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiosqlite
 
 from cpts_bot.domain.directory_models import Professional
 from cpts_bot.domain.profession_words import profession_label
 from cpts_bot.i18n import Translator
+from cpts_bot.storage import core_repository
 from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.storage.matrix_names import matrix_name
 from cpts_bot.storage.rota_repository import rota_name
 
 
@@ -51,7 +55,7 @@ async def find_person(db: aiosqlite.Connection, user_id: str) -> Person:
     professional = await DirectoryRepository(db).find_by_matrix_id(user_id)
     if professional is not None and professional.display_name:
         return Person.from_card(user_id, professional)
-    return Person(user_id, await rota_name(db, user_id))
+    return Person(user_id, await rota_name(db, user_id) or await matrix_name(db, user_id))
 
 
 async def person_label(
@@ -64,3 +68,15 @@ async def person_labels(
     db: aiosqlite.Connection, user_ids: Iterable[str], translator: Translator
 ) -> list[str]:
     return [await person_label(db, user_id, translator) for user_id in user_ids]
+
+
+async def is_listed(db: aiosqlite.Connection, user_id: str) -> bool:
+    """Whether the directory has a card for the Matrix account ``user_id``."""
+    return await DirectoryRepository(db).find_key_by_matrix_id(user_id) is not None
+
+
+async def set_language(
+    db: aiosqlite.Connection, user_id: str, language: str, now: datetime
+) -> None:
+    """« langue en »: ``user_id`` is answered in ``language`` from now on."""
+    await core_repository.set_language(db, user_id, language, now)

@@ -22,7 +22,7 @@ from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.professional_matcher import SearchResult
 from cpts_bot.domain.query_parser import DirectoryQuery, Intent
 from cpts_bot.domain.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
-from cpts_bot.services.handler_context import HandlerContext
+from cpts_bot.services.context import Context
 from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.tracking_repository import (
     KIND_QUESTION,
@@ -123,7 +123,7 @@ def question_summary(query: DirectoryQuery, criteria: str, result: SearchResult)
 
 
 async def track_directory_question(
-    context: HandlerContext,
+    context: Context,
     message: IncomingMessage,
     query: DirectoryQuery,
     result: SearchResult,

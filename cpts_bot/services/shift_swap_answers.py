@@ -10,40 +10,34 @@ so then.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from cpts_bot.domain.dispatch_phrases import Answer
 from cpts_bot.domain.messages import Reply
+from cpts_bot.domain.offers import Answer, OfferRules, Outcome
 from cpts_bot.domain.shift_swap_models import ShiftSwap
 from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, respond, respond_with
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import respond, respond_with
+from cpts_bot.services.offer_kind import OfferKind, OfferTexts
+from cpts_bot.services.offer_service import tell
 from cpts_bot.services.shift_swap_texts import (
+    KIND_OFFER,
     STATUS_CANCELLED,
     STATUS_EXPIRED,
     STATUS_TAKEN,
     STATUS_YOURS,
-    edit_offers,
+    offer_text,
     swap_duty,
-    tell,
     tell_coordination,
 )
 from cpts_bot.storage import shift_swap_repository as repo
 
 SYSTEM_ACTOR = "system"
-
-
-class SwapOutcome(StrEnum):
-    WON = "won"
-    ALREADY_YOURS = "already_yours"
-    TAKEN_BY_OTHER = "taken_by_other"
-    CLOSED = "closed"
-    NOT_ASKED = "not_asked"
-    DECLINED = "declined"
-    UNKNOWN = "unknown"
-    NOT_ALLOWED = "not_allowed"
-    CANCELLED = "cancelled"
 
 
 def state_name(state: SwapState, translator: Translator) -> str:
@@ -56,63 +50,68 @@ def state_name(state: SwapState, translator: Translator) -> str:
     }[state]
 
 
-async def answer_swap(
-    deps: DispatchDeps, swap_id: int, user_id: str, answer: Answer
-) -> SwapOutcome:
-    """Apply ``user_id``'s answer (accept or decline) to request ``swap_id``."""
-    swap = await repo.get(deps.db, swap_id)
-    if swap is None:
-        await respond_with(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
-        return SwapOutcome.UNKNOWN
-    if await repo.recipient(deps.db, swap.id, user_id) is None:
-        await respond_with(deps, user_id, N_("Cover no. {id} was not offered to you."), id=swap.id)
-        return SwapOutcome.NOT_ASKED
-    if answer is Answer.DECLINE:
-        return await _decline(deps, swap, user_id)
-    if answer is Answer.ACCEPT:
-        return await _accept(deps, swap, user_id)
-    return SwapOutcome.UNKNOWN
+class CoverOffers(OfferKind[ShiftSwap]):
+    """A request for cover as an offer: the duty handed over with the win; when everyone
+    declined, it ends at once."""
 
-
-async def _accept(deps: DispatchDeps, swap: ShiftSwap, user_id: str) -> SwapOutcome:
-    if swap.state is SwapState.OPEN:
-        won = await repo.take(deps.db, swap, user_id, deps.now)
-        if won is not None:
-            await repo.set_answer(deps.db, swap.id, user_id, "accepted", deps.now)
-            await _tell_taken(deps, won, user_id)
-            return SwapOutcome.WON
-        refreshed = await repo.get(deps.db, swap.id)
-        assert refreshed is not None
-        swap = refreshed
-    if swap.state is SwapState.TAKEN:
-        if swap.taken_by == user_id:
-            await respond_with(deps, user_id, N_("Cover no. {id} is already yours."), id=swap.id)
-            return SwapOutcome.ALREADY_YOURS
-        await repo.set_answer(deps.db, swap.id, user_id, "late", deps.now)
-        await respond_with(
-            deps,
-            user_id,
-            N_("This duty was already taken by {name} (cover no. {id}). Thank you!"),
-            name=await deps.display_name(str(swap.taken_by)),
-            id=swap.id,
-        )
-        return SwapOutcome.TAKEN_BY_OTHER
-    translator = await deps.translator_for(user_id)
-    await respond(
-        deps,
-        user_id,
-        Reply(
-            translator.gettext(
-                "Cover no. {id} is no longer open ({state}).",
-                id=swap.id,
-                state=state_name(swap.state, translator),
-            )
-        ),
+    rules = OfferRules(SwapState.OPEN, SwapState.TAKEN, SwapEvent.ACCEPT, SwapEvent.DECLINE)
+    tables = repo.TABLES
+    texts = OfferTexts(
+        unknown=N_("There is no request for cover no. {id}."),
+        not_offered=N_("Cover no. {id} was not offered to you."),
+        already_yours=N_("Cover no. {id} is already yours."),
+        too_late=N_("This duty was already taken by {name} (cover no. {id}). Thank you!"),
+        closed=N_("Cover no. {id} is no longer open ({state})."),
+        declined=N_("Noted, thank you (cover no. {id})."),
     )
-    return SwapOutcome.CLOSED
+    offer_messages = (KIND_OFFER,)
+
+    async def load(self, deps: Context, subject_id: int) -> ShiftSwap | None:
+        return await repo.get(deps.db, subject_id)
+
+    async def take(self, deps: Context, subject: ShiftSwap, user_id: str) -> ShiftSwap | None:
+        # The conditional update and the handover of the duty, in one transaction.
+        return await repo.take(deps.db, subject, user_id, deps.now)
+
+    async def apply(
+        self, deps: Context, subject: ShiftSwap, event: StrEnum, actor: str, **fields: Any
+    ) -> ShiftSwap | None:
+        assert isinstance(event, SwapEvent) and not fields
+        return await repo.apply_transition(deps.db, subject, event, actor, deps.now)
+
+    def holder(self, subject: ShiftSwap) -> str | None:
+        return subject.taken_by
+
+    async def offer_body(self, deps: Context, subject: ShiftSwap, translator: Translator) -> str:
+        return await offer_text(deps, subject, translator, answerable=False)
+
+    def state_name(self, state: Any, translator: Translator) -> str:
+        return state_name(state, translator)
+
+    async def won(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
+        await _tell_taken(deps, subject, user_id)
+
+    async def declined(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
+        if await offer_service.everyone_declined(self, deps.db, subject):
+            # Everyone asked said no: no need to wait for the deadline.
+            await expire(deps, subject)
 
 
-async def _tell_taken(deps: DispatchDeps, swap: ShiftSwap, winner: str) -> None:
+COVER = CoverOffers()
+
+
+async def answer_swap(
+    deps: Context,
+    swap_id: int,
+    user_id: str,
+    answer: Answer,
+    sent_at: datetime | None = None,
+) -> Outcome:
+    """Apply ``user_id``'s answer (written at ``sent_at``) to ``swap_id``."""
+    return await offer_service.answer(COVER, deps, swap_id, user_id, answer, sent_at)
+
+
+async def _tell_taken(deps: Context, swap: ShiftSwap, winner: str) -> None:
     """One message per fact: the winner is thanked, the requester told (a message that
     rings), every offer edited, the coordination told."""
     translator = await deps.translator_for(winner)
@@ -137,7 +136,7 @@ async def _tell_taken(deps: DispatchDeps, swap: ShiftSwap, winner: str) -> None:
         duty=swap_duty(deps, swap, requester_translator),
         id=swap.id,
     )
-    await edit_offers(deps, swap, STATUS_TAKEN, STATUS_YOURS)
+    await offer_service.edit_offers(COVER, deps, swap, STATUS_TAKEN, STATUS_YOURS)
     await tell_coordination(
         deps,
         N_("Cover no. {id}: {winner} replaces {requester} — {duty}. The rota is updated."),
@@ -148,22 +147,7 @@ async def _tell_taken(deps: DispatchDeps, swap: ShiftSwap, winner: str) -> None:
     )
 
 
-async def _decline(deps: DispatchDeps, swap: ShiftSwap, user_id: str) -> SwapOutcome:
-    if swap.state is SwapState.OPEN:
-        await repo.set_answer(deps.db, swap.id, user_id, "declined", deps.now)
-        await repo.record_transition(
-            deps.db, swap.id, SwapEvent.DECLINE, swap.state, swap.state, user_id, deps.now
-        )
-    await respond_with(deps, user_id, N_("Noted, thank you (cover no. {id})."), id=swap.id)
-    if swap.state is SwapState.OPEN:
-        rows = await repo.recipients(deps.db, swap.id)
-        if rows and all(row["answer"] == "declined" for row in rows):
-            # Everyone asked said no: no need to wait for the deadline.
-            await expire(deps, swap)
-    return SwapOutcome.DECLINED
-
-
-async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> SwapOutcome:
+async def cancel_swap(deps: Context, swap_id: int | None, user_id: str) -> Outcome:
     """The requester (or a coordinator) withdraws a request; ``swap_id`` None means the
     requester's only open one."""
     if swap_id is None:
@@ -178,17 +162,17 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
             )
             ids = ", ".join(str(swap.id) for swap in mine)
             await respond_with(deps, user_id, message, ids=ids, id=mine[0].id if mine else 0)
-            return SwapOutcome.UNKNOWN
+            return Outcome.UNKNOWN
         swap_id = mine[0].id
     swap = await repo.get(deps.db, swap_id)
     if swap is None:
         await respond_with(deps, user_id, N_("There is no request for cover no. {id}."), id=swap_id)
-        return SwapOutcome.UNKNOWN
+        return Outcome.UNKNOWN
     if user_id != swap.requester and not deps.config.is_coordinator(user_id):
         await respond_with(
             deps, user_id, N_("Only the one who asked (or a coordinator) can cancel it.")
         )
-        return SwapOutcome.NOT_ALLOWED
+        return Outcome.NOT_ALLOWED
     if swap.state is SwapState.TAKEN:
         await respond_with(
             deps,
@@ -197,7 +181,7 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
             id=swap.id,
             name=await deps.display_name(str(swap.taken_by)),
         )
-        return SwapOutcome.CLOSED
+        return Outcome.CLOSED
     cancelled = await _end(deps, swap, SwapEvent.CANCEL, user_id)
     if cancelled is None:
         translator = await deps.translator_for(user_id)
@@ -208,27 +192,22 @@ async def cancel_swap(deps: DispatchDeps, swap_id: int | None, user_id: str) -> 
             id=swap.id,
             state=state_name(swap.state, translator),
         )
-        return SwapOutcome.CLOSED
+        return Outcome.CLOSED
     await respond_with(
         deps,
         user_id,
         N_("Request for cover no. {id} cancelled: the duty stays as it was."),
         id=swap.id,
     )
-    return SwapOutcome.CANCELLED
+    return Outcome.CANCELLED
 
 
-async def _end(
-    deps: DispatchDeps, swap: ShiftSwap, event: SwapEvent, actor: str
-) -> ShiftSwap | None:
-    ended = await repo.apply_transition(deps.db, swap, event, actor, deps.now)
-    if ended is not None:
-        status = STATUS_CANCELLED if event is SwapEvent.CANCEL else STATUS_EXPIRED
-        await edit_offers(deps, ended, status)
-    return ended
+async def _end(deps: Context, swap: ShiftSwap, event: SwapEvent, actor: str) -> ShiftSwap | None:
+    status = STATUS_CANCELLED if event is SwapEvent.CANCEL else STATUS_EXPIRED
+    return await offer_service.end(COVER, deps, swap, event, actor, status)
 
 
-async def expire(deps: DispatchDeps, swap: ShiftSwap) -> bool:
+async def expire(deps: Context, swap: ShiftSwap) -> bool:
     """Nobody took ``swap`` in time (or everyone declined): it ends, the requester and the
     coordination are told. False if it had ended meanwhile."""
     ended = await _end(deps, swap, SwapEvent.EXPIRE, SYSTEM_ACTOR)
@@ -255,7 +234,7 @@ async def expire(deps: DispatchDeps, swap: ShiftSwap) -> bool:
     return True
 
 
-async def expire_due(deps: DispatchDeps) -> list[int]:
+async def expire_due(deps: Context) -> list[int]:
     """End every open request whose deadline has passed; return their numbers."""
     ended = []
     for swap in await repo.due(deps.db, deps.now):

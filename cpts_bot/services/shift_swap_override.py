@@ -17,9 +17,13 @@ from cpts_bot.domain.shift_swap_phrases import SwapOverride, is_matrix_id
 from cpts_bot.domain.shift_swap_state_machine import SwapEvent
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps, profession_name
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import profession_name
+from cpts_bot.services.offer_service import tell
+from cpts_bot.services.shift_swap_answers import COVER
 from cpts_bot.services.shift_swap_request import MARGIN, find_duty
-from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text, edit_offers, tell
+from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.rota_repository import load_rota
 
@@ -33,7 +37,7 @@ NOBODY_OF_PROFESSION = N_(
 
 
 async def _resolve(
-    deps: DispatchDeps,
+    deps: Context,
     typed: str,
     among: list[str],
     translator: Translator,
@@ -67,7 +71,7 @@ class Refusal:
     text: str
 
 
-async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOverride) -> bool:
+async def override_duty(deps: Context, coordinator: str, override: SwapOverride) -> bool:
     """Apply ``override``; answer the coordinator in every case. True when done."""
     translator = await deps.translator_for(coordinator)
     when = override.when
@@ -126,16 +130,16 @@ async def override_duty(deps: DispatchDeps, coordinator: str, override: SwapOver
     return True
 
 
-async def _refuse(deps: DispatchDeps, text: str) -> bool:
+async def _refuse(deps: Context, text: str) -> bool:
     await deps.outbox.reply(Reply(text))
     return False
 
 
-def _duty(deps: DispatchDeps, duty: Duty, translator: Translator) -> str:
+def _duty(deps: Context, duty: Duty, translator: Translator) -> str:
     return duty_text(deps, duty.profession, sorted(duty.communes), duty.start, duty.end, translator)
 
 
-async def _tell_both(deps: DispatchDeps, replaced: str, replacement: str, duty: Duty) -> None:
+async def _tell_both(deps: Context, replaced: str, replacement: str, duty: Duty) -> None:
     to_replacement = await deps.translator_for(replacement)
     await tell(
         deps,
@@ -156,11 +160,9 @@ async def _tell_both(deps: DispatchDeps, replaced: str, replacement: str, duty: 
     )
 
 
-async def _end_open_request(deps: DispatchDeps, replaced: str, duty: Duty, actor: str) -> None:
+async def _end_open_request(deps: Context, replaced: str, duty: Duty, actor: str) -> None:
     """The duty is settled: an open request for cover of it ends, its offers say so."""
     swap = await repo.open_for_duty(deps.db, replaced, duty.profession, duty.start)
     if swap is None:
         return
-    ended = await repo.apply_transition(deps.db, swap, SwapEvent.CANCEL, actor, deps.now)
-    if ended is not None:
-        await edit_offers(deps, ended, STATUS_CANCELLED)
+    await offer_service.end(COVER, deps, swap, SwapEvent.CANCEL, actor, STATUS_CANCELLED)

@@ -28,7 +28,7 @@ from cpts_bot.domain.shift_swap_phrases import ERROR_NEED_DATE
 from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.shift_swap_texts import (
     KIND_OFFER,
     correlation,
@@ -45,7 +45,7 @@ MARGIN = timedelta(days=1)
 
 
 async def find_duty(
-    deps: DispatchDeps, asker: str, user_id: str, when: SwapWhen, *, started_ok: bool = False
+    deps: Context, asker: str, user_id: str, when: SwapWhen, *, started_ok: bool = False
 ) -> Duty | str:
     """``user_id``'s one duty ``when`` means, or the text (in ``asker``'s language)
     saying why there is none."""
@@ -81,7 +81,7 @@ async def find_duty(
     return choice
 
 
-async def colleagues_free(deps: DispatchDeps, duty: Duty, requester: str) -> list[str]:
+async def colleagues_free(deps: Context, duty: Duty, requester: str) -> list[str]:
     """The members of ``duty``'s profession free for all of it (see the module)."""
     rota = await load_rota(
         deps.db, duty.start - MARGIN, duty.end + MARGIN, deps.config.territory.holiday_calendar()
@@ -93,7 +93,7 @@ async def colleagues_free(deps: DispatchDeps, duty: Duty, requester: str) -> lis
 
 
 async def request_cover(
-    deps: DispatchDeps, requester: str, room_id: str, when: SwapWhen | None
+    deps: Context, requester: str, room_id: str, when: SwapWhen | None
 ) -> ShiftSwap | None:
     """Offer ``requester``'s duty ``when`` to the free colleagues; answer the requester
     in every case. The request, or None when nothing was sent."""
@@ -147,7 +147,7 @@ async def request_cover(
     return swap
 
 
-async def _nobody_free(deps: DispatchDeps, requester: str, duty: Duty) -> None:
+async def _nobody_free(deps: Context, requester: str, duty: Duty) -> None:
     translator = await deps.translator_for(requester)
     communes = sorted(duty.communes)
     await deps.outbox.reply(
@@ -167,7 +167,7 @@ async def _nobody_free(deps: DispatchDeps, requester: str, duty: Duty) -> None:
     )
 
 
-async def send_offers(deps: DispatchDeps, swap: ShiftSwap, user_ids: list[str]) -> None:
+async def send_offers(deps: Context, swap: ShiftSwap, user_ids: list[str]) -> None:
     for user_id in user_ids:
         translator = await deps.translator_for(user_id)
         await deps.outbox.send_direct(

@@ -12,13 +12,15 @@ from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
     format_moment,
     format_span,
     place_names,
     profession_name,
 )
+from cpts_bot.services.offer_service import record_sent
 from cpts_bot.storage import shift_swap_repository as repo
 
 PREFIX = "swap:"
@@ -38,7 +40,7 @@ def parse_correlation(text: str) -> tuple[int, str, str] | None:
 
 
 def duty_text(
-    deps: DispatchDeps,
+    deps: Context,
     profession: str,
     communes: tuple[str, ...] | list[str],
     start: datetime,
@@ -71,12 +73,12 @@ def when_text(when: SwapWhen, translator: Translator) -> str:
     )
 
 
-def swap_duty(deps: DispatchDeps, swap: ShiftSwap, translator: Translator) -> str:
+def swap_duty(deps: Context, swap: ShiftSwap, translator: Translator) -> str:
     return duty_text(deps, swap.profession, swap.communes, swap.start, swap.end, translator)
 
 
 async def offer_text(
-    deps: DispatchDeps, swap: ShiftSwap, translator: Translator, *, answerable: bool = True
+    deps: Context, swap: ShiftSwap, translator: Translator, *, answerable: bool = True
 ) -> str:
     """The offer as colleagues read it; once closed (``answerable`` False) without the
     line telling them how to take it."""
@@ -99,37 +101,10 @@ async def offer_text(
     return "\n".join(lines)
 
 
-async def edit_offers(deps: DispatchDeps, swap: ShiftSwap, status: str, own: str = "") -> None:
-    """Put ``status`` (a msgid with {name}) on top of every offer; the taker's own offer
-    gets ``own`` instead, when given."""
-    name = await deps.display_name(swap.taken_by) if swap.taken_by else ""
-    for row in await repo.messages(deps.db, swap.id, KIND_OFFER):
-        translator = await deps.translator_for(row["target"])
-        header = own if own and row["target"] == swap.taken_by else status
-        offer = await offer_text(deps, swap, translator, answerable=False)
-        text = translator.gettext(header, name=name) + "\n" + offer
-        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
-
-
-async def tell_coordination(deps: DispatchDeps, message: str, **values: object) -> None:
+async def tell_coordination(deps: Context, message: str, **values: object) -> None:
     """Post in the coordination room (else to each coordinator directly)."""
     text = Translator(deps.config.language).gettext(message, **values)
-    room = deps.config.rooms.coordination
-    if room is not None:
-        await deps.outbox.send(room, Reply(text), notice=False)
-        return
-    for coordinator in deps.config.coordinators:
-        await deps.outbox.send_direct(coordinator, Reply(text), notice=False)
-
-
-async def tell(
-    deps: DispatchDeps, user_id: str, message: str, *, ring: bool = False, **values: object
-) -> None:
-    """Write to ``user_id`` in their direct chat (``ring``: a message, not a notice)."""
-    translator = await deps.translator_for(user_id)
-    await deps.outbox.send_direct(
-        user_id, Reply(translator.gettext(message, **values)), notice=not ring
-    )
+    await offer_service.tell_coordination(deps, Reply(text))
 
 
 async def on_sent(
@@ -144,10 +119,7 @@ async def on_sent(
     parsed = parse_correlation(correlation_text)
     if parsed is None:
         return False
-    swap_id, kind, target = parsed
-    await repo.record_message(
-        db, event_id, room_id, swap_id, kind, target, now or datetime.now(UTC)
-    )
+    await record_sent(repo.TABLES, db, parsed, room_id, event_id, now or datetime.now(UTC))
     return True
 
 

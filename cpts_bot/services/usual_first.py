@@ -21,7 +21,8 @@ from cpts_bot.services.broadcast_dispatch import (
     broadcast_text,
     correlation,
 )
-from cpts_bot.services.dispatch_context import DispatchDeps, format_duration
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_duration
 from cpts_bot.storage import dispatch_repository as repo
 
 FIRST_NOTE = N_(
@@ -30,7 +31,7 @@ FIRST_NOTE = N_(
 )
 
 
-async def ask_first(deps: DispatchDeps, dispatch: Dispatch) -> list[str]:
+async def ask_first(deps: Context, dispatch: Dispatch) -> list[str]:
     """The first sending of a new dispatch: the usual professional alone when there is
     one, else everyone it fits. Return who was asked."""
     usual = dispatch.usual_professional
@@ -50,7 +51,7 @@ async def ask_first(deps: DispatchDeps, dispatch: Dispatch) -> list[str]:
     return added
 
 
-async def widen_from_usual(deps: DispatchDeps, dispatch: Dispatch) -> Dispatch | None:
+async def widen_from_usual(deps: Context, dispatch: Dispatch) -> Dispatch | None:
     """The usual professional did not take ``dispatch`` (in its first phase): ask the
     others now. None when the dispatch moved meanwhile (taken, widened already)."""
     if not dispatch.usual_phase:

@@ -19,12 +19,8 @@ from cpts_bot.domain.times import from_iso
 from cpts_bot.domain.usual_professional import resolve_usual
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.dispatch_context import (
-    DispatchDeps,
-    format_duration,
-    place_names,
-    profession_name,
-)
+from cpts_bot.services.context import Context
+from cpts_bot.services.dispatch_context import format_duration, place_names, profession_name
 from cpts_bot.storage.rota_repository import load_rota
 
 MAX_LISTED = 5
@@ -42,7 +38,7 @@ class UsualChoice:
 
 
 async def choose_usual(
-    deps: DispatchDeps, fields: RequestFields, requester: str, translator: Translator
+    deps: Context, fields: RequestFields, requester: str, translator: Translator
 ) -> UsualChoice:
     """Resolve ``fields.usual`` (as typed) for a complete request."""
     typed = (fields.usual or "").strip()
@@ -76,7 +72,7 @@ async def choose_usual(
 
 
 async def _chosen(
-    deps: DispatchDeps,
+    deps: Context,
     fields: RequestFields,
     requester: str,
     person: Professional,
@@ -107,7 +103,7 @@ async def _chosen(
     )
 
 
-def _listed(person: Professional, deps: DispatchDeps, translator: Translator) -> str:
+def _listed(person: Professional, deps: Context, translator: Translator) -> str:
     places = place_names(sorted(person.communes), deps.places, translator)
     return f"{person.display_name} ({places})" if person.communes else person.display_name
 

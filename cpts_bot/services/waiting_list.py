@@ -13,7 +13,7 @@ from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_
 from cpts_bot.domain.medecin_traitant_models import PatientRequest, Priority
 from cpts_bot.domain.medecin_traitant_phrases import WaitingList
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.services.medecin_traitant_context import describe
 from cpts_bot.storage import medecin_traitant_repository as repo
 
@@ -30,9 +30,7 @@ def _priority_label(key: str, translator: Translator) -> str:
     return translator.gettext(PRIORITY_LABELS[Priority(key)])
 
 
-async def waiting_list_text(
-    deps: DispatchDeps, command: WaitingList, translator: Translator
-) -> str:
+async def waiting_list_text(deps: Context, command: WaitingList, translator: Translator) -> str:
     requests = await repo.waiting_requests(deps.db)
     if command.priority_only or command.older_than_days is not None:
         return _filtered(deps, requests, command, translator)
@@ -66,7 +64,7 @@ async def waiting_list_text(
 
 
 def _filtered(
-    deps: DispatchDeps, requests: list[PatientRequest], command: WaitingList, translator: Translator
+    deps: Context, requests: list[PatientRequest], command: WaitingList, translator: Translator
 ) -> str:
     _ = translator.gettext
     days = command.older_than_days or 0

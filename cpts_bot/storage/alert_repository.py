@@ -20,7 +20,6 @@ from cpts_bot.domain.alert_state_machine import (
     IN_FORCE_STATES,
     AlertEvent,
     AlertState,
-    IllegalAlertTransition,
     next_state,
     restarts_schedule,
 )
@@ -95,9 +94,9 @@ async def apply_event(
     actor: str,
     now: datetime,
     detail: str | None = None,
-) -> AlertState:
-    """Move ``alert`` by ``event``; raise :class:`IllegalAlertTransition` if the table
-    forbids it or the stored status changed meanwhile. The new status."""
+) -> AlertState | None:
+    """Move ``alert`` by ``event`` (the table raises if it forbids the move). The new
+    status, or None if the stored status changed meanwhile (a lost race)."""
     after = next_state(alert.status, event)
     extra = ""
     params: list[Any] = [after.value, to_iso(now)]
@@ -110,7 +109,7 @@ async def apply_event(
         (*params, alert.id, alert.status.value),
     )
     if cursor.rowcount != 1:
-        raise IllegalAlertTransition(alert.status, event)
+        return None
     await record_change(db, alert.id, now, actor, HISTORY_ACTIONS[event], detail)
     return after
 

@@ -414,10 +414,12 @@ class DirectoryRepository:
         return Card(phone, matrix_id, activities, modalities, languages, declared)
 
     async def save_card(
-        self, key: str, new: Card, changed_by: str, now: datetime
+        self, key: str, new: Card, changed_by: str, now: datetime, old: Card | None = None
     ) -> list[FieldChange]:
-        """Store ``new`` as the card of ``key``, log each changed field; return the changes."""
-        old = await self.load_card(key)
+        """Store ``new`` as the card of ``key``, log each changed field; return the changes.
+
+        ``old``: the card as just loaded in the same transaction (not read again)."""
+        old = old if old is not None else await self.load_card(key)
         changes = card_changes(old, new)
         if not changes:
             return []

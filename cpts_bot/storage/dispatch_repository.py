@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -21,8 +22,18 @@ from cpts_bot.domain.dispatch_policy import EscalationAction
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.storage import dispatch_tracking
+from cpts_bot.storage import offer_repository as offers
+from cpts_bot.storage.offer_repository import OfferTables
 
 SYSTEM_ACTOR = "system"  # the bot itself (escalation, expiry, reminders)
+
+TABLES = OfferTables.of("dispatches", "dispatch_id", "dispatch")
+record_transition = partial(offers.record_transition, TABLES)
+transitions = partial(offers.transitions, TABLES)
+recipients = partial(offers.recipients, TABLES)
+set_answer = partial(offers.set_answer, TABLES)
+record_message = partial(offers.record_message, TABLES)
+messages = partial(offers.messages, TABLES)
 
 _UPDATABLE = frozenset(
     {
@@ -210,31 +221,6 @@ async def figures(db: aiosqlite.Connection, start: datetime, end: datetime) -> D
     return dispatch_figures(dispatches, rows)
 
 
-async def record_transition(
-    db: aiosqlite.Connection,
-    dispatch_id: int,
-    event: DispatchEvent,
-    before: DispatchState | None,
-    after: DispatchState,
-    actor: str,
-    now: datetime,
-    note: str = "",
-) -> None:
-    await db.execute(
-        "INSERT INTO dispatch_transitions (dispatch_id, event, from_state, to_state, actor, at,"
-        " note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            dispatch_id,
-            event.value,
-            before.value if before else None,
-            after.value,
-            actor,
-            to_iso(now),
-            note,
-        ),
-    )
-
-
 async def apply_transition(
     db: aiosqlite.Connection,
     dispatch: Dispatch,
@@ -251,24 +237,10 @@ async def apply_transition(
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
-    assignments = ["state = ?", "updated_at = ?"]
-    values: list[Any] = [after.value, to_iso(now)]
-    if after in ENDED_STATES:
-        # The dispatch is over: its private details are no longer needed by anyone.
-        assignments.append(_ERASE_DETAILS)
-        values.append(to_iso(now))
-    for name, value in fields.items():
-        assignments.append(f"{name} = ?")
-        if isinstance(value, datetime):
-            value = to_iso(value)
-        elif isinstance(value, tuple):
-            value = _join(value)
-        values.append(value)
-    cursor = await db.execute(
-        f"UPDATE dispatches SET {', '.join(assignments)} WHERE id = ? AND state = ?",
-        (*values, dispatch.id, dispatch.state.value),
-    )
-    if cursor.rowcount != 1:
+    # The dispatch is over: its private details are no longer needed by anyone.
+    erase = (_ERASE_DETAILS, (to_iso(now),)) if after in ENDED_STATES else None
+    values = {name: _join(v) if isinstance(v, tuple) else v for name, v in fields.items()}
+    if not await offers.move(TABLES, db, dispatch.id, dispatch.state, after, now, values, erase):
         return None
     await record_transition(db, dispatch.id, event, dispatch.state, after, actor, now, note)
     await dispatch_tracking.track_transition(
@@ -304,13 +276,6 @@ async def delete_drafts_before(db: aiosqlite.Connection, cutoff: datetime) -> in
     return cursor.rowcount
 
 
-async def transitions(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM dispatch_transitions WHERE dispatch_id = ? ORDER BY id", (dispatch_id,)
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
 # ------------------------------------------------------------------------- recipients
 
 
@@ -334,34 +299,6 @@ async def add_recipients(
     return added
 
 
-async def recipients(db: aiosqlite.Connection, dispatch_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM dispatch_recipients WHERE dispatch_id = ? ORDER BY asked_at, user_id",
-        (dispatch_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def recipient(
-    db: aiosqlite.Connection, dispatch_id: int, user_id: str
-) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM dispatch_recipients WHERE dispatch_id = ? AND user_id = ?",
-        (dispatch_id, user_id),
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def set_answer(
-    db: aiosqlite.Connection, dispatch_id: int, user_id: str, answer: str, now: datetime
-) -> None:
-    await db.execute(
-        "UPDATE dispatch_recipients SET answer = ?, answered_at = ?"
-        " WHERE dispatch_id = ? AND user_id = ?",
-        (answer, to_iso(now), dispatch_id, user_id),
-    )
-
-
 async def reset_answers(db: aiosqlite.Connection, dispatch_id: int, keep: str) -> None:
     """Forget the answers except ``keep``'s (a re-opened dispatch is asked again)."""
     await db.execute(
@@ -372,42 +309,6 @@ async def reset_answers(db: aiosqlite.Connection, dispatch_id: int, keep: str) -
 
 
 # --------------------------------------------------------------------------- messages
-
-
-async def record_message(
-    db: aiosqlite.Connection,
-    event_id: str,
-    room_id: str,
-    dispatch_id: int,
-    kind: str,
-    target: str,
-    now: datetime,
-) -> None:
-    await db.execute(
-        "INSERT OR REPLACE INTO dispatch_messages (event_id, room_id, dispatch_id, kind, target,"
-        " sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (event_id, room_id, dispatch_id, kind, target, to_iso(now)),
-    )
-
-
-async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM dispatch_messages WHERE event_id = ?", (event_id,)
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def messages(
-    db: aiosqlite.Connection, dispatch_id: int, kinds: Iterable[str]
-) -> list[aiosqlite.Row]:
-    kinds = tuple(kinds)
-    marks = ",".join("?" for _ in kinds)
-    async with db.execute(
-        f"SELECT * FROM dispatch_messages WHERE dispatch_id = ? AND kind IN ({marks})"
-        " ORDER BY sent_at, event_id",
-        (dispatch_id, *kinds),
-    ) as cursor:
-        return list(await cursor.fetchall())
 
 
 # ----------------------------------------------------------------------------- drafts
@@ -475,16 +376,6 @@ async def taken_by(db: aiosqlite.Connection, user_id: str) -> list[int]:
     """The dispatches ``user_id`` took and still holds, newest first."""
     async with db.execute(
         "SELECT id FROM dispatches WHERE state = 'taken' AND taken_by = ? ORDER BY id DESC",
-        (user_id,),
-    ) as cursor:
-        return [row["id"] for row in await cursor.fetchall()]
-
-
-async def awaiting_answer_of(db: aiosqlite.Connection, user_id: str) -> list[int]:
-    """The open dispatches ``user_id`` was asked about and has not answered, newest first."""
-    async with db.execute(
-        "SELECT d.id FROM dispatches d JOIN dispatch_recipients r ON r.dispatch_id = d.id"
-        " WHERE r.user_id = ? AND r.answer IS NULL AND d.state = 'open' ORDER BY d.id DESC",
         (user_id,),
     ) as cursor:
         return [row["id"] for row in await cursor.fetchall()]

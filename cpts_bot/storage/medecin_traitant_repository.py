@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -29,8 +30,32 @@ from cpts_bot.domain.medecin_traitant_state_machine import (
 )
 from cpts_bot.domain.times import from_iso, to_iso
 from cpts_bot.storage import gp_room_repository
+from cpts_bot.storage import offer_repository as offers
+from cpts_bot.storage.offer_repository import OfferTables
 
 _UPDATABLE = frozenset({"placed_with", "placed_at", "cancelled_at"})
+
+TABLES = OfferTables.of(
+    "medecin_traitant_requests",
+    "request_id",
+    "medecin_traitant",
+    recipients="medecin_traitant_offers",
+    asked_at="offered_at",
+)
+record_transition = partial(offers.record_transition, TABLES)
+
+
+async def pending_offers_of(db: aiosqlite.Connection, user_id: str) -> list[aiosqlite.Row]:
+    return await offers.pending(TABLES, db, user_id=user_id)
+
+
+async def answer_offer(
+    db: aiosqlite.Connection, request_id: int, user_id: str, answer: str, now: datetime
+) -> bool:
+    """Close a pending offer with ``answer``; False if it was not pending (conditional)."""
+    return await offers.set_answer(
+        TABLES, db, request_id, user_id, answer, now, only_if_pending=True
+    )
 
 
 def _time(text: str | None) -> datetime | None:
@@ -115,31 +140,6 @@ async def requests_created_before(db: aiosqlite.Connection, end: datetime) -> li
         return [request_from_row(row) for row in await cursor.fetchall()]
 
 
-async def record_transition(
-    db: aiosqlite.Connection,
-    request_id: int,
-    event: RequestEvent,
-    before: RequestState | None,
-    after: RequestState,
-    actor: str,
-    now: datetime,
-    note: str = "",
-) -> None:
-    await db.execute(
-        "INSERT INTO medecin_traitant_transitions (request_id, event, from_state, to_state,"
-        " actor, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            request_id,
-            event.value,
-            before.value if before else None,
-            after.value,
-            actor,
-            to_iso(now),
-            note,
-        ),
-    )
-
-
 async def apply_transition(
     db: aiosqlite.Connection,
     request: PatientRequest,
@@ -155,16 +155,7 @@ async def apply_transition(
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
-    assignments = ["state = ?", "updated_at = ?"]
-    values: list[Any] = [after.value, to_iso(now)]
-    for name, value in fields.items():
-        assignments.append(f"{name} = ?")
-        values.append(to_iso(value) if isinstance(value, datetime) else value)
-    cursor = await db.execute(
-        f"UPDATE medecin_traitant_requests SET {', '.join(assignments)} WHERE id = ? AND state = ?",
-        (*values, request.id, request.state.value),
-    )
-    if cursor.rowcount != 1:
+    if not await offers.move(TABLES, db, request.id, request.state, after, now, fields):
         return None
     await record_transition(db, request.id, event, request.state, after, actor, now, note)
     return await get_request(db, request.id)
@@ -232,31 +223,6 @@ async def add_offer(
     return cursor.rowcount == 1
 
 
-async def offer(db: aiosqlite.Connection, request_id: int, user_id: str) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_offers WHERE request_id = ? AND user_id = ?",
-        (request_id, user_id),
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def pending_offers_of(db: aiosqlite.Connection, user_id: str) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_offers WHERE user_id = ? AND answer IS NULL",
-        (user_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def pending_offers_for(db: aiosqlite.Connection, request_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_offers WHERE request_id = ? AND answer IS NULL"
-        " ORDER BY user_id",
-        (request_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
 async def busy_users(db: aiosqlite.Connection) -> set[str]:
     async with db.execute(
         "SELECT user_id FROM medecin_traitant_offers WHERE answer IS NULL"
@@ -270,18 +236,6 @@ async def closed_pairs(db: aiosqlite.Connection) -> set[tuple[int, str]]:
         return {(row[0], row[1]) for row in await cursor.fetchall()}
 
 
-async def answer_offer(
-    db: aiosqlite.Connection, request_id: int, user_id: str, answer: str, now: datetime
-) -> bool:
-    """Close a pending offer with ``answer``; False if it was not pending (conditional)."""
-    cursor = await db.execute(
-        "UPDATE medecin_traitant_offers SET answer = ?, answered_at = ?"
-        " WHERE request_id = ? AND user_id = ? AND answer IS NULL",
-        (answer, to_iso(now), request_id, user_id),
-    )
-    return cursor.rowcount == 1
-
-
 async def lapsed_offers(db: aiosqlite.Connection, now: datetime) -> list[aiosqlite.Row]:
     async with db.execute(
         "SELECT * FROM medecin_traitant_offers WHERE answer IS NULL AND expires_at <= ?"
@@ -292,37 +246,6 @@ async def lapsed_offers(db: aiosqlite.Connection, now: datetime) -> list[aiosqli
 
 
 # ---------------------------------------------------------------------------- messages
-
-
-async def record_message(
-    db: aiosqlite.Connection,
-    event_id: str,
-    room_id: str,
-    request_id: int | None,
-    kind: str,
-    target: str,
-    now: datetime,
-) -> None:
-    await db.execute(
-        "INSERT OR REPLACE INTO medecin_traitant_messages (event_id, room_id, request_id, kind,"
-        " target, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (event_id, room_id, request_id, kind, target, to_iso(now)),
-    )
-
-
-async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_messages WHERE event_id = ?", (event_id,)
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def offer_messages(db: aiosqlite.Connection, request_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_messages WHERE request_id = ? AND kind = 'offer'",
-        (request_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
 
 
 async def figures(

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import to_iso
 
@@ -38,12 +39,17 @@ class OutboxWriter:
     reply_room: str | None = None
 
     async def _queue(
-        self, action: str, target: str, payload: dict[str, Any], correlation: str | None
+        self,
+        action: str,
+        target: str,
+        payload: dict[str, Any],
+        correlation: str | None,
+        priority: int = PRIORITY_BULK,
     ) -> str:
         txn_id = "cpts" + uuid.uuid4().hex
         await self.db.execute(
-            "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at,"
+            " priority) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 txn_id,
                 action,
@@ -51,16 +57,25 @@ class OutboxWriter:
                 json.dumps(payload, ensure_ascii=False),
                 correlation,
                 to_iso(self.now),
+                priority,
             ),
         )
         return txn_id
 
-    async def reply(self, reply: Reply, correlation: str | None = None) -> str:
-        """Answer the message being handled, as an ``m.notice`` reply to it."""
+    async def reply(
+        self, reply: Reply, correlation: str | None = None, *, clear: bool = False
+    ) -> str:
+        """Answer the message being handled, as an ``m.notice`` reply to it: it goes
+        before bulk sends (offers, edits, alert posts). ``clear`` lets it go to a room
+        that is not encrypted (a refusal that says nothing of anyone: anything else is
+        sent only in encrypted rooms)."""
         if self.reply_room is None:
             raise RuntimeError("reply() outside the handling of a message")
-        return await self.send(
-            self.reply_room, reply, in_reply_to=self.reply_to_event, correlation=correlation
+        payload = _message_payload(reply, self.reply_to_event, None, True)
+        if clear:
+            payload["clear"] = True
+        return await self._queue(
+            ACTION_MESSAGE, self.reply_room, payload, correlation, PRIORITY_ANSWER
         )
 
     async def send(

@@ -13,12 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import aiosqlite
 
 from cpts_bot.domain.shift_swap_models import ShiftSwap
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_swap_state
+from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_state
 from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.storage import offer_repository as offers
+from cpts_bot.storage.offer_repository import OfferTables
+
+TABLES = OfferTables.of("shift_swaps", "swap_id", "shift_swap", transition_notes=False)
+record_transition = partial(offers.record_transition, TABLES)
 
 
 def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
@@ -51,7 +57,7 @@ class NewSwap:
 
 async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> ShiftSwap:
     """Insert an open request and record its creation."""
-    state = next_swap_state(None, SwapEvent.CREATE)
+    state = next_state(None, SwapEvent.CREATE)
     cursor = await db.execute(
         "INSERT INTO shift_swaps (state, requester, request_room, profession, communes,"
         " starts_at, ends_at, expires_at, created_at, updated_at)"
@@ -113,40 +119,13 @@ async def due(db: aiosqlite.Connection, now: datetime) -> list[ShiftSwap]:
         return [_swap_from_row(row) for row in await cursor.fetchall()]
 
 
-async def record_transition(
-    db: aiosqlite.Connection,
-    swap_id: int,
-    event: SwapEvent,
-    before: SwapState | None,
-    after: SwapState,
-    actor: str,
-    now: datetime,
-) -> None:
-    await db.execute(
-        "INSERT INTO shift_swap_transitions (swap_id, event, from_state, to_state, actor, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (swap_id, event.value, before.value if before else None, after.value, actor, to_iso(now)),
-    )
-
-
-async def transitions(db: aiosqlite.Connection, swap_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM shift_swap_transitions WHERE swap_id = ? ORDER BY id", (swap_id,)
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
 async def apply_transition(
     db: aiosqlite.Connection, swap: ShiftSwap, event: SwapEvent, actor: str, now: datetime
 ) -> ShiftSwap | None:
     """Move ``swap`` from the state it was read in by ``event`` (cancel, expire); None if
     its state changed meanwhile."""
-    after = next_swap_state(swap.state, event)
-    cursor = await db.execute(
-        "UPDATE shift_swaps SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-        (after.value, to_iso(now), swap.id, swap.state.value),
-    )
-    if cursor.rowcount != 1:
+    after = next_state(swap.state, event)
+    if not await offers.move(TABLES, db, swap.id, swap.state, after, now):
         return None
     await record_transition(db, swap.id, event, swap.state, after, actor, now)
     return await get(db, swap.id)
@@ -158,13 +137,9 @@ async def take(
     """``user_id`` takes ``swap``: the conditional update decides, and the winner's duty
     handover is written in the same transaction. None when someone else won first (or
     the request ended)."""
-    after = next_swap_state(swap.state, SwapEvent.ACCEPT)
-    cursor = await db.execute(
-        "UPDATE shift_swaps SET state = ?, taken_by = ?, taken_at = ?, updated_at = ?"
-        " WHERE id = ? AND state = ?",
-        (after.value, user_id, to_iso(now), to_iso(now), swap.id, swap.state.value),
-    )
-    if cursor.rowcount != 1:
+    after = next_state(swap.state, SwapEvent.ACCEPT)
+    taker = {"taken_by": user_id, "taken_at": now}
+    if not await offers.move(TABLES, db, swap.id, swap.state, after, now, taker):
         return None
     await record_transition(db, swap.id, SwapEvent.ACCEPT, swap.state, after, user_id, now)
     await add_handover(
@@ -219,74 +194,3 @@ async def add_recipients(
         if cursor.rowcount == 1:
             added.append(user_id)
     return added
-
-
-async def recipient(db: aiosqlite.Connection, swap_id: int, user_id: str) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM shift_swap_recipients WHERE swap_id = ? AND user_id = ?",
-        (swap_id, user_id),
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def recipients(db: aiosqlite.Connection, swap_id: int) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM shift_swap_recipients WHERE swap_id = ? ORDER BY asked_at, user_id",
-        (swap_id,),
-    ) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def set_answer(
-    db: aiosqlite.Connection, swap_id: int, user_id: str, answer: str, now: datetime
-) -> None:
-    await db.execute(
-        "UPDATE shift_swap_recipients SET answer = ?, answered_at = ?"
-        " WHERE swap_id = ? AND user_id = ?",
-        (answer, to_iso(now), swap_id, user_id),
-    )
-
-
-async def waiting_for(db: aiosqlite.Connection, user_id: str) -> list[int]:
-    """The open requests offered to ``user_id`` that they have not answered, newest first."""
-    async with db.execute(
-        "SELECT s.id FROM shift_swaps s JOIN shift_swap_recipients r ON r.swap_id = s.id"
-        " WHERE r.user_id = ? AND r.answer IS NULL AND s.state = 'open' ORDER BY s.id DESC",
-        (user_id,),
-    ) as cursor:
-        return [row["id"] for row in await cursor.fetchall()]
-
-
-# --------------------------------------------------------------------------- messages
-
-
-async def record_message(
-    db: aiosqlite.Connection,
-    event_id: str,
-    room_id: str,
-    swap_id: int,
-    kind: str,
-    target: str,
-    now: datetime,
-) -> None:
-    await db.execute(
-        "INSERT OR REPLACE INTO shift_swap_messages (event_id, room_id, swap_id, kind, target,"
-        " sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (event_id, room_id, swap_id, kind, target, to_iso(now)),
-    )
-
-
-async def message(db: aiosqlite.Connection, event_id: str) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT * FROM shift_swap_messages WHERE event_id = ?", (event_id,)
-    ) as cursor:
-        return await cursor.fetchone()
-
-
-async def messages(db: aiosqlite.Connection, swap_id: int, kind: str) -> list[aiosqlite.Row]:
-    async with db.execute(
-        "SELECT * FROM shift_swap_messages WHERE swap_id = ? AND kind = ? ORDER BY sent_at,"
-        " event_id",
-        (swap_id, kind),
-    ) as cursor:
-        return list(await cursor.fetchall())

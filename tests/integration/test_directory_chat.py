@@ -73,10 +73,10 @@ async def test_a_gp_question_gets_who_where_and_why(users, make_bot):
     assert card.body.splitlines()[1].startswith("1. Romain GAUTHIER")
     assert "50 rue Villon" in card.body and "04 78 00 07 09" in card.body
     unknown = await gp.send(room, "kiné à domicile lyon 8 pour une capsulite")
-    assert (
-        "« capsulite » ne figure dans aucune activité déclarée."
-        in (await gp.wait_reply(unknown)).body
-    )
+    widened = (await gp.wait_reply(unknown)).body.splitlines()
+    # Nobody declares the need: the first line says so, before anyone is listed.
+    assert widened[0].startswith("Personne ne déclare « capsulite »"), widened[0]
+    assert "GAUTHIER" in "\n".join(widened[1:])
     bot.stop()
 
 
@@ -155,4 +155,32 @@ async def test_an_import_run_while_the_bot_runs_is_picked_up(users, make_bot):
         await asyncio.sleep(1)
     else:
         raise AssertionError("the new directory was never used")
+    bot.stop()
+
+
+async def test_a_need_nobody_declares_and_a_message_nobody_claims_are_answered_helpfully(
+    users, make_bot
+):
+    """Over Synapse: the first line says nobody declares the need (before anyone who does
+    not do it); « pas compris » offers commands; the pharmacy on duty gets the 3237."""
+    gp = await users.client("gp")
+    import yaml
+
+    territory = yaml.safe_load((SAMPLE.parents[1] / "rooms.yaml").read_text("utf-8"))["territory"]
+    bot = make_bot(coordinators=[gp.user_id], allowed=[], territory=territory)
+    import_files(
+        bot,
+        ["rpps", str(SAMPLE / "rpps_sample.txt"), "--no-progress"],
+        ["directory", str(SAMPLE / "directory.csv")],
+    )
+    bot.start()
+    room = await gp.create_encrypted_room([bot.user_id])
+    await gp.wait_joined(room, bot.user_id)
+    need = await gp.send(room, "kiné qui fait la méthode Zorglub à Lyon 8")
+    first = (await gp.wait_reply(need)).body.splitlines()[0]
+    assert first.startswith("Personne ne déclare « méthode Zorglub »"), first
+    lost = await gp.send(room, "mes declenchemnts")
+    assert "Vouliez-vous dire : « mes déclenchements »" in (await gp.wait_reply(lost)).body
+    pharmacy = await gp.send(room, "pharmacie de garde ce soir")
+    assert "3237" in (await gp.wait_reply(pharmacy)).body
     bot.stop()

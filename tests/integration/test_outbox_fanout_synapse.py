@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
@@ -43,7 +43,14 @@ async def test_first_messages_to_three_open_their_chats_with_one_key_claim(
             for index, recipient in enumerate(recipients):
                 await outbox.send_direct(recipient.user_id, Reply(f"Bonjour n°{index}"))
         gateway = MatrixChatGateway(client, database)
-        await gateway._send_in_lanes(await repo.unsent_outbox(database, 500), asyncio.Event())
+        stop = asyncio.Event()
+        sending = asyncio.create_task(gateway.run(stop))
+        for _ in range(600):  # at most a minute
+            if not await repo.unsent_outbox(database):
+                break
+            await asyncio.sleep(0.1)
+        stop.set()
+        await sending
         assert await repo.unsent_outbox(database) == []
         for index, recipient in enumerate(recipients):
             received = await recipient.wait_for(

@@ -9,14 +9,14 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.times import from_iso
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import Commune, Rooms, RoomsConfig, Territory
 from cpts_bot.storage.core_repository import mark_sent as repo_mark_sent
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 COORDINATOR = "@coord:example.org"
 NURSE = "@nurse:example.org"
@@ -50,14 +50,14 @@ def make_context(
     message: IncomingMessage | None = None,
     config: RoomsConfig | None = None,
     language: str = "fr",
-) -> HandlerContext:
+) -> Context:
     outbox = OutboxWriter(
         db,
         now,
         reply_to_event=message.event_id if message else None,
         reply_room=message.room_id if message else None,
     )
-    return HandlerContext(
+    return Context(
         db=db,
         now=now,
         outbox=outbox,

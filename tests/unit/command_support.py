@@ -10,12 +10,12 @@ from typing import Any
 
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 COORDINATOR = "@coord:cpts.test"
@@ -43,7 +43,7 @@ def make_config(first_commune: str = "Saint-Exemple-sur-Mer") -> RoomsConfig:
 
 def context_for(db: Any, config: RoomsConfig, language: str = "fr", event: str = "$q") -> Any:
     outbox = OutboxWriter(db, NOW, reply_to_event=event, reply_room="!dm:cpts.test")
-    return HandlerContext(
+    return Context(
         db=db,
         now=NOW,
         outbox=outbox,

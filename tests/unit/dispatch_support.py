@@ -13,16 +13,16 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage, IncomingReaction
 from cpts_bot.domain.directory_models import PracticeSite, Professional
+from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_escalation import on_sent
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.core_repository import mark_sent
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 HYERES, LA_CRAU, CARQUEIRANNE, TOULON = "83069", "83047", "83034", "83137"
 COORDINATOR = "@coord:cpts.test"
@@ -136,11 +136,11 @@ def context_for(
     config: RoomsConfig,
     now: datetime,
     event: IncomingMessage | IncomingReaction | None,
-) -> HandlerContext:
+) -> Context:
     outbox = OutboxWriter(db, now)
     if isinstance(event, IncomingMessage):
         outbox = OutboxWriter(db, now, reply_to_event=event.event_id, reply_room=event.room_id)
-    return HandlerContext(
+    return Context(
         db=db,
         now=now,
         outbox=outbox,

@@ -24,7 +24,7 @@ def test_words_resolve_to_the_vocabulary_code(words: str, code: str) -> None:
     assert resolved is not None and resolved[0] == code
 
 
-@pytest.mark.parametrize("words", ["hypnose", "", "!!", "le mardi"])
+@pytest.mark.parametrize("words", ["zorglubothérapie", "", "!!", "le mardi"])
 def test_unknown_words_resolve_to_nothing(words: str) -> None:
     assert RESOLVE(words) is None
 

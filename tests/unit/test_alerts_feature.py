@@ -12,9 +12,9 @@ import pytest
 
 from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.incoming import IncomingReaction
 from cpts_bot.domain.directory_card import Card
 from cpts_bot.domain.directory_models import PracticeSite
+from cpts_bot.domain.messages import IncomingReaction
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report

@@ -11,13 +11,13 @@ import pytest
 from directory_fixtures import index, territory
 
 from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ROOM = "!dm:cpts.example"
@@ -65,7 +65,7 @@ class Chat:
         )
         async with self.database.transaction() as connection:
             outbox = OutboxWriter(connection, at, reply_to_event=message.event_id, reply_room=ROOM)
-            context = HandlerContext(
+            context = Context(
                 db=connection,
                 now=at,
                 outbox=outbox,

@@ -11,16 +11,16 @@ from babel.messages.pofile import read_po
 import cpts_bot.chat.card_feature as card_feature_module
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.directory_card import Card, ModalityDeclaration
 from cpts_bot.domain.directory_models import Modality, PracticeSite
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import LOCALES_DIR
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
+from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 BOT = "@cpts-bot:example.org"
@@ -88,7 +88,7 @@ async def say(
     )
     async with database.transaction() as connection:
         before = (await (await connection.execute("SELECT count(*) FROM outbox")).fetchone())[0]
-        context = HandlerContext(
+        context = Context(
             db=connection,
             now=NOW,
             outbox=OutboxWriter(
@@ -177,7 +177,7 @@ async def test_activities_are_resolved_against_the_vocabulary(database: Database
     ]
     assert (await card(database, "810000000001")).activities == {
         "respiratory_physio": "kiné respiratoire",
-        "hypnose": "hypnose",
+        "hypnosis": "hypnose",  # a concept of the care vocabulary too
     }
     _, replies = await say(database, "@claire:example.org", "retire activité Hypnose")
     assert replies == ["Votre fiche est mise à jour :\n• activité retirée : hypnose"]

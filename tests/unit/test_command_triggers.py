@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from command_support import GP, context_for, direct, make_config, router_for, say
 
 from cpts_bot.chat.command_checks import problems, sample_message
@@ -28,7 +29,6 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.help_texts import example_text
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.chat.triggers import (
     MessageText,
     derived,
@@ -36,6 +36,7 @@ from cpts_bot.chat.triggers import (
     required_fragments,
     words,
 )
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.storage.database import Database
 
 HERE = Path(__file__).parent
@@ -243,3 +244,17 @@ async def test_routing_is_the_same_on_the_routing_tests_conversations(database: 
 
 async def _noop(call: Any) -> None:
     return None
+
+
+async def test_routing_is_the_same_on_every_loose_phrasing(database: Database) -> None:
+    """Phone French (« c ki de garde dem1 ») is read loosened too: the loosened form
+    reaches the same trigger words as reading every message would."""
+    registry = router_for(database, make_config()).commands
+    context = context_for(None, make_config())
+    data = yaml.safe_load((HERE / "data" / "loose_phrasings.yaml").read_text(encoding="utf-8"))
+    communes = {"commune": "Saint-Exemple-sur-Mer", "other_commune": "Val-Témoin"}
+    for phrasings in data.values():
+        for entry in phrasings:
+            text = (entry if isinstance(entry, str) else entry["text"]).format(**communes)
+            for message in (direct(text), dataclasses.replace(direct(text), is_direct=False)):
+                _same_routing(registry, message, context)

@@ -77,6 +77,8 @@ def kinds(case: dict[str, Any]) -> list[str]:
         found.append("sector")
     if not case.get("expected_rpps"):
         found.append("expected_empty")
+    if case.get("kind"):  # a set's own label (the held-out set: or_list, city_part, ...)
+        found.append(case["kind"])
     if len(found) == 1:
         found.append("profession+place")
     return found
@@ -90,7 +92,11 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directory
             f"development set not found in {folder} (set CPTS_DEVSET_DIR to its folder);"
             " the accuracy on other territories is not measured"
         )
-    data_dir = tmp_path_factory.mktemp("devset-data")
+    yield load_set(folder, tmp_path_factory.mktemp("devset-data"))
+
+
+def load_set(folder: Path, data_dir: Path) -> tuple[DirectoryIndex, Lexicon]:
+    """Import a set's extract and CPTS file the way a CPTS would; index them."""
     rooms_file = rooms_for(folder, data_dir)
     previous = os.environ.get("CPTS_DATA_DIR")
     os.environ["CPTS_DATA_DIR"] = str(data_dir)
@@ -118,7 +124,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Directory
     config = load_rooms_config(rooms_file)
     territory = config.territory
     places = PlaceIndex.build(territory.communes, territory.sectors, territory.name)
-    yield DirectoryIndex.build(professionals, (), vocabulary), Lexicon.build(vocabulary, places)
+    return DirectoryIndex.build(professionals, (), vocabulary), Lexicon.build(vocabulary, places)
 
 
 async def _load(path: Path) -> list[Any]:
@@ -130,8 +136,8 @@ async def _load(path: Path) -> list[Any]:
         await database.close()
 
 
-def cases() -> list[dict[str, Any]]:
-    path = devset_dir() / "queries.jsonl"
+def cases(folder: Path | None = None) -> list[dict[str, Any]]:
+    path = (folder or devset_dir()) / "queries.jsonl"
     if not path.exists():
         return []
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
@@ -154,7 +160,7 @@ def score(case: dict[str, Any], index: DirectoryIndex, lexicon: Lexicon) -> Scor
     return Scored(case, right, set(query.places) == wanted_places, named, query, result)
 
 
-def report(scored: list[Scored]) -> dict[str, float]:
+def report(scored: list[Scored], title: str = "development set") -> dict[str, float]:
     by_kind: dict[str, list[bool]] = defaultdict(list)
     for item in scored:
         for kind in kinds(item.case):
@@ -183,7 +189,7 @@ def report(scored: list[Scored]) -> dict[str, float]:
                 f" (total {item.result.total}, relaxed {list(map(str, item.result.relaxations))},"
                 f" unknown {list(item.result.unknown_words)})"
             )
-    print("\n".join(["", "development set accuracy:", *lines]))
+    print("\n".join(["", f"{title} accuracy:", *lines]))
     return {"all": overall, "place_understood": placed}
 
 

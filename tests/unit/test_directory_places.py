@@ -13,16 +13,16 @@ from directory_fixtures import index, territory
 
 from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
 from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.professional_matcher import search
 from cpts_bot.domain.query_parser import ConversationContext, Intent, Lexicon, parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import Rooms, RoomsConfig, Sector, Territory
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ROOM = "!dm:cpts.example"
@@ -139,7 +139,7 @@ async def ask(database: Database, feature: DirectoryFeature, body: str, number: 
     )
     async with database.transaction() as connection:
         outbox = OutboxWriter(connection, START, reply_to_event=message.event_id, reply_room=ROOM)
-        context = HandlerContext(
+        context = Context(
             db=connection,
             now=START,
             outbox=outbox,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.chat.incoming import Reply
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.professional_matcher import DirectoryIndex, search
 from cpts_bot.domain.query_parser import parse_query
 from cpts_bot.domain.vocabulary_loader import load_vocabulary

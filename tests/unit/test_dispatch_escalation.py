@@ -13,7 +13,7 @@ from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_step
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, EscalationAction, policy_from_config
 from cpts_bot.domain.dispatch_state_machine import DispatchState
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_escalation import DispatchRuntime, run_due_dispatch_steps
+from cpts_bot.services.dispatch_escalation import run_due_dispatch_steps, run_due_steps_in
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     CARQUEIRANNE,
@@ -122,10 +122,10 @@ async def test_escalation_chain_then_expiry_survives_a_restart(tmp_path: Path) -
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     first = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
     assert first == {ALICE, BOB}
-    runtime = DispatchRuntime(database, config, DIRECTORY)
+    runtime = (database, config, DIRECTORY)
 
-    assert await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=9)) == []
-    done = await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=10))
+    assert await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=9)) == []
+    done = await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=10))
     assert [step.kind for step in done] == [DueKind.ESCALATE]
     widened = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
     assert widened == {CARLA, "@cathy:cpts.test"}  # the neighbours of Hyères
@@ -134,26 +134,26 @@ async def test_escalation_chain_then_expiry_survives_a_restart(tmp_path: Path) -
     await database.close()
     database = await Database.open(tmp_path / "bot.sqlite")
     server.database = database
-    runtime = DispatchRuntime(database, config, DIRECTORY)
-    assert await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=15)) == []
+    runtime = (database, config, DIRECTORY)
+    assert await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=15)) == []
 
-    await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=20))
+    await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=20))
     everyone = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
     assert everyone == {DAN}
-    await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=30))
+    await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=30))
     coordination = await server.flush(NOW)
     assert [s.target for s in coordination] == ["!coordination:cpts.test"]
     assert "Personne n'a accepté le déclenchement n°1 après 30 min (5 sollicités)" in (
         coordination[0].text
     )
-    assert await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=59)) == []
-    expired = await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=60))
+    assert await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=59)) == []
+    expired = await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=60))
     assert [step.kind for step in expired] == [DueKind.EXPIRE]
     sent = await server.flush(NOW)
     to_requester = [s.text for s in sent if s.target == COORDINATOR]
     assert len(to_requester) == 1 and to_requester[0].startswith("Déclenchement n°1 expiré")
     assert {s.payload["replaces"] for s in sent if s.action == "edit"}  # broadcasts marked
-    assert await run_due_dispatch_steps(runtime, NOW + timedelta(hours=5)) == []
+    assert await run_due_dispatch_steps(*runtime, NOW + timedelta(hours=5)) == []
     events = await database.fetch_all(
         "SELECT event, actor, note FROM dispatch_transitions ORDER BY id"
     )
@@ -180,8 +180,8 @@ async def test_an_accept_before_the_deadline_stops_the_chain(database: Database)
     )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), accept, context_for(db, config, NOW, accept))
-    runtime = DispatchRuntime(database, config, DIRECTORY)
-    assert await run_due_dispatch_steps(runtime, NOW + timedelta(hours=2)) == []
+    runtime = (database, config, DIRECTORY)
+    assert await run_due_dispatch_steps(*runtime, NOW + timedelta(hours=2)) == []
 
 
 async def test_when_everyone_declines_the_next_step_comes_at_once(database: Database) -> None:
@@ -192,7 +192,7 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
-    runtime = DispatchRuntime(database, config, DIRECTORY)
+    runtime = (database, config, DIRECTORY)
     for user in (ALICE, BOB):
         decline = message(
             user,
@@ -205,8 +205,8 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
         async with database.transaction() as db:
             await route_message(Routes.of(feature), decline, context_for(db, config, NOW, decline))
         if user == ALICE:
-            assert await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=1)) == []
-    assert len(await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=1))) == 1
+            assert await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=1)) == []
+    assert len(await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=1))) == 1
     noted = [
         s.target
         for s in await server.flush(NOW)
@@ -233,7 +233,7 @@ async def test_the_periodic_job_runs_due_steps_in_its_transaction(database: Data
     assert await server.flush(later) == []
 
 
-async def test_run_due_dispatch_steps_accepts_a_job_context(database: Database) -> None:
+async def test_run_due_steps_in_a_job_context(database: Database) -> None:
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
@@ -243,7 +243,8 @@ async def test_run_due_dispatch_steps_accepts_a_job_context(database: Database) 
     await server.flush(NOW)
     later = NOW + timedelta(minutes=61)
     async with database.transaction() as db:
-        done = await run_due_dispatch_steps(context_for(db, config, later, None), later, DIRECTORY)
+        context = context_for(db, config, later, None).with_directory(DIRECTORY)
+        done = await run_due_steps_in(context)
     assert [step.kind for step in done] == [DueKind.EXPIRE]
 
 

@@ -6,21 +6,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cpts_bot.domain.dispatch_phrases import (
-    Answer,
+from cpts_bot.domain.dispatch_command_phrases import (
     CommandKind,
     DispatchCommand,
-    classify_answer,
-    classify_reaction,
-    is_dispatch_request,
     parse_command,
+)
+from cpts_bot.domain.dispatch_phrases import (
+    is_dispatch_request,
     parse_field_answer,
     parse_request,
 )
 from cpts_bot.domain.french_datetime import MomentError
+from cpts_bot.domain.offers import Answer, classify_answer, classify_reaction
 from cpts_bot.domain.profession_words import find_profession, profession_code
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import CARQUEIRANNE, HYERES, LA_CRAU, make_config
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS).astimezone(UTC)

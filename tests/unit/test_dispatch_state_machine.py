@@ -11,10 +11,10 @@ from cpts_bot.domain.dispatch_state_machine import (
     TRANSITIONS,
     DispatchEvent,
     DispatchState,
-    IllegalTransition,
     allowed_events,
     next_state,
 )
+from cpts_bot.domain.state_table import IllegalTransition
 
 S, E = DispatchState, DispatchEvent
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.handoff_phrases import asks_for_a_person
+from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.services.context import Context
 from cpts_bot.services.handoff import hand_off
+from cpts_bot.services.request_tracking import RecentQuestion, RecentQuestions
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import outcome_history
 from tests.unit.alerts_reports_support import (
@@ -29,7 +30,7 @@ from tests.unit.alerts_reports_support import (
 )
 
 
-async def route(feature: HandoffFeature, event: IncomingMessage, context: HandlerContext) -> bool:
+async def route(feature: HandoffFeature, event: IncomingMessage, context: Context) -> bool:
     """``event`` through the router's steps, with only the hand-off feature."""
     return await route_message(Routes.of(feature), event, context)
 
@@ -148,6 +149,40 @@ async def test_service_used_by_other_features_records_the_reason(database: Datab
     assert "Contexte : aucun orthophoniste à Bron" in post["payload"]["text"]
     row = await database.fetch_one("SELECT summary, profession_asked FROM tracked_requests")
     assert tuple(row) == ("aucun orthophoniste à Bron", "ortho")
+
+
+async def test_the_post_quotes_what_was_typed_then_the_question_just_before(
+    database: Database,
+) -> None:
+    """« je veux parler à la coordination » right after a directory question: the post
+    quotes those words, and shows the question before on a line of its own."""
+    recent = RecentQuestions()
+    recent.remember(
+        GP,
+        GP_ROOM,
+        RecentQuestion(
+            request_id=0,
+            asked_at=ASKED - timedelta(minutes=1),
+            text="ortho bilan langage enfant 4 ans bron",
+            summary="",
+            outcome="answered",
+            profession_asked="91",
+            commune_asked="69029",
+            requester_profession="10",
+            criteria="orthophoniste, Bron",
+            total=1,
+        ),
+    )
+    asked = message("je veux parler à la coordination", GP, GP_ROOM, ASKED, "$ask")
+    async with database.transaction() as db:
+        assert await route(HandoffFeature(recent), asked, make_context(db, ASKED, asked))
+    post = (await outbox_rows(database))[0]["payload"]["text"].splitlines()
+    assert post[1] == "« je veux parler à la coordination »"
+    assert post[2] == "Sa question juste avant : « ortho bilan langage enfant 4 ans bron »"
+    assert post[3].startswith("Contexte : ") and "orthophoniste, Bron" in post[3]
+    row = await database.fetch_one("SELECT free_text, summary FROM tracked_requests")
+    assert row["free_text"] == "je veux parler à la coordination"
+    assert "bilan" not in row["summary"]
 
 
 async def test_without_a_coordination_room_the_user_is_told(database: Database) -> None:

@@ -31,13 +31,3 @@ def test_requests_for_a_person_are_typed(text: str, bare: bool) -> None:
 )
 def test_other_messages_are_not_requests(text: str) -> None:
     assert parse_handoff_request(text) is None
-
-
-def test_the_question_before_is_passed_on_with_the_persons_own_words() -> None:
-    question = "orthophoniste Bron"
-    assert parse_handoff_request("coordination").with_question(question) == question  # type: ignore[union-attr]
-    request = parse_handoff_request("parler à un humain, c'est urgent")
-    assert request is not None
-    assert (
-        request.with_question(question) == "orthophoniste Bron — parler à un humain, c'est urgent"
-    )

@@ -16,11 +16,11 @@ from cpts_bot.domain.handoff_state_machine import (
     TRANSITIONS,
     HandoffEvent,
     HandoffState,
-    IllegalTransition,
     allowed_events,
     next_state,
     state_of,
 )
+from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.storage import handoff_repository as repo
 from cpts_bot.storage.database import Database
 

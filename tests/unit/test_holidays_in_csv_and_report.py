@@ -17,7 +17,7 @@ from cpts_bot.domain.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.importers.rota_csv import RotaCsvError, import_rota_csv, parse_rota_csv
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.tracking_repository import TrackedRequest, record_request

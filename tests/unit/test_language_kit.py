@@ -28,6 +28,8 @@ PLACE_READERS = {
     "domain/french_communes.py": "the official list of French communes",
     "domain/place_resolver.py": "the one reader of place names",
     "domain/place_index.py": "the territory's places, built on the resolver",
+    "domain/commune_parts.py": "communes covered in part: rooms.yaml's postal codes against"
+    " the official list",
 }
 PLACE_FIELDS = frozenset({"aliases", "localities", "postal_codes"})
 

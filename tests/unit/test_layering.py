@@ -5,7 +5,7 @@
 - matrix is a transport of inbox and outbox: it imports neither chat nor services;
 - storage imports only domain (and settings);
 - scheduling only wakes services up: no chat, no matrix;
-- chat never imports matrix or scheduling;
+- chat never imports matrix, scheduling or storage (it asks the services);
 - only ``app.py`` (and the command line, the developer tools) import every layer.
 
 A back-arrow that is known and not yet removed is listed in ``KNOWN`` with why; any
@@ -67,7 +67,14 @@ RULES = {
         *OUTER,
     ),
     "scheduling": ("nio", "cpts_bot.chat", "cpts_bot.matrix", "cpts_bot.reporting", *OUTER),
-    "chat": ("nio", "apscheduler", "cpts_bot.matrix", "cpts_bot.scheduling", *OUTER),
+    "chat": (
+        "nio",
+        "apscheduler",
+        "cpts_bot.matrix",
+        "cpts_bot.scheduling",
+        "cpts_bot.storage",
+        *OUTER,
+    ),
     # Reports and exports: rendered from the repositories, posted through the outbox.
     "reporting": (
         "nio",
@@ -81,7 +88,22 @@ RULES = {
 
 # Known back-arrows, each with the reason it is still there. Remove an entry when its
 # import goes; never add one without saying why.
-KNOWN: set[str] = set()
+KNOWN: set[str] = {
+    # The router reads the inbox and opens each event's transaction and outbox: it is the
+    # inbox machinery rather than a feature's chat; it moves out of chat/ with the
+    # feature folders.
+    "chat/command_router.py imports cpts_bot.storage",
+    "chat/command_router.py imports cpts_bot.storage.database",
+    "chat/command_router.py imports cpts_bot.storage.outbox",
+    # Holding back an answer to an event the outbox may not have recorded yet is part of
+    # that inbox machinery (the router calls it on inbox rows).
+    "chat/answer_matching.py imports cpts_bot.storage",
+    "chat/answer_matching.py imports cpts_bot.storage.core_repository",
+    "chat/answer_matching.py imports cpts_bot.storage.database",
+    # Follow-ups find what a reply answers by the outbox correlation, read with the inbox
+    # machinery's repository; it goes behind a service with the router's move.
+    "chat/follow_ups.py imports cpts_bot.storage",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -119,7 +141,7 @@ def test_every_known_back_arrow_still_exists() -> None:
 def test_the_rules_catch_a_back_arrow(tmp_path: Path) -> None:
     """The check reads real imports: a services module importing chat is an offence."""
     module = tmp_path / "example.py"
-    module.write_text("from cpts_bot.chat.incoming import Reply\nimport nio\n", "utf-8")
+    module.write_text("from cpts_bot.domain.messages import Reply\nimport nio\n", "utf-8")
     imported = imported_modules(module)
     banned = RULES["services"]
     assert [m for m in imported if any(m == b or m.startswith(b + ".") for b in banned)]

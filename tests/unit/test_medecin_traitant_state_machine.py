@@ -9,12 +9,12 @@ import pytest
 from cpts_bot.domain.medecin_traitant_state_machine import (
     TERMINAL_STATES,
     TRANSITIONS,
-    IllegalTransition,
     RequestEvent,
     RequestState,
     allowed_events,
     next_state,
 )
+from cpts_bot.domain.state_table import IllegalTransition
 
 S, E = RequestState, RequestEvent
 EXPECTED = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from command_support import context_for, direct, make_config, replies
 
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, FollowUps, Waiting
-from cpts_bot.chat.incoming import IncomingMessage
+from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.services.context import Context
 from cpts_bot.storage.database import Database
 
 
@@ -27,7 +27,7 @@ def claiming(prefix: str, specificity: int | None, taken: list[str]) -> FollowUp
     """A follow-up whose ``waiting`` claims every message with ``specificity`` (None:
     nothing of it waits)."""
 
-    async def waiting(message: IncomingMessage, context: HandlerContext) -> Waiting | None:
+    async def waiting(message: IncomingMessage, context: Context) -> Waiting | None:
         if specificity is None:
             return None
 

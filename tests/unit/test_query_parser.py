@@ -406,3 +406,12 @@ def test_follow_up_with_another_activity_keeps_the_subject() -> None:
     assert second.professions == {"91"} and second.places == {"69029"}
     words = [word for run in second.free_runs for word in run.phrase.content_words]
     assert "dyslexie" in words and "begaiement" not in words
+
+
+def test_pr_before_an_article_is_pour_not_a_title() -> None:
+    from directory_fixtures import lexicon as fixture_lexicon
+
+    sms = parse_query("idel lyon 8 pr une prise de sang a dom", fixture_lexicon()).query
+    assert not any(run.after_title for run in sms.free_runs)
+    title = parse_query("le numéro du Pr Martin", fixture_lexicon()).query
+    assert any(run.after_title for run in title.free_runs)

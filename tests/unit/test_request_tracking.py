@@ -17,20 +17,20 @@ from directory_fixtures import index, territory
 from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
-from cpts_bot.chat.feature import HandlerContext
 from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.incoming import IncomingMessage
 from cpts_bot.domain.dispatch_state_machine import DispatchEvent
+from cpts_bot.domain.messages import IncomingMessage
 from cpts_bot.domain.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_retention
 from cpts_bot.reporting.monthly_report import build_monthly_report
+from cpts_bot.services.context import Context
 from cpts_bot.services.data_minimisation import apply_retention_policy
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.settings import Rooms, RoomsConfig, TrackingConfig
 from cpts_bot.storage import dispatch_repository as dispatches
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.tracking_repository import outcome_history
 from tests.unit.alerts_reports_support import outbox_rows
 
@@ -84,7 +84,7 @@ class Chat:
             is_direct=True,
         )
         async with self.database.transaction() as connection:
-            context = HandlerContext(
+            context = Context(
                 db=connection,
                 now=at + delay,
                 outbox=OutboxWriter(
@@ -315,7 +315,7 @@ async def test_the_purge_job_empties_old_free_texts(database: Database) -> None:
     await chat.say("infirmier", at=START - timedelta(days=40))
     await chat.say("kiné", at=START - timedelta(days=5))
     async with database.transaction() as db:
-        context = HandlerContext(
+        context = Context(
             db=db,
             now=START,
             outbox=OutboxWriter(db, START),
@@ -379,7 +379,7 @@ async def test_the_words_of_a_longer_request_go_with_the_question(database: Data
     await chat.say("dermatologue à Bron")
     await chat.say("je veux parler à la coordination, c'est pour demain", at=START)
     post = next(row for row in await outbox_rows(database) if row["target"] == COORDINATION)
-    assert (
-        "« dermatologue à Bron — je veux parler à la coordination, c'est pour demain"
-        in (post["payload"]["text"])
-    )
+    text = post["payload"]["text"]
+    # What the GP typed is quoted; the question just before comes on its own line.
+    assert "« je veux parler à la coordination, c'est pour demain »" in text
+    assert "Sa question juste avant : « dermatologue à Bron »" in text

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from cpts_bot.domain.room_powers import Power
 from cpts_bot.i18n import Translator
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.services.room_powers_report import (
     RoomFinding,
     monitored_rooms,
@@ -16,6 +15,7 @@ from cpts_bot.services.room_powers_report import (
 )
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 CONFIG = RoomsConfig.model_validate(
     {

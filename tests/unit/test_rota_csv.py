@@ -16,7 +16,7 @@ from cpts_bot.importers.rota_csv import (
     register_cli,
     run_import_rota,
 )
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, LA_CRAU, make_config

@@ -11,9 +11,8 @@ import pytest
 
 from cpts_bot.chat.command_dispatch import run_declared
 from cpts_bot.chat.commands import CommandRegistry
-from cpts_bot.chat.feature import HandlerContext
-from cpts_bot.chat.incoming import KIND_MESSAGE, KIND_REACTION, IncomingMessage
 from cpts_bot.chat.trust_feature import TRUST_COMMANDS
+from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, IncomingMessage
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.cross_signing import UserIdentity
 from cpts_bot.matrix.sender_trust import (
@@ -32,10 +31,11 @@ from cpts_bot.matrix.signed_json import (
     build_self_signing_key,
     sign_json,
 )
-from cpts_bot.services.outbox import OutboxWriter
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig, TrustPolicy
 from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.pinned_identities import PinnedIdentity
 
 ALICE = "@alice:example.org"
@@ -311,7 +311,7 @@ async def _run_feature(database: Database, sender: str, body: str, now: datetime
     )
     async with database.transaction() as db:
         outbox = OutboxWriter(db, now, reply_to_event=message.event_id, reply_room=COORD_ROOM)
-        context = HandlerContext(
+        context = Context(
             db=db,
             now=now,
             outbox=outbox,
@@ -349,7 +349,7 @@ async def test_trust_feature_commands(database: Database) -> None:
         event_id="$x", room_id=ROOM, sender=COORD, body="confiant ?", timestamp=NOW
     )
     async with database.transaction() as db:
-        context = HandlerContext(
+        context = Context(
             db=db,
             now=NOW,
             outbox=OutboxWriter(db, NOW),

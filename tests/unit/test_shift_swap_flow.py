@@ -17,7 +17,7 @@ from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 from cpts_bot.domain.times import PARIS
 from cpts_bot.services.broadcast_dispatch import select_recipients
-from cpts_bot.services.dispatch_context import DispatchDeps
+from cpts_bot.services.context import Context
 from cpts_bot.storage import rota_repository
 from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.database import Database
@@ -158,7 +158,7 @@ async def test_the_first_accept_takes_the_duty_and_everyone_is_told(desk: Desk) 
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
     # A dispatch for that night now goes to Chloé, not to Anne.
     async with desk.database.transaction() as db:
-        deps = DispatchDeps(db, NOW, OutboxWriter(db, NOW), CONFIG, FEATURE.directory)
+        deps = Context(db, NOW, OutboxWriter(db, NOW), CONFIG, FEATURE.directory)
         assert await select_recipients(deps, "60", [HYERES], at(24, 23)) == [CHLOE]
 
     # Bruno's 👍 comes too late: he is told, nothing else changes.

@@ -32,12 +32,12 @@ from cpts_bot.domain.shift_swap_models import (
 from cpts_bot.domain.shift_swap_state_machine import (
     ENDED_STATES,
     TRANSITIONS,
-    IllegalSwapTransition,
     SwapEvent,
     SwapState,
-    allowed_swap_events,
-    next_swap_state,
+    allowed_events,
+    next_state,
 )
+from cpts_bot.domain.state_table import IllegalTransition
 from cpts_bot.domain.times import PARIS
 
 S, E = SwapState, SwapEvent
@@ -74,17 +74,17 @@ def test_the_table_is_exactly_the_documented_one() -> None:
 @pytest.mark.parametrize(("state", "event"), list(itertools.product([None, *SwapState], SwapEvent)))
 def test_every_move_is_the_table_or_raises(state: SwapState | None, event: SwapEvent) -> None:
     if (state, event) in EXPECTED:
-        assert next_swap_state(state, event) == EXPECTED[(state, event)]
-        assert event in allowed_swap_events(state)
+        assert next_state(state, event) == EXPECTED[(state, event)]
+        assert event in allowed_events(state)
     else:
-        with pytest.raises(IllegalSwapTransition):
-            next_swap_state(state, event)
-        assert event not in allowed_swap_events(state)
+        with pytest.raises(IllegalTransition):
+            next_state(state, event)
+        assert event not in allowed_events(state)
 
 
 def test_ended_requests_accept_nothing() -> None:
     for state in ENDED_STATES:
-        assert allowed_swap_events(state) == frozenset()
+        assert allowed_events(state) == frozenset()
 
 
 # --------------------------------------------------------------------- the duty meant

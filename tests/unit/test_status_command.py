@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.cli import build_parser
+from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.times import to_iso
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

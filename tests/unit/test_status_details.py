@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, ErrorResponse
 
-from cpts_bot.chat.incoming import Reply
 from cpts_bot.cli import build_parser
+from cpts_bot.domain.messages import Reply
 from cpts_bot.matrix.nio_responses import rate_limit_of, record_rate_limits
 from cpts_bot.operations.status_details import homeserver_lines
-from cpts_bot.services.outbox import OutboxWriter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.delivery_health import read_delivery_health, record_refusal
+from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.test_status_command import running_bot
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

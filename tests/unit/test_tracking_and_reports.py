@@ -33,9 +33,9 @@ from cpts_bot.reporting.export import (
 )
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
-from cpts_bot.services.outbox import OutboxWriter
-from cpts_bot.services.outbox_media import media_bytes, png_size, queue_image
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.outbox import OutboxWriter
+from cpts_bot.storage.outbox_media import media_bytes, png_size, queue_image
 from cpts_bot.storage.retention_repository import apply_retention
 from cpts_bot.storage.tracking_repository import (
     EXPORT_COLUMNS,

@@ -12,7 +12,7 @@ from cpts_bot.domain.medecin_traitant_phrases import RegisterError, RegisterProb
 from cpts_bot.domain.rota_phrases import ERROR_NEED_TIMES, RotaError, parse_rota_command
 from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import make_config
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"

@@ -15,7 +15,7 @@ from cpts_bot.chat.dispatch_feature import DispatchFeature
 from cpts_bot.domain.directory_models import PracticeSite, Professional
 from cpts_bot.domain.dispatch_models import DueKind
 from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_escalation import DispatchRuntime, run_due_dispatch_steps
+from cpts_bot.services.dispatch_escalation import run_due_dispatch_steps
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
@@ -92,8 +92,8 @@ class Desk:
         return await self.server.flush(at)
 
     async def tick(self, at: datetime) -> list[Sent]:
-        runtime = DispatchRuntime(self.database, self.config, DIRECTORY)
-        await run_due_dispatch_steps(runtime, at)
+        runtime = (self.database, self.config, DIRECTORY)
+        await run_due_dispatch_steps(*runtime, at)
         return await self.server.flush(at)
 
 
@@ -132,8 +132,8 @@ async def test_the_usual_professional_is_asked_alone_then_the_others(
         figures = await repo.figures(db, NOW - timedelta(days=1), NOW + timedelta(days=1))
     assert figures.escalated == 0  # asking the others after the usual is the normal course
     # The configured chain follows, from the widening on.
-    runtime = DispatchRuntime(desk.database, desk.config, DIRECTORY)
-    done = await run_due_dispatch_steps(runtime, NOW + timedelta(minutes=40))
+    runtime = (desk.database, desk.config, DIRECTORY)
+    done = await run_due_dispatch_steps(*runtime, NOW + timedelta(minutes=40))
     assert [step.kind for step in done] == [DueKind.ESCALATE]
     notes = await desk.database.fetch_all(
         "SELECT note FROM dispatch_transitions WHERE event = 'escalate' ORDER BY id"

@@ -10,7 +10,7 @@ from cpts_bot.domain.directory_models import PracticeSite, Professional
 from cpts_bot.domain.dispatch_phrases import RequestFields, parse_field_answer, parse_request
 from cpts_bot.domain.dispatch_policy import DispatchPolicy, EscalationAction
 from cpts_bot.domain.usual_professional import find_usual_mention, resolve_usual
-from cpts_bot.services.dispatch_context import places_for
+from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import HYERES, TOULON, make_config
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

@@ -1,0 +1,78 @@
+"""Open the direct chats of the directory's members ahead of need (at start, and within
+a minute of a member being added), so that a dispatch does not wait for room creation
+when the bot had time to prepare.
+
+One chat at a time, and only while the homeserver has refused nothing for a while: the
+deliveries keep their share of the rate limits (Synapse lets an account create 10 rooms,
+then about one a minute; matrix-nio waits the ``retry_after_ms`` it is given). A member
+whose chat cannot be opened (their server does not answer) is not tried again in this
+run; their first delivery tries again, on its own schedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from cpts_bot.storage import outbox_delivery as delivery
+from cpts_bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+EVERY_SECONDS = 60.0
+# Quiet time (no refusal from the homeserver) before each room is opened.
+QUIET_SECONDS = 10.0
+
+
+class DirectChatsAhead:
+    """Opens the members' direct chats through ``open_room`` (the gateway's)."""
+
+    def __init__(
+        self,
+        database: Database,
+        open_room: Callable[[str], Awaitable[str]],
+        quiet: Callable[[float], Awaitable[None]],
+        may_open: Callable[[str], bool],
+        every_seconds: float = EVERY_SECONDS,
+    ) -> None:
+        self._database = database
+        self._open_room = open_room
+        self._quiet = quiet
+        self._may_open = may_open
+        self._every = every_seconds
+        self._failed: set[str] = set()
+
+    async def open_missing(self, stop: asyncio.Event) -> int:
+        """Open the chats still missing, one after the other: how many were opened."""
+        opened = 0
+        for user_id in await delivery.members_without_direct_room(self._database):
+            if stop.is_set():
+                break
+            if user_id in self._failed or not self._may_open(user_id):
+                continue
+            await self._quiet(QUIET_SECONDS)
+            try:
+                await self._open_room(user_id)
+            except Exception as error:  # their server, their account: try at first need
+                self._failed.add(user_id)
+                log.warning(
+                    "direct chat not opened ahead", extra={"user_id": user_id, "error": str(error)}
+                )
+                continue
+            opened += 1
+        if opened:
+            log.info("direct chats opened ahead", extra={"count": opened})
+        return opened
+
+    async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
+        await ready.wait()
+        while not stop.is_set():
+            try:
+                await self.open_missing(stop)
+            except Exception:
+                log.exception("opening direct chats ahead failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self._every)
+            except TimeoutError:
+                pass
