@@ -22,6 +22,8 @@ from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.directory_commands import directory_commands
 from cpts_bot.chat.directory_feature import DirectoryFeature
 from cpts_bot.chat.dispatch_feature import DispatchFeature
+from cpts_bot.chat.duty_fill_commands import duty_fill_commands
+from cpts_bot.chat.duty_reminder_commands import DUTY_REMINDER_COMMANDS
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.handoff_feature import HandoffFeature
 from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
@@ -68,6 +70,7 @@ from cpts_bot.services.delivery_reports import report_stuck, watch_queue
 from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
 from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
 from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
+from cpts_bot.services.duty_reminders import DutyReminders
 from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
 from cpts_bot.services.handoff import on_sent as handoff_on_sent
 from cpts_bot.services.request_tracking import RecentQuestions
@@ -121,6 +124,8 @@ def build_features(
         Declared(TRUST_COMMANDS),
         Declared(REPORT_COMMANDS),
         Declared(TERRITORY_COMMANDS),
+        Declared(DUTY_REMINDER_COMMANDS),
+        Declared(duty_fill_commands(lookup)),
         alerts,
         medecin_traitant,
         dispatch,
@@ -134,6 +139,8 @@ def build_features(
     every = config.dispatch.check_every_seconds
     jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
     jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
+    reminders_every = config.duty_reminders.check_every_seconds
+    jobs.append(PeriodicJob("duty-reminders", reminders_every, DutyReminders(lookup).run_due))
     mt_every = config.medecin_traitant.check_every_seconds
     jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
 

@@ -27,9 +27,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.domain.dispatch_policy import DispatchPolicy
+from cpts_bot.domain.duty_reminder_policy import DutyReminderPolicy
 from cpts_bot.domain.errors import ConfigurationError
 from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
 from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
+from cpts_bot.domain.quiet_hours import QuietHours
 from cpts_bot.domain.shift_swap_policy import SwapPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
@@ -299,6 +301,8 @@ class RoomsConfig(BaseModel):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     medecin_traitant: MedecinTraitantPolicy = Field(default_factory=MedecinTraitantPolicy)
     swaps: SwapPolicy = Field(default_factory=SwapPolicy)
+    duty_reminders: DutyReminderPolicy = Field(default_factory=DutyReminderPolicy)
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
     # The CPTS's own vocabulary file (synonyms, more words, new activities), relative to
     # this file: see docs/directory-csv.md.
     vocabulary_file: Path | None = None

@@ -3,6 +3,8 @@ its service, and the outcome is worded here (French first, through the catalogs)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
 from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
 from cpts_bot.domain.alert_phrases import AlertCommand, AlertCommandKind, DraftAnswer
@@ -18,6 +20,7 @@ from cpts_bot.services.alert_rendering import (
     listing_line,
     status_label,
 )
+from cpts_bot.services.alert_waiting import awaiting_acknowledgement
 from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_labels
 
@@ -108,10 +111,25 @@ class AlertReplies:
     async def _list(self, context: Context) -> None:
         _ = context._
         found = await management.alerts_in_force(context.db)
-        if not found:
+        hours = timedelta(hours=context.config.alerts.default_in_force_hours)
+        waiting = await awaiting_acknowledgement(context, context.now - hours)
+        if not found and not waiting:
             return await _say(context, _("No alert in force."))
-        lines = [_("Alerts in force: {count}", count=len(found))]
+        lines = [_("Alerts in force: {count}", count=len(found))] if found else []
         lines += [listing_line(alert, context.translator) for alert in found]
+        if waiting:
+            lines.append(
+                context.translator.ngettext(
+                    "Waiting for acknowledgements: {count}",
+                    "Waiting for acknowledgements: {count}",
+                    len(waiting),
+                )
+            )
+        for alert, done, asked in waiting:
+            read = f"{done}/{asked}" if asked is not None else str(done)
+            lines.append(
+                _("{line} — read: {read}", line=listing_line(alert, context.translator), read=read)
+            )
         await _say(context, "\n".join(lines))
 
     async def _who_read(self, context: Context, alert_id: int) -> None:

@@ -40,6 +40,12 @@ from cpts_bot.services import dispatch_drafts as drafts
 from cpts_bot.services.accept_dispatch import DISPATCH
 from cpts_bot.services.broadcast_dispatch import create_dispatch
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
+from cpts_bot.services.dispatch_consent import (
+    CONSENT_QUESTION,
+    REFUSED_NOTE,
+    remember_consent,
+    without_consent,
+)
 from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.services.dispatch_escalation import run_due_steps_in
 from cpts_bot.services.dispatch_reminders import run_due_reminders
@@ -56,6 +62,7 @@ QUESTIONS = {
         "only the professional who accepts will see them."
     ),
     "usual": USUAL_QUESTION,
+    "consent": CONSENT_QUESTION,
 }
 
 
@@ -283,6 +290,7 @@ class DispatchFeature:
         deps: Context,
         context: Context,
     ) -> None:
+        fields.consent_needed = deps.policy.ask_consent
         missing = fields.missing()
         if missing:
             awaiting = missing[0]
@@ -297,12 +305,15 @@ class DispatchFeature:
             await context.outbox.reply(Reply(usual.problem))
             return
         await drafts.drop_draft(context, message.sender)
+        refused = without_consent(fields)
         dispatch = await create_dispatch(
             deps, message.sender, message.room_id, fields, usual=usual.user_id
         )
+        await remember_consent(context, dispatch.id, fields.consent, message.sender)
         asked = await ask_first(deps, dispatch)
         text = self._created_text(dispatch, len(asked), deps, context)
-        await context.outbox.reply(Reply(text + (f"\n{usual.note}" if usual.note else "")))
+        notes = [note for note in (usual.note, refused and context._(REFUSED_NOTE)) if note]
+        await context.outbox.reply(Reply("\n".join([text, *notes])))
 
     def _question(self, awaiting: str, deps: Context, context: Context) -> str:
         if awaiting == "communes":

@@ -45,8 +45,10 @@ from cpts_bot.services.dispatch_context import (
     place_names,
     profession_name,
 )
+from cpts_bot.services.rota_checks import warnings_for
 
 MY_DUTIES_DAYS = 14
+CHECKED_WEEKS = 8  # a weekly duty set by chat is checked against leave and other duties
 MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
 _SETTING = (RotaCommandKind.SET_SHIFT, RotaCommandKind.SET_WEEKLY)
 WEEKDAY_NAMES = (
@@ -446,17 +448,17 @@ class RotaFeature:
         )
         await rota_service.add_shift(context, shift, message.sender)
         translator = context.translator
-        await context.outbox.reply(
-            Reply(
-                context._(
-                    "Duty recorded: {name}, {profession}, {places}, {period}",
-                    name=await deps.display_name(command.user_id),
-                    profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.places, translator),
-                    period=format_period(command.period, translator),
-                )
-            )
+        recorded = context._(
+            "Duty recorded: {name}, {profession}, {places}, {period}",
+            name=await deps.display_name(command.user_id),
+            profession=profession_name(command.profession, translator),
+            places=place_names(command.communes, deps.places, translator),
+            period=format_period(command.period, translator),
         )
+        warnings = await warnings_for(
+            deps, command.user_id, shift.start, shift.end + timedelta(seconds=1), translator
+        )
+        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
         return True
 
     async def _set_weekly(
@@ -479,18 +481,17 @@ class RotaFeature:
         )
         await rota_service.add_slot(context, slot, message.sender)
         translator = context.translator
-        await context.outbox.reply(
-            Reply(
-                context._(
-                    "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
-                    name=await deps.display_name(command.user_id),
-                    profession=profession_name(command.profession, translator),
-                    places=place_names(command.communes, deps.places, translator),
-                    weekday=slot_days_label(command.weekday, command.holidays, context.translator),
-                    hours=format_hours(command.start_time, command.end_time, translator),
-                )
-            )
+        recorded = context._(
+            "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
+            name=await deps.display_name(command.user_id),
+            profession=profession_name(command.profession, translator),
+            places=place_names(command.communes, deps.places, translator),
+            weekday=slot_days_label(command.weekday, command.holidays, context.translator),
+            hours=format_hours(command.start_time, command.end_time, translator),
         )
+        ahead = context.now + timedelta(days=CHECKED_WEEKS * 7)
+        warnings = await warnings_for(deps, command.user_id, context.now, ahead, translator)
+        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
         return True
 
 

@@ -19,6 +19,7 @@ from cpts_bot.domain.french_datetime import (
     MomentError,
     parse_moment,
 )
+from cpts_bot.domain.patient_consent import anonymous_care, consent_answer, consent_in
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.text_normalizer import fold
@@ -66,6 +67,9 @@ class RequestFields:
     # the requester said there is none; ``usual_needed``: the bot asked who it is.
     usual: str | None = None
     usual_needed: bool = False
+    # The patient agreed (True), refused (False), unsaid (None); see patient_consent.py.
+    consent: bool | None = None
+    consent_needed: bool = False
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -80,6 +84,8 @@ class RequestFields:
             missing.append("what")
         if self.usual_needed and self.usual is None:
             missing.append("usual")
+        if self.consent_needed and self.consent is None:
+            missing.append("consent")
         return missing
 
     def merge(self, other: RequestFields) -> RequestFields:
@@ -96,6 +102,8 @@ class RequestFields:
             time_error=None if (self.needed_at or other.needed_at) else other.time_error,
             usual=self.usual if self.usual is not None else other.usual,
             usual_needed=self.usual_needed,
+            consent=self.consent if self.consent is not None else other.consent,
+            consent_needed=self.consent_needed,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -110,6 +118,8 @@ class RequestFields:
             "urgent": self.urgent,
             "usual": self.usual,
             "usual_needed": self.usual_needed,
+            "consent": self.consent,
+            "consent_needed": self.consent_needed,
         }
 
     @classmethod
@@ -125,6 +135,8 @@ class RequestFields:
             urgent=bool(data.get("urgent")),
             usual=data.get("usual"),  # type: ignore[arg-type]
             usual_needed=bool(data.get("usual_needed")),
+            consent=data.get("consent"),  # type: ignore[arg-type]
+            consent_needed=bool(data.get("consent_needed")),
         )
 
 
@@ -154,6 +166,9 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     if trigger:
         work = _blank(work, 0, trigger.end())
     fields = RequestFields(details=details.strip())
+    fields.consent, said = consent_in(work)
+    if said is not None:
+        work = _blank(work, *said)
     if usual is not None:
         fields.usual = usual.typed
         fields.profession = usual.profession
@@ -188,7 +203,7 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     while what and what != previous:
         previous = what
         what = _FILLER.sub("", what).strip()
-    fields.what = what or None
+    fields.what, fields.details = anonymous_care(what, fields.details)
     return fields
 
 
@@ -200,10 +215,12 @@ def parse_field_answer(
     was the question (so "Hyères" is not read as the care)."""
     if awaiting == "usual":
         return RequestFields(usual="" if says_nobody(text) else text.strip())
+    if awaiting == "consent":
+        return RequestFields(consent=consent_answer(text))
     fields = parse_request(text, now, places)
     if awaiting == "what":
         if not fields.what:
-            fields.what = text.strip() or None
+            fields.what, fields.details = anonymous_care(text.strip(), fields.details)
         return fields
     fields.what = None
     if awaiting == "when" and not fields.needed_at:

@@ -36,6 +36,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cpts_bot.domain.fair_order import AskOrder
+
 
 class EscalationAction(StrEnum):
     WIDEN_TO_NEIGHBOURS = "widen_to_neighbours"  # add members of the neighbouring communes
@@ -130,6 +132,12 @@ class DispatchPolicy(BaseModel):
     usual_first_seconds: int | None = Field(default=None, ge=0, le=24 * 60 * 60)
     usual_first_urgent_seconds: int | None = Field(default=None, ge=0, le=24 * 60 * 60)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    # Among the professionals a request fits equally, who is asked first (fair_order.py):
+    # all of them, or the ``ask_at_most`` asked least recently, or in turn.
+    order: AskOrder = AskOrder.ALL
+    # Ask « le patient est-il informé et d'accord ? » when a request does not say it.
+    ask_consent: bool = False
+    ask_at_most: int = Field(default=2, ge=1, le=100)
 
     @field_validator("requesters")
     @classmethod

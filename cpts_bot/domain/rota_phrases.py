@@ -1,4 +1,4 @@
-"""What French rota messages mean: who is on duty, my duties, leave, setting a shift.
+"""What rota messages mean (French; English read as its French, see rota_english.py):
 
 - "qui est de garde ce soir à Hyères ?", "IDE d'astreinte demain matin ?" -> a query
 - "mes gardes", "mes congés" -> the sender's own duties and leave; "mes gardes calendrier"
@@ -9,8 +9,7 @@
 - "garde @alice:hs IDE Hyères chaque lundi 18h-20h" (coordinator) -> a weekly slot;
   "garde @alice:hs IDE dimanches et jours fériés 8h-20h", "... jours fériés 8h-20h" -> a
   slot that follows the public holidays
-- "qui est de garde le prochain jour férié ?" -> a query for the next public holiday
-- "annuler congé 3" -> delete a leave period
+- "qui est de garde le prochain jour férié ?" -> the next public holiday; "annuler congé 3"
 Pure: text and the time in, values out.
 """
 
@@ -37,6 +36,7 @@ from cpts_bot.domain.holiday_slots import HolidayRule, find_slot_days
 from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.domain.profession_words import find_profession
 from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.domain.rota_english import english_to_french, looks_english
 from cpts_bot.domain.text_normalizer import fold
 from cpts_bot.domain.times import PARIS
 from cpts_bot.domain.user_error import UserError
@@ -140,7 +140,17 @@ def parse_rota_command(
     calendar: HolidayCalendar = GENERAL_CALENDAR,
 ) -> RotaCommand | RotaError | MomentError | None:
     """The rota command in ``text``, an error explaining what is missing, or None when the
-    text is not about the rota (``calendar``: the territory's public holidays)."""
+    text is not about the rota (``calendar``: the territory's public holidays). English
+    (« who is on call tonight », « my shifts ») is read as its French."""
+    found = _parse_french(text, now, places, calendar)
+    if found is None and looks_english(folded := fold(text, keep_positions=True)):
+        found = _parse_french(english_to_french(folded), now, places, calendar)
+    return found
+
+
+def _parse_french(
+    text: str, now: datetime, places: PlaceIndex, calendar: HolidayCalendar
+) -> RotaCommand | RotaError | MomentError | None:
     normalized = re.sub(r"\s+", " ", fold(text, keep_positions=True).strip())
     normalized = re.sub(r"\s*[?!.]+$", "", normalized)
     cancel = _CANCEL_LEAVE.match(normalized)

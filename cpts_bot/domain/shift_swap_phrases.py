@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from cpts_bot.domain.catalog_marks import N_
 from cpts_bot.domain.french_datetime import (
     PRECISION_EXACT,
+    WEEKDAYS,
     MomentError,
     Period,
     parse_moment,
@@ -186,7 +187,21 @@ def read_when(text: str, now: datetime) -> SwapWhen | MomentError | None:
     if not isinstance(period, Period):
         return period
     precision = PRECISION_DAY if moment.precision == PRECISION_DAY else PRECISION_PART
-    return SwapWhen(period.start, period.end, precision, moment.matched)
+    return _tonight(SwapWhen(period.start, period.end, precision, moment.matched), now)
+
+
+def _tonight(when: SwapWhen, now: datetime) -> SwapWhen:
+    """« samedi nuit » said on a Saturday is tonight's duty (the night that starts on
+    Saturday), not next week's; said during that night, the same night. A weekday read
+    as next week's means this week's while that span is not over."""
+    words = fold(when.words, keep_positions=True)
+    named = any(re.search(rf"(?<![a-z]){name}", words) for name in WEEKDAYS)
+    if not named or "prochain" in words:
+        return when
+    week = timedelta(days=7)
+    if when.end - week <= now:
+        return when
+    return SwapWhen(when.start - week, when.end - week, when.precision, when.words)
 
 
 def parse_swap(text: str, now: datetime) -> SwapPhrase | None:

@@ -35,6 +35,7 @@ from cpts_bot.importers.import_outcome import (
     RowProblems,
     nothing_imported,
 )
+from cpts_bot.importers.rota_csv_checks import file_conflicts
 from cpts_bot.settings import MATRIX_USER_ID, ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.rota_repository import ImportCounts, replace_imported
@@ -84,6 +85,7 @@ class RotaFile:
     slots: list[WeeklySlot] = field(default_factory=list)
     shifts: list[OneOffShift] = field(default_factory=list)
     leaves: list[Leave] = field(default_factory=list)
+    line_of: dict[int, int] = field(default_factory=dict)  # id(item) -> its line
 
 
 def _time(text: str, column: str) -> time:
@@ -208,6 +210,12 @@ def _leave(row: dict[str, str], user: str, problems: RowProblems) -> Leave | Non
     return Leave(user, local_midnight(first), local_midnight(last + timedelta(days=1)))
 
 
+def _note_line(result: RotaFile, line_number: int) -> None:
+    """The line of the item a line added (for conflicts named with their line)."""
+    for item in (*result.slots[-1:], *result.shifts[-1:], *result.leaves[-1:]):
+        result.line_of.setdefault(id(item), line_number)
+
+
 def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
     """Read the whole file; raise :class:`RotaCsvError` listing every problem."""
     text = text.lstrip("\ufeff")
@@ -239,6 +247,7 @@ def parse_rota_csv(text: str, places: PlaceIndex) -> RotaFile:
             _parse_line(row, places, result)
         except ValueError as error:
             problems.append(f"line {line_number}: {error}")
+        _note_line(result, line_number)
     if problems:
         raise RotaCsvError(problems)
     if not (result.slots or result.shifts or result.leaves):
@@ -295,6 +304,12 @@ def run_import_rota(args: argparse.Namespace) -> int:
     except ConfigError as error:
         return nothing_imported(f"cannot read the territory's communes:\n{error}")
     places = PlaceIndex.from_territory(config.territory)
+    calendar = config.territory.holiday_calendar()
+
+    async def conflicts(database: Database) -> list[str]:
+        parsed = parse_rota_csv(read_rota_text(args.file), places)
+        return await file_conflicts(database, parsed, calendar, datetime.now(UTC))
+
     try:
         if args.check:
             parsed = parse_rota_csv(read_rota_text(args.file), places)
@@ -302,16 +317,15 @@ def run_import_rota(args: argparse.Namespace) -> int:
                 f"{args.file.name} is valid: {len(parsed.slots)} weekly slot(s),"
                 f" {len(parsed.shifts)} shift(s), {len(parsed.leaves)} leave period(s)"
             )
+            if settings.database_path.exists():
+                _warn(asyncio.run(_with_database(settings.database_path, conflicts)))
             return ALL_IMPORTED
 
-        async def run() -> ImportCounts:
-            database = await Database.open(settings.database_path)
-            try:
-                return await import_rota_csv(database, args.file, places, datetime.now(UTC))
-            finally:
-                await database.close()
+        async def run(database: Database) -> ImportCounts:
+            return await import_rota_csv(database, args.file, places, datetime.now(UTC))
 
-        counts = asyncio.run(run())
+        counts = asyncio.run(_with_database(settings.database_path, run))
+        _warn(asyncio.run(_with_database(settings.database_path, conflicts)))
     except (RotaCsvError, MigrationError, OSError) as error:
         return nothing_imported(str(error))
     print(
@@ -319,3 +333,17 @@ def run_import_rota(args: argparse.Namespace) -> int:
         f" shift(s), {counts.leaves} leave period(s); the previous import was replaced"
     )
     return ALL_IMPORTED
+
+
+async def _with_database(path: Path, work: Any) -> Any:
+    database = await Database.open(path)
+    try:
+        return await work(database)
+    finally:
+        await database.close()
+
+
+def _warn(conflicts: list[str]) -> None:
+    """Conflicts do not stop an import: each is printed, with its line."""
+    for conflict in conflicts:
+        print(f"warning: {conflict}")

@@ -62,6 +62,7 @@ def to_inbox_item(event: Any, room: MatrixRoom, bot_user_id: str) -> InboxItem |
             "room_encrypted": bool(room.encrypted),
             "mentions_bot": bot_user_id in (mentions.get("user_ids") or []),
             "sender_key": getattr(event, "sender_key", None),
+            "sender_name": room.user_name(event.sender),
             "decrypted": bool(getattr(event, "decrypted", False)),
         }
         return InboxItem(event.event_id, room.room_id, event.sender, KIND_MESSAGE, payload)

@@ -61,11 +61,16 @@ def render_medecin_traitant_lines(
     names = commune_names or {}
     lines = [
         _(
-            "Médecin traitant: {received} requests received, {placed} placed, {waiting} "
-            "waiting at the end of the month",
-            received=figures.received,
-            placed=figures.placed,
-            waiting=figures.waiting_at_end,
+            "Médecin traitant: {received}, {placed}, {waiting}",
+            received=translator.ngettext(
+                "{count} request received", "{count} requests received", figures.received
+            ),
+            placed=translator.ngettext("{count} placed", "{count} placed", figures.placed),
+            waiting=translator.ngettext(
+                "{count} waiting at the end of the month",
+                "{count} waiting at the end of the month",
+                figures.waiting_at_end,
+            ),
         ),
         _(
             "Median time to placement: {days} days",

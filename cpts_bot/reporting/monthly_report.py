@@ -118,7 +118,8 @@ def render_lines(
             lines.append(_("No answer, by commune: {items}", items=_listing(communes, translator)))
         lines.append(
             _(
-                "Median time to answer: {duration}",
+                "Median time to answer (from the question's arrival to the answer's "
+                "delivery): {duration}",
                 duration=format_duration(stats.median_answer_ms, translator),
             )
         )

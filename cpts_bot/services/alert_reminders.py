@@ -44,6 +44,8 @@ async def _remind_rounds(run: Run, members: RoomMembers) -> None:
             continue
         alert = await repo.get_alert(run.db, due.alert_id)
         assert alert is not None
+        if _quiet(run, alert):
+            continue  # after the quiet hours
         pending = await pending_readers(run, due.firing_id, alert, members)
         snoozes = await firings.snoozes_of(run.db, due.firing_id)
         for user in round_recipients(pending, snoozes):
@@ -51,7 +53,15 @@ async def _remind_rounds(run: Run, members: RoomMembers) -> None:
         await firings.mark_round_reminded(run.db, due.firing_id, run.now)
 
 
+def _quiet(run: Run, alert: Alert | None = None) -> bool:
+    """In the quiet hours only an urgent alert reminds anyone."""
+    urgent = alert is not None and alert.level == "urgent"
+    return not urgent and run.config.quiet_hours.contains(run.now)
+
+
 async def _remind_snoozed(run: Run) -> None:
+    if _quiet(run):
+        return  # « plus tard » ends after the quiet hours
     due = await firings.open_snoozes(run.db, run.now)
     acknowledged = {
         snooze.firing_id: {u for u, _ in await firings.acknowledgements(run.db, snooze.firing_id)}

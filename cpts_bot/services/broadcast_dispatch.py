@@ -13,18 +13,21 @@ it lead back to the dispatch.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from cpts_bot.domain.dispatch_models import Dispatch
 from cpts_bot.domain.dispatch_phrases import RequestFields
 from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
+from cpts_bot.domain.fair_order import AskOrder, fair_choice
+from cpts_bot.domain.french_datetime import local_to_utc
 from cpts_bot.domain.messages import Reply
 from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.times import from_iso
+from cpts_bot.domain.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.storage.dispatch_fairness import ask_history
 from cpts_bot.storage.rota_repository import load_rota
 
 KIND_BROADCAST = "broadcast"  # in a recipient's direct chat
@@ -186,6 +189,17 @@ async def send_to(deps: Context, dispatch: Dispatch, user_ids: list[str]) -> Non
         )
 
 
+async def fairly(deps: Context, chosen: list[str]) -> list[str]:
+    """The ones of ``chosen`` asked now under ``dispatch.order`` (fair_order.py)."""
+    policy = deps.policy
+    if policy.order is AskOrder.ALL:
+        return chosen
+    local = deps.now.astimezone(PARIS)
+    month_start = local_to_utc(local.date().replace(day=1), time(0, 0))
+    history = await ask_history(deps.db, chosen, month_start)
+    return fair_choice(chosen, history, policy.order, policy.ask_at_most)
+
+
 async def broadcast(
     deps: Context,
     dispatch: Dispatch,
@@ -203,6 +217,7 @@ async def broadcast(
         use_rota=use_rota,
         exclude=asked | {dispatch.requester},
     )
+    chosen = await fairly(deps, chosen)
     added = await repo.add_recipients(deps.db, dispatch.id, chosen, dispatch.step_index, deps.now)
     await send_to(deps, dispatch, added)
     return added

@@ -24,6 +24,7 @@ from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.core_repository import language_of
+from cpts_bot.storage.matrix_names import matrix_name
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.rota_repository import rota_name
 
@@ -107,7 +108,9 @@ class Context:
         professional = await self.directory.by_matrix_id(self.db, user_id)
         if professional is not None and professional.display_name:
             return Person.from_card(user_id, professional)
-        return Person(user_id, await rota_name(self.db, user_id))
+        return Person(
+            user_id, await rota_name(self.db, user_id) or await matrix_name(self.db, user_id)
+        )
 
     async def display_name(self, user_id: str) -> str:
         """The directory's name for ``user_id``, else the rota's, else the Matrix id."""

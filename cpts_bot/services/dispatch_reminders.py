@@ -47,6 +47,8 @@ async def send_reminder(deps: Context, owed: DueReminder) -> bool:
     still = next_reminder(dispatch, deps.policy.reminders)
     if still is None or still.kind is not owed.kind or still.due_at > deps.now:
         return False
+    if not dispatch.urgent and deps.config.quiet_hours.contains(deps.now):
+        return False  # after the quiet hours
     moved = await repo.mark_reminded(deps.db, dispatch, owed.kind.step, owed.kind.value, deps.now)
     if moved is None:
         return False

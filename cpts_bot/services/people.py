@@ -1,5 +1,6 @@
 """How a person is named to others: the directory card's name and profession (and phone
-where the context needs it), else the rota's name, else the Matrix ID."""
+where the context needs it), else the rota's name, else their Matrix display name, else
+the Matrix ID."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cpts_bot.domain.profession_words import profession_label
 from cpts_bot.i18n import Translator
 from cpts_bot.storage import core_repository
 from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.storage.matrix_names import matrix_name
 from cpts_bot.storage.rota_repository import rota_name
 
 
@@ -53,7 +55,7 @@ async def find_person(db: aiosqlite.Connection, user_id: str) -> Person:
     professional = await DirectoryRepository(db).find_by_matrix_id(user_id)
     if professional is not None and professional.display_name:
         return Person.from_card(user_id, professional)
-    return Person(user_id, await rota_name(db, user_id))
+    return Person(user_id, await rota_name(db, user_id) or await matrix_name(db, user_id))
 
 
 async def person_label(

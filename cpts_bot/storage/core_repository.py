@@ -13,6 +13,7 @@ import aiosqlite
 from cpts_bot.domain.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.matrix_names import record_answer_delivered, remember_name
 
 SYNC_TOKEN_KEY = "next_batch"
 
@@ -111,6 +112,8 @@ async def store_batch(
                 ),
             )
             added += cursor.rowcount
+            if cursor.rowcount and item.payload.get("sender_name"):
+                await remember_name(db, item.sender, str(item.payload["sender_name"]), now)
         await db.execute(
             "INSERT INTO sync_state (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -184,6 +187,7 @@ async def mark_sent(
 ) -> None:
     """Mark the row sent and erase what it said, in the caller's transaction: the
     homeserver has it now. Kept: transaction id, event id, room, time."""
+    await record_answer_delivered(db, row_id, now)
     await db.execute(
         "UPDATE outbox SET sent_at = ?, event_id = ?, room_id = COALESCE(?, room_id),"
         " last_error = NULL, payload = ?, payload_erased_at = ? WHERE id = ?",

@@ -130,6 +130,9 @@ def rooms_yaml(coordinators: list[str], users: list[str], **extra: object) -> di
         "coordinators": coordinators,
         "access": {"users": users},
     }
+    # No quiet hours unless a test sets them: reminders must not depend on the hour the
+    # suite runs at (the quiet hours have their own tests).
+    data["quiet_hours"] = {"start": "00:00", "end": "00:00"}
     data.update(extra)
     return data
 

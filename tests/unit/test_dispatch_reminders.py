@@ -4,7 +4,7 @@ scheduler's service over a real SQLite (once each, across a restart)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from cpts_bot.domain.dispatch_reminders import (
     due_reminders,
 )
 from cpts_bot.domain.dispatch_state_machine import DispatchState
+from cpts_bot.domain.quiet_hours import QuietHours
 from cpts_bot.domain.times import PARIS
 from cpts_bot.services.context import Context
 from cpts_bot.services.dispatch_reminders import run_due_reminders
@@ -153,7 +154,9 @@ class Desk:
         await self.say(ALICE, "je prends", NOW + timedelta(minutes=3), reply_to=broadcast)
 
 
-CONFIG = make_config(rooms={"coordination": "!coordination:cpts.test"})
+# These reminders fall at night (22:00): the quiet hours are tested on their own below.
+NO_QUIET = {"quiet_hours": QuietHours(start=time(0), end=time(0))}
+CONFIG = make_config(rooms={"coordination": "!coordination:cpts.test"}).model_copy(update=NO_QUIET)
 DUE = EVENING + timedelta(hours=2)
 
 
@@ -216,7 +219,7 @@ async def test_the_periodic_job_sends_reminders_and_without_a_room_tells_coordin
     tmp_path: Path,
 ) -> None:
     database = await Database.open(tmp_path / "bot.sqlite")
-    desk = Desk(database, make_config())
+    desk = Desk(database, make_config().model_copy(update=NO_QUIET))
     await desk.taken_by_alice()
     for at in (DUE, DUE + timedelta(hours=1)):
         async with database.transaction() as db:
@@ -233,3 +236,16 @@ def test_reminders_can_be_switched_off() -> None:
     policy = DispatchPolicy.model_validate({"reminders": {"enabled": False}})
     assert due_reminders([taken()], DUE + timedelta(days=1), policy.reminders) == []
     assert replace(taken(), reminder_step=0).reminder_step == 0
+
+
+async def test_no_reminder_in_the_quiet_hours_but_for_an_urgent_request(tmp_path: Path) -> None:
+    """Due at 22:00, inside the default quiet hours (21:00–08:00): sent at 08:00."""
+    database = await Database.open(tmp_path / "bot.sqlite")
+    desk = Desk(database, make_config(rooms={"coordination": "!coordination:cpts.test"}))
+    await desk.taken_by_alice()
+    assert await desk.remind(DUE) == []
+    morning = datetime(2026, 11, 24, 8, 0, tzinfo=PARIS).astimezone(UTC)
+    assert await desk.remind(morning - timedelta(minutes=1)) == []
+    [reminder] = await desk.remind(morning)
+    assert reminder.target == ALICE
+    await database.close()

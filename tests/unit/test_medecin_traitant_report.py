@@ -106,7 +106,7 @@ async def _report_text(tmp_path: Path) -> str:
 
 def test_report_and_export_carry_the_section(tmp_path: Path) -> None:
     text = asyncio.run(_report_text(tmp_path))
-    assert "Médecin traitant : 2 demandes reçues, 1 placées, 1 en attente en fin de mois" in text
+    assert "Médecin traitant : 2 demandes reçues, 1 placée, 1 en attente en fin de mois" in text
     assert "Délai médian de placement : 2 jours" in text
     assert "Médecin traitant par commune (reçues/placées/en attente) : Hyères 2/1/1" in text
     assert "ALD 1/1/0" in text and "sans critère de priorité 1/0/1" in text

@@ -1,0 +1,15 @@
+"""A person's choice about the reminders before their duties (« rappels de garde … »)."""
+
+from __future__ import annotations
+
+from cpts_bot.domain.duty_reminder_policy import PersonalChoice
+from cpts_bot.services.context import Context
+from cpts_bot.storage import duty_notice_repository as notices
+
+
+async def choice_of(context: Context, user_id: str) -> PersonalChoice:
+    return (await notices.choices(context.db)).get(user_id, PersonalChoice())
+
+
+async def choose(context: Context, user_id: str, choice: PersonalChoice) -> None:
+    await notices.set_choice(context.db, user_id, choice, context.now)
