@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from cpts_bot.matrix.delivery_throttle import bulk_work
 from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
 
@@ -53,7 +54,8 @@ class DirectChatsAhead:
                 continue
             await self._quiet(QUIET_SECONDS)
             try:
-                await self._open_room(user_id)
+                with bulk_work():  # never before an answer (delivery_throttle)
+                    await self._open_room(user_id)
             except Exception as error:  # their server, their account: try at first need
                 self._failed.add(user_id)
                 log.warning(

@@ -36,9 +36,14 @@ from nio import (
 )
 from nio.api import RoomPreset
 
-from cpts_bot.domain.delivery_policy import DEFAULT_STUCK_AFTER, is_stuck, retry_delay
+from cpts_bot.domain.delivery_policy import (
+    DEFAULT_STUCK_AFTER,
+    PRIORITY_ANSWER,
+    is_stuck,
+    retry_delay,
+)
 from cpts_bot.domain.errors import MatrixError
-from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle
+from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle, bulk_work
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
 from cpts_bot.storage import core_repository as repo
@@ -151,6 +156,7 @@ class MatrixChatGateway:
         self._opening: dict[str, asyncio.Lock] = {}
         self._throttle = self.throttle = Throttle()
         client.add_response_callback(self._throttle.observe, ErrorResponse)
+        client.add_response_callback(self._throttle.hold_bulk_retry, ErrorResponse)
         self._on_stuck: StuckListener | None = None
         self._watcher: QueueWatcher | None = None
         self.stuck_after = DEFAULT_STUCK_AFTER
@@ -258,7 +264,8 @@ class MatrixChatGateway:
             if stop.is_set():
                 return
             try:
-                await self._send_row(row, keys_ready)
+                with bulk_work(row.priority > PRIORITY_ANSWER):  # nio's retries: see Throttle
+                    await self._send_row(row, keys_ready)
             except SendFailed:
                 return
             except Exception:
