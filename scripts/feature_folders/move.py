@@ -259,7 +259,6 @@ def text_files(repo: Path) -> list[Path]:
 
 
 def check_tree(repo: Path) -> None:
-    package = repo / "cpts_bot"
     if git(repo, "ls-files", f"cpts_bot/{R.FEATURES_DIR}", "cpts_bot/core", capture=True).strip():
         sys.exit("refusing: cpts_bot/features or cpts_bot/core exists already (tree already moved?)")
     if not git(repo, "ls-files", "cpts_bot/domain", capture=True).strip():
