@@ -41,9 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_support as support  # noqa: E402
 from bench.bench_report import write_section  # noqa: E402
+from cpts_bot.core.times import from_iso  # noqa: E402
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
 from cpts_bot.devtools.synapse import SynapseServer  # noqa: E402
-from cpts_bot.domain.times import from_iso  # noqa: E402
 
 ALERT_NUMBER = re.compile(r"Alerte n° (\d+)")
 LEAD_SECONDS = 15

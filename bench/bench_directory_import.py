@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "heldout"))
 from build_heldout import HEADER, extract_line, rpps  # noqa: E402
 
 from bench.bench_report import write_section  # noqa: E402
-from cpts_bot.domain.vocabulary_loader import load_vocabulary  # noqa: E402
+from cpts_bot.core.vocabulary_loader import load_vocabulary  # noqa: E402
 from cpts_bot.importers.directory_csv import import_directory_csv  # noqa: E402
 from cpts_bot.importers.rpps_extract import import_rpps_extract  # noqa: E402
 from cpts_bot.storage.database import Database  # noqa: E402

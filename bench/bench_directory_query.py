@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_report import percentile, write_section  # noqa: E402
-from cpts_bot.chat.directory_replies import DirectoryReplies  # noqa: E402
-from cpts_bot.domain.place_index import PlaceIndex  # noqa: E402
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search  # noqa: E402
-from cpts_bot.domain.query_parser import Lexicon, parse_query  # noqa: E402
-from cpts_bot.domain.sample_directory import generate_directory  # noqa: E402
-from cpts_bot.domain.vocabulary_loader import load_vocabulary  # noqa: E402
+from cpts_bot.core.places.index import PlaceIndex  # noqa: E402
+from cpts_bot.core.vocabulary_loader import load_vocabulary  # noqa: E402
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, search  # noqa: E402
+from cpts_bot.features.directory.query_parser import Lexicon, parse_query  # noqa: E402
+from cpts_bot.features.directory.replies import DirectoryReplies  # noqa: E402
+from cpts_bot.features.directory.sample_directory import generate_directory  # noqa: E402
 from cpts_bot.i18n import Translator  # noqa: E402
 from cpts_bot.settings import Territory  # noqa: E402
 

@@ -26,15 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_report import percentile, write_section
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
-from cpts_bot.i18n import Translator
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_escalation import (
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.escalation_service import (
     on_sent,
     run_due_dispatch_steps,
 )
+from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter

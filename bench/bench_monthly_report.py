@@ -22,12 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_report import percentile, write_section
-from cpts_bot.domain.monthly_stats import Month, compute_monthly_stats
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
+from cpts_bot.features.reports.monthly_stats import Month, compute_monthly_stats
+from cpts_bot.features.reports.tracking_repository import requests_between
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import requests_between
 
 PROFESSIONS = [
     "MG",

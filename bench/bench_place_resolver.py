@@ -1,7 +1,7 @@
 """Place resolution cost: loading the official list of communes, indexing a territory, and
 finding the places of a question.
 
-Loads ``cpts_bot/domain/geography/communes_fr.tsv.gz`` (every commune of France), builds
+Loads ``cpts_bot/core/places/geography/communes_fr.tsv.gz`` (every commune of France), builds
 the resolver of ``tests/data/devset_rooms.yaml`` (12 communes, 8 sectors), then times
 :meth:`PlaceResolver.find` + :meth:`find_fuzzy` on the labelled questions of
 ``tests/data/directory_queries.yaml`` and on generated questions naming random communes
@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_report import percentile, write_section  # noqa: E402
-from cpts_bot.domain.french_communes import COMMUNES_FILE, load_french_communes  # noqa: E402
-from cpts_bot.domain.place_context import capitalised_words  # noqa: E402
-from cpts_bot.domain.place_resolver import PlaceResolver  # noqa: E402
-from cpts_bot.domain.text_normalizer import singular, tokens  # noqa: E402
+from cpts_bot.core.places.context import capitalised_words  # noqa: E402
+from cpts_bot.core.places.french_communes import COMMUNES_FILE, load_french_communes  # noqa: E402
+from cpts_bot.core.places.resolver import PlaceResolver  # noqa: E402
+from cpts_bot.core.text_normalizer import singular, tokens  # noqa: E402
 from cpts_bot.settings import load_rooms_config  # noqa: E402
 
 ROOMS = ROOT / "tests" / "data" / "devset_rooms.yaml"

@@ -13,26 +13,40 @@ from functools import partial
 
 from nio import AsyncClient
 
-from cpts_bot.chat.alerts_feature import AlertsFeature
-from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
 from cpts_bot.chat.command_descriptions import describe
 from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.chat.directory_commands import directory_commands
-from cpts_bot.chat.directory_feature import DirectoryFeature
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.duty_fill_commands import duty_fill_commands
-from cpts_bot.chat.duty_reminder_commands import DUTY_REMINDER_COMMANDS
 from cpts_bot.chat.feature import ChatFeature
-from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
-from cpts_bot.chat.report_feature import REPORT_COMMANDS
-from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
-from cpts_bot.chat.territory_feature import TERRITORY_COMMANDS
-from cpts_bot.chat.trust_feature import TRUST_COMMANDS
-from cpts_bot.domain.vocabulary_extension import load_cpts_vocabulary
+from cpts_bot.core.vocabulary_extension import load_cpts_vocabulary
+from cpts_bot.features.alerts.acknowledgement_service import on_sent as alerts_on_sent
+from cpts_bot.features.alerts.audience_service import RoomMembers
+from cpts_bot.features.alerts.chat import AlertsFeature
+from cpts_bot.features.alerts.pins_service import PIN_CORRELATION_PREFIX, on_pin_failed
+from cpts_bot.features.alerts.posting_service import run_due_alerts
+from cpts_bot.features.alerts.run_service import AlertSettings
+from cpts_bot.features.card.chat import CardFeature
+from cpts_bot.features.cover.chat import ShiftSwapFeature
+from cpts_bot.features.cover.texts_service import PREFIX as SWAP_PREFIX
+from cpts_bot.features.cover.texts_service import on_sent as swap_on_sent
+from cpts_bot.features.directory.chat import DirectoryFeature
+from cpts_bot.features.directory.commands import directory_commands
+from cpts_bot.features.directory.index_provider_service import DatabaseIndexProvider
+from cpts_bot.features.directory.territory_chat import TERRITORY_COMMANDS
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.directory_service import DirectoryProfessionalLookup
+from cpts_bot.features.dispatch.escalation_service import on_sent as dispatch_on_sent
+from cpts_bot.features.handoff.chat import HandoffFeature
+from cpts_bot.features.handoff.service import on_sent as handoff_on_sent
+from cpts_bot.features.medecin_traitant.chat import MedecinTraitantFeature
+from cpts_bot.features.medecin_traitant.gp_offers_service import on_sent as medecin_traitant_on_sent
+from cpts_bot.features.reports.chat import REPORT_COMMANDS
+from cpts_bot.features.reports.request_tracking_service import RecentQuestions
+from cpts_bot.features.rota.chat import RotaFeature
+from cpts_bot.features.rota.duty_fill_commands import duty_fill_commands
+from cpts_bot.features.rota.duty_reminder_commands import DUTY_REMINDER_COMMANDS
+from cpts_bot.features.rota.duty_reminders_service import DutyReminders
+from cpts_bot.features.trust.chat import TRUST_COMMANDS
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
@@ -54,11 +68,6 @@ from cpts_bot.matrix.token_login import cross_sign_or_warn
 from cpts_bot.matrix.typing_indicator import TypingIndicator
 from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
-from cpts_bot.services.alert_acknowledgement import on_sent as alerts_on_sent
-from cpts_bot.services.alert_audience import RoomMembers
-from cpts_bot.services.alert_pins import PIN_CORRELATION_PREFIX, on_pin_failed
-from cpts_bot.services.alert_posting import run_due_alerts
-from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.services.context import Context
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
@@ -67,16 +76,7 @@ from cpts_bot.services.data_minimisation import (
     erase_expired_details,
 )
 from cpts_bot.services.delivery_reports import report_stuck, watch_queue
-from cpts_bot.services.directory_index_provider import DatabaseIndexProvider
-from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
-from cpts_bot.services.dispatch_escalation import on_sent as dispatch_on_sent
-from cpts_bot.services.duty_reminders import DutyReminders
-from cpts_bot.services.gp_offers import on_sent as medecin_traitant_on_sent
-from cpts_bot.services.handoff import on_sent as handoff_on_sent
-from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
-from cpts_bot.services.shift_swap_texts import PREFIX as SWAP_PREFIX
-from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database

@@ -25,14 +25,14 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
-from cpts_bot.domain.dispatch_policy import DispatchPolicy
-from cpts_bot.domain.duty_reminder_policy import DutyReminderPolicy
-from cpts_bot.domain.errors import ConfigurationError
-from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
-from cpts_bot.domain.public_holidays import HolidayCalendar, territory_subdivision
-from cpts_bot.domain.quiet_hours import QuietHours
-from cpts_bot.domain.shift_swap_policy import SwapPolicy
+from cpts_bot.core.errors import ConfigurationError
+from cpts_bot.core.places.commune_codes import commune_code_problem, commune_name_problem
+from cpts_bot.core.public_holidays import HolidayCalendar, territory_subdivision
+from cpts_bot.features.cover.policy import SwapPolicy
+from cpts_bot.features.dispatch.policy import DispatchPolicy
+from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
+from cpts_bot.features.rota.duty_reminder_policy import DutyReminderPolicy
+from cpts_bot.features.rota.quiet_hours import QuietHours
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -425,7 +425,7 @@ def load_local_settings(env_file: Path | None = None, **overrides: Any) -> Local
 def territory_notes(rooms_file: Path | None) -> list[str]:
     """What an administrator should know of a valid territory: the communes it covers in
     part, by postal code (their other codes are outside)."""
-    from cpts_bot.domain.commune_parts import commune_parts
+    from cpts_bot.core.places.commune_parts import commune_parts
 
     try:
         config = load_rooms_config(rooms_file or Path("rooms.yaml"))
@@ -456,7 +456,7 @@ def check_config(
     except ConfigError as error:
         problems.extend(error.problems)
         return problems
-    from cpts_bot.domain.commune_parts import unknown_postal_codes
+    from cpts_bot.core.places.commune_parts import unknown_postal_codes
 
     for insee, name, code in unknown_postal_codes(config.territory.communes):
         problems.append(
@@ -467,7 +467,7 @@ def check_config(
             )
         )
     if config.vocabulary_file is not None:
-        from cpts_bot.domain.vocabulary_extension import (
+        from cpts_bot.core.vocabulary_extension import (
             VocabularyFileError,
             load_cpts_vocabulary,
         )

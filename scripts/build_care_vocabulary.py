@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the care vocabulary and write its reference page, ``docs/care-vocabulary.md``.
 
-The care concepts live in ``cpts_bot/domain/vocabulary/activities.yaml``: written by hand
+The care concepts live in ``cpts_bot/core/vocabulary/activities.yaml``: written by hand
 from public nomenclatures — the act families of the CCAM (Classification commune des
 actes médicaux) and of the NGAP (Nomenclature générale des actes professionnels: nursing
 AMI, physiotherapy AMK, podiatry AMP acts), the care themes of the Haute Autorité de
@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cpts_bot.domain.text_normalizer import term_key  # noqa: E402
-from cpts_bot.domain.vocabulary_loader import (  # noqa: E402
+from cpts_bot.core.text_normalizer import term_key  # noqa: E402
+from cpts_bot.core.vocabulary_loader import (  # noqa: E402
     ACTIVITY,
     PROFESSION,
     SPECIALTY,
@@ -85,7 +85,7 @@ def page(vocabulary: Vocabulary) -> str:
         "# Care vocabulary",
         "",
         "Written by `python scripts/build_care_vocabulary.py` from",
-        "`cpts_bot/domain/vocabulary/activities.yaml` (do not edit by hand). Sources: the act",
+        "`cpts_bot/core/vocabulary/activities.yaml` (do not edit by hand). Sources: the act",
         "families of the CCAM and the NGAP (nursing, physiotherapy, podiatry acts), the care",
         "themes of the Haute Autorité de santé, and the words GPs and patients use; written by",
         "hand, nothing downloaded. How questions use it: [directory-questions.md]"

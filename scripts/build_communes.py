@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write ``cpts_bot/domain/geography/communes_fr.tsv.gz`` from the official list of communes.
+"""Write ``cpts_bot/core/places/geography/communes_fr.tsv.gz`` from the official list of communes.
 
 Run by a developer when the official list changes, never at test or run time:
 
@@ -25,7 +25,9 @@ import gzip
 import json
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "cpts_bot/domain/geography/communes_fr.tsv.gz"
+OUTPUT = (
+    Path(__file__).resolve().parent.parent / "cpts_bot/core/places/geography/communes_fr.tsv.gz"
+)
 KINDS = {
     "commune-actuelle": "C",
     "commune-deleguee": "D",

@@ -1,5 +1,5 @@
 """Answers are matched to what they answer, or to nothing (see
-:mod:`cpts_bot.domain.answer_matching`): the router holds back an answer to an event
+:mod:`cpts_bot.core.answer_matching`): the router holds back an answer to an event
 the outbox may not have recorded yet, and the routing never gives an answer to an
 unknown, foreign or closed message to another open request."""
 
@@ -11,15 +11,15 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.answer_matching import AnswerFacts, Parent, must_wait, strongest
-from cpts_bot.domain.messages import (
+from cpts_bot.core.answer_matching import AnswerFacts, Parent, must_wait, strongest
+from cpts_bot.core.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     IncomingMessage,
     IncomingReaction,
     Reply,
 )
-from cpts_bot.domain.offers import Answer, classify_answer, classify_reaction
+from cpts_bot.core.offers import Answer, classify_answer, classify_reaction
 from cpts_bot.services.context import Context
 from cpts_bot.storage import answer_waits
 from cpts_bot.storage.core_repository import InboxRow

@@ -6,7 +6,7 @@ to a room that is not encrypted, and never keeps such a room as a person's direc
 
 from __future__ import annotations
 
-from cpts_bot.domain.messages import IncomingMessage, Reply
+from cpts_bot.core.messages import IncomingMessage, Reply
 from cpts_bot.services.context import Context
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from cpts_bot.chat.commands import Command, CommandRegistry, Heard
 from cpts_bot.chat.help_texts import example_text
 from cpts_bot.chat.triggers import MessageText
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.services.context import Context
 
 SAMPLE_ROOM = "!sample:cpts.invalid"

@@ -15,8 +15,8 @@ from cpts_bot.chat.answer_matching import (
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, Heard
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.follow_ups import FollowUps
-from cpts_bot.domain.answer_matching import may_take_pending
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.answer_matching import may_take_pending
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context

@@ -25,7 +25,7 @@ from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.help_texts import Helped
 from cpts_bot.chat.not_understood import not_understood_text
-from cpts_bot.domain.messages import (
+from cpts_bot.core.messages import (
     KIND_MESSAGE,
     KIND_REACTION,
     KIND_UNDECRYPTABLE,
@@ -34,8 +34,8 @@ from cpts_bot.domain.messages import (
     message_from_payload,
     reaction_from_payload,
 )
-from cpts_bot.domain.offers import classify_answer
-from cpts_bot.domain.times import PARIS, from_iso
+from cpts_bot.core.offers import classify_answer
+from cpts_bot.core.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig

@@ -23,8 +23,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from cpts_bot.chat.triggers import Triggers, derived, message_text
-from cpts_bot.domain.messages import IncomingMessage, Reply
-from cpts_bot.domain.text_normalizer import fold, loosen
+from cpts_bot.core.messages import IncomingMessage, Reply
+from cpts_bot.core.text_normalizer import fold, loosen
 from cpts_bot.services.context import Context
 
 FREE_TEXT = 0

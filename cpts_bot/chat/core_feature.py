@@ -18,7 +18,7 @@ from cpts_bot.chat.commands import (
 )
 from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.people import set_language

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 

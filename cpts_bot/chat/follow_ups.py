@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from cpts_bot.chat.commands import Audience, Topic
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.services.context import Context
 from cpts_bot.storage import core_repository as repo
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from cpts_bot.chat.commands import Audience, Topic
-from cpts_bot.domain.dispatch_policy import policy_from_config
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.dispatch.policy import policy_from_config
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.settings import RoomsConfig

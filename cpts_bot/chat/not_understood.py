@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from cpts_bot.chat.help_texts import Helped, example_text, visible_to
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
 from cpts_bot.i18n import Translator
 from cpts_bot.settings import RoomsConfig
 

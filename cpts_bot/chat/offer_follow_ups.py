@@ -18,8 +18,8 @@ from typing import Any
 
 from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.offers import Answer, Outcome, classify_answer, classify_reaction
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.offers import Answer, Outcome, classify_answer, classify_reaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context, answering_directly

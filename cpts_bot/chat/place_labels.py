@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.places.resolver import (
     CITY,
     DEPARTMENT,
     POSTAL,
@@ -21,8 +21,8 @@ from cpts_bot.domain.place_resolver import (
     TERRITORY,
     PlaceMention,
 )
-from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.text_normalizer import normalize
+from cpts_bot.core.text_normalizer import normalize
+from cpts_bot.features.directory.query_parser import DirectoryQuery
 from cpts_bot.i18n import Translator
 
 

@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.times import PARIS
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.core.times import PARIS
+from cpts_bot.core.user_error import UserError
 
 # Message ids (English, translated by the catalogs); ``{detail}`` is the user's words.
 ERROR_NOT_FOUND = "No date or time found in “{detail}”."

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cpts_bot.domain.times import from_iso
+from cpts_bot.core.times import from_iso
 
 KIND_MESSAGE = "message"
 KIND_REACTION = "reaction"

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cpts_bot.domain.text_normalizer import fold, term_key
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.text_normalizer import fold, term_key
+from cpts_bot.core.vocabulary_loader import (
     PROFESSION,
     ConceptRef,
     Vocabulary,

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from cpts_bot.domain.errors import ConfigurationError
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.errors import ConfigurationError
+from cpts_bot.core.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
     Concept,

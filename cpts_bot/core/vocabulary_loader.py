@@ -1,5 +1,5 @@
 """The directory vocabularies (professions, specialties, activities, modalities, structure
-types, intent words), read from the YAML files in ``cpts_bot/domain/vocabulary/``: data
+types, intent words), read from the YAML files in ``cpts_bot/core/vocabulary/``: data
 shipped with the package, parsed once by :func:`load_vocabulary`, labelled in French and
 English in the data itself (``label: {fr:, en:}``).
 """
@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.text_normalizer import singular, term_key
+from cpts_bot.core.text_normalizer import singular, term_key
+from cpts_bot.features.directory.models import Modality
 
 VOCABULARY_DIR = Path(__file__).parent / "vocabulary"
 

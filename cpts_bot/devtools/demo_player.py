@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpts_bot.core.errors import CptsBotError
 from cpts_bot.devtools.demo_scenes import (
     DIRECT,
     GROUP_ROOMS,
@@ -19,7 +20,6 @@ from cpts_bot.devtools.demo_scenes import (
     number_in,
 )
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
-from cpts_bot.domain.errors import CptsBotError
 
 BOT_NAME = "cpts-bot"
 WAIT_SECONDS = 60

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
 
 if TYPE_CHECKING:  # the CLI reads the scenes' names without loading the Matrix client
     from cpts_bot.devtools.matrix_user import Received

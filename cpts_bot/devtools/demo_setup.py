@@ -26,10 +26,10 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.devtools.demo_player import DemoRooms
 from cpts_bot.devtools.demo_scenes import DEMO_USERS, GROUP_ROOMS
 from cpts_bot.devtools.synapse import SynapseServer, synapse_python
-from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.settings import BotSettings, load_rooms_config
 
 # Shipped with the package: the demo runs from an installed cpts-bot as from the sources.

@@ -14,9 +14,9 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from cpts_bot.core.errors import ConfigurationError
 from cpts_bot.devtools.chat_session import ChatSession, direct_rooms
 from cpts_bot.devtools.matrix_user import MatrixUser
-from cpts_bot.domain.errors import ConfigurationError
 
 # After the last line typed (end of input), how long to keep showing what arrives.
 QUIET_SECONDS = 5

@@ -14,8 +14,8 @@ from pathlib import Path
 from babel import Locale, dates, lists, numbers
 from babel.messages.pofile import read_po
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.times import PARIS
 
 __all__ = ["N_", "Translator", "load_catalog"]
 

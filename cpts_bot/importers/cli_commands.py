@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.commune_parts import allowed_postal_codes, commune_parts
-from cpts_bot.domain.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
-from cpts_bot.domain.vocabulary_loader import Vocabulary
+from cpts_bot.core.places.commune_parts import allowed_postal_codes, commune_parts
+from cpts_bot.core.vocabulary_extension import VocabularyFileError, load_cpts_vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory_csv
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.import_outcome import (

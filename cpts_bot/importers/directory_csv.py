@@ -22,23 +22,23 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
-from cpts_bot.domain.declared_words import DeclaredWordsReader
-from cpts_bot.domain.directory_card import Card, ModalityDeclaration, normalize_phone
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
-from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.vocabulary_loader import PROFESSION, Vocabulary, load_vocabulary
-from cpts_bot.importers.import_outcome import RowError, RowProblems
-from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, refuse_large_shrink
-from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
-from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import (
+from cpts_bot.core.errors import InputFileError
+from cpts_bot.core.places.commune_codes import commune_code_problem, commune_name_problem
+from cpts_bot.core.vocabulary_loader import PROFESSION, Vocabulary, load_vocabulary
+from cpts_bot.features.directory.card import Card, ModalityDeclaration, normalize_phone
+from cpts_bot.features.directory.declared_words import DeclaredWordsReader
+from cpts_bot.features.directory.models import Modality, PracticeSite, Structure
+from cpts_bot.features.directory.repository import (
     SOURCE_CPTS,
     SOURCE_RPPS,
     DirectoryRepository,
     KnownProfessional,
     NationalRecord,
 )
+from cpts_bot.importers.import_outcome import RowError, RowProblems
+from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, refuse_large_shrink
+from cpts_bot.settings import INSEE_CODE, MATRIX_USER_ID, POSTAL_CODE
+from cpts_bot.storage.database import Database
 
 COLUMNS = (
     "kind",
@@ -338,7 +338,7 @@ def _card_fields(
                 problems.add(
                     "activities: unknown code "
                     + ", ".join(unknown)
-                    + " (the codes are listed in cpts_bot/domain/vocabulary/activities.yaml)"
+                    + " (the codes are listed in cpts_bot/core/vocabulary/activities.yaml)"
                 )
         fields["activities"] = codes
     if "modalities" in present:

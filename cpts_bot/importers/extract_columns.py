@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.errors import InputFileError
+from cpts_bot.core.text_normalizer import fold
 
 _FILLER_WORDS = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
 

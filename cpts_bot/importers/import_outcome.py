@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from cpts_bot.domain.errors import InputFileError
+from cpts_bot.core.errors import InputFileError
 
 ALL_IMPORTED = 0
 SOME_REJECTED = 1

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.duty_rota import Leave, OneOffShift, WeeklySlot
-from cpts_bot.domain.errors import InputFileError
-from cpts_bot.domain.french_datetime import WEEKDAYS, local_midnight, local_to_utc
-from cpts_bot.domain.holiday_slots import SlotDays, parse_slot_days
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.errors import InputFileError
+from cpts_bot.core.french_datetime import WEEKDAYS, local_midnight, local_to_utc
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.profession_words import profession_code
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, WeeklySlot
+from cpts_bot.features.rota.holiday_slots import SlotDays, parse_slot_days
+from cpts_bot.features.rota.repository import ImportCounts, replace_imported
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
     RowError,
@@ -38,7 +39,6 @@ from cpts_bot.importers.import_outcome import (
 from cpts_bot.importers.rota_csv_checks import file_conflicts
 from cpts_bot.settings import MATRIX_USER_ID, ConfigError, load_rooms_config
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.rota_repository import ImportCounts, replace_imported
 from cpts_bot.storage.schema_migrator import MigrationError
 
 COLUMNS = (

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from cpts_bot.domain.duty_rota import Duty, Rota, WeeklySlot, slot_occurrences
-from cpts_bot.domain.profession_words import profession_label
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_conflicts import Conflict, ConflictKind, first_of_each, rota_conflicts
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.profession_words import profession_label
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.rota.conflicts import Conflict, ConflictKind, first_of_each, rota_conflicts
+from cpts_bot.features.rota.duty_rota import Duty, Rota, WeeklySlot, slot_occurrences
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 CHECKED_DAYS = 91  # the coming three months
 

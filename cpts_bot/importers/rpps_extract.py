@@ -25,8 +25,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from cpts_bot.domain.directory_card import normalize_phone
-from cpts_bot.domain.directory_models import PracticeSite
+from cpts_bot.features.directory.card import normalize_phone
+from cpts_bot.features.directory.models import PracticeSite
+from cpts_bot.features.directory.repository import (
+    SOURCE_RPPS,
+    DirectoryRepository,
+    NationalRecord,
+)
 from cpts_bot.importers.extract_columns import (
     SAVOIR_FAIRE_COLUMNS,
     ColumnMap,
@@ -35,11 +40,6 @@ from cpts_bot.importers.extract_columns import (
 )
 from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, refuse_large_shrink
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import (
-    SOURCE_RPPS,
-    DirectoryRepository,
-    NationalRecord,
-)
 
 MEMBER_NAME = re.compile(r"PS_LibreAcces_Personne_activite.*\.txt$", re.IGNORECASE)
 SAVOIR_FAIRE_NAME = re.compile(r"PS_LibreAcces_SavoirFaire.*\.txt$", re.IGNORECASE)

@@ -10,7 +10,7 @@ import, nothing changed (exit 2), unless the operator says it is expected
 
 from __future__ import annotations
 
-from cpts_bot.domain.errors import InputFileError
+from cpts_bot.core.errors import InputFileError
 
 DEFAULT_MAX_SHRINK = 0.20
 

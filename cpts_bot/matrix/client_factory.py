@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
-from cpts_bot.domain.errors import ConfigurationError
+from cpts_bot.core.errors import ConfigurationError
 from cpts_bot.matrix.cross_signing import check_crypto_store_at_start
 from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.settings import BotSettings

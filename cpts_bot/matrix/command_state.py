@@ -15,7 +15,7 @@ from typing import Any
 
 from nio import AsyncClient, RoomGetStateEventResponse, RoomPutStateResponse
 
-from cpts_bot.domain.errors import MatrixError
+from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.nio_responses import checked
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from nio import AsyncClient, KeysUploadResponse
 
-from cpts_bot.domain.errors import CptsBotError
+from cpts_bot.core.errors import CptsBotError
 from cpts_bot.matrix import secret_storage
 from cpts_bot.matrix.nio_responses import checked
 from cpts_bot.matrix.signed_json import (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from importlib import metadata
 
-from cpts_bot.domain.errors import ConfigurationError
+from cpts_bot.core.errors import ConfigurationError
 
 MINIMUM_VERSIONS = {"vodozemac": (0, 10, 0), "matrix-nio": (0, 26, 0)}
 

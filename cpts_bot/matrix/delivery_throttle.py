@@ -32,7 +32,7 @@ from typing import Any
 
 from nio import ErrorResponse, RoomSendError, ToDeviceError
 
-from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER
+from cpts_bot.core.delivery_policy import PRIORITY_ANSWER
 
 ANSWER_SLOTS = 4
 BULK_SLOTS = 12

@@ -12,8 +12,8 @@ from typing import Any
 
 from nio import MatrixRoom, MegolmEvent, ReactionEvent, RoomMessageText
 
-from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, KIND_UNDECRYPTABLE
-from cpts_bot.domain.times import from_iso, from_millis, to_iso
+from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION, KIND_UNDECRYPTABLE
+from cpts_bot.core.times import from_iso, from_millis, to_iso
 from cpts_bot.storage.core_repository import InboxItem
 
 _MX_REPLY = re.compile(r"<mx-reply>.*?</mx-reply>", re.S)

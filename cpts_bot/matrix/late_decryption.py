@@ -7,7 +7,7 @@ from typing import Any
 
 from nio import AsyncClient, MegolmEvent
 
-from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION
+from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION
 from cpts_bot.matrix.event_listener import to_inbox_item
 from cpts_bot.matrix.sender_trust import (
     SenderTrustGate,

@@ -36,13 +36,13 @@ from nio import (
 )
 from nio.api import RoomPreset
 
-from cpts_bot.domain.delivery_policy import (
+from cpts_bot.core.delivery_policy import (
     DEFAULT_STUCK_AFTER,
     PRIORITY_ANSWER,
     is_stuck,
     retry_delay,
 )
-from cpts_bot.domain.errors import MatrixError
+from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle, bulk_work
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices

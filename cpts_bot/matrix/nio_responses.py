@@ -2,7 +2,7 @@
 
 matrix-nio returns an ``ErrorResponse`` (or another response type) instead of raising;
 :func:`checked` turns anything but the expected response into a
-:class:`~cpts_bot.domain.errors.MatrixError`, transient or not.
+:class:`~cpts_bot.core.errors.MatrixError`, transient or not.
 
 matrix-nio retries a 429 (``M_LIMIT_EXCEEDED``) itself after ``retry_after_ms``, showing
 each refusal only to the response callbacks: :func:`record_rate_limits` notes them in
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from nio import AsyncClient, ErrorResponse
 
-from cpts_bot.domain.errors import MatrixError
+from cpts_bot.core.errors import MatrixError
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.delivery_health import record_refusal
 

@@ -6,7 +6,7 @@ import logging
 
 from nio import AsyncClient, RoomResolveAliasResponse
 
-from cpts_bot.domain.errors import MatrixError
+from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.nio_responses import checked
 from cpts_bot.settings import RoomsConfig
 

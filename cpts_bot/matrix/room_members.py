@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nio import AsyncClient, JoinedMembersResponse, RoomGetStateEventResponse
 
-from cpts_bot.domain.errors import MatrixError
+from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.nio_responses import checked
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from nio import AsyncClient, RoomGetStateEventResponse
 
-from cpts_bot.domain.errors import MatrixError
-from cpts_bot.domain.room_powers import RoomFinding, missing_powers
+from cpts_bot.core.errors import MatrixError
+from cpts_bot.core.room_powers import RoomFinding, missing_powers
 from cpts_bot.matrix.nio_responses import checked
 
 

@@ -19,7 +19,7 @@ from Crypto.Cipher import AES
 from Crypto.Hash import SHA256
 from Crypto.Protocol.KDF import HKDF
 
-from cpts_bot.domain.errors import CptsBotError
+from cpts_bot.core.errors import CptsBotError
 
 ALGORITHM = "m.secret_storage.v1.aes-hmac-sha2"
 DEFAULT_KEY_EVENT = "m.secret_storage.default_key"

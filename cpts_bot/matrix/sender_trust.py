@@ -31,8 +31,8 @@ from typing import Any
 
 from nio import AsyncClient, OlmUnverifiedDeviceError
 
-from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, Reply
-from cpts_bot.domain.times import PARIS, from_iso
+from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION, Reply
+from cpts_bot.core.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.matrix.cross_signing import UserIdentity, query_identities

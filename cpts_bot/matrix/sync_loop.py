@@ -24,8 +24,8 @@ from nio import (
     SyncResponse,
 )
 
-from cpts_bot.domain.messages import KIND_UNDECRYPTABLE
-from cpts_bot.domain.times import from_millis, to_iso
+from cpts_bot.core.messages import KIND_UNDECRYPTABLE
+from cpts_bot.core.times import from_millis, to_iso
 from cpts_bot.matrix.backfill import missed_events
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
 from cpts_bot.matrix.nio_responses import error_of

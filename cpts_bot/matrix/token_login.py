@@ -17,7 +17,7 @@ from typing import Any
 
 from nio import AsyncClient
 
-from cpts_bot.domain.errors import ConfigurationError
+from cpts_bot.core.errors import ConfigurationError
 from cpts_bot.matrix.cross_signing import (
     CrossSigningApprovalNeeded,
     CrossSigningStatus,

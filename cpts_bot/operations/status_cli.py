@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.health import (
+from cpts_bot.core.health import (
     HEALTHY,
     NOT_SET_UP,
     UNHEALTHY,

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot
 from matplotlib.figure import Figure
 
-from cpts_bot.domain.monthly_stats import MonthlyStats
+from cpts_bot.features.reports.monthly_stats import MonthlyStats
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import (
     category_label,

@@ -16,17 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cpts_bot.command_settings import local_settings_of
-from cpts_bot.domain.monthly_stats import Month
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.features.medecin_traitant import repository as medecin_traitant_repository
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.tracking_repository import export_rows_between
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting import medecin_traitant_report
 from cpts_bot.reporting.export import Labels, write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, Territory, TrackingConfig, load_rooms_config
-from cpts_bot.storage import medecin_traitant_repository
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.retention_repository import apply_retention, report_lines
-from cpts_bot.storage.tracking_repository import export_rows_between
 
 DEFAULT_RETENTION_DAYS = TrackingConfig().retention_days
 

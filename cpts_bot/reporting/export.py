@@ -10,11 +10,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cpts_bot.domain.times import PARIS, from_iso
+from cpts_bot.core.times import PARIS, from_iso
+from cpts_bot.features.reports.tracking_repository import EXPORT_COLUMNS
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import profession_label
 from cpts_bot.reporting.monthly_report import MonthlyReport
-from cpts_bot.storage.tracking_repository import EXPORT_COLUMNS
 
 TIME_COLUMNS = ("requested_at", "outcome_at")
 # A code column and the label column written just after it.

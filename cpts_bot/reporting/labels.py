@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpts_bot.domain.profession_words import profession_label as short_label
+from cpts_bot.core.profession_words import profession_label as short_label
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 

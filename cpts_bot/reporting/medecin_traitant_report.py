@@ -10,14 +10,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cpts_bot.domain.medecin_traitant_figures import (
+from cpts_bot.features.medecin_traitant.figures import (
     NO_PRIORITY,
     BreakdownRow,
     MedecinTraitantFigures,
 )
-from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
-from cpts_bot.domain.medecin_traitant_models import Priority
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.features.medecin_traitant.labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
+from cpts_bot.features.medecin_traitant.models import Priority
+from cpts_bot.features.reports.monthly_stats import Month
 from cpts_bot.i18n import Translator
 
 LIST_LIMIT = 5

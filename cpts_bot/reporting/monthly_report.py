@@ -9,10 +9,19 @@ from datetime import date, timedelta
 
 import aiosqlite
 
-from cpts_bot.domain.duty_rota import on_duty_during
-from cpts_bot.domain.monthly_stats import AlertRow, Month, MonthlyStats, compute_monthly_stats
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
-from cpts_bot.domain.rest_day_stats import rest_day_figures
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.features.medecin_traitant import repository as medecin_traitant_repository
+from cpts_bot.features.reports import repository as report_repository
+from cpts_bot.features.reports.monthly_stats import (
+    AlertRow,
+    Month,
+    MonthlyStats,
+    compute_monthly_stats,
+)
+from cpts_bot.features.reports.rest_day_stats import rest_day_figures
+from cpts_bot.features.reports.tracking_repository import requests_between
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import on_duty_during
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import monthly_charts
 from cpts_bot.reporting.labels import (
@@ -24,8 +33,6 @@ from cpts_bot.reporting.labels import (
 )
 from cpts_bot.reporting.medecin_traitant_report import render_medecin_traitant_lines
 from cpts_bot.reporting.rest_days_report import render_rest_day_lines
-from cpts_bot.storage import medecin_traitant_repository, report_repository, rota_repository
-from cpts_bot.storage.tracking_repository import requests_between
 
 LIST_LIMIT = 5
 

@@ -7,16 +7,16 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.monthly_stats import Month
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.repository import claim_monthly_report
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import MonthlyReport, build_monthly_report
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.outbox_media import queue_image
-from cpts_bot.storage.report_repository import claim_monthly_report
 
 
 async def post_report(

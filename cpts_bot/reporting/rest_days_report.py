@@ -3,7 +3,7 @@ and how much was asked on those days."""
 
 from __future__ import annotations
 
-from cpts_bot.domain.rest_day_stats import RestDayFigures
+from cpts_bot.features.reports.rest_day_stats import RestDayFigures
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import profession_label
 

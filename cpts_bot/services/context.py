@@ -17,16 +17,16 @@ from typing import Protocol
 
 import aiosqlite
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.dispatch_policy import DispatchPolicy, policy_from_config
-from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.dispatch.policy import DispatchPolicy, policy_from_config
+from cpts_bot.features.rota.repository import rota_name
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.matrix_names import matrix_name
 from cpts_bot.storage.outbox import OutboxWriter
-from cpts_bot.storage.rota_repository import rota_name
 
 
 class ProfessionalLookup(Protocol):

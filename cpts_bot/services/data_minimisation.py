@@ -3,7 +3,7 @@
 - :func:`erase_expired_details` (every few minutes): private details of dispatches taken
   more than ``dispatch.details_kept_hours`` ago (or needed that long ago, if later), and
   unfinished dispatch drafts older than ``dispatch.draft_minutes``. Ended dispatches lose
-  their details in the transaction that ends them (``storage/dispatch_repository.py``),
+  their details in the transaction that ends them (``features/dispatch/repository.py``),
   sent messages lose their text in the transaction that marks them sent.
 - :func:`apply_retention_policy` (daily): every column holding typed text, after
   ``tracking.retention_days`` (``storage/retention_repository.py``).
@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from cpts_bot.domain.dispatch_policy import policy_from_config
+from cpts_bot.features.dispatch.policy import policy_from_config
+from cpts_bot.features.dispatch.repository import delete_drafts_before, erase_details_taken_before
 from cpts_bot.services.context import Context
-from cpts_bot.storage.dispatch_repository import delete_drafts_before, erase_details_taken_before
 from cpts_bot.storage.retention_repository import apply_retention
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Protocol
 
 import aiosqlite
 
-from cpts_bot.domain.delivery_policy import SlowedQueue, slowed_queue
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.delivery_policy import SlowedQueue, slowed_queue
+from cpts_bot.core.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import outbox_delivery as delivery

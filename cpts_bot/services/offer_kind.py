@@ -10,7 +10,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import aiosqlite
 
-from cpts_bot.domain.offers import Answer, OfferRules, Outcome
+from cpts_bot.core.offers import Answer, OfferRules, Outcome
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.storage import offer_repository as offers

@@ -10,13 +10,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.profession_words import profession_label
+from cpts_bot.core.profession_words import profession_label
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.rota.repository import rota_name
 from cpts_bot.i18n import Translator
 from cpts_bot.storage import core_repository
-from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.matrix_names import matrix_name
-from cpts_bot.storage.rota_repository import rota_name
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.room_powers import Power, RoomFinding
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.room_powers import Power, RoomFinding
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database

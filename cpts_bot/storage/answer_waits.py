@@ -1,5 +1,5 @@
 """What an answered event is to the bot, and the answers waiting for the outbox to record
-the bot's send they answer (see :mod:`cpts_bot.domain.answer_matching`)."""
+the bot's send they answer (see :mod:`cpts_bot.core.answer_matching`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.answer_matching import Parent
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.answer_matching import Parent
+from cpts_bot.core.times import from_iso, to_iso
 
 
 async def parent_of(db: aiosqlite.Connection, event_id: str) -> Parent:

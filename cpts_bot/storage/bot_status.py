@@ -16,8 +16,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from cpts_bot.domain.health import StatusSnapshot
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.health import StatusSnapshot
+from cpts_bot.core.times import from_iso, to_iso
 
 LAST_SYNC_AT = "last_sync_at"
 ROOMS_JOINED = "rooms_joined"

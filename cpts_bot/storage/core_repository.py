@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.matrix_names import record_answer_delivered, remember_name

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.storage.database import Database
 
 KEEP_REFUSALS = timedelta(days=1)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
 
 
 async def remember_name(db: aiosqlite.Connection, user_id: str, name: str, now: datetime) -> None:

@@ -22,8 +22,8 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.offers import TOLD_TOO_LATE
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.offers import TOLD_TOO_LATE
+from cpts_bot.core.times import to_iso
 
 
 @dataclass(frozen=True)

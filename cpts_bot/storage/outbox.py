@@ -16,9 +16,9 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import to_iso
 
 ACTION_MESSAGE = "message"  # target: room id
 ACTION_DIRECT_MESSAGE = "direct_message"  # target: user id (the bot's DM with that user)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.storage.core_repository import ERASED_PAYLOAD, OutboxRow
 from cpts_bot.storage.database import Database
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.storage.database import Database
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
 
 
 @dataclass(frozen=True)

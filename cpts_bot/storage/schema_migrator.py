@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 
 import aiosqlite
 
-from cpts_bot.domain.errors import ConfigurationError
+from cpts_bot.core.errors import ConfigurationError
 
 MIGRATIONS_PACKAGE = "cpts_bot.migrations"
 FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser
 from cpts_bot.devtools.synapse import SynapseServer
-from cpts_bot.domain.times import PARIS
 from tests.integration.test_dispatch_synapse import directory_csv, rota_csv, run_cli
 
 # Long enough that nothing escalates or expires while a scenario runs.

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser
-from cpts_bot.domain.times import PARIS
 from tests.integration.test_dispatch_synapse import (
     DIRECTORY_HEADER,
     bot_says,

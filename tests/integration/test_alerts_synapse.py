@@ -13,8 +13,8 @@ import pytest
 from nio import RoomCreateResponse, RoomGetStateEventResponse
 from nio.api import RoomPreset
 
+from cpts_bot.core.times import from_iso
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
-from cpts_bot.domain.times import from_iso
 
 pytestmark = pytest.mark.synapse
 

@@ -17,7 +17,7 @@ from icalendar import Calendar
 from nio import MemoryDownloadResponse, RoomEncryptedFile
 from nio.crypto.attachments import decrypt_attachment
 
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
 
 pytestmark = pytest.mark.synapse
 METZ = {"insee": "57463", "name": "Metz", "postal_codes": ["57000"]}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
-from cpts_bot.domain.times import PARIS
 
 pytestmark = pytest.mark.synapse
 

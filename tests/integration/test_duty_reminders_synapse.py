@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
 from tests.integration.test_dispatch_synapse import run_cli
 from tests.integration.test_shift_swaps_synapse import bot_says, directory_csv
 from tests.integration.test_tracking_synapse import read_rows, set_coordination_room

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser
-from cpts_bot.domain.times import PARIS
 from tests.integration.js_client import JsClient, ensure_js_client
 from tests.integration.test_alerts_synapse import bot_database, create_alert, group_room
 from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, bot_says, run_cli

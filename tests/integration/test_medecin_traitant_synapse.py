@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
-from cpts_bot.domain.times import PARIS
 from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, bot_says, run_cli
 
 pytestmark = pytest.mark.synapse

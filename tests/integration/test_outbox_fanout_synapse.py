@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database

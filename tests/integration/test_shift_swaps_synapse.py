@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
-from cpts_bot.domain.times import PARIS
 from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, run_cli
 from tests.integration.test_tracking_synapse import set_coordination_room
 

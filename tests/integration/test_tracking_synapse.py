@@ -20,11 +20,15 @@ from matplotlib.image import imread
 from nio import MemoryDownloadResponse, RoomEncryptedImage, RoomPutAliasResponse
 from nio.crypto.attachments import decrypt_attachment
 
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.tracking_repository import (
+    TrackedRequest,
+    record_request,
+    update_outcome,
+)
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import TrackedRequest, record_request, update_outcome
 
 pytestmark = pytest.mark.synapse
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.messages import IncomingMessage
-from cpts_bot.domain.times import from_iso
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.core.times import from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import Commune, Rooms, RoomsConfig, Territory

@@ -10,7 +10,7 @@ from typing import Any
 
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig

@@ -6,10 +6,10 @@ from functools import cache
 
 from directory_fixtures import lexicon, places
 
-from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
-from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
-from cpts_bot.domain.query_parser import parse_query
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, SearchResult, search
+from cpts_bot.features.directory.query_parser import parse_query
+from cpts_bot.features.directory.replies import DirectoryReplies
 from cpts_bot.i18n import Translator
 
 LYON_8 = "69388"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from cpts_bot.domain.public_holidays import territory_subdivision
+from cpts_bot.core.public_holidays import territory_subdivision
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOMS = ROOT / "tests" / "data" / "devset_rooms.yaml"

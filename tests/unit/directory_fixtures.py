@@ -8,11 +8,11 @@ from typing import Any
 
 import yaml
 
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex
-from cpts_bot.domain.query_parser import Lexicon
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional, Structure
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex
+from cpts_bot.features.directory.query_parser import Lexicon
 from cpts_bot.settings import Territory
 
 DATA = Path(__file__).resolve().parents[1] / "data"

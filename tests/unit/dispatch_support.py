@@ -13,12 +13,12 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction
+from cpts_bot.features.cover.texts_service import on_sent as swap_on_sent
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.dispatch.escalation_service import on_sent
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_escalation import on_sent
-from cpts_bot.services.shift_swap_texts import on_sent as swap_on_sent
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.core_repository import mark_sent
 from cpts_bot.storage.database import Database

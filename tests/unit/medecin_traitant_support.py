@@ -8,15 +8,15 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
-from cpts_bot.domain.directory_card import Card
-from cpts_bot.domain.directory_models import PracticeSite
-from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
-from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
-from cpts_bot.services.gp_offers import on_sent
+from cpts_bot.features.directory.card import Card
+from cpts_bot.features.directory.models import PracticeSite
+from cpts_bot.features.directory.repository import SOURCE_RPPS, DirectoryRepository, NationalRecord
+from cpts_bot.features.dispatch.directory_service import DirectoryProfessionalLookup
+from cpts_bot.features.medecin_traitant.chat import MedecinTraitantFeature
+from cpts_bot.features.medecin_traitant.gp_offers_service import on_sent
+from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import SOURCE_RPPS, DirectoryRepository, NationalRecord
 from tests.unit.dispatch_support import FakeHomeserver, Sent, context_for, make_config, message
 
 PHARMACIST = "@pharma:cpts.test"

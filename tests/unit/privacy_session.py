@@ -14,9 +14,9 @@ import yaml
 
 from cpts_bot.app import build_features
 from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.times import to_iso
 from cpts_bot.devtools.demo_setup import SAMPLE_DIR, SAMPLE_TERRITORY
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.times import to_iso
 from cpts_bot.importers.directory_csv import import_directory_csv
 from cpts_bot.importers.rota_csv import import_rota_csv
 from cpts_bot.importers.rpps_extract import import_rpps_extract

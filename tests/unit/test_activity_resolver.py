@@ -1,7 +1,7 @@
 import pytest
 
-from cpts_bot.domain.activity_resolver import vocabulary_activity_resolver
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.card.activity_resolver import vocabulary_activity_resolver
 
 RESOLVE = vocabulary_activity_resolver(load_vocabulary())
 

@@ -7,27 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.command_dispatch import Routes
+from cpts_bot.features.alerts.chat import AlertsFeature
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 ALERT_MODULES = sorted(
-    path
-    for folder in ("domain", "services", "chat", "storage")
-    for path in (PACKAGE / folder).glob("alert*.py")
+    path for path in (PACKAGE / "features" / "alerts").glob("*.py") if path.name != "__init__.py"
 )
 
 
 def test_the_alert_modules_are_there() -> None:
     names = {path.stem for path in ALERT_MODULES}
     assert {
-        "alert_phrases",
-        "alert_state_machine",
-        "alert_repository",
-        "alert_firing_repository",
-        "alert_posting",
-        "alert_acknowledgement",
-        "alerts_feature",
+        "phrases",
+        "states",
+        "repository",
+        "firing_repository",
+        "posting_service",
+        "acknowledgement_service",
+        "chat",
     } <= names
     assert not (PACKAGE / "services" / "territorial_alerts.py").exists()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.alerts_feature import AlertsFeature
+from cpts_bot.features.alerts.chat import AlertsFeature
 from tests.unit.alerts_reports_support import open_database
 from tests.unit.test_alerts_feature import MEMBERS, Chat
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cpts_bot.domain.alert_fields import interpret_creation, parse_audience
-from cpts_bot.domain.alert_models import Problem
-from cpts_bot.domain.alert_phrases import (
+from cpts_bot.features.alerts.fields import interpret_creation, parse_audience
+from cpts_bot.features.alerts.models import Problem
+from cpts_bot.features.alerts.phrases import (
     AlertCommand,
     AlertCommandKind,
     DraftAnswer,
@@ -17,7 +17,7 @@ from cpts_bot.domain.alert_phrases import (
     parse_alert_command,
     parse_draft_answer,
 )
-from cpts_bot.domain.alert_snooze import (
+from cpts_bot.features.alerts.snooze import (
     DEFAULT_SNOOZE,
     Snooze,
     due_snoozes,

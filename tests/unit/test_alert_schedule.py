@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.alert_cron import ERROR_CRON, ERROR_CRON_FIELD, ScheduleError, parse_cron
-from cpts_bot.domain.alert_schedule import (
+from cpts_bot.features.alerts.cron import ERROR_CRON, ERROR_CRON_FIELD, ScheduleError, parse_cron
+from cpts_bot.features.alerts.schedule import (
     ERROR_DAY_OF_MONTH,
     ERROR_IN_THE_PAST,
     KIND_CRON,
@@ -23,7 +23,7 @@ from cpts_bot.domain.alert_schedule import (
     occurrences,
     schedule_from_spec,
 )
-from cpts_bot.domain.alert_schedule_words import parse_schedule, parse_until
+from cpts_bot.features.alerts.schedule_words import parse_schedule, parse_until
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 23 November 2026, 11:00 Paris

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.command_dispatch import Routes
+from cpts_bot.features.alerts.chat import AlertsFeature
 from tests.unit.alerts_reports_support import ALERTS_ROOM, COORDINATOR, GP, NURSE, open_database
 from tests.unit.test_alerts_feature import DM, MEMBERS, NOW, Chat
 

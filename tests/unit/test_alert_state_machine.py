@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.alert_models import AlertFields
-from cpts_bot.domain.alert_schedule import Schedule
-from cpts_bot.domain.alert_state_machine import (
+from cpts_bot.core.errors import StateError
+from cpts_bot.core.state_table import IllegalTransition
+from cpts_bot.features.alerts import repository as repo
+from cpts_bot.features.alerts.models import AlertFields
+from cpts_bot.features.alerts.schedule import Schedule
+from cpts_bot.features.alerts.states import (
     HISTORY_ACTIONS,
     OVER_STATES,
     TERMINAL_STATES,
@@ -21,9 +24,6 @@ from cpts_bot.domain.alert_state_machine import (
     allowed_events,
     next_state,
 )
-from cpts_bot.domain.errors import StateError
-from cpts_bot.domain.state_table import IllegalTransition
-from cpts_bot.storage import alert_repository as repo
 from cpts_bot.storage.database import Database
 
 S, E = AlertState, AlertEvent

@@ -10,18 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cpts_bot.chat.alerts_feature import AlertsFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.domain.directory_card import Card
-from cpts_bot.domain.directory_models import PracticeSite
-from cpts_bot.domain.messages import IncomingReaction
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.core.messages import IncomingReaction
+from cpts_bot.features.alerts.chat import AlertsFeature
+from cpts_bot.features.alerts.posting_service import run_due_alerts
+from cpts_bot.features.alerts.run_service import AlertSettings
+from cpts_bot.features.directory.card import Card
+from cpts_bot.features.directory.models import PracticeSite
+from cpts_bot.features.directory.repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
+from cpts_bot.features.reports.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
-from cpts_bot.services.alert_posting import run_due_alerts
-from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from tests.unit.alerts_reports_support import (
     ALERTS_ROOM,
     BOT,

@@ -12,34 +12,35 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "cpts_bot" / "i18n" / "locales"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "Problem": None}
 ALERT_SERVICES = (
-    "alert_acknowledgement",
-    "alert_audience",
-    "alert_pins",
-    "alert_posting",
-    "alert_reminders",
-    "alert_rendering",
+    "acknowledgement_service",
+    "audience_service",
+    "pins_service",
+    "posting_service",
+    "reminders_service",
+    "rendering_service",
 )
 SOURCES = {
     "reports": [
-        "cpts_bot/chat/report_feature.py",
+        "cpts_bot/features/reports/chat.py",
         "cpts_bot/reporting/labels.py",
         "cpts_bot/reporting/charts.py",
         "cpts_bot/reporting/monthly_report.py",
     ],
-    "handoff": ["cpts_bot/chat/handoff_feature.py", "cpts_bot/services/handoff.py"],
+    "handoff": ["cpts_bot/features/handoff/chat.py", "cpts_bot/features/handoff/service.py"],
     "alerts": [
-        "cpts_bot/chat/alerts_feature.py",
-        "cpts_bot/chat/alert_commands.py",
-        "cpts_bot/chat/alert_replies.py",
-        "cpts_bot/domain/alert_fields.py",
-        *(f"cpts_bot/services/{name}.py" for name in ALERT_SERVICES),
+        "cpts_bot/features/alerts/chat.py",
+        "cpts_bot/features/alerts/commands.py",
+        "cpts_bot/features/alerts/replies.py",
+        "cpts_bot/features/alerts/fields.py",
+        *(f"cpts_bot/features/alerts/{name}.py" for name in ALERT_SERVICES),
     ],
 }
 
 
 def schedule_error_ids() -> set[str]:
     """The schedule parser's error message ids (constants, translated at render)."""
-    from cpts_bot.domain import alert_cron, alert_schedule
+    from cpts_bot.features.alerts import cron as alert_cron
+    from cpts_bot.features.alerts import schedule as alert_schedule
 
     return {
         value

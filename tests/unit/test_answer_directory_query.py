@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from directory_fixtures import index, territory
 
-from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
-from cpts_bot.domain.messages import IncomingMessage
-from cpts_bot.domain.professional_matcher import DirectoryIndex
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.directory.chat import DirectoryFeature, StaticIndexProvider
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig

@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_bot.chat.command_router import CommandRouter
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.answer_matching import (
+from cpts_bot.core.answer_matching import (
     MAX_WAITING,
     WAIT_LIMIT,
     AnswerFacts,
@@ -28,11 +27,12 @@ from cpts_bot.domain.answer_matching import (
     must_wait,
     strongest,
 )
-from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION
-from cpts_bot.domain.times import PARIS, to_iso
-from cpts_bot.services.dispatch_escalation import on_sent
+from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION
+from cpts_bot.core.times import PARIS, to_iso
+from cpts_bot.features.dispatch import repository as dispatches
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.escalation_service import on_sent
 from cpts_bot.storage import core_repository as repo
-from cpts_bot.storage import dispatch_repository as dispatches
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

@@ -7,7 +7,7 @@ import asyncio
 
 from nio import RoomCreateError, RoomSendError
 
-from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER
+from cpts_bot.core.delivery_policy import PRIORITY_ANSWER
 from cpts_bot.matrix.delivery_throttle import Throttle, bulk_work
 
 

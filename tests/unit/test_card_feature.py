@@ -8,18 +8,18 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-import cpts_bot.chat.card_feature as card_feature_module
-from cpts_bot.chat.card_feature import CardFeature
+import cpts_bot.features.card.chat as card_feature_module
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.domain.directory_card import Card, ModalityDeclaration
-from cpts_bot.domain.directory_models import Modality, PracticeSite
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.card.chat import CardFeature
+from cpts_bot.features.directory.card import Card, ModalityDeclaration
+from cpts_bot.features.directory.models import Modality, PracticeSite
+from cpts_bot.features.directory.repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import LOCALES_DIR
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpts_bot.domain.card_update_parser import (
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.card.update_parser import (
     AddActivity,
     AddLanguages,
     BadPhone,
@@ -15,9 +16,8 @@ from cpts_bot.domain.card_update_parser import (
     UnknownLanguage,
     parse_card_command,
 )
-from cpts_bot.domain.directory_card import normalize_phone
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.features.directory.card import normalize_phone
+from cpts_bot.features.directory.models import Modality
 
 M = Modality
 

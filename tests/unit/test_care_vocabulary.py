@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
-from cpts_bot.domain.vocabulary_loader import load_vocabulary, load_vocabulary_from
+from cpts_bot.core.vocabulary_loader import load_vocabulary, load_vocabulary_from
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDER = ROOT / "cpts_bot" / "domain" / "vocabulary"
+FOLDER = ROOT / "cpts_bot" / "core" / "vocabulary"
 
 
 def _script() -> ModuleType:

@@ -36,7 +36,7 @@ from cpts_bot.chat.triggers import (
     required_fragments,
     words,
 )
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.storage.database import Database
 
 HERE = Path(__file__).parent

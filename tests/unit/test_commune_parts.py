@@ -8,12 +8,12 @@ from pathlib import Path
 
 import yaml
 
-from cpts_bot.domain.commune_parts import commune_parts, unknown_postal_codes
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import Lexicon, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.places.commune_parts import commune_parts, unknown_postal_codes
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, search
+from cpts_bot.features.directory.query_parser import Lexicon, parse_query
 from cpts_bot.importers.rpps_extract import scan_extract
 from cpts_bot.settings import Commune, territory_notes
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.times import from_iso
+from cpts_bot.core.times import from_iso
 from cpts_bot.storage.file_modes import loose_paths
 from tests.unit.privacy_session import (
     COORD,

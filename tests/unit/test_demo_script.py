@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.devtools.demo_scenes import (
     DEMO_USERS,
     DIRECT,
@@ -31,8 +32,7 @@ from cpts_bot.devtools.demo_setup import (
     demo_directory,
     demo_rota,
 )
-from cpts_bot.domain.dispatch_phrases import is_dispatch_request, parse_request
-from cpts_bot.domain.place_index import PlaceIndex
+from cpts_bot.features.dispatch.phrases import is_dispatch_request, parse_request
 from cpts_bot.settings import RoomsConfig
 
 GAZETTEER = PlaceIndex.from_territory(

@@ -34,14 +34,14 @@ import pytest
 from devset_rooms import rooms_for
 
 from cpts_bot.cli import main as cli_main
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
-from cpts_bot.domain.query_parser import DirectoryQuery, Lexicon, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, SearchResult, search
+from cpts_bot.features.directory.query_parser import DirectoryQuery, Lexicon, parse_query
+from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.importers.import_outcome import ALL_IMPORTED, SOME_REJECTED
 from cpts_bot.settings import load_rooms_config
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 ROOT = Path(__file__).resolve().parents[2]
 THRESHOLD = 0.95

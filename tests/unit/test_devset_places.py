@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from devset_rooms import rooms_for
 
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.query_parser import DirectoryQuery, Lexicon, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.query_parser import DirectoryQuery, Lexicon, parse_query
 from cpts_bot.settings import load_rooms_config
 
 REPO = Path(__file__).resolve().parents[2]

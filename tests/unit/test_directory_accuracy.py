@@ -12,9 +12,13 @@ from typing import Any
 import yaml
 from directory_fixtures import DATA, index, lexicon, places
 
-from cpts_bot.domain.professional_matcher import search
-from cpts_bot.domain.query_parser import ConversationContext, DirectoryQuery, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.professional_matcher import search
+from cpts_bot.features.directory.query_parser import (
+    ConversationContext,
+    DirectoryQuery,
+    parse_query,
+)
 
 THRESHOLD = 0.95
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from concept_fixtures import ask, names, reply_text
 
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, load_vocabulary
+from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, load_vocabulary
 
 
 def test_a_symptom_finds_the_technique() -> None:
@@ -69,8 +69,8 @@ def test_children_and_teenagers_declared_in_words_come_first_for_a_child() -> No
 def test_a_declaration_that_only_looks_childish_is_not_for_children() -> None:
     from concept_fixtures import index
 
-    from cpts_bot.domain.directory_models import Professional
-    from cpts_bot.domain.professional_matcher import _sees_children
+    from cpts_bot.features.directory.models import Professional
+    from cpts_bot.features.directory.professional_matcher import _sees_children
 
     surgeon = Professional(
         key="x",
@@ -87,8 +87,8 @@ def test_cards_holding_a_code_answer_for_the_concept_and_its_narrower_ones() -> 
     from directory_fixtures import index as coded_index
     from directory_fixtures import lexicon
 
-    from cpts_bot.domain.professional_matcher import search
-    from cpts_bot.domain.query_parser import parse_query
+    from cpts_bot.features.directory.professional_matcher import search
+    from cpts_bot.features.directory.query_parser import parse_query
 
     def found(text: str) -> list[tuple[str, bool]]:
         query = parse_query(text, lexicon()).query

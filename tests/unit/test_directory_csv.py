@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.directory_card import ModalityDeclaration
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.card import ModalityDeclaration
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.importers.directory_csv import (
     DirectoryCsvError,
     import_directory_csv,
@@ -16,7 +17,6 @@ from cpts_bot.importers.directory_csv import (
 from cpts_bot.importers.extract_columns import PUBLISHED_HEADER, format_extract_line
 from cpts_bot.importers.rpps_extract import import_rpps_extract
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample" / "directory.csv"

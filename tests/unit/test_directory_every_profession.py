@@ -7,7 +7,7 @@ import pytest
 from concept_fixtures import ask, names
 from directory_fixtures import lexicon
 
-from cpts_bot.domain.query_parser import parse_query
+from cpts_bot.features.directory.query_parser import parse_query
 
 
 @pytest.mark.parametrize(

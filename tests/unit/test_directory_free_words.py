@@ -8,22 +8,22 @@ from pathlib import Path
 import pytest
 from directory_fixtures import lexicon, places
 
-from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
-from cpts_bot.domain.name_lookup import NameIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import parse_query
-from cpts_bot.domain.vocabulary_extension import (
+from cpts_bot.core.vocabulary_extension import (
     VocabularyFileError,
     extend_vocabulary,
     load_cpts_vocabulary,
 )
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
-from cpts_bot.domain.wanted_words import NamedRun
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.declared_activity_search import DeclaredActivityIndex, WantedPhrase
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
+from cpts_bot.features.directory.name_lookup import NameIndex
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, search
+from cpts_bot.features.directory.query_parser import parse_query
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.directory.wanted_words import NamedRun
 from cpts_bot.importers.directory_csv import import_directory_csv
 from cpts_bot.settings import check_config, load_rooms_config
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 FILE = (

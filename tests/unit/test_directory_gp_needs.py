@@ -9,9 +9,9 @@ from functools import cache
 import pytest
 from directory_fixtures import lexicon, places
 
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
-from cpts_bot.domain.query_parser import parse_query
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, SearchResult, search
+from cpts_bot.features.directory.query_parser import parse_query
 
 LYON_8 = "69388"
 PEOPLE = [

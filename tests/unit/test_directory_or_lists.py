@@ -5,7 +5,7 @@ from __future__ import annotations
 from concept_fixtures import ask, names, reply_text
 from directory_fixtures import lexicon
 
-from cpts_bot.domain.query_parser import parse_query
+from cpts_bot.features.directory.query_parser import parse_query
 
 
 def test_two_activities_joined_by_ou_are_either() -> None:

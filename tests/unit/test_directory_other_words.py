@@ -4,15 +4,15 @@ from dataclasses import replace
 
 from directory_fixtures import lexicon, places
 
-from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.name_or_place import names_over_lone_places
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import DirectoryQuery, Lexicon, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
-from cpts_bot.domain.wanted_words import segmented_tokens
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.declared_activity_search import DeclaredActivityIndex, WantedPhrase
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.directory.name_or_place import names_over_lone_places
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, search
+from cpts_bot.features.directory.query_parser import DirectoryQuery, Lexicon, parse_query
+from cpts_bot.features.directory.replies import DirectoryReplies
+from cpts_bot.features.directory.wanted_words import segmented_tokens
 from cpts_bot.i18n import Translator
 from cpts_bot.settings import Commune
 

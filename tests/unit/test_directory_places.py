@@ -11,13 +11,18 @@ from pathlib import Path
 import pytest
 from directory_fixtures import index, territory
 
-from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
-from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.domain.messages import IncomingMessage
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import search
-from cpts_bot.domain.query_parser import ConversationContext, Intent, Lexicon, parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.chat import DirectoryFeature, StaticIndexProvider
+from cpts_bot.features.directory.professional_matcher import search
+from cpts_bot.features.directory.query_parser import (
+    ConversationContext,
+    Intent,
+    Lexicon,
+    parse_query,
+)
+from cpts_bot.features.directory.replies import DirectoryReplies
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import Rooms, RoomsConfig, Sector, Territory

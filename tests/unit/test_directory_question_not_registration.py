@@ -12,7 +12,7 @@ import pytest
 from command_support import context_for, make_config, router_for
 
 from cpts_bot.chat.command_checks import sample_message
-from cpts_bot.domain.medecin_traitant_phrases import is_registration
+from cpts_bot.features.medecin_traitant.phrases import is_registration
 from cpts_bot.storage.database import Database
 
 QUESTIONS = [

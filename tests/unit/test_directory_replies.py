@@ -9,11 +9,11 @@ from directory_fixtures import index, lexicon, places
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.chat.directory_replies import DirectoryReplies
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.professional_matcher import DirectoryIndex, search
-from cpts_bot.domain.query_parser import parse_query
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, search
+from cpts_bot.features.directory.query_parser import parse_query
+from cpts_bot.features.directory.replies import DirectoryReplies
 from cpts_bot.i18n import Translator
 
 

@@ -5,15 +5,15 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from cpts_bot.domain.directory_card import Card, FieldChange, ModalityDeclaration, card_changes
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Structure
-from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import (
+from cpts_bot.features.directory.card import Card, FieldChange, ModalityDeclaration, card_changes
+from cpts_bot.features.directory.models import Modality, PracticeSite, Structure
+from cpts_bot.features.directory.repository import (
     SOURCE_CPTS,
     SOURCE_RPPS,
     DirectoryRepository,
     NationalRecord,
 )
+from cpts_bot.storage.database import Database
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 SITE = PracticeSite("69388", "Lyon 8e", "69008", "1 rue A", "04 78 00 00 00", "MSP")

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.dispatch_phrases import parse_request
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.consent_repository import consent_of
+from cpts_bot.features.dispatch.phrases import parse_request
 from cpts_bot.services.context import places_for
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.dispatch_consent_repository import consent_of
 from tests.unit.dispatch_support import (
     COORDINATOR,
     HYERES,

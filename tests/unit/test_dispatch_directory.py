@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cpts_bot.domain.directory_card import Card
-from cpts_bot.domain.directory_models import PracticeSite
-from cpts_bot.services.dispatch_directory import DirectoryProfessionalLookup
+from cpts_bot.features.directory.card import Card
+from cpts_bot.features.directory.models import PracticeSite
+from cpts_bot.features.directory.repository import SOURCE_RPPS, DirectoryRepository, NationalRecord
+from cpts_bot.features.dispatch.directory_service import DirectoryProfessionalLookup
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import SOURCE_RPPS, DirectoryRepository, NationalRecord
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
-from cpts_bot.domain.dispatch_policy import DispatchPolicy, EscalationAction, policy_from_config
-from cpts_bot.domain.dispatch_state_machine import DispatchState
-from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_escalation import run_due_dispatch_steps, run_due_steps_in
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.escalation_service import run_due_dispatch_steps, run_due_steps_in
+from cpts_bot.features.dispatch.models import Dispatch, DueKind, DueStep, due_steps
+from cpts_bot.features.dispatch.policy import DispatchPolicy, EscalationAction, policy_from_config
+from cpts_bot.features.dispatch.states import DispatchState
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     CARQUEIRANNE,
@@ -249,7 +249,7 @@ async def test_run_due_steps_in_a_job_context(database: Database) -> None:
 
 
 def test_dispatch_figures() -> None:
-    from cpts_bot.domain.dispatch_models import dispatch_figures
+    from cpts_bot.features.dispatch.models import dispatch_figures
 
     taken = dispatch(1, DispatchState.TAKEN, expires=60, next_step=None)
     slow = dispatch(2, DispatchState.TAKEN, expires=60, next_step=None)
@@ -280,7 +280,7 @@ def test_dispatch_figures() -> None:
 
 
 async def test_figures_read_from_the_database(database: Database) -> None:
-    from cpts_bot.storage import dispatch_repository as repo
+    from cpts_bot.features.dispatch import repository as repo
 
     config = make_config()
     feature = DispatchFeature(DIRECTORY)

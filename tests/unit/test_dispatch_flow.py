@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.duty_rota import Leave, WeeklySlot
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import dispatch_repository as repo
-from cpts_bot.storage import rota_repository
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import Leave, WeeklySlot
 from tests.unit.dispatch_support import (
     COORDINATOR,
     HYERES,
@@ -396,7 +396,7 @@ async def test_the_rota_decides_who_is_asked_and_leave_is_excluded(env) -> None:
 
 
 async def test_on_sent_ignores_other_correlations(env) -> None:
-    from cpts_bot.services.dispatch_escalation import on_sent
+    from cpts_bot.features.dispatch.escalation_service import on_sent
 
     async with env.transaction() as db:
         assert not await on_sent(db, "alert:3:!room", "!room", "$x", NOW)
@@ -469,8 +469,12 @@ async def test_one_message_per_fact_for_the_winner_and_the_others(env) -> None:
 def test_durations_and_24_hour_slots_as_people_say_them() -> None:
     from datetime import time as clock
 
+    from cpts_bot.features.dispatch.context_service import (
+        format_duration,
+        format_hours,
+        format_span,
+    )
     from cpts_bot.i18n import Translator
-    from cpts_bot.services.dispatch_context import format_duration, format_hours, format_span
 
     french = Translator("fr")
     assert format_duration(timedelta(seconds=20), french) == "moins d'une minute"

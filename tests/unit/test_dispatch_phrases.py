@@ -6,20 +6,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cpts_bot.domain.dispatch_command_phrases import (
+from cpts_bot.core.french_datetime import MomentError
+from cpts_bot.core.offers import Answer, classify_answer, classify_reaction
+from cpts_bot.core.profession_words import find_profession, profession_code
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.command_phrases import (
     CommandKind,
     DispatchCommand,
     parse_command,
 )
-from cpts_bot.domain.dispatch_phrases import (
+from cpts_bot.features.dispatch.phrases import (
     is_dispatch_request,
     parse_field_answer,
     parse_request,
 )
-from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.domain.offers import Answer, classify_answer, classify_reaction
-from cpts_bot.domain.profession_words import find_profession, profession_code
-from cpts_bot.domain.times import PARIS
 from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import CARQUEIRANNE, HYERES, LA_CRAU, make_config
 

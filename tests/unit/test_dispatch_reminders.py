@@ -10,20 +10,20 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_policy import DispatchPolicy, ReminderPolicy
-from cpts_bot.domain.dispatch_reminders import (
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.policy import DispatchPolicy, ReminderPolicy
+from cpts_bot.features.dispatch.reminders import (
     DueReminder,
     ReminderKind,
     care_due_at,
     due_reminders,
 )
-from cpts_bot.domain.dispatch_state_machine import DispatchState
-from cpts_bot.domain.quiet_hours import QuietHours
-from cpts_bot.domain.times import PARIS
+from cpts_bot.features.dispatch.reminders_service import run_due_reminders
+from cpts_bot.features.dispatch.states import DispatchState
+from cpts_bot.features.rota.quiet_hours import QuietHours
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_reminders import run_due_reminders
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter

@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from cpts_bot.domain.dispatch_state_machine import (
+from cpts_bot.core.state_table import IllegalTransition
+from cpts_bot.features.dispatch.states import (
     TERMINAL_STATES,
     TRANSITIONS,
     DispatchEvent,
@@ -14,7 +15,6 @@ from cpts_bot.domain.dispatch_state_machine import (
     allowed_events,
     next_state,
 )
-from cpts_bot.domain.state_table import IllegalTransition
 
 S, E = DispatchState, DispatchEvent
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from command_support import COORDINATOR, GP, context_for, direct, make_config, replies, router_for
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.rota_phrases import RotaCommand, parse_rota_command
-from cpts_bot.domain.shift_swap_models import pick_duty
-from cpts_bot.domain.shift_swap_phrases import SwapRequest, parse_swap, read_when
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover.models import pick_duty
+from cpts_bot.features.cover.phrases import SwapRequest, parse_swap, read_when
+from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.phrases import RotaCommand, parse_rota_command
 from cpts_bot.services.context import places_for
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import make_config as dispatch_config

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Declared, Routes, route_message
-from cpts_bot.chat.duty_fill_commands import duty_fill_commands
-from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
-from cpts_bot.domain.duty_rota import Leave, OneOffShift
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import rota_repository
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover.chat import ShiftSwapFeature
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.chat import RotaFeature
+from cpts_bot.features.rota.duty_fill_commands import duty_fill_commands
+from cpts_bot.features.rota.duty_rota import Leave, OneOffShift
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

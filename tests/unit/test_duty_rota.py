@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from cpts_bot.domain.duty_rota import (
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.duty_rota import (
     Leave,
     OneOffShift,
     Rota,
@@ -17,7 +18,6 @@ from cpts_bot.domain.duty_rota import (
     on_duty_during,
     slot_occurrences,
 )
-from cpts_bot.domain.times import PARIS
 
 HYERES, LA_CRAU = "83069", "83047"
 ALICE, BOB = "@alice:hs", "@bob:hs"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nio import JoinedMembersResponse, RoomSendError, RoomSendResponse
 
-from cpts_bot.domain.errors import ConfigurationError, CptsBotError, InputFileError, MatrixError
+from cpts_bot.core.errors import ConfigurationError, CptsBotError, InputFileError, MatrixError
 from cpts_bot.importers.directory_csv import DirectoryCsvError
 from cpts_bot.importers.rpps_extract import TerritoryNotFoundError
 from cpts_bot.matrix.client_factory import LoginError

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.fair_order import AskHistory, AskOrder, fair_choice
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.fair_order import AskHistory, AskOrder, fair_choice
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

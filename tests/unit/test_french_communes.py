@@ -7,7 +7,7 @@ import json
 import runpy
 from pathlib import Path
 
-from cpts_bot.domain.french_communes import (
+from cpts_bot.core.places.french_communes import (
     ARRONDISSEMENT,
     COMMUNES_FILE,
     CURRENT,
@@ -15,7 +15,7 @@ from cpts_bot.domain.french_communes import (
     load_french_communes,
     parse_communes_file,
 )
-from cpts_bot.domain.text_normalizer import term_key
+from cpts_bot.core.text_normalizer import term_key
 
 REPO = Path(__file__).resolve().parents[2]
 

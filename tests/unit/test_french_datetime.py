@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cpts_bot.domain.french_datetime import (
+from cpts_bot.core.french_datetime import (
     ERROR_END_BEFORE_START,
     ERROR_INVALID_DATE,
     ERROR_INVALID_TIME,
@@ -18,7 +18,7 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
 
 # Monday 23 November 2026, 15:00 in Paris (winter time, UTC+1).
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS).astimezone(UTC)

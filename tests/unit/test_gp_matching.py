@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.gp_matching import (
+from cpts_bot.features.medecin_traitant.gp_matching import (
     FreeGp,
     Proximity,
     Tier,
@@ -19,7 +19,7 @@ from cpts_bot.domain.gp_matching import (
     plan_offers,
     reach,
 )
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.features.medecin_traitant.models import (
     CapacityScope,
     GpRoom,
     PatientRequest,
@@ -29,8 +29,8 @@ from cpts_bot.domain.medecin_traitant_models import (
     needs_reminder,
     places_left,
 )
-from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
-from cpts_bot.domain.medecin_traitant_state_machine import RequestState
+from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
+from cpts_bot.features.medecin_traitant.states import RequestState
 
 NOW = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
 POLICY = MedecinTraitantPolicy()

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.domain.handoff_phrases import asks_for_a_person
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.handoff.chat import HandoffFeature
+from cpts_bot.features.handoff.phrases import asks_for_a_person
+from cpts_bot.features.handoff.service import hand_off
+from cpts_bot.features.reports.request_tracking_service import RecentQuestion, RecentQuestions
+from cpts_bot.features.reports.tracking_repository import outcome_history
 from cpts_bot.services.context import Context
-from cpts_bot.services.handoff import hand_off
-from cpts_bot.services.request_tracking import RecentQuestion, RecentQuestions
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import outcome_history
 from tests.unit.alerts_reports_support import (
     COORDINATION_ROOM,
     COORDINATOR,

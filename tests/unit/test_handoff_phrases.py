@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_bot.domain.handoff_phrases import HandoffRequest, parse_handoff_request
+from cpts_bot.features.handoff.phrases import HandoffRequest, parse_handoff_request
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.errors import StateError
-from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
-from cpts_bot.domain.handoff_state_machine import (
+from cpts_bot.core.errors import StateError
+from cpts_bot.core.state_table import IllegalTransition
+from cpts_bot.features.handoff import repository as repo
+from cpts_bot.features.handoff.models import Handoff, handoff_id_of, quoted
+from cpts_bot.features.handoff.states import (
     TRANSITIONS,
     HandoffEvent,
     HandoffState,
@@ -20,8 +22,6 @@ from cpts_bot.domain.handoff_state_machine import (
     next_state,
     state_of,
 )
-from cpts_bot.domain.state_table import IllegalTransition
-from cpts_bot.storage import handoff_repository as repo
 from cpts_bot.storage.database import Database
 
 S, E = HandoffState, HandoffEvent

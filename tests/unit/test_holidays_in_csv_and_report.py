@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.duty_rota import OneOffShift, WeeklySlot, duties_between
-from cpts_bot.domain.holiday_slots import HolidayRule
-from cpts_bot.domain.monthly_stats import Month, RequestRow
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
-from cpts_bot.domain.rest_day_stats import rest_day_figures
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.reports.monthly_stats import Month, RequestRow
+from cpts_bot.features.reports.rest_day_stats import rest_day_figures
+from cpts_bot.features.reports.tracking_repository import TrackedRequest, record_request
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import OneOffShift, WeeklySlot, duties_between
+from cpts_bot.features.rota.holiday_slots import HolidayRule
 from cpts_bot.i18n import Translator
 from cpts_bot.importers.rota_csv import RotaCsvError, import_rota_csv, parse_rota_csv
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.context import places_for
-from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.tracking_repository import TrackedRequest, record_request
 from tests.unit.dispatch_support import make_config
 
 GAZETTEER = places_for(make_config())

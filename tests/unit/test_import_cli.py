@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.cli import main
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.importers.import_outcome import ALL_IMPORTED, NOTHING_IMPORTED, SOME_REJECTED
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
-from cpts_bot.storage.rota_repository import load_rota
 
 SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample"
 ROOMS = """

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.commune_codes import commune_code_problem, commune_name_problem
+from cpts_bot.core.places.commune_codes import commune_code_problem, commune_name_problem
 from cpts_bot.importers.directory_csv import DirectoryCsvError, parse_directory_csv
 from cpts_bot.importers.import_outcome import ALL_IMPORTED, NOTHING_IMPORTED, SOME_REJECTED
 from cpts_bot.importers.rpps_extract import ExtractTruncatedError, scan_extract

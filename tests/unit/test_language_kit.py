@@ -9,26 +9,26 @@ import re
 from functools import cache
 from pathlib import Path
 
-from cpts_bot.domain.text_normalizer import normalize
-from cpts_bot.domain.vocabulary_loader import PROFESSION, load_vocabulary
+from cpts_bot.core.text_normalizer import normalize
+from cpts_bot.core.vocabulary_loader import PROFESSION, load_vocabulary
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
-FOLDING_MODULE = "domain/text_normalizer.py"
+FOLDING_MODULE = "core/text_normalizer.py"
 # Functions whose name says they fold or normalise text, outside FOLDING_MODULE: each is
 # built on ``text_normalizer.fold`` (or is about something else) and says why it exists.
 KNOWN_FOLDING_NAMES = {
     "chat/commands.py:fold_command": "the message as commands are matched: fold of the trimmed text",
     "importers/extract_columns.py:normalize_label": "a column label's key: fold, minus filler words",
-    "domain/directory_card.py:normalize_phone": "phone numbers, not words",
+    "features/directory/card.py:normalize_phone": "phone numbers, not words",
 }
 FOLDING_NAME = re.compile(r"^_?(?:fold|folded|normali[sz]e|strip_accents|remove_accents|unaccent)")
 # The modules that read what a commune is called (aliases, localities, postal codes).
 PLACE_READERS = {
     "settings.py": "rooms.yaml's communes are declared there",
-    "domain/french_communes.py": "the official list of French communes",
-    "domain/place_resolver.py": "the one reader of place names",
-    "domain/place_index.py": "the territory's places, built on the resolver",
-    "domain/commune_parts.py": "communes covered in part: rooms.yaml's postal codes against"
+    "core/places/french_communes.py": "the official list of French communes",
+    "core/places/resolver.py": "the one reader of place names",
+    "core/places/index.py": "the territory's places, built on the resolver",
+    "core/places/commune_parts.py": "communes covered in part: rooms.yaml's postal codes against"
     " the official list",
 }
 PLACE_FIELDS = frozenset({"aliases", "localities", "postal_codes"})
@@ -80,7 +80,7 @@ def test_no_second_folding_function() -> None:
         and FOLDING_NAME.match(node.name)
     }
     assert found == set(KNOWN_FOLDING_NAMES), (
-        "fold text with cpts_bot.domain.text_normalizer.fold (keep_positions=True when spans"
+        "fold text with cpts_bot.core.text_normalizer.fold (keep_positions=True when spans"
         " must map back to the message)"
     )
 
@@ -97,7 +97,7 @@ def test_professions_are_described_once() -> None:
         named = {normalize(value) for value in strings(tree)} & words
         if len(named) >= 3:
             copies[name] = sorted(named)
-    assert copies == {}, "professions are words of domain/vocabulary/professions.yaml"
+    assert copies == {}, "professions are words of core/vocabulary/professions.yaml"
 
 
 def test_commune_names_are_read_in_one_place() -> None:
@@ -106,7 +106,7 @@ def test_commune_names_are_read_in_one_place() -> None:
         attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
         if (attributes | set(strings(tree))) & PLACE_FIELDS:
             readers.add(name)
-    assert readers == set(PLACE_READERS), "read places through domain/place_index.PlaceIndex"
+    assert readers == set(PLACE_READERS), "read places through core/places/index.PlaceIndex"
 
 
 def test_vocabulary_files_have_one_reader() -> None:
@@ -115,7 +115,7 @@ def test_vocabulary_files_have_one_reader() -> None:
         for name, tree in modules().items()
         if any(value.endswith("professions.yaml") for value in strings(tree))
     }
-    assert readers == {"domain/vocabulary_loader.py"}
+    assert readers == {"core/vocabulary_loader.py"}
 
 
 def test_the_user_language_is_queried_in_storage_only() -> None:

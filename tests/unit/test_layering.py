@@ -10,6 +10,12 @@
 
 A back-arrow that is known and not yet removed is listed in ``KNOWN`` with why; any
 other fails, and so does a ``KNOWN`` entry that no longer exists (so the list shrinks).
+
+A module's role is its folder (``storage``, ``services``, ``chat``, ``matrix``, ...; the
+kernel ``core`` is domain) or, inside a feature folder, what its name says
+(``tests/unit/module_roles.py``): ``*repository`` storage, ``*service`` / ``*jobs``
+services, ``*chat`` / ``*commands`` / ``*replies`` / ``*follow_ups`` chat, anything else
+domain. The rules below apply by role.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import ast
 from pathlib import Path
 
 import pytest
+
+from tests.unit.module_roles import as_layer_module, modules_by_role, role_of_file
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 OUTER = ("cpts_bot.app", "cpts_bot.cli", "cpts_bot.devtools")
@@ -107,6 +115,8 @@ KNOWN: set[str] = {
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports; ``from cpts_bot.features.<f> import m`` counts
+    ``cpts_bot.features.<f>.m`` too, since a feature module's role is in its name."""
     tree = ast.parse(path.read_text("utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -114,16 +124,24 @@ def imported_modules(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
+            if node.module.startswith("cpts_bot.features.") and node.module.count(".") == 2:
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return found
+
+
+def banned(layer: str, module: str) -> bool:
+    """Whether ``layer`` may not import ``module`` (a feature module counts as its role)."""
+    name = as_layer_module(module)
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in RULES[layer])
 
 
 def offences(layer: str) -> set[str]:
-    found = set()
-    for path in sorted((PACKAGE / layer).rglob("*.py")):
-        for module in imported_modules(path):
-            if any(module == banned or module.startswith(banned + ".") for banned in RULES[layer]):
-                found.add(f"{path.relative_to(PACKAGE)} imports {module}")
-    return found
+    return {
+        f"{path.relative_to(PACKAGE)} imports {module}"
+        for path in modules_by_role(layer)
+        for module in imported_modules(path)
+        if banned(layer, module)
+    }
 
 
 @pytest.mark.parametrize("layer", sorted(RULES))
@@ -141,7 +159,29 @@ def test_every_known_back_arrow_still_exists() -> None:
 def test_the_rules_catch_a_back_arrow(tmp_path: Path) -> None:
     """The check reads real imports: a services module importing chat is an offence."""
     module = tmp_path / "example.py"
-    module.write_text("from cpts_bot.domain.messages import Reply\nimport nio\n", "utf-8")
+    module.write_text("from cpts_bot.core.messages import Reply\nimport nio\n", "utf-8")
     imported = imported_modules(module)
     banned = RULES["services"]
     assert [m for m in imported if any(m == b or m.startswith(b + ".") for b in banned)]
+
+
+def test_a_role_is_read_from_the_name_inside_a_feature(tmp_path: Path) -> None:
+    """Inside a feature folder, a pure module importing its feature's repository or chat
+    is an offence, and a service importing the feature's chat is one too."""
+    module = tmp_path / "example.py"
+    module.write_text(
+        "from cpts_bot.features.dispatch import repository\n"
+        "from cpts_bot.features.dispatch.commands import DISPATCH\n",
+        "utf-8",
+    )
+    imported = imported_modules(module)
+    assert role_of_file("features/dispatch/phrases.py") == "domain"
+    assert role_of_file("features/dispatch/accept_service.py") == "services"
+    assert role_of_file("features/dispatch/repository.py") == "storage"
+    assert role_of_file("features/dispatch/chat.py") == "chat"
+    assert role_of_file("core/times.py") == "domain"
+    assert {m for m in imported if banned("domain", m)} >= {
+        "cpts_bot.features.dispatch.repository",
+        "cpts_bot.features.dispatch.commands",
+    }
+    assert {m for m in imported if banned("services", m)} == {"cpts_bot.features.dispatch.commands"}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.medecin_traitant_figures import declared_places
-from cpts_bot.domain.medecin_traitant_models import CapacityScope, GpRoom
-from cpts_bot.domain.monthly_stats import Month
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.medecin_traitant.figures import declared_places
+from cpts_bot.features.medecin_traitant.models import CapacityScope, GpRoom
+from cpts_bot.features.reports.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import medecin_traitant_repository as repo
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.card.chat import CardFeature
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.medecin_traitant import repository as repo
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 from cpts_bot.storage.retention_repository import apply_retention
 from tests.unit.dispatch_support import COORDINATOR, HYERES, TOULON, context_for, message
 from tests.unit.medecin_traitant_support import (

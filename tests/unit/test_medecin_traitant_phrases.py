@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority, age_band
-from cpts_bot.domain.medecin_traitant_phrases import (
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.features.medecin_traitant.models import CapacityScope, Priority, age_band
+from cpts_bot.features.medecin_traitant.phrases import (
     BadPlaces,
     CancelRequest,
     ConfirmRoom,
@@ -24,7 +25,6 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
-from cpts_bot.domain.place_index import PlaceIndex
 from cpts_bot.settings import Territory
 
 P = Priority

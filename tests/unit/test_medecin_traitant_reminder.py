@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES
 from tests.unit.medecin_traitant_support import (

@@ -10,15 +10,15 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cpts_bot.domain.medecin_traitant_figures import month_figures
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.features.medecin_traitant.figures import month_figures
+from cpts_bot.features.medecin_traitant.models import (
     CapacityScope,
     GpRoom,
     PatientRequest,
     Priority,
 )
-from cpts_bot.domain.medecin_traitant_state_machine import RequestState
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.features.medecin_traitant.states import RequestState
+from cpts_bot.features.reports.monthly_stats import Month
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_export
 from cpts_bot.reporting.monthly_report import build_monthly_report

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.tracking_repository import TrackedRequest, record_request
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.people import person_label
@@ -16,7 +17,6 @@ from cpts_bot.storage.core_repository import InboxItem, mark_sent, store_batch
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.matrix_names import remember_name
 from cpts_bot.storage.outbox import OutboxWriter
-from cpts_bot.storage.tracking_repository import TrackedRequest, record_request
 from tests.unit.test_alerts_feature import NOW, Chat, chat  # noqa: F401
 
 QUESTION = "$question"

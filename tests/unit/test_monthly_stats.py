@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cpts_bot.domain.monthly_stats import (
+from cpts_bot.features.reports.monthly_stats import (
     AlertRow,
     Month,
     RequestRow,

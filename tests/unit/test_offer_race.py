@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
-from cpts_bot.domain.duty_rota import OneOffShift
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover.chat import ShiftSwapFeature
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import OneOffShift
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.dispatch_phrases import parse_request
-from cpts_bot.domain.medecin_traitant_phrases import RegisterError, parse_registration
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.profession_words import find_profession, profession_code, profession_label
-from cpts_bot.domain.rota_phrases import parse_rota_command
-from cpts_bot.domain.times import PARIS
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.profession_words import find_profession, profession_code, profession_label
+from cpts_bot.core.times import PARIS
+from cpts_bot.core.vocabulary_loader import (
     PROFESSION,
     VOCABULARY_DIR,
     load_vocabulary,
     load_vocabulary_from,
 )
+from cpts_bot.features.dispatch.phrases import parse_request
+from cpts_bot.features.medecin_traitant.phrases import RegisterError, parse_registration
+from cpts_bot.features.rota.phrases import parse_rota_command
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.labels import profession_label as report_label
 from cpts_bot.settings import RoomsConfig

@@ -21,8 +21,8 @@ from nio import (
     RoomSendResponse,
 )
 
-from cpts_bot.domain.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
+from cpts_bot.core.messages import Reply
 from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, Throttle
 from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway

@@ -11,7 +11,7 @@ import pytest
 from command_support import context_for, direct, make_config, replies
 
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, WAITING_EXCHANGE, FollowUp, FollowUps, Waiting
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.services.context import Context
 from cpts_bot.storage.database import Database
 

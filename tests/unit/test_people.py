@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.directory_card import Card
-from cpts_bot.domain.directory_models import PracticeSite
+from cpts_bot.features.directory.card import Card
+from cpts_bot.features.directory.models import PracticeSite
+from cpts_bot.features.directory.repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
+from cpts_bot.features.handoff.service import hand_off
 from cpts_bot.i18n import Translator
-from cpts_bot.services.handoff import hand_off
 from cpts_bot.services.people import person_label
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import SOURCE_CPTS, DirectoryRepository, NationalRecord
 from cpts_bot.storage.outbox import OutboxWriter
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from privacy_session import COORD, GP, NURSE, Session
 
-from cpts_bot.domain.alert_phrases import AlertCommandKind, parse_alert_command
-from cpts_bot.domain.dispatch_command_phrases import (
+from cpts_bot.core.text_normalizer import loosen
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.alerts.phrases import AlertCommandKind, parse_alert_command
+from cpts_bot.features.cover.phrases import SwapRequest, parse_swap
+from cpts_bot.features.dispatch.command_phrases import (
     CommandKind,
     parse_command,
 )
-from cpts_bot.domain.shift_swap_phrases import SwapRequest, parse_swap
-from cpts_bot.domain.text_normalizer import loosen
-from cpts_bot.domain.times import PARIS
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_bot.domain.place_context import capitalised_words
-from cpts_bot.domain.place_resolver import (
+from cpts_bot.core.places.context import capitalised_words
+from cpts_bot.core.places.resolver import (
     CITY,
     FORMER,
     LOCALITY,
@@ -22,7 +22,7 @@ from cpts_bot.domain.place_resolver import (
     PlaceMention,
     PlaceResolver,
 )
-from cpts_bot.domain.text_normalizer import singular, tokens
+from cpts_bot.core.text_normalizer import singular, tokens
 from cpts_bot.settings import Commune, Sector
 
 COMMUNES = [
@@ -255,7 +255,7 @@ def test_names_that_are_words_of_the_vocabularies_need_a_place_word() -> None:
 def test_without_the_official_list_the_territory_is_still_known(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cpts_bot.domain import place_resolver
+    from cpts_bot.core.places import resolver as place_resolver
 
     def missing() -> None:
         raise FileNotFoundError("communes_fr.tsv.gz")

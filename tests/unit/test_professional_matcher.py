@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from directory_fixtures import directory, index, lexicon, places
 
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
-from cpts_bot.domain.professional_matcher import (
+from cpts_bot.core.vocabulary_loader import ConceptRef, load_vocabulary
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
+from cpts_bot.features.directory.professional_matcher import (
     NEIGHBOUR,
     DirectoryIndex,
     Relaxation,
     SearchResult,
     search,
 )
-from cpts_bot.domain.query_parser import DirectoryQuery, Intent, parse_query
-from cpts_bot.domain.vocabulary_loader import ConceptRef, load_vocabulary
+from cpts_bot.features.directory.query_parser import DirectoryQuery, Intent, parse_query
 
 
 def ask(text: str, page: int = 0) -> SearchResult:

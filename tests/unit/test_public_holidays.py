@@ -10,15 +10,15 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cpts_bot.domain.duty_rota import Rota, WeeklySlot, on_duty_at, slot_occurrences
-from cpts_bot.domain.holiday_slots import HolidayRule, SlotDays, parse_slot_days
-from cpts_bot.domain.public_holidays import (
+from cpts_bot.core.public_holidays import (
     GENERAL,
     HolidayCalendar,
     department_of,
     territory_subdivision,
 )
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.duty_rota import Rota, WeeklySlot, on_duty_at, slot_occurrences
+from cpts_bot.features.rota.holiday_slots import HolidayRule, SlotDays, parse_slot_days
 from cpts_bot.settings import ConfigError, RoomsConfig
 
 METZ, STRASBOURG, COLMAR, NANCY, LYON_8 = "57463", "67482", "68066", "54395", "69388"

@@ -10,15 +10,15 @@ from directory_fixtures import lexicon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.query_parser import (
+from cpts_bot.core.vocabulary_loader import ConceptRef
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.query_parser import (
     ConversationContext,
     DirectoryQuery,
     Intent,
     Lexicon,
     parse_query,
 )
-from cpts_bot.domain.vocabulary_loader import ConceptRef
 
 
 def parse(text: str, context: ConversationContext | None = None) -> DirectoryQuery:
@@ -378,7 +378,7 @@ def test_answer_to_a_clarification_may_add_a_place() -> None:
 
 def test_a_bug_in_the_parser_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """No catch-all in the pure core: the property test above can fail."""
-    from cpts_bot.domain import query_parser
+    from cpts_bot.features.directory import query_parser
 
     def broken(text: str, lexicon: object) -> object:
         raise ZeroDivisionError("a bug")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from cpts_bot.domain.quiet_hours import QuietHours
+from cpts_bot.features.rota.quiet_hours import QuietHours
 from tests.unit.test_alerts_feature import Chat, chat, paris  # noqa: F401
 
 

@@ -14,24 +14,24 @@ import pytest
 import yaml
 from directory_fixtures import index, territory
 
-from cpts_bot.chat.card_feature import CardFeature
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.directory_feature import DirectoryFeature, StaticIndexProvider
-from cpts_bot.chat.handoff_feature import HandoffFeature
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent
-from cpts_bot.domain.messages import IncomingMessage
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.card.chat import CardFeature
+from cpts_bot.features.directory.chat import DirectoryFeature, StaticIndexProvider
+from cpts_bot.features.dispatch import repository as dispatches
+from cpts_bot.features.dispatch.states import DispatchEvent
+from cpts_bot.features.handoff.chat import HandoffFeature
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.request_tracking_service import RecentQuestions
+from cpts_bot.features.reports.tracking_repository import outcome_history
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_retention
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.services.context import Context
 from cpts_bot.services.data_minimisation import apply_retention_policy
-from cpts_bot.services.request_tracking import RecentQuestions
 from cpts_bot.settings import Rooms, RoomsConfig, TrackingConfig
-from cpts_bot.storage import dispatch_repository as dispatches
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
-from cpts_bot.storage.tracking_repository import outcome_history
 from tests.unit.alerts_reports_support import outbox_rows
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

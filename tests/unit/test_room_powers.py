@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cpts_bot.domain.room_powers import Power, missing_powers
+from cpts_bot.core.room_powers import Power, missing_powers
 
 BOT = "@bot:hs"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cpts_bot.domain.room_powers import Power
+from cpts_bot.core.room_powers import Power
 from cpts_bot.i18n import Translator
 from cpts_bot.services.room_powers_report import (
     RoomFinding,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from cpts_bot.domain.duty_rota import Leave, OneOffShift, Rota
-from cpts_bot.domain.rota_conflicts import ConflictKind, rota_conflicts
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.conflicts import ConflictKind, rota_conflicts
+from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, Rota
 from tests.integration.test_shift_swaps_synapse import directory_csv
 from tests.unit.dispatch_support import COORDINATOR
 from tests.unit.test_import_cli import ROTA_HEADER, Cli, cli  # noqa: F401

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota import repository as rota_repository
 from cpts_bot.importers.rota_csv import (
     RotaCsvError,
     import_rota_csv,
@@ -17,7 +18,6 @@ from cpts_bot.importers.rota_csv import (
     run_import_rota,
 )
 from cpts_bot.services.context import places_for
-from cpts_bot.storage import rota_repository
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, LA_CRAU, make_config
 
@@ -95,7 +95,7 @@ async def test_import_replaces_the_previous_import_and_keeps_chat_entries(tmp_pa
     database = await Database.open(tmp_path / "bot.sqlite")
     path = tmp_path / "rota.csv"
     path.write_text(GOOD, encoding="utf-8")
-    from cpts_bot.domain.duty_rota import Leave
+    from cpts_bot.features.rota.duty_rota import Leave
 
     async with database.transaction() as db:
         await rota_repository.add_leave(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import rota_repository
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.chat import RotaFeature
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

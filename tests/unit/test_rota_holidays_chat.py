@@ -10,10 +10,11 @@ import pytest
 from icalendar import Calendar
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.rota_feature import RotaFeature
-from cpts_bot.domain.holiday_slots import HolidayRule
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import rota_repository, shift_swap_repository
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover import repository as shift_swap_repository
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.chat import RotaFeature
+from cpts_bot.features.rota.holiday_slots import HolidayRule
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox_media import media_bytes
 from tests.unit.dispatch_support import (

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.directory_card import Card, ModalityDeclaration
-from cpts_bot.domain.directory_models import Modality
+from cpts_bot.features.directory.card import Card, ModalityDeclaration
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.importers.extract_columns import (
     PUBLISHED_HEADER,
     ExtractFormatError,
@@ -23,7 +24,6 @@ from cpts_bot.importers.rpps_extract import (
     scan_extract,
 )
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 23, 8, 0, tzinfo=UTC)

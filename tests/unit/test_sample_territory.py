@@ -6,10 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.query_parser import Lexicon, parse_query
-from cpts_bot.domain.sample_directory import generate_directory
-from cpts_bot.domain.vocabulary_loader import load_vocabulary
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.vocabulary_loader import load_vocabulary
+from cpts_bot.features.directory.query_parser import Lexicon, parse_query
+from cpts_bot.features.directory.sample_directory import generate_directory
 from cpts_bot.settings import Territory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "cpts_bot" / "sample" / "territory.yaml"

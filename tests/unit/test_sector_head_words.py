@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from test_place_resolver import find, inside
 
-from cpts_bot.domain.place_resolver import PlaceResolver
+from cpts_bot.core.places.resolver import PlaceResolver
 from cpts_bot.settings import Commune, Sector
 
 COMMUNES = [

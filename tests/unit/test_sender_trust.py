@@ -11,8 +11,8 @@ import pytest
 
 from cpts_bot.chat.command_dispatch import run_declared
 from cpts_bot.chat.commands import CommandRegistry
-from cpts_bot.chat.trust_feature import TRUST_COMMANDS
-from cpts_bot.domain.messages import KIND_MESSAGE, KIND_REACTION, IncomingMessage
+from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION, IncomingMessage
+from cpts_bot.features.trust.chat import TRUST_COMMANDS
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.cross_signing import UserIdentity
 from cpts_bot.matrix.sender_trust import (

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar
 
-from cpts_bot.chat.rota_calendar import shift_event
-from cpts_bot.domain.duty_rota import Duty, WeeklySlot, slot_occurrences
-from cpts_bot.domain.holiday_slots import HolidayRule
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.shift_calendar import ShiftEvent, shift_uid, shifts_calendar
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.calendar_chat import shift_event
+from cpts_bot.features.rota.duty_rota import Duty, WeeklySlot, slot_occurrences
+from cpts_bot.features.rota.holiday_slots import HolidayRule
+from cpts_bot.features.rota.shift_calendar import ShiftEvent, shift_uid, shifts_calendar
 from cpts_bot.i18n import Translator
 from tests.unit.dispatch_support import make_config
 

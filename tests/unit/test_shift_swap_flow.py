@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
-from cpts_bot.chat.shift_swap_feature import ShiftSwapFeature
-from cpts_bot.domain.duty_rota import Leave, OneOffShift, on_duty_at
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.shift_swap_policy import SwapPolicy
-from cpts_bot.domain.times import PARIS
-from cpts_bot.services.broadcast_dispatch import select_recipients
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.chat import ShiftSwapFeature
+from cpts_bot.features.cover.policy import SwapPolicy
+from cpts_bot.features.dispatch.broadcast_service import select_recipients
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, on_duty_at
 from cpts_bot.services.context import Context
-from cpts_bot.storage import rota_repository
-from cpts_bot.storage import shift_swap_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.dispatch_support import (

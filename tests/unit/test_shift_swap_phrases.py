@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.domain.shift_swap_phrases import (
+from cpts_bot.core.french_datetime import MomentError
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover.phrases import (
     ERROR_OVERRIDE_FORM,
     ERROR_OVERRIDE_SAME,
     SwapCancel,
@@ -17,7 +18,6 @@ from cpts_bot.domain.shift_swap_phrases import (
     SwapRequest,
     parse_swap,
 )
-from cpts_bot.domain.times import PARIS
 
 NOW = datetime(2026, 12, 1, 11, 0, tzinfo=PARIS).astimezone(UTC)  # a Tuesday
 

@@ -8,18 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from cpts_bot.domain.duty_rota import (
-    Duty,
-    Handover,
-    Leave,
-    OneOffShift,
-    Rota,
-    WeeklySlot,
-    duties_of,
-    on_duty_at,
-)
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.shift_swap_models import (
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.state_table import IllegalTransition
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover.models import (
     AlreadyStarted,
     NoDuty,
     SeveralDuties,
@@ -29,7 +21,7 @@ from cpts_bot.domain.shift_swap_models import (
     match_name,
     pick_duty,
 )
-from cpts_bot.domain.shift_swap_state_machine import (
+from cpts_bot.features.cover.states import (
     ENDED_STATES,
     TRANSITIONS,
     SwapEvent,
@@ -37,8 +29,16 @@ from cpts_bot.domain.shift_swap_state_machine import (
     allowed_events,
     next_state,
 )
-from cpts_bot.domain.state_table import IllegalTransition
-from cpts_bot.domain.times import PARIS
+from cpts_bot.features.rota.duty_rota import (
+    Duty,
+    Handover,
+    Leave,
+    OneOffShift,
+    Rota,
+    WeeklySlot,
+    duties_of,
+    on_duty_at,
+)
 
 S, E = SwapState, SwapEvent
 EXPECTED = {

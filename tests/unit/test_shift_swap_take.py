@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.domain.duty_rota import OneOffShift
-from cpts_bot.domain.shift_swap_models import ShiftSwap
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent
-from cpts_bot.domain.times import PARIS
-from cpts_bot.storage import rota_repository
-from cpts_bot.storage import shift_swap_repository as repo
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.states import SwapEvent
+from cpts_bot.features.rota import repository as rota_repository
+from cpts_bot.features.rota.duty_rota import OneOffShift
 from cpts_bot.storage.database import Database
 
 NOW = datetime(2026, 12, 1, 11, 0, tzinfo=PARIS).astimezone(UTC)

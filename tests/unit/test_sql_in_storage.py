@@ -1,5 +1,6 @@
-"""SQL lives in ``cpts_bot/storage/`` only: no statement, and no call that runs one,
-anywhere else in the package.
+"""SQL lives in the storage role only (``cpts_bot/storage/`` and the ``*repository``
+modules of the feature folders, see ``module_roles.py``): no statement, and no call
+that runs one, anywhere else in the package.
 
 Found on the source itself (string literals that read as SQL, calls to ``execute``,
 ``executemany``, ``executescript``, ``fetch_one``, ``fetch_all``). ``STILL_OUTSIDE`` is
@@ -13,10 +14,12 @@ import ast
 import re
 from pathlib import Path
 
+from tests.unit.module_roles import role_of_file
+
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 
-# Empty: the alerts' statements moved into storage/alert_repository.py and
-# storage/alert_firing_repository.py.
+# Empty: the alerts' statements moved into features/alerts/repository.py and
+# features/alerts/firing_repository.py.
 STILL_OUTSIDE: dict[str, str] = {}
 
 SQL = re.compile(
@@ -53,7 +56,7 @@ def sql_outside_storage() -> dict[str, list[str]]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE).as_posix()
-        if relative.startswith("storage/"):
+        if role_of_file(relative) == "storage":
             continue
         places = sql_in(path.read_text(encoding="utf-8"))
         if places:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_bot.domain import (
-    alert_state_machine,
-    dispatch_state_machine,
-    handoff_state_machine,
-    medecin_traitant_state_machine,
-    shift_swap_state_machine,
-)
-from cpts_bot.domain.errors import StateError
-from cpts_bot.domain.state_table import IllegalTransition, StateTable
+from cpts_bot.core.errors import StateError
+from cpts_bot.core.state_table import IllegalTransition, StateTable
+from cpts_bot.features.alerts import states as alert_state_machine
+from cpts_bot.features.cover import states as shift_swap_state_machine
+from cpts_bot.features.dispatch import states as dispatch_state_machine
+from cpts_bot.features.handoff import states as handoff_state_machine
+from cpts_bot.features.medecin_traitant import states as medecin_traitant_state_machine
 
 MACHINES = {
     "alert": alert_state_machine,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.cli import build_parser
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database

@@ -19,7 +19,7 @@ import pytest
 from nio import AsyncClient, ErrorResponse
 
 from cpts_bot.cli import build_parser
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
 from cpts_bot.matrix.nio_responses import rate_limit_of, record_rate_limits
 from cpts_bot.operations.status_details import homeserver_lines
 from cpts_bot.storage import core_repository as repo

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.cli import build_parser
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import to_iso
-from cpts_bot.services.broadcast_dispatch import KIND_BROADCAST, KIND_DETAILS, correlation
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import to_iso
+from cpts_bot.features.dispatch.broadcast_service import KIND_BROADCAST, KIND_DETAILS, correlation
 from cpts_bot.services.delivery_reports import report_stuck
 from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.domain.text_normalizer import (
+from cpts_bot.core.text_normalizer import (
     fold,
     normalize,
     singular,

@@ -19,8 +19,16 @@ from PIL import Image
 
 from cpts_bot.chat.command_dispatch import run_declared
 from cpts_bot.chat.commands import CommandRegistry
-from cpts_bot.chat.report_feature import REPORT_COMMANDS
-from cpts_bot.domain.monthly_stats import Month
+from cpts_bot.features.reports.chat import REPORT_COMMANDS
+from cpts_bot.features.reports.monthly_stats import Month
+from cpts_bot.features.reports.tracking_repository import (
+    EXPORT_COLUMNS,
+    TrackedRequest,
+    export_rows_between,
+    outcome_history,
+    record_request,
+    update_outcome,
+)
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.charts import horizontal_bars, monthly_charts
 from cpts_bot.reporting.cli_commands import register_cli
@@ -37,14 +45,6 @@ from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.outbox_media import media_bytes, png_size, queue_image
 from cpts_bot.storage.retention_repository import apply_retention
-from cpts_bot.storage.tracking_repository import (
-    EXPORT_COLUMNS,
-    TrackedRequest,
-    export_rows_between,
-    outcome_history,
-    record_request,
-    update_outcome,
-)
 from tests.unit.alerts_reports_support import (
     COORDINATION_ROOM,
     COORDINATOR,

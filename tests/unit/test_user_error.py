@@ -6,11 +6,11 @@ import ast
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cpts_bot.domain.alert_schedule import ScheduleError
-from cpts_bot.domain.french_datetime import ERROR_INVALID_TIME, MomentError, parse_moment
-from cpts_bot.domain.medecin_traitant_phrases import RegisterError, RegisterProblem
-from cpts_bot.domain.rota_phrases import ERROR_NEED_TIMES, RotaError, parse_rota_command
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.french_datetime import ERROR_INVALID_TIME, MomentError, parse_moment
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.alerts.schedule import ScheduleError
+from cpts_bot.features.medecin_traitant.phrases import RegisterError, RegisterProblem
+from cpts_bot.features.rota.phrases import ERROR_NEED_TIMES, RotaError, parse_rota_command
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import make_config
@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 # Classes still carrying a message of their own for the user, and why.
 KNOWN_MESSAGE_CLASSES = {
     # A UserError here would also be claimed by « remplacement », which takes MomentError.
-    "domain/shift_swap_phrases.py:SwapPhraseError": "routes to the coordinator's command only",
+    "features/cover/phrases.py:SwapPhraseError": "routes to the coordinator's command only",
 }
 # Modules formatting with babel themselves rather than through the translator.
 KNOWN_BABEL_USERS: dict[str, str] = {}
@@ -51,7 +51,7 @@ def test_no_other_class_carries_a_message_for_the_user() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if not isinstance(node, ast.ClassDef) or name == "domain/user_error.py":
+            if not isinstance(node, ast.ClassDef) or name == "core/user_error.py":
                 continue
             fields = {
                 item.target.id

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.chat.dispatch_feature import DispatchFeature
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.dispatch_models import DueKind
-from cpts_bot.domain.times import PARIS
-from cpts_bot.services.dispatch_escalation import run_due_dispatch_steps
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch.escalation_service import run_due_dispatch_steps
+from cpts_bot.features.dispatch.models import DueKind
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

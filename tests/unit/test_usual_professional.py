@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cpts_bot.domain.directory_models import PracticeSite, Professional
-from cpts_bot.domain.dispatch_phrases import RequestFields, parse_field_answer, parse_request
-from cpts_bot.domain.dispatch_policy import DispatchPolicy, EscalationAction
-from cpts_bot.domain.usual_professional import find_usual_mention, resolve_usual
+from cpts_bot.features.directory.models import PracticeSite, Professional
+from cpts_bot.features.dispatch.phrases import RequestFields, parse_field_answer, parse_request
+from cpts_bot.features.dispatch.policy import DispatchPolicy, EscalationAction
+from cpts_bot.features.dispatch.usual_professional import find_usual_mention, resolve_usual
 from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import HYERES, TOULON, make_config
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
-from cpts_bot.domain.text_normalizer import term_key
+from cpts_bot.core.places.french_communes import FrenchCommunes, load_french_communes
+from cpts_bot.core.text_normalizer import term_key
 
 
 def commune_code_problem(code: str, communes: FrenchCommunes | None = None) -> str | None:

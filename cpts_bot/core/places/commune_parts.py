@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
+from cpts_bot.core.places.french_communes import FrenchCommunes, load_french_communes
 
 
 @dataclass(frozen=True)

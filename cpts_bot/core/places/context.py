@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cpts_bot.domain.text_normalizer import singular, tokens
+from cpts_bot.core.text_normalizer import singular, tokens
 
 Blocked = Callable[[tuple[str, ...]], bool]
 

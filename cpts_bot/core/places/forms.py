@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.domain.text_normalizer import singular, term_key
+from cpts_bot.core.text_normalizer import singular, term_key
 
 
 def _keys(*words: str) -> frozenset[str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from cpts_bot.domain.place_forms import saint_variants
-from cpts_bot.domain.text_normalizer import term_key
+from cpts_bot.core.places.forms import saint_variants
+from cpts_bot.core.text_normalizer import term_key
 
 COMMUNES_FILE = Path(__file__).parent / "geography" / "communes_fr.tsv.gz"
 CURRENT = "C"

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cpts_bot.domain.place_context import capitalised_words
-from cpts_bot.domain.place_resolver import OUTSIDE, TERRITORY, PlaceMention, PlaceResolver
-from cpts_bot.domain.profession_words import Found
-from cpts_bot.domain.text_normalizer import singular, token_spans
-from cpts_bot.domain.vocabulary_loader import is_vocabulary_term
+from cpts_bot.core.places.context import capitalised_words
+from cpts_bot.core.places.resolver import OUTSIDE, TERRITORY, PlaceMention, PlaceResolver
+from cpts_bot.core.profession_words import Found
+from cpts_bot.core.text_normalizer import singular, token_spans
+from cpts_bot.core.vocabulary_loader import is_vocabulary_term
 
 # INSEE codes of the arrondissements of the three cities that have them.
 _ARRONDISSEMENTS = (

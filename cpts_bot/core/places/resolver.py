@@ -24,13 +24,12 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.department_names import area_names
-from cpts_bot.domain.french_communes import FrenchCommunes, load_french_communes
-from cpts_bot.domain.place_context import (
+from cpts_bot.core.places.context import (
     Blocked,
     QuestionWords,
 )
-from cpts_bot.domain.place_forms import (
+from cpts_bot.core.places.department_names import area_names
+from cpts_bot.core.places.forms import (
     CONNECTORS,
     arrondissement_forms,
     is_never_alone,
@@ -40,7 +39,8 @@ from cpts_bot.domain.place_forms import (
     short_forms,
     significant,
 )
-from cpts_bot.domain.text_normalizer import term_key, tokens
+from cpts_bot.core.places.french_communes import FrenchCommunes, load_french_communes
+from cpts_bot.core.text_normalizer import term_key, tokens
 
 logger = logging.getLogger(__name__)
 

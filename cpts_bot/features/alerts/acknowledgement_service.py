@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from cpts_bot.domain.alert_models import ACKNOWLEDGED_LEVELS
-from cpts_bot.domain.alert_snooze import DEFAULT_SNOOZE, snoozed_until
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.alerts import firing_repository as firings
+from cpts_bot.features.alerts import repository as repo
+from cpts_bot.features.alerts.audience_service import RoomMembers, people_in
+from cpts_bot.features.alerts.models import ACKNOWLEDGED_LEVELS
+from cpts_bot.features.alerts.posting_service import CORRELATION_PREFIX
+from cpts_bot.features.alerts.rendering_service import format_moment
+from cpts_bot.features.alerts.snooze import DEFAULT_SNOOZE, snoozed_until
 from cpts_bot.i18n import Translator
-from cpts_bot.services.alert_audience import RoomMembers, people_in
-from cpts_bot.services.alert_posting import CORRELATION_PREFIX
-from cpts_bot.services.alert_rendering import format_moment
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
 from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 

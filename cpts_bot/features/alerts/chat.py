@@ -20,25 +20,25 @@ from __future__ import annotations
 
 import aiosqlite
 
-from cpts_bot.chat.alert_commands import alert_commands
-from cpts_bot.chat.alert_replies import AlertReplies
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
-from cpts_bot.domain.alert_phrases import (
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction
+from cpts_bot.features.alerts import acknowledgement_service as acknowledgement
+from cpts_bot.features.alerts.audience_service import RoomMembers
+from cpts_bot.features.alerts.commands import alert_commands
+from cpts_bot.features.alerts.management_service import answer_draft, pending_draft
+from cpts_bot.features.alerts.phrases import (
     AlertCommand,
     DraftAnswer,
     is_snooze,
     is_snooze_reaction,
     parse_draft_answer,
 )
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction
+from cpts_bot.features.alerts.posting_service import CORRELATION_PREFIX
+from cpts_bot.features.alerts.reminders_service import REMINDER_CORRELATION_PREFIX
+from cpts_bot.features.alerts.replies import AlertReplies
+from cpts_bot.features.alerts.run_service import AlertSettings
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import alert_acknowledgement as acknowledgement
-from cpts_bot.services.alert_audience import RoomMembers
-from cpts_bot.services.alert_management import answer_draft, pending_draft
-from cpts_bot.services.alert_posting import CORRELATION_PREFIX
-from cpts_bot.services.alert_reminders import REMINDER_CORRELATION_PREFIX
-from cpts_bot.services.alert_run import AlertSettings
 from cpts_bot.services.context import Context
 
 DRAFT_CORRELATION_PREFIX = "alert-draft:"

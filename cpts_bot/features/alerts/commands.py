@@ -1,7 +1,7 @@
 """The alert commands, declared: each phrase is read by the domain
-(:mod:`cpts_bot.domain.alert_phrases`) into a typed command, and the router checks
+(:mod:`cpts_bot.features.alerts.phrases`) into a typed command, and the router checks
 the audience (the coordination) once. The « oui / non » to a draft is not a command but
-the pending exchange of the draft's follow-up (see :mod:`cpts_bot.chat.alerts_feature`)."""
+the pending exchange of the draft's follow-up (see :mod:`cpts_bot.features.alerts.chat`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.alert_phrases import (
+from cpts_bot.features.alerts.phrases import (
     ALERT_PATTERNS,
     MANAGE_KINDS,
     AlertCommand,

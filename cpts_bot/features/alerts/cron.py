@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.user_error import UserError
 
 # Error message ids (English, translated by the alerts catalog); ``{detail}`` is filled.
 ERROR_CRON = (

@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from cpts_bot.domain.alert_cron import ScheduleError
-from cpts_bot.domain.alert_models import AlertFields, Problem, problem
-from cpts_bot.domain.alert_phrases import LEVEL_WORDS
-from cpts_bot.domain.alert_schedule_words import parse_schedule, parse_until
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.profession_words import profession_code
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.alerts.cron import ScheduleError
+from cpts_bot.features.alerts.models import AlertFields, Problem, problem
+from cpts_bot.features.alerts.phrases import LEVEL_WORDS
+from cpts_bot.features.alerts.schedule_words import parse_schedule, parse_until
 
 FIELD_KEYS = {
     "quand": "when",

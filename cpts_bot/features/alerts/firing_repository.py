@@ -13,10 +13,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.alert_models import ACKNOWLEDGED_LEVELS
-from cpts_bot.domain.alert_snooze import Snooze
-from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.alerts.models import ACKNOWLEDGED_LEVELS
+from cpts_bot.features.alerts.snooze import Snooze
+from cpts_bot.features.alerts.states import AlertState
 
 
 async def record_firing(

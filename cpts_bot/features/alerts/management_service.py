@@ -10,16 +10,16 @@ from enum import StrEnum
 
 import aiosqlite
 
-from cpts_bot.domain.alert_models import Alert, AlertFields
-from cpts_bot.domain.alert_phrases import AlertCommandKind, DraftAnswer
-from cpts_bot.domain.alert_state_machine import (
+from cpts_bot.features.alerts import firing_repository as firings
+from cpts_bot.features.alerts import repository as repo
+from cpts_bot.features.alerts.models import Alert, AlertFields
+from cpts_bot.features.alerts.phrases import AlertCommandKind, DraftAnswer
+from cpts_bot.features.alerts.states import (
     OVER_STATES,
     AlertEvent,
     AlertState,
     allowed_events,
 )
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
 
 EVENTS = {
     AlertCommandKind.PAUSE: AlertEvent.PAUSE,

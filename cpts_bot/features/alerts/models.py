@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from cpts_bot.domain.alert_schedule import Schedule
-from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.alerts.schedule import Schedule
+from cpts_bot.features.alerts.states import AlertState
 
 LEVELS = ("info", "important", "urgent")
 # Levels that ask their readers to acknowledge (and remind those who did not).

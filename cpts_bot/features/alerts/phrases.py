@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
 
 LEVEL_WORDS = {
     "info": "info",

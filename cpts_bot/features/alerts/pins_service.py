@@ -8,12 +8,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import from_iso
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import from_iso
+from cpts_bot.features.alerts import firing_repository as firings
+from cpts_bot.features.alerts.run_service import Run
+from cpts_bot.features.alerts.states import AlertState
 from cpts_bot.i18n import Translator
-from cpts_bot.services.alert_run import Run
-from cpts_bot.storage import alert_firing_repository as firings
 from cpts_bot.storage.core_repository import language_of
 from cpts_bot.storage.outbox import OutboxWriter
 

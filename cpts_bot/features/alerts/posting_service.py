@@ -13,25 +13,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from cpts_bot.domain.alert_models import SCHEDULER, Alert
-from cpts_bot.domain.alert_schedule import due_firings, next_occurrence
-from cpts_bot.domain.alert_state_machine import EXPIRING_STATES, AlertEvent, AlertState
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import to_iso
-from cpts_bot.i18n import Translator
-from cpts_bot.services.alert_audience import RoomMembers, audience_rooms, people_in
-from cpts_bot.services.alert_pins import pin_and_unpin
-from cpts_bot.services.alert_reminders import remind
-from cpts_bot.services.alert_rendering import alert_post, format_moment
-from cpts_bot.services.alert_run import AlertSettings, Run, RunSummary
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
-from cpts_bot.storage.tracking_repository import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import to_iso
+from cpts_bot.features.alerts import firing_repository as firings
+from cpts_bot.features.alerts import repository as repo
+from cpts_bot.features.alerts.audience_service import RoomMembers, audience_rooms, people_in
+from cpts_bot.features.alerts.models import SCHEDULER, Alert
+from cpts_bot.features.alerts.pins_service import pin_and_unpin
+from cpts_bot.features.alerts.reminders_service import remind
+from cpts_bot.features.alerts.rendering_service import alert_post, format_moment
+from cpts_bot.features.alerts.run_service import AlertSettings, Run, RunSummary
+from cpts_bot.features.alerts.schedule import due_firings, next_occurrence
+from cpts_bot.features.alerts.states import EXPIRING_STATES, AlertEvent, AlertState
+from cpts_bot.features.reports.tracking_repository import (
     KIND_ALERT,
     OUTCOME_POSTED,
     TrackedRequest,
     record_request,
 )
+from cpts_bot.i18n import Translator
 
 CORRELATION_PREFIX = "alert:"
 

@@ -1,21 +1,21 @@
 """Reminders of important and urgent alerts: once per posting, after the alert's delay,
 by direct message to the members of its rooms who have not acknowledged; a reader who
 said « plus tard » is reminded on their own, when their snooze ends (see
-:mod:`cpts_bot.domain.alert_snooze`)."""
+:mod:`cpts_bot.features.alerts.snooze`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from cpts_bot.domain.alert_models import Alert
-from cpts_bot.domain.alert_snooze import due_snoozes, round_recipients
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.alerts import firing_repository as firings
+from cpts_bot.features.alerts import repository as repo
+from cpts_bot.features.alerts.audience_service import RoomMembers, people_in
+from cpts_bot.features.alerts.models import Alert
+from cpts_bot.features.alerts.rendering_service import reminder_text
+from cpts_bot.features.alerts.run_service import Run
+from cpts_bot.features.alerts.snooze import due_snoozes, round_recipients
 from cpts_bot.i18n import Translator
-from cpts_bot.services.alert_audience import RoomMembers, people_in
-from cpts_bot.services.alert_rendering import reminder_text
-from cpts_bot.services.alert_run import Run
-from cpts_bot.storage import alert_firing_repository as firings
-from cpts_bot.storage import alert_repository as repo
 
 REMINDER_CORRELATION_PREFIX = "alert-reminder:"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from cpts_bot.domain.alert_models import ACKNOWLEDGED_LEVELS, MARKERS, Alert
-from cpts_bot.domain.alert_schedule import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.alerts.models import ACKNOWLEDGED_LEVELS, MARKERS, Alert
+from cpts_bot.features.alerts.schedule import (
     KIND_CRON,
     KIND_DAILY,
     KIND_MONTHLY,
@@ -15,8 +16,7 @@ from cpts_bot.domain.alert_schedule import (
     Schedule,
     next_occurrence,
 )
-from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.messages import Reply
+from cpts_bot.features.alerts.states import AlertState
 from cpts_bot.i18n import Translator
 
 

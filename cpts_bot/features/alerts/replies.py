@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cpts_bot.domain.alert_fields import interpret_creation, interpret_fields, parse_fields
-from cpts_bot.domain.alert_models import Alert, AlertFields, Problem
-from cpts_bot.domain.alert_phrases import AlertCommand, AlertCommandKind, DraftAnswer
-from cpts_bot.domain.alert_state_machine import AlertState
-from cpts_bot.domain.messages import IncomingMessage, Reply
-from cpts_bot.domain.times import from_iso
-from cpts_bot.services import alert_acknowledgement as acknowledgement
-from cpts_bot.services import alert_management as management
-from cpts_bot.services.alert_audience import RoomMembers, audience_rooms, room_names
-from cpts_bot.services.alert_rendering import (
+from cpts_bot.core.messages import IncomingMessage, Reply
+from cpts_bot.core.times import from_iso
+from cpts_bot.features.alerts import acknowledgement_service as acknowledgement
+from cpts_bot.features.alerts import management_service as management
+from cpts_bot.features.alerts.audience_service import RoomMembers, audience_rooms, room_names
+from cpts_bot.features.alerts.fields import interpret_creation, interpret_fields, parse_fields
+from cpts_bot.features.alerts.models import Alert, AlertFields, Problem
+from cpts_bot.features.alerts.phrases import AlertCommand, AlertCommandKind, DraftAnswer
+from cpts_bot.features.alerts.rendering_service import (
     describe,
     format_moment,
     listing_line,
     status_label,
 )
-from cpts_bot.services.alert_waiting import awaiting_acknowledgement
+from cpts_bot.features.alerts.states import AlertState
+from cpts_bot.features.alerts.waiting_service import awaiting_acknowledgement
 from cpts_bot.services.context import Context
 from cpts_bot.services.people import person_labels
 

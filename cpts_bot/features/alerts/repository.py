@@ -1,7 +1,7 @@
 """Alerts and their history in SQLite. Every function runs in the caller's transaction.
 
 A status change goes through :func:`apply_event`: the transition table
-(:mod:`cpts_bot.domain.alert_state_machine`) decides the new status and one conditional
+(:mod:`cpts_bot.features.alerts.states`) decides the new status and one conditional
 update (``WHERE id = ? AND status = ?``) applies it, with a line of history.
 """
 
@@ -13,9 +13,10 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.alert_models import Alert, AlertFields
-from cpts_bot.domain.alert_schedule import Schedule, schedule_from_spec
-from cpts_bot.domain.alert_state_machine import (
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.alerts.models import Alert, AlertFields
+from cpts_bot.features.alerts.schedule import Schedule, schedule_from_spec
+from cpts_bot.features.alerts.states import (
     HISTORY_ACTIONS,
     IN_FORCE_STATES,
     AlertEvent,
@@ -23,7 +24,6 @@ from cpts_bot.domain.alert_state_machine import (
     next_state,
     restarts_schedule,
 )
-from cpts_bot.domain.times import from_iso, to_iso
 
 # A draft waits this long for its author's « oui ».
 DRAFT_MAX_AGE = timedelta(minutes=30)

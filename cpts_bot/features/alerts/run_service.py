@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from cpts_bot.domain.alert_snooze import DEFAULT_SNOOZE
-from cpts_bot.services.alert_audience import RoomMembers
+from cpts_bot.features.alerts.audience_service import RoomMembers
+from cpts_bot.features.alerts.snooze import DEFAULT_SNOOZE
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.outbox import OutboxWriter
 

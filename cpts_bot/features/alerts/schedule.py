@@ -12,8 +12,8 @@ within the grace period is posted (marked late if it is), every other missed occ
 is skipped, and reported; none is dropped silently and none is posted twice (the caller
 records each occurrence under a unique (alert, scheduled_for) key).
 
-French phrases are read in :mod:`cpts_bot.domain.alert_schedule_words`, cron expressions in
-:mod:`cpts_bot.domain.alert_cron`.
+French phrases are read in :mod:`cpts_bot.features.alerts.schedule_words`, cron expressions in
+:mod:`cpts_bot.features.alerts.cron`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from cpts_bot.domain.alert_cron import CronSpec, ScheduleError, parse_cron
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.times import PARIS, to_iso
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS, to_iso
+from cpts_bot.features.alerts.cron import CronSpec, ScheduleError, parse_cron
 
 KIND_ONCE = "once"
 KIND_DAILY = "daily"

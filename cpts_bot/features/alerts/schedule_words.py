@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from cpts_bot.domain.alert_cron import ERROR_CRON_FIELD, ScheduleError, parse_cron
-from cpts_bot.domain.alert_schedule import (
+from cpts_bot.core.french_datetime import (
+    ERROR_INVALID_TIME,
+    Moment,
+    MomentError,
+    parse_moment,
+    parse_period,
+)
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.alerts.cron import ERROR_CRON_FIELD, ScheduleError, parse_cron
+from cpts_bot.features.alerts.schedule import (
     DEFAULT_RECURRENCE_TIME,
     ERROR_DAY_OF_MONTH,
     ERROR_IN_THE_PAST,
@@ -25,14 +33,6 @@ from cpts_bot.domain.alert_schedule import (
     Schedule,
     next_occurrence,
 )
-from cpts_bot.domain.french_datetime import (
-    ERROR_INVALID_TIME,
-    Moment,
-    MomentError,
-    parse_moment,
-    parse_period,
-)
-from cpts_bot.domain.text_normalizer import fold
 
 _TIME = re.compile(r"(?<![0-9])(?:a\s+)?(\d{1,2})\s*(?:h|:)\s*(\d{2})?(?![0-9])")
 _PARTS = {"matin": (8, 0), "midi": (12, 0), "soir": (20, 0)}

@@ -6,7 +6,7 @@ active alert is posted on its schedule; it may be ``paused`` and resumed. A one-
 (or a recurring one with no occurrence left) is ``finished`` once posted: it stays in
 force, pinned, until it ends. Its end date makes it ``expired``; the coordination may
 cancel it before. Changing the schedule of a finished or expired alert makes it active
-again. Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
+again. Moves that are not in the table raise :class:`~cpts_bot.core.state_table.IllegalTransition`.
 
 The stored ``status`` column holds the state's value; the repository applies a
 transition with one conditional update (``... WHERE status = :from_state``).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.state_table import StateTable
+from cpts_bot.core.state_table import StateTable
 
 
 class AlertState(StrEnum):

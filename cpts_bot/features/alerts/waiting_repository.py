@@ -8,9 +8,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.alert_models import Alert
-from cpts_bot.domain.times import to_iso
-from cpts_bot.storage.alert_repository import alert_from_row
+from cpts_bot.core.times import to_iso
+from cpts_bot.features.alerts.models import Alert
+from cpts_bot.features.alerts.repository import alert_from_row
 
 
 async def awaiting_acknowledgement(

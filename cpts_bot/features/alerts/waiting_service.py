@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cpts_bot.domain.alert_models import Alert
+from cpts_bot.features.alerts import waiting_repository as repo
+from cpts_bot.features.alerts.models import Alert
 from cpts_bot.services.context import Context
-from cpts_bot.storage import alert_waiting_repository as repo
 
 
 async def awaiting_acknowledgement(

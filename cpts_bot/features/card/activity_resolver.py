@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.text_normalizer import term_key
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.core.text_normalizer import term_key
+from cpts_bot.core.vocabulary_loader import ACTIVITY, Vocabulary
 
 MIN_SCORE = 88.0
 

@@ -21,8 +21,11 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.activity_resolver import ActivityResolver, vocabulary_activity_resolver
-from cpts_bot.domain.card_update_parser import (
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
+from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
+from cpts_bot.features.card.service import Cards
+from cpts_bot.features.card.update_parser import (
     CARD_PATTERNS,
     AddActivity,
     AddLanguages,
@@ -39,7 +42,7 @@ from cpts_bot.domain.card_update_parser import (
     fold,
     parse_card_command,
 )
-from cpts_bot.domain.directory_card import (
+from cpts_bot.features.directory.card import (
     Card,
     FieldChange,
     ModalityDeclaration,
@@ -47,13 +50,10 @@ from cpts_bot.domain.directory_card import (
     with_modality,
     without_activity,
 )
-from cpts_bot.domain.directory_models import Modality, Professional
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
+from cpts_bot.features.directory.models import Modality, Professional
+from cpts_bot.features.reports.request_tracking_service import track_card_update
 from cpts_bot.i18n import N_, Translator
-from cpts_bot.services.card_service import Cards
 from cpts_bot.services.context import Context
-from cpts_bot.services.request_tracking import track_card_update
 
 MODALITY_LABELS = {
     Modality.NEW_PATIENTS: N_("takes new patients"),

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.card_update_parser import CardTarget
-from cpts_bot.domain.directory_card import Card, FieldChange
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.features.card.update_parser import CardTarget
+from cpts_bot.features.directory.card import Card, FieldChange
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.repository import DirectoryRepository
 
 
 class Cards:

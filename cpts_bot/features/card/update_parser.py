@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cpts_bot.domain.directory_card import normalize_phone
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.directory.card import normalize_phone
+from cpts_bot.features.directory.models import Modality
 
 LANGUAGES = {
     "francais": "fr",

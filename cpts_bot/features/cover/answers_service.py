@@ -14,18 +14,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.offers import Answer, OfferRules, Outcome
-from cpts_bot.domain.shift_swap_models import ShiftSwap
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services import offer_service
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import respond, respond_with
-from cpts_bot.services.offer_kind import OfferKind, OfferTexts
-from cpts_bot.services.offer_service import tell
-from cpts_bot.services.shift_swap_texts import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.states import SwapEvent, SwapState
+from cpts_bot.features.cover.texts_service import (
     KIND_OFFER,
     STATUS_CANCELLED,
     STATUS_EXPIRED,
@@ -35,7 +29,13 @@ from cpts_bot.services.shift_swap_texts import (
     swap_duty,
     tell_coordination,
 )
-from cpts_bot.storage import shift_swap_repository as repo
+from cpts_bot.features.dispatch.context_service import respond, respond_with
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
+from cpts_bot.services.offer_kind import OfferKind, OfferTexts
+from cpts_bot.services.offer_service import tell
 
 SYSTEM_ACTOR = "system"
 

@@ -18,10 +18,12 @@ from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pa
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.domain.messages import IncomingReaction
-from cpts_bot.domain.offers import Answer
-from cpts_bot.domain.shift_swap_phrases import (
+from cpts_bot.core.french_datetime import MomentError
+from cpts_bot.core.messages import IncomingReaction
+from cpts_bot.core.offers import Answer
+from cpts_bot.features.cover.answers_service import COVER, answer_swap, cancel_swap, expire_due
+from cpts_bot.features.cover.override_service import override_duty
+from cpts_bot.features.cover.phrases import (
     CANCEL_PATTERN,
     GIVE_UP_PATTERN,
     OVERRIDE_PATTERNS,
@@ -32,12 +34,10 @@ from cpts_bot.domain.shift_swap_phrases import (
     SwapRequest,
     parse_swap,
 )
+from cpts_bot.features.cover.request_service import request_cover
+from cpts_bot.features.cover.texts_service import PREFIX
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
-from cpts_bot.services.shift_swap_answers import COVER, answer_swap, cancel_swap, expire_due
-from cpts_bot.services.shift_swap_override import override_duty
-from cpts_bot.services.shift_swap_request import request_cover
-from cpts_bot.services.shift_swap_texts import PREFIX
 
 # More specific than the rota's free questions (« … ma garde du 24/12 » is not « who is
 # on duty »), less than the numbered dispatch commands.

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.times import from_iso
+from cpts_bot.core.times import from_iso
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.messages import Reply
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.cover.followup_repository import OpenCover, open_requests
+from cpts_bot.features.rota import duty_notice_repository as notices
+from cpts_bot.features.rota.duty_notice_texts_service import (
+    day_word,
+    hours,
+    tell_coordination,
+    what_and_where,
+)
+from cpts_bot.features.rota.duty_rota import Duty
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.duty_notice_texts import day_word, hours, tell_coordination, what_and_where
-from cpts_bot.storage import duty_notice_repository as notices
-from cpts_bot.storage.swap_followup_repository import OpenCover, open_requests
 
 
 async def follow_up_cover(deps: Context) -> int:

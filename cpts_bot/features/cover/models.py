@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cpts_bot.domain.duty_rota import Duty, Rota, duties_between, on_leave_during
-from cpts_bot.domain.shift_swap_state_machine import SwapState
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.cover.states import SwapState
+from cpts_bot.features.rota.duty_rota import Duty, Rota, duties_between, on_leave_during
 
 PRECISION_TIME = "time"  # "ma garde du 24/12 20h": the duty at (or over) that hour
 PRECISION_DAY = "day"  # "ma garde du 24/12", "samedi": the duty starting that day

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cpts_bot.domain.duty_rota import Duty, duties_between, on_leave_during
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.shift_swap_models import busy_during, match_name, rota_members
-from cpts_bot.domain.shift_swap_phrases import SwapOverride, is_matrix_id
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.answers_service import COVER
+from cpts_bot.features.cover.models import busy_during, match_name, rota_members
+from cpts_bot.features.cover.phrases import SwapOverride, is_matrix_id
+from cpts_bot.features.cover.request_service import MARGIN, find_duty
+from cpts_bot.features.cover.states import SwapEvent
+from cpts_bot.features.cover.texts_service import STATUS_CANCELLED, duty_text
+from cpts_bot.features.dispatch.context_service import profession_name
+from cpts_bot.features.rota.duty_rota import Duty, duties_between, on_leave_during
+from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import profession_name
 from cpts_bot.services.offer_service import tell
-from cpts_bot.services.shift_swap_answers import COVER
-from cpts_bot.services.shift_swap_request import MARGIN, find_duty
-from cpts_bot.services.shift_swap_texts import STATUS_CANCELLED, duty_text
-from cpts_bot.storage import shift_swap_repository as repo
-from cpts_bot.storage.rota_repository import load_rota
 
 NOBODY_ON_DUTY = N_(
     "I find nobody called “{name}” among those on duty then: give their Matrix ID (@name:server)."

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.french_datetime import (
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.french_datetime import (
     PRECISION_EXACT,
     WEEKDAYS,
     MomentError,
@@ -25,13 +25,13 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
-from cpts_bot.domain.shift_swap_models import (
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.cover.models import (
     PRECISION_DAY,
     PRECISION_PART,
     PRECISION_TIME,
     SwapWhen,
 )
-from cpts_bot.domain.text_normalizer import fold
 
 ERROR_NEED_DATE = N_("Which duty? Give its date, e.g. “ma garde du 24/12” or “samedi nuit”.")
 ERROR_OVERRIDE_FORM = N_(

@@ -17,9 +17,9 @@ from functools import partial
 
 import aiosqlite
 
-from cpts_bot.domain.shift_swap_models import ShiftSwap
-from cpts_bot.domain.shift_swap_state_machine import SwapEvent, SwapState, next_state
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.states import SwapEvent, SwapState, next_state
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cpts_bot.domain.duty_rota import Duty, duties_of
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.shift_swap_models import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.models import (
     AlreadyStarted,
     NoDuty,
     SeveralDuties,
@@ -24,12 +25,8 @@ from cpts_bot.domain.shift_swap_models import (
     pick_duty,
     rota_members,
 )
-from cpts_bot.domain.shift_swap_phrases import ERROR_NEED_DATE
-from cpts_bot.domain.times import PARIS
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services.context import Context
-from cpts_bot.services.shift_swap_texts import (
+from cpts_bot.features.cover.phrases import ERROR_NEED_DATE
+from cpts_bot.features.cover.texts_service import (
     KIND_OFFER,
     correlation,
     duty_text,
@@ -38,8 +35,11 @@ from cpts_bot.services.shift_swap_texts import (
     tell_coordination,
     when_text,
 )
-from cpts_bot.storage import shift_swap_repository as repo
-from cpts_bot.storage.rota_repository import load_rota
+from cpts_bot.features.rota.duty_rota import Duty, duties_of
+from cpts_bot.features.rota.repository import load_rota
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 
 MARGIN = timedelta(days=1)
 

@@ -4,7 +4,7 @@ A professional on duty asks for someone to take their shift: the request is ``op
 while it is offered to the free colleagues; the first accept makes it ``taken`` (and
 hands the duty over, in the same transaction); the requester may cancel it; nobody
 accepting by its deadline makes it ``expired``. A decline changes nothing but the
-record. Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
+record. Moves that are not in the table raise :class:`~cpts_bot.core.state_table.IllegalTransition`.
 
 The database applies a transition with one conditional update (``... WHERE state =
 :from_state``), so that of two racing accepts only one wins.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.state_table import StateTable
+from cpts_bot.core.state_table import StateTable
 
 
 class SwapState(StrEnum):

@@ -8,20 +8,20 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.shift_swap_models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services import offer_service
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.cover import repository as repo
+from cpts_bot.features.cover.models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
+from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_span,
     place_names,
     profession_name,
 )
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
 from cpts_bot.services.offer_service import record_sent
-from cpts_bot.storage import shift_swap_repository as repo
 
 PREFIX = "swap:"
 KIND_OFFER = "offer"  # in a colleague's direct chat

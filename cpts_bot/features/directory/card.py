@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from cpts_bot.domain.directory_models import Modality
+from cpts_bot.features.directory.models import Modality
 
 PHONE_DIGITS = re.compile(r"^0[1-9]\d{8}$")
 

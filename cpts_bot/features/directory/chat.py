@@ -13,27 +13,30 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Protocol
 
-from cpts_bot.chat.directory_replies import DirectoryReplies
 from cpts_bot.chat.not_understood import pointer
 from cpts_bot.chat.place_labels import outside_note, outside_reply_lines, with_first_line
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.name_or_place import names_over_lone_places
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import official_communes
-from cpts_bot.domain.professional_matcher import DirectoryIndex, SearchResult, search
-from cpts_bot.domain.query_parser import (
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.places.resolver import official_communes
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.features.directory.name_or_place import names_over_lone_places
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex, SearchResult, search
+from cpts_bot.features.directory.query_parser import (
     ConversationContext,
     DirectoryQuery,
     Intent,
     Lexicon,
     parse_query,
 )
-from cpts_bot.domain.text_normalizer import tokens
-from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.features.directory.replies import DirectoryReplies
+from cpts_bot.features.reports.request_tracking_service import (
+    RecentQuestions,
+    track_directory_question,
+)
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.services.request_tracking import RecentQuestions, track_directory_question
 from cpts_bot.settings import Territory
 
 DEFAULT_CONTEXT_TTL = timedelta(minutes=30)

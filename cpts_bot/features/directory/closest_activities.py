@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.declared_activity_search import DeclaredActivityIndex, WantedPhrase
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary
+from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary
+from cpts_bot.features.directory.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 
 MAX_CLOSEST = 3
 FUZZY_CUTOFF = 70.0

@@ -17,7 +17,7 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import every_message
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.i18n.translator import N_
 
 

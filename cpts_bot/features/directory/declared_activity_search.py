@@ -29,10 +29,10 @@ from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.text_normalizer import tokens
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, Vocabulary
-from cpts_bot.domain.word_stems import MIN_PREFIX, stem, stems_match
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.core.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.word_stems import MIN_PREFIX, stem, stems_match
 
 TYPO_SCORE = 85.0
 MIN_TYPO_LENGTH = 5

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.vocabulary_loader import LANGUAGE, ConceptRef, Vocabulary
+from cpts_bot.core.vocabulary_loader import LANGUAGE, ConceptRef, Vocabulary
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.query_parser import DirectoryQuery
 
 MIN_LANGUAGE_WORD = 3
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from cpts_bot.domain.declared_activity_search import ConceptLinker
-from cpts_bot.domain.directory_card import ModalityDeclaration
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.text_normalizer import normalize, term_key
-from cpts_bot.domain.vocabulary_loader import ACTIVITY, LANGUAGE, MODALITY, Vocabulary
+from cpts_bot.core.text_normalizer import normalize, term_key
+from cpts_bot.core.vocabulary_loader import ACTIVITY, LANGUAGE, MODALITY, Vocabulary
+from cpts_bot.features.directory.card import ModalityDeclaration
+from cpts_bot.features.directory.declared_activity_search import ConceptLinker
+from cpts_bot.features.directory.models import Modality
 
 
 class DeclaredWordsReader:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from cpts_bot.domain.professional_matcher import DirectoryIndex
-from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.features.directory.professional_matcher import DirectoryIndex
+from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.storage.database import Database
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Find a professional of the territory by name: "Mme Paugam", "dimitri chauveau kiné",
 "Dr Fabrice Toussaint", "la pharmacie Le Guen".
 
-The question's free words (:mod:`cpts_bot.domain.wanted_words`) are looked up among the
+The question's free words (:mod:`cpts_bot.features.directory.wanted_words`) are looked up among the
 surnames of the directory (whole surnames: "Dubost" does not find "Dubost-Toussaint"),
 narrowed by a first name said next to it. A surname counts as a look-up when something
 says a person is sought: a title before it, a first name with it, a request for a phone
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.text_normalizer import tokens
-from cpts_bot.domain.wanted_words import NamedRun
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.wanted_words import NamedRun
 
 MAX_SURNAME_WORDS = 4
 TYPO_SCORE = 86.0

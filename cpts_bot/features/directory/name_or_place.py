@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from cpts_bot.domain.declared_activity_search import WantedPhrase
-from cpts_bot.domain.name_lookup import MAX_SURNAME_WORDS, NameIndex
-from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.text_normalizer import tokens
-from cpts_bot.domain.wanted_words import NamedRun
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.features.directory.declared_activity_search import WantedPhrase
+from cpts_bot.features.directory.name_lookup import MAX_SURNAME_WORDS, NameIndex
+from cpts_bot.features.directory.query_parser import DirectoryQuery
+from cpts_bot.features.directory.wanted_words import NamedRun
 
 
 class _Directory(Protocol):

@@ -16,22 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from cpts_bot.domain.closest_activities import closest_declared
-from cpts_bot.domain.declared_activity_search import (
-    ActivityOutcome,
-    DeclaredActivityIndex,
-    WantedPhrase,
-)
-from cpts_bot.domain.declared_languages import declared_language_words, with_declared_languages
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
-from cpts_bot.domain.name_lookup import NameIndex, NameMatch
-from cpts_bot.domain.name_or_place import names_over_lone_places
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import POSTAL
-from cpts_bot.domain.query_parser import DirectoryQuery
-from cpts_bot.domain.text_normalizer import normalize, singular, tokens
-from cpts_bot.domain.unmet_need import need_not_understood
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.places.resolver import POSTAL
+from cpts_bot.core.text_normalizer import normalize, singular, tokens
+from cpts_bot.core.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
     MODALITY,
@@ -43,6 +31,21 @@ from cpts_bot.domain.vocabulary_loader import (
     Vocabulary,
     load_vocabulary,
 )
+from cpts_bot.features.directory.closest_activities import closest_declared
+from cpts_bot.features.directory.declared_activity_search import (
+    ActivityOutcome,
+    DeclaredActivityIndex,
+    WantedPhrase,
+)
+from cpts_bot.features.directory.declared_languages import (
+    declared_language_words,
+    with_declared_languages,
+)
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional, Structure
+from cpts_bot.features.directory.name_lookup import NameIndex, NameMatch
+from cpts_bot.features.directory.name_or_place import names_over_lone_places
+from cpts_bot.features.directory.query_parser import DirectoryQuery
+from cpts_bot.features.directory.unmet_need import need_not_understood
 
 PAGE_SIZE = 5
 DENSE_SHARE = 64  # a candidate set larger than 1/64 of the directory is walked in rank order

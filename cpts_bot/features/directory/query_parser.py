@@ -18,12 +18,11 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.place_context import capitalised_words
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.place_resolver import PlaceMention, PlaceResolver
-from cpts_bot.domain.text_normalizer import singular, term_key
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.places.context import capitalised_words
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.places.resolver import PlaceMention, PlaceResolver
+from cpts_bot.core.text_normalizer import singular, term_key
+from cpts_bot.core.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
     MODALITY,
@@ -34,7 +33,8 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
 )
-from cpts_bot.domain.wanted_words import (
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.wanted_words import (
     FreeWords,
     NamedRun,
     segmented_tokens,

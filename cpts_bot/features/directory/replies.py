@@ -13,19 +13,10 @@ from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.place_labels import place_labels
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.professional_matcher import (
-    CHILDREN,
-    NEIGHBOUR,
-    Match,
-    Relaxation,
-    SearchResult,
-    StructureMatch,
-)
-from cpts_bot.domain.query_parser import DirectoryQuery, concept_refs
-from cpts_bot.domain.text_normalizer import normalize
-from cpts_bot.domain.vocabulary_loader import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.text_normalizer import normalize
+from cpts_bot.core.vocabulary_loader import (
     ACTIVITY,
     LANGUAGE,
     MODALITY,
@@ -35,6 +26,15 @@ from cpts_bot.domain.vocabulary_loader import (
     ConceptRef,
     Vocabulary,
 )
+from cpts_bot.features.directory.professional_matcher import (
+    CHILDREN,
+    NEIGHBOUR,
+    Match,
+    Relaxation,
+    SearchResult,
+    StructureMatch,
+)
+from cpts_bot.features.directory.query_parser import DirectoryQuery, concept_refs
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 

@@ -15,9 +15,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.directory_card import Card, FieldChange, ModalityDeclaration, card_changes
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional, Structure
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.directory.card import Card, FieldChange, ModalityDeclaration, card_changes
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional, Structure
 
 SOURCE_RPPS = "rpps"
 SOURCE_CPTS = "cpts"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from cpts_bot.domain.directory_models import Modality, PracticeSite, Professional
-from cpts_bot.domain.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
+from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
 
 # (profession code, weight)
 _PROFESSIONS = (

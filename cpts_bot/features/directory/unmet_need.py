@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from cpts_bot.domain.declared_activity_search import WantedPhrase
-from cpts_bot.domain.text_normalizer import tokens
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.features.directory.declared_activity_search import WantedPhrase
 
 MIN_NEED_LENGTH = 5  # a shorter unknown word (« sans », « voir ») is no need
 FIELD_PREFIX = 4  # « dents » shares « dent » with « dentiste »

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from cpts_bot.domain.declared_activity_search import WantedPhrase
-from cpts_bot.domain.text_normalizer import tokens
+from cpts_bot.core.text_normalizer import tokens
+from cpts_bot.features.directory.declared_activity_search import WantedPhrase
 
 MIN_CONTENT_LENGTH = 3
 # "hypnose ou sophrologie", "TCC / hypnose" (a spaced slash is read as "ou"), "kiné ou

@@ -9,7 +9,7 @@ also covers the abbreviations people type ("chimio", "respi", "lymph").
 
 from __future__ import annotations
 
-from cpts_bot.domain.text_normalizer import singular, tokens
+from cpts_bot.core.text_normalizer import singular, tokens
 
 MIN_STEM = 4
 MIN_PREFIX = 4

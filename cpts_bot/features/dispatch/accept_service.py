@@ -16,15 +16,10 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState
-from cpts_bot.domain.dispatch_state_machine import DispatchState as S
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.offers import Answer, OfferRules, Outcome
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services import offer_service
-from cpts_bot.services.broadcast_dispatch import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.broadcast_service import (
     KIND_BROADCAST,
     KIND_DETAILS,
     KIND_REQUESTER,
@@ -34,8 +29,7 @@ from cpts_bot.services.broadcast_dispatch import (
     duty_room_for,
     send_to,
 )
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import (
+from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_time,
     place_names,
@@ -43,10 +37,16 @@ from cpts_bot.services.dispatch_context import (
     respond,
     respond_with,
 )
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState
+from cpts_bot.features.dispatch.states import DispatchState as S
+from cpts_bot.features.dispatch.usual_first_service import widen_from_usual
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
-from cpts_bot.services.usual_first import widen_from_usual
-from cpts_bot.storage import dispatch_repository as repo
 
 
 def state_name(state: DispatchState, translator: Translator) -> str:

@@ -6,7 +6,7 @@ in the area. Never those on leave (now or at the needed time), never the request
 Each is written to in their encrypted direct chat, or, when rooms.yaml names a duty room
 for the profession, in that room with a mention of each. Each message carries the
 correlation ``dispatch:<id>:<kind>:<target>`` so that, once sent, its event id is known
-(see :func:`cpts_bot.services.dispatch_escalation.on_sent`) and replies or reactions to
+(see :func:`cpts_bot.features.dispatch.escalation_service.on_sent`) and replies or reactions to
 it lead back to the dispatch.
 """
 
@@ -15,20 +15,20 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import datetime, time, timedelta
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_phrases import RequestFields
-from cpts_bot.domain.duty_rota import is_on_leave, on_duty_at
-from cpts_bot.domain.fair_order import AskOrder, fair_choice
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.times import PARIS, from_iso
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.profession_words import profession_code
+from cpts_bot.core.times import PARIS, from_iso
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
+from cpts_bot.features.dispatch.fair_order import AskOrder, fair_choice
+from cpts_bot.features.dispatch.fairness_repository import ask_history
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.phrases import RequestFields
+from cpts_bot.features.rota.duty_rota import is_on_leave, on_duty_at
+from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
-from cpts_bot.storage import dispatch_repository as repo
-from cpts_bot.storage.dispatch_fairness import ask_history
-from cpts_bot.storage.rota_repository import load_rota
 
 KIND_BROADCAST = "broadcast"  # in a recipient's direct chat
 KIND_ROOM = "room"  # in a duty room

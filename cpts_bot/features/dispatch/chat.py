@@ -17,45 +17,45 @@ from typing import Any
 
 from cpts_bot.chat import offer_follow_ups
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
-from cpts_bot.chat.dispatch_commands import dispatch_commands
 from cpts_bot.chat.follow_ups import WAITING_EXCHANGE, FollowUp, Waiting
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.dispatch_command_phrases import (
+from cpts_bot.core.french_datetime import MomentError
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.offers import Answer, classify_answer
+from cpts_bot.features.dispatch import accept_service as accept_dispatch
+from cpts_bot.features.dispatch import drafts_service as drafts
+from cpts_bot.features.dispatch.accept_service import DISPATCH
+from cpts_bot.features.dispatch.broadcast_service import create_dispatch
+from cpts_bot.features.dispatch.command_phrases import (
     CommandKind,
     DispatchCommand,
     parse_command,
 )
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_phrases import (
+from cpts_bot.features.dispatch.commands import dispatch_commands
+from cpts_bot.features.dispatch.consent_service import (
+    CONSENT_QUESTION,
+    REFUSED_NOTE,
+    remember_consent,
+    without_consent,
+)
+from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
+from cpts_bot.features.dispatch.escalation_service import run_due_steps_in
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.phrases import (
     REQUEST_PATTERN,
     RequestFields,
     is_dispatch_request,
     parse_field_answer,
     parse_request,
 )
-from cpts_bot.domain.dispatch_policy import policy_from_config
-from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.offers import Answer, classify_answer
+from cpts_bot.features.dispatch.policy import policy_from_config
+from cpts_bot.features.dispatch.reminders_service import run_due_reminders
+from cpts_bot.features.dispatch.status_service import my_dispatches_text, status_text
+from cpts_bot.features.dispatch.usual_first_service import ask_first
+from cpts_bot.features.dispatch.usual_professional_service import USUAL_QUESTION, choose_usual
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import accept_dispatch
-from cpts_bot.services import dispatch_drafts as drafts
-from cpts_bot.services.accept_dispatch import DISPATCH
-from cpts_bot.services.broadcast_dispatch import create_dispatch
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
-from cpts_bot.services.dispatch_consent import (
-    CONSENT_QUESTION,
-    REFUSED_NOTE,
-    remember_consent,
-    without_consent,
-)
-from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
-from cpts_bot.services.dispatch_escalation import run_due_steps_in
-from cpts_bot.services.dispatch_reminders import run_due_reminders
-from cpts_bot.services.dispatch_status import my_dispatches_text, status_text
-from cpts_bot.services.usual_first import ask_first
-from cpts_bot.services.usual_professional import USUAL_QUESTION, choose_usual
 
 QUESTIONS = {
     "profession": N_("Which profession? (e.g. IDE, kiné, médecin)"),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cpts_bot.chat.commands import Command, CommandCall, Context, Parameter, Parser, Topic
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.dispatch_command_phrases import (
+from cpts_bot.features.dispatch.command_phrases import (
     CommandKind,
     DispatchCommand,
     command_patterns,
@@ -17,7 +17,7 @@ from cpts_bot.domain.dispatch_command_phrases import (
 from cpts_bot.i18n.translator import N_
 
 if TYPE_CHECKING:
-    from cpts_bot.chat.dispatch_feature import DispatchFeature
+    from cpts_bot.features.dispatch.chat import DispatchFeature
 
 # A fixed phrase and a number: more specific than free text and the guided exchanges.
 SPECIFICITY = 20

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
 
 
 async def record_consent(

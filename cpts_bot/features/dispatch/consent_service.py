@@ -4,10 +4,10 @@ anonymous request (commune, care, time) is sent."""
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_phrases import RequestFields
+from cpts_bot.features.dispatch.consent_repository import record_consent
+from cpts_bot.features.dispatch.phrases import RequestFields
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.storage.dispatch_consent_repository import record_consent
 
 CONSENT_QUESTION = N_(
     "Is the patient informed and in agreement with sharing their care with the professionals "

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, time, timedelta
 
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.profession_words import profession_label
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.profession_words import profession_label
+from cpts_bot.core.times import PARIS
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 

@@ -6,8 +6,8 @@ from collections.abc import Collection
 
 import aiosqlite
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.storage.directory_repository import DirectoryRepository
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.repository import DirectoryRepository
 
 
 class DirectoryProfessionalLookup:

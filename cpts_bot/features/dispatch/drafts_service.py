@@ -3,11 +3,11 @@ asked for one piece at a time), and a dispatch read for « statut 42 »."""
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_phrases import RequestFields
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.phrases import RequestFields
+from cpts_bot.features.dispatch.repository import Draft
 from cpts_bot.services.context import Context
-from cpts_bot.storage import dispatch_repository as repo
-from cpts_bot.storage.dispatch_repository import Draft
 
 __all__ = ["Draft", "dispatch", "draft_of", "drop_draft", "keep_draft"]
 

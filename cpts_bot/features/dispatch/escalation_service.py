@@ -12,26 +12,26 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_models import Dispatch, DueKind, DueStep, due_steps
-from cpts_bot.domain.dispatch_policy import EscalationAction
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent
-from cpts_bot.domain.messages import Reply
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services import offer_service
-from cpts_bot.services.accept_dispatch import DISPATCH
-from cpts_bot.services.broadcast_dispatch import broadcast, parse_correlation
-from cpts_bot.services.context import Context, ProfessionalLookup
-from cpts_bot.services.dispatch_context import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.accept_service import DISPATCH
+from cpts_bot.features.dispatch.broadcast_service import broadcast, parse_correlation
+from cpts_bot.features.dispatch.context_service import (
     format_duration,
     format_moment,
     place_names,
     profession_name,
 )
+from cpts_bot.features.dispatch.models import Dispatch, DueKind, DueStep, due_steps
+from cpts_bot.features.dispatch.policy import EscalationAction
+from cpts_bot.features.dispatch.states import DispatchEvent
+from cpts_bot.features.dispatch.usual_first_service import widen_from_usual
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context, ProfessionalLookup
 from cpts_bot.services.offer_service import tell, tell_coordination
-from cpts_bot.services.usual_first import widen_from_usual
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import dispatch_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 

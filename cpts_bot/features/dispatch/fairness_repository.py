@@ -8,8 +8,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.fair_order import AskHistory
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.dispatch.fair_order import AskHistory
 
 
 async def ask_history(

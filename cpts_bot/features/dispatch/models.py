@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_state_machine import DispatchState
+from cpts_bot.features.dispatch.states import DispatchState
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
 
 _PATIENT = r"(?:le\s+|la\s+)?(?:patiente?|malade|personne)"
 _REFUSED = re.compile(

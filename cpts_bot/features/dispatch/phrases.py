@@ -12,17 +12,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cpts_bot.domain.french_datetime import (
+from cpts_bot.core.french_datetime import (
     ERROR_NOT_FOUND,
     Moment,
     MomentError,
     parse_moment,
 )
-from cpts_bot.domain.patient_consent import anonymous_care, consent_answer, consent_in
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.profession_words import find_profession
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.usual_professional import find_usual_mention, says_nobody
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.profession_words import find_profession
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.features.dispatch.patient_consent import anonymous_care, consent_answer, consent_in
+from cpts_bot.features.dispatch.usual_professional import find_usual_mention, says_nobody
 
 # ---------------------------------------------------------------------------- requests
 

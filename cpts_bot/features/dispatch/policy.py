@@ -36,7 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cpts_bot.domain.fair_order import AskOrder
+from cpts_bot.features.dispatch.fair_order import AskOrder
 
 
 class EscalationAction(StrEnum):

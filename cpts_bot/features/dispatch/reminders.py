@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_policy import ReminderPolicy
-from cpts_bot.domain.dispatch_state_machine import DispatchState
-from cpts_bot.domain.french_datetime import PRECISION_DAY
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import PRECISION_DAY
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.policy import ReminderPolicy
+from cpts_bot.features.dispatch.states import DispatchState
 
 
 class ReminderKind(StrEnum):

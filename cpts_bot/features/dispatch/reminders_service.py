@@ -1,6 +1,6 @@
 """Reminders of a taken dispatch not marked done, run by the scheduler.
 
-Past its due time (see :mod:`cpts_bot.domain.dispatch_reminders`), the one who took it is
+Past its due time (see :mod:`cpts_bot.features.dispatch.reminders`), the one who took it is
 reminded once in their direct chat; later, the coordination room is told. The database
 is the truth: each reminder moves ``reminder_step`` with a conditional update in the
 transaction that queues the message, so it is sent once, across restarts too.
@@ -8,22 +8,22 @@ transaction that queues the message, so it is sent once, across restarts too.
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_reminders import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.broadcast_service import KIND_DETAILS, correlation
+from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.reminders import (
     LAST_STEP,
     DueReminder,
     ReminderKind,
     due_reminders,
     next_reminder,
 )
-from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.broadcast_dispatch import KIND_DETAILS, correlation
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_moment, place_names, profession_name
 from cpts_bot.services.offer_service import tell, tell_coordination
-from cpts_bot.storage import dispatch_repository as repo
 
 
 async def run_due_reminders(deps: Context) -> list[DueReminder]:

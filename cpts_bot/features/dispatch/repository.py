@@ -17,11 +17,11 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_models import Dispatch, DispatchFigures, dispatch_figures
-from cpts_bot.domain.dispatch_policy import EscalationAction
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent, DispatchState, next_state
-from cpts_bot.domain.times import from_iso, to_iso
-from cpts_bot.storage import dispatch_tracking
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.dispatch import tracking_repository as dispatch_tracking
+from cpts_bot.features.dispatch.models import Dispatch, DispatchFigures, dispatch_figures
+from cpts_bot.features.dispatch.policy import EscalationAction
+from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState, next_state
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 

@@ -5,7 +5,7 @@ it is broadcast and waits for someone; the first accept makes it ``taken``; nobo
 accepting before its deadline makes it ``expired``; the requester may cancel it. A
 professional who took it and can no longer go hands it back: it is ``open`` again. A
 taken dispatch not marked done by its due time is reminded (it stays ``taken``).
-Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
+Moves that are not in the table raise :class:`~cpts_bot.core.state_table.IllegalTransition`.
 
 The database applies a transition with one conditional update (``... WHERE state =
 :from_state``) so that two accepts racing for the same dispatch cannot both win.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.state_table import StateTable
+from cpts_bot.core.state_table import StateTable
 
 
 class DispatchState(StrEnum):

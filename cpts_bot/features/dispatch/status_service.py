@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_state_machine import DispatchState
-from cpts_bot.domain.times import from_iso
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services.accept_dispatch import state_name
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import (
+from cpts_bot.core.times import from_iso
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.accept_service import state_name
+from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_time,
     place_names,
     profession_name,
 )
-from cpts_bot.storage import dispatch_repository as repo
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.states import DispatchState
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 
 _EVENT_NAMES = {
     "create": N_("created"),

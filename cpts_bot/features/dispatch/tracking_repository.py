@@ -1,10 +1,10 @@
 """Dispatches in the tracking table, fed from the dispatch repository's own transitions.
 
-:func:`cpts_bot.storage.dispatch_repository.create` and ``apply_transition`` call these
+:func:`cpts_bot.features.dispatch.repository.create` and ``apply_transition`` call these
 in the same transaction as the state change, so the tracking row of a dispatch always
 says what the dispatch tables say: open, then taken / expired / cancelled / completed,
 with the time to the first accept (the time of the first ``accept`` transition minus
-the creation time, as :func:`cpts_bot.domain.dispatch_models.dispatch_figures` counts it).
+the creation time, as :func:`cpts_bot.features.dispatch.models.dispatch_figures` counts it).
 The row is found again by its ``source_event_id``, ``dispatch:<id>``.
 """
 
@@ -14,9 +14,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent
-from cpts_bot.storage.tracking_repository import (
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.states import DispatchEvent
+from cpts_bot.features.reports.tracking_repository import (
     KIND_DISPATCH,
     TrackedRequest,
     record_request,

@@ -2,7 +2,7 @@
 
 A dispatch that names a usual professional (``usual_professional``) is sent to them
 alone, in their direct chat, told that they are asked first. Its escalation chain starts with ``widen_from_usual``
-(see :meth:`~cpts_bot.domain.dispatch_policy.DispatchPolicy.chain`): after
+(see :meth:`~cpts_bot.features.dispatch.policy.DispatchPolicy.chain`): after
 ``usual_first_minutes`` (shorter when urgent), or at once when they decline or hand it
 back, the request goes to the professionals it fits, as any request would. If they take
 it first, nobody else is asked.
@@ -10,20 +10,20 @@ it first, nobody else is asked.
 
 from __future__ import annotations
 
-from cpts_bot.domain.dispatch_models import Dispatch
-from cpts_bot.domain.dispatch_policy import EscalationAction
-from cpts_bot.domain.dispatch_state_machine import DispatchEvent
-from cpts_bot.domain.messages import Reply
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services.broadcast_dispatch import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.dispatch import repository as repo
+from cpts_bot.features.dispatch.broadcast_service import (
     KIND_BROADCAST,
     broadcast,
     broadcast_text,
     correlation,
 )
+from cpts_bot.features.dispatch.context_service import format_duration
+from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.policy import EscalationAction
+from cpts_bot.features.dispatch.states import DispatchEvent
+from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_duration
-from cpts_bot.storage import dispatch_repository as repo
 
 FIRST_NOTE = N_(
     "You are the patient's usual professional: you are asked first; "

@@ -6,7 +6,7 @@ number, as on the card). The mention is a profession word (or « professionnel �
 « soignant ») followed by « habituel(le) » or « référent(e) », then the person, up to
 the end of the clause (a comma, a semicolon, a new line). Pure: text in, values out;
 the name is looked up among the directory's professionals with
-:class:`~cpts_bot.domain.name_lookup.NameIndex`, as a directory question would be.
+:class:`~cpts_bot.features.directory.name_lookup.NameIndex`, as a directory question would be.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cpts_bot.domain.declared_activity_search import WantedPhrase
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.name_lookup import NameIndex
-from cpts_bot.domain.profession_words import profession_code
-from cpts_bot.domain.text_normalizer import fold, tokens
-from cpts_bot.domain.wanted_words import NamedRun
+from cpts_bot.core.profession_words import profession_code
+from cpts_bot.core.text_normalizer import fold, tokens
+from cpts_bot.features.directory.declared_activity_search import WantedPhrase
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.directory.name_lookup import NameIndex
+from cpts_bot.features.directory.wanted_words import NamedRun
 
 _KEYWORD = re.compile(r"(?<![a-z])(?:habituel(?:le)?|referente?)s?(?![a-z])")
 _GENERIC = frozenset({"professionnel", "professionnelle", "soignant", "soignante"})

@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cpts_bot.domain.directory_models import Professional
-from cpts_bot.domain.dispatch_phrases import RequestFields
-from cpts_bot.domain.duty_rota import is_on_leave
-from cpts_bot.domain.times import from_iso
-from cpts_bot.domain.usual_professional import resolve_usual
+from cpts_bot.core.times import from_iso
+from cpts_bot.features.directory.models import Professional
+from cpts_bot.features.dispatch.context_service import format_duration, place_names, profession_name
+from cpts_bot.features.dispatch.phrases import RequestFields
+from cpts_bot.features.dispatch.usual_professional import resolve_usual
+from cpts_bot.features.rota.duty_rota import is_on_leave
+from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_duration, place_names, profession_name
-from cpts_bot.storage.rota_repository import load_rota
 
 MAX_LISTED = 5
 

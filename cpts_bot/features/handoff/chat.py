@@ -1,7 +1,7 @@
 """Chat feature: "je veux parler à la coordination" -> a person of the coordination answers.
 
-Thin: the phrase is ``domain/handoff_phrases.py`` (a typed :class:`HandoffRequest`), the
-work is ``services/handoff.py``. The coordinators' answers, written in the thread of the
+Thin: the phrase is ``features/handoff/phrases.py`` (a typed :class:`HandoffRequest`), the
+work is ``features/handoff/service.py``. The coordinators' answers, written in the thread of the
 hand-off post (or as a reply to it) in the coordination room, are a follow-up routed by
 the post's correlation (``handoff:<id>``).
 """
@@ -13,16 +13,16 @@ import aiosqlite
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.handoff_phrases import (
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.handoff import service as handoff
+from cpts_bot.features.handoff.phrases import (
     HANDOFF_PATTERNS,
     asks_for_a_person,
     parse_handoff_request,
 )
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.features.reports.request_tracking_service import RecentQuestions
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import handoff
 from cpts_bot.services.context import Context
-from cpts_bot.services.request_tracking import RecentQuestions
 
 __all__ = ["HandoffFeature", "asks_for_a_person"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cpts_bot.domain.handoff_state_machine import HandoffState, state_of
+from cpts_bot.features.handoff.states import HandoffState, state_of
 
 CORRELATION_PREFIX = "handoff:"
 QUOTE_MAX = 600  # characters of the request quoted in the coordination room

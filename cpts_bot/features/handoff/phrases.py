@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.text_normalizer import fold
 
 _PERSON = (
     r"(?:la\s+)?(?:coordination|coordinat(?:eur|rice)s?|cpts|(?:un|une)\s+(?:humain|personne)"

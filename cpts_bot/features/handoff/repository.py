@@ -1,7 +1,7 @@
 """Hand-offs to the coordination in SQLite: every statement about the ``handoffs`` table.
 
 Transitions are conditional updates on the column that makes the state (see
-``domain/handoff_state_machine.py``): recording the post only while none is recorded,
+``features/handoff/states.py``): recording the post only while none is recorded,
 the first answer only while none is.
 """
 
@@ -12,8 +12,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.handoff_models import Handoff
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.handoff.models import Handoff
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ once that post is sent, :func:`on_sent` records its event id (asked -> posted). 
 coordinator answers in the thread of that post (or as a reply to it); :func:`relay_answer`
 sends the answer to the person who asked, in the chat where they asked (posted ->
 answered), and the tracking table shows the request as handed off, then answered, with
-both times. The states and their moves are ``domain/handoff_state_machine.py``; all SQL is
-``storage/handoff_repository.py``.
+both times. The states and their moves are ``features/handoff/states.py``; all SQL is
+``features/handoff/repository.py``.
 """
 
 from __future__ import annotations
@@ -16,19 +16,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.handoff_models import Handoff, handoff_id_of, quoted
-from cpts_bot.domain.handoff_state_machine import HandoffEvent, next_state
-from cpts_bot.domain.messages import IncomingMessage, Reply
-from cpts_bot.domain.state_table import IllegalTransition
-from cpts_bot.i18n import Translator
-from cpts_bot.services.context import Context
-from cpts_bot.services.people import person_label
-from cpts_bot.services.request_tracking import RecentQuestion, requester_profession
-from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import handoff_repository as repo
-from cpts_bot.storage.core_repository import language_of
-from cpts_bot.storage.outbox import OutboxWriter
-from cpts_bot.storage.tracking_repository import (
+from cpts_bot.core.messages import IncomingMessage, Reply
+from cpts_bot.core.state_table import IllegalTransition
+from cpts_bot.features.handoff import repository as repo
+from cpts_bot.features.handoff.models import Handoff, handoff_id_of, quoted
+from cpts_bot.features.handoff.states import HandoffEvent, next_state
+from cpts_bot.features.reports.request_tracking_service import RecentQuestion, requester_profession
+from cpts_bot.features.reports.tracking_repository import (
     KIND_HANDOFF,
     OUTCOME_HANDED_OFF,
     OUTCOME_HANDOFF_ANSWERED,
@@ -36,6 +30,12 @@ from cpts_bot.storage.tracking_repository import (
     record_request,
     update_outcome,
 )
+from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
+from cpts_bot.services.people import person_label
+from cpts_bot.settings import RoomsConfig
+from cpts_bot.storage.core_repository import language_of
+from cpts_bot.storage.outbox import OutboxWriter
 
 __all__ = [
     "Handoff",

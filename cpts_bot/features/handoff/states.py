@@ -7,7 +7,7 @@ it only then, in its thread or as a reply); ``answered`` with the first answer r
 the person who asked. Later answers are relayed too: ``answered`` stays ``answered``.
 There is no expiry and no cancellation: a request nobody answered stays ``posted`` and the
 monthly report counts it as unanswered. Moves that are not in the table raise
-:class:`~cpts_bot.domain.state_table.IllegalTransition`.
+:class:`~cpts_bot.core.state_table.IllegalTransition`.
 
 The database applies a transition with a conditional update on the column that makes
 the state (``coordination_event_id IS NULL``, ``answered_at IS NULL``), so that two
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.state_table import StateTable
+from cpts_bot.core.state_table import StateTable
 
 
 class HandoffState(StrEnum):

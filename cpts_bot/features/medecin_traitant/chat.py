@@ -22,9 +22,25 @@ from typing import Any
 from cpts_bot.chat.commands import Command as DeclaredCommand
 from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.medecin_traitant_commands import medecin_traitant_commands
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up, on_reaction
-from cpts_bot.domain.medecin_traitant_phrases import (
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.offers import Answer, classify_answer
+from cpts_bot.features.medecin_traitant import gp_room_service as gp_room
+from cpts_bot.features.medecin_traitant.commands import medecin_traitant_commands
+from cpts_bot.features.medecin_traitant.context_service import (
+    KIND_REGISTERED,
+    KIND_REMINDER,
+    is_gp,
+    policy_of,
+)
+from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS, answer_offer
+from cpts_bot.features.medecin_traitant.jobs import run_medecin_traitant_due
+from cpts_bot.features.medecin_traitant.patient_registration_service import (
+    add_details,
+    cancel_request,
+    register_patient,
+)
+from cpts_bot.features.medecin_traitant.phrases import (
     BadPlaces,
     CancelRequest,
     Command,
@@ -41,22 +57,10 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_gp_command,
     parse_registration,
 )
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.offers import Answer, classify_answer
+from cpts_bot.features.medecin_traitant.waiting_list_service import waiting_list_text
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import gp_room
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
-from cpts_bot.services.gp_offers import GP_OFFERS, answer_offer
-from cpts_bot.services.medecin_traitant_context import (
-    KIND_REGISTERED,
-    KIND_REMINDER,
-    is_gp,
-    policy_of,
-)
-from cpts_bot.services.medecin_traitant_jobs import run_medecin_traitant_due
-from cpts_bot.services.patient_registration import add_details, cancel_request, register_patient
-from cpts_bot.services.waiting_list import waiting_list_text
 
 
 class MedecinTraitantFeature:
@@ -95,7 +99,7 @@ class MedecinTraitantFeature:
         return offer_follow_up(self.offer_chat())
 
     def commands(self) -> list[DeclaredCommand]:
-        """The desk's declared commands (``chat/medecin_traitant_commands.py``)."""
+        """The desk's declared commands (``features/medecin_traitant/commands.py``)."""
         return medecin_traitant_commands(self)
 
     def deps(self, context: Context) -> Context:

@@ -16,7 +16,8 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.medecin_traitant_phrases import (
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.features.medecin_traitant.phrases import (
     CANCEL_PATTERN,
     DETAILS_PATTERN,
     GP_PATTERNS,
@@ -29,12 +30,11 @@ from cpts_bot.domain.medecin_traitant_phrases import (
     parse_details,
     parse_gp_command,
 )
-from cpts_bot.domain.medecin_traitant_phrases import Command as DeskCommand
-from cpts_bot.domain.messages import IncomingMessage
+from cpts_bot.features.medecin_traitant.phrases import Command as DeskCommand
 from cpts_bot.i18n.translator import N_
 
 if TYPE_CHECKING:
-    from cpts_bot.chat.medecin_traitant_feature import MedecinTraitantFeature
+    from cpts_bot.features.medecin_traitant.chat import MedecinTraitantFeature
 
 # A patient's registration, details and cancellation were only ever heard when no other
 # command understood the message: the lowest specificity above free text.

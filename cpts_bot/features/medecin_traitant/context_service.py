@@ -4,23 +4,23 @@ GP's directory card kept in step with their declared room."""
 
 from __future__ import annotations
 
-from cpts_bot.domain.directory_card import ModalityDeclaration, with_modality
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.gp_matching import Proximity
-from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.features.directory.card import ModalityDeclaration, with_modality
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
+from cpts_bot.features.medecin_traitant.gp_matching import Proximity
+from cpts_bot.features.medecin_traitant.labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
+from cpts_bot.features.medecin_traitant.models import (
     PRIORITY_ORDER,
     TOP_BAND,
     PatientRequest,
     Priority,
     places_left,
 )
-from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
+from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage import gp_room_repository as rooms_repo
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 PREFIX = "medtrait:"
 KIND_OFFER = "offer"  # to a GP, in their direct chat

@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.features.medecin_traitant.models import (
     PRIORITY_ORDER,
     CapacityScope,
     GpRoom,
     PatientRequest,
     month_start,
 )
-from cpts_bot.domain.medecin_traitant_state_machine import RequestState
+from cpts_bot.features.medecin_traitant.states import RequestState
 
 NO_PRIORITY = "none"
 WAIT_BANDS = ((0, 7, "under_7"), (7, 30, "7_to_30"), (30, None, "over_30"))

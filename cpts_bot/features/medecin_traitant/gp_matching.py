@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
-from cpts_bot.domain.medecin_traitant_models import PatientRequest, Priority
-from cpts_bot.domain.medecin_traitant_policy import MedecinTraitantPolicy
-from cpts_bot.domain.medecin_traitant_state_machine import RequestState
+from cpts_bot.features.medecin_traitant.models import PatientRequest, Priority
+from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
+from cpts_bot.features.medecin_traitant.states import RequestState
 
 
 class Tier(IntEnum):

@@ -17,17 +17,12 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.gp_matching import FreeGp, plan_offers
-from cpts_bot.domain.medecin_traitant_models import PatientRequest, places_left
-from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.offers import TAKEN, Answer, OfferRules, Outcome
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services import offer_service
-from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_moment, respond_with
-from cpts_bot.services.medecin_traitant_context import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import TAKEN, Answer, OfferRules, Outcome
+from cpts_bot.features.dispatch.context_service import format_moment, respond_with
+from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
+from cpts_bot.features.medecin_traitant import repository as repo
+from cpts_bot.features.medecin_traitant.context_service import (
     KIND_DETAILS,
     KIND_OFFER,
     correlation,
@@ -37,10 +32,15 @@ from cpts_bot.services.medecin_traitant_context import (
     proximity_of,
     sync_new_patients_modality,
 )
+from cpts_bot.features.medecin_traitant.gp_matching import FreeGp, plan_offers
+from cpts_bot.features.medecin_traitant.models import PatientRequest, places_left
+from cpts_bot.features.medecin_traitant.states import RequestEvent, RequestState
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
+from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import record_sent, tell
-from cpts_bot.storage import gp_room_repository as rooms_repo
-from cpts_bot.storage import medecin_traitant_repository as repo
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.medecin_traitant.models import (
     CapacityScope,
     GpRoom,
     join_priorities,
     split_priorities,
 )
-from cpts_bot.domain.times import from_iso, to_iso
 
 
 def _time(text: str | None) -> datetime | None:

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cpts_bot.domain.directory_models import Modality
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.directory.models import Modality
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
+from cpts_bot.features.medecin_traitant import repository as repo
+from cpts_bot.features.medecin_traitant.context_service import (
+    KIND_REMINDER,
+    correlation,
+    policy_of,
+    priority_text,
+    sync_new_patients_modality,
+)
+from cpts_bot.features.medecin_traitant.gp_offers_service import match_and_offer
+from cpts_bot.features.medecin_traitant.models import (
     CapacityScope,
     GpRoom,
     Priority,
@@ -19,20 +31,8 @@ from cpts_bot.domain.medecin_traitant_models import (
     places_left,
     reminder_moment,
 )
-from cpts_bot.domain.messages import Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.gp_offers import match_and_offer
-from cpts_bot.services.medecin_traitant_context import (
-    KIND_REMINDER,
-    correlation,
-    policy_of,
-    priority_text,
-    sync_new_patients_modality,
-)
-from cpts_bot.storage import gp_room_repository as rooms_repo
-from cpts_bot.storage import medecin_traitant_repository as repo
-from cpts_bot.storage.directory_repository import DirectoryRepository
 
 
 def _new_room(user_id: str, deps: Context, previous: GpRoom | None) -> GpRoom:

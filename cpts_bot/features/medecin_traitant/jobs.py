@@ -10,23 +10,23 @@ Every step is a conditional update, so a restart or a second run does nothing tw
 
 from __future__ import annotations
 
-from cpts_bot.domain.gp_matching import due_escalations
-from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
-from cpts_bot.domain.messages import Reply
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services.context import Context
-from cpts_bot.services.gp_offers import GP_OFFERS, match_and_offer
-from cpts_bot.services.gp_room import follow_card_edit, send_due_reminders
-from cpts_bot.services.medecin_traitant_context import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
+from cpts_bot.features.medecin_traitant import repository as repo
+from cpts_bot.features.medecin_traitant.context_service import (
     SYSTEM_ACTOR,
     describe,
     policy_of,
     sync_new_patients_modality,
 )
+from cpts_bot.features.medecin_traitant.gp_matching import due_escalations
+from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS, match_and_offer
+from cpts_bot.features.medecin_traitant.gp_room_service import follow_card_edit, send_due_reminders
+from cpts_bot.features.medecin_traitant.states import RequestEvent, RequestState
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 from cpts_bot.services.offer_service import edit_offers, tell_coordination
-from cpts_bot.storage import gp_room_repository as rooms_repo
-from cpts_bot.storage import medecin_traitant_repository as repo
 
 
 async def lapse_offers(deps: Context) -> int:

@@ -3,8 +3,8 @@ whoever shows them: chat replies, the monthly report, exports)."""
 
 from __future__ import annotations
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.medecin_traitant_models import Priority
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.features.medecin_traitant.models import Priority
 
 PRIORITY_LABELS = {
     Priority.ALD: N_("ALD"),

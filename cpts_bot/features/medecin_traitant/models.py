@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from cpts_bot.domain.medecin_traitant_state_machine import RequestState
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.medecin_traitant.states import RequestState
 
 
 class Priority(StrEnum):

@@ -3,26 +3,26 @@
 What is stored for all to see is the commune, the age band and the priority criteria.
 What the referrer typed (with any contact details, given now or in a follow-up) is kept
 apart and goes only to the GP who accepts; once sent, it is erased (see
-:func:`cpts_bot.services.gp_offers.on_sent`).
+:func:`cpts_bot.features.medecin_traitant.gp_offers_service.on_sent`).
 """
 
 from __future__ import annotations
 
-from cpts_bot.domain.medecin_traitant_models import PatientRequest, age_band
-from cpts_bot.domain.medecin_traitant_phrases import RegisterPatient
-from cpts_bot.domain.medecin_traitant_state_machine import RequestEvent, RequestState
-from cpts_bot.domain.messages import Reply
-from cpts_bot.i18n import Translator
-from cpts_bot.i18n.translator import N_
-from cpts_bot.services.context import Context
-from cpts_bot.services.gp_offers import match_and_offer, withdraw_offers
-from cpts_bot.services.medecin_traitant_context import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.medecin_traitant import repository as repo
+from cpts_bot.features.medecin_traitant.context_service import (
     KIND_DETAILS,
     KIND_REGISTERED,
     correlation,
     describe,
 )
-from cpts_bot.storage import medecin_traitant_repository as repo
+from cpts_bot.features.medecin_traitant.gp_offers_service import match_and_offer, withdraw_offers
+from cpts_bot.features.medecin_traitant.models import PatientRequest, age_band
+from cpts_bot.features.medecin_traitant.phrases import RegisterPatient
+from cpts_bot.features.medecin_traitant.states import RequestEvent, RequestState
+from cpts_bot.i18n import Translator
+from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 
 
 async def register_patient(

@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.french_datetime import NUMBER_WORDS
-from cpts_bot.domain.medecin_traitant_models import CapacityScope, Priority
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.french_datetime import NUMBER_WORDS
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.medecin_traitant.models import CapacityScope, Priority
 
 MAX_PLACES = 500
 MAX_AGE = 120

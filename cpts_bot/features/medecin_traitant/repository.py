@@ -1,5 +1,5 @@
 """The médecin-traitant desk in SQLite: requests, their private text, offers to GPs,
-messages and transitions (GPs' room: :mod:`cpts_bot.storage.gp_room_repository`).
+messages and transitions (GPs' room: :mod:`cpts_bot.features.medecin_traitant.gp_room_repository`).
 
 Every function runs in the caller's transaction. A request's state changes through
 :func:`apply_transition`: the transition table decides the new state and one conditional
@@ -16,20 +16,20 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.domain.medecin_traitant_figures import MedecinTraitantFigures, month_figures
-from cpts_bot.domain.medecin_traitant_models import (
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.medecin_traitant import gp_room_repository
+from cpts_bot.features.medecin_traitant.figures import MedecinTraitantFigures, month_figures
+from cpts_bot.features.medecin_traitant.models import (
     PatientRequest,
     Priority,
     join_priorities,
     split_priorities,
 )
-from cpts_bot.domain.medecin_traitant_state_machine import (
+from cpts_bot.features.medecin_traitant.states import (
     RequestEvent,
     RequestState,
     next_state,
 )
-from cpts_bot.domain.times import from_iso, to_iso
-from cpts_bot.storage import gp_room_repository
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 

@@ -3,7 +3,7 @@
 A patient without a GP is registered ``waiting``; while waiting, the request is offered
 to GPs with room (each offer, decline, expiry and escalation is recorded but leaves it
 waiting); the first GP who accepts makes it ``placed``; the referrer or a coordinator may
-cancel it. Moves that are not in the table raise :class:`~cpts_bot.domain.state_table.IllegalTransition`.
+cancel it. Moves that are not in the table raise :class:`~cpts_bot.core.state_table.IllegalTransition`.
 
 The database applies a transition with one conditional update (``... WHERE state =
 :from_state``), so that two GPs accepting the same request cannot both win.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cpts_bot.domain.state_table import StateTable
+from cpts_bot.core.state_table import StateTable
 
 
 class RequestState(StrEnum):

@@ -4,18 +4,22 @@ and criteria only: nothing that names a patient, so it may be read in a shared r
 
 from __future__ import annotations
 
-from cpts_bot.domain.medecin_traitant_figures import (
+from cpts_bot.features.medecin_traitant import repository as repo
+from cpts_bot.features.medecin_traitant.context_service import describe
+from cpts_bot.features.medecin_traitant.figures import (
     NO_PRIORITY,
     waiting_longer_than,
     waiting_summary,
 )
-from cpts_bot.domain.medecin_traitant_labels import NO_PRIORITY_LABEL, PRIORITY_LABELS, WAIT_LABELS
-from cpts_bot.domain.medecin_traitant_models import PatientRequest, Priority
-from cpts_bot.domain.medecin_traitant_phrases import WaitingList
+from cpts_bot.features.medecin_traitant.labels import (
+    NO_PRIORITY_LABEL,
+    PRIORITY_LABELS,
+    WAIT_LABELS,
+)
+from cpts_bot.features.medecin_traitant.models import PatientRequest, Priority
+from cpts_bot.features.medecin_traitant.phrases import WaitingList
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.medecin_traitant_context import describe
-from cpts_bot.storage import medecin_traitant_repository as repo
 
 LIST_LIMIT = 20
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pattern, Topic
-from cpts_bot.domain.monthly_stats import parse_report_month
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.reports.monthly_stats import parse_report_month
 from cpts_bot.i18n.translator import N_
 from cpts_bot.reporting.publish_monthly_report import post_report
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from statistics import median
 
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.core.times import PARIS
 
 UNKNOWN = "?"
 NO_ANSWER_OUTCOME = "nothing_found"

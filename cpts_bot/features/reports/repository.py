@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.monthly_stats import AlertRow
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.reports.monthly_stats import AlertRow
 
 
 async def claim_monthly_report(

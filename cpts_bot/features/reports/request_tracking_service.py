@@ -18,13 +18,12 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from cpts_bot.domain.messages import IncomingMessage
-from cpts_bot.domain.professional_matcher import SearchResult
-from cpts_bot.domain.query_parser import DirectoryQuery, Intent
-from cpts_bot.domain.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
-from cpts_bot.services.context import Context
-from cpts_bot.storage.directory_repository import DirectoryRepository
-from cpts_bot.storage.tracking_repository import (
+from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.core.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
+from cpts_bot.features.directory.professional_matcher import SearchResult
+from cpts_bot.features.directory.query_parser import DirectoryQuery, Intent
+from cpts_bot.features.directory.repository import DirectoryRepository
+from cpts_bot.features.reports.tracking_repository import (
     KIND_QUESTION,
     KIND_UPDATE,
     OUTCOME_ANSWERED,
@@ -32,6 +31,7 @@ from cpts_bot.storage.tracking_repository import (
     TrackedRequest,
     record_request,
 )
+from cpts_bot.services.context import Context
 
 log = logging.getLogger(__name__)
 

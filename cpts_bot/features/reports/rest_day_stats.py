@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.monthly_stats import Month, RequestRow
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.reports.monthly_stats import Month, RequestRow
+from cpts_bot.features.rota.duty_rota import Duty
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.domain.monthly_stats import RequestRow
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.reports.monthly_stats import RequestRow
 
 KIND_QUESTION = "question"
 KIND_DISPATCH = "dispatch"

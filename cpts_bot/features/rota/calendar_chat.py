@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.context_service import format_span, place_names, profession_name
+from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.files_service import send_calendar_file
+from cpts_bot.features.rota.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import format_span, place_names, profession_name
-from cpts_bot.services.rota_files import send_calendar_file
 
 CALENDAR_DAYS = 90  # "mes gardes calendrier" without dates: the coming 90 days
 FILENAME = "gardes.ics"

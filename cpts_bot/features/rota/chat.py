@@ -16,9 +16,23 @@ from datetime import datetime, timedelta
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.not_understood import no_rota_text, pointer
-from cpts_bot.chat.rota_calendar import CALENDAR_DAYS, holiday_of, send_duties_calendar
 from cpts_bot.chat.triggers import derived, words
-from cpts_bot.domain.duty_rota import (
+from cpts_bot.core.french_datetime import Period
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.dispatch.context_service import (
+    format_hours,
+    format_moment,
+    format_span,
+    place_names,
+    profession_name,
+)
+from cpts_bot.features.rota import service as rota_service
+from cpts_bot.features.rota.calendar_chat import CALENDAR_DAYS, holiday_of, send_duties_calendar
+from cpts_bot.features.rota.checks_service import warnings_for
+from cpts_bot.features.rota.duty_rota import (
     Duty,
     Leave,
     OneOffShift,
@@ -28,34 +42,20 @@ from cpts_bot.domain.duty_rota import (
     on_duty_at,
     on_duty_during,
 )
-from cpts_bot.domain.french_datetime import Period
-from cpts_bot.domain.holiday_slots import HolidayRule
-from cpts_bot.domain.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.rota_patterns import (
+from cpts_bot.features.rota.holiday_slots import HolidayRule
+from cpts_bot.features.rota.patterns import (
     ENGLISH_SETTING_PATTERNS,
     ROTA_PATTERNS,
     english_rota_words,
 )
-from cpts_bot.domain.rota_phrases import (
+from cpts_bot.features.rota.phrases import (
     RotaCommand,
     RotaCommandKind,
     parse_rota_command,
 )
-from cpts_bot.domain.times import PARIS
-from cpts_bot.domain.user_error import UserError
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import rota_service
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
-from cpts_bot.services.dispatch_context import (
-    format_hours,
-    format_moment,
-    format_span,
-    place_names,
-    profession_name,
-)
-from cpts_bot.services.rota_checks import warnings_for
 
 # French rota words, and the English ones read as them (« on call », « my shifts », « shift @… »).
 _FRENCH_TRIGGERS = derived(*ROTA_PATTERNS)

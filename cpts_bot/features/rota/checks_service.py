@@ -7,19 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.rota_conflicts import (
+from cpts_bot.features.dispatch.context_service import profession_name
+from cpts_bot.features.rota.conflicts import (
     Conflict,
     ConflictKind,
     Directory,
     first_of_each,
     rota_conflicts,
 )
+from cpts_bot.features.rota.duty_notice_texts_service import clock, hours, what_and_where
+from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import profession_name
-from cpts_bot.services.duty_notice_texts import clock, hours, what_and_where
-from cpts_bot.storage.rota_repository import load_rota
 
 
 async def directory_of(deps: Context, user_ids: Iterable[str]) -> dict[str, str | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from cpts_bot.domain.duty_rota import Duty, Rota, duties_between, on_leave_during
+from cpts_bot.features.rota.duty_rota import Duty, Rota, duties_between, on_leave_during
 
 
 class ConflictKind(StrEnum):

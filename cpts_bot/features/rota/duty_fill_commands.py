@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
 from cpts_bot.chat.triggers import derived
-from cpts_bot.domain.duty_fill_phrases import FILL_PATTERNS, DutyFill, parse_fill
+from cpts_bot.features.rota.duty_fill_phrases import FILL_PATTERNS, DutyFill, parse_fill
+from cpts_bot.features.rota.duty_fill_service import fill_duty
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context, ProfessionalLookup
-from cpts_bot.services.duty_fill import fill_duty
 
 # Above the rota's questions and the swap phrases: « garde du … : nom » is neither.
 SPECIFICITY = 16

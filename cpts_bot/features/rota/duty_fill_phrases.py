@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.french_datetime import MomentError
-from cpts_bot.domain.profession_words import find_profession
-from cpts_bot.domain.shift_swap_models import SwapWhen
-from cpts_bot.domain.shift_swap_phrases import read_when
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.user_error import UserError
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.french_datetime import MomentError
+from cpts_bot.core.profession_words import find_profession
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.cover.models import SwapWhen
+from cpts_bot.features.cover.phrases import read_when
 
 ERROR_FILL_PROFESSION = N_("Which profession? e.g. “garde du 24/12 nuit IDE Hyères : Mme Martin”.")
 ERROR_FILL_WHEN = N_(

@@ -8,10 +8,9 @@ taken from them here: the answer gives the override's phrase instead.
 
 from __future__ import annotations
 
-from cpts_bot.domain.duty_fill_phrases import DutyFill
-from cpts_bot.domain.duty_rota import Duty, OneOffShift, Rota, duties_between, on_leave_during
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.shift_swap_models import (
+from cpts_bot.core.messages import Reply
+from cpts_bot.features.cover import repository as swap_repo
+from cpts_bot.features.cover.models import (
     PRECISION_DAY,
     DutyChoice,
     NoDuty,
@@ -21,14 +20,21 @@ from cpts_bot.domain.shift_swap_models import (
     pick_duty,
     rota_members,
 )
+from cpts_bot.features.cover.request_service import MARGIN
+from cpts_bot.features.dispatch.context_service import profession_name
+from cpts_bot.features.rota import repository as rota_repo
+from cpts_bot.features.rota.duty_fill_phrases import DutyFill
+from cpts_bot.features.rota.duty_notice_texts_service import day_word, hours
+from cpts_bot.features.rota.duty_rota import (
+    Duty,
+    OneOffShift,
+    Rota,
+    duties_between,
+    on_leave_during,
+)
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import profession_name
-from cpts_bot.services.duty_notice_texts import day_word, hours
-from cpts_bot.services.shift_swap_request import MARGIN
-from cpts_bot.storage import rota_repository as rota_repo
-from cpts_bot.storage import shift_swap_repository as swap_repo
 
 
 async def fill_duty(deps: Context, coordinator: str, fill: DutyFill) -> bool:

@@ -7,8 +7,8 @@ from datetime import datetime, time
 
 import aiosqlite
 
-from cpts_bot.domain.duty_reminder_policy import PersonalChoice
-from cpts_bot.domain.times import to_iso
+from cpts_bot.core.times import to_iso
+from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
 
 DUTY_REMINDER = "duty_reminder"
 UNCOVERED = "uncovered"

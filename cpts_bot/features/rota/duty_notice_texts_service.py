@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.messages import Reply
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.messages import Reply
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.dispatch.context_service import place_names, profession_name
+from cpts_bot.features.rota.duty_rota import Duty
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
-from cpts_bot.services.dispatch_context import place_names, profession_name
 
 WHOLE_HOUR = N_("H:00")  # a babel pattern: « 8 h » in French
 HOUR_MINUTES = N_("H:mm")  # « 8 h 30 »

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cpts_bot.domain.duty_reminder_policy import PersonalChoice
+from cpts_bot.features.rota import duty_notice_repository as notices
+from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
 from cpts_bot.services.context import Context
-from cpts_bot.storage import duty_notice_repository as notices
 
 
 async def choice_of(context: Context, user_id: str) -> PersonalChoice:

@@ -7,9 +7,9 @@ import re
 from datetime import time
 
 from cpts_bot.chat.commands import Command, CommandCall, Pattern, Topic
-from cpts_bot.domain.duty_reminder_policy import PersonalChoice
+from cpts_bot.features.rota.duty_reminder_choices_service import choice_of, choose
+from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services.duty_reminder_choices import choice_of, choose
 
 _SUBJECT = r"^!?(?:rappels?\s+(?:de|des)\s+gardes?|duty\s+reminders?)\s+"
 _ON_OFF = re.compile(_SUBJECT + r"(non|oui|off|on|stop)\s*[.!]*$")

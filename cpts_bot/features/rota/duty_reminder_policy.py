@@ -14,9 +14,9 @@ from datetime import datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.quiet_hours import QuietHours, clock_time
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.quiet_hours import QuietHours, clock_time
 
 # How far ahead duties are read: no reminder is planned earlier than this.
 LOOK_AHEAD = timedelta(hours=72)

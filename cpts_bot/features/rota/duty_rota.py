@@ -5,7 +5,7 @@ shifts ("24 December 20h to 25 December 8h"), and leave periods during which the
 never on duty. Weekly slots are wall-clock times in Europe/Paris: "Monday 18h-20h" is
 18h-20h in Paris in winter and in summer; a slot whose end is not after its start ends
 the next day (20h-8h). A weekly slot may follow the public holidays ("dimanches et jours
-fériés", see :mod:`cpts_bot.domain.holiday_slots`): the rota carries the territory's
+fériés", see :mod:`cpts_bot.features.rota.holiday_slots`): the rota carries the territory's
 holiday calendar. Everything returned is aware UTC.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.holiday_slots import HolidayRule, runs_on
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.holiday_slots import HolidayRule, runs_on
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.rota_conflicts import first_of_each
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota import duty_notice_repository as notices
+from cpts_bot.features.rota.checks_service import conflict_text, conflicts_between
+from cpts_bot.features.rota.conflicts import first_of_each
+from cpts_bot.features.rota.duty_notice_texts_service import tell_coordination
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
-from cpts_bot.services.duty_notice_texts import tell_coordination
-from cpts_bot.services.rota_checks import conflict_text, conflicts_between
-from cpts_bot.storage import duty_notice_repository as notices
 
 WINDOW = timedelta(days=7)
 LATE = timedelta(hours=24)  # a summary missed by more than this waits for next week's

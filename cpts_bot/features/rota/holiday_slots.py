@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cpts_bot.domain.french_datetime import WEEKDAYS
-from cpts_bot.domain.public_holidays import HolidayCalendar
-from cpts_bot.domain.text_normalizer import fold
+from cpts_bot.core.french_datetime import WEEKDAYS
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.core.text_normalizer import fold
 
 
 class HolidayRule(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.domain.rota_english import ENGLISH_PHRASES, SETTING
+from cpts_bot.features.rota.english import ENGLISH_PHRASES, SETTING
 
 DUTY_WORDS = re.compile(
     r"(?<![a-z])(?:de\s+garde|d'\s?astreinte|en\s+astreinte|de\s+permanence|d'\s?astreinte"

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from cpts_bot.domain.catalog_marks import N_
-from cpts_bot.domain.french_datetime import (
+from cpts_bot.core.catalog_marks import N_
+from cpts_bot.core.french_datetime import (
     ERROR_INVALID_TIME,
     ERROR_NOT_FOUND,
     WEEKDAYS,
@@ -32,12 +32,15 @@ from cpts_bot.domain.french_datetime import (
     parse_moment,
     parse_period,
 )
-from cpts_bot.domain.holiday_slots import HolidayRule, find_slot_days
-from cpts_bot.domain.place_index import PlaceIndex
-from cpts_bot.domain.profession_words import find_profession
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
-from cpts_bot.domain.rota_english import english_to_french, looks_english
-from cpts_bot.domain.rota_patterns import (
+from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.profession_words import find_profession
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.core.text_normalizer import fold
+from cpts_bot.core.times import PARIS
+from cpts_bot.core.user_error import UserError
+from cpts_bot.features.rota.english import english_to_french, looks_english
+from cpts_bot.features.rota.holiday_slots import HolidayRule, find_slot_days
+from cpts_bot.features.rota.patterns import (
     CANCEL_LEAVE,
     DUTY_WORDS,
     LEAVE_START,
@@ -45,9 +48,6 @@ from cpts_bot.domain.rota_patterns import (
     MY_LEAVE,
     SET,
 )
-from cpts_bot.domain.text_normalizer import fold
-from cpts_bot.domain.times import PARIS
-from cpts_bot.domain.user_error import UserError
 
 
 class RotaCommandKind(StrEnum):

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from cpts_bot.domain.french_datetime import local_to_utc
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.french_datetime import local_to_utc
+from cpts_bot.core.times import PARIS
 
 
 class QuietHours(BaseModel):

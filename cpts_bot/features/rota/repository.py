@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from cpts_bot.domain.duty_rota import Handover, Leave, OneOffShift, Rota, WeeklySlot
-from cpts_bot.domain.holiday_slots import HolidayRule
-from cpts_bot.domain.public_holidays import GENERAL_CALENDAR, HolidayCalendar
-from cpts_bot.domain.times import from_iso, to_iso
+from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
+from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.rota.duty_rota import Handover, Leave, OneOffShift, Rota, WeeklySlot
+from cpts_bot.features.rota.holiday_slots import HolidayRule
 
 SOURCE_CSV = "csv"
 SOURCE_CHAT = "chat"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cpts_bot.domain.duty_rota import Leave, OneOffShift, Rota, WeeklySlot
-from cpts_bot.domain.public_holidays import HolidayCalendar
+from cpts_bot.core.public_holidays import HolidayCalendar
+from cpts_bot.features.rota import repository as repo
+from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, Rota, WeeklySlot
 from cpts_bot.services.context import Context
-from cpts_bot.storage import rota_repository as repo
 
 
 async def rota_between(

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-from cpts_bot.domain.duty_rota import Duty
-from cpts_bot.domain.times import PARIS
+from cpts_bot.core.times import PARIS
+from cpts_bot.features.rota.duty_rota import Duty
 
 PRODUCT_ID = "-//cpts-bot//duty rota//FR"
 UID_DOMAIN = "cpts-bot"

@@ -18,8 +18,8 @@ from cpts_bot.chat.commands import (
     Pattern,
     Topic,
 )
+from cpts_bot.features.trust import identity_changes_service as identity_changes
 from cpts_bot.i18n.translator import N_
-from cpts_bot.services import identity_changes
 
 COMMAND = re.compile(r"^!?(?:confiance|confirmer\s+identite|trust)\b\s*(?P<user>\S+)?\s*$")
 USER_ID = re.compile(r"^@[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")

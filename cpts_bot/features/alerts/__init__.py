@@ -1,0 +1,1 @@
+"""Territorial alerts: phrases, schedule, state table, repositories, services, chat."""

@@ -1,0 +1,1 @@
+"""A professional's card: the update grammar and its chat commands."""

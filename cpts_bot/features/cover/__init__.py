@@ -1,0 +1,1 @@
+"""Requests for cover (shift swaps): phrases, policy, state table, repository, services, chat."""

@@ -1,0 +1,1 @@
+"""Directory questions: the reader, the matcher, the repository, the replies."""

@@ -1,0 +1,1 @@
+"""Dispatch requests: phrases, policy, state table, repository, services, chat."""

@@ -1,0 +1,1 @@
+"""Hand-off to the coordination: phrases, state table, repository, service, chat."""

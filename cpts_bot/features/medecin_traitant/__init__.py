@@ -1,0 +1,1 @@
+"""The médecin-traitant desk: phrases, policy, state table, repositories, services, chat."""

@@ -1,0 +1,1 @@
+"""Request tracking and the monthly figures: statistics, repositories, service, chat."""

@@ -1,0 +1,1 @@
+"""The duty rota: phrases, calendar, holidays, repository, chat."""

@@ -1,0 +1,1 @@
+"""Device trust commands (who is verified, pinning) in chat."""
