@@ -30,7 +30,7 @@ from cpts_bot.app import build_features  # noqa: E402
 from cpts_bot.chat.command_router import CommandRouter  # noqa: E402
 from cpts_bot.chat.commands import CommandRegistry  # noqa: E402
 from cpts_bot.core.times import PARIS  # noqa: E402
-from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage import core_repository as repo  # noqa: E402
 from cpts_bot.storage.database import Database  # noqa: E402
 from tests.unit.dispatch_support import HYERES  # noqa: E402
 from tests.unit.medecin_traitant_support import add_professional, mt_config  # noqa: E402

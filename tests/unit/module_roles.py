@@ -44,7 +44,7 @@ def as_layer_module(module: str) -> str:
     apply: ``cpts_bot.features.dispatch.repository`` -> ``cpts_bot.storage.repository``."""
     parts = module.split(".")
     if len(parts) >= 4 and parts[:2] == ["cpts_bot", FEATURES]:
-        return ".".join(["cpts_bot", role_of_name(parts[3]), *parts[3:]])
+        return ".".join(["cpts_bot", role_of_name(parts[-1]), *parts[3:]])
     if len(parts) >= 2 and parts[0] == "cpts_bot" and parts[1] in KERNEL:
         return ".".join(["cpts_bot", KERNEL[parts[1]], *parts[2:]])
     return module

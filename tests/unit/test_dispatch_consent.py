@@ -11,7 +11,7 @@ from pathlib import Path
 from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.dispatch.chat import DispatchFeature
-from cpts_bot.features.dispatch.consent_repository import consent_of
+from cpts_bot.features.dispatch.consent.consent_repository import consent_of
 from cpts_bot.features.dispatch.phrases import parse_request
 from cpts_bot.services.context import places_for
 from cpts_bot.storage.database import Database

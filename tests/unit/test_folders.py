@@ -56,3 +56,13 @@ def test_a_feature_module_has_the_role_its_name_says() -> None:
     assert role_of_file("features/rota/phrases.py") == "domain"
     assert role_of_file("core/places/resolver.py") == "domain"
     assert role_of_file("storage/outbox.py") == "storage"
+
+
+def test_a_module_in_a_sub_package_keeps_the_role_its_name_says() -> None:
+    from tests.unit.module_roles import as_layer_module
+
+    assert role_of_file("features/dispatch/consent/consent_repository.py") == "storage"
+    assert (
+        as_layer_module("cpts_bot.features.dispatch.consent.consent_repository")
+        == "cpts_bot.storage.consent.consent_repository"
+    )

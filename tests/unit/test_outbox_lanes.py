@@ -6,6 +6,7 @@ beyond its bound is set aside and reported once; one direct chat per person."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -208,7 +209,9 @@ async def test_while_throttled_answers_go_before_bulk_sends(tmp_path: Path) -> N
     # The homeserver answered 429 with retry_after_ms: bulk sends wait for it.
     limited = RoomSendError("Too many requests", "M_LIMIT_EXCEEDED", retry_after_ms=1500)
     for callback in client.callbacks:
-        callback(limited)
+        result = callback(limited)
+        if inspect.isawaitable(result):
+            await result
     await queue(database, ROOMS[:5], copies=1)
     async with database.transaction() as db:
         answer = OutboxWriter(db, datetime.now(UTC), reply_to_event="$q", reply_room=ROOMS[9])

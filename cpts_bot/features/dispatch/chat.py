@@ -33,7 +33,7 @@ from cpts_bot.features.dispatch.command_phrases import (
     parse_command,
 )
 from cpts_bot.features.dispatch.commands import dispatch_commands
-from cpts_bot.features.dispatch.consent_service import (
+from cpts_bot.features.dispatch.consent.consent_service import (
     CONSENT_QUESTION,
     REFUSED_NOTE,
     remember_consent,

@@ -21,7 +21,11 @@ from cpts_bot.core.french_datetime import (
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.profession_words import find_profession
 from cpts_bot.core.text_normalizer import fold
-from cpts_bot.features.dispatch.patient_consent import anonymous_care, consent_answer, consent_in
+from cpts_bot.features.dispatch.consent.patient_consent import (
+    anonymous_care,
+    consent_answer,
+    consent_in,
+)
 from cpts_bot.features.dispatch.usual_professional import find_usual_mention, says_nobody
 
 # ---------------------------------------------------------------------------- requests

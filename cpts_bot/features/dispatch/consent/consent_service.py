@@ -4,7 +4,7 @@ anonymous request (commune, care, time) is sent."""
 
 from __future__ import annotations
 
-from cpts_bot.features.dispatch.consent_repository import record_consent
+from cpts_bot.features.dispatch.consent.consent_repository import record_consent
 from cpts_bot.features.dispatch.phrases import RequestFields
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
