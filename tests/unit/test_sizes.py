@@ -46,7 +46,6 @@ LONG_MODULES = {
 
 LONG_FUNCTIONS = {
     "app.py:_serve": "starts and stops every loop in order; each step is one call",
-    "app.py:build_features": "the list of declared features: one line each",
     "features/card/chat.py:_card_key": "whose card: own, by Matrix ID, by name, each with its refusal",
     "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
     "features/directory/replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",

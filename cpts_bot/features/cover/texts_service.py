@@ -10,7 +10,13 @@ import aiosqlite
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.cover import repository as repo
-from cpts_bot.features.cover.models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
+from cpts_bot.features.cover.models import CORRELATION_PREFIX as PREFIX
+from cpts_bot.features.cover.models import (
+    PRECISION_DAY,
+    PRECISION_TIME,
+    ShiftSwap,
+    SwapWhen,
+)
 from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_span,
@@ -23,7 +29,6 @@ from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_service import record_sent
 
-PREFIX = "swap:"
 KIND_OFFER = "offer"  # in a colleague's direct chat
 
 

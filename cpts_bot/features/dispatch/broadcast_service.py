@@ -23,7 +23,7 @@ from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
 from cpts_bot.features.dispatch.fair_order import AskOrder, fair_choice
 from cpts_bot.features.dispatch.fairness_repository import ask_history
-from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
 from cpts_bot.features.dispatch.phrases import RequestFields
 from cpts_bot.features.rota.duty_rota import is_on_leave, on_duty_at
 from cpts_bot.features.rota.repository import load_rota
@@ -37,13 +37,13 @@ KIND_REQUESTER = "requester"  # to the requester
 
 
 def correlation(dispatch_id: int, kind: str, target: str) -> str:
-    return f"dispatch:{dispatch_id}:{kind}:{target}"
+    return f"{CORRELATION_PREFIX}{dispatch_id}:{kind}:{target}"
 
 
 def parse_correlation(text: str) -> tuple[int, str, str] | None:
     """``dispatch:42:broadcast:@nurse:hs`` -> (42, "broadcast", "@nurse:hs")."""
     parts = text.split(":", 3)
-    if len(parts) != 4 or parts[0] != "dispatch" or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] + ":" != CORRELATION_PREFIX or not parts[1].isdigit():
         return None
     return int(parts[1]), parts[2], parts[3]
 

@@ -41,7 +41,7 @@ from cpts_bot.features.dispatch.consent.consent_service import (
 )
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
 from cpts_bot.features.dispatch.escalation_service import run_due_steps_in
-from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
 from cpts_bot.features.dispatch.phrases import (
     REQUEST_PATTERN,
     RequestFields,
@@ -133,7 +133,7 @@ class DispatchFeature:
     def offer_chat(self) -> OfferChat:
         return OfferChat(
             DISPATCH,
-            "dispatch:",
+            CORRELATION_PREFIX,
             accept_dispatch.answer_dispatch,
             frozenset(Answer),
             label=lambda translator, ids: translator.ngettext(

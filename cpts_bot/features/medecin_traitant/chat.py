@@ -30,6 +30,7 @@ from cpts_bot.features.medecin_traitant.commands import medecin_traitant_command
 from cpts_bot.features.medecin_traitant.context_service import (
     KIND_REGISTERED,
     KIND_REMINDER,
+    PREFIX,
     is_gp,
     policy_of,
 )
@@ -80,7 +81,7 @@ class MedecinTraitantFeature:
     def offer_chat(self) -> OfferChat:
         return OfferChat(
             GP_OFFERS,
-            "medtrait:",
+            PREFIX,
             answer_offer,
             frozenset({Answer.ACCEPT, Answer.DECLINE}),
             label=lambda translator, ids: translator.gettext(

@@ -10,6 +10,7 @@ from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
 from cpts_bot.features.medecin_traitant.gp_matching import Proximity
 from cpts_bot.features.medecin_traitant.labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
+from cpts_bot.features.medecin_traitant.models import CORRELATION_PREFIX as PREFIX
 from cpts_bot.features.medecin_traitant.models import (
     PRIORITY_ORDER,
     TOP_BAND,
@@ -22,7 +23,6 @@ from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 
-PREFIX = "medtrait:"
 KIND_OFFER = "offer"  # to a GP, in their direct chat
 KIND_REGISTERED = "registered"  # to the referrer: reply with the contact details
 KIND_DETAILS = "details"  # the private text, to the GP who accepted

@@ -1,6 +1,6 @@
 """The duty rota as the chat reads and changes it: the rota over a period, one's leave,
 a leave, a one-off duty or a weekly slot added by chat, a leave removed (by its owner, or
-by a coordinator)."""
+by a coordinator), a person's duties as a calendar file in their direct chat."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from cpts_bot.core.public_holidays import HolidayCalendar
 from cpts_bot.features.rota import repository as repo
 from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, Rota, WeeklySlot
 from cpts_bot.services.context import Context
+from cpts_bot.storage.outbox_media import queue_direct_file
 
 
 async def rota_between(
@@ -44,3 +45,10 @@ async def add_shift(context: Context, shift: OneOffShift, by: str) -> None:
 
 async def add_slot(context: Context, slot: WeeklySlot, by: str) -> None:
     await repo.add_slot(context.db, slot, repo.SOURCE_CHAT, by, context.now)
+
+
+async def send_calendar_file(
+    context: Context, user_id: str, filename: str, data: bytes, mimetype: str, caption: str
+) -> str:
+    """Queue ``data`` for ``user_id``'s direct chat in the current transaction; its txn id."""
+    return await queue_direct_file(context.outbox, user_id, filename, data, mimetype, caption)
