@@ -160,12 +160,12 @@ async def hand_off_request(
         origin_room_id=message.room_id,
         origin_event_id=message.event_id,
         question=message.body,
-        question_before=recent.text,
+        question_before=recent.request.free_text,
         requested_at=message.timestamp,
         reason=reason,
-        requester_profession=recent.requester_profession,
-        profession_asked=recent.profession_asked,
-        commune_asked=recent.commune_asked,
+        requester_profession=recent.request.requester_profession,
+        profession_asked=recent.request.profession_asked,
+        commune_asked=recent.request.commune_asked,
     )
 
 
