@@ -8,8 +8,9 @@ together or not at all.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,17 @@ class Database:
         """Run one statement in its own transaction."""
         async with self.transaction() as connection:
             await connection.execute(sql, tuple(parameters))
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database at ``path`` opened read-only with the standard library (``mode=ro``,
+    ``query_only``), for the command line beside a running bot: in WAL mode a reader never
+    blocks the bot's writer, and nothing is migrated or written. Raises
+    :class:`sqlite3.Error` when it cannot be opened or read."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        yield connection
+    finally:
+        connection.close()
