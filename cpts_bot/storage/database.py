@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from cpts_bot.storage.file_modes import create_private_file, restrict_database_files
 from cpts_bot.storage.schema_migrator import apply_known_migrations, discover_migrations
+
+T = TypeVar("T")
 
 
 class Database:
@@ -101,6 +103,16 @@ class Database:
         """Run one statement in its own transaction."""
         async with self.transaction() as connection:
             await connection.execute(sql, tuple(parameters))
+
+
+async def with_database(path: Path, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Open (and migrate) the database at ``path``, run ``work`` on it, close it: a
+    command's one use of the database."""
+    database = await Database.open(path)
+    try:
+        return await work(database)
+    finally:
+        await database.close()
 
 
 @contextmanager
