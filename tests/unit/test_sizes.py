@@ -51,7 +51,6 @@ LONG_FUNCTIONS = {
     "features/directory/replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
     "features/cover/chat.py:commands": "declarations (data) of the swap commands",
     "features/rota/chat.py:_who": "who is on duty: the query, the leave, the fallbacks, the reply",
-    "devtools/matrix_user.py:_sync_once": "one sync of the test client: decrypt, record, answer key requests",
     "devtools/synapse.py:configure": "the homeserver.yaml of the test Synapse, as one literal",
     "features/dispatch/phrases.py:parse_request": "blanks each understood piece in turn; the order matters",
     "core/french_datetime.py:_moment_from_cluster": "combines day, part of day and time tokens",
