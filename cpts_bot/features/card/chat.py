@@ -24,7 +24,7 @@ from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
 from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
-from cpts_bot.features.card.service import Cards
+from cpts_bot.features.card.service import CardChoice, Cards, NoCard
 from cpts_bot.features.card.update_parser import (
     CARD_PATTERNS,
     AddActivity,
@@ -32,7 +32,6 @@ from cpts_bot.features.card.update_parser import (
     BadPhone,
     CardCommand,
     CardEdit,
-    CardTarget,
     NotUnderstood,
     RemoveActivity,
     RemoveLanguages,
@@ -51,7 +50,6 @@ from cpts_bot.features.directory.card import (
     without_activity,
 )
 from cpts_bot.features.directory.models import Modality, Professional
-from cpts_bot.features.reports.request_tracking_service import track_card_update
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.services.context import Context
 
@@ -139,102 +137,43 @@ class CardFeature:
         self, command: CardCommand, message: IncomingMessage, context: Context
     ) -> None:
         """See or change the card ``command`` is about."""
-        repository = Cards(context.db)
-        key = await self._card_key(command.target, message.sender, repository, context)
-        if key is None:
+        cards = Cards(context)
+        choice = await cards.choose(command.target, message.sender)
+        if choice.key is None:
+            await context.outbox.reply(Reply(_no_card_text(choice, command, message, context)))
             return
-        professional = await repository.professional(key)
+        key = choice.key
+        professional = await cards.professional(key)
         assert professional is not None
-        own = command.target is None
         lines: list[str] = []
         if command.edits:
-            lines += await self._apply(
-                command, key, professional, own, message, repository, context
-            )
+            lines += await self._apply(command, key, professional, message, cards, context)
         if command.show:
             if lines:
                 lines.append("")
-            professional = await repository.professional(key)
+            professional = await cards.professional(key)
             assert professional is not None
-            lines += await self._card_lines(professional, repository, context.translator)
+            lines += await self._card_lines(professional, cards, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
-
-    async def _card_key(
-        self,
-        target: CardTarget | None,
-        sender: str,
-        repository: Cards,
-        context: Context,
-    ) -> str | None:
-        """The key of the card to work on, or None after replying why there is none."""
-        _ = context._
-        own_key = await repository.key_of(sender)
-        if target is None:
-            if own_key is None:
-                await context.outbox.reply(
-                    Reply(
-                        _(
-                            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
-                            "coordination to add your Matrix ID to your card.",
-                            user=sender,
-                        )
-                    )
-                )
-            return own_key
-        keys = await repository.keys_for(target)
-        if keys != [own_key] and not context.is_coordinator(sender):
-            await context.outbox.reply(
-                Reply(_("Only the coordination can see or change another professional's card."))
-            )
-            return None
-        if not keys:
-            await context.outbox.reply(Reply(_('No card found for "{who}".', who=target.text)))
-            return None
-        if len(keys) > 1:
-            names = []
-            for key in keys[:8]:
-                found = await repository.professional(key)
-                if found is not None:
-                    commune = found.sites[0].commune_name if found.sites else ""
-                    names.append(f"{found.display_name} ({commune or key})")
-            await context.outbox.reply(
-                Reply(
-                    _(
-                        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
-                        "the RPPS number.",
-                        who=target.text,
-                        names="; ".join(names),
-                    )
-                )
-            )
-            return None
-        return keys[0]
 
     async def _apply(
         self,
         command: CardCommand,
         key: str,
         professional: Professional,
-        own: bool,
         message: IncomingMessage,
-        repository: Cards,
+        cards: Cards,
         context: Context,
     ) -> list[str]:
         _ = context._
-        card = await repository.card(key)
+        own = command.target is None
+        card = await cards.card(key)
         problems: list[str] = []
         for edit in command.edits:
             card = self._edited(card, edit, problems, context.translator)
-        changes = await repository.save(key, card, message.sender, context.now)
+        changes = await cards.save(key, card, message, own=own)
         if changes and self._on_card_changed is not None:
             self._on_card_changed(key)
-        await track_card_update(
-            context.db,
-            message,
-            context.now,
-            own=own,
-            changed_fields=sorted({change.field for change in changes}),
-        )
         lines: list[str] = []
         if changes:
             lines.append(
@@ -326,11 +265,11 @@ class CardFeature:
         return _("{field}: {value}", field=change.field, value=change.new or "—")
 
     async def _card_lines(
-        self, professional: Professional, repository: Cards, translator: Translator
+        self, professional: Professional, cards: Cards, translator: Translator
     ) -> list[str]:
         _ = translator.gettext
-        card = await repository.card(professional.key)
-        profession = await repository.profession_label(professional.key)
+        card = await cards.card(professional.key)
+        profession = await cards.profession_label(professional.key)
         none = _("(none given)")
         lines = [_("Card of {name}", name=professional.display_name)]
         if profession:
@@ -367,6 +306,34 @@ class CardFeature:
         lines.append(_("Languages: {list}", list=", ".join(languages) or none))
         lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
         return lines
+
+
+def _no_card_text(
+    choice: CardChoice, command: CardCommand, message: IncomingMessage, context: Context
+) -> str:
+    """Why there is no card to work on, in words."""
+    _ = context._
+    if choice.refusal is NoCard.NOT_IN_DIRECTORY:
+        return _(
+            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
+            "coordination to add your Matrix ID to your card.",
+            user=message.sender,
+        )
+    if choice.refusal is NoCard.NOT_ALLOWED:
+        return _("Only the coordination can see or change another professional's card.")
+    who = command.target.text if command.target else ""
+    if choice.refusal is NoCard.NOT_FOUND:
+        return _('No card found for "{who}".', who=who)
+    names = [
+        f"{found.display_name} ({(found.sites[0].commune_name if found.sites else '') or found.key})"
+        for found in choice.several
+    ]
+    return _(
+        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
+        "the RPPS number.",
+        who=who,
+        names="; ".join(names),
+    )
 
 
 def _without_mention(body: str, bot_user_id: str) -> str:
