@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.not_understood import pointer
@@ -83,14 +84,15 @@ class RotaFeature:
         return await self.handle(call.value, call.message, call.context)
 
     def commands(self) -> list[Command]:
-        """The rota, declared: questions and one's own leave; setting the rota."""
-        handle = self._on_call
+        """The rota, declared: questions and one's own leave; setting the rota. Both read
+        the rota's words and go to one handler, which tells the kinds of command apart."""
+        rota_command = partial(
+            Command, triggers=ROTA_TRIGGERS, handler=self._on_call, topic=Topic.DUTY
+        )
         return [
-            Command(
+            rota_command(
                 name="gardes",
                 phrase=Parser(self.read, specificity=10),
-                triggers=ROTA_TRIGGERS,
-                handler=handle,
                 help=N_("who is on duty; your duties and leave"),
                 examples=(
                     N_("qui est de garde ce soir à {commune} ?"),
@@ -99,22 +101,18 @@ class RotaFeature:
                     N_("absente du 12 au 20 décembre"),
                     N_("annuler congé 3"),
                 ),
-                topic=Topic.DUTY,
                 priority=10,
                 published=False,  # free phrases
             ),
-            Command(
+            rota_command(
                 name="garde",
                 phrase=Parser(self._read_set, specificity=11),
-                triggers=ROTA_TRIGGERS,
-                handler=handle,
                 help=N_("set the rota"),
                 examples=(
                     N_("garde @name:server IDE {commune} 24/12 20h-8h"),
                     N_("garde @name:server IDE {commune} chaque lundi 18h-20h"),
                     N_("garde @name:server IDE {commune} dimanches et jours fériés 8h-20h"),
                 ),
-                topic=Topic.DUTY,
                 audience=Audience.COORDINATOR,
                 priority=60,
                 parameters=(
@@ -180,9 +178,7 @@ class RotaFeature:
         mine = await rota_service.duties_and_leave(context, message.sender, start, end)
         duties = mine.duties
         translator = context.translator
-        lines = replies.my_duties_lines(
-            mine, deps.places, calendar, translator, command.calendar_file
-        )
+        lines = replies.my_duties_lines(mine, context, command.calendar_file)
         lines += replies.calendar_note(command.calendar_file, message.is_direct, duties, translator)
         await context.outbox.reply(Reply("\n".join(lines)))
         if command.calendar_file and duties:  # after the text, in the direct chat

@@ -21,9 +21,10 @@ from cpts_bot.features.rota.calendar_chat import holiday_of
 from cpts_bot.features.rota.duty_rota import Duty, Leave
 from cpts_bot.features.rota.holiday_slots import HolidayRule
 from cpts_bot.features.rota.phrases import RotaCommand
-from cpts_bot.features.rota.service import MyDuties, OnDuty
+from cpts_bot.features.rota.service import MyDuties, OnDuty, calendar_of
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.context import Context
 
 MY_DUTIES_LISTED = 10  # « mes gardes »: at most this many lines of duties, then a count
 WEEKDAY_NAMES = (
@@ -164,14 +165,10 @@ def calendar_note(
     return [_("Your calendar file (.ics) is in our direct chat.")]
 
 
-def my_duties_lines(
-    mine: MyDuties,
-    places: PlaceIndex,
-    calendar: HolidayCalendar,
-    translator: Translator,
-    calendar_file: bool,
-) -> list[str]:
+def my_duties_lines(mine: MyDuties, context: Context, calendar_file: bool) -> list[str]:
     """« Vos gardes : • … », at most ``MY_DUTIES_LISTED`` of them, then one's leave."""
+    translator = context.translator
+    places, calendar = context.places, calendar_of(context)
     _ = translator.gettext
     duties = mine.duties
     if not duties:
