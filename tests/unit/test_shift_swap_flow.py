@@ -225,6 +225,13 @@ async def test_answers_in_english_to_who_chose_english(desk: Desk) -> None:
         "Cover no. 1 — Anne is looking for someone to take their duty: nurse, Hyères, "
         "Thu 24 Dec 20:00–08:00."
     )
+    # A leave declared since: his « I'll take it » is refused, in English.
+    await _conflicting(desk, "on_leave")
+    sent = await desk.say(BRUNO, "I'll take it", reply_to=asked[BRUNO])
+    assert [s.text for s in sent] == [
+        "You cannot take cover no. 1 (nurse, Hyères, Thu 24 Dec 20:00–08:00): you are on "
+        "leave then. Nothing was changed; the request stays open to your colleagues."
+    ]
 
 
 async def test_several_duties_that_day_must_be_told_apart(desk: Desk) -> None:
