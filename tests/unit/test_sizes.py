@@ -18,7 +18,6 @@ MAX_FUNCTION_LINES = 40
 
 LONG_MODULES = {
     "app.py": "the composition root: builds every layer once, in one place",
-    "features/card/chat.py": "card commands and their replies; rendering to move beside directory_replies",
     "features/directory/replies.py": "every shape of directory answer (results, relaxations, counts, structures)",
     "features/dispatch/chat.py": "declarations, guided request and follow-ups of dispatch; to split by exchange",
     "devtools/matrix_user.py": "a complete test client (login, E2EE, sync, send), kept as one tool",

@@ -22,9 +22,10 @@ from cpts_bot.chat.commands import (
 )
 from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
-from cpts_bot.features.card.service import CardChoice, Cards, NoCard
+from cpts_bot.features.card.replies import CardReplies, no_card_text
+from cpts_bot.features.card.service import Cards
 from cpts_bot.features.card.update_parser import (
     CARD_PATTERNS,
     AddActivity,
@@ -43,24 +44,14 @@ from cpts_bot.features.card.update_parser import (
 )
 from cpts_bot.features.directory.card import (
     Card,
-    FieldChange,
     ModalityDeclaration,
     with_activity,
     with_modality,
     without_activity,
 )
-from cpts_bot.features.directory.models import Modality, Professional
+from cpts_bot.features.directory.models import Professional
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.services.context import Context
-
-MODALITY_LABELS = {
-    Modality.NEW_PATIENTS: N_("takes new patients"),
-    Modality.HOME_VISITS: N_("makes home visits"),
-    Modality.TELECONSULTATION: N_("offers teleconsultation"),
-    Modality.UNSCHEDULED_CARE: N_("takes unscheduled care"),
-    Modality.WHEELCHAIR_ACCESS: N_("wheelchair accessible"),
-    Modality.SATURDAY: N_("works on Saturdays"),
-}
 
 
 def slug_activity(words: str) -> tuple[str, str]:
@@ -85,16 +76,10 @@ class CardFeature:
         vocabulary's activities; unknown words are kept under a code made from them);
         ``on_card_changed(key)`` is called after a change (e.g. to mark the in-memory
         directory index stale)."""
-        self._vocabulary = vocabulary or load_vocabulary()
-        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(self._vocabulary)
+        vocabulary = vocabulary or load_vocabulary()
+        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(vocabulary)
+        self._replies = CardReplies(vocabulary)
         self._on_card_changed = on_card_changed
-
-    def _activity_label(self, code: str, stored: str | None, language: str) -> str:
-        """The vocabulary's name of ``code`` in ``language``, else the words stored."""
-        concept = self._vocabulary.get(ConceptRef(ACTIVITY, code))
-        if concept is not None:
-            return concept.label(language)
-        return stored or code.replace("_", " ")
 
     async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
@@ -140,7 +125,8 @@ class CardFeature:
         cards = Cards(context)
         choice = await cards.choose(command.target, message.sender)
         if choice.key is None:
-            await context.outbox.reply(Reply(_no_card_text(choice, command, message, context)))
+            text = no_card_text(choice, command, message, context.translator)
+            await context.outbox.reply(Reply(text))
             return
         key = choice.key
         professional = await cards.professional(key)
@@ -153,7 +139,9 @@ class CardFeature:
                 lines.append("")
             professional = await cards.professional(key)
             assert professional is not None
-            lines += await self._card_lines(professional, cards, context.translator)
+            card = await cards.card(key)
+            profession = await cards.profession_label(key)
+            lines += self._replies.card_lines(professional, card, profession, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
 
     async def _apply(
@@ -182,7 +170,8 @@ class CardFeature:
                 else _("Card of {name} updated:", name=professional.display_name)
             )
             lines += [
-                "• " + self._change_text(change, card, context.translator) for change in changes
+                "• " + self._replies.change_text(change, card, context.translator)
+                for change in changes
             ]
         elif not problems:
             lines.append(_("Nothing to change: the card already said so."))
@@ -240,101 +229,6 @@ class CardFeature:
                 return existing
         return None
 
-    def _change_text(self, change: FieldChange, card: Card, translator: Translator) -> str:
-        _ = translator.gettext
-        kind, _sep, detail = change.field.partition(":")
-        if kind == "modality":
-            modality = Modality(detail)
-            declaration = card.modalities.get(modality)
-            if declaration is None:
-                return _("{modality}: not stated", modality=_(MODALITY_LABELS[modality]))
-            return _modality_text(modality, declaration, translator)
-        if kind == "activity":
-            if change.new is None:
-                label = self._activity_label(detail, change.old, translator.language)
-                return _("activity removed: {label}", label=label)
-            label = self._activity_label(detail, change.new, translator.language)
-            return _("activity added: {label}", label=label)
-        if kind == "language":
-            name = _language_name(detail, translator)
-            if change.new is None:
-                return _("language removed: {language}", language=name)
-            return _("language added: {language}", language=name)
-        if kind == "phone":
-            return _("phone: {phone}", phone=change.new or "—")
-        return _("{field}: {value}", field=change.field, value=change.new or "—")
-
-    async def _card_lines(
-        self, professional: Professional, cards: Cards, translator: Translator
-    ) -> list[str]:
-        _ = translator.gettext
-        card = await cards.card(professional.key)
-        profession = await cards.profession_label(professional.key)
-        none = _("(none given)")
-        lines = [_("Card of {name}", name=professional.display_name)]
-        if profession:
-            lines.append(profession)
-        if not professional.active:
-            lines.append(_("This card is inactive (no longer in the national register)."))
-        for site in professional.sites:
-            where = ", ".join(
-                part
-                for part in (
-                    site.structure_name,
-                    site.address,
-                    f"{site.postal_code} {site.commune_name}".strip(),
-                )
-                if part
-            )
-            lines.append(_("Site: {site}", site=where))
-        lines.append(
-            _(
-                "Phone: {phone}",
-                phone=card.phone
-                or next((site.phone for site in professional.sites if site.phone), none),
-            )
-        )
-        activities = [
-            self._activity_label(code, label, translator.language)
-            for code, label in sorted(card.activities.items())
-        ]
-        activities += list(card.declared)  # the CPTS file's own words, as written
-        lines.append(_("Activities: {list}", list=", ".join(activities) or none))
-        modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
-        lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))
-        languages = [_language_name(code, translator) for code in sorted(card.languages)]
-        lines.append(_("Languages: {list}", list=", ".join(languages) or none))
-        lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
-        return lines
-
-
-def _no_card_text(
-    choice: CardChoice, command: CardCommand, message: IncomingMessage, context: Context
-) -> str:
-    """Why there is no card to work on, in words."""
-    _ = context._
-    if choice.refusal is NoCard.NOT_IN_DIRECTORY:
-        return _(
-            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
-            "coordination to add your Matrix ID to your card.",
-            user=message.sender,
-        )
-    if choice.refusal is NoCard.NOT_ALLOWED:
-        return _("Only the coordination can see or change another professional's card.")
-    who = command.target.text if command.target else ""
-    if choice.refusal is NoCard.NOT_FOUND:
-        return _('No card found for "{who}".', who=who)
-    names = [
-        f"{found.display_name} ({(found.sites[0].commune_name if found.sites else '') or found.key})"
-        for found in choice.several
-    ]
-    return _(
-        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
-        "the RPPS number.",
-        who=who,
-        names="; ".join(names),
-    )
-
 
 def _without_mention(body: str, bot_user_id: str) -> str:
     """The text without a leading mention of the bot ("cpts-bot: ma fiche")."""
@@ -345,19 +239,3 @@ def _without_mention(body: str, bot_user_id: str) -> str:
             if not rest or rest[0] in ":, \t\n":
                 return rest.lstrip(":, \t\n")
     return body
-
-
-def _modality_text(
-    modality: Modality, declaration: ModalityDeclaration, translator: Translator
-) -> str:
-    _ = translator.gettext
-    label = _(MODALITY_LABELS[modality])
-    if not declaration.available:
-        return _("{modality}: no", modality=label)
-    if declaration.note:
-        return _("{modality}: yes ({note})", modality=label, note=declaration.note)
-    return _("{modality}: yes", modality=label)
-
-
-def _language_name(code: str, translator: Translator) -> str:
-    return translator.language_name(code)
