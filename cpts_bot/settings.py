@@ -31,8 +31,8 @@ from cpts_bot.core.public_holidays import HolidayCalendar, territory_subdivision
 from cpts_bot.features.cover.policy import SwapPolicy
 from cpts_bot.features.dispatch.policy import DispatchPolicy
 from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
-from cpts_bot.features.rota.duty_reminder_policy import DutyReminderPolicy
 from cpts_bot.features.rota.quiet_hours import QuietHours
+from cpts_bot.features.rota.reminders.duty_reminder_policy import DutyReminderPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.

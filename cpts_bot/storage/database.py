@@ -127,3 +127,16 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
+
+
+async def upsert(db: aiosqlite.Connection, table: str, key: str, values: dict[str, Any]) -> None:
+    """Write one row of ``table`` (its ``key`` column among ``values``): added, or the
+    row with that key updated (one person's settings, one per person)."""
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    updates = ", ".join(f"{column} = excluded.{column}" for column in values if column != key)
+    await db.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
+        tuple(values.values()),
+    )

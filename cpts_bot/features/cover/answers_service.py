@@ -17,7 +17,7 @@ from typing import Any
 from cpts_bot.core.messages import Reply
 from cpts_bot.core.offers import Answer, OfferRules, Outcome
 from cpts_bot.features.cover import repository as repo
-from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.models import ShiftSwap, swap_as_duty
 from cpts_bot.features.cover.states import SwapEvent, SwapState
 from cpts_bot.features.cover.texts_service import (
     KIND_OFFER,
@@ -27,9 +27,11 @@ from cpts_bot.features.cover.texts_service import (
     STATUS_YOURS,
     offer_text,
     swap_duty,
+    taker_refusal,
     tell_coordination,
 )
 from cpts_bot.features.dispatch.context_service import respond, respond_with
+from cpts_bot.features.rota.checks_service import conflicts_if_taken
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
@@ -81,6 +83,18 @@ class CoverOffers(OfferKind[ShiftSwap]):
 
     def holder(self, subject: ShiftSwap) -> str | None:
         return subject.taken_by
+
+    async def may_take(self, deps: Context, subject: ShiftSwap, user_id: str) -> bool:
+        """Nobody takes a duty that would clash for them (on leave then, on duty then,
+        unknown to the directory, another profession): they are told why, nothing is
+        written and the request stays open to the others."""
+        conflicts = await conflicts_if_taken(deps, swap_as_duty(subject), user_id)
+        if not conflicts:
+            return True
+        translator = await deps.translator_for(user_id)
+        text = taker_refusal(deps, subject, conflicts[0], translator)
+        await respond(deps, user_id, Reply(text))
+        return False
 
     async def offer_body(self, deps: Context, subject: ShiftSwap, translator: Translator) -> str:
         return await offer_text(deps, subject, translator, answerable=False)

@@ -10,14 +10,14 @@ from datetime import timedelta
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.cover.followup_repository import OpenCover, open_requests
-from cpts_bot.features.rota import duty_notice_repository as notices
-from cpts_bot.features.rota.duty_notice_texts_service import (
+from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.reminders import duty_notice_repository as notices
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import (
     day_word,
     hours,
     tell_coordination,
     what_and_where,
 )
-from cpts_bot.features.rota.duty_rota import Duty
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 

@@ -38,6 +38,11 @@ class ShiftSwap:
     created_at: datetime
 
 
+def swap_as_duty(swap: ShiftSwap) -> Duty:
+    """The duty ``swap`` asks cover for, as its requester does it."""
+    return Duty(swap.requester, swap.profession, frozenset(swap.communes), swap.start, swap.end)
+
+
 @dataclass(frozen=True)
 class SwapWhen:
     """When the duty meant is: an instant (``time``) or a span (a day, a part of it);

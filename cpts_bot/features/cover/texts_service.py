@@ -23,6 +23,8 @@ from cpts_bot.features.dispatch.context_service import (
     place_names,
     profession_name,
 )
+from cpts_bot.features.rota.checks_service import duty_when
+from cpts_bot.features.rota.conflicts import Conflict, ConflictKind
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
@@ -132,3 +134,32 @@ STATUS_TAKEN = N_("[Duty taken by {name}]")
 STATUS_YOURS = N_("[You took this duty]")
 STATUS_CANCELLED = N_("[Request cancelled]")
 STATUS_EXPIRED = N_("[Request expired]")
+
+
+def taker_refusal(
+    deps: Context, swap: ShiftSwap, conflict: Conflict, translator: Translator
+) -> str:
+    """Why the one who answered « je prends » cannot take ``swap``: the conflict it would
+    make for them (their leave, a duty at the same time, unknown to the directory,
+    another profession); the request stays open to the others."""
+    _ = translator.gettext
+    if conflict.kind is ConflictKind.ON_LEAVE:
+        reason = _("you are on leave then")
+    elif conflict.kind is ConflictKind.OVERLAP and conflict.other is not None:
+        reason = _(
+            "you are already on duty then ({other})", other=duty_when(conflict.other, translator)
+        )
+    elif conflict.kind is ConflictKind.UNKNOWN_PERSON:
+        reason = _("the CPTS directory does not know you: ask the coordination to add your card")
+    else:
+        reason = _(
+            "you are {profession} in the directory",
+            profession=profession_name(conflict.profession or "", translator),
+        )
+    return _(
+        "You cannot take cover no. {id} ({duty}): {reason}. Nothing was changed; the "
+        "request stays open to your colleagues.",
+        id=swap.id,
+        duty=swap_duty(deps, swap, translator),
+        reason=reason,
+    )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from cpts_bot.chat.feature_manifest import FeatureManifest
 from cpts_bot.features.rota.chat import RotaFeature
 from cpts_bot.features.rota.duty_fill_commands import duty_fill_commands
-from cpts_bot.features.rota.duty_reminder_commands import DUTY_REMINDER_COMMANDS
-from cpts_bot.features.rota.duty_reminders_service import DutyReminders
+from cpts_bot.features.rota.reminders.duty_reminder_commands import DUTY_REMINDER_COMMANDS
+from cpts_bot.features.rota.reminders.duty_reminders_service import DutyReminders
 from cpts_bot.services.feature_setup import FeatureSetup
 from cpts_bot.services.periodic_job import PeriodicJob
 
