@@ -52,6 +52,14 @@ async def rooms(db: aiosqlite.Connection) -> list[GpRoom]:
 
 async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
     """Store ``room`` as the GP's declaration (kept in the history too)."""
+    declared = (
+        room.user_id,
+        room.capacity,
+        room.scope.value,
+        int(room.accepting),
+        join_priorities(room.priorities),
+        to_iso(room.declared_at),
+    )
     await db.execute(
         "INSERT INTO medecin_traitant_gps (user_id, capacity, scope, accepting, priorities,"
         " declared_at, reminders, last_reminded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -60,12 +68,7 @@ async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
         " priorities = excluded.priorities, declared_at = excluded.declared_at,"
         " reminders = excluded.reminders",
         (
-            room.user_id,
-            room.capacity,
-            room.scope.value,
-            int(room.accepting),
-            join_priorities(room.priorities),
-            to_iso(room.declared_at),
+            *declared,
             int(room.reminders),
             to_iso(room.last_reminded_at) if room.last_reminded_at else None,
         ),
@@ -73,14 +76,7 @@ async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
     await db.execute(
         "INSERT INTO medecin_traitant_declarations (user_id, capacity, scope, accepting,"
         " priorities, declared_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            room.user_id,
-            room.capacity,
-            room.scope.value,
-            int(room.accepting),
-            join_priorities(room.priorities),
-            to_iso(room.declared_at),
-        ),
+        declared,
     )
 
 
