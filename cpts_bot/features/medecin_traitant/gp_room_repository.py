@@ -13,28 +13,15 @@ import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.medecin_traitant.models import (
-    CapacityScope,
     GpRoom,
     join_priorities,
     split_priorities,
 )
-
-
-def _time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
+from cpts_bot.storage.rows import model_from_row
 
 
 def room_from_row(row: aiosqlite.Row) -> GpRoom:
-    return GpRoom(
-        user_id=row["user_id"],
-        capacity=row["capacity"],
-        scope=CapacityScope(row["scope"]),
-        accepting=bool(row["accepting"]),
-        declared_at=from_iso(row["declared_at"]),
-        priorities=split_priorities(row["priorities"]),
-        reminders=bool(row["reminders"]),
-        last_reminded_at=_time(row["last_reminded_at"]),
-    )
+    return model_from_row(GpRoom, row, priorities=split_priorities(row["priorities"]))
 
 
 async def get_room(db: aiosqlite.Connection, user_id: str) -> GpRoom | None:
