@@ -36,7 +36,6 @@ LONG_MODULES = {
     "matrix/matrix_chat_gateway.py": "every kind of send (message, edit, reaction, pin) through one gateway",
     "matrix/sender_trust.py": "trust policies, device pinning and the warning, one security boundary",
     "features/dispatch/accept_service.py": "accept, decline and hand back race on one row; to split by answer",
-    "features/medecin_traitant/gp_offers_service.py": "offers and GP answers race on one row; to split by answer",
     "settings.py": "the pydantic models of rooms.yaml and the settings, validated together",
     "features/directory/repository.py": "one method per directory query; to split national data / cards",
     "features/dispatch/repository.py": "one method per dispatch query; to split drafts / messages",

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.alerts.models import Alert, AlertFields
 from cpts_bot.features.alerts.schedule import Schedule, schedule_from_spec
 from cpts_bot.features.alerts.states import (
@@ -24,30 +24,18 @@ from cpts_bot.features.alerts.states import (
     next_state,
     restarts_schedule,
 )
+from cpts_bot.storage.rows import model_from_row
 
 # A draft waits this long for its author's « oui ».
 DRAFT_MAX_AGE = timedelta(minutes=30)
 
 
-def _optional_time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def alert_from_row(row: aiosqlite.Row) -> Alert:
-    return Alert(
-        id=row["id"],
-        text=row["text"],
-        level=row["level"],
+    return model_from_row(
+        Alert,
+        row,
         audience=json.loads(row["audience"]),
         schedule=schedule_from_spec(row["schedule"]),
-        schedule_words=row["schedule_words"],
-        starts_at=from_iso(row["starts_at"]),
-        expires_at=_optional_time(row["expires_at"]),
-        reminder_minutes=row["reminder_minutes"],
-        status=AlertState(row["status"]),
-        last_scheduled_for=_optional_time(row["last_scheduled_for"]),
-        created_by=row["created_by"],
-        created_at=from_iso(row["created_at"]),
     )
 
 

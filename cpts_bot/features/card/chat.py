@@ -21,7 +21,7 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply, without_mention
 from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
 from cpts_bot.features.card.replies import CardReplies, no_card_text
@@ -86,7 +86,7 @@ class CardFeature:
 
     def read(self, message: IncomingMessage, context: Context) -> CardCommand | None:
         """The card command in ``message`` (after a leading mention of the bot), or None."""
-        command = parse_card_command(_without_mention(message.body, context.bot_user_id))
+        command = parse_card_command(without_mention(message.body, context.bot_user_id))
         if command is None and message.mentions_bot and ":" in message.body:
             # The mention may be the bot's display name: "CPTS Bot: ma fiche".
             command = parse_card_command(message.body.split(":", 1)[1])
@@ -228,14 +228,3 @@ class CardFeature:
             if wanted in (fold(existing_label).strip(), existing.replace("_", " ")):
                 return existing
         return None
-
-
-def _without_mention(body: str, bot_user_id: str) -> str:
-    """The text without a leading mention of the bot ("cpts-bot: ma fiche")."""
-    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
-    for prefix in (bot_user_id, "@" + localpart, localpart):
-        if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix) :]
-            if not rest or rest[0] in ":, \t\n":
-                return rest.lstrip(":, \t\n")
-    return body

@@ -10,12 +10,11 @@ so then.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.core.offers import OfferRules, Outcome
 from cpts_bot.features.cover import repository as repo
 from cpts_bot.features.cover.models import ShiftSwap, swap_as_duty
 from cpts_bot.features.cover.states import SwapEvent, SwapState
@@ -42,16 +41,6 @@ from cpts_bot.services.offer_service import tell
 SYSTEM_ACTOR = "system"
 
 
-def state_name(state: SwapState, translator: Translator) -> str:
-    _ = translator.gettext
-    return {
-        SwapState.OPEN: _("open"),
-        SwapState.TAKEN: _("taken"),
-        SwapState.EXPIRED: _("expired"),
-        SwapState.CANCELLED: _("cancelled"),
-    }[state]
-
-
 class CoverOffers(OfferKind[ShiftSwap]):
     """A request for cover as an offer: the duty handed over with the win; when everyone
     declined, it ends at once."""
@@ -65,6 +54,12 @@ class CoverOffers(OfferKind[ShiftSwap]):
         too_late=N_("This duty was already taken by {name} (cover no. {id}). Thank you!"),
         closed=N_("Cover no. {id} is no longer open ({state})."),
         declined=N_("Noted, thank you (cover no. {id})."),
+        states={
+            SwapState.OPEN: N_("open"),
+            SwapState.TAKEN: N_("taken"),
+            SwapState.EXPIRED: N_("expired"),
+            SwapState.CANCELLED: N_("cancelled"),
+        },
     )
     offer_messages = (KIND_OFFER,)
 
@@ -99,9 +94,6 @@ class CoverOffers(OfferKind[ShiftSwap]):
     async def offer_body(self, deps: Context, subject: ShiftSwap, translator: Translator) -> str:
         return await offer_text(deps, subject, translator, answerable=False)
 
-    def state_name(self, state: Any, translator: Translator) -> str:
-        return state_name(state, translator)
-
     async def won(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
         await _tell_taken(deps, subject, user_id)
 
@@ -112,17 +104,6 @@ class CoverOffers(OfferKind[ShiftSwap]):
 
 
 COVER = CoverOffers()
-
-
-async def answer_swap(
-    deps: Context,
-    swap_id: int,
-    user_id: str,
-    answer: Answer,
-    sent_at: datetime | None = None,
-) -> Outcome:
-    """Apply ``user_id``'s answer (written at ``sent_at``) to ``swap_id``."""
-    return await offer_service.answer(COVER, deps, swap_id, user_id, answer, sent_at)
 
 
 async def _tell_taken(deps: Context, swap: ShiftSwap, winner: str) -> None:
@@ -204,7 +185,7 @@ async def cancel_swap(deps: Context, swap_id: int | None, user_id: str) -> Outco
             user_id,
             N_("Cover no. {id} is no longer open ({state})."),
             id=swap.id,
-            state=state_name(swap.state, translator),
+            state=COVER.state_name(swap.state, translator),
         )
         return Outcome.CLOSED
     await respond_with(

@@ -19,28 +19,22 @@ import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.cover.models import ShiftSwap
-from cpts_bot.features.cover.states import SwapEvent, SwapState, next_state
+from cpts_bot.features.cover.states import SwapEvent, next_state
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 TABLES = OfferTables.of("shift_swaps", "swap_id", "shift_swap", transition_notes=False)
 record_transition = partial(offers.record_transition, TABLES)
 
 
 def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
-    return ShiftSwap(
-        id=row["id"],
-        state=SwapState(row["state"]),
-        requester=row["requester"],
-        request_room=row["request_room"],
-        profession=row["profession"],
+    return model_from_row(
+        ShiftSwap,
+        row,
         communes=tuple(part for part in row["communes"].split(",") if part),
         start=from_iso(row["starts_at"]),
         end=from_iso(row["ends_at"]),
-        taken_by=row["taken_by"],
-        taken_at=from_iso(row["taken_at"]) if row["taken_at"] else None,
-        expires_at=from_iso(row["expires_at"]),
-        created_at=from_iso(row["created_at"]),
     )
 
 

@@ -10,7 +10,7 @@ every other professional's message is edited to say it is taken (the winner's sa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -49,17 +49,6 @@ from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
 
 
-def state_name(state: DispatchState, translator: Translator) -> str:
-    _ = translator.gettext
-    return {
-        DispatchState.OPEN: _("open"),
-        DispatchState.TAKEN: _("taken"),
-        DispatchState.EXPIRED: _("expired"),
-        DispatchState.CANCELLED: _("cancelled"),
-        DispatchState.COMPLETED: _("completed"),
-    }[state]
-
-
 class DispatchOffers(OfferKind[Dispatch]):
     """A dispatch as an offer: escalation and the usual professional first on a decline;
     details to the winner, the requester told, the broadcasts edited on a win."""
@@ -73,6 +62,13 @@ class DispatchOffers(OfferKind[Dispatch]):
         too_late=N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
         closed=N_("Dispatch no. {id} is no longer open ({state})."),
         declined=N_("Noted, thank you (dispatch no. {id})."),
+        states={
+            S.OPEN: N_("open"),
+            S.TAKEN: N_("taken"),
+            S.EXPIRED: N_("expired"),
+            S.CANCELLED: N_("cancelled"),
+            S.COMPLETED: N_("completed"),
+        },
     )
     offer_messages = (KIND_BROADCAST, KIND_ROOM)
 
@@ -97,9 +93,6 @@ class DispatchOffers(OfferKind[Dispatch]):
 
     async def offer_body(self, deps: Context, subject: Dispatch, translator: Translator) -> str:
         return broadcast_text(subject, deps, translator, answerable=False)
-
-    def state_name(self, state: Any, translator: Translator) -> str:
-        return state_name(state, translator)
 
     async def won(self, deps: Context, subject: Dispatch, user_id: str) -> None:
         await _tell_winner(deps, subject, user_id)
@@ -126,17 +119,6 @@ class DispatchOffers(OfferKind[Dispatch]):
 
 
 DISPATCH = DispatchOffers()
-
-
-async def answer_dispatch(
-    deps: Context,
-    dispatch_id: int,
-    user_id: str,
-    answer: Answer,
-    sent_at: datetime | None = None,
-) -> Outcome:
-    """Apply ``user_id``'s answer (written at ``sent_at``) to ``dispatch_id``."""
-    return await offer_service.answer(DISPATCH, deps, dispatch_id, user_id, answer, sent_at)
 
 
 async def _tell_winner(deps: Context, dispatch: Dispatch, user_id: str) -> None:
@@ -394,7 +376,7 @@ async def _not_open(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
             translator.gettext(
                 "Dispatch no. {id} is {state}: nothing to do.",
                 id=dispatch.id,
-                state=state_name(dispatch.state, translator),
+                state=DISPATCH.state_name(dispatch.state, translator),
             )
         ),
     )

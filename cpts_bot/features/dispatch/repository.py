@@ -24,6 +24,7 @@ from cpts_bot.features.dispatch.policy import EscalationAction
 from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState, next_state
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 SYSTEM_ACTOR = "system"  # the bot itself (escalation, expiry, reminders)
 
@@ -56,34 +57,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
 
 
-def _optional_time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
-    return Dispatch(
-        id=row["id"],
-        state=DispatchState(row["state"]),
-        requester=row["requester"],
-        request_room=row["request_room"],
-        profession=row["profession"],
+    return model_from_row(
+        Dispatch,
+        row,
         communes=_split(row["communes"]),
         widened_communes=_split(row["widened_communes"]),
-        needed_at=from_iso(row["needed_at"]),
-        needed_precision=row["needed_precision"],
-        what=row["what"],
-        details=row["details"],
         details_erased=bool(row["details_erased_at"]) and not row["details"],
-        urgent=bool(row["urgent"]),
-        taken_by=row["taken_by"],
-        taken_at=_optional_time(row["taken_at"]),
-        step_index=row["step_index"],
-        next_step_at=_optional_time(row["next_step_at"]),
-        usual_professional=row["usual_professional"],
-        reminder_step=row["reminder_step"],
-        expires_at=from_iso(row["expires_at"]),
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
     )
 
 

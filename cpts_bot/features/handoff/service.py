@@ -139,19 +139,17 @@ async def hand_off_request(
     """« parler à la coordination »: pass on what the person typed, with the directory
     question just before it (``recent``) when there is one; None when no coordination
     room is configured."""
+    about: dict[str, str | None]
     if recent is None:
-        return await hand_off(
-            context.db,
-            context.outbox,
-            context.config,
-            requester=message.sender,
-            origin_room_id=message.room_id,
-            origin_event_id=message.event_id,
-            question=message.body,
-            requested_at=message.timestamp,
-            requester_profession=await requester_profession(context.db, message.sender),
-        )
-    reason = _directory_reason(recent, Translator(context.config.language))
+        about = {"requester_profession": await requester_profession(context.db, message.sender)}
+    else:
+        about = {
+            "question_before": recent.request.free_text,
+            "reason": _directory_reason(recent, Translator(context.config.language)),
+            "requester_profession": recent.request.requester_profession,
+            "profession_asked": recent.request.profession_asked,
+            "commune_asked": recent.request.commune_asked,
+        }
     return await hand_off(
         context.db,
         context.outbox,
@@ -160,12 +158,8 @@ async def hand_off_request(
         origin_room_id=message.room_id,
         origin_event_id=message.event_id,
         question=message.body,
-        question_before=recent.request.free_text,
         requested_at=message.timestamp,
-        reason=reason,
-        requester_profession=recent.request.requester_profession,
-        profession_asked=recent.request.profession_asked,
-        commune_asked=recent.request.commune_asked,
+        **about,
     )
 
 

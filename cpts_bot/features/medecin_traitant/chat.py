@@ -34,7 +34,7 @@ from cpts_bot.features.medecin_traitant.context_service import (
     is_gp,
     policy_of,
 )
-from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS, answer_offer
+from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS
 from cpts_bot.features.medecin_traitant.jobs import run_medecin_traitant_due
 from cpts_bot.features.medecin_traitant.patient_registration_service import (
     add_details,
@@ -82,7 +82,6 @@ class MedecinTraitantFeature:
         return OfferChat(
             GP_OFFERS,
             PREFIX,
-            answer_offer,
             frozenset({Answer.ACCEPT, Answer.DECLINE}),
             label=lambda translator, ids: translator.gettext(
                 "médecin-traitant request no. {number}", number=ids[0]

@@ -16,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.medecin_traitant import gp_room_repository
 from cpts_bot.features.medecin_traitant.figures import MedecinTraitantFigures, month_figures
 from cpts_bot.features.medecin_traitant.models import (
@@ -27,11 +27,11 @@ from cpts_bot.features.medecin_traitant.models import (
 )
 from cpts_bot.features.medecin_traitant.states import (
     RequestEvent,
-    RequestState,
     next_state,
 )
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 _UPDATABLE = frozenset({"placed_with", "placed_at", "cancelled_at"})
 
@@ -58,26 +58,8 @@ async def answer_offer(
     )
 
 
-def _time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def request_from_row(row: aiosqlite.Row) -> PatientRequest:
-    return PatientRequest(
-        id=row["id"],
-        state=RequestState(row["state"]),
-        commune=row["commune"],
-        age_band=row["age_band"],
-        priorities=split_priorities(row["priorities"]),
-        referrer=row["referrer"],
-        referrer_room=row["referrer_room"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-        placed_with=row["placed_with"],
-        placed_at=_time(row["placed_at"]),
-        cancelled_at=_time(row["cancelled_at"]),
-        escalated_at=_time(row["escalated_at"]),
-    )
+    return model_from_row(PatientRequest, row, priorities=split_priorities(row["priorities"]))
 
 
 @dataclass(frozen=True)
