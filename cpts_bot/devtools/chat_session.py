@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpts_bot.devtools.matrix_user import MatrixUser, Received
@@ -41,20 +42,25 @@ def direct_rooms(user: MatrixUser, bot: str) -> list[str]:
     ]
 
 
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
+@dataclass(eq=False)
 class ChatSession:
     """One user's numbered view of all their rooms, and what they type."""
 
-    def __init__(
-        self, user: MatrixUser, bot: str, direct_room: str, out: Callable[[str], None]
-    ) -> None:
-        self.user = user
-        self.bot = bot
-        self.direct_room = direct_room
-        self.room_id = direct_room
-        self.out = out
-        self.numbered: list[Received] = []
-        self.sent: dict[str, str] = {}  # event id -> what this user typed
-        self.last_activity = asyncio.get_running_loop().time()
+    user: MatrixUser
+    bot: str
+    direct_room: str
+    out: Callable[[str], None]
+    room_id: str = field(init=False)
+    numbered: list[Received] = field(init=False, default_factory=list)
+    sent: dict[str, str] = field(init=False, default_factory=dict)  # event id -> typed text
+    last_activity: float = field(init=False, default_factory=_loop_time)
+
+    def __post_init__(self) -> None:
+        self.room_id = self.direct_room
 
     def follow(self) -> None:
         """Print what was received so far, then every message as it arrives."""
@@ -79,7 +85,7 @@ class ChatSession:
     def show(self, item: Received) -> None:
         """Print ``item`` with its number, its room and what it answers or edits."""
         self.numbered.append(item)
-        self.last_activity = asyncio.get_running_loop().time()
+        self.last_activity = _loop_time()
         sender = item.sender.split(":")[0].lstrip("@")
         relates = item.content.get("m.relates_to") or {}
         body = item.body
@@ -105,7 +111,7 @@ class ChatSession:
     async def handle(self, line: str) -> bool:
         """Act on one typed line; False when the user leaves."""
         text = line.strip()
-        self.last_activity = asyncio.get_running_loop().time()
+        self.last_activity = _loop_time()
         if not text:
             return True
         if text in ("/quit", "/exit"):

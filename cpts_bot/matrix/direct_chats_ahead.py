@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from cpts_bot.matrix.delivery_throttle import bulk_work
 from cpts_bot.storage import outbox_delivery as delivery
@@ -26,36 +27,29 @@ EVERY_SECONDS = 60.0
 QUIET_SECONDS = 10.0
 
 
+@dataclass(eq=False)
 class DirectChatsAhead:
     """Opens the members' direct chats through ``open_room`` (the gateway's)."""
 
-    def __init__(
-        self,
-        database: Database,
-        open_room: Callable[[str], Awaitable[str]],
-        quiet: Callable[[float], Awaitable[None]],
-        may_open: Callable[[str], bool],
-        every_seconds: float = EVERY_SECONDS,
-    ) -> None:
-        self._database = database
-        self._open_room = open_room
-        self._quiet = quiet
-        self._may_open = may_open
-        self._every = every_seconds
-        self._failed: set[str] = set()
+    database: Database
+    open_room: Callable[[str], Awaitable[str]]
+    quiet: Callable[[float], Awaitable[None]]
+    may_open: Callable[[str], bool]
+    every_seconds: float = EVERY_SECONDS
+    _failed: set[str] = field(init=False, default_factory=set)
 
     async def open_missing(self, stop: asyncio.Event) -> int:
         """Open the chats still missing, one after the other: how many were opened."""
         opened = 0
-        for user_id in await delivery.members_without_direct_room(self._database):
+        for user_id in await delivery.members_without_direct_room(self.database):
             if stop.is_set():
                 break
-            if user_id in self._failed or not self._may_open(user_id):
+            if user_id in self._failed or not self.may_open(user_id):
                 continue
-            await self._quiet(QUIET_SECONDS)
+            await self.quiet(QUIET_SECONDS)
             try:
                 with bulk_work():  # never before an answer (delivery_throttle)
-                    await self._open_room(user_id)
+                    await self.open_room(user_id)
             except Exception as error:  # their server, their account: try at first need
                 self._failed.add(user_id)
                 log.warning(
@@ -75,6 +69,6 @@ class DirectChatsAhead:
             except Exception:
                 log.exception("opening direct chats ahead failed")
             try:
-                await asyncio.wait_for(stop.wait(), timeout=self._every)
+                await asyncio.wait_for(stop.wait(), timeout=self.every_seconds)
             except TimeoutError:
                 pass

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -191,36 +191,22 @@ class _CachedIdentity:
     fetched_at: datetime
 
 
+@dataclass(eq=False)
 class SenderTrustGate:
     """Decides per incoming event whether to believe its sender's device, records pins,
     warns and notices, and marks devices in nio's store for room key sharing."""
 
-    def __init__(
-        self,
-        database: Database,
-        policy: TrustPolicy,
-        config: RoomsConfig,
-        bot_user_id: str,
-        translator_for: Callable[[str], Translator] = Translator,
-        refresh_after: timedelta = timedelta(minutes=5),
-        recheck_untrusted_after: timedelta = timedelta(seconds=10),
-        fetch_identities: Callable[
-            [AsyncClient, list[str]], Awaitable[dict[str, UserIdentity]]
-        ] = query_identities,
-    ) -> None:
-        self._database = database
-        self._policy = policy
-        self._config = config
-        self._bot_user_id = bot_user_id
-        self._translator_for = translator_for
-        self._refresh_after = refresh_after
-        self._recheck_untrusted_after = recheck_untrusted_after
-        self._fetch_identities = fetch_identities
-        self._cache: dict[str, _CachedIdentity] = {}
-
-    @property
-    def policy(self) -> TrustPolicy:
-        return self._policy
+    database: Database
+    policy: TrustPolicy
+    config: RoomsConfig
+    bot_user_id: str
+    translator_for: Callable[[str], Translator] = Translator
+    refresh_after: timedelta = timedelta(minutes=5)
+    recheck_untrusted_after: timedelta = timedelta(seconds=10)
+    fetch_identities: Callable[[AsyncClient, list[str]], Awaitable[dict[str, UserIdentity]]] = (
+        query_identities
+    )
+    _cache: dict[str, _CachedIdentity] = field(init=False, default_factory=dict)
 
     def forget(self, user_ids: Iterable[str]) -> None:
         """Drop cached keys, e.g. for the users of a sync's ``device_lists.changed``."""
@@ -235,17 +221,17 @@ class SenderTrustGate:
             user_id
             for user_id in wanted
             if user_id not in self._cache
-            or now - self._cache[user_id].fetched_at > self._refresh_after
+            or now - self._cache[user_id].fetched_at > self.refresh_after
         ]
         if stale:
-            for user_id, identity in (await self._fetch_identities(client, stale)).items():
+            for user_id, identity in (await self.fetch_identities(client, stale)).items():
                 self._cache[user_id] = _CachedIdentity(identity, now)
         return {user_id: self._cache[user_id].identity for user_id in wanted}
 
     def _plausibly_trusted(self, identity: UserIdentity, device_id: str | None) -> bool:
         if device_id is None or device_id not in identity.devices:
             return False
-        return self._policy is TrustPolicy.TRUST_ON_FIRST_USE or identity.device_is_cross_signed(
+        return self.policy is TrustPolicy.TRUST_ON_FIRST_USE or identity.device_is_cross_signed(
             device_id
         )
 
@@ -267,23 +253,23 @@ class SenderTrustGate:
         device and reason, in their direct chat) and the coordinators are warned of an
         identity change, both queued in the outbox in this call's own transaction.
         ``what`` describes the event for that notice (a message by default)."""
-        if sender == self._bot_user_id and device_id == client.device_id:
+        if sender == self.bot_user_id and device_id == client.device_id:
             return SenderDecision(True, TrustReason.OWN_DEVICE)
         identity = (await self._identities(client, [sender], now))[sender]
         if (
             not self._plausibly_trusted(identity, device_id)
-            and now - self._cache[sender].fetched_at > self._recheck_untrusted_after
+            and now - self._cache[sender].fetched_at > self.recheck_untrusted_after
         ):
             # The device may have been signed (or created) since the keys were cached.
             self.forget([sender])
             identity = (await self._identities(client, [sender], now))[sender]
-        pinned = await self._pinned(self._database, sender)
-        decision = decide(self._policy, identity, device_id, pinned)
+        pinned = await self._pinned(self.database, sender)
+        decision = decide(self.policy, identity, device_id, pinned)
         update = identity_update(identity, pinned)
         if update != IdentityUpdate() or not decision.trusted:
-            async with self._database.transaction() as db:
+            async with self.database.transaction() as db:
                 pinned = await self._pinned(db, sender)
-                decision = decide(self._policy, identity, device_id, pinned)
+                decision = decide(self.policy, identity, device_id, pinned)
                 pinned = await self._record(db, identity, pinned, now)
                 if not decision.trusted:
                     await self._notice(
@@ -311,7 +297,7 @@ class SenderTrustGate:
         """Decide whether to handle an event ``sender`` sent unencrypted in an encrypted
         room (see :func:`decide_clear_event`). Nothing is sent: a refused clear event
         gets no notice (a client that sends messages in clear there is not Element)."""
-        pinned = await self._pinned(self._database, sender)
+        pinned = await self._pinned(self.database, sender)
         decision = decide_clear_event(kind, pinned)
         if not decision.trusted:
             logger.info("Ignoring clear event %s of %s: %s", event_id, sender, decision.reason)
@@ -325,7 +311,7 @@ class SenderTrustGate:
         ignore_unverified_devices=False)`` shares room keys only with trusted devices.
         Call after nio's own ``keys_query`` (``client.should_query_keys``)."""
         identities = await self._identities(client, user_ids, now)
-        async with self._database.transaction() as db:
+        async with self.database.transaction() as db:
             for identity in identities.values():
                 pinned = await self._pinned(db, identity.user_id)
                 pinned = await self._record(db, identity, pinned, now)
@@ -339,7 +325,7 @@ class SenderTrustGate:
         :meth:`apply_device_trust` worth running before a send."""
         for user_id in user_ids:
             cached = self._cache.get(user_id)
-            if cached is None or now - cached.fetched_at > self._refresh_after:
+            if cached is None or now - cached.fetched_at > self.refresh_after:
                 return True
             for device in client.device_store.active_user_devices(user_id):
                 if user_id == client.user_id and device.id == client.device_id:
@@ -350,7 +336,7 @@ class SenderTrustGate:
 
     async def _pinned(self, db: Any, user_id: str) -> PinnedIdentity | None:
         # The bot's own identity is the one on the server (an operator may reset it).
-        if user_id == self._bot_user_id:
+        if user_id == self.bot_user_id:
             return None
         if isinstance(db, Database):
             return await pins.read_pinned(db, user_id)
@@ -361,7 +347,7 @@ class SenderTrustGate:
     ) -> PinnedIdentity | None:
         """Record a first sight or a change; return the pinned identity as it now is."""
         user_id = identity.user_id
-        if user_id == self._bot_user_id:
+        if user_id == self.bot_user_id:
             return None
         update = identity_update(identity, pinned)
         if update.pin:
@@ -377,14 +363,14 @@ class SenderTrustGate:
                 user_id,
                 update.changed_key,
             )
-            room = self._config.rooms.coordination
+            room = self.config.rooms.coordination
             if room:
-                translator = self._translator_for(self._config.language)
+                translator = self.translator_for(self.config.language)
                 text = translator.gettext(IDENTITY_CHANGE_WARNING, user=user_id)
                 outbox = OutboxWriter(db, now)
                 await outbox.send(
                     room,
-                    Reply(text, mentions=tuple(self._config.coordinators)),
+                    Reply(text, mentions=tuple(self.config.coordinators)),
                     notice=False,
                     correlation=f"trust:changed:{user_id}",
                 )
@@ -405,7 +391,7 @@ class SenderTrustGate:
             db, sender, device_id or "", decision.reason.value, now
         ):
             return
-        translator = self._translator_for(await _language_of(db, sender, self._config.language))
+        translator = self.translator_for(await _language_of(db, sender, self.config.language))
         await OutboxWriter(db, now).send_direct(
             sender,
             Reply(notice_text(translator, message, device_id, what)),
@@ -420,7 +406,7 @@ class SenderTrustGate:
         for device in client.device_store.active_user_devices(identity.user_id):
             if identity.user_id == client.user_id and device.id == client.device_id:
                 continue
-            verdict = decide(self._policy, identity, device.id, pinned)
+            verdict = decide(self.policy, identity, device.id, pinned)
             keys = identity.devices.get(device.id, {}).get("keys", {})
             # nio's copy of the device must be the one whose signatures were checked.
             if verdict.trusted and keys.get(f"ed25519:{device.id}") == device.ed25519:

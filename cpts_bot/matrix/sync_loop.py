@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,38 +67,30 @@ ROOMS_ONLY_FILTER = {
 }
 
 
+@dataclass(eq=False)
 class SyncLoop:
     """Long-polls the homeserver and feeds the inbox."""
 
-    def __init__(
-        self,
-        client: AsyncClient,
-        database: Database,
-        may_invite: Callable[[str], bool],
-        on_events: Callable[[], None],
-        on_first_sync: Callable[[], None] | None = None,
-        gate: SenderTrustGate | None = None,
-    ) -> None:
-        self._gate = gate
-        self._client = client
-        self._database = database
-        self._may_invite = may_invite
-        self._on_events = on_events
-        self._on_first_sync = on_first_sync
-        self.synced = asyncio.Event()
+    client: AsyncClient
+    database: Database
+    may_invite: Callable[[str], bool]
+    on_events: Callable[[], None]
+    on_first_sync: Callable[[], None] | None = None
+    gate: SenderTrustGate | None = None
+    synced: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     async def run(self, stop: asyncio.Event) -> None:
-        token = await repo.load_sync_token(self._database)
+        token = await repo.load_sync_token(self.database)
         if token is not None:
             await self._know_rooms(stop)
-        self._client.next_batch = token or ""
+        self.client.next_batch = token or ""
         backoff = 1.0
         while not stop.is_set():
             try:
                 # The first sync of each run asks for the full state even with a saved
                 # token: nio keeps no rooms across restarts, and the outbox must be able
                 # to send to a room that has had no news since (a dispatch's notices).
-                response = await self._client.sync(
+                response = await self.client.sync(
                     timeout=30000,
                     sync_filter=SYNC_FILTER,
                     full_state=token is None or not self.synced.is_set(),
@@ -111,7 +104,7 @@ class SyncLoop:
                 backoff = min(backoff * 2, 30.0)
                 continue
             if not isinstance(response, SyncResponse):
-                raise_if_refused(self._client.user_id, response)
+                raise_if_refused(self.client.user_id, response)
                 error = error_of(response, "sync")
                 log.warning("sync error", extra={"error": str(error), "retry_in_s": backoff})
                 await asyncio.sleep(backoff)
@@ -125,8 +118,8 @@ class SyncLoop:
             await self._crypto_housekeeping()
             if not self.synced.is_set():
                 self.synced.set()
-                if self._on_first_sync:
-                    self._on_first_sync()
+                if self.on_first_sync:
+                    self.on_first_sync()
 
     async def _know_rooms(self, stop: asyncio.Event) -> None:
         """Give nio every joined room and its members before resuming from a saved token.
@@ -138,18 +131,18 @@ class SyncLoop:
         not used: the loop resumes from the saved token, so nothing is skipped."""
         backoff = 1.0
         while not stop.is_set():
-            self._client.next_batch = ""
+            self.client.next_batch = ""
             try:
-                response = await self._client.sync(
+                response = await self.client.sync(
                     timeout=0, sync_filter=ROOMS_ONLY_FILTER, full_state=True
                 )
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the homeserver may be down: retry as the loop does
                 response = error
-            raise_if_refused(self._client.user_id, response)
+            raise_if_refused(self.client.user_id, response)
             if isinstance(response, SyncResponse):
-                log.info("rooms known", extra={"rooms": len(self._client.rooms)})
+                log.info("rooms known", extra={"rooms": len(self.client.rooms)})
                 return
             log.warning("initial sync failed", extra={"error": str(response)})
             await asyncio.sleep(backoff)
@@ -159,16 +152,16 @@ class SyncLoop:
         self, response: SyncResponse, first_sync: bool, since: str | None = None
     ) -> None:
         now = datetime.now(UTC)
-        if self._gate is not None:
-            self._gate.forget(response.device_list.changed)
+        if self.gate is not None:
+            self.gate.forget(response.device_list.changed)
         await self._answer_invites(response)
         items: list[repo.InboxItem] = []
-        bot = self._client.user_id
+        bot = self.client.user_id
         for room_id, info in response.rooms.join.items():
-            room = self._client.rooms.get(room_id)
+            room = self.client.rooms.get(room_id)
             if room is None:
                 continue
-            joined = await repo.joined_at(self._database, room_id)
+            joined = await repo.joined_at(self.database, room_id)
             events = await self._timeline(room_id, info, since)
             for event in events:
                 if (
@@ -178,11 +171,11 @@ class SyncLoop:
                 ):
                     joined = to_iso(from_millis(event.server_timestamp))
                     await repo.save_joined_at(
-                        self._database, room_id, from_millis(event.server_timestamp)
+                        self.database, room_id, from_millis(event.server_timestamp)
                     )
             if joined is None:
                 joined = to_iso(now)
-                await repo.save_joined_at(self._database, room_id, now)
+                await repo.save_joined_at(self.database, room_id, now)
             if first_sync:
                 continue
             for event in events:
@@ -196,11 +189,11 @@ class SyncLoop:
                     await self._request_key(event)
         status = {
             bot_status.LAST_SYNC_AT: to_iso(now),
-            bot_status.ROOMS_JOINED: json.dumps(sorted(self._client.rooms)),
+            bot_status.ROOMS_JOINED: json.dumps(sorted(self.client.rooms)),
         }
-        added = await repo.store_batch(self._database, items, response.next_batch, now, status)
+        added = await repo.store_batch(self.database, items, response.next_batch, now, status)
         if added or items:
-            self._on_events()
+            self.on_events()
         if added:
             log.info("events received", extra={"count": added})
 
@@ -211,34 +204,34 @@ class SyncLoop:
         if not info.timeline.limited:
             return events
         missed = await missed_events(
-            self._client,
+            self.client,
             room_id,
             info.timeline.prev_batch,
             since,
-            lambda event_id: repo.knows_event(self._database, event_id),
+            lambda event_id: repo.knows_event(self.database, event_id),
         )
         returned = {event.event_id for event in events}
         return [event for event in missed if event.event_id not in returned] + events
 
     async def _answer_invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():
-            inviter, is_direct = _inviter(info.invite_state, self._client.user_id)
-            if inviter and self._may_invite(inviter):
-                result = await self._client.join(room_id)
+            inviter, is_direct = _inviter(info.invite_state, self.client.user_id)
+            if inviter and self.may_invite(inviter):
+                result = await self.client.join(room_id)
                 if isinstance(result, JoinError):
                     log.warning("join failed", extra={"room_id": room_id, "error": str(result)})
                 else:
-                    await repo.save_joined_at(self._database, room_id, datetime.now(UTC))
-                    if is_direct and await is_encrypted(self._client, room_id):
+                    await repo.save_joined_at(self.database, room_id, datetime.now(UTC))
+                    if is_direct and await is_encrypted(self.client, room_id):
                         # The user's own direct chat with the bot: what the bot sends them
                         # later (dispatch notices, relayed answers) goes there too. Never
                         # an unencrypted one, whatever ``is_direct`` says.
                         await repo.save_direct_room(
-                            self._database, inviter, room_id, datetime.now(UTC)
+                            self.database, inviter, room_id, datetime.now(UTC)
                         )
                     log.info("joined room", extra={"room_id": room_id})
             else:
-                await self._client.room_leave(room_id)
+                await self.client.room_leave(room_id)
                 log.info("refused invite", extra={"room_id": room_id})
 
     async def _trusted(
@@ -247,16 +240,16 @@ class SyncLoop:
         """The senders' trust policy, for events of encrypted rooms (an undecryptable
         event is checked once decrypted). An event sent in clear there is believed only
         when it is a reaction (see :func:`decide_clear_event`)."""
-        if self._gate is None or not encrypted or item.kind == KIND_UNDECRYPTABLE:
+        if self.gate is None or not encrypted or item.kind == KIND_UNDECRYPTABLE:
             return True
         if not getattr(event, "decrypted", False):
-            clear = await self._gate.check_clear(
+            clear = await self.gate.check_clear(
                 item.sender, item.kind, event_id=item.event_id, now=now
             )
             return clear.trusted
-        device_id = authenticated_device_id(self._client, event)
-        decision = await self._gate.check(
-            self._client,
+        device_id = authenticated_device_id(self.client, event)
+        decision = await self.gate.check(
+            self.client,
             item.sender,
             device_id,
             room_id=item.room_id,
@@ -268,13 +261,13 @@ class SyncLoop:
 
     async def _request_key(self, event: MegolmEvent) -> None:
         try:
-            await self._client.request_room_key(event)
+            await self.client.request_room_key(event)
         except Exception as error:  # a key request already sent is not an error
             log.debug("room key request not sent", extra={"error": repr(error)})
 
     async def _crypto_housekeeping(self) -> None:
         try:
-            await share_keys(self._client)
+            await share_keys(self.client)
         except Exception as error:
             log.warning("key maintenance failed", extra={"error": repr(error)})
 

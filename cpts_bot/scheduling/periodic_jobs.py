@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,44 +23,37 @@ from cpts_bot.storage.outbox import OutboxWriter
 log = logging.getLogger(__name__)
 
 
+@dataclass(eq=False)
 class JobRunner:
     """Runs jobs in a write transaction with an outbox; wakes the sender afterwards."""
 
-    def __init__(
-        self,
-        database: Database,
-        config: RoomsConfig,
-        bot_user_id: str,
-        on_outbox: Callable[[], None],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self._database = database
-        self._config = config
-        self._bot = bot_user_id
-        self._on_outbox = on_outbox
-        self._clock = clock
+    database: Database
+    config: RoomsConfig
+    bot_user_id: str
+    on_outbox: Callable[[], None]
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     async def run(self, job: PeriodicJob) -> None:
         try:
-            async with self._database.transaction() as db:
+            async with self.database.transaction() as db:
                 # The clock is read once the write lock is held: a run that waited for
                 # another transaction must not act on a moment before that one's writes.
-                now = self._clock()
+                now = self.clock()
                 context = Context(
                     db=db,
                     now=now,
                     outbox=OutboxWriter(db, now),
-                    config=self._config,
-                    translator=Translator(self._config.language),
-                    bot_user_id=self._bot,
+                    config=self.config,
+                    translator=Translator(self.config.language),
+                    bot_user_id=self.bot_user_id,
                 )
                 await job.function(context)
         except Exception:
             log.exception("job failed", extra={"job": job.name})
             return
-        if job.checkpoint and not await self._database.checkpoint():
+        if job.checkpoint and not await self.database.checkpoint():
             log.info("log checkpoint postponed: a reader is busy", extra={"job": job.name})
-        self._on_outbox()
+        self.on_outbox()
 
 
 def start_scheduler(runner: JobRunner, jobs: list[PeriodicJob]) -> AsyncIOScheduler:
