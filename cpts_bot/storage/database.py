@@ -140,3 +140,33 @@ async def upsert(db: aiosqlite.Connection, table: str, key: str, values: dict[st
         f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
         tuple(values.values()),
     )
+
+
+async def select_one(
+    db: aiosqlite.Connection,
+    sql: str,
+    parameters: Iterable[Any],
+    model: Callable[[aiosqlite.Row], T],
+) -> T | None:
+    """The first row ``sql`` selects, as ``model`` makes it; None when there is none."""
+    async with db.execute(sql, tuple(parameters)) as cursor:
+        row = await cursor.fetchone()
+    return model(row) if row is not None else None
+
+
+async def select_all(
+    db: aiosqlite.Connection,
+    sql: str,
+    parameters: Iterable[Any],
+    model: Callable[[aiosqlite.Row], T],
+) -> list[T]:
+    """Every row ``sql`` selects, in its order, as ``model`` makes it."""
+    async with db.execute(sql, tuple(parameters)) as cursor:
+        return [model(row) for row in await cursor.fetchall()]
+
+
+async def changed_one(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any]) -> bool:
+    """Run ``sql`` (a conditional UPDATE, an INSERT OR IGNORE): True when it changed a row,
+    False when its condition held for none (someone else was first)."""
+    cursor = await db.execute(sql, tuple(parameters))
+    return cursor.rowcount == 1

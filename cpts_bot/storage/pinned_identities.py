@@ -11,7 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.core.times import to_iso
-from cpts_bot.storage.database import Database
+from cpts_bot.storage.database import Database, changed_one, select_all, select_one
 from cpts_bot.storage.rows import model_from_row
 
 
@@ -32,9 +32,9 @@ class PinnedIdentity:
 
 
 async def get_pinned(db: aiosqlite.Connection, user_id: str) -> PinnedIdentity | None:
-    async with db.execute("SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
-    return PinnedIdentity.from_row(row) if row else None
+    return await select_one(
+        db, "SELECT * FROM pinned_identities WHERE user_id = ?", (user_id,), PinnedIdentity.from_row
+    )
 
 
 async def read_pinned(database: Database, user_id: str) -> PinnedIdentity | None:
@@ -45,12 +45,12 @@ async def read_pinned(database: Database, user_id: str) -> PinnedIdentity | None
 
 async def pin(db: aiosqlite.Connection, user_id: str, master_key: str, now: datetime) -> bool:
     """Pin ``master_key`` for a user seen for the first time; False if already pinned."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "INSERT INTO pinned_identities (user_id, master_key, pinned_at) VALUES (?, ?, ?)"
         " ON CONFLICT (user_id) DO NOTHING",
         (user_id, master_key, to_iso(now)),
     )
-    return cursor.rowcount == 1
 
 
 async def record_change(
@@ -58,13 +58,13 @@ async def record_change(
 ) -> bool:
     """Note that the server shows ``new_master_key``; True when this key is newly pending
     (then the coordinators are to be warned)."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "UPDATE pinned_identities SET pending_master_key = ?, changed_at = ?, warned_at = NULL"
         " WHERE user_id = ? AND master_key != ?"
         " AND (pending_master_key IS NULL OR pending_master_key != ?)",
         (new_master_key, to_iso(now), user_id, new_master_key, new_master_key),
     )
-    return cursor.rowcount == 1
 
 
 async def mark_warned(db: aiosqlite.Connection, user_id: str, now: datetime) -> None:
@@ -99,20 +99,22 @@ async def confirm_pending(
 
 
 async def list_pending(db: aiosqlite.Connection) -> list[PinnedIdentity]:
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT * FROM pinned_identities WHERE pending_master_key IS NOT NULL"
-        " ORDER BY changed_at, user_id"
-    ) as cursor:
-        return [PinnedIdentity.from_row(row) for row in await cursor.fetchall()]
+        " ORDER BY changed_at, user_id",
+        (),
+        PinnedIdentity.from_row,
+    )
 
 
 async def claim_notice(
     db: aiosqlite.Connection, user_id: str, device_id: str, reason: str, now: datetime
 ) -> bool:
     """True the first time a notice for (user, device, reason) is claimed, False after."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "INSERT INTO trust_notices (user_id, device_id, reason, notified_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         (user_id, device_id, reason, to_iso(now)),
     )
-    return cursor.rowcount == 1

@@ -17,6 +17,7 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.alerts.models import ACKNOWLEDGED_LEVELS
 from cpts_bot.features.alerts.snooze import Snooze
 from cpts_bot.features.alerts.states import AlertState
+from cpts_bot.storage.database import changed_one
 
 
 async def record_firing(
@@ -150,12 +151,12 @@ async def acknowledge(
     db: aiosqlite.Connection, firing_id: int, user_id: str, at: datetime, via: str
 ) -> bool:
     """Record ``user_id``'s acknowledgement (the first one counts); True if new."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "INSERT OR IGNORE INTO alert_acknowledgements (firing_id, user_id, at, via)"
         " VALUES (?, ?, ?, ?)",
         (firing_id, user_id, to_iso(at), via),
     )
-    return cursor.rowcount > 0
 
 
 async def acknowledgements(db: aiosqlite.Connection, firing_id: int) -> list[tuple[str, datetime]]:

@@ -21,6 +21,7 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.cover.models import ShiftSwap
 from cpts_bot.features.cover.states import SwapEvent, next_state
 from cpts_bot.storage import offer_repository as offers
+from cpts_bot.storage.database import select_all, select_one
 from cpts_bot.storage.offer_repository import OfferTables
 from cpts_bot.storage.rows import model_from_row
 
@@ -77,40 +78,42 @@ async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> Shift
 
 
 async def get(db: aiosqlite.Connection, swap_id: int) -> ShiftSwap | None:
-    async with db.execute("SELECT * FROM shift_swaps WHERE id = ?", (swap_id,)) as cursor:
-        row = await cursor.fetchone()
-    return _swap_from_row(row) if row else None
+    return await select_one(
+        db, "SELECT * FROM shift_swaps WHERE id = ?", (swap_id,), _swap_from_row
+    )
 
 
 async def open_of(db: aiosqlite.Connection, requester: str) -> list[ShiftSwap]:
     """``requester``'s open requests, oldest first."""
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT * FROM shift_swaps WHERE requester = ? AND state = 'open' ORDER BY id",
         (requester,),
-    ) as cursor:
-        return [_swap_from_row(row) for row in await cursor.fetchall()]
+        _swap_from_row,
+    )
 
 
 async def open_for_duty(
     db: aiosqlite.Connection, requester: str, profession: str, start: datetime
 ) -> ShiftSwap | None:
     """The open request of ``requester`` for their duty of ``profession`` at ``start``."""
-    async with db.execute(
+    return await select_one(
+        db,
         "SELECT * FROM shift_swaps WHERE requester = ? AND profession = ? AND starts_at = ?"
         " AND state = 'open'",
         (requester, profession, to_iso(start)),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _swap_from_row(row) if row else None
+        _swap_from_row,
+    )
 
 
 async def due(db: aiosqlite.Connection, now: datetime) -> list[ShiftSwap]:
     """Open requests whose deadline is at or before ``now``."""
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT * FROM shift_swaps WHERE state = 'open' AND expires_at <= ? ORDER BY id",
         (to_iso(now),),
-    ) as cursor:
-        return [_swap_from_row(row) for row in await cursor.fetchall()]
+        _swap_from_row,
+    )
 
 
 async def apply_transition(

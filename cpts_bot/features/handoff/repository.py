@@ -14,6 +14,7 @@ import aiosqlite
 
 from cpts_bot.core.times import to_iso
 from cpts_bot.features.handoff.models import Handoff
+from cpts_bot.storage.database import changed_one, select_one
 from cpts_bot.storage.rows import model_from_row
 
 
@@ -54,45 +55,45 @@ async def create(db: aiosqlite.Connection, new: NewHandoff, now: datetime) -> Ha
 
 
 async def get(db: aiosqlite.Connection, handoff_id: int) -> Handoff | None:
-    async with db.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)) as cursor:
-        row = await cursor.fetchone()
-    return handoff_from_row(row) if row else None
+    return await select_one(
+        db, "SELECT * FROM handoffs WHERE id = ?", (handoff_id,), handoff_from_row
+    )
 
 
 async def find_by_coordination_event(
     db: aiosqlite.Connection, room_id: str, event_id: str
 ) -> Handoff | None:
     """The hand-off whose post in ``room_id`` is ``event_id``."""
-    async with db.execute(
+    return await select_one(
+        db,
         "SELECT * FROM handoffs WHERE coordination_event_id = ? AND coordination_room_id = ?",
         (event_id, room_id),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return handoff_from_row(row) if row else None
+        handoff_from_row,
+    )
 
 
 async def record_post(
     db: aiosqlite.Connection, handoff_id: int, room_id: str, event_id: str
 ) -> bool:
     """asked -> posted: the post's event id; False when it was already recorded."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "UPDATE handoffs SET coordination_event_id = ?"
         " WHERE id = ? AND coordination_room_id = ? AND coordination_event_id IS NULL",
         (event_id, handoff_id, room_id),
     )
-    return cursor.rowcount == 1
 
 
 async def record_answer(
     db: aiosqlite.Connection, handoff_id: int, answered_by: str, at: datetime
 ) -> bool:
     """posted -> answered (or answered again); True when this was the first answer."""
-    cursor = await db.execute(
+    if await changed_one(
+        db,
         "UPDATE handoffs SET answered_at = ?, answered_by = ?, answer_count = answer_count + 1"
         " WHERE id = ? AND answered_at IS NULL AND coordination_event_id IS NOT NULL",
         (to_iso(at), answered_by, handoff_id),
-    )
-    if cursor.rowcount == 1:
+    ):
         return True
     await db.execute(
         "UPDATE handoffs SET answer_count = answer_count + 1 WHERE id = ?", (handoff_id,)

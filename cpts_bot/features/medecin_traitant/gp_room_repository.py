@@ -17,6 +17,7 @@ from cpts_bot.features.medecin_traitant.models import (
     join_priorities,
     split_priorities,
 )
+from cpts_bot.storage.database import changed_one, select_all, select_one
 from cpts_bot.storage.rows import model_from_row
 
 
@@ -25,16 +26,15 @@ def room_from_row(row: aiosqlite.Row) -> GpRoom:
 
 
 async def get_room(db: aiosqlite.Connection, user_id: str) -> GpRoom | None:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_gps WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return room_from_row(row) if row else None
+    return await select_one(
+        db, "SELECT * FROM medecin_traitant_gps WHERE user_id = ?", (user_id,), room_from_row
+    )
 
 
 async def rooms(db: aiosqlite.Connection) -> list[GpRoom]:
-    async with db.execute("SELECT * FROM medecin_traitant_gps ORDER BY user_id") as cursor:
-        return [room_from_row(row) for row in await cursor.fetchall()]
+    return await select_all(
+        db, "SELECT * FROM medecin_traitant_gps ORDER BY user_id", (), room_from_row
+    )
 
 
 async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
@@ -71,22 +71,23 @@ async def mark_reminded(
     db: aiosqlite.Connection, user_id: str, since: datetime, now: datetime
 ) -> bool:
     """Record this month's reminder once: False if one was already sent since ``since``."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "UPDATE medecin_traitant_gps SET last_reminded_at = ? WHERE user_id = ?"
         " AND reminders = 1 AND (last_reminded_at IS NULL OR last_reminded_at < ?)",
         (to_iso(now), user_id, to_iso(since)),
     )
-    return cursor.rowcount == 1
 
 
 async def declarations_before(db: aiosqlite.Connection, end: datetime) -> list[GpRoom]:
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT user_id, capacity, scope, accepting, priorities, declared_at, 1 AS reminders,"
         " NULL AS last_reminded_at FROM medecin_traitant_declarations WHERE declared_at < ?"
         " ORDER BY id",
         (to_iso(end),),
-    ) as cursor:
-        return [room_from_row(row) for row in await cursor.fetchall()]
+        room_from_row,
+    )
 
 
 async def placements(db: aiosqlite.Connection) -> dict[str, list[datetime]]:

@@ -30,6 +30,7 @@ from cpts_bot.features.medecin_traitant.states import (
     next_state,
 )
 from cpts_bot.storage import offer_repository as offers
+from cpts_bot.storage.database import changed_one, select_all, select_one
 from cpts_bot.storage.offer_repository import OfferTables
 from cpts_bot.storage.rows import model_from_row
 
@@ -101,25 +102,27 @@ async def create_request(
 
 
 async def get_request(db: aiosqlite.Connection, request_id: int) -> PatientRequest | None:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_requests WHERE id = ?", (request_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return request_from_row(row) if row else None
+    return await select_one(
+        db, "SELECT * FROM medecin_traitant_requests WHERE id = ?", (request_id,), request_from_row
+    )
 
 
 async def waiting_requests(db: aiosqlite.Connection) -> list[PatientRequest]:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_requests WHERE state = 'waiting' ORDER BY id"
-    ) as cursor:
-        return [request_from_row(row) for row in await cursor.fetchall()]
+    return await select_all(
+        db,
+        "SELECT * FROM medecin_traitant_requests WHERE state = 'waiting' ORDER BY id",
+        (),
+        request_from_row,
+    )
 
 
 async def requests_created_before(db: aiosqlite.Connection, end: datetime) -> list[PatientRequest]:
-    async with db.execute(
-        "SELECT * FROM medecin_traitant_requests WHERE created_at < ? ORDER BY id", (to_iso(end),)
-    ) as cursor:
-        return [request_from_row(row) for row in await cursor.fetchall()]
+    return await select_all(
+        db,
+        "SELECT * FROM medecin_traitant_requests WHERE created_at < ? ORDER BY id",
+        (to_iso(end),),
+        request_from_row,
+    )
 
 
 async def apply_transition(
@@ -197,12 +200,12 @@ async def add_offer(
 ) -> bool:
     """Offer ``request_id`` to ``user_id``; False if they already had it, or already have
     another offer pending (one at a time)."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "INSERT OR IGNORE INTO medecin_traitant_offers (request_id, user_id, tier, offered_at,"
         " expires_at) VALUES (?, ?, ?, ?, ?)",
         (request_id, user_id, tier, to_iso(now), to_iso(expires_at)),
     )
-    return cursor.rowcount == 1
 
 
 async def busy_users(db: aiosqlite.Connection) -> set[str]:

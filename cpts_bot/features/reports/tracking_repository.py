@@ -19,6 +19,7 @@ import aiosqlite
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.reports.models import RequestFacts
 from cpts_bot.features.reports.monthly_stats import RequestRow
+from cpts_bot.storage.database import select_all
 
 KIND_QUESTION = "question"
 KIND_DISPATCH = "dispatch"
@@ -183,9 +184,10 @@ async def export_rows_between(
 ) -> list[tuple[object, ...]]:
     """Rows for an export (free text left out: it is personal and short-lived)."""
     columns = ", ".join(EXPORT_COLUMNS)
-    async with db.execute(
+    return await select_all(
+        db,
         f"SELECT {columns} FROM tracked_requests"
         " WHERE requested_at >= ? AND requested_at < ? ORDER BY requested_at, id",
         (to_iso(start), to_iso(end)),
-    ) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+        tuple,
+    )
