@@ -14,6 +14,7 @@ from cpts_bot.core.times import to_iso
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.matrix_names import record_answer_delivered, remember_name
+from cpts_bot.storage.rows import model_from_row
 
 SYNC_TOKEN_KEY = "next_batch"
 
@@ -29,14 +30,7 @@ class InboxRow:
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> InboxRow:
-        return cls(
-            row["event_id"],
-            row["room_id"],
-            row["sender"],
-            row["kind"],
-            json.loads(row["payload"]),
-            row["attempts"],
-        )
+        return model_from_row(cls, row, payload=json.loads(row["payload"]))
 
 
 @dataclass(frozen=True)
@@ -52,16 +46,7 @@ class OutboxRow:
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> OutboxRow:
-        return cls(
-            row["id"],
-            row["txn_id"],
-            row["action"],
-            row["target"],
-            json.loads(row["payload"]),
-            row["correlation"],
-            row["attempts"],
-            row["priority"],
-        )
+        return model_from_row(cls, row, payload=json.loads(row["payload"]))
 
 
 @dataclass(frozen=True)

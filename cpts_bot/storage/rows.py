@@ -60,3 +60,9 @@ def _field_types(model: type) -> dict[str, tuple[Any, bool]]:
             kind = arguments[0] if len(arguments) == 1 else Any
         found[field.name] = (kind, optional)
     return found
+
+
+def text_and_time(row: aiosqlite.Row) -> tuple[str, datetime]:
+    """A row of two columns, some text and its ISO time (who acknowledged when, which
+    outcome when)."""
+    return row[0], from_iso(row[1])

@@ -17,7 +17,8 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.alerts.models import ACKNOWLEDGED_LEVELS
 from cpts_bot.features.alerts.snooze import Snooze
 from cpts_bot.features.alerts.states import AlertState
-from cpts_bot.storage.database import changed_one
+from cpts_bot.storage.database import changed_one, select_all
+from cpts_bot.storage.rows import text_and_time
 
 
 async def record_firing(
@@ -126,20 +127,13 @@ async def posts_to_pin_or_unpin(db: aiosqlite.Connection) -> list[aiosqlite.Row]
         return list(await cursor.fetchall())
 
 
-async def mark_pinned(
-    db: aiosqlite.Connection, firing_id: int, room_id: str, now: datetime
+async def mark_pin(
+    db: aiosqlite.Connection, firing_id: int, room_id: str, now: datetime, *, pinned: bool
 ) -> None:
+    """Record that the post of ``firing_id`` in ``room_id`` is pinned (or done with)."""
+    column = "pinned_at" if pinned else "unpinned_at"
     await db.execute(
-        "UPDATE alert_posts SET pinned_at = ? WHERE firing_id = ? AND room_id = ?",
-        (to_iso(now), firing_id, room_id),
-    )
-
-
-async def mark_unpinned(
-    db: aiosqlite.Connection, firing_id: int, room_id: str, now: datetime
-) -> None:
-    await db.execute(
-        "UPDATE alert_posts SET unpinned_at = ? WHERE firing_id = ? AND room_id = ?",
+        f"UPDATE alert_posts SET {column} = ? WHERE firing_id = ? AND room_id = ?",
         (to_iso(now), firing_id, room_id),
     )
 
@@ -160,11 +154,12 @@ async def acknowledge(
 
 
 async def acknowledgements(db: aiosqlite.Connection, firing_id: int) -> list[tuple[str, datetime]]:
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT user_id, at FROM alert_acknowledgements WHERE firing_id = ? ORDER BY at, user_id",
         (firing_id,),
-    ) as cursor:
-        return [(row[0], from_iso(row[1])) for row in await cursor.fetchall()]
+        text_and_time,
+    )
 
 
 # ------------------------------------------------------------------ reminders and snoozes

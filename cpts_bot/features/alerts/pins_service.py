@@ -40,13 +40,13 @@ async def pin_and_unpin(run: Run) -> None:
                     row["event_id"],
                     correlation=f"{PIN_CORRELATION_PREFIX}{firing_id}:{room}",
                 )
-                await firings.mark_pinned(run.db, firing_id, room, run.now)
+                await firings.mark_pin(run.db, firing_id, room, run.now, pinned=True)
                 run.summary.pinned += 1
             continue
         if row["pinned_at"] is not None:
             await run.outbox.unpin(room, row["event_id"])
             run.summary.unpinned += 1
-        await firings.mark_unpinned(run.db, firing_id, room, run.now)
+        await firings.mark_pin(run.db, firing_id, room, run.now, pinned=False)
 
 
 async def on_pin_failed(
@@ -65,7 +65,7 @@ async def on_pin_failed(
     if found is None:
         return
     number, author = found
-    await firings.mark_unpinned(db, int(firing_text), room or room_id, now)
+    await firings.mark_pin(db, int(firing_text), room or room_id, now, pinned=False)
     translator = Translator(await language_of(db, author) or default_language)
     text = translator.gettext(
         "📌 I could not pin alert no. {number} in « {room} »: I am not allowed to pin "

@@ -21,7 +21,7 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.cover.models import ShiftSwap
 from cpts_bot.features.cover.states import SwapEvent, next_state
 from cpts_bot.storage import offer_repository as offers
-from cpts_bot.storage.database import select_all, select_one
+from cpts_bot.storage.database import changed_one, select_all, select_one
 from cpts_bot.storage.offer_repository import OfferTables
 from cpts_bot.storage.rows import model_from_row
 
@@ -183,11 +183,11 @@ async def add_recipients(
     """Record that ``user_ids`` are asked; return those not asked before."""
     added = []
     for user_id in user_ids:
-        cursor = await db.execute(
+        if await changed_one(
+            db,
             "INSERT OR IGNORE INTO shift_swap_recipients (swap_id, user_id, asked_at)"
             " VALUES (?, ?, ?)",
             (swap_id, user_id, to_iso(now)),
-        )
-        if cursor.rowcount == 1:
+        ):
             added.append(user_id)
     return added

@@ -7,19 +7,21 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.reports.monthly_stats import AlertRow
+from cpts_bot.storage.database import changed_one, select_all
+from cpts_bot.storage.rows import model_from_row
 
 
 async def claim_monthly_report(
     db: aiosqlite.Connection, month_label: str, room_id: str, now: datetime
 ) -> bool:
     """Record that ``month_label``'s report is posted in ``room_id``; False if it was."""
-    cursor = await db.execute(
+    return await changed_one(
+        db,
         "INSERT OR IGNORE INTO monthly_reports_posted (month, room_id, posted_at) VALUES (?, ?, ?)",
         (month_label, room_id, to_iso(now)),
     )
-    return cursor.rowcount != 0
 
 
 async def alert_rows_between(
@@ -32,13 +34,13 @@ async def alert_rows_between(
     ) as cursor:
         if await cursor.fetchone() is None:
             return []
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT f.alert_id, f.level, f.fired_at, f.targeted,"
         " (SELECT COUNT(DISTINCT k.user_id) FROM alert_acknowledgements k"
         "   WHERE k.firing_id = f.id) AS acknowledged"
         " FROM alert_firings f"
         " WHERE f.status = 'posted' AND f.fired_at >= ? AND f.fired_at < ?",
         (to_iso(start), to_iso(end)),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [AlertRow(row[0], row[1], from_iso(row[2]), row[3] or 0, row[4]) for row in rows]
+        lambda row: model_from_row(AlertRow, row, targeted=row["targeted"] or 0),
+    )

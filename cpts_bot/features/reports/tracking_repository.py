@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import aiosqlite
 
@@ -20,6 +21,7 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.reports.models import RequestFacts
 from cpts_bot.features.reports.monthly_stats import RequestRow
 from cpts_bot.storage.database import select_all
+from cpts_bot.storage.rows import model_from_row, text_and_time
 
 KIND_QUESTION = "question"
 KIND_DISPATCH = "dispatch"
@@ -131,37 +133,26 @@ async def update_outcome(
 
 async def outcome_history(db: aiosqlite.Connection, request_id: int) -> list[tuple[str, datetime]]:
     """The outcomes of one request, oldest first, with their times."""
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT outcome, at FROM tracked_request_events WHERE request_id = ? ORDER BY id",
         (request_id,),
-    ) as cursor:
-        return [(row[0], from_iso(row[1])) for row in await cursor.fetchall()]
+        text_and_time,
+    )
 
 
 async def requests_between(
     db: aiosqlite.Connection, start: datetime, end: datetime
 ) -> list[RequestRow]:
     """Requests made in ``[start, end)``, as plain rows for the monthly figures."""
-    async with db.execute(
+    return await select_all(
+        db,
         "SELECT requested_at, kind, category, outcome, response_ms, profession_asked,"
         " commune_asked, requester_profession FROM tracked_requests"
         " WHERE requested_at >= ? AND requested_at < ? ORDER BY requested_at",
         (to_iso(start), to_iso(end)),
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [
-        RequestRow(
-            requested_at=from_iso(row[0]),
-            kind=row[1],
-            category=row[2],
-            outcome=row[3],
-            response_ms=row[4],
-            profession_asked=row[5],
-            commune_asked=row[6],
-            requester_profession=row[7],
-        )
-        for row in rows
-    ]
+        partial(model_from_row, RequestRow),
+    )
 
 
 EXPORT_COLUMNS = (
