@@ -52,7 +52,7 @@ def _phrase(reads: Reads, specificity: int | None) -> Phrase:
 
 def command_table(
     *rows: Row, topic: Topic, specificity: int | None = None, **shared: Any
-) -> list[Command]:
+) -> tuple[Command, ...]:
     """The commands of ``rows``, all in ``topic``: each row's fields over ``shared``."""
     commands = []
     for one in rows:
@@ -71,4 +71,4 @@ def command_table(
                 **fields,
             )
         )
-    return commands
+    return tuple(commands)

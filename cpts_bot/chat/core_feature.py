@@ -50,7 +50,7 @@ class HelpSource(Protocol):
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]: ...
 
 
-def core_commands(source: HelpSource) -> list[Command]:
+def core_commands(source: HelpSource) -> tuple[Command, ...]:
     """The core declarations; help reads ``source`` when it is asked for."""
 
     async def help_handler(call: CommandCall) -> None:
