@@ -2,11 +2,12 @@
 holds only what sets one command apart (its name, phrase, priority, help and examples).
 
 ``command_table(row(...), row(...), topic=Topic.DUTY, audience=Audience.COORDINATOR)``
-builds the :class:`~cpts_bot.chat.commands.Command` declarations, in the rows' order. A
-row's phrase may be a compiled regular expression (read as a :class:`Pattern`), a parse
-function ``parse(text, context)`` (read as a :class:`Parser` of the table's
-``specificity``), or any phrase. ``patterns`` (a row's, or the table's) are the regular
-expressions the command's trigger words are derived from.
+builds the :class:`~cpts_bot.chat.commands.Command` declarations, in the rows' order:
+the fields every row shares, each row's own fields winning. A row's phrase may be a
+compiled regular expression (read as a :class:`Pattern`), a parse function
+``parse(text, context)`` (read as a :class:`Parser` of the table's ``specificity``), or
+any phrase. ``patterns`` (a row's, or the table's) are the regular expressions the
+command's trigger words are derived from.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cpts_bot.chat.commands import Command, Parser, Pattern, Phrase, Topic
+from cpts_bot.chat.commands import Command, Parser, Pattern, Phrase
 from cpts_bot.chat.triggers import derived
 
 Reads = re.Pattern[str] | Phrase | Callable[..., Any]
@@ -50,10 +51,9 @@ def _phrase(reads: Reads, specificity: int | None) -> Phrase:
     return Parser(reads, specificity)
 
 
-def command_table(
-    *rows: Row, topic: Topic, specificity: int | None = None, **shared: Any
-) -> tuple[Command, ...]:
-    """The commands of ``rows``, all in ``topic``: each row's fields over ``shared``."""
+def command_table(*rows: Row, specificity: int | None = None, **shared: Any) -> tuple[Command, ...]:
+    """The commands of ``rows``: each row's fields over ``shared`` (the fields every row
+    has, e.g. ``topic``)."""
     commands = []
     for one in rows:
         fields = {**shared, **one.fields}
@@ -66,7 +66,6 @@ def command_table(
                 phrase=_phrase(one.reads, specificity),
                 help=one.help,
                 examples=one.examples,
-                topic=topic,
                 priority=one.priority,
                 **fields,
             )
