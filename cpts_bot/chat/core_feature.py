@@ -98,7 +98,15 @@ def core_commands(source: HelpSource) -> tuple[Command, ...]:
             handler=_switch_language,
             parameters=(Parameter("language", "string", N_("fr or en")),),
         ),
-        row("bonjour", GREETING, 98, N_("say hello"), N_("bonjour"), handler=_greet, **_SMALL_TALK),
+        row(
+            "bonjour",
+            GREETING,
+            98,
+            N_("say hello"),
+            N_("bonjour"),
+            handler=_greet,
+            **_SMALL_TALK,
+        ),
         row("merci", THANKS, 99, N_("say thanks"), N_("merci !"), handler=_thank, **_SMALL_TALK),
         topic=Topic.GENERAL,
     )
