@@ -235,16 +235,9 @@ class RotaFeature:
             command.period.end,
         )
         warnings = await rota_service.set_shift(deps, shift, message.sender)
-        translator = context.translator
-        recorded = context._(
-            "Duty recorded: {name}, {profession}, {places}, {period}",
-            name=await deps.display_name(command.user_id),
-            profession=profession_name(command.profession, translator),
-            places=place_names(command.communes, deps.places, translator),
-            period=replies.format_period(command.period, translator),
-        )
-        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
-        return True
+        period = replies.format_period(command.period, context.translator)
+        recorded = N_("Duty recorded: {name}, {profession}, {places}, {period}")
+        return await _tell_recorded(command, deps, context, warnings, recorded, period=period)
 
     async def _set_weekly(
         self, command: RotaCommand, message: IncomingMessage, deps: Context, context: Context
@@ -262,13 +255,35 @@ class RotaFeature:
         )
         warnings = await rota_service.set_slot(deps, slot, message.sender)
         translator = context.translator
-        recorded = context._(
-            "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
-            name=await deps.display_name(command.user_id),
-            profession=profession_name(command.profession, translator),
-            places=place_names(command.communes, deps.places, translator),
+        return await _tell_recorded(
+            command,
+            deps,
+            context,
+            warnings,
+            N_("Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}."),
             weekday=replies.slot_days_label(command.weekday, command.holidays, translator),
             hours=format_hours(command.start_time, command.end_time, translator),
         )
-        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
-        return True
+
+
+async def _tell_recorded(
+    command: RotaCommand,
+    deps: Context,
+    context: Context,
+    warnings: list[str],
+    recorded: str,
+    **when: str,
+) -> bool:
+    """Say what was recorded (``recorded``: who, profession, places and ``when``), then
+    the warnings about it."""
+    assert command.user_id and command.profession
+    translator = context.translator
+    text = context._(
+        recorded,
+        name=await deps.display_name(command.user_id),
+        profession=profession_name(command.profession, translator),
+        places=place_names(command.communes, deps.places, translator),
+        **when,
+    )
+    await context.outbox.reply(Reply("\n".join([text, *warnings])))
+    return True
