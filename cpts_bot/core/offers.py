@@ -99,6 +99,23 @@ class Outcome(StrEnum):
     RELAUNCHED = "relaunched"
 
 
+def offer_correlation(prefix: str, subject_id: int, kind: str, target: str) -> str:
+    """What a kind's message about ``subject_id`` is correlated as in the outbox:
+    ``{prefix}{subject_id}:{kind}:{target}`` (``kind``: an offer, the details...)."""
+    return f"{prefix}{subject_id}:{kind}:{target}"
+
+
+def parse_offer_correlation(prefix: str, text: str) -> tuple[int, str, str] | None:
+    """``dispatch:42:broadcast:@nurse:hs`` -> (42, "broadcast", "@nurse:hs") for the
+    prefix ``dispatch:``; None when ``text`` is not a correlation of ``prefix``."""
+    if not text.startswith(prefix):
+        return None
+    parts = text[len(prefix) :].split(":", 2)
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parts[1], parts[2]
+
+
 # What a recipient's answer is recorded as.
 ACCEPTED = "accepted"
 DECLINED = "declined"
