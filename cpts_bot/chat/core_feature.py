@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
@@ -12,12 +13,10 @@ from cpts_bot.chat.commands import (
     Context,
     Parameter,
     Parser,
-    Pattern,
     Topic,
     fold_command,
 )
 from cpts_bot.chat.help_texts import TOPIC_WORDS, Helped, short_help, topic_help
-from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import Reply
 from cpts_bot.i18n import SUPPORTED_LANGUAGES, Translator
 from cpts_bot.i18n.translator import N_
@@ -31,6 +30,8 @@ THANKS = re.compile(
     r"^(?:merci|thanks|thank\s+you|super|parfait|top|genial)"
     r"(?:\s+(?:beaucoup|bien|bcp|a\s+vous|a\s+toi|pour\s+tout))?\s*[!.]*\s*(?:[:;]-?\)\s*)?$"
 )
+# Heard only when said to the bot, and not offered to clients.
+_SMALL_TALK = {"heard": ADDRESSED, "published": False}
 LANGUAGE_NAMES = {
     "fr": "fr",
     "francais": "fr",
@@ -49,7 +50,7 @@ class HelpSource(Protocol):
     def legacy_help(self, translator: Translator, coordinator: bool, topic: Topic) -> list[str]: ...
 
 
-def core_commands(source: HelpSource) -> list[Command]:
+def core_commands(source: HelpSource) -> tuple[Command, ...]:
     """The core declarations; help reads ``source`` when it is asked for."""
 
     async def help_handler(call: CommandCall) -> None:
@@ -74,60 +75,41 @@ def core_commands(source: HelpSource) -> list[Command]:
             )
         )
 
-    return [
-        Command(
-            name="aide",
-            phrase=Pattern(HELP),
-            handler=help_handler,
-            help=N_("what I can do for you"),
-            examples=(N_("aide"),),
-            topic=Topic.GENERAL,
-            priority=90,
-        ),
-        Command(
-            name="aide-sujet",
-            phrase=Parser(_help_topic, specificity=15),
-            triggers=derived(HELP_TOPIC),
+    return command_table(
+        row("aide", HELP, 90, N_("what I can do for you"), N_("aide"), handler=help_handler),
+        row(
+            "aide-sujet",
+            Parser(_help_topic, specificity=15),
+            91,
+            N_("everything about one subject"),
+            N_("aide gardes"),
+            N_("aide annuaire"),
             handler=topic_handler,
-            help=N_("everything about one subject"),
-            examples=(N_("aide gardes"), N_("aide annuaire")),
-            topic=Topic.GENERAL,
-            priority=91,
+            patterns=(HELP_TOPIC,),
             published=False,
         ),
-        Command(
-            name="langue",
-            phrase=Pattern(LANGUAGE),
+        row(
+            "langue",
+            LANGUAGE,
+            92,
+            N_("change the language of my answers"),
+            N_("langue en"),
+            N_("language fr"),
             handler=_switch_language,
-            help=N_("change the language of my answers"),
-            examples=(N_("langue en"), N_("language fr")),
-            topic=Topic.GENERAL,
-            priority=92,
             parameters=(Parameter("language", "string", N_("fr or en")),),
         ),
-        Command(
-            name="bonjour",
-            phrase=Pattern(GREETING),
+        row(
+            "bonjour",
+            GREETING,
+            98,
+            N_("say hello"),
+            N_("bonjour"),
             handler=_greet,
-            help=N_("say hello"),
-            examples=(N_("bonjour"),),
-            topic=Topic.GENERAL,
-            heard=ADDRESSED,
-            priority=98,
-            published=False,
+            **_SMALL_TALK,
         ),
-        Command(
-            name="merci",
-            phrase=Pattern(THANKS),
-            handler=_thank,
-            help=N_("say thanks"),
-            examples=(N_("merci !"),),
-            topic=Topic.GENERAL,
-            heard=ADDRESSED,
-            priority=99,
-            published=False,
-        ),
-    ]
+        row("merci", THANKS, 99, N_("say thanks"), N_("merci !"), handler=_thank, **_SMALL_TALK),
+        topic=Topic.GENERAL,
+    )
 
 
 def _help_topic(text: str, context: Context) -> Topic | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.commands import Command
@@ -52,6 +52,30 @@ class FeatureManifest:
     def routes(self) -> Declared:
         """What the router reads: the commands and the follow-ups."""
         return Declared(self.commands, self.name, self.follow_ups)
+
+
+class AnsweredFeature(Protocol):
+    """A feature whose messages people answer: its commands and the follow-up to them."""
+
+    def commands(self) -> Iterable[Command]: ...
+
+    def follow_up(self) -> FollowUp: ...
+
+
+def answered_feature(
+    name: str, feature: AnsweredFeature, prefix: str, on_sent: SentHook, *jobs: PeriodicJob
+) -> FeatureManifest:
+    """The manifest of a feature whose messages are answered (an offer kind, a hand-off):
+    its commands, the follow-up to its messages, the hook telling which event a message
+    became and its jobs, all under its one correlation ``prefix``."""
+    return FeatureManifest(
+        name,
+        commands=tuple(feature.commands()),
+        follow_ups=(feature.follow_up(),),
+        jobs=jobs,
+        on_sent=((prefix, on_sent),),
+        correlation_prefixes=(prefix,),
+    )
 
 
 def prefix_clashes(manifests: Iterable[FeatureManifest]) -> list[str]:

@@ -6,18 +6,16 @@ the pending exchange of the draft's follow-up (see :mod:`cpts_bot.features.alert
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import (
     Audience,
     Command,
     CommandCall,
     Context,
     Parameter,
-    Parser,
     Topic,
 )
-from cpts_bot.chat.triggers import derived
 from cpts_bot.features.alerts.phrases import (
     ALERT_PATTERNS,
     MANAGE_KINDS,
@@ -41,73 +39,68 @@ def _parser_of(*kinds: AlertCommandKind) -> Callable[[str, Context], AlertComman
     return parse
 
 
-# kind -> (name, help, examples, priority, published)
-DECLARED: dict[tuple[AlertCommandKind, ...], tuple[str, str, tuple[str, ...], int, bool]] = {
-    (AlertCommandKind.CREATE,): (
+# Only the words that start every message of a command are published.
+ALERT_ROWS = (
+    row(
         "alerte",
-        N_("create an alert"),
-        (N_("alerte urgent: Canicule niveau 3 | quand: demain 8h | pour: tous"),),
+        _parser_of(AlertCommandKind.CREATE),
         80,
-        True,
+        N_("create an alert"),
+        N_("alerte urgent: Canicule niveau 3 | quand: demain 8h | pour: tous"),
+        published=True,
+        parameters=(Parameter("alert", "string", N_("the alert and its fields")),),
     ),
-    (AlertCommandKind.LIST,): ("alertes", N_("the alerts in force"), (N_("alertes"),), 81, True),
-    (AlertCommandKind.SHOW,): (
+    row(
+        "alertes",
+        _parser_of(AlertCommandKind.LIST),
+        81,
+        N_("the alerts in force"),
+        N_("alertes"),
+        published=True,
+    ),
+    row(
         "voir alerte",
-        N_("one alert and its history"),
-        (N_("alerte 12"),),
+        _parser_of(AlertCommandKind.SHOW),
         82,
-        False,
+        N_("one alert and its history"),
+        N_("alerte 12"),
     ),
-    MANAGE_KINDS: (
+    row(
         "gerer alerte",
-        N_("pause, resume, cancel or change an alert"),
-        (
-            N_("pause alerte 12"),
-            N_("reprendre alerte 12"),
-            N_("annuler alerte 12"),
-            N_("modifier alerte 12 quand: lundi 9h"),
-        ),
+        _parser_of(*MANAGE_KINDS),
         83,
-        False,
+        N_("pause, resume, cancel or change an alert"),
+        N_("pause alerte 12"),
+        N_("reprendre alerte 12"),
+        N_("annuler alerte 12"),
+        N_("modifier alerte 12 quand: lundi 9h"),
     ),
-    (AlertCommandKind.WHO_READ,): (
+    row(
         "qui a lu",
-        N_("who acknowledged an alert"),
-        (N_("qui a lu l'alerte 12 ?"),),
+        _parser_of(AlertCommandKind.WHO_READ),
         84,
-        False,
+        N_("who acknowledged an alert"),
+        N_("qui a lu l'alerte 12 ?"),
     ),
-    (AlertCommandKind.USAGE,): (
+    row(
         "nouvelle alerte",
-        N_("how to write an alert"),
-        (N_("nouvelle alerte"),),
+        _parser_of(AlertCommandKind.USAGE),
         85,
-        True,
+        N_("how to write an alert"),
+        N_("nouvelle alerte"),
+        published=True,
     ),
-}
+)
 
 
-def alert_commands(run: Handler) -> list[Command]:
+def alert_commands(run: Handler) -> tuple[Command, ...]:
     """The declarations; ``run`` handles every alert command."""
-    declared = []
-    for kinds, (name, help_text, examples, priority, published) in DECLARED.items():
-        parameters: tuple[Any, ...] = ()
-        if name == "alerte":
-            parameters = (Parameter("alert", "string", N_("the alert and its fields")),)
-        declared.append(
-            Command(
-                name=name,
-                phrase=Parser(_parser_of(*kinds), SPECIFICITY),
-                handler=run,
-                help=help_text,
-                examples=examples,
-                topic=Topic.ALERTS,
-                audience=Audience.COORDINATOR,
-                priority=priority,
-                # Only the words that start every message of the command are published.
-                published=published,
-                parameters=parameters,
-                triggers=derived(*ALERT_PATTERNS),
-            )
-        )
-    return declared
+    return command_table(
+        *ALERT_ROWS,
+        handler=run,
+        patterns=ALERT_PATTERNS,
+        topic=Topic.ALERTS,
+        audience=Audience.COORDINATOR,
+        published=False,
+        specificity=SPECIFICITY,
+    )

@@ -19,9 +19,9 @@ from cpts_bot.features.alerts.schedule import Schedule, schedule_from_spec
 from cpts_bot.features.alerts.states import (
     HISTORY_ACTIONS,
     IN_FORCE_STATES,
+    TABLE,
     AlertEvent,
     AlertState,
-    next_state,
     restarts_schedule,
 )
 from cpts_bot.storage.rows import model_from_row
@@ -85,7 +85,7 @@ async def apply_event(
 ) -> AlertState | None:
     """Move ``alert`` by ``event`` (the table raises if it forbids the move). The new
     status, or None if the stored status changed meanwhile (a lost race)."""
-    after = next_state(alert.status, event)
+    after = TABLE.next_state(alert.status, event)
     extra = ""
     params: list[Any] = [after.value, to_iso(now)]
     if restarts_schedule(event):
@@ -124,7 +124,7 @@ async def create_draft(
             to_iso(now),
             to_iso(fields.expires_at) if fields.expires_at else None,
             fields.reminder_minutes,
-            next_state(None, AlertEvent.DRAFT).value,
+            TABLE.next_state(None, AlertEvent.DRAFT).value,
             created_by,
             to_iso(now),
             room_id,
@@ -187,7 +187,7 @@ async def update_fields(
     db: aiosqlite.Connection, alert: Alert, changes: AlertFields, actor: str, now: datetime
 ) -> None:
     """Apply ``changes`` (an EDIT: the state does not move) and record who changed what."""
-    next_state(alert.status, AlertEvent.EDIT)
+    TABLE.next_state(alert.status, AlertEvent.EDIT)
     columns = _columns(changes)
     assignments = [f"{column} = ?" for column in columns]
     values: list[Any] = list(columns.values())

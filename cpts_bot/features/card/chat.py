@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import (
     ADDRESSED,
     Command,
@@ -20,7 +21,6 @@ from cpts_bot.chat.commands import (
     Parameter,
     Topic,
 )
-from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply, without_mention
 from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
@@ -92,31 +92,29 @@ class CardFeature:
             command = parse_card_command(message.body.split(":", 1)[1])
         return command
 
-    def commands(self) -> list[Command]:
+    def commands(self) -> tuple[Command, ...]:
         """The card, declared: see it, change it (a coordinator: anyone's)."""
 
         async def handle(call: CommandCall) -> None:
             await self.handle(call.value, call.message, call.context)
 
-        return [
-            Command(
-                name="ma-fiche",
-                phrase=MessageParser(self.read, specificity=10),
-                triggers=derived(*CARD_PATTERNS),
+        return command_table(
+            row(
+                "ma-fiche",
+                MessageParser(self.read, specificity=10),
+                20,
+                N_("see or update your directory card"),
+                N_("ma fiche"),
+                N_("je fais des visites à domicile le mardi"),
+                N_("ajoute activité : plaies complexes"),
+                N_("mon téléphone 04 78 00 00 00"),
                 handler=handle,
-                help=N_("see or update your directory card"),
-                examples=(
-                    N_("ma fiche"),
-                    N_("je fais des visites à domicile le mardi"),
-                    N_("ajoute activité : plaies complexes"),
-                    N_("mon téléphone 04 78 00 00 00"),
-                ),
-                topic=Topic.DIRECTORY,
+                patterns=CARD_PATTERNS,
                 heard=ADDRESSED,
-                priority=20,
                 parameters=(Parameter("change", "string", N_("what changes"), optional=True),),
             ),
-        ]
+            topic=Topic.DIRECTORY,
+        )
 
     async def handle(
         self, command: CardCommand, message: IncomingMessage, context: Context

@@ -210,15 +210,18 @@ _NEGATION = re.compile(
     r"|suspends)(?=\s|$|')|\bn'"
 )
 _YES_NO = re.compile(r"^\s*[:=]?\s*(?P<answer>oui|non|yes|no)\b[\s,.:;-]*", re.IGNORECASE)
-_ACTIVITY = re.compile(
-    r"^(?P<verb>ajoute[rz]?|ajout|add|retire[rz]?|supprime[rz]?|enleve[rz]?|remove)\s+"
-    r"(?:l'|une\s+|l\s+)?(?:activites?|competences?)\s*:?\s*(?P<label>.+)$"
-)
-_LANGUAGE_EDIT = re.compile(
-    r"^(?P<verb>ajoute[rz]?|ajout|add|retire[rz]?|supprime[rz]?|enleve[rz]?|remove)\s+"
-    r"(?:la\s+|une\s+)?langues?\s*:?\s*(?P<list>.+)$"
-)
-_SPEAKS = re.compile(r"^(?:je|nous|on)\s+parle(?:s|ons)?\s+(?:aussi\s+|egalement\s+)?(?P<list>.+)$")
+_ADD = r"ajoute[rz]?|ajout|add"
+_REMOVE = r"retire[rz]?|supprime[rz]?|enleve[rz]?|remove"
+
+
+def _added_or_removed(articles: str, nouns: str) -> re.Pattern[str]:
+    """« ajoute / retire (article) noun (:) what »: the verb in ``verb``, the rest in ``what``."""
+    return re.compile(rf"^(?P<verb>{_ADD}|{_REMOVE})\s+(?:{articles})?{nouns}\s*:?\s*(?P<what>.+)$")
+
+
+_ACTIVITY = _added_or_removed(r"l'|une\s+|l\s+", r"(?:activites?|competences?)")
+_LANGUAGE_EDIT = _added_or_removed(r"la\s+|une\s+", r"langues?")
+_SPEAKS = re.compile(r"^(?:je|nous|on)\s+parle(?:s|ons)?\s+(?:aussi\s+|egalement\s+)?(?P<what>.+)$")
 _PHONE = re.compile(
     r"^(?:mon\s+|notre\s+|nouveau\s+)?(?:numero\s+de\s+)?(?:telephone|tel|numero|portable|"
     r"phone)\b\.?\s*(?:est\s+(?:le\s+)?|:|=|au\s+)?\s*(?P<phone>\+?[\d(][\d\s.\-()/]*)$"
@@ -313,33 +316,28 @@ def _parse_own(text: str) -> CardCommand | None:
 def _parse_edit(original: str, folded: str) -> CardEdit | None:
     activity = _ACTIVITY.match(folded)
     if activity:
-        label = original[activity.start("label") :].strip(" :\"'«»")
+        label = original[activity.start("what") :].strip(" :\"'«»")
         if not label:
             return None
-        return (
-            AddActivity(label)
-            if activity.group("verb").startswith(("aj", "add"))
-            else (RemoveActivity(label))
-        )
-    language = _LANGUAGE_EDIT.match(folded)
+        return AddActivity(label) if _adds(activity) else RemoveActivity(label)
+    language = _LANGUAGE_EDIT.match(folded) or _SPEAKS.match(folded)
     if language:
-        codes = _languages(folded[language.start("list") :])
+        codes = _languages(folded[language.start("what") :])
         if codes is None:
-            return UnknownLanguage(original[language.start("list") :].strip())
-        adding = language.group("verb").startswith(("aj", "add"))
-        return AddLanguages(codes) if adding else RemoveLanguages(codes)
-    speaks = _SPEAKS.match(folded)
-    if speaks:
-        codes = _languages(folded[speaks.start("list") :])
-        if codes is None:
-            return UnknownLanguage(original[speaks.start("list") :].strip())
-        return AddLanguages(codes)
+            return UnknownLanguage(original[language.start("what") :].strip())
+        return AddLanguages(codes) if _adds(language) else RemoveLanguages(codes)
     phone = _PHONE.match(folded)
     if phone:
         raw = original[phone.start("phone") :].strip()
         normalized = normalize_phone(raw)
         return SetPhone(normalized) if normalized else BadPhone(raw)
     return _parse_modality(original, folded)
+
+
+def _adds(match: re.Match[str]) -> bool:
+    """Whether an edit adds (« ajoute », « je parle ») rather than removes (« retire »)."""
+    verb = match.groupdict().get("verb")
+    return verb is None or re.fullmatch(_ADD, verb) is not None
 
 
 def _languages(folded_list: str) -> tuple[str, ...] | None:

@@ -14,10 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import OfferRules, Outcome
+from cpts_bot.core.offers import Outcome
 from cpts_bot.features.cover import repository as repo
 from cpts_bot.features.cover.models import ShiftSwap, swap_as_duty
-from cpts_bot.features.cover.states import SwapEvent, SwapState
+from cpts_bot.features.cover.states import OFFER, SwapEvent, SwapState
 from cpts_bot.features.cover.texts_service import (
     KIND_OFFER,
     STATUS_CANCELLED,
@@ -45,7 +45,7 @@ class CoverOffers(OfferKind[ShiftSwap]):
     """A request for cover as an offer: the duty handed over with the win; when everyone
     declined, it ends at once."""
 
-    rules = OfferRules(SwapState.OPEN, SwapState.TAKEN, SwapEvent.ACCEPT, SwapEvent.DECLINE)
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("There is no request for cover no. {id}."),

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Topic
 from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.offer_follow_ups import OfferChat, offer_follow_up
-from cpts_bot.chat.triggers import derived
 from cpts_bot.core.french_datetime import MomentError
 from cpts_bot.core.messages import IncomingReaction
 from cpts_bot.core.offers import Answer
@@ -71,53 +71,48 @@ class ShiftSwapFeature:
         """The periodic job: end the requests nobody took in time."""
         await expire_due(self._deps(context))
 
-    def commands(self) -> list[Command]:
-        return [
-            Command(
-                name="remplacement",
-                phrase=Parser(_only(SwapRequest, MomentError), SPECIFICITY),
-                triggers=derived(REQUEST_PATTERN, GIVE_UP_PATTERN),
+    def commands(self) -> tuple[Command, ...]:
+        return command_table(
+            row(
+                "remplacement",
+                _only(SwapRequest, MomentError),
+                46,
+                N_("find someone to take your duty (free colleagues of your profession)"),
+                N_("je cherche un remplaçant pour ma garde du 24/12"),
+                N_("qui peut me remplacer samedi nuit ?"),
                 handler=self._request,
-                help=N_("find someone to take your duty (free colleagues of your profession)"),
-                examples=(
-                    N_("je cherche un remplaçant pour ma garde du 24/12"),
-                    N_("qui peut me remplacer samedi nuit ?"),
-                ),
-                topic=Topic.DUTY,
-                priority=46,
+                patterns=(REQUEST_PATTERN, GIVE_UP_PATTERN),
                 published=False,  # free phrases
             ),
-            Command(
-                name="annuler-remplacement",
-                phrase=Parser(_only(SwapCancel), SPECIFICITY),
-                triggers=derived(CANCEL_PATTERN),
+            row(
+                "annuler-remplacement",
+                _only(SwapCancel),
+                47,
+                N_("withdraw your request for cover"),
+                N_("annuler remplacement 3"),
                 handler=self._cancel,
-                help=N_("withdraw your request for cover"),
-                examples=(N_("annuler remplacement 3"),),
-                topic=Topic.DUTY,
-                priority=47,
+                patterns=(CANCEL_PATTERN,),
                 parameters=(Parameter("number", "integer", N_("the request number"), True),),
             ),
-            Command(
-                name="remplacer",
-                phrase=Parser(_only(SwapOverride, SwapPhraseError), SPECIFICITY),
-                triggers=derived(*OVERRIDE_PATTERNS),
+            row(
+                "remplacer",
+                _only(SwapOverride, SwapPhraseError),
+                61,
+                N_("put someone else on a duty (the rota is updated, both are told)"),
+                N_("garde du 24/12 nuit : @martin:server remplace @durand:server"),
+                N_("remplacer @durand:server par @martin:server le 24/12"),
                 handler=self._override,
-                help=N_("put someone else on a duty (the rota is updated, both are told)"),
-                examples=(
-                    N_("garde du 24/12 nuit : @martin:server remplace @durand:server"),
-                    N_("remplacer @durand:server par @martin:server le 24/12"),
-                ),
-                topic=Topic.DUTY,
+                patterns=OVERRIDE_PATTERNS,
                 audience=Audience.COORDINATOR,
-                priority=61,
                 parameters=(
                     Parameter("replaced", "user_id", N_("who is on duty")),
                     Parameter("replacement", "user_id", N_("who replaces them")),
                     Parameter("when", "string", N_("the day of the duty (and its hour)")),
                 ),
             ),
-        ]
+            topic=Topic.DUTY,
+            specificity=SPECIFICITY,
+        )
 
     async def _request(self, call: CommandCall) -> None:
         if isinstance(call.value, MomentError):

@@ -5,10 +5,12 @@ when a message is sent."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import offer_correlation, parse_offer_correlation
 from cpts_bot.features.cover import repository as repo
 from cpts_bot.features.cover.models import CORRELATION_PREFIX as PREFIX
 from cpts_bot.features.cover.models import (
@@ -34,16 +36,9 @@ from cpts_bot.services.offer_service import record_sent
 KIND_OFFER = "offer"  # in a colleague's direct chat
 
 
-def correlation(swap_id: int, kind: str, target: str) -> str:
-    return f"{PREFIX}{swap_id}:{kind}:{target}"
-
-
-def parse_correlation(text: str) -> tuple[int, str, str] | None:
-    """``swap:3:offer:@nurse:hs`` -> (3, "offer", "@nurse:hs")."""
-    parts = text.split(":", 3)
-    if len(parts) != 4 or parts[0] + ":" != PREFIX or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3]
+# ``{prefix}{id}:{kind}:{target}``, e.g. ``swap:3:offer:@nurse:hs``
+correlation = partial(offer_correlation, PREFIX)
+parse_correlation = partial(parse_offer_correlation, PREFIX)
 
 
 def duty_text(

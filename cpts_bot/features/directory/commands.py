@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import (
     ADDRESSED,
     EVERYWHERE,
@@ -29,7 +30,7 @@ class DirectoryAnswerer(Protocol):
     async def handle_message(self, message: IncomingMessage, context: Context) -> bool: ...
 
 
-def directory_commands(feature: DirectoryAnswerer) -> list[Command]:
+def directory_commands(feature: DirectoryAnswerer) -> tuple[Command, ...]:
     """``feature`` answers a directory question (``handle_message`` returns False when
     the text is not one, so the router can say it did not understand)."""
 
@@ -39,24 +40,22 @@ def directory_commands(feature: DirectoryAnswerer) -> list[Command]:
     async def answer(call: CommandCall) -> bool:
         return bool(await feature.handle_message(call.message, call.context))
 
-    return [
-        Command(
-            name="annuaire",
-            phrase=MessageParser(read, FREE_TEXT),
+    return command_table(
+        row(
+            "annuaire",
+            MessageParser(read, FREE_TEXT),
+            0,
+            N_("find a professional: profession, place, what they do"),
+            N_("kiné à domicile {commune}"),
+            N_("combien d'IDE à {other_commune} ?"),
+            N_("plus"),
+            handler=answer,
             triggers=every_message(
                 "free text: the directory question is what nothing else understood"
             ),
-            handler=answer,
-            help=N_("find a professional: profession, place, what they do"),
-            examples=(
-                N_("kiné à domicile {commune}"),
-                N_("combien d'IDE à {other_commune} ?"),
-                N_("plus"),
-            ),
-            topic=Topic.DIRECTORY,
             heard=EVERYWHERE if feature.answer_unaddressed else ADDRESSED,
-            priority=0,
             published=False,  # free text: nothing for a client to complete
             parameters=(Parameter("question", "string", N_("your question, in your words")),),
-        )
-    ]
+        ),
+        topic=Topic.DIRECTORY,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.chat.commands import Command, CommandCall, Pattern, Topic
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.i18n.translator import N_
 
 
@@ -23,14 +24,14 @@ async def list_communes(call: CommandCall) -> None:
     )
 
 
-TERRITORY_COMMANDS = (
-    Command(
-        name="territoire",
-        phrase=Pattern(re.compile(r"^!?(?:territoire|communes|quelles\s+communes)\s*[?!.]*$")),
+TERRITORY_COMMANDS = command_table(
+    row(
+        "territoire",
+        re.compile(r"^!?(?:territoire|communes|quelles\s+communes)\s*[?!.]*$"),
+        55,
+        N_("the communes of the territory"),
+        N_("territoire"),
         handler=list_communes,
-        help=N_("the communes of the territory"),
-        examples=(N_("territoire"),),
-        topic=Topic.DIRECTORY,
-        priority=55,
     ),
+    topic=Topic.DIRECTORY,
 )

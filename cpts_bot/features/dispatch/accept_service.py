@@ -17,7 +17,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.core.offers import Answer, Outcome
 from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.broadcast_service import (
     KIND_BROADCAST,
@@ -38,7 +38,7 @@ from cpts_bot.features.dispatch.context_service import (
     respond_with,
 )
 from cpts_bot.features.dispatch.models import Dispatch
-from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState
+from cpts_bot.features.dispatch.states import OFFER, DispatchEvent, DispatchState
 from cpts_bot.features.dispatch.states import DispatchState as S
 from cpts_bot.features.dispatch.usual_first_service import widen_from_usual
 from cpts_bot.i18n import Translator
@@ -53,7 +53,7 @@ class DispatchOffers(OfferKind[Dispatch]):
     """A dispatch as an offer: escalation and the usual professional first on a decline;
     details to the winner, the requester told, the broadcasts edited on a win."""
 
-    rules = OfferRules(S.OPEN, S.TAKEN, DispatchEvent.ACCEPT, DispatchEvent.DECLINE)
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("There is no dispatch no. {id}."),

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cpts_bot.chat.commands import Command, CommandCall, Context, Parameter, Parser, Topic
-from cpts_bot.chat.triggers import derived
+from cpts_bot.chat.command_table import Row, command_table, row
+from cpts_bot.chat.commands import Command, CommandCall, Context, Parameter, Topic
 from cpts_bot.features.dispatch.command_phrases import (
     CommandKind,
     DispatchCommand,
@@ -22,29 +22,6 @@ if TYPE_CHECKING:
 # A fixed phrase and a number: more specific than free text and the guided exchanges.
 SPECIFICITY = 20
 NUMBER = Parameter("number", "integer", N_("the dispatch number"))
-DECLARED = {
-    CommandKind.MY_DISPATCHES: (
-        "mes-declenchements",
-        N_("the dispatches you asked for or took"),
-        (N_("mes déclenchements"),),
-        40,
-    ),
-    CommandKind.COMPLETE: ("fait", N_("the care is done"), (N_("fait 42"),), 41),
-    CommandKind.HAND_BACK: (
-        "je-ne-peux-plus",
-        N_("hand back a dispatch you took"),
-        (N_("je ne peux plus 42"),),
-        42,
-    ),
-    CommandKind.STATUS: ("statut", N_("where a dispatch stands"), (N_("statut 42"),), 43),
-    CommandKind.RELAUNCH: (
-        "relancer",
-        N_("ask again when nobody took it"),
-        (N_("relancer 42"),),
-        44,
-    ),
-    CommandKind.CANCEL: ("annuler", N_("cancel a dispatch you asked for"), (N_("annuler 42"),), 45),
-}
 
 
 def _parser_of(kind: CommandKind) -> Callable[[str, Context], DispatchCommand | None]:
@@ -55,26 +32,61 @@ def _parser_of(kind: CommandKind) -> Callable[[str, Context], DispatchCommand | 
     return parse
 
 
-def dispatch_commands(feature: DispatchFeature) -> list[Command]:
+def _row(
+    kind: CommandKind, name: str, priority: int, help: str, *examples: str, **fields: Any
+) -> Row:
+    """The row of ``kind``: it reads only that kind, and its own trigger words."""
+    return row(
+        name, _parser_of(kind), priority, help, *examples, patterns=command_patterns(kind), **fields
+    )
+
+
+DISPATCH_ROWS = (
+    _row(
+        CommandKind.MY_DISPATCHES,
+        "mes-declenchements",
+        40,
+        N_("the dispatches you asked for or took"),
+        N_("mes déclenchements"),
+        parameters=(),
+    ),
+    _row(CommandKind.COMPLETE, "fait", 41, N_("the care is done"), N_("fait 42")),
+    _row(
+        CommandKind.HAND_BACK,
+        "je-ne-peux-plus",
+        42,
+        N_("hand back a dispatch you took"),
+        N_("je ne peux plus 42"),
+    ),
+    _row(CommandKind.STATUS, "statut", 43, N_("where a dispatch stands"), N_("statut 42")),
+    _row(
+        CommandKind.RELAUNCH,
+        "relancer",
+        44,
+        N_("ask again when nobody took it"),
+        N_("relancer 42"),
+    ),
+    _row(
+        CommandKind.CANCEL,
+        "annuler",
+        45,
+        N_("cancel a dispatch you asked for"),
+        N_("annuler 42"),
+    ),
+)
+
+
+def dispatch_commands(feature: DispatchFeature) -> tuple[Command, ...]:
     """The declarations; each handler is the feature's own command handling."""
 
     async def handle(call: CommandCall) -> None:
         deps = feature.deps_for(call.context)
         await feature.run_command(call.value, call.message, deps, call.context)
 
-    declared = []
-    for kind, (name, help_text, examples, priority) in DECLARED.items():
-        declared.append(
-            Command(
-                name=name,
-                phrase=Parser(_parser_of(kind), SPECIFICITY),
-                triggers=derived(*command_patterns(kind)),
-                handler=handle,
-                help=help_text,
-                examples=examples,
-                topic=Topic.DUTY,
-                priority=priority,
-                parameters=() if kind is CommandKind.MY_DISPATCHES else (NUMBER,),
-            )
-        )
-    return declared
+    return command_table(
+        *DISPATCH_ROWS,
+        handler=handle,
+        topic=Topic.DUTY,
+        parameters=(NUMBER,),
+        specificity=SPECIFICITY,
+    )

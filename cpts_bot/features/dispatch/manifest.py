@@ -4,7 +4,7 @@ became (correlated ``dispatch:``)."""
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature_manifest import FeatureManifest
+from cpts_bot.chat.feature_manifest import FeatureManifest, answered_feature
 from cpts_bot.features.dispatch.chat import DispatchFeature
 from cpts_bot.features.dispatch.escalation_service import on_sent
 from cpts_bot.features.dispatch.models import CORRELATION_PREFIX
@@ -15,11 +15,5 @@ from cpts_bot.services.periodic_job import PeriodicJob
 def manifest(setup: FeatureSetup) -> FeatureManifest:
     dispatch = DispatchFeature(setup.lookup)
     every = setup.config.dispatch.check_every_seconds
-    return FeatureManifest(
-        "dispatch",
-        commands=tuple(dispatch.commands()),
-        follow_ups=(dispatch.follow_up(),),
-        jobs=(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps),),
-        on_sent=((CORRELATION_PREFIX, on_sent),),
-        correlation_prefixes=(CORRELATION_PREFIX,),
-    )
+    job = PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps)
+    return answered_feature("dispatch", dispatch, CORRELATION_PREFIX, on_sent, job)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import aiosqlite
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
 from cpts_bot.chat.follow_ups import FollowUp
-from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.features.handoff import service as handoff
 from cpts_bot.features.handoff.models import CORRELATION_PREFIX
@@ -60,20 +60,22 @@ class HandoffFeature:
             priority=75,
         )
 
-    def commands(self) -> list[Command]:
+    def commands(self) -> tuple[Command, ...]:
         """« parler à la coordination », declared."""
-        return [
-            Command(
-                name="coordination",
-                phrase=Parser(lambda text, _c: parse_handoff_request(text), specificity=10),
-                triggers=derived(*HANDOFF_PATTERNS),
+        return command_table(
+            row(
+                "coordination",
+                lambda text, _c: parse_handoff_request(text),
+                30,
+                N_("a person of the coordination answers you"),
+                N_("parler à la coordination"),
+                N_("coordination"),
                 handler=self.ask,
-                help=N_("a person of the coordination answers you"),
-                examples=(N_("parler à la coordination"), N_("coordination")),
-                topic=Topic.COORDINATION,
-                priority=30,
-            )
-        ]
+                patterns=HANDOFF_PATTERNS,
+            ),
+            topic=Topic.COORDINATION,
+            specificity=10,
+        )
 
     async def ask(self, call: CommandCall) -> None:
         """Pass the request (and the question just before it) to the coordination."""

@@ -4,7 +4,7 @@ which event a post became (correlated ``handoff:``)."""
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature_manifest import FeatureManifest
+from cpts_bot.chat.feature_manifest import FeatureManifest, answered_feature
 from cpts_bot.features.handoff.chat import HandoffFeature
 from cpts_bot.features.handoff.models import CORRELATION_PREFIX
 from cpts_bot.features.handoff.service import on_sent
@@ -13,10 +13,4 @@ from cpts_bot.services.feature_setup import FeatureSetup
 
 def manifest(setup: FeatureSetup) -> FeatureManifest:
     handoff = HandoffFeature(setup.recent_questions)
-    return FeatureManifest(
-        "handoff",
-        commands=tuple(handoff.commands()),
-        follow_ups=(handoff.follow_up(),),
-        on_sent=((CORRELATION_PREFIX, on_sent),),
-        correlation_prefixes=(CORRELATION_PREFIX,),
-    )
+    return answered_feature("handoff", handoff, CORRELATION_PREFIX, on_sent)

@@ -98,7 +98,7 @@ class MedecinTraitantFeature:
         """Answers to the offers, registrations and reminders (correlated ``medtrait:``)."""
         return offer_follow_up(self.offer_chat())
 
-    def commands(self) -> list[DeclaredCommand]:
+    def commands(self) -> tuple[DeclaredCommand, ...]:
         """The desk's declared commands (``features/medecin_traitant/commands.py``)."""
         return medecin_traitant_commands(self)
 

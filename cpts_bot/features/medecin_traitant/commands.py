@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import (
     ADDRESSED,
     Audience,
@@ -15,7 +16,6 @@ from cpts_bot.chat.commands import (
     Parser,
     Topic,
 )
-from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage, without_mention
 from cpts_bot.features.medecin_traitant.phrases import (
     CANCEL_PATTERN,
@@ -55,79 +55,77 @@ def read_cancel(text: str, context: Context) -> CancelRequest | None:
     return command if isinstance(command, CancelRequest) else None
 
 
-def medecin_traitant_commands(feature: MedecinTraitantFeature) -> list[Command]:
+def medecin_traitant_commands(feature: MedecinTraitantFeature) -> tuple[Command, ...]:
     """The declarations; each handler is the feature's. A GP's room is declared before
     the card: a GP's « je ne prends plus de nouveaux patients » is about the desk; the
     handler declines for other professions, and the card takes it."""
-    return [
+    return (
         *patient_commands(feature),
-        Command(
-            name="liste d'attente",
-            phrase=Parser(read_waiting, specificity=14),
-            triggers=derived(*WAITING_PATTERNS),
-            handler=feature.coordination,
-            help=N_("the médecin-traitant waiting list"),
-            examples=(
+        *command_table(
+            row(
+                "liste d'attente",
+                Parser(read_waiting, specificity=14),
+                73,
+                N_("the médecin-traitant waiting list"),
                 N_("liste d'attente"),
                 N_("patients prioritaires en attente depuis plus de 30 jours"),
+                handler=feature.coordination,
+                patterns=WAITING_PATTERNS,
+                topic=Topic.COORDINATION,
+                audience=Audience.COORDINATOR,
+                published=False,
             ),
-            topic=Topic.COORDINATION,
-            audience=Audience.COORDINATOR,
-            priority=73,
-            published=False,
-        ),
-        Command(
-            name="mes-places",
-            phrase=MessageParser(read_gp, specificity=12),
-            triggers=derived(*GP_PATTERNS),
-            handler=feature.gp,
-            help=N_("GPs: your room for new patients as médecin traitant"),
-            examples=(
+            row(
+                "mes-places",
+                MessageParser(read_gp, specificity=12),
+                45,
+                N_("GPs: your room for new patients as médecin traitant"),
                 N_("mes places"),
                 N_("je peux prendre 3 nouveaux patients ce mois-ci"),
                 N_("priorité ALD et plus de 70 ans"),
+                handler=feature.gp,
+                patterns=GP_PATTERNS,
+                topic=Topic.DIRECTORY,
+                heard=ADDRESSED,
             ),
-            topic=Topic.DIRECTORY,
-            heard=ADDRESSED,
-            priority=45,
         ),
-    ]
+    )
 
 
-def patient_commands(feature: MedecinTraitantFeature) -> list[Command]:
+def patient_commands(feature: MedecinTraitantFeature) -> tuple[Command, ...]:
     """A patient without a GP: register, add the contact details, cancel."""
-    return [
-        Command(
-            name="patient sans medecin traitant",
-            phrase=Parser(lambda text, _c: is_registration(text) or None, LAST_RESORT),
-            triggers=derived(REGISTER_PATTERN),
+    return command_table(
+        row(
+            "patient sans medecin traitant",
+            lambda text, _c: is_registration(text) or None,
+            46,
+            N_("find a GP for a patient without médecin traitant"),
+            N_("patient sans médecin traitant, 78 ans, ALD, {commune}"),
             handler=feature.register,
-            help=N_("find a GP for a patient without médecin traitant"),
-            examples=(N_("patient sans médecin traitant, 78 ans, ALD, {commune}"),),
-            topic=Topic.DIRECTORY,
-            priority=46,
+            patterns=(REGISTER_PATTERN,),
             parameters=(Parameter("patient", "string", N_("age, criteria, commune")),),
         ),
-        Command(
-            name="coordonnees",
-            phrase=Parser(lambda text, _c: parse_details(text), LAST_RESORT),
-            triggers=derived(DETAILS_PATTERN),
+        row(
+            "coordonnees",
+            lambda text, _c: parse_details(text),
+            47,
+            N_("the patient's contact details, for the GP who accepts only"),
+            N_("coordonnées 12 : Mme D., 06 12 34 56 78"),
             handler=feature.details,
-            help=N_("the patient's contact details, for the GP who accepts only"),
-            examples=(N_("coordonnées 12 : Mme D., 06 12 34 56 78"),),
-            topic=Topic.DIRECTORY,
-            priority=47,
+            patterns=(DETAILS_PATTERN,),
             published=False,
         ),
-        Command(
-            name="annuler patient",
-            phrase=Parser(read_cancel, LAST_RESORT),
-            triggers=derived(CANCEL_PATTERN),
+        row(
+            "annuler patient",
+            read_cancel,
+            74,
+            N_("cancel a request for a médecin traitant"),
+            N_("annuler patient 12"),
             handler=feature.coordination,
-            help=N_("cancel a request for a médecin traitant"),
-            examples=(N_("annuler patient 12"),),
+            patterns=(CANCEL_PATTERN,),
             topic=Topic.COORDINATION,
-            priority=74,
             parameters=(Parameter("number", "integer", N_("the request number")),),
         ),
-    ]
+        topic=Topic.DIRECTORY,
+        specificity=LAST_RESORT,
+    )

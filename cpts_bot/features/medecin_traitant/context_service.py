@@ -4,6 +4,9 @@ GP's directory card kept in step with their declared room."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from cpts_bot.core.offers import offer_correlation, parse_offer_correlation
 from cpts_bot.features.directory.card import ModalityDeclaration, with_modality
 from cpts_bot.features.directory.models import Modality
 from cpts_bot.features.directory.repository import DirectoryRepository
@@ -31,18 +34,9 @@ SYSTEM_ACTOR = "system"
 GP_PROFESSION = "10"
 
 
-def correlation(request_id: int, kind: str, target: str) -> str:
-    return f"{PREFIX}{request_id}:{kind}:{target}"
-
-
-def parse_correlation(text: str) -> tuple[int, str, str] | None:
-    """``medtrait:12:offer:@gp:hs`` -> (12, "offer", "@gp:hs")."""
-    if not text.startswith(PREFIX):
-        return None
-    parts = text[len(PREFIX) :].split(":", 2)
-    if len(parts) != 3 or not parts[0].isdigit():
-        return None
-    return int(parts[0]), parts[1], parts[2]
+# ``{prefix}{id}:{kind}:{target}``, e.g. ``medtrait:12:offer:@gp:hs``
+correlation = partial(offer_correlation, PREFIX)
+parse_correlation = partial(parse_offer_correlation, PREFIX)
 
 
 def policy_of(config: RoomsConfig) -> MedecinTraitantPolicy:

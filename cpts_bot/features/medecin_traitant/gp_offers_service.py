@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import TAKEN, OfferRules, Outcome
+from cpts_bot.core.offers import TAKEN, Outcome
 from cpts_bot.features.dispatch.context_service import format_moment, respond_with
 from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
 from cpts_bot.features.medecin_traitant import repository as repo
@@ -34,7 +34,7 @@ from cpts_bot.features.medecin_traitant.context_service import (
 )
 from cpts_bot.features.medecin_traitant.gp_matching import FreeGp, plan_offers
 from cpts_bot.features.medecin_traitant.models import PatientRequest, places_left
-from cpts_bot.features.medecin_traitant.states import RequestEvent, RequestState
+from cpts_bot.features.medecin_traitant.states import OFFER, RequestEvent, RequestState
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
@@ -136,9 +136,7 @@ class GpOffers(OfferKind[PatientRequest]):
     """A patient's request as an offer to GPs with room: only a GP with a place left may
     win; the others offered are told and freed, then offered the next patient."""
 
-    rules = OfferRules(
-        RequestState.WAITING, RequestState.PLACED, RequestEvent.ACCEPT, RequestEvent.DECLINE, TAKEN
-    )
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("Request no. {id} was not offered to you."),

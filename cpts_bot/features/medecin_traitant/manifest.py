@@ -4,7 +4,7 @@ became (correlated ``medtrait:``)."""
 
 from __future__ import annotations
 
-from cpts_bot.chat.feature_manifest import FeatureManifest
+from cpts_bot.chat.feature_manifest import FeatureManifest, answered_feature
 from cpts_bot.features.medecin_traitant.chat import MedecinTraitantFeature
 from cpts_bot.features.medecin_traitant.gp_offers_service import on_sent
 from cpts_bot.features.medecin_traitant.models import CORRELATION_PREFIX
@@ -15,11 +15,5 @@ from cpts_bot.services.periodic_job import PeriodicJob
 def manifest(setup: FeatureSetup) -> FeatureManifest:
     desk = MedecinTraitantFeature(setup.lookup, on_card_changed=setup.directory_index.mark_dirty)
     every = setup.config.medecin_traitant.check_every_seconds
-    return FeatureManifest(
-        "medecin_traitant",
-        commands=tuple(desk.commands()),
-        follow_ups=(desk.follow_up(),),
-        jobs=(PeriodicJob("medecin-traitant", every, desk.run_due),),
-        on_sent=((CORRELATION_PREFIX, on_sent),),
-        correlation_prefixes=(CORRELATION_PREFIX,),
-    )
+    job = PeriodicJob("medecin-traitant", every, desk.run_due)
+    return answered_feature("medecin_traitant", desk, CORRELATION_PREFIX, on_sent, job)

@@ -25,10 +25,7 @@ from cpts_bot.features.medecin_traitant.models import (
     join_priorities,
     split_priorities,
 )
-from cpts_bot.features.medecin_traitant.states import (
-    RequestEvent,
-    next_state,
-)
+from cpts_bot.features.medecin_traitant.states import TABLE, RequestEvent
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.database import changed_one, select_all, select_one
 from cpts_bot.storage.offer_repository import OfferTables
@@ -77,7 +74,7 @@ async def create_request(
     db: aiosqlite.Connection, new: NewRequest, now: datetime
 ) -> PatientRequest:
     """Insert a waiting request (its private text apart) and record its registration."""
-    state = next_state(None, RequestEvent.REGISTER)
+    state = TABLE.next_state(None, RequestEvent.REGISTER)
     cursor = await db.execute(
         "INSERT INTO medecin_traitant_requests (state, commune, age_band, priorities, referrer,"
         " referrer_room, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -136,7 +133,7 @@ async def apply_transition(
 ) -> PatientRequest | None:
     """Move ``request`` from the state it was read in, by ``event`` (the table raises if the
     move is illegal). Return the updated request, or None if its state changed meanwhile."""
-    after = next_state(request.state, event)
+    after = TABLE.next_state(request.state, event)
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
@@ -150,7 +147,7 @@ async def mark_escalated(
     db: aiosqlite.Connection, request: PatientRequest, actor: str, now: datetime
 ) -> bool:
     """Record that ``request`` was brought to the coordination, once (conditional update)."""
-    after = next_state(request.state, RequestEvent.ESCALATE)
+    after = TABLE.next_state(request.state, RequestEvent.ESCALATE)
     cursor = await db.execute(
         "UPDATE medecin_traitant_requests SET escalated_at = ?, updated_at = ?"
         " WHERE id = ? AND state = ? AND escalated_at IS NULL",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Pattern, Topic
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import Audience, CommandCall, Parameter, Topic
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.reports.monthly_stats import parse_report_month
 from cpts_bot.i18n.translator import N_
@@ -38,16 +39,17 @@ async def monthly_report(call: CommandCall) -> None:
     )
 
 
-REPORT_COMMANDS = (
-    Command(
-        name="rapport",
-        phrase=Pattern(COMMAND),
+REPORT_COMMANDS = command_table(
+    row(
+        "rapport",
+        COMMAND,
+        72,
+        N_("the month's figures and charts"),
+        N_("rapport novembre"),
+        N_("rapport 2026-11"),
         handler=monthly_report,
-        help=N_("the month's figures and charts"),
-        examples=(N_("rapport novembre"), N_("rapport 2026-11")),
-        topic=Topic.COORDINATION,
-        audience=Audience.COORDINATOR,
-        priority=72,
         parameters=(Parameter("month", "string", N_("the month, e.g. novembre or 2026-11"), True),),
     ),
+    topic=Topic.COORDINATION,
+    audience=Audience.COORDINATOR,
 )

@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
+from cpts_bot.chat.command_table import command_table, row
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Parameter, Parser, Topic
 from cpts_bot.chat.not_understood import pointer
 from cpts_bot.chat.triggers import derived, words
@@ -83,44 +83,40 @@ class RotaFeature:
     async def _on_call(self, call: CommandCall) -> bool:
         return await self.handle(call.value, call.message, call.context)
 
-    def commands(self) -> list[Command]:
+    def commands(self) -> tuple[Command, ...]:
         """The rota, declared: questions and one's own leave; setting the rota. Both read
         the rota's words and go to one handler, which tells the kinds of command apart."""
-        rota_command = partial(
-            Command, triggers=ROTA_TRIGGERS, handler=self._on_call, topic=Topic.DUTY
-        )
-        return [
-            rota_command(
-                name="gardes",
-                phrase=Parser(self.read, specificity=10),
-                help=N_("who is on duty; your duties and leave"),
-                examples=(
-                    N_("qui est de garde ce soir à {commune} ?"),
-                    N_("mes gardes"),
-                    N_("mes gardes calendrier"),
-                    N_("absente du 12 au 20 décembre"),
-                    N_("annuler congé 3"),
-                ),
-                priority=10,
+        return command_table(
+            row(
+                "gardes",
+                Parser(self.read, specificity=10),
+                10,
+                N_("who is on duty; your duties and leave"),
+                N_("qui est de garde ce soir à {commune} ?"),
+                N_("mes gardes"),
+                N_("mes gardes calendrier"),
+                N_("absente du 12 au 20 décembre"),
+                N_("annuler congé 3"),
                 published=False,  # free phrases
             ),
-            rota_command(
-                name="garde",
-                phrase=Parser(self._read_set, specificity=11),
-                help=N_("set the rota"),
-                examples=(
-                    N_("garde @name:server IDE {commune} 24/12 20h-8h"),
-                    N_("garde @name:server IDE {commune} chaque lundi 18h-20h"),
-                    N_("garde @name:server IDE {commune} dimanches et jours fériés 8h-20h"),
-                ),
+            row(
+                "garde",
+                Parser(self._read_set, specificity=11),
+                60,
+                N_("set the rota"),
+                N_("garde @name:server IDE {commune} 24/12 20h-8h"),
+                N_("garde @name:server IDE {commune} chaque lundi 18h-20h"),
+                N_("garde @name:server IDE {commune} dimanches et jours fériés 8h-20h"),
                 audience=Audience.COORDINATOR,
-                priority=60,
                 parameters=(
                     Parameter("user", "user_id", N_("who is on duty")),
                     Parameter("duty", "string", N_("profession, commune, day and hours")),
                 ),
             ),
-        ]
+            triggers=ROTA_TRIGGERS,
+            handler=self._on_call,
+            topic=Topic.DUTY,
+        )
 
     async def handle(
         self,
@@ -239,16 +235,9 @@ class RotaFeature:
             command.period.end,
         )
         warnings = await rota_service.set_shift(deps, shift, message.sender)
-        translator = context.translator
-        recorded = context._(
-            "Duty recorded: {name}, {profession}, {places}, {period}",
-            name=await deps.display_name(command.user_id),
-            profession=profession_name(command.profession, translator),
-            places=place_names(command.communes, deps.places, translator),
-            period=replies.format_period(command.period, translator),
-        )
-        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
-        return True
+        period = replies.format_period(command.period, context.translator)
+        recorded = N_("Duty recorded: {name}, {profession}, {places}, {period}")
+        return await _tell_recorded(command, deps, context, warnings, recorded, period=period)
 
     async def _set_weekly(
         self, command: RotaCommand, message: IncomingMessage, deps: Context, context: Context
@@ -266,13 +255,35 @@ class RotaFeature:
         )
         warnings = await rota_service.set_slot(deps, slot, message.sender)
         translator = context.translator
-        recorded = context._(
-            "Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}.",
-            name=await deps.display_name(command.user_id),
-            profession=profession_name(command.profession, translator),
-            places=place_names(command.communes, deps.places, translator),
+        return await _tell_recorded(
+            command,
+            deps,
+            context,
+            warnings,
+            N_("Weekly duty recorded: {name}, {profession}, {places}, {weekday} {hours}."),
             weekday=replies.slot_days_label(command.weekday, command.holidays, translator),
             hours=format_hours(command.start_time, command.end_time, translator),
         )
-        await context.outbox.reply(Reply("\n".join([recorded, *warnings])))
-        return True
+
+
+async def _tell_recorded(
+    command: RotaCommand,
+    deps: Context,
+    context: Context,
+    warnings: list[str],
+    recorded: str,
+    **when: str,
+) -> bool:
+    """Say what was recorded (``recorded``: who, profession, places and ``when``), then
+    the warnings about it."""
+    assert command.user_id and command.profession
+    translator = context.translator
+    text = context._(
+        recorded,
+        name=await deps.display_name(command.user_id),
+        profession=profession_name(command.profession, translator),
+        places=place_names(command.communes, deps.places, translator),
+        **when,
+    )
+    await context.outbox.reply(Reply("\n".join([text, *warnings])))
+    return True

@@ -3,8 +3,8 @@ nobody (its professional on leave, or none in the rota)."""
 
 from __future__ import annotations
 
-from cpts_bot.chat.commands import Audience, Command, CommandCall, Parser, Topic
-from cpts_bot.chat.triggers import derived
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
 from cpts_bot.features.rota.duty_fill_phrases import FILL_PATTERNS, DutyFill, parse_fill
 from cpts_bot.features.rota.duty_fill_service import fill_duty
 from cpts_bot.i18n.translator import N_
@@ -26,17 +26,18 @@ def duty_fill_commands(directory: ProfessionalLookup) -> tuple[Command, ...]:
         deps = context.with_directory(directory)
         await fill_duty(deps, call.message.sender, call.value)
 
-    return (
-        Command(
-            name="garde-a-pourvoir",
-            phrase=Parser(read, SPECIFICITY),
+    return command_table(
+        row(
+            "garde-a-pourvoir",
+            read,
+            62,
+            N_("give a duty with nobody to someone"),
+            N_("garde du 24/12 nuit IDE {commune} : Mme Martin"),
             handler=handle,
-            help=N_("give a duty with nobody to someone"),
-            examples=(N_("garde du 24/12 nuit IDE {commune} : Mme Martin"),),
-            topic=Topic.DUTY,
-            audience=Audience.COORDINATOR,
-            priority=62,
+            patterns=FILL_PATTERNS,
             published=False,
-            triggers=derived(*FILL_PATTERNS),
         ),
+        topic=Topic.DUTY,
+        audience=Audience.COORDINATOR,
+        specificity=SPECIFICITY,
     )

@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import re
 
-from cpts_bot.chat.commands import (
-    Audience,
-    Command,
-    CommandCall,
-    Context,
-    Parameter,
-    Pattern,
-    Topic,
-)
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import Audience, CommandCall, Context, Parameter, Topic
 from cpts_bot.features.trust import identity_changes_service as identity_changes
 from cpts_bot.i18n.translator import N_
 
@@ -75,18 +68,19 @@ async def _pending_text(context: Context) -> str:
     return "\n".join(lines)
 
 
-TRUST_COMMANDS = (
-    Command(
-        name="confiance",
-        phrase=Pattern(COMMAND),
+TRUST_COMMANDS = command_table(
+    row(
+        "confiance",
+        COMMAND,
+        70,
+        N_("confirm a user's new identity after checking with them"),
+        N_("confiance @name:server"),
+        N_("confiance"),
         handler=confirm_identity,
-        help=N_("confirm a user's new identity after checking with them"),
-        examples=(N_("confiance @name:server"), N_("confiance")),
-        topic=Topic.COORDINATION,
-        audience=Audience.COORDINATOR,
-        priority=70,
         parameters=(
             Parameter("user", "user_id", N_("the person whose new identity you checked"), True),
         ),
     ),
+    topic=Topic.COORDINATION,
+    audience=Audience.COORDINATOR,
 )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from cpts_bot.chat.commands import Command, CommandCall, Pattern, Topic
+from cpts_bot.chat.command_table import command_table, row
+from cpts_bot.chat.commands import CommandCall, Topic
 from cpts_bot.features.rota.reminders.duty_reminder_choices_service import choice_of, choose
 from cpts_bot.features.rota.reminders.duty_reminder_policy import PersonalChoice
 from cpts_bot.i18n.translator import N_
@@ -56,23 +57,23 @@ async def set_time(call: CommandCall) -> None:
     )
 
 
-DUTY_REMINDER_COMMANDS = (
-    Command(
-        name="rappels-de-garde",
-        phrase=Pattern(_ON_OFF),
+DUTY_REMINDER_COMMANDS = command_table(
+    row(
+        "rappels-de-garde",
+        _ON_OFF,
+        63,
+        N_("reminders before your duties, on or off"),
+        N_("rappels de garde non"),
+        N_("rappels de garde oui"),
         handler=switch,
-        help=N_("reminders before your duties, on or off"),
-        examples=(N_("rappels de garde non"), N_("rappels de garde oui")),
-        topic=Topic.DUTY,
-        priority=63,
     ),
-    Command(
-        name="rappels-de-garde-à",
-        phrase=Pattern(_AT),
+    row(
+        "rappels-de-garde-à",
+        _AT,
+        64,
+        N_("when reminders before your duties are sent"),
+        N_("rappels de garde à 19h"),
         handler=set_time,
-        help=N_("when reminders before your duties are sent"),
-        examples=(N_("rappels de garde à 19h"),),
-        topic=Topic.DUTY,
-        priority=64,
     ),
+    topic=Topic.DUTY,
 )
