@@ -28,15 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef  # noqa: E402
 from cpts_bot.core.text_normalizer import term_key  # noqa: E402
-from cpts_bot.core.vocabulary_loader import (  # noqa: E402
-    ACTIVITY,
-    PROFESSION,
-    SPECIALTY,
-    ConceptRef,
-    Vocabulary,
-    load_vocabulary,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary  # noqa: E402
 
 PAGE = ROOT / "docs" / "care-vocabulary.md"
 SHOWN_TERMS = 8
@@ -45,15 +39,15 @@ SHOWN_TERMS = 8
 def problems(vocabulary: Vocabulary) -> list[str]:
     """Everything that would make the vocabulary read a question wrongly."""
     found: list[str] = []
-    concepts = vocabulary.of_kind(ACTIVITY)
+    concepts = vocabulary.of_kind(ConceptKind.ACTIVITY)
     for concept in concepts:
         if concept.code in vocabulary.broader(concept.ref):
             found.append(f"{concept.code}: its broader concepts lead back to it")
         for code in concept.broader:
-            if vocabulary.get(ConceptRef(ACTIVITY, code)) is None:
+            if vocabulary.get(ConceptRef(ConceptKind.ACTIVITY, code)) is None:
                 found.append(f"{concept.code}: broader concept {code!r} is not defined")
     subjects: dict[tuple[str, ...], str] = {}
-    for kind in (PROFESSION, SPECIALTY):
+    for kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY):
         for concept in vocabulary.of_kind(kind):
             for term in concept.terms:
                 subjects[term_key(term)] = f"{kind}:{concept.code}"
@@ -75,7 +69,7 @@ def problems(vocabulary: Vocabulary) -> list[str]:
 
 
 def _linked(vocabulary: Vocabulary, first: str, second: str) -> bool:
-    one, two = ConceptRef(ACTIVITY, first), ConceptRef(ACTIVITY, second)
+    one, two = ConceptRef(ConceptKind.ACTIVITY, first), ConceptRef(ConceptKind.ACTIVITY, second)
     return second in vocabulary.broader(one) or first in vocabulary.broader(two)
 
 
@@ -94,18 +88,18 @@ def page(vocabulary: Vocabulary) -> str:
         "| concept | label | professions | broader | related | words (first ones) |",
         "|---|---|---|---|---|---|",
     ]
-    for concept in sorted(vocabulary.of_kind(ACTIVITY), key=lambda item: item.code):
+    for concept in sorted(vocabulary.of_kind(ConceptKind.ACTIVITY), key=lambda item: item.code):
         words = ", ".join(concept.terms[:SHOWN_TERMS])
         more = len(concept.terms) - SHOWN_TERMS
         if more > 0:
             words += f" (+{more})"
-        related = ", ".join(ref.code for ref in concept.related if ref.kind == ACTIVITY)
+        related = ", ".join(ref.code for ref in concept.related if ref.kind == ConceptKind.ACTIVITY)
         lines.append(
             f"| `{concept.code}` | {concept.label('fr')} | {', '.join(concept.professions)} "
             f"| {', '.join(concept.broader)} | {related} | {words} |"
         )
-    total = sum(len(concept.terms) for concept in vocabulary.of_kind(ACTIVITY))
-    lines += ["", f"{len(vocabulary.of_kind(ACTIVITY))} concepts, {total} words.", ""]
+    total = sum(len(concept.terms) for concept in vocabulary.of_kind(ConceptKind.ACTIVITY))
+    lines += ["", f"{len(vocabulary.of_kind(ConceptKind.ACTIVITY))} concepts, {total} words.", ""]
     return "\n".join(lines)
 
 

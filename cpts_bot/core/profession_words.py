@@ -12,13 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.text_normalizer import fold, term_key
-from cpts_bot.core.vocabulary_loader import (
-    PROFESSION,
-    ConceptRef,
-    Vocabulary,
-    load_vocabulary,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 
 # What may surround a profession word given alone: "infirmier(e)", "IDE.".
 _INCLUSIVE = re.compile(r"[\W_]*(?:\((?:e|s|es|ne)\))?[\W_]*")
@@ -53,9 +49,9 @@ def _words() -> _Words:
     titles = {term_key(word) for word in vocabulary.name_titles}
     by_key: dict[tuple[str, ...], str] = {}
     for concept in vocabulary.concepts.values():
-        if concept.kind == PROFESSION:
+        if concept.kind == ConceptKind.PROFESSION:
             by_key[(concept.code,)] = concept.code
-        if concept.kind == PROFESSION or concept.names_profession:
+        if concept.kind == ConceptKind.PROFESSION or concept.names_profession:
             code = _profession_of(vocabulary, (concept.ref,))
             for term in concept.terms:
                 if code and term_key(term) not in titles:
@@ -97,5 +93,5 @@ def find_profession(text: str) -> Found | None:
 def profession_label(code: str, language: str) -> str:
     """The short name of a profession in ``language`` (« IDE », « kiné »); the code
     itself when the vocabulary does not know it."""
-    concept = load_vocabulary().get(ConceptRef(PROFESSION, code))
+    concept = load_vocabulary().get(ConceptRef(ConceptKind.PROFESSION, code))
     return concept.label(language, short=True) if concept else code

@@ -25,19 +25,11 @@ from typing import Any
 
 import yaml
 
+from cpts_bot.core.concepts import Concept, ConceptKind, ConceptRef
 from cpts_bot.core.errors import ConfigurationError
-from cpts_bot.core.vocabulary_loader import (
-    ACTIVITY,
-    LANGUAGE,
-    Concept,
-    ConceptRef,
-    Vocabulary,
-    _concept,
-    load_vocabulary,
-    synonym_groups,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary, _concept, load_vocabulary, synonym_groups
 
-_NEW_CONCEPT_SECTIONS = {"activities": ACTIVITY, "languages": LANGUAGE}
+_NEW_CONCEPT_SECTIONS = {"activities": ConceptKind.ACTIVITY, "languages": ConceptKind.LANGUAGE}
 _KEYS = {"synonyms", "terms", *_NEW_CONCEPT_SECTIONS}
 
 

@@ -9,74 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
+from cpts_bot.core.concepts import Concept, ConceptKind, ConceptRef
 from cpts_bot.core.text_normalizer import singular, term_key
 from cpts_bot.features.directory.models import Modality
 
 VOCABULARY_DIR = Path(__file__).parent / "vocabulary"
-
-PROFESSION = "profession"
-SPECIALTY = "specialty"
-ACTIVITY = "activity"
-MODALITY = "modality"
-STRUCTURE = "structure"
-PLACE = "place"
-LANGUAGE = "language"
-KINDS = (PROFESSION, SPECIALTY, ACTIVITY, MODALITY, STRUCTURE, PLACE, LANGUAGE)
-
-
-class ConceptRef(NamedTuple):
-    """A reference to one concept: ``("profession", "60")``, ``("place", "69388")``."""
-
-    kind: str
-    code: str
-
-    @classmethod
-    def parse(cls, text: str) -> ConceptRef:
-        kind, _, code = text.partition(":")
-        if kind not in KINDS or not code:
-            raise ValueError(f"{text!r} is not a concept reference such as profession:60")
-        return cls(kind, code)
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.code}"
-
-
-@dataclass(frozen=True)
-class Concept:
-    """One concept of a vocabulary with its labels and the words that name it."""
-
-    kind: str
-    code: str
-    labels: dict[str, str]
-    plurals: dict[str, str]
-    terms: tuple[str, ...]
-    # The name used in dispatch, rota and report lines (« IDE »), when it differs.
-    shorts: dict[str, str] = field(default_factory=dict)
-    # A specialty whose words name its profession in a request (« un MG »).
-    names_profession: bool = False
-    professions: tuple[str, ...] = ()
-    codes: tuple[str, ...] = ()
-    children: bool = False
-    context: bool = False  # the patient's situation (« post-partum »), beside another need
-    related: tuple[ConceptRef, ...] = ()
-    broader: tuple[str, ...] = ()  # more general concepts of the same kind (codes)
-    links: tuple[str, ...] = ()  # words tying a declared activity to it, not read in questions
-
-    @property
-    def ref(self) -> ConceptRef:
-        return ConceptRef(self.kind, self.code)
-
-    def label(self, language: str, plural: bool = False, short: bool = False) -> str:
-        """The name of the concept in ``language`` (French if missing); ``short``: the
-        name dispatch, rota and report lines use (« IDE » rather than « infirmier »)."""
-        labels = self.plurals if plural and self.plurals else self.labels
-        if short and self.shorts:
-            labels = self.shorts
-        return labels.get(language) or labels.get("fr") or self.code
 
 
 @dataclass(frozen=True)
@@ -103,7 +44,7 @@ class Vocabulary:
     def get(self, ref: ConceptRef) -> Concept | None:
         return self.concepts.get(ref)
 
-    def of_kind(self, kind: str) -> list[Concept]:
+    def of_kind(self, kind: ConceptKind) -> list[Concept]:
         return [concept for concept in self.concepts.values() if concept.kind == kind]
 
     def label(self, ref: ConceptRef, language: str, plural: bool = False) -> str:
@@ -140,13 +81,13 @@ class Vocabulary:
         concept = self.concepts.get(ref)
         if concept is None:
             return frozenset()
-        if concept.kind == PROFESSION:
+        if concept.kind == ConceptKind.PROFESSION:
             return frozenset({concept.code})
         return frozenset(concept.professions)
 
     def specialty_for_code(self, savoir_faire: str) -> Concept | None:
         """The specialty concept gathering the savoir-faire code ``savoir_faire``."""
-        for concept in self.of_kind(SPECIALTY):
+        for concept in self.of_kind(ConceptKind.SPECIALTY):
             if savoir_faire in concept.codes:
                 return concept
         return None
@@ -159,7 +100,7 @@ def _labels(raw: dict[str, Any], key: str) -> dict[str, str]:
     return {str(lang): str(text) for lang, text in value.items()}
 
 
-def _concept(kind: str, raw: dict[str, Any]) -> Concept:
+def _concept(kind: ConceptKind, raw: dict[str, Any]) -> Concept:
     code = str(raw.get("code") or raw.get("id"))
     professions = raw.get("professions") or ([raw["profession"]] if raw.get("profession") else [])
     return Concept(
@@ -194,12 +135,12 @@ def load_vocabulary_from(folder: Path) -> Vocabulary:
     grammar = _read(folder, "grammar.yaml")
     concepts = _concepts(
         [
-            (PROFESSION, professions.get("professions")),
-            (SPECIALTY, professions.get("specialties")),
-            (ACTIVITY, _read(folder, "activities.yaml").get("activities")),
-            (MODALITY, modalities.get("modalities")),
-            (STRUCTURE, _read(folder, "structures.yaml").get("structure_types")),
-            (LANGUAGE, _read(folder, "languages.yaml").get("languages")),
+            (ConceptKind.PROFESSION, professions.get("professions")),
+            (ConceptKind.SPECIALTY, professions.get("specialties")),
+            (ConceptKind.ACTIVITY, _read(folder, "activities.yaml").get("activities")),
+            (ConceptKind.MODALITY, modalities.get("modalities")),
+            (ConceptKind.STRUCTURE, _read(folder, "structures.yaml").get("structure_types")),
+            (ConceptKind.LANGUAGE, _read(folder, "languages.yaml").get("languages")),
         ]
     )
     phrases = _refs_by_word(modalities.get("phrases"))
@@ -248,7 +189,7 @@ def _concepts(sections: list[tuple[str, Any]]) -> dict[ConceptRef, Concept]:
             concept = _concept(kind, raw)
             if concept.ref in concepts:
                 raise ValueError(f"{concept.ref} defined twice")
-            if kind == MODALITY:
+            if kind == ConceptKind.MODALITY:
                 Modality(concept.code)  # raises on a modality the models do not know
             concepts[concept.ref] = concept
     return concepts

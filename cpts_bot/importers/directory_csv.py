@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.errors import InputFileError
 from cpts_bot.core.places.commune_codes import commune_code_problem, commune_name_problem
-from cpts_bot.core.vocabulary_loader import PROFESSION, Vocabulary, load_vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.directory.card import Card, ModalityDeclaration, normalize_phone
 from cpts_bot.features.directory.declared_words import DeclaredWordsReader
 from cpts_bot.features.directory.models import Modality, PracticeSite, Structure
@@ -309,7 +310,7 @@ def _identity(
 
 def _profession_codes() -> frozenset[str]:
     """The profession codes (TRE_G15) of the shipped vocabulary."""
-    return frozenset(concept.code for concept in load_vocabulary().of_kind(PROFESSION))
+    return frozenset(concept.code for concept in load_vocabulary().of_kind(ConceptKind.PROFESSION))
 
 
 def _card_fields(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from concept_fixtures import ask, names, reply_text
 
-from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, load_vocabulary
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
+from cpts_bot.core.vocabulary_loader import load_vocabulary
 
 
 def test_a_symptom_finds_the_technique() -> None:
@@ -49,11 +50,11 @@ def test_one_person_is_listed_once_whatever_their_lines() -> None:
 
 def test_the_relations_are_consistent() -> None:
     vocabulary = load_vocabulary()
-    for concept in vocabulary.of_kind(ACTIVITY):
+    for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
         for code in concept.broader:
-            assert vocabulary.get(ConceptRef(ACTIVITY, code)) is not None
+            assert vocabulary.get(ConceptRef(ConceptKind.ACTIVITY, code)) is not None
         for code in vocabulary.broader(concept.ref):
-            assert concept.code in vocabulary.narrower(ConceptRef(ACTIVITY, code))
+            assert concept.code in vocabulary.narrower(ConceptRef(ConceptKind.ACTIVITY, code))
             assert code not in vocabulary.narrower(concept.ref), f"cycle {concept.code}-{code}"
 
 

@@ -9,8 +9,9 @@ import re
 from functools import cache
 from pathlib import Path
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.text_normalizer import normalize
-from cpts_bot.core.vocabulary_loader import PROFESSION, load_vocabulary
+from cpts_bot.core.vocabulary_loader import load_vocabulary
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 FOLDING_MODULE = "core/text_normalizer.py"
@@ -89,7 +90,7 @@ def test_professions_are_described_once() -> None:
     """A module naming three words of the professions vocabulary holds a second one."""
     words = {
         normalize(term)
-        for concept in load_vocabulary().of_kind(PROFESSION)
+        for concept in load_vocabulary().of_kind(ConceptKind.PROFESSION)
         for term in concept.terms
     }
     copies = {}

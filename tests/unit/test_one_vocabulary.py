@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.profession_words import find_profession, profession_code, profession_label
 from cpts_bot.core.times import PARIS
-from cpts_bot.core.vocabulary_loader import (
-    PROFESSION,
-    VOCABULARY_DIR,
-    load_vocabulary,
-    load_vocabulary_from,
-)
+from cpts_bot.core.vocabulary_loader import VOCABULARY_DIR, load_vocabulary, load_vocabulary_from
 from cpts_bot.features.dispatch.phrases import parse_request
 from cpts_bot.features.medecin_traitant.phrases import RegisterError, parse_registration
 from cpts_bot.features.rota.phrases import parse_rota_command
@@ -50,7 +46,7 @@ def lyon() -> PlaceIndex:
 
 
 def test_every_profession_word_of_the_vocabulary_names_its_profession() -> None:
-    for concept in load_vocabulary().of_kind(PROFESSION):
+    for concept in load_vocabulary().of_kind(ConceptKind.PROFESSION):
         for term in concept.terms:
             if term in ("dr", "docteur"):
                 continue

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from directory_fixtures import directory, index, lexicon, places
 
-from cpts_bot.core.vocabulary_loader import ConceptRef, load_vocabulary
+from cpts_bot.core.concepts import ConceptRef
+from cpts_bot.core.vocabulary_loader import load_vocabulary
 from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
 from cpts_bot.features.directory.professional_matcher import (
     NEIGHBOUR,

@@ -10,7 +10,7 @@ from directory_fixtures import lexicon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.core.vocabulary_loader import ConceptRef
+from cpts_bot.core.concepts import ConceptRef
 from cpts_bot.features.directory.models import Modality
 from cpts_bot.features.directory.query_parser import (
     ConversationContext,

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.text_normalizer import term_key
-from cpts_bot.core.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 
 MIN_SCORE = 88.0
 
@@ -23,7 +24,7 @@ ActivityResolver = Callable[[str], tuple[str, str] | None]
 def vocabulary_activity_resolver(vocabulary: Vocabulary, language: str = "fr") -> ActivityResolver:
     """A resolver over the activities of ``vocabulary``, giving labels in ``language``."""
     by_term: dict[str, tuple[str, str]] = {}
-    for concept in vocabulary.of_kind(ACTIVITY):
+    for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
         resolved = (concept.code, concept.label(language))
         names = [*concept.terms, *concept.labels.values(), concept.code.replace("_", " ")]
         for name in names:

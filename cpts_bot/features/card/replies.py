@@ -3,8 +3,9 @@ words, and why a phrase gives no card to work on."""
 
 from __future__ import annotations
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.messages import IncomingMessage
-from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.card.service import CardChoice, NoCard
 from cpts_bot.features.card.update_parser import CardCommand
 from cpts_bot.features.directory.card import Card, FieldChange, ModalityDeclaration
@@ -29,7 +30,7 @@ class CardReplies:
 
     def activity_label(self, code: str, stored: str | None, language: str) -> str:
         """The vocabulary's name of ``code`` in ``language``, else the words stored."""
-        concept = self._vocabulary.get(ConceptRef(ACTIVITY, code))
+        concept = self._vocabulary.get(ConceptRef(ConceptKind.ACTIVITY, code))
         if concept is not None:
             return concept.label(language)
         return stored or code.replace("_", " ")

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.declared_activity_search import DeclaredActivityIndex, WantedPhrase
 
 MAX_CLOSEST = 3
@@ -79,7 +80,7 @@ def _scores(
     for code in codes:
         for text_id in declared.concept_texts.get(code, ()):
             score[text_id] = score.get(text_id, 0.0) + 1.0
-        concept = vocabulary.get(ConceptRef(ACTIVITY, code))
+        concept = vocabulary.get(ConceptRef(ConceptKind.ACTIVITY, code))
         for related in concept.related if concept is not None else ():
             for text_id in declared.concept_texts.get(related.code, ()):
                 score.setdefault(text_id, 0.5)

@@ -29,8 +29,9 @@ from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.text_normalizer import tokens
-from cpts_bot.core.vocabulary_loader import ACTIVITY, Vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.models import Professional
 from cpts_bot.features.directory.word_stems import MIN_PREFIX, stem, stems_match
 
@@ -190,17 +191,17 @@ class DeclaredActivityIndex:
                         (number, member)
                     )
         self.context_codes = frozenset(
-            concept.code for concept in vocabulary.of_kind(ACTIVITY) if concept.context
+            concept.code for concept in vocabulary.of_kind(ConceptKind.ACTIVITY) if concept.context
         )
         own: dict[str, set[int]] = {}
-        for concept in vocabulary.of_kind(ACTIVITY):
+        for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
             words = (*concept.terms, *concept.links)
             terms = tuple(folded for folded in (_stems(term) for term in words) if folded)
             own[concept.code] = self._texts_with_any(terms)
-        for concept in vocabulary.of_kind(ACTIVITY):
+        for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
             self.narrower_codes[concept.code] = vocabulary.narrower(concept.ref)
             self.broader_codes[concept.code] = vocabulary.broader(concept.ref)
-        for concept in vocabulary.of_kind(ACTIVITY):
+        for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
             # A concept's declarations are its own and those of every narrower concept.
             found = set().union(
                 *(own.get(code, set()) for code in vocabulary.narrower(concept.ref))
@@ -611,7 +612,7 @@ class ConceptLinker:
         # Terms by the first letters of their first stem: a text is compared only with
         # the terms that can start at one of its words (two stems that match share them).
         self._terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for concept in vocabulary.of_kind(ACTIVITY):
+        for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
             for term in (*concept.terms, *concept.links, *concept.labels.values()):
                 self._add(f"activity:{concept.code}", term)
         for number, group in enumerate(vocabulary.synonyms):

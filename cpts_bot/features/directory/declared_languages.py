@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from cpts_bot.core.vocabulary_loader import LANGUAGE, ConceptRef, Vocabulary
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.models import Professional
 from cpts_bot.features.directory.query_parser import DirectoryQuery
 
@@ -28,7 +29,7 @@ def declared_language_words(
             if (
                 len(language) >= MIN_LANGUAGE_WORD
                 and language.isalpha()
-                and vocabulary.get(ConceptRef(LANGUAGE, language)) is None
+                and vocabulary.get(ConceptRef(ConceptKind.LANGUAGE, language)) is None
             ):
                 words.add(language)
     return frozenset(words)

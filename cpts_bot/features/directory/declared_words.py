@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.text_normalizer import normalize, term_key
-from cpts_bot.core.vocabulary_loader import ACTIVITY, LANGUAGE, MODALITY, Vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.card import ModalityDeclaration
 from cpts_bot.features.directory.declared_activity_search import ConceptLinker
 from cpts_bot.features.directory.models import Modality
@@ -24,9 +25,11 @@ class DeclaredWordsReader:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self._activity_codes = {concept.code for concept in vocabulary.of_kind(ACTIVITY)}
-        self._modalities = _lookup(vocabulary, MODALITY)
-        self._languages = _lookup(vocabulary, LANGUAGE)
+        self._activity_codes = {
+            concept.code for concept in vocabulary.of_kind(ConceptKind.ACTIVITY)
+        }
+        self._modalities = _lookup(vocabulary, ConceptKind.MODALITY)
+        self._languages = _lookup(vocabulary, ConceptKind.LANGUAGE)
         self._linker: ConceptLinker | None = None
 
     def activity_code(self, item: str) -> str | None:
@@ -68,7 +71,7 @@ class DeclaredWordsReader:
         }
 
 
-def _lookup(vocabulary: Vocabulary, kind: str) -> dict[str, str]:
+def _lookup(vocabulary: Vocabulary, kind: ConceptKind) -> dict[str, str]:
     found: dict[str, str] = {}
     for concept in vocabulary.of_kind(kind):
         names = [concept.code, concept.code.replace("_", " "), *concept.terms]

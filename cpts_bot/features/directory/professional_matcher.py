@@ -16,21 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.places.resolver import POSTAL
 from cpts_bot.core.text_normalizer import normalize, singular, tokens
-from cpts_bot.core.vocabulary_loader import (
-    ACTIVITY,
-    LANGUAGE,
-    MODALITY,
-    PLACE,
-    PROFESSION,
-    SPECIALTY,
-    STRUCTURE,
-    ConceptRef,
-    Vocabulary,
-    load_vocabulary,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.directory.closest_activities import closest_declared
 from cpts_bot.features.directory.declared_activity_search import (
     ActivityOutcome,
@@ -377,7 +367,7 @@ def _with_declared(
         # says the very word asked ("pansement" in « plaies et pansements complexes »)
         asked = {singular(word) for word in (activity.used if activity else ())}
         for code in sorted(person.activities & wider[1]):
-            label = vocabulary.label(ConceptRef(ACTIVITY, code), "fr")
+            label = vocabulary.label(ConceptRef(ConceptKind.ACTIVITY, code), "fr")
             if asked & {singular(word) for word in tokens(label)}:
                 return replace(match, declared=())
             broader.append(label)
@@ -550,7 +540,7 @@ def _subject(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary)
     implied: set[str] = set()
     parts: list[set[int]] = []
     for specialty in criteria.specialties:
-        ref = ConceptRef(SPECIALTY, specialty)
+        ref = ConceptRef(ConceptKind.SPECIALTY, specialty)
         implied |= vocabulary.professions_of(ref)
         parts.append(_positions_of(index, ref, vocabulary))
     for profession in criteria.professions - implied:
@@ -561,9 +551,9 @@ def _subject(index: DirectoryIndex, criteria: _Criteria, vocabulary: Vocabulary)
 def _positions_of(
     index: DirectoryIndex, ref: ConceptRef, vocabulary: Vocabulary | None = None
 ) -> set[int]:
-    if ref.kind == PROFESSION:
+    if ref.kind == ConceptKind.PROFESSION:
         return index.by_profession.get(ref.code, set())
-    if ref.kind == SPECIALTY:
+    if ref.kind == ConceptKind.SPECIALTY:
         concept = vocabulary.get(ref) if vocabulary else None
         codes = concept.codes if concept and concept.codes else (ref.code,)
         return _union(index.by_specialty.get(code, set()) for code in codes)
@@ -604,8 +594,8 @@ def _need_not_understood(
     """The only need is words nobody declares (see :mod:`unmet_need`)."""
     if outcome.used or criteria.modalities or criteria.languages or criteria.activities:
         return False
-    subjects = [ConceptRef(PROFESSION, code) for code in criteria.professions]
-    subjects += [ConceptRef(SPECIALTY, code) for code in criteria.specialties]
+    subjects = [ConceptRef(ConceptKind.PROFESSION, code) for code in criteria.professions]
+    subjects += [ConceptRef(ConceptKind.SPECIALTY, code) for code in criteria.specialties]
     terms = [term for ref in subjects for term in getattr(vocabulary.get(ref), "terms", ())]
     cues = frozenset(word for cue in vocabulary.need_cue_words for word in cue.split())
     return need_not_understood(criteria.phrases, outcome.unknown, terms, cues)
@@ -747,8 +737,12 @@ def _relaxed(
             # Anyone who does the activity, whatever the profession asked for.
             return replace(criteria, professions=frozenset(), specialties=frozenset())
         related: list[ConceptRef] = []
-        subjects = [ConceptRef(SPECIALTY, code) for code in sorted(criteria.specialties)]
-        subjects += [ConceptRef(PROFESSION, code) for code in sorted(criteria.professions)]
+        subjects = [
+            ConceptRef(ConceptKind.SPECIALTY, code) for code in sorted(criteria.specialties)
+        ]
+        subjects += [
+            ConceptRef(ConceptKind.PROFESSION, code) for code in sorted(criteria.professions)
+        ]
         for ref in subjects:
             concept = vocabulary.get(ref)
             if concept:
@@ -794,33 +788,23 @@ def _relax(
 
 def _dropped(query: DirectoryQuery, criteria: _Criteria) -> tuple[ConceptRef, ...]:
     dropped = [
-        ConceptRef(MODALITY, str(code))
-        for code in sorted(query.modalities)
-        if code not in criteria.modalities
-    ]
-    dropped += [
-        ConceptRef(LANGUAGE, code)
-        for code in sorted(query.languages)
-        if code not in criteria.languages
-    ]
-    dropped += [
-        ConceptRef(ACTIVITY, code)
-        for code in sorted(query.activities)
-        if code not in criteria.activities
-    ]
-    dropped += [
-        ConceptRef(PLACE, code) for code in sorted(query.places) if code not in criteria.places
+        *_refs(ConceptKind.MODALITY, query.modalities - criteria.modalities),
+        *_refs(ConceptKind.LANGUAGE, query.languages - criteria.languages),
+        *_refs(ConceptKind.ACTIVITY, query.activities - criteria.activities),
+        *_refs(ConceptKind.PLACE, query.places - criteria.places),
     ]
     if criteria.related or (
         query.activities and not criteria.professions and not criteria.specialties
     ):
-        dropped += [ConceptRef(SPECIALTY, code) for code in sorted(query.specialties)]
-        dropped += [
-            ConceptRef(PROFESSION, code)
-            for code in sorted(query.professions)
-            if not query.specialties
-        ]
+        dropped += _refs(ConceptKind.SPECIALTY, query.specialties)
+        if not query.specialties:
+            dropped += _refs(ConceptKind.PROFESSION, query.professions)
     return tuple(dropped)
+
+
+def _refs(kind: ConceptKind, codes: Iterable[str]) -> list[ConceptRef]:
+    """References to ``codes`` of ``kind``, in code order."""
+    return [ConceptRef(kind, str(code)) for code in sorted(codes)]
 
 
 def _declared_for_children(declared: DeclaredActivityIndex, vocabulary: Vocabulary) -> set[int]:
@@ -840,7 +824,7 @@ def _sees_children(person: Professional, vocabulary: Vocabulary, declared: bool 
     if "SM40" in person.specialty_codes:
         return True
     for code in person.activities:
-        concept = vocabulary.get(ConceptRef(ACTIVITY, code))
+        concept = vocabulary.get(ConceptRef(ConceptKind.ACTIVITY, code))
         if concept is not None and concept.children:
             return True
     if not declared:
@@ -904,29 +888,21 @@ def _match(
     reasons: list[ConceptRef] = []
     matched_specialty = False
     for code in sorted(query.specialties):
-        concept = vocabulary.get(ConceptRef(SPECIALTY, code))
+        concept = vocabulary.get(ConceptRef(ConceptKind.SPECIALTY, code))
         codes = concept.codes if concept and concept.codes else (code,)
         if person.specialty_codes & set(codes):
-            reasons.append(ConceptRef(SPECIALTY, code))
+            reasons.append(ConceptRef(ConceptKind.SPECIALTY, code))
             matched_specialty = True
     if not matched_specialty:
-        reasons.append(ConceptRef(PROFESSION, person.profession_code))
-    reasons += [
-        ConceptRef(ACTIVITY, code) for code in sorted(query.activities) if code in person.activities
-    ]
-    reasons += [
-        ConceptRef(MODALITY, str(code))
-        for code in sorted(query.modalities)
-        if code in person.modalities
-    ]
-    reasons += [
-        ConceptRef(LANGUAGE, code) for code in sorted(query.languages) if code in person.languages
-    ]
+        reasons.append(ConceptRef(ConceptKind.PROFESSION, person.profession_code))
+    reasons += _refs(ConceptKind.ACTIVITY, query.activities & person.activities)
+    reasons += _refs(ConceptKind.MODALITY, query.modalities & person.modalities)
+    reasons += _refs(ConceptKind.LANGUAGE, query.languages & person.languages)
     if query.children and _sees_children(person, vocabulary):
         reasons.append(ConceptRef(CHILDREN, ""))
     site = _best_site(person, criteria)
     if site is not None and (criteria.places or criteria.neighbours):
-        kind = PLACE if site.commune_insee in criteria.places else NEIGHBOUR
+        kind = ConceptKind.PLACE if site.commune_insee in criteria.places else NEIGHBOUR
         reasons.append(ConceptRef(kind, site.commune_insee))
     return Match(person, site, tuple(reasons))
 
@@ -992,11 +968,11 @@ def _structure_matches(
     result = []
     for position in ordered[:PAGE_SIZE]:
         structure = index.structures[position]
-        reasons = [ConceptRef(STRUCTURE, structure.structure_type)]
+        reasons = [ConceptRef(ConceptKind.STRUCTURE, structure.structure_type)]
         if places:
             reasons.append(
                 ConceptRef(
-                    PLACE if structure.site.commune_insee in places else NEIGHBOUR,
+                    ConceptKind.PLACE if structure.site.commune_insee in places else NEIGHBOUR,
                     structure.site.commune_insee,
                 )
             )

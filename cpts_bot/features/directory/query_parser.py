@@ -19,21 +19,12 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.places.context import capitalised_words
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.places.resolver import PlaceMention, PlaceResolver
 from cpts_bot.core.text_normalizer import singular, term_key
-from cpts_bot.core.vocabulary_loader import (
-    ACTIVITY,
-    LANGUAGE,
-    MODALITY,
-    PLACE,
-    PROFESSION,
-    SPECIALTY,
-    STRUCTURE,
-    ConceptRef,
-    Vocabulary,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.models import Modality
 from cpts_bot.features.directory.wanted_words import (
     FreeWords,
@@ -196,12 +187,12 @@ class Lexicon:
             for term in concept.terms:
                 key = term_key(term)
                 lexicon._add(key, concept.ref)
-                if concept.kind == PROFESSION:
+                if concept.kind == ConceptKind.PROFESSION:
                     profession_keys[key] = concept.code
         # "kine respi" also names the profession: a multi-word term containing a
         # profession word that practises the concept implies that profession.
         for concept in vocabulary.concepts.values():
-            if concept.kind not in (ACTIVITY, MODALITY):
+            if concept.kind not in (ConceptKind.ACTIVITY, ConceptKind.MODALITY):
                 continue
             for term in concept.terms:
                 key = term_key(term)
@@ -209,7 +200,7 @@ class Lexicon:
                     for start in range(len(key) - size + 1):
                         code = profession_keys.get(key[start : start + size])
                         if code and code in concept.professions:
-                            lexicon._add(key, ConceptRef(PROFESSION, code))
+                            lexicon._add(key, ConceptRef(ConceptKind.PROFESSION, code))
         for phrase, refs in vocabulary.phrases.items():
             for ref in refs:
                 lexicon._add(term_key(phrase), ref)
@@ -377,13 +368,13 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
                     reading.excluded_modes |= {ref.code for ref in refs if ref.kind == _MODE}
                 _note_activity(refs, range(index, index + size), keys, lexicon, codes)
                 for ref in refs:
-                    if ref.kind == MODALITY:
+                    if ref.kind == ConceptKind.MODALITY:
                         reading.modality_words[ref.code] = tuple(words[index : index + size])
-                    elif ref.kind == SPECIALTY and len(refs) == 1:
+                    elif ref.kind == ConceptKind.SPECIALTY and len(refs) == 1:
                         specialty_at[ref] = range(index, index + size)
-                    elif ref.kind == PROFESSION and first_profession is None:
+                    elif ref.kind == ConceptKind.PROFESSION and first_profession is None:
                         first_profession = index
-                if any(ref.kind in (PROFESSION, SPECIALTY) for ref in refs):
+                if any(ref.kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY) for ref in refs):
                     subjects.update(range(index, index + size))
                 for position in range(index, index + size):
                     consumed[position] = True
@@ -395,10 +386,10 @@ def _read(text: str, lexicon: Lexicon) -> _Reading:
         reading.places += resolver.find_fuzzy(keys, consumed, lambda word: word in stop)
     _fuzzy(reading, lexicon, keys, consumed, codes, specialty_at)
     _specialties_as_words(reading, lexicon.vocabulary, specialty_at, consumed, first_profession)
-    if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in reading.refs):
+    if not any(ref.kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY) for ref in reading.refs):
         _take(reading, frozenset(reading.title_refs), "")
     for mention in reading.places:
-        reading.refs.update(ConceptRef(PLACE, insee) for insee in mention.communes)
+        reading.refs.update(ConceptRef(ConceptKind.PLACE, insee) for insee in mention.communes)
     reading.children = (reading.children and not reading.adult) or child_age
     free = FreeWords(words, [not flag for flag in consumed], codes, starts, ages, subjects)
     titles = frozenset(lexicon.vocabulary.name_titles)
@@ -425,7 +416,7 @@ def _specialties_as_words(
 ) -> None:
     """ "sage-femme pour un suivi gynéco": with another profession named, a doctor's
     specialty word describes what is sought; it is searched in the declared words."""
-    named = {ref.code for ref in reading.refs if ref.kind == PROFESSION}
+    named = {ref.code for ref in reading.refs if ref.kind == ConceptKind.PROFESSION}
     if not named or first_profession is None:
         return
     for ref, positions in specialty_at.items():
@@ -446,9 +437,11 @@ def _note_activity(
     codes: dict[int, frozenset[str]],
 ) -> None:
     """Words naming an activity concept stay searchable in the declared words."""
-    activity = frozenset(ref.code for ref in refs if ref.kind == ACTIVITY)
+    activity = frozenset(ref.code for ref in refs if ref.kind == ConceptKind.ACTIVITY)
     # "visites en EHPAD": a structure word may also be a declared activity.
-    activity |= {f"{STRUCTURE}:{ref.code}" for ref in refs if ref.kind == STRUCTURE}
+    activity |= {
+        f"{ConceptKind.STRUCTURE}:{ref.code}" for ref in refs if ref.kind == ConceptKind.STRUCTURE
+    }
     if not activity:
         return
     if len(positions) > 1:
@@ -456,7 +449,7 @@ def _note_activity(
         activity |= {f"{TERM}:{positions[0]}"}
     for position in positions:
         alone = lexicon.terms.get((keys[position],), frozenset())
-        if not any(ref.kind in (PROFESSION, SPECIALTY) for ref in alone):
+        if not any(ref.kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY) for ref in alone):
             codes[position] = activity
 
 
@@ -519,9 +512,13 @@ def _take_fuzzy(
     """A close spelling of an activity term ("péritonéale" ~ "périnéale", "autiste" ~
     "autisme") is only a hint: the word itself is searched in the declared activities.
     A specialty so found is noted like an exact one (``specialty_at``)."""
-    activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ACTIVITY)
-    _take(reading, frozenset(ref for ref in refs if ref.kind != ACTIVITY), typed)
-    if specialty_at is not None and len(refs) == 1 and next(iter(refs)).kind == SPECIALTY:
+    activity = frozenset(f"fuzzy:{ref.code}" for ref in refs if ref.kind == ConceptKind.ACTIVITY)
+    _take(reading, frozenset(ref for ref in refs if ref.kind != ConceptKind.ACTIVITY), typed)
+    if (
+        specialty_at is not None
+        and len(refs) == 1
+        and next(iter(refs)).kind == ConceptKind.SPECIALTY
+    ):
         specialty_at.setdefault(next(iter(refs)), positions)
     if activity:
         for position in positions:
@@ -603,7 +600,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
             refs.add(fitting[0])
         elif context_professions and not fitting:
             continue  # "ortho dentaire": the rest of the question says which
-        elif all(ref.kind in (PROFESSION, SPECIALTY) for ref in options):
+        elif all(ref.kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY) for ref in options):
             # "psy", "ortho": every meaning is a profession; answer them all and say so.
             refs.update(fitting or options)
             broadened.append(word)
@@ -662,7 +659,7 @@ def _to_query(reading: _Reading, vocabulary: Vocabulary) -> DirectoryQuery:
 def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[str]:
     found: set[str] = set()
     for ref in refs:
-        if ref.kind in (PROFESSION, SPECIALTY, ACTIVITY):
+        if ref.kind in (ConceptKind.PROFESSION, ConceptKind.SPECIALTY, ConceptKind.ACTIVITY):
             found |= vocabulary.professions_of(ref)
     return frozenset(found)
 
@@ -670,19 +667,21 @@ def _professions_in(refs: set[ConceptRef], vocabulary: Vocabulary) -> frozenset[
 def _query_from_refs(
     intent: Intent, refs: set[ConceptRef], vocabulary: Vocabulary, children: bool
 ) -> DirectoryQuery:
-    professions = {ref.code for ref in refs if ref.kind == PROFESSION}
-    specialties = {ref.code for ref in refs if ref.kind == SPECIALTY}
+    professions = {ref.code for ref in refs if ref.kind == ConceptKind.PROFESSION}
+    specialties = {ref.code for ref in refs if ref.kind == ConceptKind.SPECIALTY}
     for code in specialties:
-        professions |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+        professions |= vocabulary.professions_of(ConceptRef(ConceptKind.SPECIALTY, code))
     return DirectoryQuery(
         intent=intent,
         professions=frozenset(professions),
         specialties=frozenset(specialties),
-        activities=frozenset(ref.code for ref in refs if ref.kind == ACTIVITY),
-        modalities=frozenset(Modality(ref.code) for ref in refs if ref.kind == MODALITY),
-        structure_types=frozenset(ref.code for ref in refs if ref.kind == STRUCTURE),
-        places=frozenset(ref.code for ref in refs if ref.kind == PLACE),
-        languages=frozenset(ref.code for ref in refs if ref.kind == LANGUAGE),
+        activities=frozenset(ref.code for ref in refs if ref.kind == ConceptKind.ACTIVITY),
+        modalities=frozenset(
+            Modality(ref.code) for ref in refs if ref.kind == ConceptKind.MODALITY
+        ),
+        structure_types=frozenset(ref.code for ref in refs if ref.kind == ConceptKind.STRUCTURE),
+        places=frozenset(ref.code for ref in refs if ref.kind == ConceptKind.PLACE),
+        languages=frozenset(ref.code for ref in refs if ref.kind == ConceptKind.LANGUAGE),
         children=children,
     )
 
@@ -765,9 +764,9 @@ def _apply_choice(
     professions = set(pending.professions) | set(vocabulary.professions_of(chosen))
     specialties = set(pending.specialties)
     activities = set(pending.activities)
-    if chosen.kind == SPECIALTY:
+    if chosen.kind == ConceptKind.SPECIALTY:
         specialties.add(chosen.code)
-    elif chosen.kind == ACTIVITY:
+    elif chosen.kind == ConceptKind.ACTIVITY:
         activities.add(chosen.code)
     return replace(
         pending,
@@ -786,14 +785,16 @@ def concept_refs(query: DirectoryQuery, vocabulary: Vocabulary) -> list[ConceptR
     refs: list[ConceptRef] = []
     implied: set[str] = set()
     for code in sorted(query.specialties):
-        refs.append(ConceptRef(SPECIALTY, code))
-        implied |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+        refs.append(ConceptRef(ConceptKind.SPECIALTY, code))
+        implied |= vocabulary.professions_of(ConceptRef(ConceptKind.SPECIALTY, code))
     refs += [
-        ConceptRef(PROFESSION, code) for code in sorted(query.professions) if code not in implied
+        ConceptRef(ConceptKind.PROFESSION, code)
+        for code in sorted(query.professions)
+        if code not in implied
     ]
-    refs += [ConceptRef(ACTIVITY, code) for code in sorted(query.activities)]
-    refs += [ConceptRef(STRUCTURE, code) for code in sorted(query.structure_types)]
-    refs += [ConceptRef(MODALITY, str(code)) for code in sorted(query.modalities)]
-    refs += [ConceptRef(LANGUAGE, code) for code in sorted(query.languages)]
-    refs += [ConceptRef(PLACE, code) for code in sorted(query.places)]
+    refs += [ConceptRef(ConceptKind.ACTIVITY, code) for code in sorted(query.activities)]
+    refs += [ConceptRef(ConceptKind.STRUCTURE, code) for code in sorted(query.structure_types)]
+    refs += [ConceptRef(ConceptKind.MODALITY, str(code)) for code in sorted(query.modalities)]
+    refs += [ConceptRef(ConceptKind.LANGUAGE, code) for code in sorted(query.languages)]
+    refs += [ConceptRef(ConceptKind.PLACE, code) for code in sorted(query.places)]
     return refs

@@ -13,19 +13,11 @@ from dataclasses import replace
 from html import escape
 
 from cpts_bot.chat.place_labels import place_labels
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.messages import Reply
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.text_normalizer import normalize
-from cpts_bot.core.vocabulary_loader import (
-    ACTIVITY,
-    LANGUAGE,
-    MODALITY,
-    PLACE,
-    PROFESSION,
-    SPECIALTY,
-    ConceptRef,
-    Vocabulary,
-)
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.professional_matcher import (
     CHILDREN,
     NEIGHBOUR,
@@ -40,7 +32,13 @@ from cpts_bot.i18n.translator import N_
 
 MATRIX_TO = "https://matrix.to/#/"
 _MODE_LABELS = {"L": N_("in private practice"), "S": N_("salaried")}
-_SHOWN_REASONS = (ACTIVITY, MODALITY, LANGUAGE, CHILDREN, NEIGHBOUR)
+_SHOWN_REASONS = (
+    ConceptKind.ACTIVITY,
+    ConceptKind.MODALITY,
+    ConceptKind.LANGUAGE,
+    CHILDREN,
+    NEIGHBOUR,
+)
 
 
 class DirectoryReplies:
@@ -57,13 +55,13 @@ class DirectoryReplies:
 
     def label(self, ref: ConceptRef, plural: bool = False) -> str:
         """The words for one concept, place or reason."""
-        if ref.kind == PLACE:
+        if ref.kind == ConceptKind.PLACE:
             return self.places.name(ref.code)
         if ref.kind == NEIGHBOUR:
             return self._("{commune} (neighbouring commune)", commune=self.places.name(ref.code))
         if ref.kind == CHILDREN:
             return self._("sees children")
-        if ref.kind == LANGUAGE and self.vocabulary.get(ref) is None:
+        if ref.kind == ConceptKind.LANGUAGE and self.vocabulary.get(ref) is None:
             # a language only the CPTS file names ("platt"): its word as declared
             return self._("speaks {language}", language=ref.code)
         return self.vocabulary.label(ref, self.language, plural)
@@ -76,7 +74,7 @@ class DirectoryReplies:
         """
         refs = concept_refs(query, self.vocabulary)
         if query.place_mentions:  # the places as named: "Marseille (13e et 14e)"
-            refs = [ref for ref in refs if ref.kind != PLACE]
+            refs = [ref for ref in refs if ref.kind != ConceptKind.PLACE]
         searched = set(result.activity.used) if result and result.activity else set()
         parts = self._labels(refs, any(run.phrase.alternative for run in query.free_runs))
         parts += place_labels(query, self.places, self.translator)
@@ -107,9 +105,9 @@ class DirectoryReplies:
         if not either:
             return [self.label(ref) for ref in refs]
         parts: list[str] = []
-        activities = [self.label(ref) for ref in refs if ref.kind == ACTIVITY]
+        activities = [self.label(ref) for ref in refs if ref.kind == ConceptKind.ACTIVITY]
         for ref in refs:
-            if ref.kind != ACTIVITY:
+            if ref.kind != ConceptKind.ACTIVITY:
                 parts.append(self.label(ref))
             elif activities:
                 parts.append(f" {self._('or')} ".join(activities))
@@ -151,7 +149,7 @@ class DirectoryReplies:
     def _professional_label(self, match: Match) -> str:
         person = match.professional
         for ref in match.reasons:
-            if ref.kind == SPECIALTY:
+            if ref.kind == ConceptKind.SPECIALTY:
                 return self.label(ref)
         specialty = next(
             (
@@ -163,7 +161,7 @@ class DirectoryReplies:
         )
         if specialty is not None:
             return specialty.label(self.language)
-        return self.label(ConceptRef(PROFESSION, person.profession_code))
+        return self.label(ConceptRef(ConceptKind.PROFESSION, person.profession_code))
 
     # Replies --------------------------------------------------------------------------
 
@@ -208,9 +206,9 @@ class DirectoryReplies:
     def _subject(self, query: DirectoryQuery) -> ConceptRef | None:
         """The one profession or specialty the question fixes, if it fixes one."""
         if len(query.specialties) == 1:
-            return ConceptRef(SPECIALTY, next(iter(query.specialties)))
+            return ConceptRef(ConceptKind.SPECIALTY, next(iter(query.specialties)))
         if len(query.professions) == 1 and not query.specialties:
-            return ConceptRef(PROFESSION, next(iter(query.professions)))
+            return ConceptRef(ConceptKind.PROFESSION, next(iter(query.professions)))
         return None
 
     def _headline(self, result: SearchResult) -> list[str]:
@@ -306,15 +304,15 @@ class DirectoryReplies:
         labels = [
             label
             for code in sorted(query.activities)
-            if normalize(label := self.label(ConceptRef(ACTIVITY, code))) not in shown
+            if normalize(label := self.label(ConceptRef(ConceptKind.ACTIVITY, code))) not in shown
         ]
         return " ".join(words) if words else ", ".join(labels)
 
     def _relaxation_text(self, result: SearchResult) -> str:
         dropped_kinds = {
-            Relaxation.DROP_MODALITIES: MODALITY,
-            Relaxation.DROP_LANGUAGES: LANGUAGE,
-            Relaxation.DROP_ACTIVITIES: ACTIVITY,
+            Relaxation.DROP_MODALITIES: ConceptKind.MODALITY,
+            Relaxation.DROP_LANGUAGES: ConceptKind.LANGUAGE,
+            Relaxation.DROP_ACTIVITIES: ConceptKind.ACTIVITY,
         }
         parts: list[str] = []
         for step in result.relaxations:
@@ -400,7 +398,7 @@ class DirectoryReplies:
     def _structure_line(self, item: StructureMatch) -> str:
         structure = item.structure
         kind = self.vocabulary.label(
-            ConceptRef("structure", structure.structure_type), self.language
+            ConceptRef(ConceptKind.STRUCTURE, structure.structure_type), self.language
         )
         commune = structure.site.commune_name or self.places.name(structure.site.commune_insee)
         fields = [structure.name, kind, commune, structure.site.phone]
@@ -412,7 +410,9 @@ class DirectoryReplies:
             f"{number}. {self._structure_line(item)}"
             for number, item in enumerate(result.structures, start=1)
         ]
-        in_place = any(ref.kind == PLACE for item in result.structures for ref in item.reasons)
+        in_place = any(
+            ref.kind == ConceptKind.PLACE for item in result.structures for ref in item.reasons
+        )
         if result.query.places and not in_place:
             head = [
                 self._("Nobody matches exactly {criteria}.", criteria=criteria),

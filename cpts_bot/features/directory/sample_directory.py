@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
+from cpts_bot.core.concepts import ConceptKind
 from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.directory.models import Modality, PracticeSite, Professional
 
@@ -144,7 +145,7 @@ def generate_directory(
     if not places:
         raise ValueError("no commune to place the professionals in")
     activities_by_profession: dict[str, list[str]] = {}
-    for concept in vocabulary.of_kind("activity"):
+    for concept in vocabulary.of_kind(ConceptKind.ACTIVITY):
         for profession in concept.professions:
             activities_by_profession.setdefault(profession, []).append(concept.code)
     result: list[Professional] = []

@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from cpts_bot.core.concepts import ConceptKind, ConceptRef
 from cpts_bot.core.messages import IncomingMessage
-from cpts_bot.core.vocabulary_loader import SPECIALTY, ConceptRef, Vocabulary
+from cpts_bot.core.vocabulary_loader import Vocabulary
 from cpts_bot.features.directory.professional_matcher import SearchResult
 from cpts_bot.features.directory.query_parser import DirectoryQuery, Intent
 from cpts_bot.features.directory.repository import DirectoryRepository
@@ -100,7 +101,7 @@ def profession_asked(query: DirectoryQuery, vocabulary: Vocabulary) -> str | Non
     """
     codes = set(query.professions)
     for code in query.specialties:
-        codes |= vocabulary.professions_of(ConceptRef(SPECIALTY, code))
+        codes |= vocabulary.professions_of(ConceptRef(ConceptKind.SPECIALTY, code))
     return ",".join(sorted(codes)) or None
 
 
