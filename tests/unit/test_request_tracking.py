@@ -19,6 +19,7 @@ from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.features.card.chat import CardFeature
 from cpts_bot.features.directory.chat import DirectoryFeature, StaticIndexProvider
 from cpts_bot.features.dispatch import repository as dispatches
+from cpts_bot.features.dispatch.models import DispatchRequest
 from cpts_bot.features.dispatch.states import DispatchEvent
 from cpts_bot.features.handoff.chat import HandoffFeature
 from cpts_bot.features.reports.monthly_stats import Month
@@ -231,8 +232,8 @@ async def test_a_card_update_is_tracked_without_its_values(database: Database) -
     assert "patients" in row["free_text"]
 
 
-def new_dispatch(created: datetime, profession: str = "60") -> dispatches.NewDispatch:
-    return dispatches.NewDispatch(
+def new_dispatch(created: datetime, profession: str = "60") -> DispatchRequest:
+    return DispatchRequest(
         requester=DOCTOR,
         request_room=ROOM,
         profession=profession,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.cover import repository as repo
-from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.models import ShiftSwap, SwapRequest
 from cpts_bot.features.cover.states import SwapEvent
 from cpts_bot.features.rota import repository as rota_repository
 from cpts_bot.features.rota.duty_rota import OneOffShift
@@ -25,7 +25,7 @@ async def _open_request(database: Database) -> ShiftSwap:
     async with database.transaction() as db:
         shift = OneOffShift(REQUESTER, "60", frozenset(), START, END)
         await rota_repository.add_shift(db, shift, rota_repository.SOURCE_CHAT, REQUESTER, NOW)
-        new = repo.NewSwap(REQUESTER, "!dm:cpts.test", "60", (), START, END, START)
+        new = SwapRequest(REQUESTER, "!dm:cpts.test", "60", (), START, END, START)
         swap = await repo.create(db, new, NOW)
         await repo.add_recipients(db, swap.id, TAKERS, NOW)
     return swap

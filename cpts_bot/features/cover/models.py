@@ -21,20 +21,27 @@ PRECISION_PART = "part_of_day"  # "samedi nuit": the duty starting in that part 
 
 
 @dataclass(frozen=True)
-class ShiftSwap:
-    """A request for cover of one duty occurrence (aware UTC times)."""
+class SwapRequest:
+    """What a requester asks: cover of one duty occurrence (aware UTC times), until
+    ``expires_at``."""
 
-    id: int
-    state: SwapState
     requester: str
     request_room: str
     profession: str
     communes: tuple[str, ...]
     start: datetime
     end: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShiftSwap(SwapRequest):
+    """A request for cover as recorded, with its state and who took it."""
+
+    id: int
+    state: SwapState
     taken_by: str | None
     taken_at: datetime | None
-    expires_at: datetime
     created_at: datetime
 
 

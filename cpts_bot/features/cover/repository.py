@@ -11,14 +11,13 @@ the rota.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
-from cpts_bot.features.cover.models import ShiftSwap
+from cpts_bot.features.cover.models import ShiftSwap, SwapRequest
 from cpts_bot.features.cover.states import TABLE, SwapEvent
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.database import changed_one, select_all, select_one
@@ -39,18 +38,7 @@ def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
     )
 
 
-@dataclass(frozen=True)
-class NewSwap:
-    requester: str
-    request_room: str
-    profession: str
-    communes: tuple[str, ...]
-    start: datetime
-    end: datetime
-    expires_at: datetime
-
-
-async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> ShiftSwap:
+async def create(db: aiosqlite.Connection, new: SwapRequest, now: datetime) -> ShiftSwap:
     """Insert an open request and record its creation."""
     state = TABLE.next_state(None, SwapEvent.CREATE)
     cursor = await db.execute(

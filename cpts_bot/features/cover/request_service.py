@@ -19,6 +19,7 @@ from cpts_bot.features.cover.models import (
     NoDuty,
     SeveralDuties,
     ShiftSwap,
+    SwapRequest,
     SwapWhen,
     default_deadline,
     free_colleagues,
@@ -118,7 +119,7 @@ async def request_cover(
         return None
     swap = await repo.create(
         deps.db,
-        repo.NewSwap(
+        SwapRequest(
             requester,
             room_id,
             duty.profession,

@@ -25,7 +25,7 @@ from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
 from cpts_bot.features.dispatch.fair_order import AskOrder, fair_choice
 from cpts_bot.features.dispatch.fairness_repository import ask_history
-from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch, DispatchRequest
 from cpts_bot.features.dispatch.phrases import RequestFields
 from cpts_bot.features.rota.duty_rota import is_on_leave, on_duty_at
 from cpts_bot.features.rota.repository import load_rota
@@ -109,7 +109,7 @@ async def create_dispatch(
     policy = deps.policy
     first = policy.step(0, usual=usual is not None, urgent=fields.urgent)
     expire_after = policy.expire_after_for(usual=usual is not None, urgent=fields.urgent)
-    new = repo.NewDispatch(
+    new = DispatchRequest(
         requester=requester,
         request_room=request_room,
         profession=str(fields.profession),

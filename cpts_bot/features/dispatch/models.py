@@ -14,11 +14,9 @@ CORRELATION_PREFIX = "dispatch:"
 
 
 @dataclass(frozen=True)
-class Dispatch:
-    """One dispatch request. ``what`` is broadcast; ``details`` only go to the taker."""
+class DispatchRequest:
+    """What a requester asks for. ``what`` is broadcast; ``details`` only go to the taker."""
 
-    id: int
-    state: DispatchState
     requester: str
     request_room: str
     profession: str
@@ -27,17 +25,25 @@ class Dispatch:
     needed_precision: str
     what: str
     expires_at: datetime
+    details: str = ""
+    urgent: bool = False
+    next_step_at: datetime | None = None
+    usual_professional: str | None = None  # asked alone first (Matrix id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dispatch(DispatchRequest):
+    """One dispatch: the request as recorded, with its state and its course."""
+
+    id: int
+    state: DispatchState
     created_at: datetime
     updated_at: datetime
-    details: str = ""
     details_erased: bool = False  # there were details, erased when the dispatch ended
-    urgent: bool = False
     widened_communes: tuple[str, ...] = ()
     taken_by: str | None = None
     taken_at: datetime | None = None
     step_index: int = 0
-    next_step_at: datetime | None = None
-    usual_professional: str | None = None  # asked alone first (Matrix id)
     reminder_step: int = 0  # reminders sent since it was taken (see dispatch_reminders)
 
     @property

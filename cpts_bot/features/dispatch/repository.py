@@ -19,7 +19,12 @@ import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.dispatch import tracking_repository as dispatch_tracking
-from cpts_bot.features.dispatch.models import Dispatch, DispatchFigures, dispatch_figures
+from cpts_bot.features.dispatch.models import (
+    Dispatch,
+    DispatchFigures,
+    DispatchRequest,
+    dispatch_figures,
+)
 from cpts_bot.features.dispatch.policy import EscalationAction
 from cpts_bot.features.dispatch.states import TABLE, DispatchEvent, DispatchState
 from cpts_bot.storage import offer_repository as offers
@@ -67,23 +72,7 @@ def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
     )
 
 
-@dataclass(frozen=True)
-class NewDispatch:
-    requester: str
-    request_room: str
-    profession: str
-    communes: tuple[str, ...]
-    needed_at: datetime
-    needed_precision: str
-    what: str
-    details: str
-    urgent: bool
-    expires_at: datetime
-    next_step_at: datetime | None
-    usual_professional: str | None = None
-
-
-async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> Dispatch:
+async def create(db: aiosqlite.Connection, new: DispatchRequest, now: datetime) -> Dispatch:
     """Insert an open dispatch and record its creation."""
     state = TABLE.next_state(None, DispatchEvent.CREATE)
     cursor = await db.execute(
