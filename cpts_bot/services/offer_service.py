@@ -6,7 +6,7 @@ subject from ``open`` to ``won`` with one conditional update, and only the handl
 update changed the row goes on as the winner. Every loser is told once: either by the
 win itself (a kind may close the pending offers and tell them, :func:`close_pending`),
 or when their answer comes (:func:`too_late`) — never both, since the recipient's answer
-records that they were told (``storage/offer_repository.mark_told_too_late``).
+records that they were told (``storage/offer_repository.unless_told_too_late``).
 
 A kind (:class:`OfferKind`) supplies its rules and tables, its texts, and its side
 effects as hooks: what winning does (details to the winner, the requester told, the
@@ -93,9 +93,8 @@ async def too_late(
             await respond_with(deps, user_id, kind.texts.already_yours, id=subject.id)
             return Outcome.ALREADY_YOURS
         late = kind.rules.late
-        if await offers.mark_told_too_late(
-            kind.tables, deps.db, subject.id, user_id, late, deps.now, sent_at
-        ):
+        once = offers.unless_told_too_late(sent_at)
+        if await offers.set_answer(kind.tables, deps.db, subject.id, user_id, late, deps.now, once):
             name = await deps.display_name(str(holder))
             await respond_with(deps, user_id, kind.texts.too_late, name=name, id=subject.id)
         await kind.lost(deps, subject, user_id)
@@ -111,7 +110,7 @@ async def decline(kind: OfferKind[T], deps: Context, subject: T, user_id: str) -
     """Recorded once while open; the kind decides what follows."""
     is_open = subject.state is kind.rules.open
     if is_open and await offers.set_answer(
-        kind.tables, deps.db, subject.id, user_id, DECLINED, deps.now, only_if_pending=True
+        kind.tables, deps.db, subject.id, user_id, DECLINED, deps.now, offers.IF_PENDING
     ):
         state, event = subject.state, kind.rules.decline
         await offers.record_transition(
@@ -190,7 +189,7 @@ async def close_pending(
                 user_id,
                 answer_word,
                 deps.now,
-                only_if_pending=True,
+                offers.IF_PENDING,
             )
             and notice
         ):

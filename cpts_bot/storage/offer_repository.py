@@ -134,6 +134,31 @@ async def recipients(
         return list(await cursor.fetchall())
 
 
+@dataclass(frozen=True)
+class AnswerGuard:
+    """When an answer may be written over the recipient's current one: a condition on
+    their row, with its values."""
+
+    condition: str
+    values: tuple[Any, ...] = ()
+
+
+ANYWAY = AnswerGuard("1")
+# Only if they had not answered (otherwise someone else closed the offer first).
+IF_PENDING = AnswerGuard("answer IS NULL")
+
+
+def unless_told_too_late(sent_at: datetime | None) -> AnswerGuard:
+    """Unless they were already told they came too late and their answer (written at
+    ``sent_at``) is not later than that: one message per fact."""
+    told = ", ".join(f"'{word}'" for word in sorted(TOLD_TOO_LATE))
+    sent = to_iso(sent_at) if sent_at is not None else None
+    return AnswerGuard(
+        f"answer IS NULL OR answer NOT IN ({told}) OR (? IS NOT NULL AND answered_at < ?)",
+        (sent, sent),
+    )
+
+
 async def set_answer(
     tables: OfferTables,
     db: aiosqlite.Connection,
@@ -141,46 +166,13 @@ async def set_answer(
     user_id: str,
     answer: str,
     now: datetime,
-    *,
-    only_if_pending: bool = False,
+    only_if: AnswerGuard = ANYWAY,
 ) -> bool:
-    """Record ``user_id``'s ``answer``; with ``only_if_pending``, only if they had not
-    answered (False otherwise: someone else closed it first)."""
-    condition = "answer IS NULL" if only_if_pending else "1"
-    return await _answer(tables, db, subject_id, user_id, answer, now, condition)
-
-
-async def mark_told_too_late(
-    tables: OfferTables,
-    db: aiosqlite.Connection,
-    subject_id: int,
-    user_id: str,
-    answer: str,
-    now: datetime,
-    sent_at: datetime | None = None,
-) -> bool:
-    """Record that ``user_id`` came too late; False when they were already told and their
-    answer (written at ``sent_at``) is not later than that: one message per fact."""
-    told = ", ".join(f"'{word}'" for word in sorted(TOLD_TOO_LATE))
-    sent = to_iso(sent_at) if sent_at is not None else None
-    condition = f"answer IS NULL OR answer NOT IN ({told}) OR (? IS NOT NULL AND answered_at < ?)"
-    return await _answer(tables, db, subject_id, user_id, answer, now, condition, (sent, sent))
-
-
-async def _answer(
-    tables: OfferTables,
-    db: aiosqlite.Connection,
-    subject_id: int,
-    user_id: str,
-    answer: str,
-    now: datetime,
-    condition: str,
-    values: tuple[Any, ...] = (),
-) -> bool:
+    """Record ``user_id``'s ``answer`` if ``only_if`` holds; False when it does not."""
     cursor = await db.execute(
         f"UPDATE {tables.recipients} SET answer = ?, answered_at = ?"
-        f" WHERE {tables.key} = ? AND user_id = ? AND ({condition})",
-        (answer, to_iso(now), subject_id, user_id, *values),
+        f" WHERE {tables.key} = ? AND user_id = ? AND ({only_if.condition})",
+        (answer, to_iso(now), subject_id, user_id, *only_if.values),
     )
     return cursor.rowcount == 1
 

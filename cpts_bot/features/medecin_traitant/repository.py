@@ -51,9 +51,7 @@ async def answer_offer(
     db: aiosqlite.Connection, request_id: int, user_id: str, answer: str, now: datetime
 ) -> bool:
     """Close a pending offer with ``answer``; False if it was not pending (conditional)."""
-    return await offers.set_answer(
-        TABLES, db, request_id, user_id, answer, now, only_if_pending=True
-    )
+    return await offers.set_answer(TABLES, db, request_id, user_id, answer, now, offers.IF_PENDING)
 
 
 def request_from_row(row: aiosqlite.Row) -> PatientRequest:
