@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import aiosqlite
 
@@ -19,8 +19,16 @@ from cpts_bot.storage.rows import model_from_row
 SYNC_TOKEN_KEY = "next_batch"
 
 
+class _PayloadRow:
+    """A stored row whose ``payload`` column holds JSON: read as its model."""
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> Self:
+        return model_from_row(cls, row, payload=json.loads(row["payload"]))
+
+
 @dataclass(frozen=True)
-class InboxRow:
+class InboxRow(_PayloadRow):
     event_id: str
     room_id: str
     sender: str
@@ -28,13 +36,9 @@ class InboxRow:
     payload: dict[str, Any]
     attempts: int
 
-    @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> InboxRow:
-        return model_from_row(cls, row, payload=json.loads(row["payload"]))
-
 
 @dataclass(frozen=True)
-class OutboxRow:
+class OutboxRow(_PayloadRow):
     id: int
     txn_id: str
     action: str
@@ -43,10 +47,6 @@ class OutboxRow:
     correlation: str | None
     attempts: int
     priority: int = 1
-
-    @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> OutboxRow:
-        return model_from_row(cls, row, payload=json.loads(row["payload"]))
 
 
 @dataclass(frozen=True)
