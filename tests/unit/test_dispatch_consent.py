@@ -6,8 +6,11 @@ wait for the answer."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
 from cpts_bot.core.times import PARIS
@@ -54,6 +57,14 @@ def test_the_request_says_consent_and_its_care_words_lose_the_identity() -> None
     )
 
 
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """Closed even when a test fails (an open one would keep the run from ending)."""
+    db = await Database.open(tmp_path / "bot.sqlite")
+    yield db
+    await db.close()
+
+
 class Desk:
     def __init__(self, database: Database, config: RoomsConfig = CONFIG) -> None:
         self.database = database
@@ -91,9 +102,9 @@ REQUEST = (
 
 
 async def test_consent_is_asked_recorded_and_the_details_go_to_the_taker_only(
-    tmp_path: Path,
+    database: Database,
 ) -> None:
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"))
+    desk = Desk(database)
     [question] = await desk.say(COORDINATOR, REQUEST)
     assert question.text == (
         "Le patient est-il informé et d'accord pour que sa prise en charge soit partagée avec "
@@ -109,11 +120,10 @@ async def test_consent_is_asked_recorded_and_the_details_go_to_the_taker_only(
     taken = await desk.say(ALICE, "je prends", reply_to=offers[0])
     details = "\n".join(s.text for s in taken if s.target == ALICE)
     assert all(word in details for word in IDENTITY), details
-    await desk.database.close()
 
 
-async def test_without_consent_only_the_anonymous_request_goes(tmp_path: Path) -> None:
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"))
+async def test_without_consent_only_the_anonymous_request_goes(database: Database) -> None:
+    desk = Desk(database)
     await desk.say(COORDINATOR, REQUEST)
     sent = await desk.say(COORDINATOR, "non")
     assert await desk.consent() is False
@@ -123,20 +133,18 @@ async def test_without_consent_only_the_anonymous_request_goes(tmp_path: Path) -
     taken = await desk.say(BOB, "je prends", reply_to=offers[0])
     everything = "\n".join(s.text for s in [*sent, *taken])
     assert not any(word in everything for word in IDENTITY), everything
-    await desk.database.close()
 
 
 def offers_in(sent: list[Sent]) -> list[Sent]:
     return [s for s in sent if s.target in (ALICE, BOB)]
 
 
-async def test_a_cpts_may_turn_the_question_off(tmp_path: Path) -> None:
+async def test_a_cpts_may_turn_the_question_off(database: Database) -> None:
     config = make_config(dispatch={"ask_consent": False})
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"), config)
+    desk = Desk(database, config)
     sent = await desk.say(COORDINATOR, REQUEST)
     assert len(offers_in(sent)) == 2
     assert await desk.consent() is None  # unsaid, and recorded so
-    await desk.database.close()
 
 
 URGENT = (
@@ -146,9 +154,9 @@ URGENT = (
 
 
 async def test_an_urgent_request_goes_at_once_and_its_details_wait_for_the_consent(
-    tmp_path: Path,
+    database: Database,
 ) -> None:
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"))
+    desk = Desk(database)
     sent = await desk.say(COORDINATOR, URGENT)
     offers = offers_in(sent)
     assert len(offers) == 2  # not delayed by the question
@@ -166,13 +174,12 @@ async def test_an_urgent_request_goes_at_once_and_its_details_wait_for_the_conse
     [note] = [s for s in agreed if s.target == "!coord:cpts.test"]
     assert note.text.startswith("C'est noté : le patient est d'accord. Les détails ont été envoyés")
     assert await desk.dispatches() == 1  # the answer sent nothing new
-    await desk.database.close()
 
 
 async def test_an_urgent_request_agreed_before_it_is_taken_gives_the_taker_the_details(
-    tmp_path: Path,
+    database: Database,
 ) -> None:
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"))
+    desk = Desk(database)
     offers = offers_in(await desk.say(COORDINATOR, URGENT))
     not_an_answer = await desk.say(COORDINATOR, "je ne sais pas encore")
     assert [s.text for s in not_an_answer][-1].startswith("Le patient est-il informé")
@@ -182,11 +189,10 @@ async def test_an_urgent_request_agreed_before_it_is_taken_gives_the_taker_the_d
     details = "\n".join(s.text for s in taken if s.target == BOB)
     assert all(word in details for word in IDENTITY), details
     assert await desk.dispatches() == 1
-    await desk.database.close()
 
 
-async def test_an_urgent_request_refused_stays_anonymous(tmp_path: Path) -> None:
-    desk = Desk(await Database.open(tmp_path / "bot.sqlite"))
+async def test_an_urgent_request_refused_stays_anonymous(database: Database) -> None:
+    desk = Desk(database)
     sent = await desk.say(COORDINATOR, URGENT)
     refused = await desk.say(COORDINATOR, "non")
     assert await desk.consent() is False
@@ -197,4 +203,3 @@ async def test_an_urgent_request_refused_stays_anonymous(tmp_path: Path) -> None
     async with desk.database.transaction() as db:
         async with db.execute("SELECT fields FROM dispatch_drafts") as cursor:
             assert await cursor.fetchall() == []  # the held details are gone too
-    await desk.database.close()
