@@ -72,12 +72,15 @@ class Helped(Protocol):
 
 def privacy_line(translator: Translator, config: RoomsConfig) -> str:
     """What the bot keeps of patient data, and for how long (true to the settings)."""
-    return translator.gettext(
+    return translator.ngettext(
         "Patient data stays in this encrypted chat. My own copies are erased: my messages"
         " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
-        " it is taken), what you typed after {days} days.",
+        " it is taken), what you typed after {count} day.",
+        "Patient data stays in this encrypted chat. My own copies are erased: my messages"
+        " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
+        " it is taken), what you typed after {count} days.",
+        config.tracking.retention_days,
         hours=policy_from_config(config).details_kept_hours,
-        days=config.tracking.retention_days,
     )
 
 

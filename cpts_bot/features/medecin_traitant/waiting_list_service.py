@@ -63,7 +63,10 @@ async def waiting_list_text(deps: Context, command: WaitingList, translator: Tra
         ),
     ]
     if summary.longest_days is not None:
-        lines.append(_("Longest wait: {days} days", days=int(summary.longest_days)))
+        longest = int(summary.longest_days)
+        lines.append(
+            translator.ngettext("Longest wait: {count} day", "Longest wait: {count} days", longest)
+        )
     return "\n".join(lines)
 
 
@@ -91,11 +94,12 @@ def _filtered(
     for request in found[:LIST_LIMIT]:
         lines.append(
             "• "
-            + _(
-                "no. {id}: {description} — {days} days",
+            + translator.ngettext(
+                "no. {id}: {description} — {count} day",
+                "no. {id}: {description} — {count} days",
+                int(request.waited_days(deps.now)),
                 id=request.id,
                 description=describe(request, deps, translator),
-                days=int(request.waited_days(deps.now)),
             )
         )
     if len(found) > LIST_LIMIT:
