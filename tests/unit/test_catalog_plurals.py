@@ -60,6 +60,26 @@ def test_no_count_before_a_plural_noun_outside_a_plural_entry(language: str) -> 
     assert found == {}, f"{language}: use ngettext and msgid_plural for {found}"
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_plural_entry_changes_the_noun_after_each_count(language: str) -> None:
+    """« {count} patients en attente depuis plus de {days} jours » is a plural entry for
+    {count}, not for {days}: a count whose plural noun is the same in the singular form
+    (« 1 patient … plus de 1 jours ») needs a plural form of its own."""
+    found = {}
+    for message, translation in load_catalog(language).items():
+        if isinstance(translation, tuple):
+            one, *others = translation
+            same = [
+                said
+                for other in others
+                for said in numbers_before_plural_nouns(other)
+                if said in numbers_before_plural_nouns(one)
+            ]
+            if same:
+                found[message] = same
+    assert found == {}, f"{language}: give these counts a plural form of their own: {found}"
+
+
 def figures(median_days: float | None) -> MedecinTraitantFigures:
     return MedecinTraitantFigures(
         received=1,

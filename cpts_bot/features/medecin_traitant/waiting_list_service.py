@@ -78,17 +78,17 @@ def _filtered(
     found = waiting_longer_than(requests, deps.now, days, priority_only=command.priority_only)
     if command.priority_only:
         head = translator.ngettext(
-            "{count} priority patient waiting for more than {days} days.",
-            "{count} priority patients waiting for more than {days} days.",
+            "{count} priority patient waiting for more than {days}.",
+            "{count} priority patients waiting for more than {days}.",
             len(found),
-            days=days,
+            days=translator.ngettext("{count} day", "{count} days", days),
         )
     else:
         head = translator.ngettext(
-            "{count} patient waiting for more than {days} days.",
-            "{count} patients waiting for more than {days} days.",
+            "{count} patient waiting for more than {days}.",
+            "{count} patients waiting for more than {days}.",
             len(found),
-            days=days,
+            days=translator.ngettext("{count} day", "{count} days", days),
         )
     lines = [head]
     for request in found[:LIST_LIMIT]:
