@@ -16,6 +16,7 @@ from cpts_bot.core.offers import Answer, classify_answer
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.dispatch.chat import DispatchFeature
 from cpts_bot.features.dispatch.command_phrases import parse_command
+from cpts_bot.features.dispatch.consent.patient_consent import consent_answer
 from cpts_bot.i18n import Translator
 from cpts_bot.storage.core_repository import set_language
 from cpts_bot.storage.database import Database
@@ -71,6 +72,8 @@ def test_the_english_words_mean_what_the_french_ones_mean() -> None:
     assert classify_answer("I can no longer go") is Answer.HAND_BACK
     assert classify_answer("sorry, I can no longer go") is Answer.HAND_BACK
     assert parse_command("cancel") == parse_command("annuler")
+    assert consent_answer("yes") is consent_answer("oui") is True  # the consent question
+    assert consent_answer("no") is consent_answer("non") is False
 
 
 ALICE = "@alice:cpts.test"
