@@ -203,3 +203,14 @@ async def test_an_urgent_request_refused_stays_anonymous(database: Database) -> 
     async with desk.database.transaction() as db:
         async with db.execute("SELECT fields FROM dispatch_drafts") as cursor:
             assert await cursor.fetchall() == []  # the held details are gone too
+
+
+async def test_an_urgent_request_without_details_says_only_that_the_patient_agrees(
+    database: Database,
+) -> None:
+    desk = Desk(database)
+    sent = await desk.say(COORDINATOR, "déclenchement urgent IDE Hyères maintenant perfusion")
+    assert len(offers_in(sent)) == 2
+    agreed = await desk.say(COORDINATOR, "oui")
+    assert [s.text for s in agreed] == ["C'est noté : le patient est d'accord (déclenchement n°1)."]
+    assert await desk.consent() is True

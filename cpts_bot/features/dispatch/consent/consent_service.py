@@ -33,6 +33,7 @@ URGENT_SENT_NOTE = N_(
     "agreement with sharing their care? (oui / non)"
 )
 AGREED_NOTE = N_("Noted: the patient agrees. The details go to whoever takes dispatch no. {id}.")
+AGREED_NO_DETAILS_NOTE = N_("Noted: the patient agrees (dispatch no. {id}).")
 AGREED_TAKEN_NOTE = N_("Noted: the patient agrees. The details were sent to {name}.")
 AGREED_ENDED_NOTE = N_("Noted: the patient agrees. Dispatch no. {id} is over: no details kept.")
 REFUSED_SENT_NOTE = N_(
@@ -68,8 +69,10 @@ async def consent_after_sending(context: Context, fields: RequestFields, request
     dispatch_id = fields.sent_as
     assert dispatch_id is not None and fields.consent is not None
     await remember_consent(context, dispatch_id, fields.consent, requester)
-    if not fields.consent or not fields.details:
-        return context._(REFUSED_SENT_NOTE if not fields.consent else AGREED_NOTE, id=dispatch_id)
+    if not fields.consent:
+        return context._(REFUSED_SENT_NOTE, id=dispatch_id)
+    if not fields.details:
+        return context._(AGREED_NO_DETAILS_NOTE, id=dispatch_id)
     if not await add_details(context.db, dispatch_id, fields.details):
         return context._(AGREED_ENDED_NOTE, id=dispatch_id)
     dispatch = await drafts.dispatch(context, dispatch_id)
