@@ -114,3 +114,16 @@ async def test_an_english_nurse_takes_hands_back_and_is_told_in_english_words(
     assert "reply “I can no longer go”" in details.text, details.text
     handed = await say(ALICE, "I can no longer go", reply_to=details)
     assert any(s.text == "Understood: dispatch no. 1 is offered again." for s in handed), handed
+
+
+async def test_the_english_help_names_its_topics_in_english(database: Database) -> None:
+    router = router_for(database, make_config())
+    async with database.transaction() as db:
+        await router._handle_message(direct("help"), context_for(db, make_config(), "en"))
+        await router._handle_message(direct("blah blah"), context_for(db, make_config(), "en"))
+    short_help, not_understood = (await replies(database))[-2:]
+    assert "« help directory » · « help duty » · « help alerts » · « help coordination »" in (
+        short_help
+    )
+    assert "« aide" not in short_help, short_help
+    assert "“help”" in not_understood and "aide" not in not_understood, not_understood
