@@ -20,7 +20,10 @@ QUIET_POLICY = {"expire_after_seconds": 3600, "check_every_seconds": 5, "escalat
 
 
 def request(number: int, patient: str) -> str:
-    return f"déclenchement IDE domicile Lyon 8 maintenant pansement n{number}\npatient : {patient}"
+    return (
+        f"déclenchement IDE domicile Lyon 8 maintenant pansement n{number}, patient d'accord"
+        f"\npatient : {patient}"
+    )
 
 
 @dataclass

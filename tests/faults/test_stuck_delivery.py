@@ -36,7 +36,7 @@ from tests.integration.test_tracking_synapse import set_coordination_room
 pytestmark = pytest.mark.synapse
 
 UNREACHABLE = "@nurse:unreachable.invalid"
-REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op"
+REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord"
 STUCK = "Je n'arrive pas à joindre @nurse:unreachable.invalid"
 
 
