@@ -33,7 +33,7 @@ async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
     if audience is Audience.PROFESSIONAL:
-        return await is_listed(context.db, user_id)
+        return await is_listed(context, user_id)
     return False
 
 

@@ -118,15 +118,11 @@ KNOWN: set[str] = set()
 
 # Chat modules that still hand the database connection (``context.db``) to code of their
 # own, rather than asking a service: the chat then does the work a service should. The
-# list only shrinks (the rota, card and directory chats ask their services).
+# list only shrinks (the rota, card, directory, hand-off and report chats, the router's
+# dispatch, the language choice and the offer follow-ups ask their services).
 KNOWN_DATABASE_USERS: dict[str, str] = {
-    "chat/command_dispatch.py": "inbox machinery: routes one event in its transaction",
-    "chat/core_feature.py": "the language choice is stored straight from the command",
-    "chat/offer_follow_ups.py": "the offer follow-up reads its kind's waiting offers",
     "features/alerts/chat.py": "alert management reads the repositories from the chat",
     "features/alerts/replies.py": "alert replies read firings and acknowledgements",
-    "features/handoff/chat.py": "the hand-off reads its repository from the chat",
-    "features/reports/chat.py": "the report command reads the month's rows from the chat",
 }
 
 
