@@ -67,10 +67,9 @@ async def person_label(
     return (await find_person(db, user_id)).label(translator, phone=phone)
 
 
-async def person_labels(
-    db: aiosqlite.Connection, user_ids: Iterable[str], translator: Translator
-) -> list[str]:
-    return [await person_label(db, user_id, translator) for user_id in user_ids]
+async def person_labels(context: Context, user_ids: Iterable[str]) -> list[str]:
+    """How ``user_ids`` are named to the person the context answers."""
+    return [await person_label(context.db, u, context.translator) for u in user_ids]
 
 
 async def is_listed(context: Context, user_id: str) -> bool:

@@ -118,12 +118,8 @@ KNOWN: set[str] = set()
 
 # Chat modules that still hand the database connection (``context.db``) to code of their
 # own, rather than asking a service: the chat then does the work a service should. The
-# list only shrinks (the rota, card, directory, hand-off and report chats, the router's
-# dispatch, the language choice and the offer follow-ups ask their services).
-KNOWN_DATABASE_USERS: dict[str, str] = {
-    "features/alerts/chat.py": "alert management reads the repositories from the chat",
-    "features/alerts/replies.py": "alert replies read firings and acknowledgements",
-}
+# list only shrinks, and is empty: every chat asks its services with the context.
+KNOWN_DATABASE_USERS: dict[str, str] = {}
 
 
 def database_users() -> set[str]:
