@@ -114,7 +114,7 @@ async def bench_request(folder: Path, rounds: int) -> list[float]:
             f"$req{index}",
             "!coord:bench.test",
             COORDINATOR,
-            "déclenchement IDE Hyères ce soir 20h pansement",
+            "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord",
             NOW,
         )
         started = time.perf_counter()
@@ -137,7 +137,7 @@ async def bench_race(
             "$req",
             "!coord:bench.test",
             COORDINATOR,
-            "déclenchement IDE Hyères maintenant prise de sang",
+            "déclenchement IDE Hyères maintenant prise de sang, patient d'accord",
             NOW,
         )
         async with database.transaction() as db:

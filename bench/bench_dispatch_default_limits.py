@@ -39,7 +39,7 @@ HEADER = (
     "specialties,structure_type,name,offer,address,postal_code,commune_insee,"
     "commune_name,structure_name,phone,activities,modalities,languages,matrix_id,active"
 )
-REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op"
+REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord"
 TERRITORY = {
     "name": "CPTS Bench",
     "communes": [{"insee": "69388", "name": "Lyon 8e Arrondissement", "postal_codes": ["69008"]}],

@@ -459,7 +459,7 @@ async def run(count: int, database: str) -> Run:
 
         told: dict[str, list[float]] = {}
         for number in (1, 2):
-            request = f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}"
+            request = f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}, patient d'accord"
             sent_at = time.perf_counter()
             phases.begin(f"cpts-bot, dispatch {number}")
             event_id = await coordinator.send(room, request)

@@ -90,7 +90,11 @@ async def measure(read_every_phrase: bool) -> list[tuple[str, int, int]]:
             )
         await router._handle_row(row(NURSE, "bonjour", 0))  # imports and caches warmed
         await router._handle_row(
-            row(COORDINATOR, "déclenchement IDE domicile Hyères ce soir 20h pansement", 1)
+            row(
+                COORDINATOR,
+                "déclenchement IDE domicile Hyères ce soir 20h pansement, patient d'accord",
+                1,
+            )
         )
         found = []
         for number, (sender, body) in enumerate(

@@ -51,6 +51,13 @@ TOPIC_WORDS = {
     "other": Topic.GENERAL,
 }
 SHOWN_TOPICS = (Topic.DIRECTORY, Topic.DUTY, Topic.ALERTS, Topic.COORDINATION)
+# How each shown topic is asked for, in the reader's language (« help duty » in English).
+TOPIC_HELP = {
+    Topic.DIRECTORY: N_("aide annuaire"),
+    Topic.DUTY: N_("aide gardes"),
+    Topic.ALERTS: N_("aide alertes"),
+    Topic.COORDINATION: N_("aide coordination"),
+}
 
 
 class Helped(Protocol):
@@ -72,12 +79,15 @@ class Helped(Protocol):
 
 def privacy_line(translator: Translator, config: RoomsConfig) -> str:
     """What the bot keeps of patient data, and for how long (true to the settings)."""
-    return translator.gettext(
+    return translator.ngettext(
         "Patient data stays in this encrypted chat. My own copies are erased: my messages"
         " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
-        " it is taken), what you typed after {days} days.",
+        " it is taken), what you typed after {count} day.",
+        "Patient data stays in this encrypted chat. My own copies are erased: my messages"
+        " once delivered, a dispatch's details when it ends (at the latest {hours} h after"
+        " it is taken), what you typed after {count} days.",
+        config.tracking.retention_days,
         hours=policy_from_config(config).details_kept_hours,
-        days=config.tracking.retention_days,
     )
 
 
@@ -117,7 +127,7 @@ def short_help(
         territory=config.territory.name,
     )
     items = [command_line(command, translator, config) for command in first]
-    topics = " · ".join(f"« aide {topic.value} »" for topic in SHOWN_TOPICS)
+    topics = " · ".join(f"« {_(TOPIC_HELP[topic])} »" for topic in SHOWN_TOPICS)
     footer = [
         _("More: {topics}", topics=topics),
         _("« langue en » / « language fr » — change the language of my answers"),

@@ -33,7 +33,8 @@ class Answer(StrEnum):
 
 _HAND_BACK = re.compile(
     r"^(?:desolee?\s*)?(?:je\s+ne\s+peux\s+plus|j'?\s?peux\s+plus|peux\s+plus|je\s+me\s+desiste"
-    r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?)(?![a-z])"
+    r"|desistement|je\s+rends|je\s+le\s+rends|je\s+la\s+rends|empeche(?:e)?"
+    r"|(?:sorry\s+)?i\s+can\s+no\s+longer|hand(?:ing)?\s+(?:it\s+)?back)(?![a-z])"
 )
 _DECLINE = re.compile(
     r"^(?:non|no|nan|pas\s+dispo(?:nible)?|indispo(?:nible)?|je\s+ne\s+peux\s+pas"

@@ -106,7 +106,7 @@ def dispatch_request(now: datetime) -> str:
     """The coordinator's request; « ce soir 20h » while it is still ahead (Paris time)."""
     moment = "ce soir 20h" if now.astimezone(PARIS).hour < 19 else "demain 8h"
     return (
-        f"déclenchement IDE domicile Lyon 8 {moment} pansement post-op\n"
+        f"déclenchement IDE domicile Lyon 8 {moment} pansement post-op, patient d'accord\n"
         "patient : Mme D., 3 rue des Lilas, 06 12 34 56 78"
     )
 

@@ -36,6 +36,13 @@ def _days(value: float | None, translator: Translator) -> str:
     return translator.format_number(round(value, 1), "0.#")
 
 
+def _plural_count(value: float | None) -> int:
+    """The count that chooses the plural form of ``value`` days (« 1 jour », « 1,5 jours »)."""
+    if value is None or round(value, 1) != int(round(value, 1)):
+        return 2
+    return int(round(value, 1))
+
+
 def _rows(rows: Sequence[BreakdownRow], label: Callable[[str], str], translator: Translator) -> str:
     return ", ".join(
         translator.gettext(
@@ -72,8 +79,10 @@ def render_medecin_traitant_lines(
                 figures.waiting_at_end,
             ),
         ),
-        _(
+        translator.ngettext(
+            "Median time to placement: {days} day",
             "Median time to placement: {days} days",
+            _plural_count(figures.median_days_to_placement),
             days=_days(figures.median_days_to_placement, translator),
         ),
     ]

@@ -147,10 +147,11 @@ def render_lines(
         )
     if stats.handoffs_total:
         lines.append(
-            _(
-                "Handed to the coordination: {count}, {answered} answered (median {duration})",
-                count=_number(stats.handoffs_total, translator),
-                answered=_number(stats.handoffs_answered, translator),
+            translator.ngettext(
+                "Handed to the coordination: {total}, {count} answered (median {duration})",
+                "Handed to the coordination: {total}, {count} answered (median {duration})",
+                stats.handoffs_answered,
+                total=_number(stats.handoffs_total, translator),
                 duration=format_duration(stats.median_handoff_answer_ms, translator),
             )
         )

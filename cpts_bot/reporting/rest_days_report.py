@@ -19,10 +19,12 @@ def render_rest_day_lines(figures: RestDayFigures, translator: Translator) -> li
         lines.append(translator.gettext("Public holidays: {days}", days=days))
     if figures.requests or figures.dispatches:
         lines.append(
-            translator.gettext(
-                "On Sundays and public holidays ({days} days): requests {requests},"
+            translator.ngettext(
+                "On Sundays and public holidays ({count} day): requests {requests},"
                 " dispatches {dispatches}",
-                days=translator.format_number(figures.days),
+                "On Sundays and public holidays ({count} days): requests {requests},"
+                " dispatches {dispatches}",
+                figures.days,
                 requests=translator.format_number(figures.requests),
                 dispatches=translator.format_number(figures.dispatches),
             )

@@ -16,6 +16,8 @@ match), what a too-late answer leads to.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -25,6 +27,7 @@ import aiosqlite
 from cpts_bot.core.messages import Reply
 from cpts_bot.core.offers import ACCEPTED, DECLINED, Answer, Outcome
 from cpts_bot.features.dispatch.context_service import respond, respond_with
+from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, T
 from cpts_bot.storage import offer_repository as offers
@@ -196,6 +199,22 @@ async def close_pending(
             await tell(deps, user_id, notice, id=subject.id)
 
 
+# A value written in its reader's language: called with their translator (may be async).
+Localized = Callable[[Translator], str | Awaitable[str]]
+
+
+async def in_language(values: dict[str, object], translator: Translator) -> dict[str, object]:
+    """``values`` with each :data:`Localized` one written with ``translator``."""
+    written: dict[str, object] = {}
+    for name, value in values.items():
+        if callable(value):
+            value = value(translator)
+            if inspect.isawaitable(value):
+                value = await value
+        written[name] = value
+    return written
+
+
 async def tell(
     deps: Context,
     user_id: str,
@@ -206,11 +225,12 @@ async def tell(
     **values: object,
 ) -> None:
     """Write to ``user_id`` in their direct chat; ``ring`` sends a plain message (which
-    phones ring for) rather than a notice."""
+    phones ring for) rather than a notice. A value may be :data:`Localized`: it is then
+    written in the recipient's language (a duty, a contact), with the one translator."""
     translator = await deps.translator_for(user_id)
     await deps.outbox.send_direct(
         user_id,
-        Reply(translator.gettext(message, **values)),
+        Reply(translator.gettext(message, **await in_language(values, translator))),
         notice=not ring,
         correlation=correlation,
     )

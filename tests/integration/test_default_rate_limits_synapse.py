@@ -31,7 +31,7 @@ from tests.integration.test_tracking_synapse import set_coordination_room
 pytestmark = pytest.mark.synapse
 
 NURSES = 12
-REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op"
+REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord"
 SLOWED = "envois ralentis par le serveur"
 REPO = Path(__file__).resolve().parents[2]
 

@@ -201,7 +201,7 @@ async def chats(demo) -> AsyncIterator[dict[str, tuple[ChatSession, Screen]]]:
 async def test_the_terminal_chat_shows_every_message_and_answers_by_number(chats, tmp_path):
     (coord, coord_screen), (_nurse, nurse_screen) = chats["demo-coord"], chats["demo-nurse"]
     nurse2, nurse2_screen = chats["demo-nurse2"]
-    await coord.handle("déclenchement IDE domicile Lyon 8 demain 20h pansement")
+    await coord.handle("déclenchement IDE domicile Lyon 8 demain 20h pansement, patient d'accord")
     # Both nurses get the offer, numbered; the second takes it by its number.
     offer = await nurse2_screen.wait(r"^\[(\d+)\] direct chat · cpts-bot > Déclenchement n°(\d+)")
     number, dispatch = offer.group(1), offer.group(2)

@@ -16,7 +16,7 @@ from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, run_cli, w
 
 pytestmark = pytest.mark.synapse
 
-REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op"
+REQUEST = "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord"
 
 
 def nurse_line(index: int, matrix_id: str) -> str:

@@ -29,7 +29,7 @@ DIRECTORY_HEADER = (
 )
 NAMES = ["Alice", "Bruno", "Chloé", "Denis", "Emma"]
 REQUEST = (
-    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op\n"
+    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord\n"
     "patient : Mme D., 3 rue des Lilas, 06 12 34 56 78"
 )
 # Short timers: escalate to the whole profession after 10 s, tell the coordination

@@ -26,7 +26,7 @@ from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, bot_says, 
 pytestmark = [pytest.mark.synapse, pytest.mark.node]
 
 REQUEST = (
-    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op\n"
+    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord\n"
     "patient : Mme D., 3 rue des Lilas, 06 12 34 56 78"
 )
 

@@ -35,7 +35,7 @@ POLICY = {
     "reminders": {"done_within_seconds": 3, "coordination_after_seconds": 3},
 }
 REQUEST = (
-    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op\n"
+    "déclenchement IDE domicile Lyon 8 maintenant pansement post-op, patient d'accord\n"
     "IDE habituelle : Chloé TEST\npatient : Mme D., 3 rue des Lilas"
 )
 

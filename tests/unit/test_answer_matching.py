@@ -190,7 +190,7 @@ async def two_dispatches(bot: Bot, server: CrashingHomeserver) -> dict[tuple[int
         await bot.say(
             COORDINATOR,
             COORD_ROOM,
-            f"déclenchement IDE domicile Hyères ce soir 20h pansement {number}\n"
+            f"déclenchement IDE domicile Hyères ce soir 20h pansement {number}, patient d'accord\n"
             f"patient : {patient}, 3 rue des Lilas, 06 12 34 56 78",
         )
     offers = {}
@@ -332,7 +332,7 @@ async def test_a_reply_to_a_foreign_or_unknown_event_takes_nothing(database) -> 
     await bot.say(
         COORDINATOR,
         COORD_ROOM,
-        "déclenchement IDE domicile Hyères ce soir 20h pansement\n"
+        "déclenchement IDE domicile Hyères ce soir 20h pansement, patient d'accord\n"
         "patient : Mme Aubépine, 3 rue des Lilas, 06 12 34 56 78",
     )
     await server.record_all()

@@ -27,7 +27,7 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 9:00 in Paris
 PATIENT_WORDS = ["Quintavalle", "Bérangère", "Zinnias", "98 76 54 32", "4B7Z", "Tarlouze"]
 QUESTION = "kiné à domicile lyon 8 pour Mme Bérangère Quintavalle"
 DISPATCH = (
-    "déclenchement IDE domicile Lyon 8 ce soir 20h pansement post-op\n"
+    "déclenchement IDE domicile Lyon 8 ce soir 20h pansement post-op, patient d'accord\n"
     "patient : Mme Bérangère Quintavalle, 3 rue des Zinnias, 06 98 76 54 32, code porte 4B7Z"
 )
 HANDOFF = "je veux parler à la coordination : Mme Quintavalle sort demain, qui la suit ?"

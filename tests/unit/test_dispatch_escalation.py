@@ -117,7 +117,9 @@ async def test_escalation_chain_then_expiry_survives_a_restart(tmp_path: Path) -
     feature = DispatchFeature(DIRECTORY)
     database = await Database.open(tmp_path / "bot.sqlite")
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     first = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
@@ -171,7 +173,9 @@ async def test_an_accept_before_the_deadline_stops_the_chain(database: Database)
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
@@ -188,7 +192,9 @@ async def test_when_everyone_declines_the_next_step_comes_at_once(database: Data
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
@@ -219,7 +225,9 @@ async def test_the_periodic_job_runs_due_steps_in_its_transaction(database: Data
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     await server.flush(NOW)
@@ -237,7 +245,9 @@ async def test_run_due_steps_in_a_job_context(database: Database) -> None:
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     await server.flush(NOW)
@@ -285,7 +295,9 @@ async def test_figures_read_from_the_database(database: Database) -> None:
     config = make_config()
     feature = DispatchFeature(DIRECTORY)
     server = FakeHomeserver(database)
-    request = message(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+    )
     async with database.transaction() as db:
         await route_message(Routes.of(feature), request, context_for(db, config, NOW, request))
     sent = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}

@@ -74,7 +74,7 @@ async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
     request = message(
         COORDINATOR,
         "déclenchement IDE domicile Hyères ce soir 20h pansement "
-        "post-op\npatient: Mme Durand, 3 rue des Lilas, 06 12 34 56 78",
+        "post-op, patient d'accord\npatient: Mme Durand, 3 rue des Lilas, 06 12 34 56 78",
         NOW,
     )
     assert await say(env, feature, config, request)
@@ -127,7 +127,7 @@ async def test_dispatch_in_one_message_first_accept_wins(env) -> None:
 
 
 async def start(env, feature, config, server, text=None):
-    text = text or "déclenchement IDE Hyères ce soir 20h pansement"
+    text = text or "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord"
     await say(env, feature, config, message(COORDINATOR, text, NOW))
     return {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
 
@@ -143,7 +143,8 @@ async def test_guided_exchange_asks_for_each_missing_piece(env) -> None:
         ("Hyères", "Pour quand ?"),
         ("le 31 novembre", "Le 31 novembre n'existe pas."),
         ("demain 8h", "Quel soin ?"),
-        ("prise de sang à jeun patient: M. Martin", "Déclenchement n°1 envoyé à 2"),
+        ("prise de sang à jeun patient: M. Martin", "Le patient est-il informé et d'accord"),
+        ("oui", "Déclenchement n°1 envoyé à 2"),
     ]
     for text, expected in steps:
         assert await say(env, feature, config, message(COORDINATOR, text, NOW))
@@ -164,7 +165,7 @@ async def test_a_date_that_does_not_exist_keeps_the_rest_of_the_request(env) -> 
     config = make_config()
     feature = DispatchFeature(directory())
     server = FakeHomeserver(env)
-    text = "déclenchement IDE Hyères le 31/02 20h pansement"
+    text = "déclenchement IDE Hyères le 31/02 20h pansement, patient d'accord"
     assert await say(env, feature, config, message(COORDINATOR, text, NOW))
     (reply,) = [s.text for s in await server.flush(NOW) if s.action == "message"]
     assert reply.split("\n") == [
@@ -227,7 +228,9 @@ async def test_only_allowed_people_may_request(env) -> None:
         env,
         feature,
         allowed,
-        message("@dr:cpts.test", "déclenchement IDE Hyères ce soir 20h injection", NOW),
+        message(
+            "@dr:cpts.test", "déclenchement IDE Hyères ce soir 20h injection, patient d'accord", NOW
+        ),
     )
     targets = {s.target for s in await server.flush(NOW) if s.action == "direct_message"}
     assert targets == {ALICE, BOB}
@@ -408,7 +411,13 @@ async def test_answers_to_the_details_or_the_requester_notice(env) -> None:
     feature = DispatchFeature(directory())
     server = FakeHomeserver(env)
     sent = await start(env, feature, config, server)
-    await start(env, feature, config, server, "déclenchement IDE Hyères demain 9h injection")
+    await start(
+        env,
+        feature,
+        config,
+        server,
+        "déclenchement IDE Hyères demain 9h injection, patient d'accord",
+    )
     await react(env, feature, config, reaction(BOB, "👍", sent[BOB].event_id, NOW))
     after = await server.flush(NOW)
     details = next(s for s in after if s.correlation and ":details:" in s.correlation)

@@ -149,7 +149,9 @@ class Desk:
         return await self.server.flush(at)
 
     async def taken_by_alice(self) -> None:
-        sent = await self.say(COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement", NOW)
+        sent = await self.say(
+            COORDINATOR, "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord", NOW
+        )
         broadcast = next(s for s in sent if s.target == ALICE)
         await self.say(ALICE, "je prends", NOW + timedelta(minutes=3), reply_to=broadcast)
 

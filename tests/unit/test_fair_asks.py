@@ -74,7 +74,9 @@ async def simulate_month(
     for day in range(30):
         for hour in (0, 4):
             at = START + timedelta(days=day, hours=hour)
-            sent = await say(COORDINATOR, "déclenchement IDE Hyères demain 10h pansement", at)
+            sent = await say(
+                COORDINATOR, "déclenchement IDE Hyères demain 10h pansement, patient d'accord", at
+            )
             offers = [s for s in sent if s.action == "direct_message" and s.target in NURSES]
             asked.update(offer.target for offer in offers)
             # The quickest to answer of those asked takes it (nurse1 is the quickest).

@@ -72,7 +72,9 @@ async def _dispatch(folder: Path, users: list[str]) -> Race:
     feature = DispatchFeature(FakeDirectory([professional(u, "60", HYERES) for u in users]))
     main = await Database.open(folder / "bot.sqlite")
     server = FakeHomeserver(main)
-    request = message(COORDINATOR, "déclenchement IDE Hyères maintenant prise de sang", NOW)
+    request = message(
+        COORDINATOR, "déclenchement IDE Hyères maintenant prise de sang, patient d'accord", NOW
+    )
     async with main.transaction() as db:
         assert await route_message(
             Routes.of(feature), request, context_for(db, config, NOW, request)

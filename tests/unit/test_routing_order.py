@@ -44,7 +44,7 @@ CONVERSATION = [
     (PHARMACIST, "patient sans médecin traitant, 45 ans, Hyères, vu à la pharmacie"),
     (PHARMACIST, "coordonnées 1 : Mme D., 06 12 34 56 78"),
     (GP_A, "je peux prendre 1 nouveau patient"),
-    (COORDINATOR, "déclenchement médecin domicile Hyères ce soir 20h visite"),
+    (COORDINATOR, "déclenchement médecin domicile Hyères ce soir 20h visite, patient d'accord"),
     (GP_A, "ok"),  # one dispatch and one offer wait: which?
     (GP_B, "ok"),  # only the dispatch waits: taken
     (COORDINATOR, "déclenchement IDE"),
@@ -55,7 +55,7 @@ CONVERSATION = [
     (GP_A, "non"),  # the dispatch is taken: only the offer waits
     (PHARMACIST, "je veux parler à la coordination"),
     (NURSE, "Je cherche un remplaçant pour ma garde du 24/12"),
-    (COORDINATOR, "déclenchement IDE domicile Hyères ce soir 20h pansement"),
+    (COORDINATOR, "déclenchement IDE domicile Hyères ce soir 20h pansement, patient d'accord"),
     (NURSE_B, "je prends"),  # a request for cover and a dispatch wait: which?
     (NURSE, "kiné à domicile Hyères"),
     (PHARMACIST, "bla bla"),

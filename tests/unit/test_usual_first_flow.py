@@ -58,7 +58,10 @@ DIRECTORY = FakeDirectory(
         martin(MARTIN_C, "Chloé", LA_CRAU),
     ]
 )
-REQUEST = "déclenchement IDE Hyères ce soir 20h pansement, son IDE habituelle est Mme Carla"
+REQUEST = (
+    "déclenchement IDE Hyères ce soir 20h pansement, patient d'accord, "
+    "son IDE habituelle est Mme Carla"
+)
 
 
 @pytest.fixture

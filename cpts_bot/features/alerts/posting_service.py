@@ -83,7 +83,11 @@ async def _report_skipped(run: Run, alert: Alert, skipped: list[datetime]) -> No
         text=alert.text,
     )
     if len(skipped) > 5:
-        text += "\n" + _("({count} occurrences missed in all)", count=len(skipped))
+        text += "\n" + translator.ngettext(
+            "({count} occurrence missed in all)",
+            "({count} occurrences missed in all)",
+            len(skipped),
+        )
     target = run.config.rooms.coordination
     if target:
         await run.outbox.send(target, Reply(text))

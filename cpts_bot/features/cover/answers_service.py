@@ -11,6 +11,7 @@ so then.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from cpts_bot.core.messages import Reply
@@ -121,14 +122,13 @@ async def _tell_taken(deps: Context, swap: ShiftSwap, winner: str) -> None:
             )
         ),
     )
-    requester_translator = await deps.translator_for(swap.requester)
     await tell(
         deps,
         swap.requester,
         N_("{contact} takes your duty {duty} (cover no. {id}). The rota is updated."),
         ring=True,
-        contact=await deps.contact(winner, requester_translator),
-        duty=swap_duty(deps, swap, requester_translator),
+        contact=partial(deps.contact, winner),
+        duty=partial(swap_duty, deps, swap),
         id=swap.id,
     )
     await offer_service.edit_offers(COVER, deps, swap, STATUS_TAKEN, STATUS_YOURS)
@@ -208,7 +208,6 @@ async def expire(deps: Context, swap: ShiftSwap) -> bool:
     ended = await _end(deps, swap, SwapEvent.EXPIRE, SYSTEM_ACTOR)
     if ended is None:
         return False
-    translator = await deps.translator_for(swap.requester)
     await tell(
         deps,
         swap.requester,
@@ -216,7 +215,7 @@ async def expire(deps: Context, swap: ShiftSwap) -> bool:
             "Nobody took your duty {duty} (cover no. {id}): it is still yours; ask the coordination."
         ),
         ring=True,
-        duty=swap_duty(deps, swap, translator),
+        duty=partial(swap_duty, deps, swap),
         id=swap.id,
     )
     await tell_coordination(

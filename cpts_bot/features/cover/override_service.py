@@ -9,6 +9,7 @@ the members of the duty's profession (directory and rota), by whole words of the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.cover import repository as repo
@@ -140,23 +141,22 @@ def _duty(deps: Context, duty: Duty, translator: Translator) -> str:
 
 
 async def _tell_both(deps: Context, replaced: str, replacement: str, duty: Duty) -> None:
-    to_replacement = await deps.translator_for(replacement)
+    in_their_language = partial(_duty, deps, duty)
     await tell(
         deps,
         replacement,
         N_("The coordination gives you {name}'s duty: {duty}."),
         ring=True,
         name=await deps.display_name(replaced),
-        duty=_duty(deps, duty, to_replacement),
+        duty=in_their_language,
     )
-    to_replaced = await deps.translator_for(replaced)
     await tell(
         deps,
         replaced,
         N_("The coordination gives your duty {duty} to {contact}."),
         ring=True,
-        contact=await deps.contact(replacement, to_replaced),
-        duty=_duty(deps, duty, to_replaced),
+        contact=partial(deps.contact, replacement),
+        duty=in_their_language,
     )
 
 

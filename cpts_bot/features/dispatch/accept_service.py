@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -151,7 +152,6 @@ async def _tell_winner(deps: Context, dispatch: Dispatch, user_id: str) -> None:
 
 
 async def _tell_requester_taken(deps: Context, dispatch: Dispatch, user_id: str) -> None:
-    translator = await deps.translator_for(dispatch.requester)
     await tell(
         deps,
         dispatch.requester,
@@ -159,7 +159,7 @@ async def _tell_requester_taken(deps: Context, dispatch: Dispatch, user_id: str)
         ring=True,
         correlation=correlation(dispatch.id, KIND_REQUESTER, dispatch.requester),
         id=dispatch.id,
-        contact=await deps.contact(user_id, translator),
+        contact=partial(deps.contact, user_id),
     )
 
 

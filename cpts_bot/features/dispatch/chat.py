@@ -36,7 +36,10 @@ from cpts_bot.features.dispatch.commands import dispatch_commands
 from cpts_bot.features.dispatch.consent.consent_service import (
     CONSENT_QUESTION,
     REFUSED_NOTE,
+    URGENT_SENT_NOTE,
+    consent_after_sending,
     remember_consent,
+    sends_before_consent,
     without_consent,
 )
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
@@ -297,7 +300,13 @@ class DispatchFeature:
     ) -> None:
         fields.consent_needed = deps.policy.ask_consent
         missing = fields.missing()
-        if missing:
+        if fields.sent_as is not None and not missing:
+            await drafts.drop_draft(context, message.sender)
+            note = await consent_after_sending(deps, fields, message.sender)
+            await context.outbox.reply(Reply(note))
+            return
+        urgent_first = fields.sent_as is None and sends_before_consent(fields, missing)
+        if missing and not urgent_first:
             awaiting = missing[0]
             await drafts.keep_draft(context, message.sender, message.room_id, fields, awaiting)
             await context.outbox.reply(Reply(self._question(awaiting, deps, context)))
@@ -311,13 +320,22 @@ class DispatchFeature:
             return
         await drafts.drop_draft(context, message.sender)
         refused = without_consent(fields)
+        sent = dataclasses.replace(fields, details="", consent_needed=False)
         dispatch = await create_dispatch(
-            deps, message.sender, message.room_id, fields, usual=usual.user_id
+            deps,
+            message.sender,
+            message.room_id,
+            sent if urgent_first else fields,
+            usual=usual.user_id,
         )
         await remember_consent(context, dispatch.id, fields.consent, message.sender)
+        if urgent_first:  # the details wait for the consent question's answer
+            fields.sent_as = dispatch.id
+            await drafts.keep_draft(context, message.sender, message.room_id, fields, "consent")
         asked = await ask_first(deps, dispatch)
         text = self._created_text(dispatch, len(asked), deps, context)
-        notes = [note for note in (usual.note, refused and context._(REFUSED_NOTE)) if note]
+        later = urgent_first and context._(URGENT_SENT_NOTE)
+        notes = [n for n in (usual.note, refused and context._(REFUSED_NOTE), later) if n]
         await context.outbox.reply(Reply("\n".join([text, *notes])))
 
     def _question(self, awaiting: str, deps: Context, context: Context) -> str:

@@ -148,12 +148,14 @@ async def _escalate(deps: Context, dispatch: Dispatch) -> bool:
 async def _notify_coordination(deps: Context, dispatch: Dispatch) -> None:
     translator = Translator(deps.config.language)
     asked = len(await repo.recipients(deps.db, dispatch.id))
-    text = translator.gettext(
-        "Nobody has accepted dispatch no. {id} after {duration} ({asked} asked): "
+    text = translator.ngettext(
+        "Nobody has accepted dispatch no. {id} after {duration} ({count} person asked): "
         "{profession}, {places}, {when}.",
+        "Nobody has accepted dispatch no. {id} after {duration} ({count} people asked): "
+        "{profession}, {places}, {when}.",
+        asked,
         id=dispatch.id,
         duration=format_duration(deps.now - dispatch.created_at, translator),
-        asked=asked,
         profession=profession_name(dispatch.profession, translator),
         places=place_names(dispatch.all_communes, deps.places, translator),
         when=format_moment(dispatch.needed_at, dispatch.needed_precision, translator),

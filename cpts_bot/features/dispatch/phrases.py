@@ -74,6 +74,9 @@ class RequestFields:
     # The patient agreed (True), refused (False), unsaid (None); see patient_consent.py.
     consent: bool | None = None
     consent_needed: bool = False
+    # An urgent request sent anonymised at once: its number, while its details wait here
+    # for the patient's consent.
+    sent_as: int | None = None
 
     def missing(self) -> list[str]:
         """The fields still needed, in the order they are asked for."""
@@ -108,6 +111,7 @@ class RequestFields:
             usual_needed=self.usual_needed,
             consent=self.consent if self.consent is not None else other.consent,
             consent_needed=self.consent_needed,
+            sent_as=self.sent_as,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -124,6 +128,7 @@ class RequestFields:
             "usual_needed": self.usual_needed,
             "consent": self.consent,
             "consent_needed": self.consent_needed,
+            "sent_as": self.sent_as,
         }
 
     @classmethod
@@ -141,6 +146,7 @@ class RequestFields:
             usual_needed=bool(data.get("usual_needed")),
             consent=data.get("consent"),  # type: ignore[arg-type]
             consent_needed=bool(data.get("consent_needed")),
+            sent_as=data.get("sent_as"),  # type: ignore[arg-type]
         )
 
 

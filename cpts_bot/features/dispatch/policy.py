@@ -129,8 +129,9 @@ class DispatchPolicy(BaseModel):
     # Among the professionals a request fits equally, who is asked first (fair_order.py):
     # all of them, or the ``ask_at_most`` asked least recently, or in turn.
     order: AskOrder = AskOrder.ALL
-    # Ask « le patient est-il informé et d'accord ? » when a request does not say it.
-    ask_consent: bool = False
+    # Ask « le patient est-il informé et d'accord ? » when a request does not say it
+    # (L1110-4); an urgent request goes out anonymised meanwhile. A CPTS may turn it off.
+    ask_consent: bool = True
     ask_at_most: int = Field(default=2, ge=1, le=100)
 
     @field_validator("requesters")

@@ -8,6 +8,8 @@ transaction that queues the message, so it is sent once, across restarts too.
 
 from __future__ import annotations
 
+from functools import partial
+
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.broadcast_service import KIND_DETAILS, correlation
@@ -71,7 +73,6 @@ def _summary(dispatch: Dispatch, deps: Context, translator: Translator) -> str:
 
 async def _remind_taker(deps: Context, dispatch: Dispatch) -> None:
     taker = str(dispatch.taken_by)
-    translator = await deps.translator_for(taker)
     await tell(
         deps,
         taker,
@@ -82,7 +83,7 @@ async def _remind_taker(deps: Context, dispatch: Dispatch) -> None:
         ring=True,
         correlation=correlation(dispatch.id, KIND_DETAILS, taker),
         id=dispatch.id,
-        summary=_summary(dispatch, deps, translator),
+        summary=partial(_summary, dispatch, deps),
     )
 
 

@@ -237,5 +237,9 @@ class MedecinTraitantFeature:
                     text=text,
                 )
             case BadPlaces(count):
-                return _("{count} places? Write a number between 1 and 500.", count=count)
+                return translator.ngettext(
+                    "{count} place? Write a number between 1 and 500.",
+                    "{count} places? Write a number between 1 and 500.",
+                    count,
+                )
         return _("I did not understand. Write « aide » to see what I can do.")

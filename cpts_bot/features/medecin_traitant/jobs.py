@@ -63,13 +63,13 @@ async def escalate_long_waits(deps: Context) -> int:
             continue
         translator = Translator(deps.config.language)
         offers = len([p for p in await repo.closed_pairs(deps.db) if p[0] == request.id])
-        text = translator.gettext(
-            N_(
-                "Médecin traitant request no. {id} still waiting after {days} days: "
-                "{description}. Offered to {offers} GP(s), nobody accepted."
-            ),
+        text = translator.ngettext(
+            "Médecin traitant request no. {id} still waiting after {count} day: "
+            "{description}. GPs it was offered to: {offers}, nobody accepted.",
+            "Médecin traitant request no. {id} still waiting after {count} days: "
+            "{description}. GPs it was offered to: {offers}, nobody accepted.",
+            int(request.waited_days(deps.now)),
             id=request.id,
-            days=int(request.waited_days(deps.now)),
             description=describe(request, deps, translator),
             offers=offers,
         )

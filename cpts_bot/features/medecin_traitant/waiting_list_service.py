@@ -63,7 +63,10 @@ async def waiting_list_text(deps: Context, command: WaitingList, translator: Tra
         ),
     ]
     if summary.longest_days is not None:
-        lines.append(_("Longest wait: {days} days", days=int(summary.longest_days)))
+        longest = int(summary.longest_days)
+        lines.append(
+            translator.ngettext("Longest wait: {count} day", "Longest wait: {count} days", longest)
+        )
     return "\n".join(lines)
 
 
@@ -75,27 +78,28 @@ def _filtered(
     found = waiting_longer_than(requests, deps.now, days, priority_only=command.priority_only)
     if command.priority_only:
         head = translator.ngettext(
-            "{count} priority patient waiting for more than {days} days.",
-            "{count} priority patients waiting for more than {days} days.",
+            "{count} priority patient waiting for more than {days}.",
+            "{count} priority patients waiting for more than {days}.",
             len(found),
-            days=days,
+            days=translator.ngettext("{count} day", "{count} days", days),
         )
     else:
         head = translator.ngettext(
-            "{count} patient waiting for more than {days} days.",
-            "{count} patients waiting for more than {days} days.",
+            "{count} patient waiting for more than {days}.",
+            "{count} patients waiting for more than {days}.",
             len(found),
-            days=days,
+            days=translator.ngettext("{count} day", "{count} days", days),
         )
     lines = [head]
     for request in found[:LIST_LIMIT]:
         lines.append(
             "• "
-            + _(
-                "no. {id}: {description} — {days} days",
+            + translator.ngettext(
+                "no. {id}: {description} — {count} day",
+                "no. {id}: {description} — {count} days",
+                int(request.waited_days(deps.now)),
                 id=request.id,
                 description=describe(request, deps, translator),
-                days=int(request.waited_days(deps.now)),
             )
         )
     if len(found) > LIST_LIMIT:

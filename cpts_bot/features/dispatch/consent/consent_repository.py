@@ -26,3 +26,14 @@ async def consent_of(db: aiosqlite.Connection, dispatch_id: int) -> bool | None:
     ) as cursor:
         row = await cursor.fetchone()
     return None if row is None or row["consent"] is None else bool(row["consent"])
+
+
+async def add_details(db: aiosqlite.Connection, dispatch_id: int, details: str) -> bool:
+    """Give an urgent dispatch sent anonymised the details the patient agreed to share,
+    if it is still open or taken (an ended dispatch keeps none); True if so."""
+    cursor = await db.execute(
+        "UPDATE dispatches SET details = ?, details_length = MAX(details_length, ?)"
+        " WHERE id = ? AND state IN ('open', 'taken')",
+        (details, len(details), dispatch_id),
+    )
+    return cursor.rowcount > 0
