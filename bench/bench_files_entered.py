@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cpts_bot.app import build_features  # noqa: E402
-from cpts_bot.chat.command_router import CommandRouter  # noqa: E402
 from cpts_bot.chat.commands import CommandRegistry  # noqa: E402
 from cpts_bot.core.times import PARIS  # noqa: E402
+from cpts_bot.inbox.command_router import CommandRouter  # noqa: E402
 from cpts_bot.storage import core_repository as repo  # noqa: E402
 from cpts_bot.storage.database import Database  # noqa: E402
 from tests.unit.dispatch_support import HYERES  # noqa: E402

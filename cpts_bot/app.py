@@ -15,7 +15,6 @@ from nio import AsyncClient
 
 from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
 from cpts_bot.chat.command_descriptions import describe
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
 from cpts_bot.chat.feature_manifest import FailedHook, FeatureManifest, SentHook, prefix_clashes
 from cpts_bot.core.vocabulary_extension import load_cpts_vocabulary
@@ -34,6 +33,7 @@ from cpts_bot.features.reports.request_tracking_service import RecentQuestions
 from cpts_bot.features.rota import manifest as rota
 from cpts_bot.features.trust import manifest as trust
 from cpts_bot.i18n import Translator
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cpts_bot.chat.answer_matching import (
-    parent_of,
     should_tell,
     tell_answers_nothing,
     tell_reaction_answers_nothing,
@@ -19,6 +18,7 @@ from cpts_bot.core.answer_matching import may_take_pending
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services.answered import parent_of
 from cpts_bot.services.context import Context
 from cpts_bot.services.people import is_listed
 
@@ -33,7 +33,7 @@ async def may_use(audience: Audience, user_id: str, context: Context) -> bool:
     if audience is Audience.ANYONE or context.is_coordinator(user_id):
         return True
     if audience is Audience.PROFESSIONAL:
-        return await is_listed(context.db, user_id)
+        return await is_listed(context, user_id)
     return False
 
 
@@ -138,7 +138,7 @@ async def route_message(routes: Routes, message: IncomingMessage, context: Conte
     for feature in routes.self_routed:
         if await feature.handle_message(message, context):
             return True
-    parent = await parent_of(context.db, [e for e in (message.reply_to, message.thread_root) if e])
+    parent = await parent_of(context, [e for e in (message.reply_to, message.thread_root) if e])
     if may_take_pending(parent):
         if await routes.follow_ups.on_unreplied(message, context):
             return True

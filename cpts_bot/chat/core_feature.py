@@ -144,7 +144,7 @@ async def _switch_language(call: CommandCall) -> None:
             )
         )
         return
-    await set_language(context.db, call.message.sender, language, context.now)
+    await set_language(context, call.message.sender, language)
     context.translator = Translator(language)
     await context.outbox.reply(
         Reply(context.translator.gettext("Done: from now on I answer you in this language."))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from cpts_bot.chat.commands import Audience, Topic
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
+from cpts_bot.services.answered import correlation_of
 from cpts_bot.services.context import Context
-from cpts_bot.storage import core_repository as repo
 
 MessageFollowUp = Callable[[IncomingMessage, Context, str], Awaitable[bool]]
 ReactionFollowUp = Callable[[IncomingReaction, Context, str], Awaitable[bool]]
@@ -91,7 +91,7 @@ class FollowUps:
     async def on_message(self, message: IncomingMessage, context: Context) -> bool:
         """Handle ``message`` if it answers a correlated message of the bot."""
         for parent in dict.fromkeys(p for p in (message.reply_to, message.thread_root) if p):
-            correlation = await repo.correlation_of(context.db, parent)
+            correlation = await correlation_of(context, parent)
             follow_up = self._of(correlation) if correlation else None
             if follow_up is None or follow_up.on_message is None:
                 continue
@@ -102,7 +102,7 @@ class FollowUps:
 
     async def on_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         """Handle ``reaction`` if it is on a correlated message of the bot."""
-        correlation = await repo.correlation_of(context.db, reaction.reacts_to)
+        correlation = await correlation_of(context, reaction.reacts_to)
         follow_up = self._of(correlation) if correlation else None
         if follow_up is None or follow_up.on_reaction is None:
             return False

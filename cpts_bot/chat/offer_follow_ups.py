@@ -50,7 +50,7 @@ async def on_reply(chat: OfferChat, message: IncomingMessage, context: Context) 
     makes of a reply to its other messages."""
     if not message.reply_to:
         return False
-    row = await offer_service.message_of(chat.kind, context.db, message.reply_to)
+    row = await offer_service.message_of(chat.kind, context, message.reply_to)
     if row is None:
         return False
     if row["kind"] not in chat.kind.offer_messages:
@@ -70,7 +70,7 @@ async def on_reply(chat: OfferChat, message: IncomingMessage, context: Context) 
 async def on_reaction(chat: OfferChat, reaction: IncomingReaction, context: Context) -> bool:
     """👍 / ❌ on an offer. A reaction has nothing to reply to: answers go to the direct
     chat."""
-    row = await offer_service.message_of(chat.kind, context.db, reaction.reacts_to)
+    row = await offer_service.message_of(chat.kind, context, reaction.reacts_to)
     answer = classify_reaction(reaction.key)
     if row is None or row["kind"] not in chat.kind.offer_messages or answer is None:
         return False
@@ -89,7 +89,7 @@ async def waiting(chat: OfferChat, message: IncomingMessage, context: Context) -
     if not message.is_direct or answer not in chat.answers:
         return None
     assert answer is not None
-    ids = await offer_service.waiting_for(chat.kind, context.db, message.sender, answer)
+    ids = await offer_service.waiting_for(chat.kind, context, message.sender, answer)
     if not ids:
         return None
 

@@ -69,6 +69,25 @@ async def publish_monthly_report_if_due(
     month = current.previous()
     if not await claim_monthly_report(context.db, month.label, room, now):
         return None
+    return await post_report_in(context, room, month, Translator(config.language))
+
+
+async def post_report_in(
+    context: Any,
+    room_id: str,
+    month: Month,
+    translator: Translator,
+    *,
+    in_reply_to: str | None = None,
+) -> MonthlyReport:
+    """:func:`post_report` with what ``context`` holds: its transaction, its outbox and
+    the territory of its configuration (how a chat command asks for a report)."""
     return await post_report(
-        context.db, context.outbox, room, month, Translator(config.language), config=config
+        context.db,
+        context.outbox,
+        room_id,
+        month,
+        translator,
+        in_reply_to=in_reply_to,
+        config=context.config,
     )

@@ -252,18 +252,16 @@ async def record_sent(
     )
 
 
-async def message_of(
-    kind: OfferKind[T], db: aiosqlite.Connection, event_id: str
-) -> aiosqlite.Row | None:
+async def message_of(kind: OfferKind[T], context: Context, event_id: str) -> aiosqlite.Row | None:
     """The bot's message ``event_id`` about a subject of ``kind``, if it is one."""
-    return await offers.message(kind.tables, db, event_id)
+    return await offers.message(kind.tables, context.db, event_id)
 
 
 async def waiting_for(
-    kind: OfferKind[T], db: aiosqlite.Connection, user_id: str, given: Answer
+    kind: OfferKind[T], context: Context, user_id: str, given: Answer
 ) -> list[int]:
     """What of ``kind`` waits for ``user_id``'s ``given`` answer, newest first."""
-    return await kind.waiting_for(db, user_id, given)
+    return await kind.waiting_for(context.db, user_id, given)
 
 
 async def tell_coordination(context: Context, reply: Reply) -> None:

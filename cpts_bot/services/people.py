@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -17,6 +17,9 @@ from cpts_bot.features.rota.repository import rota_name
 from cpts_bot.i18n import Translator
 from cpts_bot.storage import core_repository
 from cpts_bot.storage.matrix_names import matrix_name
+
+if TYPE_CHECKING:  # the context names people with this module: no import at run time
+    from cpts_bot.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -64,19 +67,16 @@ async def person_label(
     return (await find_person(db, user_id)).label(translator, phone=phone)
 
 
-async def person_labels(
-    db: aiosqlite.Connection, user_ids: Iterable[str], translator: Translator
-) -> list[str]:
-    return [await person_label(db, user_id, translator) for user_id in user_ids]
+async def person_labels(context: Context, user_ids: Iterable[str]) -> list[str]:
+    """How ``user_ids`` are named to the person the context answers."""
+    return [await person_label(context.db, u, context.translator) for u in user_ids]
 
 
-async def is_listed(db: aiosqlite.Connection, user_id: str) -> bool:
+async def is_listed(context: Context, user_id: str) -> bool:
     """Whether the directory has a card for the Matrix account ``user_id``."""
-    return await DirectoryRepository(db).find_key_by_matrix_id(user_id) is not None
+    return await DirectoryRepository(context.db).find_key_by_matrix_id(user_id) is not None
 
 
-async def set_language(
-    db: aiosqlite.Connection, user_id: str, language: str, now: datetime
-) -> None:
+async def set_language(context: Context, user_id: str, language: str) -> None:
     """« langue en »: ``user_id`` is answered in ``language`` from now on."""
-    await core_repository.set_language(db, user_id, language, now)
+    await core_repository.set_language(context.db, user_id, language, context.now)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cpts_bot.app import build_features
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.i18n import Translator
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database

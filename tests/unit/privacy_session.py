@@ -13,13 +13,13 @@ from typing import Any
 import yaml
 
 from cpts_bot.app import build_features
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.times import to_iso
 from cpts_bot.devtools.demo_setup import SAMPLE_DIR, SAMPLE_TERRITORY
 from cpts_bot.importers.directory_csv import import_directory_csv
 from cpts_bot.importers.rota_csv import import_rota_csv
 from cpts_bot.importers.rpps_extract import import_rpps_extract
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.scheduling.periodic_jobs import JobRunner
 from cpts_bot.settings import DATABASE_FILE, RoomsConfig, load_rooms_config
 from cpts_bot.storage import core_repository as repo

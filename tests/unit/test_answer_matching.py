@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.core.answer_matching import (
     MAX_WAITING,
     WAIT_LIMIT,
@@ -32,6 +31,7 @@ from cpts_bot.core.times import PARIS, to_iso
 from cpts_bot.features.dispatch import repository as dispatches
 from cpts_bot.features.dispatch.chat import DispatchFeature
 from cpts_bot.features.dispatch.escalation_service import on_sent
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (

@@ -13,7 +13,7 @@ import yaml
 from command_support import COORDINATOR, GP, context_for, direct, make_config, router_for
 
 from cpts_bot.chat.command_dispatch import heard_places
-from cpts_bot.chat.command_router import CommandRouter
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.storage.database import Database
 
 DATA = Path(__file__).parent / "data" / "loose_phrasings.yaml"

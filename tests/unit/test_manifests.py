@@ -15,10 +15,10 @@ import pytest
 from cpts_bot import app
 from cpts_bot.app import MANIFESTS, build_features
 from cpts_bot.chat.command_dispatch import Routes
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.core_feature import core_commands
 from cpts_bot.chat.feature_manifest import FeatureManifest, prefix_clashes
 from cpts_bot.chat.follow_ups import FollowUp
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.storage.database import Database
 from tests.unit.command_support import BOT, make_config
 from tests.unit.module_roles import FEATURES, PACKAGE, role_of_file

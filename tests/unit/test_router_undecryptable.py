@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cpts_bot.chat.command_router import UNDECRYPTABLE_GIVE_UP_AFTER_S, CommandRouter
 from cpts_bot.core.messages import KIND_UNDECRYPTABLE
 from cpts_bot.core.times import to_iso
+from cpts_bot.inbox.command_router import UNDECRYPTABLE_GIVE_UP_AFTER_S, CommandRouter
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from cpts_bot.app import build_features
-from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.core.french_datetime import local_to_utc
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.rota import repository as rota_repository
 from cpts_bot.features.rota.duty_rota import OneOffShift
+from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES, TOULON, context_for, message
 from tests.unit.medecin_traitant_support import (

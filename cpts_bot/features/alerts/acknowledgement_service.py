@@ -17,8 +17,8 @@ from cpts_bot.features.alerts.posting_service import CORRELATION_PREFIX
 from cpts_bot.features.alerts.rendering_service import format_moment
 from cpts_bot.features.alerts.snooze import DEFAULT_SNOOZE, snoozed_until
 from cpts_bot.i18n import Translator
+from cpts_bot.services.context import Context
 from cpts_bot.storage.core_repository import language_of
-from cpts_bot.storage.outbox import OutboxWriter
 
 
 async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str) -> bool:
@@ -35,22 +35,22 @@ async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, even
 
 
 async def firing_answered(
-    db: aiosqlite.Connection, room_id: str, parents: tuple[str | None, ...]
+    context: Context, room_id: str, parents: tuple[str | None, ...]
 ) -> int | None:
     """The posting whose post one of ``parents`` (reply, thread root) is, if any."""
     for parent in parents:
         if parent:
-            firing_id = await firings.firing_of_event(db, room_id, parent)
+            firing_id = await firings.firing_of_event(context.db, room_id, parent)
             if firing_id is not None:
                 return firing_id
     return None
 
 
 async def acknowledge(
-    db: aiosqlite.Connection, firing_id: int, user_id: str, at: datetime, via: str
+    context: Context, firing_id: int, user_id: str, at: datetime, via: str
 ) -> bool:
     """Record ``user_id``'s acknowledgement (the first one counts); True if new."""
-    return await firings.acknowledge(db, firing_id, user_id, at, via)
+    return await firings.acknowledge(context.db, firing_id, user_id, at, via)
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,11 @@ class Snoozed:
 
 
 async def snooze(
-    db: aiosqlite.Connection,
-    firing_id: int,
-    user_id: str,
-    now: datetime,
-    default: timedelta = DEFAULT_SNOOZE,
+    context: Context, firing_id: int, user_id: str, default: timedelta = DEFAULT_SNOOZE
 ) -> Snoozed | None:
     """Postpone ``user_id``'s reminder of ``firing_id``; None when the alert asks for no
     acknowledgement (an information: there is nothing to remind)."""
+    db, now = context.db, context.now
     alert_id = await firings.alert_of_firing(db, firing_id)
     alert = await repo.get_alert(db, alert_id) if alert_id is not None else None
     if alert is None or alert.level not in ACKNOWLEDGED_LEVELS:
@@ -79,19 +76,18 @@ async def snooze(
     return Snoozed(alert.id, remind_at)
 
 
-async def tell_snoozed(
-    outbox: OutboxWriter, db: aiosqlite.Connection, user_id: str, snoozed: Snoozed, language: str
-) -> None:
+async def tell_snoozed(context: Context, user_id: str, snoozed: Snoozed) -> None:
     """Tell the reader, in their direct chat (not in the shared room), when they will be
     reminded."""
-    translator = Translator(await language_of(db, user_id) or language)
+    language = await language_of(context.db, user_id) or context.config.language
+    translator = Translator(language)
     text = translator.gettext(
         "⏰ Noted: I will remind you of alert no. {number} on {when}, unless you"
         " acknowledge it before (react to it or reply to it).",
         number=snoozed.alert_id,
         when=format_moment(snoozed.remind_at, translator),
     )
-    await outbox.send_direct(user_id, Reply(text))
+    await context.outbox.send_direct(user_id, Reply(text))
 
 
 @dataclass(frozen=True)
@@ -104,13 +100,11 @@ class AcknowledgementReport:
 
 
 async def acknowledgement_report(
-    db: aiosqlite.Connection,
-    firing_id: int,
-    members: RoomMembers | None,
-    bot_user_id: str | None,
-    exclude: str | None = None,
+    context: Context, firing_id: int, members: RoomMembers | None, exclude: str | None = None
 ) -> AcknowledgementReport:
-    """Who acknowledged firing ``firing_id`` and which members of its rooms did not."""
+    """Who acknowledged firing ``firing_id`` and which members of its rooms did not (the
+    bot and ``exclude``, the alert's author, left out)."""
+    db, bot_user_id = context.db, context.bot_user_id
     acknowledged = await firings.acknowledgements(db, firing_id)
     pending: list[str] = []
     if members is not None:

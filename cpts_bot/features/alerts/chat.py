@@ -76,7 +76,7 @@ class AlertsFeature:
         answer = parse_draft_answer(message.body)
         if answer is None:
             return None
-        draft = await pending_draft(context.db, message.sender, message.room_id, context.now)
+        draft = await pending_draft(context, message.sender, message.room_id)
         if draft is None:
             return None
         label = context._("alert no. {number} to confirm", number=draft.id)
@@ -90,7 +90,7 @@ class AlertsFeature:
         """Confirm or drop the sender's draft in this room; False when none waits."""
         if not context.is_coordinator(message.sender):
             return False
-        draft = await answer_draft(context.db, message.sender, message.room_id, context.now, answer)
+        draft = await answer_draft(context, message.sender, message.room_id, answer)
         if draft is None:
             return False
         await self.replies.draft_answered(draft, answer, context)
@@ -137,7 +137,7 @@ class AlertsFeature:
 
     async def _on_post(self, message: IncomingMessage, context: Context, _c: str) -> bool:
         parents = (message.reply_to, message.thread_root)
-        firing_id = await acknowledgement.firing_answered(context.db, message.room_id, parents)
+        firing_id = await acknowledgement.firing_answered(context, message.room_id, parents)
         if firing_id is None:
             return False
         await self._answer(firing_id, message, context)
@@ -147,7 +147,7 @@ class AlertsFeature:
         self, reaction: IncomingReaction, context: Context, _c: str
     ) -> bool:
         firing_id = await acknowledgement.firing_answered(
-            context.db, reaction.room_id, (reaction.reacts_to,)
+            context, reaction.room_id, (reaction.reacts_to,)
         )
         if firing_id is None:
             return False
@@ -190,16 +190,12 @@ class AlertsFeature:
         if snooze:
             await self._snooze(firing_id, user, context)
         else:
-            await acknowledgement.acknowledge(context.db, firing_id, user, at, via)
+            await acknowledgement.acknowledge(context, firing_id, user, at, via)
 
     async def _snooze(self, firing_id: int, user: str, context: Context) -> None:
-        snoozed = await acknowledgement.snooze(
-            context.db, firing_id, user, context.now, self.settings.snooze
-        )
+        snoozed = await acknowledgement.snooze(context, firing_id, user, self.settings.snooze)
         if snoozed is not None:
-            await acknowledgement.tell_snoozed(
-                context.outbox, context.db, user, snoozed, context.config.language
-            )
+            await acknowledgement.tell_snoozed(context, user, snoozed)
 
     async def on_sent(
         self, db: aiosqlite.Connection, correlation: str, room_id: str, event_id: str

@@ -5,7 +5,6 @@ change. Every status change goes through the transition table; expected refusals
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 import aiosqlite
@@ -20,6 +19,7 @@ from cpts_bot.features.alerts.states import (
     AlertEvent,
     AlertState,
 )
+from cpts_bot.services.context import Context
 
 EVENTS = {
     AlertCommandKind.PAUSE: AlertEvent.PAUSE,
@@ -43,26 +43,24 @@ class Managed:
     alert: Alert | None = None  # as it is now (after the change, when there was one)
 
 
-async def draft_alert(
-    db: aiosqlite.Connection, fields: AlertFields, author: str, room_id: str, now: datetime
-) -> Alert:
+async def draft_alert(context: Context, fields: AlertFields, author: str, room_id: str) -> Alert:
     """Store ``fields`` as ``author``'s draft in ``room_id`` (their earlier one dropped)."""
+    db, now = context.db, context.now
     alert = await repo.get_alert(db, await repo.create_draft(db, fields, author, room_id, now))
     assert alert is not None
     return alert
 
 
-async def pending_draft(
-    db: aiosqlite.Connection, author: str, room_id: str, now: datetime
-) -> Alert | None:
+async def pending_draft(context: Context, author: str, room_id: str) -> Alert | None:
     """``author``'s draft waiting for their « oui » in ``room_id``, if any."""
-    return await repo.pending_draft(db, author, room_id, now)
+    return await repo.pending_draft(context.db, author, room_id, context.now)
 
 
 async def answer_draft(
-    db: aiosqlite.Connection, author: str, room_id: str, now: datetime, answer: DraftAnswer
+    context: Context, author: str, room_id: str, answer: DraftAnswer
 ) -> Alert | None:
     """« oui » / « non » to ``author``'s pending draft in ``room_id``; None if none waits."""
+    db, now = context.db, context.now
     draft = await repo.pending_draft(db, author, room_id, now)
     if draft is None:
         return None
@@ -89,14 +87,14 @@ def _refusal(alert: Alert, event: AlertEvent) -> Outcome | None:
 
 
 async def manage(
-    db: aiosqlite.Connection,
+    context: Context,
     alert_id: int,
     kind: AlertCommandKind,
     actor: str,
-    now: datetime,
     changes: AlertFields | None = None,
 ) -> Managed:
     """Pause, resume, cancel or change (``changes``) alert ``alert_id``."""
+    db, now = context.db, context.now
     alert = await repo.get_alert(db, alert_id)
     if alert is None or alert.status is AlertState.DRAFT:
         return Managed(Outcome.NOT_FOUND)
@@ -113,12 +111,22 @@ async def manage(
             await repo.apply_event(db, alert, AlertEvent.REACTIVATE, actor, now)
     elif await repo.apply_event(db, alert, event, actor, now) is None:
         # Changed meanwhile (a lost race): say why from what is stored now.
-        return await manage(db, alert_id, kind, actor, now, changes)
+        return await manage(context, alert_id, kind, actor, changes)
     return Managed(Outcome.DONE, await repo.get_alert(db, alert_id))
 
 
-# What « alerte 3 », « alertes » and an acknowledgement read.
-get_alert = repo.get_alert
-alert_history = repo.alert_history
-alerts_in_force = repo.alerts_in_force
-latest_firing = firings.latest_firing
+# What « alerte 3 », « alertes » and « qui a lu » read.
+async def get_alert(context: Context, alert_id: int) -> Alert | None:
+    return await repo.get_alert(context.db, alert_id)
+
+
+async def alert_history(context: Context, alert_id: int) -> list[aiosqlite.Row]:
+    return await repo.alert_history(context.db, alert_id)
+
+
+async def alerts_in_force(context: Context) -> list[Alert]:
+    return await repo.alerts_in_force(context.db)
+
+
+async def latest_firing(context: Context, alert_id: int) -> int | None:
+    return await firings.latest_firing(context.db, alert_id)

@@ -72,9 +72,7 @@ class AlertReplies:
         assert fields.audience is not None
         if not audience_rooms(fields.audience, context.config):
             return await _say(context, _("No room is configured for this audience."))
-        alert = await management.draft_alert(
-            context.db, fields, message.sender, message.room_id, context.now
-        )
+        alert = await management.draft_alert(context, fields, message.sender, message.room_id)
         lines = [
             _("Alert no. {number} to confirm:", number=alert.id),
             *self._describe(alert, context),
@@ -95,7 +93,7 @@ class AlertReplies:
 
     async def _show(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await management.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
         status = status_label(alert.status, context.translator)
@@ -103,14 +101,14 @@ class AlertReplies:
             _("Alert no. {number} ({status})", number=alert.id, status=status),
             *self._describe(alert, context),
         ]
-        for row in await management.alert_history(context.db, alert_id):
+        for row in await management.alert_history(context, alert_id):
             when = format_moment(from_iso(row["at"]), context.translator)
             lines.append(f"· {when} — {row['actor']} — {row['action']}")
         await _say(context, "\n".join(lines))
 
     async def _list(self, context: Context) -> None:
         _ = context._
-        found = await management.alerts_in_force(context.db)
+        found = await management.alerts_in_force(context)
         hours = timedelta(hours=context.config.alerts.default_in_force_hours)
         waiting = await awaiting_acknowledgement(context, context.now - hours)
         if not found and not waiting:
@@ -134,16 +132,16 @@ class AlertReplies:
 
     async def _who_read(self, context: Context, alert_id: int) -> None:
         _ = context._
-        alert = await management.get_alert(context.db, alert_id)
+        alert = await management.get_alert(context, alert_id)
         if alert is None:
             return await _say(context, _("There is no alert no. {number}.", number=alert_id))
-        firing_id = await management.latest_firing(context.db, alert_id)
+        firing_id = await management.latest_firing(context, alert_id)
         if firing_id is None:
             return await _say(
                 context, _("Alert no. {number} has not been posted yet.", number=alert_id)
             )
         report = await acknowledgement.acknowledgement_report(
-            context.db, firing_id, self.members, context.bot_user_id, exclude=alert.created_by
+            context, firing_id, self.members, exclude=alert.created_by
         )
         done = [user for user, _at in report.acknowledged]
         values = {
@@ -160,11 +158,10 @@ class AlertReplies:
         else:
             head = _("Alert no. {number} (posted {when}): acknowledged by {done}.", **values)
         lines = [head]
-        translator = context.translator
         if done:
-            lines.append("✅ " + ", ".join(await person_labels(context.db, done, translator)))
+            lines.append("✅ " + ", ".join(await person_labels(context, done)))
         if report.pending:
-            pending = await person_labels(context.db, report.pending, translator)
+            pending = await person_labels(context, report.pending)
             lines.append("⏳ " + ", ".join(pending))
         await _say(context, "\n".join(lines))
 
@@ -176,15 +173,13 @@ class AlertReplies:
         assert alert_id is not None
         changes = None
         if command.kind is AlertCommandKind.EDIT:
-            alert = await management.get_alert(context.db, alert_id)
+            alert = await management.get_alert(context, alert_id)
             if alert is None or alert.status is AlertState.DRAFT:
                 return await _say(context, _("There is no alert no. {number}.", number=alert_id))
             changes = _changes(command, context)
             if isinstance(changes, str):
                 return await _say(context, changes)
-        managed = await management.manage(
-            context.db, alert_id, command.kind, message.sender, context.now, changes
-        )
+        managed = await management.manage(context, alert_id, command.kind, message.sender, changes)
         await _say(context, self._managed_text(command.kind, alert_id, managed, context))
 
     def _managed_text(

@@ -45,9 +45,7 @@ class HandoffFeature:
         async def on_message(message: IncomingMessage, context: Context, _c: str) -> bool:
             if message.room_id != context.config.rooms.coordination:
                 return False
-            relayed = await handoff.relay_answer(
-                context.db, context.outbox, context.config, message
-            )
+            relayed = await handoff.relay_answer(context, message)
             return relayed is not None
 
         return FollowUp(

@@ -204,13 +204,9 @@ async def requester_translator(
     return Translator(await language_of(db, user_id) or config.language)
 
 
-async def relay_answer(
-    db: aiosqlite.Connection,
-    outbox: OutboxWriter,
-    config: RoomsConfig,
-    message: IncomingMessage,
-) -> Handoff | None:
+async def relay_answer(context: Context, message: IncomingMessage) -> Handoff | None:
     """If ``message`` answers a hand-off (in its thread or as a reply), relay it."""
+    db, outbox = context.db, context.outbox
     handoff = None
     for parent in (message.thread_root, message.reply_to):
         if parent:
@@ -220,7 +216,7 @@ async def relay_answer(
     if handoff is None:
         return None
     TABLE.next_state(handoff.state, HandoffEvent.ANSWER)
-    _ = (await requester_translator(db, handoff.requester, config)).gettext
+    _ = (await requester_translator(db, handoff.requester, context.config)).gettext
     await outbox.send(
         handoff.origin_room_id,
         Reply(_("Answer from the coordination: {answer}", answer=message.body.strip())),

@@ -9,7 +9,7 @@ from cpts_bot.chat.commands import Audience, CommandCall, Parameter, Topic
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.reports.monthly_stats import parse_report_month
 from cpts_bot.i18n.translator import N_
-from cpts_bot.reporting.publish_monthly_report import post_report
+from cpts_bot.reporting.publish_monthly_report import post_report_in
 
 COMMAND = re.compile(r"^!?(?:rapport|report)\b(.*)$", re.S)
 
@@ -28,14 +28,8 @@ async def monthly_report(call: CommandCall) -> None:
             )
         )
         return
-    await post_report(
-        context.db,
-        context.outbox,
-        message.room_id,
-        month,
-        context.translator,
-        in_reply_to=message.event_id,
-        config=context.config,
+    await post_report_in(
+        context, message.room_id, month, context.translator, in_reply_to=message.event_id
     )
 
 

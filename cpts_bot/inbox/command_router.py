@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from cpts_bot.chat.answer_matching import held_back
 from cpts_bot.chat.clear_rooms import refuse_clear_room
 from cpts_bot.chat.command_dispatch import Routes, route_message, route_reaction
 from cpts_bot.chat.commands import Topic
@@ -37,6 +36,7 @@ from cpts_bot.core.messages import (
 from cpts_bot.core.offers import classify_answer
 from cpts_bot.core.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
+from cpts_bot.inbox.held_answers import held_back
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
