@@ -110,10 +110,28 @@ def example_text(example: str, translator: Translator, config: RoomsConfig) -> s
     )
 
 
+def french_only(example: str, translator: Translator) -> bool:
+    """True when ``example`` has no form in the reader's language (a French free-text
+    request, such as a dispatch or a directory question)."""
+    return (
+        translator.language != "fr"
+        and translator.gettext(example) == example
+        and any(character.isalpha() for character in example)
+    )
+
+
+def _said(help_text: str, examples: Iterable[str], translator: Translator) -> str:
+    """The help text, with a note when one of the examples is written in French only."""
+    text = translator.gettext(help_text)
+    if any(french_only(example, translator) for example in examples):
+        return translator.gettext("{help} (written in French)", help=text)
+    return text
+
+
 def command_line(command: Helped, translator: Translator, config: RoomsConfig) -> str:
     """« example » — what it does."""
     example = example_text(command.examples[0], translator, config)
-    return f"« {example} » — {translator.gettext(command.help)}"
+    return f"« {example} » — {_said(command.help, command.examples[:1], translator)}"
 
 
 def short_help(
@@ -162,7 +180,7 @@ def topic_help(
             f"« {example_text(example, translator, config)} »" for example in command.examples
         )
         shown.update({example: len(items) for example in command.examples})
-        items.append(f"{examples} — {_(command.help)}")
+        items.append(f"{examples} — {_said(command.help, command.examples, translator)}")
     items.extend(extra_lines)
     return _render(_(TOPIC_TITLES[topic]), items, [privacy_line(translator, config)])
 

@@ -223,12 +223,12 @@ _ACTIVITY = _added_or_removed(r"l'|une\s+|l\s+", r"(?:activites?|competences?)")
 _LANGUAGE_EDIT = _added_or_removed(r"la\s+|une\s+", r"langues?")
 _SPEAKS = re.compile(r"^(?:je|nous|on)\s+parle(?:s|ons)?\s+(?:aussi\s+|egalement\s+)?(?P<what>.+)$")
 _PHONE = re.compile(
-    r"^(?:mon\s+|notre\s+|nouveau\s+)?(?:numero\s+de\s+)?(?:telephone|tel|numero|portable|"
+    r"^(?:mon\s+|notre\s+|nouveau\s+|my\s+)?(?:numero\s+de\s+)?(?:telephone|tel|numero|portable|"
     r"phone)\b\.?\s*(?:est\s+(?:le\s+)?|:|=|au\s+)?\s*(?P<phone>\+?[\d(][\d\s.\-()/]*)$"
 )
 _SHOW = re.compile(
-    r"^(?:(?:voir|affiche[rz]?|modifier|changer|corriger|mettre\s+a\s+jour|mise\s+a\s+jour\s+de)\s+)?"
-    r"(?:ma|mon)\s+(?:fiche|carte|profil)(?:\s+(?:de\s+l'\s?|dans\s+l'\s?)?annuaire)?$"
+    r"^(?:(?:voir|affiche[rz]?|modifier|changer|corriger|mettre\s+a\s+jour|mise\s+a\s+jour\s+de|see|show|edit|update)\s+)?"
+    r"(?:ma|mon|my)\s+(?:fiche|carte|profil|card|profile)(?:\s+(?:de\s+l'\s?|dans\s+l'\s?)?annuaire)?$"
 )
 _TARGET = re.compile(
     r"^(?:fiche\s+(?:de\s+|du\s+|d')?|pour\s+(?:la\s+fiche\s+(?:de\s+|du\s+|d'))?)\s*"
