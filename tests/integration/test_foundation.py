@@ -96,7 +96,14 @@ async def test_language_switch_is_remembered_across_restart(users, make_bot):
     bot.stop()
     bot.start()
     question = await gp.send(room, "help")
-    assert "Here is what I can do" in (await gp.wait_reply(question)).body
+    help_text = (await gp.wait_reply(question)).body
+    assert "Here is what I can do" in help_text
+    # No French example in the English help, unless its line says it is written in French.
+    assert "« my card »" in help_text and "« talk to the coordination »" in help_text
+    assert "« ma fiche »" not in help_text and "parler à la coordination" not in help_text
+    for line in help_text.splitlines():
+        if "déclenchement" in line or "kiné à domicile" in line:
+            assert "(written in French)" in line, line
     back = await gp.send(room, "langue fr")
     assert "désormais en français" in (await gp.wait_reply(back)).body
     bot.stop()
