@@ -161,6 +161,12 @@ class MatrixChatGateway:
         self._watcher: QueueWatcher | None = None
         self.stuck_after = DEFAULT_STUCK_AFTER
         self.sent_count = 0
+        # Set when no answer is queued or being sent: the sync loop waits for it before
+        # its next long poll (see :class:`~cpts_bot.matrix.sync_loop.SyncLoop`).
+        self.answers_out = asyncio.Event()
+        self.answers_out.set()
+        self._answer_lanes: set[str] = set()
+        self._answers_behind = False  # an answer due waits for its room's running lane
 
     def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
         """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
@@ -182,6 +188,7 @@ class MatrixChatGateway:
 
     def wake(self) -> None:
         self._wake.set()
+        self.answers_out.clear()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Start a lane for each destination with rows due, as soon as they are due; a
@@ -195,9 +202,7 @@ class MatrixChatGateway:
             while not stop.is_set():
                 self._wake.clear()
                 try:
-                    await self._look_after(datetime.now(UTC))
-                    rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
-                    await self._start_lanes(rows, running, stop)
+                    await self._turn(running, stop)
                     idle = await self._idle_seconds()
                 except Exception:  # e.g. the database is busy: try again shortly
                     log.exception("outbox loop failed, will retry")
@@ -207,6 +212,21 @@ class MatrixChatGateway:
             for task in running.values():
                 task.cancel()
             await asyncio.gather(*running.values(), return_exceptions=True)
+
+    async def _turn(self, running: dict[str, asyncio.Task[None]], stop: asyncio.Event) -> None:
+        """Answers first, before anything else is looked at (the look-after is a write
+        transaction, not needed for an answer); then every row due."""
+        rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
+        answers = [row for row in rows if row.priority == PRIORITY_ANSWER]
+        behind = {await self._lane_of(row) for row in answers} & running.keys()
+        self._answers_behind = bool(behind)
+        if answers:
+            await self._start_lanes(answers, running, stop)
+        if not self._wake.is_set() and not self._answer_lanes and not behind:
+            self.answers_out.set()
+        await self._look_after(datetime.now(UTC))
+        rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
+        await self._start_lanes(rows, running, stop)
 
     async def _idle_seconds(self) -> float:
         """Until the next row's retry is due (at most 30 s)."""
@@ -243,6 +263,8 @@ class MatrixChatGateway:
             keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
             task = asyncio.create_task(self._run_lane(lane_rows, keys_ready, stop))
             running[lane] = task
+            if any(row.priority == PRIORITY_ANSWER for row in lane_rows):
+                self._answer_lanes.add(lane)
             task.add_done_callback(partial(self._lane_done, running, lane))
 
     def _lane_done(
@@ -250,6 +272,9 @@ class MatrixChatGateway:
     ) -> None:
         if running.get(lane) is task:
             del running[lane]
+            self._answer_lanes.discard(lane)
+            if not (self._answer_lanes or self._answers_behind or self._wake.is_set()):
+                self.answers_out.set()  # no answer queued since: the sync may go on
         self._wake.set()
 
     async def _run_lane(
