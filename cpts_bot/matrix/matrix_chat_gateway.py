@@ -167,6 +167,9 @@ class MatrixChatGateway:
         self.answers_out.set()
         self._answer_lanes: set[str] = set()
         self._answers_behind = False  # an answer due waits for its room's running lane
+        # Rows handed to a lane that has not ended: not read again at each turn (a turn
+        # follows each lane's end: a fan-out to N would read its rows N times).
+        self._claimed: set[int] = set()
 
     def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
         """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
@@ -216,7 +219,7 @@ class MatrixChatGateway:
     async def _turn(self, running: dict[str, asyncio.Task[None]], stop: asyncio.Event) -> None:
         """Answers first, before anything else is looked at (the look-after is a write
         transaction, not needed for an answer); then every row due."""
-        rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
+        rows = await self._due_rows()
         answers = [row for row in rows if row.priority == PRIORITY_ANSWER]
         behind = {await self._lane_of(row) for row in answers} & running.keys()
         self._answers_behind = bool(behind)
@@ -225,8 +228,11 @@ class MatrixChatGateway:
         if not self._wake.is_set() and not self._answer_lanes and not behind:
             self.answers_out.set()
         await self._look_after(datetime.now(UTC))
-        rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
-        await self._start_lanes(rows, running, stop)
+        await self._start_lanes(await self._due_rows(), running, stop)
+
+    async def _due_rows(self) -> list[repo.OutboxRow]:
+        now = datetime.now(UTC)
+        return await delivery.due_rows(self._database, now, ROWS_AT_ONCE, skip=self._claimed)
 
     async def _idle_seconds(self) -> float:
         """Until the next row's retry is due (at most 30 s)."""
@@ -253,6 +259,8 @@ class MatrixChatGateway:
         the outbox's order, answers first; lanes already running are left to finish."""
         lanes: dict[str, list[repo.OutboxRow]] = {}
         for row in rows:
+            if row.id in self._claimed:
+                continue
             lane = await self._lane_of(row)
             if lane not in running:
                 lanes.setdefault(lane, []).append(row)
@@ -265,11 +273,18 @@ class MatrixChatGateway:
             running[lane] = task
             if any(row.priority == PRIORITY_ANSWER for row in lane_rows):
                 self._answer_lanes.add(lane)
-            task.add_done_callback(partial(self._lane_done, running, lane))
+            claimed = {row.id for row in lane_rows}
+            self._claimed |= claimed
+            task.add_done_callback(partial(self._lane_done, running, lane, claimed))
 
     def _lane_done(
-        self, running: dict[str, asyncio.Task[None]], lane: str, task: asyncio.Task[None]
+        self,
+        running: dict[str, asyncio.Task[None]],
+        lane: str,
+        claimed: set[int],
+        task: asyncio.Task[None],
     ) -> None:
+        self._claimed -= claimed
         if running.get(lane) is task:
             del running[lane]
             self._answer_lanes.discard(lane)
@@ -365,12 +380,13 @@ class MatrixChatGateway:
         now = datetime.now(UTC)
         try:
             try:
+                direct = None
                 if row.action in _DIRECT_ACTIONS:
-                    await self.direct_room(row.target)  # created a few at a time
+                    direct = await self.direct_room(row.target)  # created a few at a time
                 if keys_ready is not None:
                     await asyncio.shield(keys_ready)
                 async with self._throttle.slot(row.priority):
-                    room_id, event_id = await self._perform(row)
+                    room_id, event_id = await self._perform(row, direct)
                 _exit_if_told(row)
             except SendFailed:
                 raise
@@ -429,7 +445,10 @@ class MatrixChatGateway:
                 await listener(db, row.correlation, row.target, name, now)
         self.wake()
 
-    async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
+    async def _perform(
+        self, row: repo.OutboxRow, direct: str | None = None
+    ) -> tuple[str, str | None]:
+        """Send ``row``; ``direct``: the direct chat already found for its target."""
         payload = row.payload
         room_actions = (
             actions.ACTION_MESSAGE,
@@ -450,7 +469,7 @@ class MatrixChatGateway:
                 clear_ok=bool(payload.get("clear")),
             )
         if row.action == actions.ACTION_DIRECT_MESSAGE:
-            room_id = await self.direct_room(row.target)
+            room_id = direct or await self.direct_room(row.target)
             return room_id, await self._send_event(
                 room_id, "m.room.message", message_content(payload), row.txn_id
             )
@@ -480,7 +499,7 @@ class MatrixChatGateway:
         if row.action == ACTION_IMAGE:
             return row.target, await self._send_image(row)
         if row.action == ACTION_DIRECT_FILE:
-            room_id = await self.direct_room(row.target)
+            room_id = direct or await self.direct_room(row.target)
             return room_id, await self._send_file(room_id, row)
         if row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN):
             await self._change_pins(

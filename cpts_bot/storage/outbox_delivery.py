@@ -8,6 +8,8 @@ id, an erased payload and a ``closed_reason``: ``request-over``, ``dropped``.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,12 +46,15 @@ class DeliveryRow:
     stuck_at: datetime | None
 
 
-async def due_rows(database: Database, now: datetime, limit: int) -> list[OutboxRow]:
-    """Unsent rows that may be tried now: answers first, then in the outbox's order."""
+async def due_rows(
+    database: Database, now: datetime, limit: int, skip: Collection[int] = ()
+) -> list[OutboxRow]:
+    """Unsent rows that may be tried now, but those in ``skip`` (being sent): answers
+    first, then in the outbox's order."""
     rows = await database.fetch_all(
         f"SELECT * FROM outbox WHERE {_UNSENT} AND (retry_at IS NULL OR retry_at <= ?)"
-        " ORDER BY priority, id LIMIT ?",
-        (to_iso(now), limit),
+        " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY priority, id LIMIT ?",
+        (to_iso(now), json.dumps(sorted(skip)), limit),
     )
     return [OutboxRow.from_row(row) for row in rows]
 

@@ -16,10 +16,11 @@ from cpts_bot import app
 from cpts_bot.core.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.matrix.sync_loop import SyncLoop
+from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from tests.unit.command_support import make_config, router_for
-from tests.unit.test_outbox_lanes import ROOMS, FakeClient, queue
+from tests.unit.test_outbox_lanes import ROOMS, FakeClient, _all_sent, queue, until
 
 
 class SyncingClient:
@@ -122,3 +123,31 @@ class _Flags:
     def __init__(self) -> None:
         self.idle = asyncio.Event()
         self.answers_out = asyncio.Event()
+
+
+async def test_a_fan_out_reads_each_row_once_not_at_every_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each lane's end brings a turn of the outbox loop; rows being sent are not read
+    again (a fan-out to N read its rows about N times over)."""
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = FakeClient()
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    read: list[int] = []
+    due_rows = delivery.due_rows
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        rows = await due_rows(*args, **kwargs)
+        read.extend(row.id for row in rows)
+        return rows
+
+    monkeypatch.setattr(delivery, "due_rows", counted)
+    await queue(database, ROOMS, copies=1)
+    stop = asyncio.Event()
+    task = asyncio.create_task(gateway.run(stop))
+    await until(lambda: _all_sent(database))
+    stop.set()
+    await task
+    assert len(client.sent) == len(ROOMS)
+    assert len(read) <= 2 * len(ROOMS), len(read)  # once, or twice in the turn's two looks
+    await database.close()
