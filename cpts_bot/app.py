@@ -310,7 +310,10 @@ class BotApp:
         ]
         if self.settings.prepare_direct_chats:
             ahead = DirectChatsAhead(
-                database, gateway.direct_room, gateway.throttle.quiet, self.config.is_allowed
+                database,
+                gateway.open_direct_room_ahead,
+                gateway.throttle.quiet,
+                self.config.is_allowed,
             )
             tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())

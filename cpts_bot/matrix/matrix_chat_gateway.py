@@ -45,7 +45,11 @@ from cpts_bot.core.delivery_policy import (
 from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle, bulk_work
 from cpts_bot.matrix.nio_responses import error_of
-from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    send_to_trusted_devices,
+    share_key_with_trusted_devices,
+)
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import outbox as actions
 from cpts_bot.storage import outbox_delivery as delivery
@@ -645,6 +649,31 @@ class MatrixChatGateway:
                 await self._invite(room_id, user_id)
             await self._wait_for_room(room_id, user_id)
             return room_id
+
+    async def open_direct_room_ahead(self, user_id: str) -> str:
+        """:meth:`direct_room`, its room key shared at once with the person's devices
+        (those the policy trusts), so that the first message sent there later goes out
+        as in a chat already used: no key claim or to-device message on the way. Best
+        effort: on failure, the first send shares the key as usual."""
+        room_id = await self.direct_room(user_id)
+        olm = self._client.olm
+        if olm is None or not olm.should_share_group_session(room_id):
+            return room_id
+        try:
+            if self._gate is not None:
+                response = await share_key_with_trusted_devices(
+                    self._client, self._gate, room_id, now=datetime.now(UTC)
+                )
+            else:
+                response = await self._client.share_group_session(
+                    room_id, ignore_unverified_devices=True
+                )
+            _check(response)
+        except Exception as error:  # the first message will share it
+            log.warning(
+                "room key not shared ahead", extra={"room_id": room_id, "error": repr(error)}
+            )
+        return room_id
 
     def _ready_direct_room(self, found: tuple[str, bool], user_id: str) -> bool:
         room = self._client.rooms.get(found[0])
