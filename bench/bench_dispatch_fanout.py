@@ -12,8 +12,8 @@ Measured, each time from the moment the request (or the accept) is sent:
   professionals, creating their direct chats on the way; a second one to the existing
   chats; an edit of it for N-1 of them;
 - cpts-bot (a separate process), started with the professionals in its directory:
-  it opens their direct chats ahead of need (one at a time); once every professional
-  has joined one, a coordinator sends "déclenchement IDE … maintenant …" and the time
+  it opens their direct chats ahead of need (one at a time) and shares each chat's room
+  key once its professional has joined; once every professional holds one, a coordinator sends "déclenchement IDE … maintenant …" and the time
   until each professional has decrypted the dispatch is measured. Dispatch 1 goes to
   members who never wrote to the bot (chats opened ahead, no message in them yet);
   dispatch 2 to the same chats again (existing chats);
@@ -197,15 +197,19 @@ FIRST_LABEL = "members who never wrote, chats opened ahead"
 async def wait_chats_opened_ahead(
     professionals: list[Professional], bot_id: str, timeout: float
 ) -> None:
-    """Until every professional has joined a direct chat the bot opened ahead of need."""
+    """Until every professional has joined a direct chat the bot opened ahead of need,
+    and holds its room key (shared by the bot once they joined)."""
     deadline = time.monotonic() + timeout
+
+    def ready(pro: Professional) -> bool:
+        if pro.client is None or pro.client.olm is None:
+            return False
+        rooms = {room_id for room_id, room in pro.client.rooms.items() if bot_id in room.users}
+        keys = {session.room_id for session in pro.client.olm.inbound_group_store}
+        return bool(rooms & keys)
+
     while True:
-        waiting = [
-            pro
-            for pro in professionals
-            if pro.client is None
-            or not any(bot_id in room.users for room in pro.client.rooms.values())
-        ]
+        waiting = [pro for pro in professionals if not ready(pro)]
         if not waiting:
             return
         if time.monotonic() > deadline:
@@ -508,7 +512,7 @@ async def run(count: int, database: str) -> Run:
         opening = time.perf_counter()
         await wait_chats_opened_ahead(professionals, bot_id, timeout=900)
         opened_ahead_s = time.perf_counter() - opening
-        print(f"direct chats opened ahead and joined in {opened_ahead_s:.0f} s")
+        print(f"direct chats opened ahead, joined and keyed in {opened_ahead_s:.0f} s")
         room = await coordinator.create_encrypted_room([bot_id])
         await coordinator.wait_joined(room, bot_id)
 

@@ -311,9 +311,10 @@ class BotApp:
         if self.settings.prepare_direct_chats:
             ahead = DirectChatsAhead(
                 database,
-                gateway.open_direct_room_ahead,
+                gateway.direct_room,
                 gateway.throttle.quiet,
                 self.config.is_allowed,
+                share_keys=gateway.share_keys_ahead,
             )
             tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())

@@ -74,6 +74,9 @@ SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
+# After a lane ends, the next look at the outbox waits this long (or for a wake), so that
+# lanes ending together share one turn instead of one each.
+LANE_ENDS_PAUSE_S = 0.05
 
 
 # Fault injection, for the fault tests only: the bot exits at once (like kill -9) right
@@ -174,6 +177,7 @@ class MatrixChatGateway:
         # Rows handed to a lane that has not ended: not read again at each turn (a turn
         # follows each lane's end: a fan-out to N would read its rows N times).
         self._claimed: set[int] = set()
+        self._lanes_ended = asyncio.Event()
 
     def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
         """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
@@ -208,13 +212,17 @@ class MatrixChatGateway:
         try:
             while not stop.is_set():
                 self._wake.clear()
+                self._lanes_ended.clear()
                 try:
                     await self._turn(running, stop)
                     idle = await self._idle_seconds()
                 except Exception:  # e.g. the database is busy: try again shortly
                     log.exception("outbox loop failed, will retry")
                     idle = 5.0
-                await _wait_any(stop, self._wake, idle)
+                await _wait_any(stop, self._wake, idle, self._lanes_ended)
+                if self._lanes_ended.is_set() and not self._wake.is_set():
+                    # Lanes ending together share one turn (a fan-out ends a hundred).
+                    await _wait_any(stop, self._wake, LANE_ENDS_PAUSE_S)
         finally:
             for task in running.values():
                 task.cancel()
@@ -294,7 +302,9 @@ class MatrixChatGateway:
             self._answer_lanes.discard(lane)
             if not (self._answer_lanes or self._answers_behind or self._wake.is_set()):
                 self.answers_out.set()  # no answer queued since: the sync may go on
-        self._wake.set()
+        if self._answers_behind:
+            self._wake.set()  # an answer waits for this lane: at once
+        self._lanes_ended.set()
 
     async def _run_lane(
         self,
@@ -650,30 +660,36 @@ class MatrixChatGateway:
             await self._wait_for_room(room_id, user_id)
             return room_id
 
-    async def open_direct_room_ahead(self, user_id: str) -> str:
-        """:meth:`direct_room`, its room key shared at once with the person's devices
-        (those the policy trusts), so that the first message sent there later goes out
-        as in a chat already used: no key claim or to-device message on the way. Best
-        effort: on failure, the first send shares the key as usual."""
-        room_id = await self.direct_room(user_id)
-        olm = self._client.olm
-        if olm is None or not olm.should_share_group_session(room_id):
-            return room_id
-        try:
-            if self._gate is not None:
-                response = await share_key_with_trusted_devices(
-                    self._client, self._gate, room_id, now=datetime.now(UTC)
-                )
-            else:
-                response = await self._client.share_group_session(
-                    room_id, ignore_unverified_devices=True
-                )
-            _check(response)
-        except Exception as error:  # the first message will share it
-            log.warning(
-                "room key not shared ahead", extra={"room_id": room_id, "error": repr(error)}
-            )
-        return room_id
+    async def share_keys_ahead(self) -> int:
+        """Share the room key of each direct chat whose person has joined and has not got
+        the current one (a chat opened ahead, never used; every chat after a restart),
+        with their devices the policy trusts: the first message sent there later goes out
+        as in a chat already used, with no key claim or to-device message on the way.
+        (nio starts a new key when a member joins: sharing at the invitation is lost.)
+        Best effort: a key not shared is shared by the first send. How many were shared."""
+        olm, shared = self._client.olm, 0
+        if olm is None:
+            return 0
+        for user_id, room_id in await delivery.direct_rooms(self._database):
+            room = self._client.rooms.get(room_id)
+            if room is None or not room.encrypted or user_id not in room.users:
+                continue
+            if user_id in room.invited_users or not olm.should_share_group_session(room_id):
+                continue
+            try:
+                _check(await self._share_key(room_id))
+                shared += 1
+            except Exception as error:  # the first message will share it
+                log.warning("room key not shared ahead", extra={"error": repr(error)})
+        return shared
+
+    async def _share_key(self, room_id: str) -> Any:
+        if not self._client.rooms[room_id].members_synced:  # as the first send would
+            await self._client.joined_members(room_id)
+        if self._gate is None:
+            return await self._client.share_group_session(room_id, ignore_unverified_devices=True)
+        now = datetime.now(UTC)
+        return await share_key_with_trusted_devices(self._client, self._gate, room_id, now=now)
 
     def _ready_direct_room(self, found: tuple[str, bool], user_id: str) -> bool:
         room = self._client.rooms.get(found[0])
@@ -765,8 +781,11 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float | None) -> None:
-    tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+async def _wait_any(
+    stop: asyncio.Event, wake: asyncio.Event, seconds: float | None, *more: asyncio.Event
+) -> None:
+    events = (stop, wake, *more)
+    tasks = [asyncio.ensure_future(event.wait()) for event in events]
     try:
         await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -199,6 +199,12 @@ async def direct_room(database: Database, user_id: str) -> tuple[str, bool] | No
     return (row[0], row[1] is not None) if row else None
 
 
+async def direct_rooms(database: Database) -> list[tuple[str, str]]:
+    """Every direct chat of the bot: (user id, room id)."""
+    rows = await database.fetch_all("SELECT user_id, room_id FROM direct_rooms ORDER BY user_id")
+    return [(row[0], row[1]) for row in rows]
+
+
 async def forget_invitation(database: Database, user_id: str) -> None:
     """The person's direct chat is a new room: they are not invited to it yet."""
     async with database.transaction() as db:

@@ -151,3 +151,37 @@ async def test_a_fan_out_reads_each_row_once_not_at_every_turn(
     assert len(client.sent) == len(ROOMS)
     assert len(read) <= 2 * len(ROOMS), len(read)  # once, or twice in the turn's two looks
     await database.close()
+
+
+class StaggeredClient(FakeClient):
+    """Each room's send takes a little longer than the one before: lanes end one by one."""
+
+    async def room_send(self, room_id: str, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.003 * ROOMS.index(room_id) % 0.05)
+        return await super().room_send(room_id, *args, **kwargs)
+
+
+async def test_lanes_ending_together_share_one_turn(tmp_path: Path) -> None:
+    """A fan-out's lanes end within a few milliseconds of each other: the outbox looks
+    again once for many of them, not once each (each look is several queries)."""
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = StaggeredClient()
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    turns = 0
+    turn = gateway._turn
+
+    async def counted(*args: Any) -> None:
+        nonlocal turns
+        turns += 1
+        await turn(*args)
+
+    gateway._turn = counted  # type: ignore[method-assign]
+    await queue(database, ROOMS, copies=1)
+    stop = asyncio.Event()
+    task = asyncio.create_task(gateway.run(stop))
+    await until(lambda: _all_sent(database))
+    stop.set()
+    await task
+    assert len(client.sent) == len(ROOMS)
+    assert turns <= len(ROOMS) // 4, turns
+    await database.close()

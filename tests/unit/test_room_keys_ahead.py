@@ -1,6 +1,6 @@
-"""A direct chat opened ahead of need gets its room key shared at once, so that the first
-dispatch sent there later goes out as in a chat already used; a failure to share is not
-a failure to open (the first send shares the key as usual)."""
+"""A direct chat whose person has joined gets its room key shared ahead of need (once),
+so that the first dispatch sent there later goes out as in a chat already used; a key
+not shared is no failure (the first send shares it as usual)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ class KeySharingClient(FakeClient):
         self.olm = FakeOlm()  # type: ignore[assignment]
         self.refuse = refuse
         self.shares: list[str] = []
+        self.member_lists: list[str] = []
+
+    async def joined_members(self, room_id: str) -> None:
+        self.member_lists.append(room_id)
+        self.rooms[room_id].members_synced = True
 
     async def keys_query(self) -> None:
         return None
@@ -45,24 +50,34 @@ class KeySharingClient(FakeClient):
         return ShareGroupSessionResponse(room_id, {("@a:hs", "DEVICE")})
 
 
-async def test_the_room_key_is_shared_when_the_chat_is_opened_ahead(tmp_path: Path) -> None:
+async def joined(gateway: MatrixChatGateway, client: KeySharingClient, user_id: str) -> str:
+    """A direct chat opened for ``user_id``, who has joined it."""
+    room_id = await gateway.direct_room(user_id)
+    client.rooms[room_id].invited_users.pop(user_id, None)
+    return room_id
+
+
+async def test_a_joined_chat_gets_its_room_key_once(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "bot.sqlite")
     client = KeySharingClient()
     gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
-    room_id = await gateway.open_direct_room_ahead("@a:hs")
-    assert client.shares == [room_id]
-    assert await gateway.open_direct_room_ahead("@a:hs") == room_id
-    assert client.shares == [room_id] and client.created == 1  # shared once, one room
-    await gateway.direct_room("@b:hs")  # opened at need: the first send shares it
-    assert client.shares == [room_id]
+    room_a = await joined(gateway, client, "@a:hs")
+    await gateway.direct_room("@b:hs")  # invited, not joined: nio would drop its key
+    assert await gateway.share_keys_ahead() == 1
+    assert client.shares == [room_a] and client.member_lists == [room_a]
+    assert await gateway.share_keys_ahead() == 0  # shared already
+    room_b = await joined(gateway, client, "@b:hs")
+    assert await gateway.share_keys_ahead() == 1
+    assert client.shares == [room_a, room_b]
     await database.close()
 
 
-async def test_a_key_not_shared_ahead_leaves_the_chat_open(tmp_path: Path) -> None:
+async def test_a_key_not_shared_ahead_is_no_failure(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "bot.sqlite")
     client = KeySharingClient(refuse=True)
     gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
-    room_id = await gateway.open_direct_room_ahead("@a:hs")
+    room_id = await joined(gateway, client, "@a:hs")
+    assert await gateway.share_keys_ahead() == 0
     assert client.shares == [room_id]
     assert await gateway.direct_room("@a:hs") == room_id
     await database.close()
