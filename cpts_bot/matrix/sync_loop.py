@@ -116,8 +116,8 @@ class SyncLoop:
             backoff = 1.0
             await self._handle(response, first_sync=token is None, since=token)
             token = response.next_batch
-            if self._settle is not None:
-                # Answers out before the next long poll (why: docs/benchmarks.md).
+            if self._settle is not None and self.synced.is_set():
+                # Answers out before the next long poll, once the outbox runs (benchmarks.md).
                 await self._settle()
             await self._crypto_housekeeping()
             if not self.synced.is_set():

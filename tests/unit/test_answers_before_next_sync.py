@@ -59,15 +59,16 @@ async def test_the_next_long_poll_waits_for_the_answers(tmp_path: Path) -> None:
     task = asyncio.create_task(loop.run(stop))
     for _ in range(20):
         await asyncio.sleep(0.01)
-    assert client.polls == ["None"]  # one sync served; the next waits for its answers
+    # The first sync is not held (the outbox starts after it); the next one's answers are.
+    assert client.polls == ["None", "t1"]
     answers_sent.set()
     for _ in range(20):
         await asyncio.sleep(0.01)
     stop.set()
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    assert len(client.polls) > 1 and client.polls[1] == "t1"
-    assert settled[:2] == [1, 2]  # every long poll after the answers of the one before
+    assert len(client.polls) > 3 and client.polls[2] == "t2"
+    assert settled[:2] == [2, 3]  # every long poll after the answers of the one before
     await database.close()
 
 
