@@ -15,49 +15,31 @@ from nio import AsyncClient
 
 from cpts_bot.chat.command_descriptions import EVENT_TYPE as COMMANDS_EVENT_TYPE
 from cpts_bot.chat.command_descriptions import describe
-from cpts_bot.chat.command_dispatch import Declared
 from cpts_bot.chat.command_router import CommandRouter
 from cpts_bot.chat.feature import ChatFeature
+from cpts_bot.chat.feature_manifest import FailedHook, FeatureManifest, SentHook, prefix_clashes
 from cpts_bot.core.vocabulary_extension import load_cpts_vocabulary
-from cpts_bot.features.alerts.acknowledgement_service import on_sent as alerts_on_sent
+from cpts_bot.features.alerts import manifest as alerts
 from cpts_bot.features.alerts.audience_service import RoomMembers
-from cpts_bot.features.alerts.chat import AlertsFeature
-from cpts_bot.features.alerts.pins_service import PIN_CORRELATION_PREFIX, on_pin_failed
-from cpts_bot.features.alerts.posting_service import run_due_alerts
-from cpts_bot.features.alerts.run_service import AlertSettings
-from cpts_bot.features.card.chat import CardFeature
-from cpts_bot.features.cover.chat import ShiftSwapFeature
-from cpts_bot.features.cover.texts_service import PREFIX as SWAP_PREFIX
-from cpts_bot.features.cover.texts_service import on_sent as swap_on_sent
-from cpts_bot.features.directory.chat import DirectoryFeature
-from cpts_bot.features.directory.commands import directory_commands
+from cpts_bot.features.card import manifest as card
+from cpts_bot.features.cover import manifest as cover
+from cpts_bot.features.directory import manifest as directory
 from cpts_bot.features.directory.index_provider_service import DatabaseIndexProvider
-from cpts_bot.features.directory.territory_chat import TERRITORY_COMMANDS
-from cpts_bot.features.dispatch.chat import DispatchFeature
+from cpts_bot.features.dispatch import manifest as dispatch
 from cpts_bot.features.dispatch.directory_service import DirectoryProfessionalLookup
-from cpts_bot.features.dispatch.escalation_service import on_sent as dispatch_on_sent
-from cpts_bot.features.handoff.chat import HandoffFeature
-from cpts_bot.features.handoff.service import on_sent as handoff_on_sent
-from cpts_bot.features.medecin_traitant.chat import MedecinTraitantFeature
-from cpts_bot.features.medecin_traitant.gp_offers_service import on_sent as medecin_traitant_on_sent
-from cpts_bot.features.reports.chat import REPORT_COMMANDS
+from cpts_bot.features.handoff import manifest as handoff
+from cpts_bot.features.medecin_traitant import manifest as medecin_traitant
+from cpts_bot.features.reports import manifest as reports
 from cpts_bot.features.reports.request_tracking_service import RecentQuestions
-from cpts_bot.features.rota.chat import RotaFeature
-from cpts_bot.features.rota.duty_fill_commands import duty_fill_commands
-from cpts_bot.features.rota.duty_reminder_commands import DUTY_REMINDER_COMMANDS
-from cpts_bot.features.rota.duty_reminders_service import DutyReminders
-from cpts_bot.features.trust.chat import TRUST_COMMANDS
+from cpts_bot.features.rota import manifest as rota
+from cpts_bot.features.trust import manifest as trust
 from cpts_bot.i18n import Translator
 from cpts_bot.matrix.client_factory import create_client
 from cpts_bot.matrix.command_state import CommandStatePublisher
 from cpts_bot.matrix.cross_signing import CrossSigningStatus
 from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.late_decryption import decrypt_stored_event
-from cpts_bot.matrix.matrix_chat_gateway import (
-    FailedListener,
-    MatrixChatGateway,
-    SentListener,
-)
+from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.matrix.nio_responses import record_rate_limits
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
@@ -66,9 +48,7 @@ from cpts_bot.matrix.sender_trust import SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.token_login import cross_sign_or_warn
 from cpts_bot.matrix.typing_indicator import TypingIndicator
-from cpts_bot.reporting.publish_monthly_report import publish_monthly_report_if_due
-from cpts_bot.scheduling.periodic_jobs import JobRunner, PeriodicJob, start_scheduler
-from cpts_bot.services.context import Context
+from cpts_bot.scheduling.periodic_jobs import JobRunner, start_scheduler
 from cpts_bot.services.data_minimisation import (
     ERASE_DETAILS_EVERY_SECONDS,
     RETENTION_EVERY_SECONDS,
@@ -76,6 +56,8 @@ from cpts_bot.services.data_minimisation import (
     erase_expired_details,
 )
 from cpts_bot.services.delivery_reports import report_stuck, watch_queue
+from cpts_bot.services.feature_setup import FeatureSetup
+from cpts_bot.services.periodic_job import PeriodicJob
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
@@ -98,97 +80,83 @@ async def answers_sent(router: CommandRouter, gateway: MatrixChatGateway) -> Non
             await gateway.answers_out.wait()
 
 
+# The kernel's own jobs: data minimisation, whatever the features.
+KERNEL = FeatureManifest(
+    "kernel",
+    jobs=(
+        PeriodicJob(
+            "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True
+        ),
+        PeriodicJob("retention", RETENTION_EVERY_SECONDS, apply_retention_policy, checkpoint=True),
+    ),
+)
+
+
+# Every feature of the bot, each declared once in its folder's manifest (its commands,
+# follow-ups, jobs, hooks on sent messages and correlation prefixes). Their order does
+# not matter: the router matches declarations by specificity.
+MANIFESTS: tuple[Callable[[FeatureSetup], FeatureManifest], ...] = (
+    directory.manifest,
+    card.manifest,
+    dispatch.manifest,
+    cover.manifest,
+    rota.manifest,
+    alerts.manifest,
+    handoff.manifest,
+    medecin_traitant.manifest,
+    reports.manifest,
+    trust.manifest,
+    lambda _setup: KERNEL,
+)
+
+
 @dataclass
 class Features:
-    """The chat features (their declared commands and follow-ups; their order does not
-    matter), and what runs before each event."""
+    """What the manifests declare, as the router, the scheduler and the outbox take it."""
 
-    chat: list[ChatFeature]
-    before_event: list[Callable[[], Awaitable[None]]]
+    manifests: list[FeatureManifest]
     directory_index: DatabaseIndexProvider
-    jobs: list[PeriodicJob] = field(default_factory=list)
-    sent_listeners: list[tuple[str, SentListener]] = field(default_factory=list)
-    failure_listeners: list[tuple[str, FailedListener]] = field(default_factory=list)
+
+    @property
+    def chat(self) -> list[ChatFeature]:
+        """One declared feature per manifest (its commands and follow-ups)."""
+        return [manifest.routes() for manifest in self.manifests]
+
+    @property
+    def before_event(self) -> list[Callable[[], Awaitable[None]]]:
+        return [hook for manifest in self.manifests for hook in manifest.before_event]
+
+    @property
+    def jobs(self) -> list[PeriodicJob]:
+        return [job for manifest in self.manifests for job in manifest.jobs]
+
+    @property
+    def sent_listeners(self) -> list[tuple[str, SentHook]]:
+        return [hook for manifest in self.manifests for hook in manifest.on_sent]
+
+    @property
+    def failure_listeners(self) -> list[tuple[str, FailedHook]]:
+        return [hook for manifest in self.manifests for hook in manifest.on_failed]
 
 
 def build_features(
     database: Database, config: RoomsConfig, members: RoomMembers | None = None
 ) -> Features:
+    """Every manifest, built from one setup; refused when two own one correlation."""
     vocabulary = load_cpts_vocabulary(config.vocabulary_file)
-    directory_index = DatabaseIndexProvider(database, vocabulary)
-    lookup = DirectoryProfessionalLookup()
-    dispatch = DispatchFeature(lookup)
-    swaps = ShiftSwapFeature(lookup)
-    medecin_traitant = MedecinTraitantFeature(lookup, on_card_changed=directory_index.mark_dirty)
-    alert_settings = AlertSettings(
-        grace=timedelta(minutes=config.alerts.grace_minutes),
-        default_in_force=timedelta(hours=config.alerts.default_in_force_hours),
-        check_every=timedelta(seconds=config.alerts.check_seconds),
-        snooze=timedelta(minutes=config.alerts.snooze_minutes),
+    setup = FeatureSetup(
+        config=config,
+        vocabulary=vocabulary,
+        directory_index=DatabaseIndexProvider(database, vocabulary),
+        recent_questions=RecentQuestions(),
+        lookup=DirectoryProfessionalLookup(),
+        members=members,
     )
-    # Tracking: the directory's last question per person, for "coordination" after it.
-    recent_questions = RecentQuestions()
-    alerts = AlertsFeature(members=members, settings=alert_settings)
-    directory = DirectoryFeature(directory_index, vocabulary, recent_questions=recent_questions)
-    # Each feature declares its commands and follow-ups (with what waits for a person's
-    # answer); the router matches them by specificity, so the order of this list does not
-    # matter. No feature routes itself.
-    chat: list[ChatFeature] = [
-        Declared(TRUST_COMMANDS),
-        Declared(REPORT_COMMANDS),
-        Declared(TERRITORY_COMMANDS),
-        Declared(DUTY_REMINDER_COMMANDS),
-        Declared(duty_fill_commands(lookup)),
-        alerts,
-        medecin_traitant,
-        dispatch,
-        swaps,
-        HandoffFeature(recent_questions),
-        RotaFeature(lookup),
-        CardFeature(vocabulary=vocabulary, on_card_changed=directory_index.mark_dirty),
-        Declared(tuple(directory_commands(directory))),
-    ]
-    jobs = [PeriodicJob("directory-version", 30, lambda _: directory_index.check_version())]
-    every = config.dispatch.check_every_seconds
-    jobs.append(PeriodicJob("dispatch-deadlines", every, dispatch.run_due_steps))
-    jobs.append(PeriodicJob("swap-deadlines", config.swaps.check_every_seconds, swaps.run_due))
-    reminders_every = config.duty_reminders.check_every_seconds
-    jobs.append(PeriodicJob("duty-reminders", reminders_every, DutyReminders(lookup).run_due))
-    mt_every = config.medecin_traitant.check_every_seconds
-    jobs.append(PeriodicJob("medecin-traitant", mt_every, medecin_traitant.run_due))
-
-    async def alerts_job(context: Context) -> None:
-        await run_due_alerts(
-            context,
-            context.now,
-            members=members,
-            settings=alert_settings,
-            bot_user_id=context.bot_user_id,
-        )
-
-    jobs.append(PeriodicJob("alerts", config.alerts.check_seconds, alerts_job))
-    jobs.append(PeriodicJob("monthly-report", 300, publish_monthly_report_if_due))
-    jobs.append(
-        PeriodicJob(
-            "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True
-        )
-    )
-    jobs.append(
-        PeriodicJob("retention", RETENTION_EVERY_SECONDS, apply_retention_policy, checkpoint=True)
-    )
-    listeners: list[tuple[str, SentListener]] = [
-        ("dispatch:", dispatch_on_sent),
-        ("alert:", alerts_on_sent),
-        ("handoff:", handoff_on_sent),
-        ("medtrait:", medecin_traitant_on_sent),
-        (SWAP_PREFIX, swap_on_sent),
-    ]
-    failures: list[tuple[str, FailedListener]] = [
-        (PIN_CORRELATION_PREFIX, partial(on_pin_failed, default_language=config.language))
-    ]
-    return Features(
-        chat, [directory_index.refresh_if_dirty], directory_index, jobs, listeners, failures
-    )
+    manifests = [manifest(setup) for manifest in MANIFESTS]
+    clashes = prefix_clashes(manifests)
+    if clashes:
+        raise ValueError("correlation prefixes owned twice: " + "; ".join(clashes))
+    return Features(manifests, setup.directory_index)
 
 
 @dataclass

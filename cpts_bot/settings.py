@@ -31,8 +31,8 @@ from cpts_bot.core.public_holidays import HolidayCalendar, territory_subdivision
 from cpts_bot.features.cover.policy import SwapPolicy
 from cpts_bot.features.dispatch.policy import DispatchPolicy
 from cpts_bot.features.medecin_traitant.policy import MedecinTraitantPolicy
-from cpts_bot.features.rota.duty_reminder_policy import DutyReminderPolicy
 from cpts_bot.features.rota.quiet_hours import QuietHours
+from cpts_bot.features.rota.reminders.duty_reminder_policy import DutyReminderPolicy
 
 MATRIX_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 # Room IDs have a server part up to room version 11 and none from version 12 on.
@@ -44,16 +44,21 @@ POSTAL_CODE = re.compile(r"^\d{5}$")
 SERVER_NAME = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$")
 
 
-def _check_user(value: str) -> str:
-    if not MATRIX_USER_ID.match(value):
-        raise ValueError(f"{value!r} is not a Matrix user ID such as @name:example.org")
+def _must_match(pattern: re.Pattern[str], value: str, problem: str) -> str:
+    """``value`` when ``pattern`` matches it; else a ValueError: "'value' ``problem``"."""
+    if not pattern.match(value):
+        raise ValueError(f"{value!r} {problem}")
     return value
+
+
+def _check_user(value: str) -> str:
+    return _must_match(MATRIX_USER_ID, value, "is not a Matrix user ID such as @name:example.org")
 
 
 def _check_room(value: str) -> str:
-    if not ROOM_REFERENCE.match(value):
-        raise ValueError(f"{value!r} is not a room ID (!id:server) or alias (#name:server)")
-    return value
+    return _must_match(
+        ROOM_REFERENCE, value, "is not a room ID (!id:server) or alias (#name:server)"
+    )
 
 
 MatrixUserId = Annotated[str, AfterValidator(_check_user)]
@@ -129,8 +134,7 @@ class BotSettings(LocalSettings):
 def _real_commune(value: str) -> str:
     """``value`` when it is the INSEE code of a real commune (checked against the shipped
     list, with the nearest real one suggested); a ValueError saying why otherwise."""
-    if not INSEE_CODE.match(value):
-        raise ValueError(f"{value!r} is not an INSEE commune code (5 characters, e.g. 69388)")
+    _must_match(INSEE_CODE, value, "is not an INSEE commune code (5 characters, e.g. 69388)")
     problem = commune_code_problem(value)
     if problem is not None:
         raise ValueError(problem)
@@ -171,10 +175,9 @@ class Commune(BaseModel):
     @field_validator("postal_codes")
     @classmethod
     def _postal(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not POSTAL_CODE.match(value):
-                raise ValueError(f"{value!r} is not a postal code (5 digits)")
-        return values
+        return [
+            _must_match(POSTAL_CODE, value, "is not a postal code (5 digits)") for value in values
+        ]
 
 
 class Sector(BaseModel):
@@ -257,10 +260,8 @@ class Access(BaseModel):
     @field_validator("servers")
     @classmethod
     def _servers(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not SERVER_NAME.match(value):
-                raise ValueError(f"{value!r} is not a server name such as example.org")
-        return values
+        problem = "is not a server name such as example.org"
+        return [_must_match(SERVER_NAME, value, problem) for value in values]
 
 
 class AlertsConfig(BaseModel):

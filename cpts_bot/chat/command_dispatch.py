@@ -14,7 +14,7 @@ from cpts_bot.chat.answer_matching import (
 )
 from cpts_bot.chat.commands import Audience, Command, CommandCall, CommandRegistry, Heard
 from cpts_bot.chat.feature import ChatFeature
-from cpts_bot.chat.follow_ups import FollowUps
+from cpts_bot.chat.follow_ups import FollowUp, FollowUps
 from cpts_bot.core.answer_matching import may_take_pending
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
 from cpts_bot.i18n import Translator
@@ -110,13 +110,18 @@ class Routes:
 
 @dataclass(frozen=True)
 class Declared:
-    """A feature that is only declarations (e.g. the trust and report commands)."""
+    """A feature that is only declarations: its commands and the follow-ups to its
+    messages (what a feature's manifest gives the router)."""
 
     declared: tuple[Command, ...]
     name: str = "declared"
+    replies: tuple[FollowUp, ...] = ()
 
     def commands(self) -> list[Command]:
         return list(self.declared)
+
+    def follow_ups(self) -> list[FollowUp]:
+        return list(self.replies)
 
 
 async def route_message(routes: Routes, message: IncomingMessage, context: Context) -> bool:

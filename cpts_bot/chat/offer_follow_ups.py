@@ -13,19 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from cpts_bot.chat.commands import Topic
 from cpts_bot.chat.follow_ups import WAITING_ANSWER, FollowUp, Waiting
 from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.core.offers import Answer, Outcome, classify_answer, classify_reaction
+from cpts_bot.core.offers import Answer, classify_answer, classify_reaction
 from cpts_bot.i18n import Translator
 from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context, answering_directly
 from cpts_bot.services.offer_kind import OfferKind
 
-AnswerSubject = Callable[[Context, int, str, Answer, datetime | None], Awaitable[Outcome]]
 # A reply to one of the kind's other messages: (message, the message row, context).
 OtherReply = Callable[[IncomingMessage, Any, Context], Awaitable[bool]]
 
@@ -36,7 +34,6 @@ class OfferChat:
 
     kind: OfferKind[Any]
     prefix: str  # the correlation prefix of the kind's messages
-    answer: AnswerSubject
     answers: frozenset[Answer]
     label: Callable[[Translator, list[int]], str]  # names what waits (« dispatch no. 4 »)
     several: str  # a catalog id with {ids}: several wait, reply to the one you mean
@@ -63,7 +60,10 @@ async def on_reply(chat: OfferChat, message: IncomingMessage, context: Context) 
         return False
     assert answer is not None
     subject_id = row[chat.kind.tables.key]
-    await chat.answer(chat.deps(context), subject_id, message.sender, answer, message.timestamp)
+    deps = chat.deps(context)
+    await offer_service.answer(
+        chat.kind, deps, subject_id, message.sender, answer, message.timestamp
+    )
     return True
 
 
@@ -76,7 +76,9 @@ async def on_reaction(chat: OfferChat, reaction: IncomingReaction, context: Cont
         return False
     deps = answering_directly(chat.deps(context))
     subject_id = row[chat.kind.tables.key]
-    await chat.answer(deps, subject_id, reaction.sender, answer, reaction.timestamp)
+    await offer_service.answer(
+        chat.kind, deps, subject_id, reaction.sender, answer, reaction.timestamp
+    )
     return True
 
 
@@ -97,7 +99,9 @@ async def waiting(chat: OfferChat, message: IncomingMessage, context: Context) -
             await context.outbox.reply(Reply(context._(chat.several, ids=listed)))
             return
         deps = chat.deps(context)
-        await chat.answer(deps, ids[0], message.sender, answer, message.timestamp)
+        await offer_service.answer(
+            chat.kind, deps, ids[0], message.sender, answer, message.timestamp
+        )
 
     return Waiting(WAITING_ANSWER, chat.label(context.translator, ids), take)
 

@@ -302,10 +302,17 @@ def _resolve_date(match: re.Match[str], today: date, words: str) -> date | Momen
     return _check_date(day, month, year, words)
 
 
-def _day_of(token: _Token, today: date, words: str) -> date | MomentError:
+def _day_in(by_group: dict[str, _Token], today: date, text: str) -> date | MomentError | None:
+    """The day a cluster of tokens found in ``text`` names, if it names one."""
+    token = by_group.get("day")
+    return None if token is None else _day_of(token, today, text)
+
+
+def _day_of(token: _Token, today: date, text: str) -> date | MomentError:
+    """The day a day token found in ``text`` names, counted from ``today``."""
     match = token.match
     if token.kind == "date":
-        return _resolve_date(match, today, words)
+        return _resolve_date(match, today, text[token.start : token.end].strip())
     if token.kind == "weekday":
         wanted = WEEKDAYS[match.group("wd")]
         ahead = (wanted - today.weekday()) % 7 or 7
@@ -360,13 +367,9 @@ def _moment_from_cluster(
     today = _today(now)
     by_group = {_group(token.kind): token for token in cluster}
     explicit_today = False
-    day: date | None = None
-    if "day" in by_group:
-        token = by_group["day"]
-        resolved = _day_of(token, today, text[token.start : token.end].strip())
-        if isinstance(resolved, MomentError):
-            return resolved
-        day = resolved
+    day = _day_in(by_group, today, text)
+    if isinstance(day, MomentError):
+        return day
     part: str | None = None
     if "part" in by_group:
         part_match = by_group["part"].match
@@ -452,7 +455,7 @@ def _single_day(
         return None
     token = tokens[0]
     base = today if token.kind == "relday" or reference is None else reference
-    return _day_of(token, base, fragment[token.start : token.end].strip())
+    return _day_of(token, base, fragment)
 
 
 def _range(text: str, match: re.Match[str], today: date) -> PeriodResult | None:
@@ -524,13 +527,10 @@ def parse_period(text: str, now: datetime) -> PeriodResult:
     cluster = _clusters(normalized, tokens)[0]
     by_group = {_group(token.kind): token for token in cluster}
     if "day" in by_group or "part" in by_group:
-        day = today
-        if "day" in by_group:
-            token = by_group["day"]
-            resolved = _day_of(token, today, text[token.start : token.end].strip())
-            if isinstance(resolved, MomentError):
-                return resolved
-            day = resolved
+        found = _day_in(by_group, today, text)
+        if isinstance(found, MomentError):
+            return found
+        day = today if found is None else found
         matched = text[cluster[0].start : cluster[-1].end].strip()
         if "part" in by_group and "time" not in by_group:
             part = _part_name(by_group["part"].match.group("part"))

@@ -52,6 +52,17 @@ class Reply:
     room_mention: bool = False
 
 
+def without_mention(body: str, bot_user_id: str) -> str:
+    """The text without a leading mention of the bot ("cpts-bot: ma fiche")."""
+    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
+    for prefix in (bot_user_id, "@" + localpart, localpart):
+        if prefix and body.lower().startswith(prefix.lower()):
+            rest = body[len(prefix) :]
+            if not rest or rest[0] in ":, \t\n":
+                return rest.lstrip(":, \t\n")
+    return body
+
+
 def message_from_payload(
     event_id: str, room_id: str, sender: str, payload: dict[str, Any]
 ) -> IncomingMessage:

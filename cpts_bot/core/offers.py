@@ -1,7 +1,8 @@
 """What every "first accept wins" offer shares, pure: the answers people give (reply
 words, 👍 / ❌), what an answer comes to (:class:`Outcome`), what a recipient's answer is
-recorded as, and the few states and events of a kind's table that the offer engine uses
-(:class:`OfferRules`).
+recorded as, and the states and events of a kind's table that every offer moves by, with
+the lifecycle they make (:class:`OfferRules`): a kind's table is that lifecycle and its
+own extra moves.
 
 Dispatch requests, cover requests and the médecin-traitant desk are kinds of offer: the
 request is offered to several people, the first accept wins (one conditional update
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from cpts_bot.core.text_normalizer import fold
 
@@ -99,6 +100,23 @@ class Outcome(StrEnum):
     RELAUNCHED = "relaunched"
 
 
+def offer_correlation(prefix: str, subject_id: int, kind: str, target: str) -> str:
+    """What a kind's message about ``subject_id`` is correlated as in the outbox:
+    ``{prefix}{subject_id}:{kind}:{target}`` (``kind``: an offer, the details...)."""
+    return f"{prefix}{subject_id}:{kind}:{target}"
+
+
+def parse_offer_correlation(prefix: str, text: str) -> tuple[int, str, str] | None:
+    """``dispatch:42:broadcast:@nurse:hs`` -> (42, "broadcast", "@nurse:hs") for the
+    prefix ``dispatch:``; None when ``text`` is not a correlation of ``prefix``."""
+    if not text.startswith(prefix):
+        return None
+    parts = text[len(prefix) :].split(":", 2)
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parts[1], parts[2]
+
+
 # What a recipient's answer is recorded as.
 ACCEPTED = "accepted"
 DECLINED = "declined"
@@ -107,14 +125,54 @@ TAKEN = "taken"  # told by the win itself that someone else won (médecin traita
 TOLD_TOO_LATE = frozenset({LATE, TAKEN})
 
 
+# The names a kind's states and events bear unless it names them otherwise.
+_USUAL_STATES = {"open": "OPEN", "won": "TAKEN", "cancelled": "CANCELLED", "expired": "EXPIRED"}
+_USUAL_EVENTS = {
+    "create": "CREATE",
+    "accept": "ACCEPT",
+    "decline": "DECLINE",
+    "cancel": "CANCEL",
+    "expire": "EXPIRE",
+}
+
+
 @dataclass(frozen=True)
 class OfferRules(Generic[S, E]):
-    """The states and events of a kind's table that the offer engine moves by: ``open``
-    (offered, waiting), ``won`` (someone accepted); ``late`` is what a too-late answer
-    is recorded as."""
+    """The states and events of a kind's table that every offer moves by: ``open``
+    (offered, waiting), ``won`` (someone accepted), ``cancelled``, and ``expired`` (what
+    an offer's expiry leaves it in); ``late`` is what a too-late answer is recorded as."""
 
     open: S
     won: S
+    cancelled: S
+    expired: S
+    create: E
     accept: E
     decline: E
+    cancel: E
+    expire: E
     late: str = LATE
+
+    @classmethod
+    def named(cls, states: type[S], events: type[E], **given: Any) -> OfferRules[S, E]:
+        """The rules of a kind whose states and events bear the usual names (``OPEN``,
+        ``TAKEN``, ``CANCELLED``, ``EXPIRED``; ``CREATE``, ``ACCEPT``, ``DECLINE``,
+        ``CANCEL``, ``EXPIRE``); ``given`` names the ones that differ."""
+        usual: dict[str, Any] = {
+            field: states[name] for field, name in _USUAL_STATES.items() if field not in given
+        }
+        usual |= {
+            field: events[name] for field, name in _USUAL_EVENTS.items() if field not in given
+        }
+        return cls(**usual, **given)
+
+    def lifecycle(self) -> dict[tuple[S | None, E], S]:
+        """The moves every offer makes: created open; accepted, won; declined, still open
+        (for the others); expired; cancelled while open."""
+        return {
+            (None, self.create): self.open,
+            (self.open, self.accept): self.won,
+            (self.open, self.decline): self.open,
+            (self.open, self.expire): self.expired,
+            (self.open, self.cancel): self.cancelled,
+        }

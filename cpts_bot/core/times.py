@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -18,6 +18,12 @@ def to_iso(moment: datetime) -> str:
 def from_iso(text: str) -> datetime:
     """Read a datetime stored by :func:`to_iso` (or any ISO 8601 text with an offset)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def configured_delay(seconds: int | None, **usual: float) -> timedelta:
+    """A configured delay: ``seconds`` when given (tests and demos set them), else the delay
+    in its usual unit (``minutes=10``, ``hours=48``)."""
+    return timedelta(seconds=seconds) if seconds is not None else timedelta(**usual)
 
 
 def from_millis(milliseconds: int) -> datetime:

@@ -29,11 +29,9 @@ def register_demo_commands(commands: argparse._SubParsersAction) -> None:  # typ
         " scenes, prints the logins, and keeps running (Ctrl-C stops it). Logs go to"
         " STATE_DIR/demo/bot.log and STATE_DIR/demo/synapse/.",
     )
-    demo.add_argument(
-        "--state-dir",
-        type=Path,
-        default=Path(".cpts"),
-        help="where the demo keeps Synapse, its data and logs (default: .cpts; the demo in"
+    _add_state_dir(
+        demo,
+        "where the demo keeps Synapse, its data and logs (default: .cpts; the demo in"
         " STATE_DIR/demo)",
     )
     demo.add_argument("--no-wait", action="store_true", help="stop after the scripted conversation")
@@ -64,13 +62,13 @@ def _register_chat_command(commands: argparse._SubParsersAction) -> None:  # typ
         metavar="USER",
         help="the demo user to be (default: demo-gp; list below)",
     )
-    chat.add_argument(
-        "--state-dir",
-        type=Path,
-        default=Path(".cpts"),
-        help="the running demo's state folder (default: .cpts)",
-    )
+    _add_state_dir(chat, "the running demo's state folder (default: .cpts)")
     chat.set_defaults(handler=_run_chat)
+
+
+def _add_state_dir(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--state-dir``: the demo and the chat that talks to it share the folder."""
+    parser.add_argument("--state-dir", type=Path, default=Path(".cpts"), help=help_text)
 
 
 def _run_demo(args: argparse.Namespace) -> int:

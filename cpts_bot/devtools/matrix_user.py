@@ -31,6 +31,8 @@ from nio import (
 )
 from nio.api import RoomPreset
 
+from cpts_bot.matrix.key_hygiene import share_keys
+
 # What is recorded: texts, notices and files (their body is the file name).
 MESSAGES = (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile)
 ENCRYPTION_STATE: dict[str, Any] = {
@@ -147,14 +149,7 @@ class MatrixUser:
                 elif isinstance(event, MegolmEvent):
                     self.undecryptable.append(event.event_id)
                     self._new.set()
-        client = self.client
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-        await client.send_to_device_messages()
+        await share_keys(self.client)
 
     def _record(self, item: Received) -> None:
         self.received.append(item)

@@ -58,20 +58,7 @@ def synapse_python(state_dir: Path) -> Path:
     log.info("installing %s into its own virtual environment", SYNAPSE_REQUIREMENT)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     # pip's chatter stays out of the demo's transcript; it is shown if the install fails.
-    installed = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            SYNAPSE_REQUIREMENT,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    installed = _pip_install(python, SYNAPSE_REQUIREMENT)
     if installed.returncode != 0:
         raise RuntimeError(
             f"installing {SYNAPSE_REQUIREMENT} failed:\n{installed.stdout}{installed.stderr}"
@@ -85,7 +72,12 @@ def install_postgres_driver(python: Path) -> None:
     check = subprocess.run([str(python), "-c", "import psycopg2"], capture_output=True)
     if check.returncode == 0:
         return
-    subprocess.run(
+    _pip_install(python, POSTGRES_DRIVER).check_returncode()
+
+
+def _pip_install(python: Path, requirement: str) -> subprocess.CompletedProcess[str]:
+    """Install ``requirement`` with ``python``'s pip, quietly; the output is kept."""
+    return subprocess.run(
         [
             str(python),
             "-m",
@@ -93,10 +85,11 @@ def install_postgres_driver(python: Path) -> None:
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            POSTGRES_DRIVER,
+            requirement,
         ],
-        check=True,
         capture_output=True,
+        text=True,
+        check=False,
     )
 
 

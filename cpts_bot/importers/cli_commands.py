@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,14 +25,19 @@ from cpts_bot.importers.directory_csv import DirectoryCsvError, import_directory
 from cpts_bot.importers.extract_columns import ExtractFormatError
 from cpts_bot.importers.import_outcome import (
     EXIT_CODES_HELP,
+    NOTHING_IMPORTED,
     nothing_imported,
     report_rejected,
+    territory_of,
 )
 from cpts_bot.importers.rpps_extract import import_rpps_extract
 from cpts_bot.importers.shrink_guard import DEFAULT_MAX_SHRINK, ShrinkRefusedError
 from cpts_bot.settings import ConfigError, load_rooms_config
-from cpts_bot.storage.database import Database
+from cpts_bot.storage.database import Database, with_database
 from cpts_bot.storage.schema_migrator import MigrationError
+
+# What an import run gives: its summary lines, how many rows it imported and rejected.
+Imported = tuple[list[str], int, int]
 
 
 def register_cli(subparsers: Any) -> None:
@@ -118,38 +124,28 @@ def _vocabulary(args: argparse.Namespace, rooms_file: Path) -> Vocabulary:
 def run_import_rpps(args: argparse.Namespace) -> int:
     """Handler of ``import rpps``: returns the exit code."""
     settings = local_settings_of(args)
-    try:
-        config = load_rooms_config(settings.rooms_file)
-    except ConfigError as error:
-        return nothing_imported(f"cannot read the territory's communes:\n{error}")
-    communes = [commune.insee for commune in config.territory.communes]
-    parts = allowed_postal_codes(commune_parts(config.territory.communes))
+    territory = territory_of(settings.rooms_file)
+    if territory is None:
+        return NOTHING_IMPORTED
+    communes = [commune.insee for commune in territory.communes]
+    parts = allowed_postal_codes(commune_parts(territory.communes))
     show_progress = not args.no_progress and sys.stderr.isatty()
 
-    async def run() -> tuple[list[str], int, int]:
-        database = await Database.open(settings.database_path)
-        try:
-            summary = await import_rpps_extract(
-                database,
-                args.file,
-                communes,
-                datetime.now(UTC),
-                show_progress,
-                args.savoir_faire,
-                _max_shrink(args),
-                parts,
-            )
-        finally:
-            await database.close()
+    async def run(database: Database) -> Imported:
+        summary = await import_rpps_extract(
+            database,
+            args.file,
+            communes,
+            datetime.now(UTC),
+            show_progress,
+            args.savoir_faire,
+            _max_shrink(args),
+            parts,
+        )
         return summary.lines(), summary.professionals_in_file, len(summary.rejected)
 
-    try:
-        lines, imported, rejected = asyncio.run(run())
-    except (ExtractFormatError, ShrinkRefusedError, MigrationError, OSError) as error:
-        return nothing_imported(str(error))
-    print(f"national extract {args.file.name} imported for {config.territory.name}:")
-    print("\n".join(lines))
-    return report_rejected(rejected, imported)
+    heading = f"national extract {args.file.name} imported for {territory.name}:"
+    return _import_and_report(settings.database_path, run, ExtractFormatError, heading)
 
 
 def run_import_directory(args: argparse.Namespace) -> int:
@@ -160,25 +156,33 @@ def run_import_directory(args: argparse.Namespace) -> int:
     except VocabularyFileError as error:
         return nothing_imported(str(error))
 
-    async def run() -> tuple[list[str], int, int]:
-        database = await Database.open(settings.database_path)
-        try:
-            summary = await import_directory_csv(
-                database,
-                args.file,
-                datetime.now(UTC),
-                vocabulary=vocabulary,
-                max_shrink=_max_shrink(args),
-            )
-        finally:
-            await database.close()
+    async def run(database: Database) -> Imported:
+        summary = await import_directory_csv(
+            database,
+            args.file,
+            datetime.now(UTC),
+            vocabulary=vocabulary,
+            max_shrink=_max_shrink(args),
+        )
         rejected = len(summary.rejected)
         return summary.lines(), summary.rows - rejected, rejected
 
+    heading = f"directory {args.file.name}:"
+    return _import_and_report(settings.database_path, run, DirectoryCsvError, heading)
+
+
+def _import_and_report(
+    database_path: Path,
+    run: Callable[[Database], Awaitable[Imported]],
+    file_error: type[Exception],
+    heading: str,
+) -> int:
+    """Run the import on the database; print ``heading`` and its summary, or why nothing
+    was imported; return the exit code."""
     try:
-        lines, imported, rejected = asyncio.run(run())
-    except (DirectoryCsvError, ShrinkRefusedError, MigrationError, OSError) as error:
+        lines, imported, rejected = asyncio.run(with_database(database_path, run))
+    except (file_error, ShrinkRefusedError, MigrationError, OSError) as error:
         return nothing_imported(str(error))
-    print(f"directory {args.file.name}:")
+    print(heading)
     print("\n".join(lines))
     return report_rejected(rejected, imported)

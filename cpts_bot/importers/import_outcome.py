@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from cpts_bot.core.errors import InputFileError
+from cpts_bot.settings import ConfigError, Territory, load_rooms_config
 
 ALL_IMPORTED = 0
 SOME_REJECTED = 1
@@ -74,6 +76,16 @@ def nothing_imported(message: str) -> int:
     """Print ``message`` as an error (followed by "nothing was imported") and return 2."""
     print(f"error: {message}\nnothing was imported", file=sys.stderr)
     return NOTHING_IMPORTED
+
+
+def territory_of(rooms_file: Path) -> Territory | None:
+    """The territory of ``rooms_file``; None, once the error is printed (nothing
+    imported), when the file cannot be read."""
+    try:
+        return load_rooms_config(rooms_file).territory
+    except ConfigError as error:
+        nothing_imported(f"cannot read the territory's communes:\n{error}")
+        return None
 
 
 def report_rejected(rejected: int, imported: int) -> int:

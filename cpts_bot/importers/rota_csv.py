@@ -32,13 +32,15 @@ from cpts_bot.features.rota.holiday_slots import SlotDays, parse_slot_days
 from cpts_bot.features.rota.repository import ImportCounts, replace_imported
 from cpts_bot.importers.import_outcome import (
     ALL_IMPORTED,
+    NOTHING_IMPORTED,
     RowError,
     RowProblems,
     nothing_imported,
+    territory_of,
 )
 from cpts_bot.importers.rota_csv_checks import file_conflicts
-from cpts_bot.settings import MATRIX_USER_ID, ConfigError, load_rooms_config
-from cpts_bot.storage.database import Database
+from cpts_bot.settings import MATRIX_USER_ID
+from cpts_bot.storage.database import Database, with_database
 from cpts_bot.storage.schema_migrator import MigrationError
 
 COLUMNS = (
@@ -299,12 +301,11 @@ def register_cli(subparsers: Any) -> None:
 def run_import_rota(args: argparse.Namespace) -> int:
     """Handler of ``import-rota``: 0 when imported (or valid with --check), 2 otherwise."""
     settings = local_settings_of(args)
-    try:
-        config = load_rooms_config(settings.rooms_file)
-    except ConfigError as error:
-        return nothing_imported(f"cannot read the territory's communes:\n{error}")
-    places = PlaceIndex.from_territory(config.territory)
-    calendar = config.territory.holiday_calendar()
+    territory = territory_of(settings.rooms_file)
+    if territory is None:
+        return NOTHING_IMPORTED
+    places = PlaceIndex.from_territory(territory)
+    calendar = territory.holiday_calendar()
 
     async def conflicts(database: Database) -> list[str]:
         parsed = parse_rota_csv(read_rota_text(args.file), places)
@@ -318,14 +319,14 @@ def run_import_rota(args: argparse.Namespace) -> int:
                 f" {len(parsed.shifts)} shift(s), {len(parsed.leaves)} leave period(s)"
             )
             if settings.database_path.exists():
-                _warn(asyncio.run(_with_database(settings.database_path, conflicts)))
+                _warn(asyncio.run(with_database(settings.database_path, conflicts)))
             return ALL_IMPORTED
 
         async def run(database: Database) -> ImportCounts:
             return await import_rota_csv(database, args.file, places, datetime.now(UTC))
 
-        counts = asyncio.run(_with_database(settings.database_path, run))
-        _warn(asyncio.run(_with_database(settings.database_path, conflicts)))
+        counts = asyncio.run(with_database(settings.database_path, run))
+        _warn(asyncio.run(with_database(settings.database_path, conflicts)))
     except (RotaCsvError, MigrationError, OSError) as error:
         return nothing_imported(str(error))
     print(
@@ -333,14 +334,6 @@ def run_import_rota(args: argparse.Namespace) -> int:
         f" shift(s), {counts.leaves} leave period(s); the previous import was replaced"
     )
     return ALL_IMPORTED
-
-
-async def _with_database(path: Path, work: Any) -> Any:
-    database = await Database.open(path)
-    try:
-        return await work(database)
-    finally:
-        await database.close()
 
 
 def _warn(conflicts: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""Events the bot could not decrypt yet: keep them, ask for their keys, try again.
+"""The keys' upkeep after a sync (:func:`share_keys`), and the events the bot could not
+decrypt yet: keep them, ask for their keys, try again.
 
 A room key often arrives a sync or two after the message it opens (to-device messages
 and the timeline travel separately), or has to be requested from another device of the
@@ -15,6 +16,19 @@ from datetime import datetime, timedelta
 from nio import AsyncClient, EncryptionError, Event, LocalProtocolError, MegolmEvent
 
 logger = logging.getLogger(__name__)
+
+
+async def share_keys(client: AsyncClient) -> None:
+    """What nio says is due after a sync: upload this device's one-time keys, query the
+    devices whose keys changed, claim one-time keys for new Olm sessions, and send the
+    to-device messages queued (room keys, key requests)."""
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())
+    await client.send_to_device_messages()
 
 
 @dataclass

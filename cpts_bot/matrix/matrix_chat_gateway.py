@@ -511,10 +511,15 @@ class MatrixChatGateway:
                 row.target, "m.room.message", content, row.txn_id
             )
         if row.action == ACTION_IMAGE:
-            return row.target, await self._send_image(row)
+            dimensions = {"w": payload.get("width"), "h": payload.get("height")}
+            return row.target, await self._send_media(
+                row.target, row, "m.image", "image/png", **dimensions
+            )
         if row.action == ACTION_DIRECT_FILE:
             room_id = direct or await self.direct_room(row.target)
-            return room_id, await self._send_file(room_id, row)
+            return room_id, await self._send_media(
+                room_id, row, "m.file", "application/octet-stream"
+            )
         if row.action in (actions.ACTION_PIN, actions.ACTION_UNPIN):
             await self._change_pins(
                 row.target, payload["event_id"], add=row.action == actions.ACTION_PIN
@@ -582,39 +587,25 @@ class MatrixChatGateway:
             return data, {"file": {**keys, "url": upload.content_uri}}
         return data, {"url": upload.content_uri}
 
-    async def _send_file(self, room_id: str, row: repo.OutboxRow) -> str:
-        """Upload the file and post an ``m.file`` in ``room_id``."""
-        data, location = await self._upload(room_id, row, "application/octet-stream")
+    async def _send_media(
+        self, room_id: str, row: repo.OutboxRow, msgtype: str, default_mimetype: str, **info: Any
+    ) -> str:
+        """Upload the row's file (encrypted in an encrypted room) and post it in
+        ``room_id`` as ``msgtype`` (``m.file``, ``m.image``), ``info`` added to its own."""
+        data, location = await self._upload(room_id, row, default_mimetype)
         payload = row.payload
         content: dict[str, Any] = {
-            "msgtype": "m.file",
+            "msgtype": msgtype,
             "body": payload.get("caption") or payload["filename"],
             "filename": payload["filename"],
             "info": {
-                "mimetype": payload.get("mimetype", "application/octet-stream"),
+                "mimetype": payload.get("mimetype", default_mimetype),
                 "size": len(data),
+                **info,
             },
             **location,
         }
         return await self._send_event(room_id, "m.room.message", content, row.txn_id)
-
-    async def _send_image(self, row: repo.OutboxRow) -> str:
-        """Upload the image (encrypted in an encrypted room) and post an ``m.image``."""
-        data, location = await self._upload(row.target, row, "image/png")
-        payload = row.payload
-        content: dict[str, Any] = {
-            "msgtype": "m.image",
-            "body": payload.get("caption") or payload["filename"],
-            "filename": payload["filename"],
-            "info": {
-                "mimetype": payload.get("mimetype", "image/png"),
-                "size": len(data),
-                "w": payload.get("width"),
-                "h": payload.get("height"),
-            },
-            **location,
-        }
-        return await self._send_event(row.target, "m.room.message", content, row.txn_id)
 
     async def _change_pins(self, room_id: str, event_id: str, add: bool) -> None:
         current = await self._client.room_get_state_event(room_id, "m.room.pinned_events")

@@ -28,6 +28,7 @@ from cpts_bot.core.messages import KIND_UNDECRYPTABLE
 from cpts_bot.core.times import from_millis, to_iso
 from cpts_bot.matrix.backfill import missed_events
 from cpts_bot.matrix.event_listener import predates, to_inbox_item
+from cpts_bot.matrix.key_hygiene import share_keys
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.room_members import is_encrypted
 from cpts_bot.matrix.sender_trust import (
@@ -268,15 +269,8 @@ class SyncLoop:
             log.debug("room key request not sent", extra={"error": repr(error)})
 
     async def _crypto_housekeeping(self) -> None:
-        client = self._client
         try:
-            if client.should_upload_keys:
-                await client.keys_upload()
-            if client.should_query_keys:
-                await client.keys_query()
-            if client.should_claim_keys:
-                await client.keys_claim(client.get_users_for_key_claiming())
-            await client.send_to_device_messages()
+            await share_keys(self._client)
         except Exception as error:
             log.warning("key maintenance failed", extra={"error": repr(error)})
 

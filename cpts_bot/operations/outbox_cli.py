@@ -19,7 +19,7 @@ from pathlib import Path
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.settings import ConfigError
 from cpts_bot.storage import outbox_delivery as delivery
-from cpts_bot.storage.database import Database
+from cpts_bot.storage.database import Database, with_database
 
 
 def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,11 +49,7 @@ def run_outbox(args: argparse.Namespace) -> int:
 
 
 async def _list(path: Path) -> int:
-    database = await Database.open(path)
-    try:
-        rows = await delivery.open_rows(database)
-    finally:
-        await database.close()
+    rows = await with_database(path, delivery.open_rows)
     print(f"{len(rows)} unsent")
     for row in rows:
         print(" ".join(_describe(row)))
@@ -83,14 +79,13 @@ def _describe(row: delivery.DeliveryRow) -> list[str]:
 
 
 async def _drop(path: Path, row_id: int) -> int:
-    database = await Database.open(path)
-    try:
+    async def drop(database: Database) -> int:
         async with database.transaction() as db:
-            closed = await delivery.close_unsent(
+            return await delivery.close_unsent(
                 db, [row_id], delivery.REASON_DROPPED, datetime.now(UTC)
             )
-    finally:
-        await database.close()
+
+    closed = await with_database(path, drop)
     if not closed:
         print(
             f"error: no unsent outbox row {row_id} (see « cpts-bot outbox list »)", file=sys.stderr

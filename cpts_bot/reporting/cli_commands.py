@@ -11,13 +11,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+
+import aiosqlite
 
 from cpts_bot.command_settings import local_settings_of
 from cpts_bot.core.public_holidays import GENERAL_CALENDAR, HolidayCalendar
 from cpts_bot.features.medecin_traitant import repository as medecin_traitant_repository
+from cpts_bot.features.medecin_traitant.figures import MedecinTraitantFigures
 from cpts_bot.features.reports.monthly_stats import Month
 from cpts_bot.features.reports.tracking_repository import export_rows_between
 from cpts_bot.i18n import Translator
@@ -25,10 +29,12 @@ from cpts_bot.reporting import medecin_traitant_report
 from cpts_bot.reporting.export import Labels, write_csv, write_report_files, write_xlsx
 from cpts_bot.reporting.monthly_report import build_monthly_report
 from cpts_bot.settings import ConfigError, Territory, TrackingConfig, load_rooms_config
-from cpts_bot.storage.database import Database
-from cpts_bot.storage.retention_repository import apply_retention, report_lines
+from cpts_bot.storage.database import Database, with_database
+from cpts_bot.storage.retention_repository import RetentionReport, apply_retention, report_lines
 
 DEFAULT_RETENTION_DAYS = TrackingConfig().retention_days
+
+T = TypeVar("T")
 
 
 def _month(text: str) -> Month:
@@ -131,8 +137,14 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     report.set_defaults(handler=run_report)
 
 
-def _run(coroutine_factory: Callable[[], object]) -> int:
-    return asyncio.run(coroutine_factory())  # type: ignore[arg-type]
+def _read(args: argparse.Namespace, reader: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    """Run ``reader`` in one transaction on the database of ``args``."""
+
+    async def in_transaction(database: Database) -> T:
+        async with database.transaction() as db:
+            return await reader(db)
+
+    return asyncio.run(with_database(database_path(args), in_transaction))
 
 
 def _require_database(args: argparse.Namespace) -> bool:
@@ -158,21 +170,18 @@ def run_retention(args: argparse.Namespace, now: datetime | None = None) -> int:
     if not _require_database(args):
         return 1
 
-    async def main() -> int:
-        database = await Database.open(database_path(args))
-        try:
-            async with database.transaction() as db:
-                report = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
-            if args.apply:
-                await database.checkpoint()
-        finally:
-            await database.close()
-        verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
-        print(f"retention {days} days, before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb}")
-        print("\n".join(report_lines(report)))
-        return 0
+    async def retain(database: Database) -> RetentionReport:
+        async with database.transaction() as db:
+            report = await apply_retention(db, now or datetime.now(UTC), days, apply=args.apply)
+        if args.apply:
+            await database.checkpoint()
+        return report
 
-    return _run(main)
+    report = asyncio.run(with_database(database_path(args), retain))
+    verb = "emptied" if args.apply else "would empty (dry run, use --apply)"
+    print(f"retention {days} days, before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb}")
+    print("\n".join(report_lines(report)))
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -184,50 +193,38 @@ def run_export(args: argparse.Namespace) -> int:
     if args.what == "medecin-traitant":
         return run_medecin_traitant_export(args, month, out)
 
-    async def main() -> int:
-        database = await Database.open(database_path(args))
-        try:
-            async with database.transaction() as db:
-                rows = await export_rows_between(db, month.start_utc(), month.end_utc())
-                desk = await medecin_traitant_repository.figures(
-                    db, month.start_utc(), month.end_utc()
-                )
-        finally:
-            await database.close()
-        labels = Labels(Translator(args.language), configured_commune_names(args) or {})
-        if args.format == "csv":
-            write_csv(rows, out, labels)
-        else:
-            # The workbook carries the médecin-traitant section as a second sheet.
-            table = medecin_traitant_report.export_table(desk, configured_commune_names(args))
-            write_xlsx(rows, out, labels, more_sheets=[("medecin-traitant", table)])
-        print(f"{len(rows)} requests written to {out}")
-        return 0
+    async def read(
+        db: aiosqlite.Connection,
+    ) -> tuple[list[tuple[object, ...]], MedecinTraitantFigures]:
+        rows = await export_rows_between(db, month.start_utc(), month.end_utc())
+        return rows, await _desk_figures(db, month)
 
-    return _run(main)
+    rows, desk = _read(args, read)
+    labels = Labels(Translator(args.language), configured_commune_names(args) or {})
+    if args.format == "csv":
+        write_csv(rows, out, labels)
+    else:
+        # The workbook carries the médecin-traitant section as a second sheet.
+        table = medecin_traitant_report.export_table(desk, configured_commune_names(args))
+        write_xlsx(rows, out, labels, more_sheets=[("medecin-traitant", table)])
+    print(f"{len(rows)} requests written to {out}")
+    return 0
 
 
 def run_medecin_traitant_export(args: argparse.Namespace, month: Month, out: Path) -> int:
     """``cpts-bot export medecin-traitant --month 2026-11``: the desk's figures."""
+    figures = _read(args, lambda db: _desk_figures(db, month))
+    table = medecin_traitant_report.export_table(figures, configured_commune_names(args))
+    if args.format == "csv":
+        medecin_traitant_report.write_csv(table, out)
+    else:
+        medecin_traitant_report.write_xlsx(table, out, month)
+    print(f"{len(table) - 1} médecin-traitant rows written to {out}")
+    return 0
 
-    async def main() -> int:
-        database = await Database.open(database_path(args))
-        try:
-            async with database.transaction() as db:
-                figures = await medecin_traitant_repository.figures(
-                    db, month.start_utc(), month.end_utc()
-                )
-        finally:
-            await database.close()
-        table = medecin_traitant_report.export_table(figures, configured_commune_names(args))
-        if args.format == "csv":
-            medecin_traitant_report.write_csv(table, out)
-        else:
-            medecin_traitant_report.write_xlsx(table, out, month)
-        print(f"{len(table) - 1} médecin-traitant rows written to {out}")
-        return 0
 
-    return _run(main)
+async def _desk_figures(db: aiosqlite.Connection, month: Month) -> MedecinTraitantFigures:
+    return await medecin_traitant_repository.figures(db, month.start_utc(), month.end_utc())
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -235,22 +232,16 @@ def run_report(args: argparse.Namespace) -> int:
     if not _require_database(args):
         return 1
     month: Month = args.month
-
-    async def main() -> int:
-        database = await Database.open(database_path(args))
-        try:
-            async with database.transaction() as db:
-                report = await build_monthly_report(
-                    db,
-                    month,
-                    Translator(args.language),
-                    commune_names=configured_commune_names(args),
-                    holidays=configured_holidays(args),
-                )
-        finally:
-            await database.close()
-        for path in write_report_files(report, args.out):
-            print(path)
-        return 0
-
-    return _run(main)
+    report = _read(
+        args,
+        lambda db: build_monthly_report(
+            db,
+            month,
+            Translator(args.language),
+            commune_names=configured_commune_names(args),
+            holidays=configured_holidays(args),
+        ),
+    )
+    for path in write_report_files(report, args.out):
+        print(path)
+    return 0

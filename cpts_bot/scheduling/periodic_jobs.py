@@ -7,32 +7,19 @@ re-reads it and acts on what is due, so a missed tick or a restart loses nothing
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
+from cpts_bot.services.periodic_job import PeriodicJob
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 
 log = logging.getLogger(__name__)
-
-JobFunction = Callable[[Context], Awaitable[object]]
-
-
-@dataclass(frozen=True)
-class PeriodicJob:
-    """Run ``function`` every ``seconds``; with ``checkpoint``, then truncate the
-    write-ahead log (for jobs that erase text: no copy stays in old log frames)."""
-
-    name: str
-    seconds: float
-    function: JobFunction
-    checkpoint: bool = False
 
 
 class JobRunner:

@@ -4,6 +4,7 @@ as hooks. A new kind is a subclass setting four attributes and a few methods."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
@@ -32,7 +33,8 @@ T = TypeVar("T", bound=Subject)
 
 @dataclass(frozen=True)
 class OfferTexts:
-    """A kind's answers to a person (catalog ids; ``{id}``, ``{name}``, ``{state}``)."""
+    """A kind's answers to a person (catalog ids; ``{id}``, ``{name}``, ``{state}``), and
+    the names of its states (catalog ids)."""
 
     unknown: str  # no such subject
     not_offered: str
@@ -40,12 +42,13 @@ class OfferTexts:
     too_late: str  # someone else ({name}) won
     closed: str  # no longer open ({state})
     declined: str
+    states: Mapping[Any, str]
 
 
 class OfferKind(Generic[T]):
     """One kind of offer. Subclasses set the four attributes and implement ``load``,
-    ``take``, ``apply``, ``holder``, ``offer_body`` and ``state_name``; the other hooks
-    do nothing unless the kind has something to do."""
+    ``take``, ``apply``, ``holder`` and ``offer_body``; the other hooks do nothing unless
+    the kind has something to do."""
 
     rules: OfferRules[Any, Any]
     tables: OfferTables
@@ -74,7 +77,8 @@ class OfferKind(Generic[T]):
         raise NotImplementedError
 
     def state_name(self, state: Any, translator: Translator) -> str:
-        raise NotImplementedError
+        """The name of ``state``, in the person's language."""
+        return translator.gettext(self.texts.states[state])
 
     async def may_take(self, deps: Context, subject: T, user_id: str) -> bool:
         """Whether ``user_id`` may win now (False: they were told why)."""

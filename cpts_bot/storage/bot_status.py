@@ -18,6 +18,7 @@ import aiosqlite
 
 from cpts_bot.core.health import StatusSnapshot
 from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.storage.database import read_only
 
 LAST_SYNC_AT = "last_sync_at"
 ROOMS_JOINED = "rooms_joined"
@@ -41,22 +42,16 @@ def read_snapshot(database: Path, now: datetime, has_credentials: bool) -> Statu
     if not database.exists():
         return StatusSnapshot(now, has_credentials, database_error=f"no database at {database}")
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        with read_only(database) as connection:
+            status = dict(connection.execute("SELECT key, value FROM bot_status").fetchall())
+            inbox, oldest_in = connection.execute(
+                "SELECT COUNT(*), MIN(received_at) FROM inbox"
+            ).fetchone()
+            outbox, oldest_out = connection.execute(
+                "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL"
+            ).fetchone()
     except sqlite3.Error as error:
         return StatusSnapshot(now, has_credentials, database_error=str(error))
-    try:
-        connection.execute("PRAGMA query_only = ON")
-        status = dict(connection.execute("SELECT key, value FROM bot_status").fetchall())
-        inbox, oldest_in = connection.execute(
-            "SELECT COUNT(*), MIN(received_at) FROM inbox"
-        ).fetchone()
-        outbox, oldest_out = connection.execute(
-            "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL"
-        ).fetchone()
-    except sqlite3.Error as error:
-        return StatusSnapshot(now, has_credentials, database_error=str(error))
-    finally:
-        connection.close()
     rooms = json.loads(status[ROOMS_JOINED]) if ROOMS_JOINED in status else None
     return StatusSnapshot(
         now,

@@ -8,16 +8,19 @@ together or not at all.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from cpts_bot.storage.file_modes import create_private_file, restrict_database_files
 from cpts_bot.storage.schema_migrator import apply_known_migrations, discover_migrations
+
+T = TypeVar("T")
 
 
 class Database:
@@ -100,3 +103,40 @@ class Database:
         """Run one statement in its own transaction."""
         async with self.transaction() as connection:
             await connection.execute(sql, tuple(parameters))
+
+
+async def with_database(path: Path, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Open (and migrate) the database at ``path``, run ``work`` on it, close it: a
+    command's one use of the database."""
+    database = await Database.open(path)
+    try:
+        return await work(database)
+    finally:
+        await database.close()
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database at ``path`` opened read-only with the standard library (``mode=ro``,
+    ``query_only``), for the command line beside a running bot: in WAL mode a reader never
+    blocks the bot's writer, and nothing is migrated or written. Raises
+    :class:`sqlite3.Error` when it cannot be opened or read."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        yield connection
+    finally:
+        connection.close()
+
+
+async def upsert(db: aiosqlite.Connection, table: str, key: str, values: dict[str, Any]) -> None:
+    """Write one row of ``table`` (its ``key`` column among ``values``): added, or the
+    row with that key updated (one person's settings, one per person)."""
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    updates = ", ".join(f"{column} = excluded.{column}" for column in values if column != key)
+    await db.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
+        tuple(values.values()),
+    )

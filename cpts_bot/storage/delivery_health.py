@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cpts_bot.core.times import from_iso, to_iso
-from cpts_bot.storage.database import Database
+from cpts_bot.storage.database import Database, read_only
 
 KEEP_REFUSALS = timedelta(days=1)
 MAX_DESTINATIONS = 5
@@ -61,17 +61,11 @@ def read_delivery_health(database: Path, now: datetime, window: timedelta) -> De
     if not database.exists():
         return health
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as error:
-        return DeliveryHealth(error=str(error))
-    try:
-        connection.execute("PRAGMA query_only = ON")
-        _read_refusals(connection, to_iso(now - window), health)
-        _read_failing(connection, health)
+        with read_only(database) as connection:
+            _read_refusals(connection, to_iso(now - window), health)
+            _read_failing(connection, health)
     except sqlite3.Error as error:
         health.error = str(error)
-    finally:
-        connection.close()
     return health
 
 

@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpts_bot.storage.database import read_only
+
 
 @dataclass(frozen=True)
 class DeliveryStatus:
@@ -21,26 +23,20 @@ def read_delivery_status(database: Path) -> DeliveryStatus:
     if not database.exists():
         return DeliveryStatus(error=f"no database at {database}")
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        with read_only(database) as connection:
+            stuck = connection.execute(
+                "SELECT id, target FROM outbox WHERE sent_at IS NULL AND stuck_at IS NOT NULL"
+                " ORDER BY id"
+            ).fetchall()
+            failing = connection.execute(
+                "SELECT target, COUNT(*) FROM outbox WHERE sent_at IS NULL AND first_failed_at"
+                " IS NOT NULL AND stuck_at IS NULL GROUP BY target ORDER BY target"
+            ).fetchall()
+            slowed = connection.execute(
+                "SELECT reported_at FROM delivery_reports WHERE subject = 'slowed'"
+            ).fetchone()
     except sqlite3.Error as error:
         return DeliveryStatus(error=str(error))
-    try:
-        connection.execute("PRAGMA query_only = ON")
-        stuck = connection.execute(
-            "SELECT id, target FROM outbox WHERE sent_at IS NULL AND stuck_at IS NOT NULL"
-            " ORDER BY id"
-        ).fetchall()
-        failing = connection.execute(
-            "SELECT target, COUNT(*) FROM outbox WHERE sent_at IS NULL"
-            " AND first_failed_at IS NOT NULL AND stuck_at IS NULL GROUP BY target ORDER BY target"
-        ).fetchall()
-        slowed = connection.execute(
-            "SELECT reported_at FROM delivery_reports WHERE subject = 'slowed'"
-        ).fetchone()
-    except sqlite3.Error as error:
-        return DeliveryStatus(error=str(error))
-    finally:
-        connection.close()
     return DeliveryStatus(
         [(row[0], row[1]) for row in stuck],
         [(row[0], row[1]) for row in failing],

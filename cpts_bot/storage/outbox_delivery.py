@@ -16,17 +16,19 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.cover.models import CORRELATION_PREFIX as COVER_PREFIX
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX as DISPATCH_PREFIX
 from cpts_bot.storage.core_repository import ERASED_PAYLOAD, OutboxRow
 from cpts_bot.storage.database import Database
 
 REASON_REQUEST_OVER = "request-over"
 REASON_DROPPED = "dropped"
 _UNSENT = "sent_at IS NULL AND stuck_at IS NULL"
-# Offers whose request ended are not worth sending: (correlation pattern, table, the
-# length of the prefix before the request's number, the kinds that are offers).
+# Offers whose request ended are not worth sending: (the feature's correlation prefix,
+# its table, the kinds that are offers).
 _OFFERS = (
-    ("dispatch:%", "dispatches", len("dispatch:"), ("broadcast", "room")),
-    ("swap:%", "shift_swaps", len("swap:"), ("offer",)),
+    (DISPATCH_PREFIX, "dispatches", ("broadcast", "room")),
+    (COVER_PREFIX, "shift_swaps", ("offer",)),
 )
 
 
@@ -116,13 +118,14 @@ async def drop_offers_of_ended_requests(db: aiosqlite.Connection, now: datetime)
     """Close the unsent offers of dispatches and requests for cover that are no longer
     open (taken, cancelled, expired): how many."""
     closed = 0
-    for pattern, table, start, kinds in _OFFERS:
+    for prefix, table, kinds in _OFFERS:
+        start = len(prefix)
         async with db.execute(
             f"SELECT o.id, o.correlation FROM outbox o WHERE o.sent_at IS NULL"
             f" AND o.correlation LIKE ? AND EXISTS (SELECT 1 FROM {table} r WHERE"
             f" r.state != 'open' AND r.id = CAST(substr(o.correlation, {start + 1},"
             f" instr(substr(o.correlation, {start + 1}), ':') - 1) AS INTEGER))",
-            (pattern,),
+            (prefix + "%",),
         ) as cursor:
             found = await cursor.fetchall()
         ids = [row_id for row_id, text in found if text.split(":", 3)[2] in kinds]

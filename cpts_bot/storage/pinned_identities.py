@@ -10,8 +10,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.rows import model_from_row
 
 
 @dataclass(frozen=True)
@@ -27,19 +28,7 @@ class PinnedIdentity:
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> PinnedIdentity:
-        def moment(value: str | None) -> datetime | None:
-            return from_iso(value) if value else None
-
-        return cls(
-            user_id=row["user_id"],
-            master_key=row["master_key"],
-            pinned_at=from_iso(row["pinned_at"]),
-            changed_at=moment(row["changed_at"]),
-            pending_master_key=row["pending_master_key"],
-            warned_at=moment(row["warned_at"]),
-            confirmed_at=moment(row["confirmed_at"]),
-            confirmed_by=row["confirmed_by"],
-        )
+        return model_from_row(cls, row)
 
 
 async def get_pinned(db: aiosqlite.Connection, user_id: str) -> PinnedIdentity | None:

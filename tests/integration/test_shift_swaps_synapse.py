@@ -114,3 +114,60 @@ async def test_a_colleague_takes_the_duty_and_everyone_sees_it(
     await bruno.wait_for(bot_says(bot.user_id, "Cette garde a déjà été prise par Chloé TEST"))
     assert anne.undecryptable == [] and bruno.undecryptable == [] and chloe.undecryptable == []
     assert bot.stop() == 0
+
+
+async def test_taking_a_duty_that_overlaps_ones_own_is_refused(
+    users: Any, make_bot: Any, tmp_path: Path
+) -> None:
+    """Bruno is offered Anne's night, then the coordination puts him on duty that
+    evening: his « je prends » is refused with the overlap named, the night stays
+    Anne's, and Chloé can still take it."""
+    coordinator = await users.client("coord")
+    anne, bruno, chloe = await asyncio.gather(
+        *(users.client(n) for n in ("anne", "bruno", "chloe"))
+    )
+    bot = make_bot(
+        coordinators=[coordinator.user_id],
+        allowed=[anne.user_id, bruno.user_id, chloe.user_id],
+    )
+    tomorrow = datetime.now(PARIS) + timedelta(days=1)
+    (tmp_path / "directory.csv").write_text(directory_csv([anne, bruno, chloe]), "utf-8")
+    (tmp_path / "rota.csv").write_text(
+        "type;matrix_id;name;profession;communes;day;start;end;from;until\n"
+        f"garde;{anne.user_id};;IDE;69388;{tomorrow:%d/%m/%Y};20:00;08:00;;\n",
+        "utf-8",
+    )
+    run_cli(bot, "import", "directory", str(tmp_path / "directory.csv"))
+    run_cli(bot, "import-rota", str(tmp_path / "rota.csv"))
+    bot.start()
+    room = await anne.create_encrypted_room([bot.user_id])
+    desk = await coordinator.create_encrypted_room([bot.user_id])
+    await asyncio.gather(
+        anne.wait_joined(room, bot.user_id), coordinator.wait_joined(desk, bot.user_id)
+    )
+
+    request = await anne.send(room, "Je cherche un remplaçant pour ma garde de demain")
+    created = await anne.wait_reply(request, timeout=60)
+    assert "envoyée à 2 collègues libres" in created.body, created.body
+    offers = await asyncio.gather(
+        *(nurse.wait_for(lambda me: offer_of(me, bot.user_id), 60) for nurse in (bruno, chloe))
+    )
+    bruno_offer, chloe_offer = offers[0][0], offers[1][0]
+
+    # The coordination puts Bruno on duty from 22 h to 23 h tomorrow.
+    setting = await coordinator.send(
+        desk, f"garde {bruno.user_id} IDE Lyon 8 {tomorrow:%d/%m} 22h-23h"
+    )
+    assert (await coordinator.wait_reply(setting, timeout=60)).body.startswith("Garde enregistrée")
+
+    await bruno.send(bruno_offer.room_id, "je prends", reply_to=bruno_offer.event_id)
+    refused = await bruno.wait_for(bot_says(bot.user_id, "Vous ne pouvez pas prendre"))
+    assert "vous êtes déjà de garde à ce moment-là" in refused[0].body, refused[0].body
+    assert "22 h – 23 h" in refused[0].body and "Rien n'a été changé" in refused[0].body
+    ask = await anne.send(room, "mes gardes")
+    assert "20:00–08:00" in (await anne.wait_reply(ask)).body
+
+    await chloe.send(chloe_offer.room_id, "je prends", reply_to=chloe_offer.event_id)
+    await chloe.wait_for(bot_says(bot.user_id, "La garde est à vous"))
+    assert all("La garde est à vous" not in item.body for item in bruno.from_user(bot.user_id))
+    assert bot.stop() == 0

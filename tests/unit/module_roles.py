@@ -3,9 +3,11 @@ what its name says.
 
 ``cpts_bot/features/<feature>/`` holds every role of one feature; a file's name tells its
 role there: ``*repository`` is storage (it may hold SQL), ``*service`` / ``*jobs`` are
-services, ``*chat`` / ``*commands`` / ``*replies`` / ``*follow_ups`` are chat, and anything
-else is pure domain. ``cpts_bot/core/`` is the pure kernel (domain rules). Every other folder
-(``storage``, ``services``, ``chat``, ``matrix``, ...) is its own role, as before.
+services, ``*chat`` / ``*commands`` / ``*replies`` / ``*follow_ups`` are chat, ``manifest``
+is composition (the role of ``app.py``: it imports every role, and no layer imports it),
+and anything else is pure domain. ``cpts_bot/core/`` is the pure kernel (domain rules).
+Every other folder (``storage``, ``services``, ``chat``, ``matrix``, ...) is its own role,
+as before.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "cpts_bot"
 FEATURES = "features"
 KERNEL = {"core": "domain"}
 ROLE_SUFFIXES = {
+    # A feature's manifest composes its chat, services and jobs, as app.py composes the
+    # features: it may import every role of its feature, and only app.py imports it.
+    "app": ("manifest",),
     "storage": ("repository",),
     "services": ("service", "jobs"),
     "chat": ("chat", "commands", "replies", "follow_ups"),

@@ -17,12 +17,10 @@ from cpts_bot.features.alerts.schedule import Schedule
 from cpts_bot.features.alerts.states import (
     HISTORY_ACTIONS,
     OVER_STATES,
+    TABLE,
     TERMINAL_STATES,
-    TRANSITIONS,
     AlertEvent,
     AlertState,
-    allowed_events,
-    next_state,
 )
 from cpts_bot.storage.database import Database
 
@@ -65,29 +63,31 @@ def test_the_six_states_are_stored_as_before() -> None:
 
 
 def test_the_table_is_exactly_the_documented_one() -> None:
-    assert TRANSITIONS == EXPECTED
+    assert TABLE.transitions == EXPECTED
 
 
 @pytest.mark.parametrize(("state", "event"), list(EXPECTED))
 def test_every_allowed_transition(state: AlertState | None, event: AlertEvent) -> None:
-    assert next_state(state, event) is EXPECTED[(state, event)]
-    assert event in allowed_events(state)
+    assert TABLE.next_state(state, event) is EXPECTED[(state, event)]
+    assert event in TABLE.allowed_events(state)
 
 
 @pytest.mark.parametrize(("state", "event"), [pair for pair in ALL_PAIRS if pair not in EXPECTED])
 def test_every_other_transition_raises(state: AlertState | None, event: AlertEvent) -> None:
     with pytest.raises(IllegalTransition) as raised:
-        next_state(state, event)
+        TABLE.next_state(state, event)
     assert isinstance(raised.value, StateError)
     assert raised.value.state == state and raised.value.event == event
-    assert event not in allowed_events(state)
+    assert event not in TABLE.allowed_events(state)
 
 
 def test_cancelled_is_terminal_and_over_states_cannot_be_paused() -> None:
     for state in TERMINAL_STATES:
-        assert allowed_events(state) == frozenset()
+        assert TABLE.allowed_events(state) == frozenset()
     for state in OVER_STATES:
-        assert E.PAUSE not in allowed_events(state) and E.RESUME not in allowed_events(state)
+        assert E.PAUSE not in TABLE.allowed_events(state) and E.RESUME not in TABLE.allowed_events(
+            state
+        )
 
 
 def test_every_event_has_a_history_word() -> None:

@@ -257,8 +257,12 @@ async def test_other_messages_are_left_to_other_features(database: Database) -> 
 
 
 def test_every_message_has_french_and_english_translations() -> None:
-    source = Path(card_feature_module.__file__)
-    ids = {message for _, message, _, _ in extract_from_file("python", str(source))}
+    chat = Path(card_feature_module.__file__)
+    ids = {
+        message
+        for source in (chat, chat.with_name("replies.py"))
+        for _, message, _, _ in extract_from_file("python", str(source))
+    }
     for language in ("fr", "en"):
         with (LOCALES_DIR / language / "LC_MESSAGES" / "card.po").open("rb") as handle:
             catalog = read_po(handle, locale=language)

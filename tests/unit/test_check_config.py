@@ -87,6 +87,18 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
         ),
         (
             GOOD_ENV,
+            GOOD_ROOMS.replace(
+                "Arrondissement\n", 'Arrondissement\n      postal_codes: ["6908"]\n'
+            ),
+            "rooms.yaml: territory.communes[0].postal_codes: '6908' is not a postal code",
+        ),
+        (
+            GOOD_ENV,
+            GOOD_ROOMS + "access:\n  servers: [example.org, 'https://example.org']\n",
+            "rooms.yaml: access.servers: 'https://example.org' is not a server name",
+        ),
+        (
+            GOOD_ENV,
             GOOD_ROOMS + "coordinatorz: []\n",
             "rooms.yaml: coordinatorz: unknown key (misspelt?)",
         ),
@@ -145,6 +157,8 @@ def test_sectors_are_accepted(tmp_path: Path) -> None:
         "insee",
         "coordinator-id",
         "room-ref",
+        "postal-code",
+        "server-name",
         "unknown-key",
         "missing",
         "no-credential",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from cpts_bot.features.rota.duty_reminders_service import DutyReminders
+from cpts_bot.features.rota.reminders.duty_reminders_service import DutyReminders
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import FakeHomeserver, Sent, context_for
 from tests.unit.test_shift_swap_flow import (

@@ -8,12 +8,10 @@ import pytest
 
 from cpts_bot.core.state_table import IllegalTransition
 from cpts_bot.features.dispatch.states import (
+    TABLE,
     TERMINAL_STATES,
-    TRANSITIONS,
     DispatchEvent,
     DispatchState,
-    allowed_events,
-    next_state,
 )
 
 S, E = DispatchState, DispatchEvent
@@ -36,31 +34,31 @@ ALL_PAIRS = list(itertools.product([None, *DispatchState], DispatchEvent))
 
 
 def test_the_table_is_exactly_the_documented_one() -> None:
-    assert TRANSITIONS == EXPECTED
+    assert TABLE.transitions == EXPECTED
 
 
 @pytest.mark.parametrize(("state", "event"), list(EXPECTED))
 def test_every_allowed_transition(state: DispatchState | None, event: DispatchEvent) -> None:
-    assert next_state(state, event) is EXPECTED[(state, event)]
-    assert event in allowed_events(state)
+    assert TABLE.next_state(state, event) is EXPECTED[(state, event)]
+    assert event in TABLE.allowed_events(state)
 
 
 @pytest.mark.parametrize(("state", "event"), [pair for pair in ALL_PAIRS if pair not in EXPECTED])
 def test_every_other_transition_raises(state: DispatchState | None, event: DispatchEvent) -> None:
     with pytest.raises(IllegalTransition) as raised:
-        next_state(state, event)
+        TABLE.next_state(state, event)
     assert raised.value.state == state and raised.value.event == event
-    assert event not in allowed_events(state)
+    assert event not in TABLE.allowed_events(state)
 
 
 def test_terminal_states_accept_nothing() -> None:
     for state in TERMINAL_STATES:
-        assert allowed_events(state) == frozenset()
+        assert TABLE.allowed_events(state) == frozenset()
 
 
 def test_a_taken_dispatch_cannot_be_taken_again() -> None:
     with pytest.raises(IllegalTransition, match="cannot accept a dispatch that is taken"):
-        next_state(S.TAKEN, E.ACCEPT)
+        TABLE.next_state(S.TAKEN, E.ACCEPT)
 
 
 def test_every_state_is_reachable_from_creation() -> None:
@@ -68,8 +66,8 @@ def test_every_state_is_reachable_from_creation() -> None:
     frontier: list[DispatchState | None] = [None]
     while frontier:
         state = frontier.pop()
-        for event in allowed_events(state):
-            after = next_state(state, event)
+        for event in TABLE.allowed_events(state):
+            after = TABLE.next_state(state, event)
             if after not in reached:
                 reached.add(after)
                 frontier.append(after)
@@ -77,7 +75,7 @@ def test_every_state_is_reachable_from_creation() -> None:
 
 
 def test_only_a_taken_dispatch_is_reminded() -> None:
-    assert next_state(S.TAKEN, E.REMIND) is S.TAKEN
+    assert TABLE.next_state(S.TAKEN, E.REMIND) is S.TAKEN
     for state in (S.OPEN, S.EXPIRED, S.CANCELLED, S.COMPLETED):
         with pytest.raises(IllegalTransition, match="cannot remind"):
-            next_state(state, E.REMIND)
+            TABLE.next_state(state, E.REMIND)

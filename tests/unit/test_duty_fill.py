@@ -101,3 +101,25 @@ async def test_what_cannot_be_filled_is_said(database) -> None:
     assert answer.text.startswith("Je ne trouve personne du nom de « Dupont » (IDE)")
     [refused] = await say(database, MARTIN, "garde du 26/12 nuit IDE : Martin")
     assert refused.text == "Désolé : « garde-a-pourvoir » est réservé à la coordination."
+
+
+async def test_a_fill_that_would_clash_is_refused_and_nothing_written(database) -> None:
+    """The one named is on leave then, or on duty then: refused with the conflict named."""
+    await night_of_durand_on_leave(database)
+    [refused] = await say(database, COORDINATOR, "garde du 26/12 nuit IDE Hyères : Durand")
+    assert refused.text == (
+        "Refusé : Durand : garde sam. 26 déc. 20 h – 8 h (IDE, Hyères) pendant son congé. "
+        "Rien n'a été changé."
+    )
+    async with database.transaction() as db:
+        shift = OneOffShift(MARTIN, "60", frozenset({HYERES}), paris(12, 25, 6), paris(12, 25, 9))
+        await rota_repository.add_shift(db, shift, "csv", COORDINATOR, NOW)
+    [refused] = await say(database, COORDINATOR, "garde du 24/12 nuit IDE Hyères : Martin")
+    assert refused.text == (
+        "Refusé : Martin : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères) en même temps que sa "
+        "garde du ven. 25 déc. 6 h. Rien n'a été changé."
+    )
+    async with database.transaction() as db:
+        rota = await rota_repository.load_rota(db, paris(12, 23, 0), paris(12, 28, 0))
+    assert not rota.handovers
+    assert [s.user_id for s in rota.shifts] == [DURAND, MARTIN]

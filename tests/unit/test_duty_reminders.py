@@ -12,11 +12,11 @@ import pytest
 from cpts_bot.chat.command_dispatch import Declared, Routes, route_message
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.rota import repository as rota_repository
-from cpts_bot.features.rota.duty_reminder_commands import DUTY_REMINDER_COMMANDS
-from cpts_bot.features.rota.duty_reminder_policy import DutyReminderPolicy, reminder_at
-from cpts_bot.features.rota.duty_reminders_service import DutyReminders
 from cpts_bot.features.rota.duty_rota import Leave, OneOffShift
 from cpts_bot.features.rota.quiet_hours import QuietHours
+from cpts_bot.features.rota.reminders.duty_reminder_commands import DUTY_REMINDER_COMMANDS
+from cpts_bot.features.rota.reminders.duty_reminder_policy import DutyReminderPolicy, reminder_at
+from cpts_bot.features.rota.reminders.duty_reminders_service import DutyReminders
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,

@@ -51,7 +51,7 @@ def test_the_count_sees_a_crowded_folder(tmp_path: Path) -> None:
 def test_a_feature_module_has_the_role_its_name_says() -> None:
     assert role_of_file("features/rota/duty_fill_service.py") == "services"
     assert role_of_file("features/rota/jobs.py") == "services"
-    assert role_of_file("features/rota/duty_notice_repository.py") == "storage"
+    assert role_of_file("features/rota/reminders/duty_notice_repository.py") == "storage"
     assert role_of_file("features/rota/calendar_chat.py") == "chat"
     assert role_of_file("features/rota/phrases.py") == "domain"
     assert role_of_file("core/places/resolver.py") == "domain"

@@ -14,7 +14,7 @@ from cpts_bot.features.handoff.chat import HandoffFeature
 from cpts_bot.features.handoff.phrases import asks_for_a_person
 from cpts_bot.features.handoff.service import hand_off
 from cpts_bot.features.reports.request_tracking_service import RecentQuestion, RecentQuestions
-from cpts_bot.features.reports.tracking_repository import outcome_history
+from cpts_bot.features.reports.tracking_repository import TrackedRequest, outcome_history
 from cpts_bot.services.context import Context
 from cpts_bot.storage.database import Database
 from tests.unit.alerts_reports_support import (
@@ -162,13 +162,17 @@ async def test_the_post_quotes_what_was_typed_then_the_question_just_before(
         GP_ROOM,
         RecentQuestion(
             request_id=0,
-            asked_at=ASKED - timedelta(minutes=1),
-            text="ortho bilan langage enfant 4 ans bron",
-            summary="",
-            outcome="answered",
-            profession_asked="91",
-            commune_asked="69029",
-            requester_profession="10",
+            request=TrackedRequest(
+                requested_at=ASKED - timedelta(minutes=1),
+                kind="question",
+                category="orientation",
+                outcome="answered",
+                requester_profession="10",
+                profession_asked="91",
+                commune_asked="69029",
+                summary="",
+                free_text="ortho bilan langage enfant 4 ans bron",
+            ),
             criteria="orthophoniste, Bron",
             total=1,
         ),

@@ -15,11 +15,9 @@ from cpts_bot.core.state_table import IllegalTransition
 from cpts_bot.features.handoff import repository as repo
 from cpts_bot.features.handoff.models import Handoff, handoff_id_of, quoted
 from cpts_bot.features.handoff.states import (
-    TRANSITIONS,
+    TABLE,
     HandoffEvent,
     HandoffState,
-    allowed_events,
-    next_state,
     state_of,
 )
 from cpts_bot.storage.database import Database
@@ -37,27 +35,27 @@ ALL_PAIRS = list(itertools.product([None, *HandoffState], HandoffEvent))
 
 
 def test_the_table_is_exactly_the_documented_one() -> None:
-    assert TRANSITIONS == EXPECTED
+    assert TABLE.transitions == EXPECTED
 
 
 @pytest.mark.parametrize(("state", "event"), list(EXPECTED))
 def test_every_allowed_transition(state: HandoffState | None, event: HandoffEvent) -> None:
-    assert next_state(state, event) is EXPECTED[(state, event)]
-    assert event in allowed_events(state)
+    assert TABLE.next_state(state, event) is EXPECTED[(state, event)]
+    assert event in TABLE.allowed_events(state)
 
 
 @pytest.mark.parametrize(("state", "event"), [pair for pair in ALL_PAIRS if pair not in EXPECTED])
 def test_every_other_transition_raises(state: HandoffState | None, event: HandoffEvent) -> None:
     with pytest.raises(IllegalTransition) as raised:
-        next_state(state, event)
+        TABLE.next_state(state, event)
     assert isinstance(raised.value, StateError)
     assert raised.value.state == state and raised.value.event == event
-    assert event not in allowed_events(state)
+    assert event not in TABLE.allowed_events(state)
 
 
 def test_a_request_cannot_be_answered_before_its_post_exists() -> None:
     with pytest.raises(StateError, match="cannot answer a hand-off that is asked"):
-        next_state(S.ASKED, E.ANSWER)
+        TABLE.next_state(S.ASKED, E.ANSWER)
 
 
 def test_the_state_of_a_stored_hand_off() -> None:

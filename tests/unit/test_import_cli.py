@@ -84,6 +84,16 @@ def test_import_rpps_then_directory(cli: Cli) -> None:
     assert count_active(cli) == 40
 
 
+@pytest.mark.parametrize("command", [("import", "rpps"), ("import-rota",)])
+def test_an_unreadable_rooms_file_imports_nothing(cli: Cli, command: tuple[str, ...]) -> None:
+    cli.file("rooms.yaml", "territory: [")
+    rota = cli.file("rota.csv", ROTA_HEADER)
+    assert cli(*command, rota) == NOTHING_IMPORTED
+    assert "cannot read the territory's communes:\nrooms.yaml: line" in cli.err
+    assert "nothing was imported" in cli.err
+    assert not cli.database().exists()
+
+
 def test_a_missing_file_imports_nothing(cli: Cli) -> None:
     assert cli("import", "rpps", cli.folder / "missing.zip") == NOTHING_IMPORTED
     assert "file not found" in cli.err and "nothing was imported" in cli.err

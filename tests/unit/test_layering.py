@@ -114,6 +114,42 @@ KNOWN: set[str] = {
 }
 
 
+# Chat modules that still hand the database connection (``context.db``) to code of their
+# own, rather than asking a service: the chat then does the work a service should. The
+# list only shrinks (the rota, card and directory chats ask their services).
+KNOWN_DATABASE_USERS: dict[str, str] = {
+    "chat/answer_matching.py": "inbox machinery: holds back answers the outbox may not know yet",
+    "chat/command_dispatch.py": "inbox machinery: routes one event in its transaction",
+    "chat/core_feature.py": "the language choice is stored straight from the command",
+    "chat/follow_ups.py": "inbox machinery: finds what a reply answers by its correlation",
+    "chat/offer_follow_ups.py": "the offer follow-up reads its kind's waiting offers",
+    "features/alerts/chat.py": "alert management reads the repositories from the chat",
+    "features/alerts/replies.py": "alert replies read firings and acknowledgements",
+    "features/handoff/chat.py": "the hand-off reads its repository from the chat",
+    "features/reports/chat.py": "the report command reads the month's rows from the chat",
+}
+
+
+def database_users() -> set[str]:
+    """Chat modules that read ``.db`` (the connection of a context) themselves."""
+    return {
+        path.relative_to(PACKAGE).as_posix()
+        for path in modules_by_role("chat")
+        if any(
+            isinstance(node, ast.Attribute) and node.attr == "db"
+            for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        )
+    }
+
+
+def test_chat_asks_services_rather_than_the_database() -> None:
+    found = database_users()
+    new = sorted(found - set(KNOWN_DATABASE_USERS))
+    gone = sorted(set(KNOWN_DATABASE_USERS) - found)
+    assert not new, "chat using the database: ask a service instead:\n" + "\n".join(new)
+    assert not gone, "remove from KNOWN_DATABASE_USERS (fixed):\n" + "\n".join(gone)
+
+
 def imported_modules(path: Path) -> set[str]:
     """Every module ``path`` imports; ``from cpts_bot.features.<f> import m`` counts
     ``cpts_bot.features.<f>.m`` too, since a feature module's role is in its name."""

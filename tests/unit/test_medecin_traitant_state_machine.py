@@ -8,12 +8,10 @@ import pytest
 
 from cpts_bot.core.state_table import IllegalTransition
 from cpts_bot.features.medecin_traitant.states import (
+    TABLE,
     TERMINAL_STATES,
-    TRANSITIONS,
     RequestEvent,
     RequestState,
-    allowed_events,
-    next_state,
 )
 
 S, E = RequestState, RequestEvent
@@ -31,14 +29,14 @@ EXPECTED = {
 @pytest.mark.parametrize(("state", "event"), list(itertools.product([None, *S], E)))
 def test_every_pair(state: RequestState | None, event: RequestEvent) -> None:
     if (state, event) in EXPECTED:
-        assert next_state(state, event) is EXPECTED[(state, event)]
+        assert TABLE.next_state(state, event) is EXPECTED[(state, event)]
     else:
         with pytest.raises(IllegalTransition):
-            next_state(state, event)
+            TABLE.next_state(state, event)
 
 
 def test_table_is_the_expected_one_and_terminal_states_accept_nothing() -> None:
-    assert TRANSITIONS == EXPECTED
+    assert TABLE.transitions == EXPECTED
     for state in TERMINAL_STATES:
-        assert allowed_events(state) == frozenset()
-    assert allowed_events(S.WAITING) == frozenset(E) - {E.REGISTER}
+        assert TABLE.allowed_events(state) == frozenset()
+    assert TABLE.allowed_events(S.WAITING) == frozenset(E) - {E.REGISTER}

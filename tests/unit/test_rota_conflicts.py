@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from cpts_bot.core.times import PARIS
-from cpts_bot.features.rota.conflicts import ConflictKind, rota_conflicts
-from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, Rota
+from cpts_bot.features.rota.conflicts import ConflictKind, handover_conflicts, rota_conflicts
+from cpts_bot.features.rota.duty_rota import Duty, Leave, OneOffShift, Rota
 from tests.integration.test_shift_swaps_synapse import directory_csv
 from tests.unit.dispatch_support import COORDINATOR
 from tests.unit.test_import_cli import ROTA_HEADER, Cli, cli  # noqa: F401
@@ -94,3 +94,28 @@ async def test_a_duty_set_by_chat_during_leave_is_answered_with_a_warning(env) -
         "Attention : @carl:cpts.test : garde dim. 27 déc. 8 h – 20 h (IDE, Hyères), inconnu de "
         "l'annuaire."
     )
+
+
+def test_a_handover_is_checked_for_the_one_who_takes_it() -> None:
+    """A swap or an override: the duty as its new holder would do it. Unlike two lines of
+    one rota, a duty of the same profession at the same time elsewhere is a second duty."""
+    night = Duty(ANNE, "60", frozenset({"83069"}), at(24, 20), at(25, 8))
+    elsewhere = OneOffShift(BRUNO, "60", frozenset({"83137"}), at(24, 20), at(25, 8))
+    rota = Rota(shifts=(shift(ANNE, at(24, 20), 12), elsewhere))
+    nurses = {ANNE: "60", BRUNO: "60", ZOE: "60"}
+    [clash] = handover_conflicts(night, BRUNO, rota, nurses)
+    assert (clash.kind, clash.duty.user_id, clash.other) == (
+        ConflictKind.OVERLAP,
+        BRUNO,
+        Duty(BRUNO, "60", frozenset({"83137"}), at(24, 20), at(25, 8)),
+    )
+    assert handover_conflicts(night, ZOE, rota, nurses) == []
+    on_leave = Rota(shifts=rota.shifts, leaves=(Leave(ZOE, at(25, 0), at(26, 0)),))
+    assert [c.kind for c in handover_conflicts(night, ZOE, on_leave, nurses)] == [
+        ConflictKind.ON_LEAVE
+    ]
+    assert [c.kind for c in handover_conflicts(night, ZOE, rota, {ANNE: "60"})] == [
+        ConflictKind.UNKNOWN_PERSON
+    ]
+    [other] = handover_conflicts(night, ZOE, rota, {ZOE: "70"})
+    assert (other.kind, other.profession) == (ConflictKind.WRONG_PROFESSION, "70")

@@ -225,6 +225,13 @@ async def test_answers_in_english_to_who_chose_english(desk: Desk) -> None:
         "Cover no. 1 — Anne is looking for someone to take their duty: nurse, Hyères, "
         "Thu 24 Dec 20:00–08:00."
     )
+    # A leave declared since: his « I'll take it » is refused, in English.
+    await _conflicting(desk, "on_leave")
+    sent = await desk.say(BRUNO, "I'll take it", reply_to=asked[BRUNO])
+    assert [s.text for s in sent] == [
+        "You cannot take cover no. 1 (nurse, Hyères, Thu 24 Dec 20:00–08:00): you are on "
+        "leave then. Nothing was changed; the request stays open to your colleagues."
+    ]
 
 
 async def test_several_duties_that_day_must_be_told_apart(desk: Desk) -> None:
@@ -333,12 +340,13 @@ async def test_a_coordinator_overrides_a_duty_by_name_or_matrix_id(desk: Desk) -
     assert len([s for s in sent if s.action == "edit"]) == len(asked)
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
 
+    # Emma is on duty until 22 h: the override would give her two duties at once.
     sent = await desk.say(COORDINATOR, f"remplacer {CHLOE} par {EMMA} le 24/12 20h")
-    assert texts(sent, f"!dm-{COORDINATOR}") == [
-        "Planning mis à jour : Emma remplace Chloe — IDE, Hyères, jeu. 24 déc. 20:00–08:00.\n"
-        "Attention : le remplaçant est déjà de garde à ce moment-là."
+    assert [s.text for s in sent] == [
+        "Refusé : Emma : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères) en même temps que sa "
+        "garde du jeu. 24 déc. 18 h. Rien n'a été changé."
     ]
-    assert await desk.on_duty(at(24, 23)) == [EMMA]
+    assert await desk.on_duty(at(24, 23)) == [CHLOE]
 
 
 @pytest.mark.parametrize(
@@ -403,3 +411,92 @@ def test_the_count_of_colleagues_asked_agrees_with_its_noun() -> None:
     assert french.ngettext(singular, plural, 4, id=3, duty="IDE") == (
         "Demande de remplacement n°3 envoyée à 4 collègues libres : IDE."
     )
+
+
+ZOE = "@zoe:cpts.test"  # on the nurses' rota, unknown to the directory
+
+
+async def _conflicting(desk: Desk, kind: str) -> str:
+    """Someone for whom Anne's night of the 24th would make a conflict of ``kind``."""
+    async with desk.database.transaction() as db:
+        if kind == "on_leave":
+            leave = Leave(BRUNO, at(24, 0), at(25, 12))
+            await rota_repository.add_leave(db, leave, rota_repository.SOURCE_CHAT, BRUNO, NOW)
+            return BRUNO
+        if kind == "overlap":
+            shift = OneOffShift(BRUNO, "60", frozenset({HYERES}), at(25, 6), at(25, 10))
+        else:  # a nurses' duty later on puts them on the nurses' rota
+            user = ZOE if kind == "unknown_person" else KARL
+            shift = OneOffShift(user, "60", frozenset({HYERES}), at(25, 12), at(25, 20))
+        await rota_repository.add_shift(db, shift, rota_repository.SOURCE_CSV, "csv", NOW)
+        return shift.user_id if kind != "overlap" else BRUNO
+
+
+async def _handovers(desk: Desk) -> int:
+    async with desk.database.transaction() as db:
+        async with db.execute("SELECT COUNT(*) FROM duty_handovers") as cursor:
+            return (await cursor.fetchone())[0]
+
+
+SWAP_REFUSALS = {
+    "on_leave": "vous êtes en congé à ce moment-là",
+    "overlap": "vous êtes déjà de garde à ce moment-là (ven. 25 déc. 6 h – 10 h)",
+    "unknown_person": (
+        "l'annuaire de la CPTS ne vous connaît pas : demandez à la coordination d'ajouter "
+        "votre fiche"
+    ),
+    "wrong_profession": "vous êtes kiné dans l'annuaire",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SWAP_REFUSALS))
+async def test_taking_a_duty_that_would_clash_is_refused(desk: Desk, kind: str) -> None:
+    """The conflict arises after the offer (a leave, a duty added) or the one asked is
+    on the rota only: their « je prends » is refused with the conflict named, nothing is
+    written, and a colleague can still take it."""
+    if kind in ("unknown_person", "wrong_profession"):
+        taker = await _conflicting(desk, kind)
+        asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+    else:
+        asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        taker = await _conflicting(desk, kind)
+    assert taker in asked
+    sent = await desk.say(taker, "je prends", reply_to=asked[taker])
+    assert [(s.target, s.text) for s in sent] == [
+        (
+            asked[taker].room_id,
+            "Vous ne pouvez pas prendre le remplacement n°1 (IDE, Hyères, jeu. 24 déc. "
+            f"20:00–08:00) : {SWAP_REFUSALS[kind]}. Rien n'a été changé ; la demande reste "
+            "ouverte à vos confrères.",
+        )
+    ]
+    assert await desk.on_duty(at(24, 23)) == [ANNE]
+    assert await _handovers(desk) == 0
+    async with desk.database.transaction() as db:
+        swap = await repo.get(db, 1)
+    assert swap is not None and swap.state.value == "open" and swap.taken_by is None
+    sent = await desk.say(CHLOE, "je prends", reply_to=asked[CHLOE])
+    assert await desk.on_duty(at(24, 23)) == [CHLOE]
+
+
+OVERRIDE_REFUSALS = {
+    "on_leave": "{name} : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères) pendant son congé",
+    "overlap": (
+        "{name} : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères) en même temps que sa garde "
+        "du ven. 25 déc. 6 h"
+    ),
+    "unknown_person": "{name} : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères), inconnu de l'annuaire",
+    "wrong_profession": "{name} : garde jeu. 24 déc. 20 h – 8 h (IDE, Hyères), mais kiné dans l'annuaire",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OVERRIDE_REFUSALS))
+async def test_an_override_that_would_clash_is_refused(desk: Desk, kind: str) -> None:
+    replacement = await _conflicting(desk, kind)
+    sent = await desk.say(COORDINATOR, f"garde du 24/12 nuit : {replacement} remplace Anne")
+    name = replacement.split(":")[0].lstrip("@").title() if kind != "unknown_person" else ZOE
+    conflict = OVERRIDE_REFUSALS[kind].format(name=name)
+    assert [s.text for s in sent] == [f"Refusé : {conflict}. Rien n'a été changé."]
+    assert sent[0].target == f"!dm-{COORDINATOR}"  # the replacement is told nothing
+    assert await desk.on_duty(at(24, 23)) == [ANNE]
+    assert await _handovers(desk) == 0

@@ -23,11 +23,9 @@ from cpts_bot.features.cover.models import (
 )
 from cpts_bot.features.cover.states import (
     ENDED_STATES,
-    TRANSITIONS,
+    TABLE,
     SwapEvent,
     SwapState,
-    allowed_events,
-    next_state,
 )
 from cpts_bot.features.rota.duty_rota import (
     Duty,
@@ -68,23 +66,23 @@ def day(number: int) -> SwapWhen:
 
 
 def test_the_table_is_exactly_the_documented_one() -> None:
-    assert TRANSITIONS == EXPECTED
+    assert TABLE.transitions == EXPECTED
 
 
 @pytest.mark.parametrize(("state", "event"), list(itertools.product([None, *SwapState], SwapEvent)))
 def test_every_move_is_the_table_or_raises(state: SwapState | None, event: SwapEvent) -> None:
     if (state, event) in EXPECTED:
-        assert next_state(state, event) == EXPECTED[(state, event)]
-        assert event in allowed_events(state)
+        assert TABLE.next_state(state, event) == EXPECTED[(state, event)]
+        assert event in TABLE.allowed_events(state)
     else:
         with pytest.raises(IllegalTransition):
-            next_state(state, event)
-        assert event not in allowed_events(state)
+            TABLE.next_state(state, event)
+        assert event not in TABLE.allowed_events(state)
 
 
 def test_ended_requests_accept_nothing() -> None:
     for state in ENDED_STATES:
-        assert allowed_events(state) == frozenset()
+        assert TABLE.allowed_events(state) == frozenset()
 
 
 # --------------------------------------------------------------------- the duty meant

@@ -18,10 +18,8 @@ MAX_FUNCTION_LINES = 40
 
 LONG_MODULES = {
     "app.py": "the composition root: builds every layer once, in one place",
-    "features/card/chat.py": "card commands and their replies; rendering to move beside directory_replies",
     "features/directory/replies.py": "every shape of directory answer (results, relaxations, counts, structures)",
     "features/dispatch/chat.py": "declarations, guided request and follow-ups of dispatch; to split by exchange",
-    "features/rota/chat.py": "rota questions, shifts and leave; replies to move to a rota_replies module",
     "devtools/matrix_user.py": "a complete test client (login, E2EE, sync, send), kept as one tool",
     "devtools/synapse.py": "installing, configuring and running a test Synapse, one tool",
     "features/card/update_parser.py": "the card grammar: one pattern table and the parser that reads it",
@@ -38,7 +36,6 @@ LONG_MODULES = {
     "matrix/matrix_chat_gateway.py": "every kind of send (message, edit, reaction, pin) through one gateway",
     "matrix/sender_trust.py": "trust policies, device pinning and the warning, one security boundary",
     "features/dispatch/accept_service.py": "accept, decline and hand back race on one row; to split by answer",
-    "features/medecin_traitant/gp_offers_service.py": "offers and GP answers race on one row; to split by answer",
     "settings.py": "the pydantic models of rooms.yaml and the settings, validated together",
     "features/directory/repository.py": "one method per directory query; to split national data / cards",
     "features/dispatch/repository.py": "one method per dispatch query; to split drafts / messages",
@@ -46,13 +43,9 @@ LONG_MODULES = {
 
 LONG_FUNCTIONS = {
     "app.py:_serve": "starts and stops every loop in order; each step is one call",
-    "app.py:build_features": "the list of declared features: one line each",
-    "features/card/chat.py:_card_key": "whose card: own, by Matrix ID, by name, each with its refusal",
     "chat/core_feature.py:core_commands": "declarations (data): help, language, greetings, thanks",
     "features/directory/replies.py:_match_lines": "one result's lines: name, profession, place, contact, why",
     "features/cover/chat.py:commands": "declarations (data) of the swap commands",
-    "features/rota/chat.py:_who": "who is on duty: the query, the leave, the fallbacks, the reply",
-    "devtools/matrix_user.py:_sync_once": "one sync of the test client: decrypt, record, answer key requests",
     "devtools/synapse.py:configure": "the homeserver.yaml of the test Synapse, as one literal",
     "features/dispatch/phrases.py:parse_request": "blanks each understood piece in turn; the order matters",
     "core/french_datetime.py:_moment_from_cluster": "combines day, part of day and time tokens",

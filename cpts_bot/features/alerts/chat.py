@@ -18,6 +18,8 @@ declares, routes and words the outcomes.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiosqlite
 
 from cpts_bot.chat.commands import Audience, Command, CommandCall, Topic
@@ -169,24 +171,26 @@ class AlertsFeature:
         return answer is not None and await self._answer_draft(message, context, answer)
 
     async def _answer(self, firing_id: int, message: IncomingMessage, context: Context) -> None:
-        if message.sender == context.bot_user_id:
-            return
-        if is_snooze(message.body):
-            await self._snooze(firing_id, message.sender, context)
-        else:
-            await acknowledgement.acknowledge(
-                context.db, firing_id, message.sender, message.timestamp, "reply"
-            )
+        snooze = is_snooze(message.body)
+        await self._receive(firing_id, message.sender, message.timestamp, snooze, "reply", context)
 
     async def _react(self, firing_id: int, reaction: IncomingReaction, context: Context) -> None:
-        if reaction.sender == context.bot_user_id:
+        snooze = is_snooze_reaction(reaction.key)
+        await self._receive(
+            firing_id, reaction.sender, reaction.timestamp, snooze, "reaction", context
+        )
+
+    async def _receive(
+        self, firing_id: int, user: str, at: datetime, snooze: bool, via: str, context: Context
+    ) -> None:
+        """An answer to an alert (a reply or a reaction): a snooze, or an acknowledgement;
+        the bot's own never counts."""
+        if user == context.bot_user_id:
             return
-        if is_snooze_reaction(reaction.key):
-            await self._snooze(firing_id, reaction.sender, context)
+        if snooze:
+            await self._snooze(firing_id, user, context)
         else:
-            await acknowledgement.acknowledge(
-                context.db, firing_id, reaction.sender, reaction.timestamp, "reaction"
-            )
+            await acknowledgement.acknowledge(context.db, firing_id, user, at, via)
 
     async def _snooze(self, firing_id: int, user: str, context: Context) -> None:
         snoozed = await acknowledgement.snooze(

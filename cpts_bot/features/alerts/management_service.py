@@ -16,9 +16,9 @@ from cpts_bot.features.alerts.models import Alert, AlertFields
 from cpts_bot.features.alerts.phrases import AlertCommandKind, DraftAnswer
 from cpts_bot.features.alerts.states import (
     OVER_STATES,
+    TABLE,
     AlertEvent,
     AlertState,
-    allowed_events,
 )
 
 EVENTS = {
@@ -79,7 +79,7 @@ async def answer_draft(
 
 def _refusal(alert: Alert, event: AlertEvent) -> Outcome | None:
     """Why ``event`` cannot happen to ``alert`` now, or None if it can."""
-    if event in allowed_events(alert.status):
+    if event in TABLE.allowed_events(alert.status):
         return None
     if event is AlertEvent.PAUSE and alert.status is AlertState.PAUSED:
         return Outcome.ALREADY_PAUSED
@@ -107,7 +107,9 @@ async def manage(
     if event is AlertEvent.EDIT:
         assert changes is not None
         await repo.update_fields(db, alert, changes, actor, now)
-        if changes.schedule is not None and AlertEvent.REACTIVATE in allowed_events(alert.status):
+        if changes.schedule is not None and AlertEvent.REACTIVATE in TABLE.allowed_events(
+            alert.status
+        ):
             await repo.apply_event(db, alert, AlertEvent.REACTIVATE, actor, now)
     elif await repo.apply_event(db, alert, event, actor, now) is None:
         # Changed meanwhile (a lost race): say why from what is stored now.

@@ -13,41 +13,29 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.alerts.models import Alert, AlertFields
 from cpts_bot.features.alerts.schedule import Schedule, schedule_from_spec
 from cpts_bot.features.alerts.states import (
     HISTORY_ACTIONS,
     IN_FORCE_STATES,
+    TABLE,
     AlertEvent,
     AlertState,
-    next_state,
     restarts_schedule,
 )
+from cpts_bot.storage.rows import model_from_row
 
 # A draft waits this long for its author's « oui ».
 DRAFT_MAX_AGE = timedelta(minutes=30)
 
 
-def _optional_time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def alert_from_row(row: aiosqlite.Row) -> Alert:
-    return Alert(
-        id=row["id"],
-        text=row["text"],
-        level=row["level"],
+    return model_from_row(
+        Alert,
+        row,
         audience=json.loads(row["audience"]),
         schedule=schedule_from_spec(row["schedule"]),
-        schedule_words=row["schedule_words"],
-        starts_at=from_iso(row["starts_at"]),
-        expires_at=_optional_time(row["expires_at"]),
-        reminder_minutes=row["reminder_minutes"],
-        status=AlertState(row["status"]),
-        last_scheduled_for=_optional_time(row["last_scheduled_for"]),
-        created_by=row["created_by"],
-        created_at=from_iso(row["created_at"]),
     )
 
 
@@ -97,7 +85,7 @@ async def apply_event(
 ) -> AlertState | None:
     """Move ``alert`` by ``event`` (the table raises if it forbids the move). The new
     status, or None if the stored status changed meanwhile (a lost race)."""
-    after = next_state(alert.status, event)
+    after = TABLE.next_state(alert.status, event)
     extra = ""
     params: list[Any] = [after.value, to_iso(now)]
     if restarts_schedule(event):
@@ -136,7 +124,7 @@ async def create_draft(
             to_iso(now),
             to_iso(fields.expires_at) if fields.expires_at else None,
             fields.reminder_minutes,
-            next_state(None, AlertEvent.DRAFT).value,
+            TABLE.next_state(None, AlertEvent.DRAFT).value,
             created_by,
             to_iso(now),
             room_id,
@@ -199,7 +187,7 @@ async def update_fields(
     db: aiosqlite.Connection, alert: Alert, changes: AlertFields, actor: str, now: datetime
 ) -> None:
     """Apply ``changes`` (an EDIT: the state does not move) and record who changed what."""
-    next_state(alert.status, AlertEvent.EDIT)
+    TABLE.next_state(alert.status, AlertEvent.EDIT)
     columns = _columns(changes)
     assignments = [f"{column} = ?" for column in columns]
     values: list[Any] = list(columns.values())

@@ -37,15 +37,6 @@ ERROR_DAY_OF_MONTH = "There is no day {detail} in a month."
 ERROR_IN_THE_PAST = "This moment is already past: {detail}."
 ERROR_NOT_UNDERSTOOD = "When? I do not understand « {detail} »."
 
-WEEKDAYS = {
-    "lundi": 0,
-    "mardi": 1,
-    "mercredi": 2,
-    "jeudi": 3,
-    "vendredi": 4,
-    "samedi": 5,
-    "dimanche": 6,
-}
 MAX_ENUMERATED = 1000
 # "chaque 1er du mois" without an hour fires at 8h (echoed back for confirmation).
 DEFAULT_RECURRENCE_TIME = (8, 0)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from cpts_bot.core.french_datetime import (
     ERROR_INVALID_TIME,
+    WEEKDAYS,
     Moment,
     MomentError,
     parse_moment,
@@ -29,7 +30,6 @@ from cpts_bot.features.alerts.schedule import (
     KIND_MONTHLY,
     KIND_ONCE,
     KIND_WEEKLY,
-    WEEKDAYS,
     Schedule,
     next_occurrence,
 )

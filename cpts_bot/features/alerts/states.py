@@ -68,9 +68,6 @@ TABLE: StateTable[AlertState, AlertEvent] = StateTable(
         (S.EXPIRED, E.REACTIVATE): S.ACTIVE,
     },
 )
-TRANSITIONS = TABLE.transitions
-next_state = TABLE.next_state
-allowed_events = TABLE.allowed_events
 
 TERMINAL_STATES = frozenset({S.CANCELLED})
 # Listed by « alertes »: what may still be posted.

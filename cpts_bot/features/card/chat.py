@@ -21,9 +21,10 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply
-from cpts_bot.core.vocabulary_loader import ACTIVITY, ConceptRef, Vocabulary, load_vocabulary
+from cpts_bot.core.messages import IncomingMessage, IncomingReaction, Reply, without_mention
+from cpts_bot.core.vocabulary_loader import Vocabulary, load_vocabulary
 from cpts_bot.features.card.activity_resolver import ActivityResolver, vocabulary_activity_resolver
+from cpts_bot.features.card.replies import CardReplies, no_card_text
 from cpts_bot.features.card.service import Cards
 from cpts_bot.features.card.update_parser import (
     CARD_PATTERNS,
@@ -32,7 +33,6 @@ from cpts_bot.features.card.update_parser import (
     BadPhone,
     CardCommand,
     CardEdit,
-    CardTarget,
     NotUnderstood,
     RemoveActivity,
     RemoveLanguages,
@@ -44,25 +44,14 @@ from cpts_bot.features.card.update_parser import (
 )
 from cpts_bot.features.directory.card import (
     Card,
-    FieldChange,
     ModalityDeclaration,
     with_activity,
     with_modality,
     without_activity,
 )
-from cpts_bot.features.directory.models import Modality, Professional
-from cpts_bot.features.reports.request_tracking_service import track_card_update
+from cpts_bot.features.directory.models import Professional
 from cpts_bot.i18n import N_, Translator
 from cpts_bot.services.context import Context
-
-MODALITY_LABELS = {
-    Modality.NEW_PATIENTS: N_("takes new patients"),
-    Modality.HOME_VISITS: N_("makes home visits"),
-    Modality.TELECONSULTATION: N_("offers teleconsultation"),
-    Modality.UNSCHEDULED_CARE: N_("takes unscheduled care"),
-    Modality.WHEELCHAIR_ACCESS: N_("wheelchair accessible"),
-    Modality.SATURDAY: N_("works on Saturdays"),
-}
 
 
 def slug_activity(words: str) -> tuple[str, str]:
@@ -87,23 +76,17 @@ class CardFeature:
         vocabulary's activities; unknown words are kept under a code made from them);
         ``on_card_changed(key)`` is called after a change (e.g. to mark the in-memory
         directory index stale)."""
-        self._vocabulary = vocabulary or load_vocabulary()
-        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(self._vocabulary)
+        vocabulary = vocabulary or load_vocabulary()
+        self._resolve_activity = resolve_activity or vocabulary_activity_resolver(vocabulary)
+        self._replies = CardReplies(vocabulary)
         self._on_card_changed = on_card_changed
-
-    def _activity_label(self, code: str, stored: str | None, language: str) -> str:
-        """The vocabulary's name of ``code`` in ``language``, else the words stored."""
-        concept = self._vocabulary.get(ConceptRef(ACTIVITY, code))
-        if concept is not None:
-            return concept.label(language)
-        return stored or code.replace("_", " ")
 
     async def handle_reaction(self, reaction: IncomingReaction, context: Context) -> bool:
         return False
 
     def read(self, message: IncomingMessage, context: Context) -> CardCommand | None:
         """The card command in ``message`` (after a leading mention of the bot), or None."""
-        command = parse_card_command(_without_mention(message.body, context.bot_user_id))
+        command = parse_card_command(without_mention(message.body, context.bot_user_id))
         if command is None and message.mentions_bot and ":" in message.body:
             # The mention may be the bot's display name: "CPTS Bot: ma fiche".
             command = parse_card_command(message.body.split(":", 1)[1])
@@ -139,102 +122,46 @@ class CardFeature:
         self, command: CardCommand, message: IncomingMessage, context: Context
     ) -> None:
         """See or change the card ``command`` is about."""
-        repository = Cards(context.db)
-        key = await self._card_key(command.target, message.sender, repository, context)
-        if key is None:
+        cards = Cards(context)
+        choice = await cards.choose(command.target, message.sender)
+        if choice.key is None:
+            text = no_card_text(choice, command, message, context.translator)
+            await context.outbox.reply(Reply(text))
             return
-        professional = await repository.professional(key)
+        key = choice.key
+        professional = await cards.professional(key)
         assert professional is not None
-        own = command.target is None
         lines: list[str] = []
         if command.edits:
-            lines += await self._apply(
-                command, key, professional, own, message, repository, context
-            )
+            lines += await self._apply(command, key, professional, message, cards, context)
         if command.show:
             if lines:
                 lines.append("")
-            professional = await repository.professional(key)
+            professional = await cards.professional(key)
             assert professional is not None
-            lines += await self._card_lines(professional, repository, context.translator)
+            card = await cards.card(key)
+            profession = await cards.profession_label(key)
+            lines += self._replies.card_lines(professional, card, profession, context.translator)
         await context.outbox.reply(Reply("\n".join(lines)))
-
-    async def _card_key(
-        self,
-        target: CardTarget | None,
-        sender: str,
-        repository: Cards,
-        context: Context,
-    ) -> str | None:
-        """The key of the card to work on, or None after replying why there is none."""
-        _ = context._
-        own_key = await repository.key_of(sender)
-        if target is None:
-            if own_key is None:
-                await context.outbox.reply(
-                    Reply(
-                        _(
-                            "You are not in the CPTS directory: no card is linked to {user}. Ask the "
-                            "coordination to add your Matrix ID to your card.",
-                            user=sender,
-                        )
-                    )
-                )
-            return own_key
-        keys = await repository.keys_for(target)
-        if keys != [own_key] and not context.is_coordinator(sender):
-            await context.outbox.reply(
-                Reply(_("Only the coordination can see or change another professional's card."))
-            )
-            return None
-        if not keys:
-            await context.outbox.reply(Reply(_('No card found for "{who}".', who=target.text)))
-            return None
-        if len(keys) > 1:
-            names = []
-            for key in keys[:8]:
-                found = await repository.professional(key)
-                if found is not None:
-                    commune = found.sites[0].commune_name if found.sites else ""
-                    names.append(f"{found.display_name} ({commune or key})")
-            await context.outbox.reply(
-                Reply(
-                    _(
-                        'Several cards match "{who}": {names}. Say which one with the Matrix ID or '
-                        "the RPPS number.",
-                        who=target.text,
-                        names="; ".join(names),
-                    )
-                )
-            )
-            return None
-        return keys[0]
 
     async def _apply(
         self,
         command: CardCommand,
         key: str,
         professional: Professional,
-        own: bool,
         message: IncomingMessage,
-        repository: Cards,
+        cards: Cards,
         context: Context,
     ) -> list[str]:
         _ = context._
-        card = await repository.card(key)
+        own = command.target is None
+        card = await cards.card(key)
         problems: list[str] = []
         for edit in command.edits:
             card = self._edited(card, edit, problems, context.translator)
-        changes = await repository.save(key, card, message.sender, context.now)
+        changes = await cards.save(key, card, message, own=own)
         if changes and self._on_card_changed is not None:
             self._on_card_changed(key)
-        await track_card_update(
-            context.db,
-            message,
-            context.now,
-            own=own,
-            changed_fields=sorted({change.field for change in changes}),
-        )
         lines: list[str] = []
         if changes:
             lines.append(
@@ -243,7 +170,8 @@ class CardFeature:
                 else _("Card of {name} updated:", name=professional.display_name)
             )
             lines += [
-                "• " + self._change_text(change, card, context.translator) for change in changes
+                "• " + self._replies.change_text(change, card, context.translator)
+                for change in changes
             ]
         elif not problems:
             lines.append(_("Nothing to change: the card already said so."))
@@ -300,97 +228,3 @@ class CardFeature:
             if wanted in (fold(existing_label).strip(), existing.replace("_", " ")):
                 return existing
         return None
-
-    def _change_text(self, change: FieldChange, card: Card, translator: Translator) -> str:
-        _ = translator.gettext
-        kind, _sep, detail = change.field.partition(":")
-        if kind == "modality":
-            modality = Modality(detail)
-            declaration = card.modalities.get(modality)
-            if declaration is None:
-                return _("{modality}: not stated", modality=_(MODALITY_LABELS[modality]))
-            return _modality_text(modality, declaration, translator)
-        if kind == "activity":
-            if change.new is None:
-                label = self._activity_label(detail, change.old, translator.language)
-                return _("activity removed: {label}", label=label)
-            label = self._activity_label(detail, change.new, translator.language)
-            return _("activity added: {label}", label=label)
-        if kind == "language":
-            name = _language_name(detail, translator)
-            if change.new is None:
-                return _("language removed: {language}", language=name)
-            return _("language added: {language}", language=name)
-        if kind == "phone":
-            return _("phone: {phone}", phone=change.new or "—")
-        return _("{field}: {value}", field=change.field, value=change.new or "—")
-
-    async def _card_lines(
-        self, professional: Professional, repository: Cards, translator: Translator
-    ) -> list[str]:
-        _ = translator.gettext
-        card = await repository.card(professional.key)
-        profession = await repository.profession_label(professional.key)
-        none = _("(none given)")
-        lines = [_("Card of {name}", name=professional.display_name)]
-        if profession:
-            lines.append(profession)
-        if not professional.active:
-            lines.append(_("This card is inactive (no longer in the national register)."))
-        for site in professional.sites:
-            where = ", ".join(
-                part
-                for part in (
-                    site.structure_name,
-                    site.address,
-                    f"{site.postal_code} {site.commune_name}".strip(),
-                )
-                if part
-            )
-            lines.append(_("Site: {site}", site=where))
-        lines.append(
-            _(
-                "Phone: {phone}",
-                phone=card.phone
-                or next((site.phone for site in professional.sites if site.phone), none),
-            )
-        )
-        activities = [
-            self._activity_label(code, label, translator.language)
-            for code, label in sorted(card.activities.items())
-        ]
-        activities += list(card.declared)  # the CPTS file's own words, as written
-        lines.append(_("Activities: {list}", list=", ".join(activities) or none))
-        modalities = [_modality_text(m, d, translator) for m, d in sorted(card.modalities.items())]
-        lines.append(_("Modalities: {list}", list="; ".join(modalities) or none))
-        languages = [_language_name(code, translator) for code in sorted(card.languages)]
-        lines.append(_("Languages: {list}", list=", ".join(languages) or none))
-        lines.append(_("Matrix ID: {id}", id=card.matrix_id or none))
-        return lines
-
-
-def _without_mention(body: str, bot_user_id: str) -> str:
-    """The text without a leading mention of the bot ("cpts-bot: ma fiche")."""
-    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
-    for prefix in (bot_user_id, "@" + localpart, localpart):
-        if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix) :]
-            if not rest or rest[0] in ":, \t\n":
-                return rest.lstrip(":, \t\n")
-    return body
-
-
-def _modality_text(
-    modality: Modality, declaration: ModalityDeclaration, translator: Translator
-) -> str:
-    _ = translator.gettext
-    label = _(MODALITY_LABELS[modality])
-    if not declaration.available:
-        return _("{modality}: no", modality=label)
-    if declaration.note:
-        return _("{modality}: yes ({note})", modality=label, note=declaration.note)
-    return _("{modality}: yes", modality=label)
-
-
-def _language_name(code: str, translator: Translator) -> str:
-    return translator.language_name(code)

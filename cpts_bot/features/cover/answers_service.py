@@ -10,15 +10,14 @@ so then.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.core.offers import Outcome
 from cpts_bot.features.cover import repository as repo
-from cpts_bot.features.cover.models import ShiftSwap
-from cpts_bot.features.cover.states import SwapEvent, SwapState
+from cpts_bot.features.cover.models import ShiftSwap, swap_as_duty
+from cpts_bot.features.cover.states import OFFER, SwapEvent, SwapState
 from cpts_bot.features.cover.texts_service import (
     KIND_OFFER,
     STATUS_CANCELLED,
@@ -27,9 +26,11 @@ from cpts_bot.features.cover.texts_service import (
     STATUS_YOURS,
     offer_text,
     swap_duty,
+    taker_refusal,
     tell_coordination,
 )
 from cpts_bot.features.dispatch.context_service import respond, respond_with
+from cpts_bot.features.rota.checks_service import conflicts_if_taken
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
@@ -40,21 +41,11 @@ from cpts_bot.services.offer_service import tell
 SYSTEM_ACTOR = "system"
 
 
-def state_name(state: SwapState, translator: Translator) -> str:
-    _ = translator.gettext
-    return {
-        SwapState.OPEN: _("open"),
-        SwapState.TAKEN: _("taken"),
-        SwapState.EXPIRED: _("expired"),
-        SwapState.CANCELLED: _("cancelled"),
-    }[state]
-
-
 class CoverOffers(OfferKind[ShiftSwap]):
     """A request for cover as an offer: the duty handed over with the win; when everyone
     declined, it ends at once."""
 
-    rules = OfferRules(SwapState.OPEN, SwapState.TAKEN, SwapEvent.ACCEPT, SwapEvent.DECLINE)
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("There is no request for cover no. {id}."),
@@ -63,6 +54,12 @@ class CoverOffers(OfferKind[ShiftSwap]):
         too_late=N_("This duty was already taken by {name} (cover no. {id}). Thank you!"),
         closed=N_("Cover no. {id} is no longer open ({state})."),
         declined=N_("Noted, thank you (cover no. {id})."),
+        states={
+            SwapState.OPEN: N_("open"),
+            SwapState.TAKEN: N_("taken"),
+            SwapState.EXPIRED: N_("expired"),
+            SwapState.CANCELLED: N_("cancelled"),
+        },
     )
     offer_messages = (KIND_OFFER,)
 
@@ -82,11 +79,20 @@ class CoverOffers(OfferKind[ShiftSwap]):
     def holder(self, subject: ShiftSwap) -> str | None:
         return subject.taken_by
 
+    async def may_take(self, deps: Context, subject: ShiftSwap, user_id: str) -> bool:
+        """Nobody takes a duty that would clash for them (on leave then, on duty then,
+        unknown to the directory, another profession): they are told why, nothing is
+        written and the request stays open to the others."""
+        conflicts = await conflicts_if_taken(deps, swap_as_duty(subject), user_id)
+        if not conflicts:
+            return True
+        translator = await deps.translator_for(user_id)
+        text = taker_refusal(deps, subject, conflicts[0], translator)
+        await respond(deps, user_id, Reply(text))
+        return False
+
     async def offer_body(self, deps: Context, subject: ShiftSwap, translator: Translator) -> str:
         return await offer_text(deps, subject, translator, answerable=False)
-
-    def state_name(self, state: Any, translator: Translator) -> str:
-        return state_name(state, translator)
 
     async def won(self, deps: Context, subject: ShiftSwap, user_id: str) -> None:
         await _tell_taken(deps, subject, user_id)
@@ -98,17 +104,6 @@ class CoverOffers(OfferKind[ShiftSwap]):
 
 
 COVER = CoverOffers()
-
-
-async def answer_swap(
-    deps: Context,
-    swap_id: int,
-    user_id: str,
-    answer: Answer,
-    sent_at: datetime | None = None,
-) -> Outcome:
-    """Apply ``user_id``'s answer (written at ``sent_at``) to ``swap_id``."""
-    return await offer_service.answer(COVER, deps, swap_id, user_id, answer, sent_at)
 
 
 async def _tell_taken(deps: Context, swap: ShiftSwap, winner: str) -> None:
@@ -190,7 +185,7 @@ async def cancel_swap(deps: Context, swap_id: int | None, user_id: str) -> Outco
             user_id,
             N_("Cover no. {id} is no longer open ({state})."),
             id=swap.id,
-            state=state_name(swap.state, translator),
+            state=COVER.state_name(swap.state, translator),
         )
         return Outcome.CLOSED
     await respond_with(

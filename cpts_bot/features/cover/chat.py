@@ -21,7 +21,7 @@ from cpts_bot.chat.triggers import derived
 from cpts_bot.core.french_datetime import MomentError
 from cpts_bot.core.messages import IncomingReaction
 from cpts_bot.core.offers import Answer
-from cpts_bot.features.cover.answers_service import COVER, answer_swap, cancel_swap, expire_due
+from cpts_bot.features.cover.answers_service import COVER, cancel_swap, expire_due
 from cpts_bot.features.cover.override_service import override_duty
 from cpts_bot.features.cover.phrases import (
     CANCEL_PATTERN,
@@ -148,7 +148,6 @@ class ShiftSwapFeature:
             OfferChat(
                 COVER,
                 PREFIX,
-                answer_swap,
                 _ANSWERS,
                 label=lambda translator, ids: translator.ngettext(
                     "request for cover no. {ids}",

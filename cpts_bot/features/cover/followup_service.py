@@ -10,14 +10,14 @@ from datetime import timedelta
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.cover.followup_repository import OpenCover, open_requests
-from cpts_bot.features.rota import duty_notice_repository as notices
-from cpts_bot.features.rota.duty_notice_texts_service import (
+from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.reminders import duty_notice_repository as notices
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import (
     day_word,
     hours,
     tell_coordination,
     what_and_where,
 )
-from cpts_bot.features.rota.duty_rota import Duty
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 
@@ -41,11 +41,22 @@ def _duty(cover: OpenCover) -> Duty:
     return Duty(cover.requester, cover.profession, cover.communes, cover.starts_at, cover.ends_at)
 
 
+async def _about(deps: Context, cover: OpenCover, translator: Translator) -> dict[str, object]:
+    """What both notices say of the uncovered duty: whose, when, what and where."""
+    duty = _duty(cover)
+    return {
+        "name": await deps.display_name(cover.requester),
+        "day": day_word(duty.start, deps.now, translator),
+        "hours": hours(duty, translator),
+        "what": what_and_where(duty, deps, translator),
+        "id": cover.swap_id,
+    }
+
+
 async def _remind_silent(deps: Context, cover: OpenCover, after: timedelta) -> int:
     if deps.config.quiet_hours.contains(deps.now):
         return 0
     sent = 0
-    duty = _duty(cover)
     for colleague, asked_at in cover.silent:
         if asked_at + after > deps.now or not await notices.record_notice(
             deps.db, notices.SWAP_REMINDER, colleague, cover.profession, cover.starts_at, deps.now
@@ -55,11 +66,7 @@ async def _remind_silent(deps: Context, cover: OpenCover, after: timedelta) -> i
         text = translator.gettext(
             "Reminder: {name} still looks for someone for their duty {day} {hours} ({what}), "
             "request no. {id}. « je prends » takes it; « pas dispo » if you cannot.",
-            name=await deps.display_name(cover.requester),
-            day=day_word(duty.start, deps.now, translator),
-            hours=hours(duty, translator),
-            what=what_and_where(duty, deps, translator),
-            id=cover.swap_id,
+            **await _about(deps, cover, translator),
         )
         await deps.outbox.send_direct(colleague, Reply(text), notice=False)
         sent += 1
@@ -82,16 +89,11 @@ async def _tell_uncovered(deps: Context, cover: OpenCover, before: timedelta) ->
     ):
         return 0
     translator = Translator(deps.config.language)
-    duty = _duty(cover)
     text = translator.gettext(
         "Still uncovered: {name}'s duty {day} {hours} ({what}), request for cover no. {id}, "
         "nobody has taken it. « garde du {date} : name remplace {name} » gives it to someone.",
-        name=await deps.display_name(cover.requester),
-        day=day_word(duty.start, deps.now, translator),
-        hours=hours(duty, translator),
-        what=what_and_where(duty, deps, translator),
-        id=cover.swap_id,
-        date=translator.format_datetime(duty.start, "dd/MM"),
+        **await _about(deps, cover, translator),
+        date=translator.format_datetime(cover.starts_at, "dd/MM"),
     )
     await tell_coordination(deps, text)
     return 1

@@ -12,6 +12,9 @@ from cpts_bot.core.text_normalizer import fold
 from cpts_bot.features.cover.states import SwapState
 from cpts_bot.features.rota.duty_rota import Duty, Rota, duties_between, on_leave_during
 
+# The outbox correlation of every message about a request for cover:
+# ``swap:<id>:<kind>:<target>``.
+CORRELATION_PREFIX = "swap:"
 PRECISION_TIME = "time"  # "ma garde du 24/12 20h": the duty at (or over) that hour
 PRECISION_DAY = "day"  # "ma garde du 24/12", "samedi": the duty starting that day
 PRECISION_PART = "part_of_day"  # "samedi nuit": the duty starting in that part of the day
@@ -33,6 +36,11 @@ class ShiftSwap:
     taken_at: datetime | None
     expires_at: datetime
     created_at: datetime
+
+
+def swap_as_duty(swap: ShiftSwap) -> Duty:
+    """The duty ``swap`` asks cover for, as its requester does it."""
+    return Duty(swap.requester, swap.profession, frozenset(swap.communes), swap.start, swap.end)
 
 
 @dataclass(frozen=True)

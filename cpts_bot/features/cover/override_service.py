@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from cpts_bot.core.messages import Reply
 from cpts_bot.features.cover import repository as repo
 from cpts_bot.features.cover.answers_service import COVER
-from cpts_bot.features.cover.models import busy_during, match_name, rota_members
+from cpts_bot.features.cover.models import match_name, rota_members
 from cpts_bot.features.cover.phrases import SwapOverride, is_matrix_id
 from cpts_bot.features.cover.request_service import MARGIN, find_duty
 from cpts_bot.features.cover.states import SwapEvent
 from cpts_bot.features.cover.texts_service import STATUS_CANCELLED, duty_text
 from cpts_bot.features.dispatch.context_service import profession_name
-from cpts_bot.features.rota.duty_rota import Duty, duties_between, on_leave_during
+from cpts_bot.features.rota.checks_service import conflicts_if_taken, refusal_text
+from cpts_bot.features.rota.duty_rota import Duty, duties_between
 from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
@@ -109,6 +110,9 @@ async def override_duty(deps: Context, coordinator: str, override: SwapOverride)
             Reply(translator.gettext("The replacement must be someone else than the one replaced."))
         )
         return False
+    conflicts = await conflicts_if_taken(deps, duty, replacement)
+    if conflicts:  # on leave then, on duty then, another profession: nothing is written
+        return await _refuse(deps, await refusal_text(deps, conflicts, translator))
     await repo.add_handover(
         deps.db, replaced, replacement, duty.profession, duty.start, duty.end, coordinator, deps.now
     )
@@ -122,10 +126,6 @@ async def override_duty(deps: Context, coordinator: str, override: SwapOverride)
             duty=_duty(deps, duty, translator),
         )
     ]
-    if on_leave_during(rota.leaves, replacement, duty.start, duty.end):
-        lines.append(translator.gettext("Careful: the replacement is on leave then."))
-    elif replacement in busy_during(rota, duty.start, duty.end):
-        lines.append(translator.gettext("Careful: the replacement is already on duty then."))
     await deps.outbox.reply(Reply("\n".join(lines)))
     return True
 

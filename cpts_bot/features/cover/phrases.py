@@ -32,6 +32,7 @@ from cpts_bot.features.cover.models import (
     PRECISION_TIME,
     SwapWhen,
 )
+from cpts_bot.features.rota.english import ENGLISH_DAY_WORDS
 
 ERROR_NEED_DATE = N_("Which duty? Give its date, e.g. “ma garde du 24/12” or “samedi nuit”.")
 ERROR_OVERRIDE_FORM = N_(
@@ -135,23 +136,7 @@ GIVE_UP_PATTERN = _GIVE_UP
 OVERRIDE_PATTERNS = _OVERRIDES
 
 # English day words, said in French for the French date reader.
-_ENGLISH_WORDS = {
-    "today": "aujourd'hui",
-    "tonight": "ce soir",
-    "tomorrow": "demain",
-    "monday": "lundi",
-    "tuesday": "mardi",
-    "wednesday": "mercredi",
-    "thursday": "jeudi",
-    "friday": "vendredi",
-    "saturday": "samedi",
-    "sunday": "dimanche",
-    "morning": "matin",
-    "afternoon": "apres-midi",
-    "evening": "soir",
-    "night": "nuit",
-    "next": "prochain",
-}
+_ENGLISH_WORDS = {**ENGLISH_DAY_WORDS, "next": "prochain"}
 _ENGLISH = re.compile(r"(?<![a-z])(" + "|".join(_ENGLISH_WORDS) + r")(?![a-z])")
 
 

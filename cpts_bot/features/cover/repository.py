@@ -19,28 +19,22 @@ import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.cover.models import ShiftSwap
-from cpts_bot.features.cover.states import SwapEvent, SwapState, next_state
+from cpts_bot.features.cover.states import TABLE, SwapEvent
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 TABLES = OfferTables.of("shift_swaps", "swap_id", "shift_swap", transition_notes=False)
 record_transition = partial(offers.record_transition, TABLES)
 
 
 def _swap_from_row(row: aiosqlite.Row) -> ShiftSwap:
-    return ShiftSwap(
-        id=row["id"],
-        state=SwapState(row["state"]),
-        requester=row["requester"],
-        request_room=row["request_room"],
-        profession=row["profession"],
+    return model_from_row(
+        ShiftSwap,
+        row,
         communes=tuple(part for part in row["communes"].split(",") if part),
         start=from_iso(row["starts_at"]),
         end=from_iso(row["ends_at"]),
-        taken_by=row["taken_by"],
-        taken_at=from_iso(row["taken_at"]) if row["taken_at"] else None,
-        expires_at=from_iso(row["expires_at"]),
-        created_at=from_iso(row["created_at"]),
     )
 
 
@@ -57,7 +51,7 @@ class NewSwap:
 
 async def create(db: aiosqlite.Connection, new: NewSwap, now: datetime) -> ShiftSwap:
     """Insert an open request and record its creation."""
-    state = next_state(None, SwapEvent.CREATE)
+    state = TABLE.next_state(None, SwapEvent.CREATE)
     cursor = await db.execute(
         "INSERT INTO shift_swaps (state, requester, request_room, profession, communes,"
         " starts_at, ends_at, expires_at, created_at, updated_at)"
@@ -124,7 +118,7 @@ async def apply_transition(
 ) -> ShiftSwap | None:
     """Move ``swap`` from the state it was read in by ``event`` (cancel, expire); None if
     its state changed meanwhile."""
-    after = next_state(swap.state, event)
+    after = TABLE.next_state(swap.state, event)
     if not await offers.move(TABLES, db, swap.id, swap.state, after, now):
         return None
     await record_transition(db, swap.id, event, swap.state, after, actor, now)
@@ -137,7 +131,7 @@ async def take(
     """``user_id`` takes ``swap``: the conditional update decides, and the winner's duty
     handover is written in the same transaction. None when someone else won first (or
     the request ended)."""
-    after = next_state(swap.state, SwapEvent.ACCEPT)
+    after = TABLE.next_state(swap.state, SwapEvent.ACCEPT)
     taker = {"taken_by": user_id, "taken_at": now}
     if not await offers.move(TABLES, db, swap.id, swap.state, after, now, taker):
         return None

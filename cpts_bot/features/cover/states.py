@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cpts_bot.core.offers import OfferRules
 from cpts_bot.core.state_table import StateTable
 
 
@@ -35,19 +36,12 @@ class SwapEvent(StrEnum):
 S = SwapState
 E = SwapEvent
 
-# (state before, event) -> state after. ``None`` is "no request yet".
-TABLE: StateTable[SwapState, SwapEvent] = StateTable(
-    "swap",
-    {
-        (None, E.CREATE): S.OPEN,
-        (S.OPEN, E.ACCEPT): S.TAKEN,
-        (S.OPEN, E.DECLINE): S.OPEN,
-        (S.OPEN, E.CANCEL): S.CANCELLED,
-        (S.OPEN, E.EXPIRE): S.EXPIRED,
-    },
-)
-TRANSITIONS = TABLE.transitions
-next_state = TABLE.next_state
-allowed_events = TABLE.allowed_events
+# The states and events every offer moves by (the usual names).
+OFFER: OfferRules[SwapState, SwapEvent] = OfferRules.named(S, E)
+
+# (state before, event) -> state after. ``None`` is "no request yet". A request for
+# cover is an offer and nothing more: created open; accepted: taken; declined: open;
+# expired; cancelled.
+TABLE: StateTable[SwapState, SwapEvent] = StateTable("swap", OFFER.lifecycle())
 
 ENDED_STATES = frozenset({S.TAKEN, S.CANCELLED, S.EXPIRED})

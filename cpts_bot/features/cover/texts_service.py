@@ -5,38 +5,40 @@ when a message is sent."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import offer_correlation, parse_offer_correlation
 from cpts_bot.features.cover import repository as repo
-from cpts_bot.features.cover.models import PRECISION_DAY, PRECISION_TIME, ShiftSwap, SwapWhen
+from cpts_bot.features.cover.models import CORRELATION_PREFIX as PREFIX
+from cpts_bot.features.cover.models import (
+    PRECISION_DAY,
+    PRECISION_TIME,
+    ShiftSwap,
+    SwapWhen,
+)
 from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_span,
     place_names,
     profession_name,
 )
+from cpts_bot.features.rota.checks_service import duty_when
+from cpts_bot.features.rota.conflicts import Conflict, ConflictKind
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_service import record_sent
 
-PREFIX = "swap:"
 KIND_OFFER = "offer"  # in a colleague's direct chat
 
 
-def correlation(swap_id: int, kind: str, target: str) -> str:
-    return f"{PREFIX}{swap_id}:{kind}:{target}"
-
-
-def parse_correlation(text: str) -> tuple[int, str, str] | None:
-    """``swap:3:offer:@nurse:hs`` -> (3, "offer", "@nurse:hs")."""
-    parts = text.split(":", 3)
-    if len(parts) != 4 or parts[0] + ":" != PREFIX or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3]
+# ``{prefix}{id}:{kind}:{target}``, e.g. ``swap:3:offer:@nurse:hs``
+correlation = partial(offer_correlation, PREFIX)
+parse_correlation = partial(parse_offer_correlation, PREFIX)
 
 
 def duty_text(
@@ -127,3 +129,32 @@ STATUS_TAKEN = N_("[Duty taken by {name}]")
 STATUS_YOURS = N_("[You took this duty]")
 STATUS_CANCELLED = N_("[Request cancelled]")
 STATUS_EXPIRED = N_("[Request expired]")
+
+
+def taker_refusal(
+    deps: Context, swap: ShiftSwap, conflict: Conflict, translator: Translator
+) -> str:
+    """Why the one who answered « je prends » cannot take ``swap``: the conflict it would
+    make for them (their leave, a duty at the same time, unknown to the directory,
+    another profession); the request stays open to the others."""
+    _ = translator.gettext
+    if conflict.kind is ConflictKind.ON_LEAVE:
+        reason = _("you are on leave then")
+    elif conflict.kind is ConflictKind.OVERLAP and conflict.other is not None:
+        reason = _(
+            "you are already on duty then ({other})", other=duty_when(conflict.other, translator)
+        )
+    elif conflict.kind is ConflictKind.UNKNOWN_PERSON:
+        reason = _("the CPTS directory does not know you: ask the coordination to add your card")
+    else:
+        reason = _(
+            "you are {profession} in the directory",
+            profession=profession_name(conflict.profession or "", translator),
+        )
+    return _(
+        "You cannot take cover no. {id} ({duty}): {reason}. Nothing was changed; the "
+        "request stays open to your colleagues.",
+        id=swap.id,
+        duty=swap_duty(deps, swap, translator),
+        reason=reason,
+    )

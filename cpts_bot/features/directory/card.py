@@ -7,12 +7,15 @@ list of field changes); storing it and logging who made it is the repository's j
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from cpts_bot.features.directory.models import Modality
 
 PHONE_DIGITS = re.compile(r"^0[1-9]\d{8}$")
+Key = TypeVar("Key", bound=str)
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -59,26 +62,8 @@ def card_changes(old: Card, new: Card) -> list[FieldChange]:
         changes.append(FieldChange("phone", old.phone, new.phone))
     if old.matrix_id != new.matrix_id:
         changes.append(FieldChange("matrix_id", old.matrix_id, new.matrix_id))
-    for code in sorted(set(old.activities) | set(new.activities)):
-        before, after = old.activities.get(code), new.activities.get(code)
-        if before != after:
-            changes.append(
-                FieldChange(
-                    f"activity:{code}",
-                    (before or code) if before is not None else None,
-                    (after or code) if after is not None else None,
-                )
-            )
-    for modality in sorted(set(old.modalities) | set(new.modalities)):
-        before_d, after_d = old.modalities.get(modality), new.modalities.get(modality)
-        if before_d != after_d:
-            changes.append(
-                FieldChange(
-                    f"modality:{modality.value}",
-                    before_d.as_text() if before_d else None,
-                    after_d.as_text() if after_d else None,
-                )
-            )
+    changes += _entry_changes("activity", old.activities, new.activities, _activity_text)
+    changes += _entry_changes("modality", old.modalities, new.modalities, _modality_text)
     for words in [item for item in old.declared if item not in new.declared]:
         changes.append(FieldChange("declared", words, None))
     for words in [item for item in new.declared if item not in old.declared]:
@@ -92,6 +77,35 @@ def card_changes(old: Card, new: Card) -> list[FieldChange]:
             )
         )
     return changes
+
+
+def _entry_changes(
+    name: str,
+    old: Mapping[Key, Value],
+    new: Mapping[Key, Value],
+    text: Callable[[Key, Value], str],
+) -> list[FieldChange]:
+    """The entries of one mapping field that differ, as ``name:key`` and ``text`` of the value."""
+    changes: list[FieldChange] = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes.append(
+                FieldChange(
+                    f"{name}:{key}",
+                    text(key, before) if before is not None else None,
+                    text(key, after) if after is not None else None,
+                )
+            )
+    return changes
+
+
+def _activity_text(code: str, label: str) -> str:
+    return label or code
+
+
+def _modality_text(_: Modality, declaration: ModalityDeclaration) -> str:
+    return declaration.as_text()
 
 
 def with_modality(card: Card, modality: Modality, declaration: ModalityDeclaration) -> Card:

@@ -13,6 +13,7 @@ context is returned for the caller to keep.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -215,17 +216,12 @@ class Lexicon:
         for word in vocabulary.ambiguous:
             lexicon._add(term_key(word), ConceptRef(_AMBIGUOUS, word))
         for intent, words in vocabulary.intents.items():
-            for word in words:
-                lexicon._add(term_key(word), ConceptRef(_INTENT, intent))
-        for word in vocabulary.children_words:
-            lexicon._add(term_key(word), ConceptRef(_CHILDREN, ""))
-        for word in vocabulary.follow_up_words:
-            lexicon._add(term_key(word), ConceptRef(_FOLLOW_UP, ""))
+            lexicon._add_words(words, ConceptRef(_INTENT, intent))
+        lexicon._add_words(vocabulary.children_words, ConceptRef(_CHILDREN, ""))
+        lexicon._add_words(vocabulary.follow_up_words, ConceptRef(_FOLLOW_UP, ""))
         for mode, words in vocabulary.practice_modes.items():
-            for word in words:
-                lexicon._add(term_key(word), ConceptRef(_MODE, mode))
-        for word in vocabulary.contact_words:
-            lexicon._add(term_key(word), ConceptRef(_CONTACT, ""))
+            lexicon._add_words(words, ConceptRef(_MODE, mode))
+        lexicon._add_words(vocabulary.contact_words, ConceptRef(_CONTACT, ""))
         for word in vocabulary.no_constraint_words:
             if term_key(word) not in lexicon.terms:
                 lexicon._add(term_key(word), ConceptRef(_NO_CONSTRAINT, ""))
@@ -261,6 +257,11 @@ class Lexicon:
             return
         self.terms[key] = self.terms.get(key, frozenset()) | {ref}
         self.max_words = max(self.max_words, len(key))
+
+    def _add_words(self, words: Iterable[str], ref: ConceptRef) -> None:
+        """Every one of ``words`` (single words or phrases) stands for ``ref``."""
+        for word in words:
+            self._add(term_key(word), ref)
 
 
 @dataclass

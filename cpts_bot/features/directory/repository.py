@@ -90,7 +90,8 @@ class CardChangeEntry:
         )
 
 
-def _site_from_row(row: aiosqlite.Row) -> PracticeSite:
+def _site_from_row(row: aiosqlite.Row, *, with_mode: bool = True) -> PracticeSite:
+    """A practice site's columns (a structure's row has no mode of practice)."""
     return PracticeSite(
         commune_insee=row["commune_insee"],
         commune_name=row["commune_name"],
@@ -98,24 +99,16 @@ def _site_from_row(row: aiosqlite.Row) -> PracticeSite:
         address=row["address"],
         phone=row["phone"],
         structure_name=row["structure_name"],
-        mode=row["mode"],
+        mode=row["mode"] if with_mode else "",
     )
 
 
 def _structure_from_row(row: aiosqlite.Row) -> Structure:
-    site = PracticeSite(
-        commune_insee=row["commune_insee"],
-        commune_name=row["commune_name"],
-        postal_code=row["postal_code"],
-        address=row["address"],
-        phone=row["phone"],
-        structure_name=row["structure_name"],
-    )
     return Structure(
         key=row["key"],
         name=row["name"],
         structure_type=row["structure_type"],
-        site=site,
+        site=_site_from_row(row, with_mode=False),
         offer=frozenset(json.loads(row["offer"])),
         activities=frozenset(json.loads(row["activities"])),
         matrix_id=row["matrix_id"],

@@ -10,14 +10,14 @@ every other professional's message is edited to say it is taken (the winner's sa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import Answer, OfferRules, Outcome
+from cpts_bot.core.offers import Answer, Outcome
 from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.broadcast_service import (
     KIND_BROADCAST,
@@ -38,7 +38,7 @@ from cpts_bot.features.dispatch.context_service import (
     respond_with,
 )
 from cpts_bot.features.dispatch.models import Dispatch
-from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState
+from cpts_bot.features.dispatch.states import OFFER, DispatchEvent, DispatchState
 from cpts_bot.features.dispatch.states import DispatchState as S
 from cpts_bot.features.dispatch.usual_first_service import widen_from_usual
 from cpts_bot.i18n import Translator
@@ -49,22 +49,11 @@ from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
 
 
-def state_name(state: DispatchState, translator: Translator) -> str:
-    _ = translator.gettext
-    return {
-        DispatchState.OPEN: _("open"),
-        DispatchState.TAKEN: _("taken"),
-        DispatchState.EXPIRED: _("expired"),
-        DispatchState.CANCELLED: _("cancelled"),
-        DispatchState.COMPLETED: _("completed"),
-    }[state]
-
-
 class DispatchOffers(OfferKind[Dispatch]):
     """A dispatch as an offer: escalation and the usual professional first on a decline;
     details to the winner, the requester told, the broadcasts edited on a win."""
 
-    rules = OfferRules(S.OPEN, S.TAKEN, DispatchEvent.ACCEPT, DispatchEvent.DECLINE)
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("There is no dispatch no. {id}."),
@@ -73,6 +62,13 @@ class DispatchOffers(OfferKind[Dispatch]):
         too_late=N_("Already taken by {name} (dispatch no. {id}). Thank you!"),
         closed=N_("Dispatch no. {id} is no longer open ({state})."),
         declined=N_("Noted, thank you (dispatch no. {id})."),
+        states={
+            S.OPEN: N_("open"),
+            S.TAKEN: N_("taken"),
+            S.EXPIRED: N_("expired"),
+            S.CANCELLED: N_("cancelled"),
+            S.COMPLETED: N_("completed"),
+        },
     )
     offer_messages = (KIND_BROADCAST, KIND_ROOM)
 
@@ -97,9 +93,6 @@ class DispatchOffers(OfferKind[Dispatch]):
 
     async def offer_body(self, deps: Context, subject: Dispatch, translator: Translator) -> str:
         return broadcast_text(subject, deps, translator, answerable=False)
-
-    def state_name(self, state: Any, translator: Translator) -> str:
-        return state_name(state, translator)
 
     async def won(self, deps: Context, subject: Dispatch, user_id: str) -> None:
         await _tell_winner(deps, subject, user_id)
@@ -126,17 +119,6 @@ class DispatchOffers(OfferKind[Dispatch]):
 
 
 DISPATCH = DispatchOffers()
-
-
-async def answer_dispatch(
-    deps: Context,
-    dispatch_id: int,
-    user_id: str,
-    answer: Answer,
-    sent_at: datetime | None = None,
-) -> Outcome:
-    """Apply ``user_id``'s answer (written at ``sent_at``) to ``dispatch_id``."""
-    return await offer_service.answer(DISPATCH, deps, dispatch_id, user_id, answer, sent_at)
 
 
 async def _tell_winner(deps: Context, dispatch: Dispatch, user_id: str) -> None:
@@ -394,7 +376,7 @@ async def _not_open(deps: Context, dispatch: Dispatch, user_id: str) -> Outcome:
             translator.gettext(
                 "Dispatch no. {id} is {state}: nothing to do.",
                 id=dispatch.id,
-                state=state_name(dispatch.state, translator),
+                state=DISPATCH.state_name(dispatch.state, translator),
             )
         ),
     )

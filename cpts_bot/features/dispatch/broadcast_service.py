@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from cpts_bot.core.french_datetime import local_to_utc
 from cpts_bot.core.messages import Reply
+from cpts_bot.core.offers import offer_correlation, parse_offer_correlation
 from cpts_bot.core.profession_words import profession_code
 from cpts_bot.core.times import PARIS, from_iso
 from cpts_bot.features.dispatch import repository as repo
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
 from cpts_bot.features.dispatch.fair_order import AskOrder, fair_choice
 from cpts_bot.features.dispatch.fairness_repository import ask_history
-from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
 from cpts_bot.features.dispatch.phrases import RequestFields
 from cpts_bot.features.rota.duty_rota import is_on_leave, on_duty_at
 from cpts_bot.features.rota.repository import load_rota
@@ -36,16 +38,9 @@ KIND_DETAILS = "details"  # the details, to the one who accepted
 KIND_REQUESTER = "requester"  # to the requester
 
 
-def correlation(dispatch_id: int, kind: str, target: str) -> str:
-    return f"dispatch:{dispatch_id}:{kind}:{target}"
-
-
-def parse_correlation(text: str) -> tuple[int, str, str] | None:
-    """``dispatch:42:broadcast:@nurse:hs`` -> (42, "broadcast", "@nurse:hs")."""
-    parts = text.split(":", 3)
-    if len(parts) != 4 or parts[0] != "dispatch" or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3]
+# ``{prefix}{id}:{kind}:{target}``, e.g. ``dispatch:42:broadcast:@nurse:hs``
+correlation = partial(offer_correlation, CORRELATION_PREFIX)
+parse_correlation = partial(parse_offer_correlation, CORRELATION_PREFIX)
 
 
 def duty_room_for(deps: Context, profession: str) -> str | None:

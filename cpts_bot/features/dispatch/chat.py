@@ -41,7 +41,7 @@ from cpts_bot.features.dispatch.consent.consent_service import (
 )
 from cpts_bot.features.dispatch.context_service import format_moment, place_names, profession_name
 from cpts_bot.features.dispatch.escalation_service import run_due_steps_in
-from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
 from cpts_bot.features.dispatch.phrases import (
     REQUEST_PATTERN,
     RequestFields,
@@ -55,6 +55,7 @@ from cpts_bot.features.dispatch.status_service import my_dispatches_text, status
 from cpts_bot.features.dispatch.usual_first_service import ask_first
 from cpts_bot.features.dispatch.usual_professional_service import USUAL_QUESTION, choose_usual
 from cpts_bot.i18n.translator import N_
+from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context, NoDirectory, ProfessionalLookup
 
 QUESTIONS = {
@@ -133,8 +134,7 @@ class DispatchFeature:
     def offer_chat(self) -> OfferChat:
         return OfferChat(
             DISPATCH,
-            "dispatch:",
-            accept_dispatch.answer_dispatch,
+            CORRELATION_PREFIX,
             frozenset(Answer),
             label=lambda translator, ids: translator.ngettext(
                 "dispatch no. {ids}",
@@ -197,7 +197,7 @@ class DispatchFeature:
             return True  # "ok" to "taken by …": nothing to do, and nothing else to take
         deps = self._deps(context)
         sender, sent_at = message.sender, message.timestamp
-        await accept_dispatch.answer_dispatch(deps, row["dispatch_id"], sender, answer, sent_at)
+        await offer_service.answer(DISPATCH, deps, row["dispatch_id"], sender, answer, sent_at)
         return True
 
     # ----------------------------------------------------------------- commands
@@ -232,7 +232,7 @@ class DispatchFeature:
         if kind is CommandKind.CANCEL:
             await accept_dispatch.cancel_dispatch(deps, number, sender)
         elif kind is CommandKind.HAND_BACK:
-            await accept_dispatch.answer_dispatch(deps, number, sender, Answer.HAND_BACK)
+            await offer_service.answer(DISPATCH, deps, number, sender, Answer.HAND_BACK)
         elif kind is CommandKind.COMPLETE:
             await accept_dispatch.complete_dispatch(deps, number, sender)
         elif kind is CommandKind.RELAUNCH:

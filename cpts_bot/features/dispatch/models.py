@@ -9,6 +9,9 @@ from enum import StrEnum
 
 from cpts_bot.features.dispatch.states import DispatchState
 
+# The outbox correlation of every message about a dispatch: ``dispatch:<id>:<kind>:<target>``.
+CORRELATION_PREFIX = "dispatch:"
+
 
 @dataclass(frozen=True)
 class Dispatch:

@@ -36,6 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cpts_bot.core.times import configured_delay
 from cpts_bot.features.dispatch.fair_order import AskOrder
 
 
@@ -64,9 +65,7 @@ class EscalationStep(BaseModel):
     @property
     def delay(self) -> timedelta:
         """How long the step waits after the previous one (seconds win over minutes)."""
-        if self.after_seconds is not None:
-            return timedelta(seconds=self.after_seconds)
-        return timedelta(minutes=self.after_minutes or 0)
+        return configured_delay(self.after_seconds, minutes=self.after_minutes or 0)
 
 
 def _default_steps() -> list[EscalationStep]:
@@ -75,13 +74,6 @@ def _default_steps() -> list[EscalationStep]:
         EscalationStep(after_minutes=10, action=EscalationAction.ALL_PROFESSION),
         EscalationStep(after_minutes=10, action=EscalationAction.NOTIFY_COORDINATION),
     ]
-
-
-def _delay(minutes: int | None, seconds: int | None) -> timedelta:
-    """Seconds, when given, win over minutes."""
-    if seconds is not None:
-        return timedelta(seconds=seconds)
-    return timedelta(minutes=minutes or 0)
 
 
 class ReminderPolicy(BaseModel):
@@ -103,11 +95,13 @@ class ReminderPolicy(BaseModel):
 
     @property
     def done_within(self) -> timedelta:
-        return _delay(self.done_within_minutes, self.done_within_seconds)
+        return configured_delay(self.done_within_seconds, minutes=self.done_within_minutes)
 
     @property
     def coordination_after(self) -> timedelta:
-        return _delay(self.coordination_after_minutes, self.coordination_after_seconds)
+        return configured_delay(
+            self.coordination_after_seconds, minutes=self.coordination_after_minutes
+        )
 
 
 class DispatchPolicy(BaseModel):
@@ -170,8 +164,10 @@ class DispatchPolicy(BaseModel):
     def usual_first_delay(self, *, urgent: bool) -> timedelta:
         """How long the usual professional is asked alone (seconds win over minutes)."""
         if urgent:
-            return _delay(self.usual_first_urgent_minutes, self.usual_first_urgent_seconds)
-        return _delay(self.usual_first_minutes, self.usual_first_seconds)
+            return configured_delay(
+                self.usual_first_urgent_seconds, minutes=self.usual_first_urgent_minutes
+            )
+        return configured_delay(self.usual_first_seconds, minutes=self.usual_first_minutes)
 
     def chain(self, *, usual: bool = False, urgent: bool = False) -> tuple[EscalationStep, ...]:
         """The escalation steps of a dispatch: with a usual professional, the widening

@@ -21,9 +21,10 @@ from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.dispatch import tracking_repository as dispatch_tracking
 from cpts_bot.features.dispatch.models import Dispatch, DispatchFigures, dispatch_figures
 from cpts_bot.features.dispatch.policy import EscalationAction
-from cpts_bot.features.dispatch.states import DispatchEvent, DispatchState, next_state
+from cpts_bot.features.dispatch.states import TABLE, DispatchEvent, DispatchState
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 SYSTEM_ACTOR = "system"  # the bot itself (escalation, expiry, reminders)
 
@@ -56,34 +57,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
 
 
-def _optional_time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def dispatch_from_row(row: aiosqlite.Row) -> Dispatch:
-    return Dispatch(
-        id=row["id"],
-        state=DispatchState(row["state"]),
-        requester=row["requester"],
-        request_room=row["request_room"],
-        profession=row["profession"],
+    return model_from_row(
+        Dispatch,
+        row,
         communes=_split(row["communes"]),
         widened_communes=_split(row["widened_communes"]),
-        needed_at=from_iso(row["needed_at"]),
-        needed_precision=row["needed_precision"],
-        what=row["what"],
-        details=row["details"],
         details_erased=bool(row["details_erased_at"]) and not row["details"],
-        urgent=bool(row["urgent"]),
-        taken_by=row["taken_by"],
-        taken_at=_optional_time(row["taken_at"]),
-        step_index=row["step_index"],
-        next_step_at=_optional_time(row["next_step_at"]),
-        usual_professional=row["usual_professional"],
-        reminder_step=row["reminder_step"],
-        expires_at=from_iso(row["expires_at"]),
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
     )
 
 
@@ -105,7 +85,7 @@ class NewDispatch:
 
 async def create(db: aiosqlite.Connection, new: NewDispatch, now: datetime) -> Dispatch:
     """Insert an open dispatch and record its creation."""
-    state = next_state(None, DispatchEvent.CREATE)
+    state = TABLE.next_state(None, DispatchEvent.CREATE)
     cursor = await db.execute(
         "INSERT INTO dispatches (state, requester, request_room, profession, communes,"
         " needed_at, needed_precision, what, details, details_length, urgent, step_index,"
@@ -177,7 +157,7 @@ async def mark_reminded(
     """Move ``dispatch`` (read at ``reminder_step`` ``step``, taken by ``taken_by``) to
     the next reminder step; None when something changed meanwhile (done, handed back,
     already reminded): the conditional update makes each reminder happen once."""
-    after = next_state(dispatch.state, DispatchEvent.REMIND)
+    after = TABLE.next_state(dispatch.state, DispatchEvent.REMIND)
     cursor = await db.execute(
         "UPDATE dispatches SET reminder_step = ?, updated_at = ? WHERE id = ? AND state = ?"
         " AND reminder_step = ? AND taken_by IS ?",
@@ -233,7 +213,7 @@ async def apply_transition(
     """Move ``dispatch`` from the state it was read in, by ``event`` (the transition table
     raises if the move is illegal). Return the updated dispatch, or None if its state
     changed meanwhile (someone else won)."""
-    after = next_state(dispatch.state, event)
+    after = TABLE.next_state(dispatch.state, event)
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")

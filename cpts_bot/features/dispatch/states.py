@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cpts_bot.core.offers import OfferRules
 from cpts_bot.core.state_table import StateTable
 
 
@@ -42,16 +43,16 @@ class DispatchEvent(StrEnum):
 S = DispatchState
 E = DispatchEvent
 
-# (state before, event) -> state after. ``None`` is "no dispatch yet".
+# The states and events every offer moves by (the usual names).
+OFFER: OfferRules[DispatchState, DispatchEvent] = OfferRules.named(S, E)
+
+# (state before, event) -> state after. ``None`` is "no dispatch yet". An offer's
+# lifecycle (created open; accepted: taken; declined: open; expired; cancelled), and:
 TABLE: StateTable[DispatchState, DispatchEvent] = StateTable(
     "dispatch",
     {
-        (None, E.CREATE): S.OPEN,
-        (S.OPEN, E.ACCEPT): S.TAKEN,
-        (S.OPEN, E.DECLINE): S.OPEN,
+        **OFFER.lifecycle(),
         (S.OPEN, E.ESCALATE): S.OPEN,
-        (S.OPEN, E.EXPIRE): S.EXPIRED,
-        (S.OPEN, E.CANCEL): S.CANCELLED,
         (S.TAKEN, E.HAND_BACK): S.OPEN,
         (S.TAKEN, E.CANCEL): S.CANCELLED,
         (S.TAKEN, E.COMPLETE): S.COMPLETED,
@@ -59,8 +60,5 @@ TABLE: StateTable[DispatchState, DispatchEvent] = StateTable(
         (S.EXPIRED, E.RELAUNCH): S.OPEN,
     },
 )
-TRANSITIONS = TABLE.transitions
-next_state = TABLE.next_state
-allowed_events = TABLE.allowed_events
 
 TERMINAL_STATES = frozenset({S.CANCELLED, S.COMPLETED})

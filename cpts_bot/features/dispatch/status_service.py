@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cpts_bot.core.times import from_iso
 from cpts_bot.features.dispatch import repository as repo
-from cpts_bot.features.dispatch.accept_service import state_name
+from cpts_bot.features.dispatch.accept_service import DISPATCH
 from cpts_bot.features.dispatch.context_service import (
     format_moment,
     format_time,
@@ -39,7 +39,7 @@ def summary_line(dispatch: Dispatch, deps: Context, translator: Translator) -> s
             profession_name(dispatch.profession, translator),
             place_names(dispatch.all_communes, deps.places, translator),
             format_moment(dispatch.needed_at, dispatch.needed_precision, translator),
-            state_name(dispatch.state, translator),
+            DISPATCH.state_name(dispatch.state, translator),
         ]
     )
 
@@ -83,7 +83,7 @@ async def _state_line(deps: Context, dispatch: Dispatch, translator: Translator)
     return _(
         "Dispatch no. {id}: {state}.",
         id=dispatch.id,
-        state=state_name(dispatch.state, translator),
+        state=DISPATCH.state_name(dispatch.state, translator),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.features.dispatch.models import Dispatch
+from cpts_bot.features.dispatch.models import CORRELATION_PREFIX, Dispatch
 from cpts_bot.features.dispatch.states import DispatchEvent
 from cpts_bot.features.reports.tracking_repository import (
     KIND_DISPATCH,
@@ -24,7 +24,7 @@ from cpts_bot.features.reports.tracking_repository import (
 )
 
 CATEGORY = "dispatch"
-SOURCE_PREFIX = "dispatch:"
+SOURCE_PREFIX = CORRELATION_PREFIX  # a dispatch tracked as its correlation says it
 
 
 def dispatch_outcome(state: str) -> str:

@@ -15,6 +15,7 @@ from cpts_bot.chat.follow_ups import FollowUp
 from cpts_bot.chat.triggers import derived
 from cpts_bot.core.messages import IncomingMessage
 from cpts_bot.features.handoff import service as handoff
+from cpts_bot.features.handoff.models import CORRELATION_PREFIX
 from cpts_bot.features.handoff.phrases import (
     HANDOFF_PATTERNS,
     asks_for_a_person,
@@ -50,7 +51,7 @@ class HandoffFeature:
             return relayed is not None
 
         return FollowUp(
-            "handoff:",
+            CORRELATION_PREFIX,
             on_message,
             help=N_("answer a hand-off in the thread of its post: the answer is relayed"),
             examples=(N_("(your answer, in the thread)"),),

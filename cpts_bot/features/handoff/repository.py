@@ -12,8 +12,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.handoff.models import Handoff
+from cpts_bot.storage.rows import model_from_row
 
 
 @dataclass(frozen=True)
@@ -29,17 +30,7 @@ class NewHandoff:
 
 
 def handoff_from_row(row: aiosqlite.Row) -> Handoff:
-    return Handoff(
-        row["id"],
-        row["request_id"],
-        row["requester"],
-        row["origin_room_id"],
-        row["origin_event_id"],
-        row["coordination_room_id"],
-        row["coordination_event_id"],
-        from_iso(row["answered_at"]) if row["answered_at"] else None,
-        row["answer_count"],
-    )
+    return model_from_row(Handoff, row)
 
 
 async def create(db: aiosqlite.Connection, new: NewHandoff, now: datetime) -> Handoff:

@@ -20,7 +20,7 @@ from cpts_bot.core.messages import IncomingMessage, Reply
 from cpts_bot.core.state_table import IllegalTransition
 from cpts_bot.features.handoff import repository as repo
 from cpts_bot.features.handoff.models import Handoff, handoff_id_of, quoted
-from cpts_bot.features.handoff.states import HandoffEvent, next_state
+from cpts_bot.features.handoff.states import TABLE, HandoffEvent
 from cpts_bot.features.reports.request_tracking_service import RecentQuestion, requester_profession
 from cpts_bot.features.reports.tracking_repository import (
     KIND_HANDOFF,
@@ -90,7 +90,7 @@ async def hand_off(
             commune_asked=commune_asked,
         ),
     )
-    next_state(None, HandoffEvent.CREATE)
+    TABLE.next_state(None, HandoffEvent.CREATE)
     handoff = await repo.create(
         db,
         repo.NewHandoff(request_id, requester, origin_room_id, origin_event_id, question, room),
@@ -139,19 +139,17 @@ async def hand_off_request(
     """« parler à la coordination »: pass on what the person typed, with the directory
     question just before it (``recent``) when there is one; None when no coordination
     room is configured."""
+    about: dict[str, str | None]
     if recent is None:
-        return await hand_off(
-            context.db,
-            context.outbox,
-            context.config,
-            requester=message.sender,
-            origin_room_id=message.room_id,
-            origin_event_id=message.event_id,
-            question=message.body,
-            requested_at=message.timestamp,
-            requester_profession=await requester_profession(context.db, message.sender),
-        )
-    reason = _directory_reason(recent, Translator(context.config.language))
+        about = {"requester_profession": await requester_profession(context.db, message.sender)}
+    else:
+        about = {
+            "question_before": recent.request.free_text,
+            "reason": _directory_reason(recent, Translator(context.config.language)),
+            "requester_profession": recent.request.requester_profession,
+            "profession_asked": recent.request.profession_asked,
+            "commune_asked": recent.request.commune_asked,
+        }
     return await hand_off(
         context.db,
         context.outbox,
@@ -160,12 +158,8 @@ async def hand_off_request(
         origin_room_id=message.room_id,
         origin_event_id=message.event_id,
         question=message.body,
-        question_before=recent.text,
         requested_at=message.timestamp,
-        reason=reason,
-        requester_profession=recent.requester_profession,
-        profession_asked=recent.profession_asked,
-        commune_asked=recent.commune_asked,
+        **about,
     )
 
 
@@ -189,7 +183,7 @@ async def on_sent(db: aiosqlite.Connection, correlation: str, room_id: str, even
     if handoff is None:
         return True
     try:
-        next_state(handoff.state, HandoffEvent.POST)
+        TABLE.next_state(handoff.state, HandoffEvent.POST)
     except IllegalTransition:
         log.warning("hand-off post already recorded", extra={"handoff": handoff_id})
         return True
@@ -225,7 +219,7 @@ async def relay_answer(
                 break
     if handoff is None:
         return None
-    next_state(handoff.state, HandoffEvent.ANSWER)
+    TABLE.next_state(handoff.state, HandoffEvent.ANSWER)
     _ = (await requester_translator(db, handoff.requester, config)).gettext
     await outbox.send(
         handoff.origin_room_id,

@@ -46,9 +46,6 @@ TABLE: StateTable[HandoffState, HandoffEvent] = StateTable(
         (S.ANSWERED, E.ANSWER): S.ANSWERED,
     },
 )
-TRANSITIONS = TABLE.transitions
-next_state = TABLE.next_state
-allowed_events = TABLE.allowed_events
 
 
 def state_of(coordination_event_id: str | None, answered_at: object | None) -> HandoffState:

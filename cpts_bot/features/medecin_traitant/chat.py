@@ -30,10 +30,11 @@ from cpts_bot.features.medecin_traitant.commands import medecin_traitant_command
 from cpts_bot.features.medecin_traitant.context_service import (
     KIND_REGISTERED,
     KIND_REMINDER,
+    PREFIX,
     is_gp,
     policy_of,
 )
-from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS, answer_offer
+from cpts_bot.features.medecin_traitant.gp_offers_service import GP_OFFERS
 from cpts_bot.features.medecin_traitant.jobs import run_medecin_traitant_due
 from cpts_bot.features.medecin_traitant.patient_registration_service import (
     add_details,
@@ -80,8 +81,7 @@ class MedecinTraitantFeature:
     def offer_chat(self) -> OfferChat:
         return OfferChat(
             GP_OFFERS,
-            "medtrait:",
-            answer_offer,
+            PREFIX,
             frozenset({Answer.ACCEPT, Answer.DECLINE}),
             label=lambda translator, ids: translator.gettext(
                 "médecin-traitant request no. {number}", number=ids[0]

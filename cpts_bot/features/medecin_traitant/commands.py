@@ -16,7 +16,7 @@ from cpts_bot.chat.commands import (
     Topic,
 )
 from cpts_bot.chat.triggers import derived
-from cpts_bot.core.messages import IncomingMessage
+from cpts_bot.core.messages import IncomingMessage, without_mention
 from cpts_bot.features.medecin_traitant.phrases import (
     CANCEL_PATTERN,
     DETAILS_PATTERN,
@@ -131,14 +131,3 @@ def patient_commands(feature: MedecinTraitantFeature) -> list[Command]:
             parameters=(Parameter("number", "integer", N_("the request number")),),
         ),
     ]
-
-
-def without_mention(body: str, bot_user_id: str) -> str:
-    """The text without a leading mention of the bot ("cpts-bot: je confirme")."""
-    localpart = bot_user_id.lstrip("@").split(":", 1)[0]
-    for prefix in (bot_user_id, "@" + localpart, localpart):
-        if prefix and body.lower().startswith(prefix.lower()):
-            rest = body[len(prefix) :]
-            if not rest or rest[0] in ":, \t\n":
-                return rest.lstrip(":, \t\n")
-    return body

@@ -4,12 +4,16 @@ GP's directory card kept in step with their declared room."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from cpts_bot.core.offers import offer_correlation, parse_offer_correlation
 from cpts_bot.features.directory.card import ModalityDeclaration, with_modality
 from cpts_bot.features.directory.models import Modality
 from cpts_bot.features.directory.repository import DirectoryRepository
 from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
 from cpts_bot.features.medecin_traitant.gp_matching import Proximity
 from cpts_bot.features.medecin_traitant.labels import NO_PRIORITY_LABEL, PRIORITY_LABELS
+from cpts_bot.features.medecin_traitant.models import CORRELATION_PREFIX as PREFIX
 from cpts_bot.features.medecin_traitant.models import (
     PRIORITY_ORDER,
     TOP_BAND,
@@ -22,7 +26,6 @@ from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 
-PREFIX = "medtrait:"
 KIND_OFFER = "offer"  # to a GP, in their direct chat
 KIND_REGISTERED = "registered"  # to the referrer: reply with the contact details
 KIND_DETAILS = "details"  # the private text, to the GP who accepted
@@ -31,18 +34,9 @@ SYSTEM_ACTOR = "system"
 GP_PROFESSION = "10"
 
 
-def correlation(request_id: int, kind: str, target: str) -> str:
-    return f"{PREFIX}{request_id}:{kind}:{target}"
-
-
-def parse_correlation(text: str) -> tuple[int, str, str] | None:
-    """``medtrait:12:offer:@gp:hs`` -> (12, "offer", "@gp:hs")."""
-    if not text.startswith(PREFIX):
-        return None
-    parts = text[len(PREFIX) :].split(":", 2)
-    if len(parts) != 3 or not parts[0].isdigit():
-        return None
-    return int(parts[0]), parts[1], parts[2]
+# ``{prefix}{id}:{kind}:{target}``, e.g. ``medtrait:12:offer:@gp:hs``
+correlation = partial(offer_correlation, PREFIX)
+parse_correlation = partial(parse_offer_correlation, PREFIX)
 
 
 def policy_of(config: RoomsConfig) -> MedecinTraitantPolicy:

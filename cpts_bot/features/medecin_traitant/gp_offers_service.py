@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from cpts_bot.core.messages import Reply
-from cpts_bot.core.offers import TAKEN, Answer, OfferRules, Outcome
+from cpts_bot.core.offers import TAKEN, Outcome
 from cpts_bot.features.dispatch.context_service import format_moment, respond_with
 from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
 from cpts_bot.features.medecin_traitant import repository as repo
@@ -34,7 +34,7 @@ from cpts_bot.features.medecin_traitant.context_service import (
 )
 from cpts_bot.features.medecin_traitant.gp_matching import FreeGp, plan_offers
 from cpts_bot.features.medecin_traitant.models import PatientRequest, places_left
-from cpts_bot.features.medecin_traitant.states import RequestEvent, RequestState
+from cpts_bot.features.medecin_traitant.states import OFFER, RequestEvent, RequestState
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services import offer_service
@@ -132,22 +132,11 @@ async def _send_offer(
     )
 
 
-def state_name(state: RequestState, translator: Translator) -> str:
-    _ = translator.gettext
-    return {
-        RequestState.WAITING: _("waiting"),
-        RequestState.PLACED: _("placed"),
-        RequestState.CANCELLED: _("cancelled"),
-    }[state]
-
-
 class GpOffers(OfferKind[PatientRequest]):
     """A patient's request as an offer to GPs with room: only a GP with a place left may
     win; the others offered are told and freed, then offered the next patient."""
 
-    rules = OfferRules(
-        RequestState.WAITING, RequestState.PLACED, RequestEvent.ACCEPT, RequestEvent.DECLINE, TAKEN
-    )
+    rules = OFFER
     tables = repo.TABLES
     texts = OfferTexts(
         unknown=N_("Request no. {id} was not offered to you."),
@@ -156,6 +145,11 @@ class GpOffers(OfferKind[PatientRequest]):
         too_late=N_("Request no. {id} has already been accepted by a colleague. Thank you!"),
         closed=N_("Request no. {id} is no longer waiting."),
         declined=N_("Noted, thank you (request no. {id})."),
+        states={
+            RequestState.WAITING: N_("waiting"),
+            RequestState.PLACED: N_("placed"),
+            RequestState.CANCELLED: N_("cancelled"),
+        },
     )
     offer_messages = (KIND_OFFER,)
 
@@ -181,9 +175,6 @@ class GpOffers(OfferKind[PatientRequest]):
         self, deps: Context, subject: PatientRequest, translator: Translator
     ) -> str:
         return describe(subject, deps, translator)
-
-    def state_name(self, state: Any, translator: Translator) -> str:
-        return state_name(state, translator)
 
     async def may_take(self, deps: Context, subject: PatientRequest, user_id: str) -> bool:
         if await _places_left(deps, user_id) > 0:
@@ -233,17 +224,6 @@ class GpOffers(OfferKind[PatientRequest]):
 
 
 GP_OFFERS = GpOffers()
-
-
-async def answer_offer(
-    deps: Context,
-    request_id: int,
-    user_id: str,
-    answer: Answer,
-    sent_at: datetime | None = None,
-) -> Outcome:
-    """Apply ``user_id``'s answer (written at ``sent_at``) to ``request_id``."""
-    return await offer_service.answer(GP_OFFERS, deps, request_id, user_id, answer, sent_at)
 
 
 async def _places_left(deps: Context, user_id: str) -> int:

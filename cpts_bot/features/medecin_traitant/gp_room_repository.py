@@ -13,28 +13,15 @@ import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
 from cpts_bot.features.medecin_traitant.models import (
-    CapacityScope,
     GpRoom,
     join_priorities,
     split_priorities,
 )
-
-
-def _time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
+from cpts_bot.storage.rows import model_from_row
 
 
 def room_from_row(row: aiosqlite.Row) -> GpRoom:
-    return GpRoom(
-        user_id=row["user_id"],
-        capacity=row["capacity"],
-        scope=CapacityScope(row["scope"]),
-        accepting=bool(row["accepting"]),
-        declared_at=from_iso(row["declared_at"]),
-        priorities=split_priorities(row["priorities"]),
-        reminders=bool(row["reminders"]),
-        last_reminded_at=_time(row["last_reminded_at"]),
-    )
+    return model_from_row(GpRoom, row, priorities=split_priorities(row["priorities"]))
 
 
 async def get_room(db: aiosqlite.Connection, user_id: str) -> GpRoom | None:
@@ -52,6 +39,14 @@ async def rooms(db: aiosqlite.Connection) -> list[GpRoom]:
 
 async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
     """Store ``room`` as the GP's declaration (kept in the history too)."""
+    declared = (
+        room.user_id,
+        room.capacity,
+        room.scope.value,
+        int(room.accepting),
+        join_priorities(room.priorities),
+        to_iso(room.declared_at),
+    )
     await db.execute(
         "INSERT INTO medecin_traitant_gps (user_id, capacity, scope, accepting, priorities,"
         " declared_at, reminders, last_reminded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -60,12 +55,7 @@ async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
         " priorities = excluded.priorities, declared_at = excluded.declared_at,"
         " reminders = excluded.reminders",
         (
-            room.user_id,
-            room.capacity,
-            room.scope.value,
-            int(room.accepting),
-            join_priorities(room.priorities),
-            to_iso(room.declared_at),
+            *declared,
             int(room.reminders),
             to_iso(room.last_reminded_at) if room.last_reminded_at else None,
         ),
@@ -73,14 +63,7 @@ async def save_room(db: aiosqlite.Connection, room: GpRoom) -> None:
     await db.execute(
         "INSERT INTO medecin_traitant_declarations (user_id, capacity, scope, accepting,"
         " priorities, declared_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            room.user_id,
-            room.capacity,
-            room.scope.value,
-            int(room.accepting),
-            join_priorities(room.priorities),
-            to_iso(room.declared_at),
-        ),
+        declared,
     )
 
 

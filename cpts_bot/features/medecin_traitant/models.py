@@ -19,6 +19,9 @@ from enum import StrEnum
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.medecin_traitant.states import RequestState
 
+# The outbox correlation of every message about a request: ``medtrait:<id>:<kind>:<target>``.
+CORRELATION_PREFIX = "medtrait:"
+
 
 class Priority(StrEnum):
     """Criteria that put a patient ahead in the queue."""

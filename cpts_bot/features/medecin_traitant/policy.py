@@ -22,9 +22,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-def _delay(seconds: int | None, hours: float) -> timedelta:
-    return timedelta(seconds=seconds) if seconds is not None else timedelta(hours=hours)
+from cpts_bot.core.times import configured_delay
 
 
 class MedecinTraitantPolicy(BaseModel):
@@ -46,18 +44,24 @@ class MedecinTraitantPolicy(BaseModel):
 
     @property
     def offer_expire_after(self) -> timedelta:
-        return _delay(self.offer_expire_after_seconds, self.offer_expire_after_hours)
+        return configured_delay(
+            self.offer_expire_after_seconds, hours=self.offer_expire_after_hours
+        )
 
     @property
     def widen_to_neighbours_after(self) -> timedelta:
-        return _delay(self.widen_to_neighbours_after_seconds, self.widen_to_neighbours_after_hours)
+        return configured_delay(
+            self.widen_to_neighbours_after_seconds, hours=self.widen_to_neighbours_after_hours
+        )
 
     @property
     def widen_to_territory_after(self) -> timedelta:
-        return _delay(self.widen_to_territory_after_seconds, self.widen_to_territory_after_hours)
+        return configured_delay(
+            self.widen_to_territory_after_seconds, hours=self.widen_to_territory_after_hours
+        )
 
     @property
     def notify_coordination_after(self) -> timedelta:
-        return _delay(
-            self.notify_coordination_after_seconds, self.notify_coordination_after_days * 24
+        return configured_delay(
+            self.notify_coordination_after_seconds, hours=self.notify_coordination_after_days * 24
         )

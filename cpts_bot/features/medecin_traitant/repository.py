@@ -16,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.core.times import to_iso
 from cpts_bot.features.medecin_traitant import gp_room_repository
 from cpts_bot.features.medecin_traitant.figures import MedecinTraitantFigures, month_figures
 from cpts_bot.features.medecin_traitant.models import (
@@ -25,13 +25,10 @@ from cpts_bot.features.medecin_traitant.models import (
     join_priorities,
     split_priorities,
 )
-from cpts_bot.features.medecin_traitant.states import (
-    RequestEvent,
-    RequestState,
-    next_state,
-)
+from cpts_bot.features.medecin_traitant.states import TABLE, RequestEvent
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
+from cpts_bot.storage.rows import model_from_row
 
 _UPDATABLE = frozenset({"placed_with", "placed_at", "cancelled_at"})
 
@@ -58,26 +55,8 @@ async def answer_offer(
     )
 
 
-def _time(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
 def request_from_row(row: aiosqlite.Row) -> PatientRequest:
-    return PatientRequest(
-        id=row["id"],
-        state=RequestState(row["state"]),
-        commune=row["commune"],
-        age_band=row["age_band"],
-        priorities=split_priorities(row["priorities"]),
-        referrer=row["referrer"],
-        referrer_room=row["referrer_room"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-        placed_with=row["placed_with"],
-        placed_at=_time(row["placed_at"]),
-        cancelled_at=_time(row["cancelled_at"]),
-        escalated_at=_time(row["escalated_at"]),
-    )
+    return model_from_row(PatientRequest, row, priorities=split_priorities(row["priorities"]))
 
 
 @dataclass(frozen=True)
@@ -94,7 +73,7 @@ async def create_request(
     db: aiosqlite.Connection, new: NewRequest, now: datetime
 ) -> PatientRequest:
     """Insert a waiting request (its private text apart) and record its registration."""
-    state = next_state(None, RequestEvent.REGISTER)
+    state = TABLE.next_state(None, RequestEvent.REGISTER)
     cursor = await db.execute(
         "INSERT INTO medecin_traitant_requests (state, commune, age_band, priorities, referrer,"
         " referrer_room, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,7 +130,7 @@ async def apply_transition(
 ) -> PatientRequest | None:
     """Move ``request`` from the state it was read in, by ``event`` (the table raises if the
     move is illegal). Return the updated request, or None if its state changed meanwhile."""
-    after = next_state(request.state, event)
+    after = TABLE.next_state(request.state, event)
     unknown = set(fields) - _UPDATABLE
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
@@ -165,7 +144,7 @@ async def mark_escalated(
     db: aiosqlite.Connection, request: PatientRequest, actor: str, now: datetime
 ) -> bool:
     """Record that ``request`` was brought to the coordination, once (conditional update)."""
-    after = next_state(request.state, RequestEvent.ESCALATE)
+    after = TABLE.next_state(request.state, RequestEvent.ESCALATE)
     cursor = await db.execute(
         "UPDATE medecin_traitant_requests SET escalated_at = ?, updated_at = ?"
         " WHERE id = ? AND state = ? AND escalated_at IS NULL",

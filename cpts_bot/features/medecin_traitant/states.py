@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cpts_bot.core.offers import TAKEN, OfferRules
 from cpts_bot.core.state_table import StateTable
 
 
@@ -35,21 +36,29 @@ class RequestEvent(StrEnum):
 S = RequestState
 E = RequestEvent
 
-# (state before, event) -> state after. ``None`` is "no request yet".
+# The states and events every offer moves by. A GP's offer expiring leaves the request
+# waiting (it is offered to the next GP); a too-late GP was told by the win itself.
+OFFER: OfferRules[RequestState, RequestEvent] = OfferRules.named(
+    S,
+    E,
+    open=S.WAITING,
+    won=S.PLACED,
+    expired=S.WAITING,
+    create=E.REGISTER,
+    expire=E.OFFER_EXPIRE,
+    late=TAKEN,
+)
+
+# (state before, event) -> state after. ``None`` is "no request yet". An offer's
+# lifecycle (registered: waiting; accepted: placed; declined or its offer expired:
+# waiting; cancelled), and:
 TABLE: StateTable[RequestState, RequestEvent] = StateTable(
     "request",
     {
-        (None, E.REGISTER): S.WAITING,
+        **OFFER.lifecycle(),
         (S.WAITING, E.OFFER): S.WAITING,
-        (S.WAITING, E.DECLINE): S.WAITING,
-        (S.WAITING, E.OFFER_EXPIRE): S.WAITING,
         (S.WAITING, E.ESCALATE): S.WAITING,
-        (S.WAITING, E.ACCEPT): S.PLACED,
-        (S.WAITING, E.CANCEL): S.CANCELLED,
     },
 )
-TRANSITIONS = TABLE.transitions
-next_state = TABLE.next_state
-allowed_events = TABLE.allowed_events
 
 TERMINAL_STATES = frozenset({S.PLACED, S.CANCELLED})

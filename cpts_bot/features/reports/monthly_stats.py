@@ -14,6 +14,7 @@ from statistics import median
 
 from cpts_bot.core.text_normalizer import fold
 from cpts_bot.core.times import PARIS
+from cpts_bot.features.reports.models import RequestFacts
 
 UNKNOWN = "?"
 NO_ANSWER_OUTCOME = "nothing_found"
@@ -145,17 +146,10 @@ def _safe_month(year: int, month: int) -> Month | None:
 
 
 @dataclass(frozen=True)
-class RequestRow:
+class RequestRow(RequestFacts):
     """One tracked request, as the aggregation needs it."""
 
-    requested_at: datetime
-    kind: str
-    category: str
-    outcome: str
     response_ms: int | None = None
-    profession_asked: str | None = None
-    commune_asked: str | None = None
-    requester_profession: str | None = None
 
 
 @dataclass(frozen=True)

@@ -44,22 +44,17 @@ MAX_REMEMBERED = 10_000
 
 @dataclass(frozen=True)
 class RecentQuestion:
-    """A person's last directory question in one room, as the hand-off needs it."""
+    """A person's last directory question in one room, as the hand-off needs it: the
+    request as the tracking table recorded it, what was understood and how many matched."""
 
     request_id: int
-    asked_at: datetime
-    text: str
-    summary: str
-    outcome: str
-    profession_asked: str | None
-    commune_asked: str | None
-    requester_profession: str | None
+    request: TrackedRequest
     criteria: str = ""
     total: int = 0
 
     @property
     def nothing_found(self) -> bool:
-        return self.outcome == OUTCOME_NOTHING_FOUND
+        return self.request.outcome == OUTCOME_NOTHING_FOUND
 
 
 class RecentQuestions:
@@ -76,14 +71,14 @@ class RecentQuestions:
     def remember(self, user_id: str, room_id: str, question: RecentQuestion) -> None:
         """Keep ``question`` as ``user_id``'s last one in ``room_id``."""
         if len(self._last) >= MAX_REMEMBERED:
-            oldest = min(self._last, key=lambda key: self._last[key].asked_at)
+            oldest = min(self._last, key=lambda key: self._last[key].request.requested_at)
             del self._last[oldest]
         self._last[(user_id, room_id)] = question
 
     def last(self, user_id: str, room_id: str, now: datetime) -> RecentQuestion | None:
         """The unexpired last question of ``user_id`` in ``room_id``, or None."""
         question = self._last.get((user_id, room_id))
-        if question is None or now - question.asked_at > self.remember_for:
+        if question is None or now - question.request.requested_at > self.remember_for:
             return None
         return question
 
@@ -131,40 +126,21 @@ async def track_directory_question(
     vocabulary: Vocabulary,
 ) -> RecentQuestion:
     """Record a directory question (found something, or nothing even after relaxing)."""
-    outcome = OUTCOME_ANSWERED if result.found else OUTCOME_NOTHING_FOUND
-    category = CATEGORY_DIRECTORY if query.intent == Intent.COUNT else CATEGORY_ORIENTATION
-    summary = question_summary(query, criteria, result)
-    asker = await requester_profession(context.db, message.sender)
-    asked_profession = profession_asked(query, vocabulary)
-    asked_commune = commune_asked(query)
-    request_id = await record_request(
-        context.db,
-        TrackedRequest(
-            requested_at=message.timestamp,
-            kind=KIND_QUESTION,
-            category=category,
-            outcome=outcome,
-            requester_profession=asker,
-            summary=summary,
-            free_text=message.body,
-            answered_at=context.now,
-            profession_asked=asked_profession,
-            commune_asked=asked_commune,
-            source_event_id=message.event_id,
-        ),
+    request = TrackedRequest(
+        requested_at=message.timestamp,
+        kind=KIND_QUESTION,
+        category=CATEGORY_DIRECTORY if query.intent == Intent.COUNT else CATEGORY_ORIENTATION,
+        outcome=OUTCOME_ANSWERED if result.found else OUTCOME_NOTHING_FOUND,
+        requester_profession=await requester_profession(context.db, message.sender),
+        summary=question_summary(query, criteria, result),
+        free_text=message.body,
+        answered_at=context.now,
+        profession_asked=profession_asked(query, vocabulary),
+        commune_asked=commune_asked(query),
+        source_event_id=message.event_id,
     )
-    return RecentQuestion(
-        request_id=request_id,
-        asked_at=message.timestamp,
-        text=message.body,
-        summary=summary,
-        outcome=outcome,
-        profession_asked=asked_profession,
-        commune_asked=asked_commune,
-        requester_profession=asker,
-        criteria=criteria,
-        total=result.total,
-    )
+    request_id = await record_request(context.db, request)
+    return RecentQuestion(request_id, request, criteria, result.total)
 
 
 async def track_card_update(

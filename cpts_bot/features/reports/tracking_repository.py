@@ -17,6 +17,7 @@ from datetime import datetime
 import aiosqlite
 
 from cpts_bot.core.times import from_iso, to_iso
+from cpts_bot.features.reports.models import RequestFacts
 from cpts_bot.features.reports.monthly_stats import RequestRow
 
 KIND_QUESTION = "question"
@@ -40,7 +41,7 @@ SUMMARY_MAX = 200
 
 
 @dataclass(frozen=True)
-class TrackedRequest:
+class TrackedRequest(RequestFacts):
     """One request as the tracking table records it.
 
     ``summary`` is what the bot understood (codes and short labels); ``free_text`` is
@@ -48,16 +49,9 @@ class TrackedRequest:
     gives the response time (from ``requested_at``) when known.
     """
 
-    requested_at: datetime
-    kind: str
-    category: str
-    outcome: str
-    requester_profession: str | None = None
     summary: str | None = None
     free_text: str | None = None
     answered_at: datetime | None = None
-    profession_asked: str | None = None
-    commune_asked: str | None = None
     source_event_id: str | None = None
 
 

@@ -13,7 +13,7 @@ from cpts_bot.core.public_holidays import HolidayCalendar
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.dispatch.context_service import format_span, place_names, profession_name
 from cpts_bot.features.rota.duty_rota import Duty
-from cpts_bot.features.rota.files_service import send_calendar_file
+from cpts_bot.features.rota.service import send_calendar_file
 from cpts_bot.features.rota.shift_calendar import MIMETYPE, ShiftEvent, shifts_calendar
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context

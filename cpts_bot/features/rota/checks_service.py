@@ -9,14 +9,16 @@ from datetime import datetime
 
 from cpts_bot.features.dispatch.context_service import profession_name
 from cpts_bot.features.rota.conflicts import (
+    HANDOVER_MARGIN,
     Conflict,
     ConflictKind,
     Directory,
     first_of_each,
+    handover_conflicts,
     rota_conflicts,
 )
-from cpts_bot.features.rota.duty_notice_texts_service import clock, hours, what_and_where
 from cpts_bot.features.rota.duty_rota import Duty
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import clock, hours, what_and_where
 from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
@@ -60,6 +62,22 @@ async def conflict_text(deps: Context, conflict: Conflict, translator: Translato
         "{name}: duty {when} ({what}), but {profession} in the directory",
         profession=profession_name(conflict.profession or "", translator),
         **values,
+    )
+
+
+async def conflicts_if_taken(deps: Context, duty: Duty, to_user: str) -> list[Conflict]:
+    """What would be wrong if ``to_user`` did ``duty`` (see ``handover_conflicts``)."""
+    calendar = deps.config.territory.holiday_calendar()
+    start, end = duty.start - HANDOVER_MARGIN, duty.end + HANDOVER_MARGIN
+    rota = await load_rota(deps.db, start, end, calendar)
+    return handover_conflicts(duty, to_user, rota, await directory_of(deps, [to_user]))
+
+
+async def refusal_text(deps: Context, conflicts: list[Conflict], translator: Translator) -> str:
+    """« Refusé : … ; rien n'a été changé. », each conflict named."""
+    named = [await conflict_text(deps, conflict, translator) for conflict in conflicts]
+    return translator.gettext(
+        "Refused: {conflicts}. Nothing was changed.", conflicts="; ".join(named)
     )
 
 

@@ -7,8 +7,8 @@ says of each person in; the problems out, in time order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from cpts_bot.features.rota.duty_rota import Duty, Rota, duties_between, on_leave_during
@@ -35,9 +35,12 @@ Directory = Mapping[str, str | None]
 
 
 def conflicts_of(
-    duty: Duty, rota: Rota, directory: Directory, others: list[Duty]
+    duty: Duty, rota: Rota, directory: Directory, others: list[Duty], *, taken: bool = False
 ) -> list[Conflict]:
-    """The problems of one ``duty`` (``others``: every duty around it)."""
+    """The problems of one ``duty`` (``others``: every duty around it). A duty of the
+    same profession starting at the same time is the same duty listed twice, unless
+    ``duty`` is being ``taken`` by its person (a swap, an override): then it is a
+    second duty at once."""
     found = []
     if on_leave_during(rota.leaves, duty.user_id, duty.start, duty.end):
         found.append(Conflict(ConflictKind.ON_LEAVE, duty))
@@ -47,7 +50,7 @@ def conflicts_of(
             and other.user_id == duty.user_id
             and other.start < duty.end
             and duty.start < other.end
-            and (other.start, other.profession) != (duty.start, duty.profession)
+            and (taken or (other.start, other.profession) != (duty.start, duty.profession))
         ):
             found.append(Conflict(ConflictKind.OVERLAP, duty, other=other))
             break
@@ -58,6 +61,21 @@ def conflicts_of(
         if profession is not None and profession != duty.profession:
             found.append(Conflict(ConflictKind.WRONG_PROFESSION, duty, profession=profession))
     return found
+
+
+HANDOVER_MARGIN = timedelta(days=1)  # the duties around a handed-over one that may clash
+
+
+def handover_conflicts(
+    duty: Duty, to_user: str, rota: Rota, directory: Directory
+) -> list[Conflict]:
+    """What would be wrong if ``to_user`` did ``duty`` (a request for cover taken, a
+    coordinator's override, a duty with nobody filled): their leave then, a duty of
+    theirs at the same time, not known to the directory, another profession there.
+    ``rota`` must hold the day around ``duty``."""
+    mine = replace(duty, user_id=to_user, name="")
+    around = duties_between(rota, duty.start - HANDOVER_MARGIN, duty.end + HANDOVER_MARGIN)
+    return conflicts_of(mine, rota, directory, around, taken=True)
 
 
 def rota_conflicts(

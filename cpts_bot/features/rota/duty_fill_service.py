@@ -15,7 +15,6 @@ from cpts_bot.features.cover.models import (
     DutyChoice,
     NoDuty,
     SeveralDuties,
-    busy_during,
     match_name,
     pick_duty,
     rota_members,
@@ -23,8 +22,8 @@ from cpts_bot.features.cover.models import (
 from cpts_bot.features.cover.request_service import MARGIN
 from cpts_bot.features.dispatch.context_service import profession_name
 from cpts_bot.features.rota import repository as rota_repo
+from cpts_bot.features.rota.checks_service import conflicts_if_taken, refusal_text
 from cpts_bot.features.rota.duty_fill_phrases import DutyFill
-from cpts_bot.features.rota.duty_notice_texts_service import day_word, hours
 from cpts_bot.features.rota.duty_rota import (
     Duty,
     OneOffShift,
@@ -32,6 +31,7 @@ from cpts_bot.features.rota.duty_rota import (
     duties_between,
     on_leave_during,
 )
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import day_word, hours
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
 from cpts_bot.services.context import Context
@@ -53,6 +53,9 @@ async def fill_duty(deps: Context, coordinator: str, fill: DutyFill) -> bool:
     uncovered = [d for d in duties if on_leave_during(rota.leaves, d.user_id, d.start, d.end)]
     choice: DutyChoice = pick_duty(uncovered, when, deps.now)
     if isinstance(choice, Duty):
+        refused = await _conflicts(deps, choice, who, translator)
+        if refused:
+            return await _say(deps, refused)
         await swap_repo.add_handover(
             deps.db,
             choice.user_id,
@@ -63,12 +66,12 @@ async def fill_duty(deps: Context, coordinator: str, fill: DutyFill) -> bool:
             coordinator,
             deps.now,
         )
-        return await _done(deps, who, choice, translator, rota)
+        return await _done(deps, who, choice, translator)
     if isinstance(choice, SeveralDuties):
         return await _say(deps, translator.gettext(SEVERAL))
     if not isinstance(choice, NoDuty):  # already begun
         return await _say(deps, translator.gettext(BEGUN))
-    return await _fill_empty(deps, coordinator, fill, who, duties, communes, rota, translator)
+    return await _fill_empty(deps, coordinator, fill, who, duties, communes, translator)
 
 
 async def _fill_empty(
@@ -78,7 +81,6 @@ async def _fill_empty(
     who: str,
     duties: list[Duty],
     communes: tuple[str, ...],
-    rota: Rota,
     translator: Translator,
 ) -> bool:
     """No duty with nobody then: a new one-off duty, unless someone does that duty."""
@@ -88,10 +90,13 @@ async def _fill_empty(
         return await _say(deps, await _covered_text(deps, covered, translator))
     if when.precision == PRECISION_DAY:
         return await _say(deps, translator.gettext(NEED_HOURS))
+    duty = Duty(who, fill.profession, frozenset(communes), when.start, when.end)
+    refused = await _conflicts(deps, duty, who, translator)
+    if refused:
+        return await _say(deps, refused)
     shift = OneOffShift(who, fill.profession, frozenset(communes), when.start, when.end)
     await rota_repo.add_shift(deps.db, shift, rota_repo.SOURCE_CHAT, coordinator, deps.now)
-    duty = Duty(who, fill.profession, frozenset(communes), when.start, when.end)
-    return await _done(deps, who, duty, translator, rota)
+    return await _done(deps, who, duty, translator)
 
 
 def _nobody_called(fill: DutyFill, translator: Translator) -> str:
@@ -141,7 +146,14 @@ async def _covered_text(deps: Context, duty: Duty, translator: Translator) -> st
     )
 
 
-async def _done(deps: Context, who: str, duty: Duty, translator: Translator, rota: Rota) -> bool:
+async def _conflicts(deps: Context, duty: Duty, who: str, translator: Translator) -> str:
+    """Why ``who`` cannot do ``duty`` (on leave then, on duty then, another profession),
+    or "" when they can."""
+    conflicts = await conflicts_if_taken(deps, duty, who)
+    return await refusal_text(deps, conflicts, translator) if conflicts else ""
+
+
+async def _done(deps: Context, who: str, duty: Duty, translator: Translator) -> bool:
     places = ", ".join(deps.places.name(code) for code in sorted(duty.communes))
 
     def summary(translator: Translator) -> str:
@@ -157,10 +169,6 @@ async def _done(deps: Context, who: str, duty: Duty, translator: Translator, rot
             what=summary(translator),
         )
     ]
-    if on_leave_during(rota.leaves, who, duty.start, duty.end):
-        lines.append(translator.gettext("Careful: the replacement is on leave then."))
-    elif who in busy_during(rota, duty.start, duty.end):
-        lines.append(translator.gettext("Careful: the replacement is already on duty then."))
     await deps.outbox.reply(Reply("\n".join(lines)))
     told = await deps.translator_for(who)
     await deps.outbox.send_direct(

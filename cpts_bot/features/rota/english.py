@@ -8,6 +8,25 @@ from __future__ import annotations
 
 import re
 
+# The days and parts of days, said in French for the French date reader (the rota's
+# phrases and the requests for cover read them alike).
+ENGLISH_DAY_WORDS = {
+    "today": "aujourd'hui",
+    "tonight": "ce soir",
+    "tomorrow": "demain",
+    "monday": "lundi",
+    "tuesday": "mardi",
+    "wednesday": "mercredi",
+    "thursday": "jeudi",
+    "friday": "vendredi",
+    "saturday": "samedi",
+    "sunday": "dimanche",
+    "morning": "matin",
+    "afternoon": "apres-midi",
+    "evening": "soir",
+    "night": "nuit",
+}
+
 # Longest phrases first: each is replaced once, left to right, as whole words.
 ENGLISH_PHRASES = {
     "who is on call": "qui est de garde",
@@ -39,29 +58,16 @@ ENGLISH_PHRASES = {
     "sundays and": "dimanches et",
     "saturdays and": "samedis et",
     "every": "chaque",
-    "tonight": "ce soir",
     "this evening": "ce soir",
     "this morning": "ce matin",
     "this afternoon": "cet apres-midi",
-    "today": "aujourd'hui",
-    "tomorrow": "demain",
-    "morning": "matin",
-    "afternoon": "apres-midi",
-    "evening": "soir",
-    "night": "nuit",
+    **ENGLISH_DAY_WORDS,
     "from": "du",
     "to": "au",
     "until": "au",
     "on": "le",
     "at": "a",
     "calendar": "calendrier",
-    "monday": "lundi",
-    "tuesday": "mardi",
-    "wednesday": "mercredi",
-    "thursday": "jeudi",
-    "friday": "vendredi",
-    "saturday": "samedi",
-    "sunday": "dimanche",
     "mondays": "lundis",
     "sundays": "dimanches",
     "saturdays": "samedis",

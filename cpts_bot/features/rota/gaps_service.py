@@ -10,10 +10,10 @@ from datetime import datetime, time, timedelta
 
 from cpts_bot.core.french_datetime import local_to_utc
 from cpts_bot.core.times import PARIS
-from cpts_bot.features.rota import duty_notice_repository as notices
 from cpts_bot.features.rota.checks_service import conflict_text, conflicts_between
 from cpts_bot.features.rota.conflicts import first_of_each
-from cpts_bot.features.rota.duty_notice_texts_service import tell_coordination
+from cpts_bot.features.rota.reminders import duty_notice_repository as notices
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import tell_coordination
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 

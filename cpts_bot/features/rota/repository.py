@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import aiosqlite
 
@@ -25,94 +26,96 @@ def _communes(text: str) -> frozenset[str]:
     return frozenset(part for part in text.split(",") if part)
 
 
+def _duty_fields(row: aiosqlite.Row) -> dict[str, Any]:
+    """What a weekly slot and a one-off shift both hold: who, under which name, which
+    profession, which communes."""
+    return {
+        "user_id": row["user_id"],
+        "name": row["name"],
+        "profession": row["profession"],
+        "communes": _communes(row["communes"]),
+    }
+
+
 def _slot_from_row(row: aiosqlite.Row) -> WeeklySlot:
     return WeeklySlot(
-        user_id=row["user_id"],
-        profession=row["profession"],
-        communes=_communes(row["communes"]),
+        **_duty_fields(row),
         weekday=row["weekday"],
         start=time.fromisoformat(row["start_time"]),
         end=time.fromisoformat(row["end_time"]),
         valid_from=date.fromisoformat(row["valid_from"]) if row["valid_from"] else None,
         valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
         slot_id=row["id"],
-        name=row["name"],
         holidays=HolidayRule(row["holidays"]),
     )
 
 
 def _shift_from_row(row: aiosqlite.Row) -> OneOffShift:
-    return OneOffShift(
-        user_id=row["user_id"],
-        profession=row["profession"],
-        communes=_communes(row["communes"]),
-        start=from_iso(row["starts_at"]),
-        end=from_iso(row["ends_at"]),
-        shift_id=row["id"],
-        name=row["name"],
-    )
+    start, end = from_iso(row["starts_at"]), from_iso(row["ends_at"])
+    return OneOffShift(**_duty_fields(row), start=start, end=end, shift_id=row["id"])
 
 
 def _leave_from_row(row: aiosqlite.Row) -> Leave:
     return Leave(row["user_id"], from_iso(row["starts_at"]), from_iso(row["ends_at"]), row["id"])
 
 
+async def _insert(
+    db: aiosqlite.Connection,
+    table: str,
+    values: dict[str, Any],
+    source: str,
+    created_by: str,
+    now: datetime,
+) -> int:
+    """One row of ``table`` (a slot, a shift, a leave) with where it came from (the CSV
+    import or the chat), who wrote it and when; its id."""
+    row = {**values, "source": source, "created_by": created_by, "created_at": to_iso(now)}
+    marks = ", ".join("?" for _ in row)
+    cursor = await db.execute(
+        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})", tuple(row.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _duty_values(item: WeeklySlot | OneOffShift) -> dict[str, Any]:
+    return {
+        "user_id": item.user_id,
+        "name": item.name,
+        "profession": item.profession,
+        "communes": _communes_text(item.communes),
+    }
+
+
 async def add_slot(
     db: aiosqlite.Connection, slot: WeeklySlot, source: str, created_by: str, now: datetime
 ) -> int:
-    cursor = await db.execute(
-        "INSERT INTO duty_slots (user_id, name, profession, communes, weekday, start_time,"
-        " end_time, valid_from, valid_until, source, created_by, created_at, holidays)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            slot.user_id,
-            slot.name,
-            slot.profession,
-            _communes_text(slot.communes),
-            slot.weekday,
-            slot.start.strftime("%H:%M"),
-            slot.end.strftime("%H:%M"),
-            slot.valid_from.isoformat() if slot.valid_from else None,
-            slot.valid_until.isoformat() if slot.valid_until else None,
-            source,
-            created_by,
-            to_iso(now),
-            slot.holidays.value,
-        ),
-    )
-    return int(cursor.lastrowid or 0)
+    values = _duty_values(slot) | {
+        "weekday": slot.weekday,
+        "start_time": slot.start.strftime("%H:%M"),
+        "end_time": slot.end.strftime("%H:%M"),
+        "valid_from": slot.valid_from.isoformat() if slot.valid_from else None,
+        "valid_until": slot.valid_until.isoformat() if slot.valid_until else None,
+        "holidays": slot.holidays.value,
+    }
+    return await _insert(db, "duty_slots", values, source, created_by, now)
 
 
 async def add_shift(
     db: aiosqlite.Connection, shift: OneOffShift, source: str, created_by: str, now: datetime
 ) -> int:
-    cursor = await db.execute(
-        "INSERT INTO duty_shifts (user_id, name, profession, communes, starts_at, ends_at,"
-        " source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            shift.user_id,
-            shift.name,
-            shift.profession,
-            _communes_text(shift.communes),
-            to_iso(shift.start),
-            to_iso(shift.end),
-            source,
-            created_by,
-            to_iso(now),
-        ),
-    )
-    return int(cursor.lastrowid or 0)
+    values = _duty_values(shift) | {"starts_at": to_iso(shift.start), "ends_at": to_iso(shift.end)}
+    return await _insert(db, "duty_shifts", values, source, created_by, now)
 
 
 async def add_leave(
     db: aiosqlite.Connection, leave: Leave, source: str, created_by: str, now: datetime
 ) -> int:
-    cursor = await db.execute(
-        "INSERT INTO leaves (user_id, starts_at, ends_at, source, created_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (leave.user_id, to_iso(leave.start), to_iso(leave.end), source, created_by, to_iso(now)),
-    )
-    return int(cursor.lastrowid or 0)
+    values = {
+        "user_id": leave.user_id,
+        "starts_at": to_iso(leave.start),
+        "ends_at": to_iso(leave.end),
+    }
+    return await _insert(db, "leaves", values, source, created_by, now)
 
 
 async def delete_leave(db: aiosqlite.Connection, leave_id: int, user_id: str) -> bool:
@@ -149,28 +152,26 @@ async def load_rota(
     that follow public holidays follow ``calendar`` (the territory's)."""
     async with db.execute("SELECT * FROM duty_slots ORDER BY id") as cursor:
         slots = tuple(_slot_from_row(row) for row in await cursor.fetchall())
-    async with db.execute(
-        "SELECT * FROM duty_shifts WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at",
-        (to_iso(start), to_iso(end)),
-    ) as cursor:
-        shifts = tuple(_shift_from_row(row) for row in await cursor.fetchall())
-    async with db.execute(
-        "SELECT * FROM leaves WHERE ends_at > ? AND starts_at < ? ORDER BY starts_at",
-        (to_iso(start), to_iso(end)),
-    ) as cursor:
-        leaves = tuple(_leave_from_row(row) for row in await cursor.fetchall())
+    shifts = tuple(map(_shift_from_row, await _overlapping(db, "duty_shifts", start, end)))
+    leaves = tuple(map(_leave_from_row, await _overlapping(db, "leaves", start, end)))
     return Rota(slots, shifts, leaves, await handovers_between(db, start, end), calendar)
+
+
+async def _overlapping(
+    db: aiosqlite.Connection, table: str, start: datetime, end: datetime, order: str = "starts_at"
+) -> list[aiosqlite.Row]:
+    """The rows of ``table`` (shifts, leave, handovers) overlapping [start, end)."""
+    async with db.execute(
+        f"SELECT * FROM {table} WHERE ends_at > ? AND starts_at < ? ORDER BY {order}",
+        (to_iso(start), to_iso(end)),
+    ) as cursor:
+        return list(await cursor.fetchall())
 
 
 async def handovers_between(
     db: aiosqlite.Connection, start: datetime, end: datetime
 ) -> tuple[Handover, ...]:
     """The handovers of duties overlapping [start, end), in the order they were made."""
-    async with db.execute(
-        "SELECT * FROM duty_handovers WHERE ends_at > ? AND starts_at < ? ORDER BY id",
-        (to_iso(start), to_iso(end)),
-    ) as cursor:
-        rows = list(await cursor.fetchall())
     return tuple(
         Handover(
             row["from_user"],
@@ -179,7 +180,7 @@ async def handovers_between(
             from_iso(row["starts_at"]),
             from_iso(row["ends_at"]),
         )
-        for row in rows
+        for row in await _overlapping(db, "duty_handovers", start, end, order="id")
     )
 
 

@@ -3,7 +3,7 @@ run by the scheduler.
 
 Each notice is recorded (``duty_notices``) in the transaction that queues its message:
 sent once, across restarts too. The reminder goes at the person's time or the territory's
-(:mod:`cpts_bot.features.rota.duty_reminder_policy`), never in the quiet hours. A duty whose
+(:mod:`cpts_bot.features.rota.reminders.duty_reminder_policy`), never in the quiet hours. A duty whose
 professional is on leave has nobody: the coordination is told instead, at the same
 moment, in the quiet hours too when the duty begins before they end.
 """
@@ -16,22 +16,22 @@ from cpts_bot.core.messages import Reply
 from cpts_bot.core.times import PARIS
 from cpts_bot.features.cover.followup_service import follow_up_cover
 from cpts_bot.features.dispatch.context_service import profession_name
-from cpts_bot.features.rota import duty_notice_repository as notices
 from cpts_bot.features.rota import repository as rota_repo
-from cpts_bot.features.rota.duty_notice_texts_service import (
+from cpts_bot.features.rota.duty_rota import Duty, duties_between, on_leave_during
+from cpts_bot.features.rota.gaps_service import send_gaps_summary
+from cpts_bot.features.rota.reminders import duty_notice_repository as notices
+from cpts_bot.features.rota.reminders.duty_notice_texts_service import (
     day_word,
     hours,
     tell_coordination,
     what_and_where,
 )
-from cpts_bot.features.rota.duty_reminder_policy import (
+from cpts_bot.features.rota.reminders.duty_reminder_policy import (
     LOOK_AHEAD,
     PersonalChoice,
     may_send,
     reminder_at,
 )
-from cpts_bot.features.rota.duty_rota import Duty, duties_between, on_leave_during
-from cpts_bot.features.rota.gaps_service import send_gaps_summary
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context, ProfessionalLookup
 

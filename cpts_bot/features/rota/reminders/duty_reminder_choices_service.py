@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cpts_bot.features.rota import duty_notice_repository as notices
-from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
+from cpts_bot.features.rota.reminders import duty_notice_repository as notices
+from cpts_bot.features.rota.reminders.duty_reminder_policy import PersonalChoice
 from cpts_bot.services.context import Context
 
 

@@ -8,7 +8,8 @@ from datetime import datetime, time
 import aiosqlite
 
 from cpts_bot.core.times import to_iso
-from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
+from cpts_bot.features.rota.reminders.duty_reminder_policy import PersonalChoice
+from cpts_bot.storage.database import upsert
 
 DUTY_REMINDER = "duty_reminder"
 UNCOVERED = "uncovered"
@@ -57,14 +58,10 @@ async def choices(db: aiosqlite.Connection) -> dict[str, PersonalChoice]:
 async def set_choice(
     db: aiosqlite.Connection, user_id: str, choice: PersonalChoice, now: datetime
 ) -> None:
-    await db.execute(
-        "INSERT INTO duty_reminder_settings (user_id, enabled, at_time, updated_at)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET enabled = excluded.enabled,"
-        " at_time = excluded.at_time, updated_at = excluded.updated_at",
-        (
-            user_id,
-            int(choice.enabled),
-            choice.at.strftime("%H:%M") if choice.at else None,
-            to_iso(now),
-        ),
-    )
+    values = {
+        "user_id": user_id,
+        "enabled": int(choice.enabled),
+        "at_time": choice.at.strftime("%H:%M") if choice.at else None,
+        "updated_at": to_iso(now),
+    }
+    await upsert(db, "duty_reminder_settings", "user_id", values)

@@ -7,8 +7,8 @@ import re
 from datetime import time
 
 from cpts_bot.chat.commands import Command, CommandCall, Pattern, Topic
-from cpts_bot.features.rota.duty_reminder_choices_service import choice_of, choose
-from cpts_bot.features.rota.duty_reminder_policy import PersonalChoice
+from cpts_bot.features.rota.reminders.duty_reminder_choices_service import choice_of, choose
+from cpts_bot.features.rota.reminders.duty_reminder_policy import PersonalChoice
 from cpts_bot.i18n.translator import N_
 
 _SUBJECT = r"^!?(?:rappels?\s+(?:de|des)\s+gardes?|duty\s+reminders?)\s+"
