@@ -11,11 +11,16 @@ Measured, each time from the moment the request (or the accept) is sent:
   the bot's outbox (up to SENDS_AT_ONCE rooms at once): a first message to each of the N
   professionals, creating their direct chats on the way; a second one to the existing
   chats; an edit of it for N-1 of them;
-- cpts-bot (a separate process): a coordinator sends "déclenchement IDE … maintenant …";
-  time until each professional has decrypted the dispatch. Dispatch 1 is the first
-  contact (the bot creates the N direct chats); dispatch 2 goes to existing chats;
+- cpts-bot (a separate process), started with the professionals in its directory:
+  it opens their direct chats ahead of need (one at a time) and shares each chat's room
+  key once its professional has joined; once every professional holds one, a coordinator sends "déclenchement IDE … maintenant …" and the time
+  until each professional has decrypted the dispatch is measured. Dispatch 1 goes to
+  members who never wrote to the bot (chats opened ahead, no message in them yet);
+  dispatch 2 to the same chats again (existing chats);
 - after a professional replies "je prends": time until each of the N-1 others has been
-  told: their broadcast edited to "[Pris par …]" (the only message they get).
+  told: their broadcast edited to "[Pris par …]" (the only message they get);
+- the bare client's sends to existing chats and edits once more, after the bot's, so
+  that the bot's figures are bracketed by the floor's (the ratios use their mean).
 
 The whole run is done on Synapse with SQLite, then again on Synapse with PostgreSQL (its
 production database: a throw-away cluster of its own, on a Unix socket, needs initdb and
@@ -36,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,6 +191,32 @@ class Professional:
         return next((item for item in self.seen if predicate(item)), None)
 
 
+FIRST_LABEL = "members who never wrote, chats opened ahead"
+
+
+async def wait_chats_opened_ahead(
+    professionals: list[Professional], bot_id: str, timeout: float
+) -> None:
+    """Until every professional has joined a direct chat the bot opened ahead of need,
+    and holds its room key (shared by the bot once they joined)."""
+    deadline = time.monotonic() + timeout
+
+    def ready(pro: Professional) -> bool:
+        if pro.client is None or pro.client.olm is None:
+            return False
+        rooms = {room_id for room_id, room in pro.client.rooms.items() if bot_id in room.users}
+        keys = {session.room_id for session in pro.client.olm.inbound_group_store}
+        return bool(rooms & keys)
+
+    while True:
+        waiting = [pro for pro in professionals if not ready(pro)]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(waiting)} direct chats never opened ahead")
+        await asyncio.sleep(0.5)
+
+
 async def wait_all(
     changed: asyncio.Event,
     professionals: list[Professional],
@@ -258,11 +289,12 @@ async def baseline(
     changed: asyncio.Event,
     admin_token: str,
     phases: Phases,
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], Callable[[], Awaitable[dict[str, list[float]]]]]:
     """The floor: a bare nio client doing the bot's sends with the same parallelism
     (SENDS_AT_ONCE rooms at once). Arrival times (ms) relative to each start: first
     contact (direct chats created on the way), a second message to existing chats, and
-    edits of that message for all but the first professional."""
+    edits of that message for all but the first professional; and a function that does
+    the last two once more (after the bot's sends, to bracket them)."""
     user_id, device_id, token = synapse.register_with_login(
         f"bare-{secrets.token_hex(3)}", support.new_password()
     )
@@ -307,21 +339,21 @@ async def baseline(
     )
     events: dict[str, str] = {}
 
-    async def second(pro: Professional) -> None:
+    async def second(pro: Professional, body: str = "Bonjour 2") -> None:
         async with limit:
-            content = {"msgtype": "m.text", "body": "Bonjour 2"}
+            content = {"msgtype": "m.text", "body": body}
             events[pro.user_id] = await _bare_send(client, rooms[pro.user_id], content)
 
     await measure(
         "existing chats", [second(pro) for pro in professionals], "Bonjour 2", professionals
     )
 
-    async def edit(pro: Professional) -> None:
+    async def edit(pro: Professional, body: str = "Bonjour 2") -> None:
         async with limit:
-            new = {"msgtype": "m.text", "body": "[Pris] Bonjour 2"}
+            new = {"msgtype": "m.text", "body": f"[Pris] {body}"}
             content = {
                 **new,
-                "body": "* [Pris] Bonjour 2",
+                "body": f"* [Pris] {body}",
                 "m.new_content": new,
                 "m.relates_to": {"rel_type": "m.replace", "event_id": events[pro.user_id]},
             }
@@ -334,8 +366,28 @@ async def baseline(
         "* [Pris] Bonjour 2",
         others,
     )
-    await sender.stop()
-    return results
+
+    async def again() -> dict[str, list[float]]:
+        """The same sends to existing chats and edits once more, after the bot's."""
+        before = dict(results)
+        results.clear()
+        await measure(
+            "existing chats",
+            [second(pro, "Bonjour 3") for pro in professionals],
+            "Bonjour 3",
+            professionals,
+        )
+        await measure(
+            f"edits for {len(others)} (one accepted)",
+            [edit(pro, "Bonjour 3") for pro in others],
+            "* [Pris] Bonjour 3",
+            others,
+        )
+        await sender.stop()
+        repeated = {f"{name}, again": values for name, values in results.items()}
+        return {**before, **repeated}
+
+    return results, again
 
 
 def summary(values: list[float]) -> str:
@@ -375,6 +427,7 @@ class Run:
     phases: dict[str, tuple[dict[str, Kind], float]]
     load_before: float
     load_after: float
+    opened_ahead_s: float
 
 
 def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, PostgresCluster | None]:
@@ -420,7 +473,9 @@ async def run(count: int, database: str) -> Run:
         _, _, admin_token = synapse.register_with_login(
             f"admin-{secrets.token_hex(3)}", support.new_password(), admin=True
         )
-        floor = await baseline(synapse, work, professionals, changed, admin_token, phases)
+        floor, floor_again = await baseline(
+            synapse, work, professionals, changed, admin_token, phases
+        )
         print("baseline done")
 
         coordinator_id, coordinator_password = support.new_user(synapse, "coord")
@@ -454,6 +509,10 @@ async def run(count: int, database: str) -> Run:
         )
         bot.run_cli("import", "directory", str(work / "directory.csv"))
         processes.append(bot.start(work / "bot.log", timeout=120))
+        opening = time.perf_counter()
+        await wait_chats_opened_ahead(professionals, bot_id, timeout=900)
+        opened_ahead_s = time.perf_counter() - opening
+        print(f"direct chats opened ahead, joined and keyed in {opened_ahead_s:.0f} s")
         room = await coordinator.create_encrypted_room([bot_id])
         await coordinator.wait_joined(room, bot_id)
 
@@ -472,7 +531,7 @@ async def run(count: int, database: str) -> Run:
                 lambda item, header=header: item.sender == bot_id and item.body.startswith(header),
                 timeout=600,
             )
-            label = "first contact, the bot creates the chats" if number == 1 else "existing chats"
+            label = FIRST_LABEL if number == 1 else "existing chats"
             rows[f"cpts-bot, dispatch {number} ({label})"] = [
                 (item.at - sent_at) * 1000 for item in arrivals
             ]
@@ -510,6 +569,8 @@ async def run(count: int, database: str) -> Run:
             ]
             print(f"dispatch {number}: the {len(others)} others told")
         await coordinator.stop()
+        floor = await floor_again()
+        print("baseline repeated")
         undecryptable = sum(pro.undecryptable for pro in professionals)
     finally:
         for pro in professionals:
@@ -519,11 +580,59 @@ async def run(count: int, database: str) -> Run:
         if cluster is not None:
             cluster.stop()
     return Run(
-        database, floor, rows, told, undecryptable, phases.done, load_before, os.getloadavg()[0]
+        database,
+        floor,
+        rows,
+        told,
+        undecryptable,
+        phases.done,
+        load_before,
+        os.getloadavg()[0],
+        opened_ahead_s,
     )
 
 
 DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def ratios(count: int, result: Run) -> list[str]:
+    """The last recipient's time, cpts-bot against the bare client doing the same sends
+    in the same run (measured before and after the bot's, their mean as the floor)."""
+    floor, rows, told = result.floor, result.rows, result.told
+    edits = f"edits for {count - 1} (one accepted)"
+
+    def bare(name: str) -> tuple[float, float, float]:
+        first, second = max(floor[name]) / 1000, max(floor[name + ", again"]) / 1000
+        return first, second, (first + second) / 2
+
+    warm = max(rows["cpts-bot, dispatch 2 (existing chats)"]) / 1000
+    ahead = max(rows[f"cpts-bot, dispatch 1 ({FIRST_LABEL})"]) / 1000
+    edited = max(told["cpts-bot, dispatch 2: broadcasts edited"]) / 1000
+    lines = [
+        "| last recipient | cpts-bot (s) | bare nio client, before / after (s) | ratio |",
+        "|---|---|---|---|",
+    ]
+    for name, ours, theirs in (
+        (f"sends to {count} existing chats (dispatch 2)", warm, bare("existing chats")),
+        (f"edits for the {count - 1} others (dispatch 2)", edited, bare(edits)),
+        (
+            f"dispatch to {count} members who never wrote, chats opened ahead (dispatch 1)",
+            ahead,
+            bare("existing chats"),
+        ),
+    ):
+        lines.append(
+            f"| {name} | {ours:.2f} | {theirs[0]:.2f} / {theirs[1]:.2f} | "
+            f"**{ours / theirs[2]:.2f}×** |"
+        )
+    lines += [
+        "",
+        f"Dispatch to members who never wrote (chats opened ahead, in {result.opened_ahead_s:.0f}"
+        f" s after the start) / dispatch to existing chats: **{ahead / warm:.2f}×**. The "
+        "bot's times include reading the request, choosing the recipients and queueing the "
+        "rows (one transaction) before the first send; the edits', the accept's round trip.",
+    ]
+    return lines
 
 
 def render(count: int, result: Run) -> str:
@@ -545,19 +654,8 @@ def render(count: int, result: Run) -> str:
     }
     for name, values in {**floor_rows, **rows}.items():
         lines.append(f"| {name} | {summary(values)} |")
-    first_contact = rows["cpts-bot, dispatch 1 (first contact, the bot creates the chats)"]
-    bare_first = floor["first contact (chats created)"]
-    warm = max(rows["cpts-bot, dispatch 2 (existing chats)"])
-    bare_warm = max(floor["existing chats"])
+    lines += ["", *ratios(count, result), ""]
     lines += [
-        "",
-        f"First contact: first recipient after **{min(first_contact) / 1000:.2f} s**, last "
-        f"after **{max(first_contact) / 1000:.2f} s** (bare client doing the same: "
-        f"{min(bare_first) / 1000:.2f} s and {max(bare_first) / 1000:.2f} s). Existing "
-        f"chats: last recipient, cpts-bot / bare client **{warm / bare_warm:.2f}×**. The bot's "
-        "times include reading the request, choosing the recipients and queueing the rows "
-        "(one transaction) before the first send.",
-        "",
         f"### Synapse on {label}: from the first accept to the {count - 1} others' "
         "broadcasts edited",
         "",
@@ -565,11 +663,14 @@ def render(count: int, result: Run) -> str:
         "|---|---|---|---|---|---|",
     ]
     edits = f"edits for {count - 1} (one accepted)"
-    lines.append(f"| bare nio client, {count - 1} edits | {summary(floor[edits])} |")
-    lines.append(
-        f"| bare nio client, {count - 1} edits accepted by the homeserver "
-        f"| {summary(floor[edits + ', homeserver accepted'])} |"
-    )
+    for again in ("", ", again"):
+        lines.append(
+            f"| bare nio client, {count - 1} edits{again} | {summary(floor[edits + again])} |"
+        )
+        lines.append(
+            f"| bare nio client, {count - 1} edits accepted by the homeserver{again} "
+            f"| {summary(floor[edits + ', homeserver accepted' + again])} |"
+        )
     for name, values in told.items():
         lines.append(f"| {name} | {summary(values)} |")
     lines += [

@@ -66,6 +66,19 @@ from cpts_bot.storage.file_modes import restrict_tree
 
 log = logging.getLogger("cpts_bot")
 
+# The longest the sync loop waits for the answers to what it stored before its next
+# long poll: a sync served beside an answer's send slows that send on the homeserver.
+ANSWERS_SENT_AT_MOST_S = 1.0
+
+
+async def answers_sent(router: CommandRouter, gateway: MatrixChatGateway) -> None:
+    """Until every stored event is handled and the answers queued are sent (or failed,
+    to be retried later), at most ``ANSWERS_SENT_AT_MOST_S``."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(ANSWERS_SENT_AT_MOST_S):
+            await router.idle.wait()
+            await gateway.answers_out.wait()
+
 
 # The kernel's own jobs: data minimisation, whatever the features.
 KERNEL = FeatureManifest(
@@ -255,6 +268,7 @@ class BotApp:
             on_events=router.wake,
             on_first_sync=self._on_ready,
             gate=gate,
+            settle=partial(answers_sent, router, gateway),
         )
         tasks = [
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
@@ -264,7 +278,11 @@ class BotApp:
         ]
         if self.settings.prepare_direct_chats:
             ahead = DirectChatsAhead(
-                database, gateway.direct_room, gateway.throttle.quiet, self.config.is_allowed
+                database,
+                gateway.direct_room,
+                gateway.throttle.quiet,
+                self.config.is_allowed,
+                share_room_keys=gateway.share_keys_ahead,
             )
             tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())

@@ -1,13 +1,12 @@
 """The router: takes inbox rows in order and handles each exactly once.
 
-For every event, in one transaction: access and encryption checks; then a follow-up
-(a reply or reaction to one of the bot's messages) goes to what it answers, by the
-outbox correlation; a message goes to the declared command that understands it most
-specifically (the audience checked once), else to the features not yet declared, else
-to free text (the directory); the replies are queued in the outbox and the event is
-recorded as handled. An unexpected exception is logged with the event id (never the
-message text) and the user gets a short apology, once.
-"""
+For every event, in one transaction: access and encryption checks; then a follow-up (a
+reply or reaction to one of the bot's messages) goes to what it answers, by the outbox
+correlation; a message goes to the declared command that understands it most specifically
+(the audience checked once), else to the features not yet declared, else to free text
+(the directory); the replies are queued in the outbox and the event is recorded as
+handled. An unexpected exception is logged with the event id (never the message text)
+and the user gets a short apology, once."""
 
 from __future__ import annotations
 
@@ -80,24 +79,25 @@ class CommandRouter:
         self._typing = typing
         self._clock = clock
         self._wake = asyncio.Event()
+        self.idle = asyncio.Event()  # every row stored so far handled (or waiting)
         self.handled_count = 0
         self._holding = False  # answers wait for the outbox: look again every second
 
     def wake(self) -> None:
         self._wake.set()
+        self.idle.clear()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
             await self.drain()
-            wake_task = asyncio.ensure_future(self._wake.wait())
-            stop_task = asyncio.ensure_future(stop.wait())
+            if not self._wake.is_set():
+                self.idle.set()
             pause = 1 if self._holding else 15
-            await asyncio.wait(
-                [wake_task, stop_task], timeout=pause, return_when=asyncio.FIRST_COMPLETED
-            )
-            wake_task.cancel()
-            stop_task.cancel()
+            waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waits, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
+                task.cancel()
 
     async def drain(self) -> None:
         """Handle every pending inbox row (undecryptable ones wait for their keys)."""

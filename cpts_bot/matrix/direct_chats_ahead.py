@@ -1,6 +1,8 @@
 """Open the direct chats of the directory's members ahead of need (at start, and within
 a minute of a member being added), so that a dispatch does not wait for room creation
-when the bot had time to prepare.
+when the bot had time to prepare; once the member has joined (and after each start),
+share the chat's room key with their devices, so that the first dispatch there does not
+wait for key claims and to-device messages either.
 
 One chat at a time, and only while the homeserver has refused nothing for a while: the
 deliveries keep their share of the rate limits (Synapse lets an account create 10 rooms,
@@ -36,6 +38,7 @@ class DirectChatsAhead:
     quiet: Callable[[float], Awaitable[None]]
     may_open: Callable[[str], bool]
     every_seconds: float = EVERY_SECONDS
+    share_room_keys: Callable[[], Awaitable[int]] | None = None
     _failed: set[str] = field(init=False, default_factory=set)
 
     async def open_missing(self, stop: asyncio.Event) -> int:
@@ -61,11 +64,23 @@ class DirectChatsAhead:
             log.info("direct chats opened ahead", extra={"count": opened})
         return opened
 
+    async def share_keys(self) -> int:
+        """Share the room keys of the chats whose person joined since (``share_room_keys``)."""
+        if self.share_room_keys is None:
+            return 0
+        await self.quiet(QUIET_SECONDS)
+        with bulk_work():  # never before an answer (delivery_throttle)
+            shared = await self.share_room_keys()
+        if shared:
+            log.info("room keys shared ahead", extra={"count": shared})
+        return shared
+
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
         await ready.wait()
         while not stop.is_set():
             try:
                 await self.open_missing(stop)
+                await self.share_keys()
             except Exception:
                 log.exception("opening direct chats ahead failed")
             try:

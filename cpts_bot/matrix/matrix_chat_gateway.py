@@ -45,7 +45,11 @@ from cpts_bot.core.delivery_policy import (
 from cpts_bot.core.errors import MatrixError
 from cpts_bot.matrix.delivery_throttle import ANSWER_SLOTS, BULK_SLOTS, Throttle, bulk_work
 from cpts_bot.matrix.nio_responses import error_of
-from cpts_bot.matrix.sender_trust import SenderTrustGate, send_to_trusted_devices
+from cpts_bot.matrix.sender_trust import (
+    SenderTrustGate,
+    send_to_trusted_devices,
+    share_key_with_trusted_devices,
+)
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage import outbox as actions
 from cpts_bot.storage import outbox_delivery as delivery
@@ -70,6 +74,9 @@ SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
 ROWS_AT_ONCE = 500
+# After a lane ends, the next look at the outbox waits this long (or for a wake), so that
+# lanes ending together share one turn instead of one each.
+LANE_ENDS_PAUSE_S = 0.05
 
 
 # Fault injection, for the fault tests only: the bot exits at once (like kill -9) right
@@ -161,6 +168,16 @@ class MatrixChatGateway:
         self._watcher: QueueWatcher | None = None
         self.stuck_after = DEFAULT_STUCK_AFTER
         self.sent_count = 0
+        # Set when no answer is queued or being sent: the sync loop waits for it before
+        # its next long poll (see :class:`~cpts_bot.matrix.sync_loop.SyncLoop`).
+        self.answers_out = asyncio.Event()
+        self.answers_out.set()
+        self._answer_lanes: set[str] = set()
+        self._answers_behind = False  # an answer due waits for its room's running lane
+        # Rows handed to a lane that has not ended: not read again at each turn (a turn
+        # follows each lane's end: a fan-out to N would read its rows N times).
+        self._claimed: set[int] = set()
+        self._lanes_ended = asyncio.Event()
 
     def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
         """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
@@ -182,6 +199,7 @@ class MatrixChatGateway:
 
     def wake(self) -> None:
         self._wake.set()
+        self.answers_out.clear()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Start a lane for each destination with rows due, as soon as they are due; a
@@ -194,19 +212,39 @@ class MatrixChatGateway:
         try:
             while not stop.is_set():
                 self._wake.clear()
+                self._lanes_ended.clear()
                 try:
-                    await self._look_after(datetime.now(UTC))
-                    rows = await delivery.due_rows(self._database, datetime.now(UTC), ROWS_AT_ONCE)
-                    await self._start_lanes(rows, running, stop)
+                    await self._turn(running, stop)
                     idle = await self._idle_seconds()
                 except Exception:  # e.g. the database is busy: try again shortly
                     log.exception("outbox loop failed, will retry")
                     idle = 5.0
-                await _wait_any(stop, self._wake, idle)
+                await _wait_any(stop, self._wake, idle, self._lanes_ended)
+                if self._lanes_ended.is_set() and not self._wake.is_set():
+                    # Lanes ending together share one turn (a fan-out ends a hundred).
+                    await _wait_any(stop, self._wake, LANE_ENDS_PAUSE_S)
         finally:
             for task in running.values():
                 task.cancel()
             await asyncio.gather(*running.values(), return_exceptions=True)
+
+    async def _turn(self, running: dict[str, asyncio.Task[None]], stop: asyncio.Event) -> None:
+        """Answers first, before anything else is looked at (the look-after is a write
+        transaction, not needed for an answer); then every row due."""
+        rows = await self._due_rows()
+        answers = [row for row in rows if row.priority == PRIORITY_ANSWER]
+        behind = {await self._lane_of(row) for row in answers} & running.keys()
+        self._answers_behind = bool(behind)
+        if answers:
+            await self._start_lanes(answers, running, stop)
+        if not self._wake.is_set() and not self._answer_lanes and not behind:
+            self.answers_out.set()
+        await self._look_after(datetime.now(UTC))
+        await self._start_lanes(await self._due_rows(), running, stop)
+
+    async def _due_rows(self) -> list[repo.OutboxRow]:
+        now = datetime.now(UTC)
+        return await delivery.due_rows(self._database, now, ROWS_AT_ONCE, skip=self._claimed)
 
     async def _idle_seconds(self) -> float:
         """Until the next row's retry is due (at most 30 s)."""
@@ -233,6 +271,8 @@ class MatrixChatGateway:
         the outbox's order, answers first; lanes already running are left to finish."""
         lanes: dict[str, list[repo.OutboxRow]] = {}
         for row in rows:
+            if row.id in self._claimed:
+                continue
             lane = await self._lane_of(row)
             if lane not in running:
                 lanes.setdefault(lane, []).append(row)
@@ -243,14 +283,28 @@ class MatrixChatGateway:
             keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
             task = asyncio.create_task(self._run_lane(lane_rows, keys_ready, stop))
             running[lane] = task
-            task.add_done_callback(partial(self._lane_done, running, lane))
+            if any(row.priority == PRIORITY_ANSWER for row in lane_rows):
+                self._answer_lanes.add(lane)
+            claimed = {row.id for row in lane_rows}
+            self._claimed |= claimed
+            task.add_done_callback(partial(self._lane_done, running, lane, claimed))
 
     def _lane_done(
-        self, running: dict[str, asyncio.Task[None]], lane: str, task: asyncio.Task[None]
+        self,
+        running: dict[str, asyncio.Task[None]],
+        lane: str,
+        claimed: set[int],
+        task: asyncio.Task[None],
     ) -> None:
+        self._claimed -= claimed
         if running.get(lane) is task:
             del running[lane]
-        self._wake.set()
+            self._answer_lanes.discard(lane)
+            if not (self._answer_lanes or self._answers_behind or self._wake.is_set()):
+                self.answers_out.set()  # no answer queued since: the sync may go on
+        if self._answers_behind:
+            self._wake.set()  # an answer waits for this lane: at once
+        self._lanes_ended.set()
 
     async def _run_lane(
         self,
@@ -340,12 +394,13 @@ class MatrixChatGateway:
         now = datetime.now(UTC)
         try:
             try:
+                direct = None
                 if row.action in _DIRECT_ACTIONS:
-                    await self.direct_room(row.target)  # created a few at a time
+                    direct = await self.direct_room(row.target)  # created a few at a time
                 if keys_ready is not None:
                     await asyncio.shield(keys_ready)
                 async with self._throttle.slot(row.priority):
-                    room_id, event_id = await self._perform(row)
+                    room_id, event_id = await self._perform(row, direct)
                 _exit_if_told(row)
             except SendFailed:
                 raise
@@ -404,7 +459,10 @@ class MatrixChatGateway:
                 await listener(db, row.correlation, row.target, name, now)
         self.wake()
 
-    async def _perform(self, row: repo.OutboxRow) -> tuple[str, str | None]:
+    async def _perform(
+        self, row: repo.OutboxRow, direct: str | None = None
+    ) -> tuple[str, str | None]:
+        """Send ``row``; ``direct``: the direct chat already found for its target."""
         payload = row.payload
         room_actions = (
             actions.ACTION_MESSAGE,
@@ -425,7 +483,7 @@ class MatrixChatGateway:
                 clear_ok=bool(payload.get("clear")),
             )
         if row.action == actions.ACTION_DIRECT_MESSAGE:
-            room_id = await self.direct_room(row.target)
+            room_id = direct or await self.direct_room(row.target)
             return room_id, await self._send_event(
                 room_id, "m.room.message", message_content(payload), row.txn_id
             )
@@ -458,7 +516,7 @@ class MatrixChatGateway:
                 row.target, row, "m.image", "image/png", **dimensions
             )
         if row.action == ACTION_DIRECT_FILE:
-            room_id = await self.direct_room(row.target)
+            room_id = direct or await self.direct_room(row.target)
             return room_id, await self._send_media(
                 room_id, row, "m.file", "application/octet-stream"
             )
@@ -593,6 +651,37 @@ class MatrixChatGateway:
             await self._wait_for_room(room_id, user_id)
             return room_id
 
+    async def share_keys_ahead(self) -> int:
+        """Share the room key of each direct chat whose person has joined and has not got
+        the current one (a chat opened ahead, never used; every chat after a restart),
+        with their devices the policy trusts: the first message sent there later goes out
+        as in a chat already used, with no key claim or to-device message on the way.
+        (nio starts a new key when a member joins: sharing at the invitation is lost.)
+        Best effort: a key not shared is shared by the first send. How many were shared."""
+        olm, shared = self._client.olm, 0
+        if olm is None:
+            return 0
+        for user_id, room_id in await delivery.direct_rooms(self._database):
+            room = self._client.rooms.get(room_id)
+            if room is None or not room.encrypted or user_id not in room.users:
+                continue
+            if user_id in room.invited_users or not olm.should_share_group_session(room_id):
+                continue
+            try:
+                _check(await self._share_key(room_id))
+                shared += 1
+            except Exception as error:  # the first message will share it
+                log.warning("room key not shared ahead", extra={"error": repr(error)})
+        return shared
+
+    async def _share_key(self, room_id: str) -> Any:
+        if not self._client.rooms[room_id].members_synced:  # as the first send would
+            await self._client.joined_members(room_id)
+        if self._gate is None:
+            return await self._client.share_group_session(room_id, ignore_unverified_devices=True)
+        now = datetime.now(UTC)
+        return await share_key_with_trusted_devices(self._client, self._gate, room_id, now=now)
+
     def _ready_direct_room(self, found: tuple[str, bool], user_id: str) -> bool:
         room = self._client.rooms.get(found[0])
         return room is not None and room.encrypted and (found[1] or user_id in room.users)
@@ -683,8 +772,11 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float | None) -> None:
-    tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+async def _wait_any(
+    stop: asyncio.Event, wake: asyncio.Event, seconds: float | None, *more: asyncio.Event
+) -> None:
+    events = (stop, wake, *more)
+    tasks = [asyncio.ensure_future(event.wait()) for event in events]
     try:
         await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -431,6 +431,40 @@ async def send_to_trusted_devices(
     is False, so that a device that appears between that and nio's own key query is not
     given the key silently: nio raises, the device is classified, and the send is tried
     again. Returns nio's response (a ``RoomSendResponse`` or an error response)."""
+    return await _with_trusted_devices(
+        client,
+        gate,
+        room_id,
+        now,
+        lambda: client.room_send(
+            room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=False
+        ),
+    )
+
+
+async def share_key_with_trusted_devices(
+    client: AsyncClient, gate: SenderTrustGate, room_id: str, *, now: datetime
+) -> Any:
+    """The room key of ``room_id`` shared ahead of its first message, with the devices
+    the policy trusts, as :func:`send_to_trusted_devices` would share it; nio's response."""
+    return await _with_trusted_devices(
+        client,
+        gate,
+        room_id,
+        now,
+        lambda: client.share_group_session(room_id, ignore_unverified_devices=False),
+    )
+
+
+async def _with_trusted_devices(
+    client: AsyncClient,
+    gate: SenderTrustGate,
+    room_id: str,
+    now: datetime,
+    call: Callable[[], Awaitable[Any]],
+) -> Any:
+    """``call`` (which shares the room key if need be) once the members' devices are
+    classified; a device that appears meanwhile is classified and ``call`` tried again."""
     if client.should_query_keys:
         await client.keys_query()
     room = client.rooms.get(room_id)
@@ -439,9 +473,7 @@ async def send_to_trusted_devices(
         await gate.apply_device_trust(client, members, now)
     for attempt in range(3):
         try:
-            return await client.room_send(
-                room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=False
-            )
+            return await call()
         except OlmUnverifiedDeviceError as error:
             if attempt == 2:
                 raise

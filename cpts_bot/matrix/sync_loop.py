@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,7 +54,6 @@ SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
 }
 
-
 # Rooms and their state only, for the start-up sync that tells nio which rooms exist.
 ROOMS_ONLY_FILTER = {
     "room": {
@@ -77,6 +76,7 @@ class SyncLoop:
     on_events: Callable[[], None]
     on_first_sync: Callable[[], None] | None = None
     gate: SenderTrustGate | None = None
+    settle: Callable[[], Awaitable[None]] | None = None
     synced: asyncio.Event = field(init=False, default_factory=asyncio.Event)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -99,22 +99,20 @@ class SyncLoop:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the loop must survive anything the network does
-                log.warning("sync failed", extra={"error": repr(error), "retry_in_s": backoff})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = await _back_off("sync failed", repr(error), backoff)
                 continue
             if not isinstance(response, SyncResponse):
                 raise_if_refused(self.client.user_id, response)
-                error = error_of(response, "sync")
-                log.warning("sync error", extra={"error": str(error), "retry_in_s": backoff})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = await _back_off("sync error", str(error_of(response, "sync")), backoff)
                 continue
             if backoff > 1.0:
                 log.info("homeserver reachable again")
             backoff = 1.0
             await self._handle(response, first_sync=token is None, since=token)
             token = response.next_batch
+            if self.settle is not None and self.synced.is_set():
+                # Answers out before the next long poll, once the outbox runs (benchmarks.md).
+                await self.settle()
             await self._crypto_housekeeping()
             if not self.synced.is_set():
                 self.synced.set()
@@ -144,9 +142,7 @@ class SyncLoop:
             if isinstance(response, SyncResponse):
                 log.info("rooms known", extra={"rooms": len(self.client.rooms)})
                 return
-            log.warning("initial sync failed", extra={"error": str(response)})
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 30.0)
+            backoff = await _back_off("initial sync failed", str(response), backoff)
 
     async def _handle(
         self, response: SyncResponse, first_sync: bool, since: str | None = None
@@ -270,6 +266,13 @@ class SyncLoop:
             await share_keys(self.client)
         except Exception as error:
             log.warning("key maintenance failed", extra={"error": repr(error)})
+
+
+async def _back_off(message: str, error: str, delay: float) -> float:
+    """Log, wait ``delay`` seconds: the next delay (doubled, at most 30 s)."""
+    log.warning(message, extra={"error": error, "retry_in_s": delay})
+    await asyncio.sleep(delay)
+    return min(delay * 2, 30.0)
 
 
 def _inviter(invite_state: list[Any], bot_user_id: str) -> tuple[str | None, bool]:

@@ -8,6 +8,8 @@ id, an erased payload and a ``closed_reason``: ``request-over``, ``dropped``.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,12 +48,15 @@ class DeliveryRow:
     stuck_at: datetime | None
 
 
-async def due_rows(database: Database, now: datetime, limit: int) -> list[OutboxRow]:
-    """Unsent rows that may be tried now: answers first, then in the outbox's order."""
+async def due_rows(
+    database: Database, now: datetime, limit: int, skip: Collection[int] = ()
+) -> list[OutboxRow]:
+    """Unsent rows that may be tried now, but those in ``skip`` (being sent): answers
+    first, then in the outbox's order."""
     rows = await database.fetch_all(
         f"SELECT * FROM outbox WHERE {_UNSENT} AND (retry_at IS NULL OR retry_at <= ?)"
-        " ORDER BY priority, id LIMIT ?",
-        (to_iso(now), limit),
+        " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY priority, id LIMIT ?",
+        (to_iso(now), json.dumps(sorted(skip)), limit),
     )
     return [OutboxRow.from_row(row) for row in rows]
 
@@ -195,6 +200,12 @@ async def direct_room(database: Database, user_id: str) -> tuple[str, bool] | No
         "SELECT room_id, invited_at FROM direct_rooms WHERE user_id = ?", (user_id,)
     )
     return (row[0], row[1] is not None) if row else None
+
+
+async def direct_rooms(database: Database) -> list[tuple[str, str]]:
+    """Every direct chat of the bot: (user id, room id)."""
+    rows = await database.fetch_all("SELECT user_id, room_id FROM direct_rooms ORDER BY user_id")
+    return [(row[0], row[1]) for row in rows]
 
 
 async def forget_invitation(database: Database, user_id: str) -> None:

@@ -1,7 +1,8 @@
 """Direct chats opened ahead of need, over the real Synapse: at start, the bot opens an
 encrypted direct chat with each member of the directory it may talk to (one each), and
-with a member added while it runs; the first dispatch then goes to those chats, with no
-room created at dispatch time."""
+with a member added while it runs, and shares each chat's room key once its member has
+joined; the first dispatch then goes to those chats, with no room created at dispatch
+time."""
 
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ async def joined_with(user: Any, bot_id: str, timeout: float = 90) -> str:
             await asyncio.sleep(0.2)
 
 
+async def holds_room_key(user: Any, room_id: str, timeout: float = 150) -> bool:
+    """Whether ``user``'s device received a Megolm key for ``room_id`` (no message needed)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            sessions = user.client.olm.inbound_group_store
+            if any(session.room_id == room_id for session in sessions):
+                return True
+            await asyncio.sleep(0.2)
+
+
 async def test_direct_chats_are_opened_at_start_and_when_a_member_is_added(
     users: Any, make_bot: Any, synapse: Any, tmp_path: Path
 ) -> None:
@@ -63,6 +74,11 @@ async def test_direct_chats_are_opened_at_start_and_when_a_member_is_added(
     bot.start()
     ahead = [await joined_with(nurse, bot.user_id) for nurse in nurses[:2]]
     assert rooms_created_by(synapse, bot.user_id) == set(ahead)
+    # Once joined, their room keys too, before anything is sent there: the first
+    # dispatch goes out as in a chat already used.
+    assert all(
+        [await holds_room_key(nurse, room) for nurse, room in zip(nurses[:2], ahead, strict=True)]
+    )
 
     # A member added while the bot runs gets theirs within a minute or so.
     lines.append(nurse_line(2, nurses[2].user_id))
