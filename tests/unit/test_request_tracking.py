@@ -23,7 +23,10 @@ from cpts_bot.features.dispatch.models import DispatchRequest
 from cpts_bot.features.dispatch.states import DispatchEvent
 from cpts_bot.features.handoff.chat import HandoffFeature
 from cpts_bot.features.reports.monthly_stats import Month
-from cpts_bot.features.reports.request_tracking_service import RecentQuestions
+from cpts_bot.features.reports.request_tracking_service import (
+    RecentQuestions,
+    requester_profession,
+)
 from cpts_bot.features.reports.tracking_repository import outcome_history
 from cpts_bot.i18n import Translator
 from cpts_bot.reporting.cli_commands import run_retention
@@ -384,3 +387,17 @@ async def test_the_words_of_a_longer_request_go_with_the_question(database: Data
     # What the GP typed is quoted; the question just before comes on its own line.
     assert "« je veux parler à la coordination, c'est pour demain »" in text
     assert "Sa question juste avant : « dermatologue à Bron »" in text
+
+
+async def test_the_requester_profession_is_one_query_not_a_whole_card(
+    database: Database,
+) -> None:
+    """On the answer's path: one statement for the profession, not the card's seven reads."""
+    await add_professional(database, "cpts:1", "10", DOCTOR, "HOUSE")
+    statements: list[str] = []
+    async with database.transaction() as db:
+        await db.set_trace_callback(statements.append)
+        assert await requester_profession(db, DOCTOR) == "10"
+        assert await requester_profession(db, NURSE) is None
+        await db.set_trace_callback(None)
+    assert len(statements) == 2

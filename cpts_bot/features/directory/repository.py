@@ -346,6 +346,19 @@ class DirectoryRepository:
         )
         return rows[0][0] if rows else None
 
+    async def profession_code_by_matrix_id(self, matrix_id: str) -> str | None:
+        """The profession code of the professional whose card holds ``matrix_id`` (one
+        query, not the whole card: what the tracking table needs), or None."""
+        rows = list(
+            await self.db.execute_fetchall(
+                "SELECT p.profession_code FROM directory_cards c"
+                " JOIN directory_professionals p ON p.key = c.professional_key"
+                " WHERE c.matrix_id = ?",
+                (matrix_id,),
+            )
+        )
+        return rows[0][0] if rows else None
+
     async def find_by_matrix_id(self, matrix_id: str) -> Professional | None:
         """The professional whose card holds ``matrix_id``, or None."""
         key = await self.find_key_by_matrix_id(matrix_id)

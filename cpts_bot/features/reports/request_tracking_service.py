@@ -90,8 +90,7 @@ class RecentQuestions:
 
 async def requester_profession(db: aiosqlite.Connection, matrix_id: str) -> str | None:
     """The profession code (TRE_G15) of the directory card holding ``matrix_id``, if any."""
-    professional = await DirectoryRepository(db).find_by_matrix_id(matrix_id)
-    return professional.profession_code if professional else None
+    return await DirectoryRepository(db).profession_code_by_matrix_id(matrix_id)
 
 
 def profession_asked(query: DirectoryQuery, vocabulary: Vocabulary) -> str | None:
