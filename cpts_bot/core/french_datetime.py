@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from cpts_bot.core.datetime_grammar import Grammar
 from cpts_bot.core.text_normalizer import fold
 from cpts_bot.core.times import PARIS
 from cpts_bot.core.user_error import UserError
@@ -205,10 +206,8 @@ class _Token:
     match: re.Match[str]
 
 
-def _find_tokens(normalized: str) -> list[_Token]:
-    masked = normalized
-    tokens: list[_Token] = []
-    for kind, pattern in (
+FRENCH = Grammar(
+    patterns=(
         ("now", _NOW),
         ("relative", _RELATIVE),
         ("date", _DATE_WORDS),
@@ -217,7 +216,22 @@ def _find_tokens(normalized: str) -> list[_Token]:
         ("relday", _RELATIVE_DAY),
         ("part", _PART),
         ("time", _TIME),
-    ):
+    ),
+    gap=_GAP,
+    weekdays=WEEKDAYS,
+    months=MONTHS,
+    month_names=MONTH_NAMES_FR,
+    numbers=NUMBER_WORDS,
+    parts={"apresmidi": "apres-midi", "aprem": "apres-midi", "matinee": "matin", "soiree": "soir"},
+    reldays={"apresdemain": 2, "demain": 1},
+    week_units=("s",),
+)
+
+
+def _find_tokens(normalized: str, grammar: Grammar = FRENCH) -> list[_Token]:
+    masked = normalized
+    tokens: list[_Token] = []
+    for kind, pattern in grammar.patterns:
         for match in pattern.finditer(masked):
             tokens.append(_Token(kind, match.start(), match.end(), match))
         # Mask what was taken so that weaker patterns do not match inside it.
@@ -231,13 +245,15 @@ def _group(kind: str) -> str:
     return {"date": "day", "weekday": "day", "relday": "day"}.get(kind, kind)
 
 
-def _clusters(normalized: str, tokens: list[_Token]) -> list[list[_Token]]:
+def _clusters(
+    normalized: str, tokens: list[_Token], grammar: Grammar = FRENCH
+) -> list[list[_Token]]:
     clusters: list[list[_Token]] = []
     for token in tokens:
         current = clusters[-1] if clusters else None
         if (
             current
-            and _GAP.match(normalized[current[-1].end : token.start])
+            and grammar.gap.match(normalized[current[-1].end : token.start])
             and _group(token.kind) not in {_group(t.kind) for t in current}
             and token.kind not in ("now", "relative")
             and current[0].kind not in ("now", "relative")
@@ -265,13 +281,15 @@ def _today(now: datetime) -> date:
     return now.astimezone(PARIS).date()
 
 
-def _check_date(day: int, month: int, year: int, words: str) -> date | MomentError:
+def _check_date(
+    day: int, month: int, year: int, words: str, grammar: Grammar = FRENCH
+) -> date | MomentError:
     if not 1 <= month <= 12:
         return MomentError(ERROR_INVALID_DATE, f"{day}/{month}")
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         if month == 2 and day == 29:
-            return MomentError(ERROR_INVALID_DATE, f"29 février {year}")
-        return MomentError(ERROR_INVALID_DATE, f"{day} {MONTH_NAMES_FR[month]}")
+            return MomentError(ERROR_INVALID_DATE, f"29 {grammar.month_names[2]} {year}")
+        return MomentError(ERROR_INVALID_DATE, f"{day} {grammar.month_names[month]}")
     return date(year, month, day)
 
 
@@ -288,10 +306,12 @@ def _infer_year(day: int, month: int, today: date) -> int:
     return year
 
 
-def _resolve_date(match: re.Match[str], today: date, words: str) -> date | MomentError:
+def _resolve_date(
+    match: re.Match[str], today: date, words: str, grammar: Grammar
+) -> date | MomentError:
     day = int(match.group("d"))
     raw_month = match.group("m")
-    month = int(raw_month) if raw_month.isdigit() else MONTHS[raw_month]
+    month = int(raw_month) if raw_month.isdigit() else grammar.months[raw_month]
     raw_year = match.group("y")
     if raw_year:
         year = int(raw_year)
@@ -299,81 +319,104 @@ def _resolve_date(match: re.Match[str], today: date, words: str) -> date | Momen
             year += 2000
     else:
         year = _infer_year(day, month, today)
-    return _check_date(day, month, year, words)
+    return _check_date(day, month, year, words, grammar)
 
 
-def _day_in(by_group: dict[str, _Token], today: date, text: str) -> date | MomentError | None:
+def _day_in(
+    by_group: dict[str, _Token], today: date, text: str, grammar: Grammar = FRENCH
+) -> date | MomentError | None:
     """The day a cluster of tokens found in ``text`` names, if it names one."""
     token = by_group.get("day")
-    return None if token is None else _day_of(token, today, text)
+    return None if token is None else _day_of(token, today, text, grammar)
 
 
-def _day_of(token: _Token, today: date, text: str) -> date | MomentError:
+def _day_of(token: _Token, today: date, text: str, grammar: Grammar = FRENCH) -> date | MomentError:
     """The day a day token found in ``text`` names, counted from ``today``."""
     match = token.match
     if token.kind == "date":
-        return _resolve_date(match, today, text[token.start : token.end].strip())
+        return _resolve_date(match, today, text[token.start : token.end].strip(), grammar)
     if token.kind == "weekday":
-        wanted = WEEKDAYS[match.group("wd")]
+        wanted = grammar.weekdays[match.group("wd")]
         ahead = (wanted - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     relday = re.sub(r"[\s'-]", "", match.group("rd"))
-    offset = {"apresdemain": 2, "demain": 1}.get(relday, 0)
-    return today + timedelta(days=offset)
+    return today + timedelta(days=grammar.reldays.get(relday, 0))
 
 
-def _part_name(raw: str) -> str:
+def _part_name(raw: str, grammar: Grammar = FRENCH) -> str:
     raw = re.sub(r"[\s-]", "", raw)
-    return {
-        "apresmidi": "apres-midi",
-        "aprem": "apres-midi",
-        "matinee": "matin",
-        "soiree": "soir",
-    }.get(raw, raw)
+    return grammar.parts.get(raw, raw)
 
 
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBER_WORDS[text]
+def _number(text: str, grammar: Grammar) -> int:
+    return int(text) if text.isdigit() else grammar.numbers[text]
 
 
-def _relative(match: re.Match[str], now: datetime) -> datetime:
+def _hour(match: re.Match[str]) -> tuple[int, bool]:
+    """The hour of a time token (« 8 pm » is 20), and whether it said am or pm; an hour
+    no clock shows (« 13 pm ») is 25, which is refused."""
+    hour = int(match.group("h"))
+    meridiem = (match.groupdict().get("ampm") or "")[:1]
+    if meridiem and not 1 <= hour <= 12:
+        return 25, True
+    if meridiem == "p":
+        hour = hour % 12 + 12
+    elif meridiem == "a":
+        hour %= 12
+    return hour, bool(meridiem)
+
+
+def _in_part(hour: int, add_day: int, part: str | None, meridiem: bool) -> tuple[int, int]:
+    """An hour said with a part of the day: « ce soir 8h » is 20h, « cette nuit 2h » is
+    2h the next day; an hour said with am or pm (« tonight 2am ») keeps its half."""
+    if not meridiem and part in ("apres-midi", "soir") and hour < 12:
+        return hour + 12, add_day
+    if not meridiem and part == "nuit" and 6 <= hour < 12:
+        return hour + 12, add_day
+    if part == "nuit" and hour < 6:
+        return hour, 1
+    return hour, add_day
+
+
+def _relative(match: re.Match[str], now: datetime, grammar: Grammar = FRENCH) -> datetime:
     if match.group("half"):
         return now + timedelta(minutes=30)
     if match.group("quarter"):
         return now + timedelta(minutes=15)
-    amount = _number(match.group("n"))
+    amount = _number(match.group("n"), grammar)
     unit = match.group("unit")
     if unit.startswith("h"):
         extra = int(match.group("extra") or 0)
         return now + timedelta(hours=amount, minutes=extra)
     if unit.startswith("m"):
         return now + timedelta(minutes=amount)
-    days = amount * 7 if unit.startswith("s") else amount
+    days = amount * 7 if unit.startswith(grammar.week_units) else amount
     local = now.astimezone(PARIS)
     # Days are counted on the wall clock: "dans 2 jours" keeps the local hour across DST.
     return local_to_utc(local.date() + timedelta(days=days), local.time().replace(tzinfo=None))
 
 
 def _moment_from_cluster(
-    text: str, normalized: str, cluster: list[_Token], now: datetime
+    text: str, normalized: str, cluster: list[_Token], now: datetime, grammar: Grammar = FRENCH
 ) -> MomentResult:
     matched = text[cluster[0].start : cluster[-1].end].strip()
     first = cluster[0]
     if first.kind == "now":
         return Moment(now.astimezone(UTC), PRECISION_EXACT, matched)
     if first.kind == "relative":
-        return Moment(_relative(first.match, now).astimezone(UTC), PRECISION_EXACT, matched)
+        at = _relative(first.match, now, grammar)
+        return Moment(at.astimezone(UTC), PRECISION_EXACT, matched)
 
     today = _today(now)
     by_group = {_group(token.kind): token for token in cluster}
     explicit_today = False
-    day = _day_in(by_group, today, text)
+    day = _day_in(by_group, today, text, grammar)
     if isinstance(day, MomentError):
         return day
     part: str | None = None
     if "part" in by_group:
         part_match = by_group["part"].match
-        part = _part_name(part_match.group("part"))
+        part = _part_name(part_match.group("part"), grammar)
         explicit_today = part_match.group("this") is not None
     hour: int | None = None
     minute = 0
@@ -381,18 +424,13 @@ def _moment_from_cluster(
     add_day = 0
     if "time" in by_group:
         time_token = by_group["time"]
-        hour = int(time_token.match.group("h"))
+        hour, meridiem = _hour(time_token.match)
         minute = int(time_token.match.group("mi") or 0)
         if hour > 24 or minute > 59 or (hour == 24 and minute):
             return MomentError(ERROR_INVALID_TIME, text[time_token.start : time_token.end].strip())
         if hour == 24:
             hour, add_day = 0, 1
-        if part in ("apres-midi", "soir") and hour < 12:
-            hour += 12
-        elif part == "nuit" and 6 <= hour < 12:
-            hour += 12
-        elif part == "nuit" and hour < 6:
-            add_day = 1
+        hour, add_day = _in_part(hour, add_day, part, meridiem)
         precision = PRECISION_TIME
     elif part == "minuit":
         hour, add_day, precision = 0, 1, PRECISION_TIME
@@ -412,17 +450,18 @@ def _moment_from_cluster(
     return Moment(at, precision, matched)
 
 
-def parse_moment(text: str, now: datetime) -> MomentResult:
+def parse_moment(text: str, now: datetime, grammar: Grammar = FRENCH) -> MomentResult:
     """The first moment expressed in ``text`` ("ce soir 20h", "demain à 8h30", "dans 10
-    min", "le 3 décembre à 18h" ...), aware UTC, or a :class:`MomentError`."""
+    min", "le 3 décembre à 18h" ...), aware UTC, or a :class:`MomentError`. ``grammar``:
+    the language's words (French unless told)."""
     if now.tzinfo is None:
         raise ValueError("naive datetime: pass an aware datetime")
     normalized = fold(text, keep_positions=True)
-    tokens = _find_tokens(normalized)
+    tokens = _find_tokens(normalized, grammar)
     if not tokens:
         return MomentError(ERROR_NOT_FOUND, text.strip())
-    cluster = _clusters(normalized, tokens)[0]
-    moment = _moment_from_cluster(text, normalized, cluster, now)
+    cluster = _clusters(normalized, tokens, grammar)[0]
+    moment = _moment_from_cluster(text, normalized, cluster, now, grammar)
     if isinstance(moment, MomentError):
         matched = text[cluster[0].start : cluster[-1].end].strip()
         return MomentError(moment.message_id, moment.detail, moment.values, matched)
