@@ -138,9 +138,7 @@ _DATE_NUMERIC = re.compile(
 _WEEKDAY = re.compile(
     _B + r"(?:(?:on|this|next)\s+)?(?P<wd>" + _WEEKDAY_ALT + r")(?:\s+(?P<next>next))?" + _E
 )
-_RELATIVE_DAY = re.compile(
-    _B + r"(?P<rd>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|today)" + _E
-)
+_RELATIVE_DAY = re.compile(_B + r"(?P<rd>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|today)" + _E)
 _PART = re.compile(
     _B + r"(?:(?:in\s+the|at|this)\s+)?(?:(?P<this>this|to(?=night))\s*)?"
     r"(?P<part>" + _PART_ALT + r")" + _E

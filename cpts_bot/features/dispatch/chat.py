@@ -265,7 +265,8 @@ class DispatchFeature:
                 )
             )
             return
-        fields = parse_request(message.body, context.now, deps.places)
+        language = context.translator.language
+        fields = parse_request(message.body, context.now, deps.places, language)
         if fields.time_error:
             # « le 31/02 »: said, and the rest of the request kept while the time is asked.
             error = MomentError(*fields.time_error).render(context._)
@@ -282,7 +283,9 @@ class DispatchFeature:
         deps: Context,
         context: Context,
     ) -> None:
-        answer = parse_field_answer(draft.awaiting, message.body, context.now, deps.places)
+        answer = parse_field_answer(
+            draft.awaiting, message.body, context.now, deps.places, context.translator.language
+        )
         if isinstance(answer, MomentError):
             await context.outbox.reply(
                 Reply(answer.render(context._) + "\n" + self._question("when", deps, context))

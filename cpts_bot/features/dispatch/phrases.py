@@ -1,9 +1,12 @@
-"""What French dispatch and rota messages mean. Pure: text (and the time) in, values out.
+"""What dispatch requests mean, in French and English. Pure: text (and the time) in,
+values out.
 
 "déclenchement IDE domicile Hyères ce soir 20h pansement post-op" is a request for a
-nurse, in Hyères, tonight at 20h, for "domicile pansement post-op". Patient details are
-kept apart from the broadcast: whatever follows the first line, or a marker such as
-"patient :" or "détails :", only goes to the professional who accepts.
+nurse, in Hyères, tonight at 20h, for "domicile pansement post-op"; "need a nurse at
+home in Hyères tonight 8pm for a post-op dressing" is the same request (its English
+words: ``english_request.py``). Patient details are kept apart from the broadcast:
+whatever follows the first line, or a marker such as "patient :" or "détails :", only
+goes to the professional who accepts.
 """
 
 from __future__ import annotations
@@ -12,12 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cpts_bot.core.french_datetime import (
-    ERROR_NOT_FOUND,
-    Moment,
-    MomentError,
-    parse_moment,
-)
+from cpts_bot.core.french_datetime import ERROR_NOT_FOUND, Moment, MomentError
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.profession_words import find_profession
 from cpts_bot.core.text_normalizer import fold
@@ -26,15 +24,26 @@ from cpts_bot.features.dispatch.consent.patient_consent import (
     consent_answer,
     consent_in,
 )
+from cpts_bot.features.dispatch.english_request import (
+    ENGLISH_FILLER_END,
+    ENGLISH_FILLER_START,
+    ENGLISH_OPENING,
+    ENGLISH_TRIGGER,
+    ENGLISH_URGENT,
+    lead_in_start,
+    names_a_profession,
+    parse_moment_in,
+)
 from cpts_bot.features.dispatch.usual_professional import find_usual_mention, says_nobody
 
 # ---------------------------------------------------------------------------- requests
 
-_TRIGGER = re.compile(
+_FRENCH_TRIGGER = (
     r"^\s*(?:nouveau\s+|nouvelle\s+)?(?:declenchement|declencher|declenche|dispatch|demande\s+de\s+soin)"
     r"s?(?![a-z])\s*:?\s*"
 )
-REQUEST_PATTERN = _TRIGGER  # what every request starts with
+_TRIGGER = re.compile(_FRENCH_TRIGGER + "|" + ENGLISH_TRIGGER)
+REQUEST_PATTERN = re.compile(_FRENCH_TRIGGER + "|" + ENGLISH_OPENING)  # every request's start
 _PRIVATE_MARKER = re.compile(
     r"(?:\n|//|(?<![a-z])(?:patient|patiente|details?|infos?\s+patient|prive)\s*:)"
 )
@@ -43,15 +52,24 @@ _PRIVATE_MARKER = re.compile(
 _DETAILS_LABEL = re.compile(
     r"^\s*(?:patiente?|d[ée]tails?|infos?\s+patiente?|priv[ée]e?)\s*:\s*", re.IGNORECASE
 )
-_URGENT = re.compile(r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap)(?![a-z])")
-_FILLER = re.compile(r"^(?:pour|a|au|sur|de|d'|un|une|le|la|les|,|-|:)\s*|\s*(?:pour|a|au|,|-|:)$")
+_URGENT = re.compile(
+    r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap|" + ENGLISH_URGENT + r")(?![a-z])"
+)
+_FILLER = re.compile(
+    r"^(?:(?:pour|a|au|sur|de|un|une|le|la|les|" + ENGLISH_FILLER_START + r")(?![a-z])|d'|,|-|:)"
+    r"\s*|\s*(?:(?<![a-z])(?:pour|a|au|" + ENGLISH_FILLER_END + r")|,|-|:)$"
+)
 
 FIELDS = ("profession", "communes", "when", "what")
 
 
 def is_dispatch_request(text: str) -> bool:
-    """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch")?"""
-    return _TRIGGER.match(fold(text, keep_positions=True)) is not None
+    """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch"), or with
+    "need", "request" or "urgent" and name a profession?"""
+    match = _TRIGGER.match(fold(text, keep_positions=True))
+    if match is None:
+        return False
+    return match.group("english") is None or names_a_profession(text)
 
 
 @dataclass
@@ -154,8 +172,11 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields:
-    """Read a dispatch request (with or without its "déclenchement" word)."""
+def parse_request(
+    text: str, now: datetime, places: PlaceIndex, language: str = "fr"
+) -> RequestFields:
+    """Read a dispatch request (with or without its "déclenchement" word); ``language``:
+    the sender's, whose time words are read first."""
     usual = find_usual_mention(text)
     normalized = fold(text, keep_positions=True)
     trigger = _TRIGGER.match(normalized)
@@ -190,19 +211,22 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
     if named:
         fields.communes = [place.code for place in named]
         for place in named:
-            work = _blank(work, place.start, place.end)
+            work = _blank(
+                work, lead_in_start(fold(work, keep_positions=True), place.start), place.end
+            )
     urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
         fields.urgent = True
         work = _blank(work, urgent.start(), urgent.end())
-    moment = parse_moment(work, now)
+    moment = parse_moment_in(language, work, now)
     if isinstance(moment, Moment):
         fields.needed_at = moment.at.isoformat()
         fields.precision = moment.precision
         fields.when_words = moment.matched
         start = work.find(moment.matched)
         if start >= 0:
-            work = _blank(work, start, start + len(moment.matched))
+            lead = lead_in_start(fold(work, keep_positions=True), start)
+            work = _blank(work, lead, start + len(moment.matched))
     elif moment.message_id != ERROR_NOT_FOUND:
         fields.time_error = (moment.message_id, moment.detail)
         start = work.find(moment.matched) if moment.matched else -1
@@ -218,7 +242,7 @@ def parse_request(text: str, now: datetime, places: PlaceIndex) -> RequestFields
 
 
 def parse_field_answer(
-    awaiting: str, text: str, now: datetime, places: PlaceIndex
+    awaiting: str, text: str, now: datetime, places: PlaceIndex, language: str = "fr"
 ) -> RequestFields | MomentError:
     """Read the answer to "which profession / where / when / what?" in a guided exchange.
     Other pieces found in the answer are kept too; the description is only taken when it
@@ -227,7 +251,7 @@ def parse_field_answer(
         return RequestFields(usual="" if says_nobody(text) else text.strip())
     if awaiting == "consent":
         return RequestFields(consent=consent_answer(text))
-    fields = parse_request(text, now, places)
+    fields = parse_request(text, now, places, language)
     if awaiting == "what":
         if not fields.what:
             fields.what, fields.details = anonymous_care(text.strip(), fields.details)
@@ -236,7 +260,7 @@ def parse_field_answer(
     if awaiting == "when" and not fields.needed_at:
         if fields.time_error:
             return MomentError(*fields.time_error)
-        moment = parse_moment(text, now)
+        moment = parse_moment_in(language, text, now)
         if isinstance(moment, MomentError):
             return moment
     return fields

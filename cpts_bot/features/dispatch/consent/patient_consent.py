@@ -20,13 +20,15 @@ _PATIENT = r"(?:le\s+|la\s+)?(?:patiente?|malade|personne)"
 _REFUSED = re.compile(
     r"(?<![a-z])(?:" + _PATIENT + r"\s+(?:n'?\s?est\s+)?(?:pas|non)\s+d'?\s?accord"
     r"|sans\s+(?:son\s+|l'?\s?)?(?:accord|consentement)(?:\s+du\s+patiente?)?"
-    r"|refus\s+du\s+patiente?|patient\s+(?:refuses|does\s+not\s+consent)"
-    r"|no\s+(?:patient\s+)?consent)(?![a-z])"
+    r"|refus\s+du\s+patiente?|(?:the\s+)?patient\s+(?:refuses|refused|disagrees"
+    r"|(?:does|did)(?:\s+not|n't)\s+(?:consent|agree))"
+    r"|no\s+(?:patient\s+)?consent|without\s+(?:the\s+patient's\s+)?consent)(?![a-z])"
 )
 _GIVEN = re.compile(
     r"(?<![a-z])(?:" + _PATIENT + r"\s+(?:informee?\s+(?:et\s+)?)?(?:est\s+)?d'?\s?accord"
     r"|accord\s+du\s+patiente?|consentement\s+(?:du\s+patiente?\s+)?(?:ok|recueilli|obtenu|donne)"
-    r"|patient\s+(?:informed\s+and\s+)?(?:consents|agrees)|consent\s+(?:given|ok))(?![a-z])"
+    r"|(?:the\s+)?patient\s+(?:(?:is\s+)?informed\s+and\s+)?(?:has\s+)?(?:consents|consented"
+    r"|agrees|agreed)|consent\s+(?:given|obtained|ok))(?![a-z])"
 )
 _YES = re.compile(
     r"^(?:oui|yes|ok|d'?\s?accord|daccord|il\s+est\s+d'?\s?accord|elle\s+est\s+d'?\s?accord)\b"
