@@ -4,7 +4,9 @@
 « kiné référent : @paul:cpts.example », « IDE habituelle : 81012345678 » (an RPPS
 number, as on the card). The mention is a profession word (or « professionnel »,
 « soignant ») followed by « habituel(le) » or « référent(e) », then the person, up to
-the end of the clause (a comma, a semicolon, a new line). Pure: text in, values out;
+the end of the clause (a comma, a semicolon, a new line). In English the keyword comes
+first: « usual nurse: Mrs Martin », « the patient's regular physio is @paul:cpts.example ».
+Pure: text in, values out;
 the name is looked up among the directory's professionals with
 :class:`~cpts_bot.features.directory.name_lookup.NameIndex`, as a directory question would be.
 """
@@ -15,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cpts_bot.core.profession_words import profession_code
+from cpts_bot.core.profession_words import find_profession, profession_code
 from cpts_bot.core.text_normalizer import fold, tokens
 from cpts_bot.features.directory.declared_activity_search import WantedPhrase
 from cpts_bot.features.directory.models import Professional
@@ -28,8 +30,12 @@ _BEFORE = re.compile(r"(?:(?<![a-z])(?:son|sa|leur|le|la|l')\s*)?(\S+(?:[\s-]\S+
 _ARTICLE = re.compile(r"(?:(?<![a-z])(?:son|sa|leur|le|la|l')\s*)$")
 _LINK = re.compile(
     r"\s*(?:(?:du|de\s+la|de\s+l')\s*(?:patiente?|malade)\s*)?"
-    r"(?:(?:est|c'est|sera|:|=|->)\s*)?(?:(?:le|la)\s+)?"
+    r"(?:(?:est|c'est|sera|is|will\s+be|:|=|->)\s*)?(?:(?:le|la)\s+)?"
 )
+_ENGLISH_KEYWORD = re.compile(
+    r"(?<![a-z])(?:(?:the\s+)?patient'?s\s+|(?:his|her|their)\s+)?(?:usual|regular)\s+"
+)
+_ENGLISH_GENERIC = re.compile(r"(?:professional|carer|caregiver)(?![a-z])")
 # The end of the person's clause; « M. Durand », « Dr. X »: a title's dot is not one.
 # « … Mme Martin patient : Mme D. »: the patient's details are never part of the name.
 _END = re.compile(
@@ -40,8 +46,12 @@ MATRIX_ID = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?")
 _RPPS = re.compile(r"(?<!\d)8?(\d{11})(?!\d)")
 _TITLES = frozenset(
     {"mme", "madame", "m", "mr", "monsieur", "mlle", "mademoiselle", "dr", "docteur", "pr"}
+    | {"mrs", "ms", "miss", "doctor", "prof"}
 )
-NOBODY_WORDS = frozenset({"personne", "aucun", "aucune", "non", "sans", "tous", "tout le monde"})
+NOBODY_WORDS = frozenset(
+    {"personne", "aucun", "aucune", "non", "sans", "tous", "tout le monde"}
+    | {"nobody", "none", "no one", "no", "everyone", "anyone"}
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,33 @@ def _profession_before(prefix: str) -> tuple[str, int] | None:
     return None
 
 
+def _person_after(text: str, folded: str, start: int) -> tuple[str, int]:
+    """The person named from ``start`` to the end of the clause, and that end."""
+    link = _LINK.match(folded, start)
+    who_start = link.end() if link else start
+    end_match = _END.search(folded, who_start)
+    who_end = end_match.start() if end_match else len(text)
+    return text[who_start:who_end].strip(), who_end
+
+
+def _english_mention(text: str, folded: str) -> UsualMention | None:
+    """« usual nurse: Mrs Martin »: the keyword, then the profession, then the person."""
+    for keyword in _ENGLISH_KEYWORD.finditer(folded):
+        after = folded[keyword.end() :]
+        found = find_profession(after)
+        generic = _ENGLISH_GENERIC.match(after)
+        if found is not None and found.start == 0:
+            code, words_end = found.code, found.end
+        elif generic is not None:
+            code, words_end = None, generic.end()
+        else:
+            continue
+        typed, end = _person_after(text, folded, keyword.end() + words_end)
+        if typed:
+            return UsualMention(typed, keyword.start(), end, code)
+    return None
+
+
 def find_usual_mention(text: str) -> UsualMention | None:
     """The usual professional named in ``text``, or None."""
     folded = fold(text, keep_positions=True)
@@ -81,15 +118,10 @@ def find_usual_mention(text: str) -> UsualMention | None:
         if found is None:
             continue
         code, start = found
-        link = _LINK.match(folded, keyword.end())
-        who_start = link.end() if link else keyword.end()
-        end_match = _END.search(folded, who_start)
-        who_end = end_match.start() if end_match else len(text)
-        typed = text[who_start:who_end].strip()
-        if not typed:
-            continue
-        return UsualMention(typed, start, who_end, code or None)
-    return None
+        typed, end = _person_after(text, folded, keyword.end())
+        if typed:
+            return UsualMention(typed, start, end, code or None)
+    return _english_mention(text, folded)
 
 
 def says_nobody(text: str) -> bool:
