@@ -5,8 +5,8 @@
 « need », « request », « care request » or « urgent » and name a profession (so that « I
 need cover for my shift » stays a request for cover). The profession, the care's
 activity words and the communes are the vocabulary's own (its terms are French and
-English); the time is read by the English moment grammar first when the sender reads
-English, else after the French one. Pure: folded text in, values out."""
+English); the time is read with the words of both languages, the reading that covers
+more words winning. Pure: text in, values out."""
 
 from __future__ import annotations
 
@@ -54,11 +54,11 @@ def _none_found(result: MomentResult) -> bool:
 
 
 def parse_moment_in(language: str, text: str, now: datetime) -> MomentResult:
-    """The moment in ``text``, read in ``language``'s words first, then in the other
-    language's when the first found none (« ce soir 20h » from an English reader)."""
+    """The moment in ``text`` read with both languages' words: the reading that covers
+    more words wins (« demain 20h » is French even from an English reader, « tonight
+    8:30pm » English), the reader's language on a tie; "none found" only if neither
+    found one."""
     grammars = (ENGLISH, FRENCH) if language == "en" else (FRENCH, ENGLISH)
-    first = parse_moment(text, now, grammars[0])
-    if not _none_found(first):
-        return first
-    second = parse_moment(text, now, grammars[1])
-    return first if _none_found(second) else second
+    readings = [parse_moment(text, now, grammar) for grammar in grammars]
+    found = [reading for reading in readings if not _none_found(reading)]
+    return max(found, key=lambda reading: len(reading.matched)) if found else readings[0]
