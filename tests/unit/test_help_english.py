@@ -61,6 +61,9 @@ async def test_the_english_help_has_no_unmarked_french_example(
     assert "« my card »" in text and "« ma fiche »" not in text
     assert "« talk to the coordination »" in text and "« parler à la coordination »" not in text
     assert "« hello »" in text and "« thanks! »" in text
+    if sender == COORDINATOR:  # dispatch requests are shown to coordinators, in English
+        requests = [line for line in text.splitlines() if "« need a nurse at home in " in line]
+        assert requests and all("French" not in line for line in requests), text
 
 
 def test_a_french_example_without_its_note_is_an_offender() -> None:

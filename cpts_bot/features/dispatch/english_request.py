@@ -26,7 +26,7 @@ from cpts_bot.core.profession_words import find_profession
 # The opening of an English request; « urgent » is left to be read as the urgency.
 ENGLISH_TRIGGER = (
     r"^\s*(?P<english>(?:(?:i|we)\s+)?(?:urgently\s+)?(?:need(?:ed)?|request(?:\s+for)?"
-    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?=urgent(?:ly)?\s))"
+    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?=urgent(?:ly)?(?![a-z])))"
 )
 # Its words as the router's triggers (every English request holds one of them).
 ENGLISH_OPENING = r"^\s*(?:(?:i|we)\s+)?(?:urgent|need|request|care\s+request|new\s+request)"
