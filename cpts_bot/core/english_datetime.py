@@ -7,6 +7,7 @@ time already past means tomorrow, a weekday is the next one); the words map onto
 same concepts: "tonight" is this night (22h, "tonight 8pm" 20h), "evening" is « soir »
 (20h), "saturday night" the night that starts on Saturday. "8pm", "8 p.m.", "8:30pm",
 "20:30", "8h30" and "at 8" are times; "12am" is midnight, "12pm" noon.
+``parse_moment_in`` reads a text with both languages' words (a request may mix them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ import re
 from datetime import datetime
 
 from cpts_bot.core.datetime_grammar import Grammar
-from cpts_bot.core.french_datetime import MomentResult, parse_moment
+from cpts_bot.core.french_datetime import (
+    ERROR_NOT_FOUND,
+    FRENCH,
+    MomentError,
+    MomentResult,
+    parse_moment,
+)
 
 MONTHS = {
     "january": 1,
@@ -88,6 +95,7 @@ NUMBER_WORDS = {
     "forty-five": 45,
     "fifty": 50,
 }
+
 # The parts of the day, by their French names (the concepts the reader knows).
 PARTS = {
     "morning": "matin",
@@ -100,84 +108,80 @@ PARTS = {
     "overnight": "nuit",
     "midnight": "minuit",
 }
-
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_ALT = "|".join(WEEKDAYS)
 _NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_PART_ALT = "|".join(sorted(PARTS, key=len, reverse=True))
 _B = r"(?<![a-z0-9])"
 _E = r"(?![a-z0-9])"
 _ORDINAL = r"(?:st|nd|rd|th)?"
+_PART_ALT = "|".join(sorted(PARTS, key=len, reverse=True))
 
-_NOW = re.compile(
-    _B + r"(?:right\s+now|now|immediately|straight\s+away|right\s+away|as\s+soon\s+as\s+possible"
-    r"|asap)" + _E
-)
-_RELATIVE = re.compile(
-    _B + r"in\s+(?:"
-    r"(?P<half>half\s+an\s+hour|a\s+half[\s-]hour)"
-    r"|(?P<quarter>a\s+quarter\s+of\s+an\s+hour|a\s+quarter[\s-]hour)"
-    rf"|(?P<n>\d{{1,4}}|{_NUMBER_ALT})\s*"
-    r"(?P<unit>hours?|hrs?|h|minutes?|mins?|days?|weeks?)"
-    r"(?:\s*(?P<extra>\d{1,2})(?:\s*mins?)?)?"
-    r")" + _E
-)
-_DATE_DAY_MONTH = re.compile(
-    _B + r"(?:on\s+)?(?:(?:" + _WEEKDAY_ALT + r")\s+)?(?:the\s+)?"
-    r"(?P<d>\d{1,2})" + _ORDINAL + r"\s+(?:of\s+)?(?P<m>" + _MONTH_ALT + r")\.?"
-    r"(?:,?\s+(?P<y>\d{4}))?" + _E
-)
-_DATE_MONTH_DAY = re.compile(
-    _B + r"(?:on\s+)?(?:(?:" + _WEEKDAY_ALT + r"),?\s+)?(?P<m>" + _MONTH_ALT + r")\.?\s+"
-    r"(?:the\s+)?(?P<d>\d{1,2})" + _ORDINAL + r"(?:,?\s+(?P<y>\d{4}))?" + _E
-)
-# Day first, as written in France (3/12 is 3 December).
-_DATE_NUMERIC = re.compile(
-    _B + r"(?:on\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?" + _E
-)
-_WEEKDAY = re.compile(
-    _B + r"(?:(?:on|this|next)\s+)?(?P<wd>" + _WEEKDAY_ALT + r")(?:\s+(?P<next>next))?" + _E
-)
-_RELATIVE_DAY = re.compile(_B + r"(?P<rd>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|today)" + _E)
-_PART = re.compile(
-    _B + r"(?:(?:in\s+the|at|this)\s+)?(?:(?P<this>this|to(?=night))\s*)?"
-    r"(?P<part>" + _PART_ALT + r")" + _E
-)
 _AT = r"(?:(?:at|around|about|by|for|from)\s+)?"
-_TIMES = (
+# (kind, words) in the order the reader tries them; each is matched as whole words.
+_WORDS = (
+    (
+        "now",
+        r"(?:right\s+now|now|immediately|(?:straight|right)\s+away|as\s+soon\s+as\s+possible|asap)",
+    ),
+    (
+        "relative",
+        r"in\s+(?:(?P<half>half\s+an\s+hour|a\s+half[\s-]hour)"
+        r"|(?P<quarter>a\s+quarter\s+of\s+an\s+hour|a\s+quarter[\s-]hour)"
+        rf"|(?P<n>\d{{1,4}}|{_NUMBER_ALT})\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|days?|weeks?)"
+        r"(?:\s*(?P<extra>\d{1,2})(?:\s*mins?)?)?)",
+    ),
+    # 3 December, the 3rd of December, Monday 3 Dec. 2026
+    (
+        "date",
+        rf"(?:on\s+)?(?:(?:{_WEEKDAY_ALT})\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?"
+        rf"(?P<m>{_MONTH_ALT})\.?(?:,?\s+(?P<y>\d{{4}}))?",
+    ),
+    # December 3rd, Monday, Dec 3, 2026
+    (
+        "date",
+        rf"(?:on\s+)?(?:(?:{_WEEKDAY_ALT}),?\s+)?(?P<m>{_MONTH_ALT})\.?\s+(?:the\s+)?"
+        rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<y>\d{{4}}))?",
+    ),
+    # Day first, as written in France (3/12 is 3 December).
+    ("date", r"(?:on\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?"),
+    ("weekday", rf"(?:(?:on|this|next)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:\s+(?P<next>next))?"),
+    ("relday", r"(?P<rd>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|today)"),
+    # tonight is this night
+    (
+        "part",
+        rf"(?:(?:in\s+the|at|this)\s+)?(?:(?P<this>this|to(?=night))\s*)?(?P<part>{_PART_ALT})",
+    ),
     # 8pm, 8 p.m., 8:30pm, 8.30 am
-    _B + _AT + r"(?P<h>\d{1,2})(?:[:.h](?P<mi>\d{2}))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)(?![a-z0-9])",
-    # 20:30, 8h30, 20h
-    _B + _AT + r"(?P<h>\d{1,2})(?::|h)(?P<mi>\d{2})?" + _E,
-    # 8 o'clock, at 8
-    _B + _AT + r"(?P<h>\d{1,2})(?P<mi>)\s+o'?\s?clock" + _E,
-    _B + r"(?:at|around|about|by)\s+(?P<h>\d{1,2})(?P<mi>)(?![0-9:/.a-z])",
+    ("time", _AT + r"(?P<h>\d{1,2})(?:[:.h](?P<mi>\d{2}))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)"),
+    ("time", _AT + r"(?P<h>\d{1,2})(?::|h)(?P<mi>\d{2})?"),  # 20:30, 8h30, 20h
+    ("time", _AT + r"(?P<h>\d{1,2})(?P<mi>)\s+o'?\s?clock"),  # 8 o'clock
+    ("time", r"(?:at|around|about|by)\s+(?P<h>\d{1,2})(?P<mi>)(?![0-9:/.])"),  # at 8
 )
 _GAP = re.compile(r"^(?:[\s,]|(?<![a-z])(?:at|on|the|of|around|by|for|from|in)(?![a-z]))*$")
-
+_PATTERNS = tuple((kind, re.compile(_B + words + _E)) for kind, words in _WORDS)
+_RELDAYS = {"dayaftertomorrow": 2, "thedayaftertomorrow": 2, "tomorrow": 1}
+# In the order of Grammar's fields: patterns, gap, weekdays, months, month names,
+# numbers, parts of the day, relative days, the week unit's first letter.
 ENGLISH = Grammar(
-    patterns=(
-        ("now", _NOW),
-        ("relative", _RELATIVE),
-        ("date", _DATE_DAY_MONTH),
-        ("date", _DATE_MONTH_DAY),
-        ("date", _DATE_NUMERIC),
-        ("weekday", _WEEKDAY),
-        ("relday", _RELATIVE_DAY),
-        ("part", _PART),
-        *(("time", re.compile(pattern)) for pattern in _TIMES),
-    ),
-    gap=_GAP,
-    weekdays=WEEKDAYS,
-    months=MONTHS,
-    month_names=MONTH_NAMES,
-    numbers=NUMBER_WORDS,
-    parts=PARTS,
-    reldays={"dayaftertomorrow": 2, "thedayaftertomorrow": 2, "tomorrow": 1},
-    week_units=("w",),
+    _PATTERNS, _GAP, WEEKDAYS, MONTHS, MONTH_NAMES, NUMBER_WORDS, PARTS, _RELDAYS, ("w",)
 )
 
 
 def parse_english_moment(text: str, now: datetime) -> MomentResult:
     """The first moment said in English in ``text``, aware UTC, or a MomentError."""
     return parse_moment(text, now, ENGLISH)
+
+
+def _none_found(result: MomentResult) -> bool:
+    return isinstance(result, MomentError) and result.message_id == ERROR_NOT_FOUND
+
+
+def parse_moment_in(language: str, text: str, now: datetime) -> MomentResult:
+    """The moment in ``text`` read with both languages' words: the reading that covers
+    more words wins (« demain 20h » is French even from an English reader, « tonight
+    8:30pm » English), the reader's language on a tie; "none found" only if neither
+    found one."""
+    grammars = (ENGLISH, FRENCH) if language == "en" else (FRENCH, ENGLISH)
+    readings = [parse_moment(text, now, grammar) for grammar in grammars]
+    found = [reading for reading in readings if not _none_found(reading)]
+    return max(found, key=lambda reading: len(reading.matched)) if found else readings[0]

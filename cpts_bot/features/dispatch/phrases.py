@@ -3,10 +3,12 @@ values out.
 
 "déclenchement IDE domicile Hyères ce soir 20h pansement post-op" is a request for a
 nurse, in Hyères, tonight at 20h, for "domicile pansement post-op"; "need a nurse at
-home in Hyères tonight 8pm for a post-op dressing" is the same request (its English
-words: ``english_request.py``). Patient details are kept apart from the broadcast:
-whatever follows the first line, or a marker such as "patient :" or "détails :", only
-goes to the professional who accepts.
+home in Hyères tonight 8pm for a post-op dressing" is the same request. English requests
+start with « need », « request » or « urgent » and name a profession (« I need cover for
+my shift » stays a request for cover); their profession, care and commune words are the
+vocabulary's own, their time is read by :func:`~cpts_bot.core.english_datetime.parse_moment_in`.
+Patient details are kept apart from the broadcast: whatever follows the first line, or
+a marker such as "patient :" or "détails :", only goes to the professional who accepts.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cpts_bot.core.english_datetime import parse_moment_in
 from cpts_bot.core.french_datetime import ERROR_NOT_FOUND, Moment, MomentError
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.profession_words import find_profession
@@ -24,16 +27,6 @@ from cpts_bot.features.dispatch.consent.patient_consent import (
     consent_answer,
     consent_in,
 )
-from cpts_bot.features.dispatch.english_request import (
-    ENGLISH_FILLER_END,
-    ENGLISH_FILLER_START,
-    ENGLISH_OPENING,
-    ENGLISH_TRIGGER,
-    ENGLISH_URGENT,
-    lead_in_start,
-    names_a_profession,
-    parse_moment_in,
-)
 from cpts_bot.features.dispatch.usual_professional import find_usual_mention, says_nobody
 
 # ---------------------------------------------------------------------------- requests
@@ -42,8 +35,15 @@ _FRENCH_TRIGGER = (
     r"^\s*(?:nouveau\s+|nouvelle\s+)?(?:declenchement|declencher|declenche|dispatch|demande\s+de\s+soin)"
     r"s?(?![a-z])\s*:?\s*"
 )
-_TRIGGER = re.compile(_FRENCH_TRIGGER + "|" + ENGLISH_TRIGGER)
-REQUEST_PATTERN = re.compile(_FRENCH_TRIGGER + "|" + ENGLISH_OPENING)  # every request's start
+# An English request's opening; « urgent » is left to be read as the urgency.
+_ENGLISH_TRIGGER = (
+    r"^\s*(?P<english>(?:(?:i|we)\s+)?(?:urgently\s+)?(?:need(?:ed)?|request(?:\s+for)?"
+    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?=urgent(?:ly)?(?![a-z])))"
+)
+# Its words as the router's triggers (every English request holds one of them).
+_ENGLISH_OPENING = r"^\s*(?:(?:i|we)\s+)?(?:urgent|need|request|care\s+request|new\s+request)"
+_TRIGGER = re.compile(_FRENCH_TRIGGER + "|" + _ENGLISH_TRIGGER)
+REQUEST_PATTERN = re.compile(_FRENCH_TRIGGER + "|" + _ENGLISH_OPENING)  # every request's start
 _PRIVATE_MARKER = re.compile(
     r"(?:\n|//|(?<![a-z])(?:patient|patiente|details?|infos?\s+patient|prive)\s*:)"
 )
@@ -53,12 +53,16 @@ _DETAILS_LABEL = re.compile(
     r"^\s*(?:patiente?|d[ée]tails?|infos?\s+patiente?|priv[ée]e?)\s*:\s*", re.IGNORECASE
 )
 _URGENT = re.compile(
-    r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap|" + ENGLISH_URGENT + r")(?![a-z])"
+    r"(?<![a-z])(?:urgent|urgente|urgence|tres\s+urgent|asap|urgently|emergency)(?![a-z])"
 )
+# Words left around the care once the rest is read (« pour un … », « need a … for a »).
 _FILLER = re.compile(
-    r"^(?:(?:pour|a|au|sur|de|un|une|le|la|les|" + ENGLISH_FILLER_START + r")(?![a-z])|d'|,|-|:)"
-    r"\s*|\s*(?:(?<![a-z])(?:pour|a|au|" + ENGLISH_FILLER_END + r")|,|-|:)$"
+    r"^(?:(?:pour|a|au|sur|de|un|une|le|la|les|need(?:ed)?|please|for|an?|the|some|to|with"
+    r"|and)(?![a-z])|d'|,|-|:)\s*"
+    r"|\s*(?:(?<![a-z])(?:pour|a|au|for|in|at|on|to|with|and|please|by|around)|,|-|:)$"
 )
+# An English word that only leads into a place or a time (« in Vénissieux », « at 8pm »).
+_LEAD_IN = re.compile(r"(?<![a-z])(?:in|at|on|near|around|by|for)\s+$")
 
 FIELDS = ("profession", "communes", "when", "what")
 
@@ -69,7 +73,8 @@ def is_dispatch_request(text: str) -> bool:
     match = _TRIGGER.match(fold(text, keep_positions=True))
     if match is None:
         return False
-    return match.group("english") is None or names_a_profession(text)
+    # « need » and « urgent » only open a request naming a profession on its first line.
+    return match.group("english") is None or find_profession(text.split("\n")[0]) is not None
 
 
 @dataclass
@@ -172,6 +177,12 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+def _blank_led(text: str, start: int, end: int) -> str:
+    """``_blank`` from the English word leading into the piece (« in Vénissieux »)."""
+    lead = _LEAD_IN.search(fold(text[:start], keep_positions=True))
+    return _blank(text, lead.start() if lead else start, end)
+
+
 def parse_request(
     text: str, now: datetime, places: PlaceIndex, language: str = "fr"
 ) -> RequestFields:
@@ -211,9 +222,7 @@ def parse_request(
     if named:
         fields.communes = [place.code for place in named]
         for place in named:
-            work = _blank(
-                work, lead_in_start(fold(work, keep_positions=True), place.start), place.end
-            )
+            work = _blank_led(work, place.start, place.end)
     urgent = _URGENT.search(fold(work, keep_positions=True))
     if urgent:
         fields.urgent = True
@@ -225,8 +234,7 @@ def parse_request(
         fields.when_words = moment.matched
         start = work.find(moment.matched)
         if start >= 0:
-            lead = lead_in_start(fold(work, keep_positions=True), start)
-            work = _blank(work, lead, start + len(moment.matched))
+            work = _blank_led(work, start, start + len(moment.matched))
     elif moment.message_id != ERROR_NOT_FOUND:
         fields.time_error = (moment.message_id, moment.detail)
         start = work.find(moment.matched) if moment.matched else -1
