@@ -57,7 +57,7 @@ def run_cli(bot: object, *arguments: str) -> None:
 
 def directory_csv(nurses: list[MatrixUser]) -> str:
     lines = [DIRECTORY_HEADER]
-    for index, (nurse, first_name) in enumerate(zip(nurses, NAMES, strict=True)):
+    for index, (nurse, first_name) in enumerate(zip(nurses, NAMES[: len(nurses)], strict=True)):
         lines.append(
             ",".join(
                 [
@@ -230,3 +230,60 @@ async def test_dispatch_is_asked_taken_once_escalated_expired_and_survives_a_res
     for path in bot.data_dir.glob("cpts-bot.sqlite*"):
         data = path.read_bytes()
         assert b"Lilas" not in data and b"06 12 34 56 78" not in data, path.name
+
+
+async def test_an_english_request_reaches_each_nurse_in_their_language(
+    users, make_bot, tmp_path: Path
+) -> None:
+    """A coordinator who switched to English writes the request in English (the commune
+    asked for in English); a French nurse gets the French offer, an English one the
+    English offer, and takes it in English."""
+    coordinator = await users.client("coord_en")
+    alice, bruno = await asyncio.gather(users.client("ide_fr"), users.client("ide_en"))
+    bot = make_bot(coordinators=[coordinator.user_id], allowed=[alice.user_id, bruno.user_id])
+    (tmp_path / "directory.csv").write_text(directory_csv([alice, bruno]), "utf-8")
+    start = datetime.now(PARIS) - timedelta(hours=1)
+    rota = ["type;matrix_id;name;profession;communes;day;start;end;from;until"] + [
+        f"garde;{nurse.user_id};;IDE;69388;{start:%d/%m/%Y};{start:%H:%M};"
+        f"{start + timedelta(hours=4):%H:%M};;"
+        for nurse in (alice, bruno)
+    ]
+    (tmp_path / "rota.csv").write_text("\n".join(rota) + "\n", "utf-8")
+    run_cli(bot, "import", "directory", str(tmp_path / "directory.csv"))
+    run_cli(bot, "import-rota", str(tmp_path / "rota.csv"))
+    bot.start()
+    room = await coordinator.create_encrypted_room([bot.user_id])
+    await coordinator.wait_joined(room, bot.user_id)
+    bruno_room = await bruno.create_encrypted_room([bot.user_id])
+    await bruno.wait_joined(bruno_room, bot.user_id)
+    for user, chat in ((coordinator, room), (bruno, bruno_room)):
+        switched = await user.wait_reply(await user.send(chat, "language en"), timeout=60)
+        assert "from now on" in switched.body, switched.body
+
+    request = (
+        "need a nurse at home now for a post-op dressing, patient agrees\n"
+        "patient: Mrs D., 3 rue des Lilas, 06 12 34 56 78"
+    )
+    asked = await coordinator.wait_reply(await coordinator.send(room, request), timeout=60)
+    assert asked.body.startswith("Where? A commune of the territory"), asked.body
+    created = await coordinator.wait_reply(await coordinator.send(room, "in Lyon 8"), timeout=60)
+    assert created.body.startswith("Dispatch no. 1 sent to 2 professionals"), created.body
+
+    french = await wait_broadcast(alice, bot.user_id, 1)
+    assert "at home for a post-op dressing" in french.body and "Lilas" not in french.body
+    [english] = await bruno.wait_for(
+        lambda me: [
+            item
+            for item in me.from_user(bot.user_id)
+            if item.body.startswith("Dispatch no. 1 ") and "m.new_content" not in item.content
+        ],
+        timeout=60,
+    )
+    assert english.decrypted and "“I'll take it”" in english.body, english.body
+    assert "at home for a post-op dressing" in english.body and "Lilas" not in english.body
+    await bruno.send(english.room_id, "I'll take it", reply_to=english.event_id)
+    details = await bruno.wait_for(bot_says(bot.user_id, "Dispatch no. 1 is yours"))
+    assert "Mrs D., 3 rue des Lilas, 06 12 34 56 78" in details[0].body
+    await coordinator.wait_for(bot_says(bot.user_id, "Dispatch no. 1 taken by"))
+    await alice.wait_for(bot_says(bot.user_id, "[Pris par"))
+    assert bot.stop() == 0
