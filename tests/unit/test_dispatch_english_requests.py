@@ -92,7 +92,7 @@ def _same(fields: RequestFields) -> tuple[object, ...]:
 
 @pytest.mark.parametrize(("english", "french", "care"), SAME_REQUESTS)
 def test_an_english_request_is_the_french_request(english: str, french: str, care: str) -> None:
-    assert is_dispatch_request(english) and is_dispatch_request(french)
+    assert is_dispatch_request(english, "en") and is_dispatch_request(french, "fr")
     read_english = parse_request(english, NOW, PLACES, "en")
     read_french = parse_request(french, NOW, PLACES, "fr")
     assert read_english.profession is not None and read_english.needed_at is not None
@@ -115,8 +115,13 @@ def test_what_starts_an_english_request() -> None:
         "urgent question about the rota",
         "who is on call tonight",
     )
-    assert [text for text in requests if not is_dispatch_request(text)] == []
-    assert [text for text in others if is_dispatch_request(text)] == []
+    assert [text for text in requests if not is_dispatch_request(text, "en")] == []
+    assert [text for text in others if is_dispatch_request(text, "en")] == []
+    # « urgent » opens a request for an English reader only: « urgent kiné Lyon 8 ? »
+    # from a French reader stays a directory question; « need » is English either way.
+    assert not is_dispatch_request("urgent kiné respi Lyon 8 demain ?", "fr")
+    assert is_dispatch_request("urgent physio tomorrow Lyon 8", "en")
+    assert is_dispatch_request("need a physio tomorrow Lyon 8", "fr")
 
 
 def test_the_patient_details_and_the_usual_nurse_are_kept_apart_in_english() -> None:
@@ -177,7 +182,9 @@ def test_the_english_help_examples_are_complete_requests() -> None:
         "déclenchement IDE {commune} demain matin prise de sang, IDE habituelle : Mme Martin",
     ):
         text = english.gettext(example, commune="Vénissieux")
-        assert text != example.format(commune="Vénissieux") and is_dispatch_request(text), text
+        assert text != example.format(commune="Vénissieux") and is_dispatch_request(text, "en"), (
+            text
+        )
         fields = parse_request(text, NOW, PLACES, "en")
         french = parse_request(example.format(commune="Vénissieux"), NOW, PLACES, "fr")
         assert fields.missing() == [] and _same(fields) == _same(french), text

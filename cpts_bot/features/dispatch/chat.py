@@ -98,7 +98,12 @@ class DispatchFeature:
         return [
             Command(
                 name="declenchement",
-                phrase=Parser(lambda text, _c: is_dispatch_request(text.strip()) or None, 10),
+                phrase=Parser(
+                    lambda text, c: (
+                        is_dispatch_request(text.strip(), c.translator.language) or None
+                    ),
+                    10,
+                ),
                 triggers=derived(REQUEST_PATTERN),
                 handler=request,
                 help=N_("ask the professionals on duty (missing details are asked for)"),

@@ -38,7 +38,7 @@ _FRENCH_TRIGGER = (
 # An English request's opening; « urgent » is left to be read as the urgency.
 _ENGLISH_TRIGGER = (
     r"^\s*(?P<english>(?:(?:i|we)\s+)?(?:urgently\s+)?(?:need(?:ed)?|request(?:\s+for)?"
-    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?=urgent(?:ly)?(?![a-z])))"
+    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?P<urgent>(?=urgent(?:ly)?(?![a-z]))))"
 )
 # Its words as the router's triggers (every English request holds one of them).
 _ENGLISH_OPENING = r"^\s*(?:(?:i|we)\s+)?(?:urgent|need|request|care\s+request|new\s+request)"
@@ -67,14 +67,19 @@ _LEAD_IN = re.compile(r"(?<![a-z])(?:in|at|on|near|around|by|for)\s+$")
 FIELDS = ("profession", "communes", "when", "what")
 
 
-def is_dispatch_request(text: str) -> bool:
+def is_dispatch_request(text: str, language: str = "fr") -> bool:
     """Does ``text`` start with "déclenchement" (or "déclencher", "dispatch"), or with
     "need", "request" or "urgent" and name a profession?"""
     match = _TRIGGER.match(fold(text, keep_positions=True))
     if match is None:
         return False
-    # « need » and « urgent » only open a request naming a profession on its first line.
-    return match.group("english") is None or find_profession(text.split("\n")[0]) is not None
+    if match.group("english") is None:
+        return True
+    # « need » and « urgent » only open a request naming a profession on its first line;
+    # « urgent kiné Lyon 8 ? » from a French reader stays a directory question.
+    if match.group("urgent") is not None and language != "en":
+        return False
+    return find_profession(text.split("\n")[0]) is not None
 
 
 @dataclass
