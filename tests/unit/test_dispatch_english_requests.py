@@ -111,6 +111,8 @@ def test_what_starts_an_english_request() -> None:
     others = (
         "I need cover for my shift tomorrow",
         "need cover saturday night",
+        "I need someone to cover my nurse shift saturday night",
+        "need a replacement nurse on 24/12",
         "I need help",
         "urgent question about the rota",
         "who is on call tonight",

@@ -35,10 +35,13 @@ _FRENCH_TRIGGER = (
     r"^\s*(?:nouveau\s+|nouvelle\s+)?(?:declenchement|declencher|declenche|dispatch|demande\s+de\s+soin)"
     r"s?(?![a-z])\s*:?\s*"
 )
-# An English request's opening; « urgent » is left to be read as the urgency.
+# An English request's opening (« I need someone to cover my nurse shift » is a request
+# for cover); « urgent » is left to be read as the urgency.
 _ENGLISH_TRIGGER = (
-    r"^\s*(?P<english>(?:(?:i|we)\s+)?(?:urgently\s+)?(?:need(?:ed)?|request(?:\s+for)?"
-    r"|care\s+request|new\s+request)(?![a-z])\s*:?\s*|(?P<urgent>(?=urgent(?:ly)?(?![a-z]))))"
+    r"^\s*(?P<english>(?:(?:i|we)\s+)?(?:urgently\s+)?"
+    r"(?:need(?:ed)?(?!\s+(?:an?\s+|some\s+)?(?:cover|replacement|someone|somebody|swap))"
+    r"|request(?:\s+for)?|care\s+request|new\s+request)(?![a-z])\s*:?\s*"
+    r"|(?P<urgent>(?=urgent(?:ly)?(?![a-z]))))"
 )
 # Its words as the router's triggers (every English request holds one of them).
 _ENGLISH_OPENING = r"^\s*(?:(?:i|we)\s+)?(?:urgent|need|request|care\s+request|new\s+request)"
