@@ -146,11 +146,8 @@ _WORDS = (
     ("date", r"(?:on\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?"),
     ("weekday", rf"(?:(?:on|this|next)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:\s+(?P<next>next))?"),
     ("relday", r"(?P<rd>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|today)"),
-    # tonight is this night
-    (
-        "part",
-        rf"(?:(?:in\s+the|at|this)\s+)?(?:(?P<this>this|to(?=night))\s*)?(?P<part>{_PART_ALT})",
-    ),
+    # this morning (today's, even past), tonight (this night), in the afternoon
+    ("part", rf"(?:(?:in\s+the|at)\s+)?(?:(?P<this>this|to(?=night))\s*)?(?P<part>{_PART_ALT})"),
     # 8pm, 8 p.m., 8:30pm, 8.30 am
     ("time", _AT + r"(?P<h>\d{1,2})(?:[:.h](?P<mi>\d{2}))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)"),
     ("time", _AT + r"(?P<h>\d{1,2})(?::|h)(?P<mi>\d{2})?"),  # 20:30, 8h30, 20h

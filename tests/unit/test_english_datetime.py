@@ -30,12 +30,19 @@ tonight at 8              | 2026-11-23 20:00 | time
 tonight 2am               | 2026-11-24 02:00 | time
 this evening              | 2026-11-23 20:00 | part_of_day
 this evening at 7         | 2026-11-23 19:00 | time
+this afternoon            | 2026-11-23 14:00 | part_of_day  (said: today's, even past)
+this morning              | 2026-11-23 08:00 | part_of_day
 tomorrow                  | 2026-11-24 00:00 | day
 tomorrow 9am              | 2026-11-24 09:00 | time
 Tomorrow at 9 A.M.        | 2026-11-24 09:00 | time
 tomorrow morning          | 2026-11-24 08:00 | part_of_day
 tomorrow afternoon        | 2026-11-24 14:00 | part_of_day
 the day after tomorrow    | 2026-11-25 00:00 | day
+8pm tonight               | 2026-11-23 20:00 | time
+9am tomorrow              | 2026-11-24 09:00 | time
+tomorrow in the morning   | 2026-11-24 08:00 | part_of_day
+around 7 tonight          | 2026-11-23 19:00 | time
+Thursday at noon          | 2026-11-26 12:00 | time
 at 16:30                  | 2026-11-23 16:30 | time
 at 14:30                  | 2026-11-24 14:30 | time
 8:30pm                    | 2026-11-23 20:30 | time
