@@ -3,7 +3,9 @@
 ``parse_moment("déclenchement IDE ce soir 20h pansement", now)`` finds the first
 expression of a moment in a sentence ("ce soir 20h") and returns a :class:`Moment`;
 ``parse_period("absente du 12 au 20 décembre", now)`` returns a :class:`Period` whose
-end is exclusive (the 21st at midnight). Both are pure: the clock is ``now``.
+end is exclusive (the 21st at midnight). Both are pure: the clock is ``now``. The reader
+works on a language's :class:`~cpts_bot.core.datetime_grammar.Grammar` (``FRENCH`` here;
+``ENGLISH`` in :mod:`cpts_bot.core.english_datetime`), so every rule below holds in both.
 
 Rules that make the answers deterministic:
 
