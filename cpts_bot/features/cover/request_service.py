@@ -3,7 +3,9 @@
 Who is asked: the members of the duty's profession (the directory's active members who
 gave a Matrix ID, and everyone the rota lists for that profession) who are free for the
 whole duty — not the requester, not on leave at any time of it, not on duty (any
-profession) at an overlapping time. Each gets the offer in their direct chat, correlated
+profession) at an overlapping time, and known to the directory (taking the duty would
+refuse anyone it does not know: those the rota alone lists are left out, and the
+requester is told how many). Each gets the offer in their direct chat, correlated
 ``swap:<id>:offer:<user>`` so that a reply or a 👍 to it leads back to the request.
 """
 
@@ -36,6 +38,7 @@ from cpts_bot.features.cover.texts_service import (
     tell_coordination,
     when_text,
 )
+from cpts_bot.features.rota.checks_service import directory_of
 from cpts_bot.features.rota.duty_rota import Duty, duties_of
 from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
@@ -82,15 +85,18 @@ async def find_duty(
     return choice
 
 
-async def colleagues_free(deps: Context, duty: Duty, requester: str) -> list[str]:
-    """The members of ``duty``'s profession free for all of it (see the module)."""
+async def colleagues_free(deps: Context, duty: Duty, requester: str) -> tuple[list[str], int]:
+    """The members of ``duty``'s profession free for all of it and known to the
+    directory, and how many free ones were left out as unknown to it (see the module)."""
     rota = await load_rota(
         deps.db, duty.start - MARGIN, duty.end + MARGIN, deps.config.territory.holiday_calendar()
     )
     members = await deps.directory.members(deps.db, duty.profession, None)
     candidates = [m.matrix_id for m in members if m.active and m.matrix_id]
     candidates += rota_members(rota, duty.profession)
-    return free_colleagues(rota, candidates, duty.start, duty.end, requester)
+    free = free_colleagues(rota, candidates, duty.start, duty.end, requester)
+    known = await directory_of(deps, free)
+    return [user for user in free if user in known], sum(user not in known for user in free)
 
 
 async def request_cover(
@@ -113,9 +119,10 @@ async def request_cover(
             Reply(_("A request for cover of this duty is already open (no. {id}).", id=existing.id))
         )
         return None
-    free = await colleagues_free(deps, duty, requester)
+    free, unknown = await colleagues_free(deps, duty, requester)
+    left_out = _left_out(unknown, translator)
     if not free:
-        await _nobody_free(deps, requester, duty)
+        await _nobody_free(deps, requester, duty, left_out)
         return None
     swap = await repo.create(
         deps.db,
@@ -143,12 +150,27 @@ async def request_cover(
             )
             + "\n"
             + _("I will tell you who takes it. “annuler remplacement {id}” to cancel.", id=swap.id)
+            + left_out
         )
     )
     return swap
 
 
-async def _nobody_free(deps: Context, requester: str, duty: Duty) -> None:
+def _left_out(unknown: int, translator: Translator) -> str:
+    """The line telling the requester how many free colleagues of the rota were not
+    asked because the directory does not know them (nothing when none)."""
+    if not unknown:
+        return ""
+    return "\n" + translator.ngettext(
+        "{count} colleague of the rota was not asked: the CPTS directory does not know"
+        " them (the coordination can add their card).",
+        "{count} colleagues of the rota were not asked: the CPTS directory does not know"
+        " them (the coordination can add their cards).",
+        unknown,
+    )
+
+
+async def _nobody_free(deps: Context, requester: str, duty: Duty, left_out: str) -> None:
     translator = await deps.translator_for(requester)
     communes = sorted(duty.communes)
     await deps.outbox.reply(
@@ -157,6 +179,7 @@ async def _nobody_free(deps: Context, requester: str, duty: Duty) -> None:
                 "Nobody of your profession is free for {duty}: the coordination is told.",
                 duty=duty_text(deps, duty.profession, communes, duty.start, duty.end, translator),
             )
+            + left_out
         )
     )
     territory = Translator(deps.config.language)
