@@ -462,9 +462,14 @@ async def test_taking_a_duty_that_would_clash_is_refused(desk: Desk, kind: str) 
             asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
         finally:
             FEATURE.directory.professionals.pop()
-    elif kind == "wrong_profession":
+    elif kind == "wrong_profession":  # a nurse when asked, a kiné on their card since
         taker = await _conflicting(desk, kind)
-        asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        karl = FEATURE.directory.professionals.index(professional(KARL, "70", HYERES))
+        FEATURE.directory.professionals[karl] = professional(KARL, "60", HYERES)
+        try:
+            asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        finally:
+            FEATURE.directory.professionals[karl] = professional(KARL, "70", HYERES)
     else:
         asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
         taker = await _conflicting(desk, kind)
@@ -500,6 +505,22 @@ async def test_a_colleague_unknown_to_the_directory_is_not_asked(desk: Desk) -> 
         "1 collègue du planning n'a pas été sollicité : l'annuaire de la CPTS ne le connaît "
         "pas (la coordination peut ajouter sa fiche)."
     ]
+
+
+async def test_a_rota_colleague_of_another_profession_on_their_card_is_not_asked(
+    desk: Desk,
+) -> None:
+    """Karl is on the nurses' rota but a kiné on his card; Zoé has no card: neither is
+    asked, and the requester is told why, in one line."""
+    await _conflicting(desk, "wrong_profession")
+    await _conflicting(desk, "unknown_person")
+    sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
+    assert set(offers(sent)) == {BRUNO, CHLOE}
+    assert texts(sent, f"!dm-{ANNE}")[0].splitlines()[-1] == (
+        "1 collègue du planning n'a pas été sollicité : l'annuaire de la CPTS ne le connaît "
+        "pas (la coordination peut ajouter sa fiche). 1 collègue du planning n'a pas été "
+        "sollicité : sa fiche de l'annuaire indique une autre profession."
+    )
 
 
 LEFT_OUT = (

@@ -1,11 +1,12 @@
 """A professional on duty asks for cover: find the duty meant, ask the free colleagues.
 
 Who is asked: the members of the duty's profession (the directory's active members who
-gave a Matrix ID, and everyone the rota lists for that profession) who are free for the
-whole duty — not the requester, not on leave at any time of it, not on duty (any
-profession) at an overlapping time, and known to the directory (taking the duty would
-refuse anyone it does not know: those the rota alone lists are left out, and the
-requester is told how many). Each gets the offer in their direct chat, correlated
+gave a Matrix ID, and everyone the rota lists for that profession from the day before to
+the day after) who are free for the whole duty — not the requester, not on leave at any
+time of it, not on duty (any profession) at an overlapping time, and known to the
+directory as of that profession (taking the duty would refuse anyone else: those the
+rota lists without such a card are left out, and the requester is told how many and
+why). Each gets the offer in their direct chat, correlated
 ``swap:<id>:offer:<user>`` so that a reply or a 👍 to it leads back to the request.
 """
 
@@ -85,9 +86,10 @@ async def find_duty(
     return choice
 
 
-async def colleagues_free(deps: Context, duty: Duty, requester: str) -> tuple[list[str], int]:
-    """The members of ``duty``'s profession free for all of it and known to the
-    directory, and how many free ones were left out as unknown to it (see the module)."""
+async def colleagues_free(deps: Context, duty: Duty, requester: str) -> tuple[list[str], int, int]:
+    """The members of ``duty``'s profession free for all of it whom the directory knows
+    as of that profession, and how many free ones of the rota were left out: unknown to
+    the directory, or of another profession there (see the module)."""
     rota = await load_rota(
         deps.db, duty.start - MARGIN, duty.end + MARGIN, deps.config.territory.holiday_calendar()
     )
@@ -96,7 +98,9 @@ async def colleagues_free(deps: Context, duty: Duty, requester: str) -> tuple[li
     candidates += rota_members(rota, duty.profession)
     free = free_colleagues(rota, candidates, duty.start, duty.end, requester)
     known = await directory_of(deps, free)
-    return [user for user in free if user in known], sum(user not in known for user in free)
+    other = [u for u in free if known.get(u) not in (None, duty.profession)]
+    unknown = [u for u in free if u not in known]
+    return [u for u in free if u not in other and u not in unknown], len(unknown), len(other)
 
 
 async def request_cover(
@@ -119,8 +123,8 @@ async def request_cover(
             Reply(_("A request for cover of this duty is already open (no. {id}).", id=existing.id))
         )
         return None
-    free, unknown = await colleagues_free(deps, duty, requester)
-    left_out = _left_out(unknown, translator)
+    free, unknown, other = await colleagues_free(deps, duty, requester)
+    left_out = _left_out(unknown, other, translator)
     if not free:
         await _nobody_free(deps, requester, duty, left_out)
         return None
@@ -156,12 +160,25 @@ async def request_cover(
     return swap
 
 
-def _left_out(unknown: int, translator: Translator) -> str:
+def _left_out(unknown: int, other: int, translator: Translator) -> str:
     """The line telling the requester how many free colleagues of the rota were not
-    asked because the directory does not know them (nothing when none)."""
-    if not unknown:
-        return ""
-    return "\n" + translator.ngettext(
+    asked, and why (nothing when none)."""
+    said = [_unknown(unknown, translator)] if unknown else []
+    if other:
+        said.append(
+            translator.ngettext(
+                "{count} colleague of the rota was not asked: their directory card gives"
+                " another profession.",
+                "{count} colleagues of the rota were not asked: their directory cards give"
+                " another profession.",
+                other,
+            )
+        )
+    return "\n" + " ".join(said) if said else ""
+
+
+def _unknown(unknown: int, translator: Translator) -> str:
+    return translator.ngettext(
         "{count} colleague of the rota was not asked: the CPTS directory does not know"
         " them (the coordination can add their card).",
         "{count} colleagues of the rota were not asked: the CPTS directory does not know"
