@@ -44,7 +44,7 @@ from cpts_bot.matrix.nio_responses import record_rate_limits
 from cpts_bot.matrix.room_aliases import resolve_room_aliases
 from cpts_bot.matrix.room_members import NioRoomMembers
 from cpts_bot.matrix.room_powers_check import room_findings
-from cpts_bot.matrix.sender_trust import SenderTrustGate
+from cpts_bot.matrix.sender_trust import TRUST_CHANGED, TRUST_NOTICE, SenderTrustGate
 from cpts_bot.matrix.sync_loop import SyncLoop
 from cpts_bot.matrix.token_login import cross_sign_or_warn
 from cpts_bot.matrix.typing_indicator import TypingIndicator
@@ -63,6 +63,8 @@ from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.file_modes import restrict_tree
+from cpts_bot.storage.outbox_delivery import STUCK
+from cpts_bot.storage.pinned_identities import UNDECRYPTABLE
 
 log = logging.getLogger("cpts_bot")
 
@@ -80,9 +82,12 @@ async def answers_sent(router: CommandRouter, gateway: MatrixChatGateway) -> Non
             await gateway.answers_out.wait()
 
 
-# The kernel's own jobs: data minimisation, whatever the features.
+# The kernel's own jobs (data minimisation, whatever the features) and the prefixes of
+# what the shared layers key: a stopped destination's report, the trust messages, the
+# daily « I could not decrypt » notice.
 KERNEL = FeatureManifest(
     "kernel",
+    correlation_prefixes=(STUCK, TRUST_CHANGED, TRUST_NOTICE, UNDECRYPTABLE),
     jobs=(
         PeriodicJob(
             "erase-details", ERASE_DETAILS_EVERY_SECONDS, erase_expired_details, checkpoint=True

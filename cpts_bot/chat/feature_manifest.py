@@ -40,6 +40,9 @@ class FeatureManifest:
     on_sent: tuple[tuple[str, SentHook], ...] = ()
     on_failed: tuple[tuple[str, FailedHook], ...] = ()
     before_event: tuple[BeforeEvent, ...] = ()
+    # The prefixes it owns: of its outbox correlations, and of the keys under which it
+    # notes what it told once; every such literal of the package is owned by a manifest
+    # (tests/unit/test_manifests.py).
     correlation_prefixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

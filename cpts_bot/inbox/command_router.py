@@ -253,7 +253,7 @@ class CommandRouter:
             return
         day = self._clock().astimezone(PARIS).date().isoformat()
         if not await pins.claim_notice(
-            db, row.sender, row.room_id, f"undecryptable:{day}", self._clock()
+            db, row.sender, row.room_id, pins.UNDECRYPTABLE + day, self._clock()
         ):
             return  # once a day per person and shared room: chatter the bot cannot read
         text = _(

@@ -416,7 +416,7 @@ class MatrixChatGateway:
                     if row.correlation.startswith(prefix):
                         await listener(db, row.correlation, room_id, event_id)
         if row.attempts:
-            await delivery.forget_report(self._database, f"stuck:{row.target}")
+            await delivery.forget_report(self._database, delivery.stuck_subject(row.target))
         self.sent_count += 1
 
     async def _after_failure(self, row: repo.OutboxRow, error: SendFailed, now: datetime) -> None:
@@ -763,13 +763,6 @@ class MatrixChatGateway:
             self._client.olm.update_tracked_users(room)
             if self._client.should_query_keys:
                 await self._client.keys_query()
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 async def _wait_any(

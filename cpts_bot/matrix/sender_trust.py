@@ -126,6 +126,11 @@ def decide_clear_event(kind: str, pinned: PinnedIdentity | None) -> SenderDecisi
 
 
 # What was not taken into account (a message or a reaction), then why.
+# The correlations of the bot's trust messages (owned by the kernel's manifest): a
+# warning to the coordination that someone's identity changed, a notice to the sender.
+TRUST_CHANGED = "trust:changed:"
+TRUST_NOTICE = "trust:notice:"
+
 NOT_READ = {
     KIND_MESSAGE: N_("Your message of {time} was not read."),
     KIND_REACTION: N_("Your reaction {key} of {time} was not taken into account."),
@@ -372,7 +377,7 @@ class SenderTrustGate:
                     room,
                     Reply(text, mentions=tuple(self.config.coordinators)),
                     notice=False,
-                    correlation=f"trust:changed:{user_id}",
+                    correlation=TRUST_CHANGED + user_id,
                 )
                 await pins.mark_warned(db, user_id, now)
         return pinned
@@ -395,7 +400,7 @@ class SenderTrustGate:
         await OutboxWriter(db, now).send_direct(
             sender,
             Reply(notice_text(translator, message, device_id, what)),
-            correlation=f"trust:notice:{sender}",
+            correlation=TRUST_NOTICE + sender,
         )
 
     def _apply_to_store(

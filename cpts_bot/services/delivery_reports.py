@@ -30,10 +30,6 @@ SLOWED = "slowed"
 SLOWED_AT_LEAST_SECONDS = 30
 
 
-def stuck_subject(destination: str) -> str:
-    return f"stuck:{destination}"
-
-
 def stuck_text(translator: Translator, who: str, row_id: int, bound: timedelta) -> str:
     return translator.gettext(
         "⚠️ I have not been able to deliver to {who} for {minutes} min (their server does"
@@ -66,7 +62,7 @@ async def report_stuck(
     coordination = str(config.rooms.coordination) if config.rooms.coordination else None
     if coordination is None or destination == coordination:
         return False
-    if not await delivery.mark_reported(db, stuck_subject(destination), now):
+    if not await delivery.mark_reported(db, delivery.stuck_subject(destination), now):
         return False
     text = stuck_text(Translator(config.language), destination, row_id, bound)
     await OutboxWriter(db, now).send(coordination, Reply(text))

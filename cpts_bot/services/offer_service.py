@@ -26,10 +26,10 @@ import aiosqlite
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.core.offers import ACCEPTED, DECLINED, Answer, Outcome
-from cpts_bot.features.dispatch.context_service import respond, respond_with
 from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, T
+from cpts_bot.services.responding import respond, respond_with
 from cpts_bot.storage import offer_repository as offers
 from cpts_bot.storage.offer_repository import OfferTables
 

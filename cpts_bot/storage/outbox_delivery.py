@@ -146,6 +146,16 @@ async def queued_bulk(database: Database) -> int:
     return int(row[0]) if row else 0
 
 
+# What the coordination was told about, noted once in ``delivery_reports``: a destination
+# whose deliveries stopped is ``stuck:<destination>`` (owned by the kernel's manifest).
+STUCK = "stuck:"
+
+
+def stuck_subject(destination: str) -> str:
+    """The ``delivery_reports`` subject of ``destination``'s stopped deliveries."""
+    return STUCK + destination
+
+
 async def mark_reported(db: aiosqlite.Connection, subject: str, now: datetime) -> bool:
     """Note that the coordination was told about ``subject``: False when it already was."""
     cursor = await db.execute(

@@ -108,6 +108,11 @@ async def list_pending(db: aiosqlite.Connection) -> list[PinnedIdentity]:
     )
 
 
+# The reason of the daily notice that a person's message could not be decrypted
+# (``undecryptable:<day>``, owned by the kernel's manifest).
+UNDECRYPTABLE = "undecryptable:"
+
+
 async def claim_notice(
     db: aiosqlite.Connection, user_id: str, device_id: str, reason: str, now: datetime
 ) -> bool:

@@ -29,6 +29,7 @@ COUNTS = {
     "n",
     "weeks",
     "months",
+    "priority",
 }
 NUMBER_THEN_WORD = re.compile(r"\{(\w+)\}\s+([^\W\d_][\w'-]*)")
 
@@ -78,6 +79,59 @@ def test_a_plural_entry_changes_the_noun_after_each_count(language: str) -> None
             if same:
                 found[message] = same
     assert found == {}, f"{language}: give these counts a plural form of their own: {found}"
+
+
+def counts_following_the_wrong_count(forms: tuple[str, ...]) -> list[str]:
+    """In a plural entry chosen by ``{count}``, another count whose noun changes from one
+    form to the next (« dont {priority} prioritaire » / « prioritaires »): that noun
+    follows ``{count}``, not its own number, so « 4 patients (dont 1 prioritaires) »."""
+    words = [
+        {m.group(1): m.group(2) for m in NUMBER_THEN_WORD.finditer(form) if m.group(1) != "count"}
+        for form in forms
+    ]
+    return sorted(
+        f"{{{name}}} {'/'.join(w.get(name, '') for w in words)}"
+        for name in set().union(*words)
+        if name in COUNTS and len({w.get(name) for w in words}) > 1
+    )
+
+
+def test_the_check_sees_a_second_count_agreeing_with_the_first() -> None:
+    assert counts_following_the_wrong_count(
+        (
+            "{count} patient (dont {priority} prioritaire).",
+            "{count} patients (dont {priority} prioritaires).",
+        )
+    ) == ["{priority} prioritaire/prioritaires"]
+    assert (
+        counts_following_the_wrong_count(
+            ("(dont {count} prioritaire)", "(dont {count} prioritaires)")
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_count_in_a_plural_entry_agrees_with_its_own_number(language: str) -> None:
+    found = {
+        message: counts_following_the_wrong_count(translation)
+        for message, translation in load_catalog(language).items()
+        if isinstance(translation, tuple)
+        and "{count}" in (message if isinstance(message, str) else message[0])
+        and counts_following_the_wrong_count(translation)
+    }
+    assert found == {}, f"{language}: give these counts a plural entry of their own: {found}"
+
+
+def test_one_priority_patient_among_several_is_singular() -> None:
+    french = Translator("fr")
+    summary = french.ngettext(
+        "{count} patient waiting for a médecin traitant {priority}.",
+        "{count} patients waiting for a médecin traitant {priority}.",
+        4,
+        priority=french.ngettext("({count} priority)", "({count} priority)", 1),
+    )
+    assert summary == "4 patients en attente de médecin traitant (dont 1 prioritaire)."
 
 
 def figures(median_days: float | None) -> MedecinTraitantFigures:

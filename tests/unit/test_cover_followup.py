@@ -39,6 +39,8 @@ async def test_silent_colleagues_are_reminded_then_the_coordination_told(tmp_pat
     offers = {s.target: s for s in sent if s.target in (BRUNO, CHLOE, DENIS, EMMA)}
     assert set(offers) == {BRUNO, CHLOE, DENIS, EMMA}
     await desk.say(BRUNO, "pas dispo", reply_to=offers[BRUNO])
+    # Tuesday 20:00, out of the quiet hours: 9 h after being asked, not 12 yet.
+    assert [s for s in await run(database, NOW + timedelta(hours=9)) if s.target != ANNE] == []
     assert [s for s in await run(database, NOW + timedelta(hours=11)) if s.target != ANNE] == []
     reminded = await run(database, NOW + timedelta(hours=12))  # Tuesday 23:00: quiet hours
     assert reminded == []

@@ -132,6 +132,40 @@ async def start(env, feature, config, server, text=None):
     return {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
 
 
+async def test_a_requester_without_a_card_is_named_by_their_matrix_name(env) -> None:
+    """« Demandé par : » names a coordinator the directory does not list by the name
+    Matrix shows for them (stored as their message arrived), never by their Matrix ID."""
+    from cpts_bot.storage.matrix_names import remember_name
+
+    config = make_config()
+    feature = DispatchFeature(directory())
+    server = FakeHomeserver(env)
+    async with env.transaction() as db:
+        await remember_name(db, COORDINATOR, "Claire (coordination)", NOW)
+    request = message(
+        COORDINATOR,
+        "déclenchement IDE domicile Hyères ce soir 20h pansement, patient d'accord\n"
+        "patient: Mme Durand, 3 rue des Lilas",
+        NOW,
+    )
+    assert await say(env, feature, config, request)
+    broadcasts = {s.target: s for s in await server.flush(NOW) if s.action == "direct_message"}
+    taken = message(
+        BOB,
+        "je prends",
+        NOW,
+        room=broadcasts[BOB].room_id,
+        reply_to=broadcasts[BOB].event_id,
+        is_direct=True,
+    )
+    assert await say(env, feature, config, taken)
+    details = next(
+        s.text for s in await server.flush(NOW) if s.target == BOB and "Durand" in s.text
+    )
+    assert "Demandé par : Claire (coordination)" in details, details
+    assert COORDINATOR not in details
+
+
 async def test_guided_exchange_asks_for_each_missing_piece(env) -> None:
     config = make_config()
     feature = DispatchFeature(directory())

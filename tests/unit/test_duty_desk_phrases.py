@@ -47,6 +47,23 @@ def test_saturday_night_said_on_saturday_is_tonight_not_next_week() -> None:
     assert pick_duty(NIGHTS, read_when("samedi nuit", after_sunday), after_sunday) == night(19)
 
 
+def day_shift(day: int) -> Duty:
+    return Duty(NURSE, "60", frozenset(), paris(day, 8), paris(day, 20))
+
+
+def test_saturday_night_among_a_weekend_of_duties_is_the_one_starting_saturday_evening() -> None:
+    """Friday's night runs into Saturday, Saturday's day and night, Sunday's day and
+    night: « samedi nuit » is the night starting on Saturday evening, not Friday's
+    running into Saturday morning, not Saturday's day, not Sunday's."""
+    weekend = [night(11), day_shift(12), night(12), day_shift(13), night(13)]
+    for said_at in (paris(10, 9), paris(11, 22), paris(12, 10)):  # Thursday, Friday, Saturday
+        for phrase in ("samedi nuit", "saturday night", "la nuit de samedi"):
+            when = read_when(phrase, said_at)
+            assert pick_duty(weekend, when, said_at) == night(12), (phrase, said_at)
+    friday = paris(11, 10)
+    assert pick_duty(weekend, read_when("dimanche nuit", friday), friday) == night(13)
+
+
 # ------------------------------------------------------------------ English
 
 

@@ -130,6 +130,18 @@ async def test_a_duty_due_during_the_quiet_hours_waits_for_their_end(database: D
     assert reminder.text.startswith("Rappel : vous êtes de garde aujourd'hui 14 h – 20 h")
 
 
+async def test_a_reminder_overdue_in_the_quiet_hours_waits_for_their_end(
+    database: Database,
+) -> None:
+    """Due at 18:00 but the bot was down until 22:00: it catches up at 08:00, not at
+    night."""
+    await add_shift(database, ALICE, paris(24, 14), paris(24, 20))
+    assert await run(database, paris(23, 22)) == []
+    assert await run(database, paris(24, 7, 59)) == []
+    [reminder] = await run(database, paris(24, 8))
+    assert reminder.text.startswith("Rappel : vous êtes de garde aujourd'hui 14 h – 20 h")
+
+
 async def test_the_coordination_is_told_once_when_a_duty_has_nobody(database: Database) -> None:
     await add_shift(database, BOB, paris(24, 20), paris(25, 8))
     async with database.transaction() as db:

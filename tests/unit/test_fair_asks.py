@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from cpts_bot.chat.command_dispatch import Routes, route_message
-from cpts_bot.core.times import PARIS
+from cpts_bot.core.times import PARIS, to_iso
+from cpts_bot.features.dispatch import repository as dispatch_repository
 from cpts_bot.features.dispatch.chat import DispatchFeature
 from cpts_bot.features.dispatch.fair_order import AskHistory, AskOrder, fair_choice
+from cpts_bot.features.dispatch.fairness_repository import ask_history
+from cpts_bot.features.dispatch.models import DispatchRequest
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import (
     COORDINATOR,
@@ -44,6 +47,35 @@ def test_the_pure_orders() -> None:
     assert fair_choice(users, history, AskOrder.LEAST_RECENT, 2) == ["@d", "@c"]
     assert fair_choice(users, history, AskOrder.ROUND_ROBIN, 2) == ["@b", "@c"]
     assert fair_choice(users, {}, AskOrder.ROUND_ROBIN, 3) == ["@a", "@b", "@c"]
+
+
+async def test_only_this_months_accepts_count(tmp_path: Path) -> None:
+    """« Accepted least this month »: an accept of last month, a decline, do not count."""
+    month_start = datetime(2026, 12, 1, tzinfo=PARIS).astimezone(UTC)
+    answers = [  # (answer, answered at)
+        ("accepted", month_start - timedelta(hours=2)),
+        ("declined", month_start + timedelta(hours=2)),
+        ("accepted", month_start + timedelta(hours=3)),
+    ]
+    database = await Database.open(tmp_path / "bot.sqlite")
+    try:
+        async with database.transaction() as db:
+            for answer, at in answers:
+                new = DispatchRequest(
+                    COORDINATOR, "!c:cpts.test", "60", (HYERES,), at, "minute", "soin", at
+                )
+                dispatch = await dispatch_repository.create(db, new, at)
+                await dispatch_repository.add_recipients(db, dispatch.id, NURSES[:2], 0, at)
+                await db.execute(
+                    "UPDATE dispatch_recipients SET answer = ?, answered_at = ?"
+                    " WHERE dispatch_id = ? AND user_id = ?",
+                    (answer, to_iso(at), dispatch.id, NURSES[0]),
+                )
+            history = await ask_history(db, NURSES[:3], month_start)
+    finally:
+        await database.close()
+    last = month_start + timedelta(hours=3)
+    assert history == {NURSES[0]: AskHistory(last, 1), NURSES[1]: AskHistory(last, 0)}
 
 
 async def simulate_month(

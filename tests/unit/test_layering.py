@@ -215,6 +215,85 @@ def test_a_role_is_read_from_the_name_inside_a_feature(tmp_path: Path) -> None:
     assert {m for m in imported if banned("services", m)} == {"cpts_bot.features.dispatch.commands"}
 
 
+# The shared services (``services/``: the context, the offer engine, people, ...) serve
+# every feature, so they import none: the role rules above cannot see it, since a
+# feature's ``*_service.py`` is a service too and services may import services (that is
+# how ``services/offer_service.py`` came to import the dispatch feature's
+# ``context_service``). What a shared service needs of a feature is handed to it (a
+# protocol, a hook) or moved to the kernel or the shared layers. The imports still
+# there, each with why; the list only shrinks.
+KNOWN_FEATURE_IMPORTS: dict[str, str] = {
+    "services/context.py imports cpts_bot.features.directory.models": (
+        "the context's directory lookup returns the directory's Professional"
+    ),
+    "services/context.py imports cpts_bot.features.dispatch.policy": (
+        "the context reads the dispatch policy from the settings for every handler"
+    ),
+    "services/context.py imports cpts_bot.features.rota.repository": (
+        "a person's display name falls back on the name the rota gives them"
+    ),
+    "services/data_minimisation.py imports cpts_bot.features.dispatch.policy": (
+        "the kernel's erasure job reads how long the dispatch details are kept"
+    ),
+    "services/data_minimisation.py imports cpts_bot.features.dispatch.repository": (
+        "the kernel's erasure job erases the dispatch details and drafts"
+    ),
+    "services/feature_setup.py imports cpts_bot.features.alerts.audience_service": (
+        "what the manifests are built from holds the alert room members"
+    ),
+    "services/feature_setup.py imports cpts_bot.features.directory.index_provider_service": (
+        "what the manifests are built from holds the directory's search index"
+    ),
+    "services/feature_setup.py imports cpts_bot.features.reports.request_tracking_service": (
+        "what the manifests are built from holds the recent questions tracker"
+    ),
+    "services/people.py imports cpts_bot.features.directory.models": (
+        "people are read from the directory's cards"
+    ),
+    "services/people.py imports cpts_bot.features.directory.repository": (
+        "people are read from the directory's cards"
+    ),
+    "services/people.py imports cpts_bot.features.rota.repository": (
+        "a person's name falls back on the name the rota gives them"
+    ),
+}
+
+
+def shared_services_importing_features(package: Path = PACKAGE) -> set[str]:
+    """``services/x.py imports cpts_bot.features.<f>.<module>`` for each feature module a
+    shared service imports (``from cpts_bot.features.f import m`` names ``m``)."""
+    found = set()
+    for path in sorted((package / "services").rglob("*.py")):
+        for module in imported_modules(path):
+            parts = module.split(".")
+            if parts[:2] == ["cpts_bot", "features"] and len(parts) >= 4:
+                found.add(f"{path.relative_to(package).as_posix()} imports {module}")
+    return found
+
+
+def test_shared_services_never_import_a_feature() -> None:
+    found = shared_services_importing_features()
+    new = sorted(found - set(KNOWN_FEATURE_IMPORTS))
+    gone = sorted(set(KNOWN_FEATURE_IMPORTS) - found)
+    assert not new, "a shared service imports a feature (hand it in instead):\n" + "\n".join(new)
+    assert not gone, "remove from KNOWN_FEATURE_IMPORTS (fixed):\n" + "\n".join(gone)
+
+
+def test_a_shared_service_importing_a_feature_is_found(tmp_path: Path) -> None:
+    """The offer engine importing a feature's service is what the rule catches."""
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "offer_service.py").write_text(
+        "from cpts_bot.features.dispatch.context_service import respond\n"
+        "from cpts_bot.features.cover import repository\n"
+        "from cpts_bot.services.responding import respond_with\n",
+        "utf-8",
+    )
+    assert shared_services_importing_features(tmp_path) == {
+        "services/offer_service.py imports cpts_bot.features.dispatch.context_service",
+        "services/offer_service.py imports cpts_bot.features.cover.repository",
+    }
+
+
 def test_chat_never_imports_storage_not_even_as_a_known_exception() -> None:
     """The chat asks the services (``services/answered.py`` for what an answer answers);
     no entry of ``KNOWN`` may excuse a chat module importing storage."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,24 @@ JOBS = {
     "erase-details",
     "retention",
 }
+# Literals shaped like a prefix (« word: », « word:word: », the head of f"word:{x}") that
+# are not keys of the bot's own, each with what it is. Any other such literal must be a
+# prefix some manifest owns (the kernel's in app.py), written once.
+NOT_PREFIXES = {
+    "ed25519:": "a Matrix key id (ed25519:<device>), as the spec writes it",
+    "curve25519:": "a Matrix key id, as the spec writes it",
+    "profession:": "an alert's audience code (profession:<code>), stored with the alert",
+    "language:": "a card field in the card history (language:<code>)",
+    "modality:": "a card field in the card history (modality:<name>)",
+    "term:": "a mark of the search index's words, in memory",
+    "activity:": "a mark of the search index's words, in memory",
+    "synonyms:": "a mark of the search index's words, in memory",
+    "fuzzy:": "a mark of a query's hinted activities, in memory",
+    "user:": "the send lane of a user whose direct chat is not known yet, in memory",
+    "import:": "the author of a directory import in the card history (import:<file>)",
+    "cpts:": "the key of a directory card without an RPPS number (cpts:<own id>)",
+}
+PREFIX_SHAPE = re.compile(r"[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*:%?")
 SENT_HOOKS = {"dispatch:", "alert:", "handoff:", "medtrait:", "swap:"}
 FAILED_HOOKS = {"alert-pin:"}
 
@@ -65,6 +84,18 @@ def prefix_literals(root: Path, prefixes: set[str]) -> dict[str, list[str]]:
                 if node.value.startswith(prefix):
                     where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
                     found[prefix].append(where)
+    return found
+
+
+def prefix_shaped(root: Path) -> dict[str, list[str]]:
+    """Every literal under ``root`` shaped like a prefix (a whole string « swap: », a
+    pattern « swap:% », the head of f"stuck:{x}"): {prefix: ["path:line", ...]}."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in _literals(ast.parse(path.read_text("utf-8"))):
+            if PREFIX_SHAPE.fullmatch(node.value):
+                where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
+                found.setdefault(node.value.removesuffix("%"), []).append(where)
     return found
 
 
@@ -205,4 +236,31 @@ def test_a_second_prefix_literal_is_found(tmp_path: Path) -> None:
     (tmp_path / "delivery.py").write_text('PATTERN = "swap:%"\nX = f"swap:{1}"\n', "utf-8")
     assert prefix_literals(tmp_path, {"swap:"}) == {
         "swap:": ["delivery.py:1", "delivery.py:2", "models.py:2"]
+    }
+
+
+async def test_every_prefix_literal_is_owned_by_a_manifest(
+    manifests: list[FeatureManifest],
+) -> None:
+    """A key prefix written outside what the manifests own (as « stuck: » once was, in
+    the delivery reports and again in the gateway) is found, wherever it is written."""
+    owned = {p for m in manifests for p in m.correlation_prefixes}
+    found = prefix_shaped(PACKAGE)
+    stray = {p: places for p, places in found.items() if p not in owned | set(NOT_PREFIXES)}
+    assert stray == {}, "declare these prefixes once, owned by a manifest"
+    assert set(NOT_PREFIXES) <= set(found), "remove from NOT_PREFIXES (no longer written)"
+    assert "stuck:" in owned
+
+
+def test_a_stray_prefix_literal_is_found(tmp_path: Path) -> None:
+    (tmp_path / "gateway.py").write_text(
+        'async def sent(row):\n    await forget(f"stuck:{row.target}")\n', "utf-8"
+    )
+    (tmp_path / "reports.py").write_text(
+        'S = "stuck:"\nP = "swap:%"\nT = f"trust:notice:{1}"\nU = "Refusé : non"\n', "utf-8"
+    )
+    assert prefix_shaped(tmp_path) == {
+        "stuck:": ["gateway.py:2", "reports.py:1"],
+        "swap:": ["reports.py:2"],
+        "trust:notice:": ["reports.py:3"],
     }

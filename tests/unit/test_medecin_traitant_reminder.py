@@ -49,3 +49,30 @@ async def test_monthly_reminder_once_and_opt_out(tmp_path: Path) -> None:
         s for s in await desk.flush(december) if s.correlation and ":reminder:" in s.correlation
     ] == []
     await database.close()
+
+
+async def test_a_monthly_reminder_owed_in_the_quiet_hours_waits_for_their_end(
+    tmp_path: Path,
+) -> None:
+    """Owed since 09:00 on the 1st, the bot down until 22:00: the GP's phone does not
+    ring at night; the reminder goes at 08:00."""
+    gp = "@dr.nuit:cpts.test"
+    database = await Database.open(tmp_path / "bot.sqlite")
+    try:
+        async with database.transaction() as db:
+            await add_professional(db, gp, HYERES, NOW)
+        desk = Desk(database, CONFIG)
+        assert await desk.say(gp, "je peux prendre 2 nouveaux patients", NOW)
+        await desk.flush(NOW)
+        night = datetime(2026, 12, 1, 22, 0, tzinfo=PARIS).astimezone(UTC)
+        morning = datetime(2026, 12, 2, 8, 0, tzinfo=PARIS).astimezone(UTC)
+        for moment in (night, morning - timedelta(minutes=1)):
+            await desk.tick(moment)
+            assert [
+                s for s in await desk.flush(moment) if ":reminder:" in (s.correlation or "")
+            ] == []
+        await desk.tick(morning)
+        sent = await desk.flush(morning)
+        assert [s.target for s in sent if ":reminder:" in (s.correlation or "")] == [gp]
+    finally:
+        await database.close()

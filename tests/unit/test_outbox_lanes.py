@@ -198,6 +198,32 @@ async def test_a_row_failing_beyond_its_bound_is_set_aside_and_reported_once(
     await stopped(stop, task, database)
 
 
+async def test_a_destination_delivered_again_is_reported_again_next_time(
+    tmp_path: Path,
+) -> None:
+    """Its stuck report (« stuck:<destination> ») is forgotten once a row that had failed
+    is delivered to it, so that a later episode is told again."""
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = FakeClient(failing={ROOMS[0]: 1})
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    subject = delivery.stuck_subject(ROOMS[0])
+    async with database.transaction() as db:
+        assert await delivery.mark_reported(db, subject, datetime.now(UTC))
+    await queue(database, ROOMS[:1], copies=1)
+    stop, task = await running(gateway)
+    await until(lambda: _all_sent(database))
+    # The report is forgotten just after the row is marked sent, outside its transaction.
+    await until(lambda: _not_reported(database, subject))
+    async with database.transaction() as db:
+        assert await delivery.mark_reported(db, subject, datetime.now(UTC))
+    await stopped(stop, task, database)
+
+
+async def _not_reported(database: Database, subject: str) -> bool:
+    query = "SELECT 1 FROM delivery_reports WHERE subject = ?"
+    return await database.fetch_one(query, (subject,)) is None
+
+
 async def _stuck_count(database: Database, count: int) -> bool:
     return sum(row.stuck_at is not None for row in await delivery.open_rows(database)) == count
 

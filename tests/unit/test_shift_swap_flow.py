@@ -19,6 +19,7 @@ from cpts_bot.features.cover.policy import SwapPolicy
 from cpts_bot.features.dispatch.broadcast_service import select_recipients
 from cpts_bot.features.rota import repository as rota_repository
 from cpts_bot.features.rota.duty_rota import Leave, OneOffShift, on_duty_at
+from cpts_bot.i18n import Translator
 from cpts_bot.services.context import Context
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
@@ -454,9 +455,21 @@ async def test_taking_a_duty_that_would_clash_is_refused(desk: Desk, kind: str) 
     """The conflict arises after the offer (a leave, a duty added) or the one asked is
     on the rota only: their « je prends » is refused with the conflict named, nothing is
     written, and a colleague can still take it."""
-    if kind in ("unknown_person", "wrong_profession"):
+    if kind == "unknown_person":  # known when asked, their card removed since
         taker = await _conflicting(desk, kind)
-        asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        FEATURE.directory.professionals.append(professional(ZOE, "60", HYERES))
+        try:
+            asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        finally:
+            FEATURE.directory.professionals.pop()
+    elif kind == "wrong_profession":  # a nurse when asked, a kiné on their card since
+        taker = await _conflicting(desk, kind)
+        karl = FEATURE.directory.professionals.index(professional(KARL, "70", HYERES))
+        FEATURE.directory.professionals[karl] = professional(KARL, "60", HYERES)
+        try:
+            asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
+        finally:
+            FEATURE.directory.professionals[karl] = professional(KARL, "70", HYERES)
     else:
         asked = offers(await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12"))
         taker = await _conflicting(desk, kind)
@@ -477,6 +490,66 @@ async def test_taking_a_duty_that_would_clash_is_refused(desk: Desk, kind: str) 
     assert swap is not None and swap.state.value == "open" and swap.taken_by is None
     sent = await desk.say(CHLOE, "je prends", reply_to=asked[CHLOE])
     assert await desk.on_duty(at(24, 23)) == [CHLOE]
+
+
+async def test_a_colleague_unknown_to_the_directory_is_not_asked(desk: Desk) -> None:
+    """Zoé is on the nurses' rota but has no card: taking the duty would refuse her, so
+    she is not asked, and the requester is told in one line how many were left out."""
+    await _conflicting(desk, "unknown_person")
+    sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
+    assert set(offers(sent)) == {BRUNO, CHLOE}
+    assert texts(sent, f"!dm-{ANNE}") == [
+        "Demande de remplacement n°1 envoyée à 2 collègues libres : IDE, Hyères, "
+        "jeu. 24 déc. 20:00–08:00.\n"
+        "Je vous dirai qui la prend. « annuler remplacement 1 » pour l'annuler.\n"
+        "1 collègue du planning n'a pas été sollicité : l'annuaire de la CPTS ne le connaît "
+        "pas (la coordination peut ajouter sa fiche)."
+    ]
+
+
+async def test_a_rota_colleague_of_another_profession_on_their_card_is_not_asked(
+    desk: Desk,
+) -> None:
+    """Karl is on the nurses' rota but a kiné on his card; Zoé has no card: neither is
+    asked, and the requester is told why, in one line."""
+    await _conflicting(desk, "wrong_profession")
+    await _conflicting(desk, "unknown_person")
+    sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
+    assert set(offers(sent)) == {BRUNO, CHLOE}
+    assert texts(sent, f"!dm-{ANNE}")[0].splitlines()[-1] == (
+        "1 collègue du planning n'a pas été sollicité : l'annuaire de la CPTS ne le connaît "
+        "pas (la coordination peut ajouter sa fiche). 1 collègue du planning n'a pas été "
+        "sollicité : sa fiche de l'annuaire indique une autre profession."
+    )
+
+
+LEFT_OUT = (
+    "{count} colleague of the rota was not asked: the CPTS directory does not know them"
+    " (the coordination can add their card)."
+)
+LEFT_OUT_PLURAL = (
+    "{count} colleagues of the rota were not asked: the CPTS directory does not know them"
+    " (the coordination can add their cards)."
+)
+
+
+async def test_nobody_known_free_tells_who_was_left_out(desk: Desk) -> None:
+    await _conflicting(desk, "unknown_person")
+    await desk.shift(BRUNO, at(24, 19), at(24, 23))
+    await desk.shift(CHLOE, at(25, 6), at(25, 9))
+    sent = await desk.say(ANNE, "je cherche un remplaçant pour ma garde du 24/12")
+    assert offers(sent) == {}
+    assert texts(sent, f"!dm-{ANNE}") == [
+        "Aucun collègue de votre profession n'est libre pour IDE, Hyères, "
+        "jeu. 24 déc. 20:00–08:00 : la coordination est prévenue.\n"
+        "1 collègue du planning n'a pas été sollicité : l'annuaire de la CPTS ne le connaît "
+        "pas (la coordination peut ajouter sa fiche)."
+    ]
+    english = Translator("en").ngettext(LEFT_OUT, LEFT_OUT_PLURAL, 2)
+    assert english == (
+        "2 colleagues of the rota were not asked: the CPTS directory does not know them "
+        "(the coordination can add their cards)."
+    )
 
 
 OVERRIDE_REFUSALS = {

@@ -30,7 +30,6 @@ from cpts_bot.features.cover.texts_service import (
     taker_refusal,
     tell_coordination,
 )
-from cpts_bot.features.dispatch.context_service import respond, respond_with
 from cpts_bot.features.rota.checks_service import conflicts_if_taken
 from cpts_bot.i18n import Translator
 from cpts_bot.i18n.translator import N_
@@ -38,6 +37,7 @@ from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
+from cpts_bot.services.responding import respond, respond_with
 
 SYSTEM_ACTOR = "system"
 

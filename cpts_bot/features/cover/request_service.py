@@ -1,9 +1,12 @@
 """A professional on duty asks for cover: find the duty meant, ask the free colleagues.
 
 Who is asked: the members of the duty's profession (the directory's active members who
-gave a Matrix ID, and everyone the rota lists for that profession) who are free for the
-whole duty — not the requester, not on leave at any time of it, not on duty (any
-profession) at an overlapping time. Each gets the offer in their direct chat, correlated
+gave a Matrix ID, and everyone the rota lists for that profession from the day before to
+the day after) who are free for the whole duty — not the requester, not on leave at any
+time of it, not on duty (any profession) at an overlapping time, and known to the
+directory as of that profession (taking the duty would refuse anyone else: those the
+rota lists without such a card are left out, and the requester is told how many and
+why). Each gets the offer in their direct chat, correlated
 ``swap:<id>:offer:<user>`` so that a reply or a 👍 to it leads back to the request.
 """
 
@@ -36,6 +39,7 @@ from cpts_bot.features.cover.texts_service import (
     tell_coordination,
     when_text,
 )
+from cpts_bot.features.rota.checks_service import directory_of
 from cpts_bot.features.rota.duty_rota import Duty, duties_of
 from cpts_bot.features.rota.repository import load_rota
 from cpts_bot.i18n import Translator
@@ -82,15 +86,21 @@ async def find_duty(
     return choice
 
 
-async def colleagues_free(deps: Context, duty: Duty, requester: str) -> list[str]:
-    """The members of ``duty``'s profession free for all of it (see the module)."""
+async def colleagues_free(deps: Context, duty: Duty, requester: str) -> tuple[list[str], int, int]:
+    """The members of ``duty``'s profession free for all of it whom the directory knows
+    as of that profession, and how many free ones of the rota were left out: unknown to
+    the directory, or of another profession there (see the module)."""
     rota = await load_rota(
         deps.db, duty.start - MARGIN, duty.end + MARGIN, deps.config.territory.holiday_calendar()
     )
     members = await deps.directory.members(deps.db, duty.profession, None)
     candidates = [m.matrix_id for m in members if m.active and m.matrix_id]
     candidates += rota_members(rota, duty.profession)
-    return free_colleagues(rota, candidates, duty.start, duty.end, requester)
+    free = free_colleagues(rota, candidates, duty.start, duty.end, requester)
+    known = await directory_of(deps, free)
+    other = [u for u in free if known.get(u) not in (None, duty.profession)]
+    unknown = [u for u in free if u not in known]
+    return [u for u in free if u not in other and u not in unknown], len(unknown), len(other)
 
 
 async def request_cover(
@@ -113,9 +123,10 @@ async def request_cover(
             Reply(_("A request for cover of this duty is already open (no. {id}).", id=existing.id))
         )
         return None
-    free = await colleagues_free(deps, duty, requester)
+    free, unknown, other = await colleagues_free(deps, duty, requester)
+    left_out = _left_out(unknown, other, translator)
     if not free:
-        await _nobody_free(deps, requester, duty)
+        await _nobody_free(deps, requester, duty, left_out)
         return None
     swap = await repo.create(
         deps.db,
@@ -143,12 +154,40 @@ async def request_cover(
             )
             + "\n"
             + _("I will tell you who takes it. “annuler remplacement {id}” to cancel.", id=swap.id)
+            + left_out
         )
     )
     return swap
 
 
-async def _nobody_free(deps: Context, requester: str, duty: Duty) -> None:
+def _left_out(unknown: int, other: int, translator: Translator) -> str:
+    """The line telling the requester how many free colleagues of the rota were not
+    asked, and why (nothing when none)."""
+    said = [_unknown(unknown, translator)] if unknown else []
+    if other:
+        said.append(
+            translator.ngettext(
+                "{count} colleague of the rota was not asked: their directory card gives"
+                " another profession.",
+                "{count} colleagues of the rota were not asked: their directory cards give"
+                " another profession.",
+                other,
+            )
+        )
+    return "\n" + " ".join(said) if said else ""
+
+
+def _unknown(unknown: int, translator: Translator) -> str:
+    return translator.ngettext(
+        "{count} colleague of the rota was not asked: the CPTS directory does not know"
+        " them (the coordination can add their card).",
+        "{count} colleagues of the rota were not asked: the CPTS directory does not know"
+        " them (the coordination can add their cards).",
+        unknown,
+    )
+
+
+async def _nobody_free(deps: Context, requester: str, duty: Duty, left_out: str) -> None:
     translator = await deps.translator_for(requester)
     communes = sorted(duty.communes)
     await deps.outbox.reply(
@@ -157,6 +196,7 @@ async def _nobody_free(deps: Context, requester: str, duty: Duty) -> None:
                 "Nobody of your profession is free for {duty}: the coordination is told.",
                 duty=duty_text(deps, duty.profession, communes, duty.start, duty.end, translator),
             )
+            + left_out
         )
     )
     territory = Translator(deps.config.language)

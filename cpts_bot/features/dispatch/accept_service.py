@@ -35,8 +35,6 @@ from cpts_bot.features.dispatch.context_service import (
     format_time,
     place_names,
     profession_name,
-    respond,
-    respond_with,
 )
 from cpts_bot.features.dispatch.models import Dispatch
 from cpts_bot.features.dispatch.states import OFFER, DispatchEvent, DispatchState
@@ -48,6 +46,7 @@ from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import tell
+from cpts_bot.services.responding import respond, respond_with
 
 
 class DispatchOffers(OfferKind[Dispatch]):

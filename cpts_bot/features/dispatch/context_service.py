@@ -1,17 +1,16 @@
 """Small helpers the dispatch, rota and offer services share: how a moment, a duration,
-a place and a profession are written, and answering the person being handled."""
+a place and a profession are written (answering the person being handled is the shared
+``services/responding.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, time, timedelta
 
-from cpts_bot.core.messages import Reply
 from cpts_bot.core.places.index import PlaceIndex
 from cpts_bot.core.profession_words import profession_label
 from cpts_bot.core.times import PARIS
 from cpts_bot.i18n import Translator
-from cpts_bot.services.context import Context
 
 
 def format_moment(moment: datetime, precision: str, translator: Translator) -> str:
@@ -68,17 +67,3 @@ def place_names(communes: Collection[str], places: PlaceIndex, translator: Trans
     if not communes:
         return translator.gettext("whole territory")
     return ", ".join(places.name(code) for code in communes)
-
-
-async def respond(deps: Context, user_id: str, reply: Reply) -> None:
-    """Answer the message being handled when there is one, else write to ``user_id``."""
-    if deps.outbox.reply_room is not None:
-        await deps.outbox.reply(reply)
-    else:
-        await deps.outbox.send_direct(user_id, reply)
-
-
-async def respond_with(deps: Context, user_id: str, message: str, **values: object) -> None:
-    """:func:`respond` with ``message`` (a catalog id) in ``user_id``'s language."""
-    translator = await deps.translator_for(user_id)
-    await respond(deps, user_id, Reply(translator.gettext(message, **values)))

@@ -19,7 +19,7 @@ import aiosqlite
 
 from cpts_bot.core.messages import Reply
 from cpts_bot.core.offers import TAKEN, Outcome
-from cpts_bot.features.dispatch.context_service import format_moment, respond_with
+from cpts_bot.features.dispatch.context_service import format_moment
 from cpts_bot.features.medecin_traitant import gp_room_repository as rooms_repo
 from cpts_bot.features.medecin_traitant import repository as repo
 from cpts_bot.features.medecin_traitant.context_service import (
@@ -41,6 +41,7 @@ from cpts_bot.services import offer_service
 from cpts_bot.services.context import Context
 from cpts_bot.services.offer_kind import OfferKind, OfferTexts
 from cpts_bot.services.offer_service import record_sent, tell
+from cpts_bot.services.responding import respond_with
 
 log = logging.getLogger(__name__)
 

@@ -193,8 +193,11 @@ async def set_reminders(deps: Context, user_id: str, enabled: bool, translator: 
 
 async def send_due_reminders(deps: Context) -> int:
     """The monthly « do you still have room? », once per GP and month (recorded in the
-    same transaction as the message)."""
+    same transaction as the message); never in the quiet hours (one owed then, the bot
+    having been down, goes when they end)."""
     policy = policy_of(deps.config)
+    if deps.config.quiet_hours.contains(deps.now):
+        return 0
     sent = 0
     for room in await rooms_repo.rooms(deps.db):
         if not needs_reminder(room, deps.now, policy.reminder_day, policy.reminder_hour):

@@ -44,10 +44,13 @@ async def waiting_list_text(deps: Context, command: WaitingList, translator: Tra
         return _("Nobody is waiting for a médecin traitant.")
     lines = [
         translator.ngettext(
-            "{count} patient waiting for a médecin traitant ({priority} priority).",
-            "{count} patients waiting for a médecin traitant ({priority} priority).",
+            "{count} patient waiting for a médecin traitant {priority}.",
+            "{count} patients waiting for a médecin traitant {priority}.",
             summary.total,
-            priority=summary.priority_total,
+            # « (dont 1 prioritaire) »: the priority count takes its own plural form.
+            priority=translator.ngettext(
+                "({count} priority)", "({count} priority)", summary.priority_total
+            ),
         ),
         _(
             "By commune: {items}",
