@@ -138,11 +138,9 @@ class CommandRouter:
             await hook()
         try:
             async with self._database.transaction() as db:
-                if not await repo.is_handled(db, row.event_id):
+                if await repo.claim(db, row.event_id, row.room_id, self._clock()):
                     await self._dispatch(db, row)
-                    await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
-                else:
-                    await repo.drop_from_inbox(db, row.event_id)
+                await repo.drop_from_inbox(db, row.event_id)
         except Exception:
             if row.kind == KIND_MESSAGE and self._typing:
                 await self._typing(row.room_id, False)
