@@ -182,6 +182,7 @@ def _join_split_ordinals(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=_MEMO)
 def singular(word: str) -> str:
     """A crude French/English singular, applied alike to vocabulary terms and to text.
 

@@ -30,6 +30,7 @@ class Database:
         self._connection = connection
         self.path = path  # None for an in-memory database
         self._write_lock = asyncio.Lock()
+        self.rollbacks = 0  # so far: what was read from an unfinished transaction may be gone
 
     @classmethod
     async def open(cls, path: Path | str, migrations_dir: Traversable | None = None) -> Database:
@@ -77,6 +78,7 @@ class Database:
             try:
                 yield self._connection
             except BaseException:
+                self.rollbacks += 1
                 await self._connection.execute("ROLLBACK")
                 raise
             else:
