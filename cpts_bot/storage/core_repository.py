@@ -233,15 +233,26 @@ async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+_language_writes = 0  # so far in this process: a reader's copy holds while unchanged
+
+
+def language_writes() -> int:
+    return _language_writes
+
+
 async def set_language(
     db: aiosqlite.Connection, user_id: str, language: str, now: datetime
 ) -> None:
-    await db.execute(
-        "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
-        " updated_at = excluded.updated_at",
-        (user_id, language, to_iso(now)),
-    )
+    global _language_writes
+    try:
+        await db.execute(
+            "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
+            " updated_at = excluded.updated_at",
+            (user_id, language, to_iso(now)),
+        )
+    finally:
+        _language_writes += 1
 
 
 async def direct_room_of(database: Database, user_id: str) -> str | None:

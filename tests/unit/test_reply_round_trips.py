@@ -18,6 +18,7 @@ from nio import UploadFilterError, UploadFilterResponse
 from cpts_bot.app import build_features
 from cpts_bot.features.reports.tracking_repository import TrackedRequest, record_request
 from cpts_bot.inbox.command_router import CommandRouter
+from cpts_bot.inbox.known_languages import KnownLanguages
 from cpts_bot.matrix import sync_filters
 from cpts_bot.matrix.sync_loop import STATUS_EVERY, SyncLoop
 from cpts_bot.storage import bot_status
@@ -60,10 +61,10 @@ def inbox_row(body: str, number: int) -> repo.InboxRow:
 
 
 async def test_a_directory_question_is_answered_in_eight_round_trips(database: Database) -> None:
-    """Begin, claim the event, the asker's language, their draft, the tracking row (with
-    their profession and its first event), the answer, the inbox row, commit: 8 (11
-    before the event was claimed in one statement and the tracking row read the
-    profession itself)."""
+    """Begin, claim the event (which leaves the inbox), the asker's draft, the tracking
+    row (with their profession and its first event), the answer, commit: 6 (11 before
+    the event was claimed in one statement, the asker's language kept in memory and the
+    tracking row read the profession itself)."""
     async with database.transaction() as db:
         await add_professional(db, KINE, HYERES, NOW, profession="70")
     config = mt_config()
@@ -73,7 +74,7 @@ async def test_a_directory_question_is_answered_in_eight_round_trips(database: D
     await router._handle_row(inbox_row("bonjour", 0))
     with round_trips() as calls:
         assert await router._handle_row(inbox_row("kiné à domicile Hyères", 1))
-    assert len(calls) <= 8, calls
+    assert len(calls) <= 6, calls
     [tracked] = await database.fetch_all("SELECT * FROM tracked_requests")
     assert tracked["requester_profession"] == "70"
 
@@ -165,3 +166,22 @@ async def test_the_sync_filter_is_uploaded_once_and_named() -> None:
 async def test_a_filter_the_homeserver_did_not_take_is_sent_inline(response: Any) -> None:
     client = FilterClient(response)
     assert await sync_filters.uploaded_filter(client) == sync_filters.SYNC_FILTER  # type: ignore[arg-type]
+
+
+async def test_a_language_is_read_again_after_a_choice_or_a_rollback(database: Database) -> None:
+    known = KnownLanguages(database)
+    with round_trips() as calls:
+        assert await known.of(database.connection, KINE) is None
+        assert await known.of(database.connection, KINE) is None
+    assert len(calls) == 1
+    async with database.transaction() as db:
+        await repo.set_language(db, KINE, "en", NOW)
+    assert await known.of(database.connection, KINE) == "en"
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as db:
+            await db.execute("DELETE FROM user_preferences")
+            assert await known.of(db, KINE) == "en"  # kept: nothing written through set_language
+            raise RuntimeError("undone")
+    with round_trips() as calls:
+        assert await known.of(database.connection, KINE) == "en"
+    assert len(calls) == 1  # read again after the rollback
