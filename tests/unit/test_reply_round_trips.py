@@ -20,12 +20,14 @@ from cpts_bot.features.reports.tracking_repository import TrackedRequest, record
 from cpts_bot.inbox.command_router import CommandRouter
 from cpts_bot.inbox.known_languages import KnownLanguages
 from cpts_bot.matrix import sync_filters
+from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.matrix.sync_loop import STATUS_EVERY, SyncLoop
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 from tests.unit.dispatch_support import HYERES
 from tests.unit.medecin_traitant_support import add_professional, mt_config
+from tests.unit.test_outbox_lanes import FakeClient
 
 NOW = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 KINE = "@kine:cpts.test"
@@ -38,7 +40,7 @@ def round_trips() -> Iterator[list[str]]:
     original = aiosqlite.core.Connection._execute
 
     async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(getattr(fn, "__name__", repr(fn)))
+        calls.append(args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", ""))
         return await original(self, fn, *args, **kwargs)
 
     aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
@@ -185,3 +187,13 @@ async def test_a_language_is_read_again_after_a_choice_or_a_rollback(database: D
     with round_trips() as calls:
         assert await known.of(database.connection, KINE) == "en"
     assert len(calls) == 1  # read again after the rollback
+
+
+async def test_an_outbox_turn_with_no_ended_offer_takes_no_write_lock(database: Database) -> None:
+    """After each send the outbox looks for offers of requests now over: one read, and
+    a write transaction only when there is one (the next person's answer would wait)."""
+    gateway = MatrixChatGateway(FakeClient(), database)  # type: ignore[arg-type]
+    with round_trips() as calls:
+        await gateway._look_after(NOW)
+    assert not [sql for sql in calls if sql.startswith("BEGIN")], calls
+    assert len(calls) <= 3, calls
