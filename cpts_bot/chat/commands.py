@@ -8,10 +8,9 @@ examples (catalog strings), its help topic and priority, and its handler.
 The :class:`CommandRegistry` picks, for a message, the declaration whose phrase
 understands it most specifically: a pattern's specificity is how much of the message its
 fixed words account for (captured values do not count), a parser's is declared. Free
-text (the directory question) has specificity 0 and is understood only when nothing
-else is. Registration order never matters; :meth:`CommandRegistry.problems` lists the
-declarations that would make it matter (two claiming the same phrase) or that cannot be
-helped (no help text, no example, an example its own phrase does not understand).
+text (the directory question) has specificity 0 and is understood only when nothing else
+is. Order never matters: :meth:`CommandRegistry.problems` lists what would make it matter
+(two claiming one phrase) or cannot be helped (no help, no example, or one not understood).
 """
 
 from __future__ import annotations
@@ -216,7 +215,7 @@ class CommandRegistry:
 
     def __init__(self, commands: Iterable[Command] = ()) -> None:
         self._commands: dict[str, Command] = {}
-        self._triggers: dict[str, Triggers | None] = {}
+        self._triggers: dict[str, Triggers] = {}
         self.declare(*commands)
 
     def declare(self, *commands: Command) -> None:
@@ -224,21 +223,22 @@ class CommandRegistry:
             if command.name in self._commands:
                 raise ValueError(f"command {command.name!r} is declared twice")
             self._commands[command.name] = command
-            self._triggers[command.name] = command.trigger_words
+            self._triggers[command.name] = command.trigger_words or Triggers()
         self._sorted = tuple(self._commands[name] for name in sorted(self._commands))
+        self._fragments = frozenset().union(*(t.fragments for t in self._triggers.values()))
 
     def readers(
         self, message: IncomingMessage, places: frozenset[Heard] | None, free_text: bool | None
     ) -> list[Command]:
         """The declarations whose phrase may understand ``message`` (heard in ``places``,
-        free text or not): those whose triggers it holds, the message folded once."""
-        text = message_text(message.body)
+        free text or not): those whose triggers it holds (each fragment looked for once)."""
+        present = message_text(message.body).present(self._fragments)
         return [
             command
             for command in self._sorted
             if (places is None or command.is_heard(places))
             and command.may_read(free_text)
-            and (self._triggers[command.name] or Triggers()).could_match(text)
+            and self._triggers[command.name].held_in(present)
         ]
 
     @property

@@ -35,8 +35,18 @@ class MessageText:
         expanded = re.sub(r"\s+", " ", fold(body))
         self.text = kept if kept == expanded else f"{kept}\n{expanded}"
 
+        self._present: dict[frozenset[str], frozenset[str]] = {}
+
     def holds(self, fragment: str) -> bool:
         return fragment in self.text
+
+    def present(self, fragments: frozenset[str]) -> frozenset[str]:
+        """Those of ``fragments`` the text holds, looked for once per set (every command's
+        triggers are then a set intersection, not a search each)."""
+        found = self._present.get(fragments)
+        if found is None:
+            found = self._present[fragments] = frozenset(f for f in fragments if f in self.text)
+        return found
 
 
 @lru_cache(maxsize=32)
@@ -61,6 +71,11 @@ class Triggers:
         if self.reads_every_message or not self.fragments:
             return True
         return any(text.holds(fragment) for fragment in self.fragments)
+
+    def held_in(self, present: frozenset[str]) -> bool:
+        """:meth:`could_match`, given the fragments the text holds (``present``, which
+        includes every fragment of these triggers that it holds)."""
+        return bool(self.reads_every_message or not self.fragments or self.fragments & present)
 
 
 def words(*fragments: str) -> Triggers:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters NFKD does not decompose into a base letter plus a combining mark.
 _SPECIAL_LETTERS = str.maketrans(
@@ -36,6 +37,12 @@ _ORDINAL_SPLIT = re.compile(r"^(\d{1,2})\s+(?:e|eme|ieme|er|ere)$")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
+# Every reader of a message folds it again (a directory question was folded 33 times on
+# its way through the router): the pure functions below are memoised.
+_MEMO = 4096
+
+
+@lru_cache(maxsize=_MEMO)
 def fold(text: str, *, keep_positions: bool = False) -> str:
     """The one folding of the bot: lower case, no diacritics, typographic apostrophes as
     "'" ("Kiné d’Hyères" -> "kine d'hyeres").
@@ -51,6 +58,7 @@ def fold(text: str, *, keep_positions: bool = False) -> str:
     return plain.translate(_APOSTROPHES)
 
 
+@lru_cache(maxsize=_MEMO)
 def _fold_char(char: str) -> str:
     lowered = char.lower()
     if len(lowered) != 1:
@@ -76,12 +84,17 @@ def tokens(text: str) -> list[str]:
     Ordinals take one form ("8ème", "8eme", "8ᵉ", "8 ème" -> "8e"); digits are kept;
     digits glued to letters are split ("lyon8" -> "lyon", "8"), except ordinals.
     """
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _tokens(text: str) -> tuple[str, ...]:
     plain = fold(text)
     raw = [word for word in _NON_WORD.split(plain) if word]
     result: list[str] = []
     for word in raw:
         result.extend(_split_word(word))
-    return _join_split_ordinals(result)
+    return tuple(_join_split_ordinals(result))
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
@@ -169,6 +182,7 @@ def _join_split_ordinals(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=_MEMO)
 def singular(word: str) -> str:
     """A crude French/English singular, applied alike to vocabulary terms and to text.
 

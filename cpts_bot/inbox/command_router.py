@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from cpts_bot.core.offers import classify_answer
 from cpts_bot.core.times import PARIS, from_iso
 from cpts_bot.i18n import Translator
 from cpts_bot.inbox.held_answers import held_back
+from cpts_bot.inbox.known_languages import KnownLanguages
 from cpts_bot.services.context import Context
 from cpts_bot.settings import RoomsConfig
 from cpts_bot.storage import core_repository as repo
@@ -82,6 +84,7 @@ class CommandRouter:
         self.idle = asyncio.Event()  # every row stored so far handled (or waiting)
         self.handled_count = 0
         self._holding = False  # answers wait for the outbox: look again every second
+        self._languages = KnownLanguages(database)
 
     def wake(self) -> None:
         self._wake.set()
@@ -126,9 +129,7 @@ class CommandRouter:
                     await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
                 return True
             kind = decrypted.pop("kind", KIND_MESSAGE)
-            row = repo.InboxRow(
-                row.event_id, row.room_id, row.sender, kind, decrypted, row.attempts
-            )
+            row = replace(row, kind=kind, payload=decrypted)
         if await held_back(self._database, row, self._clock()):
             self._holding = True
             return False
@@ -138,9 +139,8 @@ class CommandRouter:
             await hook()
         try:
             async with self._database.transaction() as db:
-                if not await repo.is_handled(db, row.event_id):
-                    await self._dispatch(db, row)
-                    await repo.mark_handled(db, row.event_id, row.room_id, self._clock())
+                if await repo.claim(db, row.event_id, row.room_id, self._clock()):
+                    await self._dispatch(db, row)  # claimed: out of the inbox (0035)
                 else:
                     await repo.drop_from_inbox(db, row.event_id)
         except Exception:
@@ -163,7 +163,7 @@ class CommandRouter:
         outbox = OutboxWriter(
             db, now, reply_to_event=row.event_id if is_message else None, reply_room=row.room_id
         )
-        language = await repo.language_of(db, row.sender) or self._config.language
+        language = await self._languages.of(db, row.sender) or self._config.language
         context = Context(
             db=db,
             now=now,
@@ -238,7 +238,7 @@ class CommandRouter:
     async def _tell_undecryptable(self, db: Any, row: repo.InboxRow) -> None:
         """A short notice in the sender's direct chat, never in a shared room: what
         could not be read (it may be a reaction as well as a message), where, when."""
-        language = await repo.language_of(db, row.sender) or self._config.language
+        language = await self._languages.of(db, row.sender) or self._config.language
         _ = Translator(language).gettext
         received = row.payload.get("timestamp")
         time = f"{from_iso(received).astimezone(PARIS):%H:%M}" if received else "?"
@@ -266,7 +266,7 @@ class CommandRouter:
 
     async def _apologise(self, row: repo.InboxRow) -> None:
         async with self._database.transaction() as db:
-            language = await repo.language_of(db, row.sender) or self._config.language
+            language = await self._languages.of(db, row.sender) or self._config.language
             _ = Translator(language).gettext
             if row.kind == KIND_MESSAGE:
                 outbox = OutboxWriter(db, self._clock(), row.event_id, row.room_id)

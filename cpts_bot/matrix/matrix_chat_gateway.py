@@ -256,8 +256,11 @@ class MatrixChatGateway:
     async def _look_after(self, now: datetime) -> None:
         """Drop the offers of requests that ended; let the watcher tell what holds
         deliveries up (``on_look_after``)."""
-        async with self._database.transaction() as db:
-            await delivery.drop_offers_of_ended_requests(db, now)
+        # Looked for first without the write lock: at each turn, and the next person's
+        # answer would wait behind an empty write transaction.
+        if await delivery.ended_offers(self._database.connection):
+            async with self._database.transaction() as db:
+                await delivery.drop_offers_of_ended_requests(db, now)
         if self._watcher is not None:
             await self._watcher(self._database, self._throttle, now)
 

@@ -212,6 +212,10 @@ class SenderTrustGate:
         query_identities
     )
     _cache: dict[str, _CachedIdentity] = field(init=False, default_factory=dict)
+    # Pinned identities read outside a transaction, with the count of writes then.
+    _pins_read: dict[str, tuple[tuple[int, int], PinnedIdentity | None]] = field(
+        init=False, default_factory=dict
+    )
 
     def forget(self, user_ids: Iterable[str]) -> None:
         """Drop cached keys, e.g. for the users of a sync's ``device_lists.changed``."""
@@ -343,9 +347,15 @@ class SenderTrustGate:
         # The bot's own identity is the one on the server (an operator may reset it).
         if user_id == self.bot_user_id:
             return None
-        if isinstance(db, Database):
-            return await pins.read_pinned(db, user_id)
-        return await pins.get_pinned(db, user_id)
+        if not isinstance(db, Database):
+            return await pins.get_pinned(db, user_id)
+        # Outside a transaction (each message's check): read again only after a write of
+        # pinned identities, or a rollback (the read may have seen a write undone since).
+        writes = (pins.writes(), db.rollbacks)
+        known = self._pins_read.get(user_id)
+        if known is None or known[0] != writes:
+            known = self._pins_read[user_id] = (writes, await pins.read_pinned(db, user_id))
+        return known[1]
 
     async def _record(
         self, db: Any, identity: UserIdentity, pinned: PinnedIdentity | None, now: datetime

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nio import (
@@ -37,6 +37,7 @@ from cpts_bot.matrix.sender_trust import (
     authenticated_device_id,
     notice_context,
 )
+from cpts_bot.matrix.sync_filters import ROOMS_ONLY_FILTER, uploaded_filter
 from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.storage import bot_status
 from cpts_bot.storage import core_repository as repo
@@ -44,26 +45,9 @@ from cpts_bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-# Members are not lazy-loaded: measured here, lazy loading made every reply about 20 ms
-# slower (docs/benchmarks.md), and a CPTS's rooms are small enough for full member lists.
-SYNC_FILTER = {
-    "room": {
-        "timeline": {"limit": 100},
-        "ephemeral": {"not_types": ["m.receipt", "m.typing"]},
-    },
-    "presence": {"not_types": ["*"]},
-}
-
-# Rooms and their state only, for the start-up sync that tells nio which rooms exist.
-ROOMS_ONLY_FILTER = {
-    "room": {
-        "timeline": {"limit": 1},
-        "ephemeral": {"not_types": ["*"]},
-        "account_data": {"not_types": ["*"]},
-    },
-    "presence": {"not_types": ["*"]},
-    "account_data": {"not_types": ["*"]},
-}
+# The status row's last sync time is rewritten at most this often (health checks count
+# in minutes): one statement less in most syncs' transaction, on every reply's path.
+STATUS_EVERY = timedelta(seconds=10)
 
 
 @dataclass(eq=False)
@@ -78,12 +62,17 @@ class SyncLoop:
     gate: SenderTrustGate | None = None
     settle: Callable[[], Awaitable[None]] | None = None
     synced: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    # When the bot joined each room: written once (never changed), so read once.
+    _joined: dict[str, str] = field(init=False, default_factory=dict)
+    _status: dict[str, str] = field(init=False, default_factory=dict)  # as last written
+    _status_at: datetime | None = field(init=False, default=None)
 
     async def run(self, stop: asyncio.Event) -> None:
         token = await repo.load_sync_token(self.database)
         if token is not None:
             await self._know_rooms(stop)
         self.client.next_batch = token or ""
+        sync_filter = await uploaded_filter(self.client)
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -92,7 +81,7 @@ class SyncLoop:
                 # to send to a room that has had no news since (a dispatch's notices).
                 response = await self.client.sync(
                     timeout=30000,
-                    sync_filter=SYNC_FILTER,
+                    sync_filter=sync_filter,
                     full_state=token is None or not self.synced.is_set(),
                     since=token,
                 )
@@ -157,21 +146,8 @@ class SyncLoop:
             room = self.client.rooms.get(room_id)
             if room is None:
                 continue
-            joined = await repo.joined_at(self.database, room_id)
             events = await self._timeline(room_id, info, since)
-            for event in events:
-                if (
-                    isinstance(event, RoomMemberEvent)
-                    and event.state_key == bot
-                    and (event.membership == "join" and joined is None)
-                ):
-                    joined = to_iso(from_millis(event.server_timestamp))
-                    await repo.save_joined_at(
-                        self.database, room_id, from_millis(event.server_timestamp)
-                    )
-            if joined is None:
-                joined = to_iso(now)
-                await repo.save_joined_at(self.database, room_id, now)
+            joined = await self._joined_at(room_id, events, now)
             if first_sync:
                 continue
             for event in events:
@@ -183,15 +159,45 @@ class SyncLoop:
                 items.append(item)
                 if isinstance(event, MegolmEvent):
                     await self._request_key(event)
-        status = {
-            bot_status.LAST_SYNC_AT: to_iso(now),
-            bot_status.ROOMS_JOINED: json.dumps(sorted(self.client.rooms)),
-        }
+        status = self._status_news(now)
         added = await repo.store_batch(self.database, items, response.next_batch, now, status)
+        self._status.update(status)
+        if bot_status.LAST_SYNC_AT in status:
+            self._status_at = now
         if added or items:
             self.on_events()
         if added:
             log.info("events received", extra={"count": added})
+
+    async def _joined_at(self, room_id: str, events: list[Any], now: datetime) -> str:
+        """When the bot joined ``room_id`` (recorded at its first sight: its own join
+        event of ``events``, else ``now``); events before it are not for the bot."""
+        joined = self._joined.get(room_id) or await repo.joined_at(self.database, room_id)
+        if joined is None:
+            when = next(
+                (
+                    from_millis(event.server_timestamp)
+                    for event in events
+                    if isinstance(event, RoomMemberEvent)
+                    and event.state_key == self.client.user_id
+                    and event.membership == "join"
+                ),
+                now,
+            )
+            await repo.save_joined_at(self.database, room_id, when)
+            joined = await repo.joined_at(self.database, room_id) or to_iso(when)
+        self._joined[room_id] = joined
+        return joined
+
+    def _status_news(self, now: datetime) -> dict[str, str]:
+        """The status values this sync changes: the rooms when they changed, the sync time
+        when it was last written :data:`STATUS_EVERY` ago (or with the rooms)."""
+        news = {bot_status.ROOMS_JOINED: json.dumps(sorted(self.client.rooms))}
+        if news.items() <= self._status.items():
+            news = {}
+        if news or self._status_at is None or now - self._status_at >= STATUS_EVERY:
+            news[bot_status.LAST_SYNC_AT] = to_iso(now)
+        return news
 
     async def _timeline(self, room_id: str, info: Any, since: str | None) -> list[Any]:
         """The room's events of this sync, oldest first: a ``limited`` timeline is

@@ -79,14 +79,11 @@ async def store_batch(
         if status:
             await bot_status.record(db, status, now)
         for item in items:
-            async with db.execute(
-                "SELECT 1 FROM handled_events WHERE event_id = ?", (item.event_id,)
-            ) as cursor:
-                if await cursor.fetchone():
-                    continue
+            # One statement: an event handled already is not stored again.
             cursor = await db.execute(
                 "INSERT OR IGNORE INTO inbox (event_id, room_id, sender, kind, payload,"
-                " received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " received_at) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM handled_events WHERE event_id = ?)",
                 (
                     item.event_id,
                     item.room_id,
@@ -94,6 +91,7 @@ async def store_batch(
                     item.kind,
                     json.dumps(item.payload, ensure_ascii=False),
                     to_iso(now),
+                    item.event_id,
                 ),
             )
             added += cursor.rowcount
@@ -128,6 +126,17 @@ async def is_handled(db: aiosqlite.Connection, event_id: str) -> bool:
     # One round trip to the database thread (a cursor's fetchone and close are two more).
     sql = "SELECT 1 FROM handled_events WHERE event_id = ?"
     return bool(await db.execute_fetchall(sql, (event_id,)))
+
+
+async def claim(db: aiosqlite.Connection, event_id: str, room_id: str, now: datetime) -> bool:
+    """Record ``event_id`` as handled in the caller's transaction, before its handling
+    (which commits with it, or not at all): False when it was handled already. One round
+    trip where a check and a mark after the handling took two."""
+    cursor = await db.execute(
+        "INSERT OR IGNORE INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+        (event_id, room_id, to_iso(now)),
+    )
+    return cursor.rowcount == 1
 
 
 async def mark_handled(
@@ -224,15 +233,26 @@ async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+_language_writes = 0  # so far in this process: a reader's copy holds while unchanged
+
+
+def language_writes() -> int:
+    return _language_writes
+
+
 async def set_language(
     db: aiosqlite.Connection, user_id: str, language: str, now: datetime
 ) -> None:
-    await db.execute(
-        "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
-        " updated_at = excluded.updated_at",
-        (user_id, language, to_iso(now)),
-    )
+    global _language_writes
+    try:
+        await db.execute(
+            "INSERT INTO user_preferences (user_id, language, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
+            " updated_at = excluded.updated_at",
+            (user_id, language, to_iso(now)),
+        )
+    finally:
+        _language_writes += 1
 
 
 async def direct_room_of(database: Database, user_id: str) -> str | None:

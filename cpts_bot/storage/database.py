@@ -30,6 +30,7 @@ class Database:
         self._connection = connection
         self.path = path  # None for an in-memory database
         self._write_lock = asyncio.Lock()
+        self.rollbacks = 0  # so far: what was read from an unfinished transaction may be gone
 
     @classmethod
     async def open(cls, path: Path | str, migrations_dir: Traversable | None = None) -> Database:
@@ -77,6 +78,7 @@ class Database:
             try:
                 yield self._connection
             except BaseException:
+                self.rollbacks += 1
                 await self._connection.execute("ROLLBACK")
                 raise
             else:
@@ -91,13 +93,14 @@ class Database:
                 row = await cursor.fetchone()
         return row is None or row[0] == 0
 
+    # Reads make one round trip to the database thread: a cursor's fetch and close would
+    # be two more, each about 40 µs on a reply's path (docs/benchmarks.md).
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._connection.execute_fetchall(sql, tuple(parameters)))
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
-            return await cursor.fetchone()
+        """The first row ``sql`` selects (meant for queries of one row at most)."""
+        return next(iter(await self._connection.execute_fetchall(sql, tuple(parameters))), None)
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> None:
         """Run one statement in its own transaction."""
@@ -148,9 +151,9 @@ async def select_one(
     parameters: Iterable[Any],
     model: Callable[[aiosqlite.Row], T],
 ) -> T | None:
-    """The first row ``sql`` selects, as ``model`` makes it; None when there is none."""
-    async with db.execute(sql, tuple(parameters)) as cursor:
-        row = await cursor.fetchone()
+    """The first row ``sql`` selects, as ``model`` makes it; None when there is none
+    (meant for queries of one row at most: one round trip, see :meth:`Database.fetch_one`)."""
+    row = next(iter(await db.execute_fetchall(sql, tuple(parameters))), None)
     return model(row) if row is not None else None
 
 
@@ -161,8 +164,7 @@ async def select_all(
     model: Callable[[aiosqlite.Row], T],
 ) -> list[T]:
     """Every row ``sql`` selects, in its order, as ``model`` makes it."""
-    async with db.execute(sql, tuple(parameters)) as cursor:
-        return [model(row) for row in await cursor.fetchall()]
+    return [model(row) for row in await db.execute_fetchall(sql, tuple(parameters))]
 
 
 async def changed_one(db: aiosqlite.Connection, sql: str, parameters: Iterable[Any]) -> bool:

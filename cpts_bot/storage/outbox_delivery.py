@@ -114,23 +114,31 @@ async def close_unsent(
     return closed
 
 
-async def drop_offers_of_ended_requests(db: aiosqlite.Connection, now: datetime) -> int:
-    """Close the unsent offers of dispatches and requests for cover that are no longer
-    open (taken, cancelled, expired): how many."""
-    closed = 0
-    for prefix, table, kinds in _OFFERS:
-        start = len(prefix)
-        async with db.execute(
+async def ended_offers(db: aiosqlite.Connection) -> list[int]:
+    """The unsent offers of dispatches and requests for cover that are no longer open
+    (taken, cancelled, expired), read in one statement."""
+    selects, parameters = [], []
+    for prefix, table, _kinds in _OFFERS:
+        start = len(prefix) + 1
+        selects.append(
             f"SELECT o.id, o.correlation FROM outbox o WHERE o.sent_at IS NULL"
             f" AND o.correlation LIKE ? AND EXISTS (SELECT 1 FROM {table} r WHERE"
-            f" r.state != 'open' AND r.id = CAST(substr(o.correlation, {start + 1},"
-            f" instr(substr(o.correlation, {start + 1}), ':') - 1) AS INTEGER))",
-            (prefix + "%",),
-        ) as cursor:
-            found = await cursor.fetchall()
-        ids = [row_id for row_id, text in found if text.split(":", 3)[2] in kinds]
-        closed += await close_unsent(db, ids, REASON_REQUEST_OVER, now)
-    return closed
+            f" r.state != 'open' AND r.id = CAST(substr(o.correlation, {start},"
+            f" instr(substr(o.correlation, {start}), ':') - 1) AS INTEGER))"
+        )
+        parameters.append(prefix + "%")
+    found = await db.execute_fetchall(" UNION ALL ".join(selects), parameters)
+    return [
+        row_id
+        for row_id, text in found
+        for prefix, _table, kinds in _OFFERS
+        if text.startswith(prefix) and text.split(":", 3)[2] in kinds
+    ]
+
+
+async def drop_offers_of_ended_requests(db: aiosqlite.Connection, now: datetime) -> int:
+    """Close the unsent offers of requests that are no longer open: how many."""
+    return await close_unsent(db, await ended_offers(db), REASON_REQUEST_OVER, now)
 
 
 async def still_failing(database: Database, destination: str) -> bool:

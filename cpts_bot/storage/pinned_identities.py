@@ -5,14 +5,43 @@ Every function runs on an open connection: the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
 from cpts_bot.core.times import to_iso
 from cpts_bot.storage.database import Database, changed_one, select_all, select_one
 from cpts_bot.storage.rows import model_from_row
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Writes of pinned identities so far in this process (the bot is its database's one
+# writer): a reader's copy of a pinned identity holds while this count is unchanged.
+_writes = 0
+
+
+def writes() -> int:
+    """How many writes of pinned identities this process has made (or begun)."""
+    return _writes
+
+
+def _writing(write: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Count ``write`` once it is done (a read begun before it ends is read again)."""
+
+    @wraps(write)
+    async def counted(*args: P.args, **kwargs: P.kwargs) -> T:
+        global _writes
+        try:
+            return await write(*args, **kwargs)
+        finally:
+            _writes += 1
+
+    return counted
 
 
 @dataclass(frozen=True)
@@ -43,6 +72,7 @@ async def read_pinned(database: Database, user_id: str) -> PinnedIdentity | None
     return PinnedIdentity.from_row(row) if row else None
 
 
+@_writing
 async def pin(db: aiosqlite.Connection, user_id: str, master_key: str, now: datetime) -> bool:
     """Pin ``master_key`` for a user seen for the first time; False if already pinned."""
     return await changed_one(
@@ -53,6 +83,7 @@ async def pin(db: aiosqlite.Connection, user_id: str, master_key: str, now: date
     )
 
 
+@_writing
 async def record_change(
     db: aiosqlite.Connection, user_id: str, new_master_key: str, now: datetime
 ) -> bool:
@@ -67,12 +98,14 @@ async def record_change(
     )
 
 
+@_writing
 async def mark_warned(db: aiosqlite.Connection, user_id: str, now: datetime) -> None:
     await db.execute(
         "UPDATE pinned_identities SET warned_at = ? WHERE user_id = ?", (to_iso(now), user_id)
     )
 
 
+@_writing
 async def clear_pending(db: aiosqlite.Connection, user_id: str) -> None:
     """Forget a pending key (the user is back to the pinned one)."""
     await db.execute(
@@ -82,6 +115,7 @@ async def clear_pending(db: aiosqlite.Connection, user_id: str) -> None:
     )
 
 
+@_writing
 async def confirm_pending(
     db: aiosqlite.Connection, user_id: str, confirmed_by: str, now: datetime
 ) -> PinnedIdentity | None:

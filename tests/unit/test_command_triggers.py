@@ -88,6 +88,28 @@ def test_every_example_holds_one_of_its_commands_triggers(
             assert triggers.could_match(MessageText(text)), (command.name, text)
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_fragments_found_once_select_the_same_readers_as_each_search(
+    database: Database, language: str
+) -> None:
+    """The registry looks for every trigger fragment once per message; each command's
+    triggers are then held exactly when its own search would find one."""
+    router = router_for(database, make_config())
+    context = context_for(None, make_config(), language)
+    commands = router.commands.commands
+    everything = frozenset().union(*(c.trigger_words.fragments for c in commands))  # type: ignore[union-attr]
+    texts = [
+        example_text(e, context.translator, context.config) for c in commands for e in c.examples
+    ]
+    for text in [*texts, "kiné à domicile bronchiolite lyon 8", "merci", ""]:
+        message = MessageText(text)
+        present = message.present(everything)
+        for command in commands:
+            triggers = command.trigger_words
+            assert triggers is not None
+            assert triggers.held_in(present) == triggers.could_match(message), (command.name, text)
+
+
 def test_only_free_text_reads_every_message_and_says_why(database: Database) -> None:
     router = router_for(database, make_config())
     reading_all = {

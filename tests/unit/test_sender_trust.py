@@ -358,3 +358,39 @@ async def test_trust_feature_commands(database: Database) -> None:
             bot_user_id=BOT,
         )
         assert not await run_declared(CommandRegistry(TRUST_COMMANDS), message, context)
+
+
+async def test_a_pinned_identity_is_read_again_only_after_a_write_or_a_rollback(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each message's check reads the sender's pinned identity: once, then from memory
+    until a pinned identity is written (or a transaction undone) in this process."""
+    directory = Directory()
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    directory.accounts[ALICE] = alice
+    gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=directory.fetch)
+    reads: list[str] = []
+    read_pinned = pins.read_pinned
+
+    async def counted(db: Database, user_id: str) -> pins.PinnedIdentity | None:
+        reads.append(user_id)
+        return await read_pinned(db, user_id)
+
+    monkeypatch.setattr(pins, "read_pinned", counted)
+    for number in range(4):
+        event = f"${number}"
+        assert (
+            await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id=event, now=NOW)
+        ).trusted
+    assert len(reads) == 2  # before and after the first sight pinned the key
+    async with database.transaction() as db:
+        assert await pins.record_change(db, ALICE, "NEWKEYNEWKEY", NOW)
+    await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$5", now=NOW)
+    assert len(reads) == 3
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as db:
+            await db.execute("DELETE FROM pinned_identities")
+            raise RuntimeError("undone")
+    await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$6", now=NOW)
+    assert len(reads) == 4

@@ -68,7 +68,6 @@ LONG_FUNCTIONS = {
     "matrix/cross_signing.py:ensure_cross_signed": "the cross-signing steps in the order the spec gives",
     "matrix/event_listener.py:to_inbox_item": "every event type into an inbox row",
     "matrix/matrix_chat_gateway.py:_perform": "one send per outbox kind, with its nio check",
-    "matrix/sync_loop.py:_handle": "one sync response: inbox rows and the token in one transaction",
     "reporting/charts.py:monthly_charts": "the report's charts, one block each",
     "reporting/charts.py:stacked_weeks": "one chart's drawing calls",
     "reporting/medecin_traitant_report.py:render_medecin_traitant_lines": "the desk's report lines",

@@ -9,6 +9,8 @@ also covers the abbreviations people type ("chimio", "respi", "lymph").
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cpts_bot.core.text_normalizer import singular, tokens
 
 MIN_STEM = 4
@@ -56,6 +58,7 @@ _SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=8192)  # a question's words are stemmed again at each relaxation step
 def stem(word: str) -> str:
     """The stem of one normalised word ("operatoires" -> "oper", "epaule" -> "epaul")."""
     word = singular(word)

@@ -139,14 +139,13 @@ async def hand_off_request(
     """« parler à la coordination »: pass on what the person typed, with the directory
     question just before it (``recent``) when there is one; None when no coordination
     room is configured."""
-    about: dict[str, str | None]
-    if recent is None:
-        about = {"requester_profession": await requester_profession(context.db, message.sender)}
-    else:
-        about = {
+    about: dict[str, str | None] = {
+        "requester_profession": await requester_profession(context.db, message.sender)
+    }
+    if recent is not None:
+        about |= {
             "question_before": recent.request.free_text,
             "reason": _directory_reason(recent, Translator(context.config.language)),
-            "requester_profession": recent.request.requester_profession,
             "profession_asked": recent.request.profession_asked,
             "commune_asked": recent.request.commune_asked,
         }

@@ -64,19 +64,32 @@ def _millis(start: datetime, end: datetime | None) -> int | None:
     return max(0, round((end - start).total_seconds() * 1000))
 
 
-async def record_request(db: aiosqlite.Connection, request: TrackedRequest) -> int:
-    """Insert ``request`` (inside the caller's transaction) and return its id."""
+# The profession of the directory card holding a Matrix ID, read within the insert.
+_CARD_PROFESSION = (
+    "(SELECT p.profession_code FROM directory_cards c"
+    " JOIN directory_professionals p ON p.key = c.professional_key WHERE c.matrix_id = ?)"
+)
+
+
+async def record_request(
+    db: aiosqlite.Connection, request: TrackedRequest, *, requester: str | None = None
+) -> int:
+    """Insert ``request`` (inside the caller's transaction) and return its id. Its first
+    event is written with it (migration 0034). Without a ``requester_profession``, the
+    profession on the card of the Matrix user ``requester`` is read in the same statement."""
     summary = request.summary[:SUMMARY_MAX] if request.summary else request.summary
     outcome_at = request.answered_at or request.requested_at
     cursor = await db.execute(
         "INSERT INTO tracked_requests (requested_at, kind, category, requester_profession,"
         " summary, free_text, outcome, outcome_at, response_ms, profession_asked,"
-        " commune_asked, source_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" commune_asked, source_event_id) VALUES (?, ?, ?, COALESCE(?, {_CARD_PROFESSION}),"
+        " ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             to_iso(request.requested_at),
             request.kind,
             request.category,
             request.requester_profession,
+            requester,
             summary,
             request.free_text,
             request.outcome,
@@ -89,10 +102,6 @@ async def record_request(db: aiosqlite.Connection, request: TrackedRequest) -> i
     )
     request_id = cursor.lastrowid
     assert request_id is not None
-    await db.execute(
-        "INSERT INTO tracked_request_events (request_id, outcome, at) VALUES (?, ?, ?)",
-        (request_id, request.outcome, to_iso(outcome_at)),
-    )
     return request_id
 
 
