@@ -46,7 +46,7 @@ MATRIX_ID = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?")
 _RPPS = re.compile(r"(?<!\d)8?(\d{11})(?!\d)")
 _TITLES = frozenset(
     {"mme", "madame", "m", "mr", "monsieur", "mlle", "mademoiselle", "dr", "docteur", "pr"}
-    | {"mrs", "ms", "miss", "doctor", "prof"}
+    | {"mrs", "ms", "miss", "prof"}
 )
 NOBODY_WORDS = frozenset(
     {"personne", "aucun", "aucune", "non", "sans", "tous", "tout le monde"}
