@@ -9,7 +9,11 @@ import pytest
 from cpts_bot.features.directory.models import PracticeSite, Professional
 from cpts_bot.features.dispatch.phrases import RequestFields, parse_field_answer, parse_request
 from cpts_bot.features.dispatch.policy import DispatchPolicy, EscalationAction
-from cpts_bot.features.dispatch.usual_professional import find_usual_mention, resolve_usual
+from cpts_bot.features.dispatch.usual_professional import (
+    _english_mention,
+    find_usual_mention,
+    resolve_usual,
+)
 from cpts_bot.services.context import places_for
 from tests.unit.dispatch_support import HYERES, TOULON, make_config
 
@@ -153,3 +157,10 @@ def test_usual_settings_are_checked() -> None:
         )
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         DispatchPolicy(usual_first_minutes=-1)
+
+
+@pytest.mark.parametrize("words", ["usual professional", "their regular carer", "usual caregiver"])
+def test_an_english_generic_word_names_the_person_not_a_profession(words: str) -> None:
+    text = f"need a nurse at home, {words}: Mrs Martin"
+    mention = _english_mention(text, text.lower())
+    assert mention is not None and (mention.typed, mention.profession) == ("Mrs Martin", None)

@@ -32,10 +32,11 @@ _LINK = re.compile(
     r"\s*(?:(?:du|de\s+la|de\s+l')\s*(?:patiente?|malade)\s*)?"
     r"(?:(?:est|c'est|sera|is|will\s+be|:|=|->)\s*)?(?:(?:le|la)\s+)?"
 )
+# « usual nurse », « the patient's regular GP »; a generic word names no profession.
 _ENGLISH_KEYWORD = re.compile(
     r"(?<![a-z])(?:(?:the\s+)?patient'?s\s+|(?:his|her|their)\s+)?(?:usual|regular)\s+"
+    r"(?=(?P<generic>(?:professional|carer|caregiver)(?![a-z]))?)"
 )
-_ENGLISH_GENERIC = re.compile(r"(?:professional|carer|caregiver)(?![a-z])")
 # The end of the person's clause; « M. Durand », « Dr. X »: a title's dot is not one.
 # « … Mme Martin patient : Mme D. »: the patient's details are never part of the name.
 _END = re.compile(
@@ -97,11 +98,11 @@ def _english_mention(text: str, folded: str) -> UsualMention | None:
     for keyword in _ENGLISH_KEYWORD.finditer(folded):
         after = folded[keyword.end() :]
         found = find_profession(after)
-        generic = _ENGLISH_GENERIC.match(after)
+        generic = keyword.group("generic")
         if found is not None and found.start == 0:
             code, words_end = found.code, found.end
         elif generic is not None:
-            code, words_end = None, generic.end()
+            code, words_end = None, len(generic)
         else:
             continue
         typed, end = _person_after(text, folded, keyword.end() + words_end)
