@@ -8,26 +8,30 @@ homeserver and decrypting what it receives (all of them in this one process).
 Measured, each time from the moment the request (or the accept) is sent:
 
 - the floor: a bare matrix-nio client does the same sends with the same parallelism as
-  the bot's outbox (up to SENDS_AT_ONCE rooms at once): a first message to each of the N
+  the bot's outbox gives bulk sends (up to BULK_SLOTS rooms at once): a first message to each of the N
   professionals, creating their direct chats on the way; a second one to the existing
   chats; an edit of it for N-1 of them;
 - cpts-bot (a separate process), started with the professionals in its directory:
   it opens their direct chats ahead of need (one at a time) and shares each chat's room
-  key once its professional has joined; once every professional holds one, a coordinator sends "déclenchement IDE … maintenant …" and the time
-  until each professional has decrypted the dispatch is measured. Dispatch 1 goes to
-  members who never wrote to the bot (chats opened ahead, no message in them yet);
-  dispatch 2 to the same chats again (existing chats);
+  key once its professional has joined; once every professional holds one, a
+  coordinator sends "déclenchement IDE … maintenant …" and the time until each
+  professional has decrypted the dispatch is measured. Dispatch 1 goes to members who
+  never wrote to the bot (chats opened ahead, no message in them yet); dispatches 2 and
+  after (``--rounds``) to the same chats again (existing chats);
 - after a professional replies "je prends": time until each of the N-1 others has been
   told: their broadcast edited to "[Pris par …]" (the only message they get);
-- the bare client's sends to existing chats and edits once more, after the bot's, so
-  that the bot's figures are bracketed by the floor's (the ratios use their mean).
+- after each of the bot's dispatches, the bare client's sends to existing chats and
+  edits once more: bot and bare client take turns, so that both meet the same load on
+  the machine, and the ratios are of the medians (one measurement moves by a tenth or
+  more from one round to the next).
 
 The whole run is done on Synapse with SQLite, then again on Synapse with PostgreSQL (its
 production database: a throw-away cluster of its own, on a Unix socket, needs initdb and
 postgres on PATH or in CPTS_POSTGRES_BIN), with each request's CPU on the homeserver
 summed per kind of request and phase from Synapse's request log.
 
-Usage: python bench/bench_dispatch_fanout.py [--professionals 100] [--database both]
+Usage: python bench/bench_dispatch_fanout.py [--professionals 100] [--rounds 5]
+       [--database both]
 """
 
 from __future__ import annotations
@@ -68,10 +72,8 @@ from bench.synapse_requests import Kind, RequestLog, table  # noqa: E402
 from cpts_bot.devtools.matrix_user import MatrixUser  # noqa: E402
 from cpts_bot.devtools.postgres import PostgresCluster  # noqa: E402
 from cpts_bot.devtools.synapse import SynapseServer, install_postgres_driver  # noqa: E402
-from cpts_bot.matrix.matrix_chat_gateway import (  # noqa: E402
-    DIRECT_ROOMS_AT_ONCE,
-    SENDS_AT_ONCE,
-)
+from cpts_bot.matrix.delivery_throttle import BULK_SLOTS  # noqa: E402
+from cpts_bot.matrix.matrix_chat_gateway import DIRECT_ROOMS_AT_ONCE  # noqa: E402
 
 # To put the homeserver's timestamps (wall clock, same machine) on the perf_counter scale.
 WALL_MINUS_PERF = time.time() - time.perf_counter()
@@ -289,9 +291,13 @@ async def baseline(
     changed: asyncio.Event,
     admin_token: str,
     phases: Phases,
-) -> tuple[dict[str, list[float]], Callable[[], Awaitable[dict[str, list[float]]]]]:
+) -> tuple[
+    dict[str, list[float]],
+    Callable[[int], Awaitable[dict[str, list[float]]]],
+    Callable[[], Awaitable[None]],
+]:
     """The floor: a bare nio client doing the bot's sends with the same parallelism
-    (SENDS_AT_ONCE rooms at once). Arrival times (ms) relative to each start: first
+    (BULK_SLOTS rooms at once, as the outbox's bulk sends). Arrival times (ms) relative to each start: first
     contact (direct chats created on the way), a second message to existing chats, and
     edits of that message for all but the first professional; and a function that does
     the last two once more (after the bot's sends, to bracket them)."""
@@ -303,7 +309,7 @@ async def baseline(
     await sender.start()
     client = sender.client
     assert client is not None
-    limit = asyncio.Semaphore(SENDS_AT_ONCE)
+    limit = asyncio.Semaphore(BULK_SLOTS)
     creating = asyncio.Semaphore(DIRECT_ROOMS_AT_ONCE)
     rooms: dict[str, str] = {}
 
@@ -317,7 +323,10 @@ async def baseline(
 
     async def measure(name: str, sends: list[Any], body: str, who: list[Professional]) -> None:
         started = time.perf_counter()
-        phases.begin(f"bare nio client, {name}")
+        phase = f"bare nio client, {name}"
+        recorded = phase not in phases.done
+        if recorded:
+            phases.begin(phase)
         await asyncio.gather(*sends)
         arrivals = await wait_all(
             changed,
@@ -325,7 +334,8 @@ async def baseline(
             lambda item, body=body: item.sender == user_id and item.body == body,
             timeout=300,
         )
-        phases.end()
+        if recorded:
+            phases.end()
         results[name] = [(item.at - started) * 1000 for item in arrivals]
         results[f"{name}, homeserver accepted"] = [
             (item.accepted_at - started) * 1000 for item in arrivals
@@ -367,27 +377,25 @@ async def baseline(
         others,
     )
 
-    async def again() -> dict[str, list[float]]:
-        """The same sends to existing chats and edits once more, after the bot's."""
-        before = dict(results)
+    async def repeat(round_number: int) -> dict[str, list[float]]:
+        """The same sends to existing chats and edits once more (between the bot's)."""
         results.clear()
+        body = f"Bonjour {round_number + 2}"
         await measure(
-            "existing chats",
-            [second(pro, "Bonjour 3") for pro in professionals],
-            "Bonjour 3",
-            professionals,
+            "existing chats", [second(pro, body) for pro in professionals], body, professionals
         )
         await measure(
             f"edits for {len(others)} (one accepted)",
-            [edit(pro, "Bonjour 3") for pro in others],
-            "* [Pris] Bonjour 3",
+            [edit(pro, body) for pro in others],
+            f"* [Pris] {body}",
             others,
         )
-        await sender.stop()
-        repeated = {f"{name}, again": values for name, values in results.items()}
-        return {**before, **repeated}
+        return dict(results)
 
-    return results, again
+    async def close() -> None:
+        await sender.stop()
+
+    return dict(results), repeat, close
 
 
 def summary(values: list[float]) -> str:
@@ -421,6 +429,7 @@ class Run:
 
     database: str
     floor: dict[str, list[float]]
+    floor_rounds: list[dict[str, list[float]]]
     rows: dict[str, list[float]]
     told: dict[str, list[float]]
     undecryptable: int
@@ -446,7 +455,7 @@ def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, Postgres
         raise
 
 
-async def run(count: int, database: str) -> Run:
+async def run(count: int, database: str, rounds: int) -> Run:
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="cpts-bench-fanout-"))
     synapse, cluster = start_homeserver(work, database)
@@ -473,9 +482,10 @@ async def run(count: int, database: str) -> Run:
         _, _, admin_token = synapse.register_with_login(
             f"admin-{secrets.token_hex(3)}", support.new_password(), admin=True
         )
-        floor, floor_again = await baseline(
+        floor, floor_repeat, floor_close = await baseline(
             synapse, work, professionals, changed, admin_token, phases
         )
+        floor_rounds = [floor]
         print("baseline done")
 
         coordinator_id, coordinator_password = support.new_user(synapse, "coord")
@@ -517,10 +527,15 @@ async def run(count: int, database: str) -> Run:
         await coordinator.wait_joined(room, bot_id)
 
         told: dict[str, list[float]] = {}
-        for number in (1, 2):
-            request = f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}, patient d'accord"
+        for number in range(1, rounds + 2):
+            request = (
+                f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}, "
+                "patient d'accord"
+            )
+            recorded = number <= 2  # the homeserver's requests: the first of each kind
             sent_at = time.perf_counter()
-            phases.begin(f"cpts-bot, dispatch {number}")
+            if recorded:
+                phases.begin(f"cpts-bot, dispatch {number}")
             event_id = await coordinator.send(room, request)
             reply = await coordinator.wait_reply(event_id, timeout=120)
             assert f"envoyé à {count} professionnels" in reply.body, reply.body
@@ -535,7 +550,8 @@ async def run(count: int, database: str) -> Run:
             rows[f"cpts-bot, dispatch {number} ({label})"] = [
                 (item.at - sent_at) * 1000 for item in arrivals
             ]
-            phases.end()
+            if recorded:
+                phases.end()
             rows[f"cpts-bot, dispatch {number} ({label}), homeserver accepted"] = [
                 (item.accepted_at - sent_at) * 1000 for item in arrivals
             ]
@@ -546,7 +562,8 @@ async def run(count: int, database: str) -> Run:
             )
             assert broadcast is not None
             accepted_at = time.perf_counter()
-            phases.begin(f"cpts-bot, dispatch {number}: from the accept to the edits")
+            if recorded:
+                phases.begin(f"cpts-bot, dispatch {number}: from the accept to the edits")
             await taker.send(broadcast.room_id, "je prends", reply_to=broadcast.event_id)
             mark = f"n°{number}"
             told_at = await wait_all(
@@ -563,14 +580,16 @@ async def run(count: int, database: str) -> Run:
             told[f"cpts-bot, dispatch {number}: broadcasts edited"] = [
                 (item.at - accepted_at) * 1000 for item in told_at
             ]
-            phases.end()
+            if recorded:
+                phases.end()
             told[f"cpts-bot, dispatch {number}: edits accepted by the homeserver"] = [
                 (item.accepted_at - accepted_at) * 1000 for item in told_at
             ]
             print(f"dispatch {number}: the {len(others)} others told")
+            floor_rounds.append(await floor_repeat(number))  # bot and bare in turn
+            print(f"baseline repeated ({number})")
         await coordinator.stop()
-        floor = await floor_again()
-        print("baseline repeated")
+        await floor_close()
         undecryptable = sum(pro.undecryptable for pro in professionals)
     finally:
         for pro in professionals:
@@ -582,6 +601,7 @@ async def run(count: int, database: str) -> Run:
     return Run(
         database,
         floor,
+        floor_rounds,
         rows,
         told,
         undecryptable,
@@ -595,42 +615,53 @@ async def run(count: int, database: str) -> Run:
 DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
+def _seconds(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
 def ratios(count: int, result: Run) -> list[str]:
     """The last recipient's time, cpts-bot against the bare client doing the same sends
-    in the same run (measured before and after the bot's, their mean as the floor)."""
-    floor, rows, told = result.floor, result.rows, result.told
+    in the same run, in turn with the bot's (the ratios are of the medians)."""
+    rows, told = result.rows, result.told
     edits = f"edits for {count - 1} (one accepted)"
-
-    def bare(name: str) -> tuple[float, float, float]:
-        first, second = max(floor[name]) / 1000, max(floor[name + ", again"]) / 1000
-        return first, second, (first + second) / 2
-
-    warm = max(rows["cpts-bot, dispatch 2 (existing chats)"]) / 1000
+    bare_sends = [max(floor["existing chats"]) / 1000 for floor in result.floor_rounds]
+    bare_edits = [max(floor[edits]) / 1000 for floor in result.floor_rounds]
+    warm = [
+        max(values) / 1000 for name, values in rows.items() if name.endswith("(existing chats)")
+    ]
+    edited = [
+        max(values) / 1000
+        for name, values in told.items()
+        if name.endswith(": broadcasts edited") and not name.startswith("cpts-bot, dispatch 1:")
+    ]
     ahead = max(rows[f"cpts-bot, dispatch 1 ({FIRST_LABEL})"]) / 1000
-    edited = max(told["cpts-bot, dispatch 2: broadcasts edited"]) / 1000
+    median = statistics.median
     lines = [
-        "| last recipient | cpts-bot (s) | bare nio client, before / after (s) | ratio |",
-        "|---|---|---|---|",
+        "| last recipient | cpts-bot (s) | median | bare nio client (s) | median | ratio |",
+        "|---|---|---|---|---|---|",
     ]
     for name, ours, theirs in (
-        (f"sends to {count} existing chats (dispatch 2)", warm, bare("existing chats")),
-        (f"edits for the {count - 1} others (dispatch 2)", edited, bare(edits)),
+        (f"sends to {count} existing chats (dispatches 2–{len(warm) + 1})", warm, bare_sends),
+        (f"edits for the {count - 1} others (dispatches 2–{len(warm) + 1})", edited, bare_edits),
         (
             f"dispatch to {count} members who never wrote, chats opened ahead (dispatch 1)",
-            ahead,
-            bare("existing chats"),
+            [ahead],
+            bare_sends,
         ),
     ):
         lines.append(
-            f"| {name} | {ours:.2f} | {theirs[0]:.2f} / {theirs[1]:.2f} | "
-            f"**{ours / theirs[2]:.2f}×** |"
+            f"| {name} | {_seconds(ours)} | {median(ours):.2f} | {_seconds(theirs)} | "
+            f"{median(theirs):.2f} | **{median(ours) / median(theirs):.2f}×** |"
         )
     lines += [
         "",
         f"Dispatch to members who never wrote (chats opened ahead, in {result.opened_ahead_s:.0f}"
-        f" s after the start) / dispatch to existing chats: **{ahead / warm:.2f}×**. The "
-        "bot's times include reading the request, choosing the recipients and queueing the "
-        "rows (one transaction) before the first send; the edits', the accept's round trip.",
+        f" s after the start) / dispatches to existing chats (median): "
+        f"**{ahead / median(warm):.2f}×**. The bare client's sends and edits are measured "
+        "before the bot's first dispatch and after each of the bot's dispatches (bot, bare, "
+        "bot, bare…), so that both meet the same load on the machine. The bot's times "
+        "include reading the request, choosing the recipients and queueing the rows (one "
+        "transaction) before the first send; the edits', the accept's round trip.",
     ]
     return lines
 
@@ -663,14 +694,11 @@ def render(count: int, result: Run) -> str:
         "|---|---|---|---|---|---|",
     ]
     edits = f"edits for {count - 1} (one accepted)"
-    for again in ("", ", again"):
-        lines.append(
-            f"| bare nio client, {count - 1} edits{again} | {summary(floor[edits + again])} |"
-        )
-        lines.append(
-            f"| bare nio client, {count - 1} edits accepted by the homeserver{again} "
-            f"| {summary(floor[edits + ', homeserver accepted' + again])} |"
-        )
+    lines.append(f"| bare nio client, {count - 1} edits | {summary(floor[edits])} |")
+    lines.append(
+        f"| bare nio client, {count - 1} edits accepted by the homeserver "
+        f"| {summary(floor[edits + ', homeserver accepted'])} |"
+    )
     for name, values in told.items():
         lines.append(f"| {name} | {summary(values)} |")
     lines += [
@@ -686,8 +714,8 @@ def render(count: int, result: Run) -> str:
         "long-polling with a 30 s timeout. The bot's and the bare client's users are "
         "exempted from Synapse's rate limits (admin API override_ratelimit), as "
         "docs/dispatch.md asks operators to do. Both send to up to "
-        f"{SENDS_AT_ONCE} rooms at once (the outbox's lanes: one per room, in order within "
-        f"a room), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. The bare "
+        f"{BULK_SLOTS} rooms at once (the outbox's lanes: one per room, in order within "
+        f"a room; a dispatch's sends are bulk sends, answers have slots of their own), creating up to {DIRECT_ROOMS_AT_ONCE} direct chats at once. The bare "
         "client does what nio does by itself: a key query, a one-time-key claim and a room "
         "key share per room before its first send; the bot queries, trusts and claims "
         "every recipient's keys once per batch (the room keys still go room by room). Times are from the send of the request (or of the accept) to the "
@@ -712,6 +740,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--professionals", type=int, default=100)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="dispatches to existing chats, each followed by the bare client's sends",
+    )
+    parser.add_argument(
         "--database",
         choices=["sqlite", "postgres", "both"],
         default="both",
@@ -721,7 +755,7 @@ def main() -> None:
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     parts = []
     for database in databases:
-        result = asyncio.run(run(args.professionals, database))
+        result = asyncio.run(run(args.professionals, database, args.rounds))
         parts.append(render(args.professionals, result))
         print(parts[-1], flush=True)
     body = "\n\n".join(parts)

@@ -35,7 +35,7 @@ from nio import ErrorResponse, RoomSendError, ToDeviceError
 from cpts_bot.core.delivery_policy import PRIORITY_ANSWER
 
 ANSWER_SLOTS = 4
-BULK_SLOTS = 12
+BULK_SLOTS = 16
 # Refusals remembered (the « slowed » notice, status).
 _MEMORY = timedelta(hours=1)
 # Bulk sends wait this much longer than the homeserver asked: the answer that waited

@@ -19,7 +19,7 @@ import html
 import io
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -233,7 +233,8 @@ class MatrixChatGateway:
         transaction, not needed for an answer); then every row due."""
         rows = await self._due_rows()
         answers = [row for row in rows if row.priority == PRIORITY_ANSWER]
-        behind = {await self._lane_of(row) for row in answers} & running.keys()
+        found = await self._direct_rooms_found(answers)
+        behind = {self._lane_of(row, found) for row in answers} & running.keys()
         self._answers_behind = bool(behind)
         if answers:
             await self._start_lanes(answers, running, stop)
@@ -273,10 +274,10 @@ class MatrixChatGateway:
         """One lane per room (or per user whose direct chat is still to open), each in
         the outbox's order, answers first; lanes already running are left to finish."""
         lanes: dict[str, list[repo.OutboxRow]] = {}
+        rows = [row for row in rows if row.id not in self._claimed]
+        found = await self._direct_rooms_found(rows)
         for row in rows:
-            if row.id in self._claimed:
-                continue
-            lane = await self._lane_of(row)
+            lane = self._lane_of(row, found)
             if lane not in running:
                 lanes.setdefault(lane, []).append(row)
         if not lanes:
@@ -284,7 +285,7 @@ class MatrixChatGateway:
         first_ready, all_ready = self._prepare_in_two_steps(lanes)
         for index, (lane, lane_rows) in enumerate(lanes.items()):
             keys_ready = first_ready if index < DIRECT_ROOMS_AT_ONCE else all_ready
-            task = asyncio.create_task(self._run_lane(lane_rows, keys_ready, stop))
+            task = asyncio.create_task(self._run_lane(lane_rows, keys_ready, stop, found))
             running[lane] = task
             if any(row.priority == PRIORITY_ANSWER for row in lane_rows):
                 self._answer_lanes.add(lane)
@@ -314,15 +315,17 @@ class MatrixChatGateway:
         lane: list[repo.OutboxRow],
         keys_ready: asyncio.Future[None],
         stop: asyncio.Event,
+        found: Mapping[str, tuple[str, bool]] | None = None,
     ) -> None:
         """Send ``lane``'s rows in order; a failure leaves the rest for later (their
-        destination's retry time)."""
-        for row in lane:
+        destination's retry time). ``found``: the direct chats as the turn read them."""
+        for index, row in enumerate(lane):
             if stop.is_set():
                 return
+            known = found.get(row.target) if found is not None and index == 0 else None
             try:
                 with bulk_work(row.priority > PRIORITY_ANSWER):  # nio's retries: see Throttle
-                    await self._send_row(row, keys_ready)
+                    await self._send_row(row, keys_ready, known)
             except SendFailed:
                 return
             except Exception:
@@ -383,23 +386,35 @@ class MatrixChatGateway:
         except Exception as error:  # the sends then query and claim room by room
             log.warning("preparing the recipients' keys failed", extra={"error": repr(error)})
 
-    async def _lane_of(self, row: repo.OutboxRow) -> str:
+    async def _direct_rooms_found(
+        self, rows: list[repo.OutboxRow]
+    ) -> Mapping[str, tuple[str, bool]]:
+        """The direct chats known for ``rows`` (read once for a turn's lanes)."""
+        if not any(row.action in _DIRECT_ACTIONS for row in rows):
+            return {}
+        return await delivery.direct_rooms_found(self._database)
+
+    def _lane_of(self, row: repo.OutboxRow, found: Mapping[str, tuple[str, bool]]) -> str:
         """Rows of one room are sent one after the other; a direct message goes in the
-        lane of the user's direct chat when it is known."""
+        lane of the user's direct chat when it is known (``found``)."""
         if row.action in _DIRECT_ACTIONS:
-            room_id = await repo.direct_room_of(self._database, row.target)
+            room_id = found[row.target][0] if row.target in found else None
             return room_id if room_id and room_id in self._client.rooms else f"user:{row.target}"
         return row.target
 
     async def _send_row(
-        self, row: repo.OutboxRow, keys_ready: asyncio.Future[None] | None = None
+        self,
+        row: repo.OutboxRow,
+        keys_ready: asyncio.Future[None] | None = None,
+        known: tuple[str, bool] | None = None,
     ) -> None:
+        """``known``: the target's direct chat as read a moment ago, if it was."""
         now = datetime.now(UTC)
         try:
             try:
                 direct = None
                 if row.action in _DIRECT_ACTIONS:
-                    direct = await self.direct_room(row.target)  # created a few at a time
+                    direct = await self.direct_room(row.target, known)  # a few at a time
                 if keys_ready is not None:
                     await asyncio.shield(keys_ready)
                 async with self._throttle.slot(row.priority):
@@ -631,12 +646,12 @@ class MatrixChatGateway:
             )
             raise SendFailed(str(error), error.transient)
 
-    async def direct_room(self, user_id: str) -> str:
+    async def direct_room(self, user_id: str, known: tuple[str, bool] | None = None) -> str:
         """The bot's encrypted direct chat with ``user_id``, created on first need: one
         room per person, created once; a failed invitation is tried again in that room.
         A recorded room that is not encrypted (whatever ``is_direct`` said) is never
-        used: a new, encrypted one is created."""
-        found = await delivery.direct_room(self._database, user_id)
+        used: a new, encrypted one is created. ``known``: the record as just read."""
+        found = known or await delivery.direct_room(self._database, user_id)
         if found and self._ready_direct_room(found, user_id):
             return found[0]
         lock = self._opening.setdefault(user_id, asyncio.Lock())

@@ -10,7 +10,7 @@ directory is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
@@ -24,7 +24,7 @@ from cpts_bot.features.rota.repository import rota_name
 from cpts_bot.i18n import Translator
 from cpts_bot.services.people import Person
 from cpts_bot.settings import RoomsConfig
-from cpts_bot.storage.core_repository import language_of
+from cpts_bot.storage.core_repository import language_of, languages_of
 from cpts_bot.storage.matrix_names import matrix_name
 from cpts_bot.storage.outbox import OutboxWriter
 
@@ -102,6 +102,18 @@ class Context:
         if language not in self._translators:
             self._translators[language] = Translator(language)
         return self._translators[language]
+
+    async def translators_for(self, user_ids: Iterable[str]) -> dict[str, Translator]:
+        """:meth:`translator_for` of each of ``user_ids``, their languages read at once."""
+        users = list(user_ids)
+        chosen = await languages_of(self.db, users)
+        translators = {}
+        for user_id in users:
+            language = chosen.get(user_id) or self.config.language
+            if language not in self._translators:
+                self._translators[language] = Translator(language)
+            translators[user_id] = self._translators[language]
+        return translators
 
     async def person(self, user_id: str) -> Person:
         """The directory's card for ``user_id``, else the rota's name, else the bare id."""

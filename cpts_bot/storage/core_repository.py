@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -233,6 +233,16 @@ async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+async def languages_of(db: aiosqlite.Connection, user_ids: Iterable[str]) -> dict[str, str]:
+    """:func:`language_of` of each of ``user_ids`` who chose one, in one read."""
+    rows = await db.execute_fetchall(
+        "SELECT user_id, language FROM user_preferences"
+        " WHERE user_id IN (SELECT value FROM json_each(?)) AND language IS NOT NULL",
+        (json.dumps(sorted(set(user_ids))),),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 _language_writes = 0  # so far in this process: a reader's copy holds while unchanged
 
 
@@ -253,11 +263,6 @@ async def set_language(
         )
     finally:
         _language_writes += 1
-
-
-async def direct_room_of(database: Database, user_id: str) -> str | None:
-    row = await database.fetch_one("SELECT room_id FROM direct_rooms WHERE user_id = ?", (user_id,))
-    return row["room_id"] if row else None
 
 
 async def save_direct_room(database: Database, user_id: str, room_id: str, now: datetime) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,26 @@ ACTION_PIN = "pin"  # target: room id
 ACTION_UNPIN = "unpin"  # target: room id
 
 
+_INSERT = (
+    "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at, priority)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _outbox_row(
+    action: str,
+    target: str,
+    payload: dict[str, Any],
+    correlation: str | None,
+    now: datetime,
+    priority: int,
+) -> tuple[str, str, str, str, str | None, str, int]:
+    """The values of one outbox row, under a new transaction id (its first item)."""
+    txn_id = "cpts" + uuid.uuid4().hex
+    payload_json = json.dumps(payload, ensure_ascii=False)
+    return (txn_id, action, target, payload_json, correlation, to_iso(now), priority)
+
+
 @dataclass
 class OutboxWriter:
     """Queue sends inside the current transaction ``db``."""
@@ -46,21 +67,9 @@ class OutboxWriter:
         correlation: str | None,
         priority: int = PRIORITY_BULK,
     ) -> str:
-        txn_id = "cpts" + uuid.uuid4().hex
-        await self.db.execute(
-            "INSERT INTO outbox (txn_id, action, target, payload, correlation, created_at,"
-            " priority) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                txn_id,
-                action,
-                target,
-                json.dumps(payload, ensure_ascii=False),
-                correlation,
-                to_iso(self.now),
-                priority,
-            ),
-        )
-        return txn_id
+        row = _outbox_row(action, target, payload, correlation, self.now, priority)
+        await self.db.execute(_INSERT, row)
+        return row[0]
 
     async def reply(
         self, reply: Reply, correlation: str | None = None, *, clear: bool = False
@@ -98,6 +107,26 @@ class OutboxWriter:
         """Post ``reply`` in the bot's encrypted direct chat with ``user_id`` (created if need be)."""
         payload = _message_payload(reply, None, None, notice)
         return await self._queue(ACTION_DIRECT_MESSAGE, user_id, payload, correlation)
+
+    async def send_direct_each(
+        self, messages: Sequence[tuple[str, Reply, str | None]], *, notice: bool = True
+    ) -> None:
+        """:meth:`send_direct` for each ``(user_id, reply, correlation)``, queued in one
+        write (a dispatch to a hundred professionals)."""
+        await self.db.executemany(
+            _INSERT,
+            [
+                _outbox_row(
+                    ACTION_DIRECT_MESSAGE,
+                    user_id,
+                    _message_payload(reply, None, None, notice),
+                    correlation,
+                    self.now,
+                    PRIORITY_BULK,
+                )
+                for user_id, reply, correlation in messages
+            ],
+        )
 
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         payload = {"relates_to": event_id, "key": key}

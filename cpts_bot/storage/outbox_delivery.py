@@ -220,6 +220,12 @@ async def direct_room(database: Database, user_id: str) -> tuple[str, bool] | No
     return (row[0], row[1] is not None) if row else None
 
 
+async def direct_rooms_found(database: Database) -> dict[str, tuple[str, bool]]:
+    """:func:`direct_room` of everyone at once (the lanes of a fan-out), by user id."""
+    rows = await database.fetch_all("SELECT user_id, room_id, invited_at FROM direct_rooms")
+    return {row[0]: (row[1], row[2] is not None) for row in rows}
+
+
 async def direct_rooms(database: Database) -> list[tuple[str, str]]:
     """Every direct chat of the bot: (user id, room id)."""
     rows = await database.fetch_all("SELECT user_id, room_id FROM direct_rooms ORDER BY user_id")

@@ -13,6 +13,7 @@ from nio import MatrixRoom, RoomCreateResponse, RoomSendResponse
 from cpts_bot.core.messages import Reply
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway, SendFailed
 from cpts_bot.storage import core_repository as repo
+from cpts_bot.storage import outbox_delivery as delivery
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 
@@ -85,5 +86,5 @@ async def test_an_unencrypted_direct_chat_is_replaced_by_an_encrypted_one(tmp_pa
     assert await send_all(gateway, database) is None
     assert client.created == 1
     assert client.sent == [("!new1:hs", "offer")]
-    assert await repo.direct_room_of(database, NURSE) == "!new1:hs"
+    assert await delivery.direct_room(database, NURSE) == ("!new1:hs", True)
     await database.close()

@@ -229,6 +229,17 @@ class DirectoryRepository:
         found = await self._load_professionals("p.key = ?", (key,))
         return found[0] if found else None
 
+    async def get_professionals(self, keys: Sequence[str]) -> list[Professional]:
+        """The professionals of ``keys`` (active or not), in that order, read together:
+        a dispatch to a hundred reads them in the queries one would take."""
+        if not keys:
+            return []
+        found = await self._load_professionals(
+            "p.key IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),)
+        )
+        by_key = {professional.key: professional for professional in found}
+        return [by_key[key] for key in keys if key in by_key]
+
     async def _load_professionals(
         self, where: str, parameters: tuple[str, ...]
     ) -> list[Professional]:
@@ -254,55 +265,51 @@ class DirectoryRepository:
             parameters,
         )
         cards: dict[str, aiosqlite.Row] = {}
-        async with self.db.execute(
+        for row in await self.db.execute_fetchall(
             f"SELECT t.* FROM directory_cards t {join}", parameters
-        ) as cursor:
-            for row in await cursor.fetchall():
-                cards[row["professional_key"]] = row
+        ):
+            cards[row["professional_key"]] = row
         sites: dict[str, dict[str, list[PracticeSite]]] = defaultdict(lambda: defaultdict(list))
-        async with self.db.execute(
+        for row in await self.db.execute_fetchall(
             f"SELECT t.* FROM directory_sites t {join} ORDER BY t.professional_key, t.position",
             parameters,
-        ) as cursor:
-            for row in await cursor.fetchall():
-                sites[row["professional_key"]][row["source"]].append(_site_from_row(row))
+        ):
+            sites[row["professional_key"]][row["source"]].append(_site_from_row(row))
         result: list[Professional] = []
-        async with self.db.execute(
+        for row in await self.db.execute_fetchall(
             f"SELECT * FROM directory_professionals p WHERE {where} ORDER BY p.key", parameters
-        ) as cursor:
-            for row in await cursor.fetchall():
-                key = row["key"]
-                card = cards.get(key)
-                by_source = sites.get(key, {})
-                # National sites win; the CPTS's own site is for those the extract lacks.
-                own_sites = by_source.get(SOURCE_RPPS) or by_source.get(SOURCE_CPTS) or []
-                phone = card["phone"] if card is not None else None
-                if phone:
-                    own_sites = [replace(site, phone=phone) for site in own_sites]
-                result.append(
-                    Professional(
-                        key=key,
-                        last_name=row["last_name"],
-                        first_name=row["first_name"],
-                        profession_code=row["profession_code"],
-                        specialty_codes=frozenset(specialties.get(key, ())),
-                        sites=tuple(own_sites),
-                        activities=frozenset(activities.get(key, ())),
-                        modalities=frozenset(Modality(m) for m in modalities.get(key, ())),
-                        languages=frozenset(languages.get(key, ())),
-                        matrix_id=card["matrix_id"] if card is not None else None,
-                        active=bool(row["active"]),
-                        title=row["title"],
-                        declared_activities=tuple(declared.get(key, ())),
-                    )
+        ):
+            key = row["key"]
+            card = cards.get(key)
+            by_source = sites.get(key, {})
+            # National sites win; the CPTS's own site is for those the extract lacks.
+            own_sites = by_source.get(SOURCE_RPPS) or by_source.get(SOURCE_CPTS) or []
+            phone = card["phone"] if card is not None else None
+            if phone:
+                own_sites = [replace(site, phone=phone) for site in own_sites]
+            result.append(
+                Professional(
+                    key=key,
+                    last_name=row["last_name"],
+                    first_name=row["first_name"],
+                    profession_code=row["profession_code"],
+                    specialty_codes=frozenset(specialties.get(key, ())),
+                    sites=tuple(own_sites),
+                    activities=frozenset(activities.get(key, ())),
+                    modalities=frozenset(Modality(m) for m in modalities.get(key, ())),
+                    languages=frozenset(languages.get(key, ())),
+                    matrix_id=card["matrix_id"] if card is not None else None,
+                    active=bool(row["active"]),
+                    title=row["title"],
+                    declared_activities=tuple(declared.get(key, ())),
                 )
+            )
         return result
 
     async def _grouped(self, sql: str, parameters: tuple[str, ...]) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = defaultdict(list)
-        async with self.db.execute(sql, parameters) as cursor:
-            for row in await cursor.fetchall():
-                grouped[row[0]].append(row[1])
+        for row in await self.db.execute_fetchall(sql, parameters):
+            grouped[row[0]].append(row[1])
         return grouped
 
     async def profession_label(self, key: str) -> str:

@@ -174,14 +174,14 @@ async def send_to(deps: Context, dispatch: Dispatch, user_ids: list[str]) -> Non
             correlation=correlation(dispatch.id, KIND_ROOM, room),
         )
         return
-    for user_id in user_ids:
-        translator = await deps.translator_for(user_id)
-        await deps.outbox.send_direct(
-            user_id,
-            Reply(broadcast_text(dispatch, deps, translator), mentions=(user_id,)),
-            notice=False,
-            correlation=correlation(dispatch.id, KIND_BROADCAST, user_id),
-        )
+    texts: dict[str, str] = {}  # one text per language
+    messages = []
+    for user_id, translator in (await deps.translators_for(user_ids)).items():
+        if translator.language not in texts:
+            texts[translator.language] = broadcast_text(dispatch, deps, translator)
+        reply = Reply(texts[translator.language], mentions=(user_id,))
+        messages.append((user_id, reply, correlation(dispatch.id, KIND_BROADCAST, user_id)))
+    await deps.outbox.send_direct_each(messages, notice=False)
 
 
 async def fairly(deps: Context, chosen: list[str]) -> list[str]:

@@ -20,12 +20,8 @@ class DirectoryProfessionalLookup:
         one of ``communes`` (anywhere when None)."""
         repository = DirectoryRepository(db)
         keys = await repository.keys_reachable_by_chat(profession_code, communes)
-        found = []
-        for key in keys:
-            professional = await repository.get_professional(key)
-            if professional is not None and professional.matrix_id:
-                found.append(professional)
-        return found
+        found = await repository.get_professionals(keys)
+        return [professional for professional in found if professional.matrix_id]
 
     async def by_matrix_id(self, db: aiosqlite.Connection, user_id: str) -> Professional | None:
         return await DirectoryRepository(db).find_by_matrix_id(user_id)

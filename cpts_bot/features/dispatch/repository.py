@@ -255,16 +255,20 @@ async def add_recipients(
     step_index: int,
     now: datetime,
 ) -> list[str]:
-    """Record that ``user_ids`` are asked; return those not asked before."""
-    added = []
-    for user_id in user_ids:
-        cursor = await db.execute(
-            "INSERT OR IGNORE INTO dispatch_recipients (dispatch_id, user_id, step_index,"
-            " asked_at) VALUES (?, ?, ?, ?)",
-            (dispatch_id, user_id, step_index, to_iso(now)),
+    """Record that ``user_ids`` are asked; return those not asked before (in one read
+    and one write, inside the caller's transaction)."""
+    asked = {
+        row[0]
+        for row in await db.execute_fetchall(
+            "SELECT user_id FROM dispatch_recipients WHERE dispatch_id = ?", (dispatch_id,)
         )
-        if cursor.rowcount == 1:
-            added.append(user_id)
+    }
+    added = list(dict.fromkeys(user_id for user_id in user_ids if user_id not in asked))
+    await db.executemany(
+        "INSERT OR IGNORE INTO dispatch_recipients (dispatch_id, user_id, step_index, asked_at)"
+        " VALUES (?, ?, ?, ?)",
+        [(dispatch_id, user_id, step_index, to_iso(now)) for user_id in added],
+    )
     return added
 
 
