@@ -145,14 +145,20 @@ async def edit_offers(
     holder = kind.holder(subject)
     name = await deps.display_name(holder) if holder else ""
     rows = await offers.messages(kind.tables, deps.db, subject.id, kind.offer_messages)
+    rows = [row for row in rows if only_to is None or row["target"] == only_to]
+    translators = await deps.translators_for(row["target"] for row in rows)
+    bodies: dict[str, str] = {}  # one per language
+    edits = []
     for row in rows:
-        if only_to is not None and row["target"] != only_to:
-            continue
-        translator = await deps.translator_for(row["target"])
+        translator = translators[row["target"]]
+        if translator.language not in bodies:
+            bodies[translator.language] = await kind.offer_body(deps, subject, translator)
         header = own if own and row["target"] == holder else status
-        body = await kind.offer_body(deps, subject, translator)
-        text = translator.gettext(header, id=subject.id, name=name) + "\n" + body
-        await deps.outbox.edit(row["room_id"], row["event_id"], Reply(text))
+        text = translator.gettext(header, id=subject.id, name=name)
+        edits.append(
+            (row["room_id"], row["event_id"], Reply(text + "\n" + bodies[translator.language]))
+        )
+    await deps.outbox.edit_each(edits)
 
 
 async def end(

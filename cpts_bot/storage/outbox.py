@@ -113,18 +113,23 @@ class OutboxWriter:
     ) -> None:
         """:meth:`send_direct` for each ``(user_id, reply, correlation)``, queued in one
         write (a dispatch to a hundred professionals)."""
+        await self._queue_each(
+            ACTION_DIRECT_MESSAGE,
+            [
+                (user_id, _message_payload(reply, None, None, notice), correlation)
+                for user_id, reply, correlation in messages
+            ],
+        )
+
+    async def _queue_each(
+        self, action: str, rows: Sequence[tuple[str, dict[str, Any], str | None]]
+    ) -> None:
+        """Queue ``(target, payload, correlation)`` rows of ``action`` in one write."""
         await self.db.executemany(
             _INSERT,
             [
-                _outbox_row(
-                    ACTION_DIRECT_MESSAGE,
-                    user_id,
-                    _message_payload(reply, None, None, notice),
-                    correlation,
-                    self.now,
-                    PRIORITY_BULK,
-                )
-                for user_id, reply, correlation in messages
+                _outbox_row(action, target, payload, correlation, self.now, PRIORITY_BULK)
+                for target, payload, correlation in rows
             ],
         )
 
@@ -134,9 +139,15 @@ class OutboxWriter:
 
     async def edit(self, room_id: str, event_id: str, reply: Reply) -> str:
         """Replace the text of the bot's own message ``event_id``."""
-        payload = _message_payload(reply, None, None, True)
-        payload["replaces"] = event_id
-        return await self._queue(ACTION_EDIT, room_id, payload, None)
+        return await self._queue(ACTION_EDIT, room_id, _edit_payload(event_id, reply), None)
+
+    async def edit_each(self, edits: Sequence[tuple[str, str, Reply]]) -> None:
+        """:meth:`edit` for each ``(room_id, event_id, reply)``, queued in one write (the
+        offers of a request just taken)."""
+        await self._queue_each(
+            ACTION_EDIT,
+            [(room_id, _edit_payload(event_id, reply), None) for room_id, event_id, reply in edits],
+        )
 
     async def pin(self, room_id: str, event_id: str, correlation: str | None = None) -> str:
         """Pin ``event_id``; a ``correlation`` lets a failure be reported (see the
@@ -159,3 +170,9 @@ def _message_payload(
         "thread_root": thread_root,
         "notice": notice,
     }
+
+
+def _edit_payload(event_id: str, reply: Reply) -> dict[str, Any]:
+    payload = _message_payload(reply, None, None, True)
+    payload["replaces"] = event_id
+    return payload

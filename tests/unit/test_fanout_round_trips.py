@@ -20,7 +20,7 @@ from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.storage import core_repository as repo
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
-from tests.unit.dispatch_support import COORDINATOR, HYERES, make_config
+from tests.unit.dispatch_support import COORDINATOR, HYERES, FakeHomeserver, make_config
 from tests.unit.medecin_traitant_support import add_professional
 from tests.unit.test_outbox_lanes import FakeClient, FakeRoom, running, stopped, until
 from tests.unit.test_reply_round_trips import round_trips
@@ -33,8 +33,9 @@ def nurses(count: int) -> list[str]:
     return [f"@ide{index:03d}:cpts.test" for index in range(count)]
 
 
-async def dispatch_statements(tmp_path: Path, count: int) -> list[str]:
-    """The statements of a dispatch to ``count`` nurses, from the request to the rows."""
+async def fan_out_statements(tmp_path: Path, count: int) -> tuple[list[str], list[str]]:
+    """The statements of a dispatch to ``count`` nurses, from the request to the rows
+    queued; then those of the first nurse's « je prends », to the others' edits queued."""
     database = await Database.open(tmp_path / f"bot-{count}.sqlite")
     try:
         async with database.transaction() as db:
@@ -45,28 +46,38 @@ async def dispatch_statements(tmp_path: Path, count: int) -> list[str]:
         router = CommandRouter(database, config, "@bot:cpts.test", chat, lambda: None)
         payload = {"body": REQUEST, "timestamp": NOW.isoformat(), "is_direct": False}
         row = repo.InboxRow("$request", "!coord:cpts.test", COORDINATOR, "message", payload, 0)
-        with round_trips() as calls:
+        with round_trips() as asked:
             assert await router._handle_row(row)
-        offers = await database.fetch_all(
-            "SELECT target, correlation FROM outbox WHERE action = 'direct_message' ORDER BY id"
-        )
-        assert sorted(offer["target"] for offer in offers) == nurses(count)
-        assert all(
-            offer["correlation"].endswith(f":broadcast:{offer['target']}") for offer in offers
-        )
-        return calls
+        sent = await FakeHomeserver(database).flush(NOW)
+        offers = [item for item in sent if item.action == "direct_message"]
+        assert sorted(offer.target for offer in offers) == nurses(count)
+        assert all(offer.correlation.endswith(f":broadcast:{offer.target}") for offer in offers)
+        taker = offers[0]
+        payload = {
+            "body": "je prends",
+            "timestamp": NOW.isoformat(),
+            "is_direct": True,
+            "reply_to": taker.event_id,
+        }
+        row = repo.InboxRow("$accept", taker.room_id, taker.target, "message", payload, 0)
+        with round_trips() as accepted:
+            assert await router._handle_row(row)
+        edits = await database.fetch_all("SELECT target FROM outbox WHERE action = 'edit'")
+        assert len(edits) == count  # the taker's own broadcast too
+        return asked, accepted
     finally:
         await database.close()
 
 
-async def test_a_dispatch_takes_as_many_statements_for_forty_as_for_three(
+async def test_a_dispatch_and_its_accept_take_as_many_statements_for_forty_as_for_three(
     tmp_path: Path,
 ) -> None:
     """Before, each professional asked was read apart (8 queries of 3 round trips), then
     recorded and queued apart: 13 round trips more for each one."""
-    few = await dispatch_statements(tmp_path, 3)
-    many = await dispatch_statements(tmp_path, 40)
-    assert len(many) == len(few), (len(few), len(many))
+    few_asked, few_accepted = await fan_out_statements(tmp_path, 3)
+    many_asked, many_accepted = await fan_out_statements(tmp_path, 40)
+    assert len(many_asked) == len(few_asked), (len(few_asked), len(many_asked))
+    assert len(many_accepted) == len(few_accepted), (len(few_accepted), len(many_accepted))
 
 
 async def test_professionals_are_read_together_in_the_order_asked(tmp_path: Path) -> None:
