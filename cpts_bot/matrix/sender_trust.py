@@ -424,9 +424,14 @@ class SenderTrustGate:
             verdict = decide(self.policy, identity, device.id, pinned)
             keys = identity.devices.get(device.id, {}).get("keys", {})
             # nio's copy of the device must be the one whose signatures were checked.
+            # Marked only when its mark changes: nio's default trust store takes every
+            # mark as a change, adds a line to its file each time, and nio then drops
+            # the room key of every room of that person (the next message shares a new
+            # one: a key claim and a to-device message per room, at the worst moment).
             if verdict.trusted and keys.get(f"ed25519:{device.id}") == device.ed25519:
-                client.verify_device(device)
-            else:
+                if not device.verified:
+                    client.verify_device(device)
+            elif not device.blacklisted:
                 client.blacklist_device(device)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from nio import AsyncClient, AsyncClientConfig, MatrixRoom
+from nio.crypto import OlmDevice, OutboundGroupSession
 
 from cpts_bot.chat.command_dispatch import run_declared
 from cpts_bot.chat.commands import CommandRegistry
@@ -394,3 +396,48 @@ async def test_a_pinned_identity_is_read_again_only_after_a_write_or_a_rollback(
             raise RuntimeError("undone")
     await gate.check(CLIENT, ALICE, "PHONE", room_id=ROOM, event_id="$6", now=NOW)
     assert len(reads) == 4
+
+
+async def test_a_device_marked_again_keeps_the_room_key_and_one_line(
+    database: Database, tmp_path: Path
+) -> None:
+    """nio's default trust store takes every verification as a change: each refresh of a
+    person's identity used to drop the room key of each of their rooms (a new key shared
+    at the next message, a dispatch slowed) and add a line to the trust file."""
+    directory = Directory()
+    alice = Account(ALICE)
+    alice.add_device("PHONE", signed=True)
+    directory.accounts[ALICE] = alice
+    gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=directory.fetch)
+    client = AsyncClient(
+        "http://127.0.0.1:9",
+        BOT,
+        device_id="BOTDEV",
+        store_path=str(tmp_path),
+        config=AsyncClientConfig(encryption_enabled=True),
+    )
+    client.restore_login(BOT, "BOTDEV", "token")
+    assert client.olm is not None
+    phone_key = alice.devices["PHONE"]["keys"]["ed25519:PHONE"]
+    client.device_store.add(
+        OlmDevice(ALICE, "PHONE", {"ed25519": phone_key, "curve25519": "curve"})
+    )
+    room = MatrixRoom(ROOM, BOT, encrypted=True)
+    room.add_member(ALICE, "Alice", None)
+    client.rooms[ROOM] = room
+    await gate.apply_device_trust(client, [ALICE], NOW)
+    [device] = client.device_store.active_user_devices(ALICE)
+    assert device.verified
+    session = OutboundGroupSession()
+    session.shared = True
+    client.olm.outbound_group_sessions[ROOM] = session
+    later = NOW + gate.refresh_after + timedelta(seconds=1)  # the identity fetched again
+    await gate.apply_device_trust(client, [ALICE], later)
+    assert directory.queries == 2
+    assert client.olm.outbound_group_sessions.get(ROOM) is session
+    assert len([line for line in _trust_file(tmp_path) if line.startswith(f"{ALICE} PHONE ")]) == 1
+    await client.close()
+
+
+def _trust_file(store: Path) -> list[str]:
+    return next(store.glob("*.trusted_devices")).read_text().splitlines()
