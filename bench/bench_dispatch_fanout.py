@@ -13,11 +13,12 @@ Measured, each time from the moment the request (or the accept) is sent:
   chats; an edit of it for N-1 of them;
 - cpts-bot (a separate process), started with the professionals in its directory:
   it opens their direct chats ahead of need (one at a time) and shares each chat's room
-  key once its professional has joined; once every professional holds one, a
+  key and writes its welcome once its professional has joined (the chat's first
+  message, as in a chat already used); once every professional has had it, a
   coordinator sends "déclenchement IDE … maintenant …" and the time until each
   professional has decrypted the dispatch is measured. Dispatch 1 goes to members who
-  never wrote to the bot (chats opened ahead, no message in them yet); dispatches 2 and
-  after (``--rounds``) to the same chats again (existing chats);
+  never wrote to the bot (chats opened ahead, nothing in them but the welcome);
+  dispatches 2 and after (``--rounds``) to the same chats again (existing chats);
 - after a professional replies "je prends": time until each of the N-1 others has been
   told: their broadcast edited to "[Pris par …]" (the only message they get);
 - after each of the bot's dispatches, the bare client's sends to existing chats and
@@ -200,7 +201,8 @@ async def wait_chats_opened_ahead(
     professionals: list[Professional], bot_id: str, timeout: float
 ) -> None:
     """Until every professional has joined a direct chat the bot opened ahead of need,
-    and holds its room key (shared by the bot once they joined)."""
+    holds its room key (shared by the bot once they joined) and has had the bot's
+    welcome there (sent once they joined: services/direct_chat_welcome.py)."""
     deadline = time.monotonic() + timeout
 
     def ready(pro: Professional) -> bool:
@@ -208,7 +210,8 @@ async def wait_chats_opened_ahead(
             return False
         rooms = {room_id for room_id, room in pro.client.rooms.items() if bot_id in room.users}
         keys = {session.room_id for session in pro.client.olm.inbound_group_store}
-        return bool(rooms & keys)
+        welcomed = {item.room_id for item in pro.seen if item.sender == bot_id}
+        return bool(rooms & keys & welcomed)
 
     while True:
         waiting = [pro for pro in professionals if not ready(pro)]
@@ -522,7 +525,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
         opening = time.perf_counter()
         await wait_chats_opened_ahead(professionals, bot_id, timeout=900)
         opened_ahead_s = time.perf_counter() - opening
-        print(f"direct chats opened ahead, joined and keyed in {opened_ahead_s:.0f} s")
+        print(f"direct chats opened ahead, joined, keyed and welcomed in {opened_ahead_s:.0f} s")
         room = await coordinator.create_encrypted_room([bot_id])
         await coordinator.wait_joined(room, bot_id)
 
@@ -655,8 +658,9 @@ def ratios(count: int, result: Run) -> list[str]:
         )
     lines += [
         "",
-        f"Dispatch to members who never wrote (chats opened ahead, in {result.opened_ahead_s:.0f}"
-        f" s after the start) / dispatches to existing chats (median): "
+        "Dispatch to members who never wrote (chats opened ahead and welcomed, in "
+        f"{result.opened_ahead_s:.0f} s after the start) / dispatches to existing chats "
+        "(median): "
         f"**{ahead / median(warm):.2f}×**. The bare client's sends and edits are measured "
         "before the bot's first dispatch and after each of the bot's dispatches (bot, bare, "
         "bot, bare…), so that both meet the same load on the machine. The bot's times "

@@ -56,12 +56,14 @@ from cpts_bot.services.data_minimisation import (
     erase_expired_details,
 )
 from cpts_bot.services.delivery_reports import report_stuck, watch_queue
+from cpts_bot.services.direct_chat_welcome import queue_welcomes
 from cpts_bot.services.feature_setup import FeatureSetup
 from cpts_bot.services.periodic_job import PeriodicJob
 from cpts_bot.services.room_powers_report import monitored_rooms, report_room_powers
 from cpts_bot.settings import BotSettings, RoomsConfig
 from cpts_bot.storage import bot_status
 from cpts_bot.storage.database import Database
+from cpts_bot.storage.direct_chat_welcomes import chats_to_welcome
 from cpts_bot.storage.file_modes import restrict_tree
 from cpts_bot.storage.outbox_delivery import STUCK
 from cpts_bot.storage.pinned_identities import UNDECRYPTABLE
@@ -71,6 +73,20 @@ log = logging.getLogger("cpts_bot")
 # The longest the sync loop waits for the answers to what it stored before its next
 # long poll: a sync served beside an answer's send slows that send on the homeserver.
 ANSWERS_SENT_AT_MOST_S = 1.0
+
+
+async def welcome_joined(
+    database: Database, config: RoomsConfig, gateway: MatrixChatGateway
+) -> int:
+    """Welcome the people who joined a direct chat opened for them and never used
+    (services/direct_chat_welcome.py); how many."""
+    chats = await chats_to_welcome(database)
+    if not chats:
+        return 0
+    welcomed = await queue_welcomes(database, config, gateway.joined(chats), datetime.now(UTC))
+    if welcomed:
+        gateway.wake()
+    return welcomed
 
 
 async def answers_sent(router: CommandRouter, gateway: MatrixChatGateway) -> None:
@@ -288,6 +304,7 @@ class BotApp:
                 gateway.throttle.quiet,
                 self.config.is_allowed,
                 share_room_keys=gateway.share_keys_ahead,
+                welcome=partial(welcome_joined, database, self.config, gateway),
             )
             tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())

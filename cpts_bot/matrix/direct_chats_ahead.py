@@ -2,7 +2,8 @@
 a minute of a member being added), so that a dispatch does not wait for room creation
 when the bot had time to prepare; once the member has joined (and after each start),
 share the chat's room key with their devices, so that the first dispatch there does not
-wait for key claims and to-device messages either.
+wait for key claims and to-device messages either. A chat opened ahead and never used
+gets a short welcome once its member has joined (services/direct_chat_welcome.py).
 
 One chat at a time, and only while the homeserver has refused nothing for a while: the
 deliveries keep their share of the rate limits (Synapse lets an account create 10 rooms,
@@ -39,6 +40,7 @@ class DirectChatsAhead:
     may_open: Callable[[str], bool]
     every_seconds: float = EVERY_SECONDS
     share_room_keys: Callable[[], Awaitable[int]] | None = None
+    welcome: Callable[[], Awaitable[int]] | None = None
     _failed: set[str] = field(init=False, default_factory=set)
 
     async def open_missing(self, stop: asyncio.Event) -> int:
@@ -75,11 +77,21 @@ class DirectChatsAhead:
             log.info("room keys shared ahead", extra={"count": shared})
         return shared
 
+    async def welcome_joined(self) -> int:
+        """Welcome those who joined a chat opened for them and never used (``welcome``)."""
+        if self.welcome is None:
+            return 0
+        welcomed = await self.welcome()
+        if welcomed:
+            log.info("direct chats welcomed", extra={"count": welcomed})
+        return welcomed
+
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
         await ready.wait()
         while not stop.is_set():
             try:
                 await self.open_missing(stop)
+                await self.welcome_joined()
                 await self.share_keys()
             except Exception:
                 log.exception("opening direct chats ahead failed")

@@ -669,6 +669,16 @@ class MatrixChatGateway:
             await self._wait_for_room(room_id, user_id)
             return room_id
 
+    def joined(self, chats: list[tuple[str, str]]) -> list[str]:
+        """The people of ``chats`` ((user id, room id): their direct chats) who have
+        joined them, as nio last saw."""
+        people = []
+        for user_id, room_id in chats:
+            room = self._client.rooms.get(room_id)
+            if room is not None and user_id in room.users and user_id not in room.invited_users:
+                people.append(user_id)
+        return people
+
     async def share_keys_ahead(self) -> int:
         """Share the room key of each direct chat whose person has joined and has not got
         the current one (a chat opened ahead, never used; every chat after a restart),
@@ -725,7 +735,8 @@ class MatrixChatGateway:
             )
         )
         assert isinstance(response, RoomCreateResponse)
-        await repo.save_direct_room(self._database, user_id, response.room_id, datetime.now(UTC))
+        now = datetime.now(UTC)
+        await repo.save_direct_room(self._database, user_id, response.room_id, now, by_bot=True)
         await delivery.forget_invitation(self._database, user_id)
         await repo.save_joined_at(self._database, response.room_id, datetime.now(UTC))
         self._know_new_room(response.room_id)

@@ -225,20 +225,17 @@ async def record_failure(
 
 
 async def language_of(db: aiosqlite.Connection, user_id: str) -> str | None:
-    rows = list(
-        await db.execute_fetchall(
-            "SELECT language FROM user_preferences WHERE user_id = ?", (user_id,)
-        )
-    )
+    sql = "SELECT language FROM user_preferences WHERE user_id = ?"
+    rows = list(await db.execute_fetchall(sql, (user_id,)))
     return rows[0][0] if rows else None
 
 
 async def languages_of(db: aiosqlite.Connection, user_ids: Iterable[str]) -> dict[str, str]:
     """:func:`language_of` of each of ``user_ids`` who chose one, in one read."""
+    sql = "SELECT user_id, language FROM user_preferences WHERE language IS NOT NULL"
+    users = (json.dumps(sorted(set(user_ids))),)
     rows = await db.execute_fetchall(
-        "SELECT user_id, language FROM user_preferences"
-        " WHERE user_id IN (SELECT value FROM json_each(?)) AND language IS NOT NULL",
-        (json.dumps(sorted(set(user_ids))),),
+        sql + " AND user_id IN (SELECT value FROM json_each(?))", users
     )
     return {row[0]: row[1] for row in rows}
 
@@ -265,11 +262,15 @@ async def set_language(
         _language_writes += 1
 
 
-async def save_direct_room(database: Database, user_id: str, room_id: str, now: datetime) -> None:
+async def save_direct_room(
+    database: Database, user_id: str, room_id: str, now: datetime, *, by_bot: bool = False
+) -> None:
+    """``by_bot``: a room the bot created (welcomed once its person joins, if unused)."""
     await database.execute(
-        "INSERT INTO direct_rooms (user_id, room_id, created_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id",
-        (user_id, room_id, to_iso(now)),
+        "INSERT INTO direct_rooms (user_id, room_id, created_at, welcomed_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id,"
+        " welcomed_at = excluded.welcomed_at",
+        (user_id, room_id, to_iso(now), None if by_bot else to_iso(now)),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_dispatch_synapse import (
+    besides_welcome,
     bot_says,
     directory_csv,
     run_cli,
@@ -48,7 +49,7 @@ async def test_the_consent_is_asked_then_the_anonymous_request_goes_and_the_take
     # 1. Consent unsaid: the question, and nothing sent to anyone.
     question = await coordinator.wait_reply(await coordinator.send(room, REQUEST), timeout=60)
     assert question.body.startswith("Le patient est-il informé et d'accord"), question.body
-    assert alice.from_user(bot.user_id) == []
+    assert besides_welcome(alice, bot.user_id) == []
 
     # 2. « oui »: the anonymous request goes; the taker alone gets the details.
     await coordinator.send(room, "oui")

@@ -1,8 +1,8 @@
 """Direct chats opened ahead of need, over the real Synapse: at start, the bot opens an
 encrypted direct chat with each member of the directory it may talk to (one each), and
 with a member added while it runs, and shares each chat's room key once its member has
-joined; the first dispatch then goes to those chats, with no room created at dispatch
-time."""
+joined, with a welcome in each; the first dispatch then goes to those chats, with no
+room created at dispatch time."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_dispatch_synapse import DIRECTORY_HEADER, run_cli, wait_broadcast
+from tests.integration.test_dispatch_synapse import (
+    DIRECTORY_HEADER,
+    WELCOME,
+    run_cli,
+    wait_broadcast,
+)
 
 pytestmark = pytest.mark.synapse
 
@@ -94,3 +99,13 @@ async def test_direct_chats_are_opened_at_start_and_when_a_member_is_added(
     assert [offer.room_id for offer in offers] == ahead  # the chats opened ahead
     assert all(offer.decrypted for offer in offers)
     assert rooms_created_by(synapse, bot.user_id) == set(ahead)  # none at dispatch time
+    # The chats opened at start had one welcome once their member joined, before the
+    # dispatch; the one opened just before the dispatch at most one, never after it.
+    for index, (nurse, room_id) in enumerate(zip(nurses, ahead, strict=True)):
+        said = [item.body for item in nurse.from_user(bot.user_id, room_id)]
+        welcomes = [body.startswith(WELCOME) for body in said]
+        count = welcomes.count(True)
+        assert count <= 1 and welcomes[:count] == [True] * count, said
+        if index < 2:
+            assert count == 1, said
+        assert said[count].startswith("Déclenchement n°1 "), said
