@@ -36,6 +36,8 @@ from cpts_bot.core.delivery_policy import PRIORITY_ANSWER
 
 ANSWER_SLOTS = 4
 BULK_SLOTS = 16
+# Background writes wait this long after the last delivery (Throttle.quiet).
+IDLE_SECONDS = 1.0
 # Refusals remembered (the « slowed » notice, status).
 _MEMORY = timedelta(hours=1)
 # Bulk sends wait this much longer than the homeserver asked: the answer that waited
@@ -82,6 +84,8 @@ class Throttle:
         self._bulk = asyncio.Semaphore(BULK_SLOTS)
         self._one_bulk = asyncio.Semaphore(1)
         self._answers_in_flight = 0
+        self._sending = 0  # sends in flight, answers and bulk
+        self._last_send_at = float("-inf")  # when the last one ended
 
     def observe(self, response: Any) -> None:
         """A response callback: note a 429 and its ``retry_after_ms``."""
@@ -127,11 +131,24 @@ class Throttle:
             await asyncio.sleep(min(wait, 5.0))
 
     async def quiet(self, seconds: float = 30.0) -> None:
-        """Wait until the homeserver has refused nothing for ``seconds``: for background
-        writes (command descriptions) that must not take the deliveries' share."""
-        # A deadline that each new refusal pushes back, not an event to wait for.
+        """Wait until the homeserver has refused nothing for ``seconds``, and no delivery
+        has been in flight for :data:`IDLE_SECONDS`: for background writes (command
+        descriptions, chats opened ahead) that must not take the deliveries' share, of
+        the rate limits or of the homeserver's time (a fan-out's last recipients)."""
+        # Deadlines that each new refusal or send pushes back, not events to wait for.
         while self._refusals and (wait := self._refusals[-1][0] + seconds - self._clock()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(min(wait, 1.0))
+        while self._sending or (wait := self._last_send_at + IDLE_SECONDS - self._clock()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(IDLE_SECONDS if self._sending else min(wait, IDLE_SECONDS))
+
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        self._sending += 1
+        try:
+            yield
+        finally:
+            self._sending -= 1
+            self._last_send_at = self._clock()
 
     @contextlib.asynccontextmanager
     async def slot(self, priority: int) -> AsyncIterator[None]:
@@ -141,16 +158,19 @@ class Throttle:
             async with self._answers:
                 self._answers_in_flight += 1
                 try:
-                    yield
+                    with self._in_flight():
+                        yield
                 finally:
                     self._answers_in_flight -= 1
             return
         await self._bulk_turn()
         async with self._bulk:
             if not self.throttled():
-                yield
+                with self._in_flight():
+                    yield
                 return
             # Throttled: one bulk request at a time, so that the homeserver's next free
             # turn goes to an answer rather than to one of many bulk retries.
             async with self._one_bulk:
-                yield
+                with self._in_flight():
+                    yield

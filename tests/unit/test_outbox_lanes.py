@@ -24,7 +24,7 @@ from nio import (
 
 from cpts_bot.core.delivery_policy import PRIORITY_ANSWER, PRIORITY_BULK
 from cpts_bot.core.messages import Reply
-from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, Throttle
+from cpts_bot.matrix.delivery_throttle import BULK_SLOTS, IDLE_SECONDS, Throttle
 from cpts_bot.matrix.direct_chats_ahead import DirectChatsAhead
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.storage import core_repository as repo
@@ -364,3 +364,29 @@ async def test_while_throttled_one_bulk_request_at_a_time() -> None:
     most = 0
     await asyncio.gather(*(bulk() for _ in range(5)))
     assert most > 1 and throttle.throttled() is False
+
+
+async def test_background_writes_wait_for_the_deliveries_in_flight_and_a_moment_after() -> None:
+    """Command descriptions and chats opened ahead go between fan-outs, not inside one."""
+    now = [100.0]
+    throttle = Throttle(clock=lambda: now[0])
+    sending = asyncio.Event()
+    done = asyncio.Event()
+
+    async def deliver() -> None:
+        async with throttle.slot(PRIORITY_BULK):
+            sending.set()
+            await done.wait()
+
+    delivery = asyncio.create_task(deliver())
+    await sending.wait()
+    waiting = asyncio.create_task(throttle.quiet(30))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # a send in flight
+    done.set()
+    await delivery
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # it has just ended
+    now[0] += IDLE_SECONDS
+    async with asyncio.timeout(3):
+        await waiting
