@@ -270,6 +270,10 @@ class BotApp:
             [(d.state_key, d.content) for d in descriptions],
             before_put=gateway.throttle.quiet,
         )
+        gateway.direct_room_state = [
+            {"type": COMMANDS_EVENT_TYPE, "state_key": d.state_key, "content": d.content}
+            for d in descriptions
+        ]
         for prefix, listener in features.sent_listeners:
             gateway.on_sent(prefix, listener)
         for prefix, failed in features.failure_listeners:

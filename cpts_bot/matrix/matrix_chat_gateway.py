@@ -178,6 +178,10 @@ class MatrixChatGateway:
         # follows each lane's end: a fan-out to N would read its rows N times).
         self._claimed: set[int] = set()
         self._lanes_ended = asyncio.Event()
+        # State events a new direct chat is created with (the command descriptions): set
+        # in the creation request, not put one by one later, each put a state change
+        # that made the chat's next message slower on the homeserver.
+        self.direct_room_state: list[dict[str, Any]] = []
 
     def when_stuck(self, listener: StuckListener, after: timedelta) -> None:
         """Call ``listener(db, destination, row_id, bound, now)`` when a row that has kept
@@ -730,7 +734,8 @@ class MatrixChatGateway:
                         "type": "m.room.encryption",
                         "state_key": "",
                         "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-                    }
+                    },
+                    *self.direct_room_state,
                 ],
             )
         )
