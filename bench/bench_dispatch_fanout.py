@@ -16,7 +16,8 @@ Measured, each time from the moment the request (or the accept) is sent:
   key and writes its welcome once its professional has joined (the chat's first
   message, as in a chat already used); once every professional has had it, a
   coordinator sends "déclenchement IDE … maintenant …" and the time until each
-  professional has decrypted the dispatch is measured. Dispatch 1 goes to members who
+  professional has decrypted the dispatch is measured (the coordinator's room with the
+  bot has had a question and its answer before). Dispatch 1 goes to members who
   never wrote to the bot (chats opened ahead, nothing in them but the welcome);
   dispatches 2 and after (``--rounds``) to the same chats again (existing chats);
 - after a professional replies "je prends": time until each of the N-1 others has been
@@ -528,6 +529,9 @@ async def run(count: int, database: str, rounds: int) -> Run:
         print(f"direct chats opened ahead, joined, keyed and welcomed in {opened_ahead_s:.0f} s")
         room = await coordinator.create_encrypted_room([bot_id])
         await coordinator.wait_joined(room, bot_id)
+        # The coordination room in use, as a CPTS's is: its keys exchanged both ways
+        # before the first dispatch, which measures the dispatch, not that first contact.
+        await coordinator.wait_reply(await coordinator.send(room, "aide"), timeout=120)
 
         told: dict[str, list[float]] = {}
         for number in range(1, rounds + 2):
