@@ -68,23 +68,25 @@ class DirectChatsAhead:
 
     async def share_keys(self) -> int:
         """Share the room keys of the chats whose person joined since (``share_room_keys``)."""
-        if self.share_room_keys is None:
-            return 0
-        await self.quiet(QUIET_SECONDS)
-        with bulk_work():  # never before an answer (delivery_throttle)
-            shared = await self.share_room_keys()
-        if shared:
-            log.info("room keys shared ahead", extra={"count": shared})
-        return shared
+        return await self._step(self.share_room_keys, "room keys shared ahead", quiet=True)
 
     async def welcome_joined(self) -> int:
         """Welcome those who joined a chat opened for them and never used (``welcome``)."""
-        if self.welcome is None:
+        return await self._step(self.welcome, "direct chats welcomed")
+
+    async def _step(
+        self, step: Callable[[], Awaitable[int]] | None, done: str, *, quiet: bool = False
+    ) -> int:
+        """``step`` when given (after a quiet time if ``quiet``), logged as ``done``."""
+        if step is None:
             return 0
-        welcomed = await self.welcome()
-        if welcomed:
-            log.info("direct chats welcomed", extra={"count": welcomed})
-        return welcomed
+        if quiet:
+            await self.quiet(QUIET_SECONDS)
+        with bulk_work():  # never before an answer (delivery_throttle)
+            count = await step()
+        if count:
+            log.info(done, extra={"count": count})
+        return count
 
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
         await ready.wait()
