@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -441,6 +443,9 @@ class Run:
     load_before: float
     load_after: float
     opened_ahead_s: float
+    # PostgreSQL only: the server's own background work (autovacuum, checkpoints) that
+    # fell inside each of the bot's dispatches, by dispatch number.
+    background: dict[int, list[str]] = field(default_factory=dict)
 
 
 def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, PostgresCluster | None]:
@@ -449,7 +454,7 @@ def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, Postgres
         return support.start_synapse(work, request_log=True), None
     python = support.homeserver_python()
     install_postgres_driver(python)
-    cluster = PostgresCluster()
+    cluster = PostgresCluster(settings=POSTGRES_LOGGING)
     cluster.start()
     try:
         cluster.create_database(python)
@@ -457,6 +462,54 @@ def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, Postgres
     except Exception:
         cluster.stop()
         raise
+
+
+# The server's background work, logged with its time, to be set against the phases.
+POSTGRES_LOGGING = {
+    "log_autovacuum_min_duration": "0",
+    "log_checkpoints": "on",
+    "log_timezone": "UTC",
+    "log_line_prefix": "%m ",
+}
+BACKGROUND = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) UTC LOG:\s+"
+    r"(automatic (?:aggressive )?(?:vacuum|analyze) of table \"[^\"]+\"|checkpoint \w+)"
+)
+
+
+def background_work(log: str, windows: dict[int, tuple[float, float]]) -> dict[int, list[str]]:
+    """PostgreSQL's autovacuum runs and checkpoints logged inside each window (wall clock,
+    seconds since the epoch), by window; a checkpoint counts where it overlaps."""
+    found: dict[int, list[str]] = {number: [] for number in windows}
+    checkpoint_from: float | None = None
+    for line in log.splitlines():
+        match = BACKGROUND.match(line)
+        if match is None:
+            continue
+        at = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC).timestamp()
+        what = match[2]
+        if what == "checkpoint starting":
+            checkpoint_from = at
+            continue
+        since = at
+        if what == "checkpoint complete":
+            since, what = checkpoint_from if checkpoint_from is not None else at, "checkpoint"
+            checkpoint_from = None
+        elif what.startswith("checkpoint"):
+            continue
+        for number, (start, end) in windows.items():
+            if since <= end and at >= start:
+                found[number].append(what)
+    return found
+
+
+def describe_background(work: list[str]) -> str:
+    """« none », or how many tables autovacuum went through and how many checkpoints."""
+    checkpoints = work.count("checkpoint")
+    tables = len(work) - checkpoints
+    parts = [f"autovacuum: {tables} table(s)"] if tables else []
+    parts += [f"{checkpoints} checkpoint(s)"] if checkpoints else []
+    return ", ".join(parts) or "none"
 
 
 async def run(count: int, database: str, rounds: int) -> Run:
@@ -534,6 +587,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
         await coordinator.wait_reply(await coordinator.send(room, "aide"), timeout=120)
 
         told: dict[str, list[float]] = {}
+        windows: dict[int, tuple[float, float]] = {}
         for number in range(1, rounds + 2):
             request = (
                 f"déclenchement IDE domicile Lyon 8 maintenant pansement n°{number}, "
@@ -553,6 +607,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
                 lambda item, header=header: item.sender == bot_id and item.body.startswith(header),
                 timeout=600,
             )
+            windows[number] = (WALL_MINUS_PERF + sent_at, time.time())
             label = FIRST_LABEL if number == 1 else "existing chats"
             rows[f"cpts-bot, dispatch {number} ({label})"] = [
                 (item.at - sent_at) * 1000 for item in arrivals
@@ -598,6 +653,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
         await coordinator.stop()
         await floor_close()
         undecryptable = sum(pro.undecryptable for pro in professionals)
+        background = background_work(cluster.log(), windows) if cluster is not None else {}
     finally:
         for pro in professionals:
             await pro.stop()
@@ -616,6 +672,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
         load_before,
         os.getloadavg()[0],
         opened_ahead_s,
+        background,
     )
 
 
@@ -626,22 +683,41 @@ def _seconds(values: list[float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
 
+@dataclass
+class LastRecipient:
+    """One run's last-recipient times, in seconds."""
+
+    warm: list[float]  # the bot's dispatches to existing chats
+    edited: list[float]  # the bot's edits after an accept (dispatches 2 and after)
+    ahead: float  # the bot's first dispatch (chats opened ahead)
+    bare_sends: list[float]
+    bare_edits: list[float]
+
+
+def last_recipient(count: int, result: Run) -> LastRecipient:
+    rows, told = result.rows, result.told
+    edits = f"edits for {count - 1} (one accepted)"
+    return LastRecipient(
+        warm=[
+            max(values) / 1000 for name, values in rows.items() if name.endswith("(existing chats)")
+        ],
+        edited=[
+            max(values) / 1000
+            for name, values in told.items()
+            if name.endswith(": broadcasts edited") and not name.startswith("cpts-bot, dispatch 1:")
+        ],
+        ahead=max(rows[f"cpts-bot, dispatch 1 ({FIRST_LABEL})"]) / 1000,
+        bare_sends=[max(floor["existing chats"]) / 1000 for floor in result.floor_rounds],
+        bare_edits=[max(floor[edits]) / 1000 for floor in result.floor_rounds],
+    )
+
+
 def ratios(count: int, result: Run) -> list[str]:
     """The last recipient's time, cpts-bot against the bare client doing the same sends
     in the same run, in turn with the bot's (the ratios are of the medians)."""
-    rows, told = result.rows, result.told
-    edits = f"edits for {count - 1} (one accepted)"
-    bare_sends = [max(floor["existing chats"]) / 1000 for floor in result.floor_rounds]
-    bare_edits = [max(floor[edits]) / 1000 for floor in result.floor_rounds]
-    warm = [
-        max(values) / 1000 for name, values in rows.items() if name.endswith("(existing chats)")
-    ]
-    edited = [
-        max(values) / 1000
-        for name, values in told.items()
-        if name.endswith(": broadcasts edited") and not name.startswith("cpts-bot, dispatch 1:")
-    ]
-    ahead = max(rows[f"cpts-bot, dispatch 1 ({FIRST_LABEL})"]) / 1000
+    times = last_recipient(count, result)
+    warm, edited, ahead = times.warm, times.edited, times.ahead
+    bare_sends, bare_edits = times.bare_sends, times.bare_edits
     median = statistics.median
     lines = [
         "| last recipient | cpts-bot (s) | median | bare nio client (s) | median | ratio |",
@@ -674,7 +750,60 @@ def ratios(count: int, result: Run) -> list[str]:
     return lines
 
 
-def render(count: int, result: Run) -> str:
+def render_runs(count: int, results: list[Run]) -> list[str]:
+    """One line per run of one homeserver database, and the medians of all runs pooled."""
+    label = DATABASE_LABELS[results[0].database]
+    median = statistics.median
+    times = [last_recipient(count, result) for result in results]
+    postgres = results[0].database == "postgres"
+    lines = [
+        f"### Synapse on {label}: {len(results)} runs, the last recipient",
+        "",
+        "| run | load before | sends to existing chats, bot / bare | edits, bot / bare | "
+        "first dispatch (chats opened ahead), bot / bare | first dispatch / the bot's "
+        "dispatches to existing chats |"
+        + (" PostgreSQL's background work during the first dispatch |" if postgres else ""),
+        "|---|---|---|---|---|---|" + ("---|" if postgres else ""),
+    ]
+
+    def row(name: str, load: str, pool: list[LastRecipient], work: list[str] | None) -> str:
+        warm = [value for item in pool for value in item.warm]
+        edited = [value for item in pool for value in item.edited]
+        sends = [value for item in pool for value in item.bare_sends]
+        edits = [value for item in pool for value in item.bare_edits]
+        ahead = median([item.ahead for item in pool])
+        line = (
+            f"| {name} | {load} | {median(warm) / median(sends):.2f}× | "
+            f"{median(edited) / median(edits):.2f}× | {ahead / median(sends):.2f}× | "
+            f"**{ahead / median(warm):.2f}×** ({ahead:.2f} s / {median(warm):.2f} s) |"
+        )
+        if postgres:
+            line += " |" if work is None else f" {describe_background(work)} |"
+        return line
+
+    for number, (result, one) in enumerate(zip(results, times, strict=True), start=1):
+        lines.append(
+            row(str(number), f"{result.load_before:.1f}", [one], result.background.get(1, []))
+        )
+    if len(results) > 1:
+        lines.append(row("all runs (medians pooled)", "", times, None))
+    lines += [
+        "",
+        "Each run starts a new homeserver and a new bot, so the first dispatch (to members "
+        "who never wrote, chats opened ahead) happens once per run; the dispatches to "
+        f"existing chats, {len(times[0].warm)} per run, and the bare client's "
+        f"{len(times[0].bare_sends)} runs take turns with it. The first run's details "
+        "follow.",
+    ]
+    return lines
+
+
+def render(count: int, results: list[Run]) -> str:
+    """The runs' summary, then the tables of the first run (one homeserver database)."""
+    return "\n".join([*render_runs(count, results), "", render_run(count, results[0])])
+
+
+def render_run(count: int, result: Run) -> str:
     """The tables of one run (one homeserver database)."""
     floor, rows, told = result.floor, result.rows, result.told
     label = DATABASE_LABELS[result.database]
@@ -754,6 +883,12 @@ def main() -> None:
         help="dispatches to existing chats, each followed by the bare client's sends",
     )
     parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="whole runs per database (new homeserver and bot each: one first dispatch each)",
+    )
+    parser.add_argument(
         "--database",
         choices=["sqlite", "postgres", "both"],
         default="both",
@@ -763,8 +898,11 @@ def main() -> None:
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     parts = []
     for database in databases:
-        result = asyncio.run(run(args.professionals, database, args.rounds))
-        parts.append(render(args.professionals, result))
+        results = []
+        for number in range(1, args.runs + 1):
+            results.append(asyncio.run(run(args.professionals, database, args.rounds)))
+            print(f"{database}: run {number} of {args.runs} done", flush=True)
+        parts.append(render(args.professionals, results))
         print(parts[-1], flush=True)
     body = "\n\n".join(parts)
     if args.professionals >= 100:

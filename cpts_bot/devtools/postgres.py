@@ -41,6 +41,7 @@ class PostgresCluster:
     """``start()`` creates and starts the cluster; ``stop()`` stops it and deletes it."""
 
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cpts-pg-")))
+    settings: dict[str, str] = field(default_factory=dict)  # postgres -c name=value
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,6 +78,11 @@ class PostgresCluster:
                     str(self.directory),
                     "-c",
                     "listen_addresses=",
+                    *(
+                        option
+                        for name, value in self.settings.items()
+                        for option in ("-c", f"{name}={value}")
+                    ),
                 ]
             ),
             stdout=log,
@@ -130,6 +136,11 @@ class PostgresCluster:
             check=True,
             capture_output=True,
         )
+
+    def log(self) -> str:
+        """What the server has written to its log so far."""
+        path = self.directory / "postgres.log"
+        return path.read_text("utf-8", errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
         """Stop the server this object started (by its process group) and delete the data."""
