@@ -286,6 +286,18 @@ class BotApp:
         scheduler = start_scheduler(
             JobRunner(database, self.config, client.user_id, gateway.wake), features.jobs
         )
+        ahead = (
+            DirectChatsAhead(
+                database,
+                gateway.direct_room,
+                gateway.throttle.quiet,
+                self.config.is_allowed,
+                share_room_keys=gateway.share_keys_ahead,
+                welcome=partial(welcome_joined, database, self.config, gateway),
+            )
+            if self.settings.prepare_direct_chats
+            else None
+        )
         sync = SyncLoop(
             client,
             database,
@@ -294,6 +306,7 @@ class BotApp:
             on_first_sync=self._on_ready,
             gate=gate,
             settle=partial(answers_sent, router, gateway),
+            on_member_joined=ahead.nudge if ahead is not None else None,
         )
         tasks = [
             asyncio.create_task(sync.run(self.stop_event), name="sync"),
@@ -301,15 +314,7 @@ class BotApp:
             asyncio.create_task(gateway.run(self.stop_event), name="outbox"),
             asyncio.create_task(publisher.run(self.synced, self.stop_event), name="commands"),
         ]
-        if self.settings.prepare_direct_chats:
-            ahead = DirectChatsAhead(
-                database,
-                gateway.direct_room,
-                gateway.throttle.quiet,
-                self.config.is_allowed,
-                share_room_keys=gateway.share_keys_ahead,
-                welcome=partial(welcome_joined, database, self.config, gateway),
-            )
+        if ahead is not None:
             tasks.append(asyncio.create_task(ahead.run(self.synced, self.stop_event)))
         stopper = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)

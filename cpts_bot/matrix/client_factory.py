@@ -16,6 +16,7 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from cpts_bot.core.errors import ConfigurationError
+from cpts_bot.matrix.bot_client import BotClient, drop_repeated_marks
 from cpts_bot.matrix.cross_signing import check_crypto_store_at_start
 from cpts_bot.matrix.token_login import raise_if_refused
 from cpts_bot.settings import BotSettings
@@ -77,11 +78,12 @@ async def create_client(settings: BotSettings) -> AsyncClient:
     store = data_dir / CRYPTO_STORE_DIR
     store.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
-    client = AsyncClient(
+    client = BotClient(
         settings.homeserver, settings.user_id, store_path=str(store), config=client_config()
     )
     try:
         await _log_in(client, settings)
+        drop_repeated_marks(client.store)  # loaded by the login, before any send
     except BaseException:  # a refusal, or a stop while the homeserver is unreachable
         await client.close()
         raise

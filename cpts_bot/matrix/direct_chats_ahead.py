@@ -4,6 +4,8 @@ when the bot had time to prepare; once the member has joined (and after each sta
 share the chat's room key with their devices, so that the first dispatch there does not
 wait for key claims and to-device messages either. A chat opened ahead and never used
 gets a short welcome once its member has joined (services/direct_chat_welcome.py).
+A join seen by the sync loop wakes the loop (``nudge``): the member is welcomed within
+seconds, not at the next minute.
 
 One chat at a time, and only while the homeserver has refused nothing for a while: the
 deliveries keep their share of the rate limits (Synapse lets an account create 10 rooms,
@@ -42,6 +44,11 @@ class DirectChatsAhead:
     share_room_keys: Callable[[], Awaitable[int]] | None = None
     welcome: Callable[[], Awaitable[int]] | None = None
     _failed: set[str] = field(init=False, default_factory=set)
+    _nudged: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+
+    def nudge(self) -> None:
+        """Someone joined a room: run the next round now (the sync loop's ``on_member_joined``)."""
+        self._nudged.set()
 
     async def open_missing(self, stop: asyncio.Event) -> int:
         """Open the chats still missing, one after the other: how many were opened."""
@@ -97,7 +104,16 @@ class DirectChatsAhead:
                 await self.share_keys()
             except Exception:
                 log.exception("opening direct chats ahead failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self.every_seconds)
-            except TimeoutError:
-                pass
+            await self._next_round(stop)
+
+    async def _next_round(self, stop: asyncio.Event) -> None:
+        """Wait for the period, a ``nudge`` or ``stop``, whichever comes first."""
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._nudged.wait())]
+        try:
+            await asyncio.wait(
+                waits, timeout=self.every_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for wait in waits:
+                wait.cancel()
+        self._nudged.clear()

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from nio import MatrixRoom, MegolmEvent, ReactionEvent, RoomMessageText
+from nio import MatrixRoom, MegolmEvent, ReactionEvent, RoomMemberEvent, RoomMessageText
 
 from cpts_bot.core.messages import KIND_MESSAGE, KIND_REACTION, KIND_UNDECRYPTABLE
 from cpts_bot.core.times import from_iso, from_millis, to_iso
@@ -94,3 +94,14 @@ def predates(timestamp_iso: str, joined_at_iso: str | None) -> bool:
         return False
     event_time: datetime = from_iso(timestamp_iso)
     return event_time < from_iso(joined_at_iso)
+
+
+def joins(event: Any, bot: str) -> bool:
+    """Whether ``event`` is someone other than ``bot`` joining the room (not a join
+    repeated to change a name or an avatar)."""
+    return (
+        isinstance(event, RoomMemberEvent)
+        and event.membership == "join"
+        and event.prev_membership != "join"
+        and event.state_key != bot
+    )

@@ -693,11 +693,14 @@ class MatrixChatGateway:
         olm, shared = self._client.olm, 0
         if olm is None:
             return 0
+        sharing = getattr(self._client, "sharing_session", {})  # by a send, right now
         for user_id, room_id in await delivery.direct_rooms(self._database):
             room = self._client.rooms.get(room_id)
             if room is None or not room.encrypted or user_id not in room.users:
                 continue
             if user_id in room.invited_users or not olm.should_share_group_session(room_id):
+                continue
+            if room_id in sharing:
                 continue
             try:
                 _check(await self._share_key(room_id))

@@ -28,7 +28,7 @@ from nio import (
 from cpts_bot.core.messages import KIND_UNDECRYPTABLE
 from cpts_bot.core.times import from_millis, to_iso
 from cpts_bot.matrix.backfill import missed_events
-from cpts_bot.matrix.event_listener import predates, to_inbox_item
+from cpts_bot.matrix.event_listener import joins, predates, to_inbox_item
 from cpts_bot.matrix.key_hygiene import share_keys
 from cpts_bot.matrix.nio_responses import error_of
 from cpts_bot.matrix.room_members import is_encrypted
@@ -61,6 +61,9 @@ class SyncLoop:
     on_first_sync: Callable[[], None] | None = None
     gate: SenderTrustGate | None = None
     settle: Callable[[], Awaitable[None]] | None = None
+    # Called once per sync in which someone other than the bot joined a room (a chat
+    # opened ahead is welcomed and keyed when its member joins: direct_chats_ahead.py).
+    on_member_joined: Callable[[], None] | None = None
     synced: asyncio.Event = field(init=False, default_factory=asyncio.Event)
     # When the bot joined each room: written once (never changed), so read once.
     _joined: dict[str, str] = field(init=False, default_factory=dict)
@@ -142,12 +145,14 @@ class SyncLoop:
         await self._answer_invites(response)
         items: list[repo.InboxItem] = []
         bot = self.client.user_id
+        someone_joined = False
         for room_id, info in response.rooms.join.items():
             room = self.client.rooms.get(room_id)
             if room is None:
                 continue
             events = await self._timeline(room_id, info, since)
             joined = await self._joined_at(room_id, events, now)
+            someone_joined = someone_joined or any(joins(event, bot) for event in events)
             if first_sync:
                 continue
             for event in events:
@@ -166,6 +171,8 @@ class SyncLoop:
             self._status_at = now
         if added or items:
             self.on_events()
+        if someone_joined and self.on_member_joined is not None:
+            self.on_member_joined()
         if added:
             log.info("events received", extra={"count": added})
 

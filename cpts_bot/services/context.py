@@ -98,22 +98,20 @@ class Context:
 
     async def translator_for(self, user_id: str) -> Translator:
         """The user's chosen language, else the territory's."""
-        language = await language_of(self.db, user_id) or self.config.language
-        if language not in self._translators:
-            self._translators[language] = Translator(language)
-        return self._translators[language]
+        return self._translator(await language_of(self.db, user_id))
 
     async def translators_for(self, user_ids: Iterable[str]) -> dict[str, Translator]:
         """:meth:`translator_for` of each of ``user_ids``, their languages read at once."""
         users = list(user_ids)
         chosen = await languages_of(self.db, users)
-        translators = {}
-        for user_id in users:
-            language = chosen.get(user_id) or self.config.language
-            if language not in self._translators:
-                self._translators[language] = Translator(language)
-            translators[user_id] = self._translators[language]
-        return translators
+        return {user_id: self._translator(chosen.get(user_id)) for user_id in users}
+
+    def _translator(self, chosen: str | None) -> Translator:
+        """The translator of ``chosen``, else of the territory's language (made once)."""
+        language = chosen or self.config.language
+        if language not in self._translators:
+            self._translators[language] = Translator(language)
+        return self._translators[language]
 
     async def person(self, user_id: str) -> Person:
         """The directory's card for ``user_id``, else the rota's name, else the bare id."""

@@ -81,3 +81,16 @@ async def test_a_key_not_shared_ahead_is_no_failure(tmp_path: Path) -> None:
     assert client.shares == [room_id]
     assert await gateway.direct_room("@a:hs") == room_id
     await database.close()
+
+
+async def test_a_room_whose_key_a_send_is_sharing_is_left_to_it(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = KeySharingClient()
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    room_id = await joined(gateway, client, "@a:hs")
+    client.sharing_session = {room_id: object()}  # type: ignore[attr-defined]
+    assert await gateway.share_keys_ahead() == 0
+    assert client.shares == []  # no second share at once ("Already sharing", a claim)
+    client.sharing_session = {}  # type: ignore[attr-defined]
+    assert await gateway.share_keys_ahead() == 1
+    await database.close()

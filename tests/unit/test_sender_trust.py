@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, MatrixRoom
+from nio import AsyncClient, MatrixRoom
 from nio.crypto import OlmDevice, OutboundGroupSession
 
 from cpts_bot.chat.command_dispatch import run_declared
@@ -39,6 +39,7 @@ from cpts_bot.storage import pinned_identities as pins
 from cpts_bot.storage.database import Database
 from cpts_bot.storage.outbox import OutboxWriter
 from cpts_bot.storage.pinned_identities import PinnedIdentity
+from tests.unit.nio_store_support import stored_client
 
 ALICE = "@alice:example.org"
 COORD = "@coord:example.org"
@@ -409,14 +410,7 @@ async def test_a_device_marked_again_keeps_the_room_key_and_one_line(
     alice.add_device("PHONE", signed=True)
     directory.accounts[ALICE] = alice
     gate = SenderTrustGate(database, CSO, _config(), BOT, fetch_identities=directory.fetch)
-    client = AsyncClient(
-        "http://127.0.0.1:9",
-        BOT,
-        device_id="BOTDEV",
-        store_path=str(tmp_path),
-        config=AsyncClientConfig(encryption_enabled=True),
-    )
-    client.restore_login(BOT, "BOTDEV", "token")
+    client = stored_client(tmp_path, BOT, AsyncClient)
     assert client.olm is not None
     phone_key = alice.devices["PHONE"]["keys"]["ed25519:PHONE"]
     client.device_store.add(
