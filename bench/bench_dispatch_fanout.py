@@ -32,8 +32,14 @@ production database: a throw-away cluster of its own, on a Unix socket, needs in
 postgres on PATH or in CPTS_POSTGRES_BIN), with each request's CPU on the homeserver
 summed per kind of request and phase from Synapse's request log.
 
+Each database gets ``--runs`` whole runs (default 3; a new homeserver and a new bot each,
+after the machine's load has gone down), since the first dispatch happens once per run:
+a summary gives each run's ratios and their median, then the first run's details. On
+PostgreSQL, the server's own autovacuum runs and checkpoints logged during the first
+dispatch are named beside it.
+
 Usage: python bench/bench_dispatch_fanout.py [--professionals 100] [--rounds 5]
-       [--database both]
+       [--runs 3] [--database both]
 """
 
 from __future__ import annotations
@@ -751,7 +757,7 @@ def ratios(count: int, result: Run) -> list[str]:
 
 
 def render_runs(count: int, results: list[Run]) -> list[str]:
-    """One line per run of one homeserver database, and the medians of all runs pooled."""
+    """One line per run of one homeserver database, and the median of the runs' ratios."""
     label = DATABASE_LABELS[results[0].database]
     median = statistics.median
     times = [last_recipient(count, result) for result in results]
@@ -766,33 +772,41 @@ def render_runs(count: int, results: list[Run]) -> list[str]:
         "|---|---|---|---|---|---|" + ("---|" if postgres else ""),
     ]
 
-    def row(name: str, load: str, pool: list[LastRecipient], work: list[str] | None) -> str:
-        warm = [value for item in pool for value in item.warm]
-        edited = [value for item in pool for value in item.edited]
-        sends = [value for item in pool for value in item.bare_sends]
-        edits = [value for item in pool for value in item.bare_edits]
-        ahead = median([item.ahead for item in pool])
+    def ratios_of(one: LastRecipient) -> tuple[float, float, float, float]:
+        warm, sends = median(one.warm), median(one.bare_sends)
+        return (
+            warm / sends,
+            median(one.edited) / median(one.bare_edits),
+            one.ahead / sends,
+            one.ahead / warm,
+        )
+
+    def cells(values: tuple[float, ...]) -> str:
+        *others, last = values
+        return " | ".join([*(f"{value:.2f}×" for value in others), f"**{last:.2f}×**"])
+
+    per_run = [ratios_of(one) for one in times]
+    for number, (result, one, values) in enumerate(
+        zip(results, times, per_run, strict=True), start=1
+    ):
         line = (
-            f"| {name} | {load} | {median(warm) / median(sends):.2f}× | "
-            f"{median(edited) / median(edits):.2f}× | {ahead / median(sends):.2f}× | "
-            f"**{ahead / median(warm):.2f}×** ({ahead:.2f} s / {median(warm):.2f} s) |"
+            f"| {number} | {result.load_before:.1f} | {cells(values)} "
+            f"({one.ahead:.2f} s / {median(one.warm):.2f} s) |"
         )
         if postgres:
-            line += " |" if work is None else f" {describe_background(work)} |"
-        return line
-
-    for number, (result, one) in enumerate(zip(results, times, strict=True), start=1):
-        lines.append(
-            row(str(number), f"{result.load_before:.1f}", [one], result.background.get(1, []))
-        )
+            line += f" {describe_background(result.background.get(1, []))} |"
+        lines.append(line)
     if len(results) > 1:
-        lines.append(row("all runs (medians pooled)", "", times, None))
+        medians = tuple(median(column) for column in zip(*per_run, strict=True))
+        lines.append(f"| median of the runs | | {cells(medians)} |" + (" |" if postgres else ""))
     lines += [
         "",
         "Each run starts a new homeserver and a new bot, so the first dispatch (to members "
         "who never wrote, chats opened ahead) happens once per run; the dispatches to "
         f"existing chats, {len(times[0].warm)} per run, and the bare client's "
-        f"{len(times[0].bare_sends)} runs take turns with it. The first run's details "
+        f"{len(times[0].bare_sends)} runs take turns with it. Each run's ratios are of its "
+        "own medians (the machine's speed varies from one run to the next); the last line "
+        "is the median of the runs' ratios. The first run's details "
         "follow.",
     ]
     return lines
@@ -873,6 +887,14 @@ def render_run(count: int, result: Run) -> str:
     return "\n".join(lines)
 
 
+def settle(below: float = 1.0, at_most: float = 120.0) -> None:
+    """Wait (``at_most`` seconds) for the load left by the run before to go down: each
+    run should start on a machine as quiet as the first."""
+    deadline = time.monotonic() + at_most
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--professionals", type=int, default=100)
@@ -900,6 +922,7 @@ def main() -> None:
     for database in databases:
         results = []
         for number in range(1, args.runs + 1):
+            settle()
             results.append(asyncio.run(run(args.professionals, database, args.rounds)))
             print(f"{database}: run {number} of {args.runs} done", flush=True)
         parts.append(render(args.professionals, results))

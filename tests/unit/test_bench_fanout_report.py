@@ -1,4 +1,5 @@
-"""The fan-out benchmark sets PostgreSQL's own background work against its phases."""
+"""The fan-out benchmark's report: PostgreSQL's own background work set against the
+phases, and the summary of several runs."""
 
 from __future__ import annotations
 
@@ -41,3 +42,39 @@ def test_autovacuum_and_checkpoints_fall_in_the_windows_they_overlap() -> None:
     assert describe_background(found[1]) == "autovacuum: 2 table(s)"
     assert describe_background(found[2]) == "1 checkpoint(s)"
     assert describe_background(found[3]) == "none"
+
+
+def test_the_runs_summary_gives_each_run_and_the_median_of_their_ratios() -> None:
+    from bench.bench_dispatch_fanout import FIRST_LABEL, Run, render_runs
+
+    def run(ahead: float, warm: float, bare: float) -> Run:
+        edits = "edits for 2 (one accepted)"
+        return Run(
+            "postgres",
+            floor={},
+            floor_rounds=[{"existing chats": [bare * 1000], edits: [bare * 1000]}] * 3,
+            rows={
+                f"cpts-bot, dispatch 1 ({FIRST_LABEL})": [ahead * 1000],
+                "cpts-bot, dispatch 2 (existing chats)": [warm * 1000],
+                "cpts-bot, dispatch 3 (existing chats)": [warm * 1000],
+            },
+            told={
+                "cpts-bot, dispatch 2: broadcasts edited": [warm * 1000],
+                "cpts-bot, dispatch 3: broadcasts edited": [warm * 1000],
+            },
+            undecryptable=0,
+            phases={},
+            load_before=0.5,
+            load_after=1.0,
+            opened_ahead_s=40.0,
+            background={1: ["checkpoint"]},
+        )
+
+    lines = render_runs(3, [run(1.2, 1.0, 1.0), run(2.0, 2.0, 1.6), run(1.1, 1.0, 1.0)])
+    rows = [line for line in lines if line.startswith("| ")][1:]
+    assert (
+        rows[0]
+        == "| 1 | 0.5 | 1.00× | 1.00× | 1.20× | **1.20×** (1.20 s / 1.00 s) | 1 checkpoint(s) |"
+    )
+    assert rows[1].startswith("| 2 | 0.5 | 1.25× | 1.25× | 1.25× | **1.00×**")
+    assert rows[3] == "| median of the runs | | 1.00× | 1.00× | 1.20× | **1.10×** | |"
