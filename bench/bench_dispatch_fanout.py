@@ -49,6 +49,7 @@ import asyncio
 import os
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -226,6 +227,9 @@ async def wait_chats_opened_ahead(
         waiting = [pro for pro in professionals if not ready(pro)]
         if not waiting:
             return
+        if unreadable := [pro.user_id for pro in waiting if pro.undecryptable]:
+            # A room key that never came: waiting longer would not bring the welcome.
+            raise RuntimeError(f"undecryptable events from the bot for {unreadable}")
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(waiting)} direct chats never opened ahead")
         await asyncio.sleep(0.5)
@@ -667,6 +671,7 @@ async def run(count: int, database: str, rounds: int) -> Run:
         synapse.stop()
         if cluster is not None:
             cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)  # 100 crypto stores, the homeserver's files
     return Run(
         database,
         floor,
