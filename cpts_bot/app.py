@@ -268,7 +268,7 @@ class BotApp:
             client,
             COMMANDS_EVENT_TYPE,
             [(d.state_key, d.content) for d in descriptions],
-            before_put=gateway.throttle.quiet,
+            wait_turn=gateway.throttle.quiet,
         )
         gateway.direct_room_state = [
             {"type": COMMANDS_EVENT_TYPE, "state_key": d.state_key, "content": d.content}

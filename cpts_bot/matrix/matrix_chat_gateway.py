@@ -27,6 +27,7 @@ from typing import Any
 from nio import (
     AsyncClient,
     ErrorResponse,
+    LocalProtocolError,
     MatrixRoom,
     RoomCreateResponse,
     RoomGetStateEventResponse,
@@ -73,6 +74,8 @@ SENDS_AT_ONCE = ANSWER_SLOTS + BULK_SLOTS
 # and a few at a time, in the outbox's order, lets the first recipients hear first
 # while the sends to open chats go on beside.
 DIRECT_ROOMS_AT_ONCE = 4
+# nio's refusal to share a room key while a share of it is in flight (a send's).
+ALREADY_SHARING = "Already sharing a group session"
 ROWS_AT_ONCE = 500
 # After a lane ends, the next look at the outbox waits this long (or for a wake), so that
 # lanes ending together share one turn instead of one each.
@@ -705,6 +708,10 @@ class MatrixChatGateway:
             try:
                 _check(await self._share_key(room_id))
                 shared += 1
+            except LocalProtocolError as error:
+                if room_id not in sharing and not str(error).startswith(ALREADY_SHARING):
+                    log.warning("room key not shared ahead", extra={"error": repr(error)})
+                # else a send began sharing it meanwhile: nothing to do
             except Exception as error:  # the first message will share it
                 log.warning("room key not shared ahead", extra={"error": repr(error)})
         return shared

@@ -4,10 +4,12 @@ not shared is no failure (the first send shares it as usual)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from nio import ShareGroupSessionError, ShareGroupSessionResponse
+import pytest
+from nio import LocalProtocolError, ShareGroupSessionError, ShareGroupSessionResponse
 
 from cpts_bot.matrix.matrix_chat_gateway import MatrixChatGateway
 from cpts_bot.storage.database import Database
@@ -93,4 +95,30 @@ async def test_a_room_whose_key_a_send_is_sharing_is_left_to_it(tmp_path: Path) 
     assert client.shares == []  # no second share at once ("Already sharing", a claim)
     client.sharing_session = {}  # type: ignore[attr-defined]
     assert await gateway.share_keys_ahead() == 1
+    await database.close()
+
+
+async def test_a_share_begun_by_a_send_meanwhile_is_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = await Database.open(tmp_path / "bot.sqlite")
+    client = KeySharingClient()
+    gateway = MatrixChatGateway(client, database)  # type: ignore[arg-type]
+    room_id = await joined(gateway, client, "@a:hs")
+
+    async def already(room: str, **kwargs: Any) -> Any:  # the send's share came first
+        raise LocalProtocolError(f"Already sharing a group session for {room}")
+
+    client.share_group_session = already  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING):
+        assert await gateway.share_keys_ahead() == 0
+    assert "room key not shared ahead" not in caplog.text
+
+    async def other(room: str, **kwargs: Any) -> Any:
+        raise LocalProtocolError(f"No such room with id {room}")
+
+    client.share_group_session = other  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING):
+        assert await gateway.share_keys_ahead() == 0
+    assert "room key not shared ahead" in caplog.text and room_id
     await database.close()
