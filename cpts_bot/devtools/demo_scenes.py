@@ -102,9 +102,13 @@ def number_in(text: str) -> str:
     return found.group(1) if found else "?"
 
 
+# From this hour (Paris) the tour's dispatch asks for tomorrow 8h instead of tonight 20h.
+EVENING_HOUR = 19
+
+
 def dispatch_request(now: datetime) -> str:
     """The coordinator's request; « ce soir 20h » while it is still ahead (Paris time)."""
-    moment = "ce soir 20h" if now.astimezone(PARIS).hour < 19 else "demain 8h"
+    moment = "ce soir 20h" if now.astimezone(PARIS).hour < EVENING_HOUR else "demain 8h"
     return (
         f"déclenchement IDE domicile Lyon 8 {moment} pansement post-op, patient d'accord\n"
         "patient : Mme D., 3 rue des Lilas, 06 12 34 56 78"
@@ -113,8 +117,11 @@ def dispatch_request(now: datetime) -> str:
 
 def cover_day(now: datetime, run: int) -> datetime:
     """The day whose day duty the nurse asks cover for: tomorrow on the first run, a day
-    later on each later run (an earlier run's duty already has its replacement)."""
-    return now.astimezone(PARIS) + timedelta(days=run)
+    later on each later run (an earlier run's duty already has its replacement). In the
+    evening, one day later still: the tour's dispatch asks for tomorrow 8h, and the nurse
+    it expects must still be on duty then when the demo is played again."""
+    local = now.astimezone(PARIS)
+    return local + timedelta(days=run + (1 if local.hour >= EVENING_HOUR else 0))
 
 
 def tour(now: datetime, _run: int) -> list[Step]:

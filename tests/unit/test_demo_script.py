@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpts_bot.core.places.index import PlaceIndex
+from cpts_bot.core.times import PARIS
 from cpts_bot.devtools.demo_scenes import (
     DEMO_USERS,
     DIRECT,
@@ -22,6 +23,7 @@ from cpts_bot.devtools.demo_scenes import (
     ReplyTo,
     Say,
     Scene,
+    cover_day,
     demo_script,
     dispatch_request,
 )
@@ -95,3 +97,15 @@ def test_the_dispatch_request_is_complete_and_ahead_of_now(now: datetime) -> Non
     assert fields.needed_at is not None and datetime.fromisoformat(fields.needed_at) > now
     assert fields.communes == ["69388"]
     assert "Lilas" in fields.details and "Lilas" not in (fields.what or "")
+
+
+@settings(deadline=None)
+@given(MOMENTS)
+def test_no_run_of_the_swaps_hands_over_the_duty_the_tour_dispatches_to(now: datetime) -> None:
+    """Played again on the same state, the tour's dispatch still goes to the day nurse: no
+    run's cover request (swaps) is for the day of its « demain 8h »."""
+    needed_at = parse_request(dispatch_request(now), now, GAZETTEER).needed_at
+    assert needed_at is not None
+    dispatched = datetime.fromisoformat(needed_at).astimezone(PARIS).date()
+    covered = {cover_day(now, run).date() for run in range(1, 4)}
+    assert dispatched not in covered
