@@ -33,6 +33,8 @@ class BotClient(AsyncClient):
     async def keys_claim(
         self, user_set: dict[str, Iterable[str]]
     ) -> KeysClaimResponse | KeysClaimError:
+        if self.olm is None:  # no encryption: nothing to keep apart
+            return await super().keys_claim(user_set)
         async with self._claiming:
             wanted = still_to_claim(self.olm, user_set)
             if not wanted:
@@ -44,18 +46,12 @@ def still_to_claim(olm: Any, user_set: dict[str, Iterable[str]]) -> dict[str, li
     """The devices of ``user_set`` still without an Olm session, or whose session nio
     wants to replace; a device nio does not know is kept (nio decides)."""
     wanted: dict[str, list[str]] = {}
-    renew = (
-        {(device.user_id, device.id) for device in olm.wedged_devices}
-        | {(device.user_id, device.id) for device in olm.key_request_devices_no_session}
-        if olm is not None
-        else set()
-    )
+    renew = {
+        (device.user_id, device.id)
+        for device in [*olm.wedged_devices, *olm.key_request_devices_no_session]
+    }
     for user_id, device_ids in user_set.items():
-        known = (
-            {device.id: device for device in olm.device_store.active_user_devices(user_id)}
-            if olm is not None
-            else {}
-        )
+        known = {device.id: device for device in olm.device_store.active_user_devices(user_id)}
         for device_id in device_ids:
             device = known.get(device_id)
             if (
