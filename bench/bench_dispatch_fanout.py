@@ -300,6 +300,22 @@ async def _bare_send(client: AsyncClient, room_id: str, content: dict[str, objec
     return str(response.event_id)
 
 
+@dataclass
+class Bare:
+    """The bare client's measurements: its first ones (arrival times in ms), and what
+    it does again later in the run."""
+
+    first: dict[str, list[float]]
+    repeat: Callable[[int], Awaitable[dict[str, list[float]]]]
+    open_ahead: Callable[[], Awaitable[None]]
+    first_ahead: Callable[[], Awaitable[dict[str, list[float]]]]
+    close: Callable[[], Awaitable[None]]
+
+
+BARE_AHEAD = "first message, chats opened ahead"
+BARE_WELCOME = "Bienvenue (bare)"
+
+
 async def baseline(
     synapse: SynapseServer,
     work: Path,
@@ -307,16 +323,14 @@ async def baseline(
     changed: asyncio.Event,
     admin_token: str,
     phases: Phases,
-) -> tuple[
-    dict[str, list[float]],
-    Callable[[int], Awaitable[dict[str, list[float]]]],
-    Callable[[], Awaitable[None]],
-]:
+) -> Bare:
     """The floor: a bare nio client doing the bot's sends with the same parallelism
     (BULK_SLOTS rooms at once, as the outbox's bulk sends). Arrival times (ms) relative to each start: first
     contact (direct chats created on the way), a second message to existing chats, and
-    edits of that message for all but the first professional; and a function that does
-    the last two once more (after the bot's sends, to bracket them)."""
+    edits of that message for all but the first professional; a function that does
+    the last two once more (after the bot's sends, to bracket them); and what the bot
+    does for members who never wrote: direct chats opened ahead (room key shared once
+    joined, a welcome), then a first message into them."""
     user_id, device_id, token = synapse.register_with_login(
         f"bare-{secrets.token_hex(3)}", support.new_password()
     )
@@ -408,10 +422,56 @@ async def baseline(
         )
         return dict(results)
 
+    ahead: dict[str, str] = {}
+
+    def joined(room_id: str, member: str) -> bool:
+        room = client.rooms.get(room_id)
+        return room is not None and member in room.users and member not in room.invited_users
+
+    async def open_ahead() -> None:
+        """As the bot does ahead of need (services/direct_chats_ahead.py): a direct chat
+        per professional, its room key shared once they have joined, then a welcome (a
+        notice); until every professional has had it."""
+
+        async def one(pro: Professional) -> None:
+            async with creating:
+                ahead[pro.user_id] = await _bare_direct_chat(client, pro.user_id)
+            room_id = ahead[pro.user_id]
+            deadline = time.monotonic() + 300
+            while not joined(room_id, pro.user_id):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{pro.user_id} never joined the chat opened ahead")
+                await asyncio.sleep(0.1)
+            async with limit:
+                await client.share_group_session(room_id, ignore_unverified_devices=True)
+                welcome = {"msgtype": "m.notice", "body": BARE_WELCOME}
+                await _bare_send(client, room_id, welcome)
+
+        await asyncio.gather(*(one(pro) for pro in professionals))
+        await wait_all(
+            changed,
+            professionals,
+            lambda item: item.sender == user_id and item.body == BARE_WELCOME,
+            timeout=300,
+        )
+
+    async def first_ahead() -> dict[str, list[float]]:
+        """The first message (after the welcome) into each chat opened ahead."""
+        results.clear()
+        body = "Bonjour, premier message"
+
+        async def one(pro: Professional) -> None:
+            async with limit:
+                content = {"msgtype": "m.text", "body": body}
+                await _bare_send(client, ahead[pro.user_id], content)
+
+        await measure(BARE_AHEAD, [one(pro) for pro in professionals], body, professionals)
+        return dict(results)
+
     async def close() -> None:
         await sender.stop()
 
-    return dict(results), repeat, close
+    return Bare(dict(results), repeat, open_ahead, first_ahead, close)
 
 
 def summary(values: list[float]) -> str:
@@ -456,6 +516,12 @@ class Run:
     # PostgreSQL only: the server's own background work (autovacuum, checkpoints) that
     # fell inside each of the bot's dispatches, by dispatch number.
     background: dict[int, list[str]] = field(default_factory=dict)
+    # The bare client's first message into chats it opened ahead, just before the bot's
+    # first dispatch.
+    floor_ahead: dict[str, list[float]] = field(default_factory=dict)
+    # Seconds from the last welcome to the first message into the chats opened ahead:
+    # the bare client's, the bot's.
+    idle_s: tuple[float, float] = (0.0, 0.0)
 
 
 def start_homeserver(work: Path, database: str) -> tuple[SynapseServer, PostgresCluster | None]:
@@ -549,11 +615,12 @@ async def run(count: int, database: str, rounds: int) -> Run:
         _, _, admin_token = synapse.register_with_login(
             f"admin-{secrets.token_hex(3)}", support.new_password(), admin=True
         )
-        floor, floor_repeat, floor_close = await baseline(
-            synapse, work, professionals, changed, admin_token, phases
-        )
+        bare = await baseline(synapse, work, professionals, changed, admin_token, phases)
+        floor = bare.first
         floor_rounds = [floor]
-        print("baseline done")
+        await bare.open_ahead()
+        bare_welcomed = time.perf_counter()
+        print("baseline done, bare client's chats opened ahead")
 
         coordinator_id, coordinator_password = support.new_user(synapse, "coord")
         coordinator = await MatrixUser(
@@ -595,6 +662,13 @@ async def run(count: int, database: str, rounds: int) -> Run:
         # The coordination room in use, as a CPTS's is: its keys exchanged both ways
         # before the first dispatch, which measures the dispatch, not that first contact.
         await coordinator.wait_reply(await coordinator.send(room, "aide"), timeout=120)
+        # The homeserver's own cost of a first message into chats opened ahead: the bare
+        # client writes into the chats it opened before the bot started (so they have
+        # had longer to settle than the bot's), just before the bot's first dispatch.
+        bare_idle_s = time.perf_counter() - bare_welcomed
+        floor_ahead = await bare.first_ahead()
+        bot_idle_s = time.perf_counter() - opening - opened_ahead_s
+        print("bare client: first message into its chats opened ahead received by all")
 
         told: dict[str, list[float]] = {}
         windows: dict[int, tuple[float, float]] = {}
@@ -658,10 +732,10 @@ async def run(count: int, database: str, rounds: int) -> Run:
                 (item.accepted_at - accepted_at) * 1000 for item in told_at
             ]
             print(f"dispatch {number}: the {len(others)} others told")
-            floor_rounds.append(await floor_repeat(number))  # bot and bare in turn
+            floor_rounds.append(await bare.repeat(number))  # bot and bare in turn
             print(f"baseline repeated ({number})")
         await coordinator.stop()
-        await floor_close()
+        await bare.close()
         undecryptable = sum(pro.undecryptable for pro in professionals)
         background = background_work(cluster.log(), windows) if cluster is not None else {}
     finally:
@@ -684,6 +758,8 @@ async def run(count: int, database: str, rounds: int) -> Run:
         os.getloadavg()[0],
         opened_ahead_s,
         background,
+        floor_ahead,
+        (bare_idle_s, bot_idle_s),
     )
 
 
@@ -703,6 +779,7 @@ class LastRecipient:
     ahead: float  # the bot's first dispatch (chats opened ahead)
     bare_sends: list[float]
     bare_edits: list[float]
+    bare_ahead: float  # the bare client's first message into chats opened ahead
 
 
 def last_recipient(count: int, result: Run) -> LastRecipient:
@@ -720,6 +797,7 @@ def last_recipient(count: int, result: Run) -> LastRecipient:
         ahead=max(rows[f"cpts-bot, dispatch 1 ({FIRST_LABEL})"]) / 1000,
         bare_sends=[max(floor["existing chats"]) / 1000 for floor in result.floor_rounds],
         bare_edits=[max(floor[edits]) / 1000 for floor in result.floor_rounds],
+        bare_ahead=max(result.floor_ahead[BARE_AHEAD]) / 1000,
     )
 
 
@@ -740,7 +818,7 @@ def ratios(count: int, result: Run) -> list[str]:
         (
             f"dispatch to {count} members who never wrote, chats opened ahead (dispatch 1)",
             [ahead],
-            bare_sends,
+            [times.bare_ahead],
         ),
     ):
         lines.append(
@@ -751,8 +829,12 @@ def ratios(count: int, result: Run) -> list[str]:
         "",
         "Dispatch to members who never wrote (chats opened ahead and welcomed, in "
         f"{result.opened_ahead_s:.0f} s after the start) / dispatches to existing chats "
-        "(median): "
-        f"**{ahead / median(warm):.2f}×**. The bare client's sends and edits are measured "
+        f"(median): **{ahead / median(warm):.2f}×**; the same for the bare client (its "
+        "first message into chats it opened ahead the same way, just before the bot's "
+        "first dispatch, against its sends to existing chats): "
+        f"{times.bare_ahead / median(bare_sends):.2f}×; from the last welcome to that "
+        f"first message: {result.idle_s[0]:.0f} s for the bare client, {result.idle_s[1]:.0f} s "
+        "for the bot. The bare client's sends and edits are measured "
         "before the bot's first dispatch and after each of the bot's dispatches (bot, bare, "
         "bot, bare…), so that both meet the same load on the machine. The bot's times "
         "include reading the request, choosing the recipients and queueing the rows (one "
@@ -771,18 +853,20 @@ def render_runs(count: int, results: list[Run]) -> list[str]:
         f"### Synapse on {label}: {len(results)} runs, the last recipient",
         "",
         "| run | load before | sends to existing chats, bot / bare | edits, bot / bare | "
-        "first dispatch (chats opened ahead), bot / bare | first dispatch / the bot's "
-        "dispatches to existing chats |"
+        "first message into chats opened ahead, bot / bare | the bare client: first "
+        "message into chats opened ahead / existing chats | the bot: first dispatch "
+        "(chats opened ahead) / its dispatches to existing chats |"
         + (" PostgreSQL's background work during the first dispatch |" if postgres else ""),
-        "|---|---|---|---|---|---|" + ("---|" if postgres else ""),
+        "|---|---|---|---|---|---|---|" + ("---|" if postgres else ""),
     ]
 
-    def ratios_of(one: LastRecipient) -> tuple[float, float, float, float]:
+    def ratios_of(one: LastRecipient) -> tuple[float, float, float, float, float]:
         warm, sends = median(one.warm), median(one.bare_sends)
         return (
             warm / sends,
             median(one.edited) / median(one.bare_edits),
-            one.ahead / sends,
+            one.ahead / one.bare_ahead,
+            one.bare_ahead / sends,
             one.ahead / warm,
         )
 
@@ -811,8 +895,13 @@ def render_runs(count: int, results: list[Run]) -> list[str]:
         f"existing chats, {len(times[0].warm)} per run, and the bare client's "
         f"{len(times[0].bare_sends)} runs take turns with it. Each run's ratios are of its "
         "own medians (the machine's speed varies from one run to the next); the last line "
-        "is the median of the runs' ratios. The first run's details "
-        "follow.",
+        "is the median of the runs' ratios. Before the bot starts, the bare client opens "
+        "its own direct chats ahead as the bot does (each room key shared once its "
+        "professional has joined, then a welcome notice); just before the bot's first "
+        "dispatch, it sends a first message into them: the homeserver's own cost of a "
+        "first message into a chat opened ahead, against which the bot's first dispatch "
+        "is set (the bare client's chats have had the longer time to settle). The first "
+        "run's details follow.",
     ]
     return lines
 
@@ -836,7 +925,7 @@ def render_run(count: int, result: Run) -> str:
     ]
     floor_rows = {
         f"bare nio client, {name}": values
-        for name, values in floor.items()
+        for name, values in {**floor, **result.floor_ahead}.items()
         if not name.startswith("edits")
     }
     for name, values in {**floor_rows, **rows}.items():

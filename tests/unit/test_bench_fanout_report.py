@@ -45,9 +45,9 @@ def test_autovacuum_and_checkpoints_fall_in_the_windows_they_overlap() -> None:
 
 
 def test_the_runs_summary_gives_each_run_and_the_median_of_their_ratios() -> None:
-    from bench.bench_dispatch_fanout import FIRST_LABEL, Run, render_runs
+    from bench.bench_dispatch_fanout import BARE_AHEAD, FIRST_LABEL, Run, render_runs
 
-    def run(ahead: float, warm: float, bare: float) -> Run:
+    def run(ahead: float, warm: float, bare: float, bare_ahead: float) -> Run:
         edits = "edits for 2 (one accepted)"
         return Run(
             "postgres",
@@ -68,13 +68,18 @@ def test_the_runs_summary_gives_each_run_and_the_median_of_their_ratios() -> Non
             load_after=1.0,
             opened_ahead_s=40.0,
             background={1: ["checkpoint"]},
+            floor_ahead={BARE_AHEAD: [bare_ahead * 1000, bare_ahead * 500]},
         )
 
-    lines = render_runs(3, [run(1.2, 1.0, 1.0), run(2.0, 2.0, 1.6), run(1.1, 1.0, 1.0)])
-    rows = [line for line in lines if line.startswith("| ")][1:]
-    assert (
-        rows[0]
-        == "| 1 | 0.5 | 1.00× | 1.00× | 1.20× | **1.20×** (1.20 s / 1.00 s) | 1 checkpoint(s) |"
+    lines = render_runs(
+        3, [run(1.2, 1.0, 1.0, 1.1), run(2.0, 2.0, 1.6, 2.0), run(1.1, 1.0, 1.0, 1.0)]
     )
-    assert rows[1].startswith("| 2 | 0.5 | 1.25× | 1.25× | 1.25× | **1.00×**")
-    assert rows[3] == "| median of the runs | | 1.00× | 1.00× | 1.20× | **1.10×** | |"
+    rows = [line for line in lines if line.startswith("| ")][1:]
+    # bot / bare (existing, edits), first message bot / bare, bare's first / existing,
+    # bot's first / existing; each from the run's own last recipients.
+    assert rows[0] == (
+        "| 1 | 0.5 | 1.00× | 1.00× | 1.09× | 1.10× | **1.20×** (1.20 s / 1.00 s) "
+        "| 1 checkpoint(s) |"
+    )
+    assert rows[1].startswith("| 2 | 0.5 | 1.25× | 1.25× | 1.00× | 1.25× | **1.00×**")
+    assert rows[3] == ("| median of the runs | | 1.00× | 1.00× | 1.09× | 1.10× | **1.10×** | |")
