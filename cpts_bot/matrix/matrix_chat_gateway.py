@@ -27,7 +27,6 @@ from typing import Any
 from nio import (
     AsyncClient,
     ErrorResponse,
-    LocalProtocolError,
     MatrixRoom,
     RoomCreateResponse,
     RoomGetStateEventResponse,
@@ -708,12 +707,9 @@ class MatrixChatGateway:
             try:
                 _check(await self._share_key(room_id))
                 shared += 1
-            except LocalProtocolError as error:
-                if room_id not in sharing and not str(error).startswith(ALREADY_SHARING):
-                    log.warning("room key not shared ahead", extra={"error": repr(error)})
-                # else a send began sharing it meanwhile: nothing to do
             except Exception as error:  # the first message will share it
-                log.warning("room key not shared ahead", extra={"error": repr(error)})
+                if not str(error).startswith(ALREADY_SHARING):  # else a send's share began
+                    log.warning("room key not shared ahead", extra={"error": repr(error)})
         return shared
 
     async def _share_key(self, room_id: str) -> Any:
